@@ -1,0 +1,83 @@
+//! The library's typed errors. The binary turns them into one-line messages
+//! and exit codes (see `main.rs`); nothing here prints.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong inside cita's library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The user's query could not be read. The message says what is wrong and where.
+    #[error("invalid query: {0}")]
+    Query(String),
+
+    /// A `--since`/`--until` value or a front-matter date that is not a calendar date.
+    #[error("invalid date {value:?}: expected YYYY-MM-DD (or YYYY-MM, or YYYY)")]
+    Date {
+        /// The text that failed to parse.
+        value: String,
+    },
+
+    /// A search option outside its range.
+    #[error("{0}")]
+    InvalidOption(String),
+
+    /// No index exists at the given path.
+    #[error("no index at {}: run `cita index --index {}` first", path.display(), path.display())]
+    NoIndex {
+        /// The index folder that was asked for.
+        path: PathBuf,
+    },
+
+    /// The index was built by a cita whose schema differs from this one.
+    #[error(
+        "the index at {} was built by an incompatible version of cita (schema {found}, this cita reads {expected}): rebuild it with `cita index --index {}`",
+        path.display(), path.display()
+    )]
+    IncompatibleIndex {
+        /// The index folder.
+        path: PathBuf,
+        /// The schema version recorded in the index, if any.
+        found: String,
+        /// The schema version this build of cita writes and reads.
+        expected: u32,
+    },
+
+    /// Another process is writing to the same index.
+    #[error("another `cita index` is writing to {} (its lock file .tantivy-writer.lock is held); wait for it to finish", path.display())]
+    IndexLocked {
+        /// The index folder.
+        path: PathBuf,
+    },
+
+    /// The corpus folder is missing or not a folder.
+    #[error("corpus folder {} does not exist or is not a folder", path.display())]
+    NoCorpus {
+        /// The corpus folder that was asked for.
+        path: PathBuf,
+    },
+
+    /// A file-system operation failed on a path cita owns (the index folder).
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The path the operation was about.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+
+    /// The search engine failed.
+    #[error("index error: {0}")]
+    Engine(#[from] tantivy::TantivyError),
+}
+
+/// Shorthand for results of cita's library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,478 @@
+//! Phrase-aware highlighting and snippet windows, on the original characters.
+//!
+//! tantivy's `SnippetGenerator` marks every occurrence of every query term and
+//! cuts fixed windows, so `"Plan LAZO"` would light up the `Plan` of "Plan
+//! Colombia" and a phrase could be cut in half. Here, as in meilisearch's
+//! milli, the stored passage is re-analyzed with the indexing analyzers: a
+//! word matches by its stem, a prefix by its folded form, and a phrase only
+//! where its words stand at the right positions. The snippet is the window of
+//! about N characters that covers the most distinct matches, widened around
+//! them and cut at word boundaries, with `…` where text was cut.
+
+use std::ops::Range;
+
+use serde::Serialize;
+use tantivy::tokenizer::TextAnalyzer;
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::analysis::{self, Token};
+
+/// One thing a query asks to find in the passage text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Matcher {
+    /// Any word with this stem (folded, stemmed term).
+    Stem(String),
+    /// Any word whose folded form starts with this.
+    Prefix(String),
+    /// Folded words at these relative positions, moved by at most `slop` in all.
+    Phrase {
+        /// `(relative position, folded term)`, first at 0.
+        terms: Vec<(usize, String)>,
+        /// Total positional slack allowed.
+        slop: u32,
+    },
+    /// Folded words at consecutive positions, the last one a prefix.
+    PhrasePrefix(Vec<(usize, String)>),
+}
+
+/// Byte range of a match in the passage text, and which matchers it satisfied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    /// Byte range in the analyzed text.
+    pub range: Range<usize>,
+    /// Bit `i` set when matcher `i` produced this span (matchers past 63 share bit 63).
+    pub matchers: u64,
+}
+
+/// A snippet of a passage with the byte ranges of its highlights.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Snippet {
+    /// The snippet text, with `…` where the passage was cut.
+    pub text: String,
+    /// `[start, end)` byte offsets into `text`, in order, not overlapping.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+/// What to highlight for one query, with the analyzers to do it.
+#[derive(Clone)]
+pub struct HighlightPlan {
+    matchers: Vec<Matcher>,
+    exact: TextAnalyzer,
+    stem: TextAnalyzer,
+}
+
+impl HighlightPlan {
+    /// A plan for these matchers.
+    pub fn new(matchers: Vec<Matcher>) -> HighlightPlan {
+        HighlightPlan {
+            matchers,
+            exact: analysis::exact_analyzer(),
+            stem: analysis::stem_analyzer(),
+        }
+    }
+
+    /// The matches in `text`, sorted, overlapping ones merged.
+    pub fn find(&mut self, text: &str) -> Vec<Span> {
+        if self.matchers.is_empty() {
+            return Vec::new();
+        }
+        let exact = analysis::tokens(&mut self.exact, text);
+        let stems = analysis::tokens(&mut self.stem, text);
+        let mut spans = Vec::new();
+        for (index, matcher) in self.matchers.iter().enumerate() {
+            let bit = 1u64 << index.min(63);
+            let mut add = |range: Range<usize>| {
+                spans.push(Span {
+                    range,
+                    matchers: bit,
+                })
+            };
+            match matcher {
+                Matcher::Stem(stem) => stems
+                    .iter()
+                    .filter(|t| &t.term == stem)
+                    .for_each(|t| add(t.from..t.to)),
+                Matcher::Prefix(prefix) => exact
+                    .iter()
+                    .filter(|t| t.term.starts_with(prefix.as_str()))
+                    .for_each(|t| add(t.from..t.to)),
+                Matcher::Phrase { terms, slop } => {
+                    for start in 0..exact.len() {
+                        if let Some(found) = match_phrase(&exact, start, terms, *slop, false) {
+                            joined_runs(&exact, found).into_iter().for_each(&mut add);
+                        }
+                    }
+                }
+                Matcher::PhrasePrefix(terms) => {
+                    for start in 0..exact.len() {
+                        if let Some(found) = match_phrase(&exact, start, terms, 0, true) {
+                            joined_runs(&exact, found).into_iter().for_each(&mut add);
+                        }
+                    }
+                }
+            }
+        }
+        merge(spans)
+    }
+}
+
+fn term_matches(token: &Token, term: &str, as_prefix: bool) -> bool {
+    if as_prefix {
+        token.term.starts_with(term)
+    } else {
+        token.term == term
+    }
+}
+
+/// Indices of the tokens forming the phrase when its first word is `tokens[start]`.
+/// With slop, each next word is the nearest occurrence to where it is expected,
+/// spending the slack as tantivy's phrase scorer does.
+fn match_phrase(
+    tokens: &[Token],
+    start: usize,
+    terms: &[(usize, String)],
+    slop: u32,
+    last_is_prefix: bool,
+) -> Option<Vec<usize>> {
+    let is_last = |k: usize| last_is_prefix && k + 1 == terms.len();
+    if !term_matches(&tokens[start], &terms[0].1, is_last(0)) {
+        return None;
+    }
+    let mut found = vec![start];
+    let mut previous = (tokens[start].position, terms[0].0);
+    let mut budget = slop as usize;
+    for (k, (offset, term)) in terms.iter().enumerate().skip(1) {
+        let expected = previous.0 + (offset - previous.1);
+        let low = expected.saturating_sub(budget);
+        let high = expected + budget;
+        let from = tokens.partition_point(|t| t.position < low);
+        let best = tokens[from..]
+            .iter()
+            .enumerate()
+            .take_while(|(_, t)| t.position <= high)
+            .filter(|(i, t)| term_matches(t, term, is_last(k)) && !found.contains(&(from + i)))
+            .min_by_key(|(_, t)| t.position.abs_diff(expected))?;
+        let (index, token) = (from + best.0, best.1);
+        budget -= token.position.abs_diff(expected);
+        previous = (token.position, *offset);
+        found.push(index);
+    }
+    Some(found)
+}
+
+/// Byte ranges covering the found tokens, one per run of consecutive
+/// positions, so an exact phrase is one highlight including its spaces.
+fn joined_runs(tokens: &[Token], mut found: Vec<usize>) -> Vec<Range<usize>> {
+    found.sort_unstable();
+    let mut runs: Vec<(usize, Range<usize>)> = Vec::new();
+    for index in found {
+        let token = &tokens[index];
+        match runs.last_mut() {
+            Some((position, range)) if token.position == *position + 1 => {
+                *position = token.position;
+                range.end = token.to;
+            }
+            _ => runs.push((token.position, token.from..token.to)),
+        }
+    }
+    runs.into_iter().map(|(_, range)| range).collect()
+}
+
+fn merge(mut spans: Vec<Span>) -> Vec<Span> {
+    spans.sort_by_key(|s| (s.range.start, s.range.end));
+    let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
+    for span in spans {
+        match merged.last_mut() {
+            Some(last) if span.range.start < last.range.end => {
+                last.range.end = last.range.end.max(span.range.end);
+                last.matchers |= span.matchers;
+            }
+            _ => merged.push(span),
+        }
+    }
+    merged
+}
+
+/// The snippet of `text` of about `max_chars` characters around its best
+/// cluster of `spans` (or its start when there are none).
+pub fn snippet(text: &str, spans: &[Span], max_chars: usize) -> Snippet {
+    let char_starts: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .collect();
+    let total_chars = char_starts.len() - 1;
+    if total_chars <= max_chars {
+        return Snippet {
+            text: text.to_string(),
+            highlights: spans.iter().map(|s| [s.range.start, s.range.end]).collect(),
+        };
+    }
+    let char_at = |byte: usize| char_starts.partition_point(|&b| b < byte);
+
+    let (core_start, core_end) = match best_cluster(spans, max_chars, &char_at) {
+        Some((first, last)) => (spans[first].range.start, spans[last].range.end),
+        None => (0, 0),
+    };
+    let (core_first, core_last) = (char_at(core_start), char_at(core_end));
+    let room = max_chars.saturating_sub(core_last - core_first);
+    let mut first = core_first.saturating_sub(room / 2);
+    let last = (first + max_chars).max(core_last).min(total_chars);
+    first = first.min(last.saturating_sub(max_chars));
+
+    // Cut at word boundaries, inside the window, never inside the core.
+    let bounds: Vec<usize> = text
+        .split_word_bound_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .collect();
+    let mut start = bounds[bounds.partition_point(|&b| b < char_starts[first])].min(core_start);
+    let mut end = bounds[bounds.partition_point(|&b| b <= char_starts[last]) - 1].max(core_end);
+    // A highlight straddling an edge is left out rather than shown in part.
+    for span in spans {
+        if span.range.start < start && start < span.range.end {
+            start = span.range.end;
+        }
+        if span.range.start < end && end < span.range.end {
+            end = span.range.start;
+        }
+    }
+    let window = &text[start..end];
+    let lead = window.len()
+        - window
+            .trim_start_matches(|c: char| {
+                c.is_whitespace() || matches!(c, ',' | ';' | ':' | '.' | ')')
+            })
+            .len();
+    start = (start + lead).min(core_start.max(start));
+    end -= text[start..end].len() - text[start..end].trim_end().len();
+
+    let prefix = if start > 0 { "…" } else { "" };
+    let suffix = if end < text.len() { "…" } else { "" };
+    let highlights = spans
+        .iter()
+        .filter(|s| start <= s.range.start && s.range.end <= end)
+        .map(|s| {
+            [
+                s.range.start - start + prefix.len(),
+                s.range.end - start + prefix.len(),
+            ]
+        })
+        .collect();
+    Snippet {
+        text: format!("{prefix}{}{suffix}", &text[start..end]),
+        highlights,
+    }
+}
+
+/// The run of spans fitting in `max_chars` that covers the most distinct
+/// matchers, then the most matches; the earliest such run on ties.
+fn best_cluster(
+    spans: &[Span],
+    max_chars: usize,
+    char_at: &dyn Fn(usize) -> usize,
+) -> Option<(usize, usize)> {
+    let mut best: Option<((u32, usize), (usize, usize))> = None;
+    for first in 0..spans.len() {
+        let first_char = char_at(spans[first].range.start);
+        let mut last = first;
+        let mut covered = spans[first].matchers;
+        while last + 1 < spans.len() && char_at(spans[last + 1].range.end) - first_char <= max_chars
+        {
+            last += 1;
+            covered |= spans[last].matchers;
+        }
+        let score = (covered.count_ones(), last - first + 1);
+        if best
+            .as_ref()
+            .is_none_or(|(best_score, _)| score > *best_score)
+        {
+            best = Some((score, (first, last)));
+        }
+    }
+    best.map(|(_, cluster)| cluster)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stem(word: &str) -> Matcher {
+        Matcher::Stem(
+            analysis::tokens(&mut analysis::stem_analyzer(), word)[0]
+                .term
+                .clone(),
+        )
+    }
+
+    fn phrase(words: &str, slop: u32) -> Matcher {
+        let tokens = analysis::tokens(&mut analysis::exact_analyzer(), words);
+        Matcher::Phrase {
+            terms: tokens
+                .iter()
+                .map(|t| (t.position - tokens[0].position, t.term.clone()))
+                .collect(),
+            slop,
+        }
+    }
+
+    fn marked(text: &str, matchers: Vec<Matcher>) -> Vec<&str> {
+        let spans = HighlightPlan::new(matchers).find(text);
+        spans.iter().map(|s| &text[s.range.clone()]).collect()
+    }
+
+    #[test]
+    fn a_phrase_marks_only_its_own_occurrences() {
+        let text = "Plan Colombia came first. Later, Plan LAZO began; plan lazo again.";
+        assert_eq!(
+            marked(text, vec![phrase("Plan LAZO", 0)]),
+            ["Plan LAZO", "plan lazo"]
+        );
+    }
+
+    #[test]
+    fn apostrophes_of_any_shape_match_in_phrases() {
+        let text = "“Disobey Trump’s order!” Obey the order of humanity.";
+        assert_eq!(
+            marked(text, vec![phrase("Disobey Trump's order", 0)]),
+            ["Disobey Trump’s order"]
+        );
+    }
+
+    #[test]
+    fn stems_and_folds_are_marked_on_the_original_characters() {
+        let text = "They revoke it in Bogotá; it was revoked.";
+        assert_eq!(
+            marked(text, vec![stem("revoked"), stem("bogota")]),
+            ["revoke", "Bogotá", "revoked"]
+        );
+    }
+
+    #[test]
+    fn sloppy_phrases_mark_each_word_and_respect_the_slop() {
+        let text = "Colombia adopted, in 1964, Plan LAZO.";
+        assert!(marked(text, vec![phrase("Colombia LAZO", 3)]).is_empty());
+        assert_eq!(
+            marked(text, vec![phrase("Colombia LAZO", 4)]),
+            ["Colombia", "LAZO"]
+        );
+    }
+
+    #[test]
+    fn prefixes_mark_words_that_start_with_them() {
+        assert_eq!(
+            marked(
+                "Revocation and revoked, not evoked.",
+                vec![Matcher::Prefix("revo".into())]
+            ),
+            ["Revocation", "revoked"]
+        );
+    }
+
+    #[test]
+    fn short_text_is_its_own_snippet() {
+        let text = "Plan LAZO began.";
+        let spans = HighlightPlan::new(vec![phrase("plan lazo", 0)]).find(text);
+        let snippet = snippet(text, &spans, 200);
+        assert_eq!(snippet.text, text);
+        assert_eq!(snippet.highlights, [[0, 9]]);
+    }
+
+    #[test]
+    fn long_text_is_cut_at_words_around_the_match_with_ellipses() {
+        let text = format!(
+            "{}the Plan LAZO of 1964 {}",
+            "filler words here ".repeat(30),
+            "and more text ".repeat(30)
+        );
+        let spans = HighlightPlan::new(vec![phrase("plan lazo", 0)]).find(&text);
+        let snippet = snippet(&text, &spans, 80);
+        assert!(
+            snippet.text.starts_with('…') && snippet.text.ends_with('…'),
+            "{}",
+            snippet.text
+        );
+        let inner = snippet.text.trim_matches('…');
+        assert!(inner.chars().count() <= 80);
+        assert!(
+            text.contains(inner),
+            "snippet text must come from the passage"
+        );
+        for word in inner.split(' ') {
+            assert!(
+                [
+                    "filler", "words", "here", "the", "Plan", "LAZO", "of", "1964", "and", "more",
+                    "text"
+                ]
+                .contains(&word),
+                "cut word {word:?}"
+            );
+        }
+        let [start, end] = snippet.highlights[0];
+        assert_eq!(&snippet.text[start..end], "Plan LAZO");
+    }
+
+    #[test]
+    fn multibyte_characters_at_the_edges_stay_whole() {
+        let text = format!(
+            "{}Gaitán {}",
+            "ñandú señor ".repeat(40),
+            "año café ".repeat(40)
+        );
+        let spans = HighlightPlan::new(vec![stem("gaitan")]).find(&text);
+        for max in [10, 31, 57, 80, 200] {
+            let snippet = snippet(&text, &spans, max);
+            let [start, end] = snippet.highlights[0];
+            assert_eq!(&snippet.text[start..end], "Gaitán");
+            assert!(snippet.text.trim_matches('…').chars().count() <= max.max(6));
+        }
+    }
+
+    #[test]
+    fn the_window_prefers_the_cluster_with_the_most_distinct_matches() {
+        let text = format!(
+            "Petro spoke. {} Petro met Trump here. {}",
+            "Unrelated words to fill the gap. ".repeat(10),
+            "More unrelated words. ".repeat(10)
+        );
+        let spans = HighlightPlan::new(vec![stem("petro"), stem("trump")]).find(&text);
+        let snippet = snippet(&text, &spans, 60);
+        let marked: Vec<&str> = snippet
+            .highlights
+            .iter()
+            .map(|[s, e]| &snippet.text[*s..*e])
+            .collect();
+        assert_eq!(marked, ["Petro", "Trump"]);
+    }
+
+    #[test]
+    fn no_matches_give_the_start_of_the_passage() {
+        let text = "word ".repeat(100);
+        let snippet = snippet(text.trim(), &[], 20);
+        assert!(snippet.text.starts_with("word") && snippet.text.ends_with('…'));
+        assert!(snippet.highlights.is_empty());
+    }
+
+    #[test]
+    fn a_phrase_straddling_the_window_edge_is_not_shown_in_half() {
+        let text = format!("Petro {} Plan LAZO end.", "x ".repeat(20));
+        let spans = HighlightPlan::new(vec![stem("petro"), phrase("plan lazo", 0)]).find(&text);
+        for max in 5..60 {
+            let snippet = snippet(&text, &spans, max);
+            let marked: Vec<&str> = snippet
+                .highlights
+                .iter()
+                .map(|[s, e]| &snippet.text[*s..*e])
+                .collect();
+            assert!(
+                marked.iter().all(|m| *m == "Petro" || *m == "Plan LAZO"),
+                "{max}: {marked:?}"
+            );
+            assert!(
+                !snippet.text.contains("Plan …") && !snippet.text.ends_with("Plan…"),
+                "{max}: {}",
+                snippet.text
+            );
+        }
+    }
+}

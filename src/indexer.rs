@@ -1,0 +1,252 @@
+//! Building the index: documents in, passages split, tantivy documents written,
+//! one atomic commit at the end.
+//!
+//! The build replaces the index's contents in a single tantivy commit, so a
+//! build that fails or is killed leaves the previous index intact and
+//! searchable. tantivy's writer lock makes a second concurrent build fail at
+//! once instead of corrupting anything.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use tantivy::directory::error::LockError;
+use tantivy::{DateTime, Index, IndexWriter, TantivyDocument, TantivyError};
+
+use crate::analysis;
+use crate::error::{Error, Result};
+use crate::ingest::{self, Document, Warning};
+use crate::passage::{self, Passage};
+use crate::schema::{self, Fields, SCHEMA_VERSION};
+
+/// The file tantivy writes last in a commit; its presence means "an index is here".
+pub(crate) const META_FILE: &str = "meta.json";
+
+/// The writer's default memory budget: enough to keep both cores busy, small
+/// enough for a laptop.
+pub const DEFAULT_MEMORY_BYTES: usize = 128 << 20;
+
+/// How to build an index.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Memory budget of tantivy's writer, in bytes (at least 15 MB per thread).
+    pub memory_bytes: usize,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            memory_bytes: DEFAULT_MEMORY_BYTES,
+        }
+    }
+}
+
+/// What a build did.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// The index folder written.
+    pub index: PathBuf,
+    /// Files read and indexed (including empty ones).
+    pub documents: u64,
+    /// Passages written.
+    pub passages: u64,
+    /// Files skipped or only partly read, with the reason.
+    pub warnings: Vec<Warning>,
+    /// Wall-clock time of the build.
+    pub elapsed: Duration,
+}
+
+/// What cita records in each commit, beside tantivy's own metadata.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct CommitPayload {
+    pub cita_schema: u32,
+    pub documents: u64,
+}
+
+/// Builds (or rebuilds) the index at `index_dir` from every supported file under `corpus`.
+pub fn build(corpus: &Path, index_dir: &Path, options: &BuildOptions) -> Result<BuildReport> {
+    let started = Instant::now();
+    if !corpus.is_dir() {
+        return Err(Error::NoCorpus {
+            path: corpus.to_path_buf(),
+        });
+    }
+    let index = open_for_writing(index_dir)?;
+    let fields =
+        schema::fields_of(&index.schema()).expect("the index was checked to have cita's schema");
+    let mut writer: IndexWriter<TantivyDocument> =
+        index
+            .writer(options.memory_bytes)
+            .map_err(|err| match err {
+                TantivyError::LockFailure(LockError::LockBusy, _) => Error::IndexLocked {
+                    path: index_dir.to_path_buf(),
+                },
+                other => Error::Engine(other),
+            })?;
+    writer.delete_all_documents()?;
+
+    let mut report = BuildReport {
+        index: index_dir.to_path_buf(),
+        documents: 0,
+        passages: 0,
+        warnings: Vec::new(),
+        elapsed: Duration::ZERO,
+    };
+    for item in ingest::documents(corpus) {
+        let document = match item {
+            Ok(document) => document,
+            Err(warning) => {
+                report.warnings.push(warning);
+                continue;
+            }
+        };
+        let path = corpus.join(&document.source);
+        report
+            .warnings
+            .extend(document.notes.iter().map(|message| Warning {
+                path: path.clone(),
+                message: message.clone(),
+            }));
+        report.passages += add_document(&writer, &fields, &document)?;
+        report.documents += 1;
+    }
+
+    let payload = CommitPayload {
+        cita_schema: SCHEMA_VERSION,
+        documents: report.documents,
+    };
+    let mut commit = writer.prepare_commit()?;
+    commit.set_payload(&serde_json::to_string(&payload).expect("the payload serializes"));
+    commit.commit()?;
+    writer.wait_merging_threads()?;
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// Opens the index at `dir` for a rebuild, creating it (or recreating an
+/// index of another schema version) as needed.
+fn open_for_writing(dir: &Path) -> Result<Index> {
+    std::fs::create_dir_all(dir).map_err(|err| Error::io(dir, err))?;
+    if dir.join(META_FILE).exists() {
+        match Index::open_in_dir(dir) {
+            Ok(index)
+                if recorded_schema(&index) == Some(SCHEMA_VERSION)
+                    && schema::fields_of(&index.schema()).is_some() =>
+            {
+                analysis::register(&index);
+                return Ok(index);
+            }
+            // Unreadable, or built by another cita: its contents cannot be reused.
+            _ => remove_index_files(dir)?,
+        }
+    }
+    let (schema, _) = schema::build();
+    let index = Index::create_in_dir(dir, schema)?;
+    analysis::register(&index);
+    Ok(index)
+}
+
+/// The cita schema version recorded in the last commit, if any.
+pub(crate) fn recorded_schema(index: &Index) -> Option<u32> {
+    let payload = index.load_metas().ok()?.payload?;
+    serde_json::from_str::<CommitPayload>(&payload)
+        .ok()
+        .map(|p| p.cita_schema)
+}
+
+/// Removes an unusable index's files, keeping the folder and dot-files such as `.gitignore`.
+fn remove_index_files(dir: &Path) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|err| Error::io(dir, err))?;
+    for entry in entries {
+        let entry = entry.map_err(|err| Error::io(dir, err))?;
+        let name = entry.file_name();
+        let tantivy_dotfile =
+            name.to_string_lossy().starts_with(".tantivy") || name == ".managed.json";
+        let keep = name.to_string_lossy().starts_with('.') && !tantivy_dotfile;
+        if !keep && entry.path().is_file() {
+            std::fs::remove_file(entry.path()).map_err(|err| Error::io(entry.path(), err))?;
+        }
+    }
+    Ok(())
+}
+
+/// Splits one document into passages and adds them; returns how many.
+fn add_document(
+    writer: &IndexWriter<TantivyDocument>,
+    fields: &Fields,
+    document: &Document,
+) -> Result<u64> {
+    let split = passage::split(&document.body, document.body_offset);
+    let title = document
+        .meta
+        .title
+        .clone()
+        .or(split.title_hint)
+        .unwrap_or_else(|| document.source.clone());
+    for passage in &split.passages {
+        writer.add_document(passage_document(fields, document, &title, passage))?;
+    }
+    Ok(split.passages.len() as u64)
+}
+
+fn passage_document(
+    fields: &Fields,
+    document: &Document,
+    title: &str,
+    passage: &Passage,
+) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.id, passage_id(&document.source, &passage.text));
+    doc.add_text(fields.source, &document.source);
+    doc.add_text(fields.source_words, &document.source);
+    doc.add_text(fields.title, title);
+    if let Some(publication) = &document.meta.publication {
+        doc.add_text(fields.publication, publication);
+    }
+    if let Some(url) = &document.meta.url {
+        doc.add_text(fields.url, url);
+    }
+    if let Some(date) = document.date {
+        doc.add_date(
+            fields.date,
+            DateTime::from_timestamp_secs(date.unix_seconds()),
+        );
+    }
+    if let Some(section) = &passage.section {
+        doc.add_text(fields.section, section);
+    }
+    doc.add_u64(fields.paragraph, u64::from(passage.paragraph));
+    doc.add_u64(fields.part, u64::from(passage.part));
+    doc.add_u64(fields.byte_start, passage.byte_range.start as u64);
+    doc.add_u64(fields.byte_end, passage.byte_range.end as u64);
+    doc.add_text(fields.text, &passage.text);
+    doc.add_text(fields.exact, &passage.text);
+    doc
+}
+
+/// A passage's id: a hash of its source path and its text, so it is the same
+/// in every rebuild for as long as neither changes. xxh3 is a fixed,
+/// published function, unlike std's hasher.
+pub fn passage_id(source: &str, text: &str) -> String {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(source.as_bytes());
+    hasher.update(&[0]);
+    hasher.update(text.as_bytes());
+    format!("{:016x}", hasher.digest())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passage_ids_depend_on_source_and_text_only() {
+        let id = passage_id("news/a.txt", "Plan LAZO began.");
+        assert_eq!(id, passage_id("news/a.txt", "Plan LAZO began."));
+        assert_eq!(id.len(), 16);
+        assert_ne!(id, passage_id("news/b.txt", "Plan LAZO began."));
+        assert_ne!(id, passage_id("news/a.txt", "Plan LAZO began!"));
+        // The separator keeps (path, text) pairs apart.
+        assert_ne!(passage_id("a", "bc"), passage_id("ab", "c"));
+    }
+}

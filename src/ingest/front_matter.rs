@@ -1,0 +1,129 @@
+//! YAML front matter at the top of a text or Markdown file: metadata, never passage text.
+//!
+//! Only flat `key: value` lines are read (plain, `"double"` or `'single'`
+//! quoted scalars); that is all cita's metadata needs, and it avoids a YAML
+//! dependency whose maintained forks are still settling. Unknown keys,
+//! comments, lists and nested maps are skipped.
+
+/// The metadata keys cita understands, as written in the file.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FrontMatter {
+    /// `title`
+    pub title: Option<String>,
+    /// `date`, unparsed (validated by the caller).
+    pub date: Option<String>,
+    /// `source`: the publication the document came from.
+    pub publication: Option<String>,
+    /// `url`
+    pub url: Option<String>,
+}
+
+/// Splits front matter off `text`. Returns the metadata (if the text opens
+/// with a `---` line closed by another `---` or `...` line) and the byte
+/// offset where the body starts.
+pub fn split(text: &str) -> (Option<FrontMatter>, usize) {
+    let Some(first_end) = text.find('\n') else {
+        return (None, 0);
+    };
+    if text[..first_end].trim_end() != "---" {
+        return (None, 0);
+    }
+    let mut offset = first_end + 1;
+    let mut meta = FrontMatter::default();
+    while offset < text.len() {
+        let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        let line = text[offset..line_end].trim_end();
+        let next = (line_end + 1).min(text.len());
+        if line == "---" || line == "..." {
+            return (Some(meta), next);
+        }
+        if let Some((key, value)) = line.split_once(':') {
+            let value = scalar(value);
+            let slot = match key.trim() {
+                "title" => Some(&mut meta.title),
+                "date" => Some(&mut meta.date),
+                "source" => Some(&mut meta.publication),
+                "url" => Some(&mut meta.url),
+                _ => None,
+            };
+            if let (Some(slot), false) = (slot, key.starts_with(char::is_whitespace)) {
+                *slot = (!value.is_empty()).then_some(value);
+            }
+        }
+        offset = next;
+    }
+    // An opening `---` that is never closed is a thematic break, not metadata.
+    (None, 0)
+}
+
+/// The value of a YAML scalar: quotes removed, `\"`-style escapes in double
+/// quotes and `''` in single quotes undone, trailing `# comments` dropped.
+fn scalar(raw: &str) -> String {
+    let raw = raw.trim();
+    if let Some(inner) = raw
+        .strip_prefix('"')
+        .and_then(|r| r.rfind('"').map(|end| &r[..end]))
+    {
+        let mut out = String::with_capacity(inner.len());
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some(other) => out.push(other),
+                None => {}
+            }
+        }
+        return out.trim().to_string();
+    }
+    if let Some(inner) = raw
+        .strip_prefix('\'')
+        .and_then(|r| r.rfind('\'').map(|end| &r[..end]))
+    {
+        return inner.replace("''", "'").trim().to_string();
+    }
+    let without_comment = raw.find(" #").map_or(raw, |i| &raw[..i]);
+    without_comment.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_flat_keys_and_reports_where_the_body_starts() {
+        let text = "---\ntitle: \"Plan LAZO: a \\\"history\\\"\"\ndate: 1964-05-27\nsource: 'O''Brien Weekly'\nurl: https://example.org/a # canonical\ntags:\n  - x\n---\nBody line\n";
+        let (meta, body) = split(text);
+        let meta = meta.unwrap();
+        assert_eq!(meta.title.as_deref(), Some("Plan LAZO: a \"history\""));
+        assert_eq!(meta.date.as_deref(), Some("1964-05-27"));
+        assert_eq!(meta.publication.as_deref(), Some("O'Brien Weekly"));
+        assert_eq!(meta.url.as_deref(), Some("https://example.org/a"));
+        assert_eq!(&text[body..], "Body line\n");
+    }
+
+    #[test]
+    fn crlf_front_matter_is_understood() {
+        let text = "---\r\ntitle: Hola\r\n---\r\nCuerpo\r\n";
+        let (meta, body) = split(text);
+        assert_eq!(meta.unwrap().title.as_deref(), Some("Hola"));
+        assert_eq!(&text[body..], "Cuerpo\r\n");
+    }
+
+    #[test]
+    fn text_without_a_closed_block_has_no_front_matter() {
+        assert_eq!(split("---\ntitle: x\nno end"), (None, 0));
+        assert_eq!(split("title: x\n---\n"), (None, 0));
+        assert_eq!(split(""), (None, 0));
+    }
+
+    #[test]
+    fn nested_keys_do_not_override_top_level_ones() {
+        let (meta, _) = split("---\ntitle: Top\nother:\n  title: Nested\n---\n");
+        assert_eq!(meta.unwrap().title.as_deref(), Some("Top"));
+    }
+}

@@ -1,0 +1,39 @@
+//! cita: full-text search over a researcher's archive, passage by passage.
+//!
+//! Data flows one way through the modules: [`ingest`] reads files into
+//! documents, [`passage`] splits them into paragraphs with their section,
+//! [`analysis`] and [`schema`] define how text becomes terms, [`indexer`]
+//! writes the tantivy index, [`query`] turns the query language into tantivy
+//! queries, [`highlight`] marks matches and cuts snippets, [`Archive`] runs
+//! searches and returns typed [`Hit`]s, and [`output`] renders them.
+//!
+//! ```no_run
+//! use cita::{Archive, SearchRequest};
+//!
+//! let archive = Archive::open("index".as_ref())?;
+//! let results = archive.search(&SearchRequest::new("\"Plan LAZO\""))?;
+//! for hit in &results.hits {
+//!     println!("{} {} ¶{}: {}", hit.rank, hit.source, hit.paragraph, hit.snippet);
+//! }
+//! # Ok::<(), cita::Error>(())
+//! ```
+
+pub mod analysis;
+mod archive;
+pub mod date;
+mod error;
+pub mod highlight;
+pub mod indexer;
+pub mod ingest;
+pub mod output;
+pub mod passage;
+pub mod query;
+pub mod schema;
+
+pub use archive::{
+    Archive, DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, Hit, SearchRequest, SearchResults, Stats,
+    build_and_open,
+};
+pub use date::Date;
+pub use error::{Error, Result};
+pub use indexer::{BuildOptions, BuildReport, build};

@@ -1,0 +1,159 @@
+//! The `cita` binary: parses arguments, calls the library, renders, and maps
+//! outcomes to exit codes. No search logic lives here.
+
+mod cli;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+
+use cita::output::{self, TextStyle};
+use cita::{Archive, BuildReport, Date, SearchRequest};
+use cli::{
+    Cli, ColorArg, Command, DEFAULT_CORPUS, DEFAULT_INDEX, IndexArgs, SearchArgs, StatsArgs,
+};
+
+/// Exit codes, as grep's: the one place they are decided.
+mod exit {
+    /// A search found something, or a command succeeded.
+    pub const SUCCESS: u8 = 0;
+    /// A search found nothing.
+    pub const NO_HIT: u8 = 1;
+    /// Bad usage, bad query, missing index, unreadable corpus, or any other error.
+    pub const ERROR: u8 = 2;
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Index(args) => index(&args),
+        Command::Search(args) => search(&args),
+        Command::Stats(args) => stats(&args),
+    };
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(err) if is_broken_pipe(&err) => ExitCode::from(exit::SUCCESS),
+        Err(err) => {
+            eprintln!("cita: {err:#}");
+            ExitCode::from(exit::ERROR)
+        }
+    }
+}
+
+/// A reader that stopped reading (`cita search … | head`) is not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|cause| cause.downcast_ref::<io::Error>())
+        .any(|io| io.kind() == io::ErrorKind::BrokenPipe)
+}
+
+fn index(args: &IndexArgs) -> Result<u8> {
+    let report = cita::build(&args.corpus, &args.index, &cita::BuildOptions::default())
+        .with_context(|| format!("cannot index {}", args.corpus.display()))?;
+    print_warnings(&report);
+    let mut out = io::stdout().lock();
+    writeln!(out, "{}", summary(&report))?;
+    Ok(exit::SUCCESS)
+}
+
+fn summary(report: &BuildReport) -> String {
+    let skipped = report.warnings.len();
+    format!(
+        "indexed {} document{}, {} passage{} into {} in {:.2} s{}",
+        report.documents,
+        if report.documents == 1 { "" } else { "s" },
+        report.passages,
+        if report.passages == 1 { "" } else { "s" },
+        report.index.display(),
+        report.elapsed.as_secs_f64(),
+        if skipped > 0 {
+            format!(
+                " ({skipped} warning{})",
+                if skipped == 1 { "" } else { "s" }
+            )
+        } else {
+            String::new()
+        }
+    )
+}
+
+fn print_warnings(report: &BuildReport) {
+    for warning in &report.warnings {
+        eprintln!("cita: warning: {warning}");
+    }
+}
+
+fn search(args: &SearchArgs) -> Result<u8> {
+    let request = SearchRequest {
+        query: args.query.join(" "),
+        limit: args.limit,
+        offset: args.offset,
+        since: args.since.as_deref().map(Date::parse_start).transpose()?,
+        until: args.until.as_deref().map(Date::parse_end).transpose()?,
+        snippet_chars: args.snippet_chars,
+    };
+    let archive = match &args.index {
+        Some(path) => Archive::open(path)?,
+        None => open_default_index()?,
+    };
+    let results = archive.search(&request)?;
+    let style = TextStyle {
+        color: use_color(args.color),
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    output::write_results(&mut out, &results, args.format.into(), style)?;
+    out.flush()?;
+    Ok(if results.total > 0 {
+        exit::SUCCESS
+    } else {
+        exit::NO_HIT
+    })
+}
+
+/// Opens `./index`, building it from `./corpus` first when it is missing or
+/// was built by an incompatible cita.
+fn open_default_index() -> Result<Archive> {
+    let index = PathBuf::from(DEFAULT_INDEX);
+    let corpus = Path::new(DEFAULT_CORPUS);
+    let reason = match Archive::open(&index) {
+        Ok(archive) => return Ok(archive),
+        Err(cita::Error::NoIndex { .. }) if corpus.is_dir() => "there is no index yet",
+        Err(cita::Error::IncompatibleIndex { .. }) if corpus.is_dir() => {
+            "the index was built by an incompatible cita"
+        }
+        Err(err) => return Err(err.into()),
+    };
+    eprintln!(
+        "cita: {reason}; building {} from {} first",
+        index.display(),
+        corpus.display()
+    );
+    let (archive, report) = cita::build_and_open(corpus, &index)
+        .with_context(|| format!("cannot index {}", corpus.display()))?;
+    print_warnings(&report);
+    eprintln!("cita: {}", summary(&report));
+    Ok(archive)
+}
+
+fn use_color(choice: ColorArg) -> bool {
+    match choice {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+        }
+    }
+}
+
+fn stats(args: &StatsArgs) -> Result<u8> {
+    let archive = Archive::open(&args.index)?;
+    let stats = archive.stats()?;
+    let mut out = io::stdout().lock();
+    output::write_stats(&mut out, &stats, args.format.into())?;
+    Ok(exit::SUCCESS)
+}

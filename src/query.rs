@@ -1,0 +1,853 @@
+//! cita's query language, parsed by hand into a small syntax tree and then
+//! compiled into tantivy queries plus a [`HighlightPlan`].
+//!
+//! tantivy's own parser ORs words by default, reads `word*` as a plain word,
+//! breaks on typographic quotes and stems phrases; cita needs all four the
+//! other way, and wants error messages that point at the problem. The
+//! grammar, loosest binding first:
+//!
+//! ```text
+//! query    = or
+//! or       = and ("OR" and)*
+//! and      = unary (["AND"] unary)*
+//! unary    = ("-" | "NOT" | "+") unary | primary
+//! primary  = "(" or ")" | [field ":"] (phrase ["~" N] | word ["*"]) | "*"
+//! ```
+//!
+//! Matching rules: a bare word must occur in the passage text in any
+//! inflection (stemmed), and its exact form scores extra, as do matches in the
+//! title and the section heading. A quoted phrase matches exact forms only
+//! (case, accents and apostrophes still folded). A word that the analyzer cuts
+//! into several (`Trump's`, `U.S.`) is read as a phrase.
+
+use std::ops::Bound;
+
+use tantivy::Term;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery,
+    Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::analysis::{self, Token};
+use crate::date::Date;
+use crate::error::{Error, Result};
+use crate::highlight::{HighlightPlan, Matcher};
+use crate::schema::Fields;
+
+/// Extra weight of a word's exact (unstemmed) form over its stem.
+const EXACT_FORM_BOOST: f32 = 1.0;
+/// Weight of a match in the section heading above the passage.
+const SECTION_BOOST: f32 = 1.5;
+/// Weight of a match in the document title.
+const TITLE_BOOST: f32 = 0.75;
+/// Words of an AND within this many positions of each other score a proximity bonus.
+const PROXIMITY_SLOP: u32 = 6;
+/// Weight of that proximity bonus.
+const PROXIMITY_BOOST: f32 = 1.0;
+
+/// Where a query word is looked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The passage text (no field prefix).
+    Text,
+    /// `title:`
+    Title,
+    /// `section:`
+    Section,
+    /// `source:` (the words of the file path)
+    Source,
+    /// `publication:`
+    Publication,
+}
+
+impl Target {
+    fn from_name(name: &str) -> Option<Target> {
+        match name {
+            "title" => Some(Target::Title),
+            "section" => Some(Target::Section),
+            "source" => Some(Target::Source),
+            "publication" => Some(Target::Publication),
+            _ => None,
+        }
+    }
+}
+
+/// A leaf of the query: what to look for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Leaf {
+    /// A bare word.
+    Word(String),
+    /// `word*`: any word starting with the prefix.
+    Prefix(String),
+    /// `"a phrase"~slop`.
+    Phrase {
+        /// The words inside the quotes.
+        text: String,
+        /// How many positions the words may be moved (0: adjacent, in order).
+        slop: u32,
+    },
+}
+
+/// The parsed query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node {
+    /// A leaf in a field.
+    Leaf(Target, Leaf),
+    /// All children must match (negated children must not).
+    And(Vec<Node>),
+    /// At least one child must match.
+    Or(Vec<Node>),
+    /// Must not match; only valid inside an AND.
+    Not(Box<Node>),
+    /// `*`: every passage.
+    All,
+}
+
+// ---------------------------------------------------------------- lexing
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum TokenKind {
+    Open,
+    Close,
+    And,
+    Or,
+    Not,
+    Minus,
+    Plus,
+    Field(Target),
+    Word(String),
+    Phrase { text: String, slop: u32 },
+}
+
+#[derive(Debug, Clone)]
+struct Lexeme {
+    kind: TokenKind,
+    /// 1-based character column, for messages.
+    column: usize,
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '“' | '”' | '„' | '‟' | '«' | '»')
+}
+
+fn ends_word(c: char) -> bool {
+    c.is_whitespace() || c == '(' || c == ')' || is_quote(c)
+}
+
+fn lex(query: &str) -> Result<Vec<Lexeme>> {
+    let chars: Vec<char> = query.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let column = i + 1;
+        let push = |out: &mut Vec<Lexeme>, kind| out.push(Lexeme { kind, column });
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '(' {
+            push(&mut out, TokenKind::Open);
+            i += 1;
+        } else if c == ')' {
+            push(&mut out, TokenKind::Close);
+            i += 1;
+        } else if (c == '-' || c == '+')
+            && chars
+                .get(i + 1)
+                .is_some_and(|&next| !next.is_whitespace() && next != ')')
+            && at_token_start(&out, &chars, i)
+        {
+            push(
+                &mut out,
+                if c == '-' {
+                    TokenKind::Minus
+                } else {
+                    TokenKind::Plus
+                },
+            );
+            i += 1;
+        } else if is_quote(c) {
+            let end = (i + 1..chars.len())
+                .find(|&j| is_quote(chars[j]))
+                .ok_or_else(|| {
+                    Error::Query(format!(
+                        "the quote at character {column} is never closed; add a closing \""
+                    ))
+                })?;
+            let text: String = chars[i + 1..end].iter().collect();
+            i = end + 1;
+            let mut slop = 0;
+            if chars.get(i) == Some(&'~') {
+                let digits: String = chars[i + 1..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect();
+                slop = digits.parse().map_err(|_| {
+                    Error::Query(format!(
+                        "~ at character {} must be followed by a number of words, as in \"plan lazo\"~3",
+                        i + 1
+                    ))
+                })?;
+                i += 1 + digits.len();
+            }
+            push(&mut out, TokenKind::Phrase { text, slop });
+        } else {
+            let start = i;
+            while i < chars.len() && !ends_word(chars[i]) {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            let kind = match word.as_str() {
+                "AND" | "&&" => TokenKind::And,
+                "OR" | "||" => TokenKind::Or,
+                "NOT" => TokenKind::Not,
+                _ => match word.split_once(':') {
+                    Some((name, rest)) => match Target::from_name(name) {
+                        Some(target) => {
+                            push(&mut out, TokenKind::Field(target));
+                            if rest.is_empty() {
+                                if i >= chars.len() || chars[i].is_whitespace() || chars[i] == ')' {
+                                    return Err(Error::Query(format!(
+                                        "{name}: at character {column} needs a word or a \"phrase\" right after the colon"
+                                    )));
+                                }
+                                continue;
+                            }
+                            TokenKind::Word(rest.to_string())
+                        }
+                        // Not a field we know: `http://…` or `10:30` is just text.
+                        None => TokenKind::Word(word),
+                    },
+                    None => TokenKind::Word(word),
+                },
+            };
+            push(&mut out, kind);
+        }
+    }
+    Ok(out)
+}
+
+/// `-` and `+` are operators only where a term could start.
+fn at_token_start(out: &[Lexeme], chars: &[char], i: usize) -> bool {
+    i == 0
+        || chars[i - 1].is_whitespace()
+        || chars[i - 1] == '('
+        || matches!(out.last().map(|l| &l.kind), Some(TokenKind::Field(_)))
+}
+
+// ---------------------------------------------------------------- parsing
+
+/// Parses a query string into its syntax tree.
+pub fn parse(query: &str) -> Result<Node> {
+    let lexemes = lex(query)?;
+    if lexemes.is_empty() {
+        return Err(Error::Query("the query is empty".to_string()));
+    }
+    let mut parser = Parser { lexemes, at: 0 };
+    let node = parser.or()?;
+    if let Some(extra) = parser.peek() {
+        return Err(Error::Query(format!(
+            "unmatched ')' at character {}",
+            extra.column
+        )));
+    }
+    Ok(node)
+}
+
+struct Parser {
+    lexemes: Vec<Lexeme>,
+    at: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Lexeme> {
+        self.lexemes.get(self.at)
+    }
+
+    fn next(&mut self) -> Option<Lexeme> {
+        let lexeme = self.lexemes.get(self.at).cloned();
+        self.at += 1;
+        lexeme
+    }
+
+    fn ends_term(&self) -> bool {
+        matches!(
+            self.peek().map(|l| &l.kind),
+            None | Some(TokenKind::Close | TokenKind::Or | TokenKind::And)
+        )
+    }
+
+    fn or(&mut self) -> Result<Node> {
+        let mut alternatives = vec![self.and()?];
+        while let Some(TokenKind::Or) = self.peek().map(|l| &l.kind) {
+            let column = self.next().map_or(0, |l| l.column);
+            if self.ends_term() {
+                return Err(Error::Query(format!(
+                    "OR at character {column} needs a term after it"
+                )));
+            }
+            alternatives.push(self.and()?);
+        }
+        Ok(if alternatives.len() == 1 {
+            alternatives.pop().expect("one alternative")
+        } else {
+            Node::Or(alternatives)
+        })
+    }
+
+    fn and(&mut self) -> Result<Node> {
+        let mut items = Vec::new();
+        loop {
+            match self.peek().map(|l| (l.kind.clone(), l.column)) {
+                None | Some((TokenKind::Close, _)) => break,
+                Some((TokenKind::Or, column)) => {
+                    if items.is_empty() {
+                        return Err(Error::Query(format!(
+                            "OR at character {column} needs a term before it"
+                        )));
+                    }
+                    break;
+                }
+                Some((TokenKind::And, column)) => {
+                    self.next();
+                    if items.is_empty() {
+                        return Err(Error::Query(format!(
+                            "AND at character {column} needs a term before it"
+                        )));
+                    }
+                    if self.ends_term() {
+                        return Err(Error::Query(format!(
+                            "AND at character {column} needs a term after it"
+                        )));
+                    }
+                }
+                Some(_) => items.push(self.unary()?),
+            }
+        }
+        Ok(match items.len() {
+            1 => items.pop().expect("one item"),
+            _ => Node::And(items),
+        })
+    }
+
+    fn unary(&mut self) -> Result<Node> {
+        let lexeme = self.next().expect("unary is called before a lexeme");
+        match lexeme.kind {
+            TokenKind::Minus | TokenKind::Not => {
+                if self.ends_term() {
+                    let what = if lexeme.kind == TokenKind::Not {
+                        "NOT"
+                    } else {
+                        "-"
+                    };
+                    return Err(Error::Query(format!(
+                        "{what} at character {} needs a term after it",
+                        lexeme.column
+                    )));
+                }
+                Ok(Node::Not(Box::new(self.unary()?)))
+            }
+            TokenKind::Plus => {
+                if self.ends_term() {
+                    return Err(Error::Query(format!(
+                        "+ at character {} needs a term after it",
+                        lexeme.column
+                    )));
+                }
+                self.unary()
+            }
+            TokenKind::Open => {
+                let inner = self.or()?;
+                match self.next() {
+                    Some(Lexeme {
+                        kind: TokenKind::Close,
+                        ..
+                    }) => {}
+                    _ => {
+                        return Err(Error::Query(format!(
+                            "the '(' at character {} is never closed",
+                            lexeme.column
+                        )));
+                    }
+                }
+                if inner == Node::And(Vec::new()) {
+                    return Err(Error::Query(format!(
+                        "empty parentheses at character {}",
+                        lexeme.column
+                    )));
+                }
+                Ok(inner)
+            }
+            TokenKind::Field(target) => match self.next().map(|l| l.kind) {
+                Some(TokenKind::Word(word)) => Ok(Node::Leaf(target, word_leaf(&word))),
+                Some(TokenKind::Phrase { text, slop }) => {
+                    Ok(Node::Leaf(target, Leaf::Phrase { text, slop }))
+                }
+                _ => Err(Error::Query(format!(
+                    "the field at character {} needs a word or a \"phrase\" right after the colon",
+                    lexeme.column
+                ))),
+            },
+            TokenKind::Word(word) if word == "*" => Ok(Node::All),
+            TokenKind::Word(word) => Ok(Node::Leaf(Target::Text, word_leaf(&word))),
+            TokenKind::Phrase { text, slop } => {
+                Ok(Node::Leaf(Target::Text, Leaf::Phrase { text, slop }))
+            }
+            TokenKind::Close | TokenKind::And | TokenKind::Or => {
+                unreachable!("and() stops before these")
+            }
+        }
+    }
+}
+
+fn word_leaf(word: &str) -> Leaf {
+    match word.strip_suffix('*') {
+        Some(prefix) if !prefix.is_empty() => Leaf::Prefix(prefix.to_string()),
+        _ => Leaf::Word(word.to_string()),
+    }
+}
+
+// ---------------------------------------------------------------- compiling
+
+/// A query ready to run: the tantivy query and what to highlight.
+pub struct Compiled {
+    /// The query to hand to the searcher.
+    pub query: Box<dyn Query>,
+    /// What to mark in the passage text of each hit.
+    pub highlight: HighlightPlan,
+}
+
+/// Publication-date bounds, both inclusive.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DateRange {
+    /// First day included.
+    pub since: Option<Date>,
+    /// Last day included.
+    pub until: Option<Date>,
+}
+
+/// Compiles a parsed query against the index fields, adding date bounds.
+pub fn compile(node: &Node, fields: &Fields, dates: DateRange) -> Result<Compiled> {
+    let mut compiler = Compiler {
+        fields,
+        exact: analysis::exact_analyzer(),
+        stem: analysis::stem_analyzer(),
+        matchers: Vec::new(),
+    };
+    let query = compiler
+        .node(node, false)?
+        .ok_or_else(|| Error::Query("the query has no words to search for".to_string()))?;
+    let query = match date_filter(fields.date, dates) {
+        Some(filter) => Box::new(BooleanQuery::new(vec![
+            (Occur::Must, query),
+            (Occur::Must, filter),
+        ])),
+        None => query,
+    };
+    Ok(Compiled {
+        query,
+        highlight: HighlightPlan::new(compiler.matchers),
+    })
+}
+
+fn date_filter(field: Field, dates: DateRange) -> Option<Box<dyn Query>> {
+    if dates.since.is_none() && dates.until.is_none() {
+        return None;
+    }
+    let term = |date: Date| {
+        Term::from_field_date(
+            field,
+            tantivy::DateTime::from_timestamp_secs(date.unix_seconds()),
+        )
+    };
+    let lower = dates
+        .since
+        .map_or(Bound::Unbounded, |d| Bound::Included(term(d)));
+    // The last day is included whatever the time of day: stop before the next midnight.
+    let upper = dates.until.map_or(Bound::Unbounded, |d| {
+        Bound::Excluded(Term::from_field_date(
+            field,
+            tantivy::DateTime::from_timestamp_secs(d.unix_seconds() + 86_400),
+        ))
+    });
+    Some(Box::new(RangeQuery::new(lower, upper)))
+}
+
+struct Compiler<'a> {
+    fields: &'a Fields,
+    exact: TextAnalyzer,
+    stem: TextAnalyzer,
+    matchers: Vec<Matcher>,
+}
+
+type Clause = (Occur, Box<dyn Query>);
+
+impl Compiler<'_> {
+    /// The query for `node`, or `None` when it has no searchable words.
+    fn node(&mut self, node: &Node, negated: bool) -> Result<Option<Box<dyn Query>>> {
+        match node {
+            Node::All => Ok(Some(Box::new(AllQuery))),
+            Node::Leaf(target, leaf) => self.leaf(*target, leaf, negated),
+            Node::Not(_) => Err(Error::Query(
+                "a query cannot only exclude: add a word to search for, as in `lazo -colombia`"
+                    .to_string(),
+            )),
+            Node::Or(alternatives) => {
+                let mut clauses: Vec<Clause> = Vec::new();
+                for alternative in alternatives {
+                    if matches!(alternative, Node::Not(_)) {
+                        return Err(Error::Query(
+                            "an excluded term cannot be an OR alternative; group it, as in `(plan -colombia) OR lazo`"
+                                .to_string(),
+                        ));
+                    }
+                    if let Some(query) = self.node(alternative, negated)? {
+                        clauses.push((Occur::Should, query));
+                    }
+                }
+                Ok((!clauses.is_empty())
+                    .then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>))
+            }
+            Node::And(items) => self.and(items, negated),
+        }
+    }
+
+    fn and(&mut self, items: &[Node], negated: bool) -> Result<Option<Box<dyn Query>>> {
+        let mut clauses: Vec<Clause> = Vec::new();
+        let mut required = 0;
+        let mut excluded = 0;
+        for item in items {
+            match item {
+                Node::Not(inner) => {
+                    excluded += 1;
+                    if let Some(query) = self.node(inner, !negated)? {
+                        clauses.push((Occur::MustNot, query));
+                    }
+                }
+                _ => {
+                    if let Some(query) = self.node(item, negated)? {
+                        required += 1;
+                        clauses.push((Occur::Must, query));
+                    }
+                }
+            }
+        }
+        if required == 0 {
+            return if excluded > 0 {
+                Err(Error::Query(
+                    "a query cannot only exclude: add a word to search for, as in `lazo -colombia`"
+                        .to_string(),
+                ))
+            } else {
+                Ok(None)
+            };
+        }
+        if let Some(proximity) = self.proximity(items) {
+            clauses.push((Occur::Should, proximity));
+        }
+        Ok(Some(Box::new(BooleanQuery::new(clauses))))
+    }
+
+    /// A bonus for passages where the plain words of an AND stand close together.
+    fn proximity(&mut self, items: &[Node]) -> Option<Box<dyn Query>> {
+        let stems: Vec<Term> = items
+            .iter()
+            .filter_map(|item| match item {
+                Node::Leaf(Target::Text, Leaf::Word(word)) => {
+                    let tokens = analysis::tokens(&mut self.stem, word);
+                    (tokens.len() == 1)
+                        .then(|| Term::from_field_text(self.fields.text, &tokens[0].term))
+                }
+                _ => None,
+            })
+            .collect();
+        if stems.len() < 2 {
+            return None;
+        }
+        let terms = stems.into_iter().enumerate().collect();
+        let phrase = PhraseQuery::new_with_offset_and_slop(terms, PROXIMITY_SLOP);
+        Some(Box::new(BoostQuery::new(Box::new(phrase), PROXIMITY_BOOST)))
+    }
+
+    fn leaf(
+        &mut self,
+        target: Target,
+        leaf: &Leaf,
+        negated: bool,
+    ) -> Result<Option<Box<dyn Query>>> {
+        let fields = self.fields;
+        let (field, stemmed) = match target {
+            Target::Text => (fields.exact, false),
+            Target::Title => (fields.title, true),
+            Target::Section => (fields.section, true),
+            Target::Source => (fields.source_words, false),
+            Target::Publication => (fields.publication, false),
+        };
+        let analyzer = if stemmed {
+            &mut self.stem
+        } else {
+            &mut self.exact
+        };
+        let text = match leaf {
+            Leaf::Word(text) | Leaf::Prefix(text) | Leaf::Phrase { text, .. } => text,
+        };
+        let tokens = analysis::tokens(analyzer, text);
+        if tokens.is_empty() {
+            return Ok(None);
+        }
+        let highlight = target == Target::Text && !negated;
+        let query: Box<dyn Query> = match leaf {
+            Leaf::Word(word) if tokens.len() == 1 && target == Target::Text => {
+                self.text_word(word, &tokens[0], highlight)
+            }
+            Leaf::Word(_) if tokens.len() == 1 => term_query(field, &tokens[0].term),
+            Leaf::Prefix(_) if tokens.len() == 1 => {
+                if highlight {
+                    self.matchers.push(Matcher::Prefix(tokens[0].term.clone()));
+                }
+                let term = Term::from_field_text(field, &tokens[0].term);
+                Box::new(FuzzyTermQuery::new_prefix(term, 0, true))
+            }
+            Leaf::Prefix(_) => {
+                if highlight {
+                    self.matchers.push(Matcher::PhrasePrefix(terms_of(&tokens)));
+                }
+                Box::new(PhrasePrefixQuery::new_with_offset(positioned_terms(
+                    field, &tokens,
+                )))
+            }
+            Leaf::Word(_) | Leaf::Phrase { .. } => {
+                let slop = match leaf {
+                    Leaf::Phrase { slop, .. } => *slop,
+                    _ => 0,
+                };
+                if highlight {
+                    self.matchers.push(Matcher::Phrase {
+                        terms: tokens
+                            .iter()
+                            .map(|t| (t.position - tokens[0].position, t.term.clone()))
+                            .collect(),
+                        slop,
+                    });
+                }
+                let core = if tokens.len() == 1 {
+                    term_query(field, &tokens[0].term)
+                } else {
+                    Box::new(PhraseQuery::new_with_offset_and_slop(
+                        positioned_terms(field, &tokens),
+                        slop,
+                    ))
+                };
+                if target == Target::Text {
+                    self.with_heading_boosts(core, text)
+                } else {
+                    core
+                }
+            }
+        };
+        Ok(Some(query))
+    }
+
+    /// A plain word in the text: any inflection matches, the exact form and
+    /// heading matches add to the score.
+    fn text_word(&mut self, word: &str, exact: &Token, highlight: bool) -> Box<dyn Query> {
+        let stems = analysis::tokens(&mut self.stem, word);
+        let stem = stems
+            .first()
+            .map_or(exact.term.as_str(), |t| t.term.as_str());
+        if highlight {
+            self.matchers.push(Matcher::Stem(stem.to_string()));
+        }
+        let clauses: Vec<Clause> = vec![
+            (Occur::Must, term_query(self.fields.text, stem)),
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    term_query(self.fields.exact, &exact.term),
+                    EXACT_FORM_BOOST,
+                )),
+            ),
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    term_query(self.fields.section, stem),
+                    SECTION_BOOST,
+                )),
+            ),
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    term_query(self.fields.title, stem),
+                    TITLE_BOOST,
+                )),
+            ),
+        ];
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Adds section and title bonuses to a phrase matched in the text.
+    fn with_heading_boosts(&mut self, core: Box<dyn Query>, text: &str) -> Box<dyn Query> {
+        let stems = analysis::tokens(&mut self.stem, text);
+        let in_field = |field: Field| -> Box<dyn Query> {
+            if stems.len() == 1 {
+                term_query(field, &stems[0].term)
+            } else {
+                Box::new(PhraseQuery::new_with_offset(positioned_terms(
+                    field, &stems,
+                )))
+            }
+        };
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, core),
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    in_field(self.fields.section),
+                    SECTION_BOOST,
+                )),
+            ),
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(in_field(self.fields.title), TITLE_BOOST)),
+            ),
+        ]))
+    }
+}
+
+fn term_query(field: Field, term: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, term),
+        IndexRecordOption::WithFreqsAndPositions,
+    ))
+}
+
+fn positioned_terms(field: Field, tokens: &[Token]) -> Vec<(usize, Term)> {
+    let first = tokens[0].position;
+    tokens
+        .iter()
+        .map(|t| (t.position - first, Term::from_field_text(field, &t.term)))
+        .collect()
+}
+
+fn terms_of(tokens: &[Token]) -> Vec<(usize, String)> {
+    let first = tokens[0].position;
+    tokens
+        .iter()
+        .map(|t| (t.position - first, t.term.clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(w: &str) -> Node {
+        Node::Leaf(Target::Text, Leaf::Word(w.to_string()))
+    }
+
+    fn error(query: &str) -> String {
+        match parse(query) {
+            Err(Error::Query(message)) => message,
+            other => panic!("{query:?} should fail, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn words_are_all_required_by_default() {
+        assert_eq!(
+            parse("plan lazo").unwrap(),
+            Node::And(vec![word("plan"), word("lazo")])
+        );
+        assert_eq!(parse("plan AND lazo").unwrap(), parse("plan lazo").unwrap());
+    }
+
+    #[test]
+    fn and_binds_tighter_than_or() {
+        assert_eq!(
+            parse("a b OR c").unwrap(),
+            Node::Or(vec![Node::And(vec![word("a"), word("b")]), word("c")])
+        );
+        assert_eq!(
+            parse("a (b OR c)").unwrap(),
+            Node::And(vec![word("a"), Node::Or(vec![word("b"), word("c")])])
+        );
+    }
+
+    #[test]
+    fn minus_and_not_exclude() {
+        let expected = Node::And(vec![word("lazo"), Node::Not(Box::new(word("colombia")))]);
+        assert_eq!(parse("lazo -colombia").unwrap(), expected);
+        assert_eq!(parse("lazo NOT colombia").unwrap(), expected);
+        // A hyphen inside a word is not an operator.
+        assert_eq!(
+            parse("counter-insurgency").unwrap(),
+            word("counter-insurgency")
+        );
+    }
+
+    #[test]
+    fn typographic_quotes_delimit_phrases_and_take_a_slop() {
+        let phrase = |text: &str, slop| {
+            Node::Leaf(
+                Target::Text,
+                Leaf::Phrase {
+                    text: text.into(),
+                    slop,
+                },
+            )
+        };
+        assert_eq!(parse("“Plan LAZO”").unwrap(), phrase("Plan LAZO", 0));
+        assert_eq!(
+            parse("\"Colombia LAZO\"~4").unwrap(),
+            phrase("Colombia LAZO", 4)
+        );
+        assert_eq!(parse("„Plan LAZO“").unwrap(), phrase("Plan LAZO", 0));
+    }
+
+    #[test]
+    fn fields_prefixes_and_lenient_colons() {
+        assert_eq!(
+            parse("title:relations").unwrap(),
+            Node::Leaf(Target::Title, Leaf::Word("relations".into()))
+        );
+        assert_eq!(
+            parse("section:\"Plan LAZO\"").unwrap(),
+            Node::Leaf(
+                Target::Section,
+                Leaf::Phrase {
+                    text: "Plan LAZO".into(),
+                    slop: 0
+                }
+            )
+        );
+        assert_eq!(
+            parse("revok*").unwrap(),
+            Node::Leaf(Target::Text, Leaf::Prefix("revok".into()))
+        );
+        assert_eq!(parse("*").unwrap(), Node::All);
+        assert_eq!(parse("http://x.org").unwrap(), word("http://x.org"));
+    }
+
+    #[test]
+    fn malformed_queries_say_what_is_wrong_and_where() {
+        assert!(error("").contains("empty"));
+        assert!(error("\"Plan LAZO").contains("character 1"));
+        assert!(error("lazo AND").contains("AND at character 6 needs a term after it"));
+        assert!(error("OR lazo").contains("needs a term before"));
+        assert!(error("(plan lazo").contains("never closed"));
+        assert!(error("plan)").contains("unmatched ')'"));
+        assert!(error("plan NOT").contains("NOT at character 6"));
+        assert!(error("title: plan").contains("after the colon"));
+        assert!(error("\"a b\"~x").contains("number"));
+        assert!(error("()").contains("empty parentheses"));
+    }
+
+    #[test]
+    fn lowercase_operators_are_ordinary_words() {
+        assert_eq!(
+            parse("war or peace").unwrap(),
+            Node::And(vec![word("war"), word("or"), word("peace")])
+        );
+    }
+}

@@ -1,0 +1,107 @@
+//! The index schema: one tantivy document per passage, its fields named in one place.
+
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING,
+    Schema, TextFieldIndexing, TextOptions,
+};
+
+use crate::analysis;
+
+/// Version of the schema and analysis that cita writes. An index recording
+/// another version is rebuilt or refused, never misread.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Handles to every field of a passage document.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Stable passage id (hex), exact-match indexed.
+    pub id: Field,
+    /// Document path relative to the corpus root, exact-match indexed, fast for grouping.
+    pub source: Field,
+    /// The words of `source`, for `source:` filters.
+    pub source_words: Field,
+    /// Document title, folded and stemmed.
+    pub title: Field,
+    /// Publication the document came from, folded.
+    pub publication: Field,
+    /// Document URL, stored only.
+    pub url: Field,
+    /// Publication date, midnight UTC.
+    pub date: Field,
+    /// Nearest heading above the passage, folded and stemmed.
+    pub section: Field,
+    /// 1-based paragraph ordinal within the document.
+    pub paragraph: Field,
+    /// 1-based part of a paragraph split for length.
+    pub part: Field,
+    /// Byte range of the passage in its source file.
+    pub byte_start: Field,
+    /// End of the byte range (exclusive).
+    pub byte_end: Field,
+    /// Passage text, folded and stemmed, stored.
+    pub text: Field,
+    /// Passage text, folded only: exact forms and phrases.
+    pub exact: Field,
+}
+
+fn analyzed(tokenizer: &str, stored: bool) -> TextOptions {
+    let options = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    if stored {
+        options.set_stored()
+    } else {
+        options
+    }
+}
+
+/// Builds cita's schema and returns it with its field handles.
+pub fn build() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let fields = Fields {
+        id: builder.add_text_field("id", STRING | STORED),
+        source: builder.add_text_field("source", STRING | STORED | FAST),
+        source_words: builder.add_text_field("source_words", analyzed(analysis::EXACT, false)),
+        title: builder.add_text_field("title", analyzed(analysis::STEM, true)),
+        publication: builder.add_text_field("publication", analyzed(analysis::EXACT, true)),
+        url: builder.add_text_field("url", STORED),
+        date: builder.add_date_field(
+            "date",
+            DateOptions::from(INDEXED)
+                .set_stored()
+                .set_fast()
+                .set_precision(DateTimePrecision::Seconds),
+        ),
+        section: builder.add_text_field("section", analyzed(analysis::STEM, true)),
+        paragraph: builder.add_u64_field("paragraph", INDEXED | STORED | FAST),
+        part: builder.add_u64_field("part", STORED),
+        byte_start: builder.add_u64_field("byte_start", STORED),
+        byte_end: builder.add_u64_field("byte_end", STORED),
+        text: builder.add_text_field("text", analyzed(analysis::STEM, true)),
+        exact: builder.add_text_field("exact", analyzed(analysis::EXACT, false)),
+    };
+    (builder.build(), fields)
+}
+
+/// Field handles of an existing index, or `None` if a field is missing.
+pub fn fields_of(schema: &Schema) -> Option<Fields> {
+    let get = |name: &str| schema.get_field(name).ok();
+    Some(Fields {
+        id: get("id")?,
+        source: get("source")?,
+        source_words: get("source_words")?,
+        title: get("title")?,
+        publication: get("publication")?,
+        url: get("url")?,
+        date: get("date")?,
+        section: get("section")?,
+        paragraph: get("paragraph")?,
+        part: get("part")?,
+        byte_start: get("byte_start")?,
+        byte_end: get("byte_end")?,
+        text: get("text")?,
+        exact: get("exact")?,
+    })
+}
