@@ -1,0 +1,244 @@
+//! The command line as other tools see it: exit codes, messages, formats,
+//! colours, and the first-use index build.
+
+mod common;
+
+use common::*;
+
+fn index_arg() -> String {
+    shipped_index().to_str().unwrap().to_string()
+}
+
+#[test]
+fn exit_codes_follow_grep() {
+    let index = index_arg();
+    assert_eq!(
+        run(&["search", "--index", &index, "lazo"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["search", "--index", &index, "zzyzxnotaword"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(&["search", "--index", &index, "lazo AND"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["search", "--index", &index]).status.code(),
+        Some(2),
+        "a missing query is a usage error"
+    );
+    assert_eq!(
+        run(&["search", "--index", &index, "--limit", "0", "lazo"])
+            .status
+            .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn malformed_queries_get_one_line_on_stderr_and_exit_2() {
+    let index = index_arg();
+    for (query, expected) in [
+        ("\"Plan LAZO", "never closed"),
+        ("lazo AND", "needs a term after it"),
+        ("(plan lazo", "never closed"),
+        ("plan lazo)", "unmatched ')'"),
+        ("-colombia", "cannot only exclude"),
+        ("NOT plan", "cannot only exclude"),
+        ("OR plan", "needs a term before it"),
+        ("\"Plan LAZO\"~x", "number"),
+        ("title:", "after the colon"),
+        ("— …", "no words"),
+    ] {
+        let out = run(&["search", "--index", &index, "--", query]);
+        assert_eq!(out.status.code(), Some(2), "{query:?}");
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{query:?}: {err}");
+        assert!(
+            err.starts_with("cita: invalid query: ") && err.contains(expected),
+            "{query:?}: {err}"
+        );
+        assert!(!err.contains("panicked"));
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn bad_options_are_one_line_errors() {
+    let index = index_arg();
+    for args in [
+        vec!["search", "--index", &index, "--since", "2025-13-01", "lazo"],
+        vec![
+            "search", "--index", &index, "--since", "2026", "--until", "2025", "lazo",
+        ],
+        vec!["search", "--index", &index, "--snippet-chars", "0", "lazo"],
+    ] {
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            stderr(&out).lines().count(),
+            1,
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn a_query_starting_with_a_dash_works_after_double_dash() {
+    let (code, result) = search_json("-colombian lazo", &[]);
+    assert_eq!(code, 0);
+    assert!(
+        hits(&result)
+            .iter()
+            .all(|h| !h["text"].as_str().unwrap().contains("Colombian"))
+    );
+}
+
+#[test]
+fn an_explicit_missing_index_is_an_error_that_says_to_run_cita_index() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let missing = dir.path().join("nowhere");
+    let out = run(&["search", "--index", missing.to_str().unwrap(), "lazo"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cita index"), "{}", stderr(&out));
+    assert!(!missing.exists(), "searching never creates an index");
+}
+
+#[test]
+fn search_builds_the_default_index_from_corpus_on_first_use() {
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::create_dir(dir.path().join("corpus")).unwrap();
+    std::fs::write(
+        dir.path().join("corpus/a.txt"),
+        "Plan LAZO began in 1964.\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["search", "\"Plan LAZO\""]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("building index from corpus"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("**Plan LAZO**"));
+    assert!(dir.path().join("index/meta.json").is_file());
+    let again = run_in(dir.path(), &["search", "lazo"]);
+    assert!(
+        stderr(&again).is_empty(),
+        "the second search reuses the index: {}",
+        stderr(&again)
+    );
+}
+
+#[test]
+fn without_index_or_corpus_search_explains_what_to_do() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let out = run_in(dir.path(), &["search", "lazo"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cita index"));
+}
+
+#[test]
+fn json_lines_prints_one_hit_object_per_line() {
+    let out = run(&[
+        "search",
+        "--index",
+        &index_arg(),
+        "--format",
+        "jsonl",
+        "--limit",
+        "4",
+        "petro",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4);
+    for (i, line) in lines.iter().enumerate() {
+        let hit: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(hit["rank"], i + 1);
+    }
+}
+
+#[test]
+fn text_output_marks_matches_without_escape_codes_when_piped() {
+    let out = run(&["search", "--index", &index_arg(), "\"Plan LAZO\""]);
+    let text = stdout(&out);
+    assert!(!text.contains('\x1b'));
+    assert!(text.contains("**Plan LAZO**"));
+    assert!(text.contains("000_e39ce299bc3734e6.txt"));
+    assert!(text.contains("§ "), "the section is shown");
+}
+
+#[test]
+fn colour_is_forced_by_always_and_never_by_never() {
+    let index = index_arg();
+    let always = stdout(&run(&[
+        "search", "--index", &index, "--color", "always", "lazo",
+    ]));
+    assert!(always.contains("\x1b[1;31mLAZO\x1b[0m") || always.contains("\x1b[1;31mLazo\x1b[0m"));
+    let never = stdout(&run(&[
+        "search", "--index", &index, "--color", "never", "lazo",
+    ]));
+    assert!(!never.contains('\x1b'));
+}
+
+#[test]
+fn snippets_respect_the_requested_length() {
+    for chars in [40usize, 120, 300] {
+        let (_, result) = search_json(
+            "petro",
+            &["--limit", "20", "--snippet-chars", &chars.to_string()],
+        );
+        for hit in hits(&result) {
+            let snippet = hit["snippet"].as_str().unwrap().trim_matches('…');
+            let longest_match = highlighted(hit)
+                .iter()
+                .map(|m| m.chars().count())
+                .max()
+                .unwrap_or(0);
+            assert!(
+                snippet.chars().count() <= chars.max(longest_match),
+                "{chars}: {snippet:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn limit_zero_counts_without_hits() {
+    let (code, result) = search_json("petro", &["--limit", "0"]);
+    assert_eq!(code, 0);
+    assert!(hits(&result).is_empty());
+    assert!(result["total"].as_u64().unwrap() > 10);
+}
+
+#[test]
+fn indexing_a_missing_corpus_fails_cleanly() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let out = run(&[
+        "index",
+        "--corpus",
+        dir.path().join("nope").to_str().unwrap(),
+        "--index",
+        dir.path().join("index").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("does not exist"));
+    assert_eq!(stderr(&out).lines().count(), 1);
+}
+
+#[test]
+fn stats_on_a_missing_index_fails_cleanly() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let out = run(&["stats", "--index", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cita index"));
+}

@@ -1,0 +1,164 @@
+//! Helpers for running the real `cita` binary on real files.
+#![allow(dead_code)] // each test binary uses its own subset
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// The shipped corpus at the repository root.
+pub fn shipped_corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
+
+/// Runs `cita` with `args` in `dir` (or the repository root).
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cita"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the cita binary runs")
+}
+
+pub fn run(args: &[&str]) -> Output {
+    run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// An index of the shipped corpus, built once per test binary with the real `cita index`.
+pub fn shipped_index() -> &'static Path {
+    static INDEX: OnceLock<TempDir> = OnceLock::new();
+    INDEX
+        .get_or_init(|| {
+            let dir = TempDir::new().unwrap();
+            let corpus = shipped_corpus();
+            let out = run(&[
+                "index",
+                "--corpus",
+                corpus.to_str().unwrap(),
+                "--index",
+                dir.path().to_str().unwrap(),
+            ]);
+            assert!(
+                out.status.success(),
+                "indexing the corpus failed: {}",
+                stderr(&out)
+            );
+            dir
+        })
+        .path()
+}
+
+/// `cita search --format json` on `index`; returns the exit code and the parsed object.
+pub fn search_json_in(index: &Path, query: &str, extra: &[&str]) -> (i32, Value) {
+    let mut args = vec![
+        "search",
+        "--format",
+        "json",
+        "--index",
+        index.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    args.extend(["--", query]);
+    let out = run(&args);
+    let code = out.status.code().expect("exited normally");
+    assert!(
+        code == 0 || code == 1,
+        "search {query:?} failed ({code}): {}",
+        stderr(&out)
+    );
+    (
+        code,
+        serde_json::from_slice(&out.stdout).expect("search prints one JSON object"),
+    )
+}
+
+/// `search_json_in` on the shipped corpus.
+pub fn search_json(query: &str, extra: &[&str]) -> (i32, Value) {
+    search_json_in(shipped_index(), query, extra)
+}
+
+/// The hits array of a search result.
+pub fn hits(result: &Value) -> &Vec<Value> {
+    result["hits"].as_array().expect("hits is an array")
+}
+
+/// The highlighted strings of a hit, in order.
+pub fn highlighted(hit: &Value) -> Vec<String> {
+    let snippet = hit["snippet"].as_str().unwrap();
+    hit["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pair| {
+            let start = pair[0].as_u64().unwrap() as usize;
+            let end = pair[1].as_u64().unwrap() as usize;
+            snippet[start..end].to_string()
+        })
+        .collect()
+}
+
+/// A corpus of fixture files in a temporary folder, with an index beside it.
+pub struct Fixture {
+    pub dir: TempDir,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        let fixture = Fixture {
+            dir: TempDir::new().unwrap(),
+        };
+        std::fs::create_dir_all(fixture.corpus()).unwrap();
+        fixture
+    }
+
+    pub fn corpus(&self) -> PathBuf {
+        self.dir.path().join("corpus")
+    }
+
+    pub fn index_path(&self) -> PathBuf {
+        self.dir.path().join("index")
+    }
+
+    /// Writes a corpus file (folders created as needed).
+    pub fn file(&self, name: &str, contents: impl AsRef<[u8]>) -> &Fixture {
+        let path = self.corpus().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+        self
+    }
+
+    /// Runs `cita index` on the fixture corpus.
+    pub fn index(&self) -> Output {
+        run(&[
+            "index",
+            "--corpus",
+            self.corpus().to_str().unwrap(),
+            "--index",
+            self.index_path().to_str().unwrap(),
+        ])
+    }
+
+    /// Indexes (asserting success) and searches.
+    pub fn search(&self, query: &str, extra: &[&str]) -> (i32, Value) {
+        if !self.index_path().join("meta.json").exists() {
+            let out = self.index();
+            assert!(
+                out.status.success(),
+                "fixture indexing failed: {}",
+                stderr(&out)
+            );
+        }
+        search_json_in(&self.index_path(), query, extra)
+    }
+}

@@ -1,0 +1,161 @@
+//! Messy files: each bad one is named in a warning, the others are indexed.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn bad_files_are_skipped_with_a_warning_and_the_rest_is_indexed() {
+    let fixture = Fixture::new();
+    fixture
+        .file("good.txt", "Nariño is a department of Colombia.\n")
+        .file("empty.txt", "")
+        .file("binary.txt", b"\x00\x01\x02binary\x00junk")
+        .file("latin1.txt", b"Nari\xf1o in Latin-1.\n")
+        .file(".hidden.txt", "secretword in a hidden file.\n")
+        .file(".git/notes.txt", "secretword in a hidden folder.\n")
+        .file("report.pdf", "secretword in an unsupported type.\n")
+        .file(
+            "deep/nested/note.md",
+            "# Heading\n\nNariño again, nested.\n",
+        );
+    let out = fixture.index();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let warnings = stderr(&out);
+    assert!(
+        warnings
+            .lines()
+            .any(|l| l.contains("binary.txt") && l.contains("binary")),
+        "{warnings}"
+    );
+    assert!(
+        warnings
+            .lines()
+            .any(|l| l.contains("latin1.txt") && l.contains("UTF-8")),
+        "{warnings}"
+    );
+    assert_eq!(warnings.lines().count(), 2, "{warnings}");
+    assert!(
+        stdout(&out).contains("indexed 3 documents"),
+        "{}",
+        stdout(&out)
+    );
+
+    let (_, result) = fixture.search("narino", &[]);
+    let mut sources: Vec<&str> = hits(&result)
+        .iter()
+        .map(|h| h["source"].as_str().unwrap())
+        .collect();
+    sources.sort();
+    assert_eq!(sources, ["deep/nested/note.md", "good.txt"]);
+    assert_eq!(fixture.search("secretword", &[]).0, 1);
+    assert_eq!(fixture.search("binary OR junk", &[]).0, 1);
+}
+
+#[test]
+fn crlf_files_search_like_lf_files_and_no_carriage_return_reaches_the_text() {
+    let fixture = Fixture::new();
+    fixture.file("crlf.txt", "---\r\ntitle: Windows file\r\n---\r\nFirst line\r\nwrapped.\r\n\r\n== Part ==\r\nSecond.\r\n");
+    let (_, result) = fixture.search("first OR second", &[]);
+    assert_eq!(result["total"], 2);
+    for hit in hits(&result) {
+        assert!(!hit["text"].as_str().unwrap().contains('\r'));
+        assert_eq!(hit["title"], "Windows file");
+    }
+    assert_eq!(
+        hits(&result)
+            .iter()
+            .find(|h| h["text"] == "Second.")
+            .unwrap()["section"],
+        "Part"
+    );
+    assert!(
+        hits(&result)
+            .iter()
+            .any(|h| h["text"] == "First line wrapped.")
+    );
+}
+
+#[test]
+fn a_huge_single_line_is_split_into_capped_passages() {
+    let fixture = Fixture::new();
+    let mut line = String::new();
+    let mut n = 0;
+    while line.len() < 2_000_000 {
+        line.push_str(&format!("Sentence {n} mentions the huge archive. "));
+        n += 1;
+    }
+    line.push_str("The needle sits at the very end.");
+    fixture.file("huge.txt", &line);
+    let (code, result) = fixture.search("needle", &[]);
+    assert_eq!(code, 0);
+    let hit = &hits(&result)[0];
+    assert!(hit["text"].as_str().unwrap().chars().count() <= 1000);
+    let end = hit["byte_range"][1].as_u64().unwrap() as usize;
+    assert_eq!(end, line.len(), "byte range points into the file");
+    assert!(hit["part"].as_u64().unwrap() > 1000);
+}
+
+#[test]
+fn a_file_of_one_enormous_word_does_not_break_indexing() {
+    let fixture = Fixture::new();
+    fixture.file("blob.txt", "x".repeat(300_000));
+    fixture.file("ok.txt", "ordinary words\n");
+    let out = fixture.index();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(fixture.search("ordinary", &[]).0, 0);
+}
+
+#[test]
+fn typographic_quotes_and_utf8_bom_are_handled() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "bom.md",
+        "\u{feff}---\ntitle: “Quoted” title\n---\nHe said “hola” and left.\n",
+    );
+    let (code, result) = fixture.search("\"said hola\"", &[]);
+    assert_eq!(code, 0);
+    let hit = &hits(&result)[0];
+    assert_eq!(hit["title"], "“Quoted” title");
+    assert_eq!(highlighted(hit), ["said “hola"]);
+}
+
+#[test]
+fn titles_fall_back_to_the_first_heading_or_line() {
+    let fixture = Fixture::new();
+    fixture.file("wiki.txt", "= Wiki Title =\n\nBody text alpha.\n");
+    fixture.file("plain.txt", "Plain first line\n\nBody text beta.\n");
+    let (_, result) = fixture.search("body", &["--limit", "10"]);
+    let title_of = |source: &str| {
+        hits(&result)
+            .iter()
+            .find(|h| h["source"] == source)
+            .unwrap()["title"]
+            .clone()
+    };
+    assert_eq!(title_of("wiki.txt"), "Wiki Title");
+    assert_eq!(title_of("plain.txt"), "Plain first line");
+}
+
+#[test]
+fn an_invalid_front_matter_date_is_a_warning_not_a_failure() {
+    let fixture = Fixture::new();
+    fixture.file("a.md", "---\ndate: 27/09/2025\n---\nVisa text.\n");
+    let out = fixture.index();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("a.md") && stderr(&out).contains("27/09/2025"));
+    let (_, result) = fixture.search("visa", &[]);
+    assert!(hits(&result)[0]["date"].is_null());
+}
+
+#[test]
+fn rebuilding_replaces_the_previous_contents() {
+    let fixture = Fixture::new();
+    fixture.file("a.txt", "oldword here\n");
+    assert_eq!(fixture.search("oldword", &[]).0, 0);
+    std::fs::remove_file(fixture.corpus().join("a.txt")).unwrap();
+    fixture.file("b.txt", "newword here\n");
+    assert!(fixture.index().status.success());
+    assert_eq!(fixture.search("oldword", &[]).0, 1);
+    assert_eq!(fixture.search("newword", &[]).0, 0);
+}

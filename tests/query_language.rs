@@ -1,0 +1,179 @@
+//! The query language and ranking rules, on small fixture corpora built for each rule.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn quoted_phrases_match_exact_forms_only_but_words_match_stems() {
+    let fixture = Fixture::new();
+    fixture.file("a.txt", "The ministry will revoke visas for diplomats.\n");
+    assert_eq!(
+        fixture.search("\"revoked visas\"", &[]).0,
+        1,
+        "a phrase does not stem"
+    );
+    assert_eq!(fixture.search("\"revoke visas\"", &[]).0, 0);
+    let (code, result) = fixture.search("revoked visas", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(highlighted(&hits(&result)[0]), ["revoke", "visas"]);
+}
+
+#[test]
+fn exact_form_outranks_stem_only_match_of_equal_length() {
+    let fixture = Fixture::new();
+    fixture.file("a.txt", "They said the permit was revoke today.\n");
+    fixture.file("b.txt", "They said the permit was revoked today.\n");
+    let (_, result) = fixture.search("revoked", &[]);
+    let sources: Vec<&str> = hits(&result)
+        .iter()
+        .map(|h| h["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["b.txt", "a.txt"]);
+}
+
+#[test]
+fn words_close_together_rank_above_words_far_apart() {
+    let fixture = Fixture::new();
+    let filler = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do";
+    fixture.file("far.txt", format!("Alpha {filler} omega.\n"));
+    fixture.file("near.txt", format!("Alpha omega {filler}.\n"));
+    let (_, result) = fixture.search("alpha omega", &[]);
+    assert_eq!(hits(&result)[0]["source"], "near.txt");
+}
+
+#[test]
+fn matches_in_the_section_heading_and_title_are_boosted() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "a.md",
+        "# Other matters\n\nThe treaty of Lazo was signed.\n",
+    );
+    fixture.file(
+        "b.md",
+        "# The Lazo plan\n\nThe treaty of Lazo was signed.\n",
+    );
+    let (_, result) = fixture.search("lazo", &[]);
+    assert_eq!(hits(&result)[0]["source"], "b.md");
+    assert_eq!(hits(&result)[0]["section"], "The Lazo plan");
+}
+
+#[test]
+fn ties_break_by_source_then_paragraph_whatever_the_limit() {
+    let fixture = Fixture::new();
+    for name in ["c.txt", "a.txt", "b.txt", "d.txt"] {
+        fixture.file(name, "Identical words here.\n\nAnother paragraph.\n");
+    }
+    let (_, all) = fixture.search("identical", &[]);
+    let sources: Vec<&str> = hits(&all)
+        .iter()
+        .map(|h| h["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["a.txt", "b.txt", "c.txt", "d.txt"]);
+    for limit in ["1", "2", "3"] {
+        let (_, some) = fixture.search("identical", &["--limit", limit]);
+        let n: usize = limit.parse().unwrap();
+        assert_eq!(hits(&some)[..], hits(&all)[..n]);
+    }
+    let (_, page) = fixture.search("identical", &["--limit", "2", "--offset", "2"]);
+    let paged: Vec<&str> = hits(&page)
+        .iter()
+        .map(|h| h["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(paged, ["c.txt", "d.txt"]);
+    assert_eq!(hits(&page)[0]["rank"], 3);
+}
+
+#[test]
+fn a_phrase_highlights_only_its_own_words_when_the_first_word_repeats() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "a.txt",
+        "Plan Colombia came first; later Plan LAZO and then plan Lazo again.\n",
+    );
+    let (_, result) = fixture.search("\"Plan LAZO\"", &[]);
+    assert_eq!(highlighted(&hits(&result)[0]), ["Plan LAZO", "plan Lazo"]);
+    let (_, words) = fixture.search("plan lazo", &[]);
+    assert_eq!(
+        highlighted(&hits(&words)[0]),
+        ["Plan", "Plan", "LAZO", "plan", "Lazo"]
+    );
+}
+
+#[test]
+fn accents_fold_whichever_side_carries_them() {
+    let fixture = Fixture::new();
+    fixture.file("a.txt", "Jorge Eliécer Gaitàn spoke in Nariño.\n");
+    let (_, result) = fixture.search("gaitán narino", &[]);
+    assert_eq!(highlighted(&hits(&result)[0]), ["Gaitàn", "Nariño"]);
+}
+
+#[test]
+fn slop_allows_words_in_between() {
+    let fixture = Fixture::new();
+    fixture.file("a.txt", "Colombia adopted in 1964 Plan LAZO.\n");
+    assert_eq!(fixture.search("\"Colombia LAZO\"~3", &[]).0, 1);
+    let (code, result) = fixture.search("\"Colombia LAZO\"~4", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(highlighted(&hits(&result)[0]), ["Colombia", "LAZO"]);
+}
+
+#[test]
+fn date_filters_are_inclusive_and_skip_undated_documents() {
+    let fixture = Fixture::new();
+    fixture.file("a.md", "---\ndate: 2025-09-27\n---\nVisa news.\n");
+    fixture.file("b.md", "---\ndate: 2025-09-28\n---\nVisa news again.\n");
+    fixture.file("c.md", "Undated visa news.\n");
+    let sources = |extra: &[&str]| -> Vec<String> {
+        let (_, result) = fixture.search("visa", extra);
+        let mut found: Vec<String> = hits(&result)
+            .iter()
+            .map(|h| h["source"].as_str().unwrap().to_string())
+            .collect();
+        found.sort();
+        found
+    };
+    assert_eq!(sources(&[]), ["a.md", "b.md", "c.md"]);
+    assert_eq!(sources(&["--since", "2025-09-28"]), ["b.md"]);
+    assert_eq!(sources(&["--until", "2025-09-27"]), ["a.md"]);
+    assert_eq!(
+        sources(&["--since", "2025-09-27", "--until", "2025-09-27"]),
+        ["a.md"]
+    );
+    assert_eq!(
+        sources(&["--since", "2025", "--until", "2025-09"]),
+        ["a.md", "b.md"]
+    );
+    assert!(sources(&["--since", "2026"]).is_empty());
+    let (_, result) = fixture.search("visa", &["--since", "2025-09-28"]);
+    assert_eq!(hits(&result)[0]["date"], "2025-09-28");
+}
+
+#[test]
+fn publication_filter_and_star_list_passages() {
+    let fixture = Fixture::new();
+    fixture.file("a.md", "---\nsource: El Tiempo\n---\nFirst.\n\nSecond.\n");
+    fixture.file("b.md", "---\nsource: The Times\n---\nThird.\n");
+    let (code, result) = fixture.search("publication:tiempo", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(result["total"], 2);
+    assert!(
+        hits(&result)
+            .iter()
+            .all(|h| h["publication"] == "El Tiempo")
+    );
+    assert_eq!(fixture.search("*", &[]).1["total"], 3);
+    assert_eq!(fixture.search("* -third", &[]).1["total"], 2);
+}
+
+#[test]
+fn a_word_the_analyzer_splits_is_read_as_a_phrase() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "a.txt",
+        "Trump’s order was read.\n\nThe order of Trump was another.\n",
+    );
+    let (_, result) = fixture.search("Trump's", &[]);
+    assert_eq!(result["total"], 1);
+    assert_eq!(highlighted(&hits(&result)[0]), ["Trump’s"]);
+}
