@@ -175,12 +175,12 @@ impl Archive {
                 "the snippet length must be at least 1 character".to_string(),
             ));
         }
-        if let (Some(since), Some(until)) = (request.since, request.until) {
-            if since > until {
-                return Err(Error::InvalidOption(format!(
-                    "--since {since} is after --until {until}: no date can match"
-                )));
-            }
+        if let (Some(since), Some(until)) = (request.since, request.until)
+            && since > until
+        {
+            return Err(Error::InvalidOption(format!(
+                "the start date {since} is after the end date {until}: no date can match"
+            )));
         }
         let node = query::parse(&request.query)?;
         let dates = DateRange {

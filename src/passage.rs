@@ -74,11 +74,11 @@ pub fn split(body: &str, offset: usize) -> Split {
             splitter.flush(&mut block);
             splitter.section = Some(heading.to_string());
         } else if is_underline(content) {
-            if let [only] = block.as_slice() {
-                if !is_list_item(only.text) {
-                    splitter.section = Some(only.text.trim().to_string());
-                    block.clear();
-                }
+            if let [only] = block.as_slice()
+                && !is_list_item(only.text)
+            {
+                splitter.section = Some(only.text.trim().to_string());
+                block.clear();
             }
             splitter.flush(&mut block);
         } else {
@@ -290,7 +290,7 @@ enum Unit {
 /// characters for overlong words; trimmed of surrounding whitespace.
 pub fn chunks(text: &str, max_chars: usize) -> Vec<Range<usize>> {
     if text.chars().count() <= max_chars {
-        return vec![0..text.len()];
+        return std::iter::once(0..text.len()).collect();
     }
     let mut ranges = Vec::new();
     pack(text, 0, max_chars, Unit::Sentence, &mut ranges);

@@ -11,7 +11,7 @@
 //! or       = and ("OR" and)*
 //! and      = unary (["AND"] unary)*
 //! unary    = ("-" | "NOT" | "+") unary | primary
-//! primary  = "(" or ")" | [field ":"] (phrase ["~" N] | word ["*"]) | "*"
+//! primary  = "(" or ")" | [field ":"] (phrase ["~" N | "*"] | word ["*"]) | "*"
 //! ```
 //!
 //! Matching rules: a bare word must occur in the passage text in any
@@ -79,7 +79,8 @@ impl Target {
 pub enum Leaf {
     /// A bare word.
     Word(String),
-    /// `word*`: any word starting with the prefix.
+    /// `word*`: any word starting with the prefix; `"some words pre"*`: a
+    /// phrase whose last word is a prefix.
     Prefix(String),
     /// `"a phrase"~slop`.
     Phrase {
@@ -118,7 +119,12 @@ enum TokenKind {
     Plus,
     Field(Target),
     Word(String),
-    Phrase { text: String, slop: u32 },
+    Phrase {
+        text: String,
+        slop: u32,
+    },
+    /// `"words pref"*`: a phrase whose last word is a prefix.
+    QuotedPrefix(String),
 }
 
 #[derive(Debug, Clone)]
@@ -177,6 +183,11 @@ fn lex(query: &str) -> Result<Vec<Lexeme>> {
                 })?;
             let text: String = chars[i + 1..end].iter().collect();
             i = end + 1;
+            if chars.get(i) == Some(&'*') {
+                i += 1;
+                push(&mut out, TokenKind::QuotedPrefix(text));
+                continue;
+            }
             let mut slop = 0;
             if chars.get(i) == Some(&'~') {
                 let digits: String = chars[i + 1..]
@@ -384,6 +395,7 @@ impl Parser {
                 Some(TokenKind::Phrase { text, slop }) => {
                     Ok(Node::Leaf(target, Leaf::Phrase { text, slop }))
                 }
+                Some(TokenKind::QuotedPrefix(text)) => Ok(Node::Leaf(target, Leaf::Prefix(text))),
                 _ => Err(Error::Query(format!(
                     "the field at character {} needs a word or a \"phrase\" right after the colon",
                     lexeme.column
@@ -394,6 +406,7 @@ impl Parser {
             TokenKind::Phrase { text, slop } => {
                 Ok(Node::Leaf(Target::Text, Leaf::Phrase { text, slop }))
             }
+            TokenKind::QuotedPrefix(text) => Ok(Node::Leaf(Target::Text, Leaf::Prefix(text))),
             TokenKind::Close | TokenKind::And | TokenKind::Or => {
                 unreachable!("and() stops before these")
             }
@@ -826,6 +839,10 @@ mod tests {
             Node::Leaf(Target::Text, Leaf::Prefix("revok".into()))
         );
         assert_eq!(parse("*").unwrap(), Node::All);
+        assert_eq!(
+            parse("\"Plan LA\"*").unwrap(),
+            Node::Leaf(Target::Text, Leaf::Prefix("Plan LA".into()))
+        );
         assert_eq!(parse("http://x.org").unwrap(), word("http://x.org"));
     }
 

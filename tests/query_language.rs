@@ -177,3 +177,16 @@ fn a_word_the_analyzer_splits_is_read_as_a_phrase() {
     assert_eq!(result["total"], 1);
     assert_eq!(highlighted(&hits(&result)[0]), ["Trump’s"]);
 }
+
+#[test]
+fn a_quoted_prefix_matches_a_phrase_whose_last_word_is_a_prefix() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "a.txt",
+        "Then Plan LAZO began.\n\nPlan Colombia followed.\n\nA lazy plan.\n",
+    );
+    let (code, result) = fixture.search("\"Plan LA\"*", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(result["total"], 1);
+    assert_eq!(highlighted(&hits(&result)[0]), ["Plan LAZO"]);
+}
