@@ -202,7 +202,10 @@ impl Archive {
         // Ties are broken by (source, paragraph, part), which tantivy does not
         // know; fetch past the cut until the last kept score differs from the
         // next one, so equal scores are never cut arbitrarily.
-        let mut fetch = wanted.saturating_add(1);
+        // More than every passage is never needed (and a huge --limit must not allocate).
+        let mut fetch = wanted
+            .saturating_add(1)
+            .min(searcher.num_docs() as usize + 1);
         let (top, total) = loop {
             let (top, total) = searcher.search(
                 &*compiled.query,

@@ -20,8 +20,8 @@ pub const MAX_PASSAGE_CHARS: usize = 1000;
 /// a longer line holds one paragraph per line.
 pub const WRAP_WIDTH: usize = 100;
 
-/// Titles taken from the first line are cut to this many characters.
-const MAX_TITLE_CHARS: usize = 200;
+/// Titles taken from the first line are cut to about this many characters.
+const MAX_TITLE_CHARS: usize = 100;
 
 /// One passage of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +68,7 @@ pub fn split(body: &str, offset: usize) -> Split {
         let heading = heading_text(content);
         if splitter.out.title_hint.is_none() {
             let hint = heading.unwrap_or(content);
-            splitter.out.title_hint = Some(hint.chars().take(MAX_TITLE_CHARS).collect());
+            splitter.out.title_hint = Some(shorten(hint, MAX_TITLE_CHARS));
         }
         if let Some(heading) = heading {
             splitter.flush(&mut block);
@@ -87,6 +87,20 @@ pub fn split(body: &str, offset: usize) -> Split {
     }
     splitter.flush(&mut block);
     splitter.out
+}
+
+/// `text` cut at the last space within `max_chars` characters, with `…`, if it is longer.
+fn shorten(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        None => text.to_string(),
+        Some((cut, _)) => {
+            let head = &text[..cut];
+            let head = head
+                .rfind(char::is_whitespace)
+                .map_or(head, |space| &head[..space]);
+            format!("{}…", head.trim_end())
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -420,6 +434,17 @@ mod tests {
             heading_text("====1959 Plan LAZO===="),
             Some("1959 Plan LAZO")
         );
+    }
+
+    #[test]
+    fn a_long_first_line_gives_a_shortened_title() {
+        let line = format!("{} end", "word ".repeat(40));
+        let hint = split(&line, 0).title_hint.unwrap();
+        assert!(
+            hint.ends_with("word…") && hint.chars().count() <= MAX_TITLE_CHARS + 1,
+            "{hint}"
+        );
+        assert_eq!(shorten("Kurz", 10), "Kurz");
     }
 
     #[test]

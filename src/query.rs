@@ -861,6 +861,62 @@ mod tests {
     }
 
     #[test]
+    fn arbitrary_input_never_panics_and_errors_are_one_line() {
+        let pieces = [
+            "a",
+            "b ",
+            " ",
+            "\"",
+            "“",
+            "”",
+            "(",
+            ")",
+            "-",
+            "+",
+            "*",
+            "~",
+            "3",
+            ":",
+            "OR ",
+            "AND ",
+            "NOT ",
+            "title:",
+            "source:",
+            "é",
+            "’",
+            "'",
+            "\\",
+            "\n",
+            "x*",
+            "~9999999999",
+        ];
+        let (_, fields) = crate::schema::build();
+        // A fixed linear congruential generator: the same 20,000 queries on every run.
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            let mut query = String::new();
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            for _ in 0..(state >> 60) {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                query.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+            }
+            let outcome =
+                parse(&query).and_then(|node| compile(&node, &fields, DateRange::default()));
+            if let Err(err) = outcome {
+                let message = err.to_string();
+                assert!(
+                    !message.is_empty() && !message.contains('\n'),
+                    "{query:?}: {message}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn lowercase_operators_are_ordinary_words() {
         assert_eq!(
             parse("war or peace").unwrap(),

@@ -213,6 +213,16 @@ fn snippets_respect_the_requested_length() {
 }
 
 #[test]
+fn a_huge_limit_returns_every_hit_without_trouble() {
+    let (code, result) = search_json("petro", &["--limit", &u64::MAX.to_string()]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        hits(&result).len() as u64,
+        result["total"].as_u64().unwrap()
+    );
+}
+
+#[test]
 fn limit_zero_counts_without_hits() {
     let (code, result) = search_json("petro", &["--limit", "0"]);
     assert_eq!(code, 0);
