@@ -298,14 +298,7 @@ fn every_hit_has_the_documented_json_fields() {
 #[test]
 fn passage_ids_are_stable_across_rebuilds() {
     let other = tempfile::TempDir::new().unwrap();
-    let corpus = shipped_corpus();
-    let out = run(&[
-        "index",
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--index",
-        other.path().to_str().unwrap(),
-    ]);
+    let out = index_into(&shipped_corpus(), other.path());
     assert!(out.status.success());
     let (_, first) = search_json("colombia", &["--limit", "50"]);
     let (_, second) = search_json_in(other.path(), "colombia", &["--limit", "50"]);

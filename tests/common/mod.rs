@@ -35,20 +35,24 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
 }
 
+/// Runs `cita index --corpus CORPUS --index INDEX`.
+pub fn index_into(corpus: &Path, index: &Path) -> Output {
+    run(&[
+        "index",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+    ])
+}
+
 /// An index of the shipped corpus, built once per test binary with the real `cita index`.
 pub fn shipped_index() -> &'static Path {
     static INDEX: OnceLock<TempDir> = OnceLock::new();
     INDEX
         .get_or_init(|| {
             let dir = TempDir::new().unwrap();
-            let corpus = shipped_corpus();
-            let out = run(&[
-                "index",
-                "--corpus",
-                corpus.to_str().unwrap(),
-                "--index",
-                dir.path().to_str().unwrap(),
-            ]);
+            let out = index_into(&shipped_corpus(), dir.path());
             assert!(
                 out.status.success(),
                 "indexing the corpus failed: {}",
@@ -140,13 +144,7 @@ impl Fixture {
 
     /// Runs `cita index` on the fixture corpus.
     pub fn index(&self) -> Output {
-        run(&[
-            "index",
-            "--corpus",
-            self.corpus().to_str().unwrap(),
-            "--index",
-            self.index_path().to_str().unwrap(),
-        ])
+        index_into(&self.corpus(), &self.index_path())
     }
 
     /// Indexes (asserting success) and searches.
