@@ -149,20 +149,14 @@ fn a_word_matches_its_stems_but_the_exact_form_ranks_first() {
 #[test]
 fn exclusion_removes_passages_and_not_is_the_same_as_minus() {
     let (_, all) = search_json("lazo", &["--limit", "100"]);
-    let (code, minus) = search_json("lazo -colombian", &["--limit", "100"]);
-    let (_, not) = search_json("lazo NOT colombian", &["--limit", "100"]);
+    let (code, minus) = search_json("lazo -colombia", &["--limit", "100"]);
+    let (_, not) = search_json("lazo NOT colombia", &["--limit", "100"]);
     assert_eq!(code, 0);
     assert_eq!(minus["hits"], not["hits"]);
     assert_eq!(minus["total"], not["total"]);
     assert!(minus["total"].as_u64() < all["total"].as_u64());
     for hit in hits(&minus) {
-        assert!(
-            !hit["text"]
-                .as_str()
-                .unwrap()
-                .to_lowercase()
-                .contains("colombian")
-        );
+        assert!(!has_word(hit, "colombia"));
     }
 }
 

@@ -97,6 +97,16 @@ pub fn hits(result: &Value) -> &Vec<Value> {
     result["hits"].as_array().expect("hits is an array")
 }
 
+/// Whether the hit's text contains `word` as a whole word (case-insensitive).
+pub fn has_word(hit: &Value, word: &str) -> bool {
+    hit["text"]
+        .as_str()
+        .unwrap()
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w == word)
+}
+
 /// The highlighted strings of a hit, in order.
 pub fn highlighted(hit: &Value) -> Vec<String> {
     let snippet = hit["snippet"].as_str().unwrap();
