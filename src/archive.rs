@@ -14,6 +14,7 @@ use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::highlight;
 use crate::indexer::{self, CommitPayload, META_FILE};
+use crate::ingest::DateOrigin;
 use crate::query::{self, DateRange};
 use crate::schema::{self, Fields, SCHEMA_VERSION};
 
@@ -83,14 +84,22 @@ pub struct Hit {
     pub url: Option<String>,
     /// Publication date.
     pub date: Option<Date>,
+    /// Where the date came from: the document's metadata, or inferred from its text.
+    pub date_origin: Option<DateOrigin>,
     /// Nearest heading above the passage.
     pub section: Option<String>,
     /// 1-based paragraph ordinal in the document.
     pub paragraph: u32,
     /// 1-based part of a paragraph split for length.
     pub part: u32,
-    /// `[start, end)` byte range of the passage in its source file.
-    pub byte_range: [usize; 2],
+    /// `[start, end)` byte range of the passage in its source file; `None`
+    /// where the format has no meaningful offsets (HTML, PDF, JSON, and text
+    /// decoded from another encoding).
+    pub byte_range: Option<[usize; 2]>,
+    /// 1-based page the passage is on (PDF); `None` for other formats.
+    pub page: Option<u32>,
+    /// The record's line (JSON Lines) or position (JSON array); `None` for other formats.
+    pub record: Option<u64>,
     /// The whole passage.
     pub text: String,
     /// About `snippet_chars` characters of the passage around its best matches.
@@ -260,7 +269,8 @@ impl Archive {
                 .and_then(|v| v.as_str())
                 .map(str::to_string)
         };
-        let number = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+        let optional = |field| doc.get_first(field).and_then(|v| v.as_u64());
+        let number = |field| optional(field).unwrap_or(0);
         Ok(Hit {
             rank: 0,
             score,
@@ -273,10 +283,19 @@ impl Archive {
                 .get_first(f.date)
                 .and_then(|v| v.as_datetime())
                 .map(|d| Date::from_unix_seconds(d.into_timestamp_secs())),
+            date_origin: text(f.date_origin).and_then(|origin| match origin.as_str() {
+                "metadata" => Some(DateOrigin::Metadata),
+                "text" => Some(DateOrigin::Text),
+                _ => None,
+            }),
             section: text(f.section),
             paragraph: number(f.paragraph) as u32,
             part: number(f.part) as u32,
-            byte_range: [number(f.byte_start) as usize, number(f.byte_end) as usize],
+            byte_range: optional(f.byte_start)
+                .zip(optional(f.byte_end))
+                .map(|(start, end)| [start as usize, end as usize]),
+            page: optional(f.page).map(|page| page as u32),
+            record: optional(f.record),
             text: text(f.text).unwrap_or_default(),
             snippet: String::new(),
             highlights: Vec::new(),

@@ -20,7 +20,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build the index from the corpus folder (replacing what it held).
+    /// Build the index from the corpus folder (replacing what it held):
+    /// .txt, .md, .html, .jsonl/.ndjson/.json and .pdf files.
     Index(IndexArgs),
     /// Search the index. Exit status: 0 some hit, 1 no hit, 2 error.
     Search(SearchArgs),
@@ -36,6 +37,13 @@ pub struct IndexArgs {
     /// Folder to write the index to.
     #[arg(long, value_name = "DIR", default_value = DEFAULT_INDEX)]
     pub index: PathBuf,
+    /// Leave out files and folders matching GLOB (relative to the corpus,
+    /// gitignore syntax); repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Fail (exit 2) if any file was skipped, after indexing the rest.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@
 //! searchable. tantivy's writer lock makes a second concurrent build fail at
 //! once instead of corrupting anything.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -15,7 +16,7 @@ use tantivy::{DateTime, Index, IndexWriter, TantivyDocument, TantivyError};
 
 use crate::analysis;
 use crate::error::{Error, Result};
-use crate::ingest::{self, Document, Warning};
+use crate::ingest::{self, DateOrigin, Document, Format, SkipReason, WalkOptions, Warning};
 use crate::passage::{self, Passage};
 use crate::schema::{self, Fields, SCHEMA_VERSION};
 
@@ -31,12 +32,15 @@ pub const DEFAULT_MEMORY_BYTES: usize = 128 << 20;
 pub struct BuildOptions {
     /// Memory budget of tantivy's writer, in bytes (at least 15 MB per thread).
     pub memory_bytes: usize,
+    /// Globs (relative to the corpus) of files and folders to leave out.
+    pub exclude: Vec<String>,
 }
 
 impl Default for BuildOptions {
     fn default() -> Self {
         BuildOptions {
             memory_bytes: DEFAULT_MEMORY_BYTES,
+            exclude: Vec::new(),
         }
     }
 }
@@ -46,7 +50,9 @@ impl Default for BuildOptions {
 pub struct BuildReport {
     /// The index folder written.
     pub index: PathBuf,
-    /// Files read and indexed (including empty ones).
+    /// Files read and indexed (including empty ones), per format.
+    pub files: BTreeMap<Format, u64>,
+    /// Documents indexed: one per file, or one per record of a JSON feed.
     pub documents: u64,
     /// Passages written.
     pub passages: u64,
@@ -54,6 +60,22 @@ pub struct BuildReport {
     pub warnings: Vec<Warning>,
     /// Wall-clock time of the build.
     pub elapsed: Duration,
+}
+
+impl BuildReport {
+    /// Files indexed, all formats together.
+    pub fn files_indexed(&self) -> u64 {
+        self.files.values().sum()
+    }
+
+    /// Files skipped, counted by reason.
+    pub fn skipped(&self) -> BTreeMap<SkipReason, u64> {
+        let mut counts = BTreeMap::new();
+        for reason in self.warnings.iter().filter_map(|w| w.skipped) {
+            *counts.entry(reason).or_insert(0) += 1;
+        }
+        counts
+    }
 }
 
 /// What cita records in each commit, beside tantivy's own metadata.
@@ -85,30 +107,37 @@ pub fn build(corpus: &Path, index_dir: &Path, options: &BuildOptions) -> Result<
             })?;
     writer.delete_all_documents()?;
 
+    let walk = WalkOptions {
+        exclude: options.exclude.clone(),
+    };
+    let files = ingest::files(corpus, &walk)?;
     let mut report = BuildReport {
         index: index_dir.to_path_buf(),
+        files: BTreeMap::new(),
         documents: 0,
         passages: 0,
         warnings: Vec::new(),
         elapsed: Duration::ZERO,
     };
-    for item in ingest::documents(corpus) {
-        let document = match item {
-            Ok(document) => document,
+    for file in files {
+        let (path, format) = match file {
+            Ok(file) => file,
             Err(warning) => {
                 report.warnings.push(warning);
                 continue;
             }
         };
-        let path = corpus.join(&document.source);
-        report
-            .warnings
-            .extend(document.notes.iter().map(|message| Warning {
-                path: path.clone(),
-                message: message.clone(),
-            }));
-        report.passages += add_document(&writer, &fields, &document)?;
-        report.documents += 1;
+        let outcome = ingest::read_file(corpus, &path, format);
+        let skipped = outcome.warnings.iter().any(|w| w.skipped.is_some());
+        report.warnings.extend(outcome.warnings);
+        if skipped {
+            continue;
+        }
+        *report.files.entry(format).or_insert(0) += 1;
+        for document in &outcome.documents {
+            report.passages += add_document(&writer, &fields, document)?;
+            report.documents += 1;
+        }
     }
 
     let payload = CommitPayload {
@@ -176,17 +205,12 @@ fn add_document(
     fields: &Fields,
     document: &Document,
 ) -> Result<u64> {
-    let split = passage::split(&document.body, document.body_offset);
-    let title = document
-        .meta
-        .title
-        .clone()
-        .or(split.title_hint)
-        .unwrap_or_else(|| document.source.clone());
-    for passage in &split.passages {
+    let passages = passage::passages(&document.blocks);
+    let title = document.title();
+    for passage in &passages {
         writer.add_document(passage_document(fields, document, &title, passage))?;
     }
-    Ok(split.passages.len() as u64)
+    Ok(passages.len() as u64)
 }
 
 fn passage_document(
@@ -196,7 +220,10 @@ fn passage_document(
     passage: &Passage,
 ) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
-    doc.add_text(fields.id, passage_id(&document.source, &passage.text));
+    doc.add_text(
+        fields.id,
+        passage_id(&document.source, document.record, &passage.text),
+    );
     doc.add_text(fields.source, &document.source);
     doc.add_text(fields.source_words, &document.source);
     doc.add_text(fields.title, title);
@@ -206,30 +233,48 @@ fn passage_document(
     if let Some(url) = &document.meta.url {
         doc.add_text(fields.url, url);
     }
-    if let Some(date) = document.date {
+    if let Some(date) = document.meta.date {
         doc.add_date(
             fields.date,
             DateTime::from_timestamp_secs(date.unix_seconds()),
         );
+    }
+    if let Some(origin) = document.date_origin {
+        let origin = match origin {
+            DateOrigin::Metadata => "metadata",
+            DateOrigin::Text => "text",
+        };
+        doc.add_text(fields.date_origin, origin);
+    }
+    if let Some(page) = passage.page {
+        doc.add_u64(fields.page, u64::from(page));
+    }
+    if let Some(record) = document.record {
+        doc.add_u64(fields.record, record);
     }
     if let Some(section) = &passage.section {
         doc.add_text(fields.section, section);
     }
     doc.add_u64(fields.paragraph, u64::from(passage.paragraph));
     doc.add_u64(fields.part, u64::from(passage.part));
-    doc.add_u64(fields.byte_start, passage.byte_range.start as u64);
-    doc.add_u64(fields.byte_end, passage.byte_range.end as u64);
+    if let Some(range) = &passage.byte_range {
+        doc.add_u64(fields.byte_start, range.start as u64);
+        doc.add_u64(fields.byte_end, range.end as u64);
+    }
     doc.add_text(fields.text, &passage.text);
     doc.add_text(fields.exact, &passage.text);
     doc
 }
 
-/// A passage's id: a hash of its source path and its text, so it is the same
-/// in every rebuild for as long as neither changes. xxh3 is a fixed,
-/// published function, unlike std's hasher.
-pub fn passage_id(source: &str, text: &str) -> String {
+/// A passage's id: a hash of its source path (and record number, in a JSON
+/// feed) and its text, so it is the same in every rebuild for as long as
+/// neither changes. xxh3 is a fixed, published function, unlike std's hasher.
+pub fn passage_id(source: &str, record: Option<u64>, text: &str) -> String {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     hasher.update(source.as_bytes());
+    if let Some(record) = record {
+        hasher.update(format!("#{record}").as_bytes());
+    }
     hasher.update(&[0]);
     hasher.update(text.as_bytes());
     format!("{:016x}", hasher.digest())
@@ -241,12 +286,13 @@ mod tests {
 
     #[test]
     fn passage_ids_depend_on_source_and_text_only() {
-        let id = passage_id("news/a.txt", "Plan LAZO began.");
-        assert_eq!(id, passage_id("news/a.txt", "Plan LAZO began."));
+        let id = passage_id("news/a.txt", None, "Plan LAZO began.");
+        assert_eq!(id, passage_id("news/a.txt", None, "Plan LAZO began."));
         assert_eq!(id.len(), 16);
-        assert_ne!(id, passage_id("news/b.txt", "Plan LAZO began."));
-        assert_ne!(id, passage_id("news/a.txt", "Plan LAZO began!"));
+        assert_ne!(id, passage_id("news/b.txt", None, "Plan LAZO began."));
+        assert_ne!(id, passage_id("news/a.txt", None, "Plan LAZO began!"));
+        assert_ne!(id, passage_id("news/a.txt", Some(3), "Plan LAZO began."));
         // The separator keeps (path, text) pairs apart.
-        assert_ne!(passage_id("a", "bc"), passage_id("ab", "c"));
+        assert_ne!(passage_id("a", None, "bc"), passage_id("ab", None, "c"));
     }
 }

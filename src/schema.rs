@@ -9,7 +9,7 @@ use crate::analysis;
 
 /// Version of the schema and analysis that cita writes. An index recording
 /// another version is rebuilt or refused, never misread.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Handles to every field of a passage document.
 #[derive(Debug, Clone, Copy)]
@@ -34,10 +34,16 @@ pub struct Fields {
     pub paragraph: Field,
     /// 1-based part of a paragraph split for length.
     pub part: Field,
-    /// Byte range of the passage in its source file.
+    /// Byte range of the passage in its source file (absent when the format has none).
     pub byte_start: Field,
     /// End of the byte range (exclusive).
     pub byte_end: Field,
+    /// 1-based page of a paged format (PDF).
+    pub page: Field,
+    /// Record number within a JSON feed.
+    pub record: Field,
+    /// Where the date came from: `metadata` or `text`.
+    pub date_origin: Field,
     /// Passage text, folded and stemmed, stored.
     pub text: Field,
     /// Passage text, folded only: exact forms and phrases.
@@ -79,6 +85,9 @@ pub fn build() -> (Schema, Fields) {
         part: builder.add_u64_field("part", STORED),
         byte_start: builder.add_u64_field("byte_start", STORED),
         byte_end: builder.add_u64_field("byte_end", STORED),
+        page: builder.add_u64_field("page", STORED),
+        record: builder.add_u64_field("record", STORED),
+        date_origin: builder.add_text_field("date_origin", STORED),
         text: builder.add_text_field("text", analyzed(analysis::STEM, true)),
         exact: builder.add_text_field("exact", analyzed(analysis::EXACT, false)),
     };
@@ -101,6 +110,9 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         part: get("part")?,
         byte_start: get("byte_start")?,
         byte_end: get("byte_end")?,
+        page: get("page")?,
+        record: get("record")?,
+        date_origin: get("date_origin")?,
         text: get("text")?,
         exact: get("exact")?,
     })

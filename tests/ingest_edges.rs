@@ -11,10 +11,14 @@ fn bad_files_are_skipped_with_a_warning_and_the_rest_is_indexed() {
         .file("good.txt", "Nariño is a department of Colombia.\n")
         .file("empty.txt", "")
         .file("binary.txt", b"\x00\x01\x02binary\x00junk")
-        .file("latin1.txt", b"Nari\xf1o in Latin-1.\n")
+        .file(
+            "latin1.txt",
+            b"Nari\xf1o in Latin-1, decoded as Windows-1252.\n",
+        )
         .file(".hidden.txt", "secretword in a hidden file.\n")
         .file(".git/notes.txt", "secretword in a hidden folder.\n")
-        .file("report.pdf", "secretword in an unsupported type.\n")
+        .file("report.pdf", "secretword in a broken PDF.\n")
+        .file("image.png", "secretword in an unsupported type.\n")
         .file(
             "deep/nested/note.md",
             "# Heading\n\nNariño again, nested.\n",
@@ -31,12 +35,17 @@ fn bad_files_are_skipped_with_a_warning_and_the_rest_is_indexed() {
     assert!(
         warnings
             .lines()
-            .any(|l| l.contains("latin1.txt") && l.contains("UTF-8")),
+            .any(|l| l.contains("report.pdf") && l.contains("skipped")),
         "{warnings}"
     );
     assert_eq!(warnings.lines().count(), 2, "{warnings}");
     assert!(
-        stdout(&out).contains("indexed 3 documents"),
+        stdout(&out).contains("indexed 4 files (3 text, 1 markdown)"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("skipped 2 files (1 binary, 1 malformed)"),
         "{}",
         stdout(&out)
     );
@@ -47,7 +56,7 @@ fn bad_files_are_skipped_with_a_warning_and_the_rest_is_indexed() {
         .map(|h| h["source"].as_str().unwrap())
         .collect();
     sources.sort();
-    assert_eq!(sources, ["deep/nested/note.md", "good.txt"]);
+    assert_eq!(sources, ["deep/nested/note.md", "good.txt", "latin1.txt"]);
     assert_eq!(fixture.search("secretword", &[]).0, 1);
     assert_eq!(fixture.search("binary OR junk", &[]).0, 1);
 }

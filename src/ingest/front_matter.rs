@@ -1,9 +1,10 @@
-//! YAML front matter at the top of a text or Markdown file: metadata, never passage text.
+//! Front matter at the top of a text or Markdown file: metadata, never passage text.
 //!
-//! Only flat `key: value` lines are read (plain, `"double"` or `'single'`
-//! quoted scalars); that is all cita's metadata needs, and it avoids a YAML
-//! dependency whose maintained forks are still settling. Unknown keys,
-//! comments, lists and nested maps are skipped.
+//! YAML (`---` … `---`) and TOML (`+++` … `+++`) blocks are read. Only flat
+//! `key: value` (YAML) or `key = value` (TOML) lines count (plain,
+//! `"double"` or `'single'` quoted scalars); that is all cita's metadata
+//! needs, and it avoids a YAML dependency whose maintained forks are still
+//! settling. Unknown keys, comments, lists, tables and nested maps are skipped.
 
 /// The metadata keys cita understands, as written in the file.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -19,25 +20,32 @@ pub struct FrontMatter {
 }
 
 /// Splits front matter off `text`. Returns the metadata (if the text opens
-/// with a `---` line closed by another `---` or `...` line) and the byte
-/// offset where the body starts.
+/// with a `---` line closed by `---` or `...`, or a `+++` line closed by
+/// `+++`) and the byte offset where the body starts.
 pub fn split(text: &str) -> (Option<FrontMatter>, usize) {
     let Some(first_end) = text.find('\n') else {
         return (None, 0);
     };
-    if text[..first_end].trim_end() != "---" {
-        return (None, 0);
-    }
+    let (closers, separator): (&[&str], char) = match text[..first_end].trim_end() {
+        "---" => (&["---", "..."], ':'),
+        "+++" => (&["+++"], '='),
+        _ => return (None, 0),
+    };
     let mut offset = first_end + 1;
     let mut meta = FrontMatter::default();
+    let mut nested_table = false;
     while offset < text.len() {
         let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
         let line = text[offset..line_end].trim_end();
         let next = (line_end + 1).min(text.len());
-        if line == "---" || line == "..." {
+        if closers.contains(&line) {
             return (Some(meta), next);
         }
-        if let Some((key, value)) = line.split_once(':') {
+        // Keys after a TOML `[table]` header belong to that table, not to the document.
+        nested_table |= separator == '=' && line.starts_with('[');
+        if let Some((key, value)) = line.split_once(separator)
+            && !nested_table
+        {
             let value = scalar(value);
             let slot = match key.trim() {
                 "title" => Some(&mut meta.title),
@@ -104,6 +112,17 @@ mod tests {
         assert_eq!(meta.publication.as_deref(), Some("O'Brien Weekly"));
         assert_eq!(meta.url.as_deref(), Some("https://example.org/a"));
         assert_eq!(&text[body..], "Body line\n");
+    }
+
+    #[test]
+    fn toml_front_matter_is_read_too() {
+        let text = "+++\ntitle = \"Informe\"\ndate = 2024-05-05\nsource = 'El Tiempo'\n[extra]\ntitle = \"no\"\n+++\nCuerpo\n";
+        let (meta, body) = split(text);
+        let meta = meta.unwrap();
+        assert_eq!(meta.title.as_deref(), Some("Informe"));
+        assert_eq!(meta.date.as_deref(), Some("2024-05-05"));
+        assert_eq!(meta.publication.as_deref(), Some("El Tiempo"));
+        assert_eq!(&text[body..], "Cuerpo\n");
     }
 
     #[test]

@@ -1,47 +1,234 @@
-//! Walking the corpus and turning files into [`Document`]s.
+//! Walking the corpus and turning files into [`Document`]s made of
+//! [`Block`]s (headings and paragraphs), whatever their format.
 //!
 //! Files are visited in a stable order (sorted by name, folder by folder);
-//! hidden files and folders are skipped. A file that cannot be read or is not
-//! text becomes a [`Warning`] and the walk goes on.
+//! hidden files and folders are skipped, and so is whatever `.gitignore`,
+//! `.ignore` or `.citaignore` files and `--exclude` globs exclude. Each format
+//! has its module: [`text`], [`markdown`], [`html`], [`jsonl`], [`pdf`].
+//! Bytes become text in [`decode`]; [`dates`] finds dates in metadata and
+//! text. A file that cannot be read, decoded or parsed becomes a [`Warning`]
+//! and the walk goes on.
 
+pub mod dates;
+pub mod decode;
 mod front_matter;
+pub mod html;
+pub mod jsonl;
+pub mod markdown;
+pub mod pdf;
+pub mod text;
 
 use std::fmt;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
+use ignore::WalkBuilder;
+use ignore::overrides::OverrideBuilder;
+use serde::Serialize;
 
 pub use front_matter::FrontMatter;
 
 use crate::date::Date;
+use crate::error::{Error, Result};
 
-/// File name extensions read as plain text or Markdown (compared case-insensitively).
-pub const TEXT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown"];
+/// The file formats cita reads, chosen by file name extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    /// `.txt`, `.text`
+    Text,
+    /// `.md`, `.markdown`
+    Markdown,
+    /// `.html`, `.htm`
+    Html,
+    /// `.jsonl`, `.ndjson`, `.json`
+    Json,
+    /// `.pdf`
+    Pdf,
+}
 
-/// A document as read from the corpus, before it is split into passages.
+impl Format {
+    /// The format of a file, from its extension (case-insensitive).
+    pub fn of(path: &Path) -> Option<Format> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "txt" | "text" => Some(Format::Text),
+            "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" => Some(Format::Html),
+            "jsonl" | "ndjson" | "json" => Some(Format::Json),
+            "pdf" => Some(Format::Pdf),
+            _ => None,
+        }
+    }
+
+    /// A short lower-case name, as in the index summary.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Json => "json",
+            Format::Pdf => "pdf",
+        }
+    }
+}
+
+/// Document metadata, whatever format it came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Metadata {
+    /// The title.
+    pub title: Option<String>,
+    /// The publication the document came from.
+    pub publication: Option<String>,
+    /// The document's URL.
+    pub url: Option<String>,
+    /// The publication date.
+    pub date: Option<Date>,
+}
+
+/// Where a document's date came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrigin {
+    /// The document's metadata: front matter, HTML meta tags, JSON fields, PDF info.
+    Metadata,
+    /// Inferred from the text: a dateline, else the latest complete date mentioned.
+    Text,
+}
+
+/// A unit of document structure, before it is cut into passages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// A heading: it becomes the section of the paragraphs below it.
+    Heading(String),
+    /// A paragraph of text.
+    Paragraph(Paragraph),
+}
+
+/// A paragraph and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paragraph {
+    /// The text, without markup; no `\r`.
+    pub text: String,
+    /// How offsets in `text` map to bytes of the source file.
+    pub source: SourceMap,
+    /// 1-based page, for paged formats.
+    pub page: Option<u32>,
+}
+
+/// How a paragraph's text maps to bytes of its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceMap {
+    /// No meaningful file offsets (decoded, extracted or generated text).
+    None,
+    /// The paragraph as a whole comes from this byte range.
+    Whole(Range<usize>),
+    /// Stretches of the text copied verbatim from the file.
+    Pieces(Vec<Piece>),
+}
+
+/// A stretch of paragraph text copied verbatim from the source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece {
+    /// Byte offset in the paragraph text.
+    pub text_start: usize,
+    /// Byte offset in the file.
+    pub source_start: usize,
+    /// Length in bytes.
+    pub len: usize,
+}
+
+/// A document as read from the corpus, before it is cut into passages.
 #[derive(Debug, Clone)]
 pub struct Document {
     /// Path relative to the corpus root, with `/` separators.
     pub source: String,
-    /// Metadata from front matter (empty when the file has none).
-    pub meta: FrontMatter,
-    /// The publication date, if front matter gives a valid one.
-    pub date: Option<Date>,
-    /// The text after the front matter.
-    pub body: String,
-    /// Byte offset of `body` in the file, so passages can report file byte ranges.
-    pub body_offset: usize,
-    /// Problems that did not stop the file from being indexed.
-    pub notes: Vec<String>,
+    /// The file's format.
+    pub format: Format,
+    /// For JSON feeds: the record's line (JSON Lines) or position (JSON array).
+    pub record: Option<u64>,
+    /// Metadata, with the date filled in from the text when the metadata had none.
+    pub meta: Metadata,
+    /// Where `meta.date` came from.
+    pub date_origin: Option<DateOrigin>,
+    /// Headings and paragraphs in document order.
+    pub blocks: Vec<Block>,
 }
 
-/// A file or folder that was skipped, and why.
+/// Titles taken from the text are cut to about this many characters.
+const MAX_TITLE_CHARS: usize = 100;
+
+impl Document {
+    /// The title: from metadata, else the first heading or first line of
+    /// text (shortened), else the file path.
+    pub fn title(&self) -> String {
+        if let Some(title) = &self.meta.title {
+            return title.clone();
+        }
+        let first = self.blocks.iter().find_map(|block| match block {
+            Block::Heading(heading) => Some(heading.as_str()),
+            Block::Paragraph(paragraph) => paragraph.text.lines().next(),
+        });
+        first.map_or_else(
+            || self.source.clone(),
+            |line| shorten(line.trim(), MAX_TITLE_CHARS),
+        )
+    }
+}
+
+/// `text` cut at the last space within `max_chars` characters, with `…`, if it is longer.
+fn shorten(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        None => text.to_string(),
+        Some((cut, _)) => {
+            let head = &text[..cut];
+            let head = head
+                .rfind(char::is_whitespace)
+                .map_or(head, |space| &head[..space]);
+            format!("{}…", head.trim_end())
+        }
+    }
+}
+
+/// Why a file was skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SkipReason {
+    /// Binary data.
+    Binary,
+    /// Text in no encoding cita can decode.
+    Undecodable,
+    /// Could not be read (permissions, vanished, I/O error) or walked (symlink loop).
+    Unreadable,
+    /// Not valid in its format (broken JSON or PDF).
+    Malformed,
+    /// An encrypted PDF.
+    Encrypted,
+    /// A PDF without a text layer.
+    NoText,
+}
+
+impl SkipReason {
+    /// A short description, as in the index summary.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SkipReason::Binary => "binary",
+            SkipReason::Undecodable => "undecodable",
+            SkipReason::Unreadable => "unreadable",
+            SkipReason::Malformed => "malformed",
+            SkipReason::Encrypted => "encrypted",
+            SkipReason::NoText => "no text layer",
+        }
+    }
+}
+
+/// A problem with a file: skipped whole (`skipped` set), or only partly read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
     /// The path, as found under the corpus folder.
     pub path: PathBuf,
-    /// Why it was skipped or only partly read.
+    /// What happened.
     pub message: String,
+    /// Why the file was skipped, if it was.
+    pub skipped: Option<SkipReason>,
 }
 
 impl fmt::Display for Warning {
@@ -50,39 +237,94 @@ impl fmt::Display for Warning {
     }
 }
 
-/// Every supported file under `corpus`, read in a stable order.
-pub fn documents(corpus: &Path) -> impl Iterator<Item = Result<Document, Warning>> + '_ {
-    WalkDir::new(corpus)
+/// What reading one file gave.
+#[derive(Debug, Clone)]
+pub struct FileOutcome {
+    /// The file's format.
+    pub format: Format,
+    /// Its documents: one, or one per record of a feed; none when skipped.
+    pub documents: Vec<Document>,
+    /// Problems met, including why it was skipped.
+    pub warnings: Vec<Warning>,
+}
+
+/// Which files of the corpus to read.
+#[derive(Debug, Clone, Default)]
+pub struct WalkOptions {
+    /// Globs (relative to the corpus) of files and folders to leave out.
+    pub exclude: Vec<String>,
+}
+
+/// Every supported file under `corpus`, in a stable order, or a warning for
+/// what could not be walked.
+pub fn files(
+    corpus: &Path,
+    options: &WalkOptions,
+) -> Result<impl Iterator<Item = Result<(PathBuf, Format), Warning>>> {
+    let mut builder = WalkBuilder::new(corpus);
+    builder
+        .hidden(true)
+        .parents(false)
+        .ignore(true)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(false)
+        .require_git(false)
+        .add_custom_ignore_filename(".citaignore")
         .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()))
-        .filter_map(move |entry| match entry {
-            Err(err) => Some(Err(Warning {
-                path: err.path().unwrap_or(corpus).to_path_buf(),
-                message: err
-                    .io_error()
-                    .map_or_else(|| err.to_string(), |io| io.to_string()),
-            })),
-            Ok(entry) if entry.file_type().is_file() && has_text_extension(entry.path()) => {
-                Some(read_document(corpus, entry.path()))
-            }
-            Ok(_) => None,
-        })
+        .sort_by_file_name(|a, b| a.cmp(b));
+    if !options.exclude.is_empty() {
+        let mut overrides = OverrideBuilder::new(corpus);
+        for glob in &options.exclude {
+            overrides.add(&format!("!{glob}")).map_err(|err| {
+                Error::InvalidOption(format!("invalid --exclude glob {glob:?}: {err}"))
+            })?;
+        }
+        let overrides = overrides
+            .build()
+            .map_err(|err| Error::InvalidOption(format!("invalid --exclude globs: {err}")))?;
+        builder.overrides(overrides);
+    }
+    let corpus = corpus.to_path_buf();
+    Ok(builder.build().filter_map(move |entry| match entry {
+        Err(err) => Some(Err(Warning {
+            path: error_path(&err).unwrap_or(&corpus).to_path_buf(),
+            message: walk_message(&err),
+            skipped: Some(SkipReason::Unreadable),
+        })),
+        Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
+            Format::of(entry.path()).map(|format| Ok((entry.into_path(), format)))
+        }
+        Ok(_) => None,
+    }))
 }
 
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_string_lossy().starts_with('.')
+fn error_path(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::Loop { child, .. } => Some(child),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Partial(errors) => errors.iter().find_map(error_path),
+        _ => None,
+    }
 }
 
-fn has_text_extension(path: &Path) -> bool {
-    path.extension()
-        .and_then(|ext| ext.to_str())
-        .is_some_and(|ext| {
-            TEXT_EXTENSIONS
-                .iter()
-                .any(|known| known.eq_ignore_ascii_case(ext))
-        })
+fn walk_message(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::Loop { ancestor, .. } => {
+            format!(
+                "symbolic link loop back to {}, not followed",
+                ancestor.display()
+            )
+        }
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => {
+            walk_message(err)
+        }
+        ignore::Error::Io(io) => format!("cannot read: {io}"),
+        other => other.to_string(),
+    }
 }
 
 /// The corpus-relative path of `path` with `/` separators.
@@ -95,50 +337,146 @@ pub fn relative_source(corpus: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// Reads one file into a document.
-pub fn read_document(corpus: &Path, path: &Path) -> Result<Document, Warning> {
-    let warning = |message: String| Warning {
-        path: path.to_path_buf(),
-        message,
+/// Reads one file into its documents.
+pub fn read_file(corpus: &Path, path: &Path, format: Format) -> FileOutcome {
+    let mut outcome = FileOutcome {
+        format,
+        documents: Vec::new(),
+        warnings: Vec::new(),
     };
-    let bytes = std::fs::read(path).map_err(|err| warning(format!("cannot read: {err}")))?;
-    let text = decode(bytes).map_err(warning)?;
-    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let (meta, body_start) = front_matter::split(&text[bom..]);
-    let meta = meta.unwrap_or_default();
-    let mut notes = Vec::new();
-    let date = meta.date.as_deref().and_then(|value| match value.parse::<Date>() {
-        Ok(date) => Some(date),
-        Err(_) => {
-            notes.push(format!(
-                "front matter date {value:?} is not YYYY-MM-DD; the document is indexed without a date"
-            ));
-            None
+    let skip = |outcome: &mut FileOutcome, reason: SkipReason, message: String| {
+        outcome.warnings.push(Warning {
+            path: path.to_path_buf(),
+            message: format!("{message}, skipped"),
+            skipped: Some(reason),
+        });
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            skip(
+                &mut outcome,
+                SkipReason::Unreadable,
+                format!("cannot read ({err})"),
+            );
+            return outcome;
         }
-    });
-    let body_offset = bom + body_start;
-    Ok(Document {
-        source: relative_source(corpus, path),
+    };
+    let source = relative_source(corpus, path);
+    let document = |meta: Metadata, blocks: Vec<Block>, record: Option<u64>| Document {
+        source: source.clone(),
+        format,
+        record,
         meta,
-        date,
-        body: text[body_offset..].to_string(),
-        body_offset,
-        notes,
-    })
+        date_origin: None,
+        blocks,
+    };
+    if format == Format::Pdf {
+        match pdf::read(&bytes) {
+            Ok((meta, blocks)) => outcome.documents.push(document(meta, blocks, None)),
+            Err((reason, message)) => skip(&mut outcome, reason, message),
+        }
+        return finish(outcome);
+    }
+    let decoded = match decode::decode(&bytes) {
+        Ok(decoded) => decoded,
+        Err(decode::NotText::Binary) => {
+            skip(&mut outcome, SkipReason::Binary, "binary file".to_string());
+            return outcome;
+        }
+        Err(decode::NotText::Undecodable) => {
+            skip(
+                &mut outcome,
+                SkipReason::Undecodable,
+                "text in no encoding cita can decode".to_string(),
+            );
+            return outcome;
+        }
+    };
+    drop(bytes);
+    let mut note = |message: String| {
+        outcome.warnings.push(Warning {
+            path: path.to_path_buf(),
+            message,
+            skipped: None,
+        })
+    };
+    let text = decoded.text.as_str();
+    match format {
+        Format::Text | Format::Markdown => {
+            let (front, body_start) = front_matter::split(text);
+            let front = front.unwrap_or_default();
+            let offset = decoded.verbatim.then_some(decoded.bom_len + body_start);
+            let body = &text[body_start..];
+            let blocks = if format == Format::Text {
+                text::blocks(body, offset, None)
+            } else {
+                markdown::blocks(body, offset)
+            };
+            let date = front.date.as_deref().and_then(|value| {
+                let date = value.parse::<Date>().ok();
+                if date.is_none() {
+                    note(format!(
+                        "front matter date {value:?} is not YYYY-MM-DD; ignored"
+                    ));
+                }
+                date
+            });
+            let meta = Metadata {
+                title: front.title,
+                publication: front.publication,
+                url: front.url,
+                date,
+            };
+            outcome.documents.push(document(meta, blocks, None));
+        }
+        Format::Html => {
+            let (meta, blocks) = html::read(text);
+            outcome.documents.push(document(meta, blocks, None));
+        }
+        Format::Json => {
+            let is_array_file = path
+                .extension()
+                .is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
+            let parsed = if is_array_file {
+                jsonl::document(text)
+            } else {
+                Ok(jsonl::lines(text))
+            };
+            match parsed {
+                Ok((records, notes)) => {
+                    notes.into_iter().for_each(&mut note);
+                    for record in records {
+                        let blocks = text::blocks(&record.text, None, None);
+                        outcome
+                            .documents
+                            .push(document(record.meta, blocks, Some(record.number)));
+                    }
+                }
+                Err(message) => skip(&mut outcome, SkipReason::Malformed, message),
+            }
+        }
+        Format::Pdf => unreachable!("PDFs are read from bytes above"),
+    }
+    finish(outcome)
 }
 
-/// The file's text, or why it is not text cita can read.
-fn decode(bytes: Vec<u8>) -> Result<String, String> {
-    // NUL bytes do not occur in text files; they mark binary data (as in grep and ripgrep).
-    if bytes.contains(&0) {
-        return Err("binary file (contains NUL bytes), skipped".to_string());
+/// Fills in each document's date origin, inferring the date from the text
+/// where the metadata has none.
+fn finish(mut outcome: FileOutcome) -> FileOutcome {
+    for document in &mut outcome.documents {
+        if document.meta.date.is_some() {
+            document.date_origin = Some(DateOrigin::Metadata);
+        } else {
+            let paragraphs = document.blocks.iter().filter_map(|block| match block {
+                Block::Paragraph(paragraph) => Some(paragraph.text.as_str()),
+                Block::Heading(_) => None,
+            });
+            document.meta.date = dates::infer_from_text(paragraphs);
+            document.date_origin = document.meta.date.map(|_| DateOrigin::Text);
+        }
     }
-    String::from_utf8(bytes).map_err(|err| {
-        format!(
-            "not valid UTF-8 (invalid byte at offset {}), skipped",
-            err.utf8_error().valid_up_to()
-        )
-    })
+    outcome
 }
 
 #[cfg(test)]
@@ -153,21 +491,36 @@ mod tests {
     }
 
     #[test]
-    fn binary_and_non_utf8_bytes_are_refused_with_a_reason() {
-        assert!(decode(b"abc\0def".to_vec()).unwrap_err().contains("binary"));
-        assert!(
-            decode(b"Nari\xf1o".to_vec())
-                .unwrap_err()
-                .contains("offset 4")
-        );
-        assert_eq!(decode("Nariño".as_bytes().to_vec()).unwrap(), "Nariño");
+    fn formats_come_from_extensions() {
+        assert_eq!(Format::of(Path::new("a/b.TXT")), Some(Format::Text));
+        assert_eq!(Format::of(Path::new("notes.md")), Some(Format::Markdown));
+        assert_eq!(Format::of(Path::new("page.htm")), Some(Format::Html));
+        assert_eq!(Format::of(Path::new("feed.ndjson")), Some(Format::Json));
+        assert_eq!(Format::of(Path::new("report.PDF")), Some(Format::Pdf));
+        assert_eq!(Format::of(Path::new("README")), None);
+        assert_eq!(Format::of(Path::new("image.png")), None);
     }
 
     #[test]
-    fn only_text_and_markdown_extensions_are_read() {
-        assert!(has_text_extension(Path::new("a/b.TXT")));
-        assert!(has_text_extension(Path::new("notes.md")));
-        assert!(!has_text_extension(Path::new("report.pdf")));
-        assert!(!has_text_extension(Path::new("README")));
+    fn titles_fall_back_to_the_first_heading_or_line_shortened() {
+        let document = |blocks| Document {
+            source: "a.txt".into(),
+            format: Format::Text,
+            record: None,
+            meta: Metadata::default(),
+            date_origin: None,
+            blocks,
+        };
+        let long = format!("{} end", "word ".repeat(40));
+        let title = document(text::blocks(&long, None, None)).title();
+        assert!(
+            title.ends_with("word…") && title.chars().count() <= MAX_TITLE_CHARS + 1,
+            "{title}"
+        );
+        assert_eq!(
+            document(text::blocks("= Wiki =\nBody.", None, None)).title(),
+            "Wiki"
+        );
+        assert_eq!(document(Vec::new()).title(), "a.txt");
     }
 }

@@ -58,7 +58,14 @@ pub fn write_text(
 fn write_hit(out: &mut dyn Write, hit: &Hit, style: TextStyle) -> io::Result<()> {
     write!(out, "{}. ", hit.rank)?;
     style.paint(out, SOURCE, &sanitize(&hit.source))?;
-    let mut meta = format!(" ¶{}", hit.paragraph);
+    let mut meta = String::new();
+    if let Some(record) = hit.record {
+        meta.push_str(&format!(" #{record}"));
+    }
+    if let Some(page) = hit.page {
+        meta.push_str(&format!(" p.{page}"));
+    }
+    meta.push_str(&format!(" ¶{}", hit.paragraph));
     if hit.part > 1 {
         meta.push_str(&format!(".{}", hit.part));
     }

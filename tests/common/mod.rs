@@ -170,3 +170,66 @@ impl Fixture {
         search_json_in(&self.index_path(), query, extra)
     }
 }
+
+/// A minimal text PDF: one page per entry, each line of an entry a text
+/// line in Helvetica, and an Info dictionary with `title` and a creation date.
+pub fn pdf(pages: &[&str], title: &str, created: &str) -> Vec<u8> {
+    let escape = |text: &str| {
+        text.replace('\\', "\\\\")
+            .replace('(', "\\(")
+            .replace(')', "\\)")
+    };
+    let mut objects: Vec<String> = Vec::new();
+    let page_count = pages.len();
+    // 1 catalog, 2 pages, 3 font, 4 info, then (page, content) pairs.
+    let kids: Vec<String> = (0..page_count)
+        .map(|i| format!("{} 0 R", 5 + 2 * i))
+        .collect();
+    objects.push("<< /Type /Catalog /Pages 2 0 R >>".to_string());
+    objects.push(format!(
+        "<< /Type /Pages /Kids [{}] /Count {page_count} >>",
+        kids.join(" ")
+    ));
+    objects.push(
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+            .to_string(),
+    );
+    objects.push(format!(
+        "<< /Title ({}) /CreationDate (D:{created}) >>",
+        escape(title)
+    ));
+    for (i, page) in pages.iter().enumerate() {
+        let mut content = String::from("BT /F1 12 Tf 14 TL 72 720 Td\n");
+        for line in page.lines() {
+            content.push_str(&format!("({}) Tj T*\n", escape(line)));
+        }
+        content.push_str("ET");
+        objects.push(format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
+            6 + 2 * i
+        ));
+        objects.push(format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ));
+    }
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n{object}\nendobj\n", i + 1).bytes());
+    }
+    let xref = out.len();
+    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).bytes());
+    for offset in offsets {
+        out.extend(format!("{offset:010} 00000 n \n").bytes());
+    }
+    out.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R /Info 4 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .bytes(),
+    );
+    out
+}

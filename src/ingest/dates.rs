@@ -1,0 +1,190 @@
+//! Finding calendar dates in text and in metadata values: ISO (`2025-09-27`,
+//! also inside timestamps), `27 September 2025`, `September 27, 2025`,
+//! abbreviated months (`Sept. 27, 2025`), and Spanish `27 de septiembre de 2025`.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::date::Date;
+
+const MONTHS: [(&str, u8); 37] = [
+    ("january", 1),
+    ("jan", 1),
+    ("enero", 1),
+    ("february", 2),
+    ("feb", 2),
+    ("febrero", 2),
+    ("march", 3),
+    ("mar", 3),
+    ("marzo", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("abril", 4),
+    ("may", 5),
+    ("mayo", 5),
+    ("june", 6),
+    ("jun", 6),
+    ("junio", 6),
+    ("july", 7),
+    ("jul", 7),
+    ("julio", 7),
+    ("august", 8),
+    ("aug", 8),
+    ("agosto", 8),
+    ("september", 9),
+    ("sept", 9),
+    ("sep", 9),
+    ("septiembre", 9),
+    ("setiembre", 9),
+    ("october", 10),
+    ("oct", 10),
+    ("octubre", 10),
+    ("november", 11),
+    ("nov", 11),
+    ("noviembre", 11),
+    ("december", 12),
+    ("dec", 12),
+    ("diciembre", 12),
+];
+
+const MONTH_PATTERN: &str = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre";
+
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?ix)
+        (?:\b(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}})(?:\b|T))
+        | (?:\b(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:de\s+)?(?P<dm>{MONTH_PATTERN})\.?,?\s+(?:de[l]?\s+)?(?P<dy>\d{{4}})\b)
+        | (?:\b(?P<mm>{MONTH_PATTERN})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<my>\d{{4}})\b)
+        "
+    ))
+    .expect("the date pattern compiles")
+});
+
+/// Every complete date in `text`, with its byte offset, in order.
+pub fn find_dates(text: &str) -> Vec<(usize, Date)> {
+    DATE.captures_iter(text)
+        .filter_map(|caps| {
+            let number = |name: &str| caps.name(name)?.as_str().parse::<i32>().ok();
+            let month = |name: &str| {
+                let word = caps.name(name)?.as_str().to_lowercase();
+                MONTHS.iter().find(|(m, _)| *m == word).map(|(_, n)| *n)
+            };
+            let date = if caps.name("iy").is_some() {
+                Date::new(number("iy")?, number("im")? as u8, number("id")? as u8)
+            } else if caps.name("dy").is_some() {
+                Date::new(number("dy")?, month("dm")?, number("dd")? as u8)
+            } else {
+                Date::new(number("my")?, month("mm")?, number("md")? as u8)
+            }?;
+            Some((caps.get(0)?.start(), date))
+        })
+        .collect()
+}
+
+/// The date a metadata value gives (`2025-09-27T08:00:00Z`, `D:20250927…`,
+/// `27 September 2025`), if any.
+pub fn parse_metadata_date(value: &str) -> Option<Date> {
+    let value = value.trim();
+    // PDF dates: D:YYYYMMDDHHmmSS…
+    if let Some(digits) = value.strip_prefix("D:") {
+        let number = |range: std::ops::Range<usize>| digits.get(range)?.parse::<i32>().ok();
+        return Date::new(number(0..4)?, number(4..6)? as u8, number(6..8)? as u8);
+    }
+    find_dates(value).first().map(|(_, date)| *date)
+}
+
+/// How far into a document a date counts as its dateline.
+const DATELINE_BYTES: usize = 300;
+
+/// The publication date a document's text suggests: a date in its opening
+/// (a dateline), else the latest complete date it mentions.
+pub fn infer_from_text<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Option<Date> {
+    let mut read = 0;
+    let mut latest = None;
+    for text in paragraphs {
+        for (offset, date) in find_dates(text) {
+            if read + offset < DATELINE_BYTES {
+                return Some(date);
+            }
+            latest = latest.max(Some(date));
+        }
+        read += text.len();
+    }
+    latest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dates(text: &str) -> Vec<String> {
+        find_dates(text)
+            .into_iter()
+            .map(|(_, d)| d.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn english_spanish_and_iso_forms_are_found() {
+        assert_eq!(
+            dates("On September 27, 2025, the department"),
+            ["2025-09-27"]
+        );
+        assert_eq!(
+            dates("on 27 September 2025 and Sept. 3, 2024"),
+            ["2025-09-27", "2024-09-03"]
+        );
+        assert_eq!(
+            dates("el 27 de septiembre de 2025 en Bogotá"),
+            ["2025-09-27"]
+        );
+        assert_eq!(dates("Publicado: 5 de Mayo del 2024"), ["2024-05-05"]);
+        assert_eq!(dates("published 2025-09-27T08:00:00Z"), ["2025-09-27"]);
+        assert_eq!(dates("the 1st of May"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn impossible_dates_and_incomplete_ones_are_ignored() {
+        assert!(dates("February 30, 2025 and 2025-13-01 and May 2025").is_empty());
+    }
+
+    #[test]
+    fn metadata_values_of_several_shapes() {
+        assert_eq!(
+            parse_metadata_date("2025-09-27T10:00:00+02:00")
+                .unwrap()
+                .to_string(),
+            "2025-09-27"
+        );
+        assert_eq!(
+            parse_metadata_date("D:20250927101010Z")
+                .unwrap()
+                .to_string(),
+            "2025-09-27"
+        );
+        assert_eq!(
+            parse_metadata_date("27 September 2025")
+                .unwrap()
+                .to_string(),
+            "2025-09-27"
+        );
+        assert_eq!(parse_metadata_date("soon"), None);
+    }
+
+    #[test]
+    fn a_dateline_wins_over_later_dates_else_the_latest_counts() {
+        let dateline = [
+            "BOGOTÁ, Sept. 27, 2025 — Talks resumed.",
+            "By May 31, 2026 an election is due.",
+        ];
+        assert_eq!(infer_from_text(dateline).unwrap().to_string(), "2025-09-27");
+        let long_intro = "x".repeat(400);
+        let later = [
+            long_intro.as_str(),
+            "In May 3, 1964 and on 2 June 1965 things happened.",
+        ];
+        assert_eq!(infer_from_text(later).unwrap().to_string(), "1965-06-02");
+        assert_eq!(infer_from_text(["no dates here"]), None);
+    }
+}

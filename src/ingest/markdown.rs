@@ -1,0 +1,144 @@
+//! Markdown structure with pulldown-cmark: headings become sections, and
+//! passage text carries no Markdown syntax (link text kept, URLs dropped,
+//! emphasis markers removed). A list is one paragraph, one item per line; a
+//! fenced code block is a paragraph of its own; a table row is a paragraph
+//! with its cells separated by ` | `.
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use super::{Block, Paragraph, SourceMap};
+
+/// The blocks of a Markdown `body` whose first byte is at `offset` in the
+/// file (`None` when the text was decoded from another encoding).
+pub fn blocks(body: &str, offset: Option<usize>) -> Vec<Block> {
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
+    let mut out = Vec::new();
+    let mut text = String::new();
+    // Byte where the current top-level block started, and how deep in lists we are.
+    let mut block_start = 0;
+    let mut lists = 0usize;
+    let emit = |out: &mut Vec<Block>, text: &mut String, start: usize, end: usize| {
+        let trimmed = text.trim();
+        // The block's range without the line break pulldown-cmark includes.
+        let end = start + body[start..end].trim_end().len();
+        if !trimmed.is_empty() {
+            out.push(Block::Paragraph(Paragraph {
+                text: trimmed.to_string(),
+                source: offset.map_or(SourceMap::None, |offset| {
+                    SourceMap::Whole(offset + start..offset + end)
+                }),
+                page: None,
+            }));
+        }
+        text.clear();
+    };
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        let top_level = lists == 0;
+        match event {
+            Event::Start(Tag::Heading { .. }) => text.clear(),
+            Event::End(TagEnd::Heading(_)) => {
+                let heading = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                if !heading.is_empty() {
+                    out.push(Block::Heading(heading));
+                }
+                text.clear();
+            }
+            Event::Start(Tag::Paragraph | Tag::CodeBlock(_) | Tag::TableRow | Tag::TableHead)
+                if top_level =>
+            {
+                block_start = range.start;
+                text.clear();
+            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::CodeBlock | TagEnd::TableRow | TagEnd::TableHead,
+            ) if top_level => {
+                emit(&mut out, &mut text, block_start, range.end);
+            }
+            Event::End(TagEnd::Paragraph) => text.push(' '),
+            Event::Start(Tag::List(_)) => {
+                if lists == 0 {
+                    block_start = range.start;
+                    text.clear();
+                }
+                lists += 1;
+            }
+            Event::End(TagEnd::List(_)) => {
+                lists -= 1;
+                if lists == 0 {
+                    emit(&mut out, &mut text, block_start, range.end);
+                }
+            }
+            Event::Start(Tag::Item) => {
+                let line_start = text.rfind('\n').map_or(0, |i| i + 1);
+                if !text[line_start..].trim().is_empty() {
+                    text.truncate(text.trim_end().len());
+                    text.push('\n');
+                }
+            }
+            Event::Start(Tag::TableCell) if !text.trim().is_empty() => text.push_str(" | "),
+            Event::Text(fragment) | Event::Code(fragment) => text.push_str(&fragment),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(body: &str) -> Vec<String> {
+        blocks(body, Some(0))
+            .into_iter()
+            .map(|b| match b {
+                Block::Heading(h) => format!("# {h}"),
+                Block::Paragraph(p) => p.text,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn syntax_is_removed_and_link_text_kept() {
+        let body = "# The *Plan* LAZO\n\nA **bold** claim with [a link](https://example.org/x) and `code`,\nwrapped.\n";
+        assert_eq!(
+            texts(body),
+            [
+                "# The Plan LAZO",
+                "A bold claim with a link and code, wrapped."
+            ]
+        );
+    }
+
+    #[test]
+    fn lists_are_one_paragraph_and_code_blocks_their_own() {
+        let body = "Intro:\n\n- first item\n- second *item*\n  - nested\n\n```\nlet x = 1;\nlet y = 2;\n```\n\nAfter.\n";
+        assert_eq!(
+            texts(body),
+            [
+                "Intro:",
+                "first item\nsecond item\nnested",
+                "let x = 1;\nlet y = 2;",
+                "After."
+            ]
+        );
+    }
+
+    #[test]
+    fn tables_give_a_paragraph_per_row() {
+        let body = "| Year | Plan |\n|---|---|\n| 1964 | LAZO |\n";
+        assert_eq!(texts(body), ["Year | Plan", "1964 | LAZO"]);
+    }
+
+    #[test]
+    fn source_ranges_cover_the_whole_block_in_the_file() {
+        let body = "# H\n\nSome *text*.\n";
+        let found = blocks(body, Some(10));
+        let Block::Paragraph(paragraph) = &found[1] else {
+            panic!("a paragraph")
+        };
+        assert_eq!(paragraph.source, SourceMap::Whole(15..27));
+        assert_eq!(&body[5..17], "Some *text*.");
+    }
+}

@@ -1,0 +1,131 @@
+//! PDF text, page by page, with pdf-extract (over lopdf). Every passage knows
+//! the page it comes from. Encrypted PDFs and PDFs without a text layer
+//! (scans) are reported and skipped.
+//!
+//! pdf-extract panics by design on PDFs it does not support
+//! (jrmuizel/pdf-extract#47), so extraction runs under `catch_unwind`, with
+//! the panic message kept out of the terminal.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Mutex;
+
+use pdf_extract::{Document, Object};
+
+use super::dates::parse_metadata_date;
+use super::{Block, Metadata, SkipReason, text};
+
+/// Serializes the swap of the process's panic hook while a PDF is read.
+static PANIC_HOOK: Mutex<()> = Mutex::new(());
+
+/// The metadata and blocks of a PDF, or why it is skipped.
+pub fn read(bytes: &[u8]) -> Result<(Metadata, Vec<Block>), (SkipReason, String)> {
+    let document = Document::load_mem(bytes)
+        .map_err(|err| (SkipReason::Malformed, format!("not a readable PDF ({err})")))?;
+    let encrypted = document.is_encrypted();
+    let pages = quietly(|| pdf_extract::extract_text_from_mem_by_pages(bytes));
+    let pages = match pages {
+        Some(Ok(pages)) => pages,
+        _ if encrypted => return Err((SkipReason::Encrypted, "encrypted PDF".to_string())),
+        Some(Err(err)) => {
+            return Err((
+                SkipReason::Malformed,
+                format!("cannot extract text ({err})"),
+            ));
+        }
+        None => {
+            return Err((
+                SkipReason::Malformed,
+                "the PDF text extractor failed on this file".to_string(),
+            ));
+        }
+    };
+    if pages.iter().all(|page| page.trim().is_empty()) {
+        let reason = if encrypted {
+            SkipReason::Encrypted
+        } else {
+            SkipReason::NoText
+        };
+        let message = if encrypted {
+            "encrypted PDF".to_string()
+        } else {
+            "no text layer (a scanned or image-only PDF?)".to_string()
+        };
+        return Err((reason, message));
+    }
+    let blocks = pages
+        .iter()
+        .enumerate()
+        .flat_map(|(index, page)| text::blocks(page, None, Some(index as u32 + 1)))
+        .collect();
+    Ok((metadata(&document), blocks))
+}
+
+/// Runs `f`, turning a panic into `None` without printing it.
+fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
+    let _guard = PANIC_HOOK
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    panic::set_hook(previous);
+    result.ok()
+}
+
+/// Title and creation date from the document information dictionary.
+fn metadata(document: &Document) -> Metadata {
+    let info = document
+        .trailer
+        .get(b"Info")
+        .ok()
+        .and_then(|info| document.dereference(info).ok())
+        .and_then(|(_, info)| info.as_dict().ok());
+    let field = |key: &[u8]| -> Option<String> {
+        let value = info?.get(key).ok()?;
+        let (_, value) = document.dereference(value).ok()?;
+        match value {
+            Object::String(bytes, _) => Some(text_string(bytes)).filter(|s| !s.is_empty()),
+            _ => None,
+        }
+    };
+    Metadata {
+        title: field(b"Title"),
+        publication: None,
+        url: None,
+        date: field(b"CreationDate")
+            .as_deref()
+            .and_then(parse_metadata_date),
+    }
+}
+
+/// A PDF text string: UTF-16BE with a BOM, else PDFDocEncoding (close to Windows-1252).
+fn text_string(bytes: &[u8]) -> String {
+    let text = match bytes {
+        [0xfe, 0xff, rest @ ..] => encoding_rs::UTF_16BE.decode_without_bom_handling(rest).0,
+        _ => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+        }
+    };
+    text.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_strings_in_both_encodings() {
+        assert_eq!(text_string(b"Informe de Nari\xf1o"), "Informe de Nariño");
+        let mut utf16 = vec![0xfe, 0xff];
+        utf16.extend("Bogotá".encode_utf16().flat_map(u16::to_be_bytes));
+        assert_eq!(text_string(&utf16), "Bogotá");
+    }
+
+    #[test]
+    fn garbage_is_reported_not_panicked() {
+        let (reason, _) = read(b"%PDF-1.4 not really a pdf").unwrap_err();
+        assert_eq!(reason, SkipReason::Malformed);
+    }
+}

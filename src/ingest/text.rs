@@ -1,0 +1,320 @@
+//! Plain text structure: paragraphs between blank lines, wiki and Markdown
+//! style headings, lists, and files that put one paragraph per line.
+//!
+//! A paragraph is a block of lines between blank lines. Inside a block, lines
+//! longer than [`WRAP_WIDTH`] mark a file that puts one paragraph per line
+//! (each line is then a paragraph); shorter lines are hard-wrapped prose and
+//! are joined with a space. Consecutive list items form one paragraph.
+//! Headings (`== Wiki ==`, `# Markdown`, setext underlines) are never
+//! paragraphs; they become [`Block::Heading`]s.
+
+use super::{Block, Paragraph, Piece, SourceMap};
+
+/// Lines up to this many characters may be hard-wrapped prose; a block with
+/// a longer line holds one paragraph per line.
+pub const WRAP_WIDTH: usize = 100;
+
+/// The blocks of a plain-text `body`. `offset` is the byte offset of `body`
+/// in its file (added to source ranges), or `None` when the text does not
+/// come verbatim from the file (decoded or extracted text).
+pub fn blocks(body: &str, offset: Option<usize>, page: Option<u32>) -> Vec<Block> {
+    let mut builder = Builder {
+        offset,
+        page,
+        out: Vec::new(),
+    };
+    let mut block: Vec<Line> = Vec::new();
+    for line in lines(body) {
+        let content = line.text.trim();
+        if content.is_empty() {
+            builder.flush(&mut block);
+        } else if let Some(heading) = heading_text(content) {
+            builder.flush(&mut block);
+            builder.out.push(Block::Heading(heading.to_string()));
+        } else if is_underline(content) {
+            if let [only] = block.as_slice()
+                && !is_list_item(only.text)
+            {
+                let heading = only.text.trim().to_string();
+                block.clear();
+                builder.out.push(Block::Heading(heading));
+            }
+            builder.flush(&mut block);
+        } else {
+            block.push(line);
+        }
+    }
+    builder.flush(&mut block);
+    builder.out
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Line<'a> {
+    text: &'a str,
+    start: usize,
+}
+
+/// Lines of `text` without their terminators; `\n`, `\r\n` and a lone `\r` all end a line.
+fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let at = i;
+            match bytes[i] {
+                b'\n' => i += 1,
+                b'\r' => {
+                    i += if bytes.get(i + 1) == Some(&b'\n') {
+                        2
+                    } else {
+                        1
+                    }
+                }
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            }
+            let line = Line {
+                text: &text[start..at],
+                start,
+            };
+            start = i;
+            return Some(line);
+        }
+        (start < text.len()).then(|| {
+            let line = Line {
+                text: &text[start..],
+                start,
+            };
+            start = text.len();
+            line
+        })
+    })
+}
+
+/// The text of a heading line: `= Title =` to `====== Sub ======`, or `# Title` to `###### Sub`.
+pub fn heading_text(line: &str) -> Option<&str> {
+    let wiki_open = line.bytes().take_while(|&b| b == b'=').count();
+    if (1..=6).contains(&wiki_open) {
+        let wiki_close = line.bytes().rev().take_while(|&b| b == b'=').count();
+        if (1..=6).contains(&wiki_close) && wiki_open + wiki_close < line.len() {
+            let inner = line[wiki_open..line.len() - wiki_close].trim();
+            return (!inner.is_empty()).then_some(inner);
+        }
+        return None;
+    }
+    let hashes = line.bytes().take_while(|&b| b == b'#').count();
+    if (1..=6).contains(&hashes) && line[hashes..].starts_with([' ', '\t']) {
+        let inner = line[hashes..].trim().trim_end_matches('#').trim_end();
+        return (!inner.is_empty()).then_some(inner);
+    }
+    None
+}
+
+/// `===` or `---` alone on a line: a setext underline or a thematic break.
+fn is_underline(line: &str) -> bool {
+    line.len() >= 3 && (line.bytes().all(|b| b == b'=') || line.bytes().all(|b| b == b'-'))
+}
+
+/// `- item`, `* item`, `+ item`, `• item`, `1. item`, `1) item`.
+fn is_list_item(line: &str) -> bool {
+    let line = line.trim_start();
+    if ["- ", "* ", "+ ", "• ", "· "]
+        .iter()
+        .any(|marker| line.starts_with(marker))
+    {
+        return true;
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=3).contains(&digits)
+        && (line[digits..].starts_with(". ") || line[digits..].starts_with(") "))
+}
+
+struct Builder {
+    offset: Option<usize>,
+    page: Option<u32>,
+    out: Vec<Block>,
+}
+
+impl Builder {
+    /// Turns the lines of one block into paragraphs and empties it.
+    fn flush(&mut self, block: &mut Vec<Line>) {
+        let mut i = 0;
+        while i < block.len() {
+            let list = is_list_item(block[i].text);
+            let mut end = i + 1;
+            while end < block.len() {
+                let line = block[end].text;
+                let continues = if list {
+                    is_list_item(line) || line.starts_with(char::is_whitespace)
+                } else {
+                    !is_list_item(line)
+                };
+                if !continues {
+                    break;
+                }
+                end += 1;
+            }
+            let run = &block[i..end];
+            if list {
+                self.paragraph(run, "\n");
+            } else if run
+                .iter()
+                .any(|line| line.text.trim().chars().count() > WRAP_WIDTH)
+            {
+                for line in run {
+                    self.paragraph(std::slice::from_ref(line), " ");
+                }
+            } else {
+                self.paragraph(run, " ");
+            }
+            i = end;
+        }
+        block.clear();
+    }
+
+    /// One paragraph made of `lines` joined by `separator`.
+    fn paragraph(&mut self, lines: &[Line], separator: &str) {
+        let mut text = String::new();
+        let mut pieces = Vec::with_capacity(lines.len());
+        for line in lines {
+            let trimmed = line.text.trim();
+            if !text.is_empty() {
+                text.push_str(separator);
+            }
+            let leading = line.text.len() - line.text.trim_start().len();
+            pieces.push(Piece {
+                text_start: text.len(),
+                source_start: line.start + leading,
+                len: trimmed.len(),
+            });
+            text.push_str(trimmed);
+        }
+        let source = match self.offset {
+            Some(offset) => SourceMap::Pieces(
+                pieces
+                    .into_iter()
+                    .map(|p| Piece {
+                        source_start: p.source_start + offset,
+                        ..p
+                    })
+                    .collect(),
+            ),
+            None => SourceMap::None,
+        };
+        self.out.push(Block::Paragraph(Paragraph {
+            text,
+            source,
+            page: self.page,
+        }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(blocks: &[Block]) -> Vec<String> {
+        blocks
+            .iter()
+            .map(|b| match b {
+                Block::Heading(h) => format!("# {h}"),
+                Block::Paragraph(p) => p.text.clone(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn blank_lines_separate_paragraphs_and_wrapped_lines_join() {
+        let found = blocks(
+            "First paragraph,\nwrapped here.\n\nSecond one.\n",
+            Some(0),
+            None,
+        );
+        assert_eq!(
+            texts(&found),
+            ["First paragraph, wrapped here.", "Second one."]
+        );
+    }
+
+    #[test]
+    fn long_lines_are_one_paragraph_each() {
+        let long_a = format!("A {}", "word ".repeat(30));
+        let long_b = format!("B {}", "more ".repeat(30));
+        let found = blocks(&format!("Headline\n{long_a}\n{long_b}\n"), Some(0), None);
+        assert_eq!(texts(&found), ["Headline", long_a.trim(), long_b.trim()]);
+    }
+
+    #[test]
+    fn headings_of_both_styles_and_setext_underlines_become_heading_blocks() {
+        let body = "= Title =\nIntro.\n\n== History ==\nOld.\n# Markdown\nLast.\n\nChapter\n=======\nText.\n\n---\n\nMore.\n";
+        assert_eq!(
+            texts(&blocks(body, Some(0), None)),
+            [
+                "# Title",
+                "Intro.",
+                "# History",
+                "Old.",
+                "# Markdown",
+                "Last.",
+                "# Chapter",
+                "Text.",
+                "More."
+            ]
+        );
+    }
+
+    #[test]
+    fn hashtags_and_equal_signs_in_prose_are_not_headings() {
+        assert_eq!(heading_text("#hashtag here"), None);
+        assert_eq!(heading_text("= not closed"), None);
+        assert_eq!(heading_text("a = b ="), None);
+        assert_eq!(heading_text("## Title ##"), Some("Title"));
+        assert_eq!(
+            heading_text("====1959 Plan LAZO===="),
+            Some("1959 Plan LAZO")
+        );
+    }
+
+    #[test]
+    fn consecutive_list_items_form_one_paragraph() {
+        let body = "Infobox\n- Map: a\n- Mission: b\n  continued\n1. numbered\nAfter the list.\n";
+        assert_eq!(
+            texts(&blocks(body, Some(0), None)),
+            [
+                "Infobox",
+                "- Map: a\n- Mission: b\ncontinued\n1. numbered",
+                "After the list."
+            ]
+        );
+    }
+
+    #[test]
+    fn crlf_and_cr_line_endings_behave_like_lf() {
+        let lf = blocks("One\ntwo.\n\nThree.\n", Some(0), None);
+        let crlf = blocks("One\r\ntwo.\r\n\r\nThree.\r\n", Some(0), None);
+        let cr = blocks("One\rtwo.\r\rThree.\r", Some(0), None);
+        assert_eq!(texts(&lf), texts(&crlf));
+        assert_eq!(texts(&lf), texts(&cr));
+        assert!(texts(&crlf).iter().all(|t| !t.contains('\r')));
+    }
+
+    #[test]
+    fn source_pieces_carry_the_file_offset_and_skip_indentation() {
+        let found = blocks("  indented line\n", Some(100), Some(3));
+        let Block::Paragraph(paragraph) = &found[0] else {
+            panic!("a paragraph")
+        };
+        let SourceMap::Pieces(pieces) = &paragraph.source else {
+            panic!("pieces")
+        };
+        assert_eq!((pieces[0].source_start, pieces[0].len), (102, 13));
+        assert_eq!(paragraph.page, Some(3));
+        let Block::Paragraph(unmapped) = &blocks("x", None, None)[0] else {
+            panic!()
+        };
+        assert_eq!(unmapped.source, SourceMap::None);
+    }
+}

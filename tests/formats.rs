@@ -1,0 +1,360 @@
+//! Real-world archives: every supported format in one fixture folder,
+//! indexed by the real binary.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn pdf_pages_are_extracted_with_their_page_numbers() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "report.pdf",
+        pdf(
+            &[
+                "Informe sobre el Plan LAZO",
+                "Blank middle page",
+                "Page three mentions the counterinsurgency doctrine.",
+            ],
+            "Declassified report",
+            "19640527120000Z",
+        ),
+    );
+    let out = fixture.index();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (code, result) = fixture.search("counterinsurgency", &[]);
+    assert_eq!(code, 0, "{}", stderr(&out));
+    let hit = &hits(&result)[0];
+    assert_eq!(hit["page"], 3);
+    assert_eq!(hit["title"], "Declassified report");
+    assert_eq!(hit["date"], "1964-05-27");
+    assert_eq!(hit["date_origin"], "metadata");
+    assert!(hit["byte_range"].is_null());
+}
+
+const NEWS_PAGE: &str = r##"<!doctype html>
+<html lang="en"><head>
+<meta charset="utf-8">
+<title>Petro visa revoked – The Bogotá Ledger</title>
+<meta property="og:title" content="U.S. revokes Petro&#8217;s visa after New York speech">
+<meta property="og:site_name" content="The Bogotá Ledger">
+<meta property="article:published_time" content="2025-09-27T18:04:00-05:00">
+<link rel="canonical" href="https://ledger.example/2025/09/27/petro-visa">
+<style>.x { color: red } stylechrome</style>
+<script>window.analytics = "scriptchrome";</script>
+</head><body>
+<a class="skip-link" href="#content">Skip to content</a>
+<header class="site-header"><nav><a href="/">Home</a><a href="/world">navchrome World</a></nav></header>
+<div id="cookie-consent">We use cookies. cookiechrome <button>Accept</button></div>
+<main id="content">
+<article>
+<h1>U.S. revokes Petro's visa</h1>
+<p class="byline">By A. Reporter</p>
+<p>NEW YORK &mdash; The State Department said it would revoke the visa of Colombian President Gustavo Petro after he urged soldiers to &ldquo;disobey Trump&rsquo;s order.&rdquo;</p>
+<div class="share-bar">Share sharechrome on X</div>
+<h2>Reaction in Bogotá</h2>
+<p>Officials in Bogot&aacute; called the decision an affront.</p>
+<p>Read more</p>
+<form><input name="q"> formchrome</form>
+</article>
+<aside><h3>Most read</h3><ul><li>asidechrome story</li></ul></aside>
+</main>
+<footer><p>&copy; 2025 footerchrome Ledger</p></footer>
+</body></html>"##;
+
+const NOTE: &str = "---\ntitle: \"Field notes: Plan LAZO interviews\"\ndate: 2024-05-05\nsource: Personal archive\n---\n\n# Interviews\n\nIntro with a [link text](https://example.org/hidden-url-word) and *emphasis*.\n\n## Second meeting\n\n- veteran recalled the **operation**\n- dates were unclear\n\n```\ncode block line\n```\n";
+
+const FEED: &str = concat!(
+    r#"{"title":"Feed one","text":"First feed record about coca eradication.","published":"2025-10-01T08:00:00Z","source":"Feed Wire","url":"https://feed.example/1"}"#,
+    "\n",
+    "{this line is broken\n",
+    r#"{"title":"Feed two","body":"Second feed record about coca crops, 27 de septiembre de 2025."}"#,
+    "\n",
+);
+
+/// The messy archive, indexed once for the tests that only read it.
+fn indexed_archive() -> &'static Fixture {
+    static ARCHIVE: std::sync::OnceLock<Fixture> = std::sync::OnceLock::new();
+    ARCHIVE.get_or_init(|| {
+        let fixture = archive();
+        let out = fixture.index();
+        assert!(out.status.success(), "{}", stderr(&out));
+        fixture
+    })
+}
+
+fn archive() -> Fixture {
+    let fixture = Fixture::new();
+    fixture
+        .file("web/petro-visa.html", NEWS_PAGE)
+        .file("notes/interviews.md", NOTE)
+        .file("feeds/wire.jsonl", FEED)
+        .file(
+            "reports/lazo.pdf",
+            pdf(
+                &["Informe sobre el Plan LAZO", "La doctrina de contrainsurgencia en la segunda pagina."],
+                "Informe LAZO",
+                "19640527120000Z",
+            ),
+        )
+        .file("reports/scan.pdf", pdf(&[""], "Scanned", "20200101000000Z"))
+        .file("legacy/cp1252.txt", b"Informe de Nari\xf1o\n\nEl alcalde de Nari\xf1o habl\xf3 del \x93conflicto\x94 armado.\n")
+        .file("junk/not-text.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+        .file("empty.txt", "")
+        .file("windows/crlf.txt", "Dateline line\r\n\r\nBOGOTÁ, 3 de marzo de 2024 — Crlfword passage one.\r\nwrapped line.\r\n\r\nSecond crlf paragraph.\r\n")
+        .file("big/one-line.txt", {
+            let mut line = String::with_capacity(3_200_000);
+            let mut n = 0;
+            while line.len() < 3_000_000 {
+                line.push_str(&format!("Sentence {n} of the long scraped line. "));
+                n += 1;
+            }
+            line.push_str("Finalneedle closes it.");
+            line
+        })
+        .file("ignored/skipme.txt", "ignoredword\n")
+        .file(".gitignore", "ignored/\n");
+    fixture
+}
+
+fn hit_of(fixture: &Fixture, query: &str) -> serde_json::Value {
+    let (code, result) = fixture.search(query, &[]);
+    assert_eq!(code, 0, "{query:?} found nothing");
+    hits(&result)[0].clone()
+}
+
+#[test]
+fn a_messy_archive_is_indexed_with_every_skip_named() {
+    let fixture = archive();
+    let out = fixture.index();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let warnings = stderr(&out);
+    for (file, reason) in [
+        ("junk/not-text.txt", "binary"),
+        ("reports/scan.pdf", "no text layer"),
+        ("feeds/wire.jsonl", "line 2: malformed JSON"),
+    ] {
+        assert!(
+            warnings.lines().any(|l| l.starts_with("cita: warning: ")
+                && l.contains(file)
+                && l.contains(reason)),
+            "{file}: {warnings}"
+        );
+    }
+    let summary = stdout(&out);
+    assert!(
+        summary.contains("(4 text, 1 markdown, 1 html, 1 json, 1 pdf)"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("skipped 2 files (1 binary, 1 no text layer)"),
+        "{summary}"
+    );
+    assert_eq!(
+        fixture.search("ignoredword", &[]).0,
+        1,
+        ".gitignore is honoured"
+    );
+}
+
+#[test]
+fn html_keeps_the_article_and_its_metadata_and_drops_the_chrome() {
+    let fixture = indexed_archive();
+    let hit = hit_of(&fixture, "\"disobey Trump's order\"");
+    assert_eq!(hit["source"], "web/petro-visa.html");
+    assert_eq!(
+        hit["title"],
+        "U.S. revokes Petro’s visa after New York speech"
+    );
+    assert_eq!(hit["publication"], "The Bogotá Ledger");
+    assert_eq!(hit["url"], "https://ledger.example/2025/09/27/petro-visa");
+    assert_eq!(hit["date"], "2025-09-27");
+    assert_eq!(hit["date_origin"], "metadata");
+    assert_eq!(hit_of(&fixture, "affront")["section"], "Reaction in Bogotá");
+    for chrome in [
+        "stylechrome",
+        "scriptchrome",
+        "navchrome",
+        "cookiechrome",
+        "sharechrome",
+        "formchrome",
+        "asidechrome",
+        "footerchrome",
+    ] {
+        assert_eq!(
+            fixture.search(chrome, &[]).0,
+            1,
+            "{chrome} must not be searchable"
+        );
+    }
+    let (_, skip) = fixture.search("\"skip to content\" OR \"read more\"", &[]);
+    assert_eq!(skip["total"], 0);
+}
+
+#[test]
+fn markdown_notes_give_sections_and_text_without_syntax() {
+    let fixture = indexed_archive();
+    let hit = hit_of(&fixture, "emphasis");
+    assert_eq!(hit["title"], "Field notes: Plan LAZO interviews");
+    assert_eq!(hit["publication"], "Personal archive");
+    assert_eq!(hit["date"], "2024-05-05");
+    assert_eq!(hit["section"], "Interviews");
+    assert_eq!(hit["text"], "Intro with a link text and emphasis.");
+    assert_eq!(
+        fixture.search("hidden url word", &[]).0,
+        1,
+        "link URLs are not text"
+    );
+    let list = hit_of(&fixture, "veteran");
+    assert_eq!(list["section"], "Second meeting");
+    assert_eq!(
+        list["text"],
+        "veteran recalled the operation\ndates were unclear"
+    );
+    assert_eq!(
+        hit_of(&fixture, "\"code block line\"")["text"],
+        "code block line"
+    );
+}
+
+#[test]
+fn json_lines_records_are_documents_with_their_line_numbers() {
+    let fixture = indexed_archive();
+    let first = hit_of(&fixture, "eradication");
+    assert_eq!(first["source"], "feeds/wire.jsonl");
+    assert_eq!(first["record"], 1);
+    assert_eq!(first["title"], "Feed one");
+    assert_eq!(first["publication"], "Feed Wire");
+    assert_eq!(first["date"], "2025-10-01");
+    let second = hit_of(&fixture, "crops");
+    assert_eq!(second["record"], 3);
+    assert_eq!(second["date"], "2025-09-27");
+    assert_eq!(second["date_origin"], "text");
+    assert_ne!(first["id"], second["id"]);
+}
+
+#[test]
+fn pdfs_know_their_pages_and_legacy_encodings_are_decoded() {
+    let fixture = indexed_archive();
+    let page = hit_of(&fixture, "contrainsurgencia");
+    assert_eq!(page["page"], 2);
+    assert_eq!(page["title"], "Informe LAZO");
+    assert_eq!(page["date"], "1964-05-27");
+    let legacy = hit_of(&fixture, "narino conflicto");
+    assert_eq!(legacy["source"], "legacy/cp1252.txt");
+    assert_eq!(
+        legacy["text"],
+        "El alcalde de Nariño habló del “conflicto” armado."
+    );
+    assert_eq!(legacy["title"], "Informe de Nariño");
+    assert!(
+        legacy["byte_range"].is_null(),
+        "decoded text has no file byte offsets"
+    );
+    assert!(legacy["page"].is_null() && legacy["record"].is_null());
+}
+
+#[test]
+fn crlf_text_and_dates_inferred_from_a_dateline() {
+    let fixture = indexed_archive();
+    let hit = hit_of(&fixture, "crlfword");
+    assert_eq!(
+        hit["text"],
+        "BOGOTÁ, 3 de marzo de 2024 — Crlfword passage one. wrapped line."
+    );
+    assert_eq!(hit["date"], "2024-03-03");
+    assert_eq!(hit["date_origin"], "text");
+    let (_, undated) = fixture.search("\"Informe de Nariño\"", &[]);
+    assert!(hits(&undated)[0]["date"].is_null() && hits(&undated)[0]["date_origin"].is_null());
+}
+
+#[test]
+fn a_multi_megabyte_single_line_is_cut_into_capped_passages() {
+    let fixture = indexed_archive();
+    let hit = hit_of(&fixture, "finalneedle");
+    assert_eq!(hit["source"], "big/one-line.txt");
+    assert!(hit["text"].as_str().unwrap().chars().count() <= 1000);
+    assert!(hit["part"].as_u64().unwrap() > 2000);
+}
+
+#[test]
+fn exclude_globs_and_strict_mode() {
+    let fixture = archive();
+    let corpus = fixture.corpus();
+    let index = fixture.index_path();
+    let out = run(&[
+        "index",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+        "--exclude",
+        "*.pdf",
+        "--exclude",
+        "junk/**",
+        "--strict",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "nothing left to skip: {}",
+        stderr(&out)
+    );
+    assert_eq!(
+        fixture.search("contrainsurgencia", &[]).0,
+        1,
+        "excluded PDFs are not indexed"
+    );
+    let strict = run(&[
+        "index",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+        "--strict",
+    ]);
+    assert_eq!(strict.status.code(), Some(2));
+    assert!(
+        stderr(&strict)
+            .lines()
+            .last()
+            .unwrap()
+            .contains("2 files were skipped (--strict)")
+    );
+    assert_eq!(
+        fixture.search("contrainsurgencia", &[]).0,
+        0,
+        "the rest is indexed before the error"
+    );
+    let bad_glob = run(&[
+        "index",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+        "--exclude",
+        "a[b",
+    ]);
+    assert_eq!(bad_glob.status.code(), Some(2));
+    assert!(stderr(&bad_glob).contains("--exclude"));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_and_dangling_links_are_warnings() {
+    let fixture = Fixture::new();
+    fixture.file("real/a.txt", "Looped words.\n");
+    std::os::unix::fs::symlink(fixture.corpus(), fixture.corpus().join("real/loop")).unwrap();
+    std::os::unix::fs::symlink(
+        fixture.corpus().join("missing.txt"),
+        fixture.corpus().join("dangling.txt"),
+    )
+    .unwrap();
+    let out = fixture.index();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let warnings = stderr(&out);
+    assert!(warnings.contains("loop"), "{warnings}");
+    assert!(warnings.contains("dangling.txt"), "{warnings}");
+    let (_, result) = fixture.search("looped", &[]);
+    assert_eq!(result["total"], 1);
+}
