@@ -160,7 +160,7 @@ fn a_messy_archive_is_indexed_with_every_skip_named() {
 #[test]
 fn html_keeps_the_article_and_its_metadata_and_drops_the_chrome() {
     let fixture = indexed_archive();
-    let hit = hit_of(&fixture, "\"disobey Trump's order\"");
+    let hit = hit_of(fixture, "\"disobey Trump's order\"");
     assert_eq!(hit["source"], "web/petro-visa.html");
     assert_eq!(
         hit["title"],
@@ -170,7 +170,7 @@ fn html_keeps_the_article_and_its_metadata_and_drops_the_chrome() {
     assert_eq!(hit["url"], "https://ledger.example/2025/09/27/petro-visa");
     assert_eq!(hit["date"], "2025-09-27");
     assert_eq!(hit["date_origin"], "metadata");
-    assert_eq!(hit_of(&fixture, "affront")["section"], "Reaction in Bogotá");
+    assert_eq!(hit_of(fixture, "affront")["section"], "Reaction in Bogotá");
     for chrome in [
         "stylechrome",
         "scriptchrome",
@@ -194,7 +194,7 @@ fn html_keeps_the_article_and_its_metadata_and_drops_the_chrome() {
 #[test]
 fn markdown_notes_give_sections_and_text_without_syntax() {
     let fixture = indexed_archive();
-    let hit = hit_of(&fixture, "emphasis");
+    let hit = hit_of(fixture, "emphasis");
     assert_eq!(hit["title"], "Field notes: Plan LAZO interviews");
     assert_eq!(hit["publication"], "Personal archive");
     assert_eq!(hit["date"], "2024-05-05");
@@ -205,14 +205,14 @@ fn markdown_notes_give_sections_and_text_without_syntax() {
         1,
         "link URLs are not text"
     );
-    let list = hit_of(&fixture, "veteran");
+    let list = hit_of(fixture, "veteran");
     assert_eq!(list["section"], "Second meeting");
     assert_eq!(
         list["text"],
         "veteran recalled the operation\ndates were unclear"
     );
     assert_eq!(
-        hit_of(&fixture, "\"code block line\"")["text"],
+        hit_of(fixture, "\"code block line\"")["text"],
         "code block line"
     );
 }
@@ -220,13 +220,13 @@ fn markdown_notes_give_sections_and_text_without_syntax() {
 #[test]
 fn json_lines_records_are_documents_with_their_line_numbers() {
     let fixture = indexed_archive();
-    let first = hit_of(&fixture, "eradication");
+    let first = hit_of(fixture, "eradication");
     assert_eq!(first["source"], "feeds/wire.jsonl");
     assert_eq!(first["record"], 1);
     assert_eq!(first["title"], "Feed one");
     assert_eq!(first["publication"], "Feed Wire");
     assert_eq!(first["date"], "2025-10-01");
-    let second = hit_of(&fixture, "crops");
+    let second = hit_of(fixture, "crops");
     assert_eq!(second["record"], 3);
     assert_eq!(second["date"], "2025-09-27");
     assert_eq!(second["date_origin"], "text");
@@ -236,11 +236,11 @@ fn json_lines_records_are_documents_with_their_line_numbers() {
 #[test]
 fn pdfs_know_their_pages_and_legacy_encodings_are_decoded() {
     let fixture = indexed_archive();
-    let page = hit_of(&fixture, "contrainsurgencia");
+    let page = hit_of(fixture, "contrainsurgencia");
     assert_eq!(page["page"], 2);
     assert_eq!(page["title"], "Informe LAZO");
     assert_eq!(page["date"], "1964-05-27");
-    let legacy = hit_of(&fixture, "narino conflicto");
+    let legacy = hit_of(fixture, "narino conflicto");
     assert_eq!(legacy["source"], "legacy/cp1252.txt");
     assert_eq!(
         legacy["text"],
@@ -257,7 +257,7 @@ fn pdfs_know_their_pages_and_legacy_encodings_are_decoded() {
 #[test]
 fn crlf_text_and_dates_inferred_from_a_dateline() {
     let fixture = indexed_archive();
-    let hit = hit_of(&fixture, "crlfword");
+    let hit = hit_of(fixture, "crlfword");
     assert_eq!(
         hit["text"],
         "BOGOTÁ, 3 de marzo de 2024 — Crlfword passage one. wrapped line."
@@ -271,7 +271,7 @@ fn crlf_text_and_dates_inferred_from_a_dateline() {
 #[test]
 fn a_multi_megabyte_single_line_is_cut_into_capped_passages() {
     let fixture = indexed_archive();
-    let hit = hit_of(&fixture, "finalneedle");
+    let hit = hit_of(fixture, "finalneedle");
     assert_eq!(hit["source"], "big/one-line.txt");
     assert!(hit["text"].as_str().unwrap().chars().count() <= 1000);
     assert!(hit["part"].as_u64().unwrap() > 2000);
