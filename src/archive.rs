@@ -13,7 +13,7 @@ use crate::analysis;
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::highlight;
-use crate::indexer::{self, CommitPayload, META_FILE};
+use crate::indexer::{self, META_FILE};
 use crate::ingest::DateOrigin;
 use crate::query::{self, DateRange};
 use crate::schema::{self, Fields, SCHEMA_VERSION};
@@ -148,11 +148,7 @@ impl Archive {
             found,
             expected: SCHEMA_VERSION,
         };
-        let payload: Option<CommitPayload> = index
-            .load_metas()?
-            .payload
-            .and_then(|text| serde_json::from_str(&text).ok());
-        let documents = match payload {
+        let documents = match indexer::read_payload(&index) {
             Some(p) if p.cita_schema == SCHEMA_VERSION => p.documents,
             Some(p) => return Err(incompatible(p.cita_schema.to_string())),
             None => return Err(incompatible("unknown".to_string())),
@@ -281,8 +277,8 @@ impl Archive {
             url: text(f.url),
             date: doc
                 .get_first(f.date)
-                .and_then(|v| v.as_datetime())
-                .map(|d| Date::from_unix_seconds(d.into_timestamp_secs())),
+                .and_then(|v| v.as_i64())
+                .and_then(Date::from_days),
             date_origin: text(f.date_origin).and_then(|origin| match origin.as_str() {
                 "metadata" => Some(DateOrigin::Metadata),
                 "text" => Some(DateOrigin::Text),

@@ -17,8 +17,7 @@ pub struct Date {
 }
 
 impl Date {
-    /// A date from its parts, or `None` if no such day exists
-    /// (years are limited to 1..=9999, which also keeps them inside the engine's range).
+    /// A date from its parts, or `None` if no such day exists (years 1..=9999).
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
         let valid = (1..=9999).contains(&year)
             && (1..=12).contains(&month)
@@ -42,15 +41,17 @@ impl Date {
         parse_period(text, true)
     }
 
-    /// Seconds since 1970-01-01T00:00:00Z at the start of this day.
-    pub fn unix_seconds(self) -> i64 {
-        days_from_civil(self.year, self.month, self.day) * 86_400
+    /// Days since 1970-01-01 (negative before). This, not a timestamp, is
+    /// what the index stores: tantivy's dates are i64 nanoseconds and end
+    /// in 1677 and 2262, which historical archives pass.
+    pub fn days(self) -> i64 {
+        days_from_civil(self.year, self.month, self.day)
     }
 
-    /// The date of the day that contains the given Unix time.
-    pub fn from_unix_seconds(seconds: i64) -> Date {
-        let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
-        Date { year, month, day }
+    /// The date `days` after 1970-01-01, if it is within years 1..=9999.
+    pub fn from_days(days: i64) -> Option<Date> {
+        let (year, month, day) = civil_from_days(days);
+        Date::new(year, month, day)
     }
 }
 
@@ -205,17 +206,21 @@ mod tests {
     }
 
     #[test]
-    fn unix_seconds_round_trip() {
+    fn days_round_trip_across_the_whole_calendar() {
         for text in [
-            "1970-01-01",
+            "0001-01-01",
+            "1500-05-01",
             "1964-05-27",
+            "1970-01-01",
             "2000-02-29",
-            "2025-09-27",
-            "1600-03-01",
+            "2300-01-01",
+            "9999-12-31",
         ] {
             let date: Date = text.parse().unwrap();
-            assert_eq!(Date::from_unix_seconds(date.unix_seconds()), date);
+            assert_eq!(Date::from_days(date.days()), Some(date));
         }
-        assert_eq!("1970-01-02".parse::<Date>().unwrap().unix_seconds(), 86_400);
+        assert_eq!("1970-01-02".parse::<Date>().unwrap().days(), 1);
+        assert_eq!("1969-12-31".parse::<Date>().unwrap().days(), -1);
+        assert_eq!(Date::from_days(i64::from(i32::MAX)), None);
     }
 }

@@ -42,6 +42,13 @@ pub enum Error {
         expected: u32,
     },
 
+    /// The index folder holds something that is not a cita index.
+    #[error("{} holds files that are not a cita index; give `--index` a new or empty folder", path.display())]
+    NotAnIndex {
+        /// The folder.
+        path: PathBuf,
+    },
+
     /// Another process is writing to the same index.
     #[error("another `cita index` is writing to {} (its lock file .tantivy-writer.lock is held); wait for it to finish", path.display())]
     IndexLocked {
@@ -65,9 +72,16 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// The search engine failed.
+    /// The search engine failed. (Not marked as the error's source, so that
+    /// error chains print tantivy's message once.)
     #[error("index error: {0}")]
-    Engine(#[from] tantivy::TantivyError),
+    Engine(tantivy::TantivyError),
+}
+
+impl From<tantivy::TantivyError> for Error {
+    fn from(err: tantivy::TantivyError) -> Self {
+        Error::Engine(err)
+    }
 }
 
 /// Shorthand for results of cita's library.

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::LockError;
-use tantivy::{DateTime, Index, IndexWriter, TantivyDocument, TantivyError};
+use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError};
 
 use crate::analysis;
 use crate::error::{Error, Result};
@@ -157,16 +157,22 @@ pub fn build(corpus: &Path, index_dir: &Path, options: &BuildOptions) -> Result<
 fn open_for_writing(dir: &Path) -> Result<Index> {
     std::fs::create_dir_all(dir).map_err(|err| Error::io(dir, err))?;
     if dir.join(META_FILE).exists() {
-        match Index::open_in_dir(dir) {
-            Ok(index)
-                if recorded_schema(&index) == Some(SCHEMA_VERSION)
+        let foreign = || Error::NotAnIndex {
+            path: dir.to_path_buf(),
+        };
+        let index = Index::open_in_dir(dir).map_err(|_| foreign())?;
+        match read_payload(&index) {
+            Some(payload)
+                if payload.cita_schema == SCHEMA_VERSION
                     && schema::fields_of(&index.schema()).is_some() =>
             {
                 analysis::register(&index);
                 return Ok(index);
             }
-            // Unreadable, or built by another cita: its contents cannot be reused.
-            _ => remove_index_files(dir)?,
+            // Built by another version of cita: its contents cannot be reused.
+            Some(_) => remove_index_files(dir)?,
+            // Somebody else's index, or not an index: not ours to delete.
+            None => return Err(foreign()),
         }
     }
     let (schema, _) = schema::build();
@@ -175,25 +181,36 @@ fn open_for_writing(dir: &Path) -> Result<Index> {
     Ok(index)
 }
 
-/// The cita schema version recorded in the last commit, if any.
-pub(crate) fn recorded_schema(index: &Index) -> Option<u32> {
+/// What cita recorded in the index's last commit, if it is a cita index.
+pub(crate) fn read_payload(index: &Index) -> Option<CommitPayload> {
     let payload = index.load_metas().ok()?.payload?;
-    serde_json::from_str::<CommitPayload>(&payload)
-        .ok()
-        .map(|p| p.cita_schema)
+    serde_json::from_str(&payload).ok()
 }
 
-/// Removes an unusable index's files, keeping the folder and dot-files such as `.gitignore`.
+/// The files tantivy lists as its own in an index folder.
+const MANAGED_FILE: &str = ".managed.json";
+
+/// Removes an old cita index: the files tantivy manages and its metadata,
+/// nothing else in the folder.
 fn remove_index_files(dir: &Path) -> Result<()> {
-    let entries = std::fs::read_dir(dir).map_err(|err| Error::io(dir, err))?;
-    for entry in entries {
-        let entry = entry.map_err(|err| Error::io(dir, err))?;
-        let name = entry.file_name();
-        let tantivy_dotfile =
-            name.to_string_lossy().starts_with(".tantivy") || name == ".managed.json";
-        let keep = name.to_string_lossy().starts_with('.') && !tantivy_dotfile;
-        if !keep && entry.path().is_file() {
-            std::fs::remove_file(entry.path()).map_err(|err| Error::io(entry.path(), err))?;
+    let managed: Vec<PathBuf> = std::fs::read(dir.join(MANAGED_FILE))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default();
+    for name in managed
+        .iter()
+        .map(PathBuf::as_path)
+        .chain([Path::new(MANAGED_FILE), Path::new(META_FILE)])
+    {
+        // Only plain names: a crafted list must not reach outside the folder.
+        if name.components().count() != 1 {
+            continue;
+        }
+        match std::fs::remove_file(dir.join(name)) {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+                return Err(Error::io(dir.join(name), err));
+            }
+            _ => {}
         }
     }
     Ok(())
@@ -234,10 +251,7 @@ fn passage_document(
         doc.add_text(fields.url, url);
     }
     if let Some(date) = document.meta.date {
-        doc.add_date(
-            fields.date,
-            DateTime::from_timestamp_secs(date.unix_seconds()),
-        );
+        doc.add_i64(fields.date, date.days());
     }
     if let Some(origin) = document.date_origin {
         let origin = match origin {

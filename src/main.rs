@@ -27,7 +27,10 @@ mod exit {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(&err),
+    };
     let outcome = match cli.command {
         Command::Index(args) => index(&args),
         Command::Search(args) => search(&args),
@@ -37,7 +40,32 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(err) if is_broken_pipe(&err) => ExitCode::from(exit::SUCCESS),
         Err(err) => {
-            eprintln!("cita: {err:#}");
+            eprintln!("cita: {}", output::sanitize(&format!("{err:#}")));
+            ExitCode::from(exit::ERROR)
+        }
+    }
+}
+
+/// Help and version go to stdout as clap renders them; a usage error is one
+/// line on stderr, like every other error.
+fn usage_error(err: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = err.print();
+            ExitCode::from(exit::SUCCESS)
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = err.print();
+            ExitCode::from(exit::ERROR)
+        }
+        _ => {
+            let rendered = err.render().to_string();
+            let first = rendered.lines().next().unwrap_or("invalid arguments");
+            eprintln!(
+                "cita: {} (see `cita --help`)",
+                first.trim_start_matches("error: ")
+            );
             ExitCode::from(exit::ERROR)
         }
     }
@@ -115,7 +143,7 @@ fn summary(report: &BuildReport) -> String {
 
 fn print_warnings(report: &BuildReport) {
     for warning in &report.warnings {
-        eprintln!("cita: warning: {warning}");
+        eprintln!("cita: warning: {}", output::sanitize(&warning.to_string()));
     }
 }
 
@@ -157,6 +185,12 @@ fn open_default_index() -> Result<Archive> {
         Err(cita::Error::IncompatibleIndex { .. }) if corpus.is_dir() => {
             "the index was built by an incompatible cita"
         }
+        Err(cita::Error::NoIndex { .. }) => anyhow::bail!(
+            "no index at {} and no {} folder to build one from: put documents in {}, or run `cita index --corpus DIR`",
+            index.display(),
+            corpus.display(),
+            corpus.display()
+        ),
         Err(err) => return Err(err.into()),
     };
     eprintln!(

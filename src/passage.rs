@@ -53,7 +53,7 @@ pub fn passages(blocks: &[Block]) -> Vec<Passage> {
             .enumerate()
         {
             let text = &block.text[range.clone()];
-            if !seen.insert(text) {
+            if !text.chars().any(char::is_alphanumeric) || !seen.insert(text) {
                 continue;
             }
             out.push(Passage {

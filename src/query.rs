@@ -24,8 +24,8 @@ use std::ops::Bound;
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery,
-    Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery,
+    PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -36,8 +36,11 @@ use crate::error::{Error, Result};
 use crate::highlight::{HighlightPlan, Matcher};
 use crate::schema::Fields;
 
-/// Extra weight of a word's exact (unstemmed) form over its stem.
-const EXACT_FORM_BOOST: f32 = 1.0;
+/// Score added for each query word found in its exact (unstemmed) form. It
+/// dwarfs any BM25 score, so passages with more exact-form matches always
+/// rank above passages that match only through stemming; BM25 and the
+/// boosts below order passages within each tier.
+const EXACT_FORM_TIER: f32 = 1000.0;
 /// Weight of a match in the section heading above the passage.
 const SECTION_BOOST: f32 = 1.5;
 /// Weight of a match in the document title.
@@ -202,6 +205,12 @@ fn lex(query: &str) -> Result<Vec<Lexeme>> {
                 })?;
                 i += 1 + digits.len();
             }
+            if let Some(&next) = chars.get(i)
+                && !next.is_whitespace()
+                && next != ')'
+            {
+                return Err(Error::Query(unsupported_after(next, i + 1)));
+            }
             push(&mut out, TokenKind::Phrase { text, slop });
         } else {
             let start = i;
@@ -209,6 +218,13 @@ fn lex(query: &str) -> Result<Vec<Lexeme>> {
                 i += 1;
             }
             let word: String = chars[start..i].iter().collect();
+            if let Some(at) = word.find(['~', '^']) {
+                let column = start + word[..at].chars().count() + 1;
+                return Err(Error::Query(unsupported_after(
+                    word[at..].chars().next().unwrap_or('~'),
+                    column,
+                )));
+            }
             let kind = match word.as_str() {
                 "AND" | "&&" => TokenKind::And,
                 "OR" | "||" => TokenKind::Or,
@@ -239,6 +255,20 @@ fn lex(query: &str) -> Result<Vec<Lexeme>> {
     Ok(out)
 }
 
+/// The message for syntax other engines accept and cita does not.
+fn unsupported_after(symbol: char, column: usize) -> String {
+    match symbol {
+        '~' => format!(
+            "fuzzy matching (word~N) is not supported (character {column}); use a prefix (word*) or a \"phrase\"~N"
+        ),
+        '^' => format!("boosts (^N) are not supported (character {column})"),
+        '.' => format!("~ takes a whole number of words (character {column})"),
+        other => {
+            format!("unexpected {other:?} right after a phrase at character {column}; add a space")
+        }
+    }
+}
+
 /// `-` and `+` are operators only where a term could start.
 fn at_token_start(out: &[Lexeme], chars: &[char], i: usize) -> bool {
     i == 0
@@ -255,7 +285,11 @@ pub fn parse(query: &str) -> Result<Node> {
     if lexemes.is_empty() {
         return Err(Error::Query("the query is empty".to_string()));
     }
-    let mut parser = Parser { lexemes, at: 0 };
+    let mut parser = Parser {
+        lexemes,
+        at: 0,
+        depth: 0,
+    };
     let node = parser.or()?;
     if let Some(extra) = parser.peek() {
         return Err(Error::Query(format!(
@@ -266,9 +300,14 @@ pub fn parse(query: &str) -> Result<Node> {
     Ok(node)
 }
 
+/// Deeper nesting of parentheses and negations than this is refused, so
+/// that no query can exhaust the stack.
+const MAX_DEPTH: usize = 64;
+
 struct Parser {
     lexemes: Vec<Lexeme>,
     at: usize,
+    depth: usize,
 }
 
 impl Parser {
@@ -343,6 +382,18 @@ impl Parser {
     }
 
     fn unary(&mut self) -> Result<Node> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Error::Query(format!(
+                "the query nests parentheses or negations more than {MAX_DEPTH} deep"
+            )));
+        }
+        let node = self.unary_inner();
+        self.depth -= 1;
+        node
+    }
+
+    fn unary_inner(&mut self) -> Result<Node> {
         let lexeme = self.next().expect("unary is called before a lexeme");
         match lexeme.kind {
             TokenKind::Minus | TokenKind::Not => {
@@ -468,22 +519,9 @@ fn date_filter(field: Field, dates: DateRange) -> Option<Box<dyn Query>> {
     if dates.since.is_none() && dates.until.is_none() {
         return None;
     }
-    let term = |date: Date| {
-        Term::from_field_date(
-            field,
-            tantivy::DateTime::from_timestamp_secs(date.unix_seconds()),
-        )
-    };
-    let lower = dates
-        .since
-        .map_or(Bound::Unbounded, |d| Bound::Included(term(d)));
-    // The last day is included whatever the time of day: stop before the next midnight.
-    let upper = dates.until.map_or(Bound::Unbounded, |d| {
-        Bound::Excluded(Term::from_field_date(
-            field,
-            tantivy::DateTime::from_timestamp_secs(d.unix_seconds() + 86_400),
-        ))
-    });
+    let term = |date: Date| Bound::Included(Term::from_field_i64(field, date.days()));
+    let lower = dates.since.map_or(Bound::Unbounded, term);
+    let upper = dates.until.map_or(Bound::Unbounded, term);
     Some(Box::new(RangeQuery::new(lower, upper)))
 }
 
@@ -502,10 +540,7 @@ impl Compiler<'_> {
         match node {
             Node::All => Ok(Some(Box::new(AllQuery))),
             Node::Leaf(target, leaf) => self.leaf(*target, leaf, negated),
-            Node::Not(_) => Err(Error::Query(
-                "a query cannot only exclude: add a word to search for, as in `lazo -colombia`"
-                    .to_string(),
-            )),
+            Node::Not(_) => Err(only_excluded()),
             Node::Or(alternatives) => {
                 let mut clauses: Vec<Clause> = Vec::new();
                 for alternative in alternatives {
@@ -548,10 +583,7 @@ impl Compiler<'_> {
         }
         if required == 0 {
             return if excluded > 0 {
-                Err(Error::Query(
-                    "a query cannot only exclude: add a word to search for, as in `lazo -colombia`"
-                        .to_string(),
-                ))
+                Err(only_excluded())
             } else {
                 Ok(None)
             };
@@ -637,10 +669,7 @@ impl Compiler<'_> {
                 };
                 if highlight {
                     self.matchers.push(Matcher::Phrase {
-                        terms: tokens
-                            .iter()
-                            .map(|t| (t.position - tokens[0].position, t.term.clone()))
-                            .collect(),
+                        terms: terms_of(&tokens),
                         slop,
                     });
                 }
@@ -676,9 +705,9 @@ impl Compiler<'_> {
             (Occur::Must, term_query(self.fields.text, stem)),
             (
                 Occur::Should,
-                Box::new(BoostQuery::new(
+                Box::new(ConstScoreQuery::new(
                     term_query(self.fields.exact, &exact.term),
-                    EXACT_FORM_BOOST,
+                    EXACT_FORM_TIER,
                 )),
             ),
             (
@@ -728,6 +757,12 @@ impl Compiler<'_> {
     }
 }
 
+fn only_excluded() -> Error {
+    Error::Query(
+        "a query cannot only exclude: add a word to search for, as in `lazo -colombia`".to_string(),
+    )
+}
+
 fn term_query(field: Field, term: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
         Term::from_field_text(field, term),
@@ -736,10 +771,9 @@ fn term_query(field: Field, term: &str) -> Box<dyn Query> {
 }
 
 fn positioned_terms(field: Field, tokens: &[Token]) -> Vec<(usize, Term)> {
-    let first = tokens[0].position;
-    tokens
-        .iter()
-        .map(|t| (t.position - first, Term::from_field_text(field, &t.term)))
+    terms_of(tokens)
+        .into_iter()
+        .map(|(position, term)| (position, Term::from_field_text(field, &term)))
         .collect()
 }
 
@@ -858,6 +892,13 @@ mod tests {
         assert!(error("title: plan").contains("after the colon"));
         assert!(error("\"a b\"~x").contains("number"));
         assert!(error("()").contains("empty parentheses"));
+        assert!(error("lazo~2").contains("fuzzy matching"));
+        assert!(error("lazo^2").contains("boosts"));
+        assert!(error("\"plan lazo\"~1.5").contains("whole number"));
+        assert!(error("\"plan lazo\"^2").contains("boosts"));
+        let deep = format!("{}lazo{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert!(error(&deep).contains("deep"));
+        assert!(error(&format!("lazo {}plan", "NOT ".repeat(20_000))).contains("deep"));
     }
 
     #[test]

@@ -1,15 +1,14 @@
 //! The index schema: one tantivy document per passage, its fields named in one place.
 
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING,
-    Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
 use crate::analysis;
 
 /// Version of the schema and analysis that cita writes. An index recording
 /// another version is rebuilt or refused, never misread.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Handles to every field of a passage document.
 #[derive(Debug, Clone, Copy)]
@@ -26,7 +25,7 @@ pub struct Fields {
     pub publication: Field,
     /// Document URL, stored only.
     pub url: Field,
-    /// Publication date, midnight UTC.
+    /// Publication date, as days since 1970-01-01 (see [`crate::Date::days`]).
     pub date: Field,
     /// Nearest heading above the passage, folded and stemmed.
     pub section: Field,
@@ -73,13 +72,7 @@ pub fn build() -> (Schema, Fields) {
         title: builder.add_text_field("title", analyzed(analysis::STEM, true)),
         publication: builder.add_text_field("publication", analyzed(analysis::EXACT, true)),
         url: builder.add_text_field("url", STORED),
-        date: builder.add_date_field(
-            "date",
-            DateOptions::from(INDEXED)
-                .set_stored()
-                .set_fast()
-                .set_precision(DateTimePrecision::Seconds),
-        ),
+        date: builder.add_i64_field("date", INDEXED | STORED | FAST),
         section: builder.add_text_field("section", analyzed(analysis::STEM, true)),
         paragraph: builder.add_u64_field("paragraph", INDEXED | STORED | FAST),
         part: builder.add_u64_field("part", STORED),

@@ -55,6 +55,8 @@ fn malformed_queries_get_one_line_on_stderr_and_exit_2() {
         ("\"Plan LAZO\"~x", "number"),
         ("title:", "after the colon"),
         ("— …", "no words"),
+        ("lazo~2", "fuzzy matching"),
+        ("lazo^2", "boosts"),
     ] {
         let out = run(&["search", "--index", &index, "--", query]);
         assert_eq!(out.status.code(), Some(2), "{query:?}");
@@ -78,6 +80,10 @@ fn bad_options_are_one_line_errors() {
             "search", "--index", &index, "--since", "2026", "--until", "2025", "lazo",
         ],
         vec!["search", "--index", &index, "--snippet-chars", "0", "lazo"],
+        vec!["search", "--index", &index, "--limit", "-1", "lazo"],
+        vec!["search", "--index", &index, "--format", "xml", "lazo"],
+        vec!["search", "--index", &index, "--color", "sometimes", "lazo"],
+        vec!["search", "--index", &index, "--no-such-flag", "lazo"],
     ] {
         let out = run(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -239,6 +245,37 @@ fn indexing_a_missing_corpus_fails_cleanly() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("does not exist"));
     assert_eq!(stderr(&out).lines().count(), 1);
+}
+
+#[test]
+fn indexing_into_a_folder_that_is_not_a_cita_index_changes_nothing() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let folder = dir.path().join("project");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("meta.json"), "{}").unwrap();
+    std::fs::write(folder.join("notes.txt"), "keep me").unwrap();
+    let out = index_into(&shipped_corpus(), &folder);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("not a cita index"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(folder.join("notes.txt")).unwrap(),
+        "keep me"
+    );
+    assert_eq!(
+        std::fs::read_to_string(folder.join("meta.json")).unwrap(),
+        "{}"
+    );
+}
+
+#[test]
+fn help_goes_to_stdout_with_success() {
+    let out = run(&["search", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("--snippet-chars"));
 }
 
 #[test]

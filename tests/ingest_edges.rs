@@ -62,6 +62,17 @@ fn bad_files_are_skipped_with_a_warning_and_the_rest_is_indexed() {
 }
 
 #[test]
+fn file_names_cannot_inject_terminal_escapes_into_warnings() {
+    let fixture = Fixture::new();
+    fixture.file("ev\x1b[2Jil\nname.txt", b"\x00binary");
+    let out = fixture.index();
+    let warnings = stderr(&out);
+    assert!(!warnings.contains('\x1b'), "{warnings:?}");
+    assert_eq!(warnings.lines().count(), 1, "{warnings:?}");
+    assert!(warnings.contains("ev [2Jil name.txt"), "{warnings:?}");
+}
+
+#[test]
 fn crlf_files_search_like_lf_files_and_no_carriage_return_reaches_the_text() {
     let fixture = Fixture::new();
     fixture.file("crlf.txt", "---\r\ntitle: Windows file\r\n---\r\nFirst line\r\nwrapped.\r\n\r\n== Part ==\r\nSecond.\r\n");

@@ -33,6 +33,46 @@ fn exact_form_outranks_stem_only_match_of_equal_length() {
 }
 
 #[test]
+fn exact_form_outranks_a_denser_or_shorter_stem_only_match() {
+    let fixture = Fixture::new();
+    fixture.file("dense.txt", "Revoke revoke revoke revoking.\n");
+    let filler = "word ".repeat(60);
+    fixture.file("long.txt", format!("{filler}they revoked it.\n"));
+    let (_, result) = fixture.search("revoked", &[]);
+    let sources: Vec<&str> = hits(&result)
+        .iter()
+        .map(|h| h["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["long.txt", "dense.txt"]);
+}
+
+#[test]
+fn dates_far_in_the_past_and_future_are_kept_and_filtered() {
+    let fixture = Fixture::new();
+    fixture.file("a.md", "---\ndate: 1500-05-01\n---\nChronicle entry.\n");
+    fixture.file("b.md", "---\ndate: 2300-01-01\n---\nChronicle forecast.\n");
+    let (_, all) = fixture.search("chronicle", &[]);
+    let mut dates: Vec<&str> = hits(&all)
+        .iter()
+        .map(|h| h["date"].as_str().unwrap())
+        .collect();
+    dates.sort();
+    assert_eq!(dates, ["1500-05-01", "2300-01-01"]);
+    assert_eq!(
+        fixture.search("chronicle", &["--until", "1600"]).1["total"],
+        1
+    );
+    assert_eq!(
+        fixture.search("chronicle", &["--since", "2299"]).1["total"],
+        1
+    );
+    assert_eq!(
+        fixture.search("chronicle", &["--since", "9999-12-31"]).1["total"],
+        0
+    );
+}
+
+#[test]
 fn words_close_together_rank_above_words_far_apart() {
     let fixture = Fixture::new();
     let filler = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do";

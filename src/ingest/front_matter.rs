@@ -41,6 +41,10 @@ pub fn split(text: &str) -> (Option<FrontMatter>, usize) {
         if closers.contains(&line) {
             return (Some(meta), next);
         }
+        // A `---` rule followed by prose is Markdown, not metadata.
+        if !is_metadata_line(line, separator) {
+            return (None, 0);
+        }
         // Keys after a TOML `[table]` header belong to that table, not to the document.
         nested_table |= separator == '=' && line.starts_with('[');
         if let Some((key, value)) = line.split_once(separator)
@@ -62,6 +66,21 @@ pub fn split(text: &str) -> (Option<FrontMatter>, usize) {
     }
     // An opening `---` that is never closed is a thematic break, not metadata.
     (None, 0)
+}
+
+/// A line that can stand in a YAML or TOML block: `key: value`/`key = value`,
+/// a `[table]`, an indented or list continuation, a comment, or nothing.
+fn is_metadata_line(line: &str, separator: char) -> bool {
+    if line.trim().is_empty() || line.starts_with([' ', '\t', '-', '#', '[']) {
+        return true;
+    }
+    line.split_once(separator).is_some_and(|(key, _)| {
+        let key = key.trim();
+        !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '"' | '\''))
+    })
 }
 
 /// The value of a YAML scalar: quotes removed, `\"`-style escapes in double
@@ -138,6 +157,19 @@ mod tests {
         assert_eq!(split("---\ntitle: x\nno end"), (None, 0));
         assert_eq!(split("title: x\n---\n"), (None, 0));
         assert_eq!(split(""), (None, 0));
+    }
+
+    #[test]
+    fn a_leading_rule_followed_by_prose_is_not_front_matter() {
+        assert_eq!(
+            split("---\nIntro about lazo.\n\n---\n\nAfter.\n"),
+            (None, 0)
+        );
+        assert!(
+            split("---\n# comment\ntitle: T\ntags:\n  - a\n---\n")
+                .0
+                .is_some()
+        );
     }
 
     #[test]

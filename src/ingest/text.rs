@@ -101,7 +101,7 @@ pub fn heading_text(line: &str) -> Option<&str> {
         let wiki_close = line.bytes().rev().take_while(|&b| b == b'=').count();
         if (1..=6).contains(&wiki_close) && wiki_open + wiki_close < line.len() {
             let inner = line[wiki_open..line.len() - wiki_close].trim();
-            return (!inner.is_empty()).then_some(inner);
+            return inner.chars().any(char::is_alphanumeric).then_some(inner);
         }
         return None;
     }
@@ -271,6 +271,7 @@ mod tests {
         assert_eq!(heading_text("#hashtag here"), None);
         assert_eq!(heading_text("= not closed"), None);
         assert_eq!(heading_text("a = b ="), None);
+        assert_eq!(heading_text("= = ="), None);
         assert_eq!(heading_text("## Title ##"), Some("Title"));
         assert_eq!(
             heading_text("====1959 Plan LAZO===="),

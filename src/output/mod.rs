@@ -7,7 +7,7 @@ mod text;
 use std::io::{self, Write};
 
 pub use json::{write_json, write_jsonl};
-pub use text::{TextStyle, write_stats_text, write_text};
+pub use text::{TextStyle, sanitize, write_stats_text, write_text};
 
 use crate::{SearchResults, Stats};
 

@@ -96,9 +96,9 @@ fn write_hit(out: &mut dyn Write, hit: &Hit, style: TextStyle) -> io::Result<()>
     writeln!(out, "{}\n", sanitize(&hit.snippet[at..]))
 }
 
-/// Document text made safe for a terminal: control characters become spaces,
-/// bidirectional overrides are dropped.
-fn sanitize(text: &str) -> String {
+/// Document text (or a file name) made safe for a terminal: control
+/// characters become spaces, bidirectional overrides are dropped.
+pub fn sanitize(text: &str) -> String {
     text.chars()
         .filter(|&c| !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
         .map(|c| if c.is_control() { ' ' } else { c })
