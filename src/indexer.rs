@@ -222,12 +222,13 @@ fn add_document(
     fields: &Fields,
     document: &Document,
 ) -> Result<u64> {
-    let passages = passage::passages(&document.blocks);
     let title = document.title();
-    for passage in &passages {
-        writer.add_document(passage_document(fields, document, &title, passage))?;
+    let mut count = 0;
+    for passage in passage::passages(&document.blocks) {
+        writer.add_document(passage_document(fields, document, &title, &passage))?;
+        count += 1;
     }
-    Ok(passages.len() as u64)
+    Ok(count)
 }
 
 fn passage_document(

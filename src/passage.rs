@@ -29,25 +29,26 @@ pub struct Passage {
     pub page: Option<u32>,
 }
 
-/// The passages of a document's blocks, in document order.
-pub fn passages(blocks: &[Block]) -> Vec<Passage> {
+/// The passages of a document's blocks, in document order. Lazy, so a huge
+/// document never has all its passages in memory at once.
+pub fn passages(blocks: &[Block]) -> impl Iterator<Item = Passage> + '_ {
     let mut section: Option<&str> = None;
     let mut paragraph = 0;
     let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    for block in blocks {
+    blocks.iter().flat_map(move |block| {
         let block = match block {
             Block::Heading(heading) => {
                 section = Some(heading);
-                continue;
+                return Vec::new();
             }
             Block::Paragraph(block) => block,
         };
         // Rules, ornaments and stray punctuation have no words to find.
         if !block.text.chars().any(char::is_alphanumeric) {
-            continue;
+            return Vec::new();
         }
         paragraph += 1;
+        let mut parts = Vec::new();
         for (part, range) in chunks(&block.text, MAX_PASSAGE_CHARS)
             .into_iter()
             .enumerate()
@@ -56,7 +57,7 @@ pub fn passages(blocks: &[Block]) -> Vec<Passage> {
             if !text.chars().any(char::is_alphanumeric) || !seen.insert(text) {
                 continue;
             }
-            out.push(Passage {
+            parts.push(Passage {
                 text: text.to_string(),
                 section: section.map(str::to_string),
                 paragraph,
@@ -65,8 +66,8 @@ pub fn passages(blocks: &[Block]) -> Vec<Passage> {
                 page: block.page,
             });
         }
-    }
-    out
+        parts
+    })
 }
 
 /// Where a byte range of a paragraph's text lies in the source file.
@@ -168,7 +169,7 @@ mod tests {
     use crate::ingest::text;
 
     fn split(body: &str, offset: usize) -> Vec<Passage> {
-        passages(&text::blocks(body, Some(offset), None))
+        passages(&text::blocks(body, Some(offset), None)).collect()
     }
 
     fn texts(passages: &[Passage]) -> Vec<&str> {
@@ -297,7 +298,7 @@ mod tests {
             source: SourceMap::Whole(10..20),
             page: Some(4),
         })];
-        let found = passages(&blocks);
+        let found: Vec<Passage> = passages(&blocks).collect();
         assert!(found.len() > 1);
         assert!(
             found
