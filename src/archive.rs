@@ -5,9 +5,10 @@ use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
-use tantivy::schema::Value;
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::analysis;
 use crate::date::Date;
@@ -99,6 +100,46 @@ pub struct Hit {
     pub highlights: Vec<[usize; 2]>,
 }
 
+/// A passage as stored in the index, without anything a search adds
+/// (rank, score, snippet): what [`Archive::passage`] returns. Its fields mean
+/// what the same fields of [`Hit`] mean.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndexedPassage {
+    /// Stable passage id.
+    pub id: String,
+    /// Document path relative to the corpus root, with `/`.
+    pub source: String,
+    /// Document title.
+    pub title: String,
+    /// The publication the document came from, when known.
+    pub publication: Option<String>,
+    /// The document's URL, when known.
+    pub url: Option<String>,
+    /// Publication date.
+    pub date: Option<Date>,
+    /// Nearest heading above the passage.
+    pub section: Option<String>,
+    /// 1-based paragraph ordinal in the document.
+    pub paragraph: u32,
+    /// 1-based part of a paragraph split for length.
+    pub part: u32,
+    /// `[start, end)` byte range of the passage in its source file.
+    pub byte_range: [usize; 2],
+    /// The whole passage.
+    pub text: String,
+}
+
+/// A passage with its neighbours in the same document, in document order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PassageInContext {
+    /// The passage asked for.
+    pub passage: IndexedPassage,
+    /// Up to `context` passages just before it, the earliest first.
+    pub before: Vec<IndexedPassage>,
+    /// Up to `context` passages just after it, the nearest first.
+    pub after: Vec<IndexedPassage>,
+}
+
 /// Size figures of an index.
 #[derive(Debug, Clone, Serialize)]
 pub struct Stats {
@@ -117,7 +158,6 @@ pub struct Archive {
     path: PathBuf,
     reader: IndexReader,
     fields: Fields,
-    documents: u64,
 }
 
 impl Archive {
@@ -127,7 +167,30 @@ impl Archive {
     }
 
     /// Opens the index at `path`, checking it was built by a compatible cita.
+    ///
+    /// Searches see the index as it was when it was opened; call
+    /// [`Archive::reload`] to see a later `cita index`, or use
+    /// [`Archive::open_live`].
     pub fn open(path: &Path) -> Result<Archive> {
+        Archive::open_with(path, ReloadPolicy::Manual)
+    }
+
+    /// Opens the index at `path` like [`Archive::open`], and keeps following
+    /// it: a commit by `cita index` (in this process or another) becomes
+    /// visible to later searches shortly after it lands (tantivy watches
+    /// `meta.json`; typically within a second), without reopening. Searches
+    /// already running keep the snapshot they started with. For long-running
+    /// processes such as `cita serve`.
+    pub fn open_live(path: &Path) -> Result<Archive> {
+        Archive::open_with(path, ReloadPolicy::OnCommitWithDelay)
+    }
+
+    /// Makes later searches see the index's latest commit now.
+    pub fn reload(&self) -> Result<()> {
+        Ok(self.reader.reload()?)
+    }
+
+    fn open_with(path: &Path, policy: ReloadPolicy) -> Result<Archive> {
         if !Archive::exists(path) {
             return Err(Error::NoIndex {
                 path: path.to_path_buf(),
@@ -143,23 +206,19 @@ impl Archive {
             .load_metas()?
             .payload
             .and_then(|text| serde_json::from_str(&text).ok());
-        let documents = match payload {
-            Some(p) if p.cita_schema == SCHEMA_VERSION => p.documents,
+        match payload {
+            Some(p) if p.cita_schema == SCHEMA_VERSION => {}
             Some(p) => return Err(incompatible(p.cita_schema.to_string())),
             None => return Err(incompatible("unknown".to_string())),
-        };
+        }
         let fields = schema::fields_of(&index.schema())
             .ok_or_else(|| incompatible("unknown".to_string()))?;
         analysis::register(&index);
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+        let reader = index.reader_builder().reload_policy(policy).try_into()?;
         Ok(Archive {
             path: path.to_path_buf(),
             reader,
             fields,
-            documents,
         })
     }
 
@@ -253,6 +312,28 @@ impl Archive {
 
     /// A hit with its stored fields, before ranking and highlighting.
     fn stored_hit(&self, searcher: &Searcher, score: f32, address: DocAddress) -> Result<Hit> {
+        let passage = self.stored_passage(searcher, address)?;
+        Ok(Hit {
+            rank: 0,
+            score,
+            id: passage.id,
+            source: passage.source,
+            title: passage.title,
+            publication: passage.publication,
+            url: passage.url,
+            date: passage.date,
+            section: passage.section,
+            paragraph: passage.paragraph,
+            part: passage.part,
+            byte_range: passage.byte_range,
+            text: passage.text,
+            snippet: String::new(),
+            highlights: Vec::new(),
+        })
+    }
+
+    /// The stored fields of the passage at `address`.
+    fn stored_passage(&self, searcher: &Searcher, address: DocAddress) -> Result<IndexedPassage> {
         let doc: TantivyDocument = searcher.doc(address)?;
         let f = &self.fields;
         let text = |field| {
@@ -261,9 +342,7 @@ impl Archive {
                 .map(str::to_string)
         };
         let number = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
-        Ok(Hit {
-            rank: 0,
-            score,
+        Ok(IndexedPassage {
             id: text(f.id).unwrap_or_default(),
             source: text(f.source).unwrap_or_default(),
             title: text(f.title).unwrap_or_default(),
@@ -278,13 +357,96 @@ impl Archive {
             part: number(f.part) as u32,
             byte_range: [number(f.byte_start) as usize, number(f.byte_end) as usize],
             text: text(f.text).unwrap_or_default(),
-            snippet: String::new(),
-            highlights: Vec::new(),
         })
     }
 
-    /// Documents, passages and size on disk.
+    /// The passage whose id is `id`, with up to `context` passages of the
+    /// same document on each side, in document order (paragraph, then part).
+    /// `Ok(None)` when no passage has that id.
+    pub fn passage(&self, id: &str, context: usize) -> Result<Option<PassageInContext>> {
+        let searcher = self.reader.searcher();
+        let by_id = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let Some(&(_, address)) = searcher
+            .search(&by_id, &TopDocs::with_limit(1).order_by_score())?
+            .first()
+        else {
+            return Ok(None);
+        };
+        let passage = self.stored_passage(&searcher, address)?;
+        if context == 0 {
+            return Ok(Some(PassageInContext {
+                passage,
+                before: Vec::new(),
+                after: Vec::new(),
+            }));
+        }
+
+        // Every passage of the document with its paragraph number, read from
+        // the fast field (cheap); stored fields are loaded only for the window.
+        let same_source = TermQuery::new(
+            Term::from_field_text(self.fields.source, &passage.source),
+            IndexRecordOption::Basic,
+        );
+        let paragraph_field = searcher.schema().get_field_name(self.fields.paragraph);
+        let mut numbered = Vec::new();
+        for address in searcher.search(&same_source, &DocSetCollector)? {
+            let column = searcher
+                .segment_reader(address.segment_ord)
+                .fast_fields()
+                .u64(paragraph_field)?;
+            numbered.push((column.first(address.doc_id).unwrap_or(0), address));
+        }
+        numbered.sort_unstable();
+        // Parts of one paragraph share its number, so the `context` passages
+        // on each side lie within these paragraph numbers.
+        let paragraph = u64::from(passage.paragraph);
+        let first = numbered.partition_point(|&(p, _)| p < paragraph);
+        let end = numbered.partition_point(|&(p, _)| p <= paragraph);
+        let low = numbered.get(first.saturating_sub(context)).map(|&(p, _)| p);
+        let high = numbered
+            .get(
+                end.saturating_add(context)
+                    .min(numbered.len())
+                    .saturating_sub(1),
+            )
+            .map(|&(p, _)| p);
+        let (Some(low), Some(high)) = (low, high) else {
+            return Ok(Some(PassageInContext {
+                passage,
+                before: Vec::new(),
+                after: Vec::new(),
+            }));
+        };
+        let mut window = numbered
+            .iter()
+            .filter(|&&(p, other)| (low..=high).contains(&p) && other != address)
+            .map(|&(_, other)| self.stored_passage(&searcher, other))
+            .collect::<Result<Vec<_>>>()?;
+        let order = |p: &IndexedPassage| (p.paragraph, p.part);
+        window.sort_by_key(order);
+        let at = window.partition_point(|p| order(p) < order(&passage));
+        let after = window.split_off(at);
+        let before = window.split_off(at.saturating_sub(context));
+        Ok(Some(PassageInContext {
+            passage,
+            before,
+            after: after.into_iter().take(context).collect(),
+        }))
+    }
+
+    /// Documents, passages and size on disk, as of the latest commit this
+    /// archive sees.
     pub fn stats(&self) -> Result<Stats> {
+        let searcher = self.reader.searcher();
+        let documents = searcher
+            .index()
+            .load_metas()?
+            .payload
+            .and_then(|text| serde_json::from_str::<CommitPayload>(&text).ok())
+            .map_or(0, |payload| payload.documents);
         let entries = std::fs::read_dir(&self.path).map_err(|err| Error::io(&self.path, err))?;
         let size_bytes = entries
             .filter_map(|entry| entry.ok()?.metadata().ok())
@@ -293,8 +455,8 @@ impl Archive {
             .sum();
         Ok(Stats {
             index: self.path.clone(),
-            documents: self.documents,
-            passages: self.reader.searcher().num_docs(),
+            documents,
+            passages: searcher.num_docs(),
             size_bytes,
         })
     }

@@ -65,6 +65,15 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// The HTTP server could not bind its address or stopped on an I/O error.
+    #[error("cannot serve on {addr}: {source}")]
+    Serve {
+        /// The address asked for.
+        addr: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+
     /// The search engine failed.
     #[error("index error: {0}")]
     Engine(#[from] tantivy::TantivyError),

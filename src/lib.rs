@@ -29,10 +29,11 @@ pub mod output;
 pub mod passage;
 pub mod query;
 pub mod schema;
+pub mod server;
 
 pub use archive::{
-    Archive, DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, Hit, SearchRequest, SearchResults, Stats,
-    build_and_open,
+    Archive, DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, Hit, IndexedPassage, PassageInContext,
+    SearchRequest, SearchResults, Stats, build_and_open,
 };
 pub use date::Date;
 pub use error::{Error, Result};
