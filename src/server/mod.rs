@@ -195,7 +195,7 @@ pub fn router(archive: Arc<Archive>, options: &ServeOptions) -> Result<Router> {
                 })?;
             Some(
                 CorsLayer::new()
-                    .allow_origin(AllowOrigin::exact(value))
+                    .allow_origin(AllowOrigin::list([value]))
                     .allow_methods([Method::GET, Method::HEAD])
                     .max_age(Duration::from_secs(3600)),
             )
@@ -206,6 +206,11 @@ pub fn router(archive: Arc<Archive>, options: &ServeOptions) -> Result<Router> {
         slots: Slots::new(options.limits.max_searches, options.limits.max_waiting),
         limits: options.limits.clone(),
     });
+    Ok(app(state, cors))
+}
+
+/// The routes and layers over a shared state.
+fn app(state: Arc<AppState>, cors: Option<CorsLayer>) -> Router {
     let app = api::routes()
         .merge(page::routes())
         .fallback(api::not_found)
@@ -215,9 +220,8 @@ pub fn router(archive: Arc<Archive>, options: &ServeOptions) -> Result<Router> {
         Some(cors) => app.layer(cors),
         None => app,
     };
-    Ok(app
-        .layer(middleware::from_fn_with_state(state, guard))
-        .layer(middleware::map_response(common_headers)))
+    app.layer(middleware::from_fn_with_state(state, guard))
+        .layer(middleware::map_response(common_headers))
 }
 
 /// `scheme://host[:port]` with no path: what a browser sends as `Origin`.
@@ -359,4 +363,142 @@ pub fn run(
         ready(bound);
         serve_until(listener, app, shutdown_signal()).await
     })
+}
+
+#[cfg(test)]
+mod tests {
+    //! The concurrency cap and the time limit, in-process: a test can hold
+    //! the search slots itself, which a client of the real binary cannot do
+    //! deterministically.
+
+    use std::io::{Read, Write};
+
+    use super::*;
+
+    fn archive() -> (tempfile::TempDir, Arc<Archive>) {
+        let dir = tempfile::TempDir::new().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir_all(&corpus).unwrap();
+        std::fs::write(corpus.join("a.md"), "# A\n\nA note about a quokka.\n").unwrap();
+        let index = dir.path().join("index");
+        crate::indexer::build(&corpus, &index, &crate::BuildOptions::default()).unwrap();
+        let archive = Arc::new(Archive::open(&index).unwrap());
+        (dir, archive)
+    }
+
+    /// Serves `state` on a free loopback port; returns the address.
+    async fn start(state: Arc<AppState>) -> SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(serve_until(
+            listener,
+            app(state, None),
+            std::future::pending(),
+        ));
+        addr
+    }
+
+    /// `GET target` from a blocking thread: (status line, whole response).
+    async fn get(addr: SocketAddr, target: &'static str) -> (String, String) {
+        tokio::task::spawn_blocking(move || {
+            let mut stream = std::net::TcpStream::connect(addr).unwrap();
+            write!(
+                stream,
+                "GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
+            let mut response = String::new();
+            stream.read_to_string(&mut response).unwrap();
+            let status = response.lines().next().unwrap_or_default().to_string();
+            (status, response)
+        })
+        .await
+        .unwrap()
+    }
+
+    fn state(archive: Arc<Archive>, max_waiting: usize, timeout: Duration) -> Arc<AppState> {
+        let limits = Limits {
+            max_searches: 1,
+            max_waiting,
+            timeout,
+            ..Limits::default()
+        };
+        Arc::new(AppState {
+            archive,
+            slots: Slots::new(limits.max_searches, limits.max_waiting),
+            limits,
+        })
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn busy_slots_and_a_full_waiting_line_answer_503_at_once() {
+        let (_dir, archive) = archive();
+        let state = state(archive, 0, Duration::from_secs(30));
+        let addr = start(state.clone()).await;
+        assert!(get(addr, "/api/search?q=quokka").await.0.contains(" 200 "));
+
+        let held = state.slots.running.clone().try_acquire_owned().unwrap();
+        for target in ["/api/search?q=quokka", "/api/stats"] {
+            let (status, response) = get(addr, target).await;
+            assert!(status.contains(" 503 "), "{response}");
+            assert!(
+                response.to_ascii_lowercase().contains("retry-after: 1"),
+                "{response}"
+            );
+            assert!(
+                response.contains(r#"{"error":"the server is busy"#),
+                "{response}"
+            );
+        }
+        // Health checks do not need a slot.
+        assert!(get(addr, "/healthz").await.0.contains(" 200 "));
+        drop(held);
+        assert!(get(addr, "/api/search?q=quokka").await.0.contains(" 200 "));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_request_that_waits_past_the_time_limit_gets_503() {
+        let (_dir, archive) = archive();
+        let state = state(archive, 4, Duration::from_millis(200));
+        let addr = start(state.clone()).await;
+        let held = state.slots.running.clone().try_acquire_owned().unwrap();
+        let (status, response) = get(addr, "/api/search?q=quokka").await;
+        assert!(status.contains(" 503 "), "{response}");
+        assert!(response.contains("time limit of 200 ms"), "{response}");
+        assert_eq!(
+            state.slots.waiting.load(Ordering::SeqCst),
+            0,
+            "the waiter left the line"
+        );
+        drop(held);
+        assert!(get(addr, "/api/search?q=quokka").await.0.contains(" 200 "));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_waiting_request_runs_when_a_slot_frees() {
+        let slots = Arc::new(Slots::new(1, 1));
+        let far = tokio::time::Instant::now() + Duration::from_secs(30);
+        let held = slots.acquire(far).await.unwrap();
+        let waiter = {
+            let slots = slots.clone();
+            tokio::spawn(async move { slots.acquire(far).await.map(drop) })
+        };
+        while slots.waiting.load(Ordering::SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
+        // The line (1) is full: the next one is refused at once.
+        assert_eq!(slots.acquire(far).await.map(drop), Err(SlotError::Busy));
+        drop(held);
+        assert_eq!(waiter.await.unwrap(), Ok(()));
+        assert_eq!(slots.waiting.load(Ordering::SeqCst), 0);
+    }
+
+    #[test]
+    fn origins_are_scheme_host_and_port_only() {
+        assert!(is_origin("http://localhost:8080"));
+        assert!(is_origin("https://example.org"));
+        assert!(!is_origin("example.org"));
+        assert!(!is_origin("http://example.org/path"));
+        assert!(!is_origin("http://"));
+    }
 }

@@ -170,3 +170,4 @@ impl Fixture {
         search_json_in(&self.index_path(), query, extra)
     }
 }
+pub mod http;
