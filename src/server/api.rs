@@ -113,16 +113,6 @@ impl From<Error> for ApiError {
     }
 }
 
-impl From<SlotError> for ApiError {
-    fn from(err: SlotError) -> Self {
-        match err {
-            SlotError::Busy => ApiError::Busy,
-            // Set by the caller, which knows the limit.
-            SlotError::TimedOut => ApiError::TimedOut(std::time::Duration::ZERO),
-        }
-    }
-}
-
 /// The API's routes (the page's are in [`super::page`]).
 pub(crate) fn routes() -> Router<Arc<AppState>> {
     Router::new()
@@ -226,8 +216,8 @@ where
         .acquire(deadline)
         .await
         .map_err(|err| match err {
+            SlotError::Busy => ApiError::Busy,
             SlotError::TimedOut => ApiError::TimedOut(limit),
-            other => other.into(),
         })?;
     let archive = state.archive.clone();
     let task = tokio::task::spawn_blocking(move || {
