@@ -39,10 +39,13 @@ fn main() -> Result<(), Box<dyn Error>> {
             at = *end;
         }
         marked.push_str(&hit.snippet[at..]);
-        let date = hit.date.map_or("undated".to_string(), |d| d.to_string());
+        let date = hit
+            .passage
+            .date
+            .map_or("undated".to_string(), |d| d.to_string());
         println!(
             "{:>2}. {} ¶{} ({date}) {}",
-            hit.rank, hit.source, hit.paragraph, marked
+            hit.rank, hit.passage.source, hit.passage.paragraph, marked
         );
     }
 

@@ -5,9 +5,10 @@ use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
-use tantivy::schema::Value;
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::analysis;
 use crate::date::Date;
@@ -65,13 +66,28 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
 }
 
-/// One matching passage.
+/// One matching passage: the stored passage with what the search adds.
+/// In JSON its fields are flat: `rank`, `score`, the passage's fields, then
+/// `snippet` and `highlights`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
     /// 1-based rank among all matches (paging included).
     pub rank: usize,
     /// Relevance score (BM25 with cita's boosts); higher is better.
     pub score: f32,
+    /// The passage and its document's metadata.
+    #[serde(flatten)]
+    pub passage: IndexedPassage,
+    /// About `snippet_chars` characters of the passage around its best matches.
+    pub snippet: String,
+    /// `[start, end)` byte offsets of the matches in `snippet`, in order.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+/// A passage as stored in the index, with its document's metadata: what
+/// [`Archive::passage`] returns and what every [`Hit`] carries.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndexedPassage {
     /// Stable passage id: same file and same text, same id.
     pub id: String,
     /// Document path relative to the corpus root, with `/`.
@@ -102,10 +118,17 @@ pub struct Hit {
     pub record: Option<u64>,
     /// The whole passage.
     pub text: String,
-    /// About `snippet_chars` characters of the passage around its best matches.
-    pub snippet: String,
-    /// `[start, end)` byte offsets of the matches in `snippet`, in order.
-    pub highlights: Vec<[usize; 2]>,
+}
+
+/// A passage with its neighbours in the same document, in document order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PassageInContext {
+    /// The passage asked for.
+    pub passage: IndexedPassage,
+    /// Up to `context` passages just before it, the earliest first.
+    pub before: Vec<IndexedPassage>,
+    /// Up to `context` passages just after it, the nearest first.
+    pub after: Vec<IndexedPassage>,
 }
 
 /// Size figures of an index.
@@ -126,7 +149,6 @@ pub struct Archive {
     path: PathBuf,
     reader: IndexReader,
     fields: Fields,
-    documents: u64,
 }
 
 impl Archive {
@@ -136,7 +158,30 @@ impl Archive {
     }
 
     /// Opens the index at `path`, checking it was built by a compatible cita.
+    ///
+    /// Searches see the index as it was when it was opened; call
+    /// [`Archive::reload`] to see a later `cita index`, or use
+    /// [`Archive::open_live`].
     pub fn open(path: &Path) -> Result<Archive> {
+        Archive::open_with(path, ReloadPolicy::Manual)
+    }
+
+    /// Opens the index at `path` like [`Archive::open`], and keeps following
+    /// it: a commit by `cita index` (in this process or another) becomes
+    /// visible to later searches shortly after it lands (tantivy watches
+    /// `meta.json`; typically within a second), without reopening. Searches
+    /// already running keep the snapshot they started with. For long-running
+    /// processes such as `cita serve`.
+    pub fn open_live(path: &Path) -> Result<Archive> {
+        Archive::open_with(path, ReloadPolicy::OnCommitWithDelay)
+    }
+
+    /// Makes later searches see the index's latest commit now.
+    pub fn reload(&self) -> Result<()> {
+        Ok(self.reader.reload()?)
+    }
+
+    fn open_with(path: &Path, policy: ReloadPolicy) -> Result<Archive> {
         if !Archive::exists(path) {
             return Err(Error::NoIndex {
                 path: path.to_path_buf(),
@@ -148,23 +193,19 @@ impl Archive {
             found,
             expected: SCHEMA_VERSION,
         };
-        let documents = match indexer::read_payload(&index) {
-            Some(p) if p.cita_schema == SCHEMA_VERSION => p.documents,
+        match indexer::read_payload(&index) {
+            Some(p) if p.cita_schema == SCHEMA_VERSION => {}
             Some(p) => return Err(incompatible(p.cita_schema.to_string())),
             None => return Err(incompatible("unknown".to_string())),
-        };
+        }
         let fields = schema::fields_of(&index.schema())
             .ok_or_else(|| incompatible("unknown".to_string()))?;
         analysis::register(&index);
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+        let reader = index.reader_builder().reload_policy(policy).try_into()?;
         Ok(Archive {
             path: path.to_path_buf(),
             reader,
             fields,
-            documents,
         })
     }
 
@@ -231,9 +272,9 @@ impl Archive {
             b.score
                 .partial_cmp(&a.score)
                 .unwrap_or(Ordering::Equal)
-                .then_with(|| a.source.cmp(&b.source))
-                .then(a.paragraph.cmp(&b.paragraph))
-                .then(a.part.cmp(&b.part))
+                .then_with(|| a.passage.source.cmp(&b.passage.source))
+                .then(a.passage.paragraph.cmp(&b.passage.paragraph))
+                .then(a.passage.part.cmp(&b.passage.part))
         });
         let hits = candidates
             .into_iter()
@@ -242,8 +283,8 @@ impl Archive {
             .take(request.limit)
             .map(|(index, mut hit)| {
                 hit.rank = index + 1;
-                let spans = compiled.highlight.find(&hit.text);
-                let snippet = highlight::snippet(&hit.text, &spans, request.snippet_chars);
+                let spans = compiled.highlight.find(&hit.passage.text);
+                let snippet = highlight::snippet(&hit.passage.text, &spans, request.snippet_chars);
                 hit.snippet = snippet.text;
                 hit.highlights = snippet.highlights;
                 hit
@@ -258,6 +299,17 @@ impl Archive {
 
     /// A hit with its stored fields, before ranking and highlighting.
     fn stored_hit(&self, searcher: &Searcher, score: f32, address: DocAddress) -> Result<Hit> {
+        Ok(Hit {
+            rank: 0,
+            score,
+            passage: self.stored_passage(searcher, address)?,
+            snippet: String::new(),
+            highlights: Vec::new(),
+        })
+    }
+
+    /// The stored fields of the passage at `address`.
+    fn stored_passage(&self, searcher: &Searcher, address: DocAddress) -> Result<IndexedPassage> {
         let doc: TantivyDocument = searcher.doc(address)?;
         let f = &self.fields;
         let text = |field| {
@@ -267,9 +319,7 @@ impl Archive {
         };
         let optional = |field| doc.get_first(field).and_then(|v| v.as_u64());
         let number = |field| optional(field).unwrap_or(0);
-        Ok(Hit {
-            rank: 0,
-            score,
+        Ok(IndexedPassage {
             id: text(f.id).unwrap_or_default(),
             source: text(f.source).unwrap_or_default(),
             title: text(f.title).unwrap_or_default(),
@@ -293,13 +343,92 @@ impl Archive {
             page: optional(f.page).map(|page| page as u32),
             record: optional(f.record),
             text: text(f.text).unwrap_or_default(),
-            snippet: String::new(),
-            highlights: Vec::new(),
         })
     }
 
-    /// Documents, passages and size on disk.
+    /// The passage whose id is `id`, with up to `context` passages of the
+    /// same document on each side, in document order (paragraph, then part).
+    /// `Ok(None)` when no passage has that id.
+    pub fn passage(&self, id: &str, context: usize) -> Result<Option<PassageInContext>> {
+        let searcher = self.reader.searcher();
+        let by_id = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let Some(&(_, address)) = searcher
+            .search(&by_id, &TopDocs::with_limit(1).order_by_score())?
+            .first()
+        else {
+            return Ok(None);
+        };
+        let passage = self.stored_passage(&searcher, address)?;
+        if context == 0 {
+            return Ok(Some(PassageInContext {
+                passage,
+                before: Vec::new(),
+                after: Vec::new(),
+            }));
+        }
+
+        // Every passage of the document with its paragraph number, read from
+        // the fast field (cheap); stored fields are loaded only for the window.
+        let same_source = TermQuery::new(
+            Term::from_field_text(self.fields.source, &passage.source),
+            IndexRecordOption::Basic,
+        );
+        let paragraph_field = searcher.schema().get_field_name(self.fields.paragraph);
+        let mut numbered = Vec::new();
+        for address in searcher.search(&same_source, &DocSetCollector)? {
+            let column = searcher
+                .segment_reader(address.segment_ord)
+                .fast_fields()
+                .u64(paragraph_field)?;
+            numbered.push((column.first(address.doc_id).unwrap_or(0), address));
+        }
+        numbered.sort_unstable();
+        // Parts of one paragraph share its number, so the `context` passages
+        // on each side lie within these paragraph numbers.
+        let paragraph = u64::from(passage.paragraph);
+        let first = numbered.partition_point(|&(p, _)| p < paragraph);
+        let end = numbered.partition_point(|&(p, _)| p <= paragraph);
+        let low = numbered.get(first.saturating_sub(context)).map(|&(p, _)| p);
+        let high = numbered
+            .get(
+                end.saturating_add(context)
+                    .min(numbered.len())
+                    .saturating_sub(1),
+            )
+            .map(|&(p, _)| p);
+        let (Some(low), Some(high)) = (low, high) else {
+            return Ok(Some(PassageInContext {
+                passage,
+                before: Vec::new(),
+                after: Vec::new(),
+            }));
+        };
+        let mut window = numbered
+            .iter()
+            .filter(|&&(p, other)| (low..=high).contains(&p) && other != address)
+            .map(|&(_, other)| self.stored_passage(&searcher, other))
+            .collect::<Result<Vec<_>>>()?;
+        let order = |p: &IndexedPassage| (p.paragraph, p.part);
+        window.sort_by_key(order);
+        let at = window.partition_point(|p| order(p) < order(&passage));
+        let after = window.split_off(at);
+        let before = window.split_off(at.saturating_sub(context));
+        Ok(Some(PassageInContext {
+            passage,
+            before,
+            after: after.into_iter().take(context).collect(),
+        }))
+    }
+
+    /// Documents, passages and size on disk, as of the latest commit this
+    /// archive sees.
     pub fn stats(&self) -> Result<Stats> {
+        let searcher = self.reader.searcher();
+        let documents =
+            indexer::read_payload(searcher.index()).map_or(0, |payload| payload.documents);
         let entries = std::fs::read_dir(&self.path).map_err(|err| Error::io(&self.path, err))?;
         let size_bytes = entries
             .filter_map(|entry| entry.ok()?.metadata().ok())
@@ -308,8 +437,8 @@ impl Archive {
             .sum();
         Ok(Stats {
             index: self.path.clone(),
-            documents: self.documents,
-            passages: self.reader.searcher().num_docs(),
+            documents,
+            passages: searcher.num_docs(),
             size_bytes,
         })
     }

@@ -1,5 +1,6 @@
 //! Command-line arguments. The doc comments are the `--help` text.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -27,6 +28,8 @@ pub enum Command {
     Search(SearchArgs),
     /// Show the number of documents and passages and the index size.
     Stats(StatsArgs),
+    /// Serve the HTTP JSON API and the search page (read-only) until Ctrl-C.
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -87,6 +90,28 @@ pub struct StatsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Index folder. A `cita index` run on it is picked up without a restart.
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_INDEX)]
+    pub index: PathBuf,
+    /// Address to listen on. The default is loopback only; any other address
+    /// exposes the archive to the network (see the README). Port 0 picks a free port.
+    #[arg(long, value_name = "IP:PORT", default_value = cita::server::DEFAULT_ADDR)]
+    pub addr: SocketAddr,
+    /// Allow browser pages from this one origin (as in http://localhost:8080)
+    /// to call the API. Off by default.
+    #[arg(long, value_name = "ORIGIN")]
+    pub cors: Option<String>,
+    /// Requests working on the index at once; more wait briefly, then get 503
+    /// [default: the number of CPUs, at least 2].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub max_searches: Option<u32>,
+    /// Time limit of one request, in seconds (503 beyond).
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

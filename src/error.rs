@@ -72,6 +72,15 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// The HTTP server could not bind its address or stopped on an I/O error.
+    #[error("cannot serve on {addr}")]
+    Serve {
+        /// The address asked for.
+        addr: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+
     /// The search engine failed. (Not marked as the error's source, so that
     /// error chains print tantivy's message once.)
     #[error("index error: {0}")]

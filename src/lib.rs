@@ -5,7 +5,8 @@
 //! [`analysis`] and [`schema`] define how text becomes terms, [`indexer`]
 //! writes the tantivy index, [`query`] turns the query language into tantivy
 //! queries, [`highlight`] marks matches and cuts snippets, [`Archive`] runs
-//! searches and returns typed [`Hit`]s, and [`output`] renders them.
+//! searches and returns typed [`Hit`]s, [`output`] renders them, and
+//! [`server`] answers the same searches over HTTP.
 //!
 //! ```no_run
 //! use cita::{Archive, SearchRequest};
@@ -13,7 +14,8 @@
 //! let archive = Archive::open("index".as_ref())?;
 //! let results = archive.search(&SearchRequest::new("\"Plan LAZO\""))?;
 //! for hit in &results.hits {
-//!     println!("{} {} ¶{}: {}", hit.rank, hit.source, hit.paragraph, hit.snippet);
+//!     let passage = &hit.passage;
+//!     println!("{} {} ¶{}: {}", hit.rank, passage.source, passage.paragraph, hit.snippet);
 //! }
 //! # Ok::<(), cita::Error>(())
 //! ```
@@ -29,10 +31,11 @@ pub mod output;
 pub mod passage;
 pub mod query;
 pub mod schema;
+pub mod server;
 
 pub use archive::{
-    Archive, DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, Hit, SearchRequest, SearchResults, Stats,
-    build_and_open,
+    Archive, DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, Hit, IndexedPassage, PassageInContext,
+    SearchRequest, SearchResults, Stats, build_and_open,
 };
 pub use date::Date;
 pub use error::{Error, Result};

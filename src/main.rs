@@ -13,7 +13,8 @@ use clap::Parser;
 use cita::output::{self, TextStyle};
 use cita::{Archive, BuildReport, Date, SearchRequest};
 use cli::{
-    Cli, ColorArg, Command, DEFAULT_CORPUS, DEFAULT_INDEX, IndexArgs, SearchArgs, StatsArgs,
+    Cli, ColorArg, Command, DEFAULT_CORPUS, DEFAULT_INDEX, IndexArgs, SearchArgs, ServeArgs,
+    StatsArgs,
 };
 
 /// Exit codes, as grep's: the one place they are decided.
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         Command::Index(args) => index(&args),
         Command::Search(args) => search(&args),
         Command::Stats(args) => stats(&args),
+        Command::Serve(args) => serve(&args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -222,5 +224,29 @@ fn stats(args: &StatsArgs) -> Result<u8> {
     let stats = archive.stats()?;
     let mut out = io::stdout().lock();
     output::write_stats(&mut out, &stats, args.format.into())?;
+    Ok(exit::SUCCESS)
+}
+
+fn serve(args: &ServeArgs) -> Result<u8> {
+    let archive = std::sync::Arc::new(Archive::open_live(&args.index)?);
+    let mut options = cita::server::ServeOptions::new(args.addr);
+    options.cors = args.cors.clone();
+    if let Some(max) = args.max_searches {
+        options.limits.max_searches = max as usize;
+    }
+    options.limits.timeout = std::time::Duration::from_secs(args.timeout);
+    cita::server::run(archive, &options, |addr| {
+        if !addr.ip().is_loopback() {
+            eprintln!(
+                "cita: warning: listening on {}, which is not loopback: anyone who can reach it can read the whole archive",
+                addr.ip()
+            );
+        }
+        eprintln!(
+            "cita: serving {} on http://{addr}/ (Ctrl-C to stop)",
+            args.index.display()
+        );
+    })?;
+    eprintln!("cita: stopped");
     Ok(exit::SUCCESS)
 }

@@ -57,28 +57,28 @@ pub fn write_text(
 
 fn write_hit(out: &mut dyn Write, hit: &Hit, style: TextStyle) -> io::Result<()> {
     write!(out, "{}. ", hit.rank)?;
-    style.paint(out, SOURCE, &sanitize(&hit.source))?;
+    style.paint(out, SOURCE, &sanitize(&hit.passage.source))?;
     let mut meta = String::new();
-    if let Some(record) = hit.record {
+    if let Some(record) = hit.passage.record {
         meta.push_str(&format!(" #{record}"));
     }
-    if let Some(page) = hit.page {
+    if let Some(page) = hit.passage.page {
         meta.push_str(&format!(" p.{page}"));
     }
-    meta.push_str(&format!(" ¶{}", hit.paragraph));
-    if hit.part > 1 {
-        meta.push_str(&format!(".{}", hit.part));
+    meta.push_str(&format!(" ¶{}", hit.passage.paragraph));
+    if hit.passage.part > 1 {
+        meta.push_str(&format!(".{}", hit.passage.part));
     }
-    if let Some(date) = hit.date {
+    if let Some(date) = hit.passage.date {
         meta.push_str(&format!("  {date}"));
     }
-    if let Some(section) = &hit.section {
+    if let Some(section) = &hit.passage.section {
         meta.push_str(&format!("  § {}", sanitize(section)));
     }
     style.paint(out, DIM, &meta)?;
     write!(out, "\n   ")?;
-    style.paint(out, TITLE, &sanitize(&hit.title))?;
-    if let Some(publication) = &hit.publication {
+    style.paint(out, TITLE, &sanitize(&hit.passage.title))?;
+    if let Some(publication) = &hit.passage.publication {
         style.paint(out, DIM, &format!(" — {}", sanitize(publication)))?;
     }
     write!(out, "\n   ")?;

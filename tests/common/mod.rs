@@ -170,6 +170,7 @@ impl Fixture {
         search_json_in(&self.index_path(), query, extra)
     }
 }
+pub mod http;
 
 /// A minimal text PDF: one page per entry, each line of an entry a text
 /// line in Helvetica, and an Info dictionary with `title` and a creation date.

@@ -1,0 +1,332 @@
+//! The JSON API. Each handler reads and checks its parameters, calls one
+//! [`Archive`] method on the blocking pool under the server's limits, and
+//! serializes the library's own result type. Every error is
+//! `{"error": "…"}` with a fitting status.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use serde_json::json;
+
+use super::{AppState, SlotError};
+use crate::archive::{Archive, SearchRequest, SearchResults};
+use crate::date::Date;
+use crate::{DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, Error};
+
+/// The OpenAPI 3.1 description of this API, served at `/api/openapi.json`.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// Passages on each side of `/api/passages/{id}` when `context` is not given.
+pub const DEFAULT_CONTEXT: usize = 2;
+
+/// An API failure, answered as `{"error": "…"}` with its status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// 400: a malformed query or parameter.
+    BadRequest(String),
+    /// 404: no such passage or endpoint.
+    NotFound(String),
+    /// 405: the endpoint exists but only answers GET (and HEAD).
+    MethodNotAllowed,
+    /// 413: a request body over the limit.
+    TooLarge(String),
+    /// 414: a request target or query over the limit.
+    UriTooLong(String),
+    /// 503: every search slot busy and the waiting line full.
+    Busy,
+    /// 503: the request did not finish within the time limit.
+    TimedOut(std::time::Duration),
+    /// 500: the index could not be read.
+    Internal(String),
+}
+
+impl ApiError {
+    /// The HTTP status of this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UriTooLong(_) => StatusCode::URI_TOO_LONG,
+            ApiError::Busy | ApiError::TimedOut(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message sent as `error`.
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::BadRequest(message)
+            | ApiError::NotFound(message)
+            | ApiError::TooLarge(message)
+            | ApiError::UriTooLong(message)
+            | ApiError::Internal(message) => message.clone(),
+            ApiError::MethodNotAllowed => "this endpoint only answers GET and HEAD".to_string(),
+            ApiError::Busy => {
+                "the server is busy with other searches; retry in a moment".to_string()
+            }
+            ApiError::TimedOut(limit) => format!(
+                "the request did not finish within the server's time limit of {} ms",
+                limit.as_millis()
+            ),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response =
+            (self.status(), Json(json!({ "error": self.message() }))).into_response();
+        match self {
+            ApiError::Busy | ApiError::TimedOut(_) => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            ApiError::MethodNotAllowed => {
+                response
+                    .headers_mut()
+                    .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(err: Error) -> Self {
+        match err {
+            Error::Query(_) | Error::Date { .. } | Error::InvalidOption(_) => {
+                ApiError::BadRequest(err.to_string())
+            }
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// The API's routes (the page's are in [`super::page`]).
+pub(crate) fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/api/search", get(search))
+        .route("/api/passages/{id}", get(passage))
+        .route("/api/stats", get(stats))
+        .route("/api/openapi.json", get(openapi))
+        .route("/healthz", get(healthz))
+}
+
+/// The JSON of `cita search --format json` (the same [`SearchResults`],
+/// flattened, so every field is identical) plus the paging that produced it.
+#[derive(Debug, Serialize)]
+pub struct SearchPage {
+    /// `query`, `total` and `hits`, exactly as the CLI prints them.
+    #[serde(flatten)]
+    pub results: SearchResults,
+    /// The `limit` applied.
+    pub limit: usize,
+    /// The `offset` applied.
+    pub offset: usize,
+}
+
+/// A request's query-string parameters, each at most once, all known.
+struct Params(HashMap<String, String>);
+
+impl Params {
+    fn read(
+        query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+        known: &[&str],
+    ) -> Result<Params, ApiError> {
+        let Query(pairs) = query.map_err(|err| ApiError::BadRequest(err.body_text()))?;
+        let mut params = HashMap::new();
+        for (name, value) in pairs {
+            if !known.contains(&name.as_str()) {
+                return Err(ApiError::BadRequest(format!(
+                    "unknown parameter {name:?}; this endpoint takes {}",
+                    known.join(", ")
+                )));
+            }
+            if params.insert(name.clone(), value).is_some() {
+                return Err(ApiError::BadRequest(format!(
+                    "parameter {name:?} is given more than once"
+                )));
+            }
+        }
+        Ok(Params(params))
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
+    /// A whole number in `min..=max`, or `default` when absent.
+    fn number(
+        &self,
+        name: &str,
+        default: usize,
+        min: usize,
+        max: usize,
+    ) -> Result<usize, ApiError> {
+        let Some(text) = self.get(name) else {
+            return Ok(default);
+        };
+        text.trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (min..=max).contains(n))
+            .ok_or_else(|| {
+                ApiError::BadRequest(format!(
+                    "{name} must be a whole number from {min} to {max}, not {text:?}"
+                ))
+            })
+    }
+
+    fn date(
+        &self,
+        name: &str,
+        parse: fn(&str) -> crate::Result<Date>,
+    ) -> Result<Option<Date>, ApiError> {
+        match self.get(name).map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(text) => parse(text)
+                .map(Some)
+                .map_err(|err| ApiError::BadRequest(format!("{name}: {err}"))),
+        }
+    }
+}
+
+/// Runs `work` on the blocking pool, holding a search slot for as long as it
+/// actually runs (even past a timeout), within the request's time limit.
+async fn on_index<T, F>(state: &Arc<AppState>, work: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Archive) -> crate::Result<T> + Send + 'static,
+{
+    let limit = state.limits.timeout;
+    let deadline = tokio::time::Instant::now() + limit;
+    let permit = state
+        .slots
+        .acquire(deadline)
+        .await
+        .map_err(|err| match err {
+            SlotError::Busy => ApiError::Busy,
+            SlotError::TimedOut => ApiError::TimedOut(limit),
+        })?;
+    let archive = state.archive.clone();
+    let task = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        work(&archive)
+    });
+    match tokio::time::timeout_at(deadline, task).await {
+        Err(_) => Err(ApiError::TimedOut(limit)),
+        Ok(Err(_)) => Err(ApiError::Internal(
+            "the request failed inside the server; see its log".to_string(),
+        )),
+        Ok(Ok(result)) => result.map_err(ApiError::from),
+    }
+}
+
+/// `GET /api/search`
+async fn search(
+    State(state): State<Arc<AppState>>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Json<SearchPage>, ApiError> {
+    let params = Params::read(
+        query,
+        &["q", "limit", "offset", "since", "until", "snippet_chars"],
+    )?;
+    let limits = &state.limits;
+    let q = params.get("q").unwrap_or_default();
+    if q.trim().is_empty() {
+        return Err(ApiError::BadRequest(
+            "missing query: pass it as q, as in /api/search?q=%22Plan+LAZO%22".to_string(),
+        ));
+    }
+    let chars = q.chars().count();
+    if chars > limits.max_query_chars {
+        return Err(ApiError::UriTooLong(format!(
+            "the query is {chars} characters long; at most {} are accepted",
+            limits.max_query_chars
+        )));
+    }
+    let limit = params.number("limit", DEFAULT_LIMIT, 0, limits.max_limit)?;
+    let offset = params.number("offset", 0, 0, limits.max_window)?;
+    if offset + limit > limits.max_window {
+        return Err(ApiError::BadRequest(format!(
+            "offset + limit must be at most {}; narrow the query instead of paging this deep",
+            limits.max_window
+        )));
+    }
+    let request = SearchRequest {
+        query: q.to_string(),
+        limit,
+        offset,
+        since: params.date("since", Date::parse_start)?,
+        until: params.date("until", Date::parse_end)?,
+        snippet_chars: params.number(
+            "snippet_chars",
+            DEFAULT_SNIPPET_CHARS,
+            1,
+            limits.max_snippet_chars,
+        )?,
+    };
+    let results = on_index(&state, move |archive| archive.search(&request)).await?;
+    Ok(Json(SearchPage {
+        results,
+        limit,
+        offset,
+    }))
+}
+
+/// `GET /api/passages/{id}`
+async fn passage(
+    State(state): State<Arc<AppState>>,
+    id: Result<Path<String>, PathRejection>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Path(id) = id.map_err(|err| ApiError::BadRequest(err.body_text()))?;
+    let params = Params::read(query, &["context"])?;
+    let context = params.number("context", DEFAULT_CONTEXT, 0, state.limits.max_context)?;
+    let wanted = id.clone();
+    match on_index(&state, move |archive| archive.passage(&wanted, context)).await? {
+        Some(found) => Ok(Json(found).into_response()),
+        None => Err(ApiError::NotFound(format!("no passage has the id {id:?}"))),
+    }
+}
+
+/// `GET /api/stats`
+async fn stats(
+    State(state): State<Arc<AppState>>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    Params::read(query, &[])?;
+    let stats = on_index(&state, Archive::stats).await?;
+    Ok(Json(stats).into_response())
+}
+
+/// `GET /healthz`: the process is up and answering.
+async fn healthz() -> Json<serde_json::Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// `GET /api/openapi.json`
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+/// Any path that is not an endpoint.
+pub(crate) async fn not_found(uri: Uri) -> ApiError {
+    ApiError::NotFound(format!("no endpoint at {}", uri.path()))
+}
+
+/// A known path with a method other than GET or HEAD.
+pub(crate) async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}

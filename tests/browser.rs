@@ -1,0 +1,301 @@
+//! The search page in headless Chromium, driven over WebDriver (chromedriver
+//! and the fantoccini client): typing a query, highlighted results, opening a
+//! passage in context, and document text containing `<script>` shown as
+//! text. Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs
+//! them); without them this test fails, it never passes silently.
+
+mod common;
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::http::{Server, encode};
+use common::*;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+/// Extra document indexed beside the shipped corpus: markup that must never run.
+const PROBE: &str = "---\ntitle: \"Escaping <b>probe</b>\"\n---\n\
+Markup quoted in an escapeprobe note: <script>window.citaInjected = true</script> \
+and <img src=x onerror=\"window.citaInjected = true\"> stay text.\n\n\
+A second escapeprobe paragraph, for context.\n";
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// A program on PATH, or a loud failure saying how to install it.
+fn program(name: &str) -> String {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(name))
+            .find(|path| path.is_file())
+    });
+    match found {
+        Some(path) => path.to_string_lossy().into_owned(),
+        None => panic!(
+            "{name} is not installed: the browser test needs Debian's chromium and chromium-driver \
+             (apt-get install -y chromium chromium-driver; .ci/run does this)"
+        ),
+    }
+}
+
+/// chromedriver on a free loopback port; killed when dropped.
+struct Driver {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(program("chromedriver"))
+            .args([
+                format!("--port={port}"),
+                "--allowed-ips=127.0.0.1".to_string(),
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let deadline = Instant::now() + WAIT;
+        while TcpStream::connect(addr).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen on {addr}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Driver { child, addr }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn browser(driver: &Driver, profile: &Path) -> Client {
+    let chromium = program("chromium");
+    let capabilities = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1200,900",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }
+    });
+    let Value::Object(capabilities) = capabilities else {
+        unreachable!()
+    };
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&format!("http://{}", driver.addr))
+        .await
+        .expect("chromedriver starts a headless Chromium")
+}
+
+/// The highlighted strings of each hit, as the API reports them.
+fn api_marks(server: &Server, query: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let page = server.get_json(&format!("/api/search?q={}", encode(query)));
+    let ids = hits(&page)
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect();
+    (ids, hits(&page).iter().map(highlighted).collect())
+}
+
+async fn texts(client: &Client, css: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for element in client.find_all(Locator::Css(css)).await.unwrap() {
+        out.push(element.text().await.unwrap());
+    }
+    out
+}
+
+async fn search_in_page(client: &Client, query: &str, first_id: &str) {
+    let input = client.find(Locator::Id("q")).await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys(query).await.unwrap();
+    client
+        .find(Locator::Css("#search button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(&format!("li.hit[data-id=\"{first_id}\"]")))
+        .await
+        .expect("the results appear");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_page_in_headless_chromium() {
+    // Fail before anything else when the browser is missing.
+    program("chromium");
+    let fixture = Fixture::new();
+    for entry in std::fs::read_dir(shipped_corpus()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, fixture.corpus().join(path.file_name().unwrap())).unwrap();
+    }
+    // Plain text keeps markup as text (Markdown would drop inline HTML).
+    fixture.file("probe.txt", PROBE);
+    let out = fixture.index();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let server = Server::start(&fixture.index_path(), &[]);
+    let driver = Driver::start();
+    let profile = tempfile::TempDir::new().unwrap();
+    let client = browser(&driver, profile.path()).await;
+    let result = drive(&client, &server).await;
+    client.close().await.ok();
+    result.unwrap();
+}
+
+async fn drive(client: &Client, server: &Server) -> Result<(), String> {
+    let base = format!("http://{}", server.addr);
+    client
+        .goto(&format!("{base}/"))
+        .await
+        .map_err(|e| e.to_string())?;
+
+    // Typing "Plan LAZO": the page shows the API's hits with the same highlights.
+    let (ids, marks) = api_marks(server, "Plan LAZO");
+    assert!(!ids.is_empty());
+    search_in_page(client, "Plan LAZO", &ids[0]).await;
+    let shown = client
+        .find_all(Locator::Css("li.hit"))
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!(shown.len(), ids.len(), "one item per hit");
+    for (id, expected) in ids.iter().zip(&marks) {
+        let page_marks = texts(client, &format!("li.hit[data-id=\"{id}\"] mark")).await;
+        assert_eq!(&page_marks, expected, "highlights of {id}");
+    }
+    assert!(
+        marks[0].iter().any(|m| m.eq_ignore_ascii_case("lazo")),
+        "{marks:?}"
+    );
+    let url = client.current_url().await.map_err(|e| e.to_string())?;
+    assert!(
+        url.as_str().contains("q=Plan+LAZO"),
+        "the URL reproduces the search: {url}"
+    );
+
+    // A URL alone reproduces the search.
+    client
+        .goto(&format!("{base}/?q=Plan+LAZO"))
+        .await
+        .map_err(|e| e.to_string())?;
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(&format!(
+            "li.hit[data-id=\"{}\"] mark",
+            ids[0]
+        )))
+        .await
+        .map_err(|e| e.to_string())?;
+
+    // Click-through to the passage in context.
+    let first = &ids[0];
+    client
+        .find(Locator::Css(&format!(
+            "li.hit[data-id=\"{first}\"] button.open"
+        )))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    let current = client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(&format!(
+            "#passage-context p.current[data-id=\"{first}\"]"
+        )))
+        .await
+        .map_err(|e| e.to_string())?;
+    let in_context = server.get_json(&format!("/api/passages/{first}?context=3"));
+    assert_eq!(
+        current.text().await.unwrap(),
+        in_context["passage"]["text"].as_str().unwrap()
+    );
+    let paragraphs = texts(client, "#passage-context p[data-id]").await;
+    let expected = in_context["before"].as_array().unwrap().len()
+        + 1
+        + in_context["after"].as_array().unwrap().len();
+    assert_eq!(paragraphs.len(), expected);
+    assert!(expected > 1, "neighbours are shown");
+
+    // Document text with markup is shown as text and runs nothing.
+    let (probe_ids, _) = api_marks(server, "escapeprobe");
+    assert_eq!(probe_ids.len(), 2);
+    search_in_page(client, "escapeprobe", &probe_ids[0]).await;
+    let page_text = texts(client, "#results").await.join("\n");
+    assert!(
+        page_text.contains("<script>window.citaInjected = true</script>"),
+        "the tag is visible as text: {page_text}"
+    );
+    assert!(page_text.contains("Escaping <b>probe</b>"), "{page_text}");
+    let probe_page = server.get_json("/api/search?q=escapeprobe");
+    let probe = hits(&probe_page)
+        .iter()
+        .find(|h| h["text"].as_str().unwrap().contains("<script>"))
+        .and_then(|h| h["id"].as_str())
+        .unwrap()
+        .to_string();
+    client
+        .find(Locator::Css(&format!(
+            "li.hit[data-id=\"{probe}\"] button.open"
+        )))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    let current = client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(&format!(
+            "#passage-context p.current[data-id=\"{probe}\"]"
+        )))
+        .await
+        .map_err(|e| e.to_string())?;
+    assert!(
+        current
+            .text()
+            .await
+            .unwrap()
+            .contains("<img src=x onerror=")
+    );
+    let verdict = client
+        .execute(
+            "return [document.querySelectorAll('main script, main img, main b').length, \
+             typeof window.citaInjected];",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!(
+        verdict,
+        json!([0, "undefined"]),
+        "no markup from a document became DOM"
+    );
+    Ok(())
+}
