@@ -24,12 +24,37 @@ A second escapeprobe paragraph, for context.\n";
 
 const WAIT: Duration = Duration::from_secs(30);
 
-/// A program on PATH, or a loud failure saying how to install it.
-fn program(name: &str) -> String {
-    let found = std::env::var_os("PATH").and_then(|paths| {
+fn on_path(name: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
             .map(|dir| dir.join(name))
             .find(|path| path.is_file())
+    })
+}
+
+/// Installs Debian's chromium and chromium-driver once, so that `cargo test`
+/// alone passes on a fresh machine (as root, as this project's machines are).
+fn install_browser() {
+    static INSTALLED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        if on_path("apt-get").is_some() {
+            let _ = Command::new("sh")
+                .args([
+                    "-c",
+                    "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver",
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
+    });
+}
+
+/// A program on PATH (installed on first need), or a loud failure saying how to install it.
+fn program(name: &str) -> String {
+    let found = on_path(name).or_else(|| {
+        install_browser();
+        on_path(name)
     });
     match found {
         Some(path) => path.to_string_lossy().into_owned(),
