@@ -21,8 +21,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build the index from the corpus folder (replacing what it held):
-    /// .txt, .md, .html, .jsonl/.ndjson/.json and .pdf files.
+    /// Build or update the index from the corpus folder: only new, changed
+    /// and deleted files are processed (.txt, .md, .html, .jsonl/.json, .pdf).
     Index(IndexArgs),
     /// Search the index. Exit status: 0 some hit, 1 no hit, 2 error.
     Search(SearchArgs),
@@ -47,6 +47,18 @@ pub struct IndexArgs {
     /// Fail (exit 2) if any file was skipped, after indexing the rest.
     #[arg(long)]
     pub strict: bool,
+    /// Read and index every file again, ignoring what the last run recorded.
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Threads reading and splitting files [default: all cores].
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
+    /// Memory budget of the index writer, in MB (at least 15).
+    #[arg(long, value_name = "MB", default_value_t = 128, value_parser = clap::value_parser!(u32).range(15..))]
+    pub memory: u32,
+    /// No progress bar and no summary (warnings and errors still print).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

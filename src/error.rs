@@ -30,7 +30,7 @@ pub enum Error {
 
     /// The index was built by a cita whose schema differs from this one.
     #[error(
-        "the index at {} was built by an incompatible version of cita (schema {found}, this cita reads {expected}): rebuild it with `cita index --index {}`",
+        "the index at {} was built by an incompatible version of cita (schema {found}, this cita reads {expected}): rebuild it with `cita index --rebuild --index {}`",
         path.display(), path.display()
     )]
     IncompatibleIndex {
@@ -50,7 +50,7 @@ pub enum Error {
     },
 
     /// Another process is writing to the same index.
-    #[error("another `cita index` is writing to {} (its lock file .tantivy-writer.lock is held); wait for it to finish", path.display())]
+    #[error("another `cita index` is writing to {} (its lock file {} is held); wait for it to finish", path.display(), path.join(crate::indexer::LOCK_FILE).display())]
     IndexLocked {
         /// The index folder.
         path: PathBuf,

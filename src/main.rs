@@ -2,6 +2,7 @@
 //! outcomes to exit codes. No search logic lives here.
 
 mod cli;
+mod progress;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use cli::{
     Cli, ColorArg, Command, DEFAULT_CORPUS, DEFAULT_INDEX, IndexArgs, SearchArgs, ServeArgs,
     StatsArgs,
 };
+use progress::Progress;
 
 /// Exit codes, as grep's: the one place they are decided.
 mod exit {
@@ -81,15 +83,22 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 fn index(args: &IndexArgs) -> Result<u8> {
+    let defaults = cita::BuildOptions::default();
     let options = cita::BuildOptions {
         exclude: args.exclude.clone(),
-        ..cita::BuildOptions::default()
+        rebuild: args.rebuild,
+        jobs: args.jobs.map_or(defaults.jobs, |jobs| jobs as usize),
+        memory_bytes: (args.memory as usize).saturating_mul(1 << 20),
+        ..defaults
     };
-    let report = cita::build(&args.corpus, &args.index, &options)
-        .with_context(|| format!("cannot index {}", args.corpus.display()))?;
-    print_warnings(&report);
-    let mut out = io::stdout().lock();
-    writeln!(out, "{}", summary(&report))?;
+    let progress = Progress::new(!args.quiet);
+    let built = cita::indexer::build_with(&args.corpus, &args.index, &options, &progress);
+    progress.finish();
+    let report = built.with_context(|| format!("cannot index {}", args.corpus.display()))?;
+    if !args.quiet {
+        let mut out = io::stdout().lock();
+        writeln!(out, "{}", summary(&report))?;
+    }
     let skipped: u64 = report.skipped().values().sum();
     if args.strict && skipped > 0 {
         anyhow::bail!(
@@ -104,7 +113,8 @@ fn plural<'a>(count: u64, one: &'a str, many: &'a str) -> &'a str {
     if count == 1 { one } else { many }
 }
 
-/// "indexed 7 files (3 text, 1 html, …) as 9 documents, 120 passages into index in 0.10 s; skipped 2 files (1 binary, …)"
+/// "indexed 7 files (3 text, 1 html, …) as 9 documents, 120 passages into index in 0.10 s:
+/// 2 added, 1 updated, 0 removed, 4 unchanged, 3 files read; skipped 2 files (1 binary, …)"
 fn summary(report: &BuildReport) -> String {
     let files = report.files_indexed();
     let formats: Vec<String> = report
@@ -127,6 +137,15 @@ fn summary(report: &BuildReport) -> String {
         report.index.display(),
         report.elapsed.as_secs_f64(),
     );
+    line.push_str(&format!(
+        ": {} added, {} updated, {} removed, {} unchanged, {} {} read",
+        report.added,
+        report.updated,
+        report.removed,
+        report.unchanged,
+        report.files_read,
+        plural(report.files_read, "file", "files"),
+    ));
     let skipped = report.skipped();
     let total: u64 = skipped.values().sum();
     if total > 0 {
@@ -141,12 +160,6 @@ fn summary(report: &BuildReport) -> String {
         ));
     }
     line
-}
-
-fn print_warnings(report: &BuildReport) {
-    for warning in &report.warnings {
-        eprintln!("cita: warning: {}", output::sanitize(&warning.to_string()));
-    }
 }
 
 fn search(args: &SearchArgs) -> Result<u8> {
@@ -200,11 +213,13 @@ fn open_default_index() -> Result<Archive> {
         index.display(),
         corpus.display()
     );
-    let (archive, report) = cita::build_and_open(corpus, &index)
-        .with_context(|| format!("cannot index {}", corpus.display()))?;
-    print_warnings(&report);
+    let progress = Progress::new(true);
+    let built =
+        cita::indexer::build_with(corpus, &index, &cita::BuildOptions::default(), &progress);
+    progress.finish();
+    let report = built.with_context(|| format!("cannot index {}", corpus.display()))?;
     eprintln!("cita: {}", summary(&report));
-    Ok(archive)
+    Ok(Archive::open(&index)?)
 }
 
 fn use_color(choice: ColorArg) -> bool {

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
 use ignore::overrides::OverrideBuilder;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use front_matter::FrontMatter;
 
@@ -32,7 +32,8 @@ use crate::date::Date;
 use crate::error::{Error, Result};
 
 /// The file formats cita reads, chosen by file name extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     /// `.txt`, `.text`
     Text,
@@ -190,7 +191,8 @@ fn shorten(text: &str, max_chars: usize) -> String {
 }
 
 /// Why a file was skipped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SkipReason {
     /// Binary data.
     Binary,
@@ -339,6 +341,27 @@ pub fn relative_source(corpus: &Path, path: &Path) -> String {
 
 /// Reads one file into its documents.
 pub fn read_file(corpus: &Path, path: &Path, format: Format) -> FileOutcome {
+    match std::fs::read(path) {
+        Ok(bytes) => parse_file(corpus, path, format, bytes),
+        Err(err) => unreadable(path, format, &err),
+    }
+}
+
+/// The outcome for a file that could not be read.
+pub fn unreadable(path: &Path, format: Format, err: &std::io::Error) -> FileOutcome {
+    FileOutcome {
+        format,
+        documents: Vec::new(),
+        warnings: vec![Warning {
+            path: path.to_path_buf(),
+            message: format!("cannot read ({err}), skipped"),
+            skipped: Some(SkipReason::Unreadable),
+        }],
+    }
+}
+
+/// Turns the bytes of the file at `path` into its documents.
+pub fn parse_file(corpus: &Path, path: &Path, format: Format, bytes: Vec<u8>) -> FileOutcome {
     let mut outcome = FileOutcome {
         format,
         documents: Vec::new(),
@@ -350,17 +373,6 @@ pub fn read_file(corpus: &Path, path: &Path, format: Format) -> FileOutcome {
             message: format!("{message}, skipped"),
             skipped: Some(reason),
         });
-    };
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            skip(
-                &mut outcome,
-                SkipReason::Unreadable,
-                format!("cannot read ({err})"),
-            );
-            return outcome;
-        }
     };
     let source = relative_source(corpus, path);
     let document = |meta: Metadata, blocks: Vec<Block>, record: Option<u64>| Document {
