@@ -1,0 +1,287 @@
+//! Incremental, crash-safe indexing with the real binary: what changed is
+//! processed, what did not is not even read, a killed run loses nothing
+//! committed, and two runs never overlap.
+
+mod common;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+fn summary(out: &std::process::Output) -> String {
+    assert!(out.status.success(), "{}", stderr(out));
+    stdout(out)
+}
+
+fn total(fixture: &Fixture, query: &str) -> u64 {
+    fixture.search(query, &["--limit", "0"]).1["total"]
+        .as_u64()
+        .unwrap()
+}
+
+#[test]
+fn only_added_changed_and_deleted_files_are_processed() {
+    let fixture = Fixture::new();
+    fixture.file("a.txt", "Alpha keeps its words.\n");
+    fixture.file("b.txt", "Bravo will change.\n");
+    fixture.file("c.txt", "Charlie will be deleted.\n");
+    let first = summary(&fixture.index());
+    assert!(
+        first.contains("3 added, 0 updated, 0 removed, 0 unchanged, 3 files read"),
+        "{first}"
+    );
+
+    let again = summary(&fixture.index());
+    assert!(
+        again.contains("0 added, 0 updated, 0 removed, 3 unchanged, 0 files read"),
+        "{again}"
+    );
+
+    // Sleep past coarse file-system timestamps so the change is visible by mtime too.
+    std::thread::sleep(Duration::from_millis(20));
+    fixture.file("b.txt", "Bravo changed into something else.\n");
+    std::fs::remove_file(fixture.corpus().join("c.txt")).unwrap();
+    fixture.file("d.txt", "Delta is new.\n");
+    let third = summary(&fixture.index());
+    assert!(
+        third.contains("1 added, 1 updated, 1 removed, 1 unchanged, 2 files read"),
+        "{third}"
+    );
+    assert!(third.contains("indexed 3 files"), "{third}");
+
+    assert_eq!(total(&fixture, "alpha"), 1);
+    assert_eq!(
+        total(&fixture, "\"will change\""),
+        0,
+        "old passages of a changed file are gone"
+    );
+    assert_eq!(total(&fixture, "\"something else\""), 1);
+    assert_eq!(
+        total(&fixture, "charlie"),
+        0,
+        "passages of a deleted file are gone"
+    );
+    assert_eq!(total(&fixture, "delta"), 1);
+}
+
+#[test]
+fn a_touched_but_identical_file_is_read_once_and_left_alone() {
+    let fixture = Fixture::new();
+    fixture.file("a.txt", "Same words.\n");
+    summary(&fixture.index());
+    std::thread::sleep(Duration::from_millis(20));
+    fixture.file("a.txt", "Same words.\n");
+    let rerun = summary(&fixture.index());
+    assert!(
+        rerun.contains("0 added, 0 updated, 0 removed, 1 unchanged, 1 file read"),
+        "{rerun}"
+    );
+    let after = summary(&fixture.index());
+    assert!(after.contains("1 unchanged, 0 files read"), "{after}");
+}
+
+#[test]
+fn ids_survive_rebuilds_and_changes_elsewhere() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "a.txt",
+        "First stable paragraph.\n\nSecond stable paragraph.\n",
+    );
+    fixture.file("b.txt", "Other file.\n");
+    let ids = |fixture: &Fixture| -> Vec<String> {
+        let (_, result) = fixture.search("stable", &[]);
+        let mut ids: Vec<String> = hits(&result)
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    summary(&fixture.index());
+    let before = ids(&fixture);
+    assert_eq!(before.len(), 2);
+    fixture.file("b.txt", "Other file, edited.\n");
+    summary(&fixture.index());
+    assert_eq!(ids(&fixture), before);
+    let corpus = fixture.corpus();
+    let index = fixture.index_path();
+    let rebuilt = summary(&run(&[
+        "index",
+        "--rebuild",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+    ]));
+    assert!(
+        rebuilt.contains("2 updated") && rebuilt.contains("2 files read"),
+        "{rebuilt}"
+    );
+    assert_eq!(ids(&fixture), before);
+}
+
+#[test]
+fn a_second_indexer_fails_at_once_naming_the_lock_and_changes_nothing() {
+    let fixture = Fixture::new();
+    fixture.file("a.txt", "Locked words.\n");
+    summary(&fixture.index());
+    let meta_before = std::fs::read(fixture.index_path().join("meta.json")).unwrap();
+    let lock = std::fs::File::options()
+        .write(true)
+        .open(fixture.index_path().join(".cita-index.lock"))
+        .unwrap();
+    lock.try_lock().unwrap();
+    fixture.file("b.txt", "New words that must not be indexed yet.\n");
+    let started = Instant::now();
+    let out = fixture.index();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "it fails at once, it does not wait"
+    );
+    let message = stderr(&out);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(
+        message.contains(".cita-index.lock") && message.contains("another `cita index`"),
+        "{message}"
+    );
+    assert_eq!(
+        std::fs::read(fixture.index_path().join("meta.json")).unwrap(),
+        meta_before
+    );
+    drop(lock);
+    assert_eq!(total(&fixture, "new"), 0);
+    summary(&fixture.index());
+    assert_eq!(total(&fixture, "new"), 1);
+}
+
+#[test]
+fn a_killed_run_leaves_the_last_commit_searchable_and_the_next_run_completes() {
+    let fixture = Fixture::new();
+    fixture.file("base.txt", "Baseword from the first run.\n");
+    summary(&fixture.index());
+    // Enough new text that the second run is still busy when it is killed.
+    let paragraph =
+        "Newword in a generated paragraph of an archive that keeps growing every day. ".repeat(12);
+    for n in 0..1500 {
+        fixture.file(
+            &format!("new/{n:04}.txt"),
+            format!("{paragraph}\n\nParagraph {n} ends.\n"),
+        );
+    }
+    let corpus = fixture.corpus();
+    let index = fixture.index_path();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cita"))
+        .args([
+            "index",
+            "--quiet",
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "--index",
+            index.to_str().unwrap(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(400));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the run must still be busy when killed"
+    );
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+
+    let (code, result) = fixture.search("baseword", &[]);
+    assert_eq!(code, 0, "the last commit still answers");
+    assert_eq!(result["total"], 1);
+
+    let resumed = summary(&fixture.index());
+    assert!(resumed.contains("indexed 1501 files"), "{resumed}");
+    assert_eq!(total(&fixture, "newword"), 1500);
+    assert_eq!(total(&fixture, "baseword"), 1);
+    let settled = summary(&fixture.index());
+    assert!(
+        settled.contains("1501 unchanged, 0 files read"),
+        "{settled}"
+    );
+}
+
+#[test]
+fn an_index_of_another_schema_version_is_detected_and_rebuilt() {
+    let fixture = Fixture::new();
+    fixture.file("a.txt", "Versioned words.\n");
+    summary(&fixture.index());
+    let meta_path = fixture.index_path().join("meta.json");
+    let meta = std::fs::read_to_string(&meta_path).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&meta).unwrap();
+    json["payload"] = serde_json::Value::String(r#"{"cita_schema":1,"documents":1}"#.to_string());
+    std::fs::write(&meta_path, json.to_string()).unwrap();
+
+    let out = run(&[
+        "search",
+        "--index",
+        fixture.index_path().to_str().unwrap(),
+        "versioned",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cita index --rebuild"),
+        "{}",
+        stderr(&out)
+    );
+
+    let rebuilt = summary(&fixture.index());
+    assert!(rebuilt.contains("1 added"), "{rebuilt}");
+    assert_eq!(total(&fixture, "versioned"), 1);
+}
+
+#[test]
+fn jobs_and_memory_options_change_nothing_in_the_results() {
+    let fixture = Fixture::new();
+    for n in 0..40 {
+        fixture.file(
+            &format!("{n:02}.txt"),
+            format!("Shared topic number {n}.\n\nSecond paragraph {n}.\n"),
+        );
+    }
+    let corpus = fixture.corpus();
+    let one = fixture.dir.path().join("one");
+    let many = fixture.dir.path().join("many");
+    summary(&run(&[
+        "index",
+        "--jobs",
+        "1",
+        "--memory",
+        "15",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--index",
+        one.to_str().unwrap(),
+    ]));
+    summary(&run(&[
+        "index",
+        "--jobs",
+        "4",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--index",
+        many.to_str().unwrap(),
+    ]));
+    let (_, a) = search_json_in(&one, "topic", &["--limit", "100"]);
+    let (_, b) = search_json_in(&many, "topic", &["--limit", "100"]);
+    assert_eq!(a["hits"], b["hits"]);
+    assert_eq!(a["total"], 40);
+    let bad = run(&[
+        "index",
+        "--memory",
+        "5",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--index",
+        one.to_str().unwrap(),
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(stderr(&bad).lines().count(), 1);
+}
