@@ -77,7 +77,6 @@ impl HighlightPlan {
             return Vec::new();
         }
         let exact = analysis::tokens(&mut self.exact, text);
-        let stems = analysis::tokens(&mut self.stem, text);
         let mut spans = Vec::new();
         for (index, matcher) in self.matchers.iter().enumerate() {
             let bit = 1u64 << index.min(63);
@@ -88,10 +87,18 @@ impl HighlightPlan {
                 })
             };
             match matcher {
-                Matcher::Stem(stem) => stems
-                    .iter()
-                    .filter(|t| &t.term == stem)
-                    .for_each(|t| add(t.from..t.to)),
+                Matcher::Stem(stem) => {
+                    // The English stemmer never changes a word's first letter
+                    // (even "tying" → "tie" keeps it), so only words starting
+                    // like the stem can have it; only those are stemmed.
+                    let lead = stem.chars().next();
+                    for token in exact.iter().filter(|t| t.term.chars().next() == lead) {
+                        let stemmed = analysis::tokens(&mut self.stem, &token.term);
+                        if stemmed.first().is_some_and(|s| &s.term == stem) {
+                            add(token.from..token.to);
+                        }
+                    }
+                }
                 Matcher::Prefix(prefix) => exact
                     .iter()
                     .filter(|t| t.term.starts_with(prefix.as_str()))
@@ -356,6 +363,27 @@ mod tests {
             marked(text, vec![phrase("Colombia LAZO", 4)]),
             ["Colombia", "LAZO"]
         );
+    }
+
+    #[test]
+    fn stem_matches_agree_with_stemming_the_whole_text() {
+        let text = "Cries and crying; the cry, cried! Ties tied, tying. Happy happiness happily. \
+                    Studies studied studying. Agreed agreement. Ran running runs. Bogotá’s Gaitàn";
+        let mut stemmer = analysis::stem_analyzer();
+        let all = analysis::tokens(&mut stemmer, text);
+        for word in [
+            "cry", "tie", "happy", "study", "agree", "run", "bogota", "gaitan", "s",
+        ] {
+            let stem = analysis::tokens(&mut stemmer, word)[0].term.clone();
+            let expected: Vec<&str> = all
+                .iter()
+                .filter(|t| t.term == stem)
+                .map(|t| &text[t.from..t.to])
+                .collect();
+            let found = HighlightPlan::new(vec![Matcher::Stem(stem)]).find(text);
+            let found: Vec<&str> = found.iter().map(|s| &text[s.range.clone()]).collect();
+            assert_eq!(found, expected, "{word}");
+        }
     }
 
     #[test]

@@ -185,11 +185,14 @@ fn a_killed_run_leaves_the_last_commit_searchable_and_the_next_run_completes() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-        std::thread::sleep(Duration::from_millis(300));
+    std::thread::sleep(Duration::from_millis(300));
     // A search during the run answers from the last commit.
     let (code, during) = fixture.search("baseword", &[]);
     assert_eq!((code, during["total"].as_u64()), (0, Some(1)));
-    assert!(child.try_wait().unwrap().is_none(), "the run must still be busy when killed");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the run must still be busy when killed"
+    );
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
 

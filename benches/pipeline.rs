@@ -1,0 +1,100 @@
+//! Throughput of the fiddly stages, in MB/s of input text, so regressions
+//! show: `cargo bench --bench pipeline`. The input is the shipped corpus,
+//! repeated to a few hundred kilobytes.
+
+use std::hint::black_box;
+
+use cita::analysis;
+use cita::highlight::{self, HighlightPlan, Matcher};
+use cita::ingest::text;
+use cita::passage;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+/// The shipped corpus's text, repeated to at least `min_bytes`.
+fn corpus_text(min_bytes: usize) -> String {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .expect("the shipped corpus is present")
+        .map(|entry| entry.expect("readable entry").path())
+        .collect();
+    names.sort();
+    let once: String = names
+        .iter()
+        .map(|path| std::fs::read_to_string(path).expect("UTF-8 text"))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    once.repeat(min_bytes.div_ceil(once.len()))
+}
+
+fn splitting(c: &mut Criterion) {
+    let text = corpus_text(512 << 10);
+    let mut group = c.benchmark_group("passages");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("text blocks + passages", |b| {
+        b.iter(|| {
+            let blocks = text::blocks(black_box(&text), Some(0), None);
+            passage::passages(&blocks).count()
+        })
+    });
+    group.finish();
+}
+
+fn analyzing(c: &mut Criterion) {
+    let text = corpus_text(512 << 10);
+    let mut group = c.benchmark_group("analysis");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    let mut exact = analysis::exact_analyzer();
+    group.bench_function("exact (fold)", |b| {
+        b.iter(|| analysis::tokens(&mut exact, black_box(&text)).len())
+    });
+    let mut stem = analysis::stem_analyzer();
+    group.bench_function("stem (fold + English stems)", |b| {
+        b.iter(|| analysis::tokens(&mut stem, black_box(&text)).len())
+    });
+    group.finish();
+}
+
+fn highlighting(c: &mut Criterion) {
+    let text = corpus_text(64 << 10);
+    let passages: Vec<String> = passage::passages(&text::blocks(&text, None, None))
+        .map(|p| p.text)
+        .collect();
+    let bytes: usize = passages.iter().map(String::len).sum();
+    let mut stem = analysis::stem_analyzer();
+    let mut exact = analysis::exact_analyzer();
+    let stem_of = |word: &str, stem: &mut tantivy::tokenizer::TextAnalyzer| {
+        analysis::tokens(stem, word)[0].term.clone()
+    };
+    let phrase: Vec<(usize, String)> = analysis::tokens(&mut exact, "Plan LAZO")
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| (i, t.term))
+        .collect();
+    let matchers = vec![
+        Matcher::Stem(stem_of("colombia", &mut stem)),
+        Matcher::Stem(stem_of("revoked", &mut stem)),
+        Matcher::Phrase {
+            terms: phrase,
+            slop: 0,
+        },
+    ];
+    let mut group = c.benchmark_group("highlight");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("find + 200-char snippet", |b| {
+        let mut plan = HighlightPlan::new(matchers.clone());
+        b.iter(|| {
+            passages
+                .iter()
+                .map(|text| {
+                    highlight::snippet(text, &plan.find(text), 200)
+                        .highlights
+                        .len()
+                })
+                .sum::<usize>()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, splitting, analyzing, highlighting);
+criterion_main!(benches);
