@@ -196,6 +196,12 @@ impl Archive {
         match indexer::read_payload(&index) {
             Some(p) if p.cita_schema == SCHEMA_VERSION => {}
             Some(p) => return Err(incompatible(p.cita_schema.to_string())),
+            // A first `cita index` still at work, or killed before its first commit.
+            None if indexer::is_unfinished_first_build(&index) => {
+                return Err(Error::NoIndex {
+                    path: path.to_path_buf(),
+                });
+            }
             None => return Err(incompatible("unknown".to_string())),
         }
         let fields = schema::fields_of(&index.schema())

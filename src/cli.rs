@@ -51,7 +51,7 @@ pub struct IndexArgs {
     #[arg(long)]
     pub rebuild: bool,
     /// Threads reading and splitting files [default: all cores].
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub jobs: Option<u32>,
     /// Memory budget of the index writer, in MB (at least 15).
     #[arg(long, value_name = "MB", default_value_t = 128, value_parser = clap::value_parser!(u32).range(15..))]

@@ -238,12 +238,13 @@ pub fn build_with(
         )));
     }
     std::fs::create_dir_all(index_dir).map_err(|err| Error::io(index_dir, err))?;
-    refuse_foreign(index_dir)?;
     let _lock = lock(index_dir)?;
+    refuse_foreign(index_dir)?;
     let (index, fresh) = open_for_writing(index_dir)?;
     let fields =
         schema::fields_of(&index.schema()).expect("the index was checked to have cita's schema");
-    let jobs = options.jobs.max(1);
+    // No more readers than files (or than any machine needs).
+    let jobs = options.jobs.clamp(1, 256);
     let threads = jobs
         .clamp(1, 8)
         .min(options.memory_bytes / MIN_MEMORY_PER_THREAD)
@@ -256,6 +257,11 @@ pub fn build_with(
             },
             other => Error::Engine(other),
         })?;
+    if fresh {
+        // Record the schema at once, so that a run killed before its first
+        // batch leaves an (empty) index that the next run recognises.
+        commit_payload(&mut writer, 0)?;
+    }
 
     let mut state = if fresh {
         State::default()
@@ -314,7 +320,7 @@ pub fn build_with(
     let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         let (sender, receiver) = mpsc::sync_channel::<(usize, Examined)>(jobs * 2);
-        for _ in 0..jobs {
+        for _ in 0..jobs.min(files.len()).max(1) {
             let sender = sender.clone();
             let (files, next, previous, fields) = (&files, &next, &previous, &fields);
             scope.spawn(move || {
@@ -380,11 +386,10 @@ pub fn build_with(
         .collect();
     for source in gone {
         writer.delete_term(Term::from_field_text(fields.source, &source));
-        if state.files.remove(&source).is_some_and(|f| !f.skipped())
-            || indexed_sources.contains(&source)
-        {
-            report.removed += 1;
-        }
+        state.files.remove(&source);
+        // Counted only if it had passages (a lagging state file may list
+        // files whose removal was already committed).
+        report.removed += u64::from(indexed_sources.contains(&source));
     }
     commit(&mut writer, &state, index_dir, &mut report)?;
     writer.wait_merging_threads()?;
@@ -599,15 +604,21 @@ fn commit(
     dir: &Path,
     report: &mut BuildReport,
 ) -> Result<()> {
+    commit_payload(writer, state.documents())?;
+    report.commits += 1;
+    state.save(dir)
+}
+
+/// Commits with cita's payload.
+fn commit_payload(writer: &mut IndexWriter<TantivyDocument>, documents: u64) -> Result<()> {
     let payload = CommitPayload {
         cita_schema: SCHEMA_VERSION,
-        documents: state.documents(),
+        documents,
     };
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(&serde_json::to_string(&payload).expect("the payload serializes"));
     prepared.commit()?;
-    report.commits += 1;
-    state.save(dir)
+    Ok(())
 }
 
 /// Every `source` with passages in the index. (The term dictionary also
@@ -652,7 +663,21 @@ fn refuse_foreign(dir: &Path) -> Result<()> {
         path: dir.to_path_buf(),
     };
     let index = Index::open_in_dir(dir).map_err(|_| foreign())?;
-    read_payload(&index).map(|_| ()).ok_or_else(foreign)
+    if read_payload(&index).is_some() || is_unfinished_first_build(&index) {
+        Ok(())
+    } else {
+        Err(foreign())
+    }
+}
+
+/// An empty index with cita's fields and no payload yet: a first build that
+/// was killed before its first commit (older cita versions committed only at
+/// the end). Safe to take over: it holds nothing.
+pub(crate) fn is_unfinished_first_build(index: &Index) -> bool {
+    let empty = index
+        .load_metas()
+        .is_ok_and(|metas| metas.payload.is_none() && metas.segments.is_empty());
+    empty && schema::fields_of(&index.schema()).is_some()
 }
 
 /// Takes the run's lock; fails at once if another run holds it. The kernel
@@ -686,6 +711,10 @@ fn open_for_writing(dir: &Path) -> Result<(Index, bool)> {
             {
                 analysis::register(&index);
                 return Ok((index, false));
+            }
+            None if is_unfinished_first_build(&index) && schema::build().0 == index.schema() => {
+                analysis::register(&index);
+                return Ok((index, true));
             }
             // Built by another version of cita: its contents cannot be reused.
             _ => remove_index_files(dir)?,

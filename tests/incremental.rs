@@ -156,12 +156,8 @@ fn a_second_indexer_fails_at_once_naming_the_lock_and_changes_nothing() {
     assert_eq!(total(&fixture, "new"), 1);
 }
 
-#[test]
-fn a_killed_run_leaves_the_last_commit_searchable_and_the_next_run_completes() {
-    let fixture = Fixture::new();
-    fixture.file("base.txt", "Baseword from the first run.\n");
-    summary(&fixture.index());
-    // Enough new text that the second run is still busy when it is killed.
+/// Enough new text that a run is still busy a few hundred milliseconds in.
+fn add_many_files(fixture: &Fixture) {
     let paragraph =
         "Newword in a generated paragraph of an archive that keeps growing every day. ".repeat(12);
     for n in 0..1500 {
@@ -170,6 +166,10 @@ fn a_killed_run_leaves_the_last_commit_searchable_and_the_next_run_completes() {
             format!("{paragraph}\n\nParagraph {n} ends.\n"),
         );
     }
+}
+
+/// Starts `cita index`, lets `during` run while it works, then kills it with SIGKILL.
+fn kill_midway(fixture: &Fixture, during: impl FnOnce()) {
     let corpus = fixture.corpus();
     let index = fixture.index_path();
     let mut child = Command::new(env!("CARGO_BIN_EXE_cita"))
@@ -186,15 +186,66 @@ fn a_killed_run_leaves_the_last_commit_searchable_and_the_next_run_completes() {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(300));
-    // A search during the run answers from the last commit.
-    let (code, during) = fixture.search("baseword", &[]);
-    assert_eq!((code, during["total"].as_u64()), (0, Some(1)));
+    during();
     assert!(
         child.try_wait().unwrap().is_none(),
         "the run must still be busy when killed"
     );
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
+}
+
+#[test]
+fn a_killed_first_build_is_completed_by_the_next_run() {
+    let fixture = Fixture::new();
+    add_many_files(&fixture);
+    kill_midway(&fixture, || {});
+    let out = run(&[
+        "search",
+        "--index",
+        fixture.index_path().to_str().unwrap(),
+        "newword",
+    ]);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "the killed first build left a searchable index: {}",
+        stderr(&out)
+    );
+    let resumed = summary(&fixture.index());
+    assert!(resumed.contains("indexed 1500 files"), "{resumed}");
+    assert_eq!(total(&fixture, "newword"), 1500);
+}
+
+#[test]
+fn a_first_build_killed_by_an_older_cita_before_any_commit_is_taken_over() {
+    let fixture = Fixture::new();
+    fixture.file("a.txt", "Takeover words.\n");
+    std::fs::create_dir_all(fixture.index_path()).unwrap();
+    // What tantivy leaves when a process dies between creating the index and its first commit.
+    tantivy::Index::create_in_dir(fixture.index_path(), cita::schema::build().0).unwrap();
+    let out = run(&[
+        "search",
+        "--index",
+        fixture.index_path().to_str().unwrap(),
+        "takeover",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no index at"), "{}", stderr(&out));
+    summary(&fixture.index());
+    assert_eq!(total(&fixture, "takeover"), 1);
+}
+
+#[test]
+fn a_killed_run_leaves_the_last_commit_searchable_and_the_next_run_completes() {
+    let fixture = Fixture::new();
+    fixture.file("base.txt", "Baseword from the first run.\n");
+    summary(&fixture.index());
+    add_many_files(&fixture);
+    kill_midway(&fixture, || {
+        // A search during the run answers from the last commit.
+        let (code, during) = fixture.search("baseword", &[]);
+        assert_eq!((code, during["total"].as_u64()), (0, Some(1)));
+    });
 
     let (code, result) = fixture.search("baseword", &[]);
     assert_eq!(code, 0, "the last commit still answers");

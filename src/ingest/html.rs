@@ -140,10 +140,7 @@ const BOILERPLATE: &[&str] = &[
 pub fn read(source: &str) -> (Metadata, Vec<Block>) {
     let page = Html::parse_document(source);
     let meta = metadata(&page);
-    let root = ["article", "main", "body"]
-        .iter()
-        .find_map(|name| page.select(&selector(name)).next())
-        .unwrap_or_else(|| page.root_element());
+    let root = content_root(&page);
     let mut walker = Walker::default();
     walker.walk(*root);
     walker.flush();
@@ -160,6 +157,24 @@ pub fn read(source: &str) -> (Metadata, Vec<Block>) {
         });
     }
     (meta, walker.blocks)
+}
+
+/// The element holding the article: the `<article>` with the most text,
+/// unless it is a teaser or card holding under half of `<main>`'s text; then
+/// `<main>`; else `<body>`.
+fn content_root(page: &Html) -> ElementRef<'_> {
+    let length = |element: &ElementRef| element.text().map(str::len).sum::<usize>();
+    let article = page.select(&selector("article")).max_by_key(|a| length(a));
+    let main = page.select(&selector("main")).next();
+    match (article, main) {
+        (Some(article), Some(main)) if length(&article) * 2 < length(&main) => main,
+        (Some(article), _) => article,
+        (None, Some(main)) => main,
+        (None, None) => page
+            .select(&selector("body"))
+            .next()
+            .unwrap_or_else(|| page.root_element()),
+    }
 }
 
 fn selector(css: &str) -> Selector {
@@ -251,14 +266,33 @@ fn json_ld_date(page: &Html) -> Option<crate::date::Date> {
         .find_map(|json| find(&json).and_then(parse_metadata_date))
 }
 
+/// Elements nested deeper than this are read as plain text, so that no page
+/// can exhaust the stack.
+const MAX_DEPTH: usize = 256;
+
 #[derive(Default)]
 struct Walker {
     buffer: String,
     blocks: Vec<Block>,
+    depth: usize,
 }
 
 impl Walker {
     fn walk(&mut self, node: NodeRef<Node>) {
+        if self.depth >= MAX_DEPTH {
+            if let Some(element) = ElementRef::wrap(node) {
+                element.text().for_each(|text| self.buffer.push_str(text));
+            } else if let Node::Text(text) = node.value() {
+                self.buffer.push_str(text);
+            }
+            return;
+        }
+        self.depth += 1;
+        self.walk_node(node);
+        self.depth -= 1;
+    }
+
+    fn walk_node(&mut self, node: NodeRef<Node>) {
         match node.value() {
             Node::Text(text) => self.buffer.push_str(text),
             Node::Element(element) => {
@@ -442,6 +476,29 @@ line two</pre>
             strip_site_name("Story | Paper Name", Some("Paper Name")),
             "Story"
         );
+    }
+
+    #[test]
+    fn a_teaser_article_does_not_hide_the_main_story() {
+        let page = "<body><div><article class=card><p>Teaser text</p></article></div>\
+                    <main><h1>Q</h1><p>The main body of the story, long enough to outweigh the teaser card.</p></main></body>";
+        let (_, blocks) = read(page);
+        assert!(
+            texts(&blocks)
+                .iter()
+                .any(|t| t.starts_with("The main body"))
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_read_without_exhausting_the_stack() {
+        let page = format!(
+            "<html><body>{}<p>deepword</p>{}</body></html>",
+            "<div>".repeat(5_000),
+            "</div>".repeat(5_000)
+        );
+        let (_, blocks) = read(&page);
+        assert!(texts(&blocks).iter().any(|t| t.contains("deepword")));
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub fn blocks(body: &str, offset: Option<usize>) -> Vec<Block> {
     // Byte where the current top-level block started, and how deep in lists we are.
     let mut block_start = 0;
     let mut lists = 0usize;
+    let mut heading_start = 0;
     let emit = |out: &mut Vec<Block>, text: &mut String, start: usize, end: usize| {
         let trimmed = text.trim();
         // The block's range without the line break pulldown-cmark includes.
@@ -36,22 +37,34 @@ pub fn blocks(body: &str, offset: Option<usize>) -> Vec<Block> {
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         let top_level = lists == 0;
         match event {
-            Event::Start(Tag::Heading { .. }) => text.clear(),
+            // A heading may stand inside a list item: keep the text before it.
+            Event::Start(Tag::Heading { .. }) => heading_start = text.len(),
             Event::End(TagEnd::Heading(_)) => {
-                let heading = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                let heading = text[heading_start..]
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 if !heading.is_empty() {
                     out.push(Block::Heading(heading));
                 }
-                text.clear();
+                text.truncate(heading_start);
             }
-            Event::Start(Tag::Paragraph | Tag::CodeBlock(_) | Tag::TableRow | Tag::TableHead)
-                if top_level =>
-            {
+            Event::Start(
+                Tag::Paragraph
+                | Tag::CodeBlock(_)
+                | Tag::TableRow
+                | Tag::TableHead
+                | Tag::HtmlBlock,
+            ) if top_level => {
                 block_start = range.start;
                 text.clear();
             }
             Event::End(
-                TagEnd::Paragraph | TagEnd::CodeBlock | TagEnd::TableRow | TagEnd::TableHead,
+                TagEnd::Paragraph
+                | TagEnd::CodeBlock
+                | TagEnd::TableRow
+                | TagEnd::TableHead
+                | TagEnd::HtmlBlock,
             ) if top_level => {
                 emit(&mut out, &mut text, block_start, range.end);
             }
@@ -78,8 +91,27 @@ pub fn blocks(body: &str, offset: Option<usize>) -> Vec<Block> {
             }
             Event::Start(Tag::TableCell) if !text.trim().is_empty() => text.push_str(" | "),
             Event::Text(fragment) | Event::Code(fragment) => text.push_str(&fragment),
+            // Raw HTML in Markdown: its text counts, its tags do not.
+            Event::Html(html) | Event::InlineHtml(html) => text.push_str(&html_text(&html)),
             Event::SoftBreak | Event::HardBreak => text.push(' '),
             _ => {}
+        }
+    }
+    out
+}
+
+/// The text of an HTML fragment, entities decoded, without scripts and styles.
+fn html_text(html: &str) -> String {
+    let fragment = scraper::Html::parse_fragment(html);
+    let mut out = String::new();
+    for node in fragment.root_element().descendants() {
+        let inside_code = node.ancestors().any(|a| {
+            a.value()
+                .as_element()
+                .is_some_and(|e| matches!(e.name(), "script" | "style"))
+        });
+        if let (Some(text), false) = (node.value().as_text(), inside_code) {
+            out.push_str(text);
         }
     }
     out
@@ -122,6 +154,21 @@ mod tests {
                 "let x = 1;\nlet y = 2;",
                 "After."
             ]
+        );
+    }
+
+    #[test]
+    fn raw_html_keeps_its_text_and_headings_in_lists_keep_earlier_items() {
+        let body = "<div align=\"center\">\nRaw rawhtmlword &amp; more<script>x()</script>\n</div>\n\n- item one\n- ## heading in list\n- item three\n";
+        let found = texts(body);
+        assert!(
+            found[0].contains("rawhtmlword & more") && !found[0].contains("x()"),
+            "{found:?}"
+        );
+        assert!(found.iter().any(|t| t.starts_with("item one")), "{found:?}");
+        assert!(
+            found.contains(&"# heading in list".to_string()),
+            "{found:?}"
         );
     }
 

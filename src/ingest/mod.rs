@@ -278,6 +278,11 @@ pub fn files(
     if !options.exclude.is_empty() {
         let mut overrides = OverrideBuilder::new(corpus);
         for glob in &options.exclude {
+            if glob.starts_with('!') {
+                return Err(Error::InvalidOption(format!(
+                    "--exclude {glob:?}: negated globs are not supported; exclude less instead"
+                )));
+            }
             overrides.add(&format!("!{glob}")).map_err(|err| {
                 Error::InvalidOption(format!("invalid --exclude glob {glob:?}: {err}"))
             })?;
@@ -426,11 +431,9 @@ pub fn parse_file(corpus: &Path, path: &Path, format: Format, bytes: Vec<u8>) ->
                 markdown::blocks(body, offset)
             };
             let date = front.date.as_deref().and_then(|value| {
-                let date = value.parse::<Date>().ok();
+                                let date = dates::parse_metadata_date(value);
                 if date.is_none() {
-                    note(format!(
-                        "front matter date {value:?} is not YYYY-MM-DD; ignored"
-                    ));
+                    note(format!("front matter date {value:?} is not a date cita reads (use YYYY-MM-DD); ignored"));
                 }
                 date
             });
