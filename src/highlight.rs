@@ -53,10 +53,22 @@ pub struct Snippet {
     pub highlights: Vec<[usize; 2]>,
 }
 
+/// Why a passage matched: one query word, prefix or phrase and the forms of
+/// the passage text that matched it (`bogota` → `Bogotá`, `revoked` → `revoke`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Matched {
+    /// The query term as written (`revoked`, `revok*`, `"Plan LAZO"`).
+    pub query: String,
+    /// The distinct forms in the passage that matched it, in text order, as written there.
+    pub forms: Vec<String>,
+}
+
 /// What to highlight for one query, with the analyzers to do it.
 #[derive(Clone)]
 pub struct HighlightPlan {
     matchers: Vec<Matcher>,
+    /// The query term each matcher came from, for [`HighlightPlan::matched`].
+    labels: Vec<String>,
     exact: TextAnalyzer,
     stem: TextAnalyzer,
 }
@@ -64,11 +76,45 @@ pub struct HighlightPlan {
 impl HighlightPlan {
     /// A plan for these matchers.
     pub fn new(matchers: Vec<Matcher>) -> HighlightPlan {
+        HighlightPlan::with_labels(matchers, Vec::new())
+    }
+
+    /// A plan for these matchers, each labelled with the query term it came
+    /// from (missing labels are derived from the matcher).
+    pub fn with_labels(matchers: Vec<Matcher>, labels: Vec<String>) -> HighlightPlan {
         HighlightPlan {
             matchers,
+            labels,
             exact: analysis::exact_analyzer(),
             stem: analysis::stem_analyzer(),
         }
+    }
+
+    /// For each query term that matched `text`, the forms that matched it;
+    /// terms that did not match (an `OR` alternative) are left out.
+    pub fn matched(&mut self, text: &str) -> Vec<Matched> {
+        let spans = self.find(text);
+        let mut out = Vec::new();
+        for (index, matcher) in self.matchers.iter().enumerate() {
+            let bit = 1u64 << index.min(63);
+            let mut forms: Vec<String> = Vec::new();
+            for span in spans.iter().filter(|span| span.matchers & bit != 0) {
+                let form = text[span.range.clone()].to_string();
+                if !forms.contains(&form) {
+                    forms.push(form);
+                }
+            }
+            if forms.is_empty() {
+                continue;
+            }
+            let query = self
+                .labels
+                .get(index)
+                .cloned()
+                .unwrap_or_else(|| label_of(matcher));
+            out.push(Matched { query, forms });
+        }
+        out
     }
 
     /// The matches in `text`, sorted, overlapping ones merged.
@@ -113,6 +159,23 @@ impl HighlightPlan {
             }
         }
         merge(spans)
+    }
+}
+
+/// A readable stand-in for a matcher's query term, from its analyzed form.
+fn label_of(matcher: &Matcher) -> String {
+    let words = |terms: &[(usize, String)]| {
+        terms
+            .iter()
+            .map(|(_, t)| t.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    match matcher {
+        Matcher::Stem(stem) => stem.clone(),
+        Matcher::Prefix(prefix) => format!("{prefix}*"),
+        Matcher::Phrase { terms, .. } => format!("\"{}\"", words(terms)),
+        Matcher::PhrasePrefix(terms) => format!("\"{}\"*", words(terms)),
     }
 }
 

@@ -48,13 +48,30 @@ fn search_answers_exactly_what_the_cli_prints() {
     for (query, params, flags) in cases {
         let api = server.get_json(&search_target(query, params));
         let (_, cli) = search_json(query, flags);
-        for field in ["query", "total", "hits"] {
+        for field in [
+            "query",
+            "total",
+            "hits",
+            "cita_version",
+            "index_fingerprint",
+        ] {
             assert_eq!(api[field], cli[field], "{field} of {query:?} {params}");
         }
         let object = api.as_object().unwrap();
         let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
         keys.sort_unstable();
-        assert_eq!(keys, ["hits", "limit", "offset", "query", "total"]);
+        assert_eq!(
+            keys,
+            [
+                "cita_version",
+                "hits",
+                "index_fingerprint",
+                "limit",
+                "offset",
+                "query",
+                "total"
+            ]
+        );
     }
 }
 

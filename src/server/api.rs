@@ -276,6 +276,7 @@ async fn search(
             1,
             limits.max_snippet_chars,
         )?,
+        ..SearchRequest::new(q)
     };
     let results = on_index(&state, move |archive| archive.search(&request)).await?;
     Ok(Json(SearchPage {
