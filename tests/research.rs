@@ -709,3 +709,34 @@ fn the_fingerprint_changes_with_the_content_and_only_then() {
         "same content, same fingerprint"
     );
 }
+
+#[test]
+fn show_and_stats_write_csv_too() {
+    let (_, result) = search_json("\"Plan LAZO\"", &["-n", "1"]);
+    let id = hits(&result)[0]["id"].as_str().unwrap();
+    let (header, rows) = csv_rows(&stdout(&cita("show", &[id, "-C", "2", "--format", "csv"])));
+    assert_eq!(header[0], "id");
+    assert_eq!(rows.len(), 5);
+    assert_eq!(rows[2][0], id, "the passage sits between its context");
+    let (header, rows) = csv_rows(&stdout(&cita("stats", &["--format", "csv"])));
+    assert_eq!(header, ["index", "documents", "passages", "size_bytes"]);
+    assert_eq!(rows[0][1], "5");
+}
+
+#[test]
+fn context_is_dimmed_on_a_terminal_style_output() {
+    let text = stdout(&cita(
+        "search",
+        &[
+            "-C",
+            "1",
+            "-n",
+            "1",
+            "--color",
+            "always",
+            "--",
+            "\"Plan LAZO\"",
+        ],
+    ));
+    assert!(text.contains("\x1b[2m   ┆ ¶17 "), "{text}");
+}

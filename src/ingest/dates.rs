@@ -132,7 +132,7 @@ static YEAR: LazyLock<Regex> = LazyLock::new(|| {
 /// ([`find_dates`]), when the word before it is a month or a cue such as
 /// `in`, `since`, `between`, `early` or `the` (as in "in 1964", "between 1987
 /// and 1991", "the 1960s"), or when it stands in brackets or after an en dash
-/// following another year ("1995–2001", "[1995]"). A decade ("the 1960s")
+/// following another year ("1995–2001", "\[1995\]"). A decade ("the 1960s")
 /// mentions each of its ten years. A possessive or a possessive pronoun
 /// before it counts as a cue too ("Yarborough's 1962 recommendations", "its
 /// 1946 establishment"). Numbers that are part of a larger number,

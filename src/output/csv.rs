@@ -25,6 +25,15 @@ fn csv_error(err: csv::Error) -> io::Error {
     }
 }
 
+/// One field quoted as RFC 4180 requires (only when it has to be).
+pub fn quote(field: &str) -> String {
+    if field.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
+}
+
 /// `term → form, form; term → form`.
 pub fn matched_text(matched: &[Matched]) -> String {
     matched
@@ -230,6 +239,12 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "plain,\"a, b\",\"say \"\"hi\"\"\",\"two\nlines\",Bogotá\n"
         );
+    }
+
+    #[test]
+    fn quote_agrees_with_the_csv_writer() {
+        assert_eq!(quote("index"), "index");
+        assert_eq!(quote("my, \"index\""), "\"my, \"\"index\"\"\"");
     }
 
     #[test]

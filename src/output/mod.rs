@@ -1,4 +1,4 @@
-//! Renderers over [`SearchResults`](crate::SearchResults): each format is one
+//! Renderers over [`SearchResults`]: each format is one
 //! function that writes what the search returned and decides nothing else.
 
 pub mod csv;
@@ -123,6 +123,14 @@ pub fn write_passage(
 pub fn write_stats(out: &mut dyn Write, stats: &Stats, format: Format) -> io::Result<()> {
     match format {
         Format::Text => write_stats_text(out, stats),
-        Format::Json | Format::Jsonl | Format::Csv => json_line(out, stats),
+        Format::Json | Format::Jsonl => json_line(out, stats),
+        Format::Csv => write!(
+            out,
+            "index,documents,passages,size_bytes\r\n{},{},{},{}\r\n",
+            csv::quote(&stats.index.display().to_string()),
+            stats.documents,
+            stats.passages,
+            stats.size_bytes
+        ),
     }
 }
