@@ -173,6 +173,9 @@ pub struct IndexedPassage {
     pub record: Option<u64>,
     /// The whole passage.
     pub text: String,
+    /// The years the passage mentions, ascending (see
+    /// [`crate::ingest::dates::mentioned_years`]).
+    pub mentions: Vec<u16>,
 }
 
 /// A passage with its neighbours in the same document, in document order.
@@ -692,6 +695,11 @@ impl Archive {
             page: optional(f.page).map(|page| page as u32),
             record: optional(f.record),
             text: text(f.text).unwrap_or_default(),
+            mentions: doc
+                .get_all(f.mentions)
+                .filter_map(|v| v.as_u64())
+                .filter_map(|year| u16::try_from(year).ok())
+                .collect(),
         })
     }
 
