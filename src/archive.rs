@@ -586,11 +586,11 @@ impl Archive {
         mut hit: Hit,
     ) -> Result<Hit> {
         hit.rank = rank;
-        let spans = plan.find(&hit.passage.text);
+        let (spans, matched) = plan.find_and_explain(&hit.passage.text);
         let snippet = highlight::snippet(&hit.passage.text, &spans, request.snippet_chars);
         hit.snippet = snippet.text;
         hit.highlights = snippet.highlights;
-        hit.matched = plan.matched(&hit.passage.text);
+        hit.matched = matched;
         if request.cite {
             hit.citation = Some(hit.passage.citation());
         }

@@ -93,12 +93,19 @@ impl HighlightPlan {
     /// For each query term that matched `text`, the forms that matched it;
     /// terms that did not match (an `OR` alternative) are left out.
     pub fn matched(&mut self, text: &str) -> Vec<Matched> {
-        let spans = self.find(text);
-        let mut out = Vec::new();
+        self.find_and_explain(text).1
+    }
+
+    /// [`HighlightPlan::find`] and [`HighlightPlan::matched`] from one
+    /// analysis of `text`.
+    pub fn find_and_explain(&mut self, text: &str) -> (Vec<Span>, Vec<Matched>) {
+        let raw = self.raw_spans(text);
+        let mut explained = Vec::new();
         for (index, matcher) in self.matchers.iter().enumerate() {
             let bit = 1u64 << index.min(63);
             let mut forms: Vec<String> = Vec::new();
-            for span in spans.iter().filter(|span| span.matchers & bit != 0) {
+            // Each matcher's own spans, before overlapping ones are merged.
+            for span in raw.iter().filter(|span| span.matchers & bit != 0) {
                 let form = text[span.range.clone()].to_string();
                 if !forms.contains(&form) {
                     forms.push(form);
@@ -112,13 +119,18 @@ impl HighlightPlan {
                 .get(index)
                 .cloned()
                 .unwrap_or_else(|| label_of(matcher));
-            out.push(Matched { query, forms });
+            explained.push(Matched { query, forms });
         }
-        out
+        (merge(raw), explained)
     }
 
     /// The matches in `text`, sorted, overlapping ones merged.
     pub fn find(&mut self, text: &str) -> Vec<Span> {
+        merge(self.raw_spans(text))
+    }
+
+    /// Every match of every matcher in `text`, unsorted and unmerged.
+    fn raw_spans(&mut self, text: &str) -> Vec<Span> {
         if self.matchers.is_empty() {
             return Vec::new();
         }
@@ -158,7 +170,8 @@ impl HighlightPlan {
                 }
             }
         }
-        merge(spans)
+        spans.sort_by_key(|span| (span.range.start, span.range.end));
+        spans
     }
 }
 
@@ -359,6 +372,40 @@ fn best_cluster(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn matched_reports_each_terms_own_forms_even_where_matches_overlap() {
+        let mut plan = HighlightPlan::with_labels(
+            vec![
+                Matcher::Stem("plan".to_string()),
+                Matcher::Phrase {
+                    terms: vec![(0, "plan".to_string()), (1, "lazo".to_string())],
+                    slop: 0,
+                },
+                Matcher::Stem("revok".to_string()),
+            ],
+            vec!["plans".to_string(), "\"Plan LAZO\"".to_string()],
+        );
+        let matched = plan.matched("Plan LAZO, then Plan Colombia; they revoked it.");
+        assert_eq!(
+            matched,
+            [
+                Matched {
+                    query: "plans".to_string(),
+                    forms: vec!["Plan".to_string()],
+                },
+                Matched {
+                    query: "\"Plan LAZO\"".to_string(),
+                    forms: vec!["Plan LAZO".to_string()],
+                },
+                Matched {
+                    query: "revok".to_string(),
+                    forms: vec!["revoked".to_string()],
+                },
+            ]
+        );
+        assert!(plan.matched("nothing here").is_empty());
+    }
 
     fn stem(word: &str) -> Matcher {
         Matcher::Stem(
