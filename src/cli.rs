@@ -171,7 +171,8 @@ pub struct TimelineArgs {
     #[arg(long)]
     pub by_source: bool,
     /// Chart the years passages mention instead of their publication dates;
-    /// with YEARS (1960..1969), only passages mentioning those years, and only those years.
+    /// with YEARS (1960..1969), only passages mentioning those years, and only
+    /// those years. Without YEARS, put it after the query or before `--`.
     #[arg(long, value_name = "YEARS", num_args = 0..=1, default_missing_value = "")]
     pub mentions: Option<String>,
     /// Output format.

@@ -55,8 +55,9 @@ pub fn write_text(
                         DIM,
                         &format!("   +{more} more passage{plural} in this document"),
                     )?;
-                    writeln!(out, "\n")?;
+                    writeln!(out)?;
                 }
+                writeln!(out)?;
             }
         }
         let documents = groups.len();
@@ -73,6 +74,7 @@ pub fn write_text(
     for hit in &results.hits {
         write!(out, "{}. ", hit.rank)?;
         write_hit(out, hit, style)?;
+        writeln!(out)?;
     }
     if let (Some(first), Some(last)) = (results.hits.first(), results.hits.last()) {
         let summary = format!(
@@ -123,6 +125,7 @@ fn write_context(
     writeln!(out)
 }
 
+/// One hit's lines, without the blank line that separates hits.
 fn write_hit(out: &mut dyn Write, hit: &Hit, style: TextStyle) -> io::Result<()> {
     style.paint(out, SOURCE, &sanitize(&hit.passage.source))?;
     let mut meta = String::new();
@@ -176,7 +179,7 @@ fn write_hit(out: &mut dyn Write, hit: &Hit, style: TextStyle) -> io::Result<()>
     if let Some(citation) = &hit.citation {
         writeln!(out, "   cite: {}", sanitize(citation))?;
     }
-    writeln!(out)
+    Ok(())
 }
 
 /// `N passages in M documents`.
