@@ -2,21 +2,28 @@
 //! snippets out.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use serde::Serialize;
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
-use tantivy::query::TermQuery;
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::analysis;
 use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::highlight;
+use crate::highlight::{self, HighlightPlan, Matched};
 use crate::indexer::{self, META_FILE};
 use crate::ingest::DateOrigin;
 use crate::query::{self, DateRange};
+use crate::research::{
+    CITA_VERSION, Counts, FacetCount, Facets, Group, Period, Sort, Timeline, TimelineRow, YearRange,
+};
 use crate::schema::{self, Fields, SCHEMA_VERSION};
 
 /// Default number of hits returned.
@@ -29,7 +36,8 @@ pub const DEFAULT_SNIPPET_CHARS: usize = 200;
 pub struct SearchRequest {
     /// The query, in cita's query language (see the README).
     pub query: String,
-    /// How many hits to return (0: only count).
+    /// How many hits to return (0: only count; [`ALL`]: every match). With
+    /// `group`, how many documents.
     pub limit: usize,
     /// How many of the best hits to skip, for paging.
     pub offset: usize,
@@ -39,7 +47,24 @@ pub struct SearchRequest {
     pub until: Option<Date>,
     /// Snippet length in characters (at least 1).
     pub snippet_chars: usize,
+    /// The order of the hits.
+    pub sort: Sort,
+    /// One entry per document: fill [`SearchResults::groups`] and return each
+    /// document's best passage as its hit.
+    pub group: bool,
+    /// Count all matches per source and year into [`SearchResults::facets`].
+    pub facets: bool,
+    /// Only passages that mention a year in this range (see
+    /// [`crate::ingest::dates::mentioned_years`]), whatever their publication date.
+    pub mentions: Option<YearRange>,
+    /// Add this many passages of the same document before and after each hit.
+    pub context: usize,
+    /// Add a ready-to-paste [`Hit::citation`] to each hit.
+    pub cite: bool,
 }
+
+/// A [`SearchRequest::limit`] that returns every match (`cita search --all`).
+pub const ALL: usize = usize::MAX;
 
 impl SearchRequest {
     /// A request for the best [`DEFAULT_LIMIT`] hits of `query`, unfiltered.
@@ -51,6 +76,12 @@ impl SearchRequest {
             since: None,
             until: None,
             snippet_chars: DEFAULT_SNIPPET_CHARS,
+            sort: Sort::Relevance,
+            group: false,
+            facets: false,
+            mentions: None,
+            context: 0,
+            cite: false,
         }
     }
 }
@@ -62,8 +93,21 @@ pub struct SearchResults {
     pub query: String,
     /// How many passages match in all (not only those returned).
     pub total: u64,
-    /// The returned hits, best first.
+    /// The returned hits, best first (or in the requested sort order). With
+    /// `group`, the best hit of each returned group.
     pub hits: Vec<Hit>,
+    /// The version of cita that ran the search.
+    pub cita_version: &'static str,
+    /// A fingerprint of the indexed content (16 hex digits): the same
+    /// passages give the same fingerprint, any added, removed or changed
+    /// passage changes it.
+    pub index_fingerprint: String,
+    /// The hits grouped by document (with `group`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<Group>>,
+    /// Counts of all matches per source and year (with `facets`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<Facets>,
 }
 
 /// One matching passage: the stored passage with what the search adds.
@@ -82,6 +126,17 @@ pub struct Hit {
     pub snippet: String,
     /// `[start, end)` byte offsets of the matches in `snippet`, in order.
     pub highlights: Vec<[usize; 2]>,
+    /// Why the passage matched: each query term with the forms it matched.
+    pub matched: Vec<Matched>,
+    /// A ready-to-paste citation (with `cite`; see [`IndexedPassage::citation`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub citation: Option<String>,
+    /// The passages just before it in its document, earliest first (with `context`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<Vec<IndexedPassage>>,
+    /// The passages just after it in its document, nearest first (with `context`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<Vec<IndexedPassage>>,
 }
 
 /// A passage as stored in the index, with its document's metadata: what
@@ -118,6 +173,9 @@ pub struct IndexedPassage {
     pub record: Option<u64>,
     /// The whole passage.
     pub text: String,
+    /// The years the passage mentions, ascending (see
+    /// [`crate::ingest::dates::mentioned_years`]).
+    pub mentions: Vec<u16>,
 }
 
 /// A passage with its neighbours in the same document, in document order.
@@ -149,6 +207,8 @@ pub struct Archive {
     path: PathBuf,
     reader: IndexReader,
     fields: Fields,
+    /// The fingerprint of the last searcher generation it was computed for.
+    fingerprint: Mutex<Option<(u64, String)>>,
 }
 
 impl Archive {
@@ -212,6 +272,7 @@ impl Archive {
             path: path.to_path_buf(),
             reader,
             fields,
+            fingerprint: Mutex::new(None),
         })
     }
 
@@ -220,8 +281,226 @@ impl Archive {
         &self.path
     }
 
-    /// Runs a search.
+    /// Runs a search: the hits asked for, in the order asked for, with
+    /// snippets, highlights, `matched` and whatever else the request adds
+    /// (groups, facets, context, citations).
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        let mut compiled = self.compile(request)?;
+        let searcher = self.reader.searcher();
+        let mut results = SearchResults {
+            query: request.query.clone(),
+            total: 0,
+            hits: Vec::new(),
+            cita_version: CITA_VERSION,
+            index_fingerprint: self.fingerprint_of(&searcher)?,
+            groups: None,
+            facets: None,
+        };
+        if request.sort == Sort::Relevance && !request.group && !request.facets {
+            if request.limit == 0 {
+                results.total = searcher.search(&*compiled.query, &Count)? as u64;
+                return Ok(results);
+            }
+            let (ranked, total) = self.top(&searcher, &*compiled.query, request)?;
+            results.total = total;
+            results.hits = ranked
+                .into_iter()
+                .map(|(rank, hit)| {
+                    self.finish(&searcher, &mut compiled.highlight, request, rank, hit)
+                })
+                .collect::<Result<_>>()?;
+            return Ok(results);
+        }
+
+        let mut matches = self.matches(&searcher, &*compiled.query)?;
+        results.total = matches.len() as u64;
+        if request.facets {
+            results.facets = Some(facets_of(&matches));
+        }
+        sort_matches(&mut matches, request.sort);
+        let ranked = matches.into_iter().enumerate().map(|(i, m)| (i + 1, m));
+        if !request.group {
+            results.hits = ranked
+                .skip(request.offset)
+                .take(request.limit)
+                .map(|(rank, m)| {
+                    let hit = self.stored_hit(&searcher, m.score, m.address)?;
+                    self.finish(&searcher, &mut compiled.highlight, request, rank, hit)
+                })
+                .collect::<Result<_>>()?;
+            return Ok(results);
+        }
+        let mut order: Vec<DocumentKey> = Vec::new();
+        let mut members: HashMap<DocumentKey, Vec<(usize, Match)>> = HashMap::new();
+        for (rank, m) in ranked {
+            let key = (m.source.clone(), m.record);
+            let entry = members.entry(key.clone()).or_default();
+            if entry.is_empty() {
+                order.push(key);
+            }
+            entry.push((rank, m));
+        }
+        let mut groups = Vec::new();
+        for (index, key) in order
+            .into_iter()
+            .enumerate()
+            .skip(request.offset)
+            .take(request.limit)
+        {
+            let in_group = members.remove(&key).unwrap_or_default();
+            let passages = in_group.len();
+            let hits = in_group
+                .into_iter()
+                .map(|(rank, m)| {
+                    let hit = self.stored_hit(&searcher, m.score, m.address)?;
+                    self.finish(&searcher, &mut compiled.highlight, request, rank, hit)
+                })
+                .collect::<Result<Vec<_>>>()?;
+            groups.push(Group {
+                rank: index + 1,
+                source: key.0,
+                record: key.1,
+                title: hits
+                    .first()
+                    .map(|h| h.passage.title.clone())
+                    .unwrap_or_default(),
+                passages,
+                hits,
+            });
+        }
+        results.hits = groups
+            .iter()
+            .filter_map(|g| g.hits.first().cloned())
+            .collect();
+        results.groups = Some(groups);
+        Ok(results)
+    }
+
+    /// How many passages and documents match, without ranking anything.
+    pub fn count(&self, request: &SearchRequest) -> Result<Counts> {
+        let compiled = self.compile(request)?;
+        let searcher = self.reader.searcher();
+        let matches = self.matches(&searcher, &*compiled.query)?;
+        let documents: std::collections::HashSet<(&str, Option<u64>)> = matches
+            .iter()
+            .map(|m| (m.source.as_str(), m.record))
+            .collect();
+        Ok(Counts {
+            passages: matches.len() as u64,
+            documents: documents.len() as u64,
+        })
+    }
+
+    /// Counts the passages matching `request` per period of their publication
+    /// date (or, with `mentioned`, per year they mention), and per source with
+    /// `by_source`. `request`'s filters apply; its limit, sort and paging do not.
+    pub fn timeline(
+        &self,
+        request: &SearchRequest,
+        by: Period,
+        by_source: bool,
+        mentioned: bool,
+    ) -> Result<Timeline> {
+        if mentioned && by == Period::Month {
+            return Err(Error::InvalidOption(
+                "mentioned dates are years: use --by year with --mentions".to_string(),
+            ));
+        }
+        let compiled = self.compile(request)?;
+        let searcher = self.reader.searcher();
+        let matches = self.matches(&searcher, &*compiled.query)?;
+        let mut counts: BTreeMap<(i64, Option<String>), u64> = BTreeMap::new();
+        let mut undated = 0;
+        for m in &matches {
+            let source = by_source.then(|| m.source.clone());
+            let periods: Vec<i64> = if mentioned {
+                m.mentions
+                    .iter()
+                    .filter(|&&y| {
+                        request
+                            .mentions
+                            .is_none_or(|r| (r.first..=r.last).contains(&y))
+                    })
+                    .map(|&y| i64::from(y))
+                    .collect()
+            } else {
+                m.date
+                    .and_then(Date::from_days)
+                    .map(|d| match by {
+                        Period::Year => i64::from(d.year()),
+                        Period::Month => i64::from(d.year()) * 12 + i64::from(d.month()) - 1,
+                    })
+                    .into_iter()
+                    .collect()
+            };
+            if periods.is_empty() {
+                undated += 1;
+            }
+            for period in periods {
+                *counts.entry((period, source.clone())).or_insert(0) += 1;
+            }
+        }
+        if !by_source
+            && let (Some(&(first, _)), Some(&(last, _))) =
+                (counts.keys().next(), counts.keys().next_back())
+        {
+            for period in first..=last {
+                counts.entry((period, None)).or_insert(0);
+            }
+        }
+        let label = |period: i64| match by {
+            Period::Year => format!("{period:04}"),
+            Period::Month => format!(
+                "{:04}-{:02}",
+                period.div_euclid(12),
+                period.rem_euclid(12) + 1
+            ),
+        };
+        Ok(Timeline {
+            query: request.query.clone(),
+            axis: if mentioned { "mentioned" } else { "published" },
+            total: matches.len() as u64,
+            undated,
+            rows: counts
+                .into_iter()
+                .map(|((period, source), count)| TimelineRow {
+                    period: label(period),
+                    source,
+                    count,
+                })
+                .collect(),
+            cita_version: CITA_VERSION,
+            index_fingerprint: self.fingerprint_of(&searcher)?,
+        })
+    }
+
+    /// Every passage matching `request`'s query and filters, ranked as
+    /// `search` ranks them, with its text and the spans that matched:
+    /// what a concordance is made of. Limit, sort and paging do not apply.
+    pub fn occurrences(&self, request: &SearchRequest) -> Result<Vec<(Hit, Vec<highlight::Span>)>> {
+        let mut compiled = self.compile(request)?;
+        let searcher = self.reader.searcher();
+        let matches = self.matches(&searcher, &*compiled.query)?;
+        matches
+            .into_iter()
+            .enumerate()
+            .map(|(index, m)| {
+                let mut hit = self.stored_hit(&searcher, m.score, m.address)?;
+                hit.rank = index + 1;
+                let spans = compiled.highlight.find(&hit.passage.text);
+                Ok((hit, spans))
+            })
+            .collect()
+    }
+
+    /// The fingerprint of the indexed content this archive currently sees
+    /// (see [`SearchResults::index_fingerprint`]).
+    pub fn fingerprint(&self) -> Result<String> {
+        self.fingerprint_of(&self.reader.searcher())
+    }
+
+    /// Checks the request's options and compiles its query with its filters.
+    fn compile(&self, request: &SearchRequest) -> Result<query::Compiled> {
         if request.snippet_chars == 0 {
             return Err(Error::InvalidOption(
                 "the snippet length must be at least 1 character".to_string(),
@@ -240,29 +519,38 @@ impl Archive {
             until: request.until,
         };
         let mut compiled = query::compile(&node, &self.fields, dates)?;
-        let searcher = self.reader.searcher();
-        let wanted = request.offset.saturating_add(request.limit);
-        if request.limit == 0 {
-            let total = searcher.search(&*compiled.query, &Count)? as u64;
-            return Ok(SearchResults {
-                query: request.query.clone(),
-                total,
-                hits: Vec::new(),
-            });
+        if let Some(years) = request.mentions {
+            let term = |year: u16| {
+                Bound::Included(Term::from_field_u64(self.fields.mentions, u64::from(year)))
+            };
+            let filter = RangeQuery::new(term(years.first), term(years.last));
+            compiled.query = Box::new(BooleanQuery::new(vec![
+                (Occur::Must, compiled.query),
+                (Occur::Must, Box::new(filter)),
+            ]));
         }
+        Ok(compiled)
+    }
 
-        // Ties are broken by (source, paragraph, part), which tantivy does not
-        // know; fetch past the cut until the last kept score differs from the
-        // next one, so equal scores are never cut arbitrarily.
+    /// The best `offset + limit` hits in relevance order, with their ranks,
+    /// and the number of matches.
+    fn top(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        request: &SearchRequest,
+    ) -> Result<(Vec<(usize, Hit)>, u64)> {
+        let wanted = request.offset.saturating_add(request.limit);
+        // Ties are broken by (source, record, paragraph, part), which tantivy
+        // does not know; fetch past the cut until the last kept score differs
+        // from the next one, so equal scores are never cut arbitrarily.
         // More than every passage is never needed (and a huge --limit must not allocate).
         let mut fetch = wanted
             .saturating_add(1)
             .min(searcher.num_docs() as usize + 1);
         let (top, total) = loop {
-            let (top, total) = searcher.search(
-                &*compiled.query,
-                &(TopDocs::with_limit(fetch).order_by_score(), Count),
-            )?;
+            let (top, total) =
+                searcher.search(query, &(TopDocs::with_limit(fetch).order_by_score(), Count))?;
             let boundary_tied = top.len() == fetch && top[wanted - 1].0 == top[fetch - 1].0;
             if !boundary_tied {
                 break (top, total);
@@ -272,35 +560,95 @@ impl Archive {
 
         let mut candidates = top
             .into_iter()
-            .map(|(score, address)| self.stored_hit(&searcher, score, address))
+            .map(|(score, address)| self.stored_hit(searcher, score, address))
             .collect::<Result<Vec<_>>>()?;
         candidates.sort_by(|a, b| {
             b.score
                 .partial_cmp(&a.score)
                 .unwrap_or(Ordering::Equal)
                 .then_with(|| a.passage.source.cmp(&b.passage.source))
+                .then(a.passage.record.cmp(&b.passage.record))
                 .then(a.passage.paragraph.cmp(&b.passage.paragraph))
                 .then(a.passage.part.cmp(&b.passage.part))
         });
-        let hits = candidates
+        let ranked = candidates
             .into_iter()
             .enumerate()
             .skip(request.offset)
             .take(request.limit)
-            .map(|(index, mut hit)| {
-                hit.rank = index + 1;
-                let spans = compiled.highlight.find(&hit.passage.text);
-                let snippet = highlight::snippet(&hit.passage.text, &spans, request.snippet_chars);
-                hit.snippet = snippet.text;
-                hit.highlights = snippet.highlights;
-                hit
-            })
+            .map(|(index, hit)| (index + 1, hit))
             .collect();
-        Ok(SearchResults {
-            query: request.query.clone(),
-            total: total as u64,
-            hits,
-        })
+        Ok((ranked, total as u64))
+    }
+
+    /// Adds what the search shows to a stored hit: rank, snippet,
+    /// highlights, `matched`, and the citation and context when asked for.
+    fn finish(
+        &self,
+        searcher: &Searcher,
+        plan: &mut HighlightPlan,
+        request: &SearchRequest,
+        rank: usize,
+        mut hit: Hit,
+    ) -> Result<Hit> {
+        hit.rank = rank;
+        let (spans, matched) = plan.find_and_explain(&hit.passage.text);
+        let snippet = highlight::snippet(&hit.passage.text, &spans, request.snippet_chars);
+        hit.snippet = snippet.text;
+        hit.highlights = snippet.highlights;
+        hit.matched = matched;
+        if request.cite {
+            hit.citation = Some(hit.passage.citation());
+        }
+        if request.context > 0 {
+            let (before, after) = self.neighbours(searcher, &hit.passage, request.context)?;
+            hit.before = Some(before);
+            hit.after = Some(after);
+        }
+        Ok(hit)
+    }
+
+    /// Every match of `query`, in relevance order (ties by source, record,
+    /// paragraph, part), with the keys to sort, group and count them read
+    /// from fast fields: no stored document is loaded.
+    fn matches(&self, searcher: &Searcher, query: &dyn Query) -> Result<Vec<Match>> {
+        let all = (searcher.num_docs() as usize).max(1);
+        let top = searcher.search(query, &TopDocs::with_limit(all).order_by_score())?;
+        let mut columns: HashMap<u32, SegmentColumns> = HashMap::new();
+        let mut matches = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let segment = match columns.entry(address.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+                std::collections::hash_map::Entry::Vacant(entry) => {
+                    entry.insert(SegmentColumns::open(searcher, address.segment_ord)?)
+                }
+            };
+            matches.push(segment.read(score, address)?);
+        }
+        matches.sort_by(|a, b| {
+            b.score
+                .partial_cmp(&a.score)
+                .unwrap_or(Ordering::Equal)
+                .then_with(|| a.source.cmp(&b.source))
+                .then(a.record.cmp(&b.record))
+                .then(a.paragraph.cmp(&b.paragraph))
+                .then(a.part.cmp(&b.part))
+        });
+        Ok(matches)
+    }
+
+    /// The fingerprint of what `searcher` sees, computed once per index generation.
+    fn fingerprint_of(&self, searcher: &Searcher) -> Result<String> {
+        let generation = searcher.generation().generation_id();
+        let mut cached = self.fingerprint.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((seen, fingerprint)) = cached.as_ref()
+            && *seen == generation
+        {
+            return Ok(fingerprint.clone());
+        }
+        let fingerprint = fingerprint_of(searcher)?;
+        *cached = Some((generation, fingerprint.clone()));
+        Ok(fingerprint)
     }
 
     /// A hit with its stored fields, before ranking and highlighting.
@@ -311,6 +659,10 @@ impl Archive {
             passage: self.stored_passage(searcher, address)?,
             snippet: String::new(),
             highlights: Vec::new(),
+            matched: Vec::new(),
+            citation: None,
+            before: None,
+            after: None,
         })
     }
 
@@ -349,6 +701,11 @@ impl Archive {
             page: optional(f.page).map(|page| page as u32),
             record: optional(f.record),
             text: text(f.text).unwrap_or_default(),
+            mentions: doc
+                .get_all(f.mentions)
+                .filter_map(|v| v.as_u64())
+                .filter_map(|year| u16::try_from(year).ok())
+                .collect(),
         })
     }
 
@@ -368,65 +725,59 @@ impl Archive {
             return Ok(None);
         };
         let passage = self.stored_passage(&searcher, address)?;
-        if context == 0 {
-            return Ok(Some(PassageInContext {
-                passage,
-                before: Vec::new(),
-                after: Vec::new(),
-            }));
-        }
+        let (before, after) = self.neighbours(&searcher, &passage, context)?;
+        Ok(Some(PassageInContext {
+            passage,
+            before,
+            after,
+        }))
+    }
 
-        // Every passage of the document with its paragraph number, read from
-        // the fast field (cheap); stored fields are loaded only for the window.
+    /// Up to `context` passages of the same document (same source and, in a
+    /// JSON feed, same record) on each side of `passage`, in document order.
+    fn neighbours(
+        &self,
+        searcher: &Searcher,
+        passage: &IndexedPassage,
+        context: usize,
+    ) -> Result<(Vec<IndexedPassage>, Vec<IndexedPassage>)> {
+        if context == 0 {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        // Every passage of the document with its position, read from fast
+        // fields (cheap); stored fields are loaded only for the window.
         let same_source = TermQuery::new(
             Term::from_field_text(self.fields.source, &passage.source),
             IndexRecordOption::Basic,
         );
-        let paragraph_field = searcher.schema().get_field_name(self.fields.paragraph);
-        let mut numbered = Vec::new();
+        let mut columns: HashMap<u32, SegmentColumns> = HashMap::new();
+        let mut document = Vec::new();
         for address in searcher.search(&same_source, &DocSetCollector)? {
-            let column = searcher
-                .segment_reader(address.segment_ord)
-                .fast_fields()
-                .u64(paragraph_field)?;
-            numbered.push((column.first(address.doc_id).unwrap_or(0), address));
+            let segment = match columns.entry(address.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+                std::collections::hash_map::Entry::Vacant(entry) => {
+                    entry.insert(SegmentColumns::open(searcher, address.segment_ord)?)
+                }
+            };
+            let m = segment.read(0.0, address)?;
+            if m.record == passage.record {
+                document.push(((m.paragraph, m.part), address));
+            }
         }
-        numbered.sort_unstable();
-        // Parts of one paragraph share its number, so the `context` passages
-        // on each side lie within these paragraph numbers.
-        let paragraph = u64::from(passage.paragraph);
-        let first = numbered.partition_point(|&(p, _)| p < paragraph);
-        let end = numbered.partition_point(|&(p, _)| p <= paragraph);
-        let low = numbered.get(first.saturating_sub(context)).map(|&(p, _)| p);
-        let high = numbered
-            .get(
-                end.saturating_add(context)
-                    .min(numbered.len())
-                    .saturating_sub(1),
-            )
-            .map(|&(p, _)| p);
-        let (Some(low), Some(high)) = (low, high) else {
-            return Ok(Some(PassageInContext {
-                passage,
-                before: Vec::new(),
-                after: Vec::new(),
-            }));
+        document.sort_unstable();
+        let at = (u64::from(passage.paragraph), u64::from(passage.part));
+        let here = document.partition_point(|&(order, _)| order < at);
+        let after_start = document.partition_point(|&(order, _)| order <= at);
+        let load = |window: &[((u64, u64), DocAddress)]| {
+            window
+                .iter()
+                .map(|&(_, address)| self.stored_passage(searcher, address))
+                .collect::<Result<Vec<_>>>()
         };
-        let mut window = numbered
-            .iter()
-            .filter(|&&(p, other)| (low..=high).contains(&p) && other != address)
-            .map(|&(_, other)| self.stored_passage(&searcher, other))
-            .collect::<Result<Vec<_>>>()?;
-        let order = |p: &IndexedPassage| (p.paragraph, p.part);
-        window.sort_by_key(order);
-        let at = window.partition_point(|p| order(p) < order(&passage));
-        let after = window.split_off(at);
-        let before = window.split_off(at.saturating_sub(context));
-        Ok(Some(PassageInContext {
-            passage,
-            before,
-            after: after.into_iter().take(context).collect(),
-        }))
+        let before = load(&document[here.saturating_sub(context)..here])?;
+        let after =
+            load(&document[after_start..after_start.saturating_add(context).min(document.len())])?;
+        Ok((before, after))
     }
 
     /// Documents, passages and size on disk, as of the latest commit this
@@ -448,6 +799,159 @@ impl Archive {
             size_bytes,
         })
     }
+}
+
+/// A document: its source path and, in a JSON feed, its record.
+type DocumentKey = (String, Option<u64>);
+
+/// One match with the keys read from fast fields.
+struct Match {
+    score: f32,
+    address: DocAddress,
+    source: String,
+    record: Option<u64>,
+    /// Publication date in days.
+    date: Option<i64>,
+    paragraph: u64,
+    part: u64,
+    mentions: Vec<u16>,
+}
+
+/// The fast-field columns of one segment.
+struct SegmentColumns {
+    source: Option<StrColumn>,
+    record: Option<Column<u64>>,
+    date: Option<Column<i64>>,
+    paragraph: Option<Column<u64>>,
+    part: Option<Column<u64>>,
+    mentions: Option<Column<u64>>,
+}
+
+impl SegmentColumns {
+    fn open(searcher: &Searcher, segment_ord: u32) -> Result<SegmentColumns> {
+        let fast = searcher.segment_reader(segment_ord).fast_fields();
+        Ok(SegmentColumns {
+            source: fast.str("source")?,
+            record: fast.column_opt("record")?,
+            date: fast.column_opt("date")?,
+            paragraph: fast.column_opt("paragraph")?,
+            part: fast.column_opt("part")?,
+            mentions: fast.column_opt("mentions")?,
+        })
+    }
+
+    fn read(&self, score: f32, address: DocAddress) -> Result<Match> {
+        let doc = address.doc_id;
+        let mut source = String::new();
+        if let Some(column) = &self.source
+            && let Some(ord) = column.term_ords(doc).next()
+        {
+            column
+                .ord_to_str(ord, &mut source)
+                .map_err(|err| Error::Engine(err.into()))?;
+        }
+        let first = |column: &Option<Column<u64>>| column.as_ref().and_then(|c| c.first(doc));
+        Ok(Match {
+            score,
+            address,
+            source,
+            record: first(&self.record),
+            date: self.date.as_ref().and_then(|c| c.first(doc)),
+            paragraph: first(&self.paragraph).unwrap_or(0),
+            part: first(&self.part).unwrap_or(0),
+            mentions: self
+                .mentions
+                .as_ref()
+                .map(|c| {
+                    c.values_for_doc(doc)
+                        .filter_map(|y| u16::try_from(y).ok())
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+    }
+}
+
+/// Sorts matches already in relevance order by `sort`, keeping relevance
+/// order among equals.
+fn sort_matches(matches: &mut [Match], sort: Sort) {
+    match sort {
+        Sort::Relevance => {}
+        Sort::Date => matches.sort_by_key(|m| (m.date.is_none(), m.date)),
+        Sort::DateDescending => {
+            matches.sort_by_key(|m| (m.date.is_none(), std::cmp::Reverse(m.date)))
+        }
+        Sort::Source => {
+            matches.sort_by(|a, b| a.source.cmp(&b.source).then(a.record.cmp(&b.record)))
+        }
+    }
+}
+
+/// Counts of matches per source and publication year.
+fn facets_of(matches: &[Match]) -> Facets {
+    let mut sources: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut years: BTreeMap<i32, u64> = BTreeMap::new();
+    let mut undated = 0;
+    for m in matches {
+        *sources.entry(&m.source).or_insert(0) += 1;
+        match m.date.and_then(Date::from_days) {
+            Some(date) => *years.entry(date.year()).or_insert(0) += 1,
+            None => undated += 1,
+        }
+    }
+    let mut sources: Vec<FacetCount> = sources
+        .into_iter()
+        .map(|(value, count)| FacetCount {
+            value: value.to_string(),
+            count,
+        })
+        .collect();
+    sources.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    Facets {
+        sources,
+        years: years
+            .into_iter()
+            .map(|(year, count)| FacetCount {
+                value: format!("{year:04}"),
+                count,
+            })
+            .collect(),
+        undated,
+    }
+}
+
+/// A hash of the ids of every live passage, independent of their order and
+/// of how the index is split into segments: the wrapping sum of each id's
+/// xxh3 hash, hashed with the number of passages.
+fn fingerprint_of(searcher: &Searcher) -> Result<String> {
+    let mut sum = 0u64;
+    let mut count = 0u64;
+    for segment in searcher.segment_readers() {
+        let Some(ids) = segment.fast_fields().str("id")? else {
+            continue;
+        };
+        let mut live = vec![false; ids.num_terms()];
+        for doc in segment.doc_ids_alive() {
+            for ord in ids.term_ords(doc) {
+                if let Some(slot) = live.get_mut(ord as usize) {
+                    *slot = true;
+                }
+                count += 1;
+            }
+        }
+        let mut terms = ids
+            .dictionary()
+            .stream()
+            .map_err(|err| Error::Engine(err.into()))?;
+        while terms.advance() {
+            if live.get(terms.term_ord() as usize) == Some(&true) {
+                sum = sum.wrapping_add(xxhash_rust::xxh3::xxh3_64(terms.key()));
+            }
+        }
+    }
+    let mut bytes = sum.to_le_bytes().to_vec();
+    bytes.extend(count.to_le_bytes());
+    Ok(format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes)))
 }
 
 /// Builds the index at `index` from `corpus` and opens it.

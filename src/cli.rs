@@ -30,6 +30,43 @@ pub enum Command {
     Stats(StatsArgs),
     /// Serve the HTTP JSON API and the search page (read-only) until Ctrl-C.
     Serve(ServeArgs),
+    /// Print one passage by id, with its metadata and context. Exit status:
+    /// 0 found, 1 no such id, 2 error.
+    Show(ShowArgs),
+    /// Count matching passages per year or month (and per source) as a bar
+    /// chart, JSON or CSV rows.
+    Timeline(TimelineArgs),
+    /// Concordance: one line per occurrence, the match in an aligned centre
+    /// column between left and right context.
+    Kwic(KwicArgs),
+    /// Run one query per line of a file (blank lines and # comments
+    /// skipped); write query × hit rows as CSV or JSON Lines, a per-query
+    /// summary on stderr. Exit status: 0 some query hit, 1 none, 2 unreadable file.
+    Batch(BatchArgs),
+}
+
+/// Which index to search and which passages to consider: shared by every
+/// searching command.
+#[derive(Debug, Args)]
+pub struct Filters {
+    /// Index folder [default: index, built from ./corpus on first use].
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+    /// Only documents published on or after DATE (YYYY-MM-DD, YYYY-MM or YYYY).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only documents published on or before DATE (YYYY-MM-DD, YYYY-MM or YYYY).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+}
+
+/// The `--mentions` filter of `search`, `kwic` and `batch`.
+#[derive(Debug, Args)]
+pub struct MentionsFilter {
+    /// Only passages that mention a year in YEARS (1964, or 1960..1969),
+    /// whatever their publication date.
+    #[arg(long, value_name = "YEARS")]
+    pub mentions: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -68,30 +105,188 @@ pub struct SearchArgs {
     /// Put it after `--` if it starts with `-`.
     #[arg(required = true, value_name = "QUERY")]
     pub query: Vec<String>,
-    /// Index folder [default: index, built from ./corpus on first use].
-    #[arg(long, value_name = "DIR")]
-    pub index: Option<PathBuf>,
-    /// Number of hits to show (0: only count).
+    #[command(flatten)]
+    pub filters: Filters,
+    #[command(flatten)]
+    pub mentions: MentionsFilter,
+    /// Number of hits to show (0: only count); with --group, of documents.
     #[arg(short = 'n', long, value_name = "N", default_value_t = cita::DEFAULT_LIMIT)]
     pub limit: usize,
+    /// Show every matching passage (no limit), still ranked.
+    #[arg(long, conflicts_with = "limit")]
+    pub all: bool,
+    /// Print only the number of matching passages and documents.
+    #[arg(long)]
+    pub count: bool,
+    /// One entry per document: its best passage and how many more match.
+    #[arg(long)]
+    pub group: bool,
+    /// Add N passages of context before and after each hit, from the same document.
+    #[arg(short = 'C', long, value_name = "N", default_value_t = 0)]
+    pub context: usize,
+    /// Order of the hits (ties keep relevance order).
+    #[arg(long, value_enum, allow_hyphen_values = true, value_name = "ORDER", default_value_t = SortArg::Relevance)]
+    pub sort: SortArg,
+    /// Add counts of all matching passages per source and per year.
+    #[arg(long)]
+    pub facets: bool,
+    /// Add a ready-to-paste citation to each hit.
+    #[arg(long)]
+    pub cite: bool,
+    /// Show which query terms matched which words of each hit.
+    #[arg(long)]
+    pub explain: bool,
     /// Number of best hits to skip, for paging.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub offset: usize,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
-    /// Only documents published on or after DATE (YYYY-MM-DD, YYYY-MM or YYYY).
-    #[arg(long, value_name = "DATE")]
-    pub since: Option<String>,
-    /// Only documents published on or before DATE (YYYY-MM-DD, YYYY-MM or YYYY).
-    #[arg(long, value_name = "DATE")]
-    pub until: Option<String>,
     /// Snippet length in characters.
     #[arg(long, value_name = "N", default_value_t = cita::DEFAULT_SNIPPET_CHARS)]
     pub snippet_chars: usize,
     /// When to colour the text output.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The passage id (as in a hit's `id`, or a citation's `cita:ID`).
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Index folder.
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_INDEX)]
+    pub index: PathBuf,
+    /// Passages of context before and after it.
+    #[arg(short = 'C', long, value_name = "N", default_value_t = 0)]
+    pub context: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    /// When to colour the text output.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    /// The query (as for `search`).
+    #[arg(required = true, value_name = "QUERY")]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub filters: Filters,
+    /// Period to count by.
+    #[arg(long, value_enum, default_value_t = PeriodArg::Year)]
+    pub by: PeriodArg,
+    /// Count per source as well.
+    #[arg(long)]
+    pub by_source: bool,
+    /// Chart the years passages mention instead of their publication dates;
+    /// with YEARS (1960..1969), only passages mentioning those years, and only
+    /// those years. Without YEARS, put it after the query or before `--`.
+    #[arg(long, value_name = "YEARS", num_args = 0..=1, default_missing_value = "")]
+    pub mentions: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    /// When to colour the text output.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+#[derive(Debug, Args)]
+pub struct KwicArgs {
+    /// The query (as for `search`).
+    #[arg(required = true, value_name = "QUERY")]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub filters: Filters,
+    #[command(flatten)]
+    pub mentions: MentionsFilter,
+    /// Context on each side, in display columns.
+    #[arg(long, value_name = "N", default_value_t = cita::kwic::DEFAULT_WIDTH)]
+    pub width: usize,
+    /// Order lines by the context left or right of the match (default: relevance).
+    #[arg(long, value_enum, value_name = "SIDE")]
+    pub sort_context: Option<SideArg>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    /// When to colour the text output.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// File of queries, one per line (`-` for standard input).
+    #[arg(value_name = "QUERIES_FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub filters: Filters,
+    #[command(flatten)]
+    pub mentions: MentionsFilter,
+    /// Hits per query.
+    #[arg(short = 'n', long, value_name = "N", default_value_t = cita::DEFAULT_LIMIT)]
+    pub limit: usize,
+    /// Every matching passage of each query.
+    #[arg(long, conflicts_with = "limit")]
+    pub all: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = BatchFormatArg::Csv)]
+    pub format: BatchFormatArg,
+    /// Snippet length in characters.
+    #[arg(long, value_name = "N", default_value_t = cita::DEFAULT_SNIPPET_CHARS)]
+    pub snippet_chars: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    /// Best first.
+    Relevance,
+    /// Oldest first (undated last).
+    Date,
+    /// Newest first (undated last).
+    #[value(name = "-date")]
+    DateDescending,
+    /// By source path.
+    Source,
+}
+
+impl From<SortArg> for cita::Sort {
+    fn from(sort: SortArg) -> Self {
+        match sort {
+            SortArg::Relevance => cita::Sort::Relevance,
+            SortArg::Date => cita::Sort::Date,
+            SortArg::DateDescending => cita::Sort::DateDescending,
+            SortArg::Source => cita::Sort::Source,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PeriodArg {
+    /// Calendar years.
+    Year,
+    /// Calendar months.
+    Month,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SideArg {
+    /// The words just before the match, nearest first.
+    Left,
+    /// The words just after the match.
+    Right,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BatchFormatArg {
+    /// RFC 4180 CSV with a header row.
+    Csv,
+    /// One JSON hit object per line, with its `query` and `line`.
+    Jsonl,
 }
 
 #[derive(Debug, Args)]
@@ -134,6 +329,8 @@ pub enum FormatArg {
     Json,
     /// One JSON object per hit, one per line.
     Jsonl,
+    /// RFC 4180 CSV with a header row, for spreadsheets.
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -152,6 +349,7 @@ impl From<FormatArg> for cita::output::Format {
             FormatArg::Text => cita::output::Format::Text,
             FormatArg::Json => cita::output::Format::Json,
             FormatArg::Jsonl => cita::output::Format::Jsonl,
+            FormatArg::Csv => cita::output::Format::Csv,
         }
     }
 }

@@ -31,6 +31,11 @@ impl Date {
         self.year
     }
 
+    /// The month (1–12).
+    pub fn month(self) -> u8 {
+        self.month
+    }
+
     /// Parses a lower bound: `2025`, `2025-09` or `2025-09-27`, the first day of the period.
     pub fn parse_start(text: &str) -> Result<Date, Error> {
         parse_period(text, false)

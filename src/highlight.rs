@@ -53,10 +53,22 @@ pub struct Snippet {
     pub highlights: Vec<[usize; 2]>,
 }
 
+/// Why a passage matched: one query word, prefix or phrase and the forms of
+/// the passage text that matched it (`bogota` → `Bogotá`, `revoked` → `revoke`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Matched {
+    /// The query term as written (`revoked`, `revok*`, `"Plan LAZO"`).
+    pub query: String,
+    /// The distinct forms in the passage that matched it, in text order, as written there.
+    pub forms: Vec<String>,
+}
+
 /// What to highlight for one query, with the analyzers to do it.
 #[derive(Clone)]
 pub struct HighlightPlan {
     matchers: Vec<Matcher>,
+    /// The query term each matcher came from, for [`HighlightPlan::matched`].
+    labels: Vec<String>,
     exact: TextAnalyzer,
     stem: TextAnalyzer,
 }
@@ -64,15 +76,61 @@ pub struct HighlightPlan {
 impl HighlightPlan {
     /// A plan for these matchers.
     pub fn new(matchers: Vec<Matcher>) -> HighlightPlan {
+        HighlightPlan::with_labels(matchers, Vec::new())
+    }
+
+    /// A plan for these matchers, each labelled with the query term it came
+    /// from (missing labels are derived from the matcher).
+    pub fn with_labels(matchers: Vec<Matcher>, labels: Vec<String>) -> HighlightPlan {
         HighlightPlan {
             matchers,
+            labels,
             exact: analysis::exact_analyzer(),
             stem: analysis::stem_analyzer(),
         }
     }
 
+    /// For each query term that matched `text`, the forms that matched it;
+    /// terms that did not match (an `OR` alternative) are left out.
+    pub fn matched(&mut self, text: &str) -> Vec<Matched> {
+        self.find_and_explain(text).1
+    }
+
+    /// [`HighlightPlan::find`] and [`HighlightPlan::matched`] from one
+    /// analysis of `text`.
+    pub fn find_and_explain(&mut self, text: &str) -> (Vec<Span>, Vec<Matched>) {
+        let raw = self.raw_spans(text);
+        let mut explained = Vec::new();
+        for (index, matcher) in self.matchers.iter().enumerate() {
+            let bit = 1u64 << index.min(63);
+            let mut forms: Vec<String> = Vec::new();
+            // Each matcher's own spans, before overlapping ones are merged.
+            for span in raw.iter().filter(|span| span.matchers & bit != 0) {
+                let form = text[span.range.clone()].to_string();
+                if !forms.contains(&form) {
+                    forms.push(form);
+                }
+            }
+            if forms.is_empty() {
+                continue;
+            }
+            let query = self
+                .labels
+                .get(index)
+                .cloned()
+                .unwrap_or_else(|| label_of(matcher));
+            explained.push(Matched { query, forms });
+        }
+        (merge(raw), explained)
+    }
+
     /// The matches in `text`, sorted, overlapping ones merged.
     pub fn find(&mut self, text: &str) -> Vec<Span> {
+        merge(self.raw_spans(text))
+    }
+
+    /// Every match of every matcher in `text`, unsorted and unmerged.
+    fn raw_spans(&mut self, text: &str) -> Vec<Span> {
         if self.matchers.is_empty() {
             return Vec::new();
         }
@@ -119,7 +177,25 @@ impl HighlightPlan {
                 }
             }
         }
-        merge(spans)
+        spans.sort_by_key(|span| (span.range.start, span.range.end));
+        spans
+    }
+}
+
+/// A readable stand-in for a matcher's query term, from its analyzed form.
+fn label_of(matcher: &Matcher) -> String {
+    let words = |terms: &[(usize, String)]| {
+        terms
+            .iter()
+            .map(|(_, t)| t.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    match matcher {
+        Matcher::Stem(stem) => stem.clone(),
+        Matcher::Prefix(prefix) => format!("{prefix}*"),
+        Matcher::Phrase { terms, .. } => format!("\"{}\"", words(terms)),
+        Matcher::PhrasePrefix(terms) => format!("\"{}\"*", words(terms)),
     }
 }
 
@@ -303,6 +379,40 @@ fn best_cluster(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn matched_reports_each_terms_own_forms_even_where_matches_overlap() {
+        let mut plan = HighlightPlan::with_labels(
+            vec![
+                Matcher::Stem("plan".to_string()),
+                Matcher::Phrase {
+                    terms: vec![(0, "plan".to_string()), (1, "lazo".to_string())],
+                    slop: 0,
+                },
+                Matcher::Stem("revok".to_string()),
+            ],
+            vec!["plans".to_string(), "\"Plan LAZO\"".to_string()],
+        );
+        let matched = plan.matched("Plan LAZO, then Plan Colombia; they revoked it.");
+        assert_eq!(
+            matched,
+            [
+                Matched {
+                    query: "plans".to_string(),
+                    forms: vec!["Plan".to_string()],
+                },
+                Matched {
+                    query: "\"Plan LAZO\"".to_string(),
+                    forms: vec!["Plan LAZO".to_string()],
+                },
+                Matched {
+                    query: "revok".to_string(),
+                    forms: vec!["revoked".to_string()],
+                },
+            ]
+        );
+        assert!(plan.matched("nothing here").is_empty());
+    }
 
     fn stem(word: &str) -> Matcher {
         Matcher::Stem(

@@ -809,6 +809,9 @@ fn passage_document(
     }
     doc.add_text(fields.text, &passage.text);
     doc.add_text(fields.exact, &passage.text);
+    for year in ingest::dates::mentioned_years(&passage.text) {
+        doc.add_u64(fields.mentions, u64::from(year));
+    }
     doc
 }
 

@@ -22,21 +22,25 @@
 
 pub mod analysis;
 mod archive;
+pub mod batch;
 pub mod date;
 mod error;
 pub mod highlight;
 pub mod indexer;
 pub mod ingest;
+pub mod kwic;
 pub mod output;
 pub mod passage;
 pub mod query;
+pub mod research;
 pub mod schema;
 pub mod server;
 
 pub use archive::{
-    Archive, DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, Hit, IndexedPassage, PassageInContext,
+    ALL, Archive, DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, Hit, IndexedPassage, PassageInContext,
     SearchRequest, SearchResults, Stats, build_and_open,
 };
 pub use date::Date;
 pub use error::{Error, Result};
 pub use indexer::{BuildOptions, BuildReport, build};
+pub use research::{Counts, Group, Period, Sort, Timeline, YearRange};

@@ -11,11 +11,14 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Parser;
 
+use cita::batch::parse_queries;
+use cita::kwic::ContextSort;
 use cita::output::{self, TextStyle};
-use cita::{Archive, BuildReport, Date, SearchRequest};
+use cita::{Archive, BuildReport, Date, Period, SearchRequest, YearRange};
 use cli::{
-    Cli, ColorArg, Command, DEFAULT_CORPUS, DEFAULT_INDEX, IndexArgs, SearchArgs, ServeArgs,
-    StatsArgs,
+    BatchArgs, BatchFormatArg, Cli, ColorArg, Command, DEFAULT_CORPUS, DEFAULT_INDEX, Filters,
+    IndexArgs, KwicArgs, PeriodArg, SearchArgs, ServeArgs, ShowArgs, SideArg, StatsArgs,
+    TimelineArgs,
 };
 use progress::Progress;
 
@@ -39,6 +42,10 @@ fn main() -> ExitCode {
         Command::Search(args) => search(&args),
         Command::Stats(args) => stats(&args),
         Command::Serve(args) => serve(&args),
+        Command::Show(args) => show(&args),
+        Command::Timeline(args) => timeline(&args),
+        Command::Kwic(args) => kwic(&args),
+        Command::Batch(args) => batch(&args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -162,31 +169,171 @@ fn summary(report: &BuildReport) -> String {
     line
 }
 
+/// A request for `query` with the shared filters applied.
+fn request(query: &[String], filters: &Filters, mentions: Option<&str>) -> Result<SearchRequest> {
+    Ok(SearchRequest {
+        since: filters
+            .since
+            .as_deref()
+            .map(Date::parse_start)
+            .transpose()?,
+        until: filters.until.as_deref().map(Date::parse_end).transpose()?,
+        mentions: mentions.map(YearRange::parse).transpose()?,
+        ..SearchRequest::new(query.join(" "))
+    })
+}
+
+fn open_index(filters: &Filters) -> Result<Archive> {
+    match &filters.index {
+        Some(path) => Ok(Archive::open(path)?),
+        None => open_default_index(),
+    }
+}
+
+fn found(hit: bool) -> u8 {
+    if hit { exit::SUCCESS } else { exit::NO_HIT }
+}
+
 fn search(args: &SearchArgs) -> Result<u8> {
     let request = SearchRequest {
-        query: args.query.join(" "),
-        limit: args.limit,
+        limit: if args.all { cita::ALL } else { args.limit },
         offset: args.offset,
-        since: args.since.as_deref().map(Date::parse_start).transpose()?,
-        until: args.until.as_deref().map(Date::parse_end).transpose()?,
         snippet_chars: args.snippet_chars,
+        sort: args.sort.into(),
+        group: args.group,
+        facets: args.facets,
+        context: args.context,
+        cite: args.cite,
+        ..request(
+            &args.query,
+            &args.filters,
+            args.mentions.mentions.as_deref(),
+        )?
     };
-    let archive = match &args.index {
-        Some(path) => Archive::open(path)?,
-        None => open_default_index()?,
-    };
+    let archive = open_index(&args.filters)?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if args.count {
+        let counts = archive.count(&request)?;
+        output::write_counts(&mut out, &counts, args.format.into())?;
+        out.flush()?;
+        return Ok(found(counts.passages > 0));
+    }
     let results = archive.search(&request)?;
     let style = TextStyle {
         color: use_color(args.color),
+        explain: args.explain,
     };
-    let mut out = io::BufWriter::new(io::stdout().lock());
     output::write_results(&mut out, &results, args.format.into(), style)?;
     out.flush()?;
-    Ok(if results.total > 0 {
-        exit::SUCCESS
+    Ok(found(results.total > 0))
+}
+
+fn show(args: &ShowArgs) -> Result<u8> {
+    let archive = Archive::open(&args.index)?;
+    let id = args.id.strip_prefix("cita:").unwrap_or(&args.id);
+    let Some(passage) = archive.passage(id, args.context)? else {
+        eprintln!("cita: no passage has the id {:?}", output::sanitize(id));
+        return Ok(exit::NO_HIT);
+    };
+    let style = TextStyle {
+        color: use_color(args.color),
+        explain: false,
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    output::write_passage(&mut out, &passage, args.format.into(), style)?;
+    out.flush()?;
+    Ok(exit::SUCCESS)
+}
+
+fn timeline(args: &TimelineArgs) -> Result<u8> {
+    let years = args.mentions.as_deref().filter(|years| !years.is_empty());
+    let request = request(&args.query, &args.filters, years)?;
+    let archive = open_index(&args.filters)?;
+    let by = match args.by {
+        PeriodArg::Year => Period::Year,
+        PeriodArg::Month => Period::Month,
+    };
+    let timeline = archive.timeline(&request, by, args.by_source, args.mentions.is_some())?;
+    let style = TextStyle {
+        color: use_color(args.color),
+        explain: false,
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    output::write_timeline(&mut out, &timeline, args.format.into(), style)?;
+    out.flush()?;
+    Ok(found(timeline.total > 0))
+}
+
+fn kwic(args: &KwicArgs) -> Result<u8> {
+    let request = request(
+        &args.query,
+        &args.filters,
+        args.mentions.mentions.as_deref(),
+    )?;
+    let archive = open_index(&args.filters)?;
+    let sort = match args.sort_context {
+        None => ContextSort::Relevance,
+        Some(SideArg::Left) => ContextSort::Left,
+        Some(SideArg::Right) => ContextSort::Right,
+    };
+    let concordance = archive.kwic(&request, args.width, sort)?;
+    let style = TextStyle {
+        color: use_color(args.color),
+        explain: false,
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    output::write_kwic(&mut out, &concordance, args.format.into(), style)?;
+    out.flush()?;
+    Ok(found(!concordance.lines.is_empty()))
+}
+
+fn batch(args: &BatchArgs) -> Result<u8> {
+    let text = if args.file == Path::new("-") {
+        io::read_to_string(io::stdin()).context("cannot read the queries from standard input")?
     } else {
-        exit::NO_HIT
-    })
+        std::fs::read_to_string(&args.file)
+            .with_context(|| format!("cannot read {}", args.file.display()))?
+    };
+    let queries = parse_queries(&text);
+    let template = SearchRequest {
+        limit: if args.all { cita::ALL } else { args.limit },
+        snippet_chars: args.snippet_chars,
+        ..request(&[], &args.filters, args.mentions.mentions.as_deref())?
+    };
+    let archive = open_index(&args.filters)?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut any_hit = false;
+    if args.format == BatchFormatArg::Csv {
+        output::csv::write_batch_header(&mut out)?;
+    }
+    for outcome in archive.batch(&queries, &template) {
+        let line = outcome.query.line;
+        let query = output::sanitize(&outcome.query.query);
+        match outcome.result {
+            Ok(results) => {
+                eprintln!(
+                    "cita: line {line}: {query}: {} matching passage{}",
+                    results.total,
+                    plural(results.total, "", "s")
+                );
+                any_hit |= results.total > 0;
+                match args.format {
+                    BatchFormatArg::Csv => {
+                        output::csv::write_batch_csv(&mut out, &outcome.query, &results)?
+                    }
+                    BatchFormatArg::Jsonl => {
+                        output::write_batch_jsonl(&mut out, &outcome.query, &results)?
+                    }
+                }
+            }
+            Err(err) => eprintln!(
+                "cita: line {line}: {query}: {}",
+                output::sanitize(&err.to_string())
+            ),
+        }
+    }
+    out.flush()?;
+    Ok(found(any_hit))
 }
 
 /// Opens `./index`, building it from `./corpus` first when it is missing or

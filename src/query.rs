@@ -498,6 +498,7 @@ pub fn compile(node: &Node, fields: &Fields, dates: DateRange) -> Result<Compile
         exact: analysis::exact_analyzer(),
         stem: analysis::stem_analyzer(),
         matchers: Vec::new(),
+        labels: Vec::new(),
     };
     let query = compiler
         .node(node, false)?
@@ -511,7 +512,7 @@ pub fn compile(node: &Node, fields: &Fields, dates: DateRange) -> Result<Compile
     };
     Ok(Compiled {
         query,
-        highlight: HighlightPlan::new(compiler.matchers),
+        highlight: HighlightPlan::with_labels(compiler.matchers, compiler.labels),
     })
 }
 
@@ -530,6 +531,8 @@ struct Compiler<'a> {
     exact: TextAnalyzer,
     stem: TextAnalyzer,
     matchers: Vec<Matcher>,
+    /// The query term of each matcher, as written, for `matched`.
+    labels: Vec<String>,
 }
 
 type Clause = (Occur, Box<dyn Query>);
@@ -650,6 +653,7 @@ impl Compiler<'_> {
             Leaf::Prefix(_) if tokens.len() == 1 => {
                 if highlight {
                     self.matchers.push(Matcher::Prefix(tokens[0].term.clone()));
+                    self.labels.push(format!("{text}*"));
                 }
                 let term = Term::from_field_text(field, &tokens[0].term);
                 Box::new(FuzzyTermQuery::new_prefix(term, 0, true))
@@ -657,6 +661,7 @@ impl Compiler<'_> {
             Leaf::Prefix(_) => {
                 if highlight {
                     self.matchers.push(Matcher::PhrasePrefix(terms_of(&tokens)));
+                    self.labels.push(format!("\"{text}\"*"));
                 }
                 Box::new(PhrasePrefixQuery::new_with_offset(positioned_terms(
                     field, &tokens,
@@ -671,6 +676,11 @@ impl Compiler<'_> {
                     self.matchers.push(Matcher::Phrase {
                         terms: terms_of(&tokens),
                         slop,
+                    });
+                    self.labels.push(match leaf {
+                        Leaf::Phrase { slop: 0, .. } => format!("\"{text}\""),
+                        Leaf::Phrase { slop, .. } => format!("\"{text}\"~{slop}"),
+                        _ => text.clone(),
                     });
                 }
                 let core = if tokens.len() == 1 {
@@ -700,6 +710,7 @@ impl Compiler<'_> {
             .map_or(exact.term.as_str(), |t| t.term.as_str());
         if highlight {
             self.matchers.push(Matcher::Stem(stem.to_string()));
+            self.labels.push(word.to_string());
         }
         let clauses: Vec<Clause> = vec![
             (Occur::Must, term_query(self.fields.text, stem)),

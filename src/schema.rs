@@ -8,12 +8,12 @@ use crate::analysis;
 
 /// Version of the schema and analysis that cita writes. An index recording
 /// another version is rebuilt or refused, never misread.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Handles to every field of a passage document.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
-    /// Stable passage id (hex), exact-match indexed.
+    /// Stable passage id (hex), exact-match indexed, fast for the index fingerprint.
     pub id: Field,
     /// Document path relative to the corpus root, exact-match indexed, fast for grouping.
     pub source: Field,
@@ -39,7 +39,7 @@ pub struct Fields {
     pub byte_end: Field,
     /// 1-based page of a paged format (PDF).
     pub page: Field,
-    /// Record number within a JSON feed.
+    /// Record number within a JSON feed, fast for telling a feed's documents apart.
     pub record: Field,
     /// Where the date came from: `metadata` or `text`.
     pub date_origin: Field,
@@ -47,6 +47,8 @@ pub struct Fields {
     pub text: Field,
     /// Passage text, folded only: exact forms and phrases.
     pub exact: Field,
+    /// Years the passage text mentions (multi-valued), for `--mentions` and timelines.
+    pub mentions: Field,
 }
 
 fn analyzed(tokenizer: &str, stored: bool) -> TextOptions {
@@ -66,7 +68,7 @@ fn analyzed(tokenizer: &str, stored: bool) -> TextOptions {
 pub fn build() -> (Schema, Fields) {
     let mut builder = Schema::builder();
     let fields = Fields {
-        id: builder.add_text_field("id", STRING | STORED),
+        id: builder.add_text_field("id", STRING | STORED | FAST),
         source: builder.add_text_field("source", STRING | STORED | FAST),
         source_words: builder.add_text_field("source_words", analyzed(analysis::EXACT, false)),
         title: builder.add_text_field("title", analyzed(analysis::STEM, true)),
@@ -75,14 +77,15 @@ pub fn build() -> (Schema, Fields) {
         date: builder.add_i64_field("date", INDEXED | STORED | FAST),
         section: builder.add_text_field("section", analyzed(analysis::STEM, true)),
         paragraph: builder.add_u64_field("paragraph", INDEXED | STORED | FAST),
-        part: builder.add_u64_field("part", STORED),
+        part: builder.add_u64_field("part", STORED | FAST),
         byte_start: builder.add_u64_field("byte_start", STORED),
         byte_end: builder.add_u64_field("byte_end", STORED),
         page: builder.add_u64_field("page", STORED),
-        record: builder.add_u64_field("record", STORED),
+        record: builder.add_u64_field("record", STORED | FAST),
         date_origin: builder.add_text_field("date_origin", STORED),
         text: builder.add_text_field("text", analyzed(analysis::STEM, true)),
         exact: builder.add_text_field("exact", analyzed(analysis::EXACT, false)),
+        mentions: builder.add_u64_field("mentions", INDEXED | STORED | FAST),
     };
     (builder.build(), fields)
 }
@@ -108,5 +111,6 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         date_origin: get("date_origin")?,
         text: get("text")?,
         exact: get("exact")?,
+        mentions: get("mentions")?,
     })
 }

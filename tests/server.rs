@@ -29,7 +29,7 @@ fn first_id(server: &Server, query: &str) -> String {
 #[test]
 fn search_answers_exactly_what_the_cli_prints() {
     let server = &shipped();
-    let cases: [(&str, &str, &[&str]); 6] = [
+    let cases: [(&str, &str, &[&str]); 7] = [
         ("\"Plan LAZO\"", "", &[]),
         ("petro visa", "&limit=3", &["--limit", "3"]),
         ("bogota", "&snippet_chars=80", &["--snippet-chars", "80"]),
@@ -44,17 +44,47 @@ fn search_answers_exactly_what_the_cli_prints() {
             &["--since", "2026-01", "--until", "2026"],
         ),
         ("zzzznotaword", "", &[]),
+        (
+            "\"Plan LAZO\"",
+            "&sort=-date&cite=true&context=1&mentions=1960..1969",
+            &[
+                "--sort",
+                "-date",
+                "--cite",
+                "-C",
+                "1",
+                "--mentions",
+                "1960..1969",
+            ],
+        ),
     ];
     for (query, params, flags) in cases {
         let api = server.get_json(&search_target(query, params));
         let (_, cli) = search_json(query, flags);
-        for field in ["query", "total", "hits"] {
+        for field in [
+            "query",
+            "total",
+            "hits",
+            "cita_version",
+            "index_fingerprint",
+        ] {
             assert_eq!(api[field], cli[field], "{field} of {query:?} {params}");
         }
         let object = api.as_object().unwrap();
         let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
         keys.sort_unstable();
-        assert_eq!(keys, ["hits", "limit", "offset", "query", "total"]);
+        assert_eq!(
+            keys,
+            [
+                "cita_version",
+                "hits",
+                "index_fingerprint",
+                "limit",
+                "offset",
+                "query",
+                "total"
+            ]
+        );
     }
 }
 
@@ -266,7 +296,11 @@ fn malformed_queries_and_parameters_are_400() {
         search_target("lazo", "&snippet_chars=2001"),
         search_target("lazo", "&since=2026-02-30"),
         search_target("lazo", "&since=2026&until=2025"),
-        search_target("lazo", "&sort=date"),
+        search_target("lazo", "&order=date"),
+        search_target("lazo", "&sort=newest"),
+        search_target("lazo", "&mentions=sixties"),
+        search_target("lazo", "&cite=maybe"),
+        search_target("lazo", "&context=21"),
         search_target("lazo", "&limit=1&limit=2"),
         format!("/api/passages/{}?context=21", first_id(server, "lazo")),
         "/api/passages/x?context=many".to_string(),

@@ -114,9 +114,122 @@ pub fn infer_from_text<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Opt
     latest
 }
 
+/// Words that, right before a four-digit number, make it read as a year.
+const YEAR_CUES: &[&str] = &[
+    "in", "since", "from", "until", "till", "to", "by", "of", "during", "before", "after",
+    "between", "and", "or", "early", "mid", "late", "around", "circa", "c", "year", "years", "the",
+    "spring", "summer", "autumn", "fall", "winter", "en", "desde", "hasta", "de", "del", "año",
+    "entre", "y", "its", "their", "his", "her", "our",
+];
+
+static YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(1\d{3}|20\d{2})(s|’s|'s)?\b").expect("the year pattern compiles")
+});
+
+/// The years (1000–2099) a text mentions, sorted, each once.
+///
+/// A four-digit number counts as a year when it is part of a complete date
+/// ([`find_dates`]), when the word before it is a month or a cue such as
+/// `in`, `since`, `between`, `early` or `the` (as in "in 1964", "between 1987
+/// and 1991", "the 1960s"), or when it stands in brackets or after an en dash
+/// following another year ("1995–2001", "\[1995\]"). A decade ("the 1960s")
+/// mentions each of its ten years. A possessive or a possessive pronoun
+/// before it counts as a cue too ("Yarborough's 1962 recommendations", "its
+/// 1946 establishment"). Numbers that are part of a larger number,
+/// an amount or a percentage ("1,500", "$2000", "1500%", "1998.5") never count.
+pub fn mentioned_years(text: &str) -> Vec<u16> {
+    let mut years: Vec<u16> = find_dates(text)
+        .into_iter()
+        .filter_map(|(_, date)| u16::try_from(date.year()).ok())
+        .collect();
+    for caps in YEAR.captures_iter(text) {
+        let whole = caps.get(0).expect("a match has a whole");
+        let Ok(year) = caps[1].parse::<u16>() else {
+            continue;
+        };
+        let before = &text[..whole.start()];
+        let after = &text[whole.end()..];
+        let previous = before.chars().next_back();
+        let next = after.chars().next();
+        let glued_before = matches!(
+            previous,
+            Some('$' | '€' | '£' | '#' | '.' | ',' | '-' | '+')
+        ) || previous.is_some_and(|c| c.is_alphanumeric());
+        let glued_after = matches!(next, Some('%' | '°'))
+            || (matches!(next, Some('.' | ','))
+                && after[1..].starts_with(|c: char| c.is_ascii_digit()));
+        if glued_before || glued_after {
+            continue;
+        }
+        let bracketed = matches!(previous, Some('(' | '['));
+        let trimmed = before.trim_end();
+        let after_dash = trimmed.ends_with(['–', '—', '/']) && {
+            let head = trimmed
+                [..trimmed.len() - trimmed.chars().next_back().map_or(0, char::len_utf8)]
+                .trim_end();
+            head.len() >= 4 && YEAR.is_match(&head[head.len() - 4..])
+        };
+        let cue = trimmed
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .map(str::to_lowercase)
+            .is_some_and(|word| {
+                YEAR_CUES.contains(&word.as_str()) || MONTHS.iter().any(|(m, _)| *m == word)
+            });
+        let possessive = trimmed.ends_with("'s") || trimmed.ends_with("’s");
+        if !(cue || possessive || bracketed || after_dash) {
+            continue;
+        }
+        if caps.get(2).is_some_and(|s| s.as_str() == "s") && year % 10 == 0 {
+            years.extend(year..year + 10);
+        } else {
+            years.push(year);
+        }
+    }
+    years.retain(|y| (1000..=2099).contains(y));
+    years.sort_unstable();
+    years.dedup();
+    years
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn years_are_found_in_plausible_contexts_only() {
+        assert_eq!(mentioned_years("debuted with Plan LAZO in 1964."), [1964]);
+        assert_eq!(
+            mentioned_years("used between 1987 and 1991 for training"),
+            [1987, 1991]
+        );
+        assert_eq!(
+            mentioned_years("In May 1964, and on 2 June 1965"),
+            [1964, 1965]
+        );
+        assert_eq!(
+            mentioned_years("killings two years ago [1995] were"),
+            [1995]
+        );
+        assert_eq!(
+            mentioned_years("from 1995–2001 and 1997/1998"),
+            [1995, 1997, 1998, 2001]
+        );
+        assert_eq!(
+            mentioned_years("the 1960s"),
+            (1960..1970).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            mentioned_years("Yarborough's 1962 recommendations, since its 1946 founding"),
+            [1946, 1962]
+        );
+        assert_eq!(
+            mentioned_years("1500 soldiers, $2000, 1,999 people, in 1999.5 and 2001% of 3050"),
+            Vec::<u16>::new()
+        );
+        assert_eq!(mentioned_years("published 2025-09-27"), [2025]);
+        assert_eq!(mentioned_years("en 1964 y en el año 2002"), [1964, 2002]);
+    }
 
     fn dates(text: &str) -> Vec<String> {
         find_dates(text)

@@ -1,15 +1,23 @@
-//! Renderers over [`SearchResults`](crate::SearchResults): each format is one
+//! Renderers over [`SearchResults`]: each format is one
 //! function that writes what the search returned and decides nothing else.
 
+pub mod csv;
 mod json;
 mod text;
 
 use std::io::{self, Write};
 
-pub use json::{write_json, write_jsonl};
-pub use text::{TextStyle, sanitize, write_stats_text, write_text};
+pub use json::{write_batch_jsonl, write_json, write_jsonl};
+pub use text::{
+    TextStyle, sanitize, write_counts_text, write_kwic_text, write_passage_text, write_stats_text,
+    write_text, write_timeline_text,
+};
 
-use crate::{SearchResults, Stats};
+use serde::Serialize;
+
+use crate::kwic::Concordance;
+use crate::research::{Counts, Timeline};
+use crate::{PassageInContext, SearchResults, Stats};
 
 /// An output format of `cita search`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +28,8 @@ pub enum Format {
     Json,
     /// One JSON hit object per line.
     Jsonl,
+    /// RFC 4180 CSV with a header row.
+    Csv,
 }
 
 /// Writes `results` in `format`.
@@ -33,6 +43,79 @@ pub fn write_results(
         Format::Text => write_text(out, results, style),
         Format::Json => write_json(out, results),
         Format::Jsonl => write_jsonl(out, results),
+        Format::Csv => csv::write_csv(out, results),
+    }
+}
+
+fn json_line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    writeln!(out)
+}
+
+/// Writes passage and document counts (`--count`): text, or one JSON object
+/// `{"passages", "documents"}` (also for JSONL), or a CSV row.
+pub fn write_counts(out: &mut dyn Write, counts: &Counts, format: Format) -> io::Result<()> {
+    match format {
+        Format::Text => write_counts_text(out, counts),
+        Format::Json | Format::Jsonl => json_line(out, counts),
+        Format::Csv => write!(
+            out,
+            "passages,documents\r\n{},{}\r\n",
+            counts.passages, counts.documents
+        ),
+    }
+}
+
+/// Writes a timeline: a bar chart, one JSON object, one JSON row per line, or CSV rows.
+pub fn write_timeline(
+    out: &mut dyn Write,
+    timeline: &Timeline,
+    format: Format,
+    style: TextStyle,
+) -> io::Result<()> {
+    match format {
+        Format::Text => write_timeline_text(out, timeline, style),
+        Format::Json => json_line(out, timeline),
+        Format::Jsonl => timeline.rows.iter().try_for_each(|row| json_line(out, row)),
+        Format::Csv => csv::write_timeline_csv(out, timeline),
+    }
+}
+
+/// Writes a concordance: aligned text, one JSON object, one JSON line per occurrence, or CSV.
+pub fn write_kwic(
+    out: &mut dyn Write,
+    kwic: &Concordance,
+    format: Format,
+    style: TextStyle,
+) -> io::Result<()> {
+    match format {
+        Format::Text => write_kwic_text(out, kwic, style),
+        Format::Json => json_line(out, kwic),
+        Format::Jsonl => kwic.lines.iter().try_for_each(|line| json_line(out, line)),
+        Format::Csv => csv::write_kwic_csv(out, kwic),
+    }
+}
+
+/// Writes one passage with its context (`cita show`): text, or the JSON of
+/// `GET /api/passages/{id}` (`{"passage", "before", "after"}`).
+pub fn write_passage(
+    out: &mut dyn Write,
+    found: &PassageInContext,
+    format: Format,
+    style: TextStyle,
+) -> io::Result<()> {
+    match format {
+        Format::Text => write_passage_text(out, found, style),
+        Format::Json | Format::Jsonl => json_line(out, found),
+        Format::Csv => {
+            let passages: Vec<&crate::IndexedPassage> = found
+                .before
+                .iter()
+                .chain([&found.passage])
+                .chain(&found.after)
+                .collect();
+            csv::write_passages_csv(out, &passages)
+        }
     }
 }
 
@@ -40,9 +123,14 @@ pub fn write_results(
 pub fn write_stats(out: &mut dyn Write, stats: &Stats, format: Format) -> io::Result<()> {
     match format {
         Format::Text => write_stats_text(out, stats),
-        Format::Json | Format::Jsonl => {
-            serde_json::to_writer(&mut *out, stats)?;
-            writeln!(out)
-        }
+        Format::Json | Format::Jsonl => json_line(out, stats),
+        Format::Csv => write!(
+            out,
+            "index,documents,passages,size_bytes\r\n{},{},{},{}\r\n",
+            csv::quote(&stats.index.display().to_string()),
+            stats.documents,
+            stats.passages,
+            stats.size_bytes
+        ),
     }
 }

@@ -5,13 +5,17 @@
 
 use std::io::{self, Write};
 
-use crate::{Hit, SearchResults, Stats};
+use crate::kwic::{self, Concordance};
+use crate::research::{Counts, Facets, Timeline};
+use crate::{Hit, IndexedPassage, PassageInContext, SearchResults, Stats};
 
 /// How text output looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct TextStyle {
     /// Use ANSI colours (only when writing to a terminal, unless forced).
     pub color: bool,
+    /// Show under each hit which query terms matched which forms (`--explain`).
+    pub explain: bool,
 }
 
 const RESET: &str = "\x1b[0m";
@@ -38,8 +42,39 @@ pub fn write_text(
     results: &SearchResults,
     style: TextStyle,
 ) -> io::Result<()> {
+    if let Some(groups) = &results.groups {
+        for group in groups {
+            if let Some(best) = group.hits.first() {
+                write!(out, "{}. ", group.rank)?;
+                write_hit(out, best, style)?;
+                if group.passages > 1 {
+                    let more = group.passages - 1;
+                    let plural = if more == 1 { "" } else { "s" };
+                    style.paint(
+                        out,
+                        DIM,
+                        &format!("   +{more} more passage{plural} in this document"),
+                    )?;
+                    writeln!(out)?;
+                }
+                writeln!(out)?;
+            }
+        }
+        let documents = groups.len();
+        let summary = format!(
+            "{documents} document{} shown; {} matching passage{} in all",
+            if documents == 1 { "" } else { "s" },
+            results.total,
+            if results.total == 1 { "" } else { "s" }
+        );
+        style.paint(out, DIM, &summary)?;
+        writeln!(out)?;
+        return write_facets(out, results.facets.as_ref(), style);
+    }
     for hit in &results.hits {
+        write!(out, "{}. ", hit.rank)?;
         write_hit(out, hit, style)?;
+        writeln!(out)?;
     }
     if let (Some(first), Some(last)) = (results.hits.first(), results.hits.last()) {
         let summary = format!(
@@ -52,11 +87,46 @@ pub fn write_text(
         style.paint(out, DIM, &summary)?;
         writeln!(out)?;
     }
+    write_facets(out, results.facets.as_ref(), style)
+}
+
+fn write_facets(out: &mut dyn Write, facets: Option<&Facets>, style: TextStyle) -> io::Result<()> {
+    let Some(facets) = facets else {
+        return Ok(());
+    };
+    writeln!(out)?;
+    style.paint(out, TITLE, "By source")?;
+    writeln!(out)?;
+    for facet in &facets.sources {
+        writeln!(out, "{:>6}  {}", facet.count, sanitize(&facet.value))?;
+    }
+    style.paint(out, TITLE, "By year")?;
+    writeln!(out)?;
+    for facet in &facets.years {
+        writeln!(out, "{:>6}  {}", facet.count, facet.value)?;
+    }
+    if facets.undated > 0 {
+        writeln!(out, "{:>6}  undated", facets.undated)?;
+    }
     Ok(())
 }
 
+/// A passage of context: dimmed, marked with `┆`.
+fn write_context(
+    out: &mut dyn Write,
+    passage: &IndexedPassage,
+    style: TextStyle,
+) -> io::Result<()> {
+    style.paint(
+        out,
+        DIM,
+        &format!("   ┆ ¶{} {}", passage.paragraph, sanitize(&passage.text)),
+    )?;
+    writeln!(out)
+}
+
+/// One hit's lines, without the blank line that separates hits.
 fn write_hit(out: &mut dyn Write, hit: &Hit, style: TextStyle) -> io::Result<()> {
-    write!(out, "{}. ", hit.rank)?;
     style.paint(out, SOURCE, &sanitize(&hit.passage.source))?;
     let mut meta = String::new();
     if let Some(record) = hit.passage.record {
@@ -81,7 +151,11 @@ fn write_hit(out: &mut dyn Write, hit: &Hit, style: TextStyle) -> io::Result<()>
     if let Some(publication) = &hit.passage.publication {
         style.paint(out, DIM, &format!(" — {}", sanitize(publication)))?;
     }
-    write!(out, "\n   ")?;
+    writeln!(out)?;
+    for passage in hit.before.iter().flatten() {
+        write_context(out, passage, style)?;
+    }
+    write!(out, "   ")?;
     let mut at = 0;
     for &[start, end] in &hit.highlights {
         write!(out, "{}", sanitize(&hit.snippet[at..start]))?;
@@ -93,7 +167,164 @@ fn write_hit(out: &mut dyn Write, hit: &Hit, style: TextStyle) -> io::Result<()>
         }
         at = end;
     }
-    writeln!(out, "{}\n", sanitize(&hit.snippet[at..]))
+    writeln!(out, "{}", sanitize(&hit.snippet[at..]))?;
+    for passage in hit.after.iter().flatten() {
+        write_context(out, passage, style)?;
+    }
+    if style.explain && !hit.matched.is_empty() {
+        let matched = crate::output::csv::matched_text(&hit.matched);
+        style.paint(out, DIM, &format!("   matched: {}", sanitize(&matched)))?;
+        writeln!(out)?;
+    }
+    if let Some(citation) = &hit.citation {
+        writeln!(out, "   cite: {}", sanitize(citation))?;
+    }
+    Ok(())
+}
+
+/// `N passages in M documents`.
+pub fn write_counts_text(out: &mut dyn Write, counts: &Counts) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} passage{} in {} document{}",
+        counts.passages,
+        if counts.passages == 1 { "" } else { "s" },
+        counts.documents,
+        if counts.documents == 1 { "" } else { "s" }
+    )
+}
+
+/// Width of the longest bar of a timeline chart, in characters.
+const BAR_WIDTH: u64 = 50;
+
+/// One row per period (and source): the period, a bar scaled to the largest
+/// count, and the count.
+pub fn write_timeline_text(
+    out: &mut dyn Write,
+    timeline: &Timeline,
+    style: TextStyle,
+) -> io::Result<()> {
+    let max = timeline
+        .rows
+        .iter()
+        .map(|r| r.count)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let label_width = timeline
+        .rows
+        .iter()
+        .map(|r| {
+            r.period.chars().count()
+                + r.source
+                    .as_ref()
+                    .map_or(0, |s| sanitize(s).chars().count() + 2)
+        })
+        .max()
+        .unwrap_or(0);
+    for row in &timeline.rows {
+        let label = match &row.source {
+            Some(source) => format!("{}  {}", row.period, sanitize(source)),
+            None => row.period.clone(),
+        };
+        let bar = (row.count * BAR_WIDTH).div_ceil(max) as usize;
+        write!(out, "{}  ", kwic::pad_right(&label, label_width))?;
+        style.paint(out, SOURCE, &"█".repeat(bar))?;
+        writeln!(out, " {}", row.count)?;
+    }
+    let what = if timeline.axis == "mentioned" {
+        "mentioning no year"
+    } else {
+        "undated"
+    };
+    let summary = format!(
+        "{} matching passage{}; {} {what}",
+        timeline.total,
+        if timeline.total == 1 { "" } else { "s" },
+        timeline.undated
+    );
+    style.paint(out, DIM, &summary)?;
+    writeln!(out)
+}
+
+/// One line per occurrence: left context right-aligned, the match in a
+/// column of its own, right context, then source, paragraph and date.
+pub fn write_kwic_text(
+    out: &mut dyn Write,
+    kwic: &Concordance,
+    style: TextStyle,
+) -> io::Result<()> {
+    let lines: Vec<(String, String, String)> = kwic
+        .lines
+        .iter()
+        .map(|l| (sanitize(&l.left), sanitize(&l.matched), sanitize(&l.right)))
+        .collect();
+    let centre = lines
+        .iter()
+        .map(|(_, m, _)| kwic::display_width(m))
+        .max()
+        .unwrap_or(0);
+    for (line, (left, matched, right)) in kwic.lines.iter().zip(&lines) {
+        write!(out, "{} ", kwic::pad_left(left, kwic.width))?;
+        let padded = kwic::pad_right(matched, centre);
+        if style.color {
+            style.paint(out, MATCH, matched)?;
+            write!(out, "{}", &padded[matched.len()..])?;
+        } else {
+            write!(out, "{padded}")?;
+        }
+        write!(out, " {}  ", kwic::pad_right(right, kwic.width))?;
+        let mut meta = format!("{} ¶{}", sanitize(&line.source), line.paragraph);
+        if let Some(date) = line.date {
+            meta.push_str(&format!(" {date}"));
+        }
+        style.paint(out, DIM, &meta)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// A passage with its metadata and its context (`cita show`).
+pub fn write_passage_text(
+    out: &mut dyn Write,
+    found: &PassageInContext,
+    style: TextStyle,
+) -> io::Result<()> {
+    let p = &found.passage;
+    let mut field = |name: &str, value: Option<String>| -> io::Result<()> {
+        if let Some(value) = value {
+            style.paint(out, DIM, &format!("{name:<12}"))?;
+            writeln!(out, "{}", sanitize(&value))?;
+        }
+        Ok(())
+    };
+    field("id", Some(p.id.clone()))?;
+    field("source", Some(p.source.clone()))?;
+    field("title", Some(p.title.clone()))?;
+    field("publication", p.publication.clone())?;
+    field("url", p.url.clone())?;
+    field("date", p.date.map(|d| d.to_string()))?;
+    field("section", p.section.clone())?;
+    field(
+        "paragraph",
+        Some(match p.part {
+            0 | 1 => p.paragraph.to_string(),
+            part => format!("{} (part {part})", p.paragraph),
+        }),
+    )?;
+    field("page", p.page.map(|x| x.to_string()))?;
+    field("record", p.record.map(|x| x.to_string()))?;
+    field("bytes", p.byte_range.map(|[a, b]| format!("{a}–{b}")))?;
+    field("citation", Some(p.citation()))?;
+    writeln!(out)?;
+    for passage in &found.before {
+        write_context(out, passage, style)?;
+    }
+    writeln!(out, "   {}", sanitize(&p.text))?;
+    for passage in &found.after {
+        write_context(out, passage, style)?;
+    }
+    Ok(())
 }
 
 /// Document text (or a file name) made safe for a terminal: control

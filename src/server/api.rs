@@ -18,6 +18,7 @@ use serde_json::json;
 use super::{AppState, SlotError};
 use crate::archive::{Archive, SearchRequest, SearchResults};
 use crate::date::Date;
+use crate::research::{Sort, YearRange};
 use crate::{DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, Error};
 
 /// The OpenAPI 3.1 description of this API, served at `/api/openapi.json`.
@@ -240,7 +241,18 @@ async fn search(
 ) -> Result<Json<SearchPage>, ApiError> {
     let params = Params::read(
         query,
-        &["q", "limit", "offset", "since", "until", "snippet_chars"],
+        &[
+            "q",
+            "limit",
+            "offset",
+            "since",
+            "until",
+            "snippet_chars",
+            "sort",
+            "mentions",
+            "context",
+            "cite",
+        ],
     )?;
     let limits = &state.limits;
     let q = params.get("q").unwrap_or_default();
@@ -276,6 +288,32 @@ async fn search(
             1,
             limits.max_snippet_chars,
         )?,
+        sort: match params.get("sort").map(str::trim) {
+            None | Some("" | "relevance") => Sort::Relevance,
+            Some("date") => Sort::Date,
+            Some("-date") => Sort::DateDescending,
+            Some("source") => Sort::Source,
+            Some(other) => {
+                return Err(ApiError::BadRequest(format!(
+                    "sort must be relevance, date, -date or source, not {other:?}"
+                )));
+            }
+        },
+        mentions: match params.get("mentions").map(str::trim) {
+            None | Some("") => None,
+            Some(years) => Some(YearRange::parse(years)?),
+        },
+        context: params.number("context", 0, 0, limits.max_context)?,
+        cite: match params.get("cite").map(str::trim) {
+            None | Some("false" | "0") => false,
+            Some("" | "true" | "1") => true,
+            Some(other) => {
+                return Err(ApiError::BadRequest(format!(
+                    "cite must be true or false, not {other:?}"
+                )));
+            }
+        },
+        ..SearchRequest::new(q)
     };
     let results = on_index(&state, move |archive| archive.search(&request)).await?;
     Ok(Json(SearchPage {

@@ -16,6 +16,8 @@ pub struct Server {
     child: Child,
     pub addr: SocketAddr,
     stderr: Arc<Mutex<String>>,
+    /// The thread draining stderr; it ends when the server closes the pipe.
+    reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Server {
@@ -37,7 +39,7 @@ impl Server {
         let log = stderr.clone();
         // Keeps draining stderr for the server's whole life, so it never
         // blocks on (or fails writing to) a full or closed pipe.
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             let mut found = Some(found);
             for line in BufReader::new(pipe).lines() {
                 let Ok(line) = line else { break };
@@ -67,6 +69,7 @@ impl Server {
             child,
             addr,
             stderr,
+            reader: Some(reader),
         }
     }
 
@@ -97,8 +100,10 @@ impl Server {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
-                // Let the stderr thread catch the last lines.
-                std::thread::sleep(Duration::from_millis(100));
+                // The pipe is closed: the reader ends once it has every line.
+                if let Some(reader) = self.reader.take() {
+                    let _ = reader.join();
+                }
                 return (status, self.stderr());
             }
             assert!(

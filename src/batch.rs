@@ -1,0 +1,81 @@
+//! Batch search: many queries from one file, each run like `cita search`.
+
+use crate::archive::{Archive, SearchRequest, SearchResults};
+use crate::error::Result;
+
+/// One query of a batch file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchQuery {
+    /// 1-based line number in the file.
+    pub line: usize,
+    /// The query, trimmed.
+    pub query: String,
+}
+
+/// The outcome of one batch query.
+#[derive(Debug)]
+pub struct BatchOutcome {
+    /// The query and its line.
+    pub query: BatchQuery,
+    /// Its results, or why it could not run (a malformed query).
+    pub result: Result<SearchResults>,
+}
+
+/// The queries of a batch file: one per line; blank lines and lines whose
+/// first non-blank character is `#` are skipped.
+pub fn parse_queries(text: &str) -> Vec<BatchQuery> {
+    text.lines()
+        .enumerate()
+        .map(|(index, line)| (index + 1, line.trim()))
+        .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
+        .map(|(line, query)| BatchQuery {
+            line,
+            query: query.to_string(),
+        })
+        .collect()
+}
+
+impl Archive {
+    /// Runs each query with the options of `template` (its `query` is
+    /// ignored), lazily, in order. A query that fails does not stop the others.
+    pub fn batch<'a>(
+        &'a self,
+        queries: &'a [BatchQuery],
+        template: &'a SearchRequest,
+    ) -> impl Iterator<Item = BatchOutcome> + 'a {
+        queries.iter().map(move |query| {
+            let request = SearchRequest {
+                query: query.query.clone(),
+                ..template.clone()
+            };
+            BatchOutcome {
+                query: query.clone(),
+                result: self.search(&request),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_lines_and_comments_are_skipped_and_lines_numbered() {
+        let queries =
+            parse_queries("# names\n\n\"Plan LAZO\"\n   \n  # indented comment\nYarborough\r\n");
+        assert_eq!(
+            queries,
+            [
+                BatchQuery {
+                    line: 3,
+                    query: "\"Plan LAZO\"".to_string()
+                },
+                BatchQuery {
+                    line: 6,
+                    query: "Yarborough".to_string()
+                },
+            ]
+        );
+    }
+}

@@ -1,0 +1,264 @@
+//! Concordances (keyword in context): one line per occurrence of the query
+//! in the matching passages, the match in a centre column between a fixed
+//! width of left and right context, as in AntConc. Widths are display
+//! columns (a CJK character takes two, a combining accent none), so the
+//! centre column lines up in a terminal whatever the script.
+
+use serde::Serialize;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::archive::{Archive, SearchRequest};
+use crate::date::Date;
+use crate::error::Result;
+use crate::research::CITA_VERSION;
+
+/// Default width of the left and right context, in display columns.
+pub const DEFAULT_WIDTH: usize = 40;
+
+/// The order of concordance lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ContextSort {
+    /// Passages in relevance order, occurrences in text order (the default).
+    #[default]
+    Relevance,
+    /// By the words just left of the match, nearest word first (ties keep relevance order).
+    Left,
+    /// By the words just right of the match (ties keep relevance order).
+    Right,
+}
+
+/// One occurrence of the query in a passage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KwicLine {
+    /// Rank of the passage among the matches (by relevance).
+    pub rank: usize,
+    /// The passage id (see `cita show`).
+    pub id: String,
+    /// The document's source path.
+    pub source: String,
+    /// The document's title.
+    pub title: String,
+    /// Publication date.
+    pub date: Option<Date>,
+    /// 1-based paragraph ordinal in the document.
+    pub paragraph: u32,
+    /// Up to `width` display columns of text before the match (whitespace
+    /// collapsed, the space next to the match trimmed).
+    pub left: String,
+    /// The matched text.
+    pub matched: String,
+    /// Up to `width` display columns of text after the match (whitespace
+    /// collapsed, the space next to the match trimmed).
+    pub right: String,
+}
+
+/// A concordance: what `cita kwic` prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct Concordance {
+    /// The query as given.
+    pub query: String,
+    /// The context width, in display columns.
+    pub width: usize,
+    /// Matching passages.
+    pub passages: u64,
+    /// One line per occurrence.
+    pub lines: Vec<KwicLine>,
+    /// The cita version.
+    pub cita_version: &'static str,
+    /// The index fingerprint (see [`SearchResults`](crate::SearchResults)).
+    pub index_fingerprint: String,
+}
+
+impl Archive {
+    /// The concordance of `request`'s query over every matching passage
+    /// (filters apply; limit, sort and paging do not), `width` display
+    /// columns of context on each side, in `sort` order.
+    pub fn kwic(
+        &self,
+        request: &SearchRequest,
+        width: usize,
+        sort: ContextSort,
+    ) -> Result<Concordance> {
+        let occurrences = self.occurrences(request)?;
+        let passages = occurrences.len() as u64;
+        let mut lines = Vec::new();
+        for (hit, spans) in occurrences {
+            let text = &hit.passage.text;
+            for span in spans {
+                lines.push(KwicLine {
+                    rank: hit.rank,
+                    id: hit.passage.id.clone(),
+                    source: hit.passage.source.clone(),
+                    title: hit.passage.title.clone(),
+                    date: hit.passage.date,
+                    paragraph: hit.passage.paragraph,
+                    left: tail(collapse(&text[..span.range.start]).trim_end(), width),
+                    matched: collapse(&text[span.range.clone()]),
+                    right: head(collapse(&text[span.range.end..]).trim_start(), width),
+                });
+            }
+        }
+        sort_lines(&mut lines, sort);
+        Ok(Concordance {
+            query: request.query.clone(),
+            width,
+            passages,
+            lines,
+            cita_version: CITA_VERSION,
+            index_fingerprint: self.fingerprint()?,
+        })
+    }
+}
+
+/// Sorts lines (already in relevance order) by their context, stably.
+pub fn sort_lines(lines: &mut [KwicLine], sort: ContextSort) {
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    match sort {
+        ContextSort::Relevance => {}
+        ContextSort::Left => lines.sort_by_cached_key(|line| {
+            let mut key = words(&line.left);
+            key.reverse();
+            key
+        }),
+        ContextSort::Right => lines.sort_by_cached_key(|line| words(&line.right)),
+    }
+}
+
+/// Display width of `text` in a terminal.
+pub fn display_width(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// `text` with every run of whitespace or control characters made one space.
+fn collapse(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() || c.is_control() {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    if space && !out.is_empty() {
+        out.push(' ');
+    }
+    out
+}
+
+/// The end of `text` that fits in `width` display columns.
+pub fn tail(text: &str, width: usize) -> String {
+    let mut used = 0;
+    let mut start = text.len();
+    for (at, c) in text.char_indices().rev() {
+        used += c.width().unwrap_or(0);
+        if used > width {
+            break;
+        }
+        start = at;
+    }
+    text[start..].to_string()
+}
+
+/// The start of `text` that fits in `width` display columns.
+pub fn head(text: &str, width: usize) -> String {
+    let mut used = 0;
+    let mut end = 0;
+    for (at, c) in text.char_indices() {
+        used += c.width().unwrap_or(0);
+        if used > width {
+            break;
+        }
+        end = at + c.len_utf8();
+    }
+    text[..end].to_string()
+}
+
+/// `text` padded with spaces on the left to `width` display columns.
+pub fn pad_left(text: &str, width: usize) -> String {
+    format!(
+        "{}{text}",
+        " ".repeat(width.saturating_sub(display_width(text)))
+    )
+}
+
+/// `text` padded with spaces on the right to `width` display columns.
+pub fn pad_right(text: &str, width: usize) -> String {
+    format!(
+        "{text}{}",
+        " ".repeat(width.saturating_sub(display_width(text)))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_is_cut_by_display_width_on_character_boundaries() {
+        assert_eq!(tail("en Bogotá también", 7), "también");
+        assert_eq!(head("Bogotá también", 6), "Bogotá");
+        // Wide characters take two columns and are never split.
+        assert_eq!(tail("東京都", 5), "京都");
+        assert_eq!(head("東京都", 3), "東");
+        assert_eq!(display_width("Bogotá"), 6);
+        assert_eq!(display_width("東京"), 4);
+    }
+
+    #[test]
+    fn padding_aligns_multibyte_text_by_columns() {
+        let lines = [
+            pad_left("Bogotá", 8),
+            pad_left("abc", 8),
+            pad_left("東京", 8),
+        ];
+        for line in &lines {
+            assert_eq!(display_width(line), 8, "{line:?}");
+        }
+        assert_eq!(pad_right("ñ", 3), "ñ  ");
+    }
+
+    #[test]
+    fn whitespace_runs_collapse_to_one_space() {
+        assert_eq!(collapse("a \n\t b\r\n"), "a b ");
+        assert_eq!(collapse("\n x"), "x");
+    }
+
+    fn line(left: &str, right: &str) -> KwicLine {
+        KwicLine {
+            rank: 1,
+            id: String::new(),
+            source: String::new(),
+            title: String::new(),
+            date: None,
+            paragraph: 1,
+            left: left.to_string(),
+            matched: "X".to_string(),
+            right: right.to_string(),
+        }
+    }
+
+    #[test]
+    fn lines_sort_by_nearest_left_word_or_by_right_words() {
+        let mut lines = vec![
+            line("the zebra", "b"),
+            line("a cat", "a"),
+            line("zz Cat", "c"),
+        ];
+        sort_lines(&mut lines, ContextSort::Left);
+        let lefts: Vec<&str> = lines.iter().map(|l| l.left.as_str()).collect();
+        assert_eq!(lefts, ["a cat", "zz Cat", "the zebra"]);
+        sort_lines(&mut lines, ContextSort::Right);
+        let rights: Vec<&str> = lines.iter().map(|l| l.right.as_str()).collect();
+        assert_eq!(rights, ["a", "b", "c"]);
+    }
+}

@@ -1,0 +1,267 @@
+//! CSV (RFC 4180, UTF-8, a header row) for spreadsheets: search hits, batch
+//! rows, concordance lines and timeline rows. Snippets are plain text (no
+//! highlight marks); `matched` is `term → form, form; term → form`.
+
+use std::io::{self, Write};
+
+use crate::archive::{Hit, SearchResults};
+use crate::batch::BatchQuery;
+use crate::highlight::Matched;
+use crate::kwic::Concordance;
+use crate::research::Timeline;
+
+fn writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
+    csv::WriterBuilder::new().from_writer(out)
+}
+
+fn finish(writer: csv::Writer<&mut dyn Write>) -> io::Result<()> {
+    writer.into_inner().map_err(|err| err.into_error())?.flush()
+}
+
+fn csv_error(err: csv::Error) -> io::Error {
+    match err.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
+/// One field quoted as RFC 4180 requires (only when it has to be).
+pub fn quote(field: &str) -> String {
+    if field.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
+}
+
+/// `term → form, form; term → form`.
+pub fn matched_text(matched: &[Matched]) -> String {
+    matched
+        .iter()
+        .map(|m| format!("{} → {}", m.query, m.forms.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn optional<T: ToString>(value: &Option<T>) -> String {
+    value.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+const SEARCH_HEADER: [&str; 16] = [
+    "rank",
+    "score",
+    "id",
+    "source",
+    "title",
+    "publication",
+    "url",
+    "date",
+    "section",
+    "paragraph",
+    "part",
+    "page",
+    "record",
+    "snippet",
+    "matched",
+    "citation",
+];
+
+fn search_row(hit: &Hit) -> [String; 16] {
+    let p = &hit.passage;
+    [
+        hit.rank.to_string(),
+        hit.score.to_string(),
+        p.id.clone(),
+        p.source.clone(),
+        p.title.clone(),
+        optional(&p.publication),
+        optional(&p.url),
+        optional(&p.date),
+        optional(&p.section),
+        p.paragraph.to_string(),
+        p.part.to_string(),
+        optional(&p.page),
+        optional(&p.record),
+        hit.snippet.clone(),
+        matched_text(&hit.matched),
+        optional(&hit.citation),
+    ]
+}
+
+/// A header row, then one row per hit (for `--group`, per group's best hit).
+pub fn write_csv(out: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
+    let mut w = writer(out);
+    w.write_record(SEARCH_HEADER).map_err(csv_error)?;
+    for hit in &results.hits {
+        w.write_record(search_row(hit)).map_err(csv_error)?;
+    }
+    finish(w)
+}
+
+/// The columns of a batch CSV.
+pub const BATCH_HEADER: [&str; 10] = [
+    "query",
+    "rank",
+    "score",
+    "source",
+    "title",
+    "date",
+    "section",
+    "paragraph",
+    "id",
+    "snippet",
+];
+
+/// The header row of a batch CSV.
+pub fn write_batch_header(out: &mut dyn Write) -> io::Result<()> {
+    let mut w = writer(out);
+    w.write_record(BATCH_HEADER).map_err(csv_error)?;
+    finish(w)
+}
+
+/// Batch rows (query × hit) as CSV, after [`write_batch_header`].
+pub fn write_batch_csv(
+    out: &mut dyn Write,
+    query: &BatchQuery,
+    results: &SearchResults,
+) -> io::Result<()> {
+    let mut w = writer(out);
+    for hit in &results.hits {
+        let p = &hit.passage;
+        w.write_record([
+            query.query.clone(),
+            hit.rank.to_string(),
+            hit.score.to_string(),
+            p.source.clone(),
+            p.title.clone(),
+            optional(&p.date),
+            optional(&p.section),
+            p.paragraph.to_string(),
+            p.id.clone(),
+            hit.snippet.clone(),
+        ])
+        .map_err(csv_error)?;
+    }
+    finish(w)
+}
+
+/// Concordance lines as CSV.
+pub fn write_kwic_csv(out: &mut dyn Write, kwic: &Concordance) -> io::Result<()> {
+    let mut w = writer(out);
+    w.write_record([
+        "rank",
+        "source",
+        "date",
+        "paragraph",
+        "id",
+        "left",
+        "match",
+        "right",
+    ])
+    .map_err(csv_error)?;
+    for line in &kwic.lines {
+        w.write_record([
+            line.rank.to_string(),
+            line.source.clone(),
+            optional(&line.date),
+            line.paragraph.to_string(),
+            line.id.clone(),
+            line.left.clone(),
+            line.matched.clone(),
+            line.right.clone(),
+        ])
+        .map_err(csv_error)?;
+    }
+    finish(w)
+}
+
+/// Passages as CSV (`cita show --format csv`): the passage and its context in document order.
+pub fn write_passages_csv(
+    out: &mut dyn Write,
+    passages: &[&crate::IndexedPassage],
+) -> io::Result<()> {
+    let mut w = writer(out);
+    w.write_record([
+        "id",
+        "source",
+        "title",
+        "date",
+        "section",
+        "paragraph",
+        "part",
+        "text",
+    ])
+    .map_err(csv_error)?;
+    for p in passages {
+        w.write_record([
+            p.id.clone(),
+            p.source.clone(),
+            p.title.clone(),
+            optional(&p.date),
+            optional(&p.section),
+            p.paragraph.to_string(),
+            p.part.to_string(),
+            p.text.clone(),
+        ])
+        .map_err(csv_error)?;
+    }
+    finish(w)
+}
+
+/// Timeline rows as CSV: `period,source,count` (source empty unless by source).
+pub fn write_timeline_csv(out: &mut dyn Write, timeline: &Timeline) -> io::Result<()> {
+    let mut w = writer(out);
+    w.write_record(["period", "source", "count"])
+        .map_err(csv_error)?;
+    for row in &timeline.rows {
+        w.write_record([
+            row.period.clone(),
+            optional(&row.source),
+            row.count.to_string(),
+        ])
+        .map_err(csv_error)?;
+    }
+    finish(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_with_quotes_commas_and_newlines_are_quoted_per_rfc_4180() {
+        let mut out = Vec::new();
+        let mut w = writer(&mut out);
+        w.write_record(["plain", "a, b", "say \"hi\"", "two\nlines", "Bogotá"])
+            .unwrap();
+        finish(w).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "plain,\"a, b\",\"say \"\"hi\"\"\",\"two\nlines\",Bogotá\n"
+        );
+    }
+
+    #[test]
+    fn quote_agrees_with_the_csv_writer() {
+        assert_eq!(quote("index"), "index");
+        assert_eq!(quote("my, \"index\""), "\"my, \"\"index\"\"\"");
+    }
+
+    #[test]
+    fn matched_terms_read_as_term_arrow_forms() {
+        let matched = vec![
+            Matched {
+                query: "bogota".into(),
+                forms: vec!["Bogotá".into()],
+            },
+            Matched {
+                query: "revoked".into(),
+                forms: vec!["revoke".into(), "revoked".into()],
+            },
+        ];
+        assert_eq!(
+            matched_text(&matched),
+            "bogota → Bogotá; revoked → revoke, revoked"
+        );
+    }
+}

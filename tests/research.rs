@@ -1,0 +1,742 @@
+//! Research workflows with the real binary: every occurrence, counts,
+//! groups, context and `show`, sorting, facets and timelines, concordances,
+//! batch runs, CSV, citations, `matched`, fingerprints and mentioned years.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use common::*;
+use serde_json::Value;
+
+fn index_arg() -> &'static str {
+    shipped_index().to_str().unwrap()
+}
+
+/// Runs a command on the shipped index: `cita CMD --index … ARGS`.
+fn cita(command: &str, args: &[&str]) -> std::process::Output {
+    let mut all = vec![command, "--index", index_arg()];
+    all.extend_from_slice(args);
+    run(&all)
+}
+
+fn json_of(output: &std::process::Output) -> Value {
+    serde_json::from_slice(&output.stdout).expect("one JSON object")
+}
+
+fn csv_rows(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+/// The shipped passages that contain the phrase "Plan LAZO", by reading the corpus.
+fn plan_lazo_paragraph_count() -> usize {
+    let text = std::fs::read_to_string(shipped_corpus().join("000_e39ce299bc3734e6.txt")).unwrap();
+    text.split('\n')
+        .filter(|line| line.contains("Plan LAZO") && !line.starts_with('='))
+        .count()
+}
+
+#[test]
+fn all_returns_every_passage_with_the_phrase_still_ranked() {
+    let (code, result) = search_json("\"Plan LAZO\"", &["--all"]);
+    assert_eq!(code, 0);
+    let found = hits(&result);
+    assert_eq!(found.len(), plan_lazo_paragraph_count());
+    assert_eq!(result["total"].as_u64().unwrap() as usize, found.len());
+    for (i, hit) in found.iter().enumerate() {
+        assert!(hit["text"].as_str().unwrap().contains("Plan LAZO"));
+        assert_eq!(hit["rank"], i + 1);
+    }
+    // More than the default limit of 10 for a common word.
+    let (_, many) = search_json("colombia", &["--all"]);
+    assert_eq!(hits(&many).len() as u64, many["total"].as_u64().unwrap());
+    assert!(hits(&many).len() > 10);
+}
+
+#[test]
+fn count_prints_passages_and_documents_and_exits_like_search() {
+    let out = cita("search", &["--count", "--", "\"Plan LAZO\""]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "3 passages in 1 document\n");
+    let out = cita("search", &["--count", "--format", "json", "colombia"]);
+    let counts = json_of(&out);
+    let (_, all) = search_json("colombia", &["--all"]);
+    let documents: BTreeSet<&str> = hits(&all)
+        .iter()
+        .map(|h| h["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(counts["passages"], all["total"]);
+    assert_eq!(counts["documents"], documents.len());
+    let none = cita("search", &["--count", "zzzznotaword"]);
+    assert_eq!(none.status.code(), Some(1));
+    assert_eq!(stdout(&none), "0 passages in 0 documents\n");
+}
+
+#[test]
+fn group_shows_each_document_once_with_all_its_hits() {
+    let (_, result) = search_json("colombia", &["--group", "--limit", "100"]);
+    let groups = result["groups"].as_array().unwrap();
+    let sources: BTreeSet<&str> = groups
+        .iter()
+        .map(|g| g["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources.len(), groups.len(), "each document once");
+    let mut passages = 0;
+    let mut best_ranks = Vec::new();
+    for (i, group) in groups.iter().enumerate() {
+        assert_eq!(group["rank"], i + 1);
+        let hits = group["hits"].as_array().unwrap();
+        assert_eq!(group["passages"].as_u64().unwrap() as usize, hits.len());
+        assert!(hits.iter().all(|h| h["source"] == group["source"]));
+        passages += hits.len();
+        best_ranks.push(hits[0]["rank"].as_u64().unwrap());
+        assert_eq!(
+            result["hits"][i], hits[0],
+            "top-level hits are the best of each group"
+        );
+    }
+    assert_eq!(passages as u64, result["total"].as_u64().unwrap());
+    assert!(
+        best_ranks.windows(2).all(|w| w[0] < w[1]),
+        "ranked by best passage"
+    );
+    assert_eq!(best_ranks[0], 1);
+
+    let limited = cita(
+        "search",
+        &["--group", "--limit", "2", "--color", "never", "colombia"],
+    );
+    let text = stdout(&limited);
+    assert!(text.contains("more passages in this document"), "{text}");
+    assert!(text.contains("2 documents shown"), "{text}");
+}
+
+#[test]
+fn context_adds_neighbouring_passages_of_the_same_document() {
+    let (_, result) = search_json("\"Plan LAZO\"", &["-C", "1", "--all"]);
+    for hit in hits(&result) {
+        let paragraph = hit["paragraph"].as_u64().unwrap();
+        let before = hit["before"].as_array().unwrap();
+        let after = hit["after"].as_array().unwrap();
+        assert_eq!(before.len(), 1);
+        assert_eq!(after.len(), 1);
+        assert!(before[0]["paragraph"].as_u64().unwrap() < paragraph);
+        assert!(after[0]["paragraph"].as_u64().unwrap() > paragraph);
+        assert_eq!(before[0]["source"], hit["source"]);
+    }
+    let (_, plain) = search_json("\"Plan LAZO\"", &[]);
+    assert!(
+        hits(&plain)[0].get("before").is_none(),
+        "only with --context"
+    );
+    let text = stdout(&cita(
+        "search",
+        &[
+            "-C",
+            "1",
+            "-n",
+            "1",
+            "--color",
+            "never",
+            "--",
+            "\"Plan LAZO\"",
+        ],
+    ));
+    assert_eq!(text.matches("   ┆ ¶").count(), 2, "{text}");
+}
+
+#[test]
+fn context_stays_within_one_record_of_a_json_lines_feed() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "feed.jsonl",
+        concat!(
+            r#"{"title": "One", "text": ["alpha first", "alpha needle", "alpha last"]}"#,
+            "\n",
+            r#"{"title": "Two", "text": ["beta first", "beta other", "beta last"]}"#,
+            "\n",
+        ),
+    );
+    let (_, result) = fixture.search("needle", &["-C", "5"]);
+    let hit = &hits(&result)[0];
+    let texts = |key: &str| -> Vec<String> {
+        hit[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["text"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(texts("before"), ["alpha first"]);
+    assert_eq!(texts("after"), ["alpha last"]);
+}
+
+#[test]
+fn a_citation_names_the_passage_and_its_id_resolves_with_show() {
+    let (_, result) = search_json("\"Plan LAZO\"", &["--cite", "-n", "1"]);
+    let hit = &hits(&result)[0];
+    let citation = hit["citation"].as_str().unwrap();
+    assert!(
+        citation.contains("Colombia–United States relations"),
+        "{citation}"
+    );
+    assert!(citation.contains("Wikipedia, 2018-03-01"), "{citation}");
+    assert!(citation.contains("https://en.wikipedia.org/"), "{citation}");
+    assert!(
+        citation.contains(&format!("¶ {}", hit["paragraph"])),
+        "{citation}"
+    );
+    assert!(
+        !citation.contains(".txt"),
+        "the publication, not the file: {citation}"
+    );
+    let id = citation.rsplit(' ').next().unwrap();
+    assert_eq!(id, format!("cita:{}", hit["id"].as_str().unwrap()));
+
+    let shown = cita("show", &[id, "--format", "json", "-C", "1"]);
+    assert_eq!(shown.status.code(), Some(0), "{}", stderr(&shown));
+    let shown = json_of(&shown);
+    assert_eq!(shown["passage"]["text"], hit["text"]);
+    assert_eq!(shown["before"].as_array().unwrap().len(), 1);
+    assert_eq!(shown["after"].as_array().unwrap().len(), 1);
+
+    let text = stdout(&cita("show", &[id, "--color", "never"]));
+    assert!(text.contains(hit["text"].as_str().unwrap()));
+    assert!(text.contains("publication Wikipedia"), "{text}");
+
+    let text = stdout(&cita(
+        "search",
+        &[
+            "--cite",
+            "-n",
+            "1",
+            "--color",
+            "never",
+            "--",
+            "\"Plan LAZO\"",
+        ],
+    ));
+    assert!(text.contains(&format!("   cite: {citation}")), "{text}");
+}
+
+#[test]
+fn show_of_an_unknown_id_exits_1_with_one_line() {
+    let out = cita("show", &["0000000000000000"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out).lines().count(), 1);
+}
+
+fn dates_of(result: &Value) -> Vec<String> {
+    hits(result)
+        .iter()
+        .map(|h| h["date"].as_str().unwrap_or("none").to_string())
+        .collect()
+}
+
+#[test]
+fn sort_orders_by_date_either_way_or_by_source() {
+    let (_, oldest) = search_json("petro", &["--all", "--sort", "date"]);
+    let dates = dates_of(&oldest);
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+    let (_, newest) = search_json("petro", &["--all", "--sort", "-date"]);
+    let dates = dates_of(&newest);
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+    assert_ne!(dates_of(&oldest), dates_of(&newest));
+    let (_, by_source) = search_json("petro", &["--all", "--sort", "source"]);
+    let sources: Vec<&str> = hits(&by_source)
+        .iter()
+        .map(|h| h["source"].as_str().unwrap())
+        .collect();
+    assert!(sources.windows(2).all(|w| w[0] <= w[1]));
+    // Ties keep relevance order: within a source, scores do not increase.
+    for pair in hits(&by_source).windows(2) {
+        if pair[0]["source"] == pair[1]["source"] {
+            assert!(pair[0]["score"].as_f64() >= pair[1]["score"].as_f64());
+        }
+    }
+    let (_, limited) = search_json("petro", &["-n", "3", "--sort", "-date"]);
+    assert_eq!(dates_of(&limited), dates_of(&newest)[..3].to_vec());
+}
+
+#[test]
+fn facets_count_every_match_per_source_and_year() {
+    let (_, result) = search_json("colombia", &["--facets", "-n", "1"]);
+    let facets = &result["facets"];
+    let sum = |key: &str| -> u64 {
+        facets[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["count"].as_u64().unwrap())
+            .sum()
+    };
+    let total = result["total"].as_u64().unwrap();
+    assert_eq!(sum("sources"), total);
+    assert_eq!(sum("years") + facets["undated"].as_u64().unwrap(), total);
+    assert_eq!(hits(&result).len(), 1);
+    let years: Vec<&str> = facets["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(years, ["2018", "2025", "2026"]);
+}
+
+#[test]
+fn timeline_counts_per_year_month_and_source_in_every_format() {
+    let out = cita("timeline", &["--format", "json", "colombia"]);
+    let timeline = json_of(&out);
+    let rows = timeline["rows"].as_array().unwrap();
+    let (_, search) = search_json("colombia", &["-n", "0"]);
+    let counted: u64 = rows.iter().map(|r| r["count"].as_u64().unwrap()).sum();
+    assert_eq!(
+        counted + timeline["undated"].as_u64().unwrap(),
+        search["total"].as_u64().unwrap()
+    );
+    let periods: Vec<&str> = rows.iter().map(|r| r["period"].as_str().unwrap()).collect();
+    assert_eq!(periods.first(), Some(&"2018"));
+    assert_eq!(
+        periods.len(),
+        9,
+        "empty years between are shown: {periods:?}"
+    );
+    assert_eq!(timeline["axis"], "published");
+
+    let months = json_of(&cita(
+        "timeline",
+        &["--format", "json", "--by", "month", "petro"],
+    ));
+    assert!(
+        months["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["period"].as_str().unwrap().len() == 7)
+    );
+
+    let by_source = json_of(&cita(
+        "timeline",
+        &["--format", "json", "--by-source", "colombia"],
+    ));
+    assert!(
+        by_source["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["source"].is_string())
+    );
+
+    let (header, rows) = csv_rows(&stdout(&cita("timeline", &["--format", "csv", "colombia"])));
+    assert_eq!(header, ["period", "source", "count"]);
+    assert_eq!(rows.len(), 9);
+
+    let chart = stdout(&cita("timeline", &["--color", "never", "colombia"]));
+    assert!(
+        chart.lines().next().unwrap().starts_with("2018  █"),
+        "{chart}"
+    );
+}
+
+#[test]
+fn mentions_filters_by_the_years_a_passage_talks_about() {
+    let (code, result) = search_json("\"Plan LAZO\"", &["--mentions", "1960..1969", "--all"]);
+    assert_eq!(code, 0);
+    let (_, all) = search_json("\"Plan LAZO\"", &["--all"]);
+    let ids = |r: &Value| -> BTreeSet<String> {
+        hits(r)
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        ids(&result),
+        ids(&all),
+        "every Plan LAZO passage mentions the 1960s"
+    );
+    // Published in 2018, yet found for the 1960s; nothing from the 2020s articles.
+    let (_, sixties) = search_json("colombia", &["--mentions", "1960..1969", "--all"]);
+    assert!(hits(&sixties).iter().all(|h| h["date"] == "2018-03-01"));
+    let (code, _) = search_json("\"Plan LAZO\"", &["--mentions", "2020..2021"]);
+    assert_eq!(code, 1);
+    let bad = cita("search", &["--mentions", "sixties", "lazo"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("year range"));
+
+    let timeline = json_of(&cita(
+        "timeline",
+        &["--format", "json", "--mentions", "--", "\"Plan LAZO\""],
+    ));
+    assert_eq!(timeline["axis"], "mentioned");
+    let row = |year: &str| {
+        timeline["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["period"] == year)
+            .map(|r| r["count"].as_u64().unwrap())
+    };
+    assert_eq!(row("1964"), Some(2));
+    let narrowed = json_of(&cita(
+        "timeline",
+        &[
+            "--format",
+            "json",
+            "--mentions",
+            "1960..1969",
+            "--",
+            "\"Plan LAZO\"",
+        ],
+    ));
+    let periods: Vec<&str> = narrowed["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["period"].as_str().unwrap())
+        .collect();
+    assert!(periods.iter().all(|p| p.starts_with("196")), "{periods:?}");
+}
+
+#[test]
+fn kwic_aligns_the_centre_column_for_multibyte_text() {
+    let fixture = Fixture::new();
+    fixture
+        .file(
+            "a.txt",
+            "Llegamos a Bogotá ayer por la tarde.\n\nEn 東京都 y Bogotá hubo lluvias.\n",
+        )
+        .file(
+            "b.txt",
+            "x Bogota.\n\nÀ côté de Bogotá, les ñandúes dorment.\n",
+        );
+    let out = fixture.index();
+    assert!(out.status.success());
+    let index = fixture.index_path();
+    let out = run(&[
+        "kwic",
+        "--index",
+        index.to_str().unwrap(),
+        "--width",
+        "12",
+        "--color",
+        "never",
+        "bogota",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    for line in &lines {
+        let at = line.find("Bogot").unwrap();
+        assert_eq!(cita::kwic::display_width(&line[..at]), 13, "{text}");
+    }
+    // The right context starts in one column too.
+    let right: BTreeSet<usize> = lines
+        .iter()
+        .map(|l| cita::kwic::display_width(&l[..l.find("Bogot").unwrap() + "Bogotá".len()]))
+        .collect();
+    assert!(right.len() <= 2, "{text}");
+
+    let json: Value = serde_json::from_slice(
+        &run(&[
+            "kwic",
+            "--index",
+            index.to_str().unwrap(),
+            "--format",
+            "json",
+            "--width",
+            "6",
+            "bogota",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    for line in json["lines"].as_array().unwrap() {
+        assert!(cita::kwic::display_width(line["left"].as_str().unwrap()) <= 6);
+        assert!(cita::kwic::display_width(line["right"].as_str().unwrap()) <= 6);
+        assert!(line["matched"].as_str().unwrap().starts_with("Bogot"));
+    }
+}
+
+#[test]
+fn kwic_sorts_by_left_or_right_context_and_writes_csv() {
+    let right = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["--format", "json"];
+        all.extend_from_slice(args);
+        all.push("bogota");
+        json_of(&cita("kwic", &all))["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["right"].as_str().unwrap().to_lowercase())
+            .collect()
+    };
+    let words = |text: &String| -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let sorted = right(&["--sort-context", "right"]);
+    assert!(sorted.len() > 2);
+    assert!(
+        sorted.windows(2).all(|w| words(&w[0]) <= words(&w[1])),
+        "{sorted:?}"
+    );
+    assert_ne!(
+        sorted,
+        right(&[]),
+        "relevance order differs from right-context order"
+    );
+    let lefts: Vec<String> = json_of(&cita(
+        "kwic",
+        &["--format", "json", "--sort-context", "left", "bogota"],
+    ))["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            l["left"]
+                .as_str()
+                .unwrap()
+                .split(|c: char| !c.is_alphanumeric())
+                .rfind(|w| !w.is_empty())
+                .unwrap_or("")
+                .to_lowercase()
+        })
+        .collect();
+    assert!(lefts.windows(2).all(|w| w[0] <= w[1]), "{lefts:?}");
+    let (header, rows) = csv_rows(&stdout(&cita("kwic", &["--format", "csv", "bogota"])));
+    assert_eq!(
+        header,
+        [
+            "rank",
+            "source",
+            "date",
+            "paragraph",
+            "id",
+            "left",
+            "match",
+            "right"
+        ]
+    );
+    assert_eq!(rows.len(), sorted.len());
+}
+
+#[test]
+fn batch_runs_each_line_and_reports_bad_ones_by_number() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "quotes.txt",
+        "He said \"no, never\", then left, quietly.\n\nAnother line about apples, pears.\n",
+    );
+    assert!(fixture.index().status.success());
+    let queries = fixture.dir.path().join("queries.txt");
+    std::fs::write(
+        &queries,
+        "# fruit and talk\n\nnever\n\"unclosed\n\napples\nzzzznotaword\n",
+    )
+    .unwrap();
+    let out = run(&[
+        "batch",
+        queries.to_str().unwrap(),
+        "--index",
+        fixture.index_path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (header, rows) = csv_rows(&stdout(&out));
+    assert_eq!(
+        header,
+        [
+            "query",
+            "rank",
+            "score",
+            "source",
+            "title",
+            "date",
+            "section",
+            "paragraph",
+            "id",
+            "snippet"
+        ]
+    );
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0][0], "never");
+    assert_eq!(rows[0][9], "He said \"no, never\", then left, quietly.");
+    assert_eq!(rows[1][0], "apples");
+    let err = stderr(&out);
+    assert!(err.contains("line 3: never: 1 matching passage"), "{err}");
+    assert!(err.contains("line 4: \"unclosed: invalid query"), "{err}");
+    assert!(
+        err.contains("line 7: zzzznotaword: 0 matching passages"),
+        "{err}"
+    );
+
+    let jsonl = run(&[
+        "batch",
+        queries.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "--index",
+        fixture.index_path().to_str().unwrap(),
+    ]);
+    let rows: Vec<Value> = stdout(&jsonl)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1]["query"], "apples");
+    assert_eq!(rows[1]["line"], 6);
+    assert!(rows[1]["snippet"].as_str().unwrap().contains("apples"));
+
+    std::fs::write(&queries, "zzzznotaword\n").unwrap();
+    let none = run(&[
+        "batch",
+        queries.to_str().unwrap(),
+        "--index",
+        fixture.index_path().to_str().unwrap(),
+    ]);
+    assert_eq!(none.status.code(), Some(1));
+    let missing = run(&[
+        "batch",
+        "/nonexistent/queries.txt",
+        "--index",
+        fixture.index_path().to_str().unwrap(),
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert_eq!(stderr(&missing).lines().count(), 1);
+}
+
+#[test]
+fn search_csv_has_a_header_and_round_trips_through_a_csv_parser() {
+    let out = cita(
+        "search",
+        &["--format", "csv", "--cite", "--all", "yarborough"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let (header, rows) = csv_rows(&stdout(&out));
+    assert_eq!(header[..4], ["rank", "score", "id", "source"]);
+    let (_, json) = search_json("yarborough", &["--all", "--cite"]);
+    assert_eq!(rows.len(), hits(&json).len());
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    for (row, hit) in rows.iter().zip(hits(&json)) {
+        assert_eq!(row[column("id")], hit["id"].as_str().unwrap());
+        assert_eq!(row[column("snippet")], hit["snippet"].as_str().unwrap());
+        assert_eq!(row[column("citation")], hit["citation"].as_str().unwrap());
+    }
+}
+
+#[test]
+fn matched_explains_folding_and_stemming() {
+    let (_, result) = search_json("bogota", &["--all"]);
+    let forms: BTreeSet<String> = hits(&result)
+        .iter()
+        .flat_map(|h| h["matched"][0]["forms"].as_array().unwrap().clone())
+        .map(|f| f.as_str().unwrap().to_string())
+        .collect();
+    assert!(forms.contains("Bogotá"), "{forms:?}");
+    assert!(
+        hits(&result)
+            .iter()
+            .all(|h| h["matched"][0]["query"] == "bogota")
+    );
+
+    let fixture = Fixture::new();
+    fixture.file("v.txt", "They revoke visas.\n\nThe visa was revoked.\n");
+    let (_, result) = fixture.search("revoked", &["--all"]);
+    let forms: BTreeSet<String> = hits(&result)
+        .iter()
+        .map(|h| h["matched"][0]["forms"][0].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        forms,
+        BTreeSet::from(["revoke".to_string(), "revoked".to_string()])
+    );
+
+    let (_, phrase) = search_json("\"Plan LAZO\" yarborough", &[]);
+    let matched = &hits(&phrase)[0]["matched"];
+    assert_eq!(matched[0]["query"], "\"Plan LAZO\"");
+    assert_eq!(matched[0]["forms"][0], "Plan LAZO");
+
+    let text = stdout(&cita(
+        "search",
+        &["--explain", "-n", "1", "--color", "never", "bogota"],
+    ));
+    assert!(text.contains("   matched: bogota → Bogot"), "{text}");
+}
+
+fn fingerprint(index: &Path) -> String {
+    let (_, result) = search_json_in(index, "*", &["-n", "1"]);
+    assert_eq!(result["cita_version"], env!("CARGO_PKG_VERSION"));
+    result["index_fingerprint"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn the_fingerprint_changes_with_the_content_and_only_then() {
+    let fixture = Fixture::new();
+    fixture.file("a.txt", "First paragraph.\n\nSecond paragraph.\n");
+    fixture.file("b.txt", "Other file.\n");
+    assert!(fixture.index().status.success());
+    let first = fingerprint(&fixture.index_path());
+    assert_eq!(first.len(), 16);
+    assert!(fixture.index().status.success());
+    assert_eq!(
+        fingerprint(&fixture.index_path()),
+        first,
+        "unchanged rebuild"
+    );
+    fixture.file("a.txt", "First paragraph.\n\nSecond paragraph, changed.\n");
+    assert!(fixture.index().status.success());
+    let changed = fingerprint(&fixture.index_path());
+    assert_ne!(changed, first);
+    fixture.file("a.txt", "First paragraph.\n\nSecond paragraph.\n");
+    assert!(fixture.index().status.success());
+    assert_eq!(
+        fingerprint(&fixture.index_path()),
+        first,
+        "same content, same fingerprint"
+    );
+}
+
+#[test]
+fn show_and_stats_write_csv_too() {
+    let (_, result) = search_json("\"Plan LAZO\"", &["-n", "1"]);
+    let id = hits(&result)[0]["id"].as_str().unwrap();
+    let (header, rows) = csv_rows(&stdout(&cita("show", &[id, "-C", "2", "--format", "csv"])));
+    assert_eq!(header[0], "id");
+    assert_eq!(rows.len(), 5);
+    assert_eq!(rows[2][0], id, "the passage sits between its context");
+    let (header, rows) = csv_rows(&stdout(&cita("stats", &["--format", "csv"])));
+    assert_eq!(header, ["index", "documents", "passages", "size_bytes"]);
+    assert_eq!(rows[0][1], "5");
+}
+
+#[test]
+fn context_is_dimmed_on_a_terminal_style_output() {
+    let text = stdout(&cita(
+        "search",
+        &[
+            "-C",
+            "1",
+            "-n",
+            "1",
+            "--color",
+            "always",
+            "--",
+            "\"Plan LAZO\"",
+        ],
+    ));
+    assert!(text.contains("\x1b[2m   ┆ ¶17 "), "{text}");
+}
