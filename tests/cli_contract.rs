@@ -225,6 +225,15 @@ fn a_huge_limit_returns_every_hit_without_trouble() {
 }
 
 #[test]
+fn limit_zero_in_text_still_says_how_many_passages_match() {
+    let out = run(&["search", "--index", &index_arg(), "--limit", "0", "petro"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.trim_end().ends_with("matching passages"), "{text}");
+}
+
+#[test]
 fn limit_zero_counts_without_hits() {
     let (code, result) = search_json("petro", &["--limit", "0"]);
     assert_eq!(code, 0);

@@ -76,14 +76,17 @@ pub fn write_text(
         write_hit(out, hit, style)?;
         writeln!(out)?;
     }
-    if let (Some(first), Some(last)) = (results.hits.first(), results.hits.last()) {
-        let summary = format!(
-            "{}–{} of {} matching passage{}",
-            first.rank,
-            last.rank,
-            results.total,
-            if results.total == 1 { "" } else { "s" }
-        );
+    let plural = if results.total == 1 { "" } else { "s" };
+    let summary = match (results.hits.first(), results.hits.last()) {
+        (Some(first), Some(last)) => Some(format!(
+            "{}–{} of {} matching passage{plural}",
+            first.rank, last.rank, results.total
+        )),
+        // `--limit 0` (or an offset past the end): the count is still worth saying.
+        _ if results.total > 0 => Some(format!("{} matching passage{plural}", results.total)),
+        _ => None,
+    };
+    if let Some(summary) = summary {
         style.paint(out, DIM, &summary)?;
         writeln!(out)?;
     }
