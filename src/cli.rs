@@ -93,6 +93,9 @@ pub struct IndexArgs {
     /// Memory budget of the index writer, in MB (at least 15).
     #[arg(long, value_name = "MB", default_value_t = 128, value_parser = clap::value_parser!(u32).range(15..))]
     pub memory: u32,
+    /// Commit after every MB of changed files read (a crash loses at most one batch).
+    #[arg(long, value_name = "MB", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
+    pub commit_every: u32,
     /// No progress bar and no summary (warnings and errors still print).
     #[arg(short, long)]
     pub quiet: bool,

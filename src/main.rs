@@ -96,6 +96,7 @@ fn index(args: &IndexArgs) -> Result<u8> {
         rebuild: args.rebuild,
         jobs: args.jobs.map_or(defaults.jobs, |jobs| jobs as usize),
         memory_bytes: (args.memory as usize).saturating_mul(1 << 20),
+        batch_bytes: u64::from(args.commit_every) << 20,
         ..defaults
     };
     let progress = Progress::new(!args.quiet);

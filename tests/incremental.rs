@@ -263,6 +263,78 @@ fn a_killed_run_leaves_the_last_commit_searchable_and_the_next_run_completes() {
 }
 
 #[test]
+fn a_crash_loses_at_most_the_batch_under_way() {
+    let fixture = Fixture::new();
+    let paragraph = "Batchword in a generated paragraph of a large archive. ".repeat(60);
+    for n in 0..1500 {
+        fixture.file(
+            &format!("big/{n:04}.txt"),
+            format!("{paragraph}\n\nEnd {n}.\n"),
+        );
+    }
+    let corpus = fixture.corpus();
+    let index = fixture.index_path();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cita"))
+        .args([
+            "index",
+            "--quiet",
+            "--commit-every",
+            "1",
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "--index",
+            index.to_str().unwrap(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait for the first batch to be committed, then kill the run.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let committed = loop {
+        let out = run(&[
+            "search",
+            "--index",
+            index.to_str().unwrap(),
+            "--format",
+            "json",
+            "--limit",
+            "0",
+            "batchword",
+        ]);
+        if out.status.code() == Some(0) {
+            let result: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            break result["total"].as_u64().unwrap();
+        }
+        assert!(Instant::now() < deadline, "no batch was committed");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before a batch could be observed"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the run must still be busy when killed"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // Each file gives two passages with the word: three identical parts of its
+    // long paragraph are kept once, plus the shorter last part.
+    let expected = 3000;
+    assert!(committed > 0 && committed < expected, "{committed}");
+    let kept = total(&fixture, "batchword");
+    assert!(
+        kept >= committed,
+        "committed batches survive the crash: {kept} < {committed}"
+    );
+    let resumed = summary(&fixture.index());
+    assert!(resumed.contains("indexed 1500 files"), "{resumed}");
+    assert!(resumed.contains("unchanged"), "{resumed}");
+    assert_eq!(total(&fixture, "batchword"), expected);
+}
+
+#[test]
 fn an_index_of_another_schema_version_is_detected_and_rebuilt() {
     let fixture = Fixture::new();
     fixture.file("a.txt", "Versioned words.\n");
