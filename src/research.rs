@@ -174,7 +174,13 @@ impl IndexedPassage {
             published.push(publication.clone());
         }
         if let Some(date) = self.date {
-            published.push(date.to_string());
+            // A date inferred from the text is a guess; a citation says so.
+            match self.date_origin {
+                Some(crate::ingest::DateOrigin::Text) => {
+                    published.push(format!("{date} (date inferred from the text)"))
+                }
+                _ => published.push(date.to_string()),
+            }
         }
         if !published.is_empty() {
             out.push_str(&format!(" {}.", published.join(", ")));

@@ -192,7 +192,10 @@ fn a_citation_names_the_passage_and_its_id_resolves_with_show() {
         citation.contains("Colombia–United States relations"),
         "{citation}"
     );
-    assert!(citation.contains("Wikipedia, 2018-03-01"), "{citation}");
+    assert!(
+        citation.contains("Wikipedia, 2018-03-01 (date inferred from the text)"),
+        "{citation}"
+    );
     assert!(citation.contains("https://en.wikipedia.org/"), "{citation}");
     assert!(
         citation.contains(&format!("¶ {}", hit["paragraph"])),
