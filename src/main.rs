@@ -90,14 +90,14 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 fn index(args: &IndexArgs) -> Result<u8> {
-    let defaults = cita::BuildOptions::default();
     let options = cita::BuildOptions {
         exclude: args.exclude.clone(),
         rebuild: args.rebuild,
-        jobs: args.jobs.map_or(defaults.jobs, |jobs| jobs as usize),
+        jobs: args
+            .jobs
+            .map_or(cita::BuildOptions::default().jobs, |jobs| jobs as usize),
         memory_bytes: (args.memory as usize).saturating_mul(1 << 20),
         batch_bytes: u64::from(args.commit_every) << 20,
-        ..defaults
     };
     let progress = Progress::new(!args.quiet);
     let built = cita::indexer::build_with(&args.corpus, &args.index, &options, &progress);
