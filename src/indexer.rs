@@ -327,7 +327,7 @@ pub fn build_with(
                 loop {
                     let at = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = files.get(at) else { break };
-                    let examined = examine(
+                    let examined = examine_safely(
                         corpus,
                         job,
                         previous.files.get(&job.source),
@@ -427,6 +427,35 @@ enum Examined {
         state: Option<FileState>,
         warnings: Vec<Warning>,
     },
+}
+
+/// [`examine`], turning a panic (a bug in cita or a library) into a warning
+/// that skips the file, so that one bad file never stops the others.
+fn examine_safely(
+    corpus: &Path,
+    job: &Job,
+    previous: Option<&FileState>,
+    rebuild: bool,
+    fields: &Fields,
+) -> Examined {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        examine(corpus, job, previous, rebuild, fields)
+    }))
+    .unwrap_or_else(|panic| {
+        let reason = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("unknown failure");
+        Examined::Skipped {
+            state: None,
+            warnings: vec![Warning {
+                path: job.path.clone(),
+                message: format!("cita failed on this file ({reason}), skipped; please report it"),
+                skipped: Some(SkipReason::Internal),
+            }],
+        }
+    })
 }
 
 /// Reads, decodes and splits one file, unless its recorded state shows it unchanged.

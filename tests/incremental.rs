@@ -168,11 +168,11 @@ fn add_many_files(fixture: &Fixture) {
     }
 }
 
-/// Starts `cita index`, lets `during` run while it works, then kills it with SIGKILL.
-fn kill_midway(fixture: &Fixture, during: impl FnOnce()) {
+/// `cita index --quiet` on the fixture, in the background.
+fn spawn_index(fixture: &Fixture, extra: &[&str]) -> std::process::Child {
     let corpus = fixture.corpus();
     let index = fixture.index_path();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cita"))
+    Command::new(env!("CARGO_BIN_EXE_cita"))
         .args([
             "index",
             "--quiet",
@@ -181,10 +181,16 @@ fn kill_midway(fixture: &Fixture, during: impl FnOnce()) {
             "--index",
             index.to_str().unwrap(),
         ])
+        .args(extra)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+/// Starts `cita index`, lets `during` run while it works, then kills it with SIGKILL.
+fn kill_midway(fixture: &Fixture, during: impl FnOnce()) {
+    let mut child = spawn_index(fixture, &[]);
     std::thread::sleep(Duration::from_millis(300));
     during();
     assert!(
@@ -272,23 +278,8 @@ fn a_crash_loses_at_most_the_batch_under_way() {
             format!("{paragraph}\n\nEnd {n}.\n"),
         );
     }
-    let corpus = fixture.corpus();
     let index = fixture.index_path();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cita"))
-        .args([
-            "index",
-            "--quiet",
-            "--commit-every",
-            "1",
-            "--corpus",
-            corpus.to_str().unwrap(),
-            "--index",
-            index.to_str().unwrap(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_index(&fixture, &["--commit-every", "1"]);
     // Wait for the first batch to be committed, then kill the run.
     let deadline = Instant::now() + Duration::from_secs(60);
     let committed = loop {

@@ -167,7 +167,9 @@ pub fn mentioned_years(text: &str) -> Vec<u16> {
             let head = trimmed
                 [..trimmed.len() - trimmed.chars().next_back().map_or(0, char::len_utf8)]
                 .trim_end();
-            head.len() >= 4 && YEAR.is_match(&head[head.len() - 4..])
+            // The last four bytes, if they are whole characters.
+            head.get(head.len().saturating_sub(4)..)
+                .is_some_and(|tail| YEAR.is_match(tail))
         };
         let cue = trimmed
             .rsplit(|c: char| !c.is_alphanumeric())
@@ -195,6 +197,14 @@ pub fn mentioned_years(text: &str) -> Vec<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dash_after_multibyte_text_is_handled() {
+        // Found by the benchmark corpus: the four bytes before "–" cut a character.
+        assert_eq!(mentioned_years("27 BC–476 AD"), Vec::<u16>::new());
+        assert_eq!(mentioned_years("Bogotá–1995"), Vec::<u16>::new());
+        assert_eq!(mentioned_years("from 1987–1991"), vec![1987, 1991]);
+    }
 
     #[test]
     fn years_are_found_in_plausible_contexts_only() {

@@ -412,15 +412,7 @@ line two</pre>
       <footer>© footerword</footer>
     </body></html>"##;
 
-    fn texts(blocks: &[Block]) -> Vec<String> {
-        blocks
-            .iter()
-            .map(|b| match b {
-                Block::Heading(h) => format!("# {h}"),
-                Block::Paragraph(p) => p.text.clone(),
-            })
-            .collect()
-    }
+    use crate::ingest::block_texts as texts;
 
     #[test]
     fn article_text_is_kept_and_chrome_dropped() {

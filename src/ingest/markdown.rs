@@ -122,13 +122,7 @@ mod tests {
     use super::*;
 
     fn texts(body: &str) -> Vec<String> {
-        blocks(body, Some(0))
-            .into_iter()
-            .map(|b| match b {
-                Block::Heading(h) => format!("# {h}"),
-                Block::Paragraph(p) => p.text,
-            })
-            .collect()
+        crate::ingest::block_texts(&blocks(body, Some(0)))
     }
 
     #[test]

@@ -155,6 +155,18 @@ pub struct Document {
     pub blocks: Vec<Block>,
 }
 
+/// Blocks as strings, headings marked with `# `: what the format tests compare.
+#[cfg(test)]
+pub(crate) fn block_texts(blocks: &[Block]) -> Vec<String> {
+    blocks
+        .iter()
+        .map(|block| match block {
+            Block::Heading(heading) => format!("# {heading}"),
+            Block::Paragraph(paragraph) => paragraph.text.clone(),
+        })
+        .collect()
+}
+
 /// Titles taken from the text are cut to about this many characters.
 const MAX_TITLE_CHARS: usize = 100;
 
@@ -206,6 +218,8 @@ pub enum SkipReason {
     Encrypted,
     /// A PDF without a text layer.
     NoText,
+    /// cita itself failed on the file (a bug: please report it).
+    Internal,
 }
 
 impl SkipReason {
@@ -218,6 +232,7 @@ impl SkipReason {
             SkipReason::Malformed => "malformed",
             SkipReason::Encrypted => "encrypted",
             SkipReason::NoText => "no text layer",
+            SkipReason::Internal => "internal error",
         }
     }
 }

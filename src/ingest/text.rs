@@ -216,15 +216,7 @@ impl Builder {
 mod tests {
     use super::*;
 
-    fn texts(blocks: &[Block]) -> Vec<String> {
-        blocks
-            .iter()
-            .map(|b| match b {
-                Block::Heading(h) => format!("# {h}"),
-                Block::Paragraph(p) => p.text.clone(),
-            })
-            .collect()
-    }
+    use crate::ingest::block_texts as texts;
 
     #[test]
     fn blank_lines_separate_paragraphs_and_wrapped_lines_join() {
