@@ -920,10 +920,12 @@ fn facets_of(matches: &[Match]) -> Facets {
     }
 }
 
-/// A hash of the ids of every live passage, independent of their order and
-/// of how the index is split into segments: the wrapping sum of each id's
-/// xxh3 hash, hashed with the number of passages.
+/// The fingerprint the last commit recorded, or, for an index written before
+/// cita recorded it, one computed the same way from every live passage id.
 fn fingerprint_of(searcher: &Searcher) -> Result<String> {
+    if let Some(fingerprint) = indexer::read_payload(searcher.index()).and_then(|p| p.fingerprint) {
+        return Ok(fingerprint);
+    }
     let mut sum = 0u64;
     let mut count = 0u64;
     for segment in searcher.segment_readers() {
@@ -949,9 +951,7 @@ fn fingerprint_of(searcher: &Searcher) -> Result<String> {
             }
         }
     }
-    let mut bytes = sum.to_le_bytes().to_vec();
-    bytes.extend(count.to_le_bytes());
-    Ok(format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes)))
+    Ok(indexer::fingerprint(sum, count))
 }
 
 /// Builds the index at `index` from `corpus` and opens it.

@@ -149,6 +149,19 @@ impl BuildReport {
 pub(crate) struct CommitPayload {
     pub cita_schema: u32,
     pub documents: u64,
+    /// The index fingerprint (see [`fingerprint`]); absent in older indexes.
+    #[serde(default)]
+    pub fingerprint: Option<String>,
+}
+
+/// The fingerprint of a set of passages, independent of their order and of
+/// how the index is split into segments: xxh3 of the wrapping sum of each
+/// passage id's xxh3 hash and of the number of passages. Computed at index
+/// time from the per-file sums, so searches only read it.
+pub(crate) fn fingerprint(id_sum: u64, passages: u64) -> String {
+    let mut bytes = id_sum.to_le_bytes().to_vec();
+    bytes.extend(passages.to_le_bytes());
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes))
 }
 
 /// What the last run recorded about one file.
@@ -162,6 +175,9 @@ struct FileState {
     format: Format,
     documents: u64,
     passages: u64,
+    /// Wrapping sum of the xxh3 hashes of the file's passage ids (see [`fingerprint`]).
+    #[serde(default)]
+    id_sum: u64,
     /// Warnings of the file, replayed while it stays unchanged.
     warnings: Vec<RecordedWarning>,
 }
@@ -210,6 +226,15 @@ impl State {
 
     fn documents(&self) -> u64 {
         self.files.values().map(|f| f.documents).sum()
+    }
+
+    /// The fingerprint of every passage the state records.
+    fn fingerprint(&self) -> String {
+        let indexed = self.files.values().filter(|f| !f.skipped());
+        let (sum, passages) = indexed.fold((0u64, 0u64), |(sum, passages), file| {
+            (sum.wrapping_add(file.id_sum), passages + file.passages)
+        });
+        fingerprint(sum, passages)
     }
 }
 
@@ -260,7 +285,7 @@ pub fn build_with(
     if fresh {
         // Record the schema at once, so that a run killed before its first
         // batch leaves an (empty) index that the next run recognises.
-        commit_payload(&mut writer, 0)?;
+        commit_payload(&mut writer, &State::default())?;
     }
 
     let mut state = if fresh {
@@ -522,6 +547,7 @@ fn examine(
         format: job.format,
         documents: 0,
         passages: 0,
+        id_sum: 0,
         warnings: outcome
             .warnings
             .iter()
@@ -541,7 +567,11 @@ fn examine(
     for document in &outcome.documents {
         let title = document.title();
         for passage in passage::passages(&document.blocks) {
-            documents.push(passage_document(fields, document, &title, &passage));
+            let id = passage_id(&document.source, document.record, &passage.text);
+            state.id_sum = state
+                .id_sum
+                .wrapping_add(xxhash_rust::xxh3::xxh3_64(id.as_bytes()));
+            documents.push(passage_document(fields, document, &id, &title, &passage));
         }
         state.documents += 1;
     }
@@ -633,16 +663,17 @@ fn commit(
     dir: &Path,
     report: &mut BuildReport,
 ) -> Result<()> {
-    commit_payload(writer, state.documents())?;
+    commit_payload(writer, state)?;
     report.commits += 1;
     state.save(dir)
 }
 
 /// Commits with cita's payload.
-fn commit_payload(writer: &mut IndexWriter<TantivyDocument>, documents: u64) -> Result<()> {
+fn commit_payload(writer: &mut IndexWriter<TantivyDocument>, state: &State) -> Result<()> {
     let payload = CommitPayload {
         cita_schema: SCHEMA_VERSION,
-        documents,
+        documents: state.documents(),
+        fingerprint: Some(state.fingerprint()),
     };
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(&serde_json::to_string(&payload).expect("the payload serializes"));
@@ -794,14 +825,12 @@ fn remove_index_files(dir: &Path) -> Result<()> {
 fn passage_document(
     fields: &Fields,
     document: &Document,
+    id: &str,
     title: &str,
     passage: &Passage,
 ) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
-    doc.add_text(
-        fields.id,
-        passage_id(&document.source, document.record, &passage.text),
-    );
+    doc.add_text(fields.id, id);
     doc.add_text(fields.source, &document.source);
     doc.add_text(fields.source_words, &document.source);
     doc.add_text(fields.title, title);

@@ -402,3 +402,30 @@ fn jobs_and_memory_options_change_nothing_in_the_results() {
     assert_eq!(bad.status.code(), Some(2));
     assert_eq!(stderr(&bad).lines().count(), 1);
 }
+
+#[test]
+fn the_recorded_fingerprint_equals_one_computed_from_the_passages() {
+    let fixture = Fixture::new();
+    fixture.file("a.txt", "Fingerprinted words.\n\nMore words.\n");
+    fixture.file("b.md", "# Notes\n\nOther fingerprinted words.\n");
+    summary(&fixture.index());
+    let recorded = fixture.search("words", &[]).1["index_fingerprint"].clone();
+    // An index from before cita recorded the fingerprint: searches compute it.
+    let meta_path = fixture.index_path().join("meta.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
+    let mut payload: serde_json::Value =
+        serde_json::from_str(meta["payload"].as_str().unwrap()).unwrap();
+    assert!(
+        payload
+            .as_object_mut()
+            .unwrap()
+            .remove("fingerprint")
+            .is_some()
+    );
+    meta["payload"] = serde_json::Value::String(payload.to_string());
+    std::fs::write(&meta_path, meta.to_string()).unwrap();
+    let computed = fixture.search("words", &[]).1["index_fingerprint"].clone();
+    assert_eq!(recorded, computed);
+    assert_eq!(recorded.as_str().unwrap().len(), 16);
+}
