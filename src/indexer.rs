@@ -491,15 +491,14 @@ fn examine(
     rebuild: bool,
     fields: &Fields,
 ) -> Examined {
+    // Vanished or unreadable since the corpus was listed.
+    let unreadable = |err: std::io::Error| Examined::Skipped {
+        state: None,
+        warnings: ingest::unreadable(&job.path, job.format, &err).warnings,
+    };
     let metadata = match std::fs::metadata(&job.path) {
         Ok(metadata) => metadata,
-        // Vanished or unreadable since the corpus was listed.
-        Err(err) => {
-            return Examined::Skipped {
-                state: None,
-                warnings: ingest::unreadable(&job.path, job.format, &err).warnings,
-            };
-        }
+        Err(err) => return unreadable(err),
     };
     let modified = metadata
         .modified()
@@ -521,12 +520,7 @@ fn examine(
     }
     let bytes = match std::fs::read(&job.path) {
         Ok(bytes) => bytes,
-        Err(err) => {
-            return Examined::Skipped {
-                state: None,
-                warnings: ingest::unreadable(&job.path, job.format, &err).warnings,
-            };
-        }
+        Err(err) => return unreadable(err),
     };
     let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes));
     if let Some(previous) = previous.filter(|p| !rebuild && p.hash == hash) {
