@@ -562,15 +562,17 @@ impl Archive {
             .into_iter()
             .map(|(score, address)| self.stored_hit(searcher, score, address))
             .collect::<Result<Vec<_>>>()?;
-        candidates.sort_by(|a, b| {
-            b.score
-                .partial_cmp(&a.score)
-                .unwrap_or(Ordering::Equal)
-                .then_with(|| a.passage.source.cmp(&b.passage.source))
-                .then(a.passage.record.cmp(&b.passage.record))
-                .then(a.passage.paragraph.cmp(&b.passage.paragraph))
-                .then(a.passage.part.cmp(&b.passage.part))
-        });
+        fn key(hit: &Hit) -> RankKey<'_> {
+            let p = &hit.passage;
+            (
+                hit.score,
+                &p.source,
+                p.record,
+                u64::from(p.paragraph),
+                u64::from(p.part),
+            )
+        }
+        candidates.sort_by(|a, b| by_rank(key(a), key(b)));
         let ranked = candidates
             .into_iter()
             .enumerate()
@@ -625,15 +627,10 @@ impl Archive {
             };
             matches.push(segment.read(score, address)?);
         }
-        matches.sort_by(|a, b| {
-            b.score
-                .partial_cmp(&a.score)
-                .unwrap_or(Ordering::Equal)
-                .then_with(|| a.source.cmp(&b.source))
-                .then(a.record.cmp(&b.record))
-                .then(a.paragraph.cmp(&b.paragraph))
-                .then(a.part.cmp(&b.part))
-        });
+        fn key(m: &Match) -> RankKey<'_> {
+            (m.score, &m.source, m.record, m.paragraph, m.part)
+        }
+        matches.sort_by(|a, b| by_rank(key(a), key(b)));
         Ok(matches)
     }
 
@@ -799,6 +796,17 @@ impl Archive {
             size_bytes,
         })
     }
+}
+
+/// Score, source, record, paragraph, part: what ranks a passage.
+type RankKey<'a> = (f32, &'a str, Option<u64>, u64, u64);
+
+/// Best score first; equal scores by source, record, paragraph and part, so
+/// the order is the same on every run and paging never splits a tie arbitrarily.
+fn by_rank(a: RankKey, b: RankKey) -> Ordering {
+    b.0.partial_cmp(&a.0)
+        .unwrap_or(Ordering::Equal)
+        .then_with(|| (a.1, a.2, a.3, a.4).cmp(&(b.1, b.2, b.3, b.4)))
 }
 
 /// A document: its source path and, in a JSON feed, its record.
