@@ -280,20 +280,7 @@ fn a_multi_megabyte_single_line_is_cut_into_capped_passages() {
 #[test]
 fn exclude_globs_and_strict_mode() {
     let fixture = archive();
-    let corpus = fixture.corpus();
-    let index = fixture.index_path();
-    let out = run(&[
-        "index",
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--index",
-        index.to_str().unwrap(),
-        "--exclude",
-        "*.pdf",
-        "--exclude",
-        "junk/**",
-        "--strict",
-    ]);
+    let out = fixture.index_with(&["--exclude", "*.pdf", "--exclude", "junk/**", "--strict"]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -305,14 +292,7 @@ fn exclude_globs_and_strict_mode() {
         1,
         "excluded PDFs are not indexed"
     );
-    let strict = run(&[
-        "index",
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--index",
-        index.to_str().unwrap(),
-        "--strict",
-    ]);
+    let strict = fixture.index_with(&["--strict"]);
     assert_eq!(strict.status.code(), Some(2));
     assert!(
         stderr(&strict)
@@ -326,15 +306,7 @@ fn exclude_globs_and_strict_mode() {
         0,
         "the rest is indexed before the error"
     );
-    let bad_glob = run(&[
-        "index",
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--index",
-        index.to_str().unwrap(),
-        "--exclude",
-        "a[b",
-    ]);
+    let bad_glob = fixture.index_with(&["--exclude", "a[b"]);
     assert_eq!(bad_glob.status.code(), Some(2));
     assert!(stderr(&bad_glob).contains("--exclude"));
 }

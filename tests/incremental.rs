@@ -104,16 +104,7 @@ fn ids_survive_rebuilds_and_changes_elsewhere() {
     fixture.file("b.txt", "Other file, edited.\n");
     summary(&fixture.index());
     assert_eq!(ids(&fixture), before);
-    let corpus = fixture.corpus();
-    let index = fixture.index_path();
-    let rebuilt = summary(&run(&[
-        "index",
-        "--rebuild",
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--index",
-        index.to_str().unwrap(),
-    ]));
+    let rebuilt = summary(&fixture.index_with(&["--rebuild"]));
     assert!(
         rebuilt.contains("2 updated") && rebuilt.contains("2 files read"),
         "{rebuilt}"
@@ -366,39 +357,17 @@ fn jobs_and_memory_options_change_nothing_in_the_results() {
     let corpus = fixture.corpus();
     let one = fixture.dir.path().join("one");
     let many = fixture.dir.path().join("many");
-    summary(&run(&[
-        "index",
-        "--jobs",
-        "1",
-        "--memory",
-        "15",
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--index",
-        one.to_str().unwrap(),
-    ]));
-    summary(&run(&[
-        "index",
-        "--jobs",
-        "4",
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--index",
-        many.to_str().unwrap(),
-    ]));
+    summary(&index_into_with(
+        &corpus,
+        &one,
+        &["--jobs", "1", "--memory", "15"],
+    ));
+    summary(&index_into_with(&corpus, &many, &["--jobs", "4"]));
     let (_, a) = search_json_in(&one, "topic", &["--limit", "100"]);
     let (_, b) = search_json_in(&many, "topic", &["--limit", "100"]);
     assert_eq!(a["hits"], b["hits"]);
     assert_eq!(a["total"], 40);
-    let bad = run(&[
-        "index",
-        "--memory",
-        "5",
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--index",
-        one.to_str().unwrap(),
-    ]);
+    let bad = index_into_with(&corpus, &one, &["--memory", "5"]);
     assert_eq!(bad.status.code(), Some(2));
     assert_eq!(stderr(&bad).lines().count(), 1);
 }

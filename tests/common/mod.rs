@@ -37,13 +37,20 @@ pub fn stderr(output: &Output) -> String {
 
 /// Runs `cita index --corpus CORPUS --index INDEX`.
 pub fn index_into(corpus: &Path, index: &Path) -> Output {
-    run(&[
+    index_into_with(corpus, index, &[])
+}
+
+/// Runs `cita index --corpus CORPUS --index INDEX EXTRA...`.
+pub fn index_into_with(corpus: &Path, index: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
         "index",
         "--corpus",
         corpus.to_str().unwrap(),
         "--index",
         index.to_str().unwrap(),
-    ])
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
 }
 
 /// An index of the shipped corpus, built once per test binary with the real `cita index`.
@@ -154,7 +161,12 @@ impl Fixture {
 
     /// Runs `cita index` on the fixture corpus.
     pub fn index(&self) -> Output {
-        index_into(&self.corpus(), &self.index_path())
+        self.index_with(&[])
+    }
+
+    /// Runs `cita index` on the fixture corpus with extra options.
+    pub fn index_with(&self, extra: &[&str]) -> Output {
+        index_into_with(&self.corpus(), &self.index_path(), extra)
     }
 
     /// Indexes (asserting success) and searches.
