@@ -1,28 +1,31 @@
 //! How text becomes terms, for indexing, querying and highlighting alike.
 //!
-//! Two analyzers share one tokenization so their tokens line up position by
-//! position: `exact` folds case and accents (`Bogotá` → `bogota`), `stem` also
-//! reduces English words to their stems (`revoked` → `revok`). Apostrophes and
-//! quotes of any shape are word separators, so `Trump's` and `Trump’s` both
-//! become `trump`, `s`. tantivy stores only analyzer names in an index, so
-//! every path that opens one calls [`register`].
+//! The index holds one analysis of the text: words folded in case and
+//! accents (`Bogotá` → `bogota`), positions kept for phrases. English stems
+//! (`revoked` → `revok`) are computed at search time only, on the query
+//! words and on the dictionary words that may share their stem (see
+//! [`crate::query::inflection`]), so indexing never runs the stemmer and the index
+//! carries no second, stemmed copy of the text. Apostrophes and quotes of
+//! any shape are word separators, so `Trump's` and `Trump’s` both become
+//! `trump`, `s`. tantivy stores only analyzer names in an index, so every
+//! path that opens one calls [`register`].
 
+use std::borrow::Cow;
+
+use frostem::{Algorithm, Stemmer};
 use tantivy::Index;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer, TokenStream,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenStream,
 };
 
-/// Name under which the folding-only analyzer is registered.
-pub const EXACT: &str = "cita_exact";
-/// Name under which the folding and stemming analyzer is registered.
-pub const STEM: &str = "cita_stem";
+/// Name under which the folding analyzer is registered.
+pub const FOLDED: &str = "cita_folded";
 
 /// Tokens longer than this many bytes (URLs, base64 blobs) are not indexed.
 const MAX_TOKEN_BYTES: usize = 40;
 
-/// Folds case and accents; no stemming. Used for phrases and exact-form ranking.
-pub fn exact_analyzer() -> TextAnalyzer {
+/// Folds case and accents; no stemming. What every indexed text field holds.
+pub fn folding_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
@@ -30,21 +33,15 @@ pub fn exact_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Folds case and accents, then applies the English stemmer.
-pub fn stem_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
-        .build()
+/// The English (Snowball) stem of a folded word, as tantivy's stemming
+/// filter would compute it.
+pub fn stem(folded_word: &str) -> Cow<'_, str> {
+    Stemmer::new(Algorithm::English).stem(folded_word)
 }
 
-/// Makes cita's analyzers known to an opened or created index.
+/// Makes cita's analyzer known to an opened or created index.
 pub fn register(index: &Index) {
-    let tokenizers = index.tokenizers();
-    tokenizers.register(EXACT, exact_analyzer());
-    tokenizers.register(STEM, stem_analyzer());
+    index.tokenizers().register(FOLDED, folding_analyzer());
 }
 
 /// One analyzed word: its term, its position among the words, and where it
@@ -81,54 +78,51 @@ pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
 mod tests {
     use super::*;
 
-    fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
-        tokens(analyzer, text).into_iter().map(|t| t.term).collect()
+    fn terms(text: &str) -> Vec<String> {
+        tokens(&mut folding_analyzer(), text)
+            .into_iter()
+            .map(|t| t.term)
+            .collect()
     }
 
     #[test]
-    fn exact_folds_case_and_accents_but_keeps_word_forms() {
-        let mut exact = exact_analyzer();
+    fn folding_removes_case_and_accents_but_keeps_word_forms() {
         assert_eq!(
-            terms(&mut exact, "Bogotá Gaitán GAITÀN revoked"),
+            terms("Bogotá Gaitán GAITÀN revoked"),
             ["bogota", "gaitan", "gaitan", "revoked"]
         );
     }
 
     #[test]
     fn stem_reduces_inflections_to_one_term() {
-        let mut stem = stem_analyzer();
-        let revoked = terms(&mut stem, "revoked");
-        assert_eq!(revoked, terms(&mut stem, "revoke"));
-        assert_eq!(revoked, terms(&mut stem, "Revoking"));
+        assert_eq!(stem("revoked"), stem("revoke"));
+        assert_eq!(stem("revoked"), stem("revoking"));
+        assert_ne!(stem("revoked"), stem("revival"));
     }
 
     #[test]
     fn typographic_and_ascii_apostrophes_tokenize_alike() {
-        let mut exact = exact_analyzer();
         assert_eq!(
-            terms(&mut exact, "Disobey Trump’s order!"),
-            terms(&mut exact, "Disobey Trump's order")
+            terms("Disobey Trump’s order!"),
+            terms("Disobey Trump's order")
         );
-        assert_eq!(terms(&mut exact, "“Plan LAZO”"), ["plan", "lazo"]);
+        assert_eq!(terms("“Plan LAZO”"), ["plan", "lazo"]);
     }
 
     #[test]
     fn offsets_point_at_the_original_characters() {
-        let mut stem = stem_analyzer();
         let text = "in Bogotá, revoked";
-        let found = tokens(&mut stem, text);
+        let found = tokens(&mut folding_analyzer(), text);
         assert_eq!(&text[found[1].from..found[1].to], "Bogotá");
         assert_eq!(&text[found[2].from..found[2].to], "revoked");
     }
 
     #[test]
-    fn both_analyzers_yield_the_same_positions() {
-        let text = "Las FARC’s “ofensiva” de 1964 — revoked, re-examined; ﬁnance straße";
-        let exact = tokens(&mut exact_analyzer(), text);
-        let stem = tokens(&mut stem_analyzer(), text);
-        assert_eq!(exact.len(), stem.len());
-        for (e, s) in exact.iter().zip(&stem) {
-            assert_eq!((e.position, e.from, e.to), (s.position, s.from, s.to));
-        }
+    fn overlong_tokens_are_dropped_without_shifting_offsets() {
+        let blob = "x".repeat(MAX_TOKEN_BYTES + 1);
+        let text = format!("before {blob} after");
+        let found = tokens(&mut folding_analyzer(), &text);
+        let words: Vec<&str> = found.iter().map(|t| &text[t.from..t.to]).collect();
+        assert_eq!(words, ["before", "after"]);
     }
 }

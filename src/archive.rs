@@ -674,8 +674,14 @@ impl Archive {
         };
         let optional = |field| doc.get_first(field).and_then(|v| v.as_u64());
         let number = |field| optional(field).unwrap_or(0);
+        let id = searcher
+            .segment_reader(address.segment_ord)
+            .fast_fields()
+            .u64("id")?
+            .first(address.doc_id)
+            .unwrap_or_default();
         Ok(IndexedPassage {
-            id: text(f.id).unwrap_or_default(),
+            id: format!("{id:016x}"),
             source: text(f.source).unwrap_or_default(),
             title: text(f.title).unwrap_or_default(),
             publication: text(f.publication),
@@ -711,14 +717,20 @@ impl Archive {
     /// `Ok(None)` when no passage has that id.
     pub fn passage(&self, id: &str, context: usize) -> Result<Option<PassageInContext>> {
         let searcher = self.reader.searcher();
+        // Ids are 16 hex digits; anything else names no passage.
+        let Some(id) = (id.len() == 16)
+            .then(|| u64::from_str_radix(id, 16).ok())
+            .flatten()
+        else {
+            return Ok(None);
+        };
+        // `id` is a fast field only: without scoring, tantivy answers a term
+        // query on it by scanning the column.
         let by_id = TermQuery::new(
-            Term::from_field_text(self.fields.id, id),
+            Term::from_field_u64(self.fields.id, id),
             IndexRecordOption::Basic,
         );
-        let Some(&(_, address)) = searcher
-            .search(&by_id, &TopDocs::with_limit(1).order_by_score())?
-            .first()
-        else {
+        let Some(&address) = searcher.search(&by_id, &DocSetCollector)?.iter().next() else {
             return Ok(None);
         };
         let passage = self.stored_passage(&searcher, address)?;
@@ -928,38 +940,16 @@ fn facets_of(matches: &[Match]) -> Facets {
     }
 }
 
-/// The fingerprint the last commit recorded, or, for an index written before
-/// cita recorded it, one computed the same way from every live passage id.
+/// The fingerprint the last commit recorded.
 fn fingerprint_of(searcher: &Searcher) -> Result<String> {
-    if let Some(fingerprint) = indexer::read_payload(searcher.index()).and_then(|p| p.fingerprint) {
-        return Ok(fingerprint);
-    }
-    let mut sum = 0u64;
-    let mut count = 0u64;
-    for segment in searcher.segment_readers() {
-        let Some(ids) = segment.fast_fields().str("id")? else {
-            continue;
-        };
-        let mut live = vec![false; ids.num_terms()];
-        for doc in segment.doc_ids_alive() {
-            for ord in ids.term_ords(doc) {
-                if let Some(slot) = live.get_mut(ord as usize) {
-                    *slot = true;
-                }
-                count += 1;
-            }
-        }
-        let mut terms = ids
-            .dictionary()
-            .stream()
-            .map_err(|err| Error::Engine(err.into()))?;
-        while terms.advance() {
-            if live.get(terms.term_ord() as usize) == Some(&true) {
-                sum = sum.wrapping_add(xxhash_rust::xxh3::xxh3_64(terms.key()));
-            }
-        }
-    }
-    Ok(indexer::fingerprint(sum, count))
+    indexer::read_payload(searcher.index())
+        .and_then(|payload| payload.fingerprint)
+        .ok_or_else(|| {
+            Error::Engine(tantivy::TantivyError::InternalError(
+                "the index records no fingerprint; rebuild it with `cita index --rebuild`"
+                    .to_string(),
+            ))
+        })
 }
 
 /// Builds the index at `index` from `corpus` and opens it.

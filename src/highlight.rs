@@ -63,14 +63,13 @@ pub struct Matched {
     pub forms: Vec<String>,
 }
 
-/// What to highlight for one query, with the analyzers to do it.
+/// What to highlight for one query, with the analyzer to do it.
 #[derive(Clone)]
 pub struct HighlightPlan {
     matchers: Vec<Matcher>,
     /// The query term each matcher came from, for [`HighlightPlan::matched`].
     labels: Vec<String>,
-    exact: TextAnalyzer,
-    stem: TextAnalyzer,
+    folding: TextAnalyzer,
 }
 
 impl HighlightPlan {
@@ -85,8 +84,7 @@ impl HighlightPlan {
         HighlightPlan {
             matchers,
             labels,
-            exact: analysis::exact_analyzer(),
-            stem: analysis::stem_analyzer(),
+            folding: analysis::folding_analyzer(),
         }
     }
 
@@ -134,7 +132,7 @@ impl HighlightPlan {
         if self.matchers.is_empty() {
             return Vec::new();
         }
-        let exact = analysis::tokens(&mut self.exact, text);
+        let exact = analysis::tokens(&mut self.folding, text);
         let mut spans = Vec::new();
         for (index, matcher) in self.matchers.iter().enumerate() {
             let bit = 1u64 << index.min(63);
@@ -151,8 +149,7 @@ impl HighlightPlan {
                     // like the stem can have it; only those are stemmed.
                     let lead = stem.chars().next();
                     for token in exact.iter().filter(|t| t.term.chars().next() == lead) {
-                        let stemmed = analysis::tokens(&mut self.stem, &token.term);
-                        if stemmed.first().is_some_and(|s| &s.term == stem) {
+                        if analysis::stem(&token.term) == stem.as_str() {
                             add(token.from..token.to);
                         }
                     }
@@ -415,15 +412,11 @@ mod tests {
     }
 
     fn stem(word: &str) -> Matcher {
-        Matcher::Stem(
-            analysis::tokens(&mut analysis::stem_analyzer(), word)[0]
-                .term
-                .clone(),
-        )
+        Matcher::Stem(analysis::stem(word).into_owned())
     }
 
     fn phrase(words: &str, slop: u32) -> Matcher {
-        let tokens = analysis::tokens(&mut analysis::exact_analyzer(), words);
+        let tokens = analysis::tokens(&mut analysis::folding_analyzer(), words);
         Matcher::Phrase {
             terms: tokens
                 .iter()
@@ -479,15 +472,14 @@ mod tests {
     fn stem_matches_agree_with_stemming_the_whole_text() {
         let text = "Cries and crying; the cry, cried! Ties tied, tying. Happy happiness happily. \
                     Studies studied studying. Agreed agreement. Ran running runs. Bogotá’s Gaitàn";
-        let mut stemmer = analysis::stem_analyzer();
-        let all = analysis::tokens(&mut stemmer, text);
+        let all = analysis::tokens(&mut analysis::folding_analyzer(), text);
         for word in [
             "cry", "tie", "happy", "study", "agree", "run", "bogota", "gaitan", "s",
         ] {
-            let stem = analysis::tokens(&mut stemmer, word)[0].term.clone();
+            let stem = analysis::stem(word).into_owned();
             let expected: Vec<&str> = all
                 .iter()
-                .filter(|t| t.term == stem)
+                .filter(|t| analysis::stem(&t.term) == stem)
                 .map(|t| &text[t.from..t.to])
                 .collect();
             let found = HighlightPlan::new(vec![Matcher::Stem(stem)]).find(text);

@@ -155,8 +155,8 @@ pub(crate) struct CommitPayload {
 }
 
 /// The fingerprint of a set of passages, independent of their order and of
-/// how the index is split into segments: xxh3 of the wrapping sum of each
-/// passage id's xxh3 hash and of the number of passages. Computed at index
+/// how the index is split into segments: xxh3 of the wrapping sum of the
+/// passage ids (themselves hashes) and of the number of passages. Computed at index
 /// time from the per-file sums, so searches only read it.
 pub(crate) fn fingerprint(id_sum: u64, passages: u64) -> String {
     let mut bytes = id_sum.to_le_bytes().to_vec();
@@ -562,10 +562,8 @@ fn examine(
         let title = document.title();
         for passage in passage::passages(&document.blocks) {
             let id = passage_id(&document.source, document.record, &passage.text);
-            state.id_sum = state
-                .id_sum
-                .wrapping_add(xxhash_rust::xxh3::xxh3_64(id.as_bytes()));
-            documents.push(passage_document(fields, document, &id, &title, &passage));
+            state.id_sum = state.id_sum.wrapping_add(id);
+            documents.push(passage_document(fields, document, id, &title, &passage));
         }
         state.documents += 1;
     }
@@ -776,7 +774,10 @@ fn open_for_writing(dir: &Path) -> Result<(Index, bool)> {
     }
     let _ = std::fs::remove_file(dir.join(STATE_FILE));
     let (schema, _) = schema::build();
-    let index = Index::create_in_dir(dir, schema)?;
+    let index = Index::builder()
+        .schema(schema)
+        .settings(schema::settings())
+        .create_in_dir(dir)?;
     analysis::register(&index);
     Ok((index, true))
 }
@@ -819,14 +820,13 @@ fn remove_index_files(dir: &Path) -> Result<()> {
 fn passage_document(
     fields: &Fields,
     document: &Document,
-    id: &str,
+    id: u64,
     title: &str,
     passage: &Passage,
 ) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
-    doc.add_text(fields.id, id);
+    doc.add_u64(fields.id, id);
     doc.add_text(fields.source, &document.source);
-    doc.add_text(fields.source_words, &document.source);
     doc.add_text(fields.title, title);
     if let Some(publication) = &document.meta.publication {
         doc.add_text(fields.publication, publication);
@@ -860,7 +860,6 @@ fn passage_document(
         doc.add_u64(fields.byte_end, range.end as u64);
     }
     doc.add_text(fields.text, &passage.text);
-    doc.add_text(fields.exact, &passage.text);
     for year in ingest::dates::mentioned_years(&passage.text) {
         doc.add_u64(fields.mentions, u64::from(year));
     }
@@ -870,7 +869,8 @@ fn passage_document(
 /// A passage's id: a hash of its source path (and record number, in a JSON
 /// feed) and its text, so it is the same in every rebuild for as long as
 /// neither changes. xxh3 is a fixed, published function, unlike std's hasher.
-pub fn passage_id(source: &str, record: Option<u64>, text: &str) -> String {
+/// Shown as 16 hex digits (see [`crate::IndexedPassage::id`]).
+pub fn passage_id(source: &str, record: Option<u64>, text: &str) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     hasher.update(source.as_bytes());
     if let Some(record) = record {
@@ -878,7 +878,7 @@ pub fn passage_id(source: &str, record: Option<u64>, text: &str) -> String {
     }
     hasher.update(&[0]);
     hasher.update(text.as_bytes());
-    format!("{:016x}", hasher.digest())
+    hasher.digest()
 }
 
 #[cfg(test)]
@@ -889,7 +889,6 @@ mod tests {
     fn passage_ids_depend_on_source_and_text_only() {
         let id = passage_id("news/a.txt", None, "Plan LAZO began.");
         assert_eq!(id, passage_id("news/a.txt", None, "Plan LAZO began."));
-        assert_eq!(id.len(), 16);
         assert_ne!(id, passage_id("news/b.txt", None, "Plan LAZO began."));
         assert_ne!(id, passage_id("news/a.txt", None, "Plan LAZO began!"));
         assert_ne!(id, passage_id("news/a.txt", Some(3), "Plan LAZO began."));

@@ -61,10 +61,30 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the date pattern compiles")
 });
 
+/// Whether `text` holds four ASCII digits in a row, which every date and
+/// year does: most passages do not, and this scan costs far less than the
+/// regular expressions.
+fn has_four_digits(text: &str) -> bool {
+    let mut run = 0;
+    for byte in text.bytes() {
+        run = if byte.is_ascii_digit() { run + 1 } else { 0 };
+        if run == 4 {
+            return true;
+        }
+    }
+    false
+}
+
 /// Every complete date in `text`, with its byte offset, in order.
 pub fn find_dates(text: &str) -> Vec<(usize, Date)> {
-    DATE.captures_iter(text)
-        .filter_map(|caps| {
+    if !has_four_digits(text) {
+        return Vec::new();
+    }
+    // Finding runs on the fast automata; only the matches are then read
+    // for their parts, which needs the slower capturing engine.
+    DATE.find_iter(text)
+        .filter_map(|found| {
+            let caps = DATE.captures(found.as_str())?;
             let number = |name: &str| caps.name(name)?.as_str().parse::<i32>().ok();
             let month = |name: &str| {
                 let word = caps.name(name)?.as_str().to_lowercase();
@@ -77,7 +97,7 @@ pub fn find_dates(text: &str) -> Vec<(usize, Date)> {
             } else {
                 Date::new(number("my")?, month("mm")?, number("md")? as u8)
             }?;
-            Some((caps.get(0)?.start(), date))
+            Some((found.start(), date))
         })
         .collect()
 }
@@ -138,13 +158,18 @@ static YEAR: LazyLock<Regex> = LazyLock::new(|| {
 /// 1946 establishment"). Numbers that are part of a larger number,
 /// an amount or a percentage ("1,500", "$2000", "1500%", "1998.5") never count.
 pub fn mentioned_years(text: &str) -> Vec<u16> {
+    if !has_four_digits(text) {
+        return Vec::new();
+    }
     let mut years: Vec<u16> = find_dates(text)
         .into_iter()
         .filter_map(|(_, date)| u16::try_from(date.year()).ok())
         .collect();
-    for caps in YEAR.captures_iter(text) {
-        let whole = caps.get(0).expect("a match has a whole");
-        let Ok(year) = caps[1].parse::<u16>() else {
+    for whole in YEAR.find_iter(text) {
+        // The pattern's first four bytes are the year's digits, the rest an
+        // optional decade or possessive ending.
+        let (digits, ending) = whole.as_str().split_at(4);
+        let Ok(year) = digits.parse::<u16>() else {
             continue;
         };
         let before = &text[..whole.start()];
@@ -182,7 +207,7 @@ pub fn mentioned_years(text: &str) -> Vec<u16> {
         if !(cue || possessive || bracketed || after_dash) {
             continue;
         }
-        if caps.get(2).is_some_and(|s| s.as_str() == "s") && year % 10 == 0 {
+        if ending == "s" && year % 10 == 0 {
             years.extend(year..year + 10);
         } else {
             years.push(year);

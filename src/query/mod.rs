@@ -15,21 +15,27 @@
 //! ```
 //!
 //! Matching rules: a bare word must occur in the passage text in any
-//! inflection (stemmed), and its exact form scores extra, as do matches in the
-//! title and the section heading. A quoted phrase matches exact forms only
-//! (case, accents and apostrophes still folded). A word that the analyzer cuts
-//! into several (`Trump's`, `U.S.`) is read as a phrase.
+//! inflection (same English stem, see [`crate::query::inflection`]), and its exact
+//! form scores extra, as do matches in the title and the section heading. A
+//! quoted phrase matches exact forms only (case, accents and apostrophes
+//! still folded). A word that the analyzer cuts into several (`Trump's`,
+//! `U.S.`) is read as a phrase.
+
+pub mod inflection;
+mod source;
 
 use std::ops::Bound;
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery,
-    PhraseQuery, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery,
+    Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
+use self::inflection::InflectionQuery;
+use self::source::SourceQuery;
 use crate::analysis::{self, Token};
 use crate::date::Date;
 use crate::error::{Error, Result};
@@ -495,8 +501,7 @@ pub struct DateRange {
 pub fn compile(node: &Node, fields: &Fields, dates: DateRange) -> Result<Compiled> {
     let mut compiler = Compiler {
         fields,
-        exact: analysis::exact_analyzer(),
-        stem: analysis::stem_analyzer(),
+        folding: analysis::folding_analyzer(),
         matchers: Vec::new(),
         labels: Vec::new(),
     };
@@ -528,8 +533,7 @@ fn date_filter(field: Field, dates: DateRange) -> Option<Box<dyn Query>> {
 
 struct Compiler<'a> {
     fields: &'a Fields,
-    exact: TextAnalyzer,
-    stem: TextAnalyzer,
+    folding: TextAnalyzer,
     matchers: Vec<Matcher>,
     /// The query term of each matcher, as written, for `matched`.
     labels: Vec<String>,
@@ -597,23 +601,24 @@ impl Compiler<'_> {
         Ok(Some(Box::new(BooleanQuery::new(clauses))))
     }
 
-    /// A bonus for passages where the plain words of an AND stand close together.
+    /// A bonus for passages where the plain words of an AND stand close
+    /// together, in the forms typed (a phrase cannot hold inflections).
     fn proximity(&mut self, items: &[Node]) -> Option<Box<dyn Query>> {
-        let stems: Vec<Term> = items
+        let words: Vec<Term> = items
             .iter()
             .filter_map(|item| match item {
                 Node::Leaf(Target::Text, Leaf::Word(word)) => {
-                    let tokens = analysis::tokens(&mut self.stem, word);
+                    let tokens = analysis::tokens(&mut self.folding, word);
                     (tokens.len() == 1)
                         .then(|| Term::from_field_text(self.fields.text, &tokens[0].term))
                 }
                 _ => None,
             })
             .collect();
-        if stems.len() < 2 {
+        if words.len() < 2 {
             return None;
         }
-        let terms = stems.into_iter().enumerate().collect();
+        let terms = words.into_iter().enumerate().collect();
         let phrase = PhraseQuery::new_with_offset_and_slop(terms, PROXIMITY_SLOP);
         Some(Box::new(BoostQuery::new(Box::new(phrase), PROXIMITY_BOOST)))
     }
@@ -624,30 +629,31 @@ impl Compiler<'_> {
         leaf: &Leaf,
         negated: bool,
     ) -> Result<Option<Box<dyn Query>>> {
-        let fields = self.fields;
-        let (field, stemmed) = match target {
-            Target::Text => (fields.exact, false),
-            Target::Title => (fields.title, true),
-            Target::Section => (fields.section, true),
-            Target::Source => (fields.source_words, false),
-            Target::Publication => (fields.publication, false),
-        };
-        let analyzer = if stemmed {
-            &mut self.stem
-        } else {
-            &mut self.exact
-        };
         let text = match leaf {
             Leaf::Word(text) | Leaf::Prefix(text) | Leaf::Phrase { text, .. } => text,
         };
-        let tokens = analysis::tokens(analyzer, text);
+        let tokens = analysis::tokens(&mut self.folding, text);
         if tokens.is_empty() {
             return Ok(None);
         }
+        let fields = self.fields;
+        let (field, inflected) = match target {
+            Target::Text => (fields.text, true),
+            Target::Title => (fields.title, true),
+            Target::Section => (fields.section, true),
+            Target::Publication => (fields.publication, false),
+            Target::Source => {
+                let matcher = path_matcher(leaf, &tokens);
+                return Ok(Some(Box::new(SourceQuery::new(fields.source, matcher))));
+            }
+        };
         let highlight = target == Target::Text && !negated;
         let query: Box<dyn Query> = match leaf {
             Leaf::Word(word) if tokens.len() == 1 && target == Target::Text => {
-                self.text_word(word, &tokens[0], highlight)
+                self.text_word(word, &tokens[0].term, highlight)
+            }
+            Leaf::Word(_) if tokens.len() == 1 && inflected => {
+                inflections(field, &tokens[0].term, None)
             }
             Leaf::Word(_) if tokens.len() == 1 => term_query(field, &tokens[0].term),
             Leaf::Prefix(_) if tokens.len() == 1 => {
@@ -703,51 +709,44 @@ impl Compiler<'_> {
 
     /// A plain word in the text: any inflection matches, the exact form and
     /// heading matches add to the score.
-    fn text_word(&mut self, word: &str, exact: &Token, highlight: bool) -> Box<dyn Query> {
-        let stems = analysis::tokens(&mut self.stem, word);
-        let stem = stems
-            .first()
-            .map_or(exact.term.as_str(), |t| t.term.as_str());
-        if highlight {
-            self.matchers.push(Matcher::Stem(stem.to_string()));
-            self.labels.push(word.to_string());
-        }
+    fn text_word(&mut self, word: &str, folded: &str, highlight: bool) -> Box<dyn Query> {
+        let stem = analysis::stem(folded).into_owned();
         let clauses: Vec<Clause> = vec![
-            (Occur::Must, term_query(self.fields.text, stem)),
             (
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(
-                    term_query(self.fields.exact, &exact.term),
-                    EXACT_FORM_TIER,
-                )),
+                Occur::Must,
+                inflections(self.fields.text, folded, Some(EXACT_FORM_TIER)),
             ),
             (
                 Occur::Should,
                 Box::new(BoostQuery::new(
-                    term_query(self.fields.section, stem),
+                    inflections(self.fields.section, folded, None),
                     SECTION_BOOST,
                 )),
             ),
             (
                 Occur::Should,
                 Box::new(BoostQuery::new(
-                    term_query(self.fields.title, stem),
+                    inflections(self.fields.title, folded, None),
                     TITLE_BOOST,
                 )),
             ),
         ];
+        if highlight {
+            self.matchers.push(Matcher::Stem(stem));
+            self.labels.push(word.to_string());
+        }
         Box::new(BooleanQuery::new(clauses))
     }
 
     /// Adds section and title bonuses to a phrase matched in the text.
     fn with_heading_boosts(&mut self, core: Box<dyn Query>, text: &str) -> Box<dyn Query> {
-        let stems = analysis::tokens(&mut self.stem, text);
+        let words = analysis::tokens(&mut self.folding, text);
         let in_field = |field: Field| -> Box<dyn Query> {
-            if stems.len() == 1 {
-                term_query(field, &stems[0].term)
+            if words.len() == 1 {
+                term_query(field, &words[0].term)
             } else {
                 Box::new(PhraseQuery::new_with_offset(positioned_terms(
-                    field, &stems,
+                    field, &words,
                 )))
             }
         };
@@ -774,10 +773,38 @@ fn only_excluded() -> Error {
     )
 }
 
+/// What a `source:` leaf asks of a path's words: a word is a one-word phrase.
+fn path_matcher(leaf: &Leaf, tokens: &[Token]) -> Matcher {
+    match leaf {
+        Leaf::Prefix(_) if tokens.len() == 1 => Matcher::Prefix(tokens[0].term.clone()),
+        Leaf::Prefix(_) => Matcher::PhrasePrefix(terms_of(tokens)),
+        Leaf::Word(_) => Matcher::Phrase {
+            terms: terms_of(tokens),
+            slop: 0,
+        },
+        Leaf::Phrase { slop, .. } => Matcher::Phrase {
+            terms: terms_of(tokens),
+            slop: *slop,
+        },
+    }
+}
+
 fn term_query(field: Field, term: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
         Term::from_field_text(field, term),
-        IndexRecordOption::WithFreqsAndPositions,
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+/// Any inflection of the folded word `folded` in `field`; with
+/// `exact_bonus`, the form itself scores that much more.
+fn inflections(field: Field, folded: &str, exact_bonus: Option<f32>) -> Box<dyn Query> {
+    let stem = analysis::stem(folded).into_owned();
+    Box::new(InflectionQuery::new(
+        field,
+        stem,
+        exact_bonus.map(|_| folded.to_string()),
+        exact_bonus.unwrap_or(0.0),
     ))
 }
 
