@@ -1,7 +1,6 @@
 //! An opened index and the searches run on it: query in, ranked hits with
 //! snippets out.
 
-use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
@@ -21,6 +20,7 @@ use crate::highlight::{self, HighlightPlan, Matched};
 use crate::indexer::{self, META_FILE};
 use crate::ingest::DateOrigin;
 use crate::query::{self, DateRange};
+use crate::ranking::{RankKey, TopWithTies, by_rank};
 use crate::research::{
     CITA_VERSION, Counts, FacetCount, Facets, Group, Period, Sort, Timeline, TimelineRow, YearRange,
 };
@@ -533,53 +533,29 @@ impl Archive {
     }
 
     /// The best `offset + limit` hits in relevance order, with their ranks,
-    /// and the number of matches.
+    /// and the number of matches, from one pass over the matches. Stored
+    /// fields are loaded for the page only.
     fn top(
         &self,
         searcher: &Searcher,
         query: &dyn Query,
         request: &SearchRequest,
     ) -> Result<(Vec<(usize, Hit)>, u64)> {
-        let wanted = request.offset.saturating_add(request.limit);
-        // Ties are broken by (source, record, paragraph, part), which tantivy
-        // does not know; fetch past the cut until the last kept score differs
-        // from the next one, so equal scores are never cut arbitrarily.
         // More than every passage is never needed (and a huge --limit must not allocate).
-        let mut fetch = wanted
-            .saturating_add(1)
-            .min(searcher.num_docs() as usize + 1);
-        let (top, total) = loop {
-            let (top, total) =
-                searcher.search(query, &(TopDocs::with_limit(fetch).order_by_score(), Count))?;
-            let boundary_tied = top.len() == fetch && top[wanted - 1].0 == top[fetch - 1].0;
-            if !boundary_tied {
-                break (top, total);
-            }
-            fetch = fetch.saturating_mul(2);
-        };
-
-        let mut candidates = top
-            .into_iter()
-            .map(|(score, address)| self.stored_hit(searcher, score, address))
-            .collect::<Result<Vec<_>>>()?;
-        fn key(hit: &Hit) -> RankKey<'_> {
-            let p = &hit.passage;
-            (
-                hit.score,
-                &p.source,
-                p.record,
-                u64::from(p.paragraph),
-                u64::from(p.part),
-            )
-        }
-        candidates.sort_by(|a, b| by_rank(key(a), key(b)));
+        let wanted = request
+            .offset
+            .saturating_add(request.limit)
+            .min(searcher.num_docs() as usize);
+        let (best, total) = searcher.search(query, &(TopWithTies::new(wanted), Count))?;
+        let mut candidates = read_matches(searcher, best)?;
+        candidates.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
         let ranked = candidates
             .into_iter()
             .enumerate()
             .skip(request.offset)
             .take(request.limit)
-            .map(|(index, hit)| (index + 1, hit))
-            .collect();
+            .map(|(index, m)| Ok((index + 1, self.stored_hit(searcher, m.score, m.address)?)))
+            .collect::<Result<_>>()?;
         Ok((ranked, total as u64))
     }
 
@@ -616,21 +592,8 @@ impl Archive {
     fn matches(&self, searcher: &Searcher, query: &dyn Query) -> Result<Vec<Match>> {
         let all = (searcher.num_docs() as usize).max(1);
         let top = searcher.search(query, &TopDocs::with_limit(all).order_by_score())?;
-        let mut columns: HashMap<u32, SegmentColumns> = HashMap::new();
-        let mut matches = Vec::with_capacity(top.len());
-        for (score, address) in top {
-            let segment = match columns.entry(address.segment_ord) {
-                std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
-                std::collections::hash_map::Entry::Vacant(entry) => {
-                    entry.insert(SegmentColumns::open(searcher, address.segment_ord)?)
-                }
-            };
-            matches.push(segment.read(score, address)?);
-        }
-        fn key(m: &Match) -> RankKey<'_> {
-            (m.score, &m.source, m.record, m.paragraph, m.part)
-        }
-        matches.sort_by(|a, b| by_rank(key(a), key(b)));
+        let mut matches = read_matches(searcher, top)?;
+        matches.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
         Ok(matches)
     }
 
@@ -759,20 +722,13 @@ impl Archive {
             Term::from_field_text(self.fields.source, &passage.source),
             IndexRecordOption::Basic,
         );
-        let mut columns: HashMap<u32, SegmentColumns> = HashMap::new();
-        let mut document = Vec::new();
-        for address in searcher.search(&same_source, &DocSetCollector)? {
-            let segment = match columns.entry(address.segment_ord) {
-                std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
-                std::collections::hash_map::Entry::Vacant(entry) => {
-                    entry.insert(SegmentColumns::open(searcher, address.segment_ord)?)
-                }
-            };
-            let m = segment.read(0.0, address)?;
-            if m.record == passage.record {
-                document.push(((m.paragraph, m.part), address));
-            }
-        }
+        let addresses = searcher.search(&same_source, &DocSetCollector)?;
+        let mut document: Vec<((u64, u64), DocAddress)> =
+            read_matches(searcher, addresses.into_iter().map(|a| (0.0, a)))?
+                .into_iter()
+                .filter(|m| m.record == passage.record)
+                .map(|m| ((m.paragraph, m.part), m.address))
+                .collect();
         document.sort_unstable();
         let at = (u64::from(passage.paragraph), u64::from(passage.part));
         let here = document.partition_point(|&(order, _)| order < at);
@@ -810,17 +766,6 @@ impl Archive {
     }
 }
 
-/// Score, source, record, paragraph, part: what ranks a passage.
-type RankKey<'a> = (f32, &'a str, Option<u64>, u64, u64);
-
-/// Best score first; equal scores by source, record, paragraph and part, so
-/// the order is the same on every run and paging never splits a tie arbitrarily.
-fn by_rank(a: RankKey, b: RankKey) -> Ordering {
-    b.0.partial_cmp(&a.0)
-        .unwrap_or(Ordering::Equal)
-        .then_with(|| (a.1, a.2, a.3, a.4).cmp(&(b.1, b.2, b.3, b.4)))
-}
-
 /// A document: its source path and, in a JSON feed, its record.
 type DocumentKey = (String, Option<u64>);
 
@@ -835,6 +780,38 @@ struct Match {
     paragraph: u64,
     part: u64,
     mentions: Vec<u16>,
+}
+
+impl Match {
+    fn rank_key(&self) -> RankKey<'_> {
+        (
+            self.score,
+            &self.source,
+            self.record,
+            self.paragraph,
+            self.part,
+        )
+    }
+}
+
+/// Scored matches with their keys read from fast fields, in the order given.
+fn read_matches(
+    searcher: &Searcher,
+    scored: impl IntoIterator<Item = (f32, DocAddress)>,
+) -> Result<Vec<Match>> {
+    let mut columns: HashMap<u32, SegmentColumns> = HashMap::new();
+    scored
+        .into_iter()
+        .map(|(score, address)| {
+            let segment = match columns.entry(address.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+                std::collections::hash_map::Entry::Vacant(entry) => {
+                    entry.insert(SegmentColumns::open(searcher, address.segment_ord)?)
+                }
+            };
+            segment.read(score, address)
+        })
+        .collect()
 }
 
 /// The fast-field columns of one segment.

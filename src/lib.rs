@@ -32,6 +32,7 @@ pub mod kwic;
 pub mod output;
 pub mod passage;
 pub mod query;
+mod ranking;
 pub mod research;
 pub mod schema;
 pub mod server;
