@@ -4,14 +4,16 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, Index, IndexReader, ReloadPolicy, Searcher, SegmentReader, TantivyDocument, Term,
+};
 
 use crate::analysis;
 use crate::date::Date;
@@ -209,6 +211,9 @@ pub struct Archive {
     fields: Fields,
     /// The fingerprint of the last searcher generation it was computed for.
     fingerprint: Mutex<Option<(u64, String)>>,
+    /// The fast-field columns of each segment of that generation: opening
+    /// them costs more than a rare word's whole search, so it is done once.
+    columns: Mutex<Option<(u64, Arc<Vec<SegmentColumns>>)>>,
 }
 
 impl Archive {
@@ -273,6 +278,7 @@ impl Archive {
             reader,
             fields,
             fingerprint: Mutex::new(None),
+            columns: Mutex::new(None),
         })
     }
 
@@ -546,15 +552,23 @@ impl Archive {
             .offset
             .saturating_add(request.limit)
             .min(searcher.num_docs() as usize);
-        let (best, total) = searcher.search(query, &(TopWithTies::new(wanted), Count))?;
-        let mut candidates = read_matches(searcher, best)?;
-        candidates.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
-        let ranked = candidates
+        let (mut best, total) = searcher.search(query, &(TopWithTies::new(wanted), Count))?;
+        best.sort_by(|a, b| b.0.total_cmp(&a.0));
+        // Only equal scores need the other rank keys, read from fast fields
+        // (opening those columns costs more than a rare word's whole search).
+        if best.windows(2).any(|pair| pair[0].0 == pair[1].0) {
+            let mut candidates = self.read_matches(searcher, best)?;
+            candidates.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
+            best = candidates.into_iter().map(|m| (m.score, m.address)).collect();
+        }
+        let ranked = best
             .into_iter()
             .enumerate()
             .skip(request.offset)
             .take(request.limit)
-            .map(|(index, m)| Ok((index + 1, self.stored_hit(searcher, m.score, m.address)?)))
+            .map(|(index, (score, address))| {
+                Ok((index + 1, self.stored_hit(searcher, score, address)?))
+            })
             .collect::<Result<_>>()?;
         Ok((ranked, total as u64))
     }
@@ -592,9 +606,43 @@ impl Archive {
     fn matches(&self, searcher: &Searcher, query: &dyn Query) -> Result<Vec<Match>> {
         let all = (searcher.num_docs() as usize).max(1);
         let top = searcher.search(query, &TopDocs::with_limit(all).order_by_score())?;
-        let mut matches = read_matches(searcher, top)?;
+        let mut matches = self.read_matches(searcher, top)?;
         matches.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
         Ok(matches)
+    }
+
+    /// Scored matches with their keys read from fast fields, in the order given.
+    fn read_matches(
+        &self,
+        searcher: &Searcher,
+        scored: impl IntoIterator<Item = (f32, DocAddress)>,
+    ) -> Result<Vec<Match>> {
+        let columns = self.columns_of(searcher)?;
+        scored
+            .into_iter()
+            .map(|(score, address)| columns[address.segment_ord as usize].read(score, address))
+            .collect()
+    }
+
+    /// The fast-field columns of every segment `searcher` sees, opened once
+    /// per index generation.
+    fn columns_of(&self, searcher: &Searcher) -> Result<Arc<Vec<SegmentColumns>>> {
+        let generation = searcher.generation().generation_id();
+        let mut cached = self.columns.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((seen, columns)) = cached.as_ref()
+            && *seen == generation
+        {
+            return Ok(Arc::clone(columns));
+        }
+        let columns = Arc::new(
+            searcher
+                .segment_readers()
+                .iter()
+                .map(SegmentColumns::open)
+                .collect::<Result<Vec<_>>>()?,
+        );
+        *cached = Some((generation, Arc::clone(&columns)));
+        Ok(columns)
     }
 
     /// The fingerprint of what `searcher` sees, computed once per index generation.
@@ -637,11 +685,10 @@ impl Archive {
         };
         let optional = |field| doc.get_first(field).and_then(|v| v.as_u64());
         let number = |field| optional(field).unwrap_or(0);
-        let id = searcher
-            .segment_reader(address.segment_ord)
-            .fast_fields()
-            .u64("id")?
-            .first(address.doc_id)
+        let id = self.columns_of(searcher)?[address.segment_ord as usize]
+            .id
+            .as_ref()
+            .and_then(|column| column.first(address.doc_id))
             .unwrap_or_default();
         Ok(IndexedPassage {
             id: format!("{id:016x}"),
@@ -724,7 +771,7 @@ impl Archive {
         );
         let addresses = searcher.search(&same_source, &DocSetCollector)?;
         let mut document: Vec<((u64, u64), DocAddress)> =
-            read_matches(searcher, addresses.into_iter().map(|a| (0.0, a)))?
+            self.read_matches(searcher, addresses.into_iter().map(|a| (0.0, a)))?
                 .into_iter()
                 .filter(|m| m.record == passage.record)
                 .map(|m| ((m.paragraph, m.part), m.address))
@@ -794,28 +841,9 @@ impl Match {
     }
 }
 
-/// Scored matches with their keys read from fast fields, in the order given.
-fn read_matches(
-    searcher: &Searcher,
-    scored: impl IntoIterator<Item = (f32, DocAddress)>,
-) -> Result<Vec<Match>> {
-    let mut columns: HashMap<u32, SegmentColumns> = HashMap::new();
-    scored
-        .into_iter()
-        .map(|(score, address)| {
-            let segment = match columns.entry(address.segment_ord) {
-                std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
-                std::collections::hash_map::Entry::Vacant(entry) => {
-                    entry.insert(SegmentColumns::open(searcher, address.segment_ord)?)
-                }
-            };
-            segment.read(score, address)
-        })
-        .collect()
-}
-
 /// The fast-field columns of one segment.
 struct SegmentColumns {
+    id: Option<Column<u64>>,
     source: Option<StrColumn>,
     record: Option<Column<u64>>,
     date: Option<Column<i64>>,
@@ -825,9 +853,10 @@ struct SegmentColumns {
 }
 
 impl SegmentColumns {
-    fn open(searcher: &Searcher, segment_ord: u32) -> Result<SegmentColumns> {
-        let fast = searcher.segment_reader(segment_ord).fast_fields();
+    fn open(segment: &SegmentReader) -> Result<SegmentColumns> {
+        let fast = segment.fast_fields();
         Ok(SegmentColumns {
+            id: fast.column_opt("id")?,
             source: fast.str("source")?,
             record: fast.column_opt("record")?,
             date: fast.column_opt("date")?,

@@ -301,13 +301,8 @@ pub fn snippet(text: &str, spans: &[Span], max_chars: usize) -> Snippet {
     first = first.min(last.saturating_sub(max_chars));
 
     // Cut at word boundaries, inside the window, never inside the core.
-    let bounds: Vec<usize> = text
-        .split_word_bound_indices()
-        .map(|(i, _)| i)
-        .chain([text.len()])
-        .collect();
-    let mut start = bounds[bounds.partition_point(|&b| b < char_starts[first])].min(core_start);
-    let mut end = bounds[bounds.partition_point(|&b| b <= char_starts[last]) - 1].max(core_end);
+    let mut start = word_bound_at_or_after(text, char_starts[first]).min(core_start);
+    let mut end = word_bound_at_or_before(text, char_starts[last]).max(core_end);
     // A highlight straddling an edge is left out rather than shown in part.
     for span in spans {
         if span.range.start < start && start < span.range.end {
@@ -343,6 +338,33 @@ pub fn snippet(text: &str, spans: &[Span], max_chars: usize) -> Snippet {
         text: format!("{prefix}{}{suffix}", &text[start..end]),
         highlights,
     }
+}
+
+/// Word boundaries (Unicode's rules) of `text` from the last whitespace
+/// before `byte` on: a word never spans whitespace, so segmenting from
+/// there gives the boundaries around `byte` without segmenting the whole
+/// passage.
+fn word_bounds_near(text: &str, byte: usize) -> impl Iterator<Item = usize> + '_ {
+    let from = text[..byte].rfind(char::is_whitespace).unwrap_or(0);
+    text[from..]
+        .split_word_bound_indices()
+        .map(move |(i, _)| from + i)
+        .chain([text.len()])
+}
+
+/// The first word boundary at or after `byte` (a char boundary).
+fn word_bound_at_or_after(text: &str, byte: usize) -> usize {
+    word_bounds_near(text, byte)
+        .find(|&bound| bound >= byte)
+        .unwrap_or(text.len())
+}
+
+/// The last word boundary at or before `byte` (a char boundary).
+fn word_bound_at_or_before(text: &str, byte: usize) -> usize {
+    word_bounds_near(text, byte)
+        .take_while(|&bound| bound <= byte)
+        .last()
+        .unwrap_or(0)
 }
 
 /// The run of spans fitting in `max_chars` that covers the most distinct
