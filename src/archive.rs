@@ -559,7 +559,10 @@ impl Archive {
         if best.windows(2).any(|pair| pair[0].0 == pair[1].0) {
             let mut candidates = self.read_matches(searcher, best)?;
             candidates.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
-            best = candidates.into_iter().map(|m| (m.score, m.address)).collect();
+            best = candidates
+                .into_iter()
+                .map(|m| (m.score, m.address))
+                .collect();
         }
         let ranked = best
             .into_iter()
@@ -770,12 +773,12 @@ impl Archive {
             IndexRecordOption::Basic,
         );
         let addresses = searcher.search(&same_source, &DocSetCollector)?;
-        let mut document: Vec<((u64, u64), DocAddress)> =
-            self.read_matches(searcher, addresses.into_iter().map(|a| (0.0, a)))?
-                .into_iter()
-                .filter(|m| m.record == passage.record)
-                .map(|m| ((m.paragraph, m.part), m.address))
-                .collect();
+        let mut document: Vec<((u64, u64), DocAddress)> = self
+            .read_matches(searcher, addresses.into_iter().map(|a| (0.0, a)))?
+            .into_iter()
+            .filter(|m| m.record == passage.record)
+            .map(|m| ((m.paragraph, m.part), m.address))
+            .collect();
         document.sort_unstable();
         let at = (u64::from(passage.paragraph), u64::from(passage.part));
         let here = document.partition_point(|&(order, _)| order < at);
