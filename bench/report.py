@@ -17,7 +17,7 @@ def main(results, shared):
     import report  # the shared peers' report
 
     report.ORDER.insert(0, "cita")
-    report.GRAN["cita"] = "passage (paragraph), folded + stemmed + exact, phrase-aware snippets, total count"
+    report.GRAN["cita"] = "passage (paragraph), folded, stems matched at search time, phrase-aware snippets, total count"
     report.main(results)
 
     def load(name):

@@ -5,21 +5,27 @@
 #   bench/run.sh [MAX_MB]        (default: the whole ~78 MB corpus)
 #
 # env: CITA_BENCH_DATA (default ~/cita-bench) where corpus, indexes and results go;
-#      PEERS (default "tantivy sqlite xapian recoll rg"), BUILD_RUNS (default 1), REPEATS (default 7).
+#      PEERS (default "tantivy sqlite xapian recoll rg"), BUILD_RUNS (default 1), REPEATS (default 7),
+#      SCALE_COPIES (default 10; 0 skips the scale check, bench/scale.sh),
+#      CITA_BENCH_RESULTS (an earlier run's results folder: rerun cita only).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${CITA_SHARED_BENCH:-$ROOT/../shared/bench}
 DATA=${CITA_BENCH_DATA:-$HOME/cita-bench}
 MAX_MB=${1:-}
 CORPUS=$DATA/corpus${MAX_MB:+-$MAX_MB}
-RESULTS=$DATA/results/$(date -u +%Y%m%dT%H%M%SZ)
+# CITA_BENCH_RESULTS names an earlier run's results folder to time cita
+# again beside the peers measured there (they are not rerun).
+RESULTS=${CITA_BENCH_RESULTS:-$DATA/results/$(date -u +%Y%m%dT%H%M%SZ)}
 BUILD_RUNS=${BUILD_RUNS:-1}; REPEATS=${REPEATS:-7}
 export BUILD_RUNS REPEATS CITA_BENCH_DATA=$DATA
 mkdir -p "$RESULTS"
 command -v hyperfine >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q hyperfine; }
 
 "$SHARED/make_corpus.sh" "$CORPUS" ${MAX_MB:+"$MAX_MB"}
-"$SHARED/peers.sh" "$CORPUS" "$RESULTS" ${PEERS:-tantivy sqlite xapian recoll rg} > /dev/null
+if [ -z "${CITA_BENCH_RESULTS:-}" ]; then
+  "$SHARED/peers.sh" "$CORPUS" "$RESULTS" ${PEERS:-tantivy sqlite xapian recoll rg} > /dev/null
+fi
 
 cd "$ROOT"
 cargo build --release --quiet --bin cita --example bench_queries
@@ -57,4 +63,8 @@ hyperfine -N -i --warmup 3 --runs 20 --export-json "$RESULTS/cita.process.json" 
   echo
   python3 "$ROOT/bench/report.py" "$RESULTS" "$SHARED"
 } > "$ROOT/BENCHMARKS.md"
+if [ "${SCALE_COPIES:-10}" != 0 ]; then
+  { echo; "$ROOT/bench/scale.sh" "$CORPUS" "$RESULTS" "${SCALE_COPIES:-10}"; } >> "$ROOT/BENCHMARKS.md"
+fi
+{ echo; cat "$ROOT/bench/PROFILE.md"; } >> "$ROOT/BENCHMARKS.md"
 echo "wrote $ROOT/BENCHMARKS.md (raw results in $RESULTS)" >&2

@@ -238,16 +238,9 @@ fn words_match_inflections_whose_spelling_the_stemmer_changes() {
     fixture.file("cry.txt", "The baby cried all night.\n");
     fixture.file("die.txt", "The dying embers glowed.\n");
     fixture.file("other.txt", "The die was cast by the crier.\n");
-    let sources_for = |query: &str| -> Vec<String> {
-        let (_, result) = fixture.search(query, &["--sort", "source"]);
-        hits(&result)
-            .iter()
-            .map(|h| h["source"].as_str().unwrap().to_string())
-            .collect()
-    };
-    assert_eq!(sources_for("happy"), ["happy.txt"]);
-    assert_eq!(sources_for("cries"), ["cry.txt"]);
-    assert_eq!(sources_for("died"), ["die.txt", "other.txt"]);
+    assert_eq!(fixture.sources("happy"), ["happy.txt"]);
+    assert_eq!(fixture.sources("cries"), ["cry.txt"]);
+    assert_eq!(fixture.sources("died"), ["die.txt", "other.txt"]);
     let (_, result) = fixture.search("happy", &[]);
     assert_eq!(highlighted(&hits(&result)[0]), ["happiness"]);
 }
@@ -258,28 +251,21 @@ fn source_filters_match_the_words_of_the_path() {
     fixture.file("news/2017/tariffs.txt", "Trade words.\n");
     fixture.file("news/2018/tariffs.txt", "Trade words.\n");
     fixture.file("encyclopedia/trade.txt", "Trade words.\n");
-    let sources_for = |query: &str| -> Vec<String> {
-        let (_, result) = fixture.search(query, &["--sort", "source"]);
-        hits(&result)
-            .iter()
-            .map(|h| h["source"].as_str().unwrap().to_string())
-            .collect()
-    };
     assert_eq!(
-        sources_for("trade source:news"),
+        fixture.sources("trade source:news"),
         ["news/2017/tariffs.txt", "news/2018/tariffs.txt"]
     );
     assert_eq!(
-        sources_for("trade source:\"news 2018\""),
+        fixture.sources("trade source:\"news 2018\""),
         ["news/2018/tariffs.txt"]
     );
     assert_eq!(
-        sources_for("trade source:ency*"),
+        fixture.sources("trade source:ency*"),
         ["encyclopedia/trade.txt"]
     );
     assert_eq!(
-        sources_for("trade -source:tariffs"),
+        fixture.sources("trade -source:tariffs"),
         ["encyclopedia/trade.txt"]
     );
-    assert!(sources_for("trade source:\"2018 news\"").is_empty());
+    assert!(fixture.sources("trade source:\"2018 news\"").is_empty());
 }

@@ -181,6 +181,15 @@ impl Fixture {
         }
         search_json_in(&self.index_path(), query, extra)
     }
+
+    /// The sources of every hit of `query`, in source order.
+    pub fn sources(&self, query: &str) -> Vec<String> {
+        let (_, result) = self.search(query, &["--all", "--sort", "source"]);
+        hits(&result)
+            .iter()
+            .map(|hit| hit["source"].as_str().unwrap().to_string())
+            .collect()
+    }
 }
 pub mod http;
 
