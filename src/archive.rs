@@ -209,11 +209,17 @@ pub struct Archive {
     path: PathBuf,
     reader: IndexReader,
     fields: Fields,
-    /// The fingerprint of the last searcher generation it was computed for.
-    fingerprint: Mutex<Option<(u64, String)>>,
-    /// The fast-field columns of each segment of that generation: opening
-    /// them costs more than a rare word's whole search, so it is done once.
-    columns: Mutex<Option<(u64, Arc<Vec<SegmentColumns>>)>>,
+    /// What is read once per searcher generation, for the last one seen.
+    generation: Mutex<Option<Arc<Generation>>>,
+}
+
+/// What a searcher generation needs read only once: the fingerprint its
+/// commit recorded, and each segment's fast-field columns (opening them
+/// costs more than a rare word's whole search).
+struct Generation {
+    id: u64,
+    fingerprint: String,
+    columns: Vec<SegmentColumns>,
 }
 
 impl Archive {
@@ -277,8 +283,7 @@ impl Archive {
             path: path.to_path_buf(),
             reader,
             fields,
-            fingerprint: Mutex::new(None),
-            columns: Mutex::new(None),
+            generation: Mutex::new(None),
         })
     }
 
@@ -620,46 +625,40 @@ impl Archive {
         searcher: &Searcher,
         scored: impl IntoIterator<Item = (f32, DocAddress)>,
     ) -> Result<Vec<Match>> {
-        let columns = self.columns_of(searcher)?;
+        let generation = self.generation_of(searcher)?;
         scored
             .into_iter()
-            .map(|(score, address)| columns[address.segment_ord as usize].read(score, address))
+            .map(|(score, address)| {
+                generation.columns[address.segment_ord as usize].read(score, address)
+            })
             .collect()
     }
 
-    /// The fast-field columns of every segment `searcher` sees, opened once
-    /// per index generation.
-    fn columns_of(&self, searcher: &Searcher) -> Result<Arc<Vec<SegmentColumns>>> {
-        let generation = searcher.generation().generation_id();
-        let mut cached = self.columns.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((seen, columns)) = cached.as_ref()
-            && *seen == generation
+    /// What `searcher`'s generation needs read once, read on first use.
+    fn generation_of(&self, searcher: &Searcher) -> Result<Arc<Generation>> {
+        let id = searcher.generation().generation_id();
+        let mut cached = self.generation.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(generation) = cached.as_ref()
+            && generation.id == id
         {
-            return Ok(Arc::clone(columns));
+            return Ok(Arc::clone(generation));
         }
-        let columns = Arc::new(
-            searcher
+        let generation = Arc::new(Generation {
+            id,
+            fingerprint: fingerprint_of(searcher)?,
+            columns: searcher
                 .segment_readers()
                 .iter()
                 .map(SegmentColumns::open)
-                .collect::<Result<Vec<_>>>()?,
-        );
-        *cached = Some((generation, Arc::clone(&columns)));
-        Ok(columns)
+                .collect::<Result<_>>()?,
+        });
+        *cached = Some(Arc::clone(&generation));
+        Ok(generation)
     }
 
-    /// The fingerprint of what `searcher` sees, computed once per index generation.
+    /// The fingerprint of what `searcher` sees.
     fn fingerprint_of(&self, searcher: &Searcher) -> Result<String> {
-        let generation = searcher.generation().generation_id();
-        let mut cached = self.fingerprint.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((seen, fingerprint)) = cached.as_ref()
-            && *seen == generation
-        {
-            return Ok(fingerprint.clone());
-        }
-        let fingerprint = fingerprint_of(searcher)?;
-        *cached = Some((generation, fingerprint.clone()));
-        Ok(fingerprint)
+        Ok(self.generation_of(searcher)?.fingerprint.clone())
     }
 
     /// A hit with its stored fields, before ranking and highlighting.
@@ -688,7 +687,7 @@ impl Archive {
         };
         let optional = |field| doc.get_first(field).and_then(|v| v.as_u64());
         let number = |field| optional(field).unwrap_or(0);
-        let id = self.columns_of(searcher)?[address.segment_ord as usize]
+        let id = self.generation_of(searcher)?.columns[address.segment_ord as usize]
             .id
             .as_ref()
             .and_then(|column| column.first(address.doc_id))
