@@ -12,7 +12,8 @@ use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{
-    DocAddress, Index, IndexReader, ReloadPolicy, Searcher, SegmentReader, TantivyDocument, Term,
+    DocAddress, DocId, Index, IndexReader, ReloadPolicy, Searcher, SegmentOrdinal, SegmentReader,
+    TantivyDocument, Term,
 };
 
 use crate::analysis;
@@ -22,7 +23,7 @@ use crate::highlight::{self, HighlightPlan, Matched};
 use crate::indexer::{self, META_FILE};
 use crate::ingest::DateOrigin;
 use crate::query::{self, DateRange};
-use crate::ranking::{RankKey, TopWithTies, by_rank};
+use crate::ranking::{RankKey, SegmentTieOrder, TieKey, TopWithTies, by_rank};
 use crate::research::{
     CITA_VERSION, Counts, FacetCount, Facets, Group, Period, Sort, Timeline, TimelineRow, YearRange,
 };
@@ -557,10 +558,11 @@ impl Archive {
             .offset
             .saturating_add(request.limit)
             .min(searcher.num_docs() as usize);
-        let (mut best, total) = searcher.search(query, &(TopWithTies::new(wanted), Count))?;
+        let ties = self.generation_of(searcher)?;
+        let (mut best, total) = searcher.search(query, &(TopWithTies::new(wanted, ties), Count))?;
         best.sort_by(|a, b| b.0.total_cmp(&a.0));
-        // Only equal scores need the other rank keys, read from fast fields
-        // (opening those columns costs more than a rare word's whole search).
+        // Equal scores need the other rank keys, the source's text among
+        // them; the collector leaves few (at most `wanted` per segment).
         if best.windows(2).any(|pair| pair[0].0 == pair[1].0) {
             let mut candidates = self.read_matches(searcher, best)?;
             candidates.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
@@ -854,6 +856,12 @@ struct SegmentColumns {
     mentions: Option<Column<u64>>,
 }
 
+impl SegmentTieOrder for Generation {
+    fn tie_key(&self, segment: SegmentOrdinal, doc: DocId) -> TieKey {
+        self.columns[segment as usize].tie_key(doc)
+    }
+}
+
 impl SegmentColumns {
     fn open(segment: &SegmentReader) -> Result<SegmentColumns> {
         let fast = segment.fast_fields();
@@ -866,6 +874,20 @@ impl SegmentColumns {
             part: fast.column_opt("part")?,
             mentions: fast.column_opt("mentions")?,
         })
+    }
+
+    fn tie_key(&self, doc: DocId) -> TieKey {
+        let first = |column: &Option<Column<u64>>| column.as_ref().and_then(|c| c.first(doc));
+        let source = self
+            .source
+            .as_ref()
+            .and_then(|column| column.term_ords(doc).next());
+        (
+            source.unwrap_or(0),
+            first(&self.record),
+            first(&self.paragraph).unwrap_or(0),
+            first(&self.part).unwrap_or(0),
+        )
     }
 
     fn read(&self, score: f32, address: DocAddress) -> Result<Match> {

@@ -5,11 +5,14 @@
 //! and part, so the order is the same on every run and paging never splits
 //! a tie arbitrarily. tantivy's top-k collector knows only scores, so a cut
 //! at k could fall inside a run of equal scores (common for phrases: many
-//! short passages with one occurrence score alike). [`TopWithTies`] keeps
-//! the best k *and* everything tied with the k-th, in the same single pass
-//! that counts the matches.
+//! short passages with one occurrence score alike; a folder holding copies
+//! of the same documents makes runs of thousands). [`TopWithTies`] breaks
+//! such a run inside each segment by [`SegmentTieOrder`], which compares
+//! sources by their ordinals in the segment's sorted dictionary and so never
+//! reads a path; only what ties across segments is left to the caller.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
@@ -24,17 +27,31 @@ pub fn by_rank(a: RankKey, b: RankKey) -> Ordering {
         .then_with(|| (a.1, a.2, a.3, a.4).cmp(&(b.1, b.2, b.3, b.4)))
 }
 
-/// The `limit` best-scored matches plus every match scoring the same as
-/// the last of them, unordered.
-pub struct TopWithTies {
-    limit: usize,
+/// A passage's rank key after its score, within one segment: the source as
+/// its ordinal in the segment's (sorted) dictionary, record, paragraph, part.
+/// It orders the passages of one segment as [`by_rank`] does.
+pub type TieKey = (u64, Option<u64>, u64, u64);
+
+/// Reads [`TieKey`]s.
+pub trait SegmentTieOrder: Send + Sync + 'static {
+    fn tie_key(&self, segment: SegmentOrdinal, doc: DocId) -> TieKey;
 }
 
-impl TopWithTies {
+/// Within each segment, the `limit` best matches in rank order; across
+/// segments, the `limit` best-scored of those plus every one scoring the
+/// same as the last of them (their order needs the sources' text, which the
+/// caller reads for these few only). Unordered.
+pub struct TopWithTies<T> {
+    limit: usize,
+    ties: Arc<T>,
+}
+
+impl<T> TopWithTies<T> {
     /// Collects at least `limit` matches (all of them, if fewer match).
-    pub fn new(limit: usize) -> TopWithTies {
+    pub fn new(limit: usize, ties: Arc<T>) -> TopWithTies<T> {
         TopWithTies {
             limit: limit.max(1),
+            ties,
         }
     }
 }
@@ -45,6 +62,9 @@ struct Best<T> {
     kept: Vec<(Score, T)>,
     /// Matches scoring below this cannot be among the best.
     floor: Score,
+    /// How many kept matches make the next pruning worth its cost: twice
+    /// what the last one left, so a long run of ties costs linear time.
+    prune_at: usize,
 }
 
 impl<T> Best<T> {
@@ -53,6 +73,7 @@ impl<T> Best<T> {
             limit,
             kept: Vec::new(),
             floor: Score::NEG_INFINITY,
+            prune_at: limit.saturating_mul(2).max(64),
         }
     }
 
@@ -61,8 +82,9 @@ impl<T> Best<T> {
             return;
         }
         self.kept.push((score, item));
-        if self.kept.len() >= self.limit.saturating_mul(2).max(64) {
+        if self.kept.len() >= self.prune_at {
             self.prune();
+            self.prune_at = self.prune_at.max(self.kept.len().saturating_mul(2));
         }
     }
 
@@ -85,18 +107,19 @@ impl<T> Best<T> {
     }
 }
 
-impl Collector for TopWithTies {
+impl<T: SegmentTieOrder> Collector for TopWithTies<T> {
     type Fruit = Vec<(Score, DocAddress)>;
-    type Child = TopWithTiesSegment;
+    type Child = TopWithTiesSegment<T>;
 
     fn for_segment(
         &self,
         segment: SegmentOrdinal,
         _reader: &SegmentReader,
-    ) -> tantivy::Result<TopWithTiesSegment> {
+    ) -> tantivy::Result<TopWithTiesSegment<T>> {
         Ok(TopWithTiesSegment {
             segment,
             best: Best::new(self.limit),
+            ties: Arc::clone(&self.ties),
         })
     }
 
@@ -114,12 +137,13 @@ impl Collector for TopWithTies {
 }
 
 /// [`TopWithTies`] within one segment.
-pub struct TopWithTiesSegment {
+pub struct TopWithTiesSegment<T> {
     segment: SegmentOrdinal,
     best: Best<DocId>,
+    ties: Arc<T>,
 }
 
-impl SegmentCollector for TopWithTiesSegment {
+impl<T: SegmentTieOrder> SegmentCollector for TopWithTiesSegment<T> {
     type Fruit = Vec<(Score, DocAddress)>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
@@ -127,10 +151,18 @@ impl SegmentCollector for TopWithTiesSegment {
     }
 
     fn harvest(self) -> Self::Fruit {
-        let segment = self.segment;
-        self.best
-            .into_items()
-            .into_iter()
+        let (segment, limit) = (self.segment, self.best.limit);
+        let mut kept = self.best.into_items();
+        if kept.len() > limit {
+            // More passages share the last place than fit: the rank keys
+            // decide which stay.
+            kept.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+            let last = kept[limit - 1].0;
+            let tied_from = kept.partition_point(|(score, _)| *score > last);
+            kept[tied_from..].sort_by_cached_key(|(_, doc)| self.ties.tie_key(segment, *doc));
+            kept.truncate(limit);
+        }
+        kept.into_iter()
             .map(|(score, doc)| (score, DocAddress::new(segment, doc)))
             .collect()
     }
@@ -161,6 +193,48 @@ mod tests {
         let kept = best_of(10, &many);
         assert!(kept.iter().all(|&s| s == 6.0));
         assert_eq!(kept.len(), many.iter().filter(|&&s| s == 6.0).count());
+    }
+
+    /// Ties ordered by the document number backwards.
+    struct Backwards;
+
+    impl SegmentTieOrder for Backwards {
+        fn tie_key(&self, _segment: SegmentOrdinal, doc: DocId) -> TieKey {
+            (u64::from(u32::MAX - doc), None, 0, 0)
+        }
+    }
+
+    fn harvest(limit: usize, scores: &[f32]) -> Vec<(f32, DocId)> {
+        let mut segment = TopWithTiesSegment {
+            segment: 0,
+            best: Best::new(limit),
+            ties: Arc::new(Backwards),
+        };
+        for (doc, score) in scores.iter().enumerate() {
+            segment.collect(doc as DocId, *score);
+        }
+        let mut fruit: Vec<(f32, DocId)> = segment
+            .harvest()
+            .into_iter()
+            .map(|(score, address)| (score, address.doc_id))
+            .collect();
+        fruit.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+        fruit
+    }
+
+    #[test]
+    fn a_segment_breaks_a_run_of_ties_at_the_cut_by_its_tie_order() {
+        // Ten thousand equal scores (a folder of copies): the last documents
+        // come first in this order, and only `limit` of them are kept.
+        let mut scores = vec![1.0; 10_000];
+        scores[17] = 2.0;
+        assert_eq!(harvest(3, &scores), [(2.0, 17), (1.0, 9_999), (1.0, 9_998)]);
+        // Ties above the cut all stay; nothing tied at the cut is left over.
+        assert_eq!(
+            harvest(3, &[3.0, 3.0, 1.0, 1.0, 1.0]),
+            [(3.0, 1), (3.0, 0), (1.0, 4)]
+        );
+        assert_eq!(harvest(5, &[1.0, 2.0]), [(2.0, 1), (1.0, 0)]);
     }
 
     #[test]

@@ -101,16 +101,28 @@ fn matches_in_the_section_heading_and_title_are_boosted() {
 #[test]
 fn ties_break_by_source_then_paragraph_whatever_the_limit() {
     let fixture = Fixture::new();
-    for name in ["c.txt", "a.txt", "b.txt", "d.txt"] {
-        fixture.file(name, "Identical words here.\n\nAnother paragraph.\n");
+    // Three indexing runs, so the tied passages lie in several segments,
+    // and more of them in one segment than the smaller limits keep.
+    for round in [
+        &["f.txt", "c.txt", "a.txt"][..],
+        &["e.txt", "b.txt"],
+        &["d.txt"],
+    ] {
+        for name in round {
+            fixture.file(name, "Identical words here.\n\nAnother paragraph.\n");
+        }
+        assert!(fixture.index().status.success());
     }
     let (_, all) = fixture.search("identical", &[]);
     let sources: Vec<&str> = hits(&all)
         .iter()
         .map(|h| h["source"].as_str().unwrap())
         .collect();
-    assert_eq!(sources, ["a.txt", "b.txt", "c.txt", "d.txt"]);
-    for limit in ["1", "2", "3"] {
+    assert_eq!(
+        sources,
+        ["a.txt", "b.txt", "c.txt", "d.txt", "e.txt", "f.txt"]
+    );
+    for limit in ["1", "2", "3", "4", "5"] {
         let (_, some) = fixture.search("identical", &["--limit", limit]);
         let n: usize = limit.parse().unwrap();
         assert_eq!(hits(&some)[..], hits(&all)[..n]);

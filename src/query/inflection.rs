@@ -17,14 +17,16 @@
 //! form the user typed also adds a constant tier, so passages with the
 //! exact form rank first.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::fmt;
 
 use tantivy::fieldnorm::FieldNormReader;
+use tantivy::index::SegmentId;
+use tantivy::postings::TermInfo;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, TantivyError, Term};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, TantivyError};
 
 use crate::analysis;
 
@@ -62,15 +64,12 @@ impl Query for InflectionQuery {
         let searcher = scoring.searcher().ok_or_else(|| {
             TantivyError::InvalidArgument("inflections are read from an open index".to_string())
         })?;
-        let words = inflections(searcher, self.field, &self.stem)?;
-        let terms: Vec<(Term, bool)> = words
-            .into_iter()
-            .map(|word| {
-                let exact = self.exact.as_deref() == Some(word.as_str());
-                (Term::from_field_text(self.field, &word), exact)
-            })
-            .collect();
-        let bm25 = if scoring.is_scoring_enabled() && !terms.is_empty() {
+        let found = Inflections::find(searcher, self.field, &self.stem)?;
+        let exact = self
+            .exact
+            .as_deref()
+            .and_then(|typed| found.words.iter().position(|word| word == typed));
+        let bm25 = if scoring.is_scoring_enabled() && !found.words.is_empty() {
             let docs = searcher.num_docs().max(1);
             let tokens: u64 = searcher
                 .segment_readers()
@@ -80,10 +79,12 @@ impl Query for InflectionQuery {
             // A stem's document frequency is at least that of its most
             // frequent word and at most the sum; the sum keeps rare
             // stems rare and common ones common, which is what idf is for.
-            let mut doc_freq = 0u64;
-            for (term, _) in &terms {
-                doc_freq += searcher.doc_freq(term)?;
-            }
+            let doc_freq: u64 = found
+                .segments
+                .iter()
+                .flat_map(|(_, words)| words.iter())
+                .map(|(_, info)| u64::from(info.doc_freq))
+                .sum();
             Some(Bm25Weight::for_one_term(
                 doc_freq.min(docs),
                 docs,
@@ -95,41 +96,77 @@ impl Query for InflectionQuery {
         Ok(Box::new(InflectionWeight {
             field: self.field,
             stem: self.stem.clone(),
-            terms,
+            found,
+            exact,
             bm25,
             exact_bonus: self.exact_bonus,
         }))
     }
 }
 
-/// The indexed words of `field` whose stem is `stem`, across all segments, sorted.
-pub fn inflections(searcher: &Searcher, field: Field, stem: &str) -> tantivy::Result<Vec<String>> {
-    let mut found = BTreeSet::new();
-    let mut rejected = BTreeSet::new();
-    for segment in searcher.segment_readers() {
-        let index = segment.inverted_index(field)?;
-        for prefix in candidate_prefixes(stem) {
-            let mut words = index.terms().range().ge(prefix.as_bytes()).into_stream()?;
-            while words.advance() {
-                let key = words.key();
-                if !key.starts_with(prefix.as_bytes()) {
-                    break;
-                }
-                let Ok(word) = std::str::from_utf8(key) else {
-                    continue;
-                };
-                if found.contains(word) || rejected.contains(word) {
-                    continue;
-                }
-                if analysis::stem(word) == stem {
-                    found.insert(word.to_string());
-                } else {
-                    rejected.insert(word.to_string());
+/// The indexed words of a field sharing one stem, and where each segment's
+/// dictionary holds them (so postings open without a second lookup).
+struct Inflections {
+    /// Sorted.
+    words: Vec<String>,
+    /// Per segment, each word it holds (an index into `words`) and its entry.
+    segments: Vec<(SegmentId, Vec<(usize, TermInfo)>)>,
+}
+
+impl Inflections {
+    fn find(searcher: &Searcher, field: Field, stem: &str) -> tantivy::Result<Inflections> {
+        // Every dictionary word under the candidate prefixes, per segment,
+        // then kept where its stem is `stem` (each word stemmed once).
+        let mut stems: BTreeMap<String, bool> = BTreeMap::new();
+        let mut listed = Vec::new();
+        for segment in searcher.segment_readers() {
+            let index = segment.inverted_index(field)?;
+            let mut entries = Vec::new();
+            for prefix in candidate_prefixes(stem) {
+                let mut words = index.terms().range().ge(prefix.as_bytes()).into_stream()?;
+                while words.advance() {
+                    let key = words.key();
+                    if !key.starts_with(prefix.as_bytes()) {
+                        break;
+                    }
+                    let Ok(word) = std::str::from_utf8(key) else {
+                        continue;
+                    };
+                    if !stems.contains_key(word) {
+                        stems.insert(word.to_string(), analysis::stem(word) == stem);
+                    }
+                    entries.push((word.to_string(), words.value().clone()));
                 }
             }
+            listed.push((segment.segment_id(), entries));
         }
+        let words: Vec<String> = stems
+            .into_iter()
+            .filter_map(|(word, shares)| shares.then_some(word))
+            .collect();
+        let segments = listed
+            .into_iter()
+            .map(|(segment, entries)| {
+                let held = entries
+                    .into_iter()
+                    .filter_map(|(word, info)| {
+                        let at = words.binary_search(&word).ok()?;
+                        Some((at, info))
+                    })
+                    .collect();
+                (segment, held)
+            })
+            .collect();
+        Ok(Inflections { words, segments })
     }
-    Ok(found.into_iter().collect())
+
+    /// The words `segment` holds, with their dictionary entries.
+    fn in_segment(&self, segment: SegmentId) -> &[(usize, TermInfo)] {
+        self.segments
+            .iter()
+            .find(|(id, _)| *id == segment)
+            .map_or(&[], |(_, held)| held.as_slice())
+    }
 }
 
 /// The dictionary prefixes under which every word with stem `stem` lies.
@@ -153,8 +190,9 @@ fn candidate_prefixes(stem: &str) -> Vec<String> {
 struct InflectionWeight {
     field: Field,
     stem: String,
-    /// Each inflection, and whether it is the form the user typed.
-    terms: Vec<(Term, bool)>,
+    found: Inflections,
+    /// Which of `found.words` is the form the user typed.
+    exact: Option<usize>,
     /// `None` when scoring is disabled.
     bm25: Option<Bm25Weight>,
     exact_bonus: Score,
@@ -172,11 +210,11 @@ impl InflectionWeight {
         } else {
             IndexRecordOption::Basic
         };
-        let mut postings = Vec::with_capacity(self.terms.len());
-        for (term, exact) in &self.terms {
-            if let Some(list) = index.read_postings(term, record)? {
-                postings.push((list, *exact));
-            }
+        let held = self.found.in_segment(reader.segment_id());
+        let mut postings = Vec::with_capacity(held.len());
+        for (word, info) in held {
+            let list = index.read_postings_from_terminfo(info, record)?;
+            postings.push((list, self.exact == Some(*word)));
         }
         let fieldnorms = match &self.bm25 {
             Some(_) => reader.get_fieldnorms_reader(self.field)?,
