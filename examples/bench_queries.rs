@@ -16,6 +16,11 @@ use std::time::Instant;
 use cita::{Archive, SearchRequest};
 use serde_json::{Value, json};
 
+/// The allocator of the `cita` binary (and so of `cita serve`), so these
+/// timings are the ones its searches see.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let k = (sorted.len() - 1) as f64 * p / 100.0;
     let low = k.floor() as usize;
