@@ -561,25 +561,41 @@ impl Archive {
         let ties = self.generation_of(searcher)?;
         let (mut best, total) = searcher.search(query, &(TopWithTies::new(wanted, ties), Count))?;
         best.sort_by(|a, b| b.0.total_cmp(&a.0));
-        // Equal scores need the other rank keys, the source's text among
-        // them; the collector leaves few (at most `wanted` per segment).
-        if best.windows(2).any(|pair| pair[0].0 == pair[1].0) {
-            let mut candidates = self.read_matches(searcher, best)?;
-            candidates.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
-            best = candidates
+        let tied = best.windows(2).any(|pair| pair[0].0 == pair[1].0);
+        let hits = if tied && best.len() <= wanted && request.offset == 0 {
+            // Every candidate is on the page, so its stored passage is
+            // loaded anyway and carries the rank keys (reading a source
+            // path from its fast-field dictionary costs as much again).
+            let mut hits = best
                 .into_iter()
-                .map(|m| (m.score, m.address))
-                .collect();
-        }
-        let ranked = best
+                .map(|(score, address)| self.stored_hit(searcher, score, address))
+                .collect::<Result<Vec<_>>>()?;
+            hits.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
+            hits
+        } else {
+            if tied {
+                // The rank keys of candidates that may not be shown come
+                // from fast fields; the collector leaves few (at most
+                // `wanted` per segment).
+                let mut candidates = self.read_matches(searcher, best)?;
+                candidates.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
+                best = candidates
+                    .into_iter()
+                    .map(|m| (m.score, m.address))
+                    .collect();
+            }
+            best.into_iter()
+                .skip(request.offset)
+                .take(request.limit)
+                .map(|(score, address)| self.stored_hit(searcher, score, address))
+                .collect::<Result<Vec<_>>>()?
+        };
+        let ranked = hits
             .into_iter()
-            .enumerate()
-            .skip(request.offset)
             .take(request.limit)
-            .map(|(index, (score, address))| {
-                Ok((index + 1, self.stored_hit(searcher, score, address)?))
-            })
-            .collect::<Result<_>>()?;
+            .enumerate()
+            .map(|(index, hit)| (request.offset + index + 1, hit))
+            .collect();
         Ok((ranked, total as u64))
     }
 
@@ -831,6 +847,19 @@ struct Match {
     paragraph: u64,
     part: u64,
     mentions: Vec<u16>,
+}
+
+impl Hit {
+    fn rank_key(&self) -> RankKey<'_> {
+        let passage = &self.passage;
+        (
+            self.score,
+            &passage.source,
+            passage.record,
+            u64::from(passage.paragraph),
+            u64::from(passage.part),
+        )
+    }
 }
 
 impl Match {
