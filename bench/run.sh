@@ -28,27 +28,38 @@ if [ -z "${CITA_BENCH_RESULTS:-}" ]; then
 fi
 
 cd "$ROOT"
-cargo build --release --quiet --bin cita --example bench_queries
+cargo build --release --quiet --bin cita --example bench_queries --example engine_floor
 CITA=$ROOT/target/release/cita
 INDEX=$DATA/idx/$(basename "$CORPUS")/cita
-walls=(); rss=()
-for ((r = 1; r <= BUILD_RUNS; r++)); do
-  rm -rf "$INDEX"; sync
-  /usr/bin/time -f '%e %M' -o "$RESULTS/.time" "$CITA" index --quiet --corpus "$CORPUS" --index "$INDEX"
-  read -r w m < "$RESULTS/.time"; walls+=("$w"); rss+=("$m")
-  echo "cita build run $r: ${w}s, max RSS ${m} KB" >&2
-done
-size=$(du -sb "$INDEX" | cut -f1)
 bytes=$(find "$CORPUS" -name '*.txt' -printf '%s\n' | awk '{s+=$1} END{print s}')
 files=$(find "$CORPUS" -name '*.txt' | wc -l)
-python3 - "$RESULTS/cita.build.json" "$CORPUS" "$bytes" "$files" "$size" "${walls[*]}" "${rss[*]}" <<'PYEOF'
+
+# time_builds NAME VERSION INDEX COMMAND...: BUILD_RUNS fresh builds of
+# INDEX by COMMAND, written as RESULTS/NAME.build.json in the peers' shape.
+time_builds() {
+  local name=$1 version=$2 index=$3; shift 3
+  local walls=() rss=() r w m
+  for ((r = 1; r <= BUILD_RUNS; r++)); do
+    rm -rf "$index"; sync
+    /usr/bin/time -f '%e %M' -o "$RESULTS/.time" "$@"
+    read -r w m < "$RESULTS/.time"; walls+=("$w"); rss+=("$m")
+    echo "$name build run $r: ${w}s, max RSS ${m} KB" >&2
+  done
+  python3 - "$RESULTS/$name.build.json" "$name" "$version" "$CORPUS" "$bytes" "$files" \
+    "$(du -sb "$index" | cut -f1)" "${walls[*]}" "${rss[*]}" <<'PYEOF'
 import json, statistics, sys
-out, corpus, cb, cf, size, walls, rss = sys.argv[1:]
+out, peer, version, corpus, cb, cf, size, walls, rss = sys.argv[1:]
 walls = [float(x) for x in walls.split()]; rss = [int(x) for x in rss.split()]
-json.dump({"peer": "cita", "version": "cita", "corpus": corpus, "corpus_bytes": int(cb), "corpus_files": int(cf),
+json.dump({"peer": peer, "version": version, "corpus": corpus, "corpus_bytes": int(cb), "corpus_files": int(cf),
            "index_bytes": int(size), "build_wall_s": walls, "build_wall_median_s": statistics.median(walls),
            "build_max_rss_kb": max(rss)}, open(out, "w"), indent=1)
 PYEOF
+}
+time_builds cita cita "$INDEX" "$CITA" index --quiet --corpus "$CORPUS" --index "$INDEX"
+# The engine floor: tantivy alone, fed from Rust, doing the tantivy peer's work.
+FLOOR=$DATA/idx/$(basename "$CORPUS")/floor
+time_builds floor "tantivy $(cargo tree -q -e normal -i tantivy --depth 0 | sed 's/^tantivy //; s/ .*//')" "$FLOOR" \
+  "$ROOT/target/release/examples/engine_floor" "$CORPUS" "$FLOOR"
 "$ROOT/target/release/examples/bench_queries" "$INDEX" "$SHARED/queries.txt" "$RESULTS/cita.query.json" "$REPEATS"
 hyperfine -N -i --warmup 3 --runs 20 --export-json "$RESULTS/cita.process.json" \
   "$CITA search --index $INDEX --format json -- chernobyl" \
