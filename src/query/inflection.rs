@@ -15,7 +15,9 @@
 //! The expansion is scored as one term, the way a stemmed field would score
 //! it: term frequencies summed, one document frequency for the stem. The
 //! form the user typed also adds a constant tier, so passages with the
-//! exact form rank first.
+//! exact form rank first. Inflections in other fields (the headings) can add
+//! to the score of a match; one scorer reads all the fields in step, which
+//! costs far less than tantivy's boolean query over one scorer per field.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -30,14 +32,18 @@ use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Tantivy
 
 use crate::analysis;
 
-/// Matches every word of the text field `field` whose stem is `stem`.
+/// Matches the passages where a word whose stem is `stem` occurs in one
+/// field; inflections in other fields add to the score.
 #[derive(Clone)]
 pub struct InflectionQuery {
-    field: Field,
     stem: String,
-    /// The folded form the user typed, scoring `exact_bonus` where it occurs.
+    /// The field that must hold an inflection.
+    field: Field,
+    /// The folded form the user typed, scoring `exact_bonus` where it occurs in `field`.
     exact: Option<String>,
     exact_bonus: Score,
+    /// Fields whose inflections add to the score, each scaled by its boost.
+    bonuses: Vec<(Field, Score)>,
 }
 
 impl InflectionQuery {
@@ -45,17 +51,28 @@ impl InflectionQuery {
     /// `exact_bonus` to the score of every passage where it occurs itself.
     pub fn new(field: Field, stem: String, exact: Option<String>, exact_bonus: Score) -> Self {
         InflectionQuery {
-            field,
             stem,
+            field,
             exact,
             exact_bonus,
+            bonuses: Vec::new(),
         }
+    }
+
+    /// Also scores inflections in `field`, scaled by `boost`, where a match has them.
+    pub fn with_bonus(mut self, field: Field, boost: Score) -> Self {
+        self.bonuses.push((field, boost));
+        self
     }
 }
 
 impl fmt::Debug for InflectionQuery {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Inflections({:?}, {:?})", self.field, self.stem)
+        write!(f, "Inflections({:?}, {:?})", self.field, self.stem)?;
+        for (field, boost) in &self.bonuses {
+            write!(f, " + {boost}×Inflections({field:?})")?;
+        }
+        Ok(())
     }
 }
 
@@ -64,42 +81,27 @@ impl Query for InflectionQuery {
         let searcher = scoring.searcher().ok_or_else(|| {
             TantivyError::InvalidArgument("inflections are read from an open index".to_string())
         })?;
-        let found = Inflections::find(searcher, self.field, &self.stem)?;
+        let scored = scoring.is_scoring_enabled();
+        let required = FieldWeight::new(searcher, self.field, &self.stem, scored, 1.0)?;
         let exact = self
             .exact
             .as_deref()
-            .and_then(|typed| found.words.iter().position(|word| word == typed));
-        let bm25 = if scoring.is_scoring_enabled() && !found.words.is_empty() {
-            let docs = searcher.num_docs().max(1);
-            let tokens: u64 = searcher
-                .segment_readers()
+            .and_then(|typed| required.found.words.iter().position(|word| word == typed));
+        // Bonuses only change scores.
+        let bonuses = if scored {
+            self.bonuses
                 .iter()
-                .map(|segment| Ok(segment.inverted_index(self.field)?.total_num_tokens()))
-                .sum::<tantivy::Result<u64>>()?;
-            // A stem's document frequency is at least that of its most
-            // frequent word and at most the sum; the sum keeps rare
-            // stems rare and common ones common, which is what idf is for.
-            let doc_freq: u64 = found
-                .segments
-                .iter()
-                .flat_map(|(_, words)| words.iter())
-                .map(|(_, info)| u64::from(info.doc_freq))
-                .sum();
-            Some(Bm25Weight::for_one_term(
-                doc_freq.min(docs),
-                docs,
-                tokens as Score / docs as Score,
-            ))
+                .map(|&(field, boost)| FieldWeight::new(searcher, field, &self.stem, true, boost))
+                .collect::<tantivy::Result<_>>()?
         } else {
-            None
+            Vec::new()
         };
         Ok(Box::new(InflectionWeight {
-            field: self.field,
             stem: self.stem.clone(),
-            found,
+            required,
             exact,
-            bm25,
             exact_bonus: self.exact_bonus,
+            bonuses,
         }))
     }
 }
@@ -187,23 +189,57 @@ fn candidate_prefixes(stem: &str) -> Vec<String> {
     prefixes
 }
 
-struct InflectionWeight {
+/// One field's part of an [`InflectionWeight`].
+struct FieldWeight {
     field: Field,
-    stem: String,
     found: Inflections,
-    /// Which of `found.words` is the form the user typed.
-    exact: Option<usize>,
     /// `None` when scoring is disabled.
     bm25: Option<Bm25Weight>,
-    exact_bonus: Score,
 }
 
-impl InflectionWeight {
-    fn inflection_scorer(
+impl FieldWeight {
+    fn new(
+        searcher: &Searcher,
+        field: Field,
+        stem: &str,
+        scored: bool,
+        boost: Score,
+    ) -> tantivy::Result<FieldWeight> {
+        let found = Inflections::find(searcher, field, stem)?;
+        let bm25 = if scored && !found.words.is_empty() {
+            let docs = searcher.num_docs().max(1);
+            let tokens: u64 = searcher
+                .segment_readers()
+                .iter()
+                .map(|segment| Ok(segment.inverted_index(field)?.total_num_tokens()))
+                .sum::<tantivy::Result<u64>>()?;
+            // A stem's document frequency is at least that of its most
+            // frequent word and at most the sum; the sum keeps rare
+            // stems rare and common ones common, which is what idf is for.
+            let doc_freq: u64 = found
+                .segments
+                .iter()
+                .flat_map(|(_, words)| words.iter())
+                .map(|(_, info)| u64::from(info.doc_freq))
+                .sum();
+            Some(
+                Bm25Weight::for_one_term(doc_freq.min(docs), docs, tokens as Score / docs as Score)
+                    .boost_by(boost),
+            )
+        } else {
+            None
+        };
+        Ok(FieldWeight { field, found, bm25 })
+    }
+
+    /// This field's inflections in `reader`'s segment, read in windows.
+    fn window(
         &self,
         reader: &SegmentReader,
         boost: Score,
-    ) -> tantivy::Result<InflectionScorer> {
+        exact: Option<usize>,
+        exact_bonus: Score,
+    ) -> tantivy::Result<FieldWindow> {
         let index = reader.inverted_index(self.field)?;
         let record = if self.bm25.is_some() {
             IndexRecordOption::WithFreqs
@@ -214,18 +250,48 @@ impl InflectionWeight {
         let mut postings = Vec::with_capacity(held.len());
         for (word, info) in held {
             let list = index.read_postings_from_terminfo(info, record)?;
-            postings.push((list, self.exact == Some(*word)));
+            postings.push((list, exact == Some(*word)));
         }
         let fieldnorms = match &self.bm25 {
             Some(_) => reader.get_fieldnorms_reader(self.field)?,
             None => FieldNormReader::constant(reader.max_doc(), 1),
         };
-        Ok(InflectionScorer::new(
+        Ok(FieldWindow {
             postings,
+            frequencies: vec![0; WINDOW].into_boxed_slice(),
+            present: [0; WINDOW / 64],
+            exact: [0; WINDOW / 64],
             fieldnorms,
-            self.bm25.as_ref().map(|bm25| bm25.boost_by(boost)),
-            self.exact_bonus * boost,
-        ))
+            bm25: self.bm25.as_ref().map(|bm25| bm25.boost_by(boost)),
+            exact_bonus: exact_bonus * boost,
+        })
+    }
+}
+
+struct InflectionWeight {
+    stem: String,
+    required: FieldWeight,
+    /// Which of `required.found.words` is the form the user typed.
+    exact: Option<usize>,
+    exact_bonus: Score,
+    bonuses: Vec<FieldWeight>,
+}
+
+impl InflectionWeight {
+    fn inflection_scorer(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+    ) -> tantivy::Result<InflectionScorer> {
+        let required = self
+            .required
+            .window(reader, boost, self.exact, self.exact_bonus)?;
+        let bonuses = self
+            .bonuses
+            .iter()
+            .map(|bonus| bonus.window(reader, boost, None, 0.0))
+            .collect::<tantivy::Result<_>>()?;
+        Ok(InflectionScorer::new(required, bonuses))
     }
 }
 
@@ -241,12 +307,21 @@ impl Weight for InflectionWeight {
                 "document #{doc} does not match"
             )));
         }
-        let (frequency, exact) = scorer.frequency();
+        let (frequency, exact) = scorer.required.frequency(scorer.cursor);
         let mut explanation =
             Explanation::new_with_string(format!("inflections of `{}`", self.stem), scorer.score());
         explanation.add_const("summed term frequency", frequency as Score);
         if exact {
-            explanation.add_const("exact form typed", scorer.exact_bonus);
+            explanation.add_const("exact form typed", scorer.required.exact_bonus);
+        }
+        for (bonus, weight) in scorer.bonuses.iter().zip(&self.bonuses) {
+            let score = bonus.score(scorer.cursor, doc);
+            if score > 0.0 {
+                explanation.add_detail(Explanation::new_with_string(
+                    format!("inflections in {:?}", weight.field),
+                    score,
+                ));
+            }
         }
         Ok(explanation)
     }
@@ -255,74 +330,39 @@ impl Weight for InflectionWeight {
 /// Documents per window of [`InflectionScorer`].
 const WINDOW: usize = 2048;
 
-/// The union of the inflections' postings, scored as one term.
-///
-/// Like tantivy's own union scorer it works in windows of documents: each
-/// list adds its frequencies for the next [`WINDOW`] documents into one
-/// array, and the window is then read in order. Stepping every list at
-/// every document (the obvious merge) cost a common stem with ten
-/// inflections most of its search time.
-struct InflectionScorer {
+/// One field's inflections over a window of documents: their summed
+/// frequencies per document, and where the typed form occurs.
+struct FieldWindow {
     postings: Vec<(SegmentPostings, bool)>,
-    /// First document of the window.
-    start: DocId,
-    /// Summed frequency of the inflections per document of the window.
     frequencies: Box<[u32]>,
-    /// The window's documents that match, and those where the typed form occurs.
     present: [u64; WINDOW / 64],
     exact: [u64; WINDOW / 64],
-    /// The current document's place in the window.
-    cursor: usize,
-    doc: DocId,
     fieldnorms: FieldNormReader,
     bm25: Option<Bm25Weight>,
     exact_bonus: Score,
 }
 
-impl InflectionScorer {
-    fn new(
-        postings: Vec<(SegmentPostings, bool)>,
-        fieldnorms: FieldNormReader,
-        bm25: Option<Bm25Weight>,
-        exact_bonus: Score,
-    ) -> InflectionScorer {
-        let mut scorer = InflectionScorer {
-            postings,
-            start: 0,
-            frequencies: vec![0; WINDOW].into_boxed_slice(),
-            present: [0; WINDOW / 64],
-            exact: [0; WINDOW / 64],
-            cursor: 0,
-            doc: TERMINATED,
-            fieldnorms,
-            bm25,
-            exact_bonus,
-        };
-        if scorer.fill() {
-            scorer.go_to_present(0);
-        }
-        scorer
-    }
-
-    /// Adds every list's documents of the window starting at the lowest
-    /// document not yet read; false when all lists are read.
-    fn fill(&mut self) -> bool {
-        let start = self
-            .postings
+impl FieldWindow {
+    /// The lowest document not yet read.
+    fn lowest(&self) -> DocId {
+        self.postings
             .iter()
             .map(|(list, _)| list.doc())
             .min()
-            .unwrap_or(TERMINATED);
-        if start == TERMINATED {
-            self.doc = TERMINATED;
-            return false;
-        }
-        self.start = start;
+            .unwrap_or(TERMINATED)
+    }
+
+    /// Adds every list's documents from `start` (skipping those before)
+    /// up to `start + WINDOW`.
+    fn fill(&mut self, start: DocId) {
         let end = start.saturating_add(WINDOW as DocId);
         // Frequencies are only read (and decoded) when scoring.
         let scoring = self.bm25.is_some();
         for (list, is_exact) in &mut self.postings {
             let mut doc = list.doc();
+            if doc < start {
+                doc = list.seek(start);
+            }
             while doc < end {
                 let at = (doc - start) as usize;
                 self.frequencies[at] += if scoring { list.term_freq() } else { 1 };
@@ -333,7 +373,6 @@ impl InflectionScorer {
                 doc = list.advance();
             }
         }
-        true
     }
 
     /// Forgets the window's documents.
@@ -349,19 +388,98 @@ impl InflectionScorer {
         self.exact = [0; WINDOW / 64];
     }
 
+    /// The summed frequency at place `at` of the window, and whether the
+    /// typed form is among the words.
+    fn frequency(&self, at: usize) -> (u32, bool) {
+        let exact = self.exact[at / 64] & (1 << (at % 64)) != 0;
+        (self.frequencies[at], exact)
+    }
+
+    /// The score of document `doc`, at place `at` of the window (0 where
+    /// no inflection occurs).
+    fn score(&self, at: usize, doc: DocId) -> Score {
+        let (frequency, exact) = self.frequency(at);
+        if frequency == 0 {
+            return 0.0;
+        }
+        let Some(bm25) = &self.bm25 else {
+            return 1.0;
+        };
+        let bonus = if exact { self.exact_bonus } else { 0.0 };
+        bm25.score(self.fieldnorms.fieldnorm_id(doc), frequency) + bonus
+    }
+}
+
+/// The union of the inflections' postings in the required field, scored as
+/// one term, plus the bonus fields' scores where they match.
+///
+/// Like tantivy's own union scorer it works in windows of documents: each
+/// list adds its frequencies for the next [`WINDOW`] documents into one
+/// array, and the window is then read in order. Stepping every list at
+/// every document (the obvious merge) cost a common stem with ten
+/// inflections most of its search time.
+struct InflectionScorer {
+    required: FieldWindow,
+    bonuses: Vec<FieldWindow>,
+    /// First document of the window.
+    start: DocId,
+    /// The current document's place in the window.
+    cursor: usize,
+    doc: DocId,
+}
+
+impl InflectionScorer {
+    fn new(required: FieldWindow, bonuses: Vec<FieldWindow>) -> InflectionScorer {
+        let mut scorer = InflectionScorer {
+            required,
+            bonuses,
+            start: 0,
+            cursor: 0,
+            doc: TERMINATED,
+        };
+        if scorer.fill() {
+            scorer.go_to_present(0);
+        }
+        scorer
+    }
+
+    /// Reads the window starting at the lowest required document not yet
+    /// read; false when there is none.
+    fn fill(&mut self) -> bool {
+        let start = self.required.lowest();
+        if start == TERMINATED {
+            self.doc = TERMINATED;
+            return false;
+        }
+        self.start = start;
+        self.required.fill(start);
+        for bonus in &mut self.bonuses {
+            bonus.fill(start);
+        }
+        true
+    }
+
+    fn clear(&mut self) {
+        self.required.clear();
+        for bonus in &mut self.bonuses {
+            bonus.clear();
+        }
+    }
+
     /// Moves to the first matching document at or after place `from` of
     /// the window, reading the next windows as needed.
     fn go_to_present(&mut self, mut from: usize) -> DocId {
         loop {
+            let present = &self.required.present;
             let mut word = from / 64;
-            let mut bits = if word < self.present.len() {
-                self.present[word] & (u64::MAX << (from % 64))
+            let mut bits = if word < present.len() {
+                present[word] & (u64::MAX << (from % 64))
             } else {
                 0
             };
-            while bits == 0 && word + 1 < self.present.len() {
+            while bits == 0 && word + 1 < present.len() {
                 word += 1;
-                bits = self.present[word];
+                bits = present[word];
             }
             if bits != 0 {
                 self.cursor = word * 64 + bits.trailing_zeros() as usize;
@@ -374,14 +492,6 @@ impl InflectionScorer {
             }
             from = 0;
         }
-    }
-
-    /// The summed frequency of the inflections in the current document, and
-    /// whether the typed form is among them.
-    fn frequency(&self) -> (u32, bool) {
-        let at = self.cursor;
-        let exact = self.exact[at / 64] & (1 << (at % 64)) != 0;
-        (self.frequencies[at], exact)
     }
 }
 
@@ -401,7 +511,7 @@ impl DocSet for InflectionScorer {
             return self.go_to_present((target - self.start) as usize);
         }
         self.clear();
-        for (list, _) in &mut self.postings {
+        for (list, _) in &mut self.required.postings {
             if list.doc() < target {
                 list.seek(target);
             }
@@ -417,7 +527,8 @@ impl DocSet for InflectionScorer {
     }
 
     fn size_hint(&self) -> u32 {
-        self.postings
+        self.required
+            .postings
             .iter()
             .map(|(list, _)| list.size_hint())
             .fold(0u32, u32::saturating_add)
@@ -426,12 +537,12 @@ impl DocSet for InflectionScorer {
 
 impl Scorer for InflectionScorer {
     fn score(&mut self) -> Score {
-        let Some(bm25) = &self.bm25 else {
-            return 1.0;
-        };
-        let (frequency, exact) = self.frequency();
-        let bonus = if exact { self.exact_bonus } else { 0.0 };
-        bm25.score(self.fieldnorms.fieldnorm_id(self.doc), frequency) + bonus
+        let (at, doc) = (self.cursor, self.doc);
+        let mut score = self.required.score(at, doc);
+        for bonus in &self.bonuses {
+            score += bonus.score(at, doc);
+        }
+        score
     }
 }
 
@@ -464,58 +575,64 @@ mod tests {
         forms
     }
 
-    #[test]
-    fn the_windowed_union_reads_every_inflection_once_in_order() {
-        const DOCS: u32 = 10_000;
+    /// An index of 10,000 one-segment documents with `forms(doc)` in
+    /// `text` and `governments` in `heading` of every seventh document.
+    fn synthetic() -> (Searcher, Field, Field) {
         let mut builder = Schema::builder();
         let indexing = TextFieldIndexing::default()
             .set_tokenizer(analysis::FOLDED)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-        let field = builder.add_text_field(
-            "text",
-            TextOptions::default().set_indexing_options(indexing),
-        );
+        let options = TextOptions::default().set_indexing_options(indexing);
+        let text = builder.add_text_field("text", options.clone());
+        let heading = builder.add_text_field("heading", options);
         let index = Index::create_in_ram(builder.build());
         analysis::register(&index);
         let mut writer: IndexWriter<TantivyDocument> =
             index.writer_with_num_threads(1, 15_000_000).unwrap();
         for doc in 0..DOCS {
             let mut document = TantivyDocument::new();
-            document.add_text(field, format!("filler {}", forms(doc).join(" ")));
+            document.add_text(text, format!("filler {}", forms(doc).join(" ")));
+            if doc.is_multiple_of(7) {
+                document.add_text(heading, "governments");
+            }
             writer.add_document(document).unwrap();
         }
         writer.commit().unwrap();
-        let searcher = index.reader().unwrap().searcher();
-        let segment = &searcher.segment_readers()[0];
-        let query = InflectionQuery::new(
-            field,
-            "govern".to_string(),
-            Some("governed".to_string()),
-            10.0,
-        );
-        let expected = |doc: u32| {
-            let found = forms(doc);
-            let frequency = found
-                .iter()
-                .filter(|form| form.starts_with("govern"))
-                .count() as u32;
-            (frequency > 0).then_some((frequency, found.contains(&"governed")))
-        };
+        (index.reader().unwrap().searcher(), text, heading)
+    }
 
-        // Every document in order, with its summed frequency and typed form.
-        let inflection_weight = InflectionWeight {
-            field,
+    const DOCS: u32 = 10_000;
+
+    /// Inflections of `govern` in `field` alone, scored when `scored`.
+    fn weight(searcher: &Searcher, field: Field, scored: bool) -> InflectionWeight {
+        InflectionWeight {
             stem: "govern".to_string(),
-            found: Inflections::find(&searcher, field, "govern").unwrap(),
-            exact: None,
-            bm25: None,
-            exact_bonus: 0.0,
-        };
+            required: FieldWeight::new(searcher, field, "govern", scored, 1.0).unwrap(),
+            exact: scored.then_some(0),
+            exact_bonus: 10.0,
+            bonuses: Vec::new(),
+        }
+    }
+
+    fn expected(doc: u32) -> Option<(u32, bool)> {
+        let found = forms(doc);
+        let frequency = found
+            .iter()
+            .filter(|form| form.starts_with("govern"))
+            .count() as u32;
+        (frequency > 0).then_some((frequency, found.contains(&"governed")))
+    }
+
+    #[test]
+    fn the_windowed_union_reads_every_inflection_once_in_order() {
+        let (searcher, text, _) = synthetic();
+        let segment = &searcher.segment_readers()[0];
+        let unscored = weight(&searcher, text, false);
         assert_eq!(
-            inflection_weight.found.words,
+            unscored.required.found.words,
             ["governed", "government", "governs"]
         );
-        let mut scorer = inflection_weight.inflection_scorer(segment, 1.0).unwrap();
+        let mut scorer = unscored.inflection_scorer(segment, 1.0).unwrap();
         let mut seen = Vec::new();
         while scorer.doc() != TERMINATED {
             seen.push(scorer.doc());
@@ -523,14 +640,11 @@ mod tests {
         }
         let all: Vec<u32> = (0..DOCS).filter(|&doc| expected(doc).is_some()).collect();
         assert_eq!(seen, all);
+        let query = InflectionQuery::new(text, "govern".to_string(), None, 0.0);
         assert_eq!(searcher.search(&query, &Count).unwrap(), all.len());
 
         // Seeking, within a window and past several, lands where a scan would.
-        let scored = InflectionWeight {
-            exact: Some(0),
-            bm25: Some(Bm25Weight::for_one_term(1, u64::from(DOCS), 2.0)),
-            ..inflection_weight
-        };
+        let scored = weight(&searcher, text, true);
         let mut scorer = scored.inflection_scorer(segment, 1.0).unwrap();
         for target in [
             1, 2, 4, 5, 700, 2_047, 2_048, 2_049, 6_000, 8_999, 9_004, 9_999,
@@ -538,9 +652,43 @@ mod tests {
             let landed = scorer.seek(target);
             let next = all.iter().copied().find(|&doc| doc >= target);
             assert_eq!(landed, next.unwrap_or(TERMINATED), "seek({target})");
-            assert_eq!(Some(scorer.frequency()), expected(landed), "doc {landed}");
+            let frequency = scorer.required.frequency(scorer.cursor);
+            assert_eq!(Some(frequency), expected(landed), "doc {landed}");
         }
         assert_eq!(scorer.seek(DOCS), TERMINATED);
+    }
+
+    #[test]
+    fn a_bonus_field_adds_its_own_score_and_matches_nothing_itself() {
+        let (searcher, text, heading) = synthetic();
+        let segment = &searcher.segment_readers()[0];
+        let mut fused = weight(&searcher, text, true);
+        fused.bonuses = vec![FieldWeight::new(&searcher, heading, "govern", true, 0.5).unwrap()];
+        let mut both = fused.inflection_scorer(segment, 2.0).unwrap();
+        let mut text_only = weight(&searcher, text, true)
+            .inflection_scorer(segment, 2.0)
+            .unwrap();
+        let heading_only = InflectionWeight {
+            required: FieldWeight::new(&searcher, heading, "govern", true, 0.5).unwrap(),
+            exact: None,
+            ..weight(&searcher, heading, true)
+        };
+        let mut heading_only = heading_only.inflection_scorer(segment, 2.0).unwrap();
+        let mut boosted = 0;
+        while both.doc() != TERMINATED {
+            let doc = both.doc();
+            assert_eq!(text_only.doc(), doc);
+            let mut expected = text_only.score();
+            if heading_only.seek(doc) == doc {
+                expected += heading_only.score();
+                boosted += 1;
+            }
+            assert!((both.score() - expected).abs() < 1e-4, "doc {doc}");
+            both.advance();
+            text_only.advance();
+        }
+        assert_eq!(text_only.doc(), TERMINATED);
+        assert!(boosted > 100, "only {boosted} documents had the bonus");
     }
 
     #[test]

@@ -711,31 +711,19 @@ impl Compiler<'_> {
     /// heading matches add to the score.
     fn text_word(&mut self, word: &str, folded: &str, highlight: bool) -> Box<dyn Query> {
         let stem = analysis::stem(folded).into_owned();
-        let clauses: Vec<Clause> = vec![
-            (
-                Occur::Must,
-                inflections(self.fields.text, folded, Some(EXACT_FORM_TIER)),
-            ),
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    inflections(self.fields.section, folded, None),
-                    SECTION_BOOST,
-                )),
-            ),
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    inflections(self.fields.title, folded, None),
-                    TITLE_BOOST,
-                )),
-            ),
-        ];
+        let query = InflectionQuery::new(
+            self.fields.text,
+            stem.clone(),
+            Some(folded.to_string()),
+            EXACT_FORM_TIER,
+        )
+        .with_bonus(self.fields.section, SECTION_BOOST)
+        .with_bonus(self.fields.title, TITLE_BOOST);
         if highlight {
             self.matchers.push(Matcher::Stem(stem));
             self.labels.push(word.to_string());
         }
-        Box::new(BooleanQuery::new(clauses))
+        Box::new(query)
     }
 
     /// Adds section and title bonuses to a phrase matched in the text.
