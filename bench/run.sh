@@ -28,7 +28,10 @@ if [ -z "${CITA_BENCH_RESULTS:-}" ]; then
 fi
 
 cd "$ROOT"
-cargo build --release --quiet --bin cita --example bench_queries --example engine_floor
+# Two builds: the examples' dev-dependencies (tantivy with lz4, for the
+# floor) must not change the cita binary under test.
+cargo build --release --quiet --bin cita
+cargo build --release --quiet --example bench_queries --example engine_floor
 CITA=$ROOT/target/release/cita
 INDEX=$DATA/idx/$(basename "$CORPUS")/cita
 bytes=$(find "$CORPUS" -name '*.txt' -printf '%s\n' | awk '{s+=$1} END{print s}')
@@ -58,7 +61,7 @@ PYEOF
 time_builds cita cita "$INDEX" "$CITA" index --quiet --corpus "$CORPUS" --index "$INDEX"
 # The engine floor: tantivy alone, fed from Rust, doing the tantivy peer's work.
 FLOOR=$DATA/idx/$(basename "$CORPUS")/floor
-time_builds floor "tantivy $(cargo tree -q -e normal -i tantivy --depth 0 | sed 's/^tantivy //; s/ .*//')" "$FLOOR" \
+time_builds floor "tantivy $(sed -n '/^name = "tantivy"$/{n;s/^version = "\(.*\)"$/\1/p;}' Cargo.lock)" "$FLOOR" \
   "$ROOT/target/release/examples/engine_floor" "$CORPUS" "$FLOOR"
 "$ROOT/target/release/examples/bench_queries" "$INDEX" "$SHARED/queries.txt" "$RESULTS/cita.query.json" "$REPEATS"
 hyperfine -N -i --warmup 3 --runs 20 --export-json "$RESULTS/cita.process.json" \

@@ -17,7 +17,7 @@
 use std::error::Error;
 use std::path::Path;
 
-use tantivy::schema::{STORED, STRING, Schema, TEXT};
+use tantivy::schema::{IndexRecordOption, STORED, Schema, TEXT, TextFieldIndexing, TextOptions};
 use tantivy::{Index, IndexWriter, TantivyDocument, doc};
 use walkdir::WalkDir;
 
@@ -31,7 +31,16 @@ fn main() -> Result<(), Box<dyn Error>> {
         return Err("usage: engine_floor CORPUS INDEX_DIR".into());
     };
     let mut builder = Schema::builder();
-    let path = builder.add_text_field("path", STRING | STORED);
+    // tantivy-py's `raw` text field: one token, with positions, stored.
+    let raw = TextFieldIndexing::default()
+        .set_tokenizer("raw")
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let path = builder.add_text_field(
+        "path",
+        TextOptions::default()
+            .set_indexing_options(raw)
+            .set_stored(),
+    );
     let title = builder.add_text_field("title", TEXT | STORED);
     let para = builder.add_u64_field("para", STORED);
     let body = builder.add_text_field("body", TEXT | STORED);

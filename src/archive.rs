@@ -544,9 +544,9 @@ impl Archive {
         Ok(compiled)
     }
 
-    /// The best `offset + limit` hits in relevance order, with their ranks,
-    /// and the number of matches, from one pass over the matches. Stored
-    /// fields are loaded for the page only.
+    /// The page of hits (`limit` after the best `offset`) in relevance
+    /// order, with their ranks, and the number of matches, from one pass
+    /// over the matches. Stored fields are loaded for the page only.
     fn top(
         &self,
         searcher: &Searcher,
@@ -912,7 +912,8 @@ impl SegmentColumns {
             .as_ref()
             .and_then(|column| column.term_ords(doc).next());
         (
-            source.unwrap_or(0),
+            // A passage without a source sorts first, as "" does in `by_rank`.
+            source.map_or(0, |ord| ord + 1),
             first(&self.record),
             first(&self.paragraph).unwrap_or(0),
             first(&self.part).unwrap_or(0),

@@ -28,7 +28,8 @@ pub fn by_rank(a: RankKey, b: RankKey) -> Ordering {
 }
 
 /// A passage's rank key after its score, within one segment: the source as
-/// its ordinal in the segment's (sorted) dictionary, record, paragraph, part.
+/// one more than its ordinal in the segment's (sorted) dictionary (0 for
+/// none), record, paragraph, part.
 /// It orders the passages of one segment as [`by_rank`] does.
 pub type TieKey = (u64, Option<u64>, u64, u64);
 

@@ -53,16 +53,18 @@ const MONTH_PATTERN: &str = "january|february|march|april|may|june|july|august|s
 /// A word boundary in ASCII terms. Unicode `\b` makes the regex crate's
 /// fast automata give up on any text with a non-ASCII byte and fall back to
 /// a backtracking engine (a fifth of all ingest time on the bench corpus);
-/// the cost is that a date glued to a non-ASCII letter ("é2025") counts as
-/// standing apart. [`mentioned_years`] checks the letters around a year itself.
+/// the cost is that a date glued to a non-ASCII letter ("é2025-01-01")
+/// counts as standing apart. [`mentioned_years`] checks the letters around a
+/// lone year itself. Digits are ASCII digits: other scripts' digits are not
+/// read as dates, and each year is four bytes.
 const B: &str = r"(?-u:\b)";
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?ix)
-        (?:{B}(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}})(?:{B}|T))
-        | (?:{B}(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:de\s+)?(?P<dm>{MONTH_PATTERN})\.?,?\s+(?:de[l]?\s+)?(?P<dy>\d{{4}}){B})
-        | (?:{B}(?P<mm>{MONTH_PATTERN})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<my>\d{{4}}){B})
+        (?:{B}(?P<iy>[0-9]{{4}})-(?P<im>[0-9]{{2}})-(?P<id>[0-9]{{2}})(?:{B}|T))
+        | (?:{B}(?P<dd>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?:de\s+)?(?P<dm>{MONTH_PATTERN})\.?,?\s+(?:de[l]?\s+)?(?P<dy>[0-9]{{4}}){B})
+        | (?:{B}(?P<mm>{MONTH_PATTERN})\.?\s+(?P<md>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<my>[0-9]{{4}}){B})
         "
     ))
     .expect("the date pattern compiles")
@@ -150,7 +152,7 @@ const YEAR_CUES: &[&str] = &[
 ];
 
 static YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"{B}(1\d{{3}}|20\d{{2}})(s|’s|'s)?{B}"))
+    Regex::new(&format!(r"{B}(1[0-9]{{3}}|20[0-9]{{2}})(s|’s|'s)?{B}"))
         .expect("the year pattern compiles")
 });
 

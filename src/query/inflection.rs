@@ -355,7 +355,7 @@ impl FieldWindow {
     /// Adds every list's documents from `start` (skipping those before)
     /// up to `start + WINDOW`.
     fn fill(&mut self, start: DocId) {
-        let end = start.saturating_add(WINDOW as DocId);
+        let end = start.saturating_add(WINDOW as DocId).min(TERMINATED);
         // Frequencies are only read (and decoded) when scoring.
         let scoring = self.bm25.is_some();
         for (list, is_exact) in &mut self.postings {

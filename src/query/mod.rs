@@ -652,9 +652,7 @@ impl Compiler<'_> {
             Leaf::Word(word) if tokens.len() == 1 && target == Target::Text => {
                 self.text_word(word, &tokens[0].term, highlight)
             }
-            Leaf::Word(_) if tokens.len() == 1 && inflected => {
-                inflections(field, &tokens[0].term, None)
-            }
+            Leaf::Word(_) if tokens.len() == 1 && inflected => inflections(field, &tokens[0].term),
             Leaf::Word(_) if tokens.len() == 1 => term_query(field, &tokens[0].term),
             Leaf::Prefix(_) if tokens.len() == 1 => {
                 if highlight {
@@ -784,16 +782,10 @@ fn term_query(field: Field, term: &str) -> Box<dyn Query> {
     ))
 }
 
-/// Any inflection of the folded word `folded` in `field`; with
-/// `exact_bonus`, the form itself scores that much more.
-fn inflections(field: Field, folded: &str, exact_bonus: Option<f32>) -> Box<dyn Query> {
+/// Any inflection of the folded word `folded` in `field` (`title:`, `section:`).
+fn inflections(field: Field, folded: &str) -> Box<dyn Query> {
     let stem = analysis::stem(folded).into_owned();
-    Box::new(InflectionQuery::new(
-        field,
-        stem,
-        exact_bonus.map(|_| folded.to_string()),
-        exact_bonus.unwrap_or(0.0),
-    ))
+    Box::new(InflectionQuery::new(field, stem, None, 0.0))
 }
 
 fn positioned_terms(field: Field, tokens: &[Token]) -> Vec<(usize, Term)> {
