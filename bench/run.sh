@@ -37,19 +37,35 @@ INDEX=$DATA/idx/$(basename "$CORPUS")/cita
 bytes=$(find "$CORPUS" -name '*.txt' -printf '%s\n' | awk '{s+=$1} END{print s}')
 files=$(find "$CORPUS" -name '*.txt' | wc -l)
 
-# time_builds NAME VERSION INDEX COMMAND...: BUILD_RUNS fresh builds of
-# INDEX by COMMAND, written as RESULTS/NAME.build.json in the peers' shape.
-time_builds() {
-  local name=$1 version=$2 index=$3; shift 3
-  local walls=() rss=() r w m
-  for ((r = 1; r <= BUILD_RUNS; r++)); do
+# The builds the build target compares run round-robin, BUILD_RUNS rounds
+# of cita, the engine floor (tantivy alone, fed from Rust, doing the tantivy
+# peer's work) and the tantivy peer again, so a drift in the machine's speed
+# (this VM's varies by a third within minutes) falls on all three alike.
+# Each builder has a version, an index folder and a command.
+IDX=$DATA/idx/$(basename "$CORPUS")
+VERSION_cita=cita
+VERSION_floor="tantivy $(sed -n '/^name = "tantivy"$/{n;s/^version = "\(.*\)"$/\1/p;}' Cargo.lock)"
+VERSION_tantivy_rr=tantivy-py
+INDEX_cita=$INDEX; INDEX_floor=$IDX/floor; INDEX_tantivy_rr=$IDX/tantivy-rr
+CMD_cita=("$CITA" index --quiet --corpus "$CORPUS" --index "$INDEX_cita")
+CMD_floor=("$ROOT/target/release/examples/engine_floor" "$CORPUS" "$INDEX_floor")
+CMD_tantivy_rr=(python3 "$SHARED/peers.py" build tantivy "$CORPUS" "$INDEX_tantivy_rr")
+declare -A walls rss
+for ((r = 1; r <= BUILD_RUNS; r++)); do
+  for name in cita floor tantivy_rr; do
+    declare -n index=INDEX_$name command=CMD_$name
     rm -rf "$index"; sync
-    /usr/bin/time -f '%e %M' -o "$RESULTS/.time" "$@"
-    read -r w m < "$RESULTS/.time"; walls+=("$w"); rss+=("$m")
+    /usr/bin/time -f '%e %M' -o "$RESULTS/.time" "${command[@]}"
+    read -r w m < "$RESULTS/.time"; walls[$name]+="$w "; rss[$name]+="$m "
     echo "$name build run $r: ${w}s, max RSS ${m} KB" >&2
+    unset -n index command
   done
-  python3 - "$RESULTS/$name.build.json" "$name" "$version" "$CORPUS" "$bytes" "$files" \
-    "$(du -sb "$index" | cut -f1)" "${walls[*]}" "${rss[*]}" <<'PYEOF'
+done
+# Each builder's figures, as RESULTS/NAME.build.json in the peers' shape.
+for name in cita floor tantivy_rr; do
+  declare -n index=INDEX_$name version=VERSION_$name
+  python3 - "$RESULTS/${name//_/-}.build.json" "$name" "$version" "$CORPUS" "$bytes" "$files" \
+    "$(du -sb "$index" | cut -f1)" "${walls[$name]}" "${rss[$name]}" <<'PYEOF'
 import json, statistics, sys
 out, peer, version, corpus, cb, cf, size, walls, rss = sys.argv[1:]
 walls = [float(x) for x in walls.split()]; rss = [int(x) for x in rss.split()]
@@ -57,12 +73,8 @@ json.dump({"peer": peer, "version": version, "corpus": corpus, "corpus_bytes": i
            "index_bytes": int(size), "build_wall_s": walls, "build_wall_median_s": statistics.median(walls),
            "build_max_rss_kb": max(rss)}, open(out, "w"), indent=1)
 PYEOF
-}
-time_builds cita cita "$INDEX" "$CITA" index --quiet --corpus "$CORPUS" --index "$INDEX"
-# The engine floor: tantivy alone, fed from Rust, doing the tantivy peer's work.
-FLOOR=$DATA/idx/$(basename "$CORPUS")/floor
-time_builds floor "tantivy $(sed -n '/^name = "tantivy"$/{n;s/^version = "\(.*\)"$/\1/p;}' Cargo.lock)" "$FLOOR" \
-  "$ROOT/target/release/examples/engine_floor" "$CORPUS" "$FLOOR"
+  unset -n index version
+done
 "$ROOT/target/release/examples/bench_queries" "$INDEX" "$SHARED/queries.txt" "$RESULTS/cita.query.json" "$REPEATS"
 hyperfine -N -i --warmup 3 --runs 20 --export-json "$RESULTS/cita.process.json" \
   "$CITA search --index $INDEX --format json -- chernobyl" \
