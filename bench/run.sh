@@ -28,10 +28,7 @@ if [ -z "${CITA_BENCH_RESULTS:-}" ]; then
 fi
 
 cd "$ROOT"
-# Two builds: the examples' dev-dependencies (tantivy with lz4, for the
-# floor) must not change the cita binary under test.
-cargo build --release --quiet --bin cita
-cargo build --release --quiet --example bench_queries --example engine_floor
+cargo build --release --quiet --bin cita --example bench_queries --example engine_floor
 CITA=$ROOT/target/release/cita
 INDEX=$DATA/idx/$(basename "$CORPUS")/cita
 bytes=$(find "$CORPUS" -name '*.txt' -printf '%s\n' | awk '{s+=$1} END{print s}')

@@ -83,8 +83,28 @@ pub enum Error {
 
     /// The search engine failed. (Not marked as the error's source, so that
     /// error chains print tantivy's message once.)
-    #[error("index error: {0}")]
+    #[error("index error: {}", one_line(&.0.to_string()))]
     Engine(tantivy::TantivyError),
+}
+
+/// Longest engine message shown; tantivy quotes whole files in some.
+const MAX_ENGINE_MESSAGE: usize = 300;
+
+/// tantivy's message on one line: without the file contents it quotes
+/// after "Content:", the rest of its lines joined, cut at
+/// [`MAX_ENGINE_MESSAGE`] bytes on a character boundary.
+fn one_line(message: &str) -> String {
+    let message = message.split(" Content: ").next().unwrap_or(message);
+    let mut line = message.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.len() > MAX_ENGINE_MESSAGE {
+        let mut cut = MAX_ENGINE_MESSAGE;
+        while !line.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        line.truncate(cut);
+        line.push('…');
+    }
+    line
 }
 
 impl From<tantivy::TantivyError> for Error {
@@ -102,5 +122,23 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_messages_are_one_bounded_line_without_quoted_files() {
+        let quoting = "Data corrupted: 'Meta file cannot be deserialized.\nError(x). Content: \"{\n  \"index_settings\": {}\n}\"'";
+        assert_eq!(
+            one_line(quoting),
+            "Data corrupted: 'Meta file cannot be deserialized. Error(x)."
+        );
+        let long = "é".repeat(400);
+        let shown = one_line(&long);
+        assert!(shown.len() <= MAX_ENGINE_MESSAGE + '…'.len_utf8());
+        assert!(shown.ends_with('…') && !shown.contains('\n'));
     }
 }

@@ -318,31 +318,33 @@ fn a_crash_loses_at_most_the_batch_under_way() {
 
 #[test]
 fn an_index_of_another_schema_version_is_detected_and_rebuilt() {
-    let fixture = Fixture::new();
-    fixture.file("a.txt", "Versioned words.\n");
-    summary(&fixture.index());
-    let meta_path = fixture.index_path().join("meta.json");
-    let meta = std::fs::read_to_string(&meta_path).unwrap();
-    let mut json: serde_json::Value = serde_json::from_str(&meta).unwrap();
-    json["payload"] = serde_json::Value::String(r#"{"cita_schema":1,"documents":1}"#.to_string());
-    std::fs::write(&meta_path, json.to_string()).unwrap();
+    // Schema 1, and schema 4 as cita up to then wrote it, with tantivy's
+    // default doc store (lz4), whose meta.json must still parse.
+    for (schema, store) in [(1, "zstd"), (4, "lz4")] {
+        let fixture = Fixture::new();
+        fixture.file("a.txt", "Versioned words.\n");
+        summary(&fixture.index());
+        let meta_path = fixture.index_path().join("meta.json");
+        let mut meta: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
+        meta["payload"] = format!(r#"{{"cita_schema":{schema},"documents":1}}"#).into();
+        if store == "lz4" {
+            meta["index_settings"]["docstore_compression"] = store.into();
+        }
+        std::fs::write(&meta_path, meta.to_string()).unwrap();
 
-    let out = run(&[
-        "search",
-        "--index",
-        fixture.index_path().to_str().unwrap(),
-        "versioned",
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("cita index --rebuild"),
-        "{}",
-        stderr(&out)
-    );
+        let index = fixture.index_path();
+        let out = run(&["search", "--index", index.to_str().unwrap(), "versioned"]);
+        assert_eq!(out.status.code(), Some(2));
+        let message = stderr(&out);
+        assert!(message.contains("cita index --rebuild"), "{message}");
+        assert!(message.contains(&format!("schema {schema}")), "{message}");
+        assert_eq!(message.trim_end().lines().count(), 1, "{message}");
 
-    let rebuilt = summary(&fixture.index());
-    assert!(rebuilt.contains("1 added"), "{rebuilt}");
-    assert_eq!(total(&fixture, "versioned"), 1);
+        let rebuilt = summary(&fixture.index());
+        assert!(rebuilt.contains("1 added"), "{rebuilt}");
+        assert_eq!(total(&fixture, "versioned"), 1);
+    }
 }
 
 #[test]
