@@ -19,7 +19,7 @@
 //! to the score of a match; one scorer reads all the fields in step, which
 //! costs far less than tantivy's boolean query over one scorer per field.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
 use tantivy::fieldnorm::FieldNormReader;
@@ -82,7 +82,8 @@ impl Query for InflectionQuery {
             TantivyError::InvalidArgument("inflections are read from an open index".to_string())
         })?;
         let scored = scoring.is_scoring_enabled();
-        let required = FieldWeight::new(searcher, self.field, &self.stem, scored, 1.0)?;
+        let mut stems = StemMemo::new(&self.stem);
+        let required = FieldWeight::new(searcher, self.field, &mut stems, scored, 1.0)?;
         let exact = self
             .exact
             .as_deref()
@@ -91,7 +92,7 @@ impl Query for InflectionQuery {
         let bonuses = if scored {
             self.bonuses
                 .iter()
-                .map(|&(field, boost)| FieldWeight::new(searcher, field, &self.stem, true, boost))
+                .map(|&(field, boost)| FieldWeight::new(searcher, field, &mut stems, true, boost))
                 .collect::<tantivy::Result<_>>()?
         } else {
             Vec::new()
@@ -116,45 +117,42 @@ struct Inflections {
 }
 
 impl Inflections {
-    fn find(searcher: &Searcher, field: Field, stem: &str) -> tantivy::Result<Inflections> {
+    fn find(
+        searcher: &Searcher,
+        field: Field,
+        stems: &mut StemMemo,
+    ) -> tantivy::Result<Inflections> {
         // Every dictionary word under the candidate prefixes, per segment,
-        // then kept where its stem is `stem` (each word stemmed once).
-        let mut stems: BTreeMap<String, bool> = BTreeMap::new();
+        // kept where its stem is the one asked for.
+        let mut words = BTreeSet::new();
         let mut listed = Vec::new();
         for segment in searcher.segment_readers() {
             let index = segment.inverted_index(field)?;
             let mut entries = Vec::new();
-            for prefix in candidate_prefixes(stem) {
-                let mut words = index.terms().range().ge(prefix.as_bytes()).into_stream()?;
-                while words.advance() {
-                    let key = words.key();
+            for prefix in candidate_prefixes(&stems.stem) {
+                let mut stream = index.terms().range().ge(prefix.as_bytes()).into_stream()?;
+                while stream.advance() {
+                    let key = stream.key();
                     if !key.starts_with(prefix.as_bytes()) {
                         break;
                     }
-                    let Ok(word) = std::str::from_utf8(key) else {
-                        continue;
-                    };
-                    if !stems.contains_key(word) {
-                        stems.insert(word.to_string(), analysis::stem(word) == stem);
+                    if let Ok(word) = std::str::from_utf8(key)
+                        && stems.shares(word)
+                    {
+                        words.insert(word.to_string());
+                        entries.push((word.to_string(), stream.value().clone()));
                     }
-                    entries.push((word.to_string(), words.value().clone()));
                 }
             }
             listed.push((segment.segment_id(), entries));
         }
-        let words: Vec<String> = stems
-            .into_iter()
-            .filter_map(|(word, shares)| shares.then_some(word))
-            .collect();
+        let words: Vec<String> = words.into_iter().collect();
         let segments = listed
             .into_iter()
             .map(|(segment, entries)| {
                 let held = entries
                     .into_iter()
-                    .filter_map(|(word, info)| {
-                        let at = words.binary_search(&word).ok()?;
-                        Some((at, info))
-                    })
+                    .filter_map(|(word, info)| Some((words.binary_search(&word).ok()?, info)))
                     .collect();
                 (segment, held)
             })
@@ -168,6 +166,33 @@ impl Inflections {
             .iter()
             .find(|(id, _)| *id == segment)
             .map_or(&[], |(_, held)| held.as_slice())
+    }
+}
+
+/// Which words have one stem, each word stemmed once for all the fields
+/// and segments read: a one- or two-letter stem (`a`, `go`) lies under a
+/// prefix that holds thousands of words, stemming them was most of such a
+/// search.
+struct StemMemo {
+    stem: String,
+    known: HashMap<String, bool>,
+}
+
+impl StemMemo {
+    fn new(stem: &str) -> StemMemo {
+        StemMemo {
+            stem: stem.to_string(),
+            known: HashMap::new(),
+        }
+    }
+
+    fn shares(&mut self, word: &str) -> bool {
+        if let Some(&shares) = self.known.get(word) {
+            return shares;
+        }
+        let shares = analysis::stem(word) == self.stem;
+        self.known.insert(word.to_string(), shares);
+        shares
     }
 }
 
@@ -201,11 +226,11 @@ impl FieldWeight {
     fn new(
         searcher: &Searcher,
         field: Field,
-        stem: &str,
+        stems: &mut StemMemo,
         scored: bool,
         boost: Score,
     ) -> tantivy::Result<FieldWeight> {
-        let found = Inflections::find(searcher, field, stem)?;
+        let found = Inflections::find(searcher, field, stems)?;
         let bm25 = if scored && !found.words.is_empty() {
             let docs = searcher.num_docs().max(1);
             let tokens: u64 = searcher
@@ -607,7 +632,8 @@ mod tests {
     fn weight(searcher: &Searcher, field: Field, scored: bool) -> InflectionWeight {
         InflectionWeight {
             stem: "govern".to_string(),
-            required: FieldWeight::new(searcher, field, "govern", scored, 1.0).unwrap(),
+            required: FieldWeight::new(searcher, field, &mut StemMemo::new("govern"), scored, 1.0)
+                .unwrap(),
             exact: scored.then_some(0),
             exact_bonus: 10.0,
             bonuses: Vec::new(),
@@ -663,13 +689,16 @@ mod tests {
         let (searcher, text, heading) = synthetic();
         let segment = &searcher.segment_readers()[0];
         let mut fused = weight(&searcher, text, true);
-        fused.bonuses = vec![FieldWeight::new(&searcher, heading, "govern", true, 0.5).unwrap()];
+        fused.bonuses = vec![
+            FieldWeight::new(&searcher, heading, &mut StemMemo::new("govern"), true, 0.5).unwrap(),
+        ];
         let mut both = fused.inflection_scorer(segment, 2.0).unwrap();
         let mut text_only = weight(&searcher, text, true)
             .inflection_scorer(segment, 2.0)
             .unwrap();
         let heading_only = InflectionWeight {
-            required: FieldWeight::new(&searcher, heading, "govern", true, 0.5).unwrap(),
+            required: FieldWeight::new(&searcher, heading, &mut StemMemo::new("govern"), true, 0.5)
+                .unwrap(),
             exact: None,
             ..weight(&searcher, heading, true)
         };
