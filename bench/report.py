@@ -42,6 +42,11 @@ def main(results, shared):
         speed = throughput(cita_b) / throughput(tantivy_b)
         floor = " (the engine floor: %.2f×)" % (throughput(floor_b) / throughput(tantivy_b)) if floor_b else ""
         print("| `cita index` ≥ 2× tantivy-py build throughput | %.2f×%s | %s |" % (speed, floor, "yes" if speed >= 2 else "no"))
+        # Earlier runs used cita's default budget without recording it.
+        budget = (load("cita.memory.json") or {"budget_mb": 128})["budget_mb"]
+        peak = cita_b["build_max_rss_kb"] / 1024
+        print("| `cita index` peak memory ≤ `--memory` budget + 200 MB | %.0f MB with a %d MB budget | %s |" % (
+            peak, budget, "yes" if peak <= budget + 200 else "no"))
         size = cita_b["index_bytes"] / cita_b["corpus_bytes"]
         print("| index ≤ 1.3× corpus | %.2f× | %s |" % (size, "yes" if size <= 1.3 else "no"))
     medians = {p: [q["median_ms"] for q in query[p]["queries"] if "median_ms" in q] for p in query if query[p]}

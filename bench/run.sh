@@ -6,6 +6,7 @@
 #
 # env: CITA_BENCH_DATA (default ~/cita-bench) where corpus, indexes and results go;
 #      PEERS (default "tantivy sqlite xapian recoll rg"), BUILD_RUNS (default 1), REPEATS (default 7),
+#      MEMORY_MB (default 128, cita's default) the writer budget of the timed cita builds,
 #      SCALE_COPIES (default 10; 0 skips the scale check, bench/scale.sh),
 #      CITA_BENCH_RESULTS (an earlier run's results folder: rerun cita only).
 set -euo pipefail
@@ -44,7 +45,9 @@ VERSION_cita=cita
 VERSION_floor="tantivy $(sed -n '/^name = "tantivy"$/{n;s/^version = "\(.*\)"$/\1/p;}' Cargo.lock)"
 VERSION_tantivy_rr=tantivy-py
 INDEX_cita=$INDEX; INDEX_floor=$IDX/floor; INDEX_tantivy_rr=$IDX/tantivy-rr
-CMD_cita=("$CITA" index --quiet --corpus "$CORPUS" --index "$INDEX_cita")
+MEMORY_MB=${MEMORY_MB:-128}   # cita's default writer budget
+echo "{\"budget_mb\": $MEMORY_MB}" > "$RESULTS/cita.memory.json"
+CMD_cita=("$CITA" index --quiet --memory "$MEMORY_MB" --corpus "$CORPUS" --index "$INDEX_cita")
 CMD_floor=("$ROOT/target/release/examples/engine_floor" "$CORPUS" "$INDEX_floor")
 CMD_tantivy_rr=(python3 "$SHARED/peers.py" build tantivy "$CORPUS" "$INDEX_tantivy_rr")
 declare -A walls rss
