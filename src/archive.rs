@@ -562,37 +562,31 @@ impl Archive {
         let (mut best, total) = searcher.search(query, &(TopWithTies::new(wanted, ties), Count))?;
         best.sort_by(|a, b| b.0.total_cmp(&a.0));
         let tied = best.windows(2).any(|pair| pair[0].0 == pair[1].0);
-        let hits = if tied && best.len() <= wanted && request.offset == 0 {
-            // Every candidate is on the page, so its stored passage is
-            // loaded anyway and carries the rank keys (reading a source
-            // path from its fast-field dictionary costs as much again).
-            let mut hits = best
+        // When every candidate is on the page, their stored passages (loaded
+        // anyway) carry the rank keys; otherwise the keys of candidates that
+        // may not be shown come from fast fields (reading a source path from
+        // its dictionary costs as much as loading a passage). The collector
+        // leaves few candidates: at most `wanted` per segment.
+        let all_on_page = best.len() <= wanted && request.offset == 0;
+        if tied && !all_on_page {
+            let mut candidates = self.read_matches(searcher, best)?;
+            candidates.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
+            best = candidates
                 .into_iter()
-                .map(|(score, address)| self.stored_hit(searcher, score, address))
-                .collect::<Result<Vec<_>>>()?;
+                .map(|m| (m.score, m.address))
+                .collect();
+        }
+        let mut hits = best
+            .into_iter()
+            .skip(request.offset)
+            .take(request.limit)
+            .map(|(score, address)| self.stored_hit(searcher, score, address))
+            .collect::<Result<Vec<_>>>()?;
+        if tied && all_on_page {
             hits.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
-            hits
-        } else {
-            if tied {
-                // The rank keys of candidates that may not be shown come
-                // from fast fields; the collector leaves few (at most
-                // `wanted` per segment).
-                let mut candidates = self.read_matches(searcher, best)?;
-                candidates.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
-                best = candidates
-                    .into_iter()
-                    .map(|m| (m.score, m.address))
-                    .collect();
-            }
-            best.into_iter()
-                .skip(request.offset)
-                .take(request.limit)
-                .map(|(score, address)| self.stored_hit(searcher, score, address))
-                .collect::<Result<Vec<_>>>()?
-        };
+        }
         let ranked = hits
             .into_iter()
-            .take(request.limit)
             .enumerate()
             .map(|(index, hit)| (request.offset + index + 1, hit))
             .collect();
@@ -922,23 +916,21 @@ impl SegmentColumns {
 
     fn read(&self, score: f32, address: DocAddress) -> Result<Match> {
         let doc = address.doc_id;
+        let (source_rank, record, paragraph, part) = self.tie_key(doc);
         let mut source = String::new();
-        if let Some(column) = &self.source
-            && let Some(ord) = column.term_ords(doc).next()
-        {
+        if let (Some(column), Some(ord)) = (&self.source, source_rank.checked_sub(1)) {
             column
                 .ord_to_str(ord, &mut source)
                 .map_err(|err| Error::Engine(err.into()))?;
         }
-        let first = |column: &Option<Column<u64>>| column.as_ref().and_then(|c| c.first(doc));
         Ok(Match {
             score,
             address,
             source,
-            record: first(&self.record),
+            record,
+            paragraph,
+            part,
             date: self.date.as_ref().and_then(|c| c.first(doc)),
-            paragraph: first(&self.paragraph).unwrap_or(0),
-            part: first(&self.part).unwrap_or(0),
             mentions: self
                 .mentions
                 .as_ref()
