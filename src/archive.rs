@@ -22,6 +22,7 @@ use crate::error::{Error, Result};
 use crate::highlight::{self, HighlightPlan, Matched};
 use crate::indexer::{self, META_FILE};
 use crate::ingest::DateOrigin;
+use crate::query::inflection::InflectionQuery;
 use crate::query::{self, DateRange};
 use crate::ranking::{RankKey, SegmentTieOrder, TieKey, TopWithTies, by_rank};
 use crate::research::{
@@ -559,7 +560,10 @@ impl Archive {
             .saturating_add(request.limit)
             .min(searcher.num_docs() as usize);
         let ties = self.generation_of(searcher)?;
-        let (mut best, total) = searcher.search(query, &(TopWithTies::new(wanted, ties), Count))?;
+        // A plain word's query counts its matches without scoring them.
+        let pruned = query.is::<InflectionQuery>();
+        let collector = TopWithTies::new(wanted, ties).pruned(pruned);
+        let (mut best, total) = searcher.search(query, &collector)?;
         best.sort_by(|a, b| b.0.total_cmp(&a.0));
         let tied = best.windows(2).any(|pair| pair[0].0 == pair[1].0);
         // When every candidate is on the page, their stored passages (loaded
@@ -590,7 +594,7 @@ impl Archive {
             .enumerate()
             .map(|(index, hit)| (request.offset + index + 1, hit))
             .collect();
-        Ok((ranked, total as u64))
+        Ok((ranked, total))
     }
 
     /// Adds what the search shows to a stored hit: rank, snippet,

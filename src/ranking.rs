@@ -15,6 +15,7 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::query::Weight;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// Score, source, record, paragraph, part: what ranks a passage.
@@ -41,10 +42,11 @@ pub trait SegmentTieOrder: Send + Sync + 'static {
 /// Within each segment, the `limit` best matches in rank order; across
 /// segments, the `limit` best-scored of those plus every one scoring the
 /// same as the last of them (their order needs the sources' text, which the
-/// caller reads for these few only). Unordered.
+/// caller reads for these few only), unordered; and the number of matches.
 pub struct TopWithTies<T> {
     limit: usize,
     ties: Arc<T>,
+    pruned: bool,
 }
 
 impl<T> TopWithTies<T> {
@@ -53,7 +55,17 @@ impl<T> TopWithTies<T> {
         TopWithTies {
             limit: limit.max(1),
             ties,
+            pruned: false,
         }
+    }
+
+    /// Leaves the matches that cannot be among the best to the query
+    /// (`Weight::for_each_pruning`) and asks it for the count
+    /// (`Weight::count`): for a query that counts without scoring, cheaper
+    /// than scoring every match; for others, twice the work.
+    pub fn pruned(mut self, pruned: bool) -> TopWithTies<T> {
+        self.pruned = pruned;
+        self
     }
 }
 
@@ -76,6 +88,11 @@ impl<T> Best<T> {
             floor: Score::NEG_INFINITY,
             prune_at: limit.saturating_mul(2).max(64),
         }
+    }
+
+    /// The score a match must exceed to be offered.
+    fn threshold(&self) -> Score {
+        self.floor.next_down()
     }
 
     fn offer(&mut self, score: Score, item: T) {
@@ -108,8 +125,11 @@ impl<T> Best<T> {
     }
 }
 
+/// The best matches and their ties, and how many matched.
+pub type Ranked = (Vec<(Score, DocAddress)>, u64);
+
 impl<T: SegmentTieOrder> Collector for TopWithTies<T> {
-    type Fruit = Vec<(Score, DocAddress)>;
+    type Fruit = Ranked;
     type Child = TopWithTiesSegment<T>;
 
     fn for_segment(
@@ -120,6 +140,7 @@ impl<T: SegmentTieOrder> Collector for TopWithTies<T> {
         Ok(TopWithTiesSegment {
             segment,
             best: Best::new(self.limit),
+            count: 0,
             ties: Arc::clone(&self.ties),
         })
     }
@@ -128,12 +149,44 @@ impl<T: SegmentTieOrder> Collector for TopWithTies<T> {
         true
     }
 
-    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
-        let mut best = Best::new(self.limit);
-        for (score, address) in fruits.into_iter().flatten() {
-            best.offer(score, address);
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Ranked> {
+        let mut collector = self.for_segment(segment, reader)?;
+        let alive = reader.alive_bitset();
+        let is_alive = |doc| alive.is_none_or(|alive| alive.is_alive(doc));
+        if self.pruned {
+            collector.count = u64::from(weight.count(reader)?);
+            let best = &mut collector.best;
+            weight.for_each_pruning(best.threshold(), reader, &mut |doc, score| {
+                if is_alive(doc) {
+                    best.offer(score, doc);
+                }
+                best.threshold()
+            })?;
+        } else {
+            weight.for_each(reader, &mut |doc, score| {
+                if is_alive(doc) {
+                    collector.collect(doc, score);
+                }
+            })?;
         }
-        Ok(best.into_items())
+        Ok(collector.harvest())
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Ranked>) -> tantivy::Result<Ranked> {
+        let mut best = Best::new(self.limit);
+        let mut count = 0;
+        for (kept, counted) in fruits {
+            count += counted;
+            for (score, address) in kept {
+                best.offer(score, address);
+            }
+        }
+        Ok((best.into_items(), count))
     }
 }
 
@@ -141,18 +194,20 @@ impl<T: SegmentTieOrder> Collector for TopWithTies<T> {
 pub struct TopWithTiesSegment<T> {
     segment: SegmentOrdinal,
     best: Best<DocId>,
+    count: u64,
     ties: Arc<T>,
 }
 
 impl<T: SegmentTieOrder> SegmentCollector for TopWithTiesSegment<T> {
-    type Fruit = Vec<(Score, DocAddress)>;
+    type Fruit = Ranked;
 
     fn collect(&mut self, doc: DocId, score: Score) {
+        self.count += 1;
         self.best.offer(score, doc);
     }
 
-    fn harvest(self) -> Self::Fruit {
-        let (segment, limit) = (self.segment, self.best.limit);
+    fn harvest(self) -> Ranked {
+        let (segment, limit, count) = (self.segment, self.best.limit, self.count);
         let mut kept = self.best.into_items();
         if kept.len() > limit {
             // More passages share the last place than fit: the rank keys
@@ -163,9 +218,11 @@ impl<T: SegmentTieOrder> SegmentCollector for TopWithTiesSegment<T> {
             kept[tied_from..].sort_by_cached_key(|(_, doc)| self.ties.tie_key(segment, *doc));
             kept.truncate(limit);
         }
-        kept.into_iter()
+        let kept = kept
+            .into_iter()
             .map(|(score, doc)| (score, DocAddress::new(segment, doc)))
-            .collect()
+            .collect();
+        (kept, count)
     }
 }
 
@@ -209,13 +266,15 @@ mod tests {
         let mut segment = TopWithTiesSegment {
             segment: 0,
             best: Best::new(limit),
+            count: 0,
             ties: Arc::new(Backwards),
         };
         for (doc, score) in scores.iter().enumerate() {
             segment.collect(doc as DocId, *score);
         }
-        let mut fruit: Vec<(f32, DocId)> = segment
-            .harvest()
+        let (kept, count) = segment.harvest();
+        assert_eq!(count, scores.len() as u64);
+        let mut fruit: Vec<(f32, DocId)> = kept
             .into_iter()
             .map(|(score, address)| (score, address.doc_id))
             .collect();

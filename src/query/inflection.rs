@@ -25,8 +25,7 @@ use std::fmt;
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::SegmentId;
-use tantivy::postings::TermInfo;
-use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::postings::{BlockSegmentPostings, TermInfo};
 use tantivy::query::{Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, TantivyError};
@@ -266,8 +265,25 @@ impl FieldWeight {
         exact: Option<usize>,
         exact_bonus: Score,
     ) -> tantivy::Result<FieldWindow> {
+        let bm25 = self.bm25.as_ref().map(|bm25| bm25.boost_by(boost));
+        self.open(reader, bm25, exact, exact_bonus * boost)
+    }
+
+    /// Where this field's inflections occur in `reader`'s segment, read in
+    /// windows without their frequencies (which are not even decoded).
+    fn presence(&self, reader: &SegmentReader) -> tantivy::Result<FieldWindow> {
+        self.open(reader, None, None, 0.0)
+    }
+
+    fn open(
+        &self,
+        reader: &SegmentReader,
+        bm25: Option<Bm25Weight>,
+        exact: Option<usize>,
+        exact_bonus: Score,
+    ) -> tantivy::Result<FieldWindow> {
         let index = reader.inverted_index(self.field)?;
-        let record = if self.bm25.is_some() {
+        let record = if bm25.is_some() {
             IndexRecordOption::WithFreqs
         } else {
             IndexRecordOption::Basic
@@ -275,10 +291,13 @@ impl FieldWeight {
         let held = self.found.in_segment(reader.segment_id());
         let mut postings = Vec::with_capacity(held.len());
         for (word, info) in held {
-            let list = index.read_postings_from_terminfo(info, record)?;
-            postings.push((list, exact == Some(*word)));
+            postings.push(Inflection {
+                blocks: index.read_block_postings_from_terminfo(info, record)?,
+                at: 0,
+                exact: exact == Some(*word),
+            });
         }
-        let fieldnorms = match &self.bm25 {
+        let fieldnorms = match &bm25 {
             Some(_) => reader.get_fieldnorms_reader(self.field)?,
             None => FieldNormReader::constant(reader.max_doc(), 1),
         };
@@ -286,10 +305,11 @@ impl FieldWeight {
             postings,
             frequencies: vec![0; WINDOW].into_boxed_slice(),
             present: [0; WINDOW / 64],
+            touched: 0,
             exact: [0; WINDOW / 64],
             fieldnorms,
-            bm25: self.bm25.as_ref().map(|bm25| bm25.boost_by(boost)),
-            exact_bonus: exact_bonus * boost,
+            bm25,
+            exact_bonus,
         })
     }
 }
@@ -326,6 +346,120 @@ impl Weight for InflectionWeight {
         Ok(Box::new(self.inflection_scorer(reader, boost)?))
     }
 
+    /// Counts by the windows' presence bits, reading document numbers only.
+    fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
+        let alive = reader.alive_bitset();
+        if let ([(_, info)], None) = (self.required.found.in_segment(reader.segment_id()), alive) {
+            return Ok(info.doc_freq);
+        }
+        let mut window = self.required.presence(reader)?;
+        let mut count = 0;
+        loop {
+            let start = window.lowest();
+            if start == TERMINATED {
+                return Ok(count);
+            }
+            window.fill(start);
+            count += match alive {
+                None => window.words().map(|(_, bits)| bits.count_ones()).sum(),
+                Some(alive) => window
+                    .matches(start)
+                    .filter(|&(_, doc)| alive.is_alive(doc))
+                    .count() as u32,
+            };
+            window.clear();
+        }
+    }
+
+    fn for_each(
+        &self,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score),
+    ) -> tantivy::Result<()> {
+        self.for_each_pruning(Score::NEG_INFINITY, reader, &mut |doc, score| {
+            callback(doc, score);
+            Score::NEG_INFINITY
+        })
+    }
+
+    /// Scores each window in one loop, and hands on only the matches
+    /// scoring above `threshold`: a common word's top ten then costs a
+    /// few operations per match instead of a call through the collector.
+    fn for_each_pruning(
+        &self,
+        mut threshold: Score,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
+        let required = self
+            .required
+            .window(reader, 1.0, self.exact, self.exact_bonus)?;
+        let bonuses: Vec<FieldWindow> = self
+            .bonuses
+            .iter()
+            .map(|bonus| bonus.window(reader, 1.0, None, 0.0))
+            .collect::<tantivy::Result<_>>()?;
+        // What the heading bonuses can add at most, and the required
+        // field's best score: bounds that skip a window, or a run of 64
+        // matches, whose headings hold no inflection at one glance (a
+        // common word's top ten all have it in a heading).
+        let bonus_bounds: Vec<Score> = bonuses.iter().map(FieldWindow::max_score).collect();
+        let required_bound = required.max_score();
+        let mut scorer = InflectionScorer::unread(required, bonuses);
+        loop {
+            let start = scorer.required.lowest();
+            if start == TERMINATED {
+                return Ok(());
+            }
+            let end = start.saturating_add(WINDOW as DocId);
+            let mut bound = required_bound;
+            for (bonus, max) in scorer.bonuses.iter_mut().zip(&bonus_bounds) {
+                if bonus.seek(start) < end {
+                    bound += max;
+                }
+            }
+            if bound <= threshold {
+                // Skipped blocks of postings are not even decoded.
+                scorer.required.seek(end);
+                continue;
+            }
+            scorer.start = start;
+            scorer.required.fill(start);
+            for bonus in &mut scorer.bonuses {
+                bonus.fill(start);
+            }
+            for (word, present) in scorer.required.words() {
+                // Summed in the order of `score_at`, so rounding keeps it a bound.
+                let in_headings = |bonuses: &[FieldWindow], score: Score, mask: u64| {
+                    let held = bonuses.iter().map(|bonus| bonus.present[word] & mask != 0);
+                    held.zip(&bonus_bounds).fold(
+                        score,
+                        |bound, (held, max)| if held { bound + max } else { bound },
+                    )
+                };
+                if in_headings(&scorer.bonuses, required_bound, present) <= threshold {
+                    continue;
+                }
+                let mut rest = present;
+                while rest != 0 {
+                    let bit = rest & rest.wrapping_neg();
+                    rest &= rest - 1;
+                    let at = word * 64 + bit.trailing_zeros() as usize;
+                    let doc = start + at as DocId;
+                    let score = scorer.required.score(at, doc);
+                    if in_headings(&scorer.bonuses, score, bit) <= threshold {
+                        continue;
+                    }
+                    let score = scorer.score_at(at, doc);
+                    if score > threshold {
+                        threshold = callback(doc, score);
+                    }
+                }
+            }
+            scorer.clear();
+        }
+    }
+
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let mut scorer = self.inflection_scorer(reader, 1.0)?;
         if scorer.seek(doc) != doc {
@@ -356,12 +490,45 @@ impl Weight for InflectionWeight {
 /// Documents per window of [`InflectionScorer`].
 const WINDOW: usize = 2048;
 
+/// One word's postings, read a decoded block at a time (stepping a
+/// `SegmentPostings` document by document cost a common word a third of its
+/// search).
+struct Inflection {
+    blocks: BlockSegmentPostings,
+    /// The next document's place in the current block.
+    at: usize,
+    /// Whether this is the form the user typed.
+    exact: bool,
+}
+
+impl Inflection {
+    fn doc(&self) -> DocId {
+        self.blocks
+            .docs()
+            .get(self.at)
+            .copied()
+            .unwrap_or(TERMINATED)
+    }
+
+    /// Moves to the first document at or after `target`.
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc() < target {
+            self.at = self.blocks.seek(target);
+        }
+        self.doc()
+    }
+}
+
 /// One field's inflections over a window of documents: their summed
 /// frequencies per document, and where the typed form occurs.
 struct FieldWindow {
-    postings: Vec<(SegmentPostings, bool)>,
+    postings: Vec<Inflection>,
     frequencies: Box<[u32]>,
     present: [u64; WINDOW / 64],
+    /// Which words of `present` hold a document: a rare word's window is
+    /// mostly empty, and going through every word of every window was
+    /// most of its search.
+    touched: u32,
     exact: [u64; WINDOW / 64],
     fieldnorms: FieldNormReader,
     bm25: Option<Bm25Weight>,
@@ -373,7 +540,16 @@ impl FieldWindow {
     fn lowest(&self) -> DocId {
         self.postings
             .iter()
-            .map(|(list, _)| list.doc())
+            .map(Inflection::doc)
+            .min()
+            .unwrap_or(TERMINATED)
+    }
+
+    /// Skips to the first document at or after `target`.
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.postings
+            .iter_mut()
+            .map(|list| list.seek(target))
             .min()
             .unwrap_or(TERMINATED)
     }
@@ -384,34 +560,83 @@ impl FieldWindow {
         let end = start.saturating_add(WINDOW as DocId).min(TERMINATED);
         // Frequencies are only read (and decoded) when scoring.
         let scoring = self.bm25.is_some();
-        for (list, is_exact) in &mut self.postings {
-            let mut doc = list.doc();
-            if doc < start {
-                doc = list.seek(start);
-            }
-            while doc < end {
-                let at = (doc - start) as usize;
-                self.frequencies[at] += if scoring { list.term_freq() } else { 1 };
-                self.present[at / 64] |= 1 << (at % 64);
-                if *is_exact {
-                    self.exact[at / 64] |= 1 << (at % 64);
+        for list in &mut self.postings {
+            list.seek(start);
+            loop {
+                let docs = &list.blocks.docs()[list.at..];
+                let taken = docs.partition_point(|&doc| doc < end);
+                for (offset, &doc) in docs[..taken].iter().enumerate() {
+                    let at = (doc - start) as usize;
+                    self.frequencies[at] += if scoring {
+                        list.blocks.freq(list.at + offset)
+                    } else {
+                        1
+                    };
+                    self.present[at / 64] |= 1 << (at % 64);
+                    self.touched |= 1 << (at / 64);
                 }
-                doc = list.advance();
+                if list.exact {
+                    for &doc in &docs[..taken] {
+                        let at = (doc - start) as usize;
+                        self.exact[at / 64] |= 1 << (at % 64);
+                    }
+                }
+                list.at += taken;
+                if taken < docs.len() || docs.is_empty() {
+                    break;
+                }
+                list.blocks.advance();
+                list.at = 0;
             }
         }
     }
 
+    /// Each document of the window, with its place in it, in order.
+    fn matches(&self, start: DocId) -> impl Iterator<Item = (usize, DocId)> + use<> {
+        self.words().flat_map(move |(word, bits)| {
+            std::iter::successors((bits != 0).then_some(bits), |rest| {
+                let rest = rest & (rest - 1);
+                (rest != 0).then_some(rest)
+            })
+            .map(move |rest| {
+                let at = word * 64 + rest.trailing_zeros() as usize;
+                (at, start + at as DocId)
+            })
+        })
+    }
+
+    /// The words of `present` that hold documents, with their places.
+    fn words(&self) -> impl Iterator<Item = (usize, u64)> + use<> {
+        let present = self.present;
+        std::iter::successors((self.touched != 0).then_some(self.touched), |rest| {
+            let rest = rest & (rest - 1);
+            (rest != 0).then_some(rest)
+        })
+        .map(move |rest| {
+            let word = rest.trailing_zeros() as usize;
+            (word, present[word])
+        })
+    }
+
     /// Forgets the window's documents.
     fn clear(&mut self) {
-        for (word, bits) in self.present.iter_mut().enumerate() {
-            let mut rest = *bits;
-            while rest != 0 {
+        let count: u32 = self.words().map(|(_, bits)| bits.count_ones()).sum();
+        // Zeroing the whole window is quicker than finding its documents
+        // once more than a few are there.
+        let dense = count as usize > WINDOW / 32;
+        if dense {
+            self.frequencies.fill(0);
+        }
+        for (word, bits) in self.words() {
+            let mut rest = bits;
+            while !dense && rest != 0 {
                 self.frequencies[word * 64 + rest.trailing_zeros() as usize] = 0;
                 rest &= rest - 1;
             }
-            *bits = 0;
+            self.present[word] = 0;
+            self.exact[word] = 0;
         }
-        self.exact = [0; WINDOW / 64];
+        self.touched = 0;
     }
 
     /// The summed frequency at place `at` of the window, and whether the
@@ -419,6 +644,15 @@ impl FieldWindow {
     fn frequency(&self, at: usize) -> (u32, bool) {
         let exact = self.exact[at / 64] & (1 << (at % 64)) != 0;
         (self.frequencies[at], exact)
+    }
+
+    /// No document scores more than this.
+    fn max_score(&self) -> Score {
+        match &self.bm25 {
+            // A term frequency's share of BM25 stays below 1 at any length.
+            Some(bm25) => bm25.score(0, u32::MAX) + self.exact_bonus,
+            None => 1.0,
+        }
     }
 
     /// The score of document `doc`, at place `at` of the window (0 where
@@ -455,18 +689,24 @@ struct InflectionScorer {
 }
 
 impl InflectionScorer {
+    /// A scorer on the first match.
     fn new(required: FieldWindow, bonuses: Vec<FieldWindow>) -> InflectionScorer {
-        let mut scorer = InflectionScorer {
+        let mut scorer = InflectionScorer::unread(required, bonuses);
+        if scorer.fill() {
+            scorer.go_to_present(0);
+        }
+        scorer
+    }
+
+    /// A scorer that has read no window yet.
+    fn unread(required: FieldWindow, bonuses: Vec<FieldWindow>) -> InflectionScorer {
+        InflectionScorer {
             required,
             bonuses,
             start: 0,
             cursor: 0,
             doc: TERMINATED,
-        };
-        if scorer.fill() {
-            scorer.go_to_present(0);
         }
-        scorer
     }
 
     /// Reads the window starting at the lowest required document not yet
@@ -537,10 +777,8 @@ impl DocSet for InflectionScorer {
             return self.go_to_present((target - self.start) as usize);
         }
         self.clear();
-        for (list, _) in &mut self.required.postings {
-            if list.doc() < target {
-                list.seek(target);
-            }
+        for list in &mut self.required.postings {
+            list.seek(target);
         }
         if !self.fill() {
             return TERMINATED;
@@ -556,14 +794,15 @@ impl DocSet for InflectionScorer {
         self.required
             .postings
             .iter()
-            .map(|(list, _)| list.size_hint())
+            .map(|list| list.blocks.doc_freq())
             .fold(0u32, u32::saturating_add)
     }
 }
 
-impl Scorer for InflectionScorer {
-    fn score(&mut self) -> Score {
-        let (at, doc) = (self.cursor, self.doc);
+impl InflectionScorer {
+    /// The score of document `doc`, at place `at` of the window.
+    #[inline]
+    fn score_at(&self, at: usize, doc: DocId) -> Score {
         let mut score = self.required.score(at, doc);
         for bonus in &self.bonuses {
             score += bonus.score(at, doc);
@@ -572,11 +811,17 @@ impl Scorer for InflectionScorer {
     }
 }
 
+impl Scorer for InflectionScorer {
+    fn score(&mut self) -> Score {
+        self.score_at(self.cursor, self.doc)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use tantivy::collector::Count;
     use tantivy::schema::{Schema, TextFieldIndexing, TextOptions};
-    use tantivy::{Index, IndexWriter, TantivyDocument};
+    use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
     use super::*;
 
@@ -602,8 +847,14 @@ mod tests {
     }
 
     /// An index of 10,000 one-segment documents with `forms(doc)` in
-    /// `text` and `governments` in `heading` of every seventh document.
+    /// `text` and `governments` in `heading` of every seventh document
+    /// below 3,000 (so later windows have no heading to add).
     fn synthetic() -> (Searcher, Field, Field) {
+        synthetic_without(None)
+    }
+
+    /// [`synthetic`], with the documents holding `deleted` deleted.
+    fn synthetic_without(deleted: Option<&str>) -> (Searcher, Field, Field) {
         let mut builder = Schema::builder();
         let indexing = TextFieldIndexing::default()
             .set_tokenizer(analysis::FOLDED)
@@ -618,12 +869,16 @@ mod tests {
         for doc in 0..DOCS {
             let mut document = TantivyDocument::new();
             document.add_text(text, format!("filler {}", forms(doc).join(" ")));
-            if doc.is_multiple_of(7) {
+            if doc.is_multiple_of(7) && doc < 3_000 {
                 document.add_text(heading, "governments");
             }
             writer.add_document(document).unwrap();
         }
         writer.commit().unwrap();
+        if let Some(word) = deleted {
+            writer.delete_term(Term::from_field_text(text, word));
+            writer.commit().unwrap();
+        }
         (index.reader().unwrap().searcher(), text, heading)
     }
 
@@ -719,6 +974,104 @@ mod tests {
         }
         assert_eq!(text_only.doc(), TERMINATED);
         assert!(boosted > 100, "only {boosted} documents had the bonus");
+    }
+
+    /// Every match of `weight` in the first segment and its score, by the
+    /// scorer (which scores every match), best first.
+    fn scan(weight: &InflectionWeight, searcher: &Searcher) -> Vec<(Score, DocId)> {
+        let segment = &searcher.segment_readers()[0];
+        let mut scorer = weight.inflection_scorer(segment, 1.0).unwrap();
+        let mut all = Vec::new();
+        while scorer.doc() != TERMINATED {
+            if segment
+                .alive_bitset()
+                .is_none_or(|alive| alive.is_alive(scorer.doc()))
+            {
+                all.push((scorer.score(), scorer.doc()));
+            }
+            scorer.advance();
+        }
+        all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        all
+    }
+
+    fn with_heading(searcher: &Searcher, text: Field, heading: Field) -> InflectionWeight {
+        let mut fused = weight(searcher, text, true);
+        let heading = FieldWeight::new(searcher, heading, &mut StemMemo::new("govern"), true, 4.0);
+        fused.bonuses = vec![heading.unwrap()];
+        fused
+    }
+
+    #[test]
+    fn pruning_hands_on_every_match_that_can_reach_the_best() {
+        let (searcher, text, heading) = synthetic();
+        let segment = &searcher.segment_readers()[0];
+        let fused = with_heading(&searcher, text, heading);
+        let all = scan(&fused, &searcher);
+        for limit in [1, 10, 200] {
+            // A top-`limit` collector that keeps ties: the threshold stays
+            // just below the `limit`-th best score offered so far.
+            let mut offered: Vec<(Score, DocId)> = Vec::new();
+            fused
+                .for_each_pruning(Score::NEG_INFINITY, segment, &mut |doc, score| {
+                    offered.push((score, doc));
+                    if offered.len() < limit {
+                        return Score::NEG_INFINITY;
+                    }
+                    let mut scores: Vec<Score> = offered.iter().map(|(s, _)| *s).collect();
+                    scores.sort_by(|a, b| b.total_cmp(a));
+                    scores[limit - 1].next_down()
+                })
+                .unwrap();
+            let last = all[limit - 1].0;
+            let best: Vec<_> = all.iter().filter(|(score, _)| *score >= last).collect();
+            let kept: Vec<_> = offered.iter().filter(|(score, _)| *score >= last).collect();
+            let mut kept = kept.clone();
+            kept.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            assert_eq!(kept, best, "top {limit}");
+            assert!(
+                offered.len() < all.len() / 2,
+                "top {limit}: {} of {} matches offered",
+                offered.len(),
+                all.len()
+            );
+        }
+        // With no threshold every match is handed on, scored as the scorer does.
+        let mut every = Vec::new();
+        fused
+            .for_each(segment, &mut |doc, score| every.push((score, doc)))
+            .unwrap();
+        every.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        assert_eq!(every, all);
+    }
+
+    #[test]
+    fn the_count_reads_the_matches_without_scoring_and_skips_deleted_ones() {
+        for deleted in [None, Some("gov")] {
+            let (searcher, text, heading) = synthetic_without(deleted);
+            let segment = &searcher.segment_readers()[0];
+            assert_eq!(segment.alive_bitset().is_some(), deleted.is_some());
+            let fused = with_heading(&searcher, text, heading);
+            let all = scan(&fused, &searcher);
+            assert_eq!(fused.count(segment).unwrap() as usize, all.len());
+            let expected = (0..DOCS)
+                .filter(|&doc| expected(doc).is_some())
+                .filter(|&doc| deleted.is_none() || !forms(doc).contains(&"gov"))
+                .count();
+            assert_eq!(all.len(), expected);
+        }
+        // One inflection and no deletions: its document frequency.
+        let (searcher, text, _) = synthetic();
+        let one = InflectionWeight {
+            stem: "gov".to_string(),
+            required: FieldWeight::new(&searcher, text, &mut StemMemo::new("gov"), false, 1.0)
+                .unwrap(),
+            exact: None,
+            exact_bonus: 0.0,
+            bonuses: Vec::new(),
+        };
+        let segment = &searcher.segment_readers()[0];
+        assert_eq!(one.count(segment).unwrap(), DOCS / 2);
     }
 
     #[test]
