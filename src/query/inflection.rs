@@ -266,22 +266,6 @@ impl FieldWeight {
         exact_bonus: Score,
     ) -> tantivy::Result<FieldWindow> {
         let bm25 = self.bm25.as_ref().map(|bm25| bm25.boost_by(boost));
-        self.open(reader, bm25, exact, exact_bonus * boost)
-    }
-
-    /// Where this field's inflections occur in `reader`'s segment, read in
-    /// windows without their frequencies (which are not even decoded).
-    fn presence(&self, reader: &SegmentReader) -> tantivy::Result<FieldWindow> {
-        self.open(reader, None, None, 0.0)
-    }
-
-    fn open(
-        &self,
-        reader: &SegmentReader,
-        bm25: Option<Bm25Weight>,
-        exact: Option<usize>,
-        exact_bonus: Score,
-    ) -> tantivy::Result<FieldWindow> {
         let index = reader.inverted_index(self.field)?;
         let record = if bm25.is_some() {
             IndexRecordOption::WithFreqs
@@ -309,7 +293,7 @@ impl FieldWeight {
             exact: [0; WINDOW / 64],
             fieldnorms,
             bm25,
-            exact_bonus,
+            exact_bonus: exact_bonus * boost,
         })
     }
 }
@@ -346,28 +330,43 @@ impl Weight for InflectionWeight {
         Ok(Box::new(self.inflection_scorer(reader, boost)?))
     }
 
-    /// Counts by the windows' presence bits, reading document numbers only.
+    /// Counts from the document numbers alone (frequencies not decoded):
+    /// a rare union sorted, a common one in a bitset of the segment
+    /// (windows cost a sparse union more than its documents).
     fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
         let alive = reader.alive_bitset();
-        if let ([(_, info)], None) = (self.required.found.in_segment(reader.segment_id()), alive) {
+        let held = self.required.found.in_segment(reader.segment_id());
+        if let ([(_, info)], None) = (held, alive) {
             return Ok(info.doc_freq);
         }
-        let mut window = self.required.presence(reader)?;
-        let mut count = 0;
-        loop {
-            let start = window.lowest();
-            if start == TERMINATED {
-                return Ok(count);
+        let index = reader.inverted_index(self.required.field)?;
+        let each_doc = |found: &mut dyn FnMut(DocId)| -> tantivy::Result<()> {
+            for (_, info) in held {
+                let mut blocks =
+                    index.read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
+                while !blocks.docs().is_empty() {
+                    for &doc in blocks.docs() {
+                        if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                            found(doc);
+                        }
+                    }
+                    blocks.advance();
+                }
             }
-            window.fill(start);
-            count += match alive {
-                None => window.words().map(|(_, bits)| bits.count_ones()).sum(),
-                Some(alive) => window
-                    .matches(start)
-                    .filter(|&(_, doc)| alive.is_alive(doc))
-                    .count() as u32,
-            };
-            window.clear();
+            Ok(())
+        };
+        let postings: usize = held.iter().map(|(_, info)| info.doc_freq as usize).sum();
+        let words = (reader.max_doc() as usize).div_ceil(64);
+        if postings.saturating_mul(16) < words {
+            let mut docs = Vec::with_capacity(postings);
+            each_doc(&mut |doc| docs.push(doc))?;
+            docs.sort_unstable();
+            docs.dedup();
+            Ok(docs.len() as u32)
+        } else {
+            let mut union = vec![0u64; words];
+            each_doc(&mut |doc| union[doc as usize / 64] |= 1 << (doc % 64))?;
+            Ok(union.iter().map(|bits| bits.count_ones()).sum())
         }
     }
 
@@ -589,20 +588,6 @@ impl FieldWindow {
                 list.at = 0;
             }
         }
-    }
-
-    /// Each document of the window, with its place in it, in order.
-    fn matches(&self, start: DocId) -> impl Iterator<Item = (usize, DocId)> + use<> {
-        self.words().flat_map(move |(word, bits)| {
-            std::iter::successors((bits != 0).then_some(bits), |rest| {
-                let rest = rest & (rest - 1);
-                (rest != 0).then_some(rest)
-            })
-            .map(move |rest| {
-                let at = word * 64 + rest.trailing_zeros() as usize;
-                (at, start + at as DocId)
-            })
-        })
     }
 
     /// The words of `present` that hold documents, with their places.
@@ -828,7 +813,8 @@ mod tests {
     /// The forms in document `doc` of the synthetic index: `governed`
     /// (the typed form) every third, `governs` twice every fifth,
     /// `government` every 1,000th and in a run near the end, `gov`
-    /// (another stem) every second.
+    /// (another stem) every second, `vetoed` and `vetoes` (a rare stem)
+    /// every 4,999th.
     fn forms(doc: u32) -> Vec<&'static str> {
         let mut forms = Vec::new();
         if doc.is_multiple_of(3) {
@@ -842,6 +828,9 @@ mod tests {
         }
         if doc.is_multiple_of(2) {
             forms.push("gov");
+        }
+        if doc.is_multiple_of(4_999) {
+            forms.extend(["vetoed", "vetoes"]);
         }
         forms
     }
@@ -1060,18 +1049,29 @@ mod tests {
                 .count();
             assert_eq!(all.len(), expected);
         }
-        // One inflection and no deletions: its document frequency.
-        let (searcher, text, _) = synthetic();
-        let one = InflectionWeight {
-            stem: "gov".to_string(),
-            required: FieldWeight::new(&searcher, text, &mut StemMemo::new("gov"), false, 1.0)
-                .unwrap(),
-            exact: None,
-            exact_bonus: 0.0,
-            bonuses: Vec::new(),
-        };
-        let segment = &searcher.segment_readers()[0];
-        assert_eq!(one.count(segment).unwrap(), DOCS / 2);
+        // One inflection and no deletions: its document frequency; a rare
+        // union (two forms in the same documents) is counted once.
+        for deleted in [None, Some("gov")] {
+            let (searcher, text, _) = synthetic_without(deleted);
+            let unscored = |stem: &str| InflectionWeight {
+                stem: stem.to_string(),
+                required: FieldWeight::new(&searcher, text, &mut StemMemo::new(stem), false, 1.0)
+                    .unwrap(),
+                exact: None,
+                exact_bonus: 0.0,
+                bonuses: Vec::new(),
+            };
+            let segment = &searcher.segment_readers()[0];
+            let alive = |doc: &u32| deleted.is_none() || doc % 2 == 1;
+            let gov = (0..DOCS).filter(|doc| doc % 2 == 0).filter(alive).count();
+            assert_eq!(unscored("gov").count(segment).unwrap() as usize, gov);
+            let veto = (0..DOCS)
+                .filter(|doc| doc % 4_999 == 0)
+                .filter(alive)
+                .count();
+            assert_eq!(unscored("veto").count(segment).unwrap() as usize, veto);
+            assert!(veto > 0);
+        }
     }
 
     #[test]
