@@ -6,6 +6,7 @@
 #
 # env: CITA_BENCH_DATA (default ~/cita-bench) where corpus, indexes and results go;
 #      PEERS (default "tantivy sqlite xapian recoll rg"), BUILD_RUNS (default 1), REPEATS (default 7),
+#      QUERY_ROUNDS (default 5) round-robin rounds of cita's, tantivy-py's and SQLite's query timings,
 #      MEMORY_MB (default 128, cita's default) the writer budget of the timed cita builds,
 #      SCALE_COPIES (default 10; 0 skips the scale check, bench/scale.sh),
 #      CITA_BENCH_RESULTS (an earlier run's results folder: rerun cita only).
@@ -18,8 +19,8 @@ CORPUS=$DATA/corpus${MAX_MB:+-$MAX_MB}
 # CITA_BENCH_RESULTS names an earlier run's results folder to time cita
 # again beside the peers measured there (they are not rerun).
 RESULTS=${CITA_BENCH_RESULTS:-$DATA/results/$(date -u +%Y%m%dT%H%M%SZ)}
-BUILD_RUNS=${BUILD_RUNS:-1}; REPEATS=${REPEATS:-7}
-export BUILD_RUNS REPEATS CITA_BENCH_DATA=$DATA
+BUILD_RUNS=${BUILD_RUNS:-1}; REPEATS=${REPEATS:-7}; QUERY_ROUNDS=${QUERY_ROUNDS:-5}
+export BUILD_RUNS REPEATS QUERY_ROUNDS CITA_BENCH_DATA=$DATA
 mkdir -p "$RESULTS"
 command -v hyperfine >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q hyperfine; }
 
@@ -75,7 +76,25 @@ json.dump({"peer": peer, "version": version, "corpus": corpus, "corpus_bytes": i
 PYEOF
   unset -n index version
 done
-"$ROOT/target/release/examples/bench_queries" "$INDEX" "$SHARED/queries.txt" "$RESULTS/cita.query.json" "$REPEATS"
+# The query timings the query targets compare (cita, tantivy-py, SQLite
+# FTS5) run round-robin as well: QUERY_ROUNDS rounds of each in turn, on the
+# indexes already built, merged by bench/rounds.py (each query's median is
+# the median of its round medians). They replace peers.sh's single runs.
+ROUNDS=$RESULTS/rounds; mkdir -p "$ROUNDS"
+for ((r = 1; r <= QUERY_ROUNDS; r++)); do
+  "$ROOT/target/release/examples/bench_queries" "$INDEX" "$SHARED/queries.txt" "$ROUNDS/cita.$r.json" "$REPEATS" > /dev/null
+  for peer in tantivy sqlite; do
+    if [ -d "$IDX/$peer" ]; then
+      python3 "$SHARED/peers.py" query $peer "$CORPUS" "$IDX/$peer" "$SHARED/queries.txt" "$ROUNDS/$peer.$r.json" --repeats "$REPEATS" > /dev/null
+    fi
+  done
+  echo "query round $r of $QUERY_ROUNDS done" >&2
+done
+for peer in cita tantivy sqlite; do
+  if [ -f "$ROUNDS/$peer.1.json" ]; then
+    python3 "$ROOT/bench/rounds.py" "$RESULTS/$peer.query.json" "$ROUNDS/$peer".*.json
+  fi
+done
 hyperfine -N -i --warmup 3 --runs 20 --export-json "$RESULTS/cita.process.json" \
   "$CITA search --index $INDEX --format json -- chernobyl" \
   "$CITA search --index $INDEX --format json -- \"supreme court\"" \
@@ -85,7 +104,7 @@ hyperfine -N -i --warmup 3 --runs 20 --export-json "$RESULTS/cita.process.json" 
   echo "# Benchmarks"
   echo
   echo "Produced by \`bench/run.sh ${MAX_MB}\` on $(date -u +%Y-%m-%d): $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(lscpu | sed -n 's/^Model name: *//p'), $(. /etc/os-release; echo "$PRETTY_NAME"), $(rustc --version)."
-  echo "Peers and cita ran one after the other in the same run; figures drift with the machine's load."
+  echo "Peers and cita ran in the same run; figures drift with the machine's load, so the builds of cita, the engine floor and tantivy-py ran round-robin ($BUILD_RUNS rounds), and so did the query timings of cita, tantivy-py and SQLite FTS5 ($QUERY_ROUNDS rounds; each median is the median of the round medians). The other peers' figures come from one run each."
   echo
   python3 "$ROOT/bench/report.py" "$RESULTS" "$SHARED"
 } > "$ROOT/BENCHMARKS.md"

@@ -21,7 +21,9 @@ if [ ! -f "$BIG/.complete" ]; then
   touch "$BIG/.complete"
 fi
 
-# Build each index (timed) and time the queries on it.
+# Build each index (timed), then time the queries on both round-robin
+# (QUERY_ROUNDS rounds, merged by bench/rounds.py), so a drift in the
+# machine's speed does not pass for growth.
 for name in x1 "x$COPIES"; do
   if [ "$name" = x1 ]; then corpus=$CORPUS; else corpus=$BIG; fi
   index=$DATA/idx/scale-$name
@@ -29,7 +31,15 @@ for name in x1 "x$COPIES"; do
   /usr/bin/time -f '%e %M' -o "$RESULTS/scale-$name.time" "$CITA" index --quiet --corpus "$corpus" --index "$index"
   find "$corpus" -name '*.txt' -printf '%s\n' | awk '{s+=$1} END{print s}' > "$RESULTS/scale-$name.bytes"
   du -sb "$index" | cut -f1 > "$RESULTS/scale-$name.size"
-  "$QUERIES" "$index" "$SHARED/queries.txt" "$RESULTS/scale-$name.query.json" "$REPEATS" 2> /dev/null
+done
+mkdir -p "$RESULTS/rounds"
+for ((r = 1; r <= ${QUERY_ROUNDS:-5}; r++)); do
+  for name in x1 "x$COPIES"; do
+    "$QUERIES" "$DATA/idx/scale-$name" "$SHARED/queries.txt" "$RESULTS/rounds/scale-$name.$r.json" "$REPEATS" > /dev/null 2>&1
+  done
+done
+for name in x1 "x$COPIES"; do
+  python3 "$ROOT/bench/rounds.py" "$RESULTS/scale-$name.query.json" "$RESULTS/rounds/scale-$name".*.json
 done
 
 python3 - "$RESULTS" "$COPIES" <<'PYEOF'
@@ -43,7 +53,7 @@ def load(name):
     return float(wall), int(rss) // 1024, mb, size, {q["id"]: q for q in queries}
 one, big = load("x1"), load(f"x{copies}")
 print(f"## Scale: the corpus and {copies} copies of it\n")
-print(f"Produced by `bench/scale.sh` (called by `bench/run.sh`); each copy is a hard-linked copy of the corpus under its own folder, so the big corpus has {copies}× the documents and passages.\n")
+print(f"Produced by `bench/scale.sh` (called by `bench/run.sh`); each copy is a hard-linked copy of the corpus under its own folder, so the big corpus has {copies}× the documents and passages. The queries ran on both indexes round-robin; each median is the median of the round medians.\n")
 print("| corpus | MB | build s | MB/s | index MB | index/corpus | build max RSS MB |")
 print("|---|---|---|---|---|---|---|")
 for label, (wall, rss, mb, size, _) in (("1×", one), (f"{copies}×", big)):
