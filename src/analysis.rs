@@ -60,10 +60,24 @@ pub struct Token {
 
 /// Runs an analyzer over `text` and collects its tokens.
 pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+    tokens_where(analyzer, text, |_| true)
+}
+
+/// Runs an analyzer over `text` and collects the tokens whose term `keep`
+/// accepts (the others are never copied: most words of a passage are not
+/// what a highlighter looks for).
+pub fn tokens_where(
+    analyzer: &mut TextAnalyzer,
+    text: &str,
+    keep: impl Fn(&str) -> bool,
+) -> Vec<Token> {
     let mut stream = analyzer.token_stream(text);
     let mut out = Vec::new();
     while stream.advance() {
         let token = stream.token();
+        if !keep(&token.text) {
+            continue;
+        }
         out.push(Token {
             term: token.text.clone(),
             position: token.position,

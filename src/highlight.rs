@@ -35,6 +35,23 @@ pub enum Matcher {
     PhrasePrefix(Vec<(usize, String)>),
 }
 
+impl Matcher {
+    /// Whether a word with the folded form `term` can be part of a match
+    /// (phrase words are found by position among such words only).
+    fn could_match(&self, term: &str) -> bool {
+        match self {
+            // The stemmer keeps a word's first letter (see `raw_spans`).
+            Matcher::Stem(stem) => term.chars().next() == stem.chars().next(),
+            Matcher::Prefix(prefix) => term.starts_with(prefix.as_str()),
+            Matcher::Phrase { terms, .. } => terms.iter().any(|(_, word)| word == term),
+            Matcher::PhrasePrefix(terms) => terms
+                .iter()
+                .enumerate()
+                .any(|(k, (_, word))| term_matches_form(term, word, k + 1 == terms.len())),
+        }
+    }
+}
+
 /// Byte range of a match in the passage text, and which matchers it satisfied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Span {
@@ -132,7 +149,10 @@ impl HighlightPlan {
         if self.matchers.is_empty() {
             return Vec::new();
         }
-        let exact = analysis::tokens(&mut self.folding, text);
+        let matchers = &self.matchers;
+        let exact = analysis::tokens_where(&mut self.folding, text, |term| {
+            matchers.iter().any(|matcher| matcher.could_match(term))
+        });
         let mut spans = Vec::new();
         for (index, matcher) in self.matchers.iter().enumerate() {
             let bit = 1u64 << index.min(63);
@@ -197,10 +217,14 @@ fn label_of(matcher: &Matcher) -> String {
 }
 
 fn term_matches(token: &Token, term: &str, as_prefix: bool) -> bool {
+    term_matches_form(&token.term, term, as_prefix)
+}
+
+fn term_matches_form(form: &str, term: &str, as_prefix: bool) -> bool {
     if as_prefix {
-        token.term.starts_with(term)
+        form.starts_with(term)
     } else {
-        token.term == term
+        form == term
     }
 }
 
