@@ -49,7 +49,10 @@ pub struct InflectionQuery {
 impl InflectionQuery {
     /// Inflections of `stem` in `field`; `exact` (a folded word) adds
     /// `exact_bonus` to the score of every passage where it occurs itself.
+    /// Bonuses and boosts are never negative: pruning bounds a score by
+    /// adding up the most each part can add.
     pub fn new(field: Field, stem: String, exact: Option<String>, exact_bonus: Score) -> Self {
+        debug_assert!(exact_bonus >= 0.0, "a negative exact-form bonus");
         InflectionQuery {
             stem,
             field,
@@ -61,6 +64,7 @@ impl InflectionQuery {
 
     /// Also scores inflections in `field`, scaled by `boost`, where a match has them.
     pub fn with_bonus(mut self, field: Field, boost: Score) -> Self {
+        debug_assert!(boost >= 0.0, "a negative heading boost");
         self.bonuses.push((field, boost));
         self
     }
@@ -331,8 +335,11 @@ impl Weight for InflectionWeight {
     }
 
     /// Counts from the document numbers alone (frequencies not decoded):
-    /// a rare union sorted, a common one in a bitset of the segment
-    /// (windows cost a sparse union more than its documents).
+    /// a rare union sorted and deduplicated, a common one in a bitset of
+    /// the segment. Sorting costs some 16 steps per document where the
+    /// bitset costs one, plus one word per 64 documents of the segment to
+    /// clear and count. (Reading the scorer's windows instead cost a sparse
+    /// union more per window than per document.)
     fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
         let alive = reader.alive_bitset();
         let held = self.required.found.in_segment(reader.segment_id());
@@ -398,12 +405,24 @@ impl Weight for InflectionWeight {
             .iter()
             .map(|bonus| bonus.window(reader, 1.0, None, 0.0))
             .collect::<tantivy::Result<_>>()?;
-        // What the heading bonuses can add at most, and the required
-        // field's best score: bounds that skip a window, or a run of 64
-        // matches, whose headings hold no inflection at one glance (a
-        // common word's top ten all have it in a heading).
-        let bonus_bounds: Vec<Score> = bonuses.iter().map(FieldWindow::max_score).collect();
-        let required_bound = required.max_score();
+        // The most each part of a score can add: the text (BM25's ceiling),
+        // the typed form where its list has documents, each heading field
+        // where it has. Bounds that skip a window, or a run of 64 matches, at
+        // one glance: a common word's best passages have it in a heading.
+        let text_ceiling = required.ceiling();
+        let exact_bonus = required.exact_bonus;
+        let bonus_ceilings: Vec<Score> = bonuses.iter().map(FieldWindow::ceiling).collect();
+        // Summed in the order of `score_at`, so rounding keeps it a bound.
+        let with_headings =
+            |bonuses: &[FieldWindow], score: Score, held: &dyn Fn(&FieldWindow) -> bool| {
+                bonuses
+                    .iter()
+                    .zip(&bonus_ceilings)
+                    .fold(
+                        score,
+                        |bound, (bonus, most)| if held(bonus) { bound + most } else { bound },
+                    )
+            };
         let mut scorer = InflectionScorer::unread(required, bonuses);
         loop {
             let start = scorer.required.lowest();
@@ -411,32 +430,29 @@ impl Weight for InflectionWeight {
                 return Ok(());
             }
             let end = start.saturating_add(WINDOW as DocId);
-            let mut bound = required_bound;
-            for (bonus, max) in scorer.bonuses.iter_mut().zip(&bonus_bounds) {
-                if bonus.seek(start) < end {
-                    bound += max;
-                }
+            let text = if scorer.required.holds_exact_before(end) {
+                text_ceiling + exact_bonus
+            } else {
+                text_ceiling
+            };
+            for bonus in &mut scorer.bonuses {
+                bonus.seek(start);
             }
+            let bound = with_headings(&scorer.bonuses, text, &|bonus| bonus.lowest() < end);
             if bound <= threshold {
                 // Skipped blocks of postings are not even decoded.
                 scorer.required.seek(end);
                 continue;
             }
-            scorer.start = start;
-            scorer.required.fill(start);
-            for bonus in &mut scorer.bonuses {
-                bonus.fill(start);
-            }
+            scorer.fill_at(start);
             for (word, present) in scorer.required.words() {
-                // Summed in the order of `score_at`, so rounding keeps it a bound.
-                let in_headings = |bonuses: &[FieldWindow], score: Score, mask: u64| {
-                    let held = bonuses.iter().map(|bonus| bonus.present[word] & mask != 0);
-                    held.zip(&bonus_bounds).fold(
-                        score,
-                        |bound, (held, max)| if held { bound + max } else { bound },
-                    )
+                let text = if scorer.required.exact[word] & present != 0 {
+                    text_ceiling + exact_bonus
+                } else {
+                    text_ceiling
                 };
-                if in_headings(&scorer.bonuses, required_bound, present) <= threshold {
+                let held = |mask| move |bonus: &FieldWindow| bonus.present[word] & mask != 0;
+                if with_headings(&scorer.bonuses, text, &held(present)) <= threshold {
                     continue;
                 }
                 let mut rest = present;
@@ -445,11 +461,11 @@ impl Weight for InflectionWeight {
                     rest &= rest - 1;
                     let at = word * 64 + bit.trailing_zeros() as usize;
                     let doc = start + at as DocId;
-                    let score = scorer.required.score(at, doc);
-                    if in_headings(&scorer.bonuses, score, bit) <= threshold {
+                    let text = scorer.required.score(at, doc);
+                    if with_headings(&scorer.bonuses, text, &held(bit)) <= threshold {
                         continue;
                     }
-                    let score = scorer.score_at(at, doc);
+                    let score = scorer.add_headings(text, at, doc);
                     if score > threshold {
                         threshold = callback(doc, score);
                     }
@@ -488,6 +504,8 @@ impl Weight for InflectionWeight {
 
 /// Documents per window of [`InflectionScorer`].
 const WINDOW: usize = 2048;
+// `FieldWindow::touched` has a bit per 64 documents of a window.
+const _: () = assert!(WINDOW / 64 <= u32::BITS as usize);
 
 /// One word's postings, read a decoded block at a time (stepping a
 /// `SegmentPostings` document by document cost a common word a third of its
@@ -631,13 +649,20 @@ impl FieldWindow {
         (self.frequencies[at], exact)
     }
 
-    /// No document scores more than this.
-    fn max_score(&self) -> Score {
+    /// No document scores more than this, leaving out the typed form's bonus.
+    fn ceiling(&self) -> Score {
         match &self.bm25 {
             // A term frequency's share of BM25 stays below 1 at any length.
-            Some(bm25) => bm25.score(0, u32::MAX) + self.exact_bonus,
+            Some(bm25) => bm25.score(0, u32::MAX),
             None => 1.0,
         }
+    }
+
+    /// Whether the typed form occurs in a document not yet read before `end`.
+    fn holds_exact_before(&self, end: DocId) -> bool {
+        self.postings
+            .iter()
+            .any(|list| list.exact && list.doc() < end)
     }
 
     /// The score of document `doc`, at place `at` of the window (0 where
@@ -702,12 +727,17 @@ impl InflectionScorer {
             self.doc = TERMINATED;
             return false;
         }
+        self.fill_at(start);
+        true
+    }
+
+    /// Reads the window starting at `start`.
+    fn fill_at(&mut self, start: DocId) {
         self.start = start;
         self.required.fill(start);
         for bonus in &mut self.bonuses {
             bonus.fill(start);
         }
-        true
     }
 
     fn clear(&mut self) {
@@ -788,7 +818,13 @@ impl InflectionScorer {
     /// The score of document `doc`, at place `at` of the window.
     #[inline]
     fn score_at(&self, at: usize, doc: DocId) -> Score {
-        let mut score = self.required.score(at, doc);
+        self.add_headings(self.required.score(at, doc), at, doc)
+    }
+
+    /// `text` (the required field's score of `doc`) plus the headings'.
+    #[inline]
+    fn add_headings(&self, text: Score, at: usize, doc: DocId) -> Score {
+        let mut score = text;
         for bonus in &self.bonuses {
             score += bonus.score(at, doc);
         }
