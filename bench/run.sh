@@ -30,6 +30,8 @@ if [ -z "${CITA_BENCH_RESULTS:-}" ]; then
 fi
 
 cd "$ROOT"
+# Named before the run writes BENCHMARKS.md (which would make it "dirty").
+COMMIT=$(git -C "$ROOT" describe --always --dirty)
 cargo build --release --quiet --bin cita --example bench_queries --example engine_floor
 CITA=$ROOT/target/release/cita
 INDEX=$DATA/idx/$(basename "$CORPUS")/cita
@@ -103,7 +105,7 @@ hyperfine -N -i --warmup 3 --runs 20 --export-json "$RESULTS/cita.process.json" 
 {
   echo "# Benchmarks"
   echo
-  echo "Produced by \`bench/run.sh ${MAX_MB}\` at commit $(git -C "$ROOT" describe --always --dirty) on $(date -u +%Y-%m-%d): $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(lscpu | sed -n 's/^Model name: *//p'), $(. /etc/os-release; echo "$PRETTY_NAME"), $(rustc --version)."
+  echo "Produced by \`bench/run.sh ${MAX_MB}\` at commit $COMMIT on $(date -u +%Y-%m-%d): $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(lscpu | sed -n 's/^Model name: *//p'), $(. /etc/os-release; echo "$PRETTY_NAME"), $(rustc --version)."
   echo "Peers and cita ran in the same run; figures drift with the machine's load, so the builds of cita, the engine floor and tantivy-py ran round-robin ($BUILD_RUNS rounds), and so did the query timings of cita, tantivy-py and SQLite FTS5 ($QUERY_ROUNDS rounds; each median is the median of the round medians). The other peers' figures come from one run each."
   echo
   python3 "$ROOT/bench/report.py" "$RESULTS" "$SHARED"
