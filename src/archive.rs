@@ -546,8 +546,8 @@ impl Archive {
     }
 
     /// The page of hits (`limit` after the best `offset`) in relevance
-    /// order, with their ranks, and the number of matches, from one pass
-    /// over the matches. Stored fields are loaded for the page only.
+    /// order, with their ranks, and the number of matches. Stored fields
+    /// are loaded for the page only.
     fn top(
         &self,
         searcher: &Searcher,

@@ -312,7 +312,21 @@ struct InflectionWeight {
 }
 
 impl InflectionWeight {
+    /// A scorer on the first match in `reader`'s segment.
     fn inflection_scorer(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+    ) -> tantivy::Result<InflectionScorer> {
+        let mut scorer = self.unread_scorer(reader, boost)?;
+        if scorer.fill() {
+            scorer.go_to_present(0);
+        }
+        Ok(scorer)
+    }
+
+    /// A scorer over `reader`'s segment that has read no window yet.
+    fn unread_scorer(
         &self,
         reader: &SegmentReader,
         boost: Score,
@@ -325,7 +339,13 @@ impl InflectionWeight {
             .iter()
             .map(|bonus| bonus.window(reader, boost, None, 0.0))
             .collect::<tantivy::Result<_>>()?;
-        Ok(InflectionScorer::new(required, bonuses))
+        Ok(InflectionScorer {
+            required,
+            bonuses,
+            start: 0,
+            cursor: 0,
+            doc: TERMINATED,
+        })
     }
 }
 
@@ -397,21 +417,21 @@ impl Weight for InflectionWeight {
         reader: &SegmentReader,
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<()> {
-        let required = self
-            .required
-            .window(reader, 1.0, self.exact, self.exact_bonus)?;
-        let bonuses: Vec<FieldWindow> = self
-            .bonuses
-            .iter()
-            .map(|bonus| bonus.window(reader, 1.0, None, 0.0))
-            .collect::<tantivy::Result<_>>()?;
+        let mut scorer = self.unread_scorer(reader, 1.0)?;
         // The most each part of a score can add: the text (BM25's ceiling),
         // the typed form where its list has documents, each heading field
         // where it has. Bounds that skip a window, or a run of 64 matches, at
         // one glance: a common word's best passages have it in a heading.
-        let text_ceiling = required.ceiling();
-        let exact_bonus = required.exact_bonus;
-        let bonus_ceilings: Vec<Score> = bonuses.iter().map(FieldWindow::ceiling).collect();
+        let text_ceiling = scorer.required.ceiling();
+        let exact_bonus = scorer.required.exact_bonus;
+        let text_bound = |exact: bool| {
+            if exact {
+                text_ceiling + exact_bonus
+            } else {
+                text_ceiling
+            }
+        };
+        let bonus_ceilings: Vec<Score> = scorer.bonuses.iter().map(FieldWindow::ceiling).collect();
         // Summed in the order of `score_at`, so rounding keeps it a bound.
         let with_headings =
             |bonuses: &[FieldWindow], score: Score, held: &dyn Fn(&FieldWindow) -> bool| {
@@ -423,18 +443,13 @@ impl Weight for InflectionWeight {
                         |bound, (bonus, most)| if held(bonus) { bound + most } else { bound },
                     )
             };
-        let mut scorer = InflectionScorer::unread(required, bonuses);
         loop {
             let start = scorer.required.lowest();
             if start == TERMINATED {
                 return Ok(());
             }
             let end = start.saturating_add(WINDOW as DocId);
-            let text = if scorer.required.holds_exact_before(end) {
-                text_ceiling + exact_bonus
-            } else {
-                text_ceiling
-            };
+            let text = text_bound(scorer.required.holds_exact_before(end));
             for bonus in &mut scorer.bonuses {
                 bonus.seek(start);
             }
@@ -446,11 +461,7 @@ impl Weight for InflectionWeight {
             }
             scorer.fill_at(start);
             for (word, present) in scorer.required.words() {
-                let text = if scorer.required.exact[word] & present != 0 {
-                    text_ceiling + exact_bonus
-                } else {
-                    text_ceiling
-                };
+                let text = text_bound(scorer.required.exact[word] & present != 0);
                 let held = |mask| move |bonus: &FieldWindow| bonus.present[word] & mask != 0;
                 if with_headings(&scorer.bonuses, text, &held(present)) <= threshold {
                     continue;
@@ -528,11 +539,10 @@ impl Inflection {
     }
 
     /// Moves to the first document at or after `target`.
-    fn seek(&mut self, target: DocId) -> DocId {
+    fn seek(&mut self, target: DocId) {
         if self.doc() < target {
             self.at = self.blocks.seek(target);
         }
-        self.doc()
     }
 }
 
@@ -563,12 +573,10 @@ impl FieldWindow {
     }
 
     /// Skips to the first document at or after `target`.
-    fn seek(&mut self, target: DocId) -> DocId {
-        self.postings
-            .iter_mut()
-            .map(|list| list.seek(target))
-            .min()
-            .unwrap_or(TERMINATED)
+    fn seek(&mut self, target: DocId) {
+        for list in &mut self.postings {
+            list.seek(target);
+        }
     }
 
     /// Adds every list's documents from `start` (skipping those before)
@@ -699,26 +707,6 @@ struct InflectionScorer {
 }
 
 impl InflectionScorer {
-    /// A scorer on the first match.
-    fn new(required: FieldWindow, bonuses: Vec<FieldWindow>) -> InflectionScorer {
-        let mut scorer = InflectionScorer::unread(required, bonuses);
-        if scorer.fill() {
-            scorer.go_to_present(0);
-        }
-        scorer
-    }
-
-    /// A scorer that has read no window yet.
-    fn unread(required: FieldWindow, bonuses: Vec<FieldWindow>) -> InflectionScorer {
-        InflectionScorer {
-            required,
-            bonuses,
-            start: 0,
-            cursor: 0,
-            doc: TERMINATED,
-        }
-    }
-
     /// Reads the window starting at the lowest required document not yet
     /// read; false when there is none.
     fn fill(&mut self) -> bool {
@@ -792,9 +780,7 @@ impl DocSet for InflectionScorer {
             return self.go_to_present((target - self.start) as usize);
         }
         self.clear();
-        for list in &mut self.required.postings {
-            list.seek(target);
-        }
+        self.required.seek(target);
         if !self.fill() {
             return TERMINATED;
         }
