@@ -22,6 +22,7 @@
 //! `U.S.`) is read as a phrase.
 
 pub mod inflection;
+mod phrase;
 mod source;
 
 use std::ops::Bound;
@@ -35,6 +36,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
 use self::inflection::InflectionQuery;
+use self::phrase::ExactPhraseQuery;
 use self::source::SourceQuery;
 use crate::analysis::{self, Token};
 use crate::date::Date;
@@ -687,8 +689,10 @@ impl Compiler<'_> {
                         _ => text.clone(),
                     });
                 }
-                let core = if tokens.len() == 1 {
+                let core: Box<dyn Query> = if tokens.len() == 1 {
                     term_query(field, &tokens[0].term)
+                } else if slop == 0 {
+                    Box::new(ExactPhraseQuery::new(positioned_terms(field, &tokens)))
                 } else {
                     Box::new(PhraseQuery::new_with_offset_and_slop(
                         positioned_terms(field, &tokens),
@@ -731,9 +735,7 @@ impl Compiler<'_> {
             if words.len() == 1 {
                 term_query(field, &words[0].term)
             } else {
-                Box::new(PhraseQuery::new_with_offset(positioned_terms(
-                    field, &words,
-                )))
+                Box::new(ExactPhraseQuery::new(positioned_terms(field, &words)))
             }
         };
         Box::new(BooleanQuery::new(vec![

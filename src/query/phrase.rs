@@ -1,0 +1,665 @@
+//! Exact phrases (no slop) over common words, with the scores of tantivy's
+//! phrase query and a faster way to read positions.
+//!
+//! tantivy's phrase scorer finds a document's positions for each word by
+//! summing the term frequencies of every earlier document of the block, on
+//! every candidate: for a phrase of common words such as `"of the"`, where
+//! nearly every document is a candidate, that sum was more than a third of
+//! the search. Here each word's list is walked block by block, carrying the
+//! offset of the current document's positions as it goes, so a candidate's
+//! positions are one read. Walking means decoding every block the others do
+//! not skip, which only pays when every word is in a good share of the
+//! segment's documents; otherwise a segment's lists are read through
+//! tantivy's postings, which skip blocks without decoding them. Either way a
+//! match scores as tantivy's phrase query scores it: BM25 of the phrase's
+//! frequency with the words' summed IDF.
+
+use tantivy::directory::CompositeFile;
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::index::SegmentComponent;
+use tantivy::positions::PositionReader;
+use tantivy::postings::{BlockSegmentPostings, Postings, SegmentPostings};
+use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::schema::{IndexRecordOption, Term};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError};
+
+/// A segment's lists are walked when even the rarest word is in at least one
+/// document in this many: skipping would then decode most blocks anyway.
+/// Below, skipping wins, and so it does for a phrase in a heading that is only
+/// looked up at the text's matches (measured on the bench corpus: walking from
+/// one document in 64 made `"state of the union"` a fifth slower).
+const DENSE_SHARE: u64 = 16;
+
+/// The words of `terms` at their offsets, adjacent as the offsets say.
+#[derive(Clone, Debug)]
+pub struct ExactPhraseQuery {
+    /// Sorted by offset; all of one field.
+    terms: Vec<(usize, Term)>,
+}
+
+impl ExactPhraseQuery {
+    /// A phrase of two or more words of one field, each at its offset.
+    pub fn new(mut terms: Vec<(usize, Term)>) -> ExactPhraseQuery {
+        assert!(terms.len() > 1, "a phrase has two words or more");
+        assert!(
+            terms
+                .iter()
+                .all(|(_, term)| term.field() == terms[0].1.field()),
+            "a phrase is in one field"
+        );
+        // tantivy's order: the summed IDF is then the same float.
+        terms.sort_by_key(|&(offset, _)| offset);
+        ExactPhraseQuery { terms }
+    }
+}
+
+impl Query for ExactPhraseQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.exact_weight(scoring)?))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for (_, term) in &self.terms {
+            visitor(term, true);
+        }
+    }
+}
+
+impl ExactPhraseQuery {
+    fn exact_weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<ExactPhraseWeight> {
+        let field = self.terms[0].1.field();
+        let positional = scoring
+            .schema()
+            .get_field_entry(field)
+            .field_type()
+            .get_index_record_option()
+            .is_some_and(IndexRecordOption::has_positions);
+        if !positional {
+            return Err(TantivyError::SchemaError(format!(
+                "a phrase needs positions, and field {:?} has none",
+                scoring.schema().get_field_name(field)
+            )));
+        }
+        let words: Vec<Term> = self.terms.iter().map(|(_, term)| term.clone()).collect();
+        let bm25 = match scoring {
+            EnableScoring::Enabled {
+                statistics_provider,
+                ..
+            } => Some(Bm25Weight::for_terms(statistics_provider, &words)?),
+            EnableScoring::Disabled { .. } => None,
+        };
+        Ok(ExactPhraseWeight {
+            terms: self.terms.clone(),
+            bm25,
+        })
+    }
+}
+
+struct ExactPhraseWeight {
+    terms: Vec<(usize, Term)>,
+    bm25: Option<Bm25Weight>,
+}
+
+impl ExactPhraseWeight {
+    /// A scorer of the phrase in `reader`, reading lists the way that suits
+    /// how common the words are there; `None` if a word is not in it.
+    fn phrase_scorer(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+    ) -> tantivy::Result<Option<Box<dyn PhraseMatches>>> {
+        self.phrase_scorer_walking_if(reader, boost, |rarest, docs| {
+            u64::from(rarest) * DENSE_SHARE >= u64::from(docs)
+        })
+    }
+
+    /// [`Self::phrase_scorer`], walking the lists where `walk(documents
+    /// with the rarest word, documents in the segment)`.
+    fn phrase_scorer_walking_if(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+        walk: impl Fn(u32, u32) -> bool,
+    ) -> tantivy::Result<Option<Box<dyn PhraseMatches>>> {
+        let field = self.terms[0].1.field();
+        let index = reader.inverted_index(field)?;
+        let mut infos = Vec::with_capacity(self.terms.len());
+        for (_, term) in &self.terms {
+            match index.get_term_info(term)? {
+                Some(info) => infos.push(info),
+                None => return Ok(None),
+            }
+        }
+        let last_offset = self.terms.iter().map(|&(offset, _)| offset).max();
+        let shifts = self
+            .terms
+            .iter()
+            .map(|&(offset, _)| (last_offset.unwrap_or(0) - offset) as u32);
+        let fieldnorms = match self.bm25 {
+            Some(_) => reader.get_fieldnorms_reader(field)?,
+            None => FieldNormReader::constant(reader.max_doc(), 1),
+        };
+        let bm25 = self.bm25.as_ref().map(|bm25| bm25.boost_by(boost));
+        let rarest = infos.iter().map(|info| info.doc_freq).min().unwrap_or(0);
+        if !walk(rarest, reader.max_doc()) {
+            let mut words = Vec::with_capacity(infos.len());
+            for (info, shift) in infos.iter().zip(shifts) {
+                let postings = index
+                    .read_postings_from_terminfo(info, IndexRecordOption::WithFreqsAndPositions)?;
+                words.push(SkippingWord { postings, shift });
+            }
+            return Ok(Some(Box::new(PhraseScorer::new(words, bm25, fieldnorms))));
+        }
+        let positions_file = CompositeFile::open(&reader.open_read(SegmentComponent::Positions)?)?
+            .open_read(field)
+            .ok_or_else(|| TantivyError::SchemaError("a phrase needs positions".to_string()))?;
+        let mut words = Vec::with_capacity(infos.len());
+        for (info, shift) in infos.iter().zip(shifts) {
+            let positions = positions_file
+                .slice(info.positions_range.clone())
+                .read_bytes()?;
+            words.push(WalkingWord {
+                blocks: index
+                    .read_block_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?,
+                at: 0,
+                first_position: 0,
+                positions: PositionReader::open(positions)?,
+                shift,
+            });
+        }
+        Ok(Some(Box::new(PhraseScorer::new(words, bm25, fieldnorms))))
+    }
+}
+
+impl Weight for ExactPhraseWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        match self.phrase_scorer(reader, boost)? {
+            Some(scorer) => Ok(scorer.into_scorer()),
+            None => Ok(Box::new(EmptyScorer)),
+        }
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let Some(mut scorer) = self.phrase_scorer(reader, 1.0)? else {
+            return Err(does_not_match(doc));
+        };
+        if scorer.seek_match(doc) != doc {
+            return Err(does_not_match(doc));
+        }
+        let mut explanation = Explanation::new("exact phrase", scorer.score_match());
+        explanation.add_const("phrase frequency", scorer.frequency() as Score);
+        Ok(explanation)
+    }
+}
+
+fn does_not_match(doc: DocId) -> TantivyError {
+    TantivyError::InvalidArgument(format!("document #{doc} does not match"))
+}
+
+/// What `explain` needs of a phrase scorer whichever way it reads.
+trait PhraseMatches {
+    fn seek_match(&mut self, target: DocId) -> DocId;
+    fn score_match(&mut self) -> Score;
+    fn frequency(&self) -> u32;
+    fn into_scorer(self: Box<Self>) -> Box<dyn Scorer>;
+}
+
+impl<W: PhraseWord> PhraseMatches for PhraseScorer<W> {
+    fn seek_match(&mut self, target: DocId) -> DocId {
+        self.seek(target)
+    }
+
+    fn score_match(&mut self) -> Score {
+        self.score()
+    }
+
+    fn frequency(&self) -> u32 {
+        self.frequency
+    }
+
+    fn into_scorer(self: Box<Self>) -> Box<dyn Scorer> {
+        self
+    }
+}
+
+/// One word of a phrase, read along its postings.
+trait PhraseWord: Send + 'static {
+    /// Moves to the first document at or after `target` (not before the current one).
+    fn seek(&mut self, target: DocId) -> DocId;
+    /// The current document's positions, shifted to line up with the
+    /// phrase's other words, into `out` (its contents replaced).
+    fn read_positions(&mut self, out: &mut Vec<u32>);
+    fn doc_freq(&self) -> u32;
+}
+
+/// A word read through tantivy's postings, which skip blocks unread.
+struct SkippingWord {
+    postings: SegmentPostings,
+    shift: u32,
+}
+
+impl PhraseWord for SkippingWord {
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.postings.doc() < target {
+            self.postings.seek(target)
+        } else {
+            self.postings.doc()
+        }
+    }
+
+    fn read_positions(&mut self, out: &mut Vec<u32>) {
+        out.clear();
+        self.postings.positions_with_offset(self.shift, out);
+    }
+
+    fn doc_freq(&self) -> u32 {
+        self.postings.doc_freq()
+    }
+}
+
+/// A word's documents walked block by block, with where the current
+/// document's positions start in the word's position list.
+struct WalkingWord {
+    blocks: BlockSegmentPostings,
+    /// The current document's place in the current block.
+    at: usize,
+    /// How many positions the word has in the documents before the current one.
+    first_position: u64,
+    positions: PositionReader,
+    /// Added to each position so that the phrase's words line up.
+    shift: u32,
+}
+
+impl PhraseWord for WalkingWord {
+    /// Counts the positions it passes.
+    fn seek(&mut self, target: DocId) -> DocId {
+        loop {
+            let docs = self.blocks.docs();
+            match docs.last() {
+                None => return TERMINATED,
+                Some(&last) if last < target => {
+                    let freqs = self.blocks.freqs();
+                    self.first_position +=
+                        freqs[self.at..].iter().map(|&f| u64::from(f)).sum::<u64>();
+                    self.blocks.advance();
+                    self.at = 0;
+                }
+                Some(_) => {
+                    let freqs = self.blocks.freqs();
+                    while docs[self.at] < target {
+                        self.first_position += u64::from(freqs[self.at]);
+                        self.at += 1;
+                    }
+                    return docs[self.at];
+                }
+            }
+        }
+    }
+
+    fn read_positions(&mut self, out: &mut Vec<u32>) {
+        let count = self.blocks.freqs()[self.at] as usize;
+        // Only grows zero-filled: every value is then overwritten.
+        out.resize(count, 0);
+        self.positions.read(self.first_position, out);
+        let mut position = self.shift;
+        for delta in out.iter_mut() {
+            position += *delta;
+            *delta = position;
+        }
+    }
+
+    fn doc_freq(&self) -> u32 {
+        self.blocks.doc_freq()
+    }
+}
+
+/// Documents where the words stand at their offsets, scored by how often.
+struct PhraseScorer<W> {
+    /// In phrase order.
+    words: Vec<W>,
+    /// Indexes into `words`, rarest first: the rarest word proposes the
+    /// candidates, the others confirm them.
+    by_rarity: Vec<usize>,
+    bm25: Option<Bm25Weight>,
+    fieldnorms: FieldNormReader,
+    doc: DocId,
+    /// How often the phrase occurs in `doc`.
+    frequency: u32,
+    left: Vec<u32>,
+    right: Vec<u32>,
+}
+
+impl<W: PhraseWord> PhraseScorer<W> {
+    fn new(words: Vec<W>, bm25: Option<Bm25Weight>, fieldnorms: FieldNormReader) -> Self {
+        let mut by_rarity: Vec<usize> = (0..words.len()).collect();
+        by_rarity.sort_by_key(|&word| words[word].doc_freq());
+        let mut scorer = PhraseScorer {
+            words,
+            by_rarity,
+            bm25,
+            fieldnorms,
+            doc: 0,
+            frequency: 0,
+            left: Vec::new(),
+            right: Vec::new(),
+        };
+        scorer.doc = scorer.next_match(0);
+        scorer
+    }
+
+    /// The first document at or after `target` holding the phrase.
+    fn next_match(&mut self, mut target: DocId) -> DocId {
+        loop {
+            let doc = self.next_candidate(target);
+            if doc == TERMINATED {
+                return TERMINATED;
+            }
+            self.frequency = self.count_in_candidate();
+            if self.frequency > 0 {
+                return doc;
+            }
+            target = doc + 1;
+        }
+    }
+
+    /// The first document at or after `target` holding every word.
+    fn next_candidate(&mut self, mut target: DocId) -> DocId {
+        'align: loop {
+            if target == TERMINATED {
+                return TERMINATED;
+            }
+            for &word in &self.by_rarity {
+                let doc = self.words[word].seek(target);
+                if doc != target {
+                    target = doc;
+                    continue 'align;
+                }
+            }
+            return target;
+        }
+    }
+
+    /// How often the words stand in phrase order in the current document.
+    fn count_in_candidate(&mut self) -> u32 {
+        let (first, rest) = self.words.split_first_mut().expect("two words or more");
+        first.read_positions(&mut self.left);
+        let (last, middle) = rest.split_last_mut().expect("two words or more");
+        for word in middle {
+            word.read_positions(&mut self.right);
+            keep_common(&mut self.left, &self.right);
+            if self.left.is_empty() {
+                return 0;
+            }
+        }
+        last.read_positions(&mut self.right);
+        count_common(&self.left, &self.right)
+    }
+}
+
+/// Keeps in `left` the values also in `right` (both sorted, no repeats).
+/// Branch-free steps: which list moves on is not predictable.
+fn keep_common(left: &mut Vec<u32>, right: &[u32]) {
+    let (mut i, mut j, mut kept) = (0, 0, 0);
+    while i < left.len() && j < right.len() {
+        let (a, b) = (left[i], right[j]);
+        left[kept] = a;
+        kept += usize::from(a == b);
+        i += usize::from(a <= b);
+        j += usize::from(b <= a);
+    }
+    left.truncate(kept);
+}
+
+/// How many values `left` and `right` (both sorted, no repeats) share.
+fn count_common(left: &[u32], right: &[u32]) -> u32 {
+    let (mut i, mut j, mut count) = (0, 0, 0);
+    while i < left.len() && j < right.len() {
+        let (a, b) = (left[i], right[j]);
+        count += u32::from(a == b);
+        i += usize::from(a <= b);
+        j += usize::from(b <= a);
+    }
+    count
+}
+
+impl<W: PhraseWord> DocSet for PhraseScorer<W> {
+    fn advance(&mut self) -> DocId {
+        if self.doc != TERMINATED {
+            self.doc = self.next_match(self.doc + 1);
+        }
+        self.doc
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc < target {
+            self.doc = self.next_match(target);
+        }
+        self.doc
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.words
+            .iter()
+            .map(PhraseWord::doc_freq)
+            .min()
+            .unwrap_or(0)
+    }
+}
+
+impl<W: PhraseWord> Scorer for PhraseScorer<W> {
+    fn score(&mut self) -> Score {
+        match &self.bm25 {
+            Some(bm25) => bm25.score(self.fieldnorms.fieldnorm_id(self.doc), self.frequency),
+            None => 1.0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::query::PhraseQuery;
+    use tantivy::schema::{Field, Schema, TextFieldIndexing, TextOptions};
+    use tantivy::{Index, IndexWriter, Searcher, TantivyDocument};
+
+    use super::*;
+    use crate::analysis;
+
+    const DOCS: u32 = 6_000;
+
+    /// Document `doc` of the synthetic index: 3 to 60 words, mostly `of`,
+    /// `the` and `a` (so phrases of them are everywhere), `state` and
+    /// `union` now and then, `zeta` in every 700th document only.
+    fn words(doc: u32) -> String {
+        const COMMON: [&str; 8] = ["of", "the", "a", "of", "the", "state", "union", "the"];
+        let mut seed = doc.wrapping_mul(2_654_435_761).wrapping_add(12_345);
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed
+        };
+        let length = 3 + next() % 58;
+        let mut text: Vec<&str> = (0..length).map(|_| COMMON[next() as usize % 8]).collect();
+        if doc % 700 == 3 {
+            let at = next() as usize % text.len();
+            text.insert(at, "zeta");
+            text.insert(at, "of");
+        }
+        text.join(" ")
+    }
+
+    /// One segment of [`words`], minus the documents holding `deleted`.
+    fn synthetic(deleted: Option<&str>) -> (Searcher, Field) {
+        let mut builder = Schema::builder();
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(analysis::FOLDED)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let text = builder.add_text_field(
+            "text",
+            TextOptions::default().set_indexing_options(indexing),
+        );
+        let index = Index::create_in_ram(builder.build());
+        analysis::register(&index);
+        let mut writer: IndexWriter<TantivyDocument> =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for doc in 0..DOCS {
+            let mut document = TantivyDocument::new();
+            document.add_text(text, words(doc));
+            writer.add_document(document).unwrap();
+        }
+        if let Some(word) = deleted {
+            writer.delete_term(Term::from_field_text(text, word));
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 1);
+        (searcher, text)
+    }
+
+    fn phrase(field: Field, words: &[(usize, &str)]) -> Vec<(usize, Term)> {
+        words
+            .iter()
+            .map(|&(offset, word)| (offset, Term::from_field_text(field, word)))
+            .collect()
+    }
+
+    const PHRASES: [&[(usize, &str)]; 5] = [
+        &[(0, "of"), (1, "the")],
+        &[(0, "the"), (1, "the")],
+        &[(0, "state"), (1, "of"), (2, "the"), (3, "union")],
+        &[(0, "of"), (1, "zeta")],
+        &[(0, "the"), (2, "of")],
+    ];
+
+    /// Every match and its score, in order.
+    fn all(scorer: &mut dyn Scorer) -> Vec<(DocId, Score)> {
+        let mut found = Vec::new();
+        while scorer.doc() != TERMINATED {
+            found.push((scorer.doc(), scorer.score()));
+            scorer.advance();
+        }
+        found
+    }
+
+    #[test]
+    fn walking_and_skipping_find_and_score_what_tantivy_does() {
+        let (searcher, field) = synthetic(None);
+        let reader = searcher.segment_reader(0);
+        let scoring = EnableScoring::enabled_from_searcher(&searcher);
+        for words in PHRASES {
+            let terms = phrase(field, words);
+            let expected = all(&mut *PhraseQuery::new_with_offset(terms.clone())
+                .weight(scoring)
+                .unwrap()
+                .scorer(reader, 1.5)
+                .unwrap());
+            assert!(expected.len() > 5, "{words:?} matches too little to test");
+            let weight = ExactPhraseQuery::new(terms).exact_weight(scoring).unwrap();
+            for walk in [true, false] {
+                let scorer = weight
+                    .phrase_scorer_walking_if(reader, 1.5, |_, _| walk)
+                    .unwrap()
+                    .unwrap();
+                assert_eq!(
+                    all(&mut *scorer.into_scorer()),
+                    expected,
+                    "{words:?}, walking: {walk}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn seeks_land_where_tantivys_do() {
+        let (searcher, field) = synthetic(None);
+        let reader = searcher.segment_reader(0);
+        let scoring = EnableScoring::enabled_from_searcher(&searcher);
+        for words in PHRASES {
+            let terms = phrase(field, words);
+            let tantivy = PhraseQuery::new_with_offset(terms.clone())
+                .weight(scoring)
+                .unwrap();
+            let weight = ExactPhraseQuery::new(terms).exact_weight(scoring).unwrap();
+            for walk in [true, false] {
+                let mut expected = tantivy.scorer(reader, 1.0).unwrap();
+                let mut scorer = weight
+                    .phrase_scorer_walking_if(reader, 1.0, |_, _| walk)
+                    .unwrap()
+                    .unwrap()
+                    .into_scorer();
+                // Targets a few documents apart, some landing on a block's last
+                // documents, some passing several blocks.
+                let mut target = 0;
+                while target < DOCS {
+                    if expected.doc() < target {
+                        expected.seek(target);
+                    }
+                    assert_eq!(scorer.seek(target), expected.doc(), "{words:?} at {target}");
+                    if scorer.doc() != TERMINATED {
+                        assert_eq!(scorer.score(), expected.score());
+                    }
+                    target += 1 + target % 331;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn counts_skip_deleted_documents_and_absent_words_match_nothing() {
+        let (searcher, field) = synthetic(Some("zeta"));
+        for words in PHRASES {
+            let terms = phrase(field, words);
+            let tantivy = searcher
+                .search(
+                    &PhraseQuery::new_with_offset(terms.clone()),
+                    &tantivy::collector::Count,
+                )
+                .unwrap();
+            let exact = searcher
+                .search(&ExactPhraseQuery::new(terms), &tantivy::collector::Count)
+                .unwrap();
+            assert_eq!(exact, tantivy, "{words:?}");
+        }
+        let absent = phrase(field, &[(0, "of"), (1, "nowhere")]);
+        assert_eq!(
+            searcher
+                .search(&ExactPhraseQuery::new(absent), &tantivy::collector::Count)
+                .unwrap(),
+            0
+        );
+    }
+
+    #[test]
+    fn explains_a_match_with_its_score() {
+        let (searcher, field) = synthetic(None);
+        let reader = searcher.segment_reader(0);
+        let scoring = EnableScoring::enabled_from_searcher(&searcher);
+        let weight = ExactPhraseQuery::new(phrase(field, PHRASES[0]))
+            .exact_weight(scoring)
+            .unwrap();
+        let mut scorer = weight.scorer(reader, 1.0).unwrap();
+        let doc = scorer.seek(100);
+        let explanation = weight.explain(reader, doc).unwrap();
+        assert_eq!(explanation.value(), scorer.score());
+        let unmatched = (0..DOCS)
+            .find(|&doc| !words(doc).contains("of the"))
+            .unwrap();
+        assert!(weight.explain(reader, unmatched).is_err());
+    }
+
+    #[test]
+    fn position_lists_intersect() {
+        let mut left = vec![1, 4, 9, 12, 30];
+        keep_common(&mut left, &[0, 4, 5, 12, 31]);
+        assert_eq!(left, [4, 12]);
+        assert_eq!(count_common(&[2, 3, 7, 40], &[3, 7, 8, 40, 41]), 3);
+        assert_eq!(count_common(&[], &[1]), 0);
+        let mut empty = vec![5];
+        keep_common(&mut empty, &[]);
+        assert!(empty.is_empty());
+    }
+}
