@@ -827,10 +827,9 @@ impl Scorer for InflectionScorer {
 #[cfg(test)]
 mod tests {
     use tantivy::collector::Count;
-    use tantivy::schema::{Schema, TextFieldIndexing, TextOptions};
-    use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
     use super::*;
+    use crate::query::fixture::one_segment;
 
     /// The forms in document `doc` of the synthetic index: `governed`
     /// (the typed form) every third, `governs` twice every fifth,
@@ -866,31 +865,15 @@ mod tests {
 
     /// [`synthetic`], with the documents holding `deleted` deleted.
     fn synthetic_without(deleted: Option<&str>) -> (Searcher, Field, Field) {
-        let mut builder = Schema::builder();
-        let indexing = TextFieldIndexing::default()
-            .set_tokenizer(analysis::FOLDED)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-        let options = TextOptions::default().set_indexing_options(indexing);
-        let text = builder.add_text_field("text", options.clone());
-        let heading = builder.add_text_field("heading", options);
-        let index = Index::create_in_ram(builder.build());
-        analysis::register(&index);
-        let mut writer: IndexWriter<TantivyDocument> =
-            index.writer_with_num_threads(1, 15_000_000).unwrap();
-        for doc in 0..DOCS {
-            let mut document = TantivyDocument::new();
-            document.add_text(text, format!("filler {}", forms(doc).join(" ")));
-            if doc.is_multiple_of(7) && doc < 3_000 {
-                document.add_text(heading, "governments");
-            }
-            writer.add_document(document).unwrap();
-        }
-        writer.commit().unwrap();
-        if let Some(word) = deleted {
-            writer.delete_term(Term::from_field_text(text, word));
-            writer.commit().unwrap();
-        }
-        (index.reader().unwrap().searcher(), text, heading)
+        let texts = |doc: u32| {
+            let heading = doc.is_multiple_of(7) && doc < 3_000;
+            vec![
+                Some(format!("filler {}", forms(doc).join(" "))),
+                heading.then(|| "governments".to_string()),
+            ]
+        };
+        let (searcher, fields) = one_segment(&["text", "heading"], DOCS, texts, deleted);
+        (searcher, fields[0], fields[1])
     }
 
     const DOCS: u32 = 10_000;

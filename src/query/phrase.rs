@@ -461,12 +461,13 @@ impl<W: PhraseWord> Scorer for PhraseScorer<W> {
 
 #[cfg(test)]
 mod tests {
+    use tantivy::Searcher;
+    use tantivy::collector::Count;
     use tantivy::query::PhraseQuery;
-    use tantivy::schema::{Field, Schema, TextFieldIndexing, TextOptions};
-    use tantivy::{Index, IndexWriter, Searcher, TantivyDocument};
+    use tantivy::schema::Field;
 
     use super::*;
-    use crate::analysis;
+    use crate::query::fixture::one_segment;
 
     const DOCS: u32 = 6_000;
 
@@ -494,30 +495,9 @@ mod tests {
 
     /// One segment of [`words`], minus the documents holding `deleted`.
     fn synthetic(deleted: Option<&str>) -> (Searcher, Field) {
-        let mut builder = Schema::builder();
-        let indexing = TextFieldIndexing::default()
-            .set_tokenizer(analysis::FOLDED)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-        let text = builder.add_text_field(
-            "text",
-            TextOptions::default().set_indexing_options(indexing),
-        );
-        let index = Index::create_in_ram(builder.build());
-        analysis::register(&index);
-        let mut writer: IndexWriter<TantivyDocument> =
-            index.writer_with_num_threads(1, 15_000_000).unwrap();
-        for doc in 0..DOCS {
-            let mut document = TantivyDocument::new();
-            document.add_text(text, words(doc));
-            writer.add_document(document).unwrap();
-        }
-        if let Some(word) = deleted {
-            writer.delete_term(Term::from_field_text(text, word));
-        }
-        writer.commit().unwrap();
-        let searcher = index.reader().unwrap().searcher();
-        assert_eq!(searcher.segment_readers().len(), 1);
-        (searcher, text)
+        let (searcher, fields) =
+            one_segment(&["text"], DOCS, |doc| vec![Some(words(doc))], deleted);
+        (searcher, fields[0])
     }
 
     fn phrase(field: Field, words: &[(usize, &str)]) -> Vec<(usize, Term)> {
@@ -611,23 +591,21 @@ mod tests {
     #[test]
     fn counts_skip_deleted_documents_and_absent_words_match_nothing() {
         let (searcher, field) = synthetic(Some("zeta"));
+        assert!(searcher.segment_reader(0).num_deleted_docs() > 0);
         for words in PHRASES {
             let terms = phrase(field, words);
             let tantivy = searcher
-                .search(
-                    &PhraseQuery::new_with_offset(terms.clone()),
-                    &tantivy::collector::Count,
-                )
+                .search(&PhraseQuery::new_with_offset(terms.clone()), &Count)
                 .unwrap();
             let exact = searcher
-                .search(&ExactPhraseQuery::new(terms), &tantivy::collector::Count)
+                .search(&ExactPhraseQuery::new(terms), &Count)
                 .unwrap();
             assert_eq!(exact, tantivy, "{words:?}");
         }
         let absent = phrase(field, &[(0, "of"), (1, "nowhere")]);
         assert_eq!(
             searcher
-                .search(&ExactPhraseQuery::new(absent), &tantivy::collector::Count)
+                .search(&ExactPhraseQuery::new(absent), &Count)
                 .unwrap(),
             0
         );
