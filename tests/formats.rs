@@ -99,6 +99,9 @@ fn archive() -> Fixture {
         )
         .file("reports/scan.pdf", pdf(&[""], "Scanned", "20200101000000Z"))
         .file("legacy/cp1252.txt", b"Informe de Nari\xf1o\n\nEl alcalde de Nari\xf1o habl\xf3 del \x93conflicto\x94 armado.\n")
+        // ISO-8859-15, as declared: a detector takes it for windows-1252,
+        // whose byte A4 is "¤", not "€".
+        .file("legacy/latin9.html", b"<html><head><meta charset=\"iso-8859-15\"><title>Billets \xe0 5 \xa4</title></head><body><p>Le billet co\xfbte 5 \xa4 \xe0 Paris.</p></body></html>")
         .file("junk/not-text.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
         .file("empty.txt", "")
         .file("windows/crlf.txt", "Dateline line\r\n\r\nBOGOTÁ, 3 de marzo de 2024 — Crlfword passage one.\r\nwrapped line.\r\n\r\nSecond crlf paragraph.\r\n")
@@ -143,7 +146,7 @@ fn a_messy_archive_is_indexed_with_every_skip_named() {
     }
     let summary = stdout(&out);
     assert!(
-        summary.contains("(4 text, 1 markdown, 1 html, 1 json, 1 pdf)"),
+        summary.contains("(4 text, 1 markdown, 2 html, 1 json, 1 pdf)"),
         "{summary}"
     );
     assert!(
@@ -252,6 +255,10 @@ fn pdfs_know_their_pages_and_legacy_encodings_are_decoded() {
         "decoded text has no file byte offsets"
     );
     assert!(legacy["page"].is_null() && legacy["record"].is_null());
+    let declared = hit_of(fixture, "billet paris");
+    assert_eq!(declared["source"], "legacy/latin9.html");
+    assert_eq!(declared["text"], "Le billet coûte 5 € à Paris.");
+    assert_eq!(declared["title"], "Billets à 5 €");
 }
 
 #[test]

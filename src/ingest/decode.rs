@@ -1,7 +1,7 @@
 //! Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, and legacy
-//! single-byte encodings detected with chardetng (Firefox's detector) and
-//! decoded with encoding_rs. Binary data is refused, never turned into
-//! garbage passages.
+//! encodings, taken from what the file declares (an HTML `<meta charset>`)
+//! or else detected with chardetng (Firefox's detector), and decoded with
+//! encoding_rs. Binary data is refused, never turned into garbage passages.
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
 
@@ -31,30 +31,73 @@ pub enum NotText {
 /// How many leading bytes are inspected for binary content.
 const SNIFF_BYTES: usize = 8192;
 
+/// How many leading bytes of an HTML file are searched for its `<meta>`
+/// charset (the HTML standard's prescan reads 1,024).
+const HTML_PRESCAN_BYTES: usize = 1024;
+
 /// Decodes a file's bytes.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
-    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
-        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
-        if had_errors {
-            return Err(NotText::Undecodable);
+    decode_declared(bytes, None)
+}
+
+/// Decodes an HTML file's bytes, in the charset its `<meta>` declares when
+/// the bytes are not UTF-8 (valid UTF-8 with non-ASCII text is UTF-8 whatever
+/// a page says) and the declared charset decodes them cleanly.
+pub fn decode_html(bytes: &[u8]) -> Result<Decoded, NotText> {
+    decode_declared(bytes, declared_html_charset(bytes))
+}
+
+/// The encoding named by the first `charset=` with a known label inside a
+/// `<meta` tag in the head of an HTML file (`<meta charset="…">` or the
+/// `http-equiv` form). UTF-16 labels mean UTF-8 here, as in browsers: a page
+/// whose tags read as ASCII bytes is not UTF-16.
+fn declared_html_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = bytes[..bytes.len().min(HTML_PRESCAN_BYTES)].to_ascii_lowercase();
+    let mut rest = head.as_slice();
+    while let Some(tag) = find(rest, b"<meta") {
+        let tag_text = &rest[tag..];
+        let end = tag_text
+            .iter()
+            .position(|&b| b == b'>')
+            .unwrap_or(tag_text.len());
+        let attributes = &tag_text[..end];
+        if let Some(at) = find(attributes, b"charset") {
+            let value = attributes[at + b"charset".len()..]
+                .iter()
+                .skip_while(|b| b.is_ascii_whitespace() || **b == b'=')
+                .skip_while(|b| matches!(b, b'"' | b'\''))
+                .take_while(|b| {
+                    !matches!(b, b'"' | b'\'' | b';' | b'/') && !b.is_ascii_whitespace()
+                })
+                .copied()
+                .collect::<Vec<u8>>();
+            if let Some(encoding) = Encoding::for_label(&value) {
+                return Some(encoding.output_encoding());
+            }
         }
-        return Ok(Decoded {
-            text: text.into_owned(),
-            encoding: encoding.name(),
-            verbatim: encoding == UTF_8,
-            bom_len,
-        });
+        rest = &tag_text[end..];
+    }
+    None
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
+
+fn decode_declared(bytes: &[u8], declared: Option<&'static Encoding>) -> Result<Decoded, NotText> {
+    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        return decode_as(encoding, bytes, bom_len).ok_or(NotText::Undecodable);
     }
     if looks_binary(bytes) {
         return Err(NotText::Binary);
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(Decoded {
-            text: text.to_string(),
-            encoding: UTF_8.name(),
-            verbatim: true,
-            bom_len: 0,
-        });
+    if let Some(decoded) = decode_as(UTF_8, bytes, 0) {
+        return Ok(decoded);
+    }
+    if let Some(decoded) = declared.and_then(|encoding| decode_as(encoding, bytes, 0)) {
+        return Ok(decoded);
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
@@ -62,15 +105,18 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
     if encoding == UTF_16LE || encoding == UTF_16BE {
         return Err(NotText::Binary);
     }
-    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
-    if had_errors {
-        return Err(NotText::Undecodable);
-    }
-    Ok(Decoded {
+    decode_as(encoding, bytes, 0).ok_or(NotText::Undecodable)
+}
+
+/// `bytes` after a BOM of `bom_len` bytes in `encoding`, if they decode
+/// without errors.
+fn decode_as(encoding: &'static Encoding, bytes: &[u8], bom_len: usize) -> Option<Decoded> {
+    let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+    (!had_errors).then(|| Decoded {
         text: text.into_owned(),
         encoding: encoding.name(),
-        verbatim: false,
-        bom_len: 0,
+        verbatim: encoding == UTF_8,
+        bom_len,
     })
 }
 
@@ -128,6 +174,60 @@ mod tests {
         );
         assert_eq!(decoded.encoding, "windows-1252");
         assert!(!decoded.verbatim);
+    }
+
+    /// "Le billet coûte 5 € à Paris." in ISO-8859-15 (Latin-9), where the
+    /// euro sign is byte A4: a detector guesses windows-1252, which reads
+    /// that byte as "¤".
+    const EURO_LATIN9: &[u8] = b"Le billet co\xfbte 5 \xa4 \xe0 Paris.";
+    const EURO: &str = "Le billet coûte 5 € à Paris.";
+
+    fn page(head: &str, body: &[u8]) -> Vec<u8> {
+        let mut page = format!("<!DOCTYPE html><html><head>{head}<title>t</title></head><body><p>")
+            .into_bytes();
+        page.extend_from_slice(body);
+        page.extend_from_slice(b"</p></body></html>");
+        page
+    }
+
+    #[test]
+    fn an_html_page_is_read_in_the_charset_it_declares() {
+        for head in [
+            r#"<meta charset="iso-8859-15">"#,
+            "<META CHARSET=ISO8859-15>",
+            r#"<meta http-equiv="Content-Type" content="text/html; charset='ISO-8859-15'">"#,
+        ] {
+            let decoded = decode_html(&page(head, EURO_LATIN9)).unwrap();
+            assert!(decoded.text.contains(EURO), "{head}: {}", decoded.text);
+            assert_eq!(decoded.encoding, "ISO-8859-15");
+        }
+        let guessed = decode(&page("", EURO_LATIN9)).unwrap();
+        assert!(guessed.text.contains("5 ¤ à"), "{}", guessed.text);
+    }
+
+    #[test]
+    fn utf8_bytes_and_undecodable_or_unknown_declarations_fall_back() {
+        let utf8 = page(r#"<meta charset="iso-8859-15">"#, EURO.as_bytes());
+        let decoded = decode_html(&utf8).unwrap();
+        assert_eq!(decoded.encoding, "UTF-8");
+        assert!(decoded.text.contains(EURO));
+        let cp1252 = b"El alcalde de Nari\xf1o habl\xf3 del \x93conflicto\x94 armado.";
+        for head in [
+            r#"<meta charset="utf-8">"#,
+            r#"<meta charset="no-such-charset">"#,
+        ] {
+            let decoded = decode_html(&page(head, cp1252)).unwrap();
+            assert_eq!(decoded.encoding, "windows-1252", "{head}");
+        }
+        assert_eq!(
+            declared_html_charset(br#"<meta charset="utf-16le">"#),
+            Some(UTF_8)
+        );
+        assert_eq!(declared_html_charset(b"<p>charset=koi8-r</p>"), None);
+        assert_eq!(
+            declared_html_charset(br#"<meta content="charset=bogus"><meta charset=koi8-r>"#),
+            Some(encoding_rs::KOI8_R)
+        );
     }
 
     #[test]

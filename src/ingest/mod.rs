@@ -410,7 +410,12 @@ pub fn parse_file(corpus: &Path, path: &Path, format: Format, bytes: Vec<u8>) ->
         }
         return finish(outcome);
     }
-    let decoded = match decode::decode(&bytes) {
+    let decoded = if format == Format::Html {
+        decode::decode_html(&bytes)
+    } else {
+        decode::decode(&bytes)
+    };
+    let decoded = match decoded {
         Ok(decoded) => decoded,
         Err(decode::NotText::Binary) => {
             skip(&mut outcome, SkipReason::Binary, "binary file".to_string());
