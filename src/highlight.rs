@@ -12,10 +12,9 @@
 use std::ops::Range;
 
 use serde::Serialize;
-use tantivy::tokenizer::TextAnalyzer;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::analysis::{self, Token};
+use crate::analysis::{self, Folding, Token};
 
 /// One thing a query asks to find in the passage text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,7 +85,7 @@ pub struct HighlightPlan {
     matchers: Vec<Matcher>,
     /// The query term each matcher came from, for [`HighlightPlan::matched`].
     labels: Vec<String>,
-    folding: TextAnalyzer,
+    folding: Folding,
 }
 
 impl HighlightPlan {
@@ -101,7 +100,7 @@ impl HighlightPlan {
         HighlightPlan {
             matchers,
             labels,
-            folding: analysis::folding_analyzer(),
+            folding: Folding::default(),
         }
     }
 
@@ -150,7 +149,7 @@ impl HighlightPlan {
             return Vec::new();
         }
         let matchers = &self.matchers;
-        let exact = analysis::tokens_where(&mut self.folding, text, |term| {
+        let exact = self.folding.tokens_where(text, |term| {
             matchers.iter().any(|matcher| matcher.could_match(term))
         });
         let mut spans = Vec::new();
@@ -298,35 +297,51 @@ fn merge(mut spans: Vec<Span>) -> Vec<Span> {
 }
 
 /// The snippet of `text` of about `max_chars` characters around its best
-/// cluster of `spans` (or its start when there are none).
+/// cluster of `spans` (sorted and not overlapping, as [`HighlightPlan::find`]
+/// gives them), or its start when there are none.
 pub fn snippet(text: &str, spans: &[Span], max_chars: usize) -> Snippet {
-    let char_starts: Vec<usize> = text
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain([text.len()])
-        .collect();
-    let total_chars = char_starts.len() - 1;
+    debug_assert!(spans.windows(2).all(|w| w[0].range.end <= w[1].range.start));
+    let total_chars = text.chars().count();
     if total_chars <= max_chars {
         return Snippet {
             text: text.to_string(),
             highlights: spans.iter().map(|s| [s.range.start, s.range.end]).collect(),
         };
     }
-    let char_at = |byte: usize| char_starts.partition_point(|&b| b < byte);
-
-    let (core_start, core_end) = match best_cluster(spans, max_chars, &char_at) {
-        Some((first, last)) => (spans[first].range.start, spans[last].range.end),
-        None => (0, 0),
-    };
-    let (core_first, core_last) = (char_at(core_start), char_at(core_end));
+    let span_chars = char_ranges(text, spans);
+    let (core_start, core_end, core_first, core_last) =
+        match best_cluster(spans, &span_chars, max_chars) {
+            Some((first, last)) => (
+                spans[first].range.start,
+                spans[last].range.end,
+                span_chars[first].start,
+                span_chars[last].end,
+            ),
+            None => (0, 0, 0, 0),
+        };
     let room = max_chars.saturating_sub(core_last - core_first);
     let mut first = core_first.saturating_sub(room / 2);
     let last = (first + max_chars).max(core_last).min(total_chars);
     first = first.min(last.saturating_sub(max_chars));
+    // The window's ends in bytes, counted from the core, which they surround.
+    let back = core_first - first;
+    let first_byte = if back == 0 {
+        core_start
+    } else {
+        text[..core_start]
+            .char_indices()
+            .rev()
+            .nth(back - 1)
+            .map_or(0, |(i, _)| i)
+    };
+    let last_byte = text[core_end..]
+        .char_indices()
+        .nth(last - core_last)
+        .map_or(text.len(), |(i, _)| core_end + i);
 
     // Cut at word boundaries, inside the window, never inside the core.
-    let mut start = word_bound_at_or_after(text, char_starts[first]).min(core_start);
-    let mut end = word_bound_at_or_before(text, char_starts[last]).max(core_end);
+    let mut start = word_bound_at_or_after(text, first_byte).min(core_start);
+    let mut end = word_bound_at_or_before(text, last_byte).max(core_end);
     // A highlight straddling an edge is left out rather than shown in part.
     for span in spans {
         if span.range.start < start && start < span.range.end {
@@ -391,20 +406,37 @@ fn word_bound_at_or_before(text: &str, byte: usize) -> usize {
         .unwrap_or(0)
 }
 
+/// Where each of `spans` (sorted, not overlapping) stands in `text` in
+/// characters, counted in one pass.
+fn char_ranges(text: &str, spans: &[Span]) -> Vec<Range<usize>> {
+    let mut chars = 0;
+    let mut counted_to = 0;
+    spans
+        .iter()
+        .map(|span| {
+            chars += text[counted_to..span.range.start].chars().count();
+            let start = chars;
+            chars += text[span.range.clone()].chars().count();
+            counted_to = span.range.end;
+            start..chars
+        })
+        .collect()
+}
+
 /// The run of spans fitting in `max_chars` that covers the most distinct
 /// matchers, then the most matches; the earliest such run on ties.
+/// `span_chars` holds the spans' character ranges.
 fn best_cluster(
     spans: &[Span],
+    span_chars: &[Range<usize>],
     max_chars: usize,
-    char_at: &dyn Fn(usize) -> usize,
 ) -> Option<(usize, usize)> {
     let mut best: Option<((u32, usize), (usize, usize))> = None;
     for first in 0..spans.len() {
-        let first_char = char_at(spans[first].range.start);
+        let first_char = span_chars[first].start;
         let mut last = first;
         let mut covered = spans[first].matchers;
-        while last + 1 < spans.len() && char_at(spans[last + 1].range.end) - first_char <= max_chars
-        {
+        while last + 1 < spans.len() && span_chars[last + 1].end - first_char <= max_chars {
             last += 1;
             covered |= spans[last].matchers;
         }
@@ -422,6 +454,7 @@ fn best_cluster(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::next_random;
 
     #[test]
     fn matched_reports_each_terms_own_forms_even_where_matches_overlap() {
@@ -462,7 +495,7 @@ mod tests {
     }
 
     fn phrase(words: &str, slop: u32) -> Matcher {
-        let tokens = analysis::tokens(&mut analysis::folding_analyzer(), words);
+        let tokens = Folding::default().tokens(words);
         Matcher::Phrase {
             terms: tokens
                 .iter()
@@ -518,7 +551,7 @@ mod tests {
     fn stem_matches_agree_with_stemming_the_whole_text() {
         let text = "Cries and crying; the cry, cried! Ties tied, tying. Happy happiness happily. \
                     Studies studied studying. Agreed agreement. Ran running runs. Bogotá’s Gaitàn";
-        let all = analysis::tokens(&mut analysis::folding_analyzer(), text);
+        let all = Folding::default().tokens(text);
         for word in [
             "cry", "tie", "happy", "study", "agree", "run", "bogota", "gaitan", "s",
         ] {
@@ -601,6 +634,35 @@ mod tests {
             let [start, end] = snippet.highlights[0];
             assert_eq!(&snippet.text[start..end], "Gaitán");
             assert!(snippet.text.trim_matches('…').chars().count() <= max.max(6));
+        }
+    }
+
+    #[test]
+    fn windows_count_characters_not_bytes() {
+        let words = ["ñandú", "señor", "año", "café", "x", "Gaitán", "—", "中文"];
+        let mut seed = 7u32;
+        for round in 0..200 {
+            let text: Vec<&str> = (0..40 + round % 50)
+                .map(|_| words[next_random(&mut seed) as usize % words.len()])
+                .collect();
+            let text = text.join(" ");
+            let spans = HighlightPlan::new(vec![stem("gaitan"), stem("cafe")]).find(&text);
+            let max = 20 + round % 60;
+            let snippet = snippet(&text, &spans, max);
+            let inner = snippet.text.trim_matches('…');
+            assert!(text.contains(inner), "{round}");
+            assert!(
+                inner.chars().count() <= max,
+                "{round}: {} > {max}",
+                inner.chars().count()
+            );
+            for [start, end] in &snippet.highlights {
+                assert!(["Gaitán", "café"].contains(&&snippet.text[*start..*end]));
+            }
+            assert!(
+                spans.is_empty() || !snippet.highlights.is_empty(),
+                "{round}"
+            );
         }
     }
 

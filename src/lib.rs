@@ -45,3 +45,16 @@ pub use date::Date;
 pub use error::{Error, Result};
 pub use indexer::{BuildOptions, BuildReport, build};
 pub use research::{Counts, Group, Period, Sort, Timeline, YearRange};
+
+/// Helpers for the unit tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    /// The next number of a xorshift sequence: reproducible pseudo-random
+    /// inputs for differential tests, without a dependency.
+    pub fn next_random(seed: &mut u32) -> u32 {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 17;
+        *seed ^= *seed << 5;
+        *seed
+    }
+}

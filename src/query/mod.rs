@@ -33,12 +33,11 @@ use tantivy::query::{
     Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::tokenizer::TextAnalyzer;
 
 use self::inflection::InflectionQuery;
 use self::phrase::ExactPhraseQuery;
 use self::source::SourceQuery;
-use crate::analysis::{self, Token};
+use crate::analysis::{self, Folding, Token};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::highlight::{HighlightPlan, Matcher};
@@ -503,7 +502,7 @@ pub struct DateRange {
 pub fn compile(node: &Node, fields: &Fields, dates: DateRange) -> Result<Compiled> {
     let mut compiler = Compiler {
         fields,
-        folding: analysis::folding_analyzer(),
+        folding: Folding::default(),
         matchers: Vec::new(),
         labels: Vec::new(),
     };
@@ -535,7 +534,7 @@ fn date_filter(field: Field, dates: DateRange) -> Option<Box<dyn Query>> {
 
 struct Compiler<'a> {
     fields: &'a Fields,
-    folding: TextAnalyzer,
+    folding: Folding,
     matchers: Vec<Matcher>,
     /// The query term of each matcher, as written, for `matched`.
     labels: Vec<String>,
@@ -610,7 +609,7 @@ impl Compiler<'_> {
             .iter()
             .filter_map(|item| match item {
                 Node::Leaf(Target::Text, Leaf::Word(word)) => {
-                    let tokens = analysis::tokens(&mut self.folding, word);
+                    let tokens = self.folding.tokens(word);
                     (tokens.len() == 1)
                         .then(|| Term::from_field_text(self.fields.text, &tokens[0].term))
                 }
@@ -634,7 +633,7 @@ impl Compiler<'_> {
         let text = match leaf {
             Leaf::Word(text) | Leaf::Prefix(text) | Leaf::Phrase { text, .. } => text,
         };
-        let tokens = analysis::tokens(&mut self.folding, text);
+        let tokens = self.folding.tokens(text);
         if tokens.is_empty() {
             return Ok(None);
         }
@@ -730,7 +729,7 @@ impl Compiler<'_> {
 
     /// Adds section and title bonuses to a phrase matched in the text.
     fn with_heading_boosts(&mut self, core: Box<dyn Query>, text: &str) -> Box<dyn Query> {
-        let words = analysis::tokens(&mut self.folding, text);
+        let words = self.folding.tokens(text);
         let in_field = |field: Field| -> Box<dyn Query> {
             if words.len() == 1 {
                 term_query(field, &words[0].term)

@@ -468,6 +468,7 @@ mod tests {
 
     use super::*;
     use crate::query::fixture::one_segment;
+    use crate::test_support::next_random;
 
     const DOCS: u32 = 6_000;
 
@@ -477,12 +478,7 @@ mod tests {
     fn words(doc: u32) -> String {
         const COMMON: [&str; 8] = ["of", "the", "a", "of", "the", "state", "union", "the"];
         let mut seed = doc.wrapping_mul(2_654_435_761).wrapping_add(12_345);
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            seed
-        };
+        let mut next = || next_random(&mut seed);
         let length = 3 + next() % 58;
         let mut text: Vec<&str> = (0..length).map(|_| COMMON[next() as usize % 8]).collect();
         if doc % 700 == 3 {
