@@ -112,12 +112,8 @@ pub struct SearchArgs {
     pub filters: Filters,
     #[command(flatten)]
     pub mentions: MentionsFilter,
-    /// Number of hits to show (0: only count); with --group, of documents.
-    #[arg(short = 'n', long, value_name = "N", default_value_t = cita::DEFAULT_LIMIT)]
-    pub limit: usize,
-    /// Show every matching passage (no limit), still ranked.
-    #[arg(long, conflicts_with = "limit")]
-    pub all: bool,
+    #[command(flatten)]
+    pub limit: HitLimit,
     /// Print only the number of matching passages and documents.
     #[arg(long)]
     pub count: bool,
@@ -221,6 +217,24 @@ pub struct KwicArgs {
     pub color: ColorArg,
 }
 
+/// How many hits `search` and `batch` return.
+#[derive(Debug, Args)]
+pub struct HitLimit {
+    /// Number of hits to show, per query (0: only count); with `search --group`, of documents.
+    #[arg(short = 'n', long, value_name = "N", default_value_t = cita::DEFAULT_LIMIT)]
+    limit: usize,
+    /// Show every matching passage (no limit), still ranked.
+    #[arg(long, conflicts_with = "limit")]
+    all: bool,
+}
+
+impl HitLimit {
+    /// The limit a `SearchRequest` takes.
+    pub fn hits(&self) -> usize {
+        if self.all { cita::ALL } else { self.limit }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct BatchArgs {
     /// File of queries, one per line (`-` for standard input).
@@ -230,12 +244,8 @@ pub struct BatchArgs {
     pub filters: Filters,
     #[command(flatten)]
     pub mentions: MentionsFilter,
-    /// Hits per query.
-    #[arg(short = 'n', long, value_name = "N", default_value_t = cita::DEFAULT_LIMIT)]
-    pub limit: usize,
-    /// Every matching passage of each query.
-    #[arg(long, conflicts_with = "limit")]
-    pub all: bool,
+    #[command(flatten)]
+    pub limit: HitLimit,
     /// Output format.
     #[arg(long, value_enum, default_value_t = BatchFormatArg::Csv)]
     pub format: BatchFormatArg,

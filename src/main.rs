@@ -205,7 +205,7 @@ fn found(hit: bool) -> u8 {
 
 fn search(args: &SearchArgs) -> Result<u8> {
     let request = SearchRequest {
-        limit: if args.all { cita::ALL } else { args.limit },
+        limit: args.limit.hits(),
         offset: args.offset,
         snippet_chars: args.snippet_chars,
         sort: args.sort.into(),
@@ -305,7 +305,7 @@ fn batch(args: &BatchArgs) -> Result<u8> {
     };
     let queries = parse_queries(&text);
     let template = SearchRequest {
-        limit: if args.all { cita::ALL } else { args.limit },
+        limit: args.limit.hits(),
         snippet_chars: args.snippet_chars,
         ..request(&[], &args.filters, args.mentions.mentions.as_deref())?
     };
