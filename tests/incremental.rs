@@ -77,8 +77,23 @@ fn a_touched_but_identical_file_is_read_once_and_left_alone() {
         rerun.contains("0 added, 0 updated, 0 removed, 1 unchanged, 1 file read"),
         "{rerun}"
     );
+    let meta = fixture.index_path().join("meta.json");
+    let before = (
+        std::fs::read(&meta).unwrap(),
+        meta.metadata().unwrap().modified().unwrap(),
+    );
+    std::thread::sleep(Duration::from_millis(20));
     let after = summary(&fixture.index());
     assert!(after.contains("1 unchanged, 0 files read"), "{after}");
+    let untouched = (
+        std::fs::read(&meta).unwrap(),
+        meta.metadata().unwrap().modified().unwrap(),
+    );
+    assert!(
+        before == untouched,
+        "a run with nothing to do commits nothing"
+    );
+    assert_eq!(total(&fixture, "\"same words\""), 1);
 }
 
 #[test]
