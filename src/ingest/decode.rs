@@ -3,7 +3,7 @@
 //! or else detected with chardetng (Firefox's detector), and decoded with
 //! encoding_rs. Binary data is refused, never turned into garbage passages.
 
-use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252, X_USER_DEFINED};
 
 /// Decoded text and what it was decoded from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,35 +47,49 @@ pub fn decode_html(bytes: &[u8]) -> Result<Decoded, NotText> {
     decode_declared(bytes, declared_html_charset(bytes))
 }
 
-/// The encoding named by the first `charset=` with a known label inside a
-/// `<meta` tag in the head of an HTML file (`<meta charset="…">` or the
-/// `http-equiv` form). UTF-16 labels mean UTF-8 here, as in browsers: a page
-/// whose tags read as ASCII bytes is not UTF-16.
+/// The encoding an HTML file declares in its first kilobyte: the first
+/// known label after a `charset` inside a `<meta` tag (`<meta charset="…">`
+/// or the `http-equiv` form), as the HTML standard's prescan reads it: tags
+/// inside comments and a tag cut off by the end of the kilobyte do not
+/// count, UTF-16 labels mean UTF-8 (a page whose tags read as ASCII is not
+/// UTF-16) and `x-user-defined` means windows-1252.
 fn declared_html_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = bytes[..bytes.len().min(HTML_PRESCAN_BYTES)].to_ascii_lowercase();
     let mut rest = head.as_slice();
-    while let Some(tag) = find(rest, b"<meta") {
-        let tag_text = &rest[tag..];
-        let end = tag_text
-            .iter()
-            .position(|&b| b == b'>')
-            .unwrap_or(tag_text.len());
-        let attributes = &tag_text[..end];
-        if let Some(at) = find(attributes, b"charset") {
-            let value = attributes[at + b"charset".len()..]
-                .iter()
-                .skip_while(|b| b.is_ascii_whitespace() || **b == b'=')
-                .skip_while(|b| matches!(b, b'"' | b'\''))
-                .take_while(|b| {
-                    !matches!(b, b'"' | b'\'' | b';' | b'/') && !b.is_ascii_whitespace()
-                })
-                .copied()
-                .collect::<Vec<u8>>();
-            if let Some(encoding) = Encoding::for_label(&value) {
-                return Some(encoding.output_encoding());
-            }
+    loop {
+        let meta = find(rest, b"<meta")?;
+        if let Some(comment) = find(rest, b"<!--").filter(|&comment| comment < meta) {
+            let inside = &rest[comment + b"<!--".len()..];
+            rest = &inside[find(inside, b"-->")? + b"-->".len()..];
+            continue;
         }
-        rest = &tag_text[end..];
+        let tag = &rest[meta..];
+        let end = tag.iter().position(|&b| b == b'>')?;
+        if let Some(encoding) = charset_in(&tag[..end]) {
+            return Some(encoding);
+        }
+        rest = &tag[end..];
+    }
+}
+
+/// The first known encoding label after a `charset` in a tag's text.
+fn charset_in(mut attributes: &[u8]) -> Option<&'static Encoding> {
+    while let Some(at) = find(attributes, b"charset") {
+        attributes = &attributes[at + b"charset".len()..];
+        let label = attributes
+            .iter()
+            .skip_while(|b| b.is_ascii_whitespace() || **b == b'=')
+            .skip_while(|b| matches!(b, b'"' | b'\''))
+            .take_while(|b| !matches!(b, b'"' | b'\'' | b';' | b'/') && !b.is_ascii_whitespace())
+            .copied()
+            .collect::<Vec<u8>>();
+        if let Some(encoding) = Encoding::for_label(&label) {
+            return Some(if encoding == X_USER_DEFINED {
+                WINDOWS_1252
+            } else {
+                encoding.output_encoding()
+            });
+        }
     }
     None
 }
@@ -228,6 +242,23 @@ mod tests {
             declared_html_charset(br#"<meta content="charset=bogus"><meta charset=koi8-r>"#),
             Some(encoding_rs::KOI8_R)
         );
+        assert_eq!(
+            declared_html_charset(br#"<meta content="see charset docs" charset=koi8-r>"#),
+            Some(encoding_rs::KOI8_R)
+        );
+        assert_eq!(
+            declared_html_charset(b"<!-- <meta charset=koi8-r> --><meta charset=iso-8859-15>"),
+            Some(encoding_rs::ISO_8859_15)
+        );
+        assert_eq!(
+            declared_html_charset(b"<meta charset=x-user-defined>"),
+            Some(WINDOWS_1252)
+        );
+        // Cut off at the end of the prescan, `iso-8859-1` of `iso-8859-15`
+        // would be another label.
+        let mut cut = vec![b' '; HTML_PRESCAN_BYTES - b"<meta charset=iso-8859-1".len()];
+        cut.extend_from_slice(b"<meta charset=iso-8859-15>");
+        assert_eq!(declared_html_charset(&cut), None);
     }
 
     #[test]

@@ -135,10 +135,11 @@ impl ExactPhraseWeight {
             .terms
             .iter()
             .map(|&(offset, _)| (last_offset.unwrap_or(0) - offset) as u32);
-        let fieldnorms = match self.bm25 {
-            Some(_) => reader.get_fieldnorms_reader(field)?,
-            None => FieldNormReader::constant(reader.max_doc(), 1),
+        let recorded = match self.bm25 {
+            Some(_) => reader.fieldnorms_readers().get_field(field)?,
+            None => None,
         };
+        let fieldnorms = recorded.unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
         let bm25 = self.bm25.as_ref().map(|bm25| bm25.boost_by(boost));
         let rarest = infos.iter().map(|info| info.doc_freq).min().unwrap_or(0);
         if !walk(rarest, reader.max_doc()) {
@@ -362,6 +363,32 @@ impl<W: PhraseWord> PhraseScorer<W> {
         }
     }
 
+    /// How many documents hold every word, as tantivy estimates an
+    /// intersection (its `estimate_intersection`, private to tantivy, over
+    /// the lists in the order its intersection sorts them: rarest first).
+    fn candidates_estimate(&self) -> u32 {
+        let documents = self.fieldnorms.num_docs();
+        if documents == 0 {
+            return 0;
+        }
+        let mut sizes = self
+            .by_rarity
+            .iter()
+            .map(|&word| self.words[word].doc_freq());
+        let Some(first) = sizes.next() else {
+            return 0;
+        };
+        let mut estimate = f64::from(first);
+        let mut smallest = estimate;
+        let mut co_location: f64 = 1.3;
+        for size in sizes {
+            co_location = (co_location - 0.1).max(1.0);
+            estimate *= (f64::from(size) / f64::from(documents)) * co_location;
+            smallest = smallest.min(f64::from(size));
+        }
+        estimate.round().min(smallest) as u32
+    }
+
     /// The first document at or after `target` holding every word.
     fn next_candidate(&mut self, mut target: DocId) -> DocId {
         'align: loop {
@@ -441,12 +468,14 @@ impl<W: PhraseWord> DocSet for PhraseScorer<W> {
         self.doc
     }
 
+    /// tantivy's phrase scorer's estimate, so that a boolean query orders
+    /// its clauses, and so adds their scores, as it would with tantivy's.
     fn size_hint(&self) -> u32 {
-        self.words
-            .iter()
-            .map(PhraseWord::doc_freq)
-            .min()
-            .unwrap_or(0)
+        self.candidates_estimate() / (10 * self.words.len() as u32)
+    }
+
+    fn cost(&self) -> u64 {
+        u64::from(self.candidates_estimate()) * 10 * self.words.len() as u64
     }
 }
 
@@ -581,6 +610,40 @@ mod tests {
                     target += 1 + target % 331;
                 }
             }
+        }
+    }
+
+    #[test]
+    fn inside_a_boolean_query_scores_add_up_as_with_tantivys() {
+        use tantivy::query::{BooleanQuery, Occur, TermQuery};
+        let (searcher, field) = synthetic(None);
+        let reader = searcher.segment_reader(0);
+        let scoring = EnableScoring::enabled_from_searcher(&searcher);
+        let term = |word: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, word),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+        for words in PHRASES {
+            let terms = phrase(field, words);
+            // Clauses are intersected in the order of their costs, and their
+            // scores summed in that order.
+            let with = |phrase: Box<dyn Query>| {
+                let query = BooleanQuery::new(vec![
+                    (Occur::Must, phrase),
+                    (Occur::Must, term("the")),
+                    (Occur::Must, term("of")),
+                    (Occur::Should, term("state")),
+                ]);
+                all(&mut *query.weight(scoring).unwrap().scorer(reader, 1.0).unwrap())
+            };
+            let expected = with(Box::new(PhraseQuery::new_with_offset(terms.clone())));
+            assert_eq!(
+                with(Box::new(ExactPhraseQuery::new(terms))),
+                expected,
+                "{words:?}"
+            );
         }
     }
 
