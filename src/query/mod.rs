@@ -699,7 +699,7 @@ impl Compiler<'_> {
                     ))
                 };
                 if target == Target::Text {
-                    self.with_heading_boosts(core, text)
+                    self.with_heading_boosts(core, &tokens)
                 } else {
                     core
                 }
@@ -728,13 +728,12 @@ impl Compiler<'_> {
     }
 
     /// Adds section and title bonuses to a phrase matched in the text.
-    fn with_heading_boosts(&mut self, core: Box<dyn Query>, text: &str) -> Box<dyn Query> {
-        let words = self.folding.tokens(text);
+    fn with_heading_boosts(&self, core: Box<dyn Query>, words: &[Token]) -> Box<dyn Query> {
         let in_field = |field: Field| -> Box<dyn Query> {
             if words.len() == 1 {
                 term_query(field, &words[0].term)
             } else {
-                Box::new(ExactPhraseQuery::new(positioned_terms(field, &words)))
+                Box::new(ExactPhraseQuery::new(positioned_terms(field, words)))
             }
         };
         Box::new(BooleanQuery::new(vec![

@@ -550,6 +550,21 @@ mod tests {
         found
     }
 
+    /// The phrase's scorer in `reader` read each way, with whether it walks.
+    fn each_reading(
+        weight: &ExactPhraseWeight,
+        reader: &SegmentReader,
+        boost: Score,
+    ) -> Vec<(bool, Box<dyn Scorer>)> {
+        [true, false]
+            .into_iter()
+            .map(|walk| {
+                let scorer = weight.phrase_scorer_walking_if(reader, boost, |_, _| walk);
+                (walk, scorer.unwrap().unwrap().into_scorer())
+            })
+            .collect()
+    }
+
     #[test]
     fn walking_and_skipping_find_and_score_what_tantivy_does() {
         let (searcher, field) = synthetic(None);
@@ -564,16 +579,8 @@ mod tests {
                 .unwrap());
             assert!(expected.len() > 5, "{words:?} matches too little to test");
             let weight = ExactPhraseQuery::new(terms).exact_weight(scoring).unwrap();
-            for walk in [true, false] {
-                let scorer = weight
-                    .phrase_scorer_walking_if(reader, 1.5, |_, _| walk)
-                    .unwrap()
-                    .unwrap();
-                assert_eq!(
-                    all(&mut *scorer.into_scorer()),
-                    expected,
-                    "{words:?}, walking: {walk}"
-                );
+            for (walk, mut scorer) in each_reading(&weight, reader, 1.5) {
+                assert_eq!(all(&mut *scorer), expected, "{words:?}, walking: {walk}");
             }
         }
     }
@@ -589,13 +596,8 @@ mod tests {
                 .weight(scoring)
                 .unwrap();
             let weight = ExactPhraseQuery::new(terms).exact_weight(scoring).unwrap();
-            for walk in [true, false] {
+            for (walk, mut scorer) in each_reading(&weight, reader, 1.0) {
                 let mut expected = tantivy.scorer(reader, 1.0).unwrap();
-                let mut scorer = weight
-                    .phrase_scorer_walking_if(reader, 1.0, |_, _| walk)
-                    .unwrap()
-                    .unwrap()
-                    .into_scorer();
                 // Targets a few documents apart, some landing on a block's last
                 // documents, some passing several blocks.
                 let mut target = 0;
@@ -603,7 +605,11 @@ mod tests {
                     if expected.doc() < target {
                         expected.seek(target);
                     }
-                    assert_eq!(scorer.seek(target), expected.doc(), "{words:?} at {target}");
+                    assert_eq!(
+                        scorer.seek(target),
+                        expected.doc(),
+                        "{words:?} at {target}, walking: {walk}"
+                    );
                     if scorer.doc() != TERMINATED {
                         assert_eq!(scorer.score(), expected.score());
                     }
