@@ -13,6 +13,7 @@
 
 use std::cmp::Ordering;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering as MemoryOrdering};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::Weight;
@@ -43,10 +44,15 @@ pub trait SegmentTieOrder: Send + Sync + 'static {
 /// segments, the `limit` best-scored of those plus every one scoring the
 /// same as the last of them (their order needs the sources' text, which the
 /// caller reads for these few only), unordered; and the number of matches.
+/// A segment collected after others starts at their `limit`-th best score.
 pub struct TopWithTies<T> {
     limit: usize,
     ties: Arc<T>,
     pruned: bool,
+    /// The bits of the `limit`-th best score of a segment collected so
+    /// far: nothing scoring below it in a later segment can be among the
+    /// best, so that segment starts pruning there.
+    floor: AtomicU32,
 }
 
 impl<T> TopWithTies<T> {
@@ -56,6 +62,7 @@ impl<T> TopWithTies<T> {
             limit: limit.max(1),
             ties,
             pruned: false,
+            floor: AtomicU32::new(Score::NEG_INFINITY.to_bits()),
         }
     }
 
@@ -66,6 +73,27 @@ impl<T> TopWithTies<T> {
     pub fn pruned(mut self, pruned: bool) -> TopWithTies<T> {
         self.pruned = pruned;
         self
+    }
+
+    fn floor(&self) -> Score {
+        Score::from_bits(self.floor.load(MemoryOrdering::Relaxed))
+    }
+
+    /// Raises the floor to the last of a segment's best, if it kept `limit`.
+    fn raise_floor(&self, kept: &[(Score, DocAddress)]) {
+        if kept.len() < self.limit {
+            return;
+        }
+        let last = kept
+            .iter()
+            .map(|(score, _)| *score)
+            .fold(Score::INFINITY, Score::min);
+        // Segments may be collected on several threads.
+        let _ = self
+            .floor
+            .fetch_update(MemoryOrdering::Relaxed, MemoryOrdering::Relaxed, |bits| {
+                (last > Score::from_bits(bits)).then_some(last.to_bits())
+            });
     }
 }
 
@@ -81,11 +109,12 @@ struct Best<T> {
 }
 
 impl<T> Best<T> {
-    fn new(limit: usize) -> Best<T> {
+    /// The best `limit` matches scoring `floor` or more.
+    fn new(limit: usize, floor: Score) -> Best<T> {
         Best {
             limit,
             kept: Vec::new(),
-            floor: Score::NEG_INFINITY,
+            floor,
             prune_at: limit.saturating_mul(2).max(64),
         }
     }
@@ -139,7 +168,7 @@ impl<T: SegmentTieOrder> Collector for TopWithTies<T> {
     ) -> tantivy::Result<TopWithTiesSegment<T>> {
         Ok(TopWithTiesSegment {
             segment,
-            best: Best::new(self.limit),
+            best: Best::new(self.limit, self.floor()),
             count: 0,
             ties: Arc::clone(&self.ties),
         })
@@ -174,11 +203,13 @@ impl<T: SegmentTieOrder> Collector for TopWithTies<T> {
                 }
             })?;
         }
-        Ok(collector.harvest())
+        let fruit = collector.harvest();
+        self.raise_floor(&fruit.0);
+        Ok(fruit)
     }
 
     fn merge_fruits(&self, fruits: Vec<Ranked>) -> tantivy::Result<Ranked> {
-        let mut best = Best::new(self.limit);
+        let mut best = Best::new(self.limit, Score::NEG_INFINITY);
         let mut count = 0;
         for (kept, counted) in fruits {
             count += counted;
@@ -231,7 +262,7 @@ mod tests {
     use super::*;
 
     fn best_of(limit: usize, scores: &[f32]) -> Vec<f32> {
-        let mut best = Best::new(limit);
+        let mut best = Best::new(limit, Score::NEG_INFINITY);
         for (i, score) in scores.iter().enumerate() {
             best.offer(*score, i);
         }
@@ -265,7 +296,7 @@ mod tests {
     fn harvest(limit: usize, scores: &[f32]) -> Vec<(f32, DocId)> {
         let mut segment = TopWithTiesSegment {
             segment: 0,
-            best: Best::new(limit),
+            best: Best::new(limit, Score::NEG_INFINITY),
             count: 0,
             ties: Arc::new(Backwards),
         };
@@ -295,6 +326,67 @@ mod tests {
             [(3.0, 1), (3.0, 0), (1.0, 4)]
         );
         assert_eq!(harvest(5, &[1.0, 2.0]), [(2.0, 1), (1.0, 0)]);
+    }
+
+    #[test]
+    fn a_later_segment_keeps_only_what_reaches_the_best_of_the_earlier_ones() {
+        use tantivy::query::{EnableScoring, Query, TermQuery};
+        use tantivy::schema::{IndexRecordOption, Schema, TEXT};
+        use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+
+        // Twelve words each, `tf` of them `a`: the score grows with `tf`.
+        let mut schema = Schema::builder();
+        let text = schema.add_text_field("text", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer: IndexWriter<TantivyDocument> =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for frequencies in [[2, 4, 6, 8, 10], [1, 3, 5, 7, 0]] {
+            for tf in frequencies.into_iter().filter(|&tf| tf > 0) {
+                let words = format!("{}{}", "a ".repeat(tf), "x ".repeat(12 - tf));
+                let mut document = TantivyDocument::new();
+                document.add_text(text, words);
+                writer.add_document(document).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 2);
+        let query = TermQuery::new(
+            Term::from_field_text(text, "a"),
+            IndexRecordOption::WithFreqs,
+        );
+        let weight = query
+            .weight(EnableScoring::enabled_from_searcher(&searcher))
+            .unwrap();
+        let score = |segment: usize, doc: DocId| {
+            let reader = searcher.segment_reader(segment as SegmentOrdinal);
+            weight.explain(reader, doc).unwrap().value()
+        };
+        let collector = TopWithTies::new(3, Arc::new(Backwards));
+        let fruits: Vec<Ranked> = (0..2)
+            .map(|segment| {
+                let reader = searcher.segment_reader(segment);
+                collector.collect_segment(weight.as_ref(), segment, reader)
+            })
+            .collect::<tantivy::Result<_>>()
+            .unwrap();
+        // The first keeps its best three (tf 10, 8, 6); the second only
+        // tf 7, the one above the first's third, but counts every match.
+        let docs = |kept: &[(Score, DocAddress)]| {
+            let mut docs: Vec<_> = kept
+                .iter()
+                .map(|(_, at)| (at.segment_ord, at.doc_id))
+                .collect();
+            docs.sort();
+            docs
+        };
+        assert_eq!(docs(&fruits[0].0), [(0, 2), (0, 3), (0, 4)]);
+        assert_eq!(docs(&fruits[1].0), [(1, 3)]);
+        assert_eq!((fruits[0].1, fruits[1].1), (5, 4));
+        assert!(score(1, 3) > score(0, 2) && score(1, 2) < score(0, 2));
+        let (best, count) = collector.merge_fruits(fruits).unwrap();
+        assert_eq!(docs(&best), [(0, 3), (0, 4), (1, 3)]);
+        assert_eq!(count, 9);
     }
 
     #[test]

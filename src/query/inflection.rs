@@ -339,12 +339,18 @@ impl InflectionWeight {
             .iter()
             .map(|bonus| bonus.window(reader, boost, None, 0.0))
             .collect::<tantivy::Result<_>>()?;
+        let listed: u64 = required
+            .postings
+            .iter()
+            .map(|list| u64::from(list.blocks.doc_freq()))
+            .sum();
         Ok(InflectionScorer {
             required,
             bonuses,
             start: 0,
             cursor: 0,
             doc: TERMINATED,
+            listed_per_window: listed * WINDOW as u64 / u64::from(reader.max_doc().max(1)),
         })
     }
 }
@@ -459,7 +465,17 @@ impl Weight for InflectionWeight {
                 scorer.required.seek(end);
                 continue;
             }
-            scorer.fill_at(start);
+            let text_most = text_bound(scorer.required.holds_exact_before(end));
+            if text_most > threshold {
+                scorer.fill_at(start);
+            } else if let Some(raised) =
+                scorer.score_heading_matches(start, text_most, threshold, callback)
+            {
+                threshold = raised;
+                continue;
+            } else {
+                scorer.required.fill(start);
+            }
             for (word, present) in scorer.required.words() {
                 let text = text_bound(scorer.required.exact[word] & present != 0);
                 let held = |mask| move |bonus: &FieldWindow| bonus.present[word] & mask != 0;
@@ -546,6 +562,15 @@ impl Inflection {
     }
 }
 
+/// The places of the bits set in `bits`, lowest first.
+fn set_bits(bits: u32) -> impl Iterator<Item = usize> {
+    std::iter::successors((bits != 0).then_some(bits), |rest| {
+        let rest = rest & (rest - 1);
+        (rest != 0).then_some(rest)
+    })
+    .map(|rest| rest.trailing_zeros() as usize)
+}
+
 /// One field's inflections over a window of documents: their summed
 /// frequencies per document, and where the typed form occurs.
 struct FieldWindow {
@@ -619,14 +644,7 @@ impl FieldWindow {
     /// The words of `present` that hold documents, with their places.
     fn words(&self) -> impl Iterator<Item = (usize, u64)> + use<> {
         let present = self.present;
-        std::iter::successors((self.touched != 0).then_some(self.touched), |rest| {
-            let rest = rest & (rest - 1);
-            (rest != 0).then_some(rest)
-        })
-        .map(move |rest| {
-            let word = rest.trailing_zeros() as usize;
-            (word, present[word])
-        })
+        set_bits(self.touched).map(move |word| (word, present[word]))
     }
 
     /// Forgets the window's documents.
@@ -677,6 +695,31 @@ impl FieldWindow {
     /// no inflection occurs).
     fn score(&self, at: usize, doc: DocId) -> Score {
         let (frequency, exact) = self.frequency(at);
+        self.score_of(doc, frequency, exact)
+    }
+
+    /// The score of document `doc` read straight from the lists, which
+    /// move to it: for a few scattered documents, whose blocks are the only
+    /// ones decoded. `None` where no inflection occurs. The window must be
+    /// empty, and the lists must not have passed `doc`.
+    fn seek_score(&mut self, doc: DocId) -> Option<Score> {
+        let scoring = self.bm25.is_some();
+        let (mut frequency, mut exact) = (0, false);
+        for list in &mut self.postings {
+            list.seek(doc);
+            if list.doc() == doc {
+                frequency += if scoring {
+                    list.blocks.freq(list.at)
+                } else {
+                    1
+                };
+                exact |= list.exact;
+            }
+        }
+        (frequency > 0).then(|| self.score_of(doc, frequency, exact))
+    }
+
+    fn score_of(&self, doc: DocId, frequency: u32, exact: bool) -> Score {
         if frequency == 0 {
             return 0.0;
         }
@@ -704,6 +747,8 @@ struct InflectionScorer {
     /// The current document's place in the window.
     cursor: usize,
     doc: DocId,
+    /// How many documents the required lists hold in a window, on average.
+    listed_per_window: u64,
 }
 
 impl InflectionScorer {
@@ -807,6 +852,68 @@ impl InflectionScorer {
         self.add_headings(self.required.score(at, doc), at, doc)
     }
 
+    /// Where no text scores above `text_most` (≤ `threshold`), so only a
+    /// heading can lift a match over `threshold`, and the headings' lists
+    /// hold few documents of the window from `start`: hands on the
+    /// matches that score above `threshold`, reading the text only of the
+    /// documents whose headings score enough and skipping the blocks of
+    /// postings between them (a common word's text list is long, and its
+    /// best passages have it in a heading). Returns the threshold, as
+    /// raised by `callback`; `None`, with the headings' window read, when
+    /// the headings hold too many documents for that to pay.
+    fn score_heading_matches(
+        &mut self,
+        start: DocId,
+        text_most: Score,
+        mut threshold: Score,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> Option<Score> {
+        for bonus in &mut self.bonuses {
+            bonus.fill(start);
+        }
+        let touched = self
+            .bonuses
+            .iter()
+            .fold(0, |words, bonus| words | bonus.touched);
+        let headed = |word: usize| {
+            self.bonuses
+                .iter()
+                .fold(0, |bits, bonus| bits | bonus.present[word])
+        };
+        // Looking a document up costs a seek in every list; reading the
+        // window, a few steps per document of the lists. Measured on the
+        // bench corpus, looking up pays while there are at most four per
+        // document the lists hold in a window, on average.
+        let headed_documents: u64 = set_bits(touched)
+            .map(|word| u64::from(headed(word).count_ones()))
+            .sum();
+        let lookups = headed_documents * self.required.postings.len() as u64;
+        if lookups > 4 * self.listed_per_window {
+            return None;
+        }
+        for word in set_bits(touched) {
+            let mut rest = headed(word);
+            while rest != 0 {
+                let at = word * 64 + rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                let doc = start + at as DocId;
+                if self.add_headings(text_most, at, doc) <= threshold {
+                    continue;
+                }
+                let Some(text) = self.required.seek_score(doc) else {
+                    continue;
+                };
+                let score = self.add_headings(text, at, doc);
+                if score > threshold {
+                    threshold = callback(doc, score);
+                }
+            }
+        }
+        self.required.seek(start.saturating_add(WINDOW as DocId));
+        self.clear();
+        Some(threshold)
+    }
+
     /// `text` (the required field's score of `doc`) plus the headings'.
     #[inline]
     fn add_headings(&self, text: Score, at: usize, doc: DocId) -> Score {
@@ -860,13 +967,16 @@ mod tests {
     /// `text` and `governments` in `heading` of every seventh document
     /// below 3,000 (so later windows have no heading to add).
     fn synthetic() -> (Searcher, Field, Field) {
-        synthetic_without(None)
+        synthetic_with((7, 3_000), None)
     }
 
-    /// [`synthetic`], with the documents holding `deleted` deleted.
-    fn synthetic_without(deleted: Option<&str>) -> (Searcher, Field, Field) {
+    /// [`synthetic`], with `governments` in the heading of every
+    /// `headings.0`th document below `headings.1`, and the documents
+    /// holding `deleted` deleted.
+    fn synthetic_with(headings: (u32, u32), deleted: Option<&str>) -> (Searcher, Field, Field) {
+        let (every, until) = headings;
         let texts = |doc: u32| {
-            let heading = doc.is_multiple_of(7) && doc < 3_000;
+            let heading = doc.is_multiple_of(every) && doc < until;
             vec![
                 Some(format!("filler {}", forms(doc).join(" "))),
                 heading.then(|| "governments".to_string()),
@@ -998,7 +1108,15 @@ mod tests {
 
     #[test]
     fn pruning_hands_on_every_match_that_can_reach_the_best() {
-        let (searcher, text, heading) = synthetic();
+        // Headings in every seventh document are few enough to look their
+        // text up; in every document of a window, its text is read instead.
+        for headings in [(7, 3_000), (1, 6_000)] {
+            prunes_to_the_best(headings);
+        }
+    }
+
+    fn prunes_to_the_best(headings: (u32, u32)) {
+        let (searcher, text, heading) = synthetic_with(headings, None);
         let segment = &searcher.segment_readers()[0];
         let fused = with_heading(&searcher, text, heading);
         let all = scan(&fused, &searcher);
@@ -1022,10 +1140,10 @@ mod tests {
             let kept: Vec<_> = offered.iter().filter(|(score, _)| *score >= last).collect();
             let mut kept = kept.clone();
             kept.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            assert_eq!(kept, best, "top {limit}");
+            assert_eq!(kept, best, "top {limit}, headings {headings:?}");
             assert!(
                 offered.len() < all.len() / 2,
-                "top {limit}: {} of {} matches offered",
+                "top {limit}, headings {headings:?}: {} of {} matches offered",
                 offered.len(),
                 all.len()
             );
@@ -1042,7 +1160,7 @@ mod tests {
     #[test]
     fn the_count_reads_the_matches_without_scoring_and_skips_deleted_ones() {
         for deleted in [None, Some("gov")] {
-            let (searcher, text, heading) = synthetic_without(deleted);
+            let (searcher, text, heading) = synthetic_with((7, 3_000), deleted);
             let segment = &searcher.segment_readers()[0];
             assert_eq!(segment.alive_bitset().is_some(), deleted.is_some());
             let fused = with_heading(&searcher, text, heading);
@@ -1057,7 +1175,7 @@ mod tests {
         // One inflection and no deletions: its document frequency; a rare
         // union (two forms in the same documents) is counted once.
         for deleted in [None, Some("gov")] {
-            let (searcher, text, _) = synthetic_without(deleted);
+            let (searcher, text, _) = synthetic_with((7, 3_000), deleted);
             let unscored = |stem: &str| InflectionWeight {
                 stem: stem.to_string(),
                 required: FieldWeight::new(&searcher, text, &mut StemMemo::new(stem), false, 1.0)
