@@ -8,7 +8,8 @@
 #      PEERS (default "tantivy sqlite xapian recoll rg"), BUILD_RUNS (default 1), REPEATS (default 7),
 #      QUERY_ROUNDS (default 5) round-robin rounds of cita's, tantivy-py's and SQLite's query timings,
 #      MEMORY_MB (default 128, cita's default) the writer budget of the timed cita builds,
-#      SCALE_COPIES (default 10; 0 skips the scale check, bench/scale.sh),
+#      SCALE_COPIES (default 10; 0 skips the scale check, bench/scale.sh), SCALE_BUILD_RUNS
+#      (default BUILD_RUNS) round-robin rounds of its 1× and 10× builds,
 #      CITA_BENCH_RESULTS (an earlier run's results folder: rerun cita only).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
