@@ -44,14 +44,17 @@ pub trait SegmentTieOrder: Send + Sync + 'static {
 /// segments, the `limit` best-scored of those plus every one scoring the
 /// same as the last of them (their order needs the sources' text, which the
 /// caller reads for these few only), unordered; and the number of matches.
-/// A segment collected after others starts at their `limit`-th best score.
+/// A segment collected after others starts at the highest of their
+/// `limit`-th best scores. One collector serves one search at a time.
 pub struct TopWithTies<T> {
     limit: usize,
     ties: Arc<T>,
     pruned: bool,
-    /// The bits of the `limit`-th best score of a segment collected so
-    /// far: nothing scoring below it in a later segment can be among the
-    /// best, so that segment starts pruning there.
+    /// The bits of the highest `limit`-th best score of any one segment
+    /// collected so far in this search: that segment holds `limit` matches
+    /// at least as good, so nothing scoring below it in another segment
+    /// can be among the best, and segments collected later start pruning
+    /// there. Reset when the search ends (`merge_fruits`).
     floor: AtomicU32,
 }
 
@@ -84,10 +87,14 @@ impl<T> TopWithTies<T> {
         if kept.len() < self.limit {
             return;
         }
-        let last = kept
+        // Ordered as `prune` orders scores, so a NaN never becomes the floor.
+        let Some(last) = kept
             .iter()
             .map(|(score, _)| *score)
-            .fold(Score::INFINITY, Score::min);
+            .min_by(|a, b| a.total_cmp(b))
+        else {
+            return;
+        };
         // Segments may be collected on several threads.
         let _ = self
             .floor
@@ -209,6 +216,9 @@ impl<T: SegmentTieOrder> Collector for TopWithTies<T> {
     }
 
     fn merge_fruits(&self, fruits: Vec<Ranked>) -> tantivy::Result<Ranked> {
+        // The floor belonged to this search's segments.
+        self.floor
+            .store(Score::NEG_INFINITY.to_bits(), MemoryOrdering::Relaxed);
         let mut best = Best::new(self.limit, Score::NEG_INFINITY);
         let mut count = 0;
         for (kept, counted) in fruits {
@@ -330,7 +340,7 @@ mod tests {
 
     #[test]
     fn a_later_segment_keeps_only_what_reaches_the_best_of_the_earlier_ones() {
-        use tantivy::query::{EnableScoring, Query, TermQuery};
+        use tantivy::query::{BoostQuery, EnableScoring, Query, TermQuery};
         use tantivy::schema::{IndexRecordOption, Schema, TEXT};
         use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
@@ -387,6 +397,11 @@ mod tests {
         let (best, count) = collector.merge_fruits(fruits).unwrap();
         assert_eq!(docs(&best), [(0, 3), (0, 4), (1, 3)]);
         assert_eq!(count, 9);
+
+        // The floor was this search's: a weaker query next still finds its best.
+        let weaker = BoostQuery::new(Box::new(query), 0.1);
+        let (reused, _) = searcher.search(&weaker, &collector).unwrap();
+        assert_eq!(docs(&reused), [(0, 3), (0, 4), (1, 3)]);
     }
 
     #[test]

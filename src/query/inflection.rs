@@ -492,17 +492,17 @@ impl Weight for InflectionWeight {
                 return Ok(());
             }
             let end = start.saturating_add(WINDOW as DocId);
-            let text = text_bound(scorer.required.holds_exact_before(end));
+            // The most the text alone can score in this window.
+            let text_most = text_bound(scorer.required.holds_exact_before(end));
             for bonus in &mut scorer.bonuses {
                 bonus.seek(start);
             }
-            let bound = with_headings(&scorer.bonuses, text, &|bonus| bonus.lowest() < end);
+            let bound = with_headings(&scorer.bonuses, text_most, &|bonus| bonus.lowest() < end);
             if bound <= threshold {
                 // Skipped blocks of postings are not even decoded.
                 scorer.required.seek(end);
                 continue;
             }
-            let text_most = text_bound(scorer.required.holds_exact_before(end));
             if text_most > threshold {
                 scorer.fill_at(start);
             } else if let Some(raised) =
@@ -918,9 +918,10 @@ impl InflectionScorer {
                 .fold(0, |bits, bonus| bits | bonus.present[word])
         };
         // Looking a document up costs a seek in every list; reading the
-        // window, a few steps per document of the lists. Measured on the
-        // bench corpus, looking up pays while there are at most four per
-        // document the lists hold in a window, on average.
+        // window costs a few steps per document the lists hold there.
+        // Measured on the bench corpus, looking up pays while the lookups
+        // (headed documents × lists) are at most four times the documents
+        // the lists hold in an average window.
         let headed_documents: u64 = set_bits(touched)
             .map(|word| u64::from(headed(word).count_ones()))
             .sum();
