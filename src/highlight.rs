@@ -36,11 +36,11 @@ pub enum Matcher {
 
 impl Matcher {
     /// Whether a word with the folded form `term` can be part of a match
-    /// (phrase words are found by position among such words only).
-    fn could_match(&self, term: &str) -> bool {
+    /// (phrase words are found by position among such words only);
+    /// `stem_prefixes` are a stem matcher's [`analysis::stem_prefixes`].
+    fn could_match(&self, stem_prefixes: &[String], term: &str) -> bool {
         match self {
-            // The stemmer keeps a word's first letter (see `raw_spans`).
-            Matcher::Stem(stem) => term.chars().next() == stem.chars().next(),
+            Matcher::Stem(_) => starts_with_any(term, stem_prefixes),
             Matcher::Prefix(prefix) => term.starts_with(prefix.as_str()),
             Matcher::Phrase { terms, .. } => terms.iter().any(|(_, word)| word == term),
             Matcher::PhrasePrefix(terms) => terms
@@ -79,10 +79,21 @@ pub struct Matched {
     pub forms: Vec<String>,
 }
 
+/// Whether `term` starts with one of `prefixes`.
+fn starts_with_any(term: &str, prefixes: &[String]) -> bool {
+    prefixes
+        .iter()
+        .any(|prefix| term.starts_with(prefix.as_str()))
+}
+
 /// What to highlight for one query, with the analyzer to do it.
 #[derive(Clone)]
 pub struct HighlightPlan {
     matchers: Vec<Matcher>,
+    /// Per matcher, a stem's prefixes (empty for other matchers): only
+    /// words beginning so are stemmed, as search expands a word only
+    /// within them.
+    stem_prefixes: Vec<Vec<String>>,
     /// The query term each matcher came from, for [`HighlightPlan::matched`].
     labels: Vec<String>,
     folding: Folding,
@@ -97,8 +108,16 @@ impl HighlightPlan {
     /// A plan for these matchers, each labelled with the query term it came
     /// from (missing labels are derived from the matcher).
     pub fn with_labels(matchers: Vec<Matcher>, labels: Vec<String>) -> HighlightPlan {
+        let stem_prefixes = matchers
+            .iter()
+            .map(|matcher| match matcher {
+                Matcher::Stem(stem) => analysis::stem_prefixes(stem),
+                _ => Vec::new(),
+            })
+            .collect();
         HighlightPlan {
             matchers,
+            stem_prefixes,
             labels,
             folding: Folding::default(),
         }
@@ -148,12 +167,15 @@ impl HighlightPlan {
         if self.matchers.is_empty() {
             return Vec::new();
         }
-        let matchers = &self.matchers;
+        let (matchers, stem_prefixes) = (&self.matchers, &self.stem_prefixes);
         let exact = self.folding.tokens_where(text, |term| {
-            matchers.iter().any(|matcher| matcher.could_match(term))
+            matchers
+                .iter()
+                .zip(stem_prefixes)
+                .any(|(matcher, prefixes)| matcher.could_match(prefixes, term))
         });
         let mut spans = Vec::new();
-        for (index, matcher) in self.matchers.iter().enumerate() {
+        for (index, (matcher, prefixes)) in matchers.iter().zip(stem_prefixes).enumerate() {
             let bit = 1u64 << index.min(63);
             let mut add = |range: Range<usize>| {
                 spans.push(Span {
@@ -163,11 +185,8 @@ impl HighlightPlan {
             };
             match matcher {
                 Matcher::Stem(stem) => {
-                    // The English stemmer never changes a word's first letter
-                    // (even "tying" → "tie" keeps it), so only words starting
-                    // like the stem can have it; only those are stemmed.
-                    let lead = stem.chars().next();
-                    for token in exact.iter().filter(|t| t.term.chars().next() == lead) {
+                    let could_have = |t: &&Token| starts_with_any(&t.term, prefixes);
+                    for token in exact.iter().filter(could_have) {
                         if analysis::stem(&token.term) == stem.as_str() {
                             add(token.from..token.to);
                         }

@@ -4,14 +4,10 @@
 //! The index holds folded words only: one positional field instead of two
 //! halves its size and build time (see `BENCHMARKS.md`). A query word is
 //! expanded at search time into the indexed words that share its English
-//! stem, read from each segment's term dictionary. Snowball stems are
-//! prefixes of their words except where the stem's last letter stands for
-//! another (`happy` → `happi`, an `i` in the word for a final `e`, `l` or
-//! `y` of the stem) and four `-ying` forms (`dying` → `die`); so at most
-//! three dictionary ranges are read and stemmed, short ones except for one-
-//! and two-letter stems (`a`: every word in `a`). Measured on the 78 MB
-//! bench vocabulary (192,626 words), these ranges hold every word of every
-//! stem.
+//! stem, read from each segment's term dictionary under the stem's
+//! prefixes (`analysis::stem_prefixes`); so at most three dictionary ranges
+//! are read and stemmed, short ones except for one- and two-letter stems
+//! (`a`: every word in `a`).
 //!
 //! The expansion is scored as one term, the way a stemmed field would score
 //! it: term frequencies summed, one document frequency for the stem. The
@@ -130,7 +126,7 @@ impl Inflections {
         // kept where its stem is the one asked for.
         let mut words = BTreeSet::new();
         let mut listed = Vec::new();
-        let prefixes = candidate_prefixes(&stems.stem);
+        let prefixes = analysis::stem_prefixes(&stems.stem);
         let ranges = dictionary_ranges(&prefixes);
         for segment in searcher.segment_readers() {
             let index = segment.inverted_index(field)?;
@@ -206,24 +202,6 @@ impl StemMemo {
         self.known.insert(word.to_string(), shares);
         shares
     }
-}
-
-/// The dictionary prefixes under which every word with stem `stem` lies.
-fn candidate_prefixes(stem: &str) -> Vec<String> {
-    let mut prefixes = vec![stem.to_string()];
-    let mut chars = stem.chars();
-    let respelled = match chars.next_back() {
-        Some('i') => Some('y'),
-        Some('e' | 'l' | 'y') => Some('i'),
-        _ => None,
-    };
-    if let Some(letter) = respelled {
-        prefixes.push(format!("{}{letter}", chars.as_str()));
-    }
-    if let "die" | "lie" | "tie" | "vie" = stem {
-        prefixes.push(format!("{}ying", &stem[..1]));
-    }
-    prefixes
 }
 
 /// The dictionary ranges (word prefixes) that hold every word under
@@ -1250,33 +1228,5 @@ mod tests {
         assert_eq!(ranges(&["pélé", "péli"]), ["pélé", "péli"]);
         assert_eq!(ranges(&["séances", "séancey"]), ["séance"]);
         assert!(ranges(&[]).is_empty());
-    }
-
-    #[test]
-    fn candidate_prefixes_cover_the_stemmer_s_spelling_changes() {
-        for word in [
-            "happy",
-            "happiness",
-            "happily",
-            "cries",
-            "crying",
-            "dying",
-            "lies",
-            "running",
-            "agreed",
-            "gently",
-            "studies",
-            "governments",
-            "bogota",
-        ] {
-            let stem = analysis::stem(word);
-            assert!(
-                candidate_prefixes(&stem)
-                    .iter()
-                    .any(|prefix| word.starts_with(prefix.as_str())),
-                "{word} (stem {stem}) lies outside {:?}",
-                candidate_prefixes(&stem)
-            );
-        }
     }
 }
