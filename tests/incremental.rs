@@ -194,10 +194,18 @@ fn spawn_index(fixture: &Fixture, extra: &[&str]) -> std::process::Child {
         .unwrap()
 }
 
-/// Starts `cita index`, lets `during` run while it works, then kills it with SIGKILL.
+/// Starts `cita index`, lets `during` run while it works, then kills it
+/// with SIGKILL: at least 300 ms in, and once the index holds a cita commit
+/// (a loaded machine can take longer than that to make a new index's first).
 fn kill_midway(fixture: &Fixture, during: impl FnOnce()) {
     let mut child = spawn_index(fixture, &[]);
     std::thread::sleep(Duration::from_millis(300));
+    let meta = fixture.index_path().join("meta.json");
+    let committed = || std::fs::read_to_string(&meta).is_ok_and(|m| m.contains("cita_schema"));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !committed() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
     during();
     assert!(
         child.try_wait().unwrap().is_none(),
