@@ -354,11 +354,7 @@ impl InflectionWeight {
             .iter()
             .map(|bonus| bonus.window(reader, boost, None, 0.0))
             .collect::<tantivy::Result<_>>()?;
-        let listed: u64 = required
-            .postings
-            .iter()
-            .map(|list| u64::from(list.blocks.doc_freq()))
-            .sum();
+        let listed = required.listed();
         Ok(InflectionScorer {
             required,
             bonuses,
@@ -656,6 +652,15 @@ impl FieldWindow {
         }
     }
 
+    /// How many documents the lists hold in the segment (one that holds
+    /// several inflections counted for each).
+    fn listed(&self) -> u64 {
+        self.postings
+            .iter()
+            .map(|list| u64::from(list.blocks.doc_freq()))
+            .sum()
+    }
+
     /// The words of `present` that hold documents, with their places.
     fn words(&self) -> impl Iterator<Item = (usize, u64)> + use<> {
         let present = self.present;
@@ -852,11 +857,7 @@ impl DocSet for InflectionScorer {
     }
 
     fn size_hint(&self) -> u32 {
-        self.required
-            .postings
-            .iter()
-            .map(|list| list.blocks.doc_freq())
-            .fold(0u32, u32::saturating_add)
+        u32::try_from(self.required.listed()).unwrap_or(u32::MAX)
     }
 }
 
