@@ -1,210 +1,38 @@
 //! An opened index and the searches run on it: query in, ranked hits with
-//! snippets out.
+//! snippets out. The facade of the library: every search, count, timeline,
+//! concordance and passage lookup starts here.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashSet;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use serde::Serialize;
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
-use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{
-    DocAddress, DocId, Index, IndexReader, ReloadPolicy, Searcher, SegmentOrdinal, SegmentReader,
-    TantivyDocument, Term,
+    DocAddress, DocId, Index, IndexReader, ReloadPolicy, Searcher, SegmentOrdinal, TantivyDocument,
+    Term,
 };
 
 use crate::analysis;
-use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::highlight::{self, HighlightPlan, Matched};
-use crate::indexer::{self, META_FILE};
-use crate::ingest::DateOrigin;
-use crate::query::inflection::InflectionQuery;
+use crate::highlight::{self, HighlightPlan};
+use crate::indexer::{self, BuildOptions, BuildReport};
 use crate::query::{self, DateRange};
-use crate::ranking::{RankKey, SegmentTieOrder, TieKey, TopWithTies, by_rank};
-use crate::research::{
-    CITA_VERSION, Counts, FacetCount, Facets, Group, Period, Sort, Timeline, TimelineRow, YearRange,
+use crate::ranking::{
+    Match, SegmentTieOrder, TieKey, TopWithTies, by_rank, hit_rank_key, sort_matches,
 };
-use crate::schema::{self, Fields, SCHEMA_VERSION};
-
-/// Default number of hits returned.
-pub const DEFAULT_LIMIT: usize = 10;
-/// Default snippet length, in characters.
-pub const DEFAULT_SNIPPET_CHARS: usize = 200;
-
-/// A search to run: the query and its options.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchRequest {
-    /// The query, in cita's query language (see the README).
-    pub query: String,
-    /// How many hits to return (0: only count; [`ALL`]: every match). With
-    /// `group`, how many documents.
-    pub limit: usize,
-    /// How many of the best hits to skip, for paging.
-    pub offset: usize,
-    /// Only passages of documents published on or after this day.
-    pub since: Option<Date>,
-    /// Only passages of documents published on or before this day.
-    pub until: Option<Date>,
-    /// Snippet length in characters (at least 1).
-    pub snippet_chars: usize,
-    /// The order of the hits.
-    pub sort: Sort,
-    /// One entry per document: fill [`SearchResults::groups`] and return each
-    /// document's best passage as its hit.
-    pub group: bool,
-    /// Count all matches per source and year into [`SearchResults::facets`].
-    pub facets: bool,
-    /// Only passages that mention a year in this range (see
-    /// [`crate::ingest::dates::mentioned_years`]), whatever their publication date.
-    pub mentions: Option<YearRange>,
-    /// Add this many passages of the same document before and after each hit.
-    pub context: usize,
-    /// Add a ready-to-paste [`Hit::citation`] to each hit.
-    pub cite: bool,
-}
-
-/// A [`SearchRequest::limit`] that returns every match (`cita search --all`).
-pub const ALL: usize = usize::MAX;
-
-impl SearchRequest {
-    /// A request for the best [`DEFAULT_LIMIT`] hits of `query`, unfiltered.
-    pub fn new(query: impl Into<String>) -> SearchRequest {
-        SearchRequest {
-            query: query.into(),
-            limit: DEFAULT_LIMIT,
-            offset: 0,
-            since: None,
-            until: None,
-            snippet_chars: DEFAULT_SNIPPET_CHARS,
-            sort: Sort::Relevance,
-            group: false,
-            facets: false,
-            mentions: None,
-            context: 0,
-            cite: false,
-        }
-    }
-}
-
-/// The answer to a search: the JSON contract of `cita search --format json`.
-#[derive(Debug, Clone, Serialize)]
-pub struct SearchResults {
-    /// The query as given.
-    pub query: String,
-    /// How many passages match in all (not only those returned).
-    pub total: u64,
-    /// The returned hits, best first (or in the requested sort order). With
-    /// `group`, the best hit of each returned group.
-    pub hits: Vec<Hit>,
-    /// The version of cita that ran the search.
-    pub cita_version: &'static str,
-    /// A fingerprint of the indexed content (16 hex digits): the same
-    /// passages give the same fingerprint, any added, removed or changed
-    /// passage changes it.
-    pub index_fingerprint: String,
-    /// The hits grouped by document (with `group`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
-    /// Counts of all matches per source and year (with `facets`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub facets: Option<Facets>,
-}
-
-/// One matching passage: the stored passage with what the search adds.
-/// In JSON its fields are flat: `rank`, `score`, the passage's fields, then
-/// `snippet` and `highlights`.
-#[derive(Debug, Clone, Serialize)]
-pub struct Hit {
-    /// 1-based rank among all matches (paging included).
-    pub rank: usize,
-    /// Relevance score (BM25 with cita's boosts); higher is better.
-    pub score: f32,
-    /// The passage and its document's metadata.
-    #[serde(flatten)]
-    pub passage: IndexedPassage,
-    /// About `snippet_chars` characters of the passage around its best matches.
-    pub snippet: String,
-    /// `[start, end)` byte offsets of the matches in `snippet`, in order.
-    pub highlights: Vec<[usize; 2]>,
-    /// Why the passage matched: each query term with the forms it matched.
-    pub matched: Vec<Matched>,
-    /// A ready-to-paste citation (with `cite`; see [`IndexedPassage::citation`]).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub citation: Option<String>,
-    /// The passages just before it in its document, earliest first (with `context`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub before: Option<Vec<IndexedPassage>>,
-    /// The passages just after it in its document, nearest first (with `context`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub after: Option<Vec<IndexedPassage>>,
-}
-
-/// A passage as stored in the index, with its document's metadata: what
-/// [`Archive::passage`] returns and what every [`Hit`] carries.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct IndexedPassage {
-    /// Stable passage id: same file and same text, same id.
-    pub id: String,
-    /// Document path relative to the corpus root, with `/`.
-    pub source: String,
-    /// Document title.
-    pub title: String,
-    /// The publication the document came from, when known.
-    pub publication: Option<String>,
-    /// The document's URL, when known.
-    pub url: Option<String>,
-    /// Publication date.
-    pub date: Option<Date>,
-    /// Where the date came from: the document's metadata, or inferred from its text.
-    pub date_origin: Option<DateOrigin>,
-    /// Nearest heading above the passage.
-    pub section: Option<String>,
-    /// 1-based paragraph ordinal in the document.
-    pub paragraph: u32,
-    /// 1-based part of a paragraph split for length.
-    pub part: u32,
-    /// `[start, end)` byte range of the passage in its source file; `None`
-    /// where the format has no meaningful offsets (HTML, PDF, JSON, and text
-    /// decoded from another encoding).
-    pub byte_range: Option<[usize; 2]>,
-    /// 1-based page the passage is on (PDF); `None` for other formats.
-    pub page: Option<u32>,
-    /// The record's line (JSON Lines) or position (JSON array); `None` for other formats.
-    pub record: Option<u64>,
-    /// The whole passage.
-    pub text: String,
-    /// The years the passage mentions, ascending (see
-    /// [`crate::ingest::dates::mentioned_years`]).
-    pub mentions: Vec<u16>,
-}
-
-/// A passage with its neighbours in the same document, in document order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PassageInContext {
-    /// The passage asked for.
-    pub passage: IndexedPassage,
-    /// Up to `context` passages just before it, the earliest first.
-    pub before: Vec<IndexedPassage>,
-    /// Up to `context` passages just after it, the nearest first.
-    pub after: Vec<IndexedPassage>,
-}
-
-/// Size figures of an index.
-#[derive(Debug, Clone, Serialize)]
-pub struct Stats {
-    /// The index folder.
-    pub index: PathBuf,
-    /// Documents (files) indexed.
-    pub documents: u64,
-    /// Passages indexed.
-    pub passages: u64,
-    /// Bytes the index takes on disk.
-    pub size_bytes: u64,
-}
+use crate::results::{
+    CITA_VERSION, Counts, Hit, IndexedPassage, PassageInContext, Period, SearchRequest,
+    SearchResults, Sort, Stats, Timeline,
+};
+use crate::schema::{self, Fields, SCHEMA_VERSION, SegmentColumns};
+use crate::store::{self, META_FILE};
+use crate::views::batch::{self, BatchOutcome, BatchQuery};
+use crate::views::kwic::{self, Concordance, ContextSort};
+use crate::views::timeline::{self, TimelineAxis};
+use crate::views::{facets, group};
 
 /// An opened index, ready to search.
 pub struct Archive {
@@ -266,11 +94,11 @@ impl Archive {
             found,
             expected: SCHEMA_VERSION,
         };
-        match indexer::read_payload(&index) {
+        match store::read_payload(&index) {
             Some(p) if p.cita_schema == SCHEMA_VERSION => {}
             Some(p) => return Err(incompatible(p.cita_schema.to_string())),
             // A first `cita index` still at work, or killed before its first commit.
-            None if indexer::is_unfinished_first_build(&index) => {
+            None if store::is_unfinished_first_build(&index) => {
                 return Err(Error::NoIndex {
                     path: path.to_path_buf(),
                 });
@@ -314,7 +142,7 @@ impl Archive {
                 results.total = searcher.search(&*compiled.query, &Count)? as u64;
                 return Ok(results);
             }
-            let (ranked, total) = self.top(&searcher, &*compiled.query, request)?;
+            let (ranked, total) = self.top(&searcher, &compiled, request)?;
             results.total = total;
             results.hits = ranked
                 .into_iter()
@@ -328,59 +156,23 @@ impl Archive {
         let mut matches = self.matches(&searcher, &*compiled.query)?;
         results.total = matches.len() as u64;
         if request.facets {
-            results.facets = Some(facets_of(&matches));
+            results.facets = Some(facets::facets(&matches));
         }
         sort_matches(&mut matches, request.sort);
         let ranked = matches.into_iter().enumerate().map(|(i, m)| (i + 1, m));
+        let mut hit = |rank: usize, m: Match| {
+            let hit = self.stored_hit(&searcher, m.score, m.address)?;
+            self.finish(&searcher, &mut compiled.highlight, request, rank, hit)
+        };
         if !request.group {
             results.hits = ranked
                 .skip(request.offset)
                 .take(request.limit)
-                .map(|(rank, m)| {
-                    let hit = self.stored_hit(&searcher, m.score, m.address)?;
-                    self.finish(&searcher, &mut compiled.highlight, request, rank, hit)
-                })
+                .map(|(rank, m)| hit(rank, m))
                 .collect::<Result<_>>()?;
             return Ok(results);
         }
-        let mut order: Vec<DocumentKey> = Vec::new();
-        let mut members: HashMap<DocumentKey, Vec<(usize, Match)>> = HashMap::new();
-        for (rank, m) in ranked {
-            let key = (m.source.clone(), m.record);
-            let entry = members.entry(key.clone()).or_default();
-            if entry.is_empty() {
-                order.push(key);
-            }
-            entry.push((rank, m));
-        }
-        let mut groups = Vec::new();
-        for (index, key) in order
-            .into_iter()
-            .enumerate()
-            .skip(request.offset)
-            .take(request.limit)
-        {
-            let in_group = members.remove(&key).unwrap_or_default();
-            let passages = in_group.len();
-            let hits = in_group
-                .into_iter()
-                .map(|(rank, m)| {
-                    let hit = self.stored_hit(&searcher, m.score, m.address)?;
-                    self.finish(&searcher, &mut compiled.highlight, request, rank, hit)
-                })
-                .collect::<Result<Vec<_>>>()?;
-            groups.push(Group {
-                rank: index + 1,
-                source: key.0,
-                record: key.1,
-                title: hits
-                    .first()
-                    .map(|h| h.passage.title.clone())
-                    .unwrap_or_default(),
-                passages,
-                hits,
-            });
-        }
+        let groups = group::group(ranked, request.offset, request.limit, hit)?;
         results.hits = groups
             .iter()
             .filter_map(|g| g.hits.first().cloned())
@@ -394,9 +186,9 @@ impl Archive {
         let compiled = self.compile(request)?;
         let searcher = self.reader.searcher();
         let matches = self.matches(&searcher, &*compiled.query)?;
-        let documents: std::collections::HashSet<(&str, Option<u64>)> = matches
+        let documents: HashSet<(&str, Option<u64>)> = matches
             .iter()
-            .map(|m| (m.source.as_str(), m.record))
+            .map(|m| (m.keys.source.as_str(), m.keys.record))
             .collect();
         Ok(Counts {
             passages: matches.len() as u64,
@@ -414,74 +206,22 @@ impl Archive {
         by_source: bool,
         mentioned: bool,
     ) -> Result<Timeline> {
-        if mentioned && by == Period::Month {
-            return Err(Error::InvalidOption(
-                "mentioned dates are years: use --by year with --mentions".to_string(),
-            ));
-        }
+        let axis = TimelineAxis {
+            by,
+            by_source,
+            mentioned,
+        };
+        axis.check()?;
         let compiled = self.compile(request)?;
         let searcher = self.reader.searcher();
         let matches = self.matches(&searcher, &*compiled.query)?;
-        let mut counts: BTreeMap<(i64, Option<String>), u64> = BTreeMap::new();
-        let mut undated = 0;
-        for m in &matches {
-            let source = by_source.then(|| m.source.clone());
-            let periods: Vec<i64> = if mentioned {
-                m.mentions
-                    .iter()
-                    .filter(|&&y| {
-                        request
-                            .mentions
-                            .is_none_or(|r| (r.first..=r.last).contains(&y))
-                    })
-                    .map(|&y| i64::from(y))
-                    .collect()
-            } else {
-                m.date
-                    .and_then(Date::from_days)
-                    .map(|d| match by {
-                        Period::Year => i64::from(d.year()),
-                        Period::Month => i64::from(d.year()) * 12 + i64::from(d.month()) - 1,
-                    })
-                    .into_iter()
-                    .collect()
-            };
-            if periods.is_empty() {
-                undated += 1;
-            }
-            for period in periods {
-                *counts.entry((period, source.clone())).or_insert(0) += 1;
-            }
-        }
-        if !by_source
-            && let (Some(&(first, _)), Some(&(last, _))) =
-                (counts.keys().next(), counts.keys().next_back())
-        {
-            for period in first..=last {
-                counts.entry((period, None)).or_insert(0);
-            }
-        }
-        let label = |period: i64| match by {
-            Period::Year => format!("{period:04}"),
-            Period::Month => format!(
-                "{:04}-{:02}",
-                period.div_euclid(12),
-                period.rem_euclid(12) + 1
-            ),
-        };
+        let (rows, undated) = timeline::rows(&matches, axis, request.mentions);
         Ok(Timeline {
             query: request.query.clone(),
-            axis: if mentioned { "mentioned" } else { "published" },
+            axis: axis.name(),
             total: matches.len() as u64,
             undated,
-            rows: counts
-                .into_iter()
-                .map(|((period, source), count)| TimelineRow {
-                    period: label(period),
-                    source,
-                    count,
-                })
-                .collect(),
+            rows,
             cita_version: CITA_VERSION,
             index_fingerprint: self.fingerprint_of(&searcher)?,
         })
@@ -504,6 +244,36 @@ impl Archive {
                 Ok((hit, spans))
             })
             .collect()
+    }
+
+    /// The concordance of `request`'s query over every matching passage
+    /// (filters apply; limit, sort and paging do not), `width` display
+    /// columns of context on each side, in `sort` order.
+    pub fn kwic(
+        &self,
+        request: &SearchRequest,
+        width: usize,
+        sort: ContextSort,
+    ) -> Result<Concordance> {
+        let occurrences = self.occurrences(request)?;
+        let fingerprint = self.fingerprint()?;
+        Ok(kwic::concordance(
+            &request.query,
+            occurrences,
+            width,
+            sort,
+            fingerprint,
+        ))
+    }
+
+    /// Runs each query with the options of `template` (its `query` is
+    /// ignored), lazily, in order. A query that fails does not stop the others.
+    pub fn batch<'a>(
+        &'a self,
+        queries: &'a [BatchQuery],
+        template: &'a SearchRequest,
+    ) -> impl Iterator<Item = BatchOutcome> + 'a {
+        batch::run(queries, template, move |request| self.search(request))
     }
 
     /// The fingerprint of the indexed content this archive currently sees
@@ -541,6 +311,7 @@ impl Archive {
                 (Occur::Must, compiled.query),
                 (Occur::Must, Box::new(filter)),
             ]));
+            compiled.prunable = false;
         }
         Ok(compiled)
     }
@@ -551,18 +322,17 @@ impl Archive {
     fn top(
         &self,
         searcher: &Searcher,
-        query: &dyn Query,
+        compiled: &query::Compiled,
         request: &SearchRequest,
     ) -> Result<(Vec<(usize, Hit)>, u64)> {
+        let query = &*compiled.query;
         // More than every passage is never needed (and a huge --limit must not allocate).
         let wanted = request
             .offset
             .saturating_add(request.limit)
             .min(searcher.num_docs() as usize);
         let ties = self.generation_of(searcher)?;
-        // A plain word's query counts its matches without scoring them.
-        let pruned = query.is::<InflectionQuery>();
-        let collector = TopWithTies::new(wanted, ties).pruned(pruned);
+        let collector = TopWithTies::new(wanted, ties).pruned(compiled.prunable);
         let (mut best, total) = searcher.search(query, &collector)?;
         best.sort_by(|a, b| b.0.total_cmp(&a.0));
         let tied = best.windows(2).any(|pair| pair[0].0 == pair[1].0);
@@ -587,7 +357,7 @@ impl Archive {
             .map(|(score, address)| self.stored_hit(searcher, score, address))
             .collect::<Result<Vec<_>>>()?;
         if tied && all_on_page {
-            hits.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
+            hits.sort_by(|a, b| by_rank(hit_rank_key(a), hit_rank_key(b)));
         }
         let ranked = hits
             .into_iter()
@@ -645,7 +415,12 @@ impl Archive {
         scored
             .into_iter()
             .map(|(score, address)| {
-                generation.columns[address.segment_ord as usize].read(score, address)
+                let columns = &generation.columns[address.segment_ord as usize];
+                Ok(Match {
+                    score,
+                    address,
+                    keys: columns.keys(address.doc_id)?,
+                })
             })
             .collect()
     }
@@ -695,49 +470,9 @@ impl Archive {
     /// The stored fields of the passage at `address`.
     fn stored_passage(&self, searcher: &Searcher, address: DocAddress) -> Result<IndexedPassage> {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let f = &self.fields;
-        let text = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
-        };
-        let optional = |field| doc.get_first(field).and_then(|v| v.as_u64());
-        let number = |field| optional(field).unwrap_or(0);
-        let id = self.generation_of(searcher)?.columns[address.segment_ord as usize]
-            .id
-            .as_ref()
-            .and_then(|column| column.first(address.doc_id))
-            .unwrap_or_default();
-        Ok(IndexedPassage {
-            id: format!("{id:016x}"),
-            source: text(f.source).unwrap_or_default(),
-            title: text(f.title).unwrap_or_default(),
-            publication: text(f.publication),
-            url: text(f.url),
-            date: doc
-                .get_first(f.date)
-                .and_then(|v| v.as_i64())
-                .and_then(Date::from_days),
-            date_origin: text(f.date_origin).and_then(|origin| match origin.as_str() {
-                "metadata" => Some(DateOrigin::Metadata),
-                "text" => Some(DateOrigin::Text),
-                _ => None,
-            }),
-            section: text(f.section),
-            paragraph: number(f.paragraph) as u32,
-            part: number(f.part) as u32,
-            byte_range: optional(f.byte_start)
-                .zip(optional(f.byte_end))
-                .map(|(start, end)| [start as usize, end as usize]),
-            page: optional(f.page).map(|page| page as u32),
-            record: optional(f.record),
-            text: text(f.text).unwrap_or_default(),
-            mentions: doc
-                .get_all(f.mentions)
-                .filter_map(|v| v.as_u64())
-                .filter_map(|year| u16::try_from(year).ok())
-                .collect(),
-        })
+        let id =
+            self.generation_of(searcher)?.columns[address.segment_ord as usize].id(address.doc_id);
+        Ok(schema::read_passage(&self.fields, &doc, id))
     }
 
     /// The passage whose id is `id`, with up to `context` passages of the
@@ -791,8 +526,8 @@ impl Archive {
         let mut document: Vec<((u64, u64), DocAddress)> = self
             .read_matches(searcher, addresses.into_iter().map(|a| (0.0, a)))?
             .into_iter()
-            .filter(|m| m.record == passage.record)
-            .map(|m| ((m.paragraph, m.part), m.address))
+            .filter(|m| m.keys.record == passage.record)
+            .map(|m| ((m.keys.paragraph, m.keys.part), m.address))
             .collect();
         document.sort_unstable();
         let at = (u64::from(passage.paragraph), u64::from(passage.part));
@@ -815,7 +550,7 @@ impl Archive {
     pub fn stats(&self) -> Result<Stats> {
         let searcher = self.reader.searcher();
         let documents =
-            indexer::read_payload(searcher.index()).map_or(0, |payload| payload.documents);
+            store::read_payload(searcher.index()).map_or(0, |payload| payload.documents);
         let entries = std::fs::read_dir(&self.path).map_err(|err| Error::io(&self.path, err))?;
         let size_bytes = entries
             .filter_map(|entry| entry.ok()?.metadata().ok())
@@ -831,174 +566,15 @@ impl Archive {
     }
 }
 
-/// A document: its source path and, in a JSON feed, its record.
-type DocumentKey = (String, Option<u64>);
-
-/// One match with the keys read from fast fields.
-struct Match {
-    score: f32,
-    address: DocAddress,
-    source: String,
-    record: Option<u64>,
-    /// Publication date in days.
-    date: Option<i64>,
-    paragraph: u64,
-    part: u64,
-    mentions: Vec<u16>,
-}
-
-impl Hit {
-    fn rank_key(&self) -> RankKey<'_> {
-        let passage = &self.passage;
-        (
-            self.score,
-            &passage.source,
-            passage.record,
-            u64::from(passage.paragraph),
-            u64::from(passage.part),
-        )
-    }
-}
-
-impl Match {
-    fn rank_key(&self) -> RankKey<'_> {
-        (
-            self.score,
-            &self.source,
-            self.record,
-            self.paragraph,
-            self.part,
-        )
-    }
-}
-
-/// The fast-field columns of one segment.
-struct SegmentColumns {
-    id: Option<Column<u64>>,
-    source: Option<StrColumn>,
-    record: Option<Column<u64>>,
-    date: Option<Column<i64>>,
-    paragraph: Option<Column<u64>>,
-    part: Option<Column<u64>>,
-    mentions: Option<Column<u64>>,
-}
-
 impl SegmentTieOrder for Generation {
     fn tie_key(&self, segment: SegmentOrdinal, doc: DocId) -> TieKey {
-        self.columns[segment as usize].tie_key(doc)
-    }
-}
-
-impl SegmentColumns {
-    fn open(segment: &SegmentReader) -> Result<SegmentColumns> {
-        let fast = segment.fast_fields();
-        Ok(SegmentColumns {
-            id: fast.column_opt("id")?,
-            source: fast.str("source")?,
-            record: fast.column_opt("record")?,
-            date: fast.column_opt("date")?,
-            paragraph: fast.column_opt("paragraph")?,
-            part: fast.column_opt("part")?,
-            mentions: fast.column_opt("mentions")?,
-        })
-    }
-
-    fn tie_key(&self, doc: DocId) -> TieKey {
-        let first = |column: &Option<Column<u64>>| column.as_ref().and_then(|c| c.first(doc));
-        let source = self
-            .source
-            .as_ref()
-            .and_then(|column| column.term_ords(doc).next());
-        (
-            // A passage without a source sorts first, as "" does in `by_rank`.
-            source.map_or(0, |ord| ord + 1),
-            first(&self.record),
-            first(&self.paragraph).unwrap_or(0),
-            first(&self.part).unwrap_or(0),
-        )
-    }
-
-    fn read(&self, score: f32, address: DocAddress) -> Result<Match> {
-        let doc = address.doc_id;
-        let (source_rank, record, paragraph, part) = self.tie_key(doc);
-        let mut source = String::new();
-        if let (Some(column), Some(ord)) = (&self.source, source_rank.checked_sub(1)) {
-            column
-                .ord_to_str(ord, &mut source)
-                .map_err(|err| Error::Engine(err.into()))?;
-        }
-        Ok(Match {
-            score,
-            address,
-            source,
-            record,
-            paragraph,
-            part,
-            date: self.date.as_ref().and_then(|c| c.first(doc)),
-            mentions: self
-                .mentions
-                .as_ref()
-                .map(|c| {
-                    c.values_for_doc(doc)
-                        .filter_map(|y| u16::try_from(y).ok())
-                        .collect()
-                })
-                .unwrap_or_default(),
-        })
-    }
-}
-
-/// Sorts matches already in relevance order by `sort`, keeping relevance
-/// order among equals.
-fn sort_matches(matches: &mut [Match], sort: Sort) {
-    match sort {
-        Sort::Relevance => {}
-        Sort::Date => matches.sort_by_key(|m| (m.date.is_none(), m.date)),
-        Sort::DateDescending => {
-            matches.sort_by_key(|m| (m.date.is_none(), std::cmp::Reverse(m.date)))
-        }
-        Sort::Source => {
-            matches.sort_by(|a, b| a.source.cmp(&b.source).then(a.record.cmp(&b.record)))
-        }
-    }
-}
-
-/// Counts of matches per source and publication year.
-fn facets_of(matches: &[Match]) -> Facets {
-    let mut sources: BTreeMap<&str, u64> = BTreeMap::new();
-    let mut years: BTreeMap<i32, u64> = BTreeMap::new();
-    let mut undated = 0;
-    for m in matches {
-        *sources.entry(&m.source).or_insert(0) += 1;
-        match m.date.and_then(Date::from_days) {
-            Some(date) => *years.entry(date.year()).or_insert(0) += 1,
-            None => undated += 1,
-        }
-    }
-    let mut sources: Vec<FacetCount> = sources
-        .into_iter()
-        .map(|(value, count)| FacetCount {
-            value: value.to_string(),
-            count,
-        })
-        .collect();
-    sources.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    Facets {
-        sources,
-        years: years
-            .into_iter()
-            .map(|(year, count)| FacetCount {
-                value: format!("{year:04}"),
-                count,
-            })
-            .collect(),
-        undated,
+        self.columns[segment as usize].position(doc)
     }
 }
 
 /// The fingerprint the last commit recorded.
 fn fingerprint_of(searcher: &Searcher) -> Result<String> {
-    indexer::read_payload(searcher.index())
+    store::read_payload(searcher.index())
         .and_then(|payload| payload.fingerprint)
         .ok_or_else(|| {
             Error::Engine(tantivy::TantivyError::InternalError(
@@ -1009,7 +585,7 @@ fn fingerprint_of(searcher: &Searcher) -> Result<String> {
 }
 
 /// Builds the index at `index` from `corpus` and opens it.
-pub fn build_and_open(corpus: &Path, index: &Path) -> Result<(Archive, indexer::BuildReport)> {
-    let report = indexer::build(corpus, index, &indexer::BuildOptions::default())?;
+pub fn build_and_open(corpus: &Path, index: &Path) -> Result<(Archive, BuildReport)> {
+    let report = indexer::build(corpus, index, &BuildOptions::default())?;
     Ok((Archive::open(index)?, report))
 }

@@ -71,7 +71,7 @@ pub struct MentionsFilter {
 
 #[derive(Debug, Args)]
 pub struct IndexArgs {
-    /// Folder of documents to index (.txt, .md).
+    /// Folder of documents to index.
     #[arg(long, value_name = "DIR", default_value = DEFAULT_CORPUS)]
     pub corpus: PathBuf,
     /// Folder to write the index to.
@@ -99,6 +99,17 @@ pub struct IndexArgs {
     /// No progress bar and no summary (warnings and errors still print).
     #[arg(short, long)]
     pub quiet: bool,
+    /// Summary format: one line for people, or one JSON object for scripts.
+    #[arg(long, value_enum, default_value_t = ReportFormatArg::Text)]
+    pub format: ReportFormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormatArg {
+    /// One line: what was indexed, added, updated, removed, skipped and ignored.
+    Text,
+    /// One JSON object with the same counts and every warning.
+    Json,
 }
 
 #[derive(Debug, Args)]

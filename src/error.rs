@@ -50,10 +50,12 @@ pub enum Error {
     },
 
     /// Another process is writing to the same index.
-    #[error("another `cita index` is writing to {} (its lock file {} is held); wait for it to finish", path.display(), path.join(crate::indexer::LOCK_FILE).display())]
+    #[error("another `cita index` is writing to {} (its lock file {} is held); wait for it to finish", path.display(), lock.display())]
     IndexLocked {
         /// The index folder.
         path: PathBuf,
+        /// The lock file held by the other run.
+        lock: PathBuf,
     },
 
     /// The corpus folder is missing or not a folder.

@@ -15,6 +15,7 @@ use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::analysis::{self, Folding, Token};
+use crate::results::Matched;
 
 /// One thing a query asks to find in the passage text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,16 +68,6 @@ pub struct Snippet {
     pub text: String,
     /// `[start, end)` byte offsets into `text`, in order, not overlapping.
     pub highlights: Vec<[usize; 2]>,
-}
-
-/// Why a passage matched: one query word, prefix or phrase and the forms of
-/// the passage text that matched it (`bogota` → `Bogotá`, `revoked` → `revoke`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Matched {
-    /// The query term as written (`revoked`, `revok*`, `"Plan LAZO"`).
-    pub query: String,
-    /// The distinct forms in the passage that matched it, in text order, as written there.
-    pub forms: Vec<String>,
 }
 
 /// Whether `term` starts with one of `prefixes`.

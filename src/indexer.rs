@@ -16,33 +16,22 @@
 //! second concurrent run fail at once, before it changes anything.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
-use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
 use tantivy::directory::error::LockError;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
-use crate::analysis;
 use crate::error::{Error, Result};
-use crate::ingest::{self, DateOrigin, Document, Format, SkipReason, WalkOptions, Warning};
-use crate::passage::{self, Passage};
-use crate::schema::{self, Fields, SCHEMA_VERSION};
-
-/// The file tantivy writes last in a commit; its presence means "an index is here".
-pub(crate) const META_FILE: &str = "meta.json";
-
-/// The per-file state of the last run, beside the index.
-const STATE_FILE: &str = "cita-files.json";
-
-/// Held while a run writes the index; a second run fails at once.
-pub const LOCK_FILE: &str = ".cita-index.lock";
+use crate::ingest::{self, Format, Listed, SkipReason, WalkOptions, Warning};
+use crate::passage;
+use crate::schema::{self, Fields};
+use crate::store::{self, FileState, RecordedWarning, State};
 
 /// The writer's default memory budget: enough to keep both cores busy, small
 /// enough for a laptop.
@@ -98,9 +87,12 @@ pub struct Silent;
 
 impl BuildObserver for Silent {}
 
-/// What a run did.
+/// What a run did: `cita index` renders it as its summary line or, with
+/// `--format json`, as one JSON object (see [`crate::output::write_build_report`]).
 #[derive(Debug, Clone)]
 pub struct BuildReport {
+    /// The corpus folder read.
+    pub corpus: PathBuf,
     /// The index folder written.
     pub index: PathBuf,
     /// Files in the index after the run, per format.
@@ -122,6 +114,9 @@ pub struct BuildReport {
     pub files_read: u64,
     /// Commits made (batches).
     pub commits: u64,
+    /// Files of types cita does not read, counted by
+    /// [`ingest::extension_label`].
+    pub ignored: BTreeMap<String, u64>,
     /// Files skipped or only partly read, with the reason.
     pub warnings: Vec<Warning>,
     /// Wall-clock time of the run.
@@ -141,100 +136,6 @@ impl BuildReport {
             *counts.entry(reason).or_insert(0) += 1;
         }
         counts
-    }
-}
-
-/// What cita records in each commit, beside tantivy's own metadata.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct CommitPayload {
-    pub cita_schema: u32,
-    pub documents: u64,
-    /// The index fingerprint (see [`fingerprint`]); absent in older indexes.
-    #[serde(default)]
-    pub fingerprint: Option<String>,
-}
-
-/// The fingerprint of a set of passages, independent of their order and of
-/// how the index is split into segments: xxh3 of the wrapping sum of the
-/// passage ids (themselves hashes) and of the number of passages. Computed at index
-/// time from the per-file sums, so searches only read it.
-pub(crate) fn fingerprint(id_sum: u64, passages: u64) -> String {
-    let mut bytes = id_sum.to_le_bytes().to_vec();
-    bytes.extend(passages.to_le_bytes());
-    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes))
-}
-
-/// What the last run recorded about one file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct FileState {
-    size: u64,
-    /// Modification time, nanoseconds since 1970 (0 when unknown).
-    modified: u64,
-    /// xxh3 of the contents.
-    hash: String,
-    format: Format,
-    documents: u64,
-    passages: u64,
-    /// Wrapping sum of the xxh3 hashes of the file's passage ids (see [`fingerprint`]).
-    #[serde(default)]
-    id_sum: u64,
-    /// Warnings of the file, replayed while it stays unchanged.
-    warnings: Vec<RecordedWarning>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct RecordedWarning {
-    message: String,
-    skipped: Option<SkipReason>,
-}
-
-impl FileState {
-    fn skipped(&self) -> bool {
-        self.warnings.iter().any(|w| w.skipped.is_some())
-    }
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-struct State {
-    cita_schema: u32,
-    files: BTreeMap<String, FileState>,
-}
-
-impl State {
-    /// The recorded state, or an empty one if there is none or it is unreadable
-    /// (then every file is read and compared, which is always safe).
-    fn load(dir: &Path) -> State {
-        std::fs::read(dir.join(STATE_FILE))
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<State>(&bytes).ok())
-            .filter(|state| state.cita_schema == SCHEMA_VERSION)
-            .unwrap_or_default()
-    }
-
-    /// Replaces the state file atomically: write a temporary file, then rename.
-    fn save(&self, dir: &Path) -> Result<()> {
-        let path = dir.join(STATE_FILE);
-        let temporary = dir.join(format!("{STATE_FILE}.tmp"));
-        let state = State {
-            cita_schema: SCHEMA_VERSION,
-            files: self.files.clone(),
-        };
-        let bytes = serde_json::to_vec(&state).expect("the state serializes");
-        std::fs::write(&temporary, bytes).map_err(|err| Error::io(&temporary, err))?;
-        std::fs::rename(&temporary, &path).map_err(|err| Error::io(&path, err))
-    }
-
-    fn documents(&self) -> u64 {
-        self.files.values().map(|f| f.documents).sum()
-    }
-
-    /// The fingerprint of every passage the state records.
-    fn fingerprint(&self) -> String {
-        let indexed = self.files.values().filter(|f| !f.skipped());
-        let (sum, passages) = indexed.fold((0u64, 0u64), |(sum, passages), file| {
-            (sum.wrapping_add(file.id_sum), passages + file.passages)
-        });
-        fingerprint(sum, passages)
     }
 }
 
@@ -263,9 +164,9 @@ pub fn build_with(
         )));
     }
     std::fs::create_dir_all(index_dir).map_err(|err| Error::io(index_dir, err))?;
-    let _lock = lock(index_dir)?;
-    refuse_foreign(index_dir)?;
-    let (index, fresh) = open_for_writing(index_dir)?;
+    let _lock = store::lock(index_dir)?;
+    store::refuse_foreign(index_dir)?;
+    let (index, fresh) = store::open_for_writing(index_dir)?;
     let fields =
         schema::fields_of(&index.schema()).expect("the index was checked to have cita's schema");
     // No more readers than files (or than any machine needs).
@@ -284,7 +185,7 @@ pub fn build_with(
     if fresh {
         // Record the schema at once, so that a run killed before its first
         // batch leaves an (empty) index that the next run recognises.
-        commit_payload(writer.get()?, &State::default())?;
+        store::commit_payload(writer.get()?, &State::default())?;
     }
 
     let mut state = if fresh {
@@ -304,6 +205,7 @@ pub fn build_with(
         exclude: options.exclude.clone(),
     };
     let mut report = BuildReport {
+        corpus: corpus.to_path_buf(),
         index: index_dir.to_path_buf(),
         files: BTreeMap::new(),
         documents: 0,
@@ -314,13 +216,14 @@ pub fn build_with(
         unchanged: 0,
         files_read: 0,
         commits: 0,
+        ignored: BTreeMap::new(),
         warnings: Vec::new(),
         elapsed: Duration::ZERO,
     };
     let mut files = Vec::new();
-    for file in ingest::files(corpus, &walk)? {
-        match file {
-            Ok((path, format)) => {
+    for listed in ingest::files(corpus, &walk)? {
+        match listed {
+            Listed::File(path, format) => {
                 let size = std::fs::metadata(&path).map_or(0, |m| m.len());
                 let source = ingest::relative_source(corpus, &path);
                 files.push(Job {
@@ -330,7 +233,13 @@ pub fn build_with(
                     size,
                 });
             }
-            Err(warning) => {
+            Listed::Ignored(path) => {
+                *report
+                    .ignored
+                    .entry(ingest::extension_label(&path))
+                    .or_insert(0) += 1;
+            }
+            Listed::Unwalkable(warning) => {
                 observer.warning(&warning);
                 report.warnings.push(warning);
             }
@@ -570,9 +479,11 @@ fn examine(
     for document in &outcome.documents {
         let title = document.title();
         for passage in passage::passages(&document.blocks) {
-            let id = passage_id(&document.source, document.record, &passage.text);
+            let id = schema::passage_id(&document.source, document.record, &passage.text);
             state.id_sum = state.id_sum.wrapping_add(id);
-            documents.push(passage_document(fields, document, id, &title, &passage));
+            documents.push(schema::passage_document(
+                fields, document, id, &title, &passage,
+            ));
         }
         state.documents += 1;
     }
@@ -604,6 +515,7 @@ impl LazyWriter<'_> {
                 .map_err(|err| match err {
                     TantivyError::LockFailure(LockError::LockBusy, _) => Error::IndexLocked {
                         path: self.dir.to_path_buf(),
+                        lock: self.dir.join(store::LOCK_FILE),
                     },
                     other => Error::Engine(other),
                 })?;
@@ -696,22 +608,9 @@ fn commit(
     dir: &Path,
     report: &mut BuildReport,
 ) -> Result<()> {
-    commit_payload(writer, state)?;
+    store::commit_payload(writer, state)?;
     report.commits += 1;
     state.save(dir)
-}
-
-/// Commits with cita's payload.
-fn commit_payload(writer: &mut IndexWriter<TantivyDocument>, state: &State) -> Result<()> {
-    let payload = CommitPayload {
-        cita_schema: SCHEMA_VERSION,
-        documents: state.documents(),
-        fingerprint: Some(state.fingerprint()),
-    };
-    let mut prepared = writer.prepare_commit()?;
-    prepared.set_payload(&serde_json::to_string(&payload).expect("the payload serializes"));
-    prepared.commit()?;
-    Ok(())
 }
 
 /// Every `source` with passages in the index. (The term dictionary also
@@ -744,196 +643,4 @@ fn sources_in(index: &Index, fields: &Fields) -> Result<BTreeSet<String>> {
         }
     }
     Ok(sources)
-}
-
-/// Refuses a folder holding a `meta.json` that is not a cita index, before
-/// anything is written into it.
-fn refuse_foreign(dir: &Path) -> Result<()> {
-    if !dir.join(META_FILE).exists() {
-        return Ok(());
-    }
-    let foreign = || Error::NotAnIndex {
-        path: dir.to_path_buf(),
-    };
-    let index = Index::open_in_dir(dir).map_err(|_| foreign())?;
-    if read_payload(&index).is_some() || is_unfinished_first_build(&index) {
-        Ok(())
-    } else {
-        Err(foreign())
-    }
-}
-
-/// An empty index with cita's fields and no payload yet: a first build that
-/// was killed before its first commit (older cita versions committed only at
-/// the end). Safe to take over: it holds nothing.
-pub(crate) fn is_unfinished_first_build(index: &Index) -> bool {
-    let empty = index
-        .load_metas()
-        .is_ok_and(|metas| metas.payload.is_none() && metas.segments.is_empty());
-    empty && schema::fields_of(&index.schema()).is_some()
-}
-
-/// Takes the run's lock; fails at once if another run holds it. The kernel
-/// releases it when the process ends, however it ends.
-fn lock(dir: &Path) -> Result<File> {
-    let path = dir.join(LOCK_FILE);
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|err| Error::io(&path, err))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Error::IndexLocked {
-            path: dir.to_path_buf(),
-        }),
-        Err(std::fs::TryLockError::Error(err)) => Err(Error::io(&path, err)),
-    }
-}
-
-/// Opens the index at `dir` for writing, creating it (or recreating an
-/// index of another schema version) as needed; says whether it is new.
-fn open_for_writing(dir: &Path) -> Result<(Index, bool)> {
-    if dir.join(META_FILE).exists() {
-        let index = Index::open_in_dir(dir)?;
-        match read_payload(&index) {
-            Some(payload)
-                if payload.cita_schema == SCHEMA_VERSION
-                    && schema::fields_of(&index.schema()).is_some() =>
-            {
-                analysis::register(&index);
-                return Ok((index, false));
-            }
-            None if is_unfinished_first_build(&index) && schema::build().0 == index.schema() => {
-                analysis::register(&index);
-                return Ok((index, true));
-            }
-            // Built by another version of cita: its contents cannot be reused.
-            _ => remove_index_files(dir)?,
-        }
-    }
-    let _ = std::fs::remove_file(dir.join(STATE_FILE));
-    let (schema, _) = schema::build();
-    let index = Index::builder()
-        .schema(schema)
-        .settings(schema::settings())
-        .create_in_dir(dir)?;
-    analysis::register(&index);
-    Ok((index, true))
-}
-
-/// What cita recorded in the index's last commit, if it is a cita index.
-pub(crate) fn read_payload(index: &Index) -> Option<CommitPayload> {
-    let payload = index.load_metas().ok()?.payload?;
-    serde_json::from_str(&payload).ok()
-}
-
-/// The files tantivy lists as its own in an index folder.
-const MANAGED_FILE: &str = ".managed.json";
-
-/// Removes an old cita index: the files tantivy manages and its metadata,
-/// nothing else in the folder.
-fn remove_index_files(dir: &Path) -> Result<()> {
-    let managed: Vec<PathBuf> = std::fs::read(dir.join(MANAGED_FILE))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default();
-    for name in managed
-        .iter()
-        .map(PathBuf::as_path)
-        .chain([Path::new(MANAGED_FILE), Path::new(META_FILE)])
-    {
-        // Only plain names: a crafted list must not reach outside the folder.
-        if name.components().count() != 1 {
-            continue;
-        }
-        match std::fs::remove_file(dir.join(name)) {
-            Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
-                return Err(Error::io(dir.join(name), err));
-            }
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-fn passage_document(
-    fields: &Fields,
-    document: &Document,
-    id: u64,
-    title: &str,
-    passage: &Passage,
-) -> TantivyDocument {
-    let mut doc = TantivyDocument::default();
-    doc.add_u64(fields.id, id);
-    doc.add_text(fields.source, &document.source);
-    doc.add_text(fields.title, title);
-    if let Some(publication) = &document.meta.publication {
-        doc.add_text(fields.publication, publication);
-    }
-    if let Some(url) = &document.meta.url {
-        doc.add_text(fields.url, url);
-    }
-    if let Some(date) = document.meta.date {
-        doc.add_i64(fields.date, date.days());
-    }
-    if let Some(origin) = document.date_origin {
-        let origin = match origin {
-            DateOrigin::Metadata => "metadata",
-            DateOrigin::Text => "text",
-        };
-        doc.add_text(fields.date_origin, origin);
-    }
-    if let Some(page) = passage.page {
-        doc.add_u64(fields.page, u64::from(page));
-    }
-    if let Some(record) = document.record {
-        doc.add_u64(fields.record, record);
-    }
-    if let Some(section) = &passage.section {
-        doc.add_text(fields.section, section);
-    }
-    doc.add_u64(fields.paragraph, u64::from(passage.paragraph));
-    doc.add_u64(fields.part, u64::from(passage.part));
-    if let Some(range) = &passage.byte_range {
-        doc.add_u64(fields.byte_start, range.start as u64);
-        doc.add_u64(fields.byte_end, range.end as u64);
-    }
-    doc.add_text(fields.text, &passage.text);
-    for year in ingest::dates::mentioned_years(&passage.text) {
-        doc.add_u64(fields.mentions, u64::from(year));
-    }
-    doc
-}
-
-/// A passage's id: a hash of its source path (and record number, in a JSON
-/// feed) and its text, so it is the same in every rebuild for as long as
-/// neither changes. xxh3 is a fixed, published function, unlike std's hasher.
-/// Shown as 16 hex digits (see [`crate::IndexedPassage::id`]).
-pub fn passage_id(source: &str, record: Option<u64>, text: &str) -> u64 {
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    hasher.update(source.as_bytes());
-    if let Some(record) = record {
-        hasher.update(format!("#{record}").as_bytes());
-    }
-    hasher.update(&[0]);
-    hasher.update(text.as_bytes());
-    hasher.digest()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passage_ids_depend_on_source_and_text_only() {
-        let id = passage_id("news/a.txt", None, "Plan LAZO began.");
-        assert_eq!(id, passage_id("news/a.txt", None, "Plan LAZO began."));
-        assert_ne!(id, passage_id("news/b.txt", None, "Plan LAZO began."));
-        assert_ne!(id, passage_id("news/a.txt", None, "Plan LAZO began!"));
-        assert_ne!(id, passage_id("news/a.txt", Some(3), "Plan LAZO began."));
-        // The separator keeps (path, text) pairs apart.
-        assert_ne!(passage_id("a", None, "bc"), passage_id("ab", None, "c"));
-    }
 }

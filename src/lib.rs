@@ -20,31 +20,35 @@
 //! # Ok::<(), cita::Error>(())
 //! ```
 
+// Each module imports only modules before it in the pipeline; the order
+// is listed in `tests/layout.rs`, which checks it.
 pub mod analysis;
 mod archive;
-pub mod batch;
 pub mod date;
 mod error;
 pub mod highlight;
 pub mod indexer;
 pub mod ingest;
-pub mod kwic;
 pub mod output;
 pub mod passage;
 pub mod query;
 mod ranking;
-pub mod research;
+pub mod results;
 pub mod schema;
+#[cfg(feature = "server")]
 pub mod server;
+mod store;
+pub mod views;
 
-pub use archive::{
-    ALL, Archive, DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, Hit, IndexedPassage, PassageInContext,
-    SearchRequest, SearchResults, Stats, build_and_open,
-};
+pub use archive::{Archive, build_and_open};
 pub use date::Date;
 pub use error::{Error, Result};
 pub use indexer::{BuildOptions, BuildReport, build};
-pub use research::{Counts, Group, Period, Sort, Timeline, YearRange};
+pub use results::{
+    ALL, CITA_VERSION, Counts, DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, Group, Hit, IndexedPassage,
+    PassageInContext, Period, SearchRequest, SearchResults, Sort, Stats, Timeline, YearRange,
+};
+pub use views::{batch, kwic};
 
 /// Helpers for the unit tests.
 #[cfg(test)]

@@ -22,11 +22,11 @@ use clap::Parser;
 use cita::batch::parse_queries;
 use cita::kwic::ContextSort;
 use cita::output::{self, TextStyle};
-use cita::{Archive, BuildReport, Date, Period, SearchRequest, YearRange};
+use cita::{Archive, Date, Period, SearchRequest, YearRange};
 use cli::{
     BatchArgs, BatchFormatArg, Cli, ColorArg, Command, DEFAULT_CORPUS, DEFAULT_INDEX, Filters,
-    IndexArgs, KwicArgs, PeriodArg, SearchArgs, ServeArgs, ShowArgs, SideArg, StatsArgs,
-    TimelineArgs,
+    IndexArgs, KwicArgs, PeriodArg, ReportFormatArg, SearchArgs, ServeArgs, ShowArgs, SideArg,
+    StatsArgs, TimelineArgs,
 };
 use progress::Progress;
 
@@ -113,69 +113,19 @@ fn index(args: &IndexArgs) -> Result<u8> {
     let report = built.with_context(|| format!("cannot index {}", args.corpus.display()))?;
     if !args.quiet {
         let mut out = io::stdout().lock();
-        writeln!(out, "{}", summary(&report))?;
+        match args.format {
+            ReportFormatArg::Text => output::write_build_report_text(&mut out, &report)?,
+            ReportFormatArg::Json => output::write_build_report_json(&mut out, &report)?,
+        }
     }
     let skipped: u64 = report.skipped().values().sum();
     if args.strict && skipped > 0 {
         anyhow::bail!(
             "{skipped} {} skipped (--strict)",
-            plural(skipped, "file was", "files were")
+            output::plural(skipped, "file was", "files were")
         );
     }
     Ok(exit::SUCCESS)
-}
-
-fn plural<'a>(count: u64, one: &'a str, many: &'a str) -> &'a str {
-    if count == 1 { one } else { many }
-}
-
-/// "indexed 7 files (3 text, 1 html, …) as 9 documents, 120 passages into index in 0.10 s:
-/// 2 added, 1 updated, 0 removed, 4 unchanged, 3 files read; skipped 2 files (1 binary, …)"
-fn summary(report: &BuildReport) -> String {
-    let files = report.files_indexed();
-    let formats: Vec<String> = report
-        .files
-        .iter()
-        .map(|(format, count)| format!("{count} {}", format.name()))
-        .collect();
-    let mut line = format!(
-        "indexed {files} {}{} as {} {}, {} {} into {} in {:.2} s",
-        plural(files, "file", "files"),
-        if formats.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", formats.join(", "))
-        },
-        report.documents,
-        plural(report.documents, "document", "documents"),
-        report.passages,
-        plural(report.passages, "passage", "passages"),
-        report.index.display(),
-        report.elapsed.as_secs_f64(),
-    );
-    line.push_str(&format!(
-        ": {} added, {} updated, {} removed, {} unchanged, {} {} read",
-        report.added,
-        report.updated,
-        report.removed,
-        report.unchanged,
-        report.files_read,
-        plural(report.files_read, "file", "files"),
-    ));
-    let skipped = report.skipped();
-    let total: u64 = skipped.values().sum();
-    if total > 0 {
-        let reasons: Vec<String> = skipped
-            .iter()
-            .map(|(reason, count)| format!("{count} {}", reason.describe()))
-            .collect();
-        line.push_str(&format!(
-            "; skipped {total} {} ({})",
-            plural(total, "file", "files"),
-            reasons.join(", ")
-        ));
-    }
-    line
 }
 
 /// A request for `query` with the shared filters applied.
@@ -323,7 +273,7 @@ fn batch(args: &BatchArgs) -> Result<u8> {
                 eprintln!(
                     "cita: line {line}: {query}: {} matching passage{}",
                     results.total,
-                    plural(results.total, "", "s")
+                    output::plural(results.total, "", "s")
                 );
                 any_hit |= results.total > 0;
                 match args.format {
@@ -374,7 +324,8 @@ fn open_default_index() -> Result<Archive> {
         cita::indexer::build_with(corpus, &index, &cita::BuildOptions::default(), &progress);
     progress.finish();
     let report = built.with_context(|| format!("cannot index {}", corpus.display()))?;
-    eprintln!("cita: {}", summary(&report));
+    eprint!("cita: ");
+    output::write_build_report_text(&mut io::stderr().lock(), &report)?;
     Ok(Archive::open(&index)?)
 }
 

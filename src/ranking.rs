@@ -1,5 +1,12 @@
-//! The ranking order, and the collector that finds the best passages in
-//! one pass over the matches.
+//! Every ranking rule in one place: the weights a query's score is made of,
+//! the order of tied scores and of the other sorts, and the collector that
+//! finds the best passages in one pass over the matches.
+//!
+//! A passage's score is BM25 over its text, plus [`EXACT_FORM_TIER`] for each
+//! query word found in the form typed, plus each heading's BM25 for the same
+//! words times its weight in [`HEADING_BONUSES`], plus [`PROXIMITY_BOOST`]
+//! times the BM25 of the words of an AND standing within [`PROXIMITY_SLOP`]
+//! positions of each other. `tests/ranking.rs` states each rule in words.
 //!
 //! Passages rank by score; equal scores rank by source, record, paragraph
 //! and part, so the order is the same on every run and paging never splits
@@ -19,6 +26,34 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::Weight;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
+use crate::results::{Hit, Sort};
+use crate::schema::{PassageKeys, PositionKey};
+
+/// Score added for each query word found in its exact (unstemmed) form. It
+/// dwarfs any BM25 score, so passages with more exact-form matches always
+/// rank above passages that match only through stemming; BM25 and the
+/// bonuses below order passages within each tier.
+pub const EXACT_FORM_TIER: f32 = 1000.0;
+
+/// A heading a passage inherits from its document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Heading {
+    /// The nearest heading above the passage.
+    Section,
+    /// The document's title.
+    Title,
+}
+
+/// A query word or phrase found in a heading of the passage adds its BM25
+/// score there times this weight: a passage under a heading about the
+/// query ranks above its twin elsewhere. Words and phrases alike.
+pub const HEADING_BONUSES: [(Heading, f32); 2] = [(Heading::Section, 1.5), (Heading::Title, 0.75)];
+
+/// Words of an AND within this many positions of each other score a proximity bonus.
+pub const PROXIMITY_SLOP: u32 = 6;
+/// Weight of that proximity bonus.
+pub const PROXIMITY_BOOST: f32 = 1.0;
+
 /// Score, source, record, paragraph, part: what ranks a passage.
 pub type RankKey<'a> = (f32, &'a str, Option<u64>, u64, u64);
 
@@ -33,10 +68,61 @@ pub fn by_rank(a: RankKey, b: RankKey) -> Ordering {
 /// one more than its ordinal in the segment's (sorted) dictionary (0 for
 /// none), record, paragraph, part.
 /// It orders the passages of one segment as [`by_rank`] does.
-pub type TieKey = (u64, Option<u64>, u64, u64);
+pub type TieKey = PositionKey;
+
+/// The rank key of a hit.
+pub fn hit_rank_key(hit: &Hit) -> RankKey<'_> {
+    let passage = &hit.passage;
+    (
+        hit.score,
+        &passage.source,
+        passage.record,
+        u64::from(passage.paragraph),
+        u64::from(passage.part),
+    )
+}
+
+/// One match with the keys to sort, group and count it, read from fast fields.
+pub struct Match {
+    /// Its score.
+    pub score: f32,
+    /// Where it is in the index.
+    pub address: DocAddress,
+    /// Its keys.
+    pub keys: PassageKeys,
+}
+
+impl Match {
+    /// The rank key of the match.
+    pub fn rank_key(&self) -> RankKey<'_> {
+        let keys = &self.keys;
+        (
+            self.score,
+            &keys.source,
+            keys.record,
+            keys.paragraph,
+            keys.part,
+        )
+    }
+}
+
+/// Sorts matches already in relevance order by `sort`, keeping relevance
+/// order among equals. Undated passages come last in both date orders.
+pub fn sort_matches(matches: &mut [Match], sort: Sort) {
+    match sort {
+        Sort::Relevance => {}
+        Sort::Date => matches.sort_by_key(|m| (m.keys.date.is_none(), m.keys.date)),
+        Sort::DateDescending => {
+            matches.sort_by_key(|m| (m.keys.date.is_none(), std::cmp::Reverse(m.keys.date)))
+        }
+        Sort::Source => matches
+            .sort_by(|a, b| (&a.keys.source, a.keys.record).cmp(&(&b.keys.source, b.keys.record))),
+    }
+}
 
 /// Reads [`TieKey`]s.
 pub trait SegmentTieOrder: Send + Sync + 'static {
+    /// The tie key of `doc` in the segment numbered `segment`.
     fn tie_key(&self, segment: SegmentOrdinal, doc: DocId) -> TieKey;
 }
 

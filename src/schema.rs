@@ -1,17 +1,47 @@
-//! The index schema: one tantivy document per passage, its fields named in one place.
+//! The index schema: one tantivy document per passage, its fields named in
+//! one place, and both directions of the mapping: a [`Passage`] of a
+//! [`Document`] written as a tantivy document, and a stored document or its
+//! fast-field columns read back.
 
+use tantivy::columnar::{Column, StrColumn};
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
 };
-
-use tantivy::IndexSettings;
 use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::{DocId, IndexSettings, SegmentReader, TantivyDocument};
 
 use crate::analysis;
+use crate::date::Date;
+use crate::error::{Error, Result};
+use crate::ingest::{self, DateOrigin, Document};
+use crate::passage::Passage;
+use crate::results::IndexedPassage;
 
 /// Version of the schema and analysis that cita writes. An index recording
 /// another version is rebuilt or refused, never misread.
 pub const SCHEMA_VERSION: u32 = 5;
+
+/// Field names, as tantivy records them in the index: the fast-field
+/// columns are opened by these names.
+pub mod names {
+    pub const ID: &str = "id";
+    pub const SOURCE: &str = "source";
+    pub const TITLE: &str = "title";
+    pub const PUBLICATION: &str = "publication";
+    pub const URL: &str = "url";
+    pub const DATE: &str = "date";
+    pub const SECTION: &str = "section";
+    pub const PARAGRAPH: &str = "paragraph";
+    pub const PART: &str = "part";
+    pub const BYTE_START: &str = "byte_start";
+    pub const BYTE_END: &str = "byte_end";
+    pub const PAGE: &str = "page";
+    pub const RECORD: &str = "record";
+    pub const DATE_ORIGIN: &str = "date_origin";
+    pub const TEXT: &str = "text";
+    pub const MENTIONS: &str = "mentions";
+}
 
 /// Handles to every field of a passage document.
 #[derive(Debug, Clone, Copy)]
@@ -81,22 +111,22 @@ pub fn settings() -> IndexSettings {
 pub fn build() -> (Schema, Fields) {
     let mut builder = Schema::builder();
     let fields = Fields {
-        id: builder.add_u64_field("id", FAST),
-        source: builder.add_text_field("source", STRING | STORED | FAST),
-        title: builder.add_text_field("title", folded()),
-        publication: builder.add_text_field("publication", folded()),
-        url: builder.add_text_field("url", STORED),
-        date: builder.add_i64_field("date", INDEXED | STORED | FAST),
-        section: builder.add_text_field("section", folded()),
-        paragraph: builder.add_u64_field("paragraph", STORED | FAST),
-        part: builder.add_u64_field("part", STORED | FAST),
-        byte_start: builder.add_u64_field("byte_start", STORED),
-        byte_end: builder.add_u64_field("byte_end", STORED),
-        page: builder.add_u64_field("page", STORED),
-        record: builder.add_u64_field("record", STORED | FAST),
-        date_origin: builder.add_text_field("date_origin", STORED),
-        text: builder.add_text_field("text", folded()),
-        mentions: builder.add_u64_field("mentions", INDEXED | STORED | FAST),
+        id: builder.add_u64_field(names::ID, FAST),
+        source: builder.add_text_field(names::SOURCE, STRING | STORED | FAST),
+        title: builder.add_text_field(names::TITLE, folded()),
+        publication: builder.add_text_field(names::PUBLICATION, folded()),
+        url: builder.add_text_field(names::URL, STORED),
+        date: builder.add_i64_field(names::DATE, INDEXED | STORED | FAST),
+        section: builder.add_text_field(names::SECTION, folded()),
+        paragraph: builder.add_u64_field(names::PARAGRAPH, STORED | FAST),
+        part: builder.add_u64_field(names::PART, STORED | FAST),
+        byte_start: builder.add_u64_field(names::BYTE_START, STORED),
+        byte_end: builder.add_u64_field(names::BYTE_END, STORED),
+        page: builder.add_u64_field(names::PAGE, STORED),
+        record: builder.add_u64_field(names::RECORD, STORED | FAST),
+        date_origin: builder.add_text_field(names::DATE_ORIGIN, STORED),
+        text: builder.add_text_field(names::TEXT, folded()),
+        mentions: builder.add_u64_field(names::MENTIONS, INDEXED | STORED | FAST),
     };
     (builder.build(), fields)
 }
@@ -105,21 +135,249 @@ pub fn build() -> (Schema, Fields) {
 pub fn fields_of(schema: &Schema) -> Option<Fields> {
     let get = |name: &str| schema.get_field(name).ok();
     Some(Fields {
-        id: get("id")?,
-        source: get("source")?,
-        title: get("title")?,
-        publication: get("publication")?,
-        url: get("url")?,
-        date: get("date")?,
-        section: get("section")?,
-        paragraph: get("paragraph")?,
-        part: get("part")?,
-        byte_start: get("byte_start")?,
-        byte_end: get("byte_end")?,
-        page: get("page")?,
-        record: get("record")?,
-        date_origin: get("date_origin")?,
-        text: get("text")?,
-        mentions: get("mentions")?,
+        id: get(names::ID)?,
+        source: get(names::SOURCE)?,
+        title: get(names::TITLE)?,
+        publication: get(names::PUBLICATION)?,
+        url: get(names::URL)?,
+        date: get(names::DATE)?,
+        section: get(names::SECTION)?,
+        paragraph: get(names::PARAGRAPH)?,
+        part: get(names::PART)?,
+        byte_start: get(names::BYTE_START)?,
+        byte_end: get(names::BYTE_END)?,
+        page: get(names::PAGE)?,
+        record: get(names::RECORD)?,
+        date_origin: get(names::DATE_ORIGIN)?,
+        text: get(names::TEXT)?,
+        mentions: get(names::MENTIONS)?,
     })
+}
+
+/// The tantivy document of one passage of `document`, whose id is `id`.
+pub fn passage_document(
+    fields: &Fields,
+    document: &Document,
+    id: u64,
+    title: &str,
+    passage: &Passage,
+) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_u64(fields.id, id);
+    doc.add_text(fields.source, &document.source);
+    doc.add_text(fields.title, title);
+    if let Some(publication) = &document.meta.publication {
+        doc.add_text(fields.publication, publication);
+    }
+    if let Some(url) = &document.meta.url {
+        doc.add_text(fields.url, url);
+    }
+    if let Some(date) = document.meta.date {
+        doc.add_i64(fields.date, date.days());
+    }
+    if let Some(origin) = document.date_origin {
+        doc.add_text(fields.date_origin, date_origin_name(origin));
+    }
+    if let Some(page) = passage.page {
+        doc.add_u64(fields.page, u64::from(page));
+    }
+    if let Some(record) = document.record {
+        doc.add_u64(fields.record, record);
+    }
+    if let Some(section) = &passage.section {
+        doc.add_text(fields.section, section);
+    }
+    doc.add_u64(fields.paragraph, u64::from(passage.paragraph));
+    doc.add_u64(fields.part, u64::from(passage.part));
+    if let Some(range) = &passage.byte_range {
+        doc.add_u64(fields.byte_start, range.start as u64);
+        doc.add_u64(fields.byte_end, range.end as u64);
+    }
+    doc.add_text(fields.text, &passage.text);
+    for year in ingest::dates::mentioned_years(&passage.text) {
+        doc.add_u64(fields.mentions, u64::from(year));
+    }
+    doc
+}
+
+/// A passage's id: a hash of its source path (and record number, in a JSON
+/// feed) and its text, so it is the same in every rebuild for as long as
+/// neither changes. xxh3 is a fixed, published function, unlike std's hasher.
+/// Shown as 16 hex digits (see [`IndexedPassage::id`]).
+pub fn passage_id(source: &str, record: Option<u64>, text: &str) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(source.as_bytes());
+    if let Some(record) = record {
+        hasher.update(format!("#{record}").as_bytes());
+    }
+    hasher.update(&[0]);
+    hasher.update(text.as_bytes());
+    hasher.digest()
+}
+
+/// How a [`DateOrigin`] is stored.
+fn date_origin_name(origin: DateOrigin) -> &'static str {
+    match origin {
+        DateOrigin::Metadata => "metadata",
+        DateOrigin::Text => "text",
+    }
+}
+
+/// The passage stored as `doc`, whose id (a fast field only) is `id`.
+pub fn read_passage(fields: &Fields, doc: &TantivyDocument, id: u64) -> IndexedPassage {
+    let text = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let optional = |field| doc.get_first(field).and_then(|v| v.as_u64());
+    let number = |field| optional(field).unwrap_or(0);
+    IndexedPassage {
+        id: format!("{id:016x}"),
+        source: text(fields.source).unwrap_or_default(),
+        title: text(fields.title).unwrap_or_default(),
+        publication: text(fields.publication),
+        url: text(fields.url),
+        date: doc
+            .get_first(fields.date)
+            .and_then(|v| v.as_i64())
+            .and_then(Date::from_days),
+        date_origin: text(fields.date_origin).and_then(|name| {
+            [DateOrigin::Metadata, DateOrigin::Text]
+                .into_iter()
+                .find(|&origin| date_origin_name(origin) == name)
+        }),
+        section: text(fields.section),
+        paragraph: number(fields.paragraph) as u32,
+        part: number(fields.part) as u32,
+        byte_range: optional(fields.byte_start)
+            .zip(optional(fields.byte_end))
+            .map(|(start, end)| [start as usize, end as usize]),
+        page: optional(fields.page).map(|page| page as u32),
+        record: optional(fields.record),
+        text: text(fields.text).unwrap_or_default(),
+        mentions: doc
+            .get_all(fields.mentions)
+            .filter_map(|v| v.as_u64())
+            .filter_map(|year| u16::try_from(year).ok())
+            .collect(),
+    }
+}
+
+/// A passage's position in its document and its tie order within a
+/// segment, read from fast fields: (source ordinal + 1, record, paragraph,
+/// part). A passage without a source has 0, sorting first as "" does.
+pub type PositionKey = (u64, Option<u64>, u64, u64);
+
+/// What sorting, grouping and counting read of a passage, from fast fields
+/// (no stored document is loaded).
+#[derive(Debug, Clone)]
+pub struct PassageKeys {
+    /// The document path.
+    pub source: String,
+    /// The record within a JSON feed.
+    pub record: Option<u64>,
+    /// Publication date in days since 1970.
+    pub date: Option<i64>,
+    /// 1-based paragraph ordinal.
+    pub paragraph: u64,
+    /// 1-based part of the paragraph.
+    pub part: u64,
+    /// The years the passage mentions.
+    pub mentions: Vec<u16>,
+}
+
+/// The fast-field columns of one segment.
+pub struct SegmentColumns {
+    id: Option<Column<u64>>,
+    source: Option<StrColumn>,
+    record: Option<Column<u64>>,
+    date: Option<Column<i64>>,
+    paragraph: Option<Column<u64>>,
+    part: Option<Column<u64>>,
+    mentions: Option<Column<u64>>,
+}
+
+impl SegmentColumns {
+    /// Opens the columns of `segment` (costlier than a rare word's whole
+    /// search: open them once per searcher generation).
+    pub fn open(segment: &SegmentReader) -> Result<SegmentColumns> {
+        let fast = segment.fast_fields();
+        Ok(SegmentColumns {
+            id: fast.column_opt(names::ID)?,
+            source: fast.str(names::SOURCE)?,
+            record: fast.column_opt(names::RECORD)?,
+            date: fast.column_opt(names::DATE)?,
+            paragraph: fast.column_opt(names::PARAGRAPH)?,
+            part: fast.column_opt(names::PART)?,
+            mentions: fast.column_opt(names::MENTIONS)?,
+        })
+    }
+
+    /// The passage id of `doc`.
+    pub fn id(&self, doc: DocId) -> u64 {
+        self.id
+            .as_ref()
+            .and_then(|column| column.first(doc))
+            .unwrap_or_default()
+    }
+
+    /// Where `doc` stands: its source's ordinal in the segment's sorted
+    /// dictionary (no path read), record, paragraph and part.
+    pub fn position(&self, doc: DocId) -> PositionKey {
+        let first = |column: &Option<Column<u64>>| column.as_ref().and_then(|c| c.first(doc));
+        let source = self
+            .source
+            .as_ref()
+            .and_then(|column| column.term_ords(doc).next());
+        (
+            source.map_or(0, |ord| ord + 1),
+            first(&self.record),
+            first(&self.paragraph).unwrap_or(0),
+            first(&self.part).unwrap_or(0),
+        )
+    }
+
+    /// Every key of `doc`, its source path included.
+    pub fn keys(&self, doc: DocId) -> Result<PassageKeys> {
+        let (source_rank, record, paragraph, part) = self.position(doc);
+        let mut source = String::new();
+        if let (Some(column), Some(ord)) = (&self.source, source_rank.checked_sub(1)) {
+            column
+                .ord_to_str(ord, &mut source)
+                .map_err(|err| Error::Engine(err.into()))?;
+        }
+        Ok(PassageKeys {
+            source,
+            record,
+            paragraph,
+            part,
+            date: self.date.as_ref().and_then(|c| c.first(doc)),
+            mentions: self
+                .mentions
+                .as_ref()
+                .map(|c| {
+                    c.values_for_doc(doc)
+                        .filter_map(|y| u16::try_from(y).ok())
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passage_ids_depend_on_source_and_text_only() {
+        let id = passage_id("news/a.txt", None, "Plan LAZO began.");
+        assert_eq!(id, passage_id("news/a.txt", None, "Plan LAZO began."));
+        assert_ne!(id, passage_id("news/b.txt", None, "Plan LAZO began."));
+        assert_ne!(id, passage_id("news/a.txt", None, "Plan LAZO began!"));
+        assert_ne!(id, passage_id("news/a.txt", Some(3), "Plan LAZO began."));
+        // The separator keeps (path, text) pairs apart.
+        assert_ne!(passage_id("a", None, "bc"), passage_id("ab", None, "c"));
+    }
 }

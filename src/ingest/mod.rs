@@ -272,12 +272,30 @@ pub struct WalkOptions {
     pub exclude: Vec<String>,
 }
 
-/// Every supported file under `corpus`, in a stable order, or a warning for
-/// what could not be walked.
-pub fn files(
-    corpus: &Path,
-    options: &WalkOptions,
-) -> Result<impl Iterator<Item = Result<(PathBuf, Format), Warning>>> {
+/// What the walk of a corpus finds.
+#[derive(Debug)]
+pub enum Listed {
+    /// A file cita reads, in this format.
+    File(PathBuf, Format),
+    /// A file of a type cita does not read (counted by extension in the
+    /// index report, so nothing disappears silently).
+    Ignored(PathBuf),
+    /// What could not be walked.
+    Unwalkable(Warning),
+}
+
+/// How the index report names the type of an ignored file: its extension,
+/// lowercase with its dot (`.eml`), or `no extension`.
+pub fn extension_label(path: &Path) -> String {
+    path.extension()
+        .map(|extension| format!(".{}", extension.to_string_lossy().to_lowercase()))
+        .unwrap_or_else(|| "no extension".to_string())
+}
+
+/// Every file under `corpus`, in a stable order, or a warning for what
+/// could not be walked. Hidden and ignored (`.gitignore`, `.ignore`,
+/// `.citaignore`, `--exclude`) files are left out without a word.
+pub fn files(corpus: &Path, options: &WalkOptions) -> Result<impl Iterator<Item = Listed>> {
     let mut builder = WalkBuilder::new(corpus);
     builder
         .hidden(true)
@@ -309,13 +327,16 @@ pub fn files(
     }
     let corpus = corpus.to_path_buf();
     Ok(builder.build().filter_map(move |entry| match entry {
-        Err(err) => Some(Err(Warning {
+        Err(err) => Some(Listed::Unwalkable(Warning {
             path: error_path(&err).unwrap_or(&corpus).to_path_buf(),
             message: walk_message(&err),
             skipped: Some(SkipReason::Unreadable),
         })),
         Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
-            Format::of(entry.path()).map(|format| Ok((entry.into_path(), format)))
+            Some(match Format::of(entry.path()) {
+                Some(format) => Listed::File(entry.into_path(), format),
+                None => Listed::Ignored(entry.into_path()),
+            })
         }
         Ok(_) => None,
     }))

@@ -4,11 +4,11 @@
 
 use std::io::{self, Write};
 
-use crate::archive::{Hit, SearchResults};
-use crate::batch::BatchQuery;
-use crate::highlight::Matched;
-use crate::kwic::Concordance;
-use crate::research::Timeline;
+use crate::results::Matched;
+use crate::results::Timeline;
+use crate::results::{Hit, SearchResults};
+use crate::views::batch::BatchQuery;
+use crate::views::kwic::Concordance;
 
 fn writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
     csv::WriterBuilder::new().from_writer(out)
@@ -178,7 +178,7 @@ pub fn write_kwic_csv(out: &mut dyn Write, kwic: &Concordance) -> io::Result<()>
 /// Passages as CSV (`cita show --format csv`): the passage and its context in document order.
 pub fn write_passages_csv(
     out: &mut dyn Write,
-    passages: &[&crate::IndexedPassage],
+    passages: &[&crate::results::IndexedPassage],
 ) -> io::Result<()> {
     let mut w = writer(out);
     w.write_record([

@@ -1,12 +1,15 @@
 //! The JSON contract: field names and meanings are documented in the README
 //! and only ever extended.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::batch::BatchQuery;
-use crate::{Hit, SearchResults};
+use crate::indexer::BuildReport;
+use crate::ingest::{self, Format, SkipReason};
+use crate::results::{CITA_VERSION, Hit, SearchResults};
+use crate::views::batch::BatchQuery;
 
 /// A batch row: the hit with the query and its line in the batch file.
 #[derive(Serialize)]
@@ -48,4 +51,68 @@ pub fn write_jsonl(out: &mut dyn Write, results: &SearchResults) -> io::Result<(
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// The JSON form of a [`BuildReport`] (`cita index --format json`).
+#[derive(Serialize)]
+struct BuildReportJson<'a> {
+    corpus: String,
+    index: String,
+    files: &'a BTreeMap<Format, u64>,
+    files_indexed: u64,
+    documents: u64,
+    passages: u64,
+    added: u64,
+    updated: u64,
+    removed: u64,
+    unchanged: u64,
+    files_read: u64,
+    commits: u64,
+    skipped: BTreeMap<SkipReason, u64>,
+    ignored: &'a BTreeMap<String, u64>,
+    warnings: Vec<WarningJson<'a>>,
+    elapsed_seconds: f64,
+    cita_version: &'static str,
+}
+
+/// One warning of a run: the file (its `source`, relative to the corpus),
+/// why it was skipped (`null` when it was only partly read), and what happened.
+#[derive(Serialize)]
+struct WarningJson<'a> {
+    source: String,
+    reason: Option<SkipReason>,
+    message: &'a str,
+}
+
+/// The report of an index run as one JSON object on one line.
+pub fn write_build_report_json(out: &mut dyn Write, report: &BuildReport) -> io::Result<()> {
+    let json = BuildReportJson {
+        corpus: report.corpus.to_string_lossy().into_owned(),
+        index: report.index.to_string_lossy().into_owned(),
+        files: &report.files,
+        files_indexed: report.files_indexed(),
+        documents: report.documents,
+        passages: report.passages,
+        added: report.added,
+        updated: report.updated,
+        removed: report.removed,
+        unchanged: report.unchanged,
+        files_read: report.files_read,
+        commits: report.commits,
+        skipped: report.skipped(),
+        ignored: &report.ignored,
+        warnings: report
+            .warnings
+            .iter()
+            .map(|warning| WarningJson {
+                source: ingest::relative_source(&report.corpus, &warning.path),
+                reason: warning.skipped,
+                message: &warning.message,
+            })
+            .collect(),
+        elapsed_seconds: report.elapsed.as_secs_f64(),
+        cita_version: CITA_VERSION,
+    };
+    serde_json::to_writer(&mut *out, &json)?;
+    writeln!(out)
 }

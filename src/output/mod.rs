@@ -1,5 +1,6 @@
-//! Renderers over [`SearchResults`]: each format is one
-//! function that writes what the search returned and decides nothing else.
+//! Renderers over [`SearchResults`], the research results and the index
+//! report: each format is one function that writes what the library
+//! returned and decides nothing else.
 
 pub mod csv;
 mod json;
@@ -7,17 +8,16 @@ mod text;
 
 use std::io::{self, Write};
 
-pub use json::{write_batch_jsonl, write_json, write_jsonl};
+pub use json::{write_batch_jsonl, write_build_report_json, write_json, write_jsonl};
 pub use text::{
-    TextStyle, sanitize, write_counts_text, write_kwic_text, write_passage_text, write_stats_text,
-    write_text, write_timeline_text,
+    TextStyle, plural, sanitize, write_build_report_text, write_counts_text, write_kwic_text,
+    write_passage_text, write_stats_text, write_text, write_timeline_text,
 };
 
 use serde::Serialize;
 
-use crate::kwic::Concordance;
-use crate::research::{Counts, Timeline};
-use crate::{PassageInContext, SearchResults, Stats};
+use crate::results::{Counts, PassageInContext, SearchResults, Stats, Timeline};
+use crate::views::kwic::Concordance;
 
 /// An output format of `cita search`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,7 +108,7 @@ pub fn write_passage(
         Format::Text => write_passage_text(out, found, style),
         Format::Json | Format::Jsonl => json_line(out, found),
         Format::Csv => {
-            let passages: Vec<&crate::IndexedPassage> = found
+            let passages: Vec<&crate::results::IndexedPassage> = found
                 .before
                 .iter()
                 .chain([&found.passage])

@@ -5,9 +5,10 @@
 
 use std::io::{self, Write};
 
-use crate::kwic::{self, Concordance};
-use crate::research::{Counts, Facets, Timeline};
-use crate::{Hit, IndexedPassage, PassageInContext, SearchResults, Stats};
+use crate::indexer::BuildReport;
+use crate::results::{Counts, Facets, Timeline};
+use crate::results::{Hit, IndexedPassage, PassageInContext, SearchResults, Stats};
+use crate::views::kwic::{self, Concordance};
 
 /// How text output looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -364,6 +365,76 @@ fn human_bytes(bytes: u64) -> String {
         unit += 1;
     }
     format!("{value:.1} {}", UNITS[unit])
+}
+
+/// `one` or `many`, as `count` asks.
+pub fn plural<'a>(count: u64, one: &'a str, many: &'a str) -> &'a str {
+    if count == 1 { one } else { many }
+}
+
+/// The report of an index run as one line:
+/// "indexed 7 files (3 text, 1 html, …) as 9 documents, 120 passages into index in 0.10 s:
+/// 2 added, 1 updated, 0 removed, 4 unchanged, 3 files read; skipped 2 files (1 binary, …);
+/// ignored 47 files of other types: 47 .eml"
+pub fn write_build_report_text(out: &mut dyn Write, report: &BuildReport) -> io::Result<()> {
+    let files = report.files_indexed();
+    let formats: Vec<String> = report
+        .files
+        .iter()
+        .map(|(format, count)| format!("{count} {}", format.name()))
+        .collect();
+    let mut line = format!(
+        "indexed {files} {}{} as {} {}, {} {} into {} in {:.2} s",
+        plural(files, "file", "files"),
+        if formats.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", formats.join(", "))
+        },
+        report.documents,
+        plural(report.documents, "document", "documents"),
+        report.passages,
+        plural(report.passages, "passage", "passages"),
+        report.index.display(),
+        report.elapsed.as_secs_f64(),
+    );
+    line.push_str(&format!(
+        ": {} added, {} updated, {} removed, {} unchanged, {} {} read",
+        report.added,
+        report.updated,
+        report.removed,
+        report.unchanged,
+        report.files_read,
+        plural(report.files_read, "file", "files"),
+    ));
+    let skipped = report.skipped();
+    let total: u64 = skipped.values().sum();
+    if total > 0 {
+        let reasons: Vec<String> = skipped
+            .iter()
+            .map(|(reason, count)| format!("{count} {}", reason.describe()))
+            .collect();
+        line.push_str(&format!(
+            "; skipped {total} {} ({})",
+            plural(total, "file", "files"),
+            reasons.join(", ")
+        ));
+    }
+    let ignored: u64 = report.ignored.values().sum();
+    if ignored > 0 {
+        let mut types: Vec<(&String, &u64)> = report.ignored.iter().collect();
+        types.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+        let types: Vec<String> = types
+            .into_iter()
+            .map(|(extension, count)| format!("{count} {extension}"))
+            .collect();
+        line.push_str(&format!(
+            "; ignored {ignored} {} of other types: {}",
+            plural(ignored, "file", "files"),
+            types.join(", ")
+        ));
+    }
+    writeln!(out, "{}", sanitize(&line))
 }
 
 #[cfg(test)]

@@ -41,21 +41,8 @@ use crate::analysis::{self, Folding, Token};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::highlight::{HighlightPlan, Matcher};
+use crate::ranking::{EXACT_FORM_TIER, HEADING_BONUSES, Heading, PROXIMITY_BOOST, PROXIMITY_SLOP};
 use crate::schema::Fields;
-
-/// Score added for each query word found in its exact (unstemmed) form. It
-/// dwarfs any BM25 score, so passages with more exact-form matches always
-/// rank above passages that match only through stemming; BM25 and the
-/// boosts below order passages within each tier.
-const EXACT_FORM_TIER: f32 = 1000.0;
-/// Weight of a match in the section heading above the passage.
-const SECTION_BOOST: f32 = 1.5;
-/// Weight of a match in the document title.
-const TITLE_BOOST: f32 = 0.75;
-/// Words of an AND within this many positions of each other score a proximity bonus.
-const PROXIMITY_SLOP: u32 = 6;
-/// Weight of that proximity bonus.
-const PROXIMITY_BOOST: f32 = 1.0;
 
 /// Where a query word is looked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -487,6 +474,10 @@ pub struct Compiled {
     pub query: Box<dyn Query>,
     /// What to mark in the passage text of each hit.
     pub highlight: HighlightPlan,
+    /// Whether the query counts its matches without scoring them and skips
+    /// those that cannot reach a score threshold (a plain word's scorer), so
+    /// a top-k search may prune: see [`crate::ranking::TopWithTies::pruned`].
+    pub prunable: bool,
 }
 
 /// Publication-date bounds, both inclusive.
@@ -505,20 +496,28 @@ pub fn compile(node: &Node, fields: &Fields, dates: DateRange) -> Result<Compile
         folding: Folding::default(),
         matchers: Vec::new(),
         labels: Vec::new(),
+        word_scorers: 0,
     };
-    let query = compiler
+    let root = compiler
         .node(node, false)?
         .ok_or_else(|| Error::Query("the query has no words to search for".to_string()))?;
-    let query = match date_filter(fields.date, dates) {
+    // A lone text word compiles to a word scorer, which prunes; a filter
+    // around it would not.
+    let filter = date_filter(fields.date, dates);
+    let prunable = filter.is_none()
+        && matches!(node, Node::Leaf(Target::Text, Leaf::Word(_)))
+        && compiler.word_scorers == 1;
+    let query = match filter {
         Some(filter) => Box::new(BooleanQuery::new(vec![
-            (Occur::Must, query),
+            (Occur::Must, root),
             (Occur::Must, filter),
         ])),
-        None => query,
+        None => root,
     };
     Ok(Compiled {
         query,
         highlight: HighlightPlan::with_labels(compiler.matchers, compiler.labels),
+        prunable,
     })
 }
 
@@ -538,6 +537,8 @@ struct Compiler<'a> {
     matchers: Vec<Matcher>,
     /// The query term of each matcher, as written, for `matched`.
     labels: Vec<String>,
+    /// How many plain text words compiled to a word scorer.
+    word_scorers: usize,
 }
 
 type Clause = (Occur, Box<dyn Query>);
@@ -712,14 +713,16 @@ impl Compiler<'_> {
     /// heading matches add to the score.
     fn text_word(&mut self, word: &str, folded: &str, highlight: bool) -> Box<dyn Query> {
         let stem = analysis::stem(folded).into_owned();
-        let query = InflectionQuery::new(
+        let mut query = InflectionQuery::new(
             self.fields.text,
             stem.clone(),
             Some(folded.to_string()),
             EXACT_FORM_TIER,
-        )
-        .with_bonus(self.fields.section, SECTION_BOOST)
-        .with_bonus(self.fields.title, TITLE_BOOST);
+        );
+        for (field, weight) in self.heading_bonuses() {
+            query = query.with_bonus(field, weight);
+        }
+        self.word_scorers += 1;
         if highlight {
             self.matchers.push(Matcher::Stem(stem));
             self.labels.push(word.to_string());
@@ -727,7 +730,8 @@ impl Compiler<'_> {
         Box::new(query)
     }
 
-    /// Adds section and title bonuses to a phrase matched in the text.
+    /// Adds the heading bonuses to a phrase matched in the text (a plain
+    /// word's scorer adds them itself, in the same windows as its text).
     fn with_heading_boosts(&self, core: Box<dyn Query>, words: &[Token]) -> Box<dyn Query> {
         let in_field = |field: Field| -> Box<dyn Query> {
             if words.len() == 1 {
@@ -736,20 +740,27 @@ impl Compiler<'_> {
                 Box::new(ExactPhraseQuery::new(positioned_terms(field, words)))
             }
         };
-        Box::new(BooleanQuery::new(vec![
-            (Occur::Must, core),
-            (
+        let mut clauses: Vec<Clause> = vec![(Occur::Must, core)];
+        for (field, weight) in self.heading_bonuses() {
+            clauses.push((
                 Occur::Should,
-                Box::new(BoostQuery::new(
-                    in_field(self.fields.section),
-                    SECTION_BOOST,
-                )),
-            ),
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(in_field(self.fields.title), TITLE_BOOST)),
-            ),
-        ]))
+                Box::new(BoostQuery::new(in_field(field), weight)),
+            ));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// The heading fields that add to a text match's score, with their
+    /// weights (see [`HEADING_BONUSES`]).
+    fn heading_bonuses(&self) -> impl Iterator<Item = (Field, f32)> + use<> {
+        let fields = *self.fields;
+        HEADING_BONUSES.into_iter().map(move |(heading, weight)| {
+            let field = match heading {
+                Heading::Section => fields.section,
+                Heading::Title => fields.title,
+            };
+            (field, weight)
+        })
     }
 }
 

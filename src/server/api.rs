@@ -16,10 +16,12 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{AppState, SlotError};
-use crate::archive::{Archive, SearchRequest, SearchResults};
+use crate::archive::Archive;
 use crate::date::Date;
-use crate::research::{Sort, YearRange};
-use crate::{DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, Error};
+use crate::error::Error;
+use crate::results::{
+    DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, SearchRequest, SearchResults, Sort, YearRange,
+};
 
 /// The OpenAPI 3.1 description of this API, served at `/api/openapi.json`.
 pub const OPENAPI: &str = include_str!("openapi.json");
@@ -192,7 +194,7 @@ impl Params {
     fn date(
         &self,
         name: &str,
-        parse: fn(&str) -> crate::Result<Date>,
+        parse: fn(&str) -> crate::error::Result<Date>,
     ) -> Result<Option<Date>, ApiError> {
         match self.get(name).map(str::trim) {
             None | Some("") => Ok(None),
@@ -208,7 +210,7 @@ impl Params {
 async fn on_index<T, F>(state: &Arc<AppState>, work: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
-    F: FnOnce(&Archive) -> crate::Result<T> + Send + 'static,
+    F: FnOnce(&Archive) -> crate::error::Result<T> + Send + 'static,
 {
     let limit = state.limits.timeout;
     let deadline = tokio::time::Instant::now() + limit;

@@ -381,7 +381,7 @@ mod tests {
         std::fs::create_dir_all(&corpus).unwrap();
         std::fs::write(corpus.join("a.md"), "# A\n\nA note about a quokka.\n").unwrap();
         let index = dir.path().join("index");
-        crate::indexer::build(&corpus, &index, &crate::BuildOptions::default()).unwrap();
+        crate::indexer::build(&corpus, &index, &crate::indexer::BuildOptions::default()).unwrap();
         let archive = Arc::new(Archive::open(&index).unwrap());
         (dir, archive)
     }

@@ -1,7 +1,7 @@
 //! Batch search: many queries from one file, each run like `cita search`.
 
-use crate::archive::{Archive, SearchRequest, SearchResults};
 use crate::error::Result;
+use crate::results::{SearchRequest, SearchResults};
 
 /// One query of a batch file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,25 +35,24 @@ pub fn parse_queries(text: &str) -> Vec<BatchQuery> {
         .collect()
 }
 
-impl Archive {
-    /// Runs each query with the options of `template` (its `query` is
-    /// ignored), lazily, in order. A query that fails does not stop the others.
-    pub fn batch<'a>(
-        &'a self,
-        queries: &'a [BatchQuery],
-        template: &'a SearchRequest,
-    ) -> impl Iterator<Item = BatchOutcome> + 'a {
-        queries.iter().map(move |query| {
-            let request = SearchRequest {
-                query: query.query.clone(),
-                ..template.clone()
-            };
-            BatchOutcome {
-                query: query.clone(),
-                result: self.search(&request),
-            }
-        })
-    }
+/// Runs each query through `search` with the options of `template` (its
+/// `query` is ignored), lazily, in order. A query that fails does not stop
+/// the others.
+pub fn run<'a>(
+    queries: &'a [BatchQuery],
+    template: &'a SearchRequest,
+    search: impl Fn(&SearchRequest) -> Result<SearchResults> + 'a,
+) -> impl Iterator<Item = BatchOutcome> + 'a {
+    queries.iter().map(move |query| {
+        let request = SearchRequest {
+            query: query.query.clone(),
+            ..template.clone()
+        };
+        BatchOutcome {
+            query: query.clone(),
+            result: search(&request),
+        }
+    })
 }
 
 #[cfg(test)]

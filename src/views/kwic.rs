@@ -7,10 +7,9 @@
 use serde::Serialize;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::archive::{Archive, SearchRequest};
 use crate::date::Date;
-use crate::error::Result;
-use crate::research::CITA_VERSION;
+use crate::highlight::Span;
+use crate::results::{CITA_VERSION, Hit};
 
 /// Default width of the left and right context, in display columns.
 pub const DEFAULT_WIDTH: usize = 40;
@@ -69,44 +68,42 @@ pub struct Concordance {
     pub index_fingerprint: String,
 }
 
-impl Archive {
-    /// The concordance of `request`'s query over every matching passage
-    /// (filters apply; limit, sort and paging do not), `width` display
-    /// columns of context on each side, in `sort` order.
-    pub fn kwic(
-        &self,
-        request: &SearchRequest,
-        width: usize,
-        sort: ContextSort,
-    ) -> Result<Concordance> {
-        let occurrences = self.occurrences(request)?;
-        let passages = occurrences.len() as u64;
-        let mut lines = Vec::new();
-        for (hit, spans) in occurrences {
-            let text = &hit.passage.text;
-            for span in spans {
-                lines.push(KwicLine {
-                    rank: hit.rank,
-                    id: hit.passage.id.clone(),
-                    source: hit.passage.source.clone(),
-                    title: hit.passage.title.clone(),
-                    date: hit.passage.date,
-                    paragraph: hit.passage.paragraph,
-                    left: tail(collapse(&text[..span.range.start]).trim_end(), width),
-                    matched: collapse(&text[span.range.clone()]),
-                    right: head(collapse(&text[span.range.end..]).trim_start(), width),
-                });
-            }
+/// The concordance of `query` over its `occurrences` (each matching
+/// passage, in relevance order, with the spans that matched), `width`
+/// display columns of context on each side, in `sort` order.
+pub fn concordance(
+    query: &str,
+    occurrences: Vec<(Hit, Vec<Span>)>,
+    width: usize,
+    sort: ContextSort,
+    index_fingerprint: String,
+) -> Concordance {
+    let passages = occurrences.len() as u64;
+    let mut lines = Vec::new();
+    for (hit, spans) in occurrences {
+        let text = &hit.passage.text;
+        for span in spans {
+            lines.push(KwicLine {
+                rank: hit.rank,
+                id: hit.passage.id.clone(),
+                source: hit.passage.source.clone(),
+                title: hit.passage.title.clone(),
+                date: hit.passage.date,
+                paragraph: hit.passage.paragraph,
+                left: tail(collapse(&text[..span.range.start]).trim_end(), width),
+                matched: collapse(&text[span.range.clone()]),
+                right: head(collapse(&text[span.range.end..]).trim_start(), width),
+            });
         }
-        sort_lines(&mut lines, sort);
-        Ok(Concordance {
-            query: request.query.clone(),
-            width,
-            passages,
-            lines,
-            cita_version: CITA_VERSION,
-            index_fingerprint: self.fingerprint()?,
-        })
+    }
+    sort_lines(&mut lines, sort);
+    Concordance {
+        query: query.to_string(),
+        width,
+        passages,
+        lines,
+        cita_version: CITA_VERSION,
+        index_fingerprint,
     }
 }
 

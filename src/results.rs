@@ -1,0 +1,416 @@
+//! What goes into a search and what comes out: the request, the results,
+//! the stored passage, the research views' results and the version that
+//! produced them. This module only defines and serializes; the serde form of
+//! these types is cita's JSON contract (see the README).
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::error::{Error, Result};
+use crate::ingest::DateOrigin;
+
+/// The cita version that produced a result, as recorded in JSON output.
+pub const CITA_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Default number of hits returned.
+pub const DEFAULT_LIMIT: usize = 10;
+/// Default snippet length, in characters.
+pub const DEFAULT_SNIPPET_CHARS: usize = 200;
+
+/// A search to run: the query and its options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchRequest {
+    /// The query, in cita's query language (see the README).
+    pub query: String,
+    /// How many hits to return (0: only count; [`ALL`]: every match). With
+    /// `group`, how many documents.
+    pub limit: usize,
+    /// How many of the best hits to skip, for paging.
+    pub offset: usize,
+    /// Only passages of documents published on or after this day.
+    pub since: Option<Date>,
+    /// Only passages of documents published on or before this day.
+    pub until: Option<Date>,
+    /// Snippet length in characters (at least 1).
+    pub snippet_chars: usize,
+    /// The order of the hits.
+    pub sort: Sort,
+    /// One entry per document: fill [`SearchResults::groups`] and return each
+    /// document's best passage as its hit.
+    pub group: bool,
+    /// Count all matches per source and year into [`SearchResults::facets`].
+    pub facets: bool,
+    /// Only passages that mention a year in this range (see
+    /// [`crate::ingest::dates::mentioned_years`]), whatever their publication date.
+    pub mentions: Option<YearRange>,
+    /// Add this many passages of the same document before and after each hit.
+    pub context: usize,
+    /// Add a ready-to-paste [`Hit::citation`] to each hit.
+    pub cite: bool,
+}
+
+/// A [`SearchRequest::limit`] that returns every match (`cita search --all`).
+pub const ALL: usize = usize::MAX;
+
+impl SearchRequest {
+    /// A request for the best [`DEFAULT_LIMIT`] hits of `query`, unfiltered.
+    pub fn new(query: impl Into<String>) -> SearchRequest {
+        SearchRequest {
+            query: query.into(),
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+            since: None,
+            until: None,
+            snippet_chars: DEFAULT_SNIPPET_CHARS,
+            sort: Sort::Relevance,
+            group: false,
+            facets: false,
+            mentions: None,
+            context: 0,
+            cite: false,
+        }
+    }
+}
+
+/// The answer to a search: the JSON contract of `cita search --format json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    /// The query as given.
+    pub query: String,
+    /// How many passages match in all (not only those returned).
+    pub total: u64,
+    /// The returned hits, best first (or in the requested sort order). With
+    /// `group`, the best hit of each returned group.
+    pub hits: Vec<Hit>,
+    /// The version of cita that ran the search.
+    pub cita_version: &'static str,
+    /// A fingerprint of the indexed content (16 hex digits): the same
+    /// passages give the same fingerprint, any added, removed or changed
+    /// passage changes it.
+    pub index_fingerprint: String,
+    /// The hits grouped by document (with `group`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<Group>>,
+    /// Counts of all matches per source and year (with `facets`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<Facets>,
+}
+
+/// One matching passage: the stored passage with what the search adds.
+/// In JSON its fields are flat: `rank`, `score`, the passage's fields, then
+/// `snippet` and `highlights`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    /// 1-based rank among all matches (paging included).
+    pub rank: usize,
+    /// Relevance score (BM25 with cita's boosts); higher is better.
+    pub score: f32,
+    /// The passage and its document's metadata.
+    #[serde(flatten)]
+    pub passage: IndexedPassage,
+    /// About `snippet_chars` characters of the passage around its best matches.
+    pub snippet: String,
+    /// `[start, end)` byte offsets of the matches in `snippet`, in order.
+    pub highlights: Vec<[usize; 2]>,
+    /// Why the passage matched: each query term with the forms it matched.
+    pub matched: Vec<Matched>,
+    /// A ready-to-paste citation (with `cite`; see [`IndexedPassage::citation`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub citation: Option<String>,
+    /// The passages just before it in its document, earliest first (with `context`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<Vec<IndexedPassage>>,
+    /// The passages just after it in its document, nearest first (with `context`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<Vec<IndexedPassage>>,
+}
+
+/// A passage as stored in the index, with its document's metadata: what
+/// [`Archive::passage`](crate::Archive::passage) returns and what every [`Hit`] carries.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndexedPassage {
+    /// Stable passage id: same file and same text, same id.
+    pub id: String,
+    /// Document path relative to the corpus root, with `/`.
+    pub source: String,
+    /// Document title.
+    pub title: String,
+    /// The publication the document came from, when known.
+    pub publication: Option<String>,
+    /// The document's URL, when known.
+    pub url: Option<String>,
+    /// Publication date.
+    pub date: Option<Date>,
+    /// Where the date came from: the document's metadata, or inferred from its text.
+    pub date_origin: Option<DateOrigin>,
+    /// Nearest heading above the passage.
+    pub section: Option<String>,
+    /// 1-based paragraph ordinal in the document.
+    pub paragraph: u32,
+    /// 1-based part of a paragraph split for length.
+    pub part: u32,
+    /// `[start, end)` byte range of the passage in its source file; `None`
+    /// where the format has no meaningful offsets (HTML, PDF, JSON, and text
+    /// decoded from another encoding).
+    pub byte_range: Option<[usize; 2]>,
+    /// 1-based page the passage is on (PDF); `None` for other formats.
+    pub page: Option<u32>,
+    /// The record's line (JSON Lines) or position (JSON array); `None` for other formats.
+    pub record: Option<u64>,
+    /// The whole passage.
+    pub text: String,
+    /// The years the passage mentions, ascending (see
+    /// [`crate::ingest::dates::mentioned_years`]).
+    pub mentions: Vec<u16>,
+}
+
+/// A passage with its neighbours in the same document, in document order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PassageInContext {
+    /// The passage asked for.
+    pub passage: IndexedPassage,
+    /// Up to `context` passages just before it, the earliest first.
+    pub before: Vec<IndexedPassage>,
+    /// Up to `context` passages just after it, the nearest first.
+    pub after: Vec<IndexedPassage>,
+}
+
+/// Size figures of an index.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stats {
+    /// The index folder.
+    pub index: PathBuf,
+    /// Documents (files) indexed.
+    pub documents: u64,
+    /// Passages indexed.
+    pub passages: u64,
+    /// Bytes the index takes on disk.
+    pub size_bytes: u64,
+}
+
+/// Why a passage matched: one query word, prefix or phrase and the forms of
+/// the passage text that matched it (`bogota` → `Bogotá`, `revoked` → `revoke`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Matched {
+    /// The query term as written (`revoked`, `revok*`, `"Plan LAZO"`).
+    pub query: String,
+    /// The distinct forms in the passage that matched it, in text order, as written there.
+    pub forms: Vec<String>,
+}
+
+/// The order of search hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Best first (the default).
+    #[default]
+    Relevance,
+    /// Oldest publication date first; undated passages last.
+    Date,
+    /// Newest publication date first; undated passages last.
+    DateDescending,
+    /// By source path (A to Z), then by record of a feed.
+    Source,
+}
+
+/// An inclusive range of years, as in `--mentions 1960..1969`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct YearRange {
+    /// First year included.
+    pub first: u16,
+    /// Last year included.
+    pub last: u16,
+}
+
+impl YearRange {
+    /// Parses `1964`, `1960..1969` or `1960-1969`. Years are 1000–2099, the
+    /// range cita records mentions for.
+    pub fn parse(text: &str) -> Result<YearRange> {
+        let invalid = || {
+            Error::InvalidOption(format!(
+                "invalid year range {text:?}: expected YEAR or FIRST..LAST, as in 1960..1969 (years 1000–2099)"
+            ))
+        };
+        let year = |part: &str| {
+            part.trim()
+                .parse::<u16>()
+                .ok()
+                .filter(|y| (1000..=2099).contains(y))
+                .ok_or_else(invalid)
+        };
+        let (first, last) = match text.split_once("..").or_else(|| text.split_once('-')) {
+            Some((first, last)) => (year(first)?, year(last)?),
+            None => (year(text)?, year(text)?),
+        };
+        if first > last {
+            return Err(Error::InvalidOption(format!(
+                "the year range {text:?} ends before it starts"
+            )));
+        }
+        Ok(YearRange { first, last })
+    }
+}
+
+/// Passages of one document among a search's hits (`--group`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    /// 1-based rank of the group, by its best passage.
+    pub rank: usize,
+    /// The document's source path.
+    pub source: String,
+    /// The record within a JSON feed, if the document is one.
+    pub record: Option<u64>,
+    /// The document's title.
+    pub title: String,
+    /// How many of the document's passages match.
+    pub passages: usize,
+    /// Every matching passage of the document, best (or first in sort order) first.
+    pub hits: Vec<Hit>,
+}
+
+/// One value of a facet and how many matching passages have it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FacetCount {
+    /// The source path, or the year.
+    pub value: String,
+    /// Matching passages with that value.
+    pub count: u64,
+}
+
+/// Counts of all matching passages per source and per publication year (`--facets`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Facets {
+    /// Per source path, most passages first (ties by path).
+    pub sources: Vec<FacetCount>,
+    /// Per publication year, oldest first.
+    pub years: Vec<FacetCount>,
+    /// Matching passages whose document has no date.
+    pub undated: u64,
+}
+
+/// How many passages and documents match a query (`--count`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Matching passages.
+    pub passages: u64,
+    /// Documents (files, or records of a feed) with at least one matching passage.
+    pub documents: u64,
+}
+
+/// The period a timeline counts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Period {
+    /// Calendar years.
+    #[default]
+    Year,
+    /// Calendar months (publication dates only).
+    Month,
+}
+
+/// One row of a timeline: a period (and a source, with `by_source`) and its count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimelineRow {
+    /// `YYYY` or `YYYY-MM`.
+    pub period: String,
+    /// The source path, when counting by source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Matching passages in the period (and source).
+    pub count: u64,
+}
+
+/// Matching passages counted per period: what `cita timeline` prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct Timeline {
+    /// The query as given.
+    pub query: String,
+    /// What is counted: `"published"` (publication dates) or `"mentioned"` (years the passages mention).
+    pub axis: &'static str,
+    /// Matching passages in all.
+    pub total: u64,
+    /// Matching passages left out for lack of a date (or of a mentioned year).
+    pub undated: u64,
+    /// Rows in period order (then source order). Without `by_source`,
+    /// periods between the first and the last with no match have a row with 0.
+    pub rows: Vec<TimelineRow>,
+    /// The cita version.
+    pub cita_version: &'static str,
+    /// The index fingerprint (see [`SearchResults`]).
+    pub index_fingerprint: String,
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Period::Year => "year",
+            Period::Month => "month",
+        })
+    }
+}
+
+impl IndexedPassage {
+    /// A ready-to-paste citation of the passage: title, publication, date,
+    /// URL, section and paragraph, each when known, and the passage id that
+    /// `cita show` resolves.
+    ///
+    /// `“Title.” Publication, 2025-09-27. https://…. § Section, ¶ 12. cita:0123456789abcdef`
+    pub fn citation(&self) -> String {
+        let mut out = format!("“{}.”", self.title.trim_end_matches('.'));
+        let mut published = Vec::new();
+        if let Some(publication) = &self.publication {
+            published.push(publication.clone());
+        }
+        if let Some(date) = self.date {
+            // A date inferred from the text is a guess; a citation says so.
+            match self.date_origin {
+                Some(DateOrigin::Text) => {
+                    published.push(format!("{date} (date inferred from the text)"))
+                }
+                _ => published.push(date.to_string()),
+            }
+        }
+        if !published.is_empty() {
+            out.push_str(&format!(" {}.", published.join(", ")));
+        }
+        if let Some(url) = &self.url {
+            out.push_str(&format!(" {url}."));
+        }
+        let mut place = Vec::new();
+        if let Some(record) = self.record {
+            place.push(format!("record {record}"));
+        }
+        if let Some(page) = self.page {
+            place.push(format!("p. {page}"));
+        }
+        if let Some(section) = &self.section {
+            place.push(format!("§ {section}"));
+        }
+        place.push(format!("¶ {}", self.paragraph));
+        out.push_str(&format!(" {}.", place.join(", ")));
+        out.push_str(&format!(" cita:{}", self.id));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn year_ranges_parse_single_years_and_ranges() {
+        assert_eq!(
+            YearRange::parse("1960..1969").unwrap(),
+            YearRange {
+                first: 1960,
+                last: 1969
+            }
+        );
+        assert_eq!(YearRange::parse("1964").unwrap().first, 1964);
+        assert_eq!(YearRange::parse("1960-1969").unwrap().last, 1969);
+        assert!(YearRange::parse("1969..1960").is_err());
+        assert!(YearRange::parse("sixties").is_err());
+        assert!(YearRange::parse("999..1000").is_err());
+    }
+}

@@ -1,0 +1,106 @@
+//! Timelines (`cita timeline`): matching passages counted per year or
+//! month of publication, or per year they mention.
+
+use std::collections::BTreeMap;
+
+use crate::date::Date;
+use crate::error::{Error, Result};
+use crate::ranking::Match;
+use crate::results::{Period, TimelineRow, YearRange};
+
+/// How a timeline counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimelineAxis {
+    /// Years or months.
+    pub by: Period,
+    /// One row per period and source, instead of per period.
+    pub by_source: bool,
+    /// Count the years passages mention instead of their publication dates.
+    pub mentioned: bool,
+}
+
+impl TimelineAxis {
+    /// Refuses what cannot be counted: mentioned dates are years.
+    pub fn check(&self) -> Result<()> {
+        if self.mentioned && self.by == Period::Month {
+            return Err(Error::InvalidOption(
+                "mentioned dates are years: use --by year with --mentions".to_string(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// What the timeline counts, as its JSON `axis` says.
+    pub fn name(&self) -> &'static str {
+        if self.mentioned {
+            "mentioned"
+        } else {
+            "published"
+        }
+    }
+}
+
+/// The rows of the timeline of `matches` along `axis` (only mentioned years
+/// within `mentions`, when given), and how many matches have no period.
+/// Without `by_source`, periods between the first and the last with no
+/// match get a row with 0.
+pub fn rows(
+    matches: &[Match],
+    axis: TimelineAxis,
+    mentions: Option<YearRange>,
+) -> (Vec<TimelineRow>, u64) {
+    let mut counts: BTreeMap<(i64, Option<String>), u64> = BTreeMap::new();
+    let mut undated = 0;
+    for m in matches {
+        let source = axis.by_source.then(|| m.keys.source.clone());
+        let periods: Vec<i64> = if axis.mentioned {
+            m.keys
+                .mentions
+                .iter()
+                .filter(|&&y| mentions.is_none_or(|r| (r.first..=r.last).contains(&y)))
+                .map(|&y| i64::from(y))
+                .collect()
+        } else {
+            m.keys
+                .date
+                .and_then(Date::from_days)
+                .map(|d| match axis.by {
+                    Period::Year => i64::from(d.year()),
+                    Period::Month => i64::from(d.year()) * 12 + i64::from(d.month()) - 1,
+                })
+                .into_iter()
+                .collect()
+        };
+        if periods.is_empty() {
+            undated += 1;
+        }
+        for period in periods {
+            *counts.entry((period, source.clone())).or_insert(0) += 1;
+        }
+    }
+    if !axis.by_source
+        && let (Some(&(first, _)), Some(&(last, _))) =
+            (counts.keys().next(), counts.keys().next_back())
+    {
+        for period in first..=last {
+            counts.entry((period, None)).or_insert(0);
+        }
+    }
+    let label = |period: i64| match axis.by {
+        Period::Year => format!("{period:04}"),
+        Period::Month => format!(
+            "{:04}-{:02}",
+            period.div_euclid(12),
+            period.rem_euclid(12) + 1
+        ),
+    };
+    let rows = counts
+        .into_iter()
+        .map(|((period, source), count)| TimelineRow {
+            period: label(period),
+            source,
+            count,
+        })
+        .collect();
+    (rows, undated)
+}
