@@ -61,7 +61,7 @@ def main(results, shared):
         print("| no query above 20 ms | worst %.2f ms | %s |" % (worst, "yes" if worst <= 20 else "no"))
     if floor_b and tantivy_b and cita_b:
         print("\n## The engine floor of the build\n")
-        print("`examples/engine_floor.rs`: tantivy alone, fed from Rust, building the tantivy peer's index "
+        print("`bench/engine_floor.rs`: tantivy alone, fed from Rust, building the tantivy peer's index "
               "(one document per blank-line paragraph; `path`, `title`, `para`, `body`; 256 MB writer, 2 threads, "
               "lz4 doc store), with none of cita's work. What it gains over tantivy-py is what Python costs that peer: an indexer "
               "doing the same work or more through tantivy cannot gain more on this machine. The three builds ran round-robin, "
