@@ -71,7 +71,9 @@ impl Default for BuildOptions {
 }
 
 /// Hears about a run as it goes, e.g. to draw a progress bar. The library
-/// never prints; all methods have empty defaults.
+/// never prints; all methods have empty defaults. Every call comes from the
+/// thread that called [`build_with`], one at a time (methods take `&self`
+/// so an observer can be shared; a `Cell` is enough for its counters).
 pub trait BuildObserver {
     /// The corpus has been listed: this many files, this many bytes in all.
     fn started(&self, _files: u64, _bytes: u64) {}

@@ -43,7 +43,8 @@ pub mod views;
 pub use archive::{Archive, build_and_open};
 pub use date::Date;
 pub use error::{Error, Result};
-pub use indexer::{BuildOptions, BuildReport, build};
+pub use indexer::{BuildObserver, BuildOptions, BuildReport, build, build_with};
+pub use ingest::{Format, SkipReason, Warning};
 pub use results::{
     ALL, CITA_VERSION, Counts, DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, Group, Hit, IndexedPassage,
     PassageInContext, Period, SearchRequest, SearchResults, Sort, Stats, Timeline, YearRange,
