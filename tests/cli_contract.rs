@@ -294,3 +294,161 @@ fn stats_on_a_missing_index_fails_cleanly() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("cita index"));
 }
+
+/// A corpus with something of everything the index report counts: two
+/// formats (one file in a sub-folder), a binary file skipped, a file only
+/// partly read, and files of types cita does not read.
+fn report_fixture() -> Fixture {
+    let fixture = Fixture::new();
+    fixture
+        .file("a.txt", "Plain words in a text file.\n")
+        .file(
+            "notes/dated.md",
+            "---\ndate: yesterday\n---\n\n# Notes\n\nA note whose date cita cannot read.\n",
+        )
+        .file("sub/deeper/junk.txt", b"\x00\x01\x02binary\x00junk")
+        .file("mail/one.eml", "Subject: plain\n\nPlain words in a mail.\n")
+        .file("mail/two.eml", "Subject: plain\n\nMore plain words.\n")
+        .file("letter.docx", "Plain words in a word processor file.\n")
+        .file("README", "Plain words without an extension.\n");
+    fixture
+}
+
+#[test]
+fn the_index_summary_is_one_line_for_people() {
+    let fixture = report_fixture();
+    let out = fixture.index();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    let line = text.trim_end();
+    let (head, tail) = line
+        .split_once(" s: ")
+        .unwrap_or_else(|| panic!("no elapsed seconds: {line}"));
+    let (head, seconds) = head
+        .rsplit_once(" in ")
+        .unwrap_or_else(|| panic!("no elapsed seconds: {line}"));
+    assert!(
+        seconds.parse::<f64>().is_ok() && seconds.split_once('.').unwrap().1.len() == 2,
+        "seconds with two decimals: {line}"
+    );
+    assert_eq!(
+        head,
+        format!(
+            "indexed 2 files (1 text, 1 markdown) as 2 documents, 2 passages into {}",
+            fixture.index_path().display()
+        )
+    );
+    // Ignored types: most first, ties by label.
+    assert_eq!(
+        tail,
+        "2 added, 0 updated, 0 removed, 0 unchanged, 3 files read; \
+         skipped 1 file (1 binary); \
+         ignored 4 files of other types: 2 .eml, 1 .docx, 1 no extension"
+    );
+    let warnings = stderr(&out);
+    assert_eq!(warnings.lines().count(), 2, "{warnings}");
+    assert!(
+        warnings.lines().all(|l| l.starts_with("cita: warning: ")),
+        "{warnings}"
+    );
+}
+
+#[test]
+fn index_format_json_prints_the_whole_report_on_one_line() {
+    let fixture = report_fixture();
+    let out = fixture.index_with(&["--format", "json"]);
+    // One line, one JSON object (asserted by index_report).
+    let report = index_report(&out);
+    for key in [
+        "corpus",
+        "index",
+        "files",
+        "files_indexed",
+        "documents",
+        "passages",
+        "added",
+        "updated",
+        "removed",
+        "unchanged",
+        "files_read",
+        "commits",
+        "skipped",
+        "ignored",
+        "warnings",
+        "elapsed_seconds",
+        "cita_version",
+    ] {
+        assert!(report.get(key).is_some(), "no {key}: {report}");
+    }
+    assert_eq!(report["corpus"], fixture.corpus().to_str().unwrap());
+    assert_eq!(report["index"], fixture.index_path().to_str().unwrap());
+    assert_eq!(
+        report["files"],
+        serde_json::json!({"text": 1, "markdown": 1})
+    );
+    let counts: Vec<&serde_json::Value> = [
+        "files_indexed",
+        "documents",
+        "passages",
+        "added",
+        "updated",
+        "removed",
+        "unchanged",
+        "files_read",
+        "commits",
+    ]
+    .iter()
+    .map(|key| &report[key])
+    .collect();
+    assert_eq!(counts, [2, 2, 2, 2, 0, 0, 0, 3, 1], "{report}");
+    assert_eq!(report["skipped"], serde_json::json!({"binary": 1}));
+    assert_eq!(
+        report["ignored"],
+        serde_json::json!({".eml": 2, ".docx": 1, "no extension": 1})
+    );
+    assert!(report["elapsed_seconds"].as_f64().unwrap() >= 0.0);
+    assert_eq!(report["cita_version"], env!("CARGO_PKG_VERSION"));
+
+    // Sources relative to the corpus with '/'; a reason for a skipped
+    // file, null for one only partly read.
+    let mut warnings: Vec<(&str, &serde_json::Value, &str)> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["source"].as_str().unwrap(),
+                &w["reason"],
+                w["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    warnings.sort_by_key(|(source, ..)| *source);
+    assert_eq!(warnings.len(), 2, "{report}");
+    let (source, reason, message) = warnings[0];
+    assert_eq!(
+        (source, reason),
+        ("notes/dated.md", &serde_json::Value::Null)
+    );
+    assert!(message.contains("\"yesterday\""), "{message}");
+    let (source, reason, message) = warnings[1];
+    assert_eq!(
+        (source, reason),
+        ("sub/deeper/junk.txt", &serde_json::json!("binary"))
+    );
+    assert!(message.contains("binary"), "{message}");
+    // For people the warnings still go to stderr.
+    assert_eq!(stderr(&out).lines().count(), 2, "{}", stderr(&out));
+}
+
+#[test]
+fn quiet_wins_over_format_json() {
+    let fixture = report_fixture();
+    let out = fixture.index_with(&["--quiet", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stdout.is_empty(), "{}", stdout(&out));
+    // Warnings still print; the index is built.
+    assert_eq!(stderr(&out).lines().count(), 2, "{}", stderr(&out));
+    assert_eq!(fixture.sources("plain"), ["a.txt"]);
+}

@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use serde_json::{Value, json};
 
 #[test]
 fn pdf_pages_are_extracted_with_their_page_numbers() {
@@ -129,8 +130,8 @@ fn hit_of(fixture: &Fixture, query: &str) -> serde_json::Value {
 #[test]
 fn a_messy_archive_is_indexed_with_every_skip_named() {
     let fixture = archive();
-    let out = fixture.index();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = fixture.index_with(&["--format", "json"]);
+    let report = index_report(&out);
     let warnings = stderr(&out);
     for (file, reason) in [
         ("junk/not-text.txt", "binary"),
@@ -144,20 +145,74 @@ fn a_messy_archive_is_indexed_with_every_skip_named() {
             "{file}: {warnings}"
         );
     }
-    let summary = stdout(&out);
-    assert!(
-        summary.contains("(4 text, 1 markdown, 2 html, 1 json, 1 pdf)"),
-        "{summary}"
+    assert_eq!(
+        report["files"],
+        json!({"text": 4, "markdown": 1, "html": 2, "json": 1, "pdf": 1}),
+        "{report}"
     );
-    assert!(
-        summary.contains("skipped 2 files (1 binary, 1 no text layer)"),
-        "{summary}"
+    assert_eq!(report["files_indexed"], 9, "{report}");
+    assert_eq!(
+        report["skipped"],
+        json!({"binary": 1, "no_text": 1}),
+        "{report}"
     );
+    // The broken feed line is a warning without a skip: the rest of the feed is read.
+    let mut named: Vec<(&str, &Value)> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| (w["source"].as_str().unwrap(), &w["reason"]))
+        .collect();
+    named.sort_by_key(|(source, _)| *source);
+    assert_eq!(
+        named,
+        [
+            ("feeds/wire.jsonl", &Value::Null),
+            ("junk/not-text.txt", &json!("binary")),
+            ("reports/scan.pdf", &json!("no_text")),
+        ],
+        "{report}"
+    );
+    // Hidden files (.gitignore) and ignored folders are left out without a word.
+    assert_eq!(report["ignored"], json!({}), "{report}");
     assert_eq!(
         fixture.search("ignoredword", &[]).0,
         1,
         ".gitignore is honoured"
     );
+}
+
+#[test]
+fn files_of_other_types_are_counted_by_extension_and_not_indexed() {
+    let fixture = Fixture::new();
+    fixture
+        .file("notes.txt", "Otherword in a text file.\n")
+        .file(
+            "mail/one.eml",
+            "Subject: otherword\n\nOtherword in a mail.\n",
+        )
+        .file(
+            "mail/TWO.EML",
+            "Subject: otherword\n\nOtherword in a mail.\n",
+        )
+        .file(
+            "letters/draft.docx",
+            "Otherword in a word processor file.\n",
+        )
+        .file("README", "Otherword in a file without extension.\n")
+        .file(".DS_Store", "Otherword in a hidden file.\n");
+    let report = fixture.index_report(&[]);
+    // By extension, lowercase with its dot; hidden files are not counted.
+    assert_eq!(
+        report["ignored"],
+        json!({".eml": 2, ".docx": 1, "no extension": 1}),
+        "{report}"
+    );
+    assert_eq!(report["files"], json!({"text": 1}), "{report}");
+    assert_eq!(report["files_read"], 1, "{report}");
+    assert_eq!(report["skipped"], json!({}), "{report}");
+    assert_eq!(report["warnings"], json!([]), "{report}");
+    assert_eq!(fixture.sources("otherword"), ["notes.txt"]);
 }
 
 #[test]

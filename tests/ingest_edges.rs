@@ -3,6 +3,7 @@
 mod common;
 
 use common::*;
+use serde_json::json;
 
 #[test]
 fn bad_files_are_skipped_with_a_warning_and_the_rest_is_indexed() {
@@ -23,8 +24,8 @@ fn bad_files_are_skipped_with_a_warning_and_the_rest_is_indexed() {
             "deep/nested/note.md",
             "# Heading\n\nNariño again, nested.\n",
         );
-    let out = fixture.index();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = fixture.index_with(&["--format", "json"]);
+    let report = index_report(&out);
     let warnings = stderr(&out);
     assert!(
         warnings
@@ -39,16 +40,18 @@ fn bad_files_are_skipped_with_a_warning_and_the_rest_is_indexed() {
         "{warnings}"
     );
     assert_eq!(warnings.lines().count(), 2, "{warnings}");
-    assert!(
-        stdout(&out).contains("indexed 4 files (3 text, 1 markdown)"),
-        "{}",
-        stdout(&out)
+    assert_eq!(
+        report["files"],
+        json!({"text": 3, "markdown": 1}),
+        "{report}"
     );
-    assert!(
-        stdout(&out).contains("skipped 2 files (1 binary, 1 malformed)"),
-        "{}",
-        stdout(&out)
+    assert_eq!(
+        report["skipped"],
+        json!({"binary": 1, "malformed": 1}),
+        "{report}"
     );
+    // The PNG is counted as a file of another type; hidden files are not.
+    assert_eq!(report["ignored"], json!({".png": 1}), "{report}");
 
     let (_, result) = fixture.search("narino", &[]);
     let mut sources: Vec<&str> = hits(&result)

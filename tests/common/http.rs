@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -54,7 +54,7 @@ impl Server {
                 log.lock().unwrap().push_str(&(line + "\n"));
             }
         });
-        let addr = match addr.recv_timeout(Duration::from_secs(30)) {
+        let addr = match addr.recv_timeout(super::PATIENCE) {
             Ok(addr) => addr,
             Err(_) => {
                 let _ = child.kill();
@@ -90,28 +90,23 @@ impl Server {
         self.stderr.lock().unwrap().clone()
     }
 
-    /// Sends `signal` (as `kill -SIGNAL`) and waits up to 20 s for the exit.
+    /// Sends `signal` (as `kill -SIGNAL`) and waits for the exit (failing
+    /// after [`super::PATIENCE`]).
     pub fn stop_with(mut self, signal: &str) -> (ExitStatus, String) {
         let status = Command::new("kill")
             .args([format!("-{signal}"), self.child.id().to_string()])
             .status()
             .expect("kill runs");
         assert!(status.success(), "kill -{signal} failed");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                // The pipe is closed: the reader ends once it has every line.
-                if let Some(reader) = self.reader.take() {
-                    let _ = reader.join();
-                }
-                return (status, self.stderr());
-            }
-            assert!(
-                Instant::now() < deadline,
-                "cita serve did not stop after SIG{signal}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
+        let child = &mut self.child;
+        let status = super::poll(&format!("cita serve to stop after SIG{signal}"), || {
+            child.try_wait().unwrap()
+        });
+        // The pipe is closed: the reader ends once it has every line.
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
         }
+        (status, self.stderr())
     }
 }
 

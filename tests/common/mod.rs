@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tempfile::TempDir;
@@ -51,6 +52,41 @@ pub fn index_into_with(corpus: &Path, index: &Path, extra: &[&str]) -> Output {
     ];
     args.extend_from_slice(extra);
     run(&args)
+}
+
+/// The report of a successful `cita index --format json` run, asserting that
+/// stdout is exactly one line holding one JSON object.
+pub fn index_report(out: &Output) -> Value {
+    assert!(out.status.success(), "cita index failed: {}", stderr(out));
+    let text = stdout(out);
+    assert!(
+        text.ends_with('\n') && text.lines().count() == 1,
+        "the report is one line: {text:?}"
+    );
+    let report: Value =
+        serde_json::from_str(&text).unwrap_or_else(|err| panic!("not JSON ({err}): {text}"));
+    assert!(report.is_object(), "the report is an object: {text}");
+    report
+}
+
+/// How long a test waits for a state it polls for before it fails.
+pub const PATIENCE: Duration = Duration::from_secs(60);
+
+/// Polls `probe` every 10 ms until it gives a value, and returns that value;
+/// fails, naming `what` it waited for, after [`PATIENCE`].
+pub fn poll<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        if let Some(value) = probe() {
+            return value;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "gave up after {} s waiting for {what}",
+            PATIENCE.as_secs()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 /// An index of the shipped corpus, built once per test binary with the real `cita index`.
@@ -167,6 +203,14 @@ impl Fixture {
     /// Runs `cita index` on the fixture corpus with extra options.
     pub fn index_with(&self, extra: &[&str]) -> Output {
         index_into_with(&self.corpus(), &self.index_path(), extra)
+    }
+
+    /// Runs `cita index --format json EXTRA…` on the fixture corpus and
+    /// returns its report (asserting success and one line of JSON).
+    pub fn index_report(&self, extra: &[&str]) -> Value {
+        let mut args = vec!["--format", "json"];
+        args.extend_from_slice(extra);
+        index_report(&self.index_with(&args))
     }
 
     /// Indexes (asserting success) and searches.
