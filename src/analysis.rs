@@ -4,7 +4,7 @@
 //! accents (`Bogotá` → `bogota`), positions kept for phrases. English stems
 //! (`revoked` → `revok`) are computed at search time only, on the query
 //! words and on the dictionary words that may share their stem (see
-//! [`crate::query::inflection`]), so indexing never runs the stemmer and the index
+//! `query::inflection`), so indexing never runs the stemmer and the index
 //! carries no second, stemmed copy of the text. Apostrophes and quotes of
 //! any shape are word separators, so `Trump's` and `Trump’s` both become
 //! `trump`, `s`. tantivy stores only analyzer names in an index, so every

@@ -90,7 +90,8 @@ pub struct Silent;
 impl BuildObserver for Silent {}
 
 /// What a run did: `cita index` renders it as its summary line or, with
-/// `--format json`, as one JSON object (see [`crate::output::write_build_report`]).
+/// `--format json`, as one JSON object (`output::write_build_report_text` and
+/// `output::write_build_report_json`).
 #[derive(Debug, Clone)]
 pub struct BuildReport {
     /// The corpus folder read.

@@ -4,9 +4,13 @@
 //! documents, [`passage`] splits them into paragraphs with their section,
 //! [`analysis`] and [`schema`] define how text becomes terms, [`indexer`]
 //! writes the tantivy index, [`query`] turns the query language into tantivy
-//! queries, [`highlight`] marks matches and cuts snippets, [`Archive`] runs
-//! searches and returns typed [`Hit`]s, [`output`] renders them, and
-//! [`server`] answers the same searches over HTTP.
+//! queries, [`highlight`] marks matches and cuts snippets, [`views`] count,
+//! group and line up matches, [`Archive`] runs searches and returns the
+//! typed [`results`], [`output`] renders them, and `server` (feature
+//! `server`) answers the same searches over HTTP.
+//!
+//! Without default features the library depends on none of the command
+//! line's or the server's crates: `cita = { default-features = false }`.
 //!
 //! ```no_run
 //! use cita::{Archive, SearchRequest};

@@ -77,7 +77,7 @@ pub struct Fields {
     /// Where the date came from: `metadata` or `text`.
     pub date_origin: Field,
     /// Passage text, folded, with positions, stored. Inflections are found
-    /// at search time (see [`crate::query::inflection`]).
+    /// at search time (see `query::inflection`).
     pub text: Field,
     /// Years the passage text mentions (multi-valued), for `--mentions` and timelines.
     pub mentions: Field,

@@ -15,13 +15,13 @@
 //! ```
 //!
 //! Matching rules: a bare word must occur in the passage text in any
-//! inflection (same English stem, see [`crate::query::inflection`]), and its exact
+//! inflection (same English stem, see `query::inflection`), and its exact
 //! form scores extra, as do matches in the title and the section heading. A
 //! quoted phrase matches exact forms only (case, accents and apostrophes
 //! still folded). A word that the analyzer cuts into several (`Trump's`,
 //! `U.S.`) is read as a phrase.
 
-pub mod inflection;
+mod inflection;
 mod phrase;
 mod source;
 
@@ -476,7 +476,7 @@ pub struct Compiled {
     pub highlight: HighlightPlan,
     /// Whether the query counts its matches without scoring them and skips
     /// those that cannot reach a score threshold (a plain word's scorer), so
-    /// a top-k search may prune: see [`crate::ranking::TopWithTies::pruned`].
+    /// a top-k search may prune (`ranking::TopWithTies::pruned`).
     pub prunable: bool,
 }
 
