@@ -29,8 +29,8 @@ use std::ops::Bound;
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery,
-    Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, Query,
+    RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
@@ -298,6 +298,17 @@ pub fn parse(query: &str) -> Result<Node> {
 /// that no query can exhaust the stack.
 const MAX_DEPTH: usize = 64;
 
+/// A query searching more words than this is refused: each word reads its
+/// own postings (a common word a good share of the index), so a query's
+/// cost grows with its words. At this bound the costliest queries (all
+/// words common, in an AND or a sloppy phrase) take under a second on the
+/// 78 MB bench corpus; see the README's query syntax.
+pub const MAX_WORDS: usize = 32;
+
+/// A query with more prefixes (`word*`) than this is refused: each prefix
+/// reads every word of the index that begins with it.
+pub const MAX_PREFIXES: usize = 8;
+
 struct Parser {
     lexemes: Vec<Lexeme>,
     at: usize,
@@ -497,10 +508,24 @@ pub fn compile(node: &Node, fields: &Fields, dates: DateRange) -> Result<Compile
         matchers: Vec::new(),
         labels: Vec::new(),
         word_scorers: 0,
+        words: 0,
+        prefixes: 0,
     };
     let root = compiler
         .node(node, false)?
         .ok_or_else(|| Error::Query("the query has no words to search for".to_string()))?;
+    if compiler.prefixes > MAX_PREFIXES {
+        return Err(Error::Query(format!(
+            "the query has {} prefixes (word*); at most {MAX_PREFIXES} are allowed",
+            compiler.prefixes
+        )));
+    }
+    if compiler.words > MAX_WORDS {
+        return Err(Error::Query(format!(
+            "the query searches {} words; at most {MAX_WORDS} are searched at once (split it into several queries, e.g. with `cita batch`)",
+            compiler.words
+        )));
+    }
     // A lone text word compiles to a word scorer, which prunes; a filter
     // around it would not.
     let filter = date_filter(fields.date, dates);
@@ -539,6 +564,10 @@ struct Compiler<'a> {
     labels: Vec<String>,
     /// How many plain text words compiled to a word scorer.
     word_scorers: usize,
+    /// Words searched, each word of a phrase or prefix counted (see [`MAX_WORDS`]).
+    words: usize,
+    /// Prefixes searched (see [`MAX_PREFIXES`]).
+    prefixes: usize,
 }
 
 type Clause = (Occur, Box<dyn Query>);
@@ -621,7 +650,7 @@ impl Compiler<'_> {
             return None;
         }
         let terms = words.into_iter().enumerate().collect();
-        let phrase = PhraseQuery::new_with_offset_and_slop(terms, PROXIMITY_SLOP);
+        let phrase = ExactPhraseQuery::new(terms).with_slop(PROXIMITY_SLOP);
         Some(Box::new(BoostQuery::new(Box::new(phrase), PROXIMITY_BOOST)))
     }
 
@@ -638,6 +667,8 @@ impl Compiler<'_> {
         if tokens.is_empty() {
             return Ok(None);
         }
+        self.words += tokens.len();
+        self.prefixes += usize::from(matches!(leaf, Leaf::Prefix(_)));
         let fields = self.fields;
         let (field, inflected) = match target {
             Target::Text => (fields.text, true),
@@ -691,13 +722,10 @@ impl Compiler<'_> {
                 }
                 let core: Box<dyn Query> = if tokens.len() == 1 {
                     term_query(field, &tokens[0].term)
-                } else if slop == 0 {
-                    Box::new(ExactPhraseQuery::new(positioned_terms(field, &tokens)))
                 } else {
-                    Box::new(PhraseQuery::new_with_offset_and_slop(
-                        positioned_terms(field, &tokens),
-                        slop,
-                    ))
+                    Box::new(
+                        ExactPhraseQuery::new(positioned_terms(field, &tokens)).with_slop(slop),
+                    )
                 };
                 if target == Target::Text {
                     self.with_heading_boosts(core, &tokens)
@@ -979,6 +1007,33 @@ mod tests {
         let deep = format!("{}lazo{}", "(".repeat(10_000), ")".repeat(10_000));
         assert!(error(&deep).contains("deep"));
         assert!(error(&format!("lazo {}plan", "NOT ".repeat(20_000))).contains("deep"));
+    }
+
+    fn compiles(query: &str) -> Result<Compiled> {
+        let (_, fields) = crate::schema::build();
+        compile(&parse(query)?, &fields, DateRange::default())
+    }
+
+    #[test]
+    fn a_query_searches_at_most_max_words_counting_each_word_of_a_phrase() {
+        let words = |count: usize| vec!["plan"; count].join(" ");
+        assert!(compiles(&words(MAX_WORDS)).is_ok());
+        let refused = compiles(&words(MAX_WORDS + 1)).err().unwrap().to_string();
+        assert!(refused.contains("at most 32"), "{refused}");
+        assert!(!refused.contains('\n'));
+        let phrase = format!("\"{}\"~1000", words(MAX_WORDS + 1));
+        assert!(compiles(&phrase).is_err());
+        let or_chain = vec!["a"; MAX_WORDS + 1].join(" OR ");
+        assert!(compiles(&or_chain).is_err());
+        assert!(compiles(&format!("{} -lazo", words(MAX_WORDS))).is_err());
+    }
+
+    #[test]
+    fn a_query_has_at_most_max_prefixes() {
+        let prefixes = |count: usize| vec!["s*"; count].join(" OR ");
+        assert!(compiles(&prefixes(MAX_PREFIXES)).is_ok());
+        let refused = compiles(&prefixes(MAX_PREFIXES + 1)).err().unwrap().to_string();
+        assert!(refused.contains("at most 8"), "{refused}");
     }
 
     #[test]

@@ -1,5 +1,15 @@
-//! Exact phrases (no slop) over common words, with the scores of tantivy's
-//! phrase query and a faster way to read positions.
+//! Phrases, exact or within a slop, with the scores of tantivy's phrase
+//! query and a faster way to read positions.
+//!
+//! A phrase with slop matches as the highlighter marks it (see
+//! `highlight::match_phrase`): from each occurrence of its first word, each
+//! next word is the nearest unused occurrence to where it is expected,
+//! spending the slop on the distances; the phrase's frequency is the number
+//! of first-word occurrences that start a match. That costs a binary search
+//! per word per occurrence, whatever the slop. tantivy's sloppy phrase
+//! scorer, which cita used before, carries every candidate position from
+//! word to word, and on a long phrase of common words with a wide slop its
+//! lists grew without bound (a 40-word phrase with slop 1000 took gigabytes).
 //!
 //! tantivy's phrase scorer finds a document's positions for each word by
 //! summing the term frequencies of every earlier document of the block, on
@@ -30,11 +40,14 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError};
 /// one document in 64 made `"state of the union"` a fifth slower).
 const DENSE_SHARE: u64 = 16;
 
-/// The words of `terms` at their offsets, adjacent as the offsets say.
+/// The words of `terms` at their offsets, adjacent as the offsets say, or
+/// within `slop` positions of that in all.
 #[derive(Clone, Debug)]
 pub struct ExactPhraseQuery {
     /// Sorted by offset; all of one field.
     terms: Vec<(usize, Term)>,
+    /// How far, in positions summed over the words, a match may stray.
+    slop: u32,
 }
 
 impl ExactPhraseQuery {
@@ -49,7 +62,13 @@ impl ExactPhraseQuery {
         );
         // tantivy's order: the summed IDF is then the same float.
         terms.sort_by_key(|&(offset, _)| offset);
-        ExactPhraseQuery { terms }
+        ExactPhraseQuery { terms, slop: 0 }
+    }
+
+    /// The same phrase, matching within `slop`.
+    pub fn with_slop(mut self, slop: u32) -> ExactPhraseQuery {
+        self.slop = slop;
+        self
     }
 }
 
@@ -90,6 +109,7 @@ impl ExactPhraseQuery {
         };
         Ok(ExactPhraseWeight {
             terms: self.terms.clone(),
+            slop: self.slop,
             bm25,
         })
     }
@@ -97,6 +117,7 @@ impl ExactPhraseQuery {
 
 struct ExactPhraseWeight {
     terms: Vec<(usize, Term)>,
+    slop: u32,
     bm25: Option<Bm25Weight>,
 }
 
@@ -131,10 +152,11 @@ impl ExactPhraseWeight {
             }
         }
         let last_offset = self.terms.iter().map(|&(offset, _)| offset).max();
-        let shifts = self
+        let shifts: Vec<u32> = self
             .terms
             .iter()
-            .map(|&(offset, _)| (last_offset.unwrap_or(0) - offset) as u32);
+            .map(|&(offset, _)| (last_offset.unwrap_or(0) - offset) as u32)
+            .collect();
         let recorded = match self.bm25 {
             Some(_) => reader.fieldnorms_readers().get_field(field)?,
             None => None,
@@ -144,18 +166,20 @@ impl ExactPhraseWeight {
         let rarest = infos.iter().map(|info| info.doc_freq).min().unwrap_or(0);
         if !walk(rarest, reader.max_doc()) {
             let mut words = Vec::with_capacity(infos.len());
-            for (info, shift) in infos.iter().zip(shifts) {
+            for (info, &shift) in infos.iter().zip(&shifts) {
                 let postings = index
                     .read_postings_from_terminfo(info, IndexRecordOption::WithFreqsAndPositions)?;
                 words.push(SkippingWord { postings, shift });
             }
-            return Ok(Some(Box::new(PhraseScorer::new(words, bm25, fieldnorms))));
+            return Ok(Some(Box::new(PhraseScorer::new(
+                words, self.slop, bm25, fieldnorms,
+            ))));
         }
         let positions_file = CompositeFile::open(&reader.open_read(SegmentComponent::Positions)?)?
             .open_read(field)
             .ok_or_else(|| TantivyError::SchemaError("a phrase needs positions".to_string()))?;
         let mut words = Vec::with_capacity(infos.len());
-        for (info, shift) in infos.iter().zip(shifts) {
+        for (info, &shift) in infos.iter().zip(&shifts) {
             let positions = positions_file
                 .slice(info.positions_range.clone())
                 .read_bytes()?;
@@ -168,7 +192,9 @@ impl ExactPhraseWeight {
                 shift,
             });
         }
-        Ok(Some(Box::new(PhraseScorer::new(words, bm25, fieldnorms))))
+        Ok(Some(Box::new(PhraseScorer::new(
+            words, self.slop, bm25, fieldnorms,
+        ))))
     }
 }
 
@@ -231,6 +257,8 @@ trait PhraseWord: Send + 'static {
     /// phrase's other words, into `out` (its contents replaced).
     fn read_positions(&mut self, out: &mut Vec<u32>);
     fn doc_freq(&self) -> u32;
+    /// What [`Self::read_positions`] adds to each position.
+    fn shift(&self) -> u32;
 }
 
 /// A word read through tantivy's postings, which skip blocks unread.
@@ -255,6 +283,10 @@ impl PhraseWord for SkippingWord {
 
     fn doc_freq(&self) -> u32 {
         self.postings.doc_freq()
+    }
+
+    fn shift(&self) -> u32 {
+        self.shift
     }
 }
 
@@ -312,12 +344,17 @@ impl PhraseWord for WalkingWord {
     fn doc_freq(&self) -> u32 {
         self.blocks.doc_freq()
     }
+
+    fn shift(&self) -> u32 {
+        self.shift
+    }
 }
 
 /// Documents where the words stand at their offsets, scored by how often.
 struct PhraseScorer<W> {
     /// In phrase order.
     words: Vec<W>,
+    slop: u32,
     /// Indexes into `words`, rarest first: the rarest word proposes the
     /// candidates, the others confirm them.
     by_rarity: Vec<usize>,
@@ -328,14 +365,25 @@ struct PhraseScorer<W> {
     frequency: u32,
     left: Vec<u32>,
     right: Vec<u32>,
+    /// With slop: each word's positions in the current document, and the
+    /// unshifted positions a match has taken so far.
+    sloppy: Vec<Vec<u32>>,
+    taken: Vec<u32>,
 }
 
 impl<W: PhraseWord> PhraseScorer<W> {
-    fn new(words: Vec<W>, bm25: Option<Bm25Weight>, fieldnorms: FieldNormReader) -> Self {
+    fn new(
+        words: Vec<W>,
+        slop: u32,
+        bm25: Option<Bm25Weight>,
+        fieldnorms: FieldNormReader,
+    ) -> Self {
         let mut by_rarity: Vec<usize> = (0..words.len()).collect();
         by_rarity.sort_by_key(|&word| words[word].doc_freq());
+        let sloppy = vec![Vec::new(); if slop > 0 { words.len() } else { 0 }];
         let mut scorer = PhraseScorer {
             words,
+            slop,
             by_rarity,
             bm25,
             fieldnorms,
@@ -343,6 +391,8 @@ impl<W: PhraseWord> PhraseScorer<W> {
             frequency: 0,
             left: Vec::new(),
             right: Vec::new(),
+            sloppy,
+            taken: Vec::new(),
         };
         scorer.doc = scorer.next_match(0);
         scorer
@@ -408,6 +458,9 @@ impl<W: PhraseWord> PhraseScorer<W> {
 
     /// How often the words stand in phrase order in the current document.
     fn count_in_candidate(&mut self) -> u32 {
+        if self.slop > 0 {
+            return self.count_sloppy_in_candidate();
+        }
         let (first, rest) = self.words.split_first_mut().expect("two words or more");
         first.read_positions(&mut self.left);
         let (last, middle) = rest.split_last_mut().expect("two words or more");
@@ -421,6 +474,52 @@ impl<W: PhraseWord> PhraseScorer<W> {
         last.read_positions(&mut self.right);
         count_common(&self.left, &self.right)
     }
+}
+
+impl<W: PhraseWord> PhraseScorer<W> {
+    /// How many occurrences of the first word start a match within the slop
+    /// in the current document.
+    fn count_sloppy_in_candidate(&mut self) -> u32 {
+        for (word, positions) in self.words.iter_mut().zip(&mut self.sloppy) {
+            word.read_positions(positions);
+        }
+        let shifts: Vec<u32> = self.words.iter().map(PhraseWord::shift).collect();
+        count_sloppy(&self.sloppy, &shifts, self.slop, &mut self.taken)
+    }
+}
+
+/// How many of `words[0]`'s positions start a match of the phrase within
+/// `slop`: each next word is taken at its nearest position to the previous
+/// word's (positions are shifted so that an exact phrase lines up), not one
+/// the match already took, the distances summed within `slop`; on a tie the
+/// earlier position. `taken` is scratch space.
+fn count_sloppy(words: &[Vec<u32>], shifts: &[u32], slop: u32, taken: &mut Vec<u32>) -> u32 {
+    let mut count = 0;
+    'start: for &first in &words[0] {
+        taken.clear();
+        taken.push(first - shifts[0]);
+        let (mut previous, mut budget) = (first, slop);
+        for (positions, &shift) in words.iter().zip(shifts).skip(1) {
+            let free = |position: u32| !taken.contains(&(position - shift));
+            // The nearest free position on each side of `previous`.
+            let at = positions.partition_point(|&p| p < previous);
+            let before = positions[..at].iter().rev().copied().find(|&p| free(p));
+            let after = positions[at..].iter().copied().find(|&p| free(p));
+            let nearest = match (before, after) {
+                (Some(b), Some(a)) if a - previous < previous - b => Some(a),
+                (Some(b), _) => Some(b),
+                (None, a) => a,
+            };
+            let Some(position) = nearest.filter(|&p| p.abs_diff(previous) <= budget) else {
+                continue 'start;
+            };
+            budget -= position.abs_diff(previous);
+            previous = position;
+            taken.push(position - shift);
+        }
+        count += 1;
+    }
+    count
 }
 
 /// Keeps in `left` the values also in `right` (both sorted, no repeats).
@@ -704,5 +803,56 @@ mod tests {
         let mut empty = vec![5];
         keep_common(&mut empty, &[]);
         assert!(empty.is_empty());
+    }
+
+    /// Sloppy phrases match exactly the documents where the highlighter
+    /// finds them (the same rule, applied to the stored text), read either
+    /// way, with every word's deletions and repeats.
+    #[test]
+    fn sloppy_phrases_match_where_the_highlighter_finds_them() {
+        use crate::highlight::{HighlightPlan, Matcher};
+        let (searcher, field) = synthetic(None);
+        let reader = searcher.segment_reader(0);
+        let scoring = EnableScoring::enabled_from_searcher(&searcher);
+        const WORDS: [&str; 5] = ["of", "the", "a", "state", "union"];
+        let mut seed = 7u32;
+        let mut matching = 0;
+        for _ in 0..40 {
+            let length = 2 + next_random(&mut seed) as usize % 4;
+            let sought: Vec<(usize, &str)> = (0..length)
+                .map(|at| (at, WORDS[next_random(&mut seed) as usize % WORDS.len()]))
+                .collect();
+            let slop = 1 + next_random(&mut seed) % 12;
+            let mut plan = HighlightPlan::new(vec![Matcher::Phrase {
+                terms: sought.iter().map(|&(at, w)| (at, w.to_string())).collect(),
+                slop,
+            }]);
+            let expected: Vec<DocId> = (0..DOCS)
+                .filter(|&doc| !plan.find(&words(doc)).is_empty())
+                .collect();
+            matching += usize::from(!expected.is_empty());
+            let weight = ExactPhraseQuery::new(phrase(field, &sought))
+                .with_slop(slop)
+                .exact_weight(scoring)
+                .unwrap();
+            for (walk, mut scorer) in each_reading(&weight, reader, 1.0) {
+                let found: Vec<DocId> = all(&mut *scorer).into_iter().map(|(d, _)| d).collect();
+                assert_eq!(found, expected, "{sought:?}~{slop}, walking: {walk}");
+            }
+        }
+        assert!(matching > 20, "too few phrases match to test: {matching}");
+    }
+
+    /// A long phrase of common words with a wide slop, which made tantivy's
+    /// sloppy scorer grow its position lists without bound, costs a few
+    /// binary searches per occurrence here.
+    #[test]
+    fn a_long_sloppy_phrase_of_common_words_stays_cheap() {
+        let (searcher, field) = synthetic(None);
+        let words: Vec<(usize, &str)> = (0..40).map(|at| (at, ["of", "the"][at % 2])).collect();
+        let query = ExactPhraseQuery::new(phrase(field, &words)).with_slop(1000);
+        // Documents have at most 60 words: a 40-word match needs most of one.
+        let matches = searcher.search(&query, &Count).unwrap();
+        assert!(matches < DOCS as usize);
     }
 }
