@@ -316,7 +316,10 @@ fn queries_over_the_word_and_prefix_limits_are_refused_with_the_limit_named() {
     let index = shipped_index().to_str().unwrap();
     let or_chain = vec!["a"; 1000].join(" OR ");
     let prefixes = vec!["s*"; 300].join(" OR ");
-    for (query, limit) in [(or_chain.as_str(), "at most 32"), (prefixes.as_str(), "at most 8")] {
+    for (query, limit) in [
+        (or_chain.as_str(), "at most 32"),
+        (prefixes.as_str(), "at most 8"),
+    ] {
         let out = run(&["search", "--index", index, query]);
         assert_eq!(out.status.code(), Some(2));
         let message = stderr(&out);

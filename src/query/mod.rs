@@ -1032,7 +1032,10 @@ mod tests {
     fn a_query_has_at_most_max_prefixes() {
         let prefixes = |count: usize| vec!["s*"; count].join(" OR ");
         assert!(compiles(&prefixes(MAX_PREFIXES)).is_ok());
-        let refused = compiles(&prefixes(MAX_PREFIXES + 1)).err().unwrap().to_string();
+        let refused = compiles(&prefixes(MAX_PREFIXES + 1))
+            .err()
+            .unwrap()
+            .to_string();
         assert!(refused.contains("at most 8"), "{refused}");
     }
 
