@@ -6,7 +6,13 @@
 //! cargo build --release --examples
 //! ./target/release/cita serve &            # http://127.0.0.1:7700
 //! ./target/release/examples/load --requests 20000 --concurrency 4 '"Plan LAZO"'
+//! ./target/release/examples/load --idle 500 '"Plan LAZO"'
 //! ```
+//!
+//! With `--idle N` it measures something else: it times 20 searches one
+//! after another, each on a new connection, first alone, then while it holds
+//! N other connections open doing nothing (half silent, half stopped in the
+//! middle of a request head), and exits 1 if a search failed.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -18,6 +24,7 @@ struct Options {
     requests: usize,
     concurrency: usize,
     query: String,
+    idle: Option<usize>,
 }
 
 fn options() -> Result<Options, String> {
@@ -26,6 +33,7 @@ fn options() -> Result<Options, String> {
         requests: 10_000,
         concurrency: 4,
         query: "\"Plan LAZO\"".to_string(),
+        idle: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -40,6 +48,7 @@ fn options() -> Result<Options, String> {
                     .parse()
                     .map_err(|e| format!("{e}"))?
             }
+            "--idle" => options.idle = Some(value("--idle")?.parse().map_err(|e| format!("{e}"))?),
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             query => options.query = query.to_string(),
         }
@@ -116,6 +125,83 @@ fn worker(addr: SocketAddr, target: &str, count: usize) -> Result<Vec<Duration>,
     Ok(latencies)
 }
 
+/// One search on a new connection (Connection: close): its latency.
+fn probe(addr: SocketAddr, target: &str) -> Result<Duration, String> {
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(addr).map_err(|e| format!("connect: {e}"))?;
+    stream.set_read_timeout(Some(Duration::from_secs(60))).ok();
+    let request = format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|e| format!("send: {e}"))?;
+    let mut response = Vec::new();
+    stream
+        .read_to_end(&mut response)
+        .map_err(|e| format!("read: {e}"))?;
+    let took = started.elapsed();
+    if !response.starts_with(b"HTTP/1.1 200 ") {
+        return Err(format!(
+            "not a 200: {}",
+            String::from_utf8_lossy(&response[..response.len().min(200)])
+        ));
+    }
+    Ok(took)
+}
+
+/// 20 probes one after another: (p50, max).
+fn probes(addr: SocketAddr, target: &str) -> Result<(Duration, Duration), String> {
+    let mut times = (0..20)
+        .map(|_| probe(addr, target))
+        .collect::<Result<Vec<_>, _>>()?;
+    times.sort_unstable();
+    Ok((percentile(&times, 0.5), times[times.len() - 1]))
+}
+
+/// `--idle N`: searches alone, then with N idle connections held open.
+fn idle_check(options: &Options, target: &str) -> ExitCode {
+    let report = |label: &str, result: Result<(Duration, Duration), String>| match result {
+        Ok((p50, max)) => {
+            println!(
+                "{label}: search on a new connection p50 {:.2} ms, max {:.2} ms (20 searches)",
+                p50.as_secs_f64() * 1e3,
+                max.as_secs_f64() * 1e3
+            );
+            true
+        }
+        Err(message) => {
+            eprintln!("load: {label}: {message}");
+            false
+        }
+    };
+    let alone = report("alone", probes(options.addr, target));
+    let count = options.idle.unwrap_or(0);
+    let mut held = Vec::with_capacity(count);
+    for i in 0..count {
+        match TcpStream::connect(options.addr) {
+            Ok(mut stream) => {
+                if i % 2 == 1 {
+                    let _ = stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n");
+                }
+                held.push(stream);
+            }
+            Err(err) => {
+                eprintln!("load: opening idle connection {i}: {err}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+    let crowded = report(
+        &format!("with {count} idle connections open"),
+        probes(options.addr, target),
+    );
+    drop(held);
+    if alone && crowded {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let index = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
     sorted[index]
@@ -130,6 +216,9 @@ fn main() -> ExitCode {
         }
     };
     let target = format!("/api/search?q={}", encode(&options.query));
+    if options.idle.is_some() {
+        return idle_check(&options, &target);
+    }
     let started = Instant::now();
     let results: Vec<Result<Vec<Duration>, String>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..options.concurrency)

@@ -5,8 +5,16 @@
 
 mod common;
 
-use common::http::{Server, encode, get, request};
+use std::io::Write;
+use std::net::TcpStream;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::http::{
+    Server, encode, get, parse_response, read_response, read_until_closed, request,
+};
 use common::*;
+use regex::Regex;
 use serde_json::Value;
 
 /// A server on the shipped corpus (one per test: a static one would outlive
@@ -324,7 +332,7 @@ fn oversized_requests_are_414_and_413() {
     assert_eq!(response.status, 414);
     assert!(response.error().contains("1001 characters"));
     // 1,000 characters is still fine.
-    let at_cap = server.get(&search_target(&"lazo ".repeat(200), ""));
+    let at_cap = server.get(&search_target(&format!("lazo {}", "x".repeat(995)), ""));
     assert_eq!(at_cap.status, 200, "{}", at_cap.text());
 
     let long_target = format!("/api/stats?{}", "x".repeat(9000));
@@ -557,4 +565,471 @@ fn concurrent_requests_all_get_a_json_answer() {
     assert_eq!(statuses.len(), 80);
     // The waiting line (64) is longer than the 8 clients, so none was refused.
     assert!(statuses.iter().all(|&s| s == 200), "{statuses:?}");
+}
+
+// --- The OpenAPI document says exactly what the server accepts (F9) ---
+
+/// The schema of a query parameter of `GET path` in the OpenAPI document.
+fn parameter_schema<'a>(doc: &'a Value, path: &str, name: &str) -> &'a Value {
+    doc["paths"][path]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|parameter| parameter["name"] == name)
+        .map(|parameter| &parameter["schema"])
+        .unwrap_or_else(|| panic!("{path} has no parameter {name}"))
+}
+
+#[test]
+fn openapi_patterns_match_what_the_server_accepts() {
+    let server = &shipped();
+    let doc = server.get_json("/api/openapi.json");
+    let pattern = |name: &str| {
+        let text = parameter_schema(&doc, "/api/search", name)["pattern"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name} has a pattern"));
+        Regex::new(text).unwrap()
+    };
+    let status = |params: &str| {
+        let response = server.get(&search_target("lazo", params));
+        assert!(
+            [200, 400].contains(&response.status),
+            "{params}: {}",
+            response.text()
+        );
+        if response.status == 400 {
+            response.error();
+        }
+        response.status
+    };
+
+    // since and until: YYYY, YYYY-MM or YYYY-MM-DD naming a real period.
+    let dates = [
+        "2026",
+        "2026-01",
+        "2026-01-31",
+        "0001",
+        "9999-12-31",
+        "2024-02-29",
+        "2000-02-29",
+        "1600-02-29",
+        "2023-02-28",
+        "2026-04-30",
+        "2026-12",
+        // Not dates, or not days that exist.
+        "1900-02-29",
+        "2023-02-29",
+        "2100-02-29",
+        "2026-02-30",
+        "2026-04-31",
+        "2026-13",
+        "2026-00",
+        "2026-01-00",
+        "2026-01-32",
+        "0000",
+        "10000",
+        "26",
+        "2026-1",
+        "2026-01-1",
+        " 2026",
+        "2026 ",
+        "2026\n",
+        "",
+        "+2026",
+        "2026/01",
+        "2026-01-01T00:00",
+        "\u{ff12}\u{ff10}\u{ff12}\u{ff16}",
+        // What Schemathesis found the server refusing.
+        "\u{f4}H\u{8d}B\u{36d26}\u{d52ef}\u{a2}\u{ac01}\u{db}T",
+    ];
+    for name in ["since", "until"] {
+        let regex = pattern(name);
+        for value in dates {
+            assert_eq!(
+                regex.is_match(value),
+                status(&format!("&{name}={}", encode(value))) == 200,
+                "{name}={value:?}: the pattern and the server disagree"
+            );
+        }
+    }
+
+    // mentions: YEAR, FIRST..LAST or FIRST-LAST, years 1000-2099.
+    let regex = pattern("mentions");
+    for value in [
+        "1964",
+        "1960..1969",
+        "1960-1969",
+        "1000..2099",
+        "1964..1964",
+        "0999",
+        "2100",
+        "1960...1969",
+        "1960..",
+        "..1969",
+        "1960--1969",
+        " 1964",
+        "1964 ",
+        "+1964",
+        "196",
+        "19645",
+        "",
+        "sixties",
+    ] {
+        assert_eq!(
+            regex.is_match(value),
+            status(&format!("&mentions={}", encode(value))) == 200,
+            "mentions={value:?}: the pattern and the server disagree"
+        );
+    }
+    // What no pattern can say, and the document says in words: a range that
+    // ends before it starts, and since after until.
+    assert!(regex.is_match("1969..1960"));
+    assert_eq!(status("&mentions=1969..1960"), 400);
+    assert_eq!(status("&since=2026&until=2025"), 400);
+
+    // q: at least one character that is not a space.
+    let regex = pattern("q");
+    for value in ["  ", "\t", "\u{3000}"] {
+        assert!(!regex.is_match(value));
+        let response = server.get(&format!("/api/search?q={}", encode(value)));
+        assert_eq!(response.status, 400, "q={value:?}");
+    }
+
+    // The enums, and booleans: exactly the values listed.
+    let sorts = parameter_schema(&doc, "/api/search", "sort")["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect::<Vec<_>>();
+    for value in &sorts {
+        assert_eq!(status(&format!("&sort={value}")), 200, "sort={value}");
+    }
+    for value in ["", "Date", "%20date", "newest"] {
+        assert_eq!(status(&format!("&sort={value}")), 400, "sort={value}");
+    }
+    for value in ["true", "false"] {
+        assert_eq!(status(&format!("&cite={value}")), 200, "cite={value}");
+    }
+    for value in ["", "1", "0", "TRUE", "yes"] {
+        assert_eq!(status(&format!("&cite={value}")), 400, "cite={value}");
+    }
+}
+
+#[test]
+fn openapi_integer_bounds_are_the_servers() {
+    let server = &shipped();
+    let doc = server.get_json("/api/openapi.json");
+    let id = first_id(server, "lazo");
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for parameter in item["get"]["parameters"].as_array().into_iter().flatten() {
+            let schema = &parameter["schema"];
+            if parameter["in"] != "query" || schema["type"] != "integer" {
+                continue;
+            }
+            let name = parameter["name"].as_str().unwrap();
+            let min = schema["minimum"].as_u64().unwrap();
+            let max = schema["maximum"].as_u64().unwrap();
+            let target = |value: &str| {
+                let path = path.replace("{id}", &id);
+                let q = if path == "/api/search" { "q=lazo&" } else { "" };
+                format!("{path}?{q}{name}={value}")
+            };
+            let mut cases = vec![(min.to_string(), 200), (max.to_string(), 200)];
+            cases.push(((max + 1).to_string(), 400));
+            if min > 0 {
+                cases.push(((min - 1).to_string(), 400));
+            }
+            // Integers only, in ASCII digits.
+            for text in ["", "-1", "+5", "%205", "5%20", "5.0", "1e2", "0x10", "five"] {
+                cases.push((text.to_string(), 400));
+            }
+            for (value, expected) in cases {
+                let target = target(&value);
+                let response = server.get(&target);
+                assert_eq!(response.status, expected, "{target}: {}", response.text());
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(
+        checked, 5,
+        "limit, offset, snippet_chars, context, and the passage's context"
+    );
+    // The largest offset with the largest limit is still within the 10,000 window.
+    let response = server.get(&search_target("lazo", "&offset=9900&limit=100"));
+    assert_eq!(response.status, 200, "{}", response.text());
+}
+
+// --- Every error is JSON, whatever hyper thinks of the request (F10) ---
+
+#[test]
+fn oversized_headers_are_431_json() {
+    let server = &shipped();
+    let addr = server.addr;
+    let many: String = (0..10_000)
+        .map(|i| format!("X-Filler-{i}: {i}\r\n"))
+        .collect();
+    let response = request(
+        addr,
+        format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\n{many}Connection: close\r\n\r\n")
+            .as_bytes(),
+    );
+    assert_eq!(response.status, 431);
+    assert!(response.error().contains("headers"));
+    assert_eq!(response.header("connection"), Some("close"));
+    assert_eq!(response.header("x-content-type-options"), Some("nosniff"));
+
+    let huge = "x".repeat(1 << 20);
+    let response = request(
+        addr,
+        format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nX-Huge: {huge}\r\n\r\n").as_bytes(),
+    );
+    assert_eq!(response.status, 431);
+    response.error();
+    assert_eq!(server.get_json("/healthz")["status"], "ok");
+}
+
+#[test]
+fn invalid_bytes_in_the_request_target_are_400_json() {
+    let server = &shipped();
+    let addr = server.addr;
+    // Raw bytes HTTP does not allow in a request target, and that are not
+    // UTF-8 either: hyper refuses them before any handler runs.
+    let raw: [&[u8]; 5] = [
+        b"/api/search?q=\xff\xfe",
+        b"/api/search?q=caf\xc3\x28",
+        b"/api/sea\x01rch?q=lazo",
+        b"/api/search?q=a\x7fb",
+        b"/api/passages/\xc3\x28",
+    ];
+    for target in raw {
+        let mut bytes = b"GET ".to_vec();
+        bytes.extend_from_slice(target);
+        bytes.extend_from_slice(b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let response = request(addr, &bytes);
+        assert_eq!(
+            response.status,
+            400,
+            "{:?}",
+            String::from_utf8_lossy(target)
+        );
+        assert!(response.error().contains("malformed HTTP request"));
+    }
+    // Requests that are not HTTP/1.1 at all.
+    let garbage: [&[u8]; 4] = [
+        b"HELLO\r\n\r\n",
+        b"GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n",
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nNot a header\r\n\r\n",
+        b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03\r\n\r\n",
+    ];
+    for bytes in garbage {
+        let response = request(addr, bytes);
+        assert_eq!(response.status, 400, "{:?}", String::from_utf8_lossy(bytes));
+        response.error();
+    }
+    // Percent-encoded bytes that are not UTF-8 once decoded.
+    for target in [
+        "/api/search?q=%FF",
+        "/api/search?q=lazo%C3%28",
+        "/api/search?q=lazo&%FF=1",
+        "/api/stats?x=%FE",
+        "/api/passages/%FF",
+        "/api/passages/x?context=%C3",
+    ] {
+        let response = server.get(target);
+        assert_eq!(response.status, 400, "{target}: {}", response.text());
+        response.error();
+    }
+    // Percent-encoded UTF-8 is fine.
+    let page = server.get_json("/api/search?q=bogot%C3%A1");
+    assert_eq!(page["query"], "bogotá");
+}
+
+#[test]
+fn path_traversal_is_404_json_and_serves_no_file() {
+    let server = &shipped();
+    for target in [
+        "/../Cargo.toml",
+        "/assets/../Cargo.toml",
+        "/assets/../../Cargo.toml",
+        "/assets/%2e%2e/%2e%2e/Cargo.toml",
+        "/assets/%2E%2E%2F%2E%2E%2FCargo.toml",
+        "/assets/..%2f..%2fCargo.toml",
+        "/assets/..%5c..%5cCargo.toml",
+        "/assets/app.js/../../Cargo.toml",
+        "/assets/app.js%00.css",
+        "/assets/",
+        "/assets/index.html",
+        "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "//etc/passwd",
+        "/api/../api/stats",
+        "/api/passages/..%2F..%2FCargo.toml",
+        "/api/passages/../../Cargo.toml",
+    ] {
+        let response = server.get(target);
+        assert_eq!(response.status, 404, "{target}: {}", response.text());
+        let message = response.error();
+        assert!(
+            !message.contains("[package]") && !message.contains("root:"),
+            "{target}: {message}"
+        );
+    }
+}
+
+#[test]
+fn every_method_but_get_and_head_is_405_json_with_allow() {
+    let server = &shipped();
+    let addr = server.addr;
+    let passage = format!("/api/passages/{}", first_id(server, "lazo"));
+    let paths = [
+        "/api/search?q=lazo",
+        &passage,
+        "/api/stats",
+        "/api/openapi.json",
+        "/healthz",
+        "/",
+        "/assets/app.js",
+        "/assets/app.css",
+    ];
+    for path in paths {
+        for method in [
+            "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "PURGE", "PROPFIND",
+        ] {
+            let raw = format!(
+                "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+            );
+            let response = request(addr, raw.as_bytes());
+            assert_eq!(response.status, 405, "{method} {path}: {}", response.text());
+            assert_eq!(
+                response.header("allow"),
+                Some("GET, HEAD"),
+                "{method} {path}"
+            );
+            response.error();
+        }
+        let head = request(
+            addr,
+            format!("HEAD {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
+        );
+        assert_eq!(head.status, 200, "HEAD {path}");
+        assert!(head.body.is_empty(), "HEAD {path} has no body");
+    }
+}
+
+// --- Connections: the cap and the idle timeout (F10) ---
+
+#[test]
+fn five_hundred_idle_connections_do_not_keep_a_search_waiting() {
+    let server = &shipped();
+    let addr = server.addr;
+    let target = search_target("\"Plan LAZO\"", "");
+    let alone = server.get_json(&target);
+    // Half say nothing, half send part of a request head and stop.
+    let idle: Vec<TcpStream> = (0..500)
+        .map(|i| {
+            let mut stream = TcpStream::connect(addr).expect("connects");
+            if i % 2 == 1 {
+                stream
+                    .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+                    .unwrap();
+            }
+            stream
+        })
+        .collect();
+    let started = Instant::now();
+    let crowded = server.get_json(&target);
+    let took = started.elapsed();
+    assert_eq!(crowded["hits"], alone["hits"]);
+    // Far below the 30 s idle timeout, which is what a search stuck behind
+    // the connection cap would wait for.
+    assert!(took < Duration::from_secs(10), "the search took {took:?}");
+    drop(idle);
+}
+
+#[test]
+fn idle_and_slow_connections_are_closed_after_the_idle_timeout() {
+    let server = Server::start_with_env(shipped_index(), &[], &[("CITA_IDLE_TIMEOUT", "0.5")]);
+    let addr = server.addr;
+    let opened = Instant::now();
+    let mut silent = TcpStream::connect(addr).unwrap();
+    let mut slow = TcpStream::connect(addr).unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let mut kept = TcpStream::connect(addr).unwrap();
+    kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    assert_eq!(read_response(&mut kept).status, 200);
+
+    // Nothing sent: closed without a word.
+    assert!(read_until_closed(&mut silent).is_empty());
+    assert!(opened.elapsed() >= Duration::from_millis(500));
+    // Half a request head: a 408 JSON error, then closed.
+    let response = parse_response(&read_until_closed(&mut slow));
+    assert_eq!(response.status, 408);
+    assert!(response.error().contains("within 0.5 s"));
+    // Idle after a response (keep-alive): closed.
+    assert!(read_until_closed(&mut kept).is_empty());
+    // New connections are served as ever.
+    assert_eq!(server.get_json("/healthz")["status"], "ok");
+}
+
+#[test]
+fn a_connection_over_the_cap_waits_until_an_idle_one_is_closed() {
+    let server = Server::start_with_env(
+        shipped_index(),
+        &[],
+        &[("CITA_MAX_CONNECTIONS", "2"), ("CITA_IDLE_TIMEOUT", "1")],
+    );
+    let addr = server.addr;
+    let before = Instant::now();
+    let mut first = TcpStream::connect(addr).unwrap();
+    let _second = TcpStream::connect(addr).unwrap();
+    // The third is accepted only once one of the two is closed, 1 s after
+    // it was accepted (after `before`); then it is answered.
+    assert_eq!(server.get_json("/healthz")["status"], "ok");
+    assert!(
+        before.elapsed() >= Duration::from_secs(1),
+        "answered after {:?}, before an idle connection was closed",
+        before.elapsed()
+    );
+    assert!(read_until_closed(&mut first).is_empty());
+}
+
+#[test]
+fn stopping_closes_idle_connections_at_once() {
+    // With a 120 s idle timeout, waiting for it would outlast the test's patience.
+    let server = Server::start_with_env(shipped_index(), &[], &[("CITA_IDLE_TIMEOUT", "120")]);
+    let addr = server.addr;
+    let _silent = TcpStream::connect(addr).unwrap();
+    let mut slow = TcpStream::connect(addr).unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let mut kept = TcpStream::connect(addr).unwrap();
+    kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    assert_eq!(read_response(&mut kept).status, 200);
+    let (status, log) = server.stop_with("TERM");
+    assert!(status.success(), "{status:?}\n{log}");
+    assert!(log.contains("cita: stopped"), "{log}");
+}
+
+#[test]
+fn invalid_connection_settings_are_refused_at_start() {
+    for (name, value) in [
+        ("CITA_IDLE_TIMEOUT", "soon"),
+        ("CITA_IDLE_TIMEOUT", "0"),
+        ("CITA_MAX_CONNECTIONS", "0"),
+        ("CITA_MAX_CONNECTIONS", "many"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_cita"))
+            .args(["serve", "--index", shipped_index().to_str().unwrap()])
+            .args(["--addr", "127.0.0.1:0"])
+            .env(name, value)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}={value}");
+        assert!(stderr(&out).contains(name), "{}", stderr(&out));
+    }
 }

@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -15,7 +15,7 @@ use axum::{Json, Router};
 use serde::Serialize;
 use serde_json::json;
 
-use super::{AppState, SlotError};
+use super::{AppState, SlotError, WorkState};
 use crate::archive::Archive;
 use crate::date::Date;
 use crate::error::Error;
@@ -44,6 +44,8 @@ pub enum ApiError {
     UriTooLong(String),
     /// 503: every search slot busy and the waiting line full.
     Busy,
+    /// 503: every search slot held by a search past its time limit.
+    Overdue,
     /// 503: the request did not finish within the time limit.
     TimedOut(std::time::Duration),
     /// 500: the index could not be read.
@@ -59,7 +61,9 @@ impl ApiError {
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UriTooLong(_) => StatusCode::URI_TOO_LONG,
-            ApiError::Busy | ApiError::TimedOut(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Busy | ApiError::Overdue | ApiError::TimedOut(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -76,6 +80,7 @@ impl ApiError {
             ApiError::Busy => {
                 "the server is busy with other searches; retry in a moment".to_string()
             }
+            ApiError::Overdue => "the server is busy: every search slot is taken by a search that ran past the time limit and cannot be stopped midway; retry in a moment".to_string(),
             ApiError::TimedOut(limit) => format!(
                 "the request did not finish within the server's time limit of {} ms",
                 limit.as_millis()
@@ -89,7 +94,7 @@ impl IntoResponse for ApiError {
         let mut response =
             (self.status(), Json(json!({ "error": self.message() }))).into_response();
         match self {
-            ApiError::Busy | ApiError::TimedOut(_) => {
+            ApiError::Busy | ApiError::Overdue | ApiError::TimedOut(_) => {
                 response
                     .headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
@@ -143,17 +148,17 @@ pub struct SearchPage {
 struct Params(HashMap<String, String>);
 
 impl Params {
-    fn read(
-        query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-        known: &[&str],
-    ) -> Result<Params, ApiError> {
-        let Query(pairs) = query.map_err(|err| ApiError::BadRequest(err.body_text()))?;
+    fn read(query: Option<String>, known: &[&str]) -> Result<Params, ApiError> {
         let mut params = HashMap::new();
-        for (name, value) in pairs {
+        for (name, value) in decode_query(query.as_deref().unwrap_or_default())? {
             if !known.contains(&name.as_str()) {
                 return Err(ApiError::BadRequest(format!(
                     "unknown parameter {name:?}; this endpoint takes {}",
-                    known.join(", ")
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
                 )));
             }
             if params.insert(name.clone(), value).is_some() {
@@ -169,7 +174,8 @@ impl Params {
         self.0.get(name).map(String::as_str)
     }
 
-    /// A whole number in `min..=max`, or `default` when absent.
+    /// A whole number in `min..=max` written in ASCII digits only (no sign,
+    /// no spaces), or `default` when absent.
     fn number(
         &self,
         name: &str,
@@ -180,9 +186,9 @@ impl Params {
         let Some(text) = self.get(name) else {
             return Ok(default);
         };
-        text.trim()
-            .parse::<usize>()
-            .ok()
+        Some(text)
+            .filter(|text| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|text| text.parse::<usize>().ok())
             .filter(|n| (min..=max).contains(n))
             .ok_or_else(|| {
                 ApiError::BadRequest(format!(
@@ -191,23 +197,96 @@ impl Params {
             })
     }
 
+    /// A date bound: exactly `YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a real
+    /// period (the pattern in openapi.json), or `None` when absent.
     fn date(
         &self,
         name: &str,
         parse: fn(&str) -> crate::error::Result<Date>,
     ) -> Result<Option<Date>, ApiError> {
-        match self.get(name).map(str::trim) {
-            None | Some("") => Ok(None),
-            Some(text) => parse(text)
-                .map(Some)
-                .map_err(|err| ApiError::BadRequest(format!("{name}: {err}"))),
+        let Some(text) = self.get(name) else {
+            return Ok(None);
+        };
+        Some(text)
+            .filter(|text| text.trim() == *text)
+            .and_then(|text| parse(text).ok())
+            .map(Some)
+            .ok_or_else(|| {
+                ApiError::BadRequest(format!(
+                    "{name}: invalid date {text:?}: expected YYYY-MM-DD (or YYYY-MM, or YYYY), a day that exists, years 0001-9999"
+                ))
+            })
+    }
+
+    /// `mentions`: exactly `YYYY`, `YYYY..YYYY` or `YYYY-YYYY`, years
+    /// 1000–2099 (the pattern in openapi.json), the first not after the last.
+    fn years(&self, name: &str) -> Result<Option<YearRange>, ApiError> {
+        let Some(text) = self.get(name) else {
+            return Ok(None);
+        };
+        let year = |part: &str| {
+            part.len() == 4
+                && part.bytes().all(|b| b.is_ascii_digit())
+                && (1000..=2099).contains(&part.parse::<u16>().unwrap_or(0))
+        };
+        let well_formed = match text.split_once("..").or_else(|| text.split_once('-')) {
+            Some((first, last)) => year(first) && year(last),
+            None => year(text),
+        };
+        if !well_formed {
+            return Err(ApiError::BadRequest(format!(
+                "{name}: invalid year range {text:?}: expected YEAR, FIRST..LAST or FIRST-LAST, as in 1960..1969 (years 1000-2099)"
+            )));
         }
+        Ok(Some(YearRange::parse(text)?))
     }
 }
 
+/// The `name=value` pairs of a query string, decoded as HTML forms encode
+/// them (`+` is a space, `%XX` a byte). A value that is not UTF-8 once
+/// decoded is a 400, rather than being searched for with replacement
+/// characters; a `%` not followed by two hex digits stands for itself.
+fn decode_query(raw: &str) -> Result<Vec<(String, String)>, ApiError> {
+    raw.split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            Ok((decode_component(name)?, decode_component(value)?))
+        })
+        .collect()
+}
+
+fn decode_component(text: &str) -> Result<String, ApiError> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |at: usize| bytes.get(at).and_then(|&b| (b as char).to_digit(16));
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (hex(i + 1), hex(i + 2)) {
+                (Some(high), Some(low)) => {
+                    out.push((high * 16 + low) as u8);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            byte => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).map_err(|_| {
+        ApiError::BadRequest(format!(
+            "the query string is not UTF-8 once percent-decoded: {text:?}"
+        ))
+    })
+}
+
 /// Runs `work` on the blocking pool, holding a search slot for as long as it
-/// actually runs (even past a timeout), within the request's time limit.
-async fn on_index<T, F>(state: &Arc<AppState>, work: F) -> Result<T, ApiError>
+/// actually runs, within the request's time limit. Past the limit the
+/// request gets 503 at once, but the work cannot be stopped: it runs to its
+/// end and keeps its slot until then (see [`super::Slots`]).
+pub(crate) async fn on_index<T, F>(state: &Arc<AppState>, work: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
     F: FnOnce(&Archive) -> crate::error::Result<T> + Send + 'static,
@@ -220,15 +299,24 @@ where
         .await
         .map_err(|err| match err {
             SlotError::Busy => ApiError::Busy,
+            SlotError::Overdue => ApiError::Overdue,
             SlotError::TimedOut => ApiError::TimedOut(limit),
         })?;
-    let archive = state.archive.clone();
+    let progress = Arc::new(WorkState::default());
+    let running = Running {
+        state: state.clone(),
+        progress: progress.clone(),
+        _permit: permit,
+    };
     let task = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        work(&archive)
+        let running = running;
+        work(&running.state.archive)
     });
     match tokio::time::timeout_at(deadline, task).await {
-        Err(_) => Err(ApiError::TimedOut(limit)),
+        Err(_) => {
+            state.slots.mark_overdue(&progress);
+            Err(ApiError::TimedOut(limit))
+        }
         Ok(Err(_)) => Err(ApiError::Internal(
             "the request failed inside the server; see its log".to_string(),
         )),
@@ -236,10 +324,24 @@ where
     }
 }
 
+/// Index work on the blocking pool: when it ends, however it ends, it is
+/// recorded as done, then its slot frees.
+struct Running {
+    state: Arc<AppState>,
+    progress: Arc<WorkState>,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.state.slots.finish(&self.progress);
+    }
+}
+
 /// `GET /api/search`
 async fn search(
     State(state): State<Arc<AppState>>,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    RawQuery(query): RawQuery,
 ) -> Result<Json<SearchPage>, ApiError> {
     let params = Params::read(
         query,
@@ -271,13 +373,9 @@ async fn search(
         )));
     }
     let limit = params.number("limit", DEFAULT_LIMIT, 0, limits.max_limit)?;
-    let offset = params.number("offset", 0, 0, limits.max_window)?;
-    if offset + limit > limits.max_window {
-        return Err(ApiError::BadRequest(format!(
-            "offset + limit must be at most {}; narrow the query instead of paging this deep",
-            limits.max_window
-        )));
-    }
+    // Each bound stands alone (the OpenAPI document can say so), and
+    // together they keep offset + limit within max_window.
+    let offset = params.number("offset", 0, 0, limits.max_offset())?;
     let request = SearchRequest {
         query: q.to_string(),
         limit,
@@ -290,8 +388,8 @@ async fn search(
             1,
             limits.max_snippet_chars,
         )?,
-        sort: match params.get("sort").map(str::trim) {
-            None | Some("" | "relevance") => Sort::Relevance,
+        sort: match params.get("sort") {
+            None | Some("relevance") => Sort::Relevance,
             Some("date") => Sort::Date,
             Some("-date") => Sort::DateDescending,
             Some("source") => Sort::Source,
@@ -301,14 +399,11 @@ async fn search(
                 )));
             }
         },
-        mentions: match params.get("mentions").map(str::trim) {
-            None | Some("") => None,
-            Some(years) => Some(YearRange::parse(years)?),
-        },
+        mentions: params.years("mentions")?,
         context: params.number("context", 0, 0, limits.max_context)?,
-        cite: match params.get("cite").map(str::trim) {
-            None | Some("false" | "0") => false,
-            Some("" | "true" | "1") => true,
+        cite: match params.get("cite") {
+            None | Some("false") => false,
+            Some("true") => true,
             Some(other) => {
                 return Err(ApiError::BadRequest(format!(
                     "cite must be true or false, not {other:?}"
@@ -329,7 +424,7 @@ async fn search(
 async fn passage(
     State(state): State<Arc<AppState>>,
     id: Result<Path<String>, PathRejection>,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let Path(id) = id.map_err(|err| ApiError::BadRequest(err.body_text()))?;
     let params = Params::read(query, &["context"])?;
@@ -344,7 +439,7 @@ async fn passage(
 /// `GET /api/stats`
 async fn stats(
     State(state): State<Arc<AppState>>,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     Params::read(query, &[])?;
     let stats = on_index(&state, Archive::stats).await?;
@@ -363,7 +458,12 @@ async fn openapi() -> Response {
 
 /// Any path that is not an endpoint.
 pub(crate) async fn not_found(uri: Uri) -> ApiError {
-    ApiError::NotFound(format!("no endpoint at {}", uri.path()))
+    // A CONNECT request names a host, not a path.
+    let target = match uri.path() {
+        "" => uri.to_string(),
+        path => path.to_string(),
+    };
+    ApiError::NotFound(format!("no endpoint at {target}"))
 }
 
 /// A known path with a method other than GET or HEAD.

@@ -11,7 +11,10 @@
 //! so a `cita index` run beside it becomes visible without a restart, and no
 //! request can write anything. Every request that touches the index runs on
 //! tokio's blocking pool under [`Limits`]: a cap on concurrent searches with a
-//! bounded wait (503 beyond it), and a time limit per request.
+//! bounded wait (503 beyond it), and a time limit per request. Below the
+//! router, the connection layer (`conn.rs`) caps open connections, closes
+//! idle ones ([`Limits::idle_timeout`]), and gives the errors hyper answers
+//! by itself (malformed requests, oversized headers) a JSON body too.
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -25,6 +28,7 @@
 //! ```
 
 pub mod api;
+mod conn;
 pub mod page;
 
 use std::future::Future;
@@ -38,7 +42,7 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::archive::Archive;
@@ -57,7 +61,8 @@ pub struct Limits {
     /// Largest `limit` of a search; larger is 400.
     pub max_limit: usize,
     /// Largest `offset + limit` of a search (deep paging costs as much as a
-    /// search for that many hits); larger is 400.
+    /// search for that many hits): `offset` may be at most this minus
+    /// `max_limit` ([`Limits::max_offset`]); larger is 400.
     pub max_window: usize,
     /// Largest `snippet_chars`; larger is 400.
     pub max_snippet_chars: usize,
@@ -73,6 +78,23 @@ pub struct Limits {
     pub max_waiting: usize,
     /// Time limit of a request that works on the index, waiting included; 503 beyond.
     pub timeout: Duration,
+    /// Connections open at once. One more waits in the system's listen
+    /// queue until another closes (the idle timeout frees them).
+    pub max_connections: usize,
+    /// How long a connection may stay without a request running on it: from
+    /// its opening, or the end of its last response, until the next request
+    /// head has fully arrived. Beyond, the server closes it (with a 408 JSON
+    /// error if part of a request had arrived). This is both the keep-alive
+    /// idle timeout and the header read timeout.
+    pub idle_timeout: Duration,
+}
+
+impl Limits {
+    /// Largest accepted `offset`: `max_window - max_limit`, so that any
+    /// accepted `offset` and `limit` together stay within `max_window`.
+    pub fn max_offset(&self) -> usize {
+        self.max_window.saturating_sub(self.max_limit)
+    }
 }
 
 impl Default for Limits {
@@ -89,6 +111,8 @@ impl Default for Limits {
             max_searches: cores.max(2),
             max_waiting: 64,
             timeout: Duration::from_secs(10),
+            max_connections: 1_000,
+            idle_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -125,10 +149,23 @@ pub(crate) struct AppState {
 
 /// The cap on concurrent index work: `running` permits, and a bounded number
 /// of requests allowed to wait for one.
+///
+/// A request past its time limit is answered 503, but its search cannot be
+/// stopped midway (tantivy has no cancellation, and a thread of the blocking
+/// pool cannot be interrupted): it runs to its end, keeping its slot, so the
+/// searches running never outnumber the slots. Such a slot is *overdue* until
+/// then. When every slot is overdue, nothing says when one will free, so new
+/// requests, and those already waiting, get 503 at once instead of waiting
+/// out their own time limit.
 pub(crate) struct Slots {
     running: Arc<Semaphore>,
+    max_running: usize,
     waiting: AtomicUsize,
     max_waiting: usize,
+    /// Slots held by work whose request already got its 503.
+    overdue: AtomicUsize,
+    /// Wakes the waiters when a slot becomes overdue.
+    overdue_more: Notify,
 }
 
 /// Why a request could not get a slot.
@@ -136,17 +173,31 @@ pub(crate) struct Slots {
 pub(crate) enum SlotError {
     /// Every slot is busy and the waiting line is full.
     Busy,
+    /// Every slot is held by work past its time limit.
+    Overdue,
     /// No slot came free within the time limit.
     TimedOut,
 }
+
+/// Where a piece of index work stands, for [`Slots::overdue`].
+const WORK_RUNNING: u8 = 0;
+const WORK_OVERDUE: u8 = 1;
+const WORK_DONE: u8 = 2;
 
 impl Slots {
     pub(crate) fn new(max_running: usize, max_waiting: usize) -> Slots {
         Slots {
             running: Arc::new(Semaphore::new(max_running)),
+            max_running,
             waiting: AtomicUsize::new(0),
             max_waiting,
+            overdue: AtomicUsize::new(0),
+            overdue_more: Notify::new(),
         }
+    }
+
+    fn all_overdue(&self) -> bool {
+        self.overdue.load(Ordering::SeqCst) >= self.max_running
     }
 
     /// A permit to work on the index, waiting at most until `deadline`.
@@ -157,19 +208,70 @@ impl Slots {
         if let Ok(permit) = self.running.clone().try_acquire_owned() {
             return Ok(permit);
         }
+        if self.all_overdue() {
+            return Err(SlotError::Overdue);
+        }
         let waiting = self.waiting.fetch_add(1, Ordering::SeqCst);
         let _leave = WaitingGuard(&self.waiting);
         if waiting >= self.max_waiting {
             return Err(SlotError::Busy);
         }
-        match tokio::time::timeout_at(deadline, self.running.clone().acquire_owned()).await {
-            Ok(Ok(permit)) => Ok(permit),
-            // The semaphore is never closed; treat it as busy all the same.
-            Ok(Err(_)) => Err(SlotError::Busy),
-            Err(_) => Err(SlotError::TimedOut),
+        // One acquire future throughout keeps this request's place in line.
+        let acquire = self.running.clone().acquire_owned();
+        let until = tokio::time::sleep_until(deadline);
+        tokio::pin!(acquire, until);
+        loop {
+            let more_overdue = self.overdue_more.notified();
+            tokio::pin!(more_overdue);
+            // Registered before the check, so no notification falls between.
+            more_overdue.as_mut().enable();
+            if self.all_overdue() {
+                return Err(SlotError::Overdue);
+            }
+            tokio::select! {
+                biased;
+                permit = &mut acquire => {
+                    // The semaphore is never closed; treat it as busy all the same.
+                    return permit.map_err(|_| SlotError::Busy);
+                }
+                () = &mut until => return Err(SlotError::TimedOut),
+                () = &mut more_overdue => {}
+            }
+        }
+    }
+
+    /// Records that the request of `work` got its 503 while the work still
+    /// runs (unless it has just finished).
+    pub(crate) fn mark_overdue(&self, work: &WorkState) {
+        // Counted first, so the count is never below the truth.
+        self.overdue.fetch_add(1, Ordering::SeqCst);
+        let marked = work
+            .0
+            .compare_exchange(
+                WORK_RUNNING,
+                WORK_OVERDUE,
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            )
+            .is_ok();
+        if marked {
+            self.overdue_more.notify_waiters();
+        } else {
+            self.overdue.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Records that `work` ended (normally, with an error, or by a panic).
+    pub(crate) fn finish(&self, work: &WorkState) {
+        if work.0.swap(WORK_DONE, Ordering::SeqCst) == WORK_OVERDUE {
+            self.overdue.fetch_sub(1, Ordering::SeqCst);
         }
     }
 }
+
+/// Whether one piece of index work runs, is overdue, or is done.
+#[derive(Debug, Default)]
+pub(crate) struct WorkState(std::sync::atomic::AtomicU8);
 
 /// Takes a request off the waiting count when it stops waiting, however it stops.
 struct WaitingGuard<'a>(&'a AtomicUsize);
@@ -222,6 +324,7 @@ fn app(state: Arc<AppState>, cors: Option<CorsLayer>) -> Router {
     };
     app.layer(middleware::from_fn_with_state(state, guard))
         .layer(middleware::map_response(common_headers))
+        .layer(middleware::from_fn(conn::track))
 }
 
 /// `scheme://host[:port]` with no path: what a browser sends as `Origin`.
@@ -272,42 +375,91 @@ async fn guard(
     next.run(request).await
 }
 
-/// Headers on every response: no MIME sniffing, and a page that may only
-/// load its own scripts and styles.
+/// Headers on every response (the router's and the connection layer's own
+/// errors alike): no MIME sniffing, and a page that may only load its own
+/// scripts and styles.
+pub(crate) const SECURITY_HEADERS: [(&str, &str); 3] = [
+    ("x-content-type-options", "nosniff"),
+    (
+        "content-security-policy",
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    ),
+    ("referrer-policy", "no-referrer"),
+];
+
 async fn common_headers(mut response: Response) -> Response {
     let headers = response.headers_mut();
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-        ),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    for (name, value) in SECURITY_HEADERS {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
     response
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then lets running
-/// requests finish.
+/// requests finish (connections with no request running close at once). `limits` gives the connection cap and the idle timeout
+/// (the rest of the limits are the router's, from [`router`]).
 pub async fn serve_until(
     listener: tokio::net::TcpListener,
     app: Router,
+    limits: &Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     let addr = listener.local_addr().ok();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|source| Error::Serve {
-            addr: addr.map_or_else(|| "?".to_string(), |a| a.to_string()),
-            source,
-        })
+    let listener = conn::Listener::new(listener, limits);
+    let close_idle = listener.closer();
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<conn::ConnHandle>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        close_idle();
+    })
+    .await
+    .map_err(|source| Error::Serve {
+        addr: addr.map_or_else(|| "?".to_string(), |a| a.to_string()),
+        source,
+    })
+}
+
+/// The environment variable that overrides [`Limits::idle_timeout`] for
+/// [`run`], in seconds (decimals allowed, as in `0.5`).
+pub const IDLE_TIMEOUT_ENV: &str = "CITA_IDLE_TIMEOUT";
+
+/// The environment variable that overrides [`Limits::max_connections`] for [`run`].
+pub const MAX_CONNECTIONS_ENV: &str = "CITA_MAX_CONNECTIONS";
+
+/// `limits` with the overrides of [`IDLE_TIMEOUT_ENV`] and
+/// [`MAX_CONNECTIONS_ENV`], when set.
+fn limits_from_env(mut limits: Limits) -> Result<Limits> {
+    if let Some(text) = std::env::var_os(IDLE_TIMEOUT_ENV) {
+        let text = text.to_string_lossy();
+        limits.idle_timeout = text
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|secs| (0.001..=3600.0).contains(secs))
+            .map(Duration::from_secs_f64)
+            .ok_or_else(|| {
+                Error::InvalidOption(format!(
+                    "{IDLE_TIMEOUT_ENV}={text:?} is not a number of seconds from 0.001 to 3600"
+                ))
+            })?;
+    }
+    if let Some(text) = std::env::var_os(MAX_CONNECTIONS_ENV) {
+        let text = text.to_string_lossy();
+        limits.max_connections = text
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=1_000_000).contains(n))
+            .ok_or_else(|| {
+                Error::InvalidOption(format!(
+                    "{MAX_CONNECTIONS_ENV}={text:?} is not a whole number from 1 to 1000000"
+                ))
+            })?;
+    }
+    Ok(limits)
 }
 
 /// Completes on Ctrl-C (SIGINT) or, on Unix, SIGTERM.
@@ -337,12 +489,19 @@ pub async fn shutdown_signal() {
 
 /// Binds `options.addr`, calls `ready` with the address actually bound, and
 /// serves until Ctrl-C or SIGTERM; returns once running requests are done.
+/// The environment variables [`IDLE_TIMEOUT_ENV`] and [`MAX_CONNECTIONS_ENV`],
+/// when set, override `options.limits` (an invalid value is an error).
 /// Blocks the calling thread (it runs its own tokio runtime).
 pub fn run(
     archive: Arc<Archive>,
     options: &ServeOptions,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<()> {
+    let limits = limits_from_env(options.limits.clone())?;
+    let options = &ServeOptions {
+        limits,
+        ..options.clone()
+    };
     let app = router(archive, options)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -361,7 +520,7 @@ pub fn run(
             .map_err(bind_error)?;
         let bound = listener.local_addr().map_err(bind_error)?;
         ready(bound);
-        serve_until(listener, app, shutdown_signal()).await
+        serve_until(listener, app, &options.limits, shutdown_signal()).await
     })
 }
 
@@ -390,11 +549,10 @@ mod tests {
     async fn start(state: Arc<AppState>) -> SocketAddr {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        tokio::spawn(serve_until(
-            listener,
-            app(state, None),
-            std::future::pending(),
-        ));
+        let limits = state.limits.clone();
+        tokio::spawn(async move {
+            serve_until(listener, app(state, None), &limits, std::future::pending()).await
+        });
         addr
     }
 
@@ -491,6 +649,71 @@ mod tests {
         drop(held);
         assert_eq!(waiter.await.unwrap(), Ok(()));
         assert_eq!(slots.waiting.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_request_past_its_time_limit_gets_503_and_its_search_keeps_the_slot() {
+        let (_dir, archive) = archive();
+        let state = state(archive, 4, Duration::from_millis(200));
+        let addr = start(state.clone()).await;
+        // A search that cannot end until the test lets it: like a search
+        // tantivy is still running when the time limit passes.
+        let (release, blocked) = std::sync::mpsc::channel::<()>();
+        let late = api::on_index(&state, move |_| {
+            let _ = blocked.recv();
+            Ok(())
+        })
+        .await;
+        assert_eq!(late, Err(ApiError::TimedOut(Duration::from_millis(200))));
+        // It still runs, in its slot: the searches running never outnumber the slots.
+        assert_eq!(state.slots.running.available_permits(), 0);
+        assert_eq!(state.slots.overdue.load(Ordering::SeqCst), 1);
+        // Every slot is overdue: a new request is refused at once, rather
+        // than waiting out its own time limit for a slot nobody can free.
+        let (status, response) = get(addr, "/api/search?q=quokka").await;
+        assert!(status.contains(" 503 "), "{response}");
+        assert!(response.contains("ran past the time limit"), "{response}");
+        assert!(
+            response.to_ascii_lowercase().contains("retry-after: 1"),
+            "{response}"
+        );
+        // Once the search ends, its slot frees and requests run again.
+        release.send(()).unwrap();
+        while state.slots.running.available_permits() == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert_eq!(state.slots.overdue.load(Ordering::SeqCst), 0);
+        assert!(get(addr, "/api/search?q=quokka").await.0.contains(" 200 "));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn waiting_requests_are_refused_once_every_slot_is_overdue() {
+        let slots = Arc::new(Slots::new(1, 4));
+        let far = tokio::time::Instant::now() + Duration::from_secs(60);
+        let held = slots.acquire(far).await.unwrap();
+        let work = WorkState::default();
+        let waiter = {
+            let slots = slots.clone();
+            tokio::spawn(async move { slots.acquire(far).await.map(drop) })
+        };
+        while slots.waiting.load(Ordering::SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
+        // The request holding the slot runs over its limit: the waiter,
+        // whose own deadline is a minute away, is told at once.
+        slots.mark_overdue(&work);
+        assert_eq!(waiter.await.unwrap(), Err(SlotError::Overdue));
+        assert_eq!(slots.waiting.load(Ordering::SeqCst), 0);
+        // Work that ends is no longer overdue, and its slot is free again.
+        slots.finish(&work);
+        drop(held);
+        assert_eq!(slots.overdue.load(Ordering::SeqCst), 0);
+        assert!(slots.acquire(far).await.is_ok());
+        // Work that ends before its request gives up is never counted.
+        let done = WorkState::default();
+        slots.finish(&done);
+        slots.mark_overdue(&done);
+        assert_eq!(slots.overdue.load(Ordering::SeqCst), 0);
     }
 
     #[test]

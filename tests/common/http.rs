@@ -24,10 +24,16 @@ impl Server {
     /// Starts `cita serve --index INDEX --addr 127.0.0.1:0 EXTRA…` and waits
     /// for the line that names the bound address.
     pub fn start(index: &Path, extra: &[&str]) -> Server {
+        Server::start_with_env(index, extra, &[])
+    }
+
+    /// [`Server::start`] with environment variables set for the server.
+    pub fn start_with_env(index: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_cita"))
             .args(["serve", "--index", index.to_str().unwrap()])
             .args(["--addr", "127.0.0.1:0"])
             .args(extra)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -169,15 +175,61 @@ pub fn get(addr: SocketAddr, target: &str) -> Response {
 }
 
 /// Sends raw request bytes, reads the response until the server closes.
+/// The server may answer (and stop reading) before the whole request is
+/// sent, as it does for oversized headers: a failed write is not an error
+/// as long as an answer comes.
 pub fn request(addr: SocketAddr, raw: &[u8]) -> Response {
     let mut stream = TcpStream::connect(addr).expect("connects to the server");
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
-    stream.write_all(raw).expect("sends the request");
+    let _ = stream.write_all(raw);
     let mut bytes = Vec::new();
     stream.read_to_end(&mut bytes).expect("reads the response");
     parse(&bytes)
+}
+
+/// Reads one response from a connection that stays open (a whole head,
+/// then `Content-Length` bytes of body).
+pub fn read_response(stream: &mut TcpStream) -> Response {
+    let mut bytes = Vec::new();
+    let mut byte = [0; 1];
+    while !bytes.ends_with(b"\r\n\r\n") {
+        let n = stream.read(&mut byte).expect("reads a response head");
+        assert_eq!(
+            n, 1,
+            "the connection closed inside a response head: {bytes:?}"
+        );
+        bytes.push(byte[0]);
+    }
+    let head = parse(&bytes);
+    let length: usize = head
+        .header("content-length")
+        .expect("a Content-Length")
+        .parse()
+        .unwrap();
+    let mut body = vec![0; length];
+    stream.read_exact(&mut body).expect("reads the body");
+    Response { body, ..head }
+}
+
+/// Reads until the server closes `stream` (failing after [`super::PATIENCE`]);
+/// returns what came before the end.
+pub fn read_until_closed(stream: &mut TcpStream) -> Vec<u8> {
+    stream.set_read_timeout(Some(super::PATIENCE)).unwrap();
+    let mut bytes = Vec::new();
+    match stream.read_to_end(&mut bytes) {
+        Ok(_) => bytes,
+        Err(err) => panic!(
+            "the server did not close the connection ({err}); read {:?}",
+            String::from_utf8_lossy(&bytes)
+        ),
+    }
+}
+
+/// Parses a whole response (head and body) received as bytes.
+pub fn parse_response(bytes: &[u8]) -> Response {
+    parse(bytes)
 }
 
 fn parse(bytes: &[u8]) -> Response {
