@@ -3,11 +3,17 @@
 //! concordance and passage lookup starts here.
 
 use std::collections::HashSet;
+use std::io;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
+use tantivy::directory::{
+    Directory, DirectoryLock, FileHandle, FileSlice, Lock, MmapDirectory, WatchCallback,
+    WatchHandle, WritePtr,
+};
 use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{
@@ -16,7 +22,7 @@ use tantivy::{
 };
 
 use crate::analysis;
-use crate::error::{Error, Result};
+use crate::error::{self, Error, Result};
 use crate::highlight::{self, HighlightPlan};
 use crate::indexer::{self, BuildOptions, BuildReport};
 use crate::query::{self, DateRange};
@@ -60,6 +66,11 @@ impl Archive {
 
     /// Opens the index at `path`, checking it was built by a compatible cita.
     ///
+    /// An archive only reads the index folder: an index on a read-only file
+    /// system, or in a folder this user may not write, is searched like any
+    /// other. A damaged index is [`Error::Damaged`], from here or from any
+    /// search, never a panic.
+    ///
     /// Searches see the index as it was when it was opened; call
     /// [`Archive::reload`] to see a later `cita index`, or use
     /// [`Archive::open_live`].
@@ -79,16 +90,25 @@ impl Archive {
 
     /// Makes later searches see the index's latest commit now.
     pub fn reload(&self) -> Result<()> {
-        Ok(self.reader.reload()?)
+        self.guarded(|| Ok(self.reader.reload()?))
     }
 
     fn open_with(path: &Path, policy: ReloadPolicy) -> Result<Archive> {
+        match error::catching(|| Archive::open_unguarded(path, policy)) {
+            Ok(opened) => opened.map_err(|err| err.reading(path)),
+            Err(panic) => Err(Error::damaged(path, &format!("opening it failed: {panic}"))),
+        }
+    }
+
+    fn open_unguarded(path: &Path, policy: ReloadPolicy) -> Result<Archive> {
         if !Archive::exists(path) {
             return Err(Error::NoIndex {
                 path: path.to_path_buf(),
             });
         }
-        let index = Index::open_in_dir(path)?;
+        let directory =
+            ReadingDirectory(MmapDirectory::open(path).map_err(tantivy::TantivyError::from)?);
+        let index = Index::open(directory)?;
         let incompatible = |found: String| Error::IncompatibleIndex {
             path: path.to_path_buf(),
             found,
@@ -126,6 +146,10 @@ impl Archive {
     /// snippets, highlights, `matched` and whatever else the request adds
     /// (groups, facets, context, citations).
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        self.guarded(|| self.search_unguarded(request))
+    }
+
+    fn search_unguarded(&self, request: &SearchRequest) -> Result<SearchResults> {
         let mut compiled = self.compile(request)?;
         let searcher = self.reader.searcher();
         let mut results = SearchResults {
@@ -183,6 +207,10 @@ impl Archive {
 
     /// How many passages and documents match, without ranking anything.
     pub fn count(&self, request: &SearchRequest) -> Result<Counts> {
+        self.guarded(|| self.count_unguarded(request))
+    }
+
+    fn count_unguarded(&self, request: &SearchRequest) -> Result<Counts> {
         let compiled = self.compile(request)?;
         let searcher = self.reader.searcher();
         let matches = self.matches(&searcher, &*compiled.query)?;
@@ -212,18 +240,20 @@ impl Archive {
             mentioned,
         };
         axis.check()?;
-        let compiled = self.compile(request)?;
-        let searcher = self.reader.searcher();
-        let matches = self.matches(&searcher, &*compiled.query)?;
-        let (rows, undated) = timeline::rows(&matches, axis, request.mentions);
-        Ok(Timeline {
-            query: request.query.clone(),
-            axis: axis.name(),
-            total: matches.len() as u64,
-            undated,
-            rows,
-            cita_version: CITA_VERSION,
-            index_fingerprint: self.fingerprint_of(&searcher)?,
+        self.guarded(|| {
+            let compiled = self.compile(request)?;
+            let searcher = self.reader.searcher();
+            let matches = self.matches(&searcher, &*compiled.query)?;
+            let (rows, undated) = timeline::rows(&matches, axis, request.mentions);
+            Ok(Timeline {
+                query: request.query.clone(),
+                axis: axis.name(),
+                total: matches.len() as u64,
+                undated,
+                rows,
+                cita_version: CITA_VERSION,
+                index_fingerprint: self.fingerprint_of(&searcher)?,
+            })
         })
     }
 
@@ -231,6 +261,13 @@ impl Archive {
     /// `search` ranks them, with its text and the spans that matched:
     /// what a concordance is made of. Limit, sort and paging do not apply.
     pub fn occurrences(&self, request: &SearchRequest) -> Result<Vec<(Hit, Vec<highlight::Span>)>> {
+        self.guarded(|| self.occurrences_unguarded(request))
+    }
+
+    fn occurrences_unguarded(
+        &self,
+        request: &SearchRequest,
+    ) -> Result<Vec<(Hit, Vec<highlight::Span>)>> {
         let mut compiled = self.compile(request)?;
         let searcher = self.reader.searcher();
         let matches = self.matches(&searcher, &*compiled.query)?;
@@ -279,7 +316,48 @@ impl Archive {
     /// The fingerprint of the indexed content this archive currently sees
     /// (see [`SearchResults::index_fingerprint`]).
     pub fn fingerprint(&self) -> Result<String> {
-        self.fingerprint_of(&self.reader.searcher())
+        self.guarded(|| self.fingerprint_of(&self.reader.searcher()))
+    }
+
+    /// Runs the tantivy work of a public method. A damaged index makes
+    /// tantivy fail or panic; either way the caller gets
+    /// [`Error::Damaged`], naming the damaged files when their checksums
+    /// tell, and no panic reaches it (nor, silenced, its terminal).
+    fn guarded<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        match error::catching(work) {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(err)) => match err.reading(&self.path) {
+                // An engine error that does not say what it is (a block of
+                // the doc store that does not decompress): damage if the
+                // checksums say so.
+                Error::Engine(err) => {
+                    Err(self.checksum_damage().map_or(Error::Engine(err), |detail| {
+                        Error::damaged(&self.path, &detail)
+                    }))
+                }
+                other => Err(other),
+            },
+            Err(panic) => {
+                let detail = self
+                    .checksum_damage()
+                    .unwrap_or_else(|| format!("reading it failed: {panic}"));
+                Err(Error::damaged(&self.path, &detail))
+            }
+        }
+    }
+
+    /// The files of the index that fail their checksum, if any, said on
+    /// one line. Reading every file costs a moment: only after a failure.
+    fn checksum_damage(&self) -> Option<String> {
+        let index = self.reader.searcher().index().clone();
+        let files = error::catching(|| index.validate_checksum()).ok()?.ok()?;
+        let mut names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        names.sort();
+        match names.as_slice() {
+            [] => None,
+            [one] => Some(format!("{one} fails its checksum")),
+            many => Some(format!("{} fail their checksums", many.join(", "))),
+        }
     }
 
     /// Checks the request's options and compiles its query with its filters.
@@ -479,6 +557,10 @@ impl Archive {
     /// same document on each side, in document order (paragraph, then part).
     /// `Ok(None)` when no passage has that id.
     pub fn passage(&self, id: &str, context: usize) -> Result<Option<PassageInContext>> {
+        self.guarded(|| self.passage_unguarded(id, context))
+    }
+
+    fn passage_unguarded(&self, id: &str, context: usize) -> Result<Option<PassageInContext>> {
         let searcher = self.reader.searcher();
         // Ids are 16 hex digits; anything else names no passage.
         let Some(id) = (id.len() == 16)
@@ -548,6 +630,10 @@ impl Archive {
     /// Documents, passages and size on disk, as of the latest commit this
     /// archive sees.
     pub fn stats(&self) -> Result<Stats> {
+        self.guarded(|| self.stats_unguarded())
+    }
+
+    fn stats_unguarded(&self) -> Result<Stats> {
         let searcher = self.reader.searcher();
         let documents =
             store::read_payload(searcher.index()).map_or(0, |payload| payload.documents);
@@ -582,6 +668,73 @@ fn fingerprint_of(searcher: &Searcher) -> Result<String> {
                     .to_string(),
             ))
         })
+}
+
+/// The index folder as [`Archive`] reads it: tantivy's [`MmapDirectory`],
+/// except that a lock it cannot take because the folder cannot be written
+/// (a read-only file system, a folder the user may only read) is not
+/// needed. tantivy takes its meta lock while it opens a commit's segment
+/// files, so that a writer's garbage collection does not delete them
+/// meanwhile; in a folder this process cannot write, no writer of this
+/// process can run, and `cita index` cannot run on a read-only file
+/// system. Searching then only reads the index folder. Never used to write.
+#[derive(Debug, Clone)]
+struct ReadingDirectory(MmapDirectory);
+
+impl Directory for ReadingDirectory {
+    fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
+        self.0.get_file_handle(path)
+    }
+
+    fn open_read(&self, path: &Path) -> Result<FileSlice, OpenReadError> {
+        self.0.open_read(path)
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        self.0.delete(path)
+    }
+
+    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
+        self.0.exists(path)
+    }
+
+    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
+        self.0.open_write(path)
+    }
+
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        self.0.atomic_read(path)
+    }
+
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {
+        self.0.atomic_write(path, data)
+    }
+
+    fn sync_directory(&self) -> io::Result<()> {
+        self.0.sync_directory()
+    }
+
+    fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
+        match self.0.acquire_lock(lock) {
+            Err(LockError::IoError(err)) if cannot_write(&err) => {
+                Ok(DirectoryLock::from(Box::new(())))
+            }
+            taken => taken,
+        }
+    }
+
+    fn watch(&self, callback: WatchCallback) -> tantivy::Result<WatchHandle> {
+        self.0.watch(callback)
+    }
+}
+
+/// Whether an I/O error says the file system or the folder cannot be
+/// written (EROFS, EACCES, EPERM).
+fn cannot_write(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::ReadOnlyFilesystem | io::ErrorKind::PermissionDenied
+    )
 }
 
 /// Builds the index at `index` from `corpus` and opens it.

@@ -1,10 +1,15 @@
 //! The library's typed errors. The binary turns them into one-line messages
 //! and exit codes (see `main.rs`); nothing here prints.
 
-use std::path::PathBuf;
+use std::cell::Cell;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::Once;
 
-/// Everything that can go wrong inside cita's library.
+/// Everything that can go wrong inside cita's library. New kinds of
+/// failure are added over time, so a `match` needs a catch-all arm.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The user's query could not be read. The message says what is wrong and where.
     #[error("invalid query: {0}")]
@@ -83,6 +88,31 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// The index's files are damaged: a flipped byte, a truncated, zeroed or
+    /// missing segment file, an unreadable `meta.json`. Reading it failed, or
+    /// panicked inside tantivy (the panic is caught and becomes this error).
+    #[error(
+        "the index at {} is damaged ({detail}): rebuild it with `cita index --rebuild --index {}`",
+        path.display(), path.display()
+    )]
+    Damaged {
+        /// The index folder.
+        path: PathBuf,
+        /// What was found damaged, on one bounded line.
+        detail: String,
+    },
+
+    /// The disk holding the index ran out of space while it was written.
+    /// tantivy publishes commits atomically, so the last commit is intact.
+    #[error(
+        "the disk holding {} is full: free space and run `cita index` again (the last commit is intact)",
+        path.display()
+    )]
+    DiskFull {
+        /// The index folder.
+        path: PathBuf,
+    },
+
     /// The search engine failed. (Not marked as the error's source, so that
     /// error chains print tantivy's message once.)
     #[error("index error: {}", one_line(&.0.to_string()))]
@@ -95,7 +125,7 @@ const MAX_ENGINE_MESSAGE: usize = 300;
 /// tantivy's message on one line: without the file contents it quotes
 /// after "Content:", the rest of its lines joined, cut at
 /// [`MAX_ENGINE_MESSAGE`] bytes on a character boundary.
-fn one_line(message: &str) -> String {
+pub(crate) fn one_line(message: &str) -> String {
     let message = message.split(" Content: ").next().unwrap_or(message);
     let mut line = message.split_whitespace().collect::<Vec<_>>().join(" ");
     if line.len() > MAX_ENGINE_MESSAGE {
@@ -125,6 +155,149 @@ impl Error {
             source,
         }
     }
+
+    /// [`Error::Damaged`] for the index at `path`, `detail` cut to one bounded line.
+    pub(crate) fn damaged(path: &Path, detail: &str) -> Self {
+        Error::Damaged {
+            path: path.to_path_buf(),
+            detail: one_line(detail),
+        }
+    }
+
+    /// This error as met while reading the index at `path`: one of
+    /// tantivy's errors that means damaged files becomes [`Error::Damaged`];
+    /// anything else is returned as it is.
+    pub(crate) fn reading(self, path: &Path) -> Self {
+        match self {
+            Error::Engine(err) => match damage_of(&err) {
+                Some(detail) => Error::damaged(path, &detail),
+                None => Error::Engine(err),
+            },
+            other => other,
+        }
+    }
+
+    /// This error as met while writing the index at `index`: a full disk,
+    /// however tantivy reports it, becomes [`Error::DiskFull`]; anything
+    /// else is returned as it is.
+    ///
+    /// tantivy reports a full disk as an I/O error (os error 28) where it
+    /// meets it, but an indexing thread that meets it dies and the next
+    /// document added only learns that "an index writer was killed". Then
+    /// whether 1 MiB can still be written beside the index decides.
+    pub fn writing(self, index: &Path) -> Self {
+        let full = match &self {
+            Error::Io { source, .. } => is_disk_full(source),
+            Error::Engine(tantivy::TantivyError::ErrorInThread(_)) => no_room_in(index),
+            Error::Engine(err) => {
+                let text = format!("{err} {err:?}");
+                text.contains("os error 28") || text.contains("StorageFull")
+            }
+            _ => false,
+        };
+        if full {
+            Error::DiskFull {
+                path: index.to_path_buf(),
+            }
+        } else {
+            self
+        }
+    }
+}
+
+/// Whether an I/O error is "no space left on device".
+fn is_disk_full(err: &std::io::Error) -> bool {
+    err.kind() == std::io::ErrorKind::StorageFull || err.raw_os_error() == Some(28)
+}
+
+/// Whether the file system holding `dir` has no room for 1 MiB more: a
+/// probe file is written (and synced) beside the index, then removed.
+fn no_room_in(dir: &Path) -> bool {
+    use std::io::Write;
+    let probe = dir.join(".cita-space-probe");
+    let written = std::fs::File::create(&probe).and_then(|mut file| {
+        file.write_all(&vec![0; 1 << 20])?;
+        file.sync_all()
+    });
+    let _ = std::fs::remove_file(&probe);
+    written.is_err_and(|err| is_disk_full(&err))
+}
+
+/// What is damaged, if tantivy's error says the index's files are damaged
+/// (rather than, say, unreadable for lack of permission).
+fn damage_of(err: &tantivy::TantivyError) -> Option<String> {
+    use std::io::ErrorKind;
+    use tantivy::TantivyError as T;
+    use tantivy::directory::error::OpenReadError as R;
+    let damaged = |io: &std::io::Error| {
+        matches!(io.kind(), ErrorKind::InvalidData | ErrorKind::UnexpectedEof)
+    };
+    match err {
+        T::DataCorruption(corruption) => Some(format!("{corruption:?}")),
+        T::OpenReadError(R::FileDoesNotExist(file)) => {
+            Some(format!("{} is missing", file.display()))
+        }
+        T::OpenReadError(R::IoError { io_error, filepath }) if damaged(io_error) => {
+            Some(format!("{}: {io_error}", filepath.display()))
+        }
+        T::IoError(io) if damaged(io) => Some(io.to_string()),
+        T::OpenReadError(R::IncompatibleIndex(_))
+        | T::IncompatibleIndex(_)
+        | T::DeserializeError(_) => Some(err.to_string()),
+        _ => None,
+    }
+}
+
+/// Runs `work`, turning a panic into `Err` with its message and where it
+/// happened, without the panic being printed.
+///
+/// A damaged index makes tantivy panic (bitpacker, ownedbytes, sstable read
+/// lengths and offsets from the file and trust them), and a panic must not
+/// end a search, a server or a build. The default panic hook would still
+/// print the panic to stderr, so the first call installs a hook that stays
+/// silent for panics inside `catching` on the same thread (they become
+/// errors, which say what happened) and hands every other panic to the hook
+/// it replaced.
+pub(crate) fn catching<T>(work: impl FnOnce() -> T) -> std::result::Result<T, String> {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if CATCHING.get() > 0 {
+                let location = info
+                    .location()
+                    .map(|l| {
+                        let file = Path::new(l.file()).file_name().unwrap_or_default();
+                        format!("{}:{}", file.display(), l.line())
+                    })
+                    .unwrap_or_default();
+                PANIC_LOCATION.set(location);
+            } else {
+                previous(info);
+            }
+        }));
+    });
+    CATCHING.set(CATCHING.get() + 1);
+    let outcome = panic::catch_unwind(AssertUnwindSafe(work));
+    CATCHING.set(CATCHING.get() - 1);
+    outcome.map_err(|payload| {
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("a panic");
+        match PANIC_LOCATION.take() {
+            location if location.is_empty() => message.to_string(),
+            location => format!("{message} at {location}"),
+        }
+    })
+}
+
+thread_local! {
+    /// How many [`catching`] calls are running on this thread.
+    static CATCHING: Cell<u32> = const { Cell::new(0) };
+    /// Where the last panic caught on this thread happened.
+    static PANIC_LOCATION: Cell<String> = const { Cell::new(String::new()) };
 }
 
 #[cfg(test)]
@@ -142,5 +315,37 @@ mod tests {
         let shown = one_line(&long);
         assert!(shown.len() <= MAX_ENGINE_MESSAGE + '…'.len_utf8());
         assert!(shown.ends_with('…') && !shown.contains('\n'));
+    }
+
+    #[test]
+    fn a_full_disk_is_recognised_however_tantivy_reports_it() {
+        let dir = Path::new("/nonexistent/index");
+        let full = || std::io::Error::from_raw_os_error(28);
+        let is_full = |err: Error| matches!(err.writing(dir), Error::DiskFull { .. });
+        assert!(is_full(Error::io(dir, full())));
+        assert!(is_full(Error::Engine(full().into())));
+        let write = tantivy::directory::error::OpenWriteError::wrap_io_error(full(), dir.into());
+        assert!(is_full(Error::Engine(write.into())));
+        let lock = tantivy::directory::error::LockError::wrap_io_error(full());
+        assert!(is_full(Error::Engine(tantivy::TantivyError::LockFailure(
+            lock, None
+        ))));
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert!(!is_full(Error::io(dir, denied)));
+        // A killed writer, and 1 MiB can be written beside the index: not full.
+        let writable = std::env::temp_dir();
+        let killed = Error::Engine(tantivy::TantivyError::ErrorInThread("killed".into()));
+        assert!(!matches!(killed.writing(&writable), Error::DiskFull { .. }));
+        assert_eq!(
+            Error::DiskFull { path: dir.into() }.to_string(),
+            "the disk holding /nonexistent/index is full: free space and run `cita index` again (the last commit is intact)"
+        );
+    }
+
+    #[test]
+    fn panics_are_caught_silently_with_their_place() {
+        let caught = catching(|| -> u32 { panic!("boom {}", 1) }).unwrap_err();
+        assert!(caught.starts_with("boom 1 at error.rs:"), "{caught}");
+        assert_eq!(catching(|| 7), Ok(7));
     }
 }

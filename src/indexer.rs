@@ -169,7 +169,7 @@ pub fn build_with(
     std::fs::create_dir_all(index_dir).map_err(|err| Error::io(index_dir, err))?;
     let _lock = store::lock(index_dir)?;
     store::refuse_foreign(index_dir)?;
-    let (index, fresh) = store::open_for_writing(index_dir)?;
+    let (index, fresh) = store::open_for_writing(index_dir, options.rebuild)?;
     let fields =
         schema::fields_of(&index.schema()).expect("the index was checked to have cita's schema");
     // No more readers than files (or than any machine needs).

@@ -41,11 +41,12 @@ mod exit {
 }
 
 fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(report_panic));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => return usage_error(&err),
     };
-    let outcome = match cli.command {
+    let run = std::panic::catch_unwind(|| match cli.command {
         Command::Index(args) => index(&args),
         Command::Search(args) => search(&args),
         Command::Stats(args) => stats(&args),
@@ -54,6 +55,10 @@ fn main() -> ExitCode {
         Command::Timeline(args) => timeline(&args),
         Command::Kwic(args) => kwic(&args),
         Command::Batch(args) => batch(&args),
+    });
+    // The panic hook has said what happened.
+    let Ok(outcome) = run else {
+        return ExitCode::from(exit::ERROR);
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -63,6 +68,34 @@ fn main() -> ExitCode {
             ExitCode::from(exit::ERROR)
         }
     }
+}
+
+/// The panic hook: one line on stderr, like every error, instead of Rust's
+/// several (and no exit code 101: `main` catches its thread's panic and
+/// exits with 2).
+///
+/// The panics a damaged index causes inside tantivy never get here: the
+/// library catches them where it reads the index, returns them as errors
+/// (`cita::Error::Damaged`, which says to rebuild), and keeps them silent
+/// with a hook of its own that hands every other panic on to this one. So
+/// what gets here is a bug in cita or a library, on any thread (a server
+/// worker, an indexing thread): it is worth a report, and its message and
+/// place make the report useful.
+fn report_panic(info: &std::panic::PanicHookInfo) {
+    let message = info
+        .payload()
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| info.payload().downcast_ref::<&str>().copied())
+        .unwrap_or("a panic");
+    let place = info
+        .location()
+        .map(|l| format!(" at {}:{}", l.file(), l.line()))
+        .unwrap_or_default();
+    eprintln!(
+        "cita: internal error: {}{place}, please report it",
+        output::sanitize(&message.split_whitespace().collect::<Vec<_>>().join(" "))
+    );
 }
 
 /// Help and version go to stdout as clap renders them; a usage error is one
@@ -110,7 +143,9 @@ fn index(args: &IndexArgs) -> Result<u8> {
     let progress = Progress::new(!args.quiet);
     let built = cita::indexer::build_with(&args.corpus, &args.index, &options, &progress);
     progress.finish();
-    let report = built.with_context(|| format!("cannot index {}", args.corpus.display()))?;
+    let report = built
+        .map_err(|err| err.writing(&args.index))
+        .with_context(|| format!("cannot index {}", args.corpus.display()))?;
     if !args.quiet {
         let mut out = io::stdout().lock();
         match args.format {
@@ -285,6 +320,8 @@ fn batch(args: &BatchArgs) -> Result<u8> {
                     }
                 }
             }
+            // A damaged index fails every query alike: one error, not one a line.
+            Err(err @ cita::Error::Damaged { .. }) => return Err(err.into()),
             Err(err) => eprintln!(
                 "cita: line {line}: {query}: {}",
                 output::sanitize(&err.to_string())
@@ -323,7 +360,9 @@ fn open_default_index() -> Result<Archive> {
     let built =
         cita::indexer::build_with(corpus, &index, &cita::BuildOptions::default(), &progress);
     progress.finish();
-    let report = built.with_context(|| format!("cannot index {}", corpus.display()))?;
+    let report = built
+        .map_err(|err| err.writing(&index))
+        .with_context(|| format!("cannot index {}", corpus.display()))?;
     eprint!("cita: ");
     output::write_build_report_text(&mut io::stderr().lock(), &report)?;
     Ok(Archive::open(&index)?)

@@ -12,10 +12,10 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use tantivy::{Index, IndexWriter, TantivyDocument};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
 use crate::analysis;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, catching};
 use crate::ingest::{Format, SkipReason};
 use crate::schema::{self, SCHEMA_VERSION};
 
@@ -136,20 +136,38 @@ pub fn commit_payload(writer: &mut IndexWriter<TantivyDocument>, state: &State) 
 }
 
 /// Refuses a folder holding a `meta.json` that is not a cita index, before
-/// anything is written into it.
+/// anything is written into it. A cita index too damaged for tantivy to
+/// open is cita's (see [`bears_cita_marks`]): it is not refused, and
+/// [`open_for_writing`] decides what becomes of it.
 pub fn refuse_foreign(dir: &Path) -> Result<()> {
-    if !dir.join(META_FILE).exists() {
+    if !dir.join(META_FILE).exists() || bears_cita_marks(dir) {
         return Ok(());
     }
     let foreign = || Error::NotAnIndex {
         path: dir.to_path_buf(),
     };
-    let index = Index::open_in_dir(dir).map_err(|_| foreign())?;
+    let index = catching(|| Index::open_in_dir(dir))
+        .ok()
+        .and_then(|opened| opened.ok())
+        .ok_or_else(foreign)?;
     if read_payload(&index).is_some() || is_unfinished_first_build(&index) {
         Ok(())
     } else {
         Err(foreign())
     }
+}
+
+/// Whether the folder shows that cita wrote it, even when tantivy can no
+/// longer open it: cita's state file is there, or `meta.json` (whole or
+/// not) still holds cita's payload. A folder of another program has
+/// neither, and stays refused.
+fn bears_cita_marks(dir: &Path) -> bool {
+    const PAYLOAD_MARK: &[u8] = b"cita_schema";
+    dir.join(STATE_FILE).is_file()
+        || std::fs::read(dir.join(META_FILE)).is_ok_and(|meta| {
+            meta.windows(PAYLOAD_MARK.len())
+                .any(|window| window == PAYLOAD_MARK)
+        })
 }
 
 /// An empty index with cita's fields and no payload yet: a first build that
@@ -184,24 +202,24 @@ pub fn lock(dir: &Path) -> Result<File> {
 
 /// Opens the index at `dir` for writing, creating it (or recreating an
 /// index of another schema version) as needed; says whether it is new.
-pub fn open_for_writing(dir: &Path) -> Result<(Index, bool)> {
+///
+/// A damaged index (one that tantivy cannot open, or whose segments it
+/// cannot open) is an [`Error::Damaged`] that says to rebuild; with
+/// `rebuild`, it is removed and created anew (cita's files only, see
+/// [`remove_index_files`]). A rebuild also checks every segment file
+/// against its checksum, which finds a flipped byte anywhere; a plain run
+/// only opens the segments, as its searches will.
+pub fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Index, bool)> {
     if dir.join(META_FILE).exists() {
-        let index = Index::open_in_dir(dir)?;
-        match read_payload(&index) {
-            Some(payload)
-                if payload.cita_schema == SCHEMA_VERSION
-                    && schema::fields_of(&index.schema()).is_some() =>
-            {
-                analysis::register(&index);
-                return Ok((index, false));
-            }
-            None if is_unfinished_first_build(&index) && schema::build().0 == index.schema() => {
-                analysis::register(&index);
-                return Ok((index, true));
-            }
+        match open_existing(dir, rebuild) {
+            Ok(Existing::Current(index)) => return Ok((index, false)),
+            Ok(Existing::Unfinished(index)) => return Ok((index, true)),
             // Built by another version of cita: its contents cannot be reused.
-            _ => remove_index_files(dir)?,
+            Ok(Existing::Other) => {}
+            Err(Error::Damaged { .. }) if rebuild => {}
+            Err(err) => return Err(err),
         }
+        remove_index_files(dir)?;
     }
     let _ = std::fs::remove_file(dir.join(STATE_FILE));
     let (schema, _) = schema::build();
@@ -213,6 +231,63 @@ pub fn open_for_writing(dir: &Path) -> Result<(Index, bool)> {
     Ok((index, true))
 }
 
+/// An index found in the folder, as [`open_for_writing`] sees it.
+enum Existing {
+    /// Of this schema version, and whole as far as checked.
+    Current(Index),
+    /// A first build killed before it committed anything: take it over.
+    Unfinished(Index),
+    /// Of another schema version.
+    Other,
+}
+
+/// Opens the index in `dir` and checks it can be read: its segments open
+/// and, when `thorough`, every segment file matches its checksum. A
+/// failure or a panic in tantivy is [`Error::Damaged`].
+fn open_existing(dir: &Path, thorough: bool) -> Result<Existing> {
+    let damaged = |detail: String| Error::damaged(dir, &detail);
+    let opened = catching(|| -> Result<Existing> {
+        let index = Index::open_in_dir(dir)?;
+        match read_payload(&index) {
+            Some(payload)
+                if payload.cita_schema == SCHEMA_VERSION
+                    && schema::fields_of(&index.schema()).is_some() => {}
+            None if is_unfinished_first_build(&index) && schema::build().0 == index.schema() => {
+                analysis::register(&index);
+                return Ok(Existing::Unfinished(index));
+            }
+            _ => return Ok(Existing::Other),
+        }
+        if thorough {
+            let mut files: Vec<String> = index
+                .validate_checksum()?
+                .iter()
+                .map(|file| file.display().to_string())
+                .collect();
+            files.sort();
+            match files.as_slice() {
+                [] => {}
+                [one] => return Err(damaged(format!("{one} fails its checksum"))),
+                many => {
+                    return Err(damaged(format!("{} fail their checksums", many.join(", "))));
+                }
+            }
+        }
+        let _: IndexReader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        analysis::register(&index);
+        Ok(Existing::Current(index))
+    });
+    match opened {
+        // Only errors that say the files are damaged: an index merely
+        // unreadable (permissions, I/O) must not be rebuilt away.
+        Ok(result) => result.map_err(|err| err.reading(dir)),
+        Err(panic) => Err(damaged(format!("opening it failed: {panic}"))),
+    }
+}
+
 /// What cita recorded in the index's last commit, if it is a cita index.
 pub fn read_payload(index: &Index) -> Option<CommitPayload> {
     let payload = index.load_metas().ok()?.payload?;
@@ -222,18 +297,27 @@ pub fn read_payload(index: &Index) -> Option<CommitPayload> {
 /// The files tantivy lists as its own in an index folder.
 const MANAGED_FILE: &str = ".managed.json";
 
-/// Removes an old cita index: the files tantivy manages and its metadata,
+/// Removes an old or damaged cita index: the files tantivy manages (as
+/// its list names them and, should the list be damaged, every file named
+/// as tantivy names segment files), its metadata and cita's state file;
 /// nothing else in the folder.
 fn remove_index_files(dir: &Path) -> Result<()> {
-    let managed: Vec<PathBuf> = std::fs::read(dir.join(MANAGED_FILE))
+    let mut names: Vec<PathBuf> = std::fs::read(dir.join(MANAGED_FILE))
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
         .unwrap_or_default();
-    for name in managed
-        .iter()
-        .map(PathBuf::as_path)
-        .chain([Path::new(MANAGED_FILE), Path::new(META_FILE)])
-    {
+    let entries = std::fs::read_dir(dir).map_err(|err| Error::io(dir, err))?;
+    names.extend(
+        entries
+            .filter_map(|entry| entry.ok())
+            .map(|entry| PathBuf::from(entry.file_name()))
+            .filter(|name| name.to_str().is_some_and(is_segment_file)),
+    );
+    for name in names.iter().map(PathBuf::as_path).chain([
+        Path::new(MANAGED_FILE),
+        Path::new(META_FILE),
+        Path::new(STATE_FILE),
+    ]) {
         // Only plain names: a crafted list must not reach outside the folder.
         if name.components().count() != 1 {
             continue;
@@ -246,4 +330,72 @@ fn remove_index_files(dir: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Whether `name` is how tantivy names a segment file: the segment's id
+/// (32 hexadecimal digits), then a component (`.idx`, `.pos`, `.term`,
+/// `.store`, `.store.temp`, `.fast`, `.fieldnorm`, or `.N.del`).
+fn is_segment_file(name: &str) -> bool {
+    let Some((id, component)) = name.split_at_checked(32) else {
+        return false;
+    };
+    let known = [
+        ".idx",
+        ".pos",
+        ".term",
+        ".store",
+        ".store.temp",
+        ".fast",
+        ".fieldnorm",
+    ];
+    let deletes = component
+        .strip_prefix('.')
+        .and_then(|rest| rest.strip_suffix(".del"))
+        .is_some_and(|opstamp| !opstamp.is_empty() && opstamp.bytes().all(|b| b.is_ascii_digit()));
+    id.bytes().all(|b| b.is_ascii_hexdigit()) && (known.contains(&component) || deletes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segment_files_are_told_from_other_files() {
+        let id = "505e07e78b264f5d997e9b217b1f5482";
+        for component in [".fast", ".store", ".term", ".idx", ".pos", ".fieldnorm"] {
+            assert!(is_segment_file(&format!("{id}{component}")), "{component}");
+        }
+        assert!(is_segment_file(&format!("{id}.store.temp")));
+        assert!(is_segment_file(&format!("{id}.17.del")));
+        for other in [
+            "notes.txt",
+            "meta.json",
+            &format!("{id}.del"),
+            &format!("{id}.x.del"),
+            &format!("{id}.txt"),
+            &format!("{}.fast", &id[..31]),
+            &format!("{}z.fast", &id[..31]),
+        ] {
+            assert!(!is_segment_file(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn a_damaged_cita_index_is_told_from_a_foreign_folder() {
+        let dir = tempfile::TempDir::new().unwrap();
+        std::fs::write(dir.path().join(META_FILE), "{\"mine\": true}").unwrap();
+        assert!(!bears_cita_marks(dir.path()));
+        assert!(refuse_foreign(dir.path()).is_err());
+        // A meta.json cut short, still holding cita's payload.
+        std::fs::write(
+            dir.path().join(META_FILE),
+            "{\"payload\": \"{\\\"cita_schema\\\":5,\\\"docu",
+        )
+        .unwrap();
+        assert!(bears_cita_marks(dir.path()));
+        assert!(refuse_foreign(dir.path()).is_ok());
+        std::fs::write(dir.path().join(META_FILE), "garbage").unwrap();
+        std::fs::write(dir.path().join(STATE_FILE), "garbage").unwrap();
+        assert!(refuse_foreign(dir.path()).is_ok());
+    }
 }

@@ -1,0 +1,1008 @@
+//! Faults with the real binary: a damaged index (a flipped byte, a
+//! truncated, zeroed, emptied or missing file, an unreadable `meta.json`)
+//! makes every read command fail in one line that says to rebuild, never
+//! panic, and `cita index --rebuild` recovers it; an index on a read-only
+//! file system or in a folder the user cannot write is searched; a full disk
+//! is named; builds killed at commits lose nothing committed; a garbage state
+//! file breaks nothing. Damage is made in code from a fresh index; no test
+//! waits a fixed time.
+//!
+//! Mounts (a read-only bind mount, a small tmpfs) run in a private mount
+//! namespace (`unshare -m`, or `unshare -rm` when not root), so a test never
+//! changes the machine's mount table; where neither works, the test says so
+//! and checks nothing.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// The cita binary under test.
+fn cita() -> &'static str {
+    env!("CARGO_BIN_EXE_cita")
+}
+
+/// Runs `program args`, failing the test if it runs longer than
+/// [`PATIENCE`] (a damaged length must not make cita loop for ever); the
+/// process is killed then.
+fn run_bounded(program: &str, args: &[String]) -> Output {
+    let mut child = Command::new(program)
+        .args(args)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the program runs");
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
+    let deadline = Instant::now() + PATIENCE;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{program} {args:?} ran over {} s", PATIENCE.as_secs());
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    }
+}
+
+fn cita_bounded(args: &[String]) -> Output {
+    run_bounded(cita(), args)
+}
+
+fn strings(args: &[&str]) -> Vec<String> {
+    args.iter().map(|a| a.to_string()).collect()
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+/// Copies every file of the folder `from` (hidden ones too) into a new folder `to`.
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+/// Copies the shipped corpus into `to`.
+fn copy_shipped_corpus(to: &Path) {
+    copy_folder(&shipped_corpus(), to);
+}
+
+/// `cita search --format json --index INDEX EXTRA… -- QUERY`, asserting exit 0 or 1.
+fn search(index: &Path, query: &str, extra: &[&str]) -> Value {
+    search_json_in(index, query, extra).1
+}
+
+/// What a search shows of an index's content: the total, the fingerprint,
+/// and every hit's id and source in source order (scores depend on how
+/// passages are split into segments; these do not).
+fn content(index: &Path) -> (Value, Value, Vec<(String, String)>) {
+    let result = search(index, "*", &["--all", "--sort", "source"]);
+    let hits = hits(&result)
+        .iter()
+        .map(|hit| {
+            (
+                hit["id"].as_str().unwrap().to_string(),
+                hit["source"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    (
+        result["total"].clone(),
+        result["index_fingerprint"].clone(),
+        hits,
+    )
+}
+
+/// An index of the shipped corpus in two commits: one file was rewritten
+/// after the first build, so the index has the segments of both commits and
+/// a deletes file. `clean` is a single build of the final corpus.
+struct Pristine {
+    _dir: TempDir,
+    corpus: PathBuf,
+    index: PathBuf,
+    clean: PathBuf,
+    /// A passage id to `show`.
+    id: String,
+    /// A batch file of two queries.
+    batch: PathBuf,
+}
+
+fn pristine() -> &'static Pristine {
+    static PRISTINE: OnceLock<Pristine> = OnceLock::new();
+    PRISTINE.get_or_init(|| {
+        let dir = TempDir::new().unwrap();
+        let corpus = dir.path().join("corpus");
+        let index = dir.path().join("index");
+        let clean = dir.path().join("clean");
+        copy_shipped_corpus(&corpus);
+        index_report(&index_into_with(&corpus, &index, &["--format", "json"]));
+        let mut names: Vec<PathBuf> = std::fs::read_dir(&corpus)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        names.sort();
+        let edited = &names[0];
+        let before = std::fs::metadata(edited).unwrap().modified().unwrap();
+        let mut text = std::fs::read_to_string(edited).unwrap();
+        text.push_str("\n\nA paragraph added later about Petro and the Plan LAZO.\n");
+        std::fs::write(edited, text).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(edited)
+            .unwrap()
+            .set_modified(before + Duration::from_secs(2))
+            .unwrap();
+        let second = index_report(&index_into_with(&corpus, &index, &["--format", "json"]));
+        assert_eq!(second["updated"], 1, "{second}");
+        assert!(
+            segment_files(&index).iter().any(|f| extension(f) == "del"),
+            "the second commit left a deletes file"
+        );
+        index_report(&index_into_with(&corpus, &clean, &["--format", "json"]));
+        let shown = search(&index, "petro", &["-n", "1"]);
+        let id = hits(&shown)[0]["id"].as_str().unwrap().to_string();
+        let batch = dir.path().join("queries.txt");
+        std::fs::write(&batch, "petro\n\"Plan LAZO\"\n").unwrap();
+        Pristine {
+            _dir: dir,
+            corpus,
+            index,
+            clean,
+            id,
+            batch,
+        }
+    })
+}
+
+/// The segment files of an index (named by tantivy: segment id, then component), sorted.
+fn segment_files(index: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(index)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|path| {
+            let name = path.file_name().unwrap().to_str().unwrap();
+            name.len() > 33 && name[..32].bytes().all(|b| b.is_ascii_hexdigit())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// One segment file of each component (`.fast`, `.store`, `.term`, `.idx`,
+/// `.pos`, `.fieldnorm`, `.del`): segments differ in content, not in kind.
+fn one_file_per_component() -> Vec<PathBuf> {
+    let mut seen = std::collections::BTreeSet::new();
+    segment_files(&pristine().index)
+        .into_iter()
+        .filter(|file| seen.insert(extension(file)))
+        .collect()
+}
+
+/// The last extension of a file: `fast`, `store`, `del`…
+fn extension(path: &Path) -> String {
+    path.extension().unwrap().to_str().unwrap().to_string()
+}
+
+/// One way to damage a file.
+#[derive(Debug, Clone, Copy)]
+enum Damage {
+    /// XOR 0xFF at this offset from the start.
+    FlipAt(usize),
+    /// XOR 0xFF at this offset before the end.
+    FlipFromEnd(usize),
+    /// XOR 0xFF at this offset before the file's own data ends (before
+    /// tantivy's footer: a JSON object, its length and a magic number),
+    /// where the offsets of its parts are kept.
+    FlipBeforeFooter(usize),
+    /// Cut to half its length.
+    Truncate,
+    /// Every byte zero, same length.
+    Zero,
+    /// Emptied.
+    Empty,
+    /// Deleted.
+    Remove,
+    /// Replaced by text that is not JSON.
+    Garbage,
+}
+
+fn apply(damage: Damage, file: &Path) {
+    let mut bytes = std::fs::read(file).unwrap();
+    let len = bytes.len();
+    let flip = |bytes: &mut Vec<u8>, at: usize| bytes[at.min(len - 1)] ^= 0xFF;
+    match damage {
+        Damage::FlipAt(at) => flip(&mut bytes, at),
+        Damage::FlipFromEnd(back) => flip(&mut bytes, len - back),
+        Damage::FlipBeforeFooter(back) => {
+            let footer = u32::from_le_bytes(bytes[len - 8..len - 4].try_into().unwrap()) as usize;
+            flip(&mut bytes, (len - 8 - footer).saturating_sub(back))
+        }
+        Damage::Truncate => bytes.truncate(len / 2),
+        Damage::Zero => bytes.fill(0),
+        Damage::Empty => bytes.clear(),
+        Damage::Remove => {
+            std::fs::remove_file(file).unwrap();
+            return;
+        }
+        Damage::Garbage => bytes = b"{ not json at all".to_vec(),
+    }
+    std::fs::write(file, bytes).unwrap();
+}
+
+/// A copy of the pristine index with `damage` applied to its file `name`.
+fn damaged_copy(name: &str, damage: Damage) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    copy_folder(&pristine().index, dir.path());
+    apply(damage, &dir.path().join(name));
+    dir
+}
+
+/// Every read command, on `index`.
+fn read_commands(index: &Path) -> Vec<Vec<String>> {
+    let pristine = pristine();
+    let index = path_str(index);
+    [
+        vec!["search", "--index", index, "petro"],
+        vec!["search", "--index", index, "--count", "colombia"],
+        vec![
+            "search", "--index", index, "--sort", "date", "--facets", "--group", "-C", "1",
+            "--cite", "colombia",
+        ],
+        vec!["search", "--index", index, "--all", "--format", "json", "*"],
+        vec!["show", "--index", index, "-C", "2", &pristine.id],
+        vec!["kwic", "--index", index, "lazo"],
+        vec![
+            "timeline",
+            "--index",
+            index,
+            "--by-source",
+            "--mentions",
+            "--",
+            "petro",
+        ],
+        vec!["stats", "--index", index],
+        vec![
+            "batch",
+            "--index",
+            index,
+            "--format",
+            "jsonl",
+            path_str(&pristine.batch),
+        ],
+    ]
+    .iter()
+    .map(|args| strings(args))
+    .collect()
+}
+
+/// Asserts the promise of a read command on a damaged index: it succeeds
+/// (tantivy did not notice), or it exits with 2 and one line on stderr that
+/// names the damage and says to rebuild. Never a panic, never a signal,
+/// never several lines.
+fn assert_fails_in_one_line_or_succeeds(what: &str, args: &[String], out: &Output) {
+    // `cita batch` reports each query that ran on stderr.
+    let err: String = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|line| !(line.starts_with("cita: line ") && line.contains(" matching passage")))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let code = out
+        .status
+        .code()
+        .unwrap_or_else(|| panic!("{what}: {args:?} died of a signal ({}): {err}", out.status));
+    match code {
+        0 | 1 => assert!(err.is_empty(), "{what}: {args:?} succeeded but said {err}"),
+        2 => {
+            assert_eq!(
+                err.lines().count(),
+                1,
+                "{what}: {args:?} fails in one line: {err}"
+            );
+            assert!(
+                err.starts_with("cita: ")
+                    && err.contains("is damaged")
+                    && err.contains("cita index --rebuild --index"),
+                "{what}: {args:?} names the damage and the fix: {err}"
+            );
+        }
+        other => panic!("{what}: {args:?} exited with {other}: {err}"),
+    }
+}
+
+/// Runs every read command on a copy of the index with each damage to each
+/// segment file; returns how many runs there were.
+fn check_read_commands(damages: &[Damage]) -> usize {
+    let mut runs = 0;
+    for file in one_file_per_component() {
+        let name = file.file_name().unwrap().to_str().unwrap().to_string();
+        for &damage in damages {
+            let copy = damaged_copy(&name, damage);
+            for args in read_commands(copy.path()) {
+                let out = cita_bounded(&args);
+                assert_fails_in_one_line_or_succeeds(&format!("{name} {damage:?}"), &args, &out);
+                runs += 1;
+            }
+        }
+    }
+    runs
+}
+
+#[test]
+fn a_flipped_byte_inside_any_segment_file_never_panics_a_read_command() {
+    // Inside the data, and just before the footer, where each file keeps
+    // the offsets and lengths of its parts (what made tantivy panic).
+    let damages = [
+        Damage::FlipAt(0),
+        Damage::FlipBeforeFooter(1),
+        Damage::FlipBeforeFooter(4),
+        Damage::FlipBeforeFooter(17),
+    ];
+    let mut runs = 0;
+    for file in one_file_per_component() {
+        let name = file.file_name().unwrap().to_str().unwrap().to_string();
+        let len = std::fs::metadata(&file).unwrap().len() as usize;
+        let middle = [Damage::FlipAt(len / 2), Damage::FlipAt(len * 3 / 4)];
+        for damage in damages.iter().chain(&middle) {
+            let copy = damaged_copy(&name, *damage);
+            for args in read_commands(copy.path()) {
+                let out = cita_bounded(&args);
+                assert_fails_in_one_line_or_succeeds(&format!("{name} {damage:?}"), &args, &out);
+                runs += 1;
+            }
+        }
+    }
+    assert!(runs > 300, "{runs} runs");
+}
+
+#[test]
+fn a_damaged_footer_makes_every_read_command_fail_in_one_line() {
+    // The magic number, the footer's length, and its JSON (version, checksum).
+    let runs = check_read_commands(&[
+        Damage::FlipFromEnd(1),
+        Damage::FlipFromEnd(6),
+        Damage::FlipFromEnd(12),
+        Damage::FlipFromEnd(30),
+    ]);
+    assert!(runs > 200, "{runs} runs");
+}
+
+#[test]
+fn a_truncated_zeroed_emptied_or_missing_segment_file_makes_read_commands_fail_in_one_line() {
+    let runs = check_read_commands(&[
+        Damage::Truncate,
+        Damage::Zero,
+        Damage::Empty,
+        Damage::Remove,
+    ]);
+    assert!(runs > 200, "{runs} runs");
+}
+
+#[test]
+fn a_damaged_meta_or_managed_file_makes_read_commands_fail_in_one_line() {
+    for name in ["meta.json", ".managed.json"] {
+        let len = std::fs::metadata(pristine().index.join(name))
+            .unwrap()
+            .len() as usize;
+        for damage in [
+            Damage::Garbage,
+            Damage::Truncate,
+            Damage::Empty,
+            Damage::Zero,
+            Damage::FlipAt(len / 3),
+            Damage::FlipAt(len / 2),
+        ] {
+            let copy = damaged_copy(name, damage);
+            for args in read_commands(copy.path()) {
+                let out = cita_bounded(&args);
+                let err = String::from_utf8_lossy(&out.stderr);
+                let what = format!("{name} {damage:?}");
+                match out.status.code() {
+                    Some(0 | 1) => assert_fails_in_one_line_or_succeeds(&what, &args, &out),
+                    // The payload cita records there may be what broke,
+                    // which reads as an index of another cita: the message
+                    // says to rebuild all the same.
+                    Some(2) => assert!(
+                        err.lines().count() == 1
+                            && err.contains("cita index --rebuild --index")
+                            && !err.contains("Content:"),
+                        "{what}: {args:?}: {err}"
+                    ),
+                    _ => panic!("{what}: {args:?}: {}: {err}", out.status),
+                }
+            }
+        }
+    }
+}
+
+/// Every kind of damage, each to one file (segment files by component).
+fn damage_cases() -> Vec<(String, Damage)> {
+    let files = segment_files(&pristine().index);
+    let first_of = |ext: &str| {
+        files
+            .iter()
+            .find(|f| extension(f) == ext)
+            .unwrap_or_else(|| panic!("no .{ext} file"))
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    let mut cases = Vec::new();
+    for ext in ["fast", "store", "term", "idx", "pos", "fieldnorm", "del"] {
+        let name = first_of(ext);
+        let len = std::fs::metadata(pristine().index.join(&name))
+            .unwrap()
+            .len() as usize;
+        cases.push((name.clone(), Damage::FlipAt(len / 2)));
+        cases.push((name, Damage::FlipBeforeFooter(4)));
+    }
+    let kinds = [
+        Damage::FlipFromEnd(1),
+        Damage::FlipFromEnd(12),
+        Damage::Truncate,
+        Damage::Zero,
+        Damage::Empty,
+        Damage::Remove,
+    ];
+    for (kind, ext) in kinds
+        .iter()
+        .zip(["term", "store", "fast", "idx", "pos", "fieldnorm"])
+    {
+        cases.push((first_of(ext), *kind));
+    }
+    for damage in [
+        Damage::Garbage,
+        Damage::Truncate,
+        Damage::Empty,
+        Damage::Remove,
+    ] {
+        cases.push(("meta.json".to_string(), damage));
+    }
+    cases.push((".managed.json".to_string(), Damage::Garbage));
+    cases.push(("cita-files.json".to_string(), Damage::Garbage));
+    cases
+}
+
+#[test]
+fn rebuild_recovers_every_kind_of_damage_to_a_clean_builds_content() {
+    let pristine = pristine();
+    let expected = content(&pristine.clean);
+    for (name, damage) in damage_cases() {
+        let copy = damaged_copy(&name, damage);
+        // A file beside the index that is not cita's survives the rebuild.
+        std::fs::write(copy.path().join("notes.txt"), "mine").unwrap();
+        let out = index_into_with(&pristine.corpus, copy.path(), &["--rebuild", "--quiet"]);
+        assert!(
+            out.status.success(),
+            "{name} {damage:?}: --rebuild failed: {}",
+            stderr(&out)
+        );
+        assert_eq!(
+            content(copy.path()),
+            expected,
+            "{name} {damage:?}: the rebuilt index holds what a clean build holds"
+        );
+        assert_eq!(
+            std::fs::read_to_string(copy.path().join("notes.txt")).unwrap(),
+            "mine"
+        );
+    }
+}
+
+#[test]
+fn indexing_a_damaged_index_without_rebuild_says_to_rebuild() {
+    let pristine = pristine();
+    // What a plain run cannot miss: segments or metadata that do not open.
+    let files = segment_files(&pristine.index);
+    let term = files.iter().find(|f| extension(f) == "term").unwrap();
+    let cases = [
+        (
+            term.file_name().unwrap().to_str().unwrap(),
+            Damage::Truncate,
+        ),
+        (
+            term.file_name().unwrap().to_str().unwrap(),
+            Damage::FlipFromEnd(6),
+        ),
+        ("meta.json", Damage::Garbage),
+        (".managed.json", Damage::Garbage),
+    ];
+    for (name, damage) in cases {
+        let copy = damaged_copy(name, damage);
+        let before = std::fs::read(copy.path().join("meta.json")).unwrap();
+        let out = index_into_with(&pristine.corpus, copy.path(), &[]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{name} {damage:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{name} {damage:?}: {err}");
+        assert!(
+            err.contains("is damaged") && err.contains("cita index --rebuild --index"),
+            "{name} {damage:?}: {err}"
+        );
+        assert_eq!(
+            std::fs::read(copy.path().join("meta.json")).unwrap(),
+            before,
+            "{name} {damage:?}: a plain run changes nothing"
+        );
+    }
+}
+
+#[test]
+fn a_folder_of_another_program_is_still_refused_by_rebuild() {
+    let pristine = pristine();
+    let dir = TempDir::new().unwrap();
+    // A meta.json that is not tantivy's, and files that only look like an index.
+    std::fs::write(dir.path().join("meta.json"), "{\"mine\": true}").unwrap();
+    std::fs::write(dir.path().join("data.bin"), "keep").unwrap();
+    let out = index_into_with(&pristine.corpus, dir.path(), &["--rebuild"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a cita index"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("meta.json")).unwrap(),
+        "{\"mine\": true}"
+    );
+    assert!(dir.path().join("data.bin").exists());
+}
+
+#[test]
+fn a_garbage_state_file_breaks_nothing() {
+    let pristine = pristine();
+    let dir = TempDir::new().unwrap();
+    copy_folder(&pristine.clean, dir.path());
+    let expected = content(&pristine.clean);
+    std::fs::write(dir.path().join("cita-files.json"), "\u{0}garbage{[").unwrap();
+    assert_eq!(content(dir.path()), expected, "searches do not read it");
+    let report = index_report(&index_into_with(
+        &pristine.corpus,
+        dir.path(),
+        &["--format", "json"],
+    ));
+    // Without a usable state, every file is read again and its passages replaced.
+    let files = report["files_indexed"].as_u64().unwrap();
+    assert_eq!(report["files_read"].as_u64(), Some(files), "{report}");
+    assert_eq!(report["added"], 0, "{report}");
+    assert_eq!(content(dir.path()), expected);
+    let again = index_report(&index_into_with(
+        &pristine.corpus,
+        dir.path(),
+        &["--format", "json"],
+    ));
+    assert_eq!(
+        again["files_read"], 0,
+        "the state file is whole again: {again}"
+    );
+}
+
+/// How to run a command in a private mount namespace, where a test may
+/// mount: `unshare -m` for root, `unshare -rm` (a user namespace) for
+/// others. The reason, as an error, when neither works here.
+fn mount_namespace() -> Result<Vec<String>, String> {
+    static HOW: OnceLock<Result<Vec<String>, String>> = OnceLock::new();
+    HOW.get_or_init(|| {
+        let mut tried = Vec::new();
+        for how in [["unshare", "-m"], ["unshare", "-rm"]] {
+            let probe = Command::new(how[0])
+                .args(&how[1..])
+                .args([
+                    "sh",
+                    "-c",
+                    "d=$(mktemp -d) && mount -t tmpfs -o size=1m tmpfs \"$d\" && umount \"$d\" && rmdir \"$d\"",
+                ])
+                .output();
+            match probe {
+                Ok(out) if out.status.success() => return Ok(strings(&how)),
+                Ok(out) => tried.push(format!(
+                    "{}: {}",
+                    how.join(" "),
+                    String::from_utf8_lossy(&out.stderr).trim()
+                )),
+                Err(err) => tried.push(format!("{}: {err}", how.join(" "))),
+            }
+        }
+        Err(tried.join("; "))
+    })
+    .clone()
+}
+
+/// Runs the shell `script` (with `$CITA` set) in a private mount
+/// namespace; `None` (after saying why) when mounting is impossible here.
+fn in_mount_namespace(script: &str, vars: &[(&str, &Path)]) -> Option<Output> {
+    let how = match mount_namespace() {
+        Ok(how) => how,
+        Err(why) => {
+            eprintln!("SKIPPED: cannot mount in a private namespace here ({why})");
+            return None;
+        }
+    };
+    let mut args = how[1..].to_vec();
+    args.extend(strings(&["sh", "-euc", script, "sh"]));
+    let mut command = Command::new(&how[0]);
+    command.args(&args).env("CITA", cita());
+    for (name, value) in vars {
+        command.env(name, value);
+    }
+    Some(command.output().unwrap())
+}
+
+#[test]
+fn an_index_on_a_read_only_file_system_is_searched_stated_and_shown() {
+    let pristine = pristine();
+    let dir = TempDir::new().unwrap();
+    let index = dir.path().join("index");
+    copy_folder(&pristine.clean, &index);
+    let view = dir.path().join("ro");
+    std::fs::create_dir(&view).unwrap();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let script = r#"
+        mount --bind "$INDEX" "$VIEW"
+        mount -o remount,ro,bind "$VIEW"
+        if touch "$VIEW/probe" 2>/dev/null; then echo "the view is writable" >&2; exit 90; fi
+        run() { name=$1; shift; "$CITA" "$@" --index "$VIEW" >"$OUT/$name.out" 2>"$OUT/$name.err"; echo $? >"$OUT/$name.code"; }
+        run count search --count --format json petro
+        run search search --format json --all '*'
+        run stats stats --format json
+        run kwic kwic lazo
+        run timeline timeline petro
+        run show show "$ID"
+    "#;
+    let Some(out) = in_mount_namespace(
+        script,
+        &[
+            ("INDEX", &index),
+            ("VIEW", &view),
+            ("OUT", &out_dir),
+            ("ID", Path::new(&pristine.id)),
+        ],
+    ) else {
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for name in ["count", "search", "stats", "kwic", "timeline", "show"] {
+        let code = std::fs::read_to_string(out_dir.join(format!("{name}.code"))).unwrap();
+        let err = std::fs::read_to_string(out_dir.join(format!("{name}.err"))).unwrap();
+        assert_eq!(code.trim(), "0", "{name} on a read-only file system: {err}");
+        assert!(err.is_empty(), "{name}: {err}");
+    }
+    let result: Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("search.out")).unwrap())
+            .unwrap();
+    let (total, fingerprint, _) = content(&pristine.clean);
+    assert_eq!(
+        (result["total"].clone(), result["index_fingerprint"].clone()),
+        (total, fingerprint)
+    );
+    let stats: Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("stats.out")).unwrap()).unwrap();
+    assert_eq!(stats["passages"], result["total"]);
+}
+
+/// Runs `cita ARGS` as a user who may not write the index folder: as
+/// `nobody` through `setpriv` when the tests run as root (root may write
+/// anywhere), else as the current user. `None`, after saying why, when
+/// root cannot switch users here.
+fn as_a_reader(args: &[String]) -> Option<Output> {
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0");
+    if !root {
+        return Some(cita_bounded(args));
+    }
+    let mut setpriv = strings(&["--reuid=65534", "--regid=65534", "--clear-groups", cita()]);
+    setpriv.extend_from_slice(args);
+    let out = run_bounded("setpriv", &setpriv);
+    if out.status.code() == Some(127) || String::from_utf8_lossy(&out.stderr).contains("setpriv:") {
+        eprintln!(
+            "SKIPPED: cannot run cita as nobody with setpriv: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+        return None;
+    }
+    Some(out)
+}
+
+#[test]
+fn an_index_in_a_folder_the_user_cannot_write_is_searched() {
+    use std::os::unix::fs::PermissionsExt;
+    let pristine = pristine();
+    let dir = TempDir::new().unwrap();
+    let readable = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    // Another user must reach the folder through the temporary one.
+    readable(dir.path(), 0o755);
+    // With tantivy's meta lock file left by the build (someone else's), and without it.
+    for keep_lock in [true, false] {
+        let index = dir.path().join(format!("index-{keep_lock}"));
+        copy_folder(&pristine.clean, &index);
+        if !keep_lock {
+            std::fs::remove_file(index.join(".tantivy-meta.lock")).unwrap();
+        }
+        for entry in std::fs::read_dir(&index).unwrap() {
+            readable(&entry.unwrap().path(), 0o444);
+        }
+        readable(&index, 0o555);
+        let args = strings(&[
+            "search",
+            "--format",
+            "json",
+            "--limit",
+            "0",
+            "--index",
+            path_str(&index),
+            "petro",
+        ]);
+        let Some(out) = as_a_reader(&args) else {
+            readable(&index, 0o755);
+            return;
+        };
+        let stats = as_a_reader(&strings(&["stats", "--index", path_str(&index)])).unwrap();
+        readable(&index, 0o755);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "lock file kept: {keep_lock}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let result: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(result["total"].as_u64().unwrap() > 0, "{result}");
+        assert_eq!(
+            stats.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&stats.stderr)
+        );
+    }
+}
+
+/// A file of `bytes` bytes of words of random letters: text that compresses
+/// badly, so its index is about as large as itself.
+fn random_text(seed: &mut u32, bytes: usize) -> String {
+    let mut text = String::with_capacity(bytes + 64);
+    let mut words = 0;
+    while text.len() < bytes {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 17;
+        *seed ^= *seed << 5;
+        let len = 3 + (*seed % 7) as usize;
+        for i in 0..len {
+            text.push((b'a' + ((*seed >> (i * 3)) % 26) as u8) as char);
+        }
+        words += 1;
+        text.push(if words % 60 == 0 { '\n' } else { ' ' });
+        if words % 240 == 0 {
+            text.push('\n');
+        }
+    }
+    text
+}
+
+#[test]
+fn a_full_disk_is_named_the_last_commit_survives_and_freeing_space_lets_the_next_run_finish() {
+    let dir = TempDir::new().unwrap();
+    let small = dir.path().join("small");
+    let big = dir.path().join("big");
+    copy_shipped_corpus(&small);
+    copy_shipped_corpus(&big);
+    let mut seed = 7;
+    for n in 0..12 {
+        std::fs::write(
+            big.join(format!("random-{n:02}.txt")),
+            random_text(&mut seed, 100_000),
+        )
+        .unwrap();
+    }
+    let disk = dir.path().join("disk");
+    std::fs::create_dir(&disk).unwrap();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    // 1 MB: room for the small index, not for the index of 1.2 MB of
+    // random words (about three times as large); then 64 MB, room for all.
+    let script = r#"
+        mount -t tmpfs -o size=1m tmpfs "$DISK"
+        "$CITA" index -q --corpus "$SMALL" --index "$DISK/index"
+        "$CITA" search --format json --all --index "$DISK/index" '*' >"$OUT/before.json"
+        set +e
+        "$CITA" index --commit-every 1 --corpus "$BIG" --index "$DISK/index" >/dev/null 2>"$OUT/full.err"
+        echo $? >"$OUT/full.code"
+        "$CITA" search --format json --all --index "$DISK/index" '*' >"$OUT/after.json" 2>"$OUT/after.err"
+        echo $? >"$OUT/after.code"
+        mount -o remount,size=64m tmpfs "$DISK"
+        "$CITA" index -q --corpus "$BIG" --index "$DISK/index" 2>"$OUT/resumed.err"
+        echo $? >"$OUT/resumed.code"
+        "$CITA" search --format json --limit 0 --index "$DISK/index" '*' >"$OUT/resumed.json"
+    "#;
+    let Some(out) = in_mount_namespace(
+        script,
+        &[
+            ("DISK", &disk),
+            ("SMALL", &small),
+            ("BIG", &big),
+            ("OUT", &out_dir),
+        ],
+    ) else {
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = |name: &str| std::fs::read_to_string(out_dir.join(name)).unwrap();
+    let json = |name: &str| -> Value { serde_json::from_str(&read(name)).unwrap() };
+    let err = read("full.err");
+    assert_eq!(read("full.code").trim(), "2", "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains(&format!(
+            "the disk holding {} is full: free space and run `cita index` again (the last commit is intact)",
+            disk.join("index").display()
+        )),
+        "{err}"
+    );
+    // The last commit: the batches committed before the disk filled, whole.
+    assert_eq!(read("after.code").trim(), "0", "{}", read("after.err"));
+    let (before, after) = (json("before.json"), json("after.json"));
+    let ids = |result: &Value| -> Vec<u64> {
+        hits(result)
+            .iter()
+            .map(|hit| u64::from_str_radix(hit["id"].as_str().unwrap(), 16).unwrap())
+            .collect()
+    };
+    let kept = ids(&after);
+    assert!(
+        ids(&before).iter().all(|id| kept.contains(id)),
+        "the passages committed before are all there"
+    );
+    assert_eq!(
+        after["index_fingerprint"],
+        fingerprint_of(&kept).as_str(),
+        "what the commit recorded is what it holds"
+    );
+    // Space freed, the next run finishes the job.
+    assert_eq!(read("resumed.code").trim(), "0", "{}", read("resumed.err"));
+    let clean = dir.path().join("clean");
+    index_report(&index_into_with(&big, &clean, &["--format", "json"]));
+    let resumed = json("resumed.json");
+    let (total, fingerprint, _) = content(&clean);
+    assert_eq!(
+        (
+            resumed["total"].clone(),
+            resumed["index_fingerprint"].clone()
+        ),
+        (total, fingerprint)
+    );
+}
+
+/// The index fingerprint of a set of passage ids (see `store::fingerprint`).
+fn fingerprint_of(ids: &[u64]) -> String {
+    let sum = ids.iter().fold(0u64, |sum, id| sum.wrapping_add(*id));
+    let mut bytes = sum.to_le_bytes().to_vec();
+    bytes.extend((ids.len() as u64).to_le_bytes());
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes))
+}
+
+/// Passages and fingerprint of the index's last commit, from a search of everything.
+fn committed(index: &Path) -> (u64, String) {
+    let out = cita_bounded(&strings(&[
+        "search",
+        "--format",
+        "json",
+        "--limit",
+        "0",
+        "--index",
+        path_str(index),
+        "*",
+    ]));
+    let code = out.status.code();
+    assert!(
+        matches!(code, Some(0 | 1)),
+        "the index opens after a kill: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let result: Value = serde_json::from_slice(&out.stdout).unwrap();
+    (
+        result["total"].as_u64().unwrap(),
+        result["index_fingerprint"].as_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn builds_killed_after_commits_lose_nothing_and_finish_like_a_clean_build() {
+    let fixture = Fixture::new();
+    // About 4 MB in files of 10 KB, committed every MB: several batches a run.
+    let sentence = "The archive keeps every soakword of a long report on the harbour. ";
+    for n in 0..400 {
+        let text: String = (0..10)
+            .map(|k| format!("Paragraph {k} of file {n}. {}\n\n", sentence.repeat(15)))
+            .collect();
+        fixture.file(&format!("{:02}/{n:03}.txt", n % 20), text);
+    }
+    let index = fixture.index_path();
+    let state = index.join("cita-files.json");
+    let mut observed = 0;
+    let mut kills = 0;
+    while kills < 3 {
+        let before = std::fs::read(&state).ok();
+        let mut child = Command::new(cita())
+            .args(["index", "--quiet", "--commit-every", "1", "--corpus"])
+            .arg(fixture.corpus())
+            .arg("--index")
+            .arg(&index)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // A commit of this run, recorded: the state file changed.
+        let ended = poll("a commit of the run", || {
+            if let Some(status) = child.try_wait().unwrap() {
+                return Some(Some(status));
+            }
+            let now = std::fs::read(&state).ok();
+            (now.is_some() && now != before).then_some(None)
+        });
+        assert!(ended.is_none(), "the run ended ({ended:?}) before 3 kills");
+        // What that commit holds, seen by a search while the run goes on.
+        let (seen, _) = committed(&index);
+        assert!(seen >= observed, "{seen} < {observed}");
+        child.kill().unwrap();
+        child.wait().unwrap();
+        kills += 1;
+        let (kept, _) = committed(&index);
+        assert!(
+            kept >= seen,
+            "kill {kills}: a committed passage was lost: {kept} < {seen}"
+        );
+        observed = kept;
+    }
+    let finished = fixture.index_report(&["--commit-every", "1"]);
+    assert_eq!(finished["files_indexed"], 400, "{finished}");
+    let clean = fixture.dir.path().join("clean");
+    index_report(&index_into_with(
+        &fixture.corpus(),
+        &clean,
+        &["--format", "json"],
+    ));
+    assert_eq!(committed(&index), committed(&clean));
+    assert!(committed(&index).0 >= observed);
+}
