@@ -27,7 +27,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
-use crate::error::{Error, Result};
+use crate::error::{self, Error, Result};
 use crate::ingest::{self, Format, Listed, SkipReason, WalkOptions, Warning};
 use crate::passage;
 use crate::schema::{self, Fields};
@@ -149,6 +149,16 @@ pub fn build(corpus: &Path, index_dir: &Path, options: &BuildOptions) -> Result<
 
 /// [`build`], telling `observer` how it goes.
 pub fn build_with(
+    corpus: &Path,
+    index_dir: &Path,
+    options: &BuildOptions,
+    observer: &dyn BuildObserver,
+) -> Result<BuildReport> {
+    // A full disk surfaces in many shapes; callers get one error for it.
+    build_into(corpus, index_dir, options, observer).map_err(|err| err.writing(index_dir))
+}
+
+fn build_into(
     corpus: &Path,
     index_dir: &Path,
     options: &BuildOptions,
@@ -384,15 +394,7 @@ fn examine_safely(
     rebuild: bool,
     fields: &Fields,
 ) -> Examined {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        examine(corpus, job, previous, rebuild, fields)
-    }))
-    .unwrap_or_else(|panic| {
-        let reason = panic
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| panic.downcast_ref::<&str>().copied())
-            .unwrap_or("unknown failure");
+    error::catching(|| examine(corpus, job, previous, rebuild, fields)).unwrap_or_else(|reason| {
         Examined::Skipped {
             state: None,
             warnings: vec![Warning {
@@ -439,11 +441,13 @@ fn examine(
             read: false,
         };
     }
-    let bytes = match std::fs::read(&job.path) {
-        Ok(bytes) => bytes,
+    // Only what decides the outcome is read (and hashed): a binary file's
+    // first block, nothing of a text file over the size cap.
+    let contents = match ingest::read_contents(&job.path, job.format) {
+        Ok(contents) => contents,
         Err(err) => return unreadable(err),
     };
-    let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes));
+    let hash = format!("{:016x}", contents.hash());
     if let Some(previous) = previous.filter(|p| !rebuild && p.hash == hash) {
         return Examined::Unchanged {
             state: FileState {
@@ -454,7 +458,7 @@ fn examine(
             read: true,
         };
     }
-    let outcome = ingest::parse_file(corpus, &job.path, job.format, bytes);
+    let outcome = ingest::parse_contents(corpus, &job.path, job.format, contents);
     let mut state = FileState {
         size,
         modified,

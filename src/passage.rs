@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::ingest::{Block, Piece, SourceMap};
+use crate::ingest::{Block, Paragraph, Piece, SourceMap};
 
 /// Paragraphs longer than this many characters are split into several passages.
 pub const MAX_PASSAGE_CHARS: usize = 1000;
@@ -30,44 +30,63 @@ pub struct Passage {
 }
 
 /// The passages of a document's blocks, in document order. Lazy, so a huge
-/// document never has all its passages in memory at once.
+/// document never has all its passages in memory at once: a paragraph is
+/// cut into byte ranges (16 bytes per part), and each part's text is copied
+/// only when its passage is taken.
 pub fn passages(blocks: &[Block]) -> impl Iterator<Item = Passage> + '_ {
-    let mut section: Option<&str> = None;
-    let mut paragraph = 0;
-    let mut seen = HashSet::new();
-    blocks.iter().flat_map(move |block| {
-        let block = match block {
-            Block::Heading(heading) => {
-                section = Some(heading);
-                return Vec::new();
+    Passages {
+        blocks: blocks.iter(),
+        section: None,
+        paragraph: 0,
+        seen: HashSet::new(),
+        current: None,
+    }
+}
+
+/// The iterator behind [`passages`].
+struct Passages<'a> {
+    blocks: std::slice::Iter<'a, Block>,
+    section: Option<&'a str>,
+    paragraph: u32,
+    seen: HashSet<&'a str>,
+    /// The paragraph being cut, with its parts' ranges and the next part's index.
+    current: Option<(&'a Paragraph, Vec<Range<usize>>, usize)>,
+}
+
+impl Iterator for Passages<'_> {
+    type Item = Passage;
+
+    fn next(&mut self) -> Option<Passage> {
+        loop {
+            if let Some((block, ranges, next)) = &mut self.current {
+                while let Some(range) = ranges.get(*next).cloned() {
+                    *next += 1;
+                    let text = &block.text[range.clone()];
+                    if !text.chars().any(char::is_alphanumeric) || !self.seen.insert(text) {
+                        continue;
+                    }
+                    return Some(Passage {
+                        text: text.to_string(),
+                        section: self.section.map(str::to_string),
+                        paragraph: self.paragraph,
+                        part: *next as u32,
+                        byte_range: source_range(&block.source, range),
+                        page: block.page,
+                    });
+                }
+                self.current = None;
             }
-            Block::Paragraph(block) => block,
-        };
-        // Rules, ornaments and stray punctuation have no words to find.
-        if !block.text.chars().any(char::is_alphanumeric) {
-            return Vec::new();
-        }
-        paragraph += 1;
-        let mut parts = Vec::new();
-        for (part, range) in chunks(&block.text, MAX_PASSAGE_CHARS)
-            .into_iter()
-            .enumerate()
-        {
-            let text = &block.text[range.clone()];
-            if !text.chars().any(char::is_alphanumeric) || !seen.insert(text) {
-                continue;
+            match self.blocks.next()? {
+                Block::Heading(heading) => self.section = Some(heading),
+                // Rules, ornaments and stray punctuation have no words to find.
+                Block::Paragraph(block) if !block.text.chars().any(char::is_alphanumeric) => {}
+                Block::Paragraph(block) => {
+                    self.paragraph += 1;
+                    self.current = Some((block, chunks(&block.text, MAX_PASSAGE_CHARS), 0));
+                }
             }
-            parts.push(Passage {
-                text: text.to_string(),
-                section: section.map(str::to_string),
-                paragraph,
-                part: part as u32 + 1,
-                byte_range: source_range(&block.source, range),
-                page: block.page,
-            });
         }
-        parts
-    })
+    }
 }
 
 /// Where a byte range of a paragraph's text lies in the source file.
@@ -82,6 +101,11 @@ fn source_range(source: &SourceMap, range: Range<usize>) -> Option<Range<usize>>
 }
 
 /// Maps a byte offset in the joined paragraph text back to the source file.
+///
+/// Pieces come in text order, so the piece holding the offset is found by
+/// binary search (a scan per passage made a long paragraph of short lines
+/// quadratic: 23 MB of wrapped lines took 18 s); an offset between pieces
+/// falls back to the scan.
 fn source_offset(pieces: &[Piece], text_offset: usize, is_end: bool) -> usize {
     let inside = |piece: &&Piece| {
         let end = piece.text_start + piece.len;
@@ -91,28 +115,49 @@ fn source_offset(pieces: &[Piece], text_offset: usize, is_end: bool) -> usize {
             piece.text_start <= text_offset && text_offset < end
         }
     };
-    let Some(piece) = pieces.iter().find(inside).or(pieces.last()) else {
+    let first_not_before = pieces.partition_point(|piece| {
+        let end = piece.text_start + piece.len;
+        if is_end {
+            end < text_offset
+        } else {
+            end <= text_offset
+        }
+    });
+    let found = pieces
+        .get(first_not_before)
+        .filter(inside)
+        .or_else(|| pieces.iter().find(inside));
+    let Some(piece) = found.or(pieces.last()) else {
         return 0;
     };
     piece.source_start + text_offset.saturating_sub(piece.text_start).min(piece.len)
 }
 
-#[derive(Clone, Copy)]
-enum Unit {
-    Sentence,
-    Word,
-    Char,
-}
-
 /// Byte ranges of `text` of at most `max_chars` characters each, cut at
 /// sentence boundaries, then word boundaries for overlong sentences, then
 /// characters for overlong words; trimmed of surrounding whitespace.
+///
+/// One pass over the text at each level, and nothing per sentence, word or
+/// character is kept: a 20 MB paragraph, or a 20 MB word, costs its ranges
+/// (16 bytes per part) and no more.
 pub fn chunks(text: &str, max_chars: usize) -> Vec<Range<usize>> {
     if text.chars().count() <= max_chars {
         return std::iter::once(0..text.len()).collect();
     }
     let mut ranges = Vec::new();
-    pack(text, 0, max_chars, Unit::Sentence, &mut ranges);
+    let mut packer = Packer::new(0, max_chars);
+    for (at, sentence) in text.split_sentence_bound_indices() {
+        packer.add(at, sentence, &mut ranges, |sentence, offset, out| {
+            let mut words = Packer::new(offset, max_chars);
+            for (at, word) in sentence.split_word_bound_indices() {
+                words.add(at, word, out, |word, offset, out| {
+                    cut_chars(word, offset, max_chars, out)
+                });
+            }
+            words.finish(out);
+        });
+    }
+    packer.finish(&mut ranges);
     ranges
         .into_iter()
         .filter_map(|range| {
@@ -124,42 +169,75 @@ pub fn chunks(text: &str, max_chars: usize) -> Vec<Range<usize>> {
         .collect()
 }
 
-fn pack(text: &str, offset: usize, max_chars: usize, unit: Unit, out: &mut Vec<Range<usize>>) {
-    let units: Vec<(usize, &str)> = match unit {
-        Unit::Sentence => text.split_sentence_bound_indices().collect(),
-        Unit::Word => text.split_word_bound_indices().collect(),
-        Unit::Char => text
-            .char_indices()
-            .map(|(i, c)| (i, &text[i..i + c.len_utf8()]))
-            .collect(),
-    };
-    let (mut start, mut end, mut count) = (0, 0, 0);
-    for (at, piece) in units {
-        let chars = piece.chars().count();
-        if chars > max_chars {
-            if end > start {
-                out.push(offset + start..offset + end);
-            }
-            let finer = match unit {
-                Unit::Sentence => Unit::Word,
-                Unit::Word | Unit::Char => Unit::Char,
-            };
-            pack(piece, offset + at, max_chars, finer, out);
-            start = at + piece.len();
-            end = start;
-            count = 0;
-            continue;
+/// Packs consecutive units (sentences, or words) of a text into ranges of
+/// at most `max_chars` characters.
+struct Packer {
+    /// Offset of the packed text in the paragraph.
+    offset: usize,
+    max_chars: usize,
+    start: usize,
+    end: usize,
+    count: usize,
+}
+
+impl Packer {
+    fn new(offset: usize, max_chars: usize) -> Packer {
+        Packer {
+            offset,
+            max_chars,
+            start: 0,
+            end: 0,
+            count: 0,
         }
-        if count + chars > max_chars && end > start {
-            out.push(offset + start..offset + end);
-            start = at;
-            count = 0;
-        }
-        end = at + piece.len();
-        count += chars;
     }
-    if end > start {
-        out.push(offset + start..offset + end);
+
+    /// Adds the unit `piece` found at byte `at`; one longer than the cap is
+    /// handed to `finer` with its offset in the paragraph.
+    fn add(
+        &mut self,
+        at: usize,
+        piece: &str,
+        out: &mut Vec<Range<usize>>,
+        finer: impl FnOnce(&str, usize, &mut Vec<Range<usize>>),
+    ) {
+        let chars = piece.chars().count();
+        if chars > self.max_chars {
+            self.finish(out);
+            finer(piece, self.offset + at, out);
+            self.start = at + piece.len();
+            self.end = self.start;
+            return;
+        }
+        if self.count + chars > self.max_chars && self.end > self.start {
+            out.push(self.offset + self.start..self.offset + self.end);
+            self.start = at;
+            self.count = 0;
+        }
+        self.end = at + piece.len();
+        self.count += chars;
+    }
+
+    /// Emits what is packed so far.
+    fn finish(&mut self, out: &mut Vec<Range<usize>>) {
+        if self.end > self.start {
+            out.push(self.offset + self.start..self.offset + self.end);
+        }
+        self.start = self.end;
+        self.count = 0;
+    }
+}
+
+/// `text` (at `offset` in the paragraph) cut every `max_chars` characters.
+fn cut_chars(text: &str, offset: usize, max_chars: usize, out: &mut Vec<Range<usize>>) {
+    let mut start = 0;
+    for (count, (at, _)) in text.char_indices().enumerate() {
+        if count > 0 && count % max_chars == 0 {
+            out.push(offset + start..offset + at);
+            start = at;
+        }
+    }
+    if start < text.len() {
+        out.push(offset + start..offset + text.len());
     }
 }
 
@@ -273,6 +351,64 @@ mod tests {
                 .sum::<usize>(),
             2500
         );
+    }
+
+    /// F7: cutting a 20 MB word kept a table entry per character (24 bytes
+    /// each, 480 MB); now a cut costs its range and nothing more.
+    #[test]
+    fn a_huge_word_and_a_huge_sentence_are_cut_in_order_and_whole() {
+        let word = "x".repeat(2_000_003);
+        let ranges = chunks(&word, MAX_PASSAGE_CHARS);
+        assert_eq!(ranges.len(), 2001);
+        assert!(ranges.windows(2).all(|pair| pair[0].end == pair[1].start));
+        assert_eq!((ranges[0].start, ranges[2000].end), (0, word.len()));
+
+        let text = format!("Short sentence. {} and then some words.", "y".repeat(2500));
+        let parts: Vec<&str> = chunks(&text, MAX_PASSAGE_CHARS)
+            .into_iter()
+            .map(|range| &text[range])
+            .collect();
+        let ys = "y".repeat(1000);
+        assert_eq!(
+            parts,
+            [
+                "Short sentence.",
+                ys.as_str(),
+                ys.as_str(),
+                &ys[..500],
+                "and then some words."
+            ]
+        );
+        // One sentence of many words (a lower-case word after a full stop
+        // does not start a sentence) is packed word by word.
+        let sentence = "word. ".repeat(100_000);
+        let ranges = chunks(&sentence, MAX_PASSAGE_CHARS);
+        for range in &ranges {
+            let part = &sentence[range.clone()];
+            assert!(part.chars().count() <= MAX_PASSAGE_CHARS);
+            let mut words = part.split(|c: char| !c.is_alphanumeric());
+            assert!(
+                words.all(|word| word.is_empty() || word == "word"),
+                "cut inside a word: {part}"
+            );
+        }
+        assert!((600..=601).contains(&ranges.len()), "{}", ranges.len());
+    }
+
+    #[test]
+    fn a_long_paragraph_of_short_lines_maps_every_part_back() {
+        let body: String = (0..20_000)
+            .map(|i| format!("wrapped line number {i:05} of one long paragraph\n"))
+            .collect();
+        let found = split(&body, 3);
+        assert!(found.len() > 500);
+        for passage in &found {
+            let range = passage.byte_range.clone().unwrap();
+            assert_eq!(
+                body[range.start - 3..range.end - 3].replace('\n', " "),
+                passage.text
+            );
+        }
     }
 
     #[test]

@@ -28,8 +28,9 @@ pub enum NotText {
     Undecodable,
 }
 
-/// How many leading bytes are inspected for binary content.
-const SNIFF_BYTES: usize = 8192;
+/// How many leading bytes are inspected for binary content: a file is
+/// judged binary from this head alone, before the rest of it is read.
+pub const SNIFF_BYTES: usize = 8192;
 
 /// How many leading bytes of an HTML file are searched for its `<meta>`
 /// charset (the HTML standard's prescan reads 1,024).
@@ -100,11 +101,19 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
         .position(|window| window == needle)
 }
 
+/// Whether a file whose first bytes are `head` (its first [`SNIFF_BYTES`],
+/// or all of it if shorter) is binary data, as [`decode`] judges it: no
+/// byte-order mark, and NUL bytes or many control characters. Lets a reader
+/// refuse a binary file without reading the rest of it.
+pub fn is_binary_head(head: &[u8]) -> bool {
+    Encoding::for_bom(head).is_none() && looks_binary(head)
+}
+
 fn decode_declared(bytes: &[u8], declared: Option<&'static Encoding>) -> Result<Decoded, NotText> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         return decode_as(encoding, bytes, bom_len).ok_or(NotText::Undecodable);
     }
-    if looks_binary(bytes) {
+    if is_binary_head(bytes) {
         return Err(NotText::Binary);
     }
     if let Some(decoded) = decode_as(UTF_8, bytes, 0) {
@@ -269,5 +278,23 @@ mod tests {
             Err(NotText::Binary)
         );
         assert!(decode(b"").is_ok(), "an empty file is empty text");
+    }
+
+    #[test]
+    fn the_head_alone_decides_binary_as_decode_does() {
+        let mut sparse = vec![0u8; SNIFF_BYTES];
+        assert!(is_binary_head(&sparse));
+        sparse.extend_from_slice(b"text after the head");
+        assert_eq!(decode(&sparse), Err(NotText::Binary));
+        let mut utf16 = vec![0xff, 0xfe];
+        utf16.extend("Nariño".encode_utf16().flat_map(u16::to_le_bytes));
+        assert!(!is_binary_head(&utf16), "NULs after a BOM are UTF-16 text");
+        let mut late = "plain text ".repeat(1000).into_bytes();
+        late.push(0);
+        assert!(!is_binary_head(&late[..SNIFF_BYTES]));
+        assert!(
+            decode(&late).is_ok(),
+            "a NUL past the head is not looked at"
+        );
     }
 }

@@ -8,9 +8,15 @@
 //! (cookie banners, share bars, newsletters, related links) are dropped, as
 //! are boilerplate lines such as "Skip to content" or "Read more".
 //! Paragraphs, list items, quotes, preformatted text and table cells become
-//! paragraphs; `h1`–`h6` become headings.
+//! paragraphs; `h1`–`h6` become headings. A page nested deeper than
+//! [`MAX_NESTING`] elements, or with more than [`MAX_NODES`], is flattened
+//! there before it is parsed ([`limit_markup`]), so that parsing stays
+//! linear and the parsed tree small.
+
+use std::borrow::Cow;
 
 use ego_tree::NodeRef;
+use ego_tree::iter::Edge;
 use scraper::{ElementRef, Html, Node, Selector};
 
 use super::dates::parse_metadata_date;
@@ -138,12 +144,11 @@ const BOILERPLATE: &[&str] = &[
 
 /// The metadata and blocks of an HTML page.
 pub fn read(source: &str) -> (Metadata, Vec<Block>) {
-    let page = Html::parse_document(source);
+    let page = Html::parse_document(&limit_markup(source));
     let meta = metadata(&page);
     let root = content_root(&page);
     let mut walker = Walker::default();
     walker.walk(*root);
-    walker.flush();
     let mut meta = meta;
     if meta.date.is_none() {
         meta.date = root
@@ -159,22 +164,400 @@ pub fn read(source: &str) -> (Metadata, Vec<Block>) {
     (meta, walker.blocks)
 }
 
+/// Elements nested deeper than this are flattened before the page is
+/// parsed: their start and end tags are dropped (a block element's leave a
+/// space), their text is kept. Browsers cap nesting too (Blink at 512);
+/// without a cap, html5ever's tree builder scans the whole stack of open
+/// elements for each new block element, so 100,000 nested `<div>`s took
+/// 70 s to parse, and with it each block element costs at most this many
+/// steps. Real pages stay far below it (tools warn past 32).
+pub const MAX_NESTING: usize = 128;
+
+/// Past this many elements (and comments) a page is flattened the same way,
+/// so that its parsed tree stays within about 100 MB: a parsed element costs
+/// some 400 bytes, a hundred times a bare `<p>`. Scripts, styles and
+/// comments past it are dropped whole. A 1 MB article has some 20,000.
+pub const MAX_NODES: usize = 200_000;
+
+/// How many of the innermost open elements an end tag is matched against
+/// while nesting is tracked: enough for any real page's unclosed inline
+/// elements, and a bound on the work per tag.
+const END_TAG_REACH: usize = 64;
+
+/// Elements that never have content (and `image`, which parses as `img`).
+const VOID: &[&str] = &[
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image", "img",
+    "input", "keygen", "link", "meta", "param", "source", "track", "wbr",
+];
+
+/// Elements whose content is text up to their end tag, never markup.
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+];
+
+/// Elements whose start tag closes an open `p` (in button scope).
+const CLOSES_P: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "header",
+    "hgroup",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "search",
+    "section",
+    "summary",
+    "ul",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "listing",
+    "form",
+    "li",
+    "dd",
+    "dt",
+    "table",
+    "hr",
+    "xmp",
+];
+
+/// Where the search for an open `p` to close stops (the button scope).
+const BUTTON_SCOPE: &[&str] = &[
+    "button", "html", "table", "td", "th", "caption", "marquee", "object", "applet", "template",
+];
+
+/// For a start tag that closes an open element of its kind (`<li>a<li>b`,
+/// `<td>a<td>b`): the elements it closes, and those where the search stops.
+fn closes_siblings(name: &str) -> Option<(&'static [&'static str], &'static [&'static str])> {
+    let lower = name.to_ascii_lowercase();
+    Some(match lower.as_str() {
+        "li" => (&["li"], &["ul", "ol", "menu"]),
+        "dt" | "dd" => (&["dt", "dd"], &["dl"]),
+        "tr" => (&["tr"], &["table", "thead", "tbody", "tfoot"]),
+        "td" | "th" => (&["td", "th"], &["tr", "table"]),
+        "thead" | "tbody" | "tfoot" => (&["thead", "tbody", "tfoot"], &["table"]),
+        "option" => (&["option"], &["select", "datalist", "optgroup"]),
+        "optgroup" => (&["optgroup", "option"], &["select", "datalist"]),
+        "rb" | "rt" | "rp" | "rtc" => (&["rb", "rt", "rp", "rtc"], &["ruby"]),
+        "a" => (&["a"], &[]),
+        "nobr" => (&["nobr"], &[]),
+        "button" => (&["button"], &[]),
+        _ => return None,
+    })
+}
+
+/// `source` with elements nested deeper than [`MAX_NESTING`], or past the
+/// first [`MAX_NODES`], flattened; `source` itself (borrowed, unchanged) for
+/// a page within both.
+///
+/// A light, linear scan of the tags, not a parser: comments, doctypes,
+/// quoted attribute values and the text of `<script>`, `<style>` and the
+/// like are stepped over; void elements, start tags that close an open
+/// element (`<li>a<li>b`, a `<div>` after an open `<p>`) and foreign (SVG,
+/// MathML) self-closing tags are understood; an end tag closes the nearest
+/// open element of its name among the innermost 64. Its picture of
+/// nesting may be deeper than the parser's where markup is unusual, which
+/// only matters past [`MAX_NESTING`], where the page is flattened either
+/// way.
+pub fn limit_markup(source: &str) -> Cow<'_, str> {
+    struct Open {
+        name: std::ops::Range<usize>,
+        dropped: bool,
+        foreign: bool,
+    }
+    let bytes = source.as_bytes();
+    let mut open: Vec<Open> = Vec::new();
+    let mut foreign = 0usize;
+    let mut nodes = 0usize;
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    // Leaves `source[from..to]` out of the page, or puts a space for it.
+    let mut cut = |from: usize, to: usize, space: bool, copied: &mut usize| {
+        let out = out.get_or_insert_with(|| String::with_capacity(source.len()));
+        out.push_str(&source[*copied..from]);
+        if space {
+            out.push(' ');
+        }
+        *copied = to;
+    };
+    let mut pos = 0;
+    while let Some(found) = bytes[pos..].iter().position(|&b| b == b'<') {
+        let at = pos + found;
+        let rest = &bytes[at..];
+        let over = nodes >= MAX_NODES;
+        if rest.starts_with(b"<!") || rest.starts_with(b"<?") {
+            // Comments (`<!-->` and `<!--->` end at once, as the HTML
+            // tokenizer reads them), doctypes and bogus comments.
+            pos = if rest.starts_with(b"<!--") {
+                find_from(bytes, at + 2, b"-->").map_or(bytes.len(), |end| end + 3)
+            } else {
+                find_from(bytes, at + 2, b">").map_or(bytes.len(), |end| end + 1)
+            };
+            if over {
+                cut(at, pos, false, &mut copied);
+            }
+            nodes += 1;
+            continue;
+        }
+        let is_end = rest.starts_with(b"</");
+        let name_start = at + if is_end { 2 } else { 1 };
+        if !bytes.get(name_start).is_some_and(u8::is_ascii_alphabetic) {
+            pos = at + 1;
+            continue;
+        }
+        let name_end = bytes[name_start..]
+            .iter()
+            .position(|&b| ends_name(b))
+            .map_or(bytes.len(), |len| name_start + len);
+        // A tag cut off by the end of the file is no tag.
+        let Some((tag_end, self_closing)) = tag_end(bytes, name_end) else {
+            break;
+        };
+        pos = tag_end;
+        let name = &source[name_start..name_end];
+        let is = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(name));
+        let drop_tag = if is_end {
+            let reach = open.len().saturating_sub(END_TAG_REACH);
+            match (reach..open.len())
+                .rfind(|&i| source[open[i].name.clone()].eq_ignore_ascii_case(name))
+            {
+                Some(index) => {
+                    let dropped = open[index].dropped;
+                    foreign -= open
+                        .drain(index..)
+                        .filter(|element| element.foreign)
+                        .count();
+                    dropped
+                }
+                // An unmatched end tag can make an element (`</p>`, `</br>`).
+                None => over,
+            }
+        } else if name.eq_ignore_ascii_case("plaintext") && !over {
+            // Everything after it is text.
+            pos = bytes.len();
+            false
+        } else if is(RAW_TEXT) {
+            // Kept whatever the depth, so that their text stays out of the
+            // article; what follows, up to their end tag, is not markup.
+            pos = raw_text_end(bytes, tag_end, name);
+            if over {
+                cut(at, pos, false, &mut copied);
+                continue;
+            }
+            false
+        } else if is(VOID) || (self_closing && foreign > 0) {
+            over
+        } else {
+            // Close what this start tag closes implicitly, looking no deeper
+            // than END_TAG_REACH and not past the elements that bound it.
+            let mut close = |targets: &[&str], stops: &[&str]| {
+                let reach = open.len().saturating_sub(END_TAG_REACH);
+                let named = |i: usize, names: &[&str]| {
+                    let open_name = &source[open[i].name.clone()];
+                    names.iter().any(|n| n.eq_ignore_ascii_case(open_name))
+                };
+                for i in (reach..open.len()).rev() {
+                    if named(i, targets) {
+                        foreign -= open.drain(i..).filter(|element| element.foreign).count();
+                        return;
+                    }
+                    if named(i, stops) || named(i, &["html", "body", "template"]) {
+                        return;
+                    }
+                }
+            };
+            if is(CLOSES_P) {
+                close(&["p"], BUTTON_SCOPE);
+            }
+            if let Some((targets, stops)) = closes_siblings(name) {
+                close(targets, stops);
+            }
+            let is_foreign = name.eq_ignore_ascii_case("svg") || name.eq_ignore_ascii_case("math");
+            foreign += usize::from(is_foreign);
+            let dropped = over || open.len() >= MAX_NESTING;
+            open.push(Open {
+                name: name_start..name_end,
+                dropped,
+                foreign: is_foreign,
+            });
+            dropped
+        };
+        if drop_tag {
+            let lower = name.to_ascii_lowercase();
+            let space = BLOCKS.contains(&lower.as_str())
+                || is_heading(&lower)
+                || matches!(lower.as_str(), "pre" | "br");
+            cut(at, tag_end, space, &mut copied);
+        } else if !is_end {
+            nodes += 1;
+        }
+    }
+    match out {
+        None => Cow::Borrowed(source),
+        Some(mut out) => {
+            out.push_str(&source[copied..]);
+            Cow::Owned(out)
+        }
+    }
+}
+
+fn is_heading(name: &str) -> bool {
+    matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+}
+
+/// Whether `b` ends a tag name.
+fn ends_name(b: u8) -> bool {
+    b.is_ascii_whitespace() || b == b'/' || b == b'>'
+}
+
+/// The first `needle` in `bytes` at or after `from`.
+fn find_from(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .windows(needle.len())
+        .position(|window| window == needle)
+        .map(|at| from + at)
+}
+
+/// Where the tag whose name ends at `from` ends (just after its `>`), and
+/// whether it ends with `/>`; `None` if the file ends first. Attribute
+/// values in quotes may hold `>`.
+fn tag_end(bytes: &[u8], mut i: usize) -> Option<(usize, bool)> {
+    let skip_space = |i: &mut usize| -> Option<()> {
+        while bytes.get(*i)?.is_ascii_whitespace() {
+            *i += 1;
+        }
+        Some(())
+    };
+    loop {
+        skip_space(&mut i)?;
+        match bytes[i] {
+            b'>' => return Some((i + 1, false)),
+            b'/' => {
+                if bytes.get(i + 1) == Some(&b'>') {
+                    return Some((i + 2, true));
+                }
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        // An attribute name (its first character may be `=`).
+        i += 1;
+        while !(ends_name(*bytes.get(i)?) || bytes[i] == b'=') {
+            i += 1;
+        }
+        skip_space(&mut i)?;
+        if bytes[i] != b'=' {
+            continue;
+        }
+        i += 1;
+        skip_space(&mut i)?;
+        match bytes[i] {
+            quote @ (b'"' | b'\'') => {
+                i += 1 + bytes[i + 1..].iter().position(|&b| b == quote)? + 1;
+            }
+            b'>' => return Some((i + 1, false)),
+            _ => {
+                while !(bytes.get(i)?.is_ascii_whitespace() || bytes[i] == b'>') {
+                    i += 1;
+                }
+            }
+        }
+    }
+}
+
+/// Where the text of a raw-text element `name` that starts at `from` ends:
+/// just after its end tag, or at the end of the file.
+fn raw_text_end(bytes: &[u8], from: usize, name: &str) -> usize {
+    let mut pos = from;
+    while let Some(found) = find_from(bytes, pos, b"</") {
+        let name_start = found + 2;
+        let name_end = name_start + name.len();
+        if bytes
+            .get(name_start..name_end)
+            .is_some_and(|candidate| candidate.eq_ignore_ascii_case(name.as_bytes()))
+            && bytes.get(name_end).is_none_or(|&b| ends_name(b))
+        {
+            return tag_end(bytes, name_end).map_or(bytes.len(), |(end, _)| end);
+        }
+        pos = name_start;
+    }
+    bytes.len()
+}
+
 /// The element holding the article: the `<article>` with the most text,
 /// unless it is a teaser or card holding under half of `<main>`'s text; then
 /// `<main>`; else `<body>`.
 fn content_root(page: &Html) -> ElementRef<'_> {
     let length = |element: &ElementRef| element.text().map(str::len).sum::<usize>();
-    let article = page.select(&selector("article")).max_by_key(|a| length(a));
+    let article = longest_article(page);
     let main = page.select(&selector("main")).next();
     match (article, main) {
-        (Some(article), Some(main)) if length(&article) * 2 < length(&main) => main,
-        (Some(article), _) => article,
+        (Some((_, article_length)), Some(main)) if article_length * 2 < length(&main) => main,
+        (Some((article, _)), _) => article,
         (None, Some(main)) => main,
         (None, None) => page
             .select(&selector("body"))
             .next()
             .unwrap_or_else(|| page.root_element()),
     }
+}
+
+/// The `<article>` with the most text (the last of equals, as
+/// `max_by_key` picks) and its text length, in one pass over the page:
+/// measuring each article on its own would read nested articles' text once
+/// per ancestor.
+fn longest_article(page: &Html) -> Option<(ElementRef<'_>, usize)> {
+    // Text read when each open article opened, and its place in document order.
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    let (mut text, mut opened) = (0, 0);
+    let mut best: Option<(ElementRef, usize, usize)> = None;
+    for edge in page.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Text(t) => text += t.len(),
+                Node::Element(element) if element.name() == "article" => {
+                    open.push((text, opened));
+                    opened += 1;
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if let Node::Element(element) = node.value()
+                    && element.name() == "article"
+                    && let (Some((start, order)), Some(article)) =
+                        (open.pop(), ElementRef::wrap(node))
+                {
+                    let length = text - start;
+                    if best.as_ref().is_none_or(|&(_, best_length, best_order)| {
+                        (length, order) > (best_length, best_order)
+                    }) {
+                        best = Some((article, length, order));
+                    }
+                }
+            }
+        }
+    }
+    best.map(|(article, length, _)| (article, length))
 }
 
 fn selector(css: &str) -> Selector {
@@ -266,68 +649,73 @@ fn json_ld_date(page: &Html) -> Option<crate::date::Date> {
         .find_map(|json| find(&json).and_then(parse_metadata_date))
 }
 
-/// Elements nested deeper than this are read as plain text, so that no page
-/// can exhaust the stack.
-const MAX_DEPTH: usize = 256;
-
 #[derive(Default)]
 struct Walker {
     buffer: String,
     blocks: Vec<Block>,
-    depth: usize,
+}
+
+/// What the walker does next: read a node, or end the block element whose
+/// children it has read.
+enum Step<'a> {
+    Enter(NodeRef<'a, Node>),
+    Flush,
 }
 
 impl Walker {
-    fn walk(&mut self, node: NodeRef<Node>) {
-        if self.depth >= MAX_DEPTH {
-            if let Some(element) = ElementRef::wrap(node) {
-                element.text().for_each(|text| self.buffer.push_str(text));
-            } else if let Node::Text(text) = node.value() {
-                self.buffer.push_str(text);
-            }
-            return;
-        }
-        self.depth += 1;
-        self.walk_node(node);
-        self.depth -= 1;
-    }
-
-    fn walk_node(&mut self, node: NodeRef<Node>) {
-        match node.value() {
-            Node::Text(text) => self.buffer.push_str(text),
-            Node::Element(element) => {
-                let name = element.name();
-                let Some(element_ref) = ElementRef::wrap(node) else {
-                    return;
-                };
-                if DROPPED.contains(&name) || is_furniture(element_ref) {
-                    return;
-                }
-                if let Some(level) = name.strip_prefix('h').and_then(|l| l.parse::<u8>().ok())
-                    && (1..=6).contains(&level)
-                {
+    /// Reads the tree under `root` in document order, with a stack of its
+    /// own rather than recursion, so that no depth of nesting can exhaust
+    /// the thread's stack.
+    fn walk<'a>(&mut self, root: NodeRef<'a, Node>) {
+        let mut steps: Vec<Step<'a>> = vec![Step::Enter(root)];
+        while let Some(step) = steps.pop() {
+            let node = match step {
+                Step::Flush => {
                     self.flush();
-                    let heading = collapse(&element_ref.text().collect::<String>());
-                    if !heading.is_empty() {
-                        self.blocks.push(Block::Heading(heading));
+                    continue;
+                }
+                Step::Enter(node) => node,
+            };
+            let enter_children = |steps: &mut Vec<Step<'a>>| {
+                steps.extend(node.children().rev().map(Step::Enter));
+            };
+            match node.value() {
+                Node::Text(text) => self.buffer.push_str(text),
+                Node::Element(element) => {
+                    let name = element.name();
+                    let Some(element_ref) = ElementRef::wrap(node) else {
+                        continue;
+                    };
+                    if DROPPED.contains(&name) || is_furniture(element_ref) {
+                        continue;
                     }
-                } else if name == "pre" {
-                    self.flush();
-                    let text = element_ref.text().collect::<String>();
-                    self.push(text.trim_matches('\n').trim_end().to_string());
-                } else if name == "br" {
-                    self.buffer.push(' ');
-                } else if BLOCKS.contains(&name) {
-                    self.flush();
-                    node.children().for_each(|child| self.walk(child));
-                    self.flush();
-                } else {
-                    node.children().for_each(|child| self.walk(child));
+                    if let Some(level) = name.strip_prefix('h').and_then(|l| l.parse::<u8>().ok())
+                        && (1..=6).contains(&level)
+                    {
+                        self.flush();
+                        let heading = collapse(&element_ref.text().collect::<String>());
+                        if !heading.is_empty() {
+                            self.blocks.push(Block::Heading(heading));
+                        }
+                    } else if name == "pre" {
+                        self.flush();
+                        let text = element_ref.text().collect::<String>();
+                        self.push(text.trim_matches('\n').trim_end().to_string());
+                    } else if name == "br" {
+                        self.buffer.push(' ');
+                    } else if BLOCKS.contains(&name) {
+                        self.flush();
+                        steps.push(Step::Flush);
+                        enter_children(&mut steps);
+                    } else {
+                        enter_children(&mut steps);
+                    }
                 }
+                Node::Document | Node::Fragment => enter_children(&mut steps),
+                _ => {}
             }
-            Node::Document | Node::Fragment => node.children().for_each(|child| self.walk(child)),
-            _ => {}
         }
+        self.flush();
     }
 
     fn flush(&mut self) {
@@ -350,7 +738,7 @@ impl Walker {
 }
 
 fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    super::collapse_whitespace(text)
 }
 
 fn is_boilerplate(text: &str) -> bool {
@@ -491,6 +879,98 @@ line two</pre>
         );
         let (_, blocks) = read(&page);
         assert!(texts(&blocks).iter().any(|t| t.contains("deepword")));
+    }
+
+    /// F6: 100,000 nested `<div>`s (1.1 MB) took 70 s in html5ever's tree
+    /// builder, which scans every open element for each new one. Flattened
+    /// past `MAX_NESTING`, they parse in linear time and their text is kept.
+    #[test]
+    fn a_hundred_thousand_nested_divs_parse_without_hanging() {
+        let n = 100_000;
+        let page = format!(
+            "<html><body>{}<p>deepword</p>{}<p>afterword</p></body></html>",
+            "<div>".repeat(n),
+            "</div>".repeat(n)
+        );
+        let started = std::time::Instant::now();
+        let (_, blocks) = read(&page);
+        let elapsed = started.elapsed();
+        eprintln!("{n} nested divs read in {elapsed:.2?}");
+        let texts = texts(&blocks);
+        assert!(texts.iter().any(|t| t == "deepword"), "{texts:?}");
+        assert!(texts.iter().any(|t| t == "afterword"), "{texts:?}");
+        // Not a speed goal: a deadline far above the linear time (about a
+        // second in a debug build), far below the quadratic one.
+        assert!(elapsed.as_secs() < 20, "took {elapsed:?}");
+    }
+
+    #[test]
+    fn nesting_is_limited_only_past_the_cap_and_text_stays_apart() {
+        assert!(matches!(limit_markup(PAGE), Cow::Borrowed(_)));
+        let at_cap = format!(
+            "{}x{}",
+            "<div>".repeat(MAX_NESTING),
+            "</div>".repeat(MAX_NESTING)
+        );
+        assert!(matches!(limit_markup(&at_cap), Cow::Borrowed(_)));
+        // Tags in comments, scripts, attribute values and void elements do not nest.
+        let unnested = format!(
+            "<body><!-- {d} --><script>{d}</script><p title='{d}'>{br}text</p></body>",
+            d = "<div>".repeat(2 * MAX_NESTING),
+            br = "<br><img src=x>".repeat(2 * MAX_NESTING)
+        );
+        assert!(matches!(limit_markup(&unnested), Cow::Borrowed(_)));
+        // `<p>` and `<li>` close their predecessors, unclosed.
+        let siblings = format!("<ul>{}</ul>", "<li><p>item".repeat(3 * MAX_NESTING));
+        assert!(matches!(limit_markup(&siblings), Cow::Borrowed(_)));
+
+        let deep = format!(
+            "<body>{}<div>one</div><div>two</div><b>th</b>ree<script>hidden</script>{}</body>",
+            "<div>".repeat(MAX_NESTING),
+            "</div>".repeat(MAX_NESTING)
+        );
+        let flat = limit_markup(&deep);
+        assert!(matches!(flat, Cow::Owned(_)));
+        assert!(
+            flat.contains(" one  two three<script>hidden</script>"),
+            "{flat}"
+        );
+        let (_, blocks) = read(&deep);
+        assert_eq!(texts(&blocks), ["one two three"]);
+    }
+
+    #[test]
+    fn past_the_node_budget_tags_are_dropped_and_text_kept() {
+        let page = format!(
+            "<body>{}<script>hidden</script><!-- note --><br>end</body>",
+            "<p>x".repeat(MAX_NODES + 10)
+        );
+        let limited = limit_markup(&page);
+        assert_eq!(limited.matches('x').count(), MAX_NODES + 10);
+        assert!(limited.matches("<p>").count() < MAX_NODES);
+        assert!(!limited.contains("hidden") && !limited.contains("note"));
+        assert!(
+            limited.ends_with(" x x end</body>"),
+            "{}",
+            &limited[limited.len() - 20..]
+        );
+    }
+
+    #[test]
+    fn nested_articles_are_measured_in_one_pass() {
+        let page = format!(
+            "<body>{}<p>inner story text</p>{}<article><p>short</p></article></body>",
+            "<article>".repeat(3),
+            "</article>".repeat(3)
+        );
+        let (_, blocks) = read(&page);
+        assert_eq!(texts(&blocks), ["inner story text"]);
+        // Of equal articles the last in document order wins, as `max_by_key` picks.
+        let (_, blocks) =
+            read("<body><article><p>first</p></article><article><p>later</p></article></body>");
+        assert_eq!(texts(&blocks), ["later"]);
+        let (_, blocks) = read("<body><article><article><p>same</p></article></article></body>");
+        assert_eq!(texts(&blocks), ["same"]);
     }
 
     #[test]

@@ -23,10 +23,52 @@ pub struct Record {
 const TEXT_KEYS: &[&str] = &["text", "body", "content"];
 const DATE_KEYS: &[&str] = &["date", "published", "published_at", "datePublished"];
 
-/// The records of a JSON Lines text, and a note for each line that could not be used.
+/// At most this many records of a file are named in notes (warnings);
+/// the rest are counted in one last note. A feed of ten million bad
+/// records made ten million warnings, each kept in memory, printed and
+/// recorded in the index's state file.
+pub const MAX_NOTES: usize = 20;
+
+/// Notes on the records of one file, at most [`MAX_NOTES`] of them and a count of the rest.
+struct Notes {
+    notes: Vec<String>,
+    more: u64,
+    unit: &'static str,
+}
+
+impl Notes {
+    fn new(unit: &'static str) -> Notes {
+        Notes {
+            notes: Vec::new(),
+            more: 0,
+            unit,
+        }
+    }
+
+    fn add(&mut self, note: impl FnOnce() -> String) {
+        if self.notes.len() < MAX_NOTES {
+            self.notes.push(note());
+        } else {
+            self.more += 1;
+        }
+    }
+
+    fn finish(mut self) -> Vec<String> {
+        if self.more > 0 {
+            self.notes.push(format!(
+                "{} more {}s skipped (malformed, or not a record with text)",
+                self.more, self.unit
+            ));
+        }
+        self.notes
+    }
+}
+
+/// The records of a JSON Lines text, and a note for each line that could
+/// not be used (the first [`MAX_NOTES`], then a count).
 pub fn lines(text: &str) -> (Vec<Record>, Vec<String>) {
     let mut records = Vec::new();
-    let mut notes = Vec::new();
+    let mut notes = Notes::new("line");
     for (index, line) in text.lines().enumerate() {
         let number = index as u64 + 1;
         if line.trim().is_empty() {
@@ -35,32 +77,99 @@ pub fn lines(text: &str) -> (Vec<Record>, Vec<String>) {
         match serde_json::from_str::<Value>(line) {
             Ok(value) => match record(number, &value) {
                 Ok(record) => records.push(record),
-                Err(problem) => notes.push(format!("line {number}: {problem}, skipped")),
+                Err(problem) => notes.add(|| format!("line {number}: {problem}, skipped")),
             },
-            Err(err) => notes.push(format!("line {number}: malformed JSON ({err}), skipped")),
+            Err(err) => notes.add(|| format!("line {number}: malformed JSON ({err}), skipped")),
         }
     }
-    (records, notes)
+    (records, notes.finish())
 }
 
 /// The records of a JSON document (an array of records, or one record).
+/// An array is read an element at a time, never whole as a tree of values
+/// (which cost 30 times the text for an array of numbers).
 pub fn document(text: &str) -> Result<(Vec<Record>, Vec<String>), String> {
-    let value: Value =
-        serde_json::from_str(text).map_err(|err| format!("malformed JSON ({err})"))?;
-    let items = match &value {
-        Value::Array(items) => items.iter().collect(),
-        other => vec![other],
-    };
-    let mut records = Vec::new();
-    let mut notes = Vec::new();
-    for (index, item) in items.into_iter().enumerate() {
-        let number = index as u64 + 1;
-        match record(number, item) {
-            Ok(record) => records.push(record),
-            Err(problem) => notes.push(format!("record {number}: {problem}, skipped")),
+    use serde::Deserializer as _;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let found = deserializer
+        .deserialize_any(RecordsVisitor)
+        .and_then(|found| deserializer.end().map(|()| found))
+        .map_err(|err| format!("malformed JSON ({err})"))?;
+    let (records, notes) = match found {
+        Found::Array(records, notes) => (records, notes),
+        Found::One(value) => {
+            let mut notes = Notes::new("record");
+            let records = match record(1, &value) {
+                Ok(record) => vec![record],
+                Err(problem) => {
+                    notes.add(|| format!("record 1: {problem}, skipped"));
+                    Vec::new()
+                }
+            };
+            (records, notes)
         }
+    };
+    Ok((records, notes.finish()))
+}
+
+/// What a JSON document holds: an array read into records, or one value.
+enum Found {
+    Array(Vec<Record>, Notes),
+    One(Value),
+}
+
+/// Reads an array's elements one by one into records; any other value whole.
+struct RecordsVisitor;
+
+impl<'de> serde::de::Visitor<'de> for RecordsVisitor {
+    type Value = Found;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a JSON array of records, or one record")
     }
-    Ok((records, notes))
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<Found, A::Error> {
+        let mut records = Vec::new();
+        let mut notes = Notes::new("record");
+        let mut number = 0;
+        while let Some(item) = items.next_element::<Value>()? {
+            number += 1;
+            match record(number, &item) {
+                Ok(record) => records.push(record),
+                Err(problem) => notes.add(|| format!("record {number}: {problem}, skipped")),
+            }
+        }
+        Ok(Found::Array(records, notes))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Found, A::Error> {
+        use serde::Deserialize as _;
+        Value::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Found::One)
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Found, E> {
+        Ok(Found::One(Value::Bool(value)))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Found, E> {
+        Ok(Found::One(value.into()))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Found, E> {
+        Ok(Found::One(value.into()))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Found, E> {
+        Ok(Found::One(value.into()))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Found, E> {
+        Ok(Found::One(value.into()))
+    }
+
+    fn visit_unit<E>(self) -> Result<Found, E> {
+        Ok(Found::One(Value::Null))
+    }
 }
 
 fn record(number: u64, value: &Value) -> Result<Record, String> {
@@ -144,6 +253,32 @@ mod tests {
         assert_eq!(notes.len(), 2);
         assert!(notes[0].starts_with("line 3: malformed JSON"));
         assert!(notes[1].starts_with("line 4: no text"));
+    }
+
+    #[test]
+    fn notes_stop_at_a_count_and_arrays_are_read_an_element_at_a_time() {
+        let (records, notes) =
+            document(&format!("[{}{{\"text\": \"kept\"}}]", "1,".repeat(1000))).unwrap();
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].number, 1001);
+        assert_eq!(notes.len(), MAX_NOTES + 1);
+        assert_eq!(
+            notes[MAX_NOTES],
+            "980 more records skipped (malformed, or not a record with text)"
+        );
+        let (records, notes) = lines(&"{}\n".repeat(50));
+        assert!(records.is_empty());
+        assert_eq!(
+            notes.last().unwrap(),
+            "30 more lines skipped (malformed, or not a record with text)"
+        );
+        // One value, not an array; trailing garbage and nesting past serde_json's limit are errors.
+        assert_eq!(
+            document("\"just a string\"").unwrap().1,
+            ["record 1: not a JSON object, skipped"]
+        );
+        assert!(document("[] x").is_err());
+        assert!(document(&"[".repeat(100_000)).is_err());
     }
 
     #[test]

@@ -40,10 +40,7 @@ pub fn blocks(body: &str, offset: Option<usize>) -> Vec<Block> {
             // A heading may stand inside a list item: keep the text before it.
             Event::Start(Tag::Heading { .. }) => heading_start = text.len(),
             Event::End(TagEnd::Heading(_)) => {
-                let heading = text[heading_start..]
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ");
+                let heading = super::collapse_whitespace(&text[heading_start..]);
                 if !heading.is_empty() {
                     out.push(Block::Heading(heading));
                 }

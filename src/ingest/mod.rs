@@ -188,6 +188,20 @@ impl Document {
     }
 }
 
+/// `text` with each run of whitespace made one space, and none at either
+/// end. Builds the string directly: collecting the words first cost 16
+/// bytes per word (77 MB for a 10 MB run of one-letter words).
+pub(crate) fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 /// `text` cut at the last space within `max_chars` characters, with `…`, if it is longer.
 fn shorten(text: &str, max_chars: usize) -> String {
     match text.char_indices().nth(max_chars) {
@@ -220,6 +234,9 @@ pub enum SkipReason {
     NoText,
     /// cita itself failed on the file (a bug: please report it).
     Internal,
+    /// A file larger than cita reads: [`MAX_TEXT_FILE_BYTES`], or
+    /// [`MAX_PDF_FILE_BYTES`] for a PDF.
+    TooLarge,
 }
 
 impl SkipReason {
@@ -233,6 +250,7 @@ impl SkipReason {
             SkipReason::Encrypted => "encrypted",
             SkipReason::NoText => "no text layer",
             SkipReason::Internal => "internal error",
+            SkipReason::TooLarge => "too large",
         }
     }
 }
@@ -332,7 +350,10 @@ pub fn files(corpus: &Path, options: &WalkOptions) -> Result<impl Iterator<Item 
             message: walk_message(&err),
             skipped: Some(SkipReason::Unreadable),
         })),
-        Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
+        // Files, and what is neither a file nor a folder (a FIFO, a device,
+        // a socket, or a symbolic link to one): those are listed too, so that
+        // nothing disappears silently, and refused unopened when read.
+        Ok(entry) if entry.file_type().is_some_and(|t| !t.is_dir()) => {
             Some(match Format::of(entry.path()) {
                 Some(format) => Listed::File(entry.into_path(), format),
                 None => Listed::Ignored(entry.into_path()),
@@ -380,11 +401,175 @@ pub fn relative_source(corpus: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// Text, Markdown, HTML and JSON files larger than this (256 MiB) are
+/// skipped ([`SkipReason::TooLarge`]) without being read: a file is read
+/// whole and its text held while it is cut into passages, so a reader needs
+/// a few times the file's size.
+pub const MAX_TEXT_FILE_BYTES: u64 = 256 << 20;
+
+/// PDFs larger than this (1 GiB) are skipped the same way: their text is a
+/// small part of them (a scanned book runs to hundreds of MB), but they are
+/// read and parsed whole.
+pub const MAX_PDF_FILE_BYTES: u64 = 1 << 30;
+
+/// What reading a file gave: its bytes, or a refusal made after reading
+/// only its head.
+#[derive(Debug)]
+pub enum Contents {
+    /// The whole file.
+    Whole(Vec<u8>),
+    /// Refused from its first bytes (`head`: binary data, no PDF header) or
+    /// its size (`head` empty); `warning` says why.
+    Refused {
+        /// What was read before the refusal.
+        head: Vec<u8>,
+        /// The reason, as a skipping warning.
+        warning: Warning,
+    },
+}
+
+impl Contents {
+    /// A hash of what was read and, for a refusal, of why: equal hashes
+    /// mean the same outcome (a file refused for its size and an empty file
+    /// read no bytes, yet differ).
+    pub fn hash(&self) -> u64 {
+        match self {
+            Contents::Whole(bytes) => xxhash_rust::xxh3::xxh3_64(bytes),
+            Contents::Refused { head, warning } => xxhash_rust::xxh3::xxh3_64_with_seed(
+                head,
+                xxhash_rust::xxh3::xxh3_64(warning.message.as_bytes()),
+            ),
+        }
+    }
+}
+
+/// Reads the file at `path` as far as its format needs: nothing of a file
+/// over [`MAX_TEXT_FILE_BYTES`] ([`MAX_PDF_FILE_BYTES`] for a PDF), only the first
+/// [`decode::SNIFF_BYTES`] of a binary file (or of a "PDF" without a PDF
+/// header), else all of it. Anything but a regular file (a FIFO, a device,
+/// what a symbolic link to one leads to) is refused unopened, since opening
+/// or reading it could block or never end; an error is an I/O error.
+pub fn read_contents(path: &Path, format: Format) -> std::io::Result<Contents> {
+    use std::io::Read;
+    let refuse = |head: Vec<u8>, reason: SkipReason, message: String| Contents::Refused {
+        head,
+        warning: Warning {
+            path: path.to_path_buf(),
+            message: format!("{message}, skipped"),
+            skipped: Some(reason),
+        },
+    };
+    let not_regular = |kind: std::fs::FileType| {
+        refuse(
+            Vec::new(),
+            SkipReason::Unreadable,
+            format!("not a regular file ({})", file_kind(kind)),
+        )
+    };
+    let kind = std::fs::metadata(path)?.file_type();
+    if !kind.is_file() {
+        return Ok(not_regular(kind));
+    }
+    let file = std::fs::File::open(path)?;
+    // It could have been replaced between the look and the opening.
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        return Ok(not_regular(metadata.file_type()));
+    }
+    let limit = if format == Format::Pdf {
+        MAX_PDF_FILE_BYTES
+    } else {
+        MAX_TEXT_FILE_BYTES
+    };
+    let too_large = |size: u64| {
+        refuse(
+            Vec::new(),
+            SkipReason::TooLarge,
+            format!(
+                "{} MB, more than the {} MB cita reads of a {} file",
+                size.div_ceil(1 << 20),
+                limit >> 20,
+                format.name()
+            ),
+        )
+    };
+    if metadata.len() > limit {
+        return Ok(too_large(metadata.len()));
+    }
+    let mut file = file;
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(decode::SNIFF_BYTES as u64)
+        .read_to_end(&mut bytes)?;
+    if format == Format::Pdf {
+        if !pdf::has_header(&bytes) {
+            return Ok(refuse(
+                bytes,
+                SkipReason::Malformed,
+                "not a PDF (no %PDF- header)".to_string(),
+            ));
+        }
+    } else if decode::is_binary_head(&bytes) {
+        return Ok(refuse(bytes, SkipReason::Binary, "binary file".to_string()));
+    }
+    // The size is a hint (the file may change while it is read); without
+    // the memory for it, the buffer grows as it is read.
+    let rest = usize::try_from(metadata.len()).unwrap_or(usize::MAX);
+    let _ = bytes.try_reserve_exact(rest.saturating_sub(bytes.len()).saturating_add(1));
+    (&mut file)
+        .take(limit + 1 - bytes.len() as u64)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Ok(too_large(bytes.len() as u64));
+    }
+    Ok(Contents::Whole(bytes))
+}
+
+/// What a file that is not a regular file is, in words.
+fn file_kind(kind: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if kind.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    }
+}
+
 /// Reads one file into its documents.
 pub fn read_file(corpus: &Path, path: &Path, format: Format) -> FileOutcome {
-    match std::fs::read(path) {
-        Ok(bytes) => parse_file(corpus, path, format, bytes),
+    match read_contents(path, format) {
+        Ok(contents) => parse_contents(corpus, path, format, contents),
         Err(err) => unreadable(path, format, &err),
+    }
+}
+
+/// Turns what [`read_contents`] read of the file at `path` into its
+/// documents, or the warning that refused it.
+pub fn parse_contents(
+    corpus: &Path,
+    path: &Path,
+    format: Format,
+    contents: Contents,
+) -> FileOutcome {
+    match contents {
+        Contents::Whole(bytes) => parse_file(corpus, path, format, bytes),
+        Contents::Refused { warning, .. } => FileOutcome {
+            format,
+            documents: Vec::new(),
+            warnings: vec![warning],
+        },
     }
 }
 
@@ -555,6 +740,97 @@ mod tests {
         assert_eq!(Format::of(Path::new("report.PDF")), Some(Format::Pdf));
         assert_eq!(Format::of(Path::new("README")), None);
         assert_eq!(Format::of(Path::new("image.png")), None);
+    }
+
+    fn refusal(contents: Contents) -> (usize, Option<SkipReason>, String) {
+        match contents {
+            Contents::Whole(bytes) => panic!("read whole ({} bytes)", bytes.len()),
+            Contents::Refused { head, warning } => (head.len(), warning.skipped, warning.message),
+        }
+    }
+
+    /// F7: a 2 GB sparse file was read whole (2.1 GB) to be found binary.
+    #[test]
+    fn binary_files_are_refused_from_their_head_and_huge_text_unread() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let sparse = dir.path().join("sparse.txt");
+        std::fs::File::create(&sparse)
+            .unwrap()
+            .set_len(2 << 30)
+            .unwrap();
+        let (read, reason, message) = refusal(read_contents(&sparse, Format::Text).unwrap());
+        assert_eq!((read, reason), (0, Some(SkipReason::TooLarge)));
+        assert_eq!(
+            message,
+            "2048 MB, more than the 256 MB cita reads of a text file, skipped"
+        );
+        let (read, reason, _) = refusal(read_contents(&sparse, Format::Pdf).unwrap());
+        assert_eq!((read, reason), (0, Some(SkipReason::TooLarge)));
+
+        let zeros = dir.path().join("zeros.pdf");
+        std::fs::File::create(&zeros)
+            .unwrap()
+            .set_len(100 << 20)
+            .unwrap();
+        let (read, reason, message) = refusal(read_contents(&zeros, Format::Pdf).unwrap());
+        assert_eq!(
+            (read, reason),
+            (decode::SNIFF_BYTES, Some(SkipReason::Malformed))
+        );
+        assert!(message.contains("no %PDF- header"), "{message}");
+
+        let zeros = dir.path().join("zeros.txt");
+        std::fs::File::create(&zeros)
+            .unwrap()
+            .set_len(100 << 20)
+            .unwrap();
+        let (read, reason, _) = refusal(read_contents(&zeros, Format::Html).unwrap());
+        assert_eq!(
+            (read, reason),
+            (decode::SNIFF_BYTES, Some(SkipReason::Binary))
+        );
+
+        let text = dir.path().join("text.md");
+        std::fs::write(&text, "words ".repeat(10_000)).unwrap();
+        let Contents::Whole(bytes) = read_contents(&text, Format::Markdown).unwrap() else {
+            panic!("text is read whole")
+        };
+        assert_eq!(bytes.len(), 60_000);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fifos_and_devices_are_refused_unopened() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let fifo = dir.path().join("pipe.txt");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|status| status.success()) {
+            let (_, reason, message) = refusal(read_contents(&fifo, Format::Text).unwrap());
+            assert_eq!(reason, Some(SkipReason::Unreadable));
+            assert!(message.starts_with("not a regular file"), "{message}");
+        }
+        let zero = dir.path().join("zero.txt");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        let (_, reason, _) = refusal(read_contents(&zero, Format::Text).unwrap());
+        assert_eq!(reason, Some(SkipReason::Unreadable));
+    }
+
+    #[test]
+    fn a_refusal_hashes_apart_from_an_empty_file() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let empty = dir.path().join("empty.txt");
+        std::fs::write(&empty, "").unwrap();
+        let empty = read_contents(&empty, Format::Text).unwrap();
+        assert!(matches!(empty, Contents::Whole(_)));
+        let big = dir.path().join("big.txt");
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(MAX_TEXT_FILE_BYTES + 1)
+            .unwrap();
+        assert_ne!(
+            read_contents(&big, Format::Text).unwrap().hash(),
+            empty.hash()
+        );
     }
 
     #[test]

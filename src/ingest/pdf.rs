@@ -17,6 +17,14 @@ use super::{Block, Metadata, SkipReason, text};
 /// Serializes the swap of the process's panic hook while a PDF is read.
 static PANIC_HOOK: Mutex<()> = Mutex::new(());
 
+/// Whether `head`, a file's first bytes, holds the `%PDF-` header. Readers
+/// accept it after some leading junk (Acrobat within the first kilobyte);
+/// a file without it in its first [`super::decode::SNIFF_BYTES`] is not
+/// read further.
+pub fn has_header(head: &[u8]) -> bool {
+    head.windows(5).any(|window| window == b"%PDF-")
+}
+
 /// The metadata and blocks of a PDF, or why it is skipped.
 pub fn read(bytes: &[u8]) -> Result<(Metadata, Vec<Block>), (SkipReason, String)> {
     let document = Document::load_mem(bytes)
