@@ -3,19 +3,19 @@
 //! (scans) are reported and skipped.
 //!
 //! pdf-extract panics by design on PDFs it does not support
-//! (jrmuizel/pdf-extract#47), so extraction runs under `catch_unwind`, with
-//! the panic message kept out of the terminal.
+//! (jrmuizel/pdf-extract#47), and lopdf on some malformed ones, so loading
+//! and extraction run under `error::catching`, which keeps the panic
+//! message out of the terminal. A page tree whose `/Parent` chain loops is
+//! refused before extraction: pdf-extract follows it for inherited
+//! resources with no cycle check, for ever (found by `fuzz/`).
 
-use std::panic::{self, AssertUnwindSafe};
-use std::sync::Mutex;
+use std::collections::HashSet;
 
-use pdf_extract::{Document, Object};
+use pdf_extract::{Document, Object, ObjectId};
 
 use super::dates::parse_metadata_date;
 use super::{Block, Metadata, SkipReason, text};
-
-/// Serializes the swap of the process's panic hook while a PDF is read.
-static PANIC_HOOK: Mutex<()> = Mutex::new(());
+use crate::error;
 
 /// Whether `head`, a file's first bytes, holds the `%PDF-` header. Readers
 /// accept it after some leading junk (Acrobat within the first kilobyte);
@@ -27,10 +27,26 @@ pub fn has_header(head: &[u8]) -> bool {
 
 /// The metadata and blocks of a PDF, or why it is skipped.
 pub fn read(bytes: &[u8]) -> Result<(Metadata, Vec<Block>), (SkipReason, String)> {
-    let document = Document::load_mem(bytes)
-        .map_err(|err| (SkipReason::Malformed, format!("not a readable PDF ({err})")))?;
+    let document = match error::catching(|| Document::load_mem(bytes)) {
+        Ok(Ok(document)) => document,
+        Ok(Err(err)) => {
+            return Err((SkipReason::Malformed, format!("not a readable PDF ({err})")));
+        }
+        Err(_) => {
+            return Err((
+                SkipReason::Malformed,
+                "the PDF reader failed on this file".to_string(),
+            ));
+        }
+    };
+    if let Some(page) = page_in_a_loop(&document) {
+        return Err((
+            SkipReason::Malformed,
+            format!("the PDF's page tree loops (page object {})", page.0),
+        ));
+    }
     let encrypted = document.is_encrypted();
-    let pages = quietly(|| pdf_extract::extract_text_from_mem_by_pages(bytes));
+    let pages = error::catching(|| pdf_extract::extract_text_from_mem_by_pages(bytes)).ok();
     let pages = match pages {
         Some(Ok(pages)) => pages,
         _ if encrypted => return Err((SkipReason::Encrypted, "encrypted PDF".to_string())),
@@ -68,16 +84,23 @@ pub fn read(bytes: &[u8]) -> Result<(Metadata, Vec<Block>), (SkipReason, String)
     Ok((metadata(&document), blocks))
 }
 
-/// Runs `f`, turning a panic into `None` without printing it.
-fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
-    let _guard = PANIC_HOOK
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let previous = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
-    let result = panic::catch_unwind(AssertUnwindSafe(f));
-    panic::set_hook(previous);
-    result.ok()
+/// A page whose chain of `/Parent`s comes back on itself, if any.
+fn page_in_a_loop(document: &Document) -> Option<ObjectId> {
+    let parent = |node: ObjectId| -> Option<ObjectId> {
+        let dictionary = document.get_object(node).ok()?.as_dict().ok()?;
+        dictionary.get(b"Parent").ok()?.as_reference().ok()
+    };
+    document.get_pages().into_values().find(|&page| {
+        let mut seen = HashSet::new();
+        let mut node = Some(page);
+        while let Some(current) = node {
+            if !seen.insert(current) {
+                return true;
+            }
+            node = parent(current);
+        }
+        false
+    })
 }
 
 /// Title and creation date from the document information dictionary.
@@ -129,6 +152,30 @@ mod tests {
         let mut utf16 = vec![0xfe, 0xff];
         utf16.extend("Bogotá".encode_utf16().flat_map(u16::to_be_bytes));
         assert_eq!(text_string(&utf16), "Bogotá");
+    }
+
+    /// A page that is its own parent: pdf-extract looked up its inherited
+    /// resources for ever (`fuzz/regressions/pdf/page-parent-cycle-hang.pdf`).
+    #[test]
+    fn a_page_tree_that_loops_is_malformed_not_a_hang() {
+        for name in ["page-parent-cycle-hang.pdf", "page-parent-cycle-hang-found.pdf"] {
+            let path = format!("{}/fuzz/regressions/pdf/{name}", env!("CARGO_MANIFEST_DIR"));
+            let bytes = std::fs::read(&path).unwrap();
+            let (reason, message) = read(&bytes).unwrap_err();
+            assert_eq!(reason, SkipReason::Malformed, "{name}: {message}");
+        }
+    }
+
+    /// lopdf's cross-reference parser overflowed on a section starting at
+    /// `usize::MAX` (`fuzz/regressions/pdf/lopdf-xref-start-overflow.pdf`).
+    #[test]
+    fn an_overflowing_cross_reference_is_malformed_not_a_panic() {
+        let path = format!(
+            "{}/fuzz/regressions/pdf/lopdf-xref-start-overflow.pdf",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let (reason, _) = read(&std::fs::read(path).unwrap()).unwrap_err();
+        assert!(matches!(reason, SkipReason::Malformed | SkipReason::NoText));
     }
 
     #[test]
