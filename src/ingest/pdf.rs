@@ -158,7 +158,10 @@ mod tests {
     /// resources for ever (`fuzz/regressions/pdf/page-parent-cycle-hang.pdf`).
     #[test]
     fn a_page_tree_that_loops_is_malformed_not_a_hang() {
-        for name in ["page-parent-cycle-hang.pdf", "page-parent-cycle-hang-found.pdf"] {
+        for name in [
+            "page-parent-cycle-hang.pdf",
+            "page-parent-cycle-hang-found.pdf",
+        ] {
             let path = format!("{}/fuzz/regressions/pdf/{name}", env!("CARGO_MANIFEST_DIR"));
             let bytes = std::fs::read(&path).unwrap();
             let (reason, message) = read(&bytes).unwrap_err();
