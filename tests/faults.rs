@@ -17,7 +17,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::*;
 use serde_json::Value;
@@ -32,7 +32,7 @@ fn cita() -> &'static str {
 /// [`PATIENCE`] (a damaged length must not make cita loop for ever); the
 /// process is killed then.
 fn run_bounded(program: &str, args: &[String]) -> Output {
-    let mut child = Command::new(program)
+    let child = Command::new(program)
         .args(args)
         .env_remove("NO_COLOR")
         .stdin(Stdio::null())
@@ -40,33 +40,17 @@ fn run_bounded(program: &str, args: &[String]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the program runs");
-    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_end(&mut bytes);
-            }
-            bytes
-        })
-    };
-    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
-    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
-    let deadline = Instant::now() + PATIENCE;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
+    let pid = child.id();
+    // The exit itself is waited for (on a thread that also drains the
+    // pipes), with the deadline as the only timer.
+    let (sender, exited) = std::sync::mpsc::channel();
+    std::thread::spawn(move || sender.send(child.wait_with_output()));
+    match exited.recv_timeout(PATIENCE) {
+        Ok(output) => output.expect("the program's output is read"),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
             panic!("{program} {args:?} ran over {} s", PATIENCE.as_secs());
         }
-        std::thread::sleep(Duration::from_millis(2));
-    };
-    Output {
-        status,
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
     }
 }
 
