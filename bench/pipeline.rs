@@ -4,6 +4,7 @@
 
 use std::hint::black_box;
 
+use cita::Language;
 use cita::analysis;
 use cita::highlight::{self, HighlightPlan, Matcher};
 use cita::ingest::text;
@@ -64,7 +65,9 @@ fn analyzing(c: &mut Criterion) {
             folding
                 .tokens(black_box(&text))
                 .iter()
-                .filter(|token| analysis::stem(&token.term).len() < token.term.len())
+                .filter(|token| {
+                    analysis::stem(Language::ENGLISH, &token.term).len() < token.term.len()
+                })
                 .count()
         })
     });
@@ -84,8 +87,8 @@ fn highlighting(c: &mut Criterion) {
         .map(|(i, t)| (i, t.term))
         .collect();
     let matchers = vec![
-        Matcher::Stem(analysis::stem("colombia").into_owned()),
-        Matcher::Stem(analysis::stem("revoked").into_owned()),
+        Matcher::Word("colombia".to_string()),
+        Matcher::Word("revoked".to_string()),
         Matcher::Phrase {
             terms: phrase,
             slop: 0,
@@ -99,7 +102,7 @@ fn highlighting(c: &mut Criterion) {
             passages
                 .iter()
                 .map(|text| {
-                    highlight::snippet(text, &plan.find(text), 200)
+                    highlight::snippet(text, &plan.find(text, Language::ENGLISH), 200)
                         .highlights
                         .len()
                 })

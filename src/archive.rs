@@ -2,7 +2,7 @@
 //! snippets out. The facade of the library: every search, count, timeline,
 //! concordance and passage lookup starts here.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::io;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
@@ -14,7 +14,7 @@ use tantivy::directory::{
     Directory, DirectoryLock, FileHandle, FileSlice, Lock, MmapDirectory, WatchCallback,
     WatchHandle, WritePtr,
 };
-use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{Query, RangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{
     DocAddress, DocId, Index, IndexReader, ReloadPolicy, Searcher, SegmentOrdinal, TantivyDocument,
@@ -277,7 +277,9 @@ impl Archive {
             .map(|(index, m)| {
                 let mut hit = self.stored_hit(&searcher, m.score, m.address)?;
                 hit.rank = index + 1;
-                let spans = compiled.highlight.find(&hit.passage.text);
+                let spans = compiled
+                    .highlight
+                    .find(&hit.passage.text, hit.passage.language);
                 Ok((hit, spans))
             })
             .collect()
@@ -384,12 +386,16 @@ impl Archive {
             let term = |year: u16| {
                 Bound::Included(Term::from_field_u64(self.fields.mentions, u64::from(year)))
             };
-            let filter = RangeQuery::new(term(years.first), term(years.last));
-            compiled.query = Box::new(BooleanQuery::new(vec![
-                (Occur::Must, compiled.query),
-                (Occur::Must, Box::new(filter)),
-            ]));
-            compiled.prunable = false;
+            compiled.restrict(Box::new(RangeQuery::new(
+                term(years.first),
+                term(years.last),
+            )));
+        }
+        if !request.languages.is_empty() {
+            compiled.restrict(query::language_terms(
+                self.fields.language,
+                &request.languages,
+            ));
         }
         Ok(compiled)
     }
@@ -456,7 +462,7 @@ impl Archive {
         mut hit: Hit,
     ) -> Result<Hit> {
         hit.rank = rank;
-        let (spans, matched) = plan.find_and_explain(&hit.passage.text);
+        let (spans, matched) = plan.find_and_explain(&hit.passage.text, hit.passage.language);
         let snippet = highlight::snippet(&hit.passage.text, &spans, request.snippet_chars);
         hit.snippet = snippet.text;
         hit.highlights = snippet.highlights;
@@ -643,11 +649,25 @@ impl Archive {
             .filter(|meta| meta.is_file())
             .map(|meta| meta.len())
             .sum();
+        let mut counts = BTreeMap::new();
+        for language in schema::languages_in(&searcher, self.fields.language)? {
+            let passages = searcher.search(
+                &TermQuery::new(
+                    Term::from_field_u64(self.fields.language, language.id()),
+                    IndexRecordOption::Basic,
+                ),
+                &Count,
+            )?;
+            if passages > 0 {
+                counts.insert(language.code(), passages as u64);
+            }
+        }
         Ok(Stats {
             index: self.path.clone(),
             documents,
             passages: searcher.num_docs(),
             size_bytes,
+            languages: facets::most_first(counts),
         })
     }
 }

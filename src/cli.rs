@@ -58,6 +58,10 @@ pub struct Filters {
     /// Only documents published on or before DATE (YYYY-MM-DD, YYYY-MM or YYYY).
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
+    /// Only passages in language CODE (ISO 639-1: es, en, pt…); repeatable,
+    /// or comma-separated.
+    #[arg(long = "lang", value_name = "CODE", value_delimiter = ',')]
+    pub languages: Vec<String>,
 }
 
 /// The `--mentions` filter of `search`, `kwic` and `batch`.
@@ -87,6 +91,10 @@ pub struct IndexArgs {
     /// Read and index every file again, ignoring what the last run recorded.
     #[arg(long)]
     pub rebuild: bool,
+    /// Language (ISO 639-1 code) of documents that declare none and whose
+    /// language cannot be detected.
+    #[arg(long, value_name = "CODE", default_value = "en")]
+    pub default_lang: String,
     /// Threads reading and splitting files [default: all cores].
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub jobs: Option<u32>,

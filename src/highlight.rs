@@ -15,13 +15,14 @@ use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::analysis::{self, Folding, Token};
+use crate::language::Language;
 use crate::results::Matched;
 
 /// One thing a query asks to find in the passage text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Matcher {
-    /// Any word with this stem (folded, stemmed term).
-    Stem(String),
+    /// Any word sharing this folded word's stem, in the passage's language.
+    Word(String),
     /// Any word whose folded form starts with this.
     Prefix(String),
     /// Folded words at these relative positions, moved by at most `slop` in all.
@@ -38,10 +39,10 @@ pub enum Matcher {
 impl Matcher {
     /// Whether a word with the folded form `term` can be part of a match
     /// (phrase words are found by position among such words only);
-    /// `stem_prefixes` are a stem matcher's [`analysis::stem_prefixes`].
+    /// `stem_prefixes` are a word matcher's [`analysis::stem_prefixes`].
     fn could_match(&self, stem_prefixes: &[String], term: &str) -> bool {
         match self {
-            Matcher::Stem(_) => starts_with_any(term, stem_prefixes),
+            Matcher::Word(_) => starts_with_any(term, stem_prefixes),
             Matcher::Prefix(prefix) => term.starts_with(prefix.as_str()),
             Matcher::Phrase { terms, .. } => terms.iter().any(|(_, word)| word == term),
             Matcher::PhrasePrefix(terms) => terms
@@ -81,10 +82,12 @@ fn starts_with_any(term: &str, prefixes: &[String]) -> bool {
 #[derive(Clone)]
 pub struct HighlightPlan {
     matchers: Vec<Matcher>,
-    /// Per matcher, a stem's prefixes (empty for other matchers): only
-    /// words beginning so are stemmed, as search expands a word only
-    /// within them.
-    stem_prefixes: Vec<Vec<String>>,
+    /// The language whose stems `stems` holds.
+    language: Option<Language>,
+    /// Per matcher, a word's stem and the stem's prefixes in `language`
+    /// (empty for other matchers): only words beginning so are stemmed, as
+    /// search expands a word only within them.
+    stems: Vec<(String, Vec<String>)>,
     /// The query term each matcher came from, for [`HighlightPlan::matched`].
     labels: Vec<String>,
     folding: Folding,
@@ -99,31 +102,51 @@ impl HighlightPlan {
     /// A plan for these matchers, each labelled with the query term it came
     /// from (missing labels are derived from the matcher).
     pub fn with_labels(matchers: Vec<Matcher>, labels: Vec<String>) -> HighlightPlan {
-        let stem_prefixes = matchers
-            .iter()
-            .map(|matcher| match matcher {
-                Matcher::Stem(stem) => analysis::stem_prefixes(stem),
-                _ => Vec::new(),
-            })
-            .collect();
         HighlightPlan {
             matchers,
-            stem_prefixes,
+            language: None,
+            stems: Vec::new(),
             labels,
             folding: Folding::default(),
         }
     }
 
-    /// For each query term that matched `text`, the forms that matched it;
-    /// terms that did not match (an `OR` alternative) are left out.
-    pub fn matched(&mut self, text: &str) -> Vec<Matched> {
-        self.find_and_explain(text).1
+    /// Stems the words in `language`, unless they already are: passages
+    /// come mostly in runs of one language.
+    fn stem_in(&mut self, language: Language) {
+        if self.language == Some(language) {
+            return;
+        }
+        self.stems = self
+            .matchers
+            .iter()
+            .map(|matcher| match matcher {
+                Matcher::Word(word) => {
+                    let stem = analysis::stem(language, word).into_owned();
+                    let prefixes = analysis::stem_prefixes(language, &stem);
+                    (stem, prefixes)
+                }
+                _ => Default::default(),
+            })
+            .collect();
+        self.language = Some(language);
+    }
+
+    /// For each query term that matched `text` (in `language`), the forms
+    /// that matched it; terms that did not match (an `OR` alternative) are
+    /// left out.
+    pub fn matched(&mut self, text: &str, language: Language) -> Vec<Matched> {
+        self.find_and_explain(text, language).1
     }
 
     /// [`HighlightPlan::find`] and [`HighlightPlan::matched`] from one
     /// analysis of `text`.
-    pub fn find_and_explain(&mut self, text: &str) -> (Vec<Span>, Vec<Matched>) {
-        let raw = self.raw_spans(text);
+    pub fn find_and_explain(
+        &mut self,
+        text: &str,
+        language: Language,
+    ) -> (Vec<Span>, Vec<Matched>) {
+        let raw = self.raw_spans(text, language);
         let mut explained = Vec::new();
         for (index, matcher) in self.matchers.iter().enumerate() {
             let bit = 1u64 << index.min(63);
@@ -148,25 +171,27 @@ impl HighlightPlan {
         (merge(raw), explained)
     }
 
-    /// The matches in `text`, sorted, overlapping ones merged.
-    pub fn find(&mut self, text: &str) -> Vec<Span> {
-        merge(self.raw_spans(text))
+    /// The matches in `text`, a passage in `language`, sorted, overlapping
+    /// ones merged.
+    pub fn find(&mut self, text: &str, language: Language) -> Vec<Span> {
+        merge(self.raw_spans(text, language))
     }
 
     /// Every match of every matcher in `text`, unsorted and unmerged.
-    fn raw_spans(&mut self, text: &str) -> Vec<Span> {
+    fn raw_spans(&mut self, text: &str, language: Language) -> Vec<Span> {
         if self.matchers.is_empty() {
             return Vec::new();
         }
-        let (matchers, stem_prefixes) = (&self.matchers, &self.stem_prefixes);
+        self.stem_in(language);
+        let (matchers, stems) = (&self.matchers, &self.stems);
         let exact = self.folding.tokens_where(text, |term| {
             matchers
                 .iter()
-                .zip(stem_prefixes)
-                .any(|(matcher, prefixes)| matcher.could_match(prefixes, term))
+                .zip(stems)
+                .any(|(matcher, (_, prefixes))| matcher.could_match(prefixes, term))
         });
         let mut spans = Vec::new();
-        for (index, (matcher, prefixes)) in matchers.iter().zip(stem_prefixes).enumerate() {
+        for (index, (matcher, (stem, prefixes))) in matchers.iter().zip(stems).enumerate() {
             let bit = 1u64 << index.min(63);
             let mut add = |range: Range<usize>| {
                 spans.push(Span {
@@ -175,10 +200,10 @@ impl HighlightPlan {
                 })
             };
             match matcher {
-                Matcher::Stem(stem) => {
+                Matcher::Word(_) => {
                     let could_have = |t: &&Token| starts_with_any(&t.term, prefixes);
                     for token in exact.iter().filter(could_have) {
-                        if analysis::stem(&token.term) == stem.as_str() {
+                        if analysis::stem(language, &token.term) == stem.as_str() {
                             add(token.from..token.to);
                         }
                     }
@@ -218,7 +243,7 @@ fn label_of(matcher: &Matcher) -> String {
             .join(" ")
     };
     match matcher {
-        Matcher::Stem(stem) => stem.clone(),
+        Matcher::Word(word) => word.clone(),
         Matcher::Prefix(prefix) => format!("{prefix}*"),
         Matcher::Phrase { terms, .. } => format!("\"{}\"", words(terms)),
         Matcher::PhrasePrefix(terms) => format!("\"{}\"*", words(terms)),
@@ -470,16 +495,19 @@ mod tests {
     fn matched_reports_each_terms_own_forms_even_where_matches_overlap() {
         let mut plan = HighlightPlan::with_labels(
             vec![
-                Matcher::Stem("plan".to_string()),
+                Matcher::Word("plan".to_string()),
                 Matcher::Phrase {
                     terms: vec![(0, "plan".to_string()), (1, "lazo".to_string())],
                     slop: 0,
                 },
-                Matcher::Stem("revok".to_string()),
+                Matcher::Word("revoke".to_string()),
             ],
             vec!["plans".to_string(), "\"Plan LAZO\"".to_string()],
         );
-        let matched = plan.matched("Plan LAZO, then Plan Colombia; they revoked it.");
+        let matched = plan.matched(
+            "Plan LAZO, then Plan Colombia; they revoked it.",
+            Language::ENGLISH,
+        );
         assert_eq!(
             matched,
             [
@@ -492,16 +520,16 @@ mod tests {
                     forms: vec!["Plan LAZO".to_string()],
                 },
                 Matched {
-                    query: "revok".to_string(),
+                    query: "revoke".to_string(),
                     forms: vec!["revoked".to_string()],
                 },
             ]
         );
-        assert!(plan.matched("nothing here").is_empty());
+        assert!(plan.matched("nothing here", Language::ENGLISH).is_empty());
     }
 
     fn stem(word: &str) -> Matcher {
-        Matcher::Stem(analysis::stem(word).into_owned())
+        Matcher::Word(word.to_string())
     }
 
     fn phrase(words: &str, slop: u32) -> Matcher {
@@ -516,7 +544,7 @@ mod tests {
     }
 
     fn marked(text: &str, matchers: Vec<Matcher>) -> Vec<&str> {
-        let spans = HighlightPlan::new(matchers).find(text);
+        let spans = HighlightPlan::new(matchers).find(text, Language::ENGLISH);
         spans.iter().map(|s| &text[s.range.clone()]).collect()
     }
 
@@ -565,13 +593,14 @@ mod tests {
         for word in [
             "cry", "tie", "happy", "study", "agree", "run", "bogota", "gaitan", "s",
         ] {
-            let stem = analysis::stem(word).into_owned();
+            let stem = analysis::stem(Language::ENGLISH, word).into_owned();
             let expected: Vec<&str> = all
                 .iter()
-                .filter(|t| analysis::stem(&t.term) == stem)
+                .filter(|t| analysis::stem(Language::ENGLISH, &t.term) == stem)
                 .map(|t| &text[t.from..t.to])
                 .collect();
-            let found = HighlightPlan::new(vec![Matcher::Stem(stem)]).find(text);
+            let found = HighlightPlan::new(vec![Matcher::Word(word.to_string())])
+                .find(text, Language::ENGLISH);
             let found: Vec<&str> = found.iter().map(|s| &text[s.range.clone()]).collect();
             assert_eq!(found, expected, "{word}");
         }
@@ -591,7 +620,7 @@ mod tests {
     #[test]
     fn short_text_is_its_own_snippet() {
         let text = "Plan LAZO began.";
-        let spans = HighlightPlan::new(vec![phrase("plan lazo", 0)]).find(text);
+        let spans = HighlightPlan::new(vec![phrase("plan lazo", 0)]).find(text, Language::ENGLISH);
         let snippet = snippet(text, &spans, 200);
         assert_eq!(snippet.text, text);
         assert_eq!(snippet.highlights, [[0, 9]]);
@@ -604,7 +633,7 @@ mod tests {
             "filler words here ".repeat(30),
             "and more text ".repeat(30)
         );
-        let spans = HighlightPlan::new(vec![phrase("plan lazo", 0)]).find(&text);
+        let spans = HighlightPlan::new(vec![phrase("plan lazo", 0)]).find(&text, Language::ENGLISH);
         let snippet = snippet(&text, &spans, 80);
         assert!(
             snippet.text.starts_with('…') && snippet.text.ends_with('…'),
@@ -638,7 +667,7 @@ mod tests {
             "ñandú señor ".repeat(40),
             "año café ".repeat(40)
         );
-        let spans = HighlightPlan::new(vec![stem("gaitan")]).find(&text);
+        let spans = HighlightPlan::new(vec![stem("gaitan")]).find(&text, Language::ENGLISH);
         for max in [10, 31, 57, 80, 200] {
             let snippet = snippet(&text, &spans, max);
             let [start, end] = snippet.highlights[0];
@@ -656,7 +685,8 @@ mod tests {
                 .map(|_| words[next_random(&mut seed) as usize % words.len()])
                 .collect();
             let text = text.join(" ");
-            let spans = HighlightPlan::new(vec![stem("gaitan"), stem("cafe")]).find(&text);
+            let spans = HighlightPlan::new(vec![stem("gaitan"), stem("cafe")])
+                .find(&text, Language::ENGLISH);
             let max = 20 + round % 60;
             let snippet = snippet(&text, &spans, max);
             let inner = snippet.text.trim_matches('…');
@@ -683,7 +713,8 @@ mod tests {
             "Unrelated words to fill the gap. ".repeat(10),
             "More unrelated words. ".repeat(10)
         );
-        let spans = HighlightPlan::new(vec![stem("petro"), stem("trump")]).find(&text);
+        let spans =
+            HighlightPlan::new(vec![stem("petro"), stem("trump")]).find(&text, Language::ENGLISH);
         let snippet = snippet(&text, &spans, 60);
         let marked: Vec<&str> = snippet
             .highlights
@@ -704,7 +735,8 @@ mod tests {
     #[test]
     fn a_phrase_straddling_the_window_edge_is_not_shown_in_half() {
         let text = format!("Petro {} Plan LAZO end.", "x ".repeat(20));
-        let spans = HighlightPlan::new(vec![stem("petro"), phrase("plan lazo", 0)]).find(&text);
+        let spans = HighlightPlan::new(vec![stem("petro"), phrase("plan lazo", 0)])
+            .find(&text, Language::ENGLISH);
         for max in 5..60 {
             let snippet = snippet(&text, &spans, max);
             let marked: Vec<&str> = snippet

@@ -29,6 +29,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
 use crate::error::{self, Error, Result};
 use crate::ingest::{self, Format, Listed, SkipReason, WalkOptions, Warning};
+use crate::language::{self, Language};
 use crate::passage;
 use crate::schema::{self, Fields};
 use crate::store::{self, FileState, RecordedWarning, State};
@@ -56,6 +57,9 @@ pub struct BuildOptions {
     pub jobs: usize,
     /// Commit after this many bytes of changed files, so a crash loses at most one batch.
     pub batch_bytes: u64,
+    /// The language of documents that declare none and whose language the
+    /// detector cannot tell (`--default-lang`).
+    pub default_language: Language,
 }
 
 impl Default for BuildOptions {
@@ -66,6 +70,7 @@ impl Default for BuildOptions {
             rebuild: false,
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
             batch_bytes: DEFAULT_BATCH_BYTES,
+            default_language: Language::ENGLISH,
         }
     }
 }
@@ -206,6 +211,13 @@ fn build_into(
     } else {
         State::load(index_dir)
     };
+    // Files indexed under another default language are read again: the
+    // default decides the language of what is neither declared nor detected.
+    let default_code = options.default_language.code();
+    let reread = options.rebuild
+        || (!state.files.is_empty()
+            && state.default_language.as_deref().unwrap_or("en") != default_code);
+    state.default_language = Some(default_code.to_string());
     // Sources with passages in the index, for files that vanished before the
     // state recorded them (a run killed between a commit and its state file).
     let indexed_sources = if fresh {
@@ -277,7 +289,8 @@ fn build_into(
                         corpus,
                         job,
                         previous.files.get(&job.source),
-                        options.rebuild,
+                        reread,
+                        options.default_language,
                         fields,
                     );
                     if sender.send((at, examined)).is_err() {
@@ -392,18 +405,18 @@ fn examine_safely(
     job: &Job,
     previous: Option<&FileState>,
     rebuild: bool,
+    default_language: Language,
     fields: &Fields,
 ) -> Examined {
-    error::catching(|| examine(corpus, job, previous, rebuild, fields)).unwrap_or_else(|reason| {
-        Examined::Skipped {
+    error::catching(|| examine(corpus, job, previous, rebuild, default_language, fields))
+        .unwrap_or_else(|reason| Examined::Skipped {
             state: None,
             warnings: vec![Warning {
                 path: job.path.clone(),
                 message: format!("cita failed on this file ({reason}), skipped; please report it"),
                 skipped: Some(SkipReason::Internal),
             }],
-        }
-    })
+        })
 }
 
 /// Reads, decodes and splits one file, unless its recorded state shows it unchanged.
@@ -412,6 +425,7 @@ fn examine(
     job: &Job,
     previous: Option<&FileState>,
     rebuild: bool,
+    default_language: Language,
     fields: &Fields,
 ) -> Examined {
     // Vanished or unreadable since the corpus was listed.
@@ -485,11 +499,18 @@ fn examine(
     let mut documents = Vec::new();
     for document in &outcome.documents {
         let title = document.title();
+        let paragraphs = document.blocks.iter().filter_map(|block| match block {
+            ingest::Block::Paragraph(paragraph) => Some(paragraph.text.as_str()),
+            ingest::Block::Heading(_) => None,
+        });
+        let document_language =
+            language::of_document(document.language, paragraphs, default_language);
         for passage in passage::passages(&document.blocks) {
             let id = schema::passage_id(&document.source, document.record, &passage.text);
             state.id_sum = state.id_sum.wrapping_add(id);
+            let language = language::of_passage(&passage.text, document_language);
             documents.push(schema::passage_document(
-                fields, document, id, &title, &passage,
+                fields, document, id, &title, &passage, language,
             ));
         }
         state.documents += 1;

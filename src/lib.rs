@@ -33,6 +33,7 @@ mod error;
 pub mod highlight;
 pub mod indexer;
 pub mod ingest;
+pub mod language;
 pub mod output;
 pub mod passage;
 pub mod query;
@@ -49,6 +50,7 @@ pub use date::Date;
 pub use error::{Error, Result};
 pub use indexer::{BuildObserver, BuildOptions, BuildReport, build, build_with};
 pub use ingest::{Format, SkipReason, Warning};
+pub use language::Language;
 pub use results::{
     ALL, CITA_VERSION, Counts, DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, Group, Hit, IndexedPassage,
     PassageInContext, Period, SearchRequest, SearchResults, Sort, Stats, Timeline, YearRange,

@@ -22,7 +22,7 @@ use clap::Parser;
 use cita::batch::parse_queries;
 use cita::kwic::ContextSort;
 use cita::output::{self, TextStyle};
-use cita::{Archive, Date, Period, SearchRequest, YearRange};
+use cita::{Archive, Date, Language, Period, SearchRequest, YearRange, query};
 use cli::{
     BatchArgs, BatchFormatArg, Cli, ColorArg, Command, DEFAULT_CORPUS, DEFAULT_INDEX, Filters,
     IndexArgs, KwicArgs, PeriodArg, ReportFormatArg, SearchArgs, ServeArgs, ShowArgs, SideArg,
@@ -139,6 +139,12 @@ fn index(args: &IndexArgs) -> Result<u8> {
             .map_or(cita::BuildOptions::default().jobs, |jobs| jobs as usize),
         memory_bytes: (args.memory as usize).saturating_mul(1 << 20),
         batch_bytes: u64::from(args.commit_every) << 20,
+        default_language: Language::from_code(&args.default_lang).ok_or_else(|| {
+            cita::Error::InvalidOption(format!(
+                "--default-lang {:?} is not a language code cita knows (use an ISO 639-1 code such as en or es)",
+                args.default_lang
+            ))
+        })?,
     };
     let progress = Progress::new(!args.quiet);
     let built = cita::indexer::build_with(&args.corpus, &args.index, &options, &progress);
@@ -173,6 +179,11 @@ fn request(query: &[String], filters: &Filters, mentions: Option<&str>) -> Resul
             .transpose()?,
         until: filters.until.as_deref().map(Date::parse_end).transpose()?,
         mentions: mentions.map(YearRange::parse).transpose()?,
+        languages: filters
+            .languages
+            .iter()
+            .map(|code| Language::from_code(code).ok_or_else(|| query::unknown_language(code)))
+            .collect::<Result<_, _>>()?,
         ..SearchRequest::new(query.join(" "))
     })
 }

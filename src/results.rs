@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::ingest::DateOrigin;
+use crate::language::Language;
 
 /// The cita version that produced a result, as recorded in JSON output.
 pub const CITA_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -50,6 +51,8 @@ pub struct SearchRequest {
     pub context: usize,
     /// Add a ready-to-paste [`Hit::citation`] to each hit.
     pub cite: bool,
+    /// Only passages in these languages; all when empty.
+    pub languages: Vec<Language>,
 }
 
 /// A [`SearchRequest::limit`] that returns every match (`cita search --all`).
@@ -71,6 +74,7 @@ impl SearchRequest {
             mentions: None,
             context: 0,
             cite: false,
+            languages: Vec::new(),
         }
     }
 }
@@ -148,6 +152,10 @@ pub struct IndexedPassage {
     pub date_origin: Option<DateOrigin>,
     /// Nearest heading above the passage.
     pub section: Option<String>,
+    /// The passage's language, an ISO 639-1 code (`es`): its own when it
+    /// is long and clearly in another language than its document, else the
+    /// document's (declared, else detected, else the default).
+    pub language: Language,
     /// 1-based paragraph ordinal in the document.
     pub paragraph: u32,
     /// 1-based part of a paragraph split for length.
@@ -189,6 +197,8 @@ pub struct Stats {
     pub passages: u64,
     /// Bytes the index takes on disk.
     pub size_bytes: u64,
+    /// Passages per language (ISO 639-1 code), most first.
+    pub languages: Vec<FacetCount>,
 }
 
 /// Why a passage matched: one query word, prefix or phrase and the forms of
@@ -279,11 +289,14 @@ pub struct FacetCount {
     pub count: u64,
 }
 
-/// Counts of all matching passages per source and per publication year (`--facets`).
+/// Counts of all matching passages per source, per publication year and
+/// per language (`--facets`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Facets {
     /// Per source path, most passages first (ties by path).
     pub sources: Vec<FacetCount>,
+    /// Per language (ISO 639-1 code), most passages first (ties by code).
+    pub languages: Vec<FacetCount>,
     /// Per publication year, oldest first.
     pub years: Vec<FacetCount>,
     /// Matching passages whose document has no date.

@@ -15,12 +15,13 @@ use crate::analysis;
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::ingest::{self, DateOrigin, Document};
+use crate::language::Language;
 use crate::passage::Passage;
 use crate::results::IndexedPassage;
 
 /// Version of the schema and analysis that cita writes. An index recording
 /// another version is rebuilt or refused, never misread.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Field names, as tantivy records them in the index: the fast-field
 /// columns are opened by these names.
@@ -41,6 +42,7 @@ pub mod names {
     pub const DATE_ORIGIN: &str = "date_origin";
     pub const TEXT: &str = "text";
     pub const MENTIONS: &str = "mentions";
+    pub const LANGUAGE: &str = "language";
 }
 
 /// Handles to every field of a passage document.
@@ -81,6 +83,9 @@ pub struct Fields {
     pub text: Field,
     /// Years the passage text mentions (multi-valued), for `--mentions` and timelines.
     pub mentions: Field,
+    /// The passage's language ([`Language::id`]): indexed for `lang:`, fast
+    /// for expanding a word only in passages of the language it was stemmed in.
+    pub language: Field,
 }
 
 /// A stored text field, folded, with positions for phrases.
@@ -127,6 +132,7 @@ pub fn build() -> (Schema, Fields) {
         date_origin: builder.add_text_field(names::DATE_ORIGIN, STORED),
         text: builder.add_text_field(names::TEXT, folded()),
         mentions: builder.add_u64_field(names::MENTIONS, INDEXED | STORED | FAST),
+        language: builder.add_u64_field(names::LANGUAGE, INDEXED | STORED | FAST),
     };
     (builder.build(), fields)
 }
@@ -151,16 +157,19 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         date_origin: get(names::DATE_ORIGIN)?,
         text: get(names::TEXT)?,
         mentions: get(names::MENTIONS)?,
+        language: get(names::LANGUAGE)?,
     })
 }
 
-/// The tantivy document of one passage of `document`, whose id is `id`.
+/// The tantivy document of one passage of `document`, whose id is `id`,
+/// in `language`.
 pub fn passage_document(
     fields: &Fields,
     document: &Document,
     id: u64,
     title: &str,
     passage: &Passage,
+    language: Language,
 ) -> TantivyDocument {
     // tantivy's default reserves 1 KB per document: a feed of tiny records
     // held 1.2 KB per passage until the file's documents were added.
@@ -198,6 +207,7 @@ pub fn passage_document(
         doc.add_u64(fields.byte_end, range.end as u64);
     }
     doc.add_text(fields.text, &passage.text);
+    doc.add_u64(fields.language, language.id());
     for year in ingest::dates::mentioned_years(&passage.text) {
         doc.add_u64(fields.mentions, u64::from(year));
     }
@@ -252,6 +262,9 @@ pub fn read_passage(fields: &Fields, doc: &TantivyDocument, id: u64) -> IndexedP
                 .find(|&origin| date_origin_name(origin) == name)
         }),
         section: text(fields.section),
+        language: optional(fields.language)
+            .and_then(Language::from_id)
+            .unwrap_or(Language::ENGLISH),
         paragraph: number(fields.paragraph) as u32,
         part: number(fields.part) as u32,
         byte_range: optional(fields.byte_start)
@@ -266,6 +279,30 @@ pub fn read_passage(fields: &Fields, doc: &TantivyDocument, id: u64) -> IndexedP
             .filter_map(|year| u16::try_from(year).ok())
             .collect(),
     }
+}
+
+/// The languages of the passages `searcher` holds, read from the language
+/// field's dictionary (a language whose passages were all deleted may
+/// linger until segments merge).
+pub fn languages_in(
+    searcher: &tantivy::Searcher,
+    field: Field,
+) -> tantivy::Result<std::collections::BTreeSet<Language>> {
+    let mut languages = std::collections::BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let index = segment.inverted_index(field)?;
+        let mut terms = index.terms().stream()?;
+        while terms.advance() {
+            let language = terms
+                .key()
+                .try_into()
+                .ok()
+                .map(u64::from_be_bytes)
+                .and_then(Language::from_id);
+            languages.extend(language);
+        }
+    }
+    Ok(languages)
 }
 
 /// A passage's position in its document and its tie order within a
@@ -289,6 +326,8 @@ pub struct PassageKeys {
     pub part: u64,
     /// The years the passage mentions.
     pub mentions: Vec<u16>,
+    /// The passage's language.
+    pub language: Option<Language>,
 }
 
 /// The fast-field columns of one segment.
@@ -300,6 +339,7 @@ pub struct SegmentColumns {
     paragraph: Option<Column<u64>>,
     part: Option<Column<u64>>,
     mentions: Option<Column<u64>>,
+    language: Option<Column<u64>>,
 }
 
 impl SegmentColumns {
@@ -315,6 +355,7 @@ impl SegmentColumns {
             paragraph: fast.column_opt(names::PARAGRAPH)?,
             part: fast.column_opt(names::PART)?,
             mentions: fast.column_opt(names::MENTIONS)?,
+            language: fast.column_opt(names::LANGUAGE)?,
         })
     }
 
@@ -366,6 +407,11 @@ impl SegmentColumns {
                         .collect()
                 })
                 .unwrap_or_default(),
+            language: self
+                .language
+                .as_ref()
+                .and_then(|c| c.first(doc))
+                .and_then(Language::from_id),
         })
     }
 }

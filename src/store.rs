@@ -82,6 +82,10 @@ impl FileState {
 pub struct State {
     pub cita_schema: u32,
     pub files: BTreeMap<String, FileState>,
+    /// The `--default-lang` the files were indexed with (a code); when it
+    /// changes, every file is read again.
+    #[serde(default)]
+    pub default_language: Option<String>,
 }
 
 impl State {
@@ -102,6 +106,7 @@ impl State {
         let state = State {
             cita_schema: SCHEMA_VERSION,
             files: self.files.clone(),
+            default_language: self.default_language.clone(),
         };
         let bytes = serde_json::to_vec(&state).expect("the state serializes");
         std::fs::write(&temporary, bytes).map_err(|err| Error::io(&temporary, err))?;

@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 
 /// The library's top-level modules in pipeline order (ARCHITECTURE.md walks
 /// them in this order). A new module takes its place here.
-const PIPELINE: [&str; 16] = [
+const PIPELINE: [&str; 17] = [
     "error",
     "date",
+    "language",
     "ingest",
     "passage",
     "analysis",

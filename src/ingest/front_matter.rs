@@ -17,6 +17,8 @@ pub struct FrontMatter {
     pub publication: Option<String>,
     /// `url`
     pub url: Option<String>,
+    /// `lang` or `language`, unparsed.
+    pub language: Option<String>,
 }
 
 /// Splits front matter off `text`. Returns the metadata (if the text opens
@@ -56,6 +58,7 @@ pub fn split(text: &str) -> (Option<FrontMatter>, usize) {
                 "date" => Some(&mut meta.date),
                 "source" => Some(&mut meta.publication),
                 "url" => Some(&mut meta.url),
+                "lang" | "language" => Some(&mut meta.language),
                 _ => None,
             };
             if let (Some(slot), false) = (slot, key.starts_with(char::is_whitespace)) {

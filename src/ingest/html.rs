@@ -607,11 +607,34 @@ fn metadata(page: &Html) -> Metadata {
         });
     let url = attribute(page, "link[rel='canonical']", "href")
         .or_else(|| attribute(page, "meta[property='og:url']", "content"));
+    // `<html lang>` is the author's statement about the page; og:locale
+    // (`es_CO`) and Content-Language are what CMSs add.
+    let language = attribute(page, "html[lang]", "lang")
+        .or_else(|| attribute(page, "meta[property='og:locale']", "content"))
+        .or_else(|| {
+            page.select(&selector("meta[http-equiv]"))
+                .find(|meta| {
+                    meta.value()
+                        .attr("http-equiv")
+                        .is_some_and(|n| n.eq_ignore_ascii_case("content-language"))
+                })
+                .and_then(|meta| meta.value().attr("content"))
+                .map(|value| {
+                    value
+                        .split(',')
+                        .next()
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string()
+                })
+                .filter(|value| !value.is_empty())
+        });
     Metadata {
         title,
         publication,
         url,
         date,
+        language,
     }
 }
 

@@ -192,6 +192,7 @@ fn record(number: u64, value: &Value) -> Result<Record, String> {
             publication: publication(fields),
             url: string(&["url", "link"]).map(str::to_string),
             date: string(DATE_KEYS).and_then(parse_metadata_date),
+            language: string(&["lang", "language"]).map(str::to_string),
         },
         text,
     })

@@ -30,6 +30,7 @@ pub use front_matter::FrontMatter;
 
 use crate::date::Date;
 use crate::error::{Error, Result};
+use crate::language::Language;
 
 /// The file formats cita reads, chosen by file name extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -84,6 +85,9 @@ pub struct Metadata {
     pub url: Option<String>,
     /// The publication date.
     pub date: Option<Date>,
+    /// The language the document declares, as written (`es-CO`); checked
+    /// into [`Document::language`].
+    pub language: Option<String>,
 }
 
 /// Where a document's date came from.
@@ -151,6 +155,9 @@ pub struct Document {
     pub meta: Metadata,
     /// Where `meta.date` came from.
     pub date_origin: Option<DateOrigin>,
+    /// The language the metadata declares, when it names one cita knows
+    /// (the indexer detects the language of the others).
+    pub language: Option<Language>,
     /// Headings and paragraphs in document order.
     pub blocks: Vec<Block>,
 }
@@ -607,6 +614,7 @@ pub fn parse_file(corpus: &Path, path: &Path, format: Format, bytes: Vec<u8>) ->
         record,
         meta,
         date_origin: None,
+        language: None,
         blocks,
     };
     if format == Format::Pdf {
@@ -614,7 +622,7 @@ pub fn parse_file(corpus: &Path, path: &Path, format: Format, bytes: Vec<u8>) ->
             Ok((meta, blocks)) => outcome.documents.push(document(meta, blocks, None)),
             Err((reason, message)) => skip(&mut outcome, reason, message),
         }
-        return finish(outcome);
+        return finish(outcome, path);
     }
     let decoded = if format == Format::Html {
         decode::decode_html(&bytes)
@@ -668,6 +676,7 @@ pub fn parse_file(corpus: &Path, path: &Path, format: Format, bytes: Vec<u8>) ->
                 publication: front.publication,
                 url: front.url,
                 date,
+                language: front.language,
             };
             outcome.documents.push(document(meta, blocks, None));
         }
@@ -699,13 +708,28 @@ pub fn parse_file(corpus: &Path, path: &Path, format: Format, bytes: Vec<u8>) ->
         }
         Format::Pdf => unreachable!("PDFs are read from bytes above"),
     }
-    finish(outcome)
+    finish(outcome, path)
 }
 
 /// Fills in each document's date origin, inferring the date from the text
-/// where the metadata has none.
-fn finish(mut outcome: FileOutcome) -> FileOutcome {
+/// where the metadata has none, and checks the language it declares.
+fn finish(mut outcome: FileOutcome, path: &Path) -> FileOutcome {
     for document in &mut outcome.documents {
+        if let Some(declared) = &document.meta.language {
+            document.language = Language::parse_declared(declared);
+            if document.language.is_none() {
+                let record = document
+                    .record
+                    .map_or(String::new(), |record| format!(" of record {record}"));
+                outcome.warnings.push(Warning {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "language {declared:?}{record} is not a language code cita knows; detected from the text instead"
+                    ),
+                    skipped: None,
+                });
+            }
+        }
         if document.meta.date.is_some() {
             document.date_origin = Some(DateOrigin::Metadata);
         } else {
@@ -841,6 +865,7 @@ mod tests {
             record: None,
             meta: Metadata::default(),
             date_origin: None,
+            language: None,
             blocks,
         };
         let long = format!("{} end", "word ".repeat(40));

@@ -126,10 +126,21 @@ fn metadata(document: &Document) -> Metadata {
         date: field(b"CreationDate")
             .as_deref()
             .and_then(parse_metadata_date),
+        language: catalog_language(document),
     }
 }
 
 /// A PDF text string: UTF-16BE with a BOM, else PDFDocEncoding (close to Windows-1252).
+/// The document's natural language, the catalog's `/Lang` (`es-CO`).
+fn catalog_language(document: &Document) -> Option<String> {
+    let value = document.catalog().ok()?.get(b"Lang").ok()?;
+    let (_, value) = document.dereference(value).ok()?;
+    match value {
+        Object::String(bytes, _) => Some(text_string(bytes)).filter(|s| !s.trim().is_empty()),
+        _ => None,
+    }
+}
+
 fn text_string(bytes: &[u8]) -> String {
     let text = match bytes {
         [0xfe, 0xff, rest @ ..] => encoding_rs::UTF_16BE.decode_without_bom_handling(rest).0,

@@ -47,7 +47,9 @@ fn optional<T: ToString>(value: &Option<T>) -> String {
     value.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
-const SEARCH_HEADER: [&str; 16] = [
+/// New columns go at the end, so scripts that read columns by position
+/// keep working.
+const SEARCH_HEADER: [&str; 17] = [
     "rank",
     "score",
     "id",
@@ -64,9 +66,10 @@ const SEARCH_HEADER: [&str; 16] = [
     "snippet",
     "matched",
     "citation",
+    "language",
 ];
 
-fn search_row(hit: &Hit) -> [String; 16] {
+fn search_row(hit: &Hit) -> [String; 17] {
     let p = &hit.passage;
     [
         hit.rank.to_string(),
@@ -85,6 +88,7 @@ fn search_row(hit: &Hit) -> [String; 16] {
         hit.snippet.clone(),
         matched_text(&hit.matched),
         optional(&hit.citation),
+        p.language.to_string(),
     ]
 }
 

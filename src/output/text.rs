@@ -112,6 +112,11 @@ fn write_facets(out: &mut dyn Write, facets: Option<&Facets>, style: TextStyle) 
     if facets.undated > 0 {
         writeln!(out, "{:>6}  undated", facets.undated)?;
     }
+    style.paint(out, TITLE, "By language")?;
+    writeln!(out)?;
+    for facet in &facets.languages {
+        writeln!(out, "{:>6}  {}", facet.count, facet.value)?;
+    }
     Ok(())
 }
 
@@ -345,6 +350,9 @@ pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
     writeln!(out, "index:      {}", stats.index.display())?;
     writeln!(out, "documents:  {}", stats.documents)?;
     writeln!(out, "passages:   {}", stats.passages)?;
+    for language in &stats.languages {
+        writeln!(out, "  {}:       {}", language.value, language.count)?;
+    }
     writeln!(
         out,
         "size:       {} ({} bytes)",

@@ -3,11 +3,17 @@
 //!
 //! The index holds folded words only: one positional field instead of two
 //! halves its size and build time (see `BENCHMARKS.md`). A query word is
-//! expanded at search time into the indexed words that share its English
-//! stem, read from each segment's term dictionary under the stem's
-//! prefixes (`analysis::stem_prefixes`); so at most three dictionary ranges
-//! are read and stemmed, short ones except for one- and two-letter stems
-//! (`a`: every word in `a`).
+//! expanded at search time into the indexed words that share its stem,
+//! read from each segment's term dictionary under the stem's prefixes
+//! (`analysis::stem_prefixes`); so a few dictionary ranges are read and
+//! stemmed, short ones except for one- and two-letter stems (`a`: every
+//! word in `a`).
+//!
+//! A query has no language of its own: the word is stemmed in every
+//! language the index holds, and each expansion counts only in passages of
+//! its language (the `language` fast field), so `revocar` finds "revocó" in
+//! Spanish passages and nothing through the English stemmer. An index of
+//! one language reads no language at all.
 //!
 //! The expansion is scored as one term, the way a stemmed field would score
 //! it: term frequencies summed, one document frequency for the stem. The
@@ -16,9 +22,10 @@
 //! to the score of a match; one scorer reads all the fields in step, which
 //! costs far less than tantivy's boolean query over one scorer per field.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
+use tantivy::columnar::Column;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::SegmentId;
 use tantivy::postings::{BlockSegmentPostings, TermInfo};
@@ -27,35 +34,51 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, TantivyError};
 
 use crate::analysis;
+use crate::language::Language;
+use crate::schema;
 
-/// Matches the passages where a word whose stem is `stem` occurs in one
-/// field; inflections in other fields add to the score.
+/// Matches the passages where a word sharing the stem of `word` occurs in
+/// one field; inflections in other fields add to the score.
 #[derive(Clone)]
 pub struct InflectionQuery {
-    stem: String,
+    /// The folded word typed.
+    word: String,
     /// The field that must hold an inflection.
     field: Field,
-    /// The folded form the user typed, scoring `exact_bonus` where it occurs in `field`.
-    exact: Option<String>,
+    /// Whether `word` itself scores `exact_bonus` where it occurs in `field`.
+    exact: bool,
     exact_bonus: Score,
     /// Fields whose inflections add to the score, each scaled by its boost.
     bonuses: Vec<(Field, Score)>,
+    /// The passages' language field; without one, every passage is English.
+    languages: Option<Field>,
 }
 
 impl InflectionQuery {
-    /// Inflections of `stem` in `field`; `exact` (a folded word) adds
-    /// `exact_bonus` to the score of every passage where it occurs itself.
+    /// Inflections of the folded `word` in `field`; with `exact_bonus`, the
+    /// word itself adds that to the score of every passage where it occurs.
     /// Bonuses and boosts are never negative: pruning bounds a score by
     /// adding up the most each part can add.
-    pub fn new(field: Field, stem: String, exact: Option<String>, exact_bonus: Score) -> Self {
-        debug_assert!(exact_bonus >= 0.0, "a negative exact-form bonus");
+    pub fn new(field: Field, word: String, exact_bonus: Option<Score>) -> Self {
+        debug_assert!(
+            exact_bonus.is_none_or(|bonus| bonus >= 0.0),
+            "a negative exact-form bonus"
+        );
         InflectionQuery {
-            stem,
+            word,
             field,
-            exact,
-            exact_bonus,
+            exact: exact_bonus.is_some(),
+            exact_bonus: exact_bonus.unwrap_or(0.0),
             bonuses: Vec::new(),
+            languages: None,
         }
+    }
+
+    /// Stems the word in each language that `field` (the passages' language
+    /// ids) holds, each stem matching in its own language's passages.
+    pub fn in_languages_of(mut self, field: Field) -> Self {
+        self.languages = Some(field);
+        self
     }
 
     /// Also scores inflections in `field`, scaled by `boost`, where a match has them.
@@ -68,7 +91,7 @@ impl InflectionQuery {
 
 impl fmt::Debug for InflectionQuery {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Inflections({:?}, {:?})", self.field, self.stem)?;
+        write!(f, "Inflections({:?}, {:?})", self.field, self.word)?;
         for (field, boost) in &self.bonuses {
             write!(f, " + {boost}×Inflections({field:?})")?;
         }
@@ -82,12 +105,25 @@ impl Query for InflectionQuery {
             TantivyError::InvalidArgument("inflections are read from an open index".to_string())
         })?;
         let scored = scoring.is_scoring_enabled();
-        let mut stems = StemMemo::new(&self.stem);
+        let languages = IndexLanguages::of(searcher, self.languages)?;
+        let mut stems = StemMemo::new(
+            languages
+                .languages
+                .iter()
+                .map(|&language| (language, analysis::stem(language, &self.word).into_owned()))
+                .collect(),
+        );
         let required = FieldWeight::new(searcher, self.field, &mut stems, scored, 1.0)?;
         let exact = self
             .exact
-            .as_deref()
-            .and_then(|typed| required.found.words.iter().position(|word| word == typed));
+            .then(|| {
+                required
+                    .found
+                    .words
+                    .iter()
+                    .position(|word| *word == self.word)
+            })
+            .flatten();
         // Bonuses only change scores.
         let bonuses = if scored {
             self.bonuses
@@ -98,12 +134,81 @@ impl Query for InflectionQuery {
             Vec::new()
         };
         Ok(Box::new(InflectionWeight {
-            stem: self.stem.clone(),
+            word: self.word.clone(),
             required,
             exact,
             exact_bonus: self.exact_bonus,
             bonuses,
+            languages,
         }))
+    }
+}
+
+/// The languages of an index's passages, in the order of their bits in a
+/// word's language mask.
+struct IndexLanguages {
+    /// The language field, when the index holds more than one language
+    /// (only then is a passage's language read).
+    field: Option<Field>,
+    languages: Vec<Language>,
+}
+
+impl IndexLanguages {
+    /// The languages `field`'s dictionary holds; English without a field or
+    /// in an empty index.
+    fn of(searcher: &Searcher, field: Option<Field>) -> tantivy::Result<IndexLanguages> {
+        let mut languages = match field {
+            Some(field) => schema::languages_in(searcher, field)?,
+            None => BTreeSet::new(),
+        };
+        if languages.is_empty() {
+            languages.insert(Language::ENGLISH);
+        }
+        let field = field.filter(|_| languages.len() > 1);
+        Ok(IndexLanguages {
+            field,
+            languages: languages.into_iter().collect(),
+        })
+    }
+
+    /// The mask of every language.
+    fn all(&self) -> u64 {
+        u64::MAX >> (64 - self.languages.len())
+    }
+
+    /// Each passage's language bit in `reader`'s segment, or `None` where
+    /// there is nothing to tell apart.
+    fn of_segment(&self, reader: &SegmentReader) -> tantivy::Result<Option<PassageLanguages>> {
+        let Some(field) = self.field else {
+            return Ok(None);
+        };
+        let name = reader.schema().get_field_name(field);
+        let column = reader.fast_fields().u64(name)?;
+        Ok(Some(PassageLanguages {
+            column,
+            ids: self
+                .languages
+                .iter()
+                .map(|language| language.id())
+                .collect(),
+        }))
+    }
+}
+
+/// The language of each passage of a segment, as a bit of a word's mask.
+#[derive(Clone)]
+struct PassageLanguages {
+    column: Column<u64>,
+    /// Language ids, in bit order.
+    ids: Vec<u64>,
+}
+
+impl PassageLanguages {
+    fn bit(&self, doc: DocId) -> u64 {
+        self.column
+            .first(doc)
+            .and_then(|id| self.ids.iter().position(|&known| known == id))
+            .map_or(0, |at| 1 << at)
     }
 }
 
@@ -112,6 +217,9 @@ impl Query for InflectionQuery {
 struct Inflections {
     /// Sorted.
     words: Vec<String>,
+    /// Per word, the languages (bits in [`IndexLanguages`] order) in which
+    /// it shares the stem.
+    masks: Vec<u64>,
     /// Per segment, each word it holds (an index into `words`) and its entry.
     segments: Vec<(SegmentId, Vec<(usize, TermInfo)>)>,
 }
@@ -124,9 +232,9 @@ impl Inflections {
     ) -> tantivy::Result<Inflections> {
         // Every dictionary word under the candidate prefixes, per segment,
         // kept where its stem is the one asked for.
-        let mut words = BTreeSet::new();
+        let mut words = BTreeMap::new();
         let mut listed = Vec::new();
-        let prefixes = analysis::stem_prefixes(&stems.stem);
+        let prefixes = stems.prefixes();
         let ranges = dictionary_ranges(&prefixes);
         for segment in searcher.segment_readers() {
             let index = segment.inverted_index(field)?;
@@ -144,17 +252,18 @@ impl Inflections {
                     {
                         continue;
                     }
-                    if let Ok(word) = std::str::from_utf8(key)
-                        && stems.shares(word)
-                    {
-                        words.insert(word.to_string());
-                        entries.push((word.to_string(), stream.value().clone()));
+                    if let Ok(word) = std::str::from_utf8(key) {
+                        let mask = stems.shares(word);
+                        if mask != 0 {
+                            words.insert(word.to_string(), mask);
+                            entries.push((word.to_string(), stream.value().clone()));
+                        }
                     }
                 }
             }
             listed.push((segment.segment_id(), entries));
         }
-        let words: Vec<String> = words.into_iter().collect();
+        let (words, masks): (Vec<String>, Vec<u64>) = words.into_iter().unzip();
         let segments = listed
             .into_iter()
             .map(|(segment, entries)| {
@@ -165,7 +274,11 @@ impl Inflections {
                 (segment, held)
             })
             .collect();
-        Ok(Inflections { words, segments })
+        Ok(Inflections {
+            words,
+            masks,
+            segments,
+        })
     }
 
     /// The words `segment` holds, with their dictionary entries.
@@ -177,30 +290,59 @@ impl Inflections {
     }
 }
 
-/// Which words have one stem, each word stemmed once for all the fields
-/// and segments read: a one- or two-letter stem (`a`, `go`) lies under a
-/// prefix that holds thousands of words, stemming them was most of such a
-/// search.
+/// In which languages words share the query word's stem, each word stemmed
+/// once for all the fields and segments read: a one- or two-letter stem
+/// (`a`, `go`) lies under a prefix that holds thousands of words, stemming
+/// them was most of such a search.
 struct StemMemo {
-    stem: String,
-    known: HashMap<String, bool>,
+    /// The query word's stem in each language of the index, in bit order.
+    stems: Vec<(Language, String)>,
+    known: HashMap<String, u64>,
 }
 
 impl StemMemo {
-    fn new(stem: &str) -> StemMemo {
+    fn new(stems: Vec<(Language, String)>) -> StemMemo {
         StemMemo {
-            stem: stem.to_string(),
+            stems,
             known: HashMap::new(),
         }
     }
 
-    fn shares(&mut self, word: &str) -> bool {
-        if let Some(&shares) = self.known.get(word) {
-            return shares;
+    /// Every stem's dictionary prefixes, none inside another (a word under
+    /// both would be listed twice).
+    fn prefixes(&self) -> Vec<String> {
+        let mut all: Vec<String> = self
+            .stems
+            .iter()
+            .flat_map(|(language, stem)| analysis::stem_prefixes(*language, stem))
+            .collect();
+        all.sort();
+        all.dedup();
+        let mut kept: Vec<String> = Vec::with_capacity(all.len());
+        for prefix in all {
+            if !kept
+                .last()
+                .is_some_and(|shorter| prefix.starts_with(shorter.as_str()))
+            {
+                kept.push(prefix);
+            }
         }
-        let shares = analysis::stem(word) == self.stem;
-        self.known.insert(word.to_string(), shares);
-        shares
+        kept
+    }
+
+    /// The languages in which `word` has the query word's stem, as bits.
+    fn shares(&mut self, word: &str) -> u64 {
+        if let Some(&mask) = self.known.get(word) {
+            return mask;
+        }
+        let mask = self
+            .stems
+            .iter()
+            .enumerate()
+            .filter(|(_, (language, stem))| analysis::stem(*language, word) == stem.as_str())
+            .fold(0, |mask, (bit, _)| mask | 1 << bit);
+        self.known.insert(word.to_string(), mask);
+        mask
     }
 }
 
@@ -273,13 +415,15 @@ impl FieldWeight {
         Ok(FieldWeight { field, found, bm25 })
     }
 
-    /// This field's inflections in `reader`'s segment, read in windows.
+    /// This field's inflections in `reader`'s segment, read in windows,
+    /// each counting only in passages of the languages it was found in.
     fn window(
         &self,
         reader: &SegmentReader,
         boost: Score,
         exact: Option<usize>,
         exact_bonus: Score,
+        languages: &IndexLanguages,
     ) -> tantivy::Result<FieldWindow> {
         let bm25 = self.bm25.as_ref().map(|bm25| bm25.boost_by(boost));
         let index = reader.inverted_index(self.field)?;
@@ -289,12 +433,15 @@ impl FieldWeight {
             IndexRecordOption::Basic
         };
         let held = self.found.in_segment(reader.segment_id());
+        let passage_languages = languages.of_segment(reader)?;
         let mut postings = Vec::with_capacity(held.len());
         for (word, info) in held {
+            let mask = self.found.masks[*word];
             postings.push(Inflection {
                 blocks: index.read_block_postings_from_terminfo(info, record)?,
                 at: 0,
                 exact: exact == Some(*word),
+                languages: (passage_languages.is_some() && mask != languages.all()).then_some(mask),
             });
         }
         let fieldnorms = match &bm25 {
@@ -313,17 +460,20 @@ impl FieldWeight {
             fieldnorms,
             bm25,
             exact_bonus: exact_bonus * boost,
+            passage_languages,
         })
     }
 }
 
 struct InflectionWeight {
-    stem: String,
+    /// The folded word typed.
+    word: String,
     required: FieldWeight,
     /// Which of `required.found.words` is the form the user typed.
     exact: Option<usize>,
     exact_bonus: Score,
     bonuses: Vec<FieldWeight>,
+    languages: IndexLanguages,
 }
 
 impl InflectionWeight {
@@ -346,13 +496,13 @@ impl InflectionWeight {
         reader: &SegmentReader,
         boost: Score,
     ) -> tantivy::Result<InflectionScorer> {
-        let required = self
-            .required
-            .window(reader, boost, self.exact, self.exact_bonus)?;
+        let required =
+            self.required
+                .window(reader, boost, self.exact, self.exact_bonus, &self.languages)?;
         let bonuses = self
             .bonuses
             .iter()
-            .map(|bonus| bonus.window(reader, boost, None, 0.0))
+            .map(|bonus| bonus.window(reader, boost, None, 0.0, &self.languages))
             .collect::<tantivy::Result<_>>()?;
         let listed = required.listed();
         Ok(InflectionScorer {
@@ -379,18 +529,34 @@ impl Weight for InflectionWeight {
     /// union more per window than per document.)
     fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
         let alive = reader.alive_bitset();
-        let held = self.required.found.in_segment(reader.segment_id());
-        if let ([(_, info)], None) = (held, alive) {
+        let found = &self.required.found;
+        let held = found.in_segment(reader.segment_id());
+        let passage_languages = self.languages.of_segment(reader)?;
+        let all = self.languages.all();
+        // Which languages a word counts in, where that needs telling apart.
+        let filter = |word: usize| {
+            let mask = found.masks[word];
+            passage_languages
+                .as_ref()
+                .filter(|_| mask != all)
+                .map(|languages| (languages, mask))
+        };
+        if let ([(word, info)], None) = (held, alive)
+            && filter(*word).is_none()
+        {
             return Ok(info.doc_freq);
         }
         let index = reader.inverted_index(self.required.field)?;
         let each_doc = |found: &mut dyn FnMut(DocId)| -> tantivy::Result<()> {
-            for (_, info) in held {
+            for (word, info) in held {
+                let filter = filter(*word);
                 let mut blocks =
                     index.read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
                 while !blocks.docs().is_empty() {
                     for &doc in blocks.docs() {
-                        if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                        if alive.is_none_or(|alive| alive.is_alive(doc))
+                            && filter.is_none_or(|(languages, mask)| languages.bit(doc) & mask != 0)
+                        {
                             found(doc);
                         }
                     }
@@ -522,7 +688,7 @@ impl Weight for InflectionWeight {
         }
         let (frequency, exact) = scorer.required.frequency(scorer.cursor);
         let mut explanation =
-            Explanation::new_with_string(format!("inflections of `{}`", self.stem), scorer.score());
+            Explanation::new_with_string(format!("inflections of `{}`", self.word), scorer.score());
         explanation.add_const("summed term frequency", frequency as Score);
         if exact {
             explanation.add_const("exact form typed", scorer.required.exact_bonus);
@@ -554,6 +720,9 @@ struct Inflection {
     at: usize,
     /// Whether this is the form the user typed.
     exact: bool,
+    /// The languages (bits) of the passages where the word counts; `None`
+    /// when it counts in all.
+    languages: Option<u64>,
 }
 
 impl Inflection {
@@ -596,6 +765,8 @@ struct FieldWindow {
     fieldnorms: FieldNormReader,
     bm25: Option<Bm25Weight>,
     exact_bonus: Score,
+    /// Each passage's language, where words count only in some.
+    passage_languages: Option<PassageLanguages>,
 }
 
 impl FieldWindow {
@@ -623,10 +794,17 @@ impl FieldWindow {
         let scoring = self.bm25.is_some();
         for list in &mut self.postings {
             list.seek(start);
+            let counts_in = |doc: DocId| match (list.languages, &self.passage_languages) {
+                (Some(mask), Some(languages)) => languages.bit(doc) & mask != 0,
+                _ => true,
+            };
             loop {
                 let docs = &list.blocks.docs()[list.at..];
                 let taken = docs.partition_point(|&doc| doc < end);
                 for (offset, &doc) in docs[..taken].iter().enumerate() {
+                    if !counts_in(doc) {
+                        continue;
+                    }
                     let at = (doc - start) as usize;
                     self.frequencies[at] += if scoring {
                         list.blocks.freq(list.at + offset)
@@ -637,7 +815,7 @@ impl FieldWindow {
                     self.touched |= 1 << (at / 64);
                 }
                 if list.exact {
-                    for &doc in &docs[..taken] {
+                    for &doc in docs[..taken].iter().filter(|&&doc| counts_in(doc)) {
                         let at = (doc - start) as usize;
                         self.exact[at / 64] |= 1 << (at % 64);
                     }
@@ -727,7 +905,11 @@ impl FieldWindow {
         let (mut frequency, mut exact) = (0, false);
         for list in &mut self.postings {
             list.seek(doc);
-            if list.doc() == doc {
+            let counts = match (list.languages, &self.passage_languages) {
+                (Some(mask), Some(languages)) => languages.bit(doc) & mask != 0,
+                _ => true,
+            };
+            if list.doc() == doc && counts {
                 frequency += if scoring {
                     list.blocks.freq(list.at)
                 } else {
@@ -1005,15 +1187,21 @@ mod tests {
 
     const DOCS: u32 = 10_000;
 
+    /// The words sharing the English stem `stem`.
+    fn english(stem: &str) -> StemMemo {
+        StemMemo::new(vec![(Language::ENGLISH, stem.to_string())])
+    }
+
     /// Inflections of `govern` in `field` alone, scored when `scored`.
     fn weight(searcher: &Searcher, field: Field, scored: bool) -> InflectionWeight {
         InflectionWeight {
-            stem: "govern".to_string(),
-            required: FieldWeight::new(searcher, field, &mut StemMemo::new("govern"), scored, 1.0)
+            word: "govern".to_string(),
+            required: FieldWeight::new(searcher, field, &mut english("govern"), scored, 1.0)
                 .unwrap(),
             exact: scored.then_some(0),
             exact_bonus: 10.0,
             bonuses: Vec::new(),
+            languages: IndexLanguages::of(searcher, None).unwrap(),
         }
     }
 
@@ -1043,7 +1231,7 @@ mod tests {
         }
         let all: Vec<u32> = (0..DOCS).filter(|&doc| expected(doc).is_some()).collect();
         assert_eq!(seen, all);
-        let query = InflectionQuery::new(text, "govern".to_string(), None, 0.0);
+        let query = InflectionQuery::new(text, "govern".to_string(), None);
         assert_eq!(searcher.search(&query, &Count).unwrap(), all.len());
 
         // Seeking, within a window and past several, lands where a scan would.
@@ -1066,15 +1254,14 @@ mod tests {
         let (searcher, text, heading) = synthetic();
         let segment = &searcher.segment_readers()[0];
         let mut fused = weight(&searcher, text, true);
-        fused.bonuses = vec![
-            FieldWeight::new(&searcher, heading, &mut StemMemo::new("govern"), true, 0.5).unwrap(),
-        ];
+        fused.bonuses =
+            vec![FieldWeight::new(&searcher, heading, &mut english("govern"), true, 0.5).unwrap()];
         let mut both = fused.inflection_scorer(segment, 2.0).unwrap();
         let mut text_only = weight(&searcher, text, true)
             .inflection_scorer(segment, 2.0)
             .unwrap();
         let heading_only = InflectionWeight {
-            required: FieldWeight::new(&searcher, heading, &mut StemMemo::new("govern"), true, 0.5)
+            required: FieldWeight::new(&searcher, heading, &mut english("govern"), true, 0.5)
                 .unwrap(),
             exact: None,
             ..weight(&searcher, heading, true)
@@ -1118,7 +1305,7 @@ mod tests {
 
     fn with_heading(searcher: &Searcher, text: Field, heading: Field) -> InflectionWeight {
         let mut fused = weight(searcher, text, true);
-        let heading = FieldWeight::new(searcher, heading, &mut StemMemo::new("govern"), true, 4.0);
+        let heading = FieldWeight::new(searcher, heading, &mut english("govern"), true, 4.0);
         fused.bonuses = vec![heading.unwrap()];
         fused
     }
@@ -1194,12 +1381,13 @@ mod tests {
         for deleted in [None, Some("gov")] {
             let (searcher, text, _) = synthetic_with((7, 3_000), deleted);
             let unscored = |stem: &str| InflectionWeight {
-                stem: stem.to_string(),
-                required: FieldWeight::new(&searcher, text, &mut StemMemo::new(stem), false, 1.0)
+                word: stem.to_string(),
+                required: FieldWeight::new(&searcher, text, &mut english(stem), false, 1.0)
                     .unwrap(),
                 exact: None,
                 exact_bonus: 0.0,
                 bonuses: Vec::new(),
+                languages: IndexLanguages::of(&searcher, None).unwrap(),
             };
             let segment = &searcher.segment_readers()[0];
             let alive = |doc: &u32| deleted.is_none() || doc % 2 == 1;

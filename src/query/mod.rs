@@ -15,7 +15,8 @@
 //! ```
 //!
 //! Matching rules: a bare word must occur in the passage text in any
-//! inflection (same English stem, see `query::inflection`), and its exact
+//! inflection (same stem in the passage's language, see
+//! `query::inflection`), and its exact
 //! form scores extra, as do matches in the title and the section heading. A
 //! quoted phrase matches exact forms only (case, accents and apostrophes
 //! still folded). A word that the analyzer cuts into several (`Trump's`,
@@ -30,17 +31,18 @@ use std::ops::Bound;
 use tantivy::Term;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, Query,
-    RangeQuery, TermQuery,
+    RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
 use self::inflection::InflectionQuery;
 use self::phrase::ExactPhraseQuery;
 use self::source::SourceQuery;
-use crate::analysis::{self, Folding, Token};
+use crate::analysis::{Folding, Token};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::highlight::{HighlightPlan, Matcher};
+use crate::language::Language;
 use crate::ranking::{EXACT_FORM_TIER, HEADING_BONUSES, Heading, PROXIMITY_BOOST, PROXIMITY_SLOP};
 use crate::schema::Fields;
 
@@ -57,6 +59,8 @@ pub enum Target {
     Source,
     /// `publication:`
     Publication,
+    /// `lang:` (the passage's language, an ISO 639-1 code)
+    Language,
 }
 
 impl Target {
@@ -66,6 +70,7 @@ impl Target {
             "section" => Some(Target::Section),
             "source" => Some(Target::Source),
             "publication" => Some(Target::Publication),
+            "lang" => Some(Target::Language),
             _ => None,
         }
     }
@@ -491,6 +496,19 @@ pub struct Compiled {
     pub prunable: bool,
 }
 
+impl Compiled {
+    /// Keeps only the matches that `filter` also matches (a filter around a
+    /// word scorer keeps it from pruning).
+    pub fn restrict(&mut self, filter: Box<dyn Query>) {
+        let query = std::mem::replace(&mut self.query, Box::new(AllQuery));
+        self.query = Box::new(BooleanQuery::new(vec![
+            (Occur::Must, query),
+            (Occur::Must, filter),
+        ]));
+        self.prunable = false;
+    }
+}
+
 /// Publication-date bounds, both inclusive.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DateRange {
@@ -670,11 +688,15 @@ impl Compiler<'_> {
         self.words += tokens.len();
         self.prefixes += usize::from(matches!(leaf, Leaf::Prefix(_)));
         let fields = self.fields;
+        if target == Target::Language {
+            return language_filter(fields.language, leaf, text).map(Some);
+        }
         let (field, inflected) = match target {
             Target::Text => (fields.text, true),
             Target::Title => (fields.title, true),
             Target::Section => (fields.section, true),
             Target::Publication => (fields.publication, false),
+            Target::Language => unreachable!("read above"),
             Target::Source => {
                 let matcher = path_matcher(leaf, &tokens);
                 return Ok(Some(Box::new(SourceQuery::new(fields.source, matcher))));
@@ -685,7 +707,9 @@ impl Compiler<'_> {
             Leaf::Word(word) if tokens.len() == 1 && target == Target::Text => {
                 self.text_word(word, &tokens[0].term, highlight)
             }
-            Leaf::Word(_) if tokens.len() == 1 && inflected => inflections(field, &tokens[0].term),
+            Leaf::Word(_) if tokens.len() == 1 && inflected => {
+                inflections(field, fields.language, &tokens[0].term)
+            }
             Leaf::Word(_) if tokens.len() == 1 => term_query(field, &tokens[0].term),
             Leaf::Prefix(_) if tokens.len() == 1 => {
                 if highlight {
@@ -740,19 +764,15 @@ impl Compiler<'_> {
     /// A plain word in the text: any inflection matches, the exact form and
     /// heading matches add to the score.
     fn text_word(&mut self, word: &str, folded: &str, highlight: bool) -> Box<dyn Query> {
-        let stem = analysis::stem(folded).into_owned();
-        let mut query = InflectionQuery::new(
-            self.fields.text,
-            stem.clone(),
-            Some(folded.to_string()),
-            EXACT_FORM_TIER,
-        );
+        let mut query =
+            InflectionQuery::new(self.fields.text, folded.to_string(), Some(EXACT_FORM_TIER))
+                .in_languages_of(self.fields.language);
         for (field, weight) in self.heading_bonuses() {
             query = query.with_bonus(field, weight);
         }
         self.word_scorers += 1;
         if highlight {
-            self.matchers.push(Matcher::Stem(stem));
+            self.matchers.push(Matcher::Word(folded.to_string()));
             self.labels.push(word.to_string());
         }
         Box::new(query)
@@ -821,10 +841,36 @@ fn term_query(field: Field, term: &str) -> Box<dyn Query> {
     ))
 }
 
-/// Any inflection of the folded word `folded` in `field` (`title:`, `section:`).
-fn inflections(field: Field, folded: &str) -> Box<dyn Query> {
-    let stem = analysis::stem(folded).into_owned();
-    Box::new(InflectionQuery::new(field, stem, None, 0.0))
+/// Any inflection of the folded word `folded` in `field` (`title:`,
+/// `section:`), in the language of each passage (`languages`).
+fn inflections(field: Field, languages: Field, folded: &str) -> Box<dyn Query> {
+    Box::new(InflectionQuery::new(field, folded.to_string(), None).in_languages_of(languages))
+}
+
+/// `lang:es`: the passages in the language with that ISO 639-1 code.
+fn language_filter(field: Field, leaf: &Leaf, value: &str) -> Result<Box<dyn Query>> {
+    let Leaf::Word(code) = leaf else {
+        return Err(Error::Query(format!(
+            "lang: takes a language code, as in `lang:es`, not {value:?}"
+        )));
+    };
+    let language = Language::from_code(code).ok_or_else(|| unknown_language(code))?;
+    Ok(language_terms(field, &[language]))
+}
+
+/// The error for a language code cita does not know.
+pub fn unknown_language(code: &str) -> Error {
+    Error::Query(format!(
+        "unknown language code {code:?}: use an ISO 639-1 code such as `es`, `en` or `pt`"
+    ))
+}
+
+/// The passages in any of `languages`.
+pub fn language_terms(field: Field, languages: &[Language]) -> Box<dyn Query> {
+    let terms = languages
+        .iter()
+        .map(|language| Term::from_field_u64(field, language.id()));
+    Box::new(TermSetQuery::new(terms))
 }
 
 fn positioned_terms(field: Field, tokens: &[Token]) -> Vec<(usize, Term)> {

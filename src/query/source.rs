@@ -13,6 +13,7 @@ use tantivy::schema::Field;
 use tantivy::{TantivyError, Term};
 
 use crate::highlight::{HighlightPlan, Matcher};
+use crate::language::Language;
 
 /// Passages whose source path (a `STRING` field) matches `matcher`, word for
 /// word as passage text would.
@@ -35,6 +36,9 @@ impl Query for SourceQuery {
             TantivyError::InvalidArgument("paths are read from an open index".to_string())
         })?;
         let mut plan = HighlightPlan::new(vec![self.matcher.clone()]);
+        // Paths match by folded words and phrases, never by stem: no
+        // language applies, and the plan's is never read.
+        let language = Language::ENGLISH;
         let mut seen = BTreeSet::new();
         let mut matching = Vec::new();
         for segment in searcher.segment_readers() {
@@ -44,7 +48,7 @@ impl Query for SourceQuery {
                 let Ok(path) = std::str::from_utf8(paths.key()) else {
                     continue;
                 };
-                if seen.insert(path.to_string()) && !plan.find(path).is_empty() {
+                if seen.insert(path.to_string()) && !plan.find(path, language).is_empty() {
                     matching.push(Term::from_field_text(self.field, path));
                 }
             }

@@ -19,6 +19,7 @@ use super::{AppState, SlotError, WorkState};
 use crate::archive::Archive;
 use crate::date::Date;
 use crate::error::Error;
+use crate::language::Language;
 use crate::results::{
     DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, SearchRequest, SearchResults, Sort, YearRange,
 };
@@ -240,6 +241,24 @@ impl Params {
         }
         Ok(Some(YearRange::parse(text)?))
     }
+
+    /// `lang`: ISO 639-1 codes, comma-separated, each one cita knows.
+    fn languages(&self, name: &str) -> Result<Vec<Language>, ApiError> {
+        let Some(text) = self.get(name) else {
+            return Ok(Vec::new());
+        };
+        text.split(',')
+            .map(|code| {
+                Language::from_code(code)
+                    .filter(|_| code.len() == 2)
+                    .ok_or_else(|| {
+                        ApiError::BadRequest(format!(
+                            "{name}: unknown language code {code:?}: use ISO 639-1 codes such as es or en, comma-separated"
+                        ))
+                    })
+            })
+            .collect()
+    }
 }
 
 /// The `name=value` pairs of a query string, decoded as HTML forms encode
@@ -354,6 +373,7 @@ async fn search(
             "snippet_chars",
             "sort",
             "mentions",
+            "lang",
             "context",
             "cite",
         ],
@@ -400,6 +420,7 @@ async fn search(
             }
         },
         mentions: params.years("mentions")?,
+        languages: params.languages("lang")?,
         context: params.number("context", 0, 0, limits.max_context)?,
         cite: match params.get("cite") {
             None | Some("false") => false,

@@ -1,0 +1,405 @@
+//! The language of a document and of each passage: declared by the
+//! document's metadata, else detected from its text, else the default.
+//!
+//! A language is an ISO 639-1 code (`es`), the form stored in the index and
+//! shown in results. Declared values are read leniently (`es-CO`, `es_CO`,
+//! `spa`, `Spanish` are all `es`). Detection uses `whatlang` (trigram
+//! models of 70 languages; chosen by measured accuracy on short paragraphs
+//! and speed, see the README) and is trusted only when the detector itself
+//! says its answer is reliable: a wrong language would stem a passage with
+//! the wrong rules, which is worse than the document's language.
+
+use std::fmt;
+
+use frostem::Algorithm;
+
+/// A language cita knows: one with a Snowball stemmer, or one the detector
+/// can name. Stored in the index as its code packed into a number
+/// ([`Language::id`]), so the index never depends on the order of a table.
+#[derive(Clone, Copy)]
+pub struct Language(&'static Known);
+
+struct Known {
+    /// ISO 639-1.
+    code: &'static str,
+    /// ISO 639-3, as the detector names it.
+    code3: &'static str,
+    /// English name, lower case.
+    name: &'static str,
+    stemmer: Option<Algorithm>,
+}
+
+macro_rules! known {
+    ($($code:literal $code3:literal $name:literal $stemmer:expr;)*) => {
+        &[$(Known { code: $code, code3: $code3, name: $name, stemmer: $stemmer },)*]
+    };
+}
+
+/// Every known language, sorted by code. The Snowball stemmers first came
+/// from this list's `Some`s; the rest are what the detector names.
+static KNOWN: &[Known] = known! {
+    "af" "afr" "afrikaans" None;
+    "ak" "aka" "akan" None;
+    "am" "amh" "amharic" None;
+    "ar" "ara" "arabic" Some(Algorithm::Arabic);
+    "az" "aze" "azerbaijani" None;
+    "be" "bel" "belarusian" None;
+    "bg" "bul" "bulgarian" None;
+    "bn" "ben" "bengali" None;
+    "ca" "cat" "catalan" Some(Algorithm::Catalan);
+    "cs" "ces" "czech" Some(Algorithm::Czech);
+    "cy" "cym" "welsh" None;
+    "da" "dan" "danish" Some(Algorithm::Danish);
+    "de" "deu" "german" Some(Algorithm::German);
+    "el" "ell" "greek" Some(Algorithm::Greek);
+    "en" "eng" "english" Some(Algorithm::English);
+    "eo" "epo" "esperanto" Some(Algorithm::Esperanto);
+    "es" "spa" "spanish" Some(Algorithm::Spanish);
+    "et" "est" "estonian" Some(Algorithm::Estonian);
+    "eu" "eus" "basque" Some(Algorithm::Basque);
+    "fa" "pes" "persian" Some(Algorithm::Persian);
+    "fi" "fin" "finnish" Some(Algorithm::Finnish);
+    "fr" "fra" "french" Some(Algorithm::French);
+    "ga" "gle" "irish" Some(Algorithm::Irish);
+    "gu" "guj" "gujarati" None;
+    "he" "heb" "hebrew" None;
+    "hi" "hin" "hindi" Some(Algorithm::Hindi);
+    "hr" "hrv" "croatian" None;
+    "hu" "hun" "hungarian" Some(Algorithm::Hungarian);
+    "hy" "hye" "armenian" Some(Algorithm::Armenian);
+    "id" "ind" "indonesian" Some(Algorithm::Indonesian);
+    "it" "ita" "italian" Some(Algorithm::Italian);
+    "ja" "jpn" "japanese" None;
+    "jv" "jav" "javanese" None;
+    "ka" "kat" "georgian" None;
+    "km" "khm" "khmer" None;
+    "kn" "kan" "kannada" None;
+    "ko" "kor" "korean" None;
+    "la" "lat" "latin" None;
+    "lt" "lit" "lithuanian" Some(Algorithm::Lithuanian);
+    "lv" "lav" "latvian" None;
+    "mk" "mkd" "macedonian" None;
+    "ml" "mal" "malayalam" None;
+    "mr" "mar" "marathi" None;
+    "my" "mya" "burmese" None;
+    "ne" "nep" "nepali" Some(Algorithm::Nepali);
+    "nl" "nld" "dutch" Some(Algorithm::DutchPorter);
+    "no" "nob" "norwegian" Some(Algorithm::Norwegian);
+    "or" "ori" "oriya" None;
+    "pa" "pan" "punjabi" None;
+    "pl" "pol" "polish" Some(Algorithm::Polish);
+    "pt" "por" "portuguese" Some(Algorithm::Portuguese);
+    "ro" "ron" "romanian" Some(Algorithm::Romanian);
+    "ru" "rus" "russian" Some(Algorithm::Russian);
+    "si" "sin" "sinhala" None;
+    "sk" "slk" "slovak" None;
+    "sl" "slv" "slovenian" None;
+    "sn" "sna" "shona" None;
+    "sr" "srp" "serbian" Some(Algorithm::Serbian);
+    "st" "sot" "sesotho" Some(Algorithm::Sesotho);
+    "sv" "swe" "swedish" Some(Algorithm::Swedish);
+    "ta" "tam" "tamil" Some(Algorithm::Tamil);
+    "te" "tel" "telugu" None;
+    "th" "tha" "thai" None;
+    "tk" "tuk" "turkmen" None;
+    "tl" "tgl" "tagalog" None;
+    "tr" "tur" "turkish" Some(Algorithm::Turkish);
+    "uk" "ukr" "ukrainian" None;
+    "ur" "urd" "urdu" None;
+    "uz" "uzb" "uzbek" None;
+    "vi" "vie" "vietnamese" None;
+    "yi" "yid" "yiddish" Some(Algorithm::Yiddish);
+    "zh" "cmn" "chinese" None;
+    "zu" "zul" "zulu" None;
+};
+
+/// Other names a declared language goes by: ISO 639-2/B codes, the
+/// individual Norwegian codes and Chinese's macrolanguage code.
+const ALIASES: &[(&str, &str)] = &[
+    ("nb", "no"),
+    ("nn", "no"),
+    ("nor", "no"),
+    ("nno", "no"),
+    ("zho", "zh"),
+    ("chi", "zh"),
+    ("fas", "fa"),
+    ("per", "fa"),
+    ("fre", "fr"),
+    ("ger", "de"),
+    ("dut", "nl"),
+    ("gre", "el"),
+    ("cze", "cs"),
+    ("rum", "ro"),
+    ("baq", "eu"),
+    ("arm", "hy"),
+    ("geo", "ka"),
+    ("mac", "mk"),
+    ("slo", "sk"),
+    ("wel", "cy"),
+    ("bur", "my"),
+];
+
+impl Language {
+    /// English: the default when nothing else is known.
+    pub const ENGLISH: Language = Language(&KNOWN[14]);
+
+    /// The ISO 639-1 code.
+    pub fn code(self) -> &'static str {
+        self.0.code
+    }
+
+    /// The English name, lower case.
+    pub fn name(self) -> &'static str {
+        self.0.name
+    }
+
+    /// The Snowball stemmer for this language, if there is one; words of a
+    /// language without one match in their folded form only.
+    pub fn stemmer(self) -> Option<Algorithm> {
+        self.0.stemmer
+    }
+
+    /// Every language cita knows, sorted by code.
+    pub fn all() -> impl Iterator<Item = Language> {
+        KNOWN.iter().map(Language)
+    }
+
+    /// The language an exact ISO 639-1 code names (`es`), as `lang:` and
+    /// `--lang` take it.
+    pub fn from_code(code: &str) -> Option<Language> {
+        let code = code.to_ascii_lowercase();
+        let code = ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == code)
+            .map_or(code.as_str(), |(_, canonical)| canonical);
+        KNOWN
+            .binary_search_by(|known| known.code.cmp(code))
+            .ok()
+            .map(|at| Language(&KNOWN[at]))
+    }
+
+    /// The language a document declares, read leniently: a language tag
+    /// (`es`, `es-CO`, `es_CO`), a three-letter code (`spa`) or an English
+    /// name (`Spanish`). `None` when the value names no known language.
+    pub fn parse_declared(value: &str) -> Option<Language> {
+        let value = value.trim();
+        let primary = value.split(['-', '_']).next().unwrap_or_default();
+        if let Some(language) = Language::from_code(primary) {
+            return Some(language);
+        }
+        let lower = value.to_lowercase();
+        KNOWN
+            .iter()
+            .find(|known| known.code3 == primary.to_ascii_lowercase() || known.name == lower)
+            .map(Language)
+    }
+
+    /// The number stored in the index for this language: its code's bytes.
+    pub fn id(self) -> u64 {
+        self.code()
+            .bytes()
+            .fold(0, |id, byte| (id << 8) | u64::from(byte))
+    }
+
+    /// The language stored as `id`.
+    pub fn from_id(id: u64) -> Option<Language> {
+        let bytes: Vec<u8> = id
+            .to_be_bytes()
+            .into_iter()
+            .skip_while(|&byte| byte == 0)
+            .collect();
+        Language::from_code(std::str::from_utf8(&bytes).ok()?)
+    }
+}
+
+impl PartialEq for Language {
+    fn eq(&self, other: &Language) -> bool {
+        self.code() == other.code()
+    }
+}
+
+impl Eq for Language {}
+
+impl std::hash::Hash for Language {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.code().hash(state);
+    }
+}
+
+impl PartialOrd for Language {
+    fn partial_cmp(&self, other: &Language) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Language {
+    fn cmp(&self, other: &Language) -> std::cmp::Ordering {
+        self.code().cmp(other.code())
+    }
+}
+
+impl fmt::Debug for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl serde::Serialize for Language {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+
+/// A passage shorter than this keeps its document's language: on a
+/// sentence or two the detector is too often wrong (see the README).
+pub const MIN_DETECTED_PASSAGE_CHARS: usize = 200;
+
+/// How much of a document the detector reads: enough for a reliable
+/// answer, bounded so a book costs no more than an article.
+const DOCUMENT_SAMPLE_BYTES: usize = 4096;
+
+/// How much of a long passage the detector reads.
+const PASSAGE_SAMPLE_BYTES: usize = 1024;
+
+/// The language of `text`, when the detector is confident of it.
+pub fn detect(text: &str) -> Option<Language> {
+    let info = whatlang::detect(text)?;
+    if !info.is_reliable() {
+        return None;
+    }
+    let code3 = info.lang().code();
+    KNOWN
+        .iter()
+        .find(|known| known.code3 == code3)
+        .map(Language)
+}
+
+/// The language of a document whose text `paragraphs` yields: what it
+/// declares, else what the detector finds in its first few KB, else `default`.
+pub fn of_document<'a>(
+    declared: Option<Language>,
+    paragraphs: impl Iterator<Item = &'a str>,
+    default: Language,
+) -> Language {
+    if let Some(language) = declared {
+        return language;
+    }
+    let mut sample = String::new();
+    for paragraph in paragraphs {
+        if sample.len() >= DOCUMENT_SAMPLE_BYTES {
+            break;
+        }
+        sample.push_str(prefix(paragraph, DOCUMENT_SAMPLE_BYTES));
+        sample.push('\n');
+    }
+    detect(&sample).unwrap_or(default)
+}
+
+/// The language of a passage of a document in `document_language`: its own
+/// when it is long and the detector is confident (a quotation in another
+/// language), else the document's.
+pub fn of_passage(text: &str, document_language: Language) -> Language {
+    if text.len() < MIN_DETECTED_PASSAGE_CHARS || text.chars().count() < MIN_DETECTED_PASSAGE_CHARS
+    {
+        return document_language;
+    }
+    detect(prefix(text, PASSAGE_SAMPLE_BYTES)).unwrap_or(document_language)
+}
+
+/// The first `bytes` bytes of `text` at most, cut at a character boundary.
+fn prefix(text: &str, bytes: usize) -> &str {
+    let mut end = bytes.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_sorted_and_english_is_english() {
+        assert!(KNOWN.windows(2).all(|pair| pair[0].code < pair[1].code));
+        assert_eq!(Language::ENGLISH.code(), "en");
+        assert_eq!(Language::ENGLISH.stemmer(), Some(Algorithm::English));
+    }
+
+    #[test]
+    fn declared_values_are_read_leniently() {
+        for value in ["es", "ES", "es-CO", "es_CO", "spa", "Spanish", " es "] {
+            assert_eq!(
+                Language::parse_declared(value).map(Language::code),
+                Some("es"),
+                "{value}"
+            );
+        }
+        assert_eq!(
+            Language::parse_declared("nb-NO").map(Language::code),
+            Some("no")
+        );
+        assert_eq!(Language::parse_declared("xx"), None);
+        assert_eq!(Language::parse_declared(""), None);
+        assert_eq!(
+            Language::from_code("spa"),
+            None,
+            "lang: takes the two-letter code"
+        );
+    }
+
+    #[test]
+    fn ids_round_trip_for_every_language() {
+        for language in Language::all() {
+            assert_eq!(Language::from_id(language.id()), Some(language));
+        }
+        assert_eq!(Language::from_id(0), None);
+        assert_eq!(Language::from_id(u64::MAX), None);
+    }
+
+    #[test]
+    fn detection_tells_spanish_from_english_and_abstains_on_little_text() {
+        let spanish = "El Consejo de Estado revocó la visa del presidente y ordenó \
+                       una investigación sobre las negociaciones con los desplazados.";
+        let english = "The State Department revoked the president's visa and ordered \
+                       an investigation into the negotiations with the displaced.";
+        assert_eq!(detect(spanish), Some(Language::from_code("es").unwrap()));
+        assert_eq!(detect(english), Some(Language::ENGLISH));
+        assert_eq!(detect("ok"), None);
+        assert_eq!(detect(""), None);
+    }
+
+    #[test]
+    fn a_long_quotation_gets_its_own_language_a_short_one_its_documents() {
+        let spanish = Language::from_code("es").unwrap();
+        let quotation = "The State Department revoked the president's visa on Friday, \
+                         saying that his remarks at the rally in New York were reckless \
+                         and incendiary, and that the decision was taken after a review \
+                         of his conduct during the visit.";
+        assert_eq!(of_passage(quotation, spanish), Language::ENGLISH);
+        assert_eq!(of_passage("The visa was revoked.", spanish), spanish);
+    }
+
+    #[test]
+    fn a_document_declares_else_detects_else_defaults() {
+        let spanish = Language::from_code("es").unwrap();
+        let french = Language::from_code("fr").unwrap();
+        let text =
+            ["El gobierno anunció que las negociaciones continuarán la próxima semana en Bogotá."];
+        assert_eq!(
+            of_document(Some(french), text.into_iter(), Language::ENGLISH),
+            french
+        );
+        assert_eq!(
+            of_document(None, text.into_iter(), Language::ENGLISH),
+            spanish
+        );
+        assert_eq!(of_document(None, ["42"].into_iter(), french), french);
+    }
+}
