@@ -681,6 +681,28 @@ fn openapi_patterns_match_what_the_server_accepts() {
             "mentions={value:?}: the pattern and the server disagree"
         );
     }
+    // lang: lower-case ISO 639-1 codes cita knows, comma-separated.
+    let regex = pattern("lang");
+    let known: Vec<String> = cita::Language::all()
+        .map(|language| language.code().to_string())
+        .collect();
+    let mut values: Vec<String> = known.clone();
+    values.extend(
+        [
+            "es,en", "nb", "nn", "es,pt,fr", "xx", "ES", "es,", ",es", "es pt", "spa", "e", "",
+            "es,xx",
+        ]
+        .map(String::from),
+    );
+    for value in &values {
+        assert_eq!(
+            regex.is_match(value),
+            status(&format!("&lang={}", encode(value))) == 200,
+            "lang={value:?}: the pattern and the server disagree"
+        );
+    }
+    assert!(known.len() > 30 && known.iter().all(|code| regex.is_match(code)));
+
     // What no pattern can say, and the document says in words: a range that
     // ends before it starts, and since after until.
     assert!(regex.is_match("1969..1960"));

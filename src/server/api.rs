@@ -242,15 +242,18 @@ impl Params {
         Ok(Some(YearRange::parse(text)?))
     }
 
-    /// `lang`: ISO 639-1 codes, comma-separated, each one cita knows.
+    /// `lang`: ISO 639-1 codes in lower case, comma-separated, each one
+    /// cita knows (the pattern in openapi.json lists them).
     fn languages(&self, name: &str) -> Result<Vec<Language>, ApiError> {
         let Some(text) = self.get(name) else {
             return Ok(Vec::new());
         };
         text.split(',')
             .map(|code| {
+                let lower_two_letters =
+                    code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase());
                 Language::from_code(code)
-                    .filter(|_| code.len() == 2)
+                    .filter(|_| lower_two_letters)
                     .ok_or_else(|| {
                         ApiError::BadRequest(format!(
                             "{name}: unknown language code {code:?}: use ISO 639-1 codes such as es or en, comma-separated"
