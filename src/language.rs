@@ -4,10 +4,17 @@
 //! A language is an ISO 639-1 code (`es`), the form stored in the index and
 //! shown in results. Declared values are read leniently (`es-CO`, `es_CO`,
 //! `spa`, `Spanish` are all `es`). Detection uses `whatlang` (trigram
-//! models of 70 languages; chosen by measured accuracy on short paragraphs
-//! and speed, see the README) and is trusted only when the detector itself
-//! says its answer is reliable: a wrong language would stem a passage with
-//! the wrong rules, which is worse than the document's language.
+//! models of 70 languages; chosen by measured accuracy on short paragraphs,
+//! see the README) and is trusted only when the detector itself says its
+//! answer is reliable: a wrong language would stem a passage with the wrong
+//! rules, which is worse than the document's language.
+//!
+//! whatlang reads a few MB a second, too slow to run on every passage of
+//! an archive (it would have doubled the build). `whichlang`, twenty times
+//! faster but unable to abstain, screens first: where it names the language
+//! cita would assume anyway (the document's, for a passage; the default,
+//! for a document), that stands; only where it names another does
+//! whatlang decide.
 
 use std::fmt;
 
@@ -262,10 +269,23 @@ pub const MIN_DETECTED_PASSAGE_CHARS: usize = 200;
 
 /// How much of a document the detector reads: enough for a reliable
 /// answer, bounded so a book costs no more than an article.
-const DOCUMENT_SAMPLE_BYTES: usize = 4096;
+const DOCUMENT_SAMPLE_BYTES: usize = 256;
 
 /// How much of a long passage the detector reads.
-const PASSAGE_SAMPLE_BYTES: usize = 1024;
+const PASSAGE_SAMPLE_BYTES: usize = 128;
+
+/// The language of `text` when it is not `assumed` and the detector is
+/// confident of it; `None` keeps `assumed`. With `corroborated`, the
+/// screen must name the same language: a short passage of code or a
+/// directory listing can look reliably Catalan to whatlang alone.
+fn detect_other_than(text: &str, assumed: Language, corroborated: bool) -> Option<Language> {
+    let screened = whichlang::detect_language(text).three_letter_code();
+    if screened == assumed.0.code3 {
+        return None;
+    }
+    detect(text)
+        .filter(|&language| language != assumed && (!corroborated || language.0.code3 == screened))
+}
 
 /// The language of `text`, when the detector is confident of it.
 pub fn detect(text: &str) -> Option<Language> {
@@ -298,7 +318,7 @@ pub fn of_document<'a>(
         sample.push_str(prefix(paragraph, DOCUMENT_SAMPLE_BYTES));
         sample.push('\n');
     }
-    detect(&sample).unwrap_or(default)
+    detect_other_than(&sample, default, false).unwrap_or(default)
 }
 
 /// The language of a passage of a document in `document_language`: its own
@@ -309,7 +329,8 @@ pub fn of_passage(text: &str, document_language: Language) -> Language {
     {
         return document_language;
     }
-    detect(prefix(text, PASSAGE_SAMPLE_BYTES)).unwrap_or(document_language)
+    detect_other_than(prefix(text, PASSAGE_SAMPLE_BYTES), document_language, true)
+        .unwrap_or(document_language)
 }
 
 /// The first `bytes` bytes of `text` at most, cut at a character boundary.

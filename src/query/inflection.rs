@@ -742,6 +742,58 @@ impl Inflection {
     }
 }
 
+/// The arrays of a [`FieldWindow`] that its lists add to.
+struct Window<'a> {
+    start: DocId,
+    frequencies: &'a mut [u32],
+    present: &'a mut [u64; WINDOW / 64],
+    touched: &'a mut u32,
+    exact: &'a mut [u64; WINDOW / 64],
+}
+
+impl Window<'_> {
+    /// Adds `list`'s documents before `end` that `counts` accepts.
+    #[inline(always)]
+    fn add(
+        &mut self,
+        list: &mut Inflection,
+        end: DocId,
+        scoring: bool,
+        counts: impl Fn(DocId) -> bool,
+    ) {
+        let start = self.start;
+        loop {
+            let docs = &list.blocks.docs()[list.at..];
+            let taken = docs.partition_point(|&doc| doc < end);
+            for (offset, &doc) in docs[..taken].iter().enumerate() {
+                if !counts(doc) {
+                    continue;
+                }
+                let at = (doc - start) as usize;
+                self.frequencies[at] += if scoring {
+                    list.blocks.freq(list.at + offset)
+                } else {
+                    1
+                };
+                self.present[at / 64] |= 1 << (at % 64);
+                *self.touched |= 1 << (at / 64);
+            }
+            if list.exact {
+                for &doc in docs[..taken].iter().filter(|&&doc| counts(doc)) {
+                    let at = (doc - start) as usize;
+                    self.exact[at / 64] |= 1 << (at % 64);
+                }
+            }
+            list.at += taken;
+            if taken < docs.len() || docs.is_empty() {
+                break;
+            }
+            list.blocks.advance();
+            list.at = 0;
+        }
+    }
+}
+
 /// The places of the bits set in `bits`, lowest first.
 fn set_bits(bits: u32) -> impl Iterator<Item = usize> {
     std::iter::successors((bits != 0).then_some(bits), |rest| {
@@ -792,40 +844,22 @@ impl FieldWindow {
         let end = start.saturating_add(WINDOW as DocId).min(TERMINATED);
         // Frequencies are only read (and decoded) when scoring.
         let scoring = self.bm25.is_some();
+        let mut window = Window {
+            start,
+            frequencies: &mut self.frequencies,
+            present: &mut self.present,
+            touched: &mut self.touched,
+            exact: &mut self.exact,
+        };
         for list in &mut self.postings {
             list.seek(start);
-            let counts_in = |doc: DocId| match (list.languages, &self.passage_languages) {
-                (Some(mask), Some(languages)) => languages.bit(doc) & mask != 0,
-                _ => true,
-            };
-            loop {
-                let docs = &list.blocks.docs()[list.at..];
-                let taken = docs.partition_point(|&doc| doc < end);
-                for (offset, &doc) in docs[..taken].iter().enumerate() {
-                    if !counts_in(doc) {
-                        continue;
-                    }
-                    let at = (doc - start) as usize;
-                    self.frequencies[at] += if scoring {
-                        list.blocks.freq(list.at + offset)
-                    } else {
-                        1
-                    };
-                    self.present[at / 64] |= 1 << (at % 64);
-                    self.touched |= 1 << (at / 64);
+            // Two copies of the loop, so the lists of an index of one
+            // language (all of them, mostly) test nothing per document.
+            match (list.languages, &self.passage_languages) {
+                (Some(mask), Some(languages)) => {
+                    window.add(list, end, scoring, |doc| languages.bit(doc) & mask != 0)
                 }
-                if list.exact {
-                    for &doc in docs[..taken].iter().filter(|&&doc| counts_in(doc)) {
-                        let at = (doc - start) as usize;
-                        self.exact[at / 64] |= 1 << (at % 64);
-                    }
-                }
-                list.at += taken;
-                if taken < docs.len() || docs.is_empty() {
-                    break;
-                }
-                list.blocks.advance();
-                list.at = 0;
+                _ => window.add(list, end, scoring, |_| true),
             }
         }
     }
