@@ -22,7 +22,7 @@ use clap::Parser;
 use cita::batch::parse_queries;
 use cita::kwic::ContextSort;
 use cita::output::{self, TextStyle};
-use cita::{Archive, Date, Language, Period, SearchRequest, YearRange, query};
+use cita::{Archive, Date, Language, Period, SearchRequest, YearRange};
 use cli::{
     BatchArgs, BatchFormatArg, Cli, ColorArg, Command, DEFAULT_CORPUS, DEFAULT_INDEX, Filters,
     IndexArgs, KwicArgs, PeriodArg, ReportFormatArg, SearchArgs, ServeArgs, ShowArgs, SideArg,
@@ -182,7 +182,13 @@ fn request(query: &[String], filters: &Filters, mentions: Option<&str>) -> Resul
         languages: filters
             .languages
             .iter()
-            .map(|code| Language::from_code(code).ok_or_else(|| query::unknown_language(code)))
+            .map(|code| {
+                Language::from_code(code).ok_or_else(|| {
+                    cita::Error::InvalidOption(format!(
+                        "--lang {code:?} is not a language code cita knows (use ISO 639-1 codes such as es or en)"
+                    ))
+                })
+            })
             .collect::<Result<_, _>>()?,
         ..SearchRequest::new(query.join(" "))
     })

@@ -1071,3 +1071,42 @@ fn counts_agree_with_a_brute_force_reference_on_a_mixed_corpus() {
         assert_eq!(result["total"].as_u64(), Some(expected as u64), "{text}");
     }
 }
+
+#[test]
+fn an_unknown_declared_language_is_a_warning_and_the_text_is_detected() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "klingon.md",
+        "---\nlang: klingon\n---\n\nEl Gobierno anunció que las negociaciones con la guerrilla continuarán la próxima semana en La Habana, con la participación de las comunidades y de las víctimas del conflicto.\n",
+    );
+    fixture.file(
+        "record.jsonl",
+        "{\"text\": \"The delegates said that the negotiations would resume next week in Havana, with the communities and the victims of the conflict at the table.\", \"lang\": \"zz-ZZ\"}\n",
+    );
+    let report = fixture.index_report(&["--default-lang", "fr"]);
+    let warnings = report["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 2, "{report:#}");
+    for (source, value) in [("klingon.md", "klingon"), ("record.jsonl", "zz-ZZ")] {
+        let warning = warnings
+            .iter()
+            .find(|w| w["source"] == source)
+            .unwrap_or_else(|| panic!("a warning names {source}: {report:#}"));
+        assert!(warning["reason"].is_null(), "the file is still indexed");
+        let message = warning["message"].as_str().unwrap();
+        assert!(
+            message.contains(value) && !message.contains('\n'),
+            "{message}"
+        );
+    }
+    assert_eq!(report["passages"], 2);
+    let (_, result) = fixture.search("*", &["--all"]);
+    let languages: BTreeMap<&str, &str> = hits(&result)
+        .iter()
+        .map(|hit| (hit["source"].as_str().unwrap(), language_of(hit)))
+        .collect();
+    assert_eq!(
+        languages,
+        BTreeMap::from([("klingon.md", "es"), ("record.jsonl", "en")]),
+        "detected, not the default"
+    );
+}

@@ -859,7 +859,7 @@ fn language_filter(field: Field, leaf: &Leaf, value: &str) -> Result<Box<dyn Que
 }
 
 /// The error for a language code cita does not know.
-pub fn unknown_language(code: &str) -> Error {
+fn unknown_language(code: &str) -> Error {
     Error::Query(format!(
         "unknown language code {code:?}: use an ISO 639-1 code such as `es`, `en` or `pt`"
     ))

@@ -828,7 +828,11 @@ mod tests {
                 slop,
             }]);
             let expected: Vec<DocId> = (0..DOCS)
-                .filter(|&doc| !plan.find(&words(doc), crate::language::Language::ENGLISH).is_empty())
+                .filter(|&doc| {
+                    !plan
+                        .find(&words(doc), crate::language::Language::ENGLISH)
+                        .is_empty()
+                })
                 .collect();
             matching += usize::from(!expected.is_empty());
             let weight = ExactPhraseQuery::new(phrase(field, &sought))
