@@ -21,7 +21,8 @@ use crate::results::Matched;
 /// One thing a query asks to find in the passage text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Matcher {
-    /// Any word sharing this folded word's stem, in the passage's language.
+    /// Any word sharing this word's stem in the passage's language (the
+    /// word as typed, lower case; see [`analysis::word_matches`]).
     Word(String),
     /// Any word whose folded form starts with this.
     Prefix(String),
@@ -37,12 +38,15 @@ pub enum Matcher {
 }
 
 impl Matcher {
-    /// Whether a word with the folded form `term` can be part of a match
-    /// (phrase words are found by position among such words only);
-    /// `stem_prefixes` are a word matcher's [`analysis::stem_prefixes`].
-    fn could_match(&self, stem_prefixes: &[String], term: &str) -> bool {
+    /// Whether a word with the folded form `term`, `written` so in the
+    /// text, can be part of a match (phrase words are found by position
+    /// among such words only); `stems` are a word matcher's stems in the
+    /// passage's language.
+    fn could_match(&self, stems: &WordStems, term: &str, written: &str) -> bool {
         match self {
-            Matcher::Word(_) => starts_with_any(term, stem_prefixes),
+            Matcher::Word(_) => {
+                starts_with_any(term, &stems.prefixes) || (stems.by_accents && !written.is_ascii())
+            }
             Matcher::Prefix(prefix) => term.starts_with(prefix.as_str()),
             Matcher::Phrase { terms, .. } => terms.iter().any(|(_, word)| word == term),
             Matcher::PhrasePrefix(terms) => terms
@@ -71,6 +75,17 @@ pub struct Snippet {
     pub highlights: Vec<[usize; 2]>,
 }
 
+/// A word matcher's stems in one language, and where its words lie.
+#[derive(Clone, Default)]
+struct WordStems {
+    stems: Vec<String>,
+    /// The stems' dictionary prefixes: only words beginning so can match by
+    /// their folded form, as search expands a word only within them.
+    prefixes: Vec<String>,
+    /// Whether a word with accents can match as written.
+    by_accents: bool,
+}
+
 /// Whether `term` starts with one of `prefixes`.
 fn starts_with_any(term: &str, prefixes: &[String]) -> bool {
     prefixes
@@ -84,10 +99,8 @@ pub struct HighlightPlan {
     matchers: Vec<Matcher>,
     /// The language whose stems `stems` holds.
     language: Option<Language>,
-    /// Per matcher, a word's stem and the stem's prefixes in `language`
-    /// (empty for other matchers): only words beginning so are stemmed, as
-    /// search expands a word only within them.
-    stems: Vec<(String, Vec<String>)>,
+    /// Per matcher, a word's stems in `language` (empty for other matchers).
+    stems: Vec<WordStems>,
     /// The query term each matcher came from, for [`HighlightPlan::matched`].
     labels: Vec<String>,
     folding: Folding,
@@ -117,16 +130,24 @@ impl HighlightPlan {
         if self.language == Some(language) {
             return;
         }
+        let folding = &mut self.folding;
         self.stems = self
             .matchers
             .iter()
             .map(|matcher| match matcher {
                 Matcher::Word(word) => {
-                    let stem = analysis::stem(language, word).into_owned();
-                    let prefixes = analysis::stem_prefixes(language, &stem);
-                    (stem, prefixes)
+                    let folded: String = folding.tokens(word).into_iter().map(|t| t.term).collect();
+                    let stems = analysis::word_stems(language, word, &folded);
+                    WordStems {
+                        prefixes: stems
+                            .iter()
+                            .flat_map(|stem| analysis::stem_prefixes(language, stem))
+                            .collect(),
+                        stems,
+                        by_accents: analysis::reads_accents(language),
+                    }
                 }
-                _ => Default::default(),
+                _ => WordStems::default(),
             })
             .collect();
         self.language = Some(language);
@@ -184,14 +205,14 @@ impl HighlightPlan {
         }
         self.stem_in(language);
         let (matchers, stems) = (&self.matchers, &self.stems);
-        let exact = self.folding.tokens_where(text, |term| {
+        let exact = self.folding.tokens_where(text, |term, written| {
             matchers
                 .iter()
                 .zip(stems)
-                .any(|(matcher, (_, prefixes))| matcher.could_match(prefixes, term))
+                .any(|(matcher, stems)| matcher.could_match(stems, term, written))
         });
         let mut spans = Vec::new();
-        for (index, (matcher, (stem, prefixes))) in matchers.iter().zip(stems).enumerate() {
+        for (index, (matcher, stems)) in matchers.iter().zip(stems).enumerate() {
             let bit = 1u64 << index.min(63);
             let mut add = |range: Range<usize>| {
                 spans.push(Span {
@@ -201,9 +222,11 @@ impl HighlightPlan {
             };
             match matcher {
                 Matcher::Word(_) => {
-                    let could_have = |t: &&Token| starts_with_any(&t.term, prefixes);
-                    for token in exact.iter().filter(could_have) {
-                        if analysis::stem(language, &token.term) == stem.as_str() {
+                    for token in &exact {
+                        let written = &text[token.from..token.to];
+                        if matcher.could_match(stems, &token.term, written)
+                            && analysis::word_matches(language, &stems.stems, &token.term, written)
+                        {
                             add(token.from..token.to);
                         }
                     }

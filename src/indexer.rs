@@ -27,6 +27,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
+use crate::analysis::{self, Folding};
 use crate::error::{self, Error, Result};
 use crate::ingest::{self, Format, Listed, SkipReason, WalkOptions, Warning};
 use crate::language::{self, Language};
@@ -497,6 +498,7 @@ fn examine(
         };
     }
     let mut documents = Vec::new();
+    let mut folding = Folding::default();
     for document in &outcome.documents {
         let title = document.title();
         let paragraphs = document.blocks.iter().filter_map(|block| match block {
@@ -509,8 +511,9 @@ fn examine(
             let id = schema::passage_id(&document.source, document.record, &passage.text);
             state.id_sum = state.id_sum.wrapping_add(id);
             let language = language::of_passage(&passage.text, document_language);
+            let accented = analysis::accented_stems(language, &passage.text, &mut folding);
             documents.push(schema::passage_document(
-                fields, document, id, &title, &passage, language,
+                fields, document, id, &title, &passage, language, &accented,
             ));
         }
         state.documents += 1;

@@ -21,7 +21,7 @@ use crate::results::IndexedPassage;
 
 /// Version of the schema and analysis that cita writes. An index recording
 /// another version is rebuilt or refused, never misread.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Field names, as tantivy records them in the index: the fast-field
 /// columns are opened by these names.
@@ -43,6 +43,7 @@ pub mod names {
     pub const TEXT: &str = "text";
     pub const MENTIONS: &str = "mentions";
     pub const LANGUAGE: &str = "language";
+    pub const ACCENTED_STEMS: &str = "accented_stems";
 }
 
 /// Handles to every field of a passage document.
@@ -86,6 +87,10 @@ pub struct Fields {
     /// The passage's language ([`Language::id`]): indexed for `lang:`, fast
     /// for expanding a word only in passages of the language it was stemmed in.
     pub language: Field,
+    /// The stems of the text's accented words that their folded forms do
+    /// not give (`analysis::accented_stems`), one term each, with
+    /// frequencies, no positions: how `negociar` finds "negociações".
+    pub accented_stems: Field,
 }
 
 /// A stored text field, folded, with positions for phrases.
@@ -133,6 +138,14 @@ pub fn build() -> (Schema, Fields) {
         text: builder.add_text_field(names::TEXT, folded()),
         mentions: builder.add_u64_field(names::MENTIONS, INDEXED | STORED | FAST),
         language: builder.add_u64_field(names::LANGUAGE, INDEXED | STORED | FAST),
+        accented_stems: builder.add_text_field(
+            names::ACCENTED_STEMS,
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer("raw")
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        ),
     };
     (builder.build(), fields)
 }
@@ -158,11 +171,13 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         text: get(names::TEXT)?,
         mentions: get(names::MENTIONS)?,
         language: get(names::LANGUAGE)?,
+        accented_stems: get(names::ACCENTED_STEMS)?,
     })
 }
 
 /// The tantivy document of one passage of `document`, whose id is `id`,
-/// in `language`.
+/// in `language`, its accented words' own stems being `accented_stems`
+/// (see `analysis::accented_stems`).
 pub fn passage_document(
     fields: &Fields,
     document: &Document,
@@ -170,6 +185,7 @@ pub fn passage_document(
     title: &str,
     passage: &Passage,
     language: Language,
+    accented_stems: &[String],
 ) -> TantivyDocument {
     // tantivy's default reserves 1 KB per document: a feed of tiny records
     // held 1.2 KB per passage until the file's documents were added.
@@ -208,6 +224,9 @@ pub fn passage_document(
     }
     doc.add_text(fields.text, &passage.text);
     doc.add_u64(fields.language, language.id());
+    for stem in accented_stems {
+        doc.add_text(fields.accented_stems, stem);
+    }
     for year in ingest::dates::mentioned_years(&passage.text) {
         doc.add_u64(fields.mentions, u64::from(year));
     }

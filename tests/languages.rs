@@ -8,7 +8,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use cita::analysis::{Folding, stem};
+use cita::analysis::{Folding, stem, word_matches, word_stems};
 use cita::results::ALL;
 use cita::{Archive, Language, SearchRequest};
 use common::*;
@@ -33,6 +33,12 @@ fn fold_word(word: &str) -> String {
     let terms = folded(word);
     assert_eq!(terms.len(), 1, "{word:?} is one word");
     terms.into_iter().next().unwrap()
+}
+
+/// The stems a query word stands for in `language` (see
+/// `analysis::word_stems`).
+fn stems_of(language: Language, word: &str) -> Vec<String> {
+    word_stems(language, &word.to_lowercase(), &fold_word(word))
 }
 
 /// Whether `language`'s stemmer gives two words the same stem (after folding).
@@ -821,6 +827,8 @@ struct Reference {
     language: Language,
     text: String,
     terms: Vec<String>,
+    /// Each term's word as written in `text`.
+    written: Vec<String>,
 }
 
 enum Query {
@@ -841,11 +849,12 @@ impl Query {
     fn matches(&self, passage: &Reference) -> bool {
         match self {
             Query::Words(words) => words.iter().all(|word| {
-                let wanted = stem(passage.language, &fold_word(word)).into_owned();
+                let wanted = stems_of(passage.language, word);
                 passage
                     .terms
                     .iter()
-                    .any(|term| stem(passage.language, term) == wanted)
+                    .zip(&passage.written)
+                    .any(|(term, written)| word_matches(passage.language, &wanted, term, written))
             }),
             Query::Phrase(words) => {
                 let wanted: Vec<String> = words.iter().map(|word| fold_word(word)).collect();
@@ -928,12 +937,19 @@ fn counts_agree_with_a_brute_force_reference_on_a_mixed_corpus() {
     let passages: Vec<Reference> = every
         .hits
         .iter()
-        .map(|hit| Reference {
-            id: hit.passage.id.clone(),
-            source: hit.passage.source.clone(),
-            language: hit.passage.language,
-            terms: folded(&hit.passage.text),
-            text: hit.passage.text.clone(),
+        .map(|hit| {
+            let tokens = Folding::default().tokens(&hit.passage.text);
+            Reference {
+                id: hit.passage.id.clone(),
+                source: hit.passage.source.clone(),
+                language: hit.passage.language,
+                terms: tokens.iter().map(|t| t.term.clone()).collect(),
+                written: tokens
+                    .iter()
+                    .map(|t| hit.passage.text[t.from..t.to].to_string())
+                    .collect(),
+                text: hit.passage.text.clone(),
+            }
         })
         .collect();
     let languages: BTreeSet<Language> = passages.iter().map(|p| p.language).collect();
@@ -1044,11 +1060,13 @@ fn counts_agree_with_a_brute_force_reference_on_a_mixed_corpus() {
             .unwrap();
         for hit in &found.hits {
             let language = hit.passage.language;
-            let wanted = stem(language, &fold_word(word)).into_owned();
+            let wanted = stems_of(language, word);
             let mut expected: Vec<String> = Vec::new();
             for token in Folding::default().tokens(&hit.passage.text) {
                 let form = &hit.passage.text[token.from..token.to];
-                if stem(language, &token.term) == wanted && !expected.iter().any(|f| f == form) {
+                if word_matches(language, &wanted, &token.term, form)
+                    && !expected.iter().any(|f| f == form)
+                {
                     expected.push(form.to_string());
                 }
             }
@@ -1109,4 +1127,43 @@ fn an_unknown_declared_language_is_a_warning_and_the_text_is_detected() {
         BTreeMap::from([("klingon.md", "es"), ("record.jsonl", "en")]),
         "detected, not the default"
     );
+}
+
+#[test]
+fn words_whose_accents_the_stemmer_needs_are_found_by_their_stem() {
+    // Folded, `negociações` would stem to `negociaco` and `décidèrent` to
+    // `deciderent`; their own stems (`negoci`, `decid`) are indexed beside
+    // the text.
+    let fixture = Fixture::new();
+    fixture.file(
+        "pt.md",
+        "---\nlang: pt\n---\n\nAs investigações foram adiadas e as negociações continuam. A negociação recomeça amanhã, disse o ministro da revogação.\n",
+    );
+    fixture.file(
+        "fr.md",
+        "---\nlang: fr\n---\n\nLes délégués décidèrent de partir avant la fin des négociations.\n",
+    );
+    fixture.index();
+    for (query, forms) in [
+        ("negociar", vec!["negociações", "negociação"]),
+        ("negociação", vec!["negociações", "negociação"]),
+        ("investigação", vec!["investigações"]),
+        ("revogar", vec!["revogação"]),
+        ("décider", vec!["décidèrent"]),
+    ] {
+        let (_, result) = fixture.search(query, &["--all"]);
+        let found: Vec<String> = hits(&result).iter().flat_map(matched_forms).collect();
+        for form in forms {
+            assert!(
+                found.iter().any(|f| f == form),
+                "{query} finds {form}: {found:?}"
+            );
+        }
+        for hit in hits(&result) {
+            assert_eq!(highlighted(hit), matched_forms(hit), "{query}: {hit:#}");
+        }
+    }
+    // Counted once, by the same rule as the highlights.
+    let (_, result) = fixture.search("negociar", &["--count"]);
+    assert_eq!(result["passages"], 1, "{result:#}");
 }

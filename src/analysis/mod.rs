@@ -14,6 +14,7 @@
 mod prefixes;
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 use crate::language::Language;
 use frostem::Stemmer;
@@ -52,13 +53,88 @@ pub fn stem(language: Language, folded_word: &str) -> Cow<'_, str> {
     // Some stemmers write letters that folding removes (Turkish `ı`,
     // Esperanto `ĉ`, Serbian Latin from Cyrillic): the stem is folded like
     // the words it is compared with.
-    let mut folded = String::with_capacity(stem.len());
-    let mut analyzer = folding_analyzer();
-    let mut stream = analyzer.token_stream(&stem);
-    while stream.advance() {
-        folded.push_str(&stream.token().text);
+    Cow::Owned(fold(&stem))
+}
+
+/// Whether `language`'s stemmer reads accents, so that a word's folded form
+/// can stem otherwise than the word itself: Portuguese `negociação` folds
+/// to `negociacao`, whose stem keeps the `-cao` the stemmer removes as
+/// `-ção`. English's stemmer knows no accented letter.
+pub fn reads_accents(language: Language) -> bool {
+    language.stemmer().is_some() && language != Language::ENGLISH
+}
+
+/// The stem of a word as written (lower-cased, accents kept), folded: what
+/// the stemmer makes of the word before folding loses its accents.
+pub fn accented_stem(language: Language, lower_word: &str) -> String {
+    let Some(algorithm) = language.stemmer() else {
+        return lower_word.to_string();
+    };
+    fold(&Stemmer::new(algorithm).stem(lower_word))
+}
+
+/// The stems a query word stands for in `language`: its folded form's, and
+/// where the stemmer reads accents, the word's own as typed (lower case).
+pub fn word_stems(language: Language, typed: &str, folded: &str) -> Vec<String> {
+    let mut stems = vec![stem(language, folded).into_owned()];
+    if reads_accents(language) && typed != folded {
+        let accented = accented_stem(language, typed);
+        if !stems.contains(&accented) {
+            stems.push(accented);
+        }
     }
-    Cow::Owned(folded)
+    stems
+}
+
+/// Whether a word of a passage in `language`, `written` in the text and
+/// `term` once folded, has one of `stems`: by its folded form, or where the
+/// stemmer reads accents and the word has some, as written. The rule every
+/// match of a plain word follows (search, counts, highlights).
+pub fn word_matches(language: Language, stems: &[String], term: &str, written: &str) -> bool {
+    let has = |stem: &str| stems.iter().any(|s| s == stem);
+    has(&stem(language, term))
+        || (reads_accents(language)
+            && !written.is_ascii()
+            && has(&accented_stem(language, &written.to_lowercase())))
+}
+
+/// The accented stems of a passage in `language` (see [`accented_stem`])
+/// that its folded words do not already give: the words whose accents the
+/// stemmer needed. Indexed beside the text (`schema::Fields::accented_stems`),
+/// so `negociar` finds "negociações".
+pub fn accented_stems(language: Language, text: &str, folding: &mut Folding) -> Vec<String> {
+    if !reads_accents(language) || text.is_ascii() {
+        return Vec::new();
+    }
+    let mut stems = Vec::new();
+    let accented = folding.tokens_where(text, |_, word| !word.is_ascii());
+    for token in accented {
+        let lower = text[token.from..token.to].to_lowercase();
+        if lower == token.term {
+            continue;
+        }
+        let accented = accented_stem(language, &lower);
+        if accented != stem(language, &token.term) {
+            stems.push(accented);
+        }
+    }
+    stems
+}
+
+/// `text` lower-cased and folded as one term.
+fn fold(text: &str) -> String {
+    thread_local! {
+        // Building an analyzer costs more than folding a word with it.
+        static ANALYZER: RefCell<TextAnalyzer> = RefCell::new(folding_analyzer());
+    }
+    ANALYZER.with_borrow_mut(|analyzer| {
+        let mut folded = String::with_capacity(text.len());
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            folded.push_str(&stream.token().text);
+        }
+        folded
+    })
 }
 
 /// The beginnings of every folded word whose stem in `language` is `stem`:
@@ -116,12 +192,13 @@ impl Default for Folding {
 impl Folding {
     /// Every token of `text`.
     pub fn tokens(&mut self, text: &str) -> Vec<Token> {
-        self.tokens_where(text, |_| true)
+        self.tokens_where(text, |_, _| true)
     }
 
-    /// The tokens of `text` whose term `keep` accepts (the others are never
-    /// copied: most words of a passage are not what a highlighter looks for).
-    pub fn tokens_where(&mut self, text: &str, keep: impl Fn(&str) -> bool) -> Vec<Token> {
+    /// The tokens of `text` that `keep` accepts, given their term and the
+    /// word as written (the others are never copied: most words of a
+    /// passage are not what a highlighter looks for).
+    pub fn tokens_where(&mut self, text: &str, keep: impl Fn(&str, &str) -> bool) -> Vec<Token> {
         let mut out = Vec::new();
         let mut term = String::new();
         let mut position = 0;
@@ -155,7 +232,7 @@ impl Folding {
                     }
                     term.as_str()
                 };
-                if !folded.is_empty() && keep(folded) {
+                if !folded.is_empty() && keep(folded, word) {
                     out.push(Token {
                         term: folded.to_string(),
                         position,
@@ -247,6 +324,42 @@ mod tests {
                 "{word} (stem {stem}) lies outside {prefixes:?}",
             );
         }
+    }
+
+    #[test]
+    fn accented_words_keep_the_stem_their_accents_give() {
+        let portuguese = Language::from_code("pt").unwrap();
+        let mut folding = Folding::default();
+        // `negociações` folds to `negociacoes`, stemmed `negociaco`; as
+        // written it stems to `negoc`, as `negociar` does.
+        assert_eq!(
+            accented_stems(
+                portuguese,
+                "As negociações e a revogação, não.",
+                &mut folding
+            ),
+            ["negoc", "revog", "na"]
+        );
+        let stems = word_stems(portuguese, "negociar", "negociar");
+        assert!(word_matches(
+            portuguese,
+            &stems,
+            "negociacoes",
+            "negociações"
+        ));
+        assert!(!word_matches(
+            portuguese,
+            &stems,
+            "negociacoes",
+            "negociacoes"
+        ));
+        // English reads no accent, and text without one has nothing to add.
+        assert!(accented_stems(Language::ENGLISH, "café négociations", &mut folding).is_empty());
+        assert!(accented_stems(portuguese, "as negociacoes", &mut folding).is_empty());
+        assert_eq!(
+            word_stems(portuguese, "negociação", "negociacao"),
+            ["negociaca", "negoc"]
+        );
     }
 
     #[test]

@@ -31,7 +31,7 @@ use tantivy::index::SegmentId;
 use tantivy::postings::{BlockSegmentPostings, TermInfo};
 use tantivy::query::{Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, TantivyError};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, TantivyError, Term};
 
 use crate::analysis;
 use crate::language::Language;
@@ -43,6 +43,8 @@ use crate::schema;
 pub struct InflectionQuery {
     /// The folded word typed.
     word: String,
+    /// The word as typed, lower case (accents kept).
+    typed: String,
     /// The field that must hold an inflection.
     field: Field,
     /// Whether `word` itself scores `exact_bonus` where it occurs in `field`.
@@ -52,26 +54,39 @@ pub struct InflectionQuery {
     bonuses: Vec<(Field, Score)>,
     /// The passages' language field; without one, every passage is English.
     languages: Option<Field>,
+    /// The field of the text's accented stems (`field` is the text).
+    accented: Option<Field>,
 }
 
 impl InflectionQuery {
-    /// Inflections of the folded `word` in `field`; with `exact_bonus`, the
-    /// word itself adds that to the score of every passage where it occurs.
-    /// Bonuses and boosts are never negative: pruning bounds a score by
-    /// adding up the most each part can add.
-    pub fn new(field: Field, word: String, exact_bonus: Option<Score>) -> Self {
+    /// Inflections in `field` of the word `typed` (lower case), `word` once
+    /// folded; with `exact_bonus`, the folded word itself adds that to the
+    /// score of every passage where it occurs. Bonuses and boosts are never
+    /// negative: pruning bounds a score by adding up the most each part can
+    /// add.
+    pub fn new(field: Field, typed: String, word: String, exact_bonus: Option<Score>) -> Self {
         debug_assert!(
             exact_bonus.is_none_or(|bonus| bonus >= 0.0),
             "a negative exact-form bonus"
         );
         InflectionQuery {
             word,
+            typed,
             field,
             exact: exact_bonus.is_some(),
             exact_bonus: exact_bonus.unwrap_or(0.0),
             bonuses: Vec::new(),
             languages: None,
+            accented: None,
         }
+    }
+
+    /// Also matches the passages whose accented words were indexed under
+    /// one of the word's stems in `field` (see
+    /// [`analysis::accented_stems`]): `field` is the text's.
+    pub fn with_accented_stems(mut self, field: Field) -> Self {
+        self.accented = Some(field);
+        self
     }
 
     /// Stems the word in each language that `field` (the passages' language
@@ -110,16 +125,21 @@ impl Query for InflectionQuery {
             languages
                 .languages
                 .iter()
-                .map(|&language| (language, analysis::stem(language, &self.word).into_owned()))
+                .map(|&language| {
+                    (
+                        language,
+                        analysis::word_stems(language, &self.typed, &self.word),
+                    )
+                })
                 .collect(),
         );
-        let required = FieldWeight::new(searcher, self.field, &mut stems, scored, 1.0)?;
+        let required =
+            FieldWeight::new(searcher, self.field, &mut stems, scored, 1.0, self.accented)?;
+        let found = &required.found;
         let exact = self
             .exact
             .then(|| {
-                required
-                    .found
-                    .words
+                found.words[..found.folded_words]
                     .iter()
                     .position(|word| *word == self.word)
             })
@@ -128,7 +148,9 @@ impl Query for InflectionQuery {
         let bonuses = if scored {
             self.bonuses
                 .iter()
-                .map(|&(field, boost)| FieldWeight::new(searcher, field, &mut stems, true, boost))
+                .map(|&(field, boost)| {
+                    FieldWeight::new(searcher, field, &mut stems, true, boost, None)
+                })
                 .collect::<tantivy::Result<_>>()?
         } else {
             Vec::new()
@@ -215,20 +237,28 @@ impl PassageLanguages {
 /// The indexed words of a field sharing one stem, and where each segment's
 /// dictionary holds them (so postings open without a second lookup).
 struct Inflections {
-    /// Sorted.
+    /// The field's words, sorted, then the accented stems.
     words: Vec<String>,
     /// Per word, the languages (bits in [`IndexLanguages`] order) in which
     /// it shares the stem.
     masks: Vec<u64>,
+    /// How many of `words` are the field's own; the others are read from
+    /// `accented`.
+    folded_words: usize,
+    accented: Option<Field>,
     /// Per segment, each word it holds (an index into `words`) and its entry.
     segments: Vec<(SegmentId, Vec<(usize, TermInfo)>)>,
 }
 
 impl Inflections {
+    /// The words of `field` sharing a stem of `stems`, then, with
+    /// `accented` (the field of the text's accented stems), the stems
+    /// themselves there.
     fn find(
         searcher: &Searcher,
         field: Field,
         stems: &mut StemMemo,
+        accented: Option<Field>,
     ) -> tantivy::Result<Inflections> {
         // Every dictionary word under the candidate prefixes, per segment,
         // kept where its stem is the one asked for.
@@ -263,8 +293,9 @@ impl Inflections {
             }
             listed.push((segment.segment_id(), entries));
         }
-        let (words, masks): (Vec<String>, Vec<u64>) = words.into_iter().unzip();
-        let segments = listed
+        let (mut words, mut masks): (Vec<String>, Vec<u64>) = words.into_iter().unzip();
+        let folded_words = words.len();
+        let mut segments: Vec<(SegmentId, Vec<(usize, TermInfo)>)> = listed
             .into_iter()
             .map(|(segment, entries)| {
                 let held = entries
@@ -274,11 +305,34 @@ impl Inflections {
                 (segment, held)
             })
             .collect();
+        if let Some(accented) = accented {
+            for (stem, mask) in stems.accented() {
+                let term = Term::from_field_text(accented, &stem);
+                let at = words.len();
+                for (segment, (_, held)) in searcher.segment_readers().iter().zip(&mut segments) {
+                    if let Some(info) = segment.inverted_index(accented)?.get_term_info(&term)? {
+                        held.push((at, info));
+                    }
+                }
+                words.push(stem);
+                masks.push(mask);
+            }
+        }
         Ok(Inflections {
             words,
             masks,
+            folded_words,
+            accented,
             segments,
         })
+    }
+
+    /// The field word `word` is read from.
+    fn field_of(&self, word: usize, field: Field) -> Field {
+        match self.accented {
+            Some(accented) if word >= self.folded_words => accented,
+            _ => field,
+        }
     }
 
     /// The words `segment` holds, with their dictionary entries.
@@ -290,18 +344,19 @@ impl Inflections {
     }
 }
 
-/// In which languages words share the query word's stem, each word stemmed
+/// In which languages words share the query word's stems, each word stemmed
 /// once for all the fields and segments read: a one- or two-letter stem
 /// (`a`, `go`) lies under a prefix that holds thousands of words, stemming
 /// them was most of such a search.
 struct StemMemo {
-    /// The query word's stem in each language of the index, in bit order.
-    stems: Vec<(Language, String)>,
+    /// The query word's stems in each language of the index, in bit order
+    /// (see [`analysis::word_stems`]).
+    stems: Vec<(Language, Vec<String>)>,
     known: HashMap<String, u64>,
 }
 
 impl StemMemo {
-    fn new(stems: Vec<(Language, String)>) -> StemMemo {
+    fn new(stems: Vec<(Language, Vec<String>)>) -> StemMemo {
         StemMemo {
             stems,
             known: HashMap::new(),
@@ -314,7 +369,11 @@ impl StemMemo {
         let mut all: Vec<String> = self
             .stems
             .iter()
-            .flat_map(|(language, stem)| analysis::stem_prefixes(*language, stem))
+            .flat_map(|(language, stems)| {
+                stems
+                    .iter()
+                    .flat_map(|stem| analysis::stem_prefixes(*language, stem))
+            })
             .collect();
         all.sort();
         all.dedup();
@@ -330,7 +389,7 @@ impl StemMemo {
         kept
     }
 
-    /// The languages in which `word` has the query word's stem, as bits.
+    /// The languages in which the folded `word` has one of the stems, as bits.
     fn shares(&mut self, word: &str) -> u64 {
         if let Some(&mask) = self.known.get(word) {
             return mask;
@@ -339,10 +398,27 @@ impl StemMemo {
             .stems
             .iter()
             .enumerate()
-            .filter(|(_, (language, stem))| analysis::stem(*language, word) == stem.as_str())
+            .filter(|(_, (language, stems))| {
+                let stem = analysis::stem(*language, word);
+                stems.iter().any(|s| *s == stem)
+            })
             .fold(0, |mask, (bit, _)| mask | 1 << bit);
         self.known.insert(word.to_string(), mask);
         mask
+    }
+
+    /// The stems that accented words may have been indexed under, each with
+    /// the languages (bits) whose stemmers read accents and give it.
+    fn accented(&self) -> BTreeMap<String, u64> {
+        let mut found = BTreeMap::new();
+        for (bit, (language, stems)) in self.stems.iter().enumerate() {
+            if analysis::reads_accents(*language) {
+                for stem in stems {
+                    *found.entry(stem.clone()).or_insert(0) |= 1 << bit;
+                }
+            }
+        }
+        found
     }
 }
 
@@ -387,8 +463,9 @@ impl FieldWeight {
         stems: &mut StemMemo,
         scored: bool,
         boost: Score,
+        accented: Option<Field>,
     ) -> tantivy::Result<FieldWeight> {
-        let found = Inflections::find(searcher, field, stems)?;
+        let found = Inflections::find(searcher, field, stems, accented)?;
         let bm25 = if scored && !found.words.is_empty() {
             let docs = searcher.num_docs().max(1);
             let tokens: u64 = searcher
@@ -427,6 +504,10 @@ impl FieldWeight {
     ) -> tantivy::Result<FieldWindow> {
         let bm25 = self.bm25.as_ref().map(|bm25| bm25.boost_by(boost));
         let index = reader.inverted_index(self.field)?;
+        let accented = match self.found.accented {
+            Some(field) => Some(reader.inverted_index(field)?),
+            None => None,
+        };
         let record = if bm25.is_some() {
             IndexRecordOption::WithFreqs
         } else {
@@ -437,6 +518,10 @@ impl FieldWeight {
         let mut postings = Vec::with_capacity(held.len());
         for (word, info) in held {
             let mask = self.found.masks[*word];
+            let index = match &accented {
+                Some(accented) if *word >= self.found.folded_words => accented,
+                _ => &index,
+            };
             postings.push(Inflection {
                 blocks: index.read_block_postings_from_terminfo(info, record)?,
                 at: 0,
@@ -546,10 +631,19 @@ impl Weight for InflectionWeight {
         {
             return Ok(info.doc_freq);
         }
-        let index = reader.inverted_index(self.required.field)?;
-        let each_doc = |found: &mut dyn FnMut(DocId)| -> tantivy::Result<()> {
+        let field = self.required.field;
+        let index = reader.inverted_index(field)?;
+        let accented = match found.accented {
+            Some(accented) => Some(reader.inverted_index(accented)?),
+            None => None,
+        };
+        let each_doc = |found_doc: &mut dyn FnMut(DocId)| -> tantivy::Result<()> {
             for (word, info) in held {
                 let filter = filter(*word);
+                let index = match &accented {
+                    Some(accented) if found.field_of(*word, field) != field => accented,
+                    _ => &index,
+                };
                 let mut blocks =
                     index.read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
                 while !blocks.docs().is_empty() {
@@ -557,7 +651,7 @@ impl Weight for InflectionWeight {
                         if alive.is_none_or(|alive| alive.is_alive(doc))
                             && filter.is_none_or(|(languages, mask)| languages.bit(doc) & mask != 0)
                         {
-                            found(doc);
+                            found_doc(doc);
                         }
                     }
                     blocks.advance();
@@ -1223,14 +1317,14 @@ mod tests {
 
     /// The words sharing the English stem `stem`.
     fn english(stem: &str) -> StemMemo {
-        StemMemo::new(vec![(Language::ENGLISH, stem.to_string())])
+        StemMemo::new(vec![(Language::ENGLISH, vec![stem.to_string()])])
     }
 
     /// Inflections of `govern` in `field` alone, scored when `scored`.
     fn weight(searcher: &Searcher, field: Field, scored: bool) -> InflectionWeight {
         InflectionWeight {
             word: "govern".to_string(),
-            required: FieldWeight::new(searcher, field, &mut english("govern"), scored, 1.0)
+            required: FieldWeight::new(searcher, field, &mut english("govern"), scored, 1.0, None)
                 .unwrap(),
             exact: scored.then_some(0),
             exact_bonus: 10.0,
@@ -1265,7 +1359,7 @@ mod tests {
         }
         let all: Vec<u32> = (0..DOCS).filter(|&doc| expected(doc).is_some()).collect();
         assert_eq!(seen, all);
-        let query = InflectionQuery::new(text, "govern".to_string(), None);
+        let query = InflectionQuery::new(text, "govern".to_string(), "govern".to_string(), None);
         assert_eq!(searcher.search(&query, &Count).unwrap(), all.len());
 
         // Seeking, within a window and past several, lands where a scan would.
@@ -1288,14 +1382,15 @@ mod tests {
         let (searcher, text, heading) = synthetic();
         let segment = &searcher.segment_readers()[0];
         let mut fused = weight(&searcher, text, true);
-        fused.bonuses =
-            vec![FieldWeight::new(&searcher, heading, &mut english("govern"), true, 0.5).unwrap()];
+        fused.bonuses = vec![
+            FieldWeight::new(&searcher, heading, &mut english("govern"), true, 0.5, None).unwrap(),
+        ];
         let mut both = fused.inflection_scorer(segment, 2.0).unwrap();
         let mut text_only = weight(&searcher, text, true)
             .inflection_scorer(segment, 2.0)
             .unwrap();
         let heading_only = InflectionWeight {
-            required: FieldWeight::new(&searcher, heading, &mut english("govern"), true, 0.5)
+            required: FieldWeight::new(&searcher, heading, &mut english("govern"), true, 0.5, None)
                 .unwrap(),
             exact: None,
             ..weight(&searcher, heading, true)
@@ -1339,7 +1434,7 @@ mod tests {
 
     fn with_heading(searcher: &Searcher, text: Field, heading: Field) -> InflectionWeight {
         let mut fused = weight(searcher, text, true);
-        let heading = FieldWeight::new(searcher, heading, &mut english("govern"), true, 4.0);
+        let heading = FieldWeight::new(searcher, heading, &mut english("govern"), true, 4.0, None);
         fused.bonuses = vec![heading.unwrap()];
         fused
     }
@@ -1416,7 +1511,7 @@ mod tests {
             let (searcher, text, _) = synthetic_with((7, 3_000), deleted);
             let unscored = |stem: &str| InflectionWeight {
                 word: stem.to_string(),
-                required: FieldWeight::new(&searcher, text, &mut english(stem), false, 1.0)
+                required: FieldWeight::new(&searcher, text, &mut english(stem), false, 1.0, None)
                     .unwrap(),
                 exact: None,
                 exact_bonus: 0.0,

@@ -705,10 +705,14 @@ impl Compiler<'_> {
         let highlight = target == Target::Text && !negated;
         let query: Box<dyn Query> = match leaf {
             Leaf::Word(word) if tokens.len() == 1 && target == Target::Text => {
-                self.text_word(word, &tokens[0].term, highlight)
+                self.text_word(word, &written(text, &tokens[0]), &tokens[0].term, highlight)
             }
             Leaf::Word(_) if tokens.len() == 1 && inflected => {
-                inflections(field, fields.language, &tokens[0].term)
+                let typed = written(text, &tokens[0]);
+                Box::new(
+                    InflectionQuery::new(field, typed, tokens[0].term.clone(), None)
+                        .in_languages_of(fields.language),
+                )
             }
             Leaf::Word(_) if tokens.len() == 1 => term_query(field, &tokens[0].term),
             Leaf::Prefix(_) if tokens.len() == 1 => {
@@ -763,16 +767,27 @@ impl Compiler<'_> {
 
     /// A plain word in the text: any inflection matches, the exact form and
     /// heading matches add to the score.
-    fn text_word(&mut self, word: &str, folded: &str, highlight: bool) -> Box<dyn Query> {
-        let mut query =
-            InflectionQuery::new(self.fields.text, folded.to_string(), Some(EXACT_FORM_TIER))
-                .in_languages_of(self.fields.language);
+    fn text_word(
+        &mut self,
+        word: &str,
+        typed: &str,
+        folded: &str,
+        highlight: bool,
+    ) -> Box<dyn Query> {
+        let mut query = InflectionQuery::new(
+            self.fields.text,
+            typed.to_string(),
+            folded.to_string(),
+            Some(EXACT_FORM_TIER),
+        )
+        .in_languages_of(self.fields.language)
+        .with_accented_stems(self.fields.accented_stems);
         for (field, weight) in self.heading_bonuses() {
             query = query.with_bonus(field, weight);
         }
         self.word_scorers += 1;
         if highlight {
-            self.matchers.push(Matcher::Word(folded.to_string()));
+            self.matchers.push(Matcher::Word(typed.to_string()));
             self.labels.push(word.to_string());
         }
         Box::new(query)
@@ -841,10 +856,9 @@ fn term_query(field: Field, term: &str) -> Box<dyn Query> {
     ))
 }
 
-/// Any inflection of the folded word `folded` in `field` (`title:`,
-/// `section:`), in the language of each passage (`languages`).
-fn inflections(field: Field, languages: Field, folded: &str) -> Box<dyn Query> {
-    Box::new(InflectionQuery::new(field, folded.to_string(), None).in_languages_of(languages))
+/// The word `token` stands for in `text`, lower case, accents kept.
+fn written(text: &str, token: &Token) -> String {
+    text[token.from..token.to].to_lowercase()
 }
 
 /// `lang:es`: the passages in the language with that ISO 639-1 code.
