@@ -166,6 +166,9 @@ impl Query for InflectionQuery {
     }
 }
 
+/// A set of an index's languages, a bit each (cita knows fewer than 128).
+type LanguageMask = u128;
+
 /// The languages of an index's passages, in the order of their bits in a
 /// word's language mask.
 struct IndexLanguages {
@@ -193,11 +196,6 @@ impl IndexLanguages {
         })
     }
 
-    /// The mask of every language.
-    fn all(&self) -> u64 {
-        u64::MAX >> (64 - self.languages.len())
-    }
-
     /// Each passage's language bit in `reader`'s segment, or `None` where
     /// there is nothing to tell apart.
     fn of_segment(&self, reader: &SegmentReader) -> tantivy::Result<Option<PassageLanguages>> {
@@ -206,13 +204,27 @@ impl IndexLanguages {
         };
         let name = reader.schema().get_field_name(field);
         let column = reader.fast_fields().u64(name)?;
+        let ids: Vec<u64> = self
+            .languages
+            .iter()
+            .map(|language| language.id())
+            .collect();
+        // Archives hold their languages in runs of files, so most segments
+        // hold few of them, and a word that counts in all of those needs no
+        // passage's language read.
+        let mut present = 0;
+        let index = reader.inverted_index(field)?;
+        let mut terms = index.terms().stream()?;
+        while terms.advance() {
+            let id = terms.key().try_into().map(u64::from_be_bytes).ok();
+            if let Some(at) = ids.iter().position(|&known| Some(known) == id) {
+                present |= 1 << at;
+            }
+        }
         Ok(Some(PassageLanguages {
             column,
-            ids: self
-                .languages
-                .iter()
-                .map(|language| language.id())
-                .collect(),
+            ids,
+            present,
         }))
     }
 }
@@ -223,10 +235,18 @@ struct PassageLanguages {
     column: Column<u64>,
     /// Language ids, in bit order.
     ids: Vec<u64>,
+    /// The languages of the segment's passages (deleted ones included).
+    present: LanguageMask,
 }
 
 impl PassageLanguages {
-    fn bit(&self, doc: DocId) -> u64 {
+    /// Whether a word counting in the languages of `mask` needs each
+    /// passage's language read: the segment holds passages of others.
+    fn tell_apart(&self, mask: LanguageMask) -> bool {
+        self.present & !mask != 0
+    }
+
+    fn bit(&self, doc: DocId) -> LanguageMask {
         self.column
             .first(doc)
             .and_then(|id| self.ids.iter().position(|&known| known == id))
@@ -241,7 +261,7 @@ struct Inflections {
     words: Vec<String>,
     /// Per word, the languages (bits in [`IndexLanguages`] order) in which
     /// it shares the stem.
-    masks: Vec<u64>,
+    masks: Vec<LanguageMask>,
     /// How many of `words` are the field's own; the others are read from
     /// `accented`.
     folded_words: usize,
@@ -293,7 +313,7 @@ impl Inflections {
             }
             listed.push((segment.segment_id(), entries));
         }
-        let (mut words, mut masks): (Vec<String>, Vec<u64>) = words.into_iter().unzip();
+        let (mut words, mut masks): (Vec<String>, Vec<LanguageMask>) = words.into_iter().unzip();
         let folded_words = words.len();
         let mut segments: Vec<(SegmentId, Vec<(usize, TermInfo)>)> = listed
             .into_iter()
@@ -352,7 +372,7 @@ struct StemMemo {
     /// The query word's stems in each language of the index, in bit order
     /// (see [`analysis::word_stems`]).
     stems: Vec<(Language, Vec<String>)>,
-    known: HashMap<String, u64>,
+    known: HashMap<String, LanguageMask>,
 }
 
 impl StemMemo {
@@ -390,7 +410,7 @@ impl StemMemo {
     }
 
     /// The languages in which the folded `word` has one of the stems, as bits.
-    fn shares(&mut self, word: &str) -> u64 {
+    fn shares(&mut self, word: &str) -> LanguageMask {
         if let Some(&mask) = self.known.get(word) {
             return mask;
         }
@@ -409,7 +429,7 @@ impl StemMemo {
 
     /// The stems that accented words may have been indexed under, each with
     /// the languages (bits) whose stemmers read accents and give it.
-    fn accented(&self) -> BTreeMap<String, u64> {
+    fn accented(&self) -> BTreeMap<String, LanguageMask> {
         let mut found = BTreeMap::new();
         for (bit, (language, stems)) in self.stems.iter().enumerate() {
             if analysis::reads_accents(*language) {
@@ -526,7 +546,10 @@ impl FieldWeight {
                 blocks: index.read_block_postings_from_terminfo(info, record)?,
                 at: 0,
                 exact: exact == Some(*word),
-                languages: (passage_languages.is_some() && mask != languages.all()).then_some(mask),
+                languages: passage_languages
+                    .as_ref()
+                    .is_some_and(|present| present.tell_apart(mask))
+                    .then_some(mask),
             });
         }
         let fieldnorms = match &bm25 {
@@ -617,13 +640,12 @@ impl Weight for InflectionWeight {
         let found = &self.required.found;
         let held = found.in_segment(reader.segment_id());
         let passage_languages = self.languages.of_segment(reader)?;
-        let all = self.languages.all();
         // Which languages a word counts in, where that needs telling apart.
         let filter = |word: usize| {
             let mask = found.masks[word];
             passage_languages
                 .as_ref()
-                .filter(|_| mask != all)
+                .filter(|languages| languages.tell_apart(mask))
                 .map(|languages| (languages, mask))
         };
         if let ([(word, info)], None) = (held, alive)
@@ -816,7 +838,7 @@ struct Inflection {
     exact: bool,
     /// The languages (bits) of the passages where the word counts; `None`
     /// when it counts in all.
-    languages: Option<u64>,
+    languages: Option<LanguageMask>,
 }
 
 impl Inflection {
