@@ -501,12 +501,8 @@ fn examine(
     let mut folding = Folding::default();
     for document in &outcome.documents {
         let title = document.title();
-        let paragraphs = document.blocks.iter().filter_map(|block| match block {
-            ingest::Block::Paragraph(paragraph) => Some(paragraph.text.as_str()),
-            ingest::Block::Heading(_) => None,
-        });
         let document_language =
-            language::of_document(document.language, paragraphs, default_language);
+            language::of_document(document.language, document.paragraphs(), default_language);
         for passage in passage::passages(&document.blocks) {
             let id = schema::passage_id(&document.source, document.record, &passage.text);
             state.id_sum = state.id_sum.wrapping_add(id);

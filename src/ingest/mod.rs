@@ -178,6 +178,14 @@ pub(crate) fn block_texts(blocks: &[Block]) -> Vec<String> {
 const MAX_TITLE_CHARS: usize = 100;
 
 impl Document {
+    /// The text of its paragraphs, in order (headings left out).
+    pub fn paragraphs(&self) -> impl Iterator<Item = &str> {
+        self.blocks.iter().filter_map(|block| match block {
+            Block::Paragraph(paragraph) => Some(paragraph.text.as_str()),
+            Block::Heading(_) => None,
+        })
+    }
+
     /// The title: from metadata, else the first heading or first line of
     /// text (shortened), else the file path.
     pub fn title(&self) -> String {
@@ -733,11 +741,7 @@ fn finish(mut outcome: FileOutcome, path: &Path) -> FileOutcome {
         if document.meta.date.is_some() {
             document.date_origin = Some(DateOrigin::Metadata);
         } else {
-            let paragraphs = document.blocks.iter().filter_map(|block| match block {
-                Block::Paragraph(paragraph) => Some(paragraph.text.as_str()),
-                Block::Heading(_) => None,
-            });
-            document.meta.date = dates::infer_from_text(paragraphs);
+            document.meta.date = dates::infer_from_text(document.paragraphs());
             document.date_origin = document.meta.date.map(|_| DateOrigin::Text);
         }
     }
