@@ -10,7 +10,8 @@
 #      MEMORY_MB (default 128, cita's default) the writer budget of the timed cita builds,
 #      SCALE_COPIES (default 10; 0 skips the scale check, bench/scale.sh), SCALE_BUILD_RUNS
 #      (default BUILD_RUNS) round-robin rounds of its 1× and 10× builds,
-#      CITA_BENCH_RESULTS (an earlier run's results folder: rerun cita only).
+#      CITA_BENCH_RESULTS (an earlier run's results folder: rerun cita only),
+#      SPANISH (default 1; 0 skips bench/spanish.sh, the Spanish corpus beside the English one).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${CITA_SHARED_BENCH:-$ROOT/../shared/bench}
@@ -113,6 +114,11 @@ hyperfine -N -i --warmup 3 --runs 20 --export-json "$RESULTS/cita.process.json" 
 } > "$ROOT/BENCHMARKS.md"
 if [ "${SCALE_COPIES:-10}" != 0 ]; then
   { echo; "$ROOT/bench/scale.sh" "$CORPUS" "$RESULTS" "${SCALE_COPIES:-10}"; } >> "$ROOT/BENCHMARKS.md"
+fi
+# Spanish beside English: the Spanish Debian documentation and its queries
+# (SPANISH=0 skips it).
+if [ "${SPANISH:-1}" != 0 ]; then
+  { echo; "$ROOT/bench/spanish.sh" "$CORPUS" "$RESULTS"; } >> "$ROOT/BENCHMARKS.md"
 fi
 { echo; cat "$ROOT/bench/PROFILE.md"; } >> "$ROOT/BENCHMARKS.md"
 echo "wrote $ROOT/BENCHMARKS.md (raw results in $RESULTS)" >&2

@@ -370,13 +370,31 @@ impl Inflections {
 /// them was most of such a search.
 struct StemMemo {
     /// The query word's stems in each language of the index, in bit order
-    /// (see [`analysis::word_stems`]).
-    stems: Vec<(Language, Vec<String>)>,
+    /// (see [`analysis::word_stems`]), with their dictionary prefixes.
+    stems: Vec<LanguageStems>,
     known: HashMap<String, LanguageMask>,
+}
+
+/// A query word's stems in one language, and where their words lie.
+struct LanguageStems {
+    language: Language,
+    stems: Vec<String>,
+    prefixes: Vec<String>,
 }
 
 impl StemMemo {
     fn new(stems: Vec<(Language, Vec<String>)>) -> StemMemo {
+        let stems = stems
+            .into_iter()
+            .map(|(language, stems)| LanguageStems {
+                prefixes: stems
+                    .iter()
+                    .flat_map(|stem| analysis::stem_prefixes(language, stem))
+                    .collect(),
+                language,
+                stems,
+            })
+            .collect();
         StemMemo {
             stems,
             known: HashMap::new(),
@@ -389,11 +407,7 @@ impl StemMemo {
         let mut all: Vec<String> = self
             .stems
             .iter()
-            .flat_map(|(language, stems)| {
-                stems
-                    .iter()
-                    .flat_map(|stem| analysis::stem_prefixes(*language, stem))
-            })
+            .flat_map(|language| language.prefixes.iter().cloned())
             .collect();
         all.sort();
         all.dedup();
@@ -414,13 +428,21 @@ impl StemMemo {
         if let Some(&mask) = self.known.get(word) {
             return mask;
         }
+        // Only the languages whose prefixes hold the word stem it: the
+        // ranges of all languages together are read, each word once.
         let mask = self
             .stems
             .iter()
             .enumerate()
-            .filter(|(_, (language, stems))| {
-                let stem = analysis::stem(*language, word);
-                stems.iter().any(|s| *s == stem)
+            .filter(|(_, language)| {
+                language
+                    .prefixes
+                    .iter()
+                    .any(|prefix| word.starts_with(prefix.as_str()))
+                    && {
+                        let stem = analysis::stem(language.language, word);
+                        language.stems.iter().any(|s| *s == stem)
+                    }
             })
             .fold(0, |mask, (bit, _)| mask | 1 << bit);
         self.known.insert(word.to_string(), mask);
@@ -431,9 +453,9 @@ impl StemMemo {
     /// the languages (bits) whose stemmers read accents and give it.
     fn accented(&self) -> BTreeMap<String, LanguageMask> {
         let mut found = BTreeMap::new();
-        for (bit, (language, stems)) in self.stems.iter().enumerate() {
-            if analysis::reads_accents(*language) {
-                for stem in stems {
+        for (bit, language) in self.stems.iter().enumerate() {
+            if analysis::reads_accents(language.language) {
+                for stem in &language.stems {
                     *found.entry(stem.clone()).or_insert(0) |= 1 << bit;
                 }
             }
