@@ -1167,3 +1167,24 @@ fn words_whose_accents_the_stemmer_needs_are_found_by_their_stem() {
     let (_, result) = fixture.search("negociar", &["--count"]);
     assert_eq!(result["passages"], 1, "{result:#}");
 }
+
+#[test]
+fn changing_the_default_language_reads_every_file_again() {
+    let fixture = Fixture::new();
+    fixture.file("numbers.txt", "42 17 1964.\n");
+    fixture.file("note.md", "---\nlang: es\n---\n\nUna nota.\n");
+    let language_of_numbers = |fixture: &Fixture| {
+        let (_, result) = fixture.search("1964", &[]);
+        language_of(&hits(&result)[0]).to_string()
+    };
+    let first = fixture.index_report(&[]);
+    assert_eq!(first["files_read"], 2);
+    assert_eq!(language_of_numbers(&fixture), "en");
+    let same = fixture.index_report(&[]);
+    assert_eq!(same["files_read"], 0, "nothing changed: {same:#}");
+    let changed = fixture.index_report(&["--default-lang", "fr"]);
+    assert_eq!(changed["files_read"], 2, "{changed:#}");
+    assert_eq!(language_of_numbers(&fixture), "fr");
+    let (_, result) = fixture.search("nota", &[]);
+    assert_eq!(language_of(&hits(&result)[0]), "es", "declared stays declared");
+}
