@@ -1,6 +1,7 @@
 //! The query language: `cita::query::parse` on any text, `compile` of what
 //! parses against the index's fields, and a real search (limit 5) on a small
-//! index built once per process from a few tiny documents. A query that
+//! index built once per process from a few tiny documents, in English and
+//! Spanish so that words expand in both languages. A query that
 //! does not parse or compile is a normal outcome (exit 2 for a user), never
 //! a failure; a panic, a hang or unbounded memory is.
 //!
@@ -23,6 +24,11 @@ const MAX_QUERY_BYTES: usize = 1000;
 /// A few tiny documents in each format, with headings, dates, repeated and
 /// accented words, so that words, phrases, prefixes and filters all match.
 const DOCUMENTS: &[(&str, &str)] = &[
+    // A second language, so words expand in both and count by language.
+    (
+        "notas/visa.md",
+        "---\nlang: es\n---\n\n# Negociaciones\n\nEl Gobierno revocó la visa; la revocación y las negociações continúan en Bogotá.\n",
+    ),
     (
         "notes/lazo.md",
         "---\ntitle: Plan LAZO interviews\ndate: 1964-05-27\nsource: Field notes\n---\n\n# Plan LAZO\n\nThe veteran recalled the operation of Plan LAZO in 1964 and 1965.\n\n## Marquetalia\n\nThe army revoked the permits; the permit was revoked again in Bogotá.\n",

@@ -4,12 +4,13 @@
 //! A stem is normally a beginning of each of its words, so the words of a
 //! stem are found by scanning the dictionary under the stem. Each stemmer
 //! breaks that in its own way: by respelling the last letters of the stem
-//! (a prefix one or two letters shorter then covers the word), by respelling
-//! letters anywhere in the word (the scan starts before the first letter that
-//! may have been respelled), or by removing prefixes (nothing short of the
-//! whole dictionary covers the words). The rules below were measured on
-//! Debian's word lists of each language and on random words built from each
-//! stemmer's own suffixes; see REPORT.md.
+//! (the stem with those letters spelled as in the word covers it), by
+//! respelling letters anywhere in the word (one prefix per letter that may
+//! have been respelled: the stem up to it, spelled as in the word), or by
+//! removing prefixes (nothing short of the whole dictionary covers the
+//! words). The rules below were measured on Debian's word lists of each
+//! language and on random words built from each stemmer's own suffixes; see
+//! `bench/stem_prefixes.md`.
 
 use frostem::Algorithm;
 
@@ -31,23 +32,63 @@ pub(super) fn stem_prefixes(algorithm: Algorithm, stem: &str) -> Vec<String> {
         | Algorithm::Polish
         | Algorithm::Portuguese
         | Algorithm::Swedish => vec![stem.to_string()],
-        // The last letter of the stem may stand for another in the word:
-        // Spanish and Italian `-encia`/`-enza` → `-ent`, Catalan `qu` → `c`
-        // (`abdiquem` → `abdic`), Czech palatalisation `c` → `k`
-        // (`abandonujice` → `abandonujik`), Romanian `-ism` → `-ist`,
-        // Porter's `y` → `i`, Hungarian's undoubled consonant before `-val`.
-        Algorithm::Catalan
-        | Algorithm::Czech
-        | Algorithm::Hungarian
-        | Algorithm::Italian
-        | Algorithm::Romanian
-        | Algorithm::Spanish => vec![drop_last(stem, 1)],
-        // Up to two final letters respelled: French `-aux` → `-al`,
-        // `-euse` → `-eux`, `-ence` → `-ent`; Dutch (Porter) undoubles vowels
-        // (`aakstraat` → `aakstrat`); Lovins' recoding rules (`-rpt` → `-rb`);
-        // Tamil's vowel-sign repairs.
-        Algorithm::DutchPorter | Algorithm::French | Algorithm::Tamil => {
-            vec![drop_last(stem, 2)]
+        // `-encia` → `-ent` (`aborrencia` → `aborrent`).
+        Algorithm::Spanish => respelled(stem, &[("t", "c")]),
+        // `-enza` → `-ent` (`accoglienza` → `accoglient`).
+        Algorithm::Italian => respelled(stem, &[("t", "z")]),
+        // `qu` → `c` (`abdiquem` → `abdic`).
+        Algorithm::Catalan => respelled(stem, &[("c", "q")]),
+        // `-ism` → `-ist` (`abolitionism` → `abolitionist`).
+        Algorithm::Romanian => respelled(stem, &[("t", "m")]),
+        // `aboya` → `aboi`, `affreuse` → `affreux`, `abbatiaux` →
+        // `abbatial`, `abstinence` → `abstinent`, `abdication` → `abdiqu`,
+        // `apparemment` → `apparent`.
+        Algorithm::French => respelled(
+            stem,
+            &[
+                ("i", "y"),
+                ("x", "s"),
+                ("l", "u"),
+                ("t", "c"),
+                ("qu", "ca"),
+                ("nt", "mm"),
+            ],
+        ),
+        // Palatalisation `c` → `k` (`abandonujice` → `abandonujik`) and a
+        // dropped vowel (`abchazec` → `abchazk`, `afganec` → `afganc`,
+        // `autoleceb` → `autolecb`, `barchet` → `barcht`, `antikev` → `antikv`).
+        Algorithm::Czech => respelled(
+            stem,
+            &[
+                ("k", "c"),
+                ("k", "e"),
+                ("c", "e"),
+                ("b", "e"),
+                ("t", "e"),
+                ("v", "e"),
+            ],
+        ),
+        // A doubled consonant written with a digraph is undoubled before
+        // `-val`/`-vel` (`eccsal` → `ecs`, `attyel` → `aty`): the word may
+        // repeat the digraph's first letter.
+        Algorithm::Hungarian => hungarian(stem),
+        // Dutch (Porter) undoubles vowels (`aakstraat` → `aakstrat`) and
+        // stems `-heden` as `-heid` (`mogelijkheden` → `mogelijkheid`).
+        Algorithm::DutchPorter => dutch_porter(stem),
+        // Tamil's vowel-sign repairs: a final virama may stand for any vowel
+        // sign or consonant (`அகாரணமாக` → `அகாரணம்`), `ம்` for `ங`, `ி` for `ீ`.
+        Algorithm::Tamil => {
+            let mut prefixes = vec![stem.to_string()];
+            if let Some(base) = stem.strip_suffix('\u{bcd}') {
+                prefixes.push(base.to_string());
+                if let Some(base) = base.strip_suffix('\u{bae}') {
+                    prefixes.push(format!("{base}\u{b99}"));
+                }
+            }
+            if let Some(base) = stem.strip_suffix('\u{bbf}') {
+                prefixes.push(format!("{base}\u{bc0}"));
+            }
+            prefixes
         }
         // Consonant gradation and vowel changes at the end of the stem:
         // Estonian `-ne` → `-se`, `-kk-` → `-k-`; Turkish `b` → `p` and
@@ -59,14 +100,22 @@ pub(super) fn stem_prefixes(algorithm: Algorithm, stem: &str) -> Vec<String> {
         Algorithm::Basque => vec![drop_last(stem, 13)],
         Algorithm::Finnish => vec![drop_last(stem, 9)],
         // `ё` anywhere in the word is stemmed as `е` (`актёр` → `актер`).
-        Algorithm::Russian => vec![before_first(stem, |c| c == 'е')],
+        Algorithm::Russian => respelled_anywhere(stem, |c| c == 'е', |before| format!("{before}ё")),
         // Folded umlauts (`ue`, `oe`, `ae`) anywhere are stemmed as the bare
         // vowel (`aktuell` → `aktull`): the word may carry an extra `e` after
         // any `a`, `o` or `u` of the stem.
-        Algorithm::German => vec![through_first(stem, |c| matches!(c, 'a' | 'o' | 'u'))],
+        Algorithm::German => respelled_anywhere(
+            stem,
+            |c| matches!(c, 'a' | 'o' | 'u'),
+            |through| format!("{through}e"),
+        ),
         // The x-system (`cx` for `ĉ`, `ux` for `ŭ`) is read anywhere in the
         // word, and its `x` disappears from the stem.
-        Algorithm::Esperanto => vec![through_first(stem, |c| "cghjsu".contains(c))],
+        Algorithm::Esperanto => respelled_anywhere(
+            stem,
+            |c| "cghjsu".contains(c),
+            |through| format!("{through}x"),
+        ),
         // Accents anywhere are dropped and final `ς` becomes `σ`.
         Algorithm::Greek => vec![before_first(stem, |c| "αεηιουωσ".contains(c))],
         // Prefixes are removed (Indonesian `meng-`, `ber-`; Irish initial
@@ -76,6 +125,77 @@ pub(super) fn stem_prefixes(algorithm: Algorithm, stem: &str) -> Vec<String> {
         // (Serbian Cyrillic is stemmed into Latin): no beginning is safe.
         _ => vec![String::new()],
     }
+}
+
+/// The stem, and for each `(stem_end, word_spelling)` whose `stem_end` ends
+/// the stem, the stem with that ending spelled as the word may spell it.
+fn respelled(stem: &str, endings: &[(&str, &str)]) -> Vec<String> {
+    let mut prefixes = vec![stem.to_string()];
+    for (stem_end, word_spelling) in endings {
+        if let Some(base) = stem.strip_suffix(stem_end) {
+            let prefix = format!("{base}{word_spelling}");
+            if !prefixes.contains(&prefix) {
+                prefixes.push(prefix);
+            }
+        }
+    }
+    prefixes
+}
+
+/// The stem, and for each letter of the stem that the word may spell
+/// otherwise, the word's beginning up to that letter: `respell` gets the
+/// stem up to the letter (for `ё` ⇐ `е`, excluding it; otherwise including
+/// it) and returns it as the word spells it.
+fn respelled_anywhere(
+    stem: &str,
+    respelled: impl Fn(char) -> bool,
+    respell: impl Fn(&str) -> String,
+) -> Vec<String> {
+    let mut prefixes = vec![stem.to_string()];
+    for (at, c) in stem.char_indices() {
+        if respelled(c) {
+            let part = if c == 'е' {
+                &stem[..at]
+            } else {
+                &stem[..at + c.len_utf8()]
+            };
+            prefixes.push(respell(part));
+        }
+    }
+    prefixes
+}
+
+/// Hungarian writes a doubled digraph by repeating its first letter
+/// (`ccs`, `ggy`, `nny`, `ssz`, `tty`, `zzs`, `ddzs`); the stem may keep it
+/// single.
+fn hungarian(stem: &str) -> Vec<String> {
+    let mut prefixes = vec![stem.to_string()];
+    for digraph in ["dzs", "cs", "dz", "gy", "ly", "ny", "sz", "ty", "zs"] {
+        if let Some(base) = stem.strip_suffix(digraph) {
+            let first = &digraph[..1];
+            prefixes.push(format!("{base}{first}{first}"));
+            break;
+        }
+    }
+    prefixes
+}
+
+/// Dutch (Porter) undoubles a vowel before the last consonant of the stem
+/// (`aakstraat` → `aakstrat`) and stems `-heden` as `-heid`.
+fn dutch_porter(stem: &str) -> Vec<String> {
+    let mut prefixes = vec![stem.to_string()];
+    let chars: Vec<char> = stem.chars().collect();
+    if let [.., vowel, last] = chars[..]
+        && matches!(vowel, 'a' | 'e' | 'o' | 'u')
+        && !matches!(last, 'a' | 'e' | 'o' | 'u')
+    {
+        let base: String = chars[..chars.len() - 1].iter().collect();
+        prefixes.push(format!("{base}{vowel}"));
+    }
+    if let Some(base) = stem.strip_suffix("heid") {
+        prefixes.push(format!("{base}hede"));
+    }
+    prefixes
 }
 
 /// Snowball stems are prefixes of their words except where the stem's last
@@ -115,15 +235,6 @@ fn drop_last(stem: &str, count: usize) -> String {
 /// otherwise.
 fn before_first(stem: &str, respelled: impl Fn(char) -> bool) -> String {
     stem.chars().take_while(|&c| !respelled(c)).collect()
-}
-
-/// The stem up to and including its first letter after which the word may
-/// have a letter the stem lacks.
-fn through_first(stem: &str, extended: impl Fn(char) -> bool) -> String {
-    match stem.char_indices().find(|&(_, c)| extended(c)) {
-        Some((at, c)) => stem[..at + c.len_utf8()].to_string(),
-        None => stem.to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -272,6 +383,8 @@ mod tests {
         check(
             Algorithm::Catalan,
             &[
+                "abdiquen",
+                "practiquem",
                 "abdiquem",
                 "hioboyiqu",
                 "fílum",
@@ -305,6 +418,9 @@ mod tests {
         check(
             Algorithm::Czech,
             &[
+                "nepohnev",
+                "zctnminec",
+                "drvdhet",
                 "abandonujice",
                 "abchazec",
                 "afganec",
@@ -371,6 +487,11 @@ mod tests {
         check(
             Algorithm::DutchPorter,
             &[
+                "kaay",
+                "beheerse",
+                "e5eenheden",
+                "mogelijkheden",
+                "aankooppatroon",
                 "aakstraat",
                 "aaibaar",
                 "aalberselaan",
@@ -436,6 +557,9 @@ mod tests {
         check(
             Algorithm::Esperanto,
             &[
+                "doloretigantuxmaltra",
+                "pekgxunu",
+                "hxi",
                 "centygxcx",
                 "uwrcxj",
                 "sbennsooesxs",
@@ -534,6 +658,9 @@ mod tests {
         check(
             Algorithm::French,
             &[
+                "ieruications",
+                "ekbjaemment",
+                "heureuse",
                 "aboya",
                 "affreuse",
                 "abbatiaux",
@@ -567,6 +694,10 @@ mod tests {
         check(
             Algorithm::German,
             &[
+                "europaer",
+                "kartoffueo",
+                "koeffizient",
+                "aerodynamik",
                 "aktuell",
                 "abtuend",
                 "abzuerkennen",
@@ -681,6 +812,8 @@ mod tests {
         check(
             Algorithm::Hungarian,
             &[
+                "otzzsal",
+                "attyel",
                 "beacsargottjaikesszel",
                 "unkaneggyal",
                 "atybasbvllyel",
@@ -779,6 +912,8 @@ mod tests {
         check(
             Algorithm::Italian,
             &[
+                "pazienza",
+                "presenze",
                 "accoglienza",
                 "eretelzgeremmodenze",
                 "mostrerò",
@@ -1010,6 +1145,8 @@ mod tests {
         check(
             Algorithm::Romanian,
             &[
+                "comunism",
+                "socialisme",
                 "abolitionism",
                 "itoareativaisme",
                 "nepozițional",
@@ -1043,6 +1180,10 @@ mod tests {
         check(
             Algorithm::Russian,
             &[
+                "берёгшая",
+                "влёкшая",
+                "ёлочка",
+                "зелёнёхонький",
                 "аксёнам",
                 "артналёт",
                 "взрёвывает",
@@ -1144,6 +1285,8 @@ mod tests {
         check(
             Algorithm::Spanish,
             &[
+                "abstinencia",
+                "paciencias",
                 "aborrencia",
                 "ixikuvencia",
                 "herméticamente",
@@ -1210,6 +1353,8 @@ mod tests {
         check(
             Algorithm::Tamil,
             &[
+                "ரறpோrஅஎpcஙா",
+                "எஆrமடெsூறீ",
                 "அகாரணமாக",
                 "அஃறிணை",
                 "அருகாமை",

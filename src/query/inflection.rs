@@ -176,6 +176,11 @@ struct IndexLanguages {
     /// (only then is a passage's language read).
     field: Option<Field>,
     languages: Vec<Language>,
+    /// Per segment, the languages of its passages (deleted ones included):
+    /// archives hold their languages in runs of files, so most segments
+    /// hold few of them, and a word that counts in all of those needs no
+    /// passage's language read.
+    present: Vec<(SegmentId, LanguageMask)>,
 }
 
 impl IndexLanguages {
@@ -189,41 +194,57 @@ impl IndexLanguages {
         if languages.is_empty() {
             languages.insert(Language::ENGLISH);
         }
+        let languages: Vec<Language> = languages.into_iter().collect();
         let field = field.filter(|_| languages.len() > 1);
+        let mut present = Vec::new();
+        if let Some(field) = field {
+            for segment in searcher.segment_readers() {
+                let mut held = 0;
+                let index = segment.inverted_index(field)?;
+                let mut terms = index.terms().stream()?;
+                while terms.advance() {
+                    let id = terms.key().try_into().map(u64::from_be_bytes).ok();
+                    if let Some(at) = languages.iter().position(|known| Some(known.id()) == id) {
+                        held |= 1 << at;
+                    }
+                }
+                present.push((segment.segment_id(), held));
+            }
+        }
         Ok(IndexLanguages {
             field,
-            languages: languages.into_iter().collect(),
+            languages,
+            present,
         })
     }
 
-    /// Each passage's language bit in `reader`'s segment, or `None` where
-    /// there is nothing to tell apart.
-    fn of_segment(&self, reader: &SegmentReader) -> tantivy::Result<Option<PassageLanguages>> {
+    /// Each passage's language in `reader`'s segment, where a word counting
+    /// in the languages of one of `masks` needs it; else `None` (the
+    /// column costs more to open than a rare word's whole search).
+    fn of_segment(
+        &self,
+        reader: &SegmentReader,
+        mut masks: impl Iterator<Item = LanguageMask>,
+    ) -> tantivy::Result<Option<PassageLanguages>> {
         let Some(field) = self.field else {
             return Ok(None);
         };
-        let name = reader.schema().get_field_name(field);
-        let column = reader.fast_fields().u64(name)?;
-        let ids: Vec<u64> = self
-            .languages
+        let present = self
+            .present
             .iter()
-            .map(|language| language.id())
-            .collect();
-        // Archives hold their languages in runs of files, so most segments
-        // hold few of them, and a word that counts in all of those needs no
-        // passage's language read.
-        let mut present = 0;
-        let index = reader.inverted_index(field)?;
-        let mut terms = index.terms().stream()?;
-        while terms.advance() {
-            let id = terms.key().try_into().map(u64::from_be_bytes).ok();
-            if let Some(at) = ids.iter().position(|&known| Some(known) == id) {
-                present |= 1 << at;
-            }
+            .find(|(segment, _)| *segment == reader.segment_id())
+            .map_or(LanguageMask::MAX, |(_, held)| *held);
+        if !masks.any(|mask| present & !mask != 0) {
+            return Ok(None);
         }
+        let name = reader.schema().get_field_name(field);
         Ok(Some(PassageLanguages {
-            column,
-            ids,
+            column: reader.fast_fields().u64(name)?,
+            ids: self
+                .languages
+                .iter()
+                .map(|language| language.id())
+                .collect(),
             present,
         }))
     }
@@ -235,7 +256,7 @@ struct PassageLanguages {
     column: Column<u64>,
     /// Language ids, in bit order.
     ids: Vec<u64>,
-    /// The languages of the segment's passages (deleted ones included).
+    /// The languages of the segment's passages.
     present: LanguageMask,
 }
 
@@ -556,7 +577,8 @@ impl FieldWeight {
             IndexRecordOption::Basic
         };
         let held = self.found.in_segment(reader.segment_id());
-        let passage_languages = languages.of_segment(reader)?;
+        let masks = held.iter().map(|(word, _)| self.found.masks[*word]);
+        let passage_languages = languages.of_segment(reader, masks)?;
         let mut postings = Vec::with_capacity(held.len());
         for (word, info) in held {
             let mask = self.found.masks[*word];
@@ -661,7 +683,8 @@ impl Weight for InflectionWeight {
         let alive = reader.alive_bitset();
         let found = &self.required.found;
         let held = found.in_segment(reader.segment_id());
-        let passage_languages = self.languages.of_segment(reader)?;
+        let masks = held.iter().map(|(word, _)| found.masks[*word]);
+        let passage_languages = self.languages.of_segment(reader, masks)?;
         // Which languages a word counts in, where that needs telling apart.
         let filter = |word: usize| {
             let mask = found.masks[word];
