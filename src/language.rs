@@ -301,7 +301,8 @@ pub fn detect(text: &str) -> Option<Language> {
 }
 
 /// The language of a document whose text `paragraphs` yields: what it
-/// declares, else what the detector finds in its first few KB, else `default`.
+/// declares, else what the detector finds in its first prose paragraphs,
+/// else `default`.
 pub fn of_document<'a>(
     declared: Option<Language>,
     paragraphs: impl Iterator<Item = &'a str>,
@@ -311,7 +312,7 @@ pub fn of_document<'a>(
         return language;
     }
     let mut sample = String::new();
-    for paragraph in paragraphs {
+    for paragraph in paragraphs.filter(|paragraph| is_prose(paragraph)) {
         if sample.len() >= DOCUMENT_SAMPLE_BYTES {
             break;
         }
@@ -325,12 +326,31 @@ pub fn of_document<'a>(
 /// when it is long and the detector is confident (a quotation in another
 /// language), else the document's.
 pub fn of_passage(text: &str, document_language: Language) -> Language {
-    if text.len() < MIN_DETECTED_PASSAGE_CHARS || text.chars().count() < MIN_DETECTED_PASSAGE_CHARS
+    if text.len() < MIN_DETECTED_PASSAGE_CHARS
+        || text.chars().count() < MIN_DETECTED_PASSAGE_CHARS
+        || !is_prose(text)
     {
         return document_language;
     }
     detect_other_than(prefix(text, PASSAGE_SAMPLE_BYTES), document_language, true)
         .unwrap_or(document_language)
+}
+
+/// Whether `text` reads as prose: at least 85% of what is not space is
+/// letters, commas, full stops and apostrophes (prose sentences with dates
+/// and quotes measure 87% and more; a directory listing, a table of
+/// numbers or a shell session 84% and less, and whatlang can call one of
+/// those "reliably" Catalan).
+fn is_prose(text: &str) -> bool {
+    let sample = prefix(text, PASSAGE_SAMPLE_BYTES.max(DOCUMENT_SAMPLE_BYTES));
+    let (mut prose, mut all) = (0, 0);
+    for c in sample.chars().filter(|c| !c.is_whitespace()) {
+        all += 1;
+        if c.is_alphabetic() || matches!(c, ',' | '.' | '\'' | '’') {
+            prose += 1;
+        }
+    }
+    prose * 20 >= all * 17
 }
 
 /// The first `bytes` bytes of `text` at most, cut at a character boundary.
@@ -407,6 +427,31 @@ mod tests {
                          of his conduct during the visit.";
         assert_eq!(of_passage(quotation, spanish), Language::ENGLISH);
         assert_eq!(of_passage("The visa was revoked.", spanish), spanish);
+    }
+
+    #[test]
+    fn listings_and_code_are_not_prose() {
+        assert!(is_prose(
+            "El Gobierno anunció que las negociaciones continuarán."
+        ));
+        assert!(is_prose(
+            "此文件的目的是为让中文读者更容易阅读和理解，而不是作为一个分支。"
+        ));
+        assert!(!is_prose(
+            "drwxr-xr-x  2 root root    0 May 14 16:06 . drwxr-xr-x  3 root root    0 May 14"
+        ));
+        assert!(!is_prose(
+            "<mysystem>:/sys/devices/system/cpu/cpu0/cpufreq/stats # ls -l"
+        ));
+        assert!(!is_prose(
+            "nstatuser@nstat-a:~$ nstat | grep -i tcp TcpActiveOpens      1      0.0 TcpInSegs"
+        ));
+        assert!(is_prose(
+            "«Es una decisión política», dijo el canciller (Álvaro Leyva) el 28 de septiembre de 2025."
+        ));
+        let french = Language::from_code("fr").unwrap();
+        let listing = ["drwxr-xr-x 2 root root 0 May 14 16:06 cpufreq/stats/time_in_state"];
+        assert_eq!(of_document(None, listing.into_iter(), french), french);
     }
 
     #[test]
