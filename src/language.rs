@@ -210,12 +210,12 @@ impl Language {
 
     /// The language stored as `id`.
     pub fn from_id(id: u64) -> Option<Language> {
-        let bytes: Vec<u8> = id
-            .to_be_bytes()
-            .into_iter()
-            .skip_while(|&byte| byte == 0)
-            .collect();
-        Language::from_code(std::str::from_utf8(&bytes).ok()?)
+        // Read for every language term of every segment a query opens: the
+        // stored ids are canonical codes, found without building a string.
+        KNOWN
+            .binary_search_by(|known| Language(known).id().cmp(&id))
+            .ok()
+            .map(|at| Language(&KNOWN[at]))
     }
 }
 

@@ -35,7 +35,6 @@ use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Tantivy
 
 use crate::analysis;
 use crate::language::Language;
-use crate::schema;
 
 /// Matches the passages where a word sharing the stem of `word` occurs in
 /// one field; inflections in other fields add to the score.
@@ -187,30 +186,40 @@ impl IndexLanguages {
     /// The languages `field`'s dictionary holds; English without a field or
     /// in an empty index.
     fn of(searcher: &Searcher, field: Option<Field>) -> tantivy::Result<IndexLanguages> {
-        let mut languages = match field {
-            Some(field) => schema::languages_in(searcher, field)?,
-            None => BTreeSet::new(),
-        };
-        if languages.is_empty() {
-            languages.insert(Language::ENGLISH);
-        }
-        let languages: Vec<Language> = languages.into_iter().collect();
-        let field = field.filter(|_| languages.len() > 1);
-        let mut present = Vec::new();
+        // Each segment's languages, read once: the index's are their union.
+        let mut held = Vec::new();
         if let Some(field) = field {
             for segment in searcher.segment_readers() {
-                let mut held = 0;
+                let mut languages = Vec::new();
                 let index = segment.inverted_index(field)?;
                 let mut terms = index.terms().stream()?;
                 while terms.advance() {
                     let id = terms.key().try_into().map(u64::from_be_bytes).ok();
-                    if let Some(at) = languages.iter().position(|known| Some(known.id()) == id) {
-                        held |= 1 << at;
-                    }
+                    languages.extend(id.and_then(Language::from_id));
                 }
-                present.push((segment.segment_id(), held));
+                held.push((segment.segment_id(), languages));
             }
         }
+        let mut languages: Vec<Language> = held
+            .iter()
+            .flat_map(|(_, languages)| languages.iter().copied())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if languages.is_empty() {
+            languages.push(Language::ENGLISH);
+        }
+        let field = field.filter(|_| languages.len() > 1);
+        let present = held
+            .into_iter()
+            .map(|(segment, in_segment)| {
+                let mask = in_segment
+                    .iter()
+                    .filter_map(|language| languages.binary_search(language).ok())
+                    .fold(0, |mask: LanguageMask, at| mask | 1 << at);
+                (segment, mask)
+            })
+            .collect();
         Ok(IndexLanguages {
             field,
             languages,
