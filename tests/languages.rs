@@ -1186,5 +1186,9 @@ fn changing_the_default_language_reads_every_file_again() {
     assert_eq!(changed["files_read"], 2, "{changed:#}");
     assert_eq!(language_of_numbers(&fixture), "fr");
     let (_, result) = fixture.search("nota", &[]);
-    assert_eq!(language_of(&hits(&result)[0]), "es", "declared stays declared");
+    assert_eq!(
+        language_of(&hits(&result)[0]),
+        "es",
+        "declared stays declared"
+    );
 }
