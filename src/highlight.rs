@@ -14,7 +14,7 @@ use std::ops::Range;
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::analysis::{self, Folding, Token};
+use crate::analysis::{Folding, Token, WordStems};
 use crate::language::Language;
 use crate::results::Matched;
 
@@ -42,11 +42,9 @@ impl Matcher {
     /// text, can be part of a match (phrase words are found by position
     /// among such words only); `stems` are a word matcher's stems in the
     /// passage's language.
-    fn could_match(&self, stems: &WordStems, term: &str, written: &str) -> bool {
+    fn could_match(&self, stems: Option<&WordStems>, term: &str, written: &str) -> bool {
         match self {
-            Matcher::Word(_) => {
-                starts_with_any(term, &stems.prefixes) || (stems.by_accents && !written.is_ascii())
-            }
+            Matcher::Word(_) => stems.is_some_and(|stems| stems.may_match(term, written)),
             Matcher::Prefix(prefix) => term.starts_with(prefix.as_str()),
             Matcher::Phrase { terms, .. } => terms.iter().any(|(_, word)| word == term),
             Matcher::PhrasePrefix(terms) => terms
@@ -75,32 +73,14 @@ pub struct Snippet {
     pub highlights: Vec<[usize; 2]>,
 }
 
-/// A word matcher's stems in one language, and where its words lie.
-#[derive(Clone, Default)]
-struct WordStems {
-    stems: Vec<String>,
-    /// The stems' dictionary prefixes: only words beginning so can match by
-    /// their folded form, as search expands a word only within them.
-    prefixes: Vec<String>,
-    /// Whether a word with accents can match as written.
-    by_accents: bool,
-}
-
-/// Whether `term` starts with one of `prefixes`.
-fn starts_with_any(term: &str, prefixes: &[String]) -> bool {
-    prefixes
-        .iter()
-        .any(|prefix| term.starts_with(prefix.as_str()))
-}
-
 /// What to highlight for one query, with the analyzer to do it.
 #[derive(Clone)]
 pub struct HighlightPlan {
     matchers: Vec<Matcher>,
     /// The language whose stems `stems` holds.
     language: Option<Language>,
-    /// Per matcher, a word's stems in `language` (empty for other matchers).
-    stems: Vec<WordStems>,
+    /// Per matcher, a word's stems in `language` (`None` for other matchers).
+    stems: Vec<Option<WordStems>>,
     /// The query term each matcher came from, for [`HighlightPlan::matched`].
     labels: Vec<String>,
     folding: Folding,
@@ -137,17 +117,9 @@ impl HighlightPlan {
             .map(|matcher| match matcher {
                 Matcher::Word(word) => {
                     let folded: String = folding.tokens(word).into_iter().map(|t| t.term).collect();
-                    let stems = analysis::word_stems(language, word, &folded);
-                    WordStems {
-                        prefixes: stems
-                            .iter()
-                            .flat_map(|stem| analysis::stem_prefixes(language, stem))
-                            .collect(),
-                        stems,
-                        by_accents: analysis::reads_accents(language),
-                    }
+                    Some(WordStems::new(language, word, &folded))
                 }
-                _ => WordStems::default(),
+                _ => None,
             })
             .collect();
         self.language = Some(language);
@@ -209,7 +181,7 @@ impl HighlightPlan {
             matchers
                 .iter()
                 .zip(stems)
-                .any(|(matcher, stems)| matcher.could_match(stems, term, written))
+                .any(|(matcher, stems)| matcher.could_match(stems.as_ref(), term, written))
         });
         let mut spans = Vec::new();
         for (index, (matcher, stems)) in matchers.iter().zip(stems).enumerate() {
@@ -222,10 +194,11 @@ impl HighlightPlan {
             };
             match matcher {
                 Matcher::Word(_) => {
+                    let Some(stems) = stems else { continue };
                     for token in &exact {
                         let written = &text[token.from..token.to];
-                        if matcher.could_match(stems, &token.term, written)
-                            && analysis::word_matches(language, &stems.stems, &token.term, written)
+                        if stems.may_match(&token.term, written)
+                            && stems.matches(&token.term, written)
                         {
                             add(token.from..token.to);
                         }
@@ -512,6 +485,7 @@ fn best_cluster(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis;
     use crate::test_support::next_random;
 
     #[test]

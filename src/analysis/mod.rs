@@ -98,6 +98,63 @@ pub fn word_matches(language: Language, stems: &[String], term: &str, written: &
             && has(&accented_stem(language, &written.to_lowercase())))
 }
 
+/// A query word's stems in one language, and where the folded words that
+/// have them lie in a dictionary: what search expands a word into and what
+/// the highlighter marks, from one rule.
+#[derive(Debug, Clone)]
+pub struct WordStems {
+    /// The language stemmed in.
+    pub language: Language,
+    /// The word's stems (see [`word_stems`]).
+    pub stems: Vec<String>,
+    /// Every folded word having one of `stems` starts with one of these.
+    pub prefixes: Vec<String>,
+}
+
+impl WordStems {
+    /// The stems in `language` of the word `typed` (lower case), `folded`
+    /// once folded.
+    pub fn new(language: Language, typed: &str, folded: &str) -> WordStems {
+        let stems = word_stems(language, typed, folded);
+        WordStems {
+            prefixes: stems
+                .iter()
+                .flat_map(|stem| stem_prefixes(language, stem))
+                .collect(),
+            language,
+            stems,
+        }
+    }
+
+    /// Whether the folded word `term` has one of the stems by its folded
+    /// form (the dictionary's side of [`word_matches`]).
+    pub fn holds_folded(&self, term: &str) -> bool {
+        self.prefixes
+            .iter()
+            .any(|prefix| term.starts_with(prefix.as_str()))
+            && {
+                let stem = stem(self.language, term);
+                self.stems.iter().any(|s| *s == stem)
+            }
+    }
+
+    /// Whether a word `written` so in a passage, `term` once folded, may
+    /// match, before stemming it: it lies under the prefixes, or it has
+    /// accents the stemmer reads.
+    pub fn may_match(&self, term: &str, written: &str) -> bool {
+        self.prefixes
+            .iter()
+            .any(|prefix| term.starts_with(prefix.as_str()))
+            || (reads_accents(self.language) && !written.is_ascii())
+    }
+
+    /// Whether a word `written` so in a passage, `term` once folded,
+    /// matches (see [`word_matches`]).
+    pub fn matches(&self, term: &str, written: &str) -> bool {
+        word_matches(self.language, &self.stems, term, written)
+    }
+}
+
 /// The accented stems of a passage in `language` (see [`accented_stem`])
 /// that its folded words do not already give: the words whose accents the
 /// stemmer needed. Indexed beside the text (`schema::Fields::accented_stems`),

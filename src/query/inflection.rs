@@ -33,7 +33,7 @@ use tantivy::query::{Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weig
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, TantivyError, Term};
 
-use crate::analysis;
+use crate::analysis::{self, WordStems};
 use crate::language::Language;
 
 /// Matches the passages where a word sharing the stem of `word` occurs in
@@ -124,12 +124,7 @@ impl Query for InflectionQuery {
             languages
                 .languages
                 .iter()
-                .map(|&language| {
-                    (
-                        language,
-                        analysis::word_stems(language, &self.typed, &self.word),
-                    )
-                })
+                .map(|&language| WordStems::new(language, &self.typed, &self.word))
                 .collect(),
         );
         let required =
@@ -399,32 +394,13 @@ impl Inflections {
 /// (`a`, `go`) lies under a prefix that holds thousands of words, stemming
 /// them was most of such a search.
 struct StemMemo {
-    /// The query word's stems in each language of the index, in bit order
-    /// (see [`analysis::word_stems`]), with their dictionary prefixes.
-    stems: Vec<LanguageStems>,
+    /// The query word's stems in each language of the index, in bit order.
+    stems: Vec<WordStems>,
     known: HashMap<String, LanguageMask>,
 }
 
-/// A query word's stems in one language, and where their words lie.
-struct LanguageStems {
-    language: Language,
-    stems: Vec<String>,
-    prefixes: Vec<String>,
-}
-
 impl StemMemo {
-    fn new(stems: Vec<(Language, Vec<String>)>) -> StemMemo {
-        let stems = stems
-            .into_iter()
-            .map(|(language, stems)| LanguageStems {
-                prefixes: stems
-                    .iter()
-                    .flat_map(|stem| analysis::stem_prefixes(language, stem))
-                    .collect(),
-                language,
-                stems,
-            })
-            .collect();
+    fn new(stems: Vec<WordStems>) -> StemMemo {
         StemMemo {
             stems,
             known: HashMap::new(),
@@ -464,16 +440,7 @@ impl StemMemo {
             .stems
             .iter()
             .enumerate()
-            .filter(|(_, language)| {
-                language
-                    .prefixes
-                    .iter()
-                    .any(|prefix| word.starts_with(prefix.as_str()))
-                    && {
-                        let stem = analysis::stem(language.language, word);
-                        language.stems.iter().any(|s| *s == stem)
-                    }
-            })
+            .filter(|(_, stems)| stems.holds_folded(word))
             .fold(0, |mask, (bit, _)| mask | 1 << bit);
         self.known.insert(word.to_string(), mask);
         mask
@@ -1391,9 +1358,10 @@ mod tests {
 
     const DOCS: u32 = 10_000;
 
-    /// The words sharing the English stem `stem`.
-    fn english(stem: &str) -> StemMemo {
-        StemMemo::new(vec![(Language::ENGLISH, vec![stem.to_string()])])
+    /// The words sharing the English stem of `word` (each test word is its
+    /// own stem).
+    fn english(word: &str) -> StemMemo {
+        StemMemo::new(vec![WordStems::new(Language::ENGLISH, word, word)])
     }
 
     /// Inflections of `govern` in `field` alone, scored when `scored`.
