@@ -129,23 +129,23 @@ impl WordStems {
     /// Whether the folded word `term` has one of the stems by its folded
     /// form (the dictionary's side of [`word_matches`]).
     pub fn holds_folded(&self, term: &str) -> bool {
+        self.under_prefixes(term) && {
+            let stem = stem(self.language, term);
+            self.stems.iter().any(|s| *s == stem)
+        }
+    }
+
+    fn under_prefixes(&self, term: &str) -> bool {
         self.prefixes
             .iter()
             .any(|prefix| term.starts_with(prefix.as_str()))
-            && {
-                let stem = stem(self.language, term);
-                self.stems.iter().any(|s| *s == stem)
-            }
     }
 
     /// Whether a word `written` so in a passage, `term` once folded, may
     /// match, before stemming it: it lies under the prefixes, or it has
     /// accents the stemmer reads.
     pub fn may_match(&self, term: &str, written: &str) -> bool {
-        self.prefixes
-            .iter()
-            .any(|prefix| term.starts_with(prefix.as_str()))
-            || (reads_accents(self.language) && !written.is_ascii())
+        self.under_prefixes(term) || (reads_accents(self.language) && !written.is_ascii())
     }
 
     /// Whether a word `written` so in a passage, `term` once folded,
