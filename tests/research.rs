@@ -572,7 +572,8 @@ fn batch_runs_each_line_and_reports_bad_ones_by_number() {
             "section",
             "paragraph",
             "id",
-            "snippet"
+            "snippet",
+            "language"
         ]
     );
     assert_eq!(rows.len(), 2, "{rows:?}");

@@ -102,8 +102,8 @@ pub fn write_csv(out: &mut dyn Write, results: &SearchResults) -> io::Result<()>
     finish(w)
 }
 
-/// The columns of a batch CSV.
-pub const BATCH_HEADER: [&str; 10] = [
+/// The columns of a batch CSV (new ones appended, as in a search's).
+pub const BATCH_HEADER: [&str; 11] = [
     "query",
     "rank",
     "score",
@@ -114,6 +114,7 @@ pub const BATCH_HEADER: [&str; 10] = [
     "paragraph",
     "id",
     "snippet",
+    "language",
 ];
 
 /// The header row of a batch CSV.
@@ -143,6 +144,7 @@ pub fn write_batch_csv(
             p.paragraph.to_string(),
             p.id.clone(),
             hit.snippet.clone(),
+            p.language.to_string(),
         ])
         .map_err(csv_error)?;
     }

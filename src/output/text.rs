@@ -314,6 +314,7 @@ pub fn write_passage_text(
     field("url", p.url.clone())?;
     field("date", p.date.map(|d| d.to_string()))?;
     field("section", p.section.clone())?;
+    field("language", Some(p.language.to_string()))?;
     field(
         "paragraph",
         Some(match p.part {
