@@ -222,6 +222,15 @@ impl IndexLanguages {
         })
     }
 
+    /// The languages of `reader`'s segment's passages (all, where they are
+    /// not told apart).
+    fn in_segment(&self, reader: &SegmentReader) -> LanguageMask {
+        self.present
+            .iter()
+            .find(|(segment, _)| *segment == reader.segment_id())
+            .map_or(LanguageMask::MAX, |(_, held)| *held)
+    }
+
     /// Each passage's language in `reader`'s segment, where a word counting
     /// in the languages of one of `masks` needs it; else `None` (the
     /// column costs more to open than a rare word's whole search).
@@ -233,11 +242,7 @@ impl IndexLanguages {
         let Some(field) = self.field else {
             return Ok(None);
         };
-        let present = self
-            .present
-            .iter()
-            .find(|(segment, _)| *segment == reader.segment_id())
-            .map_or(LanguageMask::MAX, |(_, held)| *held);
+        let present = self.in_segment(reader);
         if !masks.any(|mask| present & !mask != 0) {
             return Ok(None);
         }
@@ -380,12 +385,18 @@ impl Inflections {
         }
     }
 
-    /// The words `segment` holds, with their dictionary entries.
-    fn in_segment(&self, segment: SegmentId) -> &[(usize, TermInfo)] {
+    /// The words `segment` holds, with their dictionary entries, left out
+    /// those that count in none of `languages` (the segment's): a Spanish
+    /// inflection in a segment of English passages.
+    fn in_segment(&self, segment: SegmentId, languages: LanguageMask) -> Vec<(usize, TermInfo)> {
         self.segments
             .iter()
             .find(|(id, _)| *id == segment)
-            .map_or(&[], |(_, held)| held.as_slice())
+            .map_or(&[][..], |(_, held)| held.as_slice())
+            .iter()
+            .filter(|(word, _)| self.masks[*word] & languages != 0)
+            .cloned()
+            .collect()
     }
 }
 
@@ -552,11 +563,13 @@ impl FieldWeight {
         } else {
             IndexRecordOption::Basic
         };
-        let held = self.found.in_segment(reader.segment_id());
+        let held = self
+            .found
+            .in_segment(reader.segment_id(), languages.in_segment(reader));
         let masks = held.iter().map(|(word, _)| self.found.masks[*word]);
         let passage_languages = languages.of_segment(reader, masks)?;
         let mut postings = Vec::with_capacity(held.len());
-        for (word, info) in held {
+        for (word, info) in &held {
             let mask = self.found.masks[*word];
             let index = match &accented {
                 Some(accented) if *word >= self.found.folded_words => accented,
@@ -658,7 +671,7 @@ impl Weight for InflectionWeight {
     fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
         let alive = reader.alive_bitset();
         let found = &self.required.found;
-        let held = found.in_segment(reader.segment_id());
+        let held = found.in_segment(reader.segment_id(), self.languages.in_segment(reader));
         let masks = held.iter().map(|(word, _)| found.masks[*word]);
         let passage_languages = self.languages.of_segment(reader, masks)?;
         // Which languages a word counts in, where that needs telling apart.
@@ -669,7 +682,7 @@ impl Weight for InflectionWeight {
                 .filter(|languages| languages.tell_apart(mask))
                 .map(|languages| (languages, mask))
         };
-        if let ([(word, info)], None) = (held, alive)
+        if let ([(word, info)], None) = (held.as_slice(), alive)
             && filter(*word).is_none()
         {
             return Ok(info.doc_freq);
@@ -681,7 +694,7 @@ impl Weight for InflectionWeight {
             None => None,
         };
         let each_doc = |found_doc: &mut dyn FnMut(DocId)| -> tantivy::Result<()> {
-            for (word, info) in held {
+            for (word, info) in &held {
                 let filter = filter(*word);
                 let index = match &accented {
                     Some(accented) if found.field_of(*word, field) != field => accented,
