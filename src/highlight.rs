@@ -22,7 +22,7 @@ use crate::results::Matched;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Matcher {
     /// Any word sharing this word's stem in the passage's language (the
-    /// word as typed, lower case; see [`analysis::word_matches`]).
+    /// word as typed, lower case; see [`crate::analysis::word_matches`]).
     Word(String),
     /// Any word whose folded form starts with this.
     Prefix(String),
