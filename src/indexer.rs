@@ -214,11 +214,11 @@ fn build_into(
     };
     // Files indexed under another default language are read again: the
     // default decides the language of what is neither declared nor detected.
+    // The new default is recorded with the run's last commit only, so a run
+    // stopped halfway is redone whole.
     let default_code = options.default_language.code();
-    let reread = options.rebuild
-        || (!state.files.is_empty()
-            && state.default_language.as_deref().unwrap_or("en") != default_code);
-    state.default_language = Some(default_code.to_string());
+    let default_changed = state.default_language.as_deref().unwrap_or("en") != default_code;
+    let reread = options.rebuild || (!state.files.is_empty() && default_changed);
     // Sources with passages in the index, for files that vanished before the
     // state recorded them (a run killed between a commit and its state file).
     let indexed_sources = if fresh {
@@ -357,7 +357,8 @@ fn build_into(
         report.removed += u64::from(indexed_sources.contains(&source));
     }
     // A run that changed nothing leaves the index and its state file alone.
-    if writer.started.is_some() || state.files != previous.files {
+    if writer.started.is_some() || state.files != previous.files || default_changed {
+        state.default_language = Some(default_code.to_string());
         commit(writer.get()?, &state, index_dir, &mut report)?;
     }
     if let Some(started) = writer.started.take() {

@@ -375,6 +375,35 @@ fn a_crash_loses_at_most_the_batch_under_way() {
 }
 
 #[test]
+fn a_default_language_change_killed_halfway_is_redone_whole() {
+    let fixture = Fixture::new();
+    // Tables of figures: no prose to detect, so the default decides.
+    let table = "1964 1965 1966 1967 | 12.5 13.0 14.2 | 2,031 2,210 2,388\n".repeat(50);
+    for n in 0..1500 {
+        fixture.file(
+            &format!("tables/{n:04}.txt"),
+            format!("{table}\nTable {n}.\n"),
+        );
+    }
+    fixture.index_report(&[]);
+    let files = 1500;
+    assert_eq!(total(&fixture, "lang:en"), total(&fixture, "*"));
+    let mut run = spawn_index(&fixture, &["--default-lang", "fr", "--commit-every", "1"]);
+    run.wait_for("a batch of French passages committed", || {
+        (total(&fixture, "lang:fr") > 0).then_some(())
+    });
+    run.kill();
+    assert!(total(&fixture, "lang:en") > 0, "killed before the end");
+    // The next run with the same default reads every file again.
+    let resumed = fixture.index_report(&["--default-lang", "fr"]);
+    assert_eq!(resumed["files_read"], files, "{resumed}");
+    assert_eq!(total(&fixture, "lang:en"), 0);
+    assert_eq!(total(&fixture, "lang:fr"), total(&fixture, "*"));
+    let settled = fixture.index_report(&["--default-lang", "fr"]);
+    assert_eq!(settled["files_read"], 0, "{settled}");
+}
+
+#[test]
 fn an_index_of_another_schema_version_is_detected_and_rebuilt() {
     // Schema 1, and schema 4 as cita up to then wrote it, with tantivy's
     // default doc store (lz4), whose meta.json must still parse.

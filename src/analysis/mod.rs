@@ -78,8 +78,9 @@ pub fn accented_stem(language: Language, lower_word: &str) -> String {
 pub fn word_stems(language: Language, typed: &str, folded: &str) -> Vec<String> {
     let mut stems = vec![stem(language, folded).into_owned()];
     if reads_accents(language) && typed != folded {
+        // Empty when lower-casing made the word too long to fold.
         let accented = accented_stem(language, typed);
-        if !stems.contains(&accented) {
+        if !accented.is_empty() && !stems.contains(&accented) {
             stems.push(accented);
         }
     }
@@ -171,7 +172,7 @@ pub fn accented_stems(language: Language, text: &str, folding: &mut Folding) -> 
             continue;
         }
         let accented = accented_stem(language, &lower);
-        if accented != stem(language, &token.term) {
+        if !accented.is_empty() && accented != stem(language, &token.term) {
             stems.push(accented);
         }
     }
@@ -417,6 +418,13 @@ mod tests {
             word_stems(portuguese, "negociação", "negociacao"),
             ["negociaca", "negoc"]
         );
+        // Lower-casing can make a word too long to fold (`Ⱥ` is 2 bytes,
+        // `ⱥ` 3): it then has no accented stem, never an empty one.
+        let long = "Ⱥ".repeat(19);
+        assert!(accented_stems(portuguese, &long, &mut folding).is_empty());
+        let folded: Vec<Token> = folding.tokens(&long);
+        let stems = word_stems(portuguese, &long.to_lowercase(), &folded[0].term);
+        assert!(stems.iter().all(|stem| !stem.is_empty()), "{stems:?}");
     }
 
     #[test]
