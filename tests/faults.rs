@@ -125,7 +125,8 @@ struct Pristine {
 fn pristine() -> &'static Pristine {
     static PRISTINE: OnceLock<Pristine> = OnceLock::new();
     PRISTINE.get_or_init(|| {
-        let dir = TempDir::new().unwrap();
+        // A static is never dropped: under cargo's target folder, not /tmp.
+        let dir = TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
         let corpus = dir.path().join("corpus");
         let index = dir.path().join("index");
         let clean = dir.path().join("clean");

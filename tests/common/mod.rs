@@ -94,7 +94,8 @@ pub fn shipped_index() -> &'static Path {
     static INDEX: OnceLock<TempDir> = OnceLock::new();
     INDEX
         .get_or_init(|| {
-            let dir = TempDir::new().unwrap();
+            // A static is never dropped: under cargo's target folder, not /tmp.
+            let dir = TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
             let out = index_into(&shipped_corpus(), dir.path());
             assert!(
                 out.status.success(),
