@@ -2,7 +2,7 @@
 //! snippets out. The facade of the library: every search, count, timeline,
 //! concordance and passage lookup starts here.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
@@ -649,8 +649,12 @@ impl Archive {
             .filter(|meta| meta.is_file())
             .map(|meta| meta.len())
             .sum();
+        let mut languages = BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            languages.extend(schema::segment_languages(segment, self.fields.language)?);
+        }
         let mut counts = BTreeMap::new();
-        for language in schema::languages_in(&searcher, self.fields.language)? {
+        for language in languages {
             let passages = searcher.search(
                 &TermQuery::new(
                     Term::from_field_u64(self.fields.language, language.id()),

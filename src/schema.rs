@@ -300,26 +300,16 @@ pub fn read_passage(fields: &Fields, doc: &TantivyDocument, id: u64) -> IndexedP
     }
 }
 
-/// The languages of the passages `searcher` holds, read from the language
+/// The languages of the passages `segment` holds, read from the language
 /// field's dictionary (a language whose passages were all deleted may
-/// linger until segments merge).
-pub fn languages_in(
-    searcher: &tantivy::Searcher,
-    field: Field,
-) -> tantivy::Result<std::collections::BTreeSet<Language>> {
-    let mut languages = std::collections::BTreeSet::new();
-    for segment in searcher.segment_readers() {
-        let index = segment.inverted_index(field)?;
-        let mut terms = index.terms().stream()?;
-        while terms.advance() {
-            let language = terms
-                .key()
-                .try_into()
-                .ok()
-                .map(u64::from_be_bytes)
-                .and_then(Language::from_id);
-            languages.extend(language);
-        }
+/// linger until the segment merges).
+pub fn segment_languages(segment: &SegmentReader, field: Field) -> tantivy::Result<Vec<Language>> {
+    let mut languages = Vec::new();
+    let index = segment.inverted_index(field)?;
+    let mut terms = index.terms().stream()?;
+    while terms.advance() {
+        let id = terms.key().try_into().ok().map(u64::from_be_bytes);
+        languages.extend(id.and_then(Language::from_id));
     }
     Ok(languages)
 }

@@ -35,6 +35,7 @@ use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Tantivy
 
 use crate::analysis::{self, WordStems};
 use crate::language::Language;
+use crate::schema;
 
 /// Matches the passages where a word sharing the stem of `word` occurs in
 /// one field; inflections in other fields add to the score.
@@ -185,13 +186,7 @@ impl IndexLanguages {
         let mut held = Vec::new();
         if let Some(field) = field {
             for segment in searcher.segment_readers() {
-                let mut languages = Vec::new();
-                let index = segment.inverted_index(field)?;
-                let mut terms = index.terms().stream()?;
-                while terms.advance() {
-                    let id = terms.key().try_into().map(u64::from_be_bytes).ok();
-                    languages.extend(id.and_then(Language::from_id));
-                }
+                let languages = schema::segment_languages(segment, field)?;
                 held.push((segment.segment_id(), languages));
             }
         }
