@@ -104,6 +104,20 @@ pub struct IndexArgs {
     /// Commit after every MB of changed files read (a crash loses at most one batch).
     #[arg(long, value_name = "MB", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
     pub commit_every: u32,
+    /// Containers (ZIP, tar, mail, office files): MB one file may unpack to
+    /// in all, nested containers included.
+    #[arg(long, value_name = "MB", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=1 << 30))]
+    pub max_unpacked_mb: u64,
+    /// Containers: largest ratio of an entry's unpacked to packed size (for
+    /// entries over 1 MB).
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_ratio: u64,
+    /// Containers: entries read of one container.
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_entries: u32,
+    /// Containers: how deep containers may nest (a ZIP in a mail in a ZIP is 2).
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(0..=64))]
+    pub max_depth: u32,
     /// No progress bar and no summary (warnings and errors still print).
     #[arg(short, long)]
     pub quiet: bool,

@@ -29,7 +29,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
 use crate::analysis::{self, Folding};
 use crate::error::{self, Error, Result};
-use crate::ingest::{self, Format, Listed, SkipReason, WalkOptions, Warning};
+use crate::ingest::{self, Format, Limits, Listed, ReadOptions, SkipReason, WalkOptions, Warning};
 use crate::language::{self, Language};
 use crate::passage;
 use crate::schema::{self, Fields};
@@ -61,6 +61,9 @@ pub struct BuildOptions {
     /// The language of documents that declare none and whose language the
     /// detector cannot tell (`--default-lang`).
     pub default_language: Language,
+    /// Limits against archive bombs in containers. A file already read is
+    /// not read again when they change: `rebuild` does that.
+    pub limits: Limits,
 }
 
 impl Default for BuildOptions {
@@ -72,6 +75,7 @@ impl Default for BuildOptions {
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
             batch_bytes: DEFAULT_BATCH_BYTES,
             default_language: Language::ENGLISH,
+            limits: Limits::default(),
         }
     }
 }
@@ -230,6 +234,7 @@ fn build_into(
     let walk = WalkOptions {
         exclude: options.exclude.clone(),
     };
+    let reading = ReadOptions::new(corpus, &options.exclude, options.limits)?;
     let mut report = BuildReport {
         corpus: corpus.to_path_buf(),
         index: index_dir.to_path_buf(),
@@ -281,13 +286,15 @@ fn build_into(
         let (sender, receiver) = mpsc::sync_channel::<(usize, Examined)>(jobs * 2);
         for _ in 0..jobs.min(files.len()).max(1) {
             let sender = sender.clone();
-            let (files, next, previous, fields) = (&files, &next, &previous, &fields);
+            let (files, next, previous, fields, reading) =
+                (&files, &next, &previous, &fields, &reading);
             scope.spawn(move || {
                 loop {
                     let at = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = files.get(at) else { break };
                     let examined = examine_safely(
                         corpus,
+                        reading,
                         job,
                         previous.files.get(&job.source),
                         reread,
@@ -404,13 +411,24 @@ enum Examined {
 /// that skips the file, so that one bad file never stops the others.
 fn examine_safely(
     corpus: &Path,
+    reading: &ReadOptions,
     job: &Job,
     previous: Option<&FileState>,
     rebuild: bool,
     default_language: Language,
     fields: &Fields,
 ) -> Examined {
-    error::catching(|| examine(corpus, job, previous, rebuild, default_language, fields))
+    error::catching(|| {
+        examine(
+            corpus,
+            reading,
+            job,
+            previous,
+            rebuild,
+            default_language,
+            fields,
+        )
+    })
         .unwrap_or_else(|reason| Examined::Skipped {
             state: None,
             warnings: vec![Warning {
@@ -424,6 +442,7 @@ fn examine_safely(
 /// Reads, decodes and splits one file, unless its recorded state shows it unchanged.
 fn examine(
     corpus: &Path,
+    reading: &ReadOptions,
     job: &Job,
     previous: Option<&FileState>,
     rebuild: bool,
@@ -474,7 +493,7 @@ fn examine(
             read: true,
         };
     }
-    let outcome = ingest::parse_contents(corpus, &job.path, job.format, contents);
+    let outcome = ingest::parse_contents(corpus, &job.path, job.format, contents, reading);
     let mut state = FileState {
         size,
         modified,

@@ -145,6 +145,12 @@ fn index(args: &IndexArgs) -> Result<u8> {
                 args.default_lang
             ))
         })?,
+        limits: cita::ingest::Limits {
+            max_unpacked_bytes: args.max_unpacked_mb << 20,
+            max_ratio: args.max_ratio,
+            max_entries: args.max_entries as usize,
+            max_depth: args.max_depth,
+        },
     };
     let progress = Progress::new(!args.quiet);
     let built = cita::indexer::build_with(&args.corpus, &args.index, &options, &progress);

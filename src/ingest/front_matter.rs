@@ -17,6 +17,8 @@ pub struct FrontMatter {
     pub publication: Option<String>,
     /// `url`
     pub url: Option<String>,
+    /// `author`
+    pub author: Option<String>,
     /// `lang` or `language`, unparsed.
     pub language: Option<String>,
 }
@@ -58,6 +60,7 @@ pub fn split(text: &str) -> (Option<FrontMatter>, usize) {
                 "date" => Some(&mut meta.date),
                 "source" => Some(&mut meta.publication),
                 "url" => Some(&mut meta.url),
+                "author" => Some(&mut meta.author),
                 "lang" | "language" => Some(&mut meta.language),
                 _ => None,
             };

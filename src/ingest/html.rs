@@ -630,6 +630,7 @@ fn metadata(page: &Html) -> Metadata {
                 .filter(|value| !value.is_empty())
         });
     Metadata {
+        author: None,
         title,
         publication,
         url,

@@ -189,6 +189,7 @@ fn record(number: u64, value: &Value) -> Result<Record, String> {
         number,
         meta: Metadata {
             title: string(&["title", "headline"]).map(str::to_string),
+            author: string(&["author", "byline"]).map(str::to_string),
             publication: publication(fields),
             url: string(&["url", "link"]).map(str::to_string),
             date: string(DATE_KEYS).and_then(parse_metadata_date),

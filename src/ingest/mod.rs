@@ -4,17 +4,23 @@
 //! Files are visited in a stable order (sorted by name, folder by folder);
 //! hidden files and folders are skipped, and so is whatever `.gitignore`,
 //! `.ignore` or `.citaignore` files and `--exclude` globs exclude. Each format
-//! has its module: [`text`], [`markdown`], [`html`], [`jsonl`], [`pdf`].
-//! Bytes become text in [`decode`]; [`dates`] finds dates in metadata and
-//! text. A file that cannot be read, decoded or parsed becomes a [`Warning`]
-//! and the walk goes on.
+//! has its module: [`text`], [`markdown`], [`html`], [`jsonl`], [`pdf`],
+//! [`office`] (DOCX, ODT), [`epub`], [`mail`] (`.eml`, `.mbox`); [`bundle`]
+//! reads containers (ZIP, tar, a mail's attachments) in memory, entry by
+//! entry, under [`Limits`]. Bytes become text in [`decode`]; [`dates`] finds
+//! dates in metadata and text. A file that cannot be read, decoded or parsed
+//! becomes a [`Warning`] and the walk goes on; so does an entry of a container.
 
+pub mod bundle;
 pub mod dates;
 pub mod decode;
+pub mod epub;
 mod front_matter;
 pub mod html;
 pub mod jsonl;
+pub mod mail;
 pub mod markdown;
+pub mod office;
 pub mod pdf;
 pub mod text;
 
@@ -27,6 +33,9 @@ use ignore::overrides::OverrideBuilder;
 use serde::{Deserialize, Serialize};
 
 pub use front_matter::FrontMatter;
+
+pub use bundle::{Limits, Refusal, Unpacker, Zip};
+use ignore::overrides::Override;
 
 use crate::date::Date;
 use crate::error::{Error, Result};
@@ -46,6 +55,20 @@ pub enum Format {
     Json,
     /// `.pdf`
     Pdf,
+    /// `.docx` (Word)
+    Docx,
+    /// `.odt` (OpenDocument text)
+    Odt,
+    /// `.epub`
+    Epub,
+    /// `.eml`: one e-mail message, its attachments documents of their own
+    Email,
+    /// `.mbox`: a mailbox, one document per message
+    Mbox,
+    /// `.zip`: a bundle of files
+    Zip,
+    /// `.tar`, `.tar.gz`, `.tgz`: a bundle of files
+    Tar,
 }
 
 impl Format {
@@ -55,10 +78,42 @@ impl Format {
         match extension.as_str() {
             "txt" | "text" => Some(Format::Text),
             "md" | "markdown" => Some(Format::Markdown),
-            "html" | "htm" => Some(Format::Html),
+            "html" | "htm" | "xhtml" => Some(Format::Html),
             "jsonl" | "ndjson" | "json" => Some(Format::Json),
             "pdf" => Some(Format::Pdf),
+            "docx" => Some(Format::Docx),
+            "odt" => Some(Format::Odt),
+            "epub" => Some(Format::Epub),
+            "eml" => Some(Format::Email),
+            "mbox" => Some(Format::Mbox),
+            "zip" => Some(Format::Zip),
+            "tar" | "tgz" => Some(Format::Tar),
+            "gz" => {
+                let stem = Path::new(path.file_stem()?);
+                let inner = stem.extension()?.to_str()?;
+                inner.eq_ignore_ascii_case("tar").then_some(Format::Tar)
+            }
             _ => None,
+        }
+    }
+
+    /// Whether the format's reader takes the file's bytes as they are:
+    /// packed or binary formats, and mail (whose parts name their own
+    /// charsets). Other files are decoded to text first, and refused when
+    /// their first bytes are binary.
+    pub fn reads_bytes(self) -> bool {
+        !matches!(
+            self,
+            Format::Text | Format::Markdown | Format::Html | Format::Json
+        )
+    }
+
+    /// The largest file of this format cita reads.
+    pub fn max_file_bytes(self) -> u64 {
+        if self.reads_bytes() {
+            MAX_BYTES_FILE_BYTES
+        } else {
+            MAX_TEXT_FILE_BYTES
         }
     }
 
@@ -70,6 +125,13 @@ impl Format {
             Format::Html => "html",
             Format::Json => "json",
             Format::Pdf => "pdf",
+            Format::Docx => "docx",
+            Format::Odt => "odt",
+            Format::Epub => "epub",
+            Format::Email => "email",
+            Format::Mbox => "mbox",
+            Format::Zip => "zip",
+            Format::Tar => "tar",
         }
     }
 }
@@ -85,6 +147,8 @@ pub struct Metadata {
     pub url: Option<String>,
     /// The publication date.
     pub date: Option<Date>,
+    /// The author: a message's sender, an office file's creator.
+    pub author: Option<String>,
     /// The language the document declares, as written (`es-CO`); checked
     /// into [`Document::language`].
     pub language: Option<String>,
@@ -149,8 +213,12 @@ pub struct Document {
     pub source: String,
     /// The file's format.
     pub format: Format,
-    /// For JSON feeds: the record's line (JSON Lines) or position (JSON array).
+    /// For JSON feeds: the record's line (JSON Lines) or position (JSON
+    /// array); for a mailbox, the message's 1-based position.
     pub record: Option<u64>,
+    /// Inside a container: the entry's path in it, or an attachment's name;
+    /// nested containers are joined with ` › ` (`pack.zip › notes.txt`).
+    pub entry: Option<String>,
     /// Metadata, with the date filled in from the text when the metadata had none.
     pub meta: Metadata,
     /// Where `meta.date` came from.
@@ -250,7 +318,9 @@ pub enum SkipReason {
     /// cita itself failed on the file (a bug: please report it).
     Internal,
     /// A file larger than cita reads: [`MAX_TEXT_FILE_BYTES`], or
-    /// [`MAX_PDF_FILE_BYTES`] for a PDF.
+    /// [`MAX_BYTES_FILE_BYTES`] for a format read as bytes (PDF, office,
+    /// mail, bundles); or a container that unpacks to more than its
+    /// [`Limits`] allow.
     TooLarge,
 }
 
@@ -341,21 +411,7 @@ pub fn files(corpus: &Path, options: &WalkOptions) -> Result<impl Iterator<Item 
         .add_custom_ignore_filename(".citaignore")
         .follow_links(true)
         .sort_by_file_name(|a, b| a.cmp(b));
-    if !options.exclude.is_empty() {
-        let mut overrides = OverrideBuilder::new(corpus);
-        for glob in &options.exclude {
-            if glob.starts_with('!') {
-                return Err(Error::InvalidOption(format!(
-                    "--exclude {glob:?}: negated globs are not supported; exclude less instead"
-                )));
-            }
-            overrides.add(&format!("!{glob}")).map_err(|err| {
-                Error::InvalidOption(format!("invalid --exclude glob {glob:?}: {err}"))
-            })?;
-        }
-        let overrides = overrides
-            .build()
-            .map_err(|err| Error::InvalidOption(format!("invalid --exclude globs: {err}")))?;
+    if let Some(overrides) = exclusions(corpus, &options.exclude)? {
         builder.overrides(overrides);
     }
     let corpus = corpus.to_path_buf();
@@ -376,6 +432,28 @@ pub fn files(corpus: &Path, options: &WalkOptions) -> Result<impl Iterator<Item 
         }
         Ok(_) => None,
     }))
+}
+
+/// What the `--exclude` globs leave out, if there are any.
+fn exclusions(corpus: &Path, globs: &[String]) -> Result<Option<Override>> {
+    if globs.is_empty() {
+        return Ok(None);
+    }
+    let mut overrides = OverrideBuilder::new(corpus);
+    for glob in globs {
+        if glob.starts_with('!') {
+            return Err(Error::InvalidOption(format!(
+                "--exclude {glob:?}: negated globs are not supported; exclude less instead"
+            )));
+        }
+        overrides.add(&format!("!{glob}")).map_err(|err| {
+            Error::InvalidOption(format!("invalid --exclude glob {glob:?}: {err}"))
+        })?;
+    }
+    overrides
+        .build()
+        .map(Some)
+        .map_err(|err| Error::InvalidOption(format!("invalid --exclude globs: {err}")))
 }
 
 fn error_path(err: &ignore::Error) -> Option<&Path> {
@@ -422,10 +500,11 @@ pub fn relative_source(corpus: &Path, path: &Path) -> String {
 /// a few times the file's size.
 pub const MAX_TEXT_FILE_BYTES: u64 = 256 << 20;
 
-/// PDFs larger than this (1 GiB) are skipped the same way: their text is a
-/// small part of them (a scanned book runs to hundreds of MB), but they are
-/// read and parsed whole.
-pub const MAX_PDF_FILE_BYTES: u64 = 1 << 30;
+/// Files of the formats read as bytes ([`Format::reads_bytes`]: PDF,
+/// office, e-mail, bundles) larger than this (1 GiB) are skipped the same
+/// way: their text is a small part of them (a scanned book runs to hundreds
+/// of MB), but they are read whole.
+pub const MAX_BYTES_FILE_BYTES: u64 = 1 << 30;
 
 /// What reading a file gave: its bytes, or a refusal made after reading
 /// only its head.
@@ -459,9 +538,9 @@ impl Contents {
 }
 
 /// Reads the file at `path` as far as its format needs: nothing of a file
-/// over [`MAX_TEXT_FILE_BYTES`] ([`MAX_PDF_FILE_BYTES`] for a PDF), only the first
-/// [`decode::SNIFF_BYTES`] of a binary file (or of a "PDF" without a PDF
-/// header), else all of it. Anything but a regular file (a FIFO, a device,
+/// over [`Format::max_file_bytes`], only the first [`decode::SNIFF_BYTES`]
+/// of a binary file in a text format (or of a "PDF" without a PDF header),
+/// else all of it. Anything but a regular file (a FIFO, a device,
 /// what a symbolic link to one leads to) is refused unopened, since opening
 /// or reading it could block or never end; an error is an I/O error.
 pub fn read_contents(path: &Path, format: Format) -> std::io::Result<Contents> {
@@ -491,11 +570,7 @@ pub fn read_contents(path: &Path, format: Format) -> std::io::Result<Contents> {
     if !metadata.is_file() {
         return Ok(not_regular(metadata.file_type()));
     }
-    let limit = if format == Format::Pdf {
-        MAX_PDF_FILE_BYTES
-    } else {
-        MAX_TEXT_FILE_BYTES
-    };
+    let limit = format.max_file_bytes();
     let too_large = |size: u64| {
         refuse(
             Vec::new(),
@@ -524,7 +599,7 @@ pub fn read_contents(path: &Path, format: Format) -> std::io::Result<Contents> {
                 "not a PDF (no %PDF- header)".to_string(),
             ));
         }
-    } else if decode::is_binary_head(&bytes) {
+    } else if !format.reads_bytes() && decode::is_binary_head(&bytes) {
         return Ok(refuse(bytes, SkipReason::Binary, "binary file".to_string()));
     }
     // The size is a hint (the file may change while it is read); without
@@ -562,10 +637,31 @@ fn file_kind(kind: std::fs::FileType) -> &'static str {
     }
 }
 
+/// How files are read: the limits on containers, and the `--exclude`
+/// globs that also apply to their entries.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Limits against archive bombs.
+    pub limits: Limits,
+    /// What `--exclude` leaves out, matched against an entry as if it were
+    /// a file under its container's path (`pack.zip/drafts/a.txt`).
+    pub exclude: Option<Override>,
+}
+
+impl ReadOptions {
+    /// Reading under `limits`, leaving out what the `exclude` globs match.
+    pub fn new(corpus: &Path, exclude: &[String], limits: Limits) -> Result<ReadOptions> {
+        Ok(ReadOptions {
+            limits,
+            exclude: exclusions(corpus, exclude)?,
+        })
+    }
+}
+
 /// Reads one file into its documents.
-pub fn read_file(corpus: &Path, path: &Path, format: Format) -> FileOutcome {
+pub fn read_file(corpus: &Path, path: &Path, format: Format, options: &ReadOptions) -> FileOutcome {
     match read_contents(path, format) {
-        Ok(contents) => parse_contents(corpus, path, format, contents),
+        Ok(contents) => parse_contents(corpus, path, format, contents, options),
         Err(err) => unreadable(path, format, &err),
     }
 }
@@ -577,9 +673,10 @@ pub fn parse_contents(
     path: &Path,
     format: Format,
     contents: Contents,
+    options: &ReadOptions,
 ) -> FileOutcome {
     match contents {
-        Contents::Whole(bytes) => parse_file(corpus, path, format, bytes),
+        Contents::Whole(bytes) => parse_file(corpus, path, format, bytes, options),
         Contents::Refused { warning, .. } => FileOutcome {
             format,
             documents: Vec::new(),
@@ -602,121 +699,380 @@ pub fn unreadable(path: &Path, format: Format, err: &std::io::Error) -> FileOutc
 }
 
 /// Turns the bytes of the file at `path` into its documents.
-pub fn parse_file(corpus: &Path, path: &Path, format: Format, bytes: Vec<u8>) -> FileOutcome {
-    let mut outcome = FileOutcome {
-        format,
-        documents: Vec::new(),
-        warnings: Vec::new(),
+pub fn parse_file(
+    corpus: &Path,
+    path: &Path,
+    format: Format,
+    bytes: Vec<u8>,
+    options: &ReadOptions,
+) -> FileOutcome {
+    let unpacker = Unpacker::new(options.limits);
+    let mut reading = Reading {
+        corpus,
+        path,
+        source: relative_source(corpus, path),
+        options,
+        unpacker: &unpacker,
+        outcome: FileOutcome {
+            format,
+            documents: Vec::new(),
+            warnings: Vec::new(),
+        },
     };
-    let skip = |outcome: &mut FileOutcome, reason: SkipReason, message: String| {
-        outcome.warnings.push(Warning {
-            path: path.to_path_buf(),
-            message: format!("{message}, skipped"),
-            skipped: Some(reason),
-        });
-    };
-    let source = relative_source(corpus, path);
-    let document = |meta: Metadata, blocks: Vec<Block>, record: Option<u64>| Document {
-        source: source.clone(),
-        format,
-        record,
-        meta,
-        date_origin: None,
-        language: None,
-        blocks,
-    };
-    if format == Format::Pdf {
-        match pdf::read(&bytes) {
-            Ok((meta, blocks)) => outcome.documents.push(document(meta, blocks, None)),
-            Err((reason, message)) => skip(&mut outcome, reason, message),
+    reading.bytes(&Place::default(), format, bytes);
+    finish(reading.outcome, path)
+}
+
+/// Where bytes being read sit in their file: the file itself, or an entry
+/// of a container in it (nested `depth` containers deep).
+#[derive(Debug, Clone, Default)]
+struct Place {
+    entry: Option<String>,
+    record: Option<u64>,
+    depth: u32,
+    /// An attachment is dated like its message.
+    date: Option<Date>,
+}
+
+impl Place {
+    /// The entry `name` of the container at this place.
+    fn inner(&self, name: &str) -> Place {
+        let entry = match &self.entry {
+            Some(outer) => format!("{outer} › {name}"),
+            None => name.to_string(),
+        };
+        Place {
+            entry: Some(entry),
+            record: self.record,
+            depth: self.depth + 1,
+            date: self.date,
         }
-        return finish(outcome, path);
     }
-    let decoded = if format == Format::Html {
-        decode::decode_html(&bytes)
-    } else {
-        decode::decode(&bytes)
-    };
-    let decoded = match decoded {
-        Ok(decoded) => decoded,
-        Err(decode::NotText::Binary) => {
-            skip(&mut outcome, SkipReason::Binary, "binary file".to_string());
-            return outcome;
-        }
-        Err(decode::NotText::Undecodable) => {
-            skip(
-                &mut outcome,
-                SkipReason::Undecodable,
-                "text in no encoding cita can decode".to_string(),
-            );
-            return outcome;
-        }
-    };
-    drop(bytes);
-    let mut note = |message: String| {
-        outcome.warnings.push(Warning {
-            path: path.to_path_buf(),
+}
+
+/// One file being read, with every document and warning found in it and
+/// in whatever it contains.
+struct Reading<'a> {
+    corpus: &'a Path,
+    path: &'a Path,
+    source: String,
+    options: &'a ReadOptions,
+    unpacker: &'a Unpacker,
+    outcome: FileOutcome,
+}
+
+impl Reading<'_> {
+    /// A problem at `place`: `skipped` says the file (at the top) or the
+    /// entry was not read.
+    fn warn(&mut self, place: &Place, skipped: Option<SkipReason>, message: String) {
+        let (message, skipped) = match &place.entry {
+            None => (message, skipped),
+            // The file itself is read: an entry's problem is a partial read.
+            Some(entry) => (format!("entry {entry}: {message}"), None),
+        };
+        let message = match skipped {
+            Some(_) => format!("{message}, skipped"),
+            None => message,
+        };
+        self.outcome.warnings.push(Warning {
+            path: self.path.to_path_buf(),
             message,
-            skipped: None,
-        })
-    };
-    let text = decoded.text.as_str();
-    match format {
-        Format::Text | Format::Markdown => {
-            let (front, body_start) = front_matter::split(text);
-            let front = front.unwrap_or_default();
-            let offset = decoded.verbatim.then_some(decoded.bom_len + body_start);
-            let body = &text[body_start..];
-            let blocks = if format == Format::Text {
-                text::blocks(body, offset, None)
-            } else {
-                markdown::blocks(body, offset)
-            };
-            let date = front.date.as_deref().and_then(|value| {
-                                let date = dates::parse_metadata_date(value);
-                if date.is_none() {
-                    note(format!("front matter date {value:?} is not a date cita reads (use YYYY-MM-DD); ignored"));
+            skipped,
+        });
+    }
+
+    fn refused(&mut self, place: &Place, (reason, message): Refusal) {
+        let message = match &place.entry {
+            Some(_) => format!("{message}, skipped"),
+            None => message,
+        };
+        self.warn(place, Some(reason), message);
+    }
+
+    fn document(&mut self, place: &Place, format: Format, mut meta: Metadata, blocks: Vec<Block>) {
+        if place.date.is_some() {
+            meta.date = place.date;
+        }
+        self.outcome.documents.push(Document {
+            source: self.source.clone(),
+            format,
+            record: place.record,
+            entry: place.entry.clone(),
+            meta,
+            date_origin: None,
+            language: None,
+            blocks,
+        });
+    }
+
+    /// Reads `bytes` of `format` found at `place`.
+    fn bytes(&mut self, place: &Place, format: Format, bytes: Vec<u8>) {
+        match format {
+            Format::Pdf => match pdf::read(&bytes) {
+                Ok((meta, blocks)) => self.document(place, format, meta, blocks),
+                Err(refusal) => self.refused(place, refusal),
+            },
+            Format::Docx | Format::Odt | Format::Epub => {
+                let read = Zip::open(&bytes, self.unpacker).and_then(|mut zip| match format {
+                    Format::Docx => office::read_docx(&mut zip),
+                    Format::Odt => office::read_odt(&mut zip),
+                    _ => epub::read(&mut zip),
+                });
+                match read {
+                    Ok((meta, blocks)) => self.document(place, format, meta, blocks),
+                    Err(refusal) => self.refused(place, refusal),
                 }
-                date
-            });
-            let meta = Metadata {
-                title: front.title,
-                publication: front.publication,
-                url: front.url,
-                date,
-                language: front.language,
-            };
-            outcome.documents.push(document(meta, blocks, None));
-        }
-        Format::Html => {
-            let (meta, blocks) = html::read(text);
-            outcome.documents.push(document(meta, blocks, None));
-        }
-        Format::Json => {
-            let is_array_file = path
-                .extension()
-                .is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
-            let parsed = if is_array_file {
-                jsonl::document(text)
-            } else {
-                Ok(jsonl::lines(text))
-            };
-            match parsed {
-                Ok((records, notes)) => {
-                    notes.into_iter().for_each(&mut note);
-                    for record in records {
-                        let blocks = text::blocks(&record.text, None, None);
-                        outcome
-                            .documents
-                            .push(document(record.meta, blocks, Some(record.number)));
+            }
+            Format::Email => self.message(place, &bytes),
+            Format::Mbox => {
+                for (index, message) in mail::mbox_messages(&bytes).into_iter().enumerate() {
+                    let place = Place {
+                        record: Some(index as u64 + 1),
+                        ..place.clone()
+                    };
+                    self.message(&place, message);
+                }
+            }
+            Format::Zip | Format::Tar => {
+                if place.depth > self.options.limits.max_depth {
+                    let depth = self.options.limits.max_depth;
+                    return self.refused(
+                        place,
+                        (
+                            SkipReason::TooLarge,
+                            format!("a container nested deeper than {depth} (--max-depth)"),
+                        ),
+                    );
+                }
+                let entries = if format == Format::Zip {
+                    bundle::zip_entries(&bytes, self.unpacker)
+                } else {
+                    bundle::tar_entries(&bytes, self.unpacker)
+                };
+                drop(bytes);
+                match entries {
+                    Ok(entries) => {
+                        let mut ignored = Vec::new();
+                        for (name, read) in entries {
+                            self.entry(place, &name, read, &mut ignored);
+                        }
+                        self.ignored_entries(place, &ignored);
                     }
+                    Err(refusal) => self.refused(place, refusal),
                 }
-                Err(message) => skip(&mut outcome, SkipReason::Malformed, message),
+            }
+            Format::Text | Format::Markdown | Format::Html | Format::Json => {
+                self.text(place, format, bytes)
             }
         }
-        Format::Pdf => unreachable!("PDFs are read from bytes above"),
     }
-    finish(outcome, path)
+
+    /// One entry of a container at `place`: read in its own format, left
+    /// out (by `--exclude`, or as a type cita does not read), or refused.
+    fn entry(
+        &mut self,
+        place: &Place,
+        name: &str,
+        read: Result<Vec<u8>, Refusal>,
+        ignored: &mut Vec<String>,
+    ) {
+        let inner = place.inner(name);
+        let bytes = match read {
+            Ok(bytes) => bytes,
+            // The limit's refusal has no entry name.
+            Err(refusal) if name.is_empty() => return self.refused(place, refusal),
+            Err(refusal) => return self.refused(&inner, refusal),
+        };
+        if self.excluded(&inner) {
+            return;
+        }
+        match Format::of(Path::new(name)) {
+            Some(format) => self.bytes(&inner, format, bytes),
+            None => ignored.push(extension_label(Path::new(name))),
+        }
+    }
+
+    /// Whether `--exclude` leaves out the entry at `place`.
+    fn excluded(&self, place: &Place) -> bool {
+        let (Some(exclude), Some(entry)) = (&self.options.exclude, &place.entry) else {
+            return false;
+        };
+        let mut path = self.corpus.join(&self.source);
+        for part in entry.split(" › ") {
+            // An absolute or `..` name is only a name: it stays under its container.
+            for component in Path::new(part).components() {
+                if let std::path::Component::Normal(name) = component {
+                    path.push(name);
+                }
+            }
+        }
+        exclude.matched(&path, false).is_ignore()
+    }
+
+    /// Says which entries of the container at `place` are of types cita
+    /// does not read, so that nothing is left out silently.
+    fn ignored_entries(&mut self, place: &Place, ignored: &[String]) {
+        if ignored.is_empty() {
+            return;
+        }
+        let mut counts = std::collections::BTreeMap::<&str, usize>::new();
+        for label in ignored {
+            *counts.entry(label).or_default() += 1;
+        }
+        let counts: Vec<String> = counts
+            .iter()
+            .map(|(label, count)| format!("{count} {label}"))
+            .collect();
+        let container = match &place.entry {
+            Some(entry) => format!("entry {entry} holds"),
+            None => "holds".to_string(),
+        };
+        self.outcome.warnings.push(Warning {
+            path: self.path.to_path_buf(),
+            message: format!(
+                "{container} entries of types cita does not read ({}), left out",
+                counts.join(", ")
+            ),
+            skipped: None,
+        });
+    }
+
+    /// One e-mail message at `place`, then its attachments as entries.
+    fn message(&mut self, place: &Place, bytes: &[u8]) {
+        let message = match mail::read_message(bytes) {
+            Ok(message) => message,
+            Err(refusal) => return self.refused(place, refusal),
+        };
+        let attached = Place {
+            date: place.date.or(message.meta.date),
+            ..place.clone()
+        };
+        self.document(place, Format::Email, message.meta, message.blocks);
+        if message.attachments.is_empty() {
+            return;
+        }
+        if place.depth > self.options.limits.max_depth {
+            let depth = self.options.limits.max_depth;
+            return self.warn(
+                place,
+                None,
+                format!("attachments nested deeper than {depth} (--max-depth), left out"),
+            );
+        }
+        let mut ignored = Vec::new();
+        for attachment in message.attachments {
+            let read = self
+                .unpacker
+                .charge(attachment.bytes.len() as u64)
+                .map(|()| attachment.bytes);
+            self.entry(&attached, &attachment.name, read, &mut ignored);
+        }
+        self.ignored_entries(place, &ignored);
+    }
+
+    /// A file in a text format: decoded, then read by its format.
+    fn text(&mut self, place: &Place, format: Format, bytes: Vec<u8>) {
+        let decoded = if format == Format::Html {
+            decode::decode_html(&bytes)
+        } else {
+            decode::decode(&bytes)
+        };
+        let decoded = match decoded {
+            Ok(decoded) => decoded,
+            Err(decode::NotText::Binary) => {
+                return self.refused(place, (SkipReason::Binary, "binary file".to_string()));
+            }
+            Err(decode::NotText::Undecodable) => {
+                return self.refused(
+                    place,
+                    (
+                        SkipReason::Undecodable,
+                        "text in no encoding cita can decode".to_string(),
+                    ),
+                );
+            }
+        };
+        drop(bytes);
+        // Offsets into an entry are not offsets into the file on disk.
+        let verbatim = decoded.verbatim && place.entry.is_none();
+        let text = decoded.text.as_str();
+        match format {
+            Format::Text | Format::Markdown => {
+                let (front, body_start) = front_matter::split(text);
+                let front = front.unwrap_or_default();
+                let offset = verbatim.then_some(decoded.bom_len + body_start);
+                let body = &text[body_start..];
+                let blocks = if format == Format::Text {
+                    text::blocks(body, offset, None)
+                } else {
+                    markdown::blocks(body, offset)
+                };
+                let date = front.date.as_deref().and_then(|value| {
+                    let date = dates::parse_metadata_date(value);
+                    if date.is_none() {
+                        self.warn(place, None, format!("front matter date {value:?} is not a date cita reads (use YYYY-MM-DD); ignored"));
+                    }
+                    date
+                });
+                let meta = Metadata {
+                    title: front.title,
+                    publication: front.publication,
+                    url: front.url,
+                    date,
+                    author: front.author,
+                    language: front.language,
+                };
+                self.document(place, format, meta, blocks);
+            }
+            Format::Html => {
+                let (meta, mut blocks) = html::read(text);
+                if !verbatim {
+                    forget_offsets(&mut blocks);
+                }
+                self.document(place, format, meta, blocks);
+            }
+            _ => {
+                let name = place
+                    .entry
+                    .as_deref()
+                    .map_or(self.path, |entry| Path::new(entry.rsplit(" › ").next().unwrap_or(entry)));
+                let is_array_file = name
+                    .extension()
+                    .is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
+                let parsed = if is_array_file {
+                    jsonl::document(text)
+                } else {
+                    Ok(jsonl::lines(text))
+                };
+                match parsed {
+                    Ok((records, notes)) => {
+                        for note in notes {
+                            self.warn(place, None, note);
+                        }
+                        for record in records {
+                            let blocks = text::blocks(&record.text, None, None);
+                            let place = Place {
+                                record: Some(record.number),
+                                ..place.clone()
+                            };
+                            self.document(&place, format, record.meta, blocks);
+                        }
+                    }
+                    Err(message) => self.refused(place, (SkipReason::Malformed, message)),
+                }
+            }
+        }
+    }
+}
+
+/// Drops the file offsets of blocks read from an entry of a container:
+/// they would point into the entry, not into the file on disk.
+fn forget_offsets(blocks: &mut [Block]) {
+    for block in blocks {
+        if let Block::Paragraph(paragraph) = block {
+            paragraph.source = SourceMap::None;
+        }
+    }
 }
 
 /// Fills in each document's date origin, inferring the date from the text
@@ -726,13 +1082,17 @@ fn finish(mut outcome: FileOutcome, path: &Path) -> FileOutcome {
         if let Some(declared) = &document.meta.language {
             document.language = Language::parse_declared(declared);
             if document.language.is_none() {
-                let record = document
-                    .record
-                    .map_or(String::new(), |record| format!(" of record {record}"));
+                let mut within = String::new();
+                if let Some(entry) = &document.entry {
+                    within.push_str(&format!(" of entry {entry}"));
+                }
+                if let Some(record) = document.record {
+                    within.push_str(&format!(" of record {record}"));
+                }
                 outcome.warnings.push(Warning {
                     path: path.to_path_buf(),
                     message: format!(
-                        "language {declared:?}{record} is not a language code cita knows; detected from the text instead"
+                        "language {declared:?}{within} is not a language code cita knows; detected from the text instead"
                     ),
                     skipped: None,
                 });

@@ -120,6 +120,7 @@ fn metadata(document: &Document) -> Metadata {
         }
     };
     Metadata {
+        author: None,
         title: field(b"Title"),
         publication: None,
         url: None,
