@@ -22,7 +22,7 @@ set -uo pipefail
 FUZZ_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SECONDS_EACH="${1:-60}"
 shift || true
-ALL_TARGETS=(query text markdown html jsonl pdf decode)
+ALL_TARGETS=(query text markdown html jsonl pdf decode docx odt epub email mbox zip tar)
 if [ "$#" -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL_TARGETS[@]}"); fi
 
 SANITIZER="${FUZZ_SANITIZER:-none}"
@@ -43,7 +43,7 @@ done
 max_len() {
   case "$1" in
     query) echo 1000 ;;
-    pdf) echo 16384 ;;
+    pdf | docx | odt | epub | zip | tar) echo 16384 ;;
     *) echo 8192 ;;
   esac
 }

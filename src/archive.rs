@@ -33,7 +33,7 @@ use crate::results::{
     CITA_VERSION, Counts, Hit, IndexedPassage, PassageInContext, Period, SearchRequest,
     SearchResults, Sort, Stats, Timeline,
 };
-use crate::schema::{self, Fields, SCHEMA_VERSION, SegmentColumns};
+use crate::schema::{self, DocumentKey, Fields, SCHEMA_VERSION, SegmentColumns};
 use crate::store::{self, META_FILE};
 use crate::views::batch::{self, BatchOutcome, BatchQuery};
 use crate::views::kwic::{self, Concordance, ContextSort};
@@ -214,10 +214,7 @@ impl Archive {
         let compiled = self.compile(request)?;
         let searcher = self.reader.searcher();
         let matches = self.matches(&searcher, &*compiled.query)?;
-        let documents: HashSet<(&str, Option<u64>)> = matches
-            .iter()
-            .map(|m| (m.keys.source.as_str(), m.keys.record))
-            .collect();
+        let documents: HashSet<DocumentKey> = matches.iter().map(|m| m.keys.document()).collect();
         Ok(Counts {
             passages: matches.len() as u64,
             documents: documents.len() as u64,
@@ -593,8 +590,8 @@ impl Archive {
         }))
     }
 
-    /// Up to `context` passages of the same document (same source and, in a
-    /// JSON feed, same record) on each side of `passage`, in document order.
+    /// Up to `context` passages of the same document (same source, record
+    /// and entry) on each side of `passage`, in document order.
     fn neighbours(
         &self,
         searcher: &Searcher,
@@ -614,7 +611,7 @@ impl Archive {
         let mut document: Vec<((u64, u64), DocAddress)> = self
             .read_matches(searcher, addresses.into_iter().map(|a| (0.0, a)))?
             .into_iter()
-            .filter(|m| m.keys.record == passage.record)
+            .filter(|m| m.keys.record == passage.record && m.keys.entry == passage.entry)
             .map(|m| ((m.keys.paragraph, m.keys.part), m.address))
             .collect();
         document.sort_unstable();

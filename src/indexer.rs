@@ -429,14 +429,14 @@ fn examine_safely(
             fields,
         )
     })
-        .unwrap_or_else(|reason| Examined::Skipped {
-            state: None,
-            warnings: vec![Warning {
-                path: job.path.clone(),
-                message: format!("cita failed on this file ({reason}), skipped; please report it"),
-                skipped: Some(SkipReason::Internal),
-            }],
-        })
+    .unwrap_or_else(|reason| Examined::Skipped {
+        state: None,
+        warnings: vec![Warning {
+            path: job.path.clone(),
+            message: format!("cita failed on this file ({reason}), skipped; please report it"),
+            skipped: Some(SkipReason::Internal),
+        }],
+    })
 }
 
 /// Reads, decodes and splits one file, unless its recorded state shows it unchanged.
@@ -524,7 +524,10 @@ fn examine(
         let document_language =
             language::of_document(document.language, document.paragraphs(), default_language);
         for passage in passage::passages(&document.blocks) {
-            let id = schema::passage_id(&document.source, document.record, &passage.text);
+            let id = schema::passage_id(
+                (&document.source, document.record, document.entry.as_deref()),
+                &passage.text,
+            );
             state.id_sum = state.id_sum.wrapping_add(id);
             let language = language::of_passage(&passage.text, document_language);
             let accented = analysis::accented_stems(language, &passage.text, &mut folding);

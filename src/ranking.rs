@@ -54,19 +54,19 @@ pub const PROXIMITY_SLOP: u32 = 6;
 /// Weight of that proximity bonus.
 pub const PROXIMITY_BOOST: f32 = 1.0;
 
-/// Score, source, record, paragraph, part: what ranks a passage.
-pub type RankKey<'a> = (f32, &'a str, Option<u64>, u64, u64);
+/// Score, source, record, entry ("" for none), paragraph, part: what ranks a passage.
+pub type RankKey<'a> = (f32, &'a str, Option<u64>, &'a str, u64, u64);
 
 /// Best score first; equal scores by source, record, paragraph and part.
 pub fn by_rank(a: RankKey, b: RankKey) -> Ordering {
     b.0.partial_cmp(&a.0)
         .unwrap_or(Ordering::Equal)
-        .then_with(|| (a.1, a.2, a.3, a.4).cmp(&(b.1, b.2, b.3, b.4)))
+        .then_with(|| (a.1, a.2, a.3, a.4, a.5).cmp(&(b.1, b.2, b.3, b.4, b.5)))
 }
 
 /// A passage's rank key after its score, within one segment: the source as
 /// one more than its ordinal in the segment's (sorted) dictionary (0 for
-/// none), record, paragraph, part.
+/// none), record, the entry likewise, paragraph, part.
 /// It orders the passages of one segment as [`by_rank`] does.
 pub type TieKey = PositionKey;
 
@@ -77,6 +77,7 @@ pub fn hit_rank_key(hit: &Hit) -> RankKey<'_> {
         hit.score,
         &passage.source,
         passage.record,
+        passage.entry.as_deref().unwrap_or_default(),
         u64::from(passage.paragraph),
         u64::from(passage.part),
     )
@@ -100,6 +101,7 @@ impl Match {
             self.score,
             &keys.source,
             keys.record,
+            keys.entry.as_deref().unwrap_or_default(),
             keys.paragraph,
             keys.part,
         )
@@ -115,8 +117,7 @@ pub fn sort_matches(matches: &mut [Match], sort: Sort) {
         Sort::DateDescending => {
             matches.sort_by_key(|m| (m.keys.date.is_none(), std::cmp::Reverse(m.keys.date)))
         }
-        Sort::Source => matches
-            .sort_by(|a, b| (&a.keys.source, a.keys.record).cmp(&(&b.keys.source, b.keys.record))),
+        Sort::Source => matches.sort_by(|a, b| a.keys.document().cmp(&b.keys.document())),
     }
 }
 
@@ -385,7 +386,7 @@ mod tests {
 
     impl SegmentTieOrder for Backwards {
         fn tie_key(&self, _segment: SegmentOrdinal, doc: DocId) -> TieKey {
-            (u64::from(u32::MAX - doc), None, 0, 0)
+            (u64::from(u32::MAX - doc), None, 0, 0, 0)
         }
     }
 
@@ -493,23 +494,25 @@ mod tests {
     #[test]
     fn equal_scores_rank_by_source_then_position() {
         let mut keys = [
-            (1.0, "b", None, 1, 1),
-            (2.0, "z", None, 9, 1),
-            (1.0, "a", Some(2), 1, 1),
-            (1.0, "a", Some(1), 3, 1),
-            (1.0, "a", Some(1), 2, 2),
-            (1.0, "a", Some(1), 2, 1),
+            (1.0, "b", None, "", 1, 1),
+            (2.0, "z", None, "", 9, 1),
+            (1.0, "a", Some(2), "", 1, 1),
+            (1.0, "a", Some(1), "", 3, 1),
+            (1.0, "a", Some(1), "", 2, 2),
+            (1.0, "a", Some(1), "x.txt", 1, 1),
+            (1.0, "a", Some(1), "", 2, 1),
         ];
         keys.sort_by(|a, b| by_rank(*a, *b));
         assert_eq!(
             keys,
             [
-                (2.0, "z", None, 9, 1),
-                (1.0, "a", Some(1), 2, 1),
-                (1.0, "a", Some(1), 2, 2),
-                (1.0, "a", Some(1), 3, 1),
-                (1.0, "a", Some(2), 1, 1),
-                (1.0, "b", None, 1, 1),
+                (2.0, "z", None, "", 9, 1),
+                (1.0, "a", Some(1), "", 2, 1),
+                (1.0, "a", Some(1), "", 2, 2),
+                (1.0, "a", Some(1), "", 3, 1),
+                (1.0, "a", Some(1), "x.txt", 1, 1),
+                (1.0, "a", Some(2), "", 1, 1),
+                (1.0, "b", None, "", 1, 1),
             ]
         );
     }

@@ -166,8 +166,15 @@ pub struct IndexedPassage {
     pub byte_range: Option<[usize; 2]>,
     /// 1-based page the passage is on (PDF); `None` for other formats.
     pub page: Option<u32>,
-    /// The record's line (JSON Lines) or position (JSON array); `None` for other formats.
+    /// The record's line (JSON Lines), position (JSON array) or message's
+    /// position (mailbox); `None` for other formats.
     pub record: Option<u64>,
+    /// The path inside a container (`inner/article.html`) or an
+    /// attachment's name (`interview-notes.txt`), nested ones joined by
+    /// ` › `; `None` for a file on its own.
+    pub entry: Option<String>,
+    /// The document's author (a message's sender, an office file's creator).
+    pub author: Option<String>,
     /// The whole passage.
     pub text: String,
     /// The years the passage mentions, ascending (see
@@ -270,8 +277,10 @@ pub struct Group {
     pub rank: usize,
     /// The document's source path.
     pub source: String,
-    /// The record within a JSON feed, if the document is one.
+    /// The record within a JSON feed or mailbox, if the document is one.
     pub record: Option<u64>,
+    /// The entry inside a container, if the document is one.
+    pub entry: Option<String>,
     /// The document's title.
     pub title: String,
     /// How many of the document's passages match.
@@ -391,6 +400,9 @@ impl IndexedPassage {
             out.push_str(&format!(" {url}."));
         }
         let mut place = Vec::new();
+        if let Some(entry) = &self.entry {
+            place.push(entry.clone());
+        }
         if let Some(record) = self.record {
             place.push(format!("record {record}"));
         }

@@ -21,7 +21,7 @@ use crate::results::IndexedPassage;
 
 /// Version of the schema and analysis that cita writes. An index recording
 /// another version is rebuilt or refused, never misread.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Field names, as tantivy records them in the index: the fast-field
 /// columns are opened by these names.
@@ -39,6 +39,8 @@ pub mod names {
     pub const BYTE_END: &str = "byte_end";
     pub const PAGE: &str = "page";
     pub const RECORD: &str = "record";
+    pub const ENTRY: &str = "entry";
+    pub const AUTHOR: &str = "author";
     pub const DATE_ORIGIN: &str = "date_origin";
     pub const TEXT: &str = "text";
     pub const MENTIONS: &str = "mentions";
@@ -75,8 +77,13 @@ pub struct Fields {
     pub byte_end: Field,
     /// 1-based page of a paged format (PDF).
     pub page: Field,
-    /// Record number within a JSON feed, fast for telling a feed's documents apart.
+    /// Record number within a JSON feed or a mailbox, fast for telling its documents apart.
     pub record: Field,
+    /// The path inside a container or an attachment's name: exact-match
+    /// indexed, fast for telling a container's documents apart.
+    pub entry: Field,
+    /// The document's author, stored only.
+    pub author: Field,
     /// Where the date came from: `metadata` or `text`.
     pub date_origin: Field,
     /// Passage text, folded, with positions, stored. Inflections are found
@@ -134,6 +141,8 @@ pub fn build() -> (Schema, Fields) {
         byte_end: builder.add_u64_field(names::BYTE_END, STORED),
         page: builder.add_u64_field(names::PAGE, STORED),
         record: builder.add_u64_field(names::RECORD, STORED | FAST),
+        entry: builder.add_text_field(names::ENTRY, STRING | STORED | FAST),
+        author: builder.add_text_field(names::AUTHOR, STORED),
         date_origin: builder.add_text_field(names::DATE_ORIGIN, STORED),
         text: builder.add_text_field(names::TEXT, folded()),
         mentions: builder.add_u64_field(names::MENTIONS, INDEXED | STORED | FAST),
@@ -167,6 +176,8 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         byte_end: get(names::BYTE_END)?,
         page: get(names::PAGE)?,
         record: get(names::RECORD)?,
+        entry: get(names::ENTRY)?,
+        author: get(names::AUTHOR)?,
         date_origin: get(names::DATE_ORIGIN)?,
         text: get(names::TEXT)?,
         mentions: get(names::MENTIONS)?,
@@ -213,6 +224,12 @@ pub fn passage_document(
     if let Some(record) = document.record {
         doc.add_u64(fields.record, record);
     }
+    if let Some(entry) = &document.entry {
+        doc.add_text(fields.entry, entry);
+    }
+    if let Some(author) = &document.meta.author {
+        doc.add_text(fields.author, author);
+    }
     if let Some(section) = &passage.section {
         doc.add_text(fields.section, section);
     }
@@ -233,15 +250,22 @@ pub fn passage_document(
     doc
 }
 
-/// A passage's id: a hash of its source path (and record number, in a JSON
-/// feed) and its text, so it is the same in every rebuild for as long as
-/// neither changes. xxh3 is a fixed, published function, unlike std's hasher.
-/// Shown as 16 hex digits (see [`IndexedPassage::id`]).
-pub fn passage_id(source: &str, record: Option<u64>, text: &str) -> u64 {
+/// A passage's id: a hash of its document (source path, and record number
+/// in a feed or mailbox, and entry in a container) and its text, so it is
+/// the same in every rebuild for as long as neither changes. xxh3 is a
+/// fixed, published function, unlike std's hasher. Shown as 16 hex digits
+/// (see [`IndexedPassage::id`]).
+pub fn passage_id(document: DocumentKey<'_>, text: &str) -> u64 {
+    let (source, record, entry) = document;
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     hasher.update(source.as_bytes());
     if let Some(record) = record {
         hasher.update(format!("#{record}").as_bytes());
+    }
+    // A `›` cannot start a source path's continuation the way `#` could
+    // not: entries hash apart from any record and any longer path.
+    if let Some(entry) = entry {
+        hasher.update(format!("\0›{entry}").as_bytes());
     }
     hasher.update(&[0]);
     hasher.update(text.as_bytes());
@@ -291,6 +315,8 @@ pub fn read_passage(fields: &Fields, doc: &TantivyDocument, id: u64) -> IndexedP
             .map(|(start, end)| [start as usize, end as usize]),
         page: optional(fields.page).map(|page| page as u32),
         record: optional(fields.record),
+        entry: text(fields.entry),
+        author: text(fields.author),
         text: text(fields.text).unwrap_or_default(),
         mentions: doc
             .get_all(fields.mentions)
@@ -314,10 +340,16 @@ pub fn segment_languages(segment: &SegmentReader, field: Field) -> tantivy::Resu
     Ok(languages)
 }
 
+/// A document: its source path, its record (in a JSON feed or a mailbox)
+/// and its entry (inside a container). Grouping, context, counts and ids
+/// all tell documents apart by it.
+pub type DocumentKey<'a> = (&'a str, Option<u64>, Option<&'a str>);
+
 /// A passage's position in its document and its tie order within a
-/// segment, read from fast fields: (source ordinal + 1, record, paragraph,
-/// part). A passage without a source has 0, sorting first as "" does.
-pub type PositionKey = (u64, Option<u64>, u64, u64);
+/// segment, read from fast fields: (source ordinal + 1, record, entry
+/// ordinal + 1, paragraph, part). A passage without a source or an entry
+/// has 0 there, sorting first as "" does.
+pub type PositionKey = (u64, Option<u64>, u64, u64, u64);
 
 /// What sorting, grouping and counting read of a passage, from fast fields
 /// (no stored document is loaded).
@@ -325,8 +357,10 @@ pub type PositionKey = (u64, Option<u64>, u64, u64);
 pub struct PassageKeys {
     /// The document path.
     pub source: String,
-    /// The record within a JSON feed.
+    /// The record within a JSON feed or a mailbox.
     pub record: Option<u64>,
+    /// The entry inside a container.
+    pub entry: Option<String>,
     /// Publication date in days since 1970.
     pub date: Option<i64>,
     /// 1-based paragraph ordinal.
@@ -339,11 +373,19 @@ pub struct PassageKeys {
     pub language: Option<Language>,
 }
 
+impl PassageKeys {
+    /// The document the passage belongs to.
+    pub fn document(&self) -> DocumentKey<'_> {
+        (&self.source, self.record, self.entry.as_deref())
+    }
+}
+
 /// The fast-field columns of one segment.
 pub struct SegmentColumns {
     id: Option<Column<u64>>,
     source: Option<StrColumn>,
     record: Option<Column<u64>>,
+    entry: Option<StrColumn>,
     date: Option<Column<i64>>,
     paragraph: Option<Column<u64>>,
     part: Option<Column<u64>>,
@@ -360,6 +402,7 @@ impl SegmentColumns {
             id: fast.column_opt(names::ID)?,
             source: fast.str(names::SOURCE)?,
             record: fast.column_opt(names::RECORD)?,
+            entry: fast.str(names::ENTRY)?,
             date: fast.column_opt(names::DATE)?,
             paragraph: fast.column_opt(names::PARAGRAPH)?,
             part: fast.column_opt(names::PART)?,
@@ -377,16 +420,19 @@ impl SegmentColumns {
     }
 
     /// Where `doc` stands: its source's ordinal in the segment's sorted
-    /// dictionary (no path read), record, paragraph and part.
+    /// dictionary (no path read), record, entry's ordinal, paragraph and part.
     pub fn position(&self, doc: DocId) -> PositionKey {
         let first = |column: &Option<Column<u64>>| column.as_ref().and_then(|c| c.first(doc));
-        let source = self
-            .source
-            .as_ref()
-            .and_then(|column| column.term_ords(doc).next());
+        let rank = |column: &Option<StrColumn>| {
+            column
+                .as_ref()
+                .and_then(|column| column.term_ords(doc).next())
+                .map_or(0, |ord| ord + 1)
+        };
         (
-            source.map_or(0, |ord| ord + 1),
+            rank(&self.source),
             first(&self.record),
+            rank(&self.entry),
             first(&self.paragraph).unwrap_or(0),
             first(&self.part).unwrap_or(0),
         )
@@ -394,16 +440,21 @@ impl SegmentColumns {
 
     /// Every key of `doc`, its source path included.
     pub fn keys(&self, doc: DocId) -> Result<PassageKeys> {
-        let (source_rank, record, paragraph, part) = self.position(doc);
-        let mut source = String::new();
-        if let (Some(column), Some(ord)) = (&self.source, source_rank.checked_sub(1)) {
+        let (source_rank, record, entry_rank, paragraph, part) = self.position(doc);
+        let string = |column: &Option<StrColumn>, rank: u64| -> Result<Option<String>> {
+            let (Some(column), Some(ord)) = (column, rank.checked_sub(1)) else {
+                return Ok(None);
+            };
+            let mut value = String::new();
             column
-                .ord_to_str(ord, &mut source)
+                .ord_to_str(ord, &mut value)
                 .map_err(|err| Error::Engine(err.into()))?;
-        }
+            Ok(Some(value))
+        };
         Ok(PassageKeys {
-            source,
+            source: string(&self.source, source_rank)?.unwrap_or_default(),
             record,
+            entry: string(&self.entry, entry_rank)?,
             paragraph,
             part,
             date: self.date.as_ref().and_then(|c| c.first(doc)),
@@ -431,12 +482,41 @@ mod tests {
 
     #[test]
     fn passage_ids_depend_on_source_and_text_only() {
-        let id = passage_id("news/a.txt", None, "Plan LAZO began.");
-        assert_eq!(id, passage_id("news/a.txt", None, "Plan LAZO began."));
-        assert_ne!(id, passage_id("news/b.txt", None, "Plan LAZO began."));
-        assert_ne!(id, passage_id("news/a.txt", None, "Plan LAZO began!"));
-        assert_ne!(id, passage_id("news/a.txt", Some(3), "Plan LAZO began."));
+        let id = passage_id(("news/a.txt", None, None), "Plan LAZO began.");
+        assert_eq!(
+            id,
+            passage_id(("news/a.txt", None, None), "Plan LAZO began.")
+        );
+        assert_ne!(
+            id,
+            passage_id(("news/b.txt", None, None), "Plan LAZO began.")
+        );
+        assert_ne!(
+            id,
+            passage_id(("news/a.txt", None, None), "Plan LAZO began!")
+        );
+        assert_ne!(
+            id,
+            passage_id(("news/a.txt", Some(3), None), "Plan LAZO began.")
+        );
+        let in_zip = passage_id(("pack.zip", None, Some("a.txt")), "Plan LAZO began.");
+        assert_ne!(
+            in_zip,
+            passage_id(("pack.zip", None, Some("b.txt")), "Plan LAZO began.")
+        );
+        assert_ne!(
+            in_zip,
+            passage_id(("pack.zip", None, None), "Plan LAZO began.")
+        );
         // The separator keeps (path, text) pairs apart.
-        assert_ne!(passage_id("a", None, "bc"), passage_id("ab", None, "c"));
+        assert_ne!(
+            passage_id(("a", None, None), "bc"),
+            passage_id(("ab", None, None), "c")
+        );
+        // Ids of documents outside containers are what they always were.
+        assert_eq!(
+            id,
+            xxhash_rust::xxh3::xxh3_64(b"news/a.txt\0Plan LAZO began.")
+        );
     }
 }

@@ -307,9 +307,9 @@ fn report_fixture() -> Fixture {
             "---\ndate: yesterday\n---\n\n# Notes\n\nA note whose date cita cannot read.\n",
         )
         .file("sub/deeper/junk.txt", b"\x00\x01\x02binary\x00junk")
-        .file("mail/one.eml", "Subject: plain\n\nPlain words in a mail.\n")
-        .file("mail/two.eml", "Subject: plain\n\nMore plain words.\n")
-        .file("letter.docx", "Plain words in a word processor file.\n")
+        .file("sheets/one.xlsx", "Plain words in a spreadsheet.\n")
+        .file("sheets/two.xlsx", "More plain words.\n")
+        .file("letter.rtf", "Plain words in a rich text file.\n")
         .file("README", "Plain words without an extension.\n");
     fixture
 }
@@ -344,7 +344,7 @@ fn the_index_summary_is_one_line_for_people() {
         tail,
         "2 added, 0 updated, 0 removed, 0 unchanged, 3 files read; \
          skipped 1 file (1 binary); \
-         ignored 4 files of other types: 2 .eml, 1 .docx, 1 no extension"
+         ignored 4 files of other types: 2 .xlsx, 1 .rtf, 1 no extension"
     );
     let warnings = stderr(&out);
     assert_eq!(warnings.lines().count(), 2, "{warnings}");
@@ -405,7 +405,7 @@ fn index_format_json_prints_the_whole_report_on_one_line() {
     assert_eq!(report["skipped"], serde_json::json!({"binary": 1}));
     assert_eq!(
         report["ignored"],
-        serde_json::json!({".eml": 2, ".docx": 1, "no extension": 1})
+        serde_json::json!({".xlsx": 2, ".rtf": 1, "no extension": 1})
     );
     assert!(report["elapsed_seconds"].as_f64().unwrap() >= 0.0);
     assert_eq!(report["cita_version"], env!("CARGO_PKG_VERSION"));

@@ -187,25 +187,16 @@ fn files_of_other_types_are_counted_by_extension_and_not_indexed() {
     let fixture = Fixture::new();
     fixture
         .file("notes.txt", "Otherword in a text file.\n")
-        .file(
-            "mail/one.eml",
-            "Subject: otherword\n\nOtherword in a mail.\n",
-        )
-        .file(
-            "mail/TWO.EML",
-            "Subject: otherword\n\nOtherword in a mail.\n",
-        )
-        .file(
-            "letters/draft.docx",
-            "Otherword in a word processor file.\n",
-        )
+        .file("sheets/one.xlsx", "Otherword in a spreadsheet.\n")
+        .file("sheets/TWO.XLSX", "Otherword in a spreadsheet.\n")
+        .file("letters/draft.rtf", "Otherword in a rich text file.\n")
         .file("README", "Otherword in a file without extension.\n")
         .file(".DS_Store", "Otherword in a hidden file.\n");
     let report = fixture.index_report(&[]);
     // By extension, lowercase with its dot; hidden files are not counted.
     assert_eq!(
         report["ignored"],
-        json!({".eml": 2, ".docx": 1, "no extension": 1}),
+        json!({".xlsx": 2, ".rtf": 1, "no extension": 1}),
         "{report}"
     );
     assert_eq!(report["files"], json!({"text": 1}), "{report}");

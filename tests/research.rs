@@ -573,7 +573,9 @@ fn batch_runs_each_line_and_reports_bad_ones_by_number() {
             "paragraph",
             "id",
             "snippet",
-            "language"
+            "language",
+            "entry",
+            "author"
         ]
     );
     assert_eq!(rows.len(), 2, "{rows:?}");

@@ -27,7 +27,13 @@ pub fn ingest(name: &str, bytes: &[u8]) {
     let corpus = Path::new("/fuzz-corpus");
     let path = corpus.join(name);
     let format = Format::of(&path).expect("a target names a file of a format cita reads");
-    let outcome = ingest::parse_file(corpus, &path, format, bytes.to_vec());
+    let outcome = ingest::parse_file(
+        corpus,
+        &path,
+        format,
+        bytes.to_vec(),
+        &ingest::ReadOptions::default(),
+    );
     // Warnings (skipped, malformed lines, bad dates) are fine; look at them
     // so that building their messages is exercised too.
     for warning in &outcome.warnings {

@@ -184,7 +184,10 @@ impl<'a> Zip<'a> {
     }
 
     fn read_at(&mut self, index: usize) -> Result<Vec<u8>, Refusal> {
-        let entry = self.archive.by_index(index).map_err(|err| refusal_of(&err))?;
+        let entry = self
+            .archive
+            .by_index(index)
+            .map_err(|err| refusal_of(&err))?;
         let packed = entry.compressed_size();
         self.unpacker.unpack(entry, packed)
     }

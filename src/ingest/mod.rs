@@ -825,12 +825,12 @@ impl Reading<'_> {
             }
             Format::Email => self.message(place, &bytes),
             Format::Mbox => {
-                for (index, message) in mail::mbox_messages(&bytes).into_iter().enumerate() {
+                for (index, message) in mail::mbox_messages(&bytes).enumerate() {
                     let place = Place {
                         record: Some(index as u64 + 1),
                         ..place.clone()
                     };
-                    self.message(&place, message);
+                    self.message(&place, &message);
                 }
             }
             Format::Zip | Format::Tar => {
@@ -892,21 +892,30 @@ impl Reading<'_> {
         }
     }
 
-    /// Whether `--exclude` leaves out the entry at `place`.
+    /// Whether `--exclude` leaves out the entry at `place`: the entry, or a
+    /// folder it is in, as if the container were a folder.
     fn excluded(&self, place: &Place) -> bool {
         let (Some(exclude), Some(entry)) = (&self.options.exclude, &place.entry) else {
             return false;
         };
         let mut path = self.corpus.join(&self.source);
-        for part in entry.split(" › ") {
+        let mut parts = entry
+            .split(" › ")
+            .flat_map(|part| Path::new(part).components())
             // An absolute or `..` name is only a name: it stays under its container.
-            for component in Path::new(part).components() {
-                if let std::path::Component::Normal(name) = component {
-                    path.push(name);
-                }
+            .filter_map(|component| match component {
+                std::path::Component::Normal(name) => Some(name),
+                _ => None,
+            })
+            .peekable();
+        while let Some(name) = parts.next() {
+            path.push(name);
+            let is_folder = parts.peek().is_some();
+            if exclude.matched(&path, is_folder).is_ignore() {
+                return true;
             }
         }
-        exclude.matched(&path, false).is_ignore()
+        false
     }
 
     /// Says which entries of the container at `place` are of types cita
@@ -1032,10 +1041,9 @@ impl Reading<'_> {
                 self.document(place, format, meta, blocks);
             }
             _ => {
-                let name = place
-                    .entry
-                    .as_deref()
-                    .map_or(self.path, |entry| Path::new(entry.rsplit(" › ").next().unwrap_or(entry)));
+                let name = place.entry.as_deref().map_or(self.path, |entry| {
+                    Path::new(entry.rsplit(" › ").next().unwrap_or(entry))
+                });
                 let is_array_file = name
                     .extension()
                     .is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
@@ -1227,6 +1235,7 @@ mod tests {
             source: "a.txt".into(),
             format: Format::Text,
             record: None,
+            entry: None,
             meta: Metadata::default(),
             date_origin: None,
             language: None,

@@ -49,7 +49,7 @@ fn optional<T: ToString>(value: &Option<T>) -> String {
 
 /// New columns go at the end, so scripts that read columns by position
 /// keep working.
-const SEARCH_HEADER: [&str; 17] = [
+const SEARCH_HEADER: [&str; 19] = [
     "rank",
     "score",
     "id",
@@ -67,9 +67,11 @@ const SEARCH_HEADER: [&str; 17] = [
     "matched",
     "citation",
     "language",
+    "entry",
+    "author",
 ];
 
-fn search_row(hit: &Hit) -> [String; 17] {
+fn search_row(hit: &Hit) -> [String; 19] {
     let p = &hit.passage;
     [
         hit.rank.to_string(),
@@ -89,6 +91,8 @@ fn search_row(hit: &Hit) -> [String; 17] {
         matched_text(&hit.matched),
         optional(&hit.citation),
         p.language.to_string(),
+        optional(&p.entry),
+        optional(&p.author),
     ]
 }
 
@@ -103,7 +107,7 @@ pub fn write_csv(out: &mut dyn Write, results: &SearchResults) -> io::Result<()>
 }
 
 /// The columns of a batch CSV (new ones appended, as in a search's).
-pub const BATCH_HEADER: [&str; 11] = [
+pub const BATCH_HEADER: [&str; 13] = [
     "query",
     "rank",
     "score",
@@ -115,6 +119,8 @@ pub const BATCH_HEADER: [&str; 11] = [
     "id",
     "snippet",
     "language",
+    "entry",
+    "author",
 ];
 
 /// The header row of a batch CSV.
@@ -145,6 +151,8 @@ pub fn write_batch_csv(
             p.id.clone(),
             hit.snippet.clone(),
             p.language.to_string(),
+            optional(&p.entry),
+            optional(&p.author),
         ])
         .map_err(csv_error)?;
     }

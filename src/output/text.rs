@@ -137,6 +137,9 @@ fn write_context(
 /// One hit's lines, without the blank line that separates hits.
 fn write_hit(out: &mut dyn Write, hit: &Hit, style: TextStyle) -> io::Result<()> {
     style.paint(out, SOURCE, &sanitize(&hit.passage.source))?;
+    if let Some(entry) = &hit.passage.entry {
+        style.paint(out, SOURCE, &format!(" › {}", sanitize(entry)))?;
+    }
     let mut meta = String::new();
     if let Some(record) = hit.passage.record {
         meta.push_str(&format!(" #{record}"));
@@ -309,7 +312,9 @@ pub fn write_passage_text(
     };
     field("id", Some(p.id.clone()))?;
     field("source", Some(p.source.clone()))?;
+    field("entry", p.entry.clone())?;
     field("title", Some(p.title.clone()))?;
+    field("author", p.author.clone())?;
     field("publication", p.publication.clone())?;
     field("url", p.url.clone())?;
     field("date", p.date.map(|d| d.to_string()))?;

@@ -7,8 +7,8 @@ use crate::error::Result;
 use crate::ranking::Match;
 use crate::results::{Group, Hit};
 
-/// A document: its source path and, in a JSON feed, its record.
-type DocumentKey = (String, Option<u64>);
+/// A document: its source path, record and entry (see [`crate::schema::DocumentKey`]).
+type DocumentKey = (String, Option<u64>, Option<String>);
 
 /// Groups `ranked` matches (with their ranks, in the order to show) by
 /// document, and returns the `limit` groups after the first `offset`, each
@@ -22,7 +22,7 @@ pub fn group(
     let mut order: Vec<DocumentKey> = Vec::new();
     let mut members: HashMap<DocumentKey, Vec<(usize, Match)>> = HashMap::new();
     for (rank, m) in ranked {
-        let key = (m.keys.source.clone(), m.keys.record);
+        let key = (m.keys.source.clone(), m.keys.record, m.keys.entry.clone());
         let entry = members.entry(key.clone()).or_default();
         if entry.is_empty() {
             order.push(key);
@@ -41,6 +41,7 @@ pub fn group(
             rank: index + 1,
             source: key.0,
             record: key.1,
+            entry: key.2,
             title: hits
                 .first()
                 .map(|h| h.passage.title.clone())

@@ -86,7 +86,9 @@ function highlightedSnippet(snippet, highlights) {
 }
 
 function metaLine(item) {
-  const parts = [item.source + " ¶" + item.paragraph + (item.part > 1 ? "." + item.part : "")];
+  const place = item.entry ? item.source + " › " + item.entry : item.source;
+  const parts = [place + " ¶" + item.paragraph + (item.part > 1 ? "." + item.part : "")];
+  if (item.author) parts.push(item.author);
   if (item.date) parts.push(item.date);
   if (item.publication) parts.push(item.publication);
   if (item.section) parts.push("§ " + item.section);

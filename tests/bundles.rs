@@ -1,0 +1,346 @@
+//! Bundles: ZIP and tar files read in memory, entry by entry, recursively,
+//! under the limits against bombs; each entry a document with its `entry`.
+
+mod common;
+
+use std::io::{Cursor, Write};
+
+use common::*;
+use serde_json::Value;
+
+/// A ZIP of `(name, contents)` entries, deflated.
+fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, contents) in entries {
+        writer.start_file(*name, options).unwrap();
+        writer.write_all(contents).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+/// A tar of `(name, contents)` entries, gzipped when `gzip`.
+fn tar(entries: &[(&str, &[u8])], gzip: bool) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (name, contents) in entries {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(contents.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        builder.append_data(&mut header, name, *contents).unwrap();
+    }
+    let bytes = builder.into_inner().unwrap();
+    if !gzip {
+        return bytes;
+    }
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(&bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+const ARTICLE: &[u8] = br#"<html><head><title>Plan LAZO revisited</title>
+<meta property="article:published_time" content="2024-05-02"></head>
+<body><article><h1>Plan LAZO revisited</h1>
+<p>The counterinsurgency archive was opened to historians in Bogota.</p></article></body></html>"#;
+
+fn entry(hit: &Value) -> Option<&str> {
+    hit["entry"].as_str()
+}
+
+fn warnings(report: &Value) -> Vec<String> {
+    report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| format!("{}: {}", w["source"].as_str().unwrap_or(""), w["message"]))
+        .collect()
+}
+
+#[test]
+fn zip_entries_are_documents_with_their_entry_and_nothing_is_written() {
+    let fixture = Fixture::new();
+    let inner = zip(&[(
+        "notes/interview.txt",
+        b"An interview about the guerrilla radio.",
+    )]);
+    fixture.file(
+        "press-pack.zip",
+        zip(&[
+            ("inner/article.html", ARTICLE),
+            (
+                "../escape.txt",
+                b"Escaped entries are only names: traversal attempt.",
+            ),
+            (
+                "/tmp/absolute-cita-entry.txt",
+                b"Absolute entries are only names too: rooted.",
+            ),
+            ("nested.zip", &inner),
+            ("photo.png", b"\x89PNG\r\n\x1a\n not read"),
+        ]),
+    );
+    let report = fixture.index_report(&[]);
+    assert_eq!(report["files"]["zip"], 1, "{report}");
+    assert!(
+        warnings(&report)
+            .iter()
+            .any(|w| w.contains("press-pack.zip") && w.contains("1 .png")),
+        "an entry of a type cita does not read is reported: {report}"
+    );
+
+    let (_, result) = fixture.search("counterinsurgency", &[]);
+    let hit = &hits(&result)[0];
+    assert_eq!(hit["source"], "press-pack.zip");
+    assert_eq!(entry(hit), Some("inner/article.html"));
+    assert_eq!(hit["title"], "Plan LAZO revisited");
+    assert_eq!(hit["date"], "2024-05-02");
+    assert!(hit["byte_range"].is_null(), "offsets point into the entry");
+
+    let (_, result) = fixture.search("traversal", &[]);
+    assert_eq!(entry(&hits(&result)[0]), Some("../escape.txt"));
+    let (_, result) = fixture.search("rooted", &[]);
+    assert_eq!(
+        entry(&hits(&result)[0]),
+        Some("/tmp/absolute-cita-entry.txt")
+    );
+    assert!(!fixture.dir.path().join("escape.txt").exists());
+    assert!(!fixture.corpus().join("escape.txt").exists());
+    assert!(!std::path::Path::new("/tmp/absolute-cita-entry.txt").exists());
+
+    let (_, result) = fixture.search("guerrilla", &[]);
+    assert_eq!(
+        entry(&hits(&result)[0]),
+        Some("nested.zip › notes/interview.txt")
+    );
+
+    // The text output names the container and the entry.
+    let out = run(&[
+        "search",
+        "--index",
+        fixture.index_path().to_str().unwrap(),
+        "counterinsurgency",
+    ]);
+    assert!(
+        stdout(&out).contains("press-pack.zip › inner/article.html"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn a_zip_bomb_is_refused_with_a_warning_and_the_rest_is_indexed() {
+    let fixture = Fixture::new();
+    let zeros = vec![b'0'; 40 << 20];
+    fixture.file(
+        "bomb.zip",
+        zip(&[
+            (
+                "a-good.txt",
+                b"The good entry of the bomb names Marquetalia.",
+            ),
+            ("zeros.txt", &zeros),
+        ]),
+    );
+    fixture.file("other.txt", "Another file about Marquetalia.");
+    let report = fixture.index_report(&[]);
+    let warnings = warnings(&report);
+    assert!(
+        warnings.iter().any(|w| w.contains("bomb.zip")
+            && w.contains("zeros.txt")
+            && w.contains("--max-ratio")),
+        "{warnings:?}"
+    );
+    let (_, result) = fixture.search("Marquetalia", &["--sort", "source"]);
+    assert_eq!(result["total"], 2, "{result}");
+    assert_eq!(entry(&hits(&result)[0]), Some("a-good.txt"));
+
+    // The total budget holds across nested containers, and each limit has its option.
+    let fixture = Fixture::new();
+    // Incompressible, so that the budget refuses it, not the ratio.
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let big: Vec<u8> = (0..3 << 20)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed as u8
+        })
+        .collect();
+    fixture.file(
+        "pack.zip",
+        zip(&[("big.txt", &big), ("small.txt", b"Small Marquetalia")]),
+    );
+    let report = fixture.index_report(&["--max-unpacked-mb", "2"]);
+    assert!(warnings_of(&report, "--max-unpacked-mb"), "{report}");
+    let report = fixture.index_report(&["--rebuild", "--max-entries", "1"]);
+    assert!(warnings_of(&report, "--max-entries"), "{report}");
+}
+
+fn warnings_of(report: &Value, option: &str) -> bool {
+    warnings(report).iter().any(|w| w.contains(option))
+}
+
+#[test]
+fn containers_nest_only_as_deep_as_the_limit() {
+    let fixture = Fixture::new();
+    let mut bundle = zip(&[("deep.txt", b"The deepest entry mentions Riochiquito.")]);
+    for level in 0..3 {
+        bundle = zip(&[(&format!("level{level}.zip"), &bundle)]);
+    }
+    fixture.file("russian-doll.zip", &bundle);
+    let report = fixture.index_report(&[]);
+    assert_eq!(warnings(&report), Vec::<String>::new());
+    let (_, result) = fixture.search("Riochiquito", &[]);
+    assert_eq!(
+        entry(&hits(&result)[0]),
+        Some("level2.zip › level1.zip › level0.zip › deep.txt")
+    );
+    let report = fixture.index_report(&["--rebuild", "--max-depth", "1"]);
+    assert!(warnings_of(&report, "--max-depth"), "{report}");
+    let (_, result) = fixture.search("Riochiquito", &[]);
+    assert_eq!(result["total"], 0);
+}
+
+#[test]
+fn tar_and_tar_gz_bundles_are_read() {
+    let fixture = Fixture::new();
+    let entries: &[(&str, &[u8])] = &[
+        ("pack/one.txt", b"Cables from the embassy mention Sumapaz."),
+        (
+            "pack/two.md",
+            b"# Notes\n\nField notes on Sumapaz and El Pato.",
+        ),
+    ];
+    fixture.file("cables.tar", tar(entries, false));
+    fixture.file("cables.tar.gz", tar(entries, true));
+    fixture.file("cables.tgz", tar(entries, true));
+    let report = fixture.index_report(&[]);
+    assert_eq!(report["files"]["tar"], 3, "{report}");
+    let (_, result) = fixture.search("Sumapaz", &["--all", "--sort", "source"]);
+    let found: Vec<(String, String)> = hits(&result)
+        .iter()
+        .map(|hit| {
+            (
+                hit["source"].as_str().unwrap().to_string(),
+                entry(hit).unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 6, "{found:?}");
+    assert!(found.contains(&("cables.tgz".into(), "pack/two.md".into())));
+    let (_, result) = fixture.search("El Pato", &[]);
+    assert_eq!(hits(&result)[0]["section"], "Notes");
+}
+
+#[test]
+fn a_corrupt_container_is_a_warning_and_the_rest_is_indexed() {
+    let fixture = Fixture::new();
+    let mut broken = zip(&[("a.txt", b"Never seen: Guayabero.")]);
+    broken.truncate(broken.len() / 2);
+    fixture.file("broken.zip", broken);
+    fixture.file("broken.tar.gz", b"\x1f\x8b\x08\x00 not gzip at all");
+    fixture.file("fine.txt", "The Guayabero river.");
+    let report = fixture.index_report(&[]);
+    let warnings = warnings(&report);
+    assert!(
+        warnings.iter().any(|w| w.contains("broken.zip")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains("broken.tar.gz")),
+        "{warnings:?}"
+    );
+    let (_, result) = fixture.search("Guayabero", &[]);
+    assert_eq!(result["total"], 1);
+    assert_eq!(hits(&result)[0]["source"], "fine.txt");
+}
+
+#[test]
+fn a_container_is_one_file_for_updates_and_exclude_reaches_its_entries() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "pack.zip",
+        zip(&[
+            ("a.txt", b"First entry about Caguan."),
+            ("drafts/b.txt", b"Draft about Caguan."),
+        ]),
+    );
+    let (_, result) = fixture.search("Caguan", &[]);
+    assert_eq!(result["total"], 2);
+
+    // --exclude globs match entries as paths under their container.
+    let report = fixture.index_report(&["--exclude", "drafts/"]);
+    assert_eq!(report["updated"], 0, "not re-read: {report}");
+    let report = fixture.index_report(&["--rebuild", "--exclude", "*.zip/drafts/"]);
+    assert_eq!(report["passages"], 1, "{report}");
+    let (_, result) = fixture.search("Caguan", &[]);
+    assert_eq!(entry(&hits(&result)[0]), Some("a.txt"));
+
+    // A changed container replaces all its documents.
+    fixture.file(
+        "pack.zip",
+        zip(&[("c.txt", b"Only the new entry about Caguan.")]),
+    );
+    let report = fixture.index_report(&[]);
+    assert_eq!(report["updated"], 1, "{report}");
+    let (_, result) = fixture.search("Caguan", &[]);
+    assert_eq!(result["total"], 1);
+    assert_eq!(entry(&hits(&result)[0]), Some("c.txt"));
+    // An unchanged one is not read.
+    let report = fixture.index_report(&[]);
+    assert_eq!(report["files_read"], 0, "{report}");
+}
+
+#[test]
+fn entries_are_documents_for_grouping_context_and_show() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "pack.zip",
+        zip(&[
+            (
+                "one.txt",
+                b"Alpha paragraph on Planadas.\n\nBeta paragraph follows.",
+            ),
+            (
+                "two.txt",
+                b"Gamma paragraph on Planadas.\n\nDelta paragraph follows.",
+            ),
+        ]),
+    );
+    let (_, result) = fixture.search("Planadas", &["--group"]);
+    let groups = result["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 2, "{result}");
+    let entries: Vec<&str> = groups
+        .iter()
+        .map(|g| g["entry"].as_str().unwrap())
+        .collect();
+    assert_eq!(entries.len(), 2);
+    assert_ne!(entries[0], entries[1]);
+
+    let (_, result) = fixture.search("Gamma", &["--context", "1"]);
+    let hit = &hits(&result)[0];
+    let after: Vec<&str> = hit["after"]
+        .as_array()
+        .map(|a| a.iter().map(|p| p["text"].as_str().unwrap()).collect())
+        .unwrap_or_default();
+    assert_eq!(after, ["Delta paragraph follows."], "{hit}");
+    let (_, counts) = fixture.search("Planadas", &["--count"]);
+    assert_eq!(counts["documents"], 2, "{counts}");
+
+    let id = hit["id"].as_str().unwrap();
+    let out = run(&[
+        "show",
+        "--index",
+        fixture.index_path().to_str().unwrap(),
+        id,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown = stdout(&out);
+    assert!(
+        shown
+            .lines()
+            .any(|l| l.starts_with("entry") && l.ends_with("two.txt")),
+        "{shown}"
+    );
+}
