@@ -572,6 +572,19 @@ fn attribute(page: &Html, css: &str, attribute: &str) -> Option<String> {
         .filter(|value| !value.is_empty())
 }
 
+/// The content of the first `<meta name>` called `name` (case-insensitive).
+fn meta_named(page: &Html, name: &str) -> Option<String> {
+    page.select(&selector("meta[name]"))
+        .find(|meta| {
+            meta.value()
+                .attr("name")
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        })
+        .and_then(|meta| meta.value().attr("content"))
+        .map(|value| value.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|value| !value.is_empty())
+}
+
 fn metadata(page: &Html) -> Metadata {
     let publication = attribute(page, "meta[property='og:site_name']", "content");
     let title = attribute(page, "meta[property='og:title']", "content").or_else(|| {
@@ -594,17 +607,14 @@ fn metadata(page: &Html) -> Metadata {
                 "dc.date.issued",
             ]
             .iter()
-            .find_map(|name| {
-                page.select(&selector("meta[name]"))
-                    .find(|meta| {
-                        meta.value()
-                            .attr("name")
-                            .is_some_and(|n| n.eq_ignore_ascii_case(name))
-                    })
-                    .and_then(|meta| meta.value().attr("content"))
-                    .and_then(parse_metadata_date)
-            })
+            .find_map(|name| meta_named(page, name).and_then(|value| parse_metadata_date(&value)))
         });
+    // `article:author` is often a profile URL, not a name.
+    let author = ["author", "dc.creator", "byl"]
+        .iter()
+        .find_map(|name| meta_named(page, name))
+        .or_else(|| attribute(page, "meta[property='article:author']", "content"))
+        .filter(|author| !author.starts_with("http"));
     let url = attribute(page, "link[rel='canonical']", "href")
         .or_else(|| attribute(page, "meta[property='og:url']", "content"));
     // `<html lang>` is the author's statement about the page; og:locale
@@ -630,7 +640,7 @@ fn metadata(page: &Html) -> Metadata {
                 .filter(|value| !value.is_empty())
         });
     Metadata {
-        author: None,
+        author,
         title,
         publication,
         url,
@@ -867,6 +877,27 @@ line two</pre>
         let named =
             r#"<head><meta name="DC.date" content="2023-01-02"></head><body><p>x</p></body>"#;
         assert_eq!(read(named).0.date.unwrap().to_string(), "2023-01-02");
+    }
+
+    #[test]
+    fn authors_come_from_meta_names_never_from_a_profile_url() {
+        let author = |head: &str| {
+            read(&format!("<head>{head}</head><body><p>x</p></body>"))
+                .0
+                .author
+        };
+        assert_eq!(
+            author(r#"<meta name="Author" content="María  Jimena Duzán">"#).as_deref(),
+            Some("María Jimena Duzán")
+        );
+        assert_eq!(
+            author(r#"<meta property="article:author" content="Juan Forero">"#).as_deref(),
+            Some("Juan Forero")
+        );
+        assert_eq!(
+            author(r#"<meta property="article:author" content="https://paper.example/juan">"#),
+            None
+        );
     }
 
     #[test]
