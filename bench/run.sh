@@ -11,7 +11,8 @@
 #      SCALE_COPIES (default 10; 0 skips the scale check, bench/scale.sh), SCALE_BUILD_RUNS
 #      (default BUILD_RUNS) round-robin rounds of its 1× and 10× builds,
 #      CITA_BENCH_RESULTS (an earlier run's results folder: rerun cita only),
-#      SPANISH (default 1; 0 skips bench/spanish.sh, the Spanish corpus beside the English one).
+#      SPANISH (default 1; 0 skips bench/spanish.sh, the Spanish corpus beside the English one),
+#      FORMATS (default 1; 0 skips bench/formats.sh, office/mail/bundles beside plain text).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${CITA_SHARED_BENCH:-$ROOT/../shared/bench}
@@ -119,6 +120,10 @@ fi
 # (SPANISH=0 skips it).
 if [ "${SPANISH:-1}" != 0 ]; then
   { echo; "$ROOT/bench/spanish.sh" "$CORPUS" "$RESULTS"; } >> "$ROOT/BENCHMARKS.md"
+fi
+# Office, mail and bundles beside the same text as plain files (FORMATS=0 skips it).
+if [ "${FORMATS:-1}" != 0 ]; then
+  { echo; "$ROOT/bench/formats.sh" "$CORPUS" "$RESULTS"; } >> "$ROOT/BENCHMARKS.md"
 fi
 { echo; cat "$ROOT/bench/PROFILE.md"; } >> "$ROOT/BENCHMARKS.md"
 echo "wrote $ROOT/BENCHMARKS.md (raw results in $RESULTS)" >&2
