@@ -205,91 +205,190 @@ fn refusal_of(err: &zip::result::ZipError) -> Refusal {
     }
 }
 
-/// One entry of a bundle: its name in the bundle, and its bytes or why
-/// they were not read.
-pub type Entry = (String, Result<Vec<u8>, Refusal>);
-
-/// The file entries of a ZIP bundle, in the archive's order, with what
-/// refused each one that was not read. Past [`Limits::max_entries`] the
-/// rest are left out, with a refusal that says so as the last entry.
-pub fn zip_entries(bytes: &[u8], unpacker: &Unpacker) -> Result<Vec<Entry>, Refusal> {
+/// Hands each file entry of a ZIP bundle to `each`, in the archive's
+/// order: its name, and its bytes or why they were not read. One entry is
+/// held at a time. Past [`Limits::max_entries`] the rest are left out, and
+/// `each` gets a refusal without a name that says so.
+pub fn each_zip_entry(
+    bytes: &[u8],
+    unpacker: &Unpacker,
+    mut each: impl FnMut(&str, Result<Vec<u8>, Refusal>),
+) -> Result<(), Refusal> {
     let mut zip = Zip::open(bytes, unpacker)?;
-    let mut entries = Vec::new();
-    for (index, name) in zip.files() {
-        if entries.len() == unpacker.limits.max_entries {
-            entries.push(too_many_entries(unpacker));
+    for (count, (index, name)) in zip.files().into_iter().enumerate() {
+        if count == unpacker.limits.max_entries {
+            each("", Err(too_many_entries(unpacker)));
             break;
         }
-        let read = zip.read_at(index);
-        entries.push((name, read));
+        each(&name, zip.read_at(index));
     }
-    Ok(entries)
+    Ok(())
 }
 
-/// The file entries of a tar bundle (gzipped when it starts with gzip's
-/// magic bytes), as [`zip_entries`]. A tar stream that breaks off ends the
-/// list with a refusal; what came before it is kept.
-pub fn tar_entries(bytes: &[u8], unpacker: &Unpacker) -> Result<Vec<Entry>, Refusal> {
+/// Hands each file entry of a tar bundle (gzipped when it starts with
+/// gzip's magic bytes) to `each`, as [`each_zip_entry`]. A tar stream that
+/// breaks off ends with a refusal without a name; what came before it is
+/// read.
+pub fn each_tar_entry(
+    bytes: &[u8],
+    unpacker: &Unpacker,
+    each: impl FnMut(&str, Result<Vec<u8>, Refusal>),
+) -> Result<(), Refusal> {
     if bytes.starts_with(&[0x1f, 0x8b]) {
         // The whole stream is one entry to the ratio: a tar.gz bomb is a
         // small file that inflates to a huge tar.
         let inflated = unpacker
             .unpack(flate2::read::MultiGzDecoder::new(bytes), bytes.len() as u64)
             .map_err(|(reason, message)| (reason, format!("the gzip stream {message}")))?;
-        return tar_listing(&inflated, unpacker);
+        return each_tar_entry_of(&inflated, unpacker, each);
     }
-    tar_listing(bytes, unpacker)
+    each_tar_entry_of(bytes, unpacker, each)
 }
 
-fn tar_listing(bytes: &[u8], unpacker: &Unpacker) -> Result<Vec<Entry>, Refusal> {
+fn each_tar_entry_of(
+    bytes: &[u8],
+    unpacker: &Unpacker,
+    mut each: impl FnMut(&str, Result<Vec<u8>, Refusal>),
+) -> Result<(), Refusal> {
     let mut archive = tar::Archive::new(bytes);
     let listed = archive
         .entries()
         .map_err(|err| (SkipReason::Malformed, format!("not a readable tar ({err})")))?;
-    let mut entries = Vec::new();
+    let mut count = 0;
     for entry in listed {
-        if entries.len() == unpacker.limits.max_entries {
-            entries.push(too_many_entries(unpacker));
-            break;
-        }
         let mut entry = match entry {
             Ok(entry) => entry,
-            Err(err) if entries.is_empty() => {
+            Err(err) if count == 0 => {
                 return Err((SkipReason::Malformed, format!("not a readable tar ({err})")));
             }
             Err(err) => {
-                entries.push((
-                    String::new(),
-                    Err((SkipReason::Malformed, format!("the tar breaks off ({err})"))),
-                ));
+                let message = format!("the tar breaks off ({err})");
+                each("", Err((SkipReason::Malformed, message)));
                 break;
             }
         };
         if !entry.header().entry_type().is_file() {
             continue;
         }
+        if count == unpacker.limits.max_entries {
+            each("", Err(too_many_entries(unpacker)));
+            break;
+        }
+        count += 1;
         let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         let size = entry.size();
         // Already unpacked: a tar entry is stored, so its ratio is 1.
-        let mut bytes = Vec::new();
-        let read = match entry.read_to_end(&mut bytes) {
-            Ok(_) => unpacker.charge(size).map(|()| bytes),
-            Err(err) => Err((SkipReason::Malformed, format!("cannot read ({err})"))),
-        };
-        entries.push((name, read));
+        let read = unpacker.charge(size).and_then(|()| {
+            let mut bytes = Vec::new();
+            match entry.read_to_end(&mut bytes) {
+                Ok(_) if (bytes.len() as u64) < size => Err((
+                    SkipReason::Malformed,
+                    format!("cut short ({} of {size} bytes)", bytes.len()),
+                )),
+                Ok(_) => Ok(bytes),
+                Err(err) => Err((SkipReason::Malformed, format!("cannot read ({err})"))),
+            }
+        });
+        each(&name, read);
     }
-    Ok(entries)
+    Ok(())
 }
 
-fn too_many_entries(unpacker: &Unpacker) -> Entry {
+fn too_many_entries(unpacker: &Unpacker) -> Refusal {
     (
-        String::new(),
-        Err((
-            SkipReason::TooLarge,
-            format!(
-                "more than {} entries (--max-entries); the rest are left out",
-                unpacker.limits.max_entries
-            ),
-        )),
+        SkipReason::TooLarge,
+        format!(
+            "more than {} entries (--max-entries); the rest are left out",
+            unpacker.limits.max_entries
+        ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, contents) in entries {
+            writer.start_file(*name, options).unwrap();
+            writer.write_all(contents).unwrap();
+        }
+        writer.finish().unwrap().into_inner()
+    }
+
+    fn entries(bytes: &[u8], limits: Limits) -> Vec<(String, Result<usize, SkipReason>)> {
+        let unpacker = Unpacker::new(limits);
+        let mut seen = Vec::new();
+        each_zip_entry(bytes, &unpacker, |name, read| {
+            seen.push((name.to_string(), read.map(|b| b.len()).map_err(|r| r.0)));
+        })
+        .unwrap();
+        seen
+    }
+
+    #[test]
+    fn the_ratio_refuses_a_bomb_but_not_small_repetitive_entries() {
+        let bomb = vec![0u8; 8 << 20];
+        let small = vec![b'a'; 100_000];
+        let bytes = zip(&[("bomb.bin", &bomb), ("small.txt", &small)]);
+        assert_eq!(
+            entries(&bytes, Limits::default()),
+            [
+                ("bomb.bin".to_string(), Err(SkipReason::TooLarge)),
+                ("small.txt".to_string(), Ok(100_000)),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_budget_is_shared_by_every_entry_and_the_entry_count_capped() {
+        let limits = Limits {
+            max_unpacked_bytes: 250_000,
+            max_ratio: u64::MAX,
+            ..Limits::default()
+        };
+        let block = vec![b'a'; 100_000];
+        let bytes = zip(&[("1", &block), ("2", &block), ("3", &block)]);
+        let read: Vec<_> = entries(&bytes, limits).into_iter().map(|e| e.1).collect();
+        assert_eq!(read, [Ok(100_000), Ok(100_000), Err(SkipReason::TooLarge)]);
+
+        let limits = Limits {
+            max_entries: 2,
+            ..Limits::default()
+        };
+        let names: Vec<_> = entries(&bytes, limits).into_iter().map(|e| e.0).collect();
+        assert_eq!(
+            names,
+            ["1", "2", ""],
+            "a nameless refusal says the rest are left out"
+        );
+    }
+
+    #[test]
+    fn a_tar_that_breaks_off_keeps_what_came_before() {
+        let mut builder = tar::Builder::new(Vec::new());
+        for name in ["a.txt", "b.txt"] {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(600);
+            header.set_cksum();
+            builder
+                .append_data(&mut header, name, &[b'x'; 600][..])
+                .unwrap();
+        }
+        let mut bytes = builder.into_inner().unwrap();
+        bytes.truncate(512 + 1024 + 512 + 100);
+        let unpacker = Unpacker::new(Limits::default());
+        let mut seen = Vec::new();
+        each_tar_entry(&bytes, &unpacker, |name, read| {
+            seen.push((name.to_string(), read.is_ok()));
+        })
+        .unwrap();
+        assert_eq!(seen[0], ("a.txt".to_string(), true));
+        assert_eq!(seen[1], ("b.txt".to_string(), false), "cut short");
+    }
 }

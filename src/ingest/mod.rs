@@ -844,20 +844,16 @@ impl Reading<'_> {
                         ),
                     );
                 }
-                let entries = if format == Format::Zip {
-                    bundle::zip_entries(&bytes, self.unpacker)
+                let mut ignored = Vec::new();
+                let unpacker = self.unpacker;
+                let mut each = |name: &str, read| self.entry(place, name, read, &mut ignored);
+                let listed = if format == Format::Zip {
+                    bundle::each_zip_entry(&bytes, unpacker, &mut each)
                 } else {
-                    bundle::tar_entries(&bytes, self.unpacker)
+                    bundle::each_tar_entry(&bytes, unpacker, &mut each)
                 };
-                drop(bytes);
-                match entries {
-                    Ok(entries) => {
-                        let mut ignored = Vec::new();
-                        for (name, read) in entries {
-                            self.entry(place, &name, read, &mut ignored);
-                        }
-                        self.ignored_entries(place, &ignored);
-                    }
+                match listed {
+                    Ok(()) => self.ignored_entries(place, &ignored),
                     Err(refusal) => self.refused(place, refusal),
                 }
             }

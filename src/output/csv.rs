@@ -171,6 +171,7 @@ pub fn write_kwic_csv(out: &mut dyn Write, kwic: &Concordance) -> io::Result<()>
         "left",
         "match",
         "right",
+        "entry",
     ])
     .map_err(csv_error)?;
     for line in &kwic.lines {
@@ -183,6 +184,7 @@ pub fn write_kwic_csv(out: &mut dyn Write, kwic: &Concordance) -> io::Result<()>
             line.left.clone(),
             line.matched.clone(),
             line.right.clone(),
+            optional(&line.entry),
         ])
         .map_err(csv_error)?;
     }
@@ -204,6 +206,8 @@ pub fn write_passages_csv(
         "paragraph",
         "part",
         "text",
+        "entry",
+        "author",
     ])
     .map_err(csv_error)?;
     for p in passages {
@@ -216,6 +220,8 @@ pub fn write_passages_csv(
             p.paragraph.to_string(),
             p.part.to_string(),
             p.text.clone(),
+            optional(&p.entry),
+            optional(&p.author),
         ])
         .map_err(csv_error)?;
     }

@@ -286,7 +286,11 @@ pub fn write_kwic_text(
             write!(out, "{padded}")?;
         }
         write!(out, " {}  ", kwic::pad_right(right, kwic.width))?;
-        let mut meta = format!("{} ¶{}", sanitize(&line.source), line.paragraph);
+        let mut meta = sanitize(&line.source);
+        if let Some(entry) = &line.entry {
+            meta.push_str(&format!(" › {}", sanitize(entry)));
+        }
+        meta.push_str(&format!(" ¶{}", line.paragraph));
         if let Some(date) = line.date {
             meta.push_str(&format!(" {date}"));
         }

@@ -35,6 +35,8 @@ pub struct KwicLine {
     pub id: String,
     /// The document's source path.
     pub source: String,
+    /// The entry inside a container, if the document is one.
+    pub entry: Option<String>,
     /// The document's title.
     pub title: String,
     /// Publication date.
@@ -87,6 +89,7 @@ pub fn concordance(
                 rank: hit.rank,
                 id: hit.passage.id.clone(),
                 source: hit.passage.source.clone(),
+                entry: hit.passage.entry.clone(),
                 title: hit.passage.title.clone(),
                 date: hit.passage.date,
                 paragraph: hit.passage.paragraph,
@@ -235,6 +238,7 @@ mod tests {
             rank: 1,
             id: String::new(),
             source: String::new(),
+            entry: None,
             title: String::new(),
             date: None,
             paragraph: 1,
