@@ -1,7 +1,23 @@
 //! E-mail: one message (`.eml`), or a mailbox of them (`.mbox`).
+//!
+//! mail-parser does the MIME work: headers (RFC 2047 encoded words, RFC 2231
+//! parameters), multipart structure, transfer encodings and charsets. This
+//! module chooses what of a message is its text and what its attachments;
+//! [`super::html`] and [`super::text`] then read the body as any other file.
+
+use std::borrow::Cow;
+
+use mail_parser::decoders::base64::base64_decode;
+use mail_parser::decoders::charsets::map::charset_decoder;
+use mail_parser::decoders::quoted_printable::quoted_printable_decode;
+use mail_parser::mailbox::mbox::MessageIterator;
+use mail_parser::{
+    Encoding, HeaderName, HeaderValue, MessageParser, MessagePart, MimeHeaders, PartType,
+};
 
 use super::bundle::Refusal;
-use super::{Block, Metadata, SkipReason};
+use super::{Block, Metadata, SkipReason, decode, html, text};
+use crate::date::Date;
 
 /// A message read: its metadata (`Subject` the title, `Date` the date,
 /// `From` the author), the blocks of its body, and its attachments.
@@ -25,13 +41,565 @@ pub struct Attachment {
 }
 
 /// Reads one message, or says why it cannot be read.
+///
+/// The date is the day the `Date` header gives, in the sender's own time
+/// zone (the day written on the message). The body is every inline text
+/// part; of a `multipart/alternative`, only the plain text is read, or the
+/// HTML when there is no plain text (or it is empty), never both, so that
+/// a paragraph is one passage and not two.
 pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
-    let _ = bytes;
-    Err((SkipReason::Malformed, "e-mail is not read yet".to_string()))
+    let not_a_message = || {
+        (
+            SkipReason::Malformed,
+            "not an e-mail message (no e-mail header fields such as From, Date or Subject)"
+                .to_string(),
+        )
+    };
+    let message = MessageParser::default()
+        .parse(bytes)
+        .ok_or_else(not_a_message)?;
+    // mail-parser reads any text as a message: a line with a colon is a
+    // header to it, and a file without one a message without headers. An
+    // e-mail has at least one header field of the standards (From, Date,
+    // Subject, Received, MIME-Version…).
+    let has_mail_header = message
+        .root_part()
+        .headers()
+        .iter()
+        .any(|header| !matches!(header.name, HeaderName::Other(_)));
+    if !has_mail_header {
+        return Err(not_a_message());
+    }
+    let raw = message.raw_message();
+
+    let title = message
+        .subject()
+        .map(str::trim)
+        .filter(|subject| !subject.is_empty())
+        .map(str::to_string);
+    let date = message
+        .date()
+        .and_then(|date| Date::new(i32::from(date.year), date.month, date.day));
+    let author = message
+        .from()
+        .and_then(|from| from.first())
+        .and_then(|addr| {
+            let name = addr.name().map(str::trim).filter(|name| !name.is_empty());
+            let address = addr
+                .address()
+                .map(str::trim)
+                .filter(|address| !address.is_empty());
+            match (name, address) {
+                (Some(name), Some(address)) => Some(format!("{name} <{address}>")),
+                (name, address) => name.or(address).map(str::to_string),
+            }
+        });
+    let language = match message.root_part().content_language() {
+        HeaderValue::Text(language) => Some(language.as_ref()),
+        HeaderValue::TextList(languages) => languages.first().map(AsRef::as_ref),
+        _ => None,
+    }
+    .map(str::trim)
+    .filter(|language| !language.is_empty())
+    .map(str::to_string);
+
+    // mail-parser lists in `text_body` the plain text of each alternative,
+    // or its HTML when it has no plain text (`body_text` would then convert
+    // that HTML to text itself; here html::read reads it, headings and
+    // all). `html_body` is the same with the HTML preferred.
+    let mut blocks = body_blocks(raw, message.text_bodies());
+    if blocks.is_empty() {
+        blocks = body_blocks(raw, message.html_bodies());
+    }
+    // A text part mail-parser could not place (a multipart cut short, as
+    // in a truncated mailbox) is among its attachments: with no other
+    // text, it is the body, rather than the message having none.
+    if blocks.is_empty() {
+        let unplaced = message.attachments().filter(|part| {
+            part.attachment_name().is_none()
+                && part.content_type().is_none_or(|content_type| {
+                    content_type.ctype().eq_ignore_ascii_case("text")
+                        && content_type.subtype().is_none_or(|subtype| {
+                            subtype.eq_ignore_ascii_case("plain")
+                                || subtype.eq_ignore_ascii_case("html")
+                        })
+                })
+        });
+        blocks = body_blocks(raw, unplaced);
+    }
+
+    let attachments = message
+        .attachments()
+        .filter_map(|part| attachment(raw, part))
+        .collect();
+    Ok(Message {
+        meta: Metadata {
+            title,
+            publication: None,
+            url: None,
+            date,
+            author,
+            language,
+        },
+        blocks,
+        attachments,
+    })
 }
 
-/// The messages of an mbox mailbox, in order.
-pub fn mbox_messages(bytes: &[u8]) -> Vec<&[u8]> {
-    let _ = bytes;
-    Vec::new()
+/// The blocks of the body parts `parts`, in order: plain text through
+/// [`text::blocks`], HTML through [`html::read`]; other parts (an inline
+/// image among the body parts) are attachments, not text.
+fn body_blocks<'a>(raw: &[u8], parts: impl Iterator<Item = &'a MessagePart<'a>>) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    for part in parts.filter(|part| part.is_text()) {
+        let text = part_text(raw, part);
+        if is_html(part) {
+            blocks.extend(html::read(&text).1);
+        } else {
+            blocks.extend(text::blocks(&text, None, None));
+        }
+    }
+    blocks
+}
+
+/// The text of a text part. mail-parser decodes it in the charset its
+/// `Content-Type` declares; a part that declares none (or one mail-parser
+/// does not know, or that does not fit its bytes) is decoded the way a
+/// text file is, by [`decode`]'s detection (and an HTML part's `<meta
+/// charset>`), rather than as UTF-8 with replacement characters.
+fn part_text<'a>(raw: &[u8], part: &'a MessagePart<'a>) -> Cow<'a, str> {
+    let parsed = part.text_contents().unwrap_or_default();
+    let declared = part
+        .content_type()
+        .and_then(|content_type| content_type.attribute("charset"))
+        .is_some_and(|charset| charset_decoder(charset.as_bytes()).is_some());
+    if declared && !parsed.contains(char::REPLACEMENT_CHARACTER) {
+        return Cow::Borrowed(parsed);
+    }
+    let Some(bytes) = transfer_decoded(raw, part) else {
+        return Cow::Borrowed(parsed);
+    };
+    let decoded = if is_html(part) {
+        decode::decode_html(&bytes)
+    } else {
+        decode::decode(&bytes)
+    };
+    match decoded {
+        Ok(decoded) => Cow::Owned(decoded.text),
+        Err(_) => Cow::Borrowed(parsed),
+    }
+}
+
+/// Whether a text part is HTML: mail-parser keeps an HTML part it could
+/// not decode (cut short, say) as plain text, but its type still says.
+fn is_html(part: &MessagePart<'_>) -> bool {
+    part.is_text_html() || part.is_content_type("text", "html")
+}
+
+/// The bytes of a part's body with its transfer encoding undone and
+/// nothing else: mail-parser keeps a text part only as text decoded from
+/// its charset, so its bytes are decoded again from the raw message.
+/// `None` when the part's range or encoding is broken.
+fn transfer_decoded<'a>(raw: &'a [u8], part: &MessagePart<'_>) -> Option<Cow<'a, [u8]>> {
+    let body = raw.get(part.raw_body_offset() as usize..part.raw_end_offset() as usize)?;
+    match part.encoding {
+        Encoding::Base64 => base64_decode(body).map(Cow::Owned),
+        Encoding::QuotedPrintable => quoted_printable_decode(body).map(Cow::Owned),
+        Encoding::None => Some(Cow::Borrowed(body)),
+    }
+}
+
+/// The attachment a part that is not the body makes: a forwarded message
+/// (`message/rfc822`) as `<its subject>.eml`, so that it is read as an
+/// e-mail, or a part with a file name. Parts without a name (an unnamed
+/// inline image, an alternative not chosen) are not files anyone attached.
+///
+/// The name is kept as the message gives it, directory part and all
+/// (`../notes.txt`): it is only a name, never a path written to, and the
+/// caller reads the entry by its extension and matches `--exclude` against
+/// its plain components.
+fn attachment(raw: &[u8], part: &MessagePart<'_>) -> Option<Attachment> {
+    let forwarded = part.is_message()
+        || part.content_type().is_some_and(|content_type| {
+            content_type.ctype().eq_ignore_ascii_case("message")
+                && content_type.subtype().is_some_and(|subtype| {
+                    subtype.eq_ignore_ascii_case("rfc822") || subtype.eq_ignore_ascii_case("global")
+                })
+        });
+    if forwarded {
+        let subject = part
+            .message()
+            .and_then(|message| message.subject())
+            .map(str::trim)
+            .filter(|subject| !subject.is_empty())
+            .unwrap_or("message");
+        // A nested message's `raw_message` is the whole outer message
+        // (mail-parser keeps offsets into it): its own bytes are the part's
+        // body, or for a base64 one, its decoded bytes.
+        let bytes = match (&part.body, part.encoding) {
+            (PartType::Message(message), Encoding::Base64 | Encoding::QuotedPrintable) => {
+                message.raw_message().to_vec()
+            }
+            _ => transfer_decoded(raw, part)?.into_owned(),
+        };
+        return Some(Attachment {
+            name: format!("{subject}.eml"),
+            bytes,
+        });
+    }
+    let name = part.attachment_name()?;
+    if name.trim().is_empty() {
+        return None;
+    }
+    let bytes = match &part.body {
+        PartType::Binary(bytes) | PartType::InlineBinary(bytes) => bytes.to_vec(),
+        // The file as attached, not mail-parser's text decoded from it:
+        // the entry's reader decodes it as it would the file on disk.
+        PartType::Text(text) | PartType::Html(text) => {
+            transfer_decoded(raw, part).map_or_else(|| text.as_bytes().to_vec(), Cow::into_owned)
+        }
+        PartType::Message(_) | PartType::Multipart(_) => return None,
+    };
+    Some(Attachment {
+        name: name.to_string(),
+        bytes,
+    })
+}
+
+/// The messages of an mbox mailbox, in order, one at a time.
+///
+/// Messages begin at `From ` lines (mboxo, mboxrd; CRLF too), and their
+/// `>From ` lines are un-escaped (mail-parser's [`MessageIterator`]). Text
+/// before the first `From ` line, if there is any, is read as a message
+/// too: a single message saved as `.mbox` is then read, and anything else
+/// becomes a warning rather than vanishing. Blank messages are no messages.
+pub fn mbox_messages(bytes: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
+    let first = if bytes.starts_with(b"From ") {
+        0
+    } else {
+        bytes
+            .windows(6)
+            .position(|window| window == b"\nFrom ")
+            .map_or(bytes.len(), |newline| newline + 1)
+    };
+    let (preamble, mailbox) = bytes.split_at(first);
+    let preamble = (!preamble.is_empty()).then(|| preamble.to_vec());
+    // Reading from a slice cannot fail.
+    let messages = MessageIterator::new(mailbox).map_while(Result::ok);
+    preamble
+        .into_iter()
+        .chain(messages.map(|message| message.unwrap_contents()))
+        .filter(|message| !message.iter().all(u8::is_ascii_whitespace))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::block_texts;
+
+    fn read(message: &str) -> Message {
+        read_message(message.as_bytes()).expect("a message")
+    }
+
+    #[test]
+    fn headers_give_title_date_author_and_language() {
+        let message = read(
+            "From: =?UTF-8?Q?Mar=C3=ADa_P=C3=A9rez?= <maria@example.org>\n\
+             To: archive@example.org\n\
+             Subject: =?UTF-8?B?UmV1bmnDs24gZW4gQm9nb3TDoQ==?=\n\
+             Date: Sat, 27 Sep 2025 23:30:00 -0500\n\
+             Content-Language: es-CO\n\
+             \n\
+             Hola.\n",
+        );
+        assert_eq!(message.meta.title.as_deref(), Some("Reunión en Bogotá"));
+        // The day written on the message, not the UTC one (the 28th).
+        assert_eq!(message.meta.date, Date::new(2025, 9, 27));
+        assert_eq!(
+            message.meta.author.as_deref(),
+            Some("María Pérez <maria@example.org>")
+        );
+        assert_eq!(message.meta.language.as_deref(), Some("es-CO"));
+        assert_eq!(block_texts(&message.blocks), ["Hola."]);
+
+        let bare = read("From: maria@example.org\nSubject: x\n\nHola.\n");
+        assert_eq!(bare.meta.author.as_deref(), Some("maria@example.org"));
+        assert_eq!(bare.meta.date, None);
+        assert_eq!(bare.meta.language, None);
+    }
+
+    const ALTERNATIVE: &str = "From: a@example.org\n\
+        Subject: Both\n\
+        MIME-Version: 1.0\n\
+        Content-Type: multipart/alternative; boundary=\"b1\"\n\
+        \n\
+        --b1\n\
+        Content-Type: text/plain; charset=utf-8\n\
+        \n\
+        The plain paragraph.\n\
+        \n\
+        --b1\n\
+        Content-Type: text/html; charset=utf-8\n\
+        \n\
+        <html><body><h1>Heading</h1><p>The plain paragraph.</p></body></html>\n\
+        --b1--\n";
+
+    #[test]
+    fn of_two_alternatives_the_plain_text_is_read_alone() {
+        let message = read(ALTERNATIVE);
+        assert_eq!(block_texts(&message.blocks), ["The plain paragraph."]);
+        assert!(message.attachments.is_empty());
+    }
+
+    #[test]
+    fn html_without_plain_text_is_read_as_html() {
+        let html_only = ALTERNATIVE.replace(
+            "Content-Type: text/plain; charset=utf-8\n\nThe plain paragraph.\n\n--b1\n",
+            "",
+        );
+        let message = read(&html_only);
+        assert_eq!(
+            block_texts(&message.blocks),
+            ["# Heading", "The plain paragraph."]
+        );
+        let single = read(
+            "From: a@example.org\nContent-Type: text/html\n\n<h2>Title</h2><p>Body &amp; soul</p>\n",
+        );
+        assert_eq!(block_texts(&single.blocks), ["# Title", "Body & soul"]);
+        // An empty plain alternative is no text: the HTML is read.
+        let empty_plain = ALTERNATIVE.replace("The plain paragraph.\n\n--b1", "\n--b1");
+        assert_eq!(
+            block_texts(&read(&empty_plain).blocks),
+            ["# Heading", "The plain paragraph."]
+        );
+    }
+
+    #[test]
+    fn quoted_printable_and_charsets_decode() {
+        let latin1 = b"From: a@example.org\n\
+            Content-Type: text/plain; charset=ISO-8859-1\n\
+            Content-Transfer-Encoding: quoted-printable\n\
+            \n\
+            Se reuni=F3 en Bogot=E1 con el se=F1or Nari=F1o, que lleg=F3 =\n\
+            tarde.\n";
+        let message = read_message(latin1).unwrap();
+        assert_eq!(
+            block_texts(&message.blocks),
+            ["Se reunió en Bogotá con el señor Nariño, que llegó tarde."]
+        );
+        // windows-1252 bytes sent as 8bit, with curly quotes and a euro sign.
+        let cp1252 = b"From: a@example.org\n\
+            Content-Type: text/plain; charset=windows-1252\n\
+            Content-Transfer-Encoding: 8bit\n\
+            \n\
+            \x93Cost\x94: 5 \x80, said Nari\xf1o.\n";
+        let message = read_message(cp1252).unwrap();
+        assert_eq!(
+            block_texts(&message.blocks),
+            ["\u{201c}Cost\u{201d}: 5 €, said Nariño."]
+        );
+        // No charset declared: detected, not replacement characters.
+        let undeclared = b"From: a@example.org\n\n\
+            El se\xf1or Nari\xf1o lleg\xf3 a Bogot\xe1 el martes por la ma\xf1ana.\n";
+        let message = read_message(undeclared).unwrap();
+        assert_eq!(
+            block_texts(&message.blocks),
+            ["El señor Nariño llegó a Bogotá el martes por la mañana."]
+        );
+        // UTF-8 in base64.
+        let base64 = "From: a@example.org\n\
+            Content-Type: text/plain; charset=utf-8\n\
+            Content-Transfer-Encoding: base64\n\
+            \n\
+            QWNjacOzbiBlbiBDYXJ0YWdlbmEu\n";
+        assert_eq!(block_texts(&read(base64).blocks), ["Acción en Cartagena."]);
+    }
+
+    #[test]
+    fn named_parts_are_attachments_with_their_bytes() {
+        let message = read(
+            "From: a@example.org\n\
+             Subject: Notes\n\
+             Content-Type: multipart/mixed; boundary=\"m\"\n\
+             \n\
+             --m\n\
+             Content-Type: text/plain\n\
+             \n\
+             See attached.\n\
+             --m\n\
+             Content-Type: text/plain; name=\"interview-notes.txt\"\n\
+             Content-Disposition: attachment; filename=\"interview-notes.txt\"\n\
+             Content-Transfer-Encoding: base64\n\
+             \n\
+             VGhlIHZldGVyYW4gcmVjYWxsZWQgdGhlIG9wZXJhdGlvbi4K\n\
+             --m\n\
+             Content-Type: application/pdf; name=\"=?UTF-8?Q?informe_a=C3=B1o.pdf?=\"\n\
+             Content-Transfer-Encoding: base64\n\
+             \n\
+             JVBERi0xLjQK\n\
+             --m\n\
+             Content-Type: image/png\n\
+             Content-Disposition: inline\n\
+             Content-Transfer-Encoding: base64\n\
+             \n\
+             iVBORw0KGgo=\n\
+             --m--\n",
+        );
+        assert_eq!(block_texts(&message.blocks), ["See attached."]);
+        let attachments: Vec<(&str, &[u8])> = message
+            .attachments
+            .iter()
+            .map(|attachment| (attachment.name.as_str(), attachment.bytes.as_slice()))
+            .collect();
+        // The unnamed inline image is no file anyone attached.
+        assert_eq!(
+            attachments,
+            [
+                (
+                    "interview-notes.txt",
+                    &b"The veteran recalled the operation.\n"[..]
+                ),
+                ("informe año.pdf", &b"%PDF-1.4\n"[..]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_text_attachment_keeps_its_own_bytes() {
+        let message = read_message(
+            b"From: a@example.org\n\
+            Content-Type: multipart/mixed; boundary=m\n\
+            \n\
+            --m\n\
+            Content-Type: text/plain\n\
+            \n\
+            Body.\n\
+            --m\n\
+            Content-Type: text/html; charset=iso-8859-1; name=page.html\n\
+            Content-Transfer-Encoding: quoted-printable\n\
+            \n\
+            <meta charset=3D\"iso-8859-1\"><p>Bogot=E1</p>\n\
+            --m--\n",
+        )
+        .unwrap();
+        let bytes = &message.attachments[0].bytes;
+        assert!(
+            bytes.starts_with(b"<meta charset=\"iso-8859-1\"><p>Bogot\xe1</p>"),
+            "{bytes:?}"
+        );
+    }
+
+    #[test]
+    fn a_forwarded_message_is_an_eml_attachment() {
+        let inner = "From: b@example.org\n\
+            Subject: Original report\n\
+            Date: Mon, 5 May 2024 10:00:00 +0000\n\
+            \n\
+            The original text.\n";
+        let outer = format!(
+            "From: a@example.org\n\
+             Subject: Fwd: Original report\n\
+             Content-Type: multipart/mixed; boundary=\"m\"\n\
+             \n\
+             --m\n\
+             Content-Type: text/plain\n\
+             \n\
+             Forwarding this.\n\
+             --m\n\
+             Content-Type: message/rfc822\n\
+             \n\
+             {inner}\
+             --m--\n"
+        );
+        let message = read(&outer);
+        assert_eq!(block_texts(&message.blocks), ["Forwarding this."]);
+        assert_eq!(message.attachments.len(), 1);
+        let attached = &message.attachments[0];
+        assert_eq!(attached.name, "Original report.eml");
+        let nested = read_message(&attached.bytes).unwrap();
+        assert_eq!(nested.meta.title.as_deref(), Some("Original report"));
+        assert_eq!(nested.meta.date, Date::new(2024, 5, 5));
+        assert_eq!(block_texts(&nested.blocks), ["The original text."]);
+    }
+
+    #[test]
+    fn a_message_cut_short_keeps_its_text() {
+        let cut = read(
+            "From: a@example.org\n\
+             Content-Type: multipart/mixed; boundary=\"m\"\n\
+             \n\
+             --m\n\
+             Content-Type: text/plain\n\
+             \n\
+             The mailbox was cut here",
+        );
+        assert_eq!(block_texts(&cut.blocks), ["The mailbox was cut here"]);
+        let rfc2231 = read(
+            "From: a@example.org\n\
+             Content-Type: multipart/mixed; boundary=\"m\"\n\
+             \n\
+             --m\n\
+             Content-Type: application/pdf\n\
+             Content-Disposition: attachment; filename*=UTF-8''informe%20a%C3%B1o.pdf\n\
+             \n\
+             %PDF-1.4\n\
+             --m--\n",
+        );
+        assert!(rfc2231.blocks.is_empty());
+        assert_eq!(rfc2231.attachments[0].name, "informe año.pdf");
+    }
+
+    #[test]
+    fn text_without_headers_is_not_a_message() {
+        for bytes in [
+            &b"Just some notes.\nNo headers here.\n"[..],
+            b"Note: a colon does not make a header.\n\nBody.\n",
+            b"\x00\x9f\x92\x96binary",
+            b"",
+        ] {
+            let (reason, message) = read_message(bytes).unwrap_err();
+            assert_eq!(reason, SkipReason::Malformed);
+            assert!(message.starts_with("not an e-mail message ("), "{message}");
+        }
+    }
+
+    #[test]
+    fn mailboxes_split_on_from_lines_and_unescape_quoted_ones() {
+        let mbox = "From a@example.org Sat Jan  3 01:05:34 2004\n\
+            Subject: One\n\
+            \n\
+            First body.\n\
+            >From the archive, a quoted line.\n\
+            \n\
+            From b@example.org Sun Jan  4 01:05:34 2004\n\
+            Subject: Two\n\
+            \n\
+            Second body.\n";
+        let messages: Vec<Vec<u8>> = mbox_messages(mbox.as_bytes()).collect();
+        assert_eq!(messages.len(), 2);
+        let first = read_message(&messages[0]).unwrap();
+        assert_eq!(first.meta.title.as_deref(), Some("One"));
+        assert_eq!(
+            block_texts(&first.blocks),
+            ["First body. From the archive, a quoted line."]
+        );
+        assert_eq!(
+            read_message(&messages[1]).unwrap().meta.title.as_deref(),
+            Some("Two")
+        );
+
+        let crlf = mbox.replace('\n', "\r\n");
+        let messages: Vec<Vec<u8>> = mbox_messages(crlf.as_bytes()).collect();
+        assert_eq!(messages.len(), 2);
+        let second = read_message(&messages[1]).unwrap();
+        assert_eq!(second.meta.title.as_deref(), Some("Two"));
+        assert_eq!(block_texts(&second.blocks), ["Second body."]);
+
+        assert_eq!(mbox_messages(b"").count(), 0);
+        assert_eq!(mbox_messages(b"\n\n").count(), 0);
+        assert_eq!(mbox_messages(b"From a\n\nFrom b\n").count(), 0);
+        // A message saved without its separator is still a message.
+        let single: Vec<Vec<u8>> = mbox_messages(b"Subject: Alone\n\nBody.\n").collect();
+        assert_eq!(single, [b"Subject: Alone\n\nBody.\n".to_vec()]);
+    }
 }

@@ -765,14 +765,16 @@ impl Reading<'_> {
     /// A problem at `place`: `skipped` says the file (at the top) or the
     /// entry was not read.
     fn warn(&mut self, place: &Place, skipped: Option<SkipReason>, message: String) {
-        let (message, skipped) = match &place.entry {
-            None => (message, skipped),
-            // The file itself is read: an entry's problem is a partial read.
-            Some(entry) => (format!("entry {entry}: {message}"), None),
-        };
         let message = match skipped {
             Some(_) => format!("{message}, skipped"),
             None => message,
+        };
+        let (message, skipped) = match (&place.entry, place.record) {
+            (None, None) => (message, skipped),
+            // The file itself is read: an entry's problem is a partial
+            // read, and so is a mailbox message's.
+            (Some(entry), _) => (format!("entry {entry}: {message}"), None),
+            (None, Some(record)) => (format!("message {record}: {message}"), None),
         };
         self.outcome.warnings.push(Warning {
             path: self.path.to_path_buf(),
@@ -782,10 +784,6 @@ impl Reading<'_> {
     }
 
     fn refused(&mut self, place: &Place, (reason, message): Refusal) {
-        let message = match &place.entry {
-            Some(_) => format!("{message}, skipped"),
-            None => message,
-        };
         self.warn(place, Some(reason), message);
     }
 

@@ -1,0 +1,300 @@
+//! E-mail: `.eml` messages and `.mbox` mailboxes read by the real binary,
+//! each message a document with its subject, date and sender, each
+//! attachment a document of its own.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+
+/// A plain-text message with these headers and body.
+fn message(subject: &str, date: &str, body: &str) -> String {
+    format!(
+        "From: \"Ana Ruiz\" <ana@example.org>\n\
+         To: archive@example.org\n\
+         Subject: {subject}\n\
+         Date: {date}\n\
+         Message-ID: <{}@example.org>\n\
+         \n\
+         {body}\n",
+        subject.len()
+    )
+}
+
+/// The one hit of `query`, asserting there is exactly one passage.
+fn only_hit(fixture: &Fixture, query: &str) -> Value {
+    let (code, result) = fixture.search(query, &[]);
+    assert_eq!(code, 0, "{query:?} found nothing: {result}");
+    assert_eq!(result["total"], 1, "{result}");
+    hits(&result)[0].clone()
+}
+
+#[test]
+fn a_message_has_its_subject_date_and_sender() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "mail/meeting.eml",
+        "From: =?UTF-8?Q?Mar=C3=ADa_P=C3=A9rez?= <maria@example.org>\n\
+         To: archive@example.org\n\
+         Subject: =?UTF-8?Q?Reuni=C3=B3n_en_Bogot=C3=A1?=\n\
+         Date: Sat, 27 Sep 2025 23:30:00 -0500\n\
+         MIME-Version: 1.0\n\
+         Content-Type: text/plain; charset=ISO-8859-1\n\
+         Content-Transfer-Encoding: quoted-printable\n\
+         \n\
+         La reuni=F3n con los veteranos fue en el cuartel.\n",
+    );
+    let hit = only_hit(&fixture, "veteranos");
+    assert_eq!(hit["source"], "mail/meeting.eml");
+    assert_eq!(hit["title"], "Reunión en Bogotá");
+    assert_eq!(hit["date"], "2025-09-27");
+    assert_eq!(hit["date_origin"], "metadata");
+    assert_eq!(hit["author"], "María Pérez <maria@example.org>");
+    assert_eq!(
+        hit["text"],
+        "La reunión con los veteranos fue en el cuartel."
+    );
+    assert!(hit["entry"].is_null(), "{hit}");
+    assert!(hit["record"].is_null(), "{hit}");
+}
+
+#[test]
+fn a_paragraph_sent_as_text_and_html_is_one_passage() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "both.eml",
+        "From: ana@example.org\n\
+         Subject: Minutes\n\
+         Date: Mon, 5 May 2024 10:00:00 +0000\n\
+         MIME-Version: 1.0\n\
+         Content-Type: multipart/alternative; boundary=\"alt\"\n\
+         \n\
+         --alt\n\
+         Content-Type: text/plain; charset=utf-8\n\
+         \n\
+         The demobilisation committee met on Monday.\n\
+         \n\
+         --alt\n\
+         Content-Type: text/html; charset=utf-8\n\
+         \n\
+         <html><body><p>The <b>demobilisation</b> committee met on Monday.</p></body></html>\n\
+         --alt--\n",
+    );
+    let hit = only_hit(&fixture, "demobilisation");
+    assert_eq!(hit["text"], "The demobilisation committee met on Monday.");
+}
+
+#[test]
+fn an_html_only_message_is_read_as_html() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "newsletter.eml",
+        "From: news@example.org\n\
+         Subject: Weekly digest\n\
+         Content-Type: text/html; charset=utf-8\n\
+         \n\
+         <html><body><h2>Land restitution</h2><p>Claims in Urab&aacute; doubled.</p></body></html>\n",
+    );
+    let hit = only_hit(&fixture, "claims");
+    assert_eq!(hit["text"], "Claims in Urabá doubled.");
+    assert_eq!(hit["section"], "Land restitution");
+}
+
+#[test]
+fn an_attachment_is_a_document_dated_like_its_message() {
+    let fixture = Fixture::new();
+    // "The veteran recalled the counterinsurgency operation.\n" in base64.
+    fixture.file(
+        "with-notes.eml",
+        "From: Ana Ruiz <ana@example.org>\n\
+         Subject: Notes from the interview\n\
+         Date: Tue, 14 May 2024 09:12:00 +0200\n\
+         MIME-Version: 1.0\n\
+         Content-Type: multipart/mixed; boundary=\"mix\"\n\
+         \n\
+         --mix\n\
+         Content-Type: text/plain; charset=utf-8\n\
+         \n\
+         Attached are my notes.\n\
+         --mix\n\
+         Content-Type: text/plain; charset=utf-8; name=\"interview-notes.txt\"\n\
+         Content-Disposition: attachment; filename=\"interview-notes.txt\"\n\
+         Content-Transfer-Encoding: base64\n\
+         \n\
+         VGhlIHZldGVyYW4gcmVjYWxsZWQgdGhlIGNvdW50ZXJpbnN1cmdlbmN5IG9wZXJhdGlvbi4K\n\
+         --mix--\n",
+    );
+    let hit = only_hit(&fixture, "counterinsurgency");
+    assert_eq!(hit["source"], "with-notes.eml");
+    assert_eq!(hit["entry"], "interview-notes.txt");
+    assert_eq!(
+        hit["text"],
+        "The veteran recalled the counterinsurgency operation."
+    );
+    assert_eq!(hit["date"], "2024-05-14");
+    // The message itself is a document too, without an entry.
+    let message = only_hit(&fixture, "attached");
+    assert!(message["entry"].is_null(), "{message}");
+    assert_eq!(message["title"], "Notes from the interview");
+}
+
+#[test]
+fn a_forwarded_message_is_read_as_an_email() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "forward.eml",
+        "From: ana@example.org\n\
+         Subject: Fwd: Field report\n\
+         Date: Wed, 15 May 2024 08:00:00 +0000\n\
+         Content-Type: multipart/mixed; boundary=\"mix\"\n\
+         \n\
+         --mix\n\
+         Content-Type: text/plain\n\
+         \n\
+         See below.\n\
+         --mix\n\
+         Content-Type: message/rfc822\n\
+         \n\
+         From: Luis Gómez <luis@example.org>\n\
+         Subject: Field report\n\
+         Date: Fri, 3 May 2024 17:00:00 -0500\n\
+         \n\
+         The checkpoint near Tumaco was dismantled.\n\
+         --mix--\n",
+    );
+    let hit = only_hit(&fixture, "checkpoint");
+    assert_eq!(hit["entry"], "Field report.eml");
+    assert_eq!(hit["title"], "Field report");
+    assert_eq!(hit["author"], "Luis Gómez <luis@example.org>");
+    // Dated like the message it came in, as every attachment.
+    assert_eq!(hit["date"], "2024-05-15");
+}
+
+#[test]
+fn each_message_of_a_mailbox_is_a_document_with_its_position() {
+    let fixture = Fixture::new();
+    let mut mbox = String::new();
+    for (day, word) in [(1, "alpha"), (2, "bravo"), (3, "charlie")] {
+        mbox.push_str(&format!(
+            "From ana@example.org Mon Jun  {day} 10:00:00 2024\n{}\n",
+            message(
+                &format!("Message {word}"),
+                &format!("{day} Jun 2024 10:00:00 +0000"),
+                &format!("Codeword {word} in the body.\n>From the field, {word}."),
+            )
+        ));
+    }
+    fixture.file("archive.mbox", mbox.replace('\n', "\r\n"));
+    let report = fixture.index_report(&[]);
+    assert_eq!(report["files"], json!({"mbox": 1}), "{report}");
+    assert_eq!(report["documents"], 3, "{report}");
+    assert_eq!(report["warnings"], json!([]), "{report}");
+    for (record, word) in [(1, "alpha"), (2, "bravo"), (3, "charlie")] {
+        let hit = only_hit(&fixture, word);
+        assert_eq!(hit["source"], "archive.mbox");
+        assert_eq!(hit["record"], record, "{hit}");
+        assert_eq!(hit["title"], format!("Message {word}"));
+        assert_eq!(hit["date"], format!("2024-06-0{record}"));
+        assert_eq!(hit["author"], "Ana Ruiz <ana@example.org>");
+        // `>From ` is un-escaped, and the CRLF gone.
+        assert_eq!(
+            hit["text"],
+            format!("Codeword {word} in the body. From the field, {word}.")
+        );
+    }
+}
+
+#[test]
+fn a_malformed_message_is_a_warning_and_the_rest_is_indexed() {
+    let fixture = Fixture::new();
+    fixture
+        .file(
+            "good.eml",
+            message(
+                "Fine",
+                "Mon, 5 May 2024 10:00:00 +0000",
+                "Readable lighthouse.",
+            ),
+        )
+        .file(
+            "broken.eml",
+            "This is not a message at all.\nJust a note saved as .eml.\n",
+        );
+    let report = fixture.index_report(&[]);
+    // `files` counts the files indexed, `files_read` every one looked at.
+    assert_eq!(report["files"], json!({"email": 1}), "{report}");
+    assert_eq!(report["files_read"], 2, "{report}");
+    assert_eq!(report["files_indexed"], 1, "{report}");
+    assert_eq!(report["skipped"], json!({"malformed": 1}), "{report}");
+    let warnings = report["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{report}");
+    assert_eq!(warnings[0]["source"], "broken.eml");
+    assert_eq!(warnings[0]["reason"], "malformed");
+    let text = warnings[0]["message"].as_str().unwrap();
+    assert!(text.starts_with("not an e-mail message"), "{text}");
+    assert_eq!(only_hit(&fixture, "lighthouse")["source"], "good.eml");
+}
+
+/// The issue: "a folder with 47 .eml files indexes as if they were not there".
+#[test]
+fn a_folder_of_47_messages_is_indexed() {
+    let fixture = Fixture::new();
+    for n in 1..=47 {
+        fixture.file(
+            &format!("inbox/{n:02}.eml"),
+            message(
+                &format!("Report {n}"),
+                &format!("{} Mar 2023 12:00:00 -0300", n % 28 + 1),
+                &format!("Weekly report number w{n} from the regional office."),
+            ),
+        );
+    }
+    let report = fixture.index_report(&[]);
+    assert_eq!(report["files"], json!({"email": 47}), "{report}");
+    assert_eq!(report["files_indexed"], 47, "{report}");
+    assert_eq!(report["documents"], 47, "{report}");
+    assert_eq!(report["ignored"], json!({}), "{report}");
+    assert_eq!(report["warnings"], json!([]), "{report}");
+    let (_, result) = fixture.search("regional", &["--all"]);
+    assert_eq!(result["total"], 47, "{result}");
+    let hit = only_hit(&fixture, "w31");
+    assert_eq!(hit["source"], "inbox/31.eml");
+    assert_eq!(hit["title"], "Report 31");
+    assert_eq!(hit["date"], "2023-03-04");
+}
+
+#[test]
+fn a_broken_message_in_a_mailbox_is_a_warning_and_the_others_are_read() {
+    let fixture = Fixture::new();
+    let mbox = format!(
+        "From ana@example.org Mon Jun  3 10:00:00 2024\n{}\n\
+         From nobody Tue Jun  4 10:00:00 2024\n\
+         Not a message, only a line.\n\
+         \n\
+         From ana@example.org Wed Jun  5 10:00:00 2024\n{}",
+        message("First", "3 Jun 2024 10:00:00 +0000", "Quetzal first."),
+        message("Third", "5 Jun 2024 10:00:00 +0000", "Quetzal third."),
+    );
+    fixture.file("box.mbox", mbox);
+    let report = fixture.index_report(&[]);
+    // The mailbox is read, not skipped for one message.
+    assert_eq!(report["files"], json!({"mbox": 1}), "{report}");
+    assert_eq!(report["skipped"], json!({}), "{report}");
+    assert_eq!(report["documents"], 2, "{report}");
+    let warnings = report["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{report}");
+    assert_eq!(warnings[0]["source"], "box.mbox");
+    assert!(warnings[0]["reason"].is_null(), "{report}");
+    let text = warnings[0]["message"].as_str().unwrap();
+    assert!(
+        text.contains("message 2") && text.contains("not an e-mail message"),
+        "{text}"
+    );
+    let (_, result) = fixture.search("quetzal", &[]);
+    let mut records: Vec<u64> = hits(&result)
+        .iter()
+        .map(|hit| hit["record"].as_u64().unwrap())
+        .collect();
+    records.sort();
+    assert_eq!(records, [1, 3], "{result}");
+}
