@@ -1,10 +1,371 @@
-//! EPUB books: chapters in spine order, read with the HTML ingest.
+//! EPUB books: the package that `META-INF/container.xml` names, and its
+//! chapters in spine order, each read with the HTML ingest
+//! ([`html::read`]), whose headings start sections.
+//! Title, author (the first `dc:creator`), date (`dc:date`) and declared
+//! language come from the package's Dublin Core metadata.
+//!
+//! A chapter that is missing, unreadable or encrypted (DRM: listed in
+//! `META-INF/encryption.xml`) is left out; a book left with no chapter is
+//! refused. As on a web page, what the HTML ingest drops (`nav`, `header`,
+//! `footer`, `aside`: an EPUB 3 footnote in an `aside` among them) is not read.
+
+use std::collections::{HashMap, HashSet};
 
 use super::bundle::{Refusal, Zip};
-use super::{Block, Metadata, SkipReason};
+use super::dates::parse_metadata_date;
+use super::decode::decode_html;
+use super::xml::{FirstTexts, Node, Ns, Xml};
+use super::{Block, Metadata, SkipReason, SourceMap, html};
+
+/// The part that names the package.
+const CONTAINER: &str = "META-INF/container.xml";
+
+/// The part that lists encrypted entries.
+const ENCRYPTION: &str = "META-INF/encryption.xml";
 
 /// The metadata and blocks of an EPUB file, or why it is skipped.
 pub fn read(zip: &mut Zip) -> Result<(Metadata, Vec<Block>), Refusal> {
-    let _ = zip;
-    Err((SkipReason::Malformed, "EPUB is not read yet".to_string()))
+    let Some(container) = zip.read(CONTAINER)? else {
+        return Err(malformed(format!("not an EPUB (no {CONTAINER})")));
+    };
+    let Some(package_path) = package_path(&container)? else {
+        return Err(malformed(format!(
+            "{CONTAINER} names no package (no rootfile)"
+        )));
+    };
+    let Some(package) = zip.read(&package_path)? else {
+        return Err(malformed(format!(
+            "the package {package_path} that {CONTAINER} names is missing"
+        )));
+    };
+    let (meta, chapters) = read_package(&package, &package_path)?;
+    let encrypted = match zip.read(ENCRYPTION)? {
+        Some(listing) => encrypted_entries(&listing)?,
+        None => HashSet::new(),
+    };
+    let mut blocks = Vec::new();
+    let mut chapters_read = 0;
+    let mut chapters_encrypted = 0;
+    for chapter in &chapters {
+        if encrypted.contains(chapter) {
+            chapters_encrypted += 1;
+            continue;
+        }
+        let bytes = match zip.read(chapter) {
+            Ok(Some(bytes)) => bytes,
+            // Past the limits, the whole book is refused.
+            Err(refusal @ (SkipReason::TooLarge, _)) => return Err(refusal),
+            Err((SkipReason::Encrypted, _)) => {
+                chapters_encrypted += 1;
+                continue;
+            }
+            Ok(None) | Err(_) => continue,
+        };
+        let Ok(decoded) = decode_html(&bytes) else {
+            continue;
+        };
+        let (_, chapter_blocks) = html::read(&decoded.text);
+        blocks.extend(chapter_blocks.into_iter().map(without_offsets));
+        chapters_read += 1;
+    }
+    if chapters_read == 0 && chapters_encrypted > 0 {
+        return Err((
+            SkipReason::Encrypted,
+            "its chapters are encrypted (DRM)".to_string(),
+        ));
+    }
+    if chapters_read == 0 {
+        return Err(malformed("no readable chapter in its spine"));
+    }
+    Ok((meta, blocks))
+}
+
+fn malformed(message: impl Into<String>) -> Refusal {
+    (SkipReason::Malformed, message.into())
+}
+
+/// The path of the package (the OPF file) that the container names first.
+fn package_path(container: &[u8]) -> Result<Option<String>, Refusal> {
+    let mut xml = Xml::open(container, CONTAINER, "container")?;
+    while let Some(node) = xml.next()? {
+        if let Node::Open(element) = node
+            && element.local() == b"rootfile"
+            && let Some(path) = element.attribute("full-path")
+        {
+            return Ok(Some(path));
+        }
+    }
+    Ok(None)
+}
+
+/// The package's metadata, and the entries of its chapters in spine order.
+fn read_package(bytes: &[u8], path: &str) -> Result<(Metadata, Vec<String>), Refusal> {
+    let folder = path.rfind('/').map_or("", |slash| &path[..=slash]);
+    let mut xml = Xml::open(bytes, path, "package")?;
+    let mut fields = FirstTexts::new([
+        (Ns::DublinCore, "title"),
+        (Ns::DublinCore, "creator"),
+        (Ns::DublinCore, "date"),
+        (Ns::DublinCore, "language"),
+    ]);
+    // Manifest items by id: their href and media type.
+    let mut manifest: HashMap<String, (String, Option<String>)> = HashMap::new();
+    let mut spine = Vec::new();
+    while let Some(node) = xml.next()? {
+        fields.see(&node);
+        let Node::Open(element) = node else {
+            continue;
+        };
+        match element.local() {
+            b"item" => {
+                if let (Some(id), Some(href)) = (element.attribute("id"), element.attribute("href"))
+                {
+                    manifest.insert(id, (href, element.attribute("media-type")));
+                }
+            }
+            b"itemref" => spine.extend(element.attribute("idref")),
+            _ => {}
+        }
+    }
+    let chapters = spine
+        .iter()
+        .filter_map(|idref| manifest.get(idref))
+        .filter(|(_, media_type)| media_type.as_deref().is_none_or(is_html))
+        .map(|(href, _)| entry_name(folder, href))
+        .collect();
+    let [title, author, date, language] = fields.into_values();
+    let meta = Metadata {
+        title,
+        date: date.as_deref().and_then(parse_metadata_date),
+        author,
+        language,
+        ..Metadata::default()
+    };
+    Ok((meta, chapters))
+}
+
+/// Whether a spine item's media type is one the HTML ingest reads (an
+/// SVG page is not).
+fn is_html(media_type: &str) -> bool {
+    media_type.eq_ignore_ascii_case("application/xhtml+xml")
+        || media_type.eq_ignore_ascii_case("text/html")
+}
+
+/// The entries that `META-INF/encryption.xml` lists as encrypted.
+fn encrypted_entries(listing: &[u8]) -> Result<HashSet<String>, Refusal> {
+    let mut xml = Xml::open(listing, ENCRYPTION, "encryption")?;
+    let mut entries = HashSet::new();
+    while let Some(node) = xml.next()? {
+        if let Node::Open(element) = node
+            && element.local() == b"CipherReference"
+            && let Some(uri) = element.attribute("URI")
+        {
+            // Relative to the container's root, not to this file's folder.
+            entries.insert(entry_name("", &uri));
+        }
+    }
+    Ok(entries)
+}
+
+/// The ZIP entry that `href` names from `folder` (empty, or ending in
+/// `/`): percent-decoded, without its fragment, `.` and `..` resolved.
+fn entry_name(folder: &str, href: &str) -> String {
+    let href = href.split('#').next().unwrap_or_default();
+    let href = percent_decoded(href);
+    let mut segments: Vec<&str> = if href.starts_with('/') {
+        Vec::new()
+    } else {
+        folder
+            .split('/')
+            .filter(|segment| !segment.is_empty())
+            .collect()
+    };
+    for segment in href.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            _ => segments.push(segment),
+        }
+    }
+    segments.join("/")
+}
+
+/// `text` with each `%` and two hex digits made the byte they stand for.
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let escaped = bytes
+            .get(at + 1..at + 3)
+            .filter(|hex| bytes[at] == b'%' && hex.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
+        match escaped {
+            Some(byte) => {
+                decoded.push(byte);
+                at += 3;
+            }
+            None => {
+                decoded.push(bytes[at]);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
+}
+
+/// A chapter's block without its offsets, which point into the chapter
+/// entry, not into the book's file.
+fn without_offsets(block: Block) -> Block {
+    match block {
+        Block::Paragraph(mut paragraph) => {
+            paragraph.source = SourceMap::None;
+            Block::Paragraph(paragraph)
+        }
+        heading => heading,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::office::tests::read_with;
+
+    const CONTAINER_XML: &str = r#"<?xml version="1.0"?>
+<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
+<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles>
+</container>"#;
+
+    fn package(metadata: &str, manifest: &str, spine: &str) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="utf-8"?>
+<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id">
+<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier id="id">urn:uuid:1</dc:identifier>{metadata}</metadata>
+<manifest>{manifest}</manifest><spine>{spine}</spine></package>"#
+        )
+    }
+
+    fn chapter(body: &str) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="utf-8"?>
+<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Book</title></head><body>{body}</body></html>"#
+        )
+    }
+
+    fn epub(entries: &[(&str, &str)]) -> Result<(Metadata, Vec<String>), Refusal> {
+        read_with(read, entries)
+    }
+
+    #[test]
+    fn chapters_are_read_in_spine_order_with_their_headings() {
+        let opf = package(
+            concat!(
+                "<dc:title>Cien años de soledad</dc:title>",
+                "<dc:creator>Gabriel García Márquez</dc:creator><dc:creator>An Illustrator</dc:creator>",
+                "<dc:date>1967-05-30</dc:date><dc:language>es</dc:language>",
+                r#"<meta property="dcterms:modified">2020-01-01T00:00:00Z</meta>"#,
+            ),
+            concat!(
+                r#"<item id="c1" href="Text/chapter%20one.xhtml" media-type="application/xhtml+xml"/>"#,
+                r#"<item id="c2" href="../OEBPS/Text/two.xhtml#start" media-type="application/xhtml+xml"/>"#,
+                r#"<item id="gone" href="Text/missing.xhtml" media-type="application/xhtml+xml"/>"#,
+                r#"<item id="cover" href="Images/cover.svg" media-type="image/svg+xml"/>"#,
+            ),
+            concat!(
+                r#"<itemref idref="c2"/><itemref idref="gone"/><itemref idref="cover"/>"#,
+                r#"<itemref idref="unknown"/><itemref idref="c1" linear="yes"/>"#,
+            ),
+        );
+        let one = chapter("<h1>One</h1><p>Second in the spine.</p>");
+        let two = chapter("<p>Before any heading.</p><h2>Two</h2><p>First in the spine.</p>");
+        let (meta, blocks) = epub(&[
+            ("mimetype", "application/epub+zip"),
+            ("META-INF/container.xml", CONTAINER_XML),
+            ("OEBPS/Text/chapter one.xhtml", &one),
+            ("OEBPS/content.opf", &opf),
+            ("OEBPS/Text/two.xhtml", &two),
+            ("OEBPS/Images/cover.svg", "<svg/>"),
+        ])
+        .unwrap();
+        assert_eq!(
+            blocks,
+            [
+                "Before any heading.",
+                "# Two",
+                "First in the spine.",
+                "# One",
+                "Second in the spine."
+            ]
+        );
+        assert_eq!(meta.title.as_deref(), Some("Cien años de soledad"));
+        assert_eq!(meta.author.as_deref(), Some("Gabriel García Márquez"));
+        assert_eq!(meta.date.unwrap().to_string(), "1967-05-30");
+        assert_eq!(meta.language.as_deref(), Some("es"));
+    }
+
+    #[test]
+    fn a_book_without_a_readable_chapter_is_refused() {
+        let opf = package(
+            "<dc:title>T</dc:title>",
+            r#"<item id="c1" href="c1.xhtml" media-type="application/xhtml+xml"/>"#,
+            r#"<itemref idref="c1"/>"#,
+        );
+        let refusal = |entries: &[(&str, &str)]| epub(entries).unwrap_err();
+        assert_eq!(
+            refusal(&[
+                ("META-INF/container.xml", CONTAINER_XML),
+                ("OEBPS/content.opf", &opf)
+            ]),
+            (
+                SkipReason::Malformed,
+                "no readable chapter in its spine".to_string()
+            )
+        );
+        let encryption = concat!(
+            r#"<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" xmlns:enc="http://www.w3.org/2001/04/xmlenc#">"#,
+            r#"<enc:EncryptedData><enc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#aes128-cbc"/>"#,
+            r#"<enc:CipherData><enc:CipherReference URI="OEBPS/c1.xhtml"/></enc:CipherData></enc:EncryptedData></encryption>"#,
+        );
+        assert_eq!(
+            refusal(&[
+                ("META-INF/container.xml", CONTAINER_XML),
+                ("META-INF/encryption.xml", encryption),
+                ("OEBPS/content.opf", &opf),
+                ("OEBPS/c1.xhtml", "\u{7}\u{3}scrambled")
+            ]),
+            (
+                SkipReason::Encrypted,
+                "its chapters are encrypted (DRM)".to_string()
+            )
+        );
+        assert_eq!(
+            refusal(&[("OEBPS/content.opf", &opf)]).1,
+            "not an EPUB (no META-INF/container.xml)"
+        );
+        assert_eq!(
+            refusal(&[(
+                "META-INF/container.xml",
+                "<container><rootfiles/></container>"
+            )])
+            .1,
+            "META-INF/container.xml names no package (no rootfile)"
+        );
+        assert_eq!(
+            refusal(&[("META-INF/container.xml", CONTAINER_XML)]).1,
+            "the package OEBPS/content.opf that META-INF/container.xml names is missing"
+        );
+    }
+
+    #[test]
+    fn hrefs_are_resolved_from_the_package_folder_and_percent_decoded() {
+        assert_eq!(
+            entry_name("OEBPS/", "../a%20b/./c%C3%A9.xhtml#x"),
+            "a b/cé.xhtml"
+        );
+        assert_eq!(entry_name("OEBPS/", "/top.xhtml"), "top.xhtml");
+        assert_eq!(entry_name("", "Text/c.xhtml"), "Text/c.xhtml");
+        assert_eq!(percent_decoded("100%zz%4"), "100%zz%4");
+    }
 }

@@ -23,6 +23,7 @@ pub mod markdown;
 pub mod office;
 pub mod pdf;
 pub mod text;
+mod xml;
 
 use std::fmt;
 use std::ops::Range;
@@ -811,11 +812,15 @@ impl Reading<'_> {
                 Err(refusal) => self.refused(place, refusal),
             },
             Format::Docx | Format::Odt | Format::Epub => {
-                let read = Zip::open(&bytes, self.unpacker).and_then(|mut zip| match format {
-                    Format::Docx => office::read_docx(&mut zip),
-                    Format::Odt => office::read_odt(&mut zip),
-                    _ => epub::read(&mut zip),
-                });
+                // An encrypted office file is not a ZIP but an OLE compound file.
+                let read = match office::compound_file_refusal(&bytes) {
+                    Some(refusal) => Err(refusal),
+                    None => Zip::open(&bytes, self.unpacker).and_then(|mut zip| match format {
+                        Format::Docx => office::read_docx(&mut zip),
+                        Format::Odt => office::read_odt(&mut zip),
+                        _ => epub::read(&mut zip),
+                    }),
+                };
                 match read {
                     Ok((meta, blocks)) => self.document(place, format, meta, blocks),
                     Err(refusal) => self.refused(place, refusal),

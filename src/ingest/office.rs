@@ -1,16 +1,1249 @@
-//! Word (DOCX) and OpenDocument text (ODT) files.
+//! Word (DOCX) and OpenDocument text (ODT) files: ZIP packages of XML
+//! parts, each entry read through [`Zip`] (so under cita's limits against
+//! archive bombs) and parsed with quick-xml, namespaces resolved.
+//!
+//! Both are read alike. Paragraphs come in document order, a paragraph's
+//! runs, spans, links, tabs and line breaks joined into one. Headings
+//! (Word's heading and title styles, whatever id a localized Word gives
+//! them, and outline levels; ODF's `text:h` and title style) start
+//! sections. A table gives one paragraph per row. What a paragraph holds
+//! besides its own text (a text box, a footnote or endnote) becomes
+//! passages of its own right after it. Title, author, creation date and
+//! declared language come from `docProps/core.xml` or `meta.xml`.
+//!
+//! Deleted text under change tracking, comments, page headers and footers,
+//! equations and generated tables of contents are not read. Every part read
+//! must be well-formed XML: a damaged one refuses the file
+//! ([`SkipReason::Malformed`]) rather than losing text silently.
+
+use std::collections::{HashMap, HashSet};
 
 use super::bundle::{Refusal, Zip};
-use super::{Block, Metadata, SkipReason};
+use super::dates::parse_metadata_date;
+use super::xml::{Element, Node, Ns, Xml, first_texts, malformed};
+use super::{Block, Metadata, Paragraph, SkipReason, SourceMap, collapse_whitespace};
+
+/// The part of a DOCX that holds its text.
+const DOCX_DOCUMENT: &str = "word/document.xml";
+
+/// The part of an ODT that holds its text.
+const ODT_CONTENT: &str = "content.xml";
 
 /// The metadata and blocks of a DOCX file, or why it is skipped.
 pub fn read_docx(zip: &mut Zip) -> Result<(Metadata, Vec<Block>), Refusal> {
-    let _ = zip;
-    Err((SkipReason::Malformed, "DOCX is not read yet".to_string()))
+    let Some(document) = zip.read(DOCX_DOCUMENT)? else {
+        return Err(malformed(format!("not a DOCX (no {DOCX_DOCUMENT})")));
+    };
+    let headings = match zip.read("word/styles.xml")? {
+        Some(styles) => heading_styles(&styles)?,
+        None => HashSet::new(),
+    };
+    let mut notes = Notes::new();
+    for (part, root) in [
+        ("word/footnotes.xml", "footnotes"),
+        ("word/endnotes.xml", "endnotes"),
+    ] {
+        if let Some(bytes) = zip.read(part)? {
+            read_word_part(&bytes, part, root, &headings, &mut notes)?;
+        }
+    }
+    let blocks = read_word_part(&document, DOCX_DOCUMENT, "document", &headings, &mut notes)?;
+    let meta = match zip.read("docProps/core.xml")? {
+        Some(core) => core_properties(&core)?,
+        None => Metadata::default(),
+    };
+    Ok((meta, blocks))
 }
 
 /// The metadata and blocks of an ODT file, or why it is skipped.
 pub fn read_odt(zip: &mut Zip) -> Result<(Metadata, Vec<Block>), Refusal> {
-    let _ = zip;
-    Err((SkipReason::Malformed, "ODT is not read yet".to_string()))
+    if let Some(manifest) = zip.read("META-INF/manifest.xml")?
+        && content_is_encrypted(&manifest)?
+    {
+        return Err((
+            SkipReason::Encrypted,
+            "a password-protected ODT".to_string(),
+        ));
+    }
+    let Some(content) = zip.read(ODT_CONTENT)? else {
+        return Err(malformed(format!("not an ODT (no {ODT_CONTENT})")));
+    };
+    let blocks = odt_blocks(&content)?;
+    let meta = match zip.read("meta.xml")? {
+        Some(meta) => odt_metadata(&meta)?,
+        None => Metadata::default(),
+    };
+    Ok((meta, blocks))
+}
+
+/// The first bytes of an OLE compound file.
+const COMPOUND_FILE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Why an office file that is an OLE compound file rather than a ZIP is
+/// refused, or `None` when it is not one. Office encrypts a password-protected
+/// DOCX into a compound file (its package becomes the stream
+/// `EncryptedPackage`); any other compound file is a legacy binary document
+/// (`.doc`) under a new extension.
+pub fn compound_file_refusal(bytes: &[u8]) -> Option<Refusal> {
+    if !bytes.starts_with(COMPOUND_FILE_MAGIC) {
+        return None;
+    }
+    // The compound file's directory spells stream names in UTF-16LE.
+    let stream: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    Some(
+        if bytes.windows(stream.len()).any(|window| window == stream) {
+            (
+                SkipReason::Encrypted,
+                "a password-protected office file".to_string(),
+            )
+        } else {
+            malformed("a legacy binary office file (.doc?), not a ZIP package")
+        },
+    )
+}
+
+// ---------------------------------------------------------------- DOCX --
+
+/// Footnotes and endnotes read from their parts, by kind and id, until the
+/// document's reference to them places them after its paragraph. A note
+/// never referenced (its reference was deleted with tracked changes) is
+/// never read.
+type Notes = HashMap<(NoteKind, String), Vec<Block>>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum NoteKind {
+    Footnote,
+    Endnote,
+}
+
+/// What an open WordprocessingML element is to the reader.
+enum WordRole {
+    Paragraph,
+    /// `w:pPr` of a paragraph, which holds its style and outline level.
+    ParagraphProperties,
+    Run,
+    /// `w:t` in a run: the only element whose content is text.
+    Text,
+    Row,
+    Cell,
+    /// A footnote or endnote of the notes parts.
+    Note(NoteKind, String),
+    /// `mc:AlternateContent`: the same content in several forms (a text
+    /// box as a drawing and again as VML), of which only the first choice
+    /// is read.
+    Alternatives {
+        chosen: bool,
+    },
+    /// `w:sdt`, a content control: left out when it is a table of
+    /// contents, whose text repeats the headings.
+    ContentControl {
+        table_of_contents: bool,
+    },
+    Other,
+}
+
+/// The blocks of a WordprocessingML part whose root element is `root`: the
+/// document, or the footnotes or endnotes, whose notes go into `notes`
+/// instead. The document's note references take their notes from `notes`.
+fn read_word_part(
+    bytes: &[u8],
+    part: &str,
+    root: &str,
+    headings: &HashSet<String>,
+    notes: &mut Notes,
+) -> Result<Vec<Block>, Refusal> {
+    let mut xml = Xml::open(bytes, part, root)?;
+    let mut blocks = BlockBuilder::default();
+    let mut roles: Vec<WordRole> = Vec::new();
+    // Elements open inside one that is left out with all it holds.
+    let mut left_out = 0usize;
+    while let Some(node) = xml.next()? {
+        if left_out > 0 {
+            match node {
+                Node::Open(_) => left_out += 1,
+                Node::Close => left_out -= 1,
+                Node::Text(_) => {}
+            }
+            continue;
+        }
+        match node {
+            Node::Text(text) => {
+                if matches!(roles.last(), Some(WordRole::Text)) {
+                    blocks.text(&text);
+                }
+            }
+            Node::Close => match roles.pop() {
+                Some(WordRole::Paragraph | WordRole::Row | WordRole::Cell) => blocks.close(),
+                Some(WordRole::Note(kind, id)) => {
+                    notes.insert((kind, id), as_asides(blocks.take()));
+                }
+                _ => {}
+            },
+            Node::Open(element) => {
+                match word_role(&element, &mut roles, &mut blocks, headings, notes) {
+                    Some(role) => roles.push(role),
+                    None => left_out = 1,
+                }
+            }
+        }
+    }
+    Ok(blocks.into_blocks())
+}
+
+/// What the opening `element` is, within the open `roles`, acting at once
+/// on what it says (a heading style, a tab, a note reference); `None` for
+/// an element left out with all it holds.
+fn word_role(
+    element: &Element,
+    roles: &mut [WordRole],
+    blocks: &mut BlockBuilder,
+    headings: &HashSet<String>,
+    notes: &mut Notes,
+) -> Option<WordRole> {
+    if element.ns == Ns::Compatibility {
+        return match (element.local(), roles.last_mut()) {
+            (b"AlternateContent", _) => Some(WordRole::Alternatives { chosen: false }),
+            (b"Choice", Some(WordRole::Alternatives { chosen })) if !*chosen => {
+                *chosen = true;
+                Some(WordRole::Other)
+            }
+            (b"Choice", _) | (b"Fallback", Some(WordRole::Alternatives { chosen: true })) => None,
+            _ => Some(WordRole::Other),
+        };
+    }
+    if element.ns != Ns::Word {
+        return Some(WordRole::Other);
+    }
+    let in_run = matches!(roles.last(), Some(WordRole::Run));
+    let in_properties = matches!(roles.last(), Some(WordRole::ParagraphProperties));
+    let role = match element.local() {
+        b"p" => {
+            blocks.open_paragraph();
+            WordRole::Paragraph
+        }
+        b"tr" => {
+            blocks.open_row();
+            WordRole::Row
+        }
+        b"tc" => {
+            blocks.open_cell();
+            WordRole::Cell
+        }
+        b"pPr" if matches!(roles.last(), Some(WordRole::Paragraph)) => {
+            WordRole::ParagraphProperties
+        }
+        b"pStyle" if in_properties => {
+            if element
+                .attribute("val")
+                .is_some_and(|id| headings.contains(&id) || is_builtin_heading_id(&id))
+            {
+                blocks.mark_heading();
+            }
+            WordRole::Other
+        }
+        b"outlineLvl" if in_properties => {
+            if is_heading_outline_level(element) {
+                blocks.mark_heading();
+            }
+            WordRole::Other
+        }
+        b"r" => WordRole::Run,
+        b"t" if in_run => WordRole::Text,
+        b"tab" | b"ptab" if in_run => {
+            blocks.text(" ");
+            WordRole::Other
+        }
+        b"br" | b"cr" if in_run => {
+            blocks.text("\n");
+            WordRole::Other
+        }
+        b"noBreakHyphen" if in_run => {
+            blocks.text("-");
+            WordRole::Other
+        }
+        reference @ (b"footnoteReference" | b"endnoteReference") => {
+            let kind = if reference == b"footnoteReference" {
+                NoteKind::Footnote
+            } else {
+                NoteKind::Endnote
+            };
+            if let Some(note) = element
+                .attribute("id")
+                .and_then(|id| notes.remove(&(kind, id)))
+            {
+                blocks.place_after(note);
+            }
+            WordRole::Other
+        }
+        note @ (b"footnote" | b"endnote") if roles.is_empty() => {
+            // Separators and continuation notices are typed; notes are not
+            // (or "normal").
+            if element
+                .attribute("type")
+                .is_some_and(|kind| kind != "normal")
+            {
+                return None;
+            }
+            let kind = if note == b"footnote" {
+                NoteKind::Footnote
+            } else {
+                NoteKind::Endnote
+            };
+            WordRole::Note(kind, element.attribute("id").unwrap_or_default())
+        }
+        // Deleted and moved-away text under change tracking, and a
+        // paragraph's former properties.
+        b"del" | b"moveFrom" | b"pPrChange" => return None,
+        b"sdt" => WordRole::ContentControl {
+            table_of_contents: false,
+        },
+        b"docPartGallery" => {
+            // It describes the content control three levels up:
+            // `w:sdt` › `w:sdtPr` › `w:docPartObj` › `w:docPartGallery`.
+            let described = roles.len().checked_sub(3).and_then(|at| roles.get_mut(at));
+            if element.attribute("val").as_deref() == Some("Table of Contents")
+                && let Some(WordRole::ContentControl { table_of_contents }) = described
+            {
+                *table_of_contents = true;
+            }
+            WordRole::Other
+        }
+        b"sdtContent"
+            if matches!(
+                roles.last(),
+                Some(WordRole::ContentControl {
+                    table_of_contents: true
+                })
+            ) =>
+        {
+            return None;
+        }
+        _ => WordRole::Other,
+    };
+    Some(role)
+}
+
+/// Whether a style id is one of Word's built-in heading styles as an
+/// English Word writes them (`Heading1`…`Heading9`, `Title`): a document
+/// without `word/styles.xml` still has its headings.
+fn is_builtin_heading_id(id: &str) -> bool {
+    id == "Title"
+        || id
+            .strip_prefix("Heading")
+            .is_some_and(|level| matches!(level.as_bytes(), [b'1'..=b'9']))
+}
+
+/// Whether a style name is a built-in heading's: Word names them in
+/// English ("heading 1", "Title") whatever the language of the style id.
+fn is_heading_name(name: &str) -> bool {
+    let name = name.to_lowercase();
+    name == "title"
+        || name
+            .strip_prefix("heading ")
+            .is_some_and(|level| matches!(level.as_bytes(), [b'1'..=b'9']))
+}
+
+/// Whether a `w:outlineLvl` makes a heading: levels 0–8 are headings
+/// 1–9, level 9 is body text.
+fn is_heading_outline_level(element: &Element) -> bool {
+    element
+        .attribute("val")
+        .and_then(|level| level.parse::<u8>().ok())
+        .is_some_and(|level| level < 9)
+}
+
+/// How many `w:basedOn` links are followed to find whether a style is a
+/// heading: real chains are a few long, and a loop must end.
+const MAX_STYLE_CHAIN: usize = 16;
+
+/// The ids of the paragraph styles of `word/styles.xml` that make headings:
+/// styles with an outline level, else with a heading's name, else based
+/// on a heading style.
+fn heading_styles(bytes: &[u8]) -> Result<HashSet<String>, Refusal> {
+    /// What a paragraph style says itself about being a heading (`None`:
+    /// it inherits), and the style it is based on.
+    #[derive(Default)]
+    struct Style {
+        heading: Option<bool>,
+        based_on: Option<String>,
+    }
+    let mut xml = Xml::open(bytes, "word/styles.xml", "styles")?;
+    let mut styles: HashMap<String, Style> = HashMap::new();
+    let mut reading: Option<(String, Style)> = None;
+    // Elements open inside the root.
+    let mut depth = 0;
+    while let Some(node) = xml.next()? {
+        match node {
+            Node::Open(element) => {
+                depth += 1;
+                if depth == 1 {
+                    let paragraph_style = element.is(Ns::Word, "style")
+                        && element
+                            .attribute("type")
+                            .is_none_or(|kind| kind == "paragraph");
+                    reading = element
+                        .attribute("styleId")
+                        .filter(|_| paragraph_style)
+                        .map(|id| (id, Style::default()));
+                } else if let Some((_, style)) = &mut reading
+                    && element.ns == Ns::Word
+                {
+                    match (element.local(), depth) {
+                        (b"name", 2)
+                            if element
+                                .attribute("val")
+                                .is_some_and(|name| is_heading_name(&name)) =>
+                        {
+                            style.heading = style.heading.or(Some(true));
+                        }
+                        (b"basedOn", 2) => style.based_on = element.attribute("val"),
+                        (b"outlineLvl", 3) => {
+                            style.heading = Some(is_heading_outline_level(&element));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Node::Close => {
+                if depth == 1
+                    && let Some((id, style)) = reading.take()
+                {
+                    styles.insert(id, style);
+                }
+                depth -= 1;
+            }
+            Node::Text(_) => {}
+        }
+    }
+    let is_heading = |id: &str| {
+        let mut id = id;
+        for _ in 0..MAX_STYLE_CHAIN {
+            let Some(style) = styles.get(id) else {
+                return is_builtin_heading_id(id);
+            };
+            if let Some(heading) = style.heading {
+                return heading;
+            }
+            match &style.based_on {
+                Some(base) => id = base,
+                None => return false,
+            }
+        }
+        false
+    };
+    Ok(styles.keys().filter(|id| is_heading(id)).cloned().collect())
+}
+
+/// Title, author, creation date and language from `docProps/core.xml`.
+fn core_properties(bytes: &[u8]) -> Result<Metadata, Refusal> {
+    let [title, author, created, language] = first_texts(
+        bytes,
+        "docProps/core.xml",
+        "coreProperties",
+        [
+            (Ns::DublinCore, "title"),
+            (Ns::DublinCore, "creator"),
+            (Ns::DcTerms, "created"),
+            (Ns::DublinCore, "language"),
+        ],
+    )?;
+    Ok(Metadata {
+        title,
+        date: created.as_deref().and_then(parse_metadata_date),
+        author,
+        language,
+        ..Metadata::default()
+    })
+}
+
+// ----------------------------------------------------------------- ODT --
+
+/// What an open element of an ODT's `content.xml` is to the reader.
+enum OdfRole {
+    Paragraph,
+    Row,
+    Cell,
+    /// Another element of the text namespace (a span, a link, a field):
+    /// its content is text of the paragraph it is in. Content of other
+    /// namespaces inside a paragraph (an image's description, its binary
+    /// data) is not.
+    InText,
+    /// `office:automatic-styles`, whose styles tell which paragraph styles
+    /// are the title style under another name.
+    AutomaticStyles,
+    Other,
+}
+
+/// The blocks of an ODT's `content.xml`.
+fn odt_blocks(bytes: &[u8]) -> Result<Vec<Block>, Refusal> {
+    let mut xml = Xml::open(bytes, ODT_CONTENT, "document-content")?;
+    let mut blocks = BlockBuilder::default();
+    let mut roles: Vec<OdfRole> = Vec::new();
+    let mut left_out = 0usize;
+    // Automatic styles (`P1`) by the style they derive from (`Title`).
+    let mut parent_styles: HashMap<String, String> = HashMap::new();
+    while let Some(node) = xml.next()? {
+        if left_out > 0 {
+            match node {
+                Node::Open(_) => left_out += 1,
+                Node::Close => left_out -= 1,
+                Node::Text(_) => {}
+            }
+            continue;
+        }
+        let element = match node {
+            Node::Text(text) => {
+                if matches!(roles.last(), Some(OdfRole::Paragraph | OdfRole::InText)) {
+                    blocks.text(&text);
+                }
+                continue;
+            }
+            Node::Close => {
+                if let Some(OdfRole::Paragraph | OdfRole::Row | OdfRole::Cell) = roles.pop() {
+                    blocks.close();
+                }
+                continue;
+            }
+            Node::Open(element) => element,
+        };
+        let role = match (element.ns, element.local()) {
+            (Ns::OdfText, b"p" | b"h") => {
+                blocks.open_paragraph();
+                let style = element.attribute("style-name").unwrap_or_default();
+                let style = parent_styles.get(&style).unwrap_or(&style);
+                if element.local() == b"h" || style == "Title" {
+                    blocks.mark_heading();
+                }
+                OdfRole::Paragraph
+            }
+            (Ns::OdfTable, b"table-row") => {
+                blocks.open_row();
+                OdfRole::Row
+            }
+            (Ns::OdfTable, b"table-cell" | b"covered-table-cell") => {
+                blocks.open_cell();
+                OdfRole::Cell
+            }
+            // Deleted text kept for change tracking, a note's number (its
+            // body is read), comments, and a generated table of contents.
+            (Ns::OdfText, b"tracked-changes" | b"note-citation" | b"table-of-content")
+            | (Ns::OdfOffice, b"annotation") => {
+                left_out = 1;
+                continue;
+            }
+            (Ns::OdfText, b"s" | b"tab") => {
+                blocks.text(" ");
+                OdfRole::InText
+            }
+            (Ns::OdfText, b"line-break") => {
+                blocks.text("\n");
+                OdfRole::InText
+            }
+            (Ns::OdfText, _) => OdfRole::InText,
+            (Ns::OdfOffice, b"automatic-styles") => OdfRole::AutomaticStyles,
+            (Ns::OdfStyle, b"style") => {
+                if let Some(OdfRole::AutomaticStyles) = roles.last()
+                    && let (Some(name), Some(parent)) = (
+                        element.attribute("name"),
+                        element.attribute("parent-style-name"),
+                    )
+                {
+                    parent_styles.insert(name, parent);
+                }
+                OdfRole::Other
+            }
+            _ => OdfRole::Other,
+        };
+        roles.push(role);
+    }
+    Ok(blocks.into_blocks())
+}
+
+/// Title, author, creation date and language from an ODT's `meta.xml`:
+/// the author is `dc:creator` (who last saved it), else
+/// `meta:initial-creator`.
+fn odt_metadata(bytes: &[u8]) -> Result<Metadata, Refusal> {
+    let [title, creator, initial_creator, created, language] = first_texts(
+        bytes,
+        "meta.xml",
+        "document-meta",
+        [
+            (Ns::DublinCore, "title"),
+            (Ns::DublinCore, "creator"),
+            (Ns::OdfMeta, "initial-creator"),
+            (Ns::OdfMeta, "creation-date"),
+            (Ns::DublinCore, "language"),
+        ],
+    )?;
+    Ok(Metadata {
+        title,
+        date: created.as_deref().and_then(parse_metadata_date),
+        author: creator.or(initial_creator),
+        language,
+        ..Metadata::default()
+    })
+}
+
+/// Whether an ODT's manifest says its `content.xml` is encrypted (the
+/// document has a password).
+fn content_is_encrypted(manifest: &[u8]) -> Result<bool, Refusal> {
+    let mut xml = Xml::open(manifest, "META-INF/manifest.xml", "manifest")?;
+    let mut in_content_entry = false;
+    // Elements open inside the root.
+    let mut depth = 0;
+    while let Some(node) = xml.next()? {
+        match node {
+            Node::Open(element) => {
+                depth += 1;
+                if depth == 1 {
+                    in_content_entry = element.is(Ns::OdfManifest, "file-entry")
+                        && element.attribute("full-path").as_deref() == Some(ODT_CONTENT);
+                } else if in_content_entry && element.is(Ns::OdfManifest, "encryption-data") {
+                    return Ok(true);
+                }
+            }
+            Node::Close => depth -= 1,
+            Node::Text(_) => {}
+        }
+    }
+    Ok(false)
+}
+
+// -------------------------------------------------------------- blocks --
+
+/// Blocks built from an office document's body as its elements open and
+/// close: paragraphs, headings and table rows. What opens inside a
+/// paragraph or row and is finished before it (a text box, a note, a
+/// nested table's row) is placed right after it.
+#[derive(Default)]
+struct BlockBuilder {
+    blocks: Vec<Block>,
+    open: Vec<Frame>,
+}
+
+/// A paragraph, row or cell being built.
+enum Frame {
+    Paragraph {
+        text: String,
+        heading: bool,
+        after: Vec<Block>,
+    },
+    Row {
+        cells: Vec<String>,
+        after: Vec<Block>,
+    },
+    Cell(String),
+}
+
+/// How a table row's cells are joined: a visible mark, so that a snippet
+/// shows where one cell ends (a tab would be collapsed to a space with the
+/// rest of the paragraph's whitespace).
+const CELL_SEPARATOR: &str = " | ";
+
+impl BlockBuilder {
+    fn open_paragraph(&mut self) {
+        self.open.push(Frame::Paragraph {
+            text: String::new(),
+            heading: false,
+            after: Vec::new(),
+        });
+    }
+
+    fn open_row(&mut self) {
+        self.open.push(Frame::Row {
+            cells: Vec::new(),
+            after: Vec::new(),
+        });
+    }
+
+    fn open_cell(&mut self) {
+        self.open.push(Frame::Cell(String::new()));
+    }
+
+    /// Makes the innermost open paragraph a heading.
+    fn mark_heading(&mut self) {
+        if let Some(Frame::Paragraph { heading, .. }) = self.open.last_mut() {
+            *heading = true;
+        }
+    }
+
+    /// Adds text (`\n` for a line break) to the innermost open paragraph
+    /// or cell; text anywhere else is not the document's.
+    fn text(&mut self, text: &str) {
+        if let Some(Frame::Paragraph { text: buffer, .. } | Frame::Cell(buffer)) =
+            self.open.last_mut()
+        {
+            buffer.push_str(text);
+        }
+    }
+
+    /// Closes the innermost open paragraph, row or cell. A paragraph in a
+    /// cell becomes part of the cell's text; a heading nested in anything
+    /// (a text box, a note) is a paragraph there, since it does not start
+    /// a section of the document.
+    fn close(&mut self) {
+        match self.open.pop() {
+            Some(Frame::Paragraph {
+                text,
+                heading,
+                after,
+            }) => {
+                if let Some(Frame::Cell(cell)) = self.open.last_mut() {
+                    cell.push(' ');
+                    cell.push_str(&text);
+                    self.place_after(after);
+                    return;
+                }
+                let block = if heading && self.open.is_empty() {
+                    Some(collapse_whitespace(&text))
+                        .filter(|heading| !heading.is_empty())
+                        .map(Block::Heading)
+                } else {
+                    paragraph(collapse_lines(&text))
+                };
+                self.place_after(block.into_iter().chain(after).collect());
+            }
+            Some(Frame::Row { cells, after }) => {
+                let cells: Vec<String> = cells
+                    .iter()
+                    .map(|cell| collapse_whitespace(cell))
+                    .filter(|cell| !cell.is_empty())
+                    .collect();
+                let row = paragraph(cells.join(CELL_SEPARATOR));
+                self.place_after(row.into_iter().chain(after).collect());
+            }
+            Some(Frame::Cell(text)) => match self.open.last_mut() {
+                Some(Frame::Row { cells, .. }) => cells.push(text),
+                _ => {
+                    let cell = paragraph(collapse_whitespace(&text));
+                    self.place_after(cell.into_iter().collect());
+                }
+            },
+            None => {}
+        }
+    }
+
+    /// Puts finished blocks after the innermost open paragraph or row, or
+    /// at the end of what is built when none is open.
+    fn place_after(&mut self, blocks: Vec<Block>) {
+        let after = self.open.iter_mut().rev().find_map(|frame| match frame {
+            Frame::Paragraph { after, .. } | Frame::Row { after, .. } => Some(after),
+            Frame::Cell(_) => None,
+        });
+        after.unwrap_or(&mut self.blocks).extend(blocks);
+    }
+
+    /// The blocks finished so far, leaving none.
+    fn take(&mut self) -> Vec<Block> {
+        std::mem::take(&mut self.blocks)
+    }
+
+    fn into_blocks(self) -> Vec<Block> {
+        self.blocks
+    }
+}
+
+/// A paragraph of `text`, or none when it is empty.
+fn paragraph(text: String) -> Option<Block> {
+    (!text.is_empty()).then_some(Block::Paragraph(Paragraph {
+        text,
+        source: SourceMap::None,
+        page: None,
+    }))
+}
+
+/// Blocks to be placed inside a section (a note's): headings as paragraphs.
+fn as_asides(blocks: Vec<Block>) -> Vec<Block> {
+    blocks
+        .into_iter()
+        .filter_map(|block| match block {
+            Block::Heading(text) => paragraph(text),
+            paragraph => Some(paragraph),
+        })
+        .collect()
+}
+
+/// `text` with whitespace collapsed line by line and blank lines dropped:
+/// a line break inside a paragraph stays one.
+fn collapse_lines(text: &str) -> String {
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(collapse_whitespace)
+        .filter(|line| !line.is_empty())
+        .collect();
+    lines.join("\n")
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use std::io::{Cursor, Write};
+
+    use super::*;
+    use crate::ingest::{Limits, Unpacker, block_texts};
+
+    /// A ZIP of `entries`, each a name and its contents.
+    pub(in crate::ingest) fn zipped(entries: &[(&str, &str)]) -> Vec<u8> {
+        let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, contents) in entries {
+            writer
+                .start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            writer.write_all(contents.as_bytes()).unwrap();
+        }
+        writer.finish().unwrap().into_inner()
+    }
+
+    /// A format's reader: [`read_docx`], [`read_odt`], `epub::read`.
+    pub(in crate::ingest) type Reader = fn(&mut Zip) -> Result<(Metadata, Vec<Block>), Refusal>;
+
+    /// The metadata and blocks (as [`block_texts`]) that `read` finds in a
+    /// ZIP of `entries`.
+    pub(in crate::ingest) fn read_with(
+        read: Reader,
+        entries: &[(&str, &str)],
+    ) -> Result<(Metadata, Vec<String>), Refusal> {
+        let bytes = zipped(entries);
+        let unpacker = Unpacker::new(Limits::default());
+        let mut zip = Zip::open(&bytes, &unpacker)?;
+        read(&mut zip).map(|(meta, blocks)| (meta, block_texts(&blocks)))
+    }
+
+    const WORD_NAMESPACES: &str = concat!(
+        r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" "#,
+        r#"xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" "#,
+        r#"xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" "#,
+        r#"xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" "#,
+        r#"xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" "#,
+        r#"xmlns:v="urn:schemas-microsoft-com:vml""#
+    );
+
+    fn word_part(root: &str, content: &str) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:{root} {WORD_NAMESPACES}>{content}</w:{root}>"#
+        )
+    }
+
+    fn document(body: &str) -> String {
+        word_part("document", &format!("<w:body>{body}</w:body>"))
+    }
+
+    /// A paragraph of one run of `text`, with paragraph properties `properties`.
+    fn p(properties: &str, text: &str) -> String {
+        format!("<w:p><w:pPr>{properties}</w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>")
+    }
+
+    fn styled(style: &str, text: &str) -> String {
+        p(&format!(r#"<w:pStyle w:val="{style}"/>"#), text)
+    }
+
+    fn docx(entries: &[(&str, &str)]) -> Result<(Metadata, Vec<String>), Refusal> {
+        read_with(read_docx, entries)
+    }
+
+    fn docx_blocks(body: &str) -> Vec<String> {
+        docx(&[(DOCX_DOCUMENT, &document(body))]).unwrap().1
+    }
+
+    #[test]
+    fn runs_tabs_and_breaks_stay_in_their_paragraph_and_deleted_text_is_left_out() {
+        let body = concat!(
+            "<w:p><w:r><w:t>Hel</w:t></w:r><w:r><w:t xml:space=\"preserve\">lo,  </w:t></w:r>",
+            "<w:ins><w:r><w:t>new</w:t></w:r></w:ins>",
+            "<w:del><w:r><w:delText>old</w:delText></w:r></w:del>",
+            "<w:moveFrom><w:r><w:t>moved away</w:t></w:r></w:moveFrom>",
+            "<w:r><w:tab/><w:t>world</w:t><w:br/><w:t>second line</w:t></w:r></w:p>",
+            // A tab stop is no tab, a field's code no text: nothing is left.
+            "<w:p><w:pPr><w:tabs><w:tab w:val=\"left\" w:pos=\"720\"/></w:tabs></w:pPr>",
+            "<w:r><w:instrText> PAGE </w:instrText></w:r></w:p>",
+            "<w:p><w:r><w:t>Fish &amp; chips &#8212; done</w:t></w:r></w:p>",
+        );
+        assert_eq!(
+            docx_blocks(body),
+            ["Hello, new world\nsecond line", "Fish & chips — done"]
+        );
+    }
+
+    #[test]
+    fn headings_come_from_style_ids_names_outline_levels_and_base_styles() {
+        // A German Word's ids, with the English names Word gives built-in styles.
+        let styles = word_part(
+            "styles",
+            concat!(
+                r#"<w:style w:type="paragraph" w:styleId="Titel"><w:name w:val="Title"/></w:style>"#,
+                r#"<w:style w:type="paragraph" w:styleId="berschrift1"><w:name w:val="heading 1"/></w:style>"#,
+                r#"<w:style w:type="character" w:styleId="berschrift1Zchn"><w:name w:val="heading 1 Char"/></w:style>"#,
+                r#"<w:style w:type="paragraph" w:styleId="Kapitel"><w:name w:val="Kapitel"/><w:basedOn w:val="berschrift1"/></w:style>"#,
+                r#"<w:style w:type="paragraph" w:styleId="Gliederung"><w:name w:val="Gliederung"/><w:pPr><w:outlineLvl w:val="2"/></w:pPr></w:style>"#,
+                r#"<w:style w:type="paragraph" w:styleId="Textkoerper"><w:name w:val="Body Text"/><w:basedOn w:val="Gliederung"/><w:pPr><w:outlineLvl w:val="9"/></w:pPr></w:style>"#,
+                r#"<w:style w:type="paragraph" w:styleId="Schleife"><w:basedOn w:val="Kreis"/></w:style>"#,
+                r#"<w:style w:type="paragraph" w:styleId="Kreis"><w:basedOn w:val="Schleife"/></w:style>"#,
+            ),
+        );
+        let body = [
+            styled("Titel", "Book"),
+            styled("berschrift1", "One"),
+            styled("Kapitel", "Two"),
+            styled("Gliederung", "Three"),
+            styled("Heading2", "Four"),
+            p(r#"<w:outlineLvl w:val="1"/>"#, "Five"),
+            styled("Textkoerper", "body text"),
+            styled("berschrift1Zchn", "a character style"),
+            styled("Schleife", "a loop of base styles"),
+            p(
+                concat!(
+                    r#"<w:pStyle w:val="Normal"/><w:pPrChange w:id="1" w:author="Ed">"#,
+                    r#"<w:pPr><w:pStyle w:val="Heading1"/></w:pPr></w:pPrChange>"#
+                ),
+                "formerly a heading",
+            ),
+        ]
+        .concat();
+        let (_, blocks) = docx(&[
+            (DOCX_DOCUMENT, &document(&body)),
+            ("word/styles.xml", &styles),
+        ])
+        .unwrap();
+        assert_eq!(
+            blocks,
+            [
+                "# Book",
+                "# One",
+                "# Two",
+                "# Three",
+                "# Four",
+                "# Five",
+                "body text",
+                "a character style",
+                "a loop of base styles",
+                "formerly a heading"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_table_gives_a_paragraph_per_row_and_a_note_in_it_follows_the_row() {
+        let body = concat!(
+            "<w:tbl><w:tblPr/><w:tblGrid/>",
+            "<w:tr><w:tc><w:p><w:r><w:t>Name</w:t></w:r></w:p></w:tc>",
+            "<w:tc><w:p><w:pPr><w:pStyle w:val=\"Heading1\"/></w:pPr><w:r><w:t>Age</w:t></w:r></w:p></w:tc></w:tr>",
+            "<w:tr><w:tc><w:p><w:r><w:t>Ana</w:t></w:r></w:p><w:p><w:r><w:t>María</w:t></w:r></w:p></w:tc>",
+            "<w:tc><w:p/></w:tc>",
+            "<w:tc><w:p><w:r><w:t>41</w:t></w:r><w:r><w:footnoteReference w:id=\"1\"/></w:r></w:p></w:tc></w:tr>",
+            "</w:tbl>",
+            "<w:p><w:r><w:t>After the table.</w:t></w:r></w:p>",
+        );
+        let footnotes = word_part(
+            "footnotes",
+            r#"<w:footnote w:id="1"><w:p><w:r><w:t>Age in 1990.</w:t></w:r></w:p></w:footnote>"#,
+        );
+        let (_, blocks) = docx(&[
+            (DOCX_DOCUMENT, &document(body)),
+            ("word/footnotes.xml", &footnotes),
+        ])
+        .unwrap();
+        assert_eq!(
+            blocks,
+            [
+                "Name | Age",
+                "Ana María | 41",
+                "Age in 1990.",
+                "After the table."
+            ]
+        );
+    }
+
+    #[test]
+    fn notes_follow_the_paragraph_that_refers_to_them() {
+        let footnotes = word_part(
+            "footnotes",
+            concat!(
+                r#"<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>"#,
+                r#"<w:footnote w:type="continuationNotice" w:id="0"><w:p><w:r><w:t>continued</w:t></w:r></w:p></w:footnote>"#,
+                r#"<w:footnote w:id="1"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr>"#,
+                r#"<w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> A first note.</w:t></w:r></w:p></w:footnote>"#,
+                r#"<w:footnote w:id="2"><w:p><w:r><w:t>A deleted note.</w:t></w:r></w:p></w:footnote>"#,
+            ),
+        );
+        let endnotes = word_part(
+            "endnotes",
+            concat!(
+                r#"<w:endnote w:id="1"><w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr>"#,
+                r#"<w:r><w:t>An endnote.</w:t></w:r></w:p></w:endnote>"#
+            ),
+        );
+        let body = concat!(
+            r#"<w:p><w:r><w:t>Claim</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r>"#,
+            r#"<w:r><w:t xml:space="preserve"> stands.</w:t></w:r>"#,
+            r#"<w:del><w:r><w:footnoteReference w:id="2"/></w:r></w:del></w:p>"#,
+            r#"<w:p><w:r><w:t>Second</w:t></w:r><w:r><w:endnoteReference w:id="1"/></w:r></w:p>"#,
+        );
+        let (_, blocks) = docx(&[
+            (DOCX_DOCUMENT, &document(body)),
+            ("word/footnotes.xml", &footnotes),
+            ("word/endnotes.xml", &endnotes),
+        ])
+        .unwrap();
+        assert_eq!(
+            blocks,
+            ["Claim stands.", "A first note.", "Second", "An endnote."]
+        );
+    }
+
+    #[test]
+    fn a_text_box_is_read_once_after_its_paragraph() {
+        let body = concat!(
+            "<w:p><w:r><w:t>Anchor text.</w:t></w:r><w:r><mc:AlternateContent>",
+            "<mc:Choice Requires=\"wps\"><w:drawing><wp:anchor><a:graphic><a:graphicData>",
+            "<wps:wsp><wps:txbx><w:txbxContent>",
+            "<w:p><w:pPr><w:pStyle w:val=\"Heading1\"/></w:pPr><w:r><w:t>Boxed words.</w:t></w:r></w:p>",
+            "</w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>",
+            "<mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>",
+            "<w:p><w:r><w:t>Boxed words.</w:t></w:r></w:p>",
+            "</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>",
+            "</mc:AlternateContent></w:r><w:r><w:t xml:space=\"preserve\"> More anchor.</w:t></w:r></w:p>",
+            "<w:p><w:r><w:t>Next.</w:t></w:r></w:p>",
+        );
+        assert_eq!(
+            docx_blocks(body),
+            ["Anchor text. More anchor.", "Boxed words.", "Next."]
+        );
+    }
+
+    #[test]
+    fn a_table_of_contents_is_left_out() {
+        let body = concat!(
+            "<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val=\"Table of Contents\"/>",
+            "<w:docPartUnique/></w:docPartObj></w:sdtPr><w:sdtContent>",
+            "<w:p><w:r><w:t>Contents</w:t></w:r></w:p><w:p><w:r><w:t>Introduction 1</w:t></w:r></w:p>",
+            "</w:sdtContent></w:sdt>",
+            "<w:sdt><w:sdtPr><w:alias w:val=\"Abstract\"/></w:sdtPr><w:sdtContent>",
+            "<w:p><w:r><w:t>Abstract text.</w:t></w:r></w:p></w:sdtContent></w:sdt>",
+        );
+        assert_eq!(docx_blocks(body), ["Abstract text."]);
+    }
+
+    #[test]
+    fn core_properties_give_title_author_date_and_language() {
+        let core = concat!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+            r#"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" "#,
+            r#"xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" "#,
+            r#"xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#,
+            "<dc:title>Informe\n  final</dc:title><dc:creator>Ana Pérez</dc:creator>",
+            "<cp:lastModifiedBy>Otro</cp:lastModifiedBy>",
+            r#"<dcterms:created xsi:type="dcterms:W3CDTF">2024-05-05T10:00:00Z</dcterms:created>"#,
+            r#"<dcterms:modified xsi:type="dcterms:W3CDTF">2025-01-01T00:00:00Z</dcterms:modified>"#,
+            "<dc:language>es-CO</dc:language></cp:coreProperties>",
+        );
+        let (meta, _) =
+            docx(&[(DOCX_DOCUMENT, &document("")), ("docProps/core.xml", core)]).unwrap();
+        assert_eq!(meta.title.as_deref(), Some("Informe final"));
+        assert_eq!(meta.author.as_deref(), Some("Ana Pérez"));
+        assert_eq!(meta.date.unwrap().to_string(), "2024-05-05");
+        assert_eq!(meta.language.as_deref(), Some("es-CO"));
+    }
+
+    #[test]
+    fn a_docx_without_text_is_empty_and_a_broken_one_refused() {
+        assert_eq!(docx_blocks("<w:p/><w:sectPr/>"), Vec::<String>::new());
+        let refusal = |entries: &[(&str, &str)]| docx(entries).unwrap_err();
+        assert_eq!(
+            refusal(&[("word/other.xml", "<x/>")]),
+            (
+                SkipReason::Malformed,
+                "not a DOCX (no word/document.xml)".to_string()
+            )
+        );
+        let (reason, message) = refusal(&[(DOCX_DOCUMENT, &document("<w:p></w:r>"))]);
+        assert_eq!(reason, SkipReason::Malformed);
+        assert!(
+            message.starts_with("word/document.xml: not well-formed XML ("),
+            "{message}"
+        );
+        let cut = document("<w:p><w:r><w:t>cut off</w:t></w:r></w:p>");
+        let cut = &cut[..cut.find("</w:t>").unwrap()];
+        assert_eq!(
+            refusal(&[(DOCX_DOCUMENT, cut)]).1,
+            "word/document.xml: the XML breaks off"
+        );
+        assert_eq!(
+            refusal(&[(DOCX_DOCUMENT, "<html><body>hi</body></html>")]).1,
+            "word/document.xml: the root element is <html>, not <document>"
+        );
+        assert_eq!(
+            refusal(&[(DOCX_DOCUMENT, "")]).1,
+            "word/document.xml: no XML element"
+        );
+    }
+
+    #[test]
+    fn compound_files_are_refused_as_encrypted_or_legacy() {
+        let mut encrypted = COMPOUND_FILE_MAGIC.to_vec();
+        encrypted.extend([0; 64]);
+        let legacy = encrypted.clone();
+        encrypted.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(
+            compound_file_refusal(&encrypted).unwrap().0,
+            SkipReason::Encrypted
+        );
+        assert_eq!(
+            compound_file_refusal(&legacy).unwrap().0,
+            SkipReason::Malformed
+        );
+        assert_eq!(compound_file_refusal(&zipped(&[("a", "b")])), None);
+    }
+
+    fn odt_content(automatic_styles: &str, text: &str) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+ xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+ xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xlink="http://www.w3.org/1999/xlink"
+ office:version="1.3"><office:automatic-styles>{automatic_styles}</office:automatic-styles>
+<office:body><office:text>{text}</office:text></office:body></office:document-content>"#
+        )
+    }
+
+    fn odt(entries: &[(&str, &str)]) -> Result<(Metadata, Vec<String>), Refusal> {
+        read_with(read_odt, entries)
+    }
+
+    fn odt_blocks_of(text: &str) -> Vec<String> {
+        odt(&[(ODT_CONTENT, &odt_content("", text))]).unwrap().1
+    }
+
+    #[test]
+    fn spans_links_spaces_and_breaks_stay_in_their_paragraph() {
+        let styles = r#"<style:style style:name="P1" style:family="paragraph" style:parent-style-name="Title"/>"#;
+        let text = concat!(
+            r#"<text:sequence-decls><text:sequence-decl text:display-outline-level="0" text:name="Table"/></text:sequence-decls>"#,
+            r#"<text:p text:style-name="P1">The Story</text:p>"#,
+            r#"<text:h text:outline-level="1">Chapter <text:span text:style-name="T1">One</text:span></text:h>"#,
+            r#"<text:p>Word<text:span>s in</text:span> a <text:a xlink:href="https://x.example/">link</text:a>,"#,
+            r#"<text:s text:c="3"/>spaced<text:tab/>tabbed<text:line-break/>next line<text:soft-page-break/>.</text:p>"#,
+            r#"<text:list><text:list-item><text:p>First item</text:p></text:list-item>"#,
+            r#"<text:list-item><text:p>Second item</text:p></text:list-item></text:list>"#,
+        );
+        let (_, blocks) = odt(&[(ODT_CONTENT, &odt_content(styles, text))]).unwrap();
+        assert_eq!(
+            blocks,
+            [
+                "# The Story",
+                "# Chapter One",
+                "Words in a link, spaced tabbed\nnext line.",
+                "First item",
+                "Second item"
+            ]
+        );
+    }
+
+    #[test]
+    fn notes_and_text_boxes_follow_their_paragraph_and_comments_and_deletions_are_left_out() {
+        let text = concat!(
+            "<text:tracked-changes><text:changed-region text:id=\"ct1\"><text:deletion>",
+            "<office:change-info><dc:creator>Ed</dc:creator></office:change-info>",
+            "<text:p>Removed words.</text:p></text:deletion></text:changed-region></text:tracked-changes>",
+            "<text:p>Claim<text:note text:id=\"ftn1\" text:note-class=\"footnote\">",
+            "<text:note-citation>1</text:note-citation>",
+            "<text:note-body><text:p>The note body.</text:p></text:note-body></text:note>",
+            " holds<text:change text:change-id=\"ct1\"/>.",
+            "<office:annotation><dc:creator>Ed</dc:creator><text:p>A comment.</text:p></office:annotation></text:p>",
+            "<text:p>Figure<draw:frame draw:name=\"f1\"><draw:text-box><text:p>Caption in a box.</text:p>",
+            "</draw:text-box><svg:title>Alt title</svg:title><svg:desc>Alt description</svg:desc></draw:frame> here.</text:p>",
+            "<text:table-of-content><text:table-of-content-source><text:index-title-template>Contents",
+            "</text:index-title-template></text:table-of-content-source>",
+            "<text:index-body><text:p>Chapter One 1</text:p></text:index-body></text:table-of-content>",
+        );
+        assert_eq!(
+            odt_blocks_of(text),
+            [
+                "Claim holds.",
+                "The note body.",
+                "Figure here.",
+                "Caption in a box."
+            ]
+        );
+    }
+
+    #[test]
+    fn an_odt_table_gives_a_paragraph_per_row() {
+        let text = concat!(
+            "<table:table table:name=\"T\"><table:table-column table:number-columns-repeated=\"2\"/>",
+            "<table:table-header-rows><table:table-row>",
+            "<table:table-cell><text:p>City</text:p></table:table-cell>",
+            "<table:table-cell><text:p>Year</text:p></table:table-cell>",
+            "</table:table-row></table:table-header-rows>",
+            "<table:table-row><table:table-cell table:number-columns-spanned=\"2\">",
+            "<text:p>Bogotá</text:p><text:h>1538</text:h></table:table-cell>",
+            "<table:covered-table-cell/></table:table-row></table:table>",
+            "<text:p>After.</text:p>",
+        );
+        assert_eq!(
+            odt_blocks_of(text),
+            ["City | Year", "Bogotá 1538", "After."]
+        );
+    }
+
+    #[test]
+    fn odt_metadata_takes_the_creator_else_the_initial_creator() {
+        let meta = |creator: &str| {
+            let meta = format!(
+                r#"<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<office:meta><meta:initial-creator>Ana</meta:initial-creator>{creator}
+<meta:creation-date>2023-02-01T09:00:00</meta:creation-date><dc:date>2024-01-01T00:00:00</dc:date>
+<dc:title>Notas</dc:title><dc:language>es</dc:language></office:meta></office:document-meta>"#
+            );
+            odt(&[(ODT_CONTENT, &odt_content("", "")), ("meta.xml", &meta)])
+                .unwrap()
+                .0
+        };
+        let first = meta("");
+        assert_eq!(first.author.as_deref(), Some("Ana"));
+        assert_eq!(first.title.as_deref(), Some("Notas"));
+        assert_eq!(first.date.unwrap().to_string(), "2023-02-01");
+        assert_eq!(first.language.as_deref(), Some("es"));
+        assert_eq!(
+            meta("<dc:creator>Luis</dc:creator>").author.as_deref(),
+            Some("Luis")
+        );
+    }
+
+    #[test]
+    fn a_password_protected_or_contentless_odt_is_refused() {
+        let manifest = concat!(
+            r#"<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">"#,
+            r#"<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>"#,
+            r#"<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">"#,
+            r#"<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="x">"#,
+            r#"<manifest:algorithm manifest:algorithm-name="Blowfish CFB" manifest:initialisation-vector="x"/>"#,
+            r#"</manifest:encryption-data></manifest:file-entry></manifest:manifest>"#,
+        );
+        assert_eq!(
+            odt(&[
+                ("META-INF/manifest.xml", manifest),
+                (ODT_CONTENT, "\u{1}\u{2}binary")
+            ])
+            .unwrap_err(),
+            (
+                SkipReason::Encrypted,
+                "a password-protected ODT".to_string()
+            )
+        );
+        assert_eq!(
+            odt(&[("mimetype", "application/vnd.oasis.opendocument.text")]).unwrap_err(),
+            (
+                SkipReason::Malformed,
+                "not an ODT (no content.xml)".to_string()
+            )
+        );
+    }
 }

@@ -8,13 +8,90 @@
 //! message out of the terminal. A page tree whose `/Parent` chain loops is
 //! refused before extraction: pdf-extract follows it for inherited
 //! resources with no cycle check, for ever (found by `fuzz/`).
+//!
+//! # Page furniture and headings
+//!
+//! pdf-extract gives a page's text line by line in drawing order, with a
+//! blank line where the text jumps down by more than one and a half times
+//! the font size (between most paragraphs and around most headings), and
+//! nothing about fonts. So structure is read from the lines alone, and a
+//! line is dropped or made a heading only on strong evidence.
+//!
+//! Not passages:
+//! - **Running heads and feet.** On each page, a paragraph (lines between
+//!   blank lines) lying within its first two or within its last two
+//!   non-empty lines, and any of those four lines without a letter (a page
+//!   number, even one printed right under the text), compared in lower
+//!   case with each number (arabic, or roman up to 399) made alike. One
+//!   found on at least 3 pages, and on half the pages or on 3 pages within
+//!   5 (a chapter's own head), is dropped everywhere it stands: `R FAQ —
+//!   page 3` and `R FAQ — page 4`, a bare `12`, `Debian Reference xxiii`.
+//!   A document of one or two pages keeps every line, and so does a label
+//!   such as `Note` starting the text of many pages.
+//! - **Contents and index entries with leaders**, on any page: a run of
+//!   four or more dots or middle dots, maybe spaced (`....`, `. . . .`,
+//!   `····`), or of two or more `…`, then a page number, a roman numeral, a
+//!   range (`12–14`) or a list (`12, 45`) ending the line. Prose ending in
+//!   `...`, or with `...` before a number inside the line, is kept.
+//! - **Entries without leaders on a contents or index page**, a page with
+//!   three leader lines, or one where entries (leader lines, and `Some
+//!   title 12` or `workspace, 12, 45`) are at least five and half its
+//!   lines, and which has a title such as `Contents`, `Table of Contents`,
+//!   `Index` or `Índice`, or follows such a page. There, entries without
+//!   leaders go, as do a line wrapped into the entry below it, the title,
+//!   and the single letters over index groups. Elsewhere `workspace, 12`
+//!   is text.
+//!
+//! Headings (each sets the section of the paragraphs below it) are lines
+//! standing alone between blank lines (or a page's edge), at most 100
+//! characters, not ending in `.`, `,`, `;` or `:`, without `<>={}[]|\$@#_`
+//! or `://`, and followed on their page by a paragraph: two lines or more,
+//! or one ending a sentence, with 20 letters and a third of its words
+//! starting in lower case. A numbered or labelled heading may be followed
+//! by another numbered or labelled heading instead. Three kinds:
+//! - **Numbered**: `2.3 Saving the workspace`, `2.3. Saving`, `A.1
+//!   Licence`, `4 Methods`, `1. Introduction`. The text after the number
+//!   starts with a capital, has at most 15 words and does not end in a
+//!   number. A number of one part is refused next to another block starting
+//!   with a number (a numbered list, even across a page break).
+//! - **Labelled**: `Chapter`, `Part`, `Appendix`, `Annex`, `Capítulo`,
+//!   `Parte`, `Anexo` or `Apéndice`, then an arabic or roman number or a
+//!   capital letter, then maybe `:`, `.` or a dash and a title starting
+//!   with a capital: `Chapter 4 Methods`, `Part II`, `Appendix A`. A bare
+//!   label followed by a short capitalised line standing alone makes one
+//!   heading with it: `Chapter 5` and `Network setup` give `Chapter 5
+//!   Network setup`.
+//! - **Title Case**, unnumbered: at most 8 words, no digit, comma or colon,
+//!   every word of four letters or more capitalised but for a few function
+//!   words (`with`, `from`, `between`, `para`, `sobre`, `entre`…), and
+//!   not a caption (`Figure…`, `Table…`, `Tabla…`, `Cuadro…`) nor a lone
+//!   `Note`, `Tip` or `Warning`; all capitals count. It must come first on
+//!   its page or right after a paragraph, a bulleted item or a numbered or
+//!   labelled line, so that the items of a list whose bullets are drawn,
+//!   not written, are not headings; and the paragraph below must start
+//!   with a capital, so that a table's header row is not one.
+//!
+//! Not recognised: headings run into their paragraph without a blank line,
+//! sentence-case headings without a number (`Saving the workspace`),
+//! headings ending in a period, colon or number, a heading at the foot of
+//! a page (its paragraph is on the next), `a)`, `1)` and `(2)` numbering,
+//! a numbered heading whose text starts in lower case (`3.1 asn1Parser`),
+//! numbered items next to each other (`1. Introduction` right above `2.
+//! Scope`), and whatever only a font's size or weight marks. Capitalised
+//! nouns make German table headers pass as Title Case now and then. A line
+//! that would be Markdown or wiki markup in a text file (a shell's `#
+//! prompt`, `== x ==`) is a paragraph of its own, and `---` or `===`
+//! separates paragraphs without making the line above a heading.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::LazyLock;
 
 use pdf_extract::{Document, Object, ObjectId};
+use regex::Regex;
 
 use super::dates::parse_metadata_date;
-use super::{Block, Metadata, SkipReason, text};
+use super::{Block, Metadata, Paragraph, SkipReason, SourceMap, text};
 use crate::error;
 
 /// Whether `head`, a file's first bytes, holds the `%PDF-` header. Readers
@@ -76,12 +153,588 @@ pub fn read(bytes: &[u8]) -> Result<(Metadata, Vec<Block>), (SkipReason, String)
         };
         return Err((reason, message));
     }
-    let blocks = pages
+    Ok((metadata(&document), page_blocks(&pages)))
+}
+
+/// The blocks of a PDF's extracted pages, `pages[0]` being page 1: page
+/// furniture and contents entries left out, headings recognised (see the
+/// module documentation).
+fn page_blocks(pages: &[String]) -> Vec<Block> {
+    let mut pages: Vec<Vec<&str>> = pages.iter().map(|page| page.lines().collect()).collect();
+    drop_running_lines(&mut pages);
+    drop_contents_entries(&mut pages);
+    structure(&pages)
+}
+
+/// How many non-empty lines at the top and at the bottom of a page may be
+/// running heads or feet: a head, and a page number or subtitle below it.
+const EDGE_LINES: usize = 2;
+
+/// A running line stands at the edge of at least this many pages.
+const MIN_RUNNING_PAGES: usize = 3;
+
+/// Blanks the running heads and feet of `pages` (see the module
+/// documentation): the same line, numbers aside, at the edge of most pages
+/// or of pages close together.
+fn drop_running_lines(pages: &mut [Vec<&str>]) {
+    let edges: Vec<Vec<(Range<usize>, String)>> =
+        pages.iter().map(|lines| edge_blocks(lines)).collect();
+    let mut pages_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (page, edges) in edges.iter().enumerate() {
+        for (_, key) in edges {
+            let at = pages_of.entry(key).or_default();
+            if at.last() != Some(&page) {
+                at.push(page);
+            }
+        }
+    }
+    let with_text = pages
         .iter()
-        .enumerate()
-        .flat_map(|(index, page)| text::blocks(page, None, Some(index as u32 + 1)))
+        .filter(|lines| lines.iter().any(|line| !line.trim().is_empty()))
+        .count();
+    let running: HashSet<&str> = pages_of
+        .into_iter()
+        .filter(|(_, at)| {
+            at.len() >= MIN_RUNNING_PAGES
+                && (2 * at.len() >= with_text || at.windows(3).any(|three| three[2] - three[0] < 5))
+        })
+        .map(|(key, _)| key)
         .collect();
-    Ok((metadata(&document), blocks))
+    for (lines, edges) in pages.iter_mut().zip(&edges) {
+        for (range, key) in edges {
+            if running.contains(key.as_str()) {
+                lines[range.clone()].fill("");
+            }
+        }
+    }
+}
+
+/// The lines at the edges of a page that may be running, with their
+/// [`running_key`]: each paragraph (lines between blank lines) within the
+/// first or within the last [`EDGE_LINES`] non-empty lines, set apart from
+/// the text as running heads are, and each line there without letters (a
+/// page number, even one printed right under the text).
+fn edge_blocks(lines: &[&str]) -> Vec<(Range<usize>, String)> {
+    let filled: Vec<usize> = (0..lines.len())
+        .filter(|&i| !lines[i].trim().is_empty())
+        .collect();
+    let top = &filled[..filled.len().min(EDGE_LINES)];
+    let bottom = &filled[filled.len().saturating_sub(EDGE_LINES)..];
+    let blank = |j: usize| lines[j].trim().is_empty();
+    let mut found: Vec<(Range<usize>, String)> = Vec::new();
+    for &i in top.iter().chain(bottom) {
+        let start = (0..i).rev().find(|&j| blank(j)).map_or(0, |j| j + 1);
+        let end = (i..lines.len()).find(|&j| blank(j)).unwrap_or(lines.len());
+        let within = |edge: &[usize]| (start..end).all(|j| edge.contains(&j));
+        let candidate = if within(top) || within(bottom) {
+            Some((start..end, running_key(&lines[start..end].join(" "))))
+        } else {
+            let key = running_key(lines[i]);
+            (!key.chars().any(char::is_alphabetic)).then_some((i..i + 1, key))
+        };
+        if let Some((range, key)) = candidate
+            && !found.iter().any(|(seen, _)| *seen == range)
+        {
+            found.push((range, key));
+        }
+    }
+    found
+}
+
+/// A line as running heads compare it: lower case, words separated by one
+/// space, each run of digits and each roman numeral made `#`, so that
+/// `R FAQ — page 3` and `R FAQ — page 4` are one line.
+fn running_key(line: &str) -> String {
+    let mut key = String::new();
+    for word in line.split_whitespace() {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        if is_roman(word) {
+            key.push('#');
+            continue;
+        }
+        let mut in_number = false;
+        for c in word.chars() {
+            if c.is_ascii_digit() {
+                if !in_number {
+                    key.push('#');
+                }
+                in_number = true;
+            } else {
+                in_number = false;
+                key.extend(c.to_lowercase());
+            }
+        }
+    }
+    key
+}
+
+/// A roman numeral up to 399 in one case (`xiv`, `XIV`), as pages of front
+/// matter and parts are numbered. Letters beyond `c` are left out: `mix`
+/// and `did` are words.
+fn is_roman(word: &str) -> bool {
+    static ROMAN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?x)^(?:
+                c{0,3} (?:xc|xl|l?x{0,3}) (?:ix|iv|v?i{0,3})
+              | C{0,3} (?:XC|XL|L?X{0,3}) (?:IX|IV|V?I{0,3})
+            )$",
+        )
+        .expect("the roman numeral pattern compiles")
+    });
+    !word.is_empty() && ROMAN.is_match(word)
+}
+
+/// Page numbers after an entry: `12`, `xi`, `12–14`, `12, 45`.
+const PAGE_REFS: &str = concat!(
+    r"(?:[0-9]{1,4}|[ivxlcdm]{1,7}|[IVXLCDM]{1,7})",
+    r"(?:\s*[-–]\s*[0-9]{1,4})?",
+    r"(?:\s*,\s*[0-9]{1,4}(?:\s*[-–]\s*[0-9]{1,4})?)*",
+);
+
+/// A contents or index line with leaders: dots, middle dots or ellipses,
+/// maybe spaced, then page numbers at the end.
+fn is_leader_line(line: &str) -> bool {
+    static LEADER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(
+            r"(?:(?:[.·]\s{{0,2}}){{4,}}|(?:…\s{{0,2}}){{2,}})\s*{PAGE_REFS}$"
+        ))
+        .expect("the leader pattern compiles")
+    });
+    LEADER.is_match(line.trim())
+}
+
+/// A contents or index line without leaders: `1 GNU/Linux tutorials 1`,
+/// `workspace, 12, 45`. Only on a contents page: elsewhere prose may end so.
+fn is_entry_line(line: &str) -> bool {
+    static ENTRY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(r"^.*[\p{{L}})\]](?:,\s*|\s+){PAGE_REFS}$"))
+            .expect("the index entry pattern compiles")
+    });
+    let line = line.trim();
+    line.chars().count() <= MAX_HEADING_CHARS
+        && line.chars().any(char::is_alphabetic)
+        && ENTRY.is_match(line)
+}
+
+/// The title of a contents or index page: `Contents`, `Table of Contents`,
+/// `Concept Index`, `Índice general`.
+fn is_contents_title(line: &str) -> bool {
+    const TITLES: [&str; 6] = [
+        "contents",
+        "index",
+        "índice",
+        "indice",
+        "contenido",
+        "contenidos",
+    ];
+    let words: Vec<&str> = line.split_whitespace().collect();
+    (1..=5).contains(&words.len())
+        && words.iter().any(|word| {
+            TITLES.contains(
+                &word
+                    .trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+                    .as_str(),
+            )
+        })
+}
+
+/// Blanks contents and index entries (see the module documentation): leader
+/// lines anywhere, the other entries on contents pages only.
+fn drop_contents_entries(pages: &mut [Vec<&str>]) {
+    let mut after_contents = false;
+    for lines in pages.iter_mut() {
+        let leaders: Vec<bool> = lines.iter().map(|line| is_leader_line(line)).collect();
+        let entries: Vec<bool> = lines
+            .iter()
+            .zip(&leaders)
+            .map(|(line, &leader)| leader || is_entry_line(line))
+            .collect();
+        let filled = lines.iter().filter(|line| !line.trim().is_empty()).count();
+        let entry_count = entries.iter().filter(|&&entry| entry).count();
+        let contents = leaders.iter().filter(|&&leader| leader).count() >= 3
+            || (entry_count >= 5
+                && 2 * entry_count >= filled
+                && (after_contents || lines.iter().any(|line| is_contents_title(line))));
+        let drop: Vec<bool> = (0..lines.len())
+            .map(|i| {
+                let line = lines[i].trim();
+                if leaders[i] {
+                    return true;
+                }
+                if !contents || line.is_empty() {
+                    return false;
+                }
+                let wraps_into_entry =
+                    entries.get(i + 1) == Some(&true) && !line.ends_with(['.', '!', '?']);
+                entries[i]
+                    || wraps_into_entry
+                    || is_contents_title(line)
+                    || (line.chars().count() == 1 && line.chars().all(char::is_alphabetic))
+            })
+            .collect();
+        for (line, drop) in lines.iter_mut().zip(drop) {
+            if drop {
+                *line = "";
+            }
+        }
+        after_contents = contents;
+    }
+}
+
+/// A heading is at most this long…
+const MAX_HEADING_CHARS: usize = 100;
+/// …and has at most this many words after its number or label.
+const MAX_HEADING_WORDS: usize = 15;
+/// A Title Case heading without number has at most this many words.
+const MAX_TITLE_CASE_WORDS: usize = 8;
+
+/// The kinds of heading line (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// `2.3 Saving the workspace`; `lone` for a number of one part (`4`,
+    /// `1.`), which a numbered list also has.
+    Numbered { lone: bool },
+    /// `Chapter 4: Methods`; `bare` for the label alone (`Chapter 4`).
+    Labelled { bare: bool },
+    /// `Saving the Workspace`.
+    TitleCase,
+}
+
+/// What a block of lines becomes.
+#[derive(Debug, Clone)]
+enum Role {
+    /// Paragraphs, as [`text::blocks`] makes them.
+    Text,
+    /// A heading with this text.
+    Heading(String),
+    /// Part of the heading above it (a chapter's title under its label).
+    InHeading,
+}
+
+/// The blocks of the pages' remaining lines (`pages[0]` is page 1):
+/// paragraphs, and recognised headings as [`Block::Heading`]s.
+fn structure(pages: &[Vec<&str>]) -> Vec<Block> {
+    let blocks: Vec<(u32, &[&str])> = pages
+        .iter()
+        .zip(1..)
+        .flat_map(|(lines, page)| {
+            lines
+                .split(|line| line.trim().is_empty() || is_rule(line.trim()))
+                .filter(|block| !block.is_empty())
+                .map(move |block| (page, block))
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut chunk = String::new();
+    let mut chunk_page = 1;
+    let flush = |chunk: &mut String, page: u32, out: &mut Vec<Block>| {
+        out.extend(text::blocks(chunk, None, Some(page)));
+        chunk.clear();
+    };
+    for ((page, block), role) in blocks.iter().zip(roles(&blocks)) {
+        if *page != chunk_page {
+            flush(&mut chunk, chunk_page, &mut out);
+            chunk_page = *page;
+        }
+        match role {
+            Role::InHeading => {}
+            Role::Heading(heading) => {
+                flush(&mut chunk, *page, &mut out);
+                out.push(Block::Heading(heading));
+            }
+            Role::Text => {
+                for line in *block {
+                    if text::heading_text(line.trim()).is_some() {
+                        // Markup means nothing in a PDF: a shell's `# prompt` is text.
+                        flush(&mut chunk, *page, &mut out);
+                        out.push(Block::Paragraph(Paragraph {
+                            text: line.trim().to_string(),
+                            source: SourceMap::None,
+                            page: Some(*page),
+                        }));
+                    } else {
+                        chunk.push_str(line);
+                        chunk.push('\n');
+                    }
+                }
+                chunk.push('\n');
+            }
+        }
+    }
+    flush(&mut chunk, chunk_page, &mut out);
+    out
+}
+
+/// The role of each block of lines, given with its page: which are headings
+/// (see the module documentation).
+fn roles(blocks: &[(u32, &[&str])]) -> Vec<Role> {
+    let kinds: Vec<Option<Kind>> = blocks
+        .iter()
+        .map(|(_, block)| match block {
+            [line] => heading_kind(line.trim()),
+            _ => None,
+        })
+        .collect();
+    // Whether block `j` exists and is on the page of block `i`.
+    let beside = |i: usize, j: usize| blocks.get(j).is_some_and(|(page, _)| *page == blocks[i].0);
+    let paragraph_at = |j: usize| kinds[j].is_none() && reads_as_paragraph(blocks[j].1);
+    // Any page: a list may go on over the next.
+    let listed_at = |j: usize| {
+        blocks
+            .get(j)
+            .is_some_and(|(_, block)| starts_with_lone_number(block[0].trim()))
+    };
+    let structural_at = |j: usize| {
+        matches!(
+            kinds.get(j),
+            Some(Some(Kind::Numbered { .. } | Kind::Labelled { .. }))
+        )
+    };
+    let mut roles = vec![Role::Text; blocks.len()];
+    for i in (0..blocks.len()).rev() {
+        let Some(kind) = kinds[i] else { continue };
+        let placed = match kind {
+            // Items of a numbered list, one block each, look like headings.
+            Kind::Numbered { lone: true } => {
+                let in_list = listed_at(i + 1) || (i > 0 && listed_at(i - 1));
+                !in_list
+            }
+            // So do items of a list whose bullets are drawn, not written.
+            Kind::TitleCase => {
+                !(i > 0 && beside(i, i - 1))
+                    || paragraph_at(i - 1)
+                    || structural_at(i - 1)
+                    || blocks[i - 1].1[0].trim_start().starts_with(BULLETS)
+            }
+            Kind::Numbered { lone: false } | Kind::Labelled { .. } => true,
+        };
+        if !placed {
+            continue;
+        }
+        let heading_at =
+            |j: usize| beside(i, j) && structural_at(j) && matches!(roles[j], Role::Heading(_));
+        let line = squeeze(blocks[i].1[0]);
+        let paragraph_below = beside(i, i + 1)
+            && paragraph_at(i + 1)
+            && (structural_at(i) || starts_sentence(blocks[i + 1].1));
+        if paragraph_below || (structural_at(i) && heading_at(i + 1)) {
+            roles[i] = Role::Heading(line);
+        } else if kind == (Kind::Labelled { bare: true })
+            && beside(i, i + 1)
+            && is_chapter_title(blocks[i + 1].1)
+            && ((beside(i, i + 2) && paragraph_at(i + 2)) || heading_at(i + 2))
+        {
+            roles[i] = Role::Heading(format!("{line} {}", squeeze(blocks[i + 1].1[0])));
+            roles[i + 1] = Role::InHeading;
+        }
+    }
+    roles
+}
+
+/// `---` or `===` alone on a line: a rule between paragraphs, never a
+/// setext underline making the line above a heading.
+fn is_rule(line: &str) -> bool {
+    line.len() >= 3 && (line.bytes().all(|b| b == b'-') || line.bytes().all(|b| b == b'='))
+}
+
+/// `text` with each run of whitespace made one space.
+fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether a block below a heading reads as its paragraph.
+fn reads_as_paragraph(block: &[&str]) -> bool {
+    let last = block.last().map_or("", |line| line.trim());
+    let letters: usize = block
+        .iter()
+        .map(|line| line.chars().filter(|c| c.is_alphabetic()).count())
+        .sum();
+    let words: Vec<&str> = block
+        .iter()
+        .flat_map(|line| line.split_whitespace())
+        .collect();
+    let lower = words
+        .iter()
+        .filter(|word| word.chars().next().is_some_and(char::is_lowercase))
+        .count();
+    let last = last.trim_end_matches(['"', '”', '’', '\'', ')', ']']);
+    letters >= 20
+        && 3 * lower >= words.len()
+        && (block.len() >= 2 || last.ends_with(['.', '!', '?', ':', ';', '…']))
+}
+
+/// Whether a block starts like a sentence, with a capital (after quotes
+/// and list marks): a table's rows or a listing below a line of capitalised
+/// words make it their header, not a heading.
+fn starts_sentence(block: &[&str]) -> bool {
+    block[0]
+        .trim_start_matches(|c: char| {
+            c.is_whitespace() || BULLETS.contains(&c) || "\"“‘'(¿¡".contains(c)
+        })
+        .starts_with(char::is_uppercase)
+}
+
+/// Marks that start a list item.
+const BULLETS: [char; 12] = ['•', '◦', '▪', '‣', '○', '■', '□', '►', '-', '–', '—', '*'];
+
+/// `1 `, `12. `: the start of a numbered list item, or of a heading with a
+/// number of one part.
+fn starts_with_lone_number(line: &str) -> bool {
+    static LONE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^[0-9]{1,3}[.)]?\s").expect("the list number pattern compiles")
+    });
+    LONE.is_match(line)
+}
+
+/// The short line naming a chapter under its bare label: capitalised, no
+/// final punctuation.
+fn is_chapter_title(block: &[&str]) -> bool {
+    let [line] = block else { return false };
+    let line = line.trim();
+    line.chars().next().is_some_and(char::is_uppercase)
+        && line.chars().count() <= MAX_HEADING_CHARS
+        && line.split_whitespace().count() <= MAX_HEADING_WORDS
+        && !line.ends_with(['.', ',', ';', ':'])
+        && !has_code_characters(line)
+}
+
+/// What kind of heading `line` (trimmed, standing alone) would be, if any.
+fn heading_kind(line: &str) -> Option<Kind> {
+    static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?x)^
+            (?:
+                (?P<lone>[0-9]{1,2}\.?)                 # 4, 1.
+              | [0-9]{1,2} (?:\.[0-9]{1,3}){1,4} \.?    # 2.3, 2.3.
+              | \p{Lu} (?:\.[0-9]{1,3}){1,4} \.?        # A.1
+            )
+            \s+ (?P<title>.+) $",
+        )
+        .expect("the numbered heading pattern compiles")
+    });
+    static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?x)^
+            (?P<label>\p{L}+) \s+
+            (?P<number>[0-9]{1,3}|[IVXLCivxlc]{1,7}|\p{Lu})
+            (?:\s*[.:—–-]\s*|\s+|$)
+            (?P<title>.*) $",
+        )
+        .expect("the labelled heading pattern compiles")
+    });
+    const LABELS: [&str; 10] = [
+        "chapter",
+        "part",
+        "appendix",
+        "annex",
+        "capítulo",
+        "capitulo",
+        "parte",
+        "anexo",
+        "apéndice",
+        "apendice",
+    ];
+    if line.chars().count() > MAX_HEADING_CHARS
+        || line.ends_with(['.', ',', ';', ':'])
+        || has_code_characters(line)
+    {
+        return None;
+    }
+    if let Some(found) = LABELLED.captures(line) {
+        let label = &found["label"];
+        let number = &found["number"];
+        if label.chars().next().is_some_and(char::is_uppercase)
+            && LABELS.contains(&label.to_lowercase().as_str())
+            && (number.bytes().all(|b| b.is_ascii_digit())
+                || is_roman(number)
+                || number.chars().count() == 1)
+        {
+            let title = found["title"].trim();
+            if title.is_empty() {
+                return Some(Kind::Labelled { bare: true });
+            }
+            return heading_title(title).then_some(Kind::Labelled { bare: false });
+        }
+    }
+    if let Some(found) = NUMBERED.captures(line) {
+        return heading_title(&found["title"]).then_some(Kind::Numbered {
+            lone: found.name("lone").is_some(),
+        });
+    }
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let first = words
+        .first()?
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    const CAPTIONS: [&str; 8] = [
+        "figure", "fig", "table", "tabla", "cuadro", "figura", "gráfico", "grafico",
+    ];
+    const ADMONITIONS: [&str; 11] = [
+        "note",
+        "tip",
+        "warning",
+        "caution",
+        "important",
+        "hint",
+        "example",
+        "nota",
+        "advertencia",
+        "ejemplo",
+        "importante",
+    ];
+    let admonition = words.len() == 1 && ADMONITIONS.contains(&first.as_str());
+    let title_case = words.len() <= MAX_TITLE_CASE_WORDS
+        && !line.contains([',', ':'])
+        && !line.contains(|c: char| c.is_ascii_digit())
+        && !CAPTIONS.contains(&first.as_str())
+        && !admonition
+        && heading_title(line)
+        && is_title_case(&words);
+    title_case.then_some(Kind::TitleCase)
+}
+
+/// Characters of code, markup and addresses, never in a heading.
+fn has_code_characters(line: &str) -> bool {
+    line.contains([
+        '<', '>', '=', '{', '}', '[', ']', '|', '\\', '$', '@', '#', '_',
+    ]) || line.contains("://")
+}
+
+/// Whether `title`, a heading without its number or label, starts with a
+/// capital, has few words and does not end in a page number.
+fn heading_title(title: &str) -> bool {
+    let words: Vec<&str> = title.split_whitespace().collect();
+    let Some(last) = words.last() else {
+        return false;
+    };
+    title.chars().next().is_some_and(char::is_uppercase)
+        && words.len() <= MAX_HEADING_WORDS
+        && !last.bytes().all(|b| b.is_ascii_digit())
+        && !(is_roman(last) && last.chars().all(|c| c.is_lowercase()))
+}
+
+/// Words of four letters or more capitalised, but for these function words.
+const LOWER_CASE_WORDS: [&str; 19] = [
+    "with", "from", "into", "onto", "over", "upon", "than", "about", "after", "under", "between",
+    "through", "without", "para", "como", "sobre", "entre", "desde", "hasta",
+];
+
+/// Title Case: every word of four letters or more starts with a capital,
+/// but for [`LOWER_CASE_WORDS`]; at least four letters in all.
+fn is_title_case(words: &[&str]) -> bool {
+    let mut letters = 0;
+    for word in words {
+        let core = word.trim_matches(|c: char| !c.is_alphanumeric());
+        letters += core.chars().filter(|c| c.is_alphabetic()).count();
+        let lower = core.chars().next().is_some_and(char::is_lowercase);
+        if lower && core.chars().count() > 3 && !LOWER_CASE_WORDS.contains(&core) {
+            return false;
+        }
+    }
+    letters >= 4
 }
 
 /// A page whose chain of `/Parent`s comes back on itself, if any.
@@ -157,6 +810,7 @@ fn text_string(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::block_texts;
 
     #[test]
     fn text_strings_in_both_encodings() {
@@ -197,5 +851,242 @@ mod tests {
     fn garbage_is_reported_not_panicked() {
         let (reason, _) = read(b"%PDF-1.4 not really a pdf").unwrap_err();
         assert_eq!(reason, SkipReason::Malformed);
+    }
+
+    /// The blocks of pages as pdf-extract gives them (each opens with two
+    /// line breaks), headings marked `# `.
+    fn texts_of<S: AsRef<str>>(pages: &[S]) -> Vec<String> {
+        let pages: Vec<String> = pages.iter().map(|page| page.as_ref().to_string()).collect();
+        block_texts(&page_blocks(&pages))
+    }
+
+    #[test]
+    fn running_heads_and_feet_that_differ_by_the_page_number_are_dropped() {
+        let pages: Vec<String> = (1..=4)
+            .map(|n| {
+                format!("\n\nR FAQ — page {n}\n\nPage {n} explains the workspace,\nwrapped.\n{n}")
+            })
+            .collect();
+        let blocks = page_blocks(&pages);
+        assert_eq!(
+            block_texts(&blocks),
+            (1..=4)
+                .map(|n| format!("Page {n} explains the workspace, wrapped."))
+                .collect::<Vec<_>>()
+        );
+        let pages: Vec<Option<u32>> = blocks
+            .iter()
+            .map(|block| match block {
+                Block::Paragraph(paragraph) => paragraph.page,
+                Block::Heading(_) => None,
+            })
+            .collect();
+        assert_eq!(pages, [Some(1), Some(2), Some(3), Some(4)]);
+    }
+
+    /// Words that make each test page's text its own.
+    const WORDS: [&str; 9] = [
+        "apple", "birch", "cedar", "daisy", "elder", "fern", "gorse", "hazel", "iris",
+    ];
+
+    /// A page of text between a head and a foot, as pdf-extract lays it out.
+    fn page(head: &str, n: usize, foot: &str) -> String {
+        let word = WORDS[n];
+        format!(
+            "\n\n{head}\n\nThe {word} paragraph opens the page\nand wraps.\n\n\
+             A second {word} paragraph\ncloses it.\n\n{foot}"
+        )
+    }
+
+    #[test]
+    fn roman_numbered_front_matter_and_a_chapter_head_are_running_lines() {
+        let mut pages: Vec<String> = ["i", "ii", "iii"]
+            .iter()
+            .enumerate()
+            .map(|(n, roman)| page(&format!("User Guide {roman}"), n, ""))
+            .collect();
+        // A chapter's head on three pages out of nine, the book's on the six.
+        pages.extend((3..9).map(|n| {
+            let chapter = if n < 6 {
+                "Chapter 1: Basics"
+            } else {
+                "Chapter 2: Use"
+            };
+            page(&format!("{chapter} {n}"), n, &format!("User Guide {n} / 9"))
+        }));
+        let expected: Vec<String> = WORDS
+            .iter()
+            .flat_map(|word| {
+                [
+                    format!("The {word} paragraph opens the page and wraps."),
+                    format!("A second {word} paragraph closes it."),
+                ]
+            })
+            .collect();
+        assert_eq!(texts_of(&pages), expected);
+    }
+
+    #[test]
+    fn a_two_page_document_keeps_its_repeated_lines() {
+        let pages = [
+            "\n\nR FAQ — page 1\n\nThe first page.\n\n1",
+            "\n\nR FAQ — page 2\n\nThe second page.\n\n2",
+        ];
+        assert_eq!(
+            texts_of(&pages),
+            [
+                "R FAQ — page 1",
+                "The first page.",
+                "1",
+                "R FAQ — page 2",
+                "The second page.",
+                "2"
+            ]
+        );
+    }
+
+    /// A label opening the text on many pages is part of its paragraph, not
+    /// a running head set apart.
+    #[test]
+    fn a_label_starting_the_text_of_many_pages_is_kept() {
+        let pages: Vec<String> = (0..4)
+            .map(|n| page(&format!("Manual {n}"), n, "").replace("The ", "Note\nThe "))
+            .collect();
+        let texts = texts_of(&pages);
+        assert_eq!(texts.len(), 8, "{texts:?}");
+        assert_eq!(
+            texts[0],
+            "Note The apple paragraph opens the page and wraps."
+        );
+        assert_eq!(
+            texts[6],
+            "Note The daisy paragraph opens the page and wraps."
+        );
+    }
+
+    #[test]
+    fn contents_and_index_entries_are_dropped() {
+        let contents = "\n\nContents\n\n1 Introduction . . . . . . . . 1\n\n\
+                        2 Saving the workspace ........ 12\n2.3 Workspace ········ 14\n\
+                        Preface …… xi\nAppendix A Copying\nInformation . . . . . . 24";
+        let index = "\n\nIndex\n\nA\n\nattach, 3\nworkspace, 12, 45\n  saving, 12–14\n\
+                     Workspace loading 31\n\nZ\n\nzoo, 7";
+        let body = "\n\n2 Saving the workspace\n\nThe workspace is saved by save.image().";
+        assert_eq!(
+            texts_of(&[contents, index, body]),
+            [
+                "# 2 Saving the workspace",
+                "The workspace is saved by save.image()."
+            ]
+        );
+    }
+
+    #[test]
+    fn prose_with_ellipses_numbers_and_numbered_items_is_kept() {
+        let page = "\n\nHe paused... 3 times, then went on.\n\nThe list goes on...\n\n\
+                    Replace the “with. . . Texts.” line with this:\n\n\
+                    She counted one... two... 3\n\n\
+                    The workspace, 12, 45\n\nChapter 1 Introduction 1\n\n\
+                    1. Install R from CRAN\n2. Start it 2";
+        assert_eq!(
+            texts_of(&[page]),
+            [
+                "He paused... 3 times, then went on.",
+                "The list goes on...",
+                "Replace the “with. . . Texts.” line with this:",
+                "She counted one... two... 3",
+                "The workspace, 12, 45",
+                "Chapter 1 Introduction 1",
+                "1. Install R from CRAN\n2. Start it 2"
+            ]
+        );
+    }
+
+    #[test]
+    fn numbered_and_labelled_headings_set_the_section() {
+        let page = "\n\n2 Data\n\n2.3 Saving the workspace\n\nThe workspace is saved on exit,\n\
+                    with all objects.\n\nChapter 4: Methods\n\nWe used the methods below.\n\n\
+                    Chapter 5\n\nGetting started\n\nThis chapter starts here.\n\nA.1 Licence\n\n\
+                    The licence of this manual follows.\n\n1. Introduction\n\n\
+                    This is the introduction.";
+        assert_eq!(
+            texts_of(&[page]),
+            [
+                "# 2 Data",
+                "# 2.3 Saving the workspace",
+                "The workspace is saved on exit, with all objects.",
+                "# Chapter 4: Methods",
+                "We used the methods below.",
+                "# Chapter 5 Getting started",
+                "This chapter starts here.",
+                "# A.1 Licence",
+                "The licence of this manual follows.",
+                "# 1. Introduction",
+                "This is the introduction."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_title_case_line_between_paragraphs_is_a_heading() {
+        let page = "\n\nThe first paragraph ends here, as paragraphs do.\n\n\
+                    Saving the Workspace\n\n\
+                    When R exits it asks whether to save the workspace.";
+        assert_eq!(
+            texts_of(&[page]),
+            [
+                "The first paragraph ends here, as paragraphs do.",
+                "# Saving the Workspace",
+                "When R exits it asks whether to save the workspace."
+            ]
+        );
+    }
+
+    #[test]
+    fn sentences_dates_lists_and_table_headers_are_not_headings() {
+        let page = "\n\nThe workspace is saved on exit.\n\nSaving the workspace\n\n\
+                    It holds every object you made in the session.\n\nMarch 3, 2024\n\n\
+                    The meeting opened at noon with all members.\n\n1. Install R\n\n2. Start R\n\n\
+                    Then type q() to quit the session.\n\nName Size Description\n\n\
+                    base 12 the base package\nstats 40 the statistics package\n\nAppArmor\n\n\
+                    Security Enhanced Linux\n\nTomoyo Linux\n\n\
+                    These modules restrict what root can do.\n\n\
+                    Bogotá, Colombia\n\nThe ministry said so on Monday.\n\nFigure Two Trends\n\n\
+                    The trend goes up over the years.";
+        let blocks = page_blocks(&[page.to_string()]);
+        assert!(
+            blocks
+                .iter()
+                .all(|block| matches!(block, Block::Paragraph(_))),
+            "{:?}",
+            block_texts(&blocks)
+        );
+        let paragraphs: Vec<String> = page
+            .split("\n\n")
+            .filter(|block| !block.is_empty())
+            .map(|block| block.replace('\n', " "))
+            .collect();
+        assert_eq!(block_texts(&blocks), paragraphs);
+    }
+
+    #[test]
+    fn markup_in_the_text_layer_makes_no_heading() {
+        let page =
+            "\n\n# apt-get update\n$ apt-cache show vim\n\nIntro line\n---\nText after the rule.";
+        let blocks = page_blocks(&[page.to_string()]);
+        assert!(
+            blocks
+                .iter()
+                .all(|block| matches!(block, Block::Paragraph(_)))
+        );
+        assert_eq!(
+            block_texts(&blocks),
+            [
+                "# apt-get update",
+                "$ apt-cache show vim",
+                "Intro line",
+                "Text after the rule."
+            ]
+        );
     }
 }

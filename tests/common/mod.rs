@@ -240,51 +240,87 @@ pub mod http;
 
 /// A minimal text PDF: one page per entry, each line of an entry a text
 /// line in Helvetica, and an Info dictionary with `title` and a creation date.
+/// An empty line leaves a line's height of space, which pdf-extract reads as
+/// a paragraph break.
 pub fn pdf(pages: &[&str], title: &str, created: &str) -> Vec<u8> {
-    let escape = |text: &str| {
-        text.replace('\\', "\\\\")
-            .replace('(', "\\(")
-            .replace(')', "\\)")
+    let placed: Vec<Vec<(i32, &str)>> = pages
+        .iter()
+        .map(|page| {
+            page.lines()
+                .zip(0..)
+                .filter(|(line, _)| !line.is_empty())
+                .map(|(line, i)| (720 - 14 * i, line))
+                .collect()
+        })
+        .collect();
+    let placed: Vec<&[(i32, &str)]> = placed.iter().map(Vec::as_slice).collect();
+    pdf_placed(&placed, title, created)
+}
+
+/// A minimal text PDF whose pages hold lines at given heights: `(y, text)`,
+/// `y` in points from the bottom of a US Letter page (792 high), drawn in
+/// the order given at the left margin, in 12-point Helvetica. pdf-extract
+/// writes lines in drawing order and breaks paragraphs where the text
+/// jumps by more than 18 points, so a running foot drawn first comes out
+/// first. Text is encoded as the font's WinAnsiEncoding (`—` works).
+pub fn pdf_placed(pages: &[&[(i32, &str)]], title: &str, created: &str) -> Vec<u8> {
+    let escape = |text: &[u8]| {
+        let mut out = Vec::new();
+        for &byte in text {
+            if matches!(byte, b'\\' | b'(' | b')') {
+                out.push(b'\\');
+            }
+            out.push(byte);
+        }
+        out
     };
-    let mut objects: Vec<String> = Vec::new();
+    let mut objects: Vec<Vec<u8>> = Vec::new();
     let page_count = pages.len();
     // 1 catalog, 2 pages, 3 font, 4 info, then (page, content) pairs.
     let kids: Vec<String> = (0..page_count)
         .map(|i| format!("{} 0 R", 5 + 2 * i))
         .collect();
-    objects.push("<< /Type /Catalog /Pages 2 0 R >>".to_string());
-    objects.push(format!(
-        "<< /Type /Pages /Kids [{}] /Count {page_count} >>",
-        kids.join(" ")
-    ));
+    objects.push(b"<< /Type /Catalog /Pages 2 0 R >>".to_vec());
     objects.push(
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
-            .to_string(),
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {page_count} >>",
+            kids.join(" ")
+        )
+        .into_bytes(),
     );
-    objects.push(format!(
-        "<< /Title ({}) /CreationDate (D:{created}) >>",
-        escape(title)
-    ));
-    for (i, page) in pages.iter().enumerate() {
-        let mut content = String::from("BT /F1 12 Tf 14 TL 72 720 Td\n");
-        for line in page.lines() {
-            content.push_str(&format!("({}) Tj T*\n", escape(line)));
+    objects.push(
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+            .to_vec(),
+    );
+    let mut info = b"<< /Title (".to_vec();
+    info.extend(escape(title.as_bytes()));
+    info.extend(format!(") /CreationDate (D:{created}) >>").bytes());
+    objects.push(info);
+    for (i, lines) in pages.iter().enumerate() {
+        let mut content = b"BT /F1 12 Tf\n".to_vec();
+        for (y, line) in lines.iter() {
+            let (encoded, _, _) = encoding_rs::WINDOWS_1252.encode(line);
+            content.extend(format!("1 0 0 1 72 {y} Tm (").bytes());
+            content.extend(escape(&encoded));
+            content.extend(b") Tj\n");
         }
-        content.push_str("ET");
+        content.extend(b"ET");
         objects.push(format!(
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
             6 + 2 * i
-        ));
-        objects.push(format!(
-            "<< /Length {} >>\nstream\n{content}\nendstream",
-            content.len()
-        ));
+        ).into_bytes());
+        let mut stream = format!("<< /Length {} >>\nstream\n", content.len()).into_bytes();
+        stream.extend(content);
+        stream.extend(b"\nendstream");
+        objects.push(stream);
     }
     let mut out = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
     for (i, object) in objects.iter().enumerate() {
         offsets.push(out.len());
-        out.extend(format!("{} 0 obj\n{object}\nendobj\n", i + 1).bytes());
+        out.extend(format!("{} 0 obj\n", i + 1).bytes());
+        out.extend(object);
+        out.extend(b"\nendobj\n");
     }
     let xref = out.len();
     out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).bytes());

@@ -1,0 +1,342 @@
+//! Word (DOCX), OpenDocument (ODT) and EPUB files, built here from their
+//! XML, indexed and searched with the real binary.
+
+mod common;
+
+use std::io::{Cursor, Write};
+
+use common::*;
+use serde_json::Value;
+
+/// A ZIP of `entries`, each a name and its contents.
+fn zipped(entries: &[(&str, &str)]) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, contents) in entries {
+        writer
+            .start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        writer.write_all(contents.as_bytes()).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+
+/// A DOCX as Word lays it out, with `body` in its document, `footnotes`
+/// (`w:footnote` elements) and core properties.
+fn docx(body: &str, footnotes: &str, title: &str, creator: &str, created: &str) -> Vec<u8> {
+    let content_types = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+<Default Extension="xml" ContentType="application/xml"/>
+<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>
+<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/>
+<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>
+</Types>"#;
+    let rels = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>
+<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>
+</Relationships>"#;
+    let document = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document {W}><w:body>{body}<w:sectPr/></w:body></w:document>"#
+    );
+    let footnotes = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:footnotes {W}><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>{footnotes}</w:footnotes>"#
+    );
+    let core = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+ xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>{title}</dc:title>
+<dc:creator>{creator}</dc:creator><dcterms:created xsi:type="dcterms:W3CDTF">{created}</dcterms:created>
+</cp:coreProperties>"#
+    );
+    zipped(&[
+        ("[Content_Types].xml", content_types),
+        ("_rels/.rels", rels),
+        ("word/document.xml", &document),
+        ("word/footnotes.xml", &footnotes),
+        ("docProps/core.xml", &core),
+    ])
+}
+
+/// A Word paragraph of `text` in paragraph style `style` (none when empty).
+fn word_paragraph(style: &str, text: &str) -> String {
+    let properties = if style.is_empty() {
+        String::new()
+    } else {
+        format!(r#"<w:pPr><w:pStyle w:val="{style}"/></w:pPr>"#)
+    };
+    format!(r#"<w:p>{properties}<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>"#)
+}
+
+/// An ODT with `text` as its body and `meta` in its `office:meta`.
+fn odt(text: &str, meta: &str) -> Vec<u8> {
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">
+<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>
+<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
+<manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/>
+</manifest:manifest>"#;
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" office:version="1.3">
+<office:body><office:text>{text}</office:text></office:body></office:document-content>"#
+    );
+    let meta = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
+ xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.3"><office:meta>{meta}</office:meta>
+</office:document-meta>"#
+    );
+    zipped(&[
+        ("mimetype", "application/vnd.oasis.opendocument.text"),
+        ("META-INF/manifest.xml", manifest),
+        ("content.xml", &content),
+        ("meta.xml", &meta),
+    ])
+}
+
+/// An EPUB 3 whose package has `metadata` and whose spine lists
+/// `chapters` (file name and XHTML body) in order; the ZIP stores them in
+/// the reverse order.
+fn epub(metadata: &str, chapters: &[(&str, &str)]) -> Vec<u8> {
+    let container = r#"<?xml version="1.0"?>
+<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
+<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles>
+</container>"#;
+    let manifest: String = chapters
+        .iter()
+        .enumerate()
+        .map(|(index, (name, _))| {
+            format!(
+                r#"<item id="c{index}" href="Text/{name}" media-type="application/xhtml+xml"/>"#
+            )
+        })
+        .collect();
+    let spine: String = (0..chapters.len())
+        .map(|index| format!(r#"<itemref idref="c{index}"/>"#))
+        .collect();
+    let package = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id">
+<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier id="id">urn:uuid:7</dc:identifier>{metadata}</metadata>
+<manifest><item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>{manifest}</manifest>
+<spine>{spine}</spine></package>"#
+    );
+    let pages: Vec<(String, String)> = chapters
+        .iter()
+        .rev()
+        .map(|(name, body)| {
+            (
+                format!("OEBPS/Text/{}", name.replace("%20", " ")),
+                format!(
+                    r#"<?xml version="1.0" encoding="utf-8"?>
+<html xmlns="http://www.w3.org/1999/xhtml"><head><title>{name}</title></head><body>{body}</body></html>"#
+                ),
+            )
+        })
+        .collect();
+    let mut entries = vec![
+        ("mimetype", "application/epub+zip"),
+        ("META-INF/container.xml", container),
+    ];
+    entries.extend(
+        pages
+            .iter()
+            .map(|(name, page)| (name.as_str(), page.as_str())),
+    );
+    entries.push(("OEBPS/content.opf", &package));
+    zipped(&entries)
+}
+
+/// The first hit of `query`, failing when there is none.
+fn first_hit(fixture: &Fixture, query: &str) -> Value {
+    let (code, result) = fixture.search(query, &[]);
+    assert_eq!(code, 0, "{query:?} found nothing: {result}");
+    hits(&result)[0].clone()
+}
+
+#[test]
+fn docx_text_is_found_with_its_title_date_author_and_section() {
+    let fixture = Fixture::new();
+    let body = [
+        word_paragraph("Title", "Informe sobre Puerto Berrío"),
+        word_paragraph("", "Introducción general."),
+        word_paragraph("Heading1", "Hallazgos"),
+        word_paragraph("", "La comisión documentó veintitrés casos en la región."),
+    ]
+    .concat();
+    fixture.file(
+        "informes/berrio.docx",
+        docx(
+            &body,
+            "",
+            "Informe final",
+            "Ana Pérez",
+            "2024-05-05T10:00:00Z",
+        ),
+    );
+    let hit = first_hit(&fixture, "veintitrés");
+    assert_eq!(hit["source"], "informes/berrio.docx");
+    assert_eq!(hit["title"], "Informe final");
+    assert_eq!(hit["date"], "2024-05-05");
+    assert_eq!(hit["date_origin"], "metadata");
+    assert_eq!(hit["author"], "Ana Pérez");
+    assert_eq!(hit["section"], "Hallazgos");
+    assert!(hit["byte_range"].is_null(), "{hit}");
+}
+
+#[test]
+fn docx_table_cells_and_footnotes_are_found() {
+    let fixture = Fixture::new();
+    let body = concat!(
+        r#"<w:p><w:r><w:t>Las cifras</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r>"#,
+        r#"<w:r><w:t xml:space="preserve"> vienen del censo.</w:t></w:r></w:p>"#,
+        "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Municipio</w:t></w:r></w:p></w:tc>",
+        "<w:tc><w:p><w:r><w:t>Desplazados</w:t></w:r></w:p></w:tc></w:tr>",
+        "<w:tr><w:tc><w:p><w:r><w:t>Yarumal</w:t></w:r></w:p></w:tc>",
+        "<w:tc><w:p><w:r><w:t>doscientos</w:t></w:r></w:p></w:tc></w:tr></w:tbl>",
+    );
+    let footnotes = concat!(
+        r#"<w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r>"#,
+        r#"<w:r><w:t xml:space="preserve"> Según el archivo parroquial de Segovia.</w:t></w:r></w:p></w:footnote>"#,
+    );
+    fixture.file(
+        "censo.docx",
+        docx(body, footnotes, "Censo", "Luis", "2023-01-02T00:00:00Z"),
+    );
+    let row = first_hit(&fixture, "desplazados");
+    assert_eq!(row["text"], "Municipio | Desplazados");
+    let row = first_hit(&fixture, "yarumal");
+    assert_eq!(row["text"], "Yarumal | doscientos");
+    let note = first_hit(&fixture, "parroquial");
+    assert_eq!(note["text"], "Según el archivo parroquial de Segovia.");
+    let claim = first_hit(&fixture, "censo");
+    assert_eq!(claim["text"], "Las cifras vienen del censo.");
+    // The note follows the paragraph that refers to it.
+    assert_eq!(
+        note["paragraph"].as_u64().unwrap(),
+        claim["paragraph"].as_u64().unwrap() + 1
+    );
+}
+
+#[test]
+fn odt_text_is_found_with_its_title_date_author_and_section() {
+    let fixture = Fixture::new();
+    let text = concat!(
+        r#"<text:h text:outline-level="1">Testimonios</text:h>"#,
+        r#"<text:p>El <text:span>testigo</text:span> recordó la <text:a>masacre</text:a>"#,
+        r#"<text:note text:note-class="footnote"><text:note-citation>1</text:note-citation>"#,
+        r#"<text:note-body><text:p>Entrevista grabada en Remedios.</text:p></text:note-body></text:note>"#,
+        r#" de<text:s/>1997.</text:p>"#,
+    );
+    let meta = concat!(
+        "<meta:initial-creator>María Gómez</meta:initial-creator>",
+        "<meta:creation-date>2022-08-15T09:30:00</meta:creation-date>",
+        "<dc:title>Cuaderno de campo</dc:title><dc:language>es</dc:language>",
+    );
+    fixture.file("campo.odt", odt(text, meta));
+    let hit = first_hit(&fixture, "testigo");
+    assert_eq!(hit["text"], "El testigo recordó la masacre de 1997.");
+    assert_eq!(hit["title"], "Cuaderno de campo");
+    assert_eq!(hit["date"], "2022-08-15");
+    assert_eq!(hit["author"], "María Gómez");
+    assert_eq!(hit["section"], "Testimonios");
+    assert_eq!(hit["language"], "es");
+    let note = first_hit(&fixture, "remedios");
+    assert_eq!(note["text"], "Entrevista grabada en Remedios.");
+    assert_eq!(note["section"], "Testimonios");
+}
+
+#[test]
+fn epub_chapters_are_read_in_spine_order_with_their_headings_as_sections() {
+    let fixture = Fixture::new();
+    let metadata = concat!(
+        "<dc:title>Crónica de una muerte anunciada</dc:title>",
+        "<dc:creator>Gabriel García Márquez</dc:creator>",
+        "<dc:date>1981-04-01</dc:date><dc:language>es</dc:language>",
+    );
+    fixture.file(
+        "libros/cronica.epub",
+        epub(
+            metadata,
+            &[
+                (
+                    "capitulo%201.xhtml",
+                    "<h1>Capítulo uno</h1><p>El día en que lo iban a matar, Santiago Nasar se levantó alfa.</p>",
+                ),
+                (
+                    "capitulo2.xhtml",
+                    "<h1>Capítulo dos</h1><p>Bayardo San Román volvió omega.</p>",
+                ),
+            ],
+        ),
+    );
+    let first = first_hit(&fixture, "alfa");
+    let second = first_hit(&fixture, "omega");
+    assert_eq!(first["title"], "Crónica de una muerte anunciada");
+    assert_eq!(first["author"], "Gabriel García Márquez");
+    assert_eq!(first["date"], "1981-04-01");
+    assert_eq!(first["section"], "Capítulo uno");
+    assert_eq!(second["section"], "Capítulo dos");
+    assert!(
+        first["paragraph"].as_u64() < second["paragraph"].as_u64(),
+        "spine order: {first} before {second}"
+    );
+}
+
+#[test]
+fn a_damaged_docx_is_a_warning_naming_it_and_the_rest_is_indexed() {
+    let fixture = Fixture::new();
+    let whole = docx(
+        &word_paragraph("", "Texto íntegro del memorando."),
+        "",
+        "Memorando",
+        "Ana",
+        "2024-01-01T00:00:00Z",
+    );
+    fixture
+        .file("memorando.docx", &whole)
+        .file("roto.docx", &whole[..whole.len() / 2]);
+    let out = fixture.index_with(&["--format", "json"]);
+    let report = index_report(&out);
+    let warnings = stderr(&out);
+    assert!(
+        warnings
+            .lines()
+            .any(|line| line.starts_with("cita: warning: ") && line.contains("roto.docx")),
+        "{warnings}"
+    );
+    assert_eq!(report["skipped"]["malformed"], 1, "{report}");
+    assert_eq!(report["warnings"][0]["source"], "roto.docx", "{report}");
+    assert_eq!(report["files_read"], 2, "{report}");
+    assert_eq!(report["files"]["docx"], 1, "{report}");
+    assert_eq!(fixture.sources("memorando"), ["memorando.docx"]);
+}
+
+/// A password-protected DOCX is an OLE compound file holding an encrypted
+/// package (its `EncryptionInfo` stream names the scheme), not a ZIP.
+#[test]
+fn an_encrypted_docx_is_a_warning_saying_so() {
+    let fixture = Fixture::new();
+    let mut encrypted = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    encrypted.resize(4096, 0);
+    encrypted.extend("EncryptionInfo".encode_utf16().flat_map(u16::to_le_bytes));
+    encrypted.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+    encrypted.resize(8192, 0);
+    fixture
+        .file("secreto.docx", &encrypted)
+        .file("notas.txt", "Notas sueltas del archivo.");
+    let out = fixture.index_with(&["--format", "json"]);
+    let report = index_report(&out);
+    assert_eq!(report["warnings"][0]["source"], "secreto.docx", "{report}");
+    assert!(report["skipped"]["encrypted"] == 1, "{report}");
+    assert_eq!(fixture.sources("notas"), ["notas.txt"]);
+}

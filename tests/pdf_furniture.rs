@@ -1,0 +1,123 @@
+//! PDFs without their page furniture: the real binary on a PDF built in
+//! code whose pages carry a running head, a page number and a contents
+//! page, as manuals do.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+/// Four pages of a small manual. Each page's number is drawn first, at
+/// its foot, as many PDF producers do (pdf-extract gives lines in drawing
+/// order, so it comes out at the top), then the running head, then the
+/// text. Page 1 is the contents; the others each open a numbered section.
+fn manual() -> Vec<u8> {
+    let sections: [&[&str]; 3] = [
+        &[
+            "1 Introduction",
+            "R is a system for statistical computation and graphics,",
+            "and a language to drive it.",
+        ],
+        &[
+            "2.3 Saving the workspace",
+            "When R exits it asks whether to save the workspace, the",
+            "objects of the session, to a file in the working directory.",
+        ],
+        &[
+            "3 Packages",
+            "Packages extend R with functions and data sets made by",
+            "its users and gathered on CRAN.",
+        ],
+    ];
+    let mut pages: Vec<Vec<(i32, &str)>> = vec![vec![
+        (700, "Contents"),
+        (
+            670,
+            "1 Introduction . . . . . . . . . . . . . . . . . . . . 2",
+        ),
+        (
+            656,
+            "2.3 Saving the workspace . . . . . . . . . . . . . . 3",
+        ),
+        (
+            642,
+            "3 Packages . . . . . . . . . . . . . . . . . . . . . . 4",
+        ),
+    ]];
+    for lines in sections {
+        // A heading, a gap, then its paragraph's wrapped lines.
+        let mut page = vec![(700, lines[0])];
+        page.extend(
+            lines[1..]
+                .iter()
+                .zip(0..)
+                .map(|(line, i)| (670 - 14 * i, *line)),
+        );
+        pages.push(page);
+    }
+    let heads: Vec<String> = (1..=4).map(|n| format!("R FAQ — page {n}")).collect();
+    let feet: Vec<String> = (1..=4).map(|n| n.to_string()).collect();
+    let pages: Vec<Vec<(i32, &str)>> = pages
+        .into_iter()
+        .zip(heads.iter().zip(&feet))
+        .map(|(body, (head, foot))| {
+            let mut page = vec![(40, foot.as_str()), (760, head.as_str())];
+            page.extend(body);
+            page
+        })
+        .collect();
+    let pages: Vec<&[(i32, &str)]> = pages.iter().map(Vec::as_slice).collect();
+    pdf_placed(&pages, "Frequently asked questions on R", "20240301000000Z")
+}
+
+fn fixture() -> Fixture {
+    let fixture = Fixture::new();
+    fixture.file("manual.pdf", manual());
+    fixture
+}
+
+/// Every hit of `query`, asserting the search found some.
+fn all_hits(fixture: &Fixture, query: &str) -> Vec<Value> {
+    let (code, result) = fixture.search(query, &["--all"]);
+    assert_eq!(code, 0, "no hit for {query:?}: {result}");
+    hits(&result).clone()
+}
+
+#[test]
+fn a_word_of_the_contents_and_of_the_text_finds_only_the_text() {
+    let fixture = fixture();
+    let hits = all_hits(&fixture, "workspace");
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0]["page"], 3);
+    assert_eq!(
+        hits[0]["text"],
+        "When R exits it asks whether to save the workspace, the objects of the session, \
+         to a file in the working directory."
+    );
+}
+
+#[test]
+fn the_running_head_and_the_page_numbers_are_not_passages() {
+    let fixture = fixture();
+    let (code, result) = fixture.search("faq", &[]);
+    assert_eq!(code, 1, "the running head was indexed: {result}");
+    let (code, result) = fixture.search("4", &[]);
+    assert_eq!(code, 1, "a page number was indexed: {result}");
+    let packages = all_hits(&fixture, "packages");
+    assert_eq!(packages.len(), 1, "{packages:?}");
+    assert_eq!(
+        packages[0]["text"],
+        "Packages extend R with functions and data sets made by its users and gathered on CRAN."
+    );
+}
+
+#[test]
+fn a_numbered_heading_is_the_section_of_the_paragraph_below_it() {
+    let fixture = fixture();
+    let hit = &all_hits(&fixture, "exits")[0];
+    assert_eq!(hit["section"], "2.3 Saving the workspace");
+    assert_eq!(hit["page"], 3);
+    let hit = &all_hits(&fixture, "graphics")[0];
+    assert_eq!(hit["section"], "1 Introduction");
+    assert_eq!(hit["title"], "Frequently asked questions on R");
+}
