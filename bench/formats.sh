@@ -9,12 +9,12 @@
 #   bench/formats.sh SOURCE_CORPUS RESULTS_DIR
 #
 # env: CITA_BENCH_DATA (default ~/cita-bench), BUILD_RUNS (default 3),
-#      FORMATS_MB (default 16) MB of the source corpus's text to convert.
+#      FORMATS_MB (default 48) MB of the source corpus's text to convert.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DATA=${CITA_BENCH_DATA:-$HOME/cita-bench}
 SOURCE=$1; RESULTS=$2
-BUILD_RUNS=${BUILD_RUNS:-3}; FORMATS_MB=${FORMATS_MB:-16}
+BUILD_RUNS=${BUILD_RUNS:-3}; FORMATS_MB=${FORMATS_MB:-48}
 MIXED=$DATA/corpus-formats-$FORMATS_MB
 mkdir -p "$RESULTS"
 [ -d "$MIXED/mixed" ] || python3 "$ROOT/bench/mixed_corpus.py" "$SOURCE" "$MIXED" "$FORMATS_MB" >&2

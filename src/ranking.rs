@@ -57,7 +57,7 @@ pub const PROXIMITY_BOOST: f32 = 1.0;
 /// Score, source, record, entry ("" for none), paragraph, part: what ranks a passage.
 pub type RankKey<'a> = (f32, &'a str, Option<u64>, &'a str, u64, u64);
 
-/// Best score first; equal scores by source, record, paragraph and part.
+/// Best score first; equal scores by source, record, entry, paragraph and part.
 pub fn by_rank(a: RankKey, b: RankKey) -> Ordering {
     b.0.partial_cmp(&a.0)
         .unwrap_or(Ordering::Equal)

@@ -3,21 +3,16 @@
 
 mod common;
 
-use std::io::{Cursor, Write};
-
 use common::*;
 use serde_json::Value;
 
-/// A ZIP of `entries`, each a name and its contents.
+/// A ZIP of `entries`, each a name and its text.
 fn zipped(entries: &[(&str, &str)]) -> Vec<u8> {
-    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, contents) in entries {
-        writer
-            .start_file(*name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        writer.write_all(contents.as_bytes()).unwrap();
-    }
-    writer.finish().unwrap().into_inner()
+    let entries: Vec<(&str, &[u8])> = entries
+        .iter()
+        .map(|(name, text)| (*name, text.as_bytes()))
+        .collect();
+    zip(&entries)
 }
 
 const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;

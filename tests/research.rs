@@ -532,7 +532,8 @@ fn kwic_sorts_by_left_or_right_context_and_writes_csv() {
             "id",
             "left",
             "match",
-            "right"
+            "right",
+            "entry"
         ]
     );
     assert_eq!(rows.len(), sorted.len());

@@ -13,10 +13,7 @@ use std::io::{Cursor, Read};
 
 use zip::ZipArchive;
 
-use super::SkipReason;
-
-/// Why a container or an entry was not read: the reason and a message.
-pub type Refusal = (SkipReason, String);
+use super::{Refusal, SkipReason};
 
 /// Limits against archive bombs, per file of the corpus (`cita index`
 /// options in brackets).
@@ -66,11 +63,6 @@ impl Unpacker {
         }
     }
 
-    /// The limits it applies.
-    pub fn limits(&self) -> &Limits {
-        &self.limits
-    }
-
     /// Bytes that may still be unpacked.
     fn remaining(&self) -> u64 {
         self.limits
@@ -79,38 +71,37 @@ impl Unpacker {
     }
 
     /// Reads `reader` (an entry whose packed size is `packed`) to its end,
-    /// or refuses it once it passes the budget or the ratio.
-    fn unpack(&self, mut reader: impl Read, packed: u64) -> Result<Vec<u8>, Refusal> {
+    /// or refuses it once it passes the budget, the ratio or `cap` (a
+    /// format's own size limit).
+    fn unpack(&self, mut reader: impl Read, packed: u64, cap: u64) -> Result<Vec<u8>, Refusal> {
         let ratio_cap = packed
             .saturating_mul(self.limits.max_ratio)
             .max(RATIO_FREE_BYTES);
-        let cap = self.remaining().min(ratio_cap);
+        let limit = self.remaining().min(ratio_cap).min(cap);
         let mut bytes = Vec::new();
         let read = reader
             .by_ref()
-            .take(cap.saturating_add(1))
+            .take(limit.saturating_add(1))
             .read_to_end(&mut bytes);
         if let Err(err) = read {
             return Err((SkipReason::Malformed, format!("cannot unpack ({err})")));
         }
         let size = bytes.len() as u64;
-        if size > ratio_cap && ratio_cap < self.remaining() {
-            return Err((
-                SkipReason::TooLarge,
+        if size > limit {
+            let message = if limit == cap {
+                format!("more than the {} MB cita reads of its type", cap >> 20)
+            } else if limit == ratio_cap {
                 format!(
                     "unpacks more than {}× its packed size (a bomb?; --max-ratio)",
                     self.limits.max_ratio
-                ),
-            ));
-        }
-        if size > cap {
-            return Err((
-                SkipReason::TooLarge,
+                )
+            } else {
                 format!(
                     "unpacks past the {} MB the file may unpack to in all (--max-unpacked-mb)",
                     self.limits.max_unpacked_bytes >> 20
-                ),
-            ));
+                )
+            };
+            return Err((SkipReason::TooLarge, message));
         }
         self.unpacked.set(self.unpacked.get() + size);
         Ok(bytes)
@@ -118,7 +109,7 @@ impl Unpacker {
 
     /// Counts bytes unpacked by other means (a mail's decoded attachment)
     /// against the budget, or refuses them.
-    pub fn charge(&self, bytes: u64) -> Result<(), Refusal> {
+    fn charge(&self, bytes: u64) -> Result<(), Refusal> {
         if bytes > self.remaining() {
             return Err((
                 SkipReason::TooLarge,
@@ -147,21 +138,6 @@ impl<'a> Zip<'a> {
         Ok(Zip { archive, unpacker })
     }
 
-    /// How many entries it lists (folders included).
-    pub fn len(&self) -> usize {
-        self.archive.len()
-    }
-
-    /// Whether it lists no entry.
-    pub fn is_empty(&self) -> bool {
-        self.archive.is_empty()
-    }
-
-    /// The names of its files (not folders), in the archive's order.
-    pub fn file_names(&self) -> Vec<String> {
-        self.files().into_iter().map(|(_, name)| name).collect()
-    }
-
     /// Its files (not folders) in the archive's order: index and name.
     fn files(&self) -> Vec<(usize, String)> {
         self.archive
@@ -176,20 +152,20 @@ impl<'a> Zip<'a> {
     pub fn read(&mut self, name: &str) -> Result<Option<Vec<u8>>, Refusal> {
         match self.archive.index_for_name(name) {
             Some(index) => self
-                .read_at(index)
+                .read_at(index, u64::MAX)
                 .map(Some)
                 .map_err(|(reason, message)| (reason, format!("{name}: {message}"))),
             None => Ok(None),
         }
     }
 
-    fn read_at(&mut self, index: usize) -> Result<Vec<u8>, Refusal> {
+    fn read_at(&mut self, index: usize, cap: u64) -> Result<Vec<u8>, Refusal> {
         let entry = self
             .archive
             .by_index(index)
             .map_err(|err| refusal_of(&err))?;
         let packed = entry.compressed_size();
-        self.unpacker.unpack(entry, packed)
+        self.unpacker.unpack(entry, packed, cap)
     }
 }
 
@@ -205,50 +181,125 @@ fn refusal_of(err: &zip::result::ZipError) -> Refusal {
     }
 }
 
-/// Hands each file entry of a ZIP bundle to `each`, in the archive's
-/// order: its name, and its bytes or why they were not read. One entry is
-/// held at a time. Past [`Limits::max_entries`] the rest are left out, and
-/// `each` gets a refusal without a name that says so.
+/// An entry of a container, met in order, unpacked only if asked: excluded
+/// entries and types cita does not read cost neither memory nor budget.
+pub trait Entry {
+    /// Its name in the container.
+    fn name(&self) -> &str;
+    /// Its bytes, refused past `cap` bytes (a format's own size limit) as
+    /// past the limits.
+    fn unpack(&mut self, cap: u64) -> Result<Vec<u8>, Refusal>;
+}
+
+/// What a container gives, in order.
+pub enum Met<'e> {
+    /// An entry.
+    Entry(&'e mut dyn Entry),
+    /// The end of what can be read, before the container's end: a limit
+    /// reached or a stream broken off. What came before is read.
+    Stopped(Refusal),
+}
+
+struct ZipEntry<'z, 'a> {
+    zip: &'z mut Zip<'a>,
+    index: usize,
+    name: String,
+}
+
+impl Entry for ZipEntry<'_, '_> {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn unpack(&mut self, cap: u64) -> Result<Vec<u8>, Refusal> {
+        self.zip.read_at(self.index, cap)
+    }
+}
+
+/// Hands each file entry of a ZIP bundle to `each`, in the archive's order.
+/// Past [`Limits::max_entries`] it stops, saying so.
 pub fn each_zip_entry(
     bytes: &[u8],
     unpacker: &Unpacker,
-    mut each: impl FnMut(&str, Result<Vec<u8>, Refusal>),
+    mut each: impl FnMut(Met<'_>),
 ) -> Result<(), Refusal> {
     let mut zip = Zip::open(bytes, unpacker)?;
     for (count, (index, name)) in zip.files().into_iter().enumerate() {
         if count == unpacker.limits.max_entries {
-            each("", Err(too_many_entries(unpacker)));
+            each(Met::Stopped(too_many_entries(unpacker)));
             break;
         }
-        each(&name, zip.read_at(index));
+        each(Met::Entry(&mut ZipEntry {
+            zip: &mut zip,
+            index,
+            name,
+        }));
     }
     Ok(())
 }
 
 /// Hands each file entry of a tar bundle (gzipped when it starts with
 /// gzip's magic bytes) to `each`, as [`each_zip_entry`]. A tar stream that
-/// breaks off ends with a refusal without a name; what came before it is
-/// read.
+/// breaks off stops there, saying so.
 pub fn each_tar_entry(
     bytes: &[u8],
     unpacker: &Unpacker,
-    each: impl FnMut(&str, Result<Vec<u8>, Refusal>),
+    each: impl FnMut(Met<'_>),
 ) -> Result<(), Refusal> {
     if bytes.starts_with(&[0x1f, 0x8b]) {
         // The whole stream is one entry to the ratio: a tar.gz bomb is a
         // small file that inflates to a huge tar.
         let inflated = unpacker
-            .unpack(flate2::read::MultiGzDecoder::new(bytes), bytes.len() as u64)
+            .unpack(
+                flate2::read::MultiGzDecoder::new(bytes),
+                bytes.len() as u64,
+                u64::MAX,
+            )
             .map_err(|(reason, message)| (reason, format!("the gzip stream {message}")))?;
         return each_tar_entry_of(&inflated, unpacker, each);
     }
     each_tar_entry_of(bytes, unpacker, each)
 }
 
+/// A tar entry: stored bytes already held (the tar's own, charged when it
+/// was read or inflated), so unpacking copies them without charging again.
+struct TarEntry<'t, 'a, R: Read> {
+    entry: &'t mut tar::Entry<'a, R>,
+    name: String,
+}
+
+impl<R: Read> Entry for TarEntry<'_, '_, R> {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn unpack(&mut self, cap: u64) -> Result<Vec<u8>, Refusal> {
+        let size = self.entry.size();
+        if size > cap {
+            return Err((
+                SkipReason::TooLarge,
+                format!(
+                    "{} MB, more than cita reads of its type",
+                    size.div_ceil(1 << 20)
+                ),
+            ));
+        }
+        let mut bytes = Vec::new();
+        match self.entry.read_to_end(&mut bytes) {
+            Ok(_) if (bytes.len() as u64) < size => Err((
+                SkipReason::Malformed,
+                format!("cut short ({} of {size} bytes)", bytes.len()),
+            )),
+            Ok(_) => Ok(bytes),
+            Err(err) => Err((SkipReason::Malformed, format!("cannot read ({err})"))),
+        }
+    }
+}
+
 fn each_tar_entry_of(
     bytes: &[u8],
     unpacker: &Unpacker,
-    mut each: impl FnMut(&str, Result<Vec<u8>, Refusal>),
+    mut each: impl FnMut(Met<'_>),
 ) -> Result<(), Refusal> {
     let mut archive = tar::Archive::new(bytes);
     let listed = archive
@@ -263,7 +314,7 @@ fn each_tar_entry_of(
             }
             Err(err) => {
                 let message = format!("the tar breaks off ({err})");
-                each("", Err((SkipReason::Malformed, message)));
+                each(Met::Stopped((SkipReason::Malformed, message)));
                 break;
             }
         };
@@ -271,27 +322,49 @@ fn each_tar_entry_of(
             continue;
         }
         if count == unpacker.limits.max_entries {
-            each("", Err(too_many_entries(unpacker)));
+            each(Met::Stopped(too_many_entries(unpacker)));
             break;
         }
         count += 1;
         let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-        let size = entry.size();
-        // Already unpacked: a tar entry is stored, so its ratio is 1.
-        let read = unpacker.charge(size).and_then(|()| {
-            let mut bytes = Vec::new();
-            match entry.read_to_end(&mut bytes) {
-                Ok(_) if (bytes.len() as u64) < size => Err((
-                    SkipReason::Malformed,
-                    format!("cut short ({} of {size} bytes)", bytes.len()),
-                )),
-                Ok(_) => Ok(bytes),
-                Err(err) => Err((SkipReason::Malformed, format!("cannot read ({err})"))),
-            }
-        });
-        each(&name, read);
+        each(Met::Entry(&mut TarEntry {
+            entry: &mut entry,
+            name,
+        }));
     }
     Ok(())
+}
+
+/// An attachment already decoded from its message: its bytes charged to
+/// the budget when unpacked.
+pub struct Attached<'u> {
+    /// Its name.
+    pub name: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+    /// The budget it draws on.
+    pub unpacker: &'u Unpacker,
+}
+
+impl Entry for Attached<'_> {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn unpack(&mut self, cap: u64) -> Result<Vec<u8>, Refusal> {
+        let size = self.bytes.len() as u64;
+        if size > cap {
+            return Err((
+                SkipReason::TooLarge,
+                format!(
+                    "{} MB, more than cita reads of its type",
+                    size.div_ceil(1 << 20)
+                ),
+            ));
+        }
+        self.unpacker.charge(size)?;
+        Ok(std::mem::take(&mut self.bytes))
+    }
 }
 
 fn too_many_entries(unpacker: &Unpacker) -> Refusal {
@@ -305,12 +378,13 @@ fn too_many_entries(unpacker: &Unpacker) -> Refusal {
 }
 
 #[cfg(test)]
-mod tests {
+pub(in crate::ingest) mod tests {
     use std::io::Write;
 
     use super::*;
 
-    fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    /// A ZIP of `entries`, each a name and its contents, deflated.
+    pub(in crate::ingest) fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
         let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
@@ -324,8 +398,12 @@ mod tests {
     fn entries(bytes: &[u8], limits: Limits) -> Vec<(String, Result<usize, SkipReason>)> {
         let unpacker = Unpacker::new(limits);
         let mut seen = Vec::new();
-        each_zip_entry(bytes, &unpacker, |name, read| {
-            seen.push((name.to_string(), read.map(|b| b.len()).map_err(|r| r.0)));
+        each_zip_entry(bytes, &unpacker, |met| match met {
+            Met::Entry(entry) => seen.push((
+                entry.name().to_string(),
+                entry.unpack(u64::MAX).map(|b| b.len()).map_err(|r| r.0),
+            )),
+            Met::Stopped((reason, _)) => seen.push((String::new(), Err(reason))),
         })
         .unwrap();
         seen
@@ -370,6 +448,20 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_over_its_format_s_cap_is_refused_unread() {
+        let bytes = zip(&[("big.txt", &[b'a'; 2000])]);
+        let unpacker = Unpacker::new(Limits::default());
+        each_zip_entry(&bytes, &unpacker, |met| {
+            let Met::Entry(entry) = met else {
+                panic!("one entry")
+            };
+            assert_eq!(entry.unpack(1000).unwrap_err().0, SkipReason::TooLarge);
+        })
+        .unwrap();
+        assert_eq!(unpacker.unpacked.get(), 0, "nothing charged");
+    }
+
+    #[test]
     fn a_tar_that_breaks_off_keeps_what_came_before() {
         let mut builder = tar::Builder::new(Vec::new());
         for name in ["a.txt", "b.txt"] {
@@ -384,8 +476,11 @@ mod tests {
         bytes.truncate(512 + 1024 + 512 + 100);
         let unpacker = Unpacker::new(Limits::default());
         let mut seen = Vec::new();
-        each_tar_entry(&bytes, &unpacker, |name, read| {
-            seen.push((name.to_string(), read.is_ok()));
+        each_tar_entry(&bytes, &unpacker, |met| match met {
+            Met::Entry(entry) => {
+                seen.push((entry.name().to_string(), entry.unpack(u64::MAX).is_ok()))
+            }
+            Met::Stopped(_) => seen.push((String::new(), false)),
         })
         .unwrap();
         assert_eq!(seen[0], ("a.txt".to_string(), true));

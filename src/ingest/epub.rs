@@ -4,18 +4,18 @@
 //! Title, author (the first `dc:creator`), date (`dc:date`) and declared
 //! language come from the package's Dublin Core metadata.
 //!
-//! A chapter that is missing, unreadable or encrypted (DRM: listed in
-//! `META-INF/encryption.xml`) is left out; a book left with no chapter is
-//! refused. As on a web page, what the HTML ingest drops (`nav`, `header`,
+//! A chapter that is missing or unreadable is left out with a note (a
+//! warning), one that is encrypted (DRM: listed in
+//! `META-INF/encryption.xml`) silently; a book left with no chapter is
+//! refused. A chapter the spine lists twice is read once. As on a web page, what the HTML ingest drops (`nav`, `header`,
 //! `footer`, `aside`: an EPUB 3 footnote in an `aside` among them) is not read.
 
 use std::collections::{HashMap, HashSet};
 
-use super::bundle::{Refusal, Zip};
 use super::dates::parse_metadata_date;
 use super::decode::decode_html;
-use super::xml::{FirstTexts, Node, Ns, Xml};
-use super::{Block, Metadata, SkipReason, SourceMap, html};
+use super::xml::{FirstTexts, Node, Ns, Xml, malformed};
+use super::{Block, Metadata, Refusal, SkipReason, Zip, forget_offsets, html};
 
 /// The part that names the package.
 const CONTAINER: &str = "META-INF/container.xml";
@@ -23,8 +23,9 @@ const CONTAINER: &str = "META-INF/container.xml";
 /// The part that lists encrypted entries.
 const ENCRYPTION: &str = "META-INF/encryption.xml";
 
-/// The metadata and blocks of an EPUB file, or why it is skipped.
-pub fn read(zip: &mut Zip) -> Result<(Metadata, Vec<Block>), Refusal> {
+/// The metadata and blocks of an EPUB file with notes on the chapters left
+/// out, or why it is skipped.
+pub fn read(zip: &mut Zip) -> Result<(Metadata, Vec<Block>, Vec<String>), Refusal> {
     let Some(container) = zip.read(CONTAINER)? else {
         return Err(malformed(format!("not an EPUB (no {CONTAINER})")));
     };
@@ -44,9 +45,14 @@ pub fn read(zip: &mut Zip) -> Result<(Metadata, Vec<Block>), Refusal> {
         None => HashSet::new(),
     };
     let mut blocks = Vec::new();
+    let mut notes = Vec::new();
     let mut chapters_read = 0;
     let mut chapters_encrypted = 0;
+    let mut seen = HashSet::new();
     for chapter in &chapters {
+        if !seen.insert(chapter) {
+            continue;
+        }
         if encrypted.contains(chapter) {
             chapters_encrypted += 1;
             continue;
@@ -59,13 +65,24 @@ pub fn read(zip: &mut Zip) -> Result<(Metadata, Vec<Block>), Refusal> {
                 chapters_encrypted += 1;
                 continue;
             }
-            Ok(None) | Err(_) => continue,
+            Ok(None) => {
+                notes.push(format!("chapter {chapter} is missing, left out"));
+                continue;
+            }
+            Err((_, message)) => {
+                notes.push(format!("chapter {message}, left out"));
+                continue;
+            }
         };
         let Ok(decoded) = decode_html(&bytes) else {
+            notes.push(format!(
+                "chapter {chapter} is in no encoding cita can decode, left out"
+            ));
             continue;
         };
-        let (_, chapter_blocks) = html::read(&decoded.text);
-        blocks.extend(chapter_blocks.into_iter().map(without_offsets));
+        let (_, mut chapter_blocks) = html::read(&decoded.text);
+        forget_offsets(&mut chapter_blocks);
+        blocks.append(&mut chapter_blocks);
         chapters_read += 1;
     }
     if chapters_read == 0 && chapters_encrypted > 0 {
@@ -77,11 +94,7 @@ pub fn read(zip: &mut Zip) -> Result<(Metadata, Vec<Block>), Refusal> {
     if chapters_read == 0 {
         return Err(malformed("no readable chapter in its spine"));
     }
-    Ok((meta, blocks))
-}
-
-fn malformed(message: impl Into<String>) -> Refusal {
-    (SkipReason::Malformed, message.into())
+    Ok((meta, blocks, notes))
 }
 
 /// The path of the package (the OPF file) that the container names first.
@@ -216,18 +229,6 @@ fn percent_decoded(text: &str) -> String {
     String::from_utf8_lossy(&decoded).into_owned()
 }
 
-/// A chapter's block without its offsets, which point into the chapter
-/// entry, not into the book's file.
-fn without_offsets(block: Block) -> Block {
-    match block {
-        Block::Paragraph(mut paragraph) => {
-            paragraph.source = SourceMap::None;
-            Block::Paragraph(paragraph)
-        }
-        heading => heading,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,7 +256,32 @@ mod tests {
     }
 
     fn epub(entries: &[(&str, &str)]) -> Result<(Metadata, Vec<String>), Refusal> {
-        read_with(read, entries)
+        read_with(
+            |zip| read(zip).map(|(meta, blocks, _)| (meta, blocks)),
+            entries,
+        )
+    }
+
+    #[test]
+    fn a_chapter_listed_twice_is_read_once_and_a_missing_one_is_noted() {
+        let opf = package(
+            "<dc:title>Notas</dc:title>",
+            concat!(
+                r#"<item id="c1" href="one.xhtml" media-type="application/xhtml+xml"/>"#,
+                r#"<item id="gone" href="missing.xhtml" media-type="application/xhtml+xml"/>"#,
+            ),
+            r#"<itemref idref="c1"/><itemref idref="gone"/><itemref idref="c1"/>"#,
+        );
+        let one = chapter("<p>Only once.</p>");
+        let bytes = crate::ingest::office::tests::zipped(&[
+            ("META-INF/container.xml", CONTAINER_XML),
+            ("OEBPS/content.opf", &opf),
+            ("OEBPS/one.xhtml", &one),
+        ]);
+        let unpacker = crate::ingest::Unpacker::new(crate::ingest::Limits::default());
+        let (_, blocks, notes) = read(&mut Zip::open(&bytes, &unpacker).unwrap()).unwrap();
+        assert_eq!(crate::ingest::block_texts(&blocks), ["Only once."]);
+        assert_eq!(notes, ["chapter OEBPS/missing.xhtml is missing, left out"]);
     }
 
     #[test]

@@ -15,8 +15,7 @@ use mail_parser::{
     Encoding, HeaderName, HeaderValue, MessageParser, MessagePart, MimeHeaders, PartType,
 };
 
-use super::bundle::Refusal;
-use super::{Block, Metadata, SkipReason, decode, html, text};
+use super::{Block, Metadata, Refusal, SkipReason, decode, html, text};
 use crate::date::Date;
 
 /// A message read: its metadata (`Subject` the title, `Date` the date,

@@ -25,21 +25,21 @@ pub mod pdf;
 pub mod text;
 mod xml;
 
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
-use ignore::overrides::OverrideBuilder;
+use ignore::overrides::{Override, OverrideBuilder};
 use serde::{Deserialize, Serialize};
 
+use bundle::{Attached, Entry, Met};
+pub use bundle::{Limits, Unpacker, Zip};
 pub use front_matter::FrontMatter;
 
-pub use bundle::{Limits, Refusal, Unpacker, Zip};
-use ignore::overrides::Override;
-
 use crate::date::Date;
-use crate::error::{Error, Result};
+use crate::error::{self, Error, Result};
 use crate::language::Language;
 
 /// The file formats cita reads, chosen by file name extension.
@@ -340,6 +340,9 @@ impl SkipReason {
         }
     }
 }
+
+/// Why a file or an entry was not read: the reason and a one-line message.
+pub type Refusal = (SkipReason, String);
 
 /// A problem with a file: skipped whole (`skipped` set), or only partly read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -719,8 +722,10 @@ pub fn parse_file(
             documents: Vec::new(),
             warnings: Vec::new(),
         },
+        ignored: BTreeMap::new(),
     };
     reading.bytes(&Place::default(), format, bytes);
+    reading.say_ignored();
     finish(reading.outcome, path)
 }
 
@@ -733,6 +738,23 @@ struct Place {
     depth: u32,
     /// An attachment is dated like its message.
     date: Option<Date>,
+}
+
+/// The names of one container's entries met so far, to tell apart two
+/// entries of the same name (a ZIP may hold both; mails often attach two
+/// `image001.png`): the second is `name (2)`.
+#[derive(Default)]
+struct EntryNames(HashMap<String, u32>);
+
+impl EntryNames {
+    fn unique(&mut self, name: &str) -> String {
+        let seen = self.0.entry(name.to_string()).or_default();
+        *seen += 1;
+        match *seen {
+            1 => name.to_string(),
+            n => format!("{name} ({n})"),
+        }
+    }
 }
 
 impl Place {
@@ -760,6 +782,9 @@ struct Reading<'a> {
     options: &'a ReadOptions,
     unpacker: &'a Unpacker,
     outcome: FileOutcome,
+    /// Entries of types cita does not read, by extension label: said in
+    /// one warning for the whole file.
+    ignored: BTreeMap<String, usize>,
 }
 
 impl Reading<'_> {
@@ -774,7 +799,10 @@ impl Reading<'_> {
             (None, None) => (message, skipped),
             // The file itself is read: an entry's problem is a partial
             // read, and so is a mailbox message's.
-            (Some(entry), _) => (format!("entry {entry}: {message}"), None),
+            (Some(entry), None) => (format!("entry {entry}: {message}"), None),
+            (Some(entry), Some(record)) => {
+                (format!("message {record}, entry {entry}: {message}"), None)
+            }
             (None, Some(record)) => (format!("message {record}: {message}"), None),
         };
         self.outcome.warnings.push(Warning {
@@ -789,7 +817,8 @@ impl Reading<'_> {
     }
 
     fn document(&mut self, place: &Place, format: Format, mut meta: Metadata, blocks: Vec<Block>) {
-        if place.date.is_some() {
+        // A forwarded message keeps the date it was written on.
+        if place.date.is_some() && !(format == Format::Email && meta.date.is_some()) {
             meta.date = place.date;
         }
         self.outcome.documents.push(Document {
@@ -813,16 +842,22 @@ impl Reading<'_> {
             },
             Format::Docx | Format::Odt | Format::Epub => {
                 // An encrypted office file is not a ZIP but an OLE compound file.
+                let without_notes = |(meta, blocks)| (meta, blocks, Vec::new());
                 let read = match office::compound_file_refusal(&bytes) {
                     Some(refusal) => Err(refusal),
                     None => Zip::open(&bytes, self.unpacker).and_then(|mut zip| match format {
-                        Format::Docx => office::read_docx(&mut zip),
-                        Format::Odt => office::read_odt(&mut zip),
+                        Format::Docx => office::read_docx(&mut zip).map(without_notes),
+                        Format::Odt => office::read_odt(&mut zip).map(without_notes),
                         _ => epub::read(&mut zip),
                     }),
                 };
                 match read {
-                    Ok((meta, blocks)) => self.document(place, format, meta, blocks),
+                    Ok((meta, blocks, notes)) => {
+                        for note in notes {
+                            self.warn(place, None, note);
+                        }
+                        self.document(place, format, meta, blocks);
+                    }
                     Err(refusal) => self.refused(place, refusal),
                 }
             }
@@ -837,27 +872,23 @@ impl Reading<'_> {
                 }
             }
             Format::Zip | Format::Tar => {
-                if place.depth > self.options.limits.max_depth {
-                    let depth = self.options.limits.max_depth;
-                    return self.refused(
-                        place,
-                        (
-                            SkipReason::TooLarge,
-                            format!("a container nested deeper than {depth} (--max-depth)"),
-                        ),
-                    );
+                if self.too_deep(place) {
+                    return;
                 }
-                let mut ignored = Vec::new();
+                let mut names = EntryNames::default();
                 let unpacker = self.unpacker;
-                let mut each = |name: &str, read| self.entry(place, name, read, &mut ignored);
+                let mut each = |met: Met<'_>| match met {
+                    Met::Entry(entry) => self.entry(place, entry, &mut names),
+                    // What came before is read: the file is read in part.
+                    Met::Stopped((_, message)) => self.warn(place, None, message),
+                };
                 let listed = if format == Format::Zip {
                     bundle::each_zip_entry(&bytes, unpacker, &mut each)
                 } else {
                     bundle::each_tar_entry(&bytes, unpacker, &mut each)
                 };
-                match listed {
-                    Ok(()) => self.ignored_entries(place, &ignored),
-                    Err(refusal) => self.refused(place, refusal),
+                if let Err(refusal) = listed {
+                    self.refused(place, refusal);
                 }
             }
             Format::Text | Format::Markdown | Format::Html | Format::Json => {
@@ -866,28 +897,43 @@ impl Reading<'_> {
         }
     }
 
-    /// One entry of a container at `place`: read in its own format, left
-    /// out (by `--exclude`, or as a type cita does not read), or refused.
-    fn entry(
-        &mut self,
-        place: &Place,
-        name: &str,
-        read: Result<Vec<u8>, Refusal>,
-        ignored: &mut Vec<String>,
-    ) {
-        let inner = place.inner(name);
-        let bytes = match read {
-            Ok(bytes) => bytes,
-            // The limit's refusal has no entry name.
-            Err(refusal) if name.is_empty() => return self.refused(place, refusal),
-            Err(refusal) => return self.refused(&inner, refusal),
-        };
+    /// Whether the container at `place` is nested deeper than the limit;
+    /// if so, says so.
+    fn too_deep(&mut self, place: &Place) -> bool {
+        let depth = self.options.limits.max_depth;
+        let too_deep = place.depth > depth;
+        if too_deep {
+            let message = format!("a container nested deeper than {depth} (--max-depth)");
+            self.refused(place, (SkipReason::TooLarge, message));
+        }
+        too_deep
+    }
+
+    /// One entry of a container at `place`: left out (by `--exclude`, or
+    /// as a type cita does not read) unread, else unpacked and read in its
+    /// own format. A panic reading it (a bug in cita or a library) loses
+    /// that entry only.
+    fn entry(&mut self, place: &Place, entry: &mut dyn Entry, names: &mut EntryNames) {
+        let name = entry.name().to_string();
+        let inner = place.inner(&names.unique(&name));
         if self.excluded(&inner) {
             return;
         }
-        match Format::of(Path::new(name)) {
-            Some(format) => self.bytes(&inner, format, bytes),
-            None => ignored.push(extension_label(Path::new(name))),
+        let Some(format) = Format::of(Path::new(&name)) else {
+            *self
+                .ignored
+                .entry(extension_label(Path::new(&name)))
+                .or_default() += 1;
+            return;
+        };
+        let bytes = match entry.unpack(format.max_file_bytes()) {
+            Ok(bytes) => bytes,
+            Err(refusal) => return self.refused(&inner, refusal),
+        };
+        if let Err(reason) = error::catching(|| self.bytes(&inner, format, bytes)) {
+            let message =
+                format!("cita failed on this entry ({reason}), skipped; please report it");
+            self.warn(&inner, None, message);
         }
     }
 
@@ -917,28 +963,21 @@ impl Reading<'_> {
         false
     }
 
-    /// Says which entries of the container at `place` are of types cita
-    /// does not read, so that nothing is left out silently.
-    fn ignored_entries(&mut self, place: &Place, ignored: &[String]) {
-        if ignored.is_empty() {
+    /// Says which entries of the file's containers are of types cita does
+    /// not read, so that nothing is left out silently.
+    fn say_ignored(&mut self) {
+        if self.ignored.is_empty() {
             return;
         }
-        let mut counts = std::collections::BTreeMap::<&str, usize>::new();
-        for label in ignored {
-            *counts.entry(label).or_default() += 1;
-        }
-        let counts: Vec<String> = counts
+        let counts: Vec<String> = self
+            .ignored
             .iter()
             .map(|(label, count)| format!("{count} {label}"))
             .collect();
-        let container = match &place.entry {
-            Some(entry) => format!("entry {entry} holds"),
-            None => "holds".to_string(),
-        };
         self.outcome.warnings.push(Warning {
             path: self.path.to_path_buf(),
             message: format!(
-                "{container} entries of types cita does not read ({}), left out",
+                "holds entries of types cita does not read ({}), left out",
                 counts.join(", ")
             ),
             skipped: None,
@@ -956,26 +995,18 @@ impl Reading<'_> {
             ..place.clone()
         };
         self.document(place, Format::Email, message.meta, message.blocks);
-        if message.attachments.is_empty() {
+        if message.attachments.is_empty() || self.too_deep(place) {
             return;
         }
-        if place.depth > self.options.limits.max_depth {
-            let depth = self.options.limits.max_depth;
-            return self.warn(
-                place,
-                None,
-                format!("attachments nested deeper than {depth} (--max-depth), left out"),
-            );
-        }
-        let mut ignored = Vec::new();
+        let mut names = EntryNames::default();
         for attachment in message.attachments {
-            let read = self
-                .unpacker
-                .charge(attachment.bytes.len() as u64)
-                .map(|()| attachment.bytes);
-            self.entry(&attached, &attachment.name, read, &mut ignored);
+            let mut attached_entry = Attached {
+                name: attachment.name,
+                bytes: attachment.bytes,
+                unpacker: self.unpacker,
+            };
+            self.entry(&attached, &mut attached_entry, &mut names);
         }
-        self.ignored_entries(place, &ignored);
     }
 
     /// A file in a text format: decoded, then read by its format.
@@ -1074,7 +1105,7 @@ impl Reading<'_> {
 
 /// Drops the file offsets of blocks read from an entry of a container:
 /// they would point into the entry, not into the file on disk.
-fn forget_offsets(blocks: &mut [Block]) {
+pub(super) fn forget_offsets(blocks: &mut [Block]) {
     for block in blocks {
         if let Block::Paragraph(paragraph) = block {
             paragraph.source = SourceMap::None;

@@ -18,10 +18,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::bundle::{Refusal, Zip};
 use super::dates::parse_metadata_date;
 use super::xml::{Element, Node, Ns, Xml, first_texts, malformed};
-use super::{Block, Metadata, Paragraph, SkipReason, SourceMap, collapse_whitespace};
+use super::{Block, Metadata, Paragraph, Refusal, SkipReason, SourceMap, Zip, collapse_whitespace};
 
 /// The part of a DOCX that holds its text.
 const DOCX_DOCUMENT: &str = "word/document.xml";
@@ -779,21 +778,17 @@ fn collapse_lines(text: &str) -> String {
 
 #[cfg(test)]
 pub(super) mod tests {
-    use std::io::{Cursor, Write};
 
     use super::*;
     use crate::ingest::{Limits, Unpacker, block_texts};
 
-    /// A ZIP of `entries`, each a name and its contents.
+    /// A ZIP of `entries`, each a name and its text.
     pub(in crate::ingest) fn zipped(entries: &[(&str, &str)]) -> Vec<u8> {
-        let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        for (name, contents) in entries {
-            writer
-                .start_file(*name, zip::write::SimpleFileOptions::default())
-                .unwrap();
-            writer.write_all(contents.as_bytes()).unwrap();
-        }
-        writer.finish().unwrap().into_inner()
+        let entries: Vec<(&str, &[u8])> = entries
+            .iter()
+            .map(|(name, text)| (*name, text.as_bytes()))
+            .collect();
+        crate::ingest::bundle::tests::zip(&entries)
     }
 
     /// A format's reader: [`read_docx`], [`read_odt`], `epub::read`.

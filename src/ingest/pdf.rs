@@ -91,7 +91,7 @@ use pdf_extract::{Document, Object, ObjectId};
 use regex::Regex;
 
 use super::dates::parse_metadata_date;
-use super::{Block, Metadata, Paragraph, SkipReason, SourceMap, text};
+use super::{Block, Metadata, Paragraph, SkipReason, SourceMap, collapse_whitespace, text};
 use crate::error;
 
 /// Whether `head`, a file's first bytes, holds the `%PDF-` header. Readers
@@ -516,7 +516,7 @@ fn roles(blocks: &[(u32, &[&str])]) -> Vec<Role> {
         }
         let heading_at =
             |j: usize| beside(i, j) && structural_at(j) && matches!(roles[j], Role::Heading(_));
-        let line = squeeze(blocks[i].1[0]);
+        let line = collapse_whitespace(blocks[i].1[0]);
         let paragraph_below = beside(i, i + 1)
             && paragraph_at(i + 1)
             && (structural_at(i) || starts_sentence(blocks[i + 1].1));
@@ -527,7 +527,10 @@ fn roles(blocks: &[(u32, &[&str])]) -> Vec<Role> {
             && is_chapter_title(blocks[i + 1].1)
             && ((beside(i, i + 2) && paragraph_at(i + 2)) || heading_at(i + 2))
         {
-            roles[i] = Role::Heading(format!("{line} {}", squeeze(blocks[i + 1].1[0])));
+            roles[i] = Role::Heading(format!(
+                "{line} {}",
+                collapse_whitespace(blocks[i + 1].1[0])
+            ));
             roles[i + 1] = Role::InHeading;
         }
     }
@@ -538,11 +541,6 @@ fn roles(blocks: &[(u32, &[&str])]) -> Vec<Role> {
 /// setext underline making the line above a heading.
 fn is_rule(line: &str) -> bool {
     line.len() >= 3 && (line.bytes().all(|b| b == b'-') || line.bytes().all(|b| b == b'='))
-}
-
-/// `text` with each run of whitespace made one space.
-fn squeeze(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Whether a block below a heading reads as its paragraph.

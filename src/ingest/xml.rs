@@ -10,9 +10,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::{Decoder, NsReader};
 
-use super::SkipReason;
-use super::bundle::Refusal;
-use super::collapse_whitespace;
+use super::{Refusal, SkipReason, collapse_whitespace};
 
 /// The namespaces whose elements the readers look at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,6 +165,13 @@ impl<'a> Xml<'a> {
             let text = match event {
                 Event::Start(start) => {
                     self.depth += 1;
+                    // Word nests tens deep; thousands would only make the
+                    // readers' per-element work quadratic.
+                    if self.depth > MAX_NESTING {
+                        return Err(malformed(format!(
+                            "{part}: elements nested deeper than {MAX_NESTING}"
+                        )));
+                    }
                     return Ok(Some(Node::Open(Element { ns, start, decoder })));
                 }
                 Event::End(_) => {
@@ -267,6 +272,9 @@ pub(super) fn first_texts<const N: usize>(
     }
     Ok(texts.into_values())
 }
+
+/// How deep the elements of a part may nest.
+const MAX_NESTING: usize = 256;
 
 /// A refusal for a damaged package or part.
 pub(super) fn malformed(message: impl Into<String>) -> Refusal {

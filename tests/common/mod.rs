@@ -238,6 +238,19 @@ impl Fixture {
 }
 pub mod http;
 
+/// A ZIP of `entries`, each a name and its contents, deflated.
+pub fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, contents) in entries {
+        writer.start_file(*name, options).unwrap();
+        writer.write_all(contents).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
 /// A minimal text PDF: one page per entry, each line of an entry a text
 /// line in Helvetica, and an Info dictionary with `title` and a creation date.
 /// An empty line leaves a line's height of space, which pdf-extract reads as
