@@ -433,6 +433,7 @@ mod tests {
             text: text.trim().to_string(),
             source: SourceMap::Whole(10..20),
             page: Some(4),
+            ocr_confidence: None,
         })];
         let found: Vec<Passage> = passages(&blocks).collect();
         assert!(found.len() > 1);

@@ -766,6 +766,7 @@ impl Walker {
                 text,
                 source: SourceMap::None,
                 page: None,
+                ocr_confidence: None,
             }));
         }
     }

@@ -30,6 +30,7 @@ pub fn blocks(body: &str, offset: Option<usize>) -> Vec<Block> {
                     SourceMap::Whole(offset + start..offset + end)
                 }),
                 page: None,
+                ocr_confidence: None,
             }));
         }
         text.clear();

@@ -183,6 +183,9 @@ pub struct Paragraph {
     pub source: SourceMap,
     /// 1-based page, for paged formats.
     pub page: Option<u32>,
+    /// For text read by OCR: Tesseract's mean word confidence over the
+    /// paragraph, 0–100; `None` for text read directly.
+    pub ocr_confidence: Option<u8>,
 }
 
 /// How a paragraph's text maps to bytes of its file.

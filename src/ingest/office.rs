@@ -751,6 +751,7 @@ fn paragraph(text: String) -> Option<Block> {
         text,
         source: SourceMap::None,
         page: None,
+        ocr_confidence: None,
     }))
 }
 

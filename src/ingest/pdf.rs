@@ -454,6 +454,7 @@ fn structure(pages: &[Vec<&str>]) -> Vec<Block> {
                             text: line.trim().to_string(),
                             source: SourceMap::None,
                             page: Some(*page),
+                            ocr_confidence: None,
                         }));
                     } else {
                         chunk.push_str(line);

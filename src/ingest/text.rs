@@ -211,6 +211,7 @@ impl Builder {
             text,
             source,
             page: self.page,
+            ocr_confidence: None,
         }));
     }
 }
