@@ -115,6 +115,13 @@ pub struct IndexArgs {
     /// Containers: entries read of one container.
     #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_entries: u32,
+    /// Tesseract's languages for scanned PDF pages and images, joined by `+`
+    /// (a document's declared language is used when Tesseract has it).
+    #[arg(long, value_name = "LANGS", default_value = cita::indexer::DEFAULT_OCR_LANGUAGES)]
+    pub ocr_lang: String,
+    /// Read no scan: image files and PDF pages without text are reported, not read.
+    #[arg(long)]
+    pub no_ocr: bool,
     /// Containers: how deep containers may nest (a ZIP in a mail in a ZIP is 2).
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(0..=64))]
     pub max_depth: u32,

@@ -29,7 +29,9 @@ use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
 use crate::analysis::{self, Folding};
 use crate::error::{self, Error, Result};
+use crate::ingest::ocr::OcrOptions;
 use crate::ingest::{self, Format, Limits, Listed, ReadOptions, SkipReason, WalkOptions, Warning};
+use crate::store::OCR_CACHE;
 use crate::language::{self, Language};
 use crate::passage;
 use crate::schema::{self, Fields};
@@ -41,6 +43,9 @@ pub const DEFAULT_MEMORY_BYTES: usize = 128 << 20;
 
 /// tantivy needs at least this much memory per indexing thread.
 const MIN_MEMORY_PER_THREAD: usize = 15_000_000;
+
+/// Tesseract's languages unless `--ocr-lang` says otherwise.
+pub const DEFAULT_OCR_LANGUAGES: &str = "eng+spa";
 
 /// By default a commit follows every 256 MB of changed files read.
 pub const DEFAULT_BATCH_BYTES: u64 = 256 << 20;
@@ -64,6 +69,9 @@ pub struct BuildOptions {
     /// Limits against archive bombs in containers. A file already read is
     /// not read again when they change: `rebuild` does that.
     pub limits: Limits,
+    /// Tesseract's languages for scans and images (`eng+spa`, `--ocr-lang`),
+    /// or `None` to read no scan (`--no-ocr`).
+    pub ocr_languages: Option<String>,
 }
 
 impl Default for BuildOptions {
@@ -76,6 +84,7 @@ impl Default for BuildOptions {
             batch_bytes: DEFAULT_BATCH_BYTES,
             default_language: Language::ENGLISH,
             limits: Limits::default(),
+            ocr_languages: Some(DEFAULT_OCR_LANGUAGES.to_string()),
         }
     }
 }
@@ -234,7 +243,13 @@ fn build_into(
     let walk = WalkOptions {
         exclude: options.exclude.clone(),
     };
-    let reading = ReadOptions::new(corpus, &options.exclude, options.limits)?;
+    let mut reading = ReadOptions::new(corpus, &options.exclude, options.limits)?;
+    // OCR results are kept beside the index, so that a rebuild or a renamed
+    // file never runs Tesseract again on a page it has read.
+    reading.ocr = options.ocr_languages.as_ref().map(|languages| OcrOptions {
+        languages: languages.clone(),
+        cache: Some(index_dir.join(OCR_CACHE)),
+    });
     let mut report = BuildReport {
         corpus: corpus.to_path_buf(),
         index: index_dir.to_path_buf(),

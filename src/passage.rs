@@ -27,6 +27,8 @@ pub struct Passage {
     pub byte_range: Option<Range<usize>>,
     /// 1-based page (PDF), when the format has pages.
     pub page: Option<u32>,
+    /// For text read by OCR, Tesseract's mean word confidence (0–100).
+    pub ocr_confidence: Option<u8>,
 }
 
 /// The passages of a document's blocks, in document order. Lazy, so a huge
@@ -72,6 +74,7 @@ impl Iterator for Passages<'_> {
                         part: *next as u32,
                         byte_range: source_range(&block.source, range),
                         page: block.page,
+                        ocr_confidence: block.ocr_confidence,
                     });
                 }
                 self.current = None;

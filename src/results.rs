@@ -175,11 +175,24 @@ pub struct IndexedPassage {
     pub entry: Option<String>,
     /// The document's author (a message's sender, an office file's creator).
     pub author: Option<String>,
+    /// How the text was read: `Some(Ocr)` for text Tesseract read from a
+    /// scan, `None` for text read directly from the file.
+    pub extraction: Option<Extraction>,
+    /// For OCR text: Tesseract's mean word confidence over the passage, 0–100.
+    pub ocr_confidence: Option<u8>,
     /// The whole passage.
     pub text: String,
     /// The years the passage mentions, ascending (see
     /// [`crate::ingest::dates::mentioned_years`]).
     pub mentions: Vec<u16>,
+}
+
+/// How a passage's text was read, when not directly from the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Extraction {
+    /// Optical character recognition (Tesseract) of a scanned page or an image.
+    Ocr,
 }
 
 /// A passage with its neighbours in the same document, in document order.

@@ -17,11 +17,11 @@ use crate::error::{Error, Result};
 use crate::ingest::{self, DateOrigin, Document};
 use crate::language::Language;
 use crate::passage::Passage;
-use crate::results::IndexedPassage;
+use crate::results::{Extraction, IndexedPassage};
 
 /// Version of the schema and analysis that cita writes. An index recording
 /// another version is rebuilt or refused, never misread.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// Field names, as tantivy records them in the index: the fast-field
 /// columns are opened by these names.
@@ -41,6 +41,7 @@ pub mod names {
     pub const RECORD: &str = "record";
     pub const ENTRY: &str = "entry";
     pub const AUTHOR: &str = "author";
+    pub const OCR_CONFIDENCE: &str = "ocr_confidence";
     pub const DATE_ORIGIN: &str = "date_origin";
     pub const TEXT: &str = "text";
     pub const MENTIONS: &str = "mentions";
@@ -84,6 +85,9 @@ pub struct Fields {
     pub entry: Field,
     /// The document's author, stored only.
     pub author: Field,
+    /// For text read by OCR, Tesseract's mean word confidence (0–100),
+    /// stored only; absent for text read directly.
+    pub ocr_confidence: Field,
     /// Where the date came from: `metadata` or `text`.
     pub date_origin: Field,
     /// Passage text, folded, with positions, stored. Inflections are found
@@ -143,6 +147,7 @@ pub fn build() -> (Schema, Fields) {
         record: builder.add_u64_field(names::RECORD, STORED | FAST),
         entry: builder.add_text_field(names::ENTRY, STRING | STORED | FAST),
         author: builder.add_text_field(names::AUTHOR, STORED),
+        ocr_confidence: builder.add_u64_field(names::OCR_CONFIDENCE, STORED),
         date_origin: builder.add_text_field(names::DATE_ORIGIN, STORED),
         text: builder.add_text_field(names::TEXT, folded()),
         mentions: builder.add_u64_field(names::MENTIONS, INDEXED | STORED | FAST),
@@ -178,6 +183,7 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         record: get(names::RECORD)?,
         entry: get(names::ENTRY)?,
         author: get(names::AUTHOR)?,
+        ocr_confidence: get(names::OCR_CONFIDENCE)?,
         date_origin: get(names::DATE_ORIGIN)?,
         text: get(names::TEXT)?,
         mentions: get(names::MENTIONS)?,
@@ -229,6 +235,9 @@ pub fn passage_document(
     }
     if let Some(author) = &document.meta.author {
         doc.add_text(fields.author, author);
+    }
+    if let Some(confidence) = passage.ocr_confidence {
+        doc.add_u64(fields.ocr_confidence, u64::from(confidence));
     }
     if let Some(section) = &passage.section {
         doc.add_text(fields.section, section);
@@ -317,6 +326,8 @@ pub fn read_passage(fields: &Fields, doc: &TantivyDocument, id: u64) -> IndexedP
         record: optional(fields.record),
         entry: text(fields.entry),
         author: text(fields.author),
+        extraction: optional(fields.ocr_confidence).map(|_| Extraction::Ocr),
+        ocr_confidence: optional(fields.ocr_confidence).and_then(|c| u8::try_from(c).ok()),
         text: text(fields.text).unwrap_or_default(),
         mentions: doc
             .get_all(fields.mentions)

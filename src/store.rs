@@ -25,6 +25,11 @@ pub const META_FILE: &str = "meta.json";
 /// The per-file state of the last run, beside the index.
 const STATE_FILE: &str = "cita-files.json";
 
+/// The folder in the index folder where OCR results are kept, by page
+/// image: a rebuild or a schema change leaves it, since a page read once
+/// need never be read again.
+pub const OCR_CACHE: &str = "ocr-cache";
+
 /// Held while a run writes the index; a second run fails at once.
 pub const LOCK_FILE: &str = ".cita-index.lock";
 

@@ -452,3 +452,18 @@ fn quiet_wins_over_format_json() {
     assert_eq!(stderr(&out).lines().count(), 2, "{}", stderr(&out));
     assert_eq!(fixture.sources("plain"), ["a.txt"]);
 }
+
+#[test]
+fn an_ocr_language_list_that_is_not_one_exits_2_with_one_line() {
+    let fixture = Fixture::new();
+    fixture.file("a.txt", "Some text.");
+    for bad in ["", "eng+", "eng spa", "ENG", "../x"] {
+        let out = fixture.index_with(&["--ocr-lang", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("--ocr-lang"), "{err}");
+    }
+    let out = fixture.index_with(&["--ocr-lang", "eng+spa", "--no-ocr"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}

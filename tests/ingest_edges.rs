@@ -19,7 +19,7 @@ fn bad_files_are_skipped_with_a_warning_and_the_rest_is_indexed() {
         .file(".hidden.txt", "secretword in a hidden file.\n")
         .file(".git/notes.txt", "secretword in a hidden folder.\n")
         .file("report.pdf", "secretword in a broken PDF.\n")
-        .file("image.png", "secretword in an unsupported type.\n")
+        .file("image.gif", "secretword in an unsupported type.\n")
         .file(
             "deep/nested/note.md",
             "# Heading\n\nNariño again, nested.\n",
@@ -50,8 +50,8 @@ fn bad_files_are_skipped_with_a_warning_and_the_rest_is_indexed() {
         json!({"binary": 1, "malformed": 1}),
         "{report}"
     );
-    // The PNG is counted as a file of another type; hidden files are not.
-    assert_eq!(report["ignored"], json!({".png": 1}), "{report}");
+    // The GIF is counted as a file of another type; hidden files are not.
+    assert_eq!(report["ignored"], json!({".gif": 1}), "{report}");
 
     let (_, result) = fixture.search("narino", &[]);
     let mut sources: Vec<&str> = hits(&result)

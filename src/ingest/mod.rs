@@ -5,7 +5,8 @@
 //! hidden files and folders are skipped, and so is whatever `.gitignore`,
 //! `.ignore` or `.citaignore` files and `--exclude` globs exclude. Each format
 //! has its module: [`text`], [`markdown`], [`html`], [`jsonl`], [`pdf`],
-//! [`office`] (DOCX, ODT), [`epub`], [`mail`] (`.eml`, `.mbox`); [`bundle`]
+//! [`office`] (DOCX, ODT), [`epub`], [`mail`] (`.eml`, `.mbox`), images
+//! through [`ocr`] (which also reads PDF pages without text); [`bundle`]
 //! reads containers (ZIP, tar, a mail's attachments) in memory, entry by
 //! entry, under [`Limits`]. Bytes become text in [`decode`]; [`dates`] finds
 //! dates in metadata and text. A file that cannot be read, decoded or parsed
@@ -20,6 +21,7 @@ pub mod html;
 pub mod jsonl;
 pub mod mail;
 pub mod markdown;
+pub mod ocr;
 pub mod office;
 pub mod pdf;
 pub mod text;
@@ -70,6 +72,9 @@ pub enum Format {
     Zip,
     /// `.tar`, `.tar.gz`, `.tgz`: a bundle of files
     Tar,
+    /// `.png`, `.jpg`, `.jpeg`, `.tif`, `.tiff`, `.webp`: a scan or a
+    /// photograph of pages, read by OCR
+    Image,
 }
 
 impl Format {
@@ -89,6 +94,7 @@ impl Format {
             "mbox" => Some(Format::Mbox),
             "zip" => Some(Format::Zip),
             "tar" | "tgz" => Some(Format::Tar),
+            "png" | "jpg" | "jpeg" | "tif" | "tiff" | "webp" => Some(Format::Image),
             "gz" => {
                 let stem = Path::new(path.file_stem()?);
                 let inner = stem.extension()?.to_str()?;
@@ -133,6 +139,7 @@ impl Format {
             Format::Mbox => "mbox",
             Format::Zip => "zip",
             Format::Tar => "tar",
+            Format::Image => "image",
         }
     }
 }
@@ -317,8 +324,12 @@ pub enum SkipReason {
     Malformed,
     /// An encrypted PDF.
     Encrypted,
-    /// A PDF without a text layer.
+    /// A PDF without a text layer (and, with OCR, none found by it), or
+    /// an image OCR found no text in or is off for.
     NoText,
+    /// A scan or an image that needs OCR, and Tesseract (or `pdftoppm`)
+    /// is not installed.
+    OcrUnavailable,
     /// cita itself failed on the file (a bug: please report it).
     Internal,
     /// A file larger than cita reads: [`MAX_TEXT_FILE_BYTES`], or
@@ -338,6 +349,7 @@ impl SkipReason {
             SkipReason::Malformed => "malformed",
             SkipReason::Encrypted => "encrypted",
             SkipReason::NoText => "no text layer",
+            SkipReason::OcrUnavailable => "OCR unavailable",
             SkipReason::Internal => "internal error",
             SkipReason::TooLarge => "too large",
         }
@@ -644,8 +656,8 @@ fn file_kind(kind: std::fs::FileType) -> &'static str {
     }
 }
 
-/// How files are read: the limits on containers, and the `--exclude`
-/// globs that also apply to their entries.
+/// How files are read: the limits on containers, the `--exclude`
+/// globs that also apply to their entries, and OCR.
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
     /// Limits against archive bombs.
@@ -653,6 +665,9 @@ pub struct ReadOptions {
     /// What `--exclude` leaves out, matched against an entry as if it were
     /// a file under its container's path (`pack.zip/drafts/a.txt`).
     pub exclude: Option<Override>,
+    /// How images and PDF pages without text are OCR'd; `None` (the
+    /// default) turns OCR off: they are refused, and Tesseract never runs.
+    pub ocr: Option<ocr::OcrOptions>,
 }
 
 impl ReadOptions {
@@ -661,6 +676,7 @@ impl ReadOptions {
         Ok(ReadOptions {
             limits,
             exclude: exclusions(corpus, exclude)?,
+            ocr: None,
         })
     }
 }
@@ -839,8 +855,17 @@ impl Reading<'_> {
     /// Reads `bytes` of `format` found at `place`.
     fn bytes(&mut self, place: &Place, format: Format, bytes: Vec<u8>) {
         match format {
-            Format::Pdf => match pdf::read(&bytes) {
-                Ok((meta, blocks)) => self.document(place, format, meta, blocks),
+            Format::Pdf => match pdf::read(&bytes, self.options.ocr.as_ref()) {
+                Ok((meta, blocks, notes)) => {
+                    for note in notes {
+                        self.warn(place, None, note);
+                    }
+                    self.document(place, format, meta, blocks);
+                }
+                Err(refusal) => self.refused(place, refusal),
+            },
+            Format::Image => match image_blocks(&bytes, self.options.ocr.as_ref()) {
+                Ok(blocks) => self.document(place, format, Metadata::default(), blocks),
                 Err(refusal) => self.refused(place, refusal),
             },
             Format::Docx | Format::Odt | Format::Epub => {
@@ -1106,6 +1131,41 @@ impl Reading<'_> {
     }
 }
 
+/// The paragraphs OCR reads in an image, with their confidence. Only a
+/// multi-page image (a TIFF) gives its paragraphs a page: a photograph or
+/// a single scan has no page number to cite.
+fn image_blocks(bytes: &[u8], options: Option<&ocr::OcrOptions>) -> Result<Vec<Block>, Refusal> {
+    let Some(options) = options else {
+        return Err((
+            SkipReason::NoText,
+            "an image, and OCR is off (--no-ocr)".to_string(),
+        ));
+    };
+    let pages = ocr::read_image(bytes, options, None).map_err(|err| err.refusal())?;
+    let paged = pages.len() > 1;
+    let blocks: Vec<Block> = pages
+        .into_iter()
+        .flat_map(|page| {
+            let number = paged.then_some(page.page);
+            page.paragraphs.into_iter().map(move |paragraph| {
+                Block::Paragraph(Paragraph {
+                    text: paragraph.text,
+                    source: SourceMap::None,
+                    page: number,
+                    ocr_confidence: Some(paragraph.confidence),
+                })
+            })
+        })
+        .collect();
+    if blocks.is_empty() {
+        return Err((
+            SkipReason::NoText,
+            "OCR found no text in the image".to_string(),
+        ));
+    }
+    Ok(blocks)
+}
+
 /// Drops the file offsets of blocks read from an entry of a container:
 /// they would point into the entry, not into the file on disk.
 pub(super) fn forget_offsets(blocks: &mut [Block]) {
@@ -1168,7 +1228,8 @@ mod tests {
         assert_eq!(Format::of(Path::new("feed.ndjson")), Some(Format::Json));
         assert_eq!(Format::of(Path::new("report.PDF")), Some(Format::Pdf));
         assert_eq!(Format::of(Path::new("README")), None);
-        assert_eq!(Format::of(Path::new("image.png")), None);
+        assert_eq!(Format::of(Path::new("scan.TIFF")), Some(Format::Image));
+        assert_eq!(Format::of(Path::new("image.gif")), None);
     }
 
     fn refusal(contents: Contents) -> (usize, Option<SkipReason>, String) {

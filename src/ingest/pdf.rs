@@ -1,6 +1,14 @@
 //! PDF text, page by page, with pdf-extract (over lopdf). Every passage knows
-//! the page it comes from. Encrypted PDFs and PDFs without a text layer
-//! (scans) are reported and skipped.
+//! the page it comes from. Encrypted PDFs are reported and skipped.
+//!
+//! A page without a usable text layer, one whose extracted text has fewer
+//! than [`MIN_TEXT_LETTERS`] letters (a scan, maybe with a typed page
+//! number or stamp), is rendered and read by OCR when it is on (see
+//! [`super::ocr`]); what OCR reads replaces the page's few letters, and
+//! its paragraphs carry their confidence. So a PDF with a typed first page
+//! and scanned annexes gives both. OCR'd pages go through the page
+//! furniture and heading rules below like the others. A PDF without text
+//! on any page is skipped when OCR is off, or finds nothing either.
 //!
 //! pdf-extract panics by design on PDFs it does not support
 //! (jrmuizel/pdf-extract#47), and lopdf on some malformed ones, so loading
@@ -91,7 +99,10 @@ use pdf_extract::{Document, Object, ObjectId};
 use regex::Regex;
 
 use super::dates::parse_metadata_date;
-use super::{Block, Metadata, Paragraph, SkipReason, SourceMap, collapse_whitespace, text};
+use super::ocr::{OcrError, OcrOptions, OcrParagraph, PdfPages};
+use super::{
+    Block, Metadata, Paragraph, Refusal, SkipReason, SourceMap, collapse_whitespace, text,
+};
 use crate::error;
 
 /// Whether `head`, a file's first bytes, holds the `%PDF-` header. Readers
@@ -102,8 +113,19 @@ pub fn has_header(head: &[u8]) -> bool {
     head.windows(5).any(|window| window == b"%PDF-")
 }
 
-/// The metadata and blocks of a PDF, or why it is skipped.
-pub fn read(bytes: &[u8]) -> Result<(Metadata, Vec<Block>), (SkipReason, String)> {
+/// A page whose text layer has fewer letters than this is OCR'd: a scan
+/// may carry a typed page number, file stamp or short header, never a
+/// sentence. A typed page this short (a blank page, a lone title) is OCR'd
+/// for nothing, and keeps its own text when OCR reads no more.
+pub const MIN_TEXT_LETTERS: usize = 20;
+
+/// The metadata, blocks and notes (pages OCR could not read) of a PDF, or
+/// why it is skipped. With `ocr`, pages without a usable text layer are
+/// OCR'd.
+pub fn read(
+    bytes: &[u8],
+    ocr: Option<&OcrOptions>,
+) -> Result<(Metadata, Vec<Block>, Vec<String>), Refusal> {
     let document = match error::catching(|| Document::load_mem(bytes)) {
         Ok(Ok(document)) => document,
         Ok(Err(err)) => {
@@ -140,20 +162,141 @@ pub fn read(bytes: &[u8]) -> Result<(Metadata, Vec<Block>), (SkipReason, String)
             ));
         }
     };
-    if pages.iter().all(|page| page.trim().is_empty()) {
-        let reason = if encrypted {
-            SkipReason::Encrypted
-        } else {
-            SkipReason::NoText
-        };
-        let message = if encrypted {
-            "encrypted PDF".to_string()
-        } else {
-            "no text layer (a scanned or image-only PDF?)".to_string()
-        };
-        return Err((reason, message));
+    let without_text = pages.iter().all(|page| page.trim().is_empty());
+    if without_text && encrypted {
+        return Err((SkipReason::Encrypted, "encrypted PDF".to_string()));
     }
-    Ok((metadata(&document), page_blocks(&pages)))
+    let meta = metadata(&document);
+    let Some(ocr) = ocr else {
+        if without_text {
+            return Err((
+                SkipReason::NoText,
+                "no text layer (a scanned or image-only PDF?), and OCR is off (--no-ocr)"
+                    .to_string(),
+            ));
+        }
+        return Ok((meta, page_blocks(&pages), Vec::new()));
+    };
+    let mut pages = pages;
+    let scanned = ocr_pages(bytes, &document, &mut pages, ocr, meta.language.as_deref());
+    let mut blocks = page_blocks(&pages);
+    if blocks.is_empty() {
+        return Err(match scanned.failures.first() {
+            Some((_, err)) => err.refusal(),
+            None => (
+                SkipReason::NoText,
+                "no text layer, and OCR found no text".to_string(),
+            ),
+        });
+    }
+    for block in &mut blocks {
+        if let Block::Paragraph(paragraph) = block
+            && let Some(page) = paragraph.page
+            && let Some(read) = scanned.read.get(&page)
+        {
+            paragraph.ocr_confidence = Some(read.confidence_of(&paragraph.text));
+        }
+    }
+    Ok((meta, blocks, scanned.notes()))
+}
+
+/// What OCR made of a PDF's pages without a usable text layer.
+#[derive(Default)]
+struct Scanned {
+    /// The paragraphs of each page OCR read text on, by page number.
+    read: HashMap<u32, OcrRead>,
+    /// The pages OCR failed on, in order, and why.
+    failures: Vec<(u32, OcrError)>,
+}
+
+/// The paragraphs OCR read on one page.
+struct OcrRead(Vec<OcrParagraph>);
+
+impl OcrRead {
+    /// The confidence of a paragraph made from this page's text: its own,
+    /// else (a heading and its paragraph split or joined) the page's mean.
+    fn confidence_of(&self, text: &str) -> u8 {
+        if let Some(paragraph) = self.0.iter().find(|paragraph| paragraph.text == text) {
+            return paragraph.confidence;
+        }
+        let sum: u32 = self.0.iter().map(|p| u32::from(p.confidence)).sum();
+        (sum as f64 / self.0.len().max(1) as f64).round() as u8
+    }
+}
+
+impl Scanned {
+    /// One note per kind of failure, naming its pages: `pages 2, 3: OCR
+    /// needs tesseract (…)`.
+    fn notes(&self) -> Vec<String> {
+        let mut notes: Vec<(String, Vec<u32>)> = Vec::new();
+        for (page, err) in &self.failures {
+            let message = err.to_string();
+            match notes.iter_mut().find(|(seen, _)| *seen == message) {
+                Some((_, pages)) => pages.push(*page),
+                None => notes.push((message, vec![*page])),
+            }
+        }
+        notes
+            .into_iter()
+            .map(|(message, pages)| {
+                let list: Vec<String> = pages.iter().map(u32::to_string).collect();
+                let label = if pages.len() == 1 { "page" } else { "pages" };
+                format!("{label} {}: {message}, not read", list.join(", "))
+            })
+            .collect()
+    }
+}
+
+/// OCRs the pages of `document` whose text (in `pages`, `pages[0]` being
+/// page 1) has fewer than [`MIN_TEXT_LETTERS`] letters, replacing their
+/// text with what OCR reads there, paragraphs apart as pdf-extract sets
+/// them. Once a program is found missing, no other page tries it.
+fn ocr_pages(
+    bytes: &[u8],
+    document: &Document,
+    pages: &mut [String],
+    options: &OcrOptions,
+    declared: Option<&str>,
+) -> Scanned {
+    let mut scanned = Scanned::default();
+    let wanted: Vec<u32> = (1..)
+        .zip(pages.iter())
+        .filter(|(_, text)| text.chars().filter(|c| c.is_alphabetic()).count() < MIN_TEXT_LETTERS)
+        .map(|(page, _)| page)
+        .collect();
+    if wanted.is_empty() {
+        return scanned;
+    }
+    let rendered = match PdfPages::new(bytes) {
+        Ok(rendered) => rendered,
+        Err(err) => {
+            scanned.failures = wanted.iter().map(|&page| (page, err.clone())).collect();
+            return scanned;
+        }
+    };
+    let sizes = page_sizes(document);
+    for &page in &wanted {
+        if let Some((_, err @ OcrError::Missing { .. })) = scanned.failures.last() {
+            let err = err.clone();
+            scanned.failures.push((page, err));
+            continue;
+        }
+        let size = sizes.get(&page).copied().unwrap_or(US_LETTER);
+        match rendered.read_page(page, size, options, declared) {
+            Ok(paragraphs) if paragraphs.is_empty() => {}
+            Ok(paragraphs) => {
+                let text = &mut pages[page as usize - 1];
+                text.clear();
+                for paragraph in &paragraphs {
+                    text.push_str("\n\n");
+                    text.push_str(&paragraph.text);
+                }
+                scanned.read.insert(page, OcrRead(paragraphs));
+            }
+            Err(err) => scanned.failures.push((page, err)),
+        }
+    }
+    scanned
 }
 
 /// The blocks of a PDF's extracted pages, `pages[0]` being page 1: page
@@ -736,6 +879,42 @@ fn is_title_case(words: &[&str]) -> bool {
     letters >= 4
 }
 
+/// A page's size when its `/MediaBox` cannot be read: US Letter, in points.
+const US_LETTER: (f64, f64) = (612.0, 792.0);
+
+/// The width and height in points of each page (by 1-based number) whose
+/// `/MediaBox`, its own or inherited, can be read. The page tree does not
+/// loop: [`page_in_a_loop`] refused those.
+fn page_sizes(document: &Document) -> HashMap<u32, (f64, f64)> {
+    let size = |page: ObjectId| -> Option<(f64, f64)> {
+        let mut node = page;
+        loop {
+            let dictionary = document.get_dictionary(node).ok()?;
+            if let Ok(mediabox) = dictionary.get(b"MediaBox") {
+                let (_, mediabox) = document.dereference(mediabox).ok()?;
+                let corners: Vec<f64> = mediabox
+                    .as_array()
+                    .ok()?
+                    .iter()
+                    .filter_map(|corner| corner.as_float().ok())
+                    .map(f64::from)
+                    .collect();
+                let [x0, y0, x1, y1] = corners[..] else {
+                    return None;
+                };
+                return Some(((x1 - x0).abs(), (y1 - y0).abs()))
+                    .filter(|(w, h)| w.is_finite() && h.is_finite());
+            }
+            node = dictionary.get(b"Parent").ok()?.as_reference().ok()?;
+        }
+    };
+    document
+        .get_pages()
+        .into_iter()
+        .filter_map(|(number, page)| Some((number, size(page)?)))
+        .collect()
+}
+
 /// A page whose chain of `/Parent`s comes back on itself, if any.
 fn page_in_a_loop(document: &Document) -> Option<ObjectId> {
     let parent = |node: ObjectId| -> Option<ObjectId> {
@@ -829,7 +1008,7 @@ mod tests {
         ] {
             let path = format!("{}/fuzz/regressions/pdf/{name}", env!("CARGO_MANIFEST_DIR"));
             let bytes = std::fs::read(&path).unwrap();
-            let (reason, message) = read(&bytes).unwrap_err();
+            let (reason, message) = read(&bytes, None).unwrap_err();
             assert_eq!(reason, SkipReason::Malformed, "{name}: {message}");
         }
     }
@@ -842,13 +1021,13 @@ mod tests {
             "{}/fuzz/regressions/pdf/lopdf-xref-start-overflow.pdf",
             env!("CARGO_MANIFEST_DIR")
         );
-        let (reason, _) = read(&std::fs::read(path).unwrap()).unwrap_err();
+        let (reason, _) = read(&std::fs::read(path).unwrap(), None).unwrap_err();
         assert!(matches!(reason, SkipReason::Malformed | SkipReason::NoText));
     }
 
     #[test]
     fn garbage_is_reported_not_panicked() {
-        let (reason, _) = read(b"%PDF-1.4 not really a pdf").unwrap_err();
+        let (reason, _) = read(b"%PDF-1.4 not really a pdf", None).unwrap_err();
         assert_eq!(reason, SkipReason::Malformed);
     }
 

@@ -49,7 +49,7 @@ fn optional<T: ToString>(value: &Option<T>) -> String {
 
 /// New columns go at the end, so scripts that read columns by position
 /// keep working.
-const SEARCH_HEADER: [&str; 19] = [
+const SEARCH_HEADER: [&str; 21] = [
     "rank",
     "score",
     "id",
@@ -69,9 +69,11 @@ const SEARCH_HEADER: [&str; 19] = [
     "language",
     "entry",
     "author",
+    "extraction",
+    "ocr_confidence",
 ];
 
-fn search_row(hit: &Hit) -> [String; 19] {
+fn search_row(hit: &Hit) -> [String; 21] {
     let p = &hit.passage;
     [
         hit.rank.to_string(),
@@ -93,6 +95,8 @@ fn search_row(hit: &Hit) -> [String; 19] {
         p.language.to_string(),
         optional(&p.entry),
         optional(&p.author),
+        p.extraction.map_or(String::new(), |_| "ocr".to_string()),
+        optional(&p.ocr_confidence),
     ]
 }
 

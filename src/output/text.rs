@@ -157,6 +157,9 @@ fn write_hit(out: &mut dyn Write, hit: &Hit, style: TextStyle) -> io::Result<()>
     if let Some(section) = &hit.passage.section {
         meta.push_str(&format!("  § {}", sanitize(section)));
     }
+    if let Some(confidence) = hit.passage.ocr_confidence {
+        meta.push_str(&format!("  [OCR {confidence}%]"));
+    }
     style.paint(out, DIM, &meta)?;
     write!(out, "\n   ")?;
     style.paint(out, TITLE, &sanitize(&hit.passage.title))?;
@@ -319,6 +322,11 @@ pub fn write_passage_text(
     field("entry", p.entry.clone())?;
     field("title", Some(p.title.clone()))?;
     field("author", p.author.clone())?;
+    field(
+        "extraction",
+        p.ocr_confidence
+            .map(|confidence| format!("OCR, confidence {confidence}%")),
+    )?;
     field("publication", p.publication.clone())?;
     field("url", p.url.clone())?;
     field("date", p.date.map(|d| d.to_string()))?;

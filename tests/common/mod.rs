@@ -277,6 +277,28 @@ pub fn pdf(pages: &[&str], title: &str, created: &str) -> Vec<u8> {
 /// jumps by more than 18 points, so a running foot drawn first comes out
 /// first. Text is encoded as the font's WinAnsiEncoding (`—` works).
 pub fn pdf_placed(pages: &[&[(i32, &str)]], title: &str, created: &str) -> Vec<u8> {
+    let pages: Vec<PdfPage> = pages.iter().map(|lines| PdfPage::Text(lines, 12)).collect();
+    pdf_pages(&pages, title, created)
+}
+
+/// A page of [`pdf_pages`].
+pub enum PdfPage<'a> {
+    /// Lines of text as [`pdf_placed`] draws them, in Helvetica of this size.
+    Text(&'a [(i32, &'a str)], u32),
+    /// A scan: a grayscale image covering the page, without text.
+    Scan(&'a Gray),
+}
+
+/// A grayscale image, a byte per pixel, row by row.
+pub struct Gray {
+    pub width: u32,
+    pub height: u32,
+    pub pixels: Vec<u8>,
+}
+
+/// A US Letter PDF of text pages and scanned pages (images as Flate-compressed
+/// image XObjects), with an Info dictionary as [`pdf_placed`] writes it.
+pub fn pdf_pages(pages: &[PdfPage], title: &str, created: &str) -> Vec<u8> {
     let escape = |text: &[u8]| {
         let mut out = Vec::new();
         for &byte in text {
@@ -289,9 +311,9 @@ pub fn pdf_placed(pages: &[&[(i32, &str)]], title: &str, created: &str) -> Vec<u
     };
     let mut objects: Vec<Vec<u8>> = Vec::new();
     let page_count = pages.len();
-    // 1 catalog, 2 pages, 3 font, 4 info, then (page, content) pairs.
+    // 1 catalog, 2 pages, 3 font, 4 info, then (page, content, image) triples.
     let kids: Vec<String> = (0..page_count)
-        .map(|i| format!("{} 0 R", 5 + 2 * i))
+        .map(|i| format!("{} 0 R", 5 + 3 * i))
         .collect();
     objects.push(b"<< /Type /Catalog /Pages 2 0 R >>".to_vec());
     objects.push(
@@ -309,23 +331,53 @@ pub fn pdf_placed(pages: &[&[(i32, &str)]], title: &str, created: &str) -> Vec<u
     info.extend(escape(title.as_bytes()));
     info.extend(format!(") /CreationDate (D:{created}) >>").bytes());
     objects.push(info);
-    for (i, lines) in pages.iter().enumerate() {
-        let mut content = b"BT /F1 12 Tf\n".to_vec();
-        for (y, line) in lines.iter() {
-            let (encoded, _, _) = encoding_rs::WINDOWS_1252.encode(line);
-            content.extend(format!("1 0 0 1 72 {y} Tm (").bytes());
-            content.extend(escape(&encoded));
-            content.extend(b") Tj\n");
-        }
-        content.extend(b"ET");
-        objects.push(format!(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
-            6 + 2 * i
-        ).into_bytes());
+    for (i, page) in pages.iter().enumerate() {
+        let (content, image) = match page {
+            PdfPage::Text(lines, size) => {
+                let mut content = format!("BT /F1 {size} Tf\n").into_bytes();
+                for (y, line) in lines.iter() {
+                    let (encoded, _, _) = encoding_rs::WINDOWS_1252.encode(line);
+                    content.extend(format!("1 0 0 1 72 {y} Tm (").bytes());
+                    content.extend(escape(&encoded));
+                    content.extend(b") Tj\n");
+                }
+                content.extend(b"ET");
+                // An unused object keeps the numbering regular.
+                (content, b"null".to_vec())
+            }
+            PdfPage::Scan(gray) => {
+                use std::io::Write;
+                let mut deflated =
+                    flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+                deflated.write_all(&gray.pixels).unwrap();
+                let deflated = deflated.finish().unwrap();
+                let mut image = format!(
+                    "<< /Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace /DeviceGray \
+                     /BitsPerComponent 8 /Filter /FlateDecode /Length {} >>\nstream\n",
+                    gray.width, gray.height, deflated.len()
+                )
+                .into_bytes();
+                image.extend(deflated);
+                image.extend(b"\nendstream");
+                (b"q 612 0 0 792 0 0 cm /Im1 Do Q".to_vec(), image)
+            }
+        };
+        let image_resource = match page {
+            PdfPage::Text(..) => String::new(),
+            PdfPage::Scan(_) => format!(" /XObject << /Im1 {} 0 R >>", 7 + 3 * i),
+        };
+        objects.push(
+            format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >>{image_resource} >> /Contents {} 0 R >>",
+                6 + 3 * i
+            )
+            .into_bytes(),
+        );
         let mut stream = format!("<< /Length {} >>\nstream\n", content.len()).into_bytes();
         stream.extend(content);
         stream.extend(b"\nendstream");
         objects.push(stream);
+        objects.push(image);
     }
     let mut out = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
@@ -348,4 +400,100 @@ pub fn pdf_placed(pages: &[&[(i32, &str)]], title: &str, created: &str) -> Vec<u
         .bytes(),
     );
     out
+}
+
+/// Whether `name` is a program on `PATH`.
+fn on_path(name: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(name).is_file()))
+}
+
+/// Makes sure Tesseract (English and Spanish) and poppler's `pdftoppm` are
+/// installed, installing Debian's packages once when they are not, so that
+/// `cargo test` alone passes on a fresh machine (as root, as this
+/// project's machines are); fails loudly when they cannot be installed.
+pub fn ensure_tesseract() {
+    static INSTALLED: OnceLock<bool> = OnceLock::new();
+    let installed = INSTALLED.get_or_init(|| {
+        let present = || on_path("tesseract") && on_path("pdftoppm");
+        if !present() && on_path("apt-get") {
+            let _ = Command::new("sh")
+                .args([
+                    "-c",
+                    "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+                     tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa poppler-utils",
+                ])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status();
+        }
+        present()
+    });
+    assert!(
+        *installed,
+        "the OCR tests need tesseract and pdftoppm: apt-get install -y tesseract-ocr \
+         tesseract-ocr-eng tesseract-ocr-spa poppler-utils (.ci/run does this)"
+    );
+}
+
+/// A one-page text PDF of `text`'s lines in 28-point Helvetica, large
+/// enough for Tesseract to read without a doubt.
+pub fn large_print_pdf(text: &str) -> Vec<u8> {
+    let lines: Vec<(i32, &str)> = text
+        .lines()
+        .zip(0..)
+        .map(|(line, i)| (700 - 40 * i, line))
+        .collect();
+    pdf_pages(
+        &[PdfPage::Text(&lines, 28)],
+        "Large print",
+        "20200101000000Z",
+    )
+}
+
+/// Runs `pdftoppm` on the first page of `pdf` with `args`, giving its output.
+fn pdftoppm(pdf: &[u8], args: &[&str]) -> Vec<u8> {
+    ensure_tesseract();
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("page.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = Command::new("pdftoppm")
+        .args(["-f", "1", "-l", "1"])
+        .args(args)
+        .arg(&file)
+        .output()
+        .expect("pdftoppm runs");
+    assert!(
+        out.status.success(),
+        "pdftoppm failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// A scan of `text` in large print: a PNG at 150 dpi.
+pub fn scan_png(text: &str) -> Vec<u8> {
+    pdftoppm(&large_print_pdf(text), &["-r", "150", "-gray", "-png"])
+}
+
+/// A scan of `text` in large print: grayscale pixels at 150 dpi.
+pub fn scan_gray(text: &str) -> Gray {
+    let pgm = pdftoppm(&large_print_pdf(text), &["-r", "150", "-gray"]);
+    // `P5`, width, height, maximum value, each followed by one space or line break.
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        let start = at;
+        while !pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8(pgm[start..at].to_vec()).unwrap());
+        at += 1;
+    }
+    assert_eq!(fields[0], "P5");
+    Gray {
+        width: fields[1].parse().unwrap(),
+        height: fields[2].parse().unwrap(),
+        pixels: pgm[at..].to_vec(),
+    }
 }

@@ -92,6 +92,7 @@ function metaLine(item) {
   if (item.date) parts.push(item.date);
   if (item.publication) parts.push(item.publication);
   if (item.section) parts.push("§ " + item.section);
+  if (item.extraction === "ocr") parts.push("OCR " + item.ocr_confidence + "%");
   return parts.join(" · ");
 }
 

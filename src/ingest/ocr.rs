@@ -1,0 +1,921 @@
+//! OCR with Tesseract 5, for image files and PDF pages without a text
+//! layer. Tesseract runs as a command (`tesseract stdin stdout -l eng+spa
+//! tsv`), not through a library binding: cita gains no C dependency, a
+//! crash or a hang in Tesseract cannot take cita down (a run longer than
+//! [`TIMEOUT`] is killed), and a machine without it still
+//! indexes everything else ([`OcrError::Missing`]). PDF pages are rendered
+//! to grayscale images by poppler's `pdftoppm` ([`PdfPages`]).
+//!
+//! Tesseract's TSV output gives each word with its page, block, paragraph
+//! and line, and a confidence. A paragraph here is one of Tesseract's
+//! (block and paragraph), its lines joined with spaces; a word cut by a
+//! hyphen at the end of a line is mended when the next line starts in lower
+//! case (`opera-` and `ción` give `operación`; `Smith-` and `Jones` give
+//! `Smith-Jones`). Its confidence is the mean of its words', rounded.
+//!
+//! Results are cached when [`OcrOptions::cache`] names a folder: one small
+//! JSON file per image, named by a hash of the image's bytes and of how it
+//! was read (languages, resolution), so reading the same page again, under
+//! another name or after `--rebuild`, never runs Tesseract. A cache file
+//! that does not parse is ignored and written anew.
+
+use std::ffi::OsStr;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Refusal, SkipReason};
+use crate::language::Language;
+
+/// The languages Tesseract reads by default: English and Spanish, the
+/// languages of the Plan LAZO documents.
+pub const DEFAULT_LANGUAGES: &str = "eng+spa";
+
+/// How long one Tesseract or `pdftoppm` run on one image may take before
+/// it is killed: a page of dense print takes a few seconds.
+pub const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The largest image cita OCRs, in pixels (a page of A0 at 200 dpi): a
+/// larger image is refused from its header, before anything decodes it (a
+/// few bytes of PNG can declare gigabytes of pixels), and a large PDF page
+/// is rendered at a lower resolution to fit.
+pub const MAX_PIXELS: u64 = 64 << 20;
+
+/// The resolution PDF pages are rendered at for OCR: Tesseract reads print
+/// best at 300 dpi.
+const RENDER_DPI: f64 = 300.0;
+
+/// What the cache files hold; part of their names, so that a change of
+/// format or of how paragraphs are made never reads old files.
+const CACHE_VERSION: &str = "cita-ocr-1";
+
+/// How OCR runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OcrOptions {
+    /// Tesseract's languages, `+`-separated traineddata names (`eng+spa`),
+    /// used when a document declares no language Tesseract has.
+    pub languages: String,
+    /// The folder of cached results (created when first written), if any.
+    pub cache: Option<PathBuf>,
+}
+
+impl Default for OcrOptions {
+    fn default() -> OcrOptions {
+        OcrOptions {
+            languages: DEFAULT_LANGUAGES.to_string(),
+            cache: None,
+        }
+    }
+}
+
+/// The text Tesseract read on one page of an image.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OcrPage {
+    /// 1-based page of the image: a multi-page TIFF has several, other
+    /// images one.
+    pub page: u32,
+    /// Its paragraphs in reading order; none on a blank page.
+    pub paragraphs: Vec<OcrParagraph>,
+}
+
+/// One paragraph read by OCR.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OcrParagraph {
+    /// The text, its lines joined with spaces.
+    pub text: String,
+    /// The mean confidence of its words, 0–100.
+    pub confidence: u8,
+}
+
+/// Why OCR failed on an image.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OcrError {
+    /// The program is not installed.
+    #[error("OCR needs {program} ({install})")]
+    Missing {
+        /// `tesseract` or `pdftoppm`.
+        program: &'static str,
+        /// The command that installs it.
+        install: &'static str,
+    },
+    /// The run took longer than [`TIMEOUT`] and was killed.
+    #[error("OCR took longer than {} s, stopped", .0.as_secs())]
+    Timeout(Duration),
+    /// The bytes are not an image of a format cita reads. Tesseract would
+    /// take them for a list of image files to read, which could be any
+    /// file on the machine: they never reach it.
+    #[error("not a PNG, JPEG, TIFF or WebP image")]
+    NotAnImage,
+    /// The image declares more than [`MAX_PIXELS`] pixels.
+    #[error("an image of {width}×{height} pixels, more than cita OCRs")]
+    TooLarge {
+        /// Width in pixels.
+        width: u64,
+        /// Height in pixels.
+        height: u64,
+    },
+    /// The program failed: a corrupt or truncated image, an unknown
+    /// language, no space for a temporary file.
+    #[error("{program} failed ({detail})")]
+    Failed {
+        /// `tesseract` or `pdftoppm`.
+        program: &'static str,
+        /// What it said, on one line.
+        detail: String,
+    },
+}
+
+impl OcrError {
+    /// As a refusal of the image or document it was read for.
+    pub fn refusal(&self) -> Refusal {
+        let reason = match self {
+            OcrError::Missing { .. } => SkipReason::OcrUnavailable,
+            OcrError::Timeout(_) | OcrError::TooLarge { .. } => SkipReason::TooLarge,
+            OcrError::NotAnImage | OcrError::Failed { .. } => SkipReason::Malformed,
+        };
+        (reason, self.to_string())
+    }
+}
+
+/// Tesseract, the program.
+const TESSERACT: Program = Program {
+    name: "tesseract",
+    install: "apt-get install tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa",
+};
+
+/// poppler's PDF renderer.
+const PDFTOPPM: Program = Program {
+    name: "pdftoppm",
+    install: "apt-get install poppler-utils",
+};
+
+/// A program cita runs, found on `PATH` by its name.
+#[derive(Debug, Clone, Copy)]
+struct Program {
+    name: &'static str,
+    install: &'static str,
+}
+
+/// The text of an image file (PNG, JPEG, TIFF or WebP, told by its first
+/// bytes), page by page. `declared` is the document's declared
+/// language, if any: Tesseract reads in it when its traineddata is
+/// installed, else in [`OcrOptions::languages`].
+pub fn read_image(
+    bytes: &[u8],
+    options: &OcrOptions,
+    declared: Option<&str>,
+) -> Result<Vec<OcrPage>, OcrError> {
+    let (width, height) = dimensions(bytes).ok_or(OcrError::NotAnImage)?;
+    if width.saturating_mul(height) > MAX_PIXELS {
+        return Err(OcrError::TooLarge { width, height });
+    }
+    recognize(TESSERACT, bytes, None, options, declared)
+}
+
+/// OCR of `image` (with a known resolution for rendered pages), through
+/// the cache.
+fn recognize(
+    tesseract: Program,
+    image: &[u8],
+    dpi: Option<u32>,
+    options: &OcrOptions,
+    declared: Option<&str>,
+) -> Result<Vec<OcrPage>, OcrError> {
+    let languages = languages_for(tesseract, options, declared);
+    let key = cache_key(image, &languages, dpi);
+    let cached = options
+        .cache
+        .as_deref()
+        .map(|dir| dir.join(format!("{key}.json")));
+    if let Some(pages) = cached.as_deref().and_then(read_cache) {
+        return Ok(pages);
+    }
+    let mut args: Vec<String> = ["stdin", "stdout", "-l", &languages]
+        .map(str::to_string)
+        .to_vec();
+    if let Some(dpi) = dpi {
+        args.extend(["--dpi".to_string(), dpi.to_string()]);
+    }
+    args.push("tsv".to_string());
+    let tsv = run(tesseract, &args, Some(image), u64::MAX, TIMEOUT)?;
+    let pages = parse_tsv(&String::from_utf8_lossy(&tsv));
+    if let Some(path) = &cached {
+        write_cache(path, &pages);
+    }
+    Ok(pages)
+}
+
+/// The languages to read a document in: its declared language when
+/// Tesseract has it, else the configured ones.
+fn languages_for(tesseract: Program, options: &OcrOptions, declared: Option<&str>) -> String {
+    declared
+        .and_then(Language::parse_declared)
+        .and_then(|language| tesseract_code(language.code()))
+        .filter(|code| {
+            installed_languages(tesseract)
+                .iter()
+                .any(|have| have == code)
+        })
+        .map_or_else(|| options.languages.clone(), str::to_string)
+}
+
+/// The traineddata Tesseract has, from `tesseract --list-langs`, asked once
+/// per process; none when it cannot be asked.
+fn installed_languages(tesseract: Program) -> &'static [String] {
+    static INSTALLED: OnceLock<Vec<String>> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        let listed = run(tesseract, &["--list-langs"], None, 1 << 20, TIMEOUT);
+        // The first line says where they are: `List of available languages in "…"`.
+        listed.map_or_else(
+            |_| Vec::new(),
+            |out| {
+                String::from_utf8_lossy(&out)
+                    .lines()
+                    .skip(1)
+                    .map(|line| line.trim().to_string())
+                    .filter(|line| !line.is_empty())
+                    .collect()
+            },
+        )
+    })
+}
+
+/// Tesseract's traineddata name for an ISO 639-1 code cita knows, where
+/// Tesseract has one.
+fn tesseract_code(code: &str) -> Option<&'static str> {
+    const CODES: &[(&str, &str)] = &[
+        ("af", "afr"),
+        ("am", "amh"),
+        ("ar", "ara"),
+        ("az", "aze"),
+        ("be", "bel"),
+        ("bg", "bul"),
+        ("bn", "ben"),
+        ("ca", "cat"),
+        ("cs", "ces"),
+        ("cy", "cym"),
+        ("da", "dan"),
+        ("de", "deu"),
+        ("el", "ell"),
+        ("en", "eng"),
+        ("eo", "epo"),
+        ("es", "spa"),
+        ("et", "est"),
+        ("eu", "eus"),
+        ("fa", "fas"),
+        ("fi", "fin"),
+        ("fr", "fra"),
+        ("ga", "gle"),
+        ("gu", "guj"),
+        ("he", "heb"),
+        ("hi", "hin"),
+        ("hr", "hrv"),
+        ("hu", "hun"),
+        ("hy", "hye"),
+        ("id", "ind"),
+        ("it", "ita"),
+        ("ja", "jpn"),
+        ("jv", "jav"),
+        ("ka", "kat"),
+        ("km", "khm"),
+        ("kn", "kan"),
+        ("ko", "kor"),
+        ("la", "lat"),
+        ("lt", "lit"),
+        ("lv", "lav"),
+        ("mk", "mkd"),
+        ("ml", "mal"),
+        ("mr", "mar"),
+        ("my", "mya"),
+        ("ne", "nep"),
+        ("nl", "nld"),
+        ("no", "nor"),
+        ("or", "ori"),
+        ("pa", "pan"),
+        ("pl", "pol"),
+        ("pt", "por"),
+        ("ro", "ron"),
+        ("ru", "rus"),
+        ("si", "sin"),
+        ("sk", "slk"),
+        ("sl", "slv"),
+        ("sr", "srp"),
+        ("sv", "swe"),
+        ("ta", "tam"),
+        ("te", "tel"),
+        ("th", "tha"),
+        ("tl", "tgl"),
+        ("tr", "tur"),
+        ("uk", "ukr"),
+        ("ur", "urd"),
+        ("uz", "uzb"),
+        ("vi", "vie"),
+        ("yi", "yid"),
+        ("zh", "chi_sim"),
+    ];
+    CODES
+        .iter()
+        .find(|(iso, _)| *iso == code)
+        .map(|(_, tesseract)| *tesseract)
+}
+
+/// The name of an image's cache file: a hash of its bytes and of how it is
+/// read.
+fn cache_key(image: &[u8], languages: &str, dpi: Option<u32>) -> String {
+    let how = format!("{CACHE_VERSION}\0{languages}\0{dpi:?}");
+    let seed = xxhash_rust::xxh3::xxh3_64(how.as_bytes());
+    format!(
+        "{:032x}",
+        xxhash_rust::xxh3::xxh3_128_with_seed(image, seed)
+    )
+}
+
+/// The cached pages at `path`, unless missing or unreadable.
+fn read_cache(path: &Path) -> Option<Vec<OcrPage>> {
+    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+}
+
+/// Caches `pages` at `path`, through a temporary file renamed into place so
+/// that a reader never sees half a file. A cache that cannot be written
+/// costs only time: the next run reads the image again.
+fn write_cache(path: &Path, pages: &[OcrPage]) {
+    static WRITES: AtomicU64 = AtomicU64::new(0);
+    let Some(dir) = path.parent() else { return };
+    let temporary = path.with_extension(format!(
+        "{}.{}.tmp",
+        std::process::id(),
+        WRITES.fetch_add(1, Ordering::Relaxed)
+    ));
+    let bytes = serde_json::to_vec(pages).expect("OCR pages serialize");
+    let written = std::fs::create_dir_all(dir)
+        .and_then(|()| std::fs::write(&temporary, bytes))
+        .and_then(|()| std::fs::rename(&temporary, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+}
+
+/// The pages of Tesseract's TSV output (columns `level page_num block_num
+/// par_num line_num word_num left top width height conf text`), every page
+/// it lists, blank ones with no paragraphs. Words of confidence -1 (not
+/// words) and empty words are left out.
+pub fn parse_tsv(tsv: &str) -> Vec<OcrPage> {
+    let mut pages: Vec<OcrPage> = Vec::new();
+    let mut paragraph = Gathering::default();
+    for row in tsv.lines() {
+        let fields: Vec<&str> = row.split('\t').collect();
+        let [level, page, block, par, line, _, _, _, _, _, conf, text] = fields[..] else {
+            continue;
+        };
+        let (Ok(level), Ok(page), Ok(block), Ok(par), Ok(line), Ok(conf)) = (
+            level.parse::<u32>(),
+            page.parse::<u32>(),
+            block.parse::<u32>(),
+            par.parse::<u32>(),
+            line.parse::<u32>(),
+            conf.parse::<f64>(),
+        ) else {
+            continue; // the header row
+        };
+        if level == 1 || pages.last().is_none_or(|last| last.page != page) {
+            paragraph.flush(&mut pages);
+            if pages.last().is_none_or(|last| last.page != page) {
+                pages.push(OcrPage {
+                    page,
+                    paragraphs: Vec::new(),
+                });
+            }
+        }
+        let text = text.trim();
+        if level != 5 || conf < 0.0 || text.is_empty() {
+            continue;
+        }
+        if paragraph.key != Some((page, block, par)) {
+            paragraph.flush(&mut pages);
+            paragraph.key = Some((page, block, par));
+        }
+        if paragraph.line != Some(line) {
+            paragraph.line = Some(line);
+            paragraph.lines.push(String::new());
+        }
+        if let Some(current) = paragraph.lines.last_mut() {
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(text);
+        }
+        paragraph.confidences.push(conf);
+    }
+    paragraph.flush(&mut pages);
+    pages
+}
+
+/// The paragraph [`parse_tsv`] is reading.
+#[derive(Default)]
+struct Gathering {
+    /// Page, block and paragraph numbers.
+    key: Option<(u32, u32, u32)>,
+    line: Option<u32>,
+    lines: Vec<String>,
+    confidences: Vec<f64>,
+}
+
+impl Gathering {
+    /// Ends the paragraph, adding it to the last of `pages` if it has words.
+    fn flush(&mut self, pages: &mut [OcrPage]) {
+        let lines = std::mem::take(&mut self.lines);
+        let confidences = std::mem::take(&mut self.confidences);
+        self.key = None;
+        self.line = None;
+        let (Some(page), false) = (pages.last_mut(), confidences.is_empty()) else {
+            return;
+        };
+        let mean = confidences.iter().sum::<f64>() / confidences.len() as f64;
+        page.paragraphs.push(OcrParagraph {
+            text: join_lines(&lines),
+            confidence: mean.round().clamp(0.0, 100.0) as u8,
+        });
+    }
+}
+
+/// Lines joined with spaces; a word hyphenated across two lines is mended
+/// when the next line starts in lower case, and keeps its hyphen, without
+/// a space, when it does not (`Smith-` and `Jones` give `Smith-Jones`).
+fn join_lines(lines: &[String]) -> String {
+    let mut text = String::new();
+    for line in lines {
+        let mut before = text.chars().rev();
+        let ends_in_hyphen = matches!(before.next(), Some('-' | '‐' | '¬'))
+            && before.next().is_some_and(char::is_alphabetic);
+        let hyphenated = ends_in_hyphen && line.starts_with(char::is_lowercase);
+        if hyphenated {
+            text.pop();
+        } else if !text.is_empty() && !ends_in_hyphen {
+            text.push(' ');
+        }
+        text.push_str(line);
+    }
+    text
+}
+
+/// The width and height a PNG, JPEG, WebP or TIFF declares (a TIFF's
+/// largest page), read from its header; `None` for what is none of these.
+fn dimensions(bytes: &[u8]) -> Option<(u64, u64)> {
+    let be32 = |at: usize| Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?));
+    let be16 = |at: usize| Some(u16::from_be_bytes(bytes.get(at..at + 2)?.try_into().ok()?));
+    let le16 = |at: usize| Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?));
+    let le24 = |at: usize| {
+        let b = bytes.get(at..at + 3)?;
+        Some(u32::from(b[0]) | (u32::from(b[1]) << 8) | (u32::from(b[2]) << 16))
+    };
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Some((u64::from(be32(16)?), u64::from(be32(20)?)));
+    }
+    if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+        return match bytes.get(12..16)? {
+            b"VP8X" => Some((u64::from(le24(24)?) + 1, u64::from(le24(27)?) + 1)),
+            b"VP8L" => {
+                let b = u32::from_le_bytes(bytes.get(21..25)?.try_into().ok()?);
+                Some((u64::from(b & 0x3fff) + 1, u64::from((b >> 14) & 0x3fff) + 1))
+            }
+            b"VP8 " => Some((u64::from(le16(26)? & 0x3fff), u64::from(le16(28)? & 0x3fff))),
+            _ => None,
+        };
+    }
+    if bytes.starts_with(&[0xff, 0xd8]) {
+        // Segments until a start-of-frame marker (C0–CF but C4, C8, CC).
+        let mut at = 2;
+        while at + 4 <= bytes.len() {
+            if bytes[at] != 0xff {
+                return None;
+            }
+            let marker = bytes[at + 1];
+            if marker == 0xff {
+                at += 1;
+                continue;
+            }
+            if (0xc0..=0xcf).contains(&marker) && ![0xc4, 0xc8, 0xcc].contains(&marker) {
+                return Some((u64::from(be16(at + 7)?), u64::from(be16(at + 5)?)));
+            }
+            at += 2 + usize::from(be16(at + 2)?);
+        }
+        return None;
+    }
+    tiff_dimensions(bytes)
+}
+
+/// The largest width and height among a TIFF's pages (its first 10,000).
+fn tiff_dimensions(bytes: &[u8]) -> Option<(u64, u64)> {
+    let little = match bytes.get(..4)? {
+        b"II*\0" => true,
+        b"MM\0*" => false,
+        _ => return None,
+    };
+    let u16_at = |at: usize| {
+        let b: [u8; 2] = bytes.get(at..at + 2)?.try_into().ok()?;
+        Some(if little {
+            u16::from_le_bytes(b)
+        } else {
+            u16::from_be_bytes(b)
+        })
+    };
+    let u32_at = |at: usize| {
+        let b: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
+        Some(if little {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        })
+    };
+    let (mut width, mut height) = (0u64, 0u64);
+    let mut ifd = u32_at(4)? as usize;
+    for _ in 0..10_000 {
+        if ifd == 0 {
+            break;
+        }
+        let count = usize::from(u16_at(ifd)?);
+        for entry in (0..count).map(|i| ifd + 2 + 12 * i) {
+            let value = match u16_at(entry + 2)? {
+                3 => u64::from(u16_at(entry + 8)?),
+                4 => u64::from(u32_at(entry + 8)?),
+                _ => continue,
+            };
+            match u16_at(entry)? {
+                256 => width = width.max(value),
+                257 => height = height.max(value),
+                _ => {}
+            }
+        }
+        ifd = u32_at(ifd + 2 + 12 * count)? as usize;
+    }
+    Some((width, height))
+}
+
+/// A PDF written once to a private temporary folder, whose pages
+/// [`PdfPages::read_page`] renders and OCRs one at a time; the folder is
+/// removed when it is dropped.
+pub struct PdfPages {
+    dir: PathBuf,
+    file: PathBuf,
+}
+
+impl PdfPages {
+    /// Writes `pdf` where `pdftoppm` can read it.
+    pub fn new(pdf: &[u8]) -> Result<PdfPages, OcrError> {
+        static FOLDERS: AtomicU64 = AtomicU64::new(0);
+        let failed = |err: std::io::Error| OcrError::Failed {
+            program: PDFTOPPM.name,
+            detail: format!("cannot write a temporary file: {err}"),
+        };
+        let dir = std::env::temp_dir().join(format!(
+            "cita-ocr-{}-{}",
+            std::process::id(),
+            FOLDERS.fetch_add(1, Ordering::Relaxed)
+        ));
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        // Fails if the name is taken: nobody else's folder is ever used.
+        builder.create(&dir).map_err(failed)?;
+        let pages = PdfPages {
+            file: dir.join("document.pdf"),
+            dir,
+        };
+        std::fs::write(&pages.file, pdf).map_err(failed)?;
+        Ok(pages)
+    }
+
+    /// The text of page `page` (1-based), `width` by `height` points,
+    /// rendered at 300 dpi (less for a page too large for [`MAX_PIXELS`])
+    /// and read as [`read_image`] reads an image.
+    pub fn read_page(
+        &self,
+        page: u32,
+        (width, height): (f64, f64),
+        options: &OcrOptions,
+        declared: Option<&str>,
+    ) -> Result<Vec<OcrParagraph>, OcrError> {
+        let area = (width / 72.0) * (height / 72.0);
+        let fitting = (MAX_PIXELS as f64 / area.max(1.0)).sqrt();
+        let dpi = RENDER_DPI.min(fitting).max(1.0).floor() as u32;
+        let page = page.to_string();
+        let dpi_arg = dpi.to_string();
+        let args: [&OsStr; 8] = [
+            "-r".as_ref(),
+            dpi_arg.as_ref(),
+            "-f".as_ref(),
+            page.as_ref(),
+            "-l".as_ref(),
+            page.as_ref(),
+            "-gray".as_ref(),
+            self.file.as_os_str(),
+        ];
+        // A PGM: a short header, then a byte per pixel.
+        let image = run(PDFTOPPM, &args, None, MAX_PIXELS + 4096, TIMEOUT)?;
+        let pages = recognize(TESSERACT, &image, Some(dpi), options, declared)?;
+        Ok(pages.into_iter().flat_map(|page| page.paragraphs).collect())
+    }
+}
+
+impl Drop for PdfPages {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Runs `program` with `args`, `input` on its standard input, and gives its
+/// standard output (at most `max_output` bytes: more is an error); killed
+/// after `timeout`. Tesseract is kept to one thread (`OMP_THREAD_LIMIT`):
+/// pages are read in parallel, one per core, instead.
+fn run<S: AsRef<OsStr>>(
+    program: Program,
+    args: &[S],
+    input: Option<&[u8]>,
+    max_output: u64,
+    timeout: Duration,
+) -> Result<Vec<u8>, OcrError> {
+    let failed = |detail: String| OcrError::Failed {
+        program: program.name,
+        detail,
+    };
+    let mut child = Command::new(program.name)
+        .args(args)
+        .env("OMP_THREAD_LIMIT", "1")
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|err| match err.kind() {
+            std::io::ErrorKind::NotFound => OcrError::Missing {
+                program: program.name,
+                install: program.install,
+            },
+            _ => failed(format!("cannot run it: {err}")),
+        })?;
+    let (stdin, stdout, stderr) = (child.stdin.take(), child.stdout.take(), child.stderr.take());
+    let (waited, output, errors) = std::thread::scope(|scope| {
+        if let (Some(mut stdin), Some(input)) = (stdin, input) {
+            // A program that stops reading (it failed) ends the write.
+            scope.spawn(move || stdin.write_all(input));
+        }
+        let output = scope.spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(stdout) = stdout {
+                let _ = stdout
+                    .take(max_output.saturating_add(1))
+                    .read_to_end(&mut bytes);
+            }
+            bytes
+        });
+        let errors = scope.spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(stderr) = stderr {
+                let _ = stderr.take(64 << 10).read_to_end(&mut bytes);
+            }
+            bytes
+        });
+        let deadline = Instant::now() + timeout;
+        let mut pause = Duration::from_millis(1);
+        let waited = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break Ok(status),
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(50));
+                }
+                Ok(None) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    break Err(OcrError::Timeout(timeout));
+                }
+                Err(err) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    break Err(failed(err.to_string()));
+                }
+            }
+        };
+        (waited, output.join(), errors.join())
+    });
+    let status = waited?;
+    let output = output.map_err(|_| failed("its output could not be read".to_string()))?;
+    if output.len() as u64 > max_output {
+        return Err(failed("its output is larger than cita reads".to_string()));
+    }
+    if !status.success() {
+        let errors = errors.unwrap_or_default();
+        let said = String::from_utf8_lossy(&errors);
+        let said = said
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with("Estimating resolution"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Err(failed(if said.is_empty() {
+            status.to_string()
+        } else {
+            said
+        }));
+    }
+    Ok(output)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A TSV row of a word.
+    fn word(page: u32, block: u32, par: u32, line: u32, conf: f64, text: &str) -> String {
+        format!("5\t{page}\t{block}\t{par}\t{line}\t1\t0\t0\t10\t10\t{conf}\t{text}")
+    }
+
+    fn page_row(page: u32) -> String {
+        format!("1\t{page}\t0\t0\t0\t0\t0\t0\t100\t100\t-1\t")
+    }
+
+    const HEADER: &str = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext";
+
+    fn tsv(rows: &[String]) -> String {
+        let mut text = HEADER.to_string();
+        for row in rows {
+            text.push('\n');
+            text.push_str(row);
+        }
+        text
+    }
+
+    fn texts(page: &OcrPage) -> Vec<(&str, u8)> {
+        page.paragraphs
+            .iter()
+            .map(|p| (p.text.as_str(), p.confidence))
+            .collect()
+    }
+
+    #[test]
+    fn paragraphs_are_tesseracts_with_lines_joined_and_hyphens_mended() {
+        let rows = [
+            page_row(1),
+            "2\t1\t1\t0\t0\t0\t0\t0\t10\t10\t-1\t".to_string(),
+            word(1, 1, 1, 1, 90.0, "Informe"),
+            word(1, 1, 1, 1, 80.0, "sobre la opera-"),
+            word(1, 1, 1, 2, 70.0, "ción"),
+            word(1, 1, 1, 2, -1.0, "noise"),
+            word(1, 1, 1, 2, 96.4, "  "),
+            word(1, 1, 1, 3, 95.5, "Smith-"),
+            word(1, 1, 1, 4, 95.5, "Jones"),
+            word(1, 1, 2, 1, 33.3, "Second"),
+            word(1, 2, 1, 1, 50.5, "Third"),
+        ];
+        let pages = parse_tsv(&tsv(&rows));
+        assert_eq!(pages.len(), 1);
+        assert_eq!(pages[0].page, 1);
+        assert_eq!(
+            texts(&pages[0]),
+            [
+                ("Informe sobre la operación Smith-Jones", 86),
+                ("Second", 33),
+                ("Third", 51)
+            ]
+        );
+    }
+
+    #[test]
+    fn each_page_of_a_multi_page_image_is_its_own_even_blank() {
+        let rows = [
+            page_row(1),
+            word(1, 1, 1, 1, 90.0, "first"),
+            page_row(2),
+            page_row(3),
+            word(3, 1, 1, 1, 90.0, "third"),
+        ];
+        let pages = parse_tsv(&tsv(&rows));
+        let numbers: Vec<u32> = pages.iter().map(|page| page.page).collect();
+        assert_eq!(numbers, [1, 2, 3]);
+        assert_eq!(texts(&pages[0]), [("first", 90)]);
+        assert!(pages[1].paragraphs.is_empty());
+        assert_eq!(texts(&pages[2]), [("third", 90)]);
+        assert!(parse_tsv("").is_empty());
+        assert!(parse_tsv("garbage\nmore\tgarbage").is_empty());
+    }
+
+    /// The cache answers without running anything: here the program does
+    /// not exist, so a run would fail.
+    #[test]
+    fn a_cached_image_is_never_read_again_and_a_corrupt_cache_file_is_ignored() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let options = OcrOptions {
+            cache: Some(dir.path().join("ocr-cache")),
+            ..OcrOptions::default()
+        };
+        let absent = Program {
+            name: "/nonexistent/tesseract",
+            install: "nothing",
+        };
+        let image = b"an image".as_slice();
+        assert!(matches!(
+            recognize(absent, image, None, &options, None),
+            Err(OcrError::Missing { .. })
+        ));
+        let pages = vec![OcrPage {
+            page: 1,
+            paragraphs: vec![OcrParagraph {
+                text: "Cached".to_string(),
+                confidence: 91,
+            }],
+        }];
+        let path = dir.path().join("ocr-cache").join(format!(
+            "{}.json",
+            cache_key(image, DEFAULT_LANGUAGES, None)
+        ));
+        write_cache(&path, &pages);
+        assert_eq!(recognize(absent, image, None, &options, None), Ok(pages));
+        // Another resolution or language is another reading.
+        assert!(recognize(absent, image, Some(300), &options, None).is_err());
+        std::fs::write(&path, b"{ not json").unwrap();
+        assert!(recognize(absent, image, None, &options, None).is_err());
+    }
+
+    #[test]
+    fn a_missing_program_is_a_refusal_naming_the_install_command() {
+        let err = run(
+            Program {
+                name: "/nonexistent/tesseract",
+                install: TESSERACT.install,
+            },
+            &["--version"],
+            None,
+            1024,
+            TIMEOUT,
+        )
+        .unwrap_err();
+        let (reason, message) = err.refusal();
+        assert_eq!(reason, SkipReason::OcrUnavailable);
+        assert_eq!(
+            message,
+            "OCR needs /nonexistent/tesseract (apt-get install tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa)"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_run_past_its_timeout_is_killed() {
+        let started = Instant::now();
+        let sleep = Program {
+            name: "sleep",
+            install: "coreutils",
+        };
+        let err = run(sleep, &["10"], None, 1024, Duration::from_millis(200)).unwrap_err();
+        assert_eq!(err, OcrError::Timeout(Duration::from_millis(200)));
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn image_headers_give_their_size_before_decoding() {
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        png.extend(100_000u32.to_be_bytes());
+        png.extend(100_000u32.to_be_bytes());
+        assert_eq!(dimensions(&png), Some((100_000, 100_000)));
+        assert!(matches!(
+            read_image(&png, &OcrOptions::default(), None),
+            Err(OcrError::TooLarge { .. })
+        ));
+        let jpeg = [
+            0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0, 0xff, 0xc0, 0, 11, 8, 0x01, 0x2c, 0x02, 0x58,
+        ];
+        assert_eq!(dimensions(&jpeg), Some((600, 300)));
+        let mut tiff = b"II*\0\x08\0\0\0\x02\0".to_vec();
+        tiff.extend([0, 1, 4, 0, 1, 0, 0, 0, 0x10, 0x27, 0, 0]); // width 10000
+        tiff.extend([1, 1, 3, 0, 1, 0, 0, 0, 0x20, 0x4e, 0, 0]); // height 20000
+        tiff.extend([0, 0, 0, 0]);
+        assert_eq!(dimensions(&tiff), Some((10_000, 20_000)));
+        assert_eq!(dimensions(b"not an image"), None);
+        // Tesseract would read the files a text names.
+        assert_eq!(
+            read_image(b"/etc/secret.png\n", &OcrOptions::default(), None),
+            Err(OcrError::NotAnImage)
+        );
+    }
+
+    #[test]
+    fn declared_languages_map_to_tesseracts_codes() {
+        assert_eq!(tesseract_code("es"), Some("spa"));
+        assert_eq!(tesseract_code("zh"), Some("chi_sim"));
+        assert_eq!(tesseract_code("xx"), None);
+        let options = OcrOptions {
+            languages: "eng".to_string(),
+            ..OcrOptions::default()
+        };
+        // Unknown to cita: the configured languages.
+        assert_eq!(languages_for(TESSERACT, &options, Some("klingon")), "eng");
+        assert_eq!(languages_for(TESSERACT, &options, None), "eng");
+    }
+}
