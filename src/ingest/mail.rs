@@ -17,6 +17,7 @@ use mail_parser::{
 
 use super::{Block, Metadata, Refusal, SkipReason, decode, html, text};
 use crate::date::Date;
+use crate::error;
 
 /// A message read: its metadata (`Subject` the title, `Date` the date,
 /// `From` the author), the blocks of its body, and its attachments.
@@ -54,9 +55,17 @@ pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
                 .to_string(),
         )
     };
-    let message = MessageParser::default()
-        .parse(bytes)
-        .ok_or_else(not_a_message)?;
+    // mail-parser panics on some malformed multiparts ("Invalid part ID":
+    // `fuzz/regressions/email/mail-parser-part-id-panic.eml`).
+    let message = match error::catching(|| MessageParser::default().parse(bytes)) {
+        Ok(parsed) => parsed.ok_or_else(not_a_message)?,
+        Err(_) => {
+            return Err((
+                SkipReason::Malformed,
+                "the MIME parser failed on this message".to_string(),
+            ));
+        }
+    };
     // mail-parser reads any text as a message: a line with a colon is a
     // header to it, and a file without one a message without headers. An
     // e-mail has at least one header field of the standards (From, Date,
@@ -546,6 +555,15 @@ mod tests {
         );
         assert!(rfc2231.blocks.is_empty());
         assert_eq!(rfc2231.attachments[0].name, "informe año.pdf");
+    }
+
+    /// mail-parser panicked on this multipart ("Invalid part ID, could not
+    /// find multipart"), found by `fuzz/` in its first CI run.
+    #[test]
+    fn a_multipart_the_parser_panics_on_is_malformed() {
+        let bytes = include_bytes!("../../fuzz/regressions/email/mail-parser-part-id-panic.eml");
+        let (reason, message) = read_message(bytes).unwrap_err();
+        assert_eq!(reason, SkipReason::Malformed, "{message}");
     }
 
     #[test]
