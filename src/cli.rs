@@ -117,7 +117,7 @@ pub struct IndexArgs {
     pub max_entries: u32,
     /// Tesseract's languages for scanned PDF pages and images, joined by `+`
     /// (a document's declared language is used when Tesseract has it).
-    #[arg(long, value_name = "LANGS", default_value = cita::indexer::DEFAULT_OCR_LANGUAGES)]
+    #[arg(long, value_name = "LANGS", default_value = cita::ingest::ocr::DEFAULT_LANGUAGES)]
     pub ocr_lang: String,
     /// Read no scan: image files and PDF pages without text are reported, not read.
     #[arg(long)]

@@ -29,7 +29,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
 use crate::analysis::{self, Folding};
 use crate::error::{self, Error, Result};
-use crate::ingest::ocr::OcrOptions;
+use crate::ingest::ocr::{self, OcrOptions};
 use crate::ingest::{self, Format, Limits, Listed, ReadOptions, SkipReason, WalkOptions, Warning};
 use crate::store::OCR_CACHE;
 use crate::language::{self, Language};
@@ -43,9 +43,6 @@ pub const DEFAULT_MEMORY_BYTES: usize = 128 << 20;
 
 /// tantivy needs at least this much memory per indexing thread.
 const MIN_MEMORY_PER_THREAD: usize = 15_000_000;
-
-/// Tesseract's languages unless `--ocr-lang` says otherwise.
-pub const DEFAULT_OCR_LANGUAGES: &str = "eng+spa";
 
 /// By default a commit follows every 256 MB of changed files read.
 pub const DEFAULT_BATCH_BYTES: u64 = 256 << 20;
@@ -84,7 +81,7 @@ impl Default for BuildOptions {
             batch_bytes: DEFAULT_BATCH_BYTES,
             default_language: Language::ENGLISH,
             limits: Limits::default(),
-            ocr_languages: Some(DEFAULT_OCR_LANGUAGES.to_string()),
+            ocr_languages: Some(ocr::DEFAULT_LANGUAGES.to_string()),
         }
     }
 }
