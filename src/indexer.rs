@@ -31,10 +31,10 @@ use crate::analysis::{self, Folding};
 use crate::error::{self, Error, Result};
 use crate::ingest::ocr::{self, OcrOptions};
 use crate::ingest::{self, Format, Limits, Listed, ReadOptions, SkipReason, WalkOptions, Warning};
-use crate::store::OCR_CACHE;
 use crate::language::{self, Language};
 use crate::passage;
 use crate::schema::{self, Fields};
+use crate::store::OCR_CACHE;
 use crate::store::{self, FileState, RecordedWarning, State};
 
 /// The writer's default memory budget: enough to keep both cores busy, small
@@ -478,6 +478,8 @@ fn examine(
             u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
         });
     let size = metadata.len();
+    // Scans left unread are read once OCR can read them.
+    let rebuild = rebuild || (reading.ocr.is_some() && previous.is_some_and(FileState::awaits_ocr));
     if let Some(previous) = previous.filter(|_| !rebuild)
         && previous.size == size
         && previous.modified == modified

@@ -53,8 +53,8 @@ pub use ingest::{Format, SkipReason, Warning};
 pub use language::Language;
 pub use results::{
     ALL, CITA_VERSION, Counts, DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, Extraction, Group, Hit,
-    IndexedPassage,
-    PassageInContext, Period, SearchRequest, SearchResults, Sort, Stats, Timeline, YearRange,
+    IndexedPassage, PassageInContext, Period, SearchRequest, SearchResults, Sort, Stats, Timeline,
+    YearRange,
 };
 pub use views::{batch, kwic};
 

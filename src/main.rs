@@ -135,9 +135,10 @@ fn ocr_languages(args: &IndexArgs) -> Result<Option<String>, cita::Error> {
     if args.no_ocr {
         return Ok(None);
     }
-    let valid = args.ocr_lang.split('+').all(|code| {
-        !code.is_empty() && code.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-    });
+    let valid = args
+        .ocr_lang
+        .split('+')
+        .all(|code| !code.is_empty() && code.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
     if !valid {
         return Err(cita::Error::InvalidOption(format!(
             "--ocr-lang {:?} is not a list of Tesseract language codes (use e.g. eng+spa)",

@@ -195,6 +195,15 @@ pub enum Extraction {
     Ocr,
 }
 
+impl Extraction {
+    /// Its name, as in JSON and CSV.
+    pub fn name(self) -> &'static str {
+        match self {
+            Extraction::Ocr => "ocr",
+        }
+    }
+}
+
 /// A passage with its neighbours in the same document, in document order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PassageInContext {

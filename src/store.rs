@@ -16,7 +16,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
 use crate::analysis;
 use crate::error::{Error, Result, catching};
-use crate::ingest::{Format, SkipReason};
+use crate::ingest::{Format, SkipReason, ocr};
 use crate::schema::{self, SCHEMA_VERSION};
 
 /// The file tantivy writes last in a commit; its presence means "an index is here".
@@ -80,6 +80,13 @@ pub struct RecordedWarning {
 impl FileState {
     pub fn skipped(&self) -> bool {
         self.warnings.iter().any(|w| w.skipped.is_some())
+    }
+
+    /// Whether it holds scans left unread for want of OCR.
+    pub fn awaits_ocr(&self) -> bool {
+        self.warnings
+            .iter()
+            .any(|w| ocr::left_unread(w.skipped, &w.message))
     }
 }
 

@@ -162,3 +162,27 @@ fn a_rebuild_reads_scans_from_the_cache_without_tesseract() {
     assert_eq!(fixture.sources("Riochiquito"), ["annex.pdf"]);
     assert_eq!(cached(&fixture.index_path()), before);
 }
+
+/// With `--no-ocr` a scan is reported, not read; the next run with OCR on
+/// reads it although the file has not changed.
+#[test]
+fn a_scan_left_unread_by_no_ocr_is_read_once_ocr_is_on() {
+    ensure_tesseract();
+    let fixture = Fixture::new();
+    fixture
+        .file(
+            "scan.png",
+            scan_png("The embassy cable names\nthe Guayabero operation."),
+        )
+        .file("notes.txt", "Typed notes on the embassy.");
+    let report = fixture.index_report(&["--no-ocr"]);
+    assert_eq!(report["skipped"]["no_text"], 1, "{report}");
+    assert_eq!(fixture.sources("embassy"), ["notes.txt"]);
+    let report = fixture.index_report(&[]);
+    assert_eq!(report["skipped"], serde_json::json!({}), "{report}");
+    assert_eq!(
+        report["files_read"], 1,
+        "only the scan is read again: {report}"
+    );
+    assert_eq!(fixture.sources("embassy"), ["notes.txt", "scan.png"]);
+}

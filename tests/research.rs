@@ -576,7 +576,9 @@ fn batch_runs_each_line_and_reports_bad_ones_by_number() {
             "snippet",
             "language",
             "entry",
-            "author"
+            "author",
+            "extraction",
+            "ocr_confidence"
         ]
     );
     assert_eq!(rows.len(), 2, "{rows:?}");

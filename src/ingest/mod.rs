@@ -1136,10 +1136,7 @@ impl Reading<'_> {
 /// a single scan has no page number to cite.
 fn image_blocks(bytes: &[u8], options: Option<&ocr::OcrOptions>) -> Result<Vec<Block>, Refusal> {
     let Some(options) = options else {
-        return Err((
-            SkipReason::NoText,
-            "an image, and OCR is off (--no-ocr)".to_string(),
-        ));
+        return Err((SkipReason::NoText, format!("an image, and {}", ocr::OFF)));
     };
     let pages = ocr::read_image(bytes, options, None).map_err(|err| err.refusal())?;
     let paged = pages.len() > 1;

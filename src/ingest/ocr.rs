@@ -92,6 +92,18 @@ pub struct OcrParagraph {
     pub confidence: u8,
 }
 
+/// How a scan left unread because OCR was off says so.
+pub const OFF: &str = "OCR is off (--no-ocr)";
+
+/// Whether a file's recorded warning says it holds scans left unread
+/// because OCR was off or Tesseract missing: with OCR on, such a file is
+/// read again even when it has not changed.
+pub fn left_unread(skipped: Option<SkipReason>, message: &str) -> bool {
+    skipped == Some(SkipReason::OcrUnavailable)
+        || message.contains(OFF)
+        || message.contains("OCR needs ")
+}
+
 /// Why OCR failed on an image.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OcrError {
@@ -499,6 +511,11 @@ fn dimensions(bytes: &[u8]) -> Option<(u64, u64)> {
                 at += 1;
                 continue;
             }
+            // TEM and RST0–7 stand alone: no length follows them.
+            if marker == 0x01 || (0xd0..=0xd7).contains(&marker) {
+                at += 2;
+                continue;
+            }
             if (0xc0..=0xcf).contains(&marker) && ![0xc4, 0xc8, 0xcc].contains(&marker) {
                 return Some((u64::from(be16(at + 7)?), u64::from(be16(at + 5)?)));
             }
@@ -507,6 +524,16 @@ fn dimensions(bytes: &[u8]) -> Option<(u64, u64)> {
         return None;
     }
     tiff_dimensions(bytes)
+}
+
+/// Up to `cap` bytes of `pipe`, the rest read and dropped.
+fn read_capped(pipe: Option<impl Read>, cap: u64) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    if let Some(mut pipe) = pipe {
+        let _ = pipe.by_ref().take(cap).read_to_end(&mut bytes);
+        let _ = std::io::copy(&mut pipe, &mut std::io::sink());
+    }
+    bytes
 }
 
 /// The largest width and height among a TIFF's pages (its first 10,000).
@@ -534,8 +561,10 @@ fn tiff_dimensions(bytes: &[u8]) -> Option<(u64, u64)> {
     };
     let (mut width, mut height) = (0u64, 0u64);
     let mut ifd = u32_at(4)? as usize;
+    let mut seen = std::collections::HashSet::new();
     for _ in 0..10_000 {
-        if ifd == 0 {
+        // A chain of directories that comes back on itself is read once.
+        if ifd == 0 || !seen.insert(ifd) {
             break;
         }
         let count = usize::from(u16_at(ifd)?);
@@ -667,22 +696,11 @@ fn run<S: AsRef<OsStr>>(
             // A program that stops reading (it failed) ends the write.
             scope.spawn(move || stdin.write_all(input));
         }
-        let output = scope.spawn(move || {
-            let mut bytes = Vec::new();
-            if let Some(stdout) = stdout {
-                let _ = stdout
-                    .take(max_output.saturating_add(1))
-                    .read_to_end(&mut bytes);
-            }
-            bytes
-        });
-        let errors = scope.spawn(move || {
-            let mut bytes = Vec::new();
-            if let Some(stderr) = stderr {
-                let _ = stderr.take(64 << 10).read_to_end(&mut bytes);
-            }
-            bytes
-        });
+        // Each pipe is read to its end, what is past its cap thrown away:
+        // a pipe left unread would stop the program (SIGPIPE, or blocked
+        // until the timeout).
+        let output = scope.spawn(move || read_capped(stdout, max_output.saturating_add(1)));
+        let errors = scope.spawn(move || read_capped(stderr, 64 << 10));
         let deadline = Instant::now() + timeout;
         let mut pause = Duration::from_millis(1);
         let waited = loop {
@@ -917,5 +935,40 @@ mod tests {
         // Unknown to cita: the configured languages.
         assert_eq!(languages_for(TESSERACT, &options, Some("klingon")), "eng");
         assert_eq!(languages_for(TESSERACT, &options, None), "eng");
+    }
+
+    #[test]
+    fn image_headers_cannot_hide_their_size() {
+        // A JPEG whose real frame hides behind a TEM marker (no length).
+        let mut jpeg = vec![0xff, 0xd8, 0xff, 0x01];
+        jpeg.extend([0xff, 0xc0, 0x00, 0x11, 0x08, 0x80, 0x00, 0x80, 0x00]);
+        jpeg.extend([0; 16]);
+        assert_eq!(dimensions(&jpeg), Some((0x8000, 0x8000)));
+        // A TIFF whose directory points back at itself ends.
+        let mut tiff = b"II*\0\x08\0\0\0".to_vec();
+        tiff.extend([1, 0]); // one entry
+        tiff.extend([0, 1, 3, 0, 1, 0, 0, 0, 0x40, 0, 0, 0]); // width 64
+        tiff.extend([8, 0, 0, 0]); // the next directory: itself
+        assert_eq!(dimensions(&tiff), Some((64, 0)));
+    }
+
+    #[test]
+    fn a_program_writing_past_its_caps_is_read_to_its_end() {
+        let shell = Program {
+            name: "sh",
+            install: "",
+        };
+        let script = "head -c 9000000 /dev/zero; head -c 300000 /dev/zero >&2";
+        let out = run(
+            shell,
+            &["-c", script],
+            None,
+            1 << 20,
+            Duration::from_secs(20),
+        );
+        assert!(
+            out.is_err(),
+            "over its output cap, without hanging or a SIGPIPE wait"
+        );
     }
 }

@@ -99,7 +99,7 @@ use pdf_extract::{Document, Object, ObjectId};
 use regex::Regex;
 
 use super::dates::parse_metadata_date;
-use super::ocr::{OcrError, OcrOptions, OcrParagraph, PdfPages};
+use super::ocr::{self, OcrError, OcrOptions, OcrParagraph, PdfPages};
 use super::{
     Block, Metadata, Paragraph, Refusal, SkipReason, SourceMap, collapse_whitespace, text,
 };
@@ -171,11 +171,27 @@ pub fn read(
         if without_text {
             return Err((
                 SkipReason::NoText,
-                "no text layer (a scanned or image-only PDF?), and OCR is off (--no-ocr)"
-                    .to_string(),
+                format!(
+                    "no text layer (a scanned or image-only PDF?), and {}",
+                    ocr::OFF
+                ),
             ));
         }
-        return Ok((meta, page_blocks(&pages), Vec::new()));
+        let unread = pages_to_scan(&pages);
+        let listed: Vec<String> = unread.iter().map(u32::to_string).collect();
+        let notes = match listed.as_slice() {
+            [] => Vec::new(),
+            [page] => vec![format!(
+                "page {page} has no text layer, and {}; not read",
+                ocr::OFF
+            )],
+            _ => vec![format!(
+                "pages {} have no text layer, and {}; not read",
+                listed.join(", "),
+                ocr::OFF
+            )],
+        };
+        return Ok((meta, page_blocks(&pages), notes));
     };
     let mut pages = pages;
     let scanned = ocr_pages(bytes, &document, &mut pages, ocr, meta.language.as_deref());
@@ -247,6 +263,16 @@ impl Scanned {
     }
 }
 
+/// The pages (1-based) whose text layer has too few letters to be the
+/// page's text: scans, read by OCR.
+fn pages_to_scan(pages: &[String]) -> Vec<u32> {
+    (1..)
+        .zip(pages)
+        .filter(|(_, text)| text.chars().filter(|c| c.is_alphabetic()).count() < MIN_TEXT_LETTERS)
+        .map(|(page, _)| page)
+        .collect()
+}
+
 /// OCRs the pages of `document` whose text (in `pages`, `pages[0]` being
 /// page 1) has fewer than [`MIN_TEXT_LETTERS`] letters, replacing their
 /// text with what OCR reads there, paragraphs apart as pdf-extract sets
@@ -259,11 +285,7 @@ fn ocr_pages(
     declared: Option<&str>,
 ) -> Scanned {
     let mut scanned = Scanned::default();
-    let wanted: Vec<u32> = (1..)
-        .zip(pages.iter())
-        .filter(|(_, text)| text.chars().filter(|c| c.is_alphabetic()).count() < MIN_TEXT_LETTERS)
-        .map(|(page, _)| page)
-        .collect();
+    let wanted = pages_to_scan(pages);
     if wanted.is_empty() {
         return scanned;
     }

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use crate::results::Matched;
 use crate::results::Timeline;
-use crate::results::{Hit, SearchResults};
+use crate::results::{Extraction, Hit, SearchResults};
 use crate::views::batch::BatchQuery;
 use crate::views::kwic::Concordance;
 
@@ -95,7 +95,7 @@ fn search_row(hit: &Hit) -> [String; 21] {
         p.language.to_string(),
         optional(&p.entry),
         optional(&p.author),
-        p.extraction.map_or(String::new(), |_| "ocr".to_string()),
+        extraction(p.extraction),
         optional(&p.ocr_confidence),
     ]
 }
@@ -111,7 +111,7 @@ pub fn write_csv(out: &mut dyn Write, results: &SearchResults) -> io::Result<()>
 }
 
 /// The columns of a batch CSV (new ones appended, as in a search's).
-pub const BATCH_HEADER: [&str; 13] = [
+pub const BATCH_HEADER: [&str; 15] = [
     "query",
     "rank",
     "score",
@@ -125,6 +125,8 @@ pub const BATCH_HEADER: [&str; 13] = [
     "language",
     "entry",
     "author",
+    "extraction",
+    "ocr_confidence",
 ];
 
 /// The header row of a batch CSV.
@@ -157,6 +159,8 @@ pub fn write_batch_csv(
             p.language.to_string(),
             optional(&p.entry),
             optional(&p.author),
+            extraction(p.extraction),
+            optional(&p.ocr_confidence),
         ])
         .map_err(csv_error)?;
     }
@@ -212,6 +216,8 @@ pub fn write_passages_csv(
         "text",
         "entry",
         "author",
+        "extraction",
+        "ocr_confidence",
     ])
     .map_err(csv_error)?;
     for p in passages {
@@ -226,10 +232,17 @@ pub fn write_passages_csv(
             p.text.clone(),
             optional(&p.entry),
             optional(&p.author),
+            extraction(p.extraction),
+            optional(&p.ocr_confidence),
         ])
         .map_err(csv_error)?;
     }
     finish(w)
+}
+
+/// How a passage's text was read, empty when read directly.
+fn extraction(extraction: Option<Extraction>) -> String {
+    extraction.map_or_else(String::new, |e| e.name().to_string())
 }
 
 /// Timeline rows as CSV: `period,source,count` (source empty unless by source).

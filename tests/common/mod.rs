@@ -415,7 +415,14 @@ fn on_path(name: &str) -> bool {
 pub fn ensure_tesseract() {
     static INSTALLED: OnceLock<bool> = OnceLock::new();
     let installed = INSTALLED.get_or_init(|| {
-        let present = || on_path("tesseract") && on_path("pdftoppm");
+        let present = || {
+            let languages = Command::new("tesseract").arg("--list-langs").output();
+            let languages = languages.map_or(String::new(), |out| {
+                String::from_utf8_lossy(&out.stdout).into_owned()
+            });
+            let has = |code: &str| languages.lines().any(|line| line.trim() == code);
+            on_path("pdftoppm") && has("eng") && has("spa")
+        };
         if !present() && on_path("apt-get") {
             let _ = Command::new("sh")
                 .args([
