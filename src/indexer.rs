@@ -29,7 +29,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
 use crate::analysis::{self, Folding};
 use crate::error::{self, Error, Result};
-use crate::ingest::ocr::{self, OcrOptions};
+use crate::ingest::ocr::{self, OcrCounts, OcrOptions};
 use crate::ingest::{self, Format, Limits, Listed, ReadOptions, SkipReason, WalkOptions, Warning};
 use crate::language::{self, Language};
 use crate::passage;
@@ -138,6 +138,9 @@ pub struct BuildReport {
     pub ignored: BTreeMap<String, u64>,
     /// Files skipped or only partly read, with the reason.
     pub warnings: Vec<Warning>,
+    /// Images OCR read in this run (image files, scanned PDF pages): by
+    /// Tesseract, or from the cache.
+    pub ocr: OcrCounts,
     /// Wall-clock time of the run.
     pub elapsed: Duration,
 }
@@ -261,6 +264,7 @@ fn build_into(
         commits: 0,
         ignored: BTreeMap::new(),
         warnings: Vec::new(),
+        ocr: OcrCounts::default(),
         elapsed: Duration::ZERO,
     };
     let mut files = Vec::new();
@@ -411,11 +415,13 @@ enum Examined {
         state: FileState,
         documents: Vec<TantivyDocument>,
         warnings: Vec<Warning>,
+        ocr: OcrCounts,
     },
     /// Could not be indexed; its warnings say why.
     Skipped {
         state: Option<FileState>,
         warnings: Vec<Warning>,
+        ocr: OcrCounts,
     },
 }
 
@@ -448,6 +454,7 @@ fn examine_safely(
             message: format!("cita failed on this file ({reason}), skipped; please report it"),
             skipped: Some(SkipReason::Internal),
         }],
+        ocr: OcrCounts::default(),
     })
 }
 
@@ -465,6 +472,7 @@ fn examine(
     let unreadable = |err: std::io::Error| Examined::Skipped {
         state: None,
         warnings: ingest::unreadable(&job.path, job.format, &err).warnings,
+        ocr: OcrCounts::default(),
     };
     let metadata = match std::fs::metadata(&job.path) {
         Ok(metadata) => metadata,
@@ -529,6 +537,7 @@ fn examine(
         return Examined::Skipped {
             state: Some(state),
             warnings: outcome.warnings,
+            ocr: outcome.ocr,
         };
     }
     let mut documents = Vec::new();
@@ -556,6 +565,7 @@ fn examine(
         state,
         documents,
         warnings: outcome.warnings,
+        ocr: outcome.ocr,
     }
 }
 
@@ -630,8 +640,10 @@ fn apply(
             state: file,
             documents,
             warnings,
+            ocr,
         } => {
             warnings.into_iter().for_each(&mut warn);
+            report.ocr += ocr;
             let writer = writer.get()?;
             writer.delete_term(source_term);
             for document in documents {
@@ -649,8 +661,10 @@ fn apply(
         Examined::Skipped {
             state: file,
             warnings,
+            ocr,
         } => {
             warnings.into_iter().for_each(&mut warn);
+            report.ocr += ocr;
             // A file that can no longer be read keeps no stale passages.
             if known {
                 writer.get()?.delete_term(source_term);

@@ -137,6 +137,12 @@ fn a_rebuild_reads_scans_from_the_cache_without_tesseract() {
         "annex.pdf",
         pdf_pages(&[PdfPage::Scan(&annex)], "Scan", "20200101000000Z"),
     );
+    let first = fixture.index_report(&[]);
+    assert_eq!(
+        first["ocr"],
+        serde_json::json!({"recognized": 2, "cached": 0}),
+        "{first}"
+    );
     assert_eq!(fixture.sources("Guayabero"), ["scan.png"]);
     let before = cached(&fixture.index_path());
     assert_eq!(before.len(), 2, "{:?}", before.keys());
@@ -158,6 +164,12 @@ fn a_rebuild_reads_scans_from_the_cache_without_tesseract() {
         .unwrap();
     let report = index_report(&out);
     assert_eq!(report["skipped"], serde_json::json!({}), "{report}");
+    // The report says it: Tesseract read nothing, the cache both scans.
+    assert_eq!(
+        report["ocr"],
+        serde_json::json!({"recognized": 0, "cached": 2}),
+        "{report}"
+    );
     assert_eq!(fixture.sources("Guayabero"), ["scan.png"]);
     assert_eq!(fixture.sources("Riochiquito"), ["annex.pdf"]);
     assert_eq!(cached(&fixture.index_path()), before);
@@ -185,4 +197,39 @@ fn a_scan_left_unread_by_no_ocr_is_read_once_ocr_is_on() {
         "only the scan is read again: {report}"
     );
     assert_eq!(fixture.sources("embassy"), ["notes.txt", "scan.png"]);
+}
+
+/// Without Tesseract a scan is a warning that says how to install it, and
+/// everything else is indexed.
+#[test]
+fn without_tesseract_a_scan_is_a_warning_and_the_rest_is_indexed() {
+    ensure_tesseract();
+    let fixture = Fixture::new();
+    fixture
+        .file(
+            "scan.png",
+            scan_png("The embassy cable names\nthe Guayabero operation."),
+        )
+        .file("notes.txt", "Typed notes on the embassy.");
+    let empty = tempfile::TempDir::new().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cita"))
+        .args(["index", "--format", "json", "--corpus"])
+        .arg(fixture.corpus())
+        .arg("--index")
+        .arg(fixture.index_path())
+        .env("PATH", empty.path())
+        .output()
+        .unwrap();
+    let report = index_report(&out);
+    assert_eq!(report["skipped"]["ocr_unavailable"], 1, "{report}");
+    let warning = &report["warnings"][0];
+    assert_eq!(warning["source"], "scan.png", "{report}");
+    assert!(
+        warning["message"]
+            .as_str()
+            .unwrap()
+            .contains("apt-get install tesseract-ocr"),
+        "{report}"
+    );
+    assert_eq!(fixture.sources("embassy"), ["notes.txt"]);
 }

@@ -385,6 +385,8 @@ pub struct FileOutcome {
     pub documents: Vec<Document>,
     /// Problems met, including why it was skipped.
     pub warnings: Vec<Warning>,
+    /// The images OCR read, by Tesseract or from its cache.
+    pub ocr: ocr::OcrCounts,
 }
 
 /// Which files of the corpus to read.
@@ -704,6 +706,7 @@ pub fn parse_contents(
             format,
             documents: Vec::new(),
             warnings: vec![warning],
+            ocr: ocr::OcrCounts::default(),
         },
     }
 }
@@ -718,6 +721,7 @@ pub fn unreadable(path: &Path, format: Format, err: &std::io::Error) -> FileOutc
             message: format!("cannot read ({err}), skipped"),
             skipped: Some(SkipReason::Unreadable),
         }],
+        ocr: ocr::OcrCounts::default(),
     }
 }
 
@@ -740,6 +744,7 @@ pub fn parse_file(
             format,
             documents: Vec::new(),
             warnings: Vec::new(),
+            ocr: ocr::OcrCounts::default(),
         },
         ignored: BTreeMap::new(),
     };
@@ -855,19 +860,23 @@ impl Reading<'_> {
     /// Reads `bytes` of `format` found at `place`.
     fn bytes(&mut self, place: &Place, format: Format, bytes: Vec<u8>) {
         match format {
-            Format::Pdf => match pdf::read(&bytes, self.options.ocr.as_ref()) {
-                Ok((meta, blocks, notes)) => {
-                    for note in notes {
-                        self.warn(place, None, note);
+            Format::Pdf => {
+                match pdf::read(&bytes, self.options.ocr.as_ref(), &mut self.outcome.ocr) {
+                    Ok((meta, blocks, notes)) => {
+                        for note in notes {
+                            self.warn(place, None, note);
+                        }
+                        self.document(place, format, meta, blocks);
                     }
-                    self.document(place, format, meta, blocks);
+                    Err(refusal) => self.refused(place, refusal),
                 }
-                Err(refusal) => self.refused(place, refusal),
-            },
-            Format::Image => match image_blocks(&bytes, self.options.ocr.as_ref()) {
-                Ok(blocks) => self.document(place, format, Metadata::default(), blocks),
-                Err(refusal) => self.refused(place, refusal),
-            },
+            }
+            Format::Image => {
+                match image_blocks(&bytes, self.options.ocr.as_ref(), &mut self.outcome.ocr) {
+                    Ok(blocks) => self.document(place, format, Metadata::default(), blocks),
+                    Err(refusal) => self.refused(place, refusal),
+                }
+            }
             Format::Docx | Format::Odt | Format::Epub => {
                 // An encrypted office file is not a ZIP but an OLE compound file.
                 let without_notes = |(meta, blocks)| (meta, blocks, Vec::new());
@@ -1134,11 +1143,15 @@ impl Reading<'_> {
 /// The paragraphs OCR reads in an image, with their confidence. Only a
 /// multi-page image (a TIFF) gives its paragraphs a page: a photograph or
 /// a single scan has no page number to cite.
-fn image_blocks(bytes: &[u8], options: Option<&ocr::OcrOptions>) -> Result<Vec<Block>, Refusal> {
+fn image_blocks(
+    bytes: &[u8],
+    options: Option<&ocr::OcrOptions>,
+    counts: &mut ocr::OcrCounts,
+) -> Result<Vec<Block>, Refusal> {
     let Some(options) = options else {
         return Err((SkipReason::NoText, format!("an image, and {}", ocr::OFF)));
     };
-    let pages = ocr::read_image(bytes, options, None).map_err(|err| err.refusal())?;
+    let pages = ocr::read_image(bytes, options, None, counts).map_err(|err| err.refusal())?;
     let paged = pages.len() > 1;
     let blocks: Vec<Block> = pages
         .into_iter()

@@ -92,6 +92,24 @@ pub struct OcrParagraph {
     pub confidence: u8,
 }
 
+/// The images (image files, or PDF pages rendered) OCR read: by running
+/// Tesseract, or from the cache. A rebuild of read scans runs Tesseract on
+/// none.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct OcrCounts {
+    /// Read by Tesseract.
+    pub recognized: u64,
+    /// Read from the cache.
+    pub cached: u64,
+}
+
+impl std::ops::AddAssign for OcrCounts {
+    fn add_assign(&mut self, other: OcrCounts) {
+        self.recognized += other.recognized;
+        self.cached += other.cached;
+    }
+}
+
 /// How a scan left unread because OCR was off says so.
 pub const OFF: &str = "OCR is off (--no-ocr)";
 
@@ -181,12 +199,13 @@ pub fn read_image(
     bytes: &[u8],
     options: &OcrOptions,
     declared: Option<&str>,
+    counts: &mut OcrCounts,
 ) -> Result<Vec<OcrPage>, OcrError> {
     let (width, height) = dimensions(bytes).ok_or(OcrError::NotAnImage)?;
     if width.saturating_mul(height) > MAX_PIXELS {
         return Err(OcrError::TooLarge { width, height });
     }
-    recognize(TESSERACT, bytes, None, options, declared)
+    recognize(TESSERACT, bytes, None, options, declared, counts)
 }
 
 /// OCR of `image` (with a known resolution for rendered pages), through
@@ -197,6 +216,7 @@ fn recognize(
     dpi: Option<u32>,
     options: &OcrOptions,
     declared: Option<&str>,
+    counts: &mut OcrCounts,
 ) -> Result<Vec<OcrPage>, OcrError> {
     let languages = languages_for(tesseract, options, declared);
     let key = cache_key(image, &languages, dpi);
@@ -205,6 +225,7 @@ fn recognize(
         .as_deref()
         .map(|dir| dir.join(format!("{key}.json")));
     if let Some(pages) = cached.as_deref().and_then(read_cache) {
+        counts.cached += 1;
         return Ok(pages);
     }
     let mut args: Vec<String> = ["stdin", "stdout", "-l", &languages]
@@ -216,6 +237,7 @@ fn recognize(
     args.push("tsv".to_string());
     let tsv = run(tesseract, &args, Some(image), u64::MAX, TIMEOUT)?;
     let pages = parse_tsv(&String::from_utf8_lossy(&tsv));
+    counts.recognized += 1;
     if let Some(path) = &cached {
         write_cache(path, &pages);
     }
@@ -628,6 +650,7 @@ impl PdfPages {
         (width, height): (f64, f64),
         options: &OcrOptions,
         declared: Option<&str>,
+        counts: &mut OcrCounts,
     ) -> Result<Vec<OcrParagraph>, OcrError> {
         let area = (width / 72.0) * (height / 72.0);
         let fitting = (MAX_PIXELS as f64 / area.max(1.0)).sqrt();
@@ -646,7 +669,7 @@ impl PdfPages {
         ];
         // A PGM: a short header, then a byte per pixel.
         let image = run(PDFTOPPM, &args, None, MAX_PIXELS + 4096, TIMEOUT)?;
-        let pages = recognize(TESSERACT, &image, Some(dpi), options, declared)?;
+        let pages = recognize(TESSERACT, &image, Some(dpi), options, declared, counts)?;
         Ok(pages.into_iter().flat_map(|page| page.paragraphs).collect())
     }
 }
@@ -840,7 +863,14 @@ mod tests {
         };
         let image = b"an image".as_slice();
         assert!(matches!(
-            recognize(absent, image, None, &options, None),
+            recognize(
+                absent,
+                image,
+                None,
+                &options,
+                None,
+                &mut OcrCounts::default()
+            ),
             Err(OcrError::Missing { .. })
         ));
         let pages = vec![OcrPage {
@@ -855,11 +885,41 @@ mod tests {
             cache_key(image, DEFAULT_LANGUAGES, None)
         ));
         write_cache(&path, &pages);
-        assert_eq!(recognize(absent, image, None, &options, None), Ok(pages));
+        assert_eq!(
+            recognize(
+                absent,
+                image,
+                None,
+                &options,
+                None,
+                &mut OcrCounts::default()
+            ),
+            Ok(pages)
+        );
         // Another resolution or language is another reading.
-        assert!(recognize(absent, image, Some(300), &options, None).is_err());
+        assert!(
+            recognize(
+                absent,
+                image,
+                Some(300),
+                &options,
+                None,
+                &mut OcrCounts::default()
+            )
+            .is_err()
+        );
         std::fs::write(&path, b"{ not json").unwrap();
-        assert!(recognize(absent, image, None, &options, None).is_err());
+        assert!(
+            recognize(
+                absent,
+                image,
+                None,
+                &options,
+                None,
+                &mut OcrCounts::default()
+            )
+            .is_err()
+        );
     }
 
     #[test]
@@ -903,7 +963,12 @@ mod tests {
         png.extend(100_000u32.to_be_bytes());
         assert_eq!(dimensions(&png), Some((100_000, 100_000)));
         assert!(matches!(
-            read_image(&png, &OcrOptions::default(), None),
+            read_image(
+                &png,
+                &OcrOptions::default(),
+                None,
+                &mut OcrCounts::default()
+            ),
             Err(OcrError::TooLarge { .. })
         ));
         let jpeg = [
@@ -918,7 +983,12 @@ mod tests {
         assert_eq!(dimensions(b"not an image"), None);
         // Tesseract would read the files a text names.
         assert_eq!(
-            read_image(b"/etc/secret.png\n", &OcrOptions::default(), None),
+            read_image(
+                b"/etc/secret.png\n",
+                &OcrOptions::default(),
+                None,
+                &mut OcrCounts::default()
+            ),
             Err(OcrError::NotAnImage)
         );
     }

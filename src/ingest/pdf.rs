@@ -99,7 +99,7 @@ use pdf_extract::{Document, Object, ObjectId};
 use regex::Regex;
 
 use super::dates::parse_metadata_date;
-use super::ocr::{self, OcrError, OcrOptions, OcrParagraph, PdfPages};
+use super::ocr::{self, OcrCounts, OcrError, OcrOptions, OcrParagraph, PdfPages};
 use super::{
     Block, Metadata, Paragraph, Refusal, SkipReason, SourceMap, collapse_whitespace, text,
 };
@@ -121,10 +121,11 @@ pub const MIN_TEXT_LETTERS: usize = 20;
 
 /// The metadata, blocks and notes (pages OCR could not read) of a PDF, or
 /// why it is skipped. With `ocr`, pages without a usable text layer are
-/// OCR'd.
+/// OCR'd, each counted in `counts`.
 pub fn read(
     bytes: &[u8],
     ocr: Option<&OcrOptions>,
+    counts: &mut OcrCounts,
 ) -> Result<(Metadata, Vec<Block>, Vec<String>), Refusal> {
     let document = match error::catching(|| Document::load_mem(bytes)) {
         Ok(Ok(document)) => document,
@@ -194,7 +195,8 @@ pub fn read(
         return Ok((meta, page_blocks(&pages), notes));
     };
     let mut pages = pages;
-    let scanned = ocr_pages(bytes, &document, &mut pages, ocr, meta.language.as_deref());
+    let declared = meta.language.as_deref();
+    let scanned = ocr_pages(bytes, &document, &mut pages, ocr, declared, counts);
     let mut blocks = page_blocks(&pages);
     if blocks.is_empty() {
         return Err(match scanned.failures.first() {
@@ -283,6 +285,7 @@ fn ocr_pages(
     pages: &mut [String],
     options: &OcrOptions,
     declared: Option<&str>,
+    counts: &mut OcrCounts,
 ) -> Scanned {
     let mut scanned = Scanned::default();
     let wanted = pages_to_scan(pages);
@@ -304,7 +307,7 @@ fn ocr_pages(
             continue;
         }
         let size = sizes.get(&page).copied().unwrap_or(US_LETTER);
-        match rendered.read_page(page, size, options, declared) {
+        match rendered.read_page(page, size, options, declared, counts) {
             Ok(paragraphs) if paragraphs.is_empty() => {}
             Ok(paragraphs) => {
                 let text = &mut pages[page as usize - 1];
@@ -1030,7 +1033,7 @@ mod tests {
         ] {
             let path = format!("{}/fuzz/regressions/pdf/{name}", env!("CARGO_MANIFEST_DIR"));
             let bytes = std::fs::read(&path).unwrap();
-            let (reason, message) = read(&bytes, None).unwrap_err();
+            let (reason, message) = read(&bytes, None, &mut OcrCounts::default()).unwrap_err();
             assert_eq!(reason, SkipReason::Malformed, "{name}: {message}");
         }
     }
@@ -1043,13 +1046,23 @@ mod tests {
             "{}/fuzz/regressions/pdf/lopdf-xref-start-overflow.pdf",
             env!("CARGO_MANIFEST_DIR")
         );
-        let (reason, _) = read(&std::fs::read(path).unwrap(), None).unwrap_err();
+        let (reason, _) = read(
+            &std::fs::read(path).unwrap(),
+            None,
+            &mut OcrCounts::default(),
+        )
+        .unwrap_err();
         assert!(matches!(reason, SkipReason::Malformed | SkipReason::NoText));
     }
 
     #[test]
     fn garbage_is_reported_not_panicked() {
-        let (reason, _) = read(b"%PDF-1.4 not really a pdf", None).unwrap_err();
+        let (reason, _) = read(
+            b"%PDF-1.4 not really a pdf",
+            None,
+            &mut OcrCounts::default(),
+        )
+        .unwrap_err();
         assert_eq!(reason, SkipReason::Malformed);
     }
 

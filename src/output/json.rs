@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::indexer::BuildReport;
+use crate::ingest::ocr::OcrCounts;
 use crate::ingest::{self, Format, SkipReason};
 use crate::results::{CITA_VERSION, Hit, SearchResults};
 use crate::views::batch::BatchQuery;
@@ -71,6 +72,7 @@ struct BuildReportJson<'a> {
     skipped: BTreeMap<SkipReason, u64>,
     ignored: &'a BTreeMap<String, u64>,
     warnings: Vec<WarningJson<'a>>,
+    ocr: OcrCounts,
     elapsed_seconds: f64,
     cita_version: &'static str,
 }
@@ -110,6 +112,7 @@ pub fn write_build_report_json(out: &mut dyn Write, report: &BuildReport) -> io:
                 message: &warning.message,
             })
             .collect(),
+        ocr: report.ocr,
         elapsed_seconds: report.elapsed.as_secs_f64(),
         cita_version: CITA_VERSION,
     };
