@@ -22,6 +22,21 @@ fn only_hit(fixture: &Fixture, query: &str) -> Value {
     found[0].clone()
 }
 
+/// The report of `cita index --format json EXTRA…` run with `path` as its
+/// PATH: the programs OCR finds there are the only ones it has.
+fn index_report_with_path(fixture: &Fixture, path: &Path, extra: &[&str]) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_cita"))
+        .args(["index", "--format", "json", "--corpus"])
+        .arg(fixture.corpus())
+        .arg("--index")
+        .arg(fixture.index_path())
+        .args(extra)
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    index_report(&out)
+}
+
 /// A hit read by OCR: marked so, with a confidence out of 100.
 fn assert_ocr(hit: &Value) {
     assert_eq!(hit["extraction"], "ocr", "{hit}");
@@ -154,15 +169,7 @@ fn a_rebuild_reads_scans_from_the_cache_without_tesseract() {
         .find(|path| Path::new(path).is_file())
         .expect("pdftoppm is installed");
     std::os::unix::fs::symlink(pdftoppm, bin.path().join("pdftoppm")).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_cita"))
-        .args(["index", "--rebuild", "--format", "json", "--corpus"])
-        .arg(fixture.corpus())
-        .arg("--index")
-        .arg(fixture.index_path())
-        .env("PATH", bin.path())
-        .output()
-        .unwrap();
-    let report = index_report(&out);
+    let report = index_report_with_path(&fixture, bin.path(), &["--rebuild"]);
     assert_eq!(report["skipped"], serde_json::json!({}), "{report}");
     // The report says it: Tesseract read nothing, the cache both scans.
     assert_eq!(
@@ -212,15 +219,7 @@ fn without_tesseract_a_scan_is_a_warning_and_the_rest_is_indexed() {
         )
         .file("notes.txt", "Typed notes on the embassy.");
     let empty = tempfile::TempDir::new().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_cita"))
-        .args(["index", "--format", "json", "--corpus"])
-        .arg(fixture.corpus())
-        .arg("--index")
-        .arg(fixture.index_path())
-        .env("PATH", empty.path())
-        .output()
-        .unwrap();
-    let report = index_report(&out);
+    let report = index_report_with_path(&fixture, empty.path(), &[]);
     assert_eq!(report["skipped"]["ocr_unavailable"], 1, "{report}");
     let warning = &report["warnings"][0];
     assert_eq!(warning["source"], "scan.png", "{report}");

@@ -862,17 +862,17 @@ mod tests {
             install: "nothing",
         };
         let image = b"an image".as_slice();
-        assert!(matches!(
+        let read = |dpi| {
             recognize(
                 absent,
                 image,
-                None,
+                dpi,
                 &options,
                 None,
-                &mut OcrCounts::default()
-            ),
-            Err(OcrError::Missing { .. })
-        ));
+                &mut OcrCounts::default(),
+            )
+        };
+        assert!(matches!(read(None), Err(OcrError::Missing { .. })));
         let pages = vec![OcrPage {
             page: 1,
             paragraphs: vec![OcrParagraph {
@@ -885,41 +885,11 @@ mod tests {
             cache_key(image, DEFAULT_LANGUAGES, None)
         ));
         write_cache(&path, &pages);
-        assert_eq!(
-            recognize(
-                absent,
-                image,
-                None,
-                &options,
-                None,
-                &mut OcrCounts::default()
-            ),
-            Ok(pages)
-        );
+        assert_eq!(read(None), Ok(pages));
         // Another resolution or language is another reading.
-        assert!(
-            recognize(
-                absent,
-                image,
-                Some(300),
-                &options,
-                None,
-                &mut OcrCounts::default()
-            )
-            .is_err()
-        );
+        assert!(read(Some(300)).is_err());
         std::fs::write(&path, b"{ not json").unwrap();
-        assert!(
-            recognize(
-                absent,
-                image,
-                None,
-                &options,
-                None,
-                &mut OcrCounts::default()
-            )
-            .is_err()
-        );
+        assert!(read(None).is_err());
     }
 
     #[test]
