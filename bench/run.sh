@@ -12,7 +12,8 @@
 #      (default BUILD_RUNS) round-robin rounds of its 1× and 10× builds,
 #      CITA_BENCH_RESULTS (an earlier run's results folder: rerun cita only),
 #      SPANISH (default 1; 0 skips bench/spanish.sh, the Spanish corpus beside the English one),
-#      FORMATS (default 1; 0 skips bench/formats.sh, office/mail/bundles beside plain text).
+#      FORMATS (default 1; 0 skips bench/formats.sh, office/mail/bundles beside plain text),
+#      OCR (default 1; 0 skips bench/ocr.sh, page scans read by cita and by tesseract by hand).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${CITA_SHARED_BENCH:-$ROOT/../shared/bench}
@@ -124,6 +125,10 @@ fi
 # Office, mail and bundles beside the same text as plain files (FORMATS=0 skips it).
 if [ "${FORMATS:-1}" != 0 ]; then
   { echo; "$ROOT/bench/formats.sh" "$CORPUS" "$RESULTS"; } >> "$ROOT/BENCHMARKS.md"
+fi
+# Scans: cita's OCR beside tesseract by hand (OCR=0 skips it).
+if [ "${OCR:-1}" != 0 ]; then
+  { echo; "$ROOT/bench/ocr.sh" "$CORPUS" "$RESULTS"; } >> "$ROOT/BENCHMARKS.md"
 fi
 { echo; cat "$ROOT/bench/PROFILE.md"; } >> "$ROOT/BENCHMARKS.md"
 echo "wrote $ROOT/BENCHMARKS.md (raw results in $RESULTS)" >&2
