@@ -232,3 +232,30 @@ fn without_tesseract_a_scan_is_a_warning_and_the_rest_is_indexed() {
     );
     assert_eq!(fixture.sources("embassy"), ["notes.txt"]);
 }
+
+/// A blank page of a typed PDF paints no image: it is not sent to OCR.
+#[test]
+fn a_blank_page_of_a_typed_pdf_costs_no_ocr() {
+    ensure_tesseract();
+    let fixture = Fixture::new();
+    let typed = [(
+        700,
+        "A typed memorandum on the Guayabero operation and its aftermath.",
+    )];
+    fixture.file(
+        "memo.pdf",
+        pdf_pages(
+            &[PdfPage::Text(&typed, 12), PdfPage::Text(&[], 12)],
+            "Memo",
+            "20200101000000Z",
+        ),
+    );
+    let report = fixture.index_report(&[]);
+    assert_eq!(
+        report["ocr"],
+        serde_json::json!({"recognized": 0, "cached": 0}),
+        "{report}"
+    );
+    assert_eq!(report["warnings"], serde_json::json!([]), "{report}");
+    assert_eq!(fixture.sources("memorandum"), ["memo.pdf"]);
+}

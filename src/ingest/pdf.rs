@@ -178,7 +178,7 @@ pub fn read(
                 ),
             ));
         }
-        let unread = pages_to_scan(&pages);
+        let unread = pages_to_scan(&document, &pages);
         let listed: Vec<String> = unread.iter().map(u32::to_string).collect();
         let notes = match listed.as_slice() {
             [] => Vec::new(),
@@ -266,13 +266,29 @@ impl Scanned {
 }
 
 /// The pages (1-based) whose text layer has too few letters to be the
-/// page's text: scans, read by OCR.
-fn pages_to_scan(pages: &[String]) -> Vec<u32> {
+/// page's text and that paint an image: scans, read by OCR. A blank page
+/// of a typed book paints none, and costs no OCR.
+fn pages_to_scan(document: &Document, pages: &[String]) -> Vec<u32> {
+    let ids = document.get_pages();
     (1..)
         .zip(pages)
         .filter(|(_, text)| text.chars().filter(|c| c.is_alphabetic()).count() < MIN_TEXT_LETTERS)
         .map(|(page, _)| page)
+        .filter(|page| ids.get(page).is_none_or(|&id| paints_image(document, id)))
         .collect()
+}
+
+/// Whether a page's content paints an image: an XObject (`Do`, which may
+/// be an image or a form holding one) or an inline image (`BI`). A page
+/// whose content cannot be read is assumed to.
+fn paints_image(document: &Document, page: ObjectId) -> bool {
+    let content = error::catching(|| document.get_page_content(page));
+    let Ok(Ok(content)) = content else {
+        return true;
+    };
+    content
+        .split(|byte| byte.is_ascii_whitespace() || b"/[]()<>".contains(byte))
+        .any(|token| token == b"Do" || token == b"BI")
 }
 
 /// OCRs the pages of `document` whose text (in `pages`, `pages[0]` being
@@ -288,7 +304,7 @@ fn ocr_pages(
     counts: &mut OcrCounts,
 ) -> Scanned {
     let mut scanned = Scanned::default();
-    let wanted = pages_to_scan(pages);
+    let wanted = pages_to_scan(document, pages);
     if wanted.is_empty() {
         return scanned;
     }
