@@ -173,8 +173,10 @@ pub struct Fixture {
 
 impl Fixture {
     pub fn new() -> Fixture {
+        // Under cargo's target folder, not /tmp: a fixture held in a static
+        // (never dropped) must not be left behind in /tmp by every run.
         let fixture = Fixture {
-            dir: TempDir::new().unwrap(),
+            dir: TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap(),
         };
         std::fs::create_dir_all(fixture.corpus()).unwrap();
         fixture
