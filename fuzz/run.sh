@@ -70,6 +70,12 @@ fi
 echo "== built in $(( $(date +%s) - start )) s"
 
 mkdir -p "$WORK/logs"
+# The targets' temporary folders (the query target's index) go under the
+# work folder and are removed at the end: libFuzzer ends a target with
+# exit(), so a folder it holds in a static is never dropped.
+export TMPDIR="$WORK/tmp"
+rm -rf "$TMPDIR" && mkdir -p "$TMPDIR"
+trap 'rm -rf "$TMPDIR"' EXIT
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 failed=0
 printf '\n%-9s %12s %10s %8s  %s\n' target executions execs/s seconds result
