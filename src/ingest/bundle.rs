@@ -276,13 +276,7 @@ impl<R: Read> Entry for TarEntry<'_, '_, R> {
     fn unpack(&mut self, cap: u64) -> Result<Vec<u8>, Refusal> {
         let size = self.entry.size();
         if size > cap {
-            return Err((
-                SkipReason::TooLarge,
-                format!(
-                    "{} MB, more than cita reads of its type",
-                    size.div_ceil(1 << 20)
-                ),
-            ));
+            return Err(over_cap(size));
         }
         let mut bytes = Vec::new();
         match self.entry.read_to_end(&mut bytes) {
@@ -354,17 +348,22 @@ impl Entry for Attached<'_> {
     fn unpack(&mut self, cap: u64) -> Result<Vec<u8>, Refusal> {
         let size = self.bytes.len() as u64;
         if size > cap {
-            return Err((
-                SkipReason::TooLarge,
-                format!(
-                    "{} MB, more than cita reads of its type",
-                    size.div_ceil(1 << 20)
-                ),
-            ));
+            return Err(over_cap(size));
         }
         self.unpacker.charge(size)?;
         Ok(std::mem::take(&mut self.bytes))
     }
+}
+
+/// The refusal of an entry of `size` bytes, past its format's size cap.
+fn over_cap(size: u64) -> Refusal {
+    (
+        SkipReason::TooLarge,
+        format!(
+            "{} MB, more than cita reads of its type",
+            size.div_ceil(1 << 20)
+        ),
+    )
 }
 
 fn too_many_entries(unpacker: &Unpacker) -> Refusal {
