@@ -4,7 +4,9 @@
 # at 300 dpi in grayscale by pdftoppm), read by `tesseract` by hand (one
 # process a page, one at a time and two at a time, as cita runs it: TSV
 # output, OMP_THREAD_LIMIT=1) and by `cita index` (fresh, then `--rebuild`
-# from its OCR cache). Prints a Markdown section on stdout.
+# from its OCR cache), and the same pages as one image-only PDF, whose
+# pages cita renders and reads in parallel. Prints a Markdown section on
+# stdout.
 #
 #   bench/ocr.sh SOURCE_CORPUS RESULTS_DIR
 #
@@ -16,7 +18,7 @@ SOURCE=$1; RESULTS=$2
 OCR_PAGES=${OCR_PAGES:-20}
 SCANS=$DATA/scans-$OCR_PAGES
 mkdir -p "$RESULTS"
-[ -d "$SCANS/scans" ] || python3 "$ROOT/bench/scans.py" "$SOURCE" "$SCANS" "$OCR_PAGES" >&2
+[ -f "$SCANS/scanned-pdf/scans.pdf" ] || python3 "$ROOT/bench/scans.py" "$SOURCE" "$SCANS" "$OCR_PAGES" >&2
 
 cd "$ROOT"
 cargo build --release --quiet --bin cita
@@ -29,10 +31,13 @@ rm -rf "$INDEX"
 cita_fresh=$(seconds "$CITA" index --quiet --jobs 2 --corpus "$SCANS/scans" --index "$INDEX")
 cita_cached=$(seconds "$CITA" index --quiet --jobs 2 --rebuild --corpus "$SCANS/scans" --index "$INDEX")
 "$CITA" index --rebuild --format json --corpus "$SCANS/scans" --index "$INDEX" > "$RESULTS/ocr.report.json"
+rm -rf "$INDEX-pdf"
+cita_pdf=$(seconds "$CITA" index --quiet --jobs 2 --corpus "$SCANS/scanned-pdf" --index "$INDEX-pdf")
+rm -rf "$INDEX" "$INDEX-pdf"
 
-python3 - "$RESULTS" "$OCR_PAGES" "$by_hand_1" "$by_hand_2" "$cita_fresh" "$cita_cached" <<'PYEOF'
+python3 - "$RESULTS" "$OCR_PAGES" "$by_hand_1" "$by_hand_2" "$cita_fresh" "$cita_cached" "$cita_pdf" <<'PYEOF'
 import json, sys
-results, pages, one, two, fresh, cached = sys.argv[1:]
+results, pages, one, two, fresh, cached, pdf = sys.argv[1:]
 pages = int(pages)
 report = json.load(open(f"{results}/ocr.report.json"))
 print("## OCR")
@@ -47,7 +52,8 @@ print("|---|---|---|")
 for name, value in (("`tesseract` by hand, one page at a time", one),
                     ("`tesseract` by hand, two pages at a time (`xargs -P 2`)", two),
                     ("`cita index --jobs 2`, fresh index (OCR, then indexing)", fresh),
-                    ("`cita index --jobs 2 --rebuild` (from the OCR cache)", cached)):
+                    ("`cita index --jobs 2 --rebuild` (from the OCR cache)", cached),
+                    ("`cita index --jobs 2`, the same pages as one image-only PDF (rendering, OCR, indexing)", pdf)):
     print(f"| {name} | {float(value):.2f} | {pages / float(value):.2f} |")
 print()
 print(f"The rebuild's report: `\"ocr\": {json.dumps(report['ocr'])}`, {report['passages']} passages.")

@@ -8,10 +8,13 @@ as pages of 40 lines of 80 characters in 11-point Helvetica (a typed
 cable or memo), writes each page as a one-page PDF with a text layer
 (`OUT_DIR/typed/NNNN.pdf`), and renders it with poppler's `pdftoppm` at
 300 dpi in grayscale into `OUT_DIR/scans/NNNN.png`: a clean scan of a real
-page, which cita and `tesseract` by hand then read. PAGES defaults to 40.
+page, which cita and `tesseract` by hand then read. The same scans, as
+pages of one image-only PDF (no text layer), go to
+`OUT_DIR/scanned-pdf/scans.pdf`. PAGES defaults to 40.
 """
 
 import subprocess
+import zlib
 import sys
 import textwrap
 from pathlib import Path
@@ -43,11 +46,16 @@ def pdf(lines):
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         f"<< /Length {len(content.encode('latin-1'))} >>\nstream\n{content}\nendstream",
     ]
+    return write_pdf([body.encode("latin-1") for body in objects])
+
+
+def write_pdf(objects):
+    """A PDF of `objects` (bytes, numbered from 1, the catalog first)."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     for offset in offsets:
@@ -56,10 +64,34 @@ def pdf(lines):
     return bytes(out)
 
 
+def scanned_pdf(typed_pages):
+    """One Letter PDF whose pages are images of `typed_pages` rendered at
+    300 dpi in grayscale, without a text layer."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", None]
+    kids = []
+    for typed in typed_pages:
+        pgm = subprocess.run(["pdftoppm", "-r", "300", "-gray", "-singlefile", typed],
+                             check=True, capture_output=True).stdout
+        magic, width, height, depth, pixels = pgm.split(maxsplit=4)
+        assert magic == b"P5" and depth == b"255"
+        image = zlib.compress(pixels[: int(width) * int(height)])
+        content = b"q 612 0 0 792 0 0 cm /Im1 Do Q"
+        first = len(objects) + 1
+        kids.append(f"{first} 0 R")
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+                       f"/Resources << /XObject << /Im1 {first + 1} 0 R >> >> /Contents {first + 2} 0 R >>".encode())
+        objects.append(f"<< /Type /XObject /Subtype /Image /Width {int(width)} /Height {int(height)} "
+                       f"/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length {len(image)} >>\nstream\n".encode()
+                       + image + b"\nendstream")
+        objects.append(f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>".encode()
+    return write_pdf(objects)
+
+
 def main():
-    typed, scans = OUT / "typed", OUT / "scans"
-    typed.mkdir(parents=True, exist_ok=True)
-    scans.mkdir(parents=True, exist_ok=True)
+    typed, scans, scanned = OUT / "typed", OUT / "scans", OUT / "scanned-pdf"
+    for folder in (typed, scans, scanned):
+        folder.mkdir(parents=True, exist_ok=True)
     page, buffer = 0, []
     for path in sorted(SOURCE.rglob("*.txt")):
         for line in lines_of(path.read_text(errors="replace")):
@@ -71,6 +103,7 @@ def main():
                                 typed / f"{name}.pdf", scans / name], check=True)
                 page, buffer = page + 1, []
                 if page == PAGES:
+                    (scanned / "scans.pdf").write_bytes(scanned_pdf(sorted(typed.glob("*.pdf"))))
                     print(f"{PAGES} pages", file=sys.stderr)
                     return
 

@@ -119,6 +119,10 @@ pub struct IndexArgs {
     /// (a document's declared language is used when Tesseract has it).
     #[arg(long, value_name = "LANGS", default_value = cita::ingest::ocr::DEFAULT_LANGUAGES)]
     pub ocr_lang: String,
+    /// Seconds OCR may take on one page or image before it is stopped (the
+    /// page is reported, the rest of the file read).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub ocr_timeout: u64,
     /// Read no scan: image files and PDF pages without text are reported, not read.
     #[arg(long)]
     pub no_ocr: bool,

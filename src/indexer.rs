@@ -18,7 +18,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use tantivy::collector::Count;
@@ -29,7 +29,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
 use crate::analysis::{self, Folding};
 use crate::error::{self, Error, Result};
-use crate::ingest::ocr::{self, OcrCounts, OcrOptions};
+use crate::ingest::ocr::{self, OcrCounts, OcrOptions, OcrRuns};
 use crate::ingest::{self, Format, Limits, Listed, ReadOptions, SkipReason, WalkOptions, Warning};
 use crate::language::{self, Language};
 use crate::passage;
@@ -43,6 +43,10 @@ pub const DEFAULT_MEMORY_BYTES: usize = 128 << 20;
 
 /// tantivy needs at least this much memory per indexing thread.
 const MIN_MEMORY_PER_THREAD: usize = 15_000_000;
+
+/// How often, at most, the observer hears of pages OCR has read while no
+/// file is done.
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(200);
 
 /// By default a commit follows every 256 MB of changed files read.
 pub const DEFAULT_BATCH_BYTES: u64 = 256 << 20;
@@ -69,6 +73,9 @@ pub struct BuildOptions {
     /// Tesseract's languages for scans and images (`eng+spa`, `--ocr-lang`),
     /// or `None` to read no scan (`--no-ocr`).
     pub ocr_languages: Option<String>,
+    /// How long OCR may take on one page or image before it is stopped
+    /// (`--ocr-timeout`).
+    pub ocr_timeout: Duration,
 }
 
 impl Default for BuildOptions {
@@ -82,6 +89,7 @@ impl Default for BuildOptions {
             default_language: Language::ENGLISH,
             limits: Limits::default(),
             ocr_languages: Some(ocr::DEFAULT_LANGUAGES.to_string()),
+            ocr_timeout: ocr::DEFAULT_TIMEOUT,
         }
     }
 }
@@ -97,6 +105,9 @@ pub trait BuildObserver {
     fn file_done(&self, _bytes: u64) {}
     /// A file was skipped or only partly read.
     fn warning(&self, _warning: &Warning) {}
+    /// Pages of scans (and image files) OCR has read so far, and found to
+    /// read: both grow as files are read, and are told again when they change.
+    fn ocr_pages(&self, _done: u64, _found: u64) {}
 }
 
 /// An observer that ignores everything.
@@ -195,6 +206,9 @@ fn build_into(
             MIN_MEMORY_PER_THREAD.div_ceil(1 << 20)
         )));
     }
+    if let Some(languages) = &options.ocr_languages {
+        ocr::check_language_codes(languages).map_err(Error::InvalidOption)?;
+    }
     std::fs::create_dir_all(index_dir).map_err(|err| Error::io(index_dir, err))?;
     let _lock = store::lock(index_dir)?;
     store::refuse_foreign(index_dir)?;
@@ -246,9 +260,12 @@ fn build_into(
     let mut reading = ReadOptions::new(corpus, &options.exclude, options.limits)?;
     // OCR results are kept beside the index, so that a rebuild or a renamed
     // file never runs Tesseract again on a page it has read.
+    let ocr_runs = Arc::new(OcrRuns::new(jobs));
     reading.ocr = options.ocr_languages.as_ref().map(|languages| OcrOptions {
         languages: languages.clone(),
         cache: Some(index_dir.join(OCR_CACHE)),
+        timeout: options.ocr_timeout,
+        runs: Arc::clone(&ocr_runs),
     });
     let mut report = BuildReport {
         corpus: corpus.to_path_buf(),
@@ -292,6 +309,13 @@ fn build_into(
             }
         }
     }
+    // Asking Tesseract what it has takes a few tens of ms: not for a corpus
+    // that cannot hold a scan.
+    if let Some(languages) = &options.ocr_languages
+        && files.iter().any(|job| job.format.may_hold_scans())
+    {
+        ocr::check_languages_installed(languages).map_err(Error::InvalidOption)?;
+    }
     observer.started(files.len() as u64, files.iter().map(|f| f.size).sum());
 
     let previous = state.clone();
@@ -324,7 +348,21 @@ fn build_into(
             });
         }
         drop(sender);
-        for (at, examined) in receiver {
+        let mut pages_told = (0, 0);
+        loop {
+            let received = receiver.recv_timeout(PROGRESS_INTERVAL);
+            // A long scan keeps a file from being done for minutes: the
+            // pages OCR reads are told as they go.
+            let pages = ocr_runs.pages();
+            if pages != pages_told {
+                pages_told = pages;
+                observer.ocr_pages(pages.0, pages.1);
+            }
+            let (at, examined) = match received {
+                Ok(examined) => examined,
+                Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            };
             let job = &files[at];
             if failure.is_none()
                 && let Err(err) = apply(

@@ -15,6 +15,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -130,24 +131,6 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
         .any(|io| io.kind() == io::ErrorKind::BrokenPipe)
 }
 
-/// `--ocr-lang` checked (Tesseract's codes joined by `+`), or `None` with `--no-ocr`.
-fn ocr_languages(args: &IndexArgs) -> Result<Option<String>, cita::Error> {
-    if args.no_ocr {
-        return Ok(None);
-    }
-    let valid = args
-        .ocr_lang
-        .split('+')
-        .all(|code| !code.is_empty() && code.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
-    if !valid {
-        return Err(cita::Error::InvalidOption(format!(
-            "--ocr-lang {:?} is not a list of Tesseract language codes (use e.g. eng+spa)",
-            args.ocr_lang
-        )));
-    }
-    Ok(Some(args.ocr_lang.clone()))
-}
-
 fn index(args: &IndexArgs) -> Result<u8> {
     let options = cita::BuildOptions {
         exclude: args.exclude.clone(),
@@ -163,7 +146,9 @@ fn index(args: &IndexArgs) -> Result<u8> {
                 args.default_lang
             ))
         })?,
-        ocr_languages: ocr_languages(args)?,
+        // Checked by the library, which knows what Tesseract has.
+        ocr_languages: (!args.no_ocr).then(|| args.ocr_lang.clone()),
+        ocr_timeout: Duration::from_secs(args.ocr_timeout),
         limits: cita::ingest::Limits {
             max_unpacked_bytes: args.max_unpacked_mb << 20,
             max_ratio: args.max_ratio,

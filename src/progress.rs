@@ -1,5 +1,5 @@
 //! The progress bar of `cita index`: files done and total, MB/s and an ETA
-//! on a terminal; nothing when stderr is not a terminal or with `--quiet`.
+//! on a terminal, and pages OCR has read once there are scans; nothing when stderr is not a terminal or with `--quiet`.
 //! Warnings print above the bar, never through it.
 
 use std::cell::Cell;
@@ -15,6 +15,8 @@ pub struct Progress {
     bar: Option<ProgressBar>,
     files: Cell<u64>,
     done: Cell<u64>,
+    /// Pages OCR has read and found to read.
+    ocr_pages: Cell<(u64, u64)>,
 }
 
 impl Progress {
@@ -35,6 +37,7 @@ impl Progress {
             bar,
             files: Cell::new(0),
             done: Cell::new(0),
+            ocr_pages: Cell::new((0, 0)),
         }
     }
 
@@ -46,7 +49,11 @@ impl Progress {
     }
 
     fn message(&self) -> String {
-        format!("{}/{} files", self.done.get(), self.files.get())
+        let files = format!("{}/{} files", self.done.get(), self.files.get());
+        match self.ocr_pages.get() {
+            (_, 0) => files,
+            (read, found) => format!("{files}, OCR {read}/{found} pages"),
+        }
     }
 }
 
@@ -63,6 +70,13 @@ impl BuildObserver for Progress {
         self.done.set(self.done.get() + 1);
         if let Some(bar) = &self.bar {
             bar.inc(bytes);
+            bar.set_message(self.message());
+        }
+    }
+
+    fn ocr_pages(&self, done: u64, found: u64) {
+        self.ocr_pages.set((done, found));
+        if let Some(bar) = &self.bar {
             bar.set_message(self.message());
         }
     }

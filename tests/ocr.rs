@@ -37,6 +37,25 @@ fn index_report_with_path(fixture: &Fixture, path: &Path, extra: &[&str]) -> Val
     index_report(&out)
 }
 
+/// A folder holding only a link to `pdftoppm`, to be a run's PATH.
+fn folder_with_pdftoppm() -> tempfile::TempDir {
+    let bin = tempfile::TempDir::new().unwrap();
+    let pdftoppm = ["/usr/bin/pdftoppm", "/usr/local/bin/pdftoppm"]
+        .into_iter()
+        .find(|path| Path::new(path).is_file())
+        .expect("pdftoppm is installed");
+    std::os::unix::fs::symlink(pdftoppm, bin.path().join("pdftoppm")).unwrap();
+    bin
+}
+
+/// The first warning of `report` is about `source` and says every one of `words`.
+fn assert_warned(report: &Value, source: &str, words: &[&str]) {
+    let warning = &report["warnings"][0];
+    assert_eq!(warning["source"], source, "{report}");
+    let message = warning["message"].as_str().unwrap_or_default();
+    assert!(words.iter().all(|word| message.contains(word)), "{report}");
+}
+
 /// A hit read by OCR: marked so, with a confidence out of 100.
 fn assert_ocr(hit: &Value) {
     assert_eq!(hit["extraction"], "ocr", "{hit}");
@@ -163,12 +182,7 @@ fn a_rebuild_reads_scans_from_the_cache_without_tesseract() {
     assert_eq!(before.len(), 2, "{:?}", before.keys());
 
     // A PATH with pdftoppm but no tesseract: OCR would fail.
-    let bin = tempfile::TempDir::new().unwrap();
-    let pdftoppm = ["/usr/bin/pdftoppm", "/usr/local/bin/pdftoppm"]
-        .into_iter()
-        .find(|path| Path::new(path).is_file())
-        .expect("pdftoppm is installed");
-    std::os::unix::fs::symlink(pdftoppm, bin.path().join("pdftoppm")).unwrap();
+    let bin = folder_with_pdftoppm();
     let report = index_report_with_path(&fixture, bin.path(), &["--rebuild"]);
     assert_eq!(report["skipped"], serde_json::json!({}), "{report}");
     // The report says it: Tesseract read nothing, the cache both scans.
@@ -221,15 +235,7 @@ fn without_tesseract_a_scan_is_a_warning_and_the_rest_is_indexed() {
     let empty = tempfile::TempDir::new().unwrap();
     let report = index_report_with_path(&fixture, empty.path(), &[]);
     assert_eq!(report["skipped"]["ocr_unavailable"], 1, "{report}");
-    let warning = &report["warnings"][0];
-    assert_eq!(warning["source"], "scan.png", "{report}");
-    assert!(
-        warning["message"]
-            .as_str()
-            .unwrap()
-            .contains("apt-get install tesseract-ocr"),
-        "{report}"
-    );
+    assert_warned(&report, "scan.png", &["apt-get install tesseract-ocr"]);
     assert_eq!(fixture.sources("embassy"), ["notes.txt"]);
 }
 
@@ -258,4 +264,106 @@ fn a_blank_page_of_a_typed_pdf_costs_no_ocr() {
     );
     assert_eq!(report["warnings"], serde_json::json!([]), "{report}");
     assert_eq!(fixture.sources("memorandum"), ["memo.pdf"]);
+}
+
+/// A page OCR takes too long on is stopped after `--ocr-timeout` and named
+/// in a warning; the rest of its PDF is indexed. The Tesseract here hangs
+/// on every image (it still lists its languages).
+#[test]
+fn a_page_past_the_ocr_timeout_is_a_warning_and_the_rest_is_read() {
+    ensure_tesseract();
+    let fixture = Fixture::new();
+    let annex = scan_gray("Scanned annex about\nthe Riochiquito column.");
+    let letter = [(700, "A typed cover letter about Marquetalia.")];
+    fixture.file(
+        "mixed.pdf",
+        pdf_pages(
+            &[PdfPage::Text(&letter, 12), PdfPage::Scan(&annex)],
+            "Mixed",
+            "20200101000000Z",
+        ),
+    );
+    let bin = folder_with_pdftoppm();
+    let hanging = bin.path().join("tesseract");
+    std::fs::write(
+        &hanging,
+        "#!/bin/sh\nif [ \"$1\" = --list-langs ]; then printf 'List of available languages (2):\\neng\\nspa\\n'; exit 0; fi\nexec /bin/sleep 600\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        &hanging,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let report = index_report_with_path(&fixture, bin.path(), &["--ocr-timeout", "1"]);
+    assert_warned(&report, "mixed.pdf", &["page 2", "longer than 1 s"]);
+    assert_eq!(fixture.sources("Marquetalia"), ["mixed.pdf"]);
+}
+
+/// A language Tesseract does not have stops the run before anything is
+/// read, naming it, when the corpus may hold scans; a corpus of text never
+/// asks Tesseract.
+#[test]
+fn an_ocr_language_tesseract_lacks_is_refused_at_the_start() {
+    ensure_tesseract();
+    let fixture = Fixture::new();
+    fixture.file("notes.txt", "Typed notes on the embassy.");
+    let out = fixture.index_with(&["--ocr-lang", "eng+xyz"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    fixture.file(
+        "scan.png",
+        scan_png("The embassy cable names\nthe Guayabero operation."),
+    );
+    let out = fixture.index_with(&["--ocr-lang", "eng+xyz"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(said.contains("\"xyz\"") && said.contains("eng"), "{said}");
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert_eq!(fixture.sources("embassy"), ["notes.txt"]);
+}
+
+/// The pages of one PDF are read in parallel (`--jobs 2`), each keeping its
+/// own number, and an observer hears the pages counted as they are read.
+#[test]
+fn the_pages_of_a_scanned_pdf_are_read_in_parallel_and_counted() {
+    ensure_tesseract();
+    let fixture = Fixture::new();
+    let words = ["Riochiquito", "Guayabero", "Marquetalia", "Sumapaz"];
+    let scans: Vec<Gray> = words
+        .iter()
+        .map(|word| scan_gray(&format!("Annex page about\nthe {word} column.")))
+        .collect();
+    let pages: Vec<PdfPage> = scans.iter().map(PdfPage::Scan).collect();
+    fixture.file(
+        "annexes.pdf",
+        pdf_pages(&pages, "Annexes", "20200101000000Z"),
+    );
+
+    struct Pages(std::cell::RefCell<Vec<(u64, u64)>>);
+    impl cita::BuildObserver for Pages {
+        fn ocr_pages(&self, done: u64, found: u64) {
+            self.0.borrow_mut().push((done, found));
+        }
+    }
+    let told = Pages(Default::default());
+    let options = cita::BuildOptions {
+        jobs: 2,
+        ..Default::default()
+    };
+    let report =
+        cita::indexer::build_with(&fixture.corpus(), &fixture.index_path(), &options, &told)
+            .unwrap();
+    assert_eq!(report.ocr.recognized, 4, "{:?}", report.ocr);
+    let told = told.0.into_inner();
+    assert_eq!(told.last(), Some(&(4, 4)), "{told:?}");
+    assert!(
+        told.windows(2).all(|pair| pair[0].0 <= pair[1].0),
+        "{told:?}"
+    );
+    for (page, word) in words.iter().enumerate() {
+        let (_, result) = fixture.search(word, &[]);
+        let found = hits(&result);
+        assert_eq!(found.len(), 1, "{word}: {result}");
+        assert_eq!(found[0]["page"], page + 1, "{word}: {result}");
+    }
 }

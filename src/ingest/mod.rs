@@ -115,6 +115,15 @@ impl Format {
         )
     }
 
+    /// Whether a file of this format may hold scans for OCR: an image, a
+    /// PDF, or a container or mail that may hold them.
+    pub fn may_hold_scans(self) -> bool {
+        matches!(
+            self,
+            Format::Pdf | Format::Image | Format::Zip | Format::Tar | Format::Email | Format::Mbox
+        )
+    }
+
     /// The largest file of this format cita reads.
     pub fn max_file_bytes(self) -> u64 {
         if self.reads_bytes() {

@@ -2,9 +2,11 @@
 //! layer. Tesseract runs as a command (`tesseract stdin stdout -l eng+spa
 //! tsv`), not through a library binding: cita gains no C dependency, a
 //! crash or a hang in Tesseract cannot take cita down (a run longer than
-//! [`TIMEOUT`] is killed), and a machine without it still
+//! [`OcrOptions::timeout`] is killed), and a machine without it still
 //! indexes everything else ([`OcrError::Missing`]). PDF pages are rendered
-//! to grayscale images by poppler's `pdftoppm` ([`PdfPages`]).
+//! to grayscale images by poppler's `pdftoppm` ([`PdfPages`]), and read in
+//! parallel: [`OcrRuns`] lets as many programs run at once as the build
+//! has jobs, whichever files their pages come from.
 //!
 //! Tesseract's TSV output gives each word with its page, block, paragraph
 //! and line, and a confidence. A paragraph here is one of Tesseract's
@@ -23,8 +25,8 @@ use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -37,8 +39,9 @@ use crate::language::Language;
 pub const DEFAULT_LANGUAGES: &str = "eng+spa";
 
 /// How long one Tesseract or `pdftoppm` run on one image may take before
-/// it is killed: a page of dense print takes a few seconds.
-pub const TIMEOUT: Duration = Duration::from_secs(60);
+/// it is killed, unless set (`--ocr-timeout`): a page of dense print takes
+/// a few seconds.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The largest image cita OCRs, in pixels (a page of A0 at 200 dpi): a
 /// larger image is refused from its header, before anything decodes it (a
@@ -55,13 +58,17 @@ const RENDER_DPI: f64 = 300.0;
 const CACHE_VERSION: &str = "cita-ocr-1";
 
 /// How OCR runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct OcrOptions {
     /// Tesseract's languages, `+`-separated traineddata names (`eng+spa`),
     /// used when a document declares no language Tesseract has.
     pub languages: String,
     /// The folder of cached results (created when first written), if any.
     pub cache: Option<PathBuf>,
+    /// How long one program may run on one image before it is killed.
+    pub timeout: Duration,
+    /// The programs running, shared by every thread of a build.
+    pub runs: Arc<OcrRuns>,
 }
 
 impl Default for OcrOptions {
@@ -69,7 +76,84 @@ impl Default for OcrOptions {
         OcrOptions {
             languages: DEFAULT_LANGUAGES.to_string(),
             cache: None,
+            timeout: DEFAULT_TIMEOUT,
+            runs: Arc::new(OcrRuns::new(1)),
         }
+    }
+}
+
+/// The OCR programs of one build: at most [`OcrRuns::parallel`] run at
+/// once (Tesseract is kept to one thread, so that is one per core), and
+/// the pages read are counted for a progress display. The pages of one
+/// PDF are read in parallel; so are pages of several files, within the
+/// same limit.
+#[derive(Debug)]
+pub struct OcrRuns {
+    parallel: usize,
+    running: Mutex<usize>,
+    finished: Condvar,
+    pages_found: AtomicU64,
+    pages_done: AtomicU64,
+}
+
+impl OcrRuns {
+    /// Lets `parallel` programs (at least one) run at once.
+    pub fn new(parallel: usize) -> OcrRuns {
+        OcrRuns {
+            parallel: parallel.max(1),
+            running: Mutex::new(0),
+            finished: Condvar::new(),
+            pages_found: AtomicU64::new(0),
+            pages_done: AtomicU64::new(0),
+        }
+    }
+
+    /// How many programs may run at once.
+    pub fn parallel(&self) -> usize {
+        self.parallel
+    }
+
+    /// Pages (and images) done and found so far, cached or not: `(done, found)`.
+    pub fn pages(&self) -> (u64, u64) {
+        (
+            self.pages_done.load(Ordering::Relaxed),
+            self.pages_found.load(Ordering::Relaxed),
+        )
+    }
+
+    /// `pages` more pages are to be read.
+    pub(super) fn found(&self, pages: u64) {
+        self.pages_found.fetch_add(pages, Ordering::Relaxed);
+    }
+
+    /// One more page is read, or failed.
+    pub(super) fn done(&self) {
+        self.pages_done.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Waits until a program may start; it may run while the slot lives.
+    fn slot(&self) -> RunSlot<'_> {
+        // A panic holding the lock leaves a count that is still right.
+        let mut running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
+        while *running >= self.parallel {
+            running = self
+                .finished
+                .wait(running)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        *running += 1;
+        RunSlot(self)
+    }
+}
+
+/// The right of one program to run, given back when dropped.
+struct RunSlot<'a>(&'a OcrRuns);
+
+impl Drop for RunSlot<'_> {
+    fn drop(&mut self) {
+        let runs = self.0;
+        *runs.running.lock().unwrap_or_else(PoisonError::into_inner) -= 1;
+        runs.finished.notify_one();
     }
 }
 
@@ -133,7 +217,7 @@ pub enum OcrError {
         /// The command that installs it.
         install: &'static str,
     },
-    /// The run took longer than [`TIMEOUT`] and was killed.
+    /// The run took longer than [`OcrOptions::timeout`] and was killed.
     #[error("OCR took longer than {} s, stopped", .0.as_secs())]
     Timeout(Duration),
     /// The bytes are not an image of a format cita reads. Tesseract would
@@ -201,11 +285,14 @@ pub fn read_image(
     declared: Option<&str>,
     counts: &mut OcrCounts,
 ) -> Result<Vec<OcrPage>, OcrError> {
-    let (width, height) = dimensions(bytes).ok_or(OcrError::NotAnImage)?;
+    let (width, height) = image_dimensions(bytes).ok_or(OcrError::NotAnImage)?;
     if width.saturating_mul(height) > MAX_PIXELS {
         return Err(OcrError::TooLarge { width, height });
     }
-    recognize(TESSERACT, bytes, None, options, declared, counts)
+    options.runs.found(1);
+    let pages = recognize(TESSERACT, bytes, None, options, declared, counts);
+    options.runs.done();
+    pages
 }
 
 /// OCR of `image` (with a known resolution for rendered pages), through
@@ -235,7 +322,10 @@ fn recognize(
         args.extend(["--dpi".to_string(), dpi.to_string()]);
     }
     args.push("tsv".to_string());
-    let tsv = run(tesseract, &args, Some(image), u64::MAX, TIMEOUT)?;
+    let tsv = {
+        let _slot = options.runs.slot();
+        run(tesseract, &args, Some(image), u64::MAX, options.timeout)?
+    };
     let pages = parse_tsv(&String::from_utf8_lossy(&tsv));
     counts.recognized += 1;
     if let Some(path) = &cached {
@@ -258,12 +348,45 @@ fn languages_for(tesseract: Program, options: &OcrOptions, declared: Option<&str
         .map_or_else(|| options.languages.clone(), str::to_string)
 }
 
+/// Checks that `languages` (`eng+spa`) is Tesseract's codes joined by
+/// `+`; the error says what is wrong, on one line.
+pub fn check_language_codes(languages: &str) -> Result<(), String> {
+    let well_formed = languages
+        .split('+')
+        .all(|code| !code.is_empty() && code.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+    if well_formed {
+        Ok(())
+    } else {
+        Err(format!(
+            "--ocr-lang {languages:?} is not a list of Tesseract language codes (use e.g. eng+spa)"
+        ))
+    }
+}
+
+/// Checks that Tesseract has every language of `languages` (without
+/// Tesseract, scans are reported unread and any code passes); the error
+/// says which is missing, on one line.
+pub fn check_languages_installed(languages: &str) -> Result<(), String> {
+    let installed = installed_languages(TESSERACT);
+    match languages
+        .split('+')
+        .find(|code| !installed.is_empty() && !installed.iter().any(|have| have == code))
+    {
+        Some(code) => Err(format!(
+            "--ocr-lang {languages:?}: Tesseract has no {code:?} traineddata (it has {}; Debian packages it as tesseract-ocr-{})",
+            installed.join(", "),
+            code.replace('_', "-")
+        )),
+        None => Ok(()),
+    }
+}
+
 /// The traineddata Tesseract has, from `tesseract --list-langs`, asked once
 /// per process; none when it cannot be asked.
 fn installed_languages(tesseract: Program) -> &'static [String] {
     static INSTALLED: OnceLock<Vec<String>> = OnceLock::new();
     INSTALLED.get_or_init(|| {
-        let listed = run(tesseract, &["--list-langs"], None, 1 << 20, TIMEOUT);
+        let listed = run(tesseract, &["--list-langs"], None, 1 << 20, DEFAULT_TIMEOUT);
         // The first line says where they are: `List of available languages in "…"`.
         listed.map_or_else(
             |_| Vec::new(),
@@ -499,7 +622,7 @@ fn join_lines(lines: &[String]) -> String {
 
 /// The width and height a PNG, JPEG, WebP or TIFF declares (a TIFF's
 /// largest page), read from its header; `None` for what is none of these.
-fn dimensions(bytes: &[u8]) -> Option<(u64, u64)> {
+pub fn image_dimensions(bytes: &[u8]) -> Option<(u64, u64)> {
     let be32 = |at: usize| Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?));
     let be16 = |at: usize| Some(u16::from_be_bytes(bytes.get(at..at + 2)?.try_into().ok()?));
     let le16 = |at: usize| Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?));
@@ -608,8 +731,8 @@ fn tiff_dimensions(bytes: &[u8]) -> Option<(u64, u64)> {
 }
 
 /// A PDF written once to a private temporary folder, whose pages
-/// [`PdfPages::read_page`] renders and OCRs one at a time; the folder is
-/// removed when it is dropped.
+/// [`PdfPages::read_page`] renders and OCRs, from as many threads as
+/// wanted; the folder is removed when it is dropped.
 pub struct PdfPages {
     dir: PathBuf,
     file: PathBuf,
@@ -668,7 +791,10 @@ impl PdfPages {
             self.file.as_os_str(),
         ];
         // A PGM: a short header, then a byte per pixel.
-        let image = run(PDFTOPPM, &args, None, MAX_PIXELS + 4096, TIMEOUT)?;
+        let image = {
+            let _slot = options.runs.slot();
+            run(PDFTOPPM, &args, None, MAX_PIXELS + 4096, options.timeout)?
+        };
         let pages = recognize(TESSERACT, &image, Some(dpi), options, declared, counts)?;
         Ok(pages.into_iter().flat_map(|page| page.paragraphs).collect())
     }
@@ -902,7 +1028,7 @@ mod tests {
             &["--version"],
             None,
             1024,
-            TIMEOUT,
+            DEFAULT_TIMEOUT,
         )
         .unwrap_err();
         let (reason, message) = err.refusal();
@@ -931,7 +1057,7 @@ mod tests {
         let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
         png.extend(100_000u32.to_be_bytes());
         png.extend(100_000u32.to_be_bytes());
-        assert_eq!(dimensions(&png), Some((100_000, 100_000)));
+        assert_eq!(image_dimensions(&png), Some((100_000, 100_000)));
         assert!(matches!(
             read_image(
                 &png,
@@ -944,13 +1070,13 @@ mod tests {
         let jpeg = [
             0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0, 0xff, 0xc0, 0, 11, 8, 0x01, 0x2c, 0x02, 0x58,
         ];
-        assert_eq!(dimensions(&jpeg), Some((600, 300)));
+        assert_eq!(image_dimensions(&jpeg), Some((600, 300)));
         let mut tiff = b"II*\0\x08\0\0\0\x02\0".to_vec();
         tiff.extend([0, 1, 4, 0, 1, 0, 0, 0, 0x10, 0x27, 0, 0]); // width 10000
         tiff.extend([1, 1, 3, 0, 1, 0, 0, 0, 0x20, 0x4e, 0, 0]); // height 20000
         tiff.extend([0, 0, 0, 0]);
-        assert_eq!(dimensions(&tiff), Some((10_000, 20_000)));
-        assert_eq!(dimensions(b"not an image"), None);
+        assert_eq!(image_dimensions(&tiff), Some((10_000, 20_000)));
+        assert_eq!(image_dimensions(b"not an image"), None);
         // Tesseract would read the files a text names.
         assert_eq!(
             read_image(
@@ -983,13 +1109,13 @@ mod tests {
         let mut jpeg = vec![0xff, 0xd8, 0xff, 0x01];
         jpeg.extend([0xff, 0xc0, 0x00, 0x11, 0x08, 0x80, 0x00, 0x80, 0x00]);
         jpeg.extend([0; 16]);
-        assert_eq!(dimensions(&jpeg), Some((0x8000, 0x8000)));
+        assert_eq!(image_dimensions(&jpeg), Some((0x8000, 0x8000)));
         // A TIFF whose directory points back at itself ends.
         let mut tiff = b"II*\0\x08\0\0\0".to_vec();
         tiff.extend([1, 0]); // one entry
         tiff.extend([0, 1, 3, 0, 1, 0, 0, 0, 0x40, 0, 0, 0]); // width 64
         tiff.extend([8, 0, 0, 0]); // the next directory: itself
-        assert_eq!(dimensions(&tiff), Some((64, 0)));
+        assert_eq!(image_dimensions(&tiff), Some((64, 0)));
     }
 
     #[test]

@@ -93,7 +93,8 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{LazyLock, Mutex, OnceLock, PoisonError};
 
 use pdf_extract::{Document, Object, ObjectId};
 use regex::Regex;
@@ -294,7 +295,9 @@ fn paints_image(document: &Document, page: ObjectId) -> bool {
 /// OCRs the pages of `document` whose text (in `pages`, `pages[0]` being
 /// page 1) has fewer than [`MIN_TEXT_LETTERS`] letters, replacing their
 /// text with what OCR reads there, paragraphs apart as pdf-extract sets
-/// them. Once a program is found missing, no other page tries it.
+/// them. Pages are read in parallel, as many at once as
+/// [`ocr::OcrRuns`] lets run; once a program is found missing, no other
+/// page tries it.
 fn ocr_pages(
     bytes: &[u8],
     document: &Document,
@@ -316,14 +319,38 @@ fn ocr_pages(
         }
     };
     let sizes = page_sizes(document);
-    for &page in &wanted {
-        if let Some((_, err @ OcrError::Missing { .. })) = scanned.failures.last() {
-            let err = err.clone();
-            scanned.failures.push((page, err));
-            continue;
+    options.runs.found(wanted.len() as u64);
+    let next = AtomicUsize::new(0);
+    let missing = OnceLock::new();
+    let read = Mutex::new(Vec::with_capacity(wanted.len()));
+    let threads = options.runs.parallel().min(wanted.len());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                while let Some(&page) = wanted.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let mut page_counts = OcrCounts::default();
+                    let outcome = match missing.get() {
+                        Some(err) => Err(OcrError::clone(err)),
+                        None => {
+                            let size = sizes.get(&page).copied().unwrap_or(US_LETTER);
+                            rendered.read_page(page, size, options, declared, &mut page_counts)
+                        }
+                    };
+                    if let Err(err @ OcrError::Missing { .. }) = &outcome {
+                        let _ = missing.set(err.clone());
+                    }
+                    options.runs.done();
+                    let mut read = read.lock().unwrap_or_else(PoisonError::into_inner);
+                    read.push((page, outcome, page_counts));
+                }
+            });
         }
-        let size = sizes.get(&page).copied().unwrap_or(US_LETTER);
-        match rendered.read_page(page, size, options, declared, counts) {
+    });
+    let mut read = read.into_inner().unwrap_or_else(PoisonError::into_inner);
+    read.sort_by_key(|&(page, ..)| page);
+    for (page, outcome, page_counts) in read {
+        *counts += page_counts;
+        match outcome {
             Ok(paragraphs) if paragraphs.is_empty() => {}
             Ok(paragraphs) => {
                 let text = &mut pages[page as usize - 1];
