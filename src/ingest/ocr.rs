@@ -4,7 +4,7 @@
 //! crash or a hang in Tesseract cannot take cita down (a run longer than
 //! [`OcrOptions::timeout`] is killed), and a machine without it still
 //! indexes everything else ([`OcrError::Missing`]). PDF pages are rendered
-//! to grayscale images by poppler's `pdftoppm` ([`PdfPages`]), and read in
+//! to grayscale images by poppler's `pdftoppm` ([`read_pdf_page`]), and read in
 //! parallel: [`OcrRuns`] lets as many programs run at once as the build
 //! has jobs, whichever files their pages come from.
 //!
@@ -730,80 +730,38 @@ fn tiff_dimensions(bytes: &[u8]) -> Option<(u64, u64)> {
     Some((width, height))
 }
 
-/// A PDF written once to a private temporary folder, whose pages
-/// [`PdfPages::read_page`] renders and OCRs, from as many threads as
-/// wanted; the folder is removed when it is dropped.
-pub struct PdfPages {
-    dir: PathBuf,
-    file: PathBuf,
-}
-
-impl PdfPages {
-    /// Writes `pdf` where `pdftoppm` can read it.
-    pub fn new(pdf: &[u8]) -> Result<PdfPages, OcrError> {
-        static FOLDERS: AtomicU64 = AtomicU64::new(0);
-        let failed = |err: std::io::Error| OcrError::Failed {
-            program: PDFTOPPM.name,
-            detail: format!("cannot write a temporary file: {err}"),
-        };
-        let dir = std::env::temp_dir().join(format!(
-            "cita-ocr-{}-{}",
-            std::process::id(),
-            FOLDERS.fetch_add(1, Ordering::Relaxed)
-        ));
-        let mut builder = std::fs::DirBuilder::new();
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        // Fails if the name is taken: nobody else's folder is ever used.
-        builder.create(&dir).map_err(failed)?;
-        let pages = PdfPages {
-            file: dir.join("document.pdf"),
-            dir,
-        };
-        std::fs::write(&pages.file, pdf).map_err(failed)?;
-        Ok(pages)
-    }
-
-    /// The text of page `page` (1-based), `width` by `height` points,
-    /// rendered at 300 dpi (less for a page too large for [`MAX_PIXELS`])
-    /// and read as [`read_image`] reads an image.
-    pub fn read_page(
-        &self,
-        page: u32,
-        (width, height): (f64, f64),
-        options: &OcrOptions,
-        declared: Option<&str>,
-        counts: &mut OcrCounts,
-    ) -> Result<Vec<OcrParagraph>, OcrError> {
-        let area = (width / 72.0) * (height / 72.0);
-        let fitting = (MAX_PIXELS as f64 / area.max(1.0)).sqrt();
-        let dpi = RENDER_DPI.min(fitting).max(1.0).floor() as u32;
-        let page = page.to_string();
-        let dpi_arg = dpi.to_string();
-        let args: [&OsStr; 8] = [
-            "-r".as_ref(),
-            dpi_arg.as_ref(),
-            "-f".as_ref(),
-            page.as_ref(),
-            "-l".as_ref(),
-            page.as_ref(),
-            "-gray".as_ref(),
-            self.file.as_os_str(),
-        ];
-        // A PGM: a short header, then a byte per pixel.
-        let image = {
-            let _slot = options.runs.slot();
-            run(PDFTOPPM, &args, None, MAX_PIXELS + 4096, options.timeout)?
-        };
-        let pages = recognize(TESSERACT, &image, Some(dpi), options, declared, counts)?;
-        Ok(pages.into_iter().flat_map(|page| page.paragraphs).collect())
-    }
-}
-
-impl Drop for PdfPages {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
+/// The text of page `page` (1-based) of `pdf`, `width` by `height`
+/// points, rendered at 300 dpi (less for a page too large for
+/// [`MAX_PIXELS`]) and read as [`read_image`] reads an image. `pdftoppm`
+/// reads the PDF on its standard input: no copy of it is ever left on disk,
+/// even by a run that is killed.
+pub fn read_pdf_page(
+    pdf: &[u8],
+    page: u32,
+    (width, height): (f64, f64),
+    options: &OcrOptions,
+    declared: Option<&str>,
+    counts: &mut OcrCounts,
+) -> Result<Vec<OcrParagraph>, OcrError> {
+    let area = (width / 72.0) * (height / 72.0);
+    let fitting = (MAX_PIXELS as f64 / area.max(1.0)).sqrt();
+    let dpi = RENDER_DPI.min(fitting).max(1.0).floor() as u32;
+    let page = page.to_string();
+    let dpi_arg = dpi.to_string();
+    let args = ["-r", &dpi_arg, "-f", &page, "-l", &page, "-gray", "-"];
+    // A PGM: a short header, then a byte per pixel.
+    let image = {
+        let _slot = options.runs.slot();
+        run(
+            PDFTOPPM,
+            &args,
+            Some(pdf),
+            MAX_PIXELS + 4096,
+            options.timeout,
+        )?
+    };
+    let pages = recognize(TESSERACT, &image, Some(dpi), options, declared, counts)?;
+    Ok(pages.into_iter().flat_map(|page| page.paragraphs).collect())
 }
 
 /// Runs `program` with `args`, `input` on its standard input, and gives its

@@ -100,7 +100,7 @@ use pdf_extract::{Document, Object, ObjectId};
 use regex::Regex;
 
 use super::dates::parse_metadata_date;
-use super::ocr::{self, OcrCounts, OcrError, OcrOptions, OcrParagraph, PdfPages};
+use super::ocr::{self, OcrCounts, OcrError, OcrOptions, OcrParagraph};
 use super::{
     Block, Metadata, Paragraph, Refusal, SkipReason, SourceMap, collapse_whitespace, text,
 };
@@ -311,13 +311,6 @@ fn ocr_pages(
     if wanted.is_empty() {
         return scanned;
     }
-    let rendered = match PdfPages::new(bytes) {
-        Ok(rendered) => rendered,
-        Err(err) => {
-            scanned.failures = wanted.iter().map(|&page| (page, err.clone())).collect();
-            return scanned;
-        }
-    };
     let sizes = page_sizes(document);
     options.runs.found(wanted.len() as u64);
     let next = AtomicUsize::new(0);
@@ -333,7 +326,14 @@ fn ocr_pages(
                         Some(err) => Err(OcrError::clone(err)),
                         None => {
                             let size = sizes.get(&page).copied().unwrap_or(US_LETTER);
-                            rendered.read_page(page, size, options, declared, &mut page_counts)
+                            ocr::read_pdf_page(
+                                bytes,
+                                page,
+                                size,
+                                options,
+                                declared,
+                                &mut page_counts,
+                            )
                         }
                     };
                     if let Err(err @ OcrError::Missing { .. }) = &outcome {
