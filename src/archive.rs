@@ -6,16 +6,16 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
-use tantivy::collector::{Count, DocSetCollector, TopDocs};
+use tantivy::collector::{Collector, Count, DocSetCollector, TopDocs};
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
 use tantivy::directory::{
     Directory, DirectoryLock, FileHandle, FileSlice, Lock, MmapDirectory, WatchCallback,
     WatchHandle, WritePtr,
 };
-use tantivy::query::{Query, RangeQuery, TermQuery};
-use tantivy::schema::IndexRecordOption;
+use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query, RangeQuery, TermQuery};
+use tantivy::schema::{FieldType, IndexRecordOption};
 use tantivy::{
     DocAddress, DocId, Index, IndexReader, ReloadPolicy, Searcher, SegmentOrdinal, TantivyDocument,
     Term,
@@ -25,6 +25,8 @@ use crate::analysis;
 use crate::error::{self, Error, Result};
 use crate::highlight::{self, HighlightPlan};
 use crate::indexer::{self, BuildOptions, BuildReport};
+use crate::language::Language;
+use crate::query::statistics::{CorpusStatistics, Provider, Statistics};
 use crate::query::{self, DateRange};
 use crate::ranking::{
     Match, SegmentTieOrder, TieKey, TopWithTies, by_rank, hit_rank_key, sort_matches,
@@ -177,7 +179,7 @@ impl Archive {
             return Ok(results);
         }
 
-        let mut matches = self.matches(&searcher, &*compiled.query)?;
+        let mut matches = self.matches(&searcher, &compiled)?;
         results.total = matches.len() as u64;
         if request.facets {
             results.facets = Some(facets::facets(&matches));
@@ -213,7 +215,7 @@ impl Archive {
     fn count_unguarded(&self, request: &SearchRequest) -> Result<Counts> {
         let compiled = self.compile(request)?;
         let searcher = self.reader.searcher();
-        let matches = self.matches(&searcher, &*compiled.query)?;
+        let matches = self.matches(&searcher, &compiled)?;
         let documents: HashSet<DocumentKey> = matches.iter().map(|m| m.keys.document()).collect();
         Ok(Counts {
             passages: matches.len() as u64,
@@ -240,7 +242,7 @@ impl Archive {
         self.guarded(|| {
             let compiled = self.compile(request)?;
             let searcher = self.reader.searcher();
-            let matches = self.matches(&searcher, &*compiled.query)?;
+            let matches = self.matches(&searcher, &compiled)?;
             let (rows, undated) = timeline::rows(&matches, axis, request.mentions);
             Ok(Timeline {
                 query: request.query.clone(),
@@ -267,7 +269,7 @@ impl Archive {
     ) -> Result<Vec<(Hit, Vec<highlight::Span>)>> {
         let mut compiled = self.compile(request)?;
         let searcher = self.reader.searcher();
-        let matches = self.matches(&searcher, &*compiled.query)?;
+        let matches = self.matches(&searcher, &compiled)?;
         matches
             .into_iter()
             .enumerate()
@@ -359,8 +361,80 @@ impl Archive {
         }
     }
 
+    /// The languages of the passages.
+    pub fn languages(&self) -> Result<BTreeSet<Language>> {
+        self.guarded(|| self.languages_of(&self.reader.searcher()))
+    }
+
+    fn languages_of(&self, searcher: &Searcher) -> Result<BTreeSet<Language>> {
+        let mut languages = BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            languages.extend(schema::segment_languages(segment, self.fields.language)?);
+        }
+        Ok(languages)
+    }
+
+    /// This index's BM25 figures for `request`'s query, when it is one
+    /// shard of an archive whose passages are in `languages`: the first
+    /// step of a search over shards (see [`query::statistics`]). Summed
+    /// over the shards ([`CorpusStatistics::add`]) and set as
+    /// [`SearchRequest::statistics`], they make every shard score as one
+    /// index of the whole archive would.
+    pub fn statistics(
+        &self,
+        request: &SearchRequest,
+        languages: &BTreeSet<Language>,
+    ) -> Result<CorpusStatistics> {
+        self.guarded(|| {
+            let searcher = self.reader.searcher();
+            let gathered = Arc::new(Mutex::new(CorpusStatistics::for_languages(
+                languages.iter().copied(),
+            )));
+            let statistics = Statistics::Gathering(Arc::clone(&gathered));
+            let compiled = self.compile_with(request, &statistics)?;
+            let schema = searcher.schema();
+            let provider = Provider {
+                searcher: &searcher,
+                schema,
+                statistics: &statistics,
+            };
+            // Building the scorers' weights asks for every figure they use.
+            compiled
+                .query
+                .weight(EnableScoring::enabled_from_statistics_provider(
+                    &provider, &searcher,
+                ))?;
+            drop(compiled);
+            let mut figures =
+                std::mem::take(&mut *gathered.lock().unwrap_or_else(PoisonError::into_inner));
+            figures.documents = Bm25StatisticsProvider::total_num_docs(&searcher)?;
+            figures.passages = searcher.num_docs();
+            // Every field's, whether this shard holds the query's words
+            // there or not: the archive's average length sums them all.
+            for (field, entry) in schema.fields() {
+                if entry.is_indexed() && matches!(entry.field_type(), FieldType::Str(_)) {
+                    let tokens = searcher.total_num_tokens(field)?;
+                    figures.tokens.insert(entry.name().to_string(), tokens);
+                }
+            }
+            Ok(figures)
+        })
+    }
+
     /// Checks the request's options and compiles its query with its filters.
     fn compile(&self, request: &SearchRequest) -> Result<query::Compiled> {
+        let statistics = request
+            .statistics
+            .clone()
+            .map_or(Statistics::Local, Statistics::Global);
+        self.compile_with(request, &statistics)
+    }
+
+    fn compile_with(
+        &self,
+        request: &SearchRequest,
+        statistics: &Statistics,
+    ) -> Result<query::Compiled> {
         if request.snippet_chars == 0 {
             return Err(Error::InvalidOption(
                 "the snippet length must be at least 1 character".to_string(),
@@ -378,7 +452,7 @@ impl Archive {
             since: request.since,
             until: request.until,
         };
-        let mut compiled = query::compile(&node, &self.fields, dates)?;
+        let mut compiled = query::compile(&node, &self.fields, dates, statistics)?;
         if let Some(years) = request.mentions {
             let term = |year: u16| {
                 Bound::Included(Term::from_field_u64(self.fields.mentions, u64::from(year)))
@@ -406,7 +480,6 @@ impl Archive {
         compiled: &query::Compiled,
         request: &SearchRequest,
     ) -> Result<(Vec<(usize, Hit)>, u64)> {
-        let query = &*compiled.query;
         // More than every passage is never needed (and a huge --limit must not allocate).
         let wanted = request
             .offset
@@ -414,7 +487,7 @@ impl Archive {
             .min(searcher.num_docs() as usize);
         let ties = self.generation_of(searcher)?;
         let collector = TopWithTies::new(wanted, ties).pruned(compiled.prunable);
-        let (mut best, total) = searcher.search(query, &collector)?;
+        let (mut best, total) = self.scored(searcher, compiled, &collector)?;
         best.sort_by(|a, b| b.0.total_cmp(&a.0));
         let tied = best.windows(2).any(|pair| pair[0].0 == pair[1].0);
         // When every candidate is on the page, their stored passages (loaded
@@ -478,12 +551,33 @@ impl Archive {
     /// Every match of `query`, in relevance order (ties by source, record,
     /// paragraph, part), with the keys to sort, group and count them read
     /// from fast fields: no stored document is loaded.
-    fn matches(&self, searcher: &Searcher, query: &dyn Query) -> Result<Vec<Match>> {
+    fn matches(&self, searcher: &Searcher, compiled: &query::Compiled) -> Result<Vec<Match>> {
         let all = (searcher.num_docs() as usize).max(1);
-        let top = searcher.search(query, &TopDocs::with_limit(all).order_by_score())?;
+        let top = self.scored(
+            searcher,
+            compiled,
+            &TopDocs::with_limit(all).order_by_score(),
+        )?;
         let mut matches = self.read_matches(searcher, top)?;
         matches.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
         Ok(matches)
+    }
+
+    /// Runs `compiled` with `collector`, scoring with the figures it was
+    /// compiled with.
+    fn scored<C: Collector>(
+        &self,
+        searcher: &Searcher,
+        compiled: &query::Compiled,
+        collector: &C,
+    ) -> Result<C::Fruit> {
+        let schema = searcher.schema();
+        let provider = Provider {
+            searcher,
+            schema,
+            statistics: &compiled.statistics,
+        };
+        Ok(searcher.search_with_statistics_provider(&*compiled.query, collector, &provider)?)
     }
 
     /// Scored matches with their keys read from fast fields, in the order given.
@@ -646,12 +740,8 @@ impl Archive {
             .filter(|meta| meta.is_file())
             .map(|meta| meta.len())
             .sum();
-        let mut languages = BTreeSet::new();
-        for segment in searcher.segment_readers() {
-            languages.extend(schema::segment_languages(segment, self.fields.language)?);
-        }
         let mut counts = BTreeMap::new();
-        for language in languages {
+        for language in self.languages_of(&searcher)? {
             let passages = searcher.search(
                 &TermQuery::new(
                     Term::from_field_u64(self.fields.language, language.id()),

@@ -76,6 +76,34 @@ pub struct BuildOptions {
     /// How long OCR may take on one page or image before it is stopped
     /// (`--ocr-timeout`).
     pub ocr_timeout: Duration,
+    /// When the index is one shard of an archive: which one. It holds the
+    /// corpus files routed to it, and no other.
+    pub shard: Option<Shard>,
+}
+
+/// One of an archive's shards, each a cita index of the corpus files
+/// routed to it by a hash of their source path: all passages of a file in
+/// one shard, the same shard on every machine and run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// Which shard, from 0.
+    pub number: u32,
+    /// How many shards the archive has (at least 1).
+    pub count: u32,
+}
+
+impl Shard {
+    /// The shard of `count` that holds the file at `source`.
+    pub fn of(source: &str, count: u32) -> u32 {
+        // xxh3 is fixed by its specification: routing never changes with
+        // the machine, the build or the crate's version.
+        (xxhash_rust::xxh3::xxh3_64(source.as_bytes()) % u64::from(count.max(1))) as u32
+    }
+
+    /// Whether this shard holds the file at `source`.
+    pub fn holds(self, source: &str) -> bool {
+        Shard::of(source, self.count) == self.number
+    }
 }
 
 impl Default for BuildOptions {
@@ -90,6 +118,7 @@ impl Default for BuildOptions {
             limits: Limits::default(),
             ocr_languages: Some(ocr::DEFAULT_LANGUAGES.to_string()),
             ocr_timeout: ocr::DEFAULT_TIMEOUT,
+            shard: None,
         }
     }
 }
@@ -200,6 +229,16 @@ fn build_into(
             path: corpus.to_path_buf(),
         });
     }
+    if let Some(shard) = options.shard
+        && shard.number >= shard.count
+    {
+        return Err(Error::InvalidOption(format!(
+            "shard {} of {}: shards are numbered from 0 to {}",
+            shard.number,
+            shard.count,
+            shard.count.saturating_sub(1)
+        )));
+    }
     if options.memory_bytes < MIN_MEMORY_PER_THREAD {
         return Err(Error::InvalidOption(format!(
             "the writer needs at least {} MB of memory",
@@ -288,8 +327,13 @@ fn build_into(
     for listed in ingest::files(corpus, &walk)? {
         match listed {
             Listed::File(path, format) => {
-                let size = std::fs::metadata(&path).map_or(0, |m| m.len());
                 let source = ingest::relative_source(corpus, &path);
+                if options.shard.is_some_and(|shard| !shard.holds(&source)) {
+                    // Another shard's: as if absent, so that a file whose
+                    // path now routes elsewhere leaves this shard.
+                    continue;
+                }
+                let size = std::fs::metadata(&path).map_or(0, |m| m.len());
                 files.push(Job {
                     path,
                     source,

@@ -263,6 +263,15 @@ impl serde::Serialize for Language {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Language {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Language::from_code(&code).ok_or_else(|| {
+            serde::de::Error::custom(format!("{code:?} is not a language code cita knows"))
+        })
+    }
+}
+
 /// A passage shorter than this keeps its document's language: on a
 /// sentence or two the detector is too often wrong (see the README).
 pub const MIN_DETECTED_PASSAGE_CHARS: usize = 200;

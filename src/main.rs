@@ -149,6 +149,7 @@ fn index(args: &IndexArgs) -> Result<u8> {
         // Checked by the library, which knows what Tesseract has.
         ocr_languages: (!args.no_ocr).then(|| args.ocr_lang.clone()),
         ocr_timeout: Duration::from_secs(args.ocr_timeout),
+        shard: None,
         limits: cita::ingest::Limits {
             max_unpacked_bytes: args.max_unpacked_mb << 20,
             max_ratio: args.max_ratio,

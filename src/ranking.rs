@@ -26,8 +26,9 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::Weight;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
+use crate::date::Date;
 use crate::results::{Hit, Sort};
-use crate::schema::{PassageKeys, PositionKey};
+use crate::schema::{DocumentKey, PassageKeys, PositionKey};
 
 /// Score added for each query word found in its exact (unstemmed) form. It
 /// dwarfs any BM25 score, so passages with more exact-form matches always
@@ -111,13 +112,44 @@ impl Match {
 /// Sorts matches already in relevance order by `sort`, keeping relevance
 /// order among equals. Undated passages come last in both date orders.
 pub fn sort_matches(matches: &mut [Match], sort: Sort) {
+    if sort != Sort::Relevance {
+        matches.sort_by(|a, b| {
+            by_sort(
+                sort,
+                (a.keys.date, a.keys.document()),
+                (b.keys.date, b.keys.document()),
+            )
+        });
+    }
+}
+
+/// The order of hits under `sort`, ties in relevance order: the order
+/// [`sort_matches`] gives, for hits from several shards.
+pub fn hit_order(a: &Hit, b: &Hit, sort: Sort) -> Ordering {
+    fn keys(hit: &Hit) -> (Option<i64>, DocumentKey<'_>) {
+        let passage = &hit.passage;
+        (
+            passage.date.map(Date::days),
+            (
+                passage.source.as_str(),
+                passage.record,
+                passage.entry.as_deref(),
+            ),
+        )
+    }
+    by_sort(sort, keys(a), keys(b)).then_with(|| by_rank(hit_rank_key(a), hit_rank_key(b)))
+}
+
+/// How `sort` orders two passages by their publication day (days since
+/// 1970) and document, before relevance.
+fn by_sort(sort: Sort, a: (Option<i64>, DocumentKey), b: (Option<i64>, DocumentKey)) -> Ordering {
     match sort {
-        Sort::Relevance => {}
-        Sort::Date => matches.sort_by_key(|m| (m.keys.date.is_none(), m.keys.date)),
+        Sort::Relevance => Ordering::Equal,
+        Sort::Date => (a.0.is_none(), a.0).cmp(&(b.0.is_none(), b.0)),
         Sort::DateDescending => {
-            matches.sort_by_key(|m| (m.keys.date.is_none(), std::cmp::Reverse(m.keys.date)))
+            (a.0.is_none(), std::cmp::Reverse(a.0)).cmp(&(b.0.is_none(), std::cmp::Reverse(b.0)))
         }
-        Sort::Source => matches.sort_by(|a, b| a.keys.document().cmp(&b.keys.document())),
+        Sort::Source => a.1.cmp(&b.1),
     }
 }
 

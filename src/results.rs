@@ -3,10 +3,12 @@
 //! produced them. This module only defines and serializes; the serde form of
 //! these types is cita's JSON contract (see the README).
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
 use crate::error::{Error, Result};
@@ -53,6 +55,58 @@ pub struct SearchRequest {
     pub cite: bool,
     /// Only passages in these languages; all when empty.
     pub languages: Vec<Language>,
+    /// When the index is one shard of an archive: the archive's BM25
+    /// figures for this query, summed over its shards
+    /// ([`crate::Archive::statistics`]), so that scores are the archive's.
+    pub statistics: Option<Arc<CorpusStatistics>>,
+}
+
+/// What BM25 needs of an archive for one query; sums of shards' figures.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorpusStatistics {
+    /// The languages of the archive's passages: query words are stemmed
+    /// in each.
+    pub languages: BTreeSet<Language>,
+    /// Passages, deleted ones included (tantivy's document count for BM25).
+    pub documents: u64,
+    /// Passages not deleted (the count a stem's BM25 uses).
+    pub passages: u64,
+    /// Tokens indexed, per field name.
+    pub tokens: BTreeMap<String, u64>,
+    /// Passages holding each term, per field name and term text.
+    pub terms: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Passages holding each stem's words (summed over its words), per
+    /// `query::statistics::stem_key`.
+    pub stems: BTreeMap<String, u64>,
+}
+
+impl CorpusStatistics {
+    /// Empty figures for an archive of `languages`.
+    pub fn for_languages(languages: impl IntoIterator<Item = Language>) -> CorpusStatistics {
+        CorpusStatistics {
+            languages: languages.into_iter().collect(),
+            ..CorpusStatistics::default()
+        }
+    }
+
+    /// Adds another shard's figures to these.
+    pub fn add(&mut self, other: &CorpusStatistics) {
+        self.languages.extend(other.languages.iter().copied());
+        self.documents += other.documents;
+        self.passages += other.passages;
+        for (field, tokens) in &other.tokens {
+            *self.tokens.entry(field.clone()).or_default() += tokens;
+        }
+        for (field, terms) in &other.terms {
+            let ours = self.terms.entry(field.clone()).or_default();
+            for (term, count) in terms {
+                *ours.entry(term.clone()).or_default() += count;
+            }
+        }
+        for (stem, count) in &other.stems {
+            *self.stems.entry(stem.clone()).or_default() += count;
+        }
+    }
 }
 
 /// A [`SearchRequest::limit`] that returns every match (`cita search --all`).
@@ -75,6 +129,7 @@ impl SearchRequest {
             context: 0,
             cite: false,
             languages: Vec::new(),
+            statistics: None,
         }
     }
 }

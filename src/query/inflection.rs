@@ -33,6 +33,7 @@ use tantivy::query::{Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weig
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, TantivyError, Term};
 
+use super::statistics::{self, Statistics};
 use crate::analysis::{self, WordStems};
 use crate::language::Language;
 use crate::schema;
@@ -56,6 +57,8 @@ pub struct InflectionQuery {
     languages: Option<Field>,
     /// The field of the text's accented stems (`field` is the text).
     accented: Option<Field>,
+    /// Where the BM25 figures and the languages come from.
+    statistics: Statistics,
 }
 
 impl InflectionQuery {
@@ -78,7 +81,15 @@ impl InflectionQuery {
             bonuses: Vec::new(),
             languages: None,
             accented: None,
+            statistics: Statistics::Local,
         }
+    }
+
+    /// Takes BM25's figures and the languages to stem in from `statistics`
+    /// (see [`super::statistics`]).
+    pub fn with_statistics(mut self, statistics: Statistics) -> Self {
+        self.statistics = statistics;
+        self
     }
 
     /// Also matches the passages whose accented words were indexed under
@@ -120,7 +131,7 @@ impl Query for InflectionQuery {
             TantivyError::InvalidArgument("inflections are read from an open index".to_string())
         })?;
         let scored = scoring.is_scoring_enabled();
-        let languages = IndexLanguages::of(searcher, self.languages)?;
+        let languages = IndexLanguages::of(searcher, self.languages, self.statistics.languages())?;
         let mut stems = StemMemo::new(
             languages
                 .languages
@@ -128,8 +139,19 @@ impl Query for InflectionQuery {
                 .map(|&language| WordStems::new(language, &self.typed, &self.word))
                 .collect(),
         );
-        let required =
-            FieldWeight::new(searcher, self.field, &mut stems, scored, 1.0, self.accented)?;
+        let scoring = scored.then(|| Scoring {
+            statistics: &self.statistics,
+            typed: &self.typed,
+            word: &self.word,
+        });
+        let required = FieldWeight::new(
+            searcher,
+            self.field,
+            &mut stems,
+            scoring.as_ref(),
+            1.0,
+            self.accented,
+        )?;
         let found = &required.found;
         let exact = self
             .exact
@@ -144,7 +166,7 @@ impl Query for InflectionQuery {
             self.bonuses
                 .iter()
                 .map(|&(field, boost)| {
-                    FieldWeight::new(searcher, field, &mut stems, true, boost, None)
+                    FieldWeight::new(searcher, field, &mut stems, scoring.as_ref(), boost, None)
                 })
                 .collect::<tantivy::Result<_>>()?
         } else {
@@ -179,9 +201,14 @@ struct IndexLanguages {
 }
 
 impl IndexLanguages {
-    /// The languages `field`'s dictionary holds; English without a field or
-    /// in an empty index.
-    fn of(searcher: &Searcher, field: Option<Field>) -> tantivy::Result<IndexLanguages> {
+    /// The languages `field`'s dictionary holds, or `archive`'s when
+    /// searching a shard of it; English without a field or in an empty
+    /// index.
+    fn of(
+        searcher: &Searcher,
+        field: Option<Field>,
+        archive: Option<Vec<Language>>,
+    ) -> tantivy::Result<IndexLanguages> {
         // Each segment's languages, read once: the index's are their union.
         let mut held = Vec::new();
         if let Some(field) = field {
@@ -190,12 +217,15 @@ impl IndexLanguages {
                 held.push((segment.segment_id(), languages));
             }
         }
-        let mut languages: Vec<Language> = held
-            .iter()
-            .flat_map(|(_, languages)| languages.iter().copied())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let mut languages: Vec<Language> = match archive {
+            Some(languages) => languages.into_iter().collect::<BTreeSet<_>>(),
+            None => held
+                .iter()
+                .flat_map(|(_, languages)| languages.iter().copied())
+                .collect(),
+        }
+        .into_iter()
+        .collect();
         if languages.is_empty() {
             languages.push(Language::ENGLISH);
         }
@@ -493,6 +523,66 @@ fn dictionary_ranges(prefixes: &[String]) -> Vec<String> {
     }
 }
 
+/// What scoring a word's inflections needs.
+struct Scoring<'a> {
+    statistics: &'a Statistics,
+    typed: &'a str,
+    word: &'a str,
+}
+
+impl Scoring<'_> {
+    /// The BM25 weight of `found`, the inflections in `field`, scored as one
+    /// term; `None` when there are none.
+    fn bm25(
+        &self,
+        searcher: &Searcher,
+        field: Field,
+        found: &Inflections,
+    ) -> tantivy::Result<Option<Bm25Weight>> {
+        let name = searcher.schema().get_field_name(field);
+        let key = statistics::stem_key(name, self.typed, self.word);
+        if let Statistics::Global(global) = self.statistics {
+            // Every shard scores with the archive's figures, even one
+            // holding none of the words: its passages match none.
+            let doc_freq = global.stems.get(&key).copied().unwrap_or(0);
+            if doc_freq == 0 {
+                return Ok(None);
+            }
+            let docs = global.passages.max(1);
+            let tokens = global.tokens.get(name).copied().unwrap_or(0);
+            return Ok(Some(Bm25Weight::for_one_term(
+                doc_freq.min(docs),
+                docs,
+                tokens as Score / docs as Score,
+            )));
+        }
+        if found.words.is_empty() {
+            return Ok(None);
+        }
+        let docs = searcher.num_docs().max(1);
+        let tokens: u64 = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| Ok(segment.inverted_index(field)?.total_num_tokens()))
+            .sum::<tantivy::Result<u64>>()?;
+        // A stem's document frequency is at least that of its most
+        // frequent word and at most the sum; the sum keeps rare stems rare
+        // and common ones common, which is what idf is for.
+        let doc_freq: u64 = found
+            .segments
+            .iter()
+            .flat_map(|(_, words)| words.iter())
+            .map(|(_, info)| u64::from(info.doc_freq))
+            .sum();
+        self.statistics.note_stem(key, doc_freq);
+        Ok(Some(Bm25Weight::for_one_term(
+            doc_freq.min(docs),
+            docs,
+            tokens as Score / docs as Score,
+        )))
+    }
+}
+
 /// One field's part of an [`InflectionWeight`].
 struct FieldWeight {
     field: Field,
@@ -506,35 +596,20 @@ impl FieldWeight {
         searcher: &Searcher,
         field: Field,
         stems: &mut StemMemo,
-        scored: bool,
+        scoring: Option<&Scoring>,
         boost: Score,
         accented: Option<Field>,
     ) -> tantivy::Result<FieldWeight> {
         let found = Inflections::find(searcher, field, stems, accented)?;
-        let bm25 = if scored && !found.words.is_empty() {
-            let docs = searcher.num_docs().max(1);
-            let tokens: u64 = searcher
-                .segment_readers()
-                .iter()
-                .map(|segment| Ok(segment.inverted_index(field)?.total_num_tokens()))
-                .sum::<tantivy::Result<u64>>()?;
-            // A stem's document frequency is at least that of its most
-            // frequent word and at most the sum; the sum keeps rare
-            // stems rare and common ones common, which is what idf is for.
-            let doc_freq: u64 = found
-                .segments
-                .iter()
-                .flat_map(|(_, words)| words.iter())
-                .map(|(_, info)| u64::from(info.doc_freq))
-                .sum();
-            Some(
-                Bm25Weight::for_one_term(doc_freq.min(docs), docs, tokens as Score / docs as Score)
-                    .boost_by(boost),
-            )
-        } else {
-            None
+        let bm25 = match scoring {
+            Some(scoring) => scoring.bm25(searcher, field, &found)?,
+            None => None,
         };
-        Ok(FieldWeight { field, found, bm25 })
+        Ok(FieldWeight {
+            field,
+            found,
+            bm25: bm25.map(|bm25| bm25.boost_by(boost)),
+        })
     }
 
     /// This field's inflections in `reader`'s segment, read in windows,
@@ -1366,6 +1441,15 @@ mod tests {
 
     const DOCS: u32 = 10_000;
 
+    static LOCAL: Statistics = Statistics::Local;
+
+    /// Scoring `govern` with the index's own figures.
+    static GOVERN: Scoring = Scoring {
+        statistics: &LOCAL,
+        typed: "govern",
+        word: "govern",
+    };
+
     /// The words sharing the English stem of `word` (each test word is its
     /// own stem).
     fn english(word: &str) -> StemMemo {
@@ -1376,12 +1460,19 @@ mod tests {
     fn weight(searcher: &Searcher, field: Field, scored: bool) -> InflectionWeight {
         InflectionWeight {
             word: "govern".to_string(),
-            required: FieldWeight::new(searcher, field, &mut english("govern"), scored, 1.0, None)
-                .unwrap(),
+            required: FieldWeight::new(
+                searcher,
+                field,
+                &mut english("govern"),
+                scored.then_some(&GOVERN),
+                1.0,
+                None,
+            )
+            .unwrap(),
             exact: scored.then_some(0),
             exact_bonus: 10.0,
             bonuses: Vec::new(),
-            languages: IndexLanguages::of(searcher, None).unwrap(),
+            languages: IndexLanguages::of(searcher, None, None).unwrap(),
         }
     }
 
@@ -1433,17 +1524,25 @@ mod tests {
     fn a_bonus_field_adds_its_own_score_and_matches_nothing_itself() {
         let (searcher, text, heading) = synthetic();
         let segment = &searcher.segment_readers()[0];
+        let heading_weight = || {
+            FieldWeight::new(
+                &searcher,
+                heading,
+                &mut english("govern"),
+                Some(&GOVERN),
+                0.5,
+                None,
+            )
+            .unwrap()
+        };
         let mut fused = weight(&searcher, text, true);
-        fused.bonuses = vec![
-            FieldWeight::new(&searcher, heading, &mut english("govern"), true, 0.5, None).unwrap(),
-        ];
+        fused.bonuses = vec![heading_weight()];
         let mut both = fused.inflection_scorer(segment, 2.0).unwrap();
         let mut text_only = weight(&searcher, text, true)
             .inflection_scorer(segment, 2.0)
             .unwrap();
         let heading_only = InflectionWeight {
-            required: FieldWeight::new(&searcher, heading, &mut english("govern"), true, 0.5, None)
-                .unwrap(),
+            required: heading_weight(),
             exact: None,
             ..weight(&searcher, heading, true)
         };
@@ -1486,7 +1585,14 @@ mod tests {
 
     fn with_heading(searcher: &Searcher, text: Field, heading: Field) -> InflectionWeight {
         let mut fused = weight(searcher, text, true);
-        let heading = FieldWeight::new(searcher, heading, &mut english("govern"), true, 4.0, None);
+        let heading = FieldWeight::new(
+            searcher,
+            heading,
+            &mut english("govern"),
+            Some(&GOVERN),
+            4.0,
+            None,
+        );
         fused.bonuses = vec![heading.unwrap()];
         fused
     }
@@ -1563,12 +1669,12 @@ mod tests {
             let (searcher, text, _) = synthetic_with((7, 3_000), deleted);
             let unscored = |stem: &str| InflectionWeight {
                 word: stem.to_string(),
-                required: FieldWeight::new(&searcher, text, &mut english(stem), false, 1.0, None)
+                required: FieldWeight::new(&searcher, text, &mut english(stem), None, 1.0, None)
                     .unwrap(),
                 exact: None,
                 exact_bonus: 0.0,
                 bonuses: Vec::new(),
-                languages: IndexLanguages::of(&searcher, None).unwrap(),
+                languages: IndexLanguages::of(&searcher, None, None).unwrap(),
             };
             let segment = &searcher.segment_readers()[0];
             let alive = |doc: &u32| deleted.is_none() || doc % 2 == 1;

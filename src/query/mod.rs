@@ -25,6 +25,7 @@
 mod inflection;
 mod phrase;
 mod source;
+pub mod statistics;
 
 use std::ops::Bound;
 
@@ -38,6 +39,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use self::inflection::InflectionQuery;
 use self::phrase::ExactPhraseQuery;
 use self::source::SourceQuery;
+use self::statistics::Statistics;
 use crate::analysis::{Folding, Token};
 use crate::date::Date;
 use crate::error::{Error, Result};
@@ -494,6 +496,8 @@ pub struct Compiled {
     /// those that cannot reach a score threshold (a plain word's scorer), so
     /// a top-k search may prune (`ranking::TopWithTies::pruned`).
     pub prunable: bool,
+    /// Where its BM25 figures come from.
+    pub statistics: Statistics,
 }
 
 impl Compiled {
@@ -518,10 +522,17 @@ pub struct DateRange {
     pub until: Option<Date>,
 }
 
-/// Compiles a parsed query against the index fields, adding date bounds.
-pub fn compile(node: &Node, fields: &Fields, dates: DateRange) -> Result<Compiled> {
+/// Compiles a parsed query against the index fields, adding date bounds;
+/// it scores with `statistics`' figures.
+pub fn compile(
+    node: &Node,
+    fields: &Fields,
+    dates: DateRange,
+    statistics: &Statistics,
+) -> Result<Compiled> {
     let mut compiler = Compiler {
         fields,
+        statistics,
         folding: Folding::default(),
         matchers: Vec::new(),
         labels: Vec::new(),
@@ -561,6 +572,7 @@ pub fn compile(node: &Node, fields: &Fields, dates: DateRange) -> Result<Compile
         query,
         highlight: HighlightPlan::with_labels(compiler.matchers, compiler.labels),
         prunable,
+        statistics: statistics.clone(),
     })
 }
 
@@ -576,6 +588,7 @@ fn date_filter(field: Field, dates: DateRange) -> Option<Box<dyn Query>> {
 
 struct Compiler<'a> {
     fields: &'a Fields,
+    statistics: &'a Statistics,
     folding: Folding,
     matchers: Vec<Matcher>,
     /// The query term of each matcher, as written, for `matched`.
@@ -711,7 +724,8 @@ impl Compiler<'_> {
                 let typed = written(text, &tokens[0]);
                 Box::new(
                     InflectionQuery::new(field, typed, tokens[0].term.clone(), None)
-                        .in_languages_of(fields.language),
+                        .in_languages_of(fields.language)
+                        .with_statistics(self.statistics.clone()),
                 )
             }
             Leaf::Word(_) if tokens.len() == 1 => term_query(field, &tokens[0].term),
@@ -781,7 +795,8 @@ impl Compiler<'_> {
             Some(EXACT_FORM_TIER),
         )
         .in_languages_of(self.fields.language)
-        .with_accented_stems(self.fields.accented_stems);
+        .with_accented_stems(self.fields.accented_stems)
+        .with_statistics(self.statistics.clone());
         for (field, weight) in self.heading_bonuses() {
             query = query.with_bonus(field, weight);
         }
@@ -1071,7 +1086,12 @@ mod tests {
 
     fn compiles(query: &str) -> Result<Compiled> {
         let (_, fields) = crate::schema::build();
-        compile(&parse(query)?, &fields, DateRange::default())
+        compile(
+            &parse(query)?,
+            &fields,
+            DateRange::default(),
+            &Statistics::Local,
+        )
     }
 
     #[test]
@@ -1143,8 +1163,8 @@ mod tests {
                     .wrapping_add(1);
                 query.push_str(pieces[(state >> 33) as usize % pieces.len()]);
             }
-            let outcome =
-                parse(&query).and_then(|node| compile(&node, &fields, DateRange::default()));
+            let outcome = parse(&query)
+                .and_then(|node| compile(&node, &fields, DateRange::default(), &Statistics::Local));
             if let Err(err) = outcome {
                 let message = err.to_string();
                 assert!(

@@ -8,4 +8,5 @@ pub mod batch;
 pub(crate) mod facets;
 pub(crate) mod group;
 pub mod kwic;
+pub mod shards;
 pub(crate) mod timeline;

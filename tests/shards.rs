@@ -1,0 +1,375 @@
+//! An archive split into shards answers as one index of it would: the
+//! same hits in the same order with the same scores, snippets and ranks,
+//! the same totals and facets (the differential test of a search over
+//! shards, `cita::query::statistics` and `cita::views::shards`). The
+//! corpus is the shipped articles plus generated English and Spanish
+//! documents whose words come in several inflections, with headings, dates
+//! and copies (ties), so that every part of a score is exercised.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
+
+use cita::indexer::Shard;
+use cita::results::CorpusStatistics;
+use cita::views::shards;
+use cita::{Archive, BuildOptions, Date, Language, SearchRequest, Sort};
+use tempfile::TempDir;
+
+const SHARDS: u32 = 3;
+
+const ENGLISH: &[&str] = &[
+    "govern",
+    "governs",
+    "governed",
+    "government",
+    "governments",
+    "plan",
+    "plans",
+    "planned",
+    "lazo",
+    "colombia",
+    "army",
+    "operation",
+    "operations",
+    "peasant",
+    "peasants",
+    "embassy",
+    "cable",
+    "cables",
+    "report",
+    "reported",
+    "reports",
+    "the",
+    "of",
+    "and",
+    "in",
+    "a",
+    "to",
+    "marquetalia",
+    "republic",
+    "independent",
+    "security",
+    "aid",
+    "military",
+    "programme",
+    "gouvernements",
+];
+/// Only in a few documents, so some shards hold no French passage: every
+/// shard must still stem in French.
+const FRENCH: &[&str] = &[
+    "gouvernement",
+    "gouverner",
+    "gouvernait",
+    "le",
+    "la",
+    "les",
+    "de",
+    "et",
+    "plan",
+    "lazo",
+    "armée",
+    "opération",
+    "opérations",
+    "paysans",
+    "ambassade",
+    "rapport",
+    "rapports",
+];
+const SPANISH: &[&str] = &[
+    "gobierno",
+    "gobiernos",
+    "gobernar",
+    "gobernaron",
+    "investigar",
+    "investigaron",
+    "investigación",
+    "investigaciones",
+    "plan",
+    "lazo",
+    "ejército",
+    "operación",
+    "operaciones",
+    "campesinos",
+    "campesino",
+    "embajada",
+    "informe",
+    "informes",
+    "el",
+    "la",
+    "de",
+    "y",
+    "en",
+    "los",
+    "marquetalia",
+    "república",
+    "independiente",
+    "seguridad",
+    "desplazados",
+    "desplazamiento",
+];
+
+fn next(seed: &mut u32) -> u32 {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 17;
+    *seed ^= *seed << 5;
+    *seed
+}
+
+fn sentence(seed: &mut u32, words: &[&str], length: usize) -> String {
+    let mut text: Vec<&str> = (0..length)
+        .map(|_| words[next(seed) as usize % words.len()])
+        .collect();
+    if next(seed).is_multiple_of(3) {
+        let at = next(seed) as usize % length.saturating_sub(1).max(1);
+        text.splice(at..at, ["Plan", "LAZO"]);
+    }
+    let mut sentence = text.join(" ");
+    sentence[..1].make_ascii_uppercase();
+    sentence + "."
+}
+
+/// Writes the corpus: the shipped articles and generated documents.
+fn write_corpus(dir: &Path) {
+    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+    }
+    let mut seed = 0x5eed_u32;
+    for number in 0..120 {
+        let (words, lang) = match number {
+            _ if number % 40 == 5 => (FRENCH, "fr"),
+            _ if number % 3 == 0 => (SPANISH, "es"),
+            _ => (ENGLISH, "en"),
+        };
+        let mut text = String::from("---\n");
+        text += &format!("title: \"{}\"\n", sentence(&mut seed, words, 4));
+        if number % 7 != 0 {
+            let day = 1 + next(&mut seed) % 28;
+            let month = 1 + next(&mut seed) % 12;
+            let year = 1958 + next(&mut seed) % 12;
+            text += &format!("date: \"{year}-{month:02}-{day:02}\"\n");
+        }
+        text += &format!("lang: {lang}\n---\n");
+        for section in 0..1 + next(&mut seed) % 3 {
+            text += &format!(
+                "\n## {}\n",
+                sentence(&mut seed, words, 2 + section as usize)
+            );
+            for _ in 0..1 + next(&mut seed) % 4 {
+                let length = 3 + next(&mut seed) as usize % 40;
+                text += &format!("\n{}\n", sentence(&mut seed, words, length));
+            }
+        }
+        let folder = ["cables", "press", "reports"][number % 3];
+        std::fs::create_dir_all(dir.join(folder)).unwrap();
+        std::fs::write(dir.join(folder).join(format!("{number:03}.md")), &text).unwrap();
+        if number % 10 == 0 {
+            // A copy elsewhere: its passages tie with the original's.
+            std::fs::write(dir.join(format!("copy-{number:03}.md")), &text).unwrap();
+        }
+    }
+}
+
+struct Archives {
+    _dir: TempDir,
+    whole: Archive,
+    shards: Vec<Archive>,
+}
+
+fn archives() -> Archives {
+    let dir = TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    write_corpus(&corpus);
+    let build = |name: &str, shard: Option<Shard>| {
+        let index = dir.path().join(name);
+        let options = BuildOptions {
+            jobs: 2,
+            shard,
+            ..BuildOptions::default()
+        };
+        cita::build(&corpus, &index, &options).unwrap();
+        Archive::open(&index).unwrap()
+    };
+    let whole = build("whole", None);
+    let shards = (0..SHARDS)
+        .map(|number| {
+            build(
+                &format!("shard-{number}"),
+                Some(Shard {
+                    number,
+                    count: SHARDS,
+                }),
+            )
+        })
+        .collect();
+    Archives {
+        _dir: dir,
+        whole,
+        shards,
+    }
+}
+
+/// `request` over the shards: their statistics summed, each shard's best
+/// `offset + limit` scored with them, merged.
+fn sharded(shards: &[Archive], request: &SearchRequest) -> cita::Result<cita::SearchResults> {
+    let languages: BTreeSet<_> = shards
+        .iter()
+        .flat_map(|shard| shard.languages().unwrap())
+        .collect();
+    let mut statistics = CorpusStatistics::for_languages(languages.iter().copied());
+    for shard in shards {
+        statistics.add(&shard.statistics(request, &languages)?);
+    }
+    let per_shard = SearchRequest {
+        offset: 0,
+        limit: request.offset.saturating_add(request.limit),
+        statistics: Some(Arc::new(statistics)),
+        ..request.clone()
+    };
+    let answers = shards
+        .iter()
+        .map(|shard| shard.search(&per_shard))
+        .collect::<cita::Result<Vec<_>>>()?;
+    shards::merge(request, answers)
+}
+
+const QUERIES: &[&str] = &[
+    "govern",
+    "government",
+    "gobierno",
+    "investigar",
+    "desplazados",
+    "plan",
+    "\"Plan LAZO\"",
+    "\"plan lazo\" colombia",
+    "plan lazo",
+    "army OR ejército",
+    "operation -cable",
+    "(peasant OR campesinos) marquetalia",
+    "govern*",
+    "invest*",
+    "\"plan la\"*",
+    "title:embassy",
+    "section:report",
+    "lang:es plan",
+    "the",
+    "\"independent republic\"~3",
+    "seguridad AND república",
+    "colombia",
+    "gouvernement",
+    "gouvernements",
+    "rapport",
+    "*",
+];
+
+fn request(query: &str, tweak: usize) -> SearchRequest {
+    let mut request = SearchRequest::new(query);
+    request.limit = [10, 3, 25, 1][tweak % 4];
+    request.offset = [0, 2, 0, 7][tweak % 4];
+    request.sort = [Sort::Relevance, Sort::Relevance, Sort::Date, Sort::Source][tweak % 4];
+    request.facets = tweak % 2 == 1;
+    if tweak % 5 == 4 {
+        request.since = Date::parse_start("1960").ok();
+        request.until = Date::parse_end("1966-06").ok();
+    }
+    request
+}
+
+#[test]
+fn shards_answer_exactly_as_one_index_of_the_archive() {
+    let archives = archives();
+    assert!(
+        archives
+            .shards
+            .iter()
+            .all(|shard| shard.stats().unwrap().passages > 0),
+        "every shard holds passages"
+    );
+    let french = Language::from_code("fr").unwrap();
+    assert!(
+        archives
+            .shards
+            .iter()
+            .any(|shard| !shard.languages().unwrap().contains(&french)),
+        "a shard without French"
+    );
+    let mut compared = 0;
+    for (number, query) in QUERIES.iter().enumerate() {
+        for tweak in [number, number + 1, number + 2, number + 3, number + 4] {
+            let request = request(query, tweak);
+            let whole = archives.whole.search(&request);
+            let merged = sharded(&archives.shards, &request);
+            let (whole, merged) = match (whole, merged) {
+                (Ok(whole), Ok(merged)) => (whole, merged),
+                (Err(a), Err(b)) => {
+                    assert_eq!(a.to_string(), b.to_string(), "{request:?}");
+                    continue;
+                }
+                (whole, merged) => panic!("{request:?}: {whole:?} vs {merged:?}"),
+            };
+            assert_eq!(merged.total, whole.total, "{request:?}");
+            let json = |results: &cita::SearchResults| serde_json::to_value(&results.hits).unwrap();
+            assert_eq!(json(&merged), json(&whole), "{request:?}");
+            assert_eq!(merged.facets, whole.facets, "{request:?}");
+            compared += whole.hits.len();
+        }
+    }
+    assert!(compared > 200, "only {compared} hits compared");
+}
+
+#[test]
+fn a_file_belongs_to_one_shard_and_moves_with_its_path() {
+    let dir = TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    // Two paths that route to different shards.
+    let first = "moved/a.txt";
+    let second = (0..)
+        .map(|n| format!("moved/b{n}.txt"))
+        .find(|path| Shard::of(path, 2) != Shard::of(first, 2))
+        .unwrap();
+    std::fs::create_dir(corpus.join("moved")).unwrap();
+    std::fs::write(corpus.join(first), "The Guayabero cable.").unwrap();
+    let build_all = || -> Vec<Archive> {
+        (0..2)
+            .map(|number| {
+                let index = dir.path().join(format!("shard-{number}"));
+                let options = BuildOptions {
+                    shard: Some(Shard { number, count: 2 }),
+                    ..BuildOptions::default()
+                };
+                cita::build(&corpus, &index, &options).unwrap();
+                Archive::open(&index).unwrap()
+            })
+            .collect()
+    };
+    let holding = |shards: &[Archive]| -> Vec<u64> {
+        shards
+            .iter()
+            .map(|shard| {
+                shard
+                    .count(&SearchRequest::new("Guayabero"))
+                    .unwrap()
+                    .passages
+            })
+            .collect()
+    };
+    let mut expected = vec![0, 0];
+    expected[Shard::of(first, 2) as usize] = 1;
+    assert_eq!(holding(&build_all()), expected);
+    std::fs::rename(corpus.join(first), corpus.join(&second)).unwrap();
+    let mut expected = vec![0, 0];
+    expected[Shard::of(&second, 2) as usize] = 1;
+    assert_eq!(holding(&build_all()), expected);
+    let bad = BuildOptions {
+        shard: Some(Shard {
+            number: 2,
+            count: 2,
+        }),
+        ..BuildOptions::default()
+    };
+    let err = cita::build(&corpus, &dir.path().join("bad"), &bad).unwrap_err();
+    assert!(err.to_string().contains("numbered from 0 to 1"), "{err}");
+}
