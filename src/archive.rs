@@ -32,8 +32,8 @@ use crate::ranking::{
     Match, SegmentTieOrder, TieKey, TopWithTies, by_rank, hit_rank_key, sort_matches,
 };
 use crate::results::{
-    CITA_VERSION, Counts, Hit, IndexedPassage, PassageInContext, Period, SearchRequest,
-    SearchResults, Sort, Stats, Timeline,
+    CITA_VERSION, Candidate, Counts, Hit, IndexedPassage, PassageInContext, Period, Pick,
+    SearchRequest, SearchResults, ShardAnswer, Sort, Stats, Timeline,
 };
 use crate::schema::{self, DocumentKey, Fields, SCHEMA_VERSION, SegmentColumns};
 use crate::store::{self, META_FILE};
@@ -421,6 +421,91 @@ impl Archive {
         })
     }
 
+    /// This shard's answer to `request`, scored with the archive's
+    /// [`SearchRequest::statistics`]: the second step of a search over
+    /// shards. Its first `offset + limit` matches in the order asked for,
+    /// as keys (no passage is loaded), its count and facets;
+    /// [`crate::views::shards::page`] merges the shards' answers.
+    pub fn shard_answer(&self, request: &SearchRequest) -> Result<ShardAnswer> {
+        self.guarded(|| {
+            if request.group {
+                return Err(Error::InvalidOption(
+                    "grouping by document is not available over shards yet".to_string(),
+                ));
+            }
+            let compiled = self.compile(request)?;
+            let searcher = self.reader.searcher();
+            let wanted = request.offset.saturating_add(request.limit);
+            let (mut matches, total, facets) = if request.sort == Sort::Relevance && !request.facets
+            {
+                let collector = TopWithTies::new(
+                    wanted.min(searcher.num_docs() as usize),
+                    self.generation_of(&searcher)?,
+                )
+                .pruned(compiled.prunable);
+                let (best, total) = self.scored(&searcher, &compiled, &collector)?;
+                let mut matches = self.read_matches(&searcher, best)?;
+                matches.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
+                (matches, total, None)
+            } else {
+                let mut matches = self.matches(&searcher, &compiled)?;
+                let facets = request.facets.then(|| facets::facets(&matches));
+                sort_matches(&mut matches, request.sort);
+                let total = matches.len() as u64;
+                (matches, total, facets)
+            };
+            matches.truncate(wanted);
+            let generation = self.generation_of(&searcher)?;
+            let candidates = matches
+                .into_iter()
+                .map(|m| Candidate {
+                    id: format!(
+                        "{:016x}",
+                        generation.columns[m.address.segment_ord as usize].id(m.address.doc_id)
+                    ),
+                    score: m.score,
+                    date: m.keys.date,
+                    source: m.keys.source,
+                    record: m.keys.record,
+                    entry: m.keys.entry,
+                    paragraph: m.keys.paragraph,
+                    part: m.keys.part,
+                })
+                .collect();
+            Ok(ShardAnswer {
+                total,
+                candidates,
+                facets,
+                index_fingerprint: generation.fingerprint.clone(),
+            })
+        })
+    }
+
+    /// The hits `picks` name, finished (snippet, highlights, `matched`,
+    /// citation, context) as `request` asks: the third step of a search
+    /// over shards, for the passages of the page this shard holds. A pick
+    /// naming no passage of this shard is an error.
+    pub fn fetch(&self, request: &SearchRequest, picks: &[Pick]) -> Result<Vec<Hit>> {
+        self.guarded(|| {
+            let mut compiled = self.compile(request)?;
+            let searcher = self.reader.searcher();
+            picks
+                .iter()
+                .map(|pick| {
+                    let address = self.address_of(&searcher, &pick.id)?.ok_or_else(|| {
+                        Error::InvalidOption(format!(
+                            "no passage {} in the index at {}",
+                            pick.id,
+                            self.path.display()
+                        ))
+                    })?;
+                    let hit = self.stored_hit(&searcher, pick.score, address)?;
+                    self.finish(&searcher, &mut compiled.highlight, request, pick.rank, hit)
+                })
+                .collect()
+        })
+    }
+
     /// Checks the request's options and compiles its query with its filters.
     fn compile(&self, request: &SearchRequest) -> Result<query::Compiled> {
         let statistics = request
@@ -659,6 +744,20 @@ impl Archive {
 
     fn passage_unguarded(&self, id: &str, context: usize) -> Result<Option<PassageInContext>> {
         let searcher = self.reader.searcher();
+        let Some(address) = self.address_of(&searcher, id)? else {
+            return Ok(None);
+        };
+        let passage = self.stored_passage(&searcher, address)?;
+        let (before, after) = self.neighbours(&searcher, &passage, context)?;
+        Ok(Some(PassageInContext {
+            passage,
+            before,
+            after,
+        }))
+    }
+
+    /// Where the passage whose id is `id` is, if the index holds it.
+    fn address_of(&self, searcher: &Searcher, id: &str) -> Result<Option<DocAddress>> {
         // Ids are 16 hex digits; anything else names no passage.
         let Some(id) = (id.len() == 16)
             .then(|| u64::from_str_radix(id, 16).ok())
@@ -672,16 +771,11 @@ impl Archive {
             Term::from_field_u64(self.fields.id, id),
             IndexRecordOption::Basic,
         );
-        let Some(&address) = searcher.search(&by_id, &DocSetCollector)?.iter().next() else {
-            return Ok(None);
-        };
-        let passage = self.stored_passage(&searcher, address)?;
-        let (before, after) = self.neighbours(&searcher, &passage, context)?;
-        Ok(Some(PassageInContext {
-            passage,
-            before,
-            after,
-        }))
+        Ok(searcher
+            .search(&by_id, &DocSetCollector)?
+            .iter()
+            .next()
+            .copied())
     }
 
     /// Up to `context` passages of the same document (same source, record

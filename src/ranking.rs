@@ -26,9 +26,8 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::Weight;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
-use crate::date::Date;
 use crate::results::{Hit, Sort};
-use crate::schema::{DocumentKey, PassageKeys, PositionKey};
+use crate::schema::{PassageKeys, PositionKey};
 
 /// Score added for each query word found in its exact (unstemmed) form. It
 /// dwarfs any BM25 score, so passages with more exact-form matches always
@@ -116,40 +115,33 @@ pub fn sort_matches(matches: &mut [Match], sort: Sort) {
         matches.sort_by(|a, b| {
             by_sort(
                 sort,
-                (a.keys.date, a.keys.document()),
-                (b.keys.date, b.keys.document()),
+                (a.keys.date, a.rank_key()),
+                (b.keys.date, b.rank_key()),
             )
         });
     }
 }
 
-/// The order of hits under `sort`, ties in relevance order: the order
-/// [`sort_matches`] gives, for hits from several shards.
-pub fn hit_order(a: &Hit, b: &Hit, sort: Sort) -> Ordering {
-    fn keys(hit: &Hit) -> (Option<i64>, DocumentKey<'_>) {
-        let passage = &hit.passage;
-        (
-            passage.date.map(Date::days),
-            (
-                passage.source.as_str(),
-                passage.record,
-                passage.entry.as_deref(),
-            ),
-        )
-    }
-    by_sort(sort, keys(a), keys(b)).then_with(|| by_rank(hit_rank_key(a), hit_rank_key(b)))
+/// A passage's publication day (days since 1970) and rank key: what
+/// orders it under every sort.
+pub type OrderKey<'a> = (Option<i64>, RankKey<'a>);
+
+/// The order `sort` gives passages of several shards: the order of
+/// [`sort_matches`] over matches in rank order.
+pub fn in_order(sort: Sort, a: OrderKey, b: OrderKey) -> Ordering {
+    by_sort(sort, a, b).then_with(|| by_rank(a.1, b.1))
 }
 
-/// How `sort` orders two passages by their publication day (days since
-/// 1970) and document, before relevance.
-fn by_sort(sort: Sort, a: (Option<i64>, DocumentKey), b: (Option<i64>, DocumentKey)) -> Ordering {
+/// How `sort` orders two passages before relevance.
+fn by_sort(sort: Sort, (a_date, a): OrderKey, (b_date, b): OrderKey) -> Ordering {
     match sort {
         Sort::Relevance => Ordering::Equal,
-        Sort::Date => (a.0.is_none(), a.0).cmp(&(b.0.is_none(), b.0)),
-        Sort::DateDescending => {
-            (a.0.is_none(), std::cmp::Reverse(a.0)).cmp(&(b.0.is_none(), std::cmp::Reverse(b.0)))
-        }
-        Sort::Source => a.1.cmp(&b.1),
+        Sort::Date => (a_date.is_none(), a_date).cmp(&(b_date.is_none(), b_date)),
+        Sort::DateDescending => (a_date.is_none(), std::cmp::Reverse(a_date))
+            .cmp(&(b_date.is_none(), std::cmp::Reverse(b_date))),
+        // Source, record, entry: the document ("" for no entry sorts first,
+        // as no entry does).
+        Sort::Source => (a.1, a.2, a.3).cmp(&(b.1, b.2, b.3)),
     }
 }
 

@@ -109,6 +109,53 @@ impl CorpusStatistics {
     }
 }
 
+/// One shard's answer to a search over shards, the second step (see
+/// [`crate::Archive::shard_answer`]): its best passages' keys, no text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShardAnswer {
+    /// The shard's matches.
+    pub total: u64,
+    /// Its first `offset + limit` passages in the order asked for.
+    pub candidates: Vec<Candidate>,
+    /// Its facets, when asked for.
+    pub facets: Option<Facets>,
+    /// The shard's fingerprint.
+    pub index_fingerprint: String,
+}
+
+/// A passage a shard found, with what orders it among every shard's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// The passage id.
+    pub id: String,
+    /// Its score, with the archive's statistics.
+    pub score: f32,
+    /// Its publication day, in days since 1970.
+    pub date: Option<i64>,
+    /// Its document: source, record, entry.
+    pub source: String,
+    /// The record, in a feed or mailbox.
+    pub record: Option<u64>,
+    /// The entry, in a container.
+    pub entry: Option<String>,
+    /// Its paragraph.
+    pub paragraph: u64,
+    /// Its part of the paragraph.
+    pub part: u64,
+}
+
+/// A passage of the page a search over shards returns, to be read from its
+/// shard (the third step, [`crate::Archive::fetch`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pick {
+    /// The passage id.
+    pub id: String,
+    /// Its rank in the whole answer, from 1.
+    pub rank: usize,
+    /// Its score in the whole archive.
+    pub score: f32,
+}
+
 /// A [`SearchRequest::limit`] that returns every match (`cita search --all`).
 pub const ALL: usize = usize::MAX;
 
@@ -367,7 +414,7 @@ pub struct Group {
 }
 
 /// One value of a facet and how many matching passages have it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FacetCount {
     /// The source path, or the year.
     pub value: String,
@@ -377,7 +424,7 @@ pub struct FacetCount {
 
 /// Counts of all matching passages per source, per publication year and
 /// per language (`--facets`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Facets {
     /// Per source path, most passages first (ties by path).
     pub sources: Vec<FacetCount>,
@@ -409,7 +456,7 @@ pub enum Period {
 }
 
 /// One row of a timeline: a period (and a source, with `by_source`) and its count.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineRow {
     /// `YYYY` or `YYYY-MM`.
     pub period: String,

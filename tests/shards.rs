@@ -13,7 +13,7 @@ use std::sync::Arc;
 use cita::indexer::Shard;
 use cita::results::CorpusStatistics;
 use cita::views::shards;
-use cita::{Archive, BuildOptions, Date, Language, SearchRequest, Sort};
+use cita::{Archive, BuildOptions, Date, Language, Period, SearchRequest, Sort};
 use tempfile::TempDir;
 
 const SHARDS: u32 = 3;
@@ -211,8 +211,9 @@ fn archives() -> Archives {
     }
 }
 
-/// `request` over the shards: their statistics summed, each shard's best
-/// `offset + limit` scored with them, merged.
+/// `request` over the shards, in the three steps of a search over shards:
+/// their statistics summed, each shard's best `offset + limit` as keys,
+/// merged into a page whose passages each shard then reads.
 fn sharded(shards: &[Archive], request: &SearchRequest) -> cita::Result<cita::SearchResults> {
     let languages: BTreeSet<_> = shards
         .iter()
@@ -222,17 +223,20 @@ fn sharded(shards: &[Archive], request: &SearchRequest) -> cita::Result<cita::Se
     for shard in shards {
         statistics.add(&shard.statistics(request, &languages)?);
     }
-    let per_shard = SearchRequest {
-        offset: 0,
-        limit: request.offset.saturating_add(request.limit),
+    let request = SearchRequest {
         statistics: Some(Arc::new(statistics)),
         ..request.clone()
     };
     let answers = shards
         .iter()
-        .map(|shard| shard.search(&per_shard))
+        .map(|shard| shard.shard_answer(&request))
         .collect::<cita::Result<Vec<_>>>()?;
-    shards::merge(request, answers)
+    let page = shards::page(&request, &answers);
+    let mut hits = Vec::new();
+    for (shard, picks) in shards.iter().zip(&page.picks) {
+        hits.extend(shard.fetch(&request, picks)?);
+    }
+    shards::assemble(&request, page, hits)
 }
 
 const QUERIES: &[&str] = &[
@@ -314,6 +318,35 @@ fn shards_answer_exactly_as_one_index_of_the_archive() {
             assert_eq!(json(&merged), json(&whole), "{request:?}");
             assert_eq!(merged.facets, whole.facets, "{request:?}");
             compared += whole.hits.len();
+            let count = |archive: &Archive| archive.count(&request).unwrap();
+            let counts: Vec<_> = archives.shards.iter().map(count).collect();
+            let whole_count = count(&archives.whole);
+            assert_eq!(
+                counts.iter().map(|c| c.passages).sum::<u64>(),
+                whole_count.passages
+            );
+            // A document lives in one shard: documents add up too.
+            assert_eq!(
+                counts.iter().map(|c| c.documents).sum::<u64>(),
+                whole_count.documents
+            );
+            // Mentioned years are years.
+            let mentioned = tweak % 5 == 2;
+            let by = [Period::Year, Period::Month][tweak % 2 * usize::from(!mentioned)];
+            let by_source = tweak % 3 == 1;
+            let timeline = |archive: &Archive| {
+                archive
+                    .timeline(&request, by, by_source, mentioned)
+                    .unwrap()
+            };
+            let parts: Vec<_> = archives.shards.iter().map(timeline).collect();
+            let merged = shards::timeline(query, by, by_source, mentioned, &parts);
+            let whole = timeline(&archives.whole);
+            assert_eq!(
+                (merged.total, merged.undated, &merged.rows),
+                (whole.total, whole.undated, &whole.rows),
+                "{request:?} by {by:?}"
+            );
         }
     }
     assert!(compared > 200, "only {compared} hits compared");

@@ -1,58 +1,141 @@
-//! One answer from the answers of an archive's shards: the second step of
-//! a search over shards (see [`crate::query::statistics`]). Each shard has
-//! scored with the archive's figures and answered the first `offset +
-//! limit` hits; merged in the order one index would give (scores, then
-//! cita's tie order on sources and positions, never on document numbers),
-//! with totals and facets summed, they are the answer one index of the
-//! whole archive gives.
+//! One answer from the answers of an archive's shards (see
+//! [`crate::query::statistics`] for why their scores agree). A search over
+//! shards runs in three steps: each shard gives its BM25 figures
+//! ([`crate::Archive::statistics`]), summed; each shard scores with the
+//! sums and gives its first `offset + limit` passages as keys
+//! ([`crate::Archive::shard_answer`]), which [`page`] merges in the order
+//! one index would give (scores, then cita's tie order on sources and
+//! positions, never on document numbers), totals and facets summed; each
+//! shard then reads and finishes only the passages of the page it holds
+//! ([`crate::Archive::fetch`]), and [`assemble`] puts them in rank order.
+//! Timelines and counts are sums ([`timeline`]).
 
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
-use crate::ranking::hit_order;
-use crate::results::{FacetCount, Facets, SearchRequest, SearchResults};
+use crate::ranking::{OrderKey, in_order};
+use crate::results::{
+    CITA_VERSION, Candidate, FacetCount, Facets, Hit, Period, Pick, SearchRequest, SearchResults,
+    ShardAnswer, Timeline,
+};
 use crate::views::facets::most_first;
+use crate::views::timeline::{self, TimelineAxis};
 
-/// The page `request` asks for, from `answers`: each shard's answer to
-/// `request` with offset 0 and a limit of `offset + limit`, scored with the
-/// archive's statistics. The fingerprint is the shards' joined by `+` in
-/// the order given.
-pub fn merge(request: &SearchRequest, answers: Vec<SearchResults>) -> Result<SearchResults> {
-    if request.group {
-        return Err(Error::InvalidOption(
-            "grouping by document is not available over shards yet".to_string(),
-        ));
-    }
-    let fingerprint = answers
+/// The page of a search over shards, before its passages are read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// Matches in all the shards.
+    pub total: u64,
+    /// Per shard (in the order of the answers), the passages of the page it holds.
+    pub picks: Vec<Vec<Pick>>,
+    /// The facets summed, when asked for.
+    pub facets: Option<Facets>,
+    /// The shards' fingerprints joined by `+`, in the order of the answers.
+    pub index_fingerprint: String,
+}
+
+fn order_key(candidate: &Candidate) -> OrderKey<'_> {
+    (
+        candidate.date,
+        (
+            candidate.score,
+            &candidate.source,
+            candidate.record,
+            candidate.entry.as_deref().unwrap_or_default(),
+            candidate.paragraph,
+            candidate.part,
+        ),
+    )
+}
+
+/// The page `request` asks for from the shards' `answers` to it.
+pub fn page(request: &SearchRequest, answers: &[ShardAnswer]) -> Page {
+    let mut all: Vec<(usize, &Candidate)> = answers
         .iter()
-        .map(|answer| answer.index_fingerprint.as_str())
-        .collect::<Vec<_>>()
-        .join("+");
-    let total = answers.iter().map(|answer| answer.total).sum();
-    let facets = request
-        .facets
-        .then(|| sum_facets(answers.iter().filter_map(|answer| answer.facets.as_ref())));
-    let mut hits: Vec<_> = answers.into_iter().flat_map(|answer| answer.hits).collect();
-    hits.sort_by(|a, b| hit_order(a, b, request.sort));
-    let hits = hits
+        .enumerate()
+        .flat_map(|(shard, answer)| answer.candidates.iter().map(move |c| (shard, c)))
+        .collect();
+    all.sort_by(|a, b| in_order(request.sort, order_key(a.1), order_key(b.1)));
+    let mut picks = vec![Vec::new(); answers.len()];
+    for (at, (shard, candidate)) in all
         .into_iter()
         .skip(request.offset)
         .take(request.limit)
         .enumerate()
-        .map(|(at, mut hit)| {
-            hit.rank = request.offset + at + 1;
-            hit
-        })
-        .collect();
+    {
+        picks[shard].push(Pick {
+            id: candidate.id.clone(),
+            rank: request.offset + at + 1,
+            score: candidate.score,
+        });
+    }
+    Page {
+        total: answers.iter().map(|answer| answer.total).sum(),
+        picks,
+        facets: request
+            .facets
+            .then(|| sum_facets(answers.iter().filter_map(|a| a.facets.as_ref()))),
+        index_fingerprint: joined(answers.iter().map(|a| a.index_fingerprint.as_str())),
+    }
+}
+
+/// The results of `request` from its `page` and the hits the shards read
+/// for it (in any order).
+pub fn assemble(request: &SearchRequest, page: Page, hits: Vec<Hit>) -> Result<SearchResults> {
+    let picked: usize = page.picks.iter().map(Vec::len).sum();
+    if hits.len() != picked {
+        return Err(Error::InvalidOption(format!(
+            "the shards read {} of the page's {picked} passages",
+            hits.len()
+        )));
+    }
+    let mut hits = hits;
+    hits.sort_by_key(|hit| hit.rank);
     Ok(SearchResults {
         query: request.query.clone(),
-        total,
+        total: page.total,
         hits,
-        cita_version: crate::results::CITA_VERSION,
-        index_fingerprint: fingerprint,
+        cita_version: CITA_VERSION,
+        index_fingerprint: page.index_fingerprint,
         groups: None,
-        facets,
+        facets: page.facets,
     })
+}
+
+/// The timeline of an archive from its shards' timelines, counted as
+/// [`crate::Archive::timeline`] counts them with `by`, `by_source` and
+/// `mentioned`.
+pub fn timeline(
+    query: &str,
+    by: Period,
+    by_source: bool,
+    mentioned: bool,
+    parts: &[Timeline],
+) -> Timeline {
+    let axis = TimelineAxis {
+        by,
+        by_source,
+        mentioned,
+    };
+    let mut counts: BTreeMap<(i64, Option<String>), u64> = BTreeMap::new();
+    for row in parts.iter().flat_map(|part| &part.rows) {
+        if let Some(period) = timeline::period_of(&row.period) {
+            *counts.entry((period, row.source.clone())).or_default() += row.count;
+        }
+    }
+    Timeline {
+        query: query.to_string(),
+        axis: axis.name(),
+        total: parts.iter().map(|part| part.total).sum(),
+        undated: parts.iter().map(|part| part.undated).sum(),
+        rows: timeline::labelled(counts, axis),
+        cita_version: CITA_VERSION,
+        index_fingerprint: joined(parts.iter().map(|part| part.index_fingerprint.as_str())),
+    }
+}
+
+fn joined<'a>(fingerprints: impl Iterator<Item = &'a str>) -> String {
+    fingerprints.collect::<Vec<_>>().join("+")
 }
 
 /// Facets summed value by value, in the order each facet keeps.

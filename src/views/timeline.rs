@@ -78,6 +78,16 @@ pub fn rows(
             *counts.entry((period, source.clone())).or_insert(0) += 1;
         }
     }
+    (labelled(counts, axis), undated)
+}
+
+/// Timeline rows from counts per period number (a year, or months since
+/// year 0) and source: without `by_source`, periods between the first and
+/// the last with no match get a row with 0.
+pub fn labelled(
+    mut counts: BTreeMap<(i64, Option<String>), u64>,
+    axis: TimelineAxis,
+) -> Vec<TimelineRow> {
     if !axis.by_source
         && let (Some(&(first, _)), Some(&(last, _))) =
             (counts.keys().next(), counts.keys().next_back())
@@ -94,13 +104,24 @@ pub fn rows(
             period.rem_euclid(12) + 1
         ),
     };
-    let rows = counts
+    counts
         .into_iter()
         .map(|((period, source), count)| TimelineRow {
             period: label(period),
             source,
             count,
         })
-        .collect();
-    (rows, undated)
+        .collect()
+}
+
+/// The period number of a row's label (`YYYY` or `YYYY-MM`), as
+/// [`labelled`] numbers them.
+pub fn period_of(label: &str) -> Option<i64> {
+    match label.split_once('-') {
+        None => label.parse().ok(),
+        Some((year, month)) => {
+            let (year, month): (i64, i64) = (year.parse().ok()?, month.parse().ok()?);
+            Some(year * 12 + month - 1)
+        }
+    }
 }
