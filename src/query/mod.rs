@@ -28,6 +28,9 @@ mod source;
 
 use std::ops::Bound;
 
+use serde::Deserialize;
+use serde::de::IntoDeserializer;
+
 use tantivy::Term;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, Query,
@@ -42,6 +45,7 @@ use crate::analysis::{Folding, Token};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::highlight::{HighlightPlan, Matcher};
+use crate::ingest::Format;
 use crate::language::Language;
 use crate::ranking::{EXACT_FORM_TIER, HEADING_BONUSES, Heading, PROXIMITY_BOOST, PROXIMITY_SLOP};
 use crate::schema::Fields;
@@ -61,6 +65,8 @@ pub enum Target {
     Publication,
     /// `lang:` (the passage's language, an ISO 639-1 code)
     Language,
+    /// `format:` (the format of the document's file, as the facets name it)
+    Format,
 }
 
 impl Target {
@@ -71,6 +77,7 @@ impl Target {
             "source" => Some(Target::Source),
             "publication" => Some(Target::Publication),
             "lang" => Some(Target::Language),
+            "format" => Some(Target::Format),
             _ => None,
         }
     }
@@ -691,12 +698,15 @@ impl Compiler<'_> {
         if target == Target::Language {
             return language_filter(fields.language, leaf, text).map(Some);
         }
+        if target == Target::Format {
+            return format_filter(fields.source, leaf, text).map(Some);
+        }
         let (field, inflected) = match target {
             Target::Text => (fields.text, true),
             Target::Title => (fields.title, true),
             Target::Section => (fields.section, true),
             Target::Publication => (fields.publication, false),
-            Target::Language => unreachable!("read above"),
+            Target::Language | Target::Format => unreachable!("read above"),
             Target::Source => {
                 let matcher = path_matcher(leaf, &tokens);
                 return Ok(Some(Box::new(SourceQuery::new(fields.source, matcher))));
@@ -870,6 +880,25 @@ fn language_filter(field: Field, leaf: &Leaf, value: &str) -> Result<Box<dyn Que
     };
     let language = Language::from_code(code).ok_or_else(|| unknown_language(code))?;
     Ok(language_terms(field, &[language]))
+}
+
+/// `format:pdf`: the passages of files in that format, named as
+/// [`Format::name`] names it (`text`, `markdown`, `pdf`, `zip`…).
+fn format_filter(field: Field, leaf: &Leaf, value: &str) -> Result<Box<dyn Query>> {
+    let Leaf::Word(name) = leaf else {
+        return Err(Error::Query(format!(
+            "format: takes a format name, as in `format:pdf`, not {value:?}"
+        )));
+    };
+    // The names are Format's serde names (the same as Format::name), so
+    // serde's own message lists them all.
+    let format = Format::deserialize(name.to_lowercase().into_deserializer()).map_err(
+        |err: serde::de::value::Error| {
+            let err = err.to_string().replace("unknown variant", "unknown format");
+            Error::Query(format!("format:{name}: {err}"))
+        },
+    )?;
+    Ok(Box::new(SourceQuery::of_format(field, format)))
 }
 
 /// The error for a language code cita does not know.
