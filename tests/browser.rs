@@ -234,9 +234,20 @@ async fn click(client: &Client, css: &str) -> Result<(), String> {
         .map_err(|e| format!("{css}: {e}"))
 }
 
-/// The ids of the hits the page lists (top-level ones), in order.
-const SHOWN_IDS: &str =
-    "return Array.from(document.querySelectorAll('#results > li.hit')).map(li => li.dataset.id);";
+/// The passage shown in context as the current one, once it is, when it is `id`.
+async fn current_passage(
+    client: &Client,
+    id: &str,
+) -> Result<fantoccini::elements::Element, String> {
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(&format!(
+            "#passage-context p.current[data-id=\"{id}\"]"
+        )))
+        .await
+        .map_err(|e| e.to_string())
+}
 
 /// The ids of an API answer's hits.
 fn ids(page: &Value) -> Value {
@@ -409,14 +420,7 @@ async fn workbench(
         .map_err(|e| e.to_string())?
         .unwrap();
     goto(link).await?;
-    let current = client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(&format!(
-            "#passage-context p.current[data-id=\"{id}\"]"
-        )))
-        .await
-        .map_err(|e| e.to_string())?;
+    let current = current_passage(client, id).await?;
     assert_eq!(
         current.text().await.unwrap(),
         hits(&all)[0]["text"].as_str().unwrap()
@@ -531,14 +535,7 @@ async fn drive(client: &Client, server: &Server) -> Result<(), String> {
         .click()
         .await
         .map_err(|e| e.to_string())?;
-    let current = client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(&format!(
-            "#passage-context p.current[data-id=\"{first}\"]"
-        )))
-        .await
-        .map_err(|e| e.to_string())?;
+    let current = current_passage(client, first).await?;
     let in_context = server.get_json(&format!("/api/passages/{first}?context=3"));
     assert_eq!(
         current.text().await.unwrap(),
@@ -577,14 +574,7 @@ async fn drive(client: &Client, server: &Server) -> Result<(), String> {
         .click()
         .await
         .map_err(|e| e.to_string())?;
-    let current = client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(&format!(
-            "#passage-context p.current[data-id=\"{probe}\"]"
-        )))
-        .await
-        .map_err(|e| e.to_string())?;
+    let current = current_passage(client, &probe).await?;
     assert!(
         current
             .text()
