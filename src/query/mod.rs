@@ -1007,6 +1007,17 @@ mod tests {
     }
 
     #[test]
+    fn format_is_a_field_prefix() {
+        assert_eq!(
+            parse("visa format:pdf").unwrap(),
+            Node::And(vec![
+                word("visa"),
+                Node::Leaf(Target::Format, Leaf::Word("pdf".to_string()))
+            ])
+        );
+    }
+
+    #[test]
     fn and_binds_tighter_than_or() {
         assert_eq!(
             parse("a b OR c").unwrap(),
