@@ -25,41 +25,9 @@ cargo build --quiet --release --bin cita --example load
 cita=target/release/cita
 load=target/release/examples/load
 
-work=$(mktemp -d)
-server=
-cleanup() {
-  if [ -n "$server" ]; then
-    kill "$server" 2>/dev/null || true
-    wait "$server" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
+. bench/serve.sh
 "$cita" index --corpus corpus --index "$work/index" >/dev/null
-"$cita" serve --index "$work/index" --addr 127.0.0.1:0 2>"$work/serve.log" &
-server=$!
-
-# The server names its port on stderr once it listens; then /healthz answers.
-port=
-for _ in $(seq 300); do
-  port=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$work/serve.log" | head -n 1)
-  if [ -n "$port" ] && "$load" --addr "127.0.0.1:$port" --requests 1 --concurrency 1 "$QUERY" >/dev/null 2>&1; then
-    break
-  fi
-  if ! kill -0 "$server" 2>/dev/null; then
-    echo "cita serve exited:" >&2
-    cat "$work/serve.log" >&2
-    exit 2
-  fi
-  port=
-  sleep 0.1
-done
-if [ -z "$port" ]; then
-  echo "cita serve did not answer within 30 s:" >&2
-  cat "$work/serve.log" >&2
-  exit 2
-fi
+serve "$cita" "$work/index"
 
 echo "== $(nproc) cores, $(uname -sm); cita serve (release) on the shipped corpus, http://127.0.0.1:$port/"
 echo "== $REQUESTS requests for $QUERY on $CONCURRENCY keep-alive connections"

@@ -416,14 +416,14 @@ pub struct Group {
 /// One value of a facet and how many matching passages have it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FacetCount {
-    /// The source path, or the year.
+    /// The source path, year, language code, publication or format.
     pub value: String,
     /// Matching passages with that value.
     pub count: u64,
 }
 
-/// Counts of all matching passages per source, per publication year and
-/// per language (`--facets`).
+/// Counts of all matching passages per source, per publication year, per
+/// language, per publication and per file format (`--facets`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Facets {
     /// Per source path, most passages first (ties by path).
@@ -434,6 +434,12 @@ pub struct Facets {
     pub years: Vec<FacetCount>,
     /// Matching passages whose document has no date.
     pub undated: u64,
+    /// Per publication, as written, most passages first (ties by name);
+    /// documents without one are not counted.
+    pub publications: Vec<FacetCount>,
+    /// Per format of the file on disk (`text`, `pdf`, `zip`…, the names
+    /// `format:` takes), most passages first (ties by name).
+    pub formats: Vec<FacetCount>,
 }
 
 /// How many passages and documents match a query (`--count`).

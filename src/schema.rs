@@ -3,6 +3,8 @@
 //! [`Document`] written as a tantivy document, and a stored document or its
 //! fast-field columns read back.
 
+use std::sync::OnceLock;
+
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
@@ -21,7 +23,7 @@ use crate::results::{Extraction, IndexedPassage};
 
 /// Version of the schema and analysis that cita writes. An index recording
 /// another version is rebuilt or refused, never misread.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// Field names, as tantivy records them in the index: the fast-field
 /// columns are opened by these names.
@@ -135,7 +137,8 @@ pub fn build() -> (Schema, Fields) {
         id: builder.add_u64_field(names::ID, FAST),
         source: builder.add_text_field(names::SOURCE, STRING | STORED | FAST),
         title: builder.add_text_field(names::TITLE, folded()),
-        publication: builder.add_text_field(names::PUBLICATION, folded()),
+        // Fast (the whole name, unfolded) for the publication facet.
+        publication: builder.add_text_field(names::PUBLICATION, folded().set_fast("raw")),
         url: builder.add_text_field(names::URL, STORED),
         date: builder.add_i64_field(names::DATE, INDEXED | STORED | FAST),
         section: builder.add_text_field(names::SECTION, folded()),
@@ -382,6 +385,8 @@ pub struct PassageKeys {
     pub mentions: Vec<u16>,
     /// The passage's language.
     pub language: Option<Language>,
+    /// The document's publication, as written.
+    pub publication: Option<String>,
 }
 
 impl PassageKeys {
@@ -402,6 +407,41 @@ pub struct SegmentColumns {
     part: Option<Column<u64>>,
     mentions: Option<Column<u64>>,
     language: Option<Column<u64>>,
+    publication: Option<StrColumn>,
+    /// Each string column's values by ordinal, read on first use (see [`Values`]).
+    values: [Values; 3],
+}
+
+/// Every value of a string column's dictionary, in ordinal order, read at
+/// once: reading one value by ordinal decodes a dictionary block each time
+/// (about 2 µs), which dominated facets and timelines that read the source
+/// of every match. Read on first use, so a search that reads no keys pays
+/// nothing.
+#[derive(Default)]
+struct Values(OnceLock<Vec<String>>);
+
+impl Values {
+    /// The value of ordinal `rank - 1` of `column` (`rank` 0: none).
+    fn get(&self, column: &Option<StrColumn>, rank: u64) -> Result<Option<String>> {
+        let (Some(column), Some(ord)) = (column, rank.checked_sub(1)) else {
+            return Ok(None);
+        };
+        let values = match self.0.get() {
+            Some(values) => values,
+            None => {
+                let mut all = Vec::with_capacity(column.num_terms());
+                let mut terms = column
+                    .dictionary()
+                    .stream()
+                    .map_err(|err| Error::Engine(err.into()))?;
+                while terms.advance() {
+                    all.push(String::from_utf8_lossy(terms.key()).into_owned());
+                }
+                self.0.get_or_init(|| all)
+            }
+        };
+        Ok(values.get(ord as usize).cloned())
+    }
 }
 
 impl SegmentColumns {
@@ -419,6 +459,8 @@ impl SegmentColumns {
             part: fast.column_opt(names::PART)?,
             mentions: fast.column_opt(names::MENTIONS)?,
             language: fast.column_opt(names::LANGUAGE)?,
+            publication: fast.str(names::PUBLICATION)?,
+            values: Default::default(),
         })
     }
 
@@ -452,20 +494,16 @@ impl SegmentColumns {
     /// Every key of `doc`, its source path included.
     pub fn keys(&self, doc: DocId) -> Result<PassageKeys> {
         let (source_rank, record, entry_rank, paragraph, part) = self.position(doc);
-        let string = |column: &Option<StrColumn>, rank: u64| -> Result<Option<String>> {
-            let (Some(column), Some(ord)) = (column, rank.checked_sub(1)) else {
-                return Ok(None);
-            };
-            let mut value = String::new();
-            column
-                .ord_to_str(ord, &mut value)
-                .map_err(|err| Error::Engine(err.into()))?;
-            Ok(Some(value))
-        };
+        let [sources, entries, publications] = &self.values;
+        let publication_rank = self
+            .publication
+            .as_ref()
+            .and_then(|column| column.term_ords(doc).next())
+            .map_or(0, |ord| ord + 1);
         Ok(PassageKeys {
-            source: string(&self.source, source_rank)?.unwrap_or_default(),
+            source: sources.get(&self.source, source_rank)?.unwrap_or_default(),
             record,
-            entry: string(&self.entry, entry_rank)?,
+            entry: entries.get(&self.entry, entry_rank)?,
             paragraph,
             part,
             date: self.date.as_ref().and_then(|c| c.first(doc)),
@@ -483,6 +521,7 @@ impl SegmentColumns {
                 .as_ref()
                 .and_then(|c| c.first(doc))
                 .and_then(Language::from_id),
+            publication: publications.get(&self.publication, publication_rank)?,
         })
     }
 }

@@ -1,8 +1,10 @@
 //! The search page in headless Chromium, driven over WebDriver (chromedriver
 //! and the fantoccini client): typing a query, highlighted results, opening a
 //! passage in context, and document text containing `<script>` shown as
-//! text. Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs
-//! them); without them this test fails, it never passes silently.
+//! text; the workbench (issue #23): clicking a facet, a timeline bar,
+//! grouping, a permalink, and the CSV export compared with `cita search
+//! --format csv`. Needs Debian's `chromium` and `chromium-driver` (`.ci/run`
+//! installs them); without them this test fails, it never passes silently.
 
 mod common;
 
@@ -108,12 +110,17 @@ impl Drop for Driver {
     }
 }
 
-async fn browser(driver: &Driver, profile: &Path) -> Client {
+/// Headless Chromium with its profile in `profile`, saving downloads in `downloads`.
+async fn browser(driver: &Driver, profile: &Path, downloads: &Path) -> Client {
     let chromium = program("chromium");
     let capabilities = json!({
         "browserName": "chrome",
         "goog:chromeOptions": {
             "binary": chromium,
+            "prefs": {
+                "download.default_directory": downloads,
+                "download.prompt_for_download": false,
+            },
             "args": [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                 "--no-first-run", "--disable-background-networking",
@@ -185,11 +192,291 @@ async fn search_page_in_headless_chromium() {
     assert!(out.status.success(), "{}", stderr(&out));
     let server = Server::start(&fixture.index_path(), &[]);
     let driver = Driver::start();
-    let profile = tempfile::TempDir::new().unwrap();
-    let client = browser(&driver, profile.path()).await;
-    let result = drive(&client, &server).await;
+    let profile = tempfile::TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let downloads = tempfile::TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let client = browser(&driver, profile.path(), downloads.path()).await;
+    let mut result = drive(&client, &server).await;
+    if result.is_ok() {
+        result = workbench(&client, &server, &fixture.index_path(), downloads.path()).await;
+    }
     client.close().await.ok();
     result.unwrap();
+}
+
+/// Runs `script` in the page until it returns something other than null or
+/// false, and returns that; fails naming `what` after [`WAIT`].
+async fn until_js(client: &Client, what: &str, script: &str) -> Result<Value, String> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let value = client
+            .execute(script, vec![])
+            .await
+            .map_err(|e| e.to_string())?;
+        if !matches!(value, Value::Null | Value::Bool(false)) {
+            return Ok(value);
+        }
+        if Instant::now() > deadline {
+            return Err(format!("gave up waiting for {what}"));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn click(client: &Client, css: &str) -> Result<(), String> {
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .map_err(|e| format!("{css}: {e}"))?
+        .click()
+        .await
+        .map_err(|e| format!("{css}: {e}"))
+}
+
+/// The passage shown in context as the current one, once it is, when it is `id`.
+async fn current_passage(
+    client: &Client,
+    id: &str,
+) -> Result<fantoccini::elements::Element, String> {
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(&format!(
+            "#passage-context p.current[data-id=\"{id}\"]"
+        )))
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// The ids of an API answer's hits.
+fn ids(page: &Value) -> Value {
+    Value::from(
+        hits(page)
+            .iter()
+            .map(|h| h["id"].clone())
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Waits until the page shows `expected` as its hits (after a search the
+/// page started), and the status line names `total`.
+async fn until_shown(client: &Client, expected: &Value, total: u64) -> Result<(), String> {
+    let script = format!(
+        "const ids = Array.from(document.querySelectorAll('#results > li.hit')).map(li => li.dataset.id); \
+         return JSON.stringify(ids) === {:?} && document.getElementById('status').textContent.includes(' {total} matching passage');",
+        expected.to_string()
+    );
+    until_js(client, &format!("the hits {expected} of {total}"), &script)
+        .await
+        .map(drop)
+}
+
+async fn workbench(
+    client: &Client,
+    server: &Server,
+    index: &Path,
+    downloads: &Path,
+) -> Result<(), String> {
+    let base = format!("http://{}", server.addr);
+    let base = base.as_str();
+    let goto = |target: String| async move {
+        client
+            .goto(&format!("{base}{target}"))
+            .await
+            .map_err(|e| e.to_string())
+    };
+
+    // A facet: its count is the API's; clicking it filters the results and
+    // shows a chip; removing the chip brings the whole result back.
+    let all = server.get_json("/api/search?q=colombia&facets=true");
+    let total = all["total"].as_u64().unwrap();
+    let year = all["facets"]["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|y| y["count"].as_u64().unwrap() < total)
+        .expect("a year holds only some of the matches")
+        .clone();
+    let value = year["value"].as_str().unwrap();
+    goto("/?q=colombia".to_string()).await?;
+    until_shown(client, &ids(&all), total).await?;
+    let facet = format!("#facets section[data-facet=year] button[data-value=\"{value}\"]");
+    let shown = client
+        .find(Locator::Css(&format!("{facet} .count")))
+        .await
+        .map_err(|e| e.to_string())?
+        .text()
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!(shown, year["count"].to_string(), "the facet's count");
+    click(client, &facet).await?;
+    let narrowed = server.get_json(&format!(
+        "/api/search?q=colombia&since={value}&until={value}"
+    ));
+    assert_eq!(narrowed["total"], year["count"]);
+    until_shown(client, &ids(&narrowed), year["count"].as_u64().unwrap()).await?;
+    let chips = texts(client, "#chips button").await;
+    assert_eq!(chips, [format!("date: {value} ✕")]);
+    click(client, "#chips button").await?;
+    until_shown(client, &ids(&all), total).await?;
+
+    // An inferred date is marked as such.
+    let inferred = hits(&all)
+        .iter()
+        .find(|h| h["date_origin"] == "text")
+        .expect("the Wikipedia article's date is inferred");
+    let marked = texts(
+        client,
+        &format!(
+            "#results li.hit[data-id=\"{}\"] .meta .inferred",
+            inferred["id"].as_str().unwrap()
+        ),
+    )
+    .await;
+    assert_eq!(
+        marked,
+        [format!(
+            "≈ {}, inferred from the text",
+            inferred["date"].as_str().unwrap()
+        )]
+    );
+
+    // A timeline bar: clicking it applies its period as the date range.
+    let timeline = server.get_json("/api/timeline?q=colombia");
+    let row = timeline["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["count"].as_u64().unwrap() > 0)
+        .unwrap();
+    let period = row["period"].as_str().unwrap();
+    click(client, &format!("#bars .bar[data-period=\"{period}\"]")).await?;
+    let ranged = server.get_json(&format!(
+        "/api/search?q=colombia&since={period}&until={period}"
+    ));
+    until_shown(client, &ids(&ranged), row["count"].as_u64().unwrap()).await?;
+    let url = client.current_url().await.map_err(|e| e.to_string())?;
+    assert!(
+        url.as_str()
+            .contains(&format!("since={period}&until={period}")),
+        "{url}"
+    );
+    let since = client
+        .find(Locator::Id("since"))
+        .await
+        .map_err(|e| e.to_string())?
+        .prop("value")
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!(since.as_deref(), Some(period));
+
+    // Grouping: one item per document, the others behind "+N more".
+    goto("/?q=colombia".to_string()).await?;
+    until_shown(client, &ids(&all), total).await?;
+    click(client, "#group").await?;
+    let grouped = server.get_json("/api/search?q=colombia&group=true");
+    let groups = grouped["groups"].as_array().unwrap();
+    until_shown(client, &ids(&grouped), total).await?;
+    let url = client.current_url().await.map_err(|e| e.to_string())?;
+    assert!(url.as_str().contains("group=1"), "{url}");
+    let group = groups
+        .iter()
+        .find(|g| g["hits"].as_array().unwrap().len() > 1)
+        .expect("a document with several matching passages");
+    let more = group["hits"].as_array().unwrap().len() - 1;
+    let item = format!(
+        "#results > li.group[data-id=\"{}\"]",
+        group["hits"][0]["id"].as_str().unwrap()
+    );
+    let toggle = texts(client, &format!("{item} > button.more")).await;
+    assert_eq!(toggle, [format!("+{more} more passages in this document")]);
+    click(client, &format!("{item} > button.more")).await?;
+    let others = until_js(
+        client,
+        "the group's other passages",
+        &format!(
+            "const others = document.querySelector('{item} > ol.others'); \
+             return others && !others.hidden && Array.from(others.querySelectorAll('li.hit')).map(li => li.dataset.id);"
+        ),
+    )
+    .await?;
+    let expected: Vec<Value> = group["hits"].as_array().unwrap()[1..]
+        .iter()
+        .map(|h| h["id"].clone())
+        .collect();
+    assert_eq!(others, Value::from(expected));
+
+    // A permalink reopens exactly that passage in context.
+    let id = hits(&all)[0]["id"].as_str().unwrap();
+    let link = client
+        .find(Locator::Css(&format!(
+            "#results li.hit[data-id=\"{id}\"] a.permalink"
+        )))
+        .await
+        .map_err(|e| e.to_string())?
+        .attr("href")
+        .await
+        .map_err(|e| e.to_string())?
+        .unwrap();
+    goto(link).await?;
+    let current = current_passage(client, id).await?;
+    assert_eq!(
+        current.text().await.unwrap(),
+        hits(&all)[0]["text"].as_str().unwrap()
+    );
+    let citation = server.get_json(&format!("/api/passages/{id}?cite=true"))["citation"].clone();
+    assert_eq!(
+        texts(client, "#passage-citation").await,
+        [citation.as_str().unwrap()]
+    );
+
+    // The CSV export, after sorting and a language facet, is the CLI's CSV
+    // for the same query and options.
+    goto("/?q=colombia&sort=-date".to_string()).await?;
+    click(
+        client,
+        "#facets section[data-facet=lang] button[data-value=en]",
+    )
+    .await?;
+    until_js(
+        client,
+        "the language chip",
+        "return Array.from(document.querySelectorAll('#chips button')).some(b => b.textContent.startsWith('language: en'));",
+    )
+    .await?;
+    click(client, "#export:not([hidden])").await?;
+    let file = downloads.join("cita-search.csv");
+    // Chromium writes a partial file under another name, then renames it.
+    let deadline = Instant::now() + WAIT;
+    let downloaded = loop {
+        if let Ok(bytes) = std::fs::read(&file) {
+            break bytes;
+        }
+        if Instant::now() > deadline {
+            return Err(format!("no download at {}", file.display()));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let cli = run(&[
+        "search",
+        "--format",
+        "csv",
+        "-n",
+        "100",
+        "--cite",
+        "--sort",
+        "-date",
+        "--lang",
+        "en",
+        "--index",
+        index.to_str().unwrap(),
+        "--",
+        "colombia",
+    ]);
+    assert!(cli.status.success(), "{}", stderr(&cli));
+    assert_eq!(String::from_utf8(downloaded).unwrap(), stdout(&cli));
+    Ok(())
 }
 
 async fn drive(client: &Client, server: &Server) -> Result<(), String> {
@@ -248,14 +535,7 @@ async fn drive(client: &Client, server: &Server) -> Result<(), String> {
         .click()
         .await
         .map_err(|e| e.to_string())?;
-    let current = client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(&format!(
-            "#passage-context p.current[data-id=\"{first}\"]"
-        )))
-        .await
-        .map_err(|e| e.to_string())?;
+    let current = current_passage(client, first).await?;
     let in_context = server.get_json(&format!("/api/passages/{first}?context=3"));
     assert_eq!(
         current.text().await.unwrap(),
@@ -294,14 +574,7 @@ async fn drive(client: &Client, server: &Server) -> Result<(), String> {
         .click()
         .await
         .map_err(|e| e.to_string())?;
-    let current = client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(&format!(
-            "#passage-context p.current[data-id=\"{probe}\"]"
-        )))
-        .await
-        .map_err(|e| e.to_string())?;
+    let current = current_passage(client, &probe).await?;
     assert!(
         current
             .text()

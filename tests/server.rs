@@ -240,28 +240,27 @@ fn openapi_lists_every_endpoint_and_each_answers() {
     assert_eq!(
         listed,
         [
+            "/api/batch",
+            "/api/kwic",
             "/api/openapi.json",
             "/api/passages/{id}",
             "/api/search",
             "/api/stats",
+            "/api/timeline",
             "/healthz"
         ]
     );
     for (path, item) in paths {
-        let operation = &item["get"];
-        // Every documented parameter, with its example or default.
+        let (method, operation) = item.as_object().unwrap().iter().next().unwrap();
+        // Every documented parameter, with its example or default, but the
+        // format, so that the answer is the JSON the document describes.
         let mut query = Vec::new();
         for parameter in operation["parameters"].as_array().into_iter().flatten() {
-            if parameter["in"] == "query" {
-                let value = match (&parameter["example"], &parameter["schema"]["default"]) {
-                    (Value::String(s), _) => s.clone(),
-                    (_, Value::Number(n)) => n.to_string(),
-                    other => panic!("{path}: parameter without example or default: {other:?}"),
-                };
+            if parameter["in"] == "query" && parameter["name"] != "format" {
                 query.push(format!(
                     "{}={}",
                     parameter["name"].as_str().unwrap(),
-                    encode(&value)
+                    encode(&example(parameter))
                 ));
             }
         }
@@ -269,10 +268,29 @@ fn openapi_lists_every_endpoint_and_each_answers() {
         if !query.is_empty() {
             target = format!("{target}?{}", query.join("&"));
         }
-        let response = server.get(&target);
-        assert_eq!(response.status, 200, "GET {target}: {}", response.text());
+        let response = match method.as_str() {
+            "post" => post(server, &target, "lazo\nyarborough\n"),
+            _ => server.get(&target),
+        };
+        assert_eq!(
+            response.status,
+            200,
+            "{method} {target}: {}",
+            response.text()
+        );
+        let content = operation["responses"]["200"]["content"]
+            .as_object()
+            .unwrap();
+        let content_type = response.header("content-type").unwrap();
+        let documented = content
+            .keys()
+            .find(|documented| content_type.starts_with(documented.as_str()))
+            .unwrap_or_else(|| panic!("{target}: {content_type} is not documented"));
+        if documented != "application/json" {
+            continue;
+        }
         let body = response.json();
-        let schema = &operation["responses"]["200"]["content"]["application/json"]["schema"];
+        let schema = &content[documented]["schema"];
         if let Some(reference) = schema["$ref"].as_str() {
             let name = reference.rsplit('/').next().unwrap();
             let required = &doc["components"]["schemas"][name]["required"];
@@ -745,6 +763,7 @@ fn openapi_integer_bounds_are_the_servers() {
     let id = first_id(server, "lazo");
     let mut checked = 0;
     for (path, item) in doc["paths"].as_object().unwrap() {
+        // The batch's integers are read as the search's (and a POST needs a body).
         for parameter in item["get"]["parameters"].as_array().into_iter().flatten() {
             let schema = &parameter["schema"];
             if parameter["in"] != "query" || schema["type"] != "integer" {
@@ -755,7 +774,12 @@ fn openapi_integer_bounds_are_the_servers() {
             let max = schema["maximum"].as_u64().unwrap();
             let target = |value: &str| {
                 let path = path.replace("{id}", &id);
-                let q = if path == "/api/search" { "q=lazo&" } else { "" };
+                let searches = ["/api/search", "/api/timeline", "/api/kwic"];
+                let q = if searches.contains(&path.as_str()) {
+                    "q=lazo&"
+                } else {
+                    ""
+                };
                 format!("{path}?{q}{name}={value}")
             };
             let mut cases = vec![(min.to_string(), 200), (max.to_string(), 200)];
@@ -776,8 +800,8 @@ fn openapi_integer_bounds_are_the_servers() {
         }
     }
     assert_eq!(
-        checked, 5,
-        "limit, offset, snippet_chars, context, and the passage's context"
+        checked, 6,
+        "limit, offset, snippet_chars, context, the passage's context, kwic's width"
     );
     // The largest offset with the largest limit is still within the 10,000 window.
     let response = server.get(&search_target("lazo", "&offset=9900&limit=100"));
@@ -1053,5 +1077,413 @@ fn invalid_connection_settings_are_refused_at_start() {
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{name}={value}");
         assert!(stderr(&out).contains(name), "{}", stderr(&out));
+    }
+}
+
+// --- The research workbench's API (issue #23): each answer against its CLI twin ---
+
+/// `POST target` with `body` (text/plain) on `server`.
+fn post(server: &Server, target: &str, body: &str) -> common::http::Response {
+    let addr = server.addr;
+    let raw = format!(
+        "POST {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    request(addr, raw.as_bytes())
+}
+
+/// `cita ARGS… --index SHIPPED`: exit code and stdout.
+fn cli_on_shipped(args: &[&str]) -> (i32, String) {
+    let mut all = args.to_vec();
+    all.extend(["--index", shipped_index().to_str().unwrap()]);
+    let out = run(&all);
+    (out.status.code().unwrap(), stdout(&out))
+}
+
+#[test]
+fn search_groups_and_facets_as_the_cli_does() {
+    let server = &shipped();
+    let api = server.get_json(&search_target(
+        "colombia",
+        "&group=true&facets=true&limit=3&sort=-date",
+    ));
+    let (_, cli) = search_json(
+        "colombia",
+        &["--group", "--facets", "--limit", "3", "--sort", "-date"],
+    );
+    for field in ["total", "hits", "groups", "facets"] {
+        assert_eq!(api[field], cli[field], "{field}");
+    }
+    assert_eq!(api["groups"].as_array().unwrap().len(), 3);
+    // Facets now count publications and formats too.
+    for field in ["publications", "formats"] {
+        assert!(api["facets"][field].is_array(), "{}", api["facets"]);
+    }
+}
+
+#[test]
+fn search_as_csv_is_the_cli_csv_byte_for_byte() {
+    let server = &shipped();
+    let cases: [(&str, &str, &[&str]); 3] = [
+        ("colombia", "", &[]),
+        (
+            "petro",
+            "&limit=20&sort=date&cite=true&lang=en",
+            &["-n", "20", "--sort", "date", "--cite", "--lang", "en"],
+        ),
+        ("colombia", "&group=true&limit=4", &["--group", "-n", "4"]),
+    ];
+    for (query, params, flags) in cases {
+        let response = server.get(&search_target(query, &format!("{params}&format=csv")));
+        assert_eq!(response.status, 200, "{}", response.text());
+        assert_eq!(
+            response.header("content-type"),
+            Some("text/csv; charset=utf-8")
+        );
+        assert!(
+            response
+                .header("content-disposition")
+                .unwrap()
+                .starts_with("attachment;")
+        );
+        let mut args = vec!["search", "--format", "csv"];
+        args.extend_from_slice(flags);
+        args.extend(["--", query]);
+        let (_, cli) = cli_on_shipped_before_query(&args);
+        assert_eq!(response.text(), cli, "{query} {params}");
+        assert!(
+            cli.lines().count() > 1,
+            "the case has hits: {query} {params}"
+        );
+    }
+}
+
+/// Like [`cli_on_shipped`] for commands whose query comes after `--`.
+fn cli_on_shipped_before_query(args: &[&str]) -> (i32, String) {
+    let split = args.iter().position(|a| *a == "--").unwrap_or(args.len());
+    let mut all = args[..split].to_vec();
+    all.extend(["--index", shipped_index().to_str().unwrap()]);
+    all.extend_from_slice(&args[split..]);
+    let out = run(&all);
+    (out.status.code().unwrap(), stdout(&out))
+}
+
+/// Each case (query, query-string parameters, CLI flags) answers on
+/// `endpoint` exactly the JSON `cita COMMAND --format json` prints; `some`
+/// says the answer is not empty.
+fn same_json_as_cli(
+    endpoint: &str,
+    command: &str,
+    cases: &[(&str, &str, &[&str])],
+    some: impl Fn(&Value) -> bool,
+) {
+    let server = &shipped();
+    for (query, params, flags) in cases {
+        let api = server.get_json(&format!("{endpoint}?q={}{params}", encode(query)));
+        let mut args = vec![command, "--format", "json"];
+        args.extend_from_slice(flags);
+        args.extend(["--", query]);
+        let (_, cli) = cli_on_shipped_before_query(&args);
+        let cli: Value = serde_json::from_str(&cli).unwrap();
+        assert_eq!(api, cli, "{query} {params}");
+        assert!(some(&api), "the case finds something: {query} {params}");
+    }
+}
+
+#[test]
+fn timeline_answers_as_cita_timeline() {
+    same_json_as_cli(
+        "/api/timeline",
+        "timeline",
+        &[
+            ("colombia", "", &[]),
+            (
+                "colombia",
+                "&by=month&lang=en",
+                &["--by", "month", "--lang", "en"],
+            ),
+            (
+                "petro",
+                "&by_source=true&since=2026",
+                &["--by-source", "--since", "2026"],
+            ),
+            (
+                "\"Plan LAZO\"",
+                "&axis=mentioned&mentions=1960..1969",
+                &["--mentions", "1960..1969"],
+            ),
+        ],
+        |timeline| timeline["total"].as_u64().unwrap() > 0,
+    );
+    let server = &shipped();
+    let csv = server.get("/api/timeline?q=colombia&format=csv");
+    let (_, cli) = cli_on_shipped_before_query(&["timeline", "--format", "csv", "--", "colombia"]);
+    assert_eq!(csv.text(), cli);
+    // Months of mentioned years do not exist: the library's refusal, as a 400.
+    let response = server.get("/api/timeline?q=lazo&axis=mentioned&by=month");
+    assert_eq!(response.status, 400);
+    assert!(response.error().contains("mentioned dates are years"));
+}
+
+#[test]
+fn kwic_answers_as_cita_kwic() {
+    same_json_as_cli(
+        "/api/kwic",
+        "kwic",
+        &[
+            ("\"Plan LAZO\"", "", &[]),
+            (
+                "yarborough",
+                "&width=25&sort_context=left",
+                &["--width", "25", "--sort-context", "left"],
+            ),
+            (
+                "petro",
+                "&sort_context=right&since=2026",
+                &["--sort-context", "right", "--since", "2026"],
+            ),
+        ],
+        |kwic| !kwic["lines"].as_array().unwrap().is_empty(),
+    );
+}
+
+#[test]
+fn batch_posts_queries_and_answers_as_cita_batch() {
+    let server = &shipped();
+    let queries = "# names\n\"Plan LAZO\"\n\nYarborough\npetro visa\n";
+    let dir = tempfile::TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let file = dir.path().join("names.txt");
+    std::fs::write(&file, queries).unwrap();
+    let file = file.to_str().unwrap();
+    for (params, flags) in [
+        ("", vec![]),
+        (
+            "?limit=2&snippet_chars=60&lang=en",
+            vec!["-n", "2", "--snippet-chars", "60", "--lang", "en"],
+        ),
+        (
+            "?format=jsonl&since=2026",
+            vec!["--format", "jsonl", "--since", "2026"],
+        ),
+    ] {
+        let response = post(server, &format!("/api/batch{params}"), queries);
+        assert_eq!(response.status, 200, "{}", response.text());
+        let mut args = vec!["batch"];
+        args.extend(flags);
+        args.push(file);
+        let (_, cli) = cli_on_shipped(&args);
+        assert_eq!(response.text(), cli, "{params}");
+        assert!(cli.lines().count() > 2, "{params}: hits");
+    }
+    // A query that does not parse refuses the batch, naming its line.
+    let response = post(server, "/api/batch", "lazo\n\"unclosed\n");
+    assert_eq!(response.status, 400);
+    let message = response.error();
+    assert!(message.starts_with("line 2: invalid query"), "{message}");
+    assert!(!message.contains('\n'));
+    // The documented caps: queries, body size; and only POST.
+    let many = "lazo\n".repeat(101);
+    let response = post(server, "/api/batch", &many);
+    assert_eq!(response.status, 413);
+    assert!(response.error().contains("at most 100"));
+    let large = format!("lazo\n{}", "#".repeat(16 * 1024));
+    let response = post(server, "/api/batch", &large);
+    assert_eq!(response.status, 413);
+    response.error();
+    let response = post(server, "/api/batch", "\n# nothing\n");
+    assert_eq!(response.status, 400);
+    response.error();
+    let response = server.get("/api/batch");
+    assert_eq!(response.status, 405);
+    assert_eq!(response.header("allow"), Some("POST"));
+    response.error();
+}
+
+#[test]
+fn passage_cites_itself_as_search_does() {
+    let server = &shipped();
+    let page = server.get_json(&search_target("\"Plan LAZO\"", "&cite=true&limit=1"));
+    let hit = &hits(&page)[0];
+    let id = hit["id"].as_str().unwrap();
+    let found = server.get_json(&format!("/api/passages/{id}?context=1&cite=true"));
+    assert_eq!(found["citation"], hit["citation"]);
+    let plain = server.get_json(&format!("/api/passages/{id}?context=1"));
+    assert!(plain.get("citation").is_none());
+    let (_, show) = cli_on_shipped_before_query(&["show", "--format", "json", "-C", "1", id]);
+    let show: Value = serde_json::from_str(&show).unwrap();
+    assert_eq!(plain, show);
+}
+
+#[test]
+fn each_facet_value_is_a_filter_with_the_same_count() {
+    let fixture = Fixture::new();
+    fixture
+        .file(
+            "silla.md",
+            "---\ntitle: Quokka notes\npublication: La Silla Vacía\ndate: 2024-05-02\n---\n\nA quokka in Bogotá.\n\nAnother quokka, later.\n",
+        )
+        .file(
+            "page.html",
+            "<html><head><title>Quokka page</title><meta property=\"og:site_name\" content=\"El Tiempo\"></head><body><p>The quokka smiles.</p></body></html>",
+        )
+        .file("plain.txt", "Quokka plain notes.\n\nUn quokka en español, en Bogotá, sin duda alguna.\n");
+    assert!(fixture.index().status.success());
+    let server = Server::start(&fixture.index_path(), &[]);
+    let facets = server.get_json("/api/search?q=quokka&facets=true&limit=0")["facets"].clone();
+    let total = |extra: &str| {
+        server.get_json(&format!("/api/search?limit=0{extra}"))["total"]
+            .as_u64()
+            .unwrap()
+    };
+    let formats = facets["formats"].as_array().unwrap();
+    let names: Vec<&str> = formats
+        .iter()
+        .map(|f| f["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 3, "{facets}");
+    for name in ["markdown", "html", "text"] {
+        assert!(names.contains(&name), "{facets}");
+    }
+    for facet in formats {
+        let q = format!("quokka format:{}", facet["value"].as_str().unwrap());
+        assert_eq!(
+            total(&format!("&q={}", encode(&q))),
+            facet["count"].as_u64().unwrap(),
+            "{q}"
+        );
+    }
+    let publications = facets["publications"].as_array().unwrap();
+    assert!(!publications.is_empty(), "{facets}");
+    for facet in publications {
+        let q = format!(
+            "(quokka) publication:\"{}\"",
+            facet["value"].as_str().unwrap()
+        );
+        assert_eq!(
+            total(&format!("&q={}", encode(&q))),
+            facet["count"].as_u64().unwrap(),
+            "{q}"
+        );
+    }
+    for facet in facets["languages"].as_array().unwrap() {
+        let lang = facet["value"].as_str().unwrap();
+        assert_eq!(
+            total(&format!("&q=quokka&lang={lang}")),
+            facet["count"].as_u64().unwrap()
+        );
+    }
+    for facet in facets["years"].as_array().unwrap() {
+        let year = facet["value"].as_str().unwrap();
+        assert_eq!(
+            total(&format!("&q=quokka&since={year}&until={year}")),
+            facet["count"].as_u64().unwrap()
+        );
+    }
+    // An unknown format is a one-line 400 that lists the known ones.
+    let response = server.get("/api/search?q=quokka+format:txt");
+    assert_eq!(response.status, 400);
+    let message = response.error();
+    assert!(
+        message.contains("unknown format `txt`") && message.contains("`markdown`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn every_documented_parameter_is_accepted_and_no_other() {
+    let server = &shipped();
+    let doc = server.get_json("/api/openapi.json");
+    let id = first_id(server, "lazo");
+    let known = Regex::new(r"this endpoint takes (.*)$").unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let target = path.replace("{id}", &id);
+            let send = |query: &str| {
+                let target = if query.is_empty() {
+                    target.clone()
+                } else {
+                    format!("{target}?{query}")
+                };
+                match method.as_str() {
+                    "get" => server.get(&target),
+                    "post" => post(server, &target, "lazo\n"),
+                    other => panic!("{path}: undocumented method {other}"),
+                }
+            };
+            let parameters: Vec<&Value> = operation["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "query")
+                .collect();
+            let required: Vec<String> = parameters
+                .iter()
+                .filter(|p| p["required"] == true)
+                .map(|p| format!("{}={}", p["name"].as_str().unwrap(), encode(&example(p))))
+                .collect();
+            let mut documented = Vec::new();
+            // Each documented parameter alone (with the required ones) is accepted.
+            for parameter in &parameters {
+                let name = parameter["name"].as_str().unwrap();
+                documented.push(name.to_string());
+                let mut query = required.clone();
+                let pair = format!("{name}={}", encode(&example(parameter)));
+                if !query.contains(&pair) {
+                    query.push(pair);
+                }
+                let response = send(&query.join("&"));
+                assert_eq!(
+                    response.status,
+                    200,
+                    "{method} {path}?{}: {}",
+                    query.join("&"),
+                    response.text()
+                );
+            }
+            // An undocumented one is refused, in one line that lists the documented ones.
+            let mut query = required.clone();
+            query.push("bogus=1".to_string());
+            let response = send(&query.join("&"));
+            assert_eq!(response.status, 400, "{method} {path} with bogus");
+            let message = response.error();
+            assert!(!message.contains('\n'));
+            let listed = known
+                .captures(&message)
+                .map(|c| c[1].split(", ").map(str::to_string).collect::<Vec<_>>())
+                .unwrap_or_default();
+            let mut listed = if listed == ["none"] {
+                Vec::new()
+            } else {
+                listed
+            };
+            listed.sort();
+            documented.sort();
+            assert_eq!(listed, documented, "{method} {path}: {message}");
+        }
+    }
+}
+
+/// A parameter's example, else its default, as text.
+fn example(parameter: &Value) -> String {
+    match (&parameter["example"], &parameter["schema"]["default"]) {
+        (Value::String(s), _) => s.clone(),
+        (_, Value::Number(n)) => n.to_string(),
+        (_, Value::Bool(b)) => b.to_string(),
+        (_, Value::String(s)) => s.clone(),
+        other => panic!("parameter without example or default: {other:?}"),
+    }
+}
+
+#[test]
+fn every_answer_says_how_long_the_server_took() {
+    let server = &shipped();
+    for target in ["/api/search?q=lazo", "/api/stats", "/api/nothing", "/"] {
+        let response = server.get(target);
+        let timing = response.header("server-timing").unwrap_or_default();
+        let millis: f64 = timing
+            .strip_prefix("app;dur=")
+            .and_then(|ms| ms.parse().ok())
+            .unwrap_or_else(|| panic!("{target}: server-timing {timing:?}"));
+        assert!(millis >= 0.0);
     }
 }

@@ -150,6 +150,12 @@ fn write_corpus(dir: &Path) {
             let year = 1958 + next(&mut seed) % 12;
             text += &format!("date: \"{year}-{month:02}-{day:02}\"\n");
         }
+        if number % 4 != 0 {
+            text += &format!(
+                "source: \"{}\"\n",
+                ["El Tiempo", "Semana", "AP"][number % 3]
+            );
+        }
         text += &format!("lang: {lang}\n---\n");
         for section in 0..1 + next(&mut seed) % 3 {
             text += &format!(

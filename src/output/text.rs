@@ -6,7 +6,7 @@
 use std::io::{self, Write};
 
 use crate::indexer::BuildReport;
-use crate::results::{Counts, Facets, Timeline};
+use crate::results::{Counts, FacetCount, Facets, Timeline};
 use crate::results::{Hit, IndexedPassage, PassageInContext, SearchResults, Stats};
 use crate::views::kwic::{self, Concordance};
 
@@ -99,23 +99,29 @@ fn write_facets(out: &mut dyn Write, facets: Option<&Facets>, style: TextStyle) 
         return Ok(());
     };
     writeln!(out)?;
-    style.paint(out, TITLE, "By source")?;
-    writeln!(out)?;
-    for facet in &facets.sources {
-        writeln!(out, "{:>6}  {}", facet.count, sanitize(&facet.value))?;
-    }
-    style.paint(out, TITLE, "By year")?;
-    writeln!(out)?;
-    for facet in &facets.years {
-        writeln!(out, "{:>6}  {}", facet.count, facet.value)?;
-    }
+    write_facet_list(out, style, "By source", &facets.sources)?;
+    write_facet_list(out, style, "By year", &facets.years)?;
     if facets.undated > 0 {
         writeln!(out, "{:>6}  undated", facets.undated)?;
     }
-    style.paint(out, TITLE, "By language")?;
+    write_facet_list(out, style, "By language", &facets.languages)?;
+    if !facets.publications.is_empty() {
+        write_facet_list(out, style, "By publication", &facets.publications)?;
+    }
+    write_facet_list(out, style, "By format", &facets.formats)
+}
+
+/// A facet's title, then one `count  value` line per value.
+fn write_facet_list(
+    out: &mut dyn Write,
+    style: TextStyle,
+    title: &str,
+    facets: &[FacetCount],
+) -> io::Result<()> {
+    style.paint(out, TITLE, title)?;
     writeln!(out)?;
-    for facet in &facets.languages {
-        writeln!(out, "{:>6}  {}", facet.count, facet.value)?;
+    for facet in facets {
+        writeln!(out, "{:>6}  {}", facet.count, sanitize(&facet.value))?;
     }
     Ok(())
 }

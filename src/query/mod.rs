@@ -29,6 +29,9 @@ pub mod statistics;
 
 use std::ops::Bound;
 
+use serde::Deserialize;
+use serde::de::IntoDeserializer;
+
 use tantivy::Term;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, Query,
@@ -44,6 +47,7 @@ use crate::analysis::{Folding, Token};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::highlight::{HighlightPlan, Matcher};
+use crate::ingest::Format;
 use crate::language::Language;
 use crate::ranking::{EXACT_FORM_TIER, HEADING_BONUSES, Heading, PROXIMITY_BOOST, PROXIMITY_SLOP};
 use crate::schema::Fields;
@@ -63,6 +67,8 @@ pub enum Target {
     Publication,
     /// `lang:` (the passage's language, an ISO 639-1 code)
     Language,
+    /// `format:` (the format of the document's file, as the facets name it)
+    Format,
 }
 
 impl Target {
@@ -73,6 +79,7 @@ impl Target {
             "source" => Some(Target::Source),
             "publication" => Some(Target::Publication),
             "lang" => Some(Target::Language),
+            "format" => Some(Target::Format),
             _ => None,
         }
     }
@@ -704,12 +711,15 @@ impl Compiler<'_> {
         if target == Target::Language {
             return language_filter(fields.language, leaf, text).map(Some);
         }
+        if target == Target::Format {
+            return format_filter(fields.source, leaf, text).map(Some);
+        }
         let (field, inflected) = match target {
             Target::Text => (fields.text, true),
             Target::Title => (fields.title, true),
             Target::Section => (fields.section, true),
             Target::Publication => (fields.publication, false),
-            Target::Language => unreachable!("read above"),
+            Target::Language | Target::Format => unreachable!("read above"),
             Target::Source => {
                 let matcher = path_matcher(leaf, &tokens);
                 return Ok(Some(Box::new(SourceQuery::new(fields.source, matcher))));
@@ -887,6 +897,25 @@ fn language_filter(field: Field, leaf: &Leaf, value: &str) -> Result<Box<dyn Que
     Ok(language_terms(field, &[language]))
 }
 
+/// `format:pdf`: the passages of files in that format, named as
+/// [`Format::name`] names it (`text`, `markdown`, `pdf`, `zip`…).
+fn format_filter(field: Field, leaf: &Leaf, value: &str) -> Result<Box<dyn Query>> {
+    let Leaf::Word(name) = leaf else {
+        return Err(Error::Query(format!(
+            "format: takes a format name, as in `format:pdf`, not {value:?}"
+        )));
+    };
+    // The names are Format's serde names (the same as Format::name), so
+    // serde's own message lists them all.
+    let format = Format::deserialize(name.to_lowercase().into_deserializer()).map_err(
+        |err: serde::de::value::Error| {
+            let err = err.to_string().replace("unknown variant", "unknown format");
+            Error::Query(format!("format:{name}: {err}"))
+        },
+    )?;
+    Ok(Box::new(SourceQuery::of_format(field, format)))
+}
+
 /// The error for a language code cita does not know.
 fn unknown_language(code: &str) -> Error {
     Error::Query(format!(
@@ -990,6 +1019,17 @@ mod tests {
             Node::And(vec![word("plan"), word("lazo")])
         );
         assert_eq!(parse("plan AND lazo").unwrap(), parse("plan lazo").unwrap());
+    }
+
+    #[test]
+    fn format_is_a_field_prefix() {
+        assert_eq!(
+            parse("visa format:pdf").unwrap(),
+            Node::And(vec![
+                word("visa"),
+                Node::Leaf(Target::Format, Leaf::Word("pdf".to_string()))
+            ])
+        );
     }
 
     #[test]

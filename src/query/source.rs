@@ -1,4 +1,4 @@
-//! `source:` filters, matched against the document paths themselves.
+//! `source:` and `format:` filters, matched against the document paths themselves.
 //!
 //! A path's words are not indexed with every passage (that cost 4% of the
 //! index on the bench corpus); the distinct paths are read from the `source`
@@ -7,26 +7,48 @@
 //! query, a few milliseconds for tens of thousands of documents.
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
 use tantivy::query::{EnableScoring, Query, TermSetQuery, Weight};
 use tantivy::schema::Field;
 use tantivy::{TantivyError, Term};
 
 use crate::highlight::{HighlightPlan, Matcher};
+use crate::ingest::Format;
 use crate::language::Language;
 
 /// Passages whose source path (a `STRING` field) matches `matcher`, word for
-/// word as passage text would.
+/// word as passage text would, or names a file of a format.
 #[derive(Debug, Clone)]
 pub struct SourceQuery {
     field: Field,
-    matcher: Matcher,
+    keep: Keep,
+}
+
+/// Which paths a [`SourceQuery`] keeps.
+#[derive(Debug, Clone)]
+enum Keep {
+    /// Those whose words match.
+    Words(Matcher),
+    /// Those whose extension names this format (as [`Format::of`] reads it).
+    Format(Format),
 }
 
 impl SourceQuery {
     /// Passages whose path in `field` matches `matcher`.
     pub fn new(field: Field, matcher: Matcher) -> SourceQuery {
-        SourceQuery { field, matcher }
+        SourceQuery {
+            field,
+            keep: Keep::Words(matcher),
+        }
+    }
+
+    /// Passages whose path in `field` is a file of `format`.
+    pub fn of_format(field: Field, format: Format) -> SourceQuery {
+        SourceQuery {
+            field,
+            keep: Keep::Format(format),
+        }
     }
 }
 
@@ -35,10 +57,18 @@ impl Query for SourceQuery {
         let searcher = scoring.searcher().ok_or_else(|| {
             TantivyError::InvalidArgument("paths are read from an open index".to_string())
         })?;
-        let mut plan = HighlightPlan::new(vec![self.matcher.clone()]);
-        // Paths match by folded words and phrases, never by stem: no
-        // language applies, and the plan's is never read.
-        let language = Language::ENGLISH;
+        let mut keep: Box<dyn FnMut(&str) -> bool> = match &self.keep {
+            Keep::Words(matcher) => {
+                let mut plan = HighlightPlan::new(vec![matcher.clone()]);
+                // Paths match by folded words and phrases, never by stem:
+                // no language applies, and the plan's is never read.
+                Box::new(move |path| !plan.find(path, Language::ENGLISH).is_empty())
+            }
+            Keep::Format(format) => {
+                let format = *format;
+                Box::new(move |path| Format::of(Path::new(path)) == Some(format))
+            }
+        };
         let mut seen = BTreeSet::new();
         let mut matching = Vec::new();
         for segment in searcher.segment_readers() {
@@ -48,7 +78,7 @@ impl Query for SourceQuery {
                 let Ok(path) = std::str::from_utf8(paths.key()) else {
                     continue;
                 };
-                if seen.insert(path.to_string()) && !plan.find(path, language).is_empty() {
+                if seen.insert(path.to_string()) && keep(path) {
                     matching.push(Term::from_field_text(self.field, path));
                 }
             }

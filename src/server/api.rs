@@ -6,23 +6,28 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::rejection::PathRejection;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Serialize;
 use serde_json::json;
 
-use super::{AppState, SlotError, WorkState};
+use super::{AppState, Limits, SlotError, WorkState};
 use crate::archive::Archive;
 use crate::date::Date;
 use crate::error::Error;
 use crate::language::Language;
+use crate::output::{self, Format, TextStyle};
 use crate::results::{
-    DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, SearchRequest, SearchResults, Sort, YearRange,
+    DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, PassageInContext, Period, SearchRequest, SearchResults,
+    Sort, YearRange,
 };
+use crate::views::batch::parse_queries;
+use crate::views::kwic::{ContextSort, DEFAULT_WIDTH};
 
 /// The OpenAPI 3.1 description of this API, served at `/api/openapi.json`.
 pub const OPENAPI: &str = include_str!("openapi.json");
@@ -37,8 +42,8 @@ pub enum ApiError {
     BadRequest(String),
     /// 404: no such passage or endpoint.
     NotFound(String),
-    /// 405: the endpoint exists but only answers GET (and HEAD).
-    MethodNotAllowed,
+    /// 405: the endpoint exists but answers only these methods (`GET, HEAD`, or `POST`).
+    MethodNotAllowed(&'static str),
     /// 413: a request body over the limit.
     TooLarge(String),
     /// 414: a request target or query over the limit.
@@ -59,7 +64,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UriTooLong(_) => StatusCode::URI_TOO_LONG,
             ApiError::Busy | ApiError::Overdue | ApiError::TimedOut(_) => {
@@ -77,7 +82,10 @@ impl ApiError {
             | ApiError::TooLarge(message)
             | ApiError::UriTooLong(message)
             | ApiError::Internal(message) => message.clone(),
-            ApiError::MethodNotAllowed => "this endpoint only answers GET and HEAD".to_string(),
+            ApiError::MethodNotAllowed(allowed) => format!(
+                "this endpoint only answers {}",
+                allowed.replace(", ", " and ")
+            ),
             ApiError::Busy => {
                 "the server is busy with other searches; retry in a moment".to_string()
             }
@@ -100,10 +108,10 @@ impl IntoResponse for ApiError {
                     .headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             }
-            ApiError::MethodNotAllowed => {
+            ApiError::MethodNotAllowed(allowed) => {
                 response
                     .headers_mut()
-                    .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+                    .insert(header::ALLOW, HeaderValue::from_static(allowed));
             }
             _ => {}
         }
@@ -126,6 +134,9 @@ impl From<Error> for ApiError {
 pub(crate) fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/api/search", get(search))
+        .route("/api/timeline", get(timeline))
+        .route("/api/kwic", get(kwic))
+        .route(BATCH_PATH, post(batch))
         .route("/api/passages/{id}", get(passage))
         .route("/api/stats", get(stats))
         .route("/api/openapi.json", get(openapi))
@@ -196,6 +207,29 @@ impl Params {
                     "{name} must be a whole number from {min} to {max}, not {text:?}"
                 ))
             })
+    }
+
+    /// One of `choices` by its exact name, or the first when absent.
+    fn choice<T: Copy>(&self, name: &str, choices: &[(&str, T)]) -> Result<T, ApiError> {
+        let Some(text) = self.get(name) else {
+            return Ok(choices[0].1);
+        };
+        choices
+            .iter()
+            .find(|(choice, _)| *choice == text)
+            .map(|(_, value)| *value)
+            .ok_or_else(|| {
+                let names: Vec<&str> = choices.iter().map(|(choice, _)| *choice).collect();
+                ApiError::BadRequest(format!(
+                    "{name} must be one of {}, not {text:?}",
+                    names.join(", ")
+                ))
+            })
+    }
+
+    /// `true` or `false`; false when absent.
+    fn flag(&self, name: &str) -> Result<bool, ApiError> {
+        self.choice(name, &[("false", false), ("true", true)])
     }
 
     /// A date bound: exactly `YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a real
@@ -360,28 +394,20 @@ impl Drop for Running {
     }
 }
 
-/// `GET /api/search`
-async fn search(
-    State(state): State<Arc<AppState>>,
-    RawQuery(query): RawQuery,
-) -> Result<Json<SearchPage>, ApiError> {
-    let params = Params::read(
-        query,
-        &[
-            "q",
-            "limit",
-            "offset",
-            "since",
-            "until",
-            "snippet_chars",
-            "sort",
-            "mentions",
-            "lang",
-            "context",
-            "cite",
-        ],
-    )?;
-    let limits = &state.limits;
+/// The one endpoint that reads a request body.
+pub(crate) const BATCH_PATH: &str = "/api/batch";
+
+/// The parameters every search-like endpoint takes: the query and its filters.
+const FILTERS: [&str; 5] = ["q", "since", "until", "mentions", "lang"];
+
+/// `names` after [`FILTERS`]: an endpoint's known parameters.
+fn with_filters(names: &[&'static str]) -> Vec<&'static str> {
+    FILTERS.iter().chain(names).copied().collect()
+}
+
+/// `q` (required, within the length limit) and the filters, as a request
+/// for the library with its defaults otherwise.
+fn filtered_request(params: &Params, limits: &Limits) -> Result<SearchRequest, ApiError> {
     let q = params.get("q").unwrap_or_default();
     if q.trim().is_empty() {
         return Err(ApiError::BadRequest(
@@ -395,53 +421,247 @@ async fn search(
             limits.max_query_chars
         )));
     }
+    Ok(SearchRequest {
+        query: q.to_string(),
+        ..template(params)?
+    })
+}
+
+/// A request without its query: the filters of `params` on the library's defaults.
+fn template(params: &Params) -> Result<SearchRequest, ApiError> {
+    Ok(SearchRequest {
+        since: params.date("since", Date::parse_start)?,
+        until: params.date("until", Date::parse_end)?,
+        mentions: params.years("mentions")?,
+        languages: params.languages("lang")?,
+        ..SearchRequest::new("")
+    })
+}
+
+/// The body of an answer in `format`, written by the CLI's own renderer.
+/// CSV comes as an attachment named `name.csv`, so a link downloads it.
+fn rendered(
+    format: Format,
+    name: &str,
+    write: impl FnOnce(&mut Vec<u8>, Format) -> std::io::Result<()>,
+) -> Result<Response, ApiError> {
+    let mut body = Vec::new();
+    write(&mut body, format)
+        .map_err(|err| ApiError::Internal(format!("cannot write the answer: {err}")))?;
+    let content_type = match format {
+        Format::Csv => "text/csv; charset=utf-8",
+        Format::Jsonl => "application/x-ndjson",
+        Format::Json | Format::Text => "application/json",
+    };
+    let mut response = ([(header::CONTENT_TYPE, content_type)], body).into_response();
+    if format == Format::Csv {
+        let disposition = format!("attachment; filename=\"{name}.csv\"");
+        if let Ok(value) = HeaderValue::from_str(&disposition) {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_DISPOSITION, value);
+        }
+    }
+    Ok(response)
+}
+
+/// `GET /api/search`
+async fn search(
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = Params::read(
+        query,
+        &with_filters(&[
+            "limit",
+            "offset",
+            "snippet_chars",
+            "sort",
+            "context",
+            "cite",
+            "group",
+            "facets",
+            "format",
+        ]),
+    )?;
+    let limits = &state.limits;
     let limit = params.number("limit", DEFAULT_LIMIT, 0, limits.max_limit)?;
     // Each bound stands alone (the OpenAPI document can say so), and
     // together they keep offset + limit within max_window.
     let offset = params.number("offset", 0, 0, limits.max_offset())?;
     let request = SearchRequest {
-        query: q.to_string(),
         limit,
         offset,
-        since: params.date("since", Date::parse_start)?,
-        until: params.date("until", Date::parse_end)?,
         snippet_chars: params.number(
             "snippet_chars",
             DEFAULT_SNIPPET_CHARS,
             1,
             limits.max_snippet_chars,
         )?,
-        sort: match params.get("sort") {
-            None | Some("relevance") => Sort::Relevance,
-            Some("date") => Sort::Date,
-            Some("-date") => Sort::DateDescending,
-            Some("source") => Sort::Source,
-            Some(other) => {
-                return Err(ApiError::BadRequest(format!(
-                    "sort must be relevance, date, -date or source, not {other:?}"
-                )));
-            }
-        },
-        mentions: params.years("mentions")?,
-        languages: params.languages("lang")?,
+        sort: params.choice(
+            "sort",
+            &[
+                ("relevance", Sort::Relevance),
+                ("date", Sort::Date),
+                ("-date", Sort::DateDescending),
+                ("source", Sort::Source),
+            ],
+        )?,
         context: params.number("context", 0, 0, limits.max_context)?,
-        cite: match params.get("cite") {
-            None | Some("false") => false,
-            Some("true") => true,
-            Some(other) => {
-                return Err(ApiError::BadRequest(format!(
-                    "cite must be true or false, not {other:?}"
-                )));
-            }
-        },
-        ..SearchRequest::new(q)
+        cite: params.flag("cite")?,
+        group: params.flag("group")?,
+        facets: params.flag("facets")?,
+        ..filtered_request(&params, limits)?
     };
+    let format = params.choice("format", &[("json", Format::Json), ("csv", Format::Csv)])?;
     let results = on_index(&state, move |archive| archive.search(&request)).await?;
+    if format == Format::Csv {
+        return rendered(format, "cita-search", |out, format| {
+            output::write_results(out, &results, format, TextStyle::default())
+        });
+    }
     Ok(Json(SearchPage {
         results,
         limit,
         offset,
-    }))
+    })
+    .into_response())
+}
+
+/// `GET /api/timeline`: the JSON (or CSV) of `cita timeline`.
+async fn timeline(
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = Params::read(query, &with_filters(&["by", "by_source", "axis", "format"]))?;
+    let request = filtered_request(&params, &state.limits)?;
+    let by = params.choice("by", &[("year", Period::Year), ("month", Period::Month)])?;
+    let by_source = params.flag("by_source")?;
+    let mentioned = params.choice("axis", &[("published", false), ("mentioned", true)])?;
+    let format = params.choice("format", &[("json", Format::Json), ("csv", Format::Csv)])?;
+    let timeline = on_index(&state, move |archive| {
+        archive.timeline(&request, by, by_source, mentioned)
+    })
+    .await?;
+    rendered(format, "cita-timeline", |out, format| {
+        output::write_timeline(out, &timeline, format, TextStyle::default())
+    })
+}
+
+/// `GET /api/kwic`: the JSON (or CSV) of `cita kwic`.
+async fn kwic(
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = Params::read(query, &with_filters(&["width", "sort_context", "format"]))?;
+    let request = filtered_request(&params, &state.limits)?;
+    let width = params.number("width", DEFAULT_WIDTH, 1, MAX_KWIC_WIDTH)?;
+    let sort = params.choice(
+        "sort_context",
+        &[
+            ("relevance", ContextSort::Relevance),
+            ("left", ContextSort::Left),
+            ("right", ContextSort::Right),
+        ],
+    )?;
+    let format = params.choice("format", &[("json", Format::Json), ("csv", Format::Csv)])?;
+    let concordance = on_index(&state, move |archive| archive.kwic(&request, width, sort)).await?;
+    rendered(format, "cita-kwic", |out, format| {
+        output::write_kwic(out, &concordance, format, TextStyle::default())
+    })
+}
+
+/// Widest `width` of a concordance, in display columns.
+pub const MAX_KWIC_WIDTH: usize = 200;
+
+/// `POST /api/batch`: the queries of the body (one a line, as a `cita
+/// batch` file), each run with the options of the query string; answers
+/// the CSV (or JSON Lines) of `cita batch`. A query that cannot run makes
+/// the whole batch a 400 naming its line: there is no standard error to
+/// report it on and go on.
+async fn batch(
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let params = Params::read(
+        query,
+        &[
+            "since",
+            "until",
+            "mentions",
+            "lang",
+            "limit",
+            "snippet_chars",
+            "format",
+        ],
+    )?;
+    let limits = &state.limits;
+    let template = SearchRequest {
+        limit: params.number("limit", DEFAULT_LIMIT, 0, limits.max_limit)?,
+        snippet_chars: params.number(
+            "snippet_chars",
+            DEFAULT_SNIPPET_CHARS,
+            1,
+            limits.max_snippet_chars,
+        )?,
+        ..template(&params)?
+    };
+    let format = params.choice("format", &[("csv", Format::Csv), ("jsonl", Format::Jsonl)])?;
+    let body = body.map_err(|err| ApiError::BadRequest(err.body_text()))?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| ApiError::BadRequest("the request body is not UTF-8 text".to_string()))?;
+    let queries = parse_queries(text);
+    if queries.is_empty() {
+        return Err(ApiError::BadRequest(
+            "the body holds no query: send one query a line (blank lines and # comments are skipped)".to_string(),
+        ));
+    }
+    if queries.len() > limits.max_batch_queries {
+        return Err(ApiError::TooLarge(format!(
+            "the body holds {} queries; at most {} are run at once",
+            queries.len(),
+            limits.max_batch_queries
+        )));
+    }
+    if let Some(long) = queries
+        .iter()
+        .find(|q| q.query.chars().count() > limits.max_query_chars)
+    {
+        return Err(ApiError::UriTooLong(format!(
+            "the query on line {} is {} characters long; at most {} are accepted",
+            long.line,
+            long.query.chars().count(),
+            limits.max_query_chars
+        )));
+    }
+    let outcomes = on_index(&state, move |archive| {
+        archive
+            .batch(&queries, &template)
+            .map(|outcome| match outcome.result {
+                Ok(results) => Ok((outcome.query, results)),
+                // A damaged index fails the request; a query that does
+                // not parse is the client's.
+                Err(err @ (Error::Query(_) | Error::InvalidOption(_) | Error::Date { .. })) => Err(
+                    Error::InvalidOption(format!("line {}: {err}", outcome.query.line)),
+                ),
+                Err(err) => Err(err),
+            })
+            .collect::<crate::error::Result<Vec<_>>>()
+    })
+    .await?;
+    rendered(format, "cita-batch", |out, format| {
+        if format == Format::Csv {
+            output::csv::write_batch_header(out)?;
+        }
+        for (query, results) in &outcomes {
+            match format {
+                Format::Csv => output::csv::write_batch_csv(out, query, results)?,
+                _ => output::write_batch_jsonl(out, query, results)?,
+            }
+        }
+        Ok(())
+    })
 }
 
 /// `GET /api/passages/{id}`
@@ -451,13 +671,30 @@ async fn passage(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let Path(id) = id.map_err(|err| ApiError::BadRequest(err.body_text()))?;
-    let params = Params::read(query, &["context"])?;
+    let params = Params::read(query, &["context", "cite"])?;
     let context = params.number("context", DEFAULT_CONTEXT, 0, state.limits.max_context)?;
+    let cite = params.flag("cite")?;
     let wanted = id.clone();
     match on_index(&state, move |archive| archive.passage(&wanted, context)).await? {
-        Some(found) => Ok(Json(found).into_response()),
+        Some(found) => Ok(Json(PassageAnswer {
+            citation: cite.then(|| found.passage.citation()),
+            found,
+        })
+        .into_response()),
         None => Err(ApiError::NotFound(format!("no passage has the id {id:?}"))),
     }
+}
+
+/// The JSON of `cita show --format json`, plus the passage's citation
+/// when asked for (`cite=true`).
+#[derive(Debug, Serialize)]
+pub struct PassageAnswer {
+    /// `passage`, `before` and `after`, exactly as the CLI prints them.
+    #[serde(flatten)]
+    pub found: PassageInContext,
+    /// A ready-to-paste citation of the passage (with `cite=true`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub citation: Option<String>,
 }
 
 /// `GET /api/stats`
@@ -471,13 +708,15 @@ async fn stats(
 }
 
 /// `GET /healthz`: the process is up and answering.
-async fn healthz() -> Json<serde_json::Value> {
-    Json(json!({ "status": "ok" }))
+async fn healthz(RawQuery(query): RawQuery) -> Result<Json<serde_json::Value>, ApiError> {
+    Params::read(query, &[])?;
+    Ok(Json(json!({ "status": "ok" })))
 }
 
 /// `GET /api/openapi.json`
-async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+async fn openapi(RawQuery(query): RawQuery) -> Result<Response, ApiError> {
+    Params::read(query, &[])?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response())
 }
 
 /// Any path that is not an endpoint.
@@ -490,7 +729,12 @@ pub(crate) async fn not_found(uri: Uri) -> ApiError {
     ApiError::NotFound(format!("no endpoint at {target}"))
 }
 
-/// A known path with a method other than GET or HEAD.
-pub(crate) async fn method_not_allowed() -> ApiError {
-    ApiError::MethodNotAllowed
+/// A known path with a method it does not answer: POST for `/api/batch`,
+/// GET or HEAD for the others.
+pub(crate) async fn method_not_allowed(uri: Uri) -> ApiError {
+    ApiError::MethodNotAllowed(if uri.path() == BATCH_PATH {
+        "POST"
+    } else {
+        "GET, HEAD"
+    })
 }

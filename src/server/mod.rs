@@ -1,9 +1,11 @@
 //! `cita serve`: an HTTP JSON API and a search page over an [`Archive`], a
 //! thin shell over the library like `main.rs`.
 //!
-//! - [`api`] answers `/api/search`, `/api/passages/{id}`, `/api/stats`,
-//!   `/healthz` and `/api/openapi.json`, with the same serde types as the CLI
-//!   ([`SearchResults`](crate::SearchResults)) and JSON errors.
+//! - [`api`] answers `/api/search`, `/api/timeline`, `/api/kwic`,
+//!   `/api/batch` (a POST, the one endpoint that reads a body),
+//!   `/api/passages/{id}`, `/api/stats`, `/healthz` and `/api/openapi.json`,
+//!   with the same serde types and renderers as the CLI
+//!   ([`SearchResults`](crate::SearchResults), [`crate::output`]) and JSON errors.
 //! - [`page`] serves the search page: HTML, JavaScript and CSS embedded in the
 //!   binary, nothing fetched from elsewhere.
 //!
@@ -70,8 +72,13 @@ pub struct Limits {
     pub max_context: usize,
     /// Longest accepted request target (path and query string), in bytes; longer is 414.
     pub max_uri_bytes: usize,
-    /// Largest request body, in bytes (no endpoint reads one); larger is 413.
+    /// Largest request body, in bytes, of any request but a batch (no
+    /// other endpoint reads one); larger is 413.
     pub max_body_bytes: u64,
+    /// Largest body of `POST /api/batch`, in bytes; larger is 413.
+    pub max_batch_bytes: u64,
+    /// Most queries in one batch; more is 413.
+    pub max_batch_queries: usize,
     /// Requests working on the index at the same time.
     pub max_searches: usize,
     /// Requests waiting for one of those slots; one more is answered 503 at once.
@@ -108,6 +115,8 @@ impl Default for Limits {
             max_context: 20,
             max_uri_bytes: 8 * 1024,
             max_body_bytes: 1024,
+            max_batch_bytes: 16 * 1024,
+            max_batch_queries: 100,
             max_searches: cores.max(2),
             max_waiting: 64,
             timeout: Duration::from_secs(10),
@@ -298,7 +307,7 @@ pub fn router(archive: Arc<Archive>, options: &ServeOptions) -> Result<Router> {
             Some(
                 CorsLayer::new()
                     .allow_origin(AllowOrigin::list([value]))
-                    .allow_methods([Method::GET, Method::HEAD])
+                    .allow_methods([Method::GET, Method::HEAD, Method::POST])
                     .max_age(Duration::from_secs(3600)),
             )
         }
@@ -324,6 +333,7 @@ fn app(state: Arc<AppState>, cors: Option<CorsLayer>) -> Router {
     };
     app.layer(middleware::from_fn_with_state(state, guard))
         .layer(middleware::map_response(common_headers))
+        .layer(middleware::from_fn(server_timing))
         .layer(middleware::from_fn(conn::track))
 }
 
@@ -365,10 +375,16 @@ async fn guard(
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok()?.trim().parse::<u64>().ok());
     let chunked = headers.contains_key(header::TRANSFER_ENCODING);
-    if chunked || declared.is_some_and(|length| length > limits.max_body_bytes) {
+    let batch = request.method() == Method::POST && request.uri().path() == api::BATCH_PATH;
+    let cap = if batch {
+        limits.max_batch_bytes
+    } else {
+        limits.max_body_bytes
+    };
+    if chunked || declared.is_some_and(|length| length > cap) {
         return ApiError::TooLarge(format!(
-            "no endpoint reads a request body; bodies over {} bytes (or without a Content-Length) are refused",
-            limits.max_body_bytes
+            "only POST /api/batch reads a request body, of at most {} bytes; other bodies over {} bytes, and bodies without a Content-Length, are refused",
+            limits.max_batch_bytes, limits.max_body_bytes
         ))
         .into_response();
     }
@@ -386,6 +402,20 @@ pub(crate) const SECURITY_HEADERS: [(&str, &str); 3] = [
     ),
     ("referrer-policy", "no-referrer"),
 ];
+
+/// Adds `Server-Timing: app;dur=MS` to every answer the router gives: the
+/// time from the request reaching the router to its whole answer being ready
+/// (the body is serialized before this layer sees it), without the network.
+/// `bench/workbench.sh` reads it.
+async fn server_timing(request: Request, next: Next) -> Response {
+    let start = std::time::Instant::now();
+    let mut response = next.run(request).await;
+    let millis = start.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(value) = HeaderValue::from_str(&format!("app;dur={millis:.2}")) {
+        response.headers_mut().insert("server-timing", value);
+    }
+    response
+}
 
 async fn common_headers(mut response: Response) -> Response {
     let headers = response.headers_mut();

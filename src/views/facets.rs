@@ -1,18 +1,23 @@
 //! Facets (`--facets`): how many matching passages each source, each
-//! publication year and each language holds.
+//! publication year, each language, each publication and each file format
+//! holds.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use crate::date::Date;
+use crate::ingest::Format;
 use crate::ranking::Match;
 use crate::results::{FacetCount, Facets};
 
-/// Counts of `matches` per source and per language (most first, ties by
-/// path or code) and per publication year (oldest first), and how many are
-/// undated.
+/// Counts of `matches` per source, language, publication and format (most
+/// first, ties by value) and per publication year (oldest first), and how
+/// many are undated. A format is the file's, as [`Format::of`] names it from
+/// the path: the query language's `format:` filter reads it the same way.
 pub fn facets(matches: &[Match]) -> Facets {
     let mut sources: BTreeMap<&str, u64> = BTreeMap::new();
     let mut languages: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut publications: BTreeMap<&str, u64> = BTreeMap::new();
     let mut years: BTreeMap<i32, u64> = BTreeMap::new();
     let mut undated = 0;
     for m in matches {
@@ -20,12 +25,24 @@ pub fn facets(matches: &[Match]) -> Facets {
         if let Some(language) = m.keys.language {
             *languages.entry(language.code()).or_insert(0) += 1;
         }
+        if let Some(publication) = &m.keys.publication {
+            *publications.entry(publication).or_insert(0) += 1;
+        }
         match m.keys.date.and_then(Date::from_days) {
             Some(date) => *years.entry(date.year()).or_insert(0) += 1,
             None => undated += 1,
         }
     }
+    // Per source first, so each path's format is worked out once.
+    let mut formats: BTreeMap<&str, u64> = BTreeMap::new();
+    for (source, count) in &sources {
+        if let Some(format) = Format::of(Path::new(source)) {
+            *formats.entry(format.name()).or_insert(0) += count;
+        }
+    }
     Facets {
+        publications: most_first(publications),
+        formats: most_first(formats),
         sources: most_first(sources),
         languages: most_first(languages),
         years: years

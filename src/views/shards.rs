@@ -142,6 +142,8 @@ fn joined<'a>(fingerprints: impl Iterator<Item = &'a str>) -> String {
 fn sum_facets<'a>(all: impl Iterator<Item = &'a Facets>) -> Facets {
     let mut sources: BTreeMap<&str, u64> = BTreeMap::new();
     let mut languages: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut publications: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut formats: BTreeMap<&str, u64> = BTreeMap::new();
     let mut years: BTreeMap<(i64, &str), u64> = BTreeMap::new();
     let mut undated = 0;
     for facets in all {
@@ -152,6 +154,8 @@ fn sum_facets<'a>(all: impl Iterator<Item = &'a Facets>) -> Facets {
         };
         add(&mut sources, &facets.sources);
         add(&mut languages, &facets.languages);
+        add(&mut publications, &facets.publications);
+        add(&mut formats, &facets.formats);
         for year in &facets.years {
             let number = year.value.parse().unwrap_or(i64::MAX);
             *years.entry((number, &year.value)).or_default() += year.count;
@@ -169,5 +173,7 @@ fn sum_facets<'a>(all: impl Iterator<Item = &'a Facets>) -> Facets {
             })
             .collect(),
         undated,
+        publications: most_first(publications),
+        formats: most_first(formats),
     }
 }

@@ -1,38 +1,41 @@
-// cita's search page. It talks to the JSON API of the same server and builds
-// every piece of document text with textContent / text nodes, never HTML, so
-// a passage containing "<script>" is shown as text and runs nothing.
+// cita's search page: a workbench over the JSON API of the same server.
+// Every piece of document text is built with textContent / text nodes,
+// never HTML, so a passage containing "<script>" is shown as text and runs
+// nothing. The page decides nothing about matching: counts, dates, groups
+// and citations all come from the API.
 "use strict";
 
 const PAGE_SIZE = 10;
 const CONTEXT = 3;
+// The most hits one request returns (the server's limit): what the CSV export holds.
+const EXPORT_LIMIT = 100;
 
 const $ = (id) => document.getElementById(id);
-const form = $("search");
 const statusLine = $("status");
 const results = $("results");
 const pager = $("pager");
 const passageView = $("passage");
 
-// The state lives in the URL (/?q=…&since=…&until=…&offset=…&passage=…),
-// so a URL reproduces a search or a passage.
+// The state lives in the URL, so a link reproduces the view:
+// /?q=…&pub=…&fmt=…&lang=…&since=…&until=…&sort=…&group=1&offset=…&passage=…&view=batch
+const KEYS = ["q", "pub", "fmt", "lang", "since", "until", "sort", "passage", "view"];
+
 function stateFromUrl() {
   const params = new URLSearchParams(location.search);
-  return {
-    q: params.get("q") || "",
-    since: params.get("since") || "",
-    until: params.get("until") || "",
-    offset: Math.max(0, parseInt(params.get("offset") || "0", 10) || 0),
-    passage: params.get("passage") || "",
-  };
+  const state = {};
+  for (const key of KEYS) state[key] = params.get(key) || "";
+  state.group = params.get("group") === "1";
+  state.offset = Math.max(0, parseInt(params.get("offset") || "0", 10) || 0);
+  return state;
 }
 
 function urlFor(state) {
   const params = new URLSearchParams();
-  for (const key of ["q", "since", "until"]) {
-    if (state[key]) params.set(key, state[key]);
+  for (const key of KEYS) {
+    if (state[key] && !(key === "sort" && state.sort === "relevance")) params.set(key, state[key]);
   }
+  if (state.group) params.set("group", "1");
   if (state.offset > 0) params.set("offset", String(state.offset));
-  if (state.passage) params.set("passage", state.passage);
   const query = params.toString();
   return query ? "/?" + query : "/";
 }
@@ -42,16 +45,20 @@ function go(state) {
   show(state);
 }
 
-function setStatus(text, isError) {
-  statusLine.textContent = text;
-  statusLine.classList.toggle("error", Boolean(isError));
+// A change of query or filter starts again at the first page.
+function refine(state, changes) {
+  go({ ...state, ...changes, offset: 0, passage: "" });
 }
 
-async function getJson(url) {
-  const response = await fetch(url, { headers: { Accept: "application/json" } });
+function setStatus(line, text, isError) {
+  line.textContent = text;
+  line.classList.toggle("error", Boolean(isError));
+}
+
+async function answer(response) {
   let body = null;
   try {
-    body = await response.json();
+    body = await response.clone().json();
   } catch (_) {
     body = null;
   }
@@ -60,6 +67,39 @@ async function getJson(url) {
     throw new Error(message);
   }
   return body;
+}
+
+async function getJson(url) {
+  return answer(await fetch(url, { headers: { Accept: "application/json" } }));
+}
+
+// The query sent to the API: what was typed, narrowed by the publication
+// and format filters, which are fields of the query language.
+function effectiveQuery(state) {
+  const filters = [];
+  if (state.pub) filters.push('publication:"' + state.pub.replace(/"/g, " ") + '"');
+  if (state.fmt) filters.push("format:" + state.fmt);
+  if (!filters.length) return state.q;
+  return "(" + state.q + ") " + filters.join(" ");
+}
+
+// The filters every request of this view shares.
+function filterParams(state) {
+  const params = new URLSearchParams({ q: effectiveQuery(state) });
+  for (const key of ["lang", "since", "until"]) {
+    if (state[key]) params.set(key, state[key]);
+  }
+  return params;
+}
+
+function searchParams(state, limit, offset) {
+  const params = filterParams(state);
+  params.set("limit", String(limit));
+  params.set("offset", String(offset));
+  if (state.sort && state.sort !== "relevance") params.set("sort", state.sort);
+  if (state.group) params.set("group", "true");
+  params.set("cite", "true");
+  return params;
 }
 
 // The snippet with its matches in <mark>. `highlights` are UTF-8 byte offsets
@@ -85,17 +125,6 @@ function highlightedSnippet(snippet, highlights) {
   return fragment;
 }
 
-function metaLine(item) {
-  const place = item.entry ? item.source + " › " + item.entry : item.source;
-  const parts = [place + " ¶" + item.paragraph + (item.part > 1 ? "." + item.part : "")];
-  if (item.author) parts.push(item.author);
-  if (item.date) parts.push(item.date);
-  if (item.publication) parts.push(item.publication);
-  if (item.section) parts.push("§ " + item.section);
-  if (item.extraction === "ocr") parts.push("OCR " + item.ocr_confidence + "%");
-  return parts.join(" · ");
-}
-
 function element(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -103,55 +132,313 @@ function element(tag, className, text) {
   return node;
 }
 
+// Source, paragraph, author, date (marked when inferred), publication,
+// section, language and OCR confidence, as spans.
+function metaLine(item) {
+  const line = document.createDocumentFragment();
+  const parts = [];
+  const place = item.entry ? item.source + " › " + item.entry : item.source;
+  parts.push(element("span", "place", place + " ¶" + item.paragraph + (item.part > 1 ? "." + item.part : "")));
+  if (item.author) parts.push(element("span", "author", item.author));
+  if (item.date) {
+    if (item.date_origin === "text") {
+      const date = element("span", "date inferred", "≈ " + item.date + ", inferred from the text");
+      date.title = "No date was recorded for this document; cita took the latest full date in its text.";
+      parts.push(date);
+    } else {
+      parts.push(element("span", "date", item.date));
+    }
+  }
+  if (item.publication) parts.push(element("span", "publication", item.publication));
+  if (item.section) parts.push(element("span", "section", "§ " + item.section));
+  if (item.language) {
+    const language = element("span", "language", item.language);
+    language.title = "language";
+    parts.push(language);
+  }
+  if (item.extraction === "ocr") {
+    const ocr = element("span", "ocr", "OCR" + (item.ocr_confidence === null ? "" : ", confidence " + item.ocr_confidence + "%"));
+    ocr.title = "Text read by optical character recognition from a scan: check it against the original.";
+    parts.push(ocr);
+  }
+  parts.forEach((part, index) => {
+    if (index) line.append(" · ");
+    line.append(part);
+  });
+  return line;
+}
+
+async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch (_) {
+    // Without the clipboard API: copy from a selected, off-screen textarea.
+    const area = element("textarea", "offscreen");
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    let copied = false;
+    try {
+      copied = document.execCommand("copy");
+    } catch (_) {
+      copied = false;
+    }
+    area.remove();
+    return copied;
+  }
+}
+
+function citeButton(citation, line) {
+  const button = element("button", "cite", "Copy citation");
+  button.type = "button";
+  button.addEventListener("click", async () => {
+    const copied = await copyText(citation);
+    setStatus(line, copied ? "Citation copied: " + citation : "Copy this citation: " + citation);
+  });
+  return button;
+}
+
+function hitItem(state, hit) {
+  const item = element("li", "hit");
+  item.dataset.id = hit.id;
+  item.append(element("div", "title", hit.rank + ". " + hit.title));
+  const meta = element("div", "meta");
+  meta.append(metaLine(hit));
+  item.append(meta);
+  const snippet = element("p", "snippet");
+  snippet.append(highlightedSnippet(hit.snippet, hit.highlights));
+  item.append(snippet);
+  const actions = element("div", "actions");
+  const open = element("button", "open", "Show in context");
+  open.type = "button";
+  open.addEventListener("click", () => go({ ...state, passage: hit.id }));
+  actions.append(open);
+  if (hit.citation) actions.append(citeButton(hit.citation, statusLine));
+  const link = element("a", "permalink", "Link");
+  link.href = "/?passage=" + encodeURIComponent(hit.id);
+  link.title = "A link that reopens this passage";
+  actions.append(link);
+  item.append(actions);
+  return item;
+}
+
+// The facets of the result, each value a button that adds it as a filter.
+const FACETS = [
+  ["publications", "Publication", "pub"],
+  ["years", "Year", "year"],
+  ["languages", "Language", "lang"],
+  ["formats", "Format", "fmt"],
+];
+
+function showFacets(state, facets) {
+  const aside = $("facets");
+  aside.replaceChildren();
+  for (const [field, label, key] of FACETS) {
+    const values = facets[field] || [];
+    if (!values.length) continue;
+    const section = element("section", "facet");
+    section.dataset.facet = key;
+    const heading = element("h2", "", label);
+    heading.id = "facet-" + key;
+    section.append(heading);
+    const list = element("ul");
+    list.setAttribute("aria-labelledby", heading.id);
+    for (const value of values) {
+      const button = element("button", "facet-value");
+      button.type = "button";
+      button.dataset.value = value.value;
+      button.append(element("span", "name", value.value), element("span", "count", String(value.count)));
+      button.setAttribute("aria-label", `${label} ${value.value}: ${value.count} passages`);
+      const active = key === "year" ? state.since === value.value && state.until === value.value : state[key] === value.value;
+      button.setAttribute("aria-pressed", String(active));
+      button.addEventListener("click", () => {
+        if (key === "year") refine(state, { since: value.value, until: value.value });
+        else refine(state, { [key]: value.value });
+      });
+      const item = element("li");
+      item.append(button);
+      list.append(item);
+    }
+    section.append(list);
+    aside.append(section);
+  }
+  aside.hidden = !aside.children.length;
+}
+
+// Active filters as chips; each removes its filter.
+function showChips(state) {
+  const chips = $("chips");
+  chips.replaceChildren();
+  const add = (text, changes) => {
+    const item = element("li", "chip");
+    const button = element("button", "", text + " ✕");
+    button.type = "button";
+    button.setAttribute("aria-label", "Remove filter " + text);
+    button.addEventListener("click", () => refine(state, changes));
+    item.append(button);
+    chips.append(item);
+  };
+  if (state.pub) add("publication: " + state.pub, { pub: "" });
+  if (state.fmt) add("format: " + state.fmt, { fmt: "" });
+  if (state.lang) add("language: " + state.lang, { lang: "" });
+  if (state.since && state.since === state.until) add("date: " + state.since, { since: "", until: "" });
+  else {
+    if (state.since) add("since " + state.since, { since: "" });
+    if (state.until) add("until " + state.until, { until: "" });
+  }
+  chips.hidden = !chips.children.length;
+}
+
+// Months are charted when the date range asked for is two years or less.
+function shortRange(state) {
+  const year = (text) => parseInt(text.slice(0, 4), 10);
+  return Boolean(state.since && state.until && year(state.until) - year(state.since) < 2);
+}
+
+async function showTimeline(state) {
+  const figure = $("timeline");
+  let by = shortRange(state) ? "month" : "year";
+  let timeline;
+  try {
+    const params = filterParams(state);
+    params.set("by", by);
+    timeline = await getJson("/api/timeline?" + params.toString());
+    if (by === "year" && timeline.rows.length > 0 && timeline.rows.length <= 2) {
+      by = "month";
+      params.set("by", by);
+      timeline = await getJson("/api/timeline?" + params.toString());
+    }
+  } catch (_) {
+    figure.hidden = true;
+    return;
+  }
+  const bars = $("bars");
+  bars.replaceChildren();
+  bars.dataset.by = by;
+  const dated = timeline.total - timeline.undated;
+  $("timeline-caption").textContent =
+    `Matching passages per ${by} of publication: ${dated} dated` + (timeline.undated ? `, ${timeline.undated} undated` : "");
+  const most = Math.max(1, ...timeline.rows.map((row) => row.count));
+  let dragFrom = null;
+  const select = (first, last) => {
+    const [from, to] = first <= last ? [first, last] : [last, first];
+    refine(state, { since: from, until: to });
+  };
+  for (const row of timeline.rows) {
+    const bar = element("button", "bar");
+    bar.type = "button";
+    bar.dataset.period = row.period;
+    bar.setAttribute("aria-label", `${row.period}: ${row.count} passages`);
+    bar.title = `${row.period}: ${row.count}`;
+    const fill = element("span", "fill");
+    fill.style.height = Math.round((100 * row.count) / most) + "%";
+    bar.append(fill, element("span", "label", row.period));
+    // A drag from one bar to another selects the range between them (its
+    // click lands on the chart, not on a bar); a click selects one period.
+    bar.addEventListener("mousedown", (event) => {
+      dragFrom = row.period;
+      event.preventDefault();
+    });
+    bar.addEventListener("mouseup", () => {
+      const from = dragFrom;
+      dragFrom = null;
+      if (from && from !== row.period) select(from, row.period);
+    });
+    // Shift+click extends the range from its start, so it works from the keyboard too.
+    bar.addEventListener("click", (event) => {
+      if (event.shiftKey && state.since) select(state.since, row.period);
+      else select(row.period, row.period);
+    });
+    bars.append(bar);
+  }
+  figure.hidden = timeline.rows.length === 0;
+}
+
 async function search(state) {
   passageView.hidden = true;
   results.hidden = false;
   results.replaceChildren();
   pager.hidden = true;
+  $("tools").hidden = true;
+  showChips(state);
   if (!state.q.trim()) {
-    setStatus("");
+    $("facets").hidden = true;
+    $("timeline").hidden = true;
+    setStatus(statusLine, "");
     return;
   }
-  setStatus("Searching…");
-  const params = new URLSearchParams({ q: state.q, limit: String(PAGE_SIZE), offset: String(state.offset) });
-  if (state.since) params.set("since", state.since);
-  if (state.until) params.set("until", state.until);
+  setStatus(statusLine, "Searching…");
+  const params = searchParams(state, PAGE_SIZE, state.offset);
+  params.set("facets", "true");
+  const timeline = showTimeline(state);
   let page;
   try {
     page = await getJson("/api/search?" + params.toString());
   } catch (err) {
-    setStatus(err.message, true);
+    setStatus(statusLine, err.message, true);
+    $("facets").hidden = true;
     return;
   }
+  showFacets(state, page.facets);
+  await timeline;
   if (page.total === 0) {
-    setStatus("No passage matches.");
+    setStatus(statusLine, "No passage matches.");
     return;
   }
-  const first = page.hits.length ? page.hits[0].rank : 0;
-  const last = page.hits.length ? page.hits[page.hits.length - 1].rank : 0;
-  setStatus(
-    page.hits.length
-      ? `${first}–${last} of ${page.total} matching passage${page.total === 1 ? "" : "s"}`
-      : `${page.total} matching passages; none on this page.`
-  );
-  for (const hit of page.hits) {
-    const item = element("li", "hit");
-    item.dataset.id = hit.id;
-    item.append(element("div", "title", hit.rank + ". " + hit.title));
-    item.append(element("div", "meta", metaLine(hit)));
-    const snippet = element("p", "snippet");
-    snippet.append(highlightedSnippet(hit.snippet, hit.highlights));
-    item.append(snippet);
-    const open = element("button", "open", "Show in context");
-    open.type = "button";
-    open.addEventListener("click", () => go({ ...state, passage: hit.id }));
-    item.append(open);
-    results.append(item);
+  const exported = searchParams(state, EXPORT_LIMIT, 0);
+  exported.set("format", "csv");
+  $("export").href = "/api/search?" + exported.toString();
+  $("export").textContent = `Export CSV (up to ${EXPORT_LIMIT} ${state.group ? "documents" : "passages"})`;
+  $("tools").hidden = false;
+  const plural = page.total === 1 ? "" : "s";
+  if (page.groups) {
+    const first = state.offset + 1;
+    const last = state.offset + page.groups.length;
+    setStatus(
+      statusLine,
+      page.groups.length
+        ? `documents ${first}–${last}; ${page.total} matching passage${plural} in all`
+        : `${page.total} matching passage${plural}; no document on this page.`
+    );
+    for (const group of page.groups) {
+      const item = hitItem(state, group.hits[0]);
+      item.classList.add("group");
+      const more = group.hits.length - 1;
+      if (more > 0) {
+        const toggle = element("button", "more", `+${more} more passage${more === 1 ? "" : "s"} in this document`);
+        toggle.type = "button";
+        toggle.setAttribute("aria-expanded", "false");
+        const others = element("ol", "others");
+        others.hidden = true;
+        for (const hit of group.hits.slice(1)) others.append(hitItem(state, hit));
+        toggle.addEventListener("click", () => {
+          others.hidden = !others.hidden;
+          toggle.setAttribute("aria-expanded", String(!others.hidden));
+        });
+        item.append(toggle, others);
+      }
+      results.append(item);
+    }
+    $("prev").disabled = state.offset === 0;
+    $("next").disabled = page.groups.length < PAGE_SIZE;
+    $("page-info").textContent = `page ${Math.floor(state.offset / PAGE_SIZE) + 1}`;
+    pager.hidden = state.offset === 0 && page.groups.length < PAGE_SIZE;
+  } else {
+    const first = page.hits.length ? page.hits[0].rank : 0;
+    const last = page.hits.length ? page.hits[page.hits.length - 1].rank : 0;
+    setStatus(
+      statusLine,
+      page.hits.length
+        ? `${first}–${last} of ${page.total} matching passage${plural}`
+        : `${page.total} matching passages; none on this page.`
+    );
+    for (const hit of page.hits) results.append(hitItem(state, hit));
+    $("prev").disabled = state.offset === 0;
+    $("next").disabled = state.offset + PAGE_SIZE >= page.total;
+    $("page-info").textContent = `page ${Math.floor(state.offset / PAGE_SIZE) + 1} of ${Math.ceil(page.total / PAGE_SIZE)}`;
+    pager.hidden = page.total <= PAGE_SIZE;
   }
-  $("prev").disabled = state.offset === 0;
-  $("next").disabled = state.offset + PAGE_SIZE >= page.total;
-  $("page-info").textContent = `page ${Math.floor(state.offset / PAGE_SIZE) + 1} of ${Math.ceil(page.total / PAGE_SIZE)}`;
-  pager.hidden = page.total <= PAGE_SIZE;
   $("prev").onclick = () => go({ ...state, offset: Math.max(0, state.offset - PAGE_SIZE) });
   $("next").onclick = () => go({ ...state, offset: state.offset + PAGE_SIZE });
 }
@@ -160,18 +447,28 @@ async function showPassage(state) {
   results.hidden = true;
   pager.hidden = true;
   passageView.hidden = true;
-  setStatus("Loading passage…");
+  $("tools").hidden = true;
+  $("timeline").hidden = true;
+  $("facets").hidden = true;
+  $("chips").hidden = true;
+  setStatus(statusLine, "Loading passage…");
   let found;
   try {
-    found = await getJson("/api/passages/" + encodeURIComponent(state.passage) + "?context=" + CONTEXT);
+    found = await getJson("/api/passages/" + encodeURIComponent(state.passage) + "?context=" + CONTEXT + "&cite=true");
   } catch (err) {
-    setStatus(err.message, true);
+    setStatus(statusLine, err.message, true);
     return;
   }
-  setStatus("");
+  setStatus(statusLine, "");
   const passage = found.passage;
   $("passage-title").textContent = passage.title;
-  $("passage-meta").textContent = metaLine(passage);
+  $("passage-meta").replaceChildren(metaLine(passage));
+  $("passage-citation").textContent = found.citation;
+  $("passage-link").href = "/?passage=" + encodeURIComponent(passage.id);
+  $("passage-cite").onclick = async () => {
+    const copied = await copyText(found.citation);
+    setStatus(statusLine, copied ? "Citation copied." : "Copy the citation shown below the title.");
+  };
   const context = $("passage-context");
   context.replaceChildren();
   let section = null;
@@ -185,12 +482,45 @@ async function showPassage(state) {
     context.append(paragraph);
   }
   passageView.hidden = false;
+  $("back").hidden = !state.q;
+}
+
+async function runBatch(event) {
+  event.preventDefault();
+  const line = $("batch-status");
+  const params = new URLSearchParams({ limit: $("batch-limit").value || "10", format: "csv" });
+  setStatus(line, "Searching…");
+  try {
+    const response = await fetch("/api/batch?" + params.toString(), {
+      method: "POST",
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+      body: $("batch-queries").value,
+    });
+    await answer(response);
+    const blob = await response.blob();
+    const link = element("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = "cita-batch.csv";
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setStatus(line, "Downloaded cita-batch.csv.");
+  } catch (err) {
+    setStatus(line, err.message, true);
+  }
 }
 
 function show(state) {
+  const batch = state.view === "batch";
+  $("batch").hidden = !batch;
+  $("workbench").hidden = batch;
+  $("search").hidden = batch;
+  if (batch) return;
   $("q").value = state.q;
   $("since").value = state.since;
   $("until").value = state.until;
+  $("sort").value = state.sort || "relevance";
+  $("group").checked = state.group;
   if (state.passage) {
     showPassage(state);
   } else {
@@ -198,15 +528,33 @@ function show(state) {
   }
 }
 
-form.addEventListener("submit", (event) => {
+$("search").addEventListener("submit", (event) => {
   event.preventDefault();
-  go({ q: $("q").value, since: $("since").value.trim(), until: $("until").value.trim(), offset: 0, passage: "" });
+  refine(stateFromUrl(), {
+    q: $("q").value,
+    since: $("since").value.trim(),
+    until: $("until").value.trim(),
+    sort: $("sort").value,
+    group: $("group").checked,
+  });
 });
 
-$("back").addEventListener("click", () => {
-  const state = stateFromUrl();
-  go({ ...state, passage: "" });
-});
+// Sort and grouping apply at once to the search shown.
+for (const id of ["sort", "group"]) {
+  $(id).addEventListener("change", () => {
+    const state = stateFromUrl();
+    if (state.q) refine(state, { sort: $("sort").value, group: $("group").checked });
+  });
+}
+
+$("back").addEventListener("click", () => go({ ...stateFromUrl(), passage: "" }));
+$("batch-form").addEventListener("submit", runBatch);
+for (const id of ["to-search", "to-batch"]) {
+  $(id).addEventListener("click", (event) => {
+    event.preventDefault();
+    go({ ...stateFromUrl(), passage: "", view: id === "to-batch" ? "batch" : "" });
+  });
+}
 
 window.addEventListener("popstate", () => show(stateFromUrl()));
 show(stateFromUrl());
