@@ -15,8 +15,9 @@ their meaning are documented in the repository's README.
 
 Dates: results carry dates as the JSON does, ISO ``"YYYY-MM-DD"`` strings
 (``None`` when unknown); DataFrames turn ``date`` into a date column;
-``since`` and ``until`` take a :class:`datetime.date` or ``"YYYY"``,
-``"YYYY-MM"``, ``"YYYY-MM-DD"`` (a whole year or month, inclusive).
+``since`` and ``until`` take a :class:`datetime.date`, a year (``2025``),
+or ``"YYYY"``, ``"YYYY-MM"``, ``"YYYY-MM-DD"`` (a whole year or month,
+inclusive).
 
 Threads: one :class:`Archive` may be searched from several threads at once;
 searches and builds release the GIL, so they run in parallel.
@@ -90,8 +91,8 @@ __all__ = [
 ]
 
 PathLike = Union[str, "os.PathLike[str]"]
-#: A day, or ``"YYYY"``, ``"YYYY-MM"``, ``"YYYY-MM-DD"``.
-DateLike = Union[datetime.date, str]
+#: A day, a year (``2025``), or ``"YYYY"``, ``"YYYY-MM"``, ``"YYYY-MM-DD"``.
+DateLike = Union[datetime.date, int, str]
 #: A year, ``"1960..1969"``, or ``(1960, 1969)``, inclusive.
 Years = Union[int, str, Tuple[int, int]]
 #: ``progress(files_done, files_total, bytes_done, bytes_total)``.
@@ -228,8 +229,7 @@ class Archive:
             "group": group,
             "facets": facets,
         }
-        total, found = self._archive.search(query, _filters(since, until, lang, mentions), options)
-        return Results(total, found)
+        return Results(self._archive.search(query, _filters(since, until, lang, mentions), options))
 
     def count(
         self,
@@ -339,7 +339,9 @@ def _filters(
     def day(value: Optional[DateLike]) -> Optional[str]:
         if isinstance(value, datetime.datetime):
             value = value.date()
-        return value.isoformat() if isinstance(value, datetime.date) else value
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
     if isinstance(mentions, tuple):
         mentions = f"{mentions[0]}..{mentions[1]}"

@@ -339,17 +339,25 @@ class Results(_Table):
 
     _row_type = Hit
 
-    def __init__(self, total: int, json_text: str) -> None:
+    def __init__(self, found: Any) -> None:
+        self._found = found
         #: How many passages match in all (not only those returned).
-        self.total: int = total
-        self._json = json_text
+        self.total: int = found.total
+        self._json: Optional[str] = None
         self._parsed: Optional[Dict[str, Any]] = None
         self._hits: Optional[List[Hit]] = None
 
     @property
+    def _text(self) -> str:
+        # Rendered on first use: a caller who reads only `total` pays for no JSON.
+        if self._json is None:
+            self._json = self._found.json()
+        return self._json
+
+    @property
     def _payload(self) -> Dict[str, Any]:
         if self._parsed is None:
-            self._parsed = json.loads(self._json)
+            self._parsed = json.loads(self._text)
         return self._parsed
 
     @property
@@ -387,7 +395,7 @@ class Results(_Table):
 
     def to_dict(self) -> Dict[str, Any]:
         """The whole JSON object ``cita search --format json`` prints, parsed anew."""
-        return json.loads(self._json)
+        return json.loads(self._text)
 
     def to_dicts(self) -> List[Dict[str, Any]]:
         """The hits exactly as ``cita search --format json`` gives them, parsed anew."""

@@ -1,7 +1,8 @@
 //! `cita._cita.Archive`: an opened index. Each method parses its options,
 //! runs the library's method with the GIL released, and returns what the
-//! library's JSON renderer writes for the CLI's `--format json`, so that
-//! the Python layer reads the very JSON the command line prints.
+//! library's JSON renderer writes for the CLI's `--format json` (a search's
+//! results when they are read), so that the Python layer reads the very
+//! JSON the command line prints.
 
 use std::path::PathBuf;
 
@@ -21,6 +22,29 @@ use crate::rendered;
 #[pyclass(frozen, module = "cita._cita")]
 pub struct Archive {
     inner: cita::Archive,
+}
+
+/// A search's results. Rendering them is left until they are read: a
+/// script that only wants `total`, or the first hit's source, pays for
+/// neither the JSON nor the Python objects of every hit.
+#[pyclass(frozen, module = "cita._cita")]
+pub struct SearchResults {
+    inner: cita::SearchResults,
+}
+
+#[pymethods]
+impl SearchResults {
+    /// How many passages match in all.
+    #[getter]
+    fn total(&self) -> u64 {
+        self.inner.total
+    }
+
+    /// The JSON of `cita search --format json`.
+    fn json(&self, py: Python<'_>) -> PyResult<String> {
+        py.detach(|| rendered(|out| output::write_json(out, &self.inner)))
+            .or_raise(py)
+    }
 }
 
 /// Timelines count by publication date or by the years passages mention.
@@ -69,21 +93,21 @@ impl Archive {
         py.detach(|| self.inner.reload()).or_raise(py)
     }
 
-    /// `(total, JSON of cita search --format json)`.
+    /// Runs a search; its results are rendered to JSON when asked for.
     fn search(
         &self,
         py: Python<'_>,
         query: String,
         filters: Filters,
         options: SearchOptions,
-    ) -> PyResult<(u64, String)> {
-        py.detach(|| {
+    ) -> PyResult<SearchResults> {
+        let found = py.detach(|| {
             let request = options.apply(filters.request(query)?)?;
-            let results = self.inner.search(&request)?;
-            let json = rendered(|out| output::write_json(out, &results))?;
-            Ok((results.total, json))
+            self.inner.search(&request)
+        });
+        Ok(SearchResults {
+            inner: found.or_raise(py)?,
         })
-        .or_raise(py)
     }
 
     /// The JSON of `cita search --count --format json`.

@@ -23,7 +23,7 @@ fn rendered(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> cita::Re
 #[pymodule]
 mod _cita {
     #[pymodule_export]
-    use crate::archive::Archive;
+    use crate::archive::{Archive, SearchResults};
     #[pymodule_export]
     use crate::build::index;
     #[pymodule_export]
