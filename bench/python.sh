@@ -34,7 +34,8 @@ PATH="$VENV/bin:$PATH" "$VENV/bin/pip" install --quiet --disable-pip-version-che
   --no-build-isolation --no-deps --force-reinstall ./python
 
 for ((r = 1; r <= QUERY_ROUNDS; r++)); do
-  target/release/examples/bench_queries "$INDEX" "$SHARED/queries.txt" "$RESULTS/rust.$r.json" "$REPEATS" 2> /dev/null
+  target/release/examples/bench_queries "$INDEX" "$SHARED/queries.txt" "$RESULTS/rust.$r.json" "$REPEATS" \
+    2> "$RESULTS/rust.log" || { cat "$RESULTS/rust.log" >&2; exit 1; }
   "$VENV/bin/python" bench/python_bench.py queries "$INDEX" "$SHARED/queries.txt" \
     "$RESULTS/search.$r.json" "$RESULTS/to_dicts.$r.json" "$REPEATS"
   echo "python bench: query round $r of $QUERY_ROUNDS done" >&2

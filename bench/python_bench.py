@@ -144,7 +144,8 @@ def report(index, results, rounds, repeats):
     print()
     cpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
     model = next((line.split(":", 1)[1].strip() for line in cpu.splitlines() if line.startswith("Model name")), "?")
-    print(f"Machine: {model}, {len(os.sched_getaffinity(0))} cores. Command: `bench/python.sh ~/cita-bench/corpus RESULTS_DIR` (`bench/run.sh` calls it; `PYTHON=0` skips it).")
+    load = ", ".join(f"{figure:.1f}" for figure in os.getloadavg())
+    print(f"Machine: {model}, {len(os.sched_getaffinity(0))} cores, load average {load} at the end. Command: `bench/python.sh ~/cita-bench/corpus RESULTS_DIR` (`bench/run.sh` calls it; `PYTHON=0` skips it).")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ use cita::kwic::ContextSort;
 use cita::output::{self, Format, TextStyle};
 use cita::{Error, Period};
 
-use crate::errors::{IntoPy, to_py};
+use crate::errors::{OrRaise, to_py};
 use crate::options::{Filters, SearchOptions};
 use crate::rendered;
 
@@ -46,6 +46,9 @@ impl SearchResults {
             .or_raise(py)
     }
 }
+
+/// A batch query's line (1-based position), the query, and its total or its exception.
+type BatchOutcome = (usize, String, Option<u64>, Option<PyErr>);
 
 /// Timelines count by publication date or by the years passages mention.
 fn mentioned(axis: &str) -> cita::Result<bool> {
@@ -176,7 +179,6 @@ impl Archive {
     /// `cita batch --format jsonl` writes them, and for each query its
     /// line (1-based position), the query, and its total or its exception.
     /// A damaged index fails the whole batch, as in the CLI.
-    #[allow(clippy::type_complexity)]
     fn batch(
         &self,
         py: Python<'_>,
@@ -184,7 +186,7 @@ impl Archive {
         filters: Filters,
         limit: Option<usize>,
         snippet_chars: usize,
-    ) -> PyResult<(String, Vec<(usize, String, Option<u64>, Option<PyErr>)>)> {
+    ) -> PyResult<(String, Vec<BatchOutcome>)> {
         let queries: Vec<BatchQuery> = queries
             .into_iter()
             .enumerate()

@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 
 use cita::output;
 
-use crate::errors::IntoPy;
+use crate::errors::OrRaise;
 use crate::rendered;
 
 /// Calls `progress(files_done, files_total, bytes_done, bytes_total)` as

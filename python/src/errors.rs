@@ -33,12 +33,12 @@ pub fn to_py(py: Python<'_>, err: cita::Error) -> PyErr {
 }
 
 /// Results of the library as Python results.
-pub trait IntoPy<T> {
+pub trait OrRaise<T> {
     /// `Ok` as it is, an error as its exception.
     fn or_raise(self, py: Python<'_>) -> PyResult<T>;
 }
 
-impl<T> IntoPy<T> for cita::Result<T> {
+impl<T> OrRaise<T> for cita::Result<T> {
     fn or_raise(self, py: Python<'_>) -> PyResult<T> {
         self.map_err(|err| to_py(py, err))
     }
