@@ -129,7 +129,7 @@ def index(
     bar = None
     callback: Optional[ProgressCallback]
     if progress is True:
-        tqdm = _require("tqdm.auto", "progress")
+        tqdm = _require("tqdm.auto", "tqdm")
         bar = tqdm.tqdm(unit="file", desc="indexing")
         callback = _bar_callback(bar)
     elif progress is False or progress is None:

@@ -529,17 +529,14 @@ def _hit_html(hit: Hit, item: bool = False) -> str:
     return f"<li value='{hit.rank}'>{body}</li>" if item else f"<div class='cita-hit'>{body}</div>"
 
 
-def _require(module: str, extra: str) -> Any:
+def _require(module: str, package: str) -> Any:
     """Imports an optional dependency, or says how to install it."""
     import importlib
 
     try:
         return importlib.import_module(module)
     except ImportError as err:
-        raise ImportError(
-            f"this needs {module}, which is not installed: pip install {module} "
-            f"(or pip install 'cita[{extra}]')"
-        ) from err
+        raise ImportError(f"this needs {package}, which is not installed: pip install {package}") from err
 
 
 def _column_kinds(row_type: RecordType) -> Dict[str, str]:

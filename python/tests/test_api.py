@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -101,6 +102,19 @@ def test_an_archive_sees_a_new_build_after_reload(small_corpus, tmp_path: Path):
     archive.reload()
     assert archive.search("quetzal").total == 1
     assert archive.fingerprint != fingerprint
+
+
+def test_a_live_archive_sees_a_new_build_by_itself(small_corpus, tmp_path: Path):
+    index = tmp_path / "index"
+    cita.index(small_corpus, index)
+    archive = cita.Archive(index, live=True)
+    (small_corpus / "new.txt").write_text("The quetzal is a bird.\n")
+    cita.index(small_corpus, index)
+    # tantivy notices the commit by watching meta.json: within about a second.
+    deadline = time.monotonic() + 30
+    while archive.search("quetzal").total == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert archive.search("quetzal").total == 1
 
 
 def test_progress_reaches_a_callback_file_by_file(small_corpus, tmp_path: Path):
