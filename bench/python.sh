@@ -21,6 +21,10 @@ REPEATS=${REPEATS:-7}; QUERY_ROUNDS=${QUERY_ROUNDS:-5}
 INDEX=$DATA/idx/$(basename "$CORPUS")/cita
 VENV=$ROOT/target/bench-python
 mkdir -p "$RESULTS"
+# pip leaves a copy of its certificates in the temporary folder on every
+# run: keep it under target/, not /tmp.
+export TMPDIR=$ROOT/target/tmp
+mkdir -p "$TMPDIR"
 
 cd "$ROOT"
 # The extension's dependencies are the release build's, compiled once.

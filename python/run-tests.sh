@@ -17,6 +17,10 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 VENV=${CITA_PYTHON_VENV:-$ROOT/python/.venv}
 cd "$ROOT"
+# pip leaves a copy of its certificates in the temporary folder on every
+# run: keep it under target/, not /tmp.
+export TMPDIR=$ROOT/target/tmp
+mkdir -p "$TMPDIR"
 
 cargo fmt --check --manifest-path python/Cargo.toml
 # The extension builds in the repository's target folder, beside the
@@ -41,5 +45,5 @@ PATH="$VENV/bin:$PATH" MATURIN_PEP517_ARGS="--profile dev" \
 cd python/tests
 status=0
 CITA_BIN=$ROOT/target/debug/cita "$VENV/bin/pytest" --basetemp "$ROOT/target/python-tests" "$@" || status=$?
-rm -rf "$ROOT/target/python-tests"
+rm -rf "$ROOT/target/python-tests" "$TMPDIR"
 exit "$status"
