@@ -13,7 +13,8 @@
 #      CITA_BENCH_RESULTS (an earlier run's results folder: rerun cita only),
 #      SPANISH (default 1; 0 skips bench/spanish.sh, the Spanish corpus beside the English one),
 #      FORMATS (default 1; 0 skips bench/formats.sh, office/mail/bundles beside plain text),
-#      OCR (default 1; 0 skips bench/ocr.sh, page scans read by cita and by tesseract by hand).
+#      OCR (default 1; 0 skips bench/ocr.sh, page scans read by cita and by tesseract by hand),
+#      PYTHON (default 1; 0 skips bench/python.sh, the Python package's cost over the library).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${CITA_SHARED_BENCH:-$ROOT/../shared/bench}
@@ -129,6 +130,10 @@ fi
 # Scans: cita's OCR beside tesseract by hand (OCR=0 skips it).
 if [ "${OCR:-1}" != 0 ]; then
   { echo; "$ROOT/bench/ocr.sh" "$CORPUS" "$RESULTS"; } >> "$ROOT/BENCHMARKS.md"
+fi
+# The Python package's cost over the library (PYTHON=0 skips it).
+if [ "${PYTHON:-1}" != 0 ]; then
+  { echo; "$ROOT/bench/python.sh" "$CORPUS" "$RESULTS"; } >> "$ROOT/BENCHMARKS.md"
 fi
 { echo; cat "$ROOT/bench/PROFILE.md"; } >> "$ROOT/BENCHMARKS.md"
 echo "wrote $ROOT/BENCHMARKS.md (raw results in $RESULTS)" >&2

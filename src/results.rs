@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -356,6 +357,23 @@ pub enum Sort {
     Source,
 }
 
+/// The names `cita search --sort` takes: `relevance`, `date`, `-date`, `source`.
+impl FromStr for Sort {
+    type Err = Error;
+
+    fn from_str(name: &str) -> Result<Sort> {
+        match name {
+            "relevance" => Ok(Sort::Relevance),
+            "date" => Ok(Sort::Date),
+            "-date" => Ok(Sort::DateDescending),
+            "source" => Ok(Sort::Source),
+            other => Err(Error::InvalidOption(format!(
+                "sort must be relevance, date, -date or source, not {other:?}"
+            ))),
+        }
+    }
+}
+
 /// An inclusive range of years, as in `--mentions 1960..1969`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct YearRange {
@@ -502,6 +520,22 @@ impl fmt::Display for Period {
     }
 }
 
+/// The names `cita timeline --by` takes (and [`Period`]'s `Display` writes):
+/// `year`, `month`.
+impl FromStr for Period {
+    type Err = Error;
+
+    fn from_str(name: &str) -> Result<Period> {
+        match name {
+            "year" => Ok(Period::Year),
+            "month" => Ok(Period::Month),
+            other => Err(Error::InvalidOption(format!(
+                "a timeline counts by year or month, not {other:?}"
+            ))),
+        }
+    }
+}
+
 impl IndexedPassage {
     /// A ready-to-paste citation of the passage: title, publication, date,
     /// URL, section and paragraph, each when known, and the passage id that
@@ -567,5 +601,17 @@ mod tests {
         assert!(YearRange::parse("1969..1960").is_err());
         assert!(YearRange::parse("sixties").is_err());
         assert!(YearRange::parse("999..1000").is_err());
+    }
+
+    #[test]
+    fn sorts_and_periods_parse_from_their_option_names() {
+        assert_eq!("-date".parse::<Sort>().unwrap(), Sort::DateDescending);
+        assert_eq!("relevance".parse::<Sort>().unwrap(), Sort::Relevance);
+        let refused = "newest".parse::<Sort>().unwrap_err().to_string();
+        assert!(refused.contains("\"newest\""), "{refused}");
+        for period in [Period::Year, Period::Month] {
+            assert_eq!(period.to_string().parse::<Period>().unwrap(), period);
+        }
+        assert!("week".parse::<Period>().is_err());
     }
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::date::Date;
+use crate::error::Error;
 use crate::highlight::Span;
 use crate::results::{CITA_VERSION, Hit};
 
@@ -24,6 +25,23 @@ pub enum ContextSort {
     Left,
     /// By the words just right of the match (ties keep relevance order).
     Right,
+}
+
+/// The names `cita kwic --sort-context` takes (`left`, `right`), and
+/// `relevance` for the default order.
+impl std::str::FromStr for ContextSort {
+    type Err = Error;
+
+    fn from_str(name: &str) -> Result<ContextSort, Error> {
+        match name {
+            "relevance" => Ok(ContextSort::Relevance),
+            "left" => Ok(ContextSort::Left),
+            "right" => Ok(ContextSort::Right),
+            other => Err(Error::InvalidOption(format!(
+                "a concordance is sorted by relevance, left or right, not {other:?}"
+            ))),
+        }
+    }
 }
 
 /// One occurrence of the query in a passage.
@@ -225,6 +243,17 @@ mod tests {
             assert_eq!(display_width(line), 8, "{line:?}");
         }
         assert_eq!(pad_right("ñ", 3), "ñ  ");
+    }
+
+    #[test]
+    fn context_sorts_parse_from_their_option_names() {
+        assert_eq!("left".parse::<ContextSort>().unwrap(), ContextSort::Left);
+        assert_eq!("right".parse::<ContextSort>().unwrap(), ContextSort::Right);
+        assert_eq!(
+            "relevance".parse::<ContextSort>().unwrap(),
+            ContextSort::Relevance
+        );
+        assert!("middle".parse::<ContextSort>().is_err());
     }
 
     #[test]

@@ -1,0 +1,355 @@
+"""cita from Python: full-text search over a researcher's archive, passage by passage.
+
+>>> import cita
+>>> cita.index("corpus", "index")                      # build or update ./index
+>>> archive = cita.Archive("index")
+>>> results = archive.search('"Plan LAZO"', limit=5)
+>>> results.total, results.hits[0].source
+>>> results.to_pandas()                                # one row per hit
+
+The package is a thin shell over cita's Rust library, like the ``cita``
+command: every search runs in the library with the GIL released, and every
+result is the JSON the command prints for the same request, read into
+objects (see :mod:`cita._results`). The query language, the JSON fields and
+their meaning are documented in the repository's README.
+
+Dates: results carry dates as the JSON does, ISO ``"YYYY-MM-DD"`` strings
+(``None`` when unknown); DataFrames turn ``date`` into a date column;
+``since`` and ``until`` take a :class:`datetime.date`, a year (``2025``),
+or ``"YYYY"``, ``"YYYY-MM"``, ``"YYYY-MM-DD"`` (a whole year or month,
+inclusive).
+
+Threads: one :class:`Archive` may be searched from several threads at once;
+searches and builds release the GIL, so they run in parallel.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+from typing import Any, Callable, Iterable, Optional, Sequence, Tuple, Union
+
+from . import _cita
+from ._errors import (
+    CitaError,
+    CorpusNotFoundError,
+    DamagedIndexError,
+    IncompatibleIndexError,
+    IndexLockedError,
+    IndexNotFoundError,
+    OptionError,
+    QueryError,
+)
+from ._results import (
+    BatchQuery,
+    BatchResults,
+    BatchRow,
+    BuildReport,
+    Concordance,
+    Counts,
+    Group,
+    Hit,
+    KwicLine,
+    Passage,
+    PassageInContext,
+    Results,
+    Stats,
+    Timeline,
+    TimelineRow,
+    _require,
+)
+
+__version__: str = _cita.CITA_VERSION
+
+__all__ = [
+    "Archive",
+    "BatchQuery",
+    "BatchResults",
+    "BatchRow",
+    "BuildReport",
+    "CitaError",
+    "Concordance",
+    "CorpusNotFoundError",
+    "Counts",
+    "DamagedIndexError",
+    "Group",
+    "Hit",
+    "IncompatibleIndexError",
+    "IndexLockedError",
+    "IndexNotFoundError",
+    "KwicLine",
+    "OptionError",
+    "Passage",
+    "PassageInContext",
+    "QueryError",
+    "Results",
+    "Stats",
+    "Timeline",
+    "TimelineRow",
+    "index",
+]
+
+PathLike = Union[str, "os.PathLike[str]"]
+#: A day, a year (``2025``), or ``"YYYY"``, ``"YYYY-MM"``, ``"YYYY-MM-DD"``.
+DateLike = Union[datetime.date, int, str]
+#: A year, ``"1960..1969"``, or ``(1960, 1969)``, inclusive.
+Years = Union[int, str, Tuple[int, int]]
+#: ``progress(files_done, files_total, bytes_done, bytes_total)``.
+ProgressCallback = Callable[[int, int, int, int], Any]
+
+
+def index(
+    corpus: PathLike,
+    index: PathLike,
+    *,
+    jobs: Optional[int] = None,
+    exclude: Union[str, Iterable[str]] = (),
+    rebuild: bool = False,
+    progress: Union[None, bool, ProgressCallback] = None,
+) -> BuildReport:
+    """Builds or updates the index at ``index`` from the folder ``corpus``,
+    like ``cita index --corpus CORPUS --index INDEX``, and returns its report
+    (the object ``cita index --format json`` prints).
+
+    Incremental: only files changed since the last run are read.
+    ``jobs``: threads reading files (default: all cores). ``exclude``:
+    gitignore-style globs relative to the corpus. ``rebuild``: read every
+    file again. ``progress``: ``True`` for a tqdm bar (``tqdm.auto``, so a
+    widget in Jupyter), or a callable called as
+    ``progress(files_done, files_total, bytes_done, bytes_total)`` once the
+    corpus is listed and after each file. An exception the callable raises
+    (or a ``KeyboardInterrupt``) is raised when the build ends: a build
+    runs to its end once started.
+
+    Raises :class:`CorpusNotFoundError`, :class:`IndexLockedError` when
+    another build holds the index, :class:`IncompatibleIndexError` for a
+    folder that holds something else, :class:`CitaError` otherwise.
+    """
+    bar = None
+    callback: Optional[ProgressCallback]
+    if progress is True:
+        tqdm = _require("tqdm.auto", "tqdm")
+        bar = tqdm.tqdm(unit="file", desc="indexing")
+        callback = _bar_callback(bar)
+    elif progress is False or progress is None:
+        callback = None
+    else:
+        callback = progress
+    try:
+        report = _cita.index(corpus, index, jobs, _strings(exclude), rebuild, callback)
+    finally:
+        if bar is not None:
+            bar.close()
+    return BuildReport(json.loads(report))
+
+
+def _bar_callback(bar: Any) -> ProgressCallback:
+    def update(files_done: int, files_total: int, bytes_done: int, bytes_total: int) -> None:
+        bar.total = files_total
+        bar.update(files_done - bar.n)
+
+    return update
+
+
+class Archive:
+    """An index opened for searching (``cita search --index PATH``).
+
+    An archive sees the index as it was when opened (or last reloaded):
+    call :meth:`reload` to see a later build, or open it with
+    ``live=True`` to follow new commits automatically (within about a
+    second of each). Searches already running keep the snapshot they
+    started with. One archive may be used from several threads at once.
+
+    Raises :class:`IndexNotFoundError` when there is no index at ``path``,
+    :class:`IncompatibleIndexError` when it was built by an incompatible
+    cita, :class:`DamagedIndexError` when its files are damaged.
+
+    Every query method takes the filters ``since``, ``until`` (publication
+    dates, inclusive; documents without a date are left out when either is
+    given), ``lang`` (ISO 639-1 codes: a passage in any of them) and
+    ``mentions`` (only passages that mention a year in that range), and
+    raises :class:`QueryError` for a malformed query and
+    :class:`OptionError` for a bad option value.
+    """
+
+    def __init__(self, path: PathLike, *, live: bool = False) -> None:
+        self._archive = _cita.Archive(path, live)
+
+    @property
+    def path(self) -> str:
+        """The index folder."""
+        return str(self._archive.path)
+
+    @property
+    def fingerprint(self) -> str:
+        """The fingerprint of the indexed content this archive sees (16 hex
+        digits): the same passages give the same fingerprint."""
+        return self._archive.fingerprint
+
+    def reload(self) -> None:
+        """Makes later searches see the index's latest commit."""
+        self._archive.reload()
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: Optional[int] = _cita.DEFAULT_LIMIT,
+        offset: int = 0,
+        since: Optional[DateLike] = None,
+        until: Optional[DateLike] = None,
+        sort: str = "relevance",
+        lang: Union[None, str, Sequence[str]] = None,
+        mentions: Optional[Years] = None,
+        snippet_chars: int = _cita.DEFAULT_SNIPPET_CHARS,
+        context: int = 0,
+        cite: bool = False,
+        group: bool = False,
+        facets: bool = False,
+    ) -> Results:
+        """Searches, like ``cita search --format json``.
+
+        ``limit``: hits to return (``None``: every match; ``0``: only
+        ``total``); with ``group``, documents. ``offset``: skip the best
+        ``offset`` hits (ranks stay absolute). ``sort``: ``"relevance"``,
+        ``"date"``, ``"-date"`` or ``"source"``. ``snippet_chars``: snippet
+        length. ``context``: add that many passages before and after each
+        hit (``before``, ``after``). ``cite``: add a ``citation``.
+        ``group``: one hit per document, and ``groups``. ``facets``: counts
+        per source, language and year in ``facets``.
+        """
+        options = {
+            "limit": limit,
+            "offset": offset,
+            "sort": sort,
+            "snippet_chars": snippet_chars,
+            "context": context,
+            "cite": cite,
+            "group": group,
+            "facets": facets,
+        }
+        return Results(self._archive.search(query, _filters(since, until, lang, mentions), options))
+
+    def count(
+        self,
+        query: str,
+        *,
+        since: Optional[DateLike] = None,
+        until: Optional[DateLike] = None,
+        lang: Union[None, str, Sequence[str]] = None,
+        mentions: Optional[Years] = None,
+    ) -> Counts:
+        """How many passages and documents match (``cita search --count``),
+        without ranking anything."""
+        filters = _filters(since, until, lang, mentions)
+        return Counts(json.loads(self._archive.count(query, filters)))
+
+    def passage(self, id: str, context: int = 2) -> Optional[PassageInContext]:
+        """The passage whose id is ``id`` (``cita:`` prefix allowed), with up
+        to ``context`` passages of its document on each side (``cita show``);
+        ``None`` when no passage has that id."""
+        found = self._archive.passage(id, context)
+        return None if found is None else PassageInContext(json.loads(found))
+
+    def timeline(
+        self,
+        query: str,
+        by: str = "year",
+        *,
+        axis: str = "published",
+        by_source: bool = False,
+        since: Optional[DateLike] = None,
+        until: Optional[DateLike] = None,
+        lang: Union[None, str, Sequence[str]] = None,
+        mentions: Optional[Years] = None,
+    ) -> Timeline:
+        """Matching passages counted per ``by`` (``"year"`` or ``"month"``)
+        of publication (``axis="published"``), or per year they mention
+        (``axis="mentioned"``; with ``mentions``, only those years: ``cita
+        timeline --mentions YEARS``); per source too with ``by_source``.
+        Without ``by_source``, periods with no match between the first and
+        the last have a row with count 0."""
+        filters = _filters(since, until, lang, mentions)
+        return Timeline(json.loads(self._archive.timeline(query, filters, by, axis, by_source)))
+
+    def kwic(
+        self,
+        query: str,
+        width: int = _cita.DEFAULT_KWIC_WIDTH,
+        *,
+        sort: str = "relevance",
+        since: Optional[DateLike] = None,
+        until: Optional[DateLike] = None,
+        lang: Union[None, str, Sequence[str]] = None,
+        mentions: Optional[Years] = None,
+    ) -> Concordance:
+        """The concordance of ``query`` (``cita kwic``): every occurrence in
+        every matching passage, ``width`` display columns of context on each
+        side; ``sort``: ``"relevance"``, ``"left"`` or ``"right"`` (by the
+        words next to the match)."""
+        filters = _filters(since, until, lang, mentions)
+        return Concordance(json.loads(self._archive.kwic(query, filters, width, sort)))
+
+    def batch(
+        self,
+        queries: Iterable[str],
+        *,
+        limit: Optional[int] = _cita.DEFAULT_LIMIT,
+        snippet_chars: int = _cita.DEFAULT_SNIPPET_CHARS,
+        since: Optional[DateLike] = None,
+        until: Optional[DateLike] = None,
+        lang: Union[None, str, Sequence[str]] = None,
+        mentions: Optional[Years] = None,
+    ) -> BatchResults:
+        """Runs each query with the same options (``cita batch``): rows of
+        query × hit. A malformed query does not stop the others: its error
+        is in ``queries`` (and ``errors``); a damaged index raises."""
+        filters = _filters(since, until, lang, mentions)
+        rows, outcomes = self._archive.batch(_strings(queries), filters, limit, snippet_chars)
+        return BatchResults(
+            rows,
+            [
+                BatchQuery({"line": line, "query": query, "total": total, "error": error})
+                for line, query, total, error in outcomes
+            ],
+        )
+
+    def stats(self) -> Stats:
+        """Documents, passages, size on disk and languages (``cita stats``)."""
+        return Stats(json.loads(self._archive.stats()))
+
+    def __repr__(self) -> str:
+        return f"<cita.Archive {self.path!r}>"
+
+
+def _strings(values: Union[str, Iterable[str]]) -> list:
+    """One string or several, as a list."""
+    return [values] if isinstance(values, str) else list(values)
+
+
+def _filters(
+    since: Optional[DateLike],
+    until: Optional[DateLike],
+    lang: Union[None, str, Sequence[str]],
+    mentions: Optional[Years],
+) -> dict:
+    """The filters as the extension reads them: text the library parses."""
+
+    def day(value: Optional[DateLike]) -> Optional[str]:
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    if isinstance(mentions, tuple):
+        mentions = f"{mentions[0]}..{mentions[1]}"
+    elif isinstance(mentions, int):
+        mentions = str(mentions)
+    return {
+        "since": day(since),
+        "until": day(until),
+        "lang": [] if lang is None else _strings(lang),
+        "mentions": mentions,
+    }

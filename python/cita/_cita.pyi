@@ -1,0 +1,65 @@
+"""Type stubs of the extension module ``cita._cita`` (Rust, PyO3).
+
+Private: use the ``cita`` package. Every method returns what the CLI's JSON
+renderer writes for the same request, as text; ``cita`` parses it.
+"""
+
+import os
+from typing import Any, Callable, List, Optional, Tuple, TypedDict, Union
+
+DEFAULT_LIMIT: int
+DEFAULT_SNIPPET_CHARS: int
+DEFAULT_KWIC_WIDTH: int
+CITA_VERSION: str
+
+_Path = Union[str, os.PathLike[str]]
+
+class Filters(TypedDict):
+    since: Optional[str]
+    until: Optional[str]
+    lang: List[str]
+    mentions: Optional[str]
+
+class SearchOptions(TypedDict):
+    limit: Optional[int]
+    offset: int
+    sort: str
+    snippet_chars: int
+    context: int
+    cite: bool
+    group: bool
+    facets: bool
+
+def index(
+    corpus: _Path,
+    index: _Path,
+    jobs: Optional[int],
+    exclude: List[str],
+    rebuild: bool,
+    progress: Optional[Callable[[int, int, int, int], Any]],
+) -> str:
+    """Builds or updates an index; the JSON of ``cita index --format json``."""
+
+class SearchResults:
+    @property
+    def total(self) -> int: ...
+    def json(self) -> str:
+        """The JSON of ``cita search --format json``."""
+
+class Archive:
+    def __init__(self, path: _Path, live: bool) -> None: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def fingerprint(self) -> str: ...
+    def reload(self) -> None: ...
+    def search(self, query: str, filters: Filters, options: SearchOptions) -> SearchResults: ...
+    def count(self, query: str, filters: Filters) -> str: ...
+    def passage(self, id: str, context: int) -> Optional[str]: ...
+    def timeline(self, query: str, filters: Filters, by: str, axis: str, by_source: bool) -> str: ...
+    def kwic(self, query: str, filters: Filters, width: int, sort: str) -> str: ...
+    def batch(
+        self, queries: List[str], filters: Filters, limit: Optional[int], snippet_chars: int
+    ) -> Tuple[str, List[Tuple[int, str, Optional[int], Optional[Exception]]]]:
+        """``(JSON lines of cita batch --format jsonl, [(line, query, total, error)])``."""
+    def stats(self) -> str: ...

@@ -1,0 +1,38 @@
+"""The exceptions cita raises. Each carries the library's one-line message,
+the line the ``cita`` command prints after ``cita:``."""
+
+
+class CitaError(Exception):
+    """Base class of every error cita raises."""
+
+
+class QueryError(CitaError, ValueError):
+    """The query could not be read (``invalid query: …``, saying what and where)."""
+
+
+class OptionError(CitaError, ValueError):
+    """An option's value is invalid: a date, a year range, a language code,
+    a sort order, a period, a snippet length of 0."""
+
+
+class IndexNotFoundError(CitaError, FileNotFoundError):
+    """No index exists at the path given (run :func:`cita.index` first)."""
+
+
+class CorpusNotFoundError(CitaError, FileNotFoundError):
+    """The corpus folder given to :func:`cita.index` does not exist or is not a folder."""
+
+
+class IncompatibleIndexError(CitaError):
+    """The folder holds an index built by an incompatible version of cita
+    (rebuild it with ``cita.index(..., rebuild=True)``), or files that are
+    not a cita index at all."""
+
+
+class IndexLockedError(CitaError):
+    """Another build (``cita index`` or :func:`cita.index`, in any process)
+    is writing to the index: wait for it to finish."""
+
+
+class DamagedIndexError(CitaError):
+    """The index's files are damaged: rebuild it with ``rebuild=True``."""

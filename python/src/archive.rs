@@ -1,0 +1,240 @@
+//! `cita._cita.Archive`: an opened index. Each method parses its options,
+//! runs the library's method with the GIL released, and returns what the
+//! library's JSON renderer writes for the CLI's `--format json` (a search's
+//! results when they are read), so that the Python layer reads the very
+//! JSON the command line prints.
+
+use std::path::PathBuf;
+
+use pyo3::prelude::*;
+
+use cita::batch::BatchQuery;
+use cita::kwic::ContextSort;
+use cita::output::{self, Format, TextStyle};
+use cita::{Error, Period};
+
+use crate::errors::{OrRaise, to_py};
+use crate::options::{Filters, SearchOptions};
+use crate::rendered;
+
+/// An opened index (the library's `Archive`, which is `Send + Sync`: one
+/// can serve several Python threads at once).
+#[pyclass(frozen, module = "cita._cita")]
+pub struct Archive {
+    inner: cita::Archive,
+}
+
+/// A search's results. Rendering them is left until they are read: a
+/// script that only wants `total`, or the first hit's source, pays for
+/// neither the JSON nor the Python objects of every hit.
+#[pyclass(frozen, module = "cita._cita")]
+pub struct SearchResults {
+    inner: cita::SearchResults,
+}
+
+#[pymethods]
+impl SearchResults {
+    /// How many passages match in all.
+    #[getter]
+    fn total(&self) -> u64 {
+        self.inner.total
+    }
+
+    /// The JSON of `cita search --format json`.
+    fn json(&self, py: Python<'_>) -> PyResult<String> {
+        py.detach(|| rendered(|out| output::write_json(out, &self.inner)))
+            .or_raise(py)
+    }
+}
+
+/// A batch query's line (1-based position), the query, and its total or its exception.
+type BatchOutcome = (usize, String, Option<u64>, Option<PyErr>);
+
+/// Timelines count by publication date or by the years passages mention.
+fn mentioned(axis: &str) -> cita::Result<bool> {
+    match axis {
+        "published" => Ok(false),
+        "mentioned" => Ok(true),
+        other => Err(Error::InvalidOption(format!(
+            "a timeline's axis is published or mentioned, not {other:?}"
+        ))),
+    }
+}
+
+#[pymethods]
+impl Archive {
+    /// Opens the index at `path`; with `live`, later commits become visible
+    /// without `reload()`.
+    #[new]
+    fn new(py: Python<'_>, path: PathBuf, live: bool) -> PyResult<Archive> {
+        let opened = py.detach(|| {
+            if live {
+                cita::Archive::open_live(&path)
+            } else {
+                cita::Archive::open(&path)
+            }
+        });
+        Ok(Archive {
+            inner: opened.or_raise(py)?,
+        })
+    }
+
+    /// The index folder.
+    #[getter]
+    fn path(&self) -> PathBuf {
+        self.inner.path().to_path_buf()
+    }
+
+    /// The fingerprint of the indexed content this archive sees.
+    #[getter]
+    fn fingerprint(&self, py: Python<'_>) -> PyResult<String> {
+        py.detach(|| self.inner.fingerprint()).or_raise(py)
+    }
+
+    /// Makes later searches see the index's latest commit.
+    fn reload(&self, py: Python<'_>) -> PyResult<()> {
+        py.detach(|| self.inner.reload()).or_raise(py)
+    }
+
+    /// Runs a search; its results are rendered to JSON when asked for.
+    fn search(
+        &self,
+        py: Python<'_>,
+        query: String,
+        filters: Filters,
+        options: SearchOptions,
+    ) -> PyResult<SearchResults> {
+        let found = py.detach(|| {
+            let request = options.apply(filters.request(query)?)?;
+            self.inner.search(&request)
+        });
+        Ok(SearchResults {
+            inner: found.or_raise(py)?,
+        })
+    }
+
+    /// The JSON of `cita search --count --format json`.
+    fn count(&self, py: Python<'_>, query: String, filters: Filters) -> PyResult<String> {
+        py.detach(|| {
+            let counts = self.inner.count(&filters.request(query)?)?;
+            rendered(|out| output::write_counts(out, &counts, Format::Json))
+        })
+        .or_raise(py)
+    }
+
+    /// The JSON of `cita show --format json`, or `None` when no passage has that id.
+    fn passage(&self, py: Python<'_>, id: String, context: usize) -> PyResult<Option<String>> {
+        let id = id.strip_prefix("cita:").unwrap_or(&id);
+        py.detach(|| {
+            let Some(found) = self.inner.passage(id, context)? else {
+                return Ok(None);
+            };
+            let style = TextStyle::default();
+            rendered(|out| output::write_passage(out, &found, Format::Json, style)).map(Some)
+        })
+        .or_raise(py)
+    }
+
+    /// The JSON of `cita timeline --format json`.
+    fn timeline(
+        &self,
+        py: Python<'_>,
+        query: String,
+        filters: Filters,
+        by: String,
+        axis: String,
+        by_source: bool,
+    ) -> PyResult<String> {
+        py.detach(|| {
+            let by: Period = by.parse()?;
+            let request = filters.request(query)?;
+            let timeline = self
+                .inner
+                .timeline(&request, by, by_source, mentioned(&axis)?)?;
+            let style = TextStyle::default();
+            rendered(|out| output::write_timeline(out, &timeline, Format::Json, style))
+        })
+        .or_raise(py)
+    }
+
+    /// The JSON of `cita kwic --format json`.
+    fn kwic(
+        &self,
+        py: Python<'_>,
+        query: String,
+        filters: Filters,
+        width: usize,
+        sort: String,
+    ) -> PyResult<String> {
+        py.detach(|| {
+            let sort: ContextSort = sort.parse()?;
+            let concordance = self.inner.kwic(&filters.request(query)?, width, sort)?;
+            let style = TextStyle::default();
+            rendered(|out| output::write_kwic(out, &concordance, Format::Json, style))
+        })
+        .or_raise(py)
+    }
+
+    /// Runs each query like `cita batch`: `(rows, outcomes)`, the rows as
+    /// `cita batch --format jsonl` writes them, and for each query its
+    /// line (1-based position), the query, and its total or its exception.
+    /// A damaged index fails the whole batch, as in the CLI.
+    fn batch(
+        &self,
+        py: Python<'_>,
+        queries: Vec<String>,
+        filters: Filters,
+        limit: Option<usize>,
+        snippet_chars: usize,
+    ) -> PyResult<(String, Vec<BatchOutcome>)> {
+        let queries: Vec<BatchQuery> = queries
+            .into_iter()
+            .enumerate()
+            .map(|(index, query)| BatchQuery {
+                line: index + 1,
+                query,
+            })
+            .collect();
+        let ran = py.detach(|| {
+            let template = cita::SearchRequest {
+                limit: limit.unwrap_or(cita::ALL),
+                snippet_chars,
+                ..filters.request(String::new())?
+            };
+            let mut rows = String::new();
+            let mut outcomes = Vec::new();
+            for outcome in self.inner.batch(&queries, &template) {
+                let result = match outcome.result {
+                    Ok(results) => {
+                        rows += &rendered(|out| {
+                            output::write_batch_jsonl(out, &outcome.query, &results)
+                        })?;
+                        Ok(results.total)
+                    }
+                    Err(err @ Error::Damaged { .. }) => return Err(err),
+                    Err(err) => Err(err),
+                };
+                outcomes.push((outcome.query, result));
+            }
+            Ok((rows, outcomes))
+        });
+        let (rows, outcomes) = ran.or_raise(py)?;
+        let outcomes = outcomes
+            .into_iter()
+            .map(|(query, result)| match result {
+                Ok(total) => (query.line, query.query, Some(total), None),
+                Err(err) => (query.line, query.query, None, Some(to_py(py, err))),
+            })
+            .collect();
+        Ok((rows, outcomes))
+    }
+
+    /// The JSON of `cita stats --format json`.
+    fn stats(&self, py: Python<'_>) -> PyResult<String> {
+        py.detach(|| {
+            let stats = self.inner.stats()?;
+            rendered(|out| output::write_stats(out, &stats, Format::Json))
+        })
+        .or_raise(py)
+    }
+}

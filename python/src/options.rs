@@ -1,0 +1,74 @@
+//! The options Python passes, read into the library's `SearchRequest`.
+//! The Python layer (`cita/__init__.py`) holds the defaults and passes
+//! every option, as a dict, already normalized (dates and year ranges as
+//! text, languages as a list); values are parsed here by the library's own
+//! parsers, so a bad value gets the CLI's message.
+
+use pyo3::prelude::*;
+
+use cita::{ALL, Date, Language, SearchRequest, YearRange};
+
+/// The filters every query method takes.
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+pub struct Filters {
+    since: Option<String>,
+    until: Option<String>,
+    lang: Vec<String>,
+    mentions: Option<String>,
+}
+
+/// What `search` takes besides the filters.
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+pub struct SearchOptions {
+    /// `None`: every match.
+    limit: Option<usize>,
+    offset: usize,
+    sort: String,
+    snippet_chars: usize,
+    context: usize,
+    cite: bool,
+    group: bool,
+    facets: bool,
+}
+
+impl Filters {
+    /// A request for `query` with these filters (and the library's defaults).
+    pub fn request(&self, query: String) -> cita::Result<SearchRequest> {
+        Ok(SearchRequest {
+            since: self.since.as_deref().map(Date::parse_start).transpose()?,
+            until: self.until.as_deref().map(Date::parse_end).transpose()?,
+            mentions: self.mentions.as_deref().map(YearRange::parse).transpose()?,
+            languages: self
+                .lang
+                .iter()
+                .map(|code| {
+                    Language::from_code(code).ok_or_else(|| {
+                        cita::Error::InvalidOption(format!(
+                            "lang {code:?} is not a language code cita knows (use ISO 639-1 codes such as es or en)"
+                        ))
+                    })
+                })
+                .collect::<cita::Result<_>>()?,
+            ..SearchRequest::new(query)
+        })
+    }
+}
+
+impl SearchOptions {
+    /// `request` with these options.
+    pub fn apply(&self, request: SearchRequest) -> cita::Result<SearchRequest> {
+        Ok(SearchRequest {
+            limit: self.limit.unwrap_or(ALL),
+            offset: self.offset,
+            sort: self.sort.parse()?,
+            snippet_chars: self.snippet_chars,
+            context: self.context,
+            cite: self.cite,
+            group: self.group,
+            facets: self.facets,
+            ..request
+        })
+    }
+}

@@ -1,0 +1,232 @@
+"""The package's own behaviour: records, DataFrames, HTML, threads,
+reloading, progress."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+import cita
+
+QUERIES = ['"Plan LAZO"', "colombia", "petro visa", "revo*", "trump OR yarborough", "bogota"]
+
+
+def test_hits_read_their_json_fields_as_attributes(archive):
+    results = archive.search("colombia", limit=3, cite=True)
+    assert len(results) == len(results.hits) == 3
+    first = results[0]
+    assert isinstance(first, cita.Hit) and isinstance(first, cita.Passage)
+    assert (first.rank, first.source, first.snippet) == (1, first.to_dict()["source"], first.to_dict()["snippet"])
+    assert first.citation.endswith(f"cita:{first.id}")
+    assert first.before is None  # only with context
+    with pytest.raises(AttributeError):
+        first.no_such_field
+    with pytest.raises(AttributeError):
+        first.rank = 2
+    assert [hit.rank for hit in results] == [1, 2, 3]
+
+
+def test_limit_none_returns_every_match_and_zero_only_counts(archive):
+    total = archive.count("colombia").passages
+    assert len(archive.search("colombia", limit=None)) == total
+    only_counted = archive.search("colombia", limit=0)
+    assert (only_counted.total, len(only_counted)) == (total, 0)
+
+
+def test_groups_and_facets_are_there_when_asked_for(archive):
+    plain = archive.search("colombia")
+    assert plain.groups is None and plain.facets is None
+    grouped = archive.search("colombia", group=True, facets=True)
+    assert sum(group.passages for group in grouped.groups) == grouped.total
+    assert grouped.groups[0].hits[0].to_dict() == grouped.hits[0].to_dict()
+    assert sum(source["count"] for source in grouped.facets["sources"]) == grouped.total
+
+
+def test_a_passage_is_found_by_its_id_with_or_without_prefix(archive):
+    hit = archive.search('"Plan LAZO"').hits[0]
+    found = archive.passage(f"cita:{hit.id}", context=2)
+    assert found.passage.id == hit.id
+    assert len(found.before) == 2 and len(found.after) == 2
+    assert [p.paragraph for p in found.before] == [hit.paragraph - 2, hit.paragraph - 1]
+    assert archive.passage("0000000000000000") is None
+    assert archive.passage("not an id") is None
+
+
+def test_timeline_kwic_and_stats_objects(archive):
+    timeline = archive.timeline("colombia", by="month")
+    assert sum(row.count for row in timeline.rows) + timeline.undated == timeline.total
+    assert all(len(row.period) == 7 for row in timeline.rows)
+    concordance = archive.kwic('"Plan LAZO"', width=10)
+    assert [line.matched for line in concordance.lines] == ["Plan LAZO"] * len(concordance.lines)
+    assert all(len(line.left) <= 10 for line in concordance.lines)
+    stats = archive.stats()
+    assert stats.passages == archive.count("*").passages
+    assert stats.documents == len(list(Path(__file__).resolve().parents[2].joinpath("corpus").iterdir()))
+
+
+def test_threads_searching_one_archive_get_the_single_thread_results(archive):
+    expected = {query: archive.search(query, limit=5).to_dict() for query in QUERIES}
+    workers = 4
+    start = threading.Barrier(workers)
+
+    def search_all(offset: int) -> dict:
+        start.wait()  # every thread searches at the same moment
+        found = {}
+        for round in range(5):
+            for query in QUERIES[offset:] + QUERIES[:offset]:
+                found[(round, query)] = archive.search(query, limit=5).to_dict()
+        return found
+
+    with ThreadPoolExecutor(workers) as pool:
+        results = list(pool.map(search_all, range(workers)))
+    for found in results:
+        for (_, query), result in found.items():
+            assert result == expected[query], query
+
+
+def test_an_archive_sees_a_new_build_after_reload(small_corpus, tmp_path: Path):
+    index = tmp_path / "index"
+    cita.index(small_corpus, index)
+    archive = cita.Archive(index)
+    fingerprint = archive.fingerprint
+    assert archive.search("quetzal").total == 0
+    (small_corpus / "new.txt").write_text("The quetzal is a bird.\n")
+    report = cita.index(small_corpus, index)
+    assert (report.added, report.unchanged) == (1, 1)
+    assert archive.search("quetzal").total == 0, "a snapshot until reload()"
+    archive.reload()
+    assert archive.search("quetzal").total == 1
+    assert archive.fingerprint != fingerprint
+
+
+def test_a_live_archive_sees_a_new_build_by_itself(small_corpus, tmp_path: Path):
+    index = tmp_path / "index"
+    cita.index(small_corpus, index)
+    archive = cita.Archive(index, live=True)
+    (small_corpus / "new.txt").write_text("The quetzal is a bird.\n")
+    cita.index(small_corpus, index)
+    # tantivy notices the commit by watching meta.json: within about a second.
+    deadline = time.monotonic() + 30
+    while archive.search("quetzal").total == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert archive.search("quetzal").total == 1
+
+
+def test_progress_reaches_a_callback_file_by_file(small_corpus, tmp_path: Path):
+    (small_corpus / "second.txt").write_text("A second file.\n")
+    calls = []
+    report = cita.index(small_corpus, tmp_path / "index", jobs=1, progress=lambda *counts: calls.append(counts))
+    total_bytes = sum(path.stat().st_size for path in small_corpus.iterdir())
+    assert calls[0] == (0, 2, 0, total_bytes)
+    assert calls[-1] == (2, 2, total_bytes, total_bytes)
+    assert len(calls) == 3 and report.files_indexed == 2
+
+
+def test_an_exception_in_the_progress_callback_is_raised_after_the_build(small_corpus, tmp_path: Path):
+    def fail(*counts):
+        raise RuntimeError("stop")
+
+    with pytest.raises(RuntimeError, match="stop"):
+        cita.index(small_corpus, tmp_path / "index", progress=fail)
+
+
+def test_progress_true_draws_a_tqdm_bar(small_corpus, tmp_path: Path, capsys):
+    pytest.importorskip("tqdm")
+    cita.index(small_corpus, tmp_path / "index", progress=True)
+    assert "indexing" in capsys.readouterr().err
+
+
+def test_exclude_takes_a_glob_or_several(small_corpus, tmp_path: Path):
+    (small_corpus / "draft.md").write_text("# Draft\n\nquetzal\n")
+    report = cita.index(small_corpus, tmp_path / "a", exclude="*.md")
+    assert report.files_indexed == 1
+    report = cita.index(small_corpus, tmp_path / "b", exclude=["*.md", "first.txt"])
+    assert report.files_indexed == 0
+
+
+def test_to_pandas_has_one_row_per_hit_and_typed_columns(archive):
+    pd = pytest.importorskip("pandas")
+    results = archive.search("colombia", limit=20)
+    frame = results.to_pandas()
+    hits = results.to_dicts()
+    assert list(frame.columns) == list(hits[0])
+    assert len(frame) == len(hits)
+    assert frame["rank"].dtype == "int64" and frame["paragraph"].dtype == "int64"
+    assert frame["score"].dtype == "float64"
+    assert frame["page"].dtype == "Int64" and frame["page"].isna().all()
+    assert pd.api.types.is_datetime64_dtype(frame["date"])
+    dated = [hit["date"] for hit in hits]
+    assert [d.strftime("%Y-%m-%d") if not pd.isna(d) else None for d in frame["date"]] == dated
+    assert pd.api.types.is_string_dtype(frame["source"])
+    assert frame["source"].tolist() == [hit["source"] for hit in hits]
+    assert frame["highlights"].tolist() == [hit["highlights"] for hit in hits]
+
+
+def test_empty_results_give_a_frame_with_the_same_columns_and_types(archive):
+    pytest.importorskip("pandas")
+    full = archive.search("colombia", limit=1).to_pandas()
+    empty = archive.search("zzzznotaword").to_pandas()
+    assert len(empty) == 0
+    assert list(empty.columns) == list(full.columns)
+    assert empty.dtypes.to_dict() == full.dtypes.to_dict()
+
+
+def test_the_other_tables_give_frames_too(archive):
+    pytest.importorskip("pandas")
+    timeline = archive.timeline("colombia").to_pandas()
+    assert list(timeline.columns) == ["period", "count"]
+    assert timeline["count"].dtype == "int64"
+    kwic = archive.kwic("petro").to_pandas()
+    assert len(kwic) == len(archive.kwic("petro").lines)
+    batch = archive.batch(["petro", "lazo"], limit=2).to_pandas()
+    assert list(batch.columns[:3]) == ["query", "line", "rank"]
+
+
+def test_to_polars_has_one_row_per_hit_and_a_date_column(archive):
+    pl = pytest.importorskip("polars")
+    results = archive.search("colombia", limit=20)
+    frame = results.to_polars()
+    assert frame.columns == list(results.to_dicts()[0])
+    assert frame.height == 20
+    assert frame.schema["date"] == pl.Date and frame.schema["rank"] == pl.Int64
+    assert archive.search("zzzznotaword").to_polars().columns == frame.columns
+
+
+def test_a_missing_dataframe_library_is_an_import_error_naming_the_install(archive, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    monkeypatch.setitem(sys.modules, "polars", None)
+    results = archive.search("colombia")
+    with pytest.raises(ImportError, match="pip install pandas"):
+        results.to_pandas()
+    with pytest.raises(ImportError, match="pip install polars"):
+        results.to_polars()
+
+
+def test_snippet_parts_cut_at_byte_offsets_in_multibyte_text(archive):
+    hit = archive.search("bogota").hits[0]
+    marked = [text for text, matched in hit.snippet_parts() if matched]
+    assert marked and all(text.lower() == "bogotá" for text in marked)
+    assert "".join(text for text, _ in hit.snippet_parts()) == hit.snippet
+
+
+def test_html_marks_matches_and_escapes_all_document_text(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "page.txt").write_text(
+        "Notes <script>alert('title')</script> & more\n\n"
+        "In Bogotá the zebra <script>alert('text')</script> crossed <b>here</b>.\n"
+    )
+    cita.index(corpus, tmp_path / "index")
+    results = cita.Archive(tmp_path / "index").search("zebra")
+    page = results._repr_html_()
+    assert results.total == 1
+    assert "<script>" not in page and "<b>here" not in page
+    assert "&lt;script&gt;alert(&#x27;text&#x27;)&lt;/script&gt;" in page
+    assert "Notes &lt;script&gt;" in page  # the title
+    assert "<mark>zebra</mark>" in page
+    assert "<script>" not in results[0]._repr_html_()

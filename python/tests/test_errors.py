@@ -1,0 +1,115 @@
+"""Exceptions: a class per kind of failure, the CLI's one-line message."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+from pathlib import Path
+
+import pytest
+
+import cita
+
+
+def test_a_malformed_query_is_a_query_error_with_the_cli_message(archive, shipped_index, cli):
+    expected = cli.error("search", "--index", str(shipped_index), "--", "colombia AND (")
+    for call in (
+        lambda: archive.search("colombia AND ("),
+        lambda: archive.count("colombia AND ("),
+        lambda: archive.timeline("colombia AND ("),
+        lambda: archive.kwic("colombia AND ("),
+    ):
+        with pytest.raises(cita.QueryError) as raised:
+            call()
+        assert str(raised.value) == expected
+        assert isinstance(raised.value, ValueError)
+        assert isinstance(raised.value, cita.CitaError)
+
+
+def test_a_malformed_query_in_a_batch_does_not_stop_the_others(archive):
+    batch = archive.batch(["colombia AND (", '"Plan LAZO"'])
+    [failed] = batch.errors
+    assert failed.line == 1 and failed.total is None
+    assert isinstance(failed.error, cita.QueryError)
+    assert str(failed.error).startswith("invalid query: ")
+    assert {row.query for row in batch} == {'"Plan LAZO"'}
+    assert batch.queries[1].total == archive.search('"Plan LAZO"').total
+
+
+@pytest.mark.parametrize(
+    ("options", "args"),
+    [
+        ({"since": "2025-13"}, ["--since", "2025-13"]),
+        ({"since": "2026", "until": "2025"}, ["--since", "2026", "--until", "2025"]),
+        ({"mentions": "1969..1960"}, ["--mentions", "1969..1960"]),
+        ({"snippet_chars": 0}, ["--snippet-chars", "0"]),
+    ],
+)
+def test_a_bad_option_is_an_option_error_with_the_cli_message(archive, shipped_index, cli, options, args):
+    expected = cli.error("search", "--index", str(shipped_index), *args, "colombia")
+    with pytest.raises(cita.OptionError) as raised:
+        archive.search("colombia", **options)
+    assert str(raised.value) == expected
+    assert isinstance(raised.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda a: a.search("colombia", sort="newest"),
+        lambda a: a.search("colombia", lang="xx"),
+        lambda a: a.timeline("colombia", by="week"),
+        lambda a: a.timeline("colombia", axis="cited"),
+        lambda a: a.timeline("colombia", by="month", axis="mentioned"),
+        lambda a: a.kwic("colombia", sort="middle"),
+    ],
+)
+def test_bad_names_are_option_errors_naming_the_value(archive, call):
+    with pytest.raises(cita.OptionError, match=r"^[^\n]+$"):
+        call(archive)
+
+
+def test_a_missing_index_is_index_not_found_with_the_cli_message(cli, tmp_path: Path):
+    missing = tmp_path / "nowhere"
+    expected = cli.error("search", "--index", str(missing), "colombia")
+    with pytest.raises(cita.IndexNotFoundError) as raised:
+        cita.Archive(missing)
+    assert str(raised.value) == expected
+    assert isinstance(raised.value, FileNotFoundError)
+
+
+def test_a_missing_corpus_is_corpus_not_found(tmp_path: Path):
+    with pytest.raises(cita.CorpusNotFoundError, match="does not exist"):
+        cita.index(tmp_path / "no-corpus", tmp_path / "index")
+
+
+def test_an_index_of_another_schema_is_incompatible_with_the_cli_message(cli, small_corpus, tmp_path: Path):
+    index = tmp_path / "index"
+    cita.index(small_corpus, index)
+    meta = json.loads((index / "meta.json").read_text())
+    payload = json.loads(meta["payload"])
+    payload["cita_schema"] = 1
+    meta["payload"] = json.dumps(payload)
+    (index / "meta.json").write_text(json.dumps(meta))
+    expected = cli.error("search", "--index", str(index), "colombia")
+    with pytest.raises(cita.IncompatibleIndexError) as raised:
+        cita.Archive(index)
+    assert str(raised.value) == expected
+
+
+def test_a_locked_index_is_index_locked_and_changes_nothing(cli, small_corpus, tmp_path: Path):
+    index = tmp_path / "index"
+    cita.index(small_corpus, index)
+    (small_corpus / "new.txt").write_text("Words not to be indexed while the lock is held: quetzal.\n")
+    # As the CLI tests do: another holder of the kernel lock on the lock file.
+    with open(index / ".cita-index.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(cita.IndexLockedError) as raised:
+            cita.index(small_corpus, index)
+        from_cli = cli.error("index", "--corpus", str(small_corpus), "--index", str(index))
+    message = str(raised.value)
+    assert ".cita-index.lock" in message and "another `cita index`" in message
+    assert from_cli.endswith(message)
+    assert cita.Archive(index).search("quetzal").total == 0
+    cita.index(small_corpus, index)
+    assert cita.Archive(index).search("quetzal").total == 1

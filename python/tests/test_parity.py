@@ -1,0 +1,126 @@
+"""The Python results are the CLI's JSON: the same request through
+`cita ... --format json` and through the package gives equal objects."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+import cita
+
+# (query, Python options, the same options on the command line)
+SEARCHES = [
+    ('"Plan LAZO"', {}, []),
+    ("colombia", {"limit": 3, "offset": 2}, ["--limit", "3", "--offset", "2"]),
+    ("petro visa", {"sort": "date"}, ["--sort", "date"]),
+    ("petro", {"sort": "-date", "limit": 4}, ["--sort", "-date", "-n", "4"]),
+    ("trump OR yarborough", {"sort": "source"}, ["--sort", "source"]),
+    ("revo*", {"limit": None}, ["--all"]),
+    ("colombia -petro", {"limit": 0}, ["-n", "0"]),
+    (
+        "colombia",
+        {"since": datetime.date(2025, 9, 1), "until": "2026-01"},
+        ["--since", "2025-09-01", "--until", "2026-01"],
+    ),
+    ("colombia", {"mentions": (1960, 1969)}, ["--mentions", "1960..1969"]),
+    ("visa", {"mentions": 2025, "lang": "en"}, ["--mentions", "2025", "--lang", "en"]),
+    ("visa", {"lang": ["es"]}, ["--lang", "es"]),
+    ("bogota", {"snippet_chars": 40}, ["--snippet-chars", "40"]),
+    ('"Plan LAZO"', {"context": 1, "cite": True}, ["-C", "1", "--cite"]),
+    ("colombia", {"group": True, "limit": 2}, ["--group", "-n", "2"]),
+    ("petro", {"facets": True, "limit": 2}, ["--facets", "-n", "2"]),
+    ('"Colombia LAZO"~4 OR title:relations', {}, []),
+    ("zzzznotaword", {}, []),
+]
+
+
+@pytest.mark.parametrize(("query", "options", "args"), SEARCHES)
+def test_search_gives_the_cli_json(archive, shipped_index, cli, query, options, args):
+    expected = cli.json("search", "--index", str(shipped_index), "--format", "json", *args, "--", query)
+    results = archive.search(query, **options)
+    assert results.to_dicts() == expected["hits"]
+    assert results.to_dict() == expected
+    assert results.total == expected["total"]
+    assert [hit.to_dict() for hit in results] == expected["hits"]
+
+
+def test_count_gives_the_cli_json(archive, shipped_index, cli):
+    expected = cli.json("search", "--index", str(shipped_index), "--count", "--format", "json", "colombia")
+    assert archive.count("colombia").to_dict() == expected
+    assert archive.count("colombia").passages == archive.search("colombia").total
+
+
+@pytest.mark.parametrize(
+    ("options", "args"),
+    [
+        ({}, []),
+        ({"by": "month", "by_source": True}, ["--by", "month", "--by-source"]),
+        ({"axis": "mentioned", "mentions": "1960..1969"}, ["--mentions", "1960..1969"]),
+        ({"axis": "mentioned"}, ["--mentions"]),
+    ],
+)
+def test_timeline_gives_the_cli_json(archive, shipped_index, cli, options, args):
+    expected = cli.json(
+        "timeline", "--index", str(shipped_index), "--format", "json", *args, "--", "colombia"
+    )
+    timeline = archive.timeline("colombia", **options)
+    assert timeline.to_dict() == expected
+    assert timeline.to_dicts() == expected["rows"]
+    assert [row.count for row in timeline.rows] == [row["count"] for row in expected["rows"]]
+
+
+def test_kwic_gives_the_cli_json(archive, shipped_index, cli):
+    args = ["--width", "20", "--sort-context", "left"]
+    expected = cli.json("kwic", "--index", str(shipped_index), "--format", "json", *args, "petro")
+    concordance = archive.kwic("petro", 20, sort="left")
+    assert concordance.to_dict() == expected
+    assert [line.matched for line in concordance.lines] == [line["matched"] for line in expected["lines"]]
+
+
+def test_batch_gives_the_cli_rows(archive, shipped_index, cli, tmp_path: Path):
+    queries = ['"Plan LAZO"', "yarborough", "petro visa"]
+    file = tmp_path / "queries.txt"
+    file.write_text("\n".join(queries) + "\n")
+    args = ["--index", str(shipped_index), "--format", "jsonl", "--limit", "2"]
+    expected = cli.jsonl("batch", str(file), *args)
+    batch = archive.batch(queries, limit=2)
+    assert batch.to_dicts() == expected
+    assert len(batch) == len(expected)
+    assert [row.query for row in batch] == [row["query"] for row in expected]
+    totals = [archive.search(query).total for query in queries]
+    assert [query.total for query in batch.queries] == totals
+    assert batch.errors == []
+
+
+def test_passage_gives_the_cli_json(archive, shipped_index, cli):
+    hit = archive.search('"Plan LAZO"').hits[0]
+    expected = cli.json("show", "--index", str(shipped_index), "--format", "json", "-C", "1", hit.id)
+    found = archive.passage(hit.id, 1)
+    assert found.to_dict() == expected
+    assert found.passage.text == hit.text
+    assert [p.to_dict() for p in found.before] == expected["before"]
+
+
+def test_stats_and_fingerprint_give_the_cli_json(archive, shipped_index, cli):
+    expected = cli.json("stats", "--index", str(shipped_index), "--format", "json")
+    assert archive.stats().to_dict() == expected
+    searched = cli.json("search", "--index", str(shipped_index), "--format", "json", "colombia")
+    assert archive.fingerprint == searched["index_fingerprint"]
+
+
+def test_index_report_is_the_cli_report(cli, tmp_path: Path):
+    from conftest import CORPUS
+
+    by_cli = cli.json("index", "--corpus", str(CORPUS), "--index", str(tmp_path / "a"), "--format", "json")
+    by_python = cita.index(CORPUS, tmp_path / "b").to_dict()
+    for report in (by_cli, by_python):
+        del report["elapsed_seconds"], report["index"]
+    assert by_python == by_cli
+    assert by_python["files_indexed"] == len(list(CORPUS.iterdir()))
+
+
+def test_the_readme_example_prints_the_cli_total(archive, shipped_index, cli):
+    expected = cli.json("search", "--index", str(shipped_index), "--format", "json", '"Plan LAZO"')
+    assert cita.Archive(str(shipped_index)).search('"Plan LAZO"').total == expected["total"] > 0
