@@ -8,7 +8,7 @@ use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use tantivy::collector::{Collector, Count, DocSetCollector, TopDocs};
+use tantivy::collector::{Collector, Count, DocSetCollector, SegmentCollector, TopDocs};
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
 use tantivy::directory::{
     Directory, DirectoryLock, FileHandle, FileSlice, Lock, MmapDirectory, WatchCallback,
@@ -17,8 +17,8 @@ use tantivy::directory::{
 use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query, RangeQuery, TermQuery};
 use tantivy::schema::{FieldType, IndexRecordOption};
 use tantivy::{
-    DocAddress, DocId, Index, IndexReader, ReloadPolicy, Searcher, SegmentOrdinal, TantivyDocument,
-    Term,
+    DocAddress, DocId, Index, IndexReader, ReloadPolicy, Searcher, SegmentOrdinal, SegmentReader,
+    TantivyDocument, Term,
 };
 
 use crate::analysis;
@@ -32,7 +32,7 @@ use crate::ranking::{
     Match, SegmentTieOrder, TieKey, TopWithTies, by_rank, hit_rank_key, sort_matches,
 };
 use crate::results::{
-    CITA_VERSION, Candidate, Counts, Hit, IndexedPassage, PassageInContext, Period, Pick,
+    CITA_VERSION, Candidate, Counts, Facets, Hit, IndexedPassage, PassageInContext, Period, Pick,
     SearchRequest, SearchResults, ShardAnswer, Sort, Stats, Timeline,
 };
 use crate::schema::{self, DocumentKey, Fields, SCHEMA_VERSION, SegmentColumns};
@@ -163,7 +163,11 @@ impl Archive {
             groups: None,
             facets: None,
         };
-        if request.sort == Sort::Relevance && !request.group && !request.facets {
+        if request.sort == Sort::Relevance && !request.group {
+            // Facets count every match, but need neither scores nor order.
+            if request.facets {
+                results.facets = Some(self.facets(&searcher, &compiled)?);
+            }
             if request.limit == 0 {
                 results.total = searcher.search(&*compiled.query, &Count)? as u64;
                 return Ok(results);
@@ -182,7 +186,7 @@ impl Archive {
         let mut matches = self.matches(&searcher, &compiled)?;
         results.total = matches.len() as u64;
         if request.facets {
-            results.facets = Some(facets::facets(&matches));
+            results.facets = Some(facets::facets(matches.iter().map(|m| m.keys.facet_keys())));
         }
         sort_matches(&mut matches, request.sort);
         let ranked = matches.into_iter().enumerate().map(|(i, m)| (i + 1, m));
@@ -215,7 +219,7 @@ impl Archive {
     fn count_unguarded(&self, request: &SearchRequest) -> Result<Counts> {
         let compiled = self.compile(request)?;
         let searcher = self.reader.searcher();
-        let matches = self.matches(&searcher, &compiled)?;
+        let matches = self.unscored(&searcher, &compiled)?;
         let documents: HashSet<DocumentKey> = matches.iter().map(|m| m.keys.document()).collect();
         Ok(Counts {
             passages: matches.len() as u64,
@@ -242,12 +246,25 @@ impl Archive {
         self.guarded(|| {
             let compiled = self.compile(request)?;
             let searcher = self.reader.searcher();
-            let matches = self.matches(&searcher, &compiled)?;
-            let (rows, undated) = timeline::rows(&matches, axis, request.mentions);
+            let addresses = searcher.search(&*compiled.query, &EveryMatch)?;
+            let total = addresses.len() as u64;
+            let generation = self.generation_of(&searcher)?;
+            let keys = addresses
+                .into_iter()
+                .map(|address| {
+                    let columns = &generation.columns[address.segment_ord as usize];
+                    let mentioned = match axis.mentioned {
+                        true => columns.mentions(address.doc_id),
+                        false => Vec::new(),
+                    };
+                    Ok((columns.facet_keys(address.doc_id)?, mentioned))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let (rows, undated) = timeline::rows(keys, axis, request.mentions);
             Ok(Timeline {
                 query: request.query.clone(),
                 axis: axis.name(),
-                total: matches.len() as u64,
+                total,
                 undated,
                 rows,
                 cita_version: CITA_VERSION,
@@ -449,7 +466,9 @@ impl Archive {
                 (matches, total, None)
             } else {
                 let mut matches = self.matches(&searcher, &compiled)?;
-                let facets = request.facets.then(|| facets::facets(&matches));
+                let facets = request
+                    .facets
+                    .then(|| facets::facets(matches.iter().map(|m| m.keys.facet_keys())));
                 sort_matches(&mut matches, request.sort);
                 let total = matches.len() as u64;
                 (matches, total, facets)
@@ -646,6 +665,30 @@ impl Archive {
         let mut matches = self.read_matches(searcher, top)?;
         matches.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
         Ok(matches)
+    }
+
+    /// The facets of every match of `compiled`, counted from the columns
+    /// without scoring, ordering or copying a value.
+    fn facets(&self, searcher: &Searcher, compiled: &query::Compiled) -> Result<Facets> {
+        let addresses = searcher.search(&*compiled.query, &EveryMatch)?;
+        let generation = self.generation_of(searcher)?;
+        let keys = addresses
+            .into_iter()
+            .map(|address| {
+                generation.columns[address.segment_ord as usize].facet_keys(address.doc_id)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(facets::facets(keys))
+    }
+
+    /// Every match of `compiled`, unscored (score 0) and in no order, with
+    /// its keys: what counts, facets and timelines need.
+    fn unscored(&self, searcher: &Searcher, compiled: &query::Compiled) -> Result<Vec<Match>> {
+        let addresses = searcher.search(&*compiled.query, &EveryMatch)?;
+        self.read_matches(
+            searcher,
+            addresses.into_iter().map(|address| (0.0, address)),
+        )
     }
 
     /// Runs `compiled` with `collector`, scoring with the figures it was
@@ -854,6 +897,52 @@ impl Archive {
             size_bytes,
             languages: facets::most_first(counts),
         })
+    }
+}
+
+/// Collects the address of every match, without scoring: cheaper than a
+/// top-k over every match when only counting.
+struct EveryMatch;
+
+impl Collector for EveryMatch {
+    type Fruit = Vec<DocAddress>;
+    type Child = SegmentMatches;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        _reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentMatches> {
+        Ok(SegmentMatches {
+            segment,
+            docs: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<DocAddress>>) -> tantivy::Result<Vec<DocAddress>> {
+        Ok(fruits.concat())
+    }
+}
+
+/// [`EveryMatch`] in one segment.
+struct SegmentMatches {
+    segment: SegmentOrdinal,
+    docs: Vec<DocAddress>,
+}
+
+impl SegmentCollector for SegmentMatches {
+    type Fruit = Vec<DocAddress>;
+
+    fn collect(&mut self, doc: DocId, _score: tantivy::Score) {
+        self.docs.push(DocAddress::new(self.segment, doc));
+    }
+
+    fn harvest(self) -> Vec<DocAddress> {
+        self.docs
     }
 }
 

@@ -390,6 +390,16 @@ pub struct PassageKeys {
 }
 
 impl PassageKeys {
+    /// What facets count of the passage.
+    pub fn facet_keys(&self) -> FacetKeys<'_> {
+        FacetKeys {
+            source: &self.source,
+            publication: self.publication.as_deref(),
+            language: self.language,
+            date: self.date,
+        }
+    }
+
     /// The document the passage belongs to.
     pub fn document(&self) -> DocumentKey<'_> {
         (&self.source, self.record, self.entry.as_deref())
@@ -422,7 +432,7 @@ struct Values(OnceLock<Vec<String>>);
 
 impl Values {
     /// The value of ordinal `rank - 1` of `column` (`rank` 0: none).
-    fn get(&self, column: &Option<StrColumn>, rank: u64) -> Result<Option<String>> {
+    fn get(&self, column: &Option<StrColumn>, rank: u64) -> Result<Option<&str>> {
         let (Some(column), Some(ord)) = (column, rank.checked_sub(1)) else {
             return Ok(None);
         };
@@ -440,7 +450,7 @@ impl Values {
                 self.0.get_or_init(|| all)
             }
         };
-        Ok(values.get(ord as usize).cloned())
+        Ok(values.get(ord as usize).map(String::as_str))
     }
 }
 
@@ -494,36 +504,75 @@ impl SegmentColumns {
     /// Every key of `doc`, its source path included.
     pub fn keys(&self, doc: DocId) -> Result<PassageKeys> {
         let (source_rank, record, entry_rank, paragraph, part) = self.position(doc);
-        let [sources, entries, publications] = &self.values;
+        let [sources, entries, _] = &self.values;
+        let counted = self.facet_keys(doc)?;
+        Ok(PassageKeys {
+            source: sources
+                .get(&self.source, source_rank)?
+                .unwrap_or_default()
+                .to_string(),
+            record,
+            entry: entries.get(&self.entry, entry_rank)?.map(str::to_string),
+            paragraph,
+            part,
+            date: self.date.as_ref().and_then(|c| c.first(doc)),
+            mentions: self.mentions(doc),
+            language: counted.language,
+            publication: counted.publication.map(str::to_string),
+        })
+    }
+
+    /// The years `doc` mentions.
+    pub fn mentions(&self, doc: DocId) -> Vec<u16> {
+        self.mentions
+            .as_ref()
+            .map(|c| {
+                c.values_for_doc(doc)
+                    .filter_map(|y| u16::try_from(y).ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// What facets count of `doc`, borrowed from the segment's columns:
+    /// no value is copied, which matters when a stop word's facets count a
+    /// third of the archive.
+    pub fn facet_keys(&self, doc: DocId) -> Result<FacetKeys<'_>> {
+        let [sources, _, publications] = &self.values;
+        let source_rank = self
+            .source
+            .as_ref()
+            .and_then(|column| column.term_ords(doc).next())
+            .map_or(0, |ord| ord + 1);
         let publication_rank = self
             .publication
             .as_ref()
             .and_then(|column| column.term_ords(doc).next())
             .map_or(0, |ord| ord + 1);
-        Ok(PassageKeys {
+        Ok(FacetKeys {
             source: sources.get(&self.source, source_rank)?.unwrap_or_default(),
-            record,
-            entry: entries.get(&self.entry, entry_rank)?,
-            paragraph,
-            part,
-            date: self.date.as_ref().and_then(|c| c.first(doc)),
-            mentions: self
-                .mentions
-                .as_ref()
-                .map(|c| {
-                    c.values_for_doc(doc)
-                        .filter_map(|y| u16::try_from(y).ok())
-                        .collect()
-                })
-                .unwrap_or_default(),
+            publication: publications.get(&self.publication, publication_rank)?,
             language: self
                 .language
                 .as_ref()
                 .and_then(|c| c.first(doc))
                 .and_then(Language::from_id),
-            publication: publications.get(&self.publication, publication_rank)?,
+            date: self.date.as_ref().and_then(|c| c.first(doc)),
         })
     }
+}
+
+/// What facets count of a passage.
+#[derive(Debug, Clone, Copy)]
+pub struct FacetKeys<'a> {
+    /// The document path.
+    pub source: &'a str,
+    /// The publication, if any.
+    pub publication: Option<&'a str>,
+    /// The passage's language.
+    pub language: Option<Language>,
+    /// Publication date in days since 1970.
+    pub date: Option<i64>,
 }
 
 #[cfg(test)]

@@ -1,12 +1,12 @@
 //! Timelines (`cita timeline`): matching passages counted per year or
 //! month of publication, or per year they mention.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::ranking::Match;
 use crate::results::{Period, TimelineRow, YearRange};
+use crate::schema::FacetKeys;
 
 /// How a timeline counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,44 +40,46 @@ impl TimelineAxis {
     }
 }
 
-/// The rows of the timeline of `matches` along `axis` (only mentioned years
-/// within `mentions`, when given), and how many matches have no period.
-/// Without `by_source`, periods between the first and the last with no
-/// match get a row with 0.
-pub fn rows(
-    matches: &[Match],
+/// The rows of the timeline of `matches` (each with the years it
+/// mentions, read only for the mentioned axis) along `axis` (only mentioned
+/// years within `mentions`, when given), and how many matches have no
+/// period. Without `by_source`, periods between the first and the last
+/// with no match get a row with 0.
+pub fn rows<'a>(
+    matches: impl IntoIterator<Item = (FacetKeys<'a>, Vec<u16>)>,
     axis: TimelineAxis,
     mentions: Option<YearRange>,
 ) -> (Vec<TimelineRow>, u64) {
-    let mut counts: BTreeMap<(i64, Option<String>), u64> = BTreeMap::new();
+    // Hashed while counting (a stop word matches a third of the archive),
+    // ordered once at the end.
+    let mut counts: HashMap<(i64, Option<&str>), u64> = HashMap::new();
     let mut undated = 0;
-    for m in matches {
-        let source = axis.by_source.then(|| m.keys.source.clone());
-        let periods: Vec<i64> = if axis.mentioned {
-            m.keys
-                .mentions
-                .iter()
-                .filter(|&&y| mentions.is_none_or(|r| (r.first..=r.last).contains(&y)))
-                .map(|&y| i64::from(y))
-                .collect()
-        } else {
-            m.keys
-                .date
-                .and_then(Date::from_days)
-                .map(|d| match axis.by {
-                    Period::Year => i64::from(d.year()),
-                    Period::Month => i64::from(d.year()) * 12 + i64::from(d.month()) - 1,
-                })
-                .into_iter()
-                .collect()
-        };
-        if periods.is_empty() {
+    for (keys, mentioned) in matches {
+        let source = axis.by_source.then_some(keys.source);
+        let mut dated = false;
+        if axis.mentioned {
+            for &year in &mentioned {
+                if mentions.is_none_or(|r| (r.first..=r.last).contains(&year)) {
+                    dated = true;
+                    *counts.entry((i64::from(year), source)).or_insert(0) += 1;
+                }
+            }
+        } else if let Some(date) = keys.date.and_then(Date::from_days) {
+            dated = true;
+            let period = match axis.by {
+                Period::Year => i64::from(date.year()),
+                Period::Month => i64::from(date.year()) * 12 + i64::from(date.month()) - 1,
+            };
+            *counts.entry((period, source)).or_insert(0) += 1;
+        }
+        if !dated {
             undated += 1;
         }
-        for period in periods {
-            *counts.entry((period, source.clone())).or_insert(0) += 1;
-        }
     }
+    let counts = counts
+        .into_iter()
+        .map(|((period, source), count)| ((period, source.map(str::to_string)), count))
+        .collect();
     (labelled(counts, axis), undated)
 }
 
