@@ -113,11 +113,21 @@ fn usage_error(err: &clap::Error) -> ExitCode {
             ExitCode::from(exit::ERROR)
         }
         _ => {
+            // clap's first paragraph, on one line: a list of missing
+            // arguments follows its first line.
             let rendered = err.render().to_string();
-            let first = rendered.lines().next().unwrap_or("invalid arguments");
+            let said: Vec<&str> = rendered
+                .lines()
+                .take_while(|line| !line.trim().is_empty())
+                .map(str::trim)
+                .collect();
+            let said = match said.join(" ") {
+                said if said.is_empty() => "invalid arguments".to_string(),
+                said => said,
+            };
             eprintln!(
                 "cita: {} (see `cita --help`)",
-                first.trim_start_matches("error: ")
+                said.trim_start_matches("error: ")
             );
             ExitCode::from(exit::ERROR)
         }

@@ -94,6 +94,11 @@ fn bad_options_are_one_line_errors() {
             stderr(&out)
         );
     }
+    // The line names what is missing.
+    let out = run(&["timeline", "--index", &index]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("<QUERY>"), "{}", stderr(&out));
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
 }
 
 #[test]
