@@ -186,7 +186,7 @@ impl Archive {
         let mut matches = self.matches(&searcher, &compiled)?;
         results.total = matches.len() as u64;
         if request.facets {
-            results.facets = Some(facets::facets(matches.iter().map(|m| m.keys.facet_keys())));
+            results.facets = Some(self.facets_of(&searcher, matches.iter().map(|m| m.address))?);
         }
         sort_matches(&mut matches, request.sort);
         let ranked = matches.into_iter().enumerate().map(|(i, m)| (i + 1, m));
@@ -466,9 +466,10 @@ impl Archive {
                 (matches, total, None)
             } else {
                 let mut matches = self.matches(&searcher, &compiled)?;
-                let facets = request
-                    .facets
-                    .then(|| facets::facets(matches.iter().map(|m| m.keys.facet_keys())));
+                let facets = match request.facets {
+                    true => Some(self.facets_of(&searcher, matches.iter().map(|m| m.address))?),
+                    false => None,
+                };
                 sort_matches(&mut matches, request.sort);
                 let total = matches.len() as u64;
                 (matches, total, facets)
@@ -668,17 +669,30 @@ impl Archive {
     }
 
     /// The facets of every match of `compiled`, counted from the columns
-    /// without scoring, ordering or copying a value.
+    /// without scoring or ordering a match.
     fn facets(&self, searcher: &Searcher, compiled: &query::Compiled) -> Result<Facets> {
         let addresses = searcher.search(&*compiled.query, &EveryMatch)?;
+        self.facets_of(searcher, addresses)
+    }
+
+    /// The facets of the matches at `addresses`, segment by segment.
+    fn facets_of(
+        &self,
+        searcher: &Searcher,
+        addresses: impl IntoIterator<Item = DocAddress>,
+    ) -> Result<Facets> {
         let generation = self.generation_of(searcher)?;
-        let keys = addresses
-            .into_iter()
-            .map(|address| {
-                generation.columns[address.segment_ord as usize].facet_keys(address.doc_id)
-            })
+        let mut per_segment = vec![Vec::new(); generation.columns.len()];
+        for address in addresses {
+            per_segment[address.segment_ord as usize].push(address.doc_id);
+        }
+        let tallies = generation
+            .columns
+            .iter()
+            .zip(per_segment)
+            .map(|(columns, docs)| columns.tally(docs))
             .collect::<Result<Vec<_>>>()?;
-        Ok(facets::facets(keys))
+        Ok(facets::facets(tallies))
     }
 
     /// Every match of `compiled`, unscored (score 0) and in no order, with

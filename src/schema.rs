@@ -3,6 +3,7 @@
 //! [`Document`] written as a tantivy document, and a stored document or its
 //! fast-field columns read back.
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use tantivy::columnar::{Column, StrColumn};
@@ -390,16 +391,6 @@ pub struct PassageKeys {
 }
 
 impl PassageKeys {
-    /// What facets count of the passage.
-    pub fn facet_keys(&self) -> FacetKeys<'_> {
-        FacetKeys {
-            source: &self.source,
-            publication: self.publication.as_deref(),
-            language: self.language,
-            date: self.date,
-        }
-    }
-
     /// The document the passage belongs to.
     pub fn document(&self) -> DocumentKey<'_> {
         (&self.source, self.record, self.entry.as_deref())
@@ -534,6 +525,66 @@ impl SegmentColumns {
             .unwrap_or_default()
     }
 
+    /// What facets count of `docs`, matches in this segment: counted by
+    /// ordinal, each value read once, however many matches hold it (a
+    /// stop word matches a third of the archive).
+    pub fn tally(&self, docs: impl IntoIterator<Item = DocId>) -> Result<FacetTally<'_>> {
+        let ordinals =
+            |column: &Option<StrColumn>| column.as_ref().map_or(0, |column| column.num_terms() + 1);
+        let mut sources = vec![0u64; ordinals(&self.source)];
+        let mut publications = vec![0u64; ordinals(&self.publication)];
+        let mut languages: BTreeMap<u64, u64> = BTreeMap::new();
+        let mut tally = FacetTally::default();
+        for doc in docs {
+            let rank = |column: &Option<StrColumn>| {
+                column
+                    .as_ref()
+                    .and_then(|column| column.term_ords(doc).next())
+                    .map_or(0, |ord| ord as usize + 1)
+            };
+            sources[rank(&self.source)] += 1;
+            publications[rank(&self.publication)] += 1;
+            if let Some(id) = self.language.as_ref().and_then(|c| c.first(doc)) {
+                *languages.entry(id).or_default() += 1;
+            }
+            match self
+                .date
+                .as_ref()
+                .and_then(|c| c.first(doc))
+                .and_then(Date::from_days)
+            {
+                Some(date) => *tally.years.entry(date.year()).or_default() += 1,
+                None => tally.undated += 1,
+            }
+        }
+        let [source_values, _, publication_values] = &self.values;
+        fn named<'v>(
+            values: &'v Values,
+            column: &Option<StrColumn>,
+            counts: Vec<u64>,
+        ) -> Result<Vec<(Option<&'v str>, u64)>> {
+            counts
+                .into_iter()
+                .enumerate()
+                .filter(|&(_, count)| count > 0)
+                .map(|(rank, count)| Ok((values.get(column, rank as u64)?, count)))
+                .collect()
+        }
+        tally.sources = named(source_values, &self.source, sources)?
+            .into_iter()
+            .map(|(value, count)| (value.unwrap_or_default(), count))
+            .collect();
+        tally.publications = named(publication_values, &self.publication, publications)?
+            .into_iter()
+            .filter_map(|(value, count)| Some((value?, count)))
+            .collect();
+        tally.languages = languages
+            .into_iter()
+            .filter_map(|(id, count)| Some((Language::from_id(id)?, count)))
+            .collect();
+        Ok(tally)
+    }
+
     /// What facets count of `doc`, borrowed from the segment's columns:
     /// no value is copied, which matters when a stop word's facets count a
     /// third of the archive.
@@ -560,6 +611,21 @@ impl SegmentColumns {
             date: self.date.as_ref().and_then(|c| c.first(doc)),
         })
     }
+}
+
+/// What facets count of a segment's matches ([`SegmentColumns::tally`]).
+#[derive(Debug, Default)]
+pub struct FacetTally<'a> {
+    /// Matches per source path.
+    pub sources: Vec<(&'a str, u64)>,
+    /// Matches per publication, of those with one.
+    pub publications: Vec<(&'a str, u64)>,
+    /// Matches per language.
+    pub languages: Vec<(Language, u64)>,
+    /// Matches per publication year.
+    pub years: BTreeMap<i32, u64>,
+    /// Matches without a date.
+    pub undated: u64,
 }
 
 /// What facets count of a passage.

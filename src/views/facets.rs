@@ -2,38 +2,38 @@
 //! publication year, each language, each publication and each file format
 //! holds.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::date::Date;
 use crate::ingest::Format;
 use crate::results::{FacetCount, Facets};
-use crate::schema::FacetKeys;
+use crate::schema::FacetTally;
 
-/// Counts of `matches` per source, language, publication and format (most
-/// first, ties by value) and per publication year (oldest first), and how
-/// many are undated. A format is the file's, as [`Format::of`] names it from
-/// the path: the query language's `format:` filter reads it the same way.
-pub fn facets<'a>(matches: impl IntoIterator<Item = FacetKeys<'a>>) -> Facets {
-    // Hashed while counting (a stop word matches a third of the archive),
-    // ordered once at the end.
-    let mut sources: HashMap<&str, u64> = HashMap::new();
-    let mut languages: HashMap<&str, u64> = HashMap::new();
-    let mut publications: HashMap<&str, u64> = HashMap::new();
+/// Facets from each segment's tally of its matches: counts per source,
+/// language, publication and format (most first, ties by value) and per
+/// publication year (oldest first), and how many are undated. A format is
+/// the file's, as [`Format::of`] names it from the path: the query
+/// language's `format:` filter reads it the same way.
+pub fn facets<'a>(tallies: impl IntoIterator<Item = FacetTally<'a>>) -> Facets {
+    let mut sources: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut languages: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut publications: BTreeMap<&str, u64> = BTreeMap::new();
     let mut years: BTreeMap<i32, u64> = BTreeMap::new();
     let mut undated = 0;
-    for m in matches {
-        *sources.entry(m.source).or_insert(0) += 1;
-        if let Some(language) = m.language {
-            *languages.entry(language.code()).or_insert(0) += 1;
+    for tally in tallies {
+        for (source, count) in tally.sources {
+            *sources.entry(source).or_insert(0) += count;
         }
-        if let Some(publication) = m.publication {
-            *publications.entry(publication).or_insert(0) += 1;
+        for (language, count) in tally.languages {
+            *languages.entry(language.code()).or_insert(0) += count;
         }
-        match m.date.and_then(Date::from_days) {
-            Some(date) => *years.entry(date.year()).or_insert(0) += 1,
-            None => undated += 1,
+        for (publication, count) in tally.publications {
+            *publications.entry(publication).or_insert(0) += count;
         }
+        for (year, count) in tally.years {
+            *years.entry(year).or_insert(0) += count;
+        }
+        undated += tally.undated;
     }
     // Per source first, so each path's format is worked out once.
     let mut formats: BTreeMap<&str, u64> = BTreeMap::new();
@@ -43,10 +43,10 @@ pub fn facets<'a>(matches: impl IntoIterator<Item = FacetKeys<'a>>) -> Facets {
         }
     }
     Facets {
-        publications: most_first(publications.into_iter().collect()),
+        publications: most_first(publications),
         formats: most_first(formats),
-        sources: most_first(sources.into_iter().collect()),
-        languages: most_first(languages.into_iter().collect()),
+        sources: most_first(sources),
+        languages: most_first(languages),
         years: years
             .into_iter()
             .map(|(year, count)| FacetCount {
