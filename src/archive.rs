@@ -252,12 +252,11 @@ impl Archive {
             let keys = addresses
                 .into_iter()
                 .map(|address| {
-                    let columns = &generation.columns[address.segment_ord as usize];
-                    let mentioned = match axis.mentioned {
-                        true => columns.mentions(address.doc_id),
-                        false => Vec::new(),
-                    };
-                    Ok((columns.facet_keys(address.doc_id)?, mentioned))
+                    generation.columns[address.segment_ord as usize].timeline_keys(
+                        address.doc_id,
+                        by_source,
+                        mentioned,
+                    )
                 })
                 .collect::<Result<Vec<_>>>()?;
             let (rows, undated) = timeline::rows(keys, axis, request.mentions);

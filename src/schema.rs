@@ -495,8 +495,12 @@ impl SegmentColumns {
     /// Every key of `doc`, its source path included.
     pub fn keys(&self, doc: DocId) -> Result<PassageKeys> {
         let (source_rank, record, entry_rank, paragraph, part) = self.position(doc);
-        let [sources, entries, _] = &self.values;
-        let counted = self.facet_keys(doc)?;
+        let [sources, entries, publications] = &self.values;
+        let publication_rank = self
+            .publication
+            .as_ref()
+            .and_then(|column| column.term_ords(doc).next())
+            .map_or(0, |ord| ord + 1);
         Ok(PassageKeys {
             source: sources
                 .get(&self.source, source_rank)?
@@ -508,8 +512,14 @@ impl SegmentColumns {
             part,
             date: self.date.as_ref().and_then(|c| c.first(doc)),
             mentions: self.mentions(doc),
-            language: counted.language,
-            publication: counted.publication.map(str::to_string),
+            language: self
+                .language
+                .as_ref()
+                .and_then(|c| c.first(doc))
+                .and_then(Language::from_id),
+            publication: publications
+                .get(&self.publication, publication_rank)?
+                .map(str::to_string),
         })
     }
 
@@ -585,31 +595,36 @@ impl SegmentColumns {
         Ok(tally)
     }
 
-    /// What facets count of `doc`, borrowed from the segment's columns:
-    /// no value is copied, which matters when a stop word's facets count a
-    /// third of the archive.
-    pub fn facet_keys(&self, doc: DocId) -> Result<FacetKeys<'_>> {
-        let [sources, _, publications] = &self.values;
-        let source_rank = self
-            .source
-            .as_ref()
-            .and_then(|column| column.term_ords(doc).next())
-            .map_or(0, |ord| ord + 1);
-        let publication_rank = self
-            .publication
-            .as_ref()
-            .and_then(|column| column.term_ords(doc).next())
-            .map_or(0, |ord| ord + 1);
-        Ok(FacetKeys {
-            source: sources.get(&self.source, source_rank)?.unwrap_or_default(),
-            publication: publications.get(&self.publication, publication_rank)?,
-            language: self
-                .language
-                .as_ref()
-                .and_then(|c| c.first(doc))
-                .and_then(Language::from_id),
-            date: self.date.as_ref().and_then(|c| c.first(doc)),
-        })
+    /// What a timeline reads of `doc` (see
+    /// [`crate::views::timeline::TimelineKeys`]): its source only
+    /// `by_source`, the years it mentions only when `mentioned`; nothing
+    /// is copied but those years.
+    pub fn timeline_keys(
+        &self,
+        doc: DocId,
+        by_source: bool,
+        mentioned: bool,
+    ) -> Result<(Option<i64>, Option<&str>, Vec<u16>)> {
+        let source = match by_source {
+            true => {
+                let rank = self
+                    .source
+                    .as_ref()
+                    .and_then(|column| column.term_ords(doc).next())
+                    .map_or(0, |ord| ord + 1);
+                self.values[0].get(&self.source, rank)?
+            }
+            false => None,
+        };
+        let mentions = match mentioned {
+            true => self.mentions(doc),
+            false => Vec::new(),
+        };
+        Ok((
+            self.date.as_ref().and_then(|c| c.first(doc)),
+            source,
+            mentions,
+        ))
     }
 }
 
@@ -626,19 +641,6 @@ pub struct FacetTally<'a> {
     pub years: BTreeMap<i32, u64>,
     /// Matches without a date.
     pub undated: u64,
-}
-
-/// What facets count of a passage.
-#[derive(Debug, Clone, Copy)]
-pub struct FacetKeys<'a> {
-    /// The document path.
-    pub source: &'a str,
-    /// The publication, if any.
-    pub publication: Option<&'a str>,
-    /// The passage's language.
-    pub language: Option<Language>,
-    /// Publication date in days since 1970.
-    pub date: Option<i64>,
 }
 
 #[cfg(test)]

@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, HashMap};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::results::{Period, TimelineRow, YearRange};
-use crate::schema::FacetKeys;
 
 /// How a timeline counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,13 +39,17 @@ impl TimelineAxis {
     }
 }
 
-/// The rows of the timeline of `matches` (each with the years it
-/// mentions, read only for the mentioned axis) along `axis` (only mentioned
+/// What a timeline reads of a match: its publication day (days since
+/// 1970), its source (read only when counting by source) and the years it
+/// mentions (read only for the mentioned axis).
+pub type TimelineKeys<'a> = (Option<i64>, Option<&'a str>, Vec<u16>);
+
+/// The rows of the timeline of `matches` along `axis` (only mentioned
 /// years within `mentions`, when given), and how many matches have no
 /// period. Without `by_source`, periods between the first and the last
 /// with no match get a row with 0.
 pub fn rows<'a>(
-    matches: impl IntoIterator<Item = (FacetKeys<'a>, Vec<u16>)>,
+    matches: impl IntoIterator<Item = TimelineKeys<'a>>,
     axis: TimelineAxis,
     mentions: Option<YearRange>,
 ) -> (Vec<TimelineRow>, u64) {
@@ -54,8 +57,8 @@ pub fn rows<'a>(
     // ordered once at the end.
     let mut counts: HashMap<(i64, Option<&str>), u64> = HashMap::new();
     let mut undated = 0;
-    for (keys, mentioned) in matches {
-        let source = axis.by_source.then_some(keys.source);
+    for (date, source, mentioned) in matches {
+        let source = source.filter(|_| axis.by_source);
         let mut dated = false;
         if axis.mentioned {
             for &year in &mentioned {
@@ -64,7 +67,7 @@ pub fn rows<'a>(
                     *counts.entry((i64::from(year), source)).or_insert(0) += 1;
                 }
             }
-        } else if let Some(date) = keys.date.and_then(Date::from_days) {
+        } else if let Some(date) = date.and_then(Date::from_days) {
             dated = true;
             let period = match axis.by {
                 Period::Year => i64::from(date.year()),
