@@ -401,6 +401,8 @@ def test_python_m_cita_search(dask: DaskProcesses, client: Client, built: Dict[s
     got = json.loads(done.stdout)
     assert got["hits"] == expected["hits"] and got["total"] == expected["total"]
     assert set(got) == set(expected)
+    done = run('"Plan LAZO"')
+    assert done.returncode == 0 and done.stdout.endswith(f"{expected['total']} matching passages\n")
     done = run("nothingmatchesthis")
     assert done.returncode == 1 and done.stdout.strip().endswith("0 matching passages")
     done = run('"unclosed')
