@@ -5,7 +5,8 @@ a search over shards on a Dask cluster (:mod:`cita.dist`) from the shell.
 index of the whole archive; ``text`` (default) a short list for people.
 Exit codes as ``cita search``'s: 0 when a passage matched, 1 when none did,
 2 on any error (one ``cita:`` line on stderr), a shard that failed or did
-not answer in time included.
+not answer in time included; with ``--partial``, the search answers from
+the shards that answered, and a ``cita: warning:`` line names the others.
 """
 
 from __future__ import annotations
@@ -43,8 +44,6 @@ def _text(results) -> str:  # type: ignore[no-untyped-def]
         lines.append(f"   {hit.snippet}")
     noun = "passage" if results.total == 1 else "passages"
     lines.append(f"{results.total} matching {noun}")
-    if results.partial:
-        lines.append(f"partial: only shards {results.shards_answered} answered")
     return "\n".join(lines) + "\n"
 
 
@@ -64,6 +63,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"cita: {err}", file=sys.stderr)
         return 2
     sys.stdout.write(out)
+    if results.partial:
+        # Not in the JSON, whose fields are one index's: said on stderr.
+        failed = "; ".join(f"shard {n} {why}" for n, why in sorted(results.shards_failed.items()))
+        answered = results.shards_answered
+        print(f"cita: warning: partial results, from shards {answered} only: {failed}", file=sys.stderr)
     return 0 if results.total > 0 else 1
 
 

@@ -87,35 +87,35 @@ def _shard_path(shards_dir: str, number: int) -> str:
     return path
 
 
-def _archive(shards_dir: str, number: int, reload: bool) -> Any:
+def _archive(shards_dir: str, number: int) -> Any:
     path = _shard_path(shards_dir, number)
     with _opened_lock:
         archive = _opened.get(path)
         if archive is None:
-            archive = _cita.Archive(path, False)
-            _opened[path] = archive
-            return archive
-    if reload:
-        archive.reload()
+            archive = _opened[path] = _cita.Archive(path, False)
     return archive
 
 
-# What a worker runs for the caller, by name; the first step of each
-# operation sees the shard's latest commit.
-_STEPS = {
-    "languages": True,
-    "_shard_step": False,
-    "count": True,
-    "timeline": True,
-    "passage": True,
-}
+# What a worker runs for the caller.
+_STEPS = frozenset({"languages", "_shard_step", "count", "timeline", "passage"})
 
 
-def _on_shard(shards_dir: str, number: int, step: str, *args: Any) -> Any:
-    """Runs ``step`` on shard ``number`` (a Dask task)."""
+def _on_shard(shards_dir: str, number: int, step: str, seen: Optional[str], *args: Any) -> Any:
+    """Runs ``step`` on shard ``number`` (a Dask task). The first step of a
+    call (``seen`` None) sees the shard's latest commit and returns
+    ``(its fingerprint, its answer)``; each later step, on whichever worker
+    Dask runs it, sees the content the first saw (``seen``), or fails."""
     if step not in _STEPS:
         raise OptionError(f"a shard does not run {step!r}")
-    return getattr(_archive(shards_dir, number, _STEPS[step]), step)(*args)
+    archive = _archive(shards_dir, number)
+    if seen is None:
+        archive.reload()
+        return archive.fingerprint, getattr(archive, step)(*args)
+    if archive.fingerprint != seen:
+        archive.reload()
+        if archive.fingerprint != seen:
+            raise CitaError(f"shard {number} changed during the search (a build committed): search again")
+    return getattr(archive, step)(*args)
 
 
 def _build_shard(
@@ -305,37 +305,48 @@ class Cluster(_Queries):
         return f"<cita.dist.Cluster {self.shards_dir!r} shards={self.shards}>"
 
     def _step(
-        self, calls: Dict[int, Tuple[Any, ...]], step: str
+        self, calls: Dict[int, Tuple[Any, ...]], step: str, seen: Optional[Dict[int, str]]
     ) -> Tuple[Dict[int, Any], Dict[int, str]]:
+        """``step`` on each shard of ``calls`` with its arguments; ``seen``:
+        None for a call's first step, else what each shard's first step saw."""
         futures = {
             number: self._client.submit(
-                _on_shard, self.shards_dir, number, step, *args, pure=False
+                _on_shard,
+                self.shards_dir,
+                number,
+                step,
+                None if seen is None else seen[number],
+                *args,
+                pure=False,
             )
             for number, args in calls.items()
         }
         return _collect(self._client, futures, self.timeout, "answer")
 
     def _everywhere(self, step: str, args: Tuple[Any, ...], doing: str) -> List[Any]:
-        """``step`` on every shard; any failure raises."""
-        results, failed = self._step({n: args for n in range(self.shards)}, step)
+        """``step``, a call's only step, on every shard; any failure raises."""
+        results, failed = self._step({n: args for n in range(self.shards)}, step, None)
         if failed:
             raise _shard_error(doing, failed)
-        return [results[n] for n in range(self.shards)]
+        return [results[n][1] for n in range(self.shards)]
 
     def _search(self, query: str, filters: dict, options: dict) -> Results:
         # Statistics summed over the shards, each shard's best
         # `offset + limit` merged into the page, whose passages the shards
         # holding them then read.
         failed: Dict[int, str] = {}
+        seen: Dict[int, str] = {}
 
-        def step(calls: Dict[int, Tuple[Any, ...]], name: str = "_shard_step") -> Dict[int, Any]:
-            results, lost = self._step(calls, name)
+        def step(calls: Dict[int, Tuple[Any, ...]]) -> Dict[int, Any]:
+            results, lost = self._step(calls, "_shard_step" if seen else "languages", seen or None)
             failed.update(lost)
             if lost and (not self.partial or not results):
                 raise _shard_error("searching", failed)
             return results
 
-        languages = step({n: () for n in range(self.shards)}, "languages")
+        first = step({n: () for n in range(self.shards)})
+        seen.update((n, fingerprint) for n, (fingerprint, _) in first.items())
+        languages = {n: answer for n, (_, answer) in first.items()}
         answering = sorted(languages)
         merged_languages = _cita.union_languages([languages[n] for n in answering])
         statistics = step(
@@ -351,7 +362,7 @@ class Cluster(_Queries):
             for number, picks in zip(answering, page.picks)
             if picks != "[]"
         }
-        hits, lost = self._step(reading, "_shard_step")
+        hits, lost = self._step(reading, "_shard_step", seen)
         if lost:
             failed.update(lost)
             raise _shard_error("reading the page's passages", lost)

@@ -346,9 +346,9 @@ def test_workers_refuse_paths_outside_the_shard_folder(client: Client, built: Di
     try:
         for number in (-1, "../whole", 9):
             with pytest.raises(cita.OptionError):
-                client.submit(cita.dist._on_shard, shards, number, "languages", pure=False).result(60)
+                client.submit(cita.dist._on_shard, shards, number, "languages", None, pure=False).result(60)
         with pytest.raises(cita.OptionError, match="does not run"):
-            client.submit(cita.dist._on_shard, shards, 0, "reload", pure=False).result(60)
+            client.submit(cita.dist._on_shard, shards, 0, "reload", None, pure=False).result(60)
     finally:
         outside.unlink()
 
@@ -384,16 +384,20 @@ def test_a_moved_document_moves_shards(client: Client, tmp_path: Path) -> None:
     assert cluster.count("Guayabero").passages == 1
 
 
+def python_m_cita_search(dask: DaskProcesses, shards: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "cita", "search", "--cluster", dask.address, "--shards", str(shards), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_python_m_cita_search(dask: DaskProcesses, client: Client, built: Dict[str, Built], cli: Any) -> None:
     b = built["shipped"]
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "cita", "search", "--cluster", dask.address, "--shards", str(b.shards), *args],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        return python_m_cita_search(dask, b.shards, *args)
 
     done = run('"Plan LAZO"', "--format", "json", "--limit", "5", "--sort", "date")
     assert done.returncode == 0, done.stderr
@@ -431,7 +435,7 @@ def test_a_killed_worker_is_replaced_and_its_shards_reopened(
 
 
 def test_a_failing_shard_fails_the_search_or_makes_it_partial(
-    client: Client, built: Dict[str, Built], tmp_path: Path
+    dask: DaskProcesses, client: Client, built: Dict[str, Built], tmp_path: Path
 ) -> None:
     b = built["generated"]
     broken = tmp_path / "shards"
@@ -451,6 +455,11 @@ def test_a_failing_shard_fails_the_search_or_makes_it_partial(
     assert got.total == sum(answering) < b.whole.count("plan").passages
     with pytest.raises(cita.ShardError, match="shard 1 "):
         cluster.count("plan")  # never partial
+    done = python_m_cita_search(dask, broken, "plan", "--format", "json")
+    assert done.returncode == 2 and "shard 1 " in done.stderr and not done.stdout
+    done = python_m_cita_search(dask, broken, "plan", "--format", "json", "--partial")
+    assert done.returncode == 0 and json.loads(done.stdout)["total"] == got.total
+    assert done.stderr.startswith("cita: warning: partial results, from shards [0, 2] only: shard 1 ")
 
 
 def test_no_worker_answers_within_the_time_limit(dask: DaskProcesses, client: Client, built: Dict[str, Built]) -> None:
