@@ -59,7 +59,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         ) as cluster:
             results = cluster.search(args.query, limit=limit, offset=args.offset, sort=args.sort)
             out = results._text if args.format == "json" else _text(results)
-    except (CitaError, OSError) as err:
+    except (CitaError, OSError, ImportError) as err:
         print(f"cita: {err}", file=sys.stderr)
         return 2
     sys.stdout.write(out)
