@@ -476,3 +476,32 @@ def test_no_worker_answers_within_the_time_limit(dask: DaskProcesses, client: Cl
     with pytest.raises(cita.ShardError):
         cluster.search("plan")
     assert time.monotonic() - started < 30
+
+
+def test_a_later_step_sees_what_the_first_saw_or_fails(tmp_path: Path) -> None:
+    # In this process, as a worker runs them: its opened shard is one
+    # worker's copy, and a step's `seen` what another's first step saw.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "first.txt").write_text("The Guayabero cable.")
+    shards = tmp_path / "shards"
+    (shards / "shard-0").mkdir(parents=True)
+    (shards / cita.dist.MANIFEST).write_text('{"shards": 1}')
+    cita.index(corpus, shards / "shard-0", shard=(0, 1))
+    filters = {"since": None, "until": None, "lang": [], "mentions": None}
+
+    def count(seen: Any) -> Any:
+        return cita.dist._on_shard(str(shards), 0, "count", seen, "Guayabero OR river", filters)
+
+    first, _ = cita.dist._on_shard(str(shards), 0, "languages", None)
+    (corpus / "new.txt").write_text("The Guayabero river.")
+    cita.index(corpus, shards / "shard-0", shard=(0, 1))
+    # Not reloaded since the first step: the same content.
+    assert json.loads(count(first))["passages"] == 1
+    # A first step elsewhere saw the new build: this copy reloads to it.
+    second = cita.Archive(shards / "shard-0").fingerprint
+    assert second != first
+    assert json.loads(count(second))["passages"] == 2
+    # The content the first step saw is gone.
+    with pytest.raises(cita.CitaError, match="shard 0 changed during the search"):
+        count(first)
