@@ -96,8 +96,21 @@ def _archive(shards_dir: str, number: int) -> Any:
     return archive
 
 
-# What a worker runs for the caller.
-_STEPS = frozenset({"languages", "_shard_step", "count", "timeline", "passage"})
+def _opening(archive: Any, *args: Any) -> Tuple[str, str]:
+    """A search's first step on a shard: its languages, and its statistics
+    over the languages the caller expects the archive to have (``args``
+    end with them), which it asks again when the shards say otherwise."""
+    return archive.languages(), archive._shard_step("statistics", *args)
+
+
+# What a worker runs for the caller, by name.
+_STEPS = {
+    "opening": _opening,
+    "_shard_step": lambda archive, *args: archive._shard_step(*args),
+    "count": lambda archive, *args: archive.count(*args),
+    "timeline": lambda archive, *args: archive.timeline(*args),
+    "passage": lambda archive, *args: archive.passage(*args),
+}
 
 
 def _on_shard(shards_dir: str, number: int, step: str, seen: Optional[str], *args: Any) -> Any:
@@ -110,12 +123,12 @@ def _on_shard(shards_dir: str, number: int, step: str, seen: Optional[str], *arg
     archive = _archive(shards_dir, number)
     if seen is None:
         archive.reload()
-        return archive.fingerprint, getattr(archive, step)(*args)
+        return archive.fingerprint, _STEPS[step](archive, *args)
     if archive.fingerprint != seen:
         archive.reload()
         if archive.fingerprint != seen:
             raise CitaError(f"shard {number} changed during the search (a build committed): search again")
-    return getattr(archive, step)(*args)
+    return _STEPS[step](archive, *args)
 
 
 def _build_shard(
@@ -289,6 +302,8 @@ class Cluster(_Queries):
         self.timeout: float = timeout
         #: Whether a search may answer from the shards that answer (see the class).
         self.partial: bool = partial
+        # The archive's languages (JSON) as the last search found them.
+        self._languages = "[]"
 
     def close(self) -> None:
         """Closes the client the cluster opened (not one it was given)."""
@@ -338,21 +353,28 @@ class Cluster(_Queries):
         seen: Dict[int, str] = {}
 
         def step(calls: Dict[int, Tuple[Any, ...]]) -> Dict[int, Any]:
-            results, lost = self._step(calls, "_shard_step" if seen else "languages", seen or None)
+            results, lost = self._step(calls, "_shard_step" if seen else "opening", seen or None)
             failed.update(lost)
             if lost and (not self.partial or not results):
                 raise _shard_error("searching", failed)
             return results
 
-        first = step({n: () for n in range(self.shards)})
+        # The statistics are over the archive's languages: those of the
+        # last search, asked again when the shards now have others (the
+        # first search, or after a build), which costs a round more.
+        expected = self._languages
+        first = step({n: (query, filters, options, None, expected) for n in range(self.shards)})
         seen.update((n, fingerprint) for n, (fingerprint, _) in first.items())
-        languages = {n: answer for n, (_, answer) in first.items()}
-        answering = sorted(languages)
-        merged_languages = _cita.union_languages([languages[n] for n in answering])
-        statistics = step(
-            {n: ("statistics", query, filters, options, None, merged_languages) for n in answering}
-        )
-        answering = sorted(statistics)
+        answering = sorted(first)
+        merged_languages = _cita.union_languages([first[n][1][0] for n in answering])
+        if merged_languages == expected:
+            statistics = {n: first[n][1][1] for n in answering}
+        else:
+            statistics = step(
+                {n: ("statistics", query, filters, options, None, merged_languages) for n in answering}
+            )
+            answering = sorted(statistics)
+            self._languages = merged_languages
         summed = _cita.sum_statistics(merged_languages, [statistics[n] for n in answering])
         answers = step({n: ("answer", query, filters, options, summed, "") for n in answering})
         answering = sorted(answers)

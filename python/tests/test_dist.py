@@ -346,7 +346,7 @@ def test_workers_refuse_paths_outside_the_shard_folder(client: Client, built: Di
     try:
         for number in (-1, "../whole", 9):
             with pytest.raises(cita.OptionError):
-                client.submit(cita.dist._on_shard, shards, number, "languages", None, pure=False).result(60)
+                client.submit(cita.dist._on_shard, shards, number, "count", None, "x", {}, pure=False).result(60)
         with pytest.raises(cita.OptionError, match="does not run"):
             client.submit(cita.dist._on_shard, shards, 0, "reload", None, pure=False).result(60)
     finally:
@@ -493,7 +493,7 @@ def test_a_later_step_sees_what_the_first_saw_or_fails(tmp_path: Path) -> None:
     def count(seen: Any) -> Any:
         return cita.dist._on_shard(str(shards), 0, "count", seen, "Guayabero OR river", filters)
 
-    first, _ = cita.dist._on_shard(str(shards), 0, "languages", None)
+    first, _ = cita.dist._on_shard(str(shards), 0, "count", None, "Guayabero", filters)
     (corpus / "new.txt").write_text("The Guayabero river.")
     cita.index(corpus, shards / "shard-0", shard=(0, 1))
     # Not reloaded since the first step: the same content.
