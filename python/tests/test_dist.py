@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
@@ -417,19 +418,42 @@ def test_a_killed_worker_is_replaced_and_its_shards_reopened(
     dask: DaskProcesses, client: Client, built: Dict[str, Built]
 ) -> None:
     b = built["generated"]
-    cluster = Cluster(client, b.shards)
+    cluster = Cluster(client, b.shards, timeout=30)
+    expected = b.whole.search("plan", facets=True).to_dicts()
     same_search(b.whole, cluster, "plan", facets=True)
-    before = client.run(os.getpid)
-    victim = sorted(before.values())[0]
-    os.kill(victim, signal.SIGKILL)  # the worker, not its nanny: the nanny restarts it
+    # Searches run while the worker dies: each answers exactly, or fails
+    # naming shards (Dask reruns a dead worker's tasks elsewhere).
+    outcomes: List[Any] = []
+    stop = threading.Event()
 
-    def replaced() -> bool:
-        try:
-            return len(workers(client)) == 2 and victim not in client.run(os.getpid).values()
-        except Exception:  # a worker leaving or joining meanwhile
-            return False
+    def searching() -> None:
+        while not stop.is_set():
+            try:
+                outcomes.append(cluster.search("plan", facets=True).to_dicts() == expected)
+            except cita.ShardError as err:
+                outcomes.append(err)
 
-    poll(replaced, 60, "restarted worker")
+    searcher = threading.Thread(target=searching)
+    searcher.start()
+    try:
+        poll(lambda: len(outcomes) >= 2, 60, "searches before the kill")
+        victim = sorted(client.run(os.getpid).values())[0]
+        os.kill(victim, signal.SIGKILL)  # the worker, not its nanny: the nanny restarts it
+
+        def replaced() -> bool:
+            try:
+                return len(workers(client)) == 2 and victim not in client.run(os.getpid).values()
+            except Exception:  # a worker leaving or joining meanwhile
+                return False
+
+        poll(replaced, 60, "restarted worker")
+        searched = len(outcomes)
+        poll(lambda: len(outcomes) > searched + 1, 60, "searches after the restart")
+    finally:
+        stop.set()
+        searcher.join(60)
+    assert all(o is True or "shard " in str(o) for o in outcomes), outcomes
+    assert outcomes[-1] is True
     for query in ("plan", "gobierno", '"Plan LAZO"'):
         same_search(b.whole, cluster, query, facets=True, limit=20)
 
