@@ -308,6 +308,8 @@ def test_timelines_and_passages(client: Client, built: Dict[str, Built]) -> None
             expected.to_dicts(),
         )
         assert got.axis == expected.axis
+    by_shard = [cita.Archive(b.shards / f"shard-{k}").languages() for k in range(SHARDS)]
+    assert b.whole.languages() == sorted(set().union(*by_shard)) == ["en", "es"]
     hit = b.whole.search('"Plan LAZO"', limit=1).hits[0]
     found, expected_passage = cluster.passage(hit.id, 1), b.whole.passage(hit.id, 1)
     assert found is not None and expected_passage is not None
@@ -335,6 +337,11 @@ def test_a_shard_count_is_kept(client: Client, built: Dict[str, Built]) -> None:
     assert json.loads((b.shards / cita.dist.MANIFEST).read_text())["shards"] == SHARDS
     with pytest.raises(cita.OptionError, match="holds 3 shards, not 2"):
         cita.dist.index(b.corpus, b.shards, shards=2, client=client)
+    with pytest.raises(cita.OptionError, match="numbered from 0 to 2"):
+        cita.index(b.corpus, b.shards / "shard-3", shard=(3, 3))
+    assert not (b.shards / "shard-3").exists()
+    with pytest.raises(cita.OptionError, match="at least 1"):
+        cita.dist.index(b.corpus, b.shards, shards=0, client=client)
     # A re-run reads nothing that did not change.
     reports = cita.dist.index(b.corpus, b.shards, shards=SHARDS, client=client)
     assert sum(r.added + r.updated + r.removed for r in reports) == 0
