@@ -5,7 +5,8 @@
 #
 # rustfmt and clippy on the extension's crate; the `cita` binary the tests
 # compare with (`cargo build`); a virtual environment (python/.venv,
-# ignored by git) with maturin, pytest, pandas, polars and tqdm; the package
+# ignored by git) with maturin, pytest, pandas, polars, tqdm and Dask
+# (distributed, for the sharded search's tests); the package
 # installed into it the way the README installs it (`pip install ./python`),
 # but in cargo's dev profile, which builds in a fraction of the release
 # build's time on 2 cores; then pytest, whose temporary folders live under
@@ -35,7 +36,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 # Only what is missing is downloaded; an environment already set up is reused.
 "$VENV/bin/pip" install --quiet --disable-pip-version-check \
-  "maturin>=1.9.4,<2" pytest "pandas>=2" polars tqdm
+  "maturin>=1.9.4,<2" pytest "pandas>=2" polars tqdm "dask[distributed]"
 PATH="$VENV/bin:$PATH" MATURIN_PEP517_ARGS="--profile dev" \
   "$VENV/bin/pip" install --quiet --disable-pip-version-check \
   --no-build-isolation --no-deps --force-reinstall ./python

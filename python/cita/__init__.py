@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
-from typing import Any, Callable, Iterable, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple, Union
 
 from . import _cita
 from ._errors import (
@@ -40,6 +40,7 @@ from ._errors import (
     IndexNotFoundError,
     OptionError,
     QueryError,
+    ShardError,
 )
 from ._results import (
     BatchQuery,
@@ -84,6 +85,7 @@ __all__ = [
     "PassageInContext",
     "QueryError",
     "Results",
+    "ShardError",
     "Stats",
     "Timeline",
     "TimelineRow",
@@ -107,6 +109,7 @@ def index(
     exclude: Union[str, Iterable[str]] = (),
     rebuild: bool = False,
     progress: Union[None, bool, ProgressCallback] = None,
+    shard: Optional[Tuple[int, int]] = None,
 ) -> BuildReport:
     """Builds or updates the index at ``index`` from the folder ``corpus``,
     like ``cita index --corpus CORPUS --index INDEX``, and returns its report
@@ -120,7 +123,9 @@ def index(
     ``progress(files_done, files_total, bytes_done, bytes_total)`` once the
     corpus is listed and after each file. An exception the callable raises
     (or a ``KeyboardInterrupt``) is raised when the build ends: a build
-    runs to its end once started.
+    runs to its end once started. ``shard``: ``(k, n)`` builds shard
+    ``k`` (from 0) of ``n``, an index of only the files a stable hash of
+    their path routes to it (see :mod:`cita.dist`, which builds them all).
 
     Raises :class:`CorpusNotFoundError`, :class:`IndexLockedError` when
     another build holds the index, :class:`IncompatibleIndexError` for a
@@ -137,7 +142,9 @@ def index(
     else:
         callback = progress
     try:
-        report = _cita.index(corpus, index, jobs, _strings(exclude), rebuild, callback)
+        report = _cita.index(
+            corpus, index, jobs, _strings(exclude), rebuild, callback, shard
+        )
     finally:
         if bar is not None:
             bar.close()
@@ -152,7 +159,101 @@ def _bar_callback(bar: Any) -> ProgressCallback:
     return update
 
 
-class Archive:
+class _Queries:
+    """The query methods :class:`Archive` and :class:`cita.dist.Cluster`
+    share, with the same arguments: each reads its arguments into what the
+    extension takes, and a subclass runs it (on one index, or on shards)."""
+
+    __slots__ = ()
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: Optional[int] = _cita.DEFAULT_LIMIT,
+        offset: int = 0,
+        since: Optional[DateLike] = None,
+        until: Optional[DateLike] = None,
+        sort: str = "relevance",
+        lang: Union[None, str, Sequence[str]] = None,
+        mentions: Optional[Years] = None,
+        snippet_chars: int = _cita.DEFAULT_SNIPPET_CHARS,
+        context: int = 0,
+        cite: bool = False,
+        group: bool = False,
+        facets: bool = False,
+    ) -> Results:
+        """Searches, like ``cita search --format json``.
+
+        ``limit``: hits to return (``None``: every match; ``0``: only
+        ``total``); with ``group``, documents. ``offset``: skip the best
+        ``offset`` hits (ranks stay absolute). ``sort``: ``"relevance"``,
+        ``"date"``, ``"-date"`` or ``"source"``. ``snippet_chars``: snippet
+        length. ``context``: add that many passages before and after each
+        hit (``before``, ``after``). ``cite``: add a ``citation``.
+        ``group``: one hit per document, and ``groups``. ``facets``: counts
+        per source, language and year in ``facets``.
+        """
+        options = _search_options(limit, offset, sort, snippet_chars, context, cite, group, facets)
+        return self._search(query, _filters(since, until, lang, mentions), options)
+
+    def count(
+        self,
+        query: str,
+        *,
+        since: Optional[DateLike] = None,
+        until: Optional[DateLike] = None,
+        lang: Union[None, str, Sequence[str]] = None,
+        mentions: Optional[Years] = None,
+    ) -> Counts:
+        """How many passages and documents match (``cita search --count``),
+        without ranking anything."""
+        filters = _filters(since, until, lang, mentions)
+        return Counts(json.loads(self._count(query, filters)))
+
+    def passage(self, id: str, context: int = 2) -> Optional[PassageInContext]:
+        """The passage whose id is ``id`` (``cita:`` prefix allowed), with up
+        to ``context`` passages of its document on each side (``cita show``);
+        ``None`` when no passage has that id."""
+        found = self._passage(id, context)
+        return None if found is None else PassageInContext(json.loads(found))
+
+    def timeline(
+        self,
+        query: str,
+        by: str = "year",
+        *,
+        axis: str = "published",
+        by_source: bool = False,
+        since: Optional[DateLike] = None,
+        until: Optional[DateLike] = None,
+        lang: Union[None, str, Sequence[str]] = None,
+        mentions: Optional[Years] = None,
+    ) -> Timeline:
+        """Matching passages counted per ``by`` (``"year"`` or ``"month"``)
+        of publication (``axis="published"``), or per year they mention
+        (``axis="mentioned"``; with ``mentions``, only those years: ``cita
+        timeline --mentions YEARS``); per source too with ``by_source``.
+        Without ``by_source``, periods with no match between the first and
+        the last have a row with count 0."""
+        filters = _filters(since, until, lang, mentions)
+        return Timeline(json.loads(self._timeline(query, filters, by, axis, by_source)))
+
+    # What a subclass runs: the JSON of the CLI (a search's results object).
+    def _search(self, query: str, filters: dict, options: dict) -> Results:
+        raise NotImplementedError
+
+    def _count(self, query: str, filters: dict) -> str:
+        raise NotImplementedError
+
+    def _passage(self, id: str, context: int) -> Optional[str]:
+        raise NotImplementedError
+
+    def _timeline(self, query: str, filters: dict, by: str, axis: str, by_source: bool) -> str:
+        raise NotImplementedError
+
+
+class Archive(_Queries):
     """An index opened for searching (``cita search --index PATH``).
 
     An archive sees the index as it was when opened (or last reloaded):
@@ -191,87 +292,17 @@ class Archive:
         """Makes later searches see the index's latest commit."""
         self._archive.reload()
 
-    def search(
-        self,
-        query: str,
-        *,
-        limit: Optional[int] = _cita.DEFAULT_LIMIT,
-        offset: int = 0,
-        since: Optional[DateLike] = None,
-        until: Optional[DateLike] = None,
-        sort: str = "relevance",
-        lang: Union[None, str, Sequence[str]] = None,
-        mentions: Optional[Years] = None,
-        snippet_chars: int = _cita.DEFAULT_SNIPPET_CHARS,
-        context: int = 0,
-        cite: bool = False,
-        group: bool = False,
-        facets: bool = False,
-    ) -> Results:
-        """Searches, like ``cita search --format json``.
+    def _search(self, query: str, filters: dict, options: dict) -> Results:
+        return Results(self._archive.search(query, filters, options))
 
-        ``limit``: hits to return (``None``: every match; ``0``: only
-        ``total``); with ``group``, documents. ``offset``: skip the best
-        ``offset`` hits (ranks stay absolute). ``sort``: ``"relevance"``,
-        ``"date"``, ``"-date"`` or ``"source"``. ``snippet_chars``: snippet
-        length. ``context``: add that many passages before and after each
-        hit (``before``, ``after``). ``cite``: add a ``citation``.
-        ``group``: one hit per document, and ``groups``. ``facets``: counts
-        per source, language and year in ``facets``.
-        """
-        options = {
-            "limit": limit,
-            "offset": offset,
-            "sort": sort,
-            "snippet_chars": snippet_chars,
-            "context": context,
-            "cite": cite,
-            "group": group,
-            "facets": facets,
-        }
-        return Results(self._archive.search(query, _filters(since, until, lang, mentions), options))
+    def _count(self, query: str, filters: dict) -> str:
+        return self._archive.count(query, filters)
 
-    def count(
-        self,
-        query: str,
-        *,
-        since: Optional[DateLike] = None,
-        until: Optional[DateLike] = None,
-        lang: Union[None, str, Sequence[str]] = None,
-        mentions: Optional[Years] = None,
-    ) -> Counts:
-        """How many passages and documents match (``cita search --count``),
-        without ranking anything."""
-        filters = _filters(since, until, lang, mentions)
-        return Counts(json.loads(self._archive.count(query, filters)))
+    def _passage(self, id: str, context: int) -> Optional[str]:
+        return self._archive.passage(id, context)
 
-    def passage(self, id: str, context: int = 2) -> Optional[PassageInContext]:
-        """The passage whose id is ``id`` (``cita:`` prefix allowed), with up
-        to ``context`` passages of its document on each side (``cita show``);
-        ``None`` when no passage has that id."""
-        found = self._archive.passage(id, context)
-        return None if found is None else PassageInContext(json.loads(found))
-
-    def timeline(
-        self,
-        query: str,
-        by: str = "year",
-        *,
-        axis: str = "published",
-        by_source: bool = False,
-        since: Optional[DateLike] = None,
-        until: Optional[DateLike] = None,
-        lang: Union[None, str, Sequence[str]] = None,
-        mentions: Optional[Years] = None,
-    ) -> Timeline:
-        """Matching passages counted per ``by`` (``"year"`` or ``"month"``)
-        of publication (``axis="published"``), or per year they mention
-        (``axis="mentioned"``; with ``mentions``, only those years: ``cita
-        timeline --mentions YEARS``); per source too with ``by_source``.
-        Without ``by_source``, periods with no match between the first and
-        the last have a row with count 0."""
-        filters = _filters(since, until, lang, mentions)
-        return Timeline(json.loads(self._archive.timeline(query, filters, by, axis, by_source)))
+    def _timeline(self, query: str, filters: dict, by: str, axis: str, by_source: bool) -> str:
+        return self._archive.timeline(query, filters, by, axis, by_source)
 
     def kwic(
         self,
@@ -315,6 +346,11 @@ class Archive:
             ],
         )
 
+    def languages(self) -> List[str]:
+        """The languages of the index's passages (ISO 639-1 codes, sorted):
+        the languages query words are stemmed in."""
+        return json.loads(self._archive.languages())
+
     def stats(self) -> Stats:
         """Documents, passages, size on disk and languages (``cita stats``)."""
         return Stats(json.loads(self._archive.stats()))
@@ -326,6 +362,29 @@ class Archive:
 def _strings(values: Union[str, Iterable[str]]) -> list:
     """One string or several, as a list."""
     return [values] if isinstance(values, str) else list(values)
+
+
+def _search_options(
+    limit: Optional[int],
+    offset: int,
+    sort: str,
+    snippet_chars: int,
+    context: int,
+    cite: bool,
+    group: bool,
+    facets: bool,
+) -> dict:
+    """A search's options as the extension reads them."""
+    return {
+        "limit": limit,
+        "offset": offset,
+        "sort": sort,
+        "snippet_chars": snippet_chars,
+        "context": context,
+        "cite": cite,
+        "group": group,
+        "facets": facets,
+    }
 
 
 def _filters(

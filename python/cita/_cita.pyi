@@ -37,6 +37,7 @@ def index(
     exclude: List[str],
     rebuild: bool,
     progress: Optional[Callable[[int, int, int, int], Any]],
+    shard: Optional[Tuple[int, int]],
 ) -> str:
     """Builds or updates an index; the JSON of ``cita index --format json``."""
 
@@ -63,3 +64,40 @@ class Archive:
     ) -> Tuple[str, List[Tuple[int, str, Optional[int], Optional[Exception]]]]:
         """``(JSON lines of cita batch --format jsonl, [(line, query, total, error)])``."""
     def stats(self) -> str: ...
+    def languages(self) -> str:
+        """The JSON list of the index's languages (codes)."""
+    def _shard_step(
+        self,
+        step: str,
+        query: str,
+        filters: Filters,
+        options: SearchOptions,
+        statistics: Optional[str],
+        data: str,
+    ) -> str:
+        """A shard's step of a search over shards (cita.dist): "statistics"
+        (data: the languages), "answer" or "fetch" (data: the picks)."""
+
+# The coordinator's steps of a search over shards (cita.dist).
+def union_languages(parts: List[str]) -> str: ...
+def sum_statistics(languages: str, parts: List[str]) -> str: ...
+def sum_counts(parts: List[str]) -> str: ...
+def merge_timelines(query: str, by: str, axis: str, by_source: bool, parts: List[str]) -> str: ...
+def shard_of(source: str, count: int) -> int: ...
+
+class MergedResults:
+    @property
+    def total(self) -> int: ...
+    def json(self) -> str: ...
+
+class ShardPage:
+    @property
+    def total(self) -> int: ...
+    @property
+    def picks(self) -> List[str]:
+        """Per answering shard, in order, the JSON of the picks it reads."""
+    def assemble(self, hits: List[str]) -> MergedResults: ...
+
+def merge_page(
+    query: str, filters: Filters, options: SearchOptions, statistics: str, answers: List[str]
+) -> ShardPage: ...

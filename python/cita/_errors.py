@@ -36,3 +36,18 @@ class IndexLockedError(CitaError):
 
 class DamagedIndexError(CitaError):
     """The index's files are damaged: rebuild it with ``rebuild=True``."""
+
+
+class ShardError(CitaError):
+    """A search over shards (:mod:`cita.dist`) failed because shards
+    failed or did not answer in time; ``shards`` lists their numbers and
+    the message names each with its reason. Pass ``partial=True`` to get
+    the answering shards' results instead."""
+
+    def __init__(self, message: str, shards: "list[int]") -> None:
+        super().__init__(message)
+        #: The numbers of the shards that failed, ascending.
+        self.shards = shards
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (self.args[0], self.shards))

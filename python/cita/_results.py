@@ -346,6 +346,16 @@ class Results(_Table):
         self._json: Optional[str] = None
         self._parsed: Optional[Dict[str, Any]] = None
         self._hits: Optional[List[Hit]] = None
+        #: Over shards (:class:`cita.dist.Cluster`) with ``partial=True``:
+        #: whether some shards did not answer, so that ``total``, the hits
+        #: and the facets cover only ``shards_answered``. Always ``False``
+        #: for one index.
+        self.partial: bool = False
+        #: Over shards: the numbers of the shards that answered (``None``
+        #: for one index).
+        self.shards_answered: Optional[List[int]] = None
+        #: Over shards: each shard that did not answer, with why.
+        self.shards_failed: Dict[int, str] = {}
 
     @property
     def _text(self) -> str:

@@ -13,6 +13,7 @@ use cita::kwic::ContextSort;
 use cita::output::{self, Format, TextStyle};
 use cita::{Error, Period};
 
+use crate::dist;
 use crate::errors::{OrRaise, to_py};
 use crate::options::{Filters, SearchOptions};
 use crate::rendered;
@@ -51,7 +52,7 @@ impl SearchResults {
 type BatchOutcome = (usize, String, Option<u64>, Option<PyErr>);
 
 /// Timelines count by publication date or by the years passages mention.
-fn mentioned(axis: &str) -> cita::Result<bool> {
+pub fn mentioned(axis: &str) -> cita::Result<bool> {
     match axis {
         "published" => Ok(false),
         "mentioned" => Ok(true),
@@ -227,6 +228,33 @@ impl Archive {
             })
             .collect();
         Ok((rows, outcomes))
+    }
+
+    /// The languages of the index's passages, as a JSON list of codes.
+    fn languages(&self, py: Python<'_>) -> PyResult<String> {
+        py.detach(|| dist::languages_json(&self.inner)).or_raise(py)
+    }
+
+    /// As a shard, a step of a search over shards (`cita.dist`), with the
+    /// summed `statistics` when there are any yet (JSON in and out; see
+    /// `dist::shard_step`).
+    // One argument per part of the step's request.
+    #[allow(clippy::too_many_arguments)]
+    fn _shard_step(
+        &self,
+        py: Python<'_>,
+        step: String,
+        query: String,
+        filters: Filters,
+        options: SearchOptions,
+        statistics: Option<String>,
+        data: String,
+    ) -> PyResult<String> {
+        py.detach(|| {
+            let request = dist::sharded_request(query, &filters, &options, statistics.as_deref())?;
+            dist::shard_step(&self.inner, &step, &request, &data)
+        })
+        .or_raise(py)
     }
 
     /// The JSON of `cita stats --format json`.

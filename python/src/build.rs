@@ -60,8 +60,11 @@ impl cita::BuildObserver for CallbackObserver {
     }
 }
 
-/// Builds or updates the index at `index` from `corpus`; returns the JSON
-/// of `cita index --format json`.
+/// Builds or updates the index at `index` from `corpus` (with `shard`,
+/// `(number, count)`, only the files routed to that shard); returns the
+/// JSON of `cita index --format json`.
+// One argument per keyword of `cita.index`.
+#[allow(clippy::too_many_arguments)]
 #[pyfunction]
 pub fn index(
     py: Python<'_>,
@@ -71,12 +74,25 @@ pub fn index(
     exclude: Vec<String>,
     rebuild: bool,
     progress: Option<Py<PyAny>>,
+    shard: Option<(u32, u32)>,
 ) -> PyResult<String> {
     let defaults = cita::BuildOptions::default();
+    let shard = match shard {
+        Some((number, count)) if number >= count => {
+            return Err(cita::Error::InvalidOption(format!(
+                "shard {number} of {count}: shards are numbered from 0 to {}",
+                count.saturating_sub(1)
+            )))
+            .or_raise(py);
+        }
+        Some((number, count)) => Some(cita::indexer::Shard { number, count }),
+        None => None,
+    };
     let options = cita::BuildOptions {
         jobs: jobs.unwrap_or(defaults.jobs),
         exclude,
         rebuild,
+        shard,
         ..defaults
     };
     let observer = progress.map(|progress| CallbackObserver {

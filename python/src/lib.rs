@@ -5,6 +5,7 @@
 
 mod archive;
 mod build;
+mod dist;
 mod errors;
 mod options;
 
@@ -26,6 +27,11 @@ mod _cita {
     use crate::archive::{Archive, SearchResults};
     #[pymodule_export]
     use crate::build::index;
+    #[pymodule_export]
+    use crate::dist::{
+        MergedResults, ShardPage, merge_page, merge_timelines, shard_of, sum_counts,
+        sum_statistics, union_languages,
+    };
     #[pymodule_export]
     const DEFAULT_LIMIT: usize = cita::DEFAULT_LIMIT;
     #[pymodule_export]

@@ -1,0 +1,407 @@
+"""cita past one machine: an archive in shards, built and searched on a Dask cluster.
+
+>>> from distributed import Client
+>>> import cita.dist
+>>> client = Client("tcp://scheduler:8786")
+>>> cita.dist.index("corpus", "/shared/shards", shards=4, client=client)
+>>> cluster = cita.dist.Cluster(client, "/shared/shards")
+>>> cluster.search('"Plan LAZO"').to_dicts()      # as cita.Archive(one index).search
+
+Shard ``k`` of ``n`` is a normal cita index (``shards_dir/shard-k``) of the
+files a stable hash of their path routes to it, built by cita's incremental
+indexer in one Dask task per shard. ``shards_dir`` must be a path every
+worker (and the caller) can read at the same place: a shared filesystem
+(NFS, Lustre, GPFS), or one machine's disk for a local cluster.
+
+A thin shell, like the rest of the package: each step of a search over
+shards runs in the Rust library (:mod:`cita._cita`), on the workers
+(statistics, scoring, reading the page's passages) or in the caller
+(summing statistics, merging the answers into a page, assembling the
+results); this module only moves their JSON between processes. The
+results equal one index's: the same hits, scores, ranks, totals, facets,
+counts and timelines (exactly so while the shards hold no deleted
+passages; see the README, "Past one machine").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
+
+from . import _cita
+from . import _Queries, _strings
+from ._errors import CitaError, IndexNotFoundError, OptionError, QueryError, ShardError
+from ._results import BuildReport, Results
+
+__all__ = ["Cluster", "MANIFEST", "index", "shard_of"]
+
+#: The file in the shard folder that records how many shards it holds.
+MANIFEST = "cita-shards.json"
+#: Seconds a shard has to answer each step, unless told otherwise.
+DEFAULT_TIMEOUT = 60.0
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def _distributed() -> Any:
+    try:
+        import distributed
+    except ImportError as missing:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            'cita.dist needs Dask distributed: pip install "dask[distributed]"'
+        ) from missing
+    return distributed
+
+
+def shard_of(source: str, shards: int) -> int:
+    """The shard (from 0) of ``shards`` that holds the file at ``source``,
+    its path relative to the corpus with ``/`` (a stable hash: the same on
+    every machine and run)."""
+    if isinstance(shards, bool) or not isinstance(shards, int) or shards < 1:
+        raise OptionError(f"shards is a number of shards, at least 1, not {shards!r}")
+    return _cita.shard_of(source, shards)
+
+
+# --- On the workers --------------------------------------------------------
+
+# The shards this worker process has opened, by path. A restarted worker
+# starts empty and opens them again.
+_opened: Dict[str, Any] = {}
+_opened_lock = threading.Lock()
+
+
+def _shard_path(shards_dir: str, number: int) -> str:
+    """Shard ``number``'s folder in ``shards_dir``, refusing anything that
+    would lead outside it (a link included) or a folder without a manifest."""
+    if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+        raise OptionError(f"a shard is a number from 0, not {number!r}")
+    root = os.path.realpath(shards_dir)
+    path = os.path.realpath(os.path.join(root, f"shard-{number}"))
+    if os.path.dirname(path) != root:
+        raise OptionError(f"shard {number}: {path} is outside the shard folder {root}")
+    if not os.path.isfile(os.path.join(root, MANIFEST)):
+        raise IndexNotFoundError(f"{root} holds no shards (no {MANIFEST}): run cita.dist.index first")
+    return path
+
+
+def _archive(shards_dir: str, number: int) -> Any:
+    path = _shard_path(shards_dir, number)
+    with _opened_lock:
+        archive = _opened.get(path)
+        if archive is None:
+            archive = _opened[path] = _cita.Archive(path, False)
+    return archive
+
+
+def _opening(archive: Any, *args: Any) -> Tuple[str, str]:
+    """A search's first step on a shard: its languages, and its statistics
+    over the languages the caller expects the archive to have (``args``
+    end with them), which it asks again when the shards say otherwise."""
+    return archive.languages(), archive._shard_step("statistics", *args)
+
+
+# What a worker runs for the caller, by name.
+_STEPS = {
+    "opening": _opening,
+    "_shard_step": lambda archive, *args: archive._shard_step(*args),
+    "count": lambda archive, *args: archive.count(*args),
+    "timeline": lambda archive, *args: archive.timeline(*args),
+    "passage": lambda archive, *args: archive.passage(*args),
+}
+
+
+def _on_shard(shards_dir: str, number: int, step: str, seen: Optional[str], *args: Any) -> Any:
+    """Runs ``step`` on shard ``number`` (a Dask task). The first step of a
+    call (``seen`` None) sees the shard's latest commit and returns
+    ``(its fingerprint, its answer)``; each later step, on whichever worker
+    Dask runs it, sees the content the first saw (``seen``), or fails."""
+    if step not in _STEPS:
+        raise OptionError(f"a shard does not run {step!r}")
+    archive = _archive(shards_dir, number)
+    if seen is None:
+        archive.reload()
+        return archive.fingerprint, _STEPS[step](archive, *args)
+    if archive.fingerprint != seen:
+        archive.reload()
+        if archive.fingerprint != seen:
+            raise CitaError(f"shard {number} changed during the search (a build committed): search again")
+    return _STEPS[step](archive, *args)
+
+
+def _build_shard(
+    corpus: str,
+    shards_dir: str,
+    number: int,
+    count: int,
+    jobs: Optional[int],
+    exclude: List[str],
+    rebuild: bool,
+) -> str:
+    """Builds or updates shard ``number`` of ``count`` (a Dask task)."""
+    path = _shard_path(shards_dir, number)
+    return _cita.index(corpus, path, jobs, exclude, rebuild, None, (number, count))
+
+
+# --- In the caller ---------------------------------------------------------
+
+
+def _read_manifest(shards_dir: str) -> Optional[int]:
+    try:
+        with open(os.path.join(shards_dir, MANIFEST), encoding="utf-8") as file:
+            return int(json.load(file)["shards"])
+    except FileNotFoundError:
+        return None
+    except (ValueError, KeyError, TypeError) as err:
+        raise CitaError(f"{os.path.join(shards_dir, MANIFEST)} is damaged ({err})") from None
+
+
+def index(
+    corpus: PathLike,
+    shards_dir: PathLike,
+    shards: int,
+    *,
+    client: Any,
+    jobs: Optional[int] = None,
+    exclude: Union[str, Iterable[str]] = (),
+    rebuild: bool = False,
+    timeout: Optional[float] = None,
+) -> List[BuildReport]:
+    """Builds or updates the ``shards`` shards of ``corpus`` in
+    ``shards_dir`` (``shard-0`` … ``shard-N-1``), one Dask task per shard
+    on ``client``'s workers, in parallel; returns their reports in shard
+    order (each the object ``cita index --format json`` prints).
+
+    Incremental, like :func:`cita.index`: a re-run reads only the files
+    changed since, and a file moved to a path routed to another shard
+    leaves its old shard. ``corpus`` and ``shards_dir`` must be readable
+    by every worker at the same path. The shard count is recorded in
+    ``shards_dir/cita-shards.json``; another count for the same folder
+    raises :class:`OptionError` (build into a new folder instead).
+    ``jobs``: threads per shard build (default: all the worker's cores).
+    ``timeout``: seconds to wait for all the builds (default: no limit).
+    A shard that fails raises :class:`ShardError` naming it, after the
+    others have finished.
+    """
+    if isinstance(shards, bool) or not isinstance(shards, int) or shards < 1:
+        raise OptionError(f"shards is a number of shards, at least 1, not {shards!r}")
+    corpus = os.path.abspath(os.fspath(corpus))
+    shards_dir = os.path.abspath(os.fspath(shards_dir))
+    recorded = _read_manifest(shards_dir)
+    if recorded is not None and recorded != shards:
+        raise OptionError(
+            f"{shards_dir} holds {recorded} shards, not {shards}: build into a new folder "
+            f"(the shard of a file depends on the number of shards)"
+        )
+    if recorded is None:
+        os.makedirs(shards_dir, exist_ok=True)
+        with open(os.path.join(shards_dir, MANIFEST), "w", encoding="utf-8") as file:
+            json.dump({"shards": shards, "cita_version": _cita.CITA_VERSION}, file)
+            file.write("\n")
+    futures = [
+        client.submit(
+            _build_shard,
+            corpus,
+            shards_dir,
+            number,
+            shards,
+            jobs,
+            _strings(exclude),
+            rebuild,
+            pure=False,
+        )
+        for number in range(shards)
+    ]
+    reports, failed = _collect(client, dict(enumerate(futures)), timeout, "finish")
+    if failed:
+        raise _shard_error("building", failed)
+    return [BuildReport(json.loads(reports[number])) for number in range(shards)]
+
+
+def _collect(
+    client: Any, futures: Dict[int, Any], timeout: Optional[float], verb: str
+) -> Tuple[Dict[int, Any], Dict[int, str]]:
+    """Each shard's result, or why it has none: an exception it raised,
+    or no answer within ``timeout`` seconds. A malformed query or a bad
+    option fails on every shard alike: it is raised as it is."""
+    distributed = _distributed()
+    deadline = None if timeout is None else time.monotonic() + timeout
+    results: Dict[int, Any] = {}
+    failed: Dict[int, str] = {}
+    try:
+        for number, future in futures.items():
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                results[number] = future.result(timeout=left)
+            except (QueryError, OptionError):
+                raise
+            except (TimeoutError, distributed.TimeoutError):
+                failed[number] = f"did not {verb} within {timeout:g} s"
+            except Exception as err:  # noqa: BLE001 - any failure of a shard is named
+                failed[number] = f"{type(err).__name__}: {err}"
+    finally:
+        client.cancel([future for future in futures.values() if not future.done()])
+    return results, failed
+
+
+def _shard_error(doing: str, failed: Dict[int, str]) -> ShardError:
+    named = "; ".join(f"shard {number} {why}" for number, why in sorted(failed.items()))
+    return ShardError(f"{doing} over shards failed: {named}", sorted(failed))
+
+
+class Cluster(_Queries):
+    """The shards in ``shards_dir``, searched on a Dask cluster: a
+    ``distributed.Client`` or a scheduler's address (``"tcp://host:8786"``,
+    then the cluster opens its own client; :meth:`close` it, or use the
+    cluster in a ``with`` block).
+
+    :meth:`search`, :meth:`count`, :meth:`timeline` and :meth:`passage`
+    are :class:`cita.Archive`'s, with the same arguments and result types,
+    and the same content as one index of the whole archive would give.
+
+    ``timeout``: seconds each shard has to answer each step of a call. A
+    shard that fails or does not answer in time raises
+    :class:`ShardError` naming it. With ``partial=True`` a search answers
+    from the shards that did answer: the results' ``partial`` is ``True``
+    and ``shards_answered`` lists those shards, so ``total``, the hits and
+    the facets are those of part of the archive (and scores use only those
+    shards' statistics): not the exact answer. Only the shards that fail
+    before the page is chosen can be left out: a shard failing while it
+    reads the page's passages fails the search. Counts, timelines and
+    passages are never partial. Both are attributes, which may be changed
+    between calls. Grouping by document (``group=True``) is not available
+    over shards (:class:`OptionError`).
+    """
+
+    def __init__(
+        self,
+        client_or_address: Any,
+        shards_dir: PathLike,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        partial: bool = False,
+    ) -> None:
+        if isinstance(client_or_address, str):
+            self._client = _distributed().Client(client_or_address, timeout=timeout)
+            self._own_client = True
+        else:
+            self._client = client_or_address
+            self._own_client = False
+        self.shards_dir = os.path.abspath(os.fspath(shards_dir))
+        count = _read_manifest(self.shards_dir)
+        if count is None:
+            self.close()
+            raise IndexNotFoundError(
+                f"{self.shards_dir} holds no shards (no {MANIFEST}): run cita.dist.index first"
+            )
+        #: How many shards the archive has.
+        self.shards: int = count
+        #: Seconds each shard has to answer each step of a call.
+        self.timeout: float = timeout
+        #: Whether a search may answer from the shards that answer (see the class).
+        self.partial: bool = partial
+        # The archive's languages (JSON) as the last search found them.
+        self._languages = "[]"
+
+    def close(self) -> None:
+        """Closes the client the cluster opened (not one it was given)."""
+        if self._own_client:
+            self._client.close()
+
+    def __enter__(self) -> "Cluster":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<cita.dist.Cluster {self.shards_dir!r} shards={self.shards}>"
+
+    def _step(
+        self, calls: Dict[int, Tuple[Any, ...]], step: str, seen: Optional[Dict[int, str]]
+    ) -> Tuple[Dict[int, Any], Dict[int, str]]:
+        """``step`` on each shard of ``calls`` with its arguments; ``seen``:
+        None for a call's first step, else what each shard's first step saw."""
+        futures = {
+            number: self._client.submit(
+                _on_shard,
+                self.shards_dir,
+                number,
+                step,
+                None if seen is None else seen[number],
+                *args,
+                pure=False,
+            )
+            for number, args in calls.items()
+        }
+        return _collect(self._client, futures, self.timeout, "answer")
+
+    def _everywhere(self, step: str, args: Tuple[Any, ...], doing: str) -> List[Any]:
+        """``step``, a call's only step, on every shard; any failure raises."""
+        results, failed = self._step({n: args for n in range(self.shards)}, step, None)
+        if failed:
+            raise _shard_error(doing, failed)
+        return [results[n][1] for n in range(self.shards)]
+
+    def _search(self, query: str, filters: dict, options: dict) -> Results:
+        # Statistics summed over the shards, each shard's best
+        # `offset + limit` merged into the page, whose passages the shards
+        # holding them then read.
+        failed: Dict[int, str] = {}
+        seen: Dict[int, str] = {}
+
+        def step(calls: Dict[int, Tuple[Any, ...]]) -> Dict[int, Any]:
+            results, lost = self._step(calls, "_shard_step" if seen else "opening", seen or None)
+            failed.update(lost)
+            if lost and (not self.partial or not results):
+                raise _shard_error("searching", failed)
+            return results
+
+        # The statistics are over the archive's languages: those of the
+        # last search, asked again when the shards now have others (the
+        # first search, or after a build), which costs a round more.
+        expected = self._languages
+        first = step({n: (query, filters, options, None, expected) for n in range(self.shards)})
+        seen.update((n, fingerprint) for n, (fingerprint, _) in first.items())
+        answering = sorted(first)
+        merged_languages = _cita.union_languages([first[n][1][0] for n in answering])
+        if merged_languages == expected:
+            statistics = {n: first[n][1][1] for n in answering}
+        else:
+            statistics = step(
+                {n: ("statistics", query, filters, options, None, merged_languages) for n in answering}
+            )
+            answering = sorted(statistics)
+            self._languages = merged_languages
+        summed = _cita.sum_statistics(merged_languages, [statistics[n] for n in answering])
+        answers = step({n: ("answer", query, filters, options, summed, "") for n in answering})
+        answering = sorted(answers)
+        page = _cita.merge_page(query, filters, options, summed, [answers[n] for n in answering])
+        reading = {
+            number: ("fetch", query, filters, options, summed, picks)
+            for number, picks in zip(answering, page.picks)
+            if picks != "[]"
+        }
+        hits, lost = self._step(reading, "_shard_step", seen)
+        if lost:
+            failed.update(lost)
+            raise _shard_error("reading the page's passages", lost)
+        results = Results(page.assemble(list(hits.values())))
+        results.partial = bool(failed)
+        results.shards_answered = answering
+        results.shards_failed = failed
+        return results
+
+    def _count(self, query: str, filters: dict) -> str:
+        # A document lives in one shard: counts add up.
+        return _cita.sum_counts(self._everywhere("count", (query, filters), "counting"))
+
+    def _passage(self, id: str, context: int) -> Optional[str]:
+        found = self._everywhere("passage", (id, context), "reading a passage")
+        return next((passage for passage in found if passage is not None), None)
+
+    def _timeline(self, query: str, filters: dict, by: str, axis: str, by_source: bool) -> str:
+        parts = self._everywhere("timeline", (query, filters, by, axis, by_source), "counting")
+        return _cita.merge_timelines(query, by, axis, by_source, parts)

@@ -1,0 +1,298 @@
+//! The steps of a search over an archive's shards (`cita.dist`), each a
+//! call of the library's sharding (`cita::views::shards`): what a shard
+//! computes (`Archive.languages`, `Archive._shard_step`) and what the coordinator merges (`union_languages`,
+//! `sum_statistics`, `merge_page`, `ShardPage.assemble`, `sum_counts`,
+//! `merge_timelines`). Everything crosses processes as JSON text, which
+//! Dask ships as it is; Python only moves it.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use pyo3::prelude::*;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use cita::output::{self, Format, TextStyle};
+use cita::results::{CorpusStatistics, Pick, ShardAnswer, TimelineRow};
+use cita::views::shards;
+use cita::{Counts, Error, Language, Period, SearchRequest, Timeline};
+
+use crate::errors::OrRaise;
+use crate::options::{Filters, SearchOptions};
+use crate::rendered;
+
+/// `text` read as JSON of `what`, or an error saying which step's text it was.
+fn parse<'a, T: Deserialize<'a>>(text: &'a str, what: &str) -> cita::Result<T> {
+    serde_json::from_str(text)
+        .map_err(|err| Error::InvalidOption(format!("cannot read the shards' {what}: {err}")))
+}
+
+fn to_json(value: &impl serde::Serialize) -> cita::Result<String> {
+    serde_json::to_string(value)
+        .map_err(|err| Error::InvalidOption(format!("cannot render the JSON: {err}")))
+}
+
+/// The request a shard or the coordinator answers: `query` with the
+/// filters and options, scored with `statistics` (JSON) when given.
+pub fn sharded_request(
+    query: String,
+    filters: &Filters,
+    options: &SearchOptions,
+    statistics: Option<&str>,
+) -> cita::Result<SearchRequest> {
+    let mut request = options.apply(filters.request(query)?)?;
+    if let Some(statistics) = statistics {
+        request.statistics = Some(Arc::new(parse(statistics, "statistics")?));
+    }
+    Ok(request)
+}
+
+/// The languages of several shards (JSON lists of codes) as one list.
+#[pyfunction]
+pub fn union_languages(py: Python<'_>, parts: Vec<String>) -> PyResult<String> {
+    py.detach(|| {
+        let mut all = BTreeSet::<Language>::new();
+        for part in &parts {
+            all.extend(parse::<BTreeSet<Language>>(part, "languages")?);
+        }
+        to_json(&all)
+    })
+    .or_raise(py)
+}
+
+/// The shards' statistics summed, for the archive's `languages`.
+#[pyfunction]
+pub fn sum_statistics(py: Python<'_>, languages: String, parts: Vec<String>) -> PyResult<String> {
+    py.detach(|| {
+        let languages: BTreeSet<Language> = parse(&languages, "languages")?;
+        let mut sum = CorpusStatistics::for_languages(languages);
+        for part in &parts {
+            sum.add(&parse(part, "statistics")?);
+        }
+        to_json(&sum)
+    })
+    .or_raise(py)
+}
+
+/// The page of a search over shards, merged from their answers, before
+/// the shards read its passages: `picks`, per shard, what it is to read.
+#[pyclass(frozen, module = "cita._cita")]
+pub struct ShardPage {
+    request: SearchRequest,
+    page: shards::Page,
+}
+
+/// A search's results over shards, already rendered as the JSON of
+/// `cita search --format json` (what `SearchResults` renders).
+#[pyclass(frozen, module = "cita._cita")]
+pub struct MergedResults {
+    total: u64,
+    json: String,
+}
+
+#[pymethods]
+impl MergedResults {
+    /// How many passages match in all.
+    #[getter]
+    fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// The JSON of `cita search --format json`.
+    fn json(&self) -> String {
+        self.json.clone()
+    }
+}
+
+/// Merges the shards' answers (JSON, in shard order) to a search.
+#[pyfunction]
+pub fn merge_page(
+    py: Python<'_>,
+    query: String,
+    filters: Filters,
+    options: SearchOptions,
+    statistics: String,
+    answers: Vec<String>,
+) -> PyResult<ShardPage> {
+    py.detach(|| {
+        let request = sharded_request(query, &filters, &options, Some(&statistics))?;
+        let answers = answers
+            .iter()
+            .map(|answer| parse::<ShardAnswer>(answer, "answers"))
+            .collect::<cita::Result<Vec<_>>>()?;
+        let page = shards::page(&request, &answers);
+        Ok(ShardPage { request, page })
+    })
+    .or_raise(py)
+}
+
+/// A hit's rank, read from its JSON.
+#[derive(Deserialize)]
+struct Ranked {
+    rank: usize,
+}
+
+#[pymethods]
+impl ShardPage {
+    /// Matches in all the shards that answered.
+    #[getter]
+    fn total(&self) -> u64 {
+        self.page.total
+    }
+
+    /// Per shard, the JSON of the passages of the page it holds.
+    #[getter]
+    fn picks(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+        self.page
+            .picks
+            .iter()
+            .map(to_json)
+            .collect::<cita::Result<_>>()
+            .or_raise(py)
+    }
+
+    /// The results, from the hits each shard read (`_fetch`'s JSON, in any
+    /// order): the library's results with those hits in rank order,
+    /// rendered by the CLI's renderer, each hit as its shard rendered it.
+    fn assemble(&self, py: Python<'_>, hits: Vec<String>) -> PyResult<MergedResults> {
+        py.detach(|| {
+            let mut all: Vec<(usize, Box<RawValue>)> = Vec::new();
+            for part in &hits {
+                for hit in parse::<Vec<Box<RawValue>>>(part, "hits")? {
+                    all.push((parse::<Ranked>(hit.get(), "hits")?.rank, hit));
+                }
+            }
+            let picked: usize = self.page.picks.iter().map(Vec::len).sum();
+            if all.len() != picked {
+                return Err(Error::InvalidOption(format!(
+                    "the shards read {} of the page's {picked} passages",
+                    all.len()
+                )));
+            }
+            all.sort_by_key(|(rank, _)| *rank);
+            // The library's results without their hits, rendered; then the
+            // hits, as rendered, where the renderer put none. `"hits":[]`
+            // occurs once: a quote inside a string is escaped.
+            let page = shards::Page {
+                picks: Vec::new(),
+                ..self.page.clone()
+            };
+            let results = shards::assemble(&self.request, page, Vec::new())?;
+            let json = rendered(|out| output::write_json(out, &results))?;
+            let hits: Vec<&str> = all.iter().map(|(_, hit)| hit.get()).collect();
+            let json = json.replacen("\"hits\":[]", &format!("\"hits\":[{}]", hits.join(",")), 1);
+            Ok(MergedResults {
+                total: results.total,
+                json,
+            })
+        })
+        .or_raise(py)
+    }
+}
+
+/// Counts as a shard's JSON has them.
+#[derive(Deserialize)]
+struct CountsJson {
+    passages: u64,
+    documents: u64,
+}
+
+/// The shards' counts (the JSON of `cita search --count`) summed: a
+/// document lives in one shard.
+#[pyfunction]
+pub fn sum_counts(py: Python<'_>, parts: Vec<String>) -> PyResult<String> {
+    py.detach(|| {
+        let mut sum = Counts {
+            passages: 0,
+            documents: 0,
+        };
+        for part in &parts {
+            let counts: CountsJson = parse(part, "counts")?;
+            sum.passages += counts.passages;
+            sum.documents += counts.documents;
+        }
+        rendered(|out| output::write_counts(out, &sum, Format::Json))
+    })
+    .or_raise(py)
+}
+
+/// A timeline as a shard's JSON has it.
+#[derive(Deserialize)]
+struct TimelineJson {
+    total: u64,
+    undated: u64,
+    rows: Vec<TimelineRow>,
+    index_fingerprint: String,
+}
+
+/// The shards' timelines (the JSON of `cita timeline`) merged.
+#[pyfunction]
+pub fn merge_timelines(
+    py: Python<'_>,
+    query: String,
+    by: String,
+    axis: String,
+    by_source: bool,
+    parts: Vec<String>,
+) -> PyResult<String> {
+    py.detach(|| {
+        let by: Period = by.parse()?;
+        let mentioned = crate::archive::mentioned(&axis)?;
+        let parts = parts
+            .iter()
+            .map(|part| {
+                let part: TimelineJson = parse(part, "timelines")?;
+                Ok(Timeline {
+                    query: query.clone(),
+                    axis: "",
+                    total: part.total,
+                    undated: part.undated,
+                    rows: part.rows,
+                    cita_version: cita::CITA_VERSION,
+                    index_fingerprint: part.index_fingerprint,
+                })
+            })
+            .collect::<cita::Result<Vec<_>>>()?;
+        let timeline = shards::timeline(&query, by, by_source, mentioned, &parts);
+        let style = TextStyle::default();
+        rendered(|out| output::write_timeline(out, &timeline, Format::Json, style))
+    })
+    .or_raise(py)
+}
+
+/// The languages of a shard, as JSON.
+pub fn languages_json(archive: &cita::Archive) -> cita::Result<String> {
+    to_json(&archive.languages()?)
+}
+
+/// A shard's step of a search over shards, its answer as JSON:
+/// `"statistics"`, its BM25 figures for `request` over the archive's
+/// languages (`data`); `"answer"`, its best `offset + limit` matches as
+/// keys, scored with the request's summed statistics, with its total and
+/// facets; `"fetch"`, the hits of the picks `data`, read and finished, as
+/// the CLI's JSON renderer writes hits.
+pub fn shard_step(
+    archive: &cita::Archive,
+    step: &str,
+    request: &SearchRequest,
+    data: &str,
+) -> cita::Result<String> {
+    match step {
+        "statistics" => {
+            let languages: BTreeSet<Language> = parse(data, "languages")?;
+            to_json(&archive.statistics(request, &languages)?)
+        }
+        "answer" => to_json(&archive.shard_answer(request)?),
+        "fetch" => to_json(&archive.fetch(request, &parse::<Vec<Pick>>(data, "picks")?)?),
+        other => Err(Error::InvalidOption(format!(
+            "a shard's step is statistics, answer or fetch, not {other:?}"
+        ))),
+    }
+}
+
+/// The shard of `count` that holds the file at `source` (its path relative
+/// to the corpus, with `/`).
+#[pyfunction]
+pub fn shard_of(source: &str, count: u32) -> u32 {
+    cita::indexer::Shard::of(source, count)
+}

@@ -1,0 +1,538 @@
+"""cita.dist on a real Dask cluster: a scheduler and two workers (each
+under its nanny) started as separate processes on loopback. The oracle:
+searches, counts, timelines and passages over shards equal those of one
+index of the same corpus (the shipped articles plus generated English and
+Spanish documents, as tests/shards.rs generates them in Rust)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any, Dict, Iterator, List
+
+import pytest
+from distributed import Client
+
+import cita
+import cita.dist
+from cita.dist import Cluster
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO / "corpus"
+
+SHARDS = 3
+DASK = Path(sys.executable).parent / "dask"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def poll(condition: Any, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {what} within {seconds} s")
+        time.sleep(0.05)
+
+
+class DaskProcesses:
+    """The scheduler and the workers, each in a process group of its own."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.address = f"tcp://127.0.0.1:{free_port()}"
+        self.env = dict(os.environ, TMPDIR=str(folder))
+        self.scheduler = self._start(
+            "scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            self.address.rsplit(":", 1)[1],
+            "--no-dashboard",
+        )
+        self.workers: List[subprocess.Popen] = []
+
+    def _start(self, *args: str) -> subprocess.Popen:
+        log = open(self.folder / f"{args[0]}-{time.monotonic_ns()}.log", "wb")
+        return subprocess.Popen(
+            [str(DASK), *args],
+            cwd=self.folder,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def add_worker(self) -> subprocess.Popen:
+        scratch = self.folder / f"worker-{len(self.workers)}"
+        scratch.mkdir()
+        worker = self._start(
+            "worker",
+            self.address,
+            "--host",
+            "127.0.0.1",
+            "--nthreads",
+            "2",
+            "--no-dashboard",
+            "--local-directory",
+            str(scratch),
+        )
+        self.workers.append(worker)
+        return worker
+
+    @staticmethod
+    def kill(process: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
+        if process.poll() is None:
+            try:
+                os.killpg(process.pid, sig)
+            except ProcessLookupError:
+                pass
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+    def stop(self) -> None:
+        for process in [*self.workers, self.scheduler]:
+            if process.poll() is None:
+                self.kill(process, signal.SIGTERM)
+            # The group may outlive its leader (a nanny's worker).
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def workers(client: Client) -> Dict[str, Any]:
+    return client.scheduler_info()["workers"]
+
+
+@pytest.fixture(scope="module")
+def dask(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DaskProcesses]:
+    processes = DaskProcesses(tmp_path_factory.mktemp("dask"))
+    try:
+        processes.add_worker()
+        processes.add_worker()
+        yield processes
+    finally:
+        processes.stop()
+
+
+@pytest.fixture(scope="module")
+def client(dask: DaskProcesses) -> Iterator[Client]:
+    client = Client(dask.address, timeout=60)
+    try:
+        poll(lambda: len(workers(client)) == 2, 60, "two workers")
+        yield client
+    finally:
+        client.close()
+
+
+ENGLISH = (
+    "govern governs governed government governments plan plans planned lazo colombia army "
+    "operation operations peasant peasants embassy cable cables report reported reports the "
+    "of and in a to marquetalia republic independent security aid military programme"
+).split()
+SPANISH = (
+    "gobierno gobiernos gobernar gobernaron investigar investigaron investigación "
+    "investigaciones plan lazo ejército operación operaciones campesinos campesino embajada "
+    "informe informes el la de y en los marquetalia república independiente seguridad "
+    "desplazados desplazamiento"
+).split()
+
+
+def sentence(rng: random.Random, words: List[str], length: int) -> str:
+    text = [rng.choice(words) for _ in range(length)]
+    if rng.random() < 0.3:
+        at = rng.randrange(max(1, length - 1))
+        text[at:at] = ["Plan", "LAZO"]
+    joined = " ".join(text)
+    return joined[0].upper() + joined[1:] + "."
+
+
+def write_corpus(folder: Path, documents: int = 240) -> None:
+    """The shipped articles and generated documents with dates, sources,
+    headings and copies (ties)."""
+    shutil.copytree(CORPUS, folder)
+    rng = random.Random(0x5EED)
+    for number in range(documents):
+        words, lang = (SPANISH, "es") if number % 3 == 0 else (ENGLISH, "en")
+        text = f'---\ntitle: "{sentence(rng, words, 4)}"\n'
+        if number % 7:
+            text += f'date: "{rng.randint(1958, 1969)}-{rng.randint(1, 12):02}-{rng.randint(1, 28):02}"\n'
+        if number % 4:
+            text += f'source: "{["El Tiempo", "Semana", "AP"][number % 3]}"\n'
+        text += f"lang: {lang}\n---\n"
+        for section in range(rng.randint(1, 3)):
+            text += f"\n## {sentence(rng, words, 2 + section)}\n"
+            for _ in range(rng.randint(1, 4)):
+                text += f"\n{sentence(rng, words, rng.randint(3, 40))}\n"
+        sub = folder / ["cables", "press", "reports"][number % 3]
+        sub.mkdir(exist_ok=True)
+        (sub / f"{number:03}.md").write_text(text, encoding="utf-8")
+        if number % 10 == 0:
+            (folder / f"copy-{number:03}.md").write_text(text, encoding="utf-8")
+
+
+class Built:
+    def __init__(self, corpus: Path, whole: Path, shards: Path) -> None:
+        self.corpus = corpus
+        self.whole_path = whole
+        self.whole = cita.Archive(whole)
+        self.shards = shards
+
+
+@pytest.fixture(scope="module")
+def built(client: Client, tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Built]:
+    folder = tmp_path_factory.mktemp("dist")
+    out = {}
+    for name in ("shipped", "generated"):
+        corpus = folder / name / "corpus"
+        if name == "shipped":
+            shutil.copytree(CORPUS, corpus)
+        else:
+            write_corpus(corpus)
+        whole = folder / name / "whole"
+        cita.index(corpus, whole)
+        reports = cita.dist.index(corpus, folder / name / "shards", shards=SHARDS, client=client)
+        assert len(reports) == SHARDS
+        assert sum(r.documents for r in reports) == cita.Archive(whole).stats().documents
+        out[name] = Built(corpus, whole, folder / name / "shards")
+    return out
+
+
+# Words (inflected, in two languages), phrases, Boolean operators,
+# prefixes, fields, everything, and no match.
+QUERIES = [
+    "governments",
+    "gobernaron",
+    "campesino",
+    '"Plan LAZO"',
+    '"plan lazo" marquetalia',
+    "security OR seguridad",
+    "plan AND NOT cable",
+    "embassy -report",
+    "(army OR ejército) (operation OR operación)",
+    "gob*",
+    "report*",
+    '"plan la"*',
+    "title:plan",
+    "section:informe",
+    "lang:en lazo",
+    "*",
+    "Marquetalia",
+    "Guayabero",
+    '"republic independent"~2',
+    "nothingmatchesthis",
+]
+
+
+def options(tweak: int) -> Dict[str, Any]:
+    chosen: Dict[str, Any] = {
+        "limit": [10, 3, 25, 1][tweak % 4],
+        "offset": [0, 2, 0, 7][tweak % 4],
+        "sort": ["relevance", "relevance", "date", "source", "-date"][tweak % 5],
+        "facets": tweak % 2 == 1,
+    }
+    if tweak % 5 == 4:
+        chosen.update(since="1960", until="1966-06")
+    if tweak % 6 == 5:
+        chosen.update(lang="es")
+    return chosen
+
+
+def same_search(whole: cita.Archive, cluster: Cluster, query: str, **chosen: Any) -> int:
+    """Asserts the cluster answers like the whole index; the hits compared."""
+    try:
+        expected = whole.search(query, **chosen)
+    except cita.CitaError as err:
+        with pytest.raises(type(err)) as raised:
+            cluster.search(query, **chosen)
+        assert str(raised.value) == str(err)
+        return 0
+    got = cluster.search(query, **chosen)
+    assert got.total == expected.total, (query, chosen)
+    assert got.to_dicts() == expected.to_dicts(), (query, chosen)
+    assert got.facets == expected.facets, (query, chosen)
+    assert got.query == query and not got.partial
+    assert got.shards_answered == list(range(SHARDS))
+    return len(expected.hits)
+
+
+@pytest.mark.parametrize("name", ["shipped", "generated"])
+def test_shards_answer_as_one_index(client: Client, built: Dict[str, Built], name: str) -> None:
+    b = built[name]
+    cluster = Cluster(client, b.shards)
+    assert cluster.shards == SHARDS
+    compared = 0
+    queries = QUERIES if name == "generated" else QUERIES[3:4] + QUERIES[16:19] + ["coca", "FARC"]
+    for number, query in enumerate(queries):
+        for tweak in (number, number + 1):
+            compared += same_search(b.whole, cluster, query, **options(tweak))
+        if number % 2 == 0:
+            assert cluster.count(query) == b.whole.count(query), query
+    # Every match, and every hit's passage in context.
+    everything = same_search(b.whole, cluster, '"Plan LAZO"', limit=None, context=1, cite=True)
+    assert everything > 0
+    compared += everything
+    assert compared > (150 if name == "generated" else 10), compared
+
+
+def test_timelines_and_passages(client: Client, built: Dict[str, Built]) -> None:
+    b = built["generated"]
+    cluster = Cluster(client, b.shards)
+    for query, by, axis, by_source in [
+        ("plan", "year", "published", False),
+        ("gobierno", "month", "published", True),
+        ("lazo", "year", "mentioned", False),
+        ("*", "year", "published", True),
+    ]:
+        got = cluster.timeline(query, by, axis=axis, by_source=by_source)
+        expected = b.whole.timeline(query, by, axis=axis, by_source=by_source)
+        assert (got.total, got.undated, got.to_dicts()) == (
+            expected.total,
+            expected.undated,
+            expected.to_dicts(),
+        )
+        assert got.axis == expected.axis
+    by_shard = [cita.Archive(b.shards / f"shard-{k}").languages() for k in range(SHARDS)]
+    assert b.whole.languages() == sorted(set().union(*by_shard)) == ["en", "es"]
+    hit = b.whole.search('"Plan LAZO"', limit=1).hits[0]
+    found, expected_passage = cluster.passage(hit.id, 1), b.whole.passage(hit.id, 1)
+    assert found is not None and expected_passage is not None
+
+    def fields(passage: Any) -> Dict[str, Any]:
+        return {k: v for k, v in passage.to_dict().items() if k != "index_fingerprint"}
+
+    assert fields(found) == fields(expected_passage)
+    assert found.passage.id == hit.id
+    assert cluster.passage("0" * 16) is None
+
+
+def test_grouping_and_bad_queries_are_refused(client: Client, built: Dict[str, Built]) -> None:
+    cluster = Cluster(client, built["shipped"].shards)
+    with pytest.raises(cita.OptionError, match="grouping"):
+        cluster.search("plan", group=True)
+    with pytest.raises(cita.QueryError):
+        cluster.search('"unclosed')
+    with pytest.raises(cita.IndexNotFoundError):
+        Cluster(client, built["shipped"].corpus)
+
+
+def test_a_shard_count_is_kept(client: Client, built: Dict[str, Built]) -> None:
+    b = built["shipped"]
+    assert json.loads((b.shards / cita.dist.MANIFEST).read_text())["shards"] == SHARDS
+    with pytest.raises(cita.OptionError, match="holds 3 shards, not 2"):
+        cita.dist.index(b.corpus, b.shards, shards=2, client=client)
+    with pytest.raises(cita.OptionError, match="numbered from 0 to 2"):
+        cita.index(b.corpus, b.shards / "shard-3", shard=(3, 3))
+    assert not (b.shards / "shard-3").exists()
+    with pytest.raises(cita.OptionError, match="at least 1"):
+        cita.dist.index(b.corpus, b.shards, shards=0, client=client)
+    # A re-run reads nothing that did not change.
+    reports = cita.dist.index(b.corpus, b.shards, shards=SHARDS, client=client)
+    assert sum(r.added + r.updated + r.removed for r in reports) == 0
+
+
+def test_workers_refuse_paths_outside_the_shard_folder(client: Client, built: Dict[str, Built]) -> None:
+    shards = str(built["shipped"].shards)
+    outside = built["shipped"].shards / "shard-9"
+    outside.symlink_to(built["shipped"].whole_path)
+    try:
+        for number in (-1, "../whole", 9):
+            with pytest.raises(cita.OptionError):
+                client.submit(cita.dist._on_shard, shards, number, "count", None, "x", {}, pure=False).result(60)
+        with pytest.raises(cita.OptionError, match="does not run"):
+            client.submit(cita.dist._on_shard, shards, 0, "reload", None, pure=False).result(60)
+    finally:
+        outside.unlink()
+
+
+def test_a_moved_document_moves_shards(client: Client, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    first = "moved/a.txt"
+    second = next(
+        f"moved/b{n}.txt"
+        for n in range(1000)
+        if cita.dist.shard_of(f"moved/b{n}.txt", 2) != cita.dist.shard_of(first, 2)
+    )
+    (corpus / "moved").mkdir()
+    (corpus / first).write_text("The Guayabero cable.")
+    (corpus / "other.txt").write_text("Something else entirely.")
+    shards = tmp_path / "shards"
+
+    def holding() -> List[int]:
+        return [cita.Archive(shards / f"shard-{k}").count("Guayabero").passages for k in range(2)]
+
+    cita.dist.index(corpus, shards, shards=2, client=client)
+    expected = [0, 0]
+    expected[cita.dist.shard_of(first, 2)] = 1
+    assert holding() == expected
+    cluster = Cluster(client, shards)
+    assert [h.source for h in cluster.search("Guayabero")] == [first]
+    (corpus / first).rename(corpus / second)
+    cita.dist.index(corpus, shards, shards=2, client=client)
+    assert holding() == expected[::-1]
+    # The workers' opened shards see the new commits.
+    assert [h.source for h in cluster.search("Guayabero")] == [second]
+    assert cluster.count("Guayabero").passages == 1
+
+
+def python_m_cita_search(dask: DaskProcesses, shards: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "cita", "search", "--cluster", dask.address, "--shards", str(shards), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_python_m_cita_search(dask: DaskProcesses, client: Client, built: Dict[str, Built], cli: Any) -> None:
+    b = built["shipped"]
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return python_m_cita_search(dask, b.shards, *args)
+
+    done = run('"Plan LAZO"', "--format", "json", "--limit", "5", "--sort", "date")
+    assert done.returncode == 0, done.stderr
+    expected = cli.json("search", "--index", str(b.whole_path), '"Plan LAZO"', "--format", "json", "--limit", "5", "--sort", "date")
+    got = json.loads(done.stdout)
+    assert got["hits"] == expected["hits"] and got["total"] == expected["total"]
+    assert set(got) == set(expected)
+    done = run('"Plan LAZO"')
+    assert done.returncode == 0 and done.stdout.endswith(f"{expected['total']} matching passages\n")
+    done = run("nothingmatchesthis")
+    assert done.returncode == 1 and done.stdout.strip().endswith("0 matching passages")
+    done = run('"unclosed')
+    assert done.returncode == 2 and done.stderr.startswith("cita: ")
+
+
+def test_a_killed_worker_is_replaced_and_its_shards_reopened(
+    dask: DaskProcesses, client: Client, built: Dict[str, Built]
+) -> None:
+    b = built["generated"]
+    cluster = Cluster(client, b.shards, timeout=30)
+    expected = b.whole.search("plan", facets=True).to_dicts()
+    same_search(b.whole, cluster, "plan", facets=True)
+    # Searches run while the worker dies: each answers exactly, or fails
+    # naming shards (Dask reruns a dead worker's tasks elsewhere).
+    outcomes: List[Any] = []
+    stop = threading.Event()
+
+    def searching() -> None:
+        while not stop.is_set():
+            try:
+                outcomes.append(cluster.search("plan", facets=True).to_dicts() == expected)
+            except cita.ShardError as err:
+                outcomes.append(err)
+
+    searcher = threading.Thread(target=searching)
+    searcher.start()
+    try:
+        poll(lambda: len(outcomes) >= 2, 60, "searches before the kill")
+        victim = sorted(client.run(os.getpid).values())[0]
+        os.kill(victim, signal.SIGKILL)  # the worker, not its nanny: the nanny restarts it
+
+        def replaced() -> bool:
+            try:
+                return len(workers(client)) == 2 and victim not in client.run(os.getpid).values()
+            except Exception:  # a worker leaving or joining meanwhile
+                return False
+
+        poll(replaced, 60, "restarted worker")
+        searched = len(outcomes)
+        poll(lambda: len(outcomes) > searched + 1, 60, "searches after the restart")
+    finally:
+        stop.set()
+        searcher.join(60)
+    assert all(o is True or "shard " in str(o) for o in outcomes), outcomes
+    assert outcomes[-1] is True
+    for query in ("plan", "gobierno", '"Plan LAZO"'):
+        same_search(b.whole, cluster, query, facets=True, limit=20)
+
+
+def test_a_failing_shard_fails_the_search_or_makes_it_partial(
+    dask: DaskProcesses, client: Client, built: Dict[str, Built], tmp_path: Path
+) -> None:
+    b = built["generated"]
+    broken = tmp_path / "shards"
+    shutil.copytree(b.shards, broken)
+    shutil.rmtree(broken / "shard-1")
+    (broken / "shard-1").mkdir()
+    (broken / "shard-1" / "notes.txt").write_text("not an index")
+    cluster = Cluster(client, broken)
+    with pytest.raises(cita.ShardError, match="shard 1 ") as raised:
+        cluster.search("plan")
+    assert raised.value.shards == [1]
+    assert "shard 0" not in str(raised.value)
+    cluster.partial = True
+    got = cluster.search("plan", facets=True)
+    assert got.partial and got.shards_answered == [0, 2] and list(got.shards_failed) == [1]
+    answering = [cita.Archive(broken / f"shard-{k}").count("plan").passages for k in (0, 2)]
+    assert got.total == sum(answering) < b.whole.count("plan").passages
+    with pytest.raises(cita.ShardError, match="shard 1 "):
+        cluster.count("plan")  # never partial
+    done = python_m_cita_search(dask, broken, "plan", "--format", "json")
+    assert done.returncode == 2 and "shard 1 " in done.stderr and not done.stdout
+    done = python_m_cita_search(dask, broken, "plan", "--format", "json", "--partial")
+    assert done.returncode == 0 and json.loads(done.stdout)["total"] == got.total
+    assert done.stderr.startswith("cita: warning: partial results, from shards [0, 2] only: shard 1 ")
+
+
+def test_no_worker_answers_within_the_time_limit(dask: DaskProcesses, client: Client, built: Dict[str, Built]) -> None:
+    # Last: it stops the workers.
+    cluster = Cluster(client, built["shipped"].shards, timeout=1)
+    for worker in dask.workers:
+        dask.kill(worker)
+    poll(lambda: not workers(client), 60, "worker leaving")
+    started = time.monotonic()
+    with pytest.raises(cita.ShardError, match="shard 0 did not answer within 1 s") as raised:
+        cluster.search("plan")
+    assert raised.value.shards == [0, 1, 2]
+    cluster.partial = True
+    with pytest.raises(cita.ShardError):
+        cluster.search("plan")
+    assert time.monotonic() - started < 30
+
+
+def test_a_later_step_sees_what_the_first_saw_or_fails(tmp_path: Path) -> None:
+    # In this process, as a worker runs them: its opened shard is one
+    # worker's copy, and a step's `seen` what another's first step saw.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "first.txt").write_text("The Guayabero cable.")
+    shards = tmp_path / "shards"
+    (shards / "shard-0").mkdir(parents=True)
+    (shards / cita.dist.MANIFEST).write_text('{"shards": 1}')
+    cita.index(corpus, shards / "shard-0", shard=(0, 1))
+    filters = {"since": None, "until": None, "lang": [], "mentions": None}
+
+    def count(seen: Any) -> Any:
+        return cita.dist._on_shard(str(shards), 0, "count", seen, "Guayabero OR river", filters)
+
+    first, _ = cita.dist._on_shard(str(shards), 0, "count", None, "Guayabero", filters)
+    (corpus / "new.txt").write_text("The Guayabero river.")
+    cita.index(corpus, shards / "shard-0", shard=(0, 1))
+    # Not reloaded since the first step: the same content.
+    assert json.loads(count(first))["passages"] == 1
+    # A first step elsewhere saw the new build: this copy reloads to it.
+    second = cita.Archive(shards / "shard-0").fingerprint
+    assert second != first
+    assert json.loads(count(second))["passages"] == 2
+    # The content the first step saw is gone.
+    with pytest.raises(cita.CitaError, match="shard 0 changed during the search"):
+        count(first)
