@@ -595,8 +595,8 @@ impl SegmentColumns {
         Ok(tally)
     }
 
-    /// What a timeline reads of `doc` (see
-    /// [`crate::views::timeline::TimelineKeys`]): its source only
+    /// What a timeline reads of `doc` (the day, the source, the mentioned
+    /// years): its source only
     /// `by_source`, the years it mentions only when `mentioned`; nothing
     /// is copied but those years.
     pub fn timeline_keys(
