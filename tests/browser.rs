@@ -203,16 +203,17 @@ async fn search_page_in_headless_chromium() {
     result.unwrap();
 }
 
-/// Runs `script` in the page until it returns something other than null or
-/// false, and returns that; fails naming `what` after [`WAIT`].
-async fn until_js(client: &Client, what: &str, script: &str) -> Result<Value, String> {
+/// Asks `probe` until it answers something; fails naming `what` after
+/// [`WAIT`]. The page and the browser change on their own time: each
+/// condition is asked again every 20 ms rather than waited for blindly.
+async fn until<T, F, Fut>(what: &str, mut probe: F) -> Result<T, String>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<T>, String>>,
+{
     let deadline = Instant::now() + WAIT;
     loop {
-        let value = client
-            .execute(script, vec![])
-            .await
-            .map_err(|e| e.to_string())?;
-        if !matches!(value, Value::Null | Value::Bool(false)) {
+        if let Some(value) = probe().await? {
             return Ok(value);
         }
         if Instant::now() > deadline {
@@ -220,6 +221,19 @@ async fn until_js(client: &Client, what: &str, script: &str) -> Result<Value, St
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+/// Runs `script` in the page until it returns something other than null or
+/// false, and returns that; fails naming `what` after [`WAIT`].
+async fn until_js(client: &Client, what: &str, script: &str) -> Result<Value, String> {
+    until(what, || async {
+        let value = client
+            .execute(script, vec![])
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok((!matches!(value, Value::Null | Value::Bool(false))).then_some(value))
+    })
+    .await
 }
 
 async fn click(client: &Client, css: &str) -> Result<(), String> {
@@ -448,16 +462,10 @@ async fn workbench(
     click(client, "#export:not([hidden])").await?;
     let file = downloads.join("cita-search.csv");
     // Chromium writes a partial file under another name, then renames it.
-    let deadline = Instant::now() + WAIT;
-    let downloaded = loop {
-        if let Ok(bytes) = std::fs::read(&file) {
-            break bytes;
-        }
-        if Instant::now() > deadline {
-            return Err(format!("no download at {}", file.display()));
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    let downloaded = until(&format!("a download at {}", file.display()), || async {
+        Ok(std::fs::read(&file).ok())
+    })
+    .await?;
     let cli = run(&[
         "search",
         "--format",

@@ -196,11 +196,8 @@ fn a_rebuild_reads_scans_from_the_cache_without_tesseract() {
     assert_eq!(cached(&fixture.index_path()), before);
 }
 
-/// With `--no-ocr` a scan is reported, not read; the next run with OCR on
-/// reads it although the file has not changed.
-#[test]
-fn a_scan_left_unread_by_no_ocr_is_read_once_ocr_is_on() {
-    ensure_tesseract();
+/// A corpus of a scan and a typed file, both about the embassy.
+fn scan_and_notes() -> Fixture {
     let fixture = Fixture::new();
     fixture
         .file(
@@ -208,6 +205,15 @@ fn a_scan_left_unread_by_no_ocr_is_read_once_ocr_is_on() {
             scan_png("The embassy cable names\nthe Guayabero operation."),
         )
         .file("notes.txt", "Typed notes on the embassy.");
+    fixture
+}
+
+/// With `--no-ocr` a scan is reported, not read; the next run with OCR on
+/// reads it although the file has not changed.
+#[test]
+fn a_scan_left_unread_by_no_ocr_is_read_once_ocr_is_on() {
+    ensure_tesseract();
+    let fixture = scan_and_notes();
     let report = fixture.index_report(&["--no-ocr"]);
     assert_eq!(report["skipped"]["no_text"], 1, "{report}");
     assert_eq!(fixture.sources("embassy"), ["notes.txt"]);
@@ -225,13 +231,7 @@ fn a_scan_left_unread_by_no_ocr_is_read_once_ocr_is_on() {
 #[test]
 fn without_tesseract_a_scan_is_a_warning_and_the_rest_is_indexed() {
     ensure_tesseract();
-    let fixture = Fixture::new();
-    fixture
-        .file(
-            "scan.png",
-            scan_png("The embassy cable names\nthe Guayabero operation."),
-        )
-        .file("notes.txt", "Typed notes on the embassy.");
+    let fixture = scan_and_notes();
     let empty = tempfile::TempDir::new().unwrap();
     let report = index_report_with_path(&fixture, empty.path(), &[]);
     assert_eq!(report["skipped"]["ocr_unavailable"], 1, "{report}");

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import Any, List
 
@@ -17,6 +18,17 @@ import cita
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "corpus"
+
+
+def poll(condition: Any, seconds: float, what: str) -> None:
+    """Asks `condition` every 50 ms until it holds; fails naming `what`
+    after `seconds`. For what changes on its own time (another process, a
+    file watcher), never a fixed sleep in its place."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {what} within {seconds} s")
+        time.sleep(0.05)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 import cita
+from conftest import poll
 
 QUERIES = ['"Plan LAZO"', "colombia", "petro visa", "revo*", "trump OR yarborough", "bogota"]
 
@@ -111,9 +111,7 @@ def test_a_live_archive_sees_a_new_build_by_itself(small_corpus, tmp_path: Path)
     (small_corpus / "new.txt").write_text("The quetzal is a bird.\n")
     cita.index(small_corpus, index)
     # tantivy notices the commit by watching meta.json: within about a second.
-    deadline = time.monotonic() + 30
-    while archive.search("quetzal").total == 0 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    poll(lambda: archive.search("quetzal").total > 0, 30, "new passage seen")
     assert archive.search("quetzal").total == 1
 
 

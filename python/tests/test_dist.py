@@ -23,6 +23,7 @@ import pytest
 from distributed import Client
 
 import cita
+from conftest import poll
 import cita.dist
 from cita.dist import Cluster
 
@@ -37,14 +38,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def poll(condition: Any, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no {what} within {seconds} s")
-        time.sleep(0.05)
 
 
 class DaskProcesses:
