@@ -209,7 +209,7 @@ pub struct SearchResults {
 /// One matching passage: the stored passage with what the search adds.
 /// In JSON its fields are flat: `rank`, `score`, the passage's fields, then
 /// `snippet` and `highlights`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Hit {
     /// 1-based rank among all matches (paging included).
     pub rank: usize,
@@ -237,7 +237,7 @@ pub struct Hit {
 
 /// A passage as stored in the index, with its document's metadata: what
 /// [`Archive::passage`](crate::Archive::passage) returns and what every [`Hit`] carries.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndexedPassage {
     /// Stable passage id: same file and same text, same id.
     pub id: String,
@@ -291,7 +291,7 @@ pub struct IndexedPassage {
 }
 
 /// How a passage's text was read, when not directly from the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Extraction {
     /// Optical character recognition (Tesseract) of a scanned page or an image.
@@ -335,7 +335,7 @@ pub struct Stats {
 
 /// Why a passage matched: one query word, prefix or phrase and the forms of
 /// the passage text that matched it (`bogota` → `Bogotá`, `revoked` → `revoke`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Matched {
     /// The query term as written (`revoked`, `revok*`, `"Plan LAZO"`).
     pub query: String,

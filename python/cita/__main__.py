@@ -1,8 +1,9 @@
 """``python -m cita search --cluster tcp://HOST:8786 --shards DIR QUERY``:
 a search over shards on a Dask cluster (:mod:`cita.dist`) from the shell.
 
-``--format json`` prints what ``cita search --format json`` prints for one
-index of the whole archive; ``text`` (default) a short list for people.
+Each ``--format`` (text, json, jsonl, csv) prints what ``cita search``
+prints for one index of the whole archive: the results are assembled as
+the library's, and cita's own renderers write them.
 Exit codes as ``cita search``'s: 0 when a passage matched, 1 when none did,
 2 on any error (one ``cita:`` line on stderr), a shard that failed or did
 not answer in time included; with ``--partial``, the search answers from
@@ -12,6 +13,7 @@ the shards that answered, and a ``cita: warning:`` line names the others.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import List, Optional
 
@@ -25,7 +27,16 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("query")
     search.add_argument("--cluster", required=True, help="the Dask scheduler, tcp://HOST:PORT")
     search.add_argument("--shards", required=True, help="the shard folder (cita.dist.index)")
-    search.add_argument("--format", choices=("text", "json"), default="text")
+    search.add_argument("--format", choices=("text", "json", "jsonl", "csv"), default="text")
+    search.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text format (auto: on a terminal, unless NO_COLOR or TERM=dumb)",
+    )
+    search.add_argument(
+        "--explain", action="store_true", help="show which forms matched each query term"
+    )
     search.add_argument("--limit", type=int, default=None, help="hits to show (default 10)")
     search.add_argument("--offset", type=int, default=0)
     search.add_argument("--sort", default="relevance", help="relevance, date, -date or source")
@@ -36,15 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _text(results) -> str:  # type: ignore[no-untyped-def]
-    lines = []
-    for hit in results.hits:
-        date = f" {hit.date}" if hit.date else ""
-        lines.append(f"{hit.rank}. {hit.source} ¶{hit.paragraph}{date}  {hit.title}")
-        lines.append(f"   {hit.snippet}")
-    noun = "passage" if results.total == 1 else "passages"
-    lines.append(f"{results.total} matching {noun}")
-    return "\n".join(lines) + "\n"
+def _use_color(choice: str) -> bool:
+    """``cita search --color``'s rule."""
+    if choice != "auto":
+        return choice == "always"
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -58,7 +65,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             args.cluster, args.shards, timeout=args.timeout, partial=args.partial
         ) as cluster:
             results = cluster.search(args.query, limit=limit, offset=args.offset, sort=args.sort)
-            out = results._text if args.format == "json" else _text(results)
+            out = results._found.render(args.format, _use_color(args.color), args.explain)
     except (CitaError, OSError, ImportError) as err:
         print(f"cita: {err}", file=sys.stderr)
         return 2

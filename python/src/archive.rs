@@ -46,6 +46,23 @@ impl SearchResults {
         py.detach(|| rendered(|out| output::write_json(out, &self.inner)))
             .or_raise(py)
     }
+
+    /// What `cita search --format FORMAT` prints (`text`, `json`, `jsonl`
+    /// or `csv`), text with ANSI colours when `color`.
+    fn render(&self, py: Python<'_>, format: &str, color: bool, explain: bool) -> PyResult<String> {
+        py.detach(|| {
+            let format: Format = format.parse()?;
+            let style = TextStyle { color, explain };
+            rendered(|out| output::write_results(out, &self.inner, format, style))
+        })
+        .or_raise(py)
+    }
+}
+
+impl From<cita::SearchResults> for SearchResults {
+    fn from(inner: cita::SearchResults) -> SearchResults {
+        SearchResults { inner }
+    }
 }
 
 /// A batch query's line (1-based position), the query, and its total or its exception.

@@ -10,13 +10,13 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
 use cita::output::{self, Format, TextStyle};
 use cita::results::{CorpusStatistics, Pick, ShardAnswer, TimelineRow};
 use cita::views::shards;
-use cita::{Counts, Error, Language, Period, SearchRequest, Timeline};
+use cita::{Counts, Error, Hit, Language, Period, SearchRequest, Timeline};
 
+use crate::archive::SearchResults;
 use crate::errors::OrRaise;
 use crate::options::{Filters, SearchOptions};
 use crate::rendered;
@@ -82,28 +82,6 @@ pub struct ShardPage {
     page: shards::Page,
 }
 
-/// A search's results over shards, already rendered as the JSON of
-/// `cita search --format json` (what `SearchResults` renders).
-#[pyclass(frozen, module = "cita._cita")]
-pub struct MergedResults {
-    total: u64,
-    json: String,
-}
-
-#[pymethods]
-impl MergedResults {
-    /// How many passages match in all.
-    #[getter]
-    fn total(&self) -> u64 {
-        self.total
-    }
-
-    /// The JSON of `cita search --format json`.
-    fn json(&self) -> String {
-        self.json.clone()
-    }
-}
-
 /// Merges the shards' answers (JSON, in shard order) to a search.
 #[pyfunction]
 pub fn merge_page(
@@ -126,12 +104,6 @@ pub fn merge_page(
     .or_raise(py)
 }
 
-/// A hit's rank, read from its JSON.
-#[derive(Deserialize)]
-struct Ranked {
-    rank: usize,
-}
-
 #[pymethods]
 impl ShardPage {
     /// Matches in all the shards that answered.
@@ -152,39 +124,16 @@ impl ShardPage {
     }
 
     /// The results, from the hits each shard read (`_fetch`'s JSON, in any
-    /// order): the library's results with those hits in rank order,
-    /// rendered by the CLI's renderer, each hit as its shard rendered it.
-    fn assemble(&self, py: Python<'_>, hits: Vec<String>) -> PyResult<MergedResults> {
+    /// order): the library's results with those hits in rank order, as one
+    /// index would have returned them.
+    fn assemble(&self, py: Python<'_>, hits: Vec<String>) -> PyResult<SearchResults> {
         py.detach(|| {
-            let mut all: Vec<(usize, Box<RawValue>)> = Vec::new();
+            let mut all = Vec::new();
             for part in &hits {
-                for hit in parse::<Vec<Box<RawValue>>>(part, "hits")? {
-                    all.push((parse::<Ranked>(hit.get(), "hits")?.rank, hit));
-                }
+                all.extend(parse::<Vec<Hit>>(part, "hits")?);
             }
-            let picked: usize = self.page.picks.iter().map(Vec::len).sum();
-            if all.len() != picked {
-                return Err(Error::InvalidOption(format!(
-                    "the shards read {} of the page's {picked} passages",
-                    all.len()
-                )));
-            }
-            all.sort_by_key(|(rank, _)| *rank);
-            // The library's results without their hits, rendered; then the
-            // hits, as rendered, where the renderer put none. `"hits":[]`
-            // occurs once: a quote inside a string is escaped.
-            let page = shards::Page {
-                picks: Vec::new(),
-                ..self.page.clone()
-            };
-            let results = shards::assemble(&self.request, page, Vec::new())?;
-            let json = rendered(|out| output::write_json(out, &results))?;
-            let hits: Vec<&str> = all.iter().map(|(_, hit)| hit.get()).collect();
-            let json = json.replacen("\"hits\":[]", &format!("\"hits\":[{}]", hits.join(",")), 1);
-            Ok(MergedResults {
-                total: results.total,
-                json,
-            })
+            let results = shards::assemble(&self.request, self.page.clone(), all)?;
+            Ok(SearchResults::from(results))
         })
         .or_raise(py)
     }

@@ -29,8 +29,8 @@ mod _cita {
     use crate::build::index;
     #[pymodule_export]
     use crate::dist::{
-        MergedResults, ShardPage, merge_page, merge_timelines, shard_of, sum_counts,
-        sum_statistics, union_languages,
+        ShardPage, merge_page, merge_timelines, shard_of, sum_counts, sum_statistics,
+        union_languages,
     };
     #[pymodule_export]
     const DEFAULT_LIMIT: usize = cita::DEFAULT_LIMIT;

@@ -406,10 +406,20 @@ def test_python_m_cita_search(dask: DaskProcesses, client: Client, built: Dict[s
     got = json.loads(done.stdout)
     assert got["hits"] == expected["hits"] and got["total"] == expected["total"]
     assert set(got) == set(expected)
-    done = run('"Plan LAZO"')
-    assert done.returncode == 0 and done.stdout.endswith(f"{expected['total']} matching passages\n")
+    # Every format is cita's own renderer over the assembled results.
+    for format in ("text", "jsonl", "csv"):
+        for extra in ([], ["--explain", "--color", "always"]) if format == "text" else ([],):
+            args = ('"Plan LAZO"', "--format", format, "--limit", "5", *extra)
+            done = run(*args)
+            whole = cli.run("search", "--index", str(b.whole_path), *args)
+            assert done.returncode == whole.returncode == 0, done.stderr
+            assert done.stdout == whole.stdout, (format, extra)
+            if format == "text":
+                assert f"{expected['total']} matching passages" in done.stdout
+                assert ("\x1b[" in done.stdout) == bool(extra)
     done = run("nothingmatchesthis")
-    assert done.returncode == 1 and done.stdout.strip().endswith("0 matching passages")
+    whole = cli.run("search", "--index", str(b.whole_path), "nothingmatchesthis")
+    assert done.returncode == whole.returncode == 1 and done.stdout == whole.stdout
     done = run('"unclosed')
     assert done.returncode == 2 and done.stderr.startswith("cita: ")
 

@@ -172,7 +172,7 @@ pub struct Metadata {
 }
 
 /// Where a document's date came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DateOrigin {
     /// The document's metadata: front matter, HTML meta tags, JSON fields, PDF info.

@@ -16,6 +16,7 @@ pub use text::{
 
 use serde::Serialize;
 
+use crate::error::Error;
 use crate::results::{Counts, PassageInContext, SearchResults, Stats, Timeline};
 use crate::views::kwic::Concordance;
 
@@ -30,6 +31,23 @@ pub enum Format {
     Jsonl,
     /// RFC 4180 CSV with a header row.
     Csv,
+}
+
+impl std::str::FromStr for Format {
+    type Err = Error;
+
+    /// A format by its name in `--format`: `text`, `json`, `jsonl` or `csv`.
+    fn from_str(name: &str) -> Result<Format, Error> {
+        match name {
+            "text" => Ok(Format::Text),
+            "json" => Ok(Format::Json),
+            "jsonl" => Ok(Format::Jsonl),
+            "csv" => Ok(Format::Csv),
+            other => Err(Error::InvalidOption(format!(
+                "a format is text, json, jsonl or csv, not {other:?}"
+            ))),
+        }
+    }
 }
 
 /// Writes `results` in `format`.
