@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Builds the relevance benchmark's corpus from documentation that Debian
+# packages ship, so every machine gets byte-identical input offline once the
+# packages are installed:
+#
+#   bench/relevance/prepare.sh [TARGET]   # default: $CITA_BENCH_DATA/relevance/corpus
+#                                          # (CITA_BENCH_DATA defaults to ~/cita-bench)
+#
+# TARGET gets, as cita ingests them:
+#   handbook/en-US, handbook/es-ES   The Debian Administrator's Handbook (HTML), English and Spanish
+#   reference/html                   Debian Reference, English and Spanish (HTML, one page per chapter)
+#   reference/pdf                    the same Debian Reference as PDF: a second edition, so twins exist
+#   r/html                           four R manuals (HTML): R-intro, R-data, R-admin, R-FAQ
+#   r/pdf                            two of them again as PDF: R-intro, R-data (twins)
+set -euo pipefail
+
+target="${1:-${CITA_BENCH_DATA:-$HOME/cita-bench}/relevance/corpus}"
+packages=(debian-handbook debian-reference-en debian-reference-es r-doc-html r-doc-pdf)
+
+# Install only what is missing, so a second run needs no network and no root.
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    as_root=()
+    if [[ $(id -u) != 0 ]]; then
+        command -v sudo >/dev/null || { echo "need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+        as_root=(sudo)
+    fi
+    "${as_root[@]}" apt-get update -qq
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
+fi
+
+handbook=/usr/share/doc/debian-handbook/html
+reference=/usr/share/debian-reference
+rman=/usr/share/R/doc/manual
+# Slim container images tell dpkg to skip /usr/share/doc: then the packages
+# "install" but leave no files, which must not pass silently.
+for f in "$handbook/en-US/index.html" "$handbook/es-ES/index.html" \
+    "$reference/index.en.html" "$reference/debian-reference.es.pdf" \
+    "$rman/R-data.html" "$rman/R-data.pdf"; do
+    [[ -f $f ]] || { echo "$f missing: check path-exclude in /etc/dpkg/dpkg.cfg.d/" >&2; exit 1; }
+done
+
+# Start from an empty folder so the corpus never mixes with an older run.
+rm -rf "$target"
+mkdir -p "$target"/handbook/{en-US,es-ES} "$target"/reference/{html,pdf} "$target"/r/{html,pdf}
+
+# Only the pages: the handbook's Common_Content is CSS and images.
+cp "$handbook"/en-US/*.html "$target/handbook/en-US/"
+cp "$handbook"/es-ES/*.html "$target/handbook/es-ES/"
+cp "$reference"/*.en.html "$reference"/*.es.html "$target/reference/html/"
+cp "$reference"/debian-reference.en.pdf "$reference"/debian-reference.es.pdf "$target/reference/pdf/"
+for m in R-intro R-data R-admin R-FAQ; do cp "$rman/$m.html" "$target/r/html/"; done
+for m in R-intro R-data; do cp "$rman/$m.pdf" "$target/r/pdf/"; done
+# Fixed modification times: the corpus is the same bytes and the same
+# metadata on every machine.
+find "$target" -exec touch -h -d '2026-01-01T00:00:00Z' {} +
+
+files=$(find "$target" -type f | wc -l)
+mb=$(du -sk "$target" | awk '{printf "%.1f", $1 / 1024}')
+echo "corpus: $target ($files files, $mb MB)"
