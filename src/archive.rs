@@ -2,7 +2,7 @@
 //! snippets out. The facade of the library: every search, count, timeline,
 //! concordance and passage lookup starts here.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
@@ -26,14 +26,16 @@ use crate::error::{self, Error, Result};
 use crate::highlight::{self, HighlightPlan};
 use crate::indexer::{self, BuildOptions, BuildReport};
 use crate::language::Language;
+use crate::query::partial::Partial;
 use crate::query::statistics::{CorpusStatistics, Provider, Statistics};
 use crate::query::{self, DateRange};
 use crate::ranking::{
-    Match, SegmentTieOrder, TieKey, TopWithTies, by_rank, hit_rank_key, sort_matches,
+    Match, SegmentTieOrder, TieKey, TopWithTies, by_partial_rank, by_rank, hit_rank_key,
+    sort_matches,
 };
 use crate::results::{
-    CITA_VERSION, Candidate, Counts, Facets, Hit, IndexedPassage, PassageInContext, Period, Pick,
-    SearchRequest, SearchResults, ShardAnswer, Sort, Stats, Timeline,
+    ALL, CITA_VERSION, Candidate, Counts, Facets, Hit, IndexedPassage, PassageInContext, Period,
+    Pick, SearchRequest, SearchResults, ShardAnswer, Sort, Stats, Timeline,
 };
 use crate::schema::{self, DocumentKey, Fields, SCHEMA_VERSION, SegmentColumns};
 use crate::store::{self, META_FILE};
@@ -162,6 +164,7 @@ impl Archive {
             index_fingerprint: self.fingerprint_of(&searcher)?,
             groups: None,
             facets: None,
+            partial_total: None,
         };
         if request.sort == Sort::Relevance && !request.group {
             // Facets count every match, but need neither scores nor order.
@@ -180,6 +183,24 @@ impl Archive {
                     self.finish(&searcher, &mut compiled.highlight, request, rank, hit)
                 })
                 .collect::<Result<_>>()?;
+            if let Some(PartialMatches {
+                partial,
+                total: partial_total,
+                best,
+            }) = self.partial_matches(&searcher, request, total)?
+            {
+                results.partial_total = Some(partial_total);
+                let skip = request.offset.saturating_sub(total as usize);
+                for (at, (_, m)) in best.into_iter().enumerate().skip(skip) {
+                    let rank = total as usize + at + 1;
+                    let hit = self.stored_hit(&searcher, m.score, m.address)?;
+                    let mut hit =
+                        self.finish(&searcher, &mut compiled.highlight, request, rank, hit)?;
+                    hit.partial = true;
+                    hit.missing = partial.missing(&searcher, m.address)?;
+                    results.hits.push(hit);
+                }
+            }
             return Ok(results);
         }
 
@@ -474,28 +495,37 @@ impl Archive {
                 (matches, total, facets)
             };
             matches.truncate(wanted);
+            // This shard's partial matches when its own full ones leave room
+            // on the page: if the archive's do not, every shard's do not.
+            let partial = self.partial_matches(&searcher, request, total)?;
+            let partial_total = partial.as_ref().map(|found| found.total);
             let generation = self.generation_of(&searcher)?;
-            let candidates = matches
-                .into_iter()
-                .map(|m| Candidate {
-                    id: format!(
-                        "{:016x}",
-                        generation.columns[m.address.segment_ord as usize].id(m.address.doc_id)
-                    ),
-                    score: m.score,
-                    date: m.keys.date,
-                    source: m.keys.source,
-                    record: m.keys.record,
-                    entry: m.keys.entry,
-                    paragraph: m.keys.paragraph,
-                    part: m.keys.part,
-                })
-                .collect();
+            let candidate = |held: Option<usize>, m: Match| Candidate {
+                id: format!(
+                    "{:016x}",
+                    generation.columns[m.address.segment_ord as usize].id(m.address.doc_id)
+                ),
+                score: m.score,
+                date: m.keys.date,
+                source: m.keys.source,
+                record: m.keys.record,
+                entry: m.keys.entry,
+                paragraph: m.keys.paragraph,
+                part: m.keys.part,
+                held,
+            };
+            let mut candidates: Vec<Candidate> =
+                matches.into_iter().map(|m| candidate(None, m)).collect();
+            if let Some(found) = partial {
+                let best = found.best.into_iter();
+                candidates.extend(best.map(|(held, m)| candidate(Some(held), m)));
+            }
             Ok(ShardAnswer {
                 total,
                 candidates,
                 facets,
                 index_fingerprint: generation.fingerprint.clone(),
+                partial_total,
             })
         })
     }
@@ -507,6 +537,10 @@ impl Archive {
     pub fn fetch(&self, request: &SearchRequest, picks: &[Pick]) -> Result<Vec<Hit>> {
         self.guarded(|| {
             let mut compiled = self.compile(request)?;
+            let partial = match picks.iter().any(|pick| pick.partial) {
+                true => self.partial_of(request)?,
+                false => None,
+            };
             let searcher = self.reader.searcher();
             picks
                 .iter()
@@ -519,7 +553,13 @@ impl Archive {
                         ))
                     })?;
                     let hit = self.stored_hit(&searcher, pick.score, address)?;
-                    self.finish(&searcher, &mut compiled.highlight, request, pick.rank, hit)
+                    let mut hit =
+                        self.finish(&searcher, &mut compiled.highlight, request, pick.rank, hit)?;
+                    if let (true, Some(partial)) = (pick.partial, &partial) {
+                        hit.partial = true;
+                        hit.missing = partial.missing(&searcher, address)?;
+                    }
+                    Ok(hit)
                 })
                 .collect()
         })
@@ -527,11 +567,7 @@ impl Archive {
 
     /// Checks the request's options and compiles its query with its filters.
     fn compile(&self, request: &SearchRequest) -> Result<query::Compiled> {
-        let statistics = request
-            .statistics
-            .clone()
-            .map_or(Statistics::Local, Statistics::Global);
-        self.compile_with(request, &statistics)
+        self.compile_with(request, &statistics_of(request))
     }
 
     fn compile_with(
@@ -557,22 +593,116 @@ impl Archive {
             until: request.until,
         };
         let mut compiled = query::compile(&node, &self.fields, dates, statistics)?;
+        for filter in self.restrictions(request) {
+            compiled.restrict(filter);
+        }
+        Ok(compiled)
+    }
+
+    /// The request's filters that are not in its query: years mentioned, languages.
+    fn restrictions(&self, request: &SearchRequest) -> Vec<Box<dyn Query>> {
+        let mut filters: Vec<Box<dyn Query>> = Vec::new();
         if let Some(years) = request.mentions {
             let term = |year: u16| {
                 Bound::Included(Term::from_field_u64(self.fields.mentions, u64::from(year)))
             };
-            compiled.restrict(Box::new(RangeQuery::new(
+            filters.push(Box::new(RangeQuery::new(
                 term(years.first),
                 term(years.last),
             )));
         }
         if !request.languages.is_empty() {
-            compiled.restrict(query::language_terms(
+            filters.push(query::language_terms(
                 self.fields.language,
                 &request.languages,
             ));
         }
-        Ok(compiled)
+        filters
+    }
+
+    /// The partial matches of `request` when it looks for them and its
+    /// `full` matches leave room on its page: the query's terms, how many
+    /// passages hold at least half of them but not all, and the best of
+    /// those the page can show (at most `offset + limit - full`), in
+    /// partial order.
+    fn partial_matches(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        full: u64,
+    ) -> Result<Option<PartialMatches>> {
+        let wanted = request.offset.saturating_add(request.limit);
+        let room = usize::try_from((wanted as u64).saturating_sub(full)).unwrap_or(usize::MAX);
+        if request.all_words
+            || request.limit == ALL
+            || request.sort != Sort::Relevance
+            || request.group
+            || room == 0
+        {
+            return Ok(None);
+        }
+        let Some(partial) = self.partial_of(request)? else {
+            return Ok(None);
+        };
+        let statistics = statistics_of(request);
+        let all = TopDocs::with_limit((searcher.num_docs() as usize).max(1)).order_by_score();
+        let held: HashMap<DocAddress, usize> = self
+            .scored_query(searcher, &*partial.counted, &statistics, &all)?
+            .into_iter()
+            .map(|(count, address)| (address, count.round() as usize))
+            .filter(|&(_, count)| count < partial.terms())
+            .collect();
+        let mut scored: Vec<(usize, f32, DocAddress)> = self
+            .scored_query(searcher, &*partial.scored, &statistics, &all)?
+            .into_iter()
+            .filter_map(|(score, address)| Some((*held.get(&address)?, score, address)))
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)));
+        // Passages tied with the last one shown are ordered by their keys,
+        // read from fast fields for those only.
+        let mut end = room.min(scored.len());
+        if let Some(&(count, score, _)) = end.checked_sub(1).map(|last| &scored[last]) {
+            while scored
+                .get(end)
+                .is_some_and(|&(c, s, _)| c == count && s == score)
+            {
+                end += 1;
+            }
+        }
+        scored.truncate(end);
+        let counts: Vec<usize> = scored.iter().map(|&(count, _, _)| count).collect();
+        let matches = self.read_matches(
+            searcher,
+            scored
+                .into_iter()
+                .map(|(_, score, address)| (score, address)),
+        )?;
+        let mut best: Vec<(usize, Match)> = counts.into_iter().zip(matches).collect();
+        best.sort_by(|a, b| by_partial_rank((a.0, a.1.rank_key()), (b.0, b.1.rank_key())));
+        best.truncate(room);
+        Ok(Some(PartialMatches {
+            total: held.len() as u64,
+            best,
+            partial,
+        }))
+    }
+
+    /// The partial matches of `request`'s query with its filters, or `None`
+    /// when it is not an AND of two or more terms.
+    fn partial_of(&self, request: &SearchRequest) -> Result<Option<Partial>> {
+        let node = query::parse(&request.query)?;
+        let dates = DateRange {
+            since: request.since,
+            until: request.until,
+        };
+        let statistics = statistics_of(request);
+        let partial = query::partial::compile(&node, &self.fields, dates, &statistics)?;
+        Ok(partial.map(|mut partial| {
+            for filter in self.restrictions(request) {
+                partial.restrict(filter);
+            }
+            partial
+        }))
     }
 
     /// The page of hits (`limit` after the best `offset`) in relevance
@@ -712,13 +842,24 @@ impl Archive {
         compiled: &query::Compiled,
         collector: &C,
     ) -> Result<C::Fruit> {
+        self.scored_query(searcher, &*compiled.query, &compiled.statistics, collector)
+    }
+
+    /// Runs `query` with `collector`, scoring with `statistics`' figures.
+    fn scored_query<C: Collector>(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        statistics: &Statistics,
+        collector: &C,
+    ) -> Result<C::Fruit> {
         let schema = searcher.schema();
         let provider = Provider {
             searcher,
             schema,
-            statistics: &compiled.statistics,
+            statistics,
         };
-        Ok(searcher.search_with_statistics_provider(&*compiled.query, collector, &provider)?)
+        Ok(searcher.search_with_statistics_provider(query, collector, &provider)?)
     }
 
     /// Scored matches with their keys read from fast fields, in the order given.
@@ -777,6 +918,8 @@ impl Archive {
             snippet: String::new(),
             highlights: Vec::new(),
             matched: Vec::new(),
+            partial: false,
+            missing: Vec::new(),
             citation: None,
             before: None,
             after: None,
@@ -966,6 +1109,26 @@ impl SegmentTieOrder for Generation {
 }
 
 /// The fingerprint the last commit recorded.
+/// A request's partial matches (see [`query::partial`]).
+struct PartialMatches {
+    /// The query's terms.
+    partial: Partial,
+    /// How many passages hold at least half of them but not all.
+    total: u64,
+    /// The best of those the page can show, in partial order, each with
+    /// how many terms it holds.
+    best: Vec<(usize, Match)>,
+}
+
+/// Where a request's BM25 figures come from: the archive's, summed over its
+/// shards, when it carries them, else this index's.
+fn statistics_of(request: &SearchRequest) -> Statistics {
+    request
+        .statistics
+        .clone()
+        .map_or(Statistics::Local, Statistics::Global)
+}
+
 fn fingerprint_of(searcher: &Searcher) -> Result<String> {
     store::read_payload(searcher.index())
         .and_then(|payload| payload.fingerprint)

@@ -176,6 +176,10 @@ pub struct SearchArgs {
     /// Add a ready-to-paste citation to each hit.
     #[arg(long)]
     pub cite: bool,
+    /// Only passages holding every word: never fill the page with passages
+    /// lacking some (partial matches, marked).
+    #[arg(long)]
+    pub all_words: bool,
     /// Show which query terms matched which words of each hit.
     #[arg(long)]
     pub explain: bool,

@@ -236,6 +236,7 @@ fn search(args: &SearchArgs) -> Result<u8> {
         facets: args.facets,
         context: args.context,
         cite: args.cite,
+        all_words: args.all_words,
         ..request(
             &args.query,
             &args.filters,

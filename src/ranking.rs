@@ -64,6 +64,13 @@ pub fn by_rank(a: RankKey, b: RankKey) -> Ordering {
         .then_with(|| (a.1, a.2, a.3, a.4, a.5).cmp(&(b.1, b.2, b.3, b.4, b.5)))
 }
 
+/// Partial matches (see [`crate::query::partial`]) rank after every full
+/// match: those holding more of the query's terms first, then as
+/// [`by_rank`] orders them.
+pub fn by_partial_rank(a: (usize, RankKey), b: (usize, RankKey)) -> Ordering {
+    b.0.cmp(&a.0).then_with(|| by_rank(a.1, b.1))
+}
+
 /// A passage's rank key after its score, within one segment: the source as
 /// one more than its ordinal in the segment's (sorted) dictionary (0 for
 /// none), record, the entry likewise, paragraph, part.

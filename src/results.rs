@@ -56,6 +56,12 @@ pub struct SearchRequest {
     pub cite: bool,
     /// Only passages in these languages; all when empty.
     pub languages: Vec<Language>,
+    /// Only passages holding every searched term. Otherwise, when a query's
+    /// AND of two or more terms fills less than the page, the page is
+    /// filled with passages holding at least half of them, ranked after
+    /// every full match and marked [`Hit::partial`] (relevance order, not
+    /// grouped, not with [`ALL`]; see [`crate::query::partial`]).
+    pub all_words: bool,
     /// When the index is one shard of an archive: the archive's BM25
     /// figures for this query, summed over its shards
     /// ([`crate::Archive::statistics`]), so that scores are the archive's.
@@ -122,6 +128,10 @@ pub struct ShardAnswer {
     pub facets: Option<Facets>,
     /// The shard's fingerprint.
     pub index_fingerprint: String,
+    /// Its partial matches, when it looked for them (its full matches
+    /// left room on the page): they follow the full ones in `candidates`.
+    #[serde(default)]
+    pub partial_total: Option<u64>,
 }
 
 /// A passage a shard found, with what orders it among every shard's.
@@ -143,6 +153,9 @@ pub struct Candidate {
     pub paragraph: u64,
     /// Its part of the paragraph.
     pub part: u64,
+    /// For a partial match, how many of the query's terms it holds.
+    #[serde(default)]
+    pub held: Option<usize>,
 }
 
 /// A passage of the page a search over shards returns, to be read from its
@@ -155,6 +168,9 @@ pub struct Pick {
     pub rank: usize,
     /// Its score in the whole archive.
     pub score: f32,
+    /// Whether it is a partial match.
+    #[serde(default)]
+    pub partial: bool,
 }
 
 /// A [`SearchRequest::limit`] that returns every match (`cita search --all`).
@@ -177,6 +193,7 @@ impl SearchRequest {
             context: 0,
             cite: false,
             languages: Vec::new(),
+            all_words: false,
             statistics: None,
         }
     }
@@ -204,6 +221,12 @@ pub struct SearchResults {
     /// Counts of all matches per source and year (with `facets`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub facets: Option<Facets>,
+    /// When the page was filled with partial matches (see
+    /// [`SearchRequest::all_words`]): how many passages hold at least half
+    /// of the query's terms but not all. `None` (JSON `null`) when partial
+    /// matches were not looked for: the full matches filled the page, the
+    /// query is not an AND of two or more terms, or `all_words` was asked.
+    pub partial_total: Option<u64>,
 }
 
 /// One matching passage: the stored passage with what the search adds.
@@ -224,6 +247,13 @@ pub struct Hit {
     pub highlights: Vec<[usize; 2]>,
     /// Why the passage matched: each query term with the forms it matched.
     pub matched: Vec<Matched>,
+    /// Whether the passage lacks some of the query's terms (a partial
+    /// match, ranked after every full match; see [`SearchRequest::all_words`]).
+    #[serde(default)]
+    pub partial: bool,
+    /// The query's terms a partial match lacks, as written; empty for a full match.
+    #[serde(default)]
+    pub missing: Vec<String>,
     /// A ready-to-paste citation (with `cite`; see [`IndexedPassage::citation`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub citation: Option<String>,

@@ -179,3 +179,188 @@ fn date_sorts_put_undated_passages_last_and_keep_relevance_among_equals() {
         ["new.md", "old.md", "undated.md"]
     );
 }
+
+fn page(archive: &Archive, query: &str, offset: usize, limit: usize) -> cita::SearchResults {
+    let request = SearchRequest {
+        offset,
+        limit,
+        ..SearchRequest::new(query)
+    };
+    archive.search(&request).unwrap()
+}
+
+/// When every word finds fewer passages than the page holds, passages
+/// holding at least half of the words fill it, after every full match,
+/// each marked with the words it lacks; `total` still counts full matches.
+#[test]
+fn partial_matches_fill_the_page_after_every_full_match() {
+    let (_dir, archive) = archive_of(&[
+        (
+            "both.txt",
+            "To read a csv file, call read.csv with its path.",
+        ),
+        (
+            "read.txt",
+            "read.table reads a file in table format and creates a data frame from it.",
+        ),
+        (
+            "csv.txt",
+            "Comma separated values (csv) are a plain text format.",
+        ),
+        ("neither.txt", "Nothing here about files at all."),
+    ]);
+    let results = page(&archive, "read csv", 0, 10);
+    assert_eq!((results.total, results.partial_total), (1, Some(2)));
+    let shown: Vec<(usize, &str, bool, Vec<String>)> = results
+        .hits
+        .iter()
+        .map(|h| {
+            (
+                h.rank,
+                h.passage.source.as_str(),
+                h.partial,
+                h.missing.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(shown[0], (1, "both.txt", false, vec![]));
+    let mut rest = shown[1..].to_vec();
+    rest.sort_by_key(|(_, source, _, _)| *source);
+    assert_eq!(
+        rest.iter()
+            .map(|(_, source, partial, missing)| (*source, *partial, missing.join(" ")))
+            .collect::<Vec<_>>(),
+        [
+            ("csv.txt", true, "read".into()),
+            ("read.txt", true, "csv".into())
+        ]
+    );
+    assert_eq!(
+        shown.iter().map(|s| s.0).collect::<Vec<_>>(),
+        [1, 2, 3],
+        "ranks continue after the full matches"
+    );
+
+    // Pages cut the same list.
+    let pages: Vec<String> = (0..3)
+        .flat_map(|offset| page(&archive, "read csv", offset, 1).hits)
+        .map(|hit| hit.passage.source)
+        .collect();
+    let whole: Vec<String> = results
+        .hits
+        .iter()
+        .map(|h| h.passage.source.clone())
+        .collect();
+    assert_eq!(pages, whole);
+
+    // A page the full matches fill, or `all_words`, looks for none.
+    assert_eq!(page(&archive, "read csv", 0, 1).partial_total, None);
+    let strict = archive
+        .search(&SearchRequest {
+            all_words: true,
+            ..SearchRequest::new("read csv")
+        })
+        .unwrap();
+    assert_eq!((strict.hits.len(), strict.partial_total), (1, None));
+
+    // Exclusions and filters still hold in full: only the words may be missing.
+    let excluded = page(&archive, "read csv -table", 0, 10);
+    assert!(excluded.hits.iter().all(|h| h.passage.source != "read.txt"));
+    assert_eq!(excluded.partial_total, Some(1));
+    // Three words: a passage must hold two.
+    let three = page(&archive, "read csv frame", 0, 10);
+    assert_eq!((three.total, three.partial_total), (0, Some(2)));
+    let mut lacking: Vec<(String, Vec<String>)> = three
+        .hits
+        .iter()
+        .map(|h| (h.passage.source.clone(), h.missing.clone()))
+        .collect();
+    lacking.sort();
+    assert_eq!(
+        lacking,
+        [
+            ("both.txt".to_string(), vec!["frame".to_string()]),
+            ("read.txt".to_string(), vec!["csv".to_string()])
+        ]
+    );
+    // One word, or a phrase, has no partial matches.
+    assert_eq!(page(&archive, "\"read csv\"", 0, 10).partial_total, None);
+}
+
+/// Partial matches against a brute-force reference built from each word's
+/// own matches: every passage holding at least half of the words but not
+/// all is counted, the page shows the best of them, those holding more
+/// words first, each with exactly the words it lacks.
+#[test]
+fn partial_matches_agree_with_each_words_own_matches() {
+    const WORDS: [&str; 6] = ["amber", "basalt", "cobalt", "dune", "ember", "fjord"];
+    let mut seed = 7u32;
+    let mut next = |bound: u32| {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        (seed >> 16) % bound
+    };
+    let files: Vec<(String, String)> = (0..60)
+        .map(|n| {
+            let words: Vec<&str> = (0..1 + next(4))
+                .map(|_| WORDS[next(WORDS.len() as u32) as usize])
+                .collect();
+            (
+                format!("doc{n:02}.txt"),
+                format!("Notes on {}.", words.join(" and ")),
+            )
+        })
+        .collect();
+    let named: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let (_dir, archive) = archive_of(&named);
+    let ids = |word: &str| -> std::collections::HashSet<String> {
+        hits(&archive, word)
+            .into_iter()
+            .map(|h| h.passage.id)
+            .collect()
+    };
+    for round in 0..24 {
+        let count = 2 + next(3) as usize;
+        let mut query: Vec<&str> = Vec::new();
+        while query.len() < count {
+            let word = WORDS[next(WORDS.len() as u32) as usize];
+            if !query.contains(&word) {
+                query.push(word);
+            }
+        }
+        let sets: Vec<_> = query.iter().map(|w| ids(w)).collect();
+        let held = |id: &String| sets.iter().filter(|set| set.contains(id)).count();
+        let all: std::collections::HashSet<String> = sets.iter().flatten().cloned().collect();
+        let partial: Vec<&String> = all
+            .iter()
+            .filter(|id| held(id) >= count.div_ceil(2) && held(id) < count)
+            .collect();
+        let full = all.iter().filter(|id| held(id) == count).count();
+        let limit = full + 1 + round % 5;
+        let results = page(&archive, &query.join(" "), 0, limit);
+        assert_eq!(results.total as usize, full, "{query:?}");
+        assert_eq!(
+            results.partial_total,
+            Some(partial.len() as u64),
+            "{query:?}"
+        );
+        let shown: Vec<&Hit> = results.hits.iter().filter(|h| h.partial).collect();
+        assert_eq!(shown.len(), partial.len().min(limit - full), "{query:?}");
+        assert!(results.hits[..full].iter().all(|h| !h.partial));
+        let mut previous = usize::MAX;
+        for hit in shown {
+            let holds = held(&hit.passage.id);
+            assert!(holds <= previous, "{query:?}: more words first");
+            previous = holds;
+            let lacking: Vec<String> = query
+                .iter()
+                .zip(&sets)
+                .filter(|(_, set)| !set.contains(&hit.passage.id))
+                .map(|(word, _)| word.to_string())
+                .collect();
+            assert_eq!(hit.missing, lacking, "{query:?}");
+        }
+    }
+}

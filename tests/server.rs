@@ -73,6 +73,7 @@ fn search_answers_exactly_what_the_cli_prints() {
             "hits",
             "cita_version",
             "index_fingerprint",
+            "partial_total",
         ] {
             assert_eq!(api[field], cli[field], "{field} of {query:?} {params}");
         }
@@ -87,6 +88,7 @@ fn search_answers_exactly_what_the_cli_prints() {
                 "index_fingerprint",
                 "limit",
                 "offset",
+                "partial_total",
                 "query",
                 "total"
             ]

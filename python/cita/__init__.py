@@ -182,6 +182,7 @@ class _Queries:
         cite: bool = False,
         group: bool = False,
         facets: bool = False,
+        all_words: bool = False,
     ) -> Results:
         """Searches, like ``cita search --format json``.
 
@@ -192,9 +193,16 @@ class _Queries:
         length. ``context``: add that many passages before and after each
         hit (``before``, ``after``). ``cite``: add a ``citation``.
         ``group``: one hit per document, and ``groups``. ``facets``: counts
-        per source, language and year in ``facets``.
+        per source, language and year in ``facets``. ``all_words``: only
+        passages holding every searched term; otherwise, when an AND of two
+        or more terms fills less than the page, passages holding at least
+        half of them fill it, after every full match, each with
+        ``partial=True`` and the terms it lacks in ``missing``
+        (``partial_total`` counts them).
         """
-        options = _search_options(limit, offset, sort, snippet_chars, context, cite, group, facets)
+        options = _search_options(
+            limit, offset, sort, snippet_chars, context, cite, group, facets, all_words
+        )
         return self._search(query, _filters(since, until, lang, mentions), options)
 
     def count(
@@ -373,6 +381,7 @@ def _search_options(
     cite: bool,
     group: bool,
     facets: bool,
+    all_words: bool,
 ) -> dict:
     """A search's options as the extension reads them."""
     return {
@@ -384,6 +393,7 @@ def _search_options(
         "cite": cite,
         "group": group,
         "facets": facets,
+        "all_words": all_words,
     }
 
 

@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=None, help="hits to show (default 10)")
     search.add_argument("--offset", type=int, default=0)
     search.add_argument("--sort", default="relevance", help="relevance, date, -date or source")
+    search.add_argument(
+        "--all-words", action="store_true", help="only passages holding every searched term"
+    )
     search.add_argument("--timeout", type=float, default=60.0, help="seconds per shard and step")
     search.add_argument(
         "--partial", action="store_true", help="answer from the shards that answer in time"
@@ -64,7 +67,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         with Cluster(
             args.cluster, args.shards, timeout=args.timeout, partial=args.partial
         ) as cluster:
-            results = cluster.search(args.query, limit=limit, offset=args.offset, sort=args.sort)
+            results = cluster.search(
+                args.query, limit=limit, offset=args.offset, sort=args.sort, all_words=args.all_words
+            )
             out = results._found.render(args.format, _use_color(args.color), args.explain)
     except (CitaError, OSError, ImportError) as err:
         print(f"cita: {err}", file=sys.stderr)

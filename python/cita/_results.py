@@ -139,6 +139,10 @@ class Hit(Passage, _Ranked):
     snippet: str
     highlights: List[List[int]]
     matched: List[Dict[str, Any]]
+    #: Whether the passage lacks some of the query's terms (ranked after
+    #: every full match); ``missing`` lists those it lacks, as written.
+    partial: bool
+    missing: List[str]
     citation: Optional[str]
     before: Optional[List[Dict[str, Any]]]
     after: Optional[List[Dict[str, Any]]]
@@ -391,6 +395,13 @@ class Results(_Table):
     def index_fingerprint(self) -> str:
         """What was searched (see :attr:`Archive.fingerprint`)."""
         return self._payload["index_fingerprint"]
+
+    @property
+    def partial_total(self) -> Optional[int]:
+        """How many passages hold at least half of the query's terms but not
+        all, when the full matches left room on the page and partial
+        matches filled it; else ``None``."""
+        return self._payload["partial_total"]
 
     @property
     def groups(self) -> Optional[List[Group]]:

@@ -29,6 +29,7 @@ pub struct SearchOptions {
     snippet_chars: usize,
     context: usize,
     cite: bool,
+    all_words: bool,
     group: bool,
     facets: bool,
 }
@@ -66,6 +67,7 @@ impl SearchOptions {
             snippet_chars: self.snippet_chars,
             context: self.context,
             cite: self.cite,
+            all_words: self.all_words,
             group: self.group,
             facets: self.facets,
             ..request

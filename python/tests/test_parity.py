@@ -33,6 +33,9 @@ SEARCHES = [
     ("petro", {"facets": True, "limit": 2}, ["--facets", "-n", "2"]),
     ('"Colombia LAZO"~4 OR title:relations', {}, []),
     ("zzzznotaword", {}, []),
+    # Too few passages hold both words: partial matches fill the page.
+    ("lazo zzzznotaword", {}, []),
+    ("lazo zzzznotaword", {"all_words": True}, ["--all-words"]),
 ]
 
 
@@ -44,6 +47,10 @@ def test_search_gives_the_cli_json(archive, shipped_index, cli, query, options, 
     assert results.to_dict() == expected
     assert results.total == expected["total"]
     assert [hit.to_dict() for hit in results] == expected["hits"]
+    assert results.partial_total == expected["partial_total"]
+    assert [(hit.partial, hit.missing) for hit in results] == [
+        (hit["partial"], hit["missing"]) for hit in expected["hits"]
+    ]
 
 
 def test_count_gives_the_cli_json(archive, shipped_index, cli):

@@ -49,7 +49,7 @@ fn optional<T: ToString>(value: &Option<T>) -> String {
 
 /// New columns go at the end, so scripts that read columns by position
 /// keep working.
-const SEARCH_HEADER: [&str; 21] = [
+const SEARCH_HEADER: [&str; 23] = [
     "rank",
     "score",
     "id",
@@ -71,9 +71,11 @@ const SEARCH_HEADER: [&str; 21] = [
     "author",
     "extraction",
     "ocr_confidence",
+    "partial",
+    "missing",
 ];
 
-fn search_row(hit: &Hit) -> [String; 21] {
+fn search_row(hit: &Hit) -> [String; 23] {
     let p = &hit.passage;
     [
         hit.rank.to_string(),
@@ -97,6 +99,8 @@ fn search_row(hit: &Hit) -> [String; 21] {
         optional(&p.author),
         extraction(p.extraction),
         optional(&p.ocr_confidence),
+        hit.partial.to_string(),
+        hit.missing.join("; "),
     ]
 }
 

@@ -78,8 +78,16 @@ pub fn write_text(
         writeln!(out)?;
     }
     let plural = if results.total == 1 { "" } else { "s" };
-    let summary = match (results.hits.first(), results.hits.last()) {
-        (Some(first), Some(last)) => Some(format!(
+    let summary = match (
+        results.hits.first(),
+        results.hits.last(),
+        results.partial_total,
+    ) {
+        (Some(first), Some(last), Some(partial)) => Some(format!(
+            "{}–{}: {} passage{plural} with every word, then partial matches ({partial} hold at least half of the words)",
+            first.rank, last.rank, results.total
+        )),
+        (Some(first), Some(last), None) => Some(format!(
             "{}–{} of {} matching passage{plural}",
             first.rank, last.rank, results.total
         )),
@@ -191,6 +199,11 @@ fn write_hit(out: &mut dyn Write, hit: &Hit, style: TextStyle) -> io::Result<()>
     writeln!(out, "{}", sanitize(&hit.snippet[at..]))?;
     for passage in hit.after.iter().flatten() {
         write_context(out, passage, style)?;
+    }
+    if hit.partial {
+        let lacks = format!("   partial match, lacks: {}", hit.missing.join(", "));
+        style.paint(out, DIM, &sanitize(&lacks))?;
+        writeln!(out)?;
     }
     if style.explain && !hit.matched.is_empty() {
         let matched = crate::output::csv::matched_text(&hit.matched);

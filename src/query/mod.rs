@@ -23,6 +23,7 @@
 //! `U.S.`) is read as a phrase.
 
 mod inflection;
+pub mod partial;
 mod phrase;
 mod source;
 pub mod statistics;
@@ -537,16 +538,7 @@ pub fn compile(
     dates: DateRange,
     statistics: &Statistics,
 ) -> Result<Compiled> {
-    let mut compiler = Compiler {
-        fields,
-        statistics,
-        folding: Folding::default(),
-        matchers: Vec::new(),
-        labels: Vec::new(),
-        word_scorers: 0,
-        words: 0,
-        prefixes: 0,
-    };
+    let mut compiler = Compiler::new(fields, statistics);
     let root = compiler
         .node(node, false)?
         .ok_or_else(|| Error::Query("the query has no words to search for".to_string()))?;
@@ -610,7 +602,20 @@ struct Compiler<'a> {
 
 type Clause = (Occur, Box<dyn Query>);
 
-impl Compiler<'_> {
+impl<'a> Compiler<'a> {
+    fn new(fields: &'a Fields, statistics: &'a Statistics) -> Compiler<'a> {
+        Compiler {
+            fields,
+            statistics,
+            folding: Folding::default(),
+            matchers: Vec::new(),
+            labels: Vec::new(),
+            word_scorers: 0,
+            words: 0,
+            prefixes: 0,
+        }
+    }
+
     /// The query for `node`, or `None` when it has no searchable words.
     fn node(&mut self, node: &Node, negated: bool) -> Result<Option<Box<dyn Query>>> {
         match node {

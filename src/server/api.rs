@@ -479,6 +479,7 @@ async fn search(
             "sort",
             "context",
             "cite",
+            "all_words",
             "group",
             "facets",
             "format",
@@ -509,6 +510,7 @@ async fn search(
         )?,
         context: params.number("context", 0, 0, limits.max_context)?,
         cite: params.flag("cite")?,
+        all_words: params.flag("all_words")?,
         group: params.flag("group")?,
         facets: params.flag("facets")?,
         ..filtered_request(&params, limits)?

@@ -10,10 +10,11 @@
 //! ([`crate::Archive::fetch`]), and [`assemble`] puts them in rank order.
 //! Timelines and counts are sums ([`timeline`]).
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
-use crate::ranking::{OrderKey, in_order};
+use crate::ranking::{OrderKey, by_partial_rank, in_order};
 use crate::results::{
     CITA_VERSION, Candidate, FacetCount, Facets, Hit, Period, Pick, SearchRequest, SearchResults,
     ShardAnswer, Timeline,
@@ -32,6 +33,9 @@ pub struct Page {
     pub facets: Option<Facets>,
     /// The shards' fingerprints joined by `+`, in the order of the answers.
     pub index_fingerprint: String,
+    /// Partial matches in all the shards, when the full ones left room on
+    /// the page (each shard then looked for them).
+    pub partial_total: Option<u64>,
 }
 
 fn order_key(candidate: &Candidate) -> OrderKey<'_> {
@@ -55,7 +59,18 @@ pub fn page(request: &SearchRequest, answers: &[ShardAnswer]) -> Page {
         .enumerate()
         .flat_map(|(shard, answer)| answer.candidates.iter().map(move |c| (shard, c)))
         .collect();
-    all.sort_by(|a, b| in_order(request.sort, order_key(a.1), order_key(b.1)));
+    let total: u64 = answers.iter().map(|answer| answer.total).sum();
+    let wanted = request.offset.saturating_add(request.limit) as u64;
+    // Full matches first; partial ones only when the full ones leave room.
+    all.retain(|(_, c)| c.held.is_none() || total < wanted);
+    all.sort_by(|a, b| match (a.1.held, b.1.held) {
+        (None, None) => in_order(request.sort, order_key(a.1), order_key(b.1)),
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(a_held), Some(b_held)) => {
+            by_partial_rank((a_held, order_key(a.1).1), (b_held, order_key(b.1).1))
+        }
+    });
     let mut picks = vec![Vec::new(); answers.len()];
     for (at, (shard, candidate)) in all
         .into_iter()
@@ -67,10 +82,14 @@ pub fn page(request: &SearchRequest, answers: &[ShardAnswer]) -> Page {
             id: candidate.id.clone(),
             rank: request.offset + at + 1,
             score: candidate.score,
+            partial: candidate.held.is_some(),
         });
     }
     Page {
-        total: answers.iter().map(|answer| answer.total).sum(),
+        total,
+        partial_total: (total < wanted)
+            .then(|| answers.iter().filter_map(|a| a.partial_total).sum::<u64>())
+            .filter(|_| answers.iter().any(|a| a.partial_total.is_some())),
         picks,
         facets: request
             .facets
@@ -99,6 +118,7 @@ pub fn assemble(request: &SearchRequest, page: Page, hits: Vec<Hit>) -> Result<S
         index_fingerprint: page.index_fingerprint,
         groups: None,
         facets: page.facets,
+        partial_total: page.partial_total,
     })
 }
 

@@ -156,6 +156,11 @@ function metaLine(item) {
     language.title = "language";
     parts.push(language);
   }
+  if (item.partial) {
+    const partial = element("span", "partial", "partial match, lacks " + item.missing.join(", "));
+    partial.title = "Too few passages hold every word: this one holds only some of them.";
+    parts.push(partial);
+  }
   if (item.extraction === "ocr") {
     const ocr = element("span", "ocr", "OCR" + (item.ocr_confidence === null ? "" : ", confidence " + item.ocr_confidence + "%"));
     ocr.title = "Text read by optical character recognition from a scan: check it against the original.";
@@ -429,7 +434,9 @@ async function search(state) {
     const last = page.hits.length ? page.hits[page.hits.length - 1].rank : 0;
     setStatus(
       statusLine,
-      page.hits.length
+      page.hits.length && page.partial_total !== null
+        ? `${first}–${last}: ${page.total} passage${plural} with every word, then partial matches (${page.partial_total} hold at least half of the words)`
+        : page.hits.length
         ? `${first}–${last} of ${page.total} matching passage${plural}`
         : `${page.total} matching passages; none on this page.`
     );

@@ -1,0 +1,215 @@
+//! Partial matches: when too few passages hold every word of a query, the
+//! passages holding most of them, each knowing which words it lacks.
+//!
+//! Only a query whose top level is an AND of two or more terms searched in
+//! the text (words, phrases, prefixes, OR groups) has partial matches. Its
+//! field terms (`title:`, `section:`, `lang:`, `source:`…), dates and
+//! exclusions still apply in full; only the text terms may be missing, and
+//! at most half of them: `read csv` lets one word go, `install packages
+//! cran` one, four words two.
+
+use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query};
+use tantivy::{DocAddress, Searcher};
+
+use super::statistics::Statistics;
+use super::{Compiler, DateRange, Leaf, Node, Target, date_filter};
+use crate::error::Result;
+use crate::schema::Fields;
+
+/// The partial matches of a query.
+pub struct Partial {
+    /// Each text term of the query's AND, as written: what `missing` names.
+    pub labels: Vec<String>,
+    /// Each term alone, to tell which a passage lacks.
+    clauses: Vec<Box<dyn Query>>,
+    /// The terms' matches where at least `required` match, scored by the
+    /// BM25 of those they hold, with the filters and exclusions.
+    pub scored: Box<dyn Query>,
+    /// The same passages, each scoring the number of terms it holds.
+    pub counted: Box<dyn Query>,
+}
+
+impl Partial {
+    /// How many searched terms the query has: a passage holding all of
+    /// them is a full match.
+    pub fn terms(&self) -> usize {
+        self.clauses.len()
+    }
+
+    /// Keeps only the passages `filter` also matches, as
+    /// [`super::Compiled::restrict`] does to the full query.
+    pub fn restrict(&mut self, filter: Box<dyn Query>) {
+        for query in [&mut self.scored, &mut self.counted] {
+            let unrestricted = std::mem::replace(query, Box::new(tantivy::query::AllQuery));
+            *query = Box::new(BooleanQuery::new(vec![
+                (Occur::Must, unrestricted),
+                (
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(filter.box_clone(), 0.0)),
+                ),
+            ]));
+        }
+    }
+
+    /// The terms the passage at `address` lacks, as written, in query order.
+    pub fn missing(&self, searcher: &Searcher, address: DocAddress) -> Result<Vec<String>> {
+        let reader = searcher.segment_reader(address.segment_ord);
+        let mut missing = Vec::new();
+        for (clause, label) in self.clauses.iter().zip(&self.labels) {
+            let weight = clause.weight(EnableScoring::disabled_from_searcher(searcher))?;
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            if scorer.seek(address.doc_id) != address.doc_id {
+                missing.push(label.clone());
+            }
+        }
+        Ok(missing)
+    }
+}
+
+/// How many of `terms` searched terms a partial match must hold: half,
+/// rounded up.
+pub fn required(terms: usize) -> usize {
+    terms.div_ceil(2)
+}
+
+/// The partial matches of `node`, or `None` when it is not an AND of two
+/// or more searched terms.
+pub fn compile(
+    node: &Node,
+    fields: &Fields,
+    dates: DateRange,
+    statistics: &Statistics,
+) -> Result<Option<Partial>> {
+    let Node::And(items) = node else {
+        return Ok(None);
+    };
+    let mut compiler = Compiler::new(fields, statistics);
+    let mut labels = Vec::new();
+    let mut clauses = Vec::new();
+    let mut conditions: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for item in items {
+        match item {
+            Node::Not(inner) => {
+                if let Some(query) = compiler.node(inner, true)? {
+                    conditions.push((Occur::MustNot, query));
+                }
+            }
+            Node::Leaf(target, _) if *target != Target::Text => {
+                if let Some(query) = compiler.node(item, false)? {
+                    conditions.push((Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0))));
+                }
+            }
+            _ => {
+                if let Some(query) = compiler.node(item, false)? {
+                    labels.push(written(item));
+                    clauses.push(query);
+                }
+            }
+        }
+    }
+    if clauses.len() < 2 {
+        return Ok(None);
+    }
+    if let Some(filter) = date_filter(fields.date, dates) {
+        conditions.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
+    }
+    let with_conditions = |terms: Vec<Box<dyn Query>>| -> Box<dyn Query> {
+        let mut all: Vec<(Occur, Box<dyn Query>)> = terms
+            .into_iter()
+            .map(|term| (Occur::Should, term))
+            .collect();
+        all.extend(
+            conditions
+                .iter()
+                .map(|(occur, query)| (*occur, query.box_clone())),
+        );
+        Box::new(BooleanQuery::with_minimum_required_clauses(
+            all,
+            required(clauses.len()),
+        ))
+    };
+    let scored = with_conditions(clauses.iter().map(|c| c.box_clone()).collect());
+    let counted = with_conditions(
+        clauses
+            .iter()
+            .map(|c| Box::new(ConstScoreQuery::new(c.box_clone(), 1.0)) as Box<dyn Query>)
+            .collect(),
+    );
+    Ok(Some(Partial {
+        labels,
+        clauses,
+        scored,
+        counted,
+    }))
+}
+
+/// A searched term as the query wrote it (`title:cable`, `"Plan LAZO"`,
+/// `(coca OR cocaína)`).
+fn written(node: &Node) -> String {
+    match node {
+        Node::Leaf(target, leaf) => {
+            let field = match target {
+                Target::Text => "",
+                Target::Title => "title:",
+                Target::Section => "section:",
+                Target::Source => "source:",
+                Target::Publication => "publication:",
+                Target::Language => "lang:",
+                Target::Format => "format:",
+            };
+            let term = match leaf {
+                Leaf::Word(word) => word.clone(),
+                Leaf::Prefix(prefix) if prefix.contains(' ') => format!("\"{prefix}\"*"),
+                Leaf::Prefix(prefix) => format!("{prefix}*"),
+                Leaf::Phrase { text, slop: 0 } => format!("\"{text}\""),
+                Leaf::Phrase { text, slop } => format!("\"{text}\"~{slop}"),
+            };
+            format!("{field}{term}")
+        }
+        Node::And(items) => format!(
+            "({})",
+            items.iter().map(written).collect::<Vec<_>>().join(" ")
+        ),
+        Node::Or(items) => format!(
+            "({})",
+            items.iter().map(written).collect::<Vec<_>>().join(" OR ")
+        ),
+        Node::Not(inner) => format!("-{}", written(inner)),
+        Node::All => "*".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::parse;
+
+    #[test]
+    fn half_the_terms_rounded_up_must_match() {
+        assert_eq!(
+            [2, 3, 4, 5].map(required),
+            [1, 2, 2, 3],
+            "two words let one go, as do three; four let two go"
+        );
+    }
+
+    #[test]
+    fn terms_are_named_as_written() {
+        let Node::And(items) =
+            parse("title:cable \"Plan LAZO\" (coca OR cocaína) revok* -colombia").unwrap()
+        else {
+            panic!("an AND")
+        };
+        let names: Vec<String> = items.iter().map(written).collect();
+        assert_eq!(
+            names,
+            [
+                "title:cable",
+                "\"Plan LAZO\"",
+                "(coca OR cocaína)",
+                "revok*",
+                "-colombia"
+            ]
+        );
+    }
+}
