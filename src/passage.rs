@@ -641,6 +641,52 @@ mod tests {
         assert_eq!(md("Run:\n\n```\n```\n\n```\nmake\n```\n"), ["Run:\nmake"]);
     }
 
+    /// Random text files of colon lines, prompts, indented lines, list
+    /// items, headings, blank lines, CRLF and accents: every passage maps
+    /// to bytes of the file that start and end with its own text.
+    #[test]
+    fn random_lead_ins_never_panic_and_map_back_to_their_text() {
+        const LINES: &[&str] = &[
+            "Ejecute como root:",
+            "Pasos：",
+            "    # apt-get install señal",
+            "$ make",
+            "#",
+            "# Título",
+            "== Wiki ==",
+            "- ítem",
+            "1. uno:",
+            "\tindentado",
+            "Prosa normal.",
+            "---",
+            "",
+            ":",
+            "ñ",
+        ];
+        let mut seed = 0x1ead_5eed;
+        for _ in 0..3000 {
+            let count = crate::test_support::next_random(&mut seed) % 12;
+            let mut body = String::new();
+            for _ in 0..count {
+                let pick = crate::test_support::next_random(&mut seed) as usize;
+                body.push_str(LINES[pick % LINES.len()]);
+                body.push_str(if pick.is_multiple_of(3) { "\r\n" } else { "\n" });
+            }
+            for passage in split(&body, 0) {
+                let range = passage.byte_range.clone().unwrap();
+                let source = &body[range];
+                let (first, last) = (
+                    passage.text.chars().next().unwrap(),
+                    passage.text.chars().next_back().unwrap(),
+                );
+                assert!(
+                    source.starts_with(first) && source.ends_with(last),
+                    "{body:?}: {passage:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn paragraphs_are_numbered_and_map_to_their_source_bytes() {
         let body = "First paragraph,\nwrapped here.\n\nSecond one.\n";
