@@ -1,13 +1,23 @@
 //! Cutting a document's blocks into passages: each paragraph tagged with the
 //! nearest heading above it, long ones cut at sentence and then word
 //! boundaries, exact duplicates within the document dropped.
+//!
+//! A lead-in is joined to what it announces: a paragraph of prose (or a
+//! list item) ending with a colon (`:` or `：`), followed by code, a list or
+//! a table, forms one passage with the run of code, list and table
+//! paragraphs right after it, each on a line of its own. The run ends at a
+//! heading, at a prose paragraph, and at another lead-in (a list item
+//! ending with a colon starts its own). The joined passage is one
+//! paragraph (one ordinal), on the lead-in's page, and is cut for length
+//! like any paragraph, the lead-in staying at the start of its first part.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::ingest::{Block, Paragraph, Piece, SourceMap};
+use crate::ingest::{Block, Paragraph, ParagraphKind, Piece, SourceMap, text};
 
 /// Paragraphs longer than this many characters are split into several passages.
 pub const MAX_PASSAGE_CHARS: usize = 1000;
@@ -19,7 +29,8 @@ pub struct Passage {
     pub text: String,
     /// The nearest heading above the passage.
     pub section: Option<String>,
-    /// 1-based ordinal of the paragraph in the document (headings not counted).
+    /// 1-based ordinal of the paragraph in the document (headings not
+    /// counted; a lead-in and what it announces count as one).
     pub paragraph: u32,
     /// 1-based part of the paragraph, above 1 only when it was split for length.
     pub part: u32,
@@ -45,36 +56,149 @@ pub fn passages(blocks: &[Block]) -> impl Iterator<Item = Passage> + '_ {
     }
 }
 
+/// Whether `paragraph` is a lead-in: prose or a list item ending with a
+/// colon, trailing whitespace aside.
+fn is_lead_in(paragraph: &Paragraph) -> bool {
+    matches!(paragraph.kind, ParagraphKind::Prose | ParagraphKind::List)
+        && text::ends_with_colon(&paragraph.text)
+}
+
+/// Whether `block` continues what a lead-in announces: code, a list or a
+/// table that is not itself a lead-in.
+fn is_announced(block: &Block) -> bool {
+    matches!(block, Block::Paragraph(paragraph)
+        if paragraph.kind != ParagraphKind::Prose && !is_lead_in(paragraph))
+}
+
+/// What is cut into passages: a paragraph, or a lead-in joined with the
+/// paragraphs it announces.
+struct Unit<'a> {
+    /// The first paragraph (the lead-in), whose page and OCR confidence
+    /// the passages take.
+    first: &'a Paragraph,
+    text: Cow<'a, str>,
+    /// For a joined unit, each paragraph with where its text starts in
+    /// `text`; empty for a single paragraph.
+    joined: Vec<(usize, &'a Paragraph)>,
+}
+
+impl<'a> Unit<'a> {
+    fn single(paragraph: &'a Paragraph) -> Unit<'a> {
+        Unit {
+            first: paragraph,
+            text: Cow::Borrowed(&paragraph.text),
+            joined: Vec::new(),
+        }
+    }
+
+    /// `paragraphs` (a lead-in and those it announces), one a line, each
+    /// without trailing whitespace.
+    fn joined(paragraphs: impl Iterator<Item = &'a Paragraph>) -> Unit<'a> {
+        let mut text = String::new();
+        let mut joined = Vec::new();
+        for paragraph in paragraphs {
+            if !joined.is_empty() {
+                text.push('\n');
+            }
+            joined.push((text.len(), paragraph));
+            text.push_str(paragraph.text.trim_end());
+        }
+        Unit {
+            first: joined[0].1,
+            text: Cow::Owned(text),
+            joined,
+        }
+    }
+
+    /// The text of `range`, borrowed from the block when it is one paragraph.
+    fn slice(&self, range: Range<usize>) -> Cow<'a, str> {
+        match &self.text {
+            Cow::Borrowed(text) => Cow::Borrowed(&text[range]),
+            Cow::Owned(text) => Cow::Owned(text[range].to_string()),
+        }
+    }
+
+    /// Where `range` of the unit's text lies in the source file: from
+    /// where its first paragraph maps its start to where its last maps its
+    /// end; `None` when either has no offsets.
+    fn source_range(&self, range: Range<usize>) -> Option<Range<usize>> {
+        if self.joined.is_empty() {
+            return source_range(&self.first.source, range);
+        }
+        // The paragraph holding a byte: the last starting at or before it
+        // (for an end, before it).
+        let holding = |at: usize, is_end: bool| {
+            let after = self
+                .joined
+                .partition_point(|&(start, _)| start < at || (!is_end && start == at));
+            self.joined[after.saturating_sub(1)]
+        };
+        let (first_start, first) = holding(range.start, false);
+        let (last_start, last) = holding(range.end, true);
+        let start_in = range
+            .start
+            .saturating_sub(first_start)
+            .min(first.text.len());
+        let end_in = range.end.saturating_sub(last_start).min(last.text.len());
+        let start = source_range(&first.source, start_in..first.text.len())?.start;
+        let end = source_range(&last.source, 0..end_in)?.end;
+        Some(start..end.max(start))
+    }
+}
+
 /// The iterator behind [`passages`].
 struct Passages<'a> {
     blocks: std::slice::Iter<'a, Block>,
     section: Option<&'a str>,
     paragraph: u32,
-    seen: HashSet<&'a str>,
-    /// The paragraph being cut, with its parts' ranges and the next part's index.
-    current: Option<(&'a Paragraph, Vec<Range<usize>>, usize)>,
+    /// Texts of the passages given so far: borrowed from the blocks but
+    /// for joined passages.
+    seen: HashSet<Cow<'a, str>>,
+    /// The unit being cut, with its parts' ranges and the next part's index.
+    current: Option<(Unit<'a>, Vec<Range<usize>>, usize)>,
 }
 
-impl Iterator for Passages<'_> {
+impl<'a> Passages<'a> {
+    /// The unit that starts with `paragraph`: it alone, or with the run of
+    /// paragraphs it announces, which are taken from the blocks.
+    fn unit(&mut self, paragraph: &'a Paragraph) -> Unit<'a> {
+        if !is_lead_in(paragraph) {
+            return Unit::single(paragraph);
+        }
+        let rest = self.blocks.as_slice();
+        let run = rest.iter().take_while(|block| is_announced(block)).count();
+        if run == 0 {
+            return Unit::single(paragraph);
+        }
+        self.blocks = rest[run..].iter();
+        let announced = rest[..run].iter().filter_map(|block| match block {
+            Block::Paragraph(paragraph) => Some(paragraph),
+            Block::Heading(_) => None,
+        });
+        Unit::joined(std::iter::once(paragraph).chain(announced))
+    }
+}
+
+impl<'a> Iterator for Passages<'a> {
     type Item = Passage;
 
     fn next(&mut self) -> Option<Passage> {
         loop {
-            if let Some((block, ranges, next)) = &mut self.current {
+            if let Some((unit, ranges, next)) = &mut self.current {
                 while let Some(range) = ranges.get(*next).cloned() {
                     *next += 1;
-                    let text = &block.text[range.clone()];
-                    if !text.chars().any(char::is_alphanumeric) || !self.seen.insert(text) {
+                    let text = unit.slice(range.clone());
+                    if !text.chars().any(char::is_alphanumeric) || !self.seen.insert(text.clone()) {
                         continue;
                     }
                     return Some(Passage {
-                        text: text.to_string(),
+                        text: text.into_owned(),
                         section: self.section.map(str::to_string),
                         paragraph: self.paragraph,
                         part: *next as u32,
-                        byte_range: source_range(&block.source, range),
-                        page: block.page,
-                        ocr_confidence: block.ocr_confidence,
+                        byte_range: unit.source_range(range),
+                        page: unit.first.page,
+                        ocr_confidence: unit.first.ocr_confidence,
                     });
                 }
                 self.current = None;
@@ -85,7 +209,9 @@ impl Iterator for Passages<'_> {
                 Block::Paragraph(block) if !block.text.chars().any(char::is_alphanumeric) => {}
                 Block::Paragraph(block) => {
                     self.paragraph += 1;
-                    self.current = Some((block, chunks(&block.text, MAX_PASSAGE_CHARS), 0));
+                    let unit = self.unit(block);
+                    let ranges = chunks(&unit.text, MAX_PASSAGE_CHARS);
+                    self.current = Some((unit, ranges, 0));
                 }
             }
         }
@@ -247,7 +373,6 @@ fn cut_chars(text: &str, offset: usize, max_chars: usize, out: &mut Vec<Range<us
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::text;
 
     fn split(body: &str, offset: usize) -> Vec<Passage> {
         passages(&text::blocks(body, Some(offset), None)).collect()
@@ -255,6 +380,311 @@ mod tests {
 
     fn texts(passages: &[Passage]) -> Vec<&str> {
         passages.iter().map(|p| p.text.as_str()).collect()
+    }
+
+    /// The passages' texts of `blocks`.
+    fn block_passages(blocks: &[Block]) -> Vec<String> {
+        passages(blocks).map(|p| p.text).collect()
+    }
+
+    /// A paragraph of `kind` without file offsets.
+    fn block(kind: ParagraphKind, text: &str) -> Block {
+        Block::Paragraph(Paragraph {
+            text: text.to_string(),
+            source: SourceMap::None,
+            page: None,
+            ocr_confidence: None,
+            kind,
+        })
+    }
+
+    /// Blocks without file offsets, one a line of `spec`: `#` and a
+    /// heading, or `prose`, `code`, `list` or `table` and the paragraph's
+    /// text (`\n` in it for a line break).
+    fn kinded(spec: &str) -> Vec<Block> {
+        let kinds = [
+            ("prose", ParagraphKind::Prose),
+            ("code", ParagraphKind::Code),
+            ("list", ParagraphKind::List),
+            ("table", ParagraphKind::Table),
+        ];
+        spec.lines()
+            .filter_map(|line| line.trim().split_once(' '))
+            .map(|(what, text)| {
+                let text = text.trim_start().replace("\\n", "\n");
+                match kinds.iter().find(|(name, _)| *name == what) {
+                    Some(&(_, kind)) => block(kind, &text),
+                    None => Block::Heading(text),
+                }
+            })
+            .collect()
+    }
+
+    /// The file's text of `passage`'s byte range, one trimmed line per
+    /// line, blank lines left out: what a joined text passage reads.
+    fn source_lines<'b>(body: &'b str, passage: &Passage) -> Vec<&'b str> {
+        body[passage.byte_range.clone().unwrap()]
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn a_lead_in_ending_with_a_colon_takes_the_command_it_announces() {
+        let body = "Puede instalar algunos de estos paquetes haciendo:\n\n    # apt-get install bsdgames fortune\n\nDespués, juegue.\n";
+        let found = split(body, 0);
+        assert_eq!(
+            texts(&found),
+            [
+                "Puede instalar algunos de estos paquetes haciendo:\n# apt-get install bsdgames fortune",
+                "Después, juegue."
+            ]
+        );
+        assert_eq!((found[0].paragraph, found[1].paragraph), (1, 2));
+        assert_eq!(
+            found[0].byte_range,
+            Some(0..body.find("fortune").unwrap() + "fortune".len())
+        );
+    }
+
+    #[test]
+    fn a_lead_in_takes_the_whole_run_of_code_lists_and_tables() {
+        let mut blocks = kinded(
+            "# Setup
+            prose Do this:
+            code make
+            list first\\nsecond
+            table a | b
+            code }
+            prose Done.
+            table c | d",
+        );
+        // Trailing whitespace after the colon is allowed.
+        let Block::Paragraph(lead_in) = &mut blocks[1] else {
+            panic!("a paragraph")
+        };
+        lead_in.text.push_str("  \t");
+        let found: Vec<Passage> = passages(&blocks).collect();
+        assert_eq!(
+            texts(&found),
+            ["Do this:\nmake\nfirst\nsecond\na | b\n}", "Done.", "c | d"]
+        );
+        assert!(found.iter().all(|p| p.section.as_deref() == Some("Setup")));
+        let numbers: Vec<u32> = found.iter().map(|p| p.paragraph).collect();
+        assert_eq!(numbers, [1, 2, 3]);
+    }
+
+    #[test]
+    fn nothing_is_joined_without_a_colon_across_a_heading_or_before_prose() {
+        let blocks = kinded(
+            "prose Install the packages.
+            code apt-get install foo
+            prose Run this:
+            # Next
+            code make
+            prose Note:
+            prose This is prose.
+            code print(1):
+            code print(2)
+            table Key: | value:
+            list one",
+        );
+        assert_eq!(
+            block_passages(&blocks),
+            [
+                "Install the packages.",
+                "apt-get install foo",
+                "Run this:",
+                "make",
+                "Note:",
+                "This is prose.",
+                "print(1):",
+                "print(2)",
+                "Key: | value:",
+                "one"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_list_item_ending_with_a_colon_starts_its_own_lead_in() {
+        let blocks = kinded(
+            "prose Pasos：
+            list Abrir el menú
+            list Instalar:
+            code apt install x
+            list Configurar:
+            code nano /etc/x
+            list Listo.",
+        );
+        assert_eq!(
+            block_passages(&blocks),
+            [
+                "Pasos：\nAbrir el menú",
+                "Instalar:\napt install x",
+                "Configurar:\nnano /etc/x\nListo."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_colon_at_the_end_of_the_document_stands_alone() {
+        assert_eq!(
+            texts(&split("Intro.\n\nLast words:\n\n\n", 0)),
+            ["Intro.", "Last words:"]
+        );
+        assert_eq!(
+            block_passages(&kinded("prose Only a lead-in:")),
+            ["Only a lead-in:"]
+        );
+    }
+
+    #[test]
+    fn a_joined_passage_takes_the_lead_ins_page_and_confidence() {
+        let blocks = [
+            Block::Paragraph(Paragraph {
+                text: "Escriba:".to_string(),
+                source: SourceMap::None,
+                page: Some(3),
+                ocr_confidence: Some(80),
+                kind: ParagraphKind::Prose,
+            }),
+            Block::Paragraph(Paragraph {
+                text: "$ ls".to_string(),
+                source: SourceMap::None,
+                page: Some(4),
+                ocr_confidence: None,
+                kind: ParagraphKind::Code,
+            }),
+        ];
+        let found: Vec<Passage> = passages(&blocks).collect();
+        assert_eq!(texts(&found), ["Escriba:\n$ ls"]);
+        assert_eq!(
+            (found[0].page, found[0].ocr_confidence),
+            (Some(3), Some(80))
+        );
+        assert_eq!(found[0].byte_range, None);
+    }
+
+    #[test]
+    fn crlf_lead_ins_map_to_the_original_bytes() {
+        let body =
+            "Título\r\n\r\nHaga lo siguiente:\r\n  $ make\r\n\r\n  $ make install\r\n\r\nFin.\r\n";
+        let found = split(body, 5);
+        assert_eq!(
+            texts(&found),
+            [
+                "Título",
+                "Haga lo siguiente:\n$ make\n$ make install",
+                "Fin."
+            ]
+        );
+        let range = found[1].byte_range.clone().unwrap();
+        let start = body.find("Haga").unwrap() + 5;
+        let end = body.find("install").unwrap() + "install".len() + 5;
+        assert_eq!(range, start..end);
+    }
+
+    #[test]
+    fn a_long_joined_passage_is_cut_with_the_lead_in_at_its_start() {
+        let commands: String = (0..80)
+            .map(|i| format!("    $ command-number-{i:02} --with an-argument\n"))
+            .collect();
+        let body = format!("Preface.\n\nRun every one of these, in order:\n\n{commands}\nAfter.\n");
+        let found = split(&body, 0);
+        let joined: Vec<&Passage> = found.iter().filter(|p| p.paragraph == 2).collect();
+        assert!(joined.len() > 1, "{}", joined.len());
+        assert!(
+            joined[0]
+                .text
+                .starts_with("Run every one of these, in order:\n$ command-number-00")
+        );
+        for (passage, part) in joined.iter().zip(1..) {
+            assert_eq!(passage.part, part);
+            assert!(passage.text.chars().count() <= MAX_PASSAGE_CHARS);
+            assert!(passage.text.ends_with("an-argument"), "{:?}", passage.text);
+            assert_eq!(
+                source_lines(&body, passage),
+                passage.text.lines().collect::<Vec<_>>()
+            );
+        }
+        let all: String = joined.iter().map(|p| format!("{}\n", p.text)).collect();
+        assert_eq!(all.matches("$ command-number").count(), 80);
+        assert_eq!(found.last().unwrap().text, "After.");
+        assert_eq!(found.last().unwrap().paragraph, 3);
+    }
+
+    #[test]
+    fn markdown_lead_ins_span_the_blocks_they_join() {
+        let body = "# Install\n\nDo this:\n\n```sh\nmake\n```\n\n- then\n- that\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nAfter.\n";
+        let found: Vec<Passage> =
+            passages(&crate::ingest::markdown::blocks(body, Some(100))).collect();
+        assert_eq!(
+            texts(&found),
+            ["Do this:\nmake\nthen\nthat\na | b\n1 | 2", "After."]
+        );
+        let start = body.find("Do this").unwrap() + 100;
+        let end = body.find("| 1 | 2 |").unwrap() + "| 1 | 2 |".len() + 100;
+        assert_eq!(found[0].byte_range, Some(start..end));
+        assert_eq!(found[0].section.as_deref(), Some("Install"));
+    }
+
+    #[test]
+    fn an_empty_code_block_joins_nothing_and_hides_nothing() {
+        let md = |body: &str| -> Vec<String> {
+            passages(&crate::ingest::markdown::blocks(body, Some(0)))
+                .map(|p| p.text)
+                .collect()
+        };
+        assert_eq!(md("Run:\n\n```\n```\n\nAfter.\n"), ["Run:", "After."]);
+        assert_eq!(md("Run:\n\n```\n```\n\n```\nmake\n```\n"), ["Run:\nmake"]);
+    }
+
+    /// Random text files of colon lines, prompts, indented lines, list
+    /// items, headings, blank lines, CRLF and accents: every passage maps
+    /// to bytes of the file that start and end with its own text.
+    #[test]
+    fn random_lead_ins_never_panic_and_map_back_to_their_text() {
+        const LINES: &[&str] = &[
+            "Ejecute como root:",
+            "Pasos：",
+            "    # apt-get install señal",
+            "$ make",
+            "#",
+            "# Título",
+            "== Wiki ==",
+            "- ítem",
+            "1. uno:",
+            "\tindentado",
+            "Prosa normal.",
+            "---",
+            "",
+            ":",
+            "ñ",
+        ];
+        let mut seed = 0x1ead_5eed;
+        for _ in 0..3000 {
+            let count = crate::test_support::next_random(&mut seed) % 12;
+            let mut body = String::new();
+            for _ in 0..count {
+                let pick = crate::test_support::next_random(&mut seed) as usize;
+                body.push_str(LINES[pick % LINES.len()]);
+                body.push_str(if pick.is_multiple_of(3) { "\r\n" } else { "\n" });
+            }
+            for passage in split(&body, 0) {
+                let range = passage.byte_range.clone().unwrap();
+                let source = &body[range];
+                let (first, last) = (
+                    passage.text.chars().next().unwrap(),
+                    passage.text.chars().next_back().unwrap(),
+                );
+                assert!(
+                    source.starts_with(first) && source.ends_with(last),
+                    "{body:?}: {passage:?}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -437,6 +867,7 @@ mod tests {
             source: SourceMap::Whole(10..20),
             page: Some(4),
             ocr_confidence: None,
+            kind: ParagraphKind::Prose,
         })];
         let found: Vec<Passage> = passages(&blocks).collect();
         assert!(found.len() > 1);

@@ -383,3 +383,67 @@ fn symlink_loops_and_dangling_links_are_warnings() {
     let (_, result) = fixture.search("looped", &[]);
     assert_eq!(result["total"], 1);
 }
+
+/// The lead-in and the command of the Debian Reference's example.
+const LEAD_IN: &str = "Puede instalar algunos de estos paquetes haciendo:";
+const COMMAND: &str = "# apt-get install bsdgames fortunes-es";
+
+#[test]
+fn a_lead_in_and_the_command_it_announces_are_one_hit_in_text_markdown_and_html() {
+    let fixture = Fixture::new();
+    let text = format!("Juegos\n======\n\n{LEAD_IN}\n\n    {COMMAND}\n\nLuego ejecute fortune.\n");
+    fixture
+        .file("a.txt", &text)
+        .file("b-crlf.txt", text.replace('\n', "\r\n"))
+        .file(
+            "c.md",
+            format!("# Juegos\n\n{LEAD_IN}\n\n```\n{COMMAND}\n```\n\nLuego ejecute fortune.\n"),
+        )
+        .file(
+            "d.html",
+            format!(
+                "<html><body><h1>Juegos</h1><p>{LEAD_IN}</p>\n<pre class=\"screen\">\n{COMMAND}\n</pre>\n<p>Luego ejecute fortune.</p></body></html>"
+            ),
+        );
+    let (code, result) = fixture.search("instalar", &["--all", "--sort", "source"]);
+    assert_eq!(code, 0, "{result}");
+    let found = hits(&result);
+    let sources: Vec<&str> = found
+        .iter()
+        .map(|h| h["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources,
+        ["a.txt", "b-crlf.txt", "c.md", "d.html"],
+        "{result}"
+    );
+    // The command finds the same passages.
+    let (_, by_command) = fixture.search("bsdgames", &["--all", "--sort", "source"]);
+    assert_eq!(hits(&by_command).len(), 4, "{by_command}");
+    for (hit, same) in found.iter().zip(hits(&by_command)) {
+        assert_eq!(hit["text"], format!("{LEAD_IN}\n{COMMAND}"), "{hit}");
+        assert!(
+            hit["snippet"].as_str().unwrap().contains("bsdgames"),
+            "{hit}"
+        );
+        assert_eq!(hit["section"], "Juegos", "{hit}");
+        assert_eq!(hit["paragraph"], 1, "{hit}");
+        assert_eq!(same["id"], hit["id"]);
+    }
+    // Byte ranges span the lead-in and the command in the file's own bytes.
+    for (hit, body) in found.iter().zip([&text, &text.replace('\n', "\r\n")]) {
+        let range = &hit["byte_range"];
+        let (start, end) = (
+            range[0].as_u64().unwrap() as usize,
+            range[1].as_u64().unwrap() as usize,
+        );
+        assert!(body[start..end].starts_with(LEAD_IN) && body[start..end].ends_with(COMMAND));
+    }
+    // The paragraph after the command is a passage of its own, the next one.
+    let (_, after) = fixture.search("luego", &["--all"]);
+    assert_eq!(hits(&after).len(), 4, "{after}");
+    for hit in hits(&after) {
+        assert_eq!(hit["text"], "Luego ejecute fortune.", "{hit}");
+        assert_eq!(hit["paragraph"], 2, "{hit}");
+    }
+}

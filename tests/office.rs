@@ -335,3 +335,63 @@ fn an_encrypted_docx_is_a_warning_saying_so() {
     assert!(report["skipped"]["encrypted"] == 1, "{report}");
     assert_eq!(fixture.sources("notas"), ["notas.txt"]);
 }
+
+#[test]
+fn a_lead_in_and_the_command_or_list_it_announces_are_one_hit_in_docx_odt_and_epub() {
+    let fixture = Fixture::new();
+    let numbered = r#"<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>"#;
+    let body = [
+        word_paragraph("Heading1", "Juegos"),
+        word_paragraph("", "Puede instalar algunos de estos paquetes haciendo:"),
+        word_paragraph("SourceCode", "# apt-get install bsdgames fortunes-es"),
+        word_paragraph("", "Para configurarlos, edite:"),
+        format!(r#"<w:p>{numbered}<w:r><w:t>/etc/juegos.conf</w:t></w:r></w:p>"#),
+        format!(r#"<w:p>{numbered}<w:r><w:t>~/.juegosrc</w:t></w:r></w:p>"#),
+        word_paragraph("", "Luego ejecute fortune."),
+    ]
+    .concat();
+    fixture.file(
+        "juegos.docx",
+        docx(&body, "", "Juegos", "Ana", "2024-01-01T00:00:00Z"),
+    );
+    let text = concat!(
+        r#"<text:p>Puede instalar algunos de estos paquetes haciendo:</text:p>"#,
+        r#"<text:list><text:list-item><text:p>apt-get install bsdgames</text:p></text:list-item></text:list>"#,
+        r#"<text:p>Luego ejecute fortune.</text:p>"#,
+    );
+    fixture.file("juegos.odt", odt(text, "<dc:title>Juegos</dc:title>"));
+    fixture.file(
+        "juegos.epub",
+        epub(
+            "<dc:title>Juegos</dc:title><dc:language>es</dc:language>",
+            &[(
+                "c1.xhtml",
+                "<p>Puede instalar algunos de estos paquetes haciendo:</p><pre># apt-get install bsdgames</pre><p>Luego ejecute fortune.</p>",
+            )],
+        ),
+    );
+    let (code, result) = fixture.search("instalar", &["--all", "--sort", "source"]);
+    assert_eq!(code, 0, "{result}");
+    let texts: Vec<&str> = hits(&result)
+        .iter()
+        .map(|hit| hit["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "Puede instalar algunos de estos paquetes haciendo:\n# apt-get install bsdgames fortunes-es",
+            "Puede instalar algunos de estos paquetes haciendo:\n# apt-get install bsdgames",
+            "Puede instalar algunos de estos paquetes haciendo:\napt-get install bsdgames",
+        ],
+        "{result}"
+    );
+    let list = first_hit(&fixture, "configurarlos");
+    assert_eq!(
+        list["text"],
+        "Para configurarlos, edite:\n/etc/juegos.conf\n~/.juegosrc"
+    );
+    assert_eq!(list["section"], "Juegos");
+    assert_eq!(list["paragraph"], 2);
+    let (_, after) = fixture.search("luego", &["--all"]);
+    assert_eq!(hits(&after).len(), 3, "{after}");
+}

@@ -8,7 +8,9 @@
 //! (cookie banners, share bars, newsletters, related links) are dropped, as
 //! are boilerplate lines such as "Skip to content" or "Read more".
 //! Paragraphs, list items, quotes, preformatted text and table cells become
-//! paragraphs; `h1`–`h6` become headings. A page nested deeper than
+//! paragraphs; `h1`–`h6` become headings. What is in a `pre` is code, what
+//! is in a `ul`, `ol` or `dl` a list, and what is in a `table` a table (the
+//! innermost of them tells). A page nested deeper than
 //! [`MAX_NESTING`] elements, or with more than [`MAX_NODES`], is flattened
 //! there before it is parsed ([`limit_markup`]), so that parsing stays
 //! linear and the parsed tree small.
@@ -20,7 +22,7 @@ use ego_tree::iter::Edge;
 use scraper::{ElementRef, Html, Node, Selector};
 
 use super::dates::parse_metadata_date;
-use super::{Block, Metadata, Paragraph, SourceMap};
+use super::{Block, Metadata, Paragraph, ParagraphKind, SourceMap};
 
 /// Elements whose content is never article text.
 const DROPPED: &[&str] = &[
@@ -687,13 +689,25 @@ fn json_ld_date(page: &Html) -> Option<crate::date::Date> {
 struct Walker {
     buffer: String,
     blocks: Vec<Block>,
+    /// The lists and tables the walker is in, innermost last.
+    containers: Vec<ParagraphKind>,
 }
 
-/// What the walker does next: read a node, or end the block element whose
-/// children it has read.
+/// What the walker does next: read a node, end the block element whose
+/// children it has read, or end a list or table.
 enum Step<'a> {
     Enter(NodeRef<'a, Node>),
     Flush,
+    Leave,
+}
+
+/// What the paragraphs inside an element are, for the elements that tell.
+fn container_kind(name: &str) -> Option<ParagraphKind> {
+    match name {
+        "ul" | "ol" | "dl" => Some(ParagraphKind::List),
+        "table" => Some(ParagraphKind::Table),
+        _ => None,
+    }
 }
 
 impl Walker {
@@ -706,6 +720,11 @@ impl Walker {
             let node = match step {
                 Step::Flush => {
                     self.flush();
+                    continue;
+                }
+                Step::Leave => {
+                    self.flush();
+                    self.containers.pop();
                     continue;
                 }
                 Step::Enter(node) => node,
@@ -734,9 +753,15 @@ impl Walker {
                     } else if name == "pre" {
                         self.flush();
                         let text = element_ref.text().collect::<String>();
-                        self.push(text.trim_matches('\n').trim_end().to_string());
+                        let text = text.trim_matches('\n').trim_end().to_string();
+                        self.push(text, ParagraphKind::Code);
                     } else if name == "br" {
                         self.buffer.push(' ');
+                    } else if let Some(kind) = container_kind(name) {
+                        self.flush();
+                        self.containers.push(kind);
+                        steps.push(Step::Leave);
+                        enter_children(&mut steps);
                     } else if BLOCKS.contains(&name) {
                         self.flush();
                         steps.push(Step::Flush);
@@ -756,17 +781,23 @@ impl Walker {
         let text = collapse(&self.buffer);
         self.buffer.clear();
         if !is_boilerplate(&text) {
-            self.push(text);
+            let kind = self
+                .containers
+                .last()
+                .copied()
+                .unwrap_or(ParagraphKind::Prose);
+            self.push(text, kind);
         }
     }
 
-    fn push(&mut self, text: String) {
+    fn push(&mut self, text: String, kind: ParagraphKind) {
         if !text.is_empty() {
             self.blocks.push(Block::Paragraph(Paragraph {
                 text,
                 source: SourceMap::None,
                 page: None,
                 ocr_confidence: None,
+                kind,
             }));
         }
     }
@@ -836,6 +867,30 @@ line two</pre>
     </body></html>"##;
 
     use crate::ingest::block_texts as texts;
+
+    #[test]
+    fn paragraphs_know_whether_they_are_code_lists_or_tables() {
+        let page = "<body><p>Puede instalarlos haciendo:</p><div class=\"informalexample\"><pre class=\"screen\">\n# apt-get install x\n</pre></div>\
+            <ul><li><p>Paso uno:</p><pre>make</pre></li><li>dos<table><tr><td>in a list</td></tr></table></li></ul>\
+            <dl><dt>term</dt><dd>definition</dd></dl><table><tr><th>Año</th><td>1964</td></tr></table><p>After.</p></body>";
+        let (_, blocks) = read(page);
+        assert_eq!(
+            crate::ingest::block_kinds(&blocks),
+            [
+                ("prose", "Puede instalarlos haciendo:"),
+                ("code", "# apt-get install x"),
+                ("list", "Paso uno:"),
+                ("code", "make"),
+                ("list", "dos"),
+                ("table", "in a list"),
+                ("list", "term"),
+                ("list", "definition"),
+                ("table", "Año"),
+                ("table", "1964"),
+                ("prose", "After."),
+            ]
+        );
+    }
 
     #[test]
     fn article_text_is_kept_and_chrome_dropped() {

@@ -2,11 +2,12 @@
 //! passage text carries no Markdown syntax (link text kept, URLs dropped,
 //! emphasis markers removed). A list is one paragraph, one item per line; a
 //! fenced code block is a paragraph of its own; a table row is a paragraph
-//! with its cells separated by ` | `.
+//! with its cells separated by ` | `. Each paragraph knows which of these
+//! it is ([`ParagraphKind`]).
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use super::{Block, Paragraph, SourceMap};
+use super::{Block, Paragraph, ParagraphKind, SourceMap};
 
 /// The blocks of a Markdown `body` whose first byte is at `offset` in the
 /// file (`None` when the text was decoded from another encoding).
@@ -15,26 +16,30 @@ pub fn blocks(body: &str, offset: Option<usize>) -> Vec<Block> {
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
     let mut out = Vec::new();
     let mut text = String::new();
-    // Byte where the current top-level block started, and how deep in lists we are.
+    // Byte where the current top-level block started, what it is, and how
+    // deep in lists we are.
     let mut block_start = 0;
+    let mut kind = ParagraphKind::Prose;
     let mut lists = 0usize;
     let mut heading_start = 0;
-    let emit = |out: &mut Vec<Block>, text: &mut String, start: usize, end: usize| {
-        let trimmed = text.trim();
-        // The block's range without the line break pulldown-cmark includes.
-        let end = start + body[start..end].trim_end().len();
-        if !trimmed.is_empty() {
-            out.push(Block::Paragraph(Paragraph {
-                text: trimmed.to_string(),
-                source: offset.map_or(SourceMap::None, |offset| {
-                    SourceMap::Whole(offset + start..offset + end)
-                }),
-                page: None,
-                ocr_confidence: None,
-            }));
-        }
-        text.clear();
-    };
+    let emit =
+        |out: &mut Vec<Block>, text: &mut String, start: usize, end: usize, kind: ParagraphKind| {
+            let trimmed = text.trim();
+            // The block's range without the line break pulldown-cmark includes.
+            let end = start + body[start..end].trim_end().len();
+            if !trimmed.is_empty() {
+                out.push(Block::Paragraph(Paragraph {
+                    text: trimmed.to_string(),
+                    source: offset.map_or(SourceMap::None, |offset| {
+                        SourceMap::Whole(offset + start..offset + end)
+                    }),
+                    page: None,
+                    ocr_confidence: None,
+                    kind,
+                }));
+            }
+            text.clear();
+        };
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         let top_level = lists == 0;
         match event {
@@ -48,13 +53,18 @@ pub fn blocks(body: &str, offset: Option<usize>) -> Vec<Block> {
                 text.truncate(heading_start);
             }
             Event::Start(
-                Tag::Paragraph
+                tag @ (Tag::Paragraph
                 | Tag::CodeBlock(_)
                 | Tag::TableRow
                 | Tag::TableHead
-                | Tag::HtmlBlock,
+                | Tag::HtmlBlock),
             ) if top_level => {
                 block_start = range.start;
+                kind = match tag {
+                    Tag::CodeBlock(_) => ParagraphKind::Code,
+                    Tag::TableRow | Tag::TableHead => ParagraphKind::Table,
+                    _ => ParagraphKind::Prose,
+                };
                 text.clear();
             }
             Event::End(
@@ -64,7 +74,7 @@ pub fn blocks(body: &str, offset: Option<usize>) -> Vec<Block> {
                 | TagEnd::TableHead
                 | TagEnd::HtmlBlock,
             ) if top_level => {
-                emit(&mut out, &mut text, block_start, range.end);
+                emit(&mut out, &mut text, block_start, range.end, kind);
             }
             Event::End(TagEnd::Paragraph) => text.push(' '),
             Event::Start(Tag::List(_)) => {
@@ -77,7 +87,13 @@ pub fn blocks(body: &str, offset: Option<usize>) -> Vec<Block> {
             Event::End(TagEnd::List(_)) => {
                 lists -= 1;
                 if lists == 0 {
-                    emit(&mut out, &mut text, block_start, range.end);
+                    emit(
+                        &mut out,
+                        &mut text,
+                        block_start,
+                        range.end,
+                        ParagraphKind::List,
+                    );
                 }
             }
             Event::Start(Tag::Item) => {
@@ -161,6 +177,23 @@ mod tests {
         assert!(
             found.contains(&"# heading in list".to_string()),
             "{found:?}"
+        );
+    }
+
+    #[test]
+    fn paragraphs_know_whether_they_are_code_lists_or_tables() {
+        let body = "Intro:\n\n    indented code\n\n```\nfenced\n```\n\n1. one\n2. two\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n> quoted\n";
+        assert_eq!(
+            crate::ingest::block_kinds(&blocks(body, Some(0))),
+            [
+                ("prose", "Intro:"),
+                ("code", "indented code"),
+                ("code", "fenced"),
+                ("list", "one\ntwo"),
+                ("table", "A | B"),
+                ("table", "1 | 2"),
+                ("prose", "quoted"),
+            ]
         );
     }
 

@@ -202,6 +202,24 @@ pub struct Paragraph {
     /// For text read by OCR: Tesseract's mean word confidence over the
     /// paragraph, 0–100; `None` for text read directly.
     pub ocr_confidence: Option<u8>,
+    /// What the paragraph is, as far as its format tells.
+    pub kind: ParagraphKind,
+}
+
+/// What a paragraph is, as far as its format tells: a lead-in ending with
+/// a colon is joined to the code, list or table after it into one passage
+/// (see [`crate::passage`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ParagraphKind {
+    /// Running text, or anything the format does not tell apart.
+    #[default]
+    Prose,
+    /// Code or preformatted text: a command, a listing, a program.
+    Code,
+    /// A list, or one of its items.
+    List,
+    /// A table, or one of its rows or cells.
+    Table,
 }
 
 /// How a paragraph's text maps to bytes of its file.
@@ -258,6 +276,27 @@ pub(crate) fn block_texts(blocks: &[Block]) -> Vec<String> {
         .map(|block| match block {
             Block::Heading(heading) => format!("# {heading}"),
             Block::Paragraph(paragraph) => paragraph.text.clone(),
+        })
+        .collect()
+}
+
+/// Blocks as what they are and their text (`("code", "make")`, headings
+/// as `("heading", …)`): what the kind tests compare.
+#[cfg(test)]
+pub(crate) fn block_kinds(blocks: &[Block]) -> Vec<(&'static str, &str)> {
+    blocks
+        .iter()
+        .map(|block| match block {
+            Block::Heading(heading) => ("heading", heading.as_str()),
+            Block::Paragraph(paragraph) => {
+                let kind = match paragraph.kind {
+                    ParagraphKind::Prose => "prose",
+                    ParagraphKind::Code => "code",
+                    ParagraphKind::List => "list",
+                    ParagraphKind::Table => "table",
+                };
+                (kind, paragraph.text.as_str())
+            }
         })
         .collect()
 }
@@ -1172,6 +1211,7 @@ fn image_blocks(
                     source: SourceMap::None,
                     page: number,
                     ocr_confidence: Some(paragraph.confidence),
+                    kind: ParagraphKind::Prose,
                 })
             })
         })

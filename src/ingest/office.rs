@@ -6,10 +6,14 @@
 //! runs, spans, links, tabs and line breaks joined into one. Headings
 //! (Word's heading and title styles, whatever id a localized Word gives
 //! them, and outline levels; ODF's `text:h` and title style) start
-//! sections. A table gives one paragraph per row. What a paragraph holds
-//! besides its own text (a text box, a footnote or endnote) becomes
-//! passages of its own right after it. Title, author, creation date and
-//! declared language come from `docProps/core.xml` or `meta.xml`.
+//! sections. A table gives one paragraph per row. List items (Word's
+//! numbered paragraphs and list styles, ODF's `text:list`), table rows and
+//! paragraphs in a code style (`SourceCode`, `HTMLPreformatted`,
+//! `Preformatted Text`…) say what they are ([`ParagraphKind`]). What a
+//! paragraph holds besides its own text (a text box, a footnote or
+//! endnote) becomes passages of its own right after it. Title, author,
+//! creation date and declared language come from `docProps/core.xml` or
+//! `meta.xml`.
 //!
 //! Deleted text under change tracking, comments, page headers and footers,
 //! equations and generated tables of contents are not read. Every part read
@@ -20,7 +24,10 @@ use std::collections::{HashMap, HashSet};
 
 use super::dates::parse_metadata_date;
 use super::xml::{Element, Node, Ns, Xml, first_texts, malformed};
-use super::{Block, Metadata, Paragraph, Refusal, SkipReason, SourceMap, Zip, collapse_whitespace};
+use super::{
+    Block, Metadata, Paragraph, ParagraphKind, Refusal, SkipReason, SourceMap, Zip,
+    collapse_whitespace,
+};
 
 /// The part of a DOCX that holds its text.
 const DOCX_DOCUMENT: &str = "word/document.xml";
@@ -235,12 +242,18 @@ fn word_role(
             WordRole::ParagraphProperties
         }
         b"pStyle" if in_properties => {
-            if element
-                .attribute("val")
-                .is_some_and(|id| headings.contains(&id) || is_builtin_heading_id(&id))
-            {
+            let id = element.attribute("val").unwrap_or_default();
+            if headings.contains(&id) || is_builtin_heading_id(&id) {
                 blocks.mark_heading();
+            } else if is_code_style(&id) {
+                blocks.mark_kind(ParagraphKind::Code);
+            } else if id.starts_with("List") {
+                blocks.mark_kind(ParagraphKind::List);
             }
+            WordRole::Other
+        }
+        b"numPr" if in_properties => {
+            blocks.mark_kind(ParagraphKind::List);
             WordRole::Other
         }
         b"outlineLvl" if in_properties => {
@@ -333,6 +346,14 @@ fn is_builtin_heading_id(id: &str) -> bool {
         || id
             .strip_prefix("Heading")
             .is_some_and(|level| matches!(level.as_bytes(), [b'1'..=b'9']))
+}
+
+/// Whether a paragraph style (a Word style id, an ODF style name) is one
+/// for code: pandoc's `SourceCode`, Word's `HTMLPreformatted` and
+/// `PlainText`, ODF's `Preformatted_20_Text`, or another that names code.
+fn is_code_style(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name.contains("code") || name.contains("preformatted") || name == "plaintext"
 }
 
 /// Whether a style name is a built-in heading's: Word names them in
@@ -463,6 +484,8 @@ fn core_properties(bytes: &[u8]) -> Result<Metadata, Refusal> {
 /// What an open element of an ODT's `content.xml` is to the reader.
 enum OdfRole {
     Paragraph,
+    /// `text:list`: the paragraphs inside are list items.
+    List,
     Row,
     Cell,
     /// Another element of the text namespace (a span, a link, a field):
@@ -482,6 +505,8 @@ fn odt_blocks(bytes: &[u8]) -> Result<Vec<Block>, Refusal> {
     let mut blocks = BlockBuilder::default();
     let mut roles: Vec<OdfRole> = Vec::new();
     let mut left_out = 0usize;
+    // How many of `roles` are lists.
+    let mut lists = 0usize;
     // Automatic styles (`P1`) by the style they derive from (`Title`).
     let mut parent_styles: HashMap<String, String> = HashMap::new();
     while let Some(node) = xml.next()? {
@@ -501,8 +526,10 @@ fn odt_blocks(bytes: &[u8]) -> Result<Vec<Block>, Refusal> {
                 continue;
             }
             Node::Close => {
-                if let Some(OdfRole::Paragraph | OdfRole::Row | OdfRole::Cell) = roles.pop() {
-                    blocks.close();
+                match roles.pop() {
+                    Some(OdfRole::Paragraph | OdfRole::Row | OdfRole::Cell) => blocks.close(),
+                    Some(OdfRole::List) => lists -= 1,
+                    _ => {}
                 }
                 continue;
             }
@@ -515,8 +542,16 @@ fn odt_blocks(bytes: &[u8]) -> Result<Vec<Block>, Refusal> {
                 let style = parent_styles.get(&style).unwrap_or(&style);
                 if element.local() == b"h" || style == "Title" {
                     blocks.mark_heading();
+                } else if is_code_style(style) {
+                    blocks.mark_kind(ParagraphKind::Code);
+                } else if lists > 0 {
+                    blocks.mark_kind(ParagraphKind::List);
                 }
                 OdfRole::Paragraph
+            }
+            (Ns::OdfText, b"list") => {
+                lists += 1;
+                OdfRole::List
             }
             (Ns::OdfTable, b"table-row") => {
                 blocks.open_row();
@@ -628,6 +663,7 @@ enum Frame {
     Paragraph {
         text: String,
         heading: bool,
+        kind: ParagraphKind,
         after: Vec<Block>,
     },
     Row {
@@ -647,6 +683,7 @@ impl BlockBuilder {
         self.open.push(Frame::Paragraph {
             text: String::new(),
             heading: false,
+            kind: ParagraphKind::Prose,
             after: Vec::new(),
         });
     }
@@ -669,6 +706,13 @@ impl BlockBuilder {
         }
     }
 
+    /// Says what the innermost open paragraph is.
+    fn mark_kind(&mut self, what: ParagraphKind) {
+        if let Some(Frame::Paragraph { kind, .. }) = self.open.last_mut() {
+            *kind = what;
+        }
+    }
+
     /// Adds text (`\n` for a line break) to the innermost open paragraph
     /// or cell; text anywhere else is not the document's.
     fn text(&mut self, text: &str) {
@@ -688,6 +732,7 @@ impl BlockBuilder {
             Some(Frame::Paragraph {
                 text,
                 heading,
+                kind,
                 after,
             }) => {
                 if let Some(Frame::Cell(cell)) = self.open.last_mut() {
@@ -701,7 +746,7 @@ impl BlockBuilder {
                         .filter(|heading| !heading.is_empty())
                         .map(Block::Heading)
                 } else {
-                    paragraph(collapse_lines(&text))
+                    paragraph(collapse_lines(&text), kind)
                 };
                 self.place_after(block.into_iter().chain(after).collect());
             }
@@ -711,13 +756,13 @@ impl BlockBuilder {
                     .map(|cell| collapse_whitespace(cell))
                     .filter(|cell| !cell.is_empty())
                     .collect();
-                let row = paragraph(cells.join(CELL_SEPARATOR));
+                let row = paragraph(cells.join(CELL_SEPARATOR), ParagraphKind::Table);
                 self.place_after(row.into_iter().chain(after).collect());
             }
             Some(Frame::Cell(text)) => match self.open.last_mut() {
                 Some(Frame::Row { cells, .. }) => cells.push(text),
                 _ => {
-                    let cell = paragraph(collapse_whitespace(&text));
+                    let cell = paragraph(collapse_whitespace(&text), ParagraphKind::Table);
                     self.place_after(cell.into_iter().collect());
                 }
             },
@@ -745,13 +790,14 @@ impl BlockBuilder {
     }
 }
 
-/// A paragraph of `text`, or none when it is empty.
-fn paragraph(text: String) -> Option<Block> {
+/// A paragraph of `text` and `kind`, or none when it is empty.
+fn paragraph(text: String, kind: ParagraphKind) -> Option<Block> {
     (!text.is_empty()).then_some(Block::Paragraph(Paragraph {
         text,
         source: SourceMap::None,
         page: None,
         ocr_confidence: None,
+        kind,
     }))
 }
 
@@ -760,7 +806,7 @@ fn as_asides(blocks: Vec<Block>) -> Vec<Block> {
     blocks
         .into_iter()
         .filter_map(|block| match block {
-            Block::Heading(text) => paragraph(text),
+            Block::Heading(text) => paragraph(text, ParagraphKind::Prose),
             paragraph => Some(paragraph),
         })
         .collect()
@@ -801,10 +847,18 @@ pub(super) mod tests {
         read: Reader,
         entries: &[(&str, &str)],
     ) -> Result<(Metadata, Vec<String>), Refusal> {
+        read_blocks_with(read, entries).map(|(meta, blocks)| (meta, block_texts(&blocks)))
+    }
+
+    /// The metadata and blocks that `read` finds in a ZIP of `entries`.
+    fn read_blocks_with(
+        read: Reader,
+        entries: &[(&str, &str)],
+    ) -> Result<(Metadata, Vec<Block>), Refusal> {
         let bytes = zipped(entries);
         let unpacker = Unpacker::new(Limits::default());
         let mut zip = Zip::open(&bytes, &unpacker)?;
-        read(&mut zip).map(|(meta, blocks)| (meta, block_texts(&blocks)))
+        read(&mut zip)
     }
 
     const WORD_NAMESPACES: &str = concat!(
@@ -916,6 +970,40 @@ pub(super) mod tests {
                 "a character style",
                 "a loop of base styles",
                 "formerly a heading"
+            ]
+        );
+    }
+
+    #[test]
+    fn word_list_items_code_and_table_rows_say_what_they_are() {
+        let body = [
+            p("", "Instale los paquetes así:"),
+            styled("SourceCode", "apt-get install x"),
+            styled("HTMLPreformatted", "make"),
+            p(
+                r#"<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>"#,
+                "numbered",
+            ),
+            styled("ListBullet", "bulleted"),
+            styled("Heading1", "A heading"),
+            "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>cell</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+                .to_string(),
+            p("", "After."),
+        ]
+        .concat();
+        let (_, blocks) =
+            read_blocks_with(read_docx, &[(DOCX_DOCUMENT, &document(&body))]).unwrap();
+        assert_eq!(
+            crate::ingest::block_kinds(&blocks),
+            [
+                ("prose", "Instale los paquetes así:"),
+                ("code", "apt-get install x"),
+                ("code", "make"),
+                ("list", "numbered"),
+                ("list", "bulleted"),
+                ("heading", "A heading"),
+                ("table", "cell"),
+                ("prose", "After."),
             ]
         );
     }
@@ -1165,6 +1253,33 @@ pub(super) mod tests {
                 "The note body.",
                 "Figure here.",
                 "Caption in a box."
+            ]
+        );
+    }
+
+    #[test]
+    fn odt_list_items_code_and_table_rows_say_what_they_are() {
+        let styles = r#"<style:style style:name="P2" style:family="paragraph" style:parent-style-name="Preformatted_20_Text"/>"#;
+        let text = concat!(
+            "<text:p>Escriba:</text:p>",
+            "<text:p text:style-name=\"P2\">$ ls -l</text:p>",
+            "<text:list><text:list-item><text:p>uno</text:p>",
+            "<text:list><text:list-item><text:p>anidado</text:p></text:list-item></text:list>",
+            "</text:list-item></text:list>",
+            "<table:table><table:table-row><table:table-cell><text:p>celda</text:p></table:table-cell></table:table-row></table:table>",
+            "<text:p>Fin.</text:p>",
+        );
+        let (_, blocks) =
+            read_blocks_with(read_odt, &[(ODT_CONTENT, &odt_content(styles, text))]).unwrap();
+        assert_eq!(
+            crate::ingest::block_kinds(&blocks),
+            [
+                ("prose", "Escriba:"),
+                ("code", "$ ls -l"),
+                ("list", "uno"),
+                ("list", "anidado"),
+                ("table", "celda"),
+                ("prose", "Fin."),
             ]
         );
     }

@@ -102,7 +102,8 @@ use regex::Regex;
 use super::dates::parse_metadata_date;
 use super::ocr::{self, OcrCounts, OcrError, OcrOptions, OcrParagraph};
 use super::{
-    Block, Metadata, Paragraph, Refusal, SkipReason, SourceMap, collapse_whitespace, text,
+    Block, Metadata, Paragraph, ParagraphKind, Refusal, SkipReason, SourceMap, collapse_whitespace,
+    text,
 };
 use crate::error;
 
@@ -661,11 +662,17 @@ fn structure(pages: &[Vec<&str>]) -> Vec<Block> {
                     if text::heading_text(line.trim()).is_some() {
                         // Markup means nothing in a PDF: a shell's `# prompt` is text.
                         flush(&mut chunk, *page, &mut out);
+                        let kind = if line.trim_start().starts_with('#') {
+                            ParagraphKind::Code
+                        } else {
+                            ParagraphKind::Prose
+                        };
                         out.push(Block::Paragraph(Paragraph {
                             text: line.trim().to_string(),
                             source: SourceMap::None,
                             page: Some(*page),
                             ocr_confidence: None,
+                            kind,
                         }));
                     } else {
                         chunk.push_str(line);

@@ -7,8 +7,16 @@
 //! are joined with a space. Consecutive list items form one paragraph.
 //! Headings (`== Wiki ==`, `# Markdown`, setext underlines) are never
 //! paragraphs; they become [`Block::Heading`]s.
+//!
+//! Code is told apart only where a line ending with a colon announces it:
+//! after such a line, lines that are indented or start with a shell
+//! prompt (`$ `, `# `) are code, kept line by line, up to the first line
+//! that is neither (blank lines between them do not end the code). A `# `
+//! line there is a root prompt, not a heading. Elsewhere an indented line
+//! is prose, as a first-line indent is, and a list is a list wherever it
+//! stands.
 
-use super::{Block, Paragraph, Piece, SourceMap};
+use super::{Block, Paragraph, ParagraphKind, Piece, SourceMap};
 
 /// Lines up to this many characters may be hard-wrapped prose; a block with
 /// a longer line holds one paragraph per line.
@@ -24,16 +32,25 @@ pub fn blocks(body: &str, offset: Option<usize>, page: Option<u32>) -> Vec<Block
         out: Vec::new(),
     };
     let mut block: Vec<Line> = Vec::new();
-    for line in lines(body) {
+    // Whether the last line read ended with a colon or was code, so that
+    // an indented or prompt line is code.
+    let mut code_may_follow = false;
+    for mut line in lines(body) {
         let content = line.text.trim();
         if content.is_empty() {
             builder.flush(&mut block);
+        } else if code_may_follow && is_code_line(line.text) {
+            line.code = true;
+            block.push(line);
         } else if let Some(heading) = heading_text(content) {
+            code_may_follow = false;
             builder.flush(&mut block);
             builder.out.push(Block::Heading(heading.to_string()));
         } else if is_underline(content) {
+            code_may_follow = false;
             if let [only] = block.as_slice()
                 && !is_list_item(only.text)
+                && !only.code
             {
                 let heading = only.text.trim().to_string();
                 block.clear();
@@ -41,6 +58,7 @@ pub fn blocks(body: &str, offset: Option<usize>, page: Option<u32>) -> Vec<Block
             }
             builder.flush(&mut block);
         } else {
+            code_may_follow = ends_with_colon(content);
             block.push(line);
         }
     }
@@ -55,6 +73,8 @@ pub fn blocks(body: &str, offset: Option<usize>, page: Option<u32>) -> Vec<Block
 struct Line<'a> {
     text: &'a str,
     start: usize,
+    /// A line of code announced by a line ending with a colon.
+    code: bool,
 }
 
 /// Lines of `text` without their terminators; `\n`, `\r\n` and a lone `\r` all end a line.
@@ -82,6 +102,7 @@ fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
             let line = Line {
                 text: &text[start..at],
                 start,
+                code: false,
             };
             start = i;
             return Some(line);
@@ -90,6 +111,7 @@ fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
             let line = Line {
                 text: &text[start..],
                 start,
+                code: false,
             };
             start = text.len();
             line
@@ -114,6 +136,22 @@ pub fn heading_text(line: &str) -> Option<&str> {
         return (!inner.is_empty()).then_some(inner);
     }
     None
+}
+
+/// Whether `text` ends with a colon, ASCII or full-width, trailing
+/// whitespace aside: it may announce code, a list or a table.
+pub(crate) fn ends_with_colon(text: &str) -> bool {
+    text.trim_end().ends_with([':', '：'])
+}
+
+/// An indented line, or one starting with a shell prompt (`$ `, `# `, or
+/// the prompt alone): code, where a colon has announced it.
+fn is_code_line(line: &str) -> bool {
+    let content = line.trim();
+    line.starts_with(char::is_whitespace)
+        || ["$", "#"].contains(&content)
+        || content.starts_with("$ ")
+        || content.starts_with("# ")
 }
 
 /// `===` or `---` alone on a line: a setext underline or a thematic break.
@@ -144,16 +182,29 @@ struct Builder {
 impl Builder {
     /// Turns the lines of one block into paragraphs and empties it.
     fn flush(&mut self, block: &mut Vec<Line>) {
+        let kind_of = |line: &Line| {
+            if line.code {
+                ParagraphKind::Code
+            } else if is_list_item(line.text) {
+                ParagraphKind::List
+            } else {
+                ParagraphKind::Prose
+            }
+        };
         let mut i = 0;
         while i < block.len() {
-            let list = is_list_item(block[i].text);
+            let kind = kind_of(&block[i]);
             let mut end = i + 1;
             while end < block.len() {
-                let line = block[end].text;
-                let continues = if list {
-                    is_list_item(line) || line.starts_with(char::is_whitespace)
-                } else {
-                    !is_list_item(line)
+                let line = &block[end];
+                let continues = match kind {
+                    ParagraphKind::Code => line.code,
+                    ParagraphKind::List => {
+                        !line.code
+                            && (is_list_item(line.text)
+                                || line.text.starts_with(char::is_whitespace))
+                    }
+                    _ => kind_of(line) == ParagraphKind::Prose,
                 };
                 if !continues {
                     break;
@@ -161,25 +212,25 @@ impl Builder {
                 end += 1;
             }
             let run = &block[i..end];
-            if list {
-                self.paragraph(run, "\n");
+            if kind != ParagraphKind::Prose {
+                self.paragraph(run, "\n", kind);
             } else if run
                 .iter()
                 .any(|line| line.text.trim().chars().count() > WRAP_WIDTH)
             {
                 for line in run {
-                    self.paragraph(std::slice::from_ref(line), " ");
+                    self.paragraph(std::slice::from_ref(line), " ", kind);
                 }
             } else {
-                self.paragraph(run, " ");
+                self.paragraph(run, " ", kind);
             }
             i = end;
         }
         block.clear();
     }
 
-    /// One paragraph made of `lines` joined by `separator`.
-    fn paragraph(&mut self, lines: &[Line], separator: &str) {
+    /// One paragraph of `kind` made of `lines` joined by `separator`.
+    fn paragraph(&mut self, lines: &[Line], separator: &str, kind: ParagraphKind) {
         let mut text = String::new();
         let mut pieces = Vec::with_capacity(lines.len());
         for line in lines {
@@ -212,6 +263,7 @@ impl Builder {
             source,
             page: self.page,
             ocr_confidence: None,
+            kind,
         }));
     }
 }
@@ -220,6 +272,7 @@ impl Builder {
 mod tests {
     use super::*;
 
+    use crate::ingest::block_kinds as kinds;
     use crate::ingest::block_texts as texts;
 
     #[test]
@@ -285,6 +338,62 @@ mod tests {
                 "- Map: a\n- Mission: b\ncontinued\n1. numbered",
                 "After the list."
             ]
+        );
+    }
+
+    #[test]
+    fn a_colon_line_announces_indented_and_prompt_lines_as_code() {
+        let body = "Como root, ejecute:\n# apt-get update\n\n    apt-get install búsqueda\n\n$ ls -l\nDespués:\n- uno\n- dos\n";
+        assert_eq!(
+            kinds(&blocks(body, Some(0), None)),
+            [
+                ("prose", "Como root, ejecute:"),
+                ("code", "# apt-get update"),
+                ("code", "apt-get install búsqueda"),
+                ("code", "$ ls -l"),
+                ("prose", "Después:"),
+                ("list", "- uno\n- dos"),
+            ]
+        );
+    }
+
+    #[test]
+    fn without_a_colon_indented_and_prompt_lines_stay_prose_and_headings() {
+        let body = "    An indented first line\nof prose.\n\n$ 5 million was paid.\n# Heading\nThen:\n== Wiki ==\n    indented after a heading\n";
+        assert_eq!(
+            kinds(&blocks(body, Some(0), None)),
+            [
+                ("prose", "An indented first line of prose."),
+                ("prose", "$ 5 million was paid."),
+                ("heading", "Heading"),
+                ("prose", "Then:"),
+                ("heading", "Wiki"),
+                ("prose", "indented after a heading"),
+            ]
+        );
+    }
+
+    #[test]
+    fn code_lines_keep_their_lines_and_end_at_the_first_line_of_prose() {
+        let body = "Run:\r\n  make\r\n  make install\r\nand you are done.\r\n  not code\r\n";
+        let found = blocks(body, Some(0), None);
+        assert_eq!(
+            kinds(&found),
+            [
+                ("prose", "Run:"),
+                ("code", "make\nmake install"),
+                ("prose", "and you are done. not code"),
+            ]
+        );
+        let Block::Paragraph(code) = &found[1] else {
+            panic!("a paragraph")
+        };
+        let SourceMap::Pieces(pieces) = &code.source else {
+            panic!("pieces")
+        };
+        assert_eq!(
+            &body[pieces[1].source_start..][..pieces[1].len],
+            "make install"
         );
     }
 
