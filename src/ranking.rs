@@ -6,7 +6,8 @@
 //! query word found in the form typed, plus each heading's BM25 for the same
 //! words times its weight in [`HEADING_BONUSES`], plus [`PROXIMITY_BOOST`]
 //! times the BM25 of the words of an AND standing within [`PROXIMITY_SLOP`]
-//! positions of each other. `tests/ranking.rs` states each rule in words.
+//! positions of each other, plus the [`substance_bonus`] of the passage's
+//! length. `tests/ranking.rs` states each rule in words.
 //!
 //! Passages rank by score; equal scores rank by source, record, paragraph
 //! and part, so the order is the same on every run and paging never splits
@@ -48,6 +49,21 @@ pub enum Heading {
 /// score there times this weight: a passage under a heading about the
 /// query ranks above its twin elsewhere. Words and phrases alike.
 pub const HEADING_BONUSES: [(Heading, f32); 2] = [(Heading::Section, 1.5), (Heading::Title, 0.75)];
+
+/// The most a passage's length adds to its score: [`substance_bonus`].
+pub const SUBSTANCE_BONUS: f32 = 12.0;
+/// The length, in words, at which a passage earns the whole [`SUBSTANCE_BONUS`].
+pub const SUBSTANCE_WORDS: u32 = 25;
+
+/// What a passage of `words` words adds to its score for its substance:
+/// [`SUBSTANCE_BONUS`] in proportion to its length up to
+/// [`SUBSTANCE_WORDS`], the whole of it beyond. BM25's length
+/// normalization favours the shortest passages (a heading, a contents
+/// line, a table row, a list item of three words beat the paragraph that
+/// explains); this gives back what a sentence-long passage is worth.
+pub fn substance_bonus(words: u32) -> f32 {
+    SUBSTANCE_BONUS * words.min(SUBSTANCE_WORDS) as f32 / SUBSTANCE_WORDS as f32
+}
 
 /// Words of an AND within this many positions of each other score a proximity bonus.
 pub const PROXIMITY_SLOP: u32 = 6;

@@ -27,6 +27,7 @@ pub mod partial;
 mod phrase;
 mod source;
 pub mod statistics;
+mod substance;
 
 use std::ops::Bound;
 
@@ -44,6 +45,7 @@ use self::inflection::InflectionQuery;
 use self::phrase::ExactPhraseQuery;
 use self::source::SourceQuery;
 use self::statistics::Statistics;
+use self::substance::Substance;
 use crate::analysis::{Folding, Token};
 use crate::date::Date;
 use crate::error::{Error, Result};
@@ -542,6 +544,7 @@ pub fn compile(
     let root = compiler
         .node(node, false)?
         .ok_or_else(|| Error::Query("the query has no words to search for".to_string()))?;
+    let root: Box<dyn Query> = Box::new(Substance::new(root, fields.text));
     if compiler.prefixes > MAX_PREFIXES {
         return Err(Error::Query(format!(
             "the query has {} prefixes (word*); at most {MAX_PREFIXES} are allowed",

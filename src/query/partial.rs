@@ -12,6 +12,7 @@ use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query}
 use tantivy::{DocAddress, Searcher};
 
 use super::statistics::Statistics;
+use super::substance::Substance;
 use super::{Compiler, DateRange, Leaf, Node, Target, date_filter};
 use crate::error::Result;
 use crate::schema::Fields;
@@ -128,7 +129,10 @@ pub fn compile(
             required(clauses.len()),
         ))
     };
-    let scored = with_conditions(clauses.iter().map(|c| c.box_clone()).collect());
+    let scored = Box::new(Substance::new(
+        with_conditions(clauses.iter().map(|c| c.box_clone()).collect()),
+        fields.text,
+    ));
     let counted = with_conditions(
         clauses
             .iter()

@@ -1,0 +1,178 @@
+//! The substance prior of [`crate::ranking::substance_bonus`] around a
+//! query: each match's score gains the bonus its passage's length earns,
+//! read from the text field's norms (tantivy's per-document word counts,
+//! one byte each), so it costs a table lookup per match.
+//!
+//! The wrapped query keeps its own fast paths: counting, and pruning, where
+//! the query is told to skip matches that cannot beat the threshold less
+//! the most any bonus adds.
+
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::schema::Field;
+use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
+
+use crate::ranking::{SUBSTANCE_BONUS, substance_bonus};
+
+/// `inner`, each match scoring the substance bonus of its passage's length in `field` more.
+#[derive(Debug)]
+pub struct Substance {
+    inner: Box<dyn Query>,
+    field: Field,
+}
+
+impl Substance {
+    /// `inner` with the bonus of the passages' lengths in `field`.
+    pub fn new(inner: Box<dyn Query>, field: Field) -> Substance {
+        Substance { inner, field }
+    }
+}
+
+impl Clone for Substance {
+    fn clone(&self) -> Substance {
+        Substance {
+            inner: self.inner.box_clone(),
+            field: self.field,
+        }
+    }
+}
+
+impl Query for Substance {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let inner = self.inner.weight(scoring)?;
+        if !scoring.is_scoring_enabled() {
+            return Ok(inner);
+        }
+        Ok(Box::new(SubstanceWeight {
+            inner,
+            field: self.field,
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.inner.query_terms(visitor);
+    }
+}
+
+struct SubstanceWeight {
+    inner: Box<dyn Weight>,
+    field: Field,
+}
+
+/// The bonus of each fieldnorm id: 256 lengths, looked up per match.
+struct Bonuses {
+    norms: FieldNormReader,
+    by_id: [Score; 256],
+}
+
+impl Bonuses {
+    fn of(reader: &SegmentReader, field: Field) -> tantivy::Result<Bonuses> {
+        let mut by_id = [0.0; 256];
+        for (id, bonus) in by_id.iter_mut().enumerate() {
+            *bonus = substance_bonus(FieldNormReader::id_to_fieldnorm(id as u8));
+        }
+        Ok(Bonuses {
+            norms: reader.get_fieldnorms_reader(field)?,
+            by_id,
+        })
+    }
+
+    fn of_doc(&self, doc: DocId) -> Score {
+        self.by_id[usize::from(self.norms.fieldnorm_id(doc))]
+    }
+}
+
+/// The threshold to hand the wrapped query so that it skips no match whose
+/// score with a bonus can exceed `threshold`: less the largest bonus, and a
+/// little more for the rounding of the sum.
+fn inner_threshold(threshold: Score) -> Score {
+    let lowered = threshold - SUBSTANCE_BONUS;
+    lowered - (lowered.abs() * 1e-5 + 1e-3)
+}
+
+impl Weight for SubstanceWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(SubstanceScorer {
+            inner: self.inner.scorer(reader, boost)?,
+            bonuses: Bonuses::of(reader, self.field)?,
+        }))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let inner = self.inner.explain(reader, doc)?;
+        let bonus = Bonuses::of(reader, self.field)?.of_doc(doc);
+        let mut explanation = Explanation::new("with the substance bonus", inner.value() + bonus);
+        explanation.add_detail(inner);
+        explanation.add_const("substance bonus of the passage's length", bonus);
+        Ok(explanation)
+    }
+
+    fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
+        self.inner.count(reader)
+    }
+
+    fn for_each(
+        &self,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score),
+    ) -> tantivy::Result<()> {
+        let bonuses = Bonuses::of(reader, self.field)?;
+        self.inner.for_each(reader, &mut |doc, score| {
+            callback(doc, score + bonuses.of_doc(doc));
+        })
+    }
+
+    fn for_each_no_score(
+        &self,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(&[DocId]),
+    ) -> tantivy::Result<()> {
+        self.inner.for_each_no_score(reader, callback)
+    }
+
+    fn for_each_pruning(
+        &self,
+        threshold: Score,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
+        let bonuses = Bonuses::of(reader, self.field)?;
+        self.inner
+            .for_each_pruning(inner_threshold(threshold), reader, &mut |doc, score| {
+                inner_threshold(callback(doc, score + bonuses.of_doc(doc)))
+            })
+    }
+}
+
+struct SubstanceScorer {
+    inner: Box<dyn Scorer>,
+    bonuses: Bonuses,
+}
+
+impl DocSet for SubstanceScorer {
+    fn advance(&mut self) -> DocId {
+        self.inner.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.inner.seek(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.inner.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.inner.size_hint()
+    }
+
+    fn cost(&self) -> u64 {
+        self.inner.cost()
+    }
+}
+
+impl Scorer for SubstanceScorer {
+    fn score(&mut self) -> Score {
+        self.inner.score() + self.bonuses.of_doc(self.inner.doc())
+    }
+}
