@@ -288,7 +288,7 @@ def report(data, verbose):
         print("%-6s %-2s %-26s %s" % ("need", "", "query", "   ".join(
             "%-24s" % ("%s nDCG P@5 unj total" % s) for s in SYSTEMS)))
     for system in SYSTEMS:
-        table[system] = {"ndcg": [], "p5": [], "unjudged": 0, "hits": 0, "empty": 0, "per_need": {}}
+        table[system] = {"ndcg": [], "p5": [], "s5": [], "unjudged": 0, "hits": 0, "empty": 0, "per_need": {}}
     for need in needs:
         cells = []
         for system in SYSTEMS:
@@ -303,6 +303,8 @@ def report(data, verbose):
             if nd is not None:
                 t["ndcg"].append(nd)
                 t["p5"].append(p5)
+                # Success@5: whether an answer (grade 2) is among the first five.
+                t["s5"].append(float(2 in gs[:P_AT]))
                 t["per_need"][need["id"]] = (nd, p5)
             cells.append("%-24s" % ("%s %.2f %2d %6d" % ("  -  " if nd is None else "%.3f" % nd, p5, unj, e["total"])))
         if verbose:
@@ -311,11 +313,12 @@ def report(data, verbose):
         print()
     print("relevance: %d needs (%d with a judged relevant passage), %d judgments" % (
         len(needs), len(scored), len(grades)))
-    print("%-10s %8s %6s %10s %8s %12s" % ("system", "nDCG@10", "P@5", "unjudged", "top-10", "no results"))
+    print("%-10s %8s %6s %6s %10s %8s %12s" % (
+        "system", "nDCG@10", "P@5", "S@5", "unjudged", "top-10", "no results"))
     for system in SYSTEMS:
         t = table[system]
-        print("%-10s %8s %6s %10d %8d %12d" % (system, mean(t["ndcg"]), mean(t["p5"]), t["unjudged"],
-                                              t["hits"], t["empty"]))
+        print("%-10s %8s %6s %6s %10d %8d %12d" % (system, mean(t["ndcg"]), mean(t["p5"]), mean(t["s5"]),
+                                                   t["unjudged"], t["hits"], t["empty"]))
     if verbose:
         # The same means over subsets of the needs: by language, by kind.
         groups = [("language " + lang, lambda n, lang=lang: n["language"] == lang) for lang in ("es", "en")]

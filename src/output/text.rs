@@ -187,8 +187,8 @@ fn write_hit(out: &mut dyn Write, hit: &Hit, style: TextStyle) -> io::Result<()>
     write!(out, "   ")?;
     let mut at = 0;
     for &[start, end] in &hit.highlights {
-        write!(out, "{}", sanitize(&hit.snippet[at..start]))?;
-        let matched = sanitize(&hit.snippet[start..end]);
+        write!(out, "{}", sanitize_lines(&hit.snippet[at..start]))?;
+        let matched = sanitize_lines(&hit.snippet[start..end]);
         if style.color {
             style.paint(out, MATCH, &matched)?;
         } else {
@@ -196,7 +196,7 @@ fn write_hit(out: &mut dyn Write, hit: &Hit, style: TextStyle) -> io::Result<()>
         }
         at = end;
     }
-    writeln!(out, "{}", sanitize(&hit.snippet[at..]))?;
+    writeln!(out, "{}", sanitize_lines(&hit.snippet[at..]))?;
     for passage in hit.after.iter().flatten() {
         write_context(out, passage, style)?;
     }
@@ -382,6 +382,16 @@ pub fn sanitize(text: &str) -> String {
         .collect()
 }
 
+/// A hit's snippet text made safe as [`sanitize`] does, but keeping its
+/// line breaks (a lead-in joined to the command or list it announces),
+/// each continued under the hit's indent.
+fn sanitize_lines(text: &str) -> String {
+    text.split('\n')
+        .map(sanitize)
+        .collect::<Vec<_>>()
+        .join("\n   ")
+}
+
 /// Index statistics, one figure per line.
 pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
     writeln!(out, "index:      {}", stats.index.display())?;
@@ -489,6 +499,14 @@ mod tests {
     #[test]
     fn sanitize_neutralizes_terminal_controls() {
         assert_eq!(sanitize("a\x1b[31mb\nc\u{202E}d"), "a [31mb cd");
+    }
+
+    #[test]
+    fn snippet_lines_stay_lines_under_the_hit_indent() {
+        assert_eq!(
+            sanitize_lines("run:\n$ apt\x1b[2J install\r\n\u{202E}x"),
+            "run:\n   $ apt [2J install \n   x"
+        );
     }
 
     #[test]
