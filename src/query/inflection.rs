@@ -752,24 +752,33 @@ impl Weight for InflectionWeight {
                 .filter(|languages| languages.tell_apart(mask))
                 .map(|languages| (languages, mask))
         };
-        if let ([(word, info)], None) = (held.as_slice(), alive)
-            && filter(*word).is_none()
-        {
-            return Ok(info.doc_freq);
-        }
         let field = self.required.field;
         let index = reader.inverted_index(field)?;
         let accented = match found.accented {
             Some(accented) => Some(reader.inverted_index(accented)?),
             None => None,
         };
+        let index_of = |word: usize| match &accented {
+            Some(accented) if found.field_of(word, field) != field => accented,
+            _ => &index,
+        };
+        // A word counting in every language of the segment, without
+        // deletes, counts as its document frequency; the other words add
+        // only the documents it lacks. (`the`: its 206,000 documents are
+        // not read because `their` stems like it in Spanish and Italian.)
+        let whole = held
+            .iter()
+            .enumerate()
+            .filter(|(_, (word, _))| alive.is_none() && filter(*word).is_none())
+            .max_by_key(|(_, (_, info))| info.doc_freq)
+            .map(|(at, _)| at);
         let each_doc = |found_doc: &mut dyn FnMut(DocId)| -> tantivy::Result<()> {
-            for (word, info) in &held {
+            for (at, (word, info)) in held.iter().enumerate() {
+                if Some(at) == whole {
+                    continue;
+                }
                 let filter = filter(*word);
-                let index = match &accented {
-                    Some(accented) if found.field_of(*word, field) != field => accented,
-                    _ => &index,
-                };
+                let index = index_of(*word);
                 let mut blocks =
                     index.read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
                 while !blocks.docs().is_empty() {
@@ -785,6 +794,23 @@ impl Weight for InflectionWeight {
             }
             Ok(())
         };
+        if let Some(at) = whole {
+            let (word, info) = &held[at];
+            let mut others = Vec::new();
+            each_doc(&mut |doc| others.push(doc))?;
+            if others.is_empty() {
+                return Ok(info.doc_freq);
+            }
+            others.sort_unstable();
+            others.dedup();
+            let mut postings =
+                index_of(*word).read_postings_from_terminfo(info, IndexRecordOption::Basic)?;
+            let lacking = others
+                .into_iter()
+                .filter(|&doc| postings.doc() > doc || postings.seek(doc) != doc)
+                .count();
+            return Ok(info.doc_freq + lacking as u32);
+        }
         let postings: usize = held.iter().map(|(_, info)| info.doc_freq as usize).sum();
         let words = (reader.max_doc() as usize).div_ceil(64);
         if postings.saturating_mul(16) < words {
