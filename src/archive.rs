@@ -2,7 +2,7 @@
 //! snippets out. The facade of the library: every search, count, timeline,
 //! concordance and passage lookup starts here.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
@@ -32,12 +32,13 @@ use crate::ranking::{
     Match, SegmentTieOrder, TieKey, TopWithTies, by_rank, hit_rank_key, sort_matches,
 };
 use crate::results::{
-    CITA_VERSION, Candidate, Counts, Facets, Hit, IndexedPassage, PassageInContext, Period, Pick,
-    SearchRequest, SearchResults, ShardAnswer, Sort, Stats, Timeline,
+    CITA_VERSION, Candidate, Counts, Duplicate, Facets, Hit, IndexedPassage, PassageInContext,
+    Period, Pick, SearchRequest, SearchResults, ShardAnswer, Sort, Stats, Timeline,
 };
 use crate::schema::{self, DocumentKey, Fields, SCHEMA_VERSION, SegmentColumns};
 use crate::store::{self, META_FILE};
 use crate::views::batch::{self, BatchOutcome, BatchQuery};
+use crate::views::collapse::{self, Copies, Shown};
 use crate::views::kwic::{self, Concordance, ContextSort};
 use crate::views::timeline::{self, TimelineAxis};
 use crate::views::{facets, group};
@@ -157,6 +158,7 @@ impl Archive {
         let mut results = SearchResults {
             query: request.query.clone(),
             total: 0,
+            distinct: None,
             hits: Vec::new(),
             cita_version: CITA_VERSION,
             index_fingerprint: self.fingerprint_of(&searcher)?,
@@ -170,7 +172,14 @@ impl Archive {
             }
             if request.limit == 0 {
                 results.total = searcher.search(&*compiled.query, &Count)? as u64;
+                if request.collapse {
+                    let (keys, _) = self.copy_keys(&searcher, &compiled, &HashSet::new())?;
+                    results.distinct = Some(keys.len() as u64);
+                }
                 return Ok(results);
+            }
+            if request.collapse {
+                return self.collapsed(&searcher, &mut compiled, request, results);
             }
             let (ranked, total) = self.top(&searcher, &compiled, request)?;
             results.total = total;
@@ -189,6 +198,26 @@ impl Archive {
             results.facets = Some(self.facets_of(&searcher, matches.iter().map(|m| m.address))?);
         }
         sort_matches(&mut matches, request.sort);
+        if request.collapse && !request.group {
+            let sets = collapse::collapse(matches, |m| m.keys.copy_key);
+            results.distinct = Some(sets.len() as u64);
+            results.hits = sets
+                .into_iter()
+                .enumerate()
+                .skip(request.offset)
+                .take(request.limit)
+                .map(|(index, (shown, others))| {
+                    let hit = self.stored_hit(&searcher, shown.score, shown.address)?;
+                    let mut hit =
+                        self.finish(&searcher, &mut compiled.highlight, request, index + 1, hit)?;
+                    let copies = self.copies_of(&searcher, others, shown.keys.copy_key)?;
+                    hit.duplicates = Some(copies.listed);
+                    hit.duplicates_total = Some(copies.total);
+                    Ok(hit)
+                })
+                .collect::<Result<_>>()?;
+            return Ok(results);
+        }
         let ranked = matches.into_iter().enumerate().map(|(i, m)| (i + 1, m));
         let mut hit = |rank: usize, m: Match| {
             let hit = self.stored_hit(&searcher, m.score, m.address)?;
@@ -452,27 +481,47 @@ impl Archive {
             let compiled = self.compile(request)?;
             let searcher = self.reader.searcher();
             let wanted = request.offset.saturating_add(request.limit);
-            let (mut matches, total, facets) = if request.sort == Sort::Relevance && !request.facets
-            {
-                let collector = TopWithTies::new(
-                    wanted.min(searcher.num_docs() as usize),
-                    self.generation_of(&searcher)?,
-                )
-                .pruned(compiled.prunable);
-                let (best, total) = self.scored(&searcher, &compiled, &collector)?;
-                let mut matches = self.read_matches(&searcher, best)?;
-                matches.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
-                (matches, total, None)
-            } else {
-                let mut matches = self.matches(&searcher, &compiled)?;
-                let facets = match request.facets {
-                    true => Some(self.facets_of(&searcher, matches.iter().map(|m| m.address))?),
-                    false => None,
+            let mut keys = None;
+            let (mut matches, total, facets) =
+                if request.sort == Sort::Relevance && !request.facets && request.collapse {
+                    let (firsts, candidates, total) =
+                        self.distinct_top(&searcher, &compiled, wanted)?;
+                    keys = Some(if candidates.len() as u64 >= total {
+                        collapse::distinct(candidates.iter().map(|m| m.keys.copy_key).collect())
+                    } else {
+                        self.copy_keys(&searcher, &compiled, &HashSet::new())?.0
+                    });
+                    let mut candidates: Vec<Option<Match>> =
+                        candidates.into_iter().map(Some).collect();
+                    let firsts = firsts.iter().filter_map(|&at| candidates[at].take());
+                    (firsts.collect(), total, None)
+                } else if request.sort == Sort::Relevance && !request.facets {
+                    let collector = TopWithTies::new(
+                        wanted.min(searcher.num_docs() as usize),
+                        self.generation_of(&searcher)?,
+                    )
+                    .pruned(compiled.prunable);
+                    let (best, total) = self.scored(&searcher, &compiled, &collector)?;
+                    let mut matches = self.read_matches(&searcher, best)?;
+                    matches.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
+                    (matches, total, None)
+                } else {
+                    let mut matches = self.matches(&searcher, &compiled)?;
+                    let facets = match request.facets {
+                        true => Some(self.facets_of(&searcher, matches.iter().map(|m| m.address))?),
+                        false => None,
+                    };
+                    sort_matches(&mut matches, request.sort);
+                    let total = matches.len() as u64;
+                    if request.collapse {
+                        keys = Some(collapse::distinct(
+                            matches.iter().map(|m| m.keys.copy_key).collect(),
+                        ));
+                        let sets = collapse::collapse(matches, |m| m.keys.copy_key);
+                        matches = sets.into_iter().map(|(first, _)| first).collect();
+                    }
+                    (matches, total, facets)
                 };
-                sort_matches(&mut matches, request.sort);
-                let total = matches.len() as u64;
-                (matches, total, facets)
-            };
             matches.truncate(wanted);
             let generation = self.generation_of(&searcher)?;
             let candidates = matches
@@ -489,6 +538,7 @@ impl Archive {
                     entry: m.keys.entry,
                     paragraph: m.keys.paragraph,
                     part: m.keys.part,
+                    key: request.collapse.then_some(m.keys.copy_key),
                 })
                 .collect();
             Ok(ShardAnswer {
@@ -496,6 +546,7 @@ impl Archive {
                 candidates,
                 facets,
                 index_fingerprint: generation.fingerprint.clone(),
+                keys,
             })
         })
     }
@@ -520,6 +571,35 @@ impl Archive {
                     })?;
                     let hit = self.stored_hit(&searcher, pick.score, address)?;
                     self.finish(&searcher, &mut compiled.highlight, request, pick.rank, hit)
+                })
+                .collect()
+        })
+    }
+
+    /// This shard's copies of the passages a search over shards shows
+    /// (with [`SearchRequest::collapse`]), one [`Copies`] per passage of
+    /// `shown`, in its order: the matches of `request` with the same copy
+    /// key, the shown passage left out. Part of the third step of a search
+    /// over shards, asked of every shard; [`crate::views::shards::add_copies`]
+    /// merges the shards' lists.
+    pub fn copies(&self, request: &SearchRequest, shown: &[Shown]) -> Result<Vec<Copies>> {
+        self.guarded(|| {
+            let compiled = self.compile(request)?;
+            let searcher = self.reader.searcher();
+            let generation = self.generation_of(&searcher)?;
+            let of: HashSet<u64> = shown.iter().map(|s| s.key).collect();
+            let (_, mut found) = self.copy_keys(&searcher, &compiled, &of)?;
+            shown
+                .iter()
+                .map(|shown| {
+                    let others = found.get_mut(&shown.key).map(std::mem::take);
+                    let others = others.unwrap_or_default().into_iter().filter(|address| {
+                        let id =
+                            generation.columns[address.segment_ord as usize].id(address.doc_id);
+                        format!("{id:016x}") != shown.id
+                    });
+                    let others = self.read_matches(&searcher, others.map(|a| (0.0, a)))?;
+                    self.copies_of(&searcher, others, shown.key)
                 })
                 .collect()
         })
@@ -623,6 +703,135 @@ impl Archive {
             .map(|(index, hit)| (request.offset + index + 1, hit))
             .collect();
         Ok((ranked, total))
+    }
+
+    /// The relevance-ordered page of a search that collapses copies, with
+    /// `total`, `distinct` and each hit's duplicates, into `results`.
+    fn collapsed(
+        &self,
+        searcher: &Searcher,
+        compiled: &mut query::Compiled,
+        request: &SearchRequest,
+        mut results: SearchResults,
+    ) -> Result<SearchResults> {
+        let wanted = request.offset.saturating_add(request.limit);
+        let (firsts, candidates, total) = self.distinct_top(searcher, compiled, wanted)?;
+        results.total = total;
+        let page: Vec<&Match> = firsts
+            .iter()
+            .skip(request.offset)
+            .take(request.limit)
+            .map(|&at| &candidates[at])
+            .collect();
+        let page_keys: HashSet<u64> = page.iter().map(|m| m.keys.copy_key).collect();
+        // Every match is a candidate (most queries): their keys say it all.
+        // Otherwise one unscored pass reads the key of every match.
+        let (distinct, mut copies) = if candidates.len() as u64 >= total {
+            let keys = candidates.iter().map(|m| m.keys.copy_key).collect();
+            let mut copies = CopiesByKey::new();
+            for m in &candidates {
+                if page_keys.contains(&m.keys.copy_key) {
+                    copies.entry(m.keys.copy_key).or_default().push(m.address);
+                }
+            }
+            (collapse::distinct(keys).len(), copies)
+        } else {
+            let (keys, copies) = self.copy_keys(searcher, compiled, &page_keys)?;
+            (keys.len(), copies)
+        };
+        results.distinct = Some(distinct as u64);
+        results.hits = page
+            .into_iter()
+            .enumerate()
+            .map(|(index, shown)| {
+                let hit = self.stored_hit(searcher, shown.score, shown.address)?;
+                let rank = request.offset + index + 1;
+                let mut hit = self.finish(searcher, &mut compiled.highlight, request, rank, hit)?;
+                let others: Vec<DocAddress> = copies
+                    .remove(&shown.keys.copy_key)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|&address| address != shown.address)
+                    .collect();
+                let others = self.read_matches(searcher, others.into_iter().map(|a| (0.0, a)))?;
+                let copies = self.copies_of(searcher, others, shown.keys.copy_key)?;
+                hit.duplicates = Some(copies.listed);
+                hit.duplicates_total = Some(copies.total);
+                Ok(hit)
+            })
+            .collect::<Result<_>>()?;
+        Ok(results)
+    }
+
+    /// The first `wanted` distinct matches in relevance order: the
+    /// positions in `candidates` of the first match of each of the first
+    /// `wanted` copy keys, the candidates (a prefix of every match in
+    /// rank order, with their keys), and the number of matches. The
+    /// collector is asked for `wanted` matches, and for more, again, only
+    /// while copies among them leave fewer than `wanted` keys.
+    fn distinct_top(
+        &self,
+        searcher: &Searcher,
+        compiled: &query::Compiled,
+        wanted: usize,
+    ) -> Result<(Vec<usize>, Vec<Match>, u64)> {
+        let all = searcher.num_docs() as usize;
+        let wanted = wanted.min(all);
+        let ties = self.generation_of(searcher)?;
+        let mut asked = wanted;
+        loop {
+            let collector = TopWithTies::new(asked, Arc::clone(&ties)).pruned(compiled.prunable);
+            let (best, total) = self.scored(searcher, compiled, &collector)?;
+            let mut candidates = self.read_matches(searcher, best)?;
+            candidates.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
+            // Past `asked`, the collector's ties are not a prefix of the order.
+            candidates.truncate(asked);
+            let firsts = collapse::firsts(candidates.iter().map(|m| m.keys.copy_key), wanted);
+            if firsts.len() >= wanted || candidates.len() as u64 >= total {
+                return Ok((firsts, candidates, total));
+            }
+            // Copies took places: ask for enough more, at the rate found.
+            let rate = asked.div_ceil(firsts.len().max(1));
+            asked = asked
+                .saturating_mul(2)
+                .max(wanted.saturating_mul(rate))
+                .min(all);
+        }
+    }
+
+    /// Every distinct copy key of the matches of `compiled`, ascending,
+    /// and the addresses of the matches whose key is in `of`, by key: one
+    /// pass over the matches, unscored, reading one column.
+    fn copy_keys(
+        &self,
+        searcher: &Searcher,
+        compiled: &query::Compiled,
+        of: &HashSet<u64>,
+    ) -> Result<(Vec<u64>, CopiesByKey)> {
+        let collector = CopyKeys {
+            generation: self.generation_of(searcher)?,
+            of,
+        };
+        let (keys, found) = searcher.search(&*compiled.query, &collector)?;
+        let mut copies = CopiesByKey::new();
+        for (key, address) in found {
+            copies.entry(key).or_default().push(address);
+        }
+        Ok((collapse::distinct(keys), copies))
+    }
+
+    /// The duplicates of a shown passage of copy key `key` from the other
+    /// matches holding it: the first [`collapse::LISTED`] in source order,
+    /// loaded, and how many there are.
+    fn copies_of(&self, searcher: &Searcher, mut others: Vec<Match>, key: u64) -> Result<Copies> {
+        others.sort_by(|a, b| place_of(a).cmp(&place_of(b)));
+        let total = others.len() as u64;
+        let listed = others
+            .iter()
+            .take(collapse::LISTED)
+            .map(|m| Ok(Duplicate::of(self.stored_passage(searcher, m.address)?)))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Copies { key, listed, total })
     }
 
     /// Adds what the search shows to a stored hit: rank, snippet,
@@ -780,6 +989,8 @@ impl Archive {
             citation: None,
             before: None,
             after: None,
+            duplicates: None,
+            duplicates_total: None,
         })
     }
 
@@ -959,10 +1170,85 @@ impl SegmentCollector for SegmentMatches {
     }
 }
 
+/// The matches holding each of some copy keys.
+type CopiesByKey = HashMap<u64, Vec<DocAddress>>;
+
+/// Collects the copy key of every match, unscored, and the address of
+/// each match whose key is one of `of` (see [`Archive::copy_keys`]).
+struct CopyKeys<'a> {
+    generation: Arc<Generation>,
+    of: &'a HashSet<u64>,
+}
+
+/// Every match's copy key, and the matches of the keys looked for.
+type KeysFound = (Vec<u64>, Vec<(u64, DocAddress)>);
+
+impl Collector for CopyKeys<'_> {
+    type Fruit = KeysFound;
+    type Child = SegmentCopyKeys;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        _reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentCopyKeys> {
+        Ok(SegmentCopyKeys {
+            segment,
+            generation: Arc::clone(&self.generation),
+            of: self.of.clone(),
+            found: (Vec::new(), Vec::new()),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<KeysFound>) -> tantivy::Result<KeysFound> {
+        let mut all: KeysFound = (Vec::new(), Vec::new());
+        for (keys, found) in fruits {
+            all.0.extend(keys);
+            all.1.extend(found);
+        }
+        Ok(all)
+    }
+}
+
+/// [`CopyKeys`] in one segment.
+struct SegmentCopyKeys {
+    segment: SegmentOrdinal,
+    generation: Arc<Generation>,
+    of: HashSet<u64>,
+    found: KeysFound,
+}
+
+impl SegmentCollector for SegmentCopyKeys {
+    type Fruit = KeysFound;
+
+    fn collect(&mut self, doc: DocId, _score: tantivy::Score) {
+        let key = self.generation.columns[self.segment as usize].copy_key(doc);
+        self.found.0.push(key);
+        if self.of.contains(&key) {
+            self.found.1.push((key, DocAddress::new(self.segment, doc)));
+        }
+    }
+
+    fn harvest(self) -> KeysFound {
+        self.found
+    }
+}
+
 impl SegmentTieOrder for Generation {
     fn tie_key(&self, segment: SegmentOrdinal, doc: DocId) -> TieKey {
         self.columns[segment as usize].position(doc)
     }
+}
+
+/// Where a match is, for the source order duplicates are listed in.
+fn place_of(m: &Match) -> (&str, Option<u64>, &str, u64, u64) {
+    let keys = &m.keys;
+    let entry = keys.entry.as_deref().unwrap_or_default();
+    (&keys.source, keys.record, entry, keys.paragraph, keys.part)
 }
 
 /// The fingerprint the last commit recorded.

@@ -236,6 +236,7 @@ fn search(args: &SearchArgs) -> Result<u8> {
         facets: args.facets,
         context: args.context,
         cite: args.cite,
+        collapse: !args.no_collapse,
         ..request(
             &args.query,
             &args.filters,

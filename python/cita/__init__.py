@@ -182,6 +182,7 @@ class _Queries:
         cite: bool = False,
         group: bool = False,
         facets: bool = False,
+        collapse: bool = True,
     ) -> Results:
         """Searches, like ``cita search --format json``.
 
@@ -192,9 +193,16 @@ class _Queries:
         length. ``context``: add that many passages before and after each
         hit (``before``, ``after``). ``cite``: add a ``citation``.
         ``group``: one hit per document, and ``groups``. ``facets``: counts
-        per source, language and year in ``facets``.
+        per source, language and year in ``facets``. ``collapse``: passages
+        with the same words (case, accents and punctuation aside) are one
+        hit, the first in the order asked for, whose ``duplicates`` list
+        the others (``duplicates_total`` counts them), and ``distinct``
+        counts each set of copies once; ``False`` shows every copy
+        (``--no-collapse``). Not with ``group``.
         """
-        options = _search_options(limit, offset, sort, snippet_chars, context, cite, group, facets)
+        options = _search_options(
+            limit, offset, sort, snippet_chars, context, cite, group, facets, collapse
+        )
         return self._search(query, _filters(since, until, lang, mentions), options)
 
     def count(
@@ -373,6 +381,7 @@ def _search_options(
     cite: bool,
     group: bool,
     facets: bool,
+    collapse: bool,
 ) -> dict:
     """A search's options as the extension reads them."""
     return {
@@ -384,6 +393,7 @@ def _search_options(
         "cite": cite,
         "group": group,
         "facets": facets,
+        "collapse": collapse,
     }
 
 

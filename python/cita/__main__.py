@@ -31,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--sort", default="relevance", help="relevance, date, -date or source")
     search.add_argument("--timeout", type=float, default=60.0, help="seconds per shard and step")
     search.add_argument(
+        "--no-collapse", action="store_true", help="show every copy of a passage (as cita search)"
+    )
+    search.add_argument(
         "--partial", action="store_true", help="answer from the shards that answer in time"
     )
     return parser
@@ -42,6 +45,10 @@ def _text(results) -> str:  # type: ignore[no-untyped-def]
         date = f" {hit.date}" if hit.date else ""
         lines.append(f"{hit.rank}. {hit.source} ¶{hit.paragraph}{date}  {hit.title}")
         lines.append(f"   {hit.snippet}")
+        if hit.duplicates_total:
+            places = ", ".join(d["source"] for d in hit.duplicates)
+            more = hit.duplicates_total - len(hit.duplicates)
+            lines.append(f"   {hit.duplicates_total} other copies: {places}" + (f", and {more} more" if more else ""))
     noun = "passage" if results.total == 1 else "passages"
     lines.append(f"{results.total} matching {noun}")
     return "\n".join(lines) + "\n"
@@ -57,7 +64,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         with Cluster(
             args.cluster, args.shards, timeout=args.timeout, partial=args.partial
         ) as cluster:
-            results = cluster.search(args.query, limit=limit, offset=args.offset, sort=args.sort)
+            results = cluster.search(
+                args.query,
+                limit=limit,
+                offset=args.offset,
+                sort=args.sort,
+                collapse=not args.no_collapse,
+            )
             out = results._text if args.format == "json" else _text(results)
     except (CitaError, OSError, ImportError) as err:
         print(f"cita: {err}", file=sys.stderr)

@@ -132,16 +132,23 @@ class Hit(Passage, _Ranked):
     ``snippet``, as in the JSON; :meth:`snippet_parts` cuts the snippet
     at them. ``citation`` is ``None`` without ``cite=True``, ``before``
     and ``after`` (lists of passage dicts) ``None`` without ``context``.
+    ``duplicates`` (dicts of where each other copy is: ``id``,
+    ``source``, ``record``, ``entry``, ``title``, ``publication``,
+    ``url``, ``date``, ``section``, ``paragraph``, ``part``, ``page``; at
+    most 20, in source order) and ``duplicates_total`` are ``None`` with
+    ``collapse=False`` or ``group=True``.
     """
 
     __slots__ = ()
-    _optional = frozenset({"citation", "before", "after"})
+    _optional = frozenset({"citation", "before", "after", "duplicates", "duplicates_total"})
     snippet: str
     highlights: List[List[int]]
     matched: List[Dict[str, Any]]
     citation: Optional[str]
     before: Optional[List[Dict[str, Any]]]
     after: Optional[List[Dict[str, Any]]]
+    duplicates: Optional[List[Dict[str, Any]]]
+    duplicates_total: Optional[int]
 
     def snippet_parts(self) -> List[Tuple[str, bool]]:
         """The snippet cut at its highlights: ``(text, is_match)`` pieces in order."""
@@ -343,6 +350,9 @@ class Results(_Table):
         self._found = found
         #: How many passages match in all (not only those returned).
         self.total: int = found.total
+        #: How many, each set of copies counted once: the hits there are to
+        #: page through (``None`` with ``collapse=False`` or ``group=True``).
+        self.distinct: Optional[int] = found.distinct
         self._json: Optional[str] = None
         self._parsed: Optional[Dict[str, Any]] = None
         self._hits: Optional[List[Hit]] = None

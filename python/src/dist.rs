@@ -13,7 +13,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use cita::output::{self, Format, TextStyle};
-use cita::results::{CorpusStatistics, Pick, ShardAnswer, TimelineRow};
+use cita::results::{CorpusStatistics, Duplicate, Pick, ShardAnswer, TimelineRow};
+use cita::views::collapse::{Copies, Shown};
 use cita::views::shards;
 use cita::{Counts, Error, Language, Period, SearchRequest, Timeline};
 
@@ -87,6 +88,7 @@ pub struct ShardPage {
 #[pyclass(frozen, module = "cita._cita")]
 pub struct MergedResults {
     total: u64,
+    distinct: Option<u64>,
     json: String,
 }
 
@@ -96,6 +98,12 @@ impl MergedResults {
     #[getter]
     fn total(&self) -> u64 {
         self.total
+    }
+
+    /// How many, each set of copies counted once (`None` without collapsing).
+    #[getter]
+    fn distinct(&self) -> Option<u64> {
+        self.distinct
     }
 
     /// The JSON of `cita search --format json`.
@@ -132,6 +140,30 @@ struct Ranked {
     rank: usize,
 }
 
+/// What a shard reads in the third step: the passages of the page it
+/// holds, and (collapsing copies) the page's passages whose copies it lists.
+#[derive(serde::Serialize, Deserialize)]
+struct Reading {
+    picks: Vec<Pick>,
+    shown: Vec<Shown>,
+}
+
+/// A shard's third step: its hits, rendered as the CLI's JSON renderer
+/// writes hits, and its copies of the page's passages.
+#[derive(Deserialize)]
+struct Read {
+    hits: Vec<Box<RawValue>>,
+    copies: Vec<Copies>,
+}
+
+/// The duplicates fields of a hit's JSON, as its renderer writes them
+/// (they are a hit's last fields).
+#[derive(serde::Serialize)]
+struct DuplicatesJson<'a> {
+    duplicates: &'a [Duplicate],
+    duplicates_total: u64,
+}
+
 #[pymethods]
 impl ShardPage {
     /// Matches in all the shards that answered.
@@ -140,27 +172,46 @@ impl ShardPage {
         self.page.total
     }
 
-    /// Per shard, the JSON of the passages of the page it holds.
+    /// Per shard, the JSON of what it is to read in the third step (the
+    /// passages of the page it holds; collapsing copies, the page's
+    /// passages whose copies it lists), or `None` when it has nothing to read.
     #[getter]
-    fn picks(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+    fn reading(&self, py: Python<'_>) -> PyResult<Vec<Option<String>>> {
         self.page
             .picks
             .iter()
-            .map(to_json)
+            .map(|picks| {
+                if picks.is_empty() && self.page.shown.is_empty() {
+                    return Ok(None);
+                }
+                let reading = Reading {
+                    picks: picks.clone(),
+                    shown: self.page.shown.clone(),
+                };
+                to_json(&reading).map(Some)
+            })
             .collect::<cita::Result<_>>()
             .or_raise(py)
     }
 
-    /// The results, from the hits each shard read (`_fetch`'s JSON, in any
-    /// order): the library's results with those hits in rank order,
-    /// rendered by the CLI's renderer, each hit as its shard rendered it.
-    fn assemble(&self, py: Python<'_>, hits: Vec<String>) -> PyResult<MergedResults> {
+    /// The results, from what the shards read (the `fetch` steps' JSON, in
+    /// any order): the library's results with the hits in rank order,
+    /// rendered by the CLI's renderer, each hit as its shard rendered it,
+    /// with its duplicates from every shard appended.
+    fn assemble(&self, py: Python<'_>, parts: Vec<String>) -> PyResult<MergedResults> {
         py.detach(|| {
             let mut all: Vec<(usize, Box<RawValue>)> = Vec::new();
-            for part in &hits {
-                for hit in parse::<Vec<Box<RawValue>>>(part, "hits")? {
+            let mut copies = Vec::new();
+            for part in &parts {
+                let read: Read = parse(part, "hits")?;
+                for hit in read.hits {
                     all.push((parse::<Ranked>(hit.get(), "hits")?.rank, hit));
                 }
+                copies.push(read.copies);
+            }
+            let mut page = self.page.clone();
+            if !page.shown.is_empty() {
+                shards::add_copies(&mut page, copies)?;
             }
             let picked: usize = self.page.picks.iter().map(Vec::len).sum();
             if all.len() != picked {
@@ -170,19 +221,32 @@ impl ShardPage {
                 )));
             }
             all.sort_by_key(|(rank, _)| *rank);
+            // Each hit's duplicates, its last fields, where its shard's
+            // renderer put none.
+            let mut hits: Vec<String> = all.iter().map(|(_, hit)| hit.get().to_string()).collect();
+            for (hit, copies) in hits.iter_mut().zip(&page.copies) {
+                let fields = to_json(&DuplicatesJson {
+                    duplicates: &copies.listed,
+                    duplicates_total: copies.total,
+                })?;
+                hit.pop();
+                hit.push(',');
+                hit.push_str(&fields[1..]);
+            }
             // The library's results without their hits, rendered; then the
             // hits, as rendered, where the renderer put none. `"hits":[]`
             // occurs once: a quote inside a string is escaped.
             let page = shards::Page {
                 picks: Vec::new(),
-                ..self.page.clone()
+                copies: Vec::new(),
+                ..page
             };
             let results = shards::assemble(&self.request, page, Vec::new())?;
             let json = rendered(|out| output::write_json(out, &results))?;
-            let hits: Vec<&str> = all.iter().map(|(_, hit)| hit.get()).collect();
             let json = json.replacen("\"hits\":[]", &format!("\"hits\":[{}]", hits.join(",")), 1);
             Ok(MergedResults {
                 total: results.total,
+                distinct: results.distinct,
                 json,
             })
         })
@@ -269,8 +333,9 @@ pub fn languages_json(archive: &cita::Archive) -> cita::Result<String> {
 /// `"statistics"`, its BM25 figures for `request` over the archive's
 /// languages (`data`); `"answer"`, its best `offset + limit` matches as
 /// keys, scored with the request's summed statistics, with its total and
-/// facets; `"fetch"`, the hits of the picks `data`, read and finished, as
-/// the CLI's JSON renderer writes hits.
+/// facets; `"fetch"`, for the `picks` and `shown` of `data`, the hits of
+/// the picks, read and finished, as the CLI's JSON renderer writes hits,
+/// and this shard's copies of the shown passages (`{"hits", "copies"}`).
 pub fn shard_step(
     archive: &cita::Archive,
     step: &str,
@@ -283,7 +348,15 @@ pub fn shard_step(
             to_json(&archive.statistics(request, &languages)?)
         }
         "answer" => to_json(&archive.shard_answer(request)?),
-        "fetch" => to_json(&archive.fetch(request, &parse::<Vec<Pick>>(data, "picks")?)?),
+        "fetch" => {
+            let reading: Reading = parse(data, "picks")?;
+            let hits = to_json(&archive.fetch(request, &reading.picks)?)?;
+            let copies = match reading.shown.is_empty() {
+                true => "[]".to_string(),
+                false => to_json(&archive.copies(request, &reading.shown)?)?,
+            };
+            Ok(format!("{{\"hits\":{hits},\"copies\":{copies}}}"))
+        }
         other => Err(Error::InvalidOption(format!(
             "a shard's step is statistics, answer or fetch, not {other:?}"
         ))),

@@ -31,6 +31,7 @@ pub struct SearchOptions {
     cite: bool,
     group: bool,
     facets: bool,
+    collapse: bool,
 }
 
 impl Filters {
@@ -68,6 +69,7 @@ impl SearchOptions {
             cite: self.cite,
             group: self.group,
             facets: self.facets,
+            collapse: self.collapse,
             ..request
         })
     }

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use crate::results::Matched;
 use crate::results::Timeline;
-use crate::results::{Extraction, Hit, SearchResults};
+use crate::results::{Duplicate, Extraction, Hit, SearchResults};
 use crate::views::batch::BatchQuery;
 use crate::views::kwic::Concordance;
 
@@ -49,7 +49,7 @@ fn optional<T: ToString>(value: &Option<T>) -> String {
 
 /// New columns go at the end, so scripts that read columns by position
 /// keep working.
-const SEARCH_HEADER: [&str; 21] = [
+const SEARCH_HEADER: [&str; 23] = [
     "rank",
     "score",
     "id",
@@ -71,9 +71,11 @@ const SEARCH_HEADER: [&str; 21] = [
     "author",
     "extraction",
     "ocr_confidence",
+    "duplicates",
+    "duplicate_sources",
 ];
 
-fn search_row(hit: &Hit) -> [String; 21] {
+fn search_row(hit: &Hit) -> [String; 23] {
     let p = &hit.passage;
     [
         hit.rank.to_string(),
@@ -97,7 +99,16 @@ fn search_row(hit: &Hit) -> [String; 21] {
         optional(&p.author),
         extraction(p.extraction),
         optional(&p.ocr_confidence),
+        optional(&hit.duplicates_total),
+        duplicate_sources(hit),
     ]
+}
+
+/// The sources of a hit's listed duplicates (` › entry`, ` #record` when
+/// they have one), joined by `; `.
+fn duplicate_sources(hit: &Hit) -> String {
+    let listed = hit.duplicates.iter().flatten().map(Duplicate::document);
+    listed.collect::<Vec<_>>().join("; ")
 }
 
 /// A header row, then one row per hit (for `--group`, per group's best hit).

@@ -481,6 +481,7 @@ async fn search(
             "cite",
             "group",
             "facets",
+            "collapse",
             "format",
         ]),
     )?;
@@ -511,6 +512,8 @@ async fn search(
         cite: params.flag("cite")?,
         group: params.flag("group")?,
         facets: params.flag("facets")?,
+        // On unless turned off.
+        collapse: params.choice("collapse", &[("true", true), ("false", false)])?,
         ..filtered_request(&params, limits)?
     };
     let format = params.choice("format", &[("json", Format::Json), ("csv", Format::Csv)])?;
