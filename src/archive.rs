@@ -14,7 +14,7 @@ use tantivy::directory::{
     Directory, DirectoryLock, FileHandle, FileSlice, Lock, MmapDirectory, WatchCallback,
     WatchHandle, WritePtr,
 };
-use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query, RangeQuery, TermQuery};
+use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query, RangeQuery, TermQuery, Weight};
 use tantivy::schema::{FieldType, IndexRecordOption};
 use tantivy::{
     DocAddress, DocId, Index, IndexReader, ReloadPolicy, Searcher, SegmentOrdinal, SegmentReader,
@@ -38,7 +38,7 @@ use crate::results::{
 use crate::schema::{self, DocumentKey, Fields, SCHEMA_VERSION, SegmentColumns};
 use crate::store::{self, META_FILE};
 use crate::views::batch::{self, BatchOutcome, BatchQuery};
-use crate::views::collapse::{self, Copies, Shown};
+use crate::views::collapse::{self, Copies, KeySet, Shown};
 use crate::views::kwic::{self, Concordance, ContextSort};
 use crate::views::timeline::{self, TimelineAxis};
 use crate::views::{facets, group};
@@ -170,12 +170,16 @@ impl Archive {
             if request.facets {
                 results.facets = Some(self.facets(&searcher, &compiled)?);
             }
+            if request.limit == 0 && request.collapse {
+                // Every match's key counts both.
+                let weight = self.weight(&searcher, &compiled)?;
+                let (keys, _) = self.copy_keys(&searcher, &*weight, &KeySet::default())?;
+                results.total = keys.iter().map(Vec::len).sum::<usize>() as u64;
+                results.distinct = Some(collapse::count_distinct(&keys) as u64);
+                return Ok(results);
+            }
             if request.limit == 0 {
                 results.total = searcher.search(&*compiled.query, &Count)? as u64;
-                if request.collapse {
-                    let (keys, _) = self.copy_keys(&searcher, &compiled, &HashSet::new())?;
-                    results.distinct = Some(keys.len() as u64);
-                }
                 return Ok(results);
             }
             if request.collapse {
@@ -484,17 +488,16 @@ impl Archive {
             let mut keys = None;
             let (mut matches, total, facets) =
                 if request.sort == Sort::Relevance && !request.facets && request.collapse {
-                    let (firsts, candidates, total) =
-                        self.distinct_top(&searcher, &compiled, wanted)?;
-                    keys = Some(if candidates.len() as u64 >= total {
-                        collapse::distinct(candidates.iter().map(|m| m.keys.copy_key).collect())
-                    } else {
-                        self.copy_keys(&searcher, &compiled, &HashSet::new())?.0
-                    });
-                    let mut candidates: Vec<Option<Match>> =
-                        candidates.into_iter().map(Some).collect();
-                    let firsts = firsts.iter().filter_map(|&at| candidates[at].take());
-                    (firsts.collect(), total, None)
+                    let weight = self.weight(&searcher, &compiled)?;
+                    let top = self.distinct_top(&searcher, &compiled, &*weight, wanted)?;
+                    let firsts = top.firsts.iter().map(|&at| top.candidates[at]);
+                    let firsts = firsts.map(|(score, at, _)| (score, at)).collect::<Vec<_>>();
+                    let (every, _) =
+                        self.every_key(&searcher, &*weight, top, &KeySet::default())?;
+                    let every = every.concat();
+                    let total = every.len() as u64;
+                    keys = Some(collapse::distinct(every));
+                    (self.read_matches(&searcher, firsts)?, total, None)
                 } else if request.sort == Sort::Relevance && !request.facets {
                     let collector = TopWithTies::new(
                         wanted.min(searcher.num_docs() as usize),
@@ -587,8 +590,9 @@ impl Archive {
             let compiled = self.compile(request)?;
             let searcher = self.reader.searcher();
             let generation = self.generation_of(&searcher)?;
-            let of: HashSet<u64> = shown.iter().map(|s| s.key).collect();
-            let (_, mut found) = self.copy_keys(&searcher, &compiled, &of)?;
+            let of: KeySet = shown.iter().map(|s| s.key).collect();
+            let weight = self.weight(&searcher, &compiled)?;
+            let (_, mut found) = self.copy_keys(&searcher, &*weight, &of)?;
             shown
                 .iter()
                 .map(|shown| {
@@ -715,46 +719,32 @@ impl Archive {
         mut results: SearchResults,
     ) -> Result<SearchResults> {
         let wanted = request.offset.saturating_add(request.limit);
-        let (firsts, candidates, total) = self.distinct_top(searcher, compiled, wanted)?;
-        results.total = total;
-        let page: Vec<&Match> = firsts
+        // One weight for every pass: building it (a word's inflections
+        // looked up) costs more than a rare word's search.
+        let weight = self.weight(searcher, compiled)?;
+        let top = self.distinct_top(searcher, compiled, &*weight, wanted)?;
+        let page: Vec<Scored> = top
+            .firsts
             .iter()
             .skip(request.offset)
             .take(request.limit)
-            .map(|&at| &candidates[at])
+            .map(|&at| top.candidates[at])
             .collect();
-        let page_keys: HashSet<u64> = page.iter().map(|m| m.keys.copy_key).collect();
-        // Every match is a candidate (most queries): their keys say it all.
-        // Otherwise one unscored pass reads the key of every match.
-        let (distinct, mut copies) = if candidates.len() as u64 >= total {
-            let keys = candidates.iter().map(|m| m.keys.copy_key).collect();
-            let mut copies = CopiesByKey::new();
-            for m in &candidates {
-                if page_keys.contains(&m.keys.copy_key) {
-                    copies.entry(m.keys.copy_key).or_default().push(m.address);
-                }
-            }
-            (collapse::distinct(keys).len(), copies)
-        } else {
-            let (keys, copies) = self.copy_keys(searcher, compiled, &page_keys)?;
-            (keys.len(), copies)
-        };
-        results.distinct = Some(distinct as u64);
+        let page_keys: KeySet = page.iter().map(|c| c.2).collect();
+        let (keys, mut copies) = self.every_key(searcher, &*weight, top, &page_keys)?;
+        results.total = keys.iter().map(Vec::len).sum::<usize>() as u64;
+        results.distinct = Some(collapse::count_distinct(&keys) as u64);
         results.hits = page
             .into_iter()
             .enumerate()
-            .map(|(index, shown)| {
-                let hit = self.stored_hit(searcher, shown.score, shown.address)?;
+            .map(|(index, (score, address, key))| {
+                let hit = self.stored_hit(searcher, score, address)?;
                 let rank = request.offset + index + 1;
                 let mut hit = self.finish(searcher, &mut compiled.highlight, request, rank, hit)?;
-                let others: Vec<DocAddress> = copies
-                    .remove(&shown.keys.copy_key)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter(|&address| address != shown.address)
-                    .collect();
-                let others = self.read_matches(searcher, others.into_iter().map(|a| (0.0, a)))?;
-                let copies = self.copies_of(searcher, others, shown.keys.copy_key)?;
+                let others = copies.remove(&key).unwrap_or_default();
+                let others = others.into_iter().filter(|&other| other != address);
+                let others = self.read_matches(searcher, others.map(|a| (0.0, a)))?;
+                let copies = self.copies_of(searcher, others, key)?;
                 hit.duplicates = Some(copies.listed);
                 hit.duplicates_total = Some(copies.total);
                 Ok(hit)
@@ -763,32 +753,77 @@ impl Archive {
         Ok(results)
     }
 
-    /// The first `wanted` distinct matches in relevance order: the
-    /// positions in `candidates` of the first match of each of the first
-    /// `wanted` copy keys, the candidates (a prefix of every match in
-    /// rank order, with their keys), and the number of matches. The
-    /// collector is asked for `wanted` matches, and for more, again, only
-    /// while copies among them leave fewer than `wanted` keys.
+    /// The first `wanted` distinct matches in relevance order (see
+    /// [`TopDistinct`]). The collector is asked for `wanted` matches, and
+    /// for more, again, only while copies among them leave fewer than
+    /// `wanted` keys. A query the collector cannot prune goes through
+    /// every match anyway: the first pass reads every match's copy key
+    /// on the way.
     fn distinct_top(
         &self,
         searcher: &Searcher,
         compiled: &query::Compiled,
+        weight: &dyn Weight,
         wanted: usize,
-    ) -> Result<(Vec<usize>, Vec<Match>, u64)> {
+    ) -> Result<TopDistinct> {
         let all = searcher.num_docs() as usize;
         let wanted = wanted.min(all);
-        let ties = self.generation_of(searcher)?;
-        let mut asked = wanted;
+        let generation = self.generation_of(searcher)?;
+        // A few more than wanted, so that a copy or two among the best
+        // asks for no second pass.
+        let mut asked = wanted.saturating_add(wanted / 2).min(all);
+        let mut every = None;
         loop {
-            let collector = TopWithTies::new(asked, Arc::clone(&ties)).pruned(compiled.prunable);
-            let (best, total) = self.scored(searcher, compiled, &collector)?;
-            let mut candidates = self.read_matches(searcher, best)?;
-            candidates.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
+            let mut collector =
+                TopWithTies::new(asked, Arc::clone(&generation)).pruned(compiled.prunable);
+            // Pruned, the count would go through every match: the pass
+            // that reads their keys counts them, when one is needed.
+            if compiled.prunable {
+                collector = collector.uncounted();
+            }
+            let reading = !compiled.prunable && every.is_none();
+            if reading {
+                collector = collector.listing();
+            }
+            let (best, counted) = collect(searcher, weight, &collector)?;
+            // Fewer than asked: they are every match.
+            let complete = best.len() < asked || asked >= all;
+            if reading {
+                let listed = collector.take_listed().into_iter();
+                let keyed = listed.map(|(segment, docs)| {
+                    let mut keys = Vec::with_capacity(docs.len());
+                    generation.columns[segment as usize].copy_keys(&docs, &mut keys);
+                    SegmentKeys {
+                        segment,
+                        docs,
+                        keys,
+                    }
+                });
+                every = Some(keyed.collect());
+            }
+            let mut ordered = in_rank_order(&generation, best)?;
             // Past `asked`, the collector's ties are not a prefix of the order.
-            candidates.truncate(asked);
-            let firsts = collapse::firsts(candidates.iter().map(|m| m.keys.copy_key), wanted);
-            if firsts.len() >= wanted || candidates.len() as u64 >= total {
-                return Ok((firsts, candidates, total));
+            ordered.truncate(asked);
+            let candidates: Vec<Scored> = ordered
+                .into_iter()
+                .map(|(score, at)| {
+                    let key = generation.columns[at.segment_ord as usize].copy_key(at.doc_id);
+                    (score, at, key)
+                })
+                .collect();
+            let firsts = collapse::firsts(candidates.iter().map(|c| c.2), wanted);
+            let total = match complete {
+                true => Some(candidates.len() as u64),
+                false => (!compiled.prunable).then_some(counted),
+            };
+            if firsts.len() >= wanted || total.is_some_and(|total| candidates.len() as u64 >= total)
+            {
+                return Ok(TopDistinct {
+                    candidates,
+                    firsts,
+                    total,
+                    every,
+                });
             }
             // Copies took places: ask for enough more, at the rate found.
             let rate = asked.div_ceil(firsts.len().max(1));
@@ -799,25 +834,62 @@ impl Archive {
         }
     }
 
-    /// Every distinct copy key of the matches of `compiled`, ascending,
+    /// The copy key of every match of `compiled` (a key once per match,
+    /// a list per segment, so they count the matches too), and the
+    /// addresses of the matches whose key is in `of`, by key: read with
+    /// the collector that found `top` when it went through every match,
+    /// taken from the candidates when they are every match (most queries),
+    /// else read in one more pass ([`Archive::copy_keys`]).
+    fn every_key(
+        &self,
+        searcher: &Searcher,
+        weight: &dyn Weight,
+        top: TopDistinct,
+        of: &KeySet,
+    ) -> Result<(Vec<Vec<u64>>, CopiesByKey)> {
+        let every = match top.every {
+            Some(every) => every,
+            None if top.total == Some(top.candidates.len() as u64) => {
+                let mut copies = CopiesByKey::new();
+                for &(_, address, key) in top.candidates.iter().filter(|c| of.contains(&c.2)) {
+                    copies.entry(key).or_default().push(address);
+                }
+                let keys = top.candidates.iter().map(|c| c.2).collect();
+                return Ok((vec![keys], copies));
+            }
+            None => return self.copy_keys(searcher, weight, of),
+        };
+        let mut copies = CopiesByKey::new();
+        for part in &every {
+            for (&key, &doc) in part.keys.iter().zip(&part.docs) {
+                if of.contains(&key) {
+                    let address = DocAddress::new(part.segment, doc);
+                    copies.entry(key).or_default().push(address);
+                }
+            }
+        }
+        Ok((every.into_iter().map(|part| part.keys).collect(), copies))
+    }
+
+    /// The copy key of every match of `compiled` (a key once per match),
     /// and the addresses of the matches whose key is in `of`, by key: one
     /// pass over the matches, unscored, reading one column.
     fn copy_keys(
         &self,
         searcher: &Searcher,
-        compiled: &query::Compiled,
-        of: &HashSet<u64>,
-    ) -> Result<(Vec<u64>, CopiesByKey)> {
-        let collector = CopyKeys {
+        weight: &dyn Weight,
+        of: &KeySet,
+    ) -> Result<(Vec<Vec<u64>>, CopiesByKey)> {
+        let collector = EveryCopyKey {
             generation: self.generation_of(searcher)?,
             of,
         };
-        let (keys, found) = searcher.search(&*compiled.query, &collector)?;
+        let (keys, found) = collect(searcher, weight, &collector)?;
         let mut copies = CopiesByKey::new();
         for (key, address) in found {
             copies.entry(key).or_default().push(address);
         }
-        Ok((collapse::distinct(keys), copies))
+        Ok((keys, copies))
     }
 
     /// The duplicates of a shown passage of copy key `key` from the other
@@ -911,6 +983,18 @@ impl Archive {
             searcher,
             addresses.into_iter().map(|address| (0.0, address)),
         )
+    }
+
+    /// The weight of `compiled`, scoring with the figures it was compiled
+    /// with: built once for several passes over its matches ([`collect`]).
+    fn weight(&self, searcher: &Searcher, compiled: &query::Compiled) -> Result<Box<dyn Weight>> {
+        let provider = Provider {
+            searcher,
+            schema: searcher.schema(),
+            statistics: &compiled.statistics,
+        };
+        let scoring = EnableScoring::enabled_from_statistics_provider(&provider, searcher);
+        Ok(compiled.query.weight(scoring)?)
     }
 
     /// Runs `compiled` with `collector`, scoring with the figures it was
@@ -1170,20 +1254,96 @@ impl SegmentCollector for SegmentMatches {
     }
 }
 
+/// Runs `collector` over every segment of `searcher` with `weight`, as
+/// tantivy's search does after building a weight.
+fn collect<C: Collector>(
+    searcher: &Searcher,
+    weight: &dyn Weight,
+    collector: &C,
+) -> Result<C::Fruit> {
+    let fruits = searcher
+        .segment_readers()
+        .iter()
+        .enumerate()
+        .map(|(ord, reader)| collector.collect_segment(weight, ord as SegmentOrdinal, reader))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    Ok(collector.merge_fruits(fruits)?)
+}
+
 /// The matches holding each of some copy keys.
 type CopiesByKey = HashMap<u64, Vec<DocAddress>>;
 
-/// Collects the copy key of every match, unscored, and the address of
-/// each match whose key is one of `of` (see [`Archive::copy_keys`]).
-struct CopyKeys<'a> {
-    generation: Arc<Generation>,
-    of: &'a HashSet<u64>,
+/// A match of a relevance-ordered page: its score, address and copy key.
+type Scored = (f32, DocAddress, u64);
+
+/// The first distinct matches of a search in relevance order.
+struct TopDistinct {
+    /// A prefix of every match in rank order.
+    candidates: Vec<Scored>,
+    /// The positions in `candidates` of the first match of each of the
+    /// first copy keys asked for.
+    firsts: Vec<usize>,
+    /// How many passages match, when known without reading every match.
+    total: Option<u64>,
+    /// Every match with its copy key, when the collector listed them.
+    every: Option<Vec<SegmentKeys>>,
 }
 
-/// Every match's copy key, and the matches of the keys looked for.
-type KeysFound = (Vec<u64>, Vec<(u64, DocAddress)>);
+/// A segment's matches and their copy keys.
+struct SegmentKeys {
+    segment: SegmentOrdinal,
+    docs: Vec<DocId>,
+    keys: Vec<u64>,
+}
 
-impl Collector for CopyKeys<'_> {
+/// The best-first matches `best` in rank order: by score, then ties by
+/// source, record, entry, paragraph and part, compared by ordinals within
+/// a segment and by the text of the few tied across segments (so that no
+/// dictionary is read whole).
+fn in_rank_order(
+    generation: &Generation,
+    mut best: Vec<(f32, DocAddress)>,
+) -> Result<Vec<(f32, DocAddress)>> {
+    best.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut start = 0;
+    while start < best.len() {
+        let score = best[start].0;
+        let end = start + best[start..].partition_point(|(s, _)| *s == score);
+        let run = &mut best[start..end];
+        let segment = run[0].1.segment_ord;
+        if run.iter().all(|(_, at)| at.segment_ord == segment) {
+            let columns = &generation.columns[segment as usize];
+            run.sort_by_key(|(_, at)| columns.position(at.doc_id));
+        } else {
+            let mut placed = run
+                .iter()
+                .map(|&(score, at)| {
+                    let columns = &generation.columns[at.segment_ord as usize];
+                    Ok((columns.place(at.doc_id)?, (score, at)))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            placed.sort_by(|a, b| a.0.cmp(&b.0));
+            for (slot, (_, item)) in run.iter_mut().zip(placed) {
+                *slot = item;
+            }
+        }
+        start = end;
+    }
+    Ok(best)
+}
+
+/// Collects the copy key of every match, unscored, and the address of
+/// each match whose key is one of `of` (see [`Archive::copy_keys`]).
+struct EveryCopyKey<'a> {
+    generation: Arc<Generation>,
+    of: &'a KeySet,
+}
+
+/// Every match's copy key (a list per segment), and the matches of the
+/// keys looked for.
+type KeysFound = (Vec<Vec<u64>>, Vec<(u64, DocAddress)>);
+
+impl Collector for EveryCopyKey<'_> {
     type Fruit = KeysFound;
     type Child = SegmentCopyKeys;
 
@@ -1196,7 +1356,8 @@ impl Collector for CopyKeys<'_> {
             segment,
             generation: Arc::clone(&self.generation),
             of: self.of.clone(),
-            found: (Vec::new(), Vec::new()),
+            keys: Vec::new(),
+            found: Vec::new(),
         })
     }
 
@@ -1214,27 +1375,36 @@ impl Collector for CopyKeys<'_> {
     }
 }
 
-/// [`CopyKeys`] in one segment.
+/// [`EveryCopyKey`] in one segment.
 struct SegmentCopyKeys {
     segment: SegmentOrdinal,
     generation: Arc<Generation>,
-    of: HashSet<u64>,
-    found: KeysFound,
+    of: KeySet,
+    keys: Vec<u64>,
+    found: Vec<(u64, DocAddress)>,
 }
 
 impl SegmentCollector for SegmentCopyKeys {
     type Fruit = KeysFound;
 
     fn collect(&mut self, doc: DocId, _score: tantivy::Score) {
-        let key = self.generation.columns[self.segment as usize].copy_key(doc);
-        self.found.0.push(key);
-        if self.of.contains(&key) {
-            self.found.1.push((key, DocAddress::new(self.segment, doc)));
+        self.collect_block(&[doc]);
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let from = self.keys.len();
+        self.generation.columns[self.segment as usize].copy_keys(docs, &mut self.keys);
+        if !self.of.is_empty() {
+            for (&key, &doc) in self.keys[from..].iter().zip(docs) {
+                if self.of.contains(&key) {
+                    self.found.push((key, DocAddress::new(self.segment, doc)));
+                }
+            }
         }
     }
 
     fn harvest(self) -> KeysFound {
-        self.found
+        (vec![self.keys], self.found)
     }
 }
 

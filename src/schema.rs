@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use tantivy::columnar::{Column, StrColumn};
+use tantivy::columnar::{Column, ColumnIndex, StrColumn};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
@@ -493,6 +493,47 @@ impl SegmentColumns {
             .as_ref()
             .and_then(|column| column.first(doc))
             .unwrap_or_default()
+    }
+
+    /// Appends the copy keys of `docs` to `keys`, a block at a time.
+    pub fn copy_keys(&self, docs: &[DocId], keys: &mut Vec<u64>) {
+        match &self.copy_key {
+            // Every passage has a key: its row is its document.
+            Some(column) if matches!(column.index, ColumnIndex::Full) => {
+                keys.extend(docs.iter().map(|&doc| column.values.get_val(doc)));
+            }
+            column => keys.extend(docs.iter().map(|&doc| {
+                column
+                    .as_ref()
+                    .and_then(|column| column.first(doc))
+                    .unwrap_or_default()
+            })),
+        }
+    }
+
+    /// Where `doc` stands, as [`SegmentColumns::position`] but with its
+    /// source and entry as text (read one by one, not the whole
+    /// dictionary): what orders passages of different segments.
+    pub fn place(&self, doc: DocId) -> Result<(String, Option<u64>, String, u64, u64)> {
+        let (_, record, _, paragraph, part) = self.position(doc);
+        let text = |column: &Option<StrColumn>| -> Result<String> {
+            let mut text = String::new();
+            if let Some(column) = column
+                && let Some(ord) = column.term_ords(doc).next()
+            {
+                column
+                    .ord_to_str(ord, &mut text)
+                    .map_err(|err| Error::Engine(err.into()))?;
+            }
+            Ok(text)
+        };
+        Ok((
+            text(&self.source)?,
+            record,
+            text(&self.entry)?,
+            paragraph,
+            part,
+        ))
     }
 
     /// Where `doc` stands: its source's ordinal in the segment's sorted

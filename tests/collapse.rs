@@ -246,7 +246,8 @@ fn variant(seed: &mut u64, paragraph: &str) -> String {
 }
 
 /// Documents drawn from a pool of `pool` paragraphs: most passages have
-/// copies elsewhere, with a small pool dozens of them.
+/// copies elsewhere, with a small pool dozens of them. Built in two runs,
+/// so that copies and ties lie in two segments.
 fn corpus(seed: &mut u64, pool: usize) -> (TempDir, Archive) {
     let dir = TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let corpus = dir.path().join("corpus");
@@ -264,7 +265,11 @@ fn corpus(seed: &mut u64, pool: usize) -> (TempDir, Archive) {
             )
         })
         .collect();
+    let index = dir.path().join("index");
     for number in 0..40 {
+        if number == 20 {
+            cita::build(&corpus, &index, &cita::BuildOptions::default()).unwrap();
+        }
         let mut text = String::new();
         if number % 5 != 0 {
             let month = 1 + next(seed) % 12;
@@ -284,7 +289,7 @@ fn corpus(seed: &mut u64, pool: usize) -> (TempDir, Archive) {
         std::fs::create_dir_all(corpus.join(folder)).unwrap();
         std::fs::write(corpus.join(folder).join(format!("{number:02}.md")), text).unwrap();
     }
-    let (archive, _) = build_and_open(&corpus, &dir.path().join("index")).unwrap();
+    let (archive, _) = build_and_open(&corpus, &index).unwrap();
     (dir, archive)
 }
 
