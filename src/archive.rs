@@ -214,6 +214,7 @@ impl Archive {
                     let hit = self.stored_hit(&searcher, shown.score, shown.address)?;
                     let mut hit =
                         self.finish(&searcher, &mut compiled.highlight, request, index + 1, hit)?;
+                    let others = others.iter().map(|m| (place_of(m), m.address)).collect();
                     let copies = self.copies_of(&searcher, others, shown.keys.copy_key)?;
                     hit.duplicates = Some(copies.listed);
                     hit.duplicates_total = Some(copies.total);
@@ -602,7 +603,7 @@ impl Archive {
                             generation.columns[address.segment_ord as usize].id(address.doc_id);
                         format!("{id:016x}") != shown.id
                     });
-                    let others = self.read_matches(&searcher, others.map(|a| (0.0, a)))?;
+                    let others = self.placed(&searcher, others.collect())?;
                     self.copies_of(&searcher, others, shown.key)
                 })
                 .collect()
@@ -743,7 +744,7 @@ impl Archive {
                 let mut hit = self.finish(searcher, &mut compiled.highlight, request, rank, hit)?;
                 let others = copies.remove(&key).unwrap_or_default();
                 let others = others.into_iter().filter(|&other| other != address);
-                let others = self.read_matches(searcher, others.map(|a| (0.0, a)))?;
+                let others = self.placed(searcher, others.collect())?;
                 let copies = self.copies_of(searcher, others, key)?;
                 hit.duplicates = Some(copies.listed);
                 hit.duplicates_total = Some(copies.total);
@@ -895,15 +896,44 @@ impl Archive {
     /// The duplicates of a shown passage of copy key `key` from the other
     /// matches holding it: the first [`collapse::LISTED`] in source order,
     /// loaded, and how many there are.
-    fn copies_of(&self, searcher: &Searcher, mut others: Vec<Match>, key: u64) -> Result<Copies> {
-        others.sort_by(|a, b| place_of(a).cmp(&place_of(b)));
+    fn copies_of(
+        &self,
+        searcher: &Searcher,
+        mut others: Vec<(Place, DocAddress)>,
+        key: u64,
+    ) -> Result<Copies> {
+        others.sort_unstable();
         let total = others.len() as u64;
         let listed = others
             .iter()
             .take(collapse::LISTED)
-            .map(|m| Ok(Duplicate::of(self.stored_passage(searcher, m.address)?)))
+            .map(|(_, address)| Ok(Duplicate::of(self.stored_passage(searcher, *address)?)))
             .collect::<Result<Vec<_>>>()?;
         Ok(Copies { key, listed, total })
+    }
+
+    /// The place of each match at `addresses`: its path and entry read one
+    /// by one for a few (a search process reads no dictionary whole for a
+    /// hit's copies), from the segments' dictionaries for many.
+    fn placed(
+        &self,
+        searcher: &Searcher,
+        addresses: Vec<DocAddress>,
+    ) -> Result<Vec<(Place, DocAddress)>> {
+        if addresses.len() > 4 * collapse::LISTED {
+            let matches = self.read_matches(searcher, addresses.into_iter().map(|a| (0.0, a)))?;
+            return Ok(matches.iter().map(|m| (place_of(m), m.address)).collect());
+        }
+        let generation = self.generation_of(searcher)?;
+        addresses
+            .into_iter()
+            .map(|at| {
+                Ok((
+                    generation.columns[at.segment_ord as usize].place(at.doc_id)?,
+                    at,
+                ))
+            })
+            .collect()
     }
 
     /// Adds what the search shows to a stored hit: rank, snippet,
@@ -1414,11 +1444,21 @@ impl SegmentTieOrder for Generation {
     }
 }
 
-/// Where a match is, for the source order duplicates are listed in.
-fn place_of(m: &Match) -> (&str, Option<u64>, &str, u64, u64) {
+/// Where a passage is: source, record, entry ("" for none), paragraph,
+/// part. Duplicates are listed in this order.
+type Place = (String, Option<u64>, String, u64, u64);
+
+/// Where a match is.
+fn place_of(m: &Match) -> Place {
     let keys = &m.keys;
-    let entry = keys.entry.as_deref().unwrap_or_default();
-    (&keys.source, keys.record, entry, keys.paragraph, keys.part)
+    let entry = keys.entry.clone().unwrap_or_default();
+    (
+        keys.source.clone(),
+        keys.record,
+        entry,
+        keys.paragraph,
+        keys.part,
+    )
 }
 
 /// The fingerprint the last commit recorded.
