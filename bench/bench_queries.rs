@@ -8,6 +8,10 @@
 //! ```text
 //! cargo run --release --example bench_queries -- INDEX QUERIES_TXT OUT_JSON [REPEATS]
 //! ```
+//!
+//! Copies are collapsed, as `cita search` does by default; with
+//! `CITA_BENCH_COLLAPSE=0` in the environment they are not
+//! (`--no-collapse`), which times collapsing against the same index.
 
 use std::error::Error;
 use std::path::Path;
@@ -45,7 +49,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         else {
             continue;
         };
-        let request = SearchRequest::new(query);
+        let request = SearchRequest {
+            collapse: std::env::var("CITA_BENCH_COLLAPSE").map_or(true, |value| value != "0"),
+            ..SearchRequest::new(query)
+        };
         let result: Value = match archive.search(&request) {
             Err(err) => json!({"id": id, "class": class, "query": query, "error": err.to_string()}),
             Ok(_) => {

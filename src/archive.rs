@@ -14,7 +14,7 @@ use tantivy::directory::{
     Directory, DirectoryLock, FileHandle, FileSlice, Lock, MmapDirectory, WatchCallback,
     WatchHandle, WritePtr,
 };
-use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query, RangeQuery, TermQuery};
+use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query, RangeQuery, TermQuery, Weight};
 use tantivy::schema::{FieldType, IndexRecordOption};
 use tantivy::{
     DocAddress, DocId, Index, IndexReader, ReloadPolicy, Searcher, SegmentOrdinal, SegmentReader,
@@ -34,12 +34,13 @@ use crate::ranking::{
     sort_matches,
 };
 use crate::results::{
-    ALL, CITA_VERSION, Candidate, Counts, Facets, Hit, IndexedPassage, PassageInContext, Period,
-    Pick, SearchRequest, SearchResults, ShardAnswer, Sort, Stats, Timeline,
+    ALL, CITA_VERSION, Candidate, Counts, Duplicate, Facets, Hit, IndexedPassage, PassageInContext,
+    Period, Pick, SearchRequest, SearchResults, ShardAnswer, Sort, Stats, Timeline,
 };
 use crate::schema::{self, DocumentKey, Fields, SCHEMA_VERSION, SegmentColumns};
 use crate::store::{self, META_FILE};
 use crate::views::batch::{self, BatchOutcome, BatchQuery};
+use crate::views::collapse::{self, Copies, KeySet, Shown};
 use crate::views::kwic::{self, Concordance, ContextSort};
 use crate::views::timeline::{self, TimelineAxis};
 use crate::views::{facets, group};
@@ -159,6 +160,7 @@ impl Archive {
         let mut results = SearchResults {
             query: request.query.clone(),
             total: 0,
+            distinct: None,
             hits: Vec::new(),
             cita_version: CITA_VERSION,
             index_fingerprint: self.fingerprint_of(&searcher)?,
@@ -171,9 +173,20 @@ impl Archive {
             if request.facets {
                 results.facets = Some(self.facets(&searcher, &compiled)?);
             }
+            if request.limit == 0 && request.collapse {
+                // Every match's key counts both.
+                let weight = self.weight(&searcher, &compiled)?;
+                let (keys, _) = self.copy_keys(&searcher, &*weight, &KeySet::default())?;
+                results.total = keys.iter().map(Vec::len).sum::<usize>() as u64;
+                results.distinct = Some(collapse::count_distinct(&keys) as u64);
+                return Ok(results);
+            }
             if request.limit == 0 {
                 results.total = searcher.search(&*compiled.query, &Count)? as u64;
                 return Ok(results);
+            }
+            if request.collapse {
+                return self.collapsed(&searcher, &mut compiled, request, results);
             }
             let (ranked, total) = self.top(&searcher, &compiled, request)?;
             results.total = total;
@@ -183,24 +196,7 @@ impl Archive {
                     self.finish(&searcher, &mut compiled.highlight, request, rank, hit)
                 })
                 .collect::<Result<_>>()?;
-            if let Some(PartialMatches {
-                partial,
-                total: partial_total,
-                best,
-            }) = self.partial_matches(&searcher, request, total)?
-            {
-                results.partial_total = Some(partial_total);
-                let skip = request.offset.saturating_sub(total as usize);
-                for (at, (_, m)) in best.into_iter().enumerate().skip(skip) {
-                    let rank = total as usize + at + 1;
-                    let hit = self.stored_hit(&searcher, m.score, m.address)?;
-                    let mut hit =
-                        self.finish(&searcher, &mut compiled.highlight, request, rank, hit)?;
-                    hit.partial = true;
-                    hit.missing = partial.missing(&searcher, m.address)?;
-                    results.hits.push(hit);
-                }
-            }
+            self.fill_with_partial_matches(&searcher, &mut compiled, request, total, &mut results)?;
             return Ok(results);
         }
 
@@ -210,6 +206,27 @@ impl Archive {
             results.facets = Some(self.facets_of(&searcher, matches.iter().map(|m| m.address))?);
         }
         sort_matches(&mut matches, request.sort);
+        if request.collapse && !request.group {
+            let sets = collapse::collapse(matches, |m| m.keys.copy_key);
+            results.distinct = Some(sets.len() as u64);
+            results.hits = sets
+                .into_iter()
+                .enumerate()
+                .skip(request.offset)
+                .take(request.limit)
+                .map(|(index, (shown, others))| {
+                    let hit = self.stored_hit(&searcher, shown.score, shown.address)?;
+                    let mut hit =
+                        self.finish(&searcher, &mut compiled.highlight, request, index + 1, hit)?;
+                    let others = others.iter().map(|m| (place_of(m), m.address)).collect();
+                    let copies = self.copies_of(&searcher, others, shown.keys.copy_key)?;
+                    hit.duplicates = Some(copies.listed);
+                    hit.duplicates_total = Some(copies.total);
+                    Ok(hit)
+                })
+                .collect::<Result<_>>()?;
+            return Ok(results);
+        }
         let ranked = matches.into_iter().enumerate().map(|(i, m)| (i + 1, m));
         let mut hit = |rank: usize, m: Match| {
             let hit = self.stored_hit(&searcher, m.score, m.address)?;
@@ -473,31 +490,52 @@ impl Archive {
             let compiled = self.compile(request)?;
             let searcher = self.reader.searcher();
             let wanted = request.offset.saturating_add(request.limit);
-            let (mut matches, total, facets) = if request.sort == Sort::Relevance && !request.facets
-            {
-                let collector = TopWithTies::new(
-                    wanted.min(searcher.num_docs() as usize),
-                    self.generation_of(&searcher)?,
-                )
-                .pruned(compiled.prunable);
-                let (best, total) = self.scored(&searcher, &compiled, &collector)?;
-                let mut matches = self.read_matches(&searcher, best)?;
-                matches.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
-                (matches, total, None)
-            } else {
-                let mut matches = self.matches(&searcher, &compiled)?;
-                let facets = match request.facets {
-                    true => Some(self.facets_of(&searcher, matches.iter().map(|m| m.address))?),
-                    false => None,
+            let mut keys = None;
+            let (mut matches, total, facets) =
+                if request.sort == Sort::Relevance && !request.facets && request.collapse {
+                    let weight = self.weight(&searcher, &compiled)?;
+                    let top = self.distinct_top(&searcher, &compiled, &*weight, wanted)?;
+                    let firsts = top.firsts.iter().map(|&at| top.candidates[at]);
+                    let firsts = firsts.map(|(score, at, _)| (score, at)).collect::<Vec<_>>();
+                    let (every, _) =
+                        self.every_key(&searcher, &*weight, top, &KeySet::default())?;
+                    let every = every.concat();
+                    let total = every.len() as u64;
+                    keys = Some(collapse::distinct(every));
+                    (self.read_matches(&searcher, firsts)?, total, None)
+                } else if request.sort == Sort::Relevance && !request.facets {
+                    let collector = TopWithTies::new(
+                        wanted.min(searcher.num_docs() as usize),
+                        self.generation_of(&searcher)?,
+                    )
+                    .pruned(compiled.prunable);
+                    let (best, total) = self.scored(&searcher, &compiled, &collector)?;
+                    let mut matches = self.read_matches(&searcher, best)?;
+                    matches.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
+                    (matches, total, None)
+                } else {
+                    let mut matches = self.matches(&searcher, &compiled)?;
+                    let facets = match request.facets {
+                        true => Some(self.facets_of(&searcher, matches.iter().map(|m| m.address))?),
+                        false => None,
+                    };
+                    sort_matches(&mut matches, request.sort);
+                    let total = matches.len() as u64;
+                    if request.collapse {
+                        keys = Some(collapse::distinct(
+                            matches.iter().map(|m| m.keys.copy_key).collect(),
+                        ));
+                        let sets = collapse::collapse(matches, |m| m.keys.copy_key);
+                        matches = sets.into_iter().map(|(first, _)| first).collect();
+                    }
+                    (matches, total, facets)
                 };
-                sort_matches(&mut matches, request.sort);
-                let total = matches.len() as u64;
-                (matches, total, facets)
-            };
             matches.truncate(wanted);
-            // This shard's partial matches when its own full ones leave room
-            // on the page: if the archive's do not, every shard's do not.
-            let partial = self.partial_matches(&searcher, request, total)?;
+            // This shard's partial matches when its own full ones (each set
+            // of copies once, when collapsing) leave room on the page: if
+            // the archive's do not, every shard's do not.
+            let shown = keys.as_ref().map_or(total, |keys| keys.len() as u64);
+            let partial = self.partial_matches(&searcher, request, shown)?;
             let partial_total = partial.as_ref().map(|found| found.total);
             let generation = self.generation_of(&searcher)?;
             let candidate = |held: Option<usize>, m: Match| Candidate {
@@ -513,6 +551,7 @@ impl Archive {
                 paragraph: m.keys.paragraph,
                 part: m.keys.part,
                 held,
+                key: request.collapse.then_some(m.keys.copy_key),
             };
             let mut candidates: Vec<Candidate> =
                 matches.into_iter().map(|m| candidate(None, m)).collect();
@@ -526,6 +565,7 @@ impl Archive {
                 facets,
                 index_fingerprint: generation.fingerprint.clone(),
                 partial_total,
+                keys,
             })
         })
     }
@@ -560,6 +600,36 @@ impl Archive {
                         hit.missing = partial.missing(&searcher, address)?;
                     }
                     Ok(hit)
+                })
+                .collect()
+        })
+    }
+
+    /// This shard's copies of the passages a search over shards shows
+    /// (with [`SearchRequest::collapse`]), one [`Copies`] per passage of
+    /// `shown`, in its order: the matches of `request` with the same copy
+    /// key, the shown passage left out. Part of the third step of a search
+    /// over shards, asked of every shard; [`crate::views::shards::add_copies`]
+    /// merges the shards' lists.
+    pub fn copies(&self, request: &SearchRequest, shown: &[Shown]) -> Result<Vec<Copies>> {
+        self.guarded(|| {
+            let compiled = self.compile(request)?;
+            let searcher = self.reader.searcher();
+            let generation = self.generation_of(&searcher)?;
+            let of: KeySet = shown.iter().map(|s| s.key).collect();
+            let weight = self.weight(&searcher, &compiled)?;
+            let (_, mut found) = self.copy_keys(&searcher, &*weight, &of)?;
+            shown
+                .iter()
+                .map(|shown| {
+                    let others = found.get_mut(&shown.key).map(std::mem::take);
+                    let others = others.unwrap_or_default().into_iter().filter(|address| {
+                        let id =
+                            generation.columns[address.segment_ord as usize].id(address.doc_id);
+                        format!("{id:016x}") != shown.id
+                    });
+                    let others = self.placed(&searcher, others.collect())?;
+                    self.copies_of(&searcher, others, shown.key)
                 })
                 .collect()
         })
@@ -755,6 +825,266 @@ impl Archive {
         Ok((ranked, total))
     }
 
+    /// The relevance-ordered page of a search that collapses copies, with
+    /// `total`, `distinct` and each hit's duplicates, into `results`.
+    fn collapsed(
+        &self,
+        searcher: &Searcher,
+        compiled: &mut query::Compiled,
+        request: &SearchRequest,
+        mut results: SearchResults,
+    ) -> Result<SearchResults> {
+        let wanted = request.offset.saturating_add(request.limit);
+        // One weight for every pass: building it (a word's inflections
+        // looked up) costs more than a rare word's search.
+        let weight = self.weight(searcher, compiled)?;
+        let top = self.distinct_top(searcher, compiled, &*weight, wanted)?;
+        let page: Vec<Scored> = top
+            .firsts
+            .iter()
+            .skip(request.offset)
+            .take(request.limit)
+            .map(|&at| top.candidates[at])
+            .collect();
+        let page_keys: KeySet = page.iter().map(|c| c.2).collect();
+        let (keys, mut copies) = self.every_key(searcher, &*weight, top, &page_keys)?;
+        results.total = keys.iter().map(Vec::len).sum::<usize>() as u64;
+        results.distinct = Some(collapse::count_distinct(&keys) as u64);
+        results.hits = page
+            .into_iter()
+            .enumerate()
+            .map(|(index, (score, address, key))| {
+                let hit = self.stored_hit(searcher, score, address)?;
+                let rank = request.offset + index + 1;
+                let mut hit = self.finish(searcher, &mut compiled.highlight, request, rank, hit)?;
+                let others = copies.remove(&key).unwrap_or_default();
+                let others = others.into_iter().filter(|&other| other != address);
+                let others = self.placed(searcher, others.collect())?;
+                let copies = self.copies_of(searcher, others, key)?;
+                hit.duplicates = Some(copies.listed);
+                hit.duplicates_total = Some(copies.total);
+                Ok(hit)
+            })
+            .collect::<Result<_>>()?;
+        let shown = results.distinct.unwrap_or(results.total);
+        self.fill_with_partial_matches(searcher, compiled, request, shown, &mut results)?;
+        Ok(results)
+    }
+
+    /// Adds to `results` the partial matches its page has room for after
+    /// the `full` matches it can show (see [`query::partial`]), ranked
+    /// after them, and how many there are.
+    fn fill_with_partial_matches(
+        &self,
+        searcher: &Searcher,
+        compiled: &mut query::Compiled,
+        request: &SearchRequest,
+        full: u64,
+        results: &mut SearchResults,
+    ) -> Result<()> {
+        let Some(PartialMatches {
+            partial,
+            total,
+            best,
+        }) = self.partial_matches(searcher, request, full)?
+        else {
+            return Ok(());
+        };
+        results.partial_total = Some(total);
+        let skip = request.offset.saturating_sub(full as usize);
+        for (at, (_, m)) in best.into_iter().enumerate().skip(skip) {
+            let rank = full as usize + at + 1;
+            let hit = self.stored_hit(searcher, m.score, m.address)?;
+            let mut hit = self.finish(searcher, &mut compiled.highlight, request, rank, hit)?;
+            hit.partial = true;
+            hit.missing = partial.missing(searcher, m.address)?;
+            results.hits.push(hit);
+        }
+        Ok(())
+    }
+
+    /// The first `wanted` distinct matches in relevance order (see
+    /// [`TopDistinct`]). The collector is asked for `wanted` matches, and
+    /// for more, again, only while copies among them leave fewer than
+    /// `wanted` keys. A query the collector cannot prune goes through
+    /// every match anyway: the first pass reads every match's copy key
+    /// on the way.
+    fn distinct_top(
+        &self,
+        searcher: &Searcher,
+        compiled: &query::Compiled,
+        weight: &dyn Weight,
+        wanted: usize,
+    ) -> Result<TopDistinct> {
+        let all = searcher.num_docs() as usize;
+        let wanted = wanted.min(all);
+        let generation = self.generation_of(searcher)?;
+        // A few more than wanted, so that a copy or two among the best
+        // asks for no second pass.
+        let mut asked = wanted.saturating_add(wanted / 2).min(all);
+        let mut every = None;
+        loop {
+            let mut collector =
+                TopWithTies::new(asked, Arc::clone(&generation)).pruned(compiled.prunable);
+            // Pruned, the count would go through every match: the pass
+            // that reads their keys counts them, when one is needed.
+            if compiled.prunable {
+                collector = collector.uncounted();
+            }
+            let reading = !compiled.prunable && every.is_none();
+            if reading {
+                collector = collector.listing();
+            }
+            let (best, counted) = collect(searcher, weight, &collector)?;
+            // Fewer than asked: they are every match.
+            let complete = best.len() < asked || asked >= all;
+            if reading {
+                let listed = collector.take_listed().into_iter();
+                let keyed = listed.map(|(segment, docs)| {
+                    let mut keys = Vec::with_capacity(docs.len());
+                    generation.columns[segment as usize].copy_keys(&docs, &mut keys);
+                    SegmentKeys {
+                        segment,
+                        docs,
+                        keys,
+                    }
+                });
+                every = Some(keyed.collect());
+            }
+            let mut ordered = in_rank_order(&generation, best)?;
+            // Past `asked`, the collector's ties are not a prefix of the order.
+            ordered.truncate(asked);
+            let candidates: Vec<Scored> = ordered
+                .into_iter()
+                .map(|(score, at)| {
+                    let key = generation.columns[at.segment_ord as usize].copy_key(at.doc_id);
+                    (score, at, key)
+                })
+                .collect();
+            let firsts = collapse::firsts(candidates.iter().map(|c| c.2), wanted);
+            let total = match complete {
+                true => Some(candidates.len() as u64),
+                false => (!compiled.prunable).then_some(counted),
+            };
+            if firsts.len() >= wanted || total.is_some_and(|total| candidates.len() as u64 >= total)
+            {
+                return Ok(TopDistinct {
+                    candidates,
+                    firsts,
+                    total,
+                    every,
+                });
+            }
+            // Copies took places: ask for enough more, at the rate found.
+            let rate = asked.div_ceil(firsts.len().max(1));
+            asked = asked
+                .saturating_mul(2)
+                .max(wanted.saturating_mul(rate))
+                .min(all);
+        }
+    }
+
+    /// The copy key of every match of `compiled` (a key once per match,
+    /// a list per segment, so they count the matches too), and the
+    /// addresses of the matches whose key is in `of`, by key: read with
+    /// the collector that found `top` when it went through every match,
+    /// taken from the candidates when they are every match (most queries),
+    /// else read in one more pass ([`Archive::copy_keys`]).
+    fn every_key(
+        &self,
+        searcher: &Searcher,
+        weight: &dyn Weight,
+        top: TopDistinct,
+        of: &KeySet,
+    ) -> Result<(Vec<Vec<u64>>, CopiesByKey)> {
+        let every = match top.every {
+            Some(every) => every,
+            None if top.total == Some(top.candidates.len() as u64) => {
+                let mut copies = CopiesByKey::new();
+                for &(_, address, key) in top.candidates.iter().filter(|c| of.contains(&c.2)) {
+                    copies.entry(key).or_default().push(address);
+                }
+                let keys = top.candidates.iter().map(|c| c.2).collect();
+                return Ok((vec![keys], copies));
+            }
+            None => return self.copy_keys(searcher, weight, of),
+        };
+        let mut copies = CopiesByKey::new();
+        for part in &every {
+            for (&key, &doc) in part.keys.iter().zip(&part.docs) {
+                if of.contains(&key) {
+                    let address = DocAddress::new(part.segment, doc);
+                    copies.entry(key).or_default().push(address);
+                }
+            }
+        }
+        Ok((every.into_iter().map(|part| part.keys).collect(), copies))
+    }
+
+    /// The copy key of every match of `compiled` (a key once per match),
+    /// and the addresses of the matches whose key is in `of`, by key: one
+    /// pass over the matches, unscored, reading one column.
+    fn copy_keys(
+        &self,
+        searcher: &Searcher,
+        weight: &dyn Weight,
+        of: &KeySet,
+    ) -> Result<(Vec<Vec<u64>>, CopiesByKey)> {
+        let collector = EveryCopyKey {
+            generation: self.generation_of(searcher)?,
+            of,
+        };
+        let (keys, found) = collect(searcher, weight, &collector)?;
+        let mut copies = CopiesByKey::new();
+        for (key, address) in found {
+            copies.entry(key).or_default().push(address);
+        }
+        Ok((keys, copies))
+    }
+
+    /// The duplicates of a shown passage of copy key `key` from the other
+    /// matches holding it: the first [`collapse::LISTED`] in source order,
+    /// loaded, and how many there are.
+    fn copies_of(
+        &self,
+        searcher: &Searcher,
+        mut others: Vec<(Place, DocAddress)>,
+        key: u64,
+    ) -> Result<Copies> {
+        others.sort_unstable();
+        let total = others.len() as u64;
+        let listed = others
+            .iter()
+            .take(collapse::LISTED)
+            .map(|(_, address)| Ok(Duplicate::of(self.stored_passage(searcher, *address)?)))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Copies { key, listed, total })
+    }
+
+    /// The place of each match at `addresses`: its path and entry read one
+    /// by one for a few (a search process reads no dictionary whole for a
+    /// hit's copies), from the segments' dictionaries for many.
+    fn placed(
+        &self,
+        searcher: &Searcher,
+        addresses: Vec<DocAddress>,
+    ) -> Result<Vec<(Place, DocAddress)>> {
+        if addresses.len() > 4 * collapse::LISTED {
+            let matches = self.read_matches(searcher, addresses.into_iter().map(|a| (0.0, a)))?;
+            return Ok(matches.iter().map(|m| (place_of(m), m.address)).collect());
+        }
+        let generation = self.generation_of(searcher)?;
+        addresses
+            .into_iter()
+            .map(|at| {
+                Ok((
+                    generation.columns[at.segment_ord as usize].place(at.doc_id)?,
+                    at,
+                ))
+            })
+            .collect()
+    }
+
     /// Adds what the search shows to a stored hit: rank, snippet,
     /// highlights, `matched`, and the citation and context when asked for.
     fn finish(
@@ -832,6 +1162,18 @@ impl Archive {
             searcher,
             addresses.into_iter().map(|address| (0.0, address)),
         )
+    }
+
+    /// The weight of `compiled`, scoring with the figures it was compiled
+    /// with: built once for several passes over its matches ([`collect`]).
+    fn weight(&self, searcher: &Searcher, compiled: &query::Compiled) -> Result<Box<dyn Weight>> {
+        let provider = Provider {
+            searcher,
+            schema: searcher.schema(),
+            statistics: &compiled.statistics,
+        };
+        let scoring = EnableScoring::enabled_from_statistics_provider(&provider, searcher);
+        Ok(compiled.query.weight(scoring)?)
     }
 
     /// Runs `compiled` with `collector`, scoring with the figures it was
@@ -923,6 +1265,8 @@ impl Archive {
             citation: None,
             before: None,
             after: None,
+            duplicates: None,
+            duplicates_total: None,
         })
     }
 
@@ -1102,10 +1446,181 @@ impl SegmentCollector for SegmentMatches {
     }
 }
 
+/// Runs `collector` over every segment of `searcher` with `weight`, as
+/// tantivy's search does after building a weight.
+fn collect<C: Collector>(
+    searcher: &Searcher,
+    weight: &dyn Weight,
+    collector: &C,
+) -> Result<C::Fruit> {
+    let fruits = searcher
+        .segment_readers()
+        .iter()
+        .enumerate()
+        .map(|(ord, reader)| collector.collect_segment(weight, ord as SegmentOrdinal, reader))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    Ok(collector.merge_fruits(fruits)?)
+}
+
+/// The matches holding each of some copy keys.
+type CopiesByKey = HashMap<u64, Vec<DocAddress>>;
+
+/// A match of a relevance-ordered page: its score, address and copy key.
+type Scored = (f32, DocAddress, u64);
+
+/// The first distinct matches of a search in relevance order.
+struct TopDistinct {
+    /// A prefix of every match in rank order.
+    candidates: Vec<Scored>,
+    /// The positions in `candidates` of the first match of each of the
+    /// first copy keys asked for.
+    firsts: Vec<usize>,
+    /// How many passages match, when known without reading every match.
+    total: Option<u64>,
+    /// Every match with its copy key, when the collector listed them.
+    every: Option<Vec<SegmentKeys>>,
+}
+
+/// A segment's matches and their copy keys.
+struct SegmentKeys {
+    segment: SegmentOrdinal,
+    docs: Vec<DocId>,
+    keys: Vec<u64>,
+}
+
+/// The best-first matches `best` in rank order: by score, then ties by
+/// source, record, entry, paragraph and part, compared by ordinals within
+/// a segment and by the text of the few tied across segments (so that no
+/// dictionary is read whole).
+fn in_rank_order(
+    generation: &Generation,
+    mut best: Vec<(f32, DocAddress)>,
+) -> Result<Vec<(f32, DocAddress)>> {
+    best.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut start = 0;
+    while start < best.len() {
+        let score = best[start].0;
+        let end = start + best[start..].partition_point(|(s, _)| *s == score);
+        let run = &mut best[start..end];
+        let segment = run[0].1.segment_ord;
+        if run.iter().all(|(_, at)| at.segment_ord == segment) {
+            let columns = &generation.columns[segment as usize];
+            run.sort_by_key(|(_, at)| columns.position(at.doc_id));
+        } else {
+            let mut placed = run
+                .iter()
+                .map(|&(score, at)| {
+                    let columns = &generation.columns[at.segment_ord as usize];
+                    Ok((columns.place(at.doc_id)?, (score, at)))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            placed.sort_by(|a, b| a.0.cmp(&b.0));
+            for (slot, (_, item)) in run.iter_mut().zip(placed) {
+                *slot = item;
+            }
+        }
+        start = end;
+    }
+    Ok(best)
+}
+
+/// Collects the copy key of every match, unscored, and the address of
+/// each match whose key is one of `of` (see [`Archive::copy_keys`]).
+struct EveryCopyKey<'a> {
+    generation: Arc<Generation>,
+    of: &'a KeySet,
+}
+
+/// Every match's copy key (a list per segment), and the matches of the
+/// keys looked for.
+type KeysFound = (Vec<Vec<u64>>, Vec<(u64, DocAddress)>);
+
+impl Collector for EveryCopyKey<'_> {
+    type Fruit = KeysFound;
+    type Child = SegmentCopyKeys;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        _reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentCopyKeys> {
+        Ok(SegmentCopyKeys {
+            segment,
+            generation: Arc::clone(&self.generation),
+            of: self.of.clone(),
+            keys: Vec::new(),
+            found: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<KeysFound>) -> tantivy::Result<KeysFound> {
+        let mut all: KeysFound = (Vec::new(), Vec::new());
+        for (keys, found) in fruits {
+            all.0.extend(keys);
+            all.1.extend(found);
+        }
+        Ok(all)
+    }
+}
+
+/// [`EveryCopyKey`] in one segment.
+struct SegmentCopyKeys {
+    segment: SegmentOrdinal,
+    generation: Arc<Generation>,
+    of: KeySet,
+    keys: Vec<u64>,
+    found: Vec<(u64, DocAddress)>,
+}
+
+impl SegmentCollector for SegmentCopyKeys {
+    type Fruit = KeysFound;
+
+    fn collect(&mut self, doc: DocId, _score: tantivy::Score) {
+        self.collect_block(&[doc]);
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let from = self.keys.len();
+        self.generation.columns[self.segment as usize].copy_keys(docs, &mut self.keys);
+        if !self.of.is_empty() {
+            for (&key, &doc) in self.keys[from..].iter().zip(docs) {
+                if self.of.contains(&key) {
+                    self.found.push((key, DocAddress::new(self.segment, doc)));
+                }
+            }
+        }
+    }
+
+    fn harvest(self) -> KeysFound {
+        (vec![self.keys], self.found)
+    }
+}
+
 impl SegmentTieOrder for Generation {
     fn tie_key(&self, segment: SegmentOrdinal, doc: DocId) -> TieKey {
         self.columns[segment as usize].position(doc)
     }
+}
+
+/// Where a passage is: source, record, entry ("" for none), paragraph,
+/// part. Duplicates are listed in this order.
+type Place = (String, Option<u64>, String, u64, u64);
+
+/// Where a match is.
+fn place_of(m: &Match) -> Place {
+    let keys = &m.keys;
+    let entry = keys.entry.clone().unwrap_or_default();
+    (
+        keys.source.clone(),
+        keys.record,
+        entry,
+        keys.paragraph,
+        keys.part,
+    )
 }
 
 /// The fingerprint the last commit recorded.

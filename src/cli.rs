@@ -164,6 +164,11 @@ pub struct SearchArgs {
     /// One entry per document: its best passage and how many more match.
     #[arg(long)]
     pub group: bool,
+    /// Show every copy: without it, passages with the same words (case,
+    /// accents and punctuation aside) in several documents are one hit,
+    /// listing the others ("also in N other documents").
+    #[arg(long)]
+    pub no_collapse: bool,
     /// Add N passages of context before and after each hit, from the same document.
     #[arg(short = 'C', long, value_name = "N", default_value_t = 0)]
     pub context: usize,

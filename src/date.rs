@@ -169,6 +169,7 @@ impl Serialize for Date {
     }
 }
 
+/// A date as it is serialized, `YYYY-MM-DD`.
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;

@@ -636,8 +636,9 @@ fn examine(
             state.id_sum = state.id_sum.wrapping_add(id);
             let language = language::of_passage(&passage.text, document_language);
             let accented = analysis::accented_stems(language, &passage.text, &mut folding);
+            let copy_key = analysis::copy_key(&passage.text, &mut folding);
             documents.push(schema::passage_document(
-                fields, document, id, &title, &passage, language, &accented,
+                fields, document, id, &title, &passage, language, &accented, copy_key,
             ));
         }
         state.documents += 1;

@@ -237,6 +237,7 @@ fn search(args: &SearchArgs) -> Result<u8> {
         context: args.context,
         cite: args.cite,
         all_words: args.all_words,
+        collapse: !args.no_collapse,
         ..request(
             &args.query,
             &args.filters,

@@ -20,8 +20,8 @@
 //! reads a path; only what ties across segments is left to the caller.
 
 use std::cmp::Ordering;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering as MemoryOrdering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::Weight;
@@ -174,6 +174,9 @@ pub trait SegmentTieOrder: Send + Sync + 'static {
     fn tie_key(&self, segment: SegmentOrdinal, doc: DocId) -> TieKey;
 }
 
+/// Every match of a search: each segment's, ascending.
+pub type Listed = Vec<(SegmentOrdinal, Vec<DocId>)>;
+
 /// Within each segment, the `limit` best matches in rank order; across
 /// segments, the `limit` best-scored of those plus every one scoring the
 /// same as the last of them (their order needs the sources' text, which the
@@ -190,6 +193,11 @@ pub struct TopWithTies<T> {
     /// can be among the best, and segments collected later start pruning
     /// there. Reset when the search ends (`merge_fruits`).
     floor: AtomicU32,
+    /// With [`TopWithTies::listing`], every match collected so far in
+    /// this search.
+    listed: Option<Mutex<Listed>>,
+    /// Pruned, the count is not asked for.
+    uncounted: bool,
 }
 
 impl<T> TopWithTies<T> {
@@ -200,7 +208,30 @@ impl<T> TopWithTies<T> {
             ties,
             pruned: false,
             floor: AtomicU32::new(Score::NEG_INFINITY.to_bits()),
+            listed: None,
+            uncounted: false,
         }
+    }
+
+    /// Also lists every match on the way (so nothing is pruned), for
+    /// [`TopWithTies::take_listed`]: a search that goes through every
+    /// match anyway reads what else it needs of them (their copy keys)
+    /// without a second pass.
+    pub fn listing(mut self) -> TopWithTies<T> {
+        self.listed = Some(Mutex::new(Vec::new()));
+        self.pruned = false;
+        self
+    }
+
+    /// Every match the last search found (nothing without
+    /// [`TopWithTies::listing`]).
+    pub fn take_listed(&self) -> Listed {
+        self.listed
+            .as_ref()
+            .map(|listed| {
+                std::mem::take(&mut *listed.lock().unwrap_or_else(PoisonError::into_inner))
+            })
+            .unwrap_or_default()
     }
 
     /// Leaves the matches that cannot be among the best to the query
@@ -209,6 +240,14 @@ impl<T> TopWithTies<T> {
     /// than scoring every match; for others, twice the work.
     pub fn pruned(mut self, pruned: bool) -> TopWithTies<T> {
         self.pruned = pruned;
+        self
+    }
+
+    /// Pruned, does not ask the query for the count (0 is reported): for
+    /// a caller that counts the matches otherwise, or needs no count when
+    /// fewer than `limit` match (then they are all kept).
+    pub fn uncounted(mut self) -> TopWithTies<T> {
+        self.uncounted = true;
         self
     }
 
@@ -329,7 +368,9 @@ impl<T: SegmentTieOrder> Collector for TopWithTies<T> {
         let alive = reader.alive_bitset();
         let is_alive = |doc| alive.is_none_or(|alive| alive.is_alive(doc));
         if self.pruned {
-            collector.count = u64::from(weight.count(reader)?);
+            if !self.uncounted {
+                collector.count = u64::from(weight.count(reader)?);
+            }
             let best = &mut collector.best;
             weight.for_each_pruning(best.threshold(), reader, &mut |doc, score| {
                 if is_alive(doc) {
@@ -337,6 +378,16 @@ impl<T: SegmentTieOrder> Collector for TopWithTies<T> {
                 }
                 best.threshold()
             })?;
+        } else if let Some(listed) = &self.listed {
+            let mut docs = Vec::new();
+            weight.for_each(reader, &mut |doc, score| {
+                if is_alive(doc) {
+                    collector.collect(doc, score);
+                    docs.push(doc);
+                }
+            })?;
+            let mut listed = listed.lock().unwrap_or_else(PoisonError::into_inner);
+            listed.push((segment, docs));
         } else {
             weight.for_each(reader, &mut |doc, score| {
                 if is_alive(doc) {
@@ -536,6 +587,17 @@ mod tests {
         let weaker = BoostQuery::new(Box::new(query), 0.1);
         let (reused, _) = searcher.search(&weaker, &collector).unwrap();
         assert_eq!(docs(&reused), [(0, 3), (0, 4), (1, 3)]);
+
+        // Listing visits every match, whatever the pruning.
+        let listing = TopWithTies::new(1, Arc::new(Backwards))
+            .pruned(true)
+            .listing();
+        let (best, count) = searcher.search(&weaker, &listing).unwrap();
+        assert_eq!((best.len(), count), (1, 9));
+        let mut listed = listing.take_listed();
+        listed.sort();
+        assert_eq!(listed, [(0, vec![0, 1, 2, 3, 4]), (1, vec![0, 1, 2, 3])]);
+        assert!(listing.take_listed().is_empty(), "taken once");
     }
 
     #[test]

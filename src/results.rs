@@ -66,6 +66,12 @@ pub struct SearchRequest {
     /// figures for this query, summed over its shards
     /// ([`crate::Archive::statistics`]), so that scores are the archive's.
     pub statistics: Option<Arc<CorpusStatistics>>,
+    /// Show copies once (the default): matching passages with the same
+    /// folded words (see [`crate::views::collapse`]) are one hit, the
+    /// first in the order asked for, which lists the others as its
+    /// [`Hit::duplicates`]; [`SearchResults::distinct`] counts them once.
+    /// Not with `group` (every document is its own group).
+    pub collapse: bool,
 }
 
 /// What BM25 needs of an archive for one query; sums of shards' figures.
@@ -132,6 +138,12 @@ pub struct ShardAnswer {
     /// left room on the page): they follow the full ones in `candidates`.
     #[serde(default)]
     pub partial_total: Option<u64>,
+    /// With [`SearchRequest::collapse`]: the copy key of each of its
+    /// matches, each once, ascending (their union counts the archive's
+    /// distinct matches); the candidates are then the first passage of
+    /// each of its first `offset + limit` keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keys: Option<Vec<u64>>,
 }
 
 /// A passage a shard found, with what orders it among every shard's.
@@ -156,6 +168,9 @@ pub struct Candidate {
     /// For a partial match, how many of the query's terms it holds.
     #[serde(default)]
     pub held: Option<usize>,
+    /// Its copy key, with [`SearchRequest::collapse`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<u64>,
 }
 
 /// A passage of the page a search over shards returns, to be read from its
@@ -195,6 +210,7 @@ impl SearchRequest {
             languages: Vec::new(),
             all_words: false,
             statistics: None,
+            collapse: true,
         }
     }
 }
@@ -206,6 +222,11 @@ pub struct SearchResults {
     pub query: String,
     /// How many passages match in all (not only those returned).
     pub total: u64,
+    /// With [`SearchRequest::collapse`]: how many matching passages there
+    /// are when each set of copies counts once (the hits there are to page
+    /// through).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distinct: Option<u64>,
     /// The returned hits, best first (or in the requested sort order). With
     /// `group`, the best hit of each returned group.
     pub hits: Vec<Hit>,
@@ -263,6 +284,79 @@ pub struct Hit {
     /// The passages just after it in its document, nearest first (with `context`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub after: Option<Vec<IndexedPassage>>,
+    // The duplicates stay the last fields: a search over shards appends
+    // them to the JSON of a hit its shard rendered without them.
+    /// With [`SearchRequest::collapse`]: the other matching passages with
+    /// the same folded words, in source order, at most
+    /// [`crate::views::collapse::LISTED`] of them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicates: Option<Vec<Duplicate>>,
+    /// With [`SearchRequest::collapse`]: how many duplicates there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicates_total: Option<u64>,
+}
+
+/// Another matching copy of a hit's passage (same folded words): where it
+/// is, without its text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Duplicate {
+    /// Its passage id.
+    pub id: String,
+    /// Its document's path.
+    pub source: String,
+    /// The record, in a feed or mailbox.
+    pub record: Option<u64>,
+    /// The entry, in a container.
+    pub entry: Option<String>,
+    /// Its document's title.
+    pub title: String,
+    /// Its document's publication.
+    pub publication: Option<String>,
+    /// Its document's URL.
+    pub url: Option<String>,
+    /// Its document's publication date.
+    pub date: Option<Date>,
+    /// The heading above it.
+    pub section: Option<String>,
+    /// Its paragraph.
+    pub paragraph: u32,
+    /// Its part of the paragraph.
+    pub part: u32,
+    /// Its page (PDF).
+    pub page: Option<u32>,
+}
+
+impl Duplicate {
+    /// Its document as text and CSV name it: `source › entry #record`,
+    /// each part when it has one.
+    pub fn document(&self) -> String {
+        let mut name = self.source.clone();
+        if let Some(entry) = &self.entry {
+            name.push_str(&format!(" › {entry}"));
+        }
+        if let Some(record) = self.record {
+            name.push_str(&format!(" #{record}"));
+        }
+        name
+    }
+
+    /// Where `passage` is.
+    pub fn of(passage: IndexedPassage) -> Duplicate {
+        Duplicate {
+            id: passage.id,
+            source: passage.source,
+            record: passage.record,
+            entry: passage.entry,
+            title: passage.title,
+            publication: passage.publication,
+            url: passage.url,
+            date: passage.date,
+            section: passage.section,
+            paragraph: passage.paragraph,
+            part: passage.part,
+            page: passage.page,
+        }
+    }
 }
 
 /// A passage as stored in the index, with its document's metadata: what

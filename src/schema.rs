@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use tantivy::columnar::{Column, StrColumn};
+use tantivy::columnar::{Column, ColumnIndex, StrColumn};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
@@ -50,6 +50,7 @@ pub mod names {
     pub const MENTIONS: &str = "mentions";
     pub const LANGUAGE: &str = "language";
     pub const ACCENTED_STEMS: &str = "accented_stems";
+    pub const COPY_KEY: &str = "copy_key";
 }
 
 /// Handles to every field of a passage document.
@@ -105,6 +106,9 @@ pub struct Fields {
     /// not give (`analysis::accented_stems`), one term each, with
     /// frequencies, no positions: how `negociar` finds "negociações".
     pub accented_stems: Field,
+    /// The passage's copy key (`analysis::copy_key`: a hash of its folded
+    /// words), a fast field only: search collapses copies by it.
+    pub copy_key: Field,
 }
 
 /// A stored text field, folded, with positions for phrases.
@@ -164,6 +168,7 @@ pub fn build() -> (Schema, Fields) {
                     .set_index_option(IndexRecordOption::WithFreqs),
             ),
         ),
+        copy_key: builder.add_u64_field(names::COPY_KEY, FAST),
     };
     (builder.build(), fields)
 }
@@ -193,12 +198,15 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         mentions: get(names::MENTIONS)?,
         language: get(names::LANGUAGE)?,
         accented_stems: get(names::ACCENTED_STEMS)?,
+        copy_key: get(names::COPY_KEY)?,
     })
 }
 
 /// The tantivy document of one passage of `document`, whose id is `id`,
 /// in `language`, its accented words' own stems being `accented_stems`
-/// (see `analysis::accented_stems`).
+/// (see `analysis::accented_stems`) and its copy key `copy_key` (see
+/// `analysis::copy_key`).
+#[allow(clippy::too_many_arguments)]
 pub fn passage_document(
     fields: &Fields,
     document: &Document,
@@ -207,6 +215,7 @@ pub fn passage_document(
     passage: &Passage,
     language: Language,
     accented_stems: &[String],
+    copy_key: u64,
 ) -> TantivyDocument {
     // tantivy's default reserves 1 KB per document: a feed of tiny records
     // held 1.2 KB per passage until the file's documents were added.
@@ -214,6 +223,7 @@ pub fn passage_document(
         passage.text.len() + title.len() + document.source.len() + 128,
     );
     doc.add_u64(fields.id, id);
+    doc.add_u64(fields.copy_key, copy_key);
     doc.add_text(fields.source, &document.source);
     doc.add_text(fields.title, title);
     if let Some(publication) = &document.meta.publication {
@@ -388,6 +398,8 @@ pub struct PassageKeys {
     pub language: Option<Language>,
     /// The document's publication, as written.
     pub publication: Option<String>,
+    /// The passage's copy key (see `analysis::copy_key`).
+    pub copy_key: u64,
 }
 
 impl PassageKeys {
@@ -400,6 +412,7 @@ impl PassageKeys {
 /// The fast-field columns of one segment.
 pub struct SegmentColumns {
     id: Option<Column<u64>>,
+    copy_key: Option<Column<u64>>,
     source: Option<StrColumn>,
     record: Option<Column<u64>>,
     entry: Option<StrColumn>,
@@ -452,6 +465,7 @@ impl SegmentColumns {
         let fast = segment.fast_fields();
         Ok(SegmentColumns {
             id: fast.column_opt(names::ID)?,
+            copy_key: fast.column_opt(names::COPY_KEY)?,
             source: fast.str(names::SOURCE)?,
             record: fast.column_opt(names::RECORD)?,
             entry: fast.str(names::ENTRY)?,
@@ -471,6 +485,55 @@ impl SegmentColumns {
             .as_ref()
             .and_then(|column| column.first(doc))
             .unwrap_or_default()
+    }
+
+    /// The copy key of `doc`: passages with the same folded words share it.
+    pub fn copy_key(&self, doc: DocId) -> u64 {
+        self.copy_key
+            .as_ref()
+            .and_then(|column| column.first(doc))
+            .unwrap_or_default()
+    }
+
+    /// Appends the copy keys of `docs` to `keys`, a block at a time.
+    pub fn copy_keys(&self, docs: &[DocId], keys: &mut Vec<u64>) {
+        match &self.copy_key {
+            // Every passage has a key: its row is its document.
+            Some(column) if matches!(column.index, ColumnIndex::Full) => {
+                keys.extend(docs.iter().map(|&doc| column.values.get_val(doc)));
+            }
+            column => keys.extend(docs.iter().map(|&doc| {
+                column
+                    .as_ref()
+                    .and_then(|column| column.first(doc))
+                    .unwrap_or_default()
+            })),
+        }
+    }
+
+    /// Where `doc` stands, as [`SegmentColumns::position`] but with its
+    /// source and entry as text (read one by one, not the whole
+    /// dictionary): what orders passages of different segments.
+    pub fn place(&self, doc: DocId) -> Result<(String, Option<u64>, String, u64, u64)> {
+        let (_, record, _, paragraph, part) = self.position(doc);
+        let text = |column: &Option<StrColumn>| -> Result<String> {
+            let mut text = String::new();
+            if let Some(column) = column
+                && let Some(ord) = column.term_ords(doc).next()
+            {
+                column
+                    .ord_to_str(ord, &mut text)
+                    .map_err(|err| Error::Engine(err.into()))?;
+            }
+            Ok(text)
+        };
+        Ok((
+            text(&self.source)?,
+            record,
+            text(&self.entry)?,
+            paragraph,
+            part,
+        ))
     }
 
     /// Where `doc` stands: its source's ordinal in the segment's sorted
@@ -520,6 +583,7 @@ impl SegmentColumns {
             publication: publications
                 .get(&self.publication, publication_rank)?
                 .map(str::to_string),
+            copy_key: self.copy_key(doc),
         })
     }
 

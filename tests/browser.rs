@@ -3,7 +3,8 @@
 //! passage in context, and document text containing `<script>` shown as
 //! text; the workbench (issue #23): clicking a facet, a timeline bar,
 //! grouping, a permalink, and the CSV export compared with `cita search
-//! --format csv`. Needs Debian's `chromium` and `chromium-driver` (`.ci/run`
+//! --format csv`; a passage with copies in other documents shown once, its
+//! copies on demand (issue #24). Needs Debian's `chromium` and `chromium-driver` (`.ci/run`
 //! installs them); without them this test fails, it never passes silently.
 
 mod common;
@@ -188,6 +189,24 @@ async fn search_page_in_headless_chromium() {
     }
     // Plain text keeps markup as text (Markdown would drop inline HTML).
     fixture.file("probe.txt", PROBE);
+    // One paragraph in three documents, as twins differing in case and
+    // punctuation only.
+    for (name, text) in [
+        (
+            "twins/a.txt",
+            "The twinprobe paragraph, printed in three editions.",
+        ),
+        (
+            "twins/b.txt",
+            "the TWINPROBE paragraph printed in three editions",
+        ),
+        (
+            "twins/c.md",
+            "The twinprobe paragraph: printed in three editions!",
+        ),
+    ] {
+        fixture.file(name, text);
+    }
     let out = fixture.index();
     assert!(out.status.success(), "{}", stderr(&out));
     let server = Server::start(&fixture.index_path(), &[]);
@@ -484,6 +503,56 @@ async fn workbench(
     ]);
     assert!(cli.status.success(), "{}", stderr(&cli));
     assert_eq!(String::from_utf8(downloaded).unwrap(), stdout(&cli));
+
+    // Copies: one hit, saying where else it is; the other copies on
+    // demand, each a link to it; "every copy" shows each as a hit.
+    let twins = server.get_json("/api/search?q=twinprobe");
+    assert_eq!(
+        (&twins["total"], &twins["distinct"]),
+        (&json!(3), &json!(1))
+    );
+    goto("/?q=twinprobe".to_string()).await?;
+    until_shown(client, &ids(&twins), 3).await?;
+    let status = texts(client, "#status").await;
+    assert_eq!(
+        status,
+        ["1–1 of 1 distinct passage; 3 matching passages in all"]
+    );
+    let hit = &hits(&twins)[0];
+    let item = format!(
+        "#results > li.hit[data-id=\"{}\"]",
+        hit["id"].as_str().unwrap()
+    );
+    let toggle = texts(client, &format!("{item} > button.more")).await;
+    assert_eq!(toggle, ["also in 2 other documents"]);
+    click(client, &format!("{item} > button.more")).await?;
+    let listed = until_js(
+        client,
+        "the other copies",
+        &format!(
+            "const list = document.querySelector('{item} > ul.duplicates'); \
+             return list && !list.hidden && Array.from(list.querySelectorAll('a.duplicate')).map(a => [a.textContent, a.getAttribute('href')]);"
+        ),
+    )
+    .await?;
+    let expected: Vec<Value> = hit["duplicates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            json!([
+                d["source"],
+                format!("/?passage={}", d["id"].as_str().unwrap())
+            ])
+        })
+        .collect();
+    assert_eq!(listed, Value::from(expected));
+    click(client, "#copies").await?;
+    let every = server.get_json("/api/search?q=twinprobe&collapse=false");
+    until_shown(client, &ids(&every), 3).await?;
+    assert_eq!(hits(&every).len(), 3);
+    let url = client.current_url().await.map_err(|e| e.to_string())?;
+    assert!(url.as_str().contains("copies=1"), "{url}");
     Ok(())
 }
 

@@ -265,7 +265,7 @@ fn tar_and_tar_gz_bundles_are_read() {
     fixture.file("cables.tgz", tar(entries, true));
     let report = fixture.index_report(&[]);
     assert_eq!(report["files"]["tar"], 3, "{report}");
-    let (_, result) = fixture.search("Sumapaz", &["--all", "--sort", "source"]);
+    let (_, result) = fixture.search("Sumapaz", &["--all", "--sort", "source", "--no-collapse"]);
     let found: Vec<(String, String)> = hits(&result)
         .iter()
         .map(|hit| {

@@ -405,7 +405,9 @@ fn a_lead_in_and_the_command_it_announces_are_one_hit_in_text_markdown_and_html(
                 "<html><body><h1>Juegos</h1><p>{LEAD_IN}</p>\n<pre class=\"screen\">\n{COMMAND}\n</pre>\n<p>Luego ejecute fortune.</p></body></html>"
             ),
         );
-    let (code, result) = fixture.search("instalar", &["--all", "--sort", "source"]);
+    // The four files hold the same passage: every copy is shown.
+    let (code, result) =
+        fixture.search("instalar", &["--all", "--sort", "source", "--no-collapse"]);
     assert_eq!(code, 0, "{result}");
     let found = hits(&result);
     let sources: Vec<&str> = found
@@ -418,7 +420,8 @@ fn a_lead_in_and_the_command_it_announces_are_one_hit_in_text_markdown_and_html(
         "{result}"
     );
     // The command finds the same passages.
-    let (_, by_command) = fixture.search("bsdgames", &["--all", "--sort", "source"]);
+    let (_, by_command) =
+        fixture.search("bsdgames", &["--all", "--sort", "source", "--no-collapse"]);
     assert_eq!(hits(&by_command).len(), 4, "{by_command}");
     for (hit, same) in found.iter().zip(hits(&by_command)) {
         assert_eq!(hit["text"], format!("{LEAD_IN}\n{COMMAND}"), "{hit}");
@@ -440,7 +443,7 @@ fn a_lead_in_and_the_command_it_announces_are_one_hit_in_text_markdown_and_html(
         assert!(body[start..end].starts_with(LEAD_IN) && body[start..end].ends_with(COMMAND));
     }
     // The paragraph after the command is a passage of its own, the next one.
-    let (_, after) = fixture.search("luego", &["--all"]);
+    let (_, after) = fixture.search("luego", &["--all", "--no-collapse"]);
     assert_eq!(hits(&after).len(), 4, "{after}");
     for hit in hits(&after) {
         assert_eq!(hit["text"], "Luego ejecute fortune.", "{hit}");

@@ -94,7 +94,7 @@ fn bilingual() -> Fixture {
 
 /// Every hit of `query` in `fixture`, asserting that `--all` returned them all.
 fn all_hits(fixture: &Fixture, query: &str, extra: &[&str]) -> Vec<Value> {
-    let mut args = vec!["--all"];
+    let mut args = vec!["--all", "--no-collapse"];
     args.extend_from_slice(extra);
     let (_, result) = fixture.search(query, &args);
     assert_eq!(
@@ -564,7 +564,7 @@ fn each_language_finds_its_own_inflections_and_only_in_its_passages() {
     assert!(out.status.success(), "{}", stderr(&out));
 
     // Every document's passage has the language it declares.
-    let (_, every) = fixture.search("*", &["--all"]);
+    let (_, every) = fixture.search("*", &["--all", "--no-collapse"]);
     assert_eq!(hits(&every).len(), 2 * ROWS.len(), "{every:#}");
     for hit in hits(&every) {
         let source = hit["source"].as_str().unwrap();

@@ -123,7 +123,7 @@ fn a_pdf_with_typed_and_scanned_pages_gives_both() {
     assert_eq!(typed["extraction"], Value::Null, "{typed}");
     assert_eq!(typed["ocr_confidence"], Value::Null, "{typed}");
 
-    let (_, result) = fixture.search("Riochiquito", &["--sort", "source"]);
+    let (_, result) = fixture.search("Riochiquito", &["--sort", "source", "--no-collapse"]);
     let found = hits(&result);
     let pages: Vec<(&str, &Value)> = found
         .iter()

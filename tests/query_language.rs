@@ -113,7 +113,8 @@ fn ties_break_by_source_then_paragraph_whatever_the_limit() {
         }
         assert!(fixture.index_with(&["--jobs", "1"]).status.success());
     }
-    let (_, all) = fixture.search("identical", &[]);
+    // Copies of one text: shown each (they are not collapsed).
+    let (_, all) = fixture.search("identical", &["--no-collapse"]);
     let sources: Vec<&str> = hits(&all)
         .iter()
         .map(|h| h["source"].as_str().unwrap())
@@ -123,11 +124,14 @@ fn ties_break_by_source_then_paragraph_whatever_the_limit() {
         ["a.txt", "b.txt", "c.txt", "d.txt", "e.txt", "f.txt"]
     );
     for limit in ["1", "2", "3", "4", "5"] {
-        let (_, some) = fixture.search("identical", &["--limit", limit]);
+        let (_, some) = fixture.search("identical", &["--no-collapse", "--limit", limit]);
         let n: usize = limit.parse().unwrap();
         assert_eq!(hits(&some)[..], hits(&all)[..n]);
     }
-    let (_, page) = fixture.search("identical", &["--limit", "2", "--offset", "2"]);
+    let (_, page) = fixture.search(
+        "identical",
+        &["--no-collapse", "--limit", "2", "--offset", "2"],
+    );
     let paged: Vec<&str> = hits(&page)
         .iter()
         .map(|h| h["source"].as_str().unwrap())

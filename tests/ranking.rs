@@ -18,9 +18,12 @@ fn archive_of(files: &[(&str, &str)]) -> (TempDir, Archive) {
     (dir, archive)
 }
 
+/// Every hit of `query`, copies of one text each shown: the rules below
+/// rank copies that differ only in their headings.
 fn hits(archive: &Archive, query: &str) -> Vec<Hit> {
     let request = SearchRequest {
         limit: cita::ALL,
+        collapse: false,
         ..SearchRequest::new(query)
     };
     archive.search(&request).unwrap().hits
@@ -163,6 +166,7 @@ fn date_sorts_put_undated_passages_last_and_keep_relevance_among_equals() {
     let sorted = |sort: Sort| {
         let request = SearchRequest {
             sort,
+            collapse: false,
             ..SearchRequest::new("embassy")
         };
         let results = archive.search(&request).unwrap();
@@ -183,6 +187,8 @@ fn page(archive: &Archive, query: &str, offset: usize, limit: usize) -> cita::Se
     let request = SearchRequest {
         offset,
         limit,
+        // Generated passages repeat: every copy is its own hit here.
+        collapse: false,
         ..SearchRequest::new(query)
     };
     archive.search(&request).unwrap()

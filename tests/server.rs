@@ -70,6 +70,7 @@ fn search_answers_exactly_what_the_cli_prints() {
         for field in [
             "query",
             "total",
+            "distinct",
             "hits",
             "cita_version",
             "index_fingerprint",
@@ -84,6 +85,7 @@ fn search_answers_exactly_what_the_cli_prints() {
             keys,
             [
                 "cita_version",
+                "distinct",
                 "hits",
                 "index_fingerprint",
                 "limit",
@@ -94,6 +96,59 @@ fn search_answers_exactly_what_the_cli_prints() {
             ]
         );
     }
+}
+
+#[test]
+fn search_collapses_copies_as_the_cli_does_unless_told_not_to() {
+    let fixture = Fixture::new();
+    let paragraph = "The harbour strike ended on Monday, the union said.";
+    for name in ["wire/a.txt", "wire/b.txt", "wire/c.md"] {
+        fixture.file(name, format!("{paragraph}\n\nA strike note of {name}.\n"));
+    }
+    fixture.search("strike", &[]);
+    let server = Server::start(&fixture.index_path(), &[]);
+    let index = fixture.index_path();
+    let cases: [(&str, &[&str]); 4] = [
+        ("", &[]),
+        (
+            "&collapse=true&limit=2&offset=1",
+            &["-n", "2", "--offset", "1"],
+        ),
+        ("&collapse=false", &["--no-collapse"]),
+        ("&sort=-date&facets=true", &["--sort=-date", "--facets"]),
+    ];
+    for (params, flags) in cases {
+        let mut api = server.get_json(&search_target("strike", params));
+        let (_, cli) = search_json_in(&index, "strike", flags);
+        let object = api.as_object_mut().unwrap();
+        object.remove("limit");
+        object.remove("offset");
+        assert_eq!(api, cli, "{params}");
+    }
+    let collapsed = server.get_json(&search_target("strike", ""));
+    assert_eq!(
+        (&collapsed["total"], &collapsed["distinct"]),
+        (&6.into(), &4.into())
+    );
+    let shown = hits(&collapsed)
+        .iter()
+        .find(|hit| hit["text"] == paragraph)
+        .unwrap();
+    assert_eq!(shown["duplicates_total"], 2, "{shown}");
+    assert_eq!(shown["duplicates"].as_array().unwrap().len(), 2);
+    let every = server.get_json(&search_target("strike", "&collapse=false"));
+    assert_eq!(hits(&every).len(), 6);
+    assert!(every.get("distinct").is_none());
+    let csv = server.get(&search_target("strike", "&format=csv"));
+    assert!(
+        csv.text()
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",duplicates,duplicate_sources")
+    );
+    let wrong = server.get(&search_target("strike", "&collapse=no"));
+    assert_eq!(wrong.status, 400);
 }
 
 #[test]

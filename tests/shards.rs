@@ -219,7 +219,8 @@ fn archives() -> Archives {
 
 /// `request` over the shards, in the three steps of a search over shards:
 /// their statistics summed, each shard's best `offset + limit` as keys,
-/// merged into a page whose passages each shard then reads.
+/// merged into a page whose passages each shard then reads (and, copies
+/// collapsed, whose copies every shard lists).
 fn sharded(shards: &[Archive], request: &SearchRequest) -> cita::Result<cita::SearchResults> {
     let languages: BTreeSet<_> = shards
         .iter()
@@ -237,11 +238,14 @@ fn sharded(shards: &[Archive], request: &SearchRequest) -> cita::Result<cita::Se
         .iter()
         .map(|shard| shard.shard_answer(&request))
         .collect::<cita::Result<Vec<_>>>()?;
-    let page = shards::page(&request, &answers);
+    let mut page = shards::page(&request, &answers);
     let mut hits = Vec::new();
+    let mut copies = Vec::new();
     for (shard, picks) in shards.iter().zip(&page.picks) {
         hits.extend(shard.fetch(&request, picks)?);
+        copies.push(shard.copies(&request, &page.shown)?);
     }
+    shards::add_copies(&mut page, copies)?;
     shards::assemble(&request, page, hits)
 }
 
@@ -287,6 +291,8 @@ fn request(query: &str, tweak: usize) -> SearchRequest {
         request.since = Date::parse_start("1960").ok();
         request.until = Date::parse_end("1966-06").ok();
     }
+    // Copies collapsed (the default) but every third time.
+    request.collapse = tweak % 3 != 2;
     request
 }
 
@@ -310,6 +316,7 @@ fn shards_answer_exactly_as_one_index_of_the_archive() {
     );
     let mut compared = 0;
     let mut partial = 0;
+    let mut with_duplicates = 0;
     for (number, query) in QUERIES.iter().enumerate() {
         for tweak in [number, number + 1, number + 2, number + 3, number + 4] {
             let request = request(query, tweak);
@@ -324,12 +331,19 @@ fn shards_answer_exactly_as_one_index_of_the_archive() {
                 (whole, merged) => panic!("{request:?}: {whole:?} vs {merged:?}"),
             };
             assert_eq!(merged.total, whole.total, "{request:?}");
+            assert_eq!(merged.distinct, whole.distinct, "{request:?}");
+            assert_eq!(whole.distinct.is_some(), request.collapse, "{request:?}");
             let json = |results: &cita::SearchResults| serde_json::to_value(&results.hits).unwrap();
             assert_eq!(json(&merged), json(&whole), "{request:?}");
             assert_eq!(merged.facets, whole.facets, "{request:?}");
             assert_eq!(merged.partial_total, whole.partial_total, "{request:?}");
             compared += whole.hits.len();
             partial += whole.hits.iter().filter(|hit| hit.partial).count();
+            with_duplicates += whole
+                .hits
+                .iter()
+                .filter(|hit| hit.duplicates_total.unwrap_or(0) > 0)
+                .count();
             let count = |archive: &Archive| archive.count(&request).unwrap();
             let counts: Vec<_> = archives.shards.iter().map(count).collect();
             let whole_count = count(&archives.whole);
@@ -363,6 +377,10 @@ fn shards_answer_exactly_as_one_index_of_the_archive() {
     }
     assert!(compared > 200, "only {compared} hits compared");
     assert!(partial > 10, "only {partial} partial matches compared");
+    assert!(
+        with_duplicates > 20,
+        "only {with_duplicates} hits with duplicates compared"
+    );
 }
 
 #[test]

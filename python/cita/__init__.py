@@ -183,6 +183,7 @@ class _Queries:
         group: bool = False,
         facets: bool = False,
         all_words: bool = False,
+        collapse: bool = True,
     ) -> Results:
         """Searches, like ``cita search --format json``.
 
@@ -198,10 +199,15 @@ class _Queries:
         or more terms fills less than the page, passages holding at least
         half of them fill it, after every full match, each with
         ``partial=True`` and the terms it lacks in ``missing``
-        (``partial_total`` counts them).
+        (``partial_total`` counts them). ``collapse``: passages
+        with the same words (case, accents and punctuation aside) are one
+        hit, the first in the order asked for, whose ``duplicates`` list
+        the others (``duplicates_total`` counts them), and ``distinct``
+        counts each set of copies once; ``False`` shows every copy
+        (``--no-collapse``). Not with ``group``.
         """
         options = _search_options(
-            limit, offset, sort, snippet_chars, context, cite, group, facets, all_words
+            limit, offset, sort, snippet_chars, context, cite, group, facets, all_words, collapse
         )
         return self._search(query, _filters(since, until, lang, mentions), options)
 
@@ -382,6 +388,7 @@ def _search_options(
     group: bool,
     facets: bool,
     all_words: bool,
+    collapse: bool,
 ) -> dict:
     """A search's options as the extension reads them."""
     return {
@@ -394,6 +401,7 @@ def _search_options(
         "group": group,
         "facets": facets,
         "all_words": all_words,
+        "collapse": collapse,
     }
 
 

@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     search.add_argument("--timeout", type=float, default=60.0, help="seconds per shard and step")
     search.add_argument(
+        "--no-collapse", action="store_true", help="show every copy of a passage (as cita search)"
+    )
+    search.add_argument(
         "--partial", action="store_true", help="answer from the shards that answer in time"
     )
     return parser
@@ -68,7 +71,12 @@ def main(argv: Optional[List[str]] = None) -> int:
             args.cluster, args.shards, timeout=args.timeout, partial=args.partial
         ) as cluster:
             results = cluster.search(
-                args.query, limit=limit, offset=args.offset, sort=args.sort, all_words=args.all_words
+                args.query,
+                limit=limit,
+                offset=args.offset,
+                sort=args.sort,
+                all_words=args.all_words,
+                collapse=not args.no_collapse,
             )
             out = results._found.render(args.format, _use_color(args.color), args.explain)
     except (CitaError, OSError, ImportError) as err:

@@ -29,6 +29,7 @@ class SearchOptions(TypedDict):
     cite: bool
     group: bool
     facets: bool
+    collapse: bool
 
 def index(
     corpus: _Path,
@@ -44,6 +45,8 @@ def index(
 class SearchResults:
     @property
     def total(self) -> int: ...
+    @property
+    def distinct(self) -> Optional[int]: ...
     def json(self) -> str:
         """The JSON of ``cita search --format json``."""
     def render(self, format: str, color: bool, explain: bool) -> str:
@@ -78,7 +81,8 @@ class Archive:
         data: str,
     ) -> str:
         """A shard's step of a search over shards (cita.dist): "statistics"
-        (data: the languages), "answer" or "fetch" (data: the picks)."""
+        (data: the languages), "answer" or "fetch" (data: the picks and the
+        shown passages whose copies it lists)."""
 
 # The coordinator's steps of a search over shards (cita.dist).
 def union_languages(parts: List[str]) -> str: ...
@@ -91,9 +95,10 @@ class ShardPage:
     @property
     def total(self) -> int: ...
     @property
-    def picks(self) -> List[str]:
-        """Per answering shard, in order, the JSON of the picks it reads."""
-    def assemble(self, hits: List[str]) -> SearchResults: ...
+    def reading(self) -> List[Optional[str]]:
+        """Per answering shard, in order, the JSON of what its fetch step
+        reads (picks, shown passages), or None when it reads nothing."""
+    def assemble(self, parts: List[str]) -> SearchResults: ...
 
 def merge_page(
     query: str, filters: Filters, options: SearchOptions, statistics: str, answers: List[str]

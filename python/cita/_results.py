@@ -132,10 +132,15 @@ class Hit(Passage, _Ranked):
     ``snippet``, as in the JSON; :meth:`snippet_parts` cuts the snippet
     at them. ``citation`` is ``None`` without ``cite=True``, ``before``
     and ``after`` (lists of passage dicts) ``None`` without ``context``.
+    ``duplicates`` (dicts of where each other copy is: ``id``,
+    ``source``, ``record``, ``entry``, ``title``, ``publication``,
+    ``url``, ``date``, ``section``, ``paragraph``, ``part``, ``page``; at
+    most 20, in source order) and ``duplicates_total`` are ``None`` with
+    ``collapse=False`` or ``group=True``.
     """
 
     __slots__ = ()
-    _optional = frozenset({"citation", "before", "after"})
+    _optional = frozenset({"citation", "before", "after", "duplicates", "duplicates_total"})
     snippet: str
     highlights: List[List[int]]
     matched: List[Dict[str, Any]]
@@ -146,6 +151,8 @@ class Hit(Passage, _Ranked):
     citation: Optional[str]
     before: Optional[List[Dict[str, Any]]]
     after: Optional[List[Dict[str, Any]]]
+    duplicates: Optional[List[Dict[str, Any]]]
+    duplicates_total: Optional[int]
 
     def snippet_parts(self) -> List[Tuple[str, bool]]:
         """The snippet cut at its highlights: ``(text, is_match)`` pieces in order."""
@@ -323,12 +330,17 @@ class _Table:
         has ``null``), ``score`` as ``float64``, ``date`` as
         ``datetime64[s]`` (``NaT`` when unknown), text as strings, lists and
         objects as Python objects. Needs pandas 2 or later."""
-        return _pandas_frame(self.to_dicts(), self._row_type)
+        return _pandas_frame(self.to_dicts(), self._row_type, self._present())
 
     def to_polars(self) -> Any:
         """The rows as a polars DataFrame (types as in :meth:`to_pandas`;
         ``date`` a ``pl.Date`` column)."""
-        return _polars_frame(self.to_dicts(), self._row_type)
+        return _polars_frame(self.to_dicts(), self._row_type, self._present())
+
+    def _present(self) -> frozenset:
+        """The row type's optional fields these rows have, even when there
+        are none: an empty frame's columns are those of a full one."""
+        return frozenset()
 
 
 class Results(_Table):
@@ -347,6 +359,9 @@ class Results(_Table):
         self._found = found
         #: How many passages match in all (not only those returned).
         self.total: int = found.total
+        #: How many, each set of copies counted once: the hits there are to
+        #: page through (``None`` with ``collapse=False`` or ``group=True``).
+        self.distinct: Optional[int] = found.distinct
         self._json: Optional[str] = None
         self._parsed: Optional[Dict[str, Any]] = None
         self._hits: Optional[List[Hit]] = None
@@ -413,6 +428,11 @@ class Results(_Table):
     def facets(self) -> Optional[Dict[str, Any]]:
         """Counts per source, language and year (with ``facets=True``), else ``None``."""
         return self._payload.get("facets")
+
+    def _present(self) -> frozenset:
+        # Copies collapsed, every hit lists its duplicates.
+        collapsed = self.distinct is not None
+        return frozenset({"duplicates", "duplicates_total"}) if collapsed else frozenset()
 
     def to_dict(self) -> Dict[str, Any]:
         """The whole JSON object ``cita search --format json`` prints, parsed anew."""
@@ -560,13 +580,13 @@ def _require(module: str, package: str) -> Any:
         raise ImportError(f"this needs {package}, which is not installed: pip install {package}") from err
 
 
-def _column_kinds(row_type: RecordType) -> Dict[str, str]:
+def _column_kinds(row_type: RecordType, present: frozenset) -> Dict[str, str]:
     """The DataFrame kind of each field the row type declares, in JSON order
     (``int``, ``nullable int``, ``float``, ``str``, ``date`` or ``object``);
-    fields present only when asked for are left out."""
+    fields present only when asked for are left out, but those ``present``."""
     kinds: Dict[str, str] = {}
     for name, hint in typing.get_type_hints(row_type).items():
-        if name.startswith("_") or name in row_type._optional:
+        if name.startswith("_") or (name in row_type._optional and name not in present):
             continue
         if name == "date":
             kinds[name] = "date"
@@ -583,9 +603,9 @@ def _column_kinds(row_type: RecordType) -> Dict[str, str]:
     return kinds
 
 
-def _pandas_frame(rows: List[Dict[str, Any]], row_type: RecordType) -> Any:
+def _pandas_frame(rows: List[Dict[str, Any]], row_type: RecordType, present: frozenset) -> Any:
     pd = _require("pandas", "pandas")
-    kinds = _column_kinds(row_type)
+    kinds = _column_kinds(row_type, present)
     columns = list(rows[0]) if rows else list(kinds)
     frame = pd.DataFrame.from_records(rows, columns=columns)
     # The dtype this pandas gives text: `str` from pandas 3 on (missing
@@ -605,9 +625,9 @@ def _pandas_frame(rows: List[Dict[str, Any]], row_type: RecordType) -> Any:
     return frame
 
 
-def _polars_frame(rows: List[Dict[str, Any]], row_type: RecordType) -> Any:
+def _polars_frame(rows: List[Dict[str, Any]], row_type: RecordType, present: frozenset) -> Any:
     pl = _require("polars", "polars")
-    kinds = _column_kinds(row_type)
+    kinds = _column_kinds(row_type, present)
     types = {
         "int": pl.Int64,
         "nullable int": pl.Int64,

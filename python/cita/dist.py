@@ -379,10 +379,12 @@ class Cluster(_Queries):
         answers = step({n: ("answer", query, filters, options, summed, "") for n in answering})
         answering = sorted(answers)
         page = _cita.merge_page(query, filters, options, summed, [answers[n] for n in answering])
+        # The shards holding the page's passages read them; collapsing
+        # copies, every shard also lists its copies of them.
         reading = {
-            number: ("fetch", query, filters, options, summed, picks)
-            for number, picks in zip(answering, page.picks)
-            if picks != "[]"
+            number: ("fetch", query, filters, options, summed, data)
+            for number, data in zip(answering, page.reading)
+            if data is not None
         }
         hits, lost = self._step(reading, "_shard_step", seen)
         if lost:

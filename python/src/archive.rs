@@ -41,6 +41,12 @@ impl SearchResults {
         self.inner.total
     }
 
+    /// How many, each set of copies counted once (`None` without collapsing).
+    #[getter]
+    fn distinct(&self) -> Option<u64> {
+        self.inner.distinct
+    }
+
     /// The JSON of `cita search --format json`.
     fn json(&self, py: Python<'_>) -> PyResult<String> {
         py.detach(|| rendered(|out| output::write_json(out, &self.inner)))

@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use cita::output::{self, Format, TextStyle};
 use cita::results::{CorpusStatistics, Pick, ShardAnswer, TimelineRow};
+use cita::views::collapse::{Copies, Shown};
 use cita::views::shards;
 use cita::{Counts, Error, Hit, Language, Period, SearchRequest, Timeline};
 
@@ -104,6 +105,21 @@ pub fn merge_page(
     .or_raise(py)
 }
 
+/// What a shard reads in the third step: the passages of the page it
+/// holds, and (collapsing copies) the page's passages whose copies it lists.
+#[derive(serde::Serialize, Deserialize)]
+struct Reading {
+    picks: Vec<Pick>,
+    shown: Vec<Shown>,
+}
+
+/// A shard's third step: its hits, and its copies of the page's passages.
+#[derive(Deserialize)]
+struct Read {
+    hits: Vec<Hit>,
+    copies: Vec<Copies>,
+}
+
 #[pymethods]
 impl ShardPage {
     /// Matches in all the shards that answered.
@@ -112,28 +128,50 @@ impl ShardPage {
         self.page.total
     }
 
-    /// Per shard, the JSON of the passages of the page it holds.
+    /// Per shard, the JSON of what it is to read in the third step (the
+    /// passages of the page it holds; collapsing copies, the page's
+    /// passages whose copies it lists), or `None` when it has nothing to read.
     #[getter]
-    fn picks(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+    fn reading(&self, py: Python<'_>) -> PyResult<Vec<Option<String>>> {
         self.page
             .picks
             .iter()
-            .map(to_json)
+            .map(|picks| {
+                if picks.is_empty() && self.page.shown.is_empty() {
+                    return Ok(None);
+                }
+                let reading = Reading {
+                    picks: picks.clone(),
+                    shown: self.page.shown.clone(),
+                };
+                to_json(&reading).map(Some)
+            })
             .collect::<cita::Result<_>>()
             .or_raise(py)
     }
 
-    /// The results, from the hits each shard read (`_fetch`'s JSON, in any
-    /// order): the library's results with those hits in rank order, as one
-    /// index would have returned them.
-    fn assemble(&self, py: Python<'_>, hits: Vec<String>) -> PyResult<SearchResults> {
+    /// The results, from what the shards read (the `fetch` steps' JSON, in
+    /// any order): the library's results with the hits in rank order and
+    /// their duplicates from every shard, as one index would have returned
+    /// them.
+    fn assemble(&self, py: Python<'_>, parts: Vec<String>) -> PyResult<SearchResults> {
         py.detach(|| {
-            let mut all = Vec::new();
-            for part in &hits {
-                all.extend(parse::<Vec<Hit>>(part, "hits")?);
+            let mut hits = Vec::new();
+            let mut copies = Vec::new();
+            for part in &parts {
+                let read: Read = parse(part, "hits")?;
+                hits.extend(read.hits);
+                copies.push(read.copies);
             }
-            let results = shards::assemble(&self.request, self.page.clone(), all)?;
-            Ok(SearchResults::from(results))
+            let mut page = self.page.clone();
+            if !page.shown.is_empty() {
+                shards::add_copies(&mut page, copies)?;
+            }
+            Ok(SearchResults::from(shards::assemble(
+                &self.request,
+                page,
+                hits,
+            )?))
         })
         .or_raise(py)
     }
@@ -218,8 +256,9 @@ pub fn languages_json(archive: &cita::Archive) -> cita::Result<String> {
 /// `"statistics"`, its BM25 figures for `request` over the archive's
 /// languages (`data`); `"answer"`, its best `offset + limit` matches as
 /// keys, scored with the request's summed statistics, with its total and
-/// facets; `"fetch"`, the hits of the picks `data`, read and finished, as
-/// the CLI's JSON renderer writes hits.
+/// facets; `"fetch"`, for the `picks` and `shown` of `data`, the hits of
+/// the picks, read and finished, as the CLI's JSON renderer writes hits,
+/// and this shard's copies of the shown passages (`{"hits", "copies"}`).
 pub fn shard_step(
     archive: &cita::Archive,
     step: &str,
@@ -232,7 +271,15 @@ pub fn shard_step(
             to_json(&archive.statistics(request, &languages)?)
         }
         "answer" => to_json(&archive.shard_answer(request)?),
-        "fetch" => to_json(&archive.fetch(request, &parse::<Vec<Pick>>(data, "picks")?)?),
+        "fetch" => {
+            let reading: Reading = parse(data, "picks")?;
+            let hits = to_json(&archive.fetch(request, &reading.picks)?)?;
+            let copies = match reading.shown.is_empty() {
+                true => "[]".to_string(),
+                false => to_json(&archive.copies(request, &reading.shown)?)?,
+            };
+            Ok(format!("{{\"hits\":{hits},\"copies\":{copies}}}"))
+        }
         other => Err(Error::InvalidOption(format!(
             "a shard's step is statistics, answer or fetch, not {other:?}"
         ))),

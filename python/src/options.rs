@@ -32,6 +32,7 @@ pub struct SearchOptions {
     all_words: bool,
     group: bool,
     facets: bool,
+    collapse: bool,
 }
 
 impl Filters {
@@ -70,6 +71,7 @@ impl SearchOptions {
             all_words: self.all_words,
             group: self.group,
             facets: self.facets,
+            collapse: self.collapse,
             ..request
         })
     }

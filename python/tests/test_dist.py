@@ -244,6 +244,8 @@ def options(tweak: int) -> Dict[str, Any]:
         chosen.update(since="1960", until="1966-06")
     if tweak % 6 == 5:
         chosen.update(lang="es")
+    if tweak % 3 == 2:
+        chosen.update(collapse=False)
     return chosen
 
 
@@ -258,6 +260,10 @@ def same_search(whole: cita.Archive, cluster: Cluster, query: str, **chosen: Any
         return 0
     got = cluster.search(query, **chosen)
     assert got.total == expected.total, (query, chosen)
+    assert got.distinct == expected.distinct, (query, chosen)
+    assert got._text.replace(got.index_fingerprint, "") == expected._text.replace(
+        expected.index_fingerprint, ""
+    ), (query, chosen)
     assert got.to_dicts() == expected.to_dicts(), (query, chosen)
     assert got.facets == expected.facets, (query, chosen)
     assert got.query == query and not got.partial
@@ -282,6 +288,12 @@ def test_shards_answer_as_one_index(client: Client, built: Dict[str, Built], nam
     assert everything > 0
     compared += everything
     assert compared > (150 if name == "generated" else 10), compared
+    if name == "generated":
+        # Copies in different shards are one hit, its duplicates from every shard.
+        same_search(b.whole, cluster, "plan", limit=25)
+        collapsed = cluster.search("plan", limit=25)
+        assert collapsed.distinct < collapsed.total
+        assert any(hit.duplicates_total for hit in collapsed)
 
 
 def test_timelines_and_passages(client: Client, built: Dict[str, Built]) -> None:

@@ -31,6 +31,7 @@ SEARCHES = [
     ('"Plan LAZO"', {"context": 1, "cite": True}, ["-C", "1", "--cite"]),
     ("colombia", {"group": True, "limit": 2}, ["--group", "-n", "2"]),
     ("petro", {"facets": True, "limit": 2}, ["--facets", "-n", "2"]),
+    ("colombia", {"collapse": False, "limit": 3}, ["--no-collapse", "-n", "3"]),
     ('"Colombia LAZO"~4 OR title:relations', {}, []),
     ("zzzznotaword", {}, []),
     # Too few passages hold both words: partial matches fill the page.
@@ -51,6 +52,38 @@ def test_search_gives_the_cli_json(archive, shipped_index, cli, query, options, 
     assert [(hit.partial, hit.missing) for hit in results] == [
         (hit["partial"], hit["missing"]) for hit in expected["hits"]
     ]
+
+
+def test_copies_collapse_as_the_cli_does(cli, tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    paragraph = "The harbour strike ended on Monday, the union said."
+    for name, text in [
+        ("a.txt", paragraph),
+        ("b.md", paragraph.upper().replace(",", "")),
+        ("c.txt", paragraph.replace(" ", "  ") + "\n\nA strike note of its own."),
+    ]:
+        (corpus / name).write_text(text)
+    cita.index(corpus, tmp_path / "index")
+    archive = cita.Archive(tmp_path / "index")
+    for options, args in [
+        ({}, []),
+        ({"limit": 1, "offset": 1}, ["-n", "1", "--offset", "1"]),
+        ({"sort": "source"}, ["--sort", "source"]),
+        ({"collapse": False}, ["--no-collapse"]),
+    ]:
+        expected = cli.json("search", "--index", str(tmp_path / "index"), "--format", "json", *args, "strike")
+        results = archive.search("strike", **options)
+        assert results.to_dict() == expected
+        assert (results.total, results.distinct) == (expected["total"], expected.get("distinct"))
+    results = archive.search("strike")
+    assert (results.total, results.distinct, len(results)) == (4, 2, 2)
+    shown = next(hit for hit in results if hit.duplicates_total)
+    assert shown.duplicates_total == 2
+    assert sorted(d["source"] for d in shown.duplicates) == sorted({"a.txt", "b.md", "c.txt"} - {shown.source})
+    every = archive.search("strike", collapse=False)
+    assert (every.total, every.distinct, len(every)) == (4, None, 4)
+    assert every.hits[0].duplicates is None and every.hits[0].duplicates_total is None
 
 
 def test_count_gives_the_cli_json(archive, shipped_index, cli):

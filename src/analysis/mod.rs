@@ -179,6 +179,30 @@ pub fn accented_stems(language: Language, text: &str, folding: &mut Folding) -> 
     stems
 }
 
+/// The copy key of a passage's text: a hash (xxh3) of its folded words
+/// in order, so that copies differing only in case, accents, punctuation
+/// and spacing share it ("Plan LAZO, 1964." and "plan lazo 1964"), and
+/// texts of other words almost never do. It is what search collapses
+/// copies by (`views::collapse`), computed at index time with the index's
+/// own analysis, so it agrees with what search matches. A text with no
+/// indexed word (only words over 40 bytes) is keyed by its own bytes.
+pub fn copy_key(text: &str, folding: &mut Folding) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut words = 0usize;
+    folding.tokens_where(text, |term, _| {
+        // A space never occurs in a term: words hash apart from their joins.
+        hasher.update(term.as_bytes());
+        hasher.update(b" ");
+        words += 1;
+        false
+    });
+    if words == 0 {
+        hasher.update(b"\0");
+        hasher.update(text.as_bytes());
+    }
+    hasher.digest()
+}
+
 /// `text` lower-cased and folded as one term.
 fn fold(text: &str) -> String {
     thread_local! {
@@ -256,7 +280,11 @@ impl Folding {
     /// The tokens of `text` that `keep` accepts, given their term and the
     /// word as written (the others are never copied: most words of a
     /// passage are not what a highlighter looks for).
-    pub fn tokens_where(&mut self, text: &str, keep: impl Fn(&str, &str) -> bool) -> Vec<Token> {
+    pub fn tokens_where(
+        &mut self,
+        text: &str,
+        mut keep: impl FnMut(&str, &str) -> bool,
+    ) -> Vec<Token> {
         let mut out = Vec::new();
         let mut term = String::new();
         let mut position = 0;

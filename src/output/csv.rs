@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use crate::results::Matched;
 use crate::results::Timeline;
-use crate::results::{Extraction, Hit, SearchResults};
+use crate::results::{Duplicate, Extraction, Hit, SearchResults};
 use crate::views::batch::BatchQuery;
 use crate::views::kwic::Concordance;
 
@@ -49,7 +49,7 @@ fn optional<T: ToString>(value: &Option<T>) -> String {
 
 /// New columns go at the end, so scripts that read columns by position
 /// keep working.
-const SEARCH_HEADER: [&str; 23] = [
+const SEARCH_HEADER: [&str; 25] = [
     "rank",
     "score",
     "id",
@@ -73,9 +73,11 @@ const SEARCH_HEADER: [&str; 23] = [
     "ocr_confidence",
     "partial",
     "missing",
+    "duplicates",
+    "duplicate_sources",
 ];
 
-fn search_row(hit: &Hit) -> [String; 23] {
+fn search_row(hit: &Hit) -> [String; 25] {
     let p = &hit.passage;
     [
         hit.rank.to_string(),
@@ -101,7 +103,16 @@ fn search_row(hit: &Hit) -> [String; 23] {
         optional(&p.ocr_confidence),
         hit.partial.to_string(),
         hit.missing.join("; "),
+        optional(&hit.duplicates_total),
+        duplicate_sources(hit),
     ]
+}
+
+/// The sources of a hit's listed duplicates (` › entry`, ` #record` when
+/// they have one), joined by `; `.
+fn duplicate_sources(hit: &Hit) -> String {
+    let listed = hit.duplicates.iter().flatten().map(Duplicate::document);
+    listed.collect::<Vec<_>>().join("; ")
 }
 
 /// A header row, then one row per hit (for `--group`, per group's best hit).

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use crate::indexer::BuildReport;
 use crate::results::{Counts, FacetCount, Facets, Timeline};
-use crate::results::{Hit, IndexedPassage, PassageInContext, SearchResults, Stats};
+use crate::results::{Duplicate, Hit, IndexedPassage, PassageInContext, SearchResults, Stats};
 use crate::views::kwic::{self, Concordance};
 
 /// How text output looks.
@@ -78,21 +78,35 @@ pub fn write_text(
         writeln!(out)?;
     }
     let plural = if results.total == 1 { "" } else { "s" };
-    let summary = match (
-        results.hits.first(),
-        results.hits.last(),
-        results.partial_total,
-    ) {
-        (Some(first), Some(last), Some(partial)) => Some(format!(
+    // Copies shown once: ranks count distinct passages.
+    let collapsed = results
+        .distinct
+        .filter(|&distinct| distinct < results.total);
+    let page = (results.hits.first(), results.hits.last());
+    let summary = match (page, collapsed, results.partial_total) {
+        ((Some(first), Some(last)), _, Some(partial)) => Some(format!(
             "{}–{}: {} passage{plural} with every word, then partial matches ({partial} hold at least half of the words)",
             first.rank, last.rank, results.total
         )),
-        (Some(first), Some(last), None) => Some(format!(
+        ((Some(first), Some(last)), None, None) => Some(format!(
             "{}–{} of {} matching passage{plural}",
             first.rank, last.rank, results.total
         )),
+        ((Some(first), Some(last)), Some(distinct), None) => Some(format!(
+            "{}–{} of {distinct} distinct passage{}; {} matching passage{plural} in all",
+            first.rank,
+            last.rank,
+            if distinct == 1 { "" } else { "s" },
+            results.total
+        )),
         // `--limit 0` (or an offset past the end): the count is still worth saying.
-        _ if results.total > 0 => Some(format!("{} matching passage{plural}", results.total)),
+        (_, None, _) if results.total > 0 => {
+            Some(format!("{} matching passage{plural}", results.total))
+        }
+        (_, Some(distinct), _) => Some(format!(
+            "{} matching passage{plural}, {distinct} distinct",
+            results.total
+        )),
         _ => None,
     };
     if let Some(summary) = summary {
@@ -213,7 +227,35 @@ fn write_hit(out: &mut dyn Write, hit: &Hit, style: TextStyle) -> io::Result<()>
     if let Some(citation) = &hit.citation {
         writeln!(out, "   cite: {}", sanitize(citation))?;
     }
+    if let Some(line) = duplicates_line(hit) {
+        style.paint(out, DIM, &format!("   {}", sanitize(&line)))?;
+        writeln!(out)?;
+    }
     Ok(())
+}
+
+/// `also in 2 other documents: a.html, b.pdf` (`2 other copies: …` when
+/// one is in the hit's own document), for a hit with duplicates.
+fn duplicates_line(hit: &Hit) -> Option<String> {
+    let (listed, total) = (hit.duplicates.as_ref()?, hit.duplicates_total?);
+    if total == 0 {
+        return None;
+    }
+    let own = (&hit.passage.source, hit.passage.record, &hit.passage.entry);
+    let elsewhere = listed
+        .iter()
+        .all(|d| (&d.source, d.record, &d.entry) != own);
+    let mut places: Vec<String> = listed.iter().map(Duplicate::document).collect();
+    let more = total.saturating_sub(listed.len() as u64);
+    if more > 0 {
+        places.push(format!("and {more} more"));
+    }
+    let s = if total == 1 { "" } else { "s" };
+    let what = match elsewhere {
+        true => format!("also in {total} other document{s}"),
+        false => format!("{total} other cop{}", if total == 1 { "y" } else { "ies" }),
+    };
+    Some(format!("{what}: {}", places.join(", ")))
 }
 
 /// `N passages in M documents`.

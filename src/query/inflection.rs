@@ -31,7 +31,10 @@ use tantivy::index::SegmentId;
 use tantivy::postings::{BlockSegmentPostings, TermInfo};
 use tantivy::query::{Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, TantivyError, Term};
+use tantivy::{
+    COLLECT_BLOCK_BUFFER_LEN, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED,
+    TantivyError, Term,
+};
 
 use super::statistics::{self, Statistics};
 use crate::analysis::{self, WordStems};
@@ -701,6 +704,106 @@ impl InflectionWeight {
         Ok(scorer)
     }
 
+    /// The segment's matches from the document numbers alone
+    /// (frequencies not decoded): one word's postings as they are, when
+    /// nothing is to be filtered out; otherwise a rare union sorted and
+    /// deduplicated, a common one in a bitset of the segment. Sorting
+    /// costs some 16 steps per document where the bitset costs one, plus
+    /// one word per 64 documents of the segment to clear and read.
+    fn union(&self, reader: &SegmentReader) -> tantivy::Result<Union> {
+        let alive = reader.alive_bitset();
+        let found = &self.required.found;
+        let held = found.in_segment(reader.segment_id(), self.languages.in_segment(reader));
+        let masks = held.iter().map(|(word, _)| found.masks[*word]);
+        let passage_languages = self.languages.of_segment(reader, masks)?;
+        // Which languages a word counts in, where that needs telling apart.
+        let filter = |word: usize| {
+            let mask = found.masks[word];
+            passage_languages
+                .as_ref()
+                .filter(|languages| languages.tell_apart(mask))
+                .map(|languages| (languages, mask))
+        };
+        let field = self.required.field;
+        let index = reader.inverted_index(field)?;
+        let accented = match found.accented {
+            Some(accented) => Some(reader.inverted_index(accented)?),
+            None => None,
+        };
+        let index_of = |word: usize| match &accented {
+            Some(accented) if found.field_of(word, field) != field => accented,
+            _ => &index,
+        };
+        // The word with most documents, when it counts in every language
+        // of the segment, without deletes, and outnumbers the others
+        // together: its postings are the matches as they are, with the
+        // other words' documents it lacks. (`the`'s 206,000 were unioned
+        // because `their` stems like it in Spanish and Italian.)
+        let whole = held
+            .iter()
+            .enumerate()
+            .filter(|(_, (word, _))| alive.is_none() && filter(*word).is_none())
+            .max_by_key(|(_, (_, info))| info.doc_freq)
+            .filter(|(_, (_, most))| {
+                let all: u64 = held.iter().map(|(_, info)| u64::from(info.doc_freq)).sum();
+                u64::from(most.doc_freq) * 2 >= all
+            })
+            .map(|(at, _)| at);
+        let each_doc = |found_doc: &mut dyn FnMut(DocId)| -> tantivy::Result<()> {
+            for (at, (word, info)) in held.iter().enumerate() {
+                if Some(at) == whole {
+                    continue;
+                }
+                let filter = filter(*word);
+                let mut blocks = index_of(*word)
+                    .read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
+                while !blocks.docs().is_empty() {
+                    for &doc in blocks.docs() {
+                        if alive.is_none_or(|alive| alive.is_alive(doc))
+                            && filter.is_none_or(|(languages, mask)| languages.bit(doc) & mask != 0)
+                        {
+                            found_doc(doc);
+                        }
+                    }
+                    blocks.advance();
+                }
+            }
+            Ok(())
+        };
+        if let Some(at) = whole {
+            let (word, info) = &held[at];
+            let mut lacking = Vec::new();
+            each_doc(&mut |doc| lacking.push(doc))?;
+            if !lacking.is_empty() {
+                lacking.sort_unstable();
+                lacking.dedup();
+                let mut postings =
+                    index_of(*word).read_postings_from_terminfo(info, IndexRecordOption::Basic)?;
+                lacking.retain(|&doc| postings.doc() > doc || postings.seek(doc) != doc);
+            }
+            let blocks = index_of(*word)
+                .read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
+            return Ok(Union::Postings {
+                info: info.clone(),
+                blocks: Box::new(blocks),
+                lacking,
+            });
+        }
+        let postings: usize = held.iter().map(|(_, info)| info.doc_freq as usize).sum();
+        let words = (reader.max_doc() as usize).div_ceil(64);
+        if postings.saturating_mul(16) < words {
+            let mut docs = Vec::with_capacity(postings);
+            each_doc(&mut |doc| docs.push(doc))?;
+            docs.sort_unstable();
+            docs.dedup();
+            Ok(Union::Sorted(docs))
+        } else {
+            let mut union = vec![0u64; words];
+            each_doc(&mut |doc| union[doc as usize / 64] |= 1 << (doc % 64))?;
+            Ok(Union::Bits(union))
+        }
+    }
+
     /// A scorer over `reader`'s segment that has read no window yet.
     fn unread_scorer(
         &self,
@@ -727,103 +830,111 @@ impl InflectionWeight {
     }
 }
 
+/// A segment's matches of an [`InflectionWeight`], each once, in order.
+enum Union {
+    /// One word's postings, every one a match, and the other words'
+    /// matches it lacks, ascending.
+    Postings {
+        info: TermInfo,
+        blocks: Box<BlockSegmentPostings>,
+        lacking: Vec<DocId>,
+    },
+    /// The matches, ascending.
+    Sorted(Vec<DocId>),
+    /// The matches as a bitset of the segment.
+    Bits(Vec<u64>),
+}
+
+impl Union {
+    /// How many documents match.
+    fn len(&self) -> u32 {
+        match self {
+            Union::Postings { info, lacking, .. } => info.doc_freq + lacking.len() as u32,
+            Union::Sorted(docs) => docs.len() as u32,
+            Union::Bits(bits) => bits.iter().map(|word| word.count_ones()).sum(),
+        }
+    }
+
+    /// Hands the matches on in ascending blocks.
+    fn for_each_block(self, callback: &mut dyn FnMut(&[DocId])) -> tantivy::Result<()> {
+        match self {
+            Union::Postings {
+                mut blocks,
+                lacking,
+                ..
+            } => {
+                let mut lacking = lacking.as_slice();
+                let mut merged = Vec::new();
+                while let Some(&last) = blocks.docs().last() {
+                    let before = lacking.partition_point(|&doc| doc < last);
+                    if before == 0 {
+                        callback(blocks.docs());
+                    } else {
+                        merged.clear();
+                        merged.extend_from_slice(blocks.docs());
+                        merged.extend_from_slice(&lacking[..before]);
+                        merged.sort_unstable();
+                        for block in merged.chunks(COLLECT_BLOCK_BUFFER_LEN) {
+                            callback(block);
+                        }
+                        lacking = &lacking[before..];
+                    }
+                    blocks.advance();
+                }
+                for block in lacking.chunks(COLLECT_BLOCK_BUFFER_LEN) {
+                    callback(block);
+                }
+            }
+            Union::Sorted(docs) => {
+                for block in docs.chunks(COLLECT_BLOCK_BUFFER_LEN) {
+                    callback(block);
+                }
+            }
+            Union::Bits(bits) => {
+                let mut block = Vec::with_capacity(COLLECT_BLOCK_BUFFER_LEN);
+                for (at, &word) in bits.iter().enumerate() {
+                    let mut word = word;
+                    while word != 0 {
+                        let bit = word.trailing_zeros();
+                        block.push(at as DocId * 64 + bit);
+                        word &= word - 1;
+                    }
+                    if block.len() >= COLLECT_BLOCK_BUFFER_LEN {
+                        callback(&block);
+                        block.clear();
+                    }
+                }
+                if !block.is_empty() {
+                    callback(&block);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Weight for InflectionWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         Ok(Box::new(self.inflection_scorer(reader, boost)?))
     }
 
     /// Counts from the document numbers alone (frequencies not decoded):
-    /// a rare union sorted and deduplicated, a common one in a bitset of
-    /// the segment. Sorting costs some 16 steps per document where the
-    /// bitset costs one, plus one word per 64 documents of the segment to
-    /// clear and count. (Reading the scorer's windows instead cost a sparse
-    /// union more per window than per document.)
+    /// one word's document frequency, or the union of its words (see
+    /// [`InflectionWeight::union`]). (Reading the scorer's windows instead
+    /// cost a sparse union more per window than per document.)
     fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
-        let alive = reader.alive_bitset();
-        let found = &self.required.found;
-        let held = found.in_segment(reader.segment_id(), self.languages.in_segment(reader));
-        let masks = held.iter().map(|(word, _)| found.masks[*word]);
-        let passage_languages = self.languages.of_segment(reader, masks)?;
-        // Which languages a word counts in, where that needs telling apart.
-        let filter = |word: usize| {
-            let mask = found.masks[word];
-            passage_languages
-                .as_ref()
-                .filter(|languages| languages.tell_apart(mask))
-                .map(|languages| (languages, mask))
-        };
-        let field = self.required.field;
-        let index = reader.inverted_index(field)?;
-        let accented = match found.accented {
-            Some(accented) => Some(reader.inverted_index(accented)?),
-            None => None,
-        };
-        let index_of = |word: usize| match &accented {
-            Some(accented) if found.field_of(word, field) != field => accented,
-            _ => &index,
-        };
-        // A word counting in every language of the segment, without
-        // deletes, counts as its document frequency; the other words add
-        // only the documents it lacks. (`the`: its 206,000 documents are
-        // not read because `their` stems like it in Spanish and Italian.)
-        let whole = held
-            .iter()
-            .enumerate()
-            .filter(|(_, (word, _))| alive.is_none() && filter(*word).is_none())
-            .max_by_key(|(_, (_, info))| info.doc_freq)
-            .map(|(at, _)| at);
-        let each_doc = |found_doc: &mut dyn FnMut(DocId)| -> tantivy::Result<()> {
-            for (at, (word, info)) in held.iter().enumerate() {
-                if Some(at) == whole {
-                    continue;
-                }
-                let filter = filter(*word);
-                let index = index_of(*word);
-                let mut blocks =
-                    index.read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
-                while !blocks.docs().is_empty() {
-                    for &doc in blocks.docs() {
-                        if alive.is_none_or(|alive| alive.is_alive(doc))
-                            && filter.is_none_or(|(languages, mask)| languages.bit(doc) & mask != 0)
-                        {
-                            found_doc(doc);
-                        }
-                    }
-                    blocks.advance();
-                }
-            }
-            Ok(())
-        };
-        if let Some(at) = whole {
-            let (word, info) = &held[at];
-            let mut others = Vec::new();
-            each_doc(&mut |doc| others.push(doc))?;
-            if others.is_empty() {
-                return Ok(info.doc_freq);
-            }
-            others.sort_unstable();
-            others.dedup();
-            let mut postings =
-                index_of(*word).read_postings_from_terminfo(info, IndexRecordOption::Basic)?;
-            let lacking = others
-                .into_iter()
-                .filter(|&doc| postings.doc() > doc || postings.seek(doc) != doc)
-                .count();
-            return Ok(info.doc_freq + lacking as u32);
-        }
-        let postings: usize = held.iter().map(|(_, info)| info.doc_freq as usize).sum();
-        let words = (reader.max_doc() as usize).div_ceil(64);
-        if postings.saturating_mul(16) < words {
-            let mut docs = Vec::with_capacity(postings);
-            each_doc(&mut |doc| docs.push(doc))?;
-            docs.sort_unstable();
-            docs.dedup();
-            Ok(docs.len() as u32)
-        } else {
-            let mut union = vec![0u64; words];
-            each_doc(&mut |doc| union[doc as usize / 64] |= 1 << (doc % 64))?;
-            Ok(union.iter().map(|bits| bits.count_ones()).sum())
-        }
+        Ok(self.union(reader)?.len())
+    }
+
+    /// Every match, unscored, from the document numbers alone, as
+    /// [`Weight::count`] finds them: what counts, facets, timelines and
+    /// the keys of every match read, at a few operations per match.
+    fn for_each_no_score(
+        &self,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(&[DocId]),
+    ) -> tantivy::Result<()> {
+        self.union(reader)?.for_each_block(callback)
     }
 
     fn for_each(
@@ -1683,6 +1794,14 @@ mod tests {
             let fused = with_heading(&searcher, text, heading);
             let all = scan(&fused, &searcher);
             assert_eq!(fused.count(segment).unwrap() as usize, all.len());
+            // Listed without scores: the same documents, once each, ascending.
+            let mut listed = Vec::new();
+            fused
+                .for_each_no_score(segment, &mut |docs| listed.extend_from_slice(docs))
+                .unwrap();
+            let mut scanned: Vec<DocId> = all.iter().map(|(_, doc)| *doc).collect();
+            scanned.sort_unstable();
+            assert_eq!(listed, scanned);
             let expected = (0..DOCS)
                 .filter(|&doc| expected(doc).is_some())
                 .filter(|&doc| deleted.is_none() || !forms(doc).contains(&"gov"))
@@ -1706,6 +1825,12 @@ mod tests {
             let alive = |doc: &u32| deleted.is_none() || doc % 2 == 1;
             let gov = (0..DOCS).filter(|doc| doc % 2 == 0).filter(alive).count();
             assert_eq!(unscored("gov").count(segment).unwrap() as usize, gov);
+            let mut listed = Vec::new();
+            unscored("gov")
+                .for_each_no_score(segment, &mut |docs| listed.extend_from_slice(docs))
+                .unwrap();
+            let expected: Vec<DocId> = (0..DOCS).filter(|doc| doc % 2 == 0).filter(alive).collect();
+            assert_eq!(listed, expected);
             let veto = (0..DOCS)
                 .filter(|doc| doc % 4_999 == 0)
                 .filter(alive)

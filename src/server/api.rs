@@ -482,6 +482,7 @@ async fn search(
             "all_words",
             "group",
             "facets",
+            "collapse",
             "format",
         ]),
     )?;
@@ -513,6 +514,8 @@ async fn search(
         all_words: params.flag("all_words")?,
         group: params.flag("group")?,
         facets: params.flag("facets")?,
+        // On unless turned off.
+        collapse: params.choice("collapse", &[("true", true), ("false", false)])?,
         ..filtered_request(&params, limits)?
     };
     let format = params.choice("format", &[("json", Format::Json), ("csv", Format::Csv)])?;

@@ -36,8 +36,9 @@ pub fn parse_queries(text: &str) -> Vec<BatchQuery> {
 }
 
 /// Runs each query through `search` with the options of `template` (its
-/// `query` is ignored), lazily, in order. A query that fails does not stop
-/// the others.
+/// `query` is ignored, and copies are not collapsed: a batch's rows are
+/// every matching passage, as a concordance's lines are), lazily, in
+/// order. A query that fails does not stop the others.
 pub fn run<'a>(
     queries: &'a [BatchQuery],
     template: &'a SearchRequest,
@@ -46,6 +47,7 @@ pub fn run<'a>(
     queries.iter().map(move |query| {
         let request = SearchRequest {
             query: query.query.clone(),
+            collapse: false,
             ..template.clone()
         };
         BatchOutcome {

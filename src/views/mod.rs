@@ -5,6 +5,7 @@
 //! them searches or prints.
 
 pub mod batch;
+pub mod collapse;
 pub(crate) mod facets;
 pub(crate) mod group;
 pub mod kwic;

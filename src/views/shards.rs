@@ -9,9 +9,19 @@
 //! shard then reads and finishes only the passages of the page it holds
 //! ([`crate::Archive::fetch`]), and [`assemble`] puts them in rank order.
 //! Timelines and counts are sums ([`timeline`]).
+//!
+//! Collapsing copies ([`SearchRequest::collapse`]) is exact too. Each
+//! shard collapses its own matches and answers with the first passage of
+//! each of its first `offset + limit` copy keys, and every key it holds.
+//! A key among the archive's first `offset + limit` has its first passage
+//! in some shard, where no more keys come before it than in the archive:
+//! that shard's answer holds it. So the shards' first passages, merged and
+//! collapsed again by key, give the archive's page; the union of the keys
+//! counts `distinct`. Every shard then lists its copies of the page's
+//! passages ([`crate::Archive::copies`]), which [`add_copies`] merges.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::error::{Error, Result};
 use crate::ranking::{OrderKey, by_partial_rank, in_order};
@@ -19,6 +29,7 @@ use crate::results::{
     CITA_VERSION, Candidate, FacetCount, Facets, Hit, Period, Pick, SearchRequest, SearchResults,
     ShardAnswer, Timeline,
 };
+use crate::views::collapse::{Copies, Shown};
 use crate::views::facets::most_first;
 use crate::views::timeline::{self, TimelineAxis};
 
@@ -36,6 +47,13 @@ pub struct Page {
     /// Partial matches in all the shards, when the full ones left room on
     /// the page (each shard then looked for them).
     pub partial_total: Option<u64>,
+    /// With [`SearchRequest::collapse`]: the distinct matches in all.
+    pub distinct: Option<u64>,
+    /// With [`SearchRequest::collapse`]: the page's passages, in rank
+    /// order, whose copies every shard is to list.
+    pub shown: Vec<Shown>,
+    /// Their copies, in the same order, once [`add_copies`] merged them.
+    pub copies: Vec<Copies>,
 }
 
 fn order_key(candidate: &Candidate) -> OrderKey<'_> {
@@ -60,9 +78,6 @@ pub fn page(request: &SearchRequest, answers: &[ShardAnswer]) -> Page {
         .flat_map(|(shard, answer)| answer.candidates.iter().map(move |c| (shard, c)))
         .collect();
     let total: u64 = answers.iter().map(|answer| answer.total).sum();
-    let wanted = request.offset.saturating_add(request.limit) as u64;
-    // Full matches first; partial ones only when the full ones leave room.
-    all.retain(|(_, c)| c.held.is_none() || total < wanted);
     all.sort_by(|a, b| match (a.1.held, b.1.held) {
         (None, None) => in_order(request.sort, order_key(a.1), order_key(b.1)),
         (None, Some(_)) => Ordering::Less,
@@ -71,23 +86,51 @@ pub fn page(request: &SearchRequest, answers: &[ShardAnswer]) -> Page {
             by_partial_rank((a_held, order_key(a.1).1), (b_held, order_key(b.1).1))
         }
     });
+    let mut distinct = None;
+    if request.collapse {
+        // The first passage of each key, wherever it is (partial matches
+        // are not collapsed).
+        let mut seen = BTreeSet::new();
+        all.retain(|(_, candidate)| {
+            candidate.held.is_some() || seen.insert(candidate.key.unwrap_or_default())
+        });
+        let keys: BTreeSet<u64> = answers
+            .iter()
+            .flat_map(|answer| answer.keys.iter().flatten().copied())
+            .collect();
+        distinct = Some(keys.len() as u64);
+    }
+    // Partial matches only when the full ones (each set of copies once)
+    // leave room on the page.
+    let full = distinct.unwrap_or(total);
+    let wanted = request.offset.saturating_add(request.limit) as u64;
+    all.retain(|(_, c)| c.held.is_none() || full < wanted);
     let mut picks = vec![Vec::new(); answers.len()];
+    let mut shown = Vec::new();
     for (at, (shard, candidate)) in all
         .into_iter()
         .skip(request.offset)
         .take(request.limit)
         .enumerate()
     {
+        let rank = request.offset + at + 1;
         picks[shard].push(Pick {
             id: candidate.id.clone(),
-            rank: request.offset + at + 1,
+            rank,
             score: candidate.score,
             partial: candidate.held.is_some(),
         });
+        if request.collapse && candidate.held.is_none() {
+            shown.push(Shown {
+                key: candidate.key.unwrap_or_default(),
+                id: candidate.id.clone(),
+                rank,
+            });
+        }
     }
     Page {
         total,
-        partial_total: (total < wanted)
+        partial_total: (full < wanted)
             .then(|| answers.iter().filter_map(|a| a.partial_total).sum::<u64>())
             .filter(|_| answers.iter().any(|a| a.partial_total.is_some())),
         picks,
@@ -95,7 +138,35 @@ pub fn page(request: &SearchRequest, answers: &[ShardAnswer]) -> Page {
             .facets
             .then(|| sum_facets(answers.iter().filter_map(|a| a.facets.as_ref()))),
         index_fingerprint: joined(answers.iter().map(|a| a.index_fingerprint.as_str())),
+        distinct,
+        shown,
+        copies: Vec::new(),
     }
+}
+
+/// Merges into `page` the copies of its shown passages that each shard
+/// listed ([`crate::Archive::copies`], one list per shard, each in the
+/// order of [`Page::shown`]).
+pub fn add_copies(page: &mut Page, parts: Vec<Vec<Copies>>) -> Result<()> {
+    let mut by_key: HashMap<u64, Vec<Copies>> = HashMap::new();
+    for part in parts {
+        if part.len() != page.shown.len() {
+            return Err(Error::InvalidOption(format!(
+                "a shard listed the copies of {} of the page's {} passages",
+                part.len(),
+                page.shown.len()
+            )));
+        }
+        for copies in part {
+            by_key.entry(copies.key).or_default().push(copies);
+        }
+    }
+    page.copies = page
+        .shown
+        .iter()
+        .map(|shown| Copies::merge(shown.key, by_key.remove(&shown.key).unwrap_or_default()))
+        .collect();
+    Ok(())
 }
 
 /// The results of `request` from its `page` and the hits the shards read
@@ -110,9 +181,14 @@ pub fn assemble(request: &SearchRequest, page: Page, hits: Vec<Hit>) -> Result<S
     }
     let mut hits = hits;
     hits.sort_by_key(|hit| hit.rank);
+    for (hit, copies) in hits.iter_mut().zip(page.copies) {
+        hit.duplicates = Some(copies.listed);
+        hit.duplicates_total = Some(copies.total);
+    }
     Ok(SearchResults {
         query: request.query.clone(),
         total: page.total,
+        distinct: page.distinct,
         hits,
         cita_version: CITA_VERSION,
         index_fingerprint: page.index_fingerprint,

@@ -229,9 +229,10 @@ impl Fixture {
         search_json_in(&self.index_path(), query, extra)
     }
 
-    /// The sources of every hit of `query`, in source order.
+    /// The sources of every hit of `query`, in source order (copies of
+    /// one text each shown).
     pub fn sources(&self, query: &str) -> Vec<String> {
-        let (_, result) = self.search(query, &["--all", "--sort", "source"]);
+        let (_, result) = self.search(query, &["--all", "--sort", "source", "--no-collapse"]);
         hits(&result)
             .iter()
             .map(|hit| hit["source"].as_str().unwrap().to_string())

@@ -17,7 +17,7 @@ const pager = $("pager");
 const passageView = $("passage");
 
 // The state lives in the URL, so a link reproduces the view:
-// /?q=…&pub=…&fmt=…&lang=…&since=…&until=…&sort=…&group=1&offset=…&passage=…&view=batch
+// /?q=…&pub=…&fmt=…&lang=…&since=…&until=…&sort=…&group=1&copies=1&offset=…&passage=…&view=batch
 const KEYS = ["q", "pub", "fmt", "lang", "since", "until", "sort", "passage", "view"];
 
 function stateFromUrl() {
@@ -25,6 +25,8 @@ function stateFromUrl() {
   const state = {};
   for (const key of KEYS) state[key] = params.get(key) || "";
   state.group = params.get("group") === "1";
+  // Every copy shown (the API's collapse=false), not each set of copies once.
+  state.copies = params.get("copies") === "1";
   state.offset = Math.max(0, parseInt(params.get("offset") || "0", 10) || 0);
   return state;
 }
@@ -35,6 +37,7 @@ function urlFor(state) {
     if (state[key] && !(key === "sort" && state.sort === "relevance")) params.set(key, state[key]);
   }
   if (state.group) params.set("group", "1");
+  if (state.copies) params.set("copies", "1");
   if (state.offset > 0) params.set("offset", String(state.offset));
   const query = params.toString();
   return query ? "/?" + query : "/";
@@ -98,6 +101,7 @@ function searchParams(state, limit, offset) {
   params.set("offset", String(offset));
   if (state.sort && state.sort !== "relevance") params.set("sort", state.sort);
   if (state.group) params.set("group", "true");
+  if (state.copies) params.set("collapse", "false");
   params.set("cite", "true");
   return params;
 }
@@ -204,6 +208,43 @@ function citeButton(citation, line) {
   return button;
 }
 
+// A button that shows and hides `list`, placed after it in `item`.
+function disclosure(item, label, list) {
+  const toggle = element("button", "more", label);
+  toggle.type = "button";
+  toggle.setAttribute("aria-expanded", "false");
+  list.hidden = true;
+  toggle.addEventListener("click", () => {
+    list.hidden = !list.hidden;
+    toggle.setAttribute("aria-expanded", String(!list.hidden));
+  });
+  item.append(toggle, list);
+}
+
+// The other copies of a hit's passage, shown on demand: where each is, a
+// link that opens it.
+function duplicatesOf(item, hit) {
+  const total = hit.duplicates_total || 0;
+  if (!total) return;
+  const own = (d) => d.source === hit.source && d.record === hit.record && d.entry === hit.entry;
+  const elsewhere = !hit.duplicates.some(own);
+  const label = elsewhere
+    ? `also in ${total} other document${total === 1 ? "" : "s"}`
+    : `${total} other cop${total === 1 ? "y" : "ies"}`;
+  const list = element("ul", "duplicates");
+  for (const duplicate of hit.duplicates) {
+    const entry = element("li");
+    const link = element("a", "duplicate", duplicate.entry ? duplicate.source + " › " + duplicate.entry : duplicate.source);
+    link.href = "/?passage=" + encodeURIComponent(duplicate.id);
+    entry.append(link, " ¶" + duplicate.paragraph + " · " + duplicate.title);
+    if (duplicate.date) entry.append(" · " + duplicate.date);
+    list.append(entry);
+  }
+  const more = total - hit.duplicates.length;
+  if (more > 0) list.append(element("li", "more-copies", `and ${more} more (show every copy to see them)`));
+  disclosure(item, label, list);
+}
+
 function hitItem(state, hit) {
   const item = element("li", "hit");
   item.dataset.id = hit.id;
@@ -225,6 +266,7 @@ function hitItem(state, hit) {
   link.title = "A link that reopens this passage";
   actions.append(link);
   item.append(actions);
+  duplicatesOf(item, hit);
   return item;
 }
 
@@ -411,17 +453,9 @@ async function search(state) {
       item.classList.add("group");
       const more = group.hits.length - 1;
       if (more > 0) {
-        const toggle = element("button", "more", `+${more} more passage${more === 1 ? "" : "s"} in this document`);
-        toggle.type = "button";
-        toggle.setAttribute("aria-expanded", "false");
         const others = element("ol", "others");
-        others.hidden = true;
         for (const hit of group.hits.slice(1)) others.append(hitItem(state, hit));
-        toggle.addEventListener("click", () => {
-          others.hidden = !others.hidden;
-          toggle.setAttribute("aria-expanded", String(!others.hidden));
-        });
-        item.append(toggle, others);
+        disclosure(item, `+${more} more passage${more === 1 ? "" : "s"} in this document`, others);
       }
       results.append(item);
     }
@@ -432,19 +466,22 @@ async function search(state) {
   } else {
     const first = page.hits.length ? page.hits[0].rank : 0;
     const last = page.hits.length ? page.hits[page.hits.length - 1].rank : 0;
-    setStatus(
-      statusLine,
-      page.hits.length && page.partial_total !== null
-        ? `${first}–${last}: ${page.total} passage${plural} with every word, then partial matches (${page.partial_total} hold at least half of the words)`
-        : page.hits.length
-        ? `${first}–${last} of ${page.total} matching passage${plural}`
-        : `${page.total} matching passages; none on this page.`
-    );
+    // Copies shown once: the pages are of the distinct passages.
+    const shown = page.distinct === undefined ? page.total : page.distinct;
+    const of =
+      shown < page.total
+        ? `${shown} distinct passage${shown === 1 ? "" : "s"}; ${page.total} matching passage${plural} in all`
+        : `${page.total} matching passage${plural}`;
+    const partial =
+      page.partial_total === null
+        ? ""
+        : `; then partial matches (${page.partial_total} hold at least half of the words)`;
+    setStatus(statusLine, page.hits.length ? `${first}–${last} of ${of}${partial}` : `${of}; none on this page.`);
     for (const hit of page.hits) results.append(hitItem(state, hit));
     $("prev").disabled = state.offset === 0;
-    $("next").disabled = state.offset + PAGE_SIZE >= page.total;
-    $("page-info").textContent = `page ${Math.floor(state.offset / PAGE_SIZE) + 1} of ${Math.ceil(page.total / PAGE_SIZE)}`;
-    pager.hidden = page.total <= PAGE_SIZE;
+    $("next").disabled = state.offset + PAGE_SIZE >= shown;
+    $("page-info").textContent = `page ${Math.floor(state.offset / PAGE_SIZE) + 1} of ${Math.ceil(shown / PAGE_SIZE)}`;
+    pager.hidden = shown <= PAGE_SIZE;
   }
   $("prev").onclick = () => go({ ...state, offset: Math.max(0, state.offset - PAGE_SIZE) });
   $("next").onclick = () => go({ ...state, offset: state.offset + PAGE_SIZE });
@@ -528,6 +565,7 @@ function show(state) {
   $("until").value = state.until;
   $("sort").value = state.sort || "relevance";
   $("group").checked = state.group;
+  $("copies").checked = state.copies;
   if (state.passage) {
     showPassage(state);
   } else {
@@ -543,14 +581,17 @@ $("search").addEventListener("submit", (event) => {
     until: $("until").value.trim(),
     sort: $("sort").value,
     group: $("group").checked,
+    copies: $("copies").checked,
   });
 });
 
-// Sort and grouping apply at once to the search shown.
-for (const id of ["sort", "group"]) {
+// Sort, grouping and copies apply at once to the search shown.
+for (const id of ["sort", "group", "copies"]) {
   $(id).addEventListener("change", () => {
     const state = stateFromUrl();
-    if (state.q) refine(state, { sort: $("sort").value, group: $("group").checked });
+    if (state.q) {
+      refine(state, { sort: $("sort").value, group: $("group").checked, copies: $("copies").checked });
+    }
   });
 }
 

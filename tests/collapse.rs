@@ -1,0 +1,403 @@
+//! Copies collapsed: passages with the same words (case, accents,
+//! punctuation and spacing aside) in different documents are one hit, the
+//! first in the order asked for, which lists the others as its duplicates;
+//! `total` still counts every matching passage and `distinct` counts each
+//! set of copies once. `--no-collapse` shows every copy.
+
+mod common;
+
+use std::collections::HashMap;
+
+use cita::analysis::{Folding, copy_key};
+use cita::{ALL, Archive, Hit, SearchRequest, Sort, build_and_open};
+use common::*;
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// One paragraph in an HTML and a text edition of a manual, and in notes
+/// that differ only in case, punctuation and spacing; each document also
+/// has a paragraph of its own with the same word.
+fn twins() -> Fixture {
+    let fixture = Fixture::new();
+    fixture
+        .file(
+            "manual.html",
+            "<html><head><title>Manual (HTML)</title></head><body><h1>Installing</h1>\
+             <p>To install the packages, run apt-get install with the names of the packages.</p>\
+             <p>The HTML edition closes with its own words about packages.</p></body></html>",
+        )
+        .file(
+            "manual.txt",
+            "Manual (text)\n\nTo install the packages, run apt-get install with the names of the packages.\n\n\
+             The text edition ends differently, but it still talks about packages.\n",
+        )
+        .file(
+            "notes.md",
+            "# Notes\n\nto install the PACKAGES run apt-get   install -- with the names of the packages!\n\n\
+             Packages are mentioned here once.\n",
+        );
+    fixture
+}
+
+fn ids(result: &Value) -> Vec<&str> {
+    hits(result)
+        .iter()
+        .map(|hit| hit["id"].as_str().unwrap())
+        .collect()
+}
+
+fn sources(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["source"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn twins_in_different_documents_are_one_hit_listing_the_others() {
+    let fixture = twins();
+    let (code, every) = fixture.search("packages", &["--no-collapse"]);
+    assert_eq!(code, 0);
+    assert_eq!(every["total"], 6);
+    assert_eq!(hits(&every).len(), 6, "--no-collapse shows every copy");
+    assert!(every.get("distinct").is_none(), "{every}");
+    assert!(
+        hits(&every)
+            .iter()
+            .all(|hit| hit.get("duplicates").is_none())
+    );
+
+    let (code, collapsed) = fixture.search("packages", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(collapsed["total"], 6, "total counts every copy");
+    assert_eq!(collapsed["distinct"], 4, "distinct counts them once");
+    assert_eq!(hits(&collapsed).len(), 4);
+    // The copy shown is the first of the three in relevance order.
+    let copies: Vec<&Value> = hits(&every)
+        .iter()
+        .filter(|hit| hit["text"].as_str().unwrap().contains("apt-get"))
+        .collect();
+    assert_eq!(copies.len(), 3);
+    let shown = hits(&collapsed)
+        .iter()
+        .find(|hit| hit["text"].as_str().unwrap().contains("apt-get"))
+        .unwrap();
+    assert_eq!(shown["id"], copies[0]["id"]);
+    // Its duplicates are the other two, in source order, with where they are.
+    let mut others: Vec<&str> = copies[1..]
+        .iter()
+        .map(|hit| hit["source"].as_str().unwrap())
+        .collect();
+    others.sort_unstable();
+    assert_eq!(sources(&shown["duplicates"]), others);
+    assert_eq!(shown["duplicates_total"], 2);
+    let notes = shown["duplicates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain([shown])
+        .find(|d| d["source"] == "notes.md")
+        .unwrap();
+    assert_eq!(notes["title"], "Notes");
+    assert_eq!(notes["paragraph"], 1);
+    // Ranks count the hits shown; the others have no duplicates.
+    let ranks: Vec<u64> = hits(&collapsed)
+        .iter()
+        .map(|hit| hit["rank"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ranks, [1, 2, 3, 4]);
+    for hit in hits(&collapsed) {
+        if hit["id"] != shown["id"] {
+            assert_eq!(hit["duplicates"], serde_json::json!([]));
+            assert_eq!(hit["duplicates_total"], 0);
+        }
+    }
+    // Counting keeps counting every passage.
+    let counted = run(&[
+        "search",
+        "--count",
+        "--index",
+        fixture.index_path().to_str().unwrap(),
+        "packages",
+    ]);
+    assert_eq!(stdout(&counted), "6 passages in 3 documents\n");
+}
+
+#[test]
+fn text_output_says_where_else_a_hit_is_and_csv_has_a_column() {
+    let fixture = twins();
+    fixture.search("apt-get", &[]);
+    let index = fixture.index_path();
+    let index = index.to_str().unwrap();
+    let out = run(&["search", "--index", index, "--", "apt-get"]);
+    let text = stdout(&out);
+    let also = text
+        .lines()
+        .find(|line| line.contains("also in"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        also.trim_start().starts_with("also in 2 other documents: "),
+        "{also}"
+    );
+    assert!(
+        text.contains("1–1 of 1 distinct passage; 3 matching passages in all"),
+        "{text}"
+    );
+    let out = run(&["search", "--index", index, "--no-collapse", "apt-get"]);
+    let text = stdout(&out);
+    assert!(!text.contains("also in"), "{text}");
+    assert!(text.contains("1–3 of 3 matching passages"), "{text}");
+
+    let out = run(&["search", "--index", index, "--format", "csv", "apt-get"]);
+    let csv = stdout(&out);
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(
+        header[header.len() - 2..],
+        ["duplicates", "duplicate_sources"]
+    );
+    let row = lines.next().unwrap();
+    assert!(lines.next().is_none(), "one row: {csv}");
+    let others: Vec<&str> = ["manual.html", "manual.txt", "notes.md"]
+        .into_iter()
+        .filter(|source| !row.contains(&format!(",{source},")))
+        .collect();
+    assert!(row.ends_with(&format!(",2,{}", others.join("; "))), "{row}");
+}
+
+#[test]
+fn sorted_by_date_the_earliest_copy_is_shown_and_paging_counts_hits() {
+    let fixture = Fixture::new();
+    let story = "The wire story about the harbour strike, as every outlet ran it.";
+    for (name, date) in [
+        ("b-herald.md", "2024-03-02"),
+        ("a-times.md", "2024-03-05"),
+        ("c-post.md", "2024-03-01"),
+    ] {
+        fixture.file(
+            name,
+            format!("---\ndate: {date}\n---\n\n{story}\n\nA strike note of {name} alone.\n"),
+        );
+    }
+    let wire = |result: &Value| -> Value {
+        let found = hits(result)
+            .iter()
+            .filter(|hit| hit["text"].as_str().unwrap().starts_with("The wire story"));
+        let found: Vec<&Value> = found.collect();
+        assert_eq!(found.len(), 1, "{result}");
+        found[0].clone()
+    };
+    let (_, oldest) = fixture.search("strike", &["--sort", "date"]);
+    assert_eq!(oldest["total"], 6);
+    assert_eq!(oldest["distinct"], 4);
+    let first = wire(&oldest);
+    assert_eq!(first["source"], "c-post.md");
+    assert_eq!(sources(&first["duplicates"]), ["a-times.md", "b-herald.md"]);
+    let (_, newest) = fixture.search("strike", &["--sort", "-date"]);
+    let first = wire(&newest);
+    assert_eq!(first["source"], "a-times.md");
+    assert_eq!(sources(&first["duplicates"]), ["b-herald.md", "c-post.md"]);
+    // Page 2 of two hits starts after the second distinct hit.
+    let (_, all) = fixture.search("strike", &["--sort", "date"]);
+    let (_, page) = fixture.search("strike", &["--sort", "date", "-n", "2", "--offset", "2"]);
+    assert_eq!(ids(&page), ids(&all)[2..4]);
+    assert_eq!(hits(&page)[0]["rank"], 3);
+    // Grouping lists every document: nothing is collapsed.
+    let (_, groups) = fixture.search("strike", &["--group"]);
+    assert_eq!(groups["groups"].as_array().unwrap().len(), 3);
+    assert!(groups.get("distinct").is_none());
+    // Facets count every passage.
+    let (_, faceted) = fixture.search("strike", &["--facets"]);
+    let counted: u64 = faceted["facets"]["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(counted, 6);
+}
+
+// --- The differential test: collapsed pages against a brute-force
+// collapse of every match, over randomised corpora and queries. ---
+
+fn next(seed: &mut u64) -> u64 {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    *seed
+}
+
+const WORDS: &[&str] = &[
+    "harbour", "strike", "wire", "story", "council", "vote", "budget", "river", "bridge", "mayor",
+    "Bogotá", "report", "court", "ruling", "the", "of", "a", "and",
+];
+
+/// A paragraph of the pool, maybe changed only in case, punctuation and
+/// spacing (still a copy), or by one word (another passage).
+fn variant(seed: &mut u64, paragraph: &str) -> String {
+    match next(seed) % 6 {
+        0 => paragraph.to_uppercase(),
+        1 => paragraph.replace(' ', "  ").replace('.', "!"),
+        2 => format!("— {}", paragraph.replace(',', " ;")),
+        3 => format!("{paragraph} strike"),
+        _ => paragraph.to_string(),
+    }
+}
+
+/// `documents` documents drawn from a pool of `pool` paragraphs: most
+/// passages have copies elsewhere, with a small pool a hundred of them.
+/// Built in two runs, so that copies and ties lie in two segments.
+fn corpus(seed: &mut u64, pool: usize, documents: usize) -> (TempDir, Archive) {
+    let dir = TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let pool: Vec<String> = (0..pool)
+        .map(|_| {
+            let length = 3 + next(seed) as usize % 9;
+            let words: Vec<&str> = (0..length)
+                .map(|_| WORDS[next(seed) as usize % WORDS.len()])
+                .collect();
+            format!(
+                "{}, {}.",
+                words[..length / 2].join(" "),
+                words[length / 2..].join(" ")
+            )
+        })
+        .collect();
+    let index = dir.path().join("index");
+    for number in 0..documents {
+        if number == documents / 2 {
+            cita::build(&corpus, &index, &cita::BuildOptions::default()).unwrap();
+        }
+        let mut text = String::new();
+        if number % 5 != 0 {
+            let month = 1 + next(seed) % 12;
+            text += &format!("---\ndate: 2020-{month:02}-01\n---\n\n");
+        }
+        let mut used = Vec::new();
+        for _ in 0..1 + next(seed) % 5 {
+            let chosen = next(seed) as usize % pool.len();
+            let paragraph = variant(seed, &pool[chosen]);
+            // A document holds each text once (passages dedupe within one).
+            if !used.contains(&paragraph) {
+                text += &format!("{paragraph}\n\n");
+                used.push(paragraph);
+            }
+        }
+        let folder = ["a", "b", "c"][number % 3];
+        std::fs::create_dir_all(corpus.join(folder)).unwrap();
+        std::fs::write(corpus.join(folder).join(format!("{number:02}.md")), text).unwrap();
+    }
+    let (archive, _) = build_and_open(&corpus, &index).unwrap();
+    (dir, archive)
+}
+
+/// Where a passage is, in the order duplicates are listed in.
+fn place(hit: &Hit) -> (String, Option<u64>, String, u32, u32) {
+    let p = &hit.passage;
+    let entry = p.entry.clone().unwrap_or_default();
+    (p.source.clone(), p.record, entry, p.paragraph, p.part)
+}
+
+#[test]
+fn collapsed_pages_are_a_brute_force_collapse_of_every_match() {
+    let mut seed = 0x0c0f_fee5_u64;
+    let mut folding = Folding::default();
+    let mut compared = 0;
+    let mut collapsed_away = 0;
+    let mut longest = 0;
+    for (pool, documents) in [(14, 40), (3, 120), (8, 40)] {
+        let (_dir, archive) = corpus(&mut seed, pool, documents);
+        for _ in 0..60 {
+            let query = match next(&mut seed) % 4 {
+                0 => WORDS[next(&mut seed) as usize % WORDS.len()].to_string(),
+                1 => format!(
+                    "{} OR {}",
+                    WORDS[next(&mut seed) as usize % WORDS.len()],
+                    WORDS[next(&mut seed) as usize % WORDS.len()]
+                ),
+                2 => "*".to_string(),
+                _ => format!(
+                    "{} {}",
+                    WORDS[next(&mut seed) as usize % 10],
+                    WORDS[next(&mut seed) as usize % WORDS.len()]
+                ),
+            };
+            let sort = [Sort::Relevance, Sort::Relevance, Sort::Date, Sort::Source]
+                [next(&mut seed) as usize % 4];
+            let limit = [1, 3, 10, 0, ALL][next(&mut seed) as usize % 5];
+            let offset = [0, 0, 1, 4, 11][next(&mut seed) as usize % 5];
+            let request = SearchRequest {
+                limit,
+                offset,
+                sort,
+                facets: next(&mut seed).is_multiple_of(4),
+                // Partial matches have their own differential test.
+                all_words: true,
+                ..SearchRequest::new(query.as_str())
+            };
+            let every = archive
+                .search(&SearchRequest {
+                    limit: ALL,
+                    offset: 0,
+                    collapse: false,
+                    ..request.clone()
+                })
+                .unwrap();
+            // The brute force: every match in order, collapsed by its words.
+            let mut sets: Vec<(Hit, Vec<Hit>)> = Vec::new();
+            let mut at: HashMap<u64, usize> = HashMap::new();
+            for hit in every.hits {
+                let key = copy_key(&hit.passage.text, &mut folding);
+                match at.get(&key) {
+                    Some(&set) => sets[set].1.push(hit),
+                    None => {
+                        at.insert(key, sets.len());
+                        sets.push((hit, Vec::new()));
+                    }
+                }
+            }
+            let found = archive.search(&request).unwrap();
+            let what = format!("{query:?} {sort:?} limit {limit} offset {offset}");
+            assert_eq!(found.total, every.total, "{what}");
+            assert_eq!(found.distinct, Some(sets.len() as u64), "{what}");
+            let expected: Vec<&(Hit, Vec<Hit>)> = sets.iter().skip(offset).take(limit).collect();
+            assert_eq!(found.hits.len(), expected.len(), "{what}");
+            for (rank, (hit, (shown, others))) in found.hits.iter().zip(expected).enumerate() {
+                assert_eq!(hit.rank, offset + rank + 1, "{what}");
+                assert_eq!(hit.passage.id, shown.passage.id, "{what} rank {}", hit.rank);
+                assert_eq!(hit.score, shown.score, "{what}");
+                let mut others: Vec<&Hit> = others.iter().collect();
+                others.sort_by_key(|other| place(other));
+                let listed: Vec<&str> = hit
+                    .duplicates
+                    .as_ref()
+                    .unwrap()
+                    .iter()
+                    .map(|d| d.id.as_str())
+                    .collect();
+                let expected: Vec<&str> = others
+                    .iter()
+                    .take(cita::views::collapse::LISTED)
+                    .map(|other| other.passage.id.as_str())
+                    .collect();
+                assert_eq!(listed, expected, "{what} rank {}", hit.rank);
+                assert_eq!(hit.duplicates_total, Some(others.len() as u64), "{what}");
+                compared += 1;
+                collapsed_away += others.len();
+                longest = longest.max(others.len());
+            }
+        }
+    }
+    assert!(compared > 300, "only {compared} hits compared");
+    assert!(
+        collapsed_away > 300,
+        "only {collapsed_away} copies collapsed"
+    );
+    // More than are listed, and more than are placed one by one.
+    assert!(
+        longest > 4 * cita::views::collapse::LISTED,
+        "a hit with more duplicates than are listed ({longest})"
+    );
+}
