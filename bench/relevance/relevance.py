@@ -117,7 +117,7 @@ def load_passages(data):
 # ------------------------------------------------------------------ export
 def export(cita, index, data):
     """Every passage of cita's index, in cita's order, with its text hash."""
-    out = subprocess.run([cita, "search", "--index", index, "--all", "--format", "jsonl",
+    out = subprocess.run([cita, "search", "--index", index, "--all", "--no-collapse", "--format", "jsonl",
                           "--snippet-chars", "1", "--", "*"],
                          check=True, capture_output=True, text=True).stdout
     keep = ("id", "source", "entry", "title", "section", "language", "paragraph", "part", "page", "text")
