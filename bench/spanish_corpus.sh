@@ -12,20 +12,7 @@ set -euo pipefail
 target="${1:-$HOME/cita-bench/corpus-es}"
 packages=(debian-handbook debian-reference-es manpages-es man-db)
 
-# Install only what is missing, so a second run needs no network and no root.
-missing=()
-for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    as_root=()
-    if [[ $(id -u) != 0 ]]; then
-        command -v sudo >/dev/null || { echo "need root or sudo to install: ${missing[*]}" >&2; exit 1; }
-        as_root=(sudo)
-    fi
-    "${as_root[@]}" apt-get update -qq
-    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
-fi
+"$(dirname "$0")/debian_packages.sh" "${packages[@]}"
 
 handbook=/usr/share/doc/debian-handbook/html/es-ES
 manroot=/usr/share/man/es

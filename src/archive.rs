@@ -658,11 +658,7 @@ impl Archive {
             )));
         }
         let node = query::parse(&request.query)?;
-        let dates = DateRange {
-            since: request.since,
-            until: request.until,
-        };
-        let mut compiled = query::compile(&node, &self.fields, dates, statistics)?;
+        let mut compiled = query::compile(&node, &self.fields, date_range(request), statistics)?;
         for filter in self.restrictions(request) {
             compiled.restrict(filter);
         }
@@ -761,12 +757,9 @@ impl Archive {
     /// when it is not an AND of two or more terms.
     fn partial_of(&self, request: &SearchRequest) -> Result<Option<Partial>> {
         let node = query::parse(&request.query)?;
-        let dates = DateRange {
-            since: request.since,
-            until: request.until,
-        };
         let statistics = statistics_of(request);
-        let partial = query::partial::compile(&node, &self.fields, dates, &statistics)?;
+        let partial =
+            query::partial::compile(&node, &self.fields, date_range(request), &statistics)?;
         Ok(partial.map(|mut partial| {
             for filter in self.restrictions(request) {
                 partial.restrict(filter);
@@ -1633,6 +1626,14 @@ struct PartialMatches {
     /// The best of those the page can show, in partial order, each with
     /// how many terms it holds.
     best: Vec<(usize, Match)>,
+}
+
+/// A request's publication-date bounds.
+fn date_range(request: &SearchRequest) -> DateRange {
+    DateRange {
+        since: request.since,
+        until: request.until,
+    }
 }
 
 /// Where a request's BM25 figures come from: the archive's, summed over its

@@ -17,20 +17,7 @@ set -euo pipefail
 target="${1:-${CITA_BENCH_DATA:-$HOME/cita-bench}/relevance/corpus}"
 packages=(debian-handbook debian-reference-en debian-reference-es r-doc-html r-doc-pdf)
 
-# Install only what is missing, so a second run needs no network and no root.
-missing=()
-for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    as_root=()
-    if [[ $(id -u) != 0 ]]; then
-        command -v sudo >/dev/null || { echo "need root or sudo to install: ${missing[*]}" >&2; exit 1; }
-        as_root=(sudo)
-    fi
-    "${as_root[@]}" apt-get update -qq
-    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
-fi
+"$(dirname "$0")/../debian_packages.sh" "${packages[@]}"
 
 handbook=/usr/share/doc/debian-handbook/html
 reference=/usr/share/debian-reference
