@@ -27,6 +27,7 @@
 set -euo pipefail
 [ $# -ge 4 ] || { sed -n '2,26p' "$0"; exit 2; }
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+"$ROOT/bench/debian_packages.sh" hyperfine
 BIN_before=$(realpath "$1"); BQ_before=$(realpath "$2")
 BIN_after=$(realpath "$3"); BQ_after=$(realpath "$4")
 OUT=${5:-/tmp/cita-ab/$(date -u +%Y%m%dT%H%M%SZ)}

@@ -27,7 +27,7 @@ RESULTS=${CITA_BENCH_RESULTS:-$DATA/results/$(date -u +%Y%m%dT%H%M%SZ)}
 BUILD_RUNS=${BUILD_RUNS:-1}; REPEATS=${REPEATS:-7}; QUERY_ROUNDS=${QUERY_ROUNDS:-5}
 export BUILD_RUNS REPEATS QUERY_ROUNDS CITA_BENCH_DATA=$DATA
 mkdir -p "$RESULTS"
-command -v hyperfine >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q hyperfine; }
+"$ROOT/bench/debian_packages.sh" hyperfine
 
 "$SHARED/make_corpus.sh" "$CORPUS" ${MAX_MB:+"$MAX_MB"}
 if [ -z "${CITA_BENCH_RESULTS:-}" ]; then

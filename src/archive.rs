@@ -16,6 +16,7 @@ use tantivy::directory::{
 };
 use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query, RangeQuery, TermQuery, Weight};
 use tantivy::schema::{FieldType, IndexRecordOption};
+use tantivy::store::StoreReader;
 use tantivy::{
     DocAddress, DocId, Index, IndexReader, ReloadPolicy, Searcher, SegmentOrdinal, SegmentReader,
     TantivyDocument, Term,
@@ -54,13 +55,20 @@ pub struct Archive {
     generation: Mutex<Option<Arc<Generation>>>,
 }
 
+/// How many decompressed blocks of each segment's stored passages are
+/// kept (tantivy's own default), so passages of one block, a page's
+/// neighbours or a document's context, are decompressed once.
+const STORE_CACHE_BLOCKS: usize = 100;
+
 /// What a searcher generation needs read only once: the fingerprint its
-/// commit recorded, and each segment's fast-field columns (opening them
-/// costs more than a rare word's whole search).
+/// commit recorded, each segment's fast-field columns (opening them costs
+/// more than a rare word's whole search), and each segment's stored
+/// passages, which are read through [`store::document_is_whole`].
 struct Generation {
     id: u64,
     fingerprint: String,
     columns: Vec<SegmentColumns>,
+    stores: Vec<StoreReader>,
 }
 
 impl Archive {
@@ -99,9 +107,24 @@ impl Archive {
     }
 
     fn open_with(path: &Path, policy: ReloadPolicy) -> Result<Archive> {
+        // As in `guarded`: an engine error that does not say what it is, or
+        // a panic, is damage if the checksums say so.
+        let damage_found = || {
+            let directory = ReadingDirectory(MmapDirectory::open(path).ok()?);
+            checksum_damage_of(&Index::open(directory).ok()?)
+        };
         match error::catching(|| Archive::open_unguarded(path, policy)) {
-            Ok(opened) => opened.map_err(|err| err.reading(path)),
-            Err(panic) => Err(Error::damaged(path, &format!("opening it failed: {panic}"))),
+            Ok(Ok(archive)) => Ok(archive),
+            Ok(Err(err)) => match err.reading(path) {
+                Error::Engine(err) => Err(damage_found()
+                    .map_or(Error::Engine(err), |detail| Error::damaged(path, &detail))),
+                other => Err(other),
+            },
+            Err(panic) => {
+                let detail =
+                    damage_found().unwrap_or_else(|| format!("opening it failed: {panic}"));
+                Err(Error::damaged(path, &detail))
+            }
         }
     }
 
@@ -133,7 +156,12 @@ impl Archive {
         let fields = schema::fields_of(&index.schema())
             .ok_or_else(|| incompatible("unknown".to_string()))?;
         analysis::register(&index);
-        let reader = index.reader_builder().reload_policy(policy).try_into()?;
+        // Passages are read through the generation's own store readers.
+        let reader = index
+            .reader_builder()
+            .reload_policy(policy)
+            .doc_store_cache_num_blocks(0)
+            .try_into()?;
         Ok(Archive {
             path: path.to_path_buf(),
             reader,
@@ -404,15 +432,7 @@ impl Archive {
     /// The files of the index that fail their checksum, if any, said on
     /// one line. Reading every file costs a moment: only after a failure.
     fn checksum_damage(&self) -> Option<String> {
-        let index = self.reader.searcher().index().clone();
-        let files = error::catching(|| index.validate_checksum()).ok()?.ok()?;
-        let mut names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-        names.sort();
-        match names.as_slice() {
-            [] => None,
-            [one] => Some(format!("{one} fails its checksum")),
-            many => Some(format!("{} fail their checksums", many.join(", "))),
-        }
+        checksum_damage_of(self.reader.searcher().index())
     }
 
     /// The languages of the passages.
@@ -1234,6 +1254,15 @@ impl Archive {
                 .iter()
                 .map(SegmentColumns::open)
                 .collect::<Result<_>>()?,
+            stores: searcher
+                .segment_readers()
+                .iter()
+                .map(|segment| {
+                    segment.get_store_reader(STORE_CACHE_BLOCKS).map_err(|err| {
+                        Error::from(tantivy::TantivyError::from(err)).reading(&self.path)
+                    })
+                })
+                .collect::<Result<_>>()?,
         });
         *cached = Some(Arc::clone(&generation));
         Ok(generation)
@@ -1265,9 +1294,30 @@ impl Archive {
 
     /// The stored fields of the passage at `address`.
     fn stored_passage(&self, searcher: &Searcher, address: DocAddress) -> Result<IndexedPassage> {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let id =
-            self.generation_of(searcher)?.columns[address.segment_ord as usize].id(address.doc_id);
+        let generation = self.generation_of(searcher)?;
+        let segment = address.segment_ord as usize;
+        let store = &generation.stores[segment];
+        let read = || -> Result<TantivyDocument> {
+            // The document's block stays in the store's cache for the read after.
+            if !store::document_is_whole(&store.get_document_bytes(address.doc_id)?) {
+                return Err(Error::damaged(
+                    &self.path,
+                    "a passage's lengths run past it",
+                ));
+            }
+            Ok(store.get(address.doc_id)?)
+        };
+        let doc = read().map_err(|err| match err.reading(&self.path) {
+            Error::Damaged { detail, .. } => {
+                let file = searcher.segment_reader(address.segment_ord).segment_id();
+                Error::damaged(
+                    &self.path,
+                    &format!("{}.store: {detail}", file.uuid_string()),
+                )
+            }
+            other => other,
+        })?;
+        let id = generation.columns[segment].id(address.doc_id);
         Ok(schema::read_passage(&self.fields, &doc, id))
     }
 
@@ -1616,7 +1666,14 @@ fn place_of(m: &Match) -> Place {
     )
 }
 
-/// The fingerprint the last commit recorded.
+/// [`store::checksum_damage`] of `index`, a failure to read its files
+/// (or a panic doing so) counting as no damage found.
+fn checksum_damage_of(index: &Index) -> Option<String> {
+    error::catching(|| store::checksum_damage(index))
+        .ok()?
+        .ok()?
+}
+
 /// A request's partial matches (see [`query::partial`]).
 struct PartialMatches {
     /// The query's terms.
@@ -1645,6 +1702,7 @@ fn statistics_of(request: &SearchRequest) -> Statistics {
         .map_or(Statistics::Local, Statistics::Global)
 }
 
+/// The fingerprint the last commit recorded.
 fn fingerprint_of(searcher: &Searcher) -> Result<String> {
     store::read_payload(searcher.index())
         .and_then(|payload| payload.fingerprint)

@@ -463,18 +463,36 @@ impl SegmentColumns {
     /// search: open them once per searcher generation).
     pub fn open(segment: &SegmentReader) -> Result<SegmentColumns> {
         let fast = segment.fast_fields();
+        // Each text column holds one value per passage, so no more distinct
+        // values than the segment has passages. The count sizes the tallies
+        // and value lists below: a damaged one asked for petabytes, or for a
+        // loop over them, where no panic can be caught.
+        let text_column = |name: &str| -> Result<Option<StrColumn>> {
+            let column = fast.str(name)?;
+            let values = column.as_ref().map_or(0, |column| column.num_terms());
+            if values > segment.max_doc() as usize {
+                return Err(Error::Engine(tantivy::TantivyError::DataCorruption(
+                    tantivy::error::DataCorruption::comment_only(format!(
+                        "{}.fast counts {values} values of {name} in {} passages",
+                        segment.segment_id().uuid_string(),
+                        segment.max_doc()
+                    )),
+                )));
+            }
+            Ok(column)
+        };
         Ok(SegmentColumns {
             id: fast.column_opt(names::ID)?,
             copy_key: fast.column_opt(names::COPY_KEY)?,
-            source: fast.str(names::SOURCE)?,
+            source: text_column(names::SOURCE)?,
             record: fast.column_opt(names::RECORD)?,
-            entry: fast.str(names::ENTRY)?,
+            entry: text_column(names::ENTRY)?,
             date: fast.column_opt(names::DATE)?,
             paragraph: fast.column_opt(names::PARAGRAPH)?,
             part: fast.column_opt(names::PART)?,
             mentions: fast.column_opt(names::MENTIONS)?,
             language: fast.column_opt(names::LANGUAGE)?,
-            publication: fast.str(names::PUBLICATION)?,
+            publication: text_column(names::PUBLICATION)?,
             values: Default::default(),
         })
     }
