@@ -63,7 +63,7 @@ const STORE_CACHE_BLOCKS: usize = 100;
 /// What a searcher generation needs read only once: the fingerprint its
 /// commit recorded, each segment's fast-field columns (opening them costs
 /// more than a rare word's whole search), and each segment's stored
-/// passages, which are read through [`store::document_is_whole`].
+/// passages, which are read through [`store::read_document`].
 struct Generation {
     id: u64,
     fingerprint: String,
@@ -1298,14 +1298,8 @@ impl Archive {
         let segment = address.segment_ord as usize;
         let store = &generation.stores[segment];
         let read = || -> Result<TantivyDocument> {
-            // The document's block stays in the store's cache for the read after.
-            if !store::document_is_whole(&store.get_document_bytes(address.doc_id)?) {
-                return Err(Error::damaged(
-                    &self.path,
-                    "a passage's lengths run past it",
-                ));
-            }
-            Ok(store.get(address.doc_id)?)
+            store::read_document(&store.get_document_bytes(address.doc_id)?)
+                .ok_or_else(|| Error::damaged(&self.path, "a passage's lengths run past it"))
         };
         let doc = read().map_err(|err| match err.reading(&self.path) {
             Error::Damaged { detail, .. } => {
