@@ -63,7 +63,7 @@ const STORE_CACHE_BLOCKS: usize = 100;
 /// What a searcher generation needs read only once: the fingerprint its
 /// commit recorded, each segment's fast-field columns (opening them costs
 /// more than a rare word's whole search), and each segment's stored
-/// passages, which are read through [`store::read_document`].
+/// passages, which are read through [`schema::read_stored`].
 struct Generation {
     id: u64,
     fingerprint: String,
@@ -1298,7 +1298,7 @@ impl Archive {
         let segment = address.segment_ord as usize;
         let store = &generation.stores[segment];
         let read = || -> Result<TantivyDocument> {
-            store::read_document(&store.get_document_bytes(address.doc_id)?)
+            schema::read_stored(&store.get_document_bytes(address.doc_id)?)
                 .ok_or_else(|| Error::damaged(&self.path, "a passage's lengths run past it"))
         };
         let doc = read().map_err(|err| match err.reading(&self.path) {

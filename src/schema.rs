@@ -273,6 +273,66 @@ pub fn passage_document(
     doc
 }
 
+/// The document in `bytes`, one document as tantivy's store keeps it, or
+/// `None` if it holds anything but what cita stores (text, u64 and i64
+/// values) or a length that runs past it.
+///
+/// tantivy's own reader sizes a string by the length it reads before the
+/// string, so a flipped byte in a store block asked for petabytes, and a
+/// failed allocation aborts the process where no panic can be caught. The
+/// store is the bulk of an index, too large to check against its checksum
+/// on every open, so each document read is walked here instead: a count of
+/// values, then per value a field number (u32), a type code and the value,
+/// little-endian.
+pub fn read_stored(bytes: &[u8]) -> Option<TantivyDocument> {
+    const TEXT: u8 = 0;
+    const U64: u8 = 1;
+    const I64: u8 = 2;
+    let mut rest = bytes;
+    let values = take_vint(&mut rest)?;
+    let mut document = TantivyDocument::new();
+    for _ in 0..values {
+        let (field, after) = rest.split_first_chunk::<4>()?;
+        // tantivy numbers fields with 16 bits, and panics past them.
+        let field = u16::try_from(u32::from_le_bytes(*field)).ok()?;
+        let field = Field::from_field_id(u32::from(field));
+        let (&code, after) = after.split_first()?;
+        rest = after;
+        match code {
+            TEXT => {
+                let len = usize::try_from(take_vint(&mut rest)?).ok()?;
+                let text = rest.get(..len)?;
+                document.add_text(field, std::str::from_utf8(text).ok()?);
+                rest = &rest[len..];
+            }
+            U64 | I64 => {
+                let (value, after) = rest.split_first_chunk::<8>()?;
+                match code {
+                    U64 => document.add_u64(field, u64::from_le_bytes(*value)),
+                    _ => document.add_i64(field, i64::from_le_bytes(*value)),
+                }
+                rest = after;
+            }
+            _ => return None,
+        }
+    }
+    rest.is_empty().then_some(document)
+}
+
+/// Reads one of tantivy's variable-length integers (seven bits a byte, the
+/// last byte's high bit set) from the front of `bytes`.
+fn take_vint(bytes: &mut &[u8]) -> Option<u64> {
+    let mut value = 0u64;
+    for (at, &byte) in bytes.iter().enumerate().take(10) {
+        value |= u64::from(byte & 0x7F).checked_shl(7 * at as u32)?;
+        if byte & 0x80 != 0 {
+            *bytes = &bytes[at + 1..];
+            return Some(value);
+        }
+    }
+    None
+}
+
 /// A passage's id: a hash of its document (source path, and record number
 /// in a feed or mailbox, and entry in a container) and its text, so it is
 /// the same in every rebuild for as long as neither changes. xxh3 is a
@@ -728,6 +788,109 @@ pub struct FacetTally<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tantivy::Document as _;
+
+    /// One document as tantivy's store keeps it, with every stored field
+    /// of cita's schema (a long accented text, a negative date), and the
+    /// document tantivy reads from it.
+    fn stored() -> (Vec<u8>, TantivyDocument) {
+        let (schema, fields) = build();
+        let index = tantivy::Index::create_in_ram(schema);
+        analysis::register(&index);
+        let mut writer: tantivy::IndexWriter =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let mut doc = TantivyDocument::new();
+        for field in [
+            fields.source,
+            fields.title,
+            fields.publication,
+            fields.url,
+            fields.section,
+            fields.entry,
+            fields.author,
+            fields.date_origin,
+        ] {
+            doc.add_text(field, "Bogotá, «Plan LAZO»");
+        }
+        doc.add_text(fields.text, TEXT.repeat(40));
+        doc.add_i64(fields.date, -4_000);
+        for field in [
+            fields.paragraph,
+            fields.part,
+            fields.byte_start,
+            fields.byte_end,
+            fields.page,
+            fields.record,
+            fields.ocr_confidence,
+            fields.mentions,
+            fields.language,
+        ] {
+            doc.add_u64(field, u64::MAX - 7);
+        }
+        writer.add_document(doc).unwrap();
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let store = searcher.segment_reader(0).get_store_reader(1).unwrap();
+        let bytes = store.get_document_bytes(0).unwrap().as_slice().to_vec();
+        (bytes, store.get(0).unwrap())
+    }
+
+    const TEXT: &str = "revocación ";
+
+    #[test]
+    fn a_stored_document_reads_as_tantivy_reads_it() {
+        let (bytes, by_tantivy) = stored();
+        let schema = build().0;
+        assert_eq!(
+            read_stored(&bytes).map(|doc| doc.to_json(&schema)),
+            Some(by_tantivy.to_json(&schema))
+        );
+    }
+
+    #[test]
+    fn a_fuzzed_field_number_past_16_bits_is_refused() {
+        let input = include_bytes!("../fuzz/regressions/stored/field-past-16-bits.bin");
+        assert!(read_stored(input).is_none());
+    }
+
+    #[test]
+    fn a_stored_document_cut_or_stretched_anywhere_is_refused() {
+        let (bytes, _) = stored();
+        for len in 0..bytes.len() {
+            assert!(read_stored(&bytes[..len]).is_none(), "cut at {len}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(
+            read_stored(&longer).is_none(),
+            "a byte after the last value"
+        );
+        // The text's length (two bytes, the second ending it) made huge:
+        // what a flipped byte in a store block asked tantivy to allocate.
+        let text = TEXT.repeat(40);
+        let at = bytes
+            .windows(text.len())
+            .position(|window| window == text.as_bytes())
+            .unwrap();
+        let mut stretched = bytes.clone();
+        stretched.splice(at - 2..at, [0x7F, 0x7F, 0x7F, 0x7F, 0xFF]);
+        assert!(read_stored(&stretched).is_none());
+        let mut unknown_type = bytes.clone();
+        unknown_type[at - 3] = 4;
+        assert!(
+            read_stored(&unknown_type).is_none(),
+            "a type cita never stores"
+        );
+        let mut no_such_field = bytes.clone();
+        no_such_field[at - 5] = 1;
+        assert!(
+            read_stored(&no_such_field).is_none(),
+            "a field number past 16 bits"
+        );
+        let mut not_utf8 = bytes.clone();
+        not_utf8[at] = 0xFF;
+        assert!(read_stored(&not_utf8).is_none(), "text that is not UTF-8");
+    }
 
     #[test]
     fn passage_ids_depend_on_source_and_text_only() {

@@ -88,7 +88,12 @@ fuzz_target!(|data: &[u8]| {
         since: Date::parse_start("1964").ok(),
         until: None,
     };
-    let _ = query::compile(&node, &fixture.fields, DateRange::default(), &Default::default());
+    let _ = query::compile(
+        &node,
+        &fixture.fields,
+        DateRange::default(),
+        &Default::default(),
+    );
     let _ = query::compile(&node, &fixture.fields, dates, &Default::default());
 
     let mut request = SearchRequest {
