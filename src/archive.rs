@@ -1299,7 +1299,7 @@ impl Archive {
         let store = &generation.stores[segment];
         let read = || -> Result<TantivyDocument> {
             schema::read_stored(&store.get_document_bytes(address.doc_id)?)
-                .ok_or_else(|| Error::damaged(&self.path, "a passage's lengths run past it"))
+                .ok_or_else(|| Error::damaged(&self.path, "a stored passage does not read"))
         };
         let doc = read().map_err(|err| match err.reading(&self.path) {
             Error::Damaged { detail, .. } => {

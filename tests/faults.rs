@@ -189,27 +189,32 @@ fn segment_files(index: &Path) -> Vec<PathBuf> {
 /// The largest of each, so every run damages the same content (segment
 /// names are random, and the first by name varied from run to run).
 fn one_file_per_component() -> Vec<PathBuf> {
-    let mut largest = std::collections::BTreeMap::<String, (u64, PathBuf)>::new();
-    for file in segment_files(&pristine().index) {
-        let len = std::fs::metadata(&file).unwrap().len();
-        let kept = largest.entry(extension(&file)).or_insert((0, file.clone()));
-        if len > kept.0 {
-            *kept = (len, file);
-        }
-    }
-    largest.into_values().map(|(_, file)| file).collect()
+    let index = &pristine().index;
+    let components: std::collections::BTreeSet<String> = segment_files(index)
+        .iter()
+        .map(|file| extension(file))
+        .collect();
+    components
+        .iter()
+        .map(|component| largest_file(index, component))
+        .collect()
 }
 
-/// A copy of the pristine index, and in it the largest segment file of
-/// `component` (`fast`, `store`…).
-fn copy_with_largest(component: &str) -> (TempDir, PathBuf) {
-    let copy = TempDir::new().unwrap();
-    copy_folder(&pristine().index, copy.path());
-    let file = segment_files(copy.path())
+/// The largest segment file of `component` (`fast`, `store`…) in `index`.
+fn largest_file(index: &Path, component: &str) -> PathBuf {
+    segment_files(index)
         .into_iter()
         .filter(|file| extension(file) == component)
         .max_by_key(|file| std::fs::metadata(file).unwrap().len())
-        .unwrap();
+        .unwrap()
+}
+
+/// A copy of the pristine index, and in it the largest segment file of
+/// `component`.
+fn copy_with_largest(component: &str) -> (TempDir, PathBuf) {
+    let copy = TempDir::new().unwrap();
+    copy_folder(&pristine().index, copy.path());
+    let file = largest_file(copy.path(), component);
     (copy, file)
 }
 
