@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use tantivy::collector::{Collector, Count, DocSetCollector, SegmentCollector, TopDocs};
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
@@ -23,6 +23,7 @@ use tantivy::{
 };
 
 use crate::analysis;
+use crate::copy_map::CopyMap;
 use crate::error::{self, Error, Result};
 use crate::highlight::{self, HighlightPlan};
 use crate::indexer::{self, BuildOptions, BuildReport};
@@ -31,7 +32,7 @@ use crate::query::partial::Partial;
 use crate::query::statistics::{CorpusStatistics, Provider, Statistics};
 use crate::query::{self, DateRange};
 use crate::ranking::{
-    Match, SegmentTieOrder, TieKey, TopWithTies, by_partial_rank, by_rank, hit_rank_key,
+    Listed, Match, SegmentTieOrder, TieKey, TopWithTies, by_partial_rank, by_rank, hit_rank_key,
     sort_matches,
 };
 use crate::results::{
@@ -55,6 +56,12 @@ pub struct Archive {
     generation: Mutex<Option<Arc<Generation>>>,
 }
 
+/// A search reads the index's copy map (once per searcher generation)
+/// when it goes through at least one passage in this many: reading the
+/// map costs about what reading and counting the copy keys of that many
+/// matches does.
+const COPY_MAP_SHARE: u64 = 16;
+
 /// How many decompressed blocks of each segment's stored passages are
 /// kept (tantivy's own default), so passages of one block, a page's
 /// neighbours or a document's context, are decompressed once.
@@ -69,6 +76,9 @@ struct Generation {
     fingerprint: String,
     columns: Vec<SegmentColumns>,
     stores: Vec<StoreReader>,
+    /// The index's copy map, when its file describes these segments: read
+    /// on first use, by a search that counts `distinct` over many matches.
+    copy_map: OnceLock<Option<CopyMap>>,
 }
 
 impl Archive {
@@ -204,9 +214,10 @@ impl Archive {
             if request.limit == 0 && request.collapse {
                 // Every match's key counts both.
                 let weight = self.weight(&searcher, &compiled)?;
-                let (keys, _) = self.copy_keys(&searcher, &*weight, &KeySet::default())?;
-                results.total = keys.iter().map(Vec::len).sum::<usize>() as u64;
-                results.distinct = Some(collapse::count_distinct(&keys) as u64);
+                let every = collect(&searcher, &*weight, &EveryMatch)?;
+                let tally = self.tally(&searcher, every, &[])?;
+                results.total = tally.total;
+                results.distinct = Some(tally.distinct);
                 return Ok(results);
             }
             if request.limit == 0 {
@@ -312,11 +323,10 @@ impl Archive {
         self.guarded(|| {
             let compiled = self.compile(request)?;
             let searcher = self.reader.searcher();
-            let addresses = searcher.search(&*compiled.query, &EveryMatch)?;
-            let total = addresses.len() as u64;
+            let every = searcher.search(&*compiled.query, &EveryMatch)?;
+            let total = every.iter().map(|(_, docs)| docs.len() as u64).sum();
             let generation = self.generation_of(&searcher)?;
-            let keys = addresses
-                .into_iter()
+            let keys = addresses(every)
                 .map(|address| {
                     generation.columns[address.segment_ord as usize].timeline_keys(
                         address.doc_id,
@@ -517,9 +527,7 @@ impl Archive {
                     let top = self.distinct_top(&searcher, &compiled, &*weight, wanted)?;
                     let firsts = top.firsts.iter().map(|&at| top.candidates[at]);
                     let firsts = firsts.map(|(score, at, _)| (score, at)).collect::<Vec<_>>();
-                    let (every, _) =
-                        self.every_key(&searcher, &*weight, top, &KeySet::default())?;
-                    let every = every.concat();
+                    let every = self.every_copy_key(&searcher, &*weight, top)?;
                     let total = every.len() as u64;
                     keys = Some(collapse::distinct(every));
                     (self.read_matches(&searcher, firsts)?, total, None)
@@ -638,7 +646,7 @@ impl Archive {
             let generation = self.generation_of(&searcher)?;
             let of: KeySet = shown.iter().map(|s| s.key).collect();
             let weight = self.weight(&searcher, &compiled)?;
-            let (_, mut found) = self.copy_keys(&searcher, &*weight, &of)?;
+            let mut found = self.copies_by_key(&searcher, &*weight, &of)?;
             shown
                 .iter()
                 .map(|shown| {
@@ -859,10 +867,13 @@ impl Archive {
             .take(request.limit)
             .map(|&at| top.candidates[at])
             .collect();
-        let page_keys: KeySet = page.iter().map(|c| c.2).collect();
-        let (keys, mut copies) = self.every_key(searcher, &*weight, top, &page_keys)?;
-        results.total = keys.iter().map(Vec::len).sum::<usize>() as u64;
-        results.distinct = Some(collapse::count_distinct(&keys) as u64);
+        let Tally {
+            total,
+            distinct,
+            mut copies,
+        } = self.tally_top(searcher, &*weight, top, &page)?;
+        results.total = total;
+        results.distinct = Some(distinct);
         results.hits = page
             .into_iter()
             .enumerate()
@@ -952,17 +963,7 @@ impl Archive {
             // Fewer than asked: they are every match.
             let complete = best.len() < asked || asked >= all;
             if reading {
-                let listed = collector.take_listed().into_iter();
-                let keyed = listed.map(|(segment, docs)| {
-                    let mut keys = Vec::with_capacity(docs.len());
-                    generation.columns[segment as usize].copy_keys(&docs, &mut keys);
-                    SegmentKeys {
-                        segment,
-                        docs,
-                        keys,
-                    }
-                });
-                every = Some(keyed.collect());
+                every = Some(collector.take_listed());
             }
             let mut ordered = in_rank_order(&generation, best)?;
             // Past `asked`, the collector's ties are not a prefix of the order.
@@ -997,62 +998,163 @@ impl Archive {
         }
     }
 
-    /// The copy key of every match of `compiled` (a key once per match,
-    /// a list per segment, so they count the matches too), and the
-    /// addresses of the matches whose key is in `of`, by key: read with
-    /// the collector that found `top` when it went through every match,
-    /// taken from the candidates when they are every match (most queries),
-    /// else read in one more pass ([`Archive::copy_keys`]).
-    fn every_key(
+    /// What a collapsing search needs of every match, `top` found first:
+    /// taken from its candidates when they are every match (most
+    /// queries), else from the matches its collector listed on the way,
+    /// else from one more pass over every match, unscored.
+    fn tally_top(
         &self,
         searcher: &Searcher,
         weight: &dyn Weight,
         top: TopDistinct,
-        of: &KeySet,
-    ) -> Result<(Vec<Vec<u64>>, CopiesByKey)> {
+        page: &[Scored],
+    ) -> Result<Tally> {
         let every = match top.every {
-            Some(every) => every,
-            None if top.total == Some(top.candidates.len() as u64) => {
+            _ if top.total == Some(top.candidates.len() as u64) => {
+                let of: KeySet = page.iter().map(|c| c.2).collect();
                 let mut copies = CopiesByKey::new();
                 for &(_, address, key) in top.candidates.iter().filter(|c| of.contains(&c.2)) {
                     copies.entry(key).or_default().push(address);
                 }
                 let keys = top.candidates.iter().map(|c| c.2).collect();
-                return Ok((vec![keys], copies));
+                return Ok(Tally {
+                    total: top.candidates.len() as u64,
+                    distinct: collapse::count_distinct(&[keys]) as u64,
+                    copies,
+                });
             }
-            None => return self.copy_keys(searcher, weight, of),
+            Some(every) => every,
+            None => collect(searcher, weight, &EveryMatch)?,
         };
-        let mut copies = CopiesByKey::new();
-        for part in &every {
-            for (&key, &doc) in part.keys.iter().zip(&part.docs) {
-                if of.contains(&key) {
-                    let address = DocAddress::new(part.segment, doc);
-                    copies.entry(key).or_default().push(address);
-                }
-            }
-        }
-        Ok((every.into_iter().map(|part| part.keys).collect(), copies))
+        self.tally(searcher, every, page)
     }
 
-    /// The copy key of every match of `compiled` (a key once per match),
-    /// and the addresses of the matches whose key is in `of`, by key: one
-    /// pass over the matches, unscored, reading one column.
-    fn copy_keys(
+    /// How many of `every` match there are, how many distinct, and the
+    /// matches holding the copy key of a passage of `page`, by key. With
+    /// the index's copy map, only the matches that have copies are looked
+    /// at: the others count one each. Without, every match's key is read
+    /// and the keys are counted: what a search with few matches does
+    /// rather than read the map (see [`COPY_MAP_SHARE`]).
+    fn tally(&self, searcher: &Searcher, every: Listed, page: &[Scored]) -> Result<Tally> {
+        let generation = self.generation_of(searcher)?;
+        let total: u64 = every.iter().map(|(_, docs)| docs.len() as u64).sum();
+        let mut copies = CopiesByKey::new();
+        let worth_reading = total.saturating_mul(COPY_MAP_SHARE) >= searcher.num_docs();
+        let map = match generation.copy_map.get() {
+            Some(map) => map.as_ref(),
+            None if worth_reading => generation
+                .copy_map
+                .get_or_init(|| CopyMap::load(&self.path, searcher))
+                .as_ref(),
+            None => None,
+        };
+        let Some(map) = map else {
+            let of: KeySet = page.iter().map(|c| c.2).collect();
+            let keys = self.read_copy_keys(&generation, every, &of, &mut copies);
+            return Ok(Tally {
+                total,
+                distinct: collapse::count_distinct(&keys) as u64,
+                copies,
+            });
+        };
+        // The page's sets of copies, with their key.
+        let of: HashMap<u32, u64> = page
+            .iter()
+            .filter_map(|&(_, at, key)| {
+                let set = map.segment(at.segment_ord).set_of(at.doc_id)?;
+                Some((set, key))
+            })
+            .collect();
+        let mut seen = vec![0u64; (map.sets() as usize).div_ceil(64)];
+        let mut with_copies = 0;
+        for (segment, docs) in &every {
+            map.segment(*segment).each_with_copies(docs, |doc, set| {
+                with_copies += 1;
+                seen[set as usize / 64] |= 1 << (set % 64);
+                if let Some(&key) = of.get(&set) {
+                    copies
+                        .entry(key)
+                        .or_default()
+                        .push(DocAddress::new(*segment, doc));
+                }
+            });
+        }
+        let sets_seen: u64 = seen.iter().map(|bits| u64::from(bits.count_ones())).sum();
+        Ok(Tally {
+            total,
+            distinct: total - with_copies + sets_seen,
+            copies,
+        })
+    }
+
+    /// The copy keys of `every` match (a list per segment), and into
+    /// `copies` the matches whose key is in `of`.
+    fn read_copy_keys(
+        &self,
+        generation: &Generation,
+        every: Listed,
+        of: &KeySet,
+        copies: &mut CopiesByKey,
+    ) -> Vec<Vec<u64>> {
+        every
+            .into_iter()
+            .map(|(segment, docs)| {
+                let mut keys = Vec::with_capacity(docs.len());
+                generation.columns[segment as usize].copy_keys(&docs, &mut keys);
+                if !of.is_empty() {
+                    for (&key, &doc) in keys.iter().zip(&docs) {
+                        if of.contains(&key) {
+                            copies
+                                .entry(key)
+                                .or_default()
+                                .push(DocAddress::new(segment, doc));
+                        }
+                    }
+                }
+                keys
+            })
+            .collect()
+    }
+
+    /// The copy key of every match `top` was found among, once per match:
+    /// a shard's part of a search over shards, whose keys the coordinator
+    /// counts together.
+    fn every_copy_key(
+        &self,
+        searcher: &Searcher,
+        weight: &dyn Weight,
+        top: TopDistinct,
+    ) -> Result<Vec<u64>> {
+        let every = match top.every {
+            Some(every) => every,
+            None if top.total == Some(top.candidates.len() as u64) => {
+                return Ok(top.candidates.iter().map(|c| c.2).collect());
+            }
+            None => collect(searcher, weight, &EveryMatch)?,
+        };
+        let generation = self.generation_of(searcher)?;
+        let keys = self.read_copy_keys(
+            &generation,
+            every,
+            &KeySet::default(),
+            &mut CopiesByKey::new(),
+        );
+        Ok(keys.concat())
+    }
+
+    /// The matches of `weight` whose copy key is in `of`, by key: one
+    /// pass over every match, unscored, reading one column.
+    fn copies_by_key(
         &self,
         searcher: &Searcher,
         weight: &dyn Weight,
         of: &KeySet,
-    ) -> Result<(Vec<Vec<u64>>, CopiesByKey)> {
-        let collector = EveryCopyKey {
-            generation: self.generation_of(searcher)?,
-            of,
-        };
-        let (keys, found) = collect(searcher, weight, &collector)?;
+    ) -> Result<CopiesByKey> {
+        let every = collect(searcher, weight, &EveryMatch)?;
+        let generation = self.generation_of(searcher)?;
         let mut copies = CopiesByKey::new();
-        for (key, address) in found {
-            copies.entry(key).or_default().push(address);
-        }
-        Ok((keys, copies))
+        self.read_copy_keys(&generation, every, of, &mut copies);
+        Ok(copies)
     }
 
     /// The duplicates of a shown passage of copy key `key` from the other
@@ -1143,8 +1245,8 @@ impl Archive {
     /// The facets of every match of `compiled`, counted from the columns
     /// without scoring or ordering a match.
     fn facets(&self, searcher: &Searcher, compiled: &query::Compiled) -> Result<Facets> {
-        let addresses = searcher.search(&*compiled.query, &EveryMatch)?;
-        self.facets_of(searcher, addresses)
+        let every = searcher.search(&*compiled.query, &EveryMatch)?;
+        self.facets_of(searcher, addresses(every))
     }
 
     /// The facets of the matches at `addresses`, segment by segment.
@@ -1170,11 +1272,8 @@ impl Archive {
     /// Every match of `compiled`, unscored (score 0) and in no order, with
     /// its keys: what counts, facets and timelines need.
     fn unscored(&self, searcher: &Searcher, compiled: &query::Compiled) -> Result<Vec<Match>> {
-        let addresses = searcher.search(&*compiled.query, &EveryMatch)?;
-        self.read_matches(
-            searcher,
-            addresses.into_iter().map(|address| (0.0, address)),
-        )
+        let every = searcher.search(&*compiled.query, &EveryMatch)?;
+        self.read_matches(searcher, addresses(every).map(|address| (0.0, address)))
     }
 
     /// The weight of `compiled`, scoring with the figures it was compiled
@@ -1263,6 +1362,7 @@ impl Archive {
                     })
                 })
                 .collect::<Result<_>>()?,
+            copy_map: OnceLock::new(),
         });
         *cached = Some(Arc::clone(&generation));
         Ok(generation)
@@ -1437,12 +1537,12 @@ impl Archive {
     }
 }
 
-/// Collects the address of every match, without scoring: cheaper than a
-/// top-k over every match when only counting.
+/// Lists every match, segment by segment, without scoring: cheaper than
+/// a top-k over every match when only counting.
 struct EveryMatch;
 
 impl Collector for EveryMatch {
-    type Fruit = Vec<DocAddress>;
+    type Fruit = Listed;
     type Child = SegmentMatches;
 
     fn for_segment(
@@ -1460,7 +1560,7 @@ impl Collector for EveryMatch {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<DocAddress>>) -> tantivy::Result<Vec<DocAddress>> {
+    fn merge_fruits(&self, fruits: Vec<Listed>) -> tantivy::Result<Listed> {
         Ok(fruits.concat())
     }
 }
@@ -1468,19 +1568,31 @@ impl Collector for EveryMatch {
 /// [`EveryMatch`] in one segment.
 struct SegmentMatches {
     segment: SegmentOrdinal,
-    docs: Vec<DocAddress>,
+    docs: Vec<DocId>,
 }
 
 impl SegmentCollector for SegmentMatches {
-    type Fruit = Vec<DocAddress>;
+    type Fruit = Listed;
 
     fn collect(&mut self, doc: DocId, _score: tantivy::Score) {
-        self.docs.push(DocAddress::new(self.segment, doc));
+        self.docs.push(doc);
     }
 
-    fn harvest(self) -> Vec<DocAddress> {
-        self.docs
+    fn collect_block(&mut self, docs: &[DocId]) {
+        self.docs.extend_from_slice(docs);
     }
+
+    fn harvest(self) -> Listed {
+        vec![(self.segment, self.docs)]
+    }
+}
+
+/// The address of each match of `listed`.
+fn addresses(listed: Listed) -> impl Iterator<Item = DocAddress> {
+    listed.into_iter().flat_map(|(segment, docs)| {
+        docs.into_iter()
+            .map(move |doc| DocAddress::new(segment, doc))
+    })
 }
 
 /// Runs `collector` over every segment of `searcher` with `weight`, as
@@ -1514,15 +1626,18 @@ struct TopDistinct {
     firsts: Vec<usize>,
     /// How many passages match, when known without reading every match.
     total: Option<u64>,
-    /// Every match with its copy key, when the collector listed them.
-    every: Option<Vec<SegmentKeys>>,
+    /// Every match, when the collector listed them.
+    every: Option<Listed>,
 }
 
-/// A segment's matches and their copy keys.
-struct SegmentKeys {
-    segment: SegmentOrdinal,
-    docs: Vec<DocId>,
-    keys: Vec<u64>,
+/// What a collapsing search counts over every match.
+struct Tally {
+    /// How many passages match.
+    total: u64,
+    /// How many distinct passages match: each set of copies once.
+    distinct: u64,
+    /// The matches holding the copy key of a passage on the page, by key.
+    copies: CopiesByKey,
 }
 
 /// The best-first matches `best` in rank order: by score, then ties by
@@ -1559,82 +1674,6 @@ fn in_rank_order(
         start = end;
     }
     Ok(best)
-}
-
-/// Collects the copy key of every match, unscored, and the address of
-/// each match whose key is one of `of` (see [`Archive::copy_keys`]).
-struct EveryCopyKey<'a> {
-    generation: Arc<Generation>,
-    of: &'a KeySet,
-}
-
-/// Every match's copy key (a list per segment), and the matches of the
-/// keys looked for.
-type KeysFound = (Vec<Vec<u64>>, Vec<(u64, DocAddress)>);
-
-impl Collector for EveryCopyKey<'_> {
-    type Fruit = KeysFound;
-    type Child = SegmentCopyKeys;
-
-    fn for_segment(
-        &self,
-        segment: SegmentOrdinal,
-        _reader: &SegmentReader,
-    ) -> tantivy::Result<SegmentCopyKeys> {
-        Ok(SegmentCopyKeys {
-            segment,
-            generation: Arc::clone(&self.generation),
-            of: self.of.clone(),
-            keys: Vec::new(),
-            found: Vec::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<KeysFound>) -> tantivy::Result<KeysFound> {
-        let mut all: KeysFound = (Vec::new(), Vec::new());
-        for (keys, found) in fruits {
-            all.0.extend(keys);
-            all.1.extend(found);
-        }
-        Ok(all)
-    }
-}
-
-/// [`EveryCopyKey`] in one segment.
-struct SegmentCopyKeys {
-    segment: SegmentOrdinal,
-    generation: Arc<Generation>,
-    of: KeySet,
-    keys: Vec<u64>,
-    found: Vec<(u64, DocAddress)>,
-}
-
-impl SegmentCollector for SegmentCopyKeys {
-    type Fruit = KeysFound;
-
-    fn collect(&mut self, doc: DocId, _score: tantivy::Score) {
-        self.collect_block(&[doc]);
-    }
-
-    fn collect_block(&mut self, docs: &[DocId]) {
-        let from = self.keys.len();
-        self.generation.columns[self.segment as usize].copy_keys(docs, &mut self.keys);
-        if !self.of.is_empty() {
-            for (&key, &doc) in self.keys[from..].iter().zip(docs) {
-                if self.of.contains(&key) {
-                    self.found.push((key, DocAddress::new(self.segment, doc)));
-                }
-            }
-        }
-    }
-
-    fn harvest(self) -> KeysFound {
-        (vec![self.keys], self.found)
-    }
 }
 
 impl SegmentTieOrder for Generation {

@@ -28,6 +28,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
 use crate::analysis::{self, Folding};
+use crate::copy_map;
 use crate::error::{self, Error, Result};
 use crate::ingest::ocr::{self, OcrCounts, OcrOptions, OcrRuns};
 use crate::ingest::{self, Format, Limits, Listed, ReadOptions, SkipReason, WalkOptions, Warning};
@@ -469,6 +470,7 @@ fn build_into(
     if let Some(started) = writer.started.take() {
         started.wait_merging_threads()?;
     }
+    copy_map::refresh(index_dir, &index)?;
 
     for file in state.files.values().filter(|f| !f.skipped()) {
         *report.files.entry(file.format).or_insert(0) += 1;

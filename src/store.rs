@@ -25,6 +25,9 @@ pub const META_FILE: &str = "meta.json";
 /// The per-file state of the last run, beside the index.
 const STATE_FILE: &str = "cita-files.json";
 
+/// Which passages have copies (see [`crate::copy_map`]), beside the index.
+pub const COPY_MAP_FILE: &str = "cita-copies.bin";
+
 /// The folder in the index folder where OCR results are kept, by page
 /// image: a rebuild or a schema change leaves it, since a page read once
 /// need never be read again.
@@ -346,8 +349,8 @@ const MANAGED_FILE: &str = ".managed.json";
 
 /// Removes an old or damaged cita index: the files tantivy manages (as
 /// its list names them and, should the list be damaged, every file named
-/// as tantivy names segment files), its metadata and cita's state file;
-/// nothing else in the folder.
+/// as tantivy names segment files), its metadata, cita's state file and
+/// copy map; nothing else in the folder.
 fn remove_index_files(dir: &Path) -> Result<()> {
     let mut names: Vec<PathBuf> = std::fs::read(dir.join(MANAGED_FILE))
         .ok()
@@ -364,6 +367,7 @@ fn remove_index_files(dir: &Path) -> Result<()> {
         Path::new(MANAGED_FILE),
         Path::new(META_FILE),
         Path::new(STATE_FILE),
+        Path::new(COPY_MAP_FILE),
     ]) {
         // Only plain names: a crafted list must not reach outside the folder.
         if name.components().count() != 1 {

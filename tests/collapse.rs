@@ -245,10 +245,24 @@ fn variant(seed: &mut u64, paragraph: &str) -> String {
     }
 }
 
+/// The index's copy map (which passages have copies), as a search finds it.
+#[derive(Debug, Clone, Copy)]
+enum CopyMap {
+    /// As `cita index` wrote it: `distinct` is counted with it.
+    Written,
+    /// The first run's, describing segments the index no longer has.
+    Stale,
+    /// With a byte changed.
+    Damaged,
+}
+
+/// The copy map's file in the index folder.
+const COPY_MAP: &str = "cita-copies.bin";
+
 /// `documents` documents drawn from a pool of `pool` paragraphs: most
 /// passages have copies elsewhere, with a small pool a hundred of them.
 /// Built in two runs, so that copies and ties lie in two segments.
-fn corpus(seed: &mut u64, pool: usize, documents: usize) -> (TempDir, Archive) {
+fn corpus(seed: &mut u64, pool: usize, documents: usize, map: CopyMap) -> (TempDir, Archive) {
     let dir = TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let corpus = dir.path().join("corpus");
     std::fs::create_dir_all(&corpus).unwrap();
@@ -269,6 +283,7 @@ fn corpus(seed: &mut u64, pool: usize, documents: usize) -> (TempDir, Archive) {
     for number in 0..documents {
         if number == documents / 2 {
             cita::build(&corpus, &index, &cita::BuildOptions::default()).unwrap();
+            std::fs::copy(index.join(COPY_MAP), dir.path().join(COPY_MAP)).unwrap();
         }
         let mut text = String::new();
         if number % 5 != 0 {
@@ -289,7 +304,21 @@ fn corpus(seed: &mut u64, pool: usize, documents: usize) -> (TempDir, Archive) {
         std::fs::create_dir_all(corpus.join(folder)).unwrap();
         std::fs::write(corpus.join(folder).join(format!("{number:02}.md")), text).unwrap();
     }
-    let (archive, _) = build_and_open(&corpus, &index).unwrap();
+    build_and_open(&corpus, &index).unwrap();
+    let written = std::fs::read(index.join(COPY_MAP)).unwrap();
+    match map {
+        CopyMap::Written => {}
+        CopyMap::Stale => {
+            std::fs::copy(dir.path().join(COPY_MAP), index.join(COPY_MAP)).unwrap();
+        }
+        CopyMap::Damaged => {
+            let mut damaged = written;
+            let at = next(seed) as usize % damaged.len();
+            damaged[at] ^= 1 << (next(seed) % 8);
+            std::fs::write(index.join(COPY_MAP), damaged).unwrap();
+        }
+    }
+    let archive = Archive::open(&index).unwrap();
     (dir, archive)
 }
 
@@ -307,8 +336,14 @@ fn collapsed_pages_are_a_brute_force_collapse_of_every_match() {
     let mut compared = 0;
     let mut collapsed_away = 0;
     let mut longest = 0;
-    for (pool, documents) in [(14, 40), (3, 120), (8, 40)] {
-        let (_dir, archive) = corpus(&mut seed, pool, documents);
+    let corpora = [
+        (14, 40, CopyMap::Written),
+        (3, 120, CopyMap::Written),
+        (8, 40, CopyMap::Stale),
+        (5, 60, CopyMap::Damaged),
+    ];
+    for (pool, documents, map) in corpora {
+        let (_dir, archive) = corpus(&mut seed, pool, documents, map);
         for _ in 0..60 {
             let query = match next(&mut seed) % 4 {
                 0 => WORDS[next(&mut seed) as usize % WORDS.len()].to_string(),
@@ -359,7 +394,7 @@ fn collapsed_pages_are_a_brute_force_collapse_of_every_match() {
                 }
             }
             let found = archive.search(&request).unwrap();
-            let what = format!("{query:?} {sort:?} limit {limit} offset {offset}");
+            let what = format!("{query:?} {sort:?} limit {limit} offset {offset}, map {map:?}");
             assert_eq!(found.total, every.total, "{what}");
             assert_eq!(found.distinct, Some(sets.len() as u64), "{what}");
             let expected: Vec<&(Hit, Vec<Hit>)> = sets.iter().skip(offset).take(limit).collect();
@@ -400,4 +435,62 @@ fn collapsed_pages_are_a_brute_force_collapse_of_every_match() {
         longest > 4 * cita::views::collapse::LISTED,
         "a hit with more duplicates than are listed ({longest})"
     );
+}
+
+/// What a collapsed first page says of its copies: the counts and the
+/// duplicates of its hit.
+fn copies_seen(archive: &Archive, query: &str) -> (u64, Option<u64>, Vec<String>) {
+    let found = archive
+        .search(&SearchRequest {
+            limit: 1,
+            all_words: true,
+            ..SearchRequest::new(query)
+        })
+        .unwrap();
+    let duplicates = found.hits[0].duplicates.as_ref().unwrap();
+    let ids = duplicates.iter().map(|d| d.id.clone()).collect();
+    (found.total, found.distinct, ids)
+}
+
+#[test]
+fn a_copy_map_damaged_anywhere_is_not_used_and_the_counts_stay_exact() {
+    let mut seed = 0x5eed_c0de_u64;
+    let (dir, archive) = corpus(&mut seed, 4, 30, CopyMap::Written);
+    let queries = ["*", "the", "strike OR vote"];
+    let expected: Vec<_> = queries.iter().map(|q| copies_seen(&archive, q)).collect();
+    assert!(
+        expected
+            .iter()
+            .all(|(total, distinct, _)| distinct < &Some(*total)),
+        "every query finds copies: {expected:?}"
+    );
+    drop(archive);
+    let index = dir.path().join("index");
+    let written = std::fs::read(index.join(COPY_MAP)).unwrap();
+    assert!(written.len() < 4096, "a small map: {} bytes", written.len());
+    let mut damaged_copies = vec![
+        written[..written.len() - 1].to_vec(),
+        [written.as_slice(), &[0]].concat(),
+        Vec::new(),
+    ];
+    for at in 0..written.len() {
+        let mut damaged = written.clone();
+        damaged[at] ^= 1 << (at % 8);
+        damaged_copies.push(damaged);
+    }
+    for damaged in damaged_copies {
+        std::fs::write(index.join(COPY_MAP), &damaged).unwrap();
+        let archive = Archive::open(&index).unwrap();
+        for (query, expected) in queries.iter().zip(&expected) {
+            assert_eq!(&copies_seen(&archive, query), expected, "{query}");
+        }
+    }
+    // The next run writes the map again.
+    cita::build(
+        &dir.path().join("corpus"),
+        &index,
+        &cita::BuildOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(std::fs::read(index.join(COPY_MAP)).unwrap(), written);
 }

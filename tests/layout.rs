@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// The library's top-level modules in pipeline order (ARCHITECTURE.md walks
 /// them in this order). A new module takes its place here.
-const PIPELINE: [&str; 17] = [
+const PIPELINE: [&str; 18] = [
     "error",
     "date",
     "language",
@@ -18,6 +18,7 @@ const PIPELINE: [&str; 17] = [
     "results",
     "schema",
     "store",
+    "copy_map",
     "indexer",
     "ranking",
     "highlight",

@@ -1,0 +1,253 @@
+//! The copy map: which passages of an index have a copy elsewhere in it
+//! (the same copy key, [`crate::analysis::copy_key`]), and which set of
+//! copies each belongs to. `cita index` writes it beside the index at the
+//! end of every run ([`refresh`]); a collapsing search counts `distinct`
+//! with it, touching only the matches that have copies, where it would
+//! otherwise read the copy key of every match and count the keys (206,000
+//! of them for `the` on the bench corpus).
+//!
+//! The map is a cache of what the segments hold. A map that does not
+//! describe exactly the segments a search sees (a run stopped between its
+//! last commit and the map, an index of an older cita, a damaged file:
+//! its checksum does not match) is not used, and the search reads every
+//! match's key instead: slower, with the same answer.
+
+use std::path::Path;
+
+use tantivy::{DocId, Index, Searcher, SegmentOrdinal, SegmentReader};
+
+use crate::error::{Error, Result};
+use crate::schema::SegmentColumns;
+use crate::store::COPY_MAP_FILE;
+
+/// The first bytes of the file, with its format's version.
+const MAGIC: &[u8; 8] = b"CITACPY1";
+
+/// The passages of one segment that have a copy somewhere in the index,
+/// with the number of their set of copies: one entry per passage, so a
+/// match is looked up in one read (a stop word has hundreds of thousands).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SegmentCopies {
+    /// By document number: 0 for a passage without copies, else its set's
+    /// number plus one.
+    sets: Vec<u32>,
+}
+
+impl SegmentCopies {
+    fn new(max_doc: DocId) -> SegmentCopies {
+        SegmentCopies {
+            sets: vec![0; max_doc as usize],
+        }
+    }
+
+    /// The set of copies `doc` belongs to; `None` when it has no copy.
+    pub fn set_of(&self, doc: DocId) -> Option<u32> {
+        self.sets.get(doc as usize)?.checked_sub(1)
+    }
+
+    /// Calls `each(doc, set)` for each of `docs` that has a copy.
+    pub fn each_with_copies(&self, docs: &[DocId], mut each: impl FnMut(DocId, u32)) {
+        for &doc in docs {
+            if let Some(set) = self.set_of(doc) {
+                each(doc, set);
+            }
+        }
+    }
+
+    /// Each passage with copies and its set, by document number.
+    fn listed(&self) -> impl Iterator<Item = (DocId, u32)> + '_ {
+        (0..)
+            .zip(&self.sets)
+            .filter_map(|(doc, &set)| Some((doc, set.checked_sub(1)?)))
+    }
+}
+
+/// Which passages have copies, for every segment of one searcher, in its
+/// segment order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopyMap {
+    segments: Vec<SegmentCopies>,
+    /// How many sets of copies there are (numbered from 0).
+    sets: u32,
+}
+
+impl CopyMap {
+    /// The map of what `searcher` sees: the copy key of every live
+    /// passage read, and the keys held by more than one numbered.
+    pub fn of(searcher: &Searcher) -> Result<CopyMap> {
+        let mut keyed: Vec<(u64, SegmentOrdinal, DocId)> = Vec::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let columns = SegmentColumns::open(segment)?;
+            let alive: Vec<DocId> = segment.doc_ids_alive().collect();
+            let mut keys = Vec::with_capacity(alive.len());
+            columns.copy_keys(&alive, &mut keys);
+            keyed.extend(
+                keys.into_iter()
+                    .zip(alive)
+                    .map(|(key, doc)| (key, ord as SegmentOrdinal, doc)),
+            );
+        }
+        keyed.sort_unstable();
+        let mut segments: Vec<SegmentCopies> = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| SegmentCopies::new(segment.max_doc()))
+            .collect();
+        let mut sets = 0u32;
+        for copies in keyed.chunk_by(|a, b| a.0 == b.0) {
+            if copies.len() < 2 {
+                continue;
+            }
+            sets += 1;
+            for &(_, segment, doc) in copies {
+                segments[segment as usize].sets[doc as usize] = sets;
+            }
+        }
+        Ok(CopyMap { segments, sets })
+    }
+
+    /// The map of `searcher`'s segments from the file in `dir`; `None`
+    /// when there is none, it is damaged, or it describes other segments.
+    pub fn load(dir: &Path, searcher: &Searcher) -> Option<CopyMap> {
+        let bytes = std::fs::read(dir.join(COPY_MAP_FILE)).ok()?;
+        CopyMap::read(&bytes, searcher.segment_readers())
+    }
+
+    /// The map `bytes` hold, if they are whole and describe exactly
+    /// `segments` (any order).
+    fn read(bytes: &[u8], segments: &[SegmentReader]) -> Option<CopyMap> {
+        let (body, checksum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
+        if xxhash_rust::xxh3::xxh3_64(body).to_le_bytes() != checksum {
+            return None;
+        }
+        let mut reader = Bytes(body.strip_prefix(MAGIC)?);
+        let sets = reader.u32()?;
+        let count = reader.u32()? as usize;
+        if count != segments.len() {
+            return None;
+        }
+        let mut found: Vec<Option<SegmentCopies>> = vec![None; count];
+        for _ in 0..count {
+            let id = reader.take(32)?;
+            let (max_doc, deleted, listed) = (reader.u32()?, reader.u32()?, reader.u32()?);
+            let ord = segments.iter().position(|segment| {
+                segment.segment_id().uuid_string().as_bytes() == id
+                    && segment.max_doc() == max_doc
+                    && segment.num_deleted_docs() == deleted
+            })?;
+            let mut copies = SegmentCopies::new(max_doc);
+            for _ in 0..listed {
+                let (doc, set) = (reader.u32()?, reader.u32()?);
+                let entry = copies.sets.get_mut(doc as usize)?;
+                if *entry != 0 || set >= sets {
+                    return None;
+                }
+                *entry = set + 1;
+            }
+            if found[ord].replace(copies).is_some() {
+                return None;
+            }
+        }
+        if !reader.0.is_empty() {
+            return None;
+        }
+        let segments = found.into_iter().collect::<Option<Vec<_>>>()?;
+        Some(CopyMap { segments, sets })
+    }
+
+    /// The file's bytes for this map of `segments`.
+    fn bytes(&self, segments: &[SegmentReader]) -> Vec<u8> {
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend(self.sets.to_le_bytes());
+        bytes.extend((segments.len() as u32).to_le_bytes());
+        for (segment, copies) in segments.iter().zip(&self.segments) {
+            bytes.extend(segment.segment_id().uuid_string().as_bytes());
+            for number in [segment.max_doc(), segment.num_deleted_docs()] {
+                bytes.extend(number.to_le_bytes());
+            }
+            bytes.extend((copies.listed().count() as u32).to_le_bytes());
+            for (doc, set) in copies.listed() {
+                bytes.extend(doc.to_le_bytes());
+                bytes.extend(set.to_le_bytes());
+            }
+        }
+        let checksum = xxhash_rust::xxh3::xxh3_64(&bytes);
+        bytes.extend(checksum.to_le_bytes());
+        bytes
+    }
+
+    /// The passages of the segment `ord` that have copies.
+    pub fn segment(&self, ord: SegmentOrdinal) -> &SegmentCopies {
+        &self.segments[ord as usize]
+    }
+
+    /// How many sets of copies there are: sets are numbered below it.
+    pub fn sets(&self) -> u32 {
+        self.sets
+    }
+}
+
+/// Writes the copy map of the index's latest commit into `dir`, unless
+/// the file there already describes it. Called by `cita index` at the
+/// end of a run, its merges done, with the run lock held.
+pub fn refresh(dir: &Path, index: &Index) -> Result<()> {
+    let reader = index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .doc_store_cache_num_blocks(0)
+        .try_into()?;
+    let searcher = reader.searcher();
+    if CopyMap::load(dir, &searcher).is_some() {
+        return Ok(());
+    }
+    let map = CopyMap::of(&searcher)?;
+    // Written whole, then renamed: a reader sees the old map or the new.
+    let path = dir.join(COPY_MAP_FILE);
+    let partial = dir.join(format!("{COPY_MAP_FILE}.partial"));
+    std::fs::write(&partial, map.bytes(searcher.segment_readers()))
+        .map_err(|err| Error::io(&partial, err))?;
+    std::fs::rename(&partial, &path).map_err(|err| Error::io(&path, err))
+}
+
+/// Little-endian numbers read off the front of a byte slice.
+struct Bytes<'a>(&'a [u8]);
+
+impl<'a> Bytes<'a> {
+    fn take(&mut self, count: usize) -> Option<&'a [u8]> {
+        let (taken, rest) = self.0.split_at_checked(count)?;
+        self.0 = rest;
+        Some(taken)
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_passage_with_copies_among_the_matches_is_found_in_any_order() {
+        let mut copies = SegmentCopies::new(302);
+        for (doc, set) in [(1, 0), (4, 1), (9, 0), (10, 2), (300, 1)] {
+            copies.sets[doc] = set + 1;
+        }
+        let found = |docs: &[DocId]| {
+            let mut found = Vec::new();
+            copies.each_with_copies(docs, |doc, set| found.push((doc, set)));
+            found
+        };
+        assert_eq!(
+            found(&[0, 1, 2, 9, 10, 11, 299, 300, 301]),
+            [(1, 0), (9, 0), (10, 2), (300, 1)]
+        );
+        assert_eq!(found(&[300, 4, 1]), [(300, 1), (4, 1), (1, 0)]);
+        assert_eq!(found(&[]), []);
+        assert_eq!(copies.set_of(10), Some(2));
+        assert_eq!(copies.set_of(11), None);
+        assert_eq!(copies.set_of(5000), None);
+        assert_eq!(copies.listed().count(), 5);
+    }
+}
