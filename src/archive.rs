@@ -7,6 +7,7 @@ use std::io;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::time::SystemTime;
 
 use tantivy::collector::{Collector, Count, DocSetCollector, SegmentCollector, TopDocs};
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
@@ -76,9 +77,14 @@ struct Generation {
     fingerprint: String,
     columns: Vec<SegmentColumns>,
     stores: Vec<StoreReader>,
-    /// The index's copy map, when its file describes these segments: read
+    /// The index's copy map, once its file describes these segments: read
     /// on first use, by a search that counts `distinct` over many matches.
-    copy_map: OnceLock<Option<CopyMap>>,
+    copy_map: OnceLock<CopyMap>,
+    /// The modification time of the map's file when it last did not
+    /// describe these segments (`None` inside: there was no file), so it
+    /// is read again only once it changes: a live archive can see a
+    /// commit before `cita index` writes its map.
+    copy_map_refused: Mutex<Option<Option<SystemTime>>>,
 }
 
 impl Archive {
@@ -1041,11 +1047,8 @@ impl Archive {
         let mut copies = CopiesByKey::new();
         let worth_reading = total.saturating_mul(COPY_MAP_SHARE) >= searcher.num_docs();
         let map = match generation.copy_map.get() {
-            Some(map) => map.as_ref(),
-            None if worth_reading => generation
-                .copy_map
-                .get_or_init(|| CopyMap::load(&self.path, searcher))
-                .as_ref(),
+            Some(map) => Some(map),
+            None if worth_reading => self.read_copy_map(&generation, searcher),
             None => None,
         };
         let Some(map) = map else {
@@ -1085,6 +1088,32 @@ impl Archive {
             distinct: total - with_copies + sets_seen,
             copies,
         })
+    }
+
+    /// The index's copy map for `generation`, read from its file unless
+    /// that is unchanged since it last did not describe the generation.
+    fn read_copy_map<'g>(
+        &self,
+        generation: &'g Generation,
+        searcher: &Searcher,
+    ) -> Option<&'g CopyMap> {
+        let modified = std::fs::metadata(self.path.join(store::COPY_MAP_FILE))
+            .and_then(|file| file.modified())
+            .ok();
+        let mut refused = generation
+            .copy_map_refused
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if *refused == Some(modified) {
+            return None;
+        }
+        match CopyMap::load(&self.path, searcher) {
+            Some(map) => Some(generation.copy_map.get_or_init(|| map)),
+            None => {
+                *refused = Some(modified);
+                None
+            }
+        }
     }
 
     /// The copy keys of `every` match (a list per segment), and into
@@ -1363,6 +1392,7 @@ impl Archive {
                 })
                 .collect::<Result<_>>()?,
             copy_map: OnceLock::new(),
+            copy_map_refused: Mutex::new(None),
         });
         *cached = Some(Arc::clone(&generation));
         Ok(generation)
