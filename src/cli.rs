@@ -22,7 +22,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build or update the index from the corpus folder: only new, changed
-    /// and deleted files are processed (.txt, .md, .html, .jsonl/.json, .pdf).
+    /// and deleted files are processed (text, Markdown, HTML, JSON Lines,
+    /// PDF, DOCX, ODT, EPUB, e-mail and mailboxes, ZIP and tar archives,
+    /// page images through OCR).
     Index(IndexArgs),
     /// Search the index. Exit status: 0 some hit, 1 no hit, 2 error.
     Search(SearchArgs),
