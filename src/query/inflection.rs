@@ -24,10 +24,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
-use tantivy::columnar::Column;
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::index::SegmentId;
+use tantivy::index::{InvertedIndexReader, SegmentId};
 use tantivy::postings::{BlockSegmentPostings, TermInfo};
 use tantivy::query::{Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -259,56 +259,173 @@ impl IndexLanguages {
             .map_or(LanguageMask::MAX, |(_, held)| *held)
     }
 
-    /// Each passage's language in `reader`'s segment, where a word counting
-    /// in the languages of one of `masks` needs it; else `None` (the
-    /// column costs more to open than a rare word's whole search).
+    /// Which passages of `reader`'s segment are in the languages of each
+    /// of `masks` that the segment's languages need telling apart; `None`
+    /// when none does.
     fn of_segment(
         &self,
         reader: &SegmentReader,
-        mut masks: impl Iterator<Item = LanguageMask>,
+        masks: impl Iterator<Item = LanguageMask>,
     ) -> tantivy::Result<Option<PassageLanguages>> {
         let Some(field) = self.field else {
             return Ok(None);
         };
         let present = self.in_segment(reader);
-        if !masks.any(|mask| present & !mask != 0) {
+        let mut told_apart: Vec<LanguageMask> = masks.filter(|mask| present & !mask != 0).collect();
+        if told_apart.is_empty() {
             return Ok(None);
         }
-        let name = reader.schema().get_field_name(field);
-        Ok(Some(PassageLanguages {
-            column: reader.fast_fields().u64(name)?,
-            ids: self
-                .languages
-                .iter()
-                .map(|language| language.id())
-                .collect(),
-            present,
-        }))
+        told_apart.sort_unstable();
+        told_apart.dedup();
+        let index = reader.inverted_index(field)?;
+        let languages = &self.languages[..self.languages.len().min(LanguageMask::BITS as usize)];
+        let mut passages = Vec::with_capacity(languages.len());
+        for (at, language) in languages.iter().enumerate() {
+            let term = Term::from_field_u64(field, language.id());
+            let info = match present >> at & 1 {
+                1 => index.get_term_info(&term)?,
+                _ => None,
+            };
+            passages.push(info.map_or(0, |info| u64::from(info.doc_freq)));
+        }
+        let in_mask =
+            |mask: LanguageMask| (0..languages.len()).filter(move |at| mask >> at & 1 != 0);
+        let count = |mask: LanguageMask| -> u64 { in_mask(mask).map(|at| passages[at]).sum() };
+        let masked = told_apart
+            .into_iter()
+            .map(|mask| {
+                // The bits are set for the fewer passages: those in the
+                // mask's languages, or those in the segment's others.
+                let inside = mask & present;
+                let outside = present & !mask;
+                let counted_when_set = count(inside) <= count(outside);
+                let side = if counted_when_set { inside } else { outside };
+                let mut sets =
+                    in_mask(side).map(|at| language_passages(reader, field, &index, languages[at]));
+                let mut bits = match sets.next() {
+                    Some(first) => first?,
+                    None => Arc::new(vec![0; (reader.max_doc() as usize).div_ceil(64)]),
+                };
+                for more in sets {
+                    let more = more?;
+                    let bits = Arc::make_mut(&mut bits);
+                    for (word, other) in bits.iter_mut().zip(more.iter()) {
+                        *word |= other;
+                    }
+                }
+                Ok(MaskedPassages {
+                    mask,
+                    bits,
+                    counted_when_set,
+                })
+            })
+            .collect::<tantivy::Result<_>>()?;
+        Ok(Some(PassageLanguages { present, masked }))
     }
 }
 
-/// The language of each passage of a segment, as a bit of a word's mask.
-#[derive(Clone)]
+/// The passages of `reader`'s segment in `language`, a bit each (deleted
+/// ones included; scorers check them apart), from the language field's
+/// postings: read once per segment for the process ([`LANGUAGE_PASSAGES`]).
+fn language_passages(
+    reader: &SegmentReader,
+    field: Field,
+    index: &InvertedIndexReader,
+    language: Language,
+) -> tantivy::Result<Arc<Vec<u64>>> {
+    let key = (reader.segment_id(), language.id());
+    let mut cache = LANGUAGE_PASSAGES
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some(bits) = cache.sets.get(&key) {
+        return Ok(Arc::clone(bits));
+    }
+    let mut bits = vec![0u64; (reader.max_doc() as usize).div_ceil(64)];
+    let term = Term::from_field_u64(field, language.id());
+    if let Some(mut postings) = index.read_postings(&term, IndexRecordOption::Basic)? {
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            if let Some(word) = bits.get_mut(doc as usize / 64) {
+                *word |= 1 << (doc % 64);
+            }
+            doc = postings.advance();
+        }
+    }
+    let bits = Arc::new(bits);
+    let size = bits.len() * 8;
+    if cache.bytes + size > LANGUAGE_PASSAGES_BYTES {
+        cache.sets.clear();
+        cache.bytes = 0;
+    }
+    cache.bytes += size;
+    cache.sets.insert(key, Arc::clone(&bits));
+    Ok(bits)
+}
+
+/// The most [`LANGUAGE_PASSAGES`] holds, in bytes (a bit per passage per
+/// language per segment: 64 MB is 20 languages of 25 million passages);
+/// past it, the cache starts over.
+const LANGUAGE_PASSAGES_BYTES: usize = 64 << 20;
+
+/// Each segment's passages in each language, as [`language_passages`]
+/// read them, for every later search of the process: a segment never
+/// changes, and its id is never another's. Reading them per search cost
+/// common words more than the column of each passage's language did.
+static LANGUAGE_PASSAGES: LazyLock<Mutex<LanguagePassages>> =
+    LazyLock::new(|| Mutex::new(LanguagePassages::default()));
+
+#[derive(Default)]
+struct LanguagePassages {
+    sets: HashMap<(SegmentId, u64), Arc<Vec<u64>>>,
+    bytes: usize,
+}
+
+/// Which passages of a segment a word counting only in some of its
+/// languages counts in, for each such set of languages.
 struct PassageLanguages {
-    column: Column<u64>,
-    /// Language ids, in bit order.
-    ids: Vec<u64>,
     /// The languages of the segment's passages.
     present: LanguageMask,
+    masked: Vec<MaskedPassages>,
 }
 
 impl PassageLanguages {
-    /// Whether a word counting in the languages of `mask` needs each
-    /// passage's language read: the segment holds passages of others.
+    /// Whether a word counting in the languages of `mask` needs its
+    /// passages told apart: the segment holds passages of others.
     fn tell_apart(&self, mask: LanguageMask) -> bool {
         self.present & !mask != 0
     }
 
-    fn bit(&self, doc: DocId) -> LanguageMask {
-        self.column
-            .first(doc)
-            .and_then(|id| self.ids.iter().position(|&known| known == id))
-            .map_or(0, |at| 1 << at)
+    /// The passages a word counting in the languages of `mask` counts in
+    /// (`mask` told apart, as [`PassageLanguages::tell_apart`] says).
+    fn counted(&self, mask: LanguageMask) -> &MaskedPassages {
+        self.masked
+            .iter()
+            .find(|masked| masked.mask == mask)
+            .expect("a mask told apart has its passages")
+    }
+}
+
+/// Which passages of a segment a word counting in the languages of `mask`
+/// counts in: a bit per passage, one test per posting (reading each
+/// passage's language from its column was a sixth of a common word's
+/// search).
+struct MaskedPassages {
+    mask: LanguageMask,
+    bits: Arc<Vec<u64>>,
+    /// Whether a set bit means the passage counts (the bits mark the
+    /// passages in the mask's languages) or that it does not (they mark
+    /// the others, when those are fewer).
+    counted_when_set: bool,
+}
+
+impl MaskedPassages {
+    /// Whether the word counts in passage `doc`.
+    fn counts(&self, doc: DocId) -> bool {
+        let set = self
+            .bits
+            .get(doc as usize / 64)
+            .is_some_and(|word| word >> (doc % 64) & 1 != 0);
+        set == self.counted_when_set
     }
 }
 
@@ -722,7 +839,7 @@ impl InflectionWeight {
             passage_languages
                 .as_ref()
                 .filter(|languages| languages.tell_apart(mask))
-                .map(|languages| (languages, mask))
+                .map(|languages| languages.counted(mask))
         };
         let field = self.required.field;
         let index = reader.inverted_index(field)?;
@@ -760,7 +877,7 @@ impl InflectionWeight {
                 while !blocks.docs().is_empty() {
                     for &doc in blocks.docs() {
                         if alive.is_none_or(|alive| alive.is_alive(doc))
-                            && filter.is_none_or(|(languages, mask)| languages.bit(doc) & mask != 0)
+                            && filter.is_none_or(|counted| counted.counts(doc))
                         {
                             found_doc(doc);
                         }
@@ -1214,7 +1331,8 @@ impl FieldWindow {
             // language (all of them, mostly) test nothing per document.
             match (list.languages, &self.passage_languages) {
                 (Some(mask), Some(languages)) => {
-                    window.add(list, end, scoring, |doc| languages.bit(doc) & mask != 0)
+                    let counted = languages.counted(mask);
+                    window.add(list, end, scoring, |doc| counted.counts(doc))
                 }
                 _ => window.add(list, end, scoring, |_| true),
             }
@@ -1297,7 +1415,7 @@ impl FieldWindow {
         for list in &mut self.postings {
             list.seek(doc);
             let counts = match (list.languages, &self.passage_languages) {
-                (Some(mask), Some(languages)) => languages.bit(doc) & mask != 0,
+                (Some(mask), Some(languages)) => languages.counted(mask).counts(doc),
                 _ => true,
             };
             if list.doc() == doc && counts {
