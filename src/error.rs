@@ -113,6 +113,17 @@ pub enum Error {
         path: PathBuf,
     },
 
+    /// The build was stopped by its caller ([`crate::BuildObserver::cancelled`]):
+    /// the files it had read are committed, and the next run goes on from there.
+    #[error(
+        "the build of {} was stopped: the files read so far are indexed; run it again to index the rest",
+        path.display()
+    )]
+    Cancelled {
+        /// The index folder.
+        path: PathBuf,
+    },
+
     /// The search engine failed. (Not marked as the error's source, so that
     /// error chains print tantivy's message once.)
     #[error("index error: {}", one_line(&.0.to_string()))]

@@ -138,6 +138,15 @@ pub trait BuildObserver {
     /// Pages of scans (and image files) OCR has read so far, and found to
     /// read: both grow as files are read, and are told again when they change.
     fn ocr_pages(&self, _done: u64, _found: u64) {}
+    /// Whether the build should stop, asked between files (and every
+    /// 200 ms while a long file is read): once it
+    /// says so, no more files are read, the files read so far are
+    /// committed (nothing read is lost; the next run goes on from there,
+    /// and removes the files gone from the corpus), and the build returns
+    /// [`Error::Cancelled`].
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// An observer that ignores everything.
@@ -366,6 +375,7 @@ fn build_into(
     let previous = state.clone();
     let mut pending_bytes = 0;
     let mut failure = None;
+    let mut cancelled = false;
     let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         let (sender, receiver) = mpsc::sync_channel::<(usize, Examined)>(jobs * 2);
@@ -402,6 +412,12 @@ fn build_into(
             if pages != pages_told {
                 pages_told = pages;
                 observer.ocr_pages(pages.0, pages.1);
+            }
+            if !cancelled && observer.cancelled() {
+                cancelled = true;
+                // The workers see no more jobs; the files they are reading
+                // still arrive, and are indexed.
+                next.store(files.len(), Ordering::Relaxed);
             }
             let (at, examined) = match received {
                 Ok(examined) => examined,
@@ -442,6 +458,17 @@ fn build_into(
     });
     if let Some(err) = failure {
         return Err(err);
+    }
+    if cancelled {
+        // Committed like a batch: without the run's new default language,
+        // so that the next run reads again what this one left under the
+        // old one.
+        if writer.started.is_some() || state.files != previous.files {
+            commit(writer.get()?, &state, index_dir, &mut report)?;
+        }
+        return Err(Error::Cancelled {
+            path: index_dir.to_path_buf(),
+        });
     }
 
     // Files gone from the corpus, or now excluded.

@@ -486,3 +486,63 @@ fn the_recorded_fingerprint_is_the_hash_of_the_passage_ids_searches_return() {
     let expected = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes));
     assert_eq!(all["index_fingerprint"], expected.as_str());
 }
+
+/// Asks the build to stop once `after` files are done.
+struct StopAfter {
+    after: u64,
+    done: std::sync::atomic::AtomicU64,
+}
+
+impl cita::BuildObserver for StopAfter {
+    fn file_done(&self, _bytes: u64) {
+        self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn cancelled(&self) -> bool {
+        self.done.load(std::sync::atomic::Ordering::Relaxed) >= self.after
+    }
+}
+
+#[test]
+fn a_build_stopped_by_its_caller_keeps_what_it_read_and_the_next_run_completes() {
+    let fixture = Fixture::new();
+    fixture.file("base.txt", "Baseword from the first run.\n");
+    fixture.file("gone.txt", "Goneword, removed before the second run.\n");
+    fixture.index_report(&[]);
+    std::fs::remove_file(fixture.corpus().join("gone.txt")).unwrap();
+    for n in 0..300 {
+        fixture.file(
+            &format!("new/{n:03}.txt"),
+            format!("Newword in file {n} of the growing archive.\n"),
+        );
+    }
+    let options = cita::BuildOptions {
+        jobs: 1,
+        ..cita::BuildOptions::default()
+    };
+    let stop = StopAfter {
+        after: 10,
+        done: Default::default(),
+    };
+    let stopped = cita::build_with(&fixture.corpus(), &fixture.index_path(), &options, &stop);
+    let err = stopped.expect_err("the build stops");
+    assert!(matches!(err, cita::Error::Cancelled { .. }), "{err}");
+    assert!(
+        err.to_string().contains("files read so far are indexed"),
+        "{err}"
+    );
+    // What it read is committed; it stopped long before the end; the file
+    // gone from the corpus waits for a run that lists everything.
+    let indexed = total(&fixture, "newword");
+    assert!(
+        (9..100).contains(&indexed),
+        "{indexed} of 300 files indexed"
+    );
+    assert_eq!(total(&fixture, "baseword"), 1);
+    assert_eq!(total(&fixture, "goneword"), 1);
+
+    let resumed = fixture.index_report(&[]);
+    assert_eq!(changes(&resumed)[..3], [300 - indexed, 0, 1], "{resumed}");
+    assert_eq!(total(&fixture, "newword"), 300);
+    assert_eq!(total(&fixture, "goneword"), 0);
+}

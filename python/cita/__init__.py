@@ -121,9 +121,10 @@ def index(
     file again. ``progress``: ``True`` for a tqdm bar (``tqdm.auto``, so a
     widget in Jupyter), or a callable called as
     ``progress(files_done, files_total, bytes_done, bytes_total)`` once the
-    corpus is listed and after each file. An exception the callable raises
-    (or a ``KeyboardInterrupt``) is raised when the build ends: a build
-    runs to its end once started. ``shard``: ``(k, n)`` builds shard
+    corpus is listed and after each file. Ctrl-C (``KeyboardInterrupt``),
+    or an exception the callable raises, stops the build: the files read so
+    far are committed, the next build goes on from there, and the exception
+    is raised. ``shard``: ``(k, n)`` builds shard
     ``k`` (from 0) of ``n``, an index of only the files a stable hash of
     their path routes to it (see :mod:`cita.dist`, which builds them all).
 

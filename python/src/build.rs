@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use pyo3::prelude::*;
 
@@ -13,21 +14,42 @@ use cita::output;
 use crate::errors::OrRaise;
 use crate::rendered;
 
-/// Calls `progress(files_done, files_total, bytes_done, bytes_total)` as
-/// files are done. The first exception it raises (a `KeyboardInterrupt`
-/// included) stops the calls and is raised when the build returns: the
-/// library's build cannot be stopped halfway.
+/// Calls `progress(files_done, files_total, bytes_done, bytes_total)`, if
+/// given, as files are done, and looks for Ctrl-C (Python's signal
+/// handlers) while the build runs. The first exception either raises (a
+/// `KeyboardInterrupt` included) stops the build, which commits the files
+/// it has read, and is raised when the build returns.
 struct CallbackObserver {
-    progress: Py<PyAny>,
+    progress: Option<Py<PyAny>>,
     files: AtomicU64,
     bytes: AtomicU64,
     files_done: AtomicU64,
     bytes_done: AtomicU64,
     failed: Mutex<Option<PyErr>>,
+    /// When signals are next looked for (taking the GIL, so not per file).
+    next_signal_check: Mutex<Instant>,
 }
 
+/// How often a build looks for Ctrl-C.
+const SIGNAL_CHECK_INTERVAL: Duration = Duration::from_millis(100);
+
 impl CallbackObserver {
+    fn new(progress: Option<Py<PyAny>>) -> CallbackObserver {
+        CallbackObserver {
+            progress,
+            files: AtomicU64::new(0),
+            bytes: AtomicU64::new(0),
+            files_done: AtomicU64::new(0),
+            bytes_done: AtomicU64::new(0),
+            failed: Mutex::new(None),
+            next_signal_check: Mutex::new(Instant::now()),
+        }
+    }
+
     fn report(&self) {
+        let Some(progress) = &self.progress else {
+            return;
+        };
         let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
         if failed.is_some() {
             return;
@@ -40,7 +62,7 @@ impl CallbackObserver {
         );
         *failed = Python::attach(|py| {
             py.check_signals()?;
-            self.progress.call1(py, counts).map(drop)
+            progress.call1(py, counts).map(drop)
         })
         .err();
     }
@@ -57,6 +79,23 @@ impl cita::BuildObserver for CallbackObserver {
         self.files_done.fetch_add(1, Ordering::Relaxed);
         self.bytes_done.fetch_add(bytes, Ordering::Relaxed);
         self.report();
+    }
+
+    fn cancelled(&self) -> bool {
+        let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
+        if failed.is_some() {
+            return true;
+        }
+        let mut next = self
+            .next_signal_check
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if Instant::now() < *next {
+            return false;
+        }
+        *next = Instant::now() + SIGNAL_CHECK_INTERVAL;
+        *failed = Python::attach(|py| py.check_signals()).err();
+        failed.is_some()
     }
 }
 
@@ -95,23 +134,15 @@ pub fn index(
         shard,
         ..defaults
     };
-    let observer = progress.map(|progress| CallbackObserver {
-        progress,
-        files: AtomicU64::new(0),
-        bytes: AtomicU64::new(0),
-        files_done: AtomicU64::new(0),
-        bytes_done: AtomicU64::new(0),
-        failed: Mutex::new(None),
-    });
+    let observer = CallbackObserver::new(progress);
     let built = py.detach(|| {
-        let report = match &observer {
-            Some(observer) => cita::build_with(&corpus, &index, &options, observer),
-            None => cita::build(&corpus, &index, &options),
-        }?;
+        let report = cita::build_with(&corpus, &index, &options, &observer)?;
         rendered(|out| output::write_build_report_json(out, &report))
     });
-    if let Some(failed) =
-        observer.and_then(|o| o.failed.into_inner().unwrap_or_else(|e| e.into_inner()))
+    if let Some(failed) = observer
+        .failed
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
     {
         return Err(failed);
     }

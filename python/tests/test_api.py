@@ -3,6 +3,7 @@ reloading, progress."""
 
 from __future__ import annotations
 
+import _thread
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -125,12 +126,55 @@ def test_progress_reaches_a_callback_file_by_file(small_corpus, tmp_path: Path):
     assert len(calls) == 3 and report.files_indexed == 2
 
 
-def test_an_exception_in_the_progress_callback_is_raised_after_the_build(small_corpus, tmp_path: Path):
+def test_an_exception_in_the_progress_callback_is_raised(small_corpus, tmp_path: Path):
     def fail(*counts):
         raise RuntimeError("stop")
 
     with pytest.raises(RuntimeError, match="stop"):
         cita.index(small_corpus, tmp_path / "index", progress=fail)
+
+
+def many_files(corpus: Path, count: int) -> None:
+    for n in range(count):
+        (corpus / f"{n:04}.txt").write_text(f"Newword in file {n} of a growing archive.\n")
+
+
+def test_ctrl_c_stops_a_build_which_keeps_what_it_read(small_corpus, tmp_path: Path):
+    many_files(small_corpus, 300)
+    index = tmp_path / "index"
+
+    def interrupt_at_the_tenth_file(files_done, files_total, bytes_done, bytes_total):
+        if files_done == 10:
+            _thread.interrupt_main()  # what Ctrl-C does
+
+    with pytest.raises(KeyboardInterrupt):
+        cita.index(small_corpus, index, jobs=1, progress=interrupt_at_the_tenth_file)
+    indexed = cita.Archive(index).search("newword", limit=0).total
+    assert 9 <= indexed < 100, f"{indexed} of 300 files indexed before the build stopped"
+    report = cita.index(small_corpus, index)
+    assert report.added == 301 - report.unchanged
+    assert cita.Archive(index).search("newword", limit=0).total == 300
+
+
+def test_ctrl_c_stops_a_build_without_a_progress_callback(small_corpus, tmp_path: Path):
+    many_files(small_corpus, 3000)
+    index = tmp_path / "index"
+
+    def interrupt_once_the_build_holds_its_lock():
+        poll(lambda: (index / ".cita-index.lock").exists(), 30, "the build started")
+        _thread.interrupt_main()
+
+    interrupter = threading.Thread(target=interrupt_once_the_build_holds_its_lock)
+    interrupter.start()
+    with pytest.raises(KeyboardInterrupt):
+        cita.index(small_corpus, index, jobs=1)
+        # Had the build ended first, the interrupt lands here, in the block.
+        interrupter.join()
+    interrupter.join()
+    # Signals are looked for every 100 ms: it stopped long before the end.
+    assert cita.Archive(index).search("newword", limit=0).total < 3000
+    cita.index(small_corpus, index)
+    assert cita.Archive(index).search("newword", limit=0).total == 3000
 
 
 def test_progress_true_draws_a_tqdm_bar(small_corpus, tmp_path: Path, capsys):
