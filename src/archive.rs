@@ -1155,10 +1155,10 @@ impl Archive {
         top: TopDistinct,
     ) -> Result<Vec<u64>> {
         let every = match top.every {
-            Some(every) => every,
-            None if top.total == Some(top.candidates.len() as u64) => {
+            _ if top.total == Some(top.candidates.len() as u64) => {
                 return Ok(top.candidates.iter().map(|c| c.2).collect());
             }
+            Some(every) => every,
             None => collect(searcher, weight, &EveryMatch)?,
         };
         let generation = self.generation_of(searcher)?;

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Default corpus folder.
@@ -175,8 +176,8 @@ pub struct SearchArgs {
     #[arg(short = 'C', long, value_name = "N", default_value_t = 0)]
     pub context: usize,
     /// Order of the hits (ties keep relevance order).
-    #[arg(long, value_enum, allow_hyphen_values = true, value_name = "ORDER", default_value_t = SortArg::Relevance)]
-    pub sort: SortArg,
+    #[arg(long, value_parser = sort_parser(), allow_hyphen_values = true, value_name = "ORDER", default_value = "relevance")]
+    pub sort: cita::Sort,
     /// Add counts of all matching passages per source and per year.
     #[arg(long)]
     pub facets: bool,
@@ -309,28 +310,20 @@ pub struct BatchArgs {
     pub snippet_chars: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SortArg {
-    /// Best first.
-    Relevance,
-    /// Oldest first (undated last).
-    Date,
-    /// Newest first (undated last).
-    #[value(name = "-date")]
-    DateDescending,
-    /// By source path.
-    Source,
-}
-
-impl From<SortArg> for cita::Sort {
-    fn from(sort: SortArg) -> Self {
-        match sort {
-            SortArg::Relevance => cita::Sort::Relevance,
-            SortArg::Date => cita::Sort::Date,
-            SortArg::DateDescending => cita::Sort::DateDescending,
-            SortArg::Source => cita::Sort::Source,
-        }
-    }
+/// `--sort`: the library's names of the orders ([`cita::Sort::NAMES`]),
+/// each with its line of help.
+fn sort_parser() -> impl TypedValueParser<Value = cita::Sort> {
+    let help = |sort| match sort {
+        cita::Sort::Relevance => "Best first",
+        cita::Sort::Date => "Oldest first (undated last)",
+        cita::Sort::DateDescending => "Newest first (undated last)",
+        cita::Sort::Source => "By source path",
+    };
+    let names = cita::Sort::NAMES.map(|(name, sort)| PossibleValue::new(name).help(help(sort)));
+    PossibleValuesParser::new(names).map(|name| {
+        name.parse::<cita::Sort>()
+            .expect("every possible value names a sort")
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

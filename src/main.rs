@@ -231,7 +231,7 @@ fn search(args: &SearchArgs) -> Result<u8> {
         limit: args.limit.hits(),
         offset: args.offset,
         snippet_chars: args.snippet_chars,
-        sort: args.sort.into(),
+        sort: args.sort,
         group: args.group,
         facets: args.facets,
         context: args.context,

@@ -481,20 +481,34 @@ pub enum Sort {
     Source,
 }
 
-/// The names `cita search --sort` takes: `relevance`, `date`, `-date`, `source`.
+impl Sort {
+    /// Each order by its name, as `cita search --sort`, the HTTP API's
+    /// `sort` and Python's `sort=` take it; the default first.
+    pub const NAMES: [(&'static str, Sort); 4] = [
+        ("relevance", Sort::Relevance),
+        ("date", Sort::Date),
+        ("-date", Sort::DateDescending),
+        ("source", Sort::Source),
+    ];
+}
+
+/// The names of [`Sort::NAMES`].
 impl FromStr for Sort {
     type Err = Error;
 
     fn from_str(name: &str) -> Result<Sort> {
-        match name {
-            "relevance" => Ok(Sort::Relevance),
-            "date" => Ok(Sort::Date),
-            "-date" => Ok(Sort::DateDescending),
-            "source" => Ok(Sort::Source),
-            other => Err(Error::InvalidOption(format!(
-                "sort must be relevance, date, -date or source, not {other:?}"
-            ))),
-        }
+        Sort::NAMES
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|&(_, sort)| sort)
+            .ok_or_else(|| {
+                let names = Sort::NAMES.map(|(known, _)| known);
+                let (last, others) = names.split_last().expect("there are orders");
+                Error::InvalidOption(format!(
+                    "sort must be {} or {last}, not {name:?}",
+                    others.join(", ")
+                ))
+            })
     }
 }
 

@@ -500,15 +500,7 @@ async fn search(
             1,
             limits.max_snippet_chars,
         )?,
-        sort: params.choice(
-            "sort",
-            &[
-                ("relevance", Sort::Relevance),
-                ("date", Sort::Date),
-                ("-date", Sort::DateDescending),
-                ("source", Sort::Source),
-            ],
-        )?,
+        sort: params.choice("sort", &Sort::NAMES)?,
         context: params.number("context", 0, 0, limits.max_context)?,
         cite: params.flag("cite")?,
         all_words: params.flag("all_words")?,
