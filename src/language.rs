@@ -20,6 +20,8 @@ use std::fmt;
 
 use frostem::Algorithm;
 
+use crate::error::Error;
+
 /// A language cita knows: one with a Snowball stemmer, or one the detector
 /// can name. Stored in the index as its code packed into a number
 /// ([`Language::id`]), so the index never depends on the order of a table.
@@ -183,6 +185,16 @@ impl Language {
             .binary_search_by(|known| known.code.cmp(code))
             .ok()
             .map(|at| Language(&KNOWN[at]))
+    }
+
+    /// The language of `code` given as the option `option` (`--lang`,
+    /// `lang`): an unknown code is an [`Error::InvalidOption`] naming it.
+    pub fn from_option(option: &str, code: &str) -> Result<Language, Error> {
+        Language::from_code(code).ok_or_else(|| {
+            Error::InvalidOption(format!(
+                "{option} {code:?} is not a language code cita knows (use ISO 639-1 codes such as es or en)"
+            ))
+        })
     }
 
     /// The language a document declares, read leniently: a language tag

@@ -53,9 +53,9 @@ pub use indexer::{BuildObserver, BuildOptions, BuildReport, build, build_with};
 pub use ingest::{Format, SkipReason, Warning};
 pub use language::Language;
 pub use results::{
-    ALL, CITA_VERSION, Counts, DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, Extraction, Group, Hit,
-    IndexedPassage, PassageInContext, Period, SearchRequest, SearchResults, Sort, Stats, Timeline,
-    YearRange,
+    ALL, CITA_VERSION, Counts, DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, Extraction, FilterText, Group,
+    Hit, IndexedPassage, PassageInContext, Period, SearchRequest, SearchResults, Sort, Stats,
+    Timeline, YearRange,
 };
 pub use views::{batch, kwic};
 

@@ -23,7 +23,7 @@ use clap::Parser;
 use cita::batch::parse_queries;
 use cita::kwic::ContextSort;
 use cita::output::{self, TextStyle};
-use cita::{Archive, Date, Language, Period, SearchRequest, YearRange};
+use cita::{Archive, FilterText, Language, Period, SearchRequest};
 use cli::{
     BatchArgs, BatchFormatArg, Cli, ColorArg, Command, DEFAULT_CORPUS, DEFAULT_INDEX, Filters,
     IndexArgs, KwicArgs, PeriodArg, ReportFormatArg, SearchArgs, ServeArgs, ShowArgs, SideArg,
@@ -150,12 +150,7 @@ fn index(args: &IndexArgs) -> Result<u8> {
             .map_or(cita::BuildOptions::default().jobs, |jobs| jobs as usize),
         memory_bytes: (args.memory as usize).saturating_mul(1 << 20),
         batch_bytes: u64::from(args.commit_every) << 20,
-        default_language: Language::from_code(&args.default_lang).ok_or_else(|| {
-            cita::Error::InvalidOption(format!(
-                "--default-lang {:?} is not a language code cita knows (use an ISO 639-1 code such as en or es)",
-                args.default_lang
-            ))
-        })?,
+        default_language: Language::from_option("--default-lang", &args.default_lang)?,
         // Checked by the library, which knows what Tesseract has.
         ocr_languages: (!args.no_ocr).then(|| args.ocr_lang.clone()),
         ocr_timeout: Duration::from_secs(args.ocr_timeout),
@@ -192,27 +187,14 @@ fn index(args: &IndexArgs) -> Result<u8> {
 
 /// A request for `query` with the shared filters applied.
 fn request(query: &[String], filters: &Filters, mentions: Option<&str>) -> Result<SearchRequest> {
-    Ok(SearchRequest {
-        since: filters
-            .since
-            .as_deref()
-            .map(Date::parse_start)
-            .transpose()?,
-        until: filters.until.as_deref().map(Date::parse_end).transpose()?,
-        mentions: mentions.map(YearRange::parse).transpose()?,
-        languages: filters
-            .languages
-            .iter()
-            .map(|code| {
-                Language::from_code(code).ok_or_else(|| {
-                    cita::Error::InvalidOption(format!(
-                        "--lang {code:?} is not a language code cita knows (use ISO 639-1 codes such as es or en)"
-                    ))
-                })
-            })
-            .collect::<Result<_, _>>()?,
-        ..SearchRequest::new(query.join(" "))
-    })
+    let filters = FilterText {
+        since: filters.since.as_deref(),
+        until: filters.until.as_deref(),
+        mentions,
+        languages: &filters.languages,
+        lang_option: "--lang",
+    };
+    Ok(filters.request(query.join(" "))?)
 }
 
 fn open_index(filters: &Filters) -> Result<Archive> {

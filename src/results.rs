@@ -24,6 +24,41 @@ pub const DEFAULT_LIMIT: usize = 10;
 /// Default snippet length, in characters.
 pub const DEFAULT_SNIPPET_CHARS: usize = 200;
 
+/// Search filters as text, as a command line or a Python call gives them:
+/// [`FilterText::request`] reads them with the library's own parsers, so
+/// every shell says the same of a bad value.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FilterText<'a> {
+    /// First publication day: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    pub since: Option<&'a str>,
+    /// Last publication day, as `since`.
+    pub until: Option<&'a str>,
+    /// Years a passage mentions: `1964` or `1960..1969`.
+    pub mentions: Option<&'a str>,
+    /// ISO 639-1 codes.
+    pub languages: &'a [String],
+    /// How the caller spells the language option (`--lang`, `lang`), for
+    /// the error an unknown code gets.
+    pub lang_option: &'a str,
+}
+
+impl FilterText<'_> {
+    /// A request for `query` with these filters (and the defaults).
+    pub fn request(&self, query: impl Into<String>) -> Result<SearchRequest> {
+        Ok(SearchRequest {
+            since: self.since.map(Date::parse_start).transpose()?,
+            until: self.until.map(Date::parse_end).transpose()?,
+            mentions: self.mentions.map(YearRange::parse).transpose()?,
+            languages: self
+                .languages
+                .iter()
+                .map(|code| Language::from_option(self.lang_option, code))
+                .collect::<Result<_>>()?,
+            ..SearchRequest::new(query)
+        })
+    }
+}
+
 /// A search to run: the query and its options.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchRequest {
@@ -751,5 +786,57 @@ mod tests {
             assert_eq!(period.to_string().parse::<Period>().unwrap(), period);
         }
         assert!("week".parse::<Period>().is_err());
+        assert_eq!(
+            refused,
+            "sort must be relevance, date, -date or source, not \"newest\""
+        );
+        for (name, sort) in Sort::NAMES {
+            assert_eq!(name.parse::<Sort>().unwrap(), sort);
+        }
+    }
+
+    #[test]
+    fn filters_as_text_read_as_every_shell_reads_them() {
+        let languages = ["es".to_string(), "EN".to_string()];
+        let filters = FilterText {
+            since: Some("1964"),
+            until: Some("1965-06"),
+            mentions: Some("1960..1969"),
+            languages: &languages,
+            lang_option: "--lang",
+        };
+        let request = filters.request("Plan LAZO").unwrap();
+        assert_eq!(request.query, "Plan LAZO");
+        assert_eq!(
+            request.since,
+            Some(Date::parse_start("1964-01-01").unwrap())
+        );
+        assert_eq!(request.until, Some(Date::parse_end("1965-06-30").unwrap()));
+        assert_eq!(
+            request.mentions,
+            Some(YearRange {
+                first: 1960,
+                last: 1969
+            })
+        );
+        assert_eq!(request.languages.len(), 2);
+        let unknown = ["xx".to_string()];
+        let refused = FilterText {
+            languages: &unknown,
+            lang_option: "lang",
+            ..FilterText::default()
+        }
+        .request("q")
+        .unwrap_err()
+        .to_string();
+        assert!(
+            refused.starts_with("lang \"xx\" is not a language code"),
+            "{refused}"
+        );
+        let bad_date = FilterText {
+            since: Some("1964-13"),
+            ..FilterText::default()
+        };
+        assert!(matches!(bad_date.request("q"), Err(Error::Date { .. })));
     }
 }

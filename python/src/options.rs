@@ -6,7 +6,7 @@
 
 use pyo3::prelude::*;
 
-use cita::{ALL, Date, Language, SearchRequest, YearRange};
+use cita::{ALL, FilterText, SearchRequest};
 
 /// The filters every query method takes.
 #[derive(FromPyObject)]
@@ -38,23 +38,14 @@ pub struct SearchOptions {
 impl Filters {
     /// A request for `query` with these filters (and the library's defaults).
     pub fn request(&self, query: String) -> cita::Result<SearchRequest> {
-        Ok(SearchRequest {
-            since: self.since.as_deref().map(Date::parse_start).transpose()?,
-            until: self.until.as_deref().map(Date::parse_end).transpose()?,
-            mentions: self.mentions.as_deref().map(YearRange::parse).transpose()?,
-            languages: self
-                .lang
-                .iter()
-                .map(|code| {
-                    Language::from_code(code).ok_or_else(|| {
-                        cita::Error::InvalidOption(format!(
-                            "lang {code:?} is not a language code cita knows (use ISO 639-1 codes such as es or en)"
-                        ))
-                    })
-                })
-                .collect::<cita::Result<_>>()?,
-            ..SearchRequest::new(query)
-        })
+        let filters = FilterText {
+            since: self.since.as_deref(),
+            until: self.until.as_deref(),
+            mentions: self.mentions.as_deref(),
+            languages: &self.lang,
+            lang_option: "lang",
+        };
+        filters.request(query)
     }
 }
 
