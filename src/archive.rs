@@ -1060,21 +1060,28 @@ impl Archive {
                 copies,
             });
         };
-        // The page's sets of copies, with their key.
-        let of: HashMap<u32, u64> = page
+        // The page's sets of copies, with their key, and a bit per set
+        // that says which: looked up for every match with copies.
+        let words = (map.sets() as usize).div_ceil(64);
+        let mut on_page = vec![0u64; words];
+        let of: Vec<(u32, u64)> = page
             .iter()
             .filter_map(|&(_, at, key)| {
                 let set = map.segment(at.segment_ord).set_of(at.doc_id)?;
+                on_page[set as usize / 64] |= 1 << (set % 64);
                 Some((set, key))
             })
             .collect();
-        let mut seen = vec![0u64; (map.sets() as usize).div_ceil(64)];
+        let mut seen = vec![0u64; words];
         let mut with_copies = 0;
         for (segment, docs) in &every {
             map.segment(*segment).each_with_copies(docs, |doc, set| {
                 with_copies += 1;
-                seen[set as usize / 64] |= 1 << (set % 64);
-                if let Some(&key) = of.get(&set) {
+                let (word, bit) = (set as usize / 64, 1 << (set % 64));
+                seen[word] |= bit;
+                if on_page[word] & bit != 0
+                    && let Some(&(_, key)) = of.iter().find(|(page_set, _)| *page_set == set)
+                {
                     copies
                         .entry(key)
                         .or_default()
