@@ -1064,7 +1064,7 @@ impl Archive {
         // that says which: looked up for every match with copies.
         let words = (map.sets() as usize).div_ceil(64);
         let mut on_page = vec![0u64; words];
-        let of: Vec<(u32, u64)> = page
+        let of: HashMap<u32, u64> = page
             .iter()
             .filter_map(|&(_, at, key)| {
                 let set = map.segment(at.segment_ord).set_of(at.doc_id)?;
@@ -1080,7 +1080,7 @@ impl Archive {
                 let (word, bit) = (set as usize / 64, 1 << (set % 64));
                 seen[word] |= bit;
                 if on_page[word] & bit != 0
-                    && let Some(&(_, key)) = of.iter().find(|(page_set, _)| *page_set == set)
+                    && let Some(&key) = of.get(&set)
                 {
                     copies
                         .entry(key)
@@ -1111,6 +1111,10 @@ impl Archive {
             .copy_map_refused
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
+        if let Some(map) = generation.copy_map.get() {
+            // Read by another search while this one waited.
+            return Some(map);
+        }
         if *refused == Some(modified) {
             return None;
         }

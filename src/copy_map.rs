@@ -116,26 +116,42 @@ impl CopyMap {
     /// The map `bytes` hold, if they are whole and describe exactly
     /// `segments` (any order).
     fn read(bytes: &[u8], segments: &[SegmentReader]) -> Option<CopyMap> {
+        CopyMap::parse(bytes, segments.len(), |id, max_doc, deleted| {
+            segments.iter().position(|segment| {
+                segment.segment_id().uuid_string().as_bytes() == id
+                    && segment.max_doc() == max_doc
+                    && segment.num_deleted_docs() == deleted
+            })
+        })
+    }
+
+    /// The map `bytes` (a copy map file) hold, if they are whole and
+    /// describe `count` segments, each found by `segment_of(id, passages,
+    /// deleted)` (its place in the searcher's segments; passages sized by
+    /// the segment it names, so a file allocates no more than a real
+    /// segment's worth).
+    pub fn parse(
+        bytes: &[u8],
+        count: usize,
+        segment_of: impl Fn(&[u8], u32, u32) -> Option<usize>,
+    ) -> Option<CopyMap> {
         let (body, checksum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
         if xxhash_rust::xxh3::xxh3_64(body).to_le_bytes() != checksum {
             return None;
         }
         let mut reader = Bytes(body.strip_prefix(MAGIC)?);
         let sets = reader.u32()?;
-        let count = reader.u32()? as usize;
-        if count != segments.len() {
+        if reader.u32()? as usize != count {
             return None;
         }
         let mut found: Vec<Option<SegmentCopies>> = vec![None; count];
+        let mut listed_in_all = 0u64;
         for _ in 0..count {
             let id = reader.take(32)?;
             let (max_doc, deleted, listed) = (reader.u32()?, reader.u32()?, reader.u32()?);
-            let ord = segments.iter().position(|segment| {
-                segment.segment_id().uuid_string().as_bytes() == id
-                    && segment.max_doc() == max_doc
-                    && segment.num_deleted_docs() == deleted
-            })?;
+            let ord = segment_of(id, max_doc, deleted)?;
             let mut copies = SegmentCopies::new(max_doc);
+            listed_in_all += u64::from(listed);
             for _ in 0..listed {
                 let (doc, set) = (reader.u32()?, reader.u32()?);
                 let entry = copies.sets.get_mut(doc as usize)?;
@@ -148,7 +164,9 @@ impl CopyMap {
                 return None;
             }
         }
-        if !reader.0.is_empty() {
+        // Every set holds two passages at least: the count of sets, which
+        // sizes what a search marks per set, is bounded by the file's size.
+        if !reader.0.is_empty() || u64::from(sets) * 2 > listed_in_all {
             return None;
         }
         let segments = found.into_iter().collect::<Option<Vec<_>>>()?;
@@ -249,5 +267,73 @@ mod tests {
         assert_eq!(copies.set_of(11), None);
         assert_eq!(copies.set_of(5000), None);
         assert_eq!(copies.listed().count(), 5);
+    }
+
+    /// A map file of one segment (id `a`×32, 10 passages, none deleted)
+    /// counting `sets` sets and listing `pairs` (passage, set).
+    fn file(sets: u32, pairs: &[(u32, u32)]) -> Vec<u8> {
+        let mut bytes = MAGIC.to_vec();
+        for number in [sets, 1] {
+            bytes.extend(number.to_le_bytes());
+        }
+        bytes.extend([b'a'; 32]);
+        for number in [10, 0, pairs.len() as u32] {
+            bytes.extend(number.to_le_bytes());
+        }
+        for &(doc, set) in pairs {
+            bytes.extend(doc.to_le_bytes());
+            bytes.extend(set.to_le_bytes());
+        }
+        let checksum = xxhash_rust::xxh3::xxh3_64(&bytes);
+        bytes.extend(checksum.to_le_bytes());
+        bytes
+    }
+
+    fn parse(bytes: &[u8]) -> Option<CopyMap> {
+        CopyMap::parse(bytes, 1, |id, max_doc, deleted| {
+            (id == [b'a'; 32] && max_doc == 10 && deleted == 0).then_some(0)
+        })
+    }
+
+    #[test]
+    fn a_map_file_is_read_only_whole_and_consistent() {
+        let map = parse(&file(2, &[(1, 0), (5, 1), (7, 0), (9, 1)])).expect("a whole map");
+        assert_eq!(map.sets(), 2);
+        let sets: Vec<Option<u32>> = (0..11).map(|doc| map.segment(0).set_of(doc)).collect();
+        let expected = [
+            None,
+            Some(0),
+            None,
+            None,
+            None,
+            Some(1),
+            None,
+            Some(0),
+            None,
+            Some(1),
+            None,
+        ];
+        assert_eq!(sets, expected);
+        // More sets than two passages each could fill: a search would
+        // mark a bit for each of four billion.
+        assert!(parse(&file(u32::MAX, &[(1, 0), (5, 0)])).is_none());
+        assert!(parse(&file(2, &[(1, 0), (5, 0)])).is_none());
+        // A set past the count, a passage past the segment, one listed twice.
+        assert!(parse(&file(1, &[(1, 1), (5, 0)])).is_none());
+        assert!(parse(&file(1, &[(1, 0), (10, 0)])).is_none());
+        assert!(parse(&file(1, &[(1, 0), (1, 0)])).is_none());
+        // Another segment, a cut file, a changed byte.
+        let whole = file(1, &[(1, 0), (5, 0)]);
+        assert!(CopyMap::parse(&whole, 1, |_, _, _| None).is_none());
+        assert!(CopyMap::parse(&whole, 2, |_, _, _| Some(0)).is_none());
+        for end in 0..whole.len() {
+            assert!(parse(&whole[..end]).is_none(), "cut at {end}");
+        }
+        for at in 0..whole.len() {
+            let mut damaged = whole.clone();
+            damaged[at] ^= 0x10;
+            assert!(parse(&damaged).is_none(), "byte {at} changed");
+        }
+        assert!(parse(&whole).is_some());
     }
 }

@@ -149,6 +149,10 @@ pub trait BuildObserver {
     }
 }
 
+/// The default language a state records while a run that changes it is
+/// under way: no language's code, so the next run reads every file again.
+const MIXED_DEFAULTS: &str = "mixed";
+
 /// An observer that ignores everything.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Silent;
@@ -290,11 +294,15 @@ fn build_into(
     };
     // Files indexed under another default language are read again: the
     // default decides the language of what is neither declared nor detected.
-    // The new default is recorded with the run's last commit only, so a run
-    // stopped halfway is redone whole.
+    // The new default is recorded with the run's last commit only; the
+    // commits before it record one no language has, so that a run stopped
+    // halfway is redone whole, whatever default the next run is given.
     let default_code = options.default_language.code();
     let default_changed = state.default_language.as_deref().unwrap_or("en") != default_code;
     let reread = options.rebuild || (!state.files.is_empty() && default_changed);
+    if default_changed {
+        state.default_language = Some(MIXED_DEFAULTS.to_string());
+    }
     // Sources with passages in the index, for files that vanished before the
     // state recorded them (a run killed between a commit and its state file).
     let indexed_sources = if fresh {

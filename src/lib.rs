@@ -28,7 +28,7 @@
 // is listed in `tests/layout.rs`, which checks it.
 pub mod analysis;
 mod archive;
-mod copy_map;
+pub mod copy_map;
 pub mod date;
 mod error;
 pub mod highlight;

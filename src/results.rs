@@ -27,7 +27,7 @@ pub const DEFAULT_SNIPPET_CHARS: usize = 200;
 /// Search filters as text, as a command line or a Python call gives them:
 /// [`FilterText::request`] reads them with the library's own parsers, so
 /// every shell says the same of a bad value.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct FilterText<'a> {
     /// First publication day: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     pub since: Option<&'a str>,
@@ -40,6 +40,19 @@ pub struct FilterText<'a> {
     /// How the caller spells the language option (`--lang`, `lang`), for
     /// the error an unknown code gets.
     pub lang_option: &'a str,
+}
+
+impl Default for FilterText<'_> {
+    /// No filter; the language option spelt `lang`.
+    fn default() -> Self {
+        FilterText {
+            since: None,
+            until: None,
+            mentions: None,
+            languages: &[],
+            lang_option: "lang",
+        }
+    }
 }
 
 impl FilterText<'_> {

@@ -304,6 +304,9 @@ fn corpus(seed: &mut u64, pool: usize, documents: usize, map: CopyMap) -> (TempD
         std::fs::create_dir_all(corpus.join(folder)).unwrap();
         std::fs::write(corpus.join(folder).join(format!("{number:02}.md")), text).unwrap();
     }
+    // A document of the first run removed: its passages are deleted
+    // from a segment the map then describes with its deletions.
+    std::fs::remove_file(corpus.join("a").join("00.md")).unwrap();
     build_and_open(&corpus, &index).unwrap();
     let written = std::fs::read(index.join(COPY_MAP)).unwrap();
     match map {
@@ -318,6 +321,14 @@ fn corpus(seed: &mut u64, pool: usize, documents: usize, map: CopyMap) -> (TempD
             std::fs::write(index.join(COPY_MAP), damaged).unwrap();
         }
     }
+    // The map is read when it describes the index, and only then.
+    let searcher = tantivy::Index::open_in_dir(&index)
+        .unwrap()
+        .reader()
+        .unwrap()
+        .searcher();
+    let read = cita::copy_map::CopyMap::load(&index, &searcher);
+    assert_eq!(read.is_some(), matches!(map, CopyMap::Written), "{map:?}");
     let archive = Archive::open(&index).unwrap();
     (dir, archive)
 }
@@ -478,6 +489,13 @@ fn a_copy_map_damaged_anywhere_is_not_used_and_the_counts_stay_exact() {
         damaged[at] ^= 1 << (at % 8);
         damaged_copies.push(damaged);
     }
+    // Whole, with its checksum, but counting more sets than its passages
+    // can hold: a search would mark a bit per set.
+    let mut crafted = written[..written.len() - 8].to_vec();
+    crafted[8..12].copy_from_slice(&u32::MAX.to_le_bytes());
+    let checksum = xxhash_rust::xxh3::xxh3_64(&crafted);
+    crafted.extend(checksum.to_le_bytes());
+    damaged_copies.push(crafted);
     for damaged in damaged_copies {
         std::fs::write(index.join(COPY_MAP), &damaged).unwrap();
         let archive = Archive::open(&index).unwrap();

@@ -546,3 +546,36 @@ fn a_build_stopped_by_its_caller_keeps_what_it_read_and_the_next_run_completes()
     assert_eq!(total(&fixture, "newword"), 300);
     assert_eq!(total(&fixture, "goneword"), 0);
 }
+
+#[test]
+fn a_stopped_run_that_changed_the_default_language_is_redone_whole_under_either() {
+    let fixture = Fixture::new();
+    // Tables of figures: no prose to detect, so the default decides.
+    for n in 0..200 {
+        fixture.file(
+            &format!("tables/{n:03}.txt"),
+            format!("1964 | 12.5 | 2,031\n\nTable {n}.\n"),
+        );
+    }
+    fixture.index_report(&[]);
+    let french = cita::BuildOptions {
+        jobs: 1,
+        default_language: cita::Language::from_code("fr").unwrap(),
+        ..cita::BuildOptions::default()
+    };
+    let stop = StopAfter {
+        after: 10,
+        done: Default::default(),
+    };
+    let stopped = cita::build_with(&fixture.corpus(), &fixture.index_path(), &french, &stop);
+    assert!(matches!(stopped, Err(cita::Error::Cancelled { .. })));
+    assert!(
+        total(&fixture, "lang:fr") > 0,
+        "some files were read under French"
+    );
+    // Back to English: the files read under French are read again too.
+    let resumed = fixture.index_report(&[]);
+    assert_eq!(resumed["files_read"], 200, "{resumed}");
+    assert_eq!(total(&fixture, "lang:fr"), 0);
+    assert_eq!(total(&fixture, "lang:en"), total(&fixture, "*"));
+}

@@ -122,9 +122,9 @@ def index(
     widget in Jupyter), or a callable called as
     ``progress(files_done, files_total, bytes_done, bytes_total)`` once the
     corpus is listed and after each file. Ctrl-C (``KeyboardInterrupt``),
-    or an exception the callable raises, stops the build: the files read so
-    far are committed, the next build goes on from there, and the exception
-    is raised. ``shard``: ``(k, n)`` builds shard
+    or an exception the callable raises, stops the build once the files
+    being read are done: the files read so far are committed, the next
+    build goes on from there, and the exception is raised. ``shard``: ``(k, n)`` builds shard
     ``k`` (from 0) of ``n``, an index of only the files a stable hash of
     their path routes to it (see :mod:`cita.dist`, which builds them all).
 

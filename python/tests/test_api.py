@@ -157,7 +157,7 @@ def test_ctrl_c_stops_a_build_which_keeps_what_it_read(small_corpus, tmp_path: P
 
 
 def test_ctrl_c_stops_a_build_without_a_progress_callback(small_corpus, tmp_path: Path):
-    many_files(small_corpus, 3000)
+    many_files(small_corpus, 5000)
     index = tmp_path / "index"
 
     def interrupt_once_the_build_holds_its_lock():
@@ -172,9 +172,9 @@ def test_ctrl_c_stops_a_build_without_a_progress_callback(small_corpus, tmp_path
         interrupter.join()
     interrupter.join()
     # Signals are looked for every 100 ms: it stopped long before the end.
-    assert cita.Archive(index).search("newword", limit=0).total < 3000
+    assert cita.Archive(index).search("newword", limit=0).total < 5000
     cita.index(small_corpus, index)
-    assert cita.Archive(index).search("newword", limit=0).total == 3000
+    assert cita.Archive(index).search("newword", limit=0).total == 5000
 
 
 def test_progress_true_draws_a_tqdm_bar(small_corpus, tmp_path: Path, capsys):

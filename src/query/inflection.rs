@@ -291,6 +291,10 @@ impl IndexLanguages {
         let in_mask =
             |mask: LanguageMask| (0..languages.len()).filter(move |at| mask >> at & 1 != 0);
         let count = |mask: LanguageMask| -> u64 { in_mask(mask).map(|at| passages[at]).sum() };
+        // The bits may mark the passages a word does not count in only
+        // where every passage is in a language the bits can name (each
+        // passage has one language term).
+        let every_passage_named = count(present) == u64::from(reader.max_doc());
         let masked = told_apart
             .into_iter()
             .map(|mask| {
@@ -298,7 +302,7 @@ impl IndexLanguages {
                 // mask's languages, or those in the segment's others.
                 let inside = mask & present;
                 let outside = present & !mask;
-                let counted_when_set = count(inside) <= count(outside);
+                let counted_when_set = !every_passage_named || count(inside) <= count(outside);
                 let side = if counted_when_set { inside } else { outside };
                 let mut sets =
                     in_mask(side).map(|at| language_passages(reader, field, &index, languages[at]));
