@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command for BENCHMARKS.md: materialize the shared bench corpus, run the
-# peer tools and cita in the same run on this machine, write the report.
+# peer tools and cita in the same run on this machine, write the report's
+# generated sections in place (bench/splice.py), keeping the hand-written ones.
 #
 #   bench/run.sh [MAX_MB]        (default: the whole ~78 MB corpus)
 #
@@ -107,6 +108,10 @@ hyperfine -N -i --warmup 3 --runs 20 --export-json "$RESULTS/cita.process.json" 
   "$CITA search --index $INDEX --format json -- \"supreme court\"" \
   "$CITA search --index $INDEX --format json -- \"weapons of mass destruction\"" > /dev/null
 
+# Each generated section replaces its own between its markers in
+# BENCHMARKS.md (bench/splice.py); the hand-written sections around them
+# (A/B comparisons, relevance, the copy map…) are kept.
+splice() { python3 "$ROOT/bench/splice.py" "$ROOT/BENCHMARKS.md" "$1"; }
 {
   echo "# Benchmarks"
   echo
@@ -114,26 +119,26 @@ hyperfine -N -i --warmup 3 --runs 20 --export-json "$RESULTS/cita.process.json" 
   echo "Peers and cita ran in the same run; figures drift with the machine's load, so the builds of cita, the engine floor and tantivy-py ran round-robin ($BUILD_RUNS rounds), and so did the query timings of cita, tantivy-py and SQLite FTS5 ($QUERY_ROUNDS rounds; each median is the median of the round medians). The other peers' figures come from one run each."
   echo
   python3 "$ROOT/bench/report.py" "$RESULTS" "$SHARED"
-} > "$ROOT/BENCHMARKS.md"
+} | splice peers
 if [ "${SCALE_COPIES:-10}" != 0 ]; then
-  { echo; "$ROOT/bench/scale.sh" "$CORPUS" "$RESULTS" "${SCALE_COPIES:-10}"; } >> "$ROOT/BENCHMARKS.md"
+  "$ROOT/bench/scale.sh" "$CORPUS" "$RESULTS" "${SCALE_COPIES:-10}" | splice scale
 fi
 # Spanish beside English: the Spanish Debian documentation and its queries
 # (SPANISH=0 skips it).
 if [ "${SPANISH:-1}" != 0 ]; then
-  { echo; "$ROOT/bench/spanish.sh" "$CORPUS" "$RESULTS"; } >> "$ROOT/BENCHMARKS.md"
+  "$ROOT/bench/spanish.sh" "$CORPUS" "$RESULTS" | splice spanish
 fi
 # Office, mail and bundles beside the same text as plain files (FORMATS=0 skips it).
 if [ "${FORMATS:-1}" != 0 ]; then
-  { echo; "$ROOT/bench/formats.sh" "$CORPUS" "$RESULTS"; } >> "$ROOT/BENCHMARKS.md"
+  "$ROOT/bench/formats.sh" "$CORPUS" "$RESULTS" | splice formats
 fi
 # Scans: cita's OCR beside tesseract by hand (OCR=0 skips it).
 if [ "${OCR:-1}" != 0 ]; then
-  { echo; "$ROOT/bench/ocr.sh" "$CORPUS" "$RESULTS"; } >> "$ROOT/BENCHMARKS.md"
+  "$ROOT/bench/ocr.sh" "$CORPUS" "$RESULTS" | splice ocr
 fi
 # The Python package's cost over the library (PYTHON=0 skips it).
 if [ "${PYTHON:-1}" != 0 ]; then
-  { echo; "$ROOT/bench/python.sh" "$CORPUS" "$RESULTS"; } >> "$ROOT/BENCHMARKS.md"
+  "$ROOT/bench/python.sh" "$CORPUS" "$RESULTS" | splice python
 fi
-{ echo; cat "$ROOT/bench/PROFILE.md"; } >> "$ROOT/BENCHMARKS.md"
+splice profile < "$ROOT/bench/PROFILE.md"
 echo "wrote $ROOT/BENCHMARKS.md (raw results in $RESULTS)" >&2
