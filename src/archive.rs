@@ -80,11 +80,11 @@ struct Generation {
     /// The index's copy map, once its file describes these segments: read
     /// on first use, by a search that counts `distinct` over many matches.
     copy_map: OnceLock<CopyMap>,
-    /// The modification time of the map's file when it last did not
-    /// describe these segments (`None` inside: there was no file), so it
-    /// is read again only once it changes: a live archive can see a
+    /// The modification time and length of the map's file when it last
+    /// did not describe these segments (`None` inside: there was no file),
+    /// so it is read again only once it changes: a live archive can see a
     /// commit before `cita index` writes its map.
-    copy_map_refused: Mutex<Option<Option<SystemTime>>>,
+    copy_map_refused: Mutex<Option<Option<(SystemTime, u64)>>>,
 }
 
 impl Archive {
@@ -1105,7 +1105,7 @@ impl Archive {
         searcher: &Searcher,
     ) -> Option<&'g CopyMap> {
         let modified = std::fs::metadata(self.path.join(store::COPY_MAP_FILE))
-            .and_then(|file| file.modified())
+            .and_then(|file| Ok((file.modified()?, file.len())))
             .ok();
         let mut refused = generation
             .copy_map_refused

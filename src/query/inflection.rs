@@ -338,12 +338,17 @@ fn language_passages(
     language: Language,
 ) -> tantivy::Result<Arc<Vec<u64>>> {
     let key = (reader.segment_id(), language.id());
-    let mut cache = LANGUAGE_PASSAGES
+    let cached = LANGUAGE_PASSAGES
         .lock()
-        .unwrap_or_else(PoisonError::into_inner);
-    if let Some(bits) = cache.sets.get(&key) {
-        return Ok(Arc::clone(bits));
+        .unwrap_or_else(PoisonError::into_inner)
+        .sets
+        .get(&key)
+        .cloned();
+    if let Some(bits) = cached {
+        return Ok(bits);
     }
+    // Read without the lock: other searches go on meanwhile (two reading
+    // the same set at once keep the same bits).
     let mut bits = vec![0u64; (reader.max_doc() as usize).div_ceil(64)];
     let term = Term::from_field_u64(field, language.id());
     if let Some(mut postings) = index.read_postings(&term, IndexRecordOption::Basic)? {
@@ -357,6 +362,12 @@ fn language_passages(
     }
     let bits = Arc::new(bits);
     let size = bits.len() * 8;
+    let mut cache = LANGUAGE_PASSAGES
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some(bits) = cache.sets.get(&key) {
+        return Ok(Arc::clone(bits));
+    }
     if cache.bytes + size > LANGUAGE_PASSAGES_BYTES {
         cache.sets.clear();
         cache.bytes = 0;
