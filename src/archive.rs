@@ -1015,23 +1015,20 @@ impl Archive {
         top: TopDistinct,
         page: &[Scored],
     ) -> Result<Tally> {
-        let every = match top.every {
-            _ if top.total == Some(top.candidates.len() as u64) => {
-                let of: KeySet = page.iter().map(|c| c.2).collect();
-                let mut copies = CopiesByKey::new();
-                for &(_, address, key) in top.candidates.iter().filter(|c| of.contains(&c.2)) {
-                    copies.entry(key).or_default().push(address);
-                }
-                let keys = top.candidates.iter().map(|c| c.2).collect();
-                return Ok(Tally {
-                    total: top.candidates.len() as u64,
-                    distinct: collapse::count_distinct(&[keys]) as u64,
-                    copies,
-                });
+        if top.holds_every_match() {
+            let of: KeySet = page.iter().map(|c| c.2).collect();
+            let mut copies = CopiesByKey::new();
+            for &(_, address, key) in top.candidates.iter().filter(|c| of.contains(&c.2)) {
+                copies.entry(key).or_default().push(address);
             }
-            Some(every) => every,
-            None => collect(searcher, weight, &EveryMatch)?,
-        };
+            let keys = top.candidates.iter().map(|c| c.2).collect();
+            return Ok(Tally {
+                total: top.candidates.len() as u64,
+                distinct: collapse::count_distinct(&[keys]) as u64,
+                copies,
+            });
+        }
+        let every = every_match(searcher, weight, top.every)?;
         self.tally(searcher, every, page)
     }
 
@@ -1165,13 +1162,10 @@ impl Archive {
         weight: &dyn Weight,
         top: TopDistinct,
     ) -> Result<Vec<u64>> {
-        let every = match top.every {
-            _ if top.total == Some(top.candidates.len() as u64) => {
-                return Ok(top.candidates.iter().map(|c| c.2).collect());
-            }
-            Some(every) => every,
-            None => collect(searcher, weight, &EveryMatch)?,
-        };
+        if top.holds_every_match() {
+            return Ok(top.candidates.iter().map(|c| c.2).collect());
+        }
+        let every = every_match(searcher, weight, top.every)?;
         let generation = self.generation_of(searcher)?;
         let keys = self.read_copy_keys(
             &generation,
@@ -1669,6 +1663,22 @@ struct TopDistinct {
     total: Option<u64>,
     /// Every match, when the collector listed them.
     every: Option<Listed>,
+}
+
+impl TopDistinct {
+    /// Whether its candidates are every match.
+    fn holds_every_match(&self) -> bool {
+        self.total == Some(self.candidates.len() as u64)
+    }
+}
+
+/// Every match of `weight`: as `listed` by a collector that went through
+/// them, else from one more pass, unscored.
+fn every_match(searcher: &Searcher, weight: &dyn Weight, listed: Option<Listed>) -> Result<Listed> {
+    match listed {
+        Some(listed) => Ok(listed),
+        None => collect(searcher, weight, &EveryMatch),
+    }
 }
 
 /// What a collapsing search counts over every match.

@@ -503,6 +503,20 @@ impl cita::BuildObserver for StopAfter {
     }
 }
 
+/// Builds the fixture on one thread with `options`, asked to stop once ten
+/// files are done; the error the build returns.
+fn build_stopped_after_ten_files(fixture: &Fixture, options: cita::BuildOptions) -> cita::Error {
+    let options = cita::BuildOptions { jobs: 1, ..options };
+    let stop = StopAfter {
+        after: 10,
+        done: Default::default(),
+    };
+    let stopped = cita::build_with(&fixture.corpus(), &fixture.index_path(), &options, &stop);
+    let err = stopped.expect_err("the build stops");
+    assert!(matches!(err, cita::Error::Cancelled { .. }), "{err}");
+    err
+}
+
 #[test]
 fn a_build_stopped_by_its_caller_keeps_what_it_read_and_the_next_run_completes() {
     let fixture = Fixture::new();
@@ -516,17 +530,7 @@ fn a_build_stopped_by_its_caller_keeps_what_it_read_and_the_next_run_completes()
             format!("Newword in file {n} of the growing archive.\n"),
         );
     }
-    let options = cita::BuildOptions {
-        jobs: 1,
-        ..cita::BuildOptions::default()
-    };
-    let stop = StopAfter {
-        after: 10,
-        done: Default::default(),
-    };
-    let stopped = cita::build_with(&fixture.corpus(), &fixture.index_path(), &options, &stop);
-    let err = stopped.expect_err("the build stops");
-    assert!(matches!(err, cita::Error::Cancelled { .. }), "{err}");
+    let err = build_stopped_after_ten_files(&fixture, cita::BuildOptions::default());
     assert!(
         err.to_string().contains("files read so far are indexed"),
         "{err}"
@@ -559,16 +563,10 @@ fn a_stopped_run_that_changed_the_default_language_is_redone_whole_under_either(
     }
     fixture.index_report(&[]);
     let french = cita::BuildOptions {
-        jobs: 1,
         default_language: cita::Language::from_code("fr").unwrap(),
         ..cita::BuildOptions::default()
     };
-    let stop = StopAfter {
-        after: 10,
-        done: Default::default(),
-    };
-    let stopped = cita::build_with(&fixture.corpus(), &fixture.index_path(), &french, &stop);
-    assert!(matches!(stopped, Err(cita::Error::Cancelled { .. })));
+    build_stopped_after_ten_files(&fixture, french);
     assert!(
         total(&fixture, "lang:fr") > 0,
         "some files were read under French"

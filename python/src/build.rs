@@ -30,7 +30,10 @@ struct CallbackObserver {
     next_signal_check: Mutex<Instant>,
 }
 
-/// How often a build looks for Ctrl-C.
+/// How often, at most, a build looks for Ctrl-C: a rate, not a wait.
+/// Looking takes the GIL, which waits for Python's switch interval (5 ms)
+/// while another thread (a notebook kernel's) holds it: per file, that
+/// would add minutes to a build of many small files.
 const SIGNAL_CHECK_INTERVAL: Duration = Duration::from_millis(100);
 
 impl CallbackObserver {
