@@ -100,20 +100,25 @@ pub(super) fn stem_prefixes(algorithm: Algorithm, stem: &str) -> Vec<String> {
         Algorithm::Basque => vec![drop_last(stem, 13)],
         Algorithm::Finnish => vec![drop_last(stem, 9)],
         // `ё` anywhere in the word is stemmed as `е` (`актёр` → `актер`).
-        Algorithm::Russian => respelled_anywhere(stem, |c| c == 'е', |before| format!("{before}ё")),
+        Algorithm::Russian => {
+            respelled_anywhere(stem, |_, c| c == 'е', |before| format!("{before}ё"))
+        }
         // Folded umlauts (`ue`, `oe`, `ae`) anywhere are stemmed as the bare
         // vowel (`aktuell` → `aktull`): the word may carry an extra `e` after
-        // any `a`, `o` or `u` of the stem.
+        // any `a`, `o` or `u` of the stem, but for the `u` of `qu`, which the
+        // stemmer's prelude steps over (`quelle` keeps its `ue`; a `que`
+        // prefix for every stem in `qu` read every word in `que`, most of a
+        // rare word's search in an index holding German).
         Algorithm::German => respelled_anywhere(
             stem,
-            |c| matches!(c, 'a' | 'o' | 'u'),
+            |before, c| matches!(c, 'a' | 'o') || (c == 'u' && before != Some('q')),
             |through| format!("{through}e"),
         ),
         // The x-system (`cx` for `ĉ`, `ux` for `ŭ`) is read anywhere in the
         // word, and its `x` disappears from the stem.
         Algorithm::Esperanto => respelled_anywhere(
             stem,
-            |c| "cghjsu".contains(c),
+            |_, c| "cghjsu".contains(c),
             |through| format!("{through}x"),
         ),
         // Accents anywhere are dropped and final `ς` becomes `σ`.
@@ -143,17 +148,21 @@ fn respelled(stem: &str, endings: &[(&str, &str)]) -> Vec<String> {
 }
 
 /// The stem, and for each letter of the stem that the word may spell
-/// otherwise, the word's beginning up to that letter: `respell` gets the
-/// stem up to the letter (for `ё` ⇐ `е`, excluding it; otherwise including
-/// it) and returns it as the word spells it.
+/// otherwise (`respelled` is told the letter before it, if any), the word's
+/// beginning up to that letter: `respell` gets the stem up to the letter
+/// (for `ё` ⇐ `е`, excluding it; otherwise including it) and returns it as
+/// the word spells it.
 fn respelled_anywhere(
     stem: &str,
-    respelled: impl Fn(char) -> bool,
+    respelled: impl Fn(Option<char>, char) -> bool,
     respell: impl Fn(&str) -> String,
 ) -> Vec<String> {
     let mut prefixes = vec![stem.to_string()];
+    let mut before = None;
     for (at, c) in stem.char_indices() {
-        if respelled(c) {
+        let respelled_here = respelled(before, c);
+        before = Some(c);
+        if respelled_here {
             let part = if c == 'е' {
                 &stem[..at]
             } else {
@@ -722,7 +731,24 @@ mod tests {
                 "vorrechnetest",
                 "Erfolgsaussicht",
                 "Spekulationsfieber",
+                "Quellen",
+                "bequemer",
+                "Quecksilbers",
+                "Aquädukte",
+                "quälende",
+                "Querschnitte",
             ],
+        );
+    }
+
+    #[test]
+    fn german_steps_over_the_u_of_qu() {
+        // The prelude never reads `que` as `qü`: a stem in `qu` needs no
+        // `que` prefix, which held every `query` and `question` of an index.
+        assert_eq!(stem_prefixes(Algorithm::German, "quinin"), ["quinin"]);
+        assert_eq!(
+            stem_prefixes(Algorithm::German, "aquadukt"),
+            ["aquadukt", "ae", "aquae", "aquadue"]
         );
     }
 
