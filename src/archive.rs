@@ -358,28 +358,49 @@ impl Archive {
     /// `search` ranks them, with its text and the spans that matched:
     /// what a concordance is made of. Limit, sort and paging do not apply.
     pub fn occurrences(&self, request: &SearchRequest) -> Result<Vec<(Hit, Vec<highlight::Span>)>> {
-        self.guarded(|| self.occurrences_unguarded(request))
+        self.guarded(|| Ok(self.occurrences_unguarded(request, usize::MAX)?.found))
     }
 
+    /// The matching passages in rank order, with their spans, until
+    /// `max_spans` spans are read: a common word's concordance held every
+    /// matching passage's text at once (600 MB for `the` on the bench
+    /// corpus).
     fn occurrences_unguarded(
         &self,
         request: &SearchRequest,
-    ) -> Result<Vec<(Hit, Vec<highlight::Span>)>> {
+        max_spans: usize,
+    ) -> Result<Occurrences> {
         let mut compiled = self.compile(request)?;
         let searcher = self.reader.searcher();
         let matches = self.matches(&searcher, &compiled)?;
-        matches
-            .into_iter()
-            .enumerate()
-            .map(|(index, m)| {
-                let mut hit = self.stored_hit(&searcher, m.score, m.address)?;
-                hit.rank = index + 1;
-                let spans = compiled
-                    .highlight
-                    .find(&hit.passage.text, hit.passage.language);
-                Ok((hit, spans))
-            })
-            .collect()
+        let passages = matches.len() as u64;
+        let mut found = Vec::new();
+        let mut spans_read = 0;
+        let mut truncated = false;
+        for (index, m) in matches.into_iter().enumerate() {
+            let room = max_spans - spans_read;
+            if room == 0 {
+                truncated = true;
+                break;
+            }
+            let mut hit = self.stored_hit(&searcher, m.score, m.address)?;
+            hit.rank = index + 1;
+            let mut spans = compiled
+                .highlight
+                .find(&hit.passage.text, hit.passage.language);
+            truncated = spans.len() > room;
+            spans.truncate(room);
+            spans_read += spans.len();
+            found.push((hit, spans));
+            if truncated {
+                break;
+            }
+        }
+        Ok(Occurrences {
+            found,
+            passages,
+            truncated,
+        })
     }
 
     /// The concordance of `request`'s query over every matching passage
@@ -391,15 +412,27 @@ impl Archive {
         width: usize,
         sort: ContextSort,
     ) -> Result<Concordance> {
-        let occurrences = self.occurrences(request)?;
+        self.kwic_lines(request, width, sort, usize::MAX)
+    }
+
+    /// [`Archive::kwic`] with at most `max_lines` lines: the first
+    /// occurrences in relevance order, then put in `sort` order; the
+    /// concordance says whether lines were left out
+    /// ([`Concordance::truncated`]) and still counts every matching passage.
+    pub fn kwic_lines(
+        &self,
+        request: &SearchRequest,
+        width: usize,
+        sort: ContextSort,
+        max_lines: usize,
+    ) -> Result<Concordance> {
+        let occurrences = self.guarded(|| self.occurrences_unguarded(request, max_lines))?;
         let fingerprint = self.fingerprint()?;
-        Ok(kwic::concordance(
-            &request.query,
-            occurrences,
-            width,
-            sort,
-            fingerprint,
-        ))
+        let mut concordance =
+            kwic::concordance(&request.query, occurrences.found, width, sort, fingerprint);
+        concordance.passages = occurrences.passages;
+        concordance.truncated = occurrences.truncated;
+        Ok(concordance)
     }
 
     /// Runs each query with the options of `template` (its `query` is
@@ -1570,6 +1603,16 @@ impl Archive {
             languages: facets::most_first(counts),
         })
     }
+}
+
+/// What [`Archive::occurrences_unguarded`] read.
+struct Occurrences {
+    /// Passages in rank order, with their spans.
+    found: Vec<(Hit, Vec<highlight::Span>)>,
+    /// Every matching passage, read or not.
+    passages: u64,
+    /// Whether the span limit stopped the reading before the last match.
+    truncated: bool,
 }
 
 /// Lists every match, segment by segment, without scoring: cheaper than

@@ -265,6 +265,10 @@ pub struct KwicArgs {
     /// Order lines by the context left or right of the match (default: relevance).
     #[arg(long, value_enum, value_name = "SIDE")]
     pub sort_context: Option<SideArg>,
+    /// At most N lines: the first occurrences in relevance order (then
+    /// sorted by `--sort-context`) [default: every occurrence].
+    #[arg(short = 'n', long, value_name = "N")]
+    pub limit: Option<usize>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,

@@ -222,8 +222,12 @@ pub fn refresh(dir: &Path, index: &Index) -> Result<()> {
     // Written whole, then renamed: a reader sees the old map or the new.
     let path = dir.join(COPY_MAP_FILE);
     let partial = dir.join(format!("{COPY_MAP_FILE}.partial"));
-    std::fs::write(&partial, map.bytes(searcher.segment_readers()))
-        .map_err(|err| Error::io(&partial, err))?;
+    if let Err(err) = std::fs::write(&partial, map.bytes(searcher.segment_readers())) {
+        // A full disk leaves part of the file: it would hold the space the
+        // next run needs. Searches read every match's key meanwhile.
+        let _ = std::fs::remove_file(&partial);
+        return Err(Error::io(&partial, err));
+    }
     std::fs::rename(&partial, &path).map_err(|err| Error::io(&path, err))
 }
 

@@ -292,7 +292,15 @@ fn kwic(args: &KwicArgs) -> Result<u8> {
         Some(SideArg::Left) => ContextSort::Left,
         Some(SideArg::Right) => ContextSort::Right,
     };
-    let concordance = archive.kwic(&request, args.width, sort)?;
+    let concordance =
+        archive.kwic_lines(&request, args.width, sort, args.limit.unwrap_or(usize::MAX))?;
+    if concordance.truncated {
+        eprintln!(
+            "cita: the first {} occurrences (--limit) of {} matching passages",
+            concordance.lines.len(),
+            concordance.passages
+        );
+    }
     let style = TextStyle {
         color: use_color(args.color),
         explain: false,

@@ -540,6 +540,47 @@ fn kwic_sorts_by_left_or_right_context_and_writes_csv() {
 }
 
 #[test]
+fn kwic_limit_keeps_the_first_occurrences_in_relevance_order_and_says_so() {
+    let every = json_of(&cita("kwic", &["--format", "json", "bogota"]));
+    let lines = every["lines"].as_array().unwrap();
+    assert!(lines.len() > 3, "{every}");
+    assert_eq!(every["truncated"], false);
+    let limited = |limit: usize, sort: &[&str]| {
+        let limit = limit.to_string();
+        let args = ["--format", "json", "--limit", &limit];
+        let out = cita("kwic", &[&args[..], sort, &["bogota"]].concat());
+        (json_of(&out), stderr(&out))
+    };
+    for limit in [1, 3, lines.len() - 1] {
+        let (concordance, note) = limited(limit, &[]);
+        assert_eq!(concordance["lines"].as_array().unwrap()[..], lines[..limit]);
+        assert_eq!(concordance["truncated"], true);
+        assert_eq!(concordance["passages"], every["passages"]);
+        assert!(
+            note.contains(&format!("the first {limit} occurrences")),
+            "{note}"
+        );
+    }
+    let (whole, note) = limited(lines.len(), &[]);
+    assert_eq!(whole["lines"], every["lines"]);
+    assert_eq!(whole["truncated"], false);
+    assert_eq!(note, "");
+    // Sorted by context: the first occurrences by relevance, then sorted.
+    let key = |line: &Value| line["id"].to_string() + line["left"].as_str().unwrap();
+    let (sorted, _) = limited(3, &["--sort-context", "right"]);
+    let mut kept: Vec<String> = sorted["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(key)
+        .collect();
+    let mut first: Vec<String> = lines[..3].iter().map(key).collect();
+    kept.sort();
+    first.sort();
+    assert_eq!(kept, first);
+}
+
+#[test]
 fn batch_runs_each_line_and_reports_bad_ones_by_number() {
     let fixture = Fixture::new();
     fixture.file(

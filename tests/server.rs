@@ -857,8 +857,8 @@ fn openapi_integer_bounds_are_the_servers() {
         }
     }
     assert_eq!(
-        checked, 6,
-        "limit, offset, snippet_chars, context, the passage's context, kwic's width"
+        checked, 7,
+        "limit, offset, snippet_chars, context, the passage's context, kwic's width and limit"
     );
     // The largest offset with the largest limit is still within the 10,000 window.
     let response = server.get(&search_target("lazo", "&offset=9900&limit=100"));
@@ -1299,9 +1299,26 @@ fn kwic_answers_as_cita_kwic() {
                 "&sort_context=right&since=2026",
                 &["--sort-context", "right", "--since", "2026"],
             ),
+            (
+                "yarborough",
+                "&limit=2&sort_context=right",
+                &["--limit", "2", "--sort-context", "right"],
+            ),
         ],
         |kwic| !kwic["lines"].as_array().unwrap().is_empty(),
     );
+    let server = &shipped();
+    let limited = server.get("/api/kwic?q=yarborough&limit=2").json();
+    assert_eq!(limited["lines"].as_array().unwrap().len(), 2);
+    assert_eq!(limited["truncated"], true);
+    let every = server.get("/api/kwic?q=yarborough").json();
+    assert!(every["lines"].as_array().unwrap().len() > 2);
+    assert_eq!(every["truncated"], false);
+    assert_eq!(limited["passages"], every["passages"]);
+    for limit in ["0", "10001", "x"] {
+        let response = server.get(&format!("/api/kwic?q=yarborough&limit={limit}"));
+        assert_eq!(response.status, 400, "limit={limit}");
+    }
 }
 
 #[test]

@@ -325,6 +325,7 @@ class Archive(_Queries):
         width: int = _cita.DEFAULT_KWIC_WIDTH,
         *,
         sort: str = "relevance",
+        limit: Optional[int] = None,
         since: Optional[DateLike] = None,
         until: Optional[DateLike] = None,
         lang: Union[None, str, Sequence[str]] = None,
@@ -333,9 +334,11 @@ class Archive(_Queries):
         """The concordance of ``query`` (``cita kwic``): every occurrence in
         every matching passage, ``width`` display columns of context on each
         side; ``sort``: ``"relevance"``, ``"left"`` or ``"right"`` (by the
-        words next to the match)."""
+        words next to the match); ``limit``: at most that many lines, the
+        first occurrences in relevance order (``truncated`` says whether
+        matching passages were left unread), ``None`` for every one."""
         filters = _filters(since, until, lang, mentions)
-        return Concordance(json.loads(self._archive.kwic(query, filters, width, sort)))
+        return Concordance(json.loads(self._archive.kwic(query, filters, width, sort, limit)))
 
     def batch(
         self,

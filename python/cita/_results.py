@@ -508,6 +508,8 @@ class Concordance(_Rows):
     query: str
     width: int
     passages: int
+    #: Whether a ``limit`` left matching passages unread.
+    truncated: bool
     cita_version: str
     index_fingerprint: str
 

@@ -181,7 +181,8 @@ impl Archive {
         .or_raise(py)
     }
 
-    /// The JSON of `cita kwic --format json`.
+    /// The JSON of `cita kwic --format json` (`limit`: `--limit`).
+    #[pyo3(signature = (query, filters, width, sort, limit=None))]
     fn kwic(
         &self,
         py: Python<'_>,
@@ -189,10 +190,13 @@ impl Archive {
         filters: Filters,
         width: usize,
         sort: String,
+        limit: Option<usize>,
     ) -> PyResult<String> {
         py.detach(|| {
             let sort: ContextSort = sort.parse()?;
-            let concordance = self.inner.kwic(&filters.request(query)?, width, sort)?;
+            let request = filters.request(query)?;
+            let max_lines = limit.unwrap_or(usize::MAX);
+            let concordance = self.inner.kwic_lines(&request, width, sort, max_lines)?;
             let style = TextStyle::default();
             rendered(|out| output::write_kwic(out, &concordance, Format::Json, style))
         })

@@ -117,6 +117,13 @@ def test_kwic_gives_the_cli_json(archive, shipped_index, cli):
     concordance = archive.kwic("petro", 20, sort="left")
     assert concordance.to_dict() == expected
     assert [line.matched for line in concordance.lines] == [line["matched"] for line in expected["lines"]]
+    assert concordance.truncated is False
+    limited = archive.kwic("petro", 20, sort="left", limit=2)
+    assert limited.to_dict() == cli.json(
+        "kwic", "--index", str(shipped_index), "--format", "json", *args, "--limit", "2", "petro"
+    )
+    assert len(limited.lines) == 2 and limited.truncated is True
+    assert limited.passages == concordance.passages
 
 
 def test_batch_gives_the_cli_rows(archive, shipped_index, cli, tmp_path: Path):

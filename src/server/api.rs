@@ -550,9 +550,14 @@ async fn kwic(
     State(state): State<Arc<AppState>>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let params = Params::read(query, &with_filters(&["width", "sort_context", "format"]))?;
+    let params = Params::read(
+        query,
+        &with_filters(&["width", "sort_context", "limit", "format"]),
+    )?;
     let request = filtered_request(&params, &state.limits)?;
     let width = params.number("width", DEFAULT_WIDTH, 1, MAX_KWIC_WIDTH)?;
+    let max_lines = state.limits.max_kwic_lines;
+    let limit = params.number("limit", max_lines, 1, max_lines)?;
     let sort = params.choice(
         "sort_context",
         &[
@@ -562,7 +567,10 @@ async fn kwic(
         ],
     )?;
     let format = params.choice("format", &[("json", Format::Json), ("csv", Format::Csv)])?;
-    let concordance = on_index(&state, move |archive| archive.kwic(&request, width, sort)).await?;
+    let concordance = on_index(&state, move |archive| {
+        archive.kwic_lines(&request, width, sort, limit)
+    })
+    .await?;
     rendered(format, "cita-kwic", |out, format| {
         output::write_kwic(out, &concordance, format, TextStyle::default())
     })

@@ -70,6 +70,10 @@ pub struct Limits {
     pub max_snippet_chars: usize,
     /// Largest `context` of a passage request; larger is 400.
     pub max_context: usize,
+    /// Most lines of a concordance (`limit` of `/api/kwic`, and its
+    /// default); larger is 400. Each line's passage is read whole: a
+    /// common word's every occurrence took the memory of its every passage.
+    pub max_kwic_lines: usize,
     /// Longest accepted request target (path and query string), in bytes; longer is 414.
     pub max_uri_bytes: usize,
     /// Largest request body, in bytes, of any request but a batch (no
@@ -113,6 +117,7 @@ impl Default for Limits {
             max_window: 10_000,
             max_snippet_chars: 2_000,
             max_context: 20,
+            max_kwic_lines: 10_000,
             max_uri_bytes: 8 * 1024,
             max_body_bytes: 1024,
             max_batch_bytes: 16 * 1024,

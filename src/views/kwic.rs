@@ -82,6 +82,10 @@ pub struct Concordance {
     pub passages: u64,
     /// One line per occurrence.
     pub lines: Vec<KwicLine>,
+    /// Whether a line limit left matching passages unread
+    /// ([`Archive::kwic_lines`](crate::Archive::kwic_lines)): `lines`
+    /// then holds the first occurrences in relevance order.
+    pub truncated: bool,
     /// The cita version.
     pub cita_version: &'static str,
     /// The index fingerprint (see [`SearchResults`](crate::SearchResults)).
@@ -123,6 +127,7 @@ pub fn concordance(
         width,
         passages,
         lines,
+        truncated: false,
         cita_version: CITA_VERSION,
         index_fingerprint,
     }
