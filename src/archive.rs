@@ -732,7 +732,8 @@ impl Archive {
         Ok(compiled)
     }
 
-    /// The request's filters that are not in its query: years mentioned, languages.
+    /// The request's filters that are not in its query: years mentioned,
+    /// languages, publication.
     fn restrictions(&self, request: &SearchRequest) -> Vec<Box<dyn Query>> {
         let mut filters: Vec<Box<dyn Query>> = Vec::new();
         if let Some(years) = request.mentions {
@@ -749,6 +750,9 @@ impl Archive {
                 self.fields.language,
                 &request.languages,
             ));
+        }
+        if let Some(publication) = &request.publication {
+            filters.push(query::publication_is(publication));
         }
         filters
     }

@@ -65,6 +65,10 @@ pub struct Filters {
     /// or comma-separated.
     #[arg(long = "lang", value_name = "CODE", value_delimiter = ',')]
     pub languages: Vec<String>,
+    /// Only documents of this publication: its whole name as written, as
+    /// the facets list it (`publication:WORD` in a query matches its words).
+    #[arg(long, value_name = "NAME")]
+    pub publication: Option<String>,
 }
 
 /// The `--mentions` filter of `search`, `kwic` and `batch`.

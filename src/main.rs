@@ -192,6 +192,7 @@ fn request(query: &[String], filters: &Filters, mentions: Option<&str>) -> Resul
         until: filters.until.as_deref(),
         mentions,
         languages: &filters.languages,
+        publication: filters.publication.as_deref(),
         lang_option: "--lang",
     };
     Ok(filters.request(query.join(" "))?)

@@ -37,6 +37,8 @@ pub struct FilterText<'a> {
     pub mentions: Option<&'a str>,
     /// ISO 639-1 codes.
     pub languages: &'a [String],
+    /// A publication's whole name, as written.
+    pub publication: Option<&'a str>,
     /// How the caller spells the language option (`--lang`, `lang`), for
     /// the error an unknown code gets.
     pub lang_option: &'a str,
@@ -50,6 +52,7 @@ impl Default for FilterText<'_> {
             until: None,
             mentions: None,
             languages: &[],
+            publication: None,
             lang_option: "lang",
         }
     }
@@ -58,6 +61,12 @@ impl Default for FilterText<'_> {
 impl FilterText<'_> {
     /// A request for `query` with these filters (and the defaults).
     pub fn request(&self, query: impl Into<String>) -> Result<SearchRequest> {
+        if self.publication.is_some_and(|name| name.trim().is_empty()) {
+            return Err(Error::InvalidOption(
+                "the publication filter needs a publication's name, as the facets list it"
+                    .to_string(),
+            ));
+        }
         Ok(SearchRequest {
             since: self.since.map(Date::parse_start).transpose()?,
             until: self.until.map(Date::parse_end).transpose()?,
@@ -67,6 +76,7 @@ impl FilterText<'_> {
                 .iter()
                 .map(|code| Language::from_option(self.lang_option, code))
                 .collect::<Result<_>>()?,
+            publication: self.publication.map(str::to_string),
             ..SearchRequest::new(query)
         })
     }
@@ -104,6 +114,10 @@ pub struct SearchRequest {
     pub cite: bool,
     /// Only passages in these languages; all when empty.
     pub languages: Vec<Language>,
+    /// Only passages of documents published by this publication: its whole
+    /// name as written, as [`Facets::publications`] lists it (the query
+    /// language's `publication:` matches its words).
+    pub publication: Option<String>,
     /// Only passages holding every searched term. Otherwise, when a query's
     /// AND of two or more terms fills less than the page, the page is
     /// filled with passages holding at least half of them, ranked after
@@ -256,6 +270,7 @@ impl SearchRequest {
             context: 0,
             cite: false,
             languages: Vec::new(),
+            publication: None,
             all_words: false,
             statistics: None,
             collapse: true,
@@ -816,9 +831,11 @@ mod tests {
             until: Some("1965-06"),
             mentions: Some("1960..1969"),
             languages: &languages,
+            publication: Some("El Tiempo"),
             lang_option: "--lang",
         };
         let request = filters.request("Plan LAZO").unwrap();
+        assert_eq!(request.publication.as_deref(), Some("El Tiempo"));
         assert_eq!(request.query, "Plan LAZO");
         assert_eq!(
             request.since,

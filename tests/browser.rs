@@ -354,6 +354,25 @@ async fn workbench(
     click(client, "#chips button").await?;
     until_shown(client, &ids(&all), total).await?;
 
+    // A publication facet filters by the whole name (the API's exact
+    // `publication`), to the count it showed.
+    let publication = all["facets"]["publications"][0].clone();
+    let name = publication["value"].as_str().unwrap();
+    assert!(publication["count"].as_u64().unwrap() < total);
+    click(
+        client,
+        &format!("#facets section[data-facet=pub] button[data-value=\"{name}\"]"),
+    )
+    .await?;
+    let narrowed = server.get_json(&format!(
+        "/api/search?q=colombia&publication={}",
+        name.replace(' ', "%20")
+    ));
+    assert_eq!(narrowed["total"], publication["count"]);
+    until_shown(client, &ids(&narrowed), narrowed["total"].as_u64().unwrap()).await?;
+    click(client, "#chips button").await?;
+    until_shown(client, &ids(&all), total).await?;
+
     // An inferred date is marked as such.
     let inferred = hits(&all)
         .iter()

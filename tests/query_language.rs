@@ -223,6 +223,67 @@ fn publication_filter_and_star_list_passages() {
 }
 
 #[test]
+fn the_publication_option_takes_the_whole_name_where_the_query_field_takes_words() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "a.md",
+        "---\nsource: El Tiempo\n---\nLa visa.\n\nOtra visa.\n",
+    );
+    fixture.file(
+        "b.md",
+        "---\nsource: El Tiempo Latino\n---\nLa visa latina.\n",
+    );
+    fixture.file("c.md", "---\nsource: Semana\n---\nSin visa.\n");
+    let (_, all) = fixture.search("visa", &["--facets"]);
+    let facet = |name: &str| {
+        all["facets"]["publications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["value"] == name)
+            .map(|f| f["count"].clone())
+            .unwrap()
+    };
+    for (name, expected) in [
+        ("El Tiempo", "El Tiempo"),
+        ("el tiempo", "El Tiempo"),
+        ("EL TIÉMPO", "El Tiempo"),
+        ("El Tiempo Latino", "El Tiempo Latino"),
+    ] {
+        let (code, found) = fixture.search("visa", &["--publication", name]);
+        assert_eq!(code, 0, "{name}");
+        assert_eq!(found["total"], facet(expected), "{name}");
+        assert!(
+            hits(&found).iter().all(|h| h["publication"] == expected),
+            "{name}: {found}"
+        );
+    }
+    // The query language's field matches the name's words.
+    assert_eq!(
+        fixture.search("visa publication:\"El Tiempo\"", &[]).1["total"],
+        3
+    );
+    let (code, none) = fixture.search("visa", &["--publication", "Tiempo"]);
+    assert_eq!((code, none["total"].as_u64()), (1, Some(0)));
+    let index = fixture.index_path();
+    let cita = |command: &str, args: &[&str]| {
+        run(&[&[command, "--index", index.to_str().unwrap()][..], args].concat())
+    };
+    let out = cita("search", &["visa", "--publication", " "]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    // Every command that filters takes it.
+    let timeline = cita(
+        "timeline",
+        &["visa", "--publication", "el tiempo", "--format", "json"],
+    );
+    let timeline: serde_json::Value = serde_json::from_slice(&timeline.stdout).unwrap();
+    assert_eq!(timeline["total"], 2);
+    let kwic = cita("kwic", &["visa", "--publication", "El Tiempo Latino"]);
+    assert_eq!(stdout(&kwic).lines().count(), 1, "{}", stdout(&kwic));
+}
+
+#[test]
 fn a_word_the_analyzer_splits_is_read_as_a_phrase() {
     let fixture = Fixture::new();
     fixture.file(

@@ -1269,10 +1269,26 @@ fn timeline_answers_as_cita_timeline() {
                 "&axis=mentioned&mentions=1960..1969",
                 &["--mentions", "1960..1969"],
             ),
+            (
+                "colombia",
+                "&publication=wikipedia",
+                &["--publication", "wikipedia"],
+            ),
         ],
         |timeline| timeline["total"].as_u64().unwrap() > 0,
     );
     let server = &shipped();
+    // The publication filter takes the whole name: the facet's count.
+    let all = server.get_json("/api/search?q=colombia&facets=true");
+    let facet = &all["facets"]["publications"][0];
+    let name = facet["value"].as_str().unwrap().replace(' ', "%20");
+    let narrowed = server.get_json(&format!("/api/search?q=colombia&publication={name}"));
+    assert_eq!(narrowed["total"], facet["count"]);
+    assert!(narrowed["total"].as_u64().unwrap() < all["total"].as_u64().unwrap());
+    for empty in ["", "%20"] {
+        let response = server.get(&format!("/api/search?q=colombia&publication={empty}"));
+        assert_eq!(response.status, 400, "publication={empty:?}");
+    }
     let csv = server.get("/api/timeline?q=colombia&format=csv");
     let (_, cli) = cli_on_shipped_before_query(&["timeline", "--format", "csv", "--", "colombia"]);
     assert_eq!(csv.text(), cli);

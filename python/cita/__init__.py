@@ -178,6 +178,7 @@ class _Queries:
         sort: str = "relevance",
         lang: Union[None, str, Sequence[str]] = None,
         mentions: Optional[Years] = None,
+        publication: Optional[str] = None,
         snippet_chars: int = _cita.DEFAULT_SNIPPET_CHARS,
         context: int = 0,
         cite: bool = False,
@@ -205,12 +206,14 @@ class _Queries:
         hit, the first in the order asked for, whose ``duplicates`` list
         the others (``duplicates_total`` counts them), and ``distinct``
         counts each set of copies once; ``False`` shows every copy
-        (``--no-collapse``). Not with ``group``.
+        (``--no-collapse``). Not with ``group``. ``publication``: only
+        documents of that publication, its whole name as ``facets`` list it
+        (``--publication``; case and accents fold).
         """
         options = _search_options(
             limit, offset, sort, snippet_chars, context, cite, group, facets, all_words, collapse
         )
-        return self._search(query, _filters(since, until, lang, mentions), options)
+        return self._search(query, _filters(since, until, lang, mentions, publication), options)
 
     def count(
         self,
@@ -220,10 +223,11 @@ class _Queries:
         until: Optional[DateLike] = None,
         lang: Union[None, str, Sequence[str]] = None,
         mentions: Optional[Years] = None,
+        publication: Optional[str] = None,
     ) -> Counts:
         """How many passages and documents match (``cita search --count``),
         without ranking anything."""
-        filters = _filters(since, until, lang, mentions)
+        filters = _filters(since, until, lang, mentions, publication)
         return Counts(json.loads(self._count(query, filters)))
 
     def passage(self, id: str, context: int = 2) -> Optional[PassageInContext]:
@@ -244,6 +248,7 @@ class _Queries:
         until: Optional[DateLike] = None,
         lang: Union[None, str, Sequence[str]] = None,
         mentions: Optional[Years] = None,
+        publication: Optional[str] = None,
     ) -> Timeline:
         """Matching passages counted per ``by`` (``"year"`` or ``"month"``)
         of publication (``axis="published"``), or per year they mention
@@ -251,7 +256,7 @@ class _Queries:
         timeline --mentions YEARS``); per source too with ``by_source``.
         Without ``by_source``, periods with no match between the first and
         the last have a row with count 0."""
-        filters = _filters(since, until, lang, mentions)
+        filters = _filters(since, until, lang, mentions, publication)
         return Timeline(json.loads(self._timeline(query, filters, by, axis, by_source)))
 
     # What a subclass runs: the JSON of the CLI (a search's results object).
@@ -330,6 +335,7 @@ class Archive(_Queries):
         until: Optional[DateLike] = None,
         lang: Union[None, str, Sequence[str]] = None,
         mentions: Optional[Years] = None,
+        publication: Optional[str] = None,
     ) -> Concordance:
         """The concordance of ``query`` (``cita kwic``): every occurrence in
         every matching passage, ``width`` display columns of context on each
@@ -337,7 +343,7 @@ class Archive(_Queries):
         words next to the match); ``limit``: at most that many lines, the
         first occurrences in relevance order (``truncated`` says whether
         matching passages were left unread), ``None`` for every one."""
-        filters = _filters(since, until, lang, mentions)
+        filters = _filters(since, until, lang, mentions, publication)
         return Concordance(json.loads(self._archive.kwic(query, filters, width, sort, limit)))
 
     def batch(
@@ -350,11 +356,12 @@ class Archive(_Queries):
         until: Optional[DateLike] = None,
         lang: Union[None, str, Sequence[str]] = None,
         mentions: Optional[Years] = None,
+        publication: Optional[str] = None,
     ) -> BatchResults:
         """Runs each query with the same options (``cita batch``): rows of
         query × hit. A malformed query does not stop the others: its error
         is in ``queries`` (and ``errors``); a damaged index raises."""
-        filters = _filters(since, until, lang, mentions)
+        filters = _filters(since, until, lang, mentions, publication)
         rows, outcomes = self._archive.batch(_strings(queries), filters, limit, snippet_chars)
         return BatchResults(
             rows,
@@ -414,6 +421,7 @@ def _filters(
     until: Optional[DateLike],
     lang: Union[None, str, Sequence[str]],
     mentions: Optional[Years],
+    publication: Optional[str],
 ) -> dict:
     """The filters as the extension reads them: text the library parses."""
 
@@ -433,4 +441,5 @@ def _filters(
         "until": day(until),
         "lang": [] if lang is None else _strings(lang),
         "mentions": mentions,
+        "publication": publication,
     }

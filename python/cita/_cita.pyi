@@ -19,6 +19,7 @@ class Filters(TypedDict):
     until: Optional[str]
     lang: List[str]
     mentions: Optional[str]
+    publication: Optional[str]
 
 class SearchOptions(TypedDict):
     limit: Optional[int]

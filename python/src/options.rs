@@ -16,6 +16,7 @@ pub struct Filters {
     until: Option<String>,
     lang: Vec<String>,
     mentions: Option<String>,
+    publication: Option<String>,
 }
 
 /// What `search` takes besides the filters.
@@ -43,6 +44,7 @@ impl Filters {
             until: self.until.as_deref(),
             mentions: self.mentions.as_deref(),
             languages: &self.lang,
+            publication: self.publication.as_deref(),
             lang_option: "lang",
         };
         filters.request(query)

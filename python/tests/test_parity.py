@@ -32,6 +32,7 @@ SEARCHES = [
     ("colombia", {"group": True, "limit": 2}, ["--group", "-n", "2"]),
     ("petro", {"facets": True, "limit": 2}, ["--facets", "-n", "2"]),
     ("colombia", {"collapse": False, "limit": 3}, ["--no-collapse", "-n", "3"]),
+    ("colombia", {"publication": "wikipedia", "facets": True}, ["--publication", "wikipedia", "--facets"]),
     ('"Colombia LAZO"~4 OR title:relations', {}, []),
     ("zzzznotaword", {}, []),
     # Too few passages hold both words: partial matches fill the page.
@@ -90,6 +91,10 @@ def test_count_gives_the_cli_json(archive, shipped_index, cli):
     expected = cli.json("search", "--index", str(shipped_index), "--count", "--format", "json", "colombia")
     assert archive.count("colombia").to_dict() == expected
     assert archive.count("colombia").passages == archive.search("colombia").total
+    args = ["--count", "--format", "json", "--publication", "Wikipedia", "colombia"]
+    narrowed = archive.count("colombia", publication="Wikipedia")
+    assert narrowed.to_dict() == cli.json("search", "--index", str(shipped_index), *args)
+    assert 0 < narrowed.passages < archive.count("colombia").passages
 
 
 @pytest.mark.parametrize(

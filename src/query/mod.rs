@@ -28,6 +28,7 @@ mod phrase;
 mod source;
 pub mod statistics;
 mod substance;
+mod whole_value;
 
 use std::ops::Bound;
 
@@ -928,6 +929,15 @@ fn format_filter(field: Field, leaf: &Leaf, value: &str) -> Result<Box<dyn Query
 fn unknown_language(code: &str) -> Error {
     Error::Query(format!(
         "unknown language code {code:?}: use an ISO 639-1 code such as `es`, `en` or `pt`"
+    ))
+}
+
+/// The passages of documents published by `publication`, the whole name
+/// as written (as the facets list it).
+pub fn publication_is(publication: &str) -> Box<dyn Query> {
+    Box::new(whole_value::WholeValueQuery::new(
+        crate::schema::names::PUBLICATION,
+        publication.to_string(),
     ))
 }
 

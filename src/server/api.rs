@@ -278,6 +278,16 @@ impl Params {
 
     /// `lang`: ISO 639-1 codes in lower case, comma-separated, each one
     /// cita knows (the pattern in openapi.json lists them).
+    /// `publication`: a publication's whole name (case and accents fold).
+    fn publication(&self) -> Result<Option<String>, ApiError> {
+        match self.get("publication") {
+            Some(name) if name.trim().is_empty() => Err(ApiError::BadRequest(
+                "publication: give a publication's name, as the facets list it".to_string(),
+            )),
+            name => Ok(name.map(str::to_string)),
+        }
+    }
+
     fn languages(&self, name: &str) -> Result<Vec<Language>, ApiError> {
         let Some(text) = self.get(name) else {
             return Ok(Vec::new());
@@ -398,7 +408,7 @@ impl Drop for Running {
 pub(crate) const BATCH_PATH: &str = "/api/batch";
 
 /// The parameters every search-like endpoint takes: the query and its filters.
-const FILTERS: [&str; 5] = ["q", "since", "until", "mentions", "lang"];
+const FILTERS: [&str; 6] = ["q", "since", "until", "mentions", "lang", "publication"];
 
 /// `names` after [`FILTERS`]: an endpoint's known parameters.
 fn with_filters(names: &[&'static str]) -> Vec<&'static str> {
@@ -434,6 +444,7 @@ fn template(params: &Params) -> Result<SearchRequest, ApiError> {
         until: params.date("until", Date::parse_end)?,
         mentions: params.years("mentions")?,
         languages: params.languages("lang")?,
+        publication: params.publication()?,
         ..SearchRequest::new("")
     })
 }
@@ -596,6 +607,7 @@ async fn batch(
             "until",
             "mentions",
             "lang",
+            "publication",
             "limit",
             "snippet_chars",
             "format",

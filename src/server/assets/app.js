@@ -76,22 +76,22 @@ async function getJson(url) {
   return answer(await fetch(url, { headers: { Accept: "application/json" } }));
 }
 
-// The query sent to the API: what was typed, narrowed by the publication
-// and format filters, which are fields of the query language.
+// The query sent to the API: what was typed, narrowed by the format
+// filter, a field of the query language.
 function effectiveQuery(state) {
-  const filters = [];
-  if (state.pub) filters.push('publication:"' + state.pub.replace(/"/g, " ") + '"');
-  if (state.fmt) filters.push("format:" + state.fmt);
-  if (!filters.length) return state.q;
-  return "(" + state.q + ") " + filters.join(" ");
+  if (!state.fmt) return state.q;
+  return "(" + state.q + ") format:" + state.fmt;
 }
 
-// The filters every request of this view shares.
+// The filters every request of this view shares. The publication is the
+// API's exact filter: the query language's publication: matches words, so
+// "El Tiempo" would take "El Tiempo Latino" too.
 function filterParams(state) {
   const params = new URLSearchParams({ q: effectiveQuery(state) });
   for (const key of ["lang", "since", "until"]) {
     if (state[key]) params.set(key, state[key]);
   }
+  if (state.pub) params.set("publication", state.pub);
   return params;
 }
 
