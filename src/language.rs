@@ -322,8 +322,7 @@ pub fn detect(text: &str) -> Option<Language> {
 }
 
 /// The language of a document whose text `paragraphs` yields: what it
-/// declares, else what the detector finds in its first prose paragraphs
-/// (sentences first: headings and contents lines only fill what they leave),
+/// declares, else what the detector finds in its first prose paragraphs,
 /// else `default`.
 pub fn of_document<'a>(
     declared: Option<Language>,
@@ -333,34 +332,16 @@ pub fn of_document<'a>(
     if let Some(language) = declared {
         return language;
     }
-    let mut sentences = String::new();
-    let mut headings = String::new();
+    let mut sample = String::new();
     for paragraph in paragraphs.filter(|paragraph| is_prose(paragraph)) {
-        if sentences.len() >= DOCUMENT_SAMPLE_BYTES {
+        if sample.len() >= DOCUMENT_SAMPLE_BYTES {
             break;
         }
-        let sample = if paragraph.chars().count() >= MIN_SENTENCE_CHARS {
-            &mut sentences
-        } else if headings.len() < DOCUMENT_SAMPLE_BYTES {
-            &mut headings
-        } else {
-            continue;
-        };
         sample.push_str(prefix(paragraph, DOCUMENT_SAMPLE_BYTES));
         sample.push('\n');
     }
-    if sentences.len() < DOCUMENT_SAMPLE_BYTES {
-        let room = DOCUMENT_SAMPLE_BYTES - sentences.len();
-        sentences.push_str(prefix(&headings, room));
-    }
-    detect_other_than(&sentences, default, false).unwrap_or(default)
+    detect_other_than(&sample, default, false).unwrap_or(default)
 }
-
-/// A prose paragraph this long is read as sentences: a chapter's contents
-/// lines (`7.5.2. Font rasterization`, `7.6. Sandbox`) made the Debian
-/// Reference's English chapter on the GUI "reliably" French, all 487 of
-/// its passages, when the detector read them before its first sentence.
-const MIN_SENTENCE_CHARS: usize = 100;
 
 /// The language of a passage of a document in `document_language`: its own
 /// when it is long and the detector is confident (a quotation in another
@@ -509,46 +490,5 @@ mod tests {
             spanish
         );
         assert_eq!(of_document(None, ["42"].into_iter(), french), french);
-    }
-
-    #[test]
-    fn a_document_is_told_by_its_sentences_before_its_contents_lines() {
-        let french = Language::from_code("fr").unwrap();
-        let contents = [
-            "Chapter 7. GUI System",
-            "Table of Contents",
-            "7.1. GUI desktop environment",
-            "7.2. GUI communication protocol",
-            "7.3. GUI infrastructure",
-            "7.4. GUI applications",
-            "7.5. Fonts",
-            "7.5.1. Basic fonts",
-            "7.5.2. Font rasterization",
-            "7.6. Sandbox",
-            "7.7. Remote desktop",
-            "7.8. X server connection",
-            "7.8.1. X server local connection",
-            "7.8.2. X server remote connection",
-            "7.8.3. X server chroot connection",
-            "7.9. Clipboard",
-        ];
-        assert!(contents.concat().len() > DOCUMENT_SAMPLE_BYTES);
-        // Alone, the contents read as French to the detector.
-        assert_eq!(
-            of_document(None, contents.into_iter(), Language::ENGLISH),
-            french
-        );
-        let sentence = "For applications using the Wayland protocol, access to their \
-                        display contents from a remote host is supported by VNC or RDP.";
-        let chapter = contents.into_iter().chain([sentence]);
-        assert_eq!(
-            of_document(None, chapter, Language::ENGLISH),
-            Language::ENGLISH
-        );
-        let spanish = Language::from_code("es").unwrap();
-        assert_eq!(
-            of_document(None, contents.into_iter().chain([sentence]), spanish),
-            Language::ENGLISH
-        );
     }
 }

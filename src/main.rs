@@ -309,7 +309,7 @@ fn kwic(args: &KwicArgs) -> Result<u8> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     output::write_kwic(&mut out, &concordance, args.format.into(), style)?;
     out.flush()?;
-    Ok(found(!concordance.lines.is_empty()))
+    Ok(found(concordance.passages > 0))
 }
 
 fn batch(args: &BatchArgs) -> Result<u8> {

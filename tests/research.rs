@@ -561,6 +561,15 @@ fn kwic_limit_keeps_the_first_occurrences_in_relevance_order_and_says_so() {
             "{note}"
         );
     }
+    // No line at all still counts the passages, and exits as a match.
+    let out = cita("kwic", &["--format", "json", "--limit", "0", "bogota"]);
+    assert_eq!(out.status.code(), Some(0));
+    let none = json_of(&out);
+    assert_eq!(
+        (none["lines"].as_array().unwrap().len(), &none["truncated"]),
+        (0, &Value::Bool(true))
+    );
+    assert_eq!(none["passages"], every["passages"]);
     let (whole, note) = limited(lines.len(), &[]);
     assert_eq!(whole["lines"], every["lines"]);
     assert_eq!(whole["truncated"], false);

@@ -24,13 +24,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
-use std::sync::{Arc, LazyLock, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::{InvertedIndexReader, SegmentId};
 use tantivy::postings::{BlockSegmentPostings, TermInfo};
 use tantivy::query::{Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weight};
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
     COLLECT_BLOCK_BUFFER_LEN, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED,
     TantivyError, Term,
@@ -151,6 +151,7 @@ impl Query for InflectionQuery {
             searcher,
             self.field,
             &mut stems,
+            &languages,
             scoring.as_ref(),
             1.0,
             self.accented,
@@ -169,7 +170,10 @@ impl Query for InflectionQuery {
             self.bonuses
                 .iter()
                 .map(|&(field, boost)| {
-                    FieldWeight::new(searcher, field, &mut stems, scoring.as_ref(), boost, None)
+                    let scoring = scoring.as_ref();
+                    FieldWeight::new(
+                        searcher, field, &mut stems, &languages, scoring, boost, None,
+                    )
                 })
                 .collect::<tantivy::Result<_>>()?
         } else {
@@ -259,6 +263,51 @@ impl IndexLanguages {
             .map_or(LanguageMask::MAX, |(_, held)| *held)
     }
 
+    /// The words of `field` in the passages of `reader`'s segment in each
+    /// language of `unbounded` (those whose stems may lie anywhere in the
+    /// dictionary), or `None` when the dictionary must be read whole: the
+    /// passages' languages are not told apart, or a language has more
+    /// passages than [`MAX_VOCABULARY_PASSAGES`]. A few passages taken for
+    /// Indonesian made every word read and stem the whole dictionary
+    /// (200 ms a word on the bench corpus).
+    fn vocabularies(
+        &self,
+        reader: &SegmentReader,
+        field: Field,
+        unbounded: LanguageMask,
+    ) -> tantivy::Result<Option<Vec<Arc<Vec<String>>>>> {
+        if unbounded == 0 {
+            return Ok(Some(Vec::new()));
+        }
+        let Some(language_field) = self.field else {
+            return Ok(None);
+        };
+        let index = reader.inverted_index(language_field)?;
+        let mut found = Vec::new();
+        for (at, &language) in self.languages.iter().enumerate() {
+            if at >= LanguageMask::BITS as usize || unbounded >> at & 1 == 0 {
+                continue;
+            }
+            let term = Term::from_field_u64(language_field, language.id());
+            let passages = index.get_term_info(&term)?.map_or(0, |info| info.doc_freq);
+            if passages > MAX_VOCABULARY_PASSAGES {
+                return Ok(None);
+            }
+            let key = (reader.segment_id(), field, language.id());
+            let words = match LANGUAGE_WORDS.get(&key) {
+                Some(words) => words,
+                None => {
+                    let passages = language_passages(reader, language_field, &index, language)?;
+                    let words = words_of(reader, field, &passages)?;
+                    let size = words.iter().map(|word| word.len() + 24).sum();
+                    LANGUAGE_WORDS.keep(key, Arc::new(words), size)
+                }
+            };
+            found.push(words);
+        }
+        Ok(Some(found))
+    }
+
     /// Which passages of `reader`'s segment are in the languages of each
     /// of `masks` that the segment's languages need telling apart; `None`
     /// when none does.
@@ -338,13 +387,7 @@ fn language_passages(
     language: Language,
 ) -> tantivy::Result<Arc<Vec<u64>>> {
     let key = (reader.segment_id(), language.id());
-    let cached = LANGUAGE_PASSAGES
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .sets
-        .get(&key)
-        .cloned();
-    if let Some(bits) = cached {
+    if let Some(bits) = LANGUAGE_PASSAGES.get(&key) {
         return Ok(bits);
     }
     // Read without the lock: other searches go on meanwhile (two reading
@@ -360,39 +403,99 @@ fn language_passages(
             doc = postings.advance();
         }
     }
-    let bits = Arc::new(bits);
     let size = bits.len() * 8;
-    let mut cache = LANGUAGE_PASSAGES
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner);
-    if let Some(bits) = cache.sets.get(&key) {
-        return Ok(Arc::clone(bits));
-    }
-    if cache.bytes + size > LANGUAGE_PASSAGES_BYTES {
-        cache.sets.clear();
-        cache.bytes = 0;
-    }
-    cache.bytes += size;
-    cache.sets.insert(key, Arc::clone(&bits));
-    Ok(bits)
+    Ok(LANGUAGE_PASSAGES.keep(key, Arc::new(bits), size))
 }
 
-/// The most [`LANGUAGE_PASSAGES`] holds, in bytes (a bit per passage per
-/// language per segment: 64 MB is 20 languages of 25 million passages);
-/// past it, the cache starts over.
-const LANGUAGE_PASSAGES_BYTES: usize = 64 << 20;
+/// The folded words of `field` in the passages whose bits are set, from
+/// their stored text (deleted passages included: a word too many is only
+/// looked up), sorted.
+fn words_of(
+    reader: &SegmentReader,
+    field: Field,
+    passages: &[u64],
+) -> tantivy::Result<Vec<String>> {
+    let store = reader.get_store_reader(0)?;
+    let mut analyzer = analysis::folding_analyzer();
+    let mut words = BTreeSet::new();
+    for (at, &bits) in passages.iter().enumerate() {
+        for bit in (0..64).filter(|bit| bits >> bit & 1 != 0) {
+            let doc = (at * 64 + bit) as DocId;
+            let bytes = store.get_document_bytes(doc)?;
+            let stored = schema::read_stored(&bytes).ok_or_else(|| {
+                TantivyError::InternalError(format!("stored passage {doc} does not read"))
+            })?;
+            for value in stored.get_all(field).filter_map(|value| value.as_str()) {
+                let mut tokens = analyzer.token_stream(value);
+                while tokens.advance() {
+                    words.insert(tokens.token().text.clone());
+                }
+            }
+        }
+    }
+    Ok(words.into_iter().collect())
+}
+
+/// The most passages of one language in one segment whose words are read
+/// from their stored text (for a language whose stems may lie anywhere in
+/// the dictionary); past it, the dictionary is read whole, which then
+/// costs less than reading that many passages.
+const MAX_VOCABULARY_PASSAGES: u32 = 4096;
 
 /// Each segment's passages in each language, as [`language_passages`]
 /// read them, for every later search of the process: a segment never
 /// changes, and its id is never another's. Reading them per search cost
-/// common words more than the column of each passage's language did.
-static LANGUAGE_PASSAGES: LazyLock<Mutex<LanguagePassages>> =
-    LazyLock::new(|| Mutex::new(LanguagePassages::default()));
+/// common words more than the column of each passage's language did. A
+/// bit per passage per language per segment: 64 MB is 20 languages of 25
+/// million passages.
+static LANGUAGE_PASSAGES: SegmentCache<(SegmentId, u64), Vec<u64>> = SegmentCache::new(64 << 20);
 
-#[derive(Default)]
-struct LanguagePassages {
-    sets: HashMap<(SegmentId, u64), Arc<Vec<u64>>>,
-    bytes: usize,
+/// The words of each field of the passages of each segment in a language
+/// whose stems may lie anywhere in the dictionary, as
+/// [`IndexLanguages::vocabularies`] read them, for the process.
+static LANGUAGE_WORDS: SegmentCache<(SegmentId, Field, u64), Vec<String>> =
+    SegmentCache::new(64 << 20);
+
+/// What searches of the process keep of immutable segments, up to a size
+/// in bytes; past it, the cache starts over.
+struct SegmentCache<K, V> {
+    kept: Mutex<Option<Kept<K, V>>>,
+    most_bytes: usize,
+}
+
+/// The values a [`SegmentCache`] keeps, and their size in bytes.
+type Kept<K, V> = (HashMap<K, Arc<V>>, usize);
+
+impl<K: std::hash::Hash + Eq, V> SegmentCache<K, V> {
+    const fn new(most_bytes: usize) -> Self {
+        SegmentCache {
+            kept: Mutex::new(None),
+            most_bytes,
+        }
+    }
+
+    fn get(&self, key: &K) -> Option<Arc<V>> {
+        let kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        kept.as_ref()
+            .and_then(|(values, _)| values.get(key).cloned())
+    }
+
+    /// Keeps `value` (of `size` bytes) under `key`, unless another search
+    /// kept one first: the one kept is returned.
+    fn keep(&self, key: K, value: Arc<V>, size: usize) -> Arc<V> {
+        let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        let (values, bytes) = kept.get_or_insert_with(|| (HashMap::new(), 0));
+        if let Some(value) = values.get(&key) {
+            return Arc::clone(value);
+        }
+        if *bytes + size > self.most_bytes {
+            values.clear();
+            *bytes = 0;
+        }
+        *bytes += size;
+        values.insert(key, Arc::clone(&value));
+        value
+    }
 }
 
 /// Which passages of a segment a word counting only in some of its
@@ -468,27 +571,37 @@ impl Inflections {
         searcher: &Searcher,
         field: Field,
         stems: &mut StemMemo,
+        languages: &IndexLanguages,
         accented: Option<Field>,
     ) -> tantivy::Result<Inflections> {
         // Every dictionary word under the candidate prefixes, per segment,
-        // kept where its stem is the one asked for.
+        // kept where its stem is the one asked for; and the words of the
+        // passages in languages whose stems lie anywhere in a dictionary.
         let mut words = BTreeMap::new();
         let mut listed = Vec::new();
         let prefixes = stems.prefixes();
         let ranges = dictionary_ranges(&prefixes);
+        let whole = [String::new()];
         for segment in searcher.segment_readers() {
             let index = segment.inverted_index(field)?;
+            let unbounded = stems.unbounded() & languages.in_segment(segment);
+            let vocabularies = languages.vocabularies(segment, field, unbounded)?;
+            let ranges: &[String] = match vocabularies {
+                Some(_) => &ranges,
+                None => &whole,
+            };
             let mut entries = Vec::new();
-            for range in &ranges {
+            for range in ranges {
                 let mut stream = index.terms().range().ge(range.as_bytes()).into_stream()?;
                 while stream.advance() {
                     let key = stream.key();
                     if !key.starts_with(range.as_bytes()) {
                         break;
                     }
-                    if !prefixes
-                        .iter()
-                        .any(|prefix| key.starts_with(prefix.as_bytes()))
+                    if vocabularies.is_some()
+                        && !prefixes
+                            .iter()
+                            .any(|prefix| key.starts_with(prefix.as_bytes()))
                     {
                         continue;
                     }
@@ -499,6 +612,24 @@ impl Inflections {
                             entries.push((word.to_string(), stream.value().clone()));
                         }
                     }
+                }
+            }
+            let mut looked_up = BTreeSet::new();
+            for word in vocabularies.iter().flatten().flat_map(|words| words.iter()) {
+                // Words under the prefixes were read from the ranges.
+                let ranged = prefixes
+                    .iter()
+                    .any(|prefix| word.starts_with(prefix.as_str()));
+                if ranged || !looked_up.insert(word) {
+                    continue;
+                }
+                let mask = stems.shares(word);
+                if mask == 0 {
+                    continue;
+                }
+                if let Some(info) = index.get_term_info(&Term::from_field_text(field, word))? {
+                    words.insert(word.clone(), mask);
+                    entries.push((word.clone(), info));
                 }
             }
             listed.push((segment.segment_id(), entries));
@@ -578,13 +709,27 @@ impl StemMemo {
         }
     }
 
-    /// Every stem's dictionary prefixes, none inside another (a word under
-    /// both would be listed twice).
+    /// The languages (bits) whose stems may lie anywhere in a dictionary:
+    /// their stemmers remove prefixes (Arabic, Dutch `ge-`, Indonesian
+    /// `meng-`, Irish mutations…), so `""` is among their prefixes.
+    fn unbounded(&self) -> LanguageMask {
+        self.stems
+            .iter()
+            .enumerate()
+            .filter(|(_, language)| language.prefixes.iter().any(String::is_empty))
+            .fold(0, |mask, (bit, _)| mask | 1 << bit)
+    }
+
+    /// The dictionary prefixes of every other language's stems, none
+    /// inside another (a word under both would be listed twice).
     fn prefixes(&self) -> Vec<String> {
+        let unbounded = self.unbounded();
         let mut all: Vec<String> = self
             .stems
             .iter()
-            .flat_map(|language| language.prefixes.iter().cloned())
+            .enumerate()
+            .filter(|(bit, _)| unbounded >> bit & 1 == 0)
+            .flat_map(|(_, language)| language.prefixes.iter().cloned())
             .collect();
         all.sort();
         all.dedup();
@@ -731,11 +876,12 @@ impl FieldWeight {
         searcher: &Searcher,
         field: Field,
         stems: &mut StemMemo,
+        languages: &IndexLanguages,
         scoring: Option<&Scoring>,
         boost: Score,
         accented: Option<Field>,
     ) -> tantivy::Result<FieldWeight> {
-        let found = Inflections::find(searcher, field, stems, accented)?;
+        let found = Inflections::find(searcher, field, stems, languages, accented)?;
         let bm25 = match scoring {
             Some(scoring) => scoring.bm25(searcher, field, &found)?,
             None => None,
@@ -1734,6 +1880,7 @@ mod tests {
                 searcher,
                 field,
                 &mut english("govern"),
+                &IndexLanguages::of(searcher, None, None).unwrap(),
                 scored.then_some(&GOVERN),
                 1.0,
                 None,
@@ -1799,6 +1946,7 @@ mod tests {
                 &searcher,
                 heading,
                 &mut english("govern"),
+                &IndexLanguages::of(&searcher, None, None).unwrap(),
                 Some(&GOVERN),
                 0.5,
                 None,
@@ -1859,6 +2007,7 @@ mod tests {
             searcher,
             heading,
             &mut english("govern"),
+            &IndexLanguages::of(searcher, None, None).unwrap(),
             Some(&GOVERN),
             4.0,
             None,
@@ -1947,8 +2096,16 @@ mod tests {
             let (searcher, text, _) = synthetic_with((7, 3_000), deleted);
             let unscored = |stem: &str| InflectionWeight {
                 word: stem.to_string(),
-                required: FieldWeight::new(&searcher, text, &mut english(stem), None, 1.0, None)
-                    .unwrap(),
+                required: FieldWeight::new(
+                    &searcher,
+                    text,
+                    &mut english(stem),
+                    &IndexLanguages::of(&searcher, None, None).unwrap(),
+                    None,
+                    1.0,
+                    None,
+                )
+                .unwrap(),
                 exact: None,
                 exact_bonus: 0.0,
                 bonuses: Vec::new(),
