@@ -1192,3 +1192,62 @@ fn changing_the_default_language_reads_every_file_again() {
         "declared stays declared"
     );
 }
+
+/// Indonesian removes prefixes (`membaca` and `dibaca` are `baca`): its
+/// words may lie anywhere in the dictionary. A segment with few Indonesian
+/// passages has their words read from the stored text; past 4,096 of
+/// them, the dictionary is read whole. Both count as a scan of the
+/// passages does.
+#[test]
+fn a_language_that_removes_prefixes_counts_alike_with_few_or_many_passages() {
+    let indonesian = Language::from_code("id").unwrap();
+    let words = [
+        "membaca",
+        "dibaca",
+        "baca",
+        "bacaan",
+        "mengajar",
+        "belajar",
+        "pelajaran",
+        "ajar",
+        "bermain",
+        "permainan",
+        "main",
+        "pemain",
+    ];
+    for records in [30, 9_000] {
+        let fixture = Fixture::new();
+        let texts: Vec<String> = (0..records)
+            .map(|i| {
+                let first = words[i % words.len()];
+                let second = words[(i * 7 + 3) % words.len()];
+                format!("Anak itu {first} dan {second} di sekolah.")
+            })
+            .collect();
+        let jsonl: String = texts
+            .iter()
+            .map(|text| format!("{{\"lang\": \"id\", \"text\": \"{text}\"}}\n"))
+            .collect();
+        fixture
+            .file("id.jsonl", jsonl)
+            .file("en.txt", "The children read and played at school.\n");
+        for query in ["baca", "membaca", "ajar", "bermain", "pemain"] {
+            let wanted = stem(indonesian, query).into_owned();
+            let expected = texts
+                .iter()
+                .filter(|text| {
+                    Folding::default()
+                        .tokens(text)
+                        .iter()
+                        .any(|token| stem(indonesian, &token.term) == wanted)
+                })
+                .count();
+            let (_, found) = fixture.search(query, &["--limit", "0", "--no-collapse"]);
+            assert_eq!(
+                found["total"], expected as u64,
+                "{query} over {records} records"
+            );
+            assert!(expected > records / 12, "{query}: {expected}");
+        }
+    }
+}
