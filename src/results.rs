@@ -61,7 +61,10 @@ impl Default for FilterText<'_> {
 impl FilterText<'_> {
     /// A request for `query` with these filters (and the defaults).
     pub fn request(&self, query: impl Into<String>) -> Result<SearchRequest> {
-        if self.publication.is_some_and(|name| name.trim().is_empty()) {
+        if self
+            .publication
+            .is_some_and(|name| !name.chars().any(char::is_alphanumeric))
+        {
             return Err(Error::InvalidOption(
                 "the publication filter needs a publication's name, as the facets list it"
                     .to_string(),

@@ -16,6 +16,8 @@ pub struct Filters {
     until: Option<String>,
     lang: Vec<String>,
     mentions: Option<String>,
+    /// Absent from the filters of an older coordinator's shard steps.
+    #[pyo3(default)]
     publication: Option<String>,
 }
 

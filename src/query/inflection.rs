@@ -415,7 +415,8 @@ fn words_of(
     field: Field,
     passages: &[u64],
 ) -> tantivy::Result<Vec<String>> {
-    let store = reader.get_store_reader(0)?;
+    // Passages of one language lie in runs: a block read serves several.
+    let store = reader.get_store_reader(VOCABULARY_STORE_BLOCKS)?;
     let mut analyzer = analysis::folding_analyzer();
     let mut words = BTreeSet::new();
     for (at, &bits) in passages.iter().enumerate() {
@@ -435,6 +436,9 @@ fn words_of(
     }
     Ok(words.into_iter().collect())
 }
+
+/// Store blocks [`words_of`] keeps decompressed while it reads.
+const VOCABULARY_STORE_BLOCKS: usize = 8;
 
 /// The most passages of one language in one segment whose words are read
 /// from their stored text (for a language whose stems may lie anywhere in
@@ -561,6 +565,9 @@ struct Inflections {
     accented: Option<Field>,
     /// Per segment, each word it holds (an index into `words`) and its entry.
     segments: Vec<(SegmentId, Vec<(usize, TermInfo)>)>,
+    /// The languages (bits) whose stems may lie anywhere in a dictionary
+    /// ([`StemMemo::unbounded`]).
+    unbounded: LanguageMask,
 }
 
 impl Inflections {
@@ -665,6 +672,7 @@ impl Inflections {
             folded_words,
             accented,
             segments,
+            unbounded: stems.unbounded(),
         })
     }
 
@@ -847,13 +855,25 @@ impl Scoring<'_> {
             .sum::<tantivy::Result<u64>>()?;
         // A stem's document frequency is at least that of its most
         // frequent word and at most the sum; the sum keeps rare stems rare
-        // and common ones common, which is what idf is for.
-        let doc_freq: u64 = found
-            .segments
-            .iter()
-            .flat_map(|(_, words)| words.iter())
-            .map(|(_, info)| u64::from(info.doc_freq))
-            .sum();
+        // and common ones common, which is what idf is for. Words sharing
+        // the stem only in languages whose stems lie anywhere are found
+        // only in segments holding those languages' passages (and there
+        // from their text when they are few): summed, they would make
+        // scores depend on how the archive is cut into segments and
+        // shards, so they count only when they are all there is.
+        let sum = |keep: &dyn Fn(usize) -> bool| -> u64 {
+            found
+                .segments
+                .iter()
+                .flat_map(|(_, words)| words.iter())
+                .filter(|(word, _)| keep(*word))
+                .map(|(_, info)| u64::from(info.doc_freq))
+                .sum()
+        };
+        let doc_freq = match sum(&|word| found.masks[word] & !found.unbounded != 0) {
+            0 => sum(&|_| true),
+            bounded => bounded,
+        };
         self.statistics.note_stem(key, doc_freq);
         Ok(Some(Bm25Weight::for_one_term(
             doc_freq.min(docs),

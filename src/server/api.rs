@@ -276,18 +276,19 @@ impl Params {
         Ok(Some(YearRange::parse(text)?))
     }
 
-    /// `lang`: ISO 639-1 codes in lower case, comma-separated, each one
-    /// cita knows (the pattern in openapi.json lists them).
-    /// `publication`: a publication's whole name (case and accents fold).
+    /// `publication`: a publication's whole name (case and accents fold);
+    /// one without a letter or digit names nothing.
     fn publication(&self) -> Result<Option<String>, ApiError> {
         match self.get("publication") {
-            Some(name) if name.trim().is_empty() => Err(ApiError::BadRequest(
+            Some(name) if !name.chars().any(char::is_alphanumeric) => Err(ApiError::BadRequest(
                 "publication: give a publication's name, as the facets list it".to_string(),
             )),
             name => Ok(name.map(str::to_string)),
         }
     }
 
+    /// `lang`: ISO 639-1 codes in lower case, comma-separated, each one
+    /// cita knows (the pattern in openapi.json lists them).
     fn languages(&self, name: &str) -> Result<Vec<Language>, ApiError> {
         let Some(text) = self.get(name) else {
             return Ok(Vec::new());
@@ -568,7 +569,7 @@ async fn kwic(
     let request = filtered_request(&params, &state.limits)?;
     let width = params.number("width", DEFAULT_WIDTH, 1, MAX_KWIC_WIDTH)?;
     let max_lines = state.limits.max_kwic_lines;
-    let limit = params.number("limit", max_lines, 1, max_lines)?;
+    let limit = params.number("limit", max_lines, 0, max_lines)?;
     let sort = params.choice(
         "sort_context",
         &[
