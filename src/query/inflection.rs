@@ -263,6 +263,44 @@ impl IndexLanguages {
             .map_or(LanguageMask::MAX, |(_, held)| *held)
     }
 
+    /// How many passages of `reader`'s segment in the languages of `mask`
+    /// hold the word whose postings `info` locates in `index` (deleted ones
+    /// included, as a document frequency counts them).
+    fn passages_holding(
+        &self,
+        reader: &SegmentReader,
+        index: &InvertedIndexReader,
+        info: &TermInfo,
+        mask: LanguageMask,
+    ) -> tantivy::Result<u64> {
+        let Some(language_field) = self.field else {
+            return Ok(u64::from(info.doc_freq));
+        };
+        let language_index = reader.inverted_index(language_field)?;
+        let mut passages = vec![0u64; (reader.max_doc() as usize).div_ceil(64)];
+        for (at, &language) in self.languages.iter().enumerate() {
+            if at < LanguageMask::BITS as usize && mask >> at & 1 != 0 {
+                let bits = language_passages(reader, language_field, &language_index, language)?;
+                for (word, more) in passages.iter_mut().zip(bits.iter()) {
+                    *word |= more;
+                }
+            }
+        }
+        let mut postings = index.read_postings_from_terminfo(info, IndexRecordOption::Basic)?;
+        let mut holding = 0;
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            if passages
+                .get(doc as usize / 64)
+                .is_some_and(|bits| bits >> (doc % 64) & 1 != 0)
+            {
+                holding += 1;
+            }
+            doc = postings.advance();
+        }
+        Ok(holding)
+    }
+
     /// The words of `field` in the passages of `reader`'s segment in each
     /// language of `unbounded` (those whose stems may lie anywhere in the
     /// dictionary), or `None` when the dictionary must be read whole: the
@@ -826,6 +864,7 @@ impl Scoring<'_> {
         searcher: &Searcher,
         field: Field,
         found: &Inflections,
+        languages: &IndexLanguages,
     ) -> tantivy::Result<Option<Bm25Weight>> {
         let name = searcher.schema().get_field_name(field);
         let key = statistics::stem_key(name, self.typed, self.word);
@@ -855,25 +894,30 @@ impl Scoring<'_> {
             .sum::<tantivy::Result<u64>>()?;
         // A stem's document frequency is at least that of its most
         // frequent word and at most the sum; the sum keeps rare stems rare
-        // and common ones common, which is what idf is for. Words sharing
-        // the stem only in languages whose stems lie anywhere are found
+        // and common ones common, which is what idf is for. A word sharing
+        // the stem only in languages whose stems lie anywhere is found
         // only in segments holding those languages' passages (and there
-        // from their text when they are few): summed, they would make
-        // scores depend on how the archive is cut into segments and
-        // shards, so they count only when they are all there is.
-        let sum = |keep: &dyn Fn(usize) -> bool| -> u64 {
-            found
-                .segments
+        // from their text when they are few): it counts the passages of
+        // those languages holding it, which no layout of segments and
+        // shards changes.
+        let mut doc_freq = 0;
+        for (segment, words) in &found.segments {
+            let reader = searcher
+                .segment_readers()
                 .iter()
-                .flat_map(|(_, words)| words.iter())
-                .filter(|(word, _)| keep(*word))
-                .map(|(_, info)| u64::from(info.doc_freq))
-                .sum()
-        };
-        let doc_freq = match sum(&|word| found.masks[word] & !found.unbounded != 0) {
-            0 => sum(&|_| true),
-            bounded => bounded,
-        };
+                .find(|reader| reader.segment_id() == *segment)
+                .expect("the inflections' segments are the searcher's");
+            for (word, info) in words {
+                let mask = found.masks[*word];
+                doc_freq += match mask & !found.unbounded {
+                    0 => {
+                        let index = reader.inverted_index(found.field_of(*word, field))?;
+                        languages.passages_holding(reader, &index, info, mask)?
+                    }
+                    _ => u64::from(info.doc_freq),
+                };
+            }
+        }
         self.statistics.note_stem(key, doc_freq);
         Ok(Some(Bm25Weight::for_one_term(
             doc_freq.min(docs),
@@ -903,7 +947,7 @@ impl FieldWeight {
     ) -> tantivy::Result<FieldWeight> {
         let found = Inflections::find(searcher, field, stems, languages, accented)?;
         let bm25 = match scoring {
-            Some(scoring) => scoring.bm25(searcher, field, &found)?,
+            Some(scoring) => scoring.bm25(searcher, field, &found, languages)?,
             None => None,
         };
         Ok(FieldWeight {
