@@ -663,8 +663,10 @@ fn examine(
     let mut folding = Folding::default();
     for document in &outcome.documents {
         let title = document.title();
+        let named = language::of_file_name(document.entry.as_deref().unwrap_or(&document.source));
+        let declared = document.language.or(named);
         let document_language =
-            language::of_document(document.language, document.paragraphs(), default_language);
+            language::of_document(declared, document.paragraphs(), default_language);
         for passage in passage::passages(&document.blocks) {
             let id = schema::passage_id(
                 (&document.source, document.record, document.entry.as_deref()),

@@ -343,6 +343,23 @@ pub fn of_document<'a>(
     detect_other_than(&sample, default, false).unwrap_or(default)
 }
 
+/// The language a file's name gives, as content negotiation names files
+/// (`ch07.en.html`, `index.es.html`, `nota.pt.txt`): a known two-letter
+/// code in lower case between the name and its extension. It stands for a
+/// declaration when the document makes none.
+pub fn of_file_name(path: &str) -> Option<Language> {
+    let name = path.rsplit(['/', '\\']).next()?;
+    let mut parts = name.rsplit('.');
+    let _extension = parts.next()?;
+    let code = parts.next()?;
+    let _stem = parts.next().filter(|stem| !stem.is_empty())?;
+    if code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase()) {
+        Language::from_code(code)
+    } else {
+        None
+    }
+}
+
 /// The language of a passage of a document in `document_language`: its own
 /// when it is long and the detector is confident (a quotation in another
 /// language), else the document's.
@@ -473,6 +490,27 @@ mod tests {
         let french = Language::from_code("fr").unwrap();
         let listing = ["drwxr-xr-x 2 root root 0 May 14 16:06 cpufreq/stats/time_in_state"];
         assert_eq!(of_document(None, listing.into_iter(), french), french);
+    }
+
+    #[test]
+    fn a_file_name_may_name_its_language() {
+        let code = |path: &str| of_file_name(path).map(Language::code);
+        assert_eq!(code("reference/html/ch07.en.html"), Some("en"));
+        assert_eq!(code("index.es.html"), Some("es"));
+        assert_eq!(code("pack.zip/notas/nota.pt.txt"), Some("pt"));
+        for none in [
+            "ch07.html",
+            "es.html",
+            ".es.html",
+            "nota.ES.txt",
+            "nota.xx.txt",
+            "nota.spa.txt",
+            "nota.es",
+            "archive.tar.gz",
+            "es",
+        ] {
+            assert_eq!(code(none), None, "{none}");
+        }
     }
 
     #[test]

@@ -1251,3 +1251,34 @@ fn a_language_that_removes_prefixes_counts_alike_with_few_or_many_passages() {
         }
     }
 }
+
+#[test]
+fn a_file_name_in_the_content_negotiation_style_declares_its_language() {
+    let fixture = Fixture::new();
+    fixture
+        .file("nota.es.txt", "Revocó la visa.\n")
+        .file("nota.txt", "Revocó la visa.\n")
+        .file("nota.es.md", "---\nlang: fr\n---\n\nRevocó la visa.\n")
+        .file(
+            "ch07.en.html",
+            "<html><body><p>7.5. Fonts</p><p>7.6. Sandbox</p></body></html>\n",
+        );
+    let (_, all) = fixture.search("*", &["--all", "--no-collapse"]);
+    let languages: BTreeMap<String, String> = hits(&all)
+        .iter()
+        .map(|hit| {
+            let source = hit["source"].as_str().unwrap().to_string();
+            (source, hit["language"].as_str().unwrap().to_string())
+        })
+        .collect();
+    let expected: BTreeMap<String, String> = [
+        ("nota.es.txt", "es"),
+        ("nota.txt", "en"),
+        ("nota.es.md", "fr"),
+        ("ch07.en.html", "en"),
+    ]
+    .into_iter()
+    .map(|(source, code)| (source.to_string(), code.to_string()))
+    .collect();
+    assert_eq!(languages, expected);
+}
