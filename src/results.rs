@@ -61,15 +61,6 @@ impl Default for FilterText<'_> {
 impl FilterText<'_> {
     /// A request for `query` with these filters (and the defaults).
     pub fn request(&self, query: impl Into<String>) -> Result<SearchRequest> {
-        if self
-            .publication
-            .is_some_and(|name| !name.chars().any(char::is_alphanumeric))
-        {
-            return Err(Error::InvalidOption(
-                "the publication filter needs a publication's name, as the facets list it"
-                    .to_string(),
-            ));
-        }
         Ok(SearchRequest {
             since: self.since.map(Date::parse_start).transpose()?,
             until: self.until.map(Date::parse_end).transpose()?,
@@ -79,9 +70,21 @@ impl FilterText<'_> {
                 .iter()
                 .map(|code| Language::from_option(self.lang_option, code))
                 .collect::<Result<_>>()?,
-            publication: self.publication.map(str::to_string),
+            publication: self.publication.map(publication_name).transpose()?,
             ..SearchRequest::new(query)
         })
+    }
+}
+
+/// The name a publication filter takes ([`SearchRequest::publication`]),
+/// refused when it holds no letter or digit: it would name nothing.
+pub fn publication_name(name: &str) -> Result<String> {
+    if name.chars().any(char::is_alphanumeric) {
+        Ok(name.to_string())
+    } else {
+        Err(Error::InvalidOption(
+            "the publication filter needs a publication's name, as the facets list it".to_string(),
+        ))
     }
 }
 

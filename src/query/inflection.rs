@@ -37,7 +37,7 @@ use tantivy::{
 };
 
 use super::statistics::{self, Statistics};
-use crate::analysis::{self, WordStems};
+use crate::analysis::{self, Folding, WordStems};
 use crate::language::Language;
 use crate::schema;
 
@@ -263,42 +263,34 @@ impl IndexLanguages {
             .map_or(LanguageMask::MAX, |(_, held)| *held)
     }
 
-    /// How many passages of `reader`'s segment in the languages of `mask`
-    /// hold the word whose postings `info` locates in `index` (deleted ones
-    /// included, as a document frequency counts them).
-    fn passages_holding(
+    /// The passages of `reader`'s segment in the languages of `mask`, a
+    /// bit each (see [`language_passages`]), `index` being the language
+    /// field's.
+    fn passages_in(
         &self,
         reader: &SegmentReader,
+        field: Field,
         index: &InvertedIndexReader,
-        info: &TermInfo,
         mask: LanguageMask,
-    ) -> tantivy::Result<u64> {
-        let Some(language_field) = self.field else {
-            return Ok(u64::from(info.doc_freq));
+    ) -> tantivy::Result<Arc<Vec<u64>>> {
+        let mut sets = self
+            .languages
+            .iter()
+            .enumerate()
+            .filter(|(at, _)| *at < LanguageMask::BITS as usize && mask >> at & 1 != 0)
+            .map(|(_, &language)| language_passages(reader, field, index, language));
+        let mut bits = match sets.next() {
+            Some(first) => first?,
+            None => Arc::new(vec![0; (reader.max_doc() as usize).div_ceil(64)]),
         };
-        let language_index = reader.inverted_index(language_field)?;
-        let mut passages = vec![0u64; (reader.max_doc() as usize).div_ceil(64)];
-        for (at, &language) in self.languages.iter().enumerate() {
-            if at < LanguageMask::BITS as usize && mask >> at & 1 != 0 {
-                let bits = language_passages(reader, language_field, &language_index, language)?;
-                for (word, more) in passages.iter_mut().zip(bits.iter()) {
-                    *word |= more;
-                }
+        for more in sets {
+            let more = more?;
+            let bits = Arc::make_mut(&mut bits);
+            for (word, other) in bits.iter_mut().zip(more.iter()) {
+                *word |= other;
             }
         }
-        let mut postings = index.read_postings_from_terminfo(info, IndexRecordOption::Basic)?;
-        let mut holding = 0;
-        let mut doc = postings.doc();
-        while doc != TERMINATED {
-            if passages
-                .get(doc as usize / 64)
-                .is_some_and(|bits| bits >> (doc % 64) & 1 != 0)
-            {
-                holding += 1;
-            }
-            doc = postings.advance();
-        }
-        Ok(holding)
+        Ok(bits)
     }
 
     /// The words of `field` in the passages of `reader`'s segment in each
@@ -391,19 +383,7 @@ impl IndexLanguages {
                 let outside = present & !mask;
                 let counted_when_set = !every_passage_named || count(inside) <= count(outside);
                 let side = if counted_when_set { inside } else { outside };
-                let mut sets =
-                    in_mask(side).map(|at| language_passages(reader, field, &index, languages[at]));
-                let mut bits = match sets.next() {
-                    Some(first) => first?,
-                    None => Arc::new(vec![0; (reader.max_doc() as usize).div_ceil(64)]),
-                };
-                for more in sets {
-                    let more = more?;
-                    let bits = Arc::make_mut(&mut bits);
-                    for (word, other) in bits.iter_mut().zip(more.iter()) {
-                        *word |= other;
-                    }
-                }
+                let bits = self.passages_in(reader, field, &index, side)?;
                 Ok(MaskedPassages {
                     mask,
                     bits,
@@ -455,7 +435,7 @@ fn words_of(
 ) -> tantivy::Result<Vec<String>> {
     // Passages of one language lie in runs: a block read serves several.
     let store = reader.get_store_reader(VOCABULARY_STORE_BLOCKS)?;
-    let mut analyzer = analysis::folding_analyzer();
+    let mut folding = Folding::default();
     let mut words = BTreeSet::new();
     for (at, &bits) in passages.iter().enumerate() {
         for bit in (0..64).filter(|bit| bits >> bit & 1 != 0) {
@@ -465,10 +445,10 @@ fn words_of(
                 TantivyError::InternalError(format!("stored passage {doc} does not read"))
             })?;
             for value in stored.get_all(field).filter_map(|value| value.as_str()) {
-                let mut tokens = analyzer.token_stream(value);
-                while tokens.advance() {
-                    words.insert(tokens.token().text.clone());
-                }
+                folding.tokens_where(value, |term, _| {
+                    words.insert(term.to_string());
+                    false
+                });
             }
         }
     }
@@ -581,12 +561,14 @@ struct MaskedPassages {
 impl MaskedPassages {
     /// Whether the word counts in passage `doc`.
     fn counts(&self, doc: DocId) -> bool {
-        let set = self
-            .bits
-            .get(doc as usize / 64)
-            .is_some_and(|word| word >> (doc % 64) & 1 != 0);
-        set == self.counted_when_set
+        holds(&self.bits, doc) == self.counted_when_set
     }
+}
+
+/// Whether passage `doc`'s bit is set in `bits`, a bit per passage.
+fn holds(bits: &[u64], doc: DocId) -> bool {
+    bits.get(doc as usize / 64)
+        .is_some_and(|word| word >> (doc % 64) & 1 != 0)
 }
 
 /// The indexed words of a field sharing one stem, and where each segment's
@@ -627,10 +609,11 @@ impl Inflections {
         let prefixes = stems.prefixes();
         let ranges = dictionary_ranges(&prefixes);
         let whole = [String::new()];
+        let unbounded = stems.unbounded();
         for segment in searcher.segment_readers() {
             let index = segment.inverted_index(field)?;
-            let unbounded = stems.unbounded() & languages.in_segment(segment);
-            let vocabularies = languages.vocabularies(segment, field, unbounded)?;
+            let here = unbounded & languages.in_segment(segment);
+            let vocabularies = languages.vocabularies(segment, field, here)?;
             let ranges: &[String] = match vocabularies {
                 Some(_) => &ranges,
                 None => &whole,
@@ -710,7 +693,7 @@ impl Inflections {
             folded_words,
             accented,
             segments,
-            unbounded: stems.unbounded(),
+            unbounded,
         })
     }
 
@@ -907,15 +890,33 @@ impl Scoring<'_> {
                 .iter()
                 .find(|reader| reader.segment_id() == *segment)
                 .expect("the inflections' segments are the searcher's");
+            // Such words mostly share one set of languages: its passages
+            // are read once per segment.
+            let mut passages: HashMap<LanguageMask, Arc<Vec<u64>>> = HashMap::new();
             for (word, info) in words {
                 let mask = found.masks[*word];
-                doc_freq += match mask & !found.unbounded {
-                    0 => {
-                        let index = reader.inverted_index(found.field_of(*word, field))?;
-                        languages.passages_holding(reader, &index, info, mask)?
-                    }
-                    _ => u64::from(info.doc_freq),
+                let Some(language_field) = languages.field.filter(|_| mask & !found.unbounded == 0)
+                else {
+                    doc_freq += u64::from(info.doc_freq);
+                    continue;
                 };
+                let bits = match passages.get(&mask) {
+                    Some(bits) => Arc::clone(bits),
+                    None => {
+                        let index = reader.inverted_index(language_field)?;
+                        let bits = languages.passages_in(reader, language_field, &index, mask)?;
+                        passages.insert(mask, Arc::clone(&bits));
+                        bits
+                    }
+                };
+                let index = reader.inverted_index(found.field_of(*word, field))?;
+                let mut postings =
+                    index.read_postings_from_terminfo(info, IndexRecordOption::Basic)?;
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    doc_freq += u64::from(holds(&bits, doc));
+                    doc = postings.advance();
+                }
             }
         }
         self.statistics.note_stem(key, doc_freq);

@@ -11,10 +11,9 @@
 use tantivy::query::{
     BitSetDocSet, ConstScorer, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight,
 };
-use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocId, Score, SegmentReader, TantivyError};
 
-use crate::analysis;
+use crate::analysis::Folding;
 
 /// Passages whose field (by name; a fast text column) holds `value`, its
 /// words folded.
@@ -29,7 +28,7 @@ impl WholeValueQuery {
     /// Passages whose fast text column `field` holds `value`, case and
     /// accents folded.
     pub fn new(field: &'static str, value: String) -> WholeValueQuery {
-        let words = folded_words(&mut analysis::folding_analyzer(), &value);
+        let words = folded_words(&mut Folding::default(), &value);
         WholeValueQuery {
             field,
             value,
@@ -39,13 +38,12 @@ impl WholeValueQuery {
 }
 
 /// The folded words of `text`.
-fn folded_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut stream = analyzer.token_stream(text);
-    while stream.advance() {
-        words.push(stream.token().text.clone());
-    }
-    words
+fn folded_words(folding: &mut Folding, text: &str) -> Vec<String> {
+    folding
+        .tokens(text)
+        .into_iter()
+        .map(|token| token.term)
+        .collect()
 }
 
 impl Query for WholeValueQuery {
@@ -62,12 +60,12 @@ impl WholeValueQuery {
             return Ok(None);
         };
         // A segment holds few names (one per publication): each is folded.
-        let mut analyzer = analysis::folding_analyzer();
+        let mut folding = Folding::default();
         let mut ordinals = Vec::new();
         let mut names = column.dictionary().stream()?;
         while names.advance() {
             let name = String::from_utf8_lossy(names.key());
-            if folded_words(&mut analyzer, &name) == self.words {
+            if folded_words(&mut folding, &name) == self.words {
                 ordinals.push(names.term_ord());
             }
         }

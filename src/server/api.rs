@@ -24,7 +24,7 @@ use crate::language::Language;
 use crate::output::{self, Format, TextStyle};
 use crate::results::{
     DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, PassageInContext, Period, SearchRequest, SearchResults,
-    Sort, YearRange,
+    Sort, YearRange, publication_name,
 };
 use crate::views::batch::parse_queries;
 use crate::views::kwic::{ContextSort, DEFAULT_WIDTH};
@@ -276,17 +276,6 @@ impl Params {
         Ok(Some(YearRange::parse(text)?))
     }
 
-    /// `publication`: a publication's whole name (case and accents fold);
-    /// one without a letter or digit names nothing.
-    fn publication(&self) -> Result<Option<String>, ApiError> {
-        match self.get("publication") {
-            Some(name) if !name.chars().any(char::is_alphanumeric) => Err(ApiError::BadRequest(
-                "publication: give a publication's name, as the facets list it".to_string(),
-            )),
-            name => Ok(name.map(str::to_string)),
-        }
-    }
-
     /// `lang`: ISO 639-1 codes in lower case, comma-separated, each one
     /// cita knows (the pattern in openapi.json lists them).
     fn languages(&self, name: &str) -> Result<Vec<Language>, ApiError> {
@@ -445,7 +434,10 @@ fn template(params: &Params) -> Result<SearchRequest, ApiError> {
         until: params.date("until", Date::parse_end)?,
         mentions: params.years("mentions")?,
         languages: params.languages("lang")?,
-        publication: params.publication()?,
+        publication: params
+            .get("publication")
+            .map(publication_name)
+            .transpose()?,
         ..SearchRequest::new("")
     })
 }
