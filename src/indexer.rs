@@ -149,6 +149,16 @@ pub trait BuildObserver {
     }
 }
 
+/// The version of the rules that make a file's passages: its format's
+/// reader, the passages and their languages (`ingest`, `passage`,
+/// `language`). An index records the version its files were read under,
+/// and a build under another reads every file again, changed or not, so an
+/// index never mixes passages cut by old and new rules. Raise it with any
+/// change that gives an unchanged file other passages, words or languages.
+/// 1: a word hyphenated across lines is mended (`text::join_wrapped`); a
+/// file named `name.es.html` declares its language.
+pub const READING_RULES: u32 = 1;
+
 /// The default language a state records while a run that changes it is
 /// under way: no language's code, so the next run reads every file again.
 const MIXED_DEFAULTS: &str = "mixed";
@@ -297,12 +307,18 @@ fn build_into(
     // The new default is recorded with the run's last commit only; the
     // commits before it record one no language has, so that a run stopped
     // halfway is redone whole, whatever default the next run is given.
+    // So are files read under other reading rules.
     let default_code = options.default_language.code();
     let default_changed = state.default_language.as_deref().unwrap_or("en") != default_code;
-    let reread = options.rebuild || (!state.files.is_empty() && default_changed);
-    if default_changed {
+    let rules_changed = state.reading_rules != READING_RULES;
+    let settings_changed = default_changed || (rules_changed && !state.files.is_empty());
+    let reread = options.rebuild || (!state.files.is_empty() && settings_changed);
+    if settings_changed {
         state.default_language = Some(MIXED_DEFAULTS.to_string());
     }
+    // Recorded from the first commit on: a run stopped halfway is redone
+    // whole through the mixed default.
+    state.reading_rules = READING_RULES;
     // Sources with passages in the index, for files that vanished before the
     // state recorded them (a run killed between a commit and its state file).
     let indexed_sources = if fresh {
@@ -498,7 +514,11 @@ fn build_into(
         report.removed += u64::from(indexed_sources.contains(&source));
     }
     // A run that changed nothing leaves the index and its state file alone.
-    if writer.started.is_some() || state.files != previous.files || default_changed {
+    if writer.started.is_some()
+        || state.files != previous.files
+        || settings_changed
+        || rules_changed
+    {
         state.default_language = Some(default_code.to_string());
         commit(writer.get()?, &state, index_dir, &mut report)?;
     }

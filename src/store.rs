@@ -101,6 +101,10 @@ pub struct State {
     /// changes, every file is read again.
     #[serde(default)]
     pub default_language: Option<String>,
+    /// The `indexer::READING_RULES` the files were read under (0 before
+    /// the state recorded it); when it changes, every file is read again.
+    #[serde(default)]
+    pub reading_rules: u32,
 }
 
 impl State {
@@ -122,6 +126,7 @@ impl State {
             cita_schema: SCHEMA_VERSION,
             files: self.files.clone(),
             default_language: self.default_language.clone(),
+            reading_rules: self.reading_rules,
         };
         let bytes = serde_json::to_vec(&state).expect("the state serializes");
         std::fs::write(&temporary, bytes).map_err(|err| Error::io(&temporary, err))?;

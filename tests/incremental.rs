@@ -577,3 +577,27 @@ fn a_stopped_run_that_changed_the_default_language_is_redone_whole_under_either(
     assert_eq!(total(&fixture, "lang:fr"), 0);
     assert_eq!(total(&fixture, "lang:en"), total(&fixture, "*"));
 }
+
+/// An index built by an earlier cita, whose state does not record the
+/// reading rules, is read again whole once: its passages may have been cut
+/// by other rules (words hyphenated across lines were not mended).
+#[test]
+fn an_index_read_under_earlier_reading_rules_is_read_again_once() {
+    let fixture = Fixture::new();
+    fixture.file("memo.txt", "The cable was declas-\nsified in 1998.\n");
+    fixture.file("notes.md", "# Notes\n\nNothing hyphenated here.\n");
+    assert_eq!(fixture.index_report(&[])["files_read"], 2);
+    let state_path = fixture.index_path().join("cita-files.json");
+    let mut state: Value = serde_json::from_slice(&std::fs::read(&state_path).unwrap()).unwrap();
+    let recorded = state.as_object_mut().unwrap().remove("reading_rules");
+    assert!(
+        recorded.is_some(),
+        "the state records its reading rules: {state}"
+    );
+    std::fs::write(&state_path, serde_json::to_vec(&state).unwrap()).unwrap();
+    let again = fixture.index_report(&[]);
+    assert_eq!(again["files_read"], 2, "{again}");
+    let settled = fixture.index_report(&[]);
+    assert_eq!(settled["files_read"], 0, "{settled}");
+    assert_eq!(fixture.sources("declassified"), ["memo.txt"]);
+}

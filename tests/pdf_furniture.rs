@@ -121,3 +121,50 @@ fn a_numbered_heading_is_the_section_of_the_paragraph_below_it() {
     assert_eq!(hit["section"], "1 Introduction");
     assert_eq!(hit["title"], "Frequently asked questions on R");
 }
+
+#[test]
+fn a_word_hyphenated_at_a_line_end_is_found_whole_and_the_html_edition_is_its_copy() {
+    let fixture = Fixture::new();
+    let paragraph = [
+        "Since all data being manip-",
+        "ulated by R are resident in memory, the DBMS-",
+        "specific drivers matter.",
+    ];
+    fixture.file(
+        "manual.pdf",
+        pdf(
+            &[&paragraph.join("\n")],
+            "R Data Import/Export",
+            "20230120000000Z",
+        ),
+    );
+    fixture.file(
+        "manual.html",
+        "<html><head><title>R Data Import/Export</title></head><body><p>Since all data \
+         being manipulated by R are resident in memory, the DBMS-specific drivers \
+         matter.</p></body></html>",
+    );
+    let (code, result) = fixture.search("manipulated", &["--no-collapse"]);
+    assert_eq!(code, 0, "{result}");
+    let pdf_hit = hits(&result)
+        .iter()
+        .find(|hit| hit["source"] == "manual.pdf")
+        .unwrap_or_else(|| panic!("the PDF's broken word was not found: {result}"));
+    assert_eq!(
+        pdf_hit["text"],
+        "Since all data being manipulated by R are resident in memory, \
+         the DBMS-specific drivers matter."
+    );
+    assert!(
+        pdf_hit["snippet"]
+            .as_str()
+            .is_some_and(|snippet| snippet.contains("manipulated")),
+        "{pdf_hit}"
+    );
+    // The two editions are now copies: one hit, the other its duplicate.
+    let (code, result) = fixture.search("manipulated", &[]);
+    assert_eq!(code, 0, "{result}");
+    let shown = hits(&result);
+    assert_eq!(shown.len(), 1, "{result}");
+    assert_eq!(shown[0]["duplicates_total"], 1, "{result}");
+}

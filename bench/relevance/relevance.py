@@ -278,9 +278,13 @@ def report(data, verbose):
     needs = load_needs()
     grades = load_judgments()
     runs = load_runs(data)
+    # Judgments of texts the corpus no longer holds (a passage cut otherwise
+    # since) are kept for the history, but no system can return them.
+    held = {p["hash"] for p in load_passages(data)}
     ideal = {}
     for need in needs:
-        judged = sorted((g for (n, _), g in grades.items() if n == need["id"]), reverse=True)
+        judged = sorted(
+            (g for (n, h), g in grades.items() if n == need["id"] and h in held), reverse=True)
         ideal[need["id"]] = dcg(judged)
     scored = [n for n in needs if ideal[n["id"]] > 0]
     table = {}

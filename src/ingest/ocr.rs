@@ -10,10 +10,11 @@
 //!
 //! Tesseract's TSV output gives each word with its page, block, paragraph
 //! and line, and a confidence. A paragraph here is one of Tesseract's
-//! (block and paragraph), its lines joined with spaces; a word cut by a
-//! hyphen at the end of a line is mended when the next line starts in lower
-//! case (`opera-` and `ción` give `operación`; `Smith-` and `Jones` give
-//! `Smith-Jones`). Its confidence is the mean of its words', rounded.
+//! (block and paragraph), its lines joined as any wrapped prose is
+//! ([`text::join_wrapped`]): a word cut by a hyphen at the end of a line is
+//! mended when the next line goes on in lower case (`opera-` and `ción`
+//! give `operación`; `Smith-` and `Jones` give `Smith-Jones`). Its
+//! confidence is the mean of its words', rounded.
 //!
 //! Results are cached when [`OcrOptions::cache`] names a folder: one small
 //! JSON file per image, named by a hash of the image's bytes and of how it
@@ -31,7 +32,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Refusal, SkipReason};
+use super::{Refusal, SkipReason, text};
 use crate::language::Language;
 
 /// The languages Tesseract reads by default: English and Spanish, the
@@ -54,7 +55,11 @@ pub const MAX_PIXELS: u64 = 64 << 20;
 const RENDER_DPI: f64 = 300.0;
 
 /// What the cache files hold; part of their names, so that a change of
-/// format or of how paragraphs are made never reads old files.
+/// format or of how paragraphs are made never reads old files. Not changed
+/// when `text::join_wrapped` learnt to keep the hyphen of compounds after
+/// capitals or digits (`DBMS-` / `specific`): reading every cached scan
+/// again costs hours for what changes a few compounds, which a page read
+/// afresh gets right.
 const CACHE_VERSION: &str = "cita-ocr-1";
 
 /// How OCR runs.
@@ -600,24 +605,17 @@ impl Gathering {
     }
 }
 
-/// Lines joined with spaces; a word hyphenated across two lines is mended
-/// when the next line starts in lower case, and keeps its hyphen, without
-/// a space, when it does not (`Smith-` and `Jones` give `Smith-Jones`).
+/// Lines joined as wrapped prose ([`text::join_wrapped`]): a word
+/// hyphenated across two lines is mended, a compound keeps its hyphen.
 fn join_lines(lines: &[String]) -> String {
-    let mut text = String::new();
+    let mut joined = String::new();
     for line in lines {
-        let mut before = text.chars().rev();
-        let ends_in_hyphen = matches!(before.next(), Some('-' | '‐' | '¬'))
-            && before.next().is_some_and(char::is_alphabetic);
-        let hyphenated = ends_in_hyphen && line.starts_with(char::is_lowercase);
-        if hyphenated {
-            text.pop();
-        } else if !text.is_empty() && !ends_in_hyphen {
-            text.push(' ');
+        if !joined.is_empty() {
+            text::join_wrapped(&mut joined, line);
         }
-        text.push_str(line);
+        joined.push_str(line);
     }
-    text
+    joined
 }
 
 /// The width and height a PNG, JPEG, WebP or TIFF declares (a TIFF's

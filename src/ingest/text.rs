@@ -4,7 +4,8 @@
 //! A paragraph is a block of lines between blank lines. Inside a block, lines
 //! longer than [`WRAP_WIDTH`] mark a file that puts one paragraph per line
 //! (each line is then a paragraph); shorter lines are hard-wrapped prose and
-//! are joined with a space. Consecutive list items form one paragraph.
+//! are joined with a space, or mended where a hyphen broke a word across
+//! them ([`join_wrapped`]). Consecutive list items form one paragraph.
 //! Headings (`== Wiki ==`, `# Markdown`, setext underlines) are never
 //! paragraphs; they become [`Block::Heading`]s.
 //!
@@ -119,6 +120,75 @@ fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
     })
 }
 
+/// Ends `text`, wrapped prose, so that the line `next` can follow it: with
+/// a space, with nothing, or with its last hyphen removed. Gives the bytes
+/// removed from `text`.
+///
+/// A line ending in a hyphen (`-`, `‐`, or `¬` as in old print) right after
+/// a letter or digit broke a word or a compound. Typesetters and scanned
+/// print break words anywhere (`manip-` / `ulated`), and a word broken
+/// there is only found mended, so the hyphen goes when the next line goes
+/// on in lower case and the piece before it can start a word: two letters
+/// or more, not all capitals, after a space or an opening bracket or quote.
+/// Otherwise the hyphen belongs to a compound and stays, without a space
+/// (`Smith-` / `Jones`, `DBMS-` / `specific`, `x-` / `and`, `cut-and-` /
+/// `paste`, `12-` / `14`). A compound broken at its own hyphen in lower
+/// case (`low-` / `level`) is mended too: nothing in the lines tells it
+/// apart from a broken word, and broken words are far more common.
+pub fn join_wrapped(text: &mut String, next: &str) -> usize {
+    match join_of(text, next) {
+        Join::Space => {
+            text.push(' ');
+            0
+        }
+        Join::Glue => 0,
+        Join::Mend => text.pop().map_or(0, char::len_utf8),
+    }
+}
+
+/// How a line of wrapped prose joins the text before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Join {
+    /// After a space.
+    Space,
+    /// Straight on, without the hyphen that ends the text before: a word
+    /// broken across the lines, mended.
+    Mend,
+    /// Straight on, keeping that hyphen: a compound broken at its hyphen.
+    Glue,
+}
+
+/// How `next`, a line of wrapped prose, joins `before`, the text so far,
+/// by the rule [`join_wrapped`] states.
+fn join_of(before: &str, next: &str) -> Join {
+    let mut back = before.chars().rev();
+    if !matches!(back.next(), Some('-' | '‐' | '¬')) {
+        return Join::Space;
+    }
+    let (mut letters, mut capitals) = (0usize, 0usize);
+    let mut stop = None;
+    for c in back {
+        if !c.is_alphabetic() {
+            stop = Some(c);
+            break;
+        }
+        letters += 1;
+        capitals += usize::from(c.is_uppercase());
+    }
+    if letters == 0 {
+        return match stop {
+            Some(c) if c.is_alphanumeric() => Join::Glue,
+            _ => Join::Space,
+        };
+    }
+    let starts_word = stop.is_none_or(|c| {
+        c.is_whitespace() || matches!(c, '(' | '[' | '"' | '\'' | '“' | '‘' | '«' | '¿' | '¡')
+    });
+    let broken_word =
+        starts_word && letters >= 2 && capitals < letters && next.starts_with(char::is_lowercase);
+    if broken_word { Join::Mend } else { Join::Glue }
+}
+
 /// The text of a heading line: `= Title =` to `====== Sub ======`, or `# Title` to `###### Sub`.
 pub fn heading_text(line: &str) -> Option<&str> {
     let wiki_open = line.bytes().take_while(|&b| b == b'=').count();
@@ -212,31 +282,38 @@ impl Builder {
                 end += 1;
             }
             let run = &block[i..end];
-            if kind != ParagraphKind::Prose {
-                self.paragraph(run, "\n", kind);
-            } else if run
-                .iter()
-                .any(|line| line.text.trim().chars().count() > WRAP_WIDTH)
+            if kind == ParagraphKind::Prose
+                && run
+                    .iter()
+                    .any(|line| line.text.trim().chars().count() > WRAP_WIDTH)
             {
                 for line in run {
-                    self.paragraph(std::slice::from_ref(line), " ", kind);
+                    self.paragraph(std::slice::from_ref(line), kind);
                 }
             } else {
-                self.paragraph(run, " ", kind);
+                self.paragraph(run, kind);
             }
             i = end;
         }
         block.clear();
     }
 
-    /// One paragraph of `kind` made of `lines` joined by `separator`.
-    fn paragraph(&mut self, lines: &[Line], separator: &str, kind: ParagraphKind) {
+    /// One paragraph of `kind` made of `lines`: prose joined as wrapped
+    /// text ([`join_wrapped`]), code and lists line by line.
+    fn paragraph(&mut self, lines: &[Line], kind: ParagraphKind) {
         let mut text = String::new();
-        let mut pieces = Vec::with_capacity(lines.len());
+        let mut pieces: Vec<Piece> = Vec::with_capacity(lines.len());
         for line in lines {
             let trimmed = line.text.trim();
             if !text.is_empty() {
-                text.push_str(separator);
+                if kind != ParagraphKind::Prose {
+                    text.push('\n');
+                } else {
+                    let mended = join_wrapped(&mut text, trimmed);
+                    if let Some(last) = pieces.last_mut() {
+                        last.len -= mended;
+                    }
+                }
             }
             let leading = line.text.len() - line.text.trim_start().len();
             pieces.push(Piece {
@@ -286,6 +363,38 @@ mod tests {
             texts(&found),
             ["First paragraph, wrapped here.", "Second one."]
         );
+    }
+
+    #[test]
+    fn a_word_broken_by_a_hyphen_is_mended_and_a_compound_keeps_its_hyphen() {
+        let body = "Data being manip-\nulated by R are kept in mem‐\nory (re-\nusable); the DBMS-\n\
+                    specific drivers, the x-\nand y-axis, cut-and-\npaste, pages 12-\n14, the Smith-\n\
+                    Jones report -\nand Verarbei¬\ntung.\n";
+        let found = blocks(body, Some(0), None);
+        assert_eq!(
+            texts(&found),
+            [
+                "Data being manipulated by R are kept in memory (reusable); the DBMS-specific \
+                 drivers, the x-and y-axis, cut-and-paste, pages 12-14, the Smith-Jones report - \
+                 and Verarbeitung."
+            ]
+        );
+        // The source map still maps every piece of the text to the file.
+        let Block::Paragraph(paragraph) = &found[0] else {
+            panic!("a paragraph")
+        };
+        let SourceMap::Pieces(pieces) = &paragraph.source else {
+            panic!("pieces")
+        };
+        for piece in pieces {
+            assert_eq!(
+                &paragraph.text[piece.text_start..][..piece.len],
+                &body[piece.source_start..][..piece.len]
+            );
+        }
+        // Code is kept line by line.
+        let code = blocks("List it:\n  ls -\n  la\n", Some(0), None);
+        assert_eq!(texts(&code), ["List it:", "ls -\nla"]);
     }
 
     #[test]
