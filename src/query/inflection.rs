@@ -273,24 +273,34 @@ impl IndexLanguages {
         index: &InvertedIndexReader,
         mask: LanguageMask,
     ) -> tantivy::Result<Arc<Vec<u64>>> {
-        let mut sets = self
+        let chosen: Vec<Language> = self
             .languages
             .iter()
             .enumerate()
             .filter(|(at, _)| *at < LanguageMask::BITS as usize && mask >> at & 1 != 0)
-            .map(|(_, &language)| language_passages(reader, field, index, language));
-        let mut bits = match sets.next() {
-            Some(first) => first?,
-            None => Arc::new(vec![0; (reader.max_doc() as usize).div_ceil(64)]),
-        };
-        for more in sets {
-            let more = more?;
-            let bits = Arc::make_mut(&mut bits);
+            .map(|(_, &language)| language)
+            .collect();
+        if let [language] = chosen[..] {
+            return language_passages(reader, field, index, language);
+        }
+        // A word's inflections in Romance languages ask for the same few
+        // sets on every search.
+        let key = (
+            reader.segment_id(),
+            chosen.iter().map(|language| language.id()).collect(),
+        );
+        if let Some(bits) = LANGUAGE_PASSAGES.get(&key) {
+            return Ok(bits);
+        }
+        let mut bits = vec![0; (reader.max_doc() as usize).div_ceil(64)];
+        for language in chosen {
+            let more = language_passages(reader, field, index, language)?;
             for (word, other) in bits.iter_mut().zip(more.iter()) {
                 *word |= other;
             }
         }
-        Ok(bits)
+        let size = bits.len() * 8;
+        Ok(LANGUAGE_PASSAGES.keep(key, Arc::new(bits), size))
     }
 
     /// The words of `field` in the passages of `reader`'s segment in each
@@ -404,7 +414,7 @@ fn language_passages(
     index: &InvertedIndexReader,
     language: Language,
 ) -> tantivy::Result<Arc<Vec<u64>>> {
-    let key = (reader.segment_id(), language.id());
+    let key = (reader.segment_id(), vec![language.id()]);
     if let Some(bits) = LANGUAGE_PASSAGES.get(&key) {
         return Ok(bits);
     }
@@ -465,12 +475,13 @@ const VOCABULARY_STORE_BLOCKS: usize = 8;
 const MAX_VOCABULARY_PASSAGES: u32 = 4096;
 
 /// Each segment's passages in each language, as [`language_passages`]
-/// read them, for every later search of the process: a segment never
-/// changes, and its id is never another's. Reading them per search cost
-/// common words more than the column of each passage's language did. A
-/// bit per passage per language per segment: 64 MB is 20 languages of 25
-/// million passages.
-static LANGUAGE_PASSAGES: SegmentCache<(SegmentId, u64), Vec<u64>> = SegmentCache::new(64 << 20);
+/// read them, and in each set of languages asked for (keyed by their ids),
+/// for every later search of the process: a segment never changes, and its
+/// id is never another's. Reading them per search cost common words more
+/// than the column of each passage's language did. A bit per passage per
+/// language per segment: 64 MB is 20 languages of 25 million passages.
+static LANGUAGE_PASSAGES: SegmentCache<(SegmentId, Vec<u64>), Vec<u64>> =
+    SegmentCache::new(64 << 20);
 
 /// The words of each field of the passages of each segment in a language
 /// whose stems may lie anywhere in the dictionary, as
