@@ -525,7 +525,21 @@ fn build_into(
     if let Some(started) = writer.started.take() {
         started.wait_merging_threads()?;
     }
-    copy_map::refresh(index_dir, &index)?;
+    // The map is a cache of the committed segments: without it searches
+    // give the same answers, so a map that cannot be written (a full disk)
+    // is a warning, not a failed build.
+    if let Err(err) = copy_map::refresh(index_dir, &index) {
+        let warning = Warning {
+            path: index_dir.join(store::COPY_MAP_FILE),
+            message: format!(
+                "the copy map was not written ({err}); searches read every match's copy key \
+                 instead, with the same answers, until a run writes it"
+            ),
+            skipped: None,
+        };
+        observer.warning(&warning);
+        report.warnings.push(warning);
+    }
 
     for file in state.files.values().filter(|f| !f.skipped()) {
         *report.files.entry(file.format).or_insert(0) += 1;

@@ -512,3 +512,35 @@ fn a_copy_map_damaged_anywhere_is_not_used_and_the_counts_stay_exact() {
     .unwrap();
     assert_eq!(std::fs::read(index.join(COPY_MAP)).unwrap(), written);
 }
+
+#[test]
+fn a_copy_map_that_cannot_be_written_is_a_warning_and_searches_count_alike() {
+    let fixture = Fixture::new();
+    let paragraph = "The embassy cable on Plan LAZO, copied by two outlets.";
+    fixture.file("a.md", format!("{paragraph}\n"));
+    fixture.file("b.md", format!("{paragraph}\n"));
+    fixture.index();
+    let (_, before) = fixture.search("embassy", &[]);
+    // A folder where the map's temporary file goes: the write fails, as on
+    // a full disk.
+    let index = fixture.index_path();
+    std::fs::create_dir(index.join(format!("{COPY_MAP}.partial"))).unwrap();
+    fixture.file("c.md", format!("{paragraph}\n"));
+    let out = fixture.index_with(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let warning = stderr(&out);
+    assert!(
+        warning.contains("the copy map was not written ("),
+        "{warning}"
+    );
+    let (code, after) = fixture.search("embassy", &[]);
+    assert_eq!(code, 0, "{after}");
+    assert_eq!(after["total"], 3, "{after}");
+    assert_eq!(after["distinct"], before["distinct"], "{after}");
+    assert_eq!(hits(&after)[0]["duplicates_total"], 2, "{after}");
+    // The next run writes it.
+    std::fs::remove_dir(index.join(format!("{COPY_MAP}.partial"))).unwrap();
+    let out = fixture.index_with(&[]);
+    assert!(!stderr(&out).contains("copy map"), "{}", stderr(&out));
+    assert!(index.join(COPY_MAP).is_file());
+}
