@@ -156,8 +156,10 @@ pub trait BuildObserver {
 /// index never mixes passages cut by old and new rules. Raise it with any
 /// change that gives an unchanged file other passages, words or languages.
 /// 1: a word hyphenated across lines is mended (`text::join_wrapped`); a
-/// file named `name.es.html` declares its language.
-pub const READING_RULES: u32 = 1;
+/// file named `name.es.html` declares its language. 2: a document's
+/// language is told by its first sentences first; a passage takes another
+/// language than its document's only when its whole text says so too.
+pub const READING_RULES: u32 = 2;
 
 /// The default language a state records while a run that changes it is
 /// under way: no language's code, so the next run reads every file again.

@@ -292,20 +292,28 @@ pub const MIN_DETECTED_PASSAGE_CHARS: usize = 200;
 /// answer, bounded so a book costs no more than an article.
 const DOCUMENT_SAMPLE_BYTES: usize = 256;
 
-/// How much of a long passage the detector reads.
+/// How much of a long passage the detector reads first.
 const PASSAGE_SAMPLE_BYTES: usize = 128;
 
 /// The language of `text` when it is not `assumed` and the detector is
-/// confident of it; `None` keeps `assumed`. With `corroborated`, the
-/// screen must name the same language: a short passage of code or a
-/// directory listing can look reliably Catalan to whatlang alone.
+/// confident of it; `None` keeps `assumed`. The screen (whichlang, 16
+/// languages) must name the same language whenever it knows it: whatlang
+/// alone takes an English page on PostgreSQL's PL/Python for French. With
+/// `corroborated`, it must name it in any case: a short passage of code or
+/// a directory listing can look reliably Catalan to whatlang alone.
 fn detect_other_than(text: &str, assumed: Language, corroborated: bool) -> Option<Language> {
     let screened = whichlang::detect_language(text).three_letter_code();
     if screened == assumed.0.code3 {
         return None;
     }
-    detect(text)
-        .filter(|&language| language != assumed && (!corroborated || language.0.code3 == screened))
+    let screens = |language: Language| {
+        whichlang::LANGUAGES
+            .iter()
+            .any(|known| known.three_letter_code() == language.0.code3)
+    };
+    detect(text).filter(|&language| {
+        language != assumed && (language.0.code3 == screened || !corroborated && !screens(language))
+    })
 }
 
 /// The language of `text`, when the detector is confident of it.
@@ -322,8 +330,14 @@ pub fn detect(text: &str) -> Option<Language> {
 }
 
 /// The language of a document whose text `paragraphs` yields: what it
-/// declares, else what the detector finds in its first prose paragraphs,
-/// else `default`.
+/// declares, else what both detectors find in its first sentences (prose
+/// paragraphs of 100 characters or more), else what the
+/// detector finds in its first prose paragraphs, else `default`. Where the
+/// screen finds `default` in both samples, whatlang does not run. Sentences
+/// first, because a manual's contents lines ("Data Type Mapping", "Null,
+/// None", "Arrays, Lists") read as French to both; both detectors, because
+/// where code and Chinese mix in long paragraphs whatlang alone finds
+/// Indonesian or Latin, and the first paragraphs are right.
 pub fn of_document<'a>(
     declared: Option<Language>,
     paragraphs: impl Iterator<Item = &'a str>,
@@ -332,16 +346,34 @@ pub fn of_document<'a>(
     if let Some(language) = declared {
         return language;
     }
-    let mut sample = String::new();
+    let (mut first, mut sentences) = (String::new(), String::new());
     for paragraph in paragraphs.filter(|paragraph| is_prose(paragraph)) {
-        if sample.len() >= DOCUMENT_SAMPLE_BYTES {
+        if first.len() < DOCUMENT_SAMPLE_BYTES {
+            first.push_str(prefix(paragraph, DOCUMENT_SAMPLE_BYTES));
+            first.push('\n');
+        }
+        if sentences.len() < DOCUMENT_SAMPLE_BYTES && paragraph.chars().count() >= SENTENCE_CHARS {
+            sentences.push_str(prefix(paragraph, DOCUMENT_SAMPLE_BYTES));
+            sentences.push('\n');
+        }
+        if first.len() >= DOCUMENT_SAMPLE_BYTES && sentences.len() >= DOCUMENT_SAMPLE_BYTES {
             break;
         }
-        sample.push_str(prefix(paragraph, DOCUMENT_SAMPLE_BYTES));
-        sample.push('\n');
     }
-    detect_other_than(&sample, default, false).unwrap_or(default)
+    let screen = |text: &str| whichlang::detect_language(text).three_letter_code();
+    let screened = screen(&sentences);
+    if screened == default.0.code3 && screen(&first) == default.0.code3 {
+        return default;
+    }
+    if let Some(language) = detect(&sentences).filter(|found| found.0.code3 == screened) {
+        return language;
+    }
+    detect_other_than(&first, default, false).unwrap_or(default)
 }
+
+/// A prose paragraph this long reads as sentences, not as a heading or a
+/// contents line.
+const SENTENCE_CHARS: usize = 100;
 
 /// The language a file's name gives, as content negotiation names files
 /// (`ch07.en.html`, `index.es.html`, `nota.pt.txt`): a known two-letter
@@ -361,8 +393,11 @@ pub fn of_file_name(path: &str) -> Option<Language> {
 }
 
 /// The language of a passage of a document in `document_language`: its own
-/// when it is long and the detector is confident (a quotation in another
-/// language), else the document's.
+/// when it is long and both detectors are confident of it, at its beginning
+/// and over its whole text (a quotation in another language), else the
+/// document's. Its beginning alone is not enough: an English article's
+/// paragraph can open with a Spanish name ("Antonio de Padua María Severino
+/// López de Santa Anna y Pérez de Lebrón, often known as Santa Anna, was…").
 pub fn of_passage(text: &str, document_language: Language) -> Language {
     if text.len() < MIN_DETECTED_PASSAGE_CHARS
         || text.chars().count() < MIN_DETECTED_PASSAGE_CHARS
@@ -370,7 +405,10 @@ pub fn of_passage(text: &str, document_language: Language) -> Language {
     {
         return document_language;
     }
+    // Most passages are told by their beginning, cheaply; one that seems
+    // in another language is read whole.
     detect_other_than(prefix(text, PASSAGE_SAMPLE_BYTES), document_language, true)
+        .filter(|&beginning| detect_other_than(text, document_language, true) == Some(beginning))
         .unwrap_or(document_language)
 }
 
@@ -403,6 +441,56 @@ fn prefix(text: &str, bytes: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_document_is_told_by_its_sentences_when_both_detectors_agree() {
+        // A manual's contents lines read as French to both detectors.
+        let manual = [
+            "Chapter 46. PL/Python — Python Procedural Language",
+            "Table of Contents",
+            "46.1. PL/Python Functions",
+            "46.2. Data Values",
+            "46.2.1. Data Type Mapping",
+            "46.2.2. Null, None",
+            "46.2.3. Arrays, Lists",
+            "46.2.4. Composite Types",
+            "46.2.5. Set-Returning Functions",
+            "46.3. Sharing Data",
+            "46.4. Anonymous Code Blocks",
+            "46.5. Trigger Functions",
+            "46.6. Database Access",
+            "46.6.1. Database Access Functions",
+            "46.6.2. Trapping Errors",
+            "46.7. Explicit Subtransactions",
+            "46.7.1. Subtransaction Context Managers",
+            "46.8. Transaction Management",
+            "46.9. Utility Functions",
+            "46.10. Python 2 vs. Python 3",
+            "46.11. Environment Variables",
+            "The PL/Python procedural language allows PostgreSQL functions and procedures \
+             to be written in the Python language, and each of them runs in the server.",
+        ];
+        assert_eq!(
+            of_document(None, manual.into_iter(), Language::ENGLISH),
+            Language::ENGLISH
+        );
+        // Long paragraphs where Chinese sentences name identifiers: whatlang
+        // alone reads them as another language; the first paragraphs say
+        // Chinese.
+        let chinese = [
+            "调度器调试文件",
+            "此文件的目的是为让中文读者更容易阅读和理解，而不是作为一个分支。",
+            "numa_balancing 目录存放控制平衡特性的文件。 如果负载太高，可以通过 \
+             scan_period_min_ms, scan_delay_ms, scan_period_max_ms, scan_size_mb \
+             文件控制内核采样速率。",
+            "scan_period_min_ms, scan_delay_ms, scan_period_max_ms, scan_size_mb \
+             决定扫描速率 numa_balancing scan_period_min_ms scan_delay_ms。",
+        ];
+        assert_eq!(
+            of_document(None, chinese.into_iter(), Language::ENGLISH).code(),
+            "zh"
+        );
+    }
 
     #[test]
     fn the_table_is_sorted_and_english_is_english() {
@@ -465,6 +553,12 @@ mod tests {
                          of his conduct during the visit.";
         assert_eq!(of_passage(quotation, spanish), Language::ENGLISH);
         assert_eq!(of_passage("The visa was revoked.", spanish), spanish);
+        // A paragraph of an English article that opens with a Spanish name.
+        let named = "Antonio de Padua María Severino López de Santa Anna y Pérez de Lebrón, \
+                     often known as Santa Anna, was a Mexican soldier, statesman, and \
+                     caudillo who served as president of Mexico on multiple occasions over \
+                     a 40-year period. He was a controversial figure in Mexican history.";
+        assert_eq!(of_passage(named, Language::ENGLISH), Language::ENGLISH);
     }
 
     #[test]
