@@ -296,24 +296,16 @@ const DOCUMENT_SAMPLE_BYTES: usize = 256;
 const PASSAGE_SAMPLE_BYTES: usize = 128;
 
 /// The language of `text` when it is not `assumed` and the detector is
-/// confident of it; `None` keeps `assumed`. The screen (whichlang, 16
-/// languages) must name the same language whenever it knows it: whatlang
-/// alone takes an English page on PostgreSQL's PL/Python for French. With
-/// `corroborated`, it must name it in any case: a short passage of code or
-/// a directory listing can look reliably Catalan to whatlang alone.
+/// confident of it; `None` keeps `assumed`. With `corroborated`, the
+/// screen must name the same language: a short passage of code or a
+/// directory listing can look reliably Catalan to whatlang alone.
 fn detect_other_than(text: &str, assumed: Language, corroborated: bool) -> Option<Language> {
     let screened = whichlang::detect_language(text).three_letter_code();
     if screened == assumed.0.code3 {
         return None;
     }
-    let screens = |language: Language| {
-        whichlang::LANGUAGES
-            .iter()
-            .any(|known| known.three_letter_code() == language.0.code3)
-    };
-    detect(text).filter(|&language| {
-        language != assumed && (language.0.code3 == screened || !corroborated && !screens(language))
-    })
+    detect(text)
+        .filter(|&language| language != assumed && (!corroborated || language.0.code3 == screened))
 }
 
 /// The language of `text`, when the detector is confident of it.
