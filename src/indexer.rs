@@ -153,7 +153,8 @@ pub trait BuildObserver {
 /// reader, the passages and their languages (`ingest`, `passage`,
 /// `language`). An index records the version its files were read under,
 /// and a build under another reads every file again, changed or not, so an
-/// index never mixes passages cut by old and new rules. Raise it with any
+/// index never mixes passages cut by old and new rules (scans excepted:
+/// their OCR text comes from the cache as it was joined then). Raise it with any
 /// change that gives an unchanged file other passages, words or languages.
 /// 1: a word hyphenated across lines is mended (`text::join_wrapped`); a
 /// file named `name.es.html` declares its language. 2: a document's
@@ -528,8 +529,8 @@ fn build_into(
         started.wait_merging_threads()?;
     }
     // The map is a cache of the committed segments: without it searches
-    // give the same answers, so a map that cannot be written (a full disk)
-    // is a warning, not a failed build.
+    // give the same answers, so a map that cannot be made or written (a
+    // full disk) is a warning, not a failed build.
     if let Err(err) = copy_map::refresh(index_dir, &index) {
         let warning = Warning {
             path: index_dir.join(store::COPY_MAP_FILE),

@@ -339,17 +339,24 @@ pub fn of_document<'a>(
         return language;
     }
     let (mut first, mut sentences) = (String::new(), String::new());
-    for paragraph in paragraphs.filter(|paragraph| is_prose(paragraph)) {
+    for (read, paragraph) in paragraphs.enumerate() {
+        if first.len() >= DOCUMENT_SAMPLE_BYTES
+            && (sentences.len() >= DOCUMENT_SAMPLE_BYTES || read >= SENTENCES_WITHIN_PARAGRAPHS)
+        {
+            break;
+        }
+        if !is_prose(paragraph) {
+            continue;
+        }
         if first.len() < DOCUMENT_SAMPLE_BYTES {
             first.push_str(prefix(paragraph, DOCUMENT_SAMPLE_BYTES));
             first.push('\n');
         }
-        if sentences.len() < DOCUMENT_SAMPLE_BYTES && paragraph.chars().count() >= SENTENCE_CHARS {
+        if sentences.len() < DOCUMENT_SAMPLE_BYTES
+            && paragraph.chars().take(SENTENCE_CHARS).count() == SENTENCE_CHARS
+        {
             sentences.push_str(prefix(paragraph, DOCUMENT_SAMPLE_BYTES));
             sentences.push('\n');
-        }
-        if first.len() >= DOCUMENT_SAMPLE_BYTES && sentences.len() >= DOCUMENT_SAMPLE_BYTES {
-            break;
         }
     }
     let screen = |text: &str| whichlang::detect_language(text).three_letter_code();
@@ -366,6 +373,10 @@ pub fn of_document<'a>(
 /// A prose paragraph this long reads as sentences, not as a heading or a
 /// contents line.
 const SENTENCE_CHARS: usize = 100;
+
+/// Sentences are looked for among a document's first paragraphs only, so
+/// a book of short lines costs no more than an article.
+const SENTENCES_WITHIN_PARAGRAPHS: usize = 512;
 
 /// The language a file's name gives, as content negotiation names files
 /// (`ch07.en.html`, `index.es.html`, `nota.pt.txt`): a known two-letter

@@ -56,10 +56,13 @@ const RENDER_DPI: f64 = 300.0;
 
 /// What the cache files hold; part of their names, so that a change of
 /// format or of how paragraphs are made never reads old files. Not changed
-/// when `text::join_wrapped` learnt to keep the hyphen of compounds after
-/// capitals or digits (`DBMS-` / `specific`): reading every cached scan
-/// again costs hours for what changes a few compounds, which a page read
-/// afresh gets right.
+/// when OCR's joining of lines became `text::join_wrapped`, which differs
+/// only at a hyphen ending a line: it keeps the hyphen of compounds after
+/// capitals, one letter or a hyphenated word (`DBMS-` / `specific`, `x-` /
+/// `and`, `cut-and-` / `paste`), joins `12-` / `14`, mends after a slash or
+/// a dash, and keeps a space before quoted mail's `>`. Reading every cached
+/// scan again costs hours for what changes a few compounds, which a page
+/// read afresh gets right.
 const CACHE_VERSION: &str = "cita-ocr-1";
 
 /// How OCR runs.
@@ -175,7 +178,7 @@ pub struct OcrPage {
 /// One paragraph read by OCR.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OcrParagraph {
-    /// The text, its lines joined with spaces.
+    /// The text, its lines joined as wrapped prose (`text::join_wrapped`).
     pub text: String,
     /// The mean confidence of its words, 0–100.
     pub confidence: u8,

@@ -128,13 +128,16 @@ fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
 /// a letter or digit broke a word or a compound. Typesetters and scanned
 /// print break words anywhere (`manip-` / `ulated`), and a word broken
 /// there is only found mended, so the hyphen goes when the next line goes
-/// on in lower case and the piece before it can start a word: two letters
-/// or more, not all capitals, after a space or an opening bracket or quote.
-/// Otherwise the hyphen belongs to a compound and stays, without a space
+/// on in lower case and the piece before it can start a word: 2 to 64
+/// letters, not all capitals, after a space, a slash, a dash or an opening
+/// bracket or quote. Otherwise the hyphen belongs to a compound and stays,
+/// without a space when the next line starts with a letter or digit
 /// (`Smith-` / `Jones`, `DBMS-` / `specific`, `x-` / `and`, `cut-and-` /
-/// `paste`, `12-` / `14`). A compound broken at its own hyphen in lower
-/// case (`low-` / `level`) is mended too: nothing in the lines tells it
-/// apart from a broken word, and broken words are far more common.
+/// `paste`, `12-` / `14`), with one when it does not (quoted mail's `> `).
+/// A compound broken at its own hyphen in lower case (`low-` / `level`),
+/// or after a capital (`Python-` / `based`), is mended too: nothing in the
+/// lines tells it apart from a broken word, and broken words are far more
+/// common.
 pub fn join_wrapped(text: &mut String, next: &str) -> usize {
     match join_of(text, next) {
         Join::Space => {
@@ -165,29 +168,54 @@ fn join_of(before: &str, next: &str) -> Join {
     if !matches!(back.next(), Some('-' | '‐' | '¬')) {
         return Join::Space;
     }
+    // Only the word before the hyphen is read, and only so far: a text of
+    // lines `ab-` mends into one ever longer word, and reading it whole at
+    // every line took minutes for a megabyte.
     let (mut letters, mut capitals) = (0usize, 0usize);
     let mut stop = None;
-    for c in back {
-        if !c.is_alphabetic() {
+    for c in back.by_ref().take(MAX_BROKEN_WORD_CHARS + 1) {
+        // A decomposed accent (NFD text, as some PDFs give) is part of its
+        // letter.
+        let in_word = c.is_alphabetic() || ('\u{300}'..='\u{36f}').contains(&c);
+        if !in_word {
             stop = Some(c);
             break;
         }
         letters += 1;
         capitals += usize::from(c.is_uppercase());
     }
+    let goes_on = next.starts_with(char::is_alphanumeric);
     if letters == 0 {
         return match stop {
-            Some(c) if c.is_alphanumeric() => Join::Glue,
+            Some(c) if c.is_alphanumeric() && goes_on => Join::Glue,
             _ => Join::Space,
         };
     }
     let starts_word = stop.is_none_or(|c| {
-        c.is_whitespace() || matches!(c, '(' | '[' | '"' | '\'' | '“' | '‘' | '«' | '¿' | '¡')
+        c.is_whitespace()
+            || matches!(
+                c,
+                '(' | '[' | '"' | '\'' | '“' | '‘' | '«' | '¿' | '¡' | '/' | '—' | '–'
+            )
     });
-    let broken_word =
-        starts_word && letters >= 2 && capitals < letters && next.starts_with(char::is_lowercase);
-    if broken_word { Join::Mend } else { Join::Glue }
+    let broken_word = starts_word
+        && (2..=MAX_BROKEN_WORD_CHARS).contains(&letters)
+        && capitals < letters
+        && next.starts_with(char::is_lowercase);
+    if broken_word {
+        Join::Mend
+    } else if goes_on {
+        Join::Glue
+    } else {
+        // `> manip-` / `> ulated` in quoted mail: the next line's text
+        // does not follow the hyphen.
+        Join::Space
+    }
 }
+
+/// The longest piece of a word before a hyphen at a line's end that is
+/// mended with the next line: longer ones are not words a typesetter broke.
+const MAX_BROKEN_WORD_CHARS: usize = 64;
 
 /// The text of a heading line: `= Title =` to `====== Sub ======`, or `# Title` to `###### Sub`.
 pub fn heading_text(line: &str) -> Option<&str> {
@@ -395,6 +423,32 @@ mod tests {
         // Code is kept line by line.
         let code = blocks("List it:\n  ls -\n  la\n", Some(0), None);
         assert_eq!(texts(&code), ["List it:", "ls -\nla"]);
+        // After a dash or a slash, in decomposed (NFD) text; quoted mail.
+        let more = blocks(
+            "data—manip-\nulated, input/out-\nput, crite\u{301}-\nrium; > manip-\n> ulated\n",
+            Some(0),
+            None,
+        );
+        assert_eq!(
+            texts(&more),
+            ["data—manipulated, input/output, crite\u{301}rium; > manip- > ulated"]
+        );
+    }
+
+    #[test]
+    fn lines_mending_into_one_ever_longer_word_stop_at_a_word_of_64_letters() {
+        // Each line's hyphen mends it to the last: one word that grows by
+        // two letters a line, until it is too long to be a broken word.
+        let lines = 40_000;
+        let body = "ab-\n".repeat(lines);
+        let found = blocks(&body, None, None);
+        let text = &texts(&found)[0];
+        assert!(text.len() >= 2 * lines, "{}", text.len());
+        assert!(
+            text.split('-')
+                .all(|piece| piece.len() <= 2 * MAX_BROKEN_WORD_CHARS),
+            "no word past the limit"
+        );
     }
 
     #[test]
