@@ -416,17 +416,36 @@ pub fn of_passage(text: &str, document_language: Language) -> Language {
 }
 
 /// Whether `text` reads as prose: at least 85% of what is not space is
-/// letters, commas, full stops and apostrophes (prose sentences with dates
+/// letters, commas, full stops (Chinese and Japanese ones too) and
+/// apostrophes (prose sentences with dates
 /// and quotes measure 87% and more; a directory listing, a table of
 /// numbers or a shell session 84% and less, and whatlang can call one of
-/// those "reliably" Catalan).
+/// those "reliably" Catalan). A word with an underscore is an identifier,
+/// none of it prose: C prototypes (`dma_addr_t dma_map_page(struct device
+/// *dev, …)`) are mostly letters, and both detectors called one French.
 fn is_prose(text: &str) -> bool {
     let sample = prefix(text, PASSAGE_SAMPLE_BYTES.max(DOCUMENT_SAMPLE_BYTES));
     let (mut prose, mut all) = (0, 0);
-    for c in sample.chars().filter(|c| !c.is_whitespace()) {
-        all += 1;
-        if c.is_alphabetic() || matches!(c, ',' | '.' | '\'' | '’') {
-            prose += 1;
+    // The run of ASCII letters, digits and underscores being read: its
+    // length, its letters, and whether an underscore is among them.
+    let (mut run, mut letters, mut underscored) = (0, 0, false);
+    for c in sample.chars().chain([' ']) {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            run += 1;
+            letters += usize::from(c.is_ascii_alphabetic());
+            underscored |= c == '_';
+            continue;
+        }
+        all += run;
+        if !underscored {
+            prose += letters;
+        }
+        (run, letters, underscored) = (0, 0, false);
+        if !c.is_whitespace() {
+            all += 1;
+            if c.is_alphabetic() || matches!(c, ',' | '.' | '\'' | '’' | '，' | '。' | '、') {
+                prose += 1;
+            }
         }
     }
     prose * 20 >= all * 17
@@ -562,6 +581,18 @@ mod tests {
                      caudillo who served as president of Mexico on multiple occasions over \
                      a 40-year period. He was a controversial figure in Mexican history.";
         assert_eq!(of_passage(named, Language::ENGLISH), Language::ENGLISH);
+        // C prototypes are mostly letters, but identifiers are not prose.
+        let prototypes = "dma_addr_t dma_map_page(struct device *dev, struct page *page, \
+                          unsigned long offset, size_t size, enum dma_data_direction \
+                          direction) void dma_unmap_page(struct device *dev, dma_addr_t \
+                          dma_address, size_t size, enum dma_data_direction direction)";
+        assert_eq!(of_passage(prototypes, Language::ENGLISH), Language::ENGLISH);
+        // Chinese prose, with its own commas and full stops, naming an
+        // identifier, is prose.
+        assert!(is_prose(
+            "内核在这里保留了一个标志，用来区分正常的页表项和文件偏移的项，也就是pte_file。\
+             这个标志是稀缺的资源，特别是在某些架构上，如果能腾出来就更好了。"
+        ));
     }
 
     #[test]
