@@ -518,10 +518,7 @@ fn build_into(
         report.removed += u64::from(indexed_sources.contains(&source));
     }
     // A run that changed nothing leaves the index and its state file alone.
-    if writer.started.is_some()
-        || state.files != previous.files
-        || settings_changed
-        || rules_changed
+    if writer.started.is_some() || state.files != previous.files || default_changed || rules_changed
     {
         state.default_language = Some(default_code.to_string());
         commit(writer.get()?, &state, index_dir, &mut report)?;

@@ -521,10 +521,10 @@ fn a_copy_map_that_cannot_be_written_is_a_warning_and_searches_count_alike() {
     fixture.file("b.md", format!("{paragraph}\n"));
     fixture.index();
     let (_, before) = fixture.search("embassy", &[]);
-    let first_map = std::fs::read(fixture.index_path().join(COPY_MAP)).unwrap();
+    let index = fixture.index_path();
+    let first_map = std::fs::read(index.join(COPY_MAP)).unwrap();
     // A folder where the map's temporary file goes: the write fails, as on
     // a full disk.
-    let index = fixture.index_path();
     std::fs::create_dir(index.join(format!("{COPY_MAP}.partial"))).unwrap();
     fixture.file("c.md", format!("{paragraph}\n"));
     let out = fixture.index_with(&[]);

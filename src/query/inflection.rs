@@ -901,9 +901,6 @@ impl Scoring<'_> {
                 .iter()
                 .find(|reader| reader.segment_id() == *segment)
                 .expect("the inflections' segments are the searcher's");
-            // Such words mostly share one set of languages: its passages
-            // are read once per segment.
-            let mut passages: HashMap<LanguageMask, Arc<Vec<u64>>> = HashMap::new();
             for (word, info) in words {
                 let mask = found.masks[*word];
                 let Some(language_field) = languages.field.filter(|_| mask & !found.unbounded == 0)
@@ -911,15 +908,10 @@ impl Scoring<'_> {
                     doc_freq += u64::from(info.doc_freq);
                     continue;
                 };
-                let bits = match passages.get(&mask) {
-                    Some(bits) => Arc::clone(bits),
-                    None => {
-                        let index = reader.inverted_index(language_field)?;
-                        let bits = languages.passages_in(reader, language_field, &index, mask)?;
-                        passages.insert(mask, Arc::clone(&bits));
-                        bits
-                    }
-                };
+                // Kept for the process (`LANGUAGE_PASSAGES`): such words
+                // mostly share one set of languages.
+                let language_index = reader.inverted_index(language_field)?;
+                let bits = languages.passages_in(reader, language_field, &language_index, mask)?;
                 let index = reader.inverted_index(found.field_of(*word, field))?;
                 let mut postings =
                     index.read_postings_from_terminfo(info, IndexRecordOption::Basic)?;
