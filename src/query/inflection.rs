@@ -220,7 +220,15 @@ impl IndexLanguages {
         let mut held = Vec::new();
         if let Some(field) = field {
             for segment in searcher.segment_readers() {
-                let languages = schema::segment_languages(segment, field)?;
+                let key = (segment.segment_id(), field);
+                let languages = match SEGMENT_LANGUAGES.get(&key) {
+                    Some(languages) => languages,
+                    None => {
+                        let languages = schema::segment_languages(segment, field)?;
+                        let size = languages.len() * std::mem::size_of::<Language>() + 64;
+                        SEGMENT_LANGUAGES.keep(key, Arc::new(languages), size)
+                    }
+                };
                 held.push((segment.segment_id(), languages));
             }
         }
@@ -483,6 +491,12 @@ const MAX_VOCABULARY_PASSAGES: u32 = 4096;
 static LANGUAGE_PASSAGES: SegmentCache<(SegmentId, Vec<u64>), Vec<u64>> =
     SegmentCache::new(64 << 20);
 
+/// The languages of each segment's passages, read from the language
+/// field's dictionary once for the process: streaming it on every search
+/// was a tenth of a rare word's.
+static SEGMENT_LANGUAGES: SegmentCache<(SegmentId, Field), Vec<Language>> =
+    SegmentCache::new(1 << 20);
+
 /// The words of each field of the passages of each segment in a language
 /// whose stems may lie anywhere in the dictionary, as
 /// [`IndexLanguages::vocabularies`] read them, for the process.
@@ -686,14 +700,24 @@ impl Inflections {
             })
             .collect();
         if let Some(accented) = accented {
-            for (stem, mask) in stems.accented() {
-                let term = Term::from_field_text(accented, &stem);
-                let at = words.len();
-                for (segment, (_, held)) in searcher.segment_readers().iter().zip(&mut segments) {
-                    if let Some(info) = segment.inverted_index(accented)?.get_term_info(&term)? {
+            let stems = stems.accented();
+            let accenting = stems.values().fold(0, |all, mask| all | mask);
+            let first = words.len();
+            for (segment, (_, held)) in searcher.segment_readers().iter().zip(&mut segments) {
+                // A segment without passages in a language that reads
+                // accents has no accented stems (see `accented_index`).
+                if accenting & languages.in_segment(segment) == 0 {
+                    continue;
+                }
+                let index = segment.inverted_index(accented)?;
+                for (at, stem) in (first..).zip(stems.keys()) {
+                    let term = Term::from_field_text(accented, stem);
+                    if let Some(info) = index.get_term_info(&term)? {
                         held.push((at, info));
                     }
                 }
+            }
+            for (stem, mask) in stems {
                 words.push(stem);
                 masks.push(mask);
             }
@@ -713,6 +737,23 @@ impl Inflections {
         match self.accented {
             Some(accented) if word >= self.folded_words => accented,
             _ => field,
+        }
+    }
+
+    /// The dictionary of the accented stems in `reader`'s segment, where
+    /// `held` (its words) has one: a segment without passages in a
+    /// language that reads accents has none, and opening the field's
+    /// empty dictionary on every search cost a rare word a twentieth.
+    fn accented_index(
+        &self,
+        reader: &SegmentReader,
+        held: &[(usize, TermInfo)],
+    ) -> tantivy::Result<Option<Arc<InvertedIndexReader>>> {
+        match self.accented {
+            Some(field) if held.iter().any(|(word, _)| *word >= self.folded_words) => {
+                Ok(Some(reader.inverted_index(field)?))
+            }
+            _ => Ok(None),
         }
     }
 
@@ -973,10 +1014,6 @@ impl FieldWeight {
     ) -> tantivy::Result<FieldWindow> {
         let bm25 = self.bm25.as_ref().map(|bm25| bm25.boost_by(boost));
         let index = reader.inverted_index(self.field)?;
-        let accented = match self.found.accented {
-            Some(field) => Some(reader.inverted_index(field)?),
-            None => None,
-        };
         let record = if bm25.is_some() {
             IndexRecordOption::WithFreqs
         } else {
@@ -985,6 +1022,7 @@ impl FieldWeight {
         let held = self
             .found
             .in_segment(reader.segment_id(), languages.in_segment(reader));
+        let accented = self.found.accented_index(reader, &held)?;
         let masks = held.iter().map(|(word, _)| self.found.masks[*word]);
         let passage_languages = languages.of_segment(reader, masks)?;
         let mut postings = Vec::with_capacity(held.len());
@@ -1072,10 +1110,7 @@ impl InflectionWeight {
         };
         let field = self.required.field;
         let index = reader.inverted_index(field)?;
-        let accented = match found.accented {
-            Some(accented) => Some(reader.inverted_index(accented)?),
-            None => None,
-        };
+        let accented = found.accented_index(reader, &held)?;
         let index_of = |word: usize| match &accented {
             Some(accented) if found.field_of(word, field) != field => accented,
             _ => &index,
