@@ -168,3 +168,44 @@ fn a_word_hyphenated_at_a_line_end_is_found_whole_and_the_html_edition_is_its_co
     assert_eq!(shown.len(), 1, "{result}");
     assert_eq!(shown[0]["duplicates_total"], 1, "{result}");
 }
+
+#[test]
+fn a_sentence_cut_by_a_page_break_is_one_passage_found_by_a_phrase_across_it() {
+    let fixture = Fixture::new();
+    let first_page = "MC takes care of all file operations through its menu, requiring\n\
+                      minimal user effort. Just press F1 to get the help screen. You can";
+    let second_page = "play with MC just by pressing cursor-keys and function-keys.\n\n\
+                       The next paragraph starts on the second page.";
+    fixture.file(
+        "reference.pdf",
+        pdf(
+            &[first_page, second_page],
+            "Debian Reference",
+            "20240301000000Z",
+        ),
+    );
+    fixture.file(
+        "reference.html",
+        "<html><head><title>Debian Reference</title></head><body><p>MC takes care of all \
+         file operations through its menu, requiring minimal user effort. Just press F1 to \
+         get the help screen. You can play with MC just by pressing cursor-keys and \
+         function-keys.</p></body></html>",
+    );
+    let (code, result) = fixture.search("\"you can play with mc\"", &["--no-collapse"]);
+    assert_eq!(
+        code, 0,
+        "the phrase across the page break was not found: {result}"
+    );
+    let pdf_hit = hits(&result)
+        .iter()
+        .find(|hit| hit["source"] == "reference.pdf")
+        .unwrap_or_else(|| panic!("no hit in the PDF: {result}"));
+    assert_eq!(pdf_hit["page"], 1, "{pdf_hit}");
+    let next = &all_hits(&fixture, "\"next paragraph\"")[0];
+    assert_eq!(next["page"], 2, "{next}");
+    // The two editions are copies: one hit, the other its duplicate.
+    let (code, result) = fixture.search("\"you can play with mc\"", &[]);
+    assert_eq!(code, 0, "{result}");
+    assert_eq!(hits(&result).len(), 1, "{result}");
+    assert_eq!(hits(&result)[0]["duplicates_total"], 1, "{result}");
+}

@@ -50,6 +50,10 @@
 //!   and the single letters over index groups. Elsewhere `workspace, 12`
 //!   is text.
 //!
+//! A sentence cut by a page break is one paragraph, on the page it starts
+//! (see [`runs_on`] for the evidence asked): within a page a blank line
+//! is kept as a break, as joining there took table rows and listings.
+//!
 //! Headings (each sets the section of the paragraphs below it) are lines
 //! standing alone between blank lines (or a page's edge), at most 100
 //! characters, not ending in `.`, `,`, `;` or `:`, without `<>={}[]|\$@#_`
@@ -616,7 +620,7 @@ enum Kind {
 }
 
 /// What a block of lines becomes.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Role {
     /// Paragraphs, as [`text::blocks`] makes them.
     Text,
@@ -639,15 +643,36 @@ fn structure(pages: &[Vec<&str>]) -> Vec<Block> {
                 .map(move |block| (page, block))
         })
         .collect();
+    let roles = roles(&blocks);
+    // Whether block `i`, first on its page, goes on with the paragraph
+    // that ended the page before (see [`runs_on`]).
+    let continues_at = |i: usize| {
+        i > 0
+            && blocks[i - 1].0 != blocks[i].0
+            && roles[i - 1] == Role::Text
+            && roles[i] == Role::Text
+            && runs_on(blocks[i - 1].1, blocks[i].1)
+    };
     let mut out = Vec::new();
     let mut chunk = String::new();
     let mut chunk_page = 1;
+    // Where the last paragraph of text starts in `chunk`.
+    let mut last_block = 0;
     let flush = |chunk: &mut String, page: u32, out: &mut Vec<Block>| {
         out.extend(text::blocks(chunk, None, Some(page)));
         chunk.clear();
     };
-    for ((page, block), role) in blocks.iter().zip(roles(&blocks)) {
-        if *page != chunk_page {
+    for (i, ((page, block), role)) in blocks.iter().zip(&roles).enumerate() {
+        let joined = continues_at(i);
+        if joined {
+            // The paragraph keeps the page it starts on, `chunk_page`;
+            // the next block on this page starts the page's own chunk.
+            let carried = chunk.split_off(last_block);
+            flush(&mut chunk, chunk_page, &mut out);
+            chunk = carried;
+            // No blank line: this page's lines join the paragraph.
+            chunk.pop();
+        } else if *page != chunk_page {
             flush(&mut chunk, chunk_page, &mut out);
             chunk_page = *page;
         }
@@ -655,9 +680,12 @@ fn structure(pages: &[Vec<&str>]) -> Vec<Block> {
             Role::InHeading => {}
             Role::Heading(heading) => {
                 flush(&mut chunk, *page, &mut out);
-                out.push(Block::Heading(heading));
+                out.push(Block::Heading(heading.clone()));
             }
             Role::Text => {
+                if !joined {
+                    last_block = chunk.len();
+                }
                 for line in *block {
                     if text::heading_text(line.trim()).is_some() {
                         // Markup means nothing in a PDF: a shell's `# prompt` is text.
@@ -685,6 +713,39 @@ fn structure(pages: &[Vec<&str>]) -> Vec<Block> {
     }
     flush(&mut chunk, chunk_page, &mut out);
     out
+}
+
+/// Whether `next`, the first block of text on a page, goes on with `last`,
+/// the last one on the page before: a sentence cut by the page break. On
+/// strong evidence only, as captions, list items, listings and tables end
+/// pages too: `last` is two lines or more, its last line is as wide as
+/// most of its others (text set to the column, not a line's short end),
+/// has six words or more (a sentence's, not a table row's or a command's)
+/// and ends in a letter, a comma or a hyphen, `next` starts in lower case
+/// with three words or more (not a label such as `sugerencia`), and
+/// neither holds a line that would be markup (made a paragraph of its
+/// own). The HTML edition of a manual has such a paragraph whole, and a
+/// phrase across the break is found.
+fn runs_on(last: &[&str], next: &[&str]) -> bool {
+    let markup = |block: &[&str]| {
+        block
+            .iter()
+            .any(|line| text::heading_text(line.trim()).is_some())
+    };
+    let width = |line: &str| line.trim().chars().count();
+    let widest = last.iter().map(|line| width(line)).max().unwrap_or(0);
+    let [.., _, end] = last else {
+        return false;
+    };
+    let words = |line: &str| line.split_whitespace().count();
+    let set_full = 10 * width(end) >= 7 * widest && words(end) >= 6;
+    let ends_open = end
+        .trim_end()
+        .ends_with(|c: char| c.is_alphabetic() || c == ',' || c == '-');
+    let starts_lower = next
+        .first()
+        .is_some_and(|line| line.trim_start().starts_with(char::is_lowercase) && words(line) >= 3);
+    set_full && ends_open && starts_lower && !markup(last) && !markup(next)
 }
 
 /// The role of each block of lines, given with its page: which are headings
@@ -1187,6 +1248,128 @@ mod tests {
             })
             .collect();
         assert_eq!(texts_of(&pages), expected);
+    }
+
+    /// Each paragraph's page and text.
+    fn pages_and_texts(pages: &[&str]) -> Vec<(Option<u32>, String)> {
+        let pages: Vec<String> = pages.iter().map(|page| page.to_string()).collect();
+        page_blocks(&pages)
+            .into_iter()
+            .filter_map(|block| match block {
+                Block::Paragraph(paragraph) => Some((paragraph.page, paragraph.text)),
+                Block::Heading(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_sentence_cut_by_a_page_break_is_one_paragraph_on_the_page_it_starts() {
+        let pages = [
+            "The first paragraph ends on this page.\n\nMC takes care of all file operations \
+             through its menu, requiring\nminimal user effort. Just press F1 to get the help \
+             screen. You can",
+            "play with MC just by pressing cursor-keys and function-keys.\n\nThe next \
+             paragraph is on the second page.",
+        ];
+        assert_eq!(
+            pages_and_texts(&pages),
+            [
+                (
+                    Some(1),
+                    "The first paragraph ends on this page.".to_string()
+                ),
+                (
+                    Some(1),
+                    "MC takes care of all file operations through its menu, requiring minimal \
+                     user effort. Just press F1 to get the help screen. You can play with MC \
+                     just by pressing cursor-keys and function-keys."
+                        .to_string()
+                ),
+                (
+                    Some(2),
+                    "The next paragraph is on the second page.".to_string()
+                ),
+            ]
+        );
+        // Over three pages, the second holding only its middle.
+        let long = [
+            "Paragraphs that run on over several pages of a report are one \
+             paragraph\nwhen each page break cuts a sentence in two, as it",
+            "does here, on a page that holds nothing but the middle of the\nparagraph, \
+             its lines as wide as the others and the last one open, so that",
+            "the paragraph ends on the third page.\n\nAnd a new one starts.",
+        ];
+        assert_eq!(
+            pages_and_texts(&long),
+            [
+                (
+                    Some(1),
+                    "Paragraphs that run on over several pages of a report are one paragraph \
+                     when each page break cuts a sentence in two, as it does here, on a page \
+                     that holds nothing but the middle of the paragraph, its lines as wide as \
+                     the others and the last one open, so that the paragraph ends on the third \
+                     page."
+                        .to_string()
+                ),
+                (Some(3), "And a new one starts.".to_string()),
+            ]
+        );
+        // A word broken across the break is mended like one across lines.
+        let broken = [
+            "whose values are set when the function is called, and which are manip-\n\
+             ulated by the body of the function and are never seen from out-",
+            "side of it, which is the whole point of them.",
+        ];
+        assert_eq!(
+            block_texts(&page_blocks(&broken.map(String::from))),
+            [
+                "whose values are set when the function is called, and which are manipulated \
+              by the body of the function and are never seen from outside of it, which is \
+              the whole point of them."
+            ]
+        );
+    }
+
+    #[test]
+    fn captions_commands_table_rows_and_finished_sentences_end_their_page() {
+        let kept_apart = [
+            // A sentence that ends.
+            [
+                "It ends here, as sentences do on a page that is full.\nThe last line is long \
+              enough to fill the column.",
+                "and yet this page starts in lower case with words.",
+            ],
+            // A caption, one line.
+            [
+                "Cuadro 3.3: Relación de sistemas de arranque en el sistema Debian",
+                "sugerencia \
+              los sistemas de arranque se eligen al instalar.",
+            ],
+            // A command at the foot of a listing.
+            [
+                "The archive is unpacked with the command below, as it was made\n$ tar -xvJf \
+              archive.tar.xz",
+                "paquete popularidad tamaño extensión orden comentario",
+            ],
+            // A label starting the next page.
+            [
+                "Set the editor in your profile before you start the session,\nthen log in \
+              again and open a terminal to check that it works as",
+                "sugerencia",
+            ],
+            // A table's header row under a line that is not full.
+            [
+                "The packages of this kind are listed below with their size and\nwhat they do",
+                "package popcon size description",
+            ],
+        ];
+        for [first, second] in kept_apart {
+            assert_eq!(
+                pages_and_texts(&[first, second]).len(),
+                first.split("\n\n").count() + 1,
+                "{first:?} / {second:?}"
+            );
+        }
     }
 
     #[test]
