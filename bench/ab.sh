@@ -19,13 +19,19 @@
 # Then bench/ab_report.py writes OUT_DIR/ab.md: per-query medians, geomeans,
 # after/before ratios, and each round's figures, to show the noise.
 #
+# With ONE_INDEX=1, steps 2 and 3 run both binaries over the before side's
+# index: for a change of the query side only. Each build's index has its own
+# layout of segments (how writer threads and merges fell), and a search of 3
+# segments or of 4 differs by more than most query changes (phrases 1.0-1.4x
+# on 2026-12-03 for a change that touched no phrase).
+#
 # env: CORPUS (default ~/cita-bench/corpus), QUERIES (default
 #      ../shared/bench/queries.txt), BUILD_ROUNDS (3), QUERY_ROUNDS (5),
 #      REPEATS (7), PROCESS_ROUNDS (5), PROCESS_RUNS (10 per command per round),
 #      MEMORY_MB (128), SEARCHES (newline-separated; default "Plan LAZO"
-#      as a phrase, the, chernobyl).
+#      as a phrase, the, chernobyl), ONE_INDEX (0).
 set -euo pipefail
-[ $# -ge 4 ] || { sed -n '2,26p' "$0"; exit 2; }
+[ $# -ge 4 ] || { sed -n '2,32p' "$0"; exit 2; }
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 "$ROOT/bench/debian_packages.sh" hyperfine
 BIN_before=$(realpath "$1"); BQ_before=$(realpath "$2")
@@ -46,9 +52,12 @@ mkdir -p "$OUT/idx" "$OUT/rounds" "$OUT/process"
     echo "$side: $bin $(sha256sum < "$bin" | cut -c1-16); $bq $(sha256sum < "$bq" | cut -c1-16)"
     unset -n bin bq
   done
+  if [ "${ONE_INDEX:-0}" = 1 ]; then echo "searches of both over the before index"; fi
 } | tee "$OUT/info.txt" >&2
 
 order() { if (( $1 % 2 )); then echo before after; else echo after before; fi; }
+# The index each side's searches read.
+index_of() { if [ "${ONE_INDEX:-0}" = 1 ]; then echo "$OUT/idx/before"; else echo "$OUT/idx/$1"; fi; }
 
 # 1. builds
 : > "$OUT/builds.tsv"
@@ -69,7 +78,7 @@ done
 for ((r = 1; r <= QUERY_ROUNDS; r++)); do
   for side in $(order "$r"); do
     declare -n bq=BQ_$side
-    "$bq" "$OUT/idx/$side" "$QUERIES" "$OUT/rounds/$side.$r.json" "$REPEATS" 2> /dev/null
+    "$bq" "$(index_of "$side")" "$QUERIES" "$OUT/rounds/$side.$r.json" "$REPEATS" 2> /dev/null
     unset -n bq
   done
   echo "query round $r of $QUERY_ROUNDS done" >&2
@@ -85,7 +94,7 @@ for ((r = 1; r <= PROCESS_ROUNDS; r++)); do
   for query in "${searches[@]}"; do
     for side in $(order "$r"); do
       declare -n bin=BIN_$side
-      commands+=(-n "$side $query" "$bin search --index $OUT/idx/$side --format json -- '$query'")
+      commands+=(-n "$side $query" "$bin search --index $(index_of "$side") --format json -- '$query'")
       unset -n bin
     done
   done
