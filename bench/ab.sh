@@ -74,7 +74,8 @@ for ((r = 1; r <= BUILD_ROUNDS; r++)); do
   done
 done
 
-# 2. in-process queries, each over its own binary's last index
+# 2. in-process queries, each over its own binary's last index (ONE_INDEX:
+# both over the before one)
 for ((r = 1; r <= QUERY_ROUNDS; r++)); do
   for side in $(order "$r"); do
     declare -n bq=BQ_$side

@@ -198,12 +198,12 @@ pub fn read(
                 ocr::OFF
             )],
         };
-        return Ok((meta, page_blocks(&pages), notes));
+        return Ok((meta, page_blocks(&pages, &|_| false), notes));
     };
     let mut pages = pages;
     let declared = meta.language.as_deref();
     let scanned = ocr_pages(bytes, &document, &mut pages, ocr, declared, counts);
-    let mut blocks = page_blocks(&pages);
+    let mut blocks = page_blocks(&pages, &|page| scanned.read.contains_key(&page));
     if blocks.is_empty() {
         return Err(match scanned.failures.first() {
             Some((_, err)) => err.refusal(),
@@ -374,12 +374,12 @@ fn ocr_pages(
 
 /// The blocks of a PDF's extracted pages, `pages[0]` being page 1: page
 /// furniture and contents entries left out, headings recognised (see the
-/// module documentation).
-fn page_blocks(pages: &[String]) -> Vec<Block> {
+/// module documentation). `scanned` tells the pages OCR read.
+fn page_blocks(pages: &[String], scanned: &dyn Fn(u32) -> bool) -> Vec<Block> {
     let mut pages: Vec<Vec<&str>> = pages.iter().map(|page| page.lines().collect()).collect();
     drop_running_lines(&mut pages);
     drop_contents_entries(&mut pages);
-    structure(&pages)
+    structure(&pages, scanned)
 }
 
 /// How many non-empty lines at the top and at the bottom of a page may be
@@ -631,8 +631,10 @@ enum Role {
 }
 
 /// The blocks of the pages' remaining lines (`pages[0]` is page 1):
-/// paragraphs, and recognised headings as [`Block::Heading`]s.
-fn structure(pages: &[Vec<&str>]) -> Vec<Block> {
+/// paragraphs, and recognised headings as [`Block::Heading`]s. A paragraph
+/// goes on over a page break only between pages read alike (`scanned`
+/// tells those OCR read), so that OCR's text keeps its confidence.
+fn structure(pages: &[Vec<&str>], scanned: &dyn Fn(u32) -> bool) -> Vec<Block> {
     let blocks: Vec<(u32, &[&str])> = pages
         .iter()
         .zip(1..)
@@ -648,7 +650,8 @@ fn structure(pages: &[Vec<&str>]) -> Vec<Block> {
     // that ended the page before (see [`runs_on`]).
     let continues_at = |i: usize| {
         i > 0
-            && blocks[i - 1].0 != blocks[i].0
+            && blocks[i - 1].0 + 1 == blocks[i].0
+            && scanned(blocks[i - 1].0) == scanned(blocks[i].0)
             && roles[i - 1] == Role::Text
             && roles[i] == Role::Text
             && runs_on(blocks[i - 1].1, blocks[i].1)
@@ -670,8 +673,10 @@ fn structure(pages: &[Vec<&str>]) -> Vec<Block> {
             let carried = chunk.split_off(last_block);
             flush(&mut chunk, chunk_page, &mut out);
             chunk = carried;
-            // No blank line: this page's lines join the paragraph.
+            // No blank line: this page's lines join the paragraph,
+            // which now starts the chunk.
             chunk.pop();
+            last_block = 0;
         } else if *page != chunk_page {
             flush(&mut chunk, chunk_page, &mut out);
             chunk_page = *page;
@@ -718,8 +723,9 @@ fn structure(pages: &[Vec<&str>]) -> Vec<Block> {
 /// Whether `next`, the first block of text on a page, goes on with `last`,
 /// the last one on the page before: a sentence cut by the page break. On
 /// strong evidence only, as captions, list items, listings and tables end
-/// pages too: `last` is two lines or more, its last line is as wide as
-/// most of its others (text set to the column, not a line's short end),
+/// pages too: `last` is two lines or more, its last line is at least seven
+/// tenths as wide as its widest (text set to the column, not a line's
+/// short end),
 /// has six words or more (a sentence's, not a table row's or a command's)
 /// and ends in a letter, a comma or a hyphen, `next` starts in lower case
 /// with three words or more (not a label such as `sugerencia`), and
@@ -1181,7 +1187,7 @@ mod tests {
     /// line breaks), headings marked `# `.
     fn texts_of<S: AsRef<str>>(pages: &[S]) -> Vec<String> {
         let pages: Vec<String> = pages.iter().map(|page| page.as_ref().to_string()).collect();
-        block_texts(&page_blocks(&pages))
+        block_texts(&page_blocks(&pages, &|_| false))
     }
 
     #[test]
@@ -1191,7 +1197,7 @@ mod tests {
                 format!("\n\nR FAQ — page {n}\n\nPage {n} explains the workspace,\nwrapped.\n{n}")
             })
             .collect();
-        let blocks = page_blocks(&pages);
+        let blocks = page_blocks(&pages, &|_| false);
         assert_eq!(
             block_texts(&blocks),
             (1..=4)
@@ -1253,7 +1259,7 @@ mod tests {
     /// Each paragraph's page and text.
     fn pages_and_texts(pages: &[&str]) -> Vec<(Option<u32>, String)> {
         let pages: Vec<String> = pages.iter().map(|page| page.to_string()).collect();
-        page_blocks(&pages)
+        page_blocks(&pages, &|_| false)
             .into_iter()
             .filter_map(|block| match block {
                 Block::Paragraph(paragraph) => Some((paragraph.page, paragraph.text)),
@@ -1293,8 +1299,9 @@ mod tests {
         );
         // Over three pages, the second holding only its middle.
         let long = [
-            "Paragraphs that run on over several pages of a report are one \
-             paragraph\nwhen each page break cuts a sentence in two, as it",
+            "A short paragraph comes first, à la page.\n\nParagraphs that run on over \
+             several pages of a report are one paragraph\nwhen each page break cuts a \
+             sentence in two, as it",
             "does here, on a page that holds nothing but the middle of the\nparagraph, \
              its lines as wide as the others and the last one open, so that",
             "the paragraph ends on the third page.\n\nAnd a new one starts.",
@@ -1302,6 +1309,10 @@ mod tests {
         assert_eq!(
             pages_and_texts(&long),
             [
+                (
+                    Some(1),
+                    "A short paragraph comes first, à la page.".to_string()
+                ),
                 (
                     Some(1),
                     "Paragraphs that run on over several pages of a report are one paragraph \
@@ -1321,7 +1332,7 @@ mod tests {
             "side of it, which is the whole point of them.",
         ];
         assert_eq!(
-            block_texts(&page_blocks(&broken.map(String::from))),
+            block_texts(&page_blocks(&broken.map(String::from), &|_| false)),
             [
                 "whose values are set when the function is called, and which are manipulated \
               by the body of the function and are never seen from outside of it, which is \
@@ -1370,6 +1381,16 @@ mod tests {
                 "{first:?} / {second:?}"
             );
         }
+        // Over a page without text, or from a page with a text layer to
+        // one OCR read (whose text keeps its confidence).
+        let open = "MC takes care of all file operations through its menu, requiring\n\
+                    minimal user effort. Just press F1 to get the help screen. You can";
+        let rest = "play with MC just by pressing cursor-keys and function-keys.";
+        let pages = [open, "", rest].map(String::from);
+        assert_eq!(page_blocks(&pages, &|_| false).len(), 2);
+        let pages = [open, rest].map(String::from);
+        assert_eq!(page_blocks(&pages, &|page| page == 2).len(), 2);
+        assert_eq!(page_blocks(&pages, &|_| true).len(), 1);
     }
 
     #[test]
@@ -1499,7 +1520,7 @@ mod tests {
                     These modules restrict what root can do.\n\n\
                     Bogotá, Colombia\n\nThe ministry said so on Monday.\n\nFigure Two Trends\n\n\
                     The trend goes up over the years.";
-        let blocks = page_blocks(&[page.to_string()]);
+        let blocks = page_blocks(&[page.to_string()], &|_| false);
         assert!(
             blocks
                 .iter()
@@ -1519,7 +1540,7 @@ mod tests {
     fn markup_in_the_text_layer_makes_no_heading() {
         let page =
             "\n\n# apt-get update\n$ apt-cache show vim\n\nIntro line\n---\nText after the rule.";
-        let blocks = page_blocks(&[page.to_string()]);
+        let blocks = page_blocks(&[page.to_string()], &|_| false);
         assert!(
             blocks
                 .iter()

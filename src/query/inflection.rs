@@ -262,6 +262,17 @@ impl IndexLanguages {
         })
     }
 
+    /// The languages (bits) whose stemmers read accents: only their
+    /// passages have accented stems indexed.
+    fn reading_accents(&self) -> LanguageMask {
+        self.languages
+            .iter()
+            .take(LanguageMask::BITS as usize)
+            .enumerate()
+            .filter(|(_, language)| analysis::reads_accents(**language))
+            .fold(0, |mask, (bit, _)| mask | 1 << bit)
+    }
+
     /// The languages of `reader`'s segment's passages (all, where they are
     /// not told apart).
     fn in_segment(&self, reader: &SegmentReader) -> LanguageMask {
@@ -701,12 +712,15 @@ impl Inflections {
             .collect();
         if let Some(accented) = accented {
             let stems = stems.accented();
-            let accenting = stems.values().fold(0, |all, mask| all | mask);
+            let reading_accents = languages.reading_accents();
             let first = words.len();
             for (segment, (_, held)) in searcher.segment_readers().iter().zip(&mut segments) {
                 // A segment without passages in a language that reads
                 // accents has no accented stems (see `accented_index`).
-                if accenting & languages.in_segment(segment) == 0 {
+                // Any such language, not only the word's: a stem's
+                // document frequency counts its term in every segment, so
+                // that shards and one index score alike.
+                if reading_accents & languages.in_segment(segment) == 0 {
                     continue;
                 }
                 let index = segment.inverted_index(accented)?;
