@@ -51,7 +51,7 @@
 //!   is text.
 //!
 //! A sentence cut by a page break is one paragraph, on the page it starts
-//! (see [`runs_on`] for the evidence asked): within a page a blank line
+//! (see `runs_on` for the evidence asked): within a page a blank line
 //! is kept as a break, as joining there took table rows and listings.
 //!
 //! Headings (each sets the section of the paragraphs below it) are lines
