@@ -339,6 +339,10 @@ pub fn of_document<'a>(
         return language;
     }
     let (mut first, mut sentences) = (String::new(), String::new());
+    let add = |sample: &mut String, paragraph: &str| {
+        sample.push_str(prefix(paragraph, DOCUMENT_SAMPLE_BYTES));
+        sample.push('\n');
+    };
     for (read, paragraph) in paragraphs.enumerate() {
         if first.len() >= DOCUMENT_SAMPLE_BYTES
             && (sentences.len() >= DOCUMENT_SAMPLE_BYTES || read >= SENTENCES_WITHIN_PARAGRAPHS)
@@ -349,14 +353,12 @@ pub fn of_document<'a>(
             continue;
         }
         if first.len() < DOCUMENT_SAMPLE_BYTES {
-            first.push_str(prefix(paragraph, DOCUMENT_SAMPLE_BYTES));
-            first.push('\n');
+            add(&mut first, paragraph);
         }
         if sentences.len() < DOCUMENT_SAMPLE_BYTES
             && paragraph.chars().take(SENTENCE_CHARS).count() == SENTENCE_CHARS
         {
-            sentences.push_str(prefix(paragraph, DOCUMENT_SAMPLE_BYTES));
-            sentences.push('\n');
+            add(&mut sentences, paragraph);
         }
     }
     let screen = |text: &str| whichlang::detect_language(text).three_letter_code();

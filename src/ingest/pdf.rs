@@ -725,12 +725,11 @@ fn structure(pages: &[Vec<&str>], scanned: &dyn Fn(u32) -> bool) -> Vec<Block> {
 /// strong evidence only, as captions, list items, listings and tables end
 /// pages too: `last` is two lines or more, its last line is at least seven
 /// tenths as wide as its widest (text set to the column, not a line's
-/// short end),
-/// has six words or more (a sentence's, not a table row's or a command's)
-/// and ends in a letter, a comma or a hyphen, `next` starts in lower case
-/// with three words or more (not a label such as `sugerencia`), and
-/// neither holds a line that would be markup (made a paragraph of its
-/// own). The HTML edition of a manual has such a paragraph whole, and a
+/// short end), has six words or more (a sentence's, not a table row's or
+/// a command's) and ends in a letter, a comma or a hyphen, `next` starts
+/// in lower case with three words or more (not a label such as
+/// `sugerencia`), and neither holds a line that would be markup (made a
+/// paragraph of its own). The HTML edition of a manual has such a paragraph whole, and a
 /// phrase across the break is found.
 fn runs_on(last: &[&str], next: &[&str]) -> bool {
     let markup = |block: &[&str]| {
