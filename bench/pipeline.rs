@@ -34,7 +34,7 @@ fn splitting(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.bench_function("text blocks + passages", |b| {
         b.iter(|| {
-            let blocks = text::blocks(black_box(&text), Some(0), None);
+            let blocks = text::blocks(black_box(&text), Some(0));
             passage::passages(&blocks).count()
         })
     });
@@ -76,7 +76,7 @@ fn analyzing(c: &mut Criterion) {
 
 fn highlighting(c: &mut Criterion) {
     let text = corpus_text(64 << 10);
-    let passages: Vec<String> = passage::passages(&text::blocks(&text, None, None))
+    let passages: Vec<String> = passage::passages(&text::blocks(&text, None))
         .map(|p| p.text)
         .collect();
     let bytes: usize = passages.iter().map(String::len).sum();

@@ -161,8 +161,10 @@ pub trait BuildObserver {
 /// language is told by its first sentences first; a passage takes another
 /// language than its document's only when its whole text says so too. 3: a
 /// word with an underscore is not prose to the language detector. 4: a
-/// PDF's sentence cut by a page break is one passage (`ingest::pdf`).
-pub const READING_RULES: u32 = 4;
+/// PDF's sentence cut by a page break is one passage (`ingest::pdf`). 5: a
+/// PDF's lines are wrapped prose whatever their width, never a paragraph
+/// each (`ingest::text::laid_out_blocks`).
+pub const READING_RULES: u32 = 5;
 
 /// The default language a state records while a run that changes it is
 /// under way: no language's code, so the next run reads every file again.

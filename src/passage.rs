@@ -375,7 +375,7 @@ mod tests {
     use super::*;
 
     fn split(body: &str, offset: usize) -> Vec<Passage> {
-        passages(&text::blocks(body, Some(offset), None)).collect()
+        passages(&text::blocks(body, Some(offset))).collect()
     }
 
     fn texts(passages: &[Passage]) -> Vec<&str> {

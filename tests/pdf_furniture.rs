@@ -209,3 +209,48 @@ fn a_sentence_cut_by_a_page_break_is_one_passage_found_by_a_phrase_across_it() {
     assert_eq!(hits(&result).len(), 1, "{result}");
     assert_eq!(hits(&result)[0]["duplicates_total"], 1, "{result}");
 }
+
+#[test]
+fn a_wide_pages_lines_past_100_characters_are_one_passage_found_by_a_phrase_across_them() {
+    // The Debian Reference's layout: small type, lines of 120 characters
+    // or more, each of which a text file would take for a paragraph.
+    let lines = [
+        "The normal Debian system is the 4th stage of the boot process which is started by the mini-Debian system. The system kernel",
+        "for the mini-Debian system continues to run in this environment. The root filesystem is switched from the one on the memory to",
+        "the one on the real hard disk filesystem.",
+    ];
+    assert!(lines[..2].iter().all(|line| line.len() > 100));
+    let placed: Vec<(i32, &str)> = lines
+        .iter()
+        .zip(0..)
+        .map(|(line, i)| (720 - 12 * i, *line))
+        .collect();
+    let fixture = Fixture::new();
+    fixture.file(
+        "reference.pdf",
+        pdf_pages(
+            &[PdfPage::Text(&placed, 8)],
+            "Debian Reference",
+            "20240301000000Z",
+        ),
+    );
+    let (code, result) = fixture.search("\"kernel for the mini-debian system\"", &[]);
+    assert_eq!(
+        code, 0,
+        "the phrase across the lines was not found: {result}"
+    );
+    let found = hits(&result);
+    assert_eq!(found.len(), 1, "{result}");
+    assert!(
+        found[0]["text"]
+            .as_str()
+            .is_some_and(|text| text.starts_with("The normal Debian system")
+                && text.ends_with("real hard disk filesystem.")),
+        "{result}"
+    );
+    assert_eq!(
+        all_hits(&fixture, "filesystem").len(),
+        1,
+        "one passage, not one a line"
+    );
+}

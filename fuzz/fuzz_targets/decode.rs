@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
                 "UTF-8 text is said to be verbatim but differs from the file"
             );
         }
-        let blocks = text::blocks(&decoded.text, offset, None);
+        let blocks = text::blocks(&decoded.text, offset);
         cita_fuzz::check_source_maps(&blocks, data);
         for passage in cita::passage::passages(&blocks) {
             cita_fuzz::check_passage(&passage, data);

@@ -164,7 +164,7 @@ fn body_blocks<'a>(raw: &[u8], parts: impl Iterator<Item = &'a MessagePart<'a>>)
         if is_html(part) {
             blocks.extend(html::read(&text).1);
         } else {
-            blocks.extend(text::blocks(&text, None, None));
+            blocks.extend(text::blocks(&text, None));
         }
     }
     blocks

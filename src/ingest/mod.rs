@@ -1127,7 +1127,7 @@ impl Reading<'_> {
                 let offset = verbatim.then_some(decoded.bom_len + body_start);
                 let body = &text[body_start..];
                 let blocks = if format == Format::Text {
-                    text::blocks(body, offset, None)
+                    text::blocks(body, offset)
                 } else {
                     markdown::blocks(body, offset)
                 };
@@ -1173,7 +1173,7 @@ impl Reading<'_> {
                             self.warn(place, None, note);
                         }
                         for record in records {
-                            let blocks = text::blocks(&record.text, None, None);
+                            let blocks = text::blocks(&record.text, None);
                             let place = Place {
                                 record: Some(record.number),
                                 ..place.clone()
@@ -1395,13 +1395,13 @@ mod tests {
             blocks,
         };
         let long = format!("{} end", "word ".repeat(40));
-        let title = document(text::blocks(&long, None, None)).title();
+        let title = document(text::blocks(&long, None)).title();
         assert!(
             title.ends_with("word…") && title.chars().count() <= MAX_TITLE_CHARS + 1,
             "{title}"
         );
         assert_eq!(
-            document(text::blocks("= Wiki =\nBody.", None, None)).title(),
+            document(text::blocks("= Wiki =\nBody.", None)).title(),
             "Wiki"
         );
         assert_eq!(document(Vec::new()).title(), "a.txt");

@@ -622,7 +622,7 @@ enum Kind {
 /// What a block of lines becomes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Role {
-    /// Paragraphs, as [`text::blocks`] makes them.
+    /// Paragraphs, as [`text::laid_out_blocks`] makes them.
     Text,
     /// A heading with this text.
     Heading(String),
@@ -662,7 +662,7 @@ fn structure(pages: &[Vec<&str>], scanned: &dyn Fn(u32) -> bool) -> Vec<Block> {
     // Where the last paragraph of text starts in `chunk`.
     let mut last_block = 0;
     let flush = |chunk: &mut String, page: u32, out: &mut Vec<Block>| {
-        out.extend(text::blocks(chunk, None, Some(page)));
+        out.extend(text::laid_out_blocks(chunk, page));
         chunk.clear();
     };
     for (i, ((page, block), role)) in blocks.iter().zip(&roles).enumerate() {

@@ -5,7 +5,10 @@
 //! longer than [`WRAP_WIDTH`] mark a file that puts one paragraph per line
 //! (each line is then a paragraph); shorter lines are hard-wrapped prose and
 //! are joined with a space, or mended where a hyphen broke a word across
-//! them ([`join_wrapped`]). Consecutive list items form one paragraph.
+//! them ([`join_wrapped`]). Text a layout placed line by line (a PDF's page,
+//! [`laid_out_blocks`]) is wrapped whatever its width: a wide page's lines
+//! run past 100 characters and are still one paragraph. Consecutive list
+//! items form one paragraph.
 //! Headings (`== Wiki ==`, `# Markdown`, setext underlines) are never
 //! paragraphs; they become [`Block::Heading`]s.
 //!
@@ -26,12 +29,34 @@ pub const WRAP_WIDTH: usize = 100;
 /// The blocks of a plain-text `body`. `offset` is the byte offset of `body`
 /// in its file (added to source ranges), or `None` when the text does not
 /// come verbatim from the file (decoded or extracted text).
-pub fn blocks(body: &str, offset: Option<usize>, page: Option<u32>) -> Vec<Block> {
-    let mut builder = Builder {
-        offset,
-        page,
-        out: Vec::new(),
-    };
+pub fn blocks(body: &str, offset: Option<usize>) -> Vec<Block> {
+    read(
+        body,
+        Builder {
+            offset,
+            page: None,
+            wrapped_by_layout: false,
+            out: Vec::new(),
+        },
+    )
+}
+
+/// The blocks of the text a layout placed line by line on `page` (a PDF's
+/// page, read from its text layer or by OCR): every long line is wrapped
+/// there, never a paragraph of its own.
+pub fn laid_out_blocks(body: &str, page: u32) -> Vec<Block> {
+    read(
+        body,
+        Builder {
+            offset: None,
+            page: Some(page),
+            wrapped_by_layout: true,
+            out: Vec::new(),
+        },
+    )
+}
+
+fn read(body: &str, mut builder: Builder) -> Vec<Block> {
     let mut block: Vec<Line> = Vec::new();
     // Whether the last line read ended with a colon or was code, so that
     // an indented or prompt line is code.
@@ -274,6 +299,9 @@ fn is_list_item(line: &str) -> bool {
 struct Builder {
     offset: Option<usize>,
     page: Option<u32>,
+    /// Whether the lines' ends are a layout's, so no line is a paragraph
+    /// of its own for its width.
+    wrapped_by_layout: bool,
     out: Vec<Block>,
 }
 
@@ -311,6 +339,7 @@ impl Builder {
             }
             let run = &block[i..end];
             if kind == ParagraphKind::Prose
+                && !self.wrapped_by_layout
                 && run
                     .iter()
                     .any(|line| line.text.trim().chars().count() > WRAP_WIDTH)
@@ -382,11 +411,7 @@ mod tests {
 
     #[test]
     fn blank_lines_separate_paragraphs_and_wrapped_lines_join() {
-        let found = blocks(
-            "First paragraph,\nwrapped here.\n\nSecond one.\n",
-            Some(0),
-            None,
-        );
+        let found = blocks("First paragraph,\nwrapped here.\n\nSecond one.\n", Some(0));
         assert_eq!(
             texts(&found),
             ["First paragraph, wrapped here.", "Second one."]
@@ -398,7 +423,7 @@ mod tests {
         let body = "Data being manip-\nulated by R are kept in mem‐\nory (re-\nusable); the DBMS-\n\
                     specific drivers, the x-\nand y-axis, cut-and-\npaste, pages 12-\n14, the Smith-\n\
                     Jones report -\nand Verarbei¬\ntung.\n";
-        let found = blocks(body, Some(0), None);
+        let found = blocks(body, Some(0));
         assert_eq!(
             texts(&found),
             [
@@ -421,13 +446,12 @@ mod tests {
             );
         }
         // Code is kept line by line.
-        let code = blocks("List it:\n  ls -\n  la\n", Some(0), None);
+        let code = blocks("List it:\n  ls -\n  la\n", Some(0));
         assert_eq!(texts(&code), ["List it:", "ls -\nla"]);
         // After a dash or a slash, in decomposed (NFD) text; quoted mail.
         let more = blocks(
             "data—manip-\nulated, input/out-\nput, crite\u{301}-\nrium; > manip-\n> ulated\n",
             Some(0),
-            None,
         );
         assert_eq!(
             texts(&more),
@@ -441,7 +465,7 @@ mod tests {
         // two letters a line, until it is too long to be a broken word.
         let lines = 40_000;
         let body = "ab-\n".repeat(lines);
-        let found = blocks(&body, None, None);
+        let found = blocks(&body, None);
         let text = &texts(&found)[0];
         assert!(text.len() >= 2 * lines, "{}", text.len());
         assert!(
@@ -455,15 +479,29 @@ mod tests {
     fn long_lines_are_one_paragraph_each() {
         let long_a = format!("A {}", "word ".repeat(30));
         let long_b = format!("B {}", "more ".repeat(30));
-        let found = blocks(&format!("Headline\n{long_a}\n{long_b}\n"), Some(0), None);
+        let found = blocks(&format!("Headline\n{long_a}\n{long_b}\n"), Some(0));
         assert_eq!(texts(&found), ["Headline", long_a.trim(), long_b.trim()]);
+    }
+
+    #[test]
+    fn long_lines_a_layout_placed_are_wrapped_prose() {
+        let long_a = format!("A {}", "word ".repeat(30));
+        let long_b = format!("more {}", "more ".repeat(30));
+        let found = laid_out_blocks(&format!("{long_a}\n{long_b}\n\n{long_b}\n"), 7);
+        let joined = format!("{} {}", long_a.trim(), long_b.trim());
+        assert_eq!(texts(&found), [joined.as_str(), long_b.trim()]);
+        assert!(
+            found
+                .iter()
+                .all(|block| matches!(block, Block::Paragraph(Paragraph { page: Some(7), .. })))
+        );
     }
 
     #[test]
     fn headings_of_both_styles_and_setext_underlines_become_heading_blocks() {
         let body = "= Title =\nIntro.\n\n== History ==\nOld.\n# Markdown\nLast.\n\nChapter\n=======\nText.\n\n---\n\nMore.\n";
         assert_eq!(
-            texts(&blocks(body, Some(0), None)),
+            texts(&blocks(body, Some(0))),
             [
                 "# Title",
                 "Intro.",
@@ -495,7 +533,7 @@ mod tests {
     fn consecutive_list_items_form_one_paragraph() {
         let body = "Infobox\n- Map: a\n- Mission: b\n  continued\n1. numbered\nAfter the list.\n";
         assert_eq!(
-            texts(&blocks(body, Some(0), None)),
+            texts(&blocks(body, Some(0))),
             [
                 "Infobox",
                 "- Map: a\n- Mission: b\ncontinued\n1. numbered",
@@ -508,7 +546,7 @@ mod tests {
     fn a_colon_line_announces_indented_and_prompt_lines_as_code() {
         let body = "Como root, ejecute:\n# apt-get update\n\n    apt-get install búsqueda\n\n$ ls -l\nDespués:\n- uno\n- dos\n";
         assert_eq!(
-            kinds(&blocks(body, Some(0), None)),
+            kinds(&blocks(body, Some(0))),
             [
                 ("prose", "Como root, ejecute:"),
                 ("code", "# apt-get update"),
@@ -524,7 +562,7 @@ mod tests {
     fn without_a_colon_indented_and_prompt_lines_stay_prose_and_headings() {
         let body = "    An indented first line\nof prose.\n\n$ 5 million was paid.\n# Heading\nThen:\n== Wiki ==\n    indented after a heading\n";
         assert_eq!(
-            kinds(&blocks(body, Some(0), None)),
+            kinds(&blocks(body, Some(0))),
             [
                 ("prose", "An indented first line of prose."),
                 ("prose", "$ 5 million was paid."),
@@ -539,7 +577,7 @@ mod tests {
     #[test]
     fn code_lines_keep_their_lines_and_end_at_the_first_line_of_prose() {
         let body = "Run:\r\n  make\r\n  make install\r\nand you are done.\r\n  not code\r\n";
-        let found = blocks(body, Some(0), None);
+        let found = blocks(body, Some(0));
         assert_eq!(
             kinds(&found),
             [
@@ -562,9 +600,9 @@ mod tests {
 
     #[test]
     fn crlf_and_cr_line_endings_behave_like_lf() {
-        let lf = blocks("One\ntwo.\n\nThree.\n", Some(0), None);
-        let crlf = blocks("One\r\ntwo.\r\n\r\nThree.\r\n", Some(0), None);
-        let cr = blocks("One\rtwo.\r\rThree.\r", Some(0), None);
+        let lf = blocks("One\ntwo.\n\nThree.\n", Some(0));
+        let crlf = blocks("One\r\ntwo.\r\n\r\nThree.\r\n", Some(0));
+        let cr = blocks("One\rtwo.\r\rThree.\r", Some(0));
         assert_eq!(texts(&lf), texts(&crlf));
         assert_eq!(texts(&lf), texts(&cr));
         assert!(texts(&crlf).iter().all(|t| !t.contains('\r')));
@@ -572,7 +610,7 @@ mod tests {
 
     #[test]
     fn source_pieces_carry_the_file_offset_and_skip_indentation() {
-        let found = blocks("  indented line\n", Some(100), Some(3));
+        let found = blocks("  indented line\n", Some(100));
         let Block::Paragraph(paragraph) = &found[0] else {
             panic!("a paragraph")
         };
@@ -580,8 +618,8 @@ mod tests {
             panic!("pieces")
         };
         assert_eq!((pieces[0].source_start, pieces[0].len), (102, 13));
-        assert_eq!(paragraph.page, Some(3));
-        let Block::Paragraph(unmapped) = &blocks("x", None, None)[0] else {
+        assert_eq!(paragraph.page, None);
+        let Block::Paragraph(unmapped) = &blocks("x", None)[0] else {
             panic!()
         };
         assert_eq!(unmapped.source, SourceMap::None);
