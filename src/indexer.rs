@@ -163,8 +163,9 @@ pub trait BuildObserver {
 /// word with an underscore is not prose to the language detector. 4: a
 /// PDF's sentence cut by a page break is one passage (`ingest::pdf`). 5: a
 /// PDF's lines are wrapped prose whatever their width, never a paragraph
-/// each (`ingest::text::laid_out_blocks`).
-pub const READING_RULES: u32 = 5;
+/// each (`ingest::text::laid_out_blocks`). 6: in a PDF, a lead-in takes
+/// the code after R's `> ` prompt and the items of a list the page drew.
+pub const READING_RULES: u32 = 6;
 
 /// The default language a state records while a run that changes it is
 /// under way: no language's code, so the next run reads every file again.

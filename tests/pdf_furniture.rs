@@ -254,3 +254,38 @@ fn a_wide_pages_lines_past_100_characters_are_one_passage_found_by_a_phrase_acro
         "one passage, not one a line"
     );
 }
+
+#[test]
+fn a_lead_in_takes_the_list_a_pdf_drew_and_the_html_edition_is_its_copy() {
+    let fixture = Fixture::new();
+    let page = "To keep people from the root account, take these actions:\n\n\
+                Lock the firmware setup\n\nSet a boot loader password\n\n\
+                The next paragraph is prose of its own, ending a sentence.";
+    fixture.file(
+        "reference.pdf",
+        pdf(&[page], "Debian Reference", "20240301000000Z"),
+    );
+    fixture.file(
+        "reference.html",
+        "<html><head><title>Debian Reference</title></head><body><p>To keep people from the \
+         root account, take these actions:</p><ul><li>Lock the firmware setup</li>\
+         <li>Set a boot loader password</li></ul><p>Unrelated.</p></body></html>",
+    );
+    let (code, result) = fixture.search("\"boot loader password\"", &["--all", "--no-collapse"]);
+    assert_eq!(code, 0, "{result}");
+    let pdf_hits: Vec<&Value> = hits(&result)
+        .iter()
+        .filter(|hit| hit["source"] == "reference.pdf")
+        .collect();
+    assert_eq!(pdf_hits.len(), 1, "{pdf_hits:?}");
+    let text = pdf_hits[0]["text"].as_str().unwrap_or_default();
+    assert!(
+        text.starts_with("To keep people") && text.contains("Lock the firmware setup"),
+        "the lead-in and its items are one passage: {text}"
+    );
+    assert!(!text.contains("next paragraph"), "{text}");
+    let (code, result) = fixture.search("\"boot loader password\"", &[]);
+    assert_eq!(code, 0, "{result}");
+    assert_eq!(hits(&result).len(), 1, "{result}");
+    assert_eq!(hits(&result)[0]["duplicates_total"], 1, "{result}");
+}

@@ -16,7 +16,12 @@
 //! after such a line, lines that are indented or start with a shell
 //! prompt (`$ `, `# `) are code, kept line by line, up to the first line
 //! that is neither (blank lines between them do not end the code). A `# `
-//! line there is a root prompt, not a heading. Elsewhere an indented line
+//! line there is a root prompt, not a heading. In laid-out text, which
+//! has no indentation, R's prompt `> ` marks code too (in a text file it
+//! quotes mail), a block whose first line is code is code to its end (a
+//! listing's lines without a prompt, a statement wrapped), and a list whose marks the layout drew instead of writing
+//! them is told where a colon announces it: each following block of one
+//! short line that does not end a sentence is an item. Elsewhere an indented line
 //! is prose, as a first-line indent is, and a list is a list wherever it
 //! stands.
 
@@ -65,8 +70,19 @@ fn read(body: &str, mut builder: Builder) -> Vec<Block> {
         let content = line.text.trim();
         if content.is_empty() {
             builder.flush(&mut block);
-        } else if code_may_follow && is_code_line(line.text) {
+        } else if code_may_follow
+            && (is_code_line(line.text, builder.wrapped_by_layout)
+                || (builder.wrapped_by_layout && block.first().is_some_and(|first| first.code)))
+        {
             line.code = true;
+            block.push(line);
+        } else if code_may_follow
+            && builder.wrapped_by_layout
+            && block.is_empty()
+            && is_drawn_item(content)
+        {
+            // The next one-line block may be the next item.
+            line.drawn_item = true;
             block.push(line);
         } else if let Some(heading) = heading_text(content) {
             code_may_follow = false;
@@ -101,6 +117,9 @@ struct Line<'a> {
     start: usize,
     /// A line of code announced by a line ending with a colon.
     code: bool,
+    /// Maybe an item of a list whose marks a layout drew, announced by a
+    /// line ending with a colon: one if it is its block's only line.
+    drawn_item: bool,
 }
 
 /// Lines of `text` without their terminators; `\n`, `\r\n` and a lone `\r` all end a line.
@@ -129,6 +148,7 @@ fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
                 text: &text[start..at],
                 start,
                 code: false,
+                drawn_item: false,
             };
             start = i;
             return Some(line);
@@ -138,6 +158,7 @@ fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
                 text: &text[start..],
                 start,
                 code: false,
+                drawn_item: false,
             };
             start = text.len();
             line
@@ -268,13 +289,27 @@ pub(crate) fn ends_with_colon(text: &str) -> bool {
 }
 
 /// An indented line, or one starting with a shell prompt (`$ `, `# `, or
-/// the prompt alone): code, where a colon has announced it.
-fn is_code_line(line: &str) -> bool {
+/// the prompt alone; in `laid_out` text R's `> ` too): code, where a colon
+/// has announced it.
+fn is_code_line(line: &str, laid_out: bool) -> bool {
     let content = line.trim();
     line.starts_with(char::is_whitespace)
         || ["$", "#"].contains(&content)
         || content.starts_with("$ ")
         || content.starts_with("# ")
+        || (laid_out && content.starts_with("> "))
+}
+
+/// Words an item of a drawn list may have: a name or a short step, not a
+/// sentence of a paragraph.
+const MAX_DRAWN_ITEM_WORDS: usize = 12;
+
+/// Whether `line`, alone in its block, may be an item of a list whose marks
+/// a layout drew: a few words with a letter, not ending a sentence.
+fn is_drawn_item(line: &str) -> bool {
+    line.split_whitespace().count() <= MAX_DRAWN_ITEM_WORDS
+        && line.contains(char::is_alphabetic)
+        && !line.ends_with(['.', '!', '?', ';', ':', '：', '…'])
 }
 
 /// `===` or `---` alone on a line: a setext underline or a thematic break.
@@ -308,10 +343,13 @@ struct Builder {
 impl Builder {
     /// Turns the lines of one block into paragraphs and empties it.
     fn flush(&mut self, block: &mut Vec<Line>) {
+        if let [first, _, ..] = block.as_mut_slice() {
+            first.drawn_item = false;
+        }
         let kind_of = |line: &Line| {
             if line.code {
                 ParagraphKind::Code
-            } else if is_list_item(line.text) {
+            } else if line.drawn_item || is_list_item(line.text) {
                 ParagraphKind::List
             } else {
                 ParagraphKind::Prose
@@ -494,6 +532,41 @@ mod tests {
             found
                 .iter()
                 .all(|block| matches!(block, Block::Paragraph(Paragraph { page: Some(7), .. })))
+        );
+    }
+
+    #[test]
+    fn laid_out_lead_ins_announce_prompted_listings_and_drawn_lists() {
+        let page = "The function is defined as follows:\n\n> twosam <- function(y1, y2) {\n\
+                    n1 <- length(y1)\n}\n\nTake these actions:\n\nLock the firmware\n\n\
+                    Set a boot password\n\nA paragraph of two lines\nafter the list.\n\n\
+                    A sentence alone.\n";
+        assert_eq!(
+            kinds(&laid_out_blocks(page, 1)),
+            [
+                ("prose", "The function is defined as follows:"),
+                (
+                    "code",
+                    "> twosam <- function(y1, y2) {\nn1 <- length(y1)\n}"
+                ),
+                ("prose", "Take these actions:"),
+                ("list", "Lock the firmware"),
+                ("list", "Set a boot password"),
+                ("prose", "A paragraph of two lines after the list."),
+                ("prose", "A sentence alone."),
+            ]
+        );
+        // In a text file `> ` quotes mail, and a short line is a paragraph.
+        assert_eq!(
+            kinds(&blocks(
+                "He wrote:\n\n> a quote\n\nLock the firmware\n",
+                Some(0)
+            )),
+            [
+                ("prose", "He wrote:"),
+                ("prose", "> a quote"),
+                ("prose", "Lock the firmware"),
+            ]
         );
     }
 
