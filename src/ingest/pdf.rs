@@ -91,9 +91,10 @@
 //! numbered items next to each other (`1. Introduction` right above `2.
 //! Scope`), and whatever only a font's size or weight marks. Capitalised
 //! nouns make German table headers pass as Title Case now and then. A line
-//! that would be Markdown or wiki markup in a text file (a shell's `#
-//! prompt`, `== x ==`) is a paragraph of its own, and `---` or `===`
-//! separates paragraphs without making the line above a heading.
+//! that would be Markdown or wiki markup in a text file is text (a shell's
+//! `# prompt` is code, `== x ==` a paragraph of its own: see
+//! [`text::laid_out_blocks`]), and `---` or `===` separates paragraphs
+//! without making the line above a heading.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -105,10 +106,7 @@ use regex::Regex;
 
 use super::dates::parse_metadata_date;
 use super::ocr::{self, OcrCounts, OcrError, OcrOptions, OcrParagraph};
-use super::{
-    Block, Metadata, Paragraph, ParagraphKind, Refusal, SkipReason, SourceMap, collapse_whitespace,
-    text,
-};
+use super::{Block, Metadata, Refusal, SkipReason, collapse_whitespace, text};
 use crate::error;
 
 /// Whether `head`, a file's first bytes, holds the `%PDF-` header. Readers
@@ -692,25 +690,8 @@ fn structure(pages: &[Vec<&str>], scanned: &dyn Fn(u32) -> bool) -> Vec<Block> {
                     last_block = chunk.len();
                 }
                 for line in *block {
-                    if text::heading_text(line.trim()).is_some() {
-                        // Markup means nothing in a PDF: a shell's `# prompt` is text.
-                        flush(&mut chunk, *page, &mut out);
-                        let kind = if line.trim_start().starts_with('#') {
-                            ParagraphKind::Code
-                        } else {
-                            ParagraphKind::Prose
-                        };
-                        out.push(Block::Paragraph(Paragraph {
-                            text: line.trim().to_string(),
-                            source: SourceMap::None,
-                            page: Some(*page),
-                            ocr_confidence: None,
-                            kind,
-                        }));
-                    } else {
-                        chunk.push_str(line);
-                        chunk.push('\n');
-                    }
+                    chunk.push_str(line);
+                    chunk.push('\n');
                 }
                 chunk.push('\n');
             }
@@ -1537,21 +1518,17 @@ mod tests {
 
     #[test]
     fn markup_in_the_text_layer_makes_no_heading() {
-        let page =
-            "\n\n# apt-get update\n$ apt-cache show vim\n\nIntro line\n---\nText after the rule.";
+        let page = "\n\n# apt-get update\n$ apt-cache show vim\n\nIntro line\n---\n\
+                    Text after the rule.\n\n== Not a heading ==\nThe text below it.";
         let blocks = page_blocks(&[page.to_string()], &|_| false);
-        assert!(
-            blocks
-                .iter()
-                .all(|block| matches!(block, Block::Paragraph(_)))
-        );
         assert_eq!(
-            block_texts(&blocks),
+            crate::ingest::block_kinds(&blocks),
             [
-                "# apt-get update",
-                "$ apt-cache show vim",
-                "Intro line",
-                "Text after the rule."
+                ("code", "# apt-get update\n$ apt-cache show vim"),
+                ("prose", "Intro line"),
+                ("prose", "Text after the rule."),
+                ("prose", "== Not a heading =="),
+                ("prose", "The text below it."),
             ]
         );
     }

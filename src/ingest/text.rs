@@ -5,10 +5,7 @@
 //! longer than [`WRAP_WIDTH`] mark a file that puts one paragraph per line
 //! (each line is then a paragraph); shorter lines are hard-wrapped prose and
 //! are joined with a space, or mended where a hyphen broke a word across
-//! them ([`join_wrapped`]). Text a layout placed line by line (a PDF's page,
-//! [`laid_out_blocks`]) is wrapped whatever its width: a wide page's lines
-//! run past 100 characters and are still one paragraph. Consecutive list
-//! items form one paragraph.
+//! them ([`join_wrapped`]). Consecutive list items form one paragraph.
 //! Headings (`== Wiki ==`, `# Markdown`, setext underlines) are never
 //! paragraphs; they become [`Block::Heading`]s.
 //!
@@ -16,14 +13,28 @@
 //! after such a line, lines that are indented or start with a shell
 //! prompt (`$ `, `# `) are code, kept line by line, up to the first line
 //! that is neither (blank lines between them do not end the code). A `# `
-//! line there is a root prompt, not a heading. In laid-out text, which
-//! has no indentation, R's prompt `> ` marks code too (in a text file it
-//! quotes mail), a block whose first line is code is code to its end (a
-//! listing's lines without a prompt, a statement wrapped), and a list whose marks the layout drew instead of writing
-//! them is told where a colon announces it: each following block of one
-//! short line that does not end a sentence is an item. Elsewhere an indented line
+//! line there is a root prompt, not a heading. Elsewhere an indented line
 //! is prose, as a first-line indent is, and a list is a list wherever it
 //! stands.
+//!
+//! Text a layout placed line by line ([`laid_out_blocks`]: a PDF's page,
+//! from its text layer or by OCR) has no indentation and no markup, and
+//! its line ends are the layout's:
+//! - its lines are wrapped whatever their width (a wide page's run past
+//!   100 characters and are still one paragraph);
+//! - a list item goes on to the end of its block, its lines wrapped into
+//!   it;
+//! - a line that would be markup is text: a `#` line is code wherever it
+//!   stands, `== x ==` a paragraph of its own;
+//! - after a lead-in, R's prompt `> ` (or `>` alone) marks code too (in a
+//!   text file it quotes mail), and a block whose first line has that
+//!   prompt is code to its end: the listing's lines without a prompt;
+//! - a list whose bullets the layout drew instead of writing them is told
+//!   where a lead-in announces it: each block right after the lead-in or
+//!   after another such item that is one line of at most
+//!   [`MAX_DRAWN_ITEM_WORDS`] words, with a letter and not ending a
+//!   sentence, is an item. OCR gives a paragraph as one line, so a short
+//!   OCR'd paragraph after a lead-in is taken for an item too.
 
 use super::{Block, Paragraph, ParagraphKind, Piece, SourceMap};
 
@@ -40,47 +51,64 @@ pub fn blocks(body: &str, offset: Option<usize>) -> Vec<Block> {
         Builder {
             offset,
             page: None,
-            wrapped_by_layout: false,
+            laid_out: false,
             out: Vec::new(),
         },
     )
 }
 
 /// The blocks of the text a layout placed line by line on `page` (a PDF's
-/// page, read from its text layer or by OCR): every long line is wrapped
-/// there, never a paragraph of its own.
+/// page, read from its text layer or by OCR), read as the module
+/// documentation says: its lines wrapped whatever their width, its markup
+/// taken for text, its listings and drawn lists told from the lead-ins that
+/// announce them.
 pub fn laid_out_blocks(body: &str, page: u32) -> Vec<Block> {
     read(
         body,
         Builder {
             offset: None,
             page: Some(page),
-            wrapped_by_layout: true,
+            laid_out: true,
             out: Vec::new(),
         },
     )
 }
 
 fn read(body: &str, mut builder: Builder) -> Vec<Block> {
+    let laid_out = builder.laid_out;
     let mut block: Vec<Line> = Vec::new();
     // Whether the last line read ended with a colon or was code, so that
     // an indented or prompt line is code.
     let mut code_may_follow = false;
+    // Whether the last line read ended with a colon or was a drawn item,
+    // so that a one-line block may be an item (laid-out text only).
+    let mut item_may_follow = false;
     for mut line in lines(body) {
         let content = line.text.trim();
+        let listing_goes_on = laid_out
+            && block
+                .first()
+                .is_some_and(|first| first.code && first.text.trim_start().starts_with('>'));
         if content.is_empty() {
             builder.flush(&mut block);
-        } else if code_may_follow
-            && (is_code_line(line.text, builder.wrapped_by_layout)
-                || (builder.wrapped_by_layout && block.first().is_some_and(|first| first.code)))
-        {
+        } else if code_may_follow && (is_code_line(line.text, laid_out) || listing_goes_on) {
+            item_may_follow = false;
             line.code = true;
             block.push(line);
-        } else if code_may_follow
-            && builder.wrapped_by_layout
-            && block.is_empty()
-            && is_drawn_item(content)
-        {
+        } else if laid_out && heading_text(content).is_some() {
+            // Markup means nothing on a page: a shell's `# prompt` is code.
+            item_may_follow = false;
+            if content.starts_with('#') {
+                code_may_follow = true;
+                line.code = true;
+                block.push(line);
+            } else {
+                code_may_follow = ends_with_colon(content);
+                builder.flush(&mut block);
+                block.push(line);
+                builder.flush(&mut block);
+            }
+        } else if item_may_follow && laid_out && block.is_empty() && is_drawn_item(content) {
             // The next one-line block may be the next item.
             line.drawn_item = true;
             block.push(line);
@@ -90,6 +118,7 @@ fn read(body: &str, mut builder: Builder) -> Vec<Block> {
             builder.out.push(Block::Heading(heading.to_string()));
         } else if is_underline(content) {
             code_may_follow = false;
+            item_may_follow = false;
             if let [only] = block.as_slice()
                 && !is_list_item(only.text)
                 && !only.code
@@ -101,6 +130,7 @@ fn read(body: &str, mut builder: Builder) -> Vec<Block> {
             builder.flush(&mut block);
         } else {
             code_may_follow = ends_with_colon(content);
+            item_may_follow = code_may_follow;
             block.push(line);
         }
     }
@@ -289,27 +319,29 @@ pub(crate) fn ends_with_colon(text: &str) -> bool {
 }
 
 /// An indented line, or one starting with a shell prompt (`$ `, `# `, or
-/// the prompt alone; in `laid_out` text R's `> ` too): code, where a colon
-/// has announced it.
+/// the prompt alone; in `laid_out` text R's `> ` or `>` too): code, where
+/// a colon has announced it.
 fn is_code_line(line: &str, laid_out: bool) -> bool {
     let content = line.trim();
     line.starts_with(char::is_whitespace)
         || ["$", "#"].contains(&content)
         || content.starts_with("$ ")
         || content.starts_with("# ")
-        || (laid_out && content.starts_with("> "))
+        || (laid_out && (content == ">" || content.starts_with("> ")))
 }
 
 /// Words an item of a drawn list may have: a name or a short step, not a
 /// sentence of a paragraph.
-const MAX_DRAWN_ITEM_WORDS: usize = 12;
+pub const MAX_DRAWN_ITEM_WORDS: usize = 12;
 
 /// Whether `line`, alone in its block, may be an item of a list whose marks
-/// a layout drew: a few words with a letter, not ending a sentence.
+/// a layout drew: a few words with a letter, not ending a sentence (closing
+/// quotes and brackets aside).
 fn is_drawn_item(line: &str) -> bool {
+    let end = line.trim_end_matches(['"', '”', '’', '\'', '»', '«', ')', ']']);
     line.split_whitespace().count() <= MAX_DRAWN_ITEM_WORDS
         && line.contains(char::is_alphabetic)
-        && !line.ends_with(['.', '!', '?', ';', ':', '：', '…'])
+        && !end.ends_with(['.', '!', '?', ';', ':', '：', '…', '。', '！', '？', '；'])
 }
 
 /// `===` or `---` alone on a line: a setext underline or a thematic break.
@@ -334,9 +366,8 @@ fn is_list_item(line: &str) -> bool {
 struct Builder {
     offset: Option<usize>,
     page: Option<u32>,
-    /// Whether the lines' ends are a layout's, so no line is a paragraph
-    /// of its own for its width.
-    wrapped_by_layout: bool,
+    /// Whether a layout placed the lines ([`laid_out_blocks`]).
+    laid_out: bool,
     out: Vec<Block>,
 }
 
@@ -366,7 +397,8 @@ impl Builder {
                     ParagraphKind::List => {
                         !line.code
                             && (is_list_item(line.text)
-                                || line.text.starts_with(char::is_whitespace))
+                                || line.text.starts_with(char::is_whitespace)
+                                || self.laid_out)
                     }
                     _ => kind_of(line) == ParagraphKind::Prose,
                 };
@@ -377,7 +409,7 @@ impl Builder {
             }
             let run = &block[i..end];
             if kind == ParagraphKind::Prose
-                && !self.wrapped_by_layout
+                && !self.laid_out
                 && run
                     .iter()
                     .any(|line| line.text.trim().chars().count() > WRAP_WIDTH)
@@ -394,14 +426,17 @@ impl Builder {
     }
 
     /// One paragraph of `kind` made of `lines`: prose joined as wrapped
-    /// text ([`join_wrapped`]), code and lists line by line.
+    /// text ([`join_wrapped`]), code and lists line by line (in laid-out
+    /// text, an item's own lines wrapped into it).
     fn paragraph(&mut self, lines: &[Line], kind: ParagraphKind) {
         let mut text = String::new();
         let mut pieces: Vec<Piece> = Vec::with_capacity(lines.len());
         for line in lines {
             let trimmed = line.text.trim();
             if !text.is_empty() {
-                if kind != ParagraphKind::Prose {
+                let wraps = kind == ParagraphKind::Prose
+                    || (kind == ParagraphKind::List && self.laid_out && !is_list_item(line.text));
+                if !wraps {
                     text.push('\n');
                 } else {
                     let mended = join_wrapped(&mut text, trimmed);
@@ -537,36 +572,47 @@ mod tests {
 
     #[test]
     fn laid_out_lead_ins_announce_prompted_listings_and_drawn_lists() {
-        let page = "The function is defined as follows:\n\n> twosam <- function(y1, y2) {\n\
-                    n1 <- length(y1)\n}\n\nTake these actions:\n\nLock the firmware\n\n\
-                    Set a boot password\n\nA paragraph of two lines\nafter the list.\n\n\
-                    A sentence alone.\n";
+        let page = "The function is defined as follows:\n\n\
+                    > f <- function(x) {\n# double it\nx * 2\n}\n\n## [1] 3\n>\n\n\
+                    Take these actions:\n\nLock the firmware\n\nSet a “boot” password\n\n\
+                    \"A quoted sentence.\"\n\n\
+                    Then:\n\none two three four five six seven eight nine ten eleven twelve thirteen\n\n\
+                    And:\n\n12 34 56\n\n\
+                    Run:\n\n$ make\n\nSee the manual page\n\n\
+                    Build:\n\n$ make\nand it builds every-\nthing.\n";
         assert_eq!(
             kinds(&laid_out_blocks(page, 1)),
             [
                 ("prose", "The function is defined as follows:"),
-                (
-                    "code",
-                    "> twosam <- function(y1, y2) {\nn1 <- length(y1)\n}"
-                ),
+                ("code", "> f <- function(x) {\n# double it\nx * 2\n}"),
+                ("code", "## [1] 3\n>"),
                 ("prose", "Take these actions:"),
                 ("list", "Lock the firmware"),
-                ("list", "Set a boot password"),
-                ("prose", "A paragraph of two lines after the list."),
-                ("prose", "A sentence alone."),
+                ("list", "Set a “boot” password"),
+                ("prose", "\"A quoted sentence.\""),
+                ("prose", "Then:"),
+                (
+                    "prose",
+                    "one two three four five six seven eight nine ten eleven twelve thirteen"
+                ),
+                ("prose", "And:"),
+                ("prose", "12 34 56"),
+                ("prose", "Run:"),
+                ("code", "$ make"),
+                ("prose", "See the manual page"),
+                ("prose", "Build:"),
+                ("code", "$ make"),
+                ("prose", "and it builds everything."),
             ]
         );
         // In a text file `> ` quotes mail, and a short line is a paragraph.
         assert_eq!(
-            kinds(&blocks(
-                "He wrote:\n\n> a quote\n\nLock the firmware\n",
-                Some(0)
-            )),
-            [
-                ("prose", "He wrote:"),
-                ("prose", "> a quote"),
-                ("prose", "Lock the firmware"),
-            ]
+            kinds(&blocks("He wrote:\n\n> a quote\n", Some(0))),
+            [("prose", "He wrote:"), ("prose", "> a quote")]
+        );
+        assert_eq!(
+            kinds(&blocks("Take:\n\nLock the firmware\n", Some(0))),
+            [("prose", "Take:"), ("prose", "Lock the firmware")]
         );
     }
 
@@ -611,6 +657,25 @@ mod tests {
                 "Infobox",
                 "- Map: a\n- Mission: b\ncontinued\n1. numbered",
                 "After the list."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_laid_out_list_items_lines_wrap_into_the_item() {
+        // No indentation on a page: the lines after an item go on with it,
+        // to the block's end, mended like wrapped prose.
+        let page = "• Tree-based models. Rather than seek an explicit\nglobal model, they bi-\n\
+                    furcate the data.\n• Another item\n\nA paragraph.\n";
+        assert_eq!(
+            kinds(&laid_out_blocks(page, 1)),
+            [
+                (
+                    "list",
+                    "• Tree-based models. Rather than seek an explicit global model, they \
+                     bifurcate the data.\n• Another item"
+                ),
+                ("prose", "A paragraph."),
             ]
         );
     }
