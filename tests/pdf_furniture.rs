@@ -76,6 +76,17 @@ fn fixture() -> Fixture {
     fixture
 }
 
+/// The hit from `source` among every copy's hits of `query`.
+fn hit_in(fixture: &Fixture, query: &str, source: &str) -> Value {
+    let (code, result) = fixture.search(query, &["--no-collapse"]);
+    assert_eq!(code, 0, "no hit for {query:?}: {result}");
+    hits(&result)
+        .iter()
+        .find(|hit| hit["source"] == source)
+        .cloned()
+        .unwrap_or_else(|| panic!("no hit of {query:?} in {source}: {result}"))
+}
+
 /// Every hit of `query`, asserting the search found some.
 fn all_hits(fixture: &Fixture, query: &str) -> Vec<Value> {
     let (code, result) = fixture.search(query, &["--all"]);
@@ -144,12 +155,7 @@ fn a_word_hyphenated_at_a_line_end_is_found_whole_and_the_html_edition_is_its_co
          being manipulated by R are resident in memory, the DBMS-specific drivers \
          matter.</p></body></html>",
     );
-    let (code, result) = fixture.search("manipulated", &["--no-collapse"]);
-    assert_eq!(code, 0, "{result}");
-    let pdf_hit = hits(&result)
-        .iter()
-        .find(|hit| hit["source"] == "manual.pdf")
-        .unwrap_or_else(|| panic!("the PDF's broken word was not found: {result}"));
+    let pdf_hit = hit_in(&fixture, "manipulated", "manual.pdf");
     assert_eq!(
         pdf_hit["text"],
         "Since all data being manipulated by R are resident in memory, \
@@ -191,15 +197,7 @@ fn a_sentence_cut_by_a_page_break_is_one_passage_found_by_a_phrase_across_it() {
          get the help screen. You can play with MC just by pressing cursor-keys and \
          function-keys.</p></body></html>",
     );
-    let (code, result) = fixture.search("\"you can play with mc\"", &["--no-collapse"]);
-    assert_eq!(
-        code, 0,
-        "the phrase across the page break was not found: {result}"
-    );
-    let pdf_hit = hits(&result)
-        .iter()
-        .find(|hit| hit["source"] == "reference.pdf")
-        .unwrap_or_else(|| panic!("no hit in the PDF: {result}"));
+    let pdf_hit = hit_in(&fixture, "\"you can play with mc\"", "reference.pdf");
     assert_eq!(pdf_hit["page"], 1, "{pdf_hit}");
     let next = &all_hits(&fixture, "\"next paragraph\"")[0];
     assert_eq!(next["page"], 2, "{next}");
@@ -285,6 +283,32 @@ fn a_lead_in_takes_the_list_a_pdf_drew_and_the_html_edition_is_its_copy() {
     );
     assert!(!text.contains("next paragraph"), "{text}");
     let (code, result) = fixture.search("\"boot loader password\"", &[]);
+    assert_eq!(code, 0, "{result}");
+    assert_eq!(hits(&result).len(), 1, "{result}");
+    assert_eq!(hits(&result)[0]["duplicates_total"], 1, "{result}");
+}
+
+#[test]
+fn a_notes_title_on_its_first_line_is_not_its_first_word_and_the_html_edition_is_its_copy() {
+    let fixture = Fixture::new();
+    let page = "The boot process starts many programs at once, as the chapter says.\n\n\
+                Tip\nThe actual init command on your system can be verified by this command.";
+    fixture.file(
+        "reference.pdf",
+        pdf(&[page], "Debian Reference", "20240301000000Z"),
+    );
+    fixture.file(
+        "reference.html",
+        "<html><head><title>Debian Reference</title></head><body><p>The boot process.</p>\
+         <div class=\"tip\"><h3 class=\"title\">Tip</h3><p>The actual init command on your \
+         system can be verified by this command.</p></div></body></html>",
+    );
+    let pdf_hit = hit_in(&fixture, "\"init command\"", "reference.pdf");
+    assert_eq!(
+        pdf_hit["text"], "The actual init command on your system can be verified by this command.",
+        "{pdf_hit}"
+    );
+    let (code, result) = fixture.search("\"init command\"", &[]);
     assert_eq!(code, 0, "{result}");
     assert_eq!(hits(&result).len(), 1, "{result}");
     assert_eq!(hits(&result)[0]["duplicates_total"], 1, "{result}");

@@ -34,7 +34,10 @@
 //!   after another such item that is one line of at most
 //!   [`MAX_DRAWN_ITEM_WORDS`] words, with a letter and not ending a
 //!   sentence, is an item. OCR gives a paragraph as one line, so a short
-//!   OCR'd paragraph after a lead-in is taken for an item too.
+//!   OCR'd paragraph after a lead-in is taken for an item too;
+//! - the title of a note's box (`Tip`, `Warning`, `sugerencia`), set alone
+//!   on the box's first line, is a paragraph of its own, as the HTML
+//!   edition of a manual has it, not the first word of the note.
 
 use super::{Block, Paragraph, ParagraphKind, Piece, SourceMap};
 
@@ -108,6 +111,12 @@ fn read(body: &str, mut builder: Builder) -> Vec<Block> {
                 block.push(line);
                 builder.flush(&mut block);
             }
+        } else if laid_out && block.is_empty() && is_admonition_label(content) {
+            // The title of a note's box, as the HTML edition has it.
+            code_may_follow = false;
+            item_may_follow = false;
+            block.push(line);
+            builder.flush(&mut block);
         } else if item_may_follow && laid_out && block.is_empty() && is_drawn_item(content) {
             // The next one-line block may be the next item.
             line.drawn_item = true;
@@ -328,6 +337,32 @@ fn is_code_line(line: &str, laid_out: bool) -> bool {
         || content.starts_with("$ ")
         || content.starts_with("# ")
         || (laid_out && (content == ">" || content.starts_with("> ")))
+}
+
+/// The titles of notes' boxes that a page sets on the first line of the
+/// box, in the manuals' languages (lower case).
+const ADMONITION_LABELS: [&str; 14] = [
+    "tip",
+    "note",
+    "warning",
+    "caution",
+    "important",
+    "hint",
+    "sugerencia",
+    "consejo",
+    "nota",
+    "aviso",
+    "atención",
+    "importante",
+    "advertencia",
+    "precaución",
+];
+
+/// Whether `line` is only the title of a note's box (`Tip`, `Warning:`,
+/// `sugerencia`).
+fn is_admonition_label(line: &str) -> bool {
+    let label = line.trim_end_matches([':', '：']).trim_end().to_lowercase();
+    ADMONITION_LABELS.contains(&label.as_str())
 }
 
 /// Words an item of a drawn list may have: a name or a short step, not a
@@ -658,6 +693,27 @@ mod tests {
                 "- Map: a\n- Mission: b\ncontinued\n1. numbered",
                 "After the list."
             ]
+        );
+    }
+
+    #[test]
+    fn a_laid_out_notes_title_is_a_paragraph_of_its_own() {
+        let page = "Tip\nThe init command can be verified.\n\nnota:\n\nUna nota.\n\n\
+                    Notes\nare not a title.\n";
+        assert_eq!(
+            texts(&laid_out_blocks(page, 1)),
+            [
+                "Tip",
+                "The init command can be verified.",
+                "nota:",
+                "Una nota.",
+                "Notes are not a title."
+            ]
+        );
+        // A text file's lines are its author's: the word starts the paragraph.
+        assert_eq!(
+            texts(&blocks("Tip\nThe init command can be verified.\n", Some(0))),
+            ["Tip The init command can be verified."]
         );
     }
 
