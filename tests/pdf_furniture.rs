@@ -87,6 +87,16 @@ fn hit_in(fixture: &Fixture, query: &str, source: &str) -> Value {
         .unwrap_or_else(|| panic!("no hit of {query:?} in {source}: {result}"))
 }
 
+/// Asserts that `query` finds one hit, the other edition its duplicate:
+/// the PDF's passage and the HTML's are copies.
+fn assert_one_hit_and_its_copy(fixture: &Fixture, query: &str) {
+    let (code, result) = fixture.search(query, &[]);
+    assert_eq!(code, 0, "no hit for {query:?}: {result}");
+    let shown = hits(&result);
+    assert_eq!(shown.len(), 1, "{result}");
+    assert_eq!(shown[0]["duplicates_total"], 1, "{result}");
+}
+
 /// Every hit of `query`, asserting the search found some.
 fn all_hits(fixture: &Fixture, query: &str) -> Vec<Value> {
     let (code, result) = fixture.search(query, &["--all"]);
@@ -168,11 +178,7 @@ fn a_word_hyphenated_at_a_line_end_is_found_whole_and_the_html_edition_is_its_co
         "{pdf_hit}"
     );
     // The two editions are now copies: one hit, the other its duplicate.
-    let (code, result) = fixture.search("manipulated", &[]);
-    assert_eq!(code, 0, "{result}");
-    let shown = hits(&result);
-    assert_eq!(shown.len(), 1, "{result}");
-    assert_eq!(shown[0]["duplicates_total"], 1, "{result}");
+    assert_one_hit_and_its_copy(&fixture, "manipulated");
 }
 
 #[test]
@@ -202,10 +208,7 @@ fn a_sentence_cut_by_a_page_break_is_one_passage_found_by_a_phrase_across_it() {
     let next = &all_hits(&fixture, "\"next paragraph\"")[0];
     assert_eq!(next["page"], 2, "{next}");
     // The two editions are copies: one hit, the other its duplicate.
-    let (code, result) = fixture.search("\"you can play with mc\"", &[]);
-    assert_eq!(code, 0, "{result}");
-    assert_eq!(hits(&result).len(), 1, "{result}");
-    assert_eq!(hits(&result)[0]["duplicates_total"], 1, "{result}");
+    assert_one_hit_and_its_copy(&fixture, "\"you can play with mc\"");
 }
 
 #[test]
@@ -282,10 +285,7 @@ fn a_lead_in_takes_the_list_a_pdf_drew_and_the_html_edition_is_its_copy() {
         "the lead-in and its items are one passage: {text}"
     );
     assert!(!text.contains("next paragraph"), "{text}");
-    let (code, result) = fixture.search("\"boot loader password\"", &[]);
-    assert_eq!(code, 0, "{result}");
-    assert_eq!(hits(&result).len(), 1, "{result}");
-    assert_eq!(hits(&result)[0]["duplicates_total"], 1, "{result}");
+    assert_one_hit_and_its_copy(&fixture, "\"boot loader password\"");
 }
 
 #[test]
@@ -308,8 +308,5 @@ fn a_notes_title_on_its_first_line_is_not_its_first_word_and_the_html_edition_is
         pdf_hit["text"], "The actual init command on your system can be verified by this command.",
         "{pdf_hit}"
     );
-    let (code, result) = fixture.search("\"init command\"", &[]);
-    assert_eq!(code, 0, "{result}");
-    assert_eq!(hits(&result).len(), 1, "{result}");
-    assert_eq!(hits(&result)[0]["duplicates_total"], 1, "{result}");
+    assert_one_hit_and_its_copy(&fixture, "\"init command\"");
 }

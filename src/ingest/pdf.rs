@@ -709,9 +709,10 @@ fn structure(pages: &[Vec<&str>], scanned: &dyn Fn(u32) -> bool) -> Vec<Block> {
 /// short end), has six words or more (a sentence's, not a table row's or
 /// a command's) and ends in a letter, a comma or a hyphen, `next` starts
 /// in lower case with three words or more (not a label such as
-/// `sugerencia`), and neither holds a line that would be markup (made a
-/// paragraph of its own). The HTML edition of a manual has such a paragraph whole, and a
-/// phrase across the break is found.
+/// `sugerencia`), and neither holds a line that would be markup (code or a
+/// paragraph of its own in [`text::laid_out_blocks`]). The HTML edition of
+/// a manual has such a paragraph whole, and a phrase across the break is
+/// found.
 fn runs_on(last: &[&str], next: &[&str]) -> bool {
     let markup = |block: &[&str]| {
         block
@@ -824,10 +825,7 @@ fn reads_as_paragraph(block: &[&str]) -> bool {
         .iter()
         .filter(|word| word.chars().next().is_some_and(char::is_lowercase))
         .count();
-    let last = last.trim_end_matches(['"', '”', '’', '\'', ')', ']']);
-    letters >= 20
-        && 3 * lower >= words.len()
-        && (block.len() >= 2 || last.ends_with(['.', '!', '?', ':', ';', '…']))
+    letters >= 20 && 3 * lower >= words.len() && (block.len() >= 2 || text::ends_sentence(last))
 }
 
 /// Whether a block starts like a sentence, with a capital (after quotes

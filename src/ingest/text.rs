@@ -370,13 +370,20 @@ fn is_admonition_label(line: &str) -> bool {
 pub const MAX_DRAWN_ITEM_WORDS: usize = 12;
 
 /// Whether `line`, alone in its block, may be an item of a list whose marks
-/// a layout drew: a few words with a letter, not ending a sentence (closing
-/// quotes and brackets aside).
+/// a layout drew: a few words with a letter, not ending a sentence.
 fn is_drawn_item(line: &str) -> bool {
-    let end = line.trim_end_matches(['"', '”', '’', '\'', '»', '«', ')', ']']);
     line.split_whitespace().count() <= MAX_DRAWN_ITEM_WORDS
         && line.contains(char::is_alphabetic)
-        && !end.ends_with(['.', '!', '?', ';', ':', '：', '…', '。', '！', '？', '；'])
+        && !ends_sentence(line)
+}
+
+/// Whether `line` ends a sentence or announces what follows, closing
+/// quotes and brackets aside: `.`, `!`, `?`, `:`, `;`, `…` and their
+/// full-width forms.
+pub(crate) fn ends_sentence(line: &str) -> bool {
+    line.trim_end()
+        .trim_end_matches(['"', '”', '’', '\'', '»', '«', ')', ']'])
+        .ends_with(['.', '!', '?', ':', ';', '…', '。', '！', '？', '：', '；'])
 }
 
 /// `===` or `---` alone on a line: a setext underline or a thematic break.
