@@ -454,7 +454,9 @@ impl Archive {
     /// Runs the tantivy work of a public method. A damaged index makes
     /// tantivy fail or panic; either way the caller gets
     /// [`Error::Damaged`], naming the damaged files when their checksums
-    /// tell, and no panic reaches it (nor, silenced, its terminal).
+    /// tell, and no panic reaches it (nor, silenced, its terminal). A panic
+    /// on files whose checksums are intact is cita's own bug:
+    /// [`Error::Internal`], which does not send the user to rebuild.
     fn guarded<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
         match error::catching(work) {
             Ok(Ok(value)) => Ok(value),
@@ -469,12 +471,10 @@ impl Archive {
                 }
                 other => Err(other),
             },
-            Err(panic) => {
-                let detail = self
-                    .checksum_damage()
-                    .unwrap_or_else(|| format!("reading it failed: {panic}"));
-                Err(Error::damaged(&self.path, &detail))
-            }
+            Err(panic) => Err(match self.checksum_damage() {
+                Some(detail) => Error::damaged(&self.path, &detail),
+                None => Error::internal(&self.path, &panic),
+            }),
         }
     }
 

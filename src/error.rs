@@ -90,7 +90,8 @@ pub enum Error {
 
     /// The index's files are damaged: a flipped byte, a truncated, zeroed or
     /// missing segment file, an unreadable `meta.json`. Reading it failed, or
-    /// panicked inside tantivy (the panic is caught and becomes this error).
+    /// panicked inside tantivy while the files' checksums tell the damage
+    /// (the panic is caught and becomes this error).
     #[error(
         "the index at {} is damaged ({detail}): rebuild it with `cita index --rebuild --index {}`",
         path.display(), path.display()
@@ -99,6 +100,20 @@ pub enum Error {
         /// The index folder.
         path: PathBuf,
         /// What was found damaged, on one bounded line.
+        detail: String,
+    },
+
+    /// cita panicked while reading an index whose files' checksums are
+    /// intact: a bug in cita, not damage (the panic is caught and becomes
+    /// this error, so that a server or a notebook goes on).
+    #[error(
+        "cita failed while reading the index at {} ({detail}); its files are intact, so this is a bug in cita: please report it with the request that caused it",
+        path.display()
+    )]
+    Internal {
+        /// The index folder.
+        path: PathBuf,
+        /// The panic's message and where it happened, on one bounded line.
         detail: String,
     },
 
@@ -170,6 +185,14 @@ impl Error {
     /// [`Error::Damaged`] for the index at `path`, `detail` cut to one bounded line.
     pub(crate) fn damaged(path: &Path, detail: &str) -> Self {
         Error::Damaged {
+            path: path.to_path_buf(),
+            detail: one_line(detail),
+        }
+    }
+
+    /// [`Error::Internal`] for the index at `path`, `detail` cut to one bounded line.
+    pub(crate) fn internal(path: &Path, detail: &str) -> Self {
+        Error::Internal {
             path: path.to_path_buf(),
             detail: one_line(detail),
         }

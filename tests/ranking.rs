@@ -288,6 +288,18 @@ fn partial_matches_fill_the_page_after_every_full_match() {
             ("read.txt".to_string(), vec!["csv".to_string()])
         ]
     );
+    // A term that no passage holds (a phrase whose words are never side
+    // by side) is named as lacking by every partial match.
+    let absent = page(&archive, "csv \"plain frame\"", 0, 10);
+    assert_eq!((absent.total, absent.partial_total), (0, Some(2)));
+    assert!(
+        absent
+            .hits
+            .iter()
+            .all(|h| h.partial && h.missing == ["\"plain frame\""]),
+        "{:?}",
+        absent.hits
+    );
     // One word, or a phrase, has no partial matches.
     assert_eq!(page(&archive, "\"read csv\"", 0, 10).partial_total, None);
 }

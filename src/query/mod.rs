@@ -35,12 +35,12 @@ use std::ops::Bound;
 use serde::Deserialize;
 use serde::de::IntoDeserializer;
 
-use tantivy::Term;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, Query,
-    RangeQuery, TermQuery, TermSetQuery,
+    RangeQuery, Scorer, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, Term};
 
 use self::inflection::InflectionQuery;
 use self::phrase::ExactPhraseQuery;
@@ -881,6 +881,14 @@ fn path_matcher(leaf: &Leaf, tokens: &[Token]) -> Matcher {
             slop: *slop,
         },
     }
+}
+
+/// Whether `scorer`, fresh from its weight, matches `doc`. A fresh scorer
+/// already stands on its first match, which may lie past `doc` (or be
+/// `TERMINATED`: tantivy's empty scorer), and a `DocSet` must never be
+/// asked to seek backwards.
+fn matches(scorer: &mut dyn Scorer, doc: DocId) -> bool {
+    scorer.doc() <= doc && scorer.seek(doc) == doc
 }
 
 fn term_query(field: Field, term: &str) -> Box<dyn Query> {

@@ -58,8 +58,7 @@ impl Partial {
         let mut missing = Vec::new();
         for (clause, label) in self.clauses.iter().zip(&self.labels) {
             let weight = clause.weight(EnableScoring::disabled_from_searcher(searcher))?;
-            let mut scorer = weight.scorer(reader, 1.0)?;
-            if scorer.seek(address.doc_id) != address.doc_id {
+            if !super::matches(weight.scorer(reader, 1.0)?.as_mut(), address.doc_id) {
                 missing.push(label.clone());
             }
         }

@@ -92,7 +92,7 @@ impl Weight for WholeValueQuery {
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
+        if !super::matches(scorer.as_mut(), doc) {
             return Err(TantivyError::InvalidArgument(format!(
                 "passage {doc} does not have {} {:?}",
                 self.field, self.value
