@@ -40,6 +40,9 @@ pub struct Passage {
     pub page: Option<u32>,
     /// For text read by OCR, Tesseract's mean word confidence (0–100).
     pub ocr_confidence: Option<u8>,
+    /// What the passage's paragraph is; a lead-in joined to what it
+    /// announces is the lead-in's (prose, or a list item).
+    pub kind: ParagraphKind,
 }
 
 /// The passages of a document's blocks, in document order. Lazy, so a huge
@@ -199,6 +202,7 @@ impl<'a> Iterator for Passages<'a> {
                         byte_range: unit.source_range(range),
                         page: unit.first.page,
                         ocr_confidence: unit.first.ocr_confidence,
+                        kind: unit.first.kind,
                     });
                 }
                 self.current = None;

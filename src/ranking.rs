@@ -7,7 +7,7 @@
 //! words times its weight in [`HEADING_BONUSES`], plus [`PROXIMITY_BOOST`]
 //! times the BM25 of the words of an AND standing within [`PROXIMITY_SLOP`]
 //! positions of each other, plus the [`substance_bonus`] of the passage's
-//! length. `tests/ranking.rs` states each rule in words.
+//! length and kind. `tests/ranking.rs` states each rule in words.
 //!
 //! Passages rank by score; equal scores rank by source, record, paragraph
 //! and part, so the order is the same on every run and paging never splits
@@ -27,6 +27,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::Weight;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
+use crate::ingest::ParagraphKind;
 use crate::results::{Hit, Sort};
 use crate::schema::{PassageKeys, PositionKey};
 
@@ -61,8 +62,16 @@ pub const SUBSTANCE_WORDS: u32 = 25;
 /// normalization favours the shortest passages (a heading, a contents
 /// line, a table row, a list item of three words beat the paragraph that
 /// explains); this gives back what a sentence-long passage is worth.
-pub fn substance_bonus(words: u32) -> f32 {
-    SUBSTANCE_BONUS * words.min(SUBSTANCE_WORDS) as f32 / SUBSTANCE_WORDS as f32
+///
+/// A table's row or cell earns none: its words are cells side by side
+/// (a package's name, its popularity, a one-line description), however
+/// many, and the paragraph that explains the same words is the answer.
+/// A lead-in joined to its table is the lead-in's kind, prose.
+pub fn substance_bonus(words: u32, kind: ParagraphKind) -> f32 {
+    match kind {
+        ParagraphKind::Table => 0.0,
+        _ => SUBSTANCE_BONUS * words.min(SUBSTANCE_WORDS) as f32 / SUBSTANCE_WORDS as f32,
+    }
 }
 
 /// Words of an AND within this many positions of each other score a proximity bonus.

@@ -17,14 +17,14 @@ use tantivy::{DocId, IndexSettings, SegmentReader, TantivyDocument};
 use crate::analysis;
 use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::ingest::{self, DateOrigin, Document};
+use crate::ingest::{self, DateOrigin, Document, ParagraphKind};
 use crate::language::Language;
 use crate::passage::Passage;
 use crate::results::{Extraction, IndexedPassage};
 
 /// Version of the schema and analysis that cita writes. An index recording
 /// another version is rebuilt or refused, never misread.
-pub const SCHEMA_VERSION: u32 = 11;
+pub const SCHEMA_VERSION: u32 = 12;
 
 /// Field names, as tantivy records them in the index: the fast-field
 /// columns are opened by these names.
@@ -51,6 +51,7 @@ pub mod names {
     pub const LANGUAGE: &str = "language";
     pub const ACCENTED_STEMS: &str = "accented_stems";
     pub const COPY_KEY: &str = "copy_key";
+    pub const KIND: &str = "kind";
 }
 
 /// Handles to every field of a passage document.
@@ -109,6 +110,9 @@ pub struct Fields {
     /// The passage's copy key (`analysis::copy_key`: a hash of its folded
     /// words), a fast field only: search collapses copies by it.
     pub copy_key: Field,
+    /// What the passage's paragraph is ([`kind_id`]: prose, code, a list,
+    /// a table), a fast field only: the substance prior reads it.
+    pub kind: Field,
 }
 
 /// A stored text field, folded, with positions for phrases.
@@ -169,6 +173,7 @@ pub fn build() -> (Schema, Fields) {
             ),
         ),
         copy_key: builder.add_u64_field(names::COPY_KEY, FAST),
+        kind: builder.add_u64_field(names::KIND, FAST),
     };
     (builder.build(), fields)
 }
@@ -199,6 +204,7 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         language: get(names::LANGUAGE)?,
         accented_stems: get(names::ACCENTED_STEMS)?,
         copy_key: get(names::COPY_KEY)?,
+        kind: get(names::KIND)?,
     })
 }
 
@@ -224,6 +230,7 @@ pub fn passage_document(
     );
     doc.add_u64(fields.id, id);
     doc.add_u64(fields.copy_key, copy_key);
+    doc.add_u64(fields.kind, kind_id(passage.kind));
     doc.add_text(fields.source, &document.source);
     doc.add_text(fields.title, title);
     if let Some(publication) = &document.meta.publication {
@@ -272,6 +279,19 @@ pub fn passage_document(
     }
     doc
 }
+
+/// How the `kind` field records a paragraph's kind: its place in [`KINDS`].
+pub fn kind_id(kind: ParagraphKind) -> u64 {
+    KINDS.iter().position(|&k| k == kind).unwrap_or_default() as u64
+}
+
+/// Every paragraph kind, in the order of their ids in the `kind` field.
+pub const KINDS: [ParagraphKind; 4] = [
+    ParagraphKind::Prose,
+    ParagraphKind::Code,
+    ParagraphKind::List,
+    ParagraphKind::Table,
+];
 
 /// The document in `bytes`, one document as tantivy's store keeps it, or
 /// `None` if it holds anything but what cita stores (text, u64 and i64

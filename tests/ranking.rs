@@ -382,6 +382,54 @@ fn partial_matches_agree_with_each_words_own_matches() {
     }
 }
 
+/// The substance bonus the rule of src/ranking.rs gives a passage of
+/// prose as long as `hit`: up to 12 for 25 words, in proportion.
+fn length_bonus(hit: &Hit) -> f32 {
+    let words = hit.passage.text.split_whitespace().count() as u32;
+    12.0 * words.min(25) as f32 / 25.0
+}
+
+/// A table's row or cell earns no substance bonus, whatever its length:
+/// its words are cells side by side, and the paragraph explaining the
+/// same words is the answer. With the bonus its length would earn, the
+/// row (shorter, so ahead on BM25) would rank first.
+#[test]
+fn a_paragraph_outranks_a_table_row_with_the_same_words() {
+    let table = "| package | description |\n|---|---|\n\
+                 | bacula-client | network backup client: sends the files of a machine to \
+                 the network backup server of the site and restores them |\n";
+    let guide = "A network backup copies the files of every machine in the office to one \
+                 server during the night, so that a failed disk, a stolen laptop or a \
+                 deleted folder costs at most a day of work; the server keeps several \
+                 weeks of copies, and one of them is taken away from the building every \
+                 month. Bacula and Amanda are the usual suites.\n";
+    let fillers: Vec<(String, String)> = (0..20)
+        .map(|n| {
+            (
+                format!("other{n}.md"),
+                format!("Unrelated note number {n}.\n"),
+            )
+        })
+        .collect();
+    let mut files = vec![("packages.md", table), ("guide.md", guide)];
+    files.extend(
+        fillers
+            .iter()
+            .map(|(name, text)| (name.as_str(), text.as_str())),
+    );
+    let (_dir, archive) = archive_of(&files);
+    let found = hits(&archive, "network backup");
+    assert_eq!(first_source(&found), "guide.md");
+    let row = found
+        .iter()
+        .find(|hit| hit.passage.source == "packages.md")
+        .expect("the table row matches");
+    assert!(
+        row.score + length_bonus(row) > found[0].score,
+        "with a paragraph's bonus for its length, the row would rank first"
+    );
+}
+
 /// BM25's length normalization favours the shortest passages; the
 /// substance bonus gives a passage of a sentence or more its due, so a
 /// contents line holding the words no longer outranks the paragraph that
@@ -400,10 +448,7 @@ fn the_paragraph_that_explains_outranks_a_contents_line_with_the_same_words() {
         .iter()
         .find(|hit| hit.passage.text == "Securing the root password.")
         .expect("the contents line matches");
-    let words = |hit: &Hit| hit.passage.text.split_whitespace().count() as u32;
-    // The rule of src/ranking.rs: up to 12 for 25 words, in proportion.
-    let substance = |words: u32| 12.0 * words.min(25) as f32 / 25.0;
-    let without_bonus = |hit: &Hit| hit.score - substance(words(hit));
+    let without_bonus = |hit: &Hit| hit.score - length_bonus(hit);
     assert!(
         without_bonus(line) > without_bonus(&found[0]),
         "on BM25 alone the contents line would rank first"

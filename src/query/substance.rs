@@ -1,18 +1,22 @@
 //! The substance prior of [`crate::ranking::substance_bonus`] around a
-//! query: each match's score gains the bonus its passage's length earns,
-//! read from the text field's norms (tantivy's per-document word counts,
-//! one byte each), so it costs a table lookup per match.
+//! query: each match's score gains the bonus its passage's length and kind
+//! earn, read from the text field's norms (tantivy's per-document word
+//! counts, one byte each) and the `kind` column (read only in a segment
+//! holding passages of kinds that earn differently: tables and others), so
+//! it costs a table lookup or two per match.
 //!
 //! The wrapped query keeps its own fast paths: counting, and pruning, where
 //! the query is told to skip matches that cannot beat the threshold less
 //! the most any bonus adds.
 
+use tantivy::columnar::Column;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::Field;
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
 
 use crate::ranking::{SUBSTANCE_BONUS, substance_bonus};
+use crate::schema::{KINDS, names};
 
 /// `inner`, each match scoring the substance bonus of its passage's length in `field` more.
 #[derive(Debug)]
@@ -59,26 +63,47 @@ struct SubstanceWeight {
     field: Field,
 }
 
-/// The bonus of each fieldnorm id: 256 lengths, looked up per match.
+/// The bonus of each kind and fieldnorm id (4 kinds of 256 lengths),
+/// looked up per match.
 struct Bonuses {
     norms: FieldNormReader,
-    by_id: [Score; 256],
+    by_kind: [[Score; 256]; KINDS.len()],
+    /// The passages' kinds, where the segment holds passages of kinds
+    /// that earn differently; else the id of one it holds.
+    kinds: Result<Column<u64>, usize>,
 }
 
 impl Bonuses {
-    fn of(reader: &SegmentReader, field: Field) -> tantivy::Result<Bonuses> {
-        let mut by_id = [0.0; 256];
-        for (id, bonus) in by_id.iter_mut().enumerate() {
-            *bonus = substance_bonus(FieldNormReader::id_to_fieldnorm(id as u8));
+    fn of(reader: &SegmentReader, text: Field) -> tantivy::Result<Bonuses> {
+        let mut by_kind = [[0.0; 256]; KINDS.len()];
+        for (bonuses, &kind) in by_kind.iter_mut().zip(&KINDS) {
+            for (id, bonus) in bonuses.iter_mut().enumerate() {
+                *bonus = substance_bonus(FieldNormReader::id_to_fieldnorm(id as u8), kind);
+            }
         }
+        let column = reader.fast_fields().u64(names::KIND)?;
+        // Where every kind the segment holds earns alike (prose, code and
+        // lists do), no match needs its kind read.
+        let (lowest, highest) = (column.min_value() as usize, column.max_value() as usize);
+        let alike = by_kind
+            .get(lowest..=highest)
+            .is_some_and(|held| held.iter().all(|bonuses| *bonuses == held[0]));
+        let kinds = if alike { Err(lowest) } else { Ok(column) };
         Ok(Bonuses {
-            norms: reader.get_fieldnorms_reader(field)?,
-            by_id,
+            norms: reader.get_fieldnorms_reader(text)?,
+            by_kind,
+            kinds,
         })
     }
 
     fn of_doc(&self, doc: DocId) -> Score {
-        self.by_id[usize::from(self.norms.fieldnorm_id(doc))]
+        let kind = match &self.kinds {
+            Ok(column) => column.first(doc).unwrap_or_default() as usize,
+            Err(only) => *only,
+        };
+        // An id no cita writes (a damaged column) counts as prose's.
+        let bonuses = self.by_kind.get(kind).unwrap_or(&self.by_kind[0]);
+        bonuses[usize::from(self.norms.fieldnorm_id(doc))]
     }
 }
 
@@ -103,7 +128,7 @@ impl Weight for SubstanceWeight {
         let bonus = Bonuses::of(reader, self.field)?.of_doc(doc);
         let mut explanation = Explanation::new("with the substance bonus", inner.value() + bonus);
         explanation.add_detail(inner);
-        explanation.add_const("substance bonus of the passage's length", bonus);
+        explanation.add_const("substance bonus of the passage's length and kind", bonus);
         Ok(explanation)
     }
 
