@@ -125,22 +125,19 @@ impl Archive {
     fn open_with(path: &Path, policy: ReloadPolicy) -> Result<Archive> {
         // As in `guarded`: an engine error that does not say what it is, or
         // a panic, is damage if the checksums say so.
-        let damage_found = || {
+        let checked = || {
             let directory = ReadingDirectory(MmapDirectory::open(path).ok()?);
             checksum_damage_of(&Index::open(directory).ok()?)
         };
         match error::catching(|| Archive::open_unguarded(path, policy)) {
             Ok(Ok(archive)) => Ok(archive),
             Ok(Err(err)) => match err.reading(path) {
-                Error::Engine(err) => Err(damage_found()
+                Error::Engine(err) => Err(checked()
+                    .flatten()
                     .map_or(Error::Engine(err), |detail| Error::damaged(path, &detail))),
                 other => Err(other),
             },
-            Err(panic) => {
-                let detail =
-                    damage_found().unwrap_or_else(|| format!("opening it failed: {panic}"));
-                Err(Error::damaged(path, &detail))
-            }
+            Err(panic) => Err(panic_error(path, "opening", &panic, checked())),
         }
     }
 
@@ -464,23 +461,27 @@ impl Archive {
                 // An engine error that does not say what it is (a block of
                 // the doc store that does not decompress): damage if the
                 // checksums say so.
-                Error::Engine(err) => {
-                    Err(self.checksum_damage().map_or(Error::Engine(err), |detail| {
+                Error::Engine(err) => Err(self
+                    .checksum_damage()
+                    .flatten()
+                    .map_or(Error::Engine(err), |detail| {
                         Error::damaged(&self.path, &detail)
-                    }))
-                }
+                    })),
                 other => Err(other),
             },
-            Err(panic) => Err(match self.checksum_damage() {
-                Some(detail) => Error::damaged(&self.path, &detail),
-                None => Error::internal(&self.path, &panic),
-            }),
+            Err(panic) => Err(panic_error(
+                &self.path,
+                "reading",
+                &panic,
+                self.checksum_damage(),
+            )),
         }
     }
 
     /// The files of the index that fail their checksum, if any, said on
-    /// one line. Reading every file costs a moment: only after a failure.
-    fn checksum_damage(&self) -> Option<String> {
+    /// one line (see [`checksum_damage_of`]). Reading every file costs a
+    /// moment: only after a failure.
+    fn checksum_damage(&self) -> Option<Option<String>> {
         checksum_damage_of(self.reader.searcher().index())
     }
 
@@ -1797,12 +1798,22 @@ fn place_of(m: &Match) -> Place {
     )
 }
 
-/// [`store::checksum_damage`] of `index`, a failure to read its files
-/// (or a panic doing so) counting as no damage found.
-fn checksum_damage_of(index: &Index) -> Option<String> {
-    error::catching(|| store::checksum_damage(index))
-        .ok()?
-        .ok()?
+/// [`store::checksum_damage`] of `index`: `Some(None)` when every file
+/// passes, `None` when the files could not be checked (a failure or a
+/// panic reading them).
+fn checksum_damage_of(index: &Index) -> Option<Option<String>> {
+    error::catching(|| store::checksum_damage(index)).ok()?.ok()
+}
+
+/// What a panic caught while `doing` (opening, reading) the index at
+/// `path` is: damage, naming the files, when their checksums tell (or
+/// cannot be checked); cita's own bug only when every file passes.
+fn panic_error(path: &Path, doing: &str, panic: &str, checked: Option<Option<String>>) -> Error {
+    match checked {
+        Some(None) => Error::internal(path, panic),
+        Some(Some(detail)) => Error::damaged(path, &detail),
+        None => Error::damaged(path, &format!("{doing} it failed: {panic}")),
+    }
 }
 
 /// A request's partial matches (see [`query::partial`]).
@@ -1916,4 +1927,42 @@ fn cannot_write(err: &io::Error) -> bool {
 pub fn build_and_open(corpus: &Path, index: &Path) -> Result<(Archive, BuildReport)> {
     let report = indexer::build(corpus, index, &BuildOptions::default())?;
     Ok((Archive::open(index)?, report))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A panic while reading an index whose files all pass their checksums
+    /// is cita's own bug, and says so; the same panic once a file fails its
+    /// checksum is damage, naming the file.
+    #[test]
+    fn a_panic_on_intact_files_is_a_bug_and_on_damaged_files_is_damage() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir(&corpus).unwrap();
+        std::fs::write(corpus.join("a.txt"), "Plan LAZO was a plan.\n").unwrap();
+        let (archive, _) = build_and_open(&corpus, &dir.path().join("index")).unwrap();
+        let panicking = || -> Result<()> { panic!("a bug in a scorer") };
+
+        let err = archive.guarded(panicking).unwrap_err();
+        assert!(
+            matches!(&err, Error::Internal { detail, .. } if detail.contains("a bug in a scorer")),
+            "{err:?}"
+        );
+
+        let store = std::fs::read_dir(dir.path().join("index"))
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .find(|path| path.extension().is_some_and(|e| e == "store"))
+            .unwrap();
+        let mut bytes = std::fs::read(&store).unwrap();
+        bytes[0] ^= 0xff;
+        std::fs::write(&store, bytes).unwrap();
+        let err = archive.guarded(panicking).unwrap_err();
+        assert!(
+            matches!(&err, Error::Damaged { detail, .. } if detail.contains(".store fails its checksum")),
+            "{err:?}"
+        );
+    }
 }

@@ -40,8 +40,9 @@ pub struct Passage {
     pub page: Option<u32>,
     /// For text read by OCR, Tesseract's mean word confidence (0–100).
     pub ocr_confidence: Option<u8>,
-    /// What the passage's paragraph is; a lead-in joined to what it
-    /// announces is the lead-in's (prose, or a list item).
+    /// What the passage reads as: its paragraph's kind (a lead-in joined
+    /// to what it announces is the lead-in's: prose, or a list item), but
+    /// a table's row or cell that ends a sentence is prose.
     pub kind: ParagraphKind,
 }
 
@@ -121,6 +122,32 @@ impl<'a> Unit<'a> {
         }
     }
 
+    /// The paragraph of a joined unit holding byte `at` of its text, with
+    /// where its text starts: the last starting at or before it (for an
+    /// end, before it).
+    fn holding(&self, at: usize, is_end: bool) -> (usize, &'a Paragraph) {
+        let after = self
+            .joined
+            .partition_point(|&(start, _)| start < at || (!is_end && start == at));
+        self.joined[after.saturating_sub(1)]
+    }
+
+    /// What the part `range` of the unit's text, `part`, reads as: the kind
+    /// of the paragraph it starts in (the lead-in's for the part holding
+    /// the lead-in); a table's row or cell that ends a sentence (the text
+    /// of a note's box, a story set in a layout table, a definition)
+    /// reads as prose.
+    fn kind_of(&self, range: Range<usize>, part: &str) -> ParagraphKind {
+        let paragraph = match self.joined.is_empty() {
+            true => self.first,
+            false => self.holding(range.start, false).1,
+        };
+        match paragraph.kind {
+            ParagraphKind::Table if text::ends_sentence(part) => ParagraphKind::Prose,
+            kind => kind,
+        }
+    }
+
     /// Where `range` of the unit's text lies in the source file: from
     /// where its first paragraph maps its start to where its last maps its
     /// end; `None` when either has no offsets.
@@ -128,16 +155,8 @@ impl<'a> Unit<'a> {
         if self.joined.is_empty() {
             return source_range(&self.first.source, range);
         }
-        // The paragraph holding a byte: the last starting at or before it
-        // (for an end, before it).
-        let holding = |at: usize, is_end: bool| {
-            let after = self
-                .joined
-                .partition_point(|&(start, _)| start < at || (!is_end && start == at));
-            self.joined[after.saturating_sub(1)]
-        };
-        let (first_start, first) = holding(range.start, false);
-        let (last_start, last) = holding(range.end, true);
+        let (first_start, first) = self.holding(range.start, false);
+        let (last_start, last) = self.holding(range.end, true);
         let start_in = range
             .start
             .saturating_sub(first_start)
@@ -194,7 +213,9 @@ impl<'a> Iterator for Passages<'a> {
                     if !text.chars().any(char::is_alphanumeric) || !self.seen.insert(text.clone()) {
                         continue;
                     }
+                    let kind = unit.kind_of(range.clone(), &text);
                     return Some(Passage {
+                        kind,
                         text: text.into_owned(),
                         section: self.section.map(str::to_string),
                         paragraph: self.paragraph,
@@ -202,7 +223,6 @@ impl<'a> Iterator for Passages<'a> {
                         byte_range: unit.source_range(range),
                         page: unit.first.page,
                         ocr_confidence: unit.first.ocr_confidence,
-                        kind: unit.first.kind,
                     });
                 }
                 self.current = None;
@@ -528,6 +548,37 @@ mod tests {
                 "Pasos：\nAbrir el menú",
                 "Instalar:\napt install x",
                 "Configurar:\nnano /etc/x\nListo."
+            ]
+        );
+    }
+
+    /// A passage reads as its paragraph's kind, a joined one as its
+    /// lead-in's up to where the rows it announces start a part of their
+    /// own; a table's row or cell ending a sentence reads as prose.
+    #[test]
+    fn a_passage_reads_as_the_paragraph_it_starts_in() {
+        let row = "bacula-client | network backup client and restore tool";
+        let mut spec = String::from("prose The backup packages:\n");
+        for _ in 0..30 {
+            spec.push_str(&format!("table {row}\n"));
+        }
+        spec.push_str("# Notes\n");
+        spec.push_str("table A note set in a table box ends a sentence.\n");
+        spec.push_str("table cell without an end\n");
+        spec.push_str("code make\n");
+        let found: Vec<Passage> = passages(&kinded(&spec)).collect();
+        let kinds: Vec<ParagraphKind> = found.iter().map(|p| p.kind).collect();
+        assert!(found.len() >= 5, "the joined table is cut for length");
+        assert!(found[0].text.starts_with("The backup packages:"));
+        assert_eq!(kinds[0], ParagraphKind::Prose);
+        let rows = found.len() - 4;
+        assert!(kinds[1..=rows].iter().all(|&k| k == ParagraphKind::Table));
+        assert_eq!(
+            kinds[rows + 1..],
+            [
+                ParagraphKind::Prose,
+                ParagraphKind::Table,
+                ParagraphKind::Code
             ]
         );
     }

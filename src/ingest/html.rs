@@ -702,28 +702,12 @@ enum Step<'a> {
 }
 
 /// What the paragraphs inside an element are, for the elements that tell.
-/// A table that lays out the page rather than holding data tells nothing:
-/// its cells are read as the paragraphs they are.
-fn container_kind(element: ElementRef) -> Option<ParagraphKind> {
-    match element.value().name() {
+fn container_kind(name: &str) -> Option<ParagraphKind> {
+    match name {
         "ul" | "ol" | "dl" => Some(ParagraphKind::List),
-        "table" if !is_layout_table(element) => Some(ParagraphKind::Table),
+        "table" => Some(ParagraphKind::Table),
         _ => None,
     }
-}
-
-/// Whether `table` lays out a page (the columns and boxes of many older
-/// news sites) rather than holding data, by signs Mozilla's Readability
-/// reads: marked `role="presentation"` (or `none`), or holding another
-/// table, or, without a header cell, caption or column group, holding
-/// block content (paragraphs, divisions, headings, lists, quotations) in
-/// its cells.
-fn is_layout_table(table: ElementRef) -> bool {
-    let found = |css: &str| table.select(&selector(css)).next().is_some();
-    matches!(table.value().attr("role"), Some("presentation" | "none"))
-        || found("table")
-        || (!found("th, thead, caption, colgroup")
-            && found("td p, td div, td h1, td h2, td h3, td h4, td ul, td ol, td blockquote"))
 }
 
 impl Walker {
@@ -773,7 +757,7 @@ impl Walker {
                         self.push(text, ParagraphKind::Code);
                     } else if name == "br" {
                         self.buffer.push(' ');
-                    } else if let Some(kind) = container_kind(element_ref) {
+                    } else if let Some(kind) = container_kind(name) {
                         self.flush();
                         self.containers.push(kind);
                         steps.push(Step::Leave);
@@ -904,29 +888,6 @@ line two</pre>
                 ("table", "Año"),
                 ("table", "1964"),
                 ("prose", "After."),
-            ]
-        );
-    }
-
-    /// A table that lays out the page holds the article's paragraphs,
-    /// which are prose; a table of data, even in a layout table, is a table.
-    #[test]
-    fn a_layout_table_holds_prose_and_a_data_table_holds_table_cells() {
-        let page = "<body><table><tr><td><p>The army said on Tuesday.</p></td>\
-            <td><div>Column two's story.</div><table><tr><th>Year</th><td>1964</td></tr></table></td></tr></table>\
-            <table role=\"presentation\"><tr><td>Marked as layout.</td></tr></table>\
-            <table><tr><td>bacula</td><td>backup tool</td></tr></table></body>";
-        let (_, blocks) = read(page);
-        assert_eq!(
-            crate::ingest::block_kinds(&blocks),
-            [
-                ("prose", "The army said on Tuesday."),
-                ("prose", "Column two's story."),
-                ("table", "Year"),
-                ("table", "1964"),
-                ("prose", "Marked as layout."),
-                ("table", "bacula"),
-                ("table", "backup tool"),
             ]
         );
     }

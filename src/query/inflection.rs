@@ -1174,7 +1174,7 @@ impl InflectionWeight {
                 lacking.dedup();
                 let mut postings =
                     index_of(*word).read_postings_from_terminfo(info, IndexRecordOption::Basic)?;
-                lacking.retain(|&doc| postings.doc() > doc || postings.seek(doc) != doc);
+                lacking.retain(|&doc| !super::matches(&mut postings, doc));
             }
             let blocks = index_of(*word)
                 .read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;

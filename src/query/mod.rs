@@ -37,10 +37,10 @@ use serde::de::IntoDeserializer;
 
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, Query,
-    RangeQuery, Scorer, TermQuery, TermSetQuery,
+    RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, Term};
+use tantivy::{DocId, DocSet, Term};
 
 use self::inflection::InflectionQuery;
 use self::phrase::ExactPhraseQuery;
@@ -883,12 +883,12 @@ fn path_matcher(leaf: &Leaf, tokens: &[Token]) -> Matcher {
     }
 }
 
-/// Whether `scorer`, fresh from its weight, matches `doc`. A fresh scorer
-/// already stands on its first match, which may lie past `doc` (or be
-/// `TERMINATED`: tantivy's empty scorer), and a `DocSet` must never be
-/// asked to seek backwards.
-fn matches(scorer: &mut dyn Scorer, doc: DocId) -> bool {
-    scorer.doc() <= doc && scorer.seek(doc) == doc
+/// Whether `docs` holds `doc`, which may lie behind where it stands: a
+/// fresh scorer already stands on its first match (or on `TERMINATED`:
+/// tantivy's empty scorer), and a `DocSet` must never be asked to seek
+/// backwards.
+fn matches<D: DocSet + ?Sized>(docs: &mut D, doc: DocId) -> bool {
+    docs.doc() <= doc && docs.seek(doc) == doc
 }
 
 fn term_query(field: Field, term: &str) -> Box<dyn Query> {

@@ -18,7 +18,8 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
 use crate::ranking::{SUBSTANCE_BONUS, substance_bonus};
 use crate::schema::{KINDS, names};
 
-/// `inner`, each match scoring the substance bonus of its passage's length in `field` more.
+/// `inner`, each match scoring the substance bonus of its passage's length
+/// in `field`, and of its kind, more.
 #[derive(Debug)]
 pub struct Substance {
     inner: Box<dyn Query>,
@@ -26,7 +27,7 @@ pub struct Substance {
 }
 
 impl Substance {
-    /// `inner` with the bonus of the passages' lengths in `field`.
+    /// `inner` with the bonus of the passages' lengths in `field` and kinds.
     pub fn new(inner: Box<dyn Query>, field: Field) -> Substance {
         Substance { inner, field }
     }
