@@ -24,7 +24,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::{InvertedIndexReader, SegmentId};
@@ -36,6 +36,7 @@ use tantivy::{
     TantivyError, Term,
 };
 
+use super::segment_cache::SegmentCache;
 use super::statistics::{self, Statistics};
 use crate::analysis::{self, Folding, WordStems};
 use crate::language::Language;
@@ -513,48 +514,6 @@ static SEGMENT_LANGUAGES: SegmentCache<(SegmentId, Field), Vec<Language>> =
 /// [`IndexLanguages::vocabularies`] read them, for the process.
 static LANGUAGE_WORDS: SegmentCache<(SegmentId, Field, u64), Vec<String>> =
     SegmentCache::new(64 << 20);
-
-/// What searches of the process keep of immutable segments, up to a size
-/// in bytes; past it, the cache starts over.
-struct SegmentCache<K, V> {
-    kept: Mutex<Option<Kept<K, V>>>,
-    most_bytes: usize,
-}
-
-/// The values a [`SegmentCache`] keeps, and their size in bytes.
-type Kept<K, V> = (HashMap<K, Arc<V>>, usize);
-
-impl<K: std::hash::Hash + Eq, V> SegmentCache<K, V> {
-    const fn new(most_bytes: usize) -> Self {
-        SegmentCache {
-            kept: Mutex::new(None),
-            most_bytes,
-        }
-    }
-
-    fn get(&self, key: &K) -> Option<Arc<V>> {
-        let kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
-        kept.as_ref()
-            .and_then(|(values, _)| values.get(key).cloned())
-    }
-
-    /// Keeps `value` (of `size` bytes) under `key`, unless another search
-    /// kept one first: the one kept is returned.
-    fn keep(&self, key: K, value: Arc<V>, size: usize) -> Arc<V> {
-        let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
-        let (values, bytes) = kept.get_or_insert_with(|| (HashMap::new(), 0));
-        if let Some(value) = values.get(&key) {
-            return Arc::clone(value);
-        }
-        if *bytes + size > self.most_bytes {
-            values.clear();
-            *bytes = 0;
-        }
-        *bytes += size;
-        values.insert(key, Arc::clone(&value));
-        value
-    }
-}
 
 /// Which passages of a segment a word counting only in some of its
 /// languages counts in, for each such set of languages.

@@ -25,6 +25,7 @@
 mod inflection;
 pub mod partial;
 mod phrase;
+mod segment_cache;
 mod source;
 pub mod statistics;
 mod substance;

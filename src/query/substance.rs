@@ -9,12 +9,16 @@
 //! the query is told to skip matches that cannot beat the threshold less
 //! the most any bonus adds.
 
+use std::sync::{Arc, LazyLock};
+
 use tantivy::columnar::Column;
 use tantivy::fieldnorm::FieldNormReader;
+use tantivy::index::SegmentId;
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::Field;
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
 
+use super::segment_cache::SegmentCache;
 use crate::ranking::{SUBSTANCE_BONUS, substance_bonus};
 use crate::schema::{KINDS, names};
 
@@ -66,44 +70,70 @@ struct SubstanceWeight {
 
 /// The bonus of each kind and fieldnorm id (4 kinds of 256 lengths),
 /// looked up per match.
+static BY_KIND: LazyLock<[[Score; 256]; KINDS.len()]> = LazyLock::new(|| {
+    let mut by_kind = [[0.0; 256]; KINDS.len()];
+    for (bonuses, &kind) in by_kind.iter_mut().zip(&KINDS) {
+        for (id, bonus) in bonuses.iter_mut().enumerate() {
+            *bonus = substance_bonus(FieldNormReader::id_to_fieldnorm(id as u8), kind);
+        }
+    }
+    by_kind
+});
+
+/// The kinds of a segment's passages, as the bonus needs them.
+enum SegmentKinds {
+    /// Every kind the segment holds earns alike (prose, code and lists
+    /// do): the id of one of them, and no match needs its kind read.
+    Alike(usize),
+    /// The passages' kinds, read per match.
+    Read(Column<u64>),
+}
+
+/// Each segment's [`SegmentKinds`], for the process: opening the column
+/// on every search cost a rare word's search half again.
+static KINDS_OF_SEGMENTS: SegmentCache<SegmentId, SegmentKinds> = SegmentCache::new(1 << 20);
+
+impl SegmentKinds {
+    fn of(reader: &SegmentReader) -> tantivy::Result<Arc<SegmentKinds>> {
+        let segment = reader.segment_id();
+        if let Some(kinds) = KINDS_OF_SEGMENTS.get(&segment) {
+            return Ok(kinds);
+        }
+        let column = reader.fast_fields().u64(names::KIND)?;
+        let (lowest, highest) = (column.min_value() as usize, column.max_value() as usize);
+        let alike = BY_KIND
+            .get(lowest..=highest)
+            .is_some_and(|held| held.iter().all(|bonuses| *bonuses == held[0]));
+        let kinds = match alike {
+            true => SegmentKinds::Alike(lowest),
+            false => SegmentKinds::Read(column),
+        };
+        // A column is a handle on the segment's mapped file.
+        Ok(KINDS_OF_SEGMENTS.keep(segment, Arc::new(kinds), 64))
+    }
+}
+
+/// What a segment's matches gain, looked up per match.
 struct Bonuses {
     norms: FieldNormReader,
-    by_kind: [[Score; 256]; KINDS.len()],
-    /// The passages' kinds, where the segment holds passages of kinds
-    /// that earn differently; else the id of one it holds.
-    kinds: Result<Column<u64>, usize>,
+    kinds: Arc<SegmentKinds>,
 }
 
 impl Bonuses {
     fn of(reader: &SegmentReader, text: Field) -> tantivy::Result<Bonuses> {
-        let mut by_kind = [[0.0; 256]; KINDS.len()];
-        for (bonuses, &kind) in by_kind.iter_mut().zip(&KINDS) {
-            for (id, bonus) in bonuses.iter_mut().enumerate() {
-                *bonus = substance_bonus(FieldNormReader::id_to_fieldnorm(id as u8), kind);
-            }
-        }
-        let column = reader.fast_fields().u64(names::KIND)?;
-        // Where every kind the segment holds earns alike (prose, code and
-        // lists do), no match needs its kind read.
-        let (lowest, highest) = (column.min_value() as usize, column.max_value() as usize);
-        let alike = by_kind
-            .get(lowest..=highest)
-            .is_some_and(|held| held.iter().all(|bonuses| *bonuses == held[0]));
-        let kinds = if alike { Err(lowest) } else { Ok(column) };
         Ok(Bonuses {
             norms: reader.get_fieldnorms_reader(text)?,
-            by_kind,
-            kinds,
+            kinds: SegmentKinds::of(reader)?,
         })
     }
 
     fn of_doc(&self, doc: DocId) -> Score {
-        let kind = match &self.kinds {
-            Ok(column) => column.first(doc).unwrap_or_default() as usize,
-            Err(only) => *only,
+        let kind = match &*self.kinds {
+            SegmentKinds::Read(column) => column.first(doc).unwrap_or_default() as usize,
+            SegmentKinds::Alike(kind) => *kind,
         };
         // An id no cita writes (a damaged column) counts as prose's.
-        let bonuses = self.by_kind.get(kind).unwrap_or(&self.by_kind[0]);
+        let bonuses = BY_KIND.get(kind).unwrap_or(&BY_KIND[0]);
         bonuses[usize::from(self.norms.fieldnorm_id(doc))]
     }
 }
