@@ -134,16 +134,20 @@ impl<'a> Unit<'a> {
 
     /// What the part `range` of the unit's text, `part`, reads as: the kind
     /// of the paragraph it starts in (the lead-in's for the part holding
-    /// the lead-in); a table's row or cell that ends a sentence (the text
-    /// of a note's box, a story set in a layout table, a definition)
-    /// reads as prose.
+    /// the lead-in); a part that is one table row or cell, or lies within
+    /// one, and ends a sentence (the text of a note's box, a story set in a
+    /// layout table, a definition) reads as prose.
     fn kind_of(&self, range: Range<usize>, part: &str) -> ParagraphKind {
-        let paragraph = match self.joined.is_empty() {
-            true => self.first,
-            false => self.holding(range.start, false).1,
+        let (paragraph, within_one) = match self.joined.is_empty() {
+            true => (self.first, true),
+            false => {
+                let (start, paragraph) = self.holding(range.start, false);
+                (paragraph, self.holding(range.end, true).0 == start)
+            }
         };
         match paragraph.kind {
-            ParagraphKind::Table if text::ends_sentence(part) => ParagraphKind::Prose,
+            // Rows whose last ends a sentence are still rows.
+            ParagraphKind::Table if within_one && text::ends_sentence(part) => ParagraphKind::Prose,
             kind => kind,
         }
     }
@@ -557,7 +561,8 @@ mod tests {
     /// own; a table's row or cell ending a sentence reads as prose.
     #[test]
     fn a_passage_reads_as_the_paragraph_it_starts_in() {
-        let row = "bacula-client | network backup client and restore tool";
+        // Rows ending with a full stop: a part of many rows is still rows.
+        let row = "bacula-client | network backup client and restore tool.";
         let mut spec = String::from("prose The backup packages:\n");
         for _ in 0..30 {
             spec.push_str(&format!("table {row}\n"));

@@ -66,7 +66,9 @@ pub const SUBSTANCE_WORDS: u32 = 25;
 /// A table's row or cell earns none: its words are cells side by side
 /// (a package's name, its popularity, a one-line description), however
 /// many, and the paragraph that explains the same words is the answer.
-/// A lead-in joined to its table is the lead-in's kind, prose.
+/// What a passage reads as is [`crate::passage::Passage::kind`]: a row or
+/// cell ending a sentence reads as prose, and the part of a joined passage
+/// holding its lead-in as the lead-in.
 pub fn substance_bonus(words: u32, kind: ParagraphKind) -> f32 {
     match kind {
         ParagraphKind::Table => 0.0,

@@ -110,8 +110,9 @@ pub struct Fields {
     /// The passage's copy key (`analysis::copy_key`: a hash of its folded
     /// words), a fast field only: search collapses copies by it.
     pub copy_key: Field,
-    /// What the passage's paragraph is ([`kind_id`]: prose, code, a list,
-    /// a table), a fast field only: the substance prior reads it.
+    /// What the passage reads as ([`Passage::kind`], recorded by
+    /// [`kind_id`]: prose, code, a list, a table), a fast field only: the
+    /// substance prior reads it.
     pub kind: Field,
 }
 

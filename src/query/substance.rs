@@ -1,9 +1,10 @@
 //! The substance prior of [`crate::ranking::substance_bonus`] around a
 //! query: each match's score gains the bonus its passage's length and kind
 //! earn, read from the text field's norms (tantivy's per-document word
-//! counts, one byte each) and the `kind` column (read only in a segment
-//! holding passages of kinds that earn differently: tables and others), so
-//! it costs a table lookup or two per match.
+//! counts, one byte each) and the passages' kinds (read from the `kind`
+//! column once per segment for the process, and looked up per match only
+//! in a segment holding kinds that earn differently: tables and others),
+//! so it costs a table lookup or two per match.
 //!
 //! The wrapped query keeps its own fast paths: counting, and pruning, where
 //! the query is told to skip matches that cannot beat the threshold less
@@ -11,7 +12,6 @@
 
 use std::sync::{Arc, LazyLock};
 
-use tantivy::columnar::Column;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::SegmentId;
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
@@ -85,13 +85,14 @@ enum SegmentKinds {
     /// Every kind the segment holds earns alike (prose, code and lists
     /// do): the id of one of them, and no match needs its kind read.
     Alike(usize),
-    /// The passages' kinds, read per match.
-    Read(Column<u64>),
+    /// Each passage's kind id, read once from the column: a copy, not a
+    /// handle, so that the cache pins no file a merge has deleted.
+    Read(Vec<u8>),
 }
 
 /// Each segment's [`SegmentKinds`], for the process: opening the column
-/// on every search cost a rare word's search half again.
-static KINDS_OF_SEGMENTS: SegmentCache<SegmentId, SegmentKinds> = SegmentCache::new(1 << 20);
+/// on every search cost a rare word's search 1.8 times its time.
+static KINDS_OF_SEGMENTS: SegmentCache<SegmentId, SegmentKinds> = SegmentCache::new(64 << 20);
 
 impl SegmentKinds {
     fn of(reader: &SegmentReader) -> tantivy::Result<Arc<SegmentKinds>> {
@@ -106,10 +107,19 @@ impl SegmentKinds {
             .is_some_and(|held| held.iter().all(|bonuses| *bonuses == held[0]));
         let kinds = match alike {
             true => SegmentKinds::Alike(lowest),
-            false => SegmentKinds::Read(column),
+            // An id no cita writes (a damaged column) counts as prose's.
+            false => SegmentKinds::Read(
+                (0..reader.max_doc())
+                    .map(|doc| column.first(doc).and_then(|id| u8::try_from(id).ok()))
+                    .map(Option::unwrap_or_default)
+                    .collect(),
+            ),
         };
-        // A column is a handle on the segment's mapped file.
-        Ok(KINDS_OF_SEGMENTS.keep(segment, Arc::new(kinds), 64))
+        let size = match &kinds {
+            SegmentKinds::Alike(_) => 0,
+            SegmentKinds::Read(ids) => ids.len(),
+        };
+        Ok(KINDS_OF_SEGMENTS.keep(segment, Arc::new(kinds), size))
     }
 }
 
@@ -129,7 +139,7 @@ impl Bonuses {
 
     fn of_doc(&self, doc: DocId) -> Score {
         let kind = match &*self.kinds {
-            SegmentKinds::Read(column) => column.first(doc).unwrap_or_default() as usize,
+            SegmentKinds::Read(ids) => ids.get(doc as usize).copied().unwrap_or_default() as usize,
             SegmentKinds::Alike(kind) => *kind,
         };
         // An id no cita writes (a damaged column) counts as prose's.
