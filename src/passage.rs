@@ -40,9 +40,10 @@ pub struct Passage {
     pub page: Option<u32>,
     /// For text read by OCR, Tesseract's mean word confidence (0–100).
     pub ocr_confidence: Option<u8>,
-    /// What the passage reads as: its paragraph's kind (a lead-in joined
-    /// to what it announces is the lead-in's: prose, or a list item), but
-    /// a table's row or cell that ends a sentence is prose.
+    /// What the passage reads as: the kind of the paragraph it starts in
+    /// (a lead-in joined to what it announces gives its own, prose or a
+    /// list item, to the part holding it), but a table's row or cell that
+    /// ends a sentence is prose.
     pub kind: ParagraphKind,
 }
 

@@ -83,10 +83,12 @@ static BY_KIND: LazyLock<[[Score; 256]; KINDS.len()]> = LazyLock::new(|| {
 /// The kinds of a segment's passages, as the bonus needs them.
 enum SegmentKinds {
     /// Every kind the segment holds earns alike (prose, code and lists
-    /// do): the id of one of them, and no match needs its kind read.
+    /// do): the id of one of them (a place in [`KINDS`]), and no match
+    /// needs its kind read.
     Alike(usize),
-    /// Each passage's kind id, read once from the column: a copy, not a
-    /// handle, so that the cache pins no file a merge has deleted.
+    /// Each passage's kind id (a place in [`KINDS`]), read once from the
+    /// column: a copy, not a handle, so that the cache pins no file a
+    /// merge has deleted.
     Read(Vec<u8>),
 }
 
@@ -110,8 +112,8 @@ impl SegmentKinds {
             // An id no cita writes (a damaged column) counts as prose's.
             false => SegmentKinds::Read(
                 (0..reader.max_doc())
-                    .map(|doc| column.first(doc).and_then(|id| u8::try_from(id).ok()))
-                    .map(Option::unwrap_or_default)
+                    .map(|doc| column.first(doc).unwrap_or_default() as usize)
+                    .map(|id| if id < KINDS.len() { id as u8 } else { 0 })
                     .collect(),
             ),
         };
@@ -139,12 +141,10 @@ impl Bonuses {
 
     fn of_doc(&self, doc: DocId) -> Score {
         let kind = match &*self.kinds {
-            SegmentKinds::Read(ids) => ids.get(doc as usize).copied().unwrap_or_default() as usize,
+            SegmentKinds::Read(ids) => usize::from(ids[doc as usize]),
             SegmentKinds::Alike(kind) => *kind,
         };
-        // An id no cita writes (a damaged column) counts as prose's.
-        let bonuses = BY_KIND.get(kind).unwrap_or(&BY_KIND[0]);
-        bonuses[usize::from(self.norms.fieldnorm_id(doc))]
+        BY_KIND[kind][usize::from(self.norms.fieldnorm_id(doc))]
     }
 }
 
