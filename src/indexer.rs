@@ -167,8 +167,9 @@ pub trait BuildObserver {
 /// the code after R's `> ` prompt and the items of a list the page drew.
 /// 7: a PDF's list item takes the lines after it, and its markup lines are
 /// read in place (a `#` line is code within its listing). 8: a note's
-/// title (`Tip`) on its own line in a PDF is a paragraph of its own.
-pub const READING_RULES: u32 = 8;
+/// title (`Tip`) on its own line in a PDF is a paragraph of its own. 9: an
+/// HTML table's row of values is one paragraph, its cells joined by ` | `.
+pub const READING_RULES: u32 = 9;
 
 /// The default language a state records while a run that changes it is
 /// under way: no language's code, so the next run reads every file again.

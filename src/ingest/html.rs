@@ -7,8 +7,10 @@
 //! hidden elements and elements whose class or id names page furniture
 //! (cookie banners, share bars, newsletters, related links) are dropped, as
 //! are boilerplate lines such as "Skip to content" or "Read more".
-//! Paragraphs, list items, quotes, preformatted text and table cells become
-//! paragraphs; `h1`–`h6` become headings. What is in a `pre` is code, what
+//! Paragraphs, list items, quotes and preformatted text become paragraphs,
+//! and so does each table row of values, its cells joined by ` | ` (a row
+//! whose cells hold paragraphs of their own, a page laid out in a table,
+//! gives those); `h1`–`h6` become headings. What is in a `pre` is code, what
 //! is in a `ul`, `ol` or `dl` a list, and what is in a `table` a table (the
 //! innermost of them tells). A page nested deeper than
 //! [`MAX_NESTING`] elements, or with more than [`MAX_NODES`], is flattened
@@ -757,6 +759,15 @@ impl Walker {
                         self.push(text, ParagraphKind::Code);
                     } else if name == "br" {
                         self.buffer.push(' ');
+                    } else if name == "tr"
+                        && self.containers.last() == Some(&ParagraphKind::Table)
+                        && holds_values_only(element_ref)
+                    {
+                        self.flush();
+                        let row = row_text(node);
+                        if !is_boilerplate(&row) {
+                            self.push(row, ParagraphKind::Table);
+                        }
                     } else if let Some(kind) = container_kind(name) {
                         self.flush();
                         self.containers.push(kind);
@@ -801,6 +812,69 @@ impl Walker {
             }));
         }
     }
+}
+
+/// How a table row's cells are joined, as Word's and Markdown's are: a
+/// visible mark, so that a snippet shows where one cell ends.
+const CELL_SEPARATOR: &str = " | ";
+
+/// Elements that, in a table row, say its cells hold paragraphs of their
+/// own (a page laid out in a table, a note box) rather than one value
+/// each; so do headings.
+const ROW_OF_BLOCKS: &[&str] = &[
+    "p",
+    "ul",
+    "ol",
+    "dl",
+    "li",
+    "dt",
+    "dd",
+    "blockquote",
+    "table",
+    "pre",
+    "figure",
+    "address",
+    "hr",
+    "details",
+    "section",
+    "article",
+    "main",
+];
+
+/// Whether a table row holds one value per cell (text, links, line
+/// breaks, `div`s and `span`s), so that it reads as one line.
+fn holds_values_only(row: ElementRef) -> bool {
+    !row.descendants()
+        .filter_map(|node| node.value().as_element())
+        .any(|element| ROW_OF_BLOCKS.contains(&element.name()) || is_heading(element.name()))
+}
+
+/// A row of values as one paragraph: its cells' text, read as the page is
+/// (chrome dropped), the empty ones left out, joined by [`CELL_SEPARATOR`].
+fn row_text(row: NodeRef<Node>) -> String {
+    let cells: Vec<String> = row
+        .children()
+        .filter(|cell| {
+            cell.value()
+                .as_element()
+                .is_some_and(|element| matches!(element.name(), "td" | "th"))
+        })
+        .map(|cell| {
+            let mut walker = Walker::default();
+            walker.walk(cell);
+            let lines: Vec<String> = walker
+                .blocks
+                .into_iter()
+                .filter_map(|block| match block {
+                    Block::Paragraph(paragraph) => Some(paragraph.text),
+                    Block::Heading(_) => None,
+                })
+                .collect();
+            lines.join(" ")
+        })
+        .filter(|cell| !cell.is_empty())
+        .collect();
+    cells.join(CELL_SEPARATOR)
 }
 
 fn collapse(text: &str) -> String {
@@ -885,9 +959,34 @@ line two</pre>
                 ("table", "in a list"),
                 ("list", "term"),
                 ("list", "definition"),
-                ("table", "Año"),
-                ("table", "1964"),
+                ("table", "Año | 1964"),
                 ("prose", "After."),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_row_of_values_is_one_line_and_a_row_of_paragraphs_is_not() {
+        let page = "<body><table>\
+            <thead><tr><th>Paquete</th><th></th><th>Descripción</th></tr></thead>\
+            <tr><td><a href=\"#\">bacula-console</a><script>var x;</script></td><td> </td>\
+            <td><div>Bacula:</div> <span>copia de <b>seguridad</b></span><br>en red</td></tr>\
+            <tr><td><img src=\"note.png\"></td><td><p>A note box holds prose.</p><p>Two paragraphs.</p></td></tr>\
+            <tr><td>outer<table><tr><td>inner one</td><td>inner two</td></tr></table></td></tr>\
+            </table></body>";
+        let (_, blocks) = read(page);
+        assert_eq!(
+            crate::ingest::block_kinds(&blocks),
+            [
+                ("table", "Paquete | Descripción"),
+                (
+                    "table",
+                    "bacula-console | Bacula: copia de seguridad en red"
+                ),
+                ("table", "A note box holds prose."),
+                ("table", "Two paragraphs."),
+                ("table", "outer"),
+                ("table", "inner one | inner two"),
             ]
         );
     }
@@ -904,8 +1003,7 @@ line two</pre>
                 "First point",
                 "Second point",
                 "I appreciated his call.",
-                "Cell one",
-                "Cell two",
+                "Cell one | Cell two",
                 "line one\nline two",
             ]
         );
