@@ -28,7 +28,7 @@
 # env: CORPUS (default ~/cita-bench/corpus), QUERIES (default
 #      ../shared/bench/queries.txt), BUILD_ROUNDS (3), QUERY_ROUNDS (5),
 #      REPEATS (7), PROCESS_ROUNDS (5), PROCESS_RUNS (10 per command per round),
-#      MEMORY_MB (128), SEARCHES (newline-separated; default "Plan LAZO"
+#      MEMORY_MB (256, cita's default), SEARCHES (newline-separated; default "Plan LAZO"
 #      as a phrase, the, chernobyl), ONE_INDEX (0).
 set -euo pipefail
 [ $# -ge 4 ] || { sed -n '2,32p' "$0"; exit 2; }
@@ -40,7 +40,7 @@ OUT=${5:-/tmp/cita-ab/$(date -u +%Y%m%dT%H%M%SZ)}
 CORPUS=${CORPUS:-$HOME/cita-bench/corpus}
 QUERIES=${QUERIES:-$ROOT/../shared/bench/queries.txt}
 BUILD_ROUNDS=${BUILD_ROUNDS:-3}; QUERY_ROUNDS=${QUERY_ROUNDS:-5}; REPEATS=${REPEATS:-7}
-PROCESS_ROUNDS=${PROCESS_ROUNDS:-5}; PROCESS_RUNS=${PROCESS_RUNS:-10}; MEMORY_MB=${MEMORY_MB:-128}
+PROCESS_ROUNDS=${PROCESS_ROUNDS:-5}; PROCESS_RUNS=${PROCESS_RUNS:-10}; MEMORY_MB=${MEMORY_MB:-256}
 SEARCHES=${SEARCHES:-'"Plan LAZO"
 the
 chernobyl'}

@@ -8,7 +8,7 @@
 # env: CITA_BENCH_DATA (default ~/cita-bench) where corpus, indexes and results go;
 #      PEERS (default "tantivy sqlite xapian recoll rg"), BUILD_RUNS (default 1), REPEATS (default 7),
 #      QUERY_ROUNDS (default 5) round-robin rounds of cita's, tantivy-py's and SQLite's query timings,
-#      MEMORY_MB (default 128, cita's default) the writer budget of the timed cita builds,
+#      MEMORY_MB (default 256, cita's default) the writer budget of the timed cita builds,
 #      SCALE_COPIES (default 10; 0 skips the scale check, bench/scale.sh), SCALE_BUILD_RUNS
 #      (default BUILD_RUNS) round-robin rounds of its 1× and 10× builds,
 #      CITA_BENCH_RESULTS (an earlier run's results folder: rerun cita only),
@@ -54,7 +54,7 @@ VERSION_cita=cita
 VERSION_floor="tantivy $(sed -n '/^name = "tantivy"$/{n;s/^version = "\(.*\)"$/\1/p;}' Cargo.lock)"
 VERSION_tantivy_rr=tantivy-py
 INDEX_cita=$INDEX; INDEX_floor=$IDX/floor; INDEX_tantivy_rr=$IDX/tantivy-rr
-MEMORY_MB=${MEMORY_MB:-128}   # cita's default writer budget
+MEMORY_MB=${MEMORY_MB:-256}   # cita's default writer budget
 echo "{\"budget_mb\": $MEMORY_MB}" > "$RESULTS/cita.memory.json"
 CMD_cita=("$CITA" index --quiet --memory "$MEMORY_MB" --corpus "$CORPUS" --index "$INDEX_cita")
 CMD_floor=("$ROOT/target/release/examples/engine_floor" "$CORPUS" "$INDEX_floor")

@@ -106,7 +106,7 @@ pub struct IndexArgs {
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub jobs: Option<u32>,
     /// Memory budget of the index writer, in MB (at least 15).
-    #[arg(long, value_name = "MB", default_value_t = 128, value_parser = clap::value_parser!(u32).range(15..))]
+    #[arg(long, value_name = "MB", default_value_t = cita::indexer::DEFAULT_MEMORY_MB, value_parser = clap::value_parser!(u32).range(15..))]
     pub memory: u32,
     /// Commit after every MB of changed files read (a crash loses at most one batch).
     #[arg(long, value_name = "MB", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
