@@ -650,6 +650,10 @@ impl Archive {
                 false => None,
             };
             let searcher = self.reader.searcher();
+            let lacking = partial
+                .as_ref()
+                .map(|partial| partial.lacking(&searcher))
+                .transpose()?;
             picks
                 .iter()
                 .map(|pick| {
@@ -663,9 +667,9 @@ impl Archive {
                     let hit = self.stored_hit(&searcher, pick.score, address)?;
                     let mut hit =
                         self.finish(&searcher, &mut compiled.highlight, request, pick.rank, hit)?;
-                    if let (true, Some(partial)) = (pick.partial, &partial) {
+                    if let (true, Some(lacking)) = (pick.partial, &lacking) {
                         hit.partial = true;
-                        hit.missing = partial.missing(&searcher, address)?;
+                        hit.missing = lacking.missing(address)?;
                     }
                     Ok(hit)
                 })
@@ -959,13 +963,14 @@ impl Archive {
             return Ok(());
         };
         results.partial_total = Some(total);
+        let lacking = partial.lacking(searcher)?;
         let skip = request.offset.saturating_sub(full as usize);
         for (at, (_, m)) in best.into_iter().enumerate().skip(skip) {
             let rank = full as usize + at + 1;
             let hit = self.stored_hit(searcher, m.score, m.address)?;
             let mut hit = self.finish(searcher, &mut compiled.highlight, request, rank, hit)?;
             hit.partial = true;
-            hit.missing = partial.missing(searcher, m.address)?;
+            hit.missing = lacking.missing(m.address)?;
             results.hits.push(hit);
         }
         Ok(())

@@ -8,7 +8,7 @@
 //! at most half of them: `read csv` lets one word go, `install packages
 //! cran` one, four words two.
 
-use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, Weight};
 use tantivy::{DocAddress, Searcher};
 
 use super::statistics::Statistics;
@@ -52,14 +52,38 @@ impl Partial {
         }
     }
 
+    /// What tells, in `searcher`, which terms a passage lacks.
+    pub fn lacking<'a>(&'a self, searcher: &'a Searcher) -> Result<Lacking<'a>> {
+        let terms = self
+            .clauses
+            .iter()
+            .zip(&self.labels)
+            .map(|(clause, label)| {
+                let weight = clause.weight(EnableScoring::disabled_from_searcher(searcher))?;
+                Ok((weight, label.as_str()))
+            })
+            .collect::<Result<_>>()?;
+        Ok(Lacking { searcher, terms })
+    }
+}
+
+/// Which terms of a query passages lack: each term's weight, built once
+/// for every passage asked about (building a word's weight reads its
+/// inflections from every segment's dictionary; once per passage and term
+/// was a third of a search that filled its page with partial matches).
+pub struct Lacking<'a> {
+    searcher: &'a Searcher,
+    terms: Vec<(Box<dyn Weight>, &'a str)>,
+}
+
+impl Lacking<'_> {
     /// The terms the passage at `address` lacks, as written, in query order.
-    pub fn missing(&self, searcher: &Searcher, address: DocAddress) -> Result<Vec<String>> {
-        let reader = searcher.segment_reader(address.segment_ord);
+    pub fn missing(&self, address: DocAddress) -> Result<Vec<String>> {
+        let reader = self.searcher.segment_reader(address.segment_ord);
         let mut missing = Vec::new();
-        for (clause, label) in self.clauses.iter().zip(&self.labels) {
-            let weight = clause.weight(EnableScoring::disabled_from_searcher(searcher))?;
+        for (weight, label) in &self.terms {
             if !super::matches(weight.scorer(reader, 1.0)?.as_mut(), address.doc_id) {
-                missing.push(label.clone());
+                missing.push(label.to_string());
             }
         }
         Ok(missing)
