@@ -24,25 +24,66 @@ use crate::store::COPY_MAP_FILE;
 const MAGIC: &[u8; 8] = b"CITACPY1";
 
 /// The passages of one segment that have a copy somewhere in the index,
-/// with the number of their set of copies: one entry per passage, so a
-/// match is looked up in one read (a stop word has hundreds of thousands).
+/// with the number of their set of copies: a bit per passage, and the sets
+/// of those whose bit is set, in passage order. A search process loads
+/// the map whole for a common word: a table of four bytes per passage was
+/// a fifth of such a process (its pages zeroed and faulted in), where
+/// this holds a little more than a bit per passage, and tells most
+/// matches (those without copies) by a bit that stays in the cache.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SegmentCopies {
-    /// By document number: 0 for a passage without copies, else its set's
-    /// number plus one.
+    /// A bit per passage: whether it has a copy.
+    with_copies: Vec<u64>,
+    /// For each word of `with_copies`, how many passages before it have copies.
+    before: Vec<u32>,
+    /// The set of each passage with copies, in passage order.
     sets: Vec<u32>,
 }
 
 impl SegmentCopies {
-    fn new(max_doc: DocId) -> SegmentCopies {
-        SegmentCopies {
-            sets: vec![0; max_doc as usize],
+    /// The map of a segment of `max_doc` passages from each passage with
+    /// copies and its set, ascending by passage; `None` when they do not
+    /// ascend or name a passage past the segment.
+    fn from_listed(
+        max_doc: DocId,
+        listed: impl IntoIterator<Item = (DocId, u32)>,
+    ) -> Option<SegmentCopies> {
+        let mut with_copies = vec![0u64; (max_doc as usize).div_ceil(64)];
+        let mut sets = Vec::new();
+        let mut last = None;
+        for (doc, set) in listed {
+            if doc >= max_doc || last.is_some_and(|last| last >= doc) {
+                return None;
+            }
+            last = Some(doc);
+            with_copies[doc as usize / 64] |= 1 << (doc % 64);
+            sets.push(set);
         }
+        let before = with_copies
+            .iter()
+            .scan(0u32, |count, bits| {
+                let before = *count;
+                *count += bits.count_ones();
+                Some(before)
+            })
+            .collect();
+        Some(SegmentCopies {
+            with_copies,
+            before,
+            sets,
+        })
     }
 
     /// The set of copies `doc` belongs to; `None` when it has no copy.
     pub fn set_of(&self, doc: DocId) -> Option<u32> {
-        self.sets.get(doc as usize)?.checked_sub(1)
+        let word = doc as usize / 64;
+        let bits = *self.with_copies.get(word)?;
+        let bit = 1u64 << (doc % 64);
+        if bits & bit == 0 {
+            return None;
+        }
+        let rank = self.before[word] + (bits & (bit - 1)).count_ones();
+        Some(self.sets[rank as usize])
     }
 
     /// Calls `each(doc, set)` for each of `docs` that has a copy.
@@ -56,9 +97,17 @@ impl SegmentCopies {
 
     /// Each passage with copies and its set, by document number.
     fn listed(&self) -> impl Iterator<Item = (DocId, u32)> + '_ {
-        (0..)
-            .zip(&self.sets)
-            .filter_map(|(doc, &set)| Some((doc, set.checked_sub(1)?)))
+        let docs = (0..).zip(&self.with_copies).flat_map(|(word, &bits)| {
+            let mut bits = bits;
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let doc = word * 64 + bits.trailing_zeros();
+                    bits &= bits - 1;
+                    doc
+                })
+            })
+        });
+        docs.zip(self.sets.iter().copied())
     }
 }
 
@@ -88,21 +137,27 @@ impl CopyMap {
             );
         }
         keyed.sort_unstable();
-        let mut segments: Vec<SegmentCopies> = searcher
-            .segment_readers()
-            .iter()
-            .map(|segment| SegmentCopies::new(segment.max_doc()))
-            .collect();
+        let readers = searcher.segment_readers();
+        let mut listed = vec![Vec::new(); readers.len()];
         let mut sets = 0u32;
         for copies in keyed.chunk_by(|a, b| a.0 == b.0) {
             if copies.len() < 2 {
                 continue;
             }
-            sets += 1;
             for &(_, segment, doc) in copies {
-                segments[segment as usize].sets[doc as usize] = sets;
+                listed[segment as usize].push((doc, sets));
             }
+            sets += 1;
         }
+        let segments = readers
+            .iter()
+            .zip(listed)
+            .map(|(segment, mut listed)| {
+                listed.sort_unstable();
+                SegmentCopies::from_listed(segment.max_doc(), listed)
+                    .expect("a segment's own passages, each listed once")
+            })
+            .collect();
         Ok(CopyMap { segments, sets })
     }
 
@@ -150,15 +205,16 @@ impl CopyMap {
             let id = reader.take(32)?;
             let (max_doc, deleted, listed) = (reader.u32()?, reader.u32()?, reader.u32()?);
             let ord = segment_of(id, max_doc, deleted)?;
-            let mut copies = SegmentCopies::new(max_doc);
             listed_in_all += u64::from(listed);
-            for _ in 0..listed {
+            // Read until a pair is cut or names a set past the count: then
+            // fewer than `listed` are.
+            let pairs = (0..listed).map_while(|_| {
                 let (doc, set) = (reader.u32()?, reader.u32()?);
-                let entry = copies.sets.get_mut(doc as usize)?;
-                if *entry != 0 || set >= sets {
-                    return None;
-                }
-                *entry = set + 1;
+                (set < sets).then_some((doc, set))
+            });
+            let copies = SegmentCopies::from_listed(max_doc, pairs)?;
+            if copies.sets.len() != listed as usize {
+                return None;
             }
             if found[ord].replace(copies).is_some() {
                 return None;
@@ -183,7 +239,7 @@ impl CopyMap {
             for number in [segment.max_doc(), segment.num_deleted_docs()] {
                 bytes.extend(number.to_le_bytes());
             }
-            bytes.extend((copies.listed().count() as u32).to_le_bytes());
+            bytes.extend((copies.sets.len() as u32).to_le_bytes());
             for (doc, set) in copies.listed() {
                 bytes.extend(doc.to_le_bytes());
                 bytes.extend(set.to_le_bytes());
@@ -252,25 +308,26 @@ mod tests {
 
     #[test]
     fn each_passage_with_copies_among_the_matches_is_found_in_any_order() {
-        let mut copies = SegmentCopies::new(302);
-        for (doc, set) in [(1, 0), (4, 1), (9, 0), (10, 2), (300, 1)] {
-            copies.sets[doc] = set + 1;
-        }
+        let listed = [(1, 0), (4, 1), (9, 0), (10, 2), (64, 0), (300, 1)];
+        let copies = SegmentCopies::from_listed(302, listed).expect("ascending, in the segment");
         let found = |docs: &[DocId]| {
             let mut found = Vec::new();
             copies.each_with_copies(docs, |doc, set| found.push((doc, set)));
             found
         };
         assert_eq!(
-            found(&[0, 1, 2, 9, 10, 11, 299, 300, 301]),
-            [(1, 0), (9, 0), (10, 2), (300, 1)]
+            found(&[0, 1, 2, 9, 10, 11, 63, 64, 65, 299, 300, 301]),
+            [(1, 0), (9, 0), (10, 2), (64, 0), (300, 1)]
         );
         assert_eq!(found(&[300, 4, 1]), [(300, 1), (4, 1), (1, 0)]);
+        assert_eq!(found(&[4, 4, 5, 300, 301]), [(4, 1), (4, 1), (300, 1)]);
         assert_eq!(found(&[]), []);
         assert_eq!(copies.set_of(10), Some(2));
         assert_eq!(copies.set_of(11), None);
         assert_eq!(copies.set_of(5000), None);
-        assert_eq!(copies.listed().count(), 5);
+        assert!(copies.listed().eq(listed));
+        assert!(SegmentCopies::from_listed(302, [(4, 0), (1, 0)]).is_none());
+        assert!(SegmentCopies::from_listed(302, [(302, 0)]).is_none());
     }
 
     /// A map file of one segment (id `a`×32, 10 passages, none deleted)
@@ -322,10 +379,12 @@ mod tests {
         // mark a bit for each of four billion.
         assert!(parse(&file(u32::MAX, &[(1, 0), (5, 0)])).is_none());
         assert!(parse(&file(2, &[(1, 0), (5, 0)])).is_none());
-        // A set past the count, a passage past the segment, one listed twice.
+        // A set past the count, a passage past the segment, one listed
+        // twice, passages out of order.
         assert!(parse(&file(1, &[(1, 1), (5, 0)])).is_none());
         assert!(parse(&file(1, &[(1, 0), (10, 0)])).is_none());
         assert!(parse(&file(1, &[(1, 0), (1, 0)])).is_none());
+        assert!(parse(&file(1, &[(5, 0), (1, 0)])).is_none());
         // Another segment, a cut file, a changed byte.
         let whole = file(1, &[(1, 0), (5, 0)]);
         assert!(CopyMap::parse(&whole, 1, |_, _, _| None).is_none());
