@@ -499,9 +499,15 @@ async fn workbench(
     .await?;
     click(client, "#export:not([hidden])").await?;
     let file = downloads.join("cita-search.csv");
-    // Chromium writes a partial file under another name, then renames it.
+    // Chromium writes a partial file under another name (`.crdownload`),
+    // then renames it: the download is done when the file is there and no
+    // partial one is.
     let downloaded = until(&format!("a download at {}", file.display()), || async {
-        Ok(std::fs::read(&file).ok())
+        let partial = std::fs::read_dir(downloads)
+            .map_err(|e| e.to_string())?
+            .filter_map(|entry| entry.ok())
+            .any(|entry| entry.file_name().to_string_lossy().ends_with(".crdownload"));
+        Ok(std::fs::read(&file).ok().filter(|_| !partial))
     })
     .await?;
     let cli = run(&[
