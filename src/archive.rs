@@ -963,8 +963,11 @@ impl Archive {
             return Ok(());
         };
         results.partial_total = Some(total);
-        let lacking = partial.lacking(searcher)?;
         let skip = request.offset.saturating_sub(full as usize);
+        if best.len() <= skip {
+            return Ok(());
+        }
+        let lacking = partial.lacking(searcher)?;
         for (at, (_, m)) in best.into_iter().enumerate().skip(skip) {
             let rank = full as usize + at + 1;
             let hit = self.stored_hit(searcher, m.score, m.address)?;

@@ -8,11 +8,12 @@
 //! (cookie banners, share bars, newsletters, related links) are dropped, as
 //! are boilerplate lines such as "Skip to content" or "Read more".
 //! Paragraphs, list items, quotes and preformatted text become paragraphs,
-//! and so does each table row of values, its cells joined by ` | ` (a row
-//! whose cells hold paragraphs of their own, a page laid out in a table,
-//! gives those); `h1`–`h6` become headings. What is in a `pre` is code, what
-//! is in a `ul`, `ol` or `dl` a list, and what is in a `table` a table (the
-//! innermost of them tells). A page nested deeper than
+//! and so does each table row of values, its cells joined by ` | `; a row
+//! whose cells hold paragraphs, lists, tables or headings of their own, or
+//! longer than 1,000 characters (a page laid out in a table), gives its
+//! cells' paragraphs instead; `h1`–`h6` become headings. What is in a
+//! `pre` is code, what is in a `ul`, `ol` or `dl` a list, and what is in a
+//! `table` a table (the innermost of them tells). A page nested deeper than
 //! [`MAX_NESTING`] elements, or with more than [`MAX_NODES`], is flattened
 //! there before it is parsed ([`limit_markup`]), so that parsing stays
 //! linear and the parsed tree small.
@@ -24,7 +25,7 @@ use ego_tree::iter::Edge;
 use scraper::{ElementRef, Html, Node, Selector};
 
 use super::dates::parse_metadata_date;
-use super::{Block, Metadata, Paragraph, ParagraphKind, SourceMap};
+use super::{Block, CELL_SEPARATOR, Metadata, Paragraph, ParagraphKind, SourceMap};
 
 /// Elements whose content is never article text.
 const DROPPED: &[&str] = &[
@@ -693,6 +694,8 @@ struct Walker {
     blocks: Vec<Block>,
     /// The lists and tables the walker is in, innermost last.
     containers: Vec<ParagraphKind>,
+    /// Whether it reads a table cell's value, where no line is boilerplate.
+    values: bool,
 }
 
 /// What the walker does next: read a node, end the block element whose
@@ -744,9 +747,7 @@ impl Walker {
                     if DROPPED.contains(&name) || is_furniture(element_ref) {
                         continue;
                     }
-                    if let Some(level) = name.strip_prefix('h').and_then(|l| l.parse::<u8>().ok())
-                        && (1..=6).contains(&level)
-                    {
+                    if is_heading(name) {
                         self.flush();
                         let heading = collapse(&element_ref.text().collect::<String>());
                         if !heading.is_empty() {
@@ -760,11 +761,10 @@ impl Walker {
                     } else if name == "br" {
                         self.buffer.push(' ');
                     } else if name == "tr"
-                        && self.containers.last() == Some(&ParagraphKind::Table)
                         && holds_values_only(element_ref)
+                        && let Some(row) = row_text(node)
                     {
                         self.flush();
-                        let row = row_text(node);
                         if !is_boilerplate(&row) {
                             self.push(row, ParagraphKind::Table);
                         }
@@ -791,7 +791,7 @@ impl Walker {
     fn flush(&mut self) {
         let text = collapse(&self.buffer);
         self.buffer.clear();
-        if !is_boilerplate(&text) {
+        if self.values || !is_boilerplate(&text) {
             let kind = self
                 .containers
                 .last()
@@ -814,9 +814,10 @@ impl Walker {
     }
 }
 
-/// How a table row's cells are joined, as Word's and Markdown's are: a
-/// visible mark, so that a snippet shows where one cell ends.
-const CELL_SEPARATOR: &str = " | ";
+/// The longest row read as one line of values: a longer one lays out a
+/// page (a menu in one cell, the story in the next), whose parts read
+/// better apart, as the cells' own paragraphs.
+const MAX_ROW_CHARS: usize = 1000;
 
 /// Elements that, in a table row, say its cells hold paragraphs of their
 /// own (a page laid out in a table, a note box) rather than one value
@@ -844,14 +845,32 @@ const ROW_OF_BLOCKS: &[&str] = &[
 /// Whether a table row holds one value per cell (text, links, line
 /// breaks, `div`s and `span`s), so that it reads as one line.
 fn holds_values_only(row: ElementRef) -> bool {
-    !row.descendants()
-        .filter_map(|node| node.value().as_element())
-        .any(|element| ROW_OF_BLOCKS.contains(&element.name()) || is_heading(element.name()))
+    // What the walker drops, and an empty block (the `<p>` html5ever makes
+    // of a stray `</p>`), says nothing about the row.
+    let mut nodes: Vec<NodeRef<Node>> = row.children().collect();
+    while let Some(node) = nodes.pop() {
+        let Some(element) = ElementRef::wrap(node) else {
+            continue;
+        };
+        let name = element.value().name();
+        if DROPPED.contains(&name) || is_furniture(element) {
+            continue;
+        }
+        if (ROW_OF_BLOCKS.contains(&name) || is_heading(name))
+            && element.text().any(|text| !text.trim().is_empty())
+        {
+            return false;
+        }
+        nodes.extend(node.children());
+    }
+    true
 }
 
 /// A row of values as one paragraph: its cells' text, read as the page is
-/// (chrome dropped), the empty ones left out, joined by [`CELL_SEPARATOR`].
-fn row_text(row: NodeRef<Node>) -> String {
+/// (chrome dropped; a cell holding only "Share" or "Close" is a value
+/// here, the row as a whole may be boilerplate), the empty ones left out,
+/// joined by [`CELL_SEPARATOR`]; `None` past [`MAX_ROW_CHARS`].
+fn row_text(row: NodeRef<Node>) -> Option<String> {
     let cells: Vec<String> = row
         .children()
         .filter(|cell| {
@@ -860,21 +879,26 @@ fn row_text(row: NodeRef<Node>) -> String {
                 .is_some_and(|element| matches!(element.name(), "td" | "th"))
         })
         .map(|cell| {
-            let mut walker = Walker::default();
+            let mut walker = Walker {
+                values: true,
+                ..Walker::default()
+            };
             walker.walk(cell);
             let lines: Vec<String> = walker
                 .blocks
                 .into_iter()
-                .filter_map(|block| match block {
-                    Block::Paragraph(paragraph) => Some(paragraph.text),
-                    Block::Heading(_) => None,
+                .map(|block| match block {
+                    Block::Paragraph(paragraph) => paragraph.text,
+                    // None, as `holds_values_only` saw; its text all the same.
+                    Block::Heading(heading) => heading,
                 })
                 .collect();
             lines.join(" ")
         })
         .filter(|cell| !cell.is_empty())
         .collect();
-    cells.join(CELL_SEPARATOR)
+    let row = cells.join(CELL_SEPARATOR);
+    (row.chars().count() <= MAX_ROW_CHARS).then_some(row)
 }
 
 fn collapse(text: &str) -> String {
@@ -973,8 +997,13 @@ line two</pre>
             <td><div>Bacula:</div> <span>copia de <b>seguridad</b></span><br>en red</td></tr>\
             <tr><td><img src=\"note.png\"></td><td><p>A note box holds prose.</p><p>Two paragraphs.</p></td></tr>\
             <tr><td>outer<table><tr><td>inner one</td><td>inner two</td></tr></table></td></tr>\
+            <tr><th>Share</th><th>Close</th><th>Email</th></tr>\
+            <tr><td>menu<nav><ul><li>Home</li></ul></nav></td><td>stray</p>end</td></tr>\
+            <tr><td>Front page</td><td><div>{story}</div><div>The end.</div></td></tr>\
             </table></body>";
-        let (_, blocks) = read(page);
+        let story = "A story set in a table. ".repeat(45);
+        let page = page.replace("{story}", &story);
+        let (_, blocks) = read(&page);
         assert_eq!(
             crate::ingest::block_kinds(&blocks),
             [
@@ -987,6 +1016,11 @@ line two</pre>
                 ("table", "Two paragraphs."),
                 ("table", "outer"),
                 ("table", "inner one | inner two"),
+                ("table", "Share | Close | Email"),
+                ("table", "menu | stray end"),
+                ("table", "Front page"),
+                ("table", story.trim_end()),
+                ("table", "The end."),
             ]
         );
     }

@@ -103,7 +103,9 @@ pub fn blocks(body: &str, offset: Option<usize>) -> Vec<Block> {
                     text.push('\n');
                 }
             }
-            Event::Start(Tag::TableCell) if !text.trim().is_empty() => text.push_str(" | "),
+            Event::Start(Tag::TableCell) if !text.trim().is_empty() => {
+                text.push_str(super::CELL_SEPARATOR)
+            }
             Event::Text(fragment) | Event::Code(fragment) => text.push_str(&fragment),
             // Raw HTML in Markdown: its text counts, its tags do not.
             Event::Html(html) | Event::InlineHtml(html) => text.push_str(&html_text(&html)),

@@ -301,6 +301,11 @@ pub(crate) fn block_kinds(blocks: &[Block]) -> Vec<(&'static str, &str)> {
         .collect()
 }
 
+/// How a table row's cells are joined, in every format that has rows: a
+/// visible mark, so that a snippet shows where one cell ends (a tab would
+/// be collapsed to a space with the rest of a paragraph's whitespace).
+pub(crate) const CELL_SEPARATOR: &str = " | ";
+
 /// Titles taken from the text are cut to about this many characters.
 const MAX_TITLE_CHARS: usize = 100;
 

@@ -673,11 +673,6 @@ enum Frame {
     Cell(String),
 }
 
-/// How a table row's cells are joined: a visible mark, so that a snippet
-/// shows where one cell ends (a tab would be collapsed to a space with the
-/// rest of the paragraph's whitespace).
-const CELL_SEPARATOR: &str = " | ";
-
 impl BlockBuilder {
     fn open_paragraph(&mut self) {
         self.open.push(Frame::Paragraph {
@@ -756,7 +751,7 @@ impl BlockBuilder {
                     .map(|cell| collapse_whitespace(cell))
                     .filter(|cell| !cell.is_empty())
                     .collect();
-                let row = paragraph(cells.join(CELL_SEPARATOR), ParagraphKind::Table);
+                let row = paragraph(cells.join(super::CELL_SEPARATOR), ParagraphKind::Table);
                 self.place_after(row.into_iter().chain(after).collect());
             }
             Some(Frame::Cell(text)) => match self.open.last_mut() {

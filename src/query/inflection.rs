@@ -1265,8 +1265,9 @@ impl Union {
 }
 
 /// `a` and `b`, both ascending and apart, into `merged`, ascending (a
-/// sort of the two was a tenth of counting a common word).
+/// sort of the two was 14% of `government`'s search in `perf`).
 fn merge_sorted(a: &[DocId], b: &[DocId], merged: &mut Vec<DocId>) {
+    debug_assert!(a.is_sorted() && b.is_sorted(), "merging unsorted lists");
     merged.clear();
     merged.reserve(a.len() + b.len());
     let (mut i, mut j) = (0, 0);

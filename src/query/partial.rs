@@ -19,7 +19,8 @@ use crate::schema::Fields;
 
 /// The partial matches of a query.
 pub struct Partial {
-    /// Each text term of the query's AND, as written: what `missing` names.
+    /// Each text term of the query's AND, as written: what
+    /// [`Lacking::missing`] names.
     pub labels: Vec<String>,
     /// Each term alone, to tell which a passage lacks.
     clauses: Vec<Box<dyn Query>>,
