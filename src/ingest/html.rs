@@ -846,7 +846,8 @@ const ROW_OF_BLOCKS: &[&str] = &[
 /// breaks, `div`s and `span`s), so that it reads as one line.
 fn holds_values_only(row: ElementRef) -> bool {
     // What the walker drops, and an empty block (the `<p>` html5ever makes
-    // of a stray `</p>`), says nothing about the row.
+    // of a stray `</p>`), says nothing about the row; nor does anything in
+    // them, so neither is read further (each node is read once).
     let mut nodes: Vec<NodeRef<Node>> = row.children().collect();
     while let Some(node) = nodes.pop() {
         let Some(element) = ElementRef::wrap(node) else {
@@ -856,10 +857,11 @@ fn holds_values_only(row: ElementRef) -> bool {
         if DROPPED.contains(&name) || is_furniture(element) {
             continue;
         }
-        if (ROW_OF_BLOCKS.contains(&name) || is_heading(name))
-            && element.text().any(|text| !text.trim().is_empty())
-        {
-            return false;
+        if ROW_OF_BLOCKS.contains(&name) || is_heading(name) {
+            if element.text().any(|text| !text.trim().is_empty()) {
+                return false;
+            }
+            continue;
         }
         nodes.extend(node.children());
     }
@@ -889,7 +891,7 @@ fn row_text(row: NodeRef<Node>) -> Option<String> {
                 .into_iter()
                 .map(|block| match block {
                     Block::Paragraph(paragraph) => paragraph.text,
-                    // None, as `holds_values_only` saw; its text all the same.
+                    // Never: a heading with text makes a row of blocks.
                     Block::Heading(heading) => heading,
                 })
                 .collect();
