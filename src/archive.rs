@@ -29,9 +29,9 @@ use crate::error::{self, Error, Result};
 use crate::highlight::{self, HighlightPlan};
 use crate::indexer::{self, BuildOptions, BuildReport};
 use crate::language::Language;
-use crate::query::partial::Partial;
+use crate::query::partial::{Held, Partial};
 use crate::query::statistics::{CorpusStatistics, Provider, Statistics};
-use crate::query::{self, DateRange};
+use crate::query::{self, DateRange, InflectionMemo};
 use crate::ranking::{
     Listed, Match, SegmentTieOrder, TieKey, TopWithTies, by_partial_rank, by_rank, hit_rank_key,
     sort_matches,
@@ -603,7 +603,7 @@ impl Archive {
             // of copies once, when collapsing) leave room on the page: if
             // the archive's do not, every shard's do not.
             let shown = keys.as_ref().map_or(total, |keys| keys.len() as u64);
-            let partial = self.partial_matches(&searcher, request, shown)?;
+            let partial = self.partial_matches(&searcher, request, &compiled.memo, shown)?;
             let partial_total = partial.as_ref().map(|found| found.total);
             let generation = self.generation_of(&searcher)?;
             let candidate = |held: Option<usize>, m: Match| Candidate {
@@ -625,7 +625,8 @@ impl Archive {
                 matches.into_iter().map(|m| candidate(None, m)).collect();
             if let Some(found) = partial {
                 let best = found.best.into_iter();
-                candidates.extend(best.map(|(held, m)| candidate(Some(held), m)));
+                candidates
+                    .extend(best.map(|(held, m)| candidate(Some(held.count_ones() as usize), m)));
             }
             Ok(ShardAnswer {
                 total,
@@ -646,7 +647,7 @@ impl Archive {
         self.guarded(|| {
             let mut compiled = self.compile(request)?;
             let partial = match picks.iter().any(|pick| pick.partial) {
-                true => self.partial_of(request)?,
+                true => self.partial_of(request, &compiled.memo)?,
                 false => None,
             };
             let searcher = self.reader.searcher();
@@ -771,6 +772,7 @@ impl Archive {
         &self,
         searcher: &Searcher,
         request: &SearchRequest,
+        memo: &InflectionMemo,
         full: u64,
     ) -> Result<Option<PartialMatches>> {
         let wanted = request.offset.saturating_add(request.limit);
@@ -783,47 +785,52 @@ impl Archive {
         {
             return Ok(None);
         }
-        let Some(partial) = self.partial_of(request)? else {
+        let Some(partial) = self.partial_of(request, memo)? else {
             return Ok(None);
         };
         let statistics = statistics_of(request);
         let all = TopDocs::with_limit((searcher.num_docs() as usize).max(1)).order_by_score();
-        let held: HashMap<DocAddress, usize> = self
-            .scored_query(searcher, &*partial.counted, &statistics, &all)?
+        let mut found = self.scored_query(searcher, &*partial.scored, &statistics, &all)?;
+        // Which terms each holds, read forward through each term's matches.
+        found.sort_by_key(|&(_, address)| address);
+        let addresses: Vec<DocAddress> = found.iter().map(|&(_, address)| address).collect();
+        let held = partial.lacking(searcher)?.held(&addresses)?;
+        let terms = partial.terms();
+        let mut scored: Vec<(usize, Held, f32, DocAddress)> = held
             .into_iter()
-            .map(|(count, address)| (address, count.round() as usize))
-            .filter(|&(_, count)| count < partial.terms())
+            .zip(found)
+            .map(|(held, (score, address))| (held.count_ones() as usize, held, score, address))
+            .filter(|&(count, ..)| count < terms)
             .collect();
-        let mut scored: Vec<(usize, f32, DocAddress)> = self
-            .scored_query(searcher, &*partial.scored, &statistics, &all)?
-            .into_iter()
-            .filter_map(|(score, address)| Some((*held.get(&address)?, score, address)))
-            .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)));
+        let total = scored.len() as u64;
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.2.total_cmp(&a.2)));
         // Passages tied with the last one shown are ordered by their keys,
         // read from fast fields for those only.
         let mut end = room.min(scored.len());
-        if let Some(&(count, score, _)) = end.checked_sub(1).map(|last| &scored[last]) {
+        if let Some(&(count, _, score, _)) = end.checked_sub(1).map(|last| &scored[last]) {
             while scored
                 .get(end)
-                .is_some_and(|&(c, s, _)| c == count && s == score)
+                .is_some_and(|&(c, _, s, _)| c == count && s == score)
             {
                 end += 1;
             }
         }
         scored.truncate(end);
-        let counts: Vec<usize> = scored.iter().map(|&(count, _, _)| count).collect();
+        let held: Vec<Held> = scored.iter().map(|&(_, held, _, _)| held).collect();
         let matches = self.read_matches(
             searcher,
             scored
                 .into_iter()
-                .map(|(_, score, address)| (score, address)),
+                .map(|(_, _, score, address)| (score, address)),
         )?;
-        let mut best: Vec<(usize, Match)> = counts.into_iter().zip(matches).collect();
-        best.sort_by(|a, b| by_partial_rank((a.0, a.1.rank_key()), (b.0, b.1.rank_key())));
+        let mut best: Vec<(Held, Match)> = held.into_iter().zip(matches).collect();
+        let count = |held: Held| held.count_ones() as usize;
+        best.sort_by(|a, b| {
+            by_partial_rank((count(a.0), a.1.rank_key()), (count(b.0), b.1.rank_key()))
+        });
         best.truncate(room);
         Ok(Some(PartialMatches {
-            total: held.len() as u64,
+            total,
             best,
             partial,
         }))
@@ -831,11 +838,15 @@ impl Archive {
 
     /// The partial matches of `request`'s query with its filters, or `None`
     /// when it is not an AND of two or more terms.
-    fn partial_of(&self, request: &SearchRequest) -> Result<Option<Partial>> {
+    fn partial_of(
+        &self,
+        request: &SearchRequest,
+        memo: &InflectionMemo,
+    ) -> Result<Option<Partial>> {
         let node = query::parse(&request.query)?;
         let statistics = statistics_of(request);
-        let partial =
-            query::partial::compile(&node, &self.fields, date_range(request), &statistics)?;
+        let dates = date_range(request);
+        let partial = query::partial::compile(&node, &self.fields, dates, &statistics, memo)?;
         Ok(partial.map(|mut partial| {
             for filter in self.restrictions(request) {
                 partial.restrict(filter);
@@ -958,7 +969,7 @@ impl Archive {
             partial,
             total,
             best,
-        }) = self.partial_matches(searcher, request, full)?
+        }) = self.partial_matches(searcher, request, &compiled.memo, full)?
         else {
             return Ok(());
         };
@@ -967,13 +978,12 @@ impl Archive {
         if best.len() <= skip {
             return Ok(());
         }
-        let lacking = partial.lacking(searcher)?;
-        for (at, (_, m)) in best.into_iter().enumerate().skip(skip) {
+        for (at, (held, m)) in best.into_iter().enumerate().skip(skip) {
             let rank = full as usize + at + 1;
             let hit = self.stored_hit(searcher, m.score, m.address)?;
             let mut hit = self.finish(searcher, &mut compiled.highlight, request, rank, hit)?;
             hit.partial = true;
-            hit.missing = lacking.missing(m.address)?;
+            hit.missing = partial.missing(held);
             results.hits.push(hit);
         }
         Ok(())
@@ -1831,8 +1841,8 @@ struct PartialMatches {
     /// How many passages hold at least half of them but not all.
     total: u64,
     /// The best of those the page can show, in partial order, each with
-    /// how many terms it holds.
-    best: Vec<(usize, Match)>,
+    /// the terms it holds.
+    best: Vec<(Held, Match)>,
 }
 
 /// A request's publication-date bounds.

@@ -24,7 +24,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::{InvertedIndexReader, SegmentId};
@@ -63,6 +63,59 @@ pub struct InflectionQuery {
     accented: Option<Field>,
     /// Where the BM25 figures and the languages come from.
     statistics: Statistics,
+    /// Inflections found by the other queries of the same search.
+    memo: InflectionMemo,
+}
+
+/// The inflections found during one search, shared by the queries compiled
+/// for it: a search that fills its page with partial matches builds each
+/// word's weight for the query and again for the partial matches and for
+/// the terms a partial match lacks, and reading a word's inflections from
+/// every segment's dictionary is most of building it. A found word is
+/// kept with the searcher's segments and languages it was read from, so a
+/// memo given to a search of another generation finds nothing.
+#[derive(Clone, Default)]
+pub struct InflectionMemo(Arc<Mutex<Vec<Found>>>);
+
+/// A word's inflections and what they were read from.
+type Found = (FoundIn, Arc<Inflections>);
+
+/// What a word's inflections were read from: the field (and the accented
+/// stems' field), the word as typed and folded, the languages it was
+/// stemmed in, and the segments searched.
+#[derive(PartialEq)]
+struct FoundIn {
+    field: Field,
+    accented: Option<Field>,
+    typed: String,
+    word: String,
+    languages: Vec<Language>,
+    segments: Vec<SegmentId>,
+}
+
+impl InflectionMemo {
+    /// The inflections read from `found_in`, found by `find` unless a query
+    /// of this search found them before.
+    fn get_or_find(
+        &self,
+        found_in: FoundIn,
+        find: impl FnOnce() -> tantivy::Result<Inflections>,
+    ) -> tantivy::Result<Arc<Inflections>> {
+        let known = |memo: &Self| {
+            let found = memo.0.lock().unwrap_or_else(PoisonError::into_inner);
+            found
+                .iter()
+                .find(|(key, _)| *key == found_in)
+                .map(|(_, inflections)| Arc::clone(inflections))
+        };
+        if let Some(inflections) = known(self) {
+            return Ok(inflections);
+        }
+        let inflections = Arc::new(find()?);
+        let mut found = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        found.push((found_in, Arc::clone(&inflections)));
+        Ok(inflections)
+    }
 }
 
 impl InflectionQuery {
@@ -86,7 +139,15 @@ impl InflectionQuery {
             languages: None,
             accented: None,
             statistics: Statistics::Local,
+            memo: InflectionMemo::default(),
         }
+    }
+
+    /// Shares the inflections found with the other queries given `memo`
+    /// (those of one search).
+    pub fn sharing(mut self, memo: &InflectionMemo) -> Self {
+        self.memo = memo.clone();
+        self
     }
 
     /// Takes BM25's figures and the languages to stem in from `statistics`
@@ -148,11 +209,17 @@ impl Query for InflectionQuery {
             typed: &self.typed,
             word: &self.word,
         });
-        let required = FieldWeight::new(
+        let find = Find {
             searcher,
+            languages: &languages,
+            typed: &self.typed,
+            word: &self.word,
+            memo: &self.memo,
+        };
+        let required = FieldWeight::new(
+            &find,
             self.field,
             &mut stems,
-            &languages,
             scoring.as_ref(),
             1.0,
             self.accented,
@@ -172,9 +239,7 @@ impl Query for InflectionQuery {
                 .iter()
                 .map(|&(field, boost)| {
                     let scoring = scoring.as_ref();
-                    FieldWeight::new(
-                        searcher, field, &mut stems, &languages, scoring, boost, None,
-                    )
+                    FieldWeight::new(&find, field, &mut stems, scoring, boost, None)
                 })
                 .collect::<tantivy::Result<_>>()?
         } else {
@@ -945,27 +1010,64 @@ impl Scoring<'_> {
     }
 }
 
+/// Where one [`InflectionQuery`]'s weight reads its word's inflections.
+struct Find<'a> {
+    searcher: &'a Searcher,
+    languages: &'a IndexLanguages,
+    /// The word as typed (lower case) and folded.
+    typed: &'a str,
+    word: &'a str,
+    memo: &'a InflectionMemo,
+}
+
+impl Find<'_> {
+    /// The inflections of the query's word in `field` (and the accented
+    /// stems' field), read once per search.
+    fn inflections(
+        &self,
+        field: Field,
+        stems: &mut StemMemo,
+        accented: Option<Field>,
+    ) -> tantivy::Result<Arc<Inflections>> {
+        let found_in = FoundIn {
+            field,
+            accented,
+            typed: self.typed.to_string(),
+            word: self.word.to_string(),
+            languages: self.languages.languages.clone(),
+            segments: self
+                .searcher
+                .segment_readers()
+                .iter()
+                .map(SegmentReader::segment_id)
+                .collect(),
+        };
+        self.memo.get_or_find(found_in, || {
+            Inflections::find(self.searcher, field, stems, self.languages, accented)
+        })
+    }
+}
+
 /// One field's part of an [`InflectionWeight`].
 struct FieldWeight {
     field: Field,
-    found: Inflections,
+    found: Arc<Inflections>,
     /// `None` when scoring is disabled.
     bm25: Option<Bm25Weight>,
 }
 
 impl FieldWeight {
     fn new(
-        searcher: &Searcher,
+        find: &Find,
         field: Field,
         stems: &mut StemMemo,
-        languages: &IndexLanguages,
         scoring: Option<&Scoring>,
         boost: Score,
         accented: Option<Field>,
     ) -> tantivy::Result<FieldWeight> {
-        let found = Inflections::find(searcher, field, stems, languages, accented)?;
+        let found = find.inflections(field, stems, accented)?;
         let bm25 = match scoring {
-            Some(scoring) => scoring.bm25(searcher, field, &found, languages)?,
+            Some(scoring) => scoring.bm25(find.searcher, field, &found, find.languages)?,
             None => None,
         };
         Ok(FieldWeight {
@@ -1901,6 +2003,34 @@ mod tests {
     use crate::query::fixture::one_segment;
 
     #[test]
+    fn a_memo_shares_a_words_inflections_within_one_searcher_only() {
+        // Two one-segment indexes (so two sets of segment ids) holding
+        // different inflections of `govern`.
+        let index = |forms: &'static str| {
+            let (searcher, fields) = one_segment(&["text"], 3, |_| vec![Some(forms.into())], None);
+            (searcher, fields[0])
+        };
+        let (first, text) = index("govern governs");
+        let (second, _) = index("governed");
+        let memo = InflectionMemo::default();
+        let query =
+            InflectionQuery::new(text, "govern".into(), "govern".into(), None).sharing(&memo);
+        let count = |searcher: &Searcher| {
+            let weight = query
+                .weight(EnableScoring::disabled_from_searcher(searcher))
+                .unwrap();
+            weight.count(&searcher.segment_readers()[0]).unwrap()
+        };
+        let memo_holds = || memo.0.lock().unwrap().len();
+        assert_eq!(count(&first), 3);
+        assert_eq!(memo_holds(), 1, "the first searcher's inflections are kept");
+        assert_eq!(count(&first), 3);
+        assert_eq!(memo_holds(), 1, "and found again, not read again");
+        assert_eq!(count(&second), 3, "another searcher reads its own words");
+        assert_eq!(memo_holds(), 2);
+    }
+
+    #[test]
     fn two_ascending_lists_merge_in_order() {
         let mut merged = vec![99];
         for (a, b) in [
@@ -1982,20 +2112,30 @@ mod tests {
         StemMemo::new(vec![WordStems::new(Language::ENGLISH, word, word)])
     }
 
+    /// The English inflections of `stem` (its own stem) in `field`, scored
+    /// as `govern` with `scoring`, scaled by `boost`.
+    fn field_weight(
+        searcher: &Searcher,
+        field: Field,
+        stem: &str,
+        scoring: Option<&Scoring>,
+        boost: Score,
+    ) -> FieldWeight {
+        let find = Find {
+            searcher,
+            languages: &IndexLanguages::of(searcher, None, None).unwrap(),
+            typed: stem,
+            word: stem,
+            memo: &InflectionMemo::default(),
+        };
+        FieldWeight::new(&find, field, &mut english(stem), scoring, boost, None).unwrap()
+    }
+
     /// Inflections of `govern` in `field` alone, scored when `scored`.
     fn weight(searcher: &Searcher, field: Field, scored: bool) -> InflectionWeight {
         InflectionWeight {
             word: "govern".to_string(),
-            required: FieldWeight::new(
-                searcher,
-                field,
-                &mut english("govern"),
-                &IndexLanguages::of(searcher, None, None).unwrap(),
-                scored.then_some(&GOVERN),
-                1.0,
-                None,
-            )
-            .unwrap(),
+            required: field_weight(searcher, field, "govern", scored.then_some(&GOVERN), 1.0),
             exact: scored.then_some(0),
             exact_bonus: 10.0,
             bonuses: Vec::new(),
@@ -2051,18 +2191,7 @@ mod tests {
     fn a_bonus_field_adds_its_own_score_and_matches_nothing_itself() {
         let (searcher, text, heading) = synthetic();
         let segment = &searcher.segment_readers()[0];
-        let heading_weight = || {
-            FieldWeight::new(
-                &searcher,
-                heading,
-                &mut english("govern"),
-                &IndexLanguages::of(&searcher, None, None).unwrap(),
-                Some(&GOVERN),
-                0.5,
-                None,
-            )
-            .unwrap()
-        };
+        let heading_weight = || field_weight(&searcher, heading, "govern", Some(&GOVERN), 0.5);
         let mut fused = weight(&searcher, text, true);
         fused.bonuses = vec![heading_weight()];
         let mut both = fused.inflection_scorer(segment, 2.0).unwrap();
@@ -2113,16 +2242,13 @@ mod tests {
 
     fn with_heading(searcher: &Searcher, text: Field, heading: Field) -> InflectionWeight {
         let mut fused = weight(searcher, text, true);
-        let heading = FieldWeight::new(
+        fused.bonuses = vec![field_weight(
             searcher,
             heading,
-            &mut english("govern"),
-            &IndexLanguages::of(searcher, None, None).unwrap(),
+            "govern",
             Some(&GOVERN),
             4.0,
-            None,
-        );
-        fused.bonuses = vec![heading.unwrap()];
+        )];
         fused
     }
 
@@ -2206,16 +2332,7 @@ mod tests {
             let (searcher, text, _) = synthetic_with((7, 3_000), deleted);
             let unscored = |stem: &str| InflectionWeight {
                 word: stem.to_string(),
-                required: FieldWeight::new(
-                    &searcher,
-                    text,
-                    &mut english(stem),
-                    &IndexLanguages::of(&searcher, None, None).unwrap(),
-                    None,
-                    1.0,
-                    None,
-                )
-                .unwrap(),
+                required: field_weight(&searcher, text, stem, None, 1.0),
                 exact: None,
                 exact_bonus: 0.0,
                 bonuses: Vec::new(),

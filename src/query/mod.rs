@@ -43,6 +43,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Term};
 
+pub use self::inflection::InflectionMemo;
 use self::inflection::InflectionQuery;
 use self::phrase::ExactPhraseQuery;
 use self::source::SourceQuery;
@@ -510,6 +511,9 @@ pub struct Compiled {
     pub prunable: bool,
     /// Where its BM25 figures come from.
     pub statistics: Statistics,
+    /// The inflections its words' weights find, for the partial matches of
+    /// the same search ([`partial::compile`]) to share.
+    pub memo: InflectionMemo,
 }
 
 impl Compiled {
@@ -542,7 +546,8 @@ pub fn compile(
     dates: DateRange,
     statistics: &Statistics,
 ) -> Result<Compiled> {
-    let mut compiler = Compiler::new(fields, statistics);
+    let memo = InflectionMemo::default();
+    let mut compiler = Compiler::new(fields, statistics, &memo);
     let root = compiler
         .node(node, false)?
         .ok_or_else(|| Error::Query("the query has no words to search for".to_string()))?;
@@ -577,6 +582,7 @@ pub fn compile(
         highlight: HighlightPlan::with_labels(compiler.matchers, compiler.labels),
         prunable,
         statistics: statistics.clone(),
+        memo,
     })
 }
 
@@ -593,6 +599,7 @@ fn date_filter(field: Field, dates: DateRange) -> Option<Box<dyn Query>> {
 struct Compiler<'a> {
     fields: &'a Fields,
     statistics: &'a Statistics,
+    memo: &'a InflectionMemo,
     folding: Folding,
     matchers: Vec<Matcher>,
     /// The query term of each matcher, as written, for `matched`.
@@ -608,10 +615,15 @@ struct Compiler<'a> {
 type Clause = (Occur, Box<dyn Query>);
 
 impl<'a> Compiler<'a> {
-    fn new(fields: &'a Fields, statistics: &'a Statistics) -> Compiler<'a> {
+    fn new(
+        fields: &'a Fields,
+        statistics: &'a Statistics,
+        memo: &'a InflectionMemo,
+    ) -> Compiler<'a> {
         Compiler {
             fields,
             statistics,
+            memo,
             folding: Folding::default(),
             matchers: Vec::new(),
             labels: Vec::new(),
@@ -745,7 +757,8 @@ impl<'a> Compiler<'a> {
                 Box::new(
                     InflectionQuery::new(field, typed, tokens[0].term.clone(), None)
                         .in_languages_of(fields.language)
-                        .with_statistics(self.statistics.clone()),
+                        .with_statistics(self.statistics.clone())
+                        .sharing(self.memo),
                 )
             }
             Leaf::Word(_) if tokens.len() == 1 => term_query(field, &tokens[0].term),
@@ -816,7 +829,8 @@ impl<'a> Compiler<'a> {
         )
         .in_languages_of(self.fields.language)
         .with_accented_stems(self.fields.accented_stems)
-        .with_statistics(self.statistics.clone());
+        .with_statistics(self.statistics.clone())
+        .sharing(self.memo);
         for (field, weight) in self.heading_bonuses() {
             query = query.with_bonus(field, weight);
         }

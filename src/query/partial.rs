@@ -8,12 +8,12 @@
 //! at most half of them: `read csv` lets one word go, `install packages
 //! cran` one, four words two.
 
-use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, Weight};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, Scorer, Weight};
 use tantivy::{DocAddress, Searcher};
 
 use super::statistics::Statistics;
 use super::substance::Substance;
-use super::{Compiler, DateRange, Leaf, Node, Target, date_filter};
+use super::{Compiler, DateRange, InflectionMemo, Leaf, Node, Target, date_filter};
 use crate::error::Result;
 use crate::schema::Fields;
 
@@ -27,9 +27,13 @@ pub struct Partial {
     /// The terms' matches where at least `required` match, scored by the
     /// BM25 of those they hold, with the filters and exclusions.
     pub scored: Box<dyn Query>,
-    /// The same passages, each scoring the number of terms it holds.
-    pub counted: Box<dyn Query>,
 }
+
+/// Which terms of a query a passage holds: a bit per term, in query order
+/// (a query searches at most [`super::MAX_WORDS`] words, so it has at most
+/// as many terms).
+pub type Held = u32;
+const _: () = assert!(super::MAX_WORDS <= Held::BITS as usize);
 
 impl Partial {
     /// How many searched terms the query has: a passage holding all of
@@ -41,16 +45,22 @@ impl Partial {
     /// Keeps only the passages `filter` also matches, as
     /// [`super::Compiled::restrict`] does to the full query.
     pub fn restrict(&mut self, filter: Box<dyn Query>) {
-        for query in [&mut self.scored, &mut self.counted] {
-            let unrestricted = std::mem::replace(query, Box::new(tantivy::query::AllQuery));
-            *query = Box::new(BooleanQuery::new(vec![
-                (Occur::Must, unrestricted),
-                (
-                    Occur::Must,
-                    Box::new(ConstScoreQuery::new(filter.box_clone(), 0.0)),
-                ),
-            ]));
-        }
+        let unrestricted = std::mem::replace(&mut self.scored, Box::new(tantivy::query::AllQuery));
+        self.scored = Box::new(BooleanQuery::new(vec![
+            (Occur::Must, unrestricted),
+            (Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))),
+        ]));
+    }
+
+    /// The terms, as written, that a passage holding `held` lacks, in
+    /// query order.
+    pub fn missing(&self, held: Held) -> Vec<String> {
+        self.labels
+            .iter()
+            .enumerate()
+            .filter(|&(term, _)| held >> term & 1 == 0)
+            .map(|(_, label)| label.clone())
+            .collect()
     }
 
     /// What tells, in `searcher`, which terms a passage lacks.
@@ -58,13 +68,13 @@ impl Partial {
         let terms = self
             .clauses
             .iter()
-            .zip(&self.labels)
-            .map(|(clause, label)| {
-                let weight = clause.weight(EnableScoring::disabled_from_searcher(searcher))?;
-                Ok((weight, label.as_str()))
-            })
-            .collect::<Result<_>>()?;
-        Ok(Lacking { searcher, terms })
+            .map(|clause| clause.weight(EnableScoring::disabled_from_searcher(searcher)))
+            .collect::<tantivy::Result<_>>()?;
+        Ok(Lacking {
+            partial: self,
+            searcher,
+            terms,
+        })
     }
 }
 
@@ -73,21 +83,45 @@ impl Partial {
 /// inflections from every segment's dictionary; once per passage and term
 /// was a third of a search that filled its page with partial matches).
 pub struct Lacking<'a> {
+    partial: &'a Partial,
     searcher: &'a Searcher,
-    terms: Vec<(Box<dyn Weight>, &'a str)>,
+    terms: Vec<Box<dyn Weight>>,
 }
 
 impl Lacking<'_> {
     /// The terms the passage at `address` lacks, as written, in query order.
     pub fn missing(&self, address: DocAddress) -> Result<Vec<String>> {
-        let reader = self.searcher.segment_reader(address.segment_ord);
-        let mut missing = Vec::new();
-        for (weight, label) in &self.terms {
-            if !super::matches(weight.scorer(reader, 1.0)?.as_mut(), address.doc_id) {
-                missing.push(label.to_string());
+        let held = self.held(&[address])?;
+        Ok(self.partial.missing(held[0]))
+    }
+
+    /// Which terms each passage of `addresses` holds, in their order,
+    /// which must be ascending: each term's matches are read forward once,
+    /// from one scorer per segment.
+    pub fn held(&self, addresses: &[DocAddress]) -> Result<Vec<Held>> {
+        debug_assert!(addresses.is_sorted(), "addresses out of order");
+        let mut held = Vec::with_capacity(addresses.len());
+        let mut scorers: Vec<Box<dyn Scorer>> = Vec::new();
+        let mut segment = None;
+        for address in addresses {
+            if segment != Some(address.segment_ord) {
+                let reader = self.searcher.segment_reader(address.segment_ord);
+                scorers = self
+                    .terms
+                    .iter()
+                    .map(|weight| weight.scorer(reader, 1.0))
+                    .collect::<tantivy::Result<_>>()?;
+                segment = Some(address.segment_ord);
             }
+            let mut bits = 0;
+            for (term, scorer) in scorers.iter_mut().enumerate() {
+                if super::matches(scorer.as_mut(), address.doc_id) {
+                    bits |= 1 << term;
+                }
+            }
+            held.push(bits);
         }
-        Ok(missing)
+        Ok(held)
     }
 }
 
@@ -98,17 +132,19 @@ pub fn required(terms: usize) -> usize {
 }
 
 /// The partial matches of `node`, or `None` when it is not an AND of two
-/// or more searched terms.
+/// or more searched terms; its words share their inflections through
+/// `memo` with the full query of the same search.
 pub fn compile(
     node: &Node,
     fields: &Fields,
     dates: DateRange,
     statistics: &Statistics,
+    memo: &InflectionMemo,
 ) -> Result<Option<Partial>> {
     let Node::And(items) = node else {
         return Ok(None);
     };
-    let mut compiler = Compiler::new(fields, statistics);
+    let mut compiler = Compiler::new(fields, statistics, memo);
     let mut labels = Vec::new();
     let mut clauses = Vec::new();
     let mut conditions: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -157,17 +193,10 @@ pub fn compile(
         with_conditions(clauses.iter().map(|c| c.box_clone()).collect()),
         fields.text,
     ));
-    let counted = with_conditions(
-        clauses
-            .iter()
-            .map(|c| Box::new(ConstScoreQuery::new(c.box_clone(), 1.0)) as Box<dyn Query>)
-            .collect(),
-    );
     Ok(Some(Partial {
         labels,
         clauses,
         scored,
-        counted,
     }))
 }
 
