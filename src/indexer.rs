@@ -175,7 +175,9 @@ pub trait BuildObserver {
 /// read in place (a `#` line is code within its listing). 8: a note's
 /// title (`Tip`) on its own line in a PDF is a paragraph of its own. 9: an
 /// HTML table's row of values is one paragraph, its cells joined by ` | `.
-pub const READING_RULES: u32 = 9;
+/// 10: in a PDF, three or more short paragraphs in a row that end no
+/// sentence are a table's rows.
+pub const READING_RULES: u32 = 10;
 
 /// The default language a state records while a run that changes it is
 /// under way: no language's code, so the next run reads every file again.

@@ -38,6 +38,9 @@
 //! - the title of a note's box (`Tip`, `Warning`, `sugerencia`), set alone
 //!   on the box's first line, is a paragraph of its own, as the HTML
 //!   edition of a manual has it, not the first word of the note.
+//! - three or more short paragraphs in a row that end no sentence are the
+//!   rows of a table whose rules the layout drew (or lines of a contents
+//!   page), a row each, as the HTML edition has them ([`MAX_DRAWN_ROW_WORDS`]).
 
 use super::{Block, Paragraph, ParagraphKind, Piece, SourceMap};
 
@@ -144,10 +147,45 @@ fn read(body: &str, mut builder: Builder) -> Vec<Block> {
         }
     }
     builder.flush(&mut block);
+    if laid_out {
+        mark_drawn_rows(&mut builder.out);
+    }
     // A feed of a million one-line records keeps a million of these: no
     // spare capacity (three empty blocks of 72 bytes after a first push).
     builder.out.shrink_to_fit();
     builder.out
+}
+
+/// A row of a table whose rules a layout drew has at most this many words
+/// (a name, a few figures, a one-line description; two rows the layout
+/// set without a gap between them).
+pub const MAX_DRAWN_ROW_WORDS: usize = 40;
+
+/// Marks as table rows each run of at least three prose paragraphs in a
+/// row that are short ([`MAX_DRAWN_ROW_WORDS`]) and end no sentence: the
+/// rows of a table whose rules the layout drew instead of writing them
+/// (a package table: `dump V:1, I:5 351 4.4 BSD dump(8) y restore(8)…`),
+/// or lines of a contents page. Prose ends its sentences; these are what
+/// an HTML edition of the same page gives as a table's rows.
+fn mark_drawn_rows(blocks: &mut [Block]) {
+    let is_row = |block: &Block| {
+        matches!(block, Block::Paragraph(paragraph)
+            if paragraph.kind == ParagraphKind::Prose
+                && !ends_sentence(&paragraph.text)
+                && paragraph.text.split_whitespace().count() <= MAX_DRAWN_ROW_WORDS)
+    };
+    let mut start = 0;
+    while start < blocks.len() {
+        let end = start + blocks[start..].iter().take_while(|b| is_row(b)).count();
+        if end - start >= 3 {
+            for block in &mut blocks[start..end] {
+                if let Block::Paragraph(paragraph) = block {
+                    paragraph.kind = ParagraphKind::Table;
+                }
+            }
+        }
+        start = end + 1;
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -655,6 +693,46 @@ mod tests {
         assert_eq!(
             kinds(&blocks("Take:\n\nLock the firmware\n", Some(0))),
             [("prose", "Take:"), ("prose", "Lock the firmware")]
+        );
+    }
+
+    #[test]
+    fn three_short_paragraphs_ending_no_sentence_are_rows_of_a_drawn_table() {
+        let long = vec!["word"; MAX_DRAWN_ROW_WORDS + 1].join(" ");
+        let page = format!(
+            "Bacula and Amanda are backup suites.\n\n\
+             dump V:1, I:5 351 BSD dump(8) and restore(8)\n\n\
+             bacula-console V:0, I:4 104 Bacula: network backup - text console\n\n\
+             amanda-server V:0, I:0 1077 Amanda: Advanced Maryland Automatic\n\n\
+             Table 10.5: List of backup suites\n\n\
+             The dump package helps to archive file systems.\n\n\
+             A caption alone\n\nAnd another\n\n\
+             The end.\n\nrow one\n\nrow two\n\n{long}\n"
+        );
+        let blocks_found = laid_out_blocks(&page, 1);
+        let found = kinds(&blocks_found);
+        let kind_of = |text: &str| found.iter().find(|(_, t)| t.starts_with(text)).unwrap().0;
+        for row in ["dump", "bacula-console", "amanda-server", "Table 10.5"] {
+            assert_eq!(kind_of(row), "table", "{row}");
+        }
+        // Two in a row are not a table; a long paragraph ends a run; a
+        // sentence is prose.
+        for prose in [
+            "Bacula and",
+            "The dump",
+            "A caption",
+            "And another",
+            "row one",
+            "word",
+        ] {
+            assert_eq!(kind_of(prose), "prose", "{prose}");
+        }
+        // A text file's short lines are its own paragraphs, not a layout's.
+        let text = "one\n\ntwo\n\nthree\n";
+        assert!(
+            kinds(&blocks(text, Some(0)))
+                .iter()
+                .all(|(kind, _)| *kind == "prose")
         );
     }
 
