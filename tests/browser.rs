@@ -497,7 +497,8 @@ async fn workbench(
         "return Array.from(document.querySelectorAll('#chips button')).some(b => b.textContent.startsWith('language: en'));",
     )
     .await?;
-    click(client, "#export:not([hidden])").await?;
+    // The link is shown (its paragraph un-hidden) once the faceted search is in.
+    click(client, "#tools:not([hidden]) #export").await?;
     let file = downloads.join("cita-search.csv");
     // Chromium writes a partial file under another name (`.crdownload`),
     // then renames it: the download is done when the file is there and no

@@ -16,6 +16,13 @@ const results = $("results");
 const pager = $("pager");
 const passageView = $("passage");
 
+// Each view shown (a search, a passage) takes the next number; an answer
+// that arrives after a later view started is dropped, so a slow answer
+// never overwrites a newer view (the first page's timeline still loading
+// when a facet is clicked had put back that page's export link).
+let latestView = 0;
+const stale = (view) => view !== latestView;
+
 // The state lives in the URL, so a link reproduces the view:
 // /?q=…&pub=…&fmt=…&lang=…&since=…&until=…&sort=…&group=1&copies=1&offset=…&passage=…&view=batch
 const KEYS = ["q", "pub", "fmt", "lang", "since", "until", "sort", "passage", "view"];
@@ -343,7 +350,7 @@ function shortRange(state) {
   return Boolean(state.since && state.until && year(state.until) - year(state.since) < 2);
 }
 
-async function showTimeline(state) {
+async function showTimeline(state, view) {
   const figure = $("timeline");
   let by = shortRange(state) ? "month" : "year";
   let timeline;
@@ -357,9 +364,10 @@ async function showTimeline(state) {
       timeline = await getJson("/api/timeline?" + params.toString());
     }
   } catch (_) {
-    figure.hidden = true;
+    if (!stale(view)) figure.hidden = true;
     return;
   }
+  if (stale(view)) return;
   const bars = $("bars");
   bars.replaceChildren();
   bars.dataset.by = by;
@@ -402,7 +410,7 @@ async function showTimeline(state) {
   figure.hidden = timeline.rows.length === 0;
 }
 
-async function search(state) {
+async function search(state, view) {
   passageView.hidden = true;
   results.hidden = false;
   results.replaceChildren();
@@ -418,17 +426,20 @@ async function search(state) {
   setStatus(statusLine, "Searching…");
   const params = searchParams(state, PAGE_SIZE, state.offset);
   params.set("facets", "true");
-  const timeline = showTimeline(state);
+  const timeline = showTimeline(state, view);
   let page;
   try {
     page = await getJson("/api/search?" + params.toString());
   } catch (err) {
+    if (stale(view)) return;
     setStatus(statusLine, err.message, true);
     $("facets").hidden = true;
     return;
   }
+  if (stale(view)) return;
   showFacets(state, page.facets);
   await timeline;
+  if (stale(view)) return;
   if (page.total === 0) {
     setStatus(statusLine, "No passage matches.");
     return;
@@ -487,7 +498,7 @@ async function search(state) {
   $("next").onclick = () => go({ ...state, offset: state.offset + PAGE_SIZE });
 }
 
-async function showPassage(state) {
+async function showPassage(state, view) {
   results.hidden = true;
   pager.hidden = true;
   passageView.hidden = true;
@@ -500,9 +511,10 @@ async function showPassage(state) {
   try {
     found = await getJson("/api/passages/" + encodeURIComponent(state.passage) + "?context=" + CONTEXT + "&cite=true");
   } catch (err) {
-    setStatus(statusLine, err.message, true);
+    if (!stale(view)) setStatus(statusLine, err.message, true);
     return;
   }
+  if (stale(view)) return;
   setStatus(statusLine, "");
   const passage = found.passage;
   $("passage-title").textContent = passage.title;
@@ -555,6 +567,7 @@ async function runBatch(event) {
 }
 
 function show(state) {
+  const view = ++latestView;
   const batch = state.view === "batch";
   $("batch").hidden = !batch;
   $("workbench").hidden = batch;
@@ -567,9 +580,9 @@ function show(state) {
   $("group").checked = state.group;
   $("copies").checked = state.copies;
   if (state.passage) {
-    showPassage(state);
+    showPassage(state, view);
   } else {
-    search(state);
+    search(state, view);
   }
 }
 
