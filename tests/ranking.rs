@@ -300,8 +300,14 @@ fn partial_matches_fill_the_page_after_every_full_match() {
         "{:?}",
         absent.hits
     );
-    // One word, or a phrase, has no partial matches.
+    // One word, or a phrase, has no partial matches; nor has a word beside
+    // `*`, which every passage holds, nor a query of more terms than a
+    // partial match can tell apart (33 that search no word).
     assert_eq!(page(&archive, "\"read csv\"", 0, 10).partial_total, None);
+    assert_eq!(page(&archive, "csv *", 0, 10).partial_total, None);
+    let many = format!("csv {}", vec!["(* OR *)"; 33].join(" "));
+    assert_eq!(page(&archive, &many, 0, 10).partial_total, None);
+    assert_eq!(page(&archive, &many, 0, 10).total, 2);
 }
 
 /// Partial matches against a brute-force reference built from each word's

@@ -164,7 +164,8 @@ pub const MAX_DRAWN_ROW_WORDS: usize = 40;
 /// Marks as table rows each run of at least three prose paragraphs in a
 /// row that are short ([`MAX_DRAWN_ROW_WORDS`]) and end no sentence: the
 /// rows of a table whose rules the layout drew instead of writing them
-/// (a package table: `dump V:1, I:5 351 4.4 BSD dump(8) y restore(8)…`),
+/// (a package table's `dump V:1, I:5 351 4.4 BSD dump(8) y restore(8) para
+/// sistemas de archivos ext2/ext3/ext4`),
 /// or lines of a contents page. Prose ends its sentences; these are what
 /// an HTML edition of the same page gives as a table's rows.
 fn mark_drawn_rows(blocks: &mut [Block]) {

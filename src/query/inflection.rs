@@ -72,8 +72,8 @@ pub struct InflectionQuery {
 /// word's weight for the query and again for the partial matches and for
 /// the terms a partial match lacks, and reading a word's inflections from
 /// every segment's dictionary is most of building it. A found word is
-/// kept with the searcher's segments and languages it was read from, so a
-/// memo given to a search of another generation finds nothing.
+/// kept with the searcher's segments and the languages it was read from,
+/// so a memo given to a searcher of other segments finds nothing there.
 #[derive(Clone, Default)]
 pub struct InflectionMemo(Arc<Mutex<Vec<Found>>>);
 
@@ -82,7 +82,8 @@ type Found = (FoundIn, Arc<Inflections>);
 
 /// What a word's inflections were read from: the field (and the accented
 /// stems' field), the word as typed and folded, the languages it was
-/// stemmed in, and the segments searched.
+/// stemmed in (and the field telling passages' languages apart, when
+/// read), and the segments searched.
 #[derive(PartialEq)]
 struct FoundIn {
     field: Field,
@@ -90,6 +91,7 @@ struct FoundIn {
     typed: String,
     word: String,
     languages: Vec<Language>,
+    language_field: Option<Field>,
     segments: Vec<SegmentId>,
 }
 
@@ -1035,6 +1037,7 @@ impl Find<'_> {
             typed: self.typed.to_string(),
             word: self.word.to_string(),
             languages: self.languages.languages.clone(),
+            language_field: self.languages.field,
             segments: self
                 .searcher
                 .segment_readers()

@@ -29,11 +29,11 @@ pub struct Partial {
     pub scored: Box<dyn Query>,
 }
 
-/// Which terms of a query a passage holds: a bit per term, in query order
-/// (a query searches at most [`super::MAX_WORDS`] words, so it has at most
-/// as many terms).
+/// Which terms of a query a passage holds: a bit per term, in query order.
+/// A query of more terms than it has bits has no partial matches (each
+/// term searches a word, and a query at most [`super::MAX_WORDS`], so only
+/// terms searching none, `(* OR *)`, could make so many).
 pub type Held = u32;
-const _: () = assert!(super::MAX_WORDS <= Held::BITS as usize);
 
 impl Partial {
     /// How many searched terms the query has: a passage holding all of
@@ -155,6 +155,8 @@ pub fn compile(
                     conditions.push((Occur::MustNot, query));
                 }
             }
+            // Every passage holds `*`: it is no term to lack.
+            Node::All => {}
             Node::Leaf(target, _) if *target != Target::Text => {
                 if let Some(query) = compiler.node(item, false)? {
                     conditions.push((Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0))));
@@ -168,7 +170,7 @@ pub fn compile(
             }
         }
     }
-    if clauses.len() < 2 {
+    if clauses.len() < 2 || clauses.len() > Held::BITS as usize {
         return Ok(None);
     }
     if let Some(filter) = date_filter(fields.date, dates) {

@@ -61,11 +61,14 @@ impl Statistics {
         Some(languages.into_iter().collect())
     }
 
-    /// Writes down the document frequency of a stem, when gathering.
+    /// Writes down the document frequency of a stem, when gathering: the
+    /// same figure however often the query asks for it (`govern OR govern`,
+    /// or `plan title:plan`, whose title bonus and `title:` term share the
+    /// key), as a term's is.
     pub fn note_stem(&self, key: String, doc_freq: u64) {
         if let Statistics::Gathering(gathered) = self {
             let mut gathered = gathered.lock().unwrap_or_else(PoisonError::into_inner);
-            *gathered.stems.entry(key).or_default() += doc_freq;
+            gathered.stems.insert(key, doc_freq);
         }
     }
 }

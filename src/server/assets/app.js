@@ -56,8 +56,10 @@ function go(state) {
 }
 
 // A change of query or filter starts again at the first page.
-function refine(state, changes) {
-  go({ ...state, ...changes, offset: 0, passage: "" });
+// Refines the view the URL holds now, not the one a control was drawn for:
+// a facet or a bar of the last page may be clicked while the next loads.
+function refine(changes) {
+  go({ ...stateFromUrl(), ...changes, offset: 0, passage: "" });
 }
 
 function setStatus(line, text, isError) {
@@ -307,8 +309,8 @@ function showFacets(state, facets) {
       const active = key === "year" ? state.since === value.value && state.until === value.value : state[key] === value.value;
       button.setAttribute("aria-pressed", String(active));
       button.addEventListener("click", () => {
-        if (key === "year") refine(state, { since: value.value, until: value.value });
-        else refine(state, { [key]: value.value });
+        if (key === "year") refine({ since: value.value, until: value.value });
+        else refine({ [key]: value.value });
       });
       const item = element("li");
       item.append(button);
@@ -329,7 +331,7 @@ function showChips(state) {
     const button = element("button", "", text + " ✕");
     button.type = "button";
     button.setAttribute("aria-label", "Remove filter " + text);
-    button.addEventListener("click", () => refine(state, changes));
+    button.addEventListener("click", () => refine(changes));
     item.append(button);
     chips.append(item);
   };
@@ -378,7 +380,7 @@ async function showTimeline(state, view) {
   let dragFrom = null;
   const select = (first, last) => {
     const [from, to] = first <= last ? [first, last] : [last, first];
-    refine(state, { since: from, until: to });
+    refine({ since: from, until: to });
   };
   for (const row of timeline.rows) {
     const bar = element("button", "bar");
@@ -523,6 +525,7 @@ async function showPassage(state, view) {
   $("passage-link").href = "/?passage=" + encodeURIComponent(passage.id);
   $("passage-cite").onclick = async () => {
     const copied = await copyText(found.citation);
+    if (stale(view)) return;
     setStatus(statusLine, copied ? "Citation copied." : "Copy the citation shown below the title.");
   };
   const context = $("passage-context");
@@ -588,7 +591,7 @@ function show(state) {
 
 $("search").addEventListener("submit", (event) => {
   event.preventDefault();
-  refine(stateFromUrl(), {
+  refine({
     q: $("q").value,
     since: $("since").value.trim(),
     until: $("until").value.trim(),
@@ -603,7 +606,7 @@ for (const id of ["sort", "group", "copies"]) {
   $(id).addEventListener("change", () => {
     const state = stateFromUrl();
     if (state.q) {
-      refine(state, { sort: $("sort").value, group: $("group").checked, copies: $("copies").checked });
+      refine({ sort: $("sort").value, group: $("group").checked, copies: $("copies").checked });
     }
   });
 }
