@@ -29,7 +29,7 @@ use crate::error::{self, Error, Result};
 use crate::highlight::{self, HighlightPlan};
 use crate::indexer::{self, BuildOptions, BuildReport};
 use crate::language::Language;
-use crate::query::partial::{Held, Partial};
+use crate::query::partial::{self, Held, Partial};
 use crate::query::statistics::{CorpusStatistics, Provider, Statistics};
 use crate::query::{self, DateRange, InflectionMemo};
 use crate::ranking::{
@@ -625,8 +625,7 @@ impl Archive {
                 matches.into_iter().map(|m| candidate(None, m)).collect();
             if let Some(found) = partial {
                 let best = found.best.into_iter();
-                candidates
-                    .extend(best.map(|(held, m)| candidate(Some(held.count_ones() as usize), m)));
+                candidates.extend(best.map(|(held, m)| candidate(Some(partial::count(held)), m)));
             }
             Ok(ShardAnswer {
                 total,
@@ -799,7 +798,7 @@ impl Archive {
         let mut scored: Vec<(usize, Held, f32, DocAddress)> = held
             .into_iter()
             .zip(found)
-            .map(|(held, (score, address))| (held.count_ones() as usize, held, score, address))
+            .map(|(held, (score, address))| (partial::count(held), held, score, address))
             .filter(|&(count, ..)| count < terms)
             .collect();
         let total = scored.len() as u64;
@@ -824,9 +823,9 @@ impl Archive {
                 .map(|(_, _, score, address)| (score, address)),
         )?;
         let mut best: Vec<(Held, Match)> = held.into_iter().zip(matches).collect();
-        let count = |held: Held| held.count_ones() as usize;
         best.sort_by(|a, b| {
-            by_partial_rank((count(a.0), a.1.rank_key()), (count(b.0), b.1.rank_key()))
+            let (held_a, held_b) = (partial::count(a.0), partial::count(b.0));
+            by_partial_rank((held_a, a.1.rank_key()), (held_b, b.1.rank_key()))
         });
         best.truncate(room);
         Ok(Some(PartialMatches {

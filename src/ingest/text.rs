@@ -175,17 +175,14 @@ fn mark_drawn_rows(blocks: &mut [Block]) {
                 && !ends_sentence(&paragraph.text)
                 && paragraph.text.split_whitespace().count() <= MAX_DRAWN_ROW_WORDS)
     };
-    let mut start = 0;
-    while start < blocks.len() {
-        let end = start + blocks[start..].iter().take_while(|b| is_row(b)).count();
-        if end - start >= 3 {
-            for block in &mut blocks[start..end] {
+    for run in blocks.chunk_by_mut(|a, b| is_row(a) == is_row(b)) {
+        if run.len() >= 3 && is_row(&run[0]) {
+            for block in run {
                 if let Block::Paragraph(paragraph) = block {
                     paragraph.kind = ParagraphKind::Table;
                 }
             }
         }
-        start = end + 1;
     }
 }
 

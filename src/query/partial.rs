@@ -35,6 +35,11 @@ pub struct Partial {
 /// terms searching none, `(* OR *)`, could make so many).
 pub type Held = u32;
 
+/// How many terms a passage holding `held` holds.
+pub fn count(held: Held) -> usize {
+    held.count_ones() as usize
+}
+
 impl Partial {
     /// How many searched terms the query has: a passage holding all of
     /// them is a full match.
