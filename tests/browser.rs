@@ -4,7 +4,7 @@
 //! text; the workbench (issue #23): clicking a facet, a timeline bar,
 //! grouping, a permalink, and the CSV export compared with `cita search
 //! --format csv`; a passage with copies in other documents shown once, its
-//! copies on demand (issue #24). Needs Debian's `chromium` and `chromium-driver` (`.ci/run`
+//! copies on demand (issue #24); a batch downloaded as `cita batch` writes it. Needs Debian's `chromium` and `chromium-driver` (`.ci/run`
 //! installs them); without them this test fails, it never passes silently.
 
 mod common;
@@ -499,18 +499,7 @@ async fn workbench(
     .await?;
     // The link is shown (its paragraph un-hidden) once the faceted search is in.
     click(client, "#tools:not([hidden]) #export").await?;
-    let file = downloads.join("cita-search.csv");
-    // Chromium writes a partial file under another name (`.crdownload`),
-    // then renames it: the download is done when the file is there and no
-    // partial one is.
-    let downloaded = until(&format!("a download at {}", file.display()), || async {
-        let partial = std::fs::read_dir(downloads)
-            .map_err(|e| e.to_string())?
-            .filter_map(|entry| entry.ok())
-            .any(|entry| entry.file_name().to_string_lossy().ends_with(".crdownload"));
-        Ok(std::fs::read(&file).ok().filter(|_| !partial))
-    })
-    .await?;
+    let downloaded = download(downloads, "cita-search.csv").await?;
     let cli = run(&[
         "search",
         "--format",
@@ -579,7 +568,60 @@ async fn workbench(
     assert_eq!(hits(&every).len(), 3);
     let url = client.current_url().await.map_err(|e| e.to_string())?;
     assert!(url.as_str().contains("copies=1"), "{url}");
+
+    // Batch: the queries typed, the CSV downloaded is `cita batch`'s, and
+    // the button that was disabled while it ran is enabled again.
+    goto("/?view=batch".to_string()).await?;
+    let queries = "colombia\n# skipped\n\n\"Plan LAZO\"\n";
+    client
+        .execute(
+            "document.getElementById('batch-queries').value = arguments[0]; \
+             document.getElementById('batch-limit').value = '3';",
+            vec![json!(queries)],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    click(client, "#batch-form button[type=submit]").await?;
+    let downloaded = download(downloads, "cita-batch.csv").await?;
+    until_js(
+        client,
+        "the batch done",
+        "const button = document.querySelector('#batch-form button[type=submit]'); \
+         return !button.disabled && document.getElementById('batch-status').textContent === 'Downloaded cita-batch.csv.';",
+    )
+    .await?;
+    let file = tempfile::NamedTempFile::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    std::fs::write(file.path(), queries).unwrap();
+    let cli = run(&[
+        "batch",
+        "--format",
+        "csv",
+        "-n",
+        "3",
+        "--index",
+        index.to_str().unwrap(),
+        file.path().to_str().unwrap(),
+    ]);
+    assert!(cli.status.success(), "{}", stderr(&cli));
+    let csv = String::from_utf8(downloaded).unwrap();
+    assert!(csv.lines().count() > 4, "rows of both queries: {csv}");
+    assert_eq!(csv, stdout(&cli));
     Ok(())
+}
+
+/// The file `name` Chromium saved in `downloads`. It writes a partial file
+/// under another name (`.crdownload`), then renames it: the download is
+/// done when the file is there and no partial one is.
+async fn download(downloads: &Path, name: &str) -> Result<Vec<u8>, String> {
+    let file = downloads.join(name);
+    until(&format!("a download at {}", file.display()), || async {
+        let partial = std::fs::read_dir(downloads)
+            .map_err(|e| e.to_string())?
+            .filter_map(|entry| entry.ok())
+            .any(|entry| entry.file_name().to_string_lossy().ends_with(".crdownload"));
+        Ok(std::fs::read(&file).ok().filter(|_| !partial))
+    })
+    .await
 }
 
 async fn drive(client: &Client, server: &Server) -> Result<(), String> {

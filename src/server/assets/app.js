@@ -544,11 +544,17 @@ async function showPassage(state, view) {
   $("back").hidden = !state.q;
 }
 
+// One batch runs at a time: its button is disabled until the CSV is in, so
+// a slower earlier run never downloads over a later one. Leaving the batch
+// view does not cancel it: the download was asked for.
 async function runBatch(event) {
   event.preventDefault();
   const line = $("batch-status");
+  const submit = $("batch-form").querySelector("button[type=submit]");
+  if (submit.disabled) return;
   const params = new URLSearchParams({ limit: $("batch-limit").value || "10", format: "csv" });
   setStatus(line, "Searching…");
+  submit.disabled = true;
   try {
     const response = await fetch("/api/batch?" + params.toString(), {
       method: "POST",
@@ -566,6 +572,8 @@ async function runBatch(event) {
     setStatus(line, "Downloaded cita-batch.csv.");
   } catch (err) {
     setStatus(line, err.message, true);
+  } finally {
+    submit.disabled = false;
   }
 }
 
