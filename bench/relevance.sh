@@ -7,6 +7,7 @@
 #   bench/relevance.sh --verbose    the same, with the figures of every need
 #   bench/relevance.sh --pool       the same, then write the passages still to be judged
 #                                   to bench/relevance/pool.jsonl (blind: no system, rank or score)
+#   bench/relevance.sh --pool=N     the same, pooling each system's top N (10 to 30) instead of 10
 #
 # env: CITA_BENCH_DATA (default ~/cita-bench): corpus, indexes and runs go to
 #      $CITA_BENCH_DATA/relevance, never into the repository.
@@ -18,8 +19,9 @@ verbose=() pool=0
 for a in "$@"; do
     case $a in
         --verbose) verbose=(--verbose) ;;
-        --pool) pool=1 ;;
-        *) sed -n '2,13p' "$0" >&2; exit 2 ;;
+        --pool) pool=10 ;;
+        --pool=*) pool=${a#--pool=} ;;
+        *) sed -n '2,14p' "$0" >&2; exit 2 ;;
     esac
 done
 
@@ -49,5 +51,5 @@ echo "cita $commit; $(python3 -c 'import sqlite3; print("SQLite", sqlite3.sqlite
     "$(wc -l < "$DATA/passages.jsonl") passages"
 python3 "$HERE/relevance.py" report "$DATA" "${verbose[@]}"
 if ((pool)); then
-    python3 "$HERE/relevance.py" pool "$DATA"
+    python3 "$HERE/relevance.py" pool "$DATA" "$pool"
 fi

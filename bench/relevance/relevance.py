@@ -4,9 +4,10 @@ passages for the same information needs, scored against blind judgments.
 
     relevance.py export CITA INDEX DATA        every passage of cita's index -> DATA/passages.jsonl
     relevance.py peers DATA                    FTS5 and tantivy-py indexes of those passages
-    relevance.py run CITA INDEX DATA           top 10 of the three systems per need -> DATA/runs/
+    relevance.py run CITA INDEX DATA           top 30 of the three systems per need -> DATA/runs/
     relevance.py report DATA [--verbose]       nDCG@10, P@5 and unjudged counts per system
-    relevance.py pool DATA                     the unjudged (need, passage) pairs -> pool.jsonl
+    relevance.py pool DATA [DEPTH]             the unjudged (need, passage) pairs of the top 10
+                                               (or DEPTH, at most 30) -> pool.jsonl
     relevance.py add GRADES_TSV                merge a grader's grades (need, hash, grade) into judgments.tsv
 
 Needs are bench/relevance/needs.tsv, judgments bench/relevance/judgments.tsv,
@@ -31,7 +32,8 @@ NEEDS = os.path.join(HERE, "needs.tsv")
 JUDGMENTS = os.path.join(HERE, "judgments.tsv")
 POOL = os.path.join(HERE, "pool.jsonl")
 SYSTEMS = ("cita", "fts5", "tantivy")
-DEPTH = 10      # pooled and scored depth
+DEPTH = 10      # scored depth, and the pool's unless asked deeper
+RUN_DEPTH = 30  # how deep each system's run is kept: the deepest pool
 P_AT = 5        # precision cut-off
 WORD = re.compile(r"^\w+$")
 
@@ -184,7 +186,7 @@ def run_fts5(data, needs):
     for need in needs:
         match = " AND ".join('"%s"' % w for w in need["query"].split())
         rows = con.execute("SELECT pid, bm25(p) FROM p WHERE p MATCH ? ORDER BY rank, rowid LIMIT ?",
-                           (match, DEPTH)).fetchall()
+                           (match, RUN_DEPTH)).fetchall()
         total = con.execute("SELECT count(*) FROM p WHERE p MATCH ?", (match,)).fetchone()[0]
         runs[need["id"]] = ([(pid, -score) for pid, score in rows], total)
     return runs
@@ -198,7 +200,7 @@ def run_tantivy(data, needs):
     runs = {}
     for need in needs:
         query = index.parse_query(" AND ".join(need["query"].split()), ["body"])
-        res = searcher.search(query, DEPTH, count=True)
+        res = searcher.search(query, RUN_DEPTH, count=True)
         hits = [(searcher.doc(addr)["pid"][0], score) for score, addr in res.hits]
         runs[need["id"]] = (hits, res.count)
     return runs
@@ -207,7 +209,7 @@ def run_tantivy(data, needs):
 def run_cita(cita, index, needs):
     runs = {}
     for need in needs:
-        r = subprocess.run([cita, "search", "--index", index, "--format", "json", "--limit", str(DEPTH),
+        r = subprocess.run([cita, "search", "--index", index, "--format", "json", "--limit", str(RUN_DEPTH),
                             "--snippet-chars", "1", "--", need["query"]], capture_output=True, text=True)
         if r.returncode not in (0, 1):
             sys.exit("cita search %r failed: %s" % (need["query"], r.stderr.strip()))
@@ -300,7 +302,7 @@ def report(data, verbose):
             gs, unj = gains(e["hits"], grades, need["id"])
             t = table[system]
             t["unjudged"] += unj
-            t["hits"] += len(e["hits"])
+            t["hits"] += len(e["hits"][:DEPTH])
             t["empty"] += not e["hits"]
             p5 = sum(1 for g in gs[:P_AT] if g == 2) / P_AT
             nd = dcg(gs) / ideal[need["id"]] if ideal[need["id"]] > 0 else None
@@ -343,9 +345,11 @@ def report(data, verbose):
 
 
 # ------------------------------------------------------------------ pool
-def pool(data):
-    """Every (need, text) in any system's top 10 without a judgment, once,
-    in a blind order; no system, rank or score."""
+def pool(data, depth=DEPTH):
+    """Every (need, text) in any system's top `depth` without a judgment,
+    once, in a blind order; no system, rank or score."""
+    if not DEPTH <= depth <= RUN_DEPTH:
+        sys.exit("the pool's depth is %d to %d, not %d" % (DEPTH, RUN_DEPTH, depth))
     needs = {n["id"]: n for n in load_needs()}
     grades = load_judgments()
     runs = load_runs(data)
@@ -356,7 +360,7 @@ def pool(data):
     per_need = {}
     for system in SYSTEMS:
         for nid, e in runs[system].items():
-            for h, _ in e["hits"][:DEPTH]:
+            for h, _ in e["hits"][:depth]:
                 per_need.setdefault(nid, set()).add(h)
                 if (nid, h) not in grades:
                     todo.add((nid, h))
@@ -441,7 +445,7 @@ def main():
     elif cmd == "report":
         report(a[1], verbose)
     elif cmd == "pool":
-        pool(a[1])
+        pool(a[1], *(int(d) for d in a[2:3]))
     elif cmd == "add":
         add(a[1])
     else:
