@@ -176,8 +176,10 @@ pub trait BuildObserver {
 /// title (`Tip`) on its own line in a PDF is a paragraph of its own. 9: an
 /// HTML table's row of values is one paragraph, its cells joined by ` | `.
 /// 10: in a PDF, three or more short paragraphs in a row that end no
-/// sentence are a table's rows.
-pub const READING_RULES: u32 = 10;
+/// sentence are a table's rows. 11: an HTML table of contents (class
+/// `toc`) and a book's previous/next lines (`docnav`, `navheader`,
+/// `navfooter`) are page furniture.
+pub const READING_RULES: u32 = 11;
 
 /// The default language a state records while a run that changes it is
 /// under way: no language's code, so the next run reads every file again.

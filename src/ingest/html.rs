@@ -5,7 +5,8 @@
 //! The content root is the first `<article>`, else `<main>`, else `<body>`.
 //! Navigation, headers, footers, asides, scripts, styles, forms, comments,
 //! hidden elements and elements whose class or id names page furniture
-//! (cookie banners, share bars, newsletters, related links) are dropped, as
+//! (cookie banners, share bars, newsletters, related links, tables of
+//! contents, a book's previous/next links) are dropped, as
 //! are boilerplate lines such as "Skip to content" or "Read more".
 //! Paragraphs, list items, quotes and preformatted text become paragraphs,
 //! and so does each table row of values, its cells joined by ` | `; a row
@@ -99,6 +100,14 @@ const FURNITURE: &[&str] = &[
     "comments",
     "skip",
     "toolbar",
+    // A table of contents (DocBook's and MediaWiki's `toc`, DocBook's
+    // `section-toc`) and the previous/next/up lines of a book's pages
+    // (`docnav`, `navheader`, `navfooter`): the headings and links of other
+    // pages, which a search would find again in the pages themselves.
+    "toc",
+    "docnav",
+    "navheader",
+    "navfooter",
 ];
 
 /// Whole paragraphs that are navigation or calls to action, compared case-insensitively.
@@ -1041,6 +1050,30 @@ line two</pre>
                 "I appreciated his call.",
                 "Cell one | Cell two",
                 "line one\nline two",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_books_contents_and_its_previous_and_next_lines_are_furniture() {
+        // As DocBook writes a book's pages (the Debian handbook's).
+        let page = r##"<body><ul class="docnav top"><li class="previous"><a href="a.html"><strong>Prev</strong>4.2. Step by Step</a></li>
+            <li class="home">The Handbook</li></ul>
+            <div class="navheader"><table><tr><td>Prev</td><td>Up</td><td>Next</td></tr></table></div>
+            <h1>4. Installation</h1><div class="toc"><dl class="toc"><dt><span class="section">
+            <a href="b.html#keyboard">4.2.4. Selecting the keyboard layout</a></span></dt></dl></div>
+            <p>The proposed keyboard corresponds to the usual layout.</p>
+            <div class="section-toc"><ul><li><a href="#c">4.3. After the First Boot</a></li></ul></div>
+            <p>A protocol and a stock.</p>
+            <ul class="docnav"><li class="up"><a href="#">Up</a></li><li class="next">Next</li></ul>
+            <div class="navfooter">Prev Home Next</div></body>"##;
+        let (_, blocks) = read(page);
+        assert_eq!(
+            texts(&blocks),
+            [
+                "# 4. Installation",
+                "The proposed keyboard corresponds to the usual layout.",
+                "A protocol and a stock.",
             ]
         );
     }
