@@ -20,8 +20,14 @@ for a in "$@"; do
     case $a in
         --verbose) verbose=(--verbose) ;;
         --pool) pool=10 ;;
-        --pool=*) pool=${a#--pool=} ;;
-        *) sed -n '2,14p' "$0" >&2; exit 2 ;;
+        --pool=*)
+            pool=${a#--pool=}
+            if ! [[ $pool =~ ^[0-9]+$ ]] || ((10#$pool < 10 || 10#$pool > 30)); then
+                echo "relevance.sh: --pool=N takes N from 10 to 30, not '$pool'" >&2
+                exit 2
+            fi
+            pool=$((10#$pool)) ;;
+        *) sed -n '2,13p' "$0" >&2; exit 2 ;;
     esac
 done
 

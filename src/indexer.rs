@@ -178,7 +178,8 @@ pub trait BuildObserver {
 /// 10: in a PDF, three or more short paragraphs in a row that end no
 /// sentence are a table's rows. 11: an HTML table of contents (class
 /// `toc`) and a book's previous/next lines (`docnav`, `navheader`,
-/// `navfooter`) are page furniture.
+/// `navfooter`) are page furniture; a page's content root is read whatever
+/// its own class says.
 pub const READING_RULES: u32 = 11;
 
 /// The default language a state records while a run that changes it is

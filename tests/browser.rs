@@ -569,27 +569,38 @@ async fn workbench(
     let url = client.current_url().await.map_err(|e| e.to_string())?;
     assert!(url.as_str().contains("copies=1"), "{url}");
 
-    // Batch: the queries typed, the CSV downloaded is `cita batch`'s, and
-    // the button that was disabled while it ran is enabled again.
+    // Batch: the queries typed, the CSV downloaded is `cita batch`'s. Sent
+    // twice at once, it runs once (a second run could download over the
+    // first); the button disabled while it ran is enabled again.
     goto("/?view=batch".to_string()).await?;
     let queries = "colombia\n# skipped\n\n\"Plan LAZO\"\n";
     client
         .execute(
             "document.getElementById('batch-queries').value = arguments[0]; \
-             document.getElementById('batch-limit').value = '3';",
+             document.getElementById('batch-limit').value = '3'; \
+             window.batchRequests = 0; \
+             const fetchOnce = window.fetch; \
+             window.fetch = (url, options) => { \
+               if (String(url).startsWith('/api/batch')) window.batchRequests += 1; \
+               return fetchOnce(url, options); \
+             }; \
+             const form = document.getElementById('batch-form'); \
+             form.requestSubmit(); \
+             form.requestSubmit();",
             vec![json!(queries)],
         )
         .await
         .map_err(|e| e.to_string())?;
-    click(client, "#batch-form button[type=submit]").await?;
     let downloaded = download(downloads, "cita-batch.csv").await?;
-    until_js(
+    let requests = until_js(
         client,
         "the batch done",
         "const button = document.querySelector('#batch-form button[type=submit]'); \
-         return !button.disabled && document.getElementById('batch-status').textContent === 'Downloaded cita-batch.csv.';",
+         const done = !button.disabled && document.getElementById('batch-status').textContent === 'Downloaded cita-batch.csv.'; \
+         return done && window.batchRequests;",
     )
     .await?;
+    assert_eq!(requests, json!(1), "one batch runs at a time");
     let file = tempfile::NamedTempFile::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     std::fs::write(file.path(), queries).unwrap();
     let cli = run(&[

@@ -2,8 +2,8 @@
 //! metadata publishers put in `<head>`.
 //!
 //! Parsed with html5ever (through scraper), never with regular expressions.
-//! The content root is the first `<article>`, else `<main>`, else `<body>`.
-//! Navigation, headers, footers, asides, scripts, styles, forms, comments,
+//! The content root is the first `<article>`, else `<main>`, else `<body>`,
+//! read whatever its own class or id says. Within it, navigation, headers, footers, asides, scripts, styles, forms, comments,
 //! hidden elements and elements whose class or id names page furniture
 //! (cookie banners, share bars, newsletters, related links, tables of
 //! contents, a book's previous/next links) are dropped, as
@@ -100,11 +100,22 @@ const FURNITURE: &[&str] = &[
     "comments",
     "skip",
     "toolbar",
-    // A table of contents (DocBook's and MediaWiki's `toc`, DocBook's
-    // `section-toc`) and the previous/next/up lines of a book's pages
-    // (`docnav`, `navheader`, `navfooter`): the headings and links of other
-    // pages, which a search would find again in the pages themselves.
+];
+
+/// Whole class names or ids of a book's furniture, compared
+/// case-insensitively: its table of contents (DocBook's and MediaWiki's
+/// `toc`, DocBook's `section-toc`, Texinfo's `SEC_Contents` and
+/// `SEC_Shortcontents`) and the previous/next/up lines of its pages
+/// (`docnav`, `navheader`, `navfooter`), the headings and links of other
+/// pages, which a search finds in the pages themselves. Whole names only:
+/// `toc` is also a part of names that hold the text (`toc-content`,
+/// `has-toc`, `toc2 toc-left` on an Asciidoctor page's body, `toc_0` on a
+/// heading).
+const BOOK_FURNITURE: &[&str] = &[
     "toc",
+    "section-toc",
+    "sec_contents",
+    "sec_shortcontents",
     "docnav",
     "navheader",
     "navfooter",
@@ -753,7 +764,9 @@ impl Walker {
                     let Some(element_ref) = ElementRef::wrap(node) else {
                         continue;
                     };
-                    if DROPPED.contains(&name) || is_furniture(element_ref) {
+                    // The content root is the text, whatever its class
+                    // says (`<body class="has-sidebar">`).
+                    if DROPPED.contains(&name) || (node != root && is_furniture(element_ref)) {
                         continue;
                     }
                     if is_heading(name) {
@@ -938,10 +951,17 @@ fn is_furniture(element: ElementRef) -> bool {
     {
         return true;
     }
-    let names = value.attr("class").into_iter().chain(value.attr("id"));
-    names
-        .flat_map(|names| names.split(|c: char| c.is_whitespace() || c == '-' || c == '_'))
+    let names = || {
+        value
+            .attr("class")
+            .into_iter()
+            .chain(value.attr("id"))
+            .flat_map(str::split_whitespace)
+    };
+    names()
+        .flat_map(|name| name.split(['-', '_']))
         .any(|word| FURNITURE.contains(&word.to_ascii_lowercase().as_str()))
+        || names().any(|name| BOOK_FURNITURE.contains(&name.to_ascii_lowercase().as_str()))
 }
 
 #[cfg(test)]
@@ -1064,6 +1084,8 @@ line two</pre>
             <a href="b.html#keyboard">4.2.4. Selecting the keyboard layout</a></span></dt></dl></div>
             <p>The proposed keyboard corresponds to the usual layout.</p>
             <div class="section-toc"><ul><li><a href="#c">4.3. After the First Boot</a></li></ul></div>
+            <div class="Contents_element" id="SEC_Contents"><h2>Table of Contents</h2><div class="contents">
+            <ul class="no-bullet"><li><a id="toc-Imports-1" href="#Imports">1.1 Imports</a></li></ul></div></div>
             <p>A protocol and a stock.</p>
             <ul class="docnav"><li class="up"><a href="#">Up</a></li><li class="next">Next</li></ul>
             <div class="navfooter">Prev Home Next</div></body>"##;
@@ -1074,6 +1096,21 @@ line two</pre>
                 "# 4. Installation",
                 "The proposed keyboard corresponds to the usual layout.",
                 "A protocol and a stock.",
+            ]
+        );
+        // Names that only hold `toc` keep their text (R Markdown, Asciidoctor,
+        // Redcarpet), and the content root is read whatever its class says.
+        let page = r##"<body class="article toc2 toc-left has-sidebar"><div id="toc" class="toc2">Contents</div>
+            <div class="toc-content"><h2 id="toc_0">Results</h2><p>Kept under its heading.</p>
+            <h3 class="toc-ignore no_toc">Setup</h3><p>Kept too.</p></div></body>"##;
+        let (_, blocks) = read(page);
+        assert_eq!(
+            texts(&blocks),
+            [
+                "# Results",
+                "Kept under its heading.",
+                "# Setup",
+                "Kept too."
             ]
         );
     }
