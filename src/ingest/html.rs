@@ -738,7 +738,8 @@ fn container_kind(name: &str) -> Option<ParagraphKind> {
 impl Walker {
     /// Reads the tree under `root` in document order, with a stack of its
     /// own rather than recursion, so that no depth of nesting can exhaust
-    /// the thread's stack.
+    /// the thread's stack. `root` is read whatever its class or id says:
+    /// whether it is furniture is its caller's to tell.
     fn walk<'a>(&mut self, root: NodeRef<'a, Node>) {
         let mut steps: Vec<Step<'a>> = vec![Step::Enter(root)];
         while let Some(step) = steps.pop() {
@@ -897,17 +898,14 @@ fn holds_values_only(row: ElementRef) -> bool {
 fn row_text(row: NodeRef<Node>) -> Option<String> {
     let cells: Vec<String> = row
         .children()
-        .filter(|cell| {
-            cell.value()
-                .as_element()
-                .is_some_and(|element| matches!(element.name(), "td" | "th"))
-        })
+        .filter_map(ElementRef::wrap)
+        .filter(|cell| matches!(cell.value().name(), "td" | "th") && !is_furniture(*cell))
         .map(|cell| {
             let mut walker = Walker {
                 values: true,
                 ..Walker::default()
             };
-            walker.walk(cell);
+            walker.walk(*cell);
             let lines: Vec<String> = walker
                 .blocks
                 .into_iter()
@@ -1098,6 +1096,12 @@ line two</pre>
                 "A protocol and a stock.",
             ]
         );
+        // A row's hidden or furniture cells are no part of its line; only
+        // the content root is read whatever its class says.
+        let page = r##"<body><table><tr><td>zebrapkg</td><td>backup tool</td><td class="share-cell">sharelinkword</td>
+            <td style="display:none">hiddenword</td><td aria-hidden="true">ariaword</td><td class="toc">tocword</td></tr></table></body>"##;
+        let (_, blocks) = read(page);
+        assert_eq!(texts(&blocks), ["zebrapkg | backup tool"]);
         // Names that only hold `toc` keep their text (R Markdown, Asciidoctor,
         // Redcarpet), and the content root is read whatever its class says.
         let page = r##"<body class="article toc2 toc-left has-sidebar"><div id="toc" class="toc2">Contents</div>
