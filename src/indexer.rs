@@ -176,10 +176,10 @@ pub trait BuildObserver {
 /// title (`Tip`) on its own line in a PDF is a paragraph of its own. 9: an
 /// HTML table's row of values is one paragraph, its cells joined by ` | `.
 /// 10: in a PDF, three or more short paragraphs in a row that end no
-/// sentence are a table's rows. 11: an HTML table of contents (class
-/// `toc`) and a book's previous/next lines (`docnav`, `navheader`,
-/// `navfooter`) are page furniture; a page's content root is read whatever
-/// its own class says.
+/// sentence are a table's rows. 11: an HTML table of contents and a book's
+/// previous/next lines, by whole class or id (`toc`, `docnav`, …), are
+/// page furniture; a page's content root is read whatever its own class
+/// says.
 pub const READING_RULES: u32 = 11;
 
 /// The default language a state records while a run that changes it is

@@ -78,7 +78,7 @@ pub fn substance_bonus(words: u32, kind: ParagraphKind) -> f32 {
 
 /// Words of an AND within this many positions of each other score a proximity bonus.
 pub const PROXIMITY_SLOP: u32 = 6;
-/// Weight of that proximity bonus: half the words' BM25. On the relevance
+/// Weight of that proximity bonus: about half the words' BM25. On the relevance
 /// benchmark (`bench/relevance.sh`, 961 judgments) nDCG@10 was 0.556 at 2,
 /// 0.603 at 1, 0.613 at 0.75, 0.617 at 0.5 (0.622 at 0.4 and 0.613 at
 /// 0.25 with a place unjudged), 0.604 at 0:

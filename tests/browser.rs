@@ -4,8 +4,10 @@
 //! text; the workbench (issue #23): clicking a facet, a timeline bar,
 //! grouping, a permalink, and the CSV export compared with `cita search
 //! --format csv`; a passage with copies in other documents shown once, its
-//! copies on demand (issue #24); a batch downloaded as `cita batch` writes it. Needs Debian's `chromium` and `chromium-driver` (`.ci/run`
-//! installs them); without them this test fails, it never passes silently.
+//! copies on demand (issue #24); a batch downloaded as `cita batch` writes
+//! it, one run at a time. Needs Debian's `chromium` and `chromium-driver`
+//! (`.ci/run` installs them); without them this test fails, it never
+//! passes silently.
 
 mod common;
 

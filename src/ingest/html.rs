@@ -3,11 +3,12 @@
 //!
 //! Parsed with html5ever (through scraper), never with regular expressions.
 //! The content root is the first `<article>`, else `<main>`, else `<body>`,
-//! read whatever its own class or id says. Within it, navigation, headers, footers, asides, scripts, styles, forms, comments,
-//! hidden elements and elements whose class or id names page furniture
-//! (cookie banners, share bars, newsletters, related links, tables of
-//! contents, a book's previous/next links) are dropped, as
-//! are boilerplate lines such as "Skip to content" or "Read more".
+//! read whatever its own class or id says. Within it, navigation, headers,
+//! footers, asides, scripts, styles, forms, comments, hidden elements and
+//! elements whose class or id names page furniture (cookie banners, share
+//! bars, newsletters, related links, tables of contents, a book's
+//! previous/next links) are dropped, as are boilerplate lines such as
+//! "Skip to content" or "Read more".
 //! Paragraphs, list items, quotes and preformatted text become paragraphs,
 //! and so does each table row of values, its cells joined by ` | `; a row
 //! whose cells hold paragraphs, lists, tables or headings of their own, or
@@ -765,8 +766,9 @@ impl Walker {
                     let Some(element_ref) = ElementRef::wrap(node) else {
                         continue;
                     };
-                    // The content root is the text, whatever its class
-                    // says (`<body class="has-sidebar">`).
+                    // The root is read whatever its class says: the
+                    // content root is the text (`<body class="has-sidebar">`),
+                    // and a row leaves out its furniture cells itself.
                     if DROPPED.contains(&name) || (node != root && is_furniture(element_ref)) {
                         continue;
                     }
