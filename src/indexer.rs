@@ -179,8 +179,9 @@ pub trait BuildObserver {
 /// sentence are a table's rows. 11: an HTML table of contents and a book's
 /// previous/next lines, by whole class or id (`toc`, `docnav`, …), are
 /// page furniture; a page's content root is read whatever its own class
-/// says.
-pub const READING_RULES: u32 = 11;
+/// says. 12: so are Texinfo 6.7's contents (a `div.contents` after an
+/// `h2.contents-heading`), its short contents and kramdown's `markdown-toc`.
+pub const READING_RULES: u32 = 12;
 
 /// The default language a state records while a run that changes it is
 /// under way: no language's code, so the next run reads every file again.

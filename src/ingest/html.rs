@@ -105,18 +105,23 @@ const FURNITURE: &[&str] = &[
 
 /// Whole class names or ids of a book's furniture, compared
 /// case-insensitively: its table of contents (DocBook's and MediaWiki's
-/// `toc`, DocBook's `section-toc`, Texinfo's `SEC_Contents` and
-/// `SEC_Shortcontents`) and the previous/next/up lines of its pages
-/// (`docnav`, `navheader`, `navfooter`), the headings and links of other
-/// pages, which a search finds in the pages themselves. Whole names only:
-/// `toc` is also a part of names that hold the text (`toc-content`,
-/// `has-toc`, `toc2 toc-left` on an Asciidoctor page's body, `toc_0` on a
-/// heading).
+/// `toc`, DocBook's `section-toc`, Texinfo's `SEC_Contents`,
+/// `SEC_Shortcontents` and the headings and `shortcontents` it writes
+/// them under, kramdown's `markdown-toc`) and the previous/next/up lines of
+/// its pages (`docnav`, `navheader`, `navfooter`), the headings and links
+/// of other pages, which a search finds in the pages themselves. Whole
+/// names only: `toc` is also a part of names that hold the text
+/// (`toc-content`, `has-toc`, `toc2 toc-left` on an Asciidoctor page's
+/// body, `toc_0` on a heading). See also [`is_texinfo_contents`].
 const BOOK_FURNITURE: &[&str] = &[
     "toc",
     "section-toc",
+    "markdown-toc",
     "sec_contents",
     "sec_shortcontents",
+    "contents-heading",
+    "shortcontents-heading",
+    "shortcontents",
     "docnav",
     "navheader",
     "navfooter",
@@ -962,6 +967,25 @@ fn is_furniture(element: ElementRef) -> bool {
         .flat_map(|name| name.split(['-', '_']))
         .any(|word| FURNITURE.contains(&word.to_ascii_lowercase().as_str()))
         || names().any(|name| BOOK_FURNITURE.contains(&name.to_ascii_lowercase().as_str()))
+        || is_texinfo_contents(element)
+}
+
+/// Texinfo 6.7 and older write a manual's contents as a `div.contents`
+/// after an `h2.contents-heading`, not inside an element named
+/// `SEC_Contents`. `contents` alone names no furniture: Doxygen puts a
+/// page's whole text in a `div.contents`.
+fn is_texinfo_contents(element: ElementRef) -> bool {
+    let has_class = |element: ElementRef, name: &str| {
+        element
+            .value()
+            .attr("class")
+            .is_some_and(|class| class.split_whitespace().any(|word| word == name))
+    };
+    has_class(element, "contents")
+        && element
+            .prev_siblings()
+            .find_map(ElementRef::wrap)
+            .is_some_and(|heading| has_class(heading, "contents-heading"))
 }
 
 #[cfg(test)]
@@ -1086,6 +1110,8 @@ line two</pre>
             <div class="section-toc"><ul><li><a href="#c">4.3. After the First Boot</a></li></ul></div>
             <div class="Contents_element" id="SEC_Contents"><h2>Table of Contents</h2><div class="contents">
             <ul class="no-bullet"><li><a id="toc-Imports-1" href="#Imports">1.1 Imports</a></li></ul></div></div>
+            <div class="Shortcontents_element" id="SEC_Shortcontents"><h2>Short Table of Contents</h2>
+            <ul><li><a href="#Imports">1 Imports</a></li></ul></div>
             <p>A protocol and a stock.</p>
             <ul class="docnav"><li class="up"><a href="#">Up</a></li><li class="next">Next</li></ul>
             <div class="navfooter">Prev Home Next</div></body>"##;
@@ -1097,6 +1123,20 @@ line two</pre>
                 "The proposed keyboard corresponds to the usual layout.",
                 "A protocol and a stock.",
             ]
+        );
+        // As Texinfo 6.7 and kramdown write them; Doxygen's `div.contents`
+        // is the page.
+        let page = r##"<body><span id="SEC_Contents"></span><h2 class="contents-heading">Table of Contents</h2>
+            <div class="contents"><ul class="no-bullet"><li><a id="toc-Intro" href="#Intro">1 Intro</a></li></ul></div>
+            <h2 class="shortcontents-heading">Short Table of Contents</h2>
+            <div class="shortcontents"><ul><li><a href="#Intro">1 Intro</a></li></ul></div>
+            <ul id="markdown-toc"><li><a href="#setup">Setup</a></li></ul>
+            <h2 class="chapter">1 Intro</h2><p>Texinfo text.</p>
+            <div class="contents"><p>Doxygen text.</p></div></body>"##;
+        let (_, blocks) = read(page);
+        assert_eq!(
+            texts(&blocks),
+            ["# 1 Intro", "Texinfo text.", "Doxygen text."]
         );
         // A row's hidden or furniture cells are no part of its line; only
         // the content root is read whatever its class says.
