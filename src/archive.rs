@@ -416,6 +416,7 @@ impl Archive {
     /// occurrences in relevance order, then put in `sort` order; the
     /// concordance says whether lines were left out
     /// ([`Concordance::truncated`]) and still counts every matching passage.
+    /// A `width` outside 1 to [`kwic::MAX_WIDTH`] is refused.
     pub fn kwic_lines(
         &self,
         request: &SearchRequest,
@@ -423,6 +424,7 @@ impl Archive {
         sort: ContextSort,
         max_lines: usize,
     ) -> Result<Concordance> {
+        kwic::check_width(width)?;
         let occurrences = self.guarded(|| self.occurrences_unguarded(request, max_lines))?;
         let fingerprint = self.fingerprint()?;
         let mut concordance =

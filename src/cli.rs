@@ -264,7 +264,8 @@ pub struct KwicArgs {
     #[command(flatten)]
     pub mentions: MentionsFilter,
     /// Context on each side, in display columns.
-    #[arg(long, value_name = "N", default_value_t = cita::kwic::DEFAULT_WIDTH)]
+    #[arg(long, value_name = "N", default_value_t = cita::kwic::DEFAULT_WIDTH,
+          value_parser = clap::value_parser!(u64).range(1..=cita::kwic::MAX_WIDTH as u64).map(|width| width as usize))]
     pub width: usize,
     /// Order lines by the context left or right of the match (default: relevance).
     #[arg(long, value_enum, value_name = "SIDE")]

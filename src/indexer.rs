@@ -51,6 +51,11 @@ pub const DEFAULT_MEMORY_BYTES: usize = (DEFAULT_MEMORY_MB as usize) << 20;
 /// tantivy needs at least this much memory per indexing thread.
 const MIN_MEMORY_PER_THREAD: usize = 15_000_000;
 
+/// tantivy's arena takes less than 4 GiB per indexing thread (its
+/// `MEMORY_BUDGET_NUM_BYTES_MAX`, not exported); a budget past that many
+/// is cut to it rather than refused.
+const MAX_MEMORY_PER_THREAD: usize = u32::MAX as usize - (2 << 20);
+
 /// How often, at most, the observer hears of pages OCR has read while no
 /// file is done.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(200);
@@ -277,6 +282,9 @@ fn build_into(
             path: corpus.to_path_buf(),
         });
     }
+    // A corpus that cannot be listed would look empty, and every indexed
+    // file gone from it.
+    std::fs::read_dir(corpus).map_err(|err| Error::io(corpus, err))?;
     if let Some(shard) = options.shard
         && shard.number >= shard.count
     {
@@ -297,6 +305,7 @@ fn build_into(
         ocr::check_language_codes(languages).map_err(Error::InvalidOption)?;
     }
     std::fs::create_dir_all(index_dir).map_err(|err| Error::io(index_dir, err))?;
+    let index_in_corpus = folder_in(corpus, index_dir)?;
     let _lock = store::lock(index_dir)?;
     store::refuse_foreign(index_dir)?;
     let (index, fresh) = store::open_for_writing(index_dir, options.rebuild)?;
@@ -312,7 +321,7 @@ fn build_into(
         index: &index,
         dir: index_dir,
         threads,
-        memory_bytes: options.memory_bytes,
+        memory_bytes: options.memory_bytes.min(threads * MAX_MEMORY_PER_THREAD),
         started: None,
     };
     if fresh {
@@ -353,6 +362,7 @@ fn build_into(
 
     let walk = WalkOptions {
         exclude: options.exclude.clone(),
+        leave_out: index_in_corpus,
     };
     let mut reading = ReadOptions::new(corpus, &options.exclude, options.limits)?;
     // OCR results are kept beside the index, so that a rebuild or a renamed
@@ -382,6 +392,8 @@ fn build_into(
         elapsed: Duration::ZERO,
     };
     let mut files = Vec::new();
+    // Folders the walk could not read, as sources.
+    let mut unlisted_folders = Vec::new();
     for listed in ingest::files(corpus, &walk)? {
         match listed {
             Listed::File(path, format) => {
@@ -406,6 +418,9 @@ fn build_into(
                     .or_insert(0) += 1;
             }
             Listed::Unwalkable(warning) => {
+                if warning.path.is_dir() {
+                    unlisted_folders.push(ingest::relative_source(corpus, &warning.path));
+                }
                 observer.warning(&warning);
                 report.warnings.push(warning);
             }
@@ -519,13 +534,16 @@ fn build_into(
         });
     }
 
-    // Files gone from the corpus, or now excluded.
+    // Files gone from the corpus, or now excluded. A folder that could not
+    // be read is not known to be empty: the files indexed from it keep
+    // their passages until it can be read again.
     let present: BTreeSet<&str> = files.iter().map(|f| f.source.as_str()).collect();
     let gone: BTreeSet<String> = state
         .files
         .keys()
         .chain(&indexed_sources)
         .filter(|source| !present.contains(source.as_str()))
+        .filter(|source| !unlisted_folders.iter().any(|folder| within(source, folder)))
         .cloned()
         .collect();
     for source in gone {
@@ -840,13 +858,22 @@ fn apply(
             warnings,
             ocr,
         } => {
-            warnings.into_iter().for_each(&mut warn);
             report.ocr += ocr;
-            // A file that can no longer be read keeps no stale passages.
-            if known {
-                writer.get()?.delete_term(source_term);
-            }
             report.files_read += u64::from(file.is_some());
+            if known {
+                // Nothing indexed is lost to a file that cannot be read
+                // now (a copy cut short, permissions changed): it keeps
+                // the passages of its last readable version, and its last
+                // state, so that every run reads it again until it reads.
+                for mut warning in warnings {
+                    if warning.skipped.is_some() {
+                        warning.message.push_str(KEPT_NOTE);
+                    }
+                    warn(warning);
+                }
+                return Ok(());
+            }
+            warnings.into_iter().for_each(&mut warn);
             match file {
                 Some(file) => state.files.insert(job.source.clone(), file),
                 None => state.files.remove(&job.source),
@@ -854,6 +881,34 @@ fn apply(
         }
     }
     Ok(())
+}
+
+/// `index_dir` as the walk of `corpus` names it, when it lies in the
+/// corpus (`cita index --corpus .` with the default `./index`): its files
+/// are the index's, not documents. The corpus itself is refused.
+fn folder_in(corpus: &Path, index_dir: &Path) -> Result<Option<PathBuf>> {
+    let canonical = |path: &Path| path.canonicalize().map_err(|err| Error::io(path, err));
+    let (corpus_path, index_path) = (canonical(corpus)?, canonical(index_dir)?);
+    match index_path.strip_prefix(&corpus_path) {
+        Ok(relative) if relative.as_os_str().is_empty() => Err(Error::InvalidOption(format!(
+            "the index folder {} is the corpus folder; give `--index` a folder of its own",
+            index_dir.display()
+        ))),
+        Ok(relative) => Ok(Some(corpus.join(relative))),
+        Err(_) => Ok(None),
+    }
+}
+
+/// What the warning of an indexed file that cannot be read now adds.
+const KEPT_NOTE: &str = "; the passages of its last readable version are kept";
+
+/// Whether `source` lies in the corpus folder `folder` (a source too; `""`
+/// is the corpus itself).
+fn within(source: &str, folder: &str) -> bool {
+    folder.is_empty()
+        || source
+            .strip_prefix(folder)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Commits what was added, with the payload, then records the state it describes.

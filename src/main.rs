@@ -12,7 +12,7 @@ mod progress;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -65,10 +65,28 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(err) if is_broken_pipe(&err) => ExitCode::from(exit::SUCCESS),
         Err(err) => {
-            eprintln!("cita: {}", output::sanitize(&format!("{err:#}")));
+            eprintln!("cita: {}", output::sanitize(&one_line(&err)));
             ExitCode::from(exit::ERROR)
         }
     }
+}
+
+/// `err` and its causes on one line, as `{err:#}` gives them, but without
+/// a cause its message already ends with: the library's I/O errors say
+/// their cause (`/index: Permission denied`), which is their source too.
+fn one_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let said = cause.to_string();
+        if line.ends_with(&said) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&said);
+    }
+    line
 }
 
 /// The panic hook: one line on stderr, like every error, instead of Rust's
@@ -132,6 +150,22 @@ fn usage_error(err: &clap::Error) -> ExitCode {
             ExitCode::from(exit::ERROR)
         }
     }
+}
+
+/// A batch file's text, each line that is not UTF-8 reported on stderr
+/// and left blank: the others run, numbered as in the file.
+fn batch_text(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len());
+    for (index, line) in bytes.split(|&byte| byte == b'\n').enumerate() {
+        if index > 0 {
+            text.push('\n');
+        }
+        match std::str::from_utf8(line) {
+            Ok(line) => text.push_str(line),
+            Err(_) => eprintln!("cita: line {}: not UTF-8 text, skipped", index + 1),
+        }
+    }
+    text
 }
 
 /// A reader that stopped reading (`cita search … | head`) is not an error.
@@ -313,13 +347,16 @@ fn kwic(args: &KwicArgs) -> Result<u8> {
 }
 
 fn batch(args: &BatchArgs) -> Result<u8> {
-    let text = if args.file == Path::new("-") {
-        io::read_to_string(io::stdin()).context("cannot read the queries from standard input")?
+    let bytes = if args.file == Path::new("-") {
+        let mut bytes = Vec::new();
+        io::stdin()
+            .read_to_end(&mut bytes)
+            .context("cannot read the queries from standard input")?;
+        bytes
     } else {
-        std::fs::read_to_string(&args.file)
-            .with_context(|| format!("cannot read {}", args.file.display()))?
+        std::fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?
     };
-    let queries = parse_queries(&text);
+    let queries = parse_queries(&batch_text(&bytes));
     let template = SearchRequest {
         limit: args.limit.hits(),
         snippet_chars: args.snippet_chars,

@@ -160,17 +160,31 @@ pub fn commit_payload(writer: &mut IndexWriter<TantivyDocument>, state: &State) 
     Ok(())
 }
 
-/// Refuses a folder holding a `meta.json` that is not a cita index, before
-/// anything is written into it. A cita index too damaged for tantivy to
-/// open is cita's (see [`bears_cita_marks`]): it is not refused, and
-/// [`open_for_writing`] decides what becomes of it.
+/// Refuses a folder that holds something other than a cita index (a
+/// `meta.json` that is not one, or other files without one), before
+/// anything but the lock is written into it. A cita index too damaged for
+/// tantivy to open is cita's (see [`bears_cita_marks`]): it is not
+/// refused, and [`open_for_writing`] decides what becomes of it.
 pub fn refuse_foreign(dir: &Path) -> Result<()> {
-    if !dir.join(META_FILE).exists() || bears_cita_marks(dir) {
+    if bears_cita_marks(dir) {
         return Ok(());
     }
     let foreign = || Error::NotAnIndex {
         path: dir.to_path_buf(),
     };
+    if !dir.join(META_FILE).exists() {
+        // No index yet: only an empty folder (but for the lock) is cita's to fill.
+        let mut entries = std::fs::read_dir(dir).map_err(|err| Error::io(dir, err))?;
+        let other = entries.find(|entry| {
+            entry
+                .as_ref()
+                .map_or(true, |entry| entry.file_name() != LOCK_FILE)
+        });
+        return match other {
+            None => Ok(()),
+            Some(_) => Err(foreign()),
+        };
+    }
     let index = catching(|| Index::open_in_dir(dir))
         .ok()
         .and_then(|opened| opened.ok())
@@ -452,6 +466,19 @@ mod tests {
         assert!(refuse_foreign(dir.path()).is_ok());
         std::fs::write(dir.path().join(META_FILE), "garbage").unwrap();
         std::fs::write(dir.path().join(STATE_FILE), "garbage").unwrap();
+        assert!(refuse_foreign(dir.path()).is_ok());
+    }
+
+    #[test]
+    fn a_folder_without_an_index_is_cita_s_only_while_it_holds_nothing_but_the_lock() {
+        let dir = tempfile::TempDir::new().unwrap();
+        assert!(refuse_foreign(dir.path()).is_ok());
+        std::fs::write(dir.path().join(LOCK_FILE), "").unwrap();
+        assert!(refuse_foreign(dir.path()).is_ok());
+        std::fs::write(dir.path().join("notes.md"), "mine").unwrap();
+        assert!(refuse_foreign(dir.path()).is_err());
+        // A build killed after its state file but with meta.json gone.
+        std::fs::write(dir.path().join(STATE_FILE), "{}").unwrap();
         assert!(refuse_foreign(dir.path()).is_ok());
     }
 }

@@ -84,6 +84,17 @@ fn bad_options_are_one_line_errors() {
         vec!["search", "--index", &index, "--format", "xml", "lazo"],
         vec!["search", "--index", &index, "--color", "sometimes", "lazo"],
         vec!["search", "--index", &index, "--no-such-flag", "lazo"],
+        // Every concordance line is padded to the width: a huge one aborted.
+        vec!["kwic", "--index", &index, "--width", "0", "lazo"],
+        vec!["kwic", "--index", &index, "--width", "201", "lazo"],
+        vec![
+            "kwic",
+            "--index",
+            &index,
+            "--width",
+            "9223372036854775807",
+            "lazo",
+        ],
     ] {
         let out = run(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");

@@ -668,6 +668,27 @@ fn a_folder_of_another_program_is_still_refused_by_rebuild() {
 }
 
 #[test]
+fn a_folder_of_other_files_without_an_index_is_refused_and_left_alone() {
+    let pristine = pristine();
+    let dir = TempDir::new().unwrap();
+    std::fs::write(dir.path().join("important.txt"), "keep").unwrap();
+    for extra in [&[][..], &["--rebuild"]] {
+        let out = index_into_with(&pristine.corpus, dir.path(), extra);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("not a cita index"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert!(!dir.path().join("meta.json").exists());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("important.txt")).unwrap(),
+        "keep"
+    );
+}
+
+#[test]
 fn a_garbage_state_file_breaks_nothing() {
     let pristine = pristine();
     let dir = TempDir::new().unwrap();

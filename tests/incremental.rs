@@ -79,6 +79,44 @@ fn only_added_changed_and_deleted_files_are_processed() {
 }
 
 #[test]
+fn an_indexed_file_that_cannot_be_read_now_keeps_its_passages_until_it_reads() {
+    let fixture = Fixture::new();
+    fixture.file("notes.json", r#"{"text": "The gammaword minutes."}"#);
+    // Never readable: skipped from the first run, it has nothing to keep.
+    fixture.file("memo.docx", zip(&[("docProps/app.xml", b"<Properties/>")]));
+    assert_eq!(total(&fixture, "gammaword"), 1);
+    // Cut short by a copy: malformed now.
+    rewrite(&fixture, "notes.json", r#"{"text": "The gamm"#);
+    for _ in 0..2 {
+        let report = fixture.index_report(&[]);
+        assert_eq!(changes(&report)[..3], [0, 0, 0], "{report}");
+        assert_eq!(report["files_indexed"], 1, "{report}");
+        let said = |source: &str| {
+            let warnings = report["warnings"].as_array().unwrap();
+            let warning = warnings.iter().find(|warning| warning["source"] == source);
+            let warning = warning.unwrap_or_else(|| panic!("no warning for {source}: {report}"));
+            warning["message"].as_str().unwrap().to_string()
+        };
+        assert!(
+            said("notes.json").ends_with("last readable version are kept"),
+            "{report}"
+        );
+        assert!(!said("memo.docx").contains("kept"), "{report}");
+        assert_eq!(total(&fixture, "gammaword"), 1, "{report}");
+    }
+    // Whole again: its new text replaces the old.
+    rewrite(
+        &fixture,
+        "notes.json",
+        r#"{"text": "The deltaword minutes."}"#,
+    );
+    let report = fixture.index_report(&[]);
+    assert_eq!(changes(&report)[..3], [0, 1, 0], "{report}");
+    assert_eq!(total(&fixture, "gammaword"), 0);
+    assert_eq!(total(&fixture, "deltaword"), 1);
+}
+
+#[test]
 fn a_touched_but_identical_file_is_read_once_and_left_alone() {
     let fixture = Fixture::new();
     fixture.file("a.txt", "Same words.\n");
@@ -446,9 +484,12 @@ fn jobs_and_memory_options_change_nothing_in_the_results() {
     let corpus = fixture.corpus();
     let one = fixture.dir.path().join("one");
     let many = fixture.dir.path().join("many");
+    // Past tantivy's 4 GiB arena a thread: the budget is cut to it.
+    let huge = fixture.dir.path().join("huge");
     for (index, options) in [
         (&one, ["--jobs", "1", "--memory", "15"].as_slice()),
         (&many, ["--jobs", "4"].as_slice()),
+        (&huge, ["--jobs", "1", "--memory", "8192"].as_slice()),
     ] {
         let report = index_report(&index_into_with(
             &corpus,
@@ -459,7 +500,9 @@ fn jobs_and_memory_options_change_nothing_in_the_results() {
     }
     let (_, a) = search_json_in(&one, "topic", &["--limit", "100"]);
     let (_, b) = search_json_in(&many, "topic", &["--limit", "100"]);
+    let (_, c) = search_json_in(&huge, "topic", &["--limit", "100"]);
     assert_eq!(a["hits"], b["hits"]);
+    assert_eq!(a["hits"], c["hits"]);
     assert_eq!(a["total"], 40);
     let bad = index_into_with(&corpus, &one, &["--memory", "5"]);
     assert_eq!(bad.status.code(), Some(2));
@@ -600,4 +643,128 @@ fn an_index_read_under_earlier_reading_rules_is_read_again_once() {
     let settled = fixture.index_report(&[]);
     assert_eq!(settled["files_read"], 0, "{settled}");
     assert_eq!(fixture.sources("declassified"), ["memo.txt"]);
+}
+
+/// Runs `cita` with `args` as a user whom file permissions bind: root reads
+/// any folder, so as root the run is made as `nobody` (setpriv).
+fn cita_bound_by_permissions(args: &[&str]) -> std::process::Output {
+    let probe = tempfile::TempDir::new().unwrap();
+    let locked = probe.path().join("probe");
+    std::fs::write(&locked, "x").unwrap();
+    std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
+    let mut command = if std::fs::read(&locked).is_ok() {
+        let mut command = Command::new("setpriv");
+        command.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+        command.arg(env!("CARGO_BIN_EXE_cita"));
+        command
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_cita"))
+    };
+    command.args(args).output().expect("cita runs")
+}
+
+#[test]
+fn an_unreadable_folder_keeps_its_passages_and_an_unreadable_corpus_changes_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::set_permissions(dir.path(), PermissionsExt::from_mode(0o777)).unwrap();
+    let corpus = dir.path().join("corpus");
+    let index = dir.path().join("index");
+    for (name, text) in [
+        ("a/one.txt", "The alphaword note."),
+        ("b/two.txt", "The betaword note."),
+    ] {
+        let path = corpus.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let (corpus_arg, index_arg) = (corpus.to_str().unwrap(), index.to_str().unwrap());
+    let index_run = || {
+        cita_bound_by_permissions(&[
+            "index", "--format", "json", "--corpus", corpus_arg, "--index", index_arg,
+        ])
+    };
+    let found = |word: &str| {
+        let out = cita_bound_by_permissions(&["search", "--count", "--index", index_arg, word]);
+        stdout(&out).trim().to_string()
+    };
+    let set_mode = |path: &std::path::Path, mode: u32| {
+        std::fs::set_permissions(path, PermissionsExt::from_mode(mode)).unwrap();
+    };
+    assert_eq!(changes(&index_report(&index_run()))[0], 2);
+
+    // A folder that cannot be read: a warning naming it; its file keeps its passages.
+    set_mode(&corpus.join("b"), 0o000);
+    let out = index_run();
+    let report = index_report(&out);
+    assert_eq!(changes(&report)[2], 0, "nothing removed: {report}");
+    assert!(
+        stderr(&out).contains("warning") && stderr(&out).contains("b"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(found("betaword"), "1 passage in 1 document");
+    // A file changed and then unreadable keeps its passages too.
+    std::fs::write(
+        corpus.join("a/one.txt"),
+        "The alphaword note, revised at length.",
+    )
+    .unwrap();
+    set_mode(&corpus.join("a/one.txt"), 0o000);
+    let report = index_report(&index_run());
+    assert_eq!(changes(&report)[2], 0, "nothing removed: {report}");
+    assert!(report["warnings"].to_string().contains("kept"), "{report}");
+    assert_eq!(found("alphaword"), "1 passage in 1 document");
+
+    // A corpus that cannot be read: one line, exit 2, the index as it was.
+    set_mode(&corpus, 0o000);
+    let out = index_run();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("corpus"), "{}", stderr(&out));
+    // Said once: the I/O error's message holds its cause.
+    assert_eq!(
+        stderr(&out).matches("Permission denied").count(),
+        1,
+        "{}",
+        stderr(&out)
+    );
+    for word in ["alphaword", "betaword"] {
+        assert_eq!(found(word), "1 passage in 1 document");
+    }
+
+    // Readable again: the changed file is read, the rest left alone.
+    set_mode(&corpus, 0o755);
+    set_mode(&corpus.join("b"), 0o755);
+    set_mode(&corpus.join("a/one.txt"), 0o644);
+    assert_eq!(changes(&index_report(&index_run()))[..3], [0, 1, 0]);
+    assert_eq!(found("revised"), "1 passage in 1 document");
+}
+
+#[test]
+fn an_index_inside_its_corpus_is_not_read_as_documents() {
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "The epsilonword notes.\n").unwrap();
+    // `cita index --corpus .` with the default `./index`.
+    let first = index_report(&run_in(
+        dir.path(),
+        &["index", "--corpus", ".", "--format", "json"],
+    ));
+    assert_eq!(changes(&first)[0], 1, "{first}");
+    let again = index_report(&run_in(
+        dir.path(),
+        &["index", "--corpus", ".", "--format", "json"],
+    ));
+    assert_eq!(changes(&again), [0, 0, 0, 1, 0], "{again}");
+    assert_eq!(again["warnings"], json!([]), "{again}");
+    assert_eq!(again["ignored"], json!({}), "{again}");
+    // The corpus itself is no index folder.
+    let out = run_in(dir.path(), &["index", "--corpus", ".", "--index", "."]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is the corpus folder"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
 }

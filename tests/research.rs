@@ -598,9 +598,10 @@ fn batch_runs_each_line_and_reports_bad_ones_by_number() {
     );
     assert!(fixture.index().status.success());
     let queries = fixture.dir.path().join("queries.txt");
+    // Line 5 is not UTF-8: reported, and the others run.
     std::fs::write(
         &queries,
-        "# fruit and talk\n\nnever\n\"unclosed\n\napples\nzzzznotaword\n",
+        b"# fruit and talk\n\nnever\n\"unclosed\n\xff\xfe pears\napples\nzzzznotaword\n",
     )
     .unwrap();
     let out = run(&[
@@ -638,6 +639,7 @@ fn batch_runs_each_line_and_reports_bad_ones_by_number() {
     let err = stderr(&out);
     assert!(err.contains("line 3: never: 1 matching passage"), "{err}");
     assert!(err.contains("line 4: \"unclosed: invalid query"), "{err}");
+    assert!(err.contains("line 5: not UTF-8 text, skipped"), "{err}");
     assert!(
         err.contains("line 7: zzzznotaword: 0 matching passages"),
         "{err}"

@@ -920,6 +920,12 @@ fn invalid_bytes_in_the_request_target_are_400_json() {
         );
         assert!(response.error().contains("malformed HTTP request"));
     }
+    // Raw UTF-8, which browsers percent-encode, is read as it: `Bogotá`.
+    let response = request(
+        addr,
+        b"GET /api/search?q=Bogot\xc3\xa1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(response.status, 200);
     // Requests that are not HTTP/1.1 at all.
     let garbage: [&[u8]; 4] = [
         b"HELLO\r\n\r\n",

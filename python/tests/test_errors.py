@@ -62,6 +62,9 @@ def test_a_bad_option_is_an_option_error_with_the_cli_message(archive, shipped_i
         lambda a: a.timeline("colombia", axis="cited"),
         lambda a: a.timeline("colombia", by="month", axis="mentioned"),
         lambda a: a.kwic("colombia", sort="middle"),
+        # Every line is padded to the width: a huge one once aborted Python.
+        lambda a: a.kwic("colombia", width=0),
+        lambda a: a.kwic("colombia", width=10**12),
     ],
 )
 def test_bad_names_are_option_errors_naming_the_value(archive, call):

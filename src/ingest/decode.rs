@@ -1,4 +1,5 @@
-//! Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, and legacy
+//! Bytes to text: UTF-8 (with or without BOM, a few stray bytes read as
+//! windows-1252), UTF-16 and UTF-32 with BOM, and legacy
 //! encodings, taken from what the file declares (an HTML `<meta charset>`)
 //! or else detected with chardetng (Firefox's detector), and decoded with
 //! encoding_rs. Binary data is refused, never turned into garbage passages.
@@ -110,6 +111,10 @@ pub fn is_binary_head(head: &[u8]) -> bool {
 }
 
 fn decode_declared(bytes: &[u8], declared: Option<&'static Encoding>) -> Result<Decoded, NotText> {
+    // UTF-32's byte-order marks begin with UTF-16LE's: asked first.
+    if let Some(decoded) = decode_utf32(bytes) {
+        return decoded;
+    }
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         return decode_as(encoding, bytes, bom_len).ok_or(NotText::Undecodable);
     }
@@ -117,6 +122,9 @@ fn decode_declared(bytes: &[u8], declared: Option<&'static Encoding>) -> Result<
         return Err(NotText::Binary);
     }
     if let Some(decoded) = decode_as(UTF_8, bytes, 0) {
+        return Ok(decoded);
+    }
+    if let Some(decoded) = decode_mostly_utf8(bytes) {
         return Ok(decoded);
     }
     if let Some(decoded) = declared.and_then(|encoding| decode_as(encoding, bytes, 0)) {
@@ -141,6 +149,64 @@ fn decode_as(encoding: &'static Encoding, bytes: &[u8], bom_len: usize) -> Optio
         verbatim: encoding == UTF_8,
         bom_len,
     })
+}
+
+/// UTF-8 text with a few bytes that are not UTF-8, each read as
+/// windows-1252: a curly quote or a dash pasted from a Windows program
+/// into a UTF-8 file (`\x92`, `\x96`). Read whole as windows-1252, every
+/// accented letter of such a file would be garbage ("BogotÃ¡"). UTF-8 when
+/// its other non-ASCII characters are at least as many as those bytes; a
+/// windows-1252 file has almost none (its accented letters are the bytes
+/// that are not UTF-8).
+fn decode_mostly_utf8(bytes: &[u8]) -> Option<Decoded> {
+    let mut text = String::with_capacity(bytes.len() + bytes.len() / 8);
+    let (mut rest, mut stray, mut non_ascii) = (bytes, 0, 0);
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(valid) => {
+                non_ascii += valid.chars().filter(|c| !c.is_ascii()).count();
+                text.push_str(valid);
+                break;
+            }
+            Err(err) => {
+                let (valid, after) = rest.split_at(err.valid_up_to());
+                let valid = std::str::from_utf8(valid).expect("valid up to here");
+                non_ascii += valid.chars().filter(|c| !c.is_ascii()).count();
+                text.push_str(valid);
+                let invalid = err.error_len().unwrap_or(after.len());
+                let (read, _) = WINDOWS_1252.decode_without_bom_handling(&after[..invalid]);
+                text.push_str(&read);
+                stray += invalid;
+                rest = &after[invalid..];
+            }
+        }
+    }
+    (non_ascii >= stray).then_some(Decoded {
+        text,
+        encoding: "UTF-8",
+        verbatim: false,
+        bom_len: 0,
+    })
+}
+
+/// UTF-32 with a byte-order mark (encoding_rs reads no UTF-32); `None`
+/// without one.
+fn decode_utf32(bytes: &[u8]) -> Option<Result<Decoded, NotText>> {
+    let (encoding, read): (&'static str, fn([u8; 4]) -> u32) = match bytes.get(..4)? {
+        [0xff, 0xfe, 0, 0] => ("UTF-32LE", u32::from_le_bytes),
+        [0, 0, 0xfe, 0xff] => ("UTF-32BE", u32::from_be_bytes),
+        _ => return None,
+    };
+    let units = bytes[4..].chunks(4);
+    let text: Option<String> = units
+        .map(|unit| char::from_u32(read(unit.try_into().ok()?)))
+        .collect();
+    Some(text.ok_or(NotText::Undecodable).map(|text| Decoded {
+        text,
+        encoding,
+        verbatim: false,
+        bom_len: 4,
+    }))
 }
 
 /// NUL bytes, or many control characters, in the first kilobytes: binary
@@ -173,6 +239,44 @@ mod tests {
             (bom.text.as_str(), bom.verbatim, bom.bom_len),
             ("Nariño", true, 3)
         );
+    }
+
+    #[test]
+    fn utf32_with_a_bom_is_decoded_and_a_cut_unit_is_undecodable() {
+        let mut le = vec![0xff, 0xfe, 0, 0];
+        le.extend(
+            "Cartagena, Nariño\n"
+                .chars()
+                .flat_map(|c| u32::from(c).to_le_bytes()),
+        );
+        let decoded = decode(&le).unwrap();
+        assert_eq!(
+            (decoded.text.as_str(), decoded.encoding),
+            ("Cartagena, Nariño\n", "UTF-32LE")
+        );
+        let mut be = vec![0, 0, 0xfe, 0xff];
+        be.extend("Bogotá".chars().flat_map(|c| u32::from(c).to_be_bytes()));
+        assert_eq!(decode(&be).unwrap().text, "Bogotá");
+        be.pop();
+        assert_eq!(decode(&be), Err(NotText::Undecodable));
+    }
+
+    #[test]
+    fn a_few_stray_windows_1252_bytes_in_utf8_are_read_as_windows_1252() {
+        // A dash and a curly apostrophe pasted into UTF-8 text.
+        let mut bytes = "La revolución en Bogotá comenzó.".as_bytes().to_vec();
+        bytes.push(0x96);
+        bytes.extend_from_slice(" Según ellos".as_bytes());
+        bytes.push(0x92);
+        bytes.extend_from_slice(b"s");
+        let decoded = decode(&bytes).unwrap();
+        assert_eq!(
+            decoded.text,
+            "La revolución en Bogotá comenzó.– Según ellos’s"
+        );
+        assert_eq!((decoded.encoding, decoded.verbatim), ("UTF-8", false));
+        // The same bytes in a page that declares UTF-8.
+        assert_eq!(decode_html(&bytes).unwrap().text, decoded.text);
     }
 
     #[test]

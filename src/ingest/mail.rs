@@ -29,6 +29,8 @@ pub struct Message {
     pub blocks: Vec<Block>,
     /// Attachments, in order; a forwarded message is one, named `*.eml`.
     pub attachments: Vec<Attachment>,
+    /// What was read otherwise than the message says, for a warning.
+    pub notes: Vec<String>,
 }
 
 /// A file attached to a message.
@@ -135,6 +137,27 @@ pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
         });
         blocks = body_blocks(raw, unplaced);
     }
+    // A multipart whose boundary is missing, or that none of its lines
+    // uses, is one part to mail-parser, boundary lines and the parts'
+    // header fields and all: its text is read without those rather than
+    // the message having none.
+    let mut notes = Vec::new();
+    if blocks.is_empty() {
+        for part in message
+            .parts
+            .iter()
+            .filter(|part| is_unsplit_multipart(part))
+        {
+            let body = String::from_utf8_lossy(part.contents());
+            blocks.extend(text::blocks(&without_mime_scaffolding(&body), None));
+        }
+        if !blocks.is_empty() {
+            notes.push(
+                "its multipart body has no boundary that its lines use; read as plain text"
+                    .to_string(),
+            );
+        }
+    }
 
     let attachments = message
         .attachments()
@@ -151,7 +174,50 @@ pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
         },
         blocks,
         attachments,
+        notes,
     })
+}
+
+/// A part declared `multipart/*` that mail-parser could not split.
+fn is_unsplit_multipart(part: &MessagePart<'_>) -> bool {
+    !matches!(part.body, PartType::Multipart(_))
+        && part
+            .content_type()
+            .is_some_and(|content_type| content_type.ctype().eq_ignore_ascii_case("multipart"))
+}
+
+/// `body` without what separates MIME parts: boundary lines (`--XYZ`) and
+/// the header fields that follow one (`Content-Type: text/plain`), up to
+/// the blank line that ends them.
+fn without_mime_scaffolding(body: &str) -> String {
+    let is_boundary = |line: &str| {
+        line.len() > 2 && line.starts_with("--") && !line.contains(char::is_whitespace)
+    };
+    let is_field = |line: &str| {
+        line.split_once(':').is_some_and(|(name, _)| {
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+    };
+    let mut kept = String::with_capacity(body.len());
+    let mut in_fields = false;
+    for line in body.lines() {
+        let line = line.trim_end();
+        if is_boundary(line) {
+            in_fields = true;
+            continue;
+        }
+        if in_fields {
+            let folded = line.starts_with([' ', '\t']);
+            if line.is_empty() || is_field(line) || folded {
+                in_fields = !line.is_empty();
+                continue;
+            }
+            in_fields = false;
+        }
+        kept.push_str(line);
+        kept.push('\n');
+    }
+    kept
 }
 
 /// The blocks of the body parts `parts`, in order: plain text through
@@ -561,6 +627,28 @@ mod tests {
     /// find multipart"), found by `fuzz/` in its first CI run. The panic is
     /// a debug assertion: an optimised build reads the message as it can.
     /// Either way no panic escapes.
+    #[test]
+    fn a_multipart_without_a_boundary_its_lines_use_is_read_as_plain_text() {
+        // The boundary parameter on a line of its own (not folded), and a
+        // boundary no line uses.
+        for message in [
+            "From: Ana <ana@x.org>\nSubject: Minutes\nMIME-Version: 1.0\nContent-Type: multipart/mixed;\nboundary=\"XYZ\"\n\n--XYZ\nContent-Type: text/plain\n\nThe committee approved the budget.\n--XYZ--\n",
+            "From: a@x.org\nSubject: M2\nContent-Type: multipart/alternative; boundary=\"AAA\"\n\n--BBB\nContent-Type: text/plain;\n charset=utf-8\n\nThe committee approved the budget.\n--BBB--\n",
+            "From: a@x.org\nSubject: M3\nContent-Type: multipart/mixed\n\n--BBB\nThe committee approved the budget.\n--BBB--\n",
+        ] {
+            let read = read(message);
+            assert_eq!(
+                block_texts(&read.blocks),
+                ["The committee approved the budget."],
+                "{message}"
+            );
+            assert_eq!(read.notes.len(), 1, "{message}");
+        }
+        // A well-formed multipart needs no note.
+        let whole = "From: a@x.org\nSubject: M4\nContent-Type: multipart/mixed; boundary=\"B\"\n\n--B\nContent-Type: text/plain\n\nThe budget.\n--B--\n";
+        assert_eq!(read(whole).notes, Vec::<String>::new());
+    }
+
     #[test]
     fn a_multipart_the_parser_panics_on_is_malformed() {
         let bytes = include_bytes!("../../fuzz/regressions/email/mail-parser-part-id-panic.eml");

@@ -447,6 +447,9 @@ pub struct FileOutcome {
 pub struct WalkOptions {
     /// Globs (relative to the corpus) of files and folders to leave out.
     pub exclude: Vec<String>,
+    /// A folder to leave out, as the walk names it (the corpus joined with
+    /// its relative path): the index's own, when it lies in the corpus.
+    pub leave_out: Option<PathBuf>,
 }
 
 /// What the walk of a corpus finds.
@@ -487,6 +490,9 @@ pub fn files(corpus: &Path, options: &WalkOptions) -> Result<impl Iterator<Item 
         .sort_by_file_name(|a, b| a.cmp(b));
     if let Some(overrides) = exclusions(corpus, &options.exclude)? {
         builder.overrides(overrides);
+    }
+    if let Some(folder) = options.leave_out.clone() {
+        builder.filter_entry(move |entry| entry.path() != folder);
     }
     let corpus = corpus.to_path_buf();
     Ok(builder.build().filter_map(move |entry| match entry {
@@ -1085,6 +1091,9 @@ impl Reading<'_> {
             ..place.clone()
         };
         self.document(place, Format::Email, message.meta, message.blocks);
+        for note in message.notes {
+            self.warn(place, None, note);
+        }
         if message.attachments.is_empty() || self.too_deep(place) {
             return;
         }

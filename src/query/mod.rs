@@ -408,7 +408,8 @@ impl Parser {
 
     fn unary(&mut self) -> Result<Node> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        // The innermost item (a word, a phrase) nests nothing.
+        if self.depth > MAX_DEPTH + 1 {
             return Err(Error::Query(format!(
                 "the query nests parentheses or negations more than {MAX_DEPTH} deep"
             )));
@@ -1160,8 +1161,10 @@ mod tests {
         assert!(error("lazo^2").contains("boosts"));
         assert!(error("\"plan lazo\"~1.5").contains("whole number"));
         assert!(error("\"plan lazo\"^2").contains("boosts"));
-        let deep = format!("{}lazo{}", "(".repeat(10_000), ")".repeat(10_000));
-        assert!(error(&deep).contains("deep"));
+        let nested = |levels: usize| format!("{}lazo{}", "(".repeat(levels), ")".repeat(levels));
+        assert!(compiles(&nested(MAX_DEPTH)).is_ok());
+        assert!(error(&nested(MAX_DEPTH + 1)).contains("deep"));
+        assert!(error(&nested(10_000)).contains("deep"));
         assert!(error(&format!("lazo {}plan", "NOT ".repeat(20_000))).contains("deep"));
     }
 

@@ -581,7 +581,7 @@ async fn kwic(
 }
 
 /// Widest `width` of a concordance, in display columns.
-pub const MAX_KWIC_WIDTH: usize = 200;
+pub use crate::views::kwic::MAX_WIDTH as MAX_KWIC_WIDTH;
 
 /// `POST /api/batch`: the queries of the body (one a line, as a `cita
 /// batch` file), each run with the options of the query string; answers

@@ -15,6 +15,21 @@ use crate::results::{CITA_VERSION, Hit};
 /// Default width of the left and right context, in display columns.
 pub const DEFAULT_WIDTH: usize = 40;
 
+/// Widest left and right context, in display columns: every line is padded
+/// to it, so a width of billions would ask for as many bytes per line.
+pub const MAX_WIDTH: usize = 200;
+
+/// Refuses a width of context outside 1 to [`MAX_WIDTH`].
+pub fn check_width(width: usize) -> Result<(), Error> {
+    if (1..=MAX_WIDTH).contains(&width) {
+        Ok(())
+    } else {
+        Err(Error::InvalidOption(format!(
+            "a concordance's width is 1 to {MAX_WIDTH} display columns, not {width}"
+        )))
+    }
+}
+
 /// The order of concordance lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ContextSort {
@@ -225,6 +240,15 @@ pub fn pad_right(text: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_width_is_one_to_the_widest_column() {
+        assert!(check_width(1).is_ok() && check_width(MAX_WIDTH).is_ok());
+        for width in [0, MAX_WIDTH + 1, usize::MAX] {
+            let err = check_width(width).unwrap_err().to_string();
+            assert!(err.contains(&width.to_string()), "{err}");
+        }
+    }
 
     #[test]
     fn context_is_cut_by_display_width_on_character_boundaries() {
