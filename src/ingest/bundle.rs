@@ -73,19 +73,31 @@ impl Unpacker {
     /// Reads `reader` (an entry whose packed size is `packed`) to its end,
     /// or refuses it once it passes the budget, the ratio or `cap` (a
     /// format's own size limit).
-    fn unpack(&self, mut reader: impl Read, packed: u64, cap: u64) -> Result<Vec<u8>, Refusal> {
+    fn unpack(&self, reader: impl Read, packed: u64, cap: u64) -> Result<Vec<u8>, Refusal> {
+        match self.unpack_partly(reader, packed, cap)? {
+            (bytes, None) => Ok(bytes),
+            (_, Some(err)) => Err((SkipReason::Malformed, format!("cannot unpack ({err})"))),
+        }
+    }
+
+    /// [`Unpacker::unpack`], but a stream that breaks off gives what it
+    /// unpacked before the break (charged to the budget), with the error.
+    fn unpack_partly(
+        &self,
+        mut reader: impl Read,
+        packed: u64,
+        cap: u64,
+    ) -> Result<(Vec<u8>, Option<std::io::Error>), Refusal> {
         let ratio_cap = packed
             .saturating_mul(self.limits.max_ratio)
             .max(RATIO_FREE_BYTES);
         let limit = self.remaining().min(ratio_cap).min(cap);
         let mut bytes = Vec::new();
-        let read = reader
+        let broken = reader
             .by_ref()
             .take(limit.saturating_add(1))
-            .read_to_end(&mut bytes);
-        if let Err(err) = read {
-            return Err((SkipReason::Malformed, format!("cannot unpack ({err})")));
-        }
+            .read_to_end(&mut bytes)
+            .err();
         let size = bytes.len() as u64;
         if size > limit {
             let message = if limit == cap {
@@ -103,8 +115,10 @@ impl Unpacker {
             };
             return Err((SkipReason::TooLarge, message));
         }
-        self.unpacked.set(self.unpacked.get() + size);
-        Ok(bytes)
+        if broken.is_none() {
+            self.unpacked.set(self.unpacked.get() + size);
+        }
+        Ok((bytes, broken))
     }
 
     /// Counts bytes unpacked by other means (a mail's decoded attachment)
@@ -239,27 +253,48 @@ pub fn each_zip_entry(
 }
 
 /// Hands each file entry of a tar bundle (gzipped when it starts with
-/// gzip's magic bytes) to `each`, as [`each_zip_entry`]. A tar stream that
-/// breaks off stops there, saying so.
+/// gzip's magic bytes) to `each`, as [`each_zip_entry`]. A tar stream, or
+/// a gzip stream, that breaks off stops there, saying so: the entries
+/// before the break are read (a download or a copy cut short).
 pub fn each_tar_entry(
     bytes: &[u8],
     unpacker: &Unpacker,
-    each: impl FnMut(Met<'_>),
+    mut each: impl FnMut(Met<'_>),
 ) -> Result<(), Refusal> {
-    if bytes.starts_with(&[0x1f, 0x8b]) {
-        // The whole stream is one entry to the ratio: a tar.gz bomb is a
-        // small file that inflates to a huge tar.
-        let inflated = unpacker
-            .unpack(
-                flate2::read::MultiGzDecoder::new(bytes),
-                bytes.len() as u64,
-                u64::MAX,
-            )
-            .map_err(|(reason, message)| (reason, format!("the gzip stream {message}")))?;
-        return each_tar_entry_of(&inflated, unpacker, each);
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return each_tar_entry_of(bytes, unpacker, each);
     }
-    each_tar_entry_of(bytes, unpacker, each)
+    // The whole stream is one entry to the ratio: a tar.gz bomb is a small
+    // file that inflates to a huge tar.
+    let (inflated, broken) = unpacker
+        .unpack_partly(
+            flate2::read::MultiGzDecoder::new(bytes),
+            bytes.len() as u64,
+            u64::MAX,
+        )
+        .map_err(|(reason, message)| (reason, format!("the gzip stream {message}")))?;
+    let Some(err) = broken else {
+        return each_tar_entry_of(&inflated, unpacker, each);
+    };
+    let cannot_unpack = || {
+        let message = format!("the gzip stream cannot unpack ({err})");
+        (SkipReason::Malformed, message)
+    };
+    // Not one tar header before the break: the stream is what is wrong.
+    if inflated.len() < TAR_BLOCK {
+        return Err(cannot_unpack());
+    }
+    each_tar_entry_of(&inflated, unpacker, &mut each).map_err(|_| cannot_unpack())?;
+    let (reason, message) = cannot_unpack();
+    each(Met::Stopped((
+        reason,
+        format!("{message}: the entries before it are read"),
+    )));
+    Ok(())
 }
+
+/// The size of a tar header, and of the blocks of its entries.
+const TAR_BLOCK: usize = 512;
 
 /// A tar entry: stored bytes already held (the tar's own, charged when it
 /// was read or inflated), so unpacking copies them without charging again.
@@ -484,5 +519,42 @@ pub(in crate::ingest) mod tests {
         .unwrap();
         assert_eq!(seen[0], ("a.txt".to_string(), true));
         assert_eq!(seen[1], ("b.txt".to_string(), false), "cut short");
+    }
+
+    #[test]
+    fn a_gzipped_tar_cut_short_keeps_the_entries_before_the_cut() {
+        let mut builder = tar::Builder::new(Vec::new());
+        for n in 0..50 {
+            let text = format!("Entry {n}: {}\n", "word ".repeat(40 + n * 7));
+            let mut header = tar::Header::new_gnu();
+            header.set_size(text.len() as u64);
+            header.set_cksum();
+            builder
+                .append_data(&mut header, format!("{n:02}.txt"), text.as_bytes())
+                .unwrap();
+        }
+        let tar = builder.into_inner().unwrap();
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gzip.write_all(&tar).unwrap();
+        let mut bytes = gzip.finish().unwrap();
+        bytes.truncate(bytes.len() * 6 / 10);
+        let unpacker = Unpacker::new(Limits::default());
+        let (mut whole, mut stopped) = (0, Vec::new());
+        each_tar_entry(&bytes, &unpacker, |met| match met {
+            Met::Entry(entry) => whole += usize::from(entry.unpack(u64::MAX).is_ok()),
+            Met::Stopped((_, message)) => stopped.push(message),
+        })
+        .unwrap();
+        assert!((10..50).contains(&whole), "{whole} entries read");
+        assert!(
+            stopped
+                .last()
+                .is_some_and(|message| message.starts_with("the gzip stream")),
+            "{stopped:?}"
+        );
+        // Cut within its first bytes, the stream is refused as before.
+        bytes.truncate(12);
+        let refused = each_tar_entry(&bytes, &unpacker, |_| ());
+        assert!(refused.is_err_and(|(_, message)| message.contains("gzip")));
     }
 }

@@ -2,7 +2,12 @@
 //! of records, or one record): each record is a document. Text comes from
 //! `text`, `body` or `content`; metadata from `title`, `date`/`published`,
 //! `url` and `source` (the publication). A malformed line is reported with
-//! its number and skipped; the rest of the file is indexed.
+//! its number and skipped; the rest of the file is indexed. An escaped
+//! lone UTF-16 surrogate (`"\ud83d"`, half an emoji cut by a tool that
+//! truncates by UTF-16 units) reads as U+FFFD: serde_json refuses it, and
+//! with it a whole array.
+
+use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
@@ -74,7 +79,7 @@ pub fn lines(text: &str) -> (Vec<Record>, Vec<String>) {
         if line.trim().is_empty() {
             continue;
         }
-        match serde_json::from_str::<Value>(line) {
+        match serde_json::from_str::<Value>(&without_lone_surrogates(line)) {
             Ok(value) => match record(number, &value) {
                 Ok(record) => records.push(record),
                 Err(problem) => notes.add(|| format!("line {number}: {problem}, skipped")),
@@ -90,7 +95,8 @@ pub fn lines(text: &str) -> (Vec<Record>, Vec<String>) {
 /// (which cost 30 times the text for an array of numbers).
 pub fn document(text: &str) -> Result<(Vec<Record>, Vec<String>), String> {
     use serde::Deserializer as _;
-    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let text = without_lone_surrogates(text);
+    let mut deserializer = serde_json::Deserializer::from_str(&text);
     let found = deserializer
         .deserialize_any(RecordsVisitor)
         .and_then(|found| deserializer.end().map(|()| found))
@@ -110,6 +116,50 @@ pub fn document(text: &str) -> Result<(Vec<Record>, Vec<String>), String> {
         }
     };
     Ok((records, notes.finish()))
+}
+
+/// `json` with each `\uXXXX` escape of a UTF-16 surrogate that is not
+/// half of a pair turned into `\ufffd`; borrowed when it has none.
+fn without_lone_surrogates(json: &str) -> Cow<'_, str> {
+    let bytes = json.as_bytes();
+    // The UTF-16 unit an escape starting at `at` (a backslash) writes, when
+    // it is a surrogate.
+    let surrogate_at = |at: usize| {
+        let hex = json
+            .get(at + 2..at + 6)
+            .filter(|_| bytes.get(at + 1) == Some(&b'u'))?;
+        let unit = u16::from_str_radix(hex, 16).ok()?;
+        (0xd800..=0xdfff).contains(&unit).then_some(unit)
+    };
+    let mut fixed: Option<String> = None;
+    let (mut copied, mut at) = (0, 0);
+    while let Some(offset) = bytes
+        .get(at..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'\\'))
+    {
+        let escape = at + offset;
+        match surrogate_at(escape) {
+            Some(0xd800..=0xdbff) if surrogate_at(escape + 6).is_some_and(|low| low >= 0xdc00) => {
+                at = escape + 12;
+            }
+            Some(_) => {
+                let fixed = fixed.get_or_insert_with(|| String::with_capacity(json.len()));
+                fixed.push_str(&json[copied..escape]);
+                fixed.push_str("\\ufffd");
+                copied = escape + 6;
+                at = copied;
+            }
+            // Any other escape, `\\` included, is two bytes.
+            None => at = escape + 2,
+        }
+    }
+    match fixed {
+        None => Cow::Borrowed(json),
+        Some(mut fixed) => {
+            fixed.push_str(&json[copied..]);
+            Cow::Owned(fixed)
+        }
+    }
 }
 
 /// What a JSON document holds: an array read into records, or one value.
@@ -281,6 +331,31 @@ mod tests {
         );
         assert!(document("[] x").is_err());
         assert!(document(&"[".repeat(100_000)).is_err());
+    }
+
+    #[test]
+    fn a_lone_surrogate_escape_reads_as_a_replacement_character() {
+        let (records, notes) = document(
+            r#"[{"text":"Cut emoji \ud83d"}, {"text":"Whole \ud83d\ude00, low \udc00 alone"},
+                {"text":"Escaped \\ud83d backslash"}]"#,
+        )
+        .unwrap();
+        let texts: Vec<&str> = records.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Cut emoji \u{fffd}",
+                "Whole \u{1f600}, low \u{fffd} alone",
+                "Escaped \\ud83d backslash"
+            ]
+        );
+        assert!(notes.is_empty(), "{notes:?}");
+        let (records, _) = lines("{\"text\":\"x \\ud83d\"}\n");
+        assert_eq!(records[0].text, "x \u{fffd}");
+        assert_eq!(
+            without_lone_surrogates(r#"{"a":"\u00e9 \\"}"#),
+            r#"{"a":"\u00e9 \\"}"#
+        );
     }
 
     #[test]
