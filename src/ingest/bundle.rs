@@ -212,6 +212,9 @@ pub enum Met<'e> {
     /// The end of what can be read, before the container's end: a limit
     /// reached or a stream broken off. What came before is read.
     Stopped(Refusal),
+    /// Entries that cannot be read, the others being read: a ZIP's
+    /// entries whose names repeat an earlier one's.
+    Missed(Refusal),
 }
 
 struct ZipEntry<'z, 'a> {
@@ -238,6 +241,11 @@ pub fn each_zip_entry(
     mut each: impl FnMut(Met<'_>),
 ) -> Result<(), Refusal> {
     let mut zip = Zip::open(bytes, unpacker)?;
+    // The zip crate keeps one entry of a name (the last one's data).
+    if zip.archive.has_duplicate_names() {
+        let message = "holds entries of one name; only the last of each is read".to_string();
+        each(Met::Missed((SkipReason::Malformed, message)));
+    }
     for (count, (index, name)) in zip.files().into_iter().enumerate() {
         if count == unpacker.limits.max_entries {
             each(Met::Stopped(too_many_entries(unpacker)));
@@ -437,10 +445,31 @@ pub(in crate::ingest) mod tests {
                 entry.name().to_string(),
                 entry.unpack(u64::MAX).map(|b| b.len()).map_err(|r| r.0),
             )),
-            Met::Stopped((reason, _)) => seen.push((String::new(), Err(reason))),
+            Met::Stopped((reason, _)) | Met::Missed((reason, _)) => {
+                seen.push((String::new(), Err(reason)))
+            }
         })
         .unwrap();
         seen
+    }
+
+    #[test]
+    fn entries_of_one_name_are_said_to_be_missed() {
+        // The zip crate writes no such archive: the second name is made
+        // the first's afterwards (names are outside the checksums).
+        let mut bytes = zip(&[("notes.txt", b"first"), ("notez.txt", b"second!")]);
+        for at in 0..bytes.len() - 9 {
+            if &bytes[at..at + 9] == b"notez.txt" {
+                bytes[at..at + 9].copy_from_slice(b"notes.txt");
+            }
+        }
+        assert_eq!(
+            entries(&bytes, Limits::default()),
+            [
+                (String::new(), Err(SkipReason::Malformed)),
+                ("notes.txt".to_string(), Ok(7)),
+            ]
+        );
     }
 
     #[test]
@@ -514,7 +543,7 @@ pub(in crate::ingest) mod tests {
             Met::Entry(entry) => {
                 seen.push((entry.name().to_string(), entry.unpack(u64::MAX).is_ok()))
             }
-            Met::Stopped(_) => seen.push((String::new(), false)),
+            Met::Stopped(_) | Met::Missed(_) => seen.push((String::new(), false)),
         })
         .unwrap();
         assert_eq!(seen[0], ("a.txt".to_string(), true));
@@ -542,7 +571,7 @@ pub(in crate::ingest) mod tests {
         let (mut whole, mut stopped) = (0, Vec::new());
         each_tar_entry(&bytes, &unpacker, |met| match met {
             Met::Entry(entry) => whole += usize::from(entry.unpack(u64::MAX).is_ok()),
-            Met::Stopped((_, message)) => stopped.push(message),
+            Met::Stopped((_, message)) | Met::Missed((_, message)) => stopped.push(message),
         })
         .unwrap();
         assert!((10..50).contains(&whole), "{whole} entries read");

@@ -975,8 +975,10 @@ impl Reading<'_> {
                 let unpacker = self.unpacker;
                 let mut each = |met: Met<'_>| match met {
                     Met::Entry(entry) => self.entry(place, entry, &mut names),
-                    // What came before is read: the file is read in part.
-                    Met::Stopped((_, message)) => self.warn(place, None, message),
+                    // The rest is read: the file is read in part.
+                    Met::Stopped((_, message)) | Met::Missed((_, message)) => {
+                        self.warn(place, None, message)
+                    }
                 };
                 let listed = if format == Format::Zip {
                     bundle::each_zip_entry(&bytes, unpacker, &mut each)
