@@ -162,6 +162,11 @@ impl<'a> Zip<'a> {
             .collect()
     }
 
+    /// Whether it has an entry called `name`.
+    pub fn holds(&self, name: &str) -> bool {
+        self.archive.index_for_name(name).is_some()
+    }
+
     /// The entry called `name`, unpacked; `None` when there is none.
     pub fn read(&mut self, name: &str) -> Result<Option<Vec<u8>>, Refusal> {
         match self.archive.index_for_name(name) {

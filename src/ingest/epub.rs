@@ -256,10 +256,7 @@ mod tests {
     }
 
     fn epub(entries: &[(&str, &str)]) -> Result<(Metadata, Vec<String>), Refusal> {
-        read_with(
-            |zip| read(zip).map(|(meta, blocks, _)| (meta, blocks)),
-            entries,
-        )
+        read_with(read, entries)
     }
 
     #[test]

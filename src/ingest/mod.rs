@@ -938,12 +938,11 @@ impl Reading<'_> {
             }
             Format::Docx | Format::Odt | Format::Epub => {
                 // An encrypted office file is not a ZIP but an OLE compound file.
-                let without_notes = |(meta, blocks)| (meta, blocks, Vec::new());
                 let read = match office::compound_file_refusal(&bytes) {
                     Some(refusal) => Err(refusal),
                     None => Zip::open(&bytes, self.unpacker).and_then(|mut zip| match format {
-                        Format::Docx => office::read_docx(&mut zip).map(without_notes),
-                        Format::Odt => office::read_odt(&mut zip).map(without_notes),
+                        Format::Docx => office::read_docx(&mut zip),
+                        Format::Odt => office::read_odt(&mut zip),
                         _ => epub::read(&mut zip),
                     }),
                 };

@@ -16,9 +16,13 @@
 //! `meta.xml`.
 //!
 //! Deleted text under change tracking, comments, page headers and footers,
-//! equations and generated tables of contents are not read. Every part read
-//! must be well-formed XML: a damaged one refuses the file
-//! ([`SkipReason::Malformed`]) rather than losing text silently.
+//! equations and generated tables of contents are not read. Every part
+//! holding text must be well-formed XML: a damaged one refuses the file
+//! ([`SkipReason::Malformed`]) rather than losing text silently. A damaged
+//! part that holds no text (the metadata, Word's styles) is a note saying
+//! what is left out, and the text is read. A DOCX's text is in
+//! `word/document.xml`, or where its package's relationships say its main
+//! document is (Word Online writes `word/document2.xml`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -35,15 +39,21 @@ const DOCX_DOCUMENT: &str = "word/document.xml";
 /// The part of an ODT that holds its text.
 const ODT_CONTENT: &str = "content.xml";
 
-/// The metadata and blocks of a DOCX file, or why it is skipped.
-pub fn read_docx(zip: &mut Zip) -> Result<(Metadata, Vec<Block>), Refusal> {
-    let Some(document) = zip.read(DOCX_DOCUMENT)? else {
+/// The metadata, blocks and notes (for warnings) of a DOCX file, or why it
+/// is skipped.
+pub fn read_docx(zip: &mut Zip) -> Result<(Metadata, Vec<Block>, Vec<String>), Refusal> {
+    let part = main_document_part(zip)?;
+    let Some(document) = zip.read(&part)? else {
         return Err(malformed(format!("not a DOCX (no {DOCX_DOCUMENT})")));
     };
-    let headings = match zip.read("word/styles.xml")? {
-        Some(styles) => heading_styles(&styles)?,
-        None => HashSet::new(),
-    };
+    let mut said = Vec::new();
+    let headings = optional_part(
+        zip,
+        "word/styles.xml",
+        heading_styles,
+        "headings are told by outline level only",
+        &mut said,
+    );
     let mut notes = Notes::new();
     for (part, root) in [
         ("word/footnotes.xml", "footnotes"),
@@ -53,16 +63,75 @@ pub fn read_docx(zip: &mut Zip) -> Result<(Metadata, Vec<Block>), Refusal> {
             read_word_part(&bytes, part, root, &headings, &mut notes)?;
         }
     }
-    let blocks = read_word_part(&document, DOCX_DOCUMENT, "document", &headings, &mut notes)?;
-    let meta = match zip.read("docProps/core.xml")? {
-        Some(core) => core_properties(&core)?,
-        None => Metadata::default(),
-    };
-    Ok((meta, blocks))
+    let blocks = read_word_part(&document, &part, "document", &headings, &mut notes)?;
+    let meta = metadata_part(zip, "docProps/core.xml", core_properties, &mut said);
+    Ok((meta, blocks, said))
 }
 
-/// The metadata and blocks of an ODT file, or why it is skipped.
-pub fn read_odt(zip: &mut Zip) -> Result<(Metadata, Vec<Block>), Refusal> {
+/// The part holding a DOCX's text: [`DOCX_DOCUMENT`], or else the main
+/// document `_rels/.rels` names (an `officeDocument` relationship).
+fn main_document_part(zip: &mut Zip) -> Result<String, Refusal> {
+    if zip.holds(DOCX_DOCUMENT) {
+        return Ok(DOCX_DOCUMENT.to_string());
+    }
+    let Some(relationships) = zip.read(RELATIONSHIPS)? else {
+        return Ok(DOCX_DOCUMENT.to_string());
+    };
+    let mut xml = Xml::open(&relationships, RELATIONSHIPS, "Relationships")?;
+    while let Some(node) = xml.next()? {
+        if let Node::Open(element) = node
+            && element.local() == b"Relationship"
+            && element
+                .attribute("Type")
+                .is_some_and(|kind| kind.ends_with("/officeDocument"))
+            && let Some(target) = element.attribute("Target")
+        {
+            return Ok(target.trim_start_matches('/').to_string());
+        }
+    }
+    Ok(DOCX_DOCUMENT.to_string())
+}
+
+/// The package's relationships, which name its main part.
+const RELATIONSHIPS: &str = "_rels/.rels";
+
+/// The metadata `read` finds in the part `part` ([`optional_part`]).
+fn metadata_part(
+    zip: &mut Zip,
+    part: &str,
+    read: fn(&[u8]) -> Result<Metadata, Refusal>,
+    said: &mut Vec<String>,
+) -> Metadata {
+    let lost = "the title, author, date and language it gives are left out";
+    optional_part(zip, part, read, lost, said)
+}
+
+/// What `read` makes of the part `part`, which holds no text: nothing
+/// (the default) when there is no such part, or when it is damaged, which
+/// `said` then notes with what is `lost`.
+fn optional_part<T: Default>(
+    zip: &mut Zip,
+    part: &str,
+    read: impl FnOnce(&[u8]) -> Result<T, Refusal>,
+    lost: &str,
+    said: &mut Vec<String>,
+) -> T {
+    match zip
+        .read(part)
+        .and_then(|bytes| bytes.map(|bytes| read(&bytes)).transpose())
+    {
+        Ok(found) => found.unwrap_or_default(),
+        Err((_, message)) => {
+            // The part's own messages name it; the zip's do too.
+            said.push(format!("{message}: {lost}"));
+            T::default()
+        }
+    }
+}
+
+/// The metadata, blocks and notes (for warnings) of an ODT file, or why
+/// it is skipped.
+pub fn read_odt(zip: &mut Zip) -> Result<(Metadata, Vec<Block>, Vec<String>), Refusal> {
     if let Some(manifest) = zip.read("META-INF/manifest.xml")?
         && content_is_encrypted(&manifest)?
     {
@@ -75,11 +144,9 @@ pub fn read_odt(zip: &mut Zip) -> Result<(Metadata, Vec<Block>), Refusal> {
         return Err(malformed(format!("not an ODT (no {ODT_CONTENT})")));
     };
     let blocks = odt_blocks(&content)?;
-    let meta = match zip.read("meta.xml")? {
-        Some(meta) => odt_metadata(&meta)?,
-        None => Metadata::default(),
-    };
-    Ok((meta, blocks))
+    let mut said = Vec::new();
+    let meta = metadata_part(zip, "meta.xml", odt_metadata, &mut said);
+    Ok((meta, blocks, said))
 }
 
 /// The first bytes of an OLE compound file.
@@ -834,7 +901,8 @@ pub(super) mod tests {
     }
 
     /// A format's reader: [`read_docx`], [`read_odt`], `epub::read`.
-    pub(in crate::ingest) type Reader = fn(&mut Zip) -> Result<(Metadata, Vec<Block>), Refusal>;
+    pub(in crate::ingest) type Reader =
+        fn(&mut Zip) -> Result<(Metadata, Vec<Block>, Vec<String>), Refusal>;
 
     /// The metadata and blocks (as [`block_texts`]) that `read` finds in a
     /// ZIP of `entries`.
@@ -842,14 +910,14 @@ pub(super) mod tests {
         read: Reader,
         entries: &[(&str, &str)],
     ) -> Result<(Metadata, Vec<String>), Refusal> {
-        read_blocks_with(read, entries).map(|(meta, blocks)| (meta, block_texts(&blocks)))
+        read_blocks_with(read, entries).map(|(meta, blocks, _)| (meta, block_texts(&blocks)))
     }
 
-    /// The metadata and blocks that `read` finds in a ZIP of `entries`.
+    /// The metadata, blocks and notes that `read` finds in a ZIP of `entries`.
     fn read_blocks_with(
         read: Reader,
         entries: &[(&str, &str)],
-    ) -> Result<(Metadata, Vec<Block>), Refusal> {
+    ) -> Result<(Metadata, Vec<Block>, Vec<String>), Refusal> {
         let bytes = zipped(entries);
         let unpacker = Unpacker::new(Limits::default());
         let mut zip = Zip::open(&bytes, &unpacker)?;
@@ -986,7 +1054,7 @@ pub(super) mod tests {
             p("", "After."),
         ]
         .concat();
-        let (_, blocks) =
+        let (_, blocks, _) =
             read_blocks_with(read_docx, &[(DOCX_DOCUMENT, &document(&body))]).unwrap();
         assert_eq!(
             crate::ingest::block_kinds(&blocks),
@@ -1160,6 +1228,44 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn the_main_document_is_where_the_package_relationships_say() {
+        // As Word Online writes it.
+        let rels = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="r1" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="/docProps/core.xml"/>
+<Relationship Id="r2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="/word/document2.xml"/>
+</Relationships>"#;
+        let body = document(&p("", "Drafted online."));
+        let (_, texts) = docx(&[(RELATIONSHIPS, rels), ("word/document2.xml", &body)]).unwrap();
+        assert_eq!(texts, ["Drafted online."]);
+    }
+
+    #[test]
+    fn a_damaged_part_without_text_is_noted_and_the_text_read() {
+        let body = document(&styled("Heading1", "Minutes"));
+        for (part, lost) in [
+            ("docProps/core.xml", "the title, author, date"),
+            ("word/styles.xml", "headings are told by outline level only"),
+        ] {
+            let entries = [(DOCX_DOCUMENT, body.as_str()), (part, "<cut")];
+            let (_, blocks, said) = read_blocks_with(read_docx, &entries).unwrap();
+            assert_eq!(block_texts(&blocks).len(), 1, "{part}");
+            assert_eq!(said.len(), 1, "{part}: {said:?}");
+            assert!(
+                said[0].starts_with(part) && said[0].contains(lost),
+                "{said:?}"
+            );
+        }
+        let content = odt_content("", "<text:p>Kept.</text:p>");
+        let entries = [(ODT_CONTENT, content.as_str()), ("meta.xml", "")];
+        let (_, blocks, said) = read_blocks_with(read_odt, &entries).unwrap();
+        assert_eq!(
+            (block_texts(&blocks), said.len()),
+            (vec!["Kept.".to_string()], 1)
+        );
+    }
+
+    #[test]
     fn compound_files_are_refused_as_encrypted_or_legacy() {
         let mut encrypted = COMPOUND_FILE_MAGIC.to_vec();
         encrypted.extend([0; 64]);
@@ -1264,7 +1370,7 @@ pub(super) mod tests {
             "<table:table><table:table-row><table:table-cell><text:p>celda</text:p></table:table-cell></table:table-row></table:table>",
             "<text:p>Fin.</text:p>",
         );
-        let (_, blocks) =
+        let (_, blocks, _) =
             read_blocks_with(read_odt, &[(ODT_CONTENT, &odt_content(styles, text))]).unwrap();
         assert_eq!(
             crate::ingest::block_kinds(&blocks),
