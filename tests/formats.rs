@@ -33,6 +33,20 @@ fn pdf_pages_are_extracted_with_their_page_numbers() {
     assert!(hit["byte_range"].is_null());
 }
 
+#[test]
+fn a_pdf_with_bytes_after_its_end_is_read() {
+    let fixture = Fixture::new();
+    // A download tool's or a mailer's padding after `%%EOF`.
+    let mut padded = pdf(&["The zetaword memorandum."], "Padded", "20200101000000Z");
+    padded.extend(std::iter::repeat_n(b'\0', 600));
+    fixture.file("padded.pdf", padded);
+    let report = fixture.index_report(&[]);
+    assert_eq!(report["warnings"], serde_json::json!([]), "{report}");
+    let (code, result) = fixture.search("zetaword", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(hits(&result)[0]["page"], 1);
+}
+
 const NEWS_PAGE: &str = r##"<!doctype html>
 <html lang="en"><head>
 <meta charset="utf-8">

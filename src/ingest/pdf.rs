@@ -109,6 +109,17 @@ use super::ocr::{self, OcrCounts, OcrError, OcrOptions, OcrParagraph};
 use super::{Block, Metadata, Refusal, SkipReason, collapse_whitespace, text};
 use crate::error;
 
+/// `bytes` up to the end of its last `%%EOF` line, when more follows.
+fn without_trailing_bytes(bytes: &[u8]) -> Option<&[u8]> {
+    const END: &[u8] = b"%%EOF";
+    let at = bytes.windows(END.len()).rposition(|window| window == END)?;
+    let mut end = at + END.len();
+    while matches!(bytes.get(end), Some(b'\r' | b'\n')) {
+        end += 1;
+    }
+    (end < bytes.len()).then(|| &bytes[..end])
+}
+
 /// Whether `head`, a file's first bytes, holds the `%PDF-` header. Readers
 /// accept it after some leading junk (Acrobat within the first kilobyte);
 /// a file without it in its first [`super::decode::SNIFF_BYTES`] is not
@@ -131,7 +142,15 @@ pub fn read(
     ocr: Option<&OcrOptions>,
     counts: &mut OcrCounts,
 ) -> Result<(Metadata, Vec<Block>, Vec<String>), Refusal> {
-    let document = match error::catching(|| Document::load_mem(bytes)) {
+    let loaded = error::catching(|| Document::load_mem(bytes));
+    // Bytes after the end (a download tool's or a mailer's padding) keep
+    // lopdf from finding the cross-reference table: the PDF ends at its
+    // last `%%EOF`.
+    let (bytes, loaded) = match (loaded, without_trailing_bytes(bytes)) {
+        (Ok(Err(_)), Some(ended)) => (ended, error::catching(|| Document::load_mem(ended))),
+        (loaded, _) => (bytes, loaded),
+    };
+    let document = match loaded {
         Ok(Ok(document)) => document,
         Ok(Err(err)) => {
             return Err((SkipReason::Malformed, format!("not a readable PDF ({err})")));
