@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::dates::parse_metadata_date;
 use super::decode::decode_html;
-use super::xml::{FirstTexts, Node, Ns, Xml, malformed};
+use super::xml::{FirstTexts, Node, Ns, Xml, malformed, read_part};
 use super::{Block, Metadata, Refusal, SkipReason, Zip, forget_offsets, html};
 
 /// The part that names the package.
@@ -26,7 +26,7 @@ const ENCRYPTION: &str = "META-INF/encryption.xml";
 /// The metadata and blocks of an EPUB file with notes on the chapters left
 /// out, or why it is skipped.
 pub fn read(zip: &mut Zip) -> Result<(Metadata, Vec<Block>, Vec<String>), Refusal> {
-    let Some(container) = zip.read(CONTAINER)? else {
+    let Some(container) = read_part(zip, CONTAINER)? else {
         return Err(malformed(format!("not an EPUB (no {CONTAINER})")));
     };
     let Some(package_path) = package_path(&container)? else {
@@ -34,13 +34,13 @@ pub fn read(zip: &mut Zip) -> Result<(Metadata, Vec<Block>, Vec<String>), Refusa
             "{CONTAINER} names no package (no rootfile)"
         )));
     };
-    let Some(package) = zip.read(&package_path)? else {
+    let Some(package) = read_part(zip, &package_path)? else {
         return Err(malformed(format!(
             "the package {package_path} that {CONTAINER} names is missing"
         )));
     };
     let (meta, chapters) = read_package(&package, &package_path)?;
-    let encrypted = match zip.read(ENCRYPTION)? {
+    let encrypted = match read_part(zip, ENCRYPTION)? {
         Some(listing) => encrypted_entries(&listing)?,
         None => HashSet::new(),
     };

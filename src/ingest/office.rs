@@ -27,7 +27,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::dates::parse_metadata_date;
-use super::xml::{Element, Node, Ns, Xml, first_texts, malformed};
+use super::xml::{Element, Node, Ns, Xml, first_texts, malformed, read_part};
 use super::{
     Block, Metadata, Paragraph, ParagraphKind, Refusal, SkipReason, SourceMap, Zip,
     collapse_whitespace,
@@ -43,7 +43,7 @@ const ODT_CONTENT: &str = "content.xml";
 /// is skipped.
 pub fn read_docx(zip: &mut Zip) -> Result<(Metadata, Vec<Block>, Vec<String>), Refusal> {
     let part = main_document_part(zip)?;
-    let Some(document) = zip.read(&part)? else {
+    let Some(document) = read_part(zip, &part)? else {
         return Err(malformed(format!("not a DOCX (no {DOCX_DOCUMENT})")));
     };
     let mut said = Vec::new();
@@ -59,7 +59,7 @@ pub fn read_docx(zip: &mut Zip) -> Result<(Metadata, Vec<Block>, Vec<String>), R
         ("word/footnotes.xml", "footnotes"),
         ("word/endnotes.xml", "endnotes"),
     ] {
-        if let Some(bytes) = zip.read(part)? {
+        if let Some(bytes) = read_part(zip, part)? {
             read_word_part(&bytes, part, root, &headings, &mut notes)?;
         }
     }
@@ -74,7 +74,7 @@ fn main_document_part(zip: &mut Zip) -> Result<String, Refusal> {
     if zip.holds(DOCX_DOCUMENT) {
         return Ok(DOCX_DOCUMENT.to_string());
     }
-    let Some(relationships) = zip.read(RELATIONSHIPS)? else {
+    let Some(relationships) = read_part(zip, RELATIONSHIPS)? else {
         return Ok(DOCX_DOCUMENT.to_string());
     };
     let mut xml = Xml::open(&relationships, RELATIONSHIPS, "Relationships")?;
@@ -116,10 +116,7 @@ fn optional_part<T: Default>(
     lost: &str,
     said: &mut Vec<String>,
 ) -> T {
-    match zip
-        .read(part)
-        .and_then(|bytes| bytes.map(|bytes| read(&bytes)).transpose())
-    {
+    match read_part(zip, part).and_then(|bytes| bytes.map(|bytes| read(&bytes)).transpose()) {
         Ok(found) => found.unwrap_or_default(),
         Err((_, message)) => {
             // The part's own messages name it; the zip's do too.
@@ -132,7 +129,7 @@ fn optional_part<T: Default>(
 /// The metadata, blocks and notes (for warnings) of an ODT file, or why
 /// it is skipped.
 pub fn read_odt(zip: &mut Zip) -> Result<(Metadata, Vec<Block>, Vec<String>), Refusal> {
-    if let Some(manifest) = zip.read("META-INF/manifest.xml")?
+    if let Some(manifest) = read_part(zip, "META-INF/manifest.xml")?
         && content_is_encrypted(&manifest)?
     {
         return Err((
@@ -140,7 +137,7 @@ pub fn read_odt(zip: &mut Zip) -> Result<(Metadata, Vec<Block>, Vec<String>), Re
             "a password-protected ODT".to_string(),
         ));
     }
-    let Some(content) = zip.read(ODT_CONTENT)? else {
+    let Some(content) = read_part(zip, ODT_CONTENT)? else {
         return Err(malformed(format!("not an ODT (no {ODT_CONTENT})")));
     };
     let blocks = odt_blocks(&content)?;
@@ -1225,6 +1222,25 @@ pub(super) mod tests {
             refusal(&[(DOCX_DOCUMENT, "")]).1,
             "word/document.xml: no XML element"
         );
+    }
+
+    #[test]
+    fn a_part_in_latin_1_or_utf_16_is_decoded_as_it_declares() {
+        let body = word_part(
+            "document",
+            &format!("<w:body>{}</w:body>", p("", "Bogotá y Nariño")),
+        );
+        let latin1 = body.replace(r#"encoding="UTF-8""#, r#"encoding="ISO-8859-1""#);
+        let (latin1, _, _) = encoding_rs::WINDOWS_1252.encode(&latin1);
+        let mut utf16 = vec![0xff, 0xfe];
+        utf16.extend(body.encode_utf16().flat_map(u16::to_le_bytes));
+        for bytes in [latin1.to_vec(), utf16] {
+            let zipped = crate::ingest::bundle::tests::zip(&[(DOCX_DOCUMENT, &bytes)]);
+            let unpacker = Unpacker::new(Limits::default());
+            let mut zip = Zip::open(&zipped, &unpacker).unwrap();
+            let (_, blocks, _) = read_docx(&mut zip).unwrap();
+            assert_eq!(block_texts(&blocks), ["Bogotá y Nariño"]);
+        }
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! The XML layer of the package formats (DOCX, ODT, EPUB): a part read
 //! with quick-xml, node by node inside its root element, namespaces
 //! resolved to the few [`Ns`] the readers look at, entities decoded. A
-//! part that is not well-formed is refused, never read halfway.
+//! part that is not well-formed is refused, never read halfway. A part in
+//! another encoding than UTF-8 (its declaration's `encoding="ISO-8859-1"`,
+//! or UTF-16 with a byte-order mark) is decoded to UTF-8 first
+//! ([`read_part`]): quick-xml reads UTF-8 only here.
 
 use std::borrow::Cow;
 
@@ -10,7 +13,48 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::{Decoder, NsReader};
 
-use super::{Refusal, SkipReason, collapse_whitespace};
+use encoding_rs::{Encoding, UTF_8};
+
+use super::{Refusal, SkipReason, Zip, collapse_whitespace};
+
+/// The XML part `name` of a package, in UTF-8 (see the module's doc).
+pub(super) fn read_part(zip: &mut Zip, name: &str) -> Result<Option<Vec<u8>>, Refusal> {
+    Ok(zip.read(name)?.map(in_utf8))
+}
+
+/// `bytes`, an XML part, in UTF-8: decoded from the encoding its
+/// byte-order mark or declaration names when they are not UTF-8 already.
+/// Bytes that are not UTF-8 and name no other encoding are left for the
+/// parser to refuse.
+fn in_utf8(bytes: Vec<u8>) -> Vec<u8> {
+    if std::str::from_utf8(&bytes).is_ok() {
+        return bytes;
+    }
+    let declared = Encoding::for_bom(&bytes)
+        .map(|(encoding, _)| encoding)
+        .or_else(|| declared_encoding(&bytes));
+    match declared {
+        Some(encoding) if encoding != UTF_8 => encoding.decode(&bytes).0.into_owned().into_bytes(),
+        _ => bytes,
+    }
+}
+
+/// The encoding an XML declaration (`<?xml version="1.0" encoding="…"?>`)
+/// names.
+fn declared_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
+    let declaration = bytes.strip_prefix(b"<?xml")?;
+    let declaration = &declaration[..declaration.windows(2).position(|pair| pair == b"?>")?];
+    let at = declaration
+        .windows(b"encoding".len())
+        .position(|window| window == b"encoding")?;
+    let label: Vec<u8> = declaration[at + b"encoding".len()..]
+        .iter()
+        .skip_while(|&&b| b.is_ascii_whitespace() || b == b'=' || b == b'"' || b == b'\'')
+        .take_while(|&&b| b != b'"' && b != b'\'' && !b.is_ascii_whitespace())
+        .copied()
+        .collect();
+    Encoding::for_label(&label)
+}
 
 /// The namespaces whose elements the readers look at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
