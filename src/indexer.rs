@@ -222,6 +222,10 @@ pub struct BuildReport {
     /// Files left as they were: not read at all when their size and
     /// modification time were unchanged, or read and found identical.
     pub unchanged: u64,
+    /// Indexed files that changed and cannot be read now (unreadable,
+    /// cut short, too large…): they keep the passages of their last
+    /// readable version, and every run reads them again.
+    pub kept: u64,
     /// Files whose contents were read in this run.
     pub files_read: u64,
     /// Commits made (batches).
@@ -305,7 +309,7 @@ fn build_into(
         ocr::check_language_codes(languages).map_err(Error::InvalidOption)?;
     }
     std::fs::create_dir_all(index_dir).map_err(|err| Error::io(index_dir, err))?;
-    let index_in_corpus = folder_in(corpus, index_dir)?;
+    refuse_corpus_as_index(corpus, index_dir)?;
     let _lock = store::lock(index_dir)?;
     store::refuse_foreign(index_dir)?;
     let (index, fresh) = store::open_for_writing(index_dir, options.rebuild)?;
@@ -362,7 +366,9 @@ fn build_into(
 
     let walk = WalkOptions {
         exclude: options.exclude.clone(),
-        leave_out: index_in_corpus,
+        // Its files are the index's, not documents, when it lies in the
+        // corpus (`cita index --corpus .` with the default `./index`).
+        leave_out: Some(index_dir.to_path_buf()),
     };
     let mut reading = ReadOptions::new(corpus, &options.exclude, options.limits)?;
     // OCR results are kept beside the index, so that a rebuild or a renamed
@@ -384,6 +390,7 @@ fn build_into(
         updated: 0,
         removed: 0,
         unchanged: 0,
+        kept: 0,
         files_read: 0,
         commits: 0,
         ignored: BTreeMap::new(),
@@ -860,20 +867,39 @@ fn apply(
         } => {
             report.ocr += ocr;
             report.files_read += u64::from(file.is_some());
-            if known {
-                // Nothing indexed is lost to a file that cannot be read
-                // now (a copy cut short, permissions changed): it keeps
-                // the passages of its last readable version, and its last
-                // state, so that every run reads it again until it reads.
+            let reason = warnings.iter().find_map(|warning| warning.skipped);
+            // Nothing indexed is lost to a file that cannot be read now (a
+            // copy cut short, permissions changed, Tesseract gone): it
+            // keeps the passages of its last readable version. Its state
+            // stays the last one read, but never matches the file, so that
+            // every run reads it again until it reads (a rebuild or new
+            // reading rules would otherwise find it unchanged). Only with
+            // that state: without one, the index's passages of it are
+            // not what the state file records.
+            let last = previous
+                .files
+                .get(&job.source)
+                .filter(|last| !last.skipped());
+            if let Some(last) = last.filter(|_| reason.is_some_and(keeps_passages)) {
                 for mut warning in warnings {
                     if warning.skipped.is_some() {
                         warning.message.push_str(KEPT_NOTE);
                     }
                     warn(warning);
                 }
+                let read_again = FileState {
+                    modified: 0,
+                    hash: String::new(),
+                    ..last.clone()
+                };
+                state.files.insert(job.source.clone(), read_again);
+                report.kept += 1;
                 return Ok(());
             }
             warnings.into_iter().for_each(&mut warn);
+            if known {
+                writer.get()?.delete_term(source_term);
+            }
             match file {
                 Some(file) => state.files.insert(job.source.clone(), file),
                 None => state.files.remove(&job.source),
@@ -883,20 +909,23 @@ fn apply(
     Ok(())
 }
 
-/// `index_dir` as the walk of `corpus` names it, when it lies in the
-/// corpus (`cita index --corpus .` with the default `./index`): its files
-/// are the index's, not documents. The corpus itself is refused.
-fn folder_in(corpus: &Path, index_dir: &Path) -> Result<Option<PathBuf>> {
-    let canonical = |path: &Path| path.canonicalize().map_err(|err| Error::io(path, err));
-    let (corpus_path, index_path) = (canonical(corpus)?, canonical(index_dir)?);
-    match index_path.strip_prefix(&corpus_path) {
-        Ok(relative) if relative.as_os_str().is_empty() => Err(Error::InvalidOption(format!(
+/// Refuses the corpus folder as the index folder. (An index folder inside
+/// the corpus is left out of its walk: [`WalkOptions::leave_out`].)
+fn refuse_corpus_as_index(corpus: &Path, index_dir: &Path) -> Result<()> {
+    if same_file::is_same_file(corpus, index_dir).map_err(|err| Error::io(index_dir, err))? {
+        return Err(Error::InvalidOption(format!(
             "the index folder {} is the corpus folder; give `--index` a folder of its own",
             index_dir.display()
-        ))),
-        Ok(relative) => Ok(Some(corpus.join(relative))),
-        Err(_) => Ok(None),
+        )));
     }
+    Ok(())
+}
+
+/// Whether an indexed file skipped now for `reason` keeps its passages:
+/// not when it became binary data or was encrypted (its owner protected
+/// it): those are other files under the same name.
+fn keeps_passages(reason: SkipReason) -> bool {
+    !matches!(reason, SkipReason::Binary | SkipReason::Encrypted)
 }
 
 /// What the warning of an indexed file that cannot be read now adds.

@@ -173,12 +173,14 @@ pub fn refuse_foreign(dir: &Path) -> Result<()> {
         path: dir.to_path_buf(),
     };
     if !dir.join(META_FILE).exists() {
-        // No index yet: only an empty folder (but for the lock) is cita's to fill.
+        // No index yet: only a folder holding nothing but what cita and
+        // tantivy leave (locks, a first build killed before its
+        // `meta.json`, what `rm index/*` does not remove) is cita's to fill.
         let mut entries = std::fs::read_dir(dir).map_err(|err| Error::io(dir, err))?;
         let other = entries.find(|entry| {
-            entry
-                .as_ref()
-                .map_or(true, |entry| entry.file_name() != LOCK_FILE)
+            entry.as_ref().map_or(true, |entry| {
+                !is_index_file(&entry.file_name().to_string_lossy())
+            })
         });
         return match other {
             None => Ok(()),
@@ -194,6 +196,25 @@ pub fn refuse_foreign(dir: &Path) -> Result<()> {
     } else {
         Err(foreign())
     }
+}
+
+/// Whether a file of that name in an index folder is one cita or tantivy
+/// writes: cita's lock, state, copy map and OCR cache, tantivy's locks and
+/// `.managed.json`, and segment files (32 hex digits, a dot, a suffix).
+fn is_index_file(name: &str) -> bool {
+    let segment_file = name
+        .split_once('.')
+        .is_some_and(|(id, _)| id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()));
+    segment_file
+        || name.starts_with(".tantivy-")
+        || [
+            LOCK_FILE,
+            MANAGED_FILE,
+            STATE_FILE,
+            COPY_MAP_FILE,
+            OCR_CACHE,
+        ]
+        .contains(&name)
 }
 
 /// Whether the folder shows that cita wrote it, even when tantivy can no
@@ -470,10 +491,26 @@ mod tests {
     }
 
     #[test]
-    fn a_folder_without_an_index_is_cita_s_only_while_it_holds_nothing_but_the_lock() {
+    fn a_folder_without_an_index_is_cita_s_only_while_it_holds_nothing_but_index_files() {
         let dir = tempfile::TempDir::new().unwrap();
         assert!(refuse_foreign(dir.path()).is_ok());
         std::fs::write(dir.path().join(LOCK_FILE), "").unwrap();
+        assert!(refuse_foreign(dir.path()).is_ok());
+        // What `rm index/*` leaves, and a first build killed before its
+        // meta.json (tantivy writes .managed.json first).
+        for leftover in [
+            ".managed.json",
+            ".tantivy-meta.lock",
+            ".tantivy-writer.lock",
+        ] {
+            std::fs::write(dir.path().join(leftover), "").unwrap();
+        }
+        std::fs::create_dir(dir.path().join(OCR_CACHE)).unwrap();
+        std::fs::write(
+            dir.path().join("9f9f8ce3b76e40d8946ece72d3826546.store"),
+            "",
+        )
+        .unwrap();
         assert!(refuse_foreign(dir.path()).is_ok());
         std::fs::write(dir.path().join("notes.md"), "mine").unwrap();
         assert!(refuse_foreign(dir.path()).is_err());

@@ -85,11 +85,13 @@ fn an_indexed_file_that_cannot_be_read_now_keeps_its_passages_until_it_reads() {
     // Never readable: skipped from the first run, it has nothing to keep.
     fixture.file("memo.docx", zip(&[("docProps/app.xml", b"<Properties/>")]));
     assert_eq!(total(&fixture, "gammaword"), 1);
-    // Cut short by a copy: malformed now.
+    // Cut short by a copy: malformed now. Read again by every run, a
+    // rebuild included, and by the plain run after it.
     rewrite(&fixture, "notes.json", r#"{"text": "The gamm"#);
-    for _ in 0..2 {
-        let report = fixture.index_report(&[]);
+    for extra in [&[][..], &[], &["--rebuild"], &[]] {
+        let report = fixture.index_report(extra);
         assert_eq!(changes(&report)[..3], [0, 0, 0], "{report}");
+        assert_eq!(report["kept"], 1, "{report}");
         assert_eq!(report["files_indexed"], 1, "{report}");
         let said = |source: &str| {
             let warnings = report["warnings"].as_array().unwrap();
@@ -112,8 +114,14 @@ fn an_indexed_file_that_cannot_be_read_now_keeps_its_passages_until_it_reads() {
     );
     let report = fixture.index_report(&[]);
     assert_eq!(changes(&report)[..3], [0, 1, 0], "{report}");
+    assert_eq!(report["kept"], 0, "{report}");
     assert_eq!(total(&fixture, "gammaword"), 0);
     assert_eq!(total(&fixture, "deltaword"), 1);
+    // Binary data now: another file under its name, whose passages go.
+    rewrite(&fixture, "notes.json", "\0\0\0 binary \0\0\0");
+    let report = fixture.index_report(&[]);
+    assert_eq!(report["kept"], 0, "{report}");
+    assert_eq!(total(&fixture, "deltaword"), 0);
 }
 
 #[test]
@@ -715,6 +723,22 @@ fn an_unreadable_folder_keeps_its_passages_and_an_unreadable_corpus_changes_noth
     assert_eq!(changes(&report)[2], 0, "nothing removed: {report}");
     assert!(report["warnings"].to_string().contains("kept"), "{report}");
     assert_eq!(found("alphaword"), "1 passage in 1 document");
+    // An unchanged file that cannot be read is not read by a plain run; a
+    // rebuild reads it and keeps it, and the plain run after reads it
+    // again rather than take it for unchanged.
+    set_mode(&corpus.join("b"), 0o755);
+    set_mode(&corpus.join("b/two.txt"), 0o000);
+    for extra in [&["--rebuild"][..], &[]] {
+        let args = [
+            "index", "--format", "json", "--corpus", corpus_arg, "--index", index_arg,
+        ];
+        let report = index_report(&cita_bound_by_permissions(&[&args[..], extra].concat()));
+        assert_eq!(report["kept"], 2, "{extra:?}: {report}");
+        assert!(
+            report["warnings"].to_string().contains("two.txt"),
+            "{report}"
+        );
+    }
 
     // A corpus that cannot be read: one line, exit 2, the index as it was.
     set_mode(&corpus, 0o000);
@@ -733,11 +757,13 @@ fn an_unreadable_folder_keeps_its_passages_and_an_unreadable_corpus_changes_noth
         assert_eq!(found(word), "1 passage in 1 document");
     }
 
-    // Readable again: the changed file is read, the rest left alone.
+    // Readable again: both are read.
     set_mode(&corpus, 0o755);
-    set_mode(&corpus.join("b"), 0o755);
+    set_mode(&corpus.join("b/two.txt"), 0o644);
     set_mode(&corpus.join("a/one.txt"), 0o644);
-    assert_eq!(changes(&index_report(&index_run()))[..3], [0, 1, 0]);
+    let report = index_report(&index_run());
+    assert_eq!(changes(&report)[..3], [0, 2, 0], "{report}");
+    assert_eq!(report["kept"], 0, "{report}");
     assert_eq!(found("revised"), "1 passage in 1 document");
 }
 
@@ -758,6 +784,26 @@ fn an_index_inside_its_corpus_is_not_read_as_documents() {
     assert_eq!(changes(&again), [0, 0, 0, 1, 0], "{again}");
     assert_eq!(again["warnings"], json!([]), "{again}");
     assert_eq!(again["ignored"], json!({}), "{again}");
+    // Reached through a link: the walk follows links. (The first index
+    // is another's now: removed.)
+    std::fs::remove_dir_all(dir.path().join("index")).unwrap();
+    std::fs::create_dir(dir.path().join("real")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("alias")).unwrap();
+    let args = [
+        "index",
+        "--corpus",
+        ".",
+        "--index",
+        "alias/idx",
+        "--format",
+        "json",
+    ];
+    for run in 0..2 {
+        let report = index_report(&run_in(dir.path(), &args));
+        assert_eq!(report["warnings"], json!([]), "run {run}: {report}");
+        assert_eq!(report["ignored"], json!({}), "run {run}: {report}");
+        assert_eq!(report["files_indexed"], 1, "run {run}: {report}");
+    }
     // The corpus itself is no index folder.
     let out = run_in(dir.path(), &["index", "--corpus", ".", "--index", "."]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));

@@ -144,6 +144,41 @@ fn typographic_quotes_and_utf8_bom_are_handled() {
 }
 
 #[test]
+fn utf32_and_a_few_stray_windows_1252_bytes_in_utf8_read_as_text() {
+    let fixture = Fixture::new();
+    let text = "Minutes of the Cartagena meeting.\n";
+    for (name, order) in [
+        ("le.txt", [0xff, 0xfe, 0, 0]),
+        ("be.txt", [0, 0, 0xfe, 0xff]),
+    ] {
+        let mut bytes = order.to_vec();
+        for c in text.chars() {
+            let unit = u32::from(c);
+            bytes.extend(if name == "le.txt" {
+                unit.to_le_bytes()
+            } else {
+                unit.to_be_bytes()
+            });
+        }
+        fixture.file(name, bytes);
+    }
+    // A dash pasted from Windows into UTF-8 text.
+    let mut mixed = "La revolución en Bogotá comenzó según los periódicos."
+        .as_bytes()
+        .to_vec();
+    mixed.push(0x96);
+    fixture.file("mixed.txt", mixed);
+    let report = fixture.index_report(&[]);
+    assert_eq!(report["warnings"], serde_json::json!([]), "{report}");
+    assert_eq!(fixture.search("cartagena", &[]).1["total"], 2);
+    let (_, result) = fixture.search("bogotá", &[]);
+    assert_eq!(
+        hits(&result)[0]["text"],
+        "La revolución en Bogotá comenzó según los periódicos.–"
+    );
+}
+
+#[test]
 fn titles_fall_back_to_the_first_heading_or_line() {
     let fixture = Fixture::new();
     fixture.file("wiki.txt", "= Wiki Title =\n\nBody text alpha.\n");

@@ -339,7 +339,8 @@ class Archive(_Queries):
     ) -> Concordance:
         """The concordance of ``query`` (``cita kwic``): every occurrence in
         every matching passage, ``width`` display columns of context on each
-        side (1 to 200; others raise ``OptionError``); ``sort``: ``"relevance"``, ``"left"`` or ``"right"`` (by the
+        side (1 to 200: another raises ``OptionError``, a negative one
+        ``OverflowError``); ``sort``: ``"relevance"``, ``"left"`` or ``"right"`` (by the
         words next to the match); ``limit``: at most that many lines, the
         first occurrences in relevance order (``truncated`` says whether
         matching passages were left unread), ``None`` for every one."""

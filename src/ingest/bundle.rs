@@ -115,9 +115,7 @@ impl Unpacker {
             };
             return Err((SkipReason::TooLarge, message));
         }
-        if broken.is_none() {
-            self.unpacked.set(self.unpacked.get() + size);
-        }
+        self.unpacked.set(self.unpacked.get() + size);
         Ok((bytes, broken))
     }
 
@@ -586,6 +584,8 @@ pub(in crate::ingest) mod tests {
                 .is_some_and(|message| message.starts_with("the gzip stream")),
             "{stopped:?}"
         );
+        // What inflated before the cut is charged to the budget.
+        assert!(unpacker.remaining() < Limits::default().max_unpacked_bytes);
         // Cut within its first bytes, the stream is refused as before.
         bytes.truncate(12);
         let refused = each_tar_entry(&bytes, &unpacker, |_| ());

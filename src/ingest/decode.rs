@@ -107,7 +107,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// byte-order mark, and NUL bytes or many control characters. Lets a reader
 /// refuse a binary file without reading the rest of it.
 pub fn is_binary_head(head: &[u8]) -> bool {
-    Encoding::for_bom(head).is_none() && looks_binary(head)
+    Encoding::for_bom(head).is_none() && utf32_order(head).is_none() && looks_binary(head)
 }
 
 fn decode_declared(bytes: &[u8], declared: Option<&'static Encoding>) -> Result<Decoded, NotText> {
@@ -124,10 +124,10 @@ fn decode_declared(bytes: &[u8], declared: Option<&'static Encoding>) -> Result<
     if let Some(decoded) = decode_as(UTF_8, bytes, 0) {
         return Ok(decoded);
     }
-    if let Some(decoded) = decode_mostly_utf8(bytes) {
+    if let Some(decoded) = declared.and_then(|encoding| decode_as(encoding, bytes, 0)) {
         return Ok(decoded);
     }
-    if let Some(decoded) = declared.and_then(|encoding| decode_as(encoding, bytes, 0)) {
+    if let Some(decoded) = decode_mostly_utf8(bytes) {
         return Ok(decoded);
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
@@ -155,9 +155,10 @@ fn decode_as(encoding: &'static Encoding, bytes: &[u8], bom_len: usize) -> Optio
 /// windows-1252: a curly quote or a dash pasted from a Windows program
 /// into a UTF-8 file (`\x92`, `\x96`). Read whole as windows-1252, every
 /// accented letter of such a file would be garbage ("BogotÃ¡"). UTF-8 when
-/// its other non-ASCII characters are at least as many as those bytes; a
-/// windows-1252 file has almost none (its accented letters are the bytes
-/// that are not UTF-8).
+/// its other non-ASCII characters are at least twice as many as those
+/// bytes: a windows-1252 file has few (its accented letters are the bytes
+/// that are not UTF-8), and those by chance (`É’`, C9 92, reads as `ɒ`).
+/// A charset the file declares is tried first.
 fn decode_mostly_utf8(bytes: &[u8]) -> Option<Decoded> {
     let mut text = String::with_capacity(bytes.len() + bytes.len() / 8);
     let (mut rest, mut stray, mut non_ascii) = (bytes, 0, 0);
@@ -181,7 +182,7 @@ fn decode_mostly_utf8(bytes: &[u8]) -> Option<Decoded> {
             }
         }
     }
-    (non_ascii >= stray).then_some(Decoded {
+    (non_ascii >= 2 * stray).then_some(Decoded {
         text,
         encoding: "UTF-8",
         verbatim: false,
@@ -189,14 +190,22 @@ fn decode_mostly_utf8(bytes: &[u8]) -> Option<Decoded> {
     })
 }
 
+/// A UTF-32 byte order: its name and how a unit of it reads.
+type Utf32Order = (&'static str, fn([u8; 4]) -> u32);
+
+/// The byte order of UTF-32 whose byte-order mark begins `bytes`.
+fn utf32_order(bytes: &[u8]) -> Option<Utf32Order> {
+    match bytes.get(..4)? {
+        [0xff, 0xfe, 0, 0] => Some(("UTF-32LE", u32::from_le_bytes)),
+        [0, 0, 0xfe, 0xff] => Some(("UTF-32BE", u32::from_be_bytes)),
+        _ => None,
+    }
+}
+
 /// UTF-32 with a byte-order mark (encoding_rs reads no UTF-32); `None`
 /// without one.
 fn decode_utf32(bytes: &[u8]) -> Option<Result<Decoded, NotText>> {
-    let (encoding, read): (&'static str, fn([u8; 4]) -> u32) = match bytes.get(..4)? {
-        [0xff, 0xfe, 0, 0] => ("UTF-32LE", u32::from_le_bytes),
-        [0, 0, 0xfe, 0xff] => ("UTF-32BE", u32::from_be_bytes),
-        _ => return None,
-    };
+    let (encoding, read) = utf32_order(bytes)?;
     let units = bytes[4..].chunks(4);
     let text: Option<String> = units
         .map(|unit| char::from_u32(read(unit.try_into().ok()?)))
@@ -257,6 +266,8 @@ mod tests {
         let mut be = vec![0, 0, 0xfe, 0xff];
         be.extend("Bogotá".chars().flat_map(|c| u32::from(c).to_be_bytes()));
         assert_eq!(decode(&be).unwrap().text, "Bogotá");
+        // Its NUL bytes are no sign of binary data (a file is judged from its head first).
+        assert!(!is_binary_head(&be) && !is_binary_head(&le));
         be.pop();
         assert_eq!(decode(&be), Err(NotText::Undecodable));
     }
@@ -277,6 +288,12 @@ mod tests {
         assert_eq!((decoded.encoding, decoded.verbatim), ("UTF-8", false));
         // The same bytes in a page that declares UTF-8.
         assert_eq!(decode_html(&bytes).unwrap().text, decoded.text);
+        // Windows-1252 whose `É’` reads as UTF-8 by chance stays windows-1252,
+        // and so does a page that declares it.
+        let cp1252 = b"JOS\xc9\x92S caf\xe9 en Bogot\xe1.";
+        assert_eq!(decode(cp1252).unwrap().text, "JOSÉ’S café en Bogotá.");
+        let page = b"<meta charset=windows-1252><p>JOS\xc9\x92S caf\xe9</p>";
+        assert!(decode_html(page).unwrap().text.contains("JOSÉ’S café"));
     }
 
     #[test]

@@ -125,9 +125,8 @@ fn without_lone_surrogates(json: &str) -> Cow<'_, str> {
     // The UTF-16 unit an escape starting at `at` (a backslash) writes, when
     // it is a surrogate.
     let surrogate_at = |at: usize| {
-        let hex = json
-            .get(at + 2..at + 6)
-            .filter(|_| bytes.get(at + 1) == Some(&b'u'))?;
+        let escape = bytes.get(at..at + 2) == Some(b"\\u");
+        let hex = json.get(at + 2..at + 6).filter(|_| escape)?;
         let unit = u16::from_str_radix(hex, 16).ok()?;
         (0xd800..=0xdfff).contains(&unit).then_some(unit)
     };
@@ -355,6 +354,11 @@ mod tests {
         assert_eq!(
             without_lone_surrogates(r#"{"a":"\u00e9 \\"}"#),
             r#"{"a":"\u00e9 \\"}"#
+        );
+        // A high surrogate followed by text that only looks like the low half.
+        assert_eq!(
+            without_lone_surrogates(r#""\ud83d!udead""#),
+            r#""\ufffd!udead""#
         );
     }
 

@@ -148,8 +148,8 @@ pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
             .iter()
             .filter(|part| is_unsplit_multipart(part))
         {
-            let body = String::from_utf8_lossy(part.contents());
-            blocks.extend(text::blocks(&without_mime_scaffolding(&body), None));
+            let body = raw.get(part.raw_body_offset() as usize..part.raw_end_offset() as usize);
+            blocks.extend(unsplit_multipart_blocks(body.unwrap_or_default()));
         }
         if !blocks.is_empty() {
             notes.push(
@@ -186,38 +186,99 @@ fn is_unsplit_multipart(part: &MessagePart<'_>) -> bool {
             .is_some_and(|content_type| content_type.ctype().eq_ignore_ascii_case("multipart"))
 }
 
-/// `body` without what separates MIME parts: boundary lines (`--XYZ`) and
-/// the header fields that follow one (`Content-Type: text/plain`), up to
-/// the blank line that ends them.
-fn without_mime_scaffolding(body: &str) -> String {
-    let is_boundary = |line: &str| {
-        line.len() > 2 && line.starts_with("--") && !line.contains(char::is_whitespace)
+/// The blocks of the text parts of a multipart body mail-parser could not
+/// split, told by their boundary lines (`--XYZ`, whatever the declared
+/// boundary) and their header fields: base64 and quoted-printable undone,
+/// parts declared other than text or attached left out. A body without a
+/// boundary line is read whole, as plain text.
+fn unsplit_multipart_blocks(body: &[u8]) -> Vec<Block> {
+    let is_boundary = |line: &[u8]| {
+        line.len() > 2 && line.starts_with(b"--") && !line.iter().any(u8::is_ascii_whitespace)
     };
-    let is_field = |line: &str| {
-        line.split_once(':').is_some_and(|(name, _)| {
-            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        })
-    };
-    let mut kept = String::with_capacity(body.len());
-    let mut in_fields = false;
-    for line in body.lines() {
-        let line = line.trim_end();
-        if is_boundary(line) {
-            in_fields = true;
+    let lines: Vec<&[u8]> = body
+        .split(|&byte| byte == b'\n')
+        .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
+        .collect();
+    if !lines.iter().any(|line| is_boundary(line)) {
+        return plain_blocks(body);
+    }
+    // The preamble, before the first boundary, is for mail readers that
+    // read no MIME ("This is a multi-part message").
+    let mut blocks = Vec::new();
+    for part in lines.split(|line| is_boundary(line)).skip(1) {
+        let (fields, part_body) = part_fields(part);
+        let field = |name: &str| {
+            fields
+                .iter()
+                .find(|(field, _)| field.eq_ignore_ascii_case(name))
+                .map(|(_, value)| value.to_ascii_lowercase())
+        };
+        let text_type = field("content-type").is_none_or(|kind| kind.starts_with("text/"));
+        let attached =
+            field("content-disposition").is_some_and(|kind| kind.starts_with("attachment"));
+        if !text_type || attached {
             continue;
         }
-        if in_fields {
-            let folded = line.starts_with([' ', '\t']);
-            if line.is_empty() || is_field(line) || folded {
-                in_fields = !line.is_empty();
-                continue;
-            }
-            in_fields = false;
+        let joined = part_body.join(&b'\n');
+        let decoded = match field("content-transfer-encoding").as_deref().map(str::trim) {
+            Some("base64") => base64_decode(&joined),
+            Some("quoted-printable") => quoted_printable_decode(&joined),
+            _ => Some(joined),
+        };
+        let Some(bytes) = decoded else { continue };
+        if field("content-type").is_some_and(|kind| kind.starts_with("text/html")) {
+            let text = decode::decode_html(&bytes).map_or_else(
+                |_| String::from_utf8_lossy(&bytes).into_owned(),
+                |decoded| decoded.text,
+            );
+            blocks.extend(html::read(&text).1);
+        } else {
+            blocks.extend(plain_blocks(&bytes));
         }
-        kept.push_str(line);
-        kept.push('\n');
     }
-    kept
+    blocks
+}
+
+/// A part's header fields (name and value, folded lines joined) and the
+/// lines after them. A part that opens with a line that is no field has
+/// none.
+fn part_fields<'a>(lines: &'a [&'a [u8]]) -> (Vec<(String, String)>, &'a [&'a [u8]]) {
+    let is_field = |line: &[u8]| {
+        line.iter().position(|&b| b == b':').is_some_and(|colon| {
+            colon > 0
+                && line[..colon]
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        })
+    };
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for (at, line) in lines.iter().enumerate() {
+        if line.is_empty() {
+            return (fields, &lines[at + 1..]);
+        }
+        let text = String::from_utf8_lossy(line);
+        if line.starts_with(b" ") || line.starts_with(b"\t") {
+            match fields.last_mut() {
+                Some((_, value)) => value.push_str(&text),
+                None => return (fields, &lines[at..]),
+            }
+        } else if is_field(line) {
+            let (name, value) = text.split_once(':').expect("a field has a colon");
+            fields.push((name.to_string(), value.trim().to_string()));
+        } else {
+            return (fields, &lines[at..]);
+        }
+    }
+    (fields, &[])
+}
+
+/// Plain-text blocks of `bytes`, decoded as a text file is.
+fn plain_blocks(bytes: &[u8]) -> Vec<Block> {
+    let text = decode::decode(bytes).map_or_else(
+        |_| String::from_utf8_lossy(bytes).into_owned(),
+        |decoded| decoded.text,
+    );
+    text::blocks(&text, None)
 }
 
 /// The blocks of the body parts `parts`, in order: plain text through
@@ -623,10 +684,6 @@ mod tests {
         assert_eq!(rfc2231.attachments[0].name, "informe año.pdf");
     }
 
-    /// mail-parser panicked on this multipart ("Invalid part ID, could not
-    /// find multipart"), found by `fuzz/` in its first CI run. The panic is
-    /// a debug assertion: an optimised build reads the message as it can.
-    /// Either way no panic escapes.
     #[test]
     fn a_multipart_without_a_boundary_its_lines_use_is_read_as_plain_text() {
         // The boundary parameter on a line of its own (not folded), and a
@@ -644,11 +701,35 @@ mod tests {
             );
             assert_eq!(read.notes.len(), 1, "{message}");
         }
+        // Its parts' transfer encodings undone; an attachment and a part
+        // that is not text left out.
+        let encoded = concat!(
+            "From: a@x.org\nSubject: M5\nContent-Type: multipart/mixed;\nboundary=\"Q\"\n\n",
+            "This is a multi-part message in MIME format.\n",
+            "--Q\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n",
+            "TGEgY29taXNpw7NuIGFwcm9iw7MgZWwgcHJlc3VwdWVzdG8u\n",
+            "--Q\nContent-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\n",
+            "Segunda parte, en Bogot=C3=A1.\n",
+            "--Q\nContent-Type: application/pdf\nContent-Transfer-Encoding: base64\n\nAAECAwQFBgcICQ==\n",
+            "--Q\nContent-Type: text/plain\nContent-Disposition: attachment; filename=\"a.txt\"\n\nAttached.\n",
+            "--Q--\n",
+        );
+        assert_eq!(
+            block_texts(&read(encoded).blocks),
+            [
+                "La comisión aprobó el presupuesto.",
+                "Segunda parte, en Bogotá."
+            ]
+        );
         // A well-formed multipart needs no note.
         let whole = "From: a@x.org\nSubject: M4\nContent-Type: multipart/mixed; boundary=\"B\"\n\n--B\nContent-Type: text/plain\n\nThe budget.\n--B--\n";
         assert_eq!(read(whole).notes, Vec::<String>::new());
     }
 
+    /// mail-parser panicked on this multipart ("Invalid part ID, could not
+    /// find multipart"), found by `fuzz/` in its first CI run. The panic is
+    /// a debug assertion: an optimised build reads the message as it can.
+    /// Either way no panic escapes.
     #[test]
     fn a_multipart_the_parser_panics_on_is_malformed() {
         let bytes = include_bytes!("../../fuzz/regressions/email/mail-parser-part-id-panic.eml");

@@ -34,6 +34,7 @@ use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
 use ignore::overrides::{Override, OverrideBuilder};
+use same_file::Handle;
 use serde::{Deserialize, Serialize};
 
 use bundle::{Attached, Entry, Met};
@@ -447,8 +448,9 @@ pub struct FileOutcome {
 pub struct WalkOptions {
     /// Globs (relative to the corpus) of files and folders to leave out.
     pub exclude: Vec<String>,
-    /// A folder to leave out, as the walk names it (the corpus joined with
-    /// its relative path): the index's own, when it lies in the corpus.
+    /// A folder to leave out (the index's own, when it lies in the
+    /// corpus), however the walk reaches it: by its path or through a
+    /// symbolic link.
     pub leave_out: Option<PathBuf>,
 }
 
@@ -491,8 +493,17 @@ pub fn files(corpus: &Path, options: &WalkOptions) -> Result<impl Iterator<Item 
     if let Some(overrides) = exclusions(corpus, &options.exclude)? {
         builder.overrides(overrides);
     }
-    if let Some(folder) = options.leave_out.clone() {
-        builder.filter_entry(move |entry| entry.path() != folder);
+    if let Some(left_out) = options
+        .leave_out
+        .as_deref()
+        .and_then(|folder| Handle::from_path(folder).ok())
+    {
+        builder.filter_entry(move |entry| {
+            let folder = entry
+                .file_type()
+                .is_some_and(|kind| kind.is_dir() || kind.is_symlink());
+            !folder || Handle::from_path(entry.path()).ok().as_ref() != Some(&left_out)
+        });
     }
     let corpus = corpus.to_path_buf();
     Ok(builder.build().filter_map(move |entry| match entry {

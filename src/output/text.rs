@@ -504,6 +504,9 @@ pub fn write_build_report_text(out: &mut dyn Write, report: &BuildReport) -> io:
         report.files_read,
         plural(report.files_read, "file", "files"),
     ));
+    if report.kept > 0 {
+        line.push_str(&format!(", {} kept as last read", report.kept));
+    }
     let skipped = report.skipped();
     let total: u64 = skipped.values().sum();
     if total > 0 {
