@@ -20,6 +20,22 @@ fn quoted_phrases_match_exact_forms_only_but_words_match_stems() {
 }
 
 #[test]
+fn a_phrase_prefix_counts_every_word_under_its_prefix() {
+    let fixture = Fixture::new();
+    // Sixty words under `la` come before `lazo` in the dictionary: tantivy
+    // tries the first fifty by default.
+    let mut text = String::from("The Plan LAZO was adopted.\n");
+    for n in 1..=60 {
+        text.push_str(&format!("\nThe plan laa{n:02} here.\n"));
+    }
+    fixture.file("plans.txt", text);
+    let total = |query: &str| fixture.search(query, &["--limit", "0"]).1["total"].clone();
+    assert_eq!(total("\"Plan LA\"*"), 61);
+    assert_eq!(total("\"Plan LAZ\"*"), 1);
+    assert_eq!(total("plan la*"), 61);
+}
+
+#[test]
 fn exact_form_outranks_stem_only_match_of_equal_length() {
     let fixture = Fixture::new();
     fixture.file("a.txt", "They said the permit was revoke today.\n");

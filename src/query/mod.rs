@@ -37,19 +37,19 @@ use serde::Deserialize;
 use serde::de::IntoDeserializer;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, Query,
-    RangeQuery, TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
+    TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Term};
 
 pub use self::inflection::InflectionMemo;
 use self::inflection::InflectionQuery;
-use self::phrase::ExactPhraseQuery;
+use self::phrase::{EveryPhrasePrefix, ExactPhraseQuery};
 use self::source::SourceQuery;
 use self::statistics::Statistics;
 use self::substance::Substance;
-use crate::analysis::{Folding, Token};
+use crate::analysis::{Folding, MAX_TOKEN_BYTES, Token};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::highlight::{HighlightPlan, Matcher};
@@ -728,6 +728,16 @@ impl<'a> Compiler<'a> {
         if tokens.is_empty() {
             return Ok(None);
         }
+        // A word too long to be indexed leaves a gap in its phrase's
+        // positions, which any word of a passage would fill.
+        if tokens
+            .windows(2)
+            .any(|pair| pair[1].position != pair[0].position + 1)
+        {
+            return Err(Error::Query(format!(
+                "\"{text}\" holds a word of {MAX_TOKEN_BYTES} bytes or more, which is not indexed; leave it out"
+            )));
+        }
         self.words += tokens.len();
         self.prefixes += usize::from(matches!(leaf, Leaf::Prefix(_)));
         let fields = self.fields;
@@ -776,9 +786,7 @@ impl<'a> Compiler<'a> {
                     self.matchers.push(Matcher::PhrasePrefix(terms_of(&tokens)));
                     self.labels.push(format!("\"{text}\"*"));
                 }
-                Box::new(PhrasePrefixQuery::new_with_offset(positioned_terms(
-                    field, &tokens,
-                )))
+                Box::new(EveryPhrasePrefix::new(positioned_terms(field, &tokens)))
             }
             Leaf::Word(_) | Leaf::Phrase { .. } => {
                 let slop = match leaf {
@@ -1157,6 +1165,13 @@ mod tests {
         assert!(error("title: plan").contains("after the colon"));
         assert!(error("\"a b\"~x").contains("number"));
         assert!(error("()").contains("empty parentheses"));
+        let long = "z".repeat(MAX_TOKEN_BYTES);
+        let refused = compiles(&format!("\"mid {long} end\"")).err();
+        assert!(
+            matches!(&refused, Some(Error::Query(message)) if message.contains("not indexed")),
+            "{refused:?}"
+        );
+        assert!(compiles(&format!("\"mid {} end\"", "z".repeat(MAX_TOKEN_BYTES - 1))).is_ok());
         assert!(error("lazo~2").contains("fuzzy matching"));
         assert!(error("lazo^2").contains("boosts"));
         assert!(error("\"plan lazo\"~1.5").contains("whole number"));

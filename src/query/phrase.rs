@@ -29,7 +29,9 @@ use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::SegmentComponent;
 use tantivy::positions::PositionReader;
 use tantivy::postings::{BlockSegmentPostings, Postings, SegmentPostings};
-use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::query::{
+    Bm25Weight, EmptyScorer, EnableScoring, Explanation, PhrasePrefixQuery, Query, Scorer, Weight,
+};
 use tantivy::schema::{IndexRecordOption, Term};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError};
 
@@ -584,6 +586,49 @@ impl<W: PhraseWord> Scorer for PhraseScorer<W> {
             Some(bm25) => bm25.score(self.fieldnorms.fieldnorm_id(self.doc), self.frequency),
             None => 1.0,
         }
+    }
+}
+
+/// A phrase whose last word is a prefix (`"Plan LA"*`), every word under
+/// the prefix tried, as a word prefix (`la*`) tries them, so that counts are
+/// exact. tantivy's phrase prefix query tries a number of them, 50 unless
+/// told, and makes room for that many up front: it is told the most words
+/// the prefix covers in any segment of the search.
+#[derive(Clone, Debug)]
+pub struct EveryPhrasePrefix {
+    /// The words with their positions, the prefix last.
+    terms: Vec<(usize, Term)>,
+}
+
+impl EveryPhrasePrefix {
+    /// `terms` with their positions in the phrase, the prefix last.
+    pub fn new(terms: Vec<(usize, Term)>) -> EveryPhrasePrefix {
+        EveryPhrasePrefix { terms }
+    }
+}
+
+impl Query for EveryPhrasePrefix {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let searcher = scoring.searcher().ok_or_else(|| {
+            TantivyError::InvalidArgument(
+                "a phrase prefix is expanded in an open index".to_string(),
+            )
+        })?;
+        let (_, prefix) = self.terms.last().expect("a phrase prefix has words");
+        let bytes = prefix.serialized_value_bytes();
+        let mut most = 1;
+        for segment in searcher.segment_readers() {
+            let index = segment.inverted_index(prefix.field())?;
+            let mut stream = index.terms().range().ge(bytes).into_stream()?;
+            let mut covered = 0;
+            while stream.advance() && stream.key().starts_with(bytes) {
+                covered += 1;
+            }
+            most = most.max(covered);
+        }
+        let mut query = PhrasePrefixQuery::new_with_offset(self.terms.clone());
+        query.set_max_expansions(most);
+        query.weight(scoring)
     }
 }
 
