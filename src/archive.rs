@@ -169,6 +169,7 @@ impl Archive {
         let fields = schema::fields_of(&index.schema())
             .ok_or_else(|| incompatible("unknown".to_string()))?;
         analysis::register(&index);
+        store::check_doc_stores(path, &index)?;
         // Passages are read through the generation's own store readers.
         let reader = index
             .reader_builder()

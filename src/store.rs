@@ -12,6 +12,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use tantivy::directory::Directory;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
 use crate::analysis;
@@ -324,6 +325,7 @@ fn open_existing(dir: &Path, thorough: bool) -> Result<Existing> {
             }
         } else {
             verify_columns(dir, &index)?;
+            check_doc_stores(dir, &index)?;
         }
         let _: IndexReader = index
             .reader_builder()
@@ -376,6 +378,57 @@ fn verify_columns(path: &Path, index: &Index) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Checks each segment's doc store index (the list of its block layers)
+/// before tantivy opens it: tantivy makes room for as many layers as its
+/// first number says, so a flipped byte there made it allocate hundreds of
+/// gigabytes, which aborts the process (no panic that a guard catches).
+/// Reads the store file's last bytes only (mapped, not copied).
+pub fn check_doc_stores(path: &Path, index: &Index) -> Result<()> {
+    // tantivy's doc store footer: version (u32), offset of the index
+    // (u64), compressor (u8), 15 bytes of padding.
+    const FOOTER: usize = 28;
+    for segment in index.searchable_segment_ids()? {
+        let file = PathBuf::from(format!("{}.store", segment.uuid_string()));
+        let engine = |err: tantivy::TantivyError| Error::from(err).reading(path);
+        let slice = index
+            .directory()
+            .open_read(&file)
+            .map_err(|err| engine(err.into()))?;
+        let bytes = slice.read_bytes().map_err(|err| engine(err.into()))?;
+        let damaged = || {
+            Error::damaged(
+                path,
+                &format!("{}: its index of blocks is damaged", file.display()),
+            )
+        };
+        let body = bytes.len().checked_sub(FOOTER).ok_or_else(damaged)?;
+        let offset: [u8; 8] = bytes[body + 4..body + 12].try_into().expect("eight bytes");
+        let layers_index = usize::try_from(u64::from_le_bytes(offset))
+            .ok()
+            .and_then(|offset| bytes.get(offset..body))
+            .ok_or_else(damaged)?;
+        let (layers, read) = read_vint(layers_index).ok_or_else(damaged)?;
+        // Each layer's end is written as one more number of a byte or more.
+        if layers > (layers_index.len() - read) as u64 {
+            return Err(damaged());
+        }
+    }
+    Ok(())
+}
+
+/// A variable-length integer as tantivy writes them (seven bits a byte,
+/// lowest first, the last byte's high bit set), and the bytes it takes.
+fn read_vint(bytes: &[u8]) -> Option<(u64, usize)> {
+    let mut value = 0u64;
+    for (at, &byte) in bytes.iter().enumerate().take(10) {
+        value |= u64::from(byte & 0x7f).checked_shl(7 * at as u32)?;
+        if byte & 0x80 != 0 {
+            return Some((value, at + 1));
+        }
+    }
+    None
 }
 
 /// What cita recorded in the index's last commit, if it is a cita index.

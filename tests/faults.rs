@@ -466,6 +466,40 @@ fn a_flipped_byte_in_the_stored_passages_never_reads_past_its_passage() {
 }
 
 #[test]
+fn a_damaged_count_of_doc_store_layers_is_damage_not_an_abort() {
+    // Found by the test above when a build laid its store out so that a
+    // flipped byte fell there: tantivy made room for as many layers of its
+    // doc store's index as that number says (124 GB), which aborts.
+    let (copy, store) = copy_with_largest("store");
+    let mut bytes = std::fs::read(&store).unwrap();
+    let len = bytes.len();
+    // tantivy's file footer (JSON, then its length and a magic number),
+    // then the doc store's (version, offset of its index, …: 28 bytes).
+    let footer = u32::from_le_bytes(bytes[len - 8..len - 4].try_into().unwrap()) as usize;
+    let doc_store_footer = len - 8 - footer - 28;
+    let offset = u64::from_le_bytes(
+        bytes[doc_store_footer + 4..doc_store_footer + 12]
+            .try_into()
+            .unwrap(),
+    ) as usize;
+    // About 2^35 layers.
+    bytes[offset..offset + 5].copy_from_slice(&[0x7f, 0x7f, 0x7f, 0x7f, 0xff]);
+    std::fs::write(&store, &bytes).unwrap();
+    match cita::Archive::open(copy.path()) {
+        Err(cita::Error::Damaged { .. }) => {}
+        other => panic!("{:?}", other.map(|_| "opened")),
+    }
+    let out = run(&[
+        "search",
+        "--index",
+        copy.path().to_str().unwrap(),
+        "colombia",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+}
+
+#[test]
 fn a_damaged_footer_makes_every_read_command_fail_in_one_line() {
     // The magic number, the footer's length, and its JSON (version, checksum).
     let runs = check_read_commands(&[

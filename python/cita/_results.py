@@ -240,6 +240,8 @@ class BuildReport(Record):
     updated: int
     removed: int
     unchanged: int
+    #: Indexed files that cannot be read now and keep their last passages.
+    kept: int
     files_read: int
     commits: int
     skipped: Dict[str, int]

@@ -27,7 +27,7 @@ use tantivy::tokenizer::{
 pub const FOLDED: &str = "cita_folded";
 
 /// Tokens of this many bytes or more (URLs, base64 blobs) are not indexed.
-pub const MAX_TOKEN_BYTES: usize = 40;
+const MAX_TOKEN_BYTES: usize = 40;
 
 /// Folds case and accents; no stemming. What every indexed text field holds.
 pub fn folding_analyzer() -> TextAnalyzer {

@@ -124,10 +124,10 @@ fn decode_declared(bytes: &[u8], declared: Option<&'static Encoding>) -> Result<
     if let Some(decoded) = decode_as(UTF_8, bytes, 0) {
         return Ok(decoded);
     }
-    if let Some(decoded) = declared.and_then(|encoding| decode_as(encoding, bytes, 0)) {
+    if let Some(decoded) = decode_mostly_utf8(bytes, declared == Some(UTF_8)) {
         return Ok(decoded);
     }
-    if let Some(decoded) = decode_mostly_utf8(bytes) {
+    if let Some(decoded) = declared.and_then(|encoding| decode_as(encoding, bytes, 0)) {
         return Ok(decoded);
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
@@ -154,25 +154,36 @@ fn decode_as(encoding: &'static Encoding, bytes: &[u8], bom_len: usize) -> Optio
 /// UTF-8 text with a few bytes that are not UTF-8, each read as
 /// windows-1252: a curly quote or a dash pasted from a Windows program
 /// into a UTF-8 file (`\x92`, `\x96`). Read whole as windows-1252, every
-/// accented letter of such a file would be garbage ("BogotÃ¡"). UTF-8 when
-/// its other non-ASCII characters are at least twice as many as those
-/// bytes: a windows-1252 file has few (its accented letters are the bytes
-/// that are not UTF-8), and those by chance (`É’`, C9 92, reads as `ɒ`).
-/// A charset the file declares is tried first.
-fn decode_mostly_utf8(bytes: &[u8]) -> Option<Decoded> {
+/// accented letter of such a file would be garbage ("BogotÃ¡").
+///
+/// The evidence is the file's valid non-ASCII characters that windows-1252
+/// bytes do not make by chance. By chance, an accented capital and a
+/// symbol make a character of U+0100 to U+07FF (`É’`, C9 92, reads as
+/// `ɒ`); Latin-1's accents (`é` is C3 A9, `Ã©` in windows-1252) and
+/// characters of three bytes or more do not come that way. UTF-8 when
+/// there is some evidence and the file declares UTF-8 (`trusted`), or when
+/// the evidence is at least as much as the stray bytes; a page saying
+/// UTF-8 whose accents are all windows-1252 bytes has none, and is detected.
+fn decode_mostly_utf8(bytes: &[u8], trusted: bool) -> Option<Decoded> {
+    let by_design = |valid: &str| {
+        valid
+            .chars()
+            .filter(|&c| !c.is_ascii() && !('\u{100}'..='\u{7ff}').contains(&c))
+            .count()
+    };
     let mut text = String::with_capacity(bytes.len() + bytes.len() / 8);
     let (mut rest, mut stray, mut non_ascii) = (bytes, 0, 0);
     loop {
         match std::str::from_utf8(rest) {
             Ok(valid) => {
-                non_ascii += valid.chars().filter(|c| !c.is_ascii()).count();
+                non_ascii += by_design(valid);
                 text.push_str(valid);
                 break;
             }
             Err(err) => {
                 let (valid, after) = rest.split_at(err.valid_up_to());
                 let valid = std::str::from_utf8(valid).expect("valid up to here");
-                non_ascii += valid.chars().filter(|c| !c.is_ascii()).count();
+                non_ascii += by_design(valid);
                 text.push_str(valid);
                 let invalid = err.error_len().unwrap_or(after.len());
                 let (read, _) = WINDOWS_1252.decode_without_bom_handling(&after[..invalid]);
@@ -182,7 +193,7 @@ fn decode_mostly_utf8(bytes: &[u8]) -> Option<Decoded> {
             }
         }
     }
-    (non_ascii >= 2 * stray).then_some(Decoded {
+    (non_ascii > 0 && (trusted || non_ascii >= stray)).then_some(Decoded {
         text,
         encoding: "UTF-8",
         verbatim: false,
@@ -288,6 +299,13 @@ mod tests {
         assert_eq!((decoded.encoding, decoded.verbatim), ("UTF-8", false));
         // The same bytes in a page that declares UTF-8.
         assert_eq!(decode_html(&bytes).unwrap().text, decoded.text);
+        // Few accents and as many stray bytes (a quoted word and a dash).
+        let mut few = b"La reuni\xc3\xb3n en Bogot\xc3\xa1 \x96 aprob\xc3\xb3 el plan ".to_vec();
+        few.extend_from_slice(b"\x93final\x94.");
+        assert_eq!(
+            decode(&few).unwrap().text,
+            "La reunión en Bogotá – aprobó el plan “final”."
+        );
         // Windows-1252 whose `É’` reads as UTF-8 by chance stays windows-1252,
         // and so does a page that declares it.
         let cp1252 = b"JOS\xc9\x92S caf\xe9 en Bogot\xe1.";

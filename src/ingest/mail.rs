@@ -6,6 +6,7 @@
 //! [`super::html`] and [`super::text`] then read the body as any other file.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use mail_parser::decoders::base64::base64_decode;
 use mail_parser::decoders::charsets::map::charset_decoder;
@@ -153,7 +154,7 @@ pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
         }
         if !blocks.is_empty() {
             notes.push(
-                "its multipart body has no boundary that its lines use; read as plain text"
+                "its multipart body has no boundary that its lines use; its text is read as found"
                     .to_string(),
             );
         }
@@ -187,18 +188,30 @@ fn is_unsplit_multipart(part: &MessagePart<'_>) -> bool {
 }
 
 /// The blocks of the text parts of a multipart body mail-parser could not
-/// split, told by their boundary lines (`--XYZ`, whatever the declared
-/// boundary) and their header fields: base64 and quoted-printable undone,
-/// parts declared other than text or attached left out. A body without a
-/// boundary line is read whole, as plain text.
+/// split, told by their boundary lines and their header fields: base64 and
+/// quoted-printable undone, parts declared other than text or attached
+/// left out. A boundary line is `--` and a token, whatever the declared
+/// boundary, that comes back (as `--token` or `--token--`): a ruler
+/// (`---`, `----------`) or a signature mark is text. A body without
+/// boundary lines is read whole, as plain text.
 fn unsplit_multipart_blocks(body: &[u8]) -> Vec<Block> {
-    let is_boundary = |line: &[u8]| {
-        line.len() > 2 && line.starts_with(b"--") && !line.iter().any(u8::is_ascii_whitespace)
-    };
     let lines: Vec<&[u8]> = body
         .split(|&byte| byte == b'\n')
         .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
         .collect();
+    let token = |line: &[u8]| -> Option<Vec<u8>> {
+        let token = line.strip_prefix(b"--")?;
+        let token = token.strip_suffix(b"--").unwrap_or(token);
+        let plausible = !token.is_empty()
+            && token.iter().any(|&b| b != b'-')
+            && !token.iter().any(u8::is_ascii_whitespace);
+        plausible.then(|| token.to_vec())
+    };
+    let mut seen: HashMap<Vec<u8>, usize> = HashMap::new();
+    for token in lines.iter().filter_map(|line| token(line)) {
+        *seen.entry(token).or_default() += 1;
+    }
+    let is_boundary = |line: &[u8]| token(line).is_some_and(|token| seen[&token] > 1);
     if !lines.iter().any(|line| is_boundary(line)) {
         return plain_blocks(body);
     }
@@ -720,6 +733,16 @@ mod tests {
                 "La comisión aprobó el presupuesto.",
                 "Segunda parte, en Bogotá."
             ]
+        );
+        // A ruler and a signature are text, not boundaries.
+        let ruled = concat!(
+            "From: a@x.org\nSubject: M6\nContent-Type: multipart/mixed;\nboundary=\"Q\"\n\n",
+            "Dear all,\n\nThe committee approved the walrus budget.\n\n---\nJohn Smith\n",
+        );
+        let texts = block_texts(&read(ruled).blocks);
+        assert!(
+            texts.iter().any(|text| text.contains("walrus")),
+            "{texts:?}"
         );
         // A well-formed multipart needs no note.
         let whole = "From: a@x.org\nSubject: M4\nContent-Type: multipart/mixed; boundary=\"B\"\n\n--B\nContent-Type: text/plain\n\nThe budget.\n--B--\n";

@@ -49,7 +49,7 @@ use self::phrase::{EveryPhrasePrefix, ExactPhraseQuery};
 use self::source::SourceQuery;
 use self::statistics::Statistics;
 use self::substance::Substance;
-use crate::analysis::{Folding, MAX_TOKEN_BYTES, Token};
+use crate::analysis::{Folding, Token};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::highlight::{HighlightPlan, Matcher};
@@ -728,16 +728,6 @@ impl<'a> Compiler<'a> {
         if tokens.is_empty() {
             return Ok(None);
         }
-        // A word too long to be indexed leaves a gap in its phrase's
-        // positions, which any word of a passage would fill.
-        if tokens
-            .windows(2)
-            .any(|pair| pair[1].position != pair[0].position + 1)
-        {
-            return Err(Error::Query(format!(
-                "\"{text}\" holds a word of {MAX_TOKEN_BYTES} bytes or more, which is not indexed; leave it out"
-            )));
-        }
         self.words += tokens.len();
         self.prefixes += usize::from(matches!(leaf, Leaf::Prefix(_)));
         let fields = self.fields;
@@ -1165,13 +1155,6 @@ mod tests {
         assert!(error("title: plan").contains("after the colon"));
         assert!(error("\"a b\"~x").contains("number"));
         assert!(error("()").contains("empty parentheses"));
-        let long = "z".repeat(MAX_TOKEN_BYTES);
-        let refused = compiles(&format!("\"mid {long} end\"")).err();
-        assert!(
-            matches!(&refused, Some(Error::Query(message)) if message.contains("not indexed")),
-            "{refused:?}"
-        );
-        assert!(compiles(&format!("\"mid {} end\"", "z".repeat(MAX_TOKEN_BYTES - 1))).is_ok());
         assert!(error("lazo~2").contains("fuzzy matching"));
         assert!(error("lazo^2").contains("boosts"));
         assert!(error("\"plan lazo\"~1.5").contains("whole number"));
