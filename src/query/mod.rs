@@ -211,12 +211,14 @@ fn lex(query: &str) -> Result<Vec<Lexeme>> {
                     .iter()
                     .take_while(|c| c.is_ascii_digit())
                     .collect();
-                slop = digits.parse().map_err(|_| {
-                    Error::Query(format!(
+                if digits.is_empty() {
+                    return Err(Error::Query(format!(
                         "~ at character {} must be followed by a number of words, as in \"plan lazo\"~3",
                         i + 1
-                    ))
-                })?;
+                    )));
+                }
+                // Slop is not limited: past what a u32 holds, it is as wide.
+                slop = digits.parse().unwrap_or(u32::MAX);
                 i += 1 + digits.len();
             }
             if let Some(&next) = chars.get(i)
@@ -1158,6 +1160,8 @@ mod tests {
         assert!(error("lazo~2").contains("fuzzy matching"));
         assert!(error("lazo^2").contains("boosts"));
         assert!(error("\"plan lazo\"~1.5").contains("whole number"));
+        assert!(error("\"plan lazo\"~x").contains("number of words"));
+        assert!(parse("\"plan lazo\"~99999999999999999999").is_ok());
         assert!(error("\"plan lazo\"^2").contains("boosts"));
         let nested = |levels: usize| format!("{}lazo{}", "(".repeat(levels), ")".repeat(levels));
         assert!(compiles(&nested(MAX_DEPTH)).is_ok());
