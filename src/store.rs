@@ -201,12 +201,9 @@ pub fn refuse_foreign(dir: &Path) -> Result<()> {
 
 /// Whether a file of that name in an index folder is one cita or tantivy
 /// writes: cita's lock, state, copy map and OCR cache, tantivy's locks and
-/// `.managed.json`, and segment files (32 hex digits, a dot, a suffix).
+/// `.managed.json`, and segment files ([`is_segment_file`]).
 fn is_index_file(name: &str) -> bool {
-    let segment_file = name
-        .split_once('.')
-        .is_some_and(|(id, _)| id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()));
-    segment_file
+    is_segment_file(name)
         || name.starts_with(".tantivy-")
         || [
             LOCK_FILE,

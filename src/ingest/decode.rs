@@ -67,17 +67,18 @@ fn declared_html_charset(bytes: &[u8]) -> Option<&'static Encoding> {
         }
         let tag = &rest[meta..];
         let end = tag.iter().position(|&b| b == b'>')?;
-        if let Some(encoding) = charset_in(&tag[..end]) {
+        if let Some(encoding) = encoding_after(&tag[..end], b"charset") {
             return Some(encoding);
         }
         rest = &tag[end..];
     }
 }
 
-/// The first known encoding label after a `charset` in a tag's text.
-fn charset_in(mut attributes: &[u8]) -> Option<&'static Encoding> {
-    while let Some(at) = find(attributes, b"charset") {
-        attributes = &attributes[at + b"charset".len()..];
+/// The first known encoding label after a `key` (`charset` in a tag's
+/// text, `encoding` in an XML declaration), as the HTML standard reads it.
+pub(super) fn encoding_after(mut attributes: &[u8], key: &[u8]) -> Option<&'static Encoding> {
+    while let Some(at) = find(attributes, key) {
+        attributes = &attributes[at + key.len()..];
         let label = attributes
             .iter()
             .skip_while(|b| b.is_ascii_whitespace() || **b == b'=')
@@ -96,7 +97,7 @@ fn charset_in(mut attributes: &[u8]) -> Option<&'static Encoding> {
     None
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+pub(super) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack
         .windows(needle.len())
         .position(|window| window == needle)

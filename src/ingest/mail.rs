@@ -212,8 +212,13 @@ fn unsplit_multipart_blocks(body: &[u8]) -> Vec<Block> {
         *seen.entry(token).or_default() += 1;
     }
     let is_boundary = |line: &[u8]| token(line).is_some_and(|token| seen[&token] > 1);
+    // Bytes no encoding decodes are read as UTF-8, rather than lost.
+    let blocks_of = |bytes: &[u8], html: bool| {
+        let text = decoded(bytes, html).unwrap_or_else(|| String::from_utf8_lossy(bytes).into());
+        text_blocks(&text, html)
+    };
     if !lines.iter().any(|line| is_boundary(line)) {
-        return plain_blocks(body);
+        return blocks_of(body, false);
     }
     // The preamble, before the first boundary, is for mail readers that
     // read no MIME ("This is a multi-part message").
@@ -226,28 +231,22 @@ fn unsplit_multipart_blocks(body: &[u8]) -> Vec<Block> {
                 .find(|(field, _)| field.eq_ignore_ascii_case(name))
                 .map(|(_, value)| value.to_ascii_lowercase())
         };
-        let text_type = field("content-type").is_none_or(|kind| kind.starts_with("text/"));
+        let kind = field("content-type");
+        let text_type = kind.as_ref().is_none_or(|kind| kind.starts_with("text/"));
         let attached =
             field("content-disposition").is_some_and(|kind| kind.starts_with("attachment"));
         if !text_type || attached {
             continue;
         }
         let joined = part_body.join(&b'\n');
-        let decoded = match field("content-transfer-encoding").as_deref().map(str::trim) {
+        let unencoded = match field("content-transfer-encoding").as_deref().map(str::trim) {
             Some("base64") => base64_decode(&joined),
             Some("quoted-printable") => quoted_printable_decode(&joined),
             _ => Some(joined),
         };
-        let Some(bytes) = decoded else { continue };
-        if field("content-type").is_some_and(|kind| kind.starts_with("text/html")) {
-            let text = decode::decode_html(&bytes).map_or_else(
-                |_| String::from_utf8_lossy(&bytes).into_owned(),
-                |decoded| decoded.text,
-            );
-            blocks.extend(html::read(&text).1);
-        } else {
-            blocks.extend(plain_blocks(&bytes));
-        }
+        let Some(bytes) = unencoded else { continue };
+        let html = kind.is_some_and(|kind| kind.starts_with("text/html"));
+        blocks.extend(blocks_of(&bytes, html));
     }
     blocks
 }
@@ -285,29 +284,36 @@ fn part_fields<'a>(lines: &'a [&'a [u8]]) -> (Vec<(String, String)>, &'a [&'a [u
     (fields, &[])
 }
 
-/// Plain-text blocks of `bytes`, decoded as a text file is.
-fn plain_blocks(bytes: &[u8]) -> Vec<Block> {
-    let text = decode::decode(bytes).map_or_else(
-        |_| String::from_utf8_lossy(bytes).into_owned(),
-        |decoded| decoded.text,
-    );
-    text::blocks(&text, None)
-}
-
 /// The blocks of the body parts `parts`, in order: plain text through
 /// [`text::blocks`], HTML through [`html::read`]; other parts (an inline
 /// image among the body parts) are attachments, not text.
 fn body_blocks<'a>(raw: &[u8], parts: impl Iterator<Item = &'a MessagePart<'a>>) -> Vec<Block> {
     let mut blocks = Vec::new();
     for part in parts.filter(|part| part.is_text()) {
-        let text = part_text(raw, part);
-        if is_html(part) {
-            blocks.extend(html::read(&text).1);
-        } else {
-            blocks.extend(text::blocks(&text, None));
-        }
+        blocks.extend(text_blocks(&part_text(raw, part), is_html(part)));
     }
     blocks
+}
+
+/// The blocks of a body's text: HTML through [`html::read`], plain text
+/// through [`text::blocks`].
+fn text_blocks(text: &str, html: bool) -> Vec<Block> {
+    if html {
+        html::read(text).1
+    } else {
+        text::blocks(text, None)
+    }
+}
+
+/// `bytes` decoded as a file of their kind is (an HTML part by its
+/// `<meta charset>` too), if they decode.
+fn decoded(bytes: &[u8], html: bool) -> Option<String> {
+    let decoded = if html {
+        decode::decode_html(bytes)
+    } else {
+        decode::decode(bytes)
+    };
+    decoded.ok().map(|decoded| decoded.text)
 }
 
 /// The text of a text part. mail-parser decodes it in the charset its
@@ -327,15 +333,7 @@ fn part_text<'a>(raw: &[u8], part: &'a MessagePart<'a>) -> Cow<'a, str> {
     let Some(bytes) = transfer_decoded(raw, part) else {
         return Cow::Borrowed(parsed);
     };
-    let decoded = if is_html(part) {
-        decode::decode_html(&bytes)
-    } else {
-        decode::decode(&bytes)
-    };
-    match decoded {
-        Ok(decoded) => Cow::Owned(decoded.text),
-        Err(_) => Cow::Borrowed(parsed),
-    }
+    decoded(&bytes, is_html(part)).map_or(Cow::Borrowed(parsed), Cow::Owned)
 }
 
 /// Whether a text part is HTML: mail-parser keeps an HTML part it could

@@ -493,16 +493,17 @@ pub fn files(corpus: &Path, options: &WalkOptions) -> Result<impl Iterator<Item 
     if let Some(overrides) = exclusions(corpus, &options.exclude)? {
         builder.overrides(overrides);
     }
-    if let Some(left_out) = options
-        .leave_out
-        .as_deref()
-        .and_then(|folder| Handle::from_path(folder).ok())
-    {
+    let left_out = options.leave_out.as_deref().and_then(|folder| {
+        let name = folder.canonicalize().ok()?.file_name()?.to_os_string();
+        Some((name, Handle::from_path(folder).ok()?))
+    });
+    if let Some((name, left_out)) = left_out {
+        // Only a folder of its own name, or reached through a link, can be
+        // it: the others are not opened to be compared.
         builder.filter_entry(move |entry| {
-            let folder = entry
-                .file_type()
-                .is_some_and(|kind| kind.is_dir() || kind.is_symlink());
-            !folder || Handle::from_path(entry.path()).ok().as_ref() != Some(&left_out)
+            let candidate = entry.file_type().is_some_and(|kind| kind.is_dir())
+                && (entry.path_is_symlink() || entry.file_name() == name);
+            !candidate || Handle::from_path(entry.path()).ok().as_ref() != Some(&left_out)
         });
     }
     let corpus = corpus.to_path_buf();

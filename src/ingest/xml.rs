@@ -15,7 +15,7 @@ use quick_xml::{Decoder, NsReader};
 
 use encoding_rs::{Encoding, UTF_8};
 
-use super::{Refusal, SkipReason, Zip, collapse_whitespace};
+use super::{Refusal, SkipReason, Zip, collapse_whitespace, decode};
 
 /// The XML part `name` of a package, in UTF-8 (see the module's doc).
 pub(super) fn read_part(zip: &mut Zip, name: &str) -> Result<Option<Vec<u8>>, Refusal> {
@@ -43,17 +43,10 @@ fn in_utf8(bytes: Vec<u8>) -> Vec<u8> {
 /// names.
 fn declared_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
     let declaration = bytes.strip_prefix(b"<?xml")?;
-    let declaration = &declaration[..declaration.windows(2).position(|pair| pair == b"?>")?];
-    let at = declaration
-        .windows(b"encoding".len())
-        .position(|window| window == b"encoding")?;
-    let label: Vec<u8> = declaration[at + b"encoding".len()..]
-        .iter()
-        .skip_while(|&&b| b.is_ascii_whitespace() || b == b'=' || b == b'"' || b == b'\'')
-        .take_while(|&&b| b != b'"' && b != b'\'' && !b.is_ascii_whitespace())
-        .copied()
-        .collect();
-    Encoding::for_label(&label)
+    decode::encoding_after(
+        &declaration[..decode::find(declaration, b"?>")?],
+        b"encoding",
+    )
 }
 
 /// The namespaces whose elements the readers look at.
