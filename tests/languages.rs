@@ -1282,3 +1282,63 @@ fn a_file_name_in_the_content_negotiation_style_declares_its_language() {
     .collect();
     assert_eq!(languages, expected);
 }
+
+#[test]
+fn a_word_is_found_however_unicode_spells_it() {
+    // What editors, PDFs and web pages put inside words: decomposed accents
+    // (macOS file names, some PDFs), soft hyphens (`&shy;` in German
+    // press), zero-width spaces, a capital dotted I, and modifier
+    // apostrophes; and long words of scripts of two bytes a letter.
+    let long_russian = "высокопревосходительство"; // 24 letters, 48 bytes
+    let fixture = Fixture::new();
+    fixture.file(
+        "nfd.md",
+        "---\nlang: es\n---\n\nLa gobernacio\u{301}n de Narin\u{303}o negocio\u{301} con los campesinos.\n",
+    );
+    fixture.file(
+        "shy.html",
+        "<html lang=\"de\"><body><p>Die Verwal&shy;tung der Stadt&#8203;bibliothek wurde erneuert, sagte man in İzmir.</p></body></html>",
+    );
+    fixture.file(
+        "ru.md",
+        format!(
+            "---\nlang: ru\n---\n\nЕго {long_russian} прибыл вчера, сказал Петроʼs помощник.\n"
+        ),
+    );
+    fixture.index();
+    for (query, form) in [
+        ("Nariño", "Narin\u{303}o"),
+        ("narino", "Narin\u{303}o"),
+        ("gobernación", "gobernacio\u{301}n"),
+        ("negociar", "negocio\u{301}"),
+        ("Verwaltung", "Verwal\u{AD}tung"),
+        ("Stadtbibliothek", "Stadt\u{200B}bibliothek"),
+        ("izmir", "İzmir"),
+        ("İzmir", "İzmir"),
+        (long_russian, long_russian),
+        ("Петро", "Петро"),
+    ] {
+        let (_, result) = fixture.search(query, &["--all"]);
+        assert_eq!(result["total"], 1, "{query}: {result:#}");
+        let hit = &hits(&result)[0];
+        assert!(
+            highlighted(hit).iter().any(|h| h == form),
+            "{query}: the whole word {form:?} is highlighted in {hit:#}"
+        );
+    }
+    // A phrase reads through them too, and the composed and decomposed
+    // spellings are copies of one text.
+    let (_, result) = fixture.search("\"gobernación de Nariño\"", &[]);
+    assert_eq!(result["total"], 1, "{result:#}");
+    fixture.file(
+        "nfc.md",
+        "---\nlang: es\n---\n\nLa gobernación de Nariño negoció con los campesinos.\n",
+    );
+    fixture.index();
+    let (_, result) = fixture.search("Nariño", &[]);
+    assert_eq!(
+        (result["total"].as_u64(), result["distinct"].as_u64()),
+        (Some(2), Some(1)),
+        "{result:#}"
+    );
+}

@@ -12,6 +12,7 @@
 //! path that opens one calls [`register`].
 
 mod prefixes;
+mod words;
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -19,21 +20,16 @@ use std::cell::RefCell;
 use crate::language::Language;
 use frostem::Stemmer;
 use tantivy::Index;
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenStream,
-};
+use tantivy::tokenizer::{AsciiFoldingFilter, TextAnalyzer, TokenStream};
+pub use words::MAX_WORD_CHARS;
+use words::{WordTokenizer, lower_spelling, next_word};
 
 /// Name under which the folding analyzer is registered.
 pub const FOLDED: &str = "cita_folded";
 
-/// Tokens of this many bytes or more (URLs, base64 blobs) are not indexed.
-const MAX_TOKEN_BYTES: usize = 40;
-
 /// Folds case and accents; no stemming. What every indexed text field holds.
 pub fn folding_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
+    TextAnalyzer::builder(WordTokenizer::default())
         .filter(AsciiFoldingFilter)
         .build()
 }
@@ -66,11 +62,13 @@ pub fn reads_accents(language: Language) -> bool {
 
 /// The stem of a word as written (lower-cased, accents kept), folded: what
 /// the stemmer makes of the word before folding loses its accents.
-pub fn accented_stem(language: Language, lower_word: &str) -> String {
+pub fn accented_stem(language: Language, written: &str) -> String {
+    let mut lower = String::new();
+    lower_spelling(written, &mut lower);
     let Some(algorithm) = language.stemmer() else {
-        return lower_word.to_string();
+        return lower;
     };
-    fold(&Stemmer::new(algorithm).stem(lower_word))
+    fold(&Stemmer::new(algorithm).stem(&lower))
 }
 
 /// The stems a query word stands for in `language`: its folded form's, and
@@ -78,7 +76,7 @@ pub fn accented_stem(language: Language, lower_word: &str) -> String {
 pub fn word_stems(language: Language, typed: &str, folded: &str) -> Vec<String> {
     let mut stems = vec![stem(language, folded).into_owned()];
     if reads_accents(language) && typed != folded {
-        // Empty when lower-casing made the word too long to fold.
+        // Empty when the word is too long to be indexed.
         let accented = accented_stem(language, typed);
         if !accented.is_empty() && !stems.contains(&accented) {
             stems.push(accented);
@@ -96,7 +94,7 @@ pub fn word_matches(language: Language, stems: &[String], term: &str, written: &
     has(&stem(language, term))
         || (reads_accents(language)
             && !written.is_ascii()
-            && has(&accented_stem(language, &written.to_lowercase())))
+            && has(&accented_stem(language, written)))
 }
 
 /// A query word's stems in one language, and where the folded words that
@@ -166,8 +164,9 @@ pub fn accented_stems(language: Language, text: &str, folding: &mut Folding) -> 
     }
     let mut stems = Vec::new();
     let accented = folding.tokens_where(text, |_, word| !word.is_ascii());
+    let mut lower = String::new();
     for token in accented {
-        let lower = text[token.from..token.to].to_lowercase();
+        lower_spelling(&text[token.from..token.to], &mut lower);
         if lower == token.term {
             continue;
         }
@@ -185,7 +184,7 @@ pub fn accented_stems(language: Language, text: &str, folding: &mut Folding) -> 
 /// texts of other words almost never do. It is what search collapses
 /// copies by (`views::collapse`), computed at index time with the index's
 /// own analysis, so it agrees with what search matches. A text with no
-/// indexed word (only words over 40 bytes) is keyed by its own bytes.
+/// indexed word (only words of 40 characters or more) is keyed by its own bytes.
 pub fn copy_key(text: &str, folding: &mut Folding) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     let mut words = 0usize;
@@ -252,10 +251,10 @@ pub struct Token {
 /// The folding analysis of query words and passages, as tokens with their
 /// positions and offsets.
 ///
-/// Text is cut into words by hand, as tantivy's simple tokenizer cuts it
-/// (runs of alphanumeric characters, the overlong ones dropped but counted),
-/// and an ASCII word is its own term, lowercased if need be; only a word with other
-/// characters goes through the analyzer for its folding. The tokens are the
+/// Text is cut into words as the analyzer cuts it (`words::next_word`: the
+/// overlong ones dropped but counted), and an ASCII word is its own term,
+/// lowercased if need be; only a word with other characters goes through
+/// the analyzer for its folding. The tokens are the
 /// analyzer's (tested against it), found several times faster: a highlighter
 /// reads every word of every returned passage.
 #[derive(Clone)]
@@ -289,41 +288,29 @@ impl Folding {
         let mut term = String::new();
         let mut position = 0;
         let mut at = 0;
-        while let Some((c, width)) = char_at(text, at) {
-            if !c.is_alphanumeric() {
-                at += width;
-                continue;
-            }
-            let from = at;
-            let mut ascii = true;
-            while let Some((c, width)) = char_at(text, at) {
-                if !c.is_alphanumeric() {
-                    break;
-                }
-                ascii &= width == 1;
-                at += width;
-            }
-            if at - from < MAX_TOKEN_BYTES {
-                let word = &text[from..at];
+        while let Some(word) = next_word(text, at) {
+            at = word.next;
+            if !word.overlong {
+                let written = &text[word.from..word.to];
                 // A lowercase ASCII word is its own term, looked at in place.
-                let folded = if ascii && !word.bytes().any(|b| b.is_ascii_uppercase()) {
-                    word
+                let folded = if word.ascii && !written.bytes().any(|b| b.is_ascii_uppercase()) {
+                    written
                 } else {
                     term.clear();
-                    if ascii {
-                        term.push_str(word);
+                    if word.ascii {
+                        term.push_str(written);
                         term.make_ascii_lowercase();
                     } else {
-                        self.fold_word(word, &mut term);
+                        self.fold_word(written, &mut term);
                     }
                     term.as_str()
                 };
-                if !folded.is_empty() && keep(folded, word) {
+                if !folded.is_empty() && keep(folded, written) {
                     out.push(Token {
                         term: folded.to_string(),
                         position,
-                        from,
-                        to: at,
+                        from: word.from,
+                        to: word.to,
                     });
                 }
             }
@@ -332,23 +319,13 @@ impl Folding {
         out
     }
 
-    /// The analyzer's term for one word (a run of alphanumeric characters).
+    /// The analyzer's term for one word (as `words::next_word` cuts them).
     fn fold_word(&mut self, word: &str, term: &mut String) {
         let mut stream = self.analyzer.token_stream(word);
         if stream.advance() {
             term.push_str(&stream.token().text);
         }
     }
-}
-
-/// The character starting at byte `at` of `text` and its width in bytes.
-fn char_at(text: &str, at: usize) -> Option<(char, usize)> {
-    let byte = *text.as_bytes().get(at)?;
-    if byte.is_ascii() {
-        return Some((char::from(byte), 1));
-    }
-    let c = text[at..].chars().next()?;
-    Some((c, c.len_utf8()))
 }
 
 #[cfg(test)]
@@ -374,6 +351,24 @@ mod tests {
 
     fn english(word: &str) -> Cow<'_, str> {
         stem(Language::ENGLISH, word)
+    }
+
+    #[test]
+    fn one_word_has_one_term_however_unicode_writes_it() {
+        // Composed and decomposed accents, a soft hyphen, a zero-width
+        // space, a capital dotted I (lower-cased as `i` and a combining dot).
+        assert_eq!(terms("Nariño Narin\u{303}o"), ["narino", "narino"]);
+        assert_eq!(
+            terms("Verwal\u{AD}tung re\u{200B}voked"),
+            ["verwaltung", "revoked"]
+        );
+        assert_eq!(terms("İzmir IZMIR"), ["izmir", "izmir"]);
+        assert_eq!(terms("Petroʼs Petro’s"), ["petro", "s", "petro", "s"]);
+        // Cyrillic is not folded, but its two spellings of `й` are one.
+        assert_eq!(terms("Йод И\u{306}од"), ["йод", "йод"]);
+        // A 39-letter Russian word (78 bytes) is indexed.
+        let long = "ж".repeat(MAX_WORD_CHARS - 1);
+        assert_eq!(terms(&long), [long]);
     }
 
     #[test]
@@ -474,8 +469,8 @@ mod tests {
 
     #[test]
     fn overlong_tokens_are_dropped_without_shifting_offsets() {
-        let blob = "x".repeat(MAX_TOKEN_BYTES);
-        let kept = "y".repeat(MAX_TOKEN_BYTES - 1);
+        let blob = "x".repeat(MAX_WORD_CHARS);
+        let kept = "y".repeat(MAX_WORD_CHARS - 1);
         for text in [
             format!("before {blob} {kept} after"),
             format!("before {blob} {kept} aftér"),
@@ -510,9 +505,10 @@ mod tests {
     #[test]
     fn the_hand_cut_words_are_the_analyzers_tokens() {
         let mut seed = 0x2545_f491_u32;
-        let alphabet: Vec<char> = "aZ09 .,;'-_\t\n\r\"()/&xyzQWéÉ’—ßİıÆæ中文ﬁ\u{301}😀ŁØñÑ"
-            .chars()
-            .collect();
+        let alphabet: Vec<char> =
+            "aZ09 .,;'-_\t\n\r\"()/&xyzQWéÉ’—ßİıÆæ中文ﬁ\u{301}😀ŁØñÑ\u{AD}\u{200B}\u{2BC}\u{303}\u{94D}жИ"
+                .chars()
+                .collect();
         let mut folding = Folding::default();
         for length in 0..800 {
             let text: String = (0..length % 97)
@@ -521,7 +517,7 @@ mod tests {
             let long_runs = format!(
                 "{text} {} {text} {}",
                 "Ab1".repeat(13 + length % 3),
-                "é".repeat(19 + length % 3)
+                "é".repeat(38 + length % 3)
             );
             for text in [text, long_runs] {
                 assert_eq!(folding.tokens(&text), analyzed(&text), "{text:?}");

@@ -86,10 +86,29 @@ fn main_document_part(zip: &mut Zip) -> Result<String, Refusal> {
                 .is_some_and(|kind| kind.ends_with("/officeDocument"))
             && let Some(target) = element.attribute("Target")
         {
-            return Ok(target.trim_start_matches('/').to_string());
+            return Ok(package_part(&target));
         }
     }
     Ok(DOCX_DOCUMENT.to_string())
+}
+
+/// The part a relationship of the package (`_rels/.rels`, whose base is
+/// the package's root) targets, as the ZIP names it: percent-escapes
+/// undone, `.` and `..` steps resolved (`/word/document2.xml`,
+/// `./word/document2.xml` and `word/x/../document2.xml` are one part).
+fn package_part(target: &str) -> String {
+    let decoded = percent_encoding::percent_decode_str(target).decode_utf8_lossy();
+    let mut steps: Vec<&str> = Vec::new();
+    for step in decoded.split(['/', '\\']) {
+        match step {
+            "" | "." => {}
+            ".." => {
+                steps.pop();
+            }
+            name => steps.push(name),
+        }
+    }
+    steps.join("/")
 }
 
 /// The package's relationships, which name its main part.
@@ -1254,6 +1273,15 @@ pub(super) mod tests {
         let body = document(&p("", "Drafted online."));
         let (_, texts) = docx(&[(RELATIONSHIPS, rels), ("word/document2.xml", &body)]).unwrap();
         assert_eq!(texts, ["Drafted online."]);
+        // Other tools write the target relative, or escape it.
+        for target in ["./word/document2.xml", "word/x/../document%32.xml"] {
+            let rels = rels.replace("/word/document2.xml", target);
+            let (_, texts) =
+                docx(&[(RELATIONSHIPS, &rels), ("word/document2.xml", &body)]).unwrap();
+            assert_eq!(texts, ["Drafted online."], "{target}");
+        }
+        assert_eq!(package_part("/word/my%20doc.xml"), "word/my doc.xml");
+        assert_eq!(package_part("../../word\\doc.xml"), "word/doc.xml");
     }
 
     #[test]

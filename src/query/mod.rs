@@ -241,6 +241,7 @@ fn lex(query: &str) -> Result<Vec<Lexeme>> {
                     column,
                 )));
             }
+            refuse_leading_wildcard(&word, column)?;
             let kind = match word.as_str() {
                 "AND" | "&&" => TokenKind::And,
                 "OR" | "||" => TokenKind::Or,
@@ -257,6 +258,7 @@ fn lex(query: &str) -> Result<Vec<Lexeme>> {
                                 }
                                 continue;
                             }
+                            refuse_leading_wildcard(rest, column + name.chars().count() + 1)?;
                             TokenKind::Word(rest.to_string())
                         }
                         // Not a field we know: `http://…` or `10:30` is just text.
@@ -283,6 +285,19 @@ fn unsupported_after(symbol: char, column: usize) -> String {
             format!("unexpected {other:?} right after a phrase at character {column}; add a space")
         }
     }
+}
+
+/// A `*` before a word (`*lazo`) would have to read the whole dictionary;
+/// it is refused rather than read as the word without it.
+fn refuse_leading_wildcard(word: &str, column: usize) -> Result<()> {
+    let mut chars = word.chars();
+    if chars.next() == Some('*') && chars.next().is_some_and(char::is_alphanumeric) {
+        let rest = word.trim_matches('*');
+        return Err(Error::Query(format!(
+            "a * before a word (character {column}) is not supported; put it after the beginning of the word, as in {rest}*"
+        )));
+    }
+    Ok(())
 }
 
 /// `-` and `+` are operators only where a term could start.
@@ -1163,6 +1178,12 @@ mod tests {
         assert!(error("\"plan lazo\"~x").contains("number of words"));
         assert!(parse("\"plan lazo\"~99999999999999999999").is_ok());
         assert!(error("\"plan lazo\"^2").contains("boosts"));
+        assert!(error("plan *lazo").contains("(character 6) is not supported; put it after"));
+        assert!(error("title:*lazo*").contains("(character 7)"));
+        assert!(error("*é").contains("as in é*"));
+        for fine in ["*", "* --", "lazo*", "**", "*.", "title:lazo*"] {
+            assert!(parse(fine).is_ok(), "{fine}");
+        }
         let nested = |levels: usize| format!("{}lazo{}", "(".repeat(levels), ")".repeat(levels));
         assert!(compiles(&nested(MAX_DEPTH)).is_ok());
         assert!(error(&nested(MAX_DEPTH + 1)).contains("deep"));

@@ -1,5 +1,5 @@
-//! Concordances (keyword in context): one line per occurrence of the query
-//! in the matching passages, the match in a centre column between a fixed
+//! Concordances (keyword in context): one line per highlighted match of
+//! the query in the matching passages (see [`crate::highlight`]), the match in a centre column between a fixed
 //! width of left and right context, as in AntConc. Widths are display
 //! columns (a CJK character takes two, a combining accent none), so the
 //! centre column lines up in a terminal whatever the script.
@@ -59,7 +59,7 @@ impl std::str::FromStr for ContextSort {
     }
 }
 
-/// One occurrence of the query in a passage.
+/// One highlighted match of the query in a passage.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KwicLine {
     /// Rank of the passage among the matches (by relevance).
@@ -95,7 +95,7 @@ pub struct Concordance {
     pub width: usize,
     /// Matching passages.
     pub passages: u64,
-    /// One line per occurrence.
+    /// One line per highlighted match.
     pub lines: Vec<KwicLine>,
     /// Whether a line limit left matching passages unread
     /// ([`Archive::kwic_lines`](crate::Archive::kwic_lines)): `lines`

@@ -1,0 +1,240 @@
+//! Where a word begins and ends, and how it is spelled before its accents
+//! are folded: the one cut that indexing, queries and highlights share.
+//!
+//! A word is a run of letters and digits, with the combining marks that
+//! belong to them (an `ñ` written as `n` + U+0303, a Devanagari virama) and
+//! the invisible characters that only hint at layout (a soft hyphen, a
+//! zero-width space or joiner), so that "Verwal\u{AD}tung" and "Verwaltung",
+//! or an `ñ` in either Unicode form, are one word. The modifier apostrophe
+//! U+02BC is a letter to Unicode but an apostrophe to writers, and separates
+//! words as every other apostrophe does.
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::{IsNormalized, is_nfc_quick};
+
+/// A word of this many characters or more (a URL, a base64 blob) is not
+/// indexed; it still takes its position, so phrases do not close over it.
+pub const MAX_WORD_CHARS: usize = 40;
+
+/// One word of a text, as [`next_word`] finds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Word {
+    /// Byte offset of its first character.
+    pub from: usize,
+    /// Byte offset just past its last character that is not invisible.
+    pub to: usize,
+    /// Where the next word may start.
+    pub next: usize,
+    /// Whether every character is an ASCII letter or digit.
+    pub ascii: bool,
+    /// Whether it is too long to be indexed ([`MAX_WORD_CHARS`]).
+    pub overlong: bool,
+}
+
+/// The first word of `text` at or after byte `at`.
+pub fn next_word(text: &str, mut at: usize) -> Option<Word> {
+    let bytes = text.as_bytes();
+    let from = loop {
+        let &byte = bytes.get(at)?;
+        if byte.is_ascii() {
+            if byte.is_ascii_alphanumeric() {
+                break at;
+            }
+            at += 1;
+            continue;
+        }
+        let c = text[at..].chars().next()?;
+        if starts_word(c) {
+            break at;
+        }
+        at += c.len_utf8();
+    };
+    let (mut to, mut ascii, mut chars) = (from, true, 0usize);
+    while let Some(&byte) = bytes.get(at) {
+        if byte.is_ascii() {
+            if !byte.is_ascii_alphanumeric() {
+                break;
+            }
+            at += 1;
+            to = at;
+            chars += 1;
+            continue;
+        }
+        let c = text[at..].chars().next()?;
+        if !(starts_word(c) || is_combining_mark(c) || is_invisible(c)) {
+            break;
+        }
+        ascii = false;
+        at += c.len_utf8();
+        if !is_invisible(c) {
+            to = at;
+            chars += 1;
+        }
+    }
+    Some(Word {
+        from,
+        to,
+        next: at,
+        ascii,
+        overlong: chars >= MAX_WORD_CHARS,
+    })
+}
+
+fn starts_word(c: char) -> bool {
+    c.is_alphanumeric() && c != '\u{2BC}'
+}
+
+/// Characters that only hint at layout inside a word: soft hyphen,
+/// zero-width space, non-joiner and joiner, word joiner, zero-width
+/// no-break space (a byte order mark met inside a text).
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
+/// The combining accents of Latin, Greek and Cyrillic letters: composing
+/// leaves them only where no letter carries them (the dot above that
+/// lower-casing `İ` leaves after its `i`), and folding would not remove
+/// them.
+fn is_combining_accent(c: char) -> bool {
+    matches!(c, '\u{300}'..='\u{36F}')
+}
+
+/// The lower-case spelling of a `word` (one that [`next_word`] cut), which
+/// accent folding then reads: invisible characters left out, composed as
+/// Unicode's NFC, lower-cased letter by letter, and the combining accents
+/// still standing left out. A word already composed, of visible letters,
+/// is only lower-cased.
+pub fn lower_spelling(word: &str, out: &mut String) {
+    out.clear();
+    let lower = |c: char, out: &mut String| {
+        for lower in c.to_lowercase() {
+            if !is_combining_accent(lower) {
+                out.push(lower);
+            }
+        }
+    };
+    if !word.chars().any(is_invisible) && is_nfc_quick(word.chars()) == IsNormalized::Yes {
+        word.chars().for_each(|c| lower(c, out));
+    } else {
+        word.chars()
+            .filter(|&c| !is_invisible(c))
+            .nfc()
+            .for_each(|c| lower(c, out));
+    }
+}
+
+/// tantivy's side of [`next_word`] and [`lower_spelling`]: each word's
+/// tokens lower-cased, the overlong ones left out.
+#[derive(Clone, Default)]
+pub struct WordTokenizer {
+    token: Token,
+}
+
+/// The tokens of one text, for [`WordTokenizer`].
+pub struct WordTokens<'a> {
+    text: &'a str,
+    at: usize,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = WordTokens<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordTokens<'a> {
+        self.token.reset();
+        WordTokens {
+            text,
+            at: 0,
+            token: &mut self.token,
+        }
+    }
+}
+
+impl TokenStream for WordTokens<'_> {
+    fn advance(&mut self) -> bool {
+        while let Some(word) = next_word(self.text, self.at) {
+            self.at = word.next;
+            self.token.position = self.token.position.wrapping_add(1);
+            if word.overlong {
+                continue;
+            }
+            let written = &self.text[word.from..word.to];
+            if word.ascii {
+                self.token.text.clear();
+                self.token.text.push_str(written);
+                self.token.text.make_ascii_lowercase();
+            } else {
+                lower_spelling(written, &mut self.token.text);
+            }
+            self.token.offset_from = word.from;
+            self.token.offset_to = word.to;
+            return true;
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        while let Some(word) = next_word(text, at) {
+            out.push(&text[word.from..word.to]);
+            at = word.next;
+        }
+        out
+    }
+
+    fn spelling(word: &str) -> String {
+        let mut out = String::new();
+        lower_spelling(word, &mut out);
+        out
+    }
+
+    #[test]
+    fn invisible_characters_and_combining_marks_stay_inside_words() {
+        assert_eq!(
+            words("Verwal\u{AD}tung, re\u{200B}voked\u{AD} Narin\u{303}o"),
+            ["Verwal\u{AD}tung", "re\u{200B}voked", "Narin\u{303}o"]
+        );
+        // A virama joins a Devanagari word; an invisible character alone is no word.
+        assert_eq!(words("हिन्दी \u{200B} \u{AD}"), ["हिन्दी"]);
+        assert_eq!(words("Petroʼs ʼa"), ["Petro", "s", "a"]);
+    }
+
+    #[test]
+    fn spellings_are_composed_lower_case_and_visible() {
+        assert_eq!(spelling("Verwal\u{AD}tung"), "verwaltung");
+        assert_eq!(spelling("Narin\u{303}o"), spelling("Nariño"));
+        assert_eq!(spelling("İzmir"), "izmir");
+        assert_eq!(spelling("Й"), "й");
+        assert_eq!(spelling("И\u{306}"), "й");
+    }
+
+    #[test]
+    fn length_counts_characters_not_bytes() {
+        let russian = "ж".repeat(MAX_WORD_CHARS - 1);
+        assert!(!next_word(&russian, 0).unwrap().overlong);
+        let ascii = "x".repeat(MAX_WORD_CHARS);
+        assert!(next_word(&ascii, 0).unwrap().overlong);
+        // Invisible characters do not count.
+        let hyphenated = format!("{}\u{AD}x", "x".repeat(MAX_WORD_CHARS - 2));
+        assert!(!next_word(&hyphenated, 0).unwrap().overlong);
+    }
+}
