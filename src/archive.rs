@@ -52,6 +52,9 @@ use crate::views::{facets, group};
 pub struct Archive {
     path: PathBuf,
     reader: IndexReader,
+    /// For an archive that follows the index ([`Archive::open_live`]): the
+    /// watch on its commits, which ends when the archive is dropped.
+    _following: Option<WatchHandle>,
     fields: Fields,
     /// What is read once per searcher generation, for the last one seen.
     generation: Mutex<Option<Arc<Generation>>>,
@@ -104,7 +107,7 @@ impl Archive {
     /// [`Archive::reload`] to see a later `cita index`, or use
     /// [`Archive::open_live`].
     pub fn open(path: &Path) -> Result<Archive> {
-        Archive::open_with(path, ReloadPolicy::Manual)
+        Archive::open_with(path, false)
     }
 
     /// Opens the index at `path` like [`Archive::open`], and keeps following
@@ -112,24 +115,29 @@ impl Archive {
     /// visible to later searches shortly after it lands (tantivy watches
     /// `meta.json`; typically within a second), without reopening. Searches
     /// already running keep the snapshot they started with. For long-running
-    /// processes such as `cita serve`.
+    /// processes such as `cita serve`. A commit whose segments fail
+    /// the checks of [`Archive::reload`] is not followed: searches keep the
+    /// commit they see until a later one passes.
     pub fn open_live(path: &Path) -> Result<Archive> {
-        Archive::open_with(path, ReloadPolicy::OnCommitWithDelay)
+        Archive::open_with(path, true)
     }
 
-    /// Makes later searches see the index's latest commit now.
+    /// Makes later searches see the index's latest commit now, once its
+    /// segments' stored passages pass the check made on opening
+    /// (`store::check_doc_stores`); a commit that fails it is
+    /// [`Error::Damaged`], and searches keep the commit they saw.
     pub fn reload(&self) -> Result<()> {
-        self.guarded(|| Ok(self.reader.reload()?))
+        self.guarded(|| reload_checked(&self.path, &self.reader))
     }
 
-    fn open_with(path: &Path, policy: ReloadPolicy) -> Result<Archive> {
+    fn open_with(path: &Path, live: bool) -> Result<Archive> {
         // As in `guarded`: an engine error that does not say what it is, or
         // a panic, is damage if the checksums say so.
         let checked = || {
             let directory = ReadingDirectory(MmapDirectory::open(path).ok()?);
             checksum_damage_of(&Index::open(directory).ok()?)
         };
-        match error::catching(|| Archive::open_unguarded(path, policy)) {
+        match error::catching(|| Archive::open_unguarded(path, live)) {
             Ok(Ok(archive)) => Ok(archive),
             Ok(Err(err)) => match err.reading(path) {
                 Error::Engine(err) => Err(checked()
@@ -141,7 +149,7 @@ impl Archive {
         }
     }
 
-    fn open_unguarded(path: &Path, policy: ReloadPolicy) -> Result<Archive> {
+    fn open_unguarded(path: &Path, live: bool) -> Result<Archive> {
         if !Archive::exists(path) {
             return Err(Error::NoIndex {
                 path: path.to_path_buf(),
@@ -171,14 +179,27 @@ impl Archive {
         analysis::register(&index);
         store::check_doc_stores(path, &index)?;
         // Passages are read through the generation's own store readers.
-        let reader = index
+        // tantivy's own following (`ReloadPolicy::OnCommitWithDelay`) would
+        // open a new commit's segments unchecked: cita watches instead.
+        let reader: IndexReader = index
             .reader_builder()
-            .reload_policy(policy)
+            .reload_policy(ReloadPolicy::Manual)
             .doc_store_cache_num_blocks(0)
             .try_into()?;
+        let following = if live {
+            let (path, reader) = (path.to_path_buf(), reader.clone());
+            Some(index.directory().watch(WatchCallback::new(move || {
+                // Nobody to tell on the watcher's thread: a commit that
+                // fails is not followed, and a later one is tried anew.
+                let _ = error::catching(|| reload_checked(&path, &reader));
+            }))?)
+        } else {
+            None
+        };
         Ok(Archive {
             path: path.to_path_buf(),
             reader,
+            _following: following,
             fields,
             generation: Mutex::new(None),
         })
@@ -1932,6 +1953,14 @@ impl Directory for ReadingDirectory {
     fn watch(&self, callback: WatchCallback) -> tantivy::Result<WatchHandle> {
         self.0.watch(callback)
     }
+}
+
+/// Moves `reader` to its index's latest commit once the commit's doc
+/// stores pass [`store::check_doc_stores`]. (A commit landing between the
+/// check and the reload, milliseconds apart, is opened unchecked.)
+fn reload_checked(path: &Path, reader: &IndexReader) -> Result<()> {
+    store::check_doc_stores(path, reader.searcher().index())?;
+    Ok(reader.reload()?)
 }
 
 /// Whether an I/O error says the file system or the folder cannot be

@@ -14,6 +14,7 @@
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
@@ -465,13 +466,9 @@ fn a_flipped_byte_in_the_stored_passages_never_reads_past_its_passage() {
     assert_eq!(whole.total as usize, whole.hits.len());
 }
 
-#[test]
-fn a_damaged_count_of_doc_store_layers_is_damage_not_an_abort() {
-    // Found by the test above when a build laid its store out so that a
-    // flipped byte fell there: tantivy made room for as many layers of its
-    // doc store's index as that number says (124 GB), which aborts.
-    let (copy, store) = copy_with_largest("store");
-    let mut bytes = std::fs::read(&store).unwrap();
+/// Sets the count of layers of a doc store's index to about 2^35.
+fn claim_huge_count_of_layers(store: &Path) {
+    let mut bytes = std::fs::read(store).unwrap();
     let len = bytes.len();
     // tantivy's file footer (JSON, then its length and a magic number),
     // then the doc store's (version, offset of its index, …: 28 bytes).
@@ -482,9 +479,61 @@ fn a_damaged_count_of_doc_store_layers_is_damage_not_an_abort() {
             .try_into()
             .unwrap(),
     ) as usize;
-    // About 2^35 layers.
     bytes[offset..offset + 5].copy_from_slice(&[0x7f, 0x7f, 0x7f, 0x7f, 0xff]);
-    std::fs::write(&store, &bytes).unwrap();
+    std::fs::write(store, &bytes).unwrap();
+}
+
+#[test]
+fn a_commit_with_a_damaged_count_of_layers_is_not_reloaded() {
+    // A long-running reader (`cita serve`, a notebook) moves to each new
+    // commit: its segments get the check that opening gives.
+    let dir = TempDir::new().unwrap();
+    let (corpus, index) = (dir.path().join("corpus"), dir.path().join("index"));
+    copy_shipped_corpus(&corpus);
+    index_report(&index_into_with(&corpus, &index, &["--format", "json"]));
+    let archive = cita::Archive::open(&index).unwrap();
+    let stores = |index: &Path| -> BTreeSet<PathBuf> {
+        std::fs::read_dir(index)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| extension(path) == "store")
+            .collect()
+    };
+    let before = stores(&index);
+    std::fs::write(corpus.join("later.txt"), "Later\n\nA zanzibarite report.\n").unwrap();
+    index_report(&index_into_with(&corpus, &index, &["--format", "json"]));
+    let added: Vec<PathBuf> = stores(&index).difference(&before).cloned().collect();
+    assert!(!added.is_empty(), "the second run wrote a segment");
+    added
+        .iter()
+        .for_each(|store| claim_huge_count_of_layers(store));
+    let count = |query: &str| {
+        let request = cita::SearchRequest {
+            limit: 0,
+            ..cita::SearchRequest::new(query)
+        };
+        archive.search(&request).unwrap().total
+    };
+    let petro = count("petro");
+    match archive.reload() {
+        Err(cita::Error::Damaged { .. }) => {}
+        other => panic!("{:?}", other.map(|_| "reloaded")),
+    }
+    assert_eq!(
+        count("petro"),
+        petro,
+        "the commit seen before is still read"
+    );
+    assert_eq!(count("zanzibarite"), 0);
+}
+
+#[test]
+fn a_damaged_count_of_doc_store_layers_is_damage_not_an_abort() {
+    // Found by the test above when a build laid its store out so that a
+    // flipped byte fell there: tantivy made room for as many layers of its
+    // doc store's index as that number says (124 GB), which aborts.
+    let (copy, store) = copy_with_largest("store");
+    claim_huge_count_of_layers(&store);
     match cita::Archive::open(copy.path()) {
         Err(cita::Error::Damaged { .. }) => {}
         other => panic!("{:?}", other.map(|_| "opened")),
