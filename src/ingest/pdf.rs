@@ -106,6 +106,7 @@ use regex::Regex;
 
 use super::dates::parse_metadata_date;
 use super::ocr::{self, OcrCounts, OcrError, OcrOptions, OcrParagraph};
+use super::pdf_xref;
 use super::{Block, Metadata, Refusal, SkipReason, collapse_whitespace, text};
 use crate::error;
 
@@ -149,6 +150,27 @@ pub fn read(
     let (bytes, loaded) = match (loaded, without_trailing_bytes(bytes)) {
         (Ok(Err(_)), Some(ended)) => (ended, error::catching(|| Document::load_mem(ended))),
         (loaded, _) => (bytes, loaded),
+    };
+    // A cross-reference table that does not point at the objects (a line
+    // inserted or lost on the way) is rebuilt from them, as other readers
+    // do; the rebuilt file is read when it loads with pages.
+    let rebuilt = match &loaded {
+        Ok(Ok(document)) if pdf_xref::points_at_objects(document, bytes) => None,
+        _ => pdf_xref::with_rebuilt_table(bytes),
+    };
+    let (bytes, loaded) = match rebuilt.as_deref() {
+        Some(rebuilt) => {
+            let with_pages = || {
+                Document::load_mem(rebuilt)
+                    .ok()
+                    .filter(|document| !document.get_pages().is_empty())
+            };
+            match error::catching(with_pages) {
+                Ok(Some(document)) => (rebuilt, Ok(Ok(document))),
+                _ => (bytes, loaded),
+            }
+        }
+        None => (bytes, loaded),
     };
     let document = match loaded {
         Ok(Ok(document)) => document,
@@ -1141,6 +1163,7 @@ mod tests {
     /// resources for ever (`fuzz/regressions/pdf/page-parent-cycle-hang.pdf`).
     #[test]
     fn a_page_tree_that_loops_is_malformed_not_a_hang() {
+        // The second's table misses mangled objects, and is rebuilt.
         for name in [
             "page-parent-cycle-hang.pdf",
             "page-parent-cycle-hang-found.pdf",
