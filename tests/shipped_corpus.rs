@@ -158,6 +158,18 @@ fn exclusion_removes_passages_and_not_is_the_same_as_minus() {
     for hit in hits(&minus) {
         assert!(!has_word(hit, "colombia"));
     }
+    // A word under two exclusions only removes passages: it is never
+    // highlighted or listed as matched.
+    let (_, twice) = search_json("lazo -(plan -colombia)", &["--limit", "100"]);
+    assert!(
+        hits(&twice).iter().any(|hit| has_word(hit, "colombia")),
+        "{twice:#}"
+    );
+    for hit in hits(&twice) {
+        let marked: Vec<String> = highlighted(hit).iter().map(|h| h.to_lowercase()).collect();
+        assert!(marked.iter().all(|h| h == "lazo"), "{marked:?}");
+        assert_eq!(hit["matched"].as_array().unwrap().len(), 1, "{hit:#}");
+    }
 }
 
 #[test]

@@ -685,7 +685,9 @@ impl<'a> Compiler<'a> {
             match item {
                 Node::Not(inner) => {
                     excluded += 1;
-                    if let Some(query) = self.node(inner, !negated)? {
+                    // Once excluded, always: `-(petro -bogota)` only removes
+                    // passages, it never makes `bogota` why one matched.
+                    if let Some(query) = self.node(inner, true)? {
                         clauses.push((Occur::MustNot, query));
                     }
                 }
