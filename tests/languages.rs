@@ -1297,13 +1297,20 @@ fn a_word_is_found_however_unicode_spells_it() {
     );
     fixture.file(
         "shy.html",
-        "<html lang=\"de\"><body><p>Die Verwal&shy;tung der Stadt&#8203;bibliothek wurde erneuert, sagte man in İzmir.</p></body></html>",
+        "<html lang=\"de\"><body><p>Die Verwal&shy;tung der Stadt&#8288;bibliothek wurde erneuert, sagte man in İzmir.</p></body></html>",
     );
     fixture.file(
         "ru.md",
         format!(
             "---\nlang: ru\n---\n\nЕго {long_russian} прибыл вчера, сказал Петроʼs помощник.\n"
         ),
+    );
+    // Khmer separates words with zero-width spaces; Greek capitals end in
+    // a sigma that lower-cases as `σ`, not `ς`; a keycap digit carries a
+    // variation selector; small capitals fold to capitals.
+    fixture.file(
+        "mixed.txt",
+        "ភាសា\u{200B}ខ្មែរ\u{200B}គឺ\u{200B}ជា\u{200B}ភាសា\u{200B}ផ្លូវការ.\n\nΟ ΔΡΟΜΟΣ ΕΙΝΑΙ ΜΑΚΡΥΣ.\n\nStep 1\u{FE0F}\u{20E3} of the ʀᴇᴀʟ plan.\n",
     );
     fixture.index();
     for (query, form) in [
@@ -1312,7 +1319,11 @@ fn a_word_is_found_however_unicode_spells_it() {
         ("gobernación", "gobernacio\u{301}n"),
         ("negociar", "negocio\u{301}"),
         ("Verwaltung", "Verwal\u{AD}tung"),
-        ("Stadtbibliothek", "Stadt\u{200B}bibliothek"),
+        ("Stadtbibliothek", "Stadt\u{2060}bibliothek"),
+        ("ខ្មែរ", "ខ្មែរ"),
+        ("\"δρόμος είναι\"", "ΔΡΟΜΟΣ ΕΙΝΑΙ"),
+        ("\"step 1\"", "Step 1\u{FE0F}\u{20E3}"),
+        ("real", "ʀᴇᴀʟ"),
         ("izmir", "İzmir"),
         ("İzmir", "İzmir"),
         (long_russian, long_russian),

@@ -20,17 +20,19 @@ use std::cell::RefCell;
 use crate::language::Language;
 use frostem::Stemmer;
 use tantivy::Index;
-use tantivy::tokenizer::{AsciiFoldingFilter, TextAnalyzer, TokenStream};
-pub use words::MAX_WORD_CHARS;
-use words::{WordTokenizer, lower_spelling, next_word};
+use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, TextAnalyzer, TokenStream};
+pub use words::{MAX_WORD_CHARS, lower_spelling};
+use words::{WordTokenizer, next_word};
 
 /// Name under which the folding analyzer is registered.
 pub const FOLDED: &str = "cita_folded";
 
 /// Folds case and accents; no stemming. What every indexed text field holds.
 pub fn folding_analyzer() -> TextAnalyzer {
+    // Folding writes some letters in capitals (small capitals `ᴀ` → `A`).
     TextAnalyzer::builder(WordTokenizer::default())
         .filter(AsciiFoldingFilter)
+        .filter(LowerCaser)
         .build()
 }
 
@@ -355,14 +357,16 @@ mod tests {
 
     #[test]
     fn one_word_has_one_term_however_unicode_writes_it() {
-        // Composed and decomposed accents, a soft hyphen, a zero-width
-        // space, a capital dotted I (lower-cased as `i` and a combining dot).
+        // Composed and decomposed accents, a soft hyphen, a word joiner, a
+        // capital dotted I (lower-cased as `i` and a combining dot).
         assert_eq!(terms("Nariño Narin\u{303}o"), ["narino", "narino"]);
         assert_eq!(
-            terms("Verwal\u{AD}tung re\u{200B}voked"),
+            terms("Verwal\u{AD}tung re\u{2060}voked"),
             ["verwaltung", "revoked"]
         );
         assert_eq!(terms("İzmir IZMIR"), ["izmir", "izmir"]);
+        // Small capitals, which folding writes as capitals.
+        assert_eq!(terms("ʀᴇᴀʟ"), ["real"]);
         assert_eq!(terms("Petroʼs Petro’s"), ["petro", "s", "petro", "s"]);
         // Cyrillic is not folded, but its two spellings of `й` are one.
         assert_eq!(terms("Йод И\u{306}од"), ["йод", "йод"]);
@@ -506,7 +510,7 @@ mod tests {
     fn the_hand_cut_words_are_the_analyzers_tokens() {
         let mut seed = 0x2545_f491_u32;
         let alphabet: Vec<char> =
-            "aZ09 .,;'-_\t\n\r\"()/&xyzQWéÉ’—ßİıÆæ中文ﬁ\u{301}😀ŁØñÑ\u{AD}\u{200B}\u{2BC}\u{303}\u{94D}жИ"
+            "aZ09 .,;'-_\t\n\r\"()/&xyzQWéÉ’—ßİıÆæ中文ﬁ\u{301}😀ŁØñÑ\u{AD}\u{200B}\u{2BC}\u{303}\u{94D}жИ\u{345}\u{FE0F}\u{20E3}ΣςᴀǅK\u{200F}"
                 .chars()
                 .collect();
         let mut folding = Folding::default();

@@ -11,7 +11,7 @@
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 use unicode_normalization::{IsNormalized, is_nfc_quick};
 
 /// A word of this many characters or more (a URL, a base64 blob) is not
@@ -70,7 +70,8 @@ pub fn next_word(text: &str, mut at: usize) -> Option<Word> {
         at += c.len_utf8();
         if !is_invisible(c) {
             to = at;
-            chars += 1;
+            // Marks do not count: a word composed or decomposed is as long.
+            chars += usize::from(!is_combining_mark(c));
         }
     }
     Some(Word {
@@ -86,25 +87,60 @@ fn starts_word(c: char) -> bool {
     c.is_alphanumeric() && c != '\u{2BC}'
 }
 
-/// Characters that only hint at layout inside a word: soft hyphen,
-/// zero-width space, non-joiner and joiner, word joiner, zero-width
-/// no-break space (a byte order mark met inside a text).
+/// Characters that only shape how a word is shown, which a word runs
+/// through and its term leaves out: the format characters (soft hyphen,
+/// zero-width non-joiner and joiner, word joiner, bidirectional marks, a
+/// byte order mark met inside a text, tags), as Unicode's word boundaries
+/// (UAX #29) step over them, and the variation selectors (`1️⃣`, `葛󠄀`).
+/// The zero-width space is not one: Khmer, Thai, Lao and Burmese writers
+/// separate words with it, and so does cita.
 fn is_invisible(c: char) -> bool {
     matches!(
         c,
-        '\u{AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+        '\u{AD}'
+            | '\u{34F}'
+            | '\u{600}'..='\u{605}'
+            | '\u{61C}'
+            | '\u{6DD}'
+            | '\u{70F}'
+            | '\u{890}'..='\u{891}'
+            | '\u{8E2}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200C}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+            | '\u{E0100}'..='\u{E01EF}'
     )
 }
 
-/// The combining accents of Latin, Greek and Cyrillic letters: composing
-/// leaves them only where no letter carries them (the dot above that
-/// lower-casing `İ` leaves after its `i`), and folding would not remove
-/// them.
+/// The combining accents of Latin, Greek and Cyrillic letters and of
+/// symbols: composing leaves them only where no letter carries them (the
+/// dot above that lower-casing `İ` leaves after its `i`, a keycap's
+/// frame), and folding would not remove them. The marks of other scripts
+/// (Devanagari's vowel signs and virama) are part of their words' spelling.
 fn is_combining_accent(c: char) -> bool {
-    matches!(c, '\u{300}'..='\u{36F}')
+    matches!(
+        c,
+        '\u{300}'..='\u{36F}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE20}'..='\u{FE2F}'
+    )
 }
 
-/// The lower-case spelling of a `word` (one that [`next_word`] cut), which
+/// The lower-case spelling of a `word` (as the analyzer cuts words), which
 /// accent folding then reads: invisible characters left out, composed as
 /// Unicode's NFC, lower-cased letter by letter, and the combining accents
 /// still standing left out. A word already composed, of visible letters,
@@ -113,8 +149,22 @@ pub fn lower_spelling(word: &str, out: &mut String) {
     out.clear();
     let lower = |c: char, out: &mut String| {
         for lower in c.to_lowercase() {
-            if !is_combining_accent(lower) {
-                out.push(lower);
+            match lower {
+                // Greek's final sigma is a sigma: `ΔΡΟΜΟΣ` lower-cased
+                // letter by letter ends in `σ`, `δρόμος` in `ς`.
+                'ς' => out.push('σ'),
+                // Greek capitals are written without their accents, so
+                // Greek letters lose theirs as folding takes Latin ones'
+                // (`δρόμος` is `ΔΡΟΜΟΣ`); Greek's stemmer drops them too.
+                '\u{370}'..='\u{3FF}' | '\u{1F00}'..='\u{1FFF}' => {
+                    decompose_canonical(lower, |part| {
+                        if !is_combining_accent(part) {
+                            out.push(part);
+                        }
+                    })
+                }
+                accent if is_combining_accent(accent) => {}
+                letter => out.push(letter),
             }
         }
     };
@@ -170,6 +220,10 @@ impl TokenStream for WordTokens<'_> {
                 self.token.text.make_ascii_lowercase();
             } else {
                 lower_spelling(written, &mut self.token.text);
+                // A word of accents alone (U+0345 is a letter) has no term.
+                if self.token.text.is_empty() {
+                    continue;
+                }
             }
             self.token.offset_from = word.from;
             self.token.offset_to = word.to;
@@ -210,9 +264,11 @@ mod tests {
     #[test]
     fn invisible_characters_and_combining_marks_stay_inside_words() {
         assert_eq!(
-            words("Verwal\u{AD}tung, re\u{200B}voked\u{AD} Narin\u{303}o"),
-            ["Verwal\u{AD}tung", "re\u{200B}voked", "Narin\u{303}o"]
+            words("Verwal\u{AD}tung, re\u{2060}voked\u{AD} Narin\u{303}o"),
+            ["Verwal\u{AD}tung", "re\u{2060}voked", "Narin\u{303}o"]
         );
+        // A zero-width space separates words (Khmer, Thai).
+        assert_eq!(words("ភាសា\u{200B}ខ្មែរ"), ["ភាសា", "ខ្មែរ"]);
         // A virama joins a Devanagari word; an invisible character alone is no word.
         assert_eq!(words("हिन्दी \u{200B} \u{AD}"), ["हिन्दी"]);
         assert_eq!(words("Petroʼs ʼa"), ["Petro", "s", "a"]);
@@ -225,6 +281,11 @@ mod tests {
         assert_eq!(spelling("İzmir"), "izmir");
         assert_eq!(spelling("Й"), "й");
         assert_eq!(spelling("И\u{306}"), "й");
+        assert_eq!(spelling("1\u{FE0F}\u{20E3}"), "1");
+        assert_eq!(spelling("葛\u{E0100}"), "葛");
+        assert_eq!(spelling("ΔΡΟΜΟΣ"), spelling("δρόμος"));
+        assert_eq!(spelling("ΐ ᾖ"), "ι η");
+        assert_eq!(spelling("\u{345}"), "");
     }
 
     #[test]
@@ -233,8 +294,13 @@ mod tests {
         assert!(!next_word(&russian, 0).unwrap().overlong);
         let ascii = "x".repeat(MAX_WORD_CHARS);
         assert!(next_word(&ascii, 0).unwrap().overlong);
-        // Invisible characters do not count.
+        // Invisible characters and marks do not count: a word composed or
+        // decomposed is as long.
         let hyphenated = format!("{}\u{AD}x", "x".repeat(MAX_WORD_CHARS - 2));
         assert!(!next_word(&hyphenated, 0).unwrap().overlong);
+        let composed = format!("{}üüü", "a".repeat(MAX_WORD_CHARS - 4));
+        let decomposed = format!("{}{}", "a".repeat(MAX_WORD_CHARS - 4), "u\u{308}".repeat(3));
+        assert!(!next_word(&composed, 0).unwrap().overlong);
+        assert!(!next_word(&decomposed, 0).unwrap().overlong);
     }
 }

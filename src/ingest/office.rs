@@ -86,20 +86,28 @@ fn main_document_part(zip: &mut Zip) -> Result<String, Refusal> {
                 .is_some_and(|kind| kind.ends_with("/officeDocument"))
             && let Some(target) = element.attribute("Target")
         {
-            return Ok(package_part(&target));
+            // The ZIP names a part with its escapes (as the package format
+            // says, `my%20doc.xml`) or, written by other tools, without.
+            let escaped = package_part(&target);
+            let unescaped =
+                package_part(&percent_encoding::percent_decode_str(&target).decode_utf8_lossy());
+            return Ok(if zip.holds(&escaped) {
+                escaped
+            } else {
+                unescaped
+            });
         }
     }
     Ok(DOCX_DOCUMENT.to_string())
 }
 
 /// The part a relationship of the package (`_rels/.rels`, whose base is
-/// the package's root) targets, as the ZIP names it: percent-escapes
-/// undone, `.` and `..` steps resolved (`/word/document2.xml`,
-/// `./word/document2.xml` and `word/x/../document2.xml` are one part).
+/// the package's root) targets, as the ZIP names it: `.` and `..` steps
+/// resolved (`/word/document2.xml`, `./word/document2.xml` and
+/// `word/x/../document2.xml` are one part).
 fn package_part(target: &str) -> String {
-    let decoded = percent_encoding::percent_decode_str(target).decode_utf8_lossy();
     let mut steps: Vec<&str> = Vec::new();
-    for step in decoded.split(['/', '\\']) {
+    for step in target.split(['/', '\\']) {
         match step {
             "" | "." => {}
             ".." => {
@@ -1280,8 +1288,13 @@ pub(super) mod tests {
                 docx(&[(RELATIONSHIPS, &rels), ("word/document2.xml", &body)]).unwrap();
             assert_eq!(texts, ["Drafted online."], "{target}");
         }
-        assert_eq!(package_part("/word/my%20doc.xml"), "word/my doc.xml");
         assert_eq!(package_part("../../word\\doc.xml"), "word/doc.xml");
+        // Escaped in the ZIP's names, as the package format says, or not.
+        for zipped in ["word/my%20doc.xml", "word/my doc.xml"] {
+            let rels = rels.replace("/word/document2.xml", "/word/my%20doc.xml");
+            let (_, texts) = docx(&[(RELATIONSHIPS, &rels), (zipped, &body)]).unwrap();
+            assert_eq!(texts, ["Drafted online."], "{zipped}");
+        }
     }
 
     #[test]

@@ -49,7 +49,7 @@ use self::phrase::{EveryPhrasePrefix, ExactPhraseQuery};
 use self::source::SourceQuery;
 use self::statistics::Statistics;
 use self::substance::Substance;
-use crate::analysis::{Folding, Token};
+use crate::analysis::{self, Folding, Token};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::highlight::{HighlightPlan, Matcher};
@@ -290,9 +290,8 @@ fn unsupported_after(symbol: char, column: usize) -> String {
 /// A `*` before a word (`*lazo`) would have to read the whole dictionary;
 /// it is refused rather than read as the word without it.
 fn refuse_leading_wildcard(word: &str, column: usize) -> Result<()> {
-    let mut chars = word.chars();
-    if chars.next() == Some('*') && chars.next().is_some_and(char::is_alphanumeric) {
-        let rest = word.trim_matches('*');
+    if word.starts_with('*') && word.chars().any(char::is_alphanumeric) {
+        let rest = word.trim_matches(|c: char| !c.is_alphanumeric());
         return Err(Error::Query(format!(
             "a * before a word (character {column}) is not supported; put it after the beginning of the word, as in {rest}*"
         )));
@@ -933,7 +932,9 @@ fn term_query(field: Field, term: &str) -> Box<dyn Query> {
 
 /// The word `token` stands for in `text`, lower case, accents kept.
 fn written(text: &str, token: &Token) -> String {
-    text[token.from..token.to].to_lowercase()
+    let mut lower = String::new();
+    analysis::lower_spelling(&text[token.from..token.to], &mut lower);
+    lower
 }
 
 /// `lang:es`: the passages in the language with that ISO 639-1 code.
@@ -1183,6 +1184,9 @@ mod tests {
         assert!(error("plan *lazo").contains("(character 6) is not supported; put it after"));
         assert!(error("title:*lazo*").contains("(character 7)"));
         assert!(error("*é").contains("as in é*"));
+        for hidden in ["**lazo", "*-lazo", "*&lazo", "title:**lazo"] {
+            assert!(error(hidden).contains("as in lazo*"), "{hidden}");
+        }
         for fine in ["*", "* --", "lazo*", "**", "*.", "title:lazo*"] {
             assert!(parse(fine).is_ok(), "{fine}");
         }

@@ -7,6 +7,7 @@
 use serde::Serialize;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use crate::analysis::Folding;
 use crate::date::Date;
 use crate::error::Error;
 use crate::highlight::Span;
@@ -150,10 +151,13 @@ pub fn concordance(
 
 /// Sorts lines (already in relevance order) by their context, stably.
 pub fn sort_lines(lines: &mut [KwicLine], sort: ContextSort) {
-    let words = |text: &str| -> Vec<String> {
-        text.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
+    // Words as search reads them: one word however Unicode spells it.
+    let mut folding = Folding::default();
+    let mut words = |text: &str| -> Vec<String> {
+        folding
+            .tokens(text)
+            .into_iter()
+            .map(|token| token.term)
             .collect()
     };
     match sort {
