@@ -79,6 +79,28 @@ fn only_added_changed_and_deleted_files_are_processed() {
 }
 
 #[test]
+fn a_feed_none_of_whose_lines_is_json_now_keeps_its_passages() {
+    let fixture = Fixture::new();
+    fixture.file("feed.jsonl", "{\"text\": \"The epsilonword wire.\"}\n");
+    assert_eq!(total(&fixture, "epsilonword"), 1);
+    // Damaged whole (here, cut in every line): refused, its passages kept.
+    rewrite(&fixture, "feed.jsonl", "{\"text\": \"The eps\n{\"te\n");
+    let report = fixture.index_report(&[]);
+    assert_eq!(report["kept"], 1, "{report}");
+    assert_eq!(total(&fixture, "epsilonword"), 1, "{report}");
+    // One line still JSON: the feed reads, with what it now holds.
+    rewrite(
+        &fixture,
+        "feed.jsonl",
+        "{\"text\": \"The zetaword wire.\"}\n{\"te\n",
+    );
+    let report = fixture.index_report(&[]);
+    assert_eq!(report["kept"], 0, "{report}");
+    assert_eq!(total(&fixture, "epsilonword"), 0);
+    assert_eq!(total(&fixture, "zetaword"), 1);
+}
+
+#[test]
 fn an_indexed_file_that_cannot_be_read_now_keeps_its_passages_until_it_reads() {
     let fixture = Fixture::new();
     fixture.file("notes.json", r#"{"text": "The gammaword minutes."}"#);

@@ -70,24 +70,37 @@ impl Notes {
 }
 
 /// The records of a JSON Lines text, and a note for each line that could
-/// not be used (the first [`MAX_NOTES`], then a count).
-pub fn lines(text: &str) -> (Vec<Record>, Vec<String>) {
+/// not be used (the first [`MAX_NOTES`], then a count); refused when no
+/// line at all is JSON (not a feed, or one damaged whole), as a JSON file
+/// that does not parse is.
+pub fn lines(text: &str) -> Result<(Vec<Record>, Vec<String>), String> {
     let mut records = Vec::new();
     let mut notes = Notes::new("line");
+    let (mut json_lines, mut first_error) = (0u64, None);
     for (index, line) in text.lines().enumerate() {
         let number = index as u64 + 1;
         if line.trim().is_empty() {
             continue;
         }
         match serde_json::from_str::<Value>(&without_lone_surrogates(line)) {
-            Ok(value) => match record(number, &value) {
-                Ok(record) => records.push(record),
-                Err(problem) => notes.add(|| format!("line {number}: {problem}, skipped")),
-            },
-            Err(err) => notes.add(|| format!("line {number}: malformed JSON ({err}), skipped")),
+            Ok(value) => {
+                json_lines += 1;
+                match record(number, &value) {
+                    Ok(record) => records.push(record),
+                    Err(problem) => notes.add(|| format!("line {number}: {problem}, skipped")),
+                }
+            }
+            Err(err) => {
+                let error = format!("line {number}: malformed JSON ({err})");
+                notes.add(|| format!("{error}, skipped"));
+                first_error.get_or_insert(error);
+            }
         }
     }
-    (records, notes.finish())
+    match first_error {
+        Some(error) if json_lines == 0 => Err(format!("no line is JSON ({error})")),
+        _ => Ok((records, notes.finish())),
+    }
 }
 
 /// The records of a JSON document (an array of records, or one record).
@@ -291,7 +304,7 @@ mod tests {
             r#"{"body":["Para one.","Para two."],"published":"27 de septiembre de 2025","source":{"name":"AP"}}"#,
             "\n",
         );
-        let (records, notes) = lines(feed);
+        let (records, notes) = lines(feed).unwrap();
         assert_eq!(records.len(), 2);
         assert_eq!(records[0].number, 1);
         assert_eq!(records[0].meta.title.as_deref(), Some("A"));
@@ -304,6 +317,13 @@ mod tests {
         assert_eq!(notes.len(), 2);
         assert!(notes[0].starts_with("line 3: malformed JSON"));
         assert!(notes[1].starts_with("line 4: no text"));
+        // No line is JSON: not a feed (or one damaged whole), refused, so
+        // that a file indexed before keeps its passages.
+        assert_eq!(
+            lines("\nnot json\n{also not\n").unwrap_err(),
+            "no line is JSON (line 2: malformed JSON (expected ident at line 1 column 2))"
+        );
+        assert!(lines("").unwrap().0.is_empty());
     }
 
     #[test]
@@ -317,7 +337,7 @@ mod tests {
             notes[MAX_NOTES],
             "980 more records skipped (malformed, or not a record with text)"
         );
-        let (records, notes) = lines(&"{}\n".repeat(50));
+        let (records, notes) = lines(&"{}\n".repeat(50)).unwrap();
         assert!(records.is_empty());
         assert_eq!(
             notes.last().unwrap(),
@@ -349,7 +369,7 @@ mod tests {
             ]
         );
         assert!(notes.is_empty(), "{notes:?}");
-        let (records, _) = lines("{\"text\":\"x \\ud83d\"}\n");
+        let (records, _) = lines("{\"text\":\"x \\ud83d\"}\n").unwrap();
         assert_eq!(records[0].text, "x \u{fffd}");
         assert_eq!(
             without_lone_surrogates(r#"{"a":"\u00e9 \\"}"#),

@@ -1193,7 +1193,7 @@ impl Reading<'_> {
                 let parsed = if is_array_file {
                     jsonl::document(text)
                 } else {
-                    Ok(jsonl::lines(text))
+                    jsonl::lines(text)
                 };
                 match parsed {
                     Ok((records, notes)) => {
