@@ -3,11 +3,13 @@
 //!
 //! A word is a run of letters and digits, with the combining marks that
 //! belong to them (an `ñ` written as `n` + U+0303, a Devanagari virama) and
-//! the invisible characters that only hint at layout (a soft hyphen, a
-//! zero-width space or joiner), so that "Verwal\u{AD}tung" and "Verwaltung",
-//! or an `ñ` in either Unicode form, are one word. The modifier apostrophe
-//! U+02BC is a letter to Unicode but an apostrophe to writers, and separates
-//! words as every other apostrophe does.
+//! the invisible characters that only shape how it is shown (a soft
+//! hyphen, a zero-width joiner, a variation selector), so that
+//! "Verwal\u{AD}tung" and "Verwaltung", or an `ñ` in either Unicode form,
+//! are one word. A zero-width space separates words (Khmer and Thai write
+//! it between them). The modifier apostrophe U+02BC is a letter to Unicode
+//! but an apostrophe to writers, and separates words as every other
+//! apostrophe does.
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use unicode_normalization::UnicodeNormalization;
@@ -142,9 +144,10 @@ fn is_combining_accent(c: char) -> bool {
 
 /// The lower-case spelling of a `word` (as the analyzer cuts words), which
 /// accent folding then reads: invisible characters left out, composed as
-/// Unicode's NFC, lower-cased letter by letter, and the combining accents
-/// still standing left out. A word already composed, of visible letters,
-/// is only lower-cased.
+/// Unicode's NFC, lower-cased letter by letter, the combining accents
+/// still standing left out, and Greek letters without accents and final
+/// sigma. A word already composed, of visible letters, is only lower-cased
+/// (and its Greek letters plain).
 pub fn lower_spelling(word: &str, out: &mut String) {
     out.clear();
     let lower = |c: char, out: &mut String| {
