@@ -1085,6 +1085,48 @@ fn idle_and_slow_connections_are_closed_after_the_idle_timeout() {
 }
 
 #[test]
+fn a_batch_body_that_stops_midway_gets_a_408_within_the_idle_timeout() {
+    let server = Server::start_with_env(shipped_index(), &[], &[("CITA_IDLE_TIMEOUT", "0.5")]);
+    let mut unfinished = TcpStream::connect(server.addr).unwrap();
+    unfinished
+        .write_all(b"POST /api/batch HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\npet")
+        .unwrap();
+    let response = parse_response(&read_until_closed(&mut unfinished));
+    assert_eq!(response.status, 408);
+    assert!(response.error().contains("body"), "{}", response.error());
+    assert_eq!(server.get_json("/healthz")["status"], "ok");
+}
+
+#[test]
+fn every_error_carries_cors_and_server_timing_and_http_1_1_needs_a_host() {
+    let server = Server::start(shipped_index(), &["--cors", "http://example.test:8080"]);
+    let addr = server.addr;
+    // The guard's 414, outside the router.
+    let long = "a".repeat(9000);
+    let response = request(
+        addr,
+        format!(
+            "GET /api/search?q={long} HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://example.test:8080\r\nConnection: close\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    assert_eq!(response.status, 414);
+    assert_eq!(
+        response.header("access-control-allow-origin"),
+        Some("http://example.test:8080")
+    );
+    // The connection layer's own errors.
+    let garbage = request(addr, b"GARBAGE\r\n\r\n");
+    assert_eq!(garbage.status, 400);
+    assert!(garbage.header("server-timing").is_some());
+    let hostless = request(addr, b"GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n");
+    assert_eq!(hostless.status, 400);
+    assert!(hostless.error().contains("Host"), "{}", hostless.error());
+    let old = request(addr, b"GET /healthz HTTP/1.0\r\n\r\n");
+    assert_eq!(old.status, 200, "HTTP/1.0 has no Host to require");
+}
+
+#[test]
 fn a_connection_over_the_cap_waits_until_an_idle_one_is_closed() {
     let server = Server::start_with_env(
         shipped_index(),

@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::body::Body;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -54,6 +54,8 @@ pub enum ApiError {
     Overdue,
     /// 503: the request did not finish within the time limit.
     TimedOut(std::time::Duration),
+    /// 408: the request body did not arrive within the idle time.
+    BodyTimedOut(std::time::Duration),
     /// 500: the index could not be read.
     Internal(String),
 }
@@ -70,6 +72,7 @@ impl ApiError {
             ApiError::Busy | ApiError::Overdue | ApiError::TimedOut(_) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
+            ApiError::BodyTimedOut(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -94,6 +97,10 @@ impl ApiError {
                 "the request did not finish within the server's time limit of {} ms",
                 limit.as_millis()
             ),
+            ApiError::BodyTimedOut(idle) => format!(
+                "the request body did not arrive within {} ms",
+                idle.as_millis()
+            ),
         }
     }
 }
@@ -112,6 +119,12 @@ impl IntoResponse for ApiError {
                 response
                     .headers_mut()
                     .insert(header::ALLOW, HeaderValue::from_static(allowed));
+            }
+            // The rest of the body may still come: the connection ends.
+            ApiError::BodyTimedOut(_) => {
+                response
+                    .headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
             }
             _ => {}
         }
@@ -442,16 +455,24 @@ fn template(params: &Params) -> Result<SearchRequest, ApiError> {
     })
 }
 
-/// The body of an answer in `format`, written by the CLI's own renderer.
-/// CSV comes as an attachment named `name.csv`, so a link downloads it.
+/// What `write` writes, as an answer's body. Called inside [`on_index`]'s
+/// work: writing a large answer (a grouped search of `*` with context,
+/// hundreds of megabytes) is the index's work as much as finding it, and
+/// takes its slot and time limit, not the threads that answer `/healthz`.
+fn written(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> std::io::Result<Vec<u8>> {
+    let mut body = Vec::new();
+    write(&mut body).map(|()| body)
+}
+
+/// The answer of `body` in `format` (written by the CLI's own renderer or
+/// as JSON). CSV comes as an attachment named `name.csv`, so a link
+/// downloads it.
 fn rendered(
     format: Format,
     name: &str,
-    write: impl FnOnce(&mut Vec<u8>, Format) -> std::io::Result<()>,
+    body: std::io::Result<Vec<u8>>,
 ) -> Result<Response, ApiError> {
-    let mut body = Vec::new();
-    write(&mut body, format)
-        .map_err(|err| ApiError::Internal(format!("cannot write the answer: {err}")))?;
+    let body = body.map_err(|err| ApiError::Internal(format!("cannot write the answer: {err}")))?;
     let content_type = match format {
         Format::Csv => "text/csv; charset=utf-8",
         Format::Jsonl => "application/x-ndjson",
@@ -515,18 +536,22 @@ async fn search(
         ..filtered_request(&params, limits)?
     };
     let format = params.choice("format", &[("json", Format::Json), ("csv", Format::Csv)])?;
-    let results = on_index(&state, move |archive| archive.search(&request)).await?;
-    if format == Format::Csv {
-        return rendered(format, "cita-search", |out, format| {
-            output::write_results(out, &results, format, TextStyle::default())
-        });
-    }
-    Ok(Json(SearchPage {
-        results,
-        limit,
-        offset,
+    let body = on_index(&state, move |archive| {
+        let results = archive.search(&request)?;
+        Ok(written(|out| match format {
+            Format::Csv => output::write_results(out, &results, format, TextStyle::default()),
+            _ => Ok(serde_json::to_writer(
+                out,
+                &SearchPage {
+                    results,
+                    limit,
+                    offset,
+                },
+            )?),
+        }))
     })
-    .into_response())
+    .await?;
+    rendered(format, "cita-search", body)
 }
 
 /// `GET /api/timeline`: the JSON (or CSV) of `cita timeline`.
@@ -540,13 +565,14 @@ async fn timeline(
     let by_source = params.flag("by_source")?;
     let mentioned = params.choice("axis", &[("published", false), ("mentioned", true)])?;
     let format = params.choice("format", &[("json", Format::Json), ("csv", Format::Csv)])?;
-    let timeline = on_index(&state, move |archive| {
-        archive.timeline(&request, by, by_source, mentioned)
+    let body = on_index(&state, move |archive| {
+        let timeline = archive.timeline(&request, by, by_source, mentioned)?;
+        Ok(written(|out| {
+            output::write_timeline(out, &timeline, format, TextStyle::default())
+        }))
     })
     .await?;
-    rendered(format, "cita-timeline", |out, format| {
-        output::write_timeline(out, &timeline, format, TextStyle::default())
-    })
+    rendered(format, "cita-timeline", body)
 }
 
 /// `GET /api/kwic`: the JSON (or CSV) of `cita kwic`.
@@ -571,13 +597,14 @@ async fn kwic(
         ],
     )?;
     let format = params.choice("format", &[("json", Format::Json), ("csv", Format::Csv)])?;
-    let concordance = on_index(&state, move |archive| {
-        archive.kwic_lines(&request, width, sort, limit)
+    let body = on_index(&state, move |archive| {
+        let concordance = archive.kwic_lines(&request, width, sort, limit)?;
+        Ok(written(|out| {
+            output::write_kwic(out, &concordance, format, TextStyle::default())
+        }))
     })
     .await?;
-    rendered(format, "cita-kwic", |out, format| {
-        output::write_kwic(out, &concordance, format, TextStyle::default())
-    })
+    rendered(format, "cita-kwic", body)
 }
 
 /// Widest `width` of a concordance, in display columns.
@@ -591,7 +618,7 @@ pub use crate::views::kwic::MAX_WIDTH as MAX_KWIC_WIDTH;
 async fn batch(
     State(state): State<Arc<AppState>>,
     RawQuery(query): RawQuery,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Result<Response, ApiError> {
     let params = Params::read(
         query,
@@ -618,7 +645,15 @@ async fn batch(
         ..template(&params)?
     };
     let format = params.choice("format", &[("csv", Format::Csv), ("jsonl", Format::Jsonl)])?;
-    let body = body.map_err(|err| ApiError::BadRequest(err.body_text()))?;
+    // Within the idle time: a body that never ends holds its connection,
+    // and the server's shutdown, no longer. (Its length was checked
+    // against the limit before: `super::guard`.)
+    let reading = axum::body::to_bytes(body, limits.max_batch_bytes as usize);
+    let body = match tokio::time::timeout(limits.idle_timeout, reading).await {
+        Err(_) => return Err(ApiError::BodyTimedOut(limits.idle_timeout)),
+        Ok(read) => read
+            .map_err(|err| ApiError::BadRequest(format!("cannot read the request body: {err}")))?,
+    };
     let text = std::str::from_utf8(&body)
         .map_err(|_| ApiError::BadRequest("the request body is not UTF-8 text".to_string()))?;
     let queries = parse_queries(text);
@@ -645,8 +680,8 @@ async fn batch(
             limits.max_query_chars
         )));
     }
-    let outcomes = on_index(&state, move |archive| {
-        archive
+    let body = on_index(&state, move |archive| {
+        let outcomes = archive
             .batch(&queries, &template)
             .map(|outcome| match outcome.result {
                 Ok(results) => Ok((outcome.query, results)),
@@ -657,21 +692,22 @@ async fn batch(
                 ),
                 Err(err) => Err(err),
             })
-            .collect::<crate::error::Result<Vec<_>>>()
+            .collect::<crate::error::Result<Vec<_>>>()?;
+        Ok(written(|out| {
+            if format == Format::Csv {
+                output::csv::write_batch_header(out)?;
+            }
+            for (query, results) in &outcomes {
+                match format {
+                    Format::Csv => output::csv::write_batch_csv(out, query, results)?,
+                    _ => output::write_batch_jsonl(out, query, results)?,
+                }
+            }
+            Ok(())
+        }))
     })
     .await?;
-    rendered(format, "cita-batch", |out, format| {
-        if format == Format::Csv {
-            output::csv::write_batch_header(out)?;
-        }
-        for (query, results) in &outcomes {
-            match format {
-                Format::Csv => output::csv::write_batch_csv(out, query, results)?,
-                _ => output::write_batch_jsonl(out, query, results)?,
-            }
-        }
-        Ok(())
-    })
+    rendered(format, "cita-batch", body)
 }
 
 /// `GET /api/passages/{id}`
@@ -685,12 +721,21 @@ async fn passage(
     let context = params.number("context", DEFAULT_CONTEXT, 0, state.limits.max_context)?;
     let cite = params.flag("cite")?;
     let wanted = id.clone();
-    match on_index(&state, move |archive| archive.passage(&wanted, context)).await? {
-        Some(found) => Ok(Json(PassageAnswer {
-            citation: cite.then(|| found.passage.citation()),
-            found,
-        })
-        .into_response()),
+    let body = on_index(&state, move |archive| {
+        let found = archive.passage(&wanted, context)?;
+        Ok(found.map(|found| {
+            written(|out| {
+                let answer = PassageAnswer {
+                    citation: cite.then(|| found.passage.citation()),
+                    found,
+                };
+                Ok(serde_json::to_writer(out, &answer)?)
+            })
+        }))
+    })
+    .await?;
+    match body {
+        Some(body) => rendered(Format::Json, "cita-passage", body),
         None => Err(ApiError::NotFound(format!("no passage has the id {id:?}"))),
     }
 }

@@ -475,7 +475,7 @@ fn error_response(status: u16, settings: &Settings) -> Vec<u8> {
     let status = if reason == "Bad Request" { 400 } else { status };
     let body = serde_json::json!({ "error": message }).to_string();
     let mut head = format!(
-        "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n",
+        "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\nserver-timing: app;dur=0.00\r\n",
         body.len()
     );
     for (name, value) in SECURITY_HEADERS {

@@ -331,13 +331,14 @@ fn app(state: Arc<AppState>, cors: Option<CorsLayer>) -> Router {
         .merge(page::routes())
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
-        .with_state(state.clone());
+        .with_state(state.clone())
+        .layer(middleware::from_fn_with_state(state, guard));
+    // Outside the guard, so that its 413 and 414 reach an allowed page too.
     let app = match cors {
         Some(cors) => app.layer(cors),
         None => app,
     };
-    app.layer(middleware::from_fn_with_state(state, guard))
-        .layer(middleware::map_response(common_headers))
+    app.layer(middleware::map_response(common_headers))
         .layer(middleware::from_fn(server_timing))
         .layer(middleware::from_fn(conn::track))
 }
@@ -376,6 +377,11 @@ async fn guard(
         .into_response();
     }
     let headers = request.headers();
+    // HTTP/1.1 requires it (RFC 9112 3.2); hyper lets it pass.
+    if request.version() == axum::http::Version::HTTP_11 && !headers.contains_key(header::HOST) {
+        return ApiError::BadRequest("an HTTP/1.1 request needs a Host header".to_string())
+            .into_response();
+    }
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok()?.trim().parse::<u64>().ok());
