@@ -142,6 +142,9 @@ def index(
         callback = None
     else:
         callback = progress
+    if jobs is not None and not (isinstance(jobs, int) and not isinstance(jobs, bool) and 1 <= jobs <= 256):
+        # As `cita index --jobs` refuses it.
+        raise OptionError(f"jobs takes a number of threads from 1 to 256, not {jobs!r}")
     try:
         report = _cita.index(
             corpus, index, jobs, _strings(exclude), rebuild, callback, shard
@@ -213,7 +216,11 @@ class _Queries:
         options = _search_options(
             limit, offset, sort, snippet_chars, context, cite, group, facets, all_words, collapse
         )
-        return self._search(query, _filters(since, until, lang, mentions, publication), options)
+        results = self._search(query, _filters(since, until, lang, mentions, publication), options)
+        results._asked = frozenset(
+            ({"citation"} if cite else set()) | ({"before", "after"} if context else set())
+        )
+        return results
 
     def count(
         self,
@@ -234,7 +241,7 @@ class _Queries:
         """The passage whose id is ``id`` (``cita:`` prefix allowed), with up
         to ``context`` passages of its document on each side (``cita show``);
         ``None`` when no passage has that id."""
-        found = self._passage(id, context)
+        found = self._passage(id, _count("context", context))
         return None if found is None else PassageInContext(json.loads(found))
 
     def timeline(
@@ -257,7 +264,7 @@ class _Queries:
         Without ``by_source``, periods with no match between the first and
         the last have a row with count 0."""
         filters = _filters(since, until, lang, mentions, publication)
-        return Timeline(json.loads(self._timeline(query, filters, by, axis, by_source)))
+        return Timeline(json.loads(self._timeline(query, filters, by, axis, by_source)), by_source)
 
     # What a subclass runs: the JSON of the CLI (a search's results object).
     def _search(self, query: str, filters: dict, options: dict) -> Results:
@@ -339,12 +346,12 @@ class Archive(_Queries):
     ) -> Concordance:
         """The concordance of ``query`` (``cita kwic``): every occurrence in
         every matching passage, ``width`` display columns of context on each
-        side (1 to 200: another raises ``OptionError``, a negative one
-        ``OverflowError``); ``sort``: ``"relevance"``, ``"left"`` or ``"right"`` (by the
+        side (1 to 200: another raises ``OptionError``); ``sort``: ``"relevance"``, ``"left"`` or ``"right"`` (by the
         words next to the match); ``limit``: at most that many lines, the
         first occurrences in relevance order (``truncated`` says whether
         matching passages were left unread), ``None`` for every one."""
         filters = _filters(since, until, lang, mentions, publication)
+        width, limit = _count("width", width), _count("limit", limit, optional=True)
         return Concordance(json.loads(self._archive.kwic(query, filters, width, sort, limit)))
 
     def batch(
@@ -363,6 +370,8 @@ class Archive(_Queries):
         query × hit. A malformed query does not stop the others: its error
         is in ``queries`` (and ``errors``); a damaged index raises."""
         filters = _filters(since, until, lang, mentions, publication)
+        limit = _count("limit", limit, optional=True)
+        snippet_chars = _count("snippet_chars", snippet_chars)
         rows, outcomes = self._archive.batch(_strings(queries), filters, limit, snippet_chars)
         return BatchResults(
             rows,
@@ -404,17 +413,28 @@ def _search_options(
 ) -> dict:
     """A search's options as the extension reads them."""
     return {
-        "limit": limit,
-        "offset": offset,
+        "limit": _count("limit", limit, optional=True),
+        "offset": _count("offset", offset),
         "sort": sort,
-        "snippet_chars": snippet_chars,
-        "context": context,
+        "snippet_chars": _count("snippet_chars", snippet_chars),
+        "context": _count("context", context),
         "cite": cite,
         "group": group,
         "facets": facets,
         "all_words": all_words,
         "collapse": collapse,
     }
+
+
+def _count(name: str, value: Any, *, optional: bool = False) -> Any:
+    """``value`` when it is a whole number from 0 (or, ``optional``,
+    ``None``); else an :class:`OptionError` naming the option, as the CLI
+    refuses a bad number (not a ``TypeError`` from inside the extension)."""
+    if value is None and optional:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise OptionError(f"{name} takes a whole number from 0, not {value!r}")
 
 
 def _filters(
@@ -426,20 +446,33 @@ def _filters(
 ) -> dict:
     """The filters as the extension reads them: text the library parses."""
 
-    def day(value: Optional[DateLike]) -> Optional[str]:
+    def day(name: str, value: Optional[DateLike]) -> Optional[str]:
         if isinstance(value, datetime.datetime):
             value = value.date()
         if isinstance(value, datetime.date):
             return value.isoformat()
-        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        if value is None or isinstance(value, str):
+            return value
+        raise OptionError(f"{name} takes a date (YYYY-MM-DD, YYYY-MM or YYYY), not {value!r}")
 
-    if isinstance(mentions, tuple):
-        mentions = f"{mentions[0]}..{mentions[1]}"
-    elif isinstance(mentions, int):
+    def year(value: Any) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise OptionError(f"mentions takes a year or a (first, last) pair of years, not {mentions!r}")
+
+    if isinstance(mentions, (tuple, list)):
+        if len(mentions) != 2:
+            raise OptionError(f"mentions takes a year or a (first, last) pair of years, not {mentions!r}")
+        mentions = f"{year(mentions[0])}..{year(mentions[1])}"
+    elif isinstance(mentions, int) and not isinstance(mentions, bool):
         mentions = str(mentions)
+    elif mentions is not None and not isinstance(mentions, str):
+        year(mentions)
     return {
-        "since": day(since),
-        "until": day(until),
+        "since": day("since", since),
+        "until": day("until", until),
         "lang": [] if lang is None else _strings(lang),
         "mentions": mentions,
         "publication": publication,

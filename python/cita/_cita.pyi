@@ -28,6 +28,7 @@ class SearchOptions(TypedDict):
     snippet_chars: int
     context: int
     cite: bool
+    all_words: bool
     group: bool
     facets: bool
     collapse: bool

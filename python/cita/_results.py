@@ -377,6 +377,9 @@ class Results(_Table):
         self.shards_answered: Optional[List[int]] = None
         #: Over shards: each shard that did not answer, with why.
         self.shards_failed: Dict[int, str] = {}
+        # The optional fields asked for (``cite``, ``context``): columns of
+        # an empty frame as of a full one.
+        self._asked: frozenset = frozenset()
 
     @property
     def _text(self) -> str:
@@ -434,7 +437,8 @@ class Results(_Table):
     def _present(self) -> frozenset:
         # Copies collapsed, every hit lists its duplicates.
         collapsed = self.distinct is not None
-        return frozenset({"duplicates", "duplicates_total"}) if collapsed else frozenset()
+        copies = frozenset({"duplicates", "duplicates_total"}) if collapsed else frozenset()
+        return copies | self._asked
 
     def to_dict(self) -> Dict[str, Any]:
         """The whole JSON object ``cita search --format json`` prints, parsed anew."""
@@ -484,8 +488,19 @@ class Timeline(_Rows):
     ``period`` and ``count``, ``total``, ``undated`` (left out for lack of
     a date), ``axis`` (``"published"`` or ``"mentioned"``)."""
 
-    __slots__ = ()
+    __slots__ = ("_by_source",)
     _row_type = TimelineRow
+
+    def __init__(self, fields: Dict[str, Any], by_source: bool = False) -> None:
+        super().__init__(fields)
+        # Rows per source: an empty frame has the `source` column too.
+        object.__setattr__(self, "_by_source", by_source)
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return (type(self), (self._fields, self._by_source))
+
+    def _present(self) -> frozenset:
+        return frozenset({"source"}) if self._by_source else frozenset()
     _rows_key = "rows"
     query: str
     axis: str
@@ -600,6 +615,8 @@ def _column_kinds(row_type: RecordType, present: frozenset) -> Dict[str, str]:
             kinds[name] = "nullable int"
         elif hint is float:
             kinds[name] = "float"
+        elif hint is bool:
+            kinds[name] = "bool"
         elif hint in (str, Optional[str]):
             kinds[name] = "str"
         else:
@@ -615,7 +632,7 @@ def _pandas_frame(rows: List[Dict[str, Any]], row_type: RecordType, present: fro
     # The dtype this pandas gives text: `str` from pandas 3 on (missing
     # values NaN), `object` before (then text columns are left as they are).
     text = pd.Series(["text"]).dtype
-    dtypes = {"int": "int64", "nullable int": "Int64", "float": "float64", "str": text}
+    dtypes = {"int": "int64", "nullable int": "Int64", "float": "float64", "bool": "bool", "str": text}
     for name in columns:
         kind = kinds.get(name)
         if kind in dtypes:
@@ -636,6 +653,7 @@ def _polars_frame(rows: List[Dict[str, Any]], row_type: RecordType, present: fro
         "int": pl.Int64,
         "nullable int": pl.Int64,
         "float": pl.Float64,
+        "bool": pl.Boolean,
         "str": pl.String,
         "date": pl.Date,
     }

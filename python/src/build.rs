@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 
 use cita::output;
 
-use crate::errors::OrRaise;
+use crate::errors::{OrRaise, to_py_in};
 use crate::rendered;
 
 /// Calls `progress(files_done, files_total, bytes_done, bytes_total)`, if
@@ -139,7 +139,8 @@ pub fn index(
     };
     let observer = CallbackObserver::new(progress);
     let built = py.detach(|| {
-        let report = cita::build_with(&corpus, &index, &options, &observer)?;
+        let report = cita::build_with(&corpus, &index, &options, &observer)
+            .map_err(|err| err.writing(&index))?;
         rendered(|out| output::write_build_report_json(out, &report))
     });
     if let Some(failed) = observer
@@ -149,5 +150,5 @@ pub fn index(
     {
         return Err(failed);
     }
-    built.or_raise(py)
+    built.map_err(|err| to_py_in(py, err, &format!("cannot index {}", corpus.display())))
 }

@@ -9,6 +9,18 @@ use pyo3::types::PyType;
 /// The exception for `err`: its class by the kind of failure, its message
 /// the library's.
 pub fn to_py(py: Python<'_>, err: cita::Error) -> PyErr {
+    let message = err.to_string();
+    raised(py, err, message)
+}
+
+/// The exception for `err` with `context` before its message, as the CLI
+/// says it (`cannot index CORPUS: …`).
+pub fn to_py_in(py: Python<'_>, err: cita::Error, context: &str) -> PyErr {
+    let message = format!("{context}: {err}");
+    raised(py, err, message)
+}
+
+fn raised(py: Python<'_>, err: cita::Error, message: String) -> PyErr {
     let class = match &err {
         cita::Error::Query(_) => "QueryError",
         cita::Error::Date { .. } | cita::Error::InvalidOption(_) => "OptionError",
@@ -26,7 +38,7 @@ pub fn to_py(py: Python<'_>, err: cita::Error) -> PyErr {
         .and_then(|module| module.getattr(class))
         .and_then(|class| Ok(class.cast_into::<PyType>()?));
     match found {
-        Ok(class) => PyErr::from_type(class, err.to_string()),
+        Ok(class) => PyErr::from_type(class, message),
         // Only a broken installation gets here; its error says what is missing.
         Err(missing) => missing,
     }

@@ -211,11 +211,19 @@ def test_to_pandas_has_one_row_per_hit_and_typed_columns(archive):
 
 def test_empty_results_give_a_frame_with_the_same_columns_and_types(archive):
     pytest.importorskip("pandas")
-    full = archive.search("colombia", limit=1).to_pandas()
-    empty = archive.search("zzzznotaword").to_pandas()
-    assert len(empty) == 0
-    assert list(empty.columns) == list(full.columns)
-    assert empty.dtypes.to_dict() == full.dtypes.to_dict()
+    for options in [{}, {"cite": True, "context": 1}]:
+        full = archive.search("colombia", limit=1, **options).to_pandas()
+        empty = archive.search("zzzznotaword", **options).to_pandas()
+        assert len(empty) == 0
+        assert list(empty.columns) == list(full.columns), options
+        assert empty.dtypes.to_dict() == full.dtypes.to_dict(), options
+    # Booleans are booleans, so that `~frame.partial` selects.
+    frame = archive.search("petro visa drug cartel").to_pandas()
+    assert frame["partial"].dtype == "bool"
+    assert len(frame[~frame.partial]) + len(frame[frame.partial]) == len(frame)
+    full = archive.timeline("colombia", by_source=True).to_pandas()
+    empty = archive.timeline("zzzznotaword", by_source=True).to_pandas()
+    assert list(empty.columns) == list(full.columns) == ["period", "source", "count"]
 
 
 def test_the_other_tables_give_frames_too(archive):

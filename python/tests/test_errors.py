@@ -72,6 +72,48 @@ def test_bad_names_are_option_errors_naming_the_value(archive, call):
         call(archive)
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda a: a.search("colombia", limit=-1),
+        lambda a: a.search("colombia", offset=-1),
+        lambda a: a.search("colombia", snippet_chars=-1),
+        lambda a: a.search("colombia", context="2"),
+        lambda a: a.search("colombia", since=2025.5),
+        lambda a: a.search("colombia", mentions=(1960,)),
+        lambda a: a.search("colombia", mentions=(1960, "x")),
+        lambda a: a.search("colombia", mentions=1960.0),
+        lambda a: a.kwic("colombia", width=-1),
+        lambda a: a.kwic("colombia", limit=-1),
+        lambda a: a.batch(["colombia"], limit=-1),
+        lambda a: a.passage("0", context=-1),
+    ],
+)
+def test_bad_numbers_are_option_errors_not_type_errors(archive, call):
+    # Not a TypeError naming the extension's internals, nor an OverflowError.
+    with pytest.raises(cita.OptionError, match=r"^[^\n]+$"):
+        call(archive)
+
+
+def test_a_year_range_may_be_a_list_and_jobs_are_checked(archive, small_corpus, tmp_path: Path):
+    assert archive.search("colombia", mentions=[1960, 1969]).total == archive.search(
+        "colombia", mentions=(1960, 1969)
+    ).total
+    for jobs in [0, 257, -1, True]:
+        with pytest.raises(cita.OptionError, match="jobs"):
+            cita.index(small_corpus, tmp_path / "index", jobs=jobs)
+    assert not (tmp_path / "index").exists()
+
+
+def test_index_errors_carry_the_cli_line(cli, small_corpus, tmp_path: Path):
+    taken = tmp_path / "a-file"
+    taken.write_text("not a folder")
+    expected = cli.error("index", "--corpus", str(small_corpus), "--index", str(taken))
+    with pytest.raises(cita.CitaError) as raised:
+        cita.index(small_corpus, taken)
+    assert str(raised.value) == expected
+
+
 def test_a_missing_index_is_index_not_found_with_the_cli_message(cli, tmp_path: Path):
     missing = tmp_path / "nowhere"
     expected = cli.error("search", "--index", str(missing), "colombia")
