@@ -78,6 +78,8 @@ const STORE_CACHE_BLOCKS: usize = 100;
 struct Generation {
     id: u64,
     fingerprint: String,
+    /// Which shard of how many the index holds (see [`Archive::shard`]).
+    shard: Option<[u32; 2]>,
     columns: Vec<SegmentColumns>,
     stores: Vec<StoreReader>,
     /// The index's copy map, once its file describes these segments: read
@@ -140,6 +142,14 @@ impl Archive {
         match error::catching(|| Archive::open_unguarded(path, live)) {
             Ok(Ok(archive)) => Ok(archive),
             Ok(Err(err)) => match err.reading(path) {
+                // A `meta.json` no cita wrote (another tool's): not an
+                // index, as `cita index` says of the folder, rather than
+                // damage that a rebuild would then refuse to replace.
+                Error::Engine(_) | Error::Damaged { .. } if !store::bears_cita_marks(path) => {
+                    Err(Error::NotAnIndex {
+                        path: path.to_path_buf(),
+                    })
+                }
                 Error::Engine(err) => Err(checked()
                     .flatten()
                     .map_or(Error::Engine(err), |detail| Error::damaged(path, &detail))),
@@ -158,24 +168,13 @@ impl Archive {
         let directory =
             ReadingDirectory(MmapDirectory::open(path).map_err(tantivy::TantivyError::from)?);
         let index = Index::open(directory)?;
-        let incompatible = |found: String| Error::IncompatibleIndex {
-            path: path.to_path_buf(),
-            found,
-            expected: SCHEMA_VERSION,
-        };
-        match store::read_payload(&index) {
-            Some(p) if p.cita_schema == SCHEMA_VERSION => {}
-            Some(p) => return Err(incompatible(p.cita_schema.to_string())),
-            // A first `cita index` still at work, or killed before its first commit.
-            None if store::is_unfinished_first_build(&index) => {
-                return Err(Error::NoIndex {
-                    path: path.to_path_buf(),
-                });
-            }
-            None => return Err(incompatible("unknown".to_string())),
-        }
-        let fields = schema::fields_of(&index.schema())
-            .ok_or_else(|| incompatible("unknown".to_string()))?;
+        check_schema(path, &index)?;
+        let fields =
+            schema::fields_of(&index.schema()).ok_or_else(|| Error::IncompatibleIndex {
+                path: path.to_path_buf(),
+                found: "unknown".to_string(),
+                expected: SCHEMA_VERSION,
+            })?;
         analysis::register(&index);
         store::check_doc_stores(path, &index)?;
         // Passages are read through the generation's own store readers.
@@ -470,6 +469,14 @@ impl Archive {
     /// (see [`SearchResults::index_fingerprint`]).
     pub fn fingerprint(&self) -> Result<String> {
         self.guarded(|| self.fingerprint_of(&self.reader.searcher()))
+    }
+
+    /// Which shard of an archive of how many (`[number, count]`) the index
+    /// holds, as `cita index` built it with a shard
+    /// ([`BuildOptions::shard`]); `None` for a whole index. A search over
+    /// shards checks each is the one its folder should hold.
+    pub fn shard(&self) -> Result<Option<[u32; 2]>> {
+        self.guarded(|| Ok(self.generation_of(&self.reader.searcher())?.shard))
     }
 
     /// Runs the tantivy work of a public method. A damaged index makes
@@ -1458,9 +1465,11 @@ impl Archive {
         {
             return Ok(Arc::clone(generation));
         }
+        let (fingerprint, shard) = recorded_by_commit(searcher)?;
         let generation = Arc::new(Generation {
             id,
-            fingerprint: fingerprint_of(searcher)?,
+            fingerprint,
+            shard,
             columns: searcher
                 .segment_readers()
                 .iter()
@@ -1885,10 +1894,10 @@ fn statistics_of(request: &SearchRequest) -> Statistics {
         .map_or(Statistics::Local, Statistics::Global)
 }
 
-/// The fingerprint the last commit recorded.
-fn fingerprint_of(searcher: &Searcher) -> Result<String> {
+/// The fingerprint and shard the last commit recorded.
+fn recorded_by_commit(searcher: &Searcher) -> Result<(String, Option<[u32; 2]>)> {
     store::read_payload(searcher.index())
-        .and_then(|payload| payload.fingerprint)
+        .and_then(|payload| Some((payload.fingerprint?, payload.shard)))
         .ok_or_else(|| {
             Error::Engine(tantivy::TantivyError::InternalError(
                 "the index records no fingerprint; rebuild it with `cita index --rebuild`"
@@ -1959,8 +1968,30 @@ impl Directory for ReadingDirectory {
 /// stores pass [`store::check_doc_stores`]. (A commit landing between the
 /// check and the reload, milliseconds apart, is opened unchecked.)
 fn reload_checked(path: &Path, reader: &IndexReader) -> Result<()> {
-    store::check_doc_stores(path, reader.searcher().index())?;
+    let index = reader.searcher().index().clone();
+    // A later commit by another cita (a shard rebuilt by a newer one).
+    check_schema(path, &index)?;
+    store::check_doc_stores(path, &index)?;
     Ok(reader.reload()?)
+}
+
+/// Refuses an index whose last commit another cita schema wrote, or none
+/// (a first build still at work, or killed before its first commit: no
+/// index yet).
+fn check_schema(path: &Path, index: &Index) -> Result<()> {
+    let incompatible = |found: String| Error::IncompatibleIndex {
+        path: path.to_path_buf(),
+        found,
+        expected: SCHEMA_VERSION,
+    };
+    match store::read_payload(index) {
+        Some(p) if p.cita_schema == SCHEMA_VERSION => Ok(()),
+        Some(p) => Err(incompatible(p.cita_schema.to_string())),
+        None if store::is_unfinished_first_build(index) => Err(Error::NoIndex {
+            path: path.to_path_buf(),
+        }),
+        None => Err(incompatible("unknown".to_string())),
+    }
 }
 
 /// Whether an I/O error says the file system or the folder cannot be

@@ -48,7 +48,7 @@ pub enum Error {
     },
 
     /// The index folder holds something that is not a cita index.
-    #[error("{} holds files that are not a cita index; give `--index` a new or empty folder", path.display())]
+    #[error("{} holds files that are not a cita index; give `--index` a cita index, or a new or empty folder to build one in", path.display())]
     NotAnIndex {
         /// The folder.
         path: PathBuf,

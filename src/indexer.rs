@@ -328,10 +328,15 @@ fn build_into(
         memory_bytes: options.memory_bytes.min(threads * MAX_MEMORY_PER_THREAD),
         started: None,
     };
+    let shard = options.shard.map(|shard| [shard.number, shard.count]);
     if fresh {
         // Record the schema at once, so that a run killed before its first
         // batch leaves an (empty) index that the next run recognises.
-        store::commit_payload(writer.get()?, &State::default())?;
+        let empty = State {
+            shard,
+            ..State::default()
+        };
+        store::commit_payload(writer.get()?, &empty)?;
     }
 
     let mut state = if fresh {
@@ -339,6 +344,9 @@ fn build_into(
     } else {
         State::load(index_dir)
     };
+    // Another routing only removes the files no longer routed here and
+    // adds those that are: the index is then that shard.
+    state.shard = shard;
     // Files indexed under another default language are read again: the
     // default decides the language of what is neither declared nor detected.
     // The new default is recorded with the run's last commit only; the

@@ -45,6 +45,10 @@ pub struct CommitPayload {
     /// The index fingerprint (see [`fingerprint`]); absent in older indexes.
     #[serde(default)]
     pub fingerprint: Option<String>,
+    /// The shard the index holds ([`State::shard`]), so that a search over
+    /// shards can tell a folder holding another shard, or a whole index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<[u32; 2]>,
 }
 
 /// The fingerprint of a set of passages, independent of their order and of
@@ -106,6 +110,10 @@ pub struct State {
     /// the state recorded it); when it changes, every file is read again.
     #[serde(default)]
     pub reading_rules: u32,
+    /// Which shard of how many (`[number, count]`) the index holds, for
+    /// a shard of an archive (`cita.dist`); none for a whole index.
+    #[serde(default)]
+    pub shard: Option<[u32; 2]>,
 }
 
 impl State {
@@ -128,6 +136,7 @@ impl State {
             files: self.files.clone(),
             default_language: self.default_language.clone(),
             reading_rules: self.reading_rules,
+            shard: self.shard,
         };
         let bytes = serde_json::to_vec(&state).expect("the state serializes");
         std::fs::write(&temporary, bytes).map_err(|err| Error::io(&temporary, err))?;
@@ -154,6 +163,7 @@ pub fn commit_payload(writer: &mut IndexWriter<TantivyDocument>, state: &State) 
         cita_schema: SCHEMA_VERSION,
         documents: state.documents(),
         fingerprint: Some(state.fingerprint()),
+        shard: state.shard,
     };
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(&serde_json::to_string(&payload).expect("the payload serializes"));
@@ -219,7 +229,7 @@ fn is_index_file(name: &str) -> bool {
 /// longer open it: cita's state file is there, or `meta.json` (whole or
 /// not) still holds cita's payload. A folder of another program has
 /// neither, and stays refused.
-fn bears_cita_marks(dir: &Path) -> bool {
+pub(crate) fn bears_cita_marks(dir: &Path) -> bool {
     const PAYLOAD_MARK: &[u8] = b"cita_schema";
     dir.join(STATE_FILE).is_file()
         || std::fs::read(dir.join(META_FILE)).is_ok_and(|meta| {

@@ -483,15 +483,22 @@ fn claim_huge_count_of_layers(store: &Path) {
     std::fs::write(store, &bytes).unwrap();
 }
 
-#[test]
-fn a_commit_with_a_damaged_count_of_layers_is_not_reloaded() {
-    // A long-running reader (`cita serve`, a notebook) moves to each new
-    // commit: its segments get the check that opening gives.
+/// The shipped corpus copied and indexed in a temporary folder, and the
+/// index opened: (the folder, the corpus, the index, the archive).
+fn opened_copy_of_shipped_corpus() -> (TempDir, PathBuf, PathBuf, cita::Archive) {
     let dir = TempDir::new().unwrap();
     let (corpus, index) = (dir.path().join("corpus"), dir.path().join("index"));
     copy_shipped_corpus(&corpus);
     index_report(&index_into_with(&corpus, &index, &["--format", "json"]));
     let archive = cita::Archive::open(&index).unwrap();
+    (dir, corpus, index, archive)
+}
+
+#[test]
+fn a_commit_with_a_damaged_count_of_layers_is_not_reloaded() {
+    // A long-running reader (`cita serve`, a notebook) moves to each new
+    // commit: its segments get the check that opening gives.
+    let (_dir, corpus, index, archive) = opened_copy_of_shipped_corpus();
     let stores = |index: &Path| -> BTreeSet<PathBuf> {
         std::fs::read_dir(index)
             .unwrap()
@@ -528,6 +535,22 @@ fn a_commit_with_a_damaged_count_of_layers_is_not_reloaded() {
 }
 
 #[test]
+fn a_commit_of_another_schema_is_not_reloaded() {
+    // A shard rebuilt by another cita under a long-running worker.
+    let (_dir, _, index, archive) = opened_copy_of_shipped_corpus();
+    let meta_file = index.join("meta.json");
+    let mut meta: Value = serde_json::from_slice(&std::fs::read(&meta_file).unwrap()).unwrap();
+    let mut payload: Value = serde_json::from_str(meta["payload"].as_str().unwrap()).unwrap();
+    payload["cita_schema"] = Value::from(cita::schema::SCHEMA_VERSION - 1);
+    meta["payload"] = Value::from(payload.to_string());
+    std::fs::write(&meta_file, meta.to_string()).unwrap();
+    match archive.reload() {
+        Err(cita::Error::IncompatibleIndex { .. }) => {}
+        other => panic!("{:?}", other.map(|_| "reloaded")),
+    }
+}
+
+#[test]
 fn a_damaged_count_of_doc_store_layers_is_damage_not_an_abort() {
     // Found by the test above when a build laid its store out so that a
     // flipped byte fell there: tantivy made room for as many layers of its
@@ -538,14 +561,15 @@ fn a_damaged_count_of_doc_store_layers_is_damage_not_an_abort() {
         Err(cita::Error::Damaged { .. }) => {}
         other => panic!("{:?}", other.map(|_| "opened")),
     }
-    let out = run(&[
-        "search",
-        "--index",
-        copy.path().to_str().unwrap(),
-        "colombia",
-    ]);
+    let said = failed_search(copy.path());
+    assert_eq!(said.lines().count(), 1, "{said}");
+}
+
+/// What `cita search --index INDEX colombia` says on stderr, as it fails (exit 2).
+fn failed_search(index: &Path) -> String {
+    let out = run(&["search", "--index", index.to_str().unwrap(), "colombia"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    stderr(&out)
 }
 
 #[test]
@@ -748,6 +772,13 @@ fn a_folder_of_another_program_is_still_refused_by_rebuild() {
         "{\"mine\": true}"
     );
     assert!(dir.path().join("data.bin").exists());
+    // Searching it says the same, not "damaged: rebuild it", which the
+    // rebuild above refuses.
+    let said = failed_search(dir.path());
+    assert!(
+        said.contains("not a cita index") && !said.contains("damaged"),
+        "{said}"
+    );
 }
 
 #[test]

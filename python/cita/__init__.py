@@ -432,9 +432,13 @@ def _count(name: str, value: Any, *, optional: bool = False) -> Any:
     refuses a bad number (not a ``TypeError`` from inside the extension)."""
     if value is None and optional:
         return value
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _LARGEST:
         return value
-    raise OptionError(f"{name} takes a whole number from 0, not {value!r}")
+    raise OptionError(f"{name} takes a whole number from 0 to {_LARGEST}, not {value!r}")
+
+
+#: The largest number an option takes (what the extension reads it into).
+_LARGEST = 2**63 - 1
 
 
 def _filters(

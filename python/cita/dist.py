@@ -33,7 +33,14 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 
 from . import _cita
 from . import _Queries, _strings
-from ._errors import CitaError, IndexNotFoundError, OptionError, QueryError, ShardError
+from ._errors import (
+    CitaError,
+    IncompatibleIndexError,
+    IndexNotFoundError,
+    OptionError,
+    QueryError,
+    ShardError,
+)
 from ._results import BuildReport, Results
 
 __all__ = ["Cluster", "MANIFEST", "index", "shard_of"]
@@ -123,12 +130,27 @@ def _on_shard(shards_dir: str, number: int, step: str, seen: Optional[str], *arg
     archive = _archive(shards_dir, number)
     if seen is None:
         archive.reload()
+        _check_holds(archive, shards_dir, number)
         return archive.fingerprint, _STEPS[step](archive, *args)
     if archive.fingerprint != seen:
         archive.reload()
         if archive.fingerprint != seen:
             raise CitaError(f"shard {number} changed during the search (a build committed): search again")
     return _STEPS[step](archive, *args)
+
+
+def _check_holds(archive: Any, shards_dir: str, number: int) -> None:
+    """Refuses a shard folder that holds another shard, or a whole index
+    (copied there by hand, built without ``shard=``): its passages would
+    count twice or not at all."""
+    expected = (number, _read_manifest(shards_dir))
+    held = archive.shard
+    if held != expected:
+        what = "a whole index" if held is None else f"shard {held[0]} of {held[1]}"
+        raise IncompatibleIndexError(
+            f"{archive.path} holds {what}, not shard {number} of {expected[1]}: "
+            "build the shards with cita.dist.index"
+        )
 
 
 def _build_shard(

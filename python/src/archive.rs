@@ -115,6 +115,14 @@ impl Archive {
         py.detach(|| self.inner.fingerprint()).or_raise(py)
     }
 
+    /// Which shard of how many (`(number, count)`) the index holds, or
+    /// `None` for a whole index.
+    #[getter]
+    fn shard(&self, py: Python<'_>) -> PyResult<Option<(u32, u32)>> {
+        let shard = py.detach(|| self.inner.shard()).or_raise(py)?;
+        Ok(shard.map(|[number, count]| (number, count)))
+    }
+
     /// Makes later searches see the index's latest commit.
     fn reload(&self, py: Python<'_>) -> PyResult<()> {
         py.detach(|| self.inner.reload()).or_raise(py)

@@ -508,6 +508,24 @@ def test_a_failing_shard_fails_the_search_or_makes_it_partial(
     assert done.stderr.startswith("cita: warning: partial results, from shards [0, 2] only: shard 1 ")
 
 
+def test_a_shard_folder_holding_another_index_is_refused(
+    client: Client, built: Dict[str, Built], tmp_path: Path
+) -> None:
+    # A whole index copied into a shard's folder, or another shard: its
+    # passages would count twice (875 passages of `plan` instead of 533).
+    b = built["generated"]
+    for wrong, says in [(b.whole_path, "a whole index"), (b.shards / "shard-0", "shard 0 of 3")]:
+        copied = tmp_path / f"shards-{says[:5].strip()}"
+        shutil.copytree(b.shards, copied)
+        shutil.rmtree(copied / "shard-1")
+        shutil.copytree(wrong, copied / "shard-1")
+        with pytest.raises(cita.ShardError, match=f"holds {says}, not shard 1 of 3") as raised:
+            Cluster(client, copied).search("plan")
+        assert raised.value.shards == [1]
+    assert cita.Archive(b.shards / "shard-2")._archive.shard == (2, SHARDS)
+    assert b.whole._archive.shard is None
+
+
 def test_no_worker_answers_within_the_time_limit(dask: DaskProcesses, client: Client, built: Dict[str, Built]) -> None:
     # Last: it stops the workers.
     cluster = Cluster(client, built["shipped"].shards, timeout=1)

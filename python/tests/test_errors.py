@@ -87,6 +87,9 @@ def test_bad_names_are_option_errors_naming_the_value(archive, call):
         lambda a: a.kwic("colombia", limit=-1),
         lambda a: a.batch(["colombia"], limit=-1),
         lambda a: a.passage("0", context=-1),
+        lambda a: a.search("colombia", limit=2**64),
+        lambda a: a.search("colombia", offset=2**64),
+        lambda a: a.passage("0", context=2**64),
     ],
 )
 def test_bad_numbers_are_option_errors_not_type_errors(archive, call):
