@@ -570,8 +570,15 @@ fn build_into(
         // files whose removal was already committed).
         report.removed += u64::from(indexed_sources.contains(&source));
     }
-    // A run that changed nothing leaves the index and its state file alone.
-    if writer.started.is_some() || state.files != previous.files || default_changed || rules_changed
+    // A run that changed nothing leaves the index and its state file alone
+    // (a shard mark it lacks or has wrong is a change: an index built
+    // whole and now run as a shard, or built before shards were marked).
+    let recorded_shard = store::read_payload(&index).and_then(|payload| payload.shard);
+    if writer.started.is_some()
+        || state.files != previous.files
+        || default_changed
+        || rules_changed
+        || recorded_shard != state.shard
     {
         state.default_language = Some(default_code.to_string());
         commit(writer.get()?, &state, index_dir, &mut report)?;

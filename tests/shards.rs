@@ -422,6 +422,32 @@ fn shards_answer_exactly_as_one_index_of_the_archive() {
 }
 
 #[test]
+fn an_index_records_the_shard_it_holds_even_when_no_file_changed() {
+    let dir = TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::write(corpus.join("a.txt"), "The Guayabero cable.").unwrap();
+    let index = dir.path().join("index");
+    let held_after = |shard: Option<Shard>| {
+        let options = BuildOptions {
+            shard,
+            ..BuildOptions::default()
+        };
+        cita::build(&corpus, &index, &options).unwrap();
+        Archive::open(&index).unwrap().shard().unwrap()
+    };
+    assert_eq!(held_after(None), None);
+    // The same files, one shard of one: nothing to read, but the mark.
+    let whole = Shard {
+        number: 0,
+        count: 1,
+    };
+    assert_eq!(held_after(Some(whole)), Some([0, 1]));
+    assert_eq!(held_after(Some(whole)), Some([0, 1]));
+    assert_eq!(held_after(None), None);
+}
+
+#[test]
 fn a_file_belongs_to_one_shard_and_moves_with_its_path() {
     let dir = TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let corpus = dir.path().join("corpus");

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import operator
 import os
 from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple, Union
 
@@ -142,9 +143,7 @@ def index(
         callback = None
     else:
         callback = progress
-    if jobs is not None and not (isinstance(jobs, int) and not isinstance(jobs, bool) and 1 <= jobs <= 256):
-        # As `cita index --jobs` refuses it.
-        raise OptionError(f"jobs takes a number of threads from 1 to 256, not {jobs!r}")
+    jobs = _jobs(jobs)
     try:
         report = _cita.index(
             corpus, index, jobs, _strings(exclude), rebuild, callback, shard
@@ -426,15 +425,38 @@ def _search_options(
     }
 
 
+def _whole(value: Any) -> Optional[int]:
+    """``value`` as a whole number (a Python or NumPy integer, not a bool),
+    else ``None``."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return operator.index(value)
+    except TypeError:
+        return None
+
+
 def _count(name: str, value: Any, *, optional: bool = False) -> Any:
     """``value`` when it is a whole number from 0 (or, ``optional``,
     ``None``); else an :class:`OptionError` naming the option, as the CLI
     refuses a bad number (not a ``TypeError`` from inside the extension)."""
     if value is None and optional:
         return value
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _LARGEST:
-        return value
+    number = _whole(value)
+    if number is not None and 0 <= number <= _LARGEST:
+        return number
     raise OptionError(f"{name} takes a whole number from 0 to {_LARGEST}, not {value!r}")
+
+
+def _jobs(jobs: Any) -> Optional[int]:
+    """``jobs`` when it is ``None`` or 1 to 256 threads, as ``cita index
+    --jobs`` takes it; else an :class:`OptionError`."""
+    if jobs is None:
+        return None
+    number = _whole(jobs)
+    if number is not None and 1 <= number <= 256:
+        return number
+    raise OptionError(f"jobs takes a number of threads from 1 to 256, not {jobs!r}")
 
 
 #: The largest number an option takes (what the extension reads it into).
@@ -455,25 +477,24 @@ def _filters(
             value = value.date()
         if isinstance(value, datetime.date):
             return value.isoformat()
-        if isinstance(value, int) and not isinstance(value, bool):
-            return str(value)
         if value is None or isinstance(value, str):
             return value
+        if _whole(value) is not None:
+            return str(_whole(value))
         raise OptionError(f"{name} takes a date (YYYY-MM-DD, YYYY-MM or YYYY), not {value!r}")
 
     def year(value: Any) -> int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
+        number = _whole(value)
+        if number is not None:
+            return number
         raise OptionError(f"mentions takes a year or a (first, last) pair of years, not {mentions!r}")
 
     if isinstance(mentions, (tuple, list)):
         if len(mentions) != 2:
             raise OptionError(f"mentions takes a year or a (first, last) pair of years, not {mentions!r}")
         mentions = f"{year(mentions[0])}..{year(mentions[1])}"
-    elif isinstance(mentions, int) and not isinstance(mentions, bool):
-        mentions = str(mentions)
     elif mentions is not None and not isinstance(mentions, str):
-        year(mentions)
+        mentions = str(year(mentions))
     return {
         "since": day("since", since),
         "until": day("until", until),

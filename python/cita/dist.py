@@ -32,7 +32,7 @@ import time
 from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 
 from . import _cita
-from . import _Queries, _strings
+from . import _jobs, _Queries, _strings
 from ._errors import (
     CitaError,
     IncompatibleIndexError,
@@ -209,6 +209,7 @@ def index(
     """
     if isinstance(shards, bool) or not isinstance(shards, int) or shards < 1:
         raise OptionError(f"shards is a number of shards, at least 1, not {shards!r}")
+    jobs = _jobs(jobs)
     corpus = os.path.abspath(os.fspath(corpus))
     shards_dir = os.path.abspath(os.fspath(shards_dir))
     recorded = _read_manifest(shards_dir)

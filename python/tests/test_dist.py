@@ -347,6 +347,9 @@ def test_a_shard_count_is_kept(client: Client, built: Dict[str, Built]) -> None:
     assert not (b.shards / "shard-3").exists()
     with pytest.raises(cita.OptionError, match="at least 1"):
         cita.dist.index(b.corpus, b.shards, shards=0, client=client)
+    # Refused before any worker is asked (not a ShardError blaming each).
+    with pytest.raises(cita.OptionError, match="jobs"):
+        cita.dist.index(b.corpus, b.shards, shards=SHARDS, client=client, jobs=0)
     # A re-run reads nothing that did not change.
     reports = cita.dist.index(b.corpus, b.shards, shards=SHARDS, client=client)
     assert sum(r.added + r.updated + r.removed for r in reports) == 0

@@ -102,6 +102,11 @@ def test_a_year_range_may_be_a_list_and_jobs_are_checked(archive, small_corpus, 
     assert archive.search("colombia", mentions=[1960, 1969]).total == archive.search(
         "colombia", mentions=(1960, 1969)
     ).total
+    # NumPy's integers (a DataFrame's column's max) are whole numbers too.
+    np = pytest.importorskip("numpy")
+    assert archive.search("colombia", limit=np.int64(3), mentions=(np.int64(1960), 1969)).total == (
+        archive.search("colombia", mentions=(1960, 1969)).total
+    )
     for jobs in [0, 257, -1, True]:
         with pytest.raises(cita.OptionError, match="jobs"):
             cita.index(small_corpus, tmp_path / "index", jobs=jobs)

@@ -153,19 +153,31 @@ pub fn read(
     };
     // A cross-reference table that does not point at the objects (a line
     // inserted or lost on the way) is rebuilt from them, as other readers
-    // do; the rebuilt file is read when it loads with pages.
-    let rebuilt = match &loaded {
-        Ok(Ok(document)) if pdf_xref::points_at_objects(document, bytes) => None,
-        _ => pdf_xref::with_rebuilt_table(bytes),
+    // do. The rebuilt file is read when it finds pages and more pages or
+    // objects than the file as it loaded (none when it did not load), and
+    // never for an encrypted file that loaded: a rebuilt table lists no
+    // object kept inside an object stream, which lopdf then cannot decrypt.
+    let found = |document: &Document| (document.get_pages().len(), document.objects.len());
+    let (found_before, rebuild) = match &loaded {
+        Ok(Ok(document)) if document.is_encrypted() => ((0, 0), false),
+        Ok(Ok(document)) => (
+            found(document),
+            !pdf_xref::points_at_objects(document, bytes),
+        ),
+        _ => ((0, 0), true),
     };
+    let rebuilt = rebuild
+        .then(|| pdf_xref::with_rebuilt_table(bytes))
+        .flatten();
     let (bytes, loaded) = match rebuilt.as_deref() {
         Some(rebuilt) => {
-            let with_pages = || {
-                Document::load_mem(rebuilt)
-                    .ok()
-                    .filter(|document| !document.get_pages().is_empty())
+            let with_more_pages = || {
+                Document::load_mem(rebuilt).ok().filter(|document| {
+                    let (pages, objects) = found(document);
+                    pages > 0 && (pages > found_before.0 || objects > found_before.1)
+                })
             };
-            match error::catching(with_pages) {
+            match error::catching(with_more_pages) {
                 Ok(Some(document)) => (rebuilt, Ok(Ok(document))),
                 _ => (bytes, loaded),
             }

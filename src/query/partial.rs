@@ -209,17 +209,18 @@ pub fn compile(
     }))
 }
 
-/// A term of a partial match, its score rounded to a multiple of 2^-8.
+/// A term of a partial match, its score rounded to a multiple of 2^-4.
 /// tantivy sums the terms of a match that needs some of them (a
 /// `Disjunction`) in the order its heap yields them, which differs between
 /// one index and its shards, so their sums differed in the last bit; sums
-/// of such multiples are exact in any order (below 2^16), so shards and
+/// of such multiples are exact in any order below 2^20 (a float's 24 bits),
+/// far above what 32 terms of a few exact forms each score, so shards and
 /// one index score a partial match alike.
 #[derive(Debug)]
 struct Quantized(Box<dyn Query>);
 
 /// The step partial matches' term scores are rounded to.
-const SCORE_STEP: Score = 1.0 / 256.0;
+const SCORE_STEP: Score = 1.0 / 16.0;
 
 fn quantized(score: Score) -> Score {
     (score / SCORE_STEP).round() * SCORE_STEP
@@ -250,7 +251,7 @@ impl Weight for QuantizedWeight {
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let inner = self.0.explain(reader, doc)?;
-        let mut explanation = Explanation::new("rounded to 1/256", quantized(inner.value()));
+        let mut explanation = Explanation::new("rounded to 1/16", quantized(inner.value()));
         explanation.add_detail(inner);
         Ok(explanation)
     }
