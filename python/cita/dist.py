@@ -35,6 +35,7 @@ from . import _cita
 from . import _jobs, _Queries, _strings
 from ._errors import (
     CitaError,
+    CorpusNotFoundError,
     IncompatibleIndexError,
     IndexNotFoundError,
     OptionError,
@@ -210,7 +211,11 @@ def index(
     if isinstance(shards, bool) or not isinstance(shards, int) or shards < 1:
         raise OptionError(f"shards is a number of shards, at least 1, not {shards!r}")
     jobs = _jobs(jobs)
+    timeout = _seconds(timeout)
     corpus = os.path.abspath(os.fspath(corpus))
+    if not os.path.isdir(corpus):
+        # Before the shard folder and its manifest are made.
+        raise CorpusNotFoundError(f"corpus folder {corpus} does not exist or is not a folder")
     shards_dir = os.path.abspath(os.fspath(shards_dir))
     recorded = _read_manifest(shards_dir)
     if recorded is not None and recorded != shards:
@@ -241,6 +246,16 @@ def index(
     if failed:
         raise _shard_error("building", failed)
     return [BuildReport(json.loads(reports[number])) for number in range(shards)]
+
+
+def _seconds(timeout: Any) -> Optional[float]:
+    """``timeout`` when it is ``None`` (no limit) or a number of seconds
+    above 0; else an :class:`OptionError`."""
+    if timeout is None:
+        return None
+    if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0:
+        return float(timeout)
+    raise OptionError(f"timeout takes a number of seconds above 0, or None for no limit, not {timeout!r}")
 
 
 def _collect(
@@ -284,7 +299,8 @@ class Cluster(_Queries):
     are :class:`cita.Archive`'s, with the same arguments and result types,
     and the same content as one index of the whole archive would give.
 
-    ``timeout``: seconds each shard has to answer each step of a call. A
+    ``timeout``: seconds each shard has to answer each step of a call
+    (``None``: no limit; 0 or less raises :class:`OptionError`). A
     shard that fails or does not answer in time raises
     :class:`ShardError` naming it. With ``partial=True`` a search answers
     from the shards that did answer: the results' ``partial`` is ``True``
@@ -306,6 +322,7 @@ class Cluster(_Queries):
         timeout: float = DEFAULT_TIMEOUT,
         partial: bool = False,
     ) -> None:
+        timeout = _seconds(timeout)
         if isinstance(client_or_address, str):
             self._client = _distributed().Client(client_or_address, timeout=timeout)
             self._own_client = True
@@ -321,12 +338,22 @@ class Cluster(_Queries):
             )
         #: How many shards the archive has.
         self.shards: int = count
-        #: Seconds each shard has to answer each step of a call.
-        self.timeout: float = timeout
+        self.timeout = timeout
         #: Whether a search may answer from the shards that answer (see the class).
         self.partial: bool = partial
         # The archive's languages (JSON) as the last search found them.
         self._languages = "[]"
+
+    @property
+    def timeout(self) -> Optional[float]:
+        """Seconds each shard has to answer each step of a call (``None``:
+        no limit); another value than a number above 0 raises
+        :class:`OptionError`."""
+        return self._timeout
+
+    @timeout.setter
+    def timeout(self, seconds: Optional[float]) -> None:
+        self._timeout = _seconds(seconds)
 
     def close(self) -> None:
         """Closes the client the cluster opened (not one it was given)."""

@@ -337,7 +337,7 @@ def test_grouping_and_bad_queries_are_refused(client: Client, built: Dict[str, B
         Cluster(client, built["shipped"].corpus)
 
 
-def test_a_shard_count_is_kept(client: Client, built: Dict[str, Built]) -> None:
+def test_a_shard_count_is_kept(client: Client, built: Dict[str, Built], tmp_path: Path) -> None:
     b = built["shipped"]
     assert json.loads((b.shards / cita.dist.MANIFEST).read_text())["shards"] == SHARDS
     with pytest.raises(cita.OptionError, match="holds 3 shards, not 2"):
@@ -350,6 +350,16 @@ def test_a_shard_count_is_kept(client: Client, built: Dict[str, Built]) -> None:
     # Refused before any worker is asked (not a ShardError blaming each).
     with pytest.raises(cita.OptionError, match="jobs"):
         cita.dist.index(b.corpus, b.shards, shards=SHARDS, client=client, jobs=0)
+    with pytest.raises(cita.CorpusNotFoundError, match="does not exist"):
+        cita.dist.index(tmp_path / "nowhere", tmp_path / "shards", shards=2, client=client)
+    assert not (tmp_path / "shards").exists()
+    for seconds in (0, -1, "60"):
+        with pytest.raises(cita.OptionError, match="timeout"):
+            Cluster(client, b.shards, timeout=seconds)
+    cluster = Cluster(client, b.shards, timeout=None)
+    with pytest.raises(cita.OptionError, match="timeout"):
+        cluster.timeout = 0
+    assert cluster.timeout is None and cluster.count("plan").passages == b.whole.count("plan").passages
     # A re-run reads nothing that did not change.
     reports = cita.dist.index(b.corpus, b.shards, shards=SHARDS, client=client)
     assert sum(r.added + r.updated + r.removed for r in reports) == 0
