@@ -1968,10 +1968,10 @@ impl Directory for ReadingDirectory {
 /// stores pass [`store::check_doc_stores`]. (A commit landing between the
 /// check and the reload, milliseconds apart, is opened unchecked.)
 fn reload_checked(path: &Path, reader: &IndexReader) -> Result<()> {
-    let index = reader.searcher().index().clone();
+    let searcher = reader.searcher();
     // A later commit by another cita (a shard rebuilt by a newer one).
-    check_schema(path, &index)?;
-    store::check_doc_stores(path, &index)?;
+    check_schema(path, searcher.index())?;
+    store::check_doc_stores(path, searcher.index())?;
     Ok(reader.reload()?)
 }
 

@@ -133,10 +133,7 @@ impl State {
         let temporary = dir.join(format!("{STATE_FILE}.tmp"));
         let state = State {
             cita_schema: SCHEMA_VERSION,
-            files: self.files.clone(),
-            default_language: self.default_language.clone(),
-            reading_rules: self.reading_rules,
-            shard: self.shard,
+            ..self.clone()
         };
         let bytes = serde_json::to_vec(&state).expect("the state serializes");
         std::fs::write(&temporary, bytes).map_err(|err| Error::io(&temporary, err))?;

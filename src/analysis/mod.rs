@@ -67,10 +67,15 @@ pub fn reads_accents(language: Language) -> bool {
 pub fn accented_stem(language: Language, written: &str) -> String {
     let mut lower = String::new();
     lower_spelling(written, &mut lower);
-    let Some(algorithm) = language.stemmer() else {
-        return lower;
-    };
-    fold(&Stemmer::new(algorithm).stem(&lower))
+    stem_of_lower(language, lower)
+}
+
+/// [`accented_stem`] of a word already in its [`lower_spelling`].
+fn stem_of_lower(language: Language, lower: String) -> String {
+    match language.stemmer() {
+        Some(algorithm) => fold(&Stemmer::new(algorithm).stem(&lower)),
+        None => lower,
+    }
 }
 
 /// The stems a query word stands for in `language`: its folded form's, and
@@ -166,13 +171,13 @@ pub fn accented_stems(language: Language, text: &str, folding: &mut Folding) -> 
     }
     let mut stems = Vec::new();
     let accented = folding.tokens_where(text, |_, word| !word.is_ascii());
-    let mut lower = String::new();
     for token in accented {
+        let mut lower = String::new();
         lower_spelling(&text[token.from..token.to], &mut lower);
         if lower == token.term {
             continue;
         }
-        let accented = accented_stem(language, &lower);
+        let accented = stem_of_lower(language, lower);
         if !accented.is_empty() && accented != stem(language, &token.term) {
             stems.push(accented);
         }

@@ -65,15 +65,17 @@ pub fn next_word(text: &str, mut at: usize) -> Option<Word> {
             continue;
         }
         let c = text[at..].chars().next()?;
-        if !(starts_word(c) || is_combining_mark(c) || is_invisible(c)) {
+        let invisible = is_invisible(c);
+        let mark = !invisible && is_combining_mark(c);
+        if !(invisible || mark || starts_word(c)) {
             break;
         }
         ascii = false;
         at += c.len_utf8();
-        if !is_invisible(c) {
+        if !invisible {
             to = at;
             // Marks do not count: a word composed or decomposed is as long.
-            chars += usize::from(!is_combining_mark(c));
+            chars += usize::from(!mark);
         }
     }
     Some(Word {

@@ -126,7 +126,13 @@ fn without_trailing_bytes(bytes: &[u8]) -> Option<&[u8]> {
 /// a file without it in its first [`super::decode::SNIFF_BYTES`] is not
 /// read further.
 pub fn has_header(head: &[u8]) -> bool {
-    head.windows(5).any(|window| window == b"%PDF-")
+    header_at(head).is_some()
+}
+
+/// Where the `%PDF-` header starts in `bytes`: where lopdf counts offsets
+/// from.
+pub(super) fn header_at(bytes: &[u8]) -> Option<usize> {
+    bytes.windows(5).position(|window| window == b"%PDF-")
 }
 
 /// A page whose text layer has fewer letters than this is OCR'd: a scan
@@ -171,13 +177,13 @@ pub fn read(
         .flatten();
     let (bytes, loaded) = match rebuilt.as_deref() {
         Some(rebuilt) => {
-            let with_more_pages = || {
+            let finds_more = || {
                 Document::load_mem(rebuilt).ok().filter(|document| {
                     let (pages, objects) = found(document);
                     pages > 0 && (pages > found_before.0 || objects > found_before.1)
                 })
             };
-            match error::catching(with_more_pages) {
+            match error::catching(finds_more) {
                 Ok(Some(document)) => (rebuilt, Ok(Ok(document))),
                 _ => (bytes, loaded),
             }

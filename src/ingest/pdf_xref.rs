@@ -13,14 +13,10 @@ use pdf_extract::Document;
 use pdf_extract::xref::XrefEntry;
 use regex::bytes::Regex;
 
-/// Where lopdf counts offsets from: the file's `%PDF-` header (readers
-/// accept some junk before it).
+/// `bytes` from the `%PDF-` header, where lopdf counts offsets from
+/// (readers accept some junk before it).
 fn from_header(bytes: &[u8]) -> &[u8] {
-    let start = bytes
-        .windows(5)
-        .position(|window| window == b"%PDF-")
-        .unwrap_or(0);
-    &bytes[start..]
+    &bytes[super::pdf::header_at(bytes).unwrap_or(0)..]
 }
 
 /// An object header, `12 0 obj`, after white space or at the start.
