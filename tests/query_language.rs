@@ -408,3 +408,51 @@ fn queries_over_the_word_and_prefix_limits_are_refused_with_the_limit_named() {
         assert_eq!(message.trim_end().lines().count(), 1, "{message}");
     }
 }
+
+#[test]
+fn long_words_up_to_255_characters_are_found_and_longer_ones_refused() {
+    let fixture = Fixture::new();
+    let compound = "Donaudampfschifffahrtsgesellschaftskapitän"; // 42 letters
+    let sha1 = "3f786850e387550fdab836ed7e6dc881de23001b";
+    let longest = format!("{}ñ", "k".repeat(254));
+    let over = "z".repeat(256);
+    fixture.file(
+        "long.txt",
+        format!(
+            "Der {compound} kam an.\n\nCommit {sha1} fixed it.\n\nLongest {longest} word.\n\nOver {over} bound.\n\nOver other bound.\n"
+        ),
+    );
+    for (query, expected) in [
+        (compound.to_string(), compound.to_string()),
+        (compound.to_uppercase(), compound.to_string()),
+        (sha1.to_string(), sha1.to_string()),
+        (
+            format!("\"commit {sha1} fixed\""),
+            format!("Commit {sha1} fixed"),
+        ),
+        (longest.to_uppercase(), longest.clone()),
+    ] {
+        let (code, result) = fixture.search(&query, &[]);
+        assert_eq!(code, 0, "{query}");
+        assert_eq!(result["total"], 1, "{query}");
+        assert_eq!(highlighted(&hits(&result)[0])[0], expected, "{query}");
+    }
+    // A word past the bound is not indexed: rather than find nothing alone
+    // or stand for any word in a phrase ("Over other bound"), it is refused.
+    for query in [
+        over.clone(),
+        format!("\"over {over} bound\""),
+        format!("bound -{over}"),
+    ] {
+        let out = run(&[
+            "search",
+            "--index",
+            fixture.index_path().to_str().unwrap(),
+            &query,
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{query}");
+        let message = stderr(&out);
+        assert!(message.contains("256 characters"), "{message}");
+        assert_eq!(message.trim_end().lines().count(), 1, "{message}");
+    }
+}

@@ -21,7 +21,7 @@ use crate::language::Language;
 use frostem::Stemmer;
 use tantivy::Index;
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, TextAnalyzer, TokenStream};
-pub use words::{MAX_WORD_CHARS, lower_spelling};
+pub use words::{MAX_WORD_CHARS, first_overlong_word, lower_spelling};
 use words::{WordTokenizer, next_word};
 
 /// Name under which the folding analyzer is registered.
@@ -191,7 +191,7 @@ pub fn accented_stems(language: Language, text: &str, folding: &mut Folding) -> 
 /// texts of other words almost never do. It is what search collapses
 /// copies by (`views::collapse`), computed at index time with the index's
 /// own analysis, so it agrees with what search matches. A text with no
-/// indexed word (only words of 40 characters or more) is keyed by its own bytes.
+/// indexed word (only words of 256 characters or more) is keyed by its own bytes.
 pub fn copy_key(text: &str, folding: &mut Folding) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     let mut words = 0usize;

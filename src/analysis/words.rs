@@ -16,9 +16,12 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 use unicode_normalization::{IsNormalized, is_nfc_quick};
 
-/// A word of this many characters or more (a URL, a base64 blob) is not
-/// indexed; it still takes its position, so phrases do not close over it.
-pub const MAX_WORD_CHARS: usize = 40;
+/// A word of this many characters or more (letters and digits; a run of
+/// encoded data, a page of unspaced Thai) is not indexed; it still takes
+/// its position, so phrases do not close over it. Words of up to 255 are,
+/// as Lucene's standard tokenizer keeps them: a SHA-1 in hex (40), a
+/// SHA-256 (64), a German or Finnish compound, a chemical name.
+pub const MAX_WORD_CHARS: usize = 256;
 
 /// One word of a text, as [`next_word`] finds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +88,19 @@ pub fn next_word(text: &str, mut at: usize) -> Option<Word> {
         ascii,
         overlong: chars >= MAX_WORD_CHARS,
     })
+}
+
+/// The first word of `text` too long to be indexed ([`MAX_WORD_CHARS`]),
+/// as written.
+pub fn first_overlong_word(text: &str) -> Option<&str> {
+    let mut at = 0;
+    while let Some(word) = next_word(text, at) {
+        if word.overlong {
+            return Some(&text[word.from..word.to]);
+        }
+        at = word.next;
+    }
+    None
 }
 
 fn starts_word(c: char) -> bool {

@@ -299,6 +299,20 @@ fn refuse_leading_wildcard(word: &str, column: usize) -> Result<()> {
     Ok(())
 }
 
+/// A word too long to be indexed would find nothing alone and stand for
+/// any word in a phrase; it is refused, saying why.
+fn refuse_overlong_word(text: &str) -> Result<()> {
+    let Some(word) = analysis::first_overlong_word(text) else {
+        return Ok(());
+    };
+    let shown: String = word.chars().take(20).collect();
+    Err(Error::Query(format!(
+        "`{shown}…` is a word of {} characters; words of {} or more are not indexed, so it cannot be searched",
+        word.chars().count(),
+        analysis::MAX_WORD_CHARS
+    )))
+}
+
 /// `-` and `+` are operators only where a term could start.
 fn at_token_start(out: &[Lexeme], chars: &[char], i: usize) -> bool {
     i == 0
@@ -742,6 +756,7 @@ impl<'a> Compiler<'a> {
         let text = match leaf {
             Leaf::Word(text) | Leaf::Prefix(text) | Leaf::Phrase { text, .. } => text,
         };
+        refuse_overlong_word(text)?;
         let tokens = self.folding.tokens(text);
         if tokens.is_empty() {
             return Ok(None);
