@@ -265,6 +265,44 @@ class _Queries:
         filters = _filters(since, until, lang, mentions, publication)
         return Timeline(json.loads(self._timeline(query, filters, by, axis, by_source)), by_source)
 
+    def batch(
+        self,
+        queries: Iterable[str],
+        *,
+        limit: Optional[int] = _cita.DEFAULT_LIMIT,
+        snippet_chars: int = _cita.DEFAULT_SNIPPET_CHARS,
+        since: Optional[DateLike] = None,
+        until: Optional[DateLike] = None,
+        lang: Union[None, str, Sequence[str]] = None,
+        mentions: Optional[Years] = None,
+        publication: Optional[str] = None,
+    ) -> BatchResults:
+        """Runs each query with the same options (``cita batch``): rows of
+        query × hit, every matching passage up to ``limit`` per query
+        (copies not collapsed). A malformed query does not stop the others:
+        its error is in ``queries`` (and ``errors``); a damaged index (over
+        shards, a failing shard: :class:`ShardError`) raises."""
+        filters = _filters(since, until, lang, mentions, publication)
+        limit = _count("limit", limit, optional=True)
+        snippet_chars = _count("snippet_chars", snippet_chars)
+        rows, outcomes = self._batch(_strings(queries), filters, limit, snippet_chars)
+        return BatchResults(
+            rows,
+            [
+                BatchQuery({"line": line, "query": query, "total": total, "error": error})
+                for line, query, total, error in outcomes
+            ],
+        )
+
+    def languages(self) -> List[str]:
+        """The languages of the archive's passages (ISO 639-1 codes,
+        sorted): the languages query words are stemmed in."""
+        return json.loads(self._languages())
+
+    def stats(self) -> Stats:
+        """Documents, passages, size on disk and languages (``cita stats``)."""
+        return Stats(json.loads(self._stats()))
+
     # What a subclass runs: the JSON of the CLI (a search's results object).
     def _search(self, query: str, filters: dict, options: dict) -> Results:
         raise NotImplementedError
@@ -276,6 +314,19 @@ class _Queries:
         raise NotImplementedError
 
     def _timeline(self, query: str, filters: dict, by: str, axis: str, by_source: bool) -> str:
+        raise NotImplementedError
+
+    def _batch(
+        self, queries: List[str], filters: dict, limit: Optional[int], snippet_chars: int
+    ) -> Tuple[str, List[Tuple[int, str, Optional[int], Optional[Exception]]]]:
+        """The rows as ``cita batch --format jsonl`` writes them, and each
+        query's ``(line, query, total, error)``."""
+        raise NotImplementedError
+
+    def _languages(self) -> str:
+        raise NotImplementedError
+
+    def _stats(self) -> str:
         raise NotImplementedError
 
 
@@ -330,6 +381,17 @@ class Archive(_Queries):
     def _timeline(self, query: str, filters: dict, by: str, axis: str, by_source: bool) -> str:
         return self._archive.timeline(query, filters, by, axis, by_source)
 
+    def _batch(
+        self, queries: List[str], filters: dict, limit: Optional[int], snippet_chars: int
+    ) -> Tuple[str, List[Tuple[int, str, Optional[int], Optional[Exception]]]]:
+        return self._archive.batch(queries, filters, limit, snippet_chars)
+
+    def _languages(self) -> str:
+        return self._archive.languages()
+
+    def _stats(self) -> str:
+        return self._archive.stats()
+
     def kwic(
         self,
         query: str,
@@ -352,42 +414,6 @@ class Archive(_Queries):
         filters = _filters(since, until, lang, mentions, publication)
         width, limit = _count("width", width), _count("limit", limit, optional=True)
         return Concordance(json.loads(self._archive.kwic(query, filters, width, sort, limit)))
-
-    def batch(
-        self,
-        queries: Iterable[str],
-        *,
-        limit: Optional[int] = _cita.DEFAULT_LIMIT,
-        snippet_chars: int = _cita.DEFAULT_SNIPPET_CHARS,
-        since: Optional[DateLike] = None,
-        until: Optional[DateLike] = None,
-        lang: Union[None, str, Sequence[str]] = None,
-        mentions: Optional[Years] = None,
-        publication: Optional[str] = None,
-    ) -> BatchResults:
-        """Runs each query with the same options (``cita batch``): rows of
-        query × hit. A malformed query does not stop the others: its error
-        is in ``queries`` (and ``errors``); a damaged index raises."""
-        filters = _filters(since, until, lang, mentions, publication)
-        limit = _count("limit", limit, optional=True)
-        snippet_chars = _count("snippet_chars", snippet_chars)
-        rows, outcomes = self._archive.batch(_strings(queries), filters, limit, snippet_chars)
-        return BatchResults(
-            rows,
-            [
-                BatchQuery({"line": line, "query": query, "total": total, "error": error})
-                for line, query, total, error in outcomes
-            ],
-        )
-
-    def languages(self) -> List[str]:
-        """The languages of the index's passages (ISO 639-1 codes, sorted):
-        the languages query words are stemmed in."""
-        return json.loads(self._archive.languages())
-
-    def stats(self) -> Stats:
-        """Documents, passages, size on disk and languages (``cita stats``)."""
-        return Stats(json.loads(self._archive.stats()))
 
     def __repr__(self) -> str:
         return f"<cita.Archive {self.path!r}>"

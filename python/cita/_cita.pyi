@@ -53,6 +53,9 @@ class SearchResults:
         """The JSON of ``cita search --format json``."""
     def render(self, format: str, color: bool, explain: bool) -> str:
         """What ``cita search --format FORMAT`` prints."""
+    def batch_rows(self, line: int, query: str) -> str:
+        """The JSON lines of ``cita batch --format jsonl`` for these results
+        as the answer to ``query`` at ``line`` of a batch."""
 
 class Archive:
     def __init__(self, path: _Path, live: bool) -> None: ...
@@ -95,6 +98,10 @@ def union_languages(parts: List[str]) -> str: ...
 def sum_statistics(languages: str, parts: List[str]) -> str: ...
 def sum_counts(parts: List[str]) -> str: ...
 def merge_timelines(query: str, by: str, axis: str, by_source: bool, parts: List[str]) -> str: ...
+def sum_stats(index: _Path, parts: List[str]) -> str:
+    """The shards' stats summed, as the stats of the archive in ``index``."""
+def check_filters(filters: Filters) -> None:
+    """Raises for bad filters, as ``Archive.batch`` does before any query."""
 def shard_of(source: str, count: int) -> int: ...
 
 class ShardPage:

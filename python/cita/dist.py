@@ -19,8 +19,9 @@ shards runs in the Rust library (:mod:`cita._cita`), on the workers
 (summing statistics, merging the answers into a page, assembling the
 results); this module only moves their JSON between processes. The
 results equal one index's: the same hits, scores, ranks, totals, facets,
-counts and timelines (exactly so while the shards hold no deleted
-passages; see the README, "Past one machine").
+counts, timelines, batch rows, languages and stats (but for the size on
+disk), exactly so while the shards hold no deleted passages (see the
+README, "Past one machine").
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import time
 from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 
 from . import _cita
-from . import _jobs, _Queries, _strings
+from . import _jobs, _Queries, _search_options, _strings
 from ._errors import (
     CitaError,
     CorpusNotFoundError,
@@ -118,6 +119,8 @@ _STEPS = {
     "count": lambda archive, *args: archive.count(*args),
     "timeline": lambda archive, *args: archive.timeline(*args),
     "passage": lambda archive, *args: archive.passage(*args),
+    "languages": lambda archive: archive.languages(),
+    "stats": lambda archive: archive.stats(),
 }
 
 
@@ -295,9 +298,16 @@ class Cluster(_Queries):
     then the cluster opens its own client; :meth:`close` it, or use the
     cluster in a ``with`` block).
 
-    :meth:`search`, :meth:`count`, :meth:`timeline` and :meth:`passage`
-    are :class:`cita.Archive`'s, with the same arguments and result types,
-    and the same content as one index of the whole archive would give.
+    :meth:`search`, :meth:`count`, :meth:`timeline`, :meth:`passage`,
+    :meth:`batch`, :meth:`languages` and :meth:`stats` are
+    :class:`cita.Archive`'s, with the same arguments and result types, and
+    the same content as one index of the whole archive would give. A batch
+    runs its queries one after another, each a search over the shards; a
+    malformed query's error is in its outcome, as in one index, and a
+    failing shard raises :class:`ShardError`. :meth:`stats` sums the
+    shards' documents, passages and passages per language; its
+    ``size_bytes`` is the sum of the shards' folders (not one index's
+    size, which differs) and its ``index`` the shard folder.
 
     ``timeout``: seconds each shard has to answer each step of a call
     (``None``: no limit; 0 or less raises :class:`OptionError`). A
@@ -308,10 +318,10 @@ class Cluster(_Queries):
     the facets are those of part of the archive (and scores use only those
     shards' statistics): not the exact answer. Only the shards that fail
     before the page is chosen can be left out: a shard failing while it
-    reads the page's passages fails the search. Counts, timelines and
-    passages are never partial. Both are attributes, which may be changed
-    between calls. Grouping by document (``group=True``) is not available
-    over shards (:class:`OptionError`).
+    reads the page's passages fails the search. Counts, timelines,
+    passages, batches, languages and stats are never partial. Both are
+    attributes, which may be changed between calls. Grouping by document
+    (``group=True``) is not available over shards (:class:`OptionError`).
     """
 
     def __init__(
@@ -342,7 +352,7 @@ class Cluster(_Queries):
         #: Whether a search may answer from the shards that answer (see the class).
         self.partial: bool = partial
         # The archive's languages (JSON) as the last search found them.
-        self._languages = "[]"
+        self._searched_languages = "[]"
 
     @property
     def timeout(self) -> Optional[float]:
@@ -396,6 +406,9 @@ class Cluster(_Queries):
         return [results[n][1] for n in range(self.shards)]
 
     def _search(self, query: str, filters: dict, options: dict) -> Results:
+        return self._sharded_search(query, filters, options, self.partial)
+
+    def _sharded_search(self, query: str, filters: dict, options: dict, partial: bool) -> Results:
         # Statistics summed over the shards, each shard's best
         # `offset + limit` merged into the page, whose passages the shards
         # holding them then read.
@@ -405,14 +418,14 @@ class Cluster(_Queries):
         def step(calls: Dict[int, Tuple[Any, ...]]) -> Dict[int, Any]:
             results, lost = self._step(calls, "_shard_step" if seen else "opening", seen or None)
             failed.update(lost)
-            if lost and (not self.partial or not results):
+            if lost and (not partial or not results):
                 raise _shard_error("searching", failed)
             return results
 
         # The statistics are over the archive's languages: those of the
         # last search, asked again when the shards now have others (the
         # first search, or after a build), which costs a round more.
-        expected = self._languages
+        expected = self._searched_languages
         first = step({n: (query, filters, options, None, expected) for n in range(self.shards)})
         seen.update((n, fingerprint) for n, (fingerprint, _) in first.items())
         answering = sorted(first)
@@ -424,7 +437,7 @@ class Cluster(_Queries):
                 {n: ("statistics", query, filters, options, None, merged_languages) for n in answering}
             )
             answering = sorted(statistics)
-            self._languages = merged_languages
+            self._searched_languages = merged_languages
         summed = _cita.sum_statistics(merged_languages, [statistics[n] for n in answering])
         answers = step({n: ("answer", query, filters, options, summed, "") for n in answering})
         answering = sorted(answers)
@@ -457,3 +470,44 @@ class Cluster(_Queries):
     def _timeline(self, query: str, filters: dict, by: str, axis: str, by_source: bool) -> str:
         parts = self._everywhere("timeline", (query, filters, by, axis, by_source), "counting")
         return _cita.merge_timelines(query, by, axis, by_source, parts)
+
+    def _batch(
+        self, queries: List[str], filters: dict, limit: Optional[int], snippet_chars: int
+    ) -> Tuple[str, List[Tuple[int, str, Optional[int], Optional[Exception]]]]:
+        # Each query a search over the shards, one after another, with the
+        # options `cita batch` runs it with (copies not collapsed), never
+        # partial; its rows shaped by the library, as one index's.
+        _cita.check_filters(filters)
+        options = _search_options(
+            limit=limit,
+            offset=0,
+            sort="relevance",
+            snippet_chars=snippet_chars,
+            context=0,
+            cite=False,
+            group=False,
+            facets=False,
+            all_words=False,
+            collapse=False,
+        )
+        rows: List[str] = []
+        outcomes: List[Tuple[int, str, Optional[int], Optional[Exception]]] = []
+        for line, query in enumerate(queries, 1):
+            try:
+                results = self._sharded_search(query, filters, options, False)
+            except ShardError:
+                raise
+            except CitaError as err:
+                outcomes.append((line, query, None, err))
+                continue
+            rows.append(results._found.batch_rows(line, query))
+            outcomes.append((line, query, results.total, None))
+        return "".join(rows), outcomes
+
+    def _languages(self) -> str:
+        return _cita.union_languages(self._everywhere("languages", (), "listing languages"))
+
+    def _stats(self) -> str:
+        # A document lives in one shard: documents and passages add up; the
+        # size is the shards' folders'.
+        return _cita.sum_stats(self.shards_dir, self._everywhere("stats", (), "reading stats"))

@@ -63,6 +63,19 @@ impl SearchResults {
         })
         .or_raise(py)
     }
+
+    /// The rows of `cita batch --format jsonl` for these results, as the
+    /// answer to the query `query` at `line` (1-based position) of a batch.
+    fn batch_rows(&self, py: Python<'_>, line: usize, query: String) -> PyResult<String> {
+        py.detach(|| batch_rows(&BatchQuery { line, query }, &self.inner))
+            .or_raise(py)
+    }
+}
+
+/// A batch query's rows: each hit of its results with the query and its
+/// line, as `cita batch --format jsonl` writes them.
+fn batch_rows(query: &BatchQuery, results: &cita::SearchResults) -> cita::Result<String> {
+    rendered(|out| output::write_batch_jsonl(out, query, results))
 }
 
 impl From<cita::SearchResults> for SearchResults {
@@ -242,9 +255,7 @@ impl Archive {
             for outcome in self.inner.batch(&queries, &template) {
                 let result = match outcome.result {
                     Ok(results) => {
-                        rows += &rendered(|out| {
-                            output::write_batch_jsonl(out, &outcome.query, &results)
-                        })?;
+                        rows += &batch_rows(&outcome.query, &results)?;
                         Ok(results.total)
                     }
                     Err(err @ Error::Damaged { .. }) => return Err(err),

@@ -1,18 +1,20 @@
 //! The steps of a search over an archive's shards (`cita.dist`), each a
 //! call of the library's sharding (`cita::views::shards`): what a shard
-//! computes (`Archive.languages`, `Archive._shard_step`) and what the coordinator merges (`union_languages`,
-//! `sum_statistics`, `merge_page`, `ShardPage.assemble`, `sum_counts`,
-//! `merge_timelines`). Everything crosses processes as JSON text, which
-//! Dask ships as it is; Python only moves it.
+//! computes (`Archive.languages`, `Archive._shard_step`) and what the
+//! coordinator merges (`union_languages`, `sum_statistics`, `merge_page`,
+//! `ShardPage.assemble`, `sum_counts`, `merge_timelines`, `sum_stats`;
+//! `check_filters` for a batch). Everything crosses processes as JSON
+//! text, which Dask ships as it is; Python only moves it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use pyo3::prelude::*;
 use serde::Deserialize;
 
 use cita::output::{self, Format, TextStyle};
-use cita::results::{CorpusStatistics, Pick, ShardAnswer, TimelineRow};
+use cita::results::{CorpusStatistics, FacetCount, Pick, ShardAnswer, Stats, TimelineRow};
 use cita::views::collapse::{Copies, Shown};
 use cita::views::shards;
 use cita::{Counts, Error, Hit, Language, Period, SearchRequest, Timeline};
@@ -245,6 +247,60 @@ pub fn merge_timelines(
         rendered(|out| output::write_timeline(out, &timeline, Format::Json, style))
     })
     .or_raise(py)
+}
+
+/// Stats as a shard's JSON has them (`cita stats --format json`).
+#[derive(Deserialize)]
+struct StatsJson {
+    documents: u64,
+    passages: u64,
+    size_bytes: u64,
+    languages: Vec<FacetCount>,
+}
+
+/// The shards' stats (the JSON of `cita stats`) summed, as the stats of
+/// the archive in the folder `index`: its documents, passages and passages
+/// per language (a document lives in one shard), and the bytes of the
+/// shards' folders.
+#[pyfunction]
+pub fn sum_stats(py: Python<'_>, index: PathBuf, parts: Vec<String>) -> PyResult<String> {
+    py.detach(|| {
+        let mut sum = Stats {
+            index,
+            documents: 0,
+            passages: 0,
+            size_bytes: 0,
+            languages: Vec::new(),
+        };
+        let mut languages = BTreeMap::<String, u64>::new();
+        for part in &parts {
+            let stats: StatsJson = parse(part, "stats")?;
+            sum.documents += stats.documents;
+            sum.passages += stats.passages;
+            sum.size_bytes += stats.size_bytes;
+            for language in stats.languages {
+                *languages.entry(language.value).or_default() += language.count;
+            }
+        }
+        sum.languages = languages
+            .into_iter()
+            .map(|(value, count)| FacetCount { value, count })
+            .collect();
+        // Most passages first, as one index lists them (ties by code).
+        sum.languages
+            .sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        rendered(|out| output::write_stats(out, &sum, Format::Json))
+    })
+    .or_raise(py)
+}
+
+/// Refuses bad filters as `Archive.batch` does before it runs any query: a
+/// batch over shards runs each query as a search, whose errors are the
+/// query's own.
+#[pyfunction]
+pub fn check_filters(py: Python<'_>, filters: Filters) -> PyResult<()> {
+    py.detach(|| filters.request(String::new()).map(drop))
+        .or_raise(py)
 }
 
 /// The languages of a shard, as JSON.

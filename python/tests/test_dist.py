@@ -1,8 +1,9 @@
 """cita.dist on a real Dask cluster: a scheduler and two workers (each
 under its nanny) started as separate processes on loopback. The oracle:
-searches, counts, timelines and passages over shards equal those of one
-index of the same corpus (the shipped articles plus generated English and
-Spanish documents, as tests/shards.rs generates them in Rust)."""
+searches, counts, timelines, passages, batches, languages and stats over
+shards equal those of one index of the same corpus (the shipped articles
+plus generated English and Spanish documents, as tests/shards.rs
+generates them in Rust)."""
 
 from __future__ import annotations
 
@@ -327,6 +328,56 @@ def test_timelines_and_passages(client: Client, built: Dict[str, Built]) -> None
     assert cluster.passage("0" * 16) is None
 
 
+# A malformed query among them: its error is its outcome, the others run.
+BATCH = ["plan", '"Plan LAZO"', '"unclosed', "gob*", "security OR seguridad", "nothingmatchesthis"]
+
+
+def test_batches_languages_and_stats_answer_as_one_index(client: Client, built: Dict[str, Built]) -> None:
+    b = built["generated"]
+    cluster = Cluster(client, b.shards)
+    for chosen in (
+        {},
+        {"limit": None},
+        {"limit": 3, "snippet_chars": 60, "since": "1960", "until": "1966-06"},
+        {"lang": "es"},
+        {"mentions": (1958, 1969)},
+        {"publication": "Semana", "limit": 5},
+    ):
+        got, expected = cluster.batch(BATCH, **chosen), b.whole.batch(BATCH, **chosen)
+        assert got.to_dicts() == expected.to_dicts(), chosen
+        assert len(got) == len(expected) > 0, chosen
+        outcomes = [(q.line, q.query, q.total) for q in got.queries]
+        assert outcomes == [(q.line, q.query, q.total) for q in expected.queries], chosen
+        assert [(type(q.error), str(q.error)) for q in got.errors] == [
+            (type(q.error), str(q.error)) for q in expected.errors
+        ]
+        assert [(q.line, type(q.error)) for q in got.errors] == [(3, cita.QueryError)], chosen
+        if "limit" in chosen and chosen["limit"] is None:
+            # Every matching passage, copies included.
+            assert len(got) == sum(q.total or 0 for q in got.queries)
+            assert got.queries[0].total == b.whole.count("plan").passages
+    # Refused as one index refuses them, before any query runs.
+    for bad in ({"limit": -1}, {"snippet_chars": "60"}, {"since": "someday"}, {"mentions": "1960.."}):
+        with pytest.raises(cita.OptionError) as refused:
+            b.whole.batch(BATCH, **bad)
+        with pytest.raises(cita.OptionError) as raised:
+            cluster.batch(BATCH, **bad)
+        assert str(raised.value) == str(refused.value), bad
+    for name in ("shipped", "generated"):
+        whole, cluster = built[name].whole, Cluster(client, built[name].shards)
+        assert cluster.languages() == whole.languages()
+        got, expected = cluster.stats(), whole.stats()
+        assert (got.documents, got.passages, got.languages) == (
+            expected.documents,
+            expected.passages,
+            expected.languages,
+        )
+        shards = [cita.Archive(built[name].shards / f"shard-{k}").stats() for k in range(SHARDS)]
+        assert got.size_bytes == sum(shard.size_bytes for shard in shards) > 0
+        assert got.index == cluster.shards_dir
+    assert Cluster(client, b.shards).languages() == ["en", "es"]
+
+
 def test_grouping_and_bad_queries_are_refused(client: Client, built: Dict[str, Built]) -> None:
     cluster = Cluster(client, built["shipped"].shards)
     with pytest.raises(cita.OptionError, match="grouping"):
@@ -512,8 +563,10 @@ def test_a_failing_shard_fails_the_search_or_makes_it_partial(
     assert got.partial and got.shards_answered == [0, 2] and list(got.shards_failed) == [1]
     answering = [cita.Archive(broken / f"shard-{k}").count("plan").passages for k in (0, 2)]
     assert got.total == sum(answering) < b.whole.count("plan").passages
-    with pytest.raises(cita.ShardError, match="shard 1 "):
-        cluster.count("plan")  # never partial
+    # Never partial.
+    for call in (lambda: cluster.count("plan"), lambda: cluster.batch(["plan"]), cluster.stats, cluster.languages):
+        with pytest.raises(cita.ShardError, match="shard 1 "):
+            call()
     done = python_m_cita_search(dask, broken, "plan", "--format", "json")
     assert done.returncode == 2 and "shard 1 " in done.stderr and not done.stdout
     done = python_m_cita_search(dask, broken, "plan", "--format", "json", "--partial")
