@@ -52,6 +52,8 @@ use crate::views::{facets, group};
 pub struct Archive {
     path: PathBuf,
     reader: IndexReader,
+    /// The folder the reader reads, which pins the commit being checked.
+    directory: ReadingDirectory,
     /// For an archive that follows the index ([`Archive::open_live`]): the
     /// watch on its commits, which ends when the archive is dropped.
     _following: Option<WatchHandle>,
@@ -129,14 +131,14 @@ impl Archive {
     /// (`store::check_doc_stores`); a commit that fails it is
     /// [`Error::Damaged`], and searches keep the commit they saw.
     pub fn reload(&self) -> Result<()> {
-        self.guarded(|| reload_checked(&self.path, &self.reader))
+        self.guarded(|| reload_checked(&self.path, &self.directory, &self.reader))
     }
 
     fn open_with(path: &Path, live: bool) -> Result<Archive> {
         // As in `guarded`: an engine error that does not say what it is, or
         // a panic, is damage if the checksums say so.
         let checked = || {
-            let directory = ReadingDirectory(MmapDirectory::open(path).ok()?);
+            let directory = ReadingDirectory::open(path).ok()?;
             checksum_damage_of(&Index::open(directory).ok()?)
         };
         match error::catching(|| Archive::open_unguarded(path, live)) {
@@ -165,32 +167,35 @@ impl Archive {
                 path: path.to_path_buf(),
             });
         }
-        let directory =
-            ReadingDirectory(MmapDirectory::open(path).map_err(tantivy::TantivyError::from)?);
-        let index = Index::open(directory)?;
-        check_schema(path, &index)?;
-        let fields =
-            schema::fields_of(&index.schema()).ok_or_else(|| Error::IncompatibleIndex {
-                path: path.to_path_buf(),
-                found: "unknown".to_string(),
-                expected: SCHEMA_VERSION,
-            })?;
-        analysis::register(&index);
-        store::check_doc_stores(path, &index)?;
-        // Passages are read through the generation's own store readers.
-        // tantivy's own following (`ReloadPolicy::OnCommitWithDelay`) would
-        // open a new commit's segments unchecked: cita watches instead.
-        let reader: IndexReader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .doc_store_cache_num_blocks(0)
-            .try_into()?;
+        let directory = ReadingDirectory::open(path)?;
+        let (index, fields, reader) = directory.on_pinned_commit(|| {
+            let index = Index::open(directory.clone())?;
+            check_schema(path, &index)?;
+            let fields =
+                schema::fields_of(&index.schema()).ok_or_else(|| Error::IncompatibleIndex {
+                    path: path.to_path_buf(),
+                    found: "unknown".to_string(),
+                    expected: SCHEMA_VERSION,
+                })?;
+            analysis::register(&index);
+            store::check_doc_stores(path, &index)?;
+            // Passages are read through the generation's own store readers.
+            // tantivy's own following (`ReloadPolicy::OnCommitWithDelay`)
+            // would open a new commit's segments unchecked: cita watches
+            // instead.
+            let reader: IndexReader = index
+                .reader_builder()
+                .reload_policy(ReloadPolicy::Manual)
+                .doc_store_cache_num_blocks(0)
+                .try_into()?;
+            Ok((index, fields, reader))
+        })?;
         let following = if live {
-            let (path, reader) = (path.to_path_buf(), reader.clone());
+            let (path, directory, reader) = (path.to_path_buf(), directory.clone(), reader.clone());
             Some(index.directory().watch(WatchCallback::new(move || {
                 // Nobody to tell on the watcher's thread: a commit that
                 // fails is not followed, and a later one is tried anew.
-                let _ = error::catching(|| reload_checked(&path, &reader));
+                let _ = error::catching(|| reload_checked(&path, &directory, &reader));
             }))?)
         } else {
             None
@@ -198,6 +203,7 @@ impl Archive {
         Ok(Archive {
             path: path.to_path_buf(),
             reader,
+            directory,
             _following: following,
             fields,
             generation: Mutex::new(None),
@@ -1914,44 +1920,133 @@ fn recorded_by_commit(searcher: &Searcher) -> Result<(String, Option<[u32; 2]>)>
 /// meanwhile; in a folder this process cannot write, no writer of this
 /// process can run, and `cita index` cannot run on a read-only file
 /// system. Searching then only reads the index folder. Never used to write.
+///
+/// It also pins a commit while one is checked and opened
+/// ([`ReadingDirectory::pin_commit`]): tantivy reads `meta.json` anew each
+/// time, and a commit landing between the check and the opening would be
+/// opened unchecked.
 #[derive(Debug, Clone)]
-struct ReadingDirectory(MmapDirectory);
+struct ReadingDirectory {
+    folder: MmapDirectory,
+    /// The `meta.json` that every read of it returns while a commit is
+    /// pinned.
+    pinned: Arc<Mutex<Option<Vec<u8>>>>,
+    /// Held while a commit is pinned: one pin at a time.
+    pinning: Arc<Mutex<()>>,
+}
+
+/// A commit pinned by [`ReadingDirectory::pin_commit`], until dropped.
+struct PinnedCommit<'a> {
+    directory: &'a ReadingDirectory,
+    _one_at_a_time: std::sync::MutexGuard<'a, ()>,
+}
+
+impl PinnedCommit<'_> {
+    /// Whether `meta.json` now holds another commit than the one pinned.
+    fn superseded(&self) -> bool {
+        let now = self.directory.folder.atomic_read(Path::new(META_FILE)).ok();
+        *self
+            .directory
+            .pinned
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            != now
+    }
+}
+
+impl Drop for PinnedCommit<'_> {
+    fn drop(&mut self) {
+        *self
+            .directory
+            .pinned
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = None;
+    }
+}
+
+impl ReadingDirectory {
+    fn open(path: &Path) -> Result<ReadingDirectory> {
+        Ok(ReadingDirectory {
+            folder: MmapDirectory::open(path).map_err(tantivy::TantivyError::from)?,
+            pinned: Arc::default(),
+            pinning: Arc::default(),
+        })
+    }
+
+    /// Until the guard is dropped, every read of `meta.json` returns the
+    /// commit it holds now (none pinned when it cannot be read: the reads
+    /// then fail as they would have).
+    fn pin_commit(&self) -> PinnedCommit<'_> {
+        let one_at_a_time = self.pinning.lock().unwrap_or_else(PoisonError::into_inner);
+        let meta = self.folder.atomic_read(Path::new(META_FILE)).ok();
+        *self.pinned.lock().unwrap_or_else(PoisonError::into_inner) = meta;
+        PinnedCommit {
+            directory: self,
+            _one_at_a_time: one_at_a_time,
+        }
+    }
+
+    /// `open` (checks, then opening what they checked) on the latest commit,
+    /// pinned. tantivy keeps a commit's files from a writer's clean-up only
+    /// from when it opens them, so a commit that lands after the pin may
+    /// remove the pinned one's: when `open` fails and the commit changed
+    /// meanwhile, it runs again on the new one (a few times at most: a
+    /// writer committing without pause).
+    fn on_pinned_commit<T>(&self, mut open: impl FnMut() -> Result<T>) -> Result<T> {
+        const ATTEMPTS: usize = 3;
+        for _ in 1..ATTEMPTS {
+            let pinned = self.pin_commit();
+            let opened = open();
+            if opened.is_ok() || !pinned.superseded() {
+                return opened;
+            }
+        }
+        let _pinned = self.pin_commit();
+        open()
+    }
+}
 
 impl Directory for ReadingDirectory {
     fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
-        self.0.get_file_handle(path)
+        self.folder.get_file_handle(path)
     }
 
     fn open_read(&self, path: &Path) -> Result<FileSlice, OpenReadError> {
-        self.0.open_read(path)
+        self.folder.open_read(path)
     }
 
     fn delete(&self, path: &Path) -> Result<(), DeleteError> {
-        self.0.delete(path)
+        self.folder.delete(path)
     }
 
     fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
-        self.0.exists(path)
+        self.folder.exists(path)
     }
 
     fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
-        self.0.open_write(path)
+        self.folder.open_write(path)
     }
 
     fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
-        self.0.atomic_read(path)
+        if path == Path::new(META_FILE) {
+            let pinned = self.pinned.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(meta) = pinned.as_ref() {
+                return Ok(meta.clone());
+            }
+        }
+        self.folder.atomic_read(path)
     }
 
     fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {
-        self.0.atomic_write(path, data)
+        self.folder.atomic_write(path, data)
     }
 
     fn sync_directory(&self) -> io::Result<()> {
-        self.0.sync_directory()
+        self.folder.sync_directory()
     }
 
     fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
-        match self.0.acquire_lock(lock) {
+        match self.folder.acquire_lock(lock) {
             Err(LockError::IoError(err)) if cannot_write(&err) => {
                 Ok(DirectoryLock::from(Box::new(())))
             }
@@ -1960,19 +2055,21 @@ impl Directory for ReadingDirectory {
     }
 
     fn watch(&self, callback: WatchCallback) -> tantivy::Result<WatchHandle> {
-        self.0.watch(callback)
+        self.folder.watch(callback)
     }
 }
 
 /// Moves `reader` to its index's latest commit once the commit's doc
-/// stores pass [`store::check_doc_stores`]. (A commit landing between the
-/// check and the reload, milliseconds apart, is opened unchecked.)
-fn reload_checked(path: &Path, reader: &IndexReader) -> Result<()> {
+/// stores pass [`store::check_doc_stores`]: the commit checked, pinned in
+/// `directory` (the reader's), even if another lands meanwhile.
+fn reload_checked(path: &Path, directory: &ReadingDirectory, reader: &IndexReader) -> Result<()> {
     let searcher = reader.searcher();
-    // A later commit by another cita (a shard rebuilt by a newer one).
-    check_schema(path, searcher.index())?;
-    store::check_doc_stores(path, searcher.index())?;
-    Ok(reader.reload()?)
+    directory.on_pinned_commit(|| {
+        // A later commit by another cita (a shard rebuilt by a newer one).
+        check_schema(path, searcher.index())?;
+        store::check_doc_stores(path, searcher.index())?;
+        Ok(reader.reload()?)
+    })
 }
 
 /// Refuses an index whose last commit another cita schema wrote, or none
@@ -2012,6 +2109,33 @@ pub fn build_and_open(corpus: &Path, index: &Path) -> Result<(Archive, BuildRepo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The commit `reload` checks is the commit it opens: while one is
+    /// pinned, a later commit is not seen, and once the pin is dropped it
+    /// is (the check and the opening, milliseconds apart, cannot be told
+    /// apart by timing, so the pin is driven by hand).
+    #[test]
+    fn a_pinned_commit_is_the_one_opened_whatever_lands_meanwhile() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let (corpus, index) = (dir.path().join("corpus"), dir.path().join("index"));
+        std::fs::create_dir(&corpus).unwrap();
+        let add = |name: &str| {
+            std::fs::write(corpus.join(name), format!("Plan LAZO in {name}.\n")).unwrap();
+            indexer::build(&corpus, &index, &BuildOptions::default()).unwrap();
+        };
+        add("a.txt");
+        let archive = Archive::open(&index).unwrap();
+        let passages = |archive: &Archive| archive.reader.searcher().num_docs();
+        add("b.txt");
+        let pinned = archive.directory.pin_commit();
+        add("c.txt");
+        assert!(pinned.superseded());
+        archive.reader.reload().unwrap();
+        assert_eq!(passages(&archive), 2, "the pinned commit (a, b)");
+        drop(pinned);
+        archive.reload().unwrap();
+        assert_eq!(passages(&archive), 3, "the latest commit, once unpinned");
+    }
 
     /// A panic while reading an index whose files all pass their checksums
     /// is cita's own bug, and says so; the same panic once a file fails its
