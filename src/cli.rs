@@ -182,7 +182,8 @@ pub struct SearchArgs {
     /// Order of the hits (ties keep relevance order).
     #[arg(long, value_parser = sort_parser(), allow_hyphen_values = true, value_name = "ORDER", default_value = "relevance")]
     pub sort: cita::Sort,
-    /// Add counts of all matching passages per source and per year.
+    /// Add counts of all matching passages per source, language, year,
+    /// publication and format.
     #[arg(long)]
     pub facets: bool,
     /// Add a ready-to-paste citation to each hit.
@@ -393,11 +394,11 @@ pub struct ServeArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
-    /// Readable blocks, one per hit.
+    /// Readable text, for people (for `search`: a block per hit).
     Text,
-    /// One JSON object with the query, the total and the hits.
+    /// One JSON object (for `search`: the query, the total and the hits).
     Json,
-    /// One JSON object per hit, one per line.
+    /// JSON Lines: one object per line (for `search`: one per hit).
     Jsonl,
     /// RFC 4180 CSV with a header row, for spreadsheets.
     Csv,

@@ -512,7 +512,7 @@ pub struct PassageInContext {
 }
 
 /// Size figures of an index.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Stats {
     /// The index folder.
     pub index: PathBuf,

@@ -167,6 +167,33 @@ fn text_output_says_where_else_a_hit_is_and_csv_has_a_column() {
 }
 
 #[test]
+fn copies_are_counted_as_documents_only_one_per_document() {
+    let fixture = Fixture::new();
+    fixture
+        .file("a.txt", "Install the packages with apt-get now.\n")
+        .file("b.txt", "Install the packages with apt-get now.\n")
+        .file(
+            "c.txt",
+            "Install the packages with apt-get now.\n\nINSTALL THE PACKAGES WITH APT-GET NOW!\n",
+        );
+    fixture.search("apt-get", &[]);
+    let out = run(&[
+        "search",
+        "--index",
+        fixture.index_path().to_str().unwrap(),
+        "--",
+        "apt-get",
+    ]);
+    let text = stdout(&out);
+    let line = |start: &str| {
+        text.lines()
+            .any(|line| line.trim_start().starts_with(start))
+    };
+    assert!(line("3 other copies: b.txt, c.txt, c.txt"), "{text}");
+    assert!(!text.contains("other documents"), "{text}");
+}
+
+#[test]
 fn sorted_by_date_the_earliest_copy_is_shown_and_paging_counts_hits() {
     let fixture = Fixture::new();
     let story = "The wire story about the harbour strike, as every outlet ran it.";

@@ -6,7 +6,7 @@
 //! `check_filters` for a batch). Everything crosses processes as JSON
 //! text, which Dask ships as it is; Python only moves it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -14,7 +14,7 @@ use pyo3::prelude::*;
 use serde::Deserialize;
 
 use cita::output::{self, Format, TextStyle};
-use cita::results::{CorpusStatistics, FacetCount, Pick, ShardAnswer, Stats, TimelineRow};
+use cita::results::{CorpusStatistics, Pick, ShardAnswer, Stats, TimelineRow};
 use cita::views::collapse::{Copies, Shown};
 use cita::views::shards;
 use cita::{Counts, Error, Hit, Language, Period, SearchRequest, Timeline};
@@ -249,47 +249,16 @@ pub fn merge_timelines(
     .or_raise(py)
 }
 
-/// Stats as a shard's JSON has them (`cita stats --format json`).
-#[derive(Deserialize)]
-struct StatsJson {
-    documents: u64,
-    passages: u64,
-    size_bytes: u64,
-    languages: Vec<FacetCount>,
-}
-
 /// The shards' stats (the JSON of `cita stats`) summed, as the stats of
-/// the archive in the folder `index`: its documents, passages and passages
-/// per language (a document lives in one shard), and the bytes of the
-/// shards' folders.
+/// the archive in the folder `index` (`cita::views::shards::stats`).
 #[pyfunction]
 pub fn sum_stats(py: Python<'_>, index: PathBuf, parts: Vec<String>) -> PyResult<String> {
     py.detach(|| {
-        let mut sum = Stats {
-            index,
-            documents: 0,
-            passages: 0,
-            size_bytes: 0,
-            languages: Vec::new(),
-        };
-        let mut languages = BTreeMap::<String, u64>::new();
-        for part in &parts {
-            let stats: StatsJson = parse(part, "stats")?;
-            sum.documents += stats.documents;
-            sum.passages += stats.passages;
-            sum.size_bytes += stats.size_bytes;
-            for language in stats.languages {
-                *languages.entry(language.value).or_default() += language.count;
-            }
-        }
-        sum.languages = languages
-            .into_iter()
-            .map(|(value, count)| FacetCount { value, count })
-            .collect();
-        // Most passages first, as one index lists them (ties by code).
-        sum.languages
-            .sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-        rendered(|out| output::write_stats(out, &sum, Format::Json))
+        let parts = parts
+            .iter()
+            .map(|part| parse(part, "stats"))
+            .collect::<cita::Result<Vec<Stats>>>()?;
+        rendered(|out| output::write_stats(out, &shards::stats(index, &parts), Format::Json))
     })
     .or_raise(py)
 }

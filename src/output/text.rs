@@ -3,6 +3,7 @@
 //! is sanitized: control characters and bidirectional overrides from a file
 //! never reach the terminal.
 
+use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 use crate::indexer::BuildReport;
@@ -241,17 +242,22 @@ fn duplicates_line(hit: &Hit) -> Option<String> {
     if total == 0 {
         return None;
     }
-    let own = (&hit.passage.source, hit.passage.record, &hit.passage.entry);
-    let elsewhere = listed
-        .iter()
-        .all(|d| (&d.source, d.record, &d.entry) != own);
+    // Copies are counted as documents only where each is in a document of
+    // its own: not one in the hit's document (a copy differing in case or
+    // punctuation), not two in one, and all of them listed to tell.
+    let mut documents =
+        BTreeSet::from([(&hit.passage.source, hit.passage.record, &hit.passage.entry)]);
+    let one_per_document = listed.len() as u64 == total
+        && listed
+            .iter()
+            .all(|d| documents.insert((&d.source, d.record, &d.entry)));
     let mut places: Vec<String> = listed.iter().map(Duplicate::document).collect();
     let more = total.saturating_sub(listed.len() as u64);
     if more > 0 {
         places.push(format!("and {more} more"));
     }
     let s = if total == 1 { "" } else { "s" };
-    let what = match elsewhere {
+    let what = match one_per_document {
         true => format!("also in {total} other document{s}"),
         false => format!("{total} other cop{}", if total == 1 { "y" } else { "ies" }),
     };

@@ -8,7 +8,7 @@
 //! positions, never on document numbers), totals and facets summed; each
 //! shard then reads and finishes only the passages of the page it holds
 //! ([`crate::Archive::fetch`]), and [`assemble`] puts them in rank order.
-//! Timelines and counts are sums ([`timeline`]).
+//! Timelines, counts and sizes are sums ([`timeline`], [`stats`]).
 //!
 //! Collapsing copies ([`SearchRequest::collapse`]) is exact too. Each
 //! shard collapses its own matches and answers with the first passage of
@@ -22,12 +22,13 @@
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
 
 use crate::error::{Error, Result};
 use crate::ranking::{OrderKey, by_partial_rank, in_order};
 use crate::results::{
     CITA_VERSION, Candidate, FacetCount, Facets, Hit, Period, Pick, SearchRequest, SearchResults,
-    ShardAnswer, Timeline,
+    ShardAnswer, Stats, Timeline,
 };
 use crate::views::collapse::{Copies, Shown};
 use crate::views::facets::most_first;
@@ -196,6 +197,26 @@ pub fn assemble(request: &SearchRequest, page: Page, hits: Vec<Hit>) -> Result<S
         facets: page.facets,
         partial_total: page.partial_total,
     })
+}
+
+/// The stats of an archive in the folder `index` from its shards' stats:
+/// documents, passages and passages per language summed (a document
+/// lives in one shard), listed as one index lists them; its size is the
+/// bytes of the shards' folders.
+pub fn stats(index: PathBuf, parts: &[Stats]) -> Stats {
+    let mut languages = BTreeMap::<&str, u64>::new();
+    for part in parts {
+        for language in &part.languages {
+            *languages.entry(&language.value).or_default() += language.count;
+        }
+    }
+    Stats {
+        index,
+        documents: parts.iter().map(|part| part.documents).sum(),
+        passages: parts.iter().map(|part| part.passages).sum(),
+        size_bytes: parts.iter().map(|part| part.size_bytes).sum(),
+        languages: most_first(languages),
+    }
 }
 
 /// The timeline of an archive from its shards' timelines, counted as
