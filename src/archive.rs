@@ -46,7 +46,7 @@ use crate::views::batch::{self, BatchOutcome, BatchQuery};
 use crate::views::collapse::{self, Copies, KeySet, Shown};
 use crate::views::kwic::{self, Concordance, ContextSort};
 use crate::views::timeline::{self, TimelineAxis};
-use crate::views::{facets, group};
+use crate::views::{facets, group, shards};
 
 /// An opened index, ready to search.
 pub struct Archive {
@@ -589,11 +589,7 @@ impl Archive {
     /// [`crate::views::shards::page`] merges the shards' answers.
     pub fn shard_answer(&self, request: &SearchRequest) -> Result<ShardAnswer> {
         self.guarded(|| {
-            if request.group {
-                return Err(Error::InvalidOption(
-                    "grouping by document is not available over shards yet".to_string(),
-                ));
-            }
+            shards::check_request(request)?;
             let compiled = self.compile(request)?;
             let searcher = self.reader.searcher();
             let wanted = request.offset.saturating_add(request.limit);

@@ -412,6 +412,7 @@ class Cluster(_Queries):
         # Statistics summed over the shards, each shard's best
         # `offset + limit` merged into the page, whose passages the shards
         # holding them then read.
+        _cita.check_search(query, filters, options)
         failed: Dict[int, str] = {}
         seen: Dict[int, str] = {}
 

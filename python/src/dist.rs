@@ -263,6 +263,19 @@ pub fn sum_stats(py: Python<'_>, index: PathBuf, parts: Vec<String>) -> PyResult
     .or_raise(py)
 }
 
+/// Refuses what a search over shards cannot answer, before any shard is
+/// asked (the shards would refuse it too, each logging the failure).
+#[pyfunction]
+pub fn check_search(
+    py: Python<'_>,
+    query: String,
+    filters: Filters,
+    options: SearchOptions,
+) -> PyResult<()> {
+    py.detach(|| shards::check_request(&sharded_request(query, &filters, &options, None)?))
+        .or_raise(py)
+}
+
 /// Refuses bad filters as `Archive.batch` does before it runs any query: a
 /// batch over shards runs each query as a search, whose errors are the
 /// query's own.

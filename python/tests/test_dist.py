@@ -567,6 +567,12 @@ def test_a_failing_shard_fails_the_search_or_makes_it_partial(
     for call in (lambda: cluster.count("plan"), lambda: cluster.batch(["plan"]), cluster.stats, cluster.languages):
         with pytest.raises(cita.ShardError, match="shard 1 "):
             call()
+    # What no shard could answer is refused before any shard is asked (so
+    # before the broken one fails the search).
+    cluster.partial = False
+    with pytest.raises(cita.OptionError, match="grouping"):
+        cluster.search("plan", group=True)
+    cluster.partial = True
     done = python_m_cita_search(dask, broken, "plan", "--format", "json")
     assert done.returncode == 2 and "shard 1 " in done.stderr and not done.stdout
     done = python_m_cita_search(dask, broken, "plan", "--format", "json", "--partial")

@@ -199,6 +199,17 @@ pub fn assemble(request: &SearchRequest, page: Page, hits: Vec<Hit>) -> Result<S
     })
 }
 
+/// Refuses what a search over shards cannot answer yet (grouping by
+/// document), before any shard is asked.
+pub fn check_request(request: &SearchRequest) -> Result<()> {
+    if request.group {
+        return Err(Error::InvalidOption(
+            "grouping by document is not available over shards yet".to_string(),
+        ));
+    }
+    Ok(())
+}
+
 /// The stats of an archive in the folder `index` from its shards' stats:
 /// documents, passages and passages per language summed (a document
 /// lives in one shard), listed as one index lists them; its size is the
