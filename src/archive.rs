@@ -44,7 +44,7 @@ use crate::schema::{self, DocumentKey, Fields, SCHEMA_VERSION, SegmentColumns};
 use crate::store::{self, META_FILE};
 use crate::views::batch::{self, BatchOutcome, BatchQuery};
 use crate::views::collapse::{self, Copies, KeySet, Shown};
-use crate::views::kwic::{self, Concordance, ContextSort};
+use crate::views::kwic::{self, Concordance, ContextSort, ShardKwic};
 use crate::views::timeline::{self, TimelineAxis};
 use crate::views::{facets, group, shards};
 
@@ -393,37 +393,70 @@ impl Archive {
         &self,
         request: &SearchRequest,
         max_spans: usize,
-    ) -> Result<Occurrences> {
+    ) -> Result<Occurrences<Hit>> {
+        let first = self.first_occurrences(request, max_spans)?;
+        let found = first
+            .found
+            .into_iter()
+            .enumerate()
+            .map(|(index, ((_, mut hit), spans))| {
+                hit.rank = index + 1;
+                (hit, spans)
+            })
+            .collect();
+        Ok(Occurrences {
+            found,
+            passages: first.passages,
+            truncated: first.truncated,
+        })
+    }
+
+    /// The first matches of `request` in relevance order whose highlighted
+    /// spans fill `max_spans` lines ([`kwic::first_lines`]), each read
+    /// with its match; every match counted, and whether any was left out.
+    fn first_occurrences(
+        &self,
+        request: &SearchRequest,
+        max_spans: usize,
+    ) -> Result<Occurrences<(Match, Hit)>> {
         let mut compiled = self.compile(request)?;
         let searcher = self.reader.searcher();
         let matches = self.matches(&searcher, &compiled)?;
         let passages = matches.len() as u64;
-        let mut found = Vec::new();
-        let mut spans_read = 0;
-        let mut truncated = false;
-        for (index, m) in matches.into_iter().enumerate() {
-            let room = max_spans - spans_read;
-            if room == 0 {
-                truncated = true;
-                break;
-            }
-            let mut hit = self.stored_hit(&searcher, m.score, m.address)?;
-            hit.rank = index + 1;
-            let mut spans = compiled
+        let read = matches.into_iter().map(|m| -> Result<_> {
+            let hit = self.stored_hit(&searcher, m.score, m.address)?;
+            let spans = compiled
                 .highlight
                 .find(&hit.passage.text, hit.passage.language);
-            truncated = spans.len() > room;
-            spans.truncate(room);
-            spans_read += spans.len();
-            found.push((hit, spans));
-            if truncated {
-                break;
-            }
-        }
+            Ok(((m, hit), spans))
+        });
+        let (found, truncated) = kwic::first_lines(read, passages, max_spans)?;
         Ok(Occurrences {
             found,
             passages,
             truncated,
+        })
+    }
+
+    /// This shard's part of the concordance of `request` over an archive's
+    /// shards, scored with the archive's [`SearchRequest::statistics`]:
+    /// its matches in relevance order as far as their lines reach one more
+    /// than `max_lines` (so that [`crate::views::shards::kwic`] knows,
+    /// line for line, what one index would cut), with their order keys.
+    pub fn shard_kwic(&self, request: &SearchRequest, max_lines: usize) -> Result<ShardKwic> {
+        self.guarded(|| {
+            let first = self.first_occurrences(request, max_lines.saturating_add(1))?;
+            let generation = self.generation_of(&self.reader.searcher())?;
+            let found = first
+                .found
+                .into_iter()
+                .map(|((m, hit), spans)| (candidate(&generation, m, None, false), hit, spans))
+                .collect();
+            Ok(ShardKwic {
+                passages: first.passages,
+                found,
+                index_fingerprint: generation.fingerprint.clone(),
+            })
         })
     }
 
@@ -639,26 +672,15 @@ impl Archive {
             let partial = self.partial_matches(&searcher, request, &compiled.memo, shown)?;
             let partial_total = partial.as_ref().map(|found| found.total);
             let generation = self.generation_of(&searcher)?;
-            let candidate = |held: Option<usize>, m: Match| Candidate {
-                id: format!(
-                    "{:016x}",
-                    generation.columns[m.address.segment_ord as usize].id(m.address.doc_id)
-                ),
-                score: m.score,
-                date: m.keys.date,
-                source: m.keys.source,
-                record: m.keys.record,
-                entry: m.keys.entry,
-                paragraph: m.keys.paragraph,
-                part: m.keys.part,
-                held,
-                key: request.collapse.then_some(m.keys.copy_key),
-            };
-            let mut candidates: Vec<Candidate> =
-                matches.into_iter().map(|m| candidate(None, m)).collect();
+            let mut candidates: Vec<Candidate> = matches
+                .into_iter()
+                .map(|m| candidate(&generation, m, None, request.collapse))
+                .collect();
             if let Some(found) = partial {
-                let best = found.best.into_iter();
-                candidates.extend(best.map(|(held, m)| candidate(Some(partial::count(held)), m)));
+                let best = found.best.into_iter().map(|(held, m)| {
+                    candidate(&generation, m, Some(partial::count(held)), request.collapse)
+                });
+                candidates.extend(best);
             }
             Ok(ShardAnswer {
                 total,
@@ -1663,9 +1685,9 @@ impl Archive {
 }
 
 /// What [`Archive::occurrences_unguarded`] read.
-struct Occurrences {
-    /// Passages in rank order, with their spans.
-    found: Vec<(Hit, Vec<highlight::Span>)>,
+struct Occurrences<T> {
+    /// Passages (or what they are read with) in rank order, with their spans.
+    found: Vec<kwic::Occurrence<T>>,
     /// Every matching passage, read or not.
     passages: u64,
     /// Whether the span limit stopped the reading before the last match.
@@ -1894,6 +1916,27 @@ fn statistics_of(request: &SearchRequest) -> Statistics {
         .statistics
         .clone()
         .map_or(Statistics::Local, Statistics::Global)
+}
+
+/// Match `m` of a shard as a [`Candidate`] for the merge of the shards'
+/// answers: `held` its terms when it is a partial match, its copy key when
+/// collapsing.
+fn candidate(generation: &Generation, m: Match, held: Option<usize>, collapse: bool) -> Candidate {
+    Candidate {
+        id: format!(
+            "{:016x}",
+            generation.columns[m.address.segment_ord as usize].id(m.address.doc_id)
+        ),
+        score: m.score,
+        date: m.keys.date,
+        source: m.keys.source,
+        record: m.keys.record,
+        entry: m.keys.entry,
+        paragraph: m.keys.paragraph,
+        part: m.keys.part,
+        held,
+        key: collapse.then_some(m.keys.copy_key),
+    }
 }
 
 /// The fingerprint and shard the last commit recorded.

@@ -11,7 +11,7 @@
 
 use std::ops::Range;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::analysis::{Folding, Token, WordStems};
@@ -56,7 +56,7 @@ impl Matcher {
 }
 
 /// Byte range of a match in the passage text, and which matchers it satisfied.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
     /// Byte range in the analyzed text.
     pub range: Range<usize>,

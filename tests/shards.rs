@@ -11,6 +11,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use cita::indexer::Shard;
+use cita::kwic::ContextSort;
 use cita::results::CorpusStatistics;
 use cita::views::shards;
 use cita::{Archive, BuildOptions, Date, Language, Period, SearchRequest, Sort};
@@ -239,11 +240,12 @@ fn archives() -> Archives {
     }
 }
 
-/// `request` over the shards, in the three steps of a search over shards:
-/// their statistics summed, each shard's best `offset + limit` as keys,
-/// merged into a page whose passages each shard then reads (and, copies
-/// collapsed, whose copies every shard lists).
-fn sharded(shards: &[Archive], request: &SearchRequest) -> cita::Result<cita::SearchResults> {
+/// `request` scored with the archive's statistics: the shards' summed
+/// over the archive's languages (the first step of a search over shards).
+fn with_archive_statistics(
+    shards: &[Archive],
+    request: &SearchRequest,
+) -> cita::Result<SearchRequest> {
     let languages: BTreeSet<_> = shards
         .iter()
         .flat_map(|shard| shard.languages().unwrap())
@@ -252,10 +254,18 @@ fn sharded(shards: &[Archive], request: &SearchRequest) -> cita::Result<cita::Se
     for shard in shards {
         statistics.add(&shard.statistics(request, &languages)?);
     }
-    let request = SearchRequest {
+    Ok(SearchRequest {
         statistics: Some(Arc::new(statistics)),
         ..request.clone()
-    };
+    })
+}
+
+/// `request` over the shards, in the three steps of a search over shards:
+/// their statistics summed, each shard's best `offset + limit` as keys,
+/// merged into a page whose passages each shard then reads (and, copies
+/// collapsed, whose copies every shard lists).
+fn sharded(shards: &[Archive], request: &SearchRequest) -> cita::Result<cita::SearchResults> {
+    let request = with_archive_statistics(shards, request)?;
     let answers = shards
         .iter()
         .map(|shard| shard.shard_answer(&request))
@@ -500,4 +510,44 @@ fn a_file_belongs_to_one_shard_and_moves_with_its_path() {
     };
     let err = cita::build(&corpus, &dir.path().join("bad"), &bad).unwrap_err();
     assert!(err.to_string().contains("numbered from 0 to 1"), "{err}");
+}
+
+/// A concordance over shards cuts its lines where one index cuts them,
+/// whatever the limit: inside a passage's lines, at their end, with more
+/// passages left or none.
+#[test]
+fn concordances_over_shards_cut_their_lines_as_one_index() {
+    let archives = archives();
+    let mut compared = 0;
+    for (number, query) in QUERIES.iter().enumerate() {
+        let request = SearchRequest::new(*query);
+        let sort = [
+            ContextSort::Relevance,
+            ContextSort::Left,
+            ContextSort::Right,
+        ][number % 3];
+        let every = archives.whole.kwic(&request, 30, sort).unwrap().lines.len();
+        for limit in (0..=every + 1).take(80).chain([usize::MAX]) {
+            let whole = archives
+                .whole
+                .kwic_lines(&request, 30, sort, limit)
+                .unwrap();
+            let sharded = with_archive_statistics(&archives.shards, &request).unwrap();
+            let parts = archives
+                .shards
+                .iter()
+                .map(|shard| shard.shard_kwic(&sharded, limit).unwrap())
+                .collect();
+            let merged = shards::kwic(&request, 30, sort, limit, parts).unwrap();
+            let json = |lines: &[cita::kwic::KwicLine]| serde_json::to_value(lines).unwrap();
+            assert_eq!(json(&merged.lines), json(&whole.lines), "{query} {limit}");
+            assert_eq!(
+                (merged.passages, merged.truncated),
+                (whole.passages, whole.truncated),
+                "{query} {limit}"
+            );
+            compared += whole.lines.len();
+        }
+    }
+    assert!(compared > 1000, "only {compared} lines compared");
 }

@@ -303,6 +303,29 @@ class _Queries:
         """Documents, passages, size on disk and languages (``cita stats``)."""
         return Stats(json.loads(self._stats()))
 
+    def kwic(
+        self,
+        query: str,
+        width: int = _cita.DEFAULT_KWIC_WIDTH,
+        *,
+        sort: str = "relevance",
+        limit: Optional[int] = None,
+        since: Optional[DateLike] = None,
+        until: Optional[DateLike] = None,
+        lang: Union[None, str, Sequence[str]] = None,
+        mentions: Optional[Years] = None,
+        publication: Optional[str] = None,
+    ) -> Concordance:
+        """The concordance of ``query`` (``cita kwic``): every occurrence in
+        every matching passage, ``width`` display columns of context on each
+        side (1 to 200: another raises ``OptionError``); ``sort``: ``"relevance"``, ``"left"`` or ``"right"`` (by the
+        words next to the match); ``limit``: at most that many lines, the
+        first occurrences in relevance order (``truncated`` says whether
+        matching passages were left unread), ``None`` for every one."""
+        filters = _filters(since, until, lang, mentions, publication)
+        width, limit = _count("width", width), _count("limit", limit, optional=True)
+        return Concordance(json.loads(self._kwic(query, filters, width, sort, limit)))
+
     # What a subclass runs: the JSON of the CLI (a search's results object).
     def _search(self, query: str, filters: dict, options: dict) -> Results:
         raise NotImplementedError
@@ -314,6 +337,9 @@ class _Queries:
         raise NotImplementedError
 
     def _timeline(self, query: str, filters: dict, by: str, axis: str, by_source: bool) -> str:
+        raise NotImplementedError
+
+    def _kwic(self, query: str, filters: dict, width: int, sort: str, limit: Optional[int]) -> str:
         raise NotImplementedError
 
     def _batch(
@@ -381,6 +407,9 @@ class Archive(_Queries):
     def _timeline(self, query: str, filters: dict, by: str, axis: str, by_source: bool) -> str:
         return self._archive.timeline(query, filters, by, axis, by_source)
 
+    def _kwic(self, query: str, filters: dict, width: int, sort: str, limit: Optional[int]) -> str:
+        return self._archive.kwic(query, filters, width, sort, limit)
+
     def _batch(
         self, queries: List[str], filters: dict, limit: Optional[int], snippet_chars: int
     ) -> Tuple[str, List[Tuple[int, str, Optional[int], Optional[Exception]]]]:
@@ -392,28 +421,6 @@ class Archive(_Queries):
     def _stats(self) -> str:
         return self._archive.stats()
 
-    def kwic(
-        self,
-        query: str,
-        width: int = _cita.DEFAULT_KWIC_WIDTH,
-        *,
-        sort: str = "relevance",
-        limit: Optional[int] = None,
-        since: Optional[DateLike] = None,
-        until: Optional[DateLike] = None,
-        lang: Union[None, str, Sequence[str]] = None,
-        mentions: Optional[Years] = None,
-        publication: Optional[str] = None,
-    ) -> Concordance:
-        """The concordance of ``query`` (``cita kwic``): every occurrence in
-        every matching passage, ``width`` display columns of context on each
-        side (1 to 200: another raises ``OptionError``); ``sort``: ``"relevance"``, ``"left"`` or ``"right"`` (by the
-        words next to the match); ``limit``: at most that many lines, the
-        first occurrences in relevance order (``truncated`` says whether
-        matching passages were left unread), ``None`` for every one."""
-        filters = _filters(since, until, lang, mentions, publication)
-        width, limit = _count("width", width), _count("limit", limit, optional=True)
-        return Concordance(json.loads(self._archive.kwic(query, filters, width, sort, limit)))
 
     def __repr__(self) -> str:
         return f"<cita.Archive {self.path!r}>"

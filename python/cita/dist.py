@@ -19,7 +19,7 @@ shards runs in the Rust library (:mod:`cita._cita`), on the workers
 (summing statistics, merging the answers into a page, assembling the
 results); this module only moves their JSON between processes. The
 results equal one index's: the same hits, scores, ranks, totals, facets,
-counts, timelines, batch rows, languages and stats (but for the size on
+counts, timelines, concordances, batch rows, languages and stats (but for the size on
 disk), exactly so while the shards hold no deleted passages (see the
 README, "Past one machine").
 """
@@ -287,6 +287,67 @@ def _collect(
     return results, failed
 
 
+def _plain_search(limit: Optional[int], snippet_chars: int) -> dict:
+    """The options of a search in relevance order, nothing added, copies
+    not collapsed: how `cita batch` and `cita kwic` search."""
+    return _search_options(
+        limit=limit,
+        offset=0,
+        sort="relevance",
+        snippet_chars=snippet_chars,
+        context=0,
+        cite=False,
+        group=False,
+        facets=False,
+        all_words=False,
+        collapse=False,
+    )
+
+
+class _Steps:
+    """The steps of one call over a cluster's shards: each shard's first
+    step opens it (and notes the fingerprint of what it holds), the later
+    ones check it still holds that; with ``partial``, shards that fail are
+    left out while some answer."""
+
+    def __init__(self, cluster: "Cluster", partial: bool) -> None:
+        self.cluster = cluster
+        self.partial = partial
+        self.failed: Dict[int, str] = {}
+        self.seen: Dict[int, str] = {}
+
+    def __call__(self, calls: Dict[int, Tuple[Any, ...]]) -> Dict[int, Any]:
+        step = "_shard_step" if self.seen else "opening"
+        results, lost = self.cluster._step(calls, step, self.seen or None)
+        self.failed.update(lost)
+        if lost and (not self.partial or not results):
+            raise _shard_error("searching", self.failed)
+        return results
+
+    def summed_statistics(self, query: str, filters: dict, options: dict) -> Tuple[str, List[int]]:
+        """The archive's statistics for ``query`` (the shards' summed, over
+        the archive's languages) and the shards answering."""
+        # The statistics are over the archive's languages: those of the
+        # last search, asked again when the shards now have others (the
+        # first search, or after a build), which costs a round more.
+        cluster = self.cluster
+        expected = cluster._searched_languages
+        first = self({n: (query, filters, options, None, expected) for n in range(cluster.shards)})
+        self.seen.update((n, fingerprint) for n, (fingerprint, _) in first.items())
+        answering = sorted(first)
+        merged_languages = _cita.union_languages([first[n][1][0] for n in answering])
+        if merged_languages == expected:
+            statistics = {n: first[n][1][1] for n in answering}
+        else:
+            statistics = self(
+                {n: ("statistics", query, filters, options, None, merged_languages) for n in answering}
+            )
+            answering = sorted(statistics)
+            cluster._searched_languages = merged_languages
+        summed = _cita.sum_statistics(merged_languages, [statistics[n] for n in answering])
+        return summed, answering
+
+
 def _shard_error(doing: str, failed: Dict[int, str]) -> ShardError:
     named = "; ".join(f"shard {number} {why}" for number, why in sorted(failed.items()))
     return ShardError(f"{doing} over shards failed: {named}", sorted(failed))
@@ -299,7 +360,7 @@ class Cluster(_Queries):
     cluster in a ``with`` block).
 
     :meth:`search`, :meth:`count`, :meth:`timeline`, :meth:`passage`,
-    :meth:`batch`, :meth:`languages` and :meth:`stats` are
+    :meth:`kwic`, :meth:`batch`, :meth:`languages` and :meth:`stats` are
     :class:`cita.Archive`'s, with the same arguments and result types, and
     the same content as one index of the whole archive would give. A batch
     runs its queries one after another, each a search over the shards; a
@@ -319,7 +380,8 @@ class Cluster(_Queries):
     shards' statistics): not the exact answer. Only the shards that fail
     before the page is chosen can be left out: a shard failing while it
     reads the page's passages fails the search. Counts, timelines,
-    passages, batches, languages and stats are never partial. Both are
+    passages, concordances, batches, languages and stats are never
+    partial. Both are
     attributes, which may be changed between calls. Grouping by document
     (``group=True``) is not available over shards (:class:`OptionError`).
     """
@@ -413,34 +475,9 @@ class Cluster(_Queries):
         # `offset + limit` merged into the page, whose passages the shards
         # holding them then read.
         _cita.check_search(query, filters, options)
-        failed: Dict[int, str] = {}
-        seen: Dict[int, str] = {}
-
-        def step(calls: Dict[int, Tuple[Any, ...]]) -> Dict[int, Any]:
-            results, lost = self._step(calls, "_shard_step" if seen else "opening", seen or None)
-            failed.update(lost)
-            if lost and (not partial or not results):
-                raise _shard_error("searching", failed)
-            return results
-
-        # The statistics are over the archive's languages: those of the
-        # last search, asked again when the shards now have others (the
-        # first search, or after a build), which costs a round more.
-        expected = self._searched_languages
-        first = step({n: (query, filters, options, None, expected) for n in range(self.shards)})
-        seen.update((n, fingerprint) for n, (fingerprint, _) in first.items())
-        answering = sorted(first)
-        merged_languages = _cita.union_languages([first[n][1][0] for n in answering])
-        if merged_languages == expected:
-            statistics = {n: first[n][1][1] for n in answering}
-        else:
-            statistics = step(
-                {n: ("statistics", query, filters, options, None, merged_languages) for n in answering}
-            )
-            answering = sorted(statistics)
-            self._searched_languages = merged_languages
-        summed = _cita.sum_statistics(merged_languages, [statistics[n] for n in answering])
-        answers = step({n: ("answer", query, filters, options, summed, "") for n in answering})
+        steps = _Steps(self, partial)
+        summed, answering = steps.summed_statistics(query, filters, options)
+        answers = steps({n: ("answer", query, filters, options, summed, "") for n in answering})
         answering = sorted(answers)
         page = _cita.merge_page(query, filters, options, summed, [answers[n] for n in answering])
         # The shards holding the page's passages read them; collapsing
@@ -450,15 +487,25 @@ class Cluster(_Queries):
             for number, data in zip(answering, page.reading)
             if data is not None
         }
-        hits, lost = self._step(reading, "_shard_step", seen)
+        hits, lost = self._step(reading, "_shard_step", steps.seen)
         if lost:
-            failed.update(lost)
+            steps.failed.update(lost)
             raise _shard_error("reading the page's passages", lost)
         results = Results(page.assemble(list(hits.values())))
-        results.partial = bool(failed)
+        results.partial = bool(steps.failed)
         results.shards_answered = answering
-        results.shards_failed = failed
+        results.shards_failed = steps.failed
         return results
+
+    def _kwic(self, query: str, filters: dict, width: int, sort: str, limit: Optional[int]) -> str:
+        # Scored with the archive's statistics, each shard's first passages
+        # as far as its lines reach one past the limit, merged and cut
+        # where one index would; never partial.
+        options = _plain_search(limit=0, snippet_chars=_cita.DEFAULT_SNIPPET_CHARS)
+        steps = _Steps(self, False)
+        summed, answering = steps.summed_statistics(query, filters, options)
+        parts = steps({n: ("kwic", query, filters, options, summed, json.dumps(limit)) for n in answering})
+        return _cita.merge_kwic(query, filters, width, sort, limit, [parts[n] for n in sorted(parts)])
 
     def _count(self, query: str, filters: dict) -> str:
         # A document lives in one shard: counts add up.
@@ -479,18 +526,7 @@ class Cluster(_Queries):
         # options `cita batch` runs it with (copies not collapsed), never
         # partial; its rows shaped by the library, as one index's.
         _cita.check_filters(filters)
-        options = _search_options(
-            limit=limit,
-            offset=0,
-            sort="relevance",
-            snippet_chars=snippet_chars,
-            context=0,
-            cite=False,
-            group=False,
-            facets=False,
-            all_words=False,
-            collapse=False,
-        )
+        options = _plain_search(limit=limit, snippet_chars=snippet_chars)
         rows: List[str] = []
         outcomes: List[Tuple[int, str, Optional[int], Optional[Exception]]] = []
         for line, query in enumerate(queries, 1):

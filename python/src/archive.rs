@@ -72,6 +72,21 @@ impl SearchResults {
     }
 }
 
+/// The JSON of `cita kwic --format json` for `query` with `filters`, in
+/// `sort` order (as the CLI names it), from the concordance `make` gives
+/// for that request.
+pub fn kwic_json(
+    query: String,
+    filters: Filters,
+    sort: String,
+    make: impl FnOnce(&cita::SearchRequest, ContextSort) -> cita::Result<cita::kwic::Concordance>,
+) -> cita::Result<String> {
+    let sort: ContextSort = sort.parse()?;
+    let concordance = make(&filters.request(query)?, sort)?;
+    let style = TextStyle::default();
+    rendered(|out| output::write_kwic(out, &concordance, Format::Json, style))
+}
+
 /// A batch query's rows: each hit of its results with the query and its
 /// line, as `cita batch --format jsonl` writes them.
 fn batch_rows(query: &BatchQuery, results: &cita::SearchResults) -> cita::Result<String> {
@@ -214,12 +229,10 @@ impl Archive {
         limit: Option<usize>,
     ) -> PyResult<String> {
         py.detach(|| {
-            let sort: ContextSort = sort.parse()?;
-            let request = filters.request(query)?;
-            let max_lines = limit.unwrap_or(usize::MAX);
-            let concordance = self.inner.kwic_lines(&request, width, sort, max_lines)?;
-            let style = TextStyle::default();
-            rendered(|out| output::write_kwic(out, &concordance, Format::Json, style))
+            kwic_json(query, filters, sort, |request, sort| {
+                self.inner
+                    .kwic_lines(request, width, sort, limit.unwrap_or(usize::MAX))
+            })
         })
         .or_raise(py)
     }

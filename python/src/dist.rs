@@ -2,8 +2,8 @@
 //! call of the library's sharding (`cita::views::shards`): what a shard
 //! computes (`Archive.languages`, `Archive._shard_step`) and what the
 //! coordinator merges (`union_languages`, `sum_statistics`, `merge_page`,
-//! `ShardPage.assemble`, `sum_counts`, `merge_timelines`, `sum_stats`;
-//! `check_filters` for a batch). Everything crosses processes as JSON
+//! `ShardPage.assemble`, `sum_counts`, `merge_timelines`, `sum_stats`,
+//! `merge_kwic`; `check_search` and, for a batch, `check_filters`). Everything crosses processes as JSON
 //! text, which Dask ships as it is; Python only moves it.
 
 use std::collections::BTreeSet;
@@ -13,13 +13,14 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 use serde::Deserialize;
 
+use cita::kwic::ShardKwic;
 use cita::output::{self, Format, TextStyle};
 use cita::results::{CorpusStatistics, Pick, ShardAnswer, Stats, TimelineRow};
 use cita::views::collapse::{Copies, Shown};
 use cita::views::shards;
 use cita::{Counts, Error, Hit, Language, Period, SearchRequest, Timeline};
 
-use crate::archive::SearchResults;
+use crate::archive::{self, SearchResults};
 use crate::errors::OrRaise;
 use crate::options::{Filters, SearchOptions};
 use crate::rendered;
@@ -263,6 +264,32 @@ pub fn sum_stats(py: Python<'_>, index: PathBuf, parts: Vec<String>) -> PyResult
     .or_raise(py)
 }
 
+/// The concordance of `query` (the JSON of `cita kwic --format json`)
+/// from the shards' parts, as one index gives it with `width`, `sort` and
+/// at most `limit` lines.
+#[pyfunction]
+#[pyo3(signature = (query, filters, width, sort, limit, parts))]
+pub fn merge_kwic(
+    py: Python<'_>,
+    query: String,
+    filters: Filters,
+    width: usize,
+    sort: String,
+    limit: Option<usize>,
+    parts: Vec<String>,
+) -> PyResult<String> {
+    py.detach(|| {
+        let parts = parts
+            .iter()
+            .map(|part| parse(part, "concordances"))
+            .collect::<cita::Result<Vec<ShardKwic>>>()?;
+        archive::kwic_json(query, filters, sort, |request, sort| {
+            shards::kwic(request, width, sort, limit.unwrap_or(usize::MAX), parts)
+        })
+    })
+    .or_raise(py)
+}
+
 /// Refuses what a search over shards cannot answer, before any shard is
 /// asked (the shards would refuse it too, each logging the failure).
 #[pyfunction]
@@ -309,6 +336,10 @@ pub fn shard_step(
             to_json(&archive.statistics(request, &languages)?)
         }
         "answer" => to_json(&archive.shard_answer(request)?),
+        "kwic" => {
+            let limit: Option<usize> = parse(data, "line limit")?;
+            to_json(&archive.shard_kwic(request, limit.unwrap_or(usize::MAX))?)
+        }
         "fetch" => {
             let reading: Reading = parse(data, "picks")?;
             let hits = to_json(&archive.fetch(request, &reading.picks)?)?;
@@ -319,7 +350,7 @@ pub fn shard_step(
             Ok(format!("{{\"hits\":{hits},\"copies\":{copies}}}"))
         }
         other => Err(Error::InvalidOption(format!(
-            "a shard's step is statistics, answer or fetch, not {other:?}"
+            "a shard's step is statistics, answer, fetch or kwic, not {other:?}"
         ))),
     }
 }

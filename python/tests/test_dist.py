@@ -7,6 +7,7 @@ generates them in Rust)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
@@ -376,6 +378,35 @@ def test_batches_languages_and_stats_answer_as_one_index(client: Client, built: 
         assert got.size_bytes == sum(shard.size_bytes for shard in shards) > 0
         assert got.index == cluster.shards_dir
     assert Cluster(client, b.shards).languages() == ["en", "es"]
+
+
+def test_concordances_answer_as_one_index(client: Client, built: Dict[str, Built]) -> None:
+    b = built["generated"]
+    cluster = Cluster(client, b.shards)
+    for query in [q for q in BATCH if not q.startswith('"unclosed')] + ["plan lazo", "govern*"]:
+        whole = b.whole.kwic(query)
+        # Limits that cut inside a passage's lines (the last one's too), and
+        # that end exactly where a passage's lines end (more passages left
+        # unread or not).
+        per_passage = Counter(line.rank for line in whole.lines)
+        ends = list(itertools.accumulate(per_passage[rank] for rank in sorted(per_passage)))
+        limits = {None, 0, 1, 2, 7, *ends[:2], *ends[-1:], *[end - 1 for end in ends[-1:]]}
+        for limit in sorted(limits, key=lambda n: -1 if n is None else n):
+            for sort in ("relevance", "left", "right"):
+                got = cluster.kwic(query, 30, sort=sort, limit=limit, since="1950")
+                expected = b.whole.kwic(query, 30, sort=sort, limit=limit, since="1950")
+                assert got.to_dicts() == expected.to_dicts(), (query, limit, sort)
+                assert (got.passages, got.truncated, got.width, got.query) == (
+                    expected.passages,
+                    expected.truncated,
+                    expected.width,
+                    expected.query,
+                ), (query, limit, sort)
+        assert (len(whole.lines) > 0) == (query != "nothingmatchesthis"), query
+    with pytest.raises(cita.OptionError):
+        cluster.kwic("plan", 0)
+    with pytest.raises(cita.QueryError):
+        cluster.kwic('"unclosed')
 
 
 def test_grouping_and_bad_queries_are_refused(client: Client, built: Dict[str, Built]) -> None:

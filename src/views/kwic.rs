@@ -4,14 +4,14 @@
 //! columns (a CJK character takes two, a combining accent none), so the
 //! centre column lines up in a terminal whatever the script.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::analysis::Folding;
 use crate::date::Date;
 use crate::error::Error;
 use crate::highlight::Span;
-use crate::results::{CITA_VERSION, Hit};
+use crate::results::{CITA_VERSION, Candidate, Hit};
 
 /// Default width of the left and right context, in display columns.
 pub const DEFAULT_WIDTH: usize = 40;
@@ -105,6 +105,55 @@ pub struct Concordance {
     /// The cita version.
     pub cita_version: &'static str,
     /// The index fingerprint (see [`SearchResults`](crate::SearchResults)).
+    pub index_fingerprint: String,
+}
+
+/// A matching passage (or what it is read with) and the spans that matched.
+pub type Occurrence<T> = (T, Vec<Span>);
+
+/// The first of `matches` (each matching passage, in relevance order, with
+/// the spans that matched; `passages` in all) whose spans fill at most
+/// `max_lines` lines: every span of each passage until the lines run out,
+/// the last passage's cut to fit; and whether any was left out (spans cut,
+/// or matching passages left unread). Matches are read only as far as
+/// needed.
+pub fn first_lines<T, E>(
+    matches: impl IntoIterator<Item = Result<Occurrence<T>, E>>,
+    passages: u64,
+    max_lines: usize,
+) -> Result<(Vec<Occurrence<T>>, bool), E> {
+    let mut found = Vec::new();
+    let mut lines = 0;
+    for read in matches {
+        if lines == max_lines {
+            break;
+        }
+        let (passage, mut spans) = read?;
+        let room = max_lines - lines;
+        if spans.len() > room {
+            spans.truncate(room);
+            found.push((passage, spans));
+            return Ok((found, true));
+        }
+        lines += spans.len();
+        found.push((passage, spans));
+    }
+    let truncated = (found.len() as u64) < passages;
+    Ok((found, truncated))
+}
+
+/// A shard's part of a concordance over an archive's shards
+/// ([`crate::Archive::shard_kwic`]): its matching passages in relevance
+/// order, scored with the archive's statistics, as far as its own lines
+/// reach one more than the lines asked for; merged by
+/// [`crate::views::shards::kwic`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ShardKwic {
+    /// The shard's matching passages.
+    pub passages: u64,
+    /// Its first passages, each with what orders it among every shard's.
+    pub found: Vec<(Candidate, Hit, Vec<Span>)>,
+    /// The shard's fingerprint.
     pub index_fingerprint: String,
 }
 

@@ -9,6 +9,8 @@
 //! shard then reads and finishes only the passages of the page it holds
 //! ([`crate::Archive::fetch`]), and [`assemble`] puts them in rank order.
 //! Timelines, counts and sizes are sums ([`timeline`], [`stats`]).
+//! A concordance ([`kwic()`]) merges the shards' first passages in
+//! relevance order and cuts the lines where one index would.
 //!
 //! Collapsing copies ([`SearchRequest::collapse`]) is exact too. Each
 //! shard collapses its own matches and answers with the first passage of
@@ -25,13 +27,15 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use crate::error::{Error, Result};
+use crate::highlight::Span;
 use crate::ranking::{OrderKey, by_partial_rank, in_order};
 use crate::results::{
     CITA_VERSION, Candidate, FacetCount, Facets, Hit, Period, Pick, SearchRequest, SearchResults,
-    ShardAnswer, Stats, Timeline,
+    ShardAnswer, Sort, Stats, Timeline,
 };
 use crate::views::collapse::{Copies, Shown};
 use crate::views::facets::most_first;
+use crate::views::kwic::{self, Concordance, ContextSort, ShardKwic};
 use crate::views::timeline::{self, TimelineAxis};
 
 /// The page of a search over shards, before its passages are read.
@@ -197,6 +201,39 @@ pub fn assemble(request: &SearchRequest, page: Page, hits: Vec<Hit>) -> Result<S
         facets: page.facets,
         partial_total: page.partial_total,
     })
+}
+
+/// The concordance of `request`'s query over an archive from its shards'
+/// parts ([`crate::Archive::shard_kwic`] with the same `max_lines`), as
+/// [`crate::Archive::kwic_lines`] gives it on one index: `width` columns
+/// of context, in `sort` order.
+pub fn kwic(
+    request: &SearchRequest,
+    width: usize,
+    sort: ContextSort,
+    max_lines: usize,
+    parts: Vec<ShardKwic>,
+) -> Result<Concordance> {
+    kwic::check_width(width)?;
+    let passages = parts.iter().map(|part| part.passages).sum();
+    let index_fingerprint = joined(parts.iter().map(|part| part.index_fingerprint.as_str()));
+    let mut all: Vec<(Candidate, Hit, Vec<Span>)> =
+        parts.into_iter().flat_map(|part| part.found).collect();
+    all.sort_by(|a, b| in_order(Sort::Relevance, order_key(&a.0), order_key(&b.0)));
+    let read = all.into_iter().map(|(_, hit, spans)| Ok((hit, spans)));
+    let (found, truncated) = kwic::first_lines::<_, Error>(read, passages, max_lines)?;
+    let found = found
+        .into_iter()
+        .enumerate()
+        .map(|(index, (mut hit, spans))| {
+            hit.rank = index + 1;
+            (hit, spans)
+        })
+        .collect();
+    let mut concordance = kwic::concordance(&request.query, found, width, sort, index_fingerprint);
+    concordance.passages = passages;
+    concordance.truncated = truncated;
+    Ok(concordance)
 }
 
 /// Refuses what a search over shards cannot answer yet (grouping by
