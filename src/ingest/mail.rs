@@ -43,6 +43,45 @@ pub struct Attachment {
     pub bytes: Vec<u8>,
 }
 
+/// A parsed message that is dropped without recursion. mail-parser keeps a
+/// forwarded message inside the part that holds it, however deep, and
+/// dropping 40,000 nested levels (a 1.8 MB file) overflowed the stack and
+/// aborted the whole `cita index`.
+struct FlatDrop<'x>(mail_parser::Message<'x>);
+
+impl<'x> std::ops::Deref for FlatDrop<'x> {
+    type Target = mail_parser::Message<'x>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl Drop for FlatDrop<'_> {
+    fn drop(&mut self) {
+        // Each message is dropped once its nested ones are taken out.
+        let mut nested = Vec::new();
+        take_nested(&mut self.0, &mut nested);
+        while let Some(mut message) = nested.pop() {
+            take_nested(&mut message, &mut nested);
+        }
+    }
+}
+
+/// Moves the messages nested in `message`'s parts to `into`.
+fn take_nested<'x>(
+    message: &mut mail_parser::Message<'x>,
+    into: &mut Vec<mail_parser::Message<'x>>,
+) {
+    for part in &mut message.parts {
+        if let PartType::Message(_) = part.body
+            && let PartType::Message(inner) = std::mem::take(&mut part.body)
+        {
+            into.push(inner);
+        }
+    }
+}
+
 /// Reads one message, or says why it cannot be read.
 ///
 /// The date is the day the `Date` header gives, in the sender's own time
@@ -61,7 +100,7 @@ pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
     // mail-parser panics on some malformed multiparts ("Invalid part ID":
     // `fuzz/regressions/email/mail-parser-part-id-panic.eml`).
     let message = match error::catching(|| MessageParser::default().parse(bytes)) {
-        Ok(parsed) => parsed.ok_or_else(not_a_message)?,
+        Ok(parsed) => FlatDrop(parsed.ok_or_else(not_a_message)?),
         Err(_) => {
             return Err((
                 SkipReason::Malformed,
@@ -445,6 +484,19 @@ mod tests {
 
     fn read(message: &str) -> Message {
         read_message(message.as_bytes()).expect("a message")
+    }
+
+    /// Forty thousand messages, each forwarded inside the next: read (the
+    /// outer one) and dropped without overflowing a test thread's stack.
+    #[test]
+    fn a_message_forwarded_forty_thousand_levels_deep_is_read_and_dropped() {
+        let mut message = String::new();
+        for level in (0..40_000).rev() {
+            message += &format!("Subject: L{level}\r\nContent-Type: message/rfc822\r\n\r\n");
+        }
+        message += "Subject: innermost\r\n\r\nPlan LAZO at the bottom.\r\n";
+        let read = read(&message);
+        assert_eq!(read.meta.title.as_deref(), Some("L39999"));
     }
 
     #[test]
