@@ -188,6 +188,7 @@ impl Archive {
                 .reload_policy(ReloadPolicy::Manual)
                 .doc_store_cache_num_blocks(0)
                 .try_into()?;
+            directory.note_opened(&reader);
             Ok((index, fields, reader))
         })?;
         let following = if live {
@@ -1489,7 +1490,10 @@ impl Archive {
         {
             return Ok(Arc::clone(generation));
         }
-        let (fingerprint, shard) = recorded_by_commit(searcher)?;
+        let (fingerprint, shard) = match self.directory.recorded(id) {
+            Some(recorded) => recorded,
+            None => recorded_by_commit(searcher)?,
+        };
         let generation = Arc::new(Generation {
             id,
             fingerprint,
@@ -1939,8 +1943,13 @@ fn candidate(generation: &Generation, m: Match, held: Option<usize>, collapse: b
     }
 }
 
-/// The fingerprint and shard the last commit recorded.
-fn recorded_by_commit(searcher: &Searcher) -> Result<(String, Option<[u32; 2]>)> {
+/// What a commit records of its content: its fingerprint, and the shard
+/// the index holds.
+type Recorded = (String, Option<[u32; 2]>);
+
+/// The fingerprint and shard the last commit recorded, as `meta.json`
+/// says now (pinned, the commit being opened).
+fn recorded_by_commit(searcher: &Searcher) -> Result<Recorded> {
     store::read_payload(searcher.index())
         .and_then(|payload| Some((payload.fingerprint?, payload.shard)))
         .ok_or_else(|| {
@@ -1972,7 +1981,15 @@ struct ReadingDirectory {
     pinned: Arc<Mutex<Option<Vec<u8>>>>,
     /// Held while a commit is pinned: one pin at a time.
     pinning: Arc<Mutex<()>>,
+    /// What the commits opened recorded, by searcher generation (the
+    /// latest few): read while each was pinned, since `meta.json` may hold
+    /// a later commit by the time a generation is first used.
+    opened: Arc<Mutex<Vec<OpenedCommit>>>,
 }
+
+/// A searcher generation and what its commit recorded (`None`: nothing
+/// readable, which the generation's first use reports).
+type OpenedCommit = (u64, Option<Recorded>);
 
 /// A commit pinned by [`ReadingDirectory::pin_commit`], until dropped.
 struct PinnedCommit<'a> {
@@ -2009,7 +2026,32 @@ impl ReadingDirectory {
             folder: MmapDirectory::open(path).map_err(tantivy::TantivyError::from)?,
             pinned: Arc::default(),
             pinning: Arc::default(),
+            opened: Arc::default(),
         })
+    }
+
+    /// Notes what the commit `reader` has just opened, pinned, recorded.
+    fn note_opened(&self, reader: &IndexReader) {
+        /// Generations a search may still hold.
+        const KEPT: usize = 16;
+        let searcher = reader.searcher();
+        let id = searcher.generation().generation_id();
+        let mut opened = self.opened.lock().unwrap_or_else(PoisonError::into_inner);
+        opened.retain(|(kept, _)| *kept != id);
+        if opened.len() == KEPT {
+            opened.remove(0);
+        }
+        opened.push((id, recorded_by_commit(&searcher).ok()));
+    }
+
+    /// What the commit of searcher generation `id` recorded, when it was
+    /// opened here and read.
+    fn recorded(&self, id: u64) -> Option<Recorded> {
+        let opened = self.opened.lock().unwrap_or_else(PoisonError::into_inner);
+        opened
+            .iter()
+            .find(|(kept, _)| *kept == id)
+            .and_then(|(_, recorded)| recorded.clone())
     }
 
     /// Until the guard is dropped, every read of `meta.json` returns the
@@ -2107,7 +2149,9 @@ fn reload_checked(path: &Path, directory: &ReadingDirectory, reader: &IndexReade
         // A later commit by another cita (a shard rebuilt by a newer one).
         check_schema(path, searcher.index())?;
         store::check_doc_stores(path, searcher.index())?;
-        Ok(reader.reload()?)
+        reader.reload()?;
+        directory.note_opened(reader);
+        Ok(())
     })
 }
 
@@ -2149,21 +2193,38 @@ pub fn build_and_open(corpus: &Path, index: &Path) -> Result<(Archive, BuildRepo
 mod tests {
     use super::*;
 
+    /// An index of a corpus that files are added to, each file rebuilding
+    /// it: a commit per file.
+    struct GrowingIndex {
+        corpus: PathBuf,
+        path: PathBuf,
+    }
+
+    impl GrowingIndex {
+        fn add(&self, name: &str) {
+            std::fs::write(self.corpus.join(name), format!("Plan LAZO in {name}.\n")).unwrap();
+            indexer::build(&self.corpus, &self.path, &BuildOptions::default()).unwrap();
+        }
+    }
+
+    fn growing_corpus() -> (tempfile::TempDir, GrowingIndex) {
+        let dir = tempfile::TempDir::new().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir(&corpus).unwrap();
+        let path = dir.path().join("index");
+        (dir, GrowingIndex { corpus, path })
+    }
+
     /// The commit `reload` checks is the commit it opens: while one is
     /// pinned, a later commit is not seen, and once the pin is dropped it
     /// is (the check and the opening, milliseconds apart, cannot be told
     /// apart by timing, so the pin is driven by hand).
     #[test]
     fn a_pinned_commit_is_the_one_opened_whatever_lands_meanwhile() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let (corpus, index) = (dir.path().join("corpus"), dir.path().join("index"));
-        std::fs::create_dir(&corpus).unwrap();
-        let add = |name: &str| {
-            std::fs::write(corpus.join(name), format!("Plan LAZO in {name}.\n")).unwrap();
-            indexer::build(&corpus, &index, &BuildOptions::default()).unwrap();
-        };
+        let (_dir, index) = growing_corpus();
+        let add = |name: &str| index.add(name);
         add("a.txt");
-        let archive = Archive::open(&index).unwrap();
+        let archive = Archive::open(&index.path).unwrap();
         let passages = |archive: &Archive| archive.reader.searcher().num_docs();
         add("b.txt");
         let pinned = archive.directory.pin_commit();
@@ -2174,6 +2235,31 @@ mod tests {
         drop(pinned);
         archive.reload().unwrap();
         assert_eq!(passages(&archive), 3, "the latest commit, once unpinned");
+    }
+
+    /// The fingerprint (and shard) an archive reports are those of the
+    /// commit it searches, even when a later commit has landed before the
+    /// archive's first use.
+    #[test]
+    fn the_fingerprint_is_the_searched_commits_whatever_lands_after_it() {
+        let (_dir, index) = growing_corpus();
+        let add = |name: &str| index.add(name);
+        add("a.txt");
+        let open = || Archive::open(&index.path).unwrap();
+        let (unused, used) = (open(), open());
+        let first = used.fingerprint().unwrap();
+        add("b.txt");
+        assert_eq!(unused.fingerprint().unwrap(), first);
+        assert_eq!(
+            unused.count(&SearchRequest::new("lazo")).unwrap().passages,
+            1
+        );
+        unused.reload().unwrap();
+        assert_ne!(unused.fingerprint().unwrap(), first);
+        assert_eq!(
+            unused.count(&SearchRequest::new("lazo")).unwrap().passages,
+            2
+        );
     }
 
     /// A panic while reading an index whose files all pass their checksums

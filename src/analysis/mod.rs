@@ -375,7 +375,7 @@ mod tests {
         assert_eq!(terms("Petroʼs Petro’s"), ["petro", "s", "petro", "s"]);
         // Cyrillic is not folded, but its two spellings of `й` are one.
         assert_eq!(terms("Йод И\u{306}од"), ["йод", "йод"]);
-        // A 39-letter Russian word (78 bytes) is indexed.
+        // A Russian word of the longest length indexed (two bytes a letter) is.
         let long = "ж".repeat(MAX_WORD_CHARS - 1);
         assert_eq!(terms(&long), [long]);
     }

@@ -34,6 +34,9 @@ pub struct Word {
     pub next: usize,
     /// Whether every character is an ASCII letter or digit.
     pub ascii: bool,
+    /// Its letters and digits, as the bound counts them (combining marks
+    /// and invisible characters not counted).
+    pub chars: usize,
     /// Whether it is too long to be indexed ([`MAX_WORD_CHARS`]).
     pub overlong: bool,
 }
@@ -86,17 +89,18 @@ pub fn next_word(text: &str, mut at: usize) -> Option<Word> {
         to,
         next: at,
         ascii,
+        chars,
         overlong: chars >= MAX_WORD_CHARS,
     })
 }
 
 /// The first word of `text` too long to be indexed ([`MAX_WORD_CHARS`]),
-/// as written.
-pub fn first_overlong_word(text: &str) -> Option<&str> {
+/// as written, and its length as the bound counts it.
+pub fn first_overlong_word(text: &str) -> Option<(&str, usize)> {
     let mut at = 0;
     while let Some(word) = next_word(text, at) {
         if word.overlong {
-            return Some(&text[word.from..word.to]);
+            return Some((&text[word.from..word.to], word.chars));
         }
         at = word.next;
     }

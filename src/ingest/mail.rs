@@ -359,19 +359,27 @@ fn decoded(bytes: &[u8], html: bool) -> Option<String> {
 /// `Content-Type` declares; a part that declares none (or one mail-parser
 /// does not know, or that does not fit its bytes) is decoded the way a
 /// text file is, by [`decode`]'s detection (and an HTML part's `<meta
-/// charset>`), rather than as UTF-8 with replacement characters.
+/// charset>`), rather than as UTF-8 with replacement characters. As for a
+/// web page, bytes that are valid UTF-8 with non-ASCII text are UTF-8
+/// whatever the part declares: mailers label UTF-8 `us-ascii` or
+/// `iso-8859-1` ("StraÃŸe"), and Latin-1 text almost never reads as UTF-8.
 fn part_text<'a>(raw: &[u8], part: &'a MessagePart<'a>) -> Cow<'a, str> {
     let parsed = part.text_contents().unwrap_or_default();
     let declared = part
         .content_type()
         .and_then(|content_type| content_type.attribute("charset"))
         .is_some_and(|charset| charset_decoder(charset.as_bytes()).is_some());
-    if declared && !parsed.contains(char::REPLACEMENT_CHARACTER) {
+    let fits = declared && !parsed.contains(char::REPLACEMENT_CHARACTER);
+    if fits && parsed.is_ascii() {
         return Cow::Borrowed(parsed);
     }
     let Some(bytes) = transfer_decoded(raw, part) else {
         return Cow::Borrowed(parsed);
     };
+    let utf8 = !bytes.is_ascii() && std::str::from_utf8(&bytes).is_ok();
+    if fits && !utf8 {
+        return Cow::Borrowed(parsed);
+    }
     decoded(&bytes, is_html(part)).map_or(Cow::Borrowed(parsed), Cow::Owned)
 }
 
@@ -604,6 +612,21 @@ mod tests {
             block_texts(&message.blocks),
             ["El señor Nariño llegó a Bogotá el martes por la mañana."]
         );
+        // UTF-8 declared as ASCII or Latin-1 is UTF-8; Latin-1 stays Latin-1.
+        for charset in ["us-ascii", "iso-8859-1"] {
+            let mislabeled = format!(
+                "From: a@example.org\nContent-Type: text/plain; charset={charset}\n\
+                 Content-Transfer-Encoding: 8bit\n\nStraße, Café crème.\n"
+            );
+            assert_eq!(
+                block_texts(&read(&mislabeled).blocks),
+                ["Straße, Café crème."]
+            );
+        }
+        let latin1 = b"From: a@example.org\nContent-Type: text/plain; charset=iso-8859-1\n\
+            Content-Transfer-Encoding: 8bit\n\nCaf\xe9 cr\xe8me.\n";
+        let message = read_message(latin1).unwrap();
+        assert_eq!(block_texts(&message.blocks), ["Café crème."]);
         // UTF-8 in base64.
         let base64 = "From: a@example.org\n\
             Content-Type: text/plain; charset=utf-8\n\

@@ -302,13 +302,12 @@ fn refuse_leading_wildcard(word: &str, column: usize) -> Result<()> {
 /// A word too long to be indexed would find nothing alone and stand for
 /// any word in a phrase; it is refused, saying why.
 fn refuse_overlong_word(text: &str) -> Result<()> {
-    let Some(word) = analysis::first_overlong_word(text) else {
+    let Some((word, chars)) = analysis::first_overlong_word(text) else {
         return Ok(());
     };
     let shown: String = word.chars().take(20).collect();
     Err(Error::Query(format!(
-        "`{shown}…` is a word of {} characters; words of {} or more are not indexed, so it cannot be searched",
-        word.chars().count(),
+        "`{shown}…` is a word of {chars} characters; words of {} or more (combining accents not counted) are not indexed, so it cannot be searched",
         analysis::MAX_WORD_CHARS
     )))
 }

@@ -235,9 +235,14 @@ function disclosure(item, label, list) {
 function duplicatesOf(item, hit) {
   const total = hit.duplicates_total || 0;
   if (!total) return;
-  const own = (d) => d.source === hit.source && d.record === hit.record && d.entry === hit.entry;
-  const elsewhere = !hit.duplicates.some(own);
-  const label = elsewhere
+  // Copies count as documents only one per document, all listed, none in
+  // the hit's own (as the text output says them).
+  const documents = new Set([JSON.stringify([hit.source, hit.record, hit.entry])]);
+  const onePerDocument = hit.duplicates.length === total && hit.duplicates.every(
+    (d) => !documents.has(JSON.stringify([d.source, d.record, d.entry]))
+      && documents.add(JSON.stringify([d.source, d.record, d.entry])),
+  );
+  const label = onePerDocument
     ? `also in ${total} other document${total === 1 ? "" : "s"}`
     : `${total} other cop${total === 1 ? "y" : "ies"}`;
   const list = element("ul", "duplicates");
