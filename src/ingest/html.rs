@@ -450,6 +450,40 @@ pub fn limit_markup(source: &str) -> Cow<'_, str> {
     }
 }
 
+/// Whether `element` holds no article text: an element of [`DROPPED`], but
+/// a `<header>` inside an article or section (its title, as Standard
+/// Ebooks and news pages write `<article><header><h1>`) and an `<aside>`
+/// that is a book's footnote or endnote; and a note reference (the `1` of
+/// `nightfall<a epub:type="noteref">1</a>`, which would make the word
+/// `nightfall1`).
+fn is_dropped(element: ElementRef) -> bool {
+    let value = element.value();
+    let types = || {
+        value
+            .attr("epub:type")
+            .into_iter()
+            .chain(value.attr("role"))
+            .chain(value.attr("class"))
+            .flat_map(str::split_whitespace)
+    };
+    match value.name() {
+        "header" => !element.ancestors().any(|ancestor| {
+            ancestor
+                .value()
+                .as_element()
+                .is_some_and(|ancestor| matches!(ancestor.name(), "article" | "section"))
+        }),
+        "aside" => !types().any(|kind| {
+            matches!(
+                kind,
+                "footnote" | "endnote" | "rearnote" | "doc-footnote" | "doc-endnote"
+            )
+        }),
+        name if DROPPED.contains(&name) => true,
+        _ => types().any(|kind| matches!(kind, "noteref" | "doc-noteref" | "footnote-ref")),
+    }
+}
+
 fn is_heading(name: &str) -> bool {
     matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
 }
@@ -774,7 +808,7 @@ impl Walker {
                     // The root is read whatever its class says: the
                     // content root is the text (`<body class="has-sidebar">`),
                     // and a row leaves out its furniture cells itself.
-                    if DROPPED.contains(&name) || (node != root && is_furniture(element_ref)) {
+                    if is_dropped(element_ref) || (node != root && is_furniture(element_ref)) {
                         continue;
                     }
                     if is_heading(name) {
@@ -884,7 +918,7 @@ fn holds_values_only(row: ElementRef) -> bool {
             continue;
         };
         let name = element.value().name();
-        if DROPPED.contains(&name) || is_furniture(element) {
+        if is_dropped(element) || is_furniture(element) {
             continue;
         }
         if ROW_OF_BLOCKS.contains(&name) || is_heading(name) {
@@ -1020,6 +1054,27 @@ line two</pre>
     </body></html>"##;
 
     use crate::ingest::block_texts as texts;
+
+    #[test]
+    fn an_articles_header_and_a_books_notes_are_text_but_note_markers_are_not() {
+        let page = r##"<body><header><h1>Site banner</h1></header><main><article>
+            <header><h1>Headline</h1><p>The beginning.</p></header>
+            <p>A dark nightfall<a epub:type="noteref" href="n.xhtml#n1">1</a> came,
+            as foretold<a href="#fn2" class="footnote-ref" role="doc-noteref"><sup>2</sup></a>.</p>
+            <aside epub:type="footnote" id="n1"><p>The note itself.</p></aside>
+            <aside>Most read: elsewhere</aside>
+            </article></main></body>"##;
+        let (_, blocks) = read(page);
+        assert_eq!(
+            texts(&blocks),
+            [
+                "# Headline",
+                "The beginning.",
+                "A dark nightfall came, as foretold.",
+                "The note itself."
+            ]
+        );
+    }
 
     #[test]
     fn paragraphs_know_whether_they_are_code_lists_or_tables() {
