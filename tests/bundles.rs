@@ -341,6 +341,27 @@ fn a_container_is_one_file_for_updates_and_exclude_reaches_its_entries() {
 }
 
 #[test]
+fn exclude_leaves_out_every_entry_of_a_name_however_many() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "pack.tar",
+        tar(
+            &[
+                ("dup.txt", b"First copy about Caguan."),
+                ("dup.txt", b"Second entry about Caguan."),
+                ("kept.txt", b"Kept entry about Caguan."),
+            ],
+            false,
+        ),
+    );
+    assert_eq!(fixture.search("Caguan", &[]).1["total"], 3);
+    let report = fixture.index_report(&["--rebuild", "--exclude", "dup.txt"]);
+    assert_eq!(report["passages"], 1, "{report}");
+    let (_, result) = fixture.search("Caguan", &[]);
+    assert_eq!(entry(&hits(&result)[0]), Some("kept.txt"));
+}
+
+#[test]
 fn entries_are_documents_for_grouping_context_and_show() {
     let fixture = Fixture::new();
     fixture.file(

@@ -139,6 +139,46 @@ fn an_attachment_is_a_document_dated_like_its_message() {
 }
 
 #[test]
+fn a_message_attaches_at_most_max_entries_files_and_exclude_reads_their_own_names() {
+    let fixture = Fixture::new();
+    let mut mail = String::from(
+        "From: a@example.org\nSubject: Many notes\nMIME-Version: 1.0\n\
+         Content-Type: multipart/mixed; boundary=\"mix\"\n\n--mix\n\
+         Content-Type: text/plain\n\nSee the notes.\n",
+    );
+    for n in 0..5 {
+        // Two of each name: the second is entry `notes-N.txt (2)`.
+        for copy in ["first", "second"] {
+            mail += &format!(
+                "--mix\nContent-Type: text/plain; name=\"notes-{n}.txt\"\n\
+                 Content-Disposition: attachment; filename=\"notes-{n}.txt\"\n\n\
+                 The {copy} note {n} about Riochiquito.\n"
+            );
+        }
+    }
+    mail += "--mix--\n";
+    fixture.file("many.eml", mail);
+    assert_eq!(fixture.search("riochiquito", &[]).1["total"], 10);
+    let report = fixture.index_report(&["--rebuild", "--max-entries", "3"]);
+    assert_eq!(
+        report["documents"], 4,
+        "the message and 3 attachments: {report}"
+    );
+    let warnings = report["warnings"].as_array().unwrap();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w["message"].as_str().unwrap().contains("--max-entries")),
+        "{report}"
+    );
+    let report = fixture.index_report(&["--rebuild", "--exclude", "notes-1.txt"]);
+    assert_eq!(
+        report["documents"], 9,
+        "both notes-1.txt left out: {report}"
+    );
+}
+
+#[test]
 fn a_forwarded_message_is_read_as_an_email() {
     let fixture = Fixture::new();
     fixture.file(

@@ -250,8 +250,8 @@ pub fn each_zip_entry(
         each(Met::Missed((SkipReason::Malformed, message)));
     }
     for (count, (index, name)) in zip.files().into_iter().enumerate() {
-        if count == unpacker.limits.max_entries {
-            each(Met::Stopped(too_many_entries(unpacker)));
+        if let Some(refusal) = past_entry_limit(unpacker, count) {
+            each(Met::Stopped(refusal));
             break;
         }
         each(Met::Entry(&mut ZipEntry {
@@ -361,8 +361,8 @@ fn each_tar_entry_of(
         if !entry.header().entry_type().is_file() {
             continue;
         }
-        if count == unpacker.limits.max_entries {
-            each(Met::Stopped(too_many_entries(unpacker)));
+        if let Some(refusal) = past_entry_limit(unpacker, count) {
+            each(Met::Stopped(refusal));
             break;
         }
         count += 1;
@@ -410,6 +410,12 @@ fn over_cap(size: u64) -> Refusal {
             size.div_ceil(1 << 20)
         ),
     )
+}
+
+/// What stops a container's listing at its `count`th entry (from 0): past
+/// [`Limits::max_entries`], a refusal saying so.
+pub(super) fn past_entry_limit(unpacker: &Unpacker, count: usize) -> Option<Refusal> {
+    (count == unpacker.limits.max_entries).then(|| too_many_entries(unpacker))
 }
 
 fn too_many_entries(unpacker: &Unpacker) -> Refusal {

@@ -1026,7 +1026,8 @@ impl Reading<'_> {
     fn entry(&mut self, place: &Place, entry: &mut dyn Entry, names: &mut EntryNames) {
         let name = entry.name().to_string();
         let inner = place.inner(&names.unique(&name));
-        if self.excluded(&inner) {
+        // By its own name, not the `name (2)` telling it from another.
+        if self.excluded(&place.inner(&name)) {
             return;
         }
         let Some(format) = Format::of(Path::new(&name)) else {
@@ -1112,7 +1113,11 @@ impl Reading<'_> {
             return;
         }
         let mut names = EntryNames::default();
-        for attachment in message.attachments {
+        for (count, attachment) in message.attachments.into_iter().enumerate() {
+            if let Some((_, message)) = bundle::past_entry_limit(self.unpacker, count) {
+                self.warn(place, None, message);
+                break;
+            }
             let mut attached_entry = Attached {
                 name: attachment.name,
                 bytes: attachment.bytes,
