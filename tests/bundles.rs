@@ -341,6 +341,29 @@ fn a_container_is_one_file_for_updates_and_exclude_reaches_its_entries() {
 }
 
 #[test]
+fn a_gzipped_tar_of_thousands_of_small_files_is_no_bomb() {
+    let fixture = Fixture::new();
+    let names: Vec<String> = (0..4000).map(|n| format!("votes/{n:04}.txt")).collect();
+    let vote = "Aye on the Caguan motion. ".repeat(60);
+    let entries: Vec<(&str, &[u8])> = names
+        .iter()
+        .map(|name| (name.as_str(), vote.as_bytes()))
+        .collect();
+    let unpacked = tar(&entries, false);
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(&unpacked).unwrap();
+    let packed = encoder.finish().unwrap();
+    // Headers and padding included, over a megabyte that packs over 100
+    // times smaller (and under the 16 MB the ratio is checked from).
+    let ratio = unpacked.len() / packed.len();
+    assert!(ratio > 100 && unpacked.len() > 1 << 20, "{ratio}");
+    fixture.file("votes.tar.gz", packed);
+    let report = fixture.index_report(&[]);
+    assert!(warnings(&report).is_empty(), "{report}");
+    assert_eq!(report["documents"], 4000, "{report}");
+}
+
+#[test]
 fn exclude_leaves_out_every_entry_of_a_name_however_many() {
     let fixture = Fixture::new();
     fixture.file(
