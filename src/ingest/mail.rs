@@ -124,9 +124,14 @@ pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
 
     let title = message
         .subject()
-        .map(str::trim)
-        .filter(|subject| !subject.is_empty())
-        .map(str::to_string);
+        .map(
+            |subject| match subject.contains(char::REPLACEMENT_CHARACTER) {
+                true => raw_header_text(&message, raw, &HeaderName::Subject).unwrap_or_default(),
+                false => subject.to_string(),
+            },
+        )
+        .map(|subject| subject.trim().to_string())
+        .filter(|subject| !subject.is_empty());
     let date = message
         .date()
         .and_then(|date| Date::new(i32::from(date.year), date.month, date.day));
@@ -353,6 +358,25 @@ fn decoded(bytes: &[u8], html: bool) -> Option<String> {
         decode::decode(bytes)
     };
     decoded.ok().map(|decoded| decoded.text)
+}
+
+/// The value of `message`'s header `name` decoded from its raw bytes the
+/// way a text file is: a header written in 8-bit Latin-1 without RFC 2047
+/// encoding (`Subject: R\xe9sum\xe9`, common in older archives) reads as
+/// replacement characters to mail-parser, which takes raw bytes for UTF-8.
+fn raw_header_text(
+    message: &mail_parser::Message<'_>,
+    raw: &[u8],
+    name: &HeaderName<'_>,
+) -> Option<String> {
+    let header = message
+        .root_part()
+        .headers()
+        .iter()
+        .find(|header| header.name == *name)?;
+    let bytes = raw.get(header.offset_start as usize..header.offset_end as usize)?;
+    let text = decode::decode(bytes).ok()?.text;
+    Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// The text of a text part. mail-parser decodes it in the charset its
@@ -611,6 +635,14 @@ mod tests {
         assert_eq!(
             block_texts(&message.blocks),
             ["El señor Nariño llegó a Bogotá el martes por la mañana."]
+        );
+        // A subject in 8-bit Latin-1, without RFC 2047's encoding.
+        let raw_subject =
+            b"From: a@example.org\nSubject: R\xe9sum\xe9 du caf\xe9 de la plaza\n\nBody.\n";
+        let message = read_message(raw_subject).unwrap();
+        assert_eq!(
+            message.meta.title.as_deref(),
+            Some("Résumé du café de la plaza")
         );
         // UTF-8 declared as ASCII or Latin-1 is UTF-8; Latin-1 stays Latin-1.
         for charset in ["us-ascii", "iso-8859-1"] {
