@@ -364,6 +364,24 @@ fn a_gzipped_tar_of_thousands_of_small_files_is_no_bomb() {
 }
 
 #[test]
+fn a_zip_entry_named_in_code_page_437_keeps_its_accents() {
+    let fixture = Fixture::new();
+    // Windows writes `é` as byte 0x82 and no UTF-8 flag.
+    let mut packed = zip(&[("X-informe.txt", b"Informe sobre Caguan.")]);
+    let mut patched = 0;
+    for at in 0..packed.len() - 13 {
+        if &packed[at..at + 13] == b"X-informe.txt" {
+            packed[at] = 0x82;
+            patched += 1;
+        }
+    }
+    assert_eq!(patched, 2, "the local and the central header");
+    fixture.file("pack.zip", packed);
+    let (_, result) = fixture.search("Caguan", &[]);
+    assert_eq!(entry(&hits(&result)[0]), Some("é-informe.txt"));
+}
+
+#[test]
 fn exclude_leaves_out_every_entry_of_a_name_however_many() {
     let fixture = Fixture::new();
     fixture.file(

@@ -153,13 +153,22 @@ impl<'a> Zip<'a> {
         Ok(Zip { archive, unpacker })
     }
 
-    /// Its files (not folders) in the archive's order: index and name.
+    /// Its files (not folders) in the archive's order: index and name. A
+    /// name not in UTF-8 is in code page 437, as ZIP says (Windows'
+    /// "compressed folders" write accented names so).
     fn files(&self) -> Vec<(usize, String)> {
         self.archive
-            .file_names_raw()
+            .file_names()
+            .zip(self.archive.file_names_raw())
             .enumerate()
-            .filter(|(_, name)| !name.ends_with(b"/"))
-            .map(|(index, name)| (index, String::from_utf8_lossy(name).into_owned()))
+            .filter(|(_, (_, raw))| !raw.ends_with(b"/"))
+            .map(|(index, (name, raw))| {
+                let name = name.map_or_else(
+                    |_| String::from_utf8_lossy(raw).into_owned(),
+                    std::borrow::Cow::into_owned,
+                );
+                (index, name)
+            })
             .collect()
     }
 
