@@ -381,6 +381,17 @@ fn hostile_cases() -> Vec<Case> {
 
     // Encodings and whitespace.
     cases.push(file_case("text/empty.txt", Vec::new(), Expect::Quiet));
+    // A file of no bytes is empty in every format (a download that never
+    // arrived), not a malformed one.
+    for extension in [
+        "pdf", "docx", "odt", "epub", "eml", "mbox", "zip", "tar", "tar.gz", "png",
+    ] {
+        cases.push(file_case(
+            &format!("empty/file.{extension}"),
+            Vec::new(),
+            Expect::Quiet,
+        ));
+    }
     cases.push(file_case(
         "text/whitespace.txt",
         b" \n\t\r\n   \n\n".to_vec(),

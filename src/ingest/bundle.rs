@@ -495,7 +495,7 @@ pub(in crate::ingest) mod tests {
 
     #[test]
     fn the_ratio_refuses_a_bomb_but_not_small_repetitive_entries() {
-        let bomb = vec![0u8; 8 << 20];
+        let bomb = vec![0u8; 40 << 20];
         let small = vec![b'a'; 100_000];
         let bytes = zip(&[("bomb.bin", &bomb), ("small.txt", &small)]);
         assert_eq!(

@@ -684,7 +684,8 @@ pub fn read_contents(path: &Path, format: Format) -> std::io::Result<Contents> {
     (&mut file)
         .take(decode::SNIFF_BYTES as u64)
         .read_to_end(&mut bytes)?;
-    if format == Format::Pdf {
+    // An empty file is read as empty (see `bytes`), whatever its format.
+    if format == Format::Pdf && !bytes.is_empty() {
         if !pdf::has_header(&bytes) {
             return Ok(refuse(
                 bytes,
@@ -931,6 +932,11 @@ impl Reading<'_> {
 
     /// Reads `bytes` of `format` found at `place`.
     fn bytes(&mut self, place: &Place, format: Format, bytes: Vec<u8>) {
+        // No bytes hold nothing in any format (a download that never
+        // arrived): an empty document, as an empty text file is.
+        if bytes.is_empty() {
+            return self.document(place, format, Metadata::default(), Vec::new());
+        }
         match format {
             Format::Pdf => {
                 match pdf::read(&bytes, self.options.ocr.as_ref(), &mut self.outcome.ocr) {
