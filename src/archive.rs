@@ -383,7 +383,12 @@ impl Archive {
     /// `search` ranks them, with its text and the spans that matched:
     /// what a concordance is made of. Limit, sort and paging do not apply.
     pub fn occurrences(&self, request: &SearchRequest) -> Result<Vec<(Hit, Vec<highlight::Span>)>> {
-        self.guarded(|| Ok(self.occurrences_unguarded(request, usize::MAX)?.found))
+        self.guarded(|| {
+            let searcher = self.reader.searcher();
+            Ok(self
+                .occurrences_unguarded(&searcher, request, usize::MAX)?
+                .found)
+        })
     }
 
     /// The matching passages in rank order, with their spans, until
@@ -392,10 +397,11 @@ impl Archive {
     /// corpus).
     fn occurrences_unguarded(
         &self,
+        searcher: &Searcher,
         request: &SearchRequest,
         max_spans: usize,
     ) -> Result<Occurrences<Hit>> {
-        let first = self.first_occurrences(request, max_spans)?;
+        let first = self.first_occurrences(searcher, request, max_spans)?;
         let found = first
             .found
             .into_iter()
@@ -417,15 +423,15 @@ impl Archive {
     /// with its match; every match counted, and whether any was left out.
     fn first_occurrences(
         &self,
+        searcher: &Searcher,
         request: &SearchRequest,
         max_spans: usize,
     ) -> Result<Occurrences<(Match, Hit)>> {
         let mut compiled = self.compile(request)?;
-        let searcher = self.reader.searcher();
-        let matches = self.matches(&searcher, &compiled)?;
+        let matches = self.matches(searcher, &compiled)?;
         let passages = matches.len() as u64;
         let read = matches.into_iter().map(|m| -> Result<_> {
-            let hit = self.stored_hit(&searcher, m.score, m.address)?;
+            let hit = self.stored_hit(searcher, m.score, m.address)?;
             let spans = compiled
                 .highlight
                 .find(&hit.passage.text, hit.passage.language);
@@ -446,8 +452,11 @@ impl Archive {
     /// line for line, what one index would cut), with their order keys.
     pub fn shard_kwic(&self, request: &SearchRequest, max_lines: usize) -> Result<ShardKwic> {
         self.guarded(|| {
-            let first = self.first_occurrences(request, max_lines.saturating_add(1))?;
-            let generation = self.generation_of(&self.reader.searcher())?;
+            // One searcher for the matches and their keys: a reload
+            // meanwhile would number another commit's segments.
+            let searcher = self.reader.searcher();
+            let first = self.first_occurrences(&searcher, request, max_lines.saturating_add(1))?;
+            let generation = self.generation_of(&searcher)?;
             let found = first
                 .found
                 .into_iter()
@@ -486,8 +495,11 @@ impl Archive {
         max_lines: usize,
     ) -> Result<Concordance> {
         kwic::check_width(width)?;
-        let occurrences = self.guarded(|| self.occurrences_unguarded(request, max_lines))?;
-        let fingerprint = self.fingerprint()?;
+        let (occurrences, fingerprint) = self.guarded(|| {
+            let searcher = self.reader.searcher();
+            let occurrences = self.occurrences_unguarded(&searcher, request, max_lines)?;
+            Ok((occurrences, self.fingerprint_of(&searcher)?))
+        })?;
         let mut concordance =
             kwic::concordance(&request.query, occurrences.found, width, sort, fingerprint);
         concordance.passages = occurrences.passages;

@@ -501,6 +501,7 @@ class Cluster(_Queries):
         # Scored with the archive's statistics, each shard's first passages
         # as far as its lines reach one past the limit, merged and cut
         # where one index would; never partial.
+        _cita.check_kwic(width, sort)
         options = _plain_search(limit=0, snippet_chars=_cita.DEFAULT_SNIPPET_CHARS)
         steps = _Steps(self, False)
         summed, answering = steps.summed_statistics(query, filters, options)

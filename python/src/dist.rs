@@ -290,6 +290,17 @@ pub fn merge_kwic(
     .or_raise(py)
 }
 
+/// Refuses a concordance's width or order as one index does, before any
+/// shard is asked.
+#[pyfunction]
+pub fn check_kwic(py: Python<'_>, width: usize, sort: String) -> PyResult<()> {
+    py.detach(|| {
+        cita::kwic::check_width(width)?;
+        sort.parse::<cita::kwic::ContextSort>().map(drop)
+    })
+    .or_raise(py)
+}
+
 /// Refuses what a search over shards cannot answer, before any shard is
 /// asked (the shards would refuse it too, each logging the failure).
 #[pyfunction]

@@ -29,8 +29,8 @@ mod _cita {
     use crate::build::index;
     #[pymodule_export]
     use crate::dist::{
-        ShardPage, check_filters, check_search, merge_kwic, merge_page, merge_timelines, shard_of,
-        sum_counts, sum_statistics, sum_stats, union_languages,
+        ShardPage, check_filters, check_kwic, check_search, merge_kwic, merge_page,
+        merge_timelines, shard_of, sum_counts, sum_statistics, sum_stats, union_languages,
     };
     #[pymodule_export]
     const DEFAULT_LIMIT: usize = cita::DEFAULT_LIMIT;

@@ -603,6 +603,10 @@ def test_a_failing_shard_fails_the_search_or_makes_it_partial(
     cluster.partial = False
     with pytest.raises(cita.OptionError, match="grouping"):
         cluster.search("plan", group=True)
+    with pytest.raises(cita.OptionError, match="width"):
+        cluster.kwic("plan", 0)
+    with pytest.raises(cita.OptionError):
+        cluster.kwic("plan", sort="sideways")
     cluster.partial = True
     done = python_m_cita_search(dask, broken, "plan", "--format", "json")
     assert done.returncode == 2 and "shard 1 " in done.stderr and not done.stdout

@@ -480,7 +480,10 @@ fn is_dropped(element: ElementRef) -> bool {
             )
         }),
         name if DROPPED.contains(&name) => true,
-        _ => types().any(|kind| matches!(kind, "noteref" | "doc-noteref" | "footnote-ref")),
+        "a" | "sup" => {
+            types().any(|kind| matches!(kind, "noteref" | "doc-noteref" | "footnote-ref"))
+        }
+        _ => false,
     }
 }
 

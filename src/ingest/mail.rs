@@ -126,7 +126,8 @@ pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
         .subject()
         .map(
             |subject| match subject.contains(char::REPLACEMENT_CHARACTER) {
-                true => raw_header_text(&message, raw, &HeaderName::Subject).unwrap_or_default(),
+                true => raw_header_text(&message, raw, &HeaderName::Subject)
+                    .unwrap_or_else(|| subject.to_string()),
                 false => subject.to_string(),
             },
         )
@@ -360,10 +361,13 @@ fn decoded(bytes: &[u8], html: bool) -> Option<String> {
     decoded.ok().map(|decoded| decoded.text)
 }
 
-/// The value of `message`'s header `name` decoded from its raw bytes the
-/// way a text file is: a header written in 8-bit Latin-1 without RFC 2047
-/// encoding (`Subject: R\xe9sum\xe9`, common in older archives) reads as
+/// The value of `message`'s header `name` (the last of that name, as
+/// mail-parser reads it) decoded from its raw bytes the way a text file
+/// is: a header written in 8-bit Latin-1 without RFC 2047 encoding
+/// (`Subject: R\xe9sum\xe9`, common in older archives) reads as
 /// replacement characters to mail-parser, which takes raw bytes for UTF-8.
+/// `None` for a header holding encoded words (`=?…?=`), which only
+/// mail-parser decodes.
 fn raw_header_text(
     message: &mail_parser::Message<'_>,
     raw: &[u8],
@@ -373,8 +377,12 @@ fn raw_header_text(
         .root_part()
         .headers()
         .iter()
+        .rev()
         .find(|header| header.name == *name)?;
     let bytes = raw.get(header.offset_start as usize..header.offset_end as usize)?;
+    if bytes.windows(2).any(|pair| pair == b"=?") {
+        return None;
+    }
     let text = decode::decode(bytes).ok()?.text;
     Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
@@ -644,6 +652,10 @@ mod tests {
             message.meta.title.as_deref(),
             Some("Résumé du café de la plaza")
         );
+        // Encoded words beside raw bytes stay mail-parser's.
+        let mixed = b"From: a@example.org\nSubject: =?utf-8?Q?caf=C3=A9?= d\xe9j\xe0\n\nBody.\n";
+        let title = read_message(mixed).unwrap().meta.title.unwrap();
+        assert!(title.starts_with("café "), "{title}");
         // UTF-8 declared as ASCII or Latin-1 is UTF-8; Latin-1 stays Latin-1.
         for charset in ["us-ascii", "iso-8859-1"] {
             let mislabeled = format!(
