@@ -384,49 +384,23 @@ impl Archive {
     /// what a concordance is made of. Limit, sort and paging do not apply.
     pub fn occurrences(&self, request: &SearchRequest) -> Result<Vec<(Hit, Vec<highlight::Span>)>> {
         self.guarded(|| {
-            let searcher = self.reader.searcher();
-            Ok(self
-                .occurrences_unguarded(&searcher, request, usize::MAX)?
-                .found)
-        })
-    }
-
-    /// The matching passages in rank order, with their spans, until
-    /// `max_spans` spans are read: a common word's concordance held every
-    /// matching passage's text at once (600 MB for `the` on the bench
-    /// corpus).
-    fn occurrences_unguarded(
-        &self,
-        searcher: &Searcher,
-        request: &SearchRequest,
-        max_spans: usize,
-    ) -> Result<Occurrences<Hit>> {
-        let first = self.first_occurrences(searcher, request, max_spans)?;
-        let found = first
-            .found
-            .into_iter()
-            .enumerate()
-            .map(|(index, ((_, mut hit), spans))| {
-                hit.rank = index + 1;
-                (hit, spans)
-            })
-            .collect();
-        Ok(Occurrences {
-            found,
-            passages: first.passages,
-            truncated: first.truncated,
+            let first = self.first_occurrences(&self.reader.searcher(), request, usize::MAX)?;
+            Ok(kwic::ranked(hits_of(first.found)))
         })
     }
 
     /// The first matches of `request` in relevance order whose highlighted
     /// spans fill `max_spans` lines ([`kwic::first_lines`]), each read
     /// with its match; every match counted, and whether any was left out.
+    /// Only as many passages are read as the lines need: a common word's
+    /// concordance held every matching passage's text at once (600 MB for
+    /// `the` on the bench corpus).
     fn first_occurrences(
         &self,
         searcher: &Searcher,
         request: &SearchRequest,
         max_spans: usize,
-    ) -> Result<Occurrences<(Match, Hit)>> {
+    ) -> Result<Occurrences> {
         let mut compiled = self.compile(request)?;
         let matches = self.matches(searcher, &compiled)?;
         let passages = matches.len() as u64;
@@ -495,16 +469,21 @@ impl Archive {
         max_lines: usize,
     ) -> Result<Concordance> {
         kwic::check_width(width)?;
-        let (occurrences, fingerprint) = self.guarded(|| {
+        let (first, fingerprint) = self.guarded(|| {
             let searcher = self.reader.searcher();
-            let occurrences = self.occurrences_unguarded(&searcher, request, max_lines)?;
-            Ok((occurrences, self.fingerprint_of(&searcher)?))
+            let first = self.first_occurrences(&searcher, request, max_lines)?;
+            Ok((first, self.fingerprint_of(&searcher)?))
         })?;
-        let mut concordance =
-            kwic::concordance(&request.query, occurrences.found, width, sort, fingerprint);
-        concordance.passages = occurrences.passages;
-        concordance.truncated = occurrences.truncated;
-        Ok(concordance)
+        let cut = (first.passages, first.truncated);
+        let found = hits_of(first.found);
+        Ok(kwic::concordance(
+            &request.query,
+            found,
+            cut,
+            width,
+            sort,
+            fingerprint,
+        ))
     }
 
     /// Runs each query with the options of `template` (its `query` is
@@ -1700,10 +1679,10 @@ impl Archive {
     }
 }
 
-/// What [`Archive::occurrences_unguarded`] read.
-struct Occurrences<T> {
-    /// Passages (or what they are read with) in rank order, with their spans.
-    found: Vec<kwic::Occurrence<T>>,
+/// What [`Archive::first_occurrences`] read.
+struct Occurrences {
+    /// Matches with their passages in rank order, with their spans.
+    found: Vec<kwic::Occurrence<(Match, Hit)>>,
     /// Every matching passage, read or not.
     passages: u64,
     /// Whether the span limit stopped the reading before the last match.
@@ -1934,6 +1913,14 @@ fn statistics_of(request: &SearchRequest) -> Statistics {
         .map_or(Statistics::Local, Statistics::Global)
 }
 
+/// The passages of `found` (matches read with their passages).
+fn hits_of(found: Vec<kwic::Occurrence<(Match, Hit)>>) -> Vec<kwic::Occurrence<Hit>> {
+    found
+        .into_iter()
+        .map(|((_, hit), spans)| (hit, spans))
+        .collect()
+}
+
 /// Match `m` of a shard as a [`Candidate`] for the merge of the shards'
 /// answers: `held` its terms when it is a partial match, its copy key when
 /// collapsing.
@@ -2000,7 +1987,8 @@ struct ReadingDirectory {
 }
 
 /// A searcher generation and what its commit recorded (`None`: nothing
-/// readable, which the generation's first use reports).
+/// readable; the generation's first use then reads `meta.json` again and
+/// reports what it finds).
 type OpenedCommit = (u64, Option<Recorded>);
 
 /// A commit pinned by [`ReadingDirectory::pin_commit`], until dropped.
@@ -2087,15 +2075,15 @@ impl ReadingDirectory {
     /// writer committing without pause).
     fn on_pinned_commit<T>(&self, mut open: impl FnMut() -> Result<T>) -> Result<T> {
         const ATTEMPTS: usize = 3;
-        for _ in 1..ATTEMPTS {
+        let mut attempt = 1;
+        loop {
             let pinned = self.pin_commit();
             let opened = open();
-            if opened.is_ok() || !pinned.superseded() {
+            if opened.is_ok() || attempt == ATTEMPTS || !pinned.superseded() {
                 return opened;
             }
+            attempt += 1;
         }
-        let _pinned = self.pin_commit();
-        open()
     }
 }
 

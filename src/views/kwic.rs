@@ -157,19 +157,33 @@ pub struct ShardKwic {
     pub index_fingerprint: String,
 }
 
-/// The concordance of `query` over its `occurrences` (each matching
-/// passage, in relevance order, with the spans that matched), `width`
-/// display columns of context on each side, in `sort` order.
+/// `occurrences` (passages in relevance order) with each hit's rank its
+/// place among them.
+pub fn ranked(occurrences: Vec<Occurrence<Hit>>) -> Vec<Occurrence<Hit>> {
+    (1..)
+        .zip(occurrences)
+        .map(|(rank, (mut hit, spans))| {
+            hit.rank = rank;
+            (hit, spans)
+        })
+        .collect()
+}
+
+/// The concordance of `query` over its `occurrences` (the first matching
+/// passages in relevance order, with the spans that matched, as
+/// [`first_lines`] cut them: `passages` match in all, `truncated` if any
+/// line was left out), `width` display columns of context on each side,
+/// in `sort` order.
 pub fn concordance(
     query: &str,
-    occurrences: Vec<(Hit, Vec<Span>)>,
+    occurrences: Vec<Occurrence<Hit>>,
+    (passages, truncated): (u64, bool),
     width: usize,
     sort: ContextSort,
     index_fingerprint: String,
 ) -> Concordance {
-    let passages = occurrences.len() as u64;
     let mut lines = Vec::new();
-    for (hit, spans) in occurrences {
+    for (hit, spans) in ranked(occurrences) {
         let text = &hit.passage.text;
         for span in spans {
             lines.push(KwicLine {
@@ -192,7 +206,7 @@ pub fn concordance(
         width,
         passages,
         lines,
-        truncated: false,
+        truncated,
         cita_version: CITA_VERSION,
         index_fingerprint,
     }

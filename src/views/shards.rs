@@ -222,18 +222,15 @@ pub fn kwic(
     all.sort_by(|a, b| in_order(Sort::Relevance, order_key(&a.0), order_key(&b.0)));
     let read = all.into_iter().map(|(_, hit, spans)| Ok((hit, spans)));
     let (found, truncated) = kwic::first_lines::<_, Error>(read, passages, max_lines)?;
-    let found = found
-        .into_iter()
-        .enumerate()
-        .map(|(index, (mut hit, spans))| {
-            hit.rank = index + 1;
-            (hit, spans)
-        })
-        .collect();
-    let mut concordance = kwic::concordance(&request.query, found, width, sort, index_fingerprint);
-    concordance.passages = passages;
-    concordance.truncated = truncated;
-    Ok(concordance)
+    let cut = (passages, truncated);
+    Ok(kwic::concordance(
+        &request.query,
+        found,
+        cut,
+        width,
+        sort,
+        index_fingerprint,
+    ))
 }
 
 /// Refuses what a search over shards cannot answer yet (grouping by
