@@ -535,6 +535,17 @@ async fn workbench(
         status,
         ["1–1 of 1 distinct passage; 3 matching passages in all"]
     );
+    // Partial matches looked for and none found: the same status.
+    let both = server.get_json("/api/search?q=twinprobe+editions");
+    assert_eq!(
+        (&both["total"], &both["partial_total"]),
+        (&json!(3), &json!(0))
+    );
+    goto("/?q=twinprobe+editions".to_string()).await?;
+    until_shown(client, &ids(&both), 3).await?;
+    assert_eq!(texts(client, "#status").await, status);
+    goto("/?q=twinprobe".to_string()).await?;
+    until_shown(client, &ids(&twins), 3).await?;
     let hit = &hits(&twins)[0];
     let item = format!(
         "#results > li.hit[data-id=\"{}\"]",

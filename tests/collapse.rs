@@ -144,6 +144,23 @@ fn text_output_says_where_else_a_hit_is_and_csv_has_a_column() {
         text.contains("1–1 of 1 distinct passage; 3 matching passages in all"),
         "{text}"
     );
+    // Both words in the copies only: no partial match to speak of.
+    let out = run(&["search", "--index", index, "--", "apt-get names"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("1–1 of 1 distinct passage; 3 matching passages in all"),
+        "{text}"
+    );
+    assert!(!text.contains("partial"), "{text}");
+    // Partial matches (not collapsed) after the one distinct full match.
+    let out = run(&["search", "--index", index, "--", "apt-get packages"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "1–4: 3 passages with every word (1 distinct), then partial matches (3 hold at least half of the words)"
+        ),
+        "{text}"
+    );
     let out = run(&["search", "--index", index, "--no-collapse", "apt-get"]);
     let text = stdout(&out);
     assert!(!text.contains("also in"), "{text}");

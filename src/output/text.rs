@@ -84,10 +84,15 @@ pub fn write_text(
         .distinct
         .filter(|&distinct| distinct < results.total);
     let page = (results.hits.first(), results.hits.last());
-    let summary = match (page, collapsed, results.partial_total) {
+    // No partial match to fill the page with: the page reads as any other.
+    let partial_total = results.partial_total.filter(|&partial| partial > 0);
+    let summary = match (page, collapsed, partial_total) {
         ((Some(first), Some(last)), _, Some(partial)) => Some(format!(
-            "{}–{}: {} passage{plural} with every word, then partial matches ({partial} hold at least half of the words)",
-            first.rank, last.rank, results.total
+            "{}–{}: {} passage{plural} with every word{}, then partial matches ({partial} hold at least half of the words)",
+            first.rank,
+            last.rank,
+            results.total,
+            collapsed.map_or(String::new(), |distinct| format!(" ({distinct} distinct)"))
         )),
         ((Some(first), Some(last)), None, None) => Some(format!(
             "{}–{} of {} matching passage{plural}",

@@ -490,8 +490,9 @@ async function search(state, view) {
       shown < page.total
         ? `${shown} distinct passage${shown === 1 ? "" : "s"}; ${page.total} matching passage${plural} in all`
         : `${page.total} matching passage${plural}`;
+    // No partial match to fill the page with: the status reads as any other.
     const partial =
-      page.partial_total === null
+      !page.partial_total
         ? ""
         : `; then partial matches (${page.partial_total} hold at least half of the words)`;
     setStatus(statusLine, page.hits.length ? `${first}–${last} of ${of}${partial}` : `${of}; none on this page.`);
