@@ -285,7 +285,8 @@ fn tar_and_tar_gz_bundles_are_read() {
 fn a_corrupt_container_is_a_warning_and_the_rest_is_indexed() {
     let fixture = Fixture::new();
     let mut broken = zip(&[("a.txt", b"Never seen: Guayabero.")]);
-    broken.truncate(broken.len() / 2);
+    // Cut within its one entry's data (30 bytes of header, then the name).
+    broken.truncate(40);
     fixture.file("broken.zip", broken);
     fixture.file("broken.tar.gz", b"\x1f\x8b\x08\x00 not gzip at all");
     fixture.file("fine.txt", "The Guayabero river.");
@@ -302,6 +303,45 @@ fn a_corrupt_container_is_a_warning_and_the_rest_is_indexed() {
     let (_, result) = fixture.search("Guayabero", &[]);
     assert_eq!(result["total"], 1);
     assert_eq!(hits(&result)[0]["source"], "fine.txt");
+}
+
+#[test]
+fn a_zip_cut_short_keeps_the_entries_before_the_cut_with_one_warning() {
+    let fixture = Fixture::new();
+    let entries: Vec<(String, String)> = (1..=3)
+        .map(|n| {
+            let text = format!(
+                "Cable {n} mentions Marquetalia. {}",
+                "Padding words. ".repeat(200)
+            );
+            (format!("cables/{n}.txt"), text)
+        })
+        .collect();
+    let listed: Vec<(&str, &[u8])> = entries
+        .iter()
+        .map(|(name, text)| (name.as_str(), text.as_bytes()))
+        .collect();
+    let mut pack = zip(&listed);
+    // Cut within the third entry's data: its header is the last one whole.
+    let third = pack
+        .windows(b"cables/3.txt".len())
+        .position(|window| window == b"cables/3.txt")
+        .unwrap();
+    pack.truncate(third + 40);
+    fixture.file("pack.zip", pack);
+    let report = fixture.index_report(&[]);
+    let warnings = warnings(&report);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("pack.zip: ")
+            && warnings[0].contains("2 entries read from their own headers, then it breaks off")
+            && warnings[0].contains("cables/3.txt is cut short"),
+        "{warnings:?}"
+    );
+    let (_, result) = fixture.search("Marquetalia", &[]);
+    let mut found: Vec<&str> = hits(&result).iter().filter_map(entry).collect();
+    found.sort_unstable();
+    assert_eq!(found, ["cables/1.txt", "cables/2.txt"]);
 }
 
 #[test]

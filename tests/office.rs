@@ -189,6 +189,30 @@ fn docx_text_is_found_with_its_title_date_author_and_section() {
 }
 
 #[test]
+fn a_docx_whose_directory_is_damaged_is_read_from_its_entries_with_a_warning() {
+    let fixture = Fixture::new();
+    let body = word_paragraph("", "El acta menciona a Puerto Boyacá.");
+    let mut bytes = docx(&body, "", "Acta", "", "2024-05-05T10:00:00Z");
+    // The end record's signature, which every reader looks for first.
+    let end = bytes.len() - 22;
+    assert_eq!(&bytes[end..end + 4], b"PK\x05\x06");
+    bytes[end] = b'X';
+    fixture.file("acta.docx", bytes);
+    let report = fixture.index_report(&[]);
+    let warnings = report["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{report}");
+    assert_eq!(warnings[0]["source"], "acta.docx");
+    let message = warnings[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("read from their own headers") && !message.contains("breaks off"),
+        "{message}"
+    );
+    let hit = first_hit(&fixture, "Boyacá");
+    assert_eq!(hit["source"], "acta.docx");
+    assert_eq!(hit["title"], "Acta");
+}
+
+#[test]
 fn docx_table_cells_and_footnotes_are_found() {
     let fixture = Fixture::new();
     let body = concat!(
@@ -299,7 +323,9 @@ fn a_damaged_docx_is_a_warning_naming_it_and_the_rest_is_indexed() {
     );
     fixture
         .file("memorando.docx", &whole)
-        .file("roto.docx", &whole[..whole.len() / 2]);
+        // Cut within its first entry: nothing to read (cut later, the
+        // entries before the cut are read).
+        .file("roto.docx", &whole[..60]);
     let out = fixture.index_with(&["--format", "json"]);
     let report = index_report(&out);
     let warnings = stderr(&out);

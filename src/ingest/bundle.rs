@@ -141,45 +141,131 @@ impl Unpacker {
 
 /// A ZIP archive in memory, read under an [`Unpacker`].
 pub struct Zip<'a> {
-    archive: ZipArchive<Cursor<&'a [u8]>>,
+    listing: Listing<'a>,
     unpacker: &'a Unpacker,
+}
+
+/// Where a ZIP's entries are found.
+enum Listing<'a> {
+    /// Its central directory, as ZIP readers read it.
+    Directory(ZipArchive<Cursor<&'a [u8]>>),
+    /// Its entries' local headers, walked from the start, when the central
+    /// directory (at the file's end) is missing or damaged, as `unzip -FF`
+    /// and 7-Zip recover them: a download or a copy cut short loses only
+    /// the entries past the cut.
+    LocalHeaders(LocalHeaders<'a>),
+}
+
+/// The entries of a ZIP found by its local headers.
+struct LocalHeaders<'a> {
+    bytes: &'a [u8],
+    /// Each entry's name and where its local header starts.
+    entries: Vec<(String, u64)>,
+    /// Why the central directory was not read.
+    damage: String,
+    /// Why the walk stopped before the central directory, when it did.
+    broken: Option<String>,
 }
 
 impl<'a> Zip<'a> {
     /// Opens the archive in `bytes`, or says why it is not one.
     pub fn open(bytes: &'a [u8], unpacker: &'a Unpacker) -> Result<Zip<'a>, Refusal> {
-        let archive = ZipArchive::new(Cursor::new(bytes))
-            .map_err(|err| (SkipReason::Malformed, format!("not a readable ZIP ({err})")))?;
-        Ok(Zip { archive, unpacker })
+        let listing = match ZipArchive::new(Cursor::new(bytes)) {
+            Ok(archive) => Listing::Directory(archive),
+            Err(err) => {
+                let damage = format!("not a readable ZIP ({err})");
+                let headers = LocalHeaders::walk(bytes, unpacker.limits.max_entries, damage)
+                    .map_err(|damage| (SkipReason::Malformed, damage))?;
+                Listing::LocalHeaders(headers)
+            }
+        };
+        Ok(Zip { listing, unpacker })
     }
 
-    /// Its files (not folders) in the archive's order: index and name. A
-    /// name not in UTF-8 is in code page 437, as ZIP says (Windows'
-    /// "compressed folders" write accented names so).
+    /// Why the archive is read from its entries' local headers, when it
+    /// is: the file is read in part, or without its directory.
+    pub fn damage(&self) -> Option<String> {
+        let Listing::LocalHeaders(headers) = &self.listing else {
+            return None;
+        };
+        let found = headers
+            .entries
+            .iter()
+            .filter(|(name, _)| !name.ends_with('/'))
+            .count();
+        let entries = if found == 1 { "entry" } else { "entries" };
+        Some(match &headers.broken {
+            Some(broken) => format!(
+                "{}; {found} {entries} read from their own headers, then it breaks off ({broken})",
+                headers.damage
+            ),
+            None => format!(
+                "{}; its {found} {entries} read from their own headers",
+                headers.damage
+            ),
+        })
+    }
+
+    /// Its entries' names in the archive's order, folders included.
+    fn names(&self) -> Vec<String> {
+        match &self.listing {
+            Listing::Directory(archive) => archive
+                .file_names()
+                .zip(archive.file_names_raw())
+                .map(|(name, raw)| name_of(name, raw))
+                .collect(),
+            Listing::LocalHeaders(headers) => headers
+                .entries
+                .iter()
+                .map(|(name, _)| name.clone())
+                .collect(),
+        }
+    }
+
+    /// Its files (not folders) in the archive's order: index and name.
     fn files(&self) -> Vec<(usize, String)> {
-        self.archive
-            .file_names()
-            .zip(self.archive.file_names_raw())
+        self.names()
+            .into_iter()
             .enumerate()
-            .filter(|(_, (_, raw))| !raw.ends_with(b"/"))
-            .map(|(index, (name, raw))| {
-                let name = name.map_or_else(
-                    |_| String::from_utf8_lossy(raw).into_owned(),
-                    std::borrow::Cow::into_owned,
-                );
-                (index, name)
-            })
+            .filter(|(_, name)| !name.ends_with('/'))
             .collect()
+    }
+
+    /// Whether two of its entries have one name (only the last is read,
+    /// as the zip crate keeps it).
+    fn has_duplicate_names(&self) -> bool {
+        match &self.listing {
+            Listing::Directory(archive) => archive.has_duplicate_names(),
+            Listing::LocalHeaders(headers) => {
+                let mut names: Vec<&str> = headers
+                    .entries
+                    .iter()
+                    .map(|(name, _)| name.as_str())
+                    .collect();
+                names.sort_unstable();
+                names.windows(2).any(|pair| pair[0] == pair[1])
+            }
+        }
+    }
+
+    /// The index of its entry called `name` (the last of that name).
+    fn index_for_name(&self, name: &str) -> Option<usize> {
+        match &self.listing {
+            Listing::Directory(archive) => archive.index_for_name(name),
+            Listing::LocalHeaders(headers) => {
+                headers.entries.iter().rposition(|(found, _)| found == name)
+            }
+        }
     }
 
     /// Whether it has an entry called `name`.
     pub fn holds(&self, name: &str) -> bool {
-        self.archive.index_for_name(name).is_some()
+        self.index_for_name(name).is_some()
     }
 
     /// The entry called `name`, unpacked; `None` when there is none.
     pub fn read(&mut self, name: &str) -> Result<Option<Vec<u8>>, Refusal> {
-        match self.archive.index_for_name(name) {
+        match self.index_for_name(name) {
             Some(index) => self
                 .read_at(index, u64::MAX)
                 .map(Some)
@@ -189,12 +275,95 @@ impl<'a> Zip<'a> {
     }
 
     fn read_at(&mut self, index: usize, cap: u64) -> Result<Vec<u8>, Refusal> {
-        let entry = self
-            .archive
-            .by_index(index)
-            .map_err(|err| refusal_of(&err))?;
-        let packed = entry.compressed_size();
-        self.unpacker.unpack(entry, packed, cap)
+        match &mut self.listing {
+            Listing::Directory(archive) => {
+                let entry = archive.by_index(index).map_err(|err| refusal_of(&err))?;
+                let packed = entry.compressed_size();
+                self.unpacker.unpack(entry, packed, cap)
+            }
+            Listing::LocalHeaders(headers) => {
+                let mut at = Cursor::new(headers.bytes);
+                at.set_position(headers.entries[index].1);
+                let entry = zip::read::read_zipfile_from_stream(&mut at)
+                    .map_err(|err| refusal_of(&err))?
+                    .ok_or_else(|| (SkipReason::Malformed, "no entry there".to_string()))?;
+                let packed = entry.compressed_size();
+                self.unpacker.unpack(entry, packed, cap)
+            }
+        }
+    }
+}
+
+/// An entry's name: UTF-8, else code page 437, as ZIP says (Windows'
+/// "compressed folders" write accented names so).
+fn name_of(name: zip::result::ZipResult<std::borrow::Cow<'_, str>>, raw: &[u8]) -> String {
+    name.map_or_else(
+        |_| String::from_utf8_lossy(raw).into_owned(),
+        std::borrow::Cow::into_owned,
+    )
+}
+
+impl<'a> LocalHeaders<'a> {
+    /// The entries of `bytes` found by walking their local headers from
+    /// the start, up to one past `max_entries` files (the listing stops
+    /// there, saying so); `damage` (why the central directory was not read)
+    /// when not one entry is found.
+    fn walk(bytes: &'a [u8], max_entries: usize, damage: String) -> Result<Self, String> {
+        const LOCAL_HEADER: &[u8] = b"PK\x03\x04";
+        if !bytes.starts_with(LOCAL_HEADER) {
+            return Err(damage);
+        }
+        let mut at = Cursor::new(bytes);
+        let (mut entries, mut files, mut broken) = (Vec::new(), 0, None);
+        while files <= max_entries {
+            let start = at.position();
+            let entry = match zip::read::read_zipfile_from_stream(&mut at) {
+                Ok(Some(entry)) => entry,
+                // The central directory: every entry is listed.
+                Ok(None) => break,
+                // Entries may have followed: nothing says how many.
+                Err(_) if start == bytes.len() as u64 => {
+                    broken = Some("the file ends".to_string());
+                    break;
+                }
+                Err(zip::result::ZipError::Io(err))
+                    if err.kind() == std::io::ErrorKind::UnexpectedEof =>
+                {
+                    broken = Some("an entry's header is cut short".to_string());
+                    break;
+                }
+                Err(err) => {
+                    broken = Some(err.to_string());
+                    break;
+                }
+            };
+            let name = name_of(entry.name(), entry.name_raw());
+            let packed = entry.compressed_size();
+            drop(entry);
+            // An entry whose data the file's end cuts is where it breaks
+            // off. A local header is 30 bytes, then the name and the extra
+            // field, whose lengths end it.
+            let field = |at: u64| {
+                let at = start as usize + at as usize;
+                u64::from(u16::from_le_bytes([bytes[at], bytes[at + 1]]))
+            };
+            let data_end = start + 30 + field(26) + field(28);
+            if data_end.saturating_add(packed) > bytes.len() as u64 {
+                broken = Some(format!("{name} is cut short"));
+                break;
+            }
+            files += usize::from(!name.ends_with('/'));
+            entries.push((name, start));
+        }
+        if entries.is_empty() {
+            return Err(damage);
+        }
+        Ok(LocalHeaders {
+            bytes,
+            entries,
+            damage,
+            broken,
+        })
     }
 }
 
@@ -256,8 +425,12 @@ pub fn each_zip_entry(
     mut each: impl FnMut(Met<'_>),
 ) -> Result<(), Refusal> {
     let mut zip = Zip::open(bytes, unpacker)?;
+    let damage = zip.damage();
+    if let Some(damage) = &damage {
+        each(Met::Missed((SkipReason::Malformed, damage.clone())));
+    }
     // The zip crate keeps one entry of a name (the last one's data).
-    if zip.archive.has_duplicate_names() {
+    if zip.has_duplicate_names() {
         let message = "holds entries of one name; only the last of each is read".to_string();
         each(Met::Missed((SkipReason::Malformed, message)));
     }
@@ -491,6 +664,93 @@ pub(in crate::ingest) mod tests {
                 ("notes.txt".to_string(), Ok(7)),
             ]
         );
+    }
+
+    #[test]
+    fn a_zip_cut_anywhere_keeps_every_entry_before_the_cut() {
+        let texts: Vec<Vec<u8>> = (0..4)
+            .map(|n| format!("Entry {n}: {}", "palabra ".repeat(20 + 30 * n)).into_bytes())
+            .collect();
+        let names = ["a.txt", "folder/b.txt", "c.txt", "d.txt"];
+        let listed: Vec<(&str, &[u8])> = names
+            .iter()
+            .zip(&texts)
+            .map(|(name, text)| (*name, text.as_slice()))
+            .collect();
+        let bytes = zip(&listed);
+        // Where each entry's data ends, from the intact archive.
+        let mut archive = ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
+        let ends: Vec<u64> = (0..names.len())
+            .map(|at| {
+                let entry = archive.by_index(at).unwrap();
+                entry.data_start().unwrap() + entry.compressed_size()
+            })
+            .collect();
+        let directory = bytes
+            .windows(4)
+            .position(|window| window == b"PK\x01\x02")
+            .unwrap();
+        for cut in 0..bytes.len() {
+            let unpacker = Unpacker::new(Limits::default());
+            let (mut read, mut said) = (Vec::new(), Vec::new());
+            let listed = each_zip_entry(&bytes[..cut], &unpacker, |met| match met {
+                Met::Entry(entry) => {
+                    let name = entry.name().to_string();
+                    read.push((name, entry.unpack(u64::MAX).map_err(|r| r.1)));
+                }
+                Met::Stopped((_, message)) | Met::Missed((_, message)) => said.push(message),
+            });
+            let whole: Vec<(String, Result<Vec<u8>, String>)> = names
+                .iter()
+                .zip(&texts)
+                .zip(&ends)
+                .filter(|(_, end)| **end <= cut as u64)
+                .map(|((name, text), _)| (name.to_string(), Ok(text.clone())))
+                .collect();
+            if whole.is_empty() {
+                assert!(listed.is_err(), "cut at {cut}: {read:?}");
+                continue;
+            }
+            assert_eq!(read, whole, "cut at {cut}");
+            assert_eq!(said.len(), 1, "cut at {cut}: {said:?}");
+            assert!(said[0].starts_with("not a readable ZIP"), "{said:?}");
+            // Only a directory's signature says no entry is missing.
+            let breaks_off = said[0].contains("then it breaks off");
+            assert_eq!(breaks_off, cut < directory + 4, "cut at {cut}: {said:?}");
+        }
+    }
+
+    #[test]
+    fn a_zip_with_a_damaged_central_directory_is_read_from_its_local_headers() {
+        let bytes = zip(&[("a.txt", b"first"), ("b/", b""), ("b/c.txt", b"second")]);
+        // The end record's signature, or the length of the directory's
+        // first name.
+        let directory = bytes
+            .windows(4)
+            .position(|window| window == b"PK\x01\x02")
+            .unwrap();
+        for damaged in [bytes.len() - 22, directory + 28] {
+            let mut bytes = bytes.clone();
+            bytes[damaged] ^= 0x55;
+            assert_eq!(
+                entries(&bytes, Limits::default()),
+                [
+                    (String::new(), Err(SkipReason::Malformed)),
+                    ("a.txt".to_string(), Ok(5)),
+                    ("b/c.txt".to_string(), Ok(6)),
+                ]
+            );
+            let unpacker = Unpacker::new(Limits::default());
+            let mut zip = Zip::open(&bytes, &unpacker).unwrap();
+            assert!(
+                zip.damage()
+                    .is_some_and(|damage| damage.contains("its 2 entries"))
+            );
+            assert_eq!(zip.read("b/c.txt").unwrap().unwrap(), b"second");
+        }
+        // Intact, nothing is said.
+        let unpacker = Unpacker::new(Limits::default());
+        assert_eq!(Zip::open(&bytes, &unpacker).unwrap().damage(), None);
     }
 
     #[test]

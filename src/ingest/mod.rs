@@ -959,10 +959,17 @@ impl Reading<'_> {
                 // An encrypted office file is not a ZIP but an OLE compound file.
                 let read = match office::compound_file_refusal(&bytes) {
                     Some(refusal) => Err(refusal),
-                    None => Zip::open(&bytes, self.unpacker).and_then(|mut zip| match format {
-                        Format::Docx => office::read_docx(&mut zip),
-                        Format::Odt => office::read_odt(&mut zip),
-                        _ => epub::read(&mut zip),
+                    None => Zip::open(&bytes, self.unpacker).and_then(|mut zip| {
+                        let damage = zip.damage();
+                        let read = match format {
+                            Format::Docx => office::read_docx(&mut zip),
+                            Format::Odt => office::read_odt(&mut zip),
+                            _ => epub::read(&mut zip),
+                        };
+                        read.map(|(meta, blocks, mut notes)| {
+                            notes.extend(damage);
+                            (meta, blocks, notes)
+                        })
                     }),
                 };
                 match read {
