@@ -335,9 +335,81 @@ fn part_fields<'a>(lines: &'a [&'a [u8]]) -> (Vec<(String, String)>, &'a [&'a [u
 fn body_blocks<'a>(raw: &[u8], parts: impl Iterator<Item = &'a MessagePart<'a>>) -> Vec<Block> {
     let mut blocks = Vec::new();
     for part in parts.filter(|part| part.is_text()) {
-        blocks.extend(text_blocks(&part_text(raw, part), is_html(part)));
+        let text = part_text(raw, part);
+        let html = is_html(part);
+        let text = match flowed(part) {
+            Some(delete_space) if !html => Cow::Owned(unflowed(&text, delete_space)),
+            _ => text,
+        };
+        blocks.extend(text_blocks(&text, html));
     }
     blocks
+}
+
+/// Whether a text part is `format=flowed` (RFC 3676), and if so whether
+/// its soft breaks delete their space (`delsp=yes`, as Apple Mail writes).
+fn flowed(part: &MessagePart<'_>) -> Option<bool> {
+    let content_type = part.content_type()?;
+    let is = |name: &str, value: &str| {
+        content_type
+            .attribute(name)
+            .is_some_and(|found| found.trim().eq_ignore_ascii_case(value))
+    };
+    is("format", "flowed").then(|| is("delsp", "yes"))
+}
+
+/// The lines of a `format=flowed` text joined where the mailer wrapped
+/// them (RFC 3676): a line ending in a space continues on the next one of
+/// the same quote depth; with `delete_space` (`delsp=yes`) that space was
+/// added by the wrapping and goes ("sev" + "eral" is "several", not
+/// "sev eral"). Space-stuffing is undone; each joined line keeps its quote
+/// markers once; the signature separator (`-- `) is a line of its own.
+fn unflowed(text: &str, delete_space: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    // The joined line so far, and its quote depth.
+    let mut open: Option<(usize, String)> = None;
+    for line in text.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let depth = line.bytes().take_while(|&byte| byte == b'>').count();
+        let content = &line[depth..];
+        let content = content.strip_prefix(' ').unwrap_or(content);
+        let soft = content.ends_with(' ') && content != "-- ";
+        // A quote depth that changes ends the line open (a wrap error).
+        let mut joined = match open.take() {
+            Some((open_depth, joined)) if open_depth == depth => joined,
+            Some((open_depth, joined)) => {
+                push_line(&mut out, open_depth, &joined);
+                String::new()
+            }
+            None => String::new(),
+        };
+        if soft {
+            let kept = if delete_space {
+                &content[..content.len() - 1]
+            } else {
+                content
+            };
+            joined.push_str(kept);
+            open = Some((depth, joined));
+        } else {
+            joined.push_str(content);
+            push_line(&mut out, depth, &joined);
+        }
+    }
+    if let Some((depth, joined)) = open {
+        push_line(&mut out, depth, &joined);
+    }
+    out
+}
+
+/// Writes one line of unflowed text, with its quote markers.
+fn push_line(out: &mut String, depth: usize, line: &str) {
+    if depth > 0 {
+        out.push_str(&">".repeat(depth));
+        out.push(' ');
+    }
+    out.push_str(line);
+    out.push('\n');
 }
 
 /// The blocks of a body's text: HTML through [`html::read`], plain text
@@ -581,6 +653,31 @@ mod tests {
         \n\
         <html><body><h1>Heading</h1><p>The plain paragraph.</p></body></html>\n\
         --b1--\n";
+
+    #[test]
+    fn flowed_text_is_joined_where_the_mailer_wrapped_it() {
+        let body = "This is a flowed para-\r\ngraph that wraps over sev \r\neral lines.\r\n\r\n\
+                    > quoted line that \r\n> continues.\r\n>> deeper \r\n> back\r\n \
+                    From a stuffed line \r\nend.\r\n-- \r\nSignature";
+        assert_eq!(
+            unflowed(body, true),
+            "This is a flowed para-\ngraph that wraps over several lines.\n\n\
+             > quoted line thatcontinues.\n>> deeper\n> back\nFrom a stuffed lineend.\n-- \nSignature\n"
+        );
+        assert_eq!(
+            unflowed(body, false),
+            "This is a flowed para-\ngraph that wraps over sev eral lines.\n\n\
+             > quoted line that continues.\n>> deeper \n> back\nFrom a stuffed line end.\n-- \nSignature\n"
+        );
+        let message = read(
+            "From: a@example.org\nSubject: flowed\nContent-Type: text/plain; charset=utf-8; \
+             format=flowed; delsp=yes\n\nThe committee met over sev \neral days in Bogot\u{e1}.\n",
+        );
+        assert_eq!(
+            block_texts(&message.blocks),
+            ["The committee met over several days in Bogotá."]
+        );
+    }
 
     #[test]
     fn of_two_alternatives_the_plain_text_is_read_alone() {
