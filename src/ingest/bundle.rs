@@ -458,7 +458,7 @@ pub fn each_tar_entry(
     mut each: impl FnMut(Met<'_>),
 ) -> Result<(), Refusal> {
     if !bytes.starts_with(&[0x1f, 0x8b]) {
-        return each_tar_entry_of(bytes, unpacker, each);
+        return whole_tar(bytes, unpacker, each);
     }
     // The whole stream is one entry to the ratio: a tar.gz bomb is a small
     // file that inflates to a huge tar.
@@ -470,7 +470,7 @@ pub fn each_tar_entry(
         )
         .map_err(|(reason, message)| (reason, format!("the gzip stream {message}")))?;
     let Some(err) = broken else {
-        return each_tar_entry_of(&inflated, unpacker, each);
+        return whole_tar(&inflated, unpacker, each);
     };
     let cannot_unpack = || {
         let message = format!("the gzip stream cannot unpack ({err})");
@@ -480,6 +480,7 @@ pub fn each_tar_entry(
     if inflated.len() < TAR_BLOCK {
         return Err(cannot_unpack());
     }
+    // The tar breaks off where the gzip stream does: one warning says so.
     each_tar_entry_of(&inflated, unpacker, &mut each).map_err(|_| cannot_unpack())?;
     let (reason, message) = cannot_unpack();
     each(Met::Stopped((
@@ -521,43 +522,142 @@ impl<R: Read> Entry for TarEntry<'_, '_, R> {
     }
 }
 
-fn each_tar_entry_of(
+/// Hands each file entry of the tar in `bytes` to `each`, saying where it
+/// breaks off if it does.
+fn whole_tar(
     bytes: &[u8],
     unpacker: &Unpacker,
     mut each: impl FnMut(Met<'_>),
 ) -> Result<(), Refusal> {
+    if let Some(broken) = each_tar_entry_of(bytes, unpacker, &mut each)? {
+        each(Met::Stopped(broken));
+    }
+    Ok(())
+}
+
+/// Hands each file entry of the tar in `bytes` to `each`, reading on past
+/// a damaged header; where it breaks off, the refusal saying so.
+fn each_tar_entry_of(
+    bytes: &[u8],
+    unpacker: &Unpacker,
+    mut each: impl FnMut(Met<'_>),
+) -> Result<Option<Refusal>, Refusal> {
+    let (mut start, mut count) = (0, 0);
+    loop {
+        let Some((damaged, err)) =
+            each_tar_entry_from(&bytes[start..], unpacker, &mut count, &mut each)
+        else {
+            return Ok(None);
+        };
+        let err = tar_error(&err);
+        let damaged = start + damaged;
+        // As GNU tar does ("skipping to next header"): a damaged header
+        // loses its entry, not the rest.
+        match next_tar_header(bytes, damaged + TAR_BLOCK) {
+            Some(next) => {
+                let message = format!(
+                    "a damaged tar header at byte {damaged} ({err}); read on from the next header, at byte {next}"
+                );
+                each(Met::Missed((SkipReason::Malformed, message)));
+                start = next;
+            }
+            None if count == 0 => {
+                return Err((SkipReason::Malformed, format!("not a readable tar ({err})")));
+            }
+            None => {
+                let message = format!("the tar breaks off ({err})");
+                return Ok(Some((SkipReason::Malformed, message)));
+            }
+        }
+    }
+}
+
+/// A tar error as words: the tar crate quotes a damaged header's bytes,
+/// which would put binary garbage into a warning.
+fn tar_error(err: &std::io::Error) -> String {
+    let mut words = String::new();
+    for c in err.to_string().chars() {
+        match c {
+            c if c.is_control() || c == char::REPLACEMENT_CHARACTER => {
+                if !words.ends_with('…') {
+                    words.push('…');
+                }
+            }
+            c => words.push(c),
+        }
+    }
+    words
+}
+
+/// Hands the file entries of the tar in `bytes` to `each`, counting them
+/// in `count`, until its end (`None`) or a header that does not read: then
+/// where it starts and why.
+fn each_tar_entry_from(
+    bytes: &[u8],
+    unpacker: &Unpacker,
+    count: &mut usize,
+    each: &mut impl FnMut(Met<'_>),
+) -> Option<(usize, std::io::Error)> {
     let mut archive = tar::Archive::new(bytes);
-    let listed = archive
-        .entries()
-        .map_err(|err| (SkipReason::Malformed, format!("not a readable tar ({err})")))?;
-    let mut count = 0;
+    let listed = match archive.entries() {
+        Ok(listed) => listed,
+        Err(err) => return Some((0, err)),
+    };
+    // Where the header after the last entry read starts.
+    let mut next = 0;
     for entry in listed {
         let mut entry = match entry {
             Ok(entry) => entry,
-            Err(err) if count == 0 => {
-                return Err((SkipReason::Malformed, format!("not a readable tar ({err})")));
-            }
-            Err(err) => {
-                let message = format!("the tar breaks off ({err})");
-                each(Met::Stopped((SkipReason::Malformed, message)));
-                break;
-            }
+            Err(err) => return Some((next, err)),
         };
+        let end = entry.raw_file_position() + entry.size();
+        next = usize::try_from(end.div_ceil(TAR_BLOCK as u64) * TAR_BLOCK as u64)
+            .unwrap_or(usize::MAX);
         if !entry.header().entry_type().is_file() {
             continue;
         }
-        if let Some(refusal) = past_entry_limit(unpacker, count) {
+        if let Some(refusal) = past_entry_limit(unpacker, *count) {
             each(Met::Stopped(refusal));
-            break;
+            return None;
         }
-        count += 1;
+        *count += 1;
         let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         each(Met::Entry(&mut TarEntry {
             entry: &mut entry,
             name,
         }));
     }
-    Ok(())
+    None
+}
+
+/// Where the first tar header at or after `from` starts: a block whose
+/// checksum is its own (the sum of its bytes, the checksum's field read as
+/// spaces), as GNU tar finds one after a damaged header. `None` when no
+/// block holds one before the end (an end-of-archive block is no header).
+fn next_tar_header(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from.next_multiple_of(TAR_BLOCK);
+    while let Some(block) = bytes.get(at..at + TAR_BLOCK) {
+        let written = std::str::from_utf8(&block[148..156])
+            .ok()
+            .map(|field| field.trim_matches(|c: char| c == '\0' || c == ' '))
+            .and_then(|field| u32::from_str_radix(field, 8).ok());
+        let sum: u32 = block
+            .iter()
+            .enumerate()
+            .map(|(at, &byte)| {
+                if (148..156).contains(&at) {
+                    u32::from(b' ')
+                } else {
+                    u32::from(byte)
+                }
+            })
+            .sum();
+        if written == Some(sum) && block.iter().any(|&byte| byte != 0) {
+            return Some(at);
+        }
+        at += TAR_BLOCK;
+    }
+    None
 }
 
 /// An attachment already decoded from its message: its bytes charged to
@@ -832,6 +932,71 @@ pub(in crate::ingest) mod tests {
     }
 
     #[test]
+    fn a_damaged_tar_header_loses_its_entry_only() {
+        let mut builder = tar::Builder::new(Vec::new());
+        for (name, size) in [("a.txt", 600), ("b.txt", 100), ("c.txt", 1500)] {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(size);
+            header.set_cksum();
+            builder
+                .append_data(&mut header, name, &vec![b'x'; size as usize][..])
+                .unwrap();
+        }
+        let intact = builder.into_inner().unwrap();
+        // b.txt's header follows a.txt's header and two blocks of data.
+        let second = 512 + 1024;
+        assert_eq!(&intact[second..second + 5], b"b.txt");
+        let read = |bytes: &[u8]| {
+            let unpacker = Unpacker::new(Limits::default());
+            let (mut read, mut said) = (Vec::new(), Vec::new());
+            let listed = each_tar_entry(bytes, &unpacker, |met| match met {
+                Met::Entry(entry) => {
+                    let size = entry.unpack(u64::MAX).map(|bytes| bytes.len());
+                    read.push((entry.name().to_string(), size.ok()));
+                }
+                Met::Stopped((_, message)) | Met::Missed((_, message)) => said.push(message),
+            });
+            (listed.is_ok(), read, said)
+        };
+        // A byte of its name changed: the checksum no longer holds.
+        let mut damaged = intact.clone();
+        damaged[second] = b'B';
+        let (listed, entries, said) = read(&damaged);
+        assert!(listed);
+        assert_eq!(
+            entries,
+            [
+                ("a.txt".to_string(), Some(600)),
+                ("c.txt".to_string(), Some(1500))
+            ]
+        );
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(
+            said[0].starts_with(&format!("a damaged tar header at byte {second}"))
+                && said[0].ends_with(&format!("at byte {}", second + 1024)),
+            "{said:?}"
+        );
+        // The first header damaged: the others are read.
+        let mut damaged = intact.clone();
+        damaged[0] = b'A';
+        let (listed, entries, said) = read(&damaged);
+        assert!(listed && said.len() == 1, "{said:?}");
+        assert_eq!(entries.len(), 2, "{entries:?}");
+        // Nothing but damage: not a tar, said without the damage's bytes.
+        let (listed, entries, _) = read(&vec![7u8; 4096]);
+        assert!(!listed && entries.is_empty());
+        let mut garbage: Vec<u8> = (0..4096u32).map(|n| (n * 7919 % 251) as u8).collect();
+        garbage[148..156].copy_from_slice(b"\xff\x01x\x9c\x00\x02\x03\x04");
+        let refused = each_tar_entry(&garbage, &Unpacker::new(Limits::default()), |_| ());
+        let (_, message) = refused.unwrap_err();
+        assert!(message.starts_with("not a readable tar"), "{message}");
+        assert!(
+            !message.contains(|c: char| c.is_control() || c == char::REPLACEMENT_CHARACTER),
+            "{message:?}"
+        );
+    }
+
+    #[test]
     fn a_gzipped_tar_cut_short_keeps_the_entries_before_the_cut() {
         let mut builder = tar::Builder::new(Vec::new());
         for n in 0..50 {
@@ -856,10 +1021,9 @@ pub(in crate::ingest) mod tests {
         })
         .unwrap();
         assert!((10..50).contains(&whole), "{whole} entries read");
+        // One warning for one cut: the gzip stream's, not the tar's too.
         assert!(
-            stopped
-                .last()
-                .is_some_and(|message| message.starts_with("the gzip stream")),
+            stopped.len() == 1 && stopped[0].starts_with("the gzip stream"),
             "{stopped:?}"
         );
         // What inflated before the cut is charged to the budget.
