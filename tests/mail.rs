@@ -198,8 +198,18 @@ fn a_forwarded_message_is_read_as_an_email() {
          From: Luis Gómez <luis@example.org>\n\
          Subject: Field report\n\
          Date: Fri, 3 May 2024 17:00:00 -0500\n\
+         Content-Type: multipart/mixed; boundary=\"inner\"\n\
+         \n\
+         --inner\n\
+         Content-Type: text/plain\n\
          \n\
          The checkpoint near Tumaco was dismantled.\n\
+         --inner\n\
+         Content-Type: text/plain; name=\"annex.txt\"\n\
+         Content-Disposition: attachment; filename=\"annex.txt\"\n\
+         \n\
+         Annex: the list of roadblocks on the coast.\n\
+         --inner--\n\
          --mix--\n",
     );
     let hit = only_hit(&fixture, "checkpoint");
@@ -209,6 +219,10 @@ fn a_forwarded_message_is_read_as_an_email() {
     // A forwarded message keeps the date it was written on (other
     // attachments are dated like the message they came in).
     assert_eq!(hit["date"], "2024-05-03");
+    // Its attachment is dated like it, not like the message forwarding it.
+    let annex = only_hit(&fixture, "roadblocks");
+    assert_eq!(annex["entry"], "Field report.eml › annex.txt");
+    assert_eq!(annex["date"], "2024-05-03");
 }
 
 #[test]

@@ -1114,8 +1114,10 @@ impl Reading<'_> {
             Ok(message) => message,
             Err(refusal) => return self.refused(place, refusal),
         };
+        // Dated like this message: a forwarded one's attachments take its
+        // date, not the date of the message forwarding it.
         let attached = Place {
-            date: place.date.or(message.meta.date),
+            date: message.meta.date.or(place.date),
             ..place.clone()
         };
         self.document(place, Format::Email, message.meta, message.blocks);
