@@ -455,7 +455,7 @@ pub fn limit_markup(source: &str) -> Cow<'_, str> {
 /// Ebooks and news pages write `<article><header><h1>`) and an `<aside>`
 /// that is a book's footnote or endnote; and a note reference (the `1` of
 /// `nightfall<a epub:type="noteref">1</a>`, which would make the word
-/// `nightfall1`).
+/// `nightfall1`) or a note's link back to it.
 fn is_dropped(element: ElementRef) -> bool {
     let value = element.value();
     let types = || {
@@ -473,16 +473,27 @@ fn is_dropped(element: ElementRef) -> bool {
                 .as_element()
                 .is_some_and(|ancestor| matches!(ancestor.name(), "article" | "section"))
         }),
+        // Sphinx (docutils 0.18 on) puts its notes in `aside.footnote-list`.
         "aside" => !types().any(|kind| {
             matches!(
                 kind,
-                "footnote" | "endnote" | "rearnote" | "doc-footnote" | "doc-endnote"
+                "footnote"
+                    | "footnote-list"
+                    | "endnote"
+                    | "rearnote"
+                    | "doc-footnote"
+                    | "doc-endnote"
             )
         }),
         name if DROPPED.contains(&name) => true,
-        "a" | "sup" => {
-            types().any(|kind| matches!(kind, "noteref" | "doc-noteref" | "footnote-ref"))
-        }
+        // Nor is a note's way back to its reference (Pandoc's `↩︎`,
+        // Sphinx's number before the note).
+        "a" | "sup" => types().any(|kind| {
+            matches!(
+                kind,
+                "noteref" | "doc-noteref" | "footnote-ref" | "footnote-back" | "doc-backlink"
+            )
+        }),
         _ => false,
     }
 }
@@ -1077,6 +1088,15 @@ line two</pre>
                 "The note itself."
             ]
         );
+        // Sphinx's notes, and Pandoc's with their way back.
+        let page = r##"<body><main><p>Text<a class="footnote-reference brackets" href="#f1" role="doc-noteref">1</a>.</p>
+            <aside class="footnote-list brackets"><aside class="footnote brackets" id="f1" role="doc-footnote">
+            <span class="label"><a role="doc-backlink" href="#r1">1</a></span><p>Sphinx note.</p></aside></aside>
+            <section id="footnotes" class="footnotes footnotes-end-of-document" role="doc-endnotes"><hr /><ol>
+            <li id="fn1"><p>Pandoc note.<a href="#fnref1" class="footnote-back" role="doc-backlink">↩︎</a></p></li>
+            </ol></section></main></body>"##;
+        let (_, blocks) = read(page);
+        assert_eq!(texts(&blocks), ["Text.", "Sphinx note.", "Pandoc note."]);
     }
 
     #[test]
