@@ -440,6 +440,26 @@ fn exclude_leaves_out_every_entry_of_a_name_however_many() {
     assert_eq!(report["passages"], 1, "{report}");
     let (_, result) = fixture.search("Caguan", &[]);
     assert_eq!(entry(&hits(&result)[0]), Some("kept.txt"));
+
+    // Nested: the second `docs.zip` is `docs.zip (2)`, and a folder in it
+    // is still excluded by the path of its own names.
+    let docs = |word: &str| {
+        zip(&[
+            ("drafts/a.txt", format!("Draft about {word}.").as_bytes()),
+            ("final.txt", format!("Final text about {word}.").as_bytes()),
+        ])
+    };
+    let (first, second) = (docs("Caguan"), docs("Caguan again"));
+    fixture.file(
+        "pack.tar",
+        tar(&[("docs.zip", &first), ("docs.zip", &second)], false),
+    );
+    let report = fixture.index_report(&["--rebuild", "--exclude", "pack.tar/docs.zip/drafts/"]);
+    assert_eq!(report["passages"], 2, "{report}");
+    let (_, result) = fixture.search("Caguan", &[]);
+    let mut found: Vec<&str> = hits(&result).iter().filter_map(entry).collect();
+    found.sort_unstable();
+    assert_eq!(found, ["docs.zip (2) › final.txt", "docs.zip › final.txt"]);
 }
 
 #[test]

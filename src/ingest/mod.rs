@@ -831,6 +831,9 @@ pub fn parse_file(
 #[derive(Debug, Clone, Default)]
 struct Place {
     entry: Option<String>,
+    /// `entry` by each entry's own name, without the `name (2)` telling
+    /// two of one name apart: what `--exclude` reads.
+    named: Option<String>,
     record: Option<u64>,
     depth: u32,
     /// An attachment is dated like its message.
@@ -855,14 +858,16 @@ impl EntryNames {
 }
 
 impl Place {
-    /// The entry `name` of the container at this place.
-    fn inner(&self, name: &str) -> Place {
-        let entry = match &self.entry {
+    /// The entry `name` of the container at this place, whose own name is
+    /// `own_name` (`name` is `own_name (2)` for the second of that name).
+    fn inner(&self, name: &str, own_name: &str) -> Place {
+        let within = |outer: &Option<String>, name: &str| match outer {
             Some(outer) => format!("{outer} › {name}"),
             None => name.to_string(),
         };
         Place {
-            entry: Some(entry),
+            entry: Some(within(&self.entry, name)),
+            named: Some(within(&self.named, own_name)),
             record: self.record,
             depth: self.depth + 1,
             date: self.date,
@@ -1038,9 +1043,8 @@ impl Reading<'_> {
     /// that entry only.
     fn entry(&mut self, place: &Place, entry: &mut dyn Entry, names: &mut EntryNames) {
         let name = entry.name().to_string();
-        let inner = place.inner(&names.unique(&name));
-        // By its own name, not the `name (2)` telling it from another.
-        if self.excluded(&place.inner(&name)) {
+        let inner = place.inner(&names.unique(&name), &name);
+        if self.excluded(&inner) {
             return;
         }
         let Some(format) = Format::of(Path::new(&name)) else {
@@ -1064,7 +1068,8 @@ impl Reading<'_> {
     /// Whether `--exclude` leaves out the entry at `place`: the entry, or a
     /// folder it is in, as if the container were a folder.
     fn excluded(&self, place: &Place) -> bool {
-        let (Some(exclude), Some(entry)) = (&self.options.exclude, &place.entry) else {
+        // By their own names, not the `name (2)` telling one from another.
+        let (Some(exclude), Some(entry)) = (&self.options.exclude, &place.named) else {
             return false;
         };
         let mut path = self.corpus.join(&self.source);
