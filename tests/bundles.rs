@@ -248,6 +248,20 @@ fn containers_nest_only_as_deep_as_the_limit() {
     assert!(warnings_of(&report, "--max-depth"), "{report}");
     let (_, result) = fixture.search("Riochiquito", &[]);
     assert_eq!(result["total"], 0);
+
+    // A ZIP of two ZIPs of two ZIPs…: one warning for the file.
+    let mut fan = zip(&[("deep.txt", b"The deepest entry mentions Riochiquito.")]);
+    for _ in 0..4 {
+        fan = zip(&[("a.zip", &fan), ("b.zip", &fan)]);
+    }
+    fixture.file("russian-doll.zip", &fan);
+    let report = fixture.index_report(&["--max-depth", "2"]);
+    assert_eq!(
+        warnings(&report),
+        [
+            "russian-doll.zip: \"entry a.zip › a.zip › a.zip: a container nested deeper than 2 (--max-depth; 7 more in this file), skipped\""
+        ]
+    );
 }
 
 #[test]

@@ -820,8 +820,10 @@ pub fn parse_file(
             ocr: ocr::OcrCounts::default(),
         },
         ignored: BTreeMap::new(),
+        too_deep: Vec::new(),
     };
     reading.bytes(&Place::default(), format, bytes);
+    reading.say_too_deep();
     reading.say_ignored();
     finish(reading.outcome, path)
 }
@@ -887,6 +889,10 @@ struct Reading<'a> {
     /// Entries of types cita does not read, by extension label: said in
     /// one warning for the whole file.
     ignored: BTreeMap<String, usize>,
+    /// Containers nested past `--max-depth`, each at its place: said in
+    /// one warning for the whole file (a ZIP of ZIPs fans out to
+    /// thousands).
+    too_deep: Vec<Place>,
 }
 
 impl Reading<'_> {
@@ -1026,15 +1032,29 @@ impl Reading<'_> {
     }
 
     /// Whether the container at `place` is nested deeper than the limit;
-    /// if so, says so.
+    /// if so, notes it for [`Reading::say_too_deep`].
     fn too_deep(&mut self, place: &Place) -> bool {
-        let depth = self.options.limits.max_depth;
-        let too_deep = place.depth > depth;
+        let too_deep = place.depth > self.options.limits.max_depth;
         if too_deep {
-            let message = format!("a container nested deeper than {depth} (--max-depth)");
-            self.refused(place, (SkipReason::TooLarge, message));
+            self.too_deep.push(place.clone());
         }
         too_deep
+    }
+
+    /// Says which containers were nested too deep to read: the first, and
+    /// how many others.
+    fn say_too_deep(&mut self) {
+        let Some(first) = self.too_deep.first().cloned() else {
+            return;
+        };
+        let depth = self.options.limits.max_depth;
+        let message = match self.too_deep.len() - 1 {
+            0 => format!("a container nested deeper than {depth} (--max-depth)"),
+            more => format!(
+                "a container nested deeper than {depth} (--max-depth; {more} more in this file)"
+            ),
+        };
+        self.refused(&first, (SkipReason::TooLarge, message));
     }
 
     /// One entry of a container at `place`: left out (by `--exclude`, or
