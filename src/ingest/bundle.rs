@@ -542,34 +542,54 @@ fn each_tar_entry_of(
     unpacker: &Unpacker,
     mut each: impl FnMut(Met<'_>),
 ) -> Result<Option<Refusal>, Refusal> {
-    let (mut start, mut count) = (0, 0);
-    loop {
-        let Some((damaged, err)) =
-            each_tar_entry_from(&bytes[start..], unpacker, &mut count, &mut each)
+    let (mut start, mut count, mut damaged_headers) = (0, 0, 0);
+    let broken = loop {
+        let Some(damage) = each_tar_entry_from(&bytes[start..], unpacker, &mut count, &mut each)
         else {
-            return Ok(None);
+            break None;
         };
-        let err = tar_error(&err);
-        let damaged = start + damaged;
+        let err = tar_error(&damage.err);
+        let damaged = start + damage.header;
         // As GNU tar does ("skipping to next header"): a damaged header
-        // loses its entry, not the rest.
-        match next_tar_header(bytes, damaged + TAR_BLOCK) {
+        // loses its entry, not the rest. The search starts past the block
+        // it starts at, so every step moves on.
+        match next_tar_header(bytes, start + damage.header + TAR_BLOCK) {
             Some(next) => {
-                let message = format!(
-                    "a damaged tar header at byte {damaged} ({err}); read on from the next header, at byte {next}"
-                );
-                each(Met::Missed((SkipReason::Malformed, message)));
+                damaged_headers += 1;
+                if damaged_headers <= SAID_DAMAGED_HEADERS {
+                    let message = format!(
+                        "a damaged tar header at byte {damaged} ({err}); read on from the next header, at byte {next}"
+                    );
+                    each(Met::Missed((SkipReason::Malformed, message)));
+                }
                 start = next;
             }
             None if count == 0 => {
                 return Err((SkipReason::Malformed, format!("not a readable tar ({err})")));
             }
-            None => {
-                let message = format!("the tar breaks off ({err})");
-                return Ok(Some((SkipReason::Malformed, message)));
-            }
+            None => break Some((SkipReason::Malformed, format!("the tar breaks off ({err})"))),
         }
+    };
+    if let Some(more) = damaged_headers
+        .checked_sub(SAID_DAMAGED_HEADERS)
+        .filter(|&more| more > 0)
+    {
+        let message = format!("{more} more damaged tar headers, each read past to the next");
+        each(Met::Missed((SkipReason::Malformed, message)));
     }
+    Ok(broken)
+}
+
+/// The damaged tar headers said one by one in a file's warnings; the
+/// others are counted in one more.
+const SAID_DAMAGED_HEADERS: usize = 3;
+
+/// Where a tar stops reading, and why.
+struct TarDamage {
+    /// Where the header that does not read starts (or the header of the
+    /// entry whose size runs past the end).
+    header: usize,
+    err: std::io::Error,
 }
 
 /// A tar error as words: the tar crate quotes a damaged header's bytes,
@@ -590,29 +610,35 @@ fn tar_error(err: &std::io::Error) -> String {
 }
 
 /// Hands the file entries of the tar in `bytes` to `each`, counting them
-/// in `count`, until its end (`None`) or a header that does not read: then
-/// where it starts and why.
+/// in `count`, until its end (`None`) or a header that does not read.
 fn each_tar_entry_from(
     bytes: &[u8],
     unpacker: &Unpacker,
     count: &mut usize,
     each: &mut impl FnMut(Met<'_>),
-) -> Option<(usize, std::io::Error)> {
+) -> Option<TarDamage> {
     let mut archive = tar::Archive::new(bytes);
     let listed = match archive.entries() {
         Ok(listed) => listed,
-        Err(err) => return Some((0, err)),
+        Err(err) => return Some(TarDamage { header: 0, err }),
     };
-    // Where the header after the last entry read starts.
+    // Where the header after the last entry read starts, by its size:
+    // past the end, the size is what is damaged, and the header claiming
+    // it is where the damage is.
     let mut next = 0;
     for entry in listed {
         let mut entry = match entry {
             Ok(entry) => entry,
-            Err(err) => return Some((next, err)),
+            Err(err) => return Some(TarDamage { header: next, err }),
         };
-        let end = entry.raw_file_position() + entry.size();
-        next = usize::try_from(end.div_ceil(TAR_BLOCK as u64) * TAR_BLOCK as u64)
-            .unwrap_or(usize::MAX);
+        let header = usize::try_from(entry.raw_header_position()).unwrap_or(usize::MAX);
+        next = entry
+            .raw_file_position()
+            .checked_add(entry.size())
+            .and_then(|end| end.checked_next_multiple_of(TAR_BLOCK as u64))
+            .and_then(|end| usize::try_from(end).ok())
+            .filter(|&end| end <= bytes.len())
+            .unwrap_or(header);
         if !entry.header().entry_type().is_file() {
             continue;
         }
@@ -635,8 +661,8 @@ fn each_tar_entry_from(
 /// spaces), as GNU tar finds one after a damaged header. `None` when no
 /// block holds one before the end (an end-of-archive block is no header).
 fn next_tar_header(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut at = from.next_multiple_of(TAR_BLOCK);
-    while let Some(block) = bytes.get(at..at + TAR_BLOCK) {
+    let mut at = from.checked_next_multiple_of(TAR_BLOCK)?;
+    while let Some(block) = bytes.get(at..at.checked_add(TAR_BLOCK)?) {
         let written = std::str::from_utf8(&block[148..156])
             .ok()
             .map(|field| field.trim_matches(|c: char| c == '\0' || c == ' '))
@@ -982,6 +1008,50 @@ pub(in crate::ingest) mod tests {
         let (listed, entries, said) = read(&damaged);
         assert!(listed && said.len() == 1, "{said:?}");
         assert_eq!(entries.len(), 2, "{entries:?}");
+        // A size running past the end (to the top of u64 too): the header
+        // claiming it is the damage, and the next header is read.
+        for size in [u64::MAX - 1023, 1 << 40] {
+            for kind in [tar::EntryType::Directory, tar::EntryType::Regular] {
+                let mut builder = tar::Builder::new(Vec::new());
+                let mut header = tar::Header::new_gnu();
+                header.set_entry_type(kind);
+                header.set_size(size);
+                header.set_cksum();
+                builder.append_data(&mut header, "d", &[][..]).unwrap();
+                let mut header = tar::Header::new_gnu();
+                header.set_size(3);
+                header.set_cksum();
+                builder
+                    .append_data(&mut header, "a.txt", &b"abc"[..])
+                    .unwrap();
+                let (listed, entries, said) = read(&builder.into_inner().unwrap());
+                assert!(listed, "{said:?}");
+                let read: Vec<_> = entries.iter().filter(|(_, size)| size.is_some()).collect();
+                assert_eq!(read, [&("a.txt".to_string(), Some(3))], "{said:?}");
+                assert_eq!(said.len(), 1, "{said:?}");
+            }
+        }
+        // Thousands of damaged headers: a few said, the rest counted.
+        let mut builder = tar::Builder::new(Vec::new());
+        for n in 0..1000 {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(1);
+            header.set_cksum();
+            builder
+                .append_data(&mut header, format!("{n}.txt"), &b"x"[..])
+                .unwrap();
+        }
+        let mut damaged = builder.into_inner().unwrap();
+        for n in (1..998).step_by(2) {
+            damaged[n * 1024] ^= 0x20;
+        }
+        let (listed, entries, said) = read(&damaged);
+        assert!(listed && entries.len() == 501, "{entries:?}");
+        assert_eq!(said.len(), SAID_DAMAGED_HEADERS + 1, "{said:?}");
+        assert!(
+            said[SAID_DAMAGED_HEADERS].starts_with("496 more damaged tar headers"),
+            "{said:?}"
+        );
         // Nothing but damage: not a tar, said without the damage's bytes.
         let (listed, entries, _) = read(&vec![7u8; 4096]);
         assert!(!listed && entries.is_empty());
