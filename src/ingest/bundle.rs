@@ -9,6 +9,7 @@
 //! never trusted: each entry is read through a cap and measured.
 
 use std::cell::Cell;
+use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
 use zip::ZipArchive;
@@ -159,12 +160,33 @@ enum Listing<'a> {
 /// The entries of a ZIP found by its local headers.
 struct LocalHeaders<'a> {
     bytes: &'a [u8],
-    /// Each entry's name and where its local header starts.
-    entries: Vec<(String, u64)>,
+    entries: Vec<LocalEntry>,
+    /// The index of the last entry of each name.
+    by_name: HashMap<String, usize>,
     /// Why the central directory was not read.
     damage: String,
-    /// Why the walk stopped before the central directory, when it did.
-    broken: Option<String>,
+    /// Where the walk stopped.
+    end: WalkEnd,
+}
+
+/// An entry found by its local header.
+struct LocalEntry {
+    name: String,
+    /// Where its local header starts.
+    header: u64,
+    /// Its sizes and checksum when its header does not say them (flag
+    /// bit 3: they follow the data, as streaming zippers write them).
+    described: Option<Descriptor>,
+}
+
+/// Where a walk of local headers stopped.
+enum WalkEnd {
+    /// At the central directory: every entry was found.
+    Directory,
+    /// At one past the limit on entries, which the listing says.
+    Limit,
+    /// Before the central directory: why.
+    Broken(String),
 }
 
 impl<'a> Zip<'a> {
@@ -191,18 +213,17 @@ impl<'a> Zip<'a> {
         let found = headers
             .entries
             .iter()
-            .filter(|(name, _)| !name.ends_with('/'))
+            .filter(|entry| !entry.name.ends_with('/'))
             .count();
-        let entries = if found == 1 { "entry" } else { "entries" };
-        Some(match &headers.broken {
-            Some(broken) => format!(
-                "{}; {found} {entries} read from their own headers, then it breaks off ({broken})",
-                headers.damage
-            ),
-            None => format!(
-                "{}; its {found} {entries} read from their own headers",
-                headers.damage
-            ),
+        let entries = match found {
+            1 => "1 entry read from its own header".to_string(),
+            found => format!("{found} entries read from their own headers"),
+        };
+        let damage = &headers.damage;
+        Some(match &headers.end {
+            WalkEnd::Directory => format!("{damage}; all its {entries}"),
+            WalkEnd::Limit => format!("{damage}; entries read from their own headers"),
+            WalkEnd::Broken(why) => format!("{damage}; {entries}, then it breaks off ({why})"),
         })
     }
 
@@ -217,7 +238,7 @@ impl<'a> Zip<'a> {
             Listing::LocalHeaders(headers) => headers
                 .entries
                 .iter()
-                .map(|(name, _)| name.clone())
+                .map(|entry| entry.name.clone())
                 .collect(),
         }
     }
@@ -236,14 +257,14 @@ impl<'a> Zip<'a> {
     fn has_duplicate_names(&self) -> bool {
         match &self.listing {
             Listing::Directory(archive) => archive.has_duplicate_names(),
+            // Files only: a folder listed twice hides nothing.
             Listing::LocalHeaders(headers) => {
-                let mut names: Vec<&str> = headers
+                let files = headers
                     .entries
                     .iter()
-                    .map(|(name, _)| name.as_str())
-                    .collect();
-                names.sort_unstable();
-                names.windows(2).any(|pair| pair[0] == pair[1])
+                    .filter(|entry| !entry.name.ends_with('/'));
+                let distinct = headers.by_name.keys().filter(|name| !name.ends_with('/'));
+                files.count() > distinct.count()
             }
         }
     }
@@ -252,9 +273,7 @@ impl<'a> Zip<'a> {
     fn index_for_name(&self, name: &str) -> Option<usize> {
         match &self.listing {
             Listing::Directory(archive) => archive.index_for_name(name),
-            Listing::LocalHeaders(headers) => {
-                headers.entries.iter().rposition(|(found, _)| found == name)
-            }
+            Listing::LocalHeaders(headers) => headers.by_name.get(name).copied(),
         }
     }
 
@@ -282,9 +301,10 @@ impl<'a> Zip<'a> {
                 self.unpacker.unpack(entry, packed, cap)
             }
             Listing::LocalHeaders(headers) => {
+                let found = &headers.entries[index];
                 let mut at = Cursor::new(headers.bytes);
-                at.set_position(headers.entries[index].1);
-                let entry = zip::read::read_zipfile_from_stream(&mut at)
+                at.set_position(found.header);
+                let entry = local_entry(&mut at, found.described)
                     .map_err(|err| refusal_of(&err))?
                     .ok_or_else(|| (SkipReason::Malformed, "no entry there".to_string()))?;
                 let packed = entry.compressed_size();
@@ -309,62 +329,215 @@ impl<'a> LocalHeaders<'a> {
     /// there, saying so); `damage` (why the central directory was not read)
     /// when not one entry is found.
     fn walk(bytes: &'a [u8], max_entries: usize, damage: String) -> Result<Self, String> {
-        const LOCAL_HEADER: &[u8] = b"PK\x03\x04";
         if !bytes.starts_with(LOCAL_HEADER) {
             return Err(damage);
         }
         let mut at = Cursor::new(bytes);
-        let (mut entries, mut files, mut broken) = (Vec::new(), 0, None);
-        while files <= max_entries {
+        let (mut entries, mut files) = (Vec::new(), 0);
+        let end = loop {
+            if files > max_entries {
+                break WalkEnd::Limit;
+            }
             let start = at.position();
-            let entry = match zip::read::read_zipfile_from_stream(&mut at) {
-                Ok(Some(entry)) => entry,
-                // The central directory: every entry is listed.
-                Ok(None) => break,
-                // Entries may have followed: nothing says how many.
-                Err(_) if start == bytes.len() as u64 => {
-                    broken = Some("the file ends".to_string());
-                    break;
+            let header = local_header(bytes, start);
+            let described = match &header {
+                Some(header) if header.sizes_follow => match descriptor_of(bytes, header.data) {
+                    Some(found) => Some(found),
+                    None => {
+                        let why = format!(
+                            "{} has its size after its data, and no data descriptor is found",
+                            header.name
+                        );
+                        break WalkEnd::Broken(why);
+                    }
+                },
+                _ => None,
+            };
+            // Dropped, the entry steps over its data.
+            let read = local_entry(&mut at, described).map(|entry| {
+                entry.map(|entry| {
+                    (
+                        name_of(entry.name(), entry.name_raw()),
+                        entry.compressed_size(),
+                    )
+                })
+            });
+            let (name, packed) = match (read, &header) {
+                (Ok(Some(found)), _) => found,
+                // An entry the zip crate does not unpack (encrypted, an
+                // unknown method) is listed, to be refused when read, and
+                // stepped over by its size.
+                (Err(zip::result::ZipError::UnsupportedArchive(_)), Some(header)) => {
+                    let packed = described
+                        .map(|descriptor| descriptor.packed)
+                        .or(header.packed);
+                    let Some(packed) = packed else {
+                        break WalkEnd::Broken(format!("{} gives no size", header.name));
+                    };
+                    (header.name.to_string(), packed)
                 }
-                Err(zip::result::ZipError::Io(err))
+                // The central directory: every entry is listed.
+                (Ok(None), _) => break WalkEnd::Directory,
+                // Entries may have followed: nothing says how many.
+                (Err(_), _) if start == bytes.len() as u64 => {
+                    break WalkEnd::Broken("the file ends".to_string());
+                }
+                (Err(zip::result::ZipError::Io(err)), _)
                     if err.kind() == std::io::ErrorKind::UnexpectedEof =>
                 {
-                    broken = Some("an entry's header is cut short".to_string());
-                    break;
+                    break WalkEnd::Broken("an entry's header is cut short".to_string());
                 }
-                Err(err) => {
-                    broken = Some(err.to_string());
-                    break;
-                }
+                (Err(err), _) => break WalkEnd::Broken(err.to_string()),
             };
-            let name = name_of(entry.name(), entry.name_raw());
-            let packed = entry.compressed_size();
-            drop(entry);
-            // An entry whose data the file's end cuts is where it breaks
-            // off. A local header is 30 bytes, then the name and the extra
-            // field, whose lengths end it.
-            let field = |at: u64| {
-                let at = start as usize + at as usize;
-                u64::from(u16::from_le_bytes([bytes[at], bytes[at + 1]]))
+            // An entry whose data the file's end cuts is where it breaks off.
+            let data = header.map_or(u64::MAX, |header| header.data as u64);
+            let Some(data_end) = data
+                .checked_add(packed)
+                .filter(|&end| end <= bytes.len() as u64)
+            else {
+                break WalkEnd::Broken(format!("{name} is cut short"));
             };
-            let data_end = start + 30 + field(26) + field(28);
-            if data_end.saturating_add(packed) > bytes.len() as u64 {
-                broken = Some(format!("{name} is cut short"));
-                break;
-            }
+            at.set_position(described.map_or(data_end, |descriptor| descriptor.next as u64));
             files += usize::from(!name.ends_with('/'));
-            entries.push((name, start));
-        }
+            entries.push(LocalEntry {
+                name,
+                header: start,
+                described,
+            });
+        };
         if entries.is_empty() {
             return Err(damage);
         }
+        let by_name = entries
+            .iter()
+            .enumerate()
+            .map(|(index, entry)| (entry.name.clone(), index))
+            .collect();
         Ok(LocalHeaders {
             bytes,
             entries,
+            by_name,
             damage,
-            broken,
+            end,
         })
     }
+}
+
+/// The entry whose local header the cursor is at; `described`, its packed
+/// size when its header does not say it.
+fn local_entry<'c, 'a>(
+    at: &'c mut Cursor<&'a [u8]>,
+    described: Option<Descriptor>,
+) -> zip::result::ZipResult<Option<zip::read::ZipFile<'c, Cursor<&'a [u8]>>>> {
+    match described {
+        Some(descriptor) => {
+            let options = zip::ZipReadOptions::new()
+                .override_compressed_size(descriptor.packed)
+                .override_uncompressed_size(descriptor.unpacked)
+                .override_crc(descriptor.crc);
+            zip::read::read_zipfile_from_stream_with_options(at, options)
+        }
+        None => zip::read::read_zipfile_from_stream(at),
+    }
+}
+
+/// A ZIP entry's local header starts with these bytes.
+const LOCAL_HEADER: &[u8] = b"PK\x03\x04";
+
+/// What the walk reads of a local header itself.
+struct LocalHeader<'a> {
+    /// Its name, for messages.
+    name: std::borrow::Cow<'a, str>,
+    /// Whether its sizes follow its data (flag bit 3).
+    sizes_follow: bool,
+    /// Its packed size, unless it is ZIP64's (in the extra field).
+    packed: Option<u64>,
+    /// Where its data starts.
+    data: usize,
+}
+
+/// The local header at `start` of `bytes`, if one is whole there: 30
+/// bytes (flags at 6, the name's and the extra field's lengths at 26 and
+/// 28), then the name and the extra field.
+fn local_header(bytes: &[u8], start: u64) -> Option<LocalHeader<'_>> {
+    let start = usize::try_from(start).ok()?;
+    let fixed = bytes.get(start..start.checked_add(30)?)?;
+    if !fixed.starts_with(LOCAL_HEADER) {
+        return None;
+    }
+    let field = |at: usize| usize::from(u16::from_le_bytes([fixed[at], fixed[at + 1]]));
+    let packed = u32::from_le_bytes([fixed[18], fixed[19], fixed[20], fixed[21]]);
+    let name_start = start + 30;
+    let name = bytes.get(name_start..name_start + field(26))?;
+    let data = name_start + field(26) + field(28);
+    (data <= bytes.len()).then(|| LocalHeader {
+        name: String::from_utf8_lossy(name),
+        sizes_follow: field(6) & 8 != 0,
+        packed: (packed != u32::MAX).then_some(u64::from(packed)),
+        data,
+    })
+}
+
+/// What a data descriptor says of the entry before it.
+#[derive(Clone, Copy)]
+struct Descriptor {
+    crc: u32,
+    packed: u64,
+    unpacked: u64,
+    /// Where the next header starts.
+    next: usize,
+}
+
+/// The data descriptor of an entry whose data starts at `data` and whose
+/// sizes follow it (its signature, the CRC, then the packed and unpacked
+/// sizes in 4 or, for ZIP64, 8 bytes each): the first whose packed size is
+/// its distance from `data`, as 7-Zip finds it, preferring one the next
+/// header (or the file's end) follows.
+fn descriptor_of(bytes: &[u8], data: usize) -> Option<Descriptor> {
+    const SIGNATURE: &[u8] = b"PK\x07\x08";
+    let number = |at: usize, width: usize| {
+        let field = bytes.get(at..at.checked_add(width)?)?;
+        Some(
+            field
+                .iter()
+                .rev()
+                .fold(0u64, |n, &byte| n << 8 | u64::from(byte)),
+        )
+    };
+    let mut from = data;
+    let mut fits = None;
+    while let Some(found) = bytes
+        .get(from..)?
+        .windows(SIGNATURE.len())
+        .position(|window| window == SIGNATURE)
+        .map(|at| from + at)
+    {
+        let packed = (found - data) as u64;
+        for width in [8, 4] {
+            let next = found + 8 + 2 * width;
+            let (Some(crc), Some(unpacked)) =
+                (number(found + 4, 4), number(found + 8 + width, width))
+            else {
+                continue;
+            };
+            if number(found + 8, width) != Some(packed) {
+                continue;
+            }
+            let descriptor = Descriptor {
+                crc: crc as u32,
+                packed,
+                unpacked,
+                next,
+            };
+            let rest = bytes.get(next..).unwrap_or_default();
+            if rest.is_empty() || rest.starts_with(b"PK") {
+                return Some(descriptor);
+            }
+            fits.get_or_insert(descriptor);
+        }
+        from = found + 1;
+    }
+    fits
 }
 
 /// A ZIP error on an entry as a refusal: encryption apart, malformed.
@@ -792,6 +965,23 @@ pub(in crate::ingest) mod tests {
         );
     }
 
+    /// A ZIP of `entries` written as a streaming zipper writes it: each
+    /// entry's sizes and checksum in a data descriptor after its data.
+    fn streamed_zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut writer = zip::ZipWriter::new_stream(Vec::new());
+        for (at, (name, contents)) in entries.iter().enumerate() {
+            // Stored and deflated entries in turn.
+            let method = match at % 2 {
+                0 => zip::CompressionMethod::Deflated,
+                _ => zip::CompressionMethod::Stored,
+            };
+            let options = zip::write::SimpleFileOptions::default().compression_method(method);
+            writer.start_file(*name, options).unwrap();
+            writer.write_all(contents).unwrap();
+        }
+        writer.finish().unwrap().into_inner()
+    }
+
     #[test]
     fn a_zip_cut_anywhere_keeps_every_entry_before_the_cut() {
         let texts: Vec<Vec<u8>> = (0..4)
@@ -803,46 +993,82 @@ pub(in crate::ingest) mod tests {
             .zip(&texts)
             .map(|(name, text)| (*name, text.as_slice()))
             .collect();
-        let bytes = zip(&listed);
-        // Where each entry's data ends, from the intact archive.
-        let mut archive = ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
-        let ends: Vec<u64> = (0..names.len())
-            .map(|at| {
-                let entry = archive.by_index(at).unwrap();
-                entry.data_start().unwrap() + entry.compressed_size()
-            })
-            .collect();
-        let directory = bytes
-            .windows(4)
-            .position(|window| window == b"PK\x01\x02")
-            .unwrap();
-        for cut in 0..bytes.len() {
-            let unpacker = Unpacker::new(Limits::default());
-            let (mut read, mut said) = (Vec::new(), Vec::new());
-            let listed = each_zip_entry(&bytes[..cut], &unpacker, |met| match met {
-                Met::Entry(entry) => {
-                    let name = entry.name().to_string();
-                    read.push((name, entry.unpack(u64::MAX).map_err(|r| r.1)));
-                }
-                Met::Stopped((_, message)) | Met::Missed((_, message)) => said.push(message),
-            });
-            let whole: Vec<(String, Result<Vec<u8>, String>)> = names
-                .iter()
-                .zip(&texts)
-                .zip(&ends)
-                .filter(|(_, end)| **end <= cut as u64)
-                .map(|((name, text), _)| (name.to_string(), Ok(text.clone())))
+        // Sizes in each local header, or in a descriptor after the data
+        // (which must be whole for the entry to be found).
+        for (bytes, descriptor) in [(zip(&listed), 0), (streamed_zip(&listed), 16)] {
+            // Where each entry ends, from the intact archive.
+            let mut archive = ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
+            let ends: Vec<u64> = (0..names.len())
+                .map(|at| {
+                    let entry = archive.by_index(at).unwrap();
+                    entry.data_start().unwrap() + entry.compressed_size() + descriptor
+                })
                 .collect();
-            if whole.is_empty() {
-                assert!(listed.is_err(), "cut at {cut}: {read:?}");
-                continue;
+            let directory = bytes
+                .windows(4)
+                .position(|window| window == b"PK\x01\x02")
+                .unwrap();
+            for cut in 0..bytes.len() {
+                let unpacker = Unpacker::new(Limits::default());
+                let (mut read, mut said) = (Vec::new(), Vec::new());
+                let listed = each_zip_entry(&bytes[..cut], &unpacker, |met| match met {
+                    Met::Entry(entry) => {
+                        let name = entry.name().to_string();
+                        read.push((name, entry.unpack(u64::MAX).map_err(|r| r.1)));
+                    }
+                    Met::Stopped((_, message)) | Met::Missed((_, message)) => said.push(message),
+                });
+                let whole: Vec<(String, Result<Vec<u8>, String>)> = names
+                    .iter()
+                    .zip(&texts)
+                    .zip(&ends)
+                    .filter(|(_, end)| **end <= cut as u64)
+                    .map(|((name, text), _)| (name.to_string(), Ok(text.clone())))
+                    .collect();
+                if whole.is_empty() {
+                    assert!(listed.is_err(), "cut at {cut}: {read:?}");
+                    continue;
+                }
+                assert_eq!(read, whole, "cut at {cut}");
+                assert_eq!(said.len(), 1, "cut at {cut}: {said:?}");
+                assert!(said[0].starts_with("not a readable ZIP"), "{said:?}");
+                // Only a directory's signature says no entry is missing.
+                let breaks_off = said[0].contains("then it breaks off");
+                assert_eq!(breaks_off, cut < directory + 4, "cut at {cut}: {said:?}");
             }
-            assert_eq!(read, whole, "cut at {cut}");
-            assert_eq!(said.len(), 1, "cut at {cut}: {said:?}");
-            assert!(said[0].starts_with("not a readable ZIP"), "{said:?}");
-            // Only a directory's signature says no entry is missing.
-            let breaks_off = said[0].contains("then it breaks off");
-            assert_eq!(breaks_off, cut < directory + 4, "cut at {cut}: {said:?}");
+        }
+    }
+
+    #[test]
+    fn an_entry_cita_cannot_unpack_is_stepped_over_by_its_size() {
+        let texts: [&[u8]; 3] = [b"first entry", b"the locked one", b"third entry"];
+        let names = ["a.txt", "b.txt", "c.txt"];
+        let listed: Vec<(&str, &[u8])> = names.iter().copied().zip(texts).collect();
+        for mut bytes in [zip(&listed), streamed_zip(&listed)] {
+            // b.txt's header says it is encrypted (flag bit 0), and the
+            // directory is cut off.
+            let second = bytes
+                .windows(4)
+                .enumerate()
+                .filter(|(_, window)| *window == LOCAL_HEADER)
+                .nth(1)
+                .unwrap()
+                .0;
+            bytes[second + 6] |= 1;
+            let directory = bytes
+                .windows(4)
+                .position(|window| window == b"PK\x01\x02")
+                .unwrap();
+            bytes.truncate(directory + 10);
+            assert_eq!(
+                entries(&bytes, Limits::default()),
+                [
+                    (String::new(), Err(SkipReason::Malformed)),
+                    ("a.txt".to_string(), Ok(11)),
+                    ("b.txt".to_string(), Err(SkipReason::Encrypted)),
+                    ("c.txt".to_string(), Ok(11)),
+                ]
+            );
         }
     }
 
@@ -873,7 +1099,35 @@ pub(in crate::ingest) mod tests {
                     .is_some_and(|damage| damage.contains("its 2 entries"))
             );
             assert_eq!(zip.read("b/c.txt").unwrap().unwrap(), b"second");
+            // Stopped at the limit on entries, the walk claims no count.
+            let limits = Limits {
+                max_entries: 1,
+                ..Limits::default()
+            };
+            let unpacker = Unpacker::new(limits);
+            let damage = Zip::open(&bytes, &unpacker).unwrap().damage().unwrap();
+            assert!(
+                damage.ends_with("; entries read from their own headers"),
+                "{damage}"
+            );
         }
+        // A folder listed twice hides no file (the second name is made the
+        // first's afterwards, as above; the directory is cut off).
+        let mut twice = zip(&[("dir1/", b""), ("dir2/", b""), ("dir1/c.txt", b"x")]);
+        for at in 0..twice.len() - 5 {
+            if &twice[at..at + 5] == b"dir2/" {
+                twice[at..at + 5].copy_from_slice(b"dir1/");
+            }
+        }
+        let directory = twice.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+        twice.truncate(directory + 4);
+        assert_eq!(
+            entries(&twice, Limits::default()),
+            [
+                (String::new(), Err(SkipReason::Malformed)),
+                ("dir1/c.txt".to_string(), Ok(1)),
+            ]
+        );
         // Intact, nothing is said.
         let unpacker = Unpacker::new(Limits::default());
         assert_eq!(Zip::open(&bytes, &unpacker).unwrap().damage(), None);
