@@ -455,7 +455,7 @@ pub fn limit_markup(source: &str) -> Cow<'_, str> {
 /// Ebooks and news pages write `<article><header><h1>`) and an `<aside>`
 /// that is a book's footnote or endnote; and a note reference (the `1` of
 /// `nightfall<a epub:type="noteref">1</a>`, which would make the word
-/// `nightfall1`) or a note's link back to it.
+/// `nightfall1`) or a note's way back to it.
 fn is_dropped(element: ElementRef) -> bool {
     let value = element.value();
     let types = || {
@@ -486,13 +486,26 @@ fn is_dropped(element: ElementRef) -> bool {
             )
         }),
         name if DROPPED.contains(&name) => true,
-        // Nor is a note's way back to its reference (Pandoc's `↩︎`,
-        // Sphinx's number before the note).
+        // Nor is a note's way back to its reference: Pandoc's `↩︎`;
+        // docutils' number before a note and its list of references (a
+        // citation's label, `[Smith2002]`, is kept: it names the work).
         "a" | "sup" => types().any(|kind| {
             matches!(
                 kind,
-                "noteref" | "doc-noteref" | "footnote-ref" | "footnote-back" | "doc-backlink"
+                "noteref" | "doc-noteref" | "footnote-ref" | "footnote-back"
             )
+        }),
+        "span" => types().any(|kind| {
+            kind == "backrefs"
+                || kind == "label"
+                    && element
+                        .parent()
+                        .and_then(ElementRef::wrap)
+                        .is_some_and(|note| {
+                            note.value()
+                                .attr("role")
+                                .is_some_and(|role| matches!(role, "doc-footnote" | "doc-endnote"))
+                        })
         }),
         _ => false,
     }
@@ -1088,15 +1101,34 @@ line two</pre>
                 "The note itself."
             ]
         );
-        // Sphinx's notes, and Pandoc's with their way back.
+        // docutils' (Sphinx's) notes, one cited once, one twice, and a
+        // citation; Pandoc's notes with their way back.
         let page = r##"<body><main><p>Text<a class="footnote-reference brackets" href="#f1" role="doc-noteref">1</a>.</p>
             <aside class="footnote-list brackets"><aside class="footnote brackets" id="f1" role="doc-footnote">
-            <span class="label"><a role="doc-backlink" href="#r1">1</a></span><p>Sphinx note.</p></aside></aside>
+            <span class="label"><span class="fn-bracket">[</span><a role="doc-backlink" href="#r1">1</a><span class="fn-bracket">]</span></span>
+            <p>Sphinx note.</p></aside>
+            <aside class="footnote brackets" id="f2" role="doc-footnote">
+            <span class="label"><span class="fn-bracket">[</span>2<span class="fn-bracket">]</span></span>
+            <span class="backrefs">(<a role="doc-backlink" href="#r2">1</a>,<a role="doc-backlink" href="#r3">2</a>)</span>
+            <p>Note cited twice.</p></aside></aside>
+            <div role="list" class="citation-list"><div class="citation" id="smith2002" role="doc-biblioentry">
+            <span class="label"><span class="fn-bracket">[</span><a role="doc-backlink" href="#c1">Smith2002</a><span class="fn-bracket">]</span></span>
+            <p>Smith, J. A book.</p></div></div>
             <section id="footnotes" class="footnotes footnotes-end-of-document" role="doc-endnotes"><hr /><ol>
             <li id="fn1"><p>Pandoc note.<a href="#fnref1" class="footnote-back" role="doc-backlink">↩︎</a></p></li>
             </ol></section></main></body>"##;
         let (_, blocks) = read(page);
-        assert_eq!(texts(&blocks), ["Text.", "Sphinx note.", "Pandoc note."]);
+        assert_eq!(
+            texts(&blocks),
+            [
+                "Text.",
+                "Sphinx note.",
+                "Note cited twice.",
+                "[Smith2002]",
+                "Smith, J. A book.",
+                "Pandoc note."
+            ]
+        );
     }
 
     #[test]

@@ -374,9 +374,12 @@ fn unflowed(text: &str, delete_space: bool) -> String {
         let content = &line[depth..];
         let content = content.strip_prefix(' ').unwrap_or(content);
         let soft = content.ends_with(' ') && content != "-- ";
-        // A quote depth that changes ends the line open (a wrap error).
+        // A quote depth that changes ends the line open (a wrap error), and
+        // so do an empty line and the signature separator: a paragraph's
+        // last line wrapped with a space keeps its break from the next.
+        let ends_open = content.is_empty() || content == "-- ";
         let mut joined = match open.take() {
-            Some((open_depth, joined)) if open_depth == depth => joined,
+            Some((open_depth, joined)) if open_depth == depth && !ends_open => joined,
             Some((open_depth, joined)) => {
                 push_line(&mut out, open_depth, &joined);
                 String::new()
@@ -658,16 +661,18 @@ mod tests {
     fn flowed_text_is_joined_where_the_mailer_wrapped_it() {
         let body = "This is a flowed para-\r\ngraph that wraps over sev \r\neral lines.\r\n\r\n\
                     > quoted line that \r\n> continues.\r\n>> deeper \r\n> back\r\n \
-                    From a stuffed line \r\nend.\r\n-- \r\nSignature";
+                    From a stuffed line \r\nend.\r\nLast line wrapped \r\n\r\nRegards, \r\n-- \r\nSignature";
         assert_eq!(
             unflowed(body, true),
             "This is a flowed para-\ngraph that wraps over several lines.\n\n\
-             > quoted line thatcontinues.\n>> deeper\n> back\nFrom a stuffed lineend.\n-- \nSignature\n"
+             > quoted line thatcontinues.\n>> deeper\n> back\nFrom a stuffed lineend.\n\
+             Last line wrapped\n\nRegards,\n-- \nSignature\n"
         );
         assert_eq!(
             unflowed(body, false),
             "This is a flowed para-\ngraph that wraps over sev eral lines.\n\n\
-             > quoted line that continues.\n>> deeper \n> back\nFrom a stuffed line end.\n-- \nSignature\n"
+             > quoted line that continues.\n>> deeper \n> back\nFrom a stuffed line end.\n\
+             Last line wrapped \n\nRegards, \n-- \nSignature\n"
         );
         let message = read(
             "From: a@example.org\nSubject: flowed\nContent-Type: text/plain; charset=utf-8; \
