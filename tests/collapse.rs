@@ -161,6 +161,12 @@ fn text_output_says_where_else_a_hit_is_and_csv_has_a_column() {
         ),
         "{text}"
     );
+    let out = run(&["search", "--index", index, "--", "own xylophone"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("then partial matches (1 holds at least half of the words)"),
+        "{text}"
+    );
     let out = run(&["search", "--index", index, "--no-collapse", "apt-get"]);
     let text = stdout(&out);
     assert!(!text.contains("also in"), "{text}");

@@ -88,11 +88,12 @@ pub fn write_text(
     let partial_total = results.partial_total.filter(|&partial| partial > 0);
     let summary = match (page, collapsed, partial_total) {
         ((Some(first), Some(last)), _, Some(partial)) => Some(format!(
-            "{}–{}: {} passage{plural} with every word{}, then partial matches ({partial} hold at least half of the words)",
+            "{}–{}: {} passage{plural} with every word{}, then partial matches ({partial} {} at least half of the words)",
             first.rank,
             last.rank,
             results.total,
-            collapsed.map_or(String::new(), |distinct| format!(" ({distinct} distinct)"))
+            collapsed.map_or(String::new(), |distinct| format!(" ({distinct} distinct)")),
+            if partial == 1 { "holds" } else { "hold" }
         )),
         ((Some(first), Some(last)), None, None) => Some(format!(
             "{}–{} of {} matching passage{plural}",

@@ -494,7 +494,7 @@ async function search(state, view) {
     const partial =
       !page.partial_total
         ? ""
-        : `; then partial matches (${page.partial_total} hold at least half of the words)`;
+        : `; then partial matches (${page.partial_total} ${page.partial_total === 1 ? "holds" : "hold"} at least half of the words)`;
     setStatus(statusLine, page.hits.length ? `${first}–${last} of ${of}${partial}` : `${of}; none on this page.`);
     for (const hit of page.hits) results.append(hitItem(state, hit));
     $("prev").disabled = state.offset === 0;
