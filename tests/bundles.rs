@@ -358,6 +358,40 @@ fn a_zip_cut_short_keeps_the_entries_before_the_cut_with_one_warning() {
     assert_eq!(found, ["cables/1.txt", "cables/2.txt"]);
 }
 
+/// GNU tar's `--sparse` archive of a file with holes (`sparse.txt`, whose
+/// entry holds fewer bytes than its size), `lost.txt` and `after.txt`.
+const SPARSE_TAR: &[u8] = include_bytes!("fixtures/bundles/sparse.tar");
+
+#[test]
+fn a_damaged_tar_header_after_a_sparse_entry_loses_that_entry_only() {
+    let fixture = Fixture::new();
+    let mut damaged = SPARSE_TAR.to_vec();
+    let lost = damaged
+        .windows(b"lost.txt".len())
+        .position(|window| window == b"lost.txt")
+        .unwrap();
+    damaged[lost] = b'L';
+    fixture.file("sparse.tar", damaged);
+    let report = fixture.index_report(&[]);
+    let warnings = warnings(&report);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains(&format!("a damaged tar header at byte {lost}"))),
+        "{warnings:?}"
+    );
+    // The file with holes is binary: said, not read.
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("entry sparse.txt: binary file")),
+        "{warnings:?}"
+    );
+    assert_eq!(fixture.sources("Risaralda"), Vec::<String>::new());
+    let (_, result) = fixture.search("Caldas", &[]);
+    assert_eq!(entry(&hits(&result)[0]), Some("after.txt"));
+}
+
 #[test]
 fn a_container_is_one_file_for_updates_and_exclude_reaches_its_entries() {
     let fixture = Fixture::new();

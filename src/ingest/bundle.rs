@@ -340,12 +340,16 @@ impl<'a> LocalHeaders<'a> {
             }
             let start = at.position();
             let header = local_header(bytes, start);
+            let rest = bytes.get(start as usize..).unwrap_or_default();
+            if header.is_none() && rest.starts_with(LOCAL_HEADER) {
+                break WalkEnd::Broken("an entry's header is cut short".to_string());
+            }
             let described = match &header {
                 Some(header) if header.sizes_follow => match descriptor_of(bytes, header.data) {
                     Some(found) => Some(found),
                     None => {
                         let why = format!(
-                            "{} has its size after its data, and no data descriptor is found",
+                            "{} is cut short (no data descriptor follows it)",
                             header.name
                         );
                         break WalkEnd::Broken(why);
@@ -715,32 +719,47 @@ fn each_tar_entry_of(
     unpacker: &Unpacker,
     mut each: impl FnMut(Met<'_>),
 ) -> Result<Option<Refusal>, Refusal> {
-    let (mut start, mut count, mut damaged_headers) = (0, 0, 0);
-    let broken = loop {
-        let Some(damage) = each_tar_entry_from(&bytes[start..], unpacker, &mut count, &mut each)
-        else {
-            break None;
+    let (mut start, mut count, mut headers, mut damaged_headers) = (0, 0, 0, 0);
+    let end = loop {
+        let stop = each_tar_entry_from(
+            &bytes[start..],
+            unpacker,
+            &mut count,
+            &mut headers,
+            &mut each,
+        );
+        let (header, err) = match stop {
+            None => break Ok(None),
+            // Its size is under its header's checksum: the tar was cut.
+            Some(TarStop::Cut(name)) => {
+                let message = format!("the tar breaks off ({name} is cut short)");
+                break Ok(Some((SkipReason::Malformed, message)));
+            }
+            Some(TarStop::Damaged { header, err }) => (start + header, tar_error(&err)),
         };
-        let err = tar_error(&damage.err);
-        let damaged = start + damage.header;
         // As GNU tar does ("skipping to next header"): a damaged header
         // loses its entry, not the rest. The search starts past the block
         // it starts at, so every step moves on.
-        match next_tar_header(bytes, start + damage.header + TAR_BLOCK) {
+        match next_tar_header(bytes, header + TAR_BLOCK) {
             Some(next) => {
                 damaged_headers += 1;
                 if damaged_headers <= SAID_DAMAGED_HEADERS {
                     let message = format!(
-                        "a damaged tar header at byte {damaged} ({err}); read on from the next header, at byte {next}"
+                        "a damaged tar header at byte {header} ({err}); read on from the next header, at byte {next}"
                     );
                     each(Met::Missed((SkipReason::Malformed, message)));
                 }
                 start = next;
             }
-            None if count == 0 => {
-                return Err((SkipReason::Malformed, format!("not a readable tar ({err})")));
+            None if headers == 0 => {
+                break Err((SkipReason::Malformed, format!("not a readable tar ({err})")));
             }
-            None => break Some((SkipReason::Malformed, format!("the tar breaks off ({err})"))),
+            None => {
+                break Ok(Some((
+                    SkipReason::Malformed,
+                    format!("the tar breaks off ({err})"),
+                )));
+            }
         }
     };
     if let Some(more) = damaged_headers
@@ -750,7 +769,7 @@ fn each_tar_entry_of(
         let message = format!("{more} more damaged tar headers, each read past to the next");
         each(Met::Missed((SkipReason::Malformed, message)));
     }
-    Ok(broken)
+    end
 }
 
 /// The damaged tar headers said one by one in a file's warnings; the
@@ -758,11 +777,12 @@ fn each_tar_entry_of(
 const SAID_DAMAGED_HEADERS: usize = 3;
 
 /// Where a tar stops reading, and why.
-struct TarDamage {
-    /// Where the header that does not read starts (or the header of the
-    /// entry whose size runs past the end).
-    header: usize,
-    err: std::io::Error,
+enum TarStop {
+    /// A header that does not read, starting there: the tar reads on
+    /// from the next.
+    Damaged { header: usize, err: std::io::Error },
+    /// The entry of that name runs past the end: the tar was cut there.
+    Cut(String),
 }
 
 /// A tar error as words: the tar crate quotes a damaged header's bytes,
@@ -783,36 +803,44 @@ fn tar_error(err: &std::io::Error) -> String {
 }
 
 /// Hands the file entries of the tar in `bytes` to `each`, counting them
-/// in `count`, until its end (`None`) or a header that does not read.
+/// in `count` (and every header read in `headers`), until its end
+/// (`None`), a header that does not read or an entry cut short.
 fn each_tar_entry_from(
     bytes: &[u8],
     unpacker: &Unpacker,
     count: &mut usize,
+    headers: &mut usize,
     each: &mut impl FnMut(Met<'_>),
-) -> Option<TarDamage> {
+) -> Option<TarStop> {
     let mut archive = tar::Archive::new(bytes);
     let listed = match archive.entries() {
         Ok(listed) => listed,
-        Err(err) => return Some(TarDamage { header: 0, err }),
+        Err(err) => return Some(TarStop::Damaged { header: 0, err }),
     };
-    // Where the header after the last entry read starts, by its size:
-    // past the end, the size is what is damaged, and the header claiming
-    // it is where the damage is.
+    // Where the header after the last entry read starts.
     let mut next = 0;
     for entry in listed {
         let mut entry = match entry {
             Ok(entry) => entry,
-            Err(err) => return Some(TarDamage { header: next, err }),
+            Err(err) => return Some(TarStop::Damaged { header: next, err }),
         };
-        let header = usize::try_from(entry.raw_header_position()).unwrap_or(usize::MAX);
-        next = entry
-            .raw_file_position()
-            .checked_add(entry.size())
+        *headers += 1;
+        let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        // The bytes it holds in the tar (a sparse file's are fewer than
+        // its size); running past the end, they were cut, and reading on
+        // would read the rest of the file for each such header.
+        let held = entry.header().entry_size().ok();
+        let end = held
+            .and_then(|held| entry.raw_file_position().checked_add(held))
             .and_then(|end| end.checked_next_multiple_of(TAR_BLOCK as u64))
             .and_then(|end| usize::try_from(end).ok())
-            .filter(|&end| end <= bytes.len())
-            .unwrap_or(header);
-        if !entry.header().entry_type().is_file() {
+            .filter(|&end| end <= bytes.len());
+        let Some(end) = end else {
+            return Some(TarStop::Cut(name));
+        };
+        next = end;
+        let kind = entry.header().entry_type();
+        if !kind.is_file() && !kind.is_gnu_sparse() {
             continue;
         }
         if let Some(refusal) = past_entry_limit(unpacker, *count) {
@@ -820,7 +848,6 @@ fn each_tar_entry_from(
             return None;
         }
         *count += 1;
-        let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         each(Met::Entry(&mut TarEntry {
             entry: &mut entry,
             name,
@@ -1207,8 +1234,8 @@ pub(in crate::ingest) mod tests {
             Met::Stopped(_) | Met::Missed(_) => seen.push((String::new(), false)),
         })
         .unwrap();
-        assert_eq!(seen[0], ("a.txt".to_string(), true));
-        assert_eq!(seen[1], ("b.txt".to_string(), false), "cut short");
+        // The cut entry is not handed over: one warning says where it broke.
+        assert_eq!(seen, [("a.txt".to_string(), true), (String::new(), false)]);
     }
 
     #[test]
@@ -1262,8 +1289,10 @@ pub(in crate::ingest) mod tests {
         let (listed, entries, said) = read(&damaged);
         assert!(listed && said.len() == 1, "{said:?}");
         assert_eq!(entries.len(), 2, "{entries:?}");
-        // A size running past the end (to the top of u64 too): the header
-        // claiming it is the damage, and the next header is read.
+        // A size running past the end (to the top of u64 too): its header's
+        // checksum holds, so the tar was cut there (reading on from the
+        // next block, once per such header, read the rest of the file each
+        // time), whatever follows.
         for size in [u64::MAX - 1023, 1 << 40] {
             for kind in [tar::EntryType::Directory, tar::EntryType::Regular] {
                 let mut builder = tar::Builder::new(Vec::new());
@@ -1279,10 +1308,8 @@ pub(in crate::ingest) mod tests {
                     .append_data(&mut header, "a.txt", &b"abc"[..])
                     .unwrap();
                 let (listed, entries, said) = read(&builder.into_inner().unwrap());
-                assert!(listed, "{said:?}");
-                let read: Vec<_> = entries.iter().filter(|(_, size)| size.is_some()).collect();
-                assert_eq!(read, [&("a.txt".to_string(), Some(3))], "{said:?}");
-                assert_eq!(said.len(), 1, "{said:?}");
+                assert!(listed && entries.is_empty(), "{entries:?}");
+                assert_eq!(said, ["the tar breaks off (d is cut short)"]);
             }
         }
         // Thousands of damaged headers: a few said, the rest counted.

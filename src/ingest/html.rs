@@ -502,9 +502,15 @@ fn is_dropped(element: ElementRef) -> bool {
                         .parent()
                         .and_then(ElementRef::wrap)
                         .is_some_and(|note| {
-                            note.value()
-                                .attr("role")
-                                .is_some_and(|role| matches!(role, "doc-footnote" | "doc-endnote"))
+                            // docutils 0.18-0.19 mark a note by its class only.
+                            let note = note.value();
+                            note.attr("role")
+                                .into_iter()
+                                .chain(note.attr("class"))
+                                .flat_map(str::split_whitespace)
+                                .any(|kind| {
+                                    matches!(kind, "footnote" | "doc-footnote" | "doc-endnote")
+                                })
                         })
         }),
         _ => false,
@@ -1107,7 +1113,7 @@ line two</pre>
             <aside class="footnote-list brackets"><aside class="footnote brackets" id="f1" role="doc-footnote">
             <span class="label"><span class="fn-bracket">[</span><a role="doc-backlink" href="#r1">1</a><span class="fn-bracket">]</span></span>
             <p>Sphinx note.</p></aside>
-            <aside class="footnote brackets" id="f2" role="doc-footnote">
+            <aside class="footnote brackets" id="f2" role="note">
             <span class="label"><span class="fn-bracket">[</span>2<span class="fn-bracket">]</span></span>
             <span class="backrefs">(<a role="doc-backlink" href="#r2">1</a>,<a role="doc-backlink" href="#r3">2</a>)</span>
             <p>Note cited twice.</p></aside></aside>
