@@ -721,26 +721,30 @@ fn each_tar_entry_of(
 ) -> Result<Option<Refusal>, Refusal> {
     let (mut start, mut count, mut headers, mut damaged_headers) = (0, 0, 0, 0);
     let end = loop {
-        let stop = each_tar_entry_from(
-            &bytes[start..],
-            unpacker,
-            &mut count,
-            &mut headers,
-            &mut each,
-        );
-        let (header, err) = match stop {
+        let stop = each_tar_entry_from(bytes, start, unpacker, &mut count, &mut headers, &mut each);
+        let (read, err) = match stop {
             None => break Ok(None),
             // Its size is under its header's checksum: the tar was cut.
             Some(TarStop::Cut(name)) => {
                 let message = format!("the tar breaks off ({name} is cut short)");
                 break Ok(Some((SkipReason::Malformed, message)));
             }
-            Some(TarStop::Damaged { header, err }) => (start + header, tar_error(&err)),
+            Some(TarStop::Damaged { read, err }) => (read, err),
         };
-        // As GNU tar does ("skipping to next header"): a damaged header
-        // loses its entry, not the rest. The search starts past the block
-        // it starts at, so every step moves on.
-        match next_tar_header(bytes, header + TAR_BLOCK) {
+        // Read to the end: cut short, not damaged.
+        let eof = read >= bytes.len();
+        let err = tar_error(&err);
+        // The block read last is the one that does not read; as GNU tar
+        // does ("skipping to next header"), it loses its entry, not the
+        // rest. The search starts where the reading stopped (extension
+        // headers, a long name, sparse maps included), so every step moves
+        // on and no byte is read twice.
+        let header = read.saturating_sub(TAR_BLOCK).max(start);
+        let next = match eof {
+            true => None,
+            false => next_tar_header(bytes, read.max(start + TAR_BLOCK)),
+        };
+        match next {
             Some(next) => {
                 damaged_headers += 1;
                 if damaged_headers <= SAID_DAMAGED_HEADERS {
@@ -754,11 +758,16 @@ fn each_tar_entry_of(
             None if headers == 0 => {
                 break Err((SkipReason::Malformed, format!("not a readable tar ({err})")));
             }
-            None => {
+            None if eof => {
                 break Ok(Some((
                     SkipReason::Malformed,
                     format!("the tar breaks off ({err})"),
                 )));
+            }
+            None => {
+                let message =
+                    format!("a damaged tar header at byte {header} ({err}); no header after it");
+                break Ok(Some((SkipReason::Malformed, message)));
             }
         }
     };
@@ -778,9 +787,10 @@ const SAID_DAMAGED_HEADERS: usize = 3;
 
 /// Where a tar stops reading, and why.
 enum TarStop {
-    /// A header that does not read, starting there: the tar reads on
-    /// from the next.
-    Damaged { header: usize, err: std::io::Error },
+    /// A read that fails (a header whose checksum does not hold, most
+    /// often), the bytes read by then: the tar reads on from the next
+    /// header.
+    Damaged { read: usize, err: std::io::Error },
     /// The entry of that name runs past the end: the tar was cut there.
     Cut(String),
 }
@@ -802,45 +812,69 @@ fn tar_error(err: &std::io::Error) -> String {
     words
 }
 
-/// Hands the file entries of the tar in `bytes` to `each`, counting them
-/// in `count` (and every header read in `headers`), until its end
-/// (`None`), a header that does not read or an entry cut short.
+/// `bytes` from `at` as a reader that says how far it has read.
+struct Counted<'b> {
+    bytes: &'b [u8],
+    at: &'b Cell<usize>,
+}
+
+impl Read for Counted<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let rest = self.bytes.get(self.at.get()..).unwrap_or_default();
+        let n = rest.len().min(buf.len());
+        buf[..n].copy_from_slice(&rest[..n]);
+        self.at.set(self.at.get() + n);
+        Ok(n)
+    }
+}
+
+/// Hands the file entries of the tar in `bytes` from `start` to `each`,
+/// counting them in `count` (and every header read in `headers`), until
+/// its end (`None`), a read that fails or an entry cut short.
 fn each_tar_entry_from(
     bytes: &[u8],
+    start: usize,
     unpacker: &Unpacker,
     count: &mut usize,
     headers: &mut usize,
     each: &mut impl FnMut(Met<'_>),
 ) -> Option<TarStop> {
-    let mut archive = tar::Archive::new(bytes);
+    let read = Cell::new(start);
+    let mut archive = tar::Archive::new(Counted { bytes, at: &read });
     let listed = match archive.entries() {
         Ok(listed) => listed,
-        Err(err) => return Some(TarStop::Damaged { header: 0, err }),
+        Err(err) => {
+            return Some(TarStop::Damaged {
+                read: read.get(),
+                err,
+            });
+        }
     };
-    // Where the header after the last entry read starts.
-    let mut next = 0;
     for entry in listed {
         let mut entry = match entry {
             Ok(entry) => entry,
-            Err(err) => return Some(TarStop::Damaged { header: next, err }),
+            Err(err) => {
+                return Some(TarStop::Damaged {
+                    read: read.get(),
+                    err,
+                });
+            }
         };
         *headers += 1;
         let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-        // The bytes it holds in the tar (a sparse file's are fewer than
-        // its size); running past the end, they were cut, and reading on
-        // would read the rest of the file for each such header.
-        let held = entry.header().entry_size().ok();
-        let end = held
-            .and_then(|held| entry.raw_file_position().checked_add(held))
-            .and_then(|end| end.checked_next_multiple_of(TAR_BLOCK as u64))
-            .and_then(|end| usize::try_from(end).ok())
-            .filter(|&end| end <= bytes.len());
-        let Some(end) = end else {
+        // Its data runs past the end: cut there (its size is under its
+        // header's checksum).
+        let end = entry
+            .header()
+            .entry_size()
+            .ok()
+            .and_then(|held| (start as u64 + entry.raw_file_position()).checked_add(held));
+        if end.is_none_or(|end| end > bytes.len() as u64) {
             return Some(TarStop::Cut(name));
-        };
-        next = end;
-        let kind = entry.header().entry_type();
-        if !kind.is_file() && !kind.is_gnu_sparse() {
+        }
+        // Sparse files (disk images, databases) are not read: their holes
+        // unpack to zeros no limit is charged for.
+        if !entry.header().entry_type().is_file() {
             continue;
         }
         if let Some(refusal) = past_entry_limit(unpacker, *count) {
@@ -1312,6 +1346,48 @@ pub(in crate::ingest) mod tests {
                 assert_eq!(said, ["the tar breaks off (d is cut short)"]);
             }
         }
+        // A long name (GNU `L`, read by the tar crate itself) claiming a
+        // terabyte: cut there, said once (each such header read the rest
+        // of the file again when the reading went on after it).
+        let gnu = |name: &str, size: u64, kind: tar::EntryType| {
+            let mut header = tar::Header::new_gnu();
+            header.set_entry_type(kind);
+            header.set_size(size);
+            header.as_gnu_mut().unwrap().name[..name.len()].copy_from_slice(name.as_bytes());
+            header.set_cksum();
+            header.as_bytes().to_vec()
+        };
+        let mut long = gnu("a.txt", 3, tar::EntryType::Regular);
+        long.extend_from_slice(&[b'x'; 512]);
+        for _ in 0..1000 {
+            long.extend(gnu("././@LongLink", 1 << 40, tar::EntryType::GNULongName));
+        }
+        let (listed, entries, said) = read(&long);
+        assert!(
+            listed && entries == [("a.txt".to_string(), Some(3))],
+            "{entries:?}"
+        );
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(said[0].starts_with("the tar breaks off"), "{said:?}");
+        // A sparse entry is not read: its holes unpack to zeros that no
+        // limit would be charged for.
+        let mut sparse = tar::Header::new_gnu();
+        sparse.set_entry_type(tar::EntryType::GNUSparse);
+        sparse.set_size(512);
+        sparse.set_path("holes.txt").unwrap();
+        let gnu_header = sparse.as_gnu_mut().unwrap();
+        gnu_header.set_real_size(250 << 20);
+        gnu_header.sparse[0].set_offset((250 << 20) - 512);
+        gnu_header.sparse[0].set_length(512);
+        sparse.set_cksum();
+        let sparse = sparse.as_bytes().to_vec();
+        let unpacker = Unpacker::new(Limits::default());
+        let mut handed = 0;
+        each_tar_entry(&[sparse, vec![0; 512]].concat(), &unpacker, |met| {
+            handed += usize::from(matches!(met, Met::Entry(_)));
+        })
+        .unwrap();
+        assert_eq!((handed, unpacker.unpacked.get()), (0, 0));
         // Thousands of damaged headers: a few said, the rest counted.
         let mut builder = tar::Builder::new(Vec::new());
         for n in 0..1000 {
