@@ -719,9 +719,12 @@ fn each_tar_entry_of(
     unpacker: &Unpacker,
     mut each: impl FnMut(Met<'_>),
 ) -> Result<Option<Refusal>, Refusal> {
-    let (mut start, mut count, mut headers, mut damaged_headers) = (0, 0, 0, 0);
+    let (mut start, mut met, mut damaged_headers) = (0, TarMet::default(), 0);
+    // Said once the tar is known to be one (a file of nothing but damage
+    // is one refusal).
+    let mut notes = Vec::new();
     let end = loop {
-        let stop = each_tar_entry_from(bytes, start, unpacker, &mut count, &mut headers, &mut each);
+        let stop = each_tar_entry_from(bytes, start, unpacker, &mut met, &mut each);
         let (read, err) = match stop {
             None => break Ok(None),
             // Its size is under its header's checksum: the tar was cut.
@@ -748,14 +751,13 @@ fn each_tar_entry_of(
             Some(next) => {
                 damaged_headers += 1;
                 if damaged_headers <= SAID_DAMAGED_HEADERS {
-                    let message = format!(
+                    notes.push(format!(
                         "a damaged tar header at byte {header} ({err}); read on from the next header, at byte {next}"
-                    );
-                    each(Met::Missed((SkipReason::Malformed, message)));
+                    ));
                 }
                 start = next;
             }
-            None if headers == 0 => {
+            None if met.headers == 0 => {
                 break Err((SkipReason::Malformed, format!("not a readable tar ({err})")));
             }
             None if eof => {
@@ -771,14 +773,38 @@ fn each_tar_entry_of(
             }
         }
     };
-    if let Some(more) = damaged_headers
-        .checked_sub(SAID_DAMAGED_HEADERS)
-        .filter(|&more| more > 0)
-    {
-        let message = format!("{more} more damaged tar headers, each read past to the next");
-        each(Met::Missed((SkipReason::Malformed, message)));
+    if end.is_ok() {
+        if let Some(more) = damaged_headers
+            .checked_sub(SAID_DAMAGED_HEADERS)
+            .filter(|&more| more > 0)
+        {
+            notes.push(format!(
+                "{more} more damaged tar headers, each read past to the next"
+            ));
+        }
+        if met.sparse > 0 {
+            notes.push(format!(
+                "holds {} sparse {} (disk images, databases: files with holes), not read",
+                met.sparse,
+                if met.sparse == 1 { "file" } else { "files" }
+            ));
+        }
+        for note in notes {
+            each(Met::Missed((SkipReason::Malformed, note)));
+        }
     }
     end
+}
+
+/// What a tar's reading has met so far.
+#[derive(Default)]
+struct TarMet {
+    /// File entries handed over.
+    files: usize,
+    /// Headers read, of any kind.
+    headers: usize,
+    /// Sparse files left out.
+    sparse: usize,
 }
 
 /// The damaged tar headers said one by one in a file's warnings; the
@@ -835,8 +861,7 @@ fn each_tar_entry_from(
     bytes: &[u8],
     start: usize,
     unpacker: &Unpacker,
-    count: &mut usize,
-    headers: &mut usize,
+    met: &mut TarMet,
     each: &mut impl FnMut(Met<'_>),
 ) -> Option<TarStop> {
     let read = Cell::new(start);
@@ -860,28 +885,35 @@ fn each_tar_entry_from(
                 });
             }
         };
-        *headers += 1;
+        met.headers += 1;
         let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         // Its data runs past the end: cut there (its size is under its
-        // header's checksum).
-        let end = entry
-            .header()
-            .entry_size()
-            .ok()
-            .and_then(|held| (start as u64 + entry.raw_file_position()).checked_add(held));
+        // header's checksum, or its pax header's). A sparse file holds
+        // fewer bytes than its size.
+        let kind = entry.header().entry_type();
+        let held = match kind.is_gnu_sparse() {
+            true => entry.header().entry_size().ok(),
+            false => Some(entry.size()),
+        };
+        let end =
+            held.and_then(|held| (start as u64 + entry.raw_file_position()).checked_add(held));
         if end.is_none_or(|end| end > bytes.len() as u64) {
             return Some(TarStop::Cut(name));
         }
-        // Sparse files (disk images, databases) are not read: their holes
-        // unpack to zeros no limit is charged for.
-        if !entry.header().entry_type().is_file() {
+        // Sparse files are not read: their holes unpack to zeros no limit
+        // is charged for.
+        if kind.is_gnu_sparse() {
+            met.sparse += 1;
             continue;
         }
-        if let Some(refusal) = past_entry_limit(unpacker, *count) {
+        if !kind.is_file() {
+            continue;
+        }
+        if let Some(refusal) = past_entry_limit(unpacker, met.files) {
             each(Met::Stopped(refusal));
             return None;
         }
-        *count += 1;
+        met.files += 1;
         each(Met::Entry(&mut TarEntry {
             entry: &mut entry,
             name,
@@ -1369,6 +1401,22 @@ pub(in crate::ingest) mod tests {
         );
         assert_eq!(said.len(), 1, "{said:?}");
         assert!(said[0].starts_with("the tar breaks off"), "{said:?}");
+        // A pax header's size is the entry's, in the cut check too.
+        let mut pax = gnu("././@PaxHeader", 10, tar::EntryType::XHeader);
+        pax.extend(b"10 size=5\n".iter().copied().chain([0; 502]));
+        let mut big = gnu("q.txt", 1 << 30, tar::EntryType::Regular);
+        big.extend(b"hello".iter().copied().chain([0; 507]));
+        let mut after = gnu("after.txt", 3, tar::EntryType::Regular);
+        after.extend(b"abc".iter().copied().chain([0; 509]));
+        let (listed, entries, said) = read(&[pax, big, after, vec![0; 1024]].concat());
+        assert!(listed && said.is_empty(), "{said:?}");
+        assert_eq!(
+            entries,
+            [
+                ("q.txt".to_string(), Some(5)),
+                ("after.txt".to_string(), Some(3))
+            ]
+        );
         // A sparse entry is not read: its holes unpack to zeros that no
         // limit would be charged for.
         let mut sparse = tar::Header::new_gnu();
@@ -1382,12 +1430,21 @@ pub(in crate::ingest) mod tests {
         sparse.set_cksum();
         let sparse = sparse.as_bytes().to_vec();
         let unpacker = Unpacker::new(Limits::default());
-        let mut handed = 0;
-        each_tar_entry(&[sparse, vec![0; 512]].concat(), &unpacker, |met| {
-            handed += usize::from(matches!(met, Met::Entry(_)));
-        })
+        let (mut handed, mut said) = (0, Vec::new());
+        each_tar_entry(
+            &[sparse, vec![0; 512]].concat(),
+            &unpacker,
+            |met| match met {
+                Met::Entry(_) => handed += 1,
+                Met::Stopped((_, message)) | Met::Missed((_, message)) => said.push(message),
+            },
+        )
         .unwrap();
         assert_eq!((handed, unpacker.unpacked.get()), (0, 0));
+        assert_eq!(
+            said,
+            ["holds 1 sparse file (disk images, databases: files with holes), not read"]
+        );
         // Thousands of damaged headers: a few said, the rest counted.
         let mut builder = tar::Builder::new(Vec::new());
         for n in 0..1000 {
