@@ -427,8 +427,8 @@ impl<'a> LocalHeaders<'a> {
     }
 }
 
-/// The entry whose local header the cursor is at; `described`, its packed
-/// size when its header does not say it.
+/// The entry whose local header the cursor is at; `described`, its sizes
+/// and checksum when its header does not say them.
 fn local_entry<'c, 'a>(
     at: &'c mut Cursor<&'a [u8]>,
     described: Option<Descriptor>,
