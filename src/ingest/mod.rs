@@ -820,7 +820,7 @@ pub fn parse_file(
             ocr: ocr::OcrCounts::default(),
         },
         ignored: BTreeMap::new(),
-        too_deep: Vec::new(),
+        too_deep: None,
     };
     reading.bytes(&Place::default(), format, bytes);
     reading.say_too_deep();
@@ -889,10 +889,10 @@ struct Reading<'a> {
     /// Entries of types cita does not read, by extension label: said in
     /// one warning for the whole file.
     ignored: BTreeMap<String, usize>,
-    /// Containers nested past `--max-depth`, each at its place: said in
-    /// one warning for the whole file (a ZIP of ZIPs fans out to
-    /// thousands).
-    too_deep: Vec<Place>,
+    /// The first container nested past `--max-depth`, and how many there
+    /// are: said in one warning for the whole file (a ZIP of ZIPs fans out
+    /// to thousands).
+    too_deep: Option<(Place, usize)>,
 }
 
 impl Reading<'_> {
@@ -1036,7 +1036,7 @@ impl Reading<'_> {
     fn too_deep(&mut self, place: &Place) -> bool {
         let too_deep = place.depth > self.options.limits.max_depth;
         if too_deep {
-            self.too_deep.push(place.clone());
+            self.too_deep.get_or_insert_with(|| (place.clone(), 0)).1 += 1;
         }
         too_deep
     }
@@ -1044,11 +1044,11 @@ impl Reading<'_> {
     /// Says which containers were nested too deep to read: the first, and
     /// how many others.
     fn say_too_deep(&mut self) {
-        let Some(first) = self.too_deep.first().cloned() else {
+        let Some((first, count)) = self.too_deep.take() else {
             return;
         };
         let depth = self.options.limits.max_depth;
-        let message = match self.too_deep.len() - 1 {
+        let message = match count - 1 {
             0 => format!("a container nested deeper than {depth} (--max-depth)"),
             more => format!(
                 "a container nested deeper than {depth} (--max-depth; {more} more in this file)"

@@ -93,7 +93,7 @@ pub fn write_text(
             last.rank,
             results.total,
             collapsed.map_or(String::new(), |distinct| format!(" ({distinct} distinct)")),
-            if partial == 1 { "holds" } else { "hold" }
+            self::plural(partial, "holds", "hold")
         )),
         ((Some(first), Some(last)), None, None) => Some(format!(
             "{}–{} of {} matching passage{plural}",
