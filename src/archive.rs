@@ -727,7 +727,8 @@ impl Archive {
     /// This shard's copies of the passages a search over shards shows
     /// (with [`SearchRequest::collapse`]), one [`Copies`] per passage of
     /// `shown`, in its order: the matches of `request` with the same copy
-    /// key, the shown passage left out. Part of the third step of a search
+    /// key (the partial matches, for a partial match), the shown passage
+    /// left out. Part of the third step of a search
     /// over shards, asked of every shard; [`crate::views::shards::add_copies`]
     /// merges the shards' lists.
     pub fn copies(&self, request: &SearchRequest, shown: &[Shown]) -> Result<Vec<Copies>> {
@@ -737,10 +738,33 @@ impl Archive {
             let generation = self.generation_of(&searcher)?;
             let of: KeySet = shown.iter().map(|s| s.key).collect();
             let weight = self.weight(&searcher, &compiled)?;
-            let mut found = self.copies_by_key(&searcher, &*weight, &of)?;
+            let mut full = self.copies_by_key(&searcher, &*weight, &of)?;
+            // A partial match's copies are the partial matches of its key:
+            // those the terms it holds match, less the full matches (a copy
+            // in another language may hold every word through its stemmer).
+            let mut partial = CopiesByKey::new();
+            let partial_keys: KeySet = shown.iter().filter(|s| s.partial).map(|s| s.key).collect();
+            if let Some(matches) = match partial_keys.is_empty() {
+                true => None,
+                false => self.partial_of(request, &compiled.memo)?,
+            } {
+                let scoring = EnableScoring::disabled_from_searcher(&searcher);
+                let weight = matches.scored.weight(scoring)?;
+                partial = self.copies_by_key(&searcher, &*weight, &partial_keys)?;
+                for (key, addresses) in &mut partial {
+                    if let Some(full) = full.get(key) {
+                        let full: HashSet<&DocAddress> = full.iter().collect();
+                        addresses.retain(|address| !full.contains(address));
+                    }
+                }
+            }
             shown
                 .iter()
                 .map(|shown| {
+                    let found = match shown.partial {
+                        true => &mut partial,
+                        false => &mut full,
+                    };
                     let others = found.get_mut(&shown.key).map(std::mem::take);
                     let others = others.unwrap_or_default().into_iter().filter(|address| {
                         let id =
@@ -850,9 +874,23 @@ impl Archive {
             .collect();
         let total = scored.len() as u64;
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.2.total_cmp(&a.2)));
+        // Collapsing, the page shows the first passage of each of the first
+        // `room` copy keys: they lie among the first passages holding that
+        // many keys, and every partial match's key tells its copies (a
+        // copy holds the same terms, so the copies of a partial match are
+        // partial matches).
+        let keys = request
+            .collapse
+            .then(|| self.partial_copy_keys(searcher, &scored))
+            .transpose()?;
+        let mut end = match &keys {
+            Some(keys) => collapse::firsts(keys.iter().copied(), room)
+                .last()
+                .map_or(0, |&last| last + 1),
+            None => room.min(scored.len()),
+        };
         // Passages tied with the last one shown are ordered by their keys,
         // read from fast fields for those only.
-        let mut end = room.min(scored.len());
         if let Some(&(count, _, score, _)) = end.checked_sub(1).map(|last| &scored[last]) {
             while scored
                 .get(end)
@@ -861,25 +899,58 @@ impl Archive {
                 end += 1;
             }
         }
-        scored.truncate(end);
-        let held: Vec<Held> = scored.iter().map(|&(_, held, _, _)| held).collect();
+        let held: Vec<Held> = scored[..end].iter().map(|&(_, held, _, _)| held).collect();
         let matches = self.read_matches(
             searcher,
-            scored
-                .into_iter()
-                .map(|(_, _, score, address)| (score, address)),
+            scored[..end]
+                .iter()
+                .map(|&(_, _, score, address)| (score, address)),
         )?;
         let mut best: Vec<(Held, Match)> = held.into_iter().zip(matches).collect();
         best.sort_by(|a, b| {
             let (held_a, held_b) = (partial::count(a.0), partial::count(b.0));
             by_partial_rank((held_a, a.1.rank_key()), (held_b, b.1.rank_key()))
         });
+        let copies = match keys {
+            Some(keys) => {
+                best = collapse::collapse(best, |(_, m)| m.keys.copy_key)
+                    .into_iter()
+                    .map(|(first, _)| first)
+                    .collect();
+                best.truncate(room);
+                let shown: KeySet = best.iter().map(|(_, m)| m.keys.copy_key).collect();
+                let mut by_key = CopiesByKey::new();
+                for (key, &(.., address)) in keys.into_iter().zip(&scored) {
+                    if shown.contains(&key) {
+                        by_key.entry(key).or_default().push(address);
+                    }
+                }
+                Some(by_key)
+            }
+            None => None,
+        };
         best.truncate(room);
         Ok(Some(PartialMatches {
             total,
             best,
             partial,
+            copies,
         }))
+    }
+
+    /// The copy key of each of `scored`'s passages, in its order.
+    fn partial_copy_keys(
+        &self,
+        searcher: &Searcher,
+        scored: &[(usize, Held, f32, DocAddress)],
+    ) -> Result<Vec<u64>> {
+        let generation = self.generation_of(searcher)?;
+        Ok(scored
+            .iter()
+            .map(|&(.., address)| {
+                generation.columns[address.segment_ord as usize].copy_key(address.doc_id)
+            })
+            .collect())
     }
 
     /// The partial matches of `request`'s query with its filters, or `None`
@@ -1015,6 +1086,7 @@ impl Archive {
             partial,
             total,
             best,
+            mut copies,
         }) = self.partial_matches(searcher, request, &compiled.memo, full)?
         else {
             return Ok(());
@@ -1030,6 +1102,15 @@ impl Archive {
             let mut hit = self.finish(searcher, &mut compiled.highlight, request, rank, hit)?;
             hit.partial = true;
             hit.missing = partial.missing(held);
+            if let Some(copies) = &mut copies {
+                let key = m.keys.copy_key;
+                let others = copies.remove(&key).unwrap_or_default();
+                let others = others.into_iter().filter(|&other| other != m.address);
+                let others = self.placed(searcher, others.collect())?;
+                let copies = self.copies_of(searcher, others, key)?;
+                hit.duplicates = Some(copies.listed);
+                hit.duplicates_total = Some(copies.total);
+            }
             results.hits.push(hit);
         }
         Ok(())
@@ -1892,8 +1973,10 @@ struct PartialMatches {
     /// How many passages hold at least half of them but not all.
     total: u64,
     /// The best of those the page can show, in partial order, each with
-    /// the terms it holds.
+    /// the terms it holds (the first of each set of copies, collapsing).
     best: Vec<(Held, Match)>,
+    /// Collapsing: the partial matches with the key of one of `best`, by key.
+    copies: Option<CopiesByKey>,
 }
 
 /// A request's publication-date bounds.

@@ -125,6 +125,39 @@ fn twins_in_different_documents_are_one_hit_listing_the_others() {
 }
 
 #[test]
+fn partial_matches_are_collapsed_too() {
+    let fixture = twins();
+    // No passage holds both words; the three copies hold `names`.
+    let (code, every) = fixture.search("names xylophone", &["--no-collapse"]);
+    assert_eq!(code, 1);
+    assert_eq!(every["total"], 0);
+    assert_eq!(every["partial_total"], 3);
+    let partial: Vec<&Value> = hits(&every)
+        .iter()
+        .filter(|h| h["partial"] == true)
+        .collect();
+    assert_eq!(partial.len(), 3, "{every}");
+    let (code, collapsed) = fixture.search("names xylophone", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        collapsed["partial_total"], 3,
+        "partial_total counts every copy"
+    );
+    let [hit] = hits(&collapsed).as_slice() else {
+        panic!("one hit for three copies: {collapsed}");
+    };
+    assert_eq!(hit["partial"], true);
+    assert_eq!(hit["missing"], serde_json::json!(["xylophone"]));
+    assert_eq!(hit["duplicates_total"], 2);
+    let mut listed = sources(&hit["duplicates"]);
+    listed.push(hit["source"].as_str().unwrap());
+    listed.sort();
+    assert_eq!(listed, ["manual.html", "manual.txt", "notes.md"]);
+    // The copy shown is the first of the three in the uncollapsed order.
+    assert_eq!(hit["id"], partial[0]["id"]);
+}
+
+#[test]
 fn text_output_says_where_else_a_hit_is_and_csv_has_a_column() {
     let fixture = twins();
     fixture.search("apt-get", &[]);

@@ -365,6 +365,7 @@ fn shards_answer_exactly_as_one_index_of_the_archive() {
     let mut compared = 0;
     let mut partial = 0;
     let mut with_duplicates = 0;
+    let mut partial_with_duplicates = 0;
     for (number, query) in QUERIES.iter().enumerate() {
         for tweak in [number, number + 1, number + 2, number + 3, number + 4] {
             let request = request(query, tweak);
@@ -391,6 +392,11 @@ fn shards_answer_exactly_as_one_index_of_the_archive() {
                 .hits
                 .iter()
                 .filter(|hit| hit.duplicates_total.unwrap_or(0) > 0)
+                .count();
+            partial_with_duplicates += whole
+                .hits
+                .iter()
+                .filter(|hit| hit.partial && hit.duplicates_total.unwrap_or(0) > 0)
                 .count();
             let count = |archive: &Archive| archive.count(&request).unwrap();
             let counts: Vec<_> = archives.shards.iter().map(count).collect();
@@ -428,6 +434,10 @@ fn shards_answer_exactly_as_one_index_of_the_archive() {
     assert!(
         with_duplicates > 20,
         "only {with_duplicates} hits with duplicates compared"
+    );
+    assert!(
+        partial_with_duplicates > 3,
+        "only {partial_with_duplicates} partial matches with duplicates compared"
     );
 }
 

@@ -179,6 +179,9 @@ pub struct Shown {
     pub id: String,
     /// Its rank.
     pub rank: usize,
+    /// Whether it is a partial match (its copies are partial matches too).
+    #[serde(default)]
+    pub partial: bool,
 }
 
 /// The copies of one shown passage that one index holds (a shard's part

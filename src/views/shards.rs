@@ -19,8 +19,10 @@
 //! in some shard, where no more keys come before it than in the archive:
 //! that shard's answer holds it. So the shards' first passages, merged and
 //! collapsed again by key, give the archive's page; the union of the keys
-//! counts `distinct`. Every shard then lists its copies of the page's
-//! passages ([`crate::Archive::copies`]), which [`add_copies`] merges.
+//! counts `distinct`. Partial matches are collapsed the same way among
+//! themselves (a shard's room for them is at least the archive's). Every
+//! shard then lists its copies of the page's passages
+//! ([`crate::Archive::copies`]), which [`add_copies`] merges.
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -93,11 +95,11 @@ pub fn page(request: &SearchRequest, answers: &[ShardAnswer]) -> Page {
     });
     let mut distinct = None;
     if request.collapse {
-        // The first passage of each key, wherever it is (partial matches
-        // are not collapsed).
+        // The first passage of each key, wherever it is, among full
+        // matches and among partial ones.
         let mut seen = BTreeSet::new();
         all.retain(|(_, candidate)| {
-            candidate.held.is_some() || seen.insert(candidate.key.unwrap_or_default())
+            seen.insert((candidate.held.is_some(), candidate.key.unwrap_or_default()))
         });
         let keys: BTreeSet<u64> = answers
             .iter()
@@ -125,11 +127,12 @@ pub fn page(request: &SearchRequest, answers: &[ShardAnswer]) -> Page {
             score: candidate.score,
             partial: candidate.held.is_some(),
         });
-        if request.collapse && candidate.held.is_none() {
+        if request.collapse {
             shown.push(Shown {
                 key: candidate.key.unwrap_or_default(),
                 id: candidate.id.clone(),
                 rank,
+                partial: candidate.held.is_some(),
             });
         }
     }
