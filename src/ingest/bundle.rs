@@ -906,7 +906,9 @@ fn each_tar_entry_from(
             met.sparse += 1;
             continue;
         }
-        if !kind.is_file() {
+        // A contiguous file (`7`) is a regular file to every reader since
+        // the systems that preallocated them.
+        if !(kind.is_file() || kind.is_contiguous()) {
             continue;
         }
         if let Some(refusal) = past_entry_limit(unpacker, met.files) {
@@ -1408,13 +1410,18 @@ pub(in crate::ingest) mod tests {
         big.extend(b"hello".iter().copied().chain([0; 507]));
         let mut after = gnu("after.txt", 3, tar::EntryType::Regular);
         after.extend(b"abc".iter().copied().chain([0; 509]));
-        let (listed, entries, said) = read(&[pax, big, after, vec![0; 1024]].concat());
+        let mut contiguous = gnu("contiguous.txt", 3, tar::EntryType::Continuous);
+        contiguous.extend(b"xyz".iter().copied().chain([0; 509]));
+        let fifo = gnu("fifo", 0, tar::EntryType::Fifo);
+        let tar = [pax, big, after, fifo, contiguous, vec![0; 1024]].concat();
+        let (listed, entries, said) = read(&tar);
         assert!(listed && said.is_empty(), "{said:?}");
         assert_eq!(
             entries,
             [
                 ("q.txt".to_string(), Some(5)),
-                ("after.txt".to_string(), Some(3))
+                ("after.txt".to_string(), Some(3)),
+                ("contiguous.txt".to_string(), Some(3))
             ]
         );
         // A sparse entry is not read: its holes unpack to zeros that no
