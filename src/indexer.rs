@@ -186,7 +186,13 @@ pub trait BuildObserver {
 /// page furniture; a page's content root is read whatever its own class
 /// says. 12: so are Texinfo 6.7's contents (a `div.contents` after an
 /// `h2.contents-heading`), its short contents and kramdown's `markdown-toc`.
-pub const READING_RULES: u32 = 12;
+/// 13: Sphinx's footnotes are read (without their labels and
+/// back-references), and a docutils citation's label runs into its
+/// paragraph; `format=flowed` mail is unwrapped; a forwarded message's
+/// attachments take its date; a ZIP without a readable directory is read
+/// from its entries' headers; a tar reads on past a damaged header and
+/// reads its contiguous files.
+pub const READING_RULES: u32 = 13;
 
 /// The default language a state records while a run that changes it is
 /// under way: no language's code, so the next run reads every file again.

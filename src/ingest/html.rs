@@ -517,6 +517,24 @@ fn is_dropped(element: ElementRef) -> bool {
     }
 }
 
+/// Whether `element` is a docutils (Sphinx) citation's label,
+/// `[Smith2002]`, which it sets apart from the citation's paragraph.
+fn is_citation_label(element: ElementRef) -> bool {
+    fn kinds<'a>(element: &ElementRef<'a>) -> impl Iterator<Item = &'a str> {
+        let value = element.value();
+        let kinds = value.attr("class").into_iter().chain(value.attr("role"));
+        kinds.flat_map(str::split_whitespace)
+    }
+    element.value().name() == "span"
+        && kinds(&element).any(|kind| kind == "label")
+        && element
+            .parent()
+            .and_then(ElementRef::wrap)
+            .is_some_and(|entry| {
+                kinds(&entry).any(|kind| matches!(kind, "citation" | "doc-biblioentry"))
+            })
+}
+
 fn is_heading(name: &str) -> bool {
     matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
 }
@@ -789,6 +807,9 @@ struct Walker {
     containers: Vec<ParagraphKind>,
     /// Whether it reads a table cell's value, where no line is boilerplate.
     values: bool,
+    /// Whether the buffer ends with a citation's label, which runs into
+    /// the citation's first paragraph instead of standing alone.
+    run_in: bool,
 }
 
 /// What the walker does next: read a node, end the block element whose
@@ -871,8 +892,14 @@ impl Walker {
                         steps.push(Step::Leave);
                         enter_children(&mut steps);
                     } else if BLOCKS.contains(&name) {
-                        self.flush();
+                        if !std::mem::take(&mut self.run_in) {
+                            self.flush();
+                        }
                         steps.push(Step::Flush);
+                        enter_children(&mut steps);
+                    } else if is_citation_label(element_ref) {
+                        self.run_in = true;
+                        self.buffer.push(' ');
                         enter_children(&mut steps);
                     } else {
                         enter_children(&mut steps);
@@ -886,6 +913,7 @@ impl Walker {
     }
 
     fn flush(&mut self) {
+        self.run_in = false;
         let text = collapse(&self.buffer);
         self.buffer.clear();
         if self.values || !is_boilerplate(&text) {
@@ -1119,7 +1147,10 @@ line two</pre>
             <p>Note cited twice.</p></aside></aside>
             <div role="list" class="citation-list"><div class="citation" id="smith2002" role="doc-biblioentry">
             <span class="label"><span class="fn-bracket">[</span><a role="doc-backlink" href="#c1">Smith2002</a><span class="fn-bracket">]</span></span>
-            <p>Smith, J. A book.</p></div></div>
+            <p>Smith, J. A book.</p></div>
+            <div class="citation" id="doe" role="doc-biblioentry"><span class="label">[Doe]</span>
+            <p>Doe, J. First part.</p><p>Second part.</p></div>
+            <div class="citation" id="roe"><span class="label">[Roe]</span> Roe, R. Inline.</div></div>
             <section id="footnotes" class="footnotes footnotes-end-of-document" role="doc-endnotes"><hr /><ol>
             <li id="fn1"><p>Pandoc note.<a href="#fnref1" class="footnote-back" role="doc-backlink">↩︎</a></p></li>
             </ol></section></main></body>"##;
@@ -1130,8 +1161,10 @@ line two</pre>
                 "Text.",
                 "Sphinx note.",
                 "Note cited twice.",
-                "[Smith2002]",
-                "Smith, J. A book.",
+                "[Smith2002] Smith, J. A book.",
+                "[Doe] Doe, J. First part.",
+                "Second part.",
+                "[Roe] Roe, R. Inline.",
                 "Pandoc note."
             ]
         );
