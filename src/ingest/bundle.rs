@@ -493,10 +493,11 @@ struct Descriptor {
 }
 
 /// The data descriptor of an entry whose data starts at `data` and whose
-/// sizes follow it (its signature, the CRC, then the packed and unpacked
-/// sizes in 4 or, for ZIP64, 8 bytes each): the first whose packed size is
-/// its distance from `data`, as 7-Zip finds it, preferring one the next
-/// header (or the file's end) follows.
+/// sizes follow it (its optional signature, the CRC, then the packed and
+/// unpacked sizes in 4 or, for ZIP64, 8 bytes each), as 7-Zip and
+/// libarchive find it: the first whose packed size is its distance from
+/// `data` and that the next header (or the file's end) follows; else the
+/// first signed one whose packed size is its distance.
 fn descriptor_of(bytes: &[u8], data: usize) -> Option<Descriptor> {
     const SIGNATURE: &[u8] = b"PK\x07\x08";
     let number = |at: usize, width: usize| {
@@ -508,40 +509,60 @@ fn descriptor_of(bytes: &[u8], data: usize) -> Option<Descriptor> {
                 .fold(0u64, |n, &byte| n << 8 | u64::from(byte)),
         )
     };
-    let mut from = data;
-    let mut fits = None;
-    while let Some(found) = bytes
-        .get(from..)?
-        .windows(SIGNATURE.len())
-        .position(|window| window == SIGNATURE)
-        .map(|at| from + at)
-    {
-        let packed = (found - data) as u64;
-        for width in [8, 4] {
-            let next = found + 8 + 2 * width;
-            let (Some(crc), Some(unpacked)) =
-                (number(found + 4, 4), number(found + 8 + width, width))
-            else {
-                continue;
-            };
-            if number(found + 8, width) != Some(packed) {
-                continue;
-            }
-            let descriptor = Descriptor {
-                crc: crc as u32,
-                packed,
-                unpacked,
-                next,
-            };
-            let rest = bytes.get(next..).unwrap_or_default();
-            if rest.is_empty() || rest.starts_with(b"PK") {
+    // The descriptor starting at `start` (its signature, if `signed`) with
+    // sizes `width` bytes wide, when its packed size is its distance.
+    let at = |start: usize, signed: bool, width: usize| {
+        let fields = start + if signed { 4 } else { 0 };
+        if signed && bytes.get(start..fields) != Some(SIGNATURE) {
+            return None;
+        }
+        let packed = number(fields + 4, width)?;
+        if packed != start.checked_sub(data)? as u64 {
+            return None;
+        }
+        Some(Descriptor {
+            crc: number(fields, 4)? as u32,
+            packed,
+            unpacked: number(fields + 4 + width, width)?,
+            next: fields + 4 + 2 * width,
+        })
+    };
+    // Where a header may follow a descriptor: a local header, the central
+    // directory, its end records, or the file's end (which may cut the
+    // next signature short).
+    let header_at = |at: usize| {
+        let rest = &bytes[at..];
+        if rest.first().is_some_and(|&byte| byte != b'P') {
+            return false;
+        }
+        [b"PK\x03\x04", b"PK\x01\x02", b"PK\x05\x06", b"PK\x06\x06"]
+            .iter()
+            .any(|signature| rest.starts_with(*signature) || signature.starts_with(rest))
+    };
+    let mut ends = (data..=bytes.len()).filter(|&at| header_at(at));
+    let followed = ends.find_map(|end| {
+        [(true, 8), (true, 4), (false, 8), (false, 4)]
+            .into_iter()
+            .find_map(|(signed, width)| {
+                let length = usize::from(signed) * 4 + 4 + 2 * width;
+                at(end.checked_sub(length)?, signed, width)
+            })
+    });
+    followed.or_else(|| {
+        let mut from = data;
+        while let Some(found) = bytes
+            .get(from..)?
+            .windows(SIGNATURE.len())
+            .position(|window| window == SIGNATURE)
+            .map(|at| from + at)
+        {
+            if let Some(descriptor) = at(found, true, 8).or_else(|| at(found, true, 4)) {
                 return Some(descriptor);
             }
-            fits.get_or_insert(descriptor);
+            from = found + 1;
         }
-        from = found + 1;
-    }
-    fits
+        None
+    })
 }
 
 /// A ZIP error on an entry as a refusal: encryption apart, malformed.
@@ -1089,14 +1110,35 @@ pub(in crate::ingest) mod tests {
             .map(|(name, text)| (*name, text.as_slice()))
             .collect();
         // Sizes in each local header, or in a descriptor after the data
-        // (which must be whole for the entry to be found).
-        for (bytes, descriptor) in [(zip(&listed), 0), (streamed_zip(&listed), 16)] {
-            // Where each entry ends, from the intact archive.
-            let mut archive = ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
+        // (which must be whole for the entry to be found), with its
+        // signature or without (the signature is optional).
+        let streamed = streamed_zip(&listed);
+        let mut unsigned = Vec::new();
+        let mut rest = streamed.as_slice();
+        while let Some(at) = rest.windows(4).position(|window| window == b"PK\x07\x08") {
+            unsigned.extend_from_slice(&rest[..at]);
+            rest = &rest[at + 4..];
+        }
+        unsigned.extend_from_slice(rest);
+        assert_eq!(unsigned.len(), streamed.len() - 4 * names.len());
+        let plain = zip(&listed);
+        for (bytes, intact, signature) in [
+            (plain.clone(), plain, None),
+            (streamed.clone(), streamed.clone(), Some(4)),
+            (unsigned, streamed, Some(0)),
+        ] {
+            // Where each entry ends, from the intact archive (whose
+            // directory the one without signatures has wrong).
+            let mut archive = ZipArchive::new(Cursor::new(intact.as_slice())).unwrap();
             let ends: Vec<u64> = (0..names.len())
                 .map(|at| {
                     let entry = archive.by_index(at).unwrap();
-                    entry.data_start().unwrap() + entry.compressed_size() + descriptor
+                    let end = entry.data_start().unwrap() + entry.compressed_size();
+                    match signature {
+                        None => end,
+                        // Each earlier descriptor's signature gone too.
+                        Some(signature) => end + 12 + signature - (4 - signature) * at as u64,
+                    }
                 })
                 .collect();
             let directory = bytes
@@ -1124,7 +1166,7 @@ pub(in crate::ingest) mod tests {
                     assert!(listed.is_err(), "cut at {cut}: {read:?}");
                     continue;
                 }
-                assert_eq!(read, whole, "cut at {cut}");
+                assert_eq!(read, whole, "cut at {cut} ({signature:?})");
                 assert_eq!(said.len(), 1, "cut at {cut}: {said:?}");
                 assert!(said[0].starts_with("not a readable ZIP"), "{said:?}");
                 // Only a directory's signature says no entry is missing.
