@@ -876,9 +876,10 @@ impl Archive {
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.2.total_cmp(&a.2)));
         // Collapsing, the page shows the first passage of each of the first
         // `room` copy keys: they lie among the first passages holding that
-        // many keys, and every partial match's key tells its copies (a
-        // copy holds the same terms, so the copies of a partial match are
-        // partial matches).
+        // many keys. A shown partial match's duplicates are the other
+        // partial matches of its key (copies in other languages, or in
+        // documents a field term tells apart, may be full matches,
+        // listed under the full hit of that key).
         let keys = request
             .collapse
             .then(|| self.partial_copy_keys(searcher, &scored))

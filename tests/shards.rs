@@ -207,10 +207,15 @@ struct Archives {
 }
 
 fn archives() -> Archives {
+    archives_of(write_corpus)
+}
+
+/// One index of the corpus `write` writes, and [`SHARDS`] shards of it.
+fn archives_of(write: impl Fn(&Path)) -> Archives {
     let dir = TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let corpus = dir.path().join("corpus");
     std::fs::create_dir(&corpus).unwrap();
-    write_corpus(&corpus);
+    write(&corpus);
     let build = |name: &str, shard: Option<Shard>| {
         let index = dir.path().join(name);
         let options = BuildOptions {
@@ -439,6 +444,59 @@ fn shards_answer_exactly_as_one_index_of_the_archive() {
         partial_with_duplicates > 3,
         "only {partial_with_duplicates} partial matches with duplicates compared"
     );
+}
+
+#[test]
+fn copies_shown_as_a_full_and_a_partial_hit_keep_their_own_duplicates_over_shards() {
+    // One paragraph in English and in Spanish documents: `governments`
+    // shares the stem of `government` in English only, so the English
+    // copies match every word and the Spanish ones lack one; and in
+    // documents whose titles hold a word of an OR group or not.
+    let paragraph = "The governments planned the reform of the army.";
+    let archives = archives_of(|corpus| {
+        for (name, title, lang) in [
+            ("en/a.md", "Notes", "en"),
+            ("en/b.md", "Manual", "en"),
+            ("es/c.md", "Guía", "es"),
+            ("es/d.md", "Notas", "es"),
+            ("es/e.md", "Otra", "es"),
+            ("other.md", "Lone", "en"),
+        ] {
+            let path = corpus.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            let text = match name {
+                "other.md" => "Nothing of the kind: armies and plans.".to_string(),
+                _ => paragraph.to_string(),
+            };
+            let front = format!("---\ntitle: \"{title}\"\nlang: {lang}\n---\n\n{text}\n");
+            std::fs::write(path, front).unwrap();
+        }
+    });
+    for query in [
+        "government planned army",
+        "government planned army xylophone",
+        "army (title:notes OR xylophone)",
+    ] {
+        for offset in [0, 1] {
+            let mut request = SearchRequest::new(query);
+            request.offset = offset;
+            let whole = archives.whole.search(&request).unwrap();
+            let merged = sharded(&archives.shards, &request).unwrap();
+            let json = |results: &cita::SearchResults| serde_json::to_value(&results.hits).unwrap();
+            assert_eq!(json(&merged), json(&whole), "{query} from {offset}");
+            assert_eq!(merged.partial_total, whole.partial_total, "{query}");
+            // The set of copies is on the page twice, each hit with its
+            // own copies.
+            if query == "government planned army" && offset == 0 {
+                let shown: Vec<(bool, u64)> = whole
+                    .hits
+                    .iter()
+                    .map(|hit| (hit.partial, hit.duplicates_total.unwrap()))
+                    .collect();
+                assert_eq!(shown[..2], [(false, 1), (true, 2)], "{whole:?}");
+            }
+        }
+    }
 }
 
 #[test]

@@ -25,7 +25,7 @@
 //! ([`crate::Archive::copies`]), which [`add_copies`] merges.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use crate::error::{Error, Result};
@@ -156,7 +156,10 @@ pub fn page(request: &SearchRequest, answers: &[ShardAnswer]) -> Page {
 /// listed ([`crate::Archive::copies`], one list per shard, each in the
 /// order of [`Page::shown`]).
 pub fn add_copies(page: &mut Page, parts: Vec<Vec<Copies>>) -> Result<()> {
-    let mut by_key: HashMap<u64, Vec<Copies>> = HashMap::new();
+    // By position, not key: a set of copies may be shown twice, as a full
+    // hit and as a partial one (copies in other languages hold other
+    // terms), each with its own copies.
+    let mut by_shown: Vec<Vec<Copies>> = vec![Vec::new(); page.shown.len()];
     for part in parts {
         if part.len() != page.shown.len() {
             return Err(Error::InvalidOption(format!(
@@ -165,14 +168,15 @@ pub fn add_copies(page: &mut Page, parts: Vec<Vec<Copies>>) -> Result<()> {
                 page.shown.len()
             )));
         }
-        for copies in part {
-            by_key.entry(copies.key).or_default().push(copies);
+        for (copies, merged) in part.into_iter().zip(&mut by_shown) {
+            merged.push(copies);
         }
     }
     page.copies = page
         .shown
         .iter()
-        .map(|shown| Copies::merge(shown.key, by_key.remove(&shown.key).unwrap_or_default()))
+        .zip(by_shown)
+        .map(|(shown, parts)| Copies::merge(shown.key, parts))
         .collect();
     Ok(())
 }
