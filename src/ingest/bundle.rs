@@ -345,7 +345,7 @@ impl<'a> LocalHeaders<'a> {
                 break WalkEnd::Broken("an entry's header is cut short".to_string());
             }
             let described = match &header {
-                Some(header) if header.sizes_follow => match descriptor_of(bytes, header.data) {
+                Some(header) if header.sizes_follow => match descriptor_of(bytes, header) {
                     Some(found) => Some(found),
                     None => {
                         let why = format!(
@@ -456,6 +456,9 @@ struct LocalHeader<'a> {
     sizes_follow: bool,
     /// Its packed size, unless it is ZIP64's (in the extra field).
     packed: Option<u64>,
+    /// Whether its extra field holds ZIP64 sizes: its data descriptor's
+    /// sizes are then 8 bytes wide, else 4 (APPNOTE 4.3.9).
+    zip64: bool,
     /// Where its data starts.
     data: usize,
 }
@@ -474,10 +477,20 @@ fn local_header(bytes: &[u8], start: u64) -> Option<LocalHeader<'_>> {
     let name_start = start + 30;
     let name = bytes.get(name_start..name_start + field(26))?;
     let data = name_start + field(26) + field(28);
+    // The extra field's blocks: a tag, a length, that many bytes.
+    let mut extra = bytes.get(name_start + field(26)..data).unwrap_or_default();
+    let mut zip64 = false;
+    while let [a, b, c, d, rest @ ..] = extra {
+        zip64 |= [*a, *b] == [1, 0];
+        extra = rest
+            .get(usize::from(u16::from_le_bytes([*c, *d]))..)
+            .unwrap_or_default();
+    }
     (data <= bytes.len()).then(|| LocalHeader {
         name: String::from_utf8_lossy(name),
         sizes_follow: field(6) & 8 != 0,
         packed: (packed != u32::MAX).then_some(u64::from(packed)),
+        zip64,
         data,
     })
 }
@@ -492,13 +505,17 @@ struct Descriptor {
     next: usize,
 }
 
-/// The data descriptor of an entry whose data starts at `data` and whose
-/// sizes follow it (its optional signature, the CRC, then the packed and
-/// unpacked sizes in 4 or, for ZIP64, 8 bytes each), as 7-Zip and
-/// libarchive find it: the first whose packed size is its distance from
-/// `data` and that the next header (or the file's end) follows; else the
-/// first signed one whose packed size is its distance.
-fn descriptor_of(bytes: &[u8], data: usize) -> Option<Descriptor> {
+/// The data descriptor of the entry of `header`, whose sizes follow its
+/// data (its optional signature, the CRC, then the packed and unpacked
+/// sizes in 4 or, for ZIP64, 8 bytes each), as 7-Zip and libarchive find
+/// it: the first whose packed size is its distance from the data and that
+/// the next header (or the file's end) follows; else the first signed one
+/// whose packed size is its distance.
+fn descriptor_of(bytes: &[u8], header: &LocalHeader) -> Option<Descriptor> {
+    let data = header.data;
+    // Only ZIP64's are 8 bytes wide: a cut one read 4 bytes wide would
+    // pass for whole.
+    let width = if header.zip64 { 8 } else { 4 };
     const SIGNATURE: &[u8] = b"PK\x07\x08";
     let number = |at: usize, width: usize| {
         let field = bytes.get(at..at.checked_add(width)?)?;
@@ -509,9 +526,9 @@ fn descriptor_of(bytes: &[u8], data: usize) -> Option<Descriptor> {
                 .fold(0u64, |n, &byte| n << 8 | u64::from(byte)),
         )
     };
-    // The descriptor starting at `start` (its signature, if `signed`) with
-    // sizes `width` bytes wide, when its packed size is its distance.
-    let at = |start: usize, signed: bool, width: usize| {
+    // The descriptor starting at `start` (its signature, if `signed`), when
+    // its packed size is its distance.
+    let at = |start: usize, signed: bool| {
         let fields = start + if signed { 4 } else { 0 };
         if signed && bytes.get(start..fields) != Some(SIGNATURE) {
             return None;
@@ -541,12 +558,10 @@ fn descriptor_of(bytes: &[u8], data: usize) -> Option<Descriptor> {
     };
     let mut ends = (data..=bytes.len()).filter(|&at| header_at(at));
     let followed = ends.find_map(|end| {
-        [(true, 8), (true, 4), (false, 8), (false, 4)]
-            .into_iter()
-            .find_map(|(signed, width)| {
-                let length = usize::from(signed) * 4 + 4 + 2 * width;
-                at(end.checked_sub(length)?, signed, width)
-            })
+        [true, false].into_iter().find_map(|signed| {
+            let length = usize::from(signed) * 4 + 4 + 2 * width;
+            at(end.checked_sub(length)?, signed)
+        })
     });
     followed.or_else(|| {
         let mut from = data;
@@ -556,7 +571,7 @@ fn descriptor_of(bytes: &[u8], data: usize) -> Option<Descriptor> {
             .position(|window| window == SIGNATURE)
             .map(|at| from + at)
         {
-            if let Some(descriptor) = at(found, true, 8).or_else(|| at(found, true, 4)) {
+            if let Some(descriptor) = at(found, true) {
                 return Some(descriptor);
             }
             from = found + 1;
@@ -1172,6 +1187,36 @@ pub(in crate::ingest) mod tests {
                 // Only a directory's signature says no entry is missing.
                 let breaks_off = said[0].contains("then it breaks off");
                 assert_eq!(breaks_off, cut < directory + 4, "cut at {cut}: {said:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_zip64_descriptor_cut_short_is_no_descriptor() {
+        let mut writer = zip::ZipWriter::new_stream(Vec::new());
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .large_file(true);
+        writer.start_file("a.txt", options).unwrap();
+        writer.write_all(b"hello hello hello").unwrap();
+        let signed = writer.finish().unwrap().into_inner();
+        let at = signed.windows(4).position(|w| w == b"PK\x07\x08").unwrap();
+        let unsigned = [&signed[..at], &signed[at + 4..]].concat();
+        for (bytes, length) in [(signed, 24), (unsigned, 20)] {
+            for cut in at..=at + length {
+                let unpacker = Unpacker::new(Limits::default());
+                let mut read = Vec::new();
+                let listed = each_zip_entry(&bytes[..cut], &unpacker, |met| {
+                    if let Met::Entry(entry) = met {
+                        read.push(entry.unpack(u64::MAX).map_err(|r| r.1));
+                    }
+                });
+                match cut - at {
+                    whole if whole == length => {
+                        assert_eq!(read, [Ok(b"hello hello hello".to_vec())], "{length}");
+                    }
+                    part => assert!(listed.is_err(), "{part} of {length} bytes: {read:?}"),
+                }
             }
         }
     }

@@ -22,8 +22,8 @@
 
 use std::borrow::Cow;
 
-use ego_tree::NodeRef;
 use ego_tree::iter::Edge;
+use ego_tree::{NodeId, NodeRef};
 use scraper::{ElementRef, Html, Node, Selector};
 
 use super::dates::parse_metadata_date;
@@ -517,22 +517,22 @@ fn is_dropped(element: ElementRef) -> bool {
     }
 }
 
-/// Whether `element` is a docutils (Sphinx) citation's label,
-/// `[Smith2002]`, which it sets apart from the citation's paragraph.
-fn is_citation_label(element: ElementRef) -> bool {
+/// The citation whose label `element` is, when it is a docutils (Sphinx)
+/// citation's label, `[Smith2002]`, which it sets apart from the
+/// citation's paragraph.
+fn citation_of_label(element: ElementRef) -> Option<NodeId> {
     fn kinds<'a>(element: &ElementRef<'a>) -> impl Iterator<Item = &'a str> {
         let value = element.value();
         let kinds = value.attr("class").into_iter().chain(value.attr("role"));
         kinds.flat_map(str::split_whitespace)
     }
-    element.value().name() == "span"
-        && kinds(&element).any(|kind| kind == "label")
-        && element
-            .parent()
-            .and_then(ElementRef::wrap)
-            .is_some_and(|entry| {
-                kinds(&entry).any(|kind| matches!(kind, "citation" | "doc-biblioentry"))
-            })
+    if element.value().name() != "span" || !kinds(&element).any(|kind| kind == "label") {
+        return None;
+    }
+    let entry = element.parent().and_then(ElementRef::wrap)?;
+    kinds(&entry)
+        .any(|kind| matches!(kind, "citation" | "doc-biblioentry"))
+        .then(|| entry.id())
 }
 
 fn is_heading(name: &str) -> bool {
@@ -807,17 +807,20 @@ struct Walker {
     containers: Vec<ParagraphKind>,
     /// Whether it reads a table cell's value, where no line is boilerplate.
     values: bool,
-    /// Whether the buffer ends with a citation's label, which runs into
-    /// the citation's first paragraph instead of standing alone.
-    run_in: bool,
+    /// The citation whose label ends the buffer: the label runs into the
+    /// citation's first paragraph instead of standing alone.
+    run_in: Option<NodeId>,
 }
 
 /// What the walker does next: read a node, end the block element whose
-/// children it has read, or end a list or table.
+/// children it has read, end a list or table, or mark a citation's label
+/// read.
 enum Step<'a> {
     Enter(NodeRef<'a, Node>),
     Flush,
     Leave,
+    /// A citation's label, read: it runs into what follows in the citation.
+    RunIn(NodeId),
 }
 
 /// What the paragraphs inside an element are, for the elements that tell.
@@ -847,13 +850,24 @@ impl Walker {
                     self.containers.pop();
                     continue;
                 }
+                Step::RunIn(citation) => {
+                    self.run_in = Some(citation);
+                    continue;
+                }
                 Step::Enter(node) => node,
             };
             let enter_children = |steps: &mut Vec<Step<'a>>| {
                 steps.extend(node.children().rev().map(Step::Enter));
             };
             match node.value() {
-                Node::Text(text) => self.buffer.push_str(text),
+                Node::Text(text) => {
+                    // Text after the label is the citation's own: the
+                    // label runs into it, and no further.
+                    if !text.trim().is_empty() {
+                        self.run_in = None;
+                    }
+                    self.buffer.push_str(text);
+                }
                 Node::Element(element) => {
                     let name = element.name();
                     let Some(element_ref) = ElementRef::wrap(node) else {
@@ -892,14 +906,18 @@ impl Walker {
                         steps.push(Step::Leave);
                         enter_children(&mut steps);
                     } else if BLOCKS.contains(&name) {
-                        if !std::mem::take(&mut self.run_in) {
+                        // The citation's paragraph takes its label.
+                        let citation = self.run_in.take();
+                        if name == "p" && node.parent().map(|parent| parent.id()) == citation {
+                            self.buffer.push(' ');
+                        } else {
                             self.flush();
                         }
                         steps.push(Step::Flush);
                         enter_children(&mut steps);
-                    } else if is_citation_label(element_ref) {
-                        self.run_in = true;
+                    } else if let Some(citation) = citation_of_label(element_ref) {
                         self.buffer.push(' ');
+                        steps.push(Step::RunIn(citation));
                         enter_children(&mut steps);
                     } else {
                         enter_children(&mut steps);
@@ -913,7 +931,7 @@ impl Walker {
     }
 
     fn flush(&mut self) {
-        self.run_in = false;
+        self.run_in = None;
         let text = collapse(&self.buffer);
         self.buffer.clear();
         if self.values || !is_boilerplate(&text) {
@@ -1150,7 +1168,10 @@ line two</pre>
             <p>Smith, J. A book.</p></div>
             <div class="citation" id="doe" role="doc-biblioentry"><span class="label">[Doe]</span>
             <p>Doe, J. First part.</p><p>Second part.</p></div>
-            <div class="citation" id="roe"><span class="label">[Roe]</span> Roe, R. Inline.</div></div>
+            <div class="citation" id="roe"><span class="label">[Roe]</span> Roe, R. Inline.<p>Own paragraph.</p></div>
+            <div class="citation" id="min"><span class="label"><span class="fn-bracket">[</span>Min<span class="fn-bracket">]</span></span><p>Minified.</p></div>
+            <span class="citation"><span class="label">[X]</span></span><p>Unrelated.</p>
+            <div class="citation"><span class="label">[Out]</span><div class="citation"><span class="label">[In]</span><p>Inner.</p></div></div></div>
             <section id="footnotes" class="footnotes footnotes-end-of-document" role="doc-endnotes"><hr /><ol>
             <li id="fn1"><p>Pandoc note.<a href="#fnref1" class="footnote-back" role="doc-backlink">↩︎</a></p></li>
             </ol></section></main></body>"##;
@@ -1165,6 +1186,12 @@ line two</pre>
                 "[Doe] Doe, J. First part.",
                 "Second part.",
                 "[Roe] Roe, R. Inline.",
+                "Own paragraph.",
+                "[Min] Minified.",
+                "[X]",
+                "Unrelated.",
+                "[Out]",
+                "[In] Inner.",
                 "Pandoc note."
             ]
         );
