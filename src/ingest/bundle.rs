@@ -193,6 +193,17 @@ impl<'a> Zip<'a> {
     /// Opens the archive in `bytes`, or says why it is not one.
     pub fn open(bytes: &'a [u8], unpacker: &'a Unpacker) -> Result<Zip<'a>, Refusal> {
         let listing = match ZipArchive::new(Cursor::new(bytes)) {
+            // A directory found past data that starts with an entry is
+            // that of a ZIP stored in this one (a DOCX, a ZIP): its own is
+            // cut off.
+            Ok(archive) if archive.offset() > 0 && bytes.starts_with(LOCAL_HEADER) => {
+                let damage = "not a readable ZIP (its central directory is missing; the one \
+                              at its end is that of a ZIP stored in it)"
+                    .to_string();
+                let headers = LocalHeaders::walk(bytes, unpacker.limits.max_entries, damage)
+                    .map_err(|damage| (SkipReason::Malformed, damage))?;
+                Listing::LocalHeaders(headers)
+            }
             Ok(archive) => Listing::Directory(archive),
             Err(err) => {
                 let damage = format!("not a readable ZIP ({err})");
@@ -1189,6 +1200,35 @@ pub(in crate::ingest) mod tests {
                 assert_eq!(breaks_off, cut < directory + 4, "cut at {cut}: {said:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_directory_of_a_zip_stored_in_a_cut_one_is_not_taken_for_its_own() {
+        let inner = zip(&[("inner.txt", b"inside")]);
+        let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for (name, contents) in [
+            ("a.txt", &b"first"[..]),
+            ("pack.zip", &inner),
+            ("c.txt", b"third"),
+        ] {
+            writer.start_file(name, stored).unwrap();
+            writer.write_all(contents).unwrap();
+        }
+        let mut bytes = writer.finish().unwrap().into_inner();
+        let directory = bytes.len() - 22 - (3 * 46 + 5 + 8 + 5);
+        assert_eq!(&bytes[directory..directory + 4], b"PK\x01\x02");
+        bytes.truncate(directory + 10);
+        assert_eq!(
+            entries(&bytes, Limits::default()),
+            [
+                (String::new(), Err(SkipReason::Malformed)),
+                ("a.txt".to_string(), Ok(5)),
+                ("pack.zip".to_string(), Ok(inner.len())),
+                ("c.txt".to_string(), Ok(5)),
+            ]
+        );
     }
 
     #[test]
