@@ -390,6 +390,25 @@ fn a_damaged_tar_header_after_a_sparse_entry_loses_that_entry_only() {
     assert_eq!(entry(&hits(&result)[0]), Some("after.txt"));
 }
 
+/// GNU tar's `--sparse --format=pax` archive of a file with holes
+/// (`sparse.txt`: a POSIX sparse file, a plain file to tar readers that do
+/// not know the format, named `GNUSparseFile.PID/sparse.txt`, its data
+/// starting with the map of its holes) and `after.txt`.
+const SPARSE_POSIX_TAR: &[u8] = include_bytes!("fixtures/bundles/sparse-posix.tar");
+
+#[test]
+fn a_posix_sparse_file_in_a_tar_is_said_and_not_read_like_a_gnu_one() {
+    let fixture = Fixture::new();
+    fixture.file("posix.tar", SPARSE_POSIX_TAR);
+    let report = fixture.index_report(&[]);
+    let warnings = warnings(&report);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("holds 1 sparse file"), "{warnings:?}");
+    assert_eq!(fixture.sources("Risaralda"), Vec::<String>::new());
+    let (_, result) = fixture.search("Caldas", &[]);
+    assert_eq!(entry(&hits(&result)[0]), Some("after.txt"));
+}
+
 #[test]
 fn a_container_is_one_file_for_updates_and_exclude_reaches_its_entries() {
     let fixture = Fixture::new();

@@ -948,8 +948,18 @@ fn each_tar_entry_from(
             return Some(TarStop::Cut(name));
         }
         // Sparse files are not read: their holes unpack to zeros no limit
-        // is charged for.
-        if kind.is_gnu_sparse() {
+        // is charged for. POSIX (pax) ones are plain files to the tar
+        // crate, whose data begins with the map of their holes.
+        let posix_sparse = entry
+            .pax_extensions()
+            .ok()
+            .flatten()
+            .is_some_and(|mut records| {
+                records.any(|record| {
+                    record.is_ok_and(|record| record.key_bytes().starts_with(b"GNU.sparse."))
+                })
+            });
+        if kind.is_gnu_sparse() || posix_sparse {
             met.sparse += 1;
             continue;
         }
