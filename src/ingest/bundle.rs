@@ -767,6 +767,8 @@ fn each_tar_entry_of(
     mut each: impl FnMut(Met<'_>),
 ) -> Result<Option<Refusal>, Refusal> {
     let (mut start, mut met, mut damaged_headers) = (0, TarMet::default(), 0);
+    // The limit on entries, when reached: said last, as it was met last.
+    let mut limit = None;
     // Said once the tar is known to be one (a file of nothing but damage
     // is one refusal).
     let mut notes = Vec::new();
@@ -774,6 +776,10 @@ fn each_tar_entry_of(
         let stop = each_tar_entry_from(bytes, start, unpacker, &mut met, &mut each);
         let (read, err) = match stop {
             None => break Ok(None),
+            Some(TarStop::Limit(refusal)) => {
+                limit = Some(refusal);
+                break Ok(None);
+            }
             // Its size is under its header's checksum: the tar was cut.
             Some(TarStop::Cut(name)) => {
                 let message = format!("the tar breaks off ({name} is cut short)");
@@ -840,6 +846,9 @@ fn each_tar_entry_of(
             each(Met::Missed((SkipReason::Malformed, note)));
         }
     }
+    if let Some(refusal) = limit {
+        each(Met::Stopped(refusal));
+    }
     end
 }
 
@@ -866,6 +875,8 @@ enum TarStop {
     Damaged { read: usize, err: std::io::Error },
     /// The entry of that name runs past the end: the tar was cut there.
     Cut(String),
+    /// One entry past `--max-entries`: said after what was met before it.
+    Limit(Refusal),
 }
 
 /// A tar error as words: the tar crate quotes a damaged header's bytes,
@@ -969,8 +980,7 @@ fn each_tar_entry_from(
             continue;
         }
         if let Some(refusal) = past_entry_limit(unpacker, met.files) {
-            each(Met::Stopped(refusal));
-            return None;
+            return Some(TarStop::Limit(refusal));
         }
         met.files += 1;
         each(Met::Entry(&mut TarEntry {
@@ -1473,6 +1483,21 @@ pub(in crate::ingest) mod tests {
         // A byte of its name changed: the checksum no longer holds.
         let mut damaged = intact.clone();
         damaged[second] = b'B';
+        // Past the limit on entries, the limit is said after the damage
+        // met before it.
+        let unpacker = Unpacker::new(Limits {
+            max_entries: 1,
+            ..Limits::default()
+        });
+        let mut said = Vec::new();
+        let listed = each_tar_entry(&damaged, &unpacker, |met| match met {
+            Met::Entry(_) => {}
+            Met::Stopped((_, message)) => said.push(format!("stopped: {message}")),
+            Met::Missed((_, message)) => said.push(message),
+        });
+        assert!(listed.is_ok() && said.len() == 2, "{said:?}");
+        assert!(said[0].starts_with("a damaged tar header"), "{said:?}");
+        assert!(said[1].starts_with("stopped: "), "{said:?}");
         let (listed, entries, said) = read(&damaged);
         assert!(listed);
         assert_eq!(
