@@ -290,8 +290,7 @@ impl Archive {
                         self.finish(&searcher, &mut compiled.highlight, request, index + 1, hit)?;
                     let others = others.iter().map(|m| (place_of(m), m.address)).collect();
                     let copies = self.copies_of(&searcher, others, shown.keys.copy_key)?;
-                    hit.duplicates = Some(copies.listed);
-                    hit.duplicates_total = Some(copies.total);
+                    copies.list_on(&mut hit);
                     Ok(hit)
                 })
                 .collect::<Result<_>>()?;
@@ -744,10 +743,9 @@ impl Archive {
             // in another language may hold every word through its stemmer).
             let mut partial = CopiesByKey::new();
             let partial_keys: KeySet = shown.iter().filter(|s| s.partial).map(|s| s.key).collect();
-            if let Some(matches) = match partial_keys.is_empty() {
-                true => None,
-                false => self.partial_of(request, &compiled.memo)?,
-            } {
+            if !partial_keys.is_empty()
+                && let Some(matches) = self.partial_of(request, &compiled.memo)?
+            {
                 let scoring = EnableScoring::disabled_from_searcher(&searcher);
                 let weight = matches.scored.weight(scoring)?;
                 partial = self.copies_by_key(&searcher, &*weight, &partial_keys)?;
@@ -912,25 +910,23 @@ impl Archive {
             let (held_a, held_b) = (partial::count(a.0), partial::count(b.0));
             by_partial_rank((held_a, a.1.rank_key()), (held_b, b.1.rank_key()))
         });
-        let copies = match keys {
-            Some(keys) => {
-                best = collapse::collapse(best, |(_, m)| m.keys.copy_key)
-                    .into_iter()
-                    .map(|(first, _)| first)
-                    .collect();
-                best.truncate(room);
-                let shown: KeySet = best.iter().map(|(_, m)| m.keys.copy_key).collect();
-                let mut by_key = CopiesByKey::new();
-                for (key, &(.., address)) in keys.into_iter().zip(&scored) {
-                    if shown.contains(&key) {
-                        by_key.entry(key).or_default().push(address);
-                    }
-                }
-                Some(by_key)
-            }
-            None => None,
-        };
+        if keys.is_some() {
+            best = collapse::collapse(best, |(_, m)| m.keys.copy_key)
+                .into_iter()
+                .map(|(first, _)| first)
+                .collect();
+        }
         best.truncate(room);
+        let copies = keys.map(|keys| {
+            let shown: KeySet = best.iter().map(|(_, m)| m.keys.copy_key).collect();
+            let mut by_key = CopiesByKey::new();
+            for (key, &(.., address)) in keys.into_iter().zip(&scored) {
+                if shown.contains(&key) {
+                    by_key.entry(key).or_default().push(address);
+                }
+            }
+            by_key
+        });
         Ok(Some(PartialMatches {
             total,
             best,
@@ -1058,12 +1054,7 @@ impl Archive {
                 let hit = self.stored_hit(searcher, score, address)?;
                 let rank = request.offset + index + 1;
                 let mut hit = self.finish(searcher, &mut compiled.highlight, request, rank, hit)?;
-                let others = copies.remove(&key).unwrap_or_default();
-                let others = others.into_iter().filter(|&other| other != address);
-                let others = self.placed(searcher, others.collect())?;
-                let copies = self.copies_of(searcher, others, key)?;
-                hit.duplicates = Some(copies.listed);
-                hit.duplicates_total = Some(copies.total);
+                self.list_duplicates(searcher, &mut hit, address, key, &mut copies)?;
                 Ok(hit)
             })
             .collect::<Result<_>>()?;
@@ -1104,13 +1095,7 @@ impl Archive {
             hit.partial = true;
             hit.missing = partial.missing(held);
             if let Some(copies) = &mut copies {
-                let key = m.keys.copy_key;
-                let others = copies.remove(&key).unwrap_or_default();
-                let others = others.into_iter().filter(|&other| other != m.address);
-                let others = self.placed(searcher, others.collect())?;
-                let copies = self.copies_of(searcher, others, key)?;
-                hit.duplicates = Some(copies.listed);
-                hit.duplicates_total = Some(copies.total);
+                self.list_duplicates(searcher, &mut hit, m.address, m.keys.copy_key, copies)?;
             }
             results.hits.push(hit);
         }
@@ -1373,6 +1358,23 @@ impl Archive {
         let mut copies = CopiesByKey::new();
         self.read_copy_keys(&generation, every, of, &mut copies);
         Ok(copies)
+    }
+
+    /// Lists on `hit`, the passage at `shown` of copy key `key`, the other
+    /// matches of its key in `copies` as its duplicates.
+    fn list_duplicates(
+        &self,
+        searcher: &Searcher,
+        hit: &mut Hit,
+        shown: DocAddress,
+        key: u64,
+        copies: &mut CopiesByKey,
+    ) -> Result<()> {
+        let others = copies.remove(&key).unwrap_or_default();
+        let others = others.into_iter().filter(|&other| other != shown);
+        let others = self.placed(searcher, others.collect())?;
+        self.copies_of(searcher, others, key)?.list_on(hit);
+        Ok(())
     }
 
     /// The duplicates of a shown passage of copy key `key` from the other

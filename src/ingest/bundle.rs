@@ -192,26 +192,24 @@ enum WalkEnd {
 impl<'a> Zip<'a> {
     /// Opens the archive in `bytes`, or says why it is not one.
     pub fn open(bytes: &'a [u8], unpacker: &'a Unpacker) -> Result<Zip<'a>, Refusal> {
-        let listing = match ZipArchive::new(Cursor::new(bytes)) {
+        let damage = match ZipArchive::new(Cursor::new(bytes)) {
             // A directory found past data that starts with an entry is
             // that of a ZIP stored in this one (a DOCX, a ZIP): its own is
             // cut off.
             Ok(archive) if archive.offset() > 0 && bytes.starts_with(LOCAL_HEADER) => {
-                let damage = "not a readable ZIP (its central directory is missing; the one \
-                              at its end is that of a ZIP stored in it)"
-                    .to_string();
-                let headers = LocalHeaders::walk(bytes, unpacker.limits.max_entries, damage)
-                    .map_err(|damage| (SkipReason::Malformed, damage))?;
-                Listing::LocalHeaders(headers)
+                "not a readable ZIP (its central directory is missing; the one at its end \
+                 is that of a ZIP stored in it)"
+                    .to_string()
             }
-            Ok(archive) => Listing::Directory(archive),
-            Err(err) => {
-                let damage = format!("not a readable ZIP ({err})");
-                let headers = LocalHeaders::walk(bytes, unpacker.limits.max_entries, damage)
-                    .map_err(|damage| (SkipReason::Malformed, damage))?;
-                Listing::LocalHeaders(headers)
+            Ok(archive) => {
+                let listing = Listing::Directory(archive);
+                return Ok(Zip { listing, unpacker });
             }
+            Err(err) => format!("not a readable ZIP ({err})"),
         };
+        let headers = LocalHeaders::walk(bytes, unpacker.limits.max_entries, damage)
+            .map_err(|damage| (SkipReason::Malformed, damage))?;
+        let listing = Listing::LocalHeaders(headers);
         Ok(Zip { listing, unpacker })
     }
 
@@ -567,13 +565,14 @@ fn descriptor_of(bytes: &[u8], header: &LocalHeader) -> Option<Descriptor> {
             .iter()
             .any(|signature| rest.starts_with(*signature) || signature.starts_with(rest))
     };
-    let mut ends = (data..=bytes.len()).filter(|&at| header_at(at));
-    let followed = ends.find_map(|end| {
-        [true, false].into_iter().find_map(|signed| {
-            let length = usize::from(signed) * 4 + 4 + 2 * width;
-            at(end.checked_sub(length)?, signed)
-        })
-    });
+    let followed = (data..=bytes.len())
+        .filter(|&at| header_at(at))
+        .find_map(|end| {
+            [true, false].into_iter().find_map(|signed| {
+                let length = usize::from(signed) * 4 + 4 + 2 * width;
+                at(end.checked_sub(length)?, signed)
+            })
+        });
     followed.or_else(|| {
         let mut from = data;
         while let Some(found) = bytes
@@ -913,8 +912,8 @@ impl Read for Counted<'_> {
 }
 
 /// Hands the file entries of the tar in `bytes` from `start` to `each`,
-/// counting them in `count` (and every header read in `headers`), until
-/// its end (`None`), a read that fails or an entry cut short.
+/// counting in `met` what it meets, until its end (`None`), a read that
+/// fails, an entry cut short or one past the limit on entries.
 fn each_tar_entry_from(
     bytes: &[u8],
     start: usize,

@@ -450,6 +450,19 @@ pub fn limit_markup(source: &str) -> Cow<'_, str> {
     }
 }
 
+/// What `element` says it is: the words of its `epub:type`, `role` and
+/// `class`.
+fn kinds<'a>(element: &ElementRef<'a>) -> impl Iterator<Item = &'a str> {
+    let value = element.value();
+    let kinds = value
+        .attr("epub:type")
+        .into_iter()
+        .chain(value.attr("role"));
+    kinds
+        .chain(value.attr("class"))
+        .flat_map(str::split_whitespace)
+}
+
 /// Whether `element` holds no article text: an element of [`DROPPED`], but
 /// a `<header>` inside an article or section (its title, as Standard
 /// Ebooks and news pages write `<article><header><h1>`) and an `<aside>`
@@ -457,16 +470,7 @@ pub fn limit_markup(source: &str) -> Cow<'_, str> {
 /// `nightfall<a epub:type="noteref">1</a>`, which would make the word
 /// `nightfall1`) or a note's way back to it.
 fn is_dropped(element: ElementRef) -> bool {
-    let value = element.value();
-    let types = || {
-        value
-            .attr("epub:type")
-            .into_iter()
-            .chain(value.attr("role"))
-            .chain(value.attr("class"))
-            .flat_map(str::split_whitespace)
-    };
-    match value.name() {
+    match element.value().name() {
         "header" => !element.ancestors().any(|ancestor| {
             ancestor
                 .value()
@@ -474,7 +478,7 @@ fn is_dropped(element: ElementRef) -> bool {
                 .is_some_and(|ancestor| matches!(ancestor.name(), "article" | "section"))
         }),
         // Sphinx (docutils 0.18 on) puts its notes in `aside.footnote-list`.
-        "aside" => !types().any(|kind| {
+        "aside" => !kinds(&element).any(|kind| {
             matches!(
                 kind,
                 "footnote"
@@ -489,13 +493,13 @@ fn is_dropped(element: ElementRef) -> bool {
         // Nor is a note's way back to its reference: Pandoc's `↩︎`;
         // docutils' number before a note and its list of references (a
         // citation's label, `[Smith2002]`, is kept: it names the work).
-        "a" | "sup" => types().any(|kind| {
+        "a" | "sup" => kinds(&element).any(|kind| {
             matches!(
                 kind,
                 "noteref" | "doc-noteref" | "footnote-ref" | "footnote-back"
             )
         }),
-        "span" => types().any(|kind| {
+        "span" => kinds(&element).any(|kind| {
             kind == "backrefs"
                 || kind == "label"
                     && element
@@ -503,14 +507,9 @@ fn is_dropped(element: ElementRef) -> bool {
                         .and_then(ElementRef::wrap)
                         .is_some_and(|note| {
                             // docutils 0.18-0.19 mark a note by its class only.
-                            let note = note.value();
-                            note.attr("role")
-                                .into_iter()
-                                .chain(note.attr("class"))
-                                .flat_map(str::split_whitespace)
-                                .any(|kind| {
-                                    matches!(kind, "footnote" | "doc-footnote" | "doc-endnote")
-                                })
+                            kinds(&note).any(|kind| {
+                                matches!(kind, "footnote" | "doc-footnote" | "doc-endnote")
+                            })
                         })
         }),
         _ => false,
@@ -521,11 +520,6 @@ fn is_dropped(element: ElementRef) -> bool {
 /// citation's label, `[Smith2002]`, which it sets apart from the
 /// citation's paragraph.
 fn citation_of_label(element: ElementRef) -> Option<NodeId> {
-    fn kinds<'a>(element: &ElementRef<'a>) -> impl Iterator<Item = &'a str> {
-        let value = element.value();
-        let kinds = value.attr("class").into_iter().chain(value.attr("role"));
-        kinds.flat_map(str::split_whitespace)
-    }
     if element.value().name() != "span" || !kinds(&element).any(|kind| kind == "label") {
         return None;
     }

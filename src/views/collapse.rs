@@ -16,7 +16,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::{Deserialize, Serialize};
 
-use crate::results::Duplicate;
+use crate::results::{Duplicate, Hit};
 
 /// Duplicates listed with a hit, at most; `duplicates_total` counts them all.
 pub const LISTED: usize = 20;
@@ -197,6 +197,12 @@ pub struct Copies {
 }
 
 impl Copies {
+    /// Lists these copies on `hit`, the passage shown for them.
+    pub fn list_on(self, hit: &mut Hit) {
+        hit.duplicates = Some(self.listed);
+        hit.duplicates_total = Some(self.total);
+    }
+
     /// One hit's copies from several indexes' parts: the first [`LISTED`]
     /// in source order, and their sum.
     pub fn merge(key: u64, parts: impl IntoIterator<Item = Copies>) -> Copies {

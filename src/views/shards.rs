@@ -194,8 +194,7 @@ pub fn assemble(request: &SearchRequest, page: Page, hits: Vec<Hit>) -> Result<S
     let mut hits = hits;
     hits.sort_by_key(|hit| hit.rank);
     for (hit, copies) in hits.iter_mut().zip(page.copies) {
-        hit.duplicates = Some(copies.listed);
-        hit.duplicates_total = Some(copies.total);
+        copies.list_on(hit);
     }
     Ok(SearchResults {
         query: request.query.clone(),
