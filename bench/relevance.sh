@@ -39,22 +39,27 @@ commit=$(git describe --always --dirty)
 cargo build --release --quiet --bin cita
 CITA=$ROOT/target/release/cita
 
-mkdir -p "$DATA"
-"$HERE/prepare.sh" "$DATA/corpus" >&2
-# A fresh index each run: the passages are whatever this build of cita cuts.
-# No OCR: the PDFs have a text layer (only their cover pages have none), and
-# OCR would make the passages depend on the Tesseract installed.
-rm -rf "$DATA/index"
-# The PDFs' cover pages have no text layer: that warning is expected.
-"$CITA" index --quiet --no-ocr --corpus "$DATA/corpus" --index "$DATA/index" \
-    2> >(grep -v 'has no text layer, and OCR is off' >&2)
-python3 "$HERE/relevance.py" export "$CITA" "$DATA/index" "$DATA"
-python3 "$HERE/relevance.py" peers "$DATA"
-python3 "$HERE/relevance.py" run "$CITA" "$DATA/index" "$DATA"
+# Each collection is prepared, indexed and searched on its own (README
+# "The corpus"): the needs of one are never asked of the other.
+for corpus in manuals press; do
+    dir=$DATA/$corpus
+    mkdir -p "$dir"
+    "$HERE/prepare.sh" "$corpus" "$dir/corpus" >&2
+    # A fresh index each run: the passages are whatever this build of cita cuts.
+    # No OCR: the PDFs have a text layer (only their cover pages have none), and
+    # OCR would make the passages depend on the Tesseract installed.
+    rm -rf "$dir/index"
+    # The PDFs' cover pages have no text layer: that warning is expected.
+    "$CITA" index --quiet --no-ocr --corpus "$dir/corpus" --index "$dir/index" \
+        2> >(grep -v 'has no text layer, and OCR is off' >&2)
+    python3 "$HERE/relevance.py" export "$CITA" "$dir/index" "$dir"
+    python3 "$HERE/relevance.py" peers "$dir"
+    python3 "$HERE/relevance.py" run "$CITA" "$dir/index" "$dir" "$corpus"
+done
 
 echo "cita $commit; $(python3 -c 'import sqlite3; print("SQLite", sqlite3.sqlite_version, "FTS5")');" \
     "tantivy-py $(python3 -c 'import importlib.metadata as m; print(m.version("tantivy"))');" \
-    "$(wc -l < "$DATA/passages.jsonl") passages"
+    "$(wc -l < "$DATA/manuals/passages.jsonl") + $(wc -l < "$DATA/press/passages.jsonl") passages"
 python3 "$HERE/relevance.py" report "$DATA" "${verbose[@]}"
 if ((pool)); then
     python3 "$HERE/relevance.py" pool "$DATA" "$pool"

@@ -2,14 +2,17 @@
 """The relevance benchmark: cita, SQLite FTS5 and tantivy-py ranking the same
 passages for the same information needs, scored against blind judgments.
 
-    relevance.py export CITA INDEX DATA        every passage of cita's index -> DATA/passages.jsonl
-    relevance.py peers DATA                    FTS5 and tantivy-py indexes of those passages
-    relevance.py run CITA INDEX DATA           top 30 of the three systems per need -> DATA/runs/
+    relevance.py export CITA INDEX DIR         every passage of cita's index -> DIR/passages.jsonl
+    relevance.py peers DIR                     FTS5 and tantivy-py indexes of those passages
+    relevance.py run CITA INDEX DIR CORPUS     top 30 of the three systems per need of the collection
+                                               CORPUS -> DIR/runs/
     relevance.py report DATA [--verbose]       nDCG@10, P@5 and unjudged counts per system
     relevance.py pool DATA [DEPTH]             the unjudged (need, passage) pairs of the top 10
                                                (or DEPTH, at most 30) -> pool.jsonl
     relevance.py add GRADES_TSV                merge a grader's grades (need, hash, grade) into judgments.tsv
 
+DIR is one collection's folder, DATA/CORPUS (DATA/manuals, DATA/press);
+report and pool read every collection's folder under DATA.
 Needs are bench/relevance/needs.tsv, judgments bench/relevance/judgments.tsv,
 the blind pool bench/relevance/pool.jsonl (all beside this script).
 Everything is keyed by need id and the hash of a passage's normalized text
@@ -32,6 +35,7 @@ NEEDS = os.path.join(HERE, "needs.tsv")
 JUDGMENTS = os.path.join(HERE, "judgments.tsv")
 POOL = os.path.join(HERE, "pool.jsonl")
 SYSTEMS = ("cita", "fts5", "tantivy")
+CORPORA = ("manuals", "press")  # the collections, each searched on its own (README "The corpus")
 DEPTH = 10      # scored depth, and the pool's unless asked deeper
 RUN_DEPTH = 30  # how deep each system's run is kept: the deepest pool
 P_AT = 5        # precision cut-off
@@ -75,7 +79,8 @@ def read_tsv(path):
     return rows
 
 
-def load_needs():
+def load_needs(corpus=None):
+    """The needs, or those asked of the collection `corpus`."""
     needs, seen = [], set()
     for r in read_tsv(NEEDS):
         nid, lang, query, desc = r["id"], r["language"], r["query"], r["description"]
@@ -86,9 +91,12 @@ def load_needs():
             sys.exit("needs.tsv line %d: the query must be 1-3 plain words: %r" % (r["_line"], query))
         if lang not in ("es", "en") or not desc.strip():
             sys.exit("needs.tsv line %d: language es|en and a description are required" % r["_line"])
+        if r["corpus"] not in CORPORA:
+            sys.exit("needs.tsv line %d: corpus must be one of %s" % (r["_line"], "|".join(CORPORA)))
         seen.add(nid)
-        needs.append({"id": nid, "language": lang, "query": query, "description": desc,
-                      "kind": r.get("kind", "")})
+        if corpus in (None, r["corpus"]):
+            needs.append({"id": nid, "language": lang, "corpus": r["corpus"], "query": query,
+                          "description": desc, "kind": r.get("kind", "")})
     return needs
 
 
@@ -111,9 +119,16 @@ def load_judgments():
     return grades
 
 
-def load_passages(data):
-    with open(os.path.join(data, "passages.jsonl"), encoding="utf-8") as fh:
+def load_passages(folder):
+    """The passages of one collection's folder."""
+    with open(os.path.join(folder, "passages.jsonl"), encoding="utf-8") as fh:
         return [json.loads(line) for line in fh]
+
+
+def collections(data):
+    """{collection: its folder} for every collection that has been run under DATA."""
+    found = {c: os.path.join(data, c) for c in CORPORA}
+    return {c: folder for c, folder in found.items() if os.path.exists(os.path.join(folder, "runs"))}
 
 
 # ------------------------------------------------------------------ export
@@ -218,8 +233,8 @@ def run_cita(cita, index, needs):
     return runs
 
 
-def run(cita, index, data):
-    needs = load_needs()
+def run(cita, index, data, corpus):
+    needs = load_needs(corpus)
     passages = {p["id"]: p for p in load_passages(data)}
     os.makedirs(os.path.join(data, "runs"), exist_ok=True)
     results = {"cita": run_cita(cita, index, needs), "fts5": run_fts5(data, needs),
@@ -241,14 +256,16 @@ def run(cita, index, data):
 
 
 def load_runs(data):
-    """{system: {need: {"hits": [(hash, passage id)], "total": n}}}"""
-    runs = {}
-    for system in SYSTEMS:
-        per = runs[system] = {}
-        for r in read_tsv(os.path.join(data, "runs", system + ".tsv")):
-            e = per.setdefault(r["need"], {"hits": [], "total": int(r["total"])})
-            if r["rank"] != "0":
-                e["hits"].append((r["hash"], r["passage"]))
+    """{system: {need: {"hits": [(hash, passage id)], "total": n}}}, over
+    every collection run under DATA."""
+    runs = {system: {} for system in SYSTEMS}
+    for folder in collections(data).values():
+        for system in SYSTEMS:
+            per = runs[system]
+            for r in read_tsv(os.path.join(folder, "runs", system + ".tsv")):
+                e = per.setdefault(r["need"], {"hits": [], "total": int(r["total"])})
+                if r["rank"] != "0":
+                    e["hits"].append((r["hash"], r["passage"]))
     return runs
 
 
@@ -277,16 +294,17 @@ def mean(xs):
 
 
 def report(data, verbose):
-    needs = load_needs()
+    ran = collections(data)
+    needs = [n for n in load_needs() if n["corpus"] in ran]
     grades = load_judgments()
     runs = load_runs(data)
     # Judgments of texts the corpus no longer holds (a passage cut otherwise
     # since) are kept for the history, but no system can return them.
-    held = {p["hash"] for p in load_passages(data)}
+    held = {c: {p["hash"] for p in load_passages(folder)} for c, folder in ran.items()}
     ideal = {}
     for need in needs:
-        judged = sorted(
-            (g for (n, h), g in grades.items() if n == need["id"] and h in held), reverse=True)
+        judged = sorted((g for (n, h), g in grades.items()
+                         if n == need["id"] and h in held[need["corpus"]]), reverse=True)
         ideal[need["id"]] = dcg(judged)
     scored = [n for n in needs if ideal[n["id"]] > 0]
     table = {}
@@ -326,8 +344,9 @@ def report(data, verbose):
         print("%-10s %8s %6s %6s %10d %8d %12d" % (system, mean(t["ndcg"]), mean(t["p5"]), mean(t["s5"]),
                                                    t["unjudged"], t["hits"], t["empty"]))
     if verbose:
-        # The same means over subsets of the needs: by language, by kind.
-        groups = [("language " + lang, lambda n, lang=lang: n["language"] == lang) for lang in ("es", "en")]
+        # The same means over subsets of the needs: by collection, by language, by kind.
+        groups = [("corpus " + c, lambda n, c=c: n["corpus"] == c) for c in ran]
+        groups += [("language " + lang, lambda n, lang=lang: n["language"] == lang) for lang in ("es", "en")]
         kinds = sorted({k for n in needs for k in n["kind"].split(",") if k})
         groups += [("kind " + k, lambda n, k=k: k in n["kind"].split(",")) for k in kinds]
         print()
@@ -354,8 +373,9 @@ def pool(data, depth=DEPTH):
     grades = load_judgments()
     runs = load_runs(data)
     passages = {}
-    for p in load_passages(data):
-        passages.setdefault(p["hash"], []).append(p)
+    for c, folder in collections(data).items():
+        for p in load_passages(folder):
+            passages.setdefault((c, p["hash"]), []).append(p)
     todo = set()
     per_need = {}
     for system in SYSTEMS:
@@ -368,7 +388,7 @@ def pool(data, depth=DEPTH):
     for nid, h in sorted(todo, key=lambda k: pool_order(*k)):
         # One representative of the text: a copy with a section first, then
         # by source and position, so the choice is the same on every run.
-        twins = sorted(passages[h], key=lambda p: (p["section"] is None, p["source"],
+        twins = sorted(passages[(needs[nid]["corpus"], h)], key=lambda p: (p["section"] is None, p["source"],
                                                    p["paragraph"], p["part"]))
         p, need = twins[0], needs[nid]
         records.append({"need": nid, "hash": h, "query": need["query"], "description": need["description"],
@@ -441,7 +461,7 @@ def main():
     elif cmd == "peers":
         build_peers(a[1])
     elif cmd == "run":
-        run(*a[1:4])
+        run(*a[1:5])
     elif cmd == "report":
         report(a[1], verbose)
     elif cmd == "pool":
