@@ -26,7 +26,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::{InvertedIndexReader, SegmentId};
 use tantivy::postings::{BlockSegmentPostings, TermInfo};
 use tantivy::query::{Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weight};
@@ -40,6 +39,7 @@ use super::segment_cache::SegmentCache;
 use super::statistics::{self, Statistics};
 use crate::analysis::{self, Folding, WordStems};
 use crate::language::Language;
+use crate::ranking::ScoredLengths;
 use crate::schema;
 
 /// Matches the passages where a word sharing the stem of `word` occurs in
@@ -1120,10 +1120,7 @@ impl FieldWeight {
                     .then_some(mask),
             });
         }
-        let fieldnorms = match &bm25 {
-            Some(_) => reader.get_fieldnorms_reader(self.field)?,
-            None => FieldNormReader::constant(reader.max_doc(), 1),
-        };
+        let fieldnorms = ScoredLengths::of(reader, self.field, bm25.is_some())?;
         // A field without the word in this segment (a rare word's
         // headings, mostly) never fills a window.
         let places = if postings.is_empty() { 0 } else { WINDOW };
@@ -1647,7 +1644,7 @@ struct FieldWindow {
     /// most of its search.
     touched: u32,
     exact: [u64; WINDOW / 64],
-    fieldnorms: FieldNormReader,
+    fieldnorms: ScoredLengths,
     bm25: Option<Bm25Weight>,
     exact_bonus: Score,
     /// Each passage's language, where words count only in some.

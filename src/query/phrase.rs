@@ -22,10 +22,11 @@
 //! segment's documents; otherwise a segment's lists are read through
 //! tantivy's postings, which skip blocks without decoding them. Either way a
 //! match scores as tantivy's phrase query scores it: BM25 of the phrase's
-//! frequency with the words' summed IDF.
+//! frequency with the words' summed IDF, over the passage's length as
+//! ranking reads it (`ranking::ScoredLengths`: a short passage's text
+//! scores as if it were longer).
 
 use tantivy::directory::CompositeFile;
-use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::SegmentComponent;
 use tantivy::positions::PositionReader;
 use tantivy::postings::{BlockSegmentPostings, Postings, SegmentPostings};
@@ -34,6 +35,8 @@ use tantivy::query::{
 };
 use tantivy::schema::{IndexRecordOption, Term};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError};
+
+use crate::ranking::ScoredLengths;
 
 /// A segment's lists are walked when even the rarest word is in at least one
 /// document in this many: skipping would then decode most blocks anyway.
@@ -159,11 +162,7 @@ impl ExactPhraseWeight {
             .iter()
             .map(|&(offset, _)| (last_offset.unwrap_or(0) - offset) as u32)
             .collect();
-        let recorded = match self.bm25 {
-            Some(_) => reader.fieldnorms_readers().get_field(field)?,
-            None => None,
-        };
-        let fieldnorms = recorded.unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
+        let fieldnorms = ScoredLengths::of(reader, field, self.bm25.is_some())?;
         let bm25 = self.bm25.as_ref().map(|bm25| bm25.boost_by(boost));
         let rarest = infos.iter().map(|info| info.doc_freq).min().unwrap_or(0);
         if !walk(rarest, reader.max_doc()) {
@@ -361,7 +360,7 @@ struct PhraseScorer<W> {
     /// candidates, the others confirm them.
     by_rarity: Vec<usize>,
     bm25: Option<Bm25Weight>,
-    fieldnorms: FieldNormReader,
+    fieldnorms: ScoredLengths,
     doc: DocId,
     /// How often the phrase occurs in `doc`.
     frequency: u32,
@@ -374,12 +373,7 @@ struct PhraseScorer<W> {
 }
 
 impl<W: PhraseWord> PhraseScorer<W> {
-    fn new(
-        words: Vec<W>,
-        slop: u32,
-        bm25: Option<Bm25Weight>,
-        fieldnorms: FieldNormReader,
-    ) -> Self {
+    fn new(words: Vec<W>, slop: u32, bm25: Option<Bm25Weight>, fieldnorms: ScoredLengths) -> Self {
         let mut by_rarity: Vec<usize> = (0..words.len()).collect();
         by_rarity.sort_by_key(|&word| words[word].doc_freq());
         let sloppy = vec![Vec::new(); if slop > 0 { words.len() } else { 0 }];
@@ -419,7 +413,7 @@ impl<W: PhraseWord> PhraseScorer<W> {
     /// intersection (its `estimate_intersection`, private to tantivy, over
     /// the lists in the order its intersection sorts them: rarest first).
     fn candidates_estimate(&self) -> u32 {
-        let documents = self.fieldnorms.num_docs();
+        let documents = self.fieldnorms.passages();
         if documents == 0 {
             return 0;
         }
@@ -665,7 +659,7 @@ mod tests {
     /// One segment of [`words`], minus the documents holding `deleted`.
     fn synthetic(deleted: Option<&str>) -> (Searcher, Field) {
         let (searcher, fields) =
-            one_segment(&["text"], DOCS, |doc| vec![Some(words(doc))], deleted);
+            one_segment(&["body"], DOCS, |doc| vec![Some(words(doc))], deleted);
         (searcher, fields[0])
     }
 
