@@ -41,7 +41,7 @@ CITA=$ROOT/target/release/cita
 
 # Each collection is prepared, indexed and searched on its own (README
 # "The corpus"): the needs of one are never asked of the other.
-for corpus in manuals press; do
+for corpus in $(python3 "$HERE/relevance.py" corpora); do
     dir=$DATA/$corpus
     mkdir -p "$dir"
     "$HERE/prepare.sh" "$corpus" "$dir/corpus" >&2

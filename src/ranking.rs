@@ -8,7 +8,8 @@
 //! each heading's BM25 for the same words times its weight in
 //! [`HEADING_BONUSES`], plus [`PROXIMITY_BOOST`] times the BM25 of the words
 //! of an AND standing within [`PROXIMITY_SLOP`] positions of each other,
-//! plus the [`substance_bonus`] of the passage's length and kind. `tests/ranking.rs` states each rule in words.
+//! plus the [`substance_bonus`] of the passage's length and kind.
+//! `tests/ranking.rs` states each rule in words.
 //!
 //! Passages rank by score; equal scores rank by source, record, paragraph
 //! and part, so the order is the same on every run and paging never splits
@@ -66,10 +67,11 @@ pub const SUBSTANCE_WORDS: u32 = 25;
 
 /// What a passage of `words` words adds to its score for its substance:
 /// [`SUBSTANCE_BONUS`] in proportion to its length up to
-/// [`SUBSTANCE_WORDS`], the whole of it beyond. BM25's length
-/// normalization favours the shortest passages (a heading, a contents
-/// line, a table row, a list item of three words beat the paragraph that
-/// explains); this gives back what a sentence-long passage is worth.
+/// [`SUBSTANCE_WORDS`], the whole of it beyond. BM25 reads every passage
+/// shorter than [`SHORTEST_SCORED_WORDS`] as that long, so a heading, a
+/// contents line, a table row or a list item of three words ties with
+/// the paragraph holding the words as often; this gives the sentence-long
+/// passage what it is worth.
 ///
 /// A table's row or cell earns none: its words are cells side by side
 /// (a package's name, its popularity, a one-line description), however
@@ -86,8 +88,8 @@ pub fn substance_bonus(words: u32, kind: ParagraphKind) -> f32 {
 
 /// BM25 scores a passage's text as if it held at least this many words.
 /// Its length normalization alone puts a passage of three words (a
-/// headline, a heading, a contents line, "Photosynthesis" on its own) at
-/// twice the score of a paragraph holding the query's words once; the
+/// headline, a heading, a contents line) at twice the score of a
+/// paragraph holding the query's words once; the
 /// [`substance_bonus`] gives a paragraph back some of that, but a short
 /// line holding every word side by side also earns the proximity bonus.
 /// Below this length, a passage is not told apart by how short it is.
@@ -96,20 +98,19 @@ pub fn substance_bonus(words: u32, kind: ParagraphKind) -> f32 {
 /// query, which reads lengths as indexed.
 ///
 /// On the relevance benchmark (`bench/relevance.sh`, 1,454 judgments, 52
-/// scored needs), nDCG@10 was 0.574 without a floor, 0.588 at 12 words,
-/// 0.610 at 25, 0.614 at 35, 0.630 at 50, 0.626 at 75 and 0.618 at 100
-/// (places unjudged from 75); the manuals (passages of 27 words on
+/// scored needs), nDCG@10 was 0.574 without a floor, 0.587 at 12 words,
+/// 0.608 at 25, 0.613 at 35, 0.630 at 50, 0.628 at 75 and 0.618 at 100
+/// (4 and 10 places unjudged); the manuals (passages of 27 words on
 /// average) stay flat up to 50 (0.594, 0.597, 0.594, 0.593, 0.597) and
-/// lose beyond (0.590, 0.582); the press (55 words on average: headlines,
-/// a title line alone) gains up to 75 (0.535, 0.571, 0.641, 0.654, 0.694,
-/// 0.696, 0.685). 50 is where the press gains most before the manuals lose.
+/// lose beyond (0.590, 0.582); the press (55 words on average, headlines
+/// among them) gains up to 75 (0.535, 0.568, 0.635, 0.651, 0.694, 0.701,
+/// 0.687). 50 is where the press gains most before the manuals lose.
 pub const SHORTEST_SCORED_WORDS: u32 = 50;
 
 /// A field's lengths as BM25 reads them: the passage text's never shorter
-/// than [`SHORTEST_SCORED_WORDS`], a heading's as indexed. Shortening a
-/// length only raises a score, so BM25's ceiling still bounds every score
-/// (pruning relies on it).
-#[derive(Clone)]
+/// than [`SHORTEST_SCORED_WORDS`], a heading's as indexed. Reading a
+/// length as longer only lowers a score, so BM25's ceiling still bounds
+/// every score (pruning relies on it).
 pub struct ScoredLengths {
     norms: FieldNormReader,
     shortest: u8,

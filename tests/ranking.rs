@@ -448,28 +448,70 @@ fn a_paragraph_outranks_a_table_row_with_the_same_words() {
     );
 }
 
-/// BM25's length normalization favours the shortest passages; scoring a
-/// short passage as one of `SHORTEST_SCORED_WORDS` and the substance
-/// bonus give a passage of a sentence or more its due, so a contents line
-/// holding the words does not outrank the paragraph that explains them.
+/// BM25's length normalization favours the shortest passages; scored as
+/// one of `SHORTEST_SCORED_WORDS`, a contents line and the paragraph that
+/// explains, each holding the words once, tie on BM25, and the substance
+/// bonus puts the paragraph first.
 #[test]
 fn the_paragraph_that_explains_outranks_a_contents_line_with_the_same_words() {
     // Titled alike, so that no title holds the query's words: a file's
     // title is otherwise its first line, the guide's whole text.
     let contents = "---\ntitle: Notes\n---\n\nContents\n\nSecuring the root password.\n\nInstalling the system.\n";
     let guide = "---\ntitle: Notes\n---\n\nAnyone with physical access can reset the root password by booting \
-                 from a rescue medium, so the password protects little unless the \
-                 boot loader and firmware are locked too; set a boot loader password \
-                 and keep the machine in a locked room.\n";
+                 from a rescue medium, so it protects little unless the boot loader and \
+                 firmware are locked too; lock them, and keep the machine in a locked room.\n";
     let (_dir, archive) = archive_of(&[("contents.txt", contents), ("guide.txt", guide)]);
     let found = hits(&archive, "root password");
     assert_eq!(first_source(&found), "guide.txt");
+    let line = found
+        .iter()
+        .find(|hit| hit.passage.text == "Securing the root password.")
+        .expect("the contents line matches");
+    let without_bonus = |hit: &Hit| hit.score - length_bonus(hit);
     assert!(
-        found
-            .iter()
-            .any(|hit| hit.passage.text == "Securing the root password."),
-        "the contents line matches"
+        (without_bonus(line) - without_bonus(&found[0])).abs() < 1e-3,
+        "on BM25 the line and the paragraph tie: {} against {}",
+        without_bonus(line),
+        without_bonus(&found[0])
     );
+}
+
+/// Every scorer of the text reads a passage shorter than
+/// `SHORTEST_SCORED_WORDS` as that long: two paragraphs of 27 and 42
+/// words (both earning the whole substance bonus), each holding the
+/// query's words once and as close, score alike for a word, a phrase, a
+/// quoted word and an AND with its proximity bonus.
+#[test]
+fn passages_under_the_shortest_scored_length_score_alike_whatever_the_query() {
+    let short = "---\ntitle: Notes\n---\n\nThe password of the machine was changed on Monday \
+                 by the staff of the office, who wrote it on a card that nobody could find \
+                 again later.\n";
+    let long = "---\ntitle: Notes\n---\n\nOn Monday the staff of the office, after a long \
+                meeting about the budget for the coming year and the new printers, changed the \
+                password of the machine and wrote it on a card that nobody could find again \
+                later that week.\n";
+    let (_dir, archive) =
+        archive_with_fillers(&[("short.md", short), ("long.md", long)], 30, |n| {
+            (
+                format!("other{n}.md"),
+                format!("Unrelated note number {n} about the roads.\n"),
+            )
+        });
+    for query in [
+        "password",
+        "\"the password\"",
+        "\"password\"",
+        "password machine",
+    ] {
+        let found = hits(&archive, query);
+        assert_eq!(found.len(), 2, "{query}");
+        assert!(
+            (found[0].score - found[1].score).abs() < 1e-3,
+            "{query}: {} against {}",
+            found[0].score,
+            found[1].score
+        );
+    }
 }
 
 /// A passage shorter than `SHORTEST_SCORED_WORDS` (50) words scores as one

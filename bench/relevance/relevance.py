@@ -10,6 +10,7 @@ passages for the same information needs, scored against blind judgments.
     relevance.py pool DATA [DEPTH]             the unjudged (need, passage) pairs of the top 10
                                                (or DEPTH, at most 30) -> pool.jsonl
     relevance.py add GRADES_TSV                merge a grader's grades (need, hash, grade) into judgments.tsv
+    relevance.py corpora                       the collections' names
 
 DIR is one collection's folder, DATA/CORPUS (DATA/manuals, DATA/press);
 report and pool read every collection's folder under DATA.
@@ -81,6 +82,8 @@ def read_tsv(path):
 
 def load_needs(corpus=None):
     """The needs, or those asked of the collection `corpus`."""
+    if corpus not in (None,) + CORPORA:
+        sys.exit("no collection %r: the collections are %s" % (corpus, " ".join(CORPORA)))
     needs, seen = [], set()
     for r in read_tsv(NEEDS):
         nid, lang, query, desc = r["id"], r["language"], r["query"], r["description"]
@@ -259,10 +262,15 @@ def load_runs(data):
     """{system: {need: {"hits": [(hash, passage id)], "total": n}}}, over
     every collection run under DATA."""
     runs = {system: {} for system in SYSTEMS}
-    for folder in collections(data).values():
+    for corpus, folder in collections(data).items():
+        asked = {n["id"] for n in load_needs(corpus)}
         for system in SYSTEMS:
             per = runs[system]
-            for r in read_tsv(os.path.join(folder, "runs", system + ".tsv")):
+            path = os.path.join(folder, "runs", system + ".tsv")
+            for r in read_tsv(path):
+                if r["need"] not in asked:
+                    sys.exit("%s: need %s is not one of the %s collection's: rerun bench/relevance.sh" % (
+                        path, r["need"], corpus))
                 e = per.setdefault(r["need"], {"hits": [], "total": int(r["total"])})
                 if r["rank"] != "0":
                     e["hits"].append((r["hash"], r["passage"]))
@@ -460,8 +468,10 @@ def main():
         export(*a[1:4])
     elif cmd == "peers":
         build_peers(a[1])
-    elif cmd == "run":
+    elif cmd == "run" and len(a) == 5:
         run(*a[1:5])
+    elif cmd == "corpora":
+        print(" ".join(CORPORA))
     elif cmd == "report":
         report(a[1], verbose)
     elif cmd == "pool":

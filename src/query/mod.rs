@@ -826,7 +826,9 @@ impl<'a> Compiler<'a> {
                         _ => text.clone(),
                     });
                 }
-                let core: Box<dyn Query> = if tokens.len() == 1 {
+                // A quoted word of the text goes through the phrase's
+                // scorer, which reads lengths as ranking does.
+                let core: Box<dyn Query> = if tokens.len() == 1 && target != Target::Text {
                     term_query(field, &tokens[0].term)
                 } else {
                     Box::new(

@@ -56,9 +56,12 @@ pub struct ExactPhraseQuery {
 }
 
 impl ExactPhraseQuery {
-    /// A phrase of two or more words of one field, each at its offset.
+    /// A phrase of words of one field, each at its offset. A phrase of one
+    /// word (`"password"`, quoted) matches the word in the form typed, as
+    /// tantivy's term query does, and scores it over the lengths as
+    /// ranking reads them.
     pub fn new(mut terms: Vec<(usize, Term)>) -> ExactPhraseQuery {
-        assert!(terms.len() > 1, "a phrase has two words or more");
+        assert!(!terms.is_empty(), "a phrase has a word or more");
         assert!(
             terms
                 .iter()
@@ -457,9 +460,12 @@ impl<W: PhraseWord> PhraseScorer<W> {
         if self.slop > 0 {
             return self.count_sloppy_in_candidate();
         }
-        let (first, rest) = self.words.split_first_mut().expect("two words or more");
+        let (first, rest) = self.words.split_first_mut().expect("a word or more");
         first.read_positions(&mut self.left);
-        let (last, middle) = rest.split_last_mut().expect("two words or more");
+        let Some((last, middle)) = rest.split_last_mut() else {
+            // One word: each of its occurrences is a match.
+            return self.left.len() as u32;
+        };
         for word in middle {
             word.read_positions(&mut self.right);
             keep_common(&mut self.left, &self.right);
@@ -630,7 +636,7 @@ impl Query for EveryPhrasePrefix {
 mod tests {
     use tantivy::Searcher;
     use tantivy::collector::Count;
-    use tantivy::query::PhraseQuery;
+    use tantivy::query::{PhraseQuery, TermQuery};
     use tantivy::schema::Field;
 
     use super::*;
@@ -719,6 +725,39 @@ mod tests {
             let weight = ExactPhraseQuery::new(terms).exact_weight(scoring).unwrap();
             for (walk, mut scorer) in each_reading(&weight, reader, 1.5) {
                 assert_eq!(all(&mut *scorer), expected, "{words:?}, walking: {walk}");
+            }
+        }
+    }
+
+    /// A quoted word (a phrase of one word) finds and scores what
+    /// tantivy's term query does, with or without slop, walking or skipping.
+    #[test]
+    fn a_phrase_of_one_word_finds_and_scores_what_tantivys_term_query_does() {
+        let (searcher, field) = synthetic(None);
+        let reader = searcher.segment_reader(0);
+        let scoring = EnableScoring::enabled_from_searcher(&searcher);
+        for word in ["zeta", "state", "the"] {
+            let term = Term::from_field_text(field, word);
+            let expected = all(
+                &mut *TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)
+                    .weight(scoring)
+                    .unwrap()
+                    .scorer(reader, 1.5)
+                    .unwrap(),
+            );
+            assert!(expected.len() > 5, "{word} matches too little to test");
+            for slop in [0, 2] {
+                let weight = ExactPhraseQuery::new(vec![(0, term.clone())])
+                    .with_slop(slop)
+                    .exact_weight(scoring)
+                    .unwrap();
+                for (walk, mut scorer) in each_reading(&weight, reader, 1.5) {
+                    assert_eq!(
+                        all(&mut *scorer),
+                        expected,
+                        "{word}, slop {slop}, walking: {walk}"
+                    );
+                }
             }
         }
     }
