@@ -260,6 +260,8 @@ trait PhraseWord: Send + 'static {
     /// The current document's positions, shifted to line up with the
     /// phrase's other words, into `out` (its contents replaced).
     fn read_positions(&mut self, out: &mut Vec<u32>);
+    /// How often the word occurs in the current document.
+    fn frequency(&self) -> u32;
     fn doc_freq(&self) -> u32;
     /// What [`Self::read_positions`] adds to each position.
     fn shift(&self) -> u32;
@@ -283,6 +285,10 @@ impl PhraseWord for SkippingWord {
     fn read_positions(&mut self, out: &mut Vec<u32>) {
         out.clear();
         self.postings.positions_with_offset(self.shift, out);
+    }
+
+    fn frequency(&self) -> u32 {
+        self.postings.term_freq()
     }
 
     fn doc_freq(&self) -> u32 {
@@ -343,6 +349,10 @@ impl PhraseWord for WalkingWord {
             position += *delta;
             *delta = position;
         }
+    }
+
+    fn frequency(&self) -> u32 {
+        self.blocks.freqs()[self.at]
     }
 
     fn doc_freq(&self) -> u32 {
@@ -457,15 +467,17 @@ impl<W: PhraseWord> PhraseScorer<W> {
 
     /// How often the words stand in phrase order in the current document.
     fn count_in_candidate(&mut self) -> u32 {
+        // One word: each of its occurrences is a match, and its
+        // frequency says how many without reading where they stand.
+        if let [word] = &self.words[..] {
+            return word.frequency();
+        }
         if self.slop > 0 {
             return self.count_sloppy_in_candidate();
         }
-        let (first, rest) = self.words.split_first_mut().expect("a word or more");
+        let (first, rest) = self.words.split_first_mut().expect("two words or more");
         first.read_positions(&mut self.left);
-        let Some((last, middle)) = rest.split_last_mut() else {
-            // One word: each of its occurrences is a match.
-            return self.left.len() as u32;
-        };
+        let (last, middle) = rest.split_last_mut().expect("two words or more");
         for word in middle {
             word.read_positions(&mut self.right);
             keep_common(&mut self.left, &self.right);
