@@ -191,9 +191,8 @@ pub trait BuildObserver {
 /// paragraph; `format=flowed` mail is unwrapped; a forwarded message's
 /// attachments take its date; a ZIP without a readable directory is read
 /// from its entries' headers; a tar reads on past a damaged header and
-/// reads its contiguous files. 14: a list whose items are a record's
-/// fields (`- Map: …`, `- Envoy2: …`: an infobox) reads as a table.
-pub const READING_RULES: u32 = 14;
+/// reads its contiguous files.
+pub const READING_RULES: u32 = 13;
 
 /// The default language a state records while a run that changes it is
 /// under way: no language's code, so the next run reads every file again.

@@ -42,8 +42,8 @@ pub struct Passage {
     pub ocr_confidence: Option<u8>,
     /// What the passage reads as: the kind of the paragraph it starts in
     /// (a lead-in joined to what it announces gives its own, prose or a
-    /// list item, to the part holding it), but a list of a record's fields
-    /// is a table, and a table's row or cell that ends a sentence is prose.
+    /// list item, to the part holding it), but a table's row or cell that
+    /// ends a sentence is prose.
     pub kind: ParagraphKind,
 }
 
@@ -135,11 +135,9 @@ impl<'a> Unit<'a> {
 
     /// What the part `range` of the unit's text, `part`, reads as: the kind
     /// of the paragraph it starts in (the lead-in's for the part holding
-    /// the lead-in); a list whose items are a record's fields
-    /// (`text::is_record`: `- Map: …`, `- Envoy2: …`) reads as a table; a
-    /// part that is one table row or cell, or lies within one, and ends a
-    /// sentence (the text of a note's box, a story set in a layout table, a
-    /// definition) reads as prose.
+    /// the lead-in); a part that is one table row or cell, or lies within
+    /// one, and ends a sentence (the text of a note's box, a story set in a
+    /// layout table, a definition) reads as prose.
     fn kind_of(&self, range: Range<usize>, part: &str) -> ParagraphKind {
         let (paragraph, within_one) = match self.joined.is_empty() {
             true => (self.first, true),
@@ -148,11 +146,7 @@ impl<'a> Unit<'a> {
                 (paragraph, self.holding(range.end, true).0 == start)
             }
         };
-        let kind = match paragraph.kind {
-            ParagraphKind::List if within_one && text::is_record(part) => ParagraphKind::Table,
-            kind => kind,
-        };
-        match kind {
+        match paragraph.kind {
             // Rows whose last ends a sentence are still rows.
             ParagraphKind::Table if within_one && text::ends_sentence(part) => ParagraphKind::Prose,
             kind => kind,
@@ -591,36 +585,6 @@ mod tests {
                 ParagraphKind::Prose,
                 ParagraphKind::Table,
                 ParagraphKind::Code
-            ]
-        );
-    }
-
-    /// A list of a record's fields (an infobox) reads as a table; a list
-    /// of sentences, a list with one field, or fields whose labels are
-    /// sentences stay lists; fields ending a sentence read as prose.
-    #[test]
-    fn a_list_of_a_records_fields_reads_as_a_table() {
-        let spec = "list - Map: Colombia USA Locator 2.svg\\n- Mission1: Embassy of Colombia, Washington\\n- Envoy2: Brendan O'Brien
-            # Gap
-            list 1. Born: 12 May 1820\\n2. Died: 1910
-            # Gap
-            list - Install the package with apt.\\n- Reboot: the kernel changed.
-            # Gap
-            list - Map: Colombia USA Locator 2.svg
-            # Gap
-            list - When the disk is full and the log grows: rotate it\\n- Map: x
-            # Gap
-            list - Note: back up first.\\n- Tip: read the manual.";
-        let kinds: Vec<ParagraphKind> = passages(&kinded(spec)).map(|p| p.kind).collect();
-        assert_eq!(
-            kinds,
-            [
-                ParagraphKind::Table,
-                ParagraphKind::Table,
-                ParagraphKind::List,
-                ParagraphKind::List,
-                ParagraphKind::List,
-                ParagraphKind::Prose
             ]
         );
     }

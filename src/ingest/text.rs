@@ -429,49 +429,16 @@ fn is_underline(line: &str) -> bool {
 
 /// `- item`, `* item`, `+ item`, `• item`, `1. item`, `1) item`.
 fn is_list_item(line: &str) -> bool {
-    list_item_text(line).is_some()
-}
-
-/// The text of a list item's line, after its marker (`- `, `* `, `+ `,
-/// `• `, `· `, `1. `, `1) `); `None` for a line that is not an item.
-fn list_item_text(line: &str) -> Option<&str> {
     let line = line.trim_start();
-    if let Some(rest) = ["- ", "* ", "+ ", "• ", "· "]
+    if ["- ", "* ", "+ ", "• ", "· "]
         .iter()
-        .find_map(|marker| line.strip_prefix(marker))
+        .any(|marker| line.starts_with(marker))
     {
-        return Some(rest);
+        return true;
     }
     let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-    if !(1..=3).contains(&digits) {
-        return None;
-    }
-    line[digits..]
-        .strip_prefix(". ")
-        .or_else(|| line[digits..].strip_prefix(") "))
-}
-
-/// Whether a list's lines are a record's fields: two or more items, each
-/// a label of one to three words, a colon and a value (`- Map: Colombia
-/// USA Locator 2.svg`, `- Envoy2: Brendan O'Brien`: a wiki's infobox, a
-/// form's fields), which read as a table's rows do.
-pub(crate) fn is_record(list: &str) -> bool {
-    let mut items = 0;
-    for line in list.lines().filter(|line| !line.trim().is_empty()) {
-        let item = list_item_text(line).unwrap_or(line).trim();
-        let Some((label, value)) = item.split_once(": ") else {
-            return false;
-        };
-        let words = label.split_whitespace().count();
-        let plain = label
-            .chars()
-            .all(|c| c.is_alphanumeric() || c.is_whitespace() || "-_.'’()/".contains(c));
-        if !(1..=3).contains(&words) || !plain || value.trim().is_empty() {
-            return false;
-        }
-        items += 1;
-    }
-    items >= 2
+    (1..=3).contains(&digits)
+        && (line[digits..].starts_with(". ") || line[digits..].starts_with(") "))
 }
 
 struct Builder {
