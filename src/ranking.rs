@@ -120,16 +120,18 @@ impl ScoredLengths {
     /// The lengths of `field` in `segment`; without `recorded` (a query
     /// that does not score), every passage is one word long.
     pub fn of(segment: &SegmentReader, field: Field, recorded: bool) -> tantivy::Result<Self> {
-        let norms = match recorded {
-            true => segment.fieldnorms_readers().get_field(field)?,
-            false => None,
+        let norms = if recorded {
+            segment.fieldnorms_readers().get_field(field)?
+        } else {
+            None
         };
         let is_text = segment.schema().get_field_name(field) == names::TEXT;
         Ok(ScoredLengths {
             norms: norms.unwrap_or_else(|| FieldNormReader::constant(segment.max_doc(), 1)),
-            shortest: match recorded && is_text {
-                true => FieldNormReader::fieldnorm_to_id(SHORTEST_SCORED_WORDS),
-                false => 0,
+            shortest: if recorded && is_text {
+                FieldNormReader::fieldnorm_to_id(SHORTEST_SCORED_WORDS)
+            } else {
+                0
             },
         })
     }
@@ -541,35 +543,22 @@ impl<T: SegmentTieOrder> SegmentCollector for TopWithTiesSegment<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// One segment of 80 passages, passage `doc` with `doc + 1` words of
-    /// text and a title of as many.
-    fn lengths_fixture() -> (tantivy::Searcher, Field, Field) {
-        use tantivy::schema::{Schema, TEXT};
-        use tantivy::{Index, TantivyDocument};
-        let mut builder = Schema::builder();
-        let text = builder.add_text_field(names::TEXT, TEXT);
-        let title = builder.add_text_field(names::TITLE, TEXT);
-        let index = Index::create_in_ram(builder.build());
-        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        for doc in 0..80 {
-            let words = vec!["word"; doc + 1].join(" ");
-            let mut document = TantivyDocument::new();
-            document.add_text(text, &words);
-            document.add_text(title, &words);
-            writer.add_document(document).unwrap();
-        }
-        writer.commit().unwrap();
-        (index.reader().unwrap().searcher(), text, title)
-    }
+    use crate::test_support::one_segment;
 
     #[test]
     fn the_text_scores_no_shorter_than_the_shortest_scored_length_and_headings_as_indexed() {
-        let (searcher, text_field, title_field) = lengths_fixture();
+        // Passage `doc` has `doc + 1` words of text, and a title of as many.
+        let words = |doc: u32| Some(vec!["word"; doc as usize + 1].join(" "));
+        let (searcher, fields) = one_segment(
+            &[names::TEXT, names::TITLE],
+            80,
+            |doc| vec![words(doc), words(doc)],
+            None,
+        );
         let segment = searcher.segment_reader(0);
-        let text = ScoredLengths::of(segment, text_field, true).unwrap();
-        let title = ScoredLengths::of(segment, title_field, true).unwrap();
-        let unscored = ScoredLengths::of(segment, text_field, false).unwrap();
+        let text = ScoredLengths::of(segment, fields[0], true).unwrap();
+        let title = ScoredLengths::of(segment, fields[1], true).unwrap();
+        let unscored = ScoredLengths::of(segment, fields[0], false).unwrap();
         let shortest = FieldNormReader::fieldnorm_to_id(SHORTEST_SCORED_WORDS);
         for doc in 0..80 {
             let indexed = FieldNormReader::fieldnorm_to_id(doc + 1);

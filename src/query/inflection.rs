@@ -2000,7 +2000,7 @@ mod tests {
     use tantivy::collector::Count;
 
     use super::*;
-    use crate::query::fixture::one_segment;
+    use crate::test_support::one_segment;
 
     #[test]
     fn a_memo_shares_a_words_inflections_within_one_searcher_only() {

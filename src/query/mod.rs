@@ -1022,57 +1022,6 @@ fn terms_of(tokens: &[Token]) -> Vec<(usize, String)> {
         .collect()
 }
 
-/// Small indexes for the scorers' unit tests.
-#[cfg(test)]
-pub(crate) mod fixture {
-    use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
-    use tantivy::{Index, IndexWriter, Searcher, TantivyDocument, Term};
-
-    use crate::analysis;
-
-    /// An index in RAM, one segment, with a positional folded text field
-    /// per name in `fields`, holding `count` documents: `texts(doc)` gives
-    /// each field's text in order (`None` leaves the field out). Then the
-    /// documents with the word `deleted` in the first field are deleted.
-    pub fn one_segment(
-        fields: &[&str],
-        count: u32,
-        texts: impl Fn(u32) -> Vec<Option<String>>,
-        deleted: Option<&str>,
-    ) -> (Searcher, Vec<Field>) {
-        let mut builder = Schema::builder();
-        let indexing = TextFieldIndexing::default()
-            .set_tokenizer(analysis::FOLDED)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-        let options = TextOptions::default().set_indexing_options(indexing);
-        let fields: Vec<Field> = fields
-            .iter()
-            .map(|name| builder.add_text_field(name, options.clone()))
-            .collect();
-        let index = Index::create_in_ram(builder.build());
-        analysis::register(&index);
-        let mut writer: IndexWriter<TantivyDocument> =
-            index.writer_with_num_threads(1, 15_000_000).unwrap();
-        for doc in 0..count {
-            let mut document = TantivyDocument::new();
-            for (&field, text) in fields.iter().zip(texts(doc)) {
-                if let Some(text) = text {
-                    document.add_text(field, text);
-                }
-            }
-            writer.add_document(document).unwrap();
-        }
-        writer.commit().unwrap();
-        if let Some(word) = deleted {
-            writer.delete_term(Term::from_field_text(fields[0], word));
-            writer.commit().unwrap();
-        }
-        let searcher = index.reader().unwrap().searcher();
-        assert_eq!(searcher.segment_readers().len(), 1);
-        (searcher, fields)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -652,8 +652,8 @@ mod tests {
     use tantivy::schema::Field;
 
     use super::*;
-    use crate::query::fixture::one_segment;
     use crate::test_support::next_random;
+    use crate::test_support::one_segment;
 
     const DOCS: u32 = 6_000;
 
