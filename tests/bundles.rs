@@ -358,6 +358,32 @@ fn a_zip_cut_short_keeps_the_entries_before_the_cut_with_one_warning() {
     assert_eq!(found, ["cables/1.txt", "cables/2.txt"]);
 }
 
+#[test]
+fn a_tar_cut_between_two_entries_keeps_those_before_with_one_warning() {
+    let fixture = Fixture::new();
+    let entries: &[(&str, &[u8])] = &[
+        ("cables/1.txt", b"Cable 1 mentions Marquetalia."),
+        ("cables/2.txt", b"Cable 2 mentions Marquetalia."),
+        ("cables/3.txt", b"Cable 3 mentions Marquetalia."),
+    ];
+    let mut pack = tar(entries, false);
+    // Each entry is a header and a block of data: cut before the third
+    // header, where nothing in the bytes read looks wrong.
+    pack.truncate(4 * 512);
+    fixture.file("pack.tar", pack);
+    let report = fixture.index_report(&[]);
+    assert_eq!(
+        warnings(&report),
+        [
+            r#"pack.tar: "the tar breaks off after its last whole entry (no end-of-archive block follows it)""#
+        ]
+    );
+    let (_, result) = fixture.search("Marquetalia", &[]);
+    let mut found: Vec<&str> = hits(&result).iter().filter_map(entry).collect();
+    found.sort_unstable();
+    assert_eq!(found, ["cables/1.txt", "cables/2.txt"]);
+}
+
 /// GNU tar's `--sparse` archive of a file with holes (`sparse.txt`, whose
 /// entry holds fewer bytes than its size, and which cita does not read),
 /// `lost.txt` and `after.txt`.

@@ -784,6 +784,10 @@ fn each_tar_entry_of(
                 let message = format!("the tar breaks off ({name} is cut short)");
                 break Ok(Some((SkipReason::Malformed, message)));
             }
+            Some(TarStop::Unmarked) => {
+                let message = "the tar breaks off after its last whole entry (no end-of-archive block follows it)";
+                break Ok(Some((SkipReason::Malformed, message.to_string())));
+            }
             Some(TarStop::Damaged { read, err }) => (read, err),
         };
         // Read to the end: cut short, not damaged.
@@ -874,6 +878,10 @@ enum TarStop {
     Damaged { read: usize, err: std::io::Error },
     /// The entry of that name runs past the end: the tar was cut there.
     Cut(String),
+    /// The file ends where a header would start, without the zero block
+    /// that ends a tar: the tar was cut between two entries (GNU tar,
+    /// bsdtar and Python read such a tar without a word).
+    Unmarked,
     /// One entry past `--max-entries`: said after what was met before it.
     Limit(Refusal),
 }
@@ -987,7 +995,15 @@ fn each_tar_entry_from(
             name,
         }));
     }
-    None
+    // The reading stops at the first zero block, or at the file's end; a
+    // lone zero block at the very end is an end too, as GNU tar takes it.
+    let unmarked = read.get() >= bytes.len()
+        && met.headers > 0
+        && bytes
+            .len()
+            .checked_sub(TAR_BLOCK)
+            .is_none_or(|last| bytes[last..].iter().any(|&byte| byte != 0));
+    unmarked.then_some(TarStop::Unmarked)
 }
 
 /// Where the first tar header at or after `from` starts: a block whose
@@ -1450,6 +1466,60 @@ pub(in crate::ingest) mod tests {
         .unwrap();
         // The cut entry is not handed over: one warning says where it broke.
         assert_eq!(seen, [("a.txt".to_string(), true), (String::new(), false)]);
+    }
+
+    #[test]
+    fn a_tar_cut_between_two_entries_says_so() {
+        let mut builder = tar::Builder::new(Vec::new());
+        for name in ["a.txt", "b.txt"] {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(3);
+            header.set_cksum();
+            builder.append_data(&mut header, name, &b"abc"[..]).unwrap();
+        }
+        let whole = builder.into_inner().unwrap();
+        // Each entry is a header and a block of data; the zero blocks end it.
+        let entries_end = 4 * TAR_BLOCK;
+        assert!(whole[entries_end..].iter().all(|&byte| byte == 0));
+        let read = |bytes: &[u8]| {
+            let unpacker = Unpacker::new(Limits::default());
+            let (mut names, mut said) = (Vec::new(), Vec::new());
+            each_tar_entry(bytes, &unpacker, |met| match met {
+                Met::Entry(entry) => names.push(entry.name().to_string()),
+                Met::Stopped((_, message)) | Met::Missed((_, message)) => said.push(message),
+            })
+            .unwrap();
+            (names, said)
+        };
+        let gzipped = |bytes: &[u8]| {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            gz.write_all(bytes).unwrap();
+            gz.finish().unwrap()
+        };
+        let unmarked =
+            "the tar breaks off after its last whole entry (no end-of-archive block follows it)";
+        // Cut after either entry, gzipped or not: what came before is read
+        // and one warning says the end is missing.
+        for (cut, names) in [
+            (2 * TAR_BLOCK, &["a.txt"][..]),
+            (entries_end, &["a.txt", "b.txt"]),
+        ] {
+            for bytes in [whole[..cut].to_vec(), gzipped(&whole[..cut])] {
+                let (read_names, said) = read(&bytes);
+                assert_eq!(read_names, names);
+                assert_eq!(said, [unmarked]);
+            }
+        }
+        // One zero block or more (the end, as GNU tar reads it): no word.
+        for end in [
+            entries_end + TAR_BLOCK,
+            entries_end + 2 * TAR_BLOCK,
+            whole.len(),
+        ] {
+            let (read_names, said) = read(&whole[..end]);
+            assert_eq!(read_names, ["a.txt", "b.txt"]);
+            assert!(said.is_empty(), "{said:?}");
+        }
     }
 
     #[test]
