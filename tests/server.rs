@@ -412,7 +412,18 @@ fn oversized_requests_are_414_and_413() {
     let at_cap = server.get(&search_target(&at_cap, ""));
     assert_eq!(at_cap.status, 200, "{}", at_cap.text());
 
-    let long_target = format!("/api/stats?{}", "x".repeat(9000));
+    // A query of 1,000 characters of any script fits the target: four
+    // words of Gothic letters, each letter 4 bytes of UTF-8 and 12
+    // percent-encoded.
+    let gothic = |letters| "\u{10330}".repeat(letters);
+    let gothic = [gothic(249), gothic(249), gothic(249), gothic(250)].join(" ");
+    assert_eq!(gothic.chars().count(), 1000);
+    let target = search_target(&gothic, "");
+    assert!(target.len() > 11_900, "{}", target.len());
+    let gothic = server.get(&target);
+    assert_eq!(gothic.status, 200, "{}", gothic.text());
+
+    let long_target = format!("/api/stats?{}", "x".repeat(17_000));
     let response = server.get(&long_target);
     assert_eq!(response.status, 414);
     response.error();
@@ -534,22 +545,53 @@ fn cors_is_off_by_default_and_allows_one_origin_when_asked() {
             .unwrap()
             .contains("GET")
     );
-
-    let out = run(&[
-        "serve",
-        "--index",
-        shipped_index().to_str().unwrap(),
-        "--addr",
-        "127.0.0.1:0",
-        "--cors",
-        "not an origin",
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("is not an origin"),
-        "{}",
-        stderr(&out)
+    // A batch posted as JSON names its type; a page reads the timing.
+    let preflight = request(
+        server.addr,
+        format!(
+            "OPTIONS /api/batch HTTP/1.1\r\nHost: {}\r\nOrigin: http://example.test:8080\r\nAccess-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: content-type\r\nConnection: close\r\n\r\n",
+            server.addr
+        )
+        .as_bytes(),
     );
+    assert_eq!(
+        preflight.header("access-control-allow-headers"),
+        Some("content-type")
+    );
+    let exposed = allowed.header("access-control-expose-headers").unwrap();
+    for name in ["server-timing", "retry-after", "content-disposition"] {
+        assert!(exposed.contains(name), "{exposed}");
+    }
+
+    // The origin is read as a browser writes it: case and default port.
+    let server = Server::start(shipped_index(), &["--cors", "HTTP://Example.TEST:80"]);
+    let allowed = with_origin(server.addr, "http://example.test");
+    assert_eq!(
+        allowed.header("access-control-allow-origin"),
+        Some("http://example.test")
+    );
+
+    for not_an_origin in [
+        "not an origin",
+        "http://user@example.test",
+        "http://example.test:port",
+    ] {
+        let out = run(&[
+            "serve",
+            "--index",
+            shipped_index().to_str().unwrap(),
+            "--addr",
+            "127.0.0.1:0",
+            "--cors",
+            not_an_origin,
+        ]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            stderr(&out).contains("is not an origin"),
+            "{}",
+            stderr(&out)
+        );
+    }
 }
 
 #[test]
@@ -1104,7 +1146,7 @@ fn every_error_carries_cors_and_server_timing_and_http_1_1_needs_a_host() {
     let server = Server::start(shipped_index(), &["--cors", "http://example.test:8080"]);
     let addr = server.addr;
     // The guard's 414, outside the router.
-    let long = "a".repeat(9000);
+    let long = "a".repeat(17_000);
     let response = request(
         addr,
         format!(

@@ -118,7 +118,7 @@ impl Default for Limits {
             max_snippet_chars: 2_000,
             max_context: 20,
             max_kwic_lines: 10_000,
-            max_uri_bytes: 8 * 1024,
+            max_uri_bytes: 16 * 1024,
             max_body_bytes: 1024,
             max_batch_bytes: 16 * 1024,
             max_batch_queries: 100,
@@ -301,9 +301,8 @@ pub fn router(archive: Arc<Archive>, options: &ServeOptions) -> Result<Router> {
     let cors = match &options.cors {
         None => None,
         Some(origin) => {
-            let value = HeaderValue::from_str(origin)
-                .ok()
-                .filter(|_| is_origin(origin))
+            let value = browser_origin(origin)
+                .and_then(|origin| HeaderValue::from_str(&origin).ok())
                 .ok_or_else(|| {
                     Error::InvalidOption(format!(
                         "--cors {origin:?} is not an origin: expected scheme://host[:port], as in http://localhost:8080"
@@ -313,6 +312,15 @@ pub fn router(archive: Arc<Archive>, options: &ServeOptions) -> Result<Router> {
                 CorsLayer::new()
                     .allow_origin(AllowOrigin::list([value]))
                     .allow_methods([Method::GET, Method::HEAD, Method::POST])
+                    // A batch posted as JSON or as a file names its type.
+                    .allow_headers([header::CONTENT_TYPE])
+                    // A page reads these as a client would: the time taken,
+                    // when to retry, the CSV's file name.
+                    .expose_headers([
+                        header::HeaderName::from_static("server-timing"),
+                        header::RETRY_AFTER,
+                        header::CONTENT_DISPOSITION,
+                    ])
                     .max_age(Duration::from_secs(3600)),
             )
         }
@@ -343,18 +351,41 @@ fn app(state: Arc<AppState>, cors: Option<CorsLayer>) -> Router {
         .layer(middleware::from_fn(conn::track))
 }
 
-/// `scheme://host[:port]` with no path: what a browser sends as `Origin`.
-fn is_origin(text: &str) -> bool {
-    match text.split_once("://") {
-        Some((scheme, rest)) => {
-            !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-                && !rest.is_empty()
-                && !rest.contains(['/', '?', '#', ' '])
-        }
-        None => false,
+/// `text` as a browser writes it in `Origin`, or `None` when it is not an
+/// origin (`scheme://host[:port]`: no path, no user, a port of digits):
+/// scheme and host in lower case, without the scheme's default port, so
+/// that `HTTP://LocalHost:80` allows the page a browser calls
+/// `http://localhost`.
+fn browser_origin(text: &str) -> Option<String> {
+    let (scheme, rest) = text.split_once("://")?;
+    let scheme_chars = |c: char| c.is_ascii_alphanumeric() || "+-.".contains(c);
+    if !scheme.starts_with(|c: char| c.is_ascii_alphabetic()) || !scheme.chars().all(scheme_chars) {
+        return None;
+    }
+    // An IPv6 host is bracketed: its colons are not the port's.
+    let port_at = match rest.rfind(']') {
+        Some(end) => rest[end..].find(':').map(|at| end + at),
+        None => rest.find(':'),
+    };
+    let (host, port) = match port_at {
+        Some(at) => (&rest[..at], Some(&rest[at + 1..])),
+        None => (rest, None),
+    };
+    let host_chars = |c: char| c.is_ascii_alphanumeric() || "-._~[]:%".contains(c);
+    if host.is_empty() || !host.chars().all(host_chars) {
+        return None;
+    }
+    let (scheme, host) = (scheme.to_ascii_lowercase(), host.to_ascii_lowercase());
+    let default_port = match scheme.as_str() {
+        "http" => Some("80"),
+        "https" => Some("443"),
+        _ => None,
+    };
+    match port {
+        None => Some(format!("{scheme}://{host}")),
+        Some(port) if port.parse::<u16>().is_err() || port.starts_with('+') => None,
+        Some(port) if Some(port) == default_port => Some(format!("{scheme}://{host}")),
+        Some(port) => Some(format!("{scheme}://{host}:{port}")),
     }
 }
 
@@ -758,11 +789,33 @@ mod tests {
     }
 
     #[test]
-    fn origins_are_scheme_host_and_port_only() {
-        assert!(is_origin("http://localhost:8080"));
-        assert!(is_origin("https://example.org"));
-        assert!(!is_origin("example.org"));
-        assert!(!is_origin("http://example.org/path"));
-        assert!(!is_origin("http://"));
+    fn origins_are_written_as_a_browser_sends_them() {
+        // Case and the scheme's default port are the browser's.
+        for (given, sent) in [
+            ("http://localhost:8080", "http://localhost:8080"),
+            ("https://example.org", "https://example.org"),
+            ("HTTP://LocalHost:80", "http://localhost"),
+            ("https://Example.org:443", "https://example.org"),
+            ("https://example.org:80", "https://example.org:80"),
+            ("http://[::1]:8080", "http://[::1]:8080"),
+            ("http://[::1]", "http://[::1]"),
+        ] {
+            assert_eq!(browser_origin(given).as_deref(), Some(sent), "{given}");
+        }
+        for not_an_origin in [
+            "example.org",
+            "http://example.org/path",
+            "http://",
+            "http://:80",
+            "http://user@host",
+            "http://host:",
+            "http://host:port",
+            "http://host:+80",
+            "http://host:99999",
+            "1http://host",
+            "http://host?q",
+        ] {
+            assert_eq!(browser_origin(not_an_origin), None, "{not_an_origin}");
+        }
     }
 }
