@@ -2,7 +2,7 @@
 //! `src/ranking.rs`; a test here fails when a rule changes, so a change of
 //! rule is a change of this file too.
 
-use cita::{Archive, Hit, SearchRequest, Sort, build_and_open};
+use cita::{Archive, FilterText, Hit, SearchRequest, Sort, build_and_open};
 use tempfile::TempDir;
 
 /// An archive of `files` (name, contents), built in a temporary folder.
@@ -540,4 +540,55 @@ fn a_headline_does_not_outrank_the_paragraph_that_reports_the_news() {
     assert_eq!(texts.len(), 2, "{texts:?}");
     assert!(texts[0].starts_with("The Dutch went"), "{texts:?}");
     assert_eq!(texts[1], "Dutch election results");
+}
+
+#[test]
+fn a_filter_keeps_passages_out_and_changes_no_score() {
+    let story = |year: u32| {
+        format!(
+            "---\nsource: El Tiempo\ndate: {year}-05-27\n---\n\nIn {year} the army moved on Marquetalia, and the report on Marquetalia followed.\n\nThe embassy cabled home about Marquetalia in {year}.\n"
+        )
+    };
+    let (_dir, archive) = archive_of(&[("a.md", &story(1964)), ("b.md", &story(1965))]);
+    let scores = |filters: FilterText<'_>| {
+        let request = SearchRequest {
+            limit: cita::ALL,
+            collapse: false,
+            ..filters.request("marquetalia").unwrap()
+        };
+        let hits = archive.search(&request).unwrap().hits;
+        hits.iter()
+            .map(|hit| (hit.passage.source.clone(), hit.passage.paragraph, hit.score))
+            .collect::<Vec<_>>()
+    };
+    let unfiltered = scores(FilterText::default());
+    assert_eq!(unfiltered.len(), 4, "{unfiltered:?}");
+    let english = [String::from("en")];
+    for filters in [
+        FilterText {
+            languages: &english,
+            ..FilterText::default()
+        },
+        FilterText {
+            publication: Some("El Tiempo"),
+            ..FilterText::default()
+        },
+        FilterText {
+            since: Some("1900"),
+            ..FilterText::default()
+        },
+    ] {
+        assert_eq!(scores(filters), unfiltered, "{filters:?}");
+    }
+    // The passages a filter keeps score as they did without it.
+    let in_1964 = scores(FilterText {
+        mentions: Some("1964"),
+        ..FilterText::default()
+    });
+    let kept: Vec<_> = unfiltered
+        .iter()
+        .filter(|(source, ..)| source == "a.md")
+        .cloned()
+        .collect();
+    assert_eq!(in_1964, kept);
 }

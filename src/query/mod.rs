@@ -37,8 +37,8 @@ use serde::Deserialize;
 use serde::de::IntoDeserializer;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
-    TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery,
+    TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Term};
@@ -547,13 +547,13 @@ pub struct Compiled {
 }
 
 impl Compiled {
-    /// Keeps only the matches that `filter` also matches (a filter around a
-    /// word scorer keeps it from pruning).
+    /// Keeps only the matches that `filter` also matches, their scores
+    /// untouched (a filter around a word scorer keeps it from pruning).
     pub fn restrict(&mut self, filter: Box<dyn Query>) {
         let query = std::mem::replace(&mut self.query, Box::new(AllQuery));
         self.query = Box::new(BooleanQuery::new(vec![
             (Occur::Must, query),
-            (Occur::Must, filter),
+            (Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))),
         ]));
         self.prunable = false;
     }
