@@ -163,6 +163,10 @@ impl Archive {
 
     fn open_unguarded(path: &Path, live: bool) -> Result<Archive> {
         if !Archive::exists(path) {
+            // A folder of other files is not one `cita index` would fill.
+            if path.is_dir() {
+                store::refuse_foreign(path)?;
+            }
             return Err(Error::NoIndex {
                 path: path.to_path_buf(),
             });

@@ -154,9 +154,10 @@ pub enum ReportFormatArg {
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// The query: words (all required), "phrases", OR, -word, NOT word,
-    /// prefix*, "phrase"~N, title:, section:, source:, publication:.
-    /// Put it after `--` if it starts with `-`.
+    /// The query: words (all required; AND spells it out), "phrases", OR,
+    /// -word, NOT word, prefix*, "phrase"~N, ( ), title:, section:, source:,
+    /// publication:, lang:xx, format:name, and * for every passage (see the
+    /// README's query syntax). Put it after `--` if it starts with `-`.
     #[arg(required = true, value_name = "QUERY")]
     pub query: Vec<String>,
     #[command(flatten)]
@@ -406,7 +407,8 @@ pub enum FormatArg {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
-    /// Colour when standard output is a terminal and NO_COLOR is not set.
+    /// Colour when standard output is a terminal, NO_COLOR is unset or
+    /// empty, and TERM is not `dumb`.
     Auto,
     /// Always colour.
     Always,

@@ -312,12 +312,14 @@ fn joined_runs(tokens: &[Token], mut found: Vec<usize>) -> Vec<Range<usize>> {
     runs.into_iter().map(|(_, range)| range).collect()
 }
 
+/// `spans` in order, those that overlap or touch (words written without a
+/// space between them, as in Chinese) made one.
 fn merge(mut spans: Vec<Span>) -> Vec<Span> {
     spans.sort_by_key(|s| (s.range.start, s.range.end));
     let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
     for span in spans {
         match merged.last_mut() {
-            Some(last) if span.range.start < last.range.end => {
+            Some(last) if span.range.start <= last.range.end => {
                 last.range.end = last.range.end.max(span.range.end);
                 last.matchers |= span.matchers;
             }
@@ -487,6 +489,22 @@ mod tests {
     use super::*;
     use crate::analysis;
     use crate::test_support::next_random;
+
+    #[test]
+    fn spans_that_overlap_or_touch_are_one_and_those_apart_stay_apart() {
+        let span = |range: Range<usize>, matchers| Span { range, matchers };
+        let merged = merge(vec![
+            span(10..14, 0b100),
+            span(0..4, 0b1),
+            span(4..8, 0b10),
+            span(12..20, 0b1000),
+            span(21..25, 0b1),
+        ]);
+        assert_eq!(
+            merged,
+            [span(0..8, 0b11), span(10..20, 0b1100), span(21..25, 0b1)]
+        );
+    }
 
     #[test]
     fn matched_reports_each_terms_own_forms_even_where_matches_overlap() {

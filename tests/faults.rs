@@ -800,6 +800,12 @@ fn a_folder_of_other_files_without_an_index_is_refused_and_left_alone() {
         std::fs::read_to_string(dir.path().join("important.txt")).unwrap(),
         "keep"
     );
+    // Searching it says so too, not "run cita index", which refuses it.
+    let said = failed_search(dir.path());
+    assert!(
+        said.contains("not a cita index") && !said.contains("first"),
+        "{said}"
+    );
 }
 
 #[test]

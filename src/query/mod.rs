@@ -317,7 +317,10 @@ fn at_token_start(out: &[Lexeme], chars: &[char], i: usize) -> bool {
     i == 0
         || chars[i - 1].is_whitespace()
         || chars[i - 1] == '('
-        || matches!(out.last().map(|l| &l.kind), Some(TokenKind::Field(_)))
+        || matches!(
+            out.last().map(|l| &l.kind),
+            Some(TokenKind::Field(_) | TokenKind::Minus | TokenKind::Plus)
+        )
 }
 
 // ---------------------------------------------------------------- parsing
@@ -668,7 +671,7 @@ impl<'a> Compiler<'a> {
         match node {
             Node::All => Ok(Some(Box::new(AllQuery))),
             Node::Leaf(target, leaf) => self.leaf(*target, leaf, negated),
-            Node::Not(_) => Err(only_excluded()),
+            Node::Not(_) => Err(only_excluded(negated)),
             Node::Or(alternatives) => {
                 let mut clauses: Vec<Clause> = Vec::new();
                 for alternative in alternatives {
@@ -713,7 +716,7 @@ impl<'a> Compiler<'a> {
         }
         if required == 0 {
             return if excluded > 0 {
-                Err(only_excluded())
+                Err(only_excluded(negated))
             } else {
                 Ok(None)
             };
@@ -909,10 +912,15 @@ impl<'a> Compiler<'a> {
     }
 }
 
-fn only_excluded() -> Error {
-    Error::Query(
-        "a query cannot only exclude: add a word to search for, as in `lazo -colombia`".to_string(),
-    )
+/// The error of a query, or of an excluded part of one (`negated`), that
+/// only excludes: excluding an exclusion would have to find every passage
+/// holding the word, which the query says more plainly.
+fn only_excluded(negated: bool) -> Error {
+    Error::Query(if negated {
+        "a term excluded twice (`NOT NOT colombia`, `-(-colombia)`) asks for nothing: drop both exclusions to require it, as in `lazo colombia`".to_string()
+    } else {
+        "a query cannot only exclude: add a word to search for, as in `lazo -colombia`".to_string()
+    })
 }
 
 /// What a `source:` leaf asks of a path's words: a word is a one-word phrase.
@@ -1078,6 +1086,13 @@ mod tests {
         assert_eq!(
             parse("counter-insurgency").unwrap(),
             word("counter-insurgency")
+        );
+        // `+` (required, as every word is) and `-` read alike in either order.
+        assert_eq!(parse("lazo +-colombia").unwrap(), expected);
+        assert_eq!(parse("lazo -+colombia").unwrap(), expected);
+        assert_eq!(
+            parse("lazo +colombia").unwrap(),
+            Node::And(vec![word("lazo"), word("colombia")])
         );
     }
 
