@@ -592,3 +592,48 @@ fn a_filter_keeps_passages_out_and_changes_no_score() {
         .collect();
     assert_eq!(in_1964, kept);
 }
+
+#[test]
+fn a_date_filter_changes_no_score() {
+    // The seed articles and the Spanish ones: dated passages in several
+    // segments, as `cita index` lays them out.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = TempDir::new().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    for folder in [root.join("corpus"), root.join("tests/fixtures/es")] {
+        for file in std::fs::read_dir(folder).unwrap() {
+            let path = file.unwrap().path();
+            std::fs::copy(&path, corpus.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let (archive, _) = build_and_open(&corpus, &dir.path().join("index")).unwrap();
+    let scores = |query: &str, filters: FilterText<'_>| {
+        let request = SearchRequest {
+            limit: cita::ALL,
+            collapse: false,
+            ..filters.request(query).unwrap()
+        };
+        let hits = archive.search(&request).unwrap().hits;
+        hits.iter()
+            .map(|hit| (hit.passage.id.clone(), hit.score))
+            .collect::<Vec<_>>()
+    };
+    for query in ["colombia", "visa OR colombia", "petro visa", "coca*"] {
+        let unfiltered = scores(query, FilterText::default());
+        assert!(!unfiltered.is_empty(), "{query}");
+        // Every passage of these articles is dated within the range.
+        for (since, until) in [
+            (Some("1900"), None),
+            (None, Some("2100")),
+            (Some("1900"), Some("2100")),
+        ] {
+            let filters = FilterText {
+                since,
+                until,
+                ..FilterText::default()
+            };
+            assert_eq!(scores(query, filters), unfiltered, "{query} {filters:?}");
+        }
+    }
+}

@@ -619,6 +619,10 @@ pub fn compile(
     })
 }
 
+/// The passages published within `dates`, scoring nothing: tantivy's range
+/// query scores a passage 1 or 0 depending on how it reads the dates of the
+/// passage's segment, so a filter that kept every passage reordered them,
+/// and shards scored otherwise than one index.
 fn date_filter(field: Field, dates: DateRange) -> Option<Box<dyn Query>> {
     if dates.since.is_none() && dates.until.is_none() {
         return None;
@@ -626,7 +630,8 @@ fn date_filter(field: Field, dates: DateRange) -> Option<Box<dyn Query>> {
     let term = |date: Date| Bound::Included(Term::from_field_i64(field, date.days()));
     let lower = dates.since.map_or(Bound::Unbounded, term);
     let upper = dates.until.map_or(Bound::Unbounded, term);
-    Some(Box::new(RangeQuery::new(lower, upper)))
+    let range = Box::new(RangeQuery::new(lower, upper));
+    Some(Box::new(ConstScoreQuery::new(range, 0.0)))
 }
 
 struct Compiler<'a> {
