@@ -2234,6 +2234,12 @@ impl Directory for ReadingDirectory {
 /// stores pass [`store::check_doc_stores`]: the commit checked, pinned in
 /// `directory` (the reader's), even if another lands meanwhile.
 fn reload_checked(path: &Path, directory: &ReadingDirectory, reader: &IndexReader) -> Result<()> {
+    // The folder removed or emptied since: no index, as opening it says.
+    if !Archive::exists(path) {
+        return Err(Error::NoIndex {
+            path: path.to_path_buf(),
+        });
+    }
     let searcher = reader.searcher();
     directory.on_pinned_commit(|| {
         // A later commit by another cita (a shard rebuilt by a newer one).

@@ -551,6 +551,21 @@ fn a_commit_of_another_schema_is_not_reloaded() {
 }
 
 #[test]
+fn an_index_removed_under_an_open_archive_is_no_index_on_reload() {
+    let (_dir, _, index, archive) = opened_copy_of_shipped_corpus();
+    std::fs::remove_dir_all(&index).unwrap();
+    match archive.reload() {
+        Err(cita::Error::NoIndex { .. }) => {}
+        other => panic!("{:?}", other.map(|_| "reloaded")),
+    }
+    // What it had opened is still searched.
+    let hits = archive
+        .search(&cita::SearchRequest::new("colombia"))
+        .unwrap();
+    assert!(hits.total > 0);
+}
+
+#[test]
 fn a_damaged_count_of_doc_store_layers_is_damage_not_an_abort() {
     // Found by the test above when a build laid its store out so that a
     // flipped byte fell there: tantivy made room for as many layers of its

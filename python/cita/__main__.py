@@ -79,8 +79,11 @@ def main(argv: Optional[List[str]] = None) -> int:
                 collapse=not args.no_collapse,
             )
             out = results._found.render(args.format, _use_color(args.color), args.explain)
-    except (CitaError, OSError, ImportError) as err:
-        print(f"cita: {err}", file=sys.stderr)
+    except Exception as err:  # noqa: BLE001 - any error is one line and exit 2, as documented
+        # cita's own errors say what went wrong; others (Dask's, for a bad
+        # scheduler address) are named by their type.
+        said = str(err) if isinstance(err, (CitaError, OSError, ImportError)) else f"{type(err).__name__}: {err}"
+        print(f"cita: {said}", file=sys.stderr)
         return 2
     sys.stdout.write(out)
     if results.partial:

@@ -659,10 +659,12 @@ def _polars_frame(rows: List[Dict[str, Any]], row_type: RecordType, present: fro
     }
     if not rows:
         return pl.DataFrame(schema={name: types.get(kind, pl.Object) for name, kind in kinds.items()})
+    # Dates arrive as text and are parsed below: a page of undated passages
+    # would otherwise make a column of nulls that no text parser takes.
     overrides = {
-        name: types[kind]
+        name: pl.String if kind == "date" else types[kind]
         for name, kind in kinds.items()
-        if name in rows[0] and kind in types and kind != "date"
+        if name in rows[0] and kind in types
     }
     frame = pl.DataFrame(rows, schema_overrides=overrides, infer_schema_length=None)
     if "date" in frame.columns and kinds.get("date") == "date":

@@ -247,6 +247,18 @@ def test_to_polars_has_one_row_per_hit_and_a_date_column(archive):
     assert archive.search("zzzznotaword").to_polars().columns == frame.columns
 
 
+def test_a_page_of_undated_passages_has_a_date_column_of_nulls(tmp_path):
+    pl = pytest.importorskip("polars")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "note.txt").write_text("Field notes on Sumapaz, no date given.\n", encoding="utf-8")
+    cita.index(corpus, tmp_path / "index")
+    results = cita.Archive(tmp_path / "index").search("sumapaz")
+    frame = results.to_polars()
+    assert frame.height == 1 and frame.schema["date"] == pl.Date
+    assert frame["date"].to_list() == [None]
+
+
 def test_a_missing_dataframe_library_is_an_import_error_naming_the_install(archive, monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)
     monkeypatch.setitem(sys.modules, "polars", None)

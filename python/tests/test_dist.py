@@ -531,6 +531,18 @@ def test_python_m_cita_search(dask: DaskProcesses, client: Client, built: Dict[s
     assert done.returncode == 2 and done.stderr.startswith("cita: ")
 
 
+def test_python_m_cita_search_says_a_bad_scheduler_address_in_one_line(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "cita", "search", "--cluster", "foo", "--shards", str(tmp_path), "lazo"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("cita: "), done.stderr
+
+
 def test_a_killed_worker_is_replaced_and_its_shards_reopened(
     dask: DaskProcesses, client: Client, built: Dict[str, Built]
 ) -> None:
