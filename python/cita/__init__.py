@@ -141,8 +141,13 @@ def index(
         callback = _bar_callback(bar)
     elif progress is False or progress is None:
         callback = None
-    else:
+    elif callable(progress):
         callback = progress
+    else:
+        # Said before the build starts, not from its first progress call.
+        raise TypeError(
+            f"progress takes True, False, None or a callable, not {type(progress).__name__}"
+        )
     jobs = _jobs(jobs)
     try:
         report = _cita.index(
@@ -215,7 +220,8 @@ class _Queries:
         options = _search_options(
             limit, offset, sort, snippet_chars, context, cite, group, facets, all_words, collapse
         )
-        results = self._search(query, _filters(since, until, lang, mentions, publication), options)
+        filters = _filters(since, until, lang, mentions, publication)
+        results = self._search(_text("query", query), filters, options)
         results._asked = frozenset(
             ({"citation"} if cite else set()) | ({"before", "after"} if context else set())
         )
@@ -234,13 +240,13 @@ class _Queries:
         """How many passages and documents match (``cita search --count``),
         without ranking anything."""
         filters = _filters(since, until, lang, mentions, publication)
-        return Counts(json.loads(self._count(query, filters)))
+        return Counts(json.loads(self._count(_text("query", query), filters)))
 
     def passage(self, id: str, context: int = 2) -> Optional[PassageInContext]:
         """The passage whose id is ``id`` (``cita:`` prefix allowed), with up
         to ``context`` passages of its document on each side (``cita show``);
         ``None`` when no passage has that id."""
-        found = self._passage(id, _count("context", context))
+        found = self._passage(_text("id", id), _count("context", context))
         return None if found is None else PassageInContext(json.loads(found))
 
     def timeline(
@@ -263,7 +269,8 @@ class _Queries:
         Without ``by_source``, periods with no match between the first and
         the last have a row with count 0."""
         filters = _filters(since, until, lang, mentions, publication)
-        return Timeline(json.loads(self._timeline(query, filters, by, axis, by_source)), by_source)
+        timeline = self._timeline(_text("query", query), filters, _text("by", by), _text("axis", axis), by_source)
+        return Timeline(json.loads(timeline), by_source)
 
     def batch(
         self,
@@ -324,7 +331,8 @@ class _Queries:
         matching passages were left unread), ``None`` for every one."""
         filters = _filters(since, until, lang, mentions, publication)
         width, limit = _count("width", width), _count("limit", limit, optional=True)
-        return Concordance(json.loads(self._kwic(query, filters, width, sort, limit)))
+        concordance = self._kwic(_text("query", query), filters, width, _text("sort", sort), limit)
+        return Concordance(json.loads(concordance))
 
     # What a subclass runs: the JSON of the CLI (a search's results object).
     def _search(self, query: str, filters: dict, options: dict) -> Results:
@@ -469,6 +477,15 @@ def _whole(value: Any) -> Optional[int]:
         return None
 
 
+def _text(name: str, value: Any) -> str:
+    """``value`` when it is a ``str``; else a ``TypeError`` naming the
+    argument, raised here, before a cluster's shards are asked (each would
+    fail alike and be blamed for it)."""
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"{name} takes a str, not {type(value).__name__}")
+
+
 def _count(name: str, value: Any, *, optional: bool = False) -> Any:
     """``value`` when it is a whole number from 0 (or, ``optional``,
     ``None``); else an :class:`OptionError` naming the option, as the CLI
@@ -531,7 +548,7 @@ def _filters(
     return {
         "since": day("since", since),
         "until": day("until", until),
-        "lang": [] if lang is None else _strings(lang),
+        "lang": [] if lang is None else [_text("lang", code) for code in _strings(lang)],
         "mentions": mentions,
-        "publication": publication,
+        "publication": None if publication is None else _text("publication", publication),
     }

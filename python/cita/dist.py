@@ -27,6 +27,8 @@ README, "Past one machine").
 from __future__ import annotations
 
 import json
+import math
+import numbers
 import os
 import threading
 import time
@@ -256,9 +258,12 @@ def _seconds(timeout: Any) -> Optional[float]:
     above 0; else an :class:`OptionError`."""
     if timeout is None:
         return None
-    if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0:
+    # NumPy numbers too, as everywhere else in the API; infinity is None's job.
+    if isinstance(timeout, numbers.Real) and not isinstance(timeout, bool) and 0 < timeout < math.inf:
         return float(timeout)
-    raise OptionError(f"timeout takes a number of seconds above 0, or None for no limit, not {timeout!r}")
+    raise OptionError(
+        f"timeout takes a finite number of seconds above 0, or None for no limit, not {timeout!r}"
+    )
 
 
 def _collect(

@@ -247,6 +247,13 @@ def test_to_polars_has_one_row_per_hit_and_a_date_column(archive):
     assert archive.search("zzzznotaword").to_polars().columns == frame.columns
 
 
+def test_a_progress_that_cannot_be_called_is_refused_before_any_build(small_corpus, tmp_path):
+    index = tmp_path / "index"
+    with pytest.raises(TypeError, match="progress takes"):
+        cita.index(small_corpus, index, progress="yes")
+    assert not index.exists() or not any(index.iterdir())
+
+
 def test_a_page_of_undated_passages_has_a_date_column_of_nulls(tmp_path):
     pl = pytest.importorskip("polars")
     corpus = tmp_path / "corpus"

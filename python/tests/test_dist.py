@@ -415,6 +415,10 @@ def test_grouping_and_bad_queries_are_refused(client: Client, built: Dict[str, B
         cluster.search("plan", group=True)
     with pytest.raises(cita.QueryError):
         cluster.search('"unclosed')
+    # A wrong type is the caller's, as on one index, not each shard's failure.
+    for call in (lambda: cluster.count(5), lambda: cluster.timeline(5), lambda: cluster.passage(5)):
+        with pytest.raises(TypeError, match="takes a str"):
+            call()
     with pytest.raises(cita.IndexNotFoundError):
         Cluster(client, built["shipped"].corpus)
 
@@ -435,9 +439,11 @@ def test_a_shard_count_is_kept(client: Client, built: Dict[str, Built], tmp_path
     with pytest.raises(cita.CorpusNotFoundError, match="does not exist"):
         cita.dist.index(tmp_path / "nowhere", tmp_path / "shards", shards=2, client=client)
     assert not (tmp_path / "shards").exists()
-    for seconds in (0, -1, "60"):
+    for seconds in (0, -1, "60", float("inf"), float("nan")):
         with pytest.raises(cita.OptionError, match="timeout"):
             Cluster(client, b.shards, timeout=seconds)
+    numpy = pytest.importorskip("numpy")
+    assert Cluster(client, b.shards, timeout=numpy.int64(30)).timeout == 30.0
     cluster = Cluster(client, b.shards, timeout=None)
     with pytest.raises(cita.OptionError, match="timeout"):
         cluster.timeout = 0

@@ -98,6 +98,26 @@ def test_bad_numbers_are_option_errors_not_type_errors(archive, call):
         call(archive)
 
 
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda a: a.search(5), "query"),
+        (lambda a: a.count(5), "query"),
+        (lambda a: a.timeline(5), "query"),
+        (lambda a: a.timeline("colombia", None), "by"),
+        (lambda a: a.kwic(5), "query"),
+        (lambda a: a.kwic("colombia", sort=None), "sort"),
+        (lambda a: a.passage(5), "id"),
+        (lambda a: a.count("colombia", publication=5), "publication"),
+        (lambda a: a.search("colombia", lang=[5]), "lang"),
+    ],
+)
+def test_a_wrong_type_of_text_is_a_type_error_naming_the_argument(archive, call, name):
+    # The same words over a cluster, raised before any shard is asked.
+    with pytest.raises(TypeError, match=f"^{name} takes a str, not "):
+        call(archive)
+
+
 def test_a_year_range_may_be_a_list_and_jobs_are_checked(archive, small_corpus, tmp_path: Path):
     assert archive.search("colombia", mentions=[1960, 1969]).total == archive.search(
         "colombia", mentions=(1960, 1969)
