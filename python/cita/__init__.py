@@ -151,7 +151,7 @@ def index(
     jobs = _jobs(jobs)
     try:
         report = _cita.index(
-            corpus, index, jobs, _strings(exclude), rebuild, callback, shard
+            corpus, index, jobs, _strings(exclude), rebuild, callback, _shard(shard)
         )
     finally:
         if bar is not None:
@@ -455,7 +455,7 @@ def _search_options(
     return {
         "limit": _count("limit", limit, optional=True),
         "offset": _count("offset", offset),
-        "sort": sort,
+        "sort": _text("sort", sort),
         "snippet_chars": _count("snippet_chars", snippet_chars),
         "context": _count("context", context),
         "cite": cite,
@@ -475,6 +475,20 @@ def _whole(value: Any) -> Optional[int]:
         return operator.index(value)
     except TypeError:
         return None
+
+
+def _shard(shard: Any) -> Optional[Tuple[int, int]]:
+    """``shard`` as ``(k, n)``, from a tuple or list of two whole numbers
+    (NumPy's too, not bools), the library checking their range; else an
+    :class:`OptionError`, as for every other number."""
+    if shard is None:
+        return None
+    if isinstance(shard, (tuple, list)) and len(shard) == 2:
+        number, count = (_whole(value) for value in shard)
+        largest = 2**32 - 1
+        if number is not None and count is not None and 0 <= number <= largest and 0 <= count <= largest:
+            return number, count
+    raise OptionError(f"shard takes (k, n), two whole numbers from 0 to {2**32 - 1}, not {shard!r}")
 
 
 def _text(name: str, value: Any) -> str:

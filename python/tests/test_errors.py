@@ -110,6 +110,7 @@ def test_bad_numbers_are_option_errors_not_type_errors(archive, call):
         (lambda a: a.passage(5), "id"),
         (lambda a: a.count("colombia", publication=5), "publication"),
         (lambda a: a.search("colombia", lang=[5]), "lang"),
+        (lambda a: a.search("colombia", sort=None), "sort"),
     ],
 )
 def test_a_wrong_type_of_text_is_a_type_error_naming_the_argument(archive, call, name):
@@ -130,7 +131,13 @@ def test_a_year_range_may_be_a_list_and_jobs_are_checked(archive, small_corpus, 
     for jobs in [0, 257, -1, True]:
         with pytest.raises(cita.OptionError, match="jobs"):
             cita.index(small_corpus, tmp_path / "index", jobs=jobs)
+    for shard in [(-1, 2), (0, 2**40), (True, 2), (0, 1, 2), "0/2"]:
+        with pytest.raises(cita.OptionError, match="shard"):
+            cita.index(small_corpus, tmp_path / "index", shard=shard)
     assert not (tmp_path / "index").exists()
+    # A list is a pair too, and NumPy's integers whole numbers.
+    report = cita.index(small_corpus, tmp_path / "index", shard=[np.int64(0), 1])
+    assert report.added == 1
 
 
 def test_index_errors_carry_the_cli_line(cli, small_corpus, tmp_path: Path):
