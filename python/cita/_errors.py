@@ -38,6 +38,12 @@ class DamagedIndexError(CitaError):
     """The index's files are damaged: rebuild it with ``rebuild=True``."""
 
 
+class FileSystemError(CitaError, OSError):
+    """Reading or writing a file failed, not because of cita's index: the
+    index path is a file, a folder cannot be created or read, the disk is
+    full. The message names the path and the system's reason."""
+
+
 class ShardError(CitaError):
     """A search over shards (:mod:`cita.dist`) failed because shards
     failed or did not answer in time; ``shards`` lists their numbers and

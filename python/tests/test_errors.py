@@ -193,3 +193,11 @@ def test_a_locked_index_is_index_locked_and_changes_nothing(cli, small_corpus, t
     assert cita.Archive(index).search("quetzal").total == 0
     cita.index(small_corpus, index)
     assert cita.Archive(index).search("quetzal").total == 1
+
+
+def test_an_index_path_that_is_a_file_is_a_file_system_error(small_corpus, tmp_path: Path):
+    taken = tmp_path / "taken"
+    taken.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(cita.FileSystemError, match="taken") as raised:
+        cita.index(small_corpus, taken)
+    assert isinstance(raised.value, OSError)
