@@ -31,7 +31,7 @@ fn raised(py: Python<'_>, err: cita::Error, message: String) -> PyErr {
         cita::Error::IndexLocked { .. } => "IndexLockedError",
         cita::Error::NoCorpus { .. } => "CorpusNotFoundError",
         cita::Error::Damaged { .. } => "DamagedIndexError",
-        cita::Error::Io { .. } => "FileSystemError",
+        cita::Error::Io { .. } | cita::Error::DiskFull { .. } => "FileSystemError",
         _ => "CitaError",
     };
     let found = py

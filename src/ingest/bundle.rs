@@ -930,6 +930,8 @@ fn each_tar_entry_from(
     each: &mut impl FnMut(Met<'_>),
 ) -> Option<TarStop> {
     let read = Cell::new(start);
+    // Where the blocks of the last entry read end (0: none read).
+    let mut entries_end = 0;
     let mut archive = tar::Archive::new(Counted { bytes, at: &read });
     let listed = match archive.entries() {
         Ok(listed) => listed,
@@ -962,9 +964,10 @@ fn each_tar_entry_from(
         };
         let end =
             held.and_then(|held| (start as u64 + entry.raw_file_position()).checked_add(held));
-        if end.is_none_or(|end| end > bytes.len() as u64) {
+        let Some(end) = end.filter(|&end| end <= bytes.len() as u64) else {
             return Some(TarStop::Cut(name));
-        }
+        };
+        entries_end = end.next_multiple_of(TAR_BLOCK as u64);
         // Sparse files are not read: their holes unpack to zeros no limit
         // is charged for. POSIX (pax) ones are plain files to the tar
         // crate, whose data begins with the map of their holes.
@@ -995,14 +998,12 @@ fn each_tar_entry_from(
             name,
         }));
     }
-    // The reading stops at the first zero block, or at the file's end; a
-    // lone zero block at the very end is an end too, as GNU tar takes it.
-    let unmarked = read.get() >= bytes.len()
-        && met.headers > 0
-        && bytes
-            .len()
-            .checked_sub(TAR_BLOCK)
-            .is_none_or(|last| bytes[last..].iter().any(|&byte| byte != 0));
+    // The reading stops at the first zero block, or at the file's end: at
+    // the end with nothing after the last entry's blocks, no zero block
+    // ended it (a lone one at the very end is an end, as GNU tar takes it;
+    // an entry's last block of zeros is its data, not an end).
+    let unmarked =
+        read.get() >= bytes.len() && entries_end > 0 && bytes.len() as u64 <= entries_end;
     unmarked.then_some(TarStop::Unmarked)
 }
 
@@ -1520,6 +1521,21 @@ pub(in crate::ingest) mod tests {
             assert_eq!(read_names, ["a.txt", "b.txt"]);
             assert!(said.is_empty(), "{said:?}");
         }
+        // An entry whose last block is zeros, cut right after it: its data
+        // is no end of the tar.
+        let mut builder = tar::Builder::new(Vec::new());
+        let mut zeros = b"abc".to_vec();
+        zeros.resize(2 * TAR_BLOCK, 0);
+        for (name, data) in [("z.bin", &zeros[..]), ("after.txt", &b"abc"[..])] {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(data.len() as u64);
+            header.set_cksum();
+            builder.append_data(&mut header, name, data).unwrap();
+        }
+        let whole = builder.into_inner().unwrap();
+        let (read_names, said) = read(&whole[..3 * TAR_BLOCK]);
+        assert_eq!(read_names, ["z.bin"]);
+        assert_eq!(said, [unmarked]);
     }
 
     #[test]
@@ -1669,8 +1685,9 @@ pub(in crate::ingest) mod tests {
         let sparse = sparse.as_bytes().to_vec();
         let unpacker = Unpacker::new(Limits::default());
         let (mut handed, mut said) = (0, Vec::new());
+        // Its data block, then the tar's end.
         each_tar_entry(
-            &[sparse, vec![0; 512]].concat(),
+            &[sparse, vec![0; 512], vec![0; 1024]].concat(),
             &unpacker,
             |met| match met {
                 Met::Entry(_) => handed += 1,

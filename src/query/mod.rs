@@ -317,9 +317,12 @@ fn at_token_start(out: &[Lexeme], chars: &[char], i: usize) -> bool {
     i == 0
         || chars[i - 1].is_whitespace()
         || chars[i - 1] == '('
+        // `+-word` excludes, as `-+word` does; after a `-`, a second one
+        // belongs to the word (`--word` excluded the word before `+` was
+        // read this way, and still does).
         || matches!(
             out.last().map(|l| &l.kind),
-            Some(TokenKind::Field(_) | TokenKind::Minus | TokenKind::Plus)
+            Some(TokenKind::Field(_) | TokenKind::Plus)
         )
 }
 
@@ -1092,9 +1095,17 @@ mod tests {
             parse("counter-insurgency").unwrap(),
             word("counter-insurgency")
         );
-        // `+` (required, as every word is) and `-` read alike in either order.
+        // `+` (required, as every word is) and `-` read alike in either
+        // order, and a doubled `-` excludes once.
         assert_eq!(parse("lazo +-colombia").unwrap(), expected);
-        assert_eq!(parse("lazo -+colombia").unwrap(), expected);
+        assert!(matches!(
+            &parse("lazo -+colombia").unwrap(),
+            Node::And(items) if matches!(items[1], Node::Not(_))
+        ));
+        assert!(matches!(
+            &parse("lazo --colombia").unwrap(),
+            Node::And(items) if matches!(items[1], Node::Not(_))
+        ));
         assert_eq!(
             parse("lazo +colombia").unwrap(),
             Node::And(vec![word("lazo"), word("colombia")])

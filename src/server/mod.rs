@@ -371,21 +371,36 @@ fn browser_origin(text: &str) -> Option<String> {
         Some(at) => (&rest[..at], Some(&rest[at + 1..])),
         None => (rest, None),
     };
-    let host_chars = |c: char| c.is_ascii_alphanumeric() || "-._~[]:%".contains(c);
-    if host.is_empty() || !host.chars().all(host_chars) {
+    let name_chars = |c: char| c.is_ascii_alphanumeric() || "-._~%".contains(c);
+    let host_is_written_right = match host.strip_prefix('[') {
+        Some(address) => address.strip_suffix(']').is_some_and(|address| {
+            !address.is_empty()
+                && address
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() || ":.".contains(c))
+        }),
+        None => !host.is_empty() && host.chars().all(name_chars),
+    };
+    if !host_is_written_right {
         return None;
     }
     let (scheme, host) = (scheme.to_ascii_lowercase(), host.to_ascii_lowercase());
     let default_port = match scheme.as_str() {
-        "http" => Some("80"),
-        "https" => Some("443"),
+        "http" => Some(80),
+        "https" => Some(443),
         _ => None,
     };
+    // The port as a browser writes it: its number (`08080` is 8080).
+    let port = match port {
+        None => None,
+        Some(digits) if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) => {
+            return None;
+        }
+        Some(digits) => Some(digits.parse::<u16>().ok()?),
+    };
     match port {
-        None => Some(format!("{scheme}://{host}")),
-        Some(port) if port.parse::<u16>().is_err() || port.starts_with('+') => None,
-        Some(port) if Some(port) == default_port => Some(format!("{scheme}://{host}")),
-        Some(port) => Some(format!("{scheme}://{host}:{port}")),
+        Some(port) if Some(port) != default_port => Some(format!("{scheme}://{host}:{port}")),
+        _ => Some(format!("{scheme}://{host}")),
     }
 }
 
@@ -799,6 +814,8 @@ mod tests {
             ("https://example.org:80", "https://example.org:80"),
             ("http://[::1]:8080", "http://[::1]:8080"),
             ("http://[::1]", "http://[::1]"),
+            ("http://localhost:08080", "http://localhost:8080"),
+            ("http://localhost:080", "http://localhost"),
         ] {
             assert_eq!(browser_origin(given).as_deref(), Some(sent), "{given}");
         }
@@ -814,6 +831,10 @@ mod tests {
             "http://host:99999",
             "1http://host",
             "http://host?q",
+            "http://ex[am]ple",
+            "http://[::1",
+            "http://[]",
+            "http://[::1]x",
         ] {
             assert_eq!(browser_origin(not_an_origin), None, "{not_an_origin}");
         }
