@@ -332,7 +332,10 @@ class _Queries:
         first occurrences in relevance order (``truncated`` says whether
         matching passages were left unread), ``None`` for every one."""
         filters = _filters(since, until, lang, mentions, publication)
-        width, limit = _count("width", width), _count("limit", limit, optional=True)
+        columns = _whole(width)
+        if columns is None or not 1 <= columns <= _cita.MAX_KWIC_WIDTH:
+            raise OptionError(f"width takes a whole number from 1 to {_cita.MAX_KWIC_WIDTH}, not {width!r}")
+        width, limit = columns, _count("limit", limit, optional=True)
         concordance = self._kwic(_text("query", query), filters, width, _text("sort", sort), limit)
         return Concordance(json.loads(concordance))
 

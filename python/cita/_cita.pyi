@@ -10,6 +10,7 @@ from typing import Any, Callable, List, Optional, Tuple, TypedDict, Union
 DEFAULT_LIMIT: int
 DEFAULT_SNIPPET_CHARS: int
 DEFAULT_KWIC_WIDTH: int
+MAX_KWIC_WIDTH: int
 CITA_VERSION: str
 
 _Path = Union[str, os.PathLike[str]]

@@ -39,5 +39,7 @@ mod _cita {
     #[pymodule_export]
     const DEFAULT_KWIC_WIDTH: usize = cita::kwic::DEFAULT_WIDTH;
     #[pymodule_export]
+    const MAX_KWIC_WIDTH: usize = cita::kwic::MAX_WIDTH;
+    #[pymodule_export]
     const CITA_VERSION: &str = cita::CITA_VERSION;
 }

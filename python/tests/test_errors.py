@@ -98,6 +98,12 @@ def test_bad_numbers_are_option_errors_not_type_errors(archive, call):
         call(archive)
 
 
+def test_a_concordance_width_outside_its_range_says_the_range(archive):
+    for width in (-1, 0, 201, 2.5, True):
+        with pytest.raises(cita.OptionError, match="from 1 to 200"):
+            archive.kwic("colombia", width)
+
+
 @pytest.mark.parametrize(
     "call, name",
     [

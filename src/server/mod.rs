@@ -372,19 +372,20 @@ fn browser_origin(text: &str) -> Option<String> {
         None => (rest, None),
     };
     let name_chars = |c: char| c.is_ascii_alphanumeric() || "-._~%".contains(c);
-    let host_is_written_right = match host.strip_prefix('[') {
-        Some(address) => address.strip_suffix(']').is_some_and(|address| {
-            !address.is_empty()
-                && address
-                    .chars()
-                    .all(|c| c.is_ascii_hexdigit() || ":.".contains(c))
-        }),
-        None => !host.is_empty() && host.chars().all(name_chars),
+    // An IPv6 address as browsers write it: compressed, lower case
+    // (`[0:0:0:0:0:0:0:1]` is `[::1]`).
+    let host = match host.strip_prefix('[') {
+        Some(address) => format!(
+            "[{}]",
+            address
+                .strip_suffix(']')?
+                .parse::<std::net::Ipv6Addr>()
+                .ok()?
+        ),
+        None if !host.is_empty() && host.chars().all(name_chars) => host.to_ascii_lowercase(),
+        None => return None,
     };
-    if !host_is_written_right {
-        return None;
-    }
-    let (scheme, host) = (scheme.to_ascii_lowercase(), host.to_ascii_lowercase());
+    let scheme = scheme.to_ascii_lowercase();
     let default_port = match scheme.as_str() {
         "http" => Some(80),
         "https" => Some(443),
@@ -815,6 +816,8 @@ mod tests {
             ("http://[::1]:8080", "http://[::1]:8080"),
             ("http://[::1]", "http://[::1]"),
             ("http://localhost:08080", "http://localhost:8080"),
+            ("http://[0:0:0:0:0:0:0:1]:8080", "http://[::1]:8080"),
+            ("http://[FE80::1]", "http://[fe80::1]"),
             ("http://localhost:080", "http://localhost"),
         ] {
             assert_eq!(browser_origin(given).as_deref(), Some(sent), "{given}");
