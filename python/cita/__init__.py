@@ -490,10 +490,9 @@ def _shard(shard: Any) -> Optional[Tuple[int, int]]:
         return None
     if isinstance(shard, (tuple, list)) and len(shard) == 2:
         number, count = (_whole(value) for value in shard)
-        largest = 2**32 - 1
-        if number is not None and count is not None and 0 <= number <= largest and 0 <= count <= largest:
+        if number is not None and count is not None and 0 <= number <= _LARGEST_SHARD and 0 <= count <= _LARGEST_SHARD:
             return number, count
-    raise OptionError(f"shard takes (k, n), two whole numbers from 0 to {2**32 - 1}, not {shard!r}")
+    raise OptionError(f"shard takes (k, n), two whole numbers from 0 to {_LARGEST_SHARD}, not {shard!r}")
 
 
 def _text(name: str, value: Any) -> str:
@@ -530,6 +529,8 @@ def _jobs(jobs: Any) -> Optional[int]:
 
 #: The largest number an option takes (what the extension reads it into).
 _LARGEST = 2**63 - 1
+# A shard's number and count are 32 bits wide in the library.
+_LARGEST_SHARD = 2**32 - 1
 
 
 def _filters(

@@ -1443,18 +1443,30 @@ pub(in crate::ingest) mod tests {
         assert_eq!(unpacker.unpacked.get(), 0, "nothing charged");
     }
 
-    #[test]
-    fn a_tar_that_breaks_off_keeps_what_came_before() {
+    /// A tar of `(name, data)` entries, GNU headers, closed by its zero blocks.
+    fn tar_of<N: AsRef<str>, D: AsRef<[u8]>>(entries: impl IntoIterator<Item = (N, D)>) -> Vec<u8> {
         let mut builder = tar::Builder::new(Vec::new());
-        for name in ["a.txt", "b.txt"] {
+        for (name, data) in entries {
+            let data = data.as_ref();
             let mut header = tar::Header::new_gnu();
-            header.set_size(600);
+            header.set_size(data.len() as u64);
             header.set_cksum();
             builder
-                .append_data(&mut header, name, &[b'x'; 600][..])
+                .append_data(&mut header, name.as_ref(), data)
                 .unwrap();
         }
-        let mut bytes = builder.into_inner().unwrap();
+        builder.into_inner().unwrap()
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gzip.write_all(bytes).unwrap();
+        gzip.finish().unwrap()
+    }
+
+    #[test]
+    fn a_tar_that_breaks_off_keeps_what_came_before() {
+        let mut bytes = tar_of([("a.txt", [b'x'; 600]), ("b.txt", [b'x'; 600])]);
         bytes.truncate(512 + 1024 + 512 + 100);
         let unpacker = Unpacker::new(Limits::default());
         let mut seen = Vec::new();
@@ -1471,14 +1483,7 @@ pub(in crate::ingest) mod tests {
 
     #[test]
     fn a_tar_cut_between_two_entries_says_so() {
-        let mut builder = tar::Builder::new(Vec::new());
-        for name in ["a.txt", "b.txt"] {
-            let mut header = tar::Header::new_gnu();
-            header.set_size(3);
-            header.set_cksum();
-            builder.append_data(&mut header, name, &b"abc"[..]).unwrap();
-        }
-        let whole = builder.into_inner().unwrap();
+        let whole = tar_of([("a.txt", b"abc"), ("b.txt", b"abc")]);
         // Each entry is a header and a block of data; the zero blocks end it.
         let entries_end = 4 * TAR_BLOCK;
         assert!(whole[entries_end..].iter().all(|&byte| byte == 0));
@@ -1492,11 +1497,6 @@ pub(in crate::ingest) mod tests {
             .unwrap();
             (names, said)
         };
-        let gzipped = |bytes: &[u8]| {
-            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-            gz.write_all(bytes).unwrap();
-            gz.finish().unwrap()
-        };
         let unmarked =
             "the tar breaks off after its last whole entry (no end-of-archive block follows it)";
         // Cut after either entry, gzipped or not: what came before is read
@@ -1505,7 +1505,7 @@ pub(in crate::ingest) mod tests {
             (2 * TAR_BLOCK, &["a.txt"][..]),
             (entries_end, &["a.txt", "b.txt"]),
         ] {
-            for bytes in [whole[..cut].to_vec(), gzipped(&whole[..cut])] {
+            for bytes in [whole[..cut].to_vec(), gzip(&whole[..cut])] {
                 let (read_names, said) = read(&bytes);
                 assert_eq!(read_names, names);
                 assert_eq!(said, [unmarked]);
@@ -1523,16 +1523,9 @@ pub(in crate::ingest) mod tests {
         }
         // An entry whose last block is zeros, cut right after it: its data
         // is no end of the tar.
-        let mut builder = tar::Builder::new(Vec::new());
         let mut zeros = b"abc".to_vec();
         zeros.resize(2 * TAR_BLOCK, 0);
-        for (name, data) in [("z.bin", &zeros[..]), ("after.txt", &b"abc"[..])] {
-            let mut header = tar::Header::new_gnu();
-            header.set_size(data.len() as u64);
-            header.set_cksum();
-            builder.append_data(&mut header, name, data).unwrap();
-        }
-        let whole = builder.into_inner().unwrap();
+        let whole = tar_of([("z.bin", &zeros[..]), ("after.txt", b"abc")]);
         let (read_names, said) = read(&whole[..3 * TAR_BLOCK]);
         assert_eq!(read_names, ["z.bin"]);
         assert_eq!(said, [unmarked]);
@@ -1540,16 +1533,10 @@ pub(in crate::ingest) mod tests {
 
     #[test]
     fn a_damaged_tar_header_loses_its_entry_only() {
-        let mut builder = tar::Builder::new(Vec::new());
-        for (name, size) in [("a.txt", 600), ("b.txt", 100), ("c.txt", 1500)] {
-            let mut header = tar::Header::new_gnu();
-            header.set_size(size);
-            header.set_cksum();
-            builder
-                .append_data(&mut header, name, &vec![b'x'; size as usize][..])
-                .unwrap();
-        }
-        let intact = builder.into_inner().unwrap();
+        let intact = tar_of(
+            [("a.txt", 600), ("b.txt", 100), ("c.txt", 1500)]
+                .map(|(name, size)| (name, vec![b'x'; size])),
+        );
         // b.txt's header follows a.txt's header and two blocks of data.
         let second = 512 + 1024;
         assert_eq!(&intact[second..second + 5], b"b.txt");
@@ -1701,16 +1688,7 @@ pub(in crate::ingest) mod tests {
             ["holds 1 sparse file (disk images, databases: files with holes), not read"]
         );
         // Thousands of damaged headers: a few said, the rest counted.
-        let mut builder = tar::Builder::new(Vec::new());
-        for n in 0..1000 {
-            let mut header = tar::Header::new_gnu();
-            header.set_size(1);
-            header.set_cksum();
-            builder
-                .append_data(&mut header, format!("{n}.txt"), &b"x"[..])
-                .unwrap();
-        }
-        let mut damaged = builder.into_inner().unwrap();
+        let mut damaged = tar_of((0..1000).map(|n| (format!("{n}.txt"), b"x")));
         for n in (1..998).step_by(2) {
             damaged[n * 1024] ^= 0x20;
         }
@@ -1737,20 +1715,10 @@ pub(in crate::ingest) mod tests {
 
     #[test]
     fn a_gzipped_tar_cut_short_keeps_the_entries_before_the_cut() {
-        let mut builder = tar::Builder::new(Vec::new());
-        for n in 0..50 {
+        let mut bytes = gzip(&tar_of((0..50).map(|n| {
             let text = format!("Entry {n}: {}\n", "word ".repeat(40 + n * 7));
-            let mut header = tar::Header::new_gnu();
-            header.set_size(text.len() as u64);
-            header.set_cksum();
-            builder
-                .append_data(&mut header, format!("{n:02}.txt"), text.as_bytes())
-                .unwrap();
-        }
-        let tar = builder.into_inner().unwrap();
-        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        gzip.write_all(&tar).unwrap();
-        let mut bytes = gzip.finish().unwrap();
+            (format!("{n:02}.txt"), text)
+        })));
         bytes.truncate(bytes.len() * 6 / 10);
         let unpacker = Unpacker::new(Limits::default());
         let (mut whole, mut stopped) = (0, Vec::new());

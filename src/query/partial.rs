@@ -180,8 +180,9 @@ pub fn compile(
     if clauses.len() < 2 || clauses.len() > Held::BITS as usize {
         return Ok(None);
     }
+    // Scores nothing already, as every filter.
     if let Some(filter) = date_filter(fields.date, dates) {
-        conditions.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
+        conditions.push((Occur::Must, filter));
     }
     let with_conditions = |terms: Vec<Box<dyn Query>>| -> Box<dyn Query> {
         let mut all: Vec<(Occur, Box<dyn Query>)> = terms

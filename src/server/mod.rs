@@ -392,12 +392,11 @@ fn browser_origin(text: &str) -> Option<String> {
         _ => None,
     };
     // The port as a browser writes it: its number (`08080` is 8080).
+    // (Digits only: `parse` would take `+80`, and refuses an empty port.)
     let port = match port {
-        None => None,
-        Some(digits) if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) => {
-            return None;
-        }
+        Some(digits) if !digits.bytes().all(|b| b.is_ascii_digit()) => return None,
         Some(digits) => Some(digits.parse::<u16>().ok()?),
+        None => None,
     };
     match port {
         Some(port) if Some(port) != default_port => Some(format!("{scheme}://{host}:{port}")),
