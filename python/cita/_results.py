@@ -646,6 +646,25 @@ def _pandas_frame(rows: List[Dict[str, Any]], row_type: RecordType, present: fro
     return frame
 
 
+def _polars_list_type(pl: Any, hint: Any) -> Any:
+    """A list of numbers or text as polars' own list type, whatever the
+    page holds (an empty page or one whose lists are all empty would
+    otherwise infer another type, and frames of two pages would not
+    concatenate); a list of records, whose keys vary, as Python objects."""
+    args = typing.get_args(hint)
+    if type(None) in args:
+        (hint,) = [arg for arg in args if arg is not type(None)]
+    if typing.get_origin(hint) is not list:
+        return pl.Object
+    (item,) = typing.get_args(hint)
+    if item is int:
+        return pl.List(pl.Int64)
+    if item is str:
+        return pl.List(pl.String)
+    inner = _polars_list_type(pl, item)
+    return pl.Object if inner == pl.Object else pl.List(inner)
+
+
 def _polars_frame(rows: List[Dict[str, Any]], row_type: RecordType, present: frozenset) -> Any:
     pl = _require("polars", "polars")
     kinds = _column_kinds(row_type, present)
@@ -657,14 +676,17 @@ def _polars_frame(rows: List[Dict[str, Any]], row_type: RecordType, present: fro
         "str": pl.String,
         "date": pl.Date,
     }
+    hints = typing.get_type_hints(row_type)
+    schema = {
+        name: types[kind] if kind in types else _polars_list_type(pl, hints[name])
+        for name, kind in kinds.items()
+    }
     if not rows:
-        return pl.DataFrame(schema={name: types.get(kind, pl.Object) for name, kind in kinds.items()})
+        return pl.DataFrame(schema=schema)
     # Dates arrive as text and are parsed below: a page of undated passages
     # would otherwise make a column of nulls that no text parser takes.
     overrides = {
-        name: pl.String if kind == "date" else types[kind]
-        for name, kind in kinds.items()
-        if name in rows[0] and kind in types
+        name: pl.String if kinds[name] == "date" else dtype for name, dtype in schema.items() if name in rows[0]
     }
     frame = pl.DataFrame(rows, schema_overrides=overrides, infer_schema_length=None)
     if "date" in frame.columns and kinds.get("date") == "date":

@@ -247,6 +247,19 @@ def test_to_polars_has_one_row_per_hit_and_a_date_column(archive):
     assert archive.search("zzzznotaword").to_polars().columns == frame.columns
 
 
+def test_polars_frames_of_any_page_have_the_same_types_and_concatenate(archive):
+    pl = pytest.importorskip("polars")
+    full = archive.search("lazo zzzyx", limit=5).to_polars()
+    empty = archive.search("zzzznotaword").to_polars()
+    assert full.height > 0 and empty.height == 0
+    assert empty.schema == full.schema
+    assert full.schema["missing"] == pl.List(pl.String)
+    assert full.schema["highlights"] == pl.List(pl.List(pl.Int64))
+    assert full.schema["matched"] == pl.Object
+    assert pl.concat([empty, full]).height == full.height
+    assert full["missing"].to_list()[0] == ["zzzyx"]
+
+
 def test_a_progress_that_cannot_be_called_is_refused_before_any_build(small_corpus, tmp_path):
     index = tmp_path / "index"
     with pytest.raises(TypeError, match="progress takes"):
