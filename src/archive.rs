@@ -2251,21 +2251,25 @@ fn reload_checked(path: &Path, directory: &ReadingDirectory, reader: &IndexReade
     })
 }
 
-/// Refuses an index whose last commit another cita schema wrote, or none
-/// (a first build still at work, or killed before its first commit: no
-/// index yet).
+/// Refuses an index whose last commit another cita schema wrote, or none,
+/// or one no build has committed a batch to (a first build still at work,
+/// failed, or killed before its first batch: no index yet).
 fn check_schema(path: &Path, index: &Index) -> Result<()> {
     let incompatible = |found: String| Error::IncompatibleIndex {
         path: path.to_path_buf(),
         found,
         expected: SCHEMA_VERSION,
     };
+    let no_index_yet = || Error::NoIndex {
+        path: path.to_path_buf(),
+    };
     match store::read_payload(index) {
+        Some(p) if p.cita_schema == SCHEMA_VERSION && store::awaits_first_batch(path, index) => {
+            Err(no_index_yet())
+        }
         Some(p) if p.cita_schema == SCHEMA_VERSION => Ok(()),
         Some(p) => Err(incompatible(p.cita_schema.to_string())),
-        None if store::is_unfinished_first_build(index) => Err(Error::NoIndex {
-            path: path.to_path_buf(),
-        }),
+        None if store::is_unfinished_first_build(index) => Err(no_index_yet()),
         None => Err(incompatible("unknown".to_string())),
     }
 }

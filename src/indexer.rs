@@ -760,6 +760,21 @@ fn examine(
             ocr: outcome.ocr,
         };
     }
+    // A container cut short since it was indexed (a copy that stopped
+    // partway) is a file that cannot be read now, like a PDF cut short:
+    // [`apply`] keeps its last readable version whole, where the entries
+    // before the break would replace every entry.
+    if let Some(said) = outcome.broken_off
+        && previous.is_some_and(|last| !last.skipped())
+    {
+        let mut warnings = outcome.warnings;
+        warnings[said].skipped = Some(SkipReason::Malformed);
+        return Examined::Skipped {
+            state: Some(state),
+            warnings,
+            ocr: outcome.ocr,
+        };
+    }
     let mut documents = Vec::new();
     let mut folding = Folding::default();
     for document in &outcome.documents {

@@ -245,6 +245,19 @@ pub fn is_unfinished_first_build(index: &Index) -> bool {
     empty && schema::fields_of(&index.schema()).is_some()
 }
 
+/// Whether no build has yet committed a batch to the index in `dir`: no
+/// segment, and no state file (every batch's commit writes one; a build
+/// of an empty corpus too). A first build commits its schema before
+/// reading anything, so such an index is one still being built, or one
+/// whose first build failed or was killed: it holds no index yet, not an
+/// archive in which nothing matches.
+pub fn awaits_first_batch(dir: &Path, index: &Index) -> bool {
+    index
+        .load_metas()
+        .is_ok_and(|metas| metas.segments.is_empty())
+        && !dir.join(STATE_FILE).is_file()
+}
+
 /// Takes the run's lock; fails at once if another run holds it. The kernel
 /// releases it when the process ends, however it ends.
 pub fn lock(dir: &Path) -> Result<File> {

@@ -384,6 +384,67 @@ fn a_tar_cut_between_two_entries_keeps_those_before_with_one_warning() {
     assert_eq!(found, ["cables/1.txt", "cables/2.txt"]);
 }
 
+#[test]
+fn a_container_cut_short_after_it_was_indexed_keeps_its_last_whole_version() {
+    let texts: Vec<String> = (1..=5)
+        .map(|n| {
+            format!(
+                "Cable {n} mentions Marquetalia. {}",
+                "Padding words. ".repeat(60)
+            )
+        })
+        .collect();
+    let entries: Vec<(String, &[u8])> = texts
+        .iter()
+        .enumerate()
+        .map(|(n, text)| (format!("cables/{}.txt", n + 1), text.as_bytes()))
+        .collect();
+    let listed: Vec<(&str, &[u8])> = entries
+        .iter()
+        .map(|(name, text)| (name.as_str(), *text))
+        .collect();
+    for (name, whole) in [
+        ("pack.zip", zip(&listed)),
+        ("pack.tar", tar(&listed, false)),
+        ("pack.tar.gz", tar(&listed, true)),
+    ] {
+        let fixture = Fixture::new();
+        fixture.file(name, &whole);
+        assert_eq!(fixture.index_report(&[])["added"], 1, "{name}");
+        let found = || {
+            let (_, result) = fixture.search("Marquetalia", &["--all"]);
+            let mut found: Vec<String> = hits(&result)
+                .iter()
+                .filter_map(entry)
+                .map(String::from)
+                .collect();
+            found.sort_unstable();
+            found
+        };
+        let all = found();
+        assert_eq!(all.len(), 5, "{name}: {all:?}");
+        // A copy that stopped at half its bytes.
+        fixture.file(name, &whole[..whole.len() / 2]);
+        let report = fixture.index_report(&[]);
+        assert_eq!(
+            (report["kept"].as_u64(), report["updated"].as_u64()),
+            (Some(1), Some(0)),
+            "{name}: {report}"
+        );
+        let said = warnings(&report);
+        assert!(
+            said.len() == 1
+                && said[0].contains("; the passages of its last readable version are kept"),
+            "{name}: {said:?}"
+        );
+        assert_eq!(found(), all, "{name}: nothing indexed is lost");
+        // Whole again: read again, as any changed file.
+        fixture.file(name, &whole);
+        assert_eq!(fixture.index_report(&[])["updated"], 1, "{name}");
+        assert_eq!(found(), all, "{name}");
+    }
+}
+
 /// GNU tar's `--sparse` archive of a file with holes (`sparse.txt`, whose
 /// entry holds fewer bytes than its size, and which cita does not read),
 /// `lost.txt` and `after.txt`.

@@ -132,8 +132,8 @@ fn an_explicit_missing_index_is_an_error_that_says_to_run_cita_index() {
     assert!(!missing.exists(), "searching never creates an index");
 }
 
-#[test]
-fn search_builds_the_default_index_from_corpus_on_first_use() {
+/// A folder holding `corpus/a.txt`, and no index.
+fn folder_with_a_corpus() -> tempfile::TempDir {
     let dir = tempfile::TempDir::new().unwrap();
     std::fs::create_dir(dir.path().join("corpus")).unwrap();
     std::fs::write(
@@ -141,6 +141,12 @@ fn search_builds_the_default_index_from_corpus_on_first_use() {
         "Plan LAZO began in 1964.\n",
     )
     .unwrap();
+    dir
+}
+
+#[test]
+fn search_builds_the_default_index_from_corpus_on_first_use() {
+    let dir = folder_with_a_corpus();
     let out = run_in(dir.path(), &["search", "\"Plan LAZO\""]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
@@ -156,6 +162,35 @@ fn search_builds_the_default_index_from_corpus_on_first_use() {
         "the second search reuses the index: {}",
         stderr(&again)
     );
+}
+
+#[test]
+fn a_first_build_that_failed_leaves_no_index_to_answer_nothing_from() {
+    let dir = folder_with_a_corpus();
+    // The folder is made and the schema committed before the option fails.
+    let failed = run_in(dir.path(), &["index", "--exclude", "!drafts"]);
+    assert_eq!(failed.status.code(), Some(2), "{}", stderr(&failed));
+    assert!(dir.path().join("index/meta.json").is_file());
+    for args in [
+        &["search", "--index", "index", "lazo"][..],
+        &["search", "--count", "--index", "index", "lazo"],
+    ] {
+        let out = run_in(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stdout(&out));
+        assert!(
+            stderr(&out).contains("no index at index"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let out = run_in(dir.path(), &["search", "lazo"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("there is no index yet"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("**LAZO**"), "{}", stdout(&out));
 }
 
 #[test]

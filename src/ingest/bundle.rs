@@ -236,6 +236,18 @@ impl<'a> Zip<'a> {
         })
     }
 
+    /// Whether the archive, read from its entries' own headers, breaks off
+    /// before its directory: entries past the break are lost.
+    fn breaks_off(&self) -> bool {
+        matches!(
+            &self.listing,
+            Listing::LocalHeaders(LocalHeaders {
+                end: WalkEnd::Broken(_),
+                ..
+            })
+        )
+    }
+
     /// Its entries' names in the archive's order, folders included.
     fn names(&self) -> Vec<String> {
         match &self.listing {
@@ -617,7 +629,10 @@ pub enum Met<'e> {
     /// An entry.
     Entry(&'e mut dyn Entry),
     /// The end of what can be read, before the container's end: a limit
-    /// reached or a stream broken off. What came before is read.
+    /// reached or, [`SkipReason::Malformed`], a container broken off (a
+    /// copy cut short), whose entries past the break are lost. What came
+    /// before is read (a ZIP read from its entries' own headers says where
+    /// it breaks off before them).
     Stopped(Refusal),
     /// Entries that cannot be read, the others being read: a ZIP's
     /// entries whose names repeat an earlier one's.
@@ -648,9 +663,12 @@ pub fn each_zip_entry(
     mut each: impl FnMut(Met<'_>),
 ) -> Result<(), Refusal> {
     let mut zip = Zip::open(bytes, unpacker)?;
-    let damage = zip.damage();
-    if let Some(damage) = &damage {
-        each(Met::Missed((SkipReason::Malformed, damage.clone())));
+    if let Some(damage) = zip.damage() {
+        let damage = (SkipReason::Malformed, damage);
+        each(match zip.breaks_off() {
+            true => Met::Stopped(damage),
+            false => Met::Missed(damage),
+        });
     }
     // The zip crate keeps one entry of a name (the last one's data).
     if zip.has_duplicate_names() {

@@ -442,6 +442,9 @@ pub struct FileOutcome {
     pub warnings: Vec<Warning>,
     /// The images OCR read, by Tesseract or from its cache.
     pub ocr: ocr::OcrCounts,
+    /// Which of `warnings` says that a container in the file breaks off
+    /// (a copy cut short): the file is read only up to the break.
+    pub broken_off: Option<usize>,
 }
 
 /// Which files of the corpus to read.
@@ -780,6 +783,7 @@ pub fn parse_contents(
             documents: Vec::new(),
             warnings: vec![warning],
             ocr: ocr::OcrCounts::default(),
+            broken_off: None,
         },
     }
 }
@@ -795,6 +799,7 @@ pub fn unreadable(path: &Path, format: Format, err: &std::io::Error) -> FileOutc
             skipped: Some(SkipReason::Unreadable),
         }],
         ocr: ocr::OcrCounts::default(),
+        broken_off: None,
     }
 }
 
@@ -818,6 +823,7 @@ pub fn parse_file(
             documents: Vec::new(),
             warnings: Vec::new(),
             ocr: ocr::OcrCounts::default(),
+            broken_off: None,
         },
         ignored: BTreeMap::new(),
         too_deep: None,
@@ -1012,9 +1018,14 @@ impl Reading<'_> {
                 let mut each = |met: Met<'_>| match met {
                     Met::Entry(entry) => self.entry(place, entry, &mut names),
                     // The rest is read: the file is read in part.
-                    Met::Stopped((_, message)) | Met::Missed((_, message)) => {
+                    Met::Stopped((reason, message)) => {
+                        if reason == SkipReason::Malformed {
+                            let said = self.outcome.warnings.len();
+                            self.outcome.broken_off.get_or_insert(said);
+                        }
                         self.warn(place, None, message)
                     }
+                    Met::Missed((_, message)) => self.warn(place, None, message),
                 };
                 let listed = if format == Format::Zip {
                     bundle::each_zip_entry(&bytes, unpacker, &mut each)
