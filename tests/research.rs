@@ -601,7 +601,7 @@ fn batch_runs_each_line_and_reports_bad_ones_by_number() {
     // Line 5 is not UTF-8: reported, and the others run.
     std::fs::write(
         &queries,
-        b"# fruit and talk\n\nnever\n\"unclosed\n\xff\xfe pears\napples\nzzzznotaword\n",
+        b"# fruit and talk\n\nnever\n\"unclosed\n\xff\xfe pears\napples\nzzzznotaword\napples zzzznotaword\n",
     )
     .unwrap();
     let out = run(&[
@@ -642,6 +642,12 @@ fn batch_runs_each_line_and_reports_bad_ones_by_number() {
     assert!(err.contains("line 5: not UTF-8 text, skipped"), "{err}");
     assert!(
         err.contains("line 7: zzzznotaword: 0 matching passages"),
+        "{err}"
+    );
+    // A search would fill its page with the passage holding half the
+    // words; a batch lists matching passages only.
+    assert!(
+        err.contains("line 8: apples zzzznotaword: 0 matching passages"),
         "{err}"
     );
 

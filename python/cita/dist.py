@@ -294,7 +294,8 @@ def _collect(
 
 def _plain_search(limit: Optional[int], snippet_chars: int) -> dict:
     """The options of a search in relevance order, nothing added, copies
-    not collapsed: how `cita batch` and `cita kwic` search."""
+    not collapsed, full matches only: how `cita batch` and `cita kwic`
+    search (`views::batch::run`)."""
     return _search_options(
         limit=limit,
         offset=0,
@@ -304,7 +305,7 @@ def _plain_search(limit: Optional[int], snippet_chars: int) -> dict:
         cite=False,
         group=False,
         facets=False,
-        all_words=False,
+        all_words=True,
         collapse=False,
     )
 

@@ -331,7 +331,17 @@ def test_timelines_and_passages(client: Client, built: Dict[str, Built]) -> None
 
 
 # A malformed query among them: its error is its outcome, the others run.
-BATCH = ["plan", '"Plan LAZO"', '"unclosed', "gob*", "security OR seguridad", "nothingmatchesthis"]
+BATCH = [
+    "plan",
+    '"Plan LAZO"',
+    '"unclosed',
+    "gob*",
+    "security OR seguridad",
+    "nothingmatchesthis",
+    # Half of its words match: a search's page would take partial matches,
+    # a batch's rows are matching passages only.
+    "plan nothingmatchesthis",
+]
 
 
 def test_batches_languages_and_stats_answer_as_one_index(client: Client, built: Dict[str, Built]) -> None:
@@ -354,6 +364,7 @@ def test_batches_languages_and_stats_answer_as_one_index(client: Client, built: 
             (type(q.error), str(q.error)) for q in expected.errors
         ]
         assert [(q.line, type(q.error)) for q in got.errors] == [(3, cita.QueryError)], chosen
+        assert not any(row.query == "plan nothingmatchesthis" for row in got), chosen
         if "limit" in chosen and chosen["limit"] is None:
             # Every matching passage, copies included.
             assert len(got) == sum(q.total or 0 for q in got.queries)

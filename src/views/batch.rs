@@ -36,9 +36,10 @@ pub fn parse_queries(text: &str) -> Vec<BatchQuery> {
 }
 
 /// Runs each query through `search` with the options of `template` (its
-/// `query` is ignored, and copies are not collapsed: a batch's rows are
-/// every matching passage, as a concordance's lines are), lazily, in
-/// order. A query that fails does not stop the others.
+/// `query` is ignored, copies are not collapsed and no partial match fills
+/// a page: a batch's rows are every matching passage, as a concordance's
+/// lines are), lazily, in order. A query that fails does not stop the
+/// others.
 pub fn run<'a>(
     queries: &'a [BatchQuery],
     template: &'a SearchRequest,
@@ -48,6 +49,7 @@ pub fn run<'a>(
         let request = SearchRequest {
             query: query.query.clone(),
             collapse: false,
+            all_words: true,
             ..template.clone()
         };
         BatchOutcome {
