@@ -15,7 +15,7 @@
 //! recorded: replacing a file's passages is idempotent. A lock file makes a
 //! second concurrent run fail at once, before it changes anything.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
@@ -415,6 +415,7 @@ fn build_into(
     let mut files = Vec::new();
     // Folders the walk could not read, as sources.
     let mut unlisted_folders = Vec::new();
+    let mut listed_sources = HashSet::new();
     for listed in ingest::files(corpus, &walk)? {
         match listed {
             Listed::File(path, format) => {
@@ -422,6 +423,20 @@ fn build_into(
                 if options.shard.is_some_and(|shard| !shard.holds(&source)) {
                     // Another shard's: as if absent, so that a file whose
                     // path now routes elsewhere leaves this shard.
+                    continue;
+                }
+                // Names that are not UTF-8 are written with U+FFFD for
+                // the bytes that are not: two may then read alike.
+                if !listed_sources.insert(source.clone()) {
+                    let warning = Warning {
+                        message: format!(
+                            "its name is not UTF-8 text and reads as {source:?}, as another file's does; skipped: rename it"
+                        ),
+                        path,
+                        skipped: Some(SkipReason::Undecodable),
+                    };
+                    observer.warning(&warning);
+                    report.warnings.push(warning);
                     continue;
                 }
                 let size = std::fs::metadata(&path).map_or(0, |m| m.len());

@@ -76,6 +76,28 @@ fn file_names_cannot_inject_terminal_escapes_into_warnings() {
 }
 
 #[test]
+fn two_names_that_read_alike_once_not_utf8_are_one_source_and_a_warning() {
+    use std::os::unix::ffi::OsStrExt;
+    let fixture = Fixture::new();
+    fixture.file("keep.txt", "kwazzle kept.\n");
+    let corpus = fixture.corpus();
+    for (byte, text) in [(0xfe, "kwazzle one.\n"), (0xff, "kwazzle two.\n")] {
+        let name = [b'x', byte, b'.', b't', b'x', b't'];
+        std::fs::write(corpus.join(std::ffi::OsStr::from_bytes(&name)), text).unwrap();
+    }
+    let report = fixture.index_report(&[]);
+    assert_eq!(report["files_indexed"], 2, "{report}");
+    assert_eq!(report["skipped"], json!({"undecodable": 1}), "{report}");
+    let said = report["warnings"].to_string();
+    assert!(
+        said.contains("its name is not UTF-8 text and reads as") && said.contains("rename it"),
+        "{said}"
+    );
+    let (_, result) = fixture.search("kwazzle", &["--no-collapse"]);
+    assert_eq!(result["total"], 2, "{result}");
+}
+
+#[test]
 fn crlf_files_search_like_lf_files_and_no_carriage_return_reaches_the_text() {
     let fixture = Fixture::new();
     fixture.file("crlf.txt", "---\r\ntitle: Windows file\r\n---\r\nFirst line\r\nwrapped.\r\n\r\n== Part ==\r\nSecond.\r\n");

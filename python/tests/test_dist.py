@@ -413,7 +413,7 @@ def test_concordances_answer_as_one_index(client: Client, built: Dict[str, Built
                     expected.width,
                     expected.query,
                 ), (query, limit, sort)
-        assert (len(whole.lines) > 0) == (query != "nothingmatchesthis"), query
+        assert (len(whole.lines) > 0) == ("nothingmatchesthis" not in query), query
     with pytest.raises(cita.OptionError):
         cluster.kwic("plan", 0)
     with pytest.raises(cita.QueryError):

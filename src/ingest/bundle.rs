@@ -273,6 +273,17 @@ impl<'a> Zip<'a> {
             .collect()
     }
 
+    /// Whether its entry `index` is a symbolic link, as the directory's
+    /// Unix mode says (an entry found by its own header has none).
+    fn is_link(&mut self, index: usize) -> bool {
+        match &mut self.listing {
+            Listing::Directory(archive) => archive
+                .by_index_raw(index)
+                .is_ok_and(|entry| entry.is_symlink()),
+            Listing::LocalHeaders(_) => false,
+        }
+    }
+
     /// Whether two of its entries have one name (only the last is read,
     /// as the zip crate keeps it).
     fn has_duplicate_names(&self) -> bool {
@@ -679,6 +690,11 @@ pub fn each_zip_entry(
         if let Some(refusal) = past_entry_limit(unpacker, count) {
             each(Met::Stopped(refusal));
             break;
+        }
+        // A link's data is the path it points to, not a document (a tar's
+        // links are skipped alike).
+        if zip.is_link(index) {
+            continue;
         }
         each(Met::Entry(&mut ZipEntry {
             zip: &mut zip,
@@ -1140,6 +1156,22 @@ pub(in crate::ingest) mod tests {
         })
         .unwrap();
         seen
+    }
+
+    #[test]
+    fn a_symbolic_link_in_a_zip_is_not_an_entry() {
+        let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        writer.start_file("notes.txt", options).unwrap();
+        writer.write_all(b"notes").unwrap();
+        writer
+            .add_symlink("link.txt", "/etc/passwd", options)
+            .unwrap();
+        let bytes = writer.finish().unwrap().into_inner();
+        assert_eq!(
+            entries(&bytes, Limits::default()),
+            [("notes.txt".to_string(), Ok(5))]
+        );
     }
 
     #[test]

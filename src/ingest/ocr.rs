@@ -632,6 +632,11 @@ pub fn image_dimensions(bytes: &[u8]) -> Option<(u64, u64)> {
         Some(u32::from(b[0]) | (u32::from(b[1]) << 8) | (u32::from(b[2]) << 16))
     };
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        // The size is in the header chunk, which comes first: without it,
+        // any bytes would read as a size.
+        if bytes.get(12..16) != Some(b"IHDR") {
+            return None;
+        }
         return Some((u64::from(be32(16)?), u64::from(be32(20)?)));
     }
     if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
@@ -1017,6 +1022,10 @@ mod tests {
         png.extend(100_000u32.to_be_bytes());
         png.extend(100_000u32.to_be_bytes());
         assert_eq!(image_dimensions(&png), Some((100_000, 100_000)));
+        // The signature and anything but a header chunk: no size to read.
+        let mut corrupt = b"\x89PNG\r\n\x1a\n".to_vec();
+        corrupt.extend(b"garbage".repeat(100));
+        assert_eq!(image_dimensions(&corrupt), None);
         assert!(matches!(
             read_image(
                 &png,
