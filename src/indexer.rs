@@ -191,8 +191,11 @@ pub trait BuildObserver {
 /// paragraph; `format=flowed` mail is unwrapped; a forwarded message's
 /// attachments take its date; a ZIP without a readable directory is read
 /// from its entries' headers; a tar reads on past a damaged header and
-/// reads its contiguous files.
-pub const READING_RULES: u32 = 13;
+/// reads its contiguous files. 14: a PDF page set with a blank line
+/// between all its lines (double spacing, Tesseract's text layer) has its
+/// lines joined where a sentence goes on, and a run of spaces between two
+/// words of a PDF's text is one space.
+pub const READING_RULES: u32 = 14;
 
 /// The default language a state records while a run that changes it is
 /// under way: no language's code, so the next run reads every file again.

@@ -80,6 +80,42 @@ fn a_png_scan_is_read_by_ocr() {
 }
 
 #[test]
+fn a_pdf_with_tesseracts_text_layer_reads_as_paragraphs() {
+    ensure_tesseract();
+    let fixture = Fixture::new();
+    // What OCRmyPDF makes of a scan: the image, and Tesseract's invisible
+    // text over it, whose lines step down by more than one and a half
+    // times its font size.
+    let scan = fixture.dir.path().join("letter.png");
+    std::fs::write(
+        &scan,
+        scan_png("The council kept a letter\nfrom the mayor to the\ngovernor about the road."),
+    )
+    .unwrap();
+    let made = Command::new("tesseract")
+        .arg(&scan)
+        .arg(fixture.corpus().join("letter"))
+        .args(["--dpi", "150", "pdf"])
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let report = fixture.index_report(&["--no-ocr"]);
+    assert_eq!(report["files_indexed"], 1, "{report}");
+    let (_, result) = fixture.search("\"letter from the mayor\"", &[]);
+    let found = hits(&result);
+    assert_eq!(found.len(), 1, "{result}");
+    assert_eq!(
+        found[0]["text"],
+        "The council kept a letter from the mayor to the governor about the road.",
+        "{result}"
+    );
+}
+
+#[test]
 fn a_spanish_scan_is_found_without_its_accents() {
     ensure_tesseract();
     let fixture = Fixture::new();

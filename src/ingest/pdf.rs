@@ -52,7 +52,10 @@
 //!
 //! A sentence cut by a page break is one paragraph, on the page it starts
 //! (see `runs_on` for the evidence asked): within a page a blank line
-//! is kept as a break, as joining there took table rows and listings.
+//! is kept as a break, as joining there took table rows and listings,
+//! but on a page with a blank line between all its lines (double spacing,
+//! Tesseract's text layer; `join_spaced_lines`), where a sentence goes on.
+//! A run of spaces between two words is one space.
 //!
 //! Headings (each sets the section of the paragraphs below it) are lines
 //! standing alone between blank lines (or a page's edge), at most 100
@@ -96,6 +99,7 @@
 //! [`text::laid_out_blocks`]), and `---` or `===` separates paragraphs
 //! without making the line above a heading.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -433,10 +437,94 @@ fn ocr_pages(
 /// furniture and contents entries left out, headings recognised (see the
 /// module documentation). `scanned` tells the pages OCR read.
 fn page_blocks(pages: &[String], scanned: &dyn Fn(u32) -> bool) -> Vec<Block> {
-    let mut pages: Vec<Vec<&str>> = pages.iter().map(|page| page.lines().collect()).collect();
+    let squeezed: Vec<Cow<str>> = pages.iter().map(|page| squeeze_spaces(page)).collect();
+    let mut pages: Vec<Vec<&str>> = squeezed.iter().map(|page| page.lines().collect()).collect();
     drop_running_lines(&mut pages);
     drop_contents_entries(&mut pages);
+    for page in &mut pages {
+        join_spaced_lines(page);
+    }
     structure(&pages, scanned)
+}
+
+/// `text` with each run of spaces between two words one space: a text
+/// layer that draws each word with its own space and places the next
+/// word apart (Tesseract's, Word's) reads with two. A line's indentation
+/// is kept (it tells code).
+fn squeeze_spaces(text: &str) -> Cow<'_, str> {
+    if !text.contains("  ") {
+        return Cow::Borrowed(text);
+    }
+    let mut squeezed = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            squeezed.push('\n');
+        }
+        let body = line.trim_start_matches(' ');
+        squeezed.push_str(&line[..line.len() - body.len()]);
+        let mut spaces = 0;
+        for c in body.chars() {
+            if c == ' ' {
+                spaces += 1;
+                continue;
+            }
+            if spaces > 0 {
+                squeezed.push(' ');
+                spaces = 0;
+            }
+            squeezed.push(c);
+        }
+        // Trailing spaces, as they were (one).
+        if spaces > 0 {
+            squeezed.push(' ');
+        }
+    }
+    Cow::Owned(squeezed)
+}
+
+/// Joins the lines of a page set with a blank line between every two of
+/// them where a sentence goes on. pdf-extract writes a blank line where the
+/// text steps down by more than one and a half times its font size, which
+/// a double-spaced typescript does at every line, and so does the text
+/// layer Tesseract (and OCRmyPDF) lays over a scan; such a page would be a
+/// passage per line, and a phrase across two lines never found. Only pages
+/// of three lines or more, each alone between blank lines; the break stays
+/// where a line ends a sentence, or neither starts the next in lower case
+/// nor is set to the column's width with six words or more (a heading, a
+/// paragraph's end).
+fn join_spaced_lines(page: &mut Vec<&str>) {
+    let text: Vec<usize> = (0..page.len())
+        .filter(|&at| !page[at].trim().is_empty())
+        .collect();
+    let spaced = text.len() >= 3 && text.windows(2).all(|pair| pair[1] > pair[0] + 1);
+    if !spaced {
+        return;
+    }
+    let width = |line: &str| line.trim().chars().count();
+    let widest = text.iter().map(|&at| width(page[at])).max().unwrap_or(0);
+    let words = |line: &str| line.split_whitespace().count();
+    let goes_on = |last: &str, next: &str| {
+        let ends_sentence = last
+            .trim_end()
+            .trim_end_matches(['"', '\'', '”', '’', ')'])
+            .ends_with(['.', '!', '?', ':', ';']);
+        let starts_lower = next.trim_start().starts_with(char::is_lowercase);
+        let set_full = 10 * width(last) >= 7 * widest && words(last) >= 6;
+        words(last) >= 3
+            && !ends_sentence
+            && (starts_lower || set_full)
+            && text::heading_text(last.trim()).is_none()
+            && text::heading_text(next.trim()).is_none()
+    };
+    let mut joined = vec![page[text[0]]];
+    for pair in text.windows(2) {
+        let (last, next) = (page[pair[0]], page[pair[1]]);
+        if !goes_on(last, next) {
+            joined.push("");
+        }
+        joined.push(next);
+    }
+    *page = joined;
 }
 
 /// How many non-empty lines at the top and at the bottom of a page may be
@@ -1226,6 +1314,51 @@ mod tests {
     fn texts_of<S: AsRef<str>>(pages: &[S]) -> Vec<String> {
         let pages: Vec<String> = pages.iter().map(|page| page.as_ref().to_string()).collect();
         block_texts(&page_blocks(&pages, &|_| false))
+    }
+
+    #[test]
+    fn a_page_with_a_blank_line_between_all_its_lines_is_joined_where_sentences_go_on() {
+        let typescript = [
+            "INTRODUCTION",
+            "",
+            "The archive of the municipal council records a letter",
+            "",
+            "from the mayor to the governor about the road",
+            "",
+            "That was never finished before the rains came in May.",
+            "",
+            "A second  paragraph   tells how the engineers left the",
+            "",
+            "Valley in March.",
+        ]
+        .join("\n");
+        assert_eq!(
+            texts_of(&[typescript]),
+            [
+                "# INTRODUCTION",
+                "The archive of the municipal council records a letter from the mayor to the governor about the road That was never finished before the rains came in May.",
+                "A second paragraph tells how the engineers left the Valley in March.",
+            ]
+        );
+        // Lines set together, or a page of fewer than three lines: as drawn.
+        let set = "Short line one\nshort line two\n\nshort line three";
+        assert_eq!(
+            texts_of(&[set]),
+            ["Short line one short line two", "short line three"]
+        );
+        assert_eq!(
+            texts_of(&["A first line of text without end\n\nand its second line"]),
+            ["A first line of text without end", "and its second line"]
+        );
+    }
+
+    #[test]
+    fn runs_of_spaces_between_words_are_one_and_indentation_stays() {
+        assert_eq!(
+            squeeze_spaces("a  b   c \n    indented  code"),
+            "a b c \n    indented code"
+        );
+        assert!(matches!(squeeze_spaces("one space each"), Cow::Borrowed(_)));
     }
 
     #[test]
