@@ -78,20 +78,24 @@ impl Unpacker {
     /// or refuses it once it passes the budget, the ratio or `cap` (a
     /// format's own size limit).
     fn unpack(&self, reader: impl Read, packed: u64, cap: u64) -> Result<Vec<u8>, Refusal> {
-        match self.unpack_partly(reader, packed, cap)? {
+        match self.unpack_partly(reader, packed, cap) {
             (bytes, None) => Ok(bytes),
-            (_, Some(err)) => Err((SkipReason::Malformed, format!("cannot unpack ({err})"))),
+            (_, Some(Cut::Broken(err))) => {
+                Err((SkipReason::Malformed, format!("cannot unpack ({err})")))
+            }
+            (_, Some(Cut::Limit(refusal))) => Err(refusal),
         }
     }
 
-    /// [`Unpacker::unpack`], but a stream that breaks off gives what it
-    /// unpacked before the break (charged to the budget), with the error.
+    /// [`Unpacker::unpack`], but a stream that breaks off, or passes a
+    /// limit, gives what it unpacked before (charged to the budget when it
+    /// breaks off, not when it passes a limit), with why it stopped.
     fn unpack_partly(
         &self,
         mut reader: impl Read,
         packed: u64,
         cap: u64,
-    ) -> Result<(Vec<u8>, Option<std::io::Error>), Refusal> {
+    ) -> (Vec<u8>, Option<Cut>) {
         let ratio_cap = packed
             .saturating_mul(self.limits.max_ratio)
             .max(RATIO_FREE_BYTES);
@@ -117,10 +121,12 @@ impl Unpacker {
                     self.limits.max_unpacked_bytes >> 20
                 )
             };
-            return Err((SkipReason::TooLarge, message));
+            // Charged only by a caller that reads them.
+            bytes.truncate(limit as usize);
+            return (bytes, Some(Cut::Limit((SkipReason::TooLarge, message))));
         }
         self.unpacked.set(self.unpacked.get() + size);
-        Ok((bytes, broken))
+        (bytes, broken.map(Cut::Broken))
     }
 
     /// Counts bytes unpacked by other means (a mail's decoded attachment)
@@ -719,32 +725,43 @@ pub fn each_tar_entry(
     }
     // The whole stream is one entry to the ratio: a tar.gz bomb is a small
     // file that inflates to a huge tar.
-    let (inflated, broken) = unpacker
-        .unpack_partly(
-            flate2::read::MultiGzDecoder::new(bytes),
-            bytes.len() as u64,
-            u64::MAX,
-        )
-        .map_err(|(reason, message)| (reason, format!("the gzip stream {message}")))?;
-    let Some(err) = broken else {
-        return whole_tar(&inflated, unpacker, each);
+    let (inflated, cut) = unpacker.unpack_partly(
+        flate2::read::MultiGzDecoder::new(bytes),
+        bytes.len() as u64,
+        u64::MAX,
+    );
+    let (reason, message) = match cut {
+        None => return whole_tar(&inflated, unpacker, each),
+        Some(Cut::Broken(err)) => (
+            SkipReason::Malformed,
+            format!("the gzip stream cannot unpack ({err})"),
+        ),
+        Some(Cut::Limit((reason, message))) => {
+            unpacker.charge(inflated.len() as u64)?;
+            (reason, format!("the gzip stream {message}"))
+        }
     };
-    let cannot_unpack = || {
-        let message = format!("the gzip stream cannot unpack ({err})");
-        (SkipReason::Malformed, message)
-    };
-    // Not one tar header before the break: the stream is what is wrong.
+    // Not one tar header before the stop: the stream is what is wrong.
     if inflated.len() < TAR_BLOCK {
-        return Err(cannot_unpack());
+        return Err((reason, message));
     }
-    // The tar breaks off where the gzip stream does: one warning says so.
-    each_tar_entry_of(&inflated, unpacker, &mut each).map_err(|_| cannot_unpack())?;
-    let (reason, message) = cannot_unpack();
+    // The tar stops where the gzip stream does: one warning says so.
+    if each_tar_entry_of(&inflated, unpacker, &mut each).is_err() {
+        return Err((reason, message));
+    }
     each(Met::Stopped((
         reason,
         format!("{message}: the entries before it are read"),
     )));
     Ok(())
+}
+
+/// Why [`Unpacker::unpack_partly`] stopped before its stream's end.
+enum Cut {
+    /// The stream breaks off (a copy cut short) or is damaged there.
+    Broken(std::io::Error),
+    /// It passes a limit (the ratio, the budget, the format's cap).
+    Limit(Refusal),
 }
 
 /// The size of a tar header, and of the blocks of its entries.
@@ -1529,6 +1546,33 @@ pub(in crate::ingest) mod tests {
         .unwrap();
         // The cut entry is not handed over: one warning says where it broke.
         assert_eq!(seen, [("a.txt".to_string(), true), (String::new(), false)]);
+    }
+
+    #[test]
+    fn a_gzipped_tar_past_a_limit_keeps_the_entries_before_it() {
+        let zeros = vec![0u8; (RATIO_FREE_BYTES + (1 << 20)) as usize];
+        let bytes = gzip(&tar_of([
+            ("a.txt", &b"before"[..]),
+            ("zeros.bin", &zeros),
+            ("z.txt", b"after"),
+        ]));
+        let unpacker = Unpacker::new(Limits::default());
+        let (mut names, mut said) = (Vec::new(), Vec::new());
+        each_tar_entry(&bytes, &unpacker, |met| match met {
+            Met::Entry(entry) => names.push(entry.name().to_string()),
+            Met::Stopped(refusal) | Met::Missed(refusal) => said.push(refusal),
+        })
+        .unwrap();
+        assert_eq!(names, ["a.txt"]);
+        assert_eq!(said.len(), 1);
+        assert_eq!(said[0].0, SkipReason::TooLarge);
+        assert!(
+            said[0]
+                .1
+                .starts_with("the gzip stream unpacks more than 100× its packed size")
+                && said[0].1.ends_with("the entries before it are read"),
+            "{said:?}"
+        );
     }
 
     #[test]
