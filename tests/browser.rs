@@ -5,7 +5,10 @@
 //! grouping, a permalink, and the CSV export compared with `cita search
 //! --format csv`; a passage with copies in other documents shown once, its
 //! copies on demand (issue #24); a batch downloaded as `cita batch` writes
-//! it, one run at a time. Needs Debian's `chromium` and `chromium-driver`
+//! it, one run at a time; partial matches shown and paged to, places with a
+//! PDF page or a feed record, grouped paging, Shift+click on the timeline,
+//! the format facet's errors, and no console error on loading the page.
+//! Needs Debian's `chromium` and `chromium-driver`
 //! (`.ci/run` installs them); without them this test fails, it never
 //! passes silently.
 
@@ -28,6 +31,10 @@ and <img src=x onerror=\"window.citaInjected = true\"> stay text.\n\n\
 A second escapeprobe paragraph, for context.\n";
 
 const WAIT: Duration = Duration::from_secs(30);
+
+const TEN: [&str; 10] = [
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+];
 
 fn on_path(name: &str) -> Option<std::path::PathBuf> {
     std::env::var_os("PATH").and_then(|paths| {
@@ -118,6 +125,8 @@ async fn browser(driver: &Driver, profile: &Path, downloads: &Path) -> Client {
     let chromium = program("chromium");
     let capabilities = json!({
         "browserName": "chrome",
+        // The console, read through chromedriver's log endpoint (see `console`).
+        "goog:loggingPrefs": { "browser": "ALL" },
         "goog:chromeOptions": {
             "binary": chromium,
             "prefs": {
@@ -209,6 +218,26 @@ async fn search_page_in_headless_chromium() {
     ] {
         fixture.file(name, text);
     }
+    // Places with a PDF page and feed records, each in two documents so
+    // that a hit lists a copy with its page or record.
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds");
+    for (seed, name) in [
+        ("pdf/furniture.pdf", "pdf/furniture.pdf"),
+        ("pdf/furniture.pdf", "pdf/reprint.pdf"),
+        ("jsonl/feed.jsonl", "feed.jsonl"),
+        ("jsonl/feed.jsonl", "wire/feed.jsonl"),
+    ] {
+        fixture.file(name, std::fs::read(seeds.join(seed)).unwrap());
+    }
+    // Exactly ten documents holding a word, each once; "paragraph" is in
+    // other documents too, so `tenprobe paragraph` has ten full matches,
+    // then partial ones.
+    for (at, word) in TEN.iter().enumerate() {
+        fixture.file(
+            &format!("ten/{at}.txt"),
+            format!("The tenprobe paragraph of file {word}."),
+        );
+    }
     let out = fixture.index();
     assert!(out.status.success(), "{}", stderr(&out));
     let server = Server::start(&fixture.index_path(), &[]);
@@ -216,9 +245,12 @@ async fn search_page_in_headless_chromium() {
     let profile = tempfile::TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let downloads = tempfile::TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let client = browser(&driver, profile.path(), downloads.path()).await;
-    let mut result = drive(&client, &server).await;
+    let mut result = drive(&client, &server, driver.addr).await;
     if result.is_ok() {
         result = workbench(&client, &server, &fixture.index_path(), downloads.path()).await;
+    }
+    if result.is_ok() {
+        result = pages_and_places(&client, &server, &fixture.index_path()).await;
     }
     client.close().await.ok();
     result.unwrap();
@@ -648,7 +680,37 @@ async fn download(downloads: &Path, name: &str) -> Result<Vec<u8>, String> {
     .await
 }
 
-async fn drive(client: &Client, server: &Server) -> Result<(), String> {
+/// The errors the page logged to the console since the last call, read
+/// (and so cleared) through chromedriver's log endpoint at `driver`.
+async fn console_errors(client: &Client, driver: SocketAddr) -> Result<Vec<Value>, String> {
+    let session = client
+        .session_id()
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("no session")?;
+    let body = r#"{"type":"browser"}"#;
+    let raw = format!(
+        "POST /session/{session}/se/log HTTP/1.1\r\nHost: {driver}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    // chromedriver keeps the connection open: read one response, by its length.
+    let log = tokio::task::spawn_blocking(move || {
+        let mut stream = TcpStream::connect(driver).map_err(|e| e.to_string())?;
+        std::io::Write::write_all(&mut stream, raw.as_bytes()).map_err(|e| e.to_string())?;
+        Ok::<_, String>(common::http::read_response(&mut stream).json())
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    let entries = log["value"].as_array().ok_or(format!("no log: {log}"))?;
+    Ok(entries
+        .iter()
+        .filter(|entry| entry["level"] == "SEVERE")
+        .cloned()
+        .collect())
+}
+
+async fn drive(client: &Client, server: &Server, driver: SocketAddr) -> Result<(), String> {
     let base = format!("http://{}", server.addr);
     client
         .goto(&format!("{base}/"))
@@ -677,6 +739,9 @@ async fn drive(client: &Client, server: &Server) -> Result<(), String> {
         url.as_str().contains("q=Plan+LAZO"),
         "the URL reproduces the search: {url}"
     );
+    // Loading the page and searching logs no error (a browser asks for
+    // /favicon.ico when the page names no icon).
+    assert_eq!(console_errors(client, driver).await?, Vec::<Value>::new());
 
     // A URL alone reproduces the search.
     client
@@ -764,5 +829,214 @@ async fn drive(client: &Client, server: &Server) -> Result<(), String> {
         json!([0, "undefined"]),
         "no markup from a document became DOM"
     );
+    Ok(())
+}
+
+/// Waits until the status line reads `expected`.
+async fn until_status(client: &Client, expected: &str) -> Result<(), String> {
+    let script = format!(
+        "return document.getElementById('status').textContent === {};",
+        json!(expected)
+    );
+    until_js(client, &format!("the status {expected:?}"), &script)
+        .await
+        .map(drop)
+}
+
+/// The ids of the hits the page shows.
+async fn shown_ids(client: &Client) -> Result<Value, String> {
+    client
+        .execute(
+            "return Array.from(document.querySelectorAll('#results > li.hit')).map(li => li.dataset.id);",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// The last line of `cita search ARGS` on `index`: what the text output
+/// says of the page.
+fn cli_summary(index: &Path, args: &[&str]) -> String {
+    let mut all = vec!["search", "--index", index.to_str().unwrap()];
+    all.extend(args);
+    let out = run(&all);
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    stdout(&out).lines().last().unwrap().to_string()
+}
+
+/// Partial matches shown and paged to, places with their PDF page or
+/// feed record, grouped paging, Shift+click on the timeline, and the
+/// format facet's errors.
+async fn pages_and_places(client: &Client, server: &Server, index: &Path) -> Result<(), String> {
+    let base = format!("http://{}", server.addr);
+    let base = base.as_str();
+    let goto = |target: &'static str| async move {
+        client
+            .goto(&format!("{base}{target}"))
+            .await
+            .map_err(|e| e.to_string())
+    };
+
+    // No passage holds every word: the partial matches are shown, each
+    // marked, under the text output's status.
+    let partial = server.get_json("/api/search?q=petro+zzzyx");
+    assert_eq!(partial["total"], 0);
+    assert!(partial["partial_total"].as_u64().unwrap() > 10);
+    goto("/?q=petro+zzzyx").await?;
+    let summary = cli_summary(index, &["--", "petro", "zzzyx"]);
+    assert!(summary.starts_with("1–10: 0 passages with every word, then partial matches ("));
+    until_status(client, &summary).await?;
+    assert_eq!(shown_ids(client).await?, ids(&partial));
+    assert_eq!(
+        texts(client, "#results li.hit .meta .partial").await,
+        ["partial match, lacks: zzzyx"; 10]
+    );
+
+    // Ten full matches fill the first page exactly; Next reaches the
+    // partial matches after them, and is then disabled.
+    let first = server.get_json("/api/search?q=tenprobe+paragraph");
+    assert_eq!(
+        (&first["total"], &first["partial_total"]),
+        (&json!(10), &Value::Null)
+    );
+    let second = server.get_json("/api/search?q=tenprobe+paragraph&offset=10");
+    assert!(hits(&second).iter().all(|hit| hit["partial"] == true));
+    let partials = &second["partial_total"];
+    goto("/?q=tenprobe+paragraph").await?;
+    until_status(
+        client,
+        &format!("1–10: 10 passages with every word, then partial matches ({partials} hold at least half of the words)"),
+    )
+    .await?;
+    assert_eq!(shown_ids(client).await?, ids(&first));
+    assert_eq!(texts(client, "#page-info").await, ["page 1 of 2"]);
+    click(client, "#pager:not([hidden]) #next:not([disabled])").await?;
+    let summary = cli_summary(index, &["--offset", "10", "--", "tenprobe", "paragraph"]);
+    until_status(client, &summary).await?;
+    assert_eq!(shown_ids(client).await?, ids(&second));
+    let next = client
+        .execute("return document.getElementById('next').disabled;", vec![])
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!(next, json!(true), "nothing after the last partial match");
+    // Full matches short of a page, then partial ones: the text output's status.
+    goto("/?q=%22Plan+LAZO%22+Yarborough").await?;
+    until_status(
+        client,
+        &cli_summary(index, &["--", "\"Plan LAZO\"", "Yarborough"]),
+    )
+    .await?;
+
+    // Places as the text output writes them: a PDF's page, a feed's
+    // record, in the hit, its copies and the passage in context.
+    goto("/?q=workspace").await?;
+    let item = "#results > li.hit";
+    until_js(
+        client,
+        "the PDF's page",
+        &format!(
+            "const place = document.querySelector('{item} .meta .place'); \
+             return place && place.textContent === 'pdf/furniture.pdf p.3 ¶2';"
+        ),
+    )
+    .await?;
+    click(client, &format!("{item} > button.more")).await?;
+    assert_eq!(
+        texts(client, &format!("{item} > ul.duplicates li")).await,
+        ["pdf/reprint.pdf p.3 ¶2 · Frequently asked questions on R · 2024-03-01"]
+    );
+    click(client, &format!("{item} button.open")).await?;
+    until_js(
+        client,
+        "the PDF's page in context",
+        "const place = document.querySelector('#passage:not([hidden]) #passage-meta .place'); \
+         return place && place.textContent === 'pdf/furniture.pdf p.3 ¶2';",
+    )
+    .await?;
+    goto("/?q=%22feed+record%22").await?;
+    until_status(
+        client,
+        "1–2 of 2 distinct passages; 4 matching passages in all",
+    )
+    .await?;
+    let mut places = texts(client, &format!("{item} .meta .place")).await;
+    places.sort();
+    assert_eq!(places, ["feed.jsonl #1 ¶1", "feed.jsonl #3 ¶1"]);
+    // Folded away, the copies have no rendered text: read their text content.
+    let copies: Vec<String> = serde_json::from_value(
+        client
+            .execute(
+                &format!(
+                    "return Array.from(document.querySelectorAll('{item} > ul.duplicates a.duplicate')).map(a => a.textContent);"
+                ),
+                vec![],
+            )
+            .await
+            .map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
+    assert_eq!(copies.len(), 2);
+    assert!(
+        copies
+            .iter()
+            .all(|copy| copy.starts_with("wire/feed.jsonl #")),
+        "{copies:?}"
+    );
+
+    // Grouped, exactly ten documents: one page, no Next.
+    goto("/?q=tenprobe&group=1").await?;
+    until_status(client, "documents 1–10; 10 matching passages in all").await?;
+    let pager = client
+        .execute(
+            "return [document.getElementById('pager').hidden, document.getElementById('next').disabled];",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!(pager, json!([true, true]));
+
+    // Shift+click on a year's bar, from a month of that year: the whole year.
+    goto("/?q=*&since=2024-02").await?;
+    until_js(
+        client,
+        "the year 2024 shift-clicked",
+        "const bar = document.querySelector('#bars[data-by=year] .bar[data-period=\"2024\"]'); \
+         return bar && bar.dispatchEvent(new MouseEvent('click', { bubbles: true, shiftKey: true }));",
+    )
+    .await?;
+    until_js(
+        client,
+        "the year 2024 as the range",
+        "const state = new URLSearchParams(location.search); \
+         return state.get('since') === '2024' && state.get('until') === '2024';",
+    )
+    .await?;
+
+    // A format facet is a term of the query sent; the error is still
+    // about the query typed, with its own positions.
+    goto("/?q=%22Plan+LAZO&fmt=text").await?;
+    let own = server.get("/api/search?q=%22Plan+LAZO").error();
+    assert!(own.contains("character 1"), "{own}");
+    until_status(client, &own).await?;
+    // A query that only the facet makes too long says so.
+    let words: Vec<String> = (0..32).map(|n| format!("w{n}")).collect();
+    let typed = words.join(" ");
+    assert_eq!(
+        server.get_json(&format!("/api/search?q={}", encode(&typed)))["total"],
+        0
+    );
+    let sent = format!("({typed}) format:text");
+    let refused = server
+        .get(&format!("/api/search?q={}", encode(&sent)))
+        .error();
+    client
+        .goto(&format!("{base}/?q={}&fmt=text", encode(&typed)))
+        .await
+        .map_err(|e| e.to_string())?;
+    until_status(
+        client,
+        &format!("{refused} (with the format filter, the query sent is {sent}: remove the filter or shorten the query)"),
+    )
+    .await?;
     Ok(())
 }

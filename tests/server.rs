@@ -503,6 +503,9 @@ fn page_and_its_assets_are_served_with_a_strict_policy() {
             .unwrap()
             .starts_with("text/css")
     );
+    let icon = server.get("/assets/icon.svg");
+    assert_eq!(icon.status, 200);
+    assert_eq!(icon.header("content-type"), Some("image/svg+xml"));
 }
 
 #[test]
@@ -1045,6 +1048,7 @@ fn every_method_but_get_and_head_is_405_json_with_allow() {
         "/",
         "/assets/app.js",
         "/assets/app.css",
+        "/assets/icon.svg",
     ];
     for path in paths {
         for method in [

@@ -75,8 +75,9 @@ async function answer(response) {
     body = null;
   }
   if (!response.ok) {
-    const message = body && typeof body.error === "string" ? body.error : response.statusText;
-    throw new Error(message);
+    const error = new Error(body && typeof body.error === "string" ? body.error : response.statusText);
+    error.status = response.status;
+    throw error;
   }
   return body;
 }
@@ -86,7 +87,8 @@ async function getJson(url) {
 }
 
 // The query sent to the API: what was typed, narrowed by the format
-// filter, a field of the query language.
+// filter, a field of the query language (the API has no other format
+// filter; `format` names its answer's).
 function effectiveQuery(state) {
   if (!state.fmt) return state.q;
   return "(" + state.q + ") format:" + state.fmt;
@@ -145,13 +147,26 @@ function element(tag, className, text) {
   return node;
 }
 
-// Source, paragraph, author, date (marked when inferred), publication,
-// section, language and OCR confidence, as spans.
+// A passage's document as the text output names it: its source, the
+// entry in a container, the record in a feed or mailbox.
+function documentName(item) {
+  const name = item.entry ? item.source + " › " + item.entry : item.source;
+  return item.record === null || item.record === undefined ? name : name + " #" + item.record;
+}
+
+// Where in its document a passage is, as the text output writes it: the
+// PDF page, the paragraph and, for a paragraph cut in parts, its part.
+function spot(item) {
+  const page = item.page === null || item.page === undefined ? "" : "p." + item.page + " ";
+  return page + "¶" + item.paragraph + (item.part > 1 ? "." + item.part : "");
+}
+
+// Source, page and paragraph, author, date (marked when inferred),
+// publication, section, language and OCR confidence, as spans.
 function metaLine(item) {
   const line = document.createDocumentFragment();
   const parts = [];
-  const place = item.entry ? item.source + " › " + item.entry : item.source;
-  parts.push(element("span", "place", place + " ¶" + item.paragraph + (item.part > 1 ? "." + item.part : "")));
+  parts.push(element("span", "place", documentName(item) + " " + spot(item)));
   if (item.author) parts.push(element("span", "author", item.author));
   if (item.date) {
     if (item.date_origin === "text") {
@@ -170,7 +185,7 @@ function metaLine(item) {
     parts.push(language);
   }
   if (item.partial) {
-    const partial = element("span", "partial", "partial match, lacks " + item.missing.join(", "));
+    const partial = element("span", "partial", "partial match, lacks: " + item.missing.join(", "));
     partial.title = "Too few passages hold every word: this one holds only some of them.";
     parts.push(partial);
   }
@@ -248,9 +263,9 @@ function duplicatesOf(item, hit) {
   const list = element("ul", "duplicates");
   for (const duplicate of hit.duplicates) {
     const entry = element("li");
-    const link = element("a", "duplicate", duplicate.entry ? duplicate.source + " › " + duplicate.entry : duplicate.source);
+    const link = element("a", "duplicate", documentName(duplicate));
     link.href = "/?passage=" + encodeURIComponent(duplicate.id);
-    entry.append(link, " ¶" + duplicate.paragraph + " · " + duplicate.title);
+    entry.append(link, " " + spot(duplicate) + " · " + duplicate.title);
     if (duplicate.date) entry.append(" · " + duplicate.date);
     list.append(entry);
   }
@@ -383,9 +398,15 @@ async function showTimeline(state, view) {
     `Matching passages per ${by} of publication: ${dated} dated` + (timeline.undated ? `, ${timeline.undated} undated` : "");
   const most = Math.max(1, ...timeline.rows.map((row) => row.count));
   let dragFrom = null;
+  // The range spans both periods, which may be a year and a month of it
+  // ("2002" and "2002-02"), or a day typed in the form: it starts with the
+  // earlier start and ends with the later end, each compared as a day.
+  const day = (period, last) => period + (last ? "-12-31" : "-01-01").slice(period.length - 4);
   const select = (first, last) => {
-    const [from, to] = first <= last ? [first, last] : [last, first];
-    refine({ since: from, until: to });
+    refine({
+      since: day(first, false) <= day(last, false) ? first : last,
+      until: day(first, true) >= day(last, true) ? first : last,
+    });
   };
   for (const row of timeline.rows) {
     const bar = element("button", "bar");
@@ -417,6 +438,46 @@ async function showTimeline(state, view) {
   figure.hidden = timeline.rows.length === 0;
 }
 
+// The status line of a page of hits, worded as the text output's last
+// line (`cita search`).
+function summary(page, hits) {
+  const plural = page.total === 1 ? "" : "s";
+  // Copies shown once: ranks count distinct passages.
+  const distinct = page.distinct !== undefined && page.distinct < page.total ? page.distinct : null;
+  const range = hits.length ? `${hits[0].rank}–${hits[hits.length - 1].rank}` : "";
+  if (page.partial_total) {
+    const partial = page.partial_total;
+    const line =
+      `${page.total} passage${plural} with every word` +
+      (distinct === null ? "" : ` (${distinct} distinct)`) +
+      `, then partial matches (${partial} ${partial === 1 ? "holds" : "hold"} at least half of the words)`;
+    return range ? `${range}: ${line}` : `${line}; none on this page.`;
+  }
+  // No partial match to fill the page with: the page reads as any other.
+  const line =
+    distinct === null
+      ? `${page.total} matching passage${plural}`
+      : `${distinct} distinct passage${distinct === 1 ? "" : "s"}; ${page.total} matching passage${plural} in all`;
+  return range ? `${range} of ${line}` : `${line}; none on this page.`;
+}
+
+// The error of a search, worded for what was typed. The format filter is
+// a term of the query sent, so the API's error about that query may count
+// its characters, words and positions: the typed query, checked alone
+// with the other filters, gives its own error; when it has none, the
+// filter made the query sent too long, and the error says so.
+async function ownError(state, err) {
+  if (!state.fmt || (err.status !== 400 && err.status !== 414)) return err.message;
+  const params = filterParams({ ...state, fmt: "" });
+  params.set("limit", "0");
+  try {
+    await getJson("/api/search?" + params.toString());
+  } catch (own) {
+    return own.message;
+  }
+  return `${err.message} (with the format filter, the query sent is ${effectiveQuery(state)}: remove the filter or shorten the query)`;
+}
+
 async function search(state, view) {
   passageView.hidden = true;
   results.hidden = false;
@@ -431,15 +492,21 @@ async function search(state, view) {
     return;
   }
   setStatus(statusLine, "Searching…");
-  const params = searchParams(state, PAGE_SIZE, state.offset);
+  // One more than the page shows: whether it comes says whether a next
+  // page has anything (the count of full matches alone cannot: partial
+  // matches may follow them, and a grouped answer counts no documents),
+  // and the API looks for partial matches when the full ones end on this
+  // page, even at its last place.
+  const params = searchParams(state, PAGE_SIZE + 1, state.offset);
   params.set("facets", "true");
   const timeline = showTimeline(state, view);
   let page;
   try {
     page = await getJson("/api/search?" + params.toString());
   } catch (err) {
+    const message = await ownError(state, err);
     if (stale(view)) return;
-    setStatus(statusLine, err.message, true);
+    setStatus(statusLine, message, true);
     $("facets").hidden = true;
     return;
   }
@@ -447,7 +514,7 @@ async function search(state, view) {
   showFacets(state, page.facets);
   await timeline;
   if (stale(view)) return;
-  if (page.total === 0) {
+  if (page.total === 0 && !page.partial_total) {
     setStatus(statusLine, "No passage matches.");
     return;
   }
@@ -457,50 +524,48 @@ async function search(state, view) {
   $("export").textContent = `Export CSV (up to ${EXPORT_LIMIT} ${state.group ? "documents" : "passages"})`;
   $("tools").hidden = false;
   const plural = page.total === 1 ? "" : "s";
+  const current = Math.floor(state.offset / PAGE_SIZE) + 1;
   if (page.groups) {
+    const groups = page.groups.slice(0, PAGE_SIZE);
+    const more = page.groups.length > PAGE_SIZE;
     const first = state.offset + 1;
-    const last = state.offset + page.groups.length;
+    const last = state.offset + groups.length;
     setStatus(
       statusLine,
-      page.groups.length
+      groups.length
         ? `documents ${first}–${last}; ${page.total} matching passage${plural} in all`
         : `${page.total} matching passage${plural}; no document on this page.`
     );
-    for (const group of page.groups) {
+    for (const group of groups) {
       const item = hitItem(state, group.hits[0]);
       item.classList.add("group");
-      const more = group.hits.length - 1;
-      if (more > 0) {
-        const others = element("ol", "others");
-        for (const hit of group.hits.slice(1)) others.append(hitItem(state, hit));
-        disclosure(item, `+${more} more passage${more === 1 ? "" : "s"} in this document`, others);
+      const others = group.hits.length - 1;
+      if (others > 0) {
+        const list = element("ol", "others");
+        for (const hit of group.hits.slice(1)) list.append(hitItem(state, hit));
+        disclosure(item, `+${others} more passage${others === 1 ? "" : "s"} in this document`, list);
       }
       results.append(item);
     }
     $("prev").disabled = state.offset === 0;
-    $("next").disabled = page.groups.length < PAGE_SIZE;
-    $("page-info").textContent = `page ${Math.floor(state.offset / PAGE_SIZE) + 1}`;
-    pager.hidden = state.offset === 0 && page.groups.length < PAGE_SIZE;
+    $("next").disabled = !more;
+    $("page-info").textContent = `page ${current}`;
+    pager.hidden = state.offset === 0 && !more;
   } else {
-    const first = page.hits.length ? page.hits[0].rank : 0;
-    const last = page.hits.length ? page.hits[page.hits.length - 1].rank : 0;
-    // Copies shown once: the pages are of the distinct passages.
+    const hits = page.hits.slice(0, PAGE_SIZE);
+    const more = page.hits.length > PAGE_SIZE;
+    for (const hit of hits) results.append(hitItem(state, hit));
+    setStatus(statusLine, summary(page, hits));
+    // The pages known: ranks count distinct passages, the full matches'
+    // then, once counted, the partial ones'. partial_total counts every
+    // copy, and is counted only when the full matches end within this
+    // page: the count of pages is exact on the last page.
     const shown = page.distinct === undefined ? page.total : page.distinct;
-    const of =
-      shown < page.total
-        ? `${shown} distinct passage${shown === 1 ? "" : "s"}; ${page.total} matching passage${plural} in all`
-        : `${page.total} matching passage${plural}`;
-    // No partial match to fill the page with: the status reads as any other.
-    const partial =
-      !page.partial_total
-        ? ""
-        : `; then partial matches (${page.partial_total} ${page.partial_total === 1 ? "holds" : "hold"} at least half of the words)`;
-    setStatus(statusLine, page.hits.length ? `${first}–${last} of ${of}${partial}` : `${of}; none on this page.`);
-    for (const hit of page.hits) results.append(hitItem(state, hit));
+    const pages = more ? Math.max(current + 1, Math.ceil((shown + (page.partial_total || 0)) / PAGE_SIZE)) : current;
     $("prev").disabled = state.offset === 0;
-    $("next").disabled = state.offset + PAGE_SIZE >= shown;
-    $("page-info").textContent = `page ${Math.floor(state.offset / PAGE_SIZE) + 1} of ${Math.ceil(shown / PAGE_SIZE)}`;
-    pager.hidden = shown <= PAGE_SIZE;
+    $("next").disabled = !more;
+    $("page-info").textContent = `page ${current} of ${pages}`;
+    pager.hidden = state.offset === 0 && !more;
   }
   $("prev").onclick = () => go({ ...state, offset: Math.max(0, state.offset - PAGE_SIZE) });
   $("next").onclick = () => go({ ...state, offset: state.offset + PAGE_SIZE });
