@@ -15,7 +15,7 @@
 //! recorded: replacing a file's passages is idempotent. A lock file makes a
 //! second concurrent run fail at once, before it changes anything.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
@@ -418,7 +418,8 @@ fn build_into(
     let mut files = Vec::new();
     // Folders the walk could not read, as sources.
     let mut unlisted_folders = Vec::new();
-    let mut listed_sources = HashSet::new();
+    // Each source's place in `files`.
+    let mut listed_sources = HashMap::new();
     for listed in ingest::files(corpus, &walk)? {
         match listed {
             Listed::File(path, format) => {
@@ -428,27 +429,41 @@ fn build_into(
                     // path now routes elsewhere leaves this shard.
                     continue;
                 }
-                // Names that are not UTF-8 are written with U+FFFD for
-                // the bytes that are not: two may then read alike.
-                if !listed_sources.insert(source.clone()) {
-                    let warning = Warning {
-                        message: format!(
-                            "its name is not UTF-8 text and reads as {source:?}, as another file's does; skipped: rename it"
-                        ),
-                        path,
-                        skipped: Some(SkipReason::Undecodable),
-                    };
-                    observer.warning(&warning);
-                    report.warnings.push(warning);
-                    continue;
-                }
                 let size = std::fs::metadata(&path).map_or(0, |m| m.len());
-                files.push(Job {
+                let job = Job {
                     path,
                     source,
                     format,
                     size,
-                });
+                };
+                // Names that are not UTF-8 are written with U+FFFD for
+                // the bytes that are not: two may then read alike. The
+                // one the index holds keeps the source (the one listed
+                // first when neither is).
+                let Some(&at) = listed_sources.get(&job.source) else {
+                    listed_sources.insert(job.source.clone(), files.len());
+                    files.push(job);
+                    continue;
+                };
+                let recorded = state.files.get(&job.source);
+                let skipped = if is_recorded(&job.path, recorded)
+                    && !is_recorded(&files[at].path, recorded)
+                {
+                    std::mem::replace(&mut files[at], job)
+                } else {
+                    job
+                };
+                let warning = Warning {
+                    message: format!(
+                        "its name {:?} is not UTF-8 text and reads as {:?}, as another file's does; skipped: rename it",
+                        skipped.path.file_name().unwrap_or_default(),
+                        skipped.source
+                    ),
+                    path: skipped.path,
+                    skipped: Some(SkipReason::Undecodable),
+                };
+                observer.warning(&warning);
+                report.warnings.push(warning);
             }
             Listed::Ignored(path) => {
                 *report
@@ -696,6 +711,27 @@ fn examine_safely(
     })
 }
 
+/// A file's modification time in nanoseconds since 1970, as states
+/// record it (0 when unknown).
+fn modified_nanos(metadata: &std::fs::Metadata) -> u64 {
+    metadata
+        .modified()
+        .ok()
+        .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |since| {
+            u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
+        })
+}
+
+/// Whether the file at `path` is, by its size and modification time, the
+/// one `recorded` describes.
+fn is_recorded(path: &Path, recorded: Option<&FileState>) -> bool {
+    let (Some(recorded), Ok(metadata)) = (recorded, std::fs::metadata(path)) else {
+        return false;
+    };
+    recorded.size == metadata.len() && recorded.modified == modified_nanos(&metadata)
+}
+
 /// Reads, decodes and splits one file, unless its recorded state shows it unchanged.
 fn examine(
     corpus: &Path,
@@ -716,13 +752,7 @@ fn examine(
         Ok(metadata) => metadata,
         Err(err) => return unreadable(err),
     };
-    let modified = metadata
-        .modified()
-        .ok()
-        .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |since| {
-            u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
-        });
+    let modified = modified_nanos(&metadata);
     let size = metadata.len();
     // Scans left unread are read once OCR can read them.
     let rebuild = rebuild || (reading.ocr.is_some() && previous.is_some_and(FileState::awaits_ocr));
@@ -770,6 +800,7 @@ fn examine(
                 skipped: w.skipped,
             })
             .collect(),
+        whole: outcome.broken_off.is_none(),
     };
     if state.skipped() {
         return Examined::Skipped {
@@ -778,12 +809,13 @@ fn examine(
             ocr: outcome.ocr,
         };
     }
-    // A container cut short since it was indexed (a copy that stopped
-    // partway) is a file that cannot be read now, like a PDF cut short:
-    // [`apply`] keeps its last readable version whole, where the entries
-    // before the break would replace every entry.
+    // A container cut short since it was indexed whole (a copy that
+    // stopped partway) is a file that cannot be read now, like a PDF cut
+    // short: [`apply`] keeps its last version, where the entries before
+    // the break would replace every entry. One that broke off already is
+    // read as far as it goes, or its changes would never be indexed.
     if let Some(said) = outcome.broken_off
-        && previous.is_some_and(|last| !last.skipped())
+        && previous.is_some_and(|last| last.whole && !last.skipped())
     {
         let mut warnings = outcome.warnings;
         warnings[said].skipped = Some(SkipReason::Malformed);

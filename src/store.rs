@@ -77,6 +77,12 @@ pub struct FileState {
     pub id_sum: u64,
     /// Warnings of the file, replayed while it stays unchanged.
     pub warnings: Vec<RecordedWarning>,
+    /// Whether it was read to its end: no container in it broke off. A
+    /// file read whole that breaks off later (a copy cut short) keeps this
+    /// version; one that broke off already, or recorded before cita
+    /// noted this, is indexed as far as it reads.
+    #[serde(default)]
+    pub whole: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

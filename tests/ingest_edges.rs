@@ -81,20 +81,43 @@ fn two_names_that_read_alike_once_not_utf8_are_one_source_and_a_warning() {
     let fixture = Fixture::new();
     fixture.file("keep.txt", "kwazzle kept.\n");
     let corpus = fixture.corpus();
-    for (byte, text) in [(0xfe, "kwazzle one.\n"), (0xff, "kwazzle two.\n")] {
+    let write = |byte: u8, text: &str| {
         let name = [b'x', byte, b'.', b't', b'x', b't'];
         std::fs::write(corpus.join(std::ffi::OsStr::from_bytes(&name)), text).unwrap();
-    }
+    };
+    let found = || {
+        let (_, result) = fixture.search("kwazzle", &["--no-collapse", "--all"]);
+        let mut texts: Vec<String> = hits(&result)
+            .iter()
+            .map(|hit| hit["text"].as_str().unwrap().to_string())
+            .collect();
+        texts.sort();
+        texts
+    };
+    // Indexed first; then a file whose name reads alike, listed before it.
+    write(0xff, "kwazzle two.\n");
+    fixture.index_report(&[]);
+    write(0xfe, "kwazzle one.\n");
     let report = fixture.index_report(&[]);
     assert_eq!(report["files_indexed"], 2, "{report}");
     assert_eq!(report["skipped"], json!({"undecodable": 1}), "{report}");
+    assert_eq!(
+        (report["unchanged"].as_u64(), report["updated"].as_u64()),
+        (Some(2), Some(0)),
+        "{report}"
+    );
     let said = report["warnings"].to_string();
     assert!(
-        said.contains("its name is not UTF-8 text and reads as") && said.contains("rename it"),
+        said.contains(r#"its name \"x\\xFE.txt\" is not UTF-8 text and reads as"#)
+            && said.contains("rename it"),
         "{said}"
     );
-    let (_, result) = fixture.search("kwazzle", &["--no-collapse"]);
-    assert_eq!(result["total"], 2, "{result}");
+    assert_eq!(found(), ["kwazzle kept.", "kwazzle two."]);
+    // Neither indexed: the one listed first is read.
+    let fresh = Fixture::new();
+    std::fs::rename(fixture.corpus(), fresh.corpus()).unwrap();
+    let report = fresh.index_report(&[]);
+    assert_eq!(report["skipped"], json!({"undecodable": 1}), "{report}");
 }
 
 #[test]

@@ -488,10 +488,11 @@ fn squeeze_spaces(text: &str) -> Cow<'_, str> {
 /// a double-spaced typescript does at every line, and so does the text
 /// layer Tesseract (and OCRmyPDF) lays over a scan; such a page would be a
 /// passage per line, and a phrase across two lines never found. Only pages
-/// of three lines or more, each alone between blank lines; the break stays
-/// where a line ends a sentence, or neither starts the next in lower case
-/// nor is set to the column's width with six words or more (a heading, a
-/// paragraph's end).
+/// of three lines or more, each alone between blank lines, and only where
+/// a line of three words or more ends no sentence and the next starts in
+/// lower case, neither reading as code: a table's rows, a census's
+/// records, an address's lines start in capitals or digits, and stay
+/// apart (so does a sentence going on with a name).
 fn join_spaced_lines(page: &mut Vec<&str>) {
     let text: Vec<usize> = (0..page.len())
         .filter(|&at| !page[at].trim().is_empty())
@@ -500,21 +501,18 @@ fn join_spaced_lines(page: &mut Vec<&str>) {
     if !spaced {
         return;
     }
-    let width = |line: &str| line.trim().chars().count();
-    let widest = text.iter().map(|&at| width(page[at])).max().unwrap_or(0);
-    let words = |line: &str| line.split_whitespace().count();
     let goes_on = |last: &str, next: &str| {
         let ends_sentence = last
             .trim_end()
             .trim_end_matches(['"', '\'', '”', '’', ')'])
             .ends_with(['.', '!', '?', ':', ';']);
-        let starts_lower = next.trim_start().starts_with(char::is_lowercase);
-        let set_full = 10 * width(last) >= 7 * widest && words(last) >= 6;
-        words(last) >= 3
+        let markup =
+            |line: &str| has_code_characters(line) || text::heading_text(line.trim()).is_some();
+        last.split_whitespace().count() >= 3
             && !ends_sentence
-            && (starts_lower || set_full)
-            && text::heading_text(last.trim()).is_none()
-            && text::heading_text(next.trim()).is_none()
+            && next.trim_start().starts_with(char::is_lowercase)
+            && !markup(last)
+            && !markup(next)
     };
     let mut joined = vec![page[text[0]]];
     for pair in text.windows(2) {
@@ -1325,21 +1323,36 @@ mod tests {
             "",
             "from the mayor to the governor about the road",
             "",
-            "That was never finished before the rains came in May.",
+            "that was never finished before the rains came in May.",
             "",
             "A second  paragraph   tells how the engineers left the",
             "",
-            "Valley in March.",
+            "valley in March, and wrote to",
+            "",
+            "Bogotá for funds.",
         ]
         .join("\n");
         assert_eq!(
             texts_of(&[typescript]),
             [
                 "# INTRODUCTION",
-                "The archive of the municipal council records a letter from the mayor to the governor about the road That was never finished before the rains came in May.",
-                "A second paragraph tells how the engineers left the Valley in March.",
+                "The archive of the municipal council records a letter from the mayor to the governor about the road that was never finished before the rains came in May.",
+                "A second paragraph tells how the engineers left the valley in March, and wrote to",
+                "Bogotá for funds.",
             ]
         );
+        // A table's rows, an address, a listing: apart.
+        let records = [
+            "Year Births Deaths Marriages Migrants Total",
+            "1850 120 98 40 12 270",
+            "Smith John farmer Oak Street 12 married",
+            "Brown Mary widow Mill Lane 3 widowed",
+            "Mr John Smith of the County Council",
+            "14 High Street West Riding",
+            "fn main() {",
+            "let total = births - deaths;",
+        ];
+        assert_eq!(texts_of(&[records.join("\n\n")]).len(), records.len());
         // Lines set together, or a page of fewer than three lines: as drawn.
         let set = "Short line one\nshort line two\n\nshort line three";
         assert_eq!(
