@@ -447,39 +447,23 @@ fn page_blocks(pages: &[String], scanned: &dyn Fn(u32) -> bool) -> Vec<Block> {
     structure(&pages, scanned)
 }
 
-/// `text` with each run of spaces between two words one space: a text
-/// layer that draws each word with its own space and places the next
+/// `text` with each run of whitespace between two words one space: a
+/// text layer that draws each word with its own space and places the next
 /// word apart (Tesseract's, Word's) reads with two. A line's indentation
 /// is kept (it tells code).
 fn squeeze_spaces(text: &str) -> Cow<'_, str> {
     if !text.contains("  ") {
         return Cow::Borrowed(text);
     }
-    let mut squeezed = String::with_capacity(text.len());
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            squeezed.push('\n');
-        }
-        let body = line.trim_start_matches(' ');
-        squeezed.push_str(&line[..line.len() - body.len()]);
-        let mut spaces = 0;
-        for c in body.chars() {
-            if c == ' ' {
-                spaces += 1;
-                continue;
-            }
-            if spaces > 0 {
-                squeezed.push(' ');
-                spaces = 0;
-            }
-            squeezed.push(c);
-        }
-        // Trailing spaces, as they were (one).
-        if spaces > 0 {
-            squeezed.push(' ');
-        }
-    }
-    Cow::Owned(squeezed)
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|line| {
+            let body = line.trim_start_matches(' ');
+            let indentation = &line[..line.len() - body.len()];
+            indentation.to_string() + &collapse_whitespace(body)
+        })
+        .collect();
+    Cow::Owned(lines.join("\n"))
 }
 
 /// Joins the lines of a page set with a blank line between every two of
@@ -489,10 +473,12 @@ fn squeeze_spaces(text: &str) -> Cow<'_, str> {
 /// layer Tesseract (and OCRmyPDF) lays over a scan; such a page would be a
 /// passage per line, and a phrase across two lines never found. Only pages
 /// of three lines or more, each alone between blank lines, and only where
-/// a line of three words or more ends no sentence and the next starts in
-/// lower case, neither reading as code: a table's rows, a census's
-/// records, an address's lines start in capitals or digits, and stay
-/// apart (so does a sentence going on with a name).
+/// a line of three words or more, set to the page's width (seven tenths of
+/// its widest line: a wrapped line of prose, not a list's short item),
+/// ends no sentence and the next starts in lower case, neither reading as
+/// code: a table's rows, a census's records, an address's lines start in
+/// capitals or digits, and stay apart (so does a sentence going on with a
+/// name).
 fn join_spaced_lines(page: &mut Vec<&str>) {
     let text: Vec<usize> = (0..page.len())
         .filter(|&at| !page[at].trim().is_empty())
@@ -501,6 +487,8 @@ fn join_spaced_lines(page: &mut Vec<&str>) {
     if !spaced {
         return;
     }
+    let width = |line: &str| line.trim().chars().count();
+    let widest = text.iter().map(|&at| width(page[at])).max().unwrap_or(0);
     let goes_on = |last: &str, next: &str| {
         let ends_sentence = last
             .trim_end()
@@ -509,6 +497,7 @@ fn join_spaced_lines(page: &mut Vec<&str>) {
         let markup =
             |line: &str| has_code_characters(line) || text::heading_text(line.trim()).is_some();
         last.split_whitespace().count() >= 3
+            && 10 * width(last) >= 7 * widest
             && !ends_sentence
             && next.trim_start().starts_with(char::is_lowercase)
             && !markup(last)
@@ -1351,6 +1340,9 @@ mod tests {
             "14 High Street West Riding",
             "fn main() {",
             "let total = births - deaths;",
+            // A list's short item, and the next in lower case.
+            "see the section on the chroot",
+            "debuild and sbuild",
         ];
         assert_eq!(texts_of(&[records.join("\n\n")]).len(), records.len());
         // Lines set together, or a page of fewer than three lines: as drawn.
@@ -1369,7 +1361,7 @@ mod tests {
     fn runs_of_spaces_between_words_are_one_and_indentation_stays() {
         assert_eq!(
             squeeze_spaces("a  b   c \n    indented  code"),
-            "a b c \n    indented code"
+            "a b c\n    indented code"
         );
         assert!(matches!(squeeze_spaces("one space each"), Cow::Borrowed(_)));
     }
