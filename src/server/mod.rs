@@ -336,7 +336,7 @@ pub fn router(archive: Arc<Archive>, options: &ServeOptions) -> Result<Router> {
 /// The routes and layers over a shared state.
 fn app(state: Arc<AppState>, cors: Option<CorsLayer>) -> Router {
     let app = api::routes()
-        .merge(page::routes())
+        .merge(page::routes(&state.limits))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .with_state(state.clone())

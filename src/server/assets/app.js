@@ -7,8 +7,11 @@
 
 const PAGE_SIZE = 10;
 const CONTEXT = 3;
-// The most hits one request returns (the server's limit): what the CSV export holds.
+// The most hits one request returns (what the CSV export holds) and the
+// largest offset the API takes: the server's limits, written in when it
+// serves this script (page::script), so the page never asks past them.
 const EXPORT_LIMIT = 100;
+const MAX_OFFSET = 9900;
 
 const $ = (id) => document.getElementById(id);
 const statusLine = $("status");
@@ -527,7 +530,7 @@ async function search(state, view) {
   const current = Math.floor(state.offset / PAGE_SIZE) + 1;
   if (page.groups) {
     const groups = page.groups.slice(0, PAGE_SIZE);
-    const more = page.groups.length > PAGE_SIZE;
+    const more = page.groups.length > PAGE_SIZE && state.offset + PAGE_SIZE <= MAX_OFFSET;
     const first = state.offset + 1;
     const last = state.offset + groups.length;
     setStatus(
@@ -553,7 +556,7 @@ async function search(state, view) {
     pager.hidden = state.offset === 0 && !more;
   } else {
     const hits = page.hits.slice(0, PAGE_SIZE);
-    const more = page.hits.length > PAGE_SIZE;
+    const more = page.hits.length > PAGE_SIZE && state.offset + PAGE_SIZE <= MAX_OFFSET;
     for (const hit of hits) results.append(hitItem(state, hit));
     setStatus(statusLine, summary(page, hits));
     // The pages known: ranks count distinct passages, the full matches'
