@@ -37,8 +37,9 @@ use crate::ranking::{
     sort_matches,
 };
 use crate::results::{
-    ALL, CITA_VERSION, Candidate, Counts, Duplicate, Facets, Hit, IndexedPassage, PassageInContext,
-    Period, Pick, SearchRequest, SearchResults, ShardAnswer, Sort, Stats, Timeline,
+    ALL, CITA_VERSION, CITED_ID_PREFIX, Candidate, Counts, Duplicate, Facets, Hit, IndexedPassage,
+    PassageInContext, Period, Pick, SearchRequest, SearchResults, ShardAnswer, Sort, Stats,
+    Timeline,
 };
 use crate::schema::{self, DocumentKey, Fields, SCHEMA_VERSION, SegmentColumns};
 use crate::store::{self, META_FILE};
@@ -1645,10 +1646,12 @@ impl Archive {
         Ok(schema::read_passage(&self.fields, &doc, id))
     }
 
-    /// The passage whose id is `id`, with up to `context` passages of the
-    /// same document on each side, in document order (paragraph, then part).
+    /// The passage whose id is `id` (or the id as a citation writes it,
+    /// `cita:` before it), with up to `context` passages of the same
+    /// document on each side, in document order (paragraph, then part).
     /// `Ok(None)` when no passage has that id.
     pub fn passage(&self, id: &str, context: usize) -> Result<Option<PassageInContext>> {
+        let id = id.strip_prefix(CITED_ID_PREFIX).unwrap_or(id);
         self.guarded(|| self.passage_unguarded(id, context))
     }
 

@@ -281,9 +281,11 @@ fn search(args: &SearchArgs) -> Result<u8> {
 
 fn show(args: &ShowArgs) -> Result<u8> {
     let archive = Archive::open(&args.index)?;
-    let id = args.id.strip_prefix("cita:").unwrap_or(&args.id);
-    let Some(passage) = archive.passage(id, args.context)? else {
-        eprintln!("cita: no passage has the id {:?}", output::sanitize(id));
+    let Some(passage) = archive.passage(&args.id, args.context)? else {
+        eprintln!(
+            "cita: no passage has the id {:?}",
+            output::sanitize(&args.id)
+        );
         return Ok(exit::NO_HIT);
     };
     let style = TextStyle {

@@ -743,6 +743,10 @@ impl FromStr for Period {
     }
 }
 
+/// What a citation writes before a passage's id (`cita:0123456789abcdef`);
+/// wherever an id is asked for, the id as cited is taken too.
+pub const CITED_ID_PREFIX: &str = "cita:";
+
 impl IndexedPassage {
     /// A ready-to-paste citation of the passage: title, publication, date,
     /// URL, section and paragraph, each when known, and the passage id that
@@ -785,7 +789,7 @@ impl IndexedPassage {
         }
         place.push(format!("¶ {}", self.paragraph));
         out.push_str(&format!(" {}.", place.join(", ")));
-        out.push_str(&format!(" cita:{}", self.id));
+        out.push_str(&format!(" {CITED_ID_PREFIX}{}", self.id));
         out
     }
 }

@@ -238,6 +238,10 @@ fn passage_comes_with_its_neighbours_in_document_order() {
     assert_eq!(alone["passage"], *passage);
     assert!(alone["before"].as_array().unwrap().is_empty());
     assert!(alone["after"].as_array().unwrap().is_empty());
+
+    // The id as a citation ends with it, pasted as it is.
+    let cited = server.get_json(&format!("/api/passages/cita:{id}?context=0"));
+    assert_eq!(cited, alone);
 }
 
 #[test]

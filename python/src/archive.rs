@@ -184,9 +184,8 @@ impl Archive {
 
     /// The JSON of `cita show --format json`, or `None` when no passage has that id.
     fn passage(&self, py: Python<'_>, id: String, context: usize) -> PyResult<Option<String>> {
-        let id = id.strip_prefix("cita:").unwrap_or(&id);
         py.detach(|| {
-            let Some(found) = self.inner.passage(id, context)? else {
+            let Some(found) = self.inner.passage(&id, context)? else {
                 return Ok(None);
             };
             let style = TextStyle::default();

@@ -22,8 +22,10 @@ pub struct BatchOutcome {
 }
 
 /// The queries of a batch file: one per line; blank lines and lines whose
-/// first non-blank character is `#` are skipped.
+/// first non-blank character is `#` are skipped. A byte order mark before
+/// the first line (Notepad and Excel write one) is not part of it.
 pub fn parse_queries(text: &str) -> Vec<BatchQuery> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     text.lines()
         .enumerate()
         .map(|(index, line)| (index + 1, line.trim()))
@@ -80,5 +82,16 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_line() {
+        let queries = parse_queries("\u{feff}# names\r\n\u{feff}lazo\n");
+        assert_eq!(queries.len(), 1, "{queries:?}");
+        assert_eq!(queries[0].line, 2);
+        // Only the file's first character is its mark.
+        assert_eq!(queries[0].query, "\u{feff}lazo");
+        let queries = parse_queries("\u{feff}lazo\n");
+        assert_eq!(queries[0].query, "lazo");
     }
 }
