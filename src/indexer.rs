@@ -194,8 +194,10 @@ pub trait BuildObserver {
 /// reads its contiguous files. 14: a PDF page set with a blank line
 /// between all its lines (double spacing, Tesseract's text layer) has its
 /// lines joined where a sentence goes on, and a run of spaces between two
-/// words of a PDF's text is one space.
-pub const READING_RULES: u32 = 14;
+/// words of a PDF's text is one space. 15: a document's language is the
+/// one most of its first sentences are in (short ones ending as a sentence
+/// count), and one that only whatlang finds is not taken.
+pub const READING_RULES: u32 = 15;
 
 /// The default language a state records while a run that changes it is
 /// under way: no language's code, so the next run reads every file again.

@@ -322,14 +322,19 @@ pub fn detect(text: &str) -> Option<Language> {
 }
 
 /// The language of a document whose text `paragraphs` yields: what it
-/// declares, else what both detectors find in its first sentences (prose
-/// paragraphs of 100 characters or more), else what the
-/// detector finds in its first prose paragraphs, else `default`. Where the
-/// screen finds `default` in both samples, whatlang does not run. Sentences
+/// declares, else the language most of its first sentences are in, when
+/// both detectors find it in them, else what both find in its first prose
+/// paragraphs, else `default`. Where the screen finds `default` in both
+/// samples, whatlang does not run. Sentences (prose paragraphs of 100
+/// characters or more, or of 40 or more that end as a sentence does)
 /// first, because a manual's contents lines ("Data Type Mapping", "Null,
-/// None", "Arrays, Lists") read as French to both; both detectors, because
-/// where code and Chinese mix in long paragraphs whatlang alone finds
-/// Indonesian or Latin, and the first paragraphs are right.
+/// None", "Arrays, Lists") read as French to both detectors; screened one
+/// by one and weighed by length, because an article's first sentence can
+/// be a quotation or a banner in another language ("We are deeply
+/// concerned…," the White House said, atop a Spanish report); both
+/// detectors, because where code and Chinese mix in long paragraphs
+/// whatlang alone finds Indonesian or Latin, and a short Spanish paragraph
+/// can read as Portuguese to whatlang alone.
 pub fn of_document<'a>(
     declared: Option<Language>,
     paragraphs: impl Iterator<Item = &'a str>,
@@ -338,43 +343,81 @@ pub fn of_document<'a>(
     if let Some(language) = declared {
         return language;
     }
-    let (mut first, mut sentences) = (String::new(), String::new());
-    let add = |sample: &mut String, paragraph: &str| {
-        sample.push_str(prefix(paragraph, DOCUMENT_SAMPLE_BYTES));
-        sample.push('\n');
-    };
+    let mut first = String::new();
+    // Per language the screen names: the sentences' bytes and a sample of them.
+    let mut sentences: Vec<(&'static str, usize, String)> = Vec::new();
+    let mut sentence_bytes = 0;
     for (read, paragraph) in paragraphs.enumerate() {
         if first.len() >= DOCUMENT_SAMPLE_BYTES
-            && (sentences.len() >= DOCUMENT_SAMPLE_BYTES || read >= SENTENCES_WITHIN_PARAGRAPHS)
+            && (sentence_bytes >= SENTENCES_SAMPLE_BYTES || read >= SENTENCES_WITHIN_PARAGRAPHS)
         {
             break;
         }
         if !is_prose(paragraph) {
             continue;
         }
+        let sample = prefix(paragraph, DOCUMENT_SAMPLE_BYTES);
         if first.len() < DOCUMENT_SAMPLE_BYTES {
-            add(&mut first, paragraph);
+            first.push_str(sample);
+            first.push('\n');
         }
-        if sentences.len() < DOCUMENT_SAMPLE_BYTES
-            && paragraph.chars().take(SENTENCE_CHARS).count() == SENTENCE_CHARS
-        {
-            add(&mut sentences, paragraph);
+        if sentence_bytes < SENTENCES_SAMPLE_BYTES && reads_as_sentence(paragraph) {
+            let screened = whichlang::detect_language(sample).three_letter_code();
+            let at = match sentences.iter().position(|(code3, ..)| *code3 == screened) {
+                Some(at) => at,
+                None => {
+                    sentences.push((screened, 0, String::new()));
+                    sentences.len() - 1
+                }
+            };
+            let (_, bytes, text) = &mut sentences[at];
+            *bytes += sample.len();
+            text.push_str(sample);
+            text.push('\n');
+            sentence_bytes += sample.len();
         }
     }
     let screen = |text: &str| whichlang::detect_language(text).three_letter_code();
-    let screened = screen(&sentences);
+    // The first language to reach the most bytes.
+    let most = sentences
+        .iter()
+        .rev()
+        .max_by_key(|(_, bytes, _)| *bytes)
+        .map(|(code3, _, text)| (*code3, text.as_str()));
+    let screened = most.map_or_else(|| screen(""), |(code3, _)| code3);
     if screened == default.0.code3 && screen(&first) == default.0.code3 {
         return default;
     }
-    if let Some(language) = detect(&sentences).filter(|found| found.0.code3 == screened) {
+    if let Some(language) =
+        most.and_then(|(code3, text)| detect(text).filter(|found| found.0.code3 == code3))
+    {
         return language;
     }
-    detect_other_than(&first, default, false).unwrap_or(default)
+    detect_other_than(&first, default, true).unwrap_or(default)
 }
 
 /// A prose paragraph this long reads as sentences, not as a heading or a
 /// contents line.
 const SENTENCE_CHARS: usize = 100;
+
+/// A shorter paragraph reads as a sentence when it is this long and ends
+/// as one: a news report's paragraphs are often one sentence each.
+const SHORT_SENTENCE_CHARS: usize = 40;
+
+/// How much of a document's sentences the screen reads.
+const SENTENCES_SAMPLE_BYTES: usize = 4 * DOCUMENT_SAMPLE_BYTES;
+
+/// Whether a prose paragraph reads as a sentence or more (see
+/// [`SENTENCE_CHARS`], [`SHORT_SENTENCE_CHARS`]).
+fn reads_as_sentence(paragraph: &str) -> bool {
+    let chars = paragraph.chars().take(SENTENCE_CHARS).count();
+    chars == SENTENCE_CHARS
+        || (chars >= SHORT_SENTENCE_CHARS
+            && paragraph
+                .trim_end()
+                .trim_end_matches(['"', '\'', '”', '’', '»', ')', ']'])
+                .ends_with(['.', '!', '?', '…', '。', '！', '？']))
+}
 
 /// Sentences are looked for among a document's first paragraphs only, so
 /// a book of short lines costs no more than an article.
@@ -658,5 +701,39 @@ mod tests {
             spanish
         );
         assert_eq!(of_document(None, ["42"].into_iter(), french), french);
+    }
+
+    #[test]
+    fn an_articles_sentences_outweigh_a_quotation_atop_it() {
+        let spanish = Language::from_code("es").unwrap();
+        let report = [
+            "Washington y Bogotá",
+            "\"We are deeply concerned about the situation in Colombia,\" the White House said \
+             in a statement on Friday.",
+            "La Casa Blanca expresó su preocupación por la situación de orden público en el Catatumbo.",
+            "El Gobierno colombiano respondió que no aceptará presiones.",
+            "El canciller citó al encargado de negocios.",
+            "Los combates continúan en Tibú y El Tarra.",
+        ];
+        assert_eq!(
+            of_document(None, report.into_iter(), Language::ENGLISH),
+            spanish
+        );
+        // The quotation alone is English.
+        assert_eq!(
+            of_document(None, report[..2].iter().copied(), spanish),
+            Language::ENGLISH
+        );
+    }
+
+    #[test]
+    fn a_short_paragraph_is_told_by_both_detectors_or_takes_the_default() {
+        // whatlang alone reads it as Portuguese; the screen says Spanish.
+        let brief = [
+            "Ya no tengo visa. No me importa. No necesito visa porque no solo soy \
+                      colombiano sino europeo, escribió Petro en X.",
+        ];
+        let found = of_document(None, brief.into_iter(), Language::ENGLISH).code();
+        assert!(matches!(found, "es" | "en"), "{found}");
     }
 }

@@ -446,6 +446,47 @@ fn shards_answer_exactly_as_one_index_of_the_archive() {
     );
 }
 
+/// Words ANDed, ORed or both: tantivy sums the scores of an intersection's
+/// terms in the order of their local document frequencies and a union's
+/// in the order its heap yields them, which differ between shards and one
+/// index; a float sum of three terms or more differs with its order.
+#[test]
+fn random_combinations_of_words_score_alike_over_shards() {
+    let archives = archives();
+    let mut seed = 0xc17a_u32;
+    let mut differing = Vec::new();
+    let mut hits = 0;
+    for round in 0..120 {
+        let words: Vec<&str> = (0..3 + round % 3)
+            .map(|_| ENGLISH[next(&mut seed) as usize % ENGLISH.len()])
+            .collect();
+        let query = match round % 3 {
+            0 => words.join(" "),
+            1 => words.join(" OR "),
+            _ => format!("({}) {}", words[..2].join(" OR "), words[2..].join(" ")),
+        };
+        let mut request = SearchRequest::new(&query);
+        request.limit = 50;
+        request.collapse = false;
+        let whole = archives.whole.search(&request).unwrap();
+        let merged = sharded(&archives.shards, &request).unwrap();
+        hits += whole.hits.len();
+        let scored = |results: &cita::SearchResults| -> Vec<(String, f32)> {
+            let hits = results.hits.iter();
+            hits.map(|hit| (hit.passage.id.clone(), hit.score))
+                .collect()
+        };
+        if scored(&whole) != scored(&merged) {
+            differing.push(query);
+        }
+    }
+    assert!(hits > 2_000, "only {hits} hits compared");
+    assert!(
+        differing.is_empty(),
+        "scored otherwise over shards: {differing:?}"
+    );
+}
+
 #[test]
 fn copies_shown_as_a_full_and_a_partial_hit_keep_their_own_duplicates_over_shards() {
     // One paragraph in English and in Spanish documents: `governments`

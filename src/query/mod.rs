@@ -25,6 +25,7 @@
 mod inflection;
 pub mod partial;
 mod phrase;
+mod quantized;
 mod segment_cache;
 mod source;
 pub mod statistics;
@@ -46,6 +47,7 @@ use tantivy::{DocId, DocSet, Term};
 pub use self::inflection::InflectionMemo;
 use self::inflection::InflectionQuery;
 use self::phrase::{EveryPhrasePrefix, ExactPhraseQuery};
+use self::quantized::quantized;
 use self::source::SourceQuery;
 use self::statistics::Statistics;
 use self::substance::Substance;
@@ -655,6 +657,21 @@ struct Compiler<'a> {
 
 type Clause = (Occur, Box<dyn Query>);
 
+/// The clauses as one query scoring the sum of those that match, the
+/// same sum in whatever order tantivy adds them ([`quantized`]).
+fn summed(clauses: Vec<Clause>) -> Box<dyn Query> {
+    let scoring = clauses
+        .iter()
+        .filter(|(occur, _)| *occur != Occur::MustNot)
+        .count();
+    let clauses = clauses.into_iter().map(|(occur, query)| match occur {
+        Occur::MustNot => (occur, query),
+        _ if scoring < 2 => (occur, query),
+        _ => (occur, quantized(query)),
+    });
+    Box::new(BooleanQuery::new(clauses.collect()))
+}
+
 impl<'a> Compiler<'a> {
     fn new(
         fields: &'a Fields,
@@ -693,8 +710,7 @@ impl<'a> Compiler<'a> {
                         clauses.push((Occur::Should, query));
                     }
                 }
-                Ok((!clauses.is_empty())
-                    .then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>))
+                Ok((!clauses.is_empty()).then(|| summed(clauses)))
             }
             Node::And(items) => self.and(items, negated),
         }
@@ -732,7 +748,7 @@ impl<'a> Compiler<'a> {
         if let Some(proximity) = self.proximity(items) {
             clauses.push((Occur::Should, proximity));
         }
-        Ok(Some(Box::new(BooleanQuery::new(clauses))))
+        Ok(Some(summed(clauses)))
     }
 
     /// A bonus for passages where the plain words of an AND stand close

@@ -8,11 +8,10 @@
 //! at most half of them: `read csv` lets one word go, `install packages
 //! cran` one, four words two.
 
-use tantivy::query::{
-    BooleanQuery, ConstScoreQuery, EnableScoring, Explanation, Occur, Query, Scorer, Weight,
-};
-use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, Term};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, Scorer, Weight};
+use tantivy::{DocAddress, Searcher};
 
+use super::quantized::quantized;
 use super::statistics::Statistics;
 use super::substance::Substance;
 use super::{Compiler, DateRange, InflectionMemo, Leaf, Node, Target, date_filter};
@@ -187,7 +186,7 @@ pub fn compile(
     let with_conditions = |terms: Vec<Box<dyn Query>>| -> Box<dyn Query> {
         let mut all: Vec<(Occur, Box<dyn Query>)> = terms
             .into_iter()
-            .map(|term| (Occur::Should, Box::new(Quantized(term)) as Box<dyn Query>))
+            .map(|term| (Occur::Should, quantized(term)))
             .collect();
         all.extend(
             conditions
@@ -208,88 +207,6 @@ pub fn compile(
         clauses,
         scored,
     }))
-}
-
-/// A term of a partial match, its score rounded to a multiple of 2^-4.
-/// tantivy sums the terms of a match that needs some of them (a
-/// `Disjunction`) in the order its heap yields them, which differs between
-/// one index and its shards, so their sums differed in the last bit; sums
-/// of such multiples are exact in any order below 2^20 (a float's 24 bits),
-/// far above what 32 terms of a few exact forms each score, so shards and
-/// one index score a partial match alike.
-#[derive(Debug)]
-struct Quantized(Box<dyn Query>);
-
-/// The step partial matches' term scores are rounded to.
-const SCORE_STEP: Score = 1.0 / 16.0;
-
-fn quantized(score: Score) -> Score {
-    (score / SCORE_STEP).round() * SCORE_STEP
-}
-
-impl Clone for Quantized {
-    fn clone(&self) -> Quantized {
-        Quantized(self.0.box_clone())
-    }
-}
-
-impl Query for Quantized {
-    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(QuantizedWeight(self.0.weight(scoring)?)))
-    }
-
-    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        self.0.query_terms(visitor);
-    }
-}
-
-struct QuantizedWeight(Box<dyn Weight>);
-
-impl Weight for QuantizedWeight {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        Ok(Box::new(QuantizedScorer(self.0.scorer(reader, boost)?)))
-    }
-
-    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let inner = self.0.explain(reader, doc)?;
-        let mut explanation = Explanation::new("rounded to 1/16", quantized(inner.value()));
-        explanation.add_detail(inner);
-        Ok(explanation)
-    }
-
-    fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
-        self.0.count(reader)
-    }
-}
-
-struct QuantizedScorer(Box<dyn Scorer>);
-
-impl DocSet for QuantizedScorer {
-    fn advance(&mut self) -> DocId {
-        self.0.advance()
-    }
-
-    fn seek(&mut self, target: DocId) -> DocId {
-        self.0.seek(target)
-    }
-
-    fn doc(&self) -> DocId {
-        self.0.doc()
-    }
-
-    fn size_hint(&self) -> u32 {
-        self.0.size_hint()
-    }
-
-    fn cost(&self) -> u64 {
-        self.0.cost()
-    }
-}
-
-impl Scorer for QuantizedScorer {
-    fn score(&mut self) -> Score {
-        quantized(self.0.score())
-    }
 }
 
 /// A searched term as the query wrote it (`title:cable`, `"Plan LAZO"`,
