@@ -31,8 +31,7 @@ import math
 import numbers
 import os
 import threading
-import time
-from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
+from typing import AbstractSet, Any, Dict, Iterable, List, Optional, Set, Tuple, Union
 
 from . import _cita
 from . import _jobs, _Queries, _search_options, _strings
@@ -247,7 +246,7 @@ def index(
         )
         for number in range(shards)
     ]
-    reports, failed = _collect(client, dict(enumerate(futures)), timeout, "finish")
+    reports, failed, _ = _collect(client, dict(enumerate(futures)), timeout, "finish")
     if failed:
         raise _shard_error("building", failed)
     return [BuildReport(json.loads(reports[number])) for number in range(shards)]
@@ -268,28 +267,56 @@ def _seconds(timeout: Any) -> Optional[float]:
 
 def _collect(
     client: Any, futures: Dict[int, Any], timeout: Optional[float], verb: str
-) -> Tuple[Dict[int, Any], Dict[int, str]]:
+) -> Tuple[Dict[int, Any], Dict[int, str], Set[str]]:
     """Each shard's result, or why it has none: an exception it raised,
-    or no answer within ``timeout`` seconds. A malformed query or a bad
+    or no answer within ``timeout`` seconds; and the workers that were
+    running the shards that did not answer. A malformed query or a bad
     option fails on every shard alike: it is raised as it is."""
     distributed = _distributed()
-    deadline = None if timeout is None else time.monotonic() + timeout
     results: Dict[int, Any] = {}
     failed: Dict[int, str] = {}
+    silent: Set[str] = set()
     try:
+        # All the shards together: a shard that hangs (its worker frozen)
+        # takes none of the others' time.
+        try:
+            with client.as_current():
+                distributed.wait(list(futures.values()), timeout=timeout)
+        except (TimeoutError, distributed.TimeoutError):
+            pass  # the shards still running are named below
+        running = _running_on(client, [f for f in futures.values() if not f.done()])
         for number, future in futures.items():
-            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not future.done():
+                worker = running.get(future.key)
+                failed[number] = f"did not {verb} within {timeout:g} s" + (
+                    f" (on worker {worker})" if worker else ""
+                )
+                if worker:
+                    silent.add(worker)
+                continue
             try:
-                results[number] = future.result(timeout=left)
+                # A finished shard's answer is still on its worker, which
+                # may have hung since: fetching it has a time of its own,
+                # not what the wait left (nothing, after a shard that hung).
+                results[number] = future.result(timeout=timeout)
             except (QueryError, OptionError):
                 raise
             except (TimeoutError, distributed.TimeoutError):
-                failed[number] = f"did not {verb} within {timeout:g} s"
+                failed[number] = f"answered, but its answer could not be fetched within {timeout:g} s"
             except Exception as err:  # noqa: BLE001 - any failure of a shard is named
                 failed[number] = f"{type(err).__name__}: {err}"
     finally:
         client.cancel([future for future in futures.values() if not future.done()])
-    return results, failed
+    return results, failed, silent
+
+
+def _running_on(client: Any, futures: List[Any]) -> Dict[str, str]:
+    """The worker the scheduler sent each of ``futures`` to run, by key
+    (one still queued on the scheduler has none)."""
+    if not futures:
+        return {}
+    keys = {future.key for future in futures}
+    return {key: worker for worker, running in client.processing().items() for key in running if key in keys}
 
 
 def _plain_search(limit: Optional[int], snippet_chars: int) -> dict:
@@ -314,18 +341,21 @@ class _Steps:
     """The steps of one call over a cluster's shards: each shard's first
     step opens it (and notes the fingerprint of what it holds), the later
     ones check it still holds that; with ``partial``, shards that fail are
-    left out while some answer."""
+    left out while some answer, and the later steps avoid the workers
+    that left a shard unanswered."""
 
     def __init__(self, cluster: "Cluster", partial: bool) -> None:
         self.cluster = cluster
         self.partial = partial
         self.failed: Dict[int, str] = {}
         self.seen: Dict[int, str] = {}
+        self.silent_workers: Set[str] = set()
 
     def __call__(self, calls: Dict[int, Tuple[Any, ...]]) -> Dict[int, Any]:
         step = "_shard_step" if self.seen else "opening"
-        results, lost = self.cluster._step(calls, step, self.seen or None)
+        results, lost, silent = self.cluster._step(calls, step, self.seen or None, self.silent_workers)
         self.failed.update(lost)
+        self.silent_workers.update(silent)
         if lost and (not self.partial or not results):
             raise _shard_error("searching", self.failed)
         return results
@@ -383,7 +413,9 @@ class Cluster(_Queries):
     from the shards that did answer: the results' ``partial`` is ``True``
     and ``shards_answered`` lists those shards, so ``total``, the hits and
     the facets are those of part of the archive (and scores use only those
-    shards' statistics): not the exact answer. Only the shards that fail
+    shards' statistics): not the exact answer. A worker that left a shard
+    unanswered (frozen: Dask still sends it tasks) runs none of the
+    search's later steps. Only the shards that fail
     before the page is chosen can be left out: a shard failing while it
     reads the page's passages fails the search. Counts, timelines,
     passages, concordances, batches, languages and stats are never
@@ -448,10 +480,25 @@ class Cluster(_Queries):
         return f"<cita.dist.Cluster {self.shards_dir!r} shards={self.shards}>"
 
     def _step(
-        self, calls: Dict[int, Tuple[Any, ...]], step: str, seen: Optional[Dict[int, str]]
-    ) -> Tuple[Dict[int, Any], Dict[int, str]]:
+        self,
+        calls: Dict[int, Tuple[Any, ...]],
+        step: str,
+        seen: Optional[Dict[int, str]],
+        avoid: AbstractSet[str] = frozenset(),
+    ) -> Tuple[Dict[int, Any], Dict[int, str], Set[str]]:
         """``step`` on each shard of ``calls`` with its arguments; ``seen``:
-        None for a call's first step, else what each shard's first step saw."""
+        None for a call's first step, else what each shard's first step
+        saw. The workers in ``avoid`` (those that left a shard unanswered
+        in an earlier step) run none of its tasks while others can.
+        Returns what :func:`_collect` returns."""
+        placed: Dict[str, Any] = {}
+        if avoid:
+            # Dask places a task by the workers' load, and a frozen worker
+            # looks idle: unrestricted, a partial search would send each
+            # step there again, and lose more shards at each.
+            others = [worker for worker in self._client.nthreads() if worker not in avoid]
+            if others:
+                placed = {"workers": others, "allow_other_workers": False}
         futures = {
             number: self._client.submit(
                 _on_shard,
@@ -461,6 +508,7 @@ class Cluster(_Queries):
                 None if seen is None else seen[number],
                 *args,
                 pure=False,
+                **placed,
             )
             for number, args in calls.items()
         }
@@ -468,7 +516,7 @@ class Cluster(_Queries):
 
     def _everywhere(self, step: str, args: Tuple[Any, ...], doing: str) -> List[Any]:
         """``step``, a call's only step, on every shard; any failure raises."""
-        results, failed = self._step({n: args for n in range(self.shards)}, step, None)
+        results, failed, _ = self._step({n: args for n in range(self.shards)}, step, None)
         if failed:
             raise _shard_error(doing, failed)
         return [results[n][1] for n in range(self.shards)]
@@ -493,7 +541,7 @@ class Cluster(_Queries):
             for number, data in zip(answering, page.reading)
             if data is not None
         }
-        hits, lost = self._step(reading, "_shard_step", steps.seen)
+        hits, lost, _ = self._step(reading, "_shard_step", steps.seen, steps.silent_workers)
         if lost:
             steps.failed.update(lost)
             raise _shard_error("reading the page's passages", lost)

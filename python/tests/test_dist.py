@@ -662,6 +662,79 @@ def test_a_shard_folder_holding_another_index_is_refused(
     assert b.whole._archive.shard is None
 
 
+def test_a_frozen_worker_fails_only_the_shards_it_was_sent(
+    client: Client, built: Dict[str, Built], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A frozen worker (SIGSTOP) looks idle and alive to Dask, which sends
+    # it tasks; the shards it was sent do not answer, the others do.
+    b = built["generated"]
+    cluster = Cluster(client, b.shards, timeout=5)
+    same_search(b.whole, cluster, "plan")
+    frozen, pid = sorted(client.run(os.getpid).items())[0]
+    # Each task cita.dist submits, with its shard, to see where Dask sent it.
+    submitted: List[Any] = []
+    submit = client.submit
+
+    def recording_submit(function: Any, *args: Any, **kwargs: Any) -> Any:
+        future = submit(function, *args, **kwargs)
+        submitted.append((args[1], future))
+        return future
+
+    monkeypatch.setattr(client, "submit", recording_submit)
+
+    def search_watching_the_frozen_worker() -> Any:
+        """The search's results or ShardError, and the shards whose first
+        step was sent to the frozen worker."""
+        submitted.clear()
+        outcome: List[Any] = []
+
+        def searching() -> None:
+            try:
+                outcome.append(cluster.search("plan"))
+            except cita.ShardError as err:
+                outcome.append(err)
+
+        searcher = threading.Thread(target=searching)
+        searcher.start()
+        running: Dict[str, List[str]] = {}
+
+        def first_step_placed() -> bool:
+            # Each shard's first step done, or running on a worker (not
+            # queued on the scheduler).
+            running.clear()
+            running.update(client.processing())
+            anywhere = set().union(*running.values())
+            first_step = submitted[:SHARDS]
+            return len(first_step) == SHARDS and all(f.done() or f.key in anywhere for _, f in first_step)
+
+        try:
+            poll(first_step_placed, cluster.timeout, "first step placed")
+        finally:
+            searcher.join(60)
+        on_frozen = sorted(n for n, f in submitted[:SHARDS] if f.key in running[frozen])
+        return outcome[0], on_frozen
+
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        raised, on_frozen = search_watching_the_frozen_worker()
+        assert isinstance(raised, cita.ShardError), raised
+        assert 0 < len(on_frozen) < SHARDS
+        assert raised.shards == on_frozen
+        assert f"did not answer within 5 s (on worker {frozen})" in str(raised)
+        cluster.partial = True
+        got, on_frozen = search_watching_the_frozen_worker()
+        assert isinstance(got, cita.Results), got
+        answering = [n for n in range(SHARDS) if n not in on_frozen]
+        assert got.partial and got.shards_answered == answering and sorted(got.shards_failed) == on_frozen
+        counted = [cita.Archive(b.shards / f"shard-{k}").count("plan").passages for k in answering]
+        assert got.total == sum(counted) < b.whole.count("plan").passages
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    # Resumed, the cluster answers exactly again.
+    cluster.partial = False
+    same_search(b.whole, cluster, "plan")
+
+
 def test_no_worker_answers_within_the_time_limit(dask: DaskProcesses, client: Client, built: Dict[str, Built]) -> None:
     # Last: it stops the workers.
     cluster = Cluster(client, built["shipped"].shards, timeout=1)
