@@ -541,6 +541,12 @@ def test_python_m_cita_search(dask: DaskProcesses, client: Client, built: Dict[s
             if format == "text":
                 assert f"{expected['total']} matching passages" in done.stdout
                 assert ("\x1b[" in done.stdout) == bool(extra)
+    # --all: every matching passage, as `cita search --all`.
+    done = run("colombia", "--format", "json", "--all")
+    assert done.returncode == 0, done.stderr
+    every = cli.json("search", "--index", str(b.whole_path), "colombia", "--format", "json", "--all")
+    assert json.loads(done.stdout)["hits"] == every["hits"]
+    assert len(every["hits"]) == every["distinct"] > 10
     done = run("nothingmatchesthis")
     whole = cli.run("search", "--index", str(b.whole_path), "nothingmatchesthis")
     assert done.returncode == whole.returncode == 1 and done.stdout == whole.stdout
@@ -558,6 +564,23 @@ def test_python_m_cita_search_says_a_bad_scheduler_address_in_one_line(tmp_path:
     assert done.returncode == 2, done.stderr
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("cita: "), done.stderr
+
+
+def test_python_m_cita_search_takes_no_abbreviated_options(tmp_path: Path) -> None:
+    # Refused before any scheduler is asked: `--all` once meant `--all-words`.
+    def refused(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "cita", "search", "--cluster", "tcp://127.0.0.1:9", "--shards", str(tmp_path), *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 2 and not done.stdout, done.stderr
+        return done.stderr
+
+    for abbreviated in ("--all-w", "--lim=3", "--form=json", "--no-coll"):
+        assert f"unrecognized arguments: {abbreviated}" in refused(abbreviated, "lazo")
+    assert "argument --all: not allowed with argument --limit" in refused("--limit", "3", "--all", "lazo")
 
 
 def test_a_killed_worker_is_replaced_and_its_shards_reopened(
