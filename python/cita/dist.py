@@ -30,6 +30,7 @@ import json
 import math
 import numbers
 import os
+import re
 import threading
 from typing import AbstractSet, Any, Dict, Iterable, List, Optional, Set, Tuple, Union
 
@@ -211,6 +212,12 @@ def index(
     ``timeout``: seconds to wait for all the builds (default: no limit).
     A shard that fails raises :class:`ShardError` naming it, after the
     others have finished.
+
+    As :func:`cita.index` with its index folder, a shard folder inside the
+    corpus is left out of it (every shard, the manifest, anything else
+    there); the corpus folder itself raises :class:`OptionError`, and a
+    folder holding other files than shards (an index, documents)
+    :class:`IncompatibleIndexError`, before anything is written.
     """
     if isinstance(shards, bool) or not isinstance(shards, int) or shards < 1:
         raise OptionError(f"shards is a number of shards, at least 1, not {shards!r}")
@@ -221,11 +228,22 @@ def index(
         # Before the shard folder and its manifest are made.
         raise CorpusNotFoundError(f"corpus folder {corpus} does not exist or is not a folder")
     shards_dir = os.path.abspath(os.fspath(shards_dir))
+    if os.path.exists(shards_dir) and os.path.samefile(corpus, shards_dir):
+        raise OptionError(
+            f"the shard folder {shards_dir} is the corpus folder; give cita.dist.index a folder of its own"
+        )
     recorded = _read_manifest(shards_dir)
     if recorded is not None and recorded != shards:
         raise OptionError(
             f"{shards_dir} holds {recorded} shards, not {shards}: build into a new folder "
             f"(the shard of a file depends on the number of shards)"
+        )
+    if recorded is None and os.path.isdir(shards_dir) and os.listdir(shards_dir):
+        # Shards written among them would mix with them (and a whole index
+        # there would be searched as no shard).
+        raise IncompatibleIndexError(
+            f"{shards_dir} holds files that are not cita shards (no {MANIFEST}); give "
+            "cita.dist.index a shard folder, or a new or empty folder to build one in"
         )
     if recorded is None:
         os.makedirs(shards_dir, exist_ok=True)
@@ -240,7 +258,7 @@ def index(
             number,
             shards,
             jobs,
-            _strings(exclude),
+            _strings(exclude) + _exclusion_of(shards_dir, corpus),
             rebuild,
             pure=False,
         )
@@ -250,6 +268,22 @@ def index(
     if failed:
         raise _shard_error("building", failed)
     return [BuildReport(json.loads(reports[number])) for number in range(shards)]
+
+
+def _exclusion_of(shards_dir: str, corpus: str) -> List[str]:
+    """The ``exclude`` glob of the shard folder when it lies inside the
+    corpus, by its path as given or its real one; else none. Each shard's
+    build leaves out its own folder, as :func:`cita.index` does, but not
+    the other shards' nor the manifest: without this, each would read
+    them as documents."""
+    globs = set()
+    for folder, root in ((shards_dir, corpus), (os.path.realpath(shards_dir), os.path.realpath(corpus))):
+        if folder != root and os.path.commonpath([folder, root]) == root:
+            relative = os.path.relpath(folder, root).replace(os.sep, "/")
+            # Anchored at the corpus; any character a glob could read as
+            # a pattern (or trim, a final space) escaped.
+            globs.add("/" + re.sub(r"([^\w/.-])", r"\\\1", relative))
+    return sorted(globs)
 
 
 def _seconds(timeout: Any) -> Optional[float]:

@@ -478,6 +478,51 @@ def test_workers_refuse_paths_outside_the_shard_folder(client: Client, built: Di
         outside.unlink()
 
 
+def test_a_shard_folder_is_neither_the_corpus_nor_a_folder_of_other_files(
+    client: Client, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("The Guayabero cable.")
+    with pytest.raises(cita.OptionError, match="is the corpus folder"):
+        cita.dist.index(corpus, corpus, shards=2, client=client)
+    assert os.listdir(corpus) == ["a.txt"]
+    one_index, notes = tmp_path / "index", tmp_path / "notes"
+    cita.index(corpus, one_index)
+    notes.mkdir()
+    (notes / "todo.txt").write_text("Not shards.")
+    for folder in (one_index, notes):
+        before = sorted(os.listdir(folder))
+        with pytest.raises(cita.IncompatibleIndexError, match="holds files that are not cita shards"):
+            cita.dist.index(corpus, folder, shards=2, client=client)
+        assert sorted(os.listdir(folder)) == before
+    assert cita.Archive(one_index).count("Guayabero").passages == 1
+    # An empty folder is a new one.
+    (tmp_path / "empty").mkdir()
+    cita.dist.index(corpus, tmp_path / "empty", shards=2, client=client)
+    assert Cluster(client, tmp_path / "empty").count("Guayabero").passages == 1
+
+
+def test_a_shard_folder_inside_the_corpus_is_left_out_of_it(client: Client, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("The Guayabero cable.")
+    (corpus / "b.md").write_text("Another river.")
+    # A name that, written as a glob, would be a pattern.
+    shards = corpus / "shards [0-9] *"
+    linked = tmp_path / "linked"
+    linked.symlink_to(corpus)
+    # Again, with the other shards' files there to read; then the corpus
+    # by a link, the shard folder by its real path.
+    for reading in (corpus, corpus, linked):
+        reports = cita.dist.index(reading, shards, shards=2, client=client)
+        assert sum((Counter(r.files) for r in reports), Counter()) == {"text": 1, "markdown": 1}
+        assert all(r.ignored == {} for r in reports), [r.ignored for r in reports]
+    assert sum(r.added + r.updated + r.removed for r in reports) == 0
+    sources = sorted(h.source for h in Cluster(client, shards).search("*", limit=None))
+    assert sources == ["a.txt", "b.md"]
+
+
 def test_a_moved_document_moves_shards(client: Client, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
