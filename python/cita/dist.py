@@ -245,6 +245,7 @@ def index(
             f"{shards_dir} holds files that are not cita shards (no {MANIFEST}); give "
             "cita.dist.index a shard folder, or a new or empty folder to build one in"
         )
+    excluded = _strings("exclude", exclude) + _exclusion_of(shards_dir, corpus)
     if recorded is None:
         os.makedirs(shards_dir, exist_ok=True)
         with open(os.path.join(shards_dir, MANIFEST), "w", encoding="utf-8") as file:
@@ -258,7 +259,7 @@ def index(
             number,
             shards,
             jobs,
-            _strings(exclude) + _exclusion_of(shards_dir, corpus),
+            excluded,
             rebuild,
             pure=False,
         )
