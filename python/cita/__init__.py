@@ -25,6 +25,7 @@ searches and builds release the GIL, so they run in parallel.
 
 from __future__ import annotations
 
+import collections.abc
 import datetime
 import json
 import operator
@@ -153,7 +154,7 @@ def index(
     jobs = _jobs(jobs)
     try:
         report = _cita.index(
-            corpus, index, jobs, _strings(exclude), rebuild, callback, _shard(shard)
+            corpus, index, jobs, _strings("exclude", exclude), rebuild, callback, _shard(shard)
         )
     finally:
         if bar is not None:
@@ -294,7 +295,7 @@ class _Queries:
         filters = _filters(since, until, lang, mentions, publication)
         limit = _count("limit", limit, optional=True)
         snippet_chars = _count("snippet_chars", snippet_chars)
-        rows, outcomes = self._batch(_strings(queries), filters, limit, snippet_chars)
+        rows, outcomes = self._batch(_strings("queries", queries), filters, limit, snippet_chars)
         return BatchResults(
             rows,
             [
@@ -439,9 +440,15 @@ class Archive(_Queries):
         return f"<cita.Archive {self.path!r}>"
 
 
-def _strings(values: Union[str, Iterable[str]]) -> list:
-    """One string or several, as a list."""
-    return [values] if isinstance(values, str) else list(values)
+def _strings(name: str, values: Union[str, Iterable[str]]) -> list:
+    """One string or several, as a list; else a ``TypeError`` naming the
+    argument, as :func:`_text` (not Python's ``'int' object is not
+    iterable``)."""
+    if isinstance(values, str):
+        return [values]
+    if isinstance(values, collections.abc.Iterable):
+        return list(values)
+    raise TypeError(f"{name} takes a str or a list of str, not {type(values).__name__}")
 
 
 def _search_options(
@@ -568,7 +575,7 @@ def _filters(
     return {
         "since": day("since", since),
         "until": day("until", until),
-        "lang": [] if lang is None else [_text("lang", code) for code in _strings(lang)],
+        "lang": [] if lang is None else [_text("lang", code) for code in _strings("lang", lang)],
         "mentions": mentions,
         "publication": None if publication is None else _text("publication", publication),
     }

@@ -21,9 +21,13 @@ from ._errors import CitaError
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m cita", description=__doc__.split("\n\n")[0])
+    # No abbreviations: `--all` would silently be `--all-words`, and an
+    # option added later could change what a short form meant.
+    parser = argparse.ArgumentParser(
+        prog="python -m cita", description=__doc__.split("\n\n")[0], allow_abbrev=False
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    search = commands.add_parser("search", help="search shards on a Dask cluster")
+    search = commands.add_parser("search", help="search shards on a Dask cluster", allow_abbrev=False)
     search.add_argument("query")
     search.add_argument("--cluster", required=True, help="the Dask scheduler, tcp://HOST:PORT")
     search.add_argument("--shards", required=True, help="the shard folder (cita.dist.index)")
@@ -37,7 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument(
         "--explain", action="store_true", help="show which forms matched each query term"
     )
-    search.add_argument("--limit", type=int, default=None, help="hits to show (default 10)")
+    hits = search.add_mutually_exclusive_group()
+    hits.add_argument("--limit", type=int, default=None, help="hits to show (default 10)")
+    hits.add_argument(
+        "--all", action="store_true", help="show every matching passage (no limit), still ranked"
+    )
     search.add_argument("--offset", type=int, default=0)
     search.add_argument("--sort", default="relevance", help="relevance, date, -date or source")
     search.add_argument(
@@ -66,7 +74,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         from . import _cita
         from .dist import Cluster
 
-        limit = _cita.DEFAULT_LIMIT if args.limit is None else args.limit
+        if args.all:
+            limit = None
+        else:
+            limit = _cita.DEFAULT_LIMIT if args.limit is None else args.limit
         with Cluster(
             args.cluster, args.shards, timeout=args.timeout, partial=args.partial
         ) as cluster:

@@ -463,9 +463,11 @@ class Results(_Table):
     def _repr_html_(self) -> str:
         noun = "passage" if self.total == 1 else "passages"
         items = "".join(_hit_html(hit, item=True) for hit in self.hits)
+        partial = self.partial_total
+        then = f", then partial matches ({partial} with at least half of the words)" if partial else ""
         return (
             f"<div class='cita-results'><p>{self.total} matching {noun} for "
-            f"<code>{html.escape(self.query)}</code>; {len(self)} shown</p>"
+            f"<code>{html.escape(self.query)}</code>{then}; {len(self)} shown</p>"
             f"<ol>{items}</ol></div>"
         )
 
@@ -582,9 +584,14 @@ def _hit_html(hit: Hit, item: bool = False) -> str:
     if hit.section:
         details.append(f"§ {esc(hit.section)}")
     title = esc(hit.title) + (f" — {esc(hit.publication)}" if hit.publication else "")
+    # Marked as the text output marks it: a partial match ranks after
+    # every full one and would otherwise read as one.
+    lacks = ""
+    if hit.partial:
+        lacks = f"<div><small>partial match, lacks: {esc(', '.join(hit.missing))}</small></div>"
     body = (
         f"<div><b>{where}</b> {' '.join(details)}</div>"
-        f"<div><i>{title}</i></div><div>{snippet}</div>"
+        f"<div><i>{title}</i></div><div>{snippet}</div>{lacks}"
     )
     return f"<li value='{hit.rank}'>{body}</li>" if item else f"<div class='cita-hit'>{body}</div>"
 

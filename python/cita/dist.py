@@ -30,9 +30,9 @@ import json
 import math
 import numbers
 import os
+import re
 import threading
-import time
-from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
+from typing import AbstractSet, Any, Dict, Iterable, List, Optional, Set, Tuple, Union
 
 from . import _cita
 from . import _jobs, _Queries, _search_options, _strings
@@ -212,6 +212,12 @@ def index(
     ``timeout``: seconds to wait for all the builds (default: no limit).
     A shard that fails raises :class:`ShardError` naming it, after the
     others have finished.
+
+    As :func:`cita.index` with its index folder, a shard folder inside the
+    corpus is left out of it (every shard, the manifest, anything else
+    there); the corpus folder itself raises :class:`OptionError`, and a
+    folder holding other files than shards (an index, documents)
+    :class:`IncompatibleIndexError`, before anything is written.
     """
     if isinstance(shards, bool) or not isinstance(shards, int) or shards < 1:
         raise OptionError(f"shards is a number of shards, at least 1, not {shards!r}")
@@ -222,12 +228,24 @@ def index(
         # Before the shard folder and its manifest are made.
         raise CorpusNotFoundError(f"corpus folder {corpus} does not exist or is not a folder")
     shards_dir = os.path.abspath(os.fspath(shards_dir))
+    if os.path.exists(shards_dir) and os.path.samefile(corpus, shards_dir):
+        raise OptionError(
+            f"the shard folder {shards_dir} is the corpus folder; give cita.dist.index a folder of its own"
+        )
     recorded = _read_manifest(shards_dir)
     if recorded is not None and recorded != shards:
         raise OptionError(
             f"{shards_dir} holds {recorded} shards, not {shards}: build into a new folder "
             f"(the shard of a file depends on the number of shards)"
         )
+    if recorded is None and os.path.isdir(shards_dir) and os.listdir(shards_dir):
+        # Shards written among them would mix with them (and a whole index
+        # there would be searched as no shard).
+        raise IncompatibleIndexError(
+            f"{shards_dir} holds files that are not cita shards (no {MANIFEST}); give "
+            "cita.dist.index a shard folder, or a new or empty folder to build one in"
+        )
+    excluded = _strings("exclude", exclude) + _exclusion_of(shards_dir, corpus)
     if recorded is None:
         os.makedirs(shards_dir, exist_ok=True)
         with open(os.path.join(shards_dir, MANIFEST), "w", encoding="utf-8") as file:
@@ -241,16 +259,32 @@ def index(
             number,
             shards,
             jobs,
-            _strings(exclude),
+            excluded,
             rebuild,
             pure=False,
         )
         for number in range(shards)
     ]
-    reports, failed = _collect(client, dict(enumerate(futures)), timeout, "finish")
+    reports, failed, _ = _collect(client, dict(enumerate(futures)), timeout, "finish")
     if failed:
         raise _shard_error("building", failed)
     return [BuildReport(json.loads(reports[number])) for number in range(shards)]
+
+
+def _exclusion_of(shards_dir: str, corpus: str) -> List[str]:
+    """The ``exclude`` glob of the shard folder when it lies inside the
+    corpus, by its path as given or its real one; else none. Each shard's
+    build leaves out its own folder, as :func:`cita.index` does, but not
+    the other shards' nor the manifest: without this, each would read
+    them as documents."""
+    globs = set()
+    for folder, root in ((shards_dir, corpus), (os.path.realpath(shards_dir), os.path.realpath(corpus))):
+        if folder != root and os.path.commonpath([folder, root]) == root:
+            relative = os.path.relpath(folder, root).replace(os.sep, "/")
+            # Anchored at the corpus; any character a glob could read as
+            # a pattern (or trim, a final space) escaped.
+            globs.add("/" + re.sub(r"([^\w/.-])", r"\\\1", relative))
+    return sorted(globs)
 
 
 def _seconds(timeout: Any) -> Optional[float]:
@@ -268,28 +302,56 @@ def _seconds(timeout: Any) -> Optional[float]:
 
 def _collect(
     client: Any, futures: Dict[int, Any], timeout: Optional[float], verb: str
-) -> Tuple[Dict[int, Any], Dict[int, str]]:
+) -> Tuple[Dict[int, Any], Dict[int, str], Set[str]]:
     """Each shard's result, or why it has none: an exception it raised,
-    or no answer within ``timeout`` seconds. A malformed query or a bad
+    or no answer within ``timeout`` seconds; and the workers that were
+    running the shards that did not answer. A malformed query or a bad
     option fails on every shard alike: it is raised as it is."""
     distributed = _distributed()
-    deadline = None if timeout is None else time.monotonic() + timeout
     results: Dict[int, Any] = {}
     failed: Dict[int, str] = {}
+    silent: Set[str] = set()
     try:
+        # All the shards together: a shard that hangs (its worker frozen)
+        # takes none of the others' time.
+        try:
+            with client.as_current():
+                distributed.wait(list(futures.values()), timeout=timeout)
+        except (TimeoutError, distributed.TimeoutError):
+            pass  # the shards still running are named below
+        running = _running_on(client, [f for f in futures.values() if not f.done()])
         for number, future in futures.items():
-            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not future.done():
+                worker = running.get(future.key)
+                failed[number] = f"did not {verb} within {timeout:g} s" + (
+                    f" (on worker {worker})" if worker else ""
+                )
+                if worker:
+                    silent.add(worker)
+                continue
             try:
-                results[number] = future.result(timeout=left)
+                # A finished shard's answer is still on its worker, which
+                # may have hung since: fetching it has a time of its own,
+                # not what the wait left (nothing, after a shard that hung).
+                results[number] = future.result(timeout=timeout)
             except (QueryError, OptionError):
                 raise
             except (TimeoutError, distributed.TimeoutError):
-                failed[number] = f"did not {verb} within {timeout:g} s"
+                failed[number] = f"answered, but its answer could not be fetched within {timeout:g} s"
             except Exception as err:  # noqa: BLE001 - any failure of a shard is named
                 failed[number] = f"{type(err).__name__}: {err}"
     finally:
         client.cancel([future for future in futures.values() if not future.done()])
-    return results, failed
+    return results, failed, silent
+
+
+def _running_on(client: Any, futures: List[Any]) -> Dict[str, str]:
+    """The worker the scheduler sent each of ``futures`` to run, by key
+    (one still queued on the scheduler has none)."""
+    if not futures:
+        return {}
+    keys = {future.key for future in futures}
+    return {key: worker for worker, running in client.processing().items() for key in running if key in keys}
 
 
 def _plain_search(limit: Optional[int], snippet_chars: int) -> dict:
@@ -314,18 +376,21 @@ class _Steps:
     """The steps of one call over a cluster's shards: each shard's first
     step opens it (and notes the fingerprint of what it holds), the later
     ones check it still holds that; with ``partial``, shards that fail are
-    left out while some answer."""
+    left out while some answer, and the later steps avoid the workers
+    that left a shard unanswered."""
 
     def __init__(self, cluster: "Cluster", partial: bool) -> None:
         self.cluster = cluster
         self.partial = partial
         self.failed: Dict[int, str] = {}
         self.seen: Dict[int, str] = {}
+        self.silent_workers: Set[str] = set()
 
     def __call__(self, calls: Dict[int, Tuple[Any, ...]]) -> Dict[int, Any]:
         step = "_shard_step" if self.seen else "opening"
-        results, lost = self.cluster._step(calls, step, self.seen or None)
+        results, lost, silent = self.cluster._step(calls, step, self.seen or None, self.silent_workers)
         self.failed.update(lost)
+        self.silent_workers.update(silent)
         if lost and (not self.partial or not results):
             raise _shard_error("searching", self.failed)
         return results
@@ -383,7 +448,9 @@ class Cluster(_Queries):
     from the shards that did answer: the results' ``partial`` is ``True``
     and ``shards_answered`` lists those shards, so ``total``, the hits and
     the facets are those of part of the archive (and scores use only those
-    shards' statistics): not the exact answer. Only the shards that fail
+    shards' statistics): not the exact answer. A worker that left a shard
+    unanswered (frozen: Dask still sends it tasks) runs none of the
+    search's later steps. Only the shards that fail
     before the page is chosen can be left out: a shard failing while it
     reads the page's passages fails the search. Counts, timelines,
     passages, concordances, batches, languages and stats are never
@@ -448,10 +515,25 @@ class Cluster(_Queries):
         return f"<cita.dist.Cluster {self.shards_dir!r} shards={self.shards}>"
 
     def _step(
-        self, calls: Dict[int, Tuple[Any, ...]], step: str, seen: Optional[Dict[int, str]]
-    ) -> Tuple[Dict[int, Any], Dict[int, str]]:
+        self,
+        calls: Dict[int, Tuple[Any, ...]],
+        step: str,
+        seen: Optional[Dict[int, str]],
+        avoid: AbstractSet[str] = frozenset(),
+    ) -> Tuple[Dict[int, Any], Dict[int, str], Set[str]]:
         """``step`` on each shard of ``calls`` with its arguments; ``seen``:
-        None for a call's first step, else what each shard's first step saw."""
+        None for a call's first step, else what each shard's first step
+        saw. The workers in ``avoid`` (those that left a shard unanswered
+        in an earlier step) run none of its tasks while others can.
+        Returns what :func:`_collect` returns."""
+        placed: Dict[str, Any] = {}
+        if avoid:
+            # Dask places a task by the workers' load, and a frozen worker
+            # looks idle: unrestricted, a partial search would send each
+            # step there again, and lose more shards at each.
+            others = [worker for worker in self._client.nthreads() if worker not in avoid]
+            if others:
+                placed = {"workers": others, "allow_other_workers": False}
         futures = {
             number: self._client.submit(
                 _on_shard,
@@ -461,6 +543,7 @@ class Cluster(_Queries):
                 None if seen is None else seen[number],
                 *args,
                 pure=False,
+                **placed,
             )
             for number, args in calls.items()
         }
@@ -468,7 +551,7 @@ class Cluster(_Queries):
 
     def _everywhere(self, step: str, args: Tuple[Any, ...], doing: str) -> List[Any]:
         """``step``, a call's only step, on every shard; any failure raises."""
-        results, failed = self._step({n: args for n in range(self.shards)}, step, None)
+        results, failed, _ = self._step({n: args for n in range(self.shards)}, step, None)
         if failed:
             raise _shard_error(doing, failed)
         return [results[n][1] for n in range(self.shards)]
@@ -493,7 +576,7 @@ class Cluster(_Queries):
             for number, data in zip(answering, page.reading)
             if data is not None
         }
-        hits, lost = self._step(reading, "_shard_step", steps.seen)
+        hits, lost, _ = self._step(reading, "_shard_step", steps.seen, steps.silent_workers)
         if lost:
             steps.failed.update(lost)
             raise _shard_error("reading the page's passages", lost)

@@ -312,3 +312,14 @@ def test_html_marks_matches_and_escapes_all_document_text(tmp_path: Path):
     assert "Notes &lt;script&gt;" in page  # the title
     assert "<mark>zebra</mark>" in page
     assert "<script>" not in results[0]._repr_html_()
+
+
+def test_html_marks_partial_matches_with_the_words_they_lack(archive):
+    results = archive.search("colombia zzyzx", limit=3)
+    assert results.total == 0 and results.partial_total > 3
+    page = results._repr_html_()
+    assert f"then partial matches ({results.partial_total} with at least half of the words)" in page
+    assert page.count("partial match, lacks: zzyzx") == len(results) == 3
+    assert "partial match, lacks: zzyzx" in results[0]._repr_html_()
+    full = archive.search("colombia", limit=3)._repr_html_()
+    assert "partial match" not in full

@@ -478,6 +478,51 @@ def test_workers_refuse_paths_outside_the_shard_folder(client: Client, built: Di
         outside.unlink()
 
 
+def test_a_shard_folder_is_neither_the_corpus_nor_a_folder_of_other_files(
+    client: Client, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("The Guayabero cable.")
+    with pytest.raises(cita.OptionError, match="is the corpus folder"):
+        cita.dist.index(corpus, corpus, shards=2, client=client)
+    assert os.listdir(corpus) == ["a.txt"]
+    one_index, notes = tmp_path / "index", tmp_path / "notes"
+    cita.index(corpus, one_index)
+    notes.mkdir()
+    (notes / "todo.txt").write_text("Not shards.")
+    for folder in (one_index, notes):
+        before = sorted(os.listdir(folder))
+        with pytest.raises(cita.IncompatibleIndexError, match="holds files that are not cita shards"):
+            cita.dist.index(corpus, folder, shards=2, client=client)
+        assert sorted(os.listdir(folder)) == before
+    assert cita.Archive(one_index).count("Guayabero").passages == 1
+    # An empty folder is a new one.
+    (tmp_path / "empty").mkdir()
+    cita.dist.index(corpus, tmp_path / "empty", shards=2, client=client)
+    assert Cluster(client, tmp_path / "empty").count("Guayabero").passages == 1
+
+
+def test_a_shard_folder_inside_the_corpus_is_left_out_of_it(client: Client, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("The Guayabero cable.")
+    (corpus / "b.md").write_text("Another river.")
+    # A name that, written as a glob, would be a pattern.
+    shards = corpus / "shards [0-9] *"
+    linked = tmp_path / "linked"
+    linked.symlink_to(corpus)
+    # Again, with the other shards' files there to read; then the corpus
+    # by a link, the shard folder by its real path.
+    for reading in (corpus, corpus, linked):
+        reports = cita.dist.index(reading, shards, shards=2, client=client)
+        assert sum((Counter(r.files) for r in reports), Counter()) == {"text": 1, "markdown": 1}
+        assert all(r.ignored == {} for r in reports), [r.ignored for r in reports]
+    assert sum(r.added + r.updated + r.removed for r in reports) == 0
+    sources = sorted(h.source for h in Cluster(client, shards).search("*", limit=None))
+    assert sources == ["a.txt", "b.md"]
+
+
 def test_a_moved_document_moves_shards(client: Client, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -541,6 +586,12 @@ def test_python_m_cita_search(dask: DaskProcesses, client: Client, built: Dict[s
             if format == "text":
                 assert f"{expected['total']} matching passages" in done.stdout
                 assert ("\x1b[" in done.stdout) == bool(extra)
+    # --all: every matching passage, as `cita search --all`.
+    done = run("colombia", "--format", "json", "--all")
+    assert done.returncode == 0, done.stderr
+    every = cli.json("search", "--index", str(b.whole_path), "colombia", "--format", "json", "--all")
+    assert json.loads(done.stdout)["hits"] == every["hits"]
+    assert len(every["hits"]) == every["distinct"] > 10
     done = run("nothingmatchesthis")
     whole = cli.run("search", "--index", str(b.whole_path), "nothingmatchesthis")
     assert done.returncode == whole.returncode == 1 and done.stdout == whole.stdout
@@ -558,6 +609,23 @@ def test_python_m_cita_search_says_a_bad_scheduler_address_in_one_line(tmp_path:
     assert done.returncode == 2, done.stderr
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("cita: "), done.stderr
+
+
+def test_python_m_cita_search_takes_no_abbreviated_options(tmp_path: Path) -> None:
+    # Refused before any scheduler is asked: `--all` once meant `--all-words`.
+    def refused(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "cita", "search", "--cluster", "tcp://127.0.0.1:9", "--shards", str(tmp_path), *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 2 and not done.stdout, done.stderr
+        return done.stderr
+
+    for abbreviated in ("--all-w", "--lim=3", "--form=json", "--no-coll"):
+        assert f"unrecognized arguments: {abbreviated}" in refused(abbreviated, "lazo")
+    assert "argument --all: not allowed with argument --limit" in refused("--limit", "3", "--all", "lazo")
 
 
 def test_a_killed_worker_is_replaced_and_its_shards_reopened(
@@ -660,6 +728,79 @@ def test_a_shard_folder_holding_another_index_is_refused(
         assert raised.value.shards == [1]
     assert cita.Archive(b.shards / "shard-2")._archive.shard == (2, SHARDS)
     assert b.whole._archive.shard is None
+
+
+def test_a_frozen_worker_fails_only_the_shards_it_was_sent(
+    client: Client, built: Dict[str, Built], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A frozen worker (SIGSTOP) looks idle and alive to Dask, which sends
+    # it tasks; the shards it was sent do not answer, the others do.
+    b = built["generated"]
+    cluster = Cluster(client, b.shards, timeout=5)
+    same_search(b.whole, cluster, "plan")
+    frozen, pid = sorted(client.run(os.getpid).items())[0]
+    # Each task cita.dist submits, with its shard, to see where Dask sent it.
+    submitted: List[Any] = []
+    submit = client.submit
+
+    def recording_submit(function: Any, *args: Any, **kwargs: Any) -> Any:
+        future = submit(function, *args, **kwargs)
+        submitted.append((args[1], future))
+        return future
+
+    monkeypatch.setattr(client, "submit", recording_submit)
+
+    def search_watching_the_frozen_worker() -> Any:
+        """The search's results or ShardError, and the shards whose first
+        step was sent to the frozen worker."""
+        submitted.clear()
+        outcome: List[Any] = []
+
+        def searching() -> None:
+            try:
+                outcome.append(cluster.search("plan"))
+            except cita.ShardError as err:
+                outcome.append(err)
+
+        searcher = threading.Thread(target=searching)
+        searcher.start()
+        running: Dict[str, List[str]] = {}
+
+        def first_step_placed() -> bool:
+            # Each shard's first step done, or running on a worker (not
+            # queued on the scheduler).
+            running.clear()
+            running.update(client.processing())
+            anywhere = set().union(*running.values())
+            first_step = submitted[:SHARDS]
+            return len(first_step) == SHARDS and all(f.done() or f.key in anywhere for _, f in first_step)
+
+        try:
+            poll(first_step_placed, cluster.timeout, "first step placed")
+        finally:
+            searcher.join(60)
+        on_frozen = sorted(n for n, f in submitted[:SHARDS] if f.key in running[frozen])
+        return outcome[0], on_frozen
+
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        raised, on_frozen = search_watching_the_frozen_worker()
+        assert isinstance(raised, cita.ShardError), raised
+        assert 0 < len(on_frozen) < SHARDS
+        assert raised.shards == on_frozen
+        assert f"did not answer within 5 s (on worker {frozen})" in str(raised)
+        cluster.partial = True
+        got, on_frozen = search_watching_the_frozen_worker()
+        assert isinstance(got, cita.Results), got
+        answering = [n for n in range(SHARDS) if n not in on_frozen]
+        assert got.partial and got.shards_answered == answering and sorted(got.shards_failed) == on_frozen
+        counted = [cita.Archive(b.shards / f"shard-{k}").count("plan").passages for k in answering]
+        assert got.total == sum(counted) < b.whole.count("plan").passages
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    # Resumed, the cluster answers exactly again.
+    cluster.partial = False
+    same_search(b.whole, cluster, "plan")
 
 
 def test_no_worker_answers_within_the_time_limit(dask: DaskProcesses, client: Client, built: Dict[str, Built]) -> None:

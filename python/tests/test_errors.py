@@ -125,6 +125,26 @@ def test_a_wrong_type_of_text_is_a_type_error_naming_the_argument(archive, call,
         call(archive)
 
 
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda a: a.search("colombia", lang=5), "lang"),
+        (lambda a: a.timeline("colombia", lang=5), "lang"),
+        (lambda a: a.batch(5), "queries"),
+    ],
+)
+def test_a_wrong_type_for_one_text_or_several_is_a_type_error_naming_the_argument(archive, call, name):
+    # Not Python's "'int' object is not iterable".
+    with pytest.raises(TypeError, match=f"^{name} takes a str or a list of str, not int$"):
+        call(archive)
+
+
+def test_a_wrong_type_of_exclusion_is_refused_before_the_index_is_made(small_corpus, tmp_path: Path):
+    with pytest.raises(TypeError, match="^exclude takes a str or a list of str, not int$"):
+        cita.index(small_corpus, tmp_path / "index", exclude=5)
+    assert not (tmp_path / "index").exists()
+
+
 def test_a_year_range_may_be_a_list_and_jobs_are_checked(archive, small_corpus, tmp_path: Path):
     assert archive.search("colombia", mentions=[1960, 1969]).total == archive.search(
         "colombia", mentions=(1960, 1969)
