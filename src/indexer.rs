@@ -196,7 +196,8 @@ pub trait BuildObserver {
 /// lines joined where a sentence goes on, and a run of spaces between two
 /// words of a PDF's text is one space. 15: a document's language is the
 /// one most of its first sentences are in (short ones ending as a sentence
-/// count), and one that only whatlang finds is not taken.
+/// count), and one that only whatlang finds is not taken; a brief's is the
+/// one both detectors name in it.
 pub const READING_RULES: u32 = 15;
 
 /// The default language a state records while a run that changes it is

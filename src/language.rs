@@ -190,7 +190,8 @@ impl Language {
     /// The language of `code` given as the option `option` (`--lang`,
     /// `lang`): an unknown code is an [`Error::InvalidOption`] naming it.
     pub fn from_option(option: &str, code: &str) -> Result<Language, Error> {
-        Language::from_code(code).ok_or_else(|| {
+        // `--lang "es, pt"`: the space after a comma is not part of a code.
+        Language::from_code(code.trim()).ok_or_else(|| {
             Error::InvalidOption(format!(
                 "{option} {code:?} is not a language code cita knows (use ISO 639-1 codes such as es or en)"
             ))
@@ -310,21 +311,23 @@ fn detect_other_than(text: &str, assumed: Language, corroborated: bool) -> Optio
 
 /// The language of `text`, when the detector is confident of it.
 pub fn detect(text: &str) -> Option<Language> {
+    whatlang_answer(text).and_then(|(language, reliable)| reliable.then_some(language))
+}
+
+/// whatlang's answer for `text`, and whether it calls it reliable.
+fn whatlang_answer(text: &str) -> Option<(Language, bool)> {
     let info = whatlang::detect(text)?;
-    if !info.is_reliable() {
-        return None;
-    }
     let code3 = info.lang().code();
     KNOWN
         .iter()
         .find(|known| known.code3 == code3)
-        .map(Language)
+        .map(|known| (Language(known), info.is_reliable()))
 }
 
 /// The language of a document whose text `paragraphs` yields: what it
 /// declares, else the language most of its first sentences are in, when
 /// both detectors find it in them, else what both find in its first prose
-/// paragraphs, else `default`. Where the screen finds `default` in both
+/// paragraphs (whatlang reliably), else `default`. Where the screen finds `default` in both
 /// samples, whatlang does not run. Sentences (prose paragraphs of 100
 /// characters or more, or of 40 or more that end as a sentence does)
 /// first, because a manual's contents lines ("Data Type Mapping", "Null,
@@ -346,13 +349,14 @@ pub fn of_document<'a>(
     let mut first = String::new();
     // Per language the screen names: the sentences' bytes and a sample of them.
     let mut sentences: Vec<(&'static str, usize, String)> = Vec::new();
-    let mut sentence_bytes = 0;
+    let (mut sentence_bytes, mut text_bytes) = (0, 0);
     for (read, paragraph) in paragraphs.enumerate() {
         if first.len() >= DOCUMENT_SAMPLE_BYTES
             && (sentence_bytes >= SENTENCES_SAMPLE_BYTES || read >= SENTENCES_WITHIN_PARAGRAPHS)
         {
             break;
         }
+        text_bytes += paragraph.len();
         if !is_prose(paragraph) {
             continue;
         }
@@ -388,9 +392,15 @@ pub fn of_document<'a>(
     if screened == default.0.code3 && screen(&first) == default.0.code3 {
         return default;
     }
-    if let Some(language) =
-        most.and_then(|(code3, text)| detect(text).filter(|found| found.0.code3 == code3))
-    {
+    // On a brief (a wire story of a sentence or two) whatlang never calls
+    // itself reliable, and the two detectors agreeing decide; on more text
+    // they can agree on a run of names ("Diego María de la Concepción Juan
+    // Nepomuceno… was a Mexican painter"), and whatlang must be sure.
+    let brief = text_bytes < BRIEF_BYTES;
+    if let Some((language, _)) = most.and_then(|(code3, text)| {
+        whatlang_answer(text)
+            .filter(|(found, reliable)| (*reliable || brief) && found.0.code3 == code3)
+    }) {
         return language;
     }
     detect_other_than(&first, default, true).unwrap_or(default)
@@ -403,6 +413,10 @@ const SENTENCE_CHARS: usize = 100;
 /// A shorter paragraph reads as a sentence when it is this long and ends
 /// as one: a news report's paragraphs are often one sentence each.
 const SHORT_SENTENCE_CHARS: usize = 40;
+
+/// A document of fewer bytes of text (prose or not) is a brief (see
+/// [`of_document`]).
+const BRIEF_BYTES: usize = 200;
 
 /// How much of a document's sentences the screen reads.
 const SENTENCES_SAMPLE_BYTES: usize = 4 * DOCUMENT_SAMPLE_BYTES;
@@ -727,13 +741,47 @@ mod tests {
     }
 
     #[test]
-    fn a_short_paragraph_is_told_by_both_detectors_or_takes_the_default() {
-        // whatlang alone reads it as Portuguese; the screen says Spanish.
-        let brief = [
-            "Ya no tengo visa. No me importa. No necesito visa porque no solo soy \
-                      colombiano sino europeo, escribió Petro en X.",
+    fn a_brief_of_one_sentence_is_told_where_both_detectors_agree() {
+        // whatlang reads this one as Portuguese, the screen as Spanish: the default.
+        let disputed = "Ya no tengo visa. No me importa. No necesito visa porque no solo soy \
+                        colombiano sino europeo, escribió Petro en X.";
+        assert_eq!(
+            of_document(None, [disputed].into_iter(), Language::ENGLISH),
+            Language::ENGLISH
+        );
+        let spanish = [
+            "El gobernador de Antioquia rechazó la propuesta de paz urbana del Gobierno nacional.",
+            "No vamos a permitir que los violentos se tomen el territorio, dijo el ministro de Defensa.",
         ];
-        let found = of_document(None, brief.into_iter(), Language::ENGLISH).code();
-        assert!(matches!(found, "es" | "en"), "{found}");
+        for brief in spanish {
+            let found = of_document(None, [brief].into_iter(), Language::ENGLISH);
+            assert_eq!(found.code(), "es", "{brief}");
+        }
+        let english = "Colombia's central bank held its benchmark interest rate at 9.25% on \
+                       Tuesday in a split decision.";
+        let spanish_default = Language::from_code("es").unwrap();
+        assert_eq!(
+            of_document(None, [english].into_iter(), spanish_default),
+            Language::ENGLISH
+        );
+        // Its one sentence reads as Italian to both, but most of its text
+        // is not prose (figures): it is no brief, and whatlang is not sure.
+        let article = [
+            "Cali",
+            "District and city in Valle del Cauca, Colombia.",
+            "Santiago de Cali, or Cali, is the capital of the Valle del Cauca department, with \
+             an estimated 2,280,522 residents in 2023. The city spans 560.3 km2 (216.3 sq mi) \
+             with 120.9 km2 (46.7 sq mi) of urban area.",
+        ];
+        assert_eq!(
+            of_document(None, article.into_iter(), Language::ENGLISH),
+            Language::ENGLISH
+        );
+        // Too short to read as a sentence: the default.
+        let headline = ["Petro revoca la visa"];
+        assert_eq!(
+            of_document(None, headline.into_iter(), Language::ENGLISH),
+            Language::ENGLISH
+        );
     }
 }

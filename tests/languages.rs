@@ -245,6 +245,7 @@ fn lang_filters_restrict_hits_to_a_language() {
         ("la lang:es", &[][..]),
         ("la", &["--lang", "es,pt"][..]),
         ("la", &["--lang", "pt", "--lang", "es"][..]),
+        ("la", &["--lang", "pt, es"][..]),
     ] {
         let found = all_hits(&fixture, query, extra);
         assert_eq!(found.len(), spanish_count, "{query} {extra:?}");

@@ -828,6 +828,14 @@ fn openapi_patterns_match_what_the_server_accepts() {
         );
     }
     assert!(known.len() > 30 && known.iter().all(|code| lang.is_match(code)));
+    // A known code in capitals is not unknown: the error says how to write it.
+    let capitals = server.get(&search_target("lazo", "&lang=es,PT"));
+    assert_eq!(capitals.status, 400);
+    assert!(
+        capitals.text().contains("lower case: pt for"),
+        "{}",
+        capitals.text()
+    );
 
     // What no pattern can say, and the document says in words: a range that
     // ends before it starts, and since after until.

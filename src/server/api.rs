@@ -297,15 +297,17 @@ impl Params {
         };
         text.split(',')
             .map(|code| {
-                let lower_two_letters =
-                    code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase());
-                Language::from_code(code)
-                    .filter(|_| lower_two_letters)
-                    .ok_or_else(|| {
-                        ApiError::BadRequest(format!(
-                            "{name}: unknown language code {code:?}: use ISO 639-1 codes such as es or en, comma-separated"
-                        ))
-                    })
+                let two_letters = code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic());
+                match Language::from_code(code).filter(|_| two_letters) {
+                    Some(language) if code.bytes().all(|b| b.is_ascii_lowercase()) => Ok(language),
+                    Some(_) => Err(ApiError::BadRequest(format!(
+                        "{name}: language codes are lower case: {} for {code:?}",
+                        code.to_ascii_lowercase()
+                    ))),
+                    _ => Err(ApiError::BadRequest(format!(
+                        "{name}: unknown language code {code:?}: use ISO 639-1 codes such as es or en, comma-separated"
+                    ))),
+                }
             })
             .collect()
     }
