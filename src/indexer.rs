@@ -843,7 +843,17 @@ fn examine(
             );
             state.id_sum = state.id_sum.wrapping_add(id);
             let language = language::of_passage(&passage.text, document_language);
-            let accented = analysis::accented_stems(language, &passage.text, &mut folding);
+            let mut accented_stems =
+                |text: &str| analysis::accented_stems(language, text, &mut folding);
+            let accented = schema::AccentedStems {
+                text: accented_stems(&passage.text),
+                title: accented_stems(&title),
+                section: passage
+                    .section
+                    .as_deref()
+                    .map(&mut accented_stems)
+                    .unwrap_or_default(),
+            };
             let copy_key = analysis::copy_key(&passage.text, &mut folding);
             documents.push(schema::passage_document(
                 fields, document, id, &title, &passage, language, &accented, copy_key,

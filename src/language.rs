@@ -296,17 +296,42 @@ const DOCUMENT_SAMPLE_BYTES: usize = 256;
 /// How much of a long passage the detector reads first.
 const PASSAGE_SAMPLE_BYTES: usize = 128;
 
-/// The language of `text` when it is not `assumed` and the detector is
-/// confident of it; `None` keeps `assumed`. With `corroborated`, the
-/// screen must name the same language: a short passage of code or a
-/// directory listing can look reliably Catalan to whatlang alone.
-fn detect_other_than(text: &str, assumed: Language, corroborated: bool) -> Option<Language> {
+/// When the screen must name the language whatlang reliably finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Corroboration {
+    /// Always: a short passage of code or a directory listing can look
+    /// reliably Catalan to whatlang alone.
+    Always,
+    /// Where the screen knows the language (16 of whatlang's 70): it
+    /// cannot name Greek, Polish or Catalan, and whatlang alone decides
+    /// those.
+    WhereKnown,
+}
+
+/// The language of `text` when it is not `assumed`, the detector is
+/// confident of it and the screen corroborates it as `corroboration`
+/// says; `None` keeps `assumed`.
+fn detect_other_than(
+    text: &str,
+    assumed: Language,
+    corroboration: Corroboration,
+) -> Option<Language> {
     let screened = whichlang::detect_language(text).three_letter_code();
     if screened == assumed.0.code3 {
         return None;
     }
-    detect(text)
-        .filter(|&language| language != assumed && (!corroborated || language.0.code3 == screened))
+    detect(text).filter(|&language| {
+        language != assumed
+            && (language.0.code3 == screened
+                || corroboration == Corroboration::WhereKnown && !screen_knows(language))
+    })
+}
+
+/// Whether whichlang, the screen, can name `language`.
+fn screen_knows(language: Language) -> bool {
+    whichlang::LANGUAGES
+        .iter()
+        .any(|known| known.three_letter_code() == language.0.code3)
 }
 
 /// The language of `text`, when the detector is confident of it.
@@ -392,18 +417,26 @@ pub fn of_document<'a>(
     if screened == default.0.code3 && screen(&first) == default.0.code3 {
         return default;
     }
-    // On a brief (a wire story of a sentence or two) whatlang never calls
-    // itself reliable, and the two detectors agreeing decide; on more text
-    // they can agree on a run of names ("Diego María de la Concepción Juan
-    // Nepomuceno… was a Mexican painter"), and whatlang must be sure.
-    let brief = text_bytes < BRIEF_BYTES;
     if let Some((language, _)) = most.and_then(|(code3, text)| {
-        whatlang_answer(text)
-            .filter(|(found, reliable)| (*reliable || brief) && found.0.code3 == code3)
+        whatlang_answer(text).filter(|(found, reliable)| *reliable && found.0.code3 == code3)
     }) {
         return language;
     }
-    detect_other_than(&first, default, true).unwrap_or(default)
+    // On a brief (a wire story of a sentence or two) whatlang is never
+    // sure: the two detectors agreeing on its words decide, its names left
+    // out, since both agree on the names' language ("Angela Merkel met Olaf
+    // Scholz…" reads as German, "Diego María de la Concepción… was a
+    // Mexican painter" as Spanish).
+    if text_bytes < BRIEF_BYTES {
+        let words = without_names(&first);
+        if words.len() >= BRIEF_WORDS_BYTES
+            && let Some((language, _)) =
+                whatlang_answer(&words).filter(|(found, _)| found.0.code3 == screen(&words))
+        {
+            return language;
+        }
+    }
+    detect_other_than(&first, default, Corroboration::WhereKnown).unwrap_or(default)
 }
 
 /// A prose paragraph this long reads as sentences, not as a heading or a
@@ -417,6 +450,21 @@ const SHORT_SENTENCE_CHARS: usize = 40;
 /// A document of fewer bytes of text (prose or not) is a brief (see
 /// [`of_document`]).
 const BRIEF_BYTES: usize = 200;
+
+/// A brief whose words other than names come to fewer bytes keeps the
+/// default: too little for either detector.
+const BRIEF_WORDS_BYTES: usize = 24;
+
+/// `text` without its capitalised words: names, and a sentence's first word.
+fn without_names(text: &str) -> String {
+    let words = text.split_whitespace().filter(|word| {
+        !word
+            .chars()
+            .find(|c| c.is_alphabetic())
+            .is_some_and(char::is_uppercase)
+    });
+    words.collect::<Vec<_>>().join(" ")
+}
 
 /// How much of a document's sentences the screen reads.
 const SENTENCES_SAMPLE_BYTES: usize = 4 * DOCUMENT_SAMPLE_BYTES;
@@ -469,8 +517,9 @@ pub fn of_passage(text: &str, document_language: Language) -> Language {
     }
     // Most passages are told by their beginning, cheaply; one that seems
     // in another language is read whole.
-    detect_other_than(prefix(text, PASSAGE_SAMPLE_BYTES), document_language, true)
-        .filter(|&beginning| detect_other_than(text, document_language, true) == Some(beginning))
+    let detect = |text| detect_other_than(text, document_language, Corroboration::Always);
+    detect(prefix(text, PASSAGE_SAMPLE_BYTES))
+        .filter(|&beginning| detect(text) == Some(beginning))
         .unwrap_or(document_language)
 }
 
@@ -741,6 +790,31 @@ mod tests {
     }
 
     #[test]
+    fn languages_the_screen_cannot_name_are_whatlangs_alone() {
+        let documents = [
+            (
+                "el",
+                "Η κυβέρνηση ανακοίνωσε ότι οι διαπραγματεύσεις με τους αντάρτες θα συνεχιστούν \
+                 την επόμενη εβδομάδα στην πρωτεύουσα, παρά τις αντιδράσεις της αντιπολίτευσης.",
+            ),
+            (
+                "pl",
+                "Rząd ogłosił, że negocjacje z partyzantami będą kontynuowane w przyszłym \
+                 tygodniu w stolicy, mimo sprzeciwu opozycji i protestów mieszkańców regionu.",
+            ),
+            (
+                "da",
+                "Regeringen meddelte, at forhandlingerne med oprørerne vil fortsætte i næste uge \
+                 i hovedstaden, på trods af modstand fra oppositionen og protester fra beboerne.",
+            ),
+        ];
+        for (code, text) in documents {
+            let found = of_document(None, [text, text].into_iter(), Language::ENGLISH);
+            assert_eq!(found.code(), code, "{text}");
+        }
+    }
+
+    #[test]
     fn a_brief_of_one_sentence_is_told_where_both_detectors_agree() {
         // whatlang reads this one as Portuguese, the screen as Spanish: the default.
         let disputed = "Ya no tengo visa. No me importa. No necesito visa porque no solo soy \
@@ -777,6 +851,15 @@ mod tests {
             of_document(None, article.into_iter(), Language::ENGLISH),
             Language::ENGLISH
         );
+        // Names read as their own language to both detectors.
+        for english in [
+            "Angela Merkel met Olaf Scholz and Frank-Walter Steinmeier in Berlin on Tuesday.",
+            "Luiz Inácio Lula da Silva visited São Paulo and Rio de Janeiro with Fernando Haddad.",
+            "Emmanuel Macron et Élisabeth Borne visited the Musée du Louvre in Paris yesterday.",
+        ] {
+            let found = of_document(None, [english].into_iter(), Language::ENGLISH);
+            assert_eq!(found, Language::ENGLISH, "{english}");
+        }
         // Too short to read as a sentence: the default.
         let headline = ["Petro revoca la visa"];
         assert_eq!(

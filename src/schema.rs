@@ -24,7 +24,7 @@ use crate::results::{Extraction, IndexedPassage};
 
 /// Version of the schema and analysis that cita writes. An index recording
 /// another version is rebuilt or refused, never misread.
-pub const SCHEMA_VERSION: u32 = 14;
+pub const SCHEMA_VERSION: u32 = 15;
 
 /// Field names, as tantivy records them in the index: the fast-field
 /// columns are opened by these names.
@@ -50,6 +50,8 @@ pub mod names {
     pub const MENTIONS: &str = "mentions";
     pub const LANGUAGE: &str = "language";
     pub const ACCENTED_STEMS: &str = "accented_stems";
+    pub const TITLE_ACCENTED_STEMS: &str = "title_accented_stems";
+    pub const SECTION_ACCENTED_STEMS: &str = "section_accented_stems";
     pub const COPY_KEY: &str = "copy_key";
     pub const KIND: &str = "kind";
 }
@@ -107,6 +109,10 @@ pub struct Fields {
     /// not give (`analysis::accented_stems`), one term each, with
     /// frequencies, no positions: how `negociar` finds "negociações".
     pub accented_stems: Field,
+    /// The same for the title's words, in the passage's language.
+    pub title_accented_stems: Field,
+    /// The same for the section heading's words.
+    pub section_accented_stems: Field,
     /// The passage's copy key (`analysis::copy_key`: a hash of its folded
     /// words), a fast field only: search collapses copies by it.
     pub copy_key: Field,
@@ -125,6 +131,16 @@ fn folded() -> TextOptions {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
         .set_stored()
+}
+
+/// A field of accented stems: one raw term each, with frequencies, no
+/// positions, not stored.
+fn stems() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::WithFreqs),
+    )
 }
 
 /// How the index stores passages: zstd (level 1) blocks, which hold the
@@ -165,14 +181,9 @@ pub fn build() -> (Schema, Fields) {
         text: builder.add_text_field(names::TEXT, folded()),
         mentions: builder.add_u64_field(names::MENTIONS, INDEXED | STORED | FAST),
         language: builder.add_u64_field(names::LANGUAGE, INDEXED | STORED | FAST),
-        accented_stems: builder.add_text_field(
-            names::ACCENTED_STEMS,
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer("raw")
-                    .set_index_option(IndexRecordOption::WithFreqs),
-            ),
-        ),
+        accented_stems: builder.add_text_field(names::ACCENTED_STEMS, stems()),
+        title_accented_stems: builder.add_text_field(names::TITLE_ACCENTED_STEMS, stems()),
+        section_accented_stems: builder.add_text_field(names::SECTION_ACCENTED_STEMS, stems()),
         copy_key: builder.add_u64_field(names::COPY_KEY, FAST),
         kind: builder.add_u64_field(names::KIND, FAST),
     };
@@ -204,14 +215,42 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         mentions: get(names::MENTIONS)?,
         language: get(names::LANGUAGE)?,
         accented_stems: get(names::ACCENTED_STEMS)?,
+        title_accented_stems: get(names::TITLE_ACCENTED_STEMS)?,
+        section_accented_stems: get(names::SECTION_ACCENTED_STEMS)?,
         copy_key: get(names::COPY_KEY)?,
         kind: get(names::KIND)?,
     })
 }
 
+/// The stems of a passage's accented words that their folded forms do not
+/// give (`analysis::accented_stems`), in each field a word matches in any
+/// inflection: its text, its document's title and its section heading.
+#[derive(Debug, Default)]
+pub struct AccentedStems {
+    /// The text's.
+    pub text: Vec<String>,
+    /// The title's.
+    pub title: Vec<String>,
+    /// The section heading's.
+    pub section: Vec<String>,
+}
+
+impl Fields {
+    /// The field of `field`'s accented stems, for the fields that have them.
+    pub fn accented_stems_of(&self, field: Field) -> Option<Field> {
+        [
+            (self.text, self.accented_stems),
+            (self.title, self.title_accented_stems),
+            (self.section, self.section_accented_stems),
+        ]
+        .into_iter()
+        .find_map(|(searched, stems)| (searched == field).then_some(stems))
+    }
+}
+
 /// The tantivy document of one passage of `document`, whose id is `id`,
-/// in `language`, its accented words' own stems being `accented_stems`
-/// (see `analysis::accented_stems`) and its copy key `copy_key` (see
+/// in `language`, its accented words' own stems being `accented` (see
+/// `analysis::accented_stems`) and its copy key `copy_key` (see
 /// `analysis::copy_key`).
 #[allow(clippy::too_many_arguments)]
 pub fn passage_document(
@@ -221,7 +260,7 @@ pub fn passage_document(
     title: &str,
     passage: &Passage,
     language: Language,
-    accented_stems: &[String],
+    accented: &AccentedStems,
     copy_key: u64,
 ) -> TantivyDocument {
     // tantivy's default reserves 1 KB per document: a feed of tiny records
@@ -272,8 +311,14 @@ pub fn passage_document(
     }
     doc.add_text(fields.text, &passage.text);
     doc.add_u64(fields.language, language.id());
-    for stem in accented_stems {
-        doc.add_text(fields.accented_stems, stem);
+    for (field, stems) in [
+        (fields.accented_stems, &accented.text),
+        (fields.title_accented_stems, &accented.title),
+        (fields.section_accented_stems, &accented.section),
+    ] {
+        for stem in stems {
+            doc.add_text(field, stem);
+        }
     }
     for year in ingest::dates::mentioned_years(&passage.text) {
         doc.add_u64(fields.mentions, u64::from(year));

@@ -268,6 +268,60 @@ fn lang_filters_restrict_hits_to_a_language() {
     assert_eq!(all_hits(&fixture, "revocar", &["--lang", "en"]).len(), 0);
 }
 
+/// Stemmers that read accents (Spanish, Portuguese, French…) stem a word's
+/// folded form otherwise than its accented one ("revocacion" is not
+/// "revocación" to the Spanish stemmer): titles and headings keep their
+/// accented words' stems too, as the text does.
+#[test]
+fn titles_and_headings_match_accented_inflections_as_the_text_does() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "folha.md",
+        "---\ntitle: Colômbia suspende negociações com guerrilha\nlang: pt\n---\n\n\
+         O governo anunciou a suspensão do diálogo depois do ataque.\n\n\
+         ## Revogação das licenças\n\nO ministro disse que o processo continua parado.\n",
+    );
+    fixture.file(
+        "tiempo.md",
+        "---\ntitle: Otros temas de la semana\nlang: es\n---\n\n\
+         ## Revocación de la visa\n\nEl Gobierno quiere revocar el permiso.\n\n\
+         ## Otros temas\n\nEl Gobierno quiere revocar el permiso otra vez.\n",
+    );
+    let out = fixture.index();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sources = |query: &str| -> Vec<(String, String)> {
+        let mut found: Vec<_> = all_hits(&fixture, query, &[])
+            .iter()
+            .map(|hit| {
+                let source = hit["source"].as_str().unwrap().to_string();
+                (source, text_of(hit).to_string())
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    // Every passage of the Portuguese article, through its title.
+    let titled = sources("title:negociar");
+    assert_eq!(titled.len(), 2, "{titled:?}");
+    assert!(titled.iter().all(|(source, _)| source == "folha.md"));
+    // The passage under each accented heading, through the heading.
+    let headed = sources("section:revogar");
+    assert_eq!(headed.len(), 1, "{headed:?}");
+    assert!(headed[0].1.starts_with("O ministro"), "{headed:?}");
+    let headed = sources("section:revocar");
+    assert_eq!(headed.len(), 1, "{headed:?}");
+    assert!(headed[0].1.ends_with("el permiso."), "{headed:?}");
+    // And the heading's bonus: of two passages saying `revocar` alike, the
+    // one under "Revocación de la visa" ranks first.
+    let ranked = all_hits(&fixture, "revocar", &[]);
+    assert_eq!(ranked.len(), 2);
+    assert!(text_of(&ranked[0]).ends_with("el permiso."), "{ranked:#?}");
+    assert!(
+        ranked[0]["score"].as_f64() > ranked[1]["score"].as_f64(),
+        "{ranked:#?}"
+    );
+}
+
 #[test]
 fn unknown_language_codes_exit_2_with_one_line() {
     let fixture = bilingual();

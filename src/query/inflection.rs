@@ -55,8 +55,9 @@ pub struct InflectionQuery {
     /// Whether `word` itself scores `exact_bonus` where it occurs in `field`.
     exact: bool,
     exact_bonus: Score,
-    /// Fields whose inflections add to the score, each scaled by its boost.
-    bonuses: Vec<(Field, Score)>,
+    /// Fields whose inflections add to the score, each with the field of
+    /// its accented stems and scaled by its boost.
+    bonuses: Vec<(Field, Option<Field>, Score)>,
     /// The passages' language field; without one, every passage is English.
     languages: Option<Field>,
     /// The field of the text's accented stems (`field` is the text).
@@ -174,10 +175,11 @@ impl InflectionQuery {
         self
     }
 
-    /// Also scores inflections in `field`, scaled by `boost`, where a match has them.
-    pub fn with_bonus(mut self, field: Field, boost: Score) -> Self {
+    /// Also scores inflections in `field` (its accented words' stems in
+    /// `accented`), scaled by `boost`, where a match has them.
+    pub fn with_bonus(mut self, field: Field, accented: Option<Field>, boost: Score) -> Self {
         debug_assert!(boost >= 0.0, "a negative heading boost");
-        self.bonuses.push((field, boost));
+        self.bonuses.push((field, accented, boost));
         self
     }
 }
@@ -185,7 +187,7 @@ impl InflectionQuery {
 impl fmt::Debug for InflectionQuery {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Inflections({:?}, {:?})", self.field, self.word)?;
-        for (field, boost) in &self.bonuses {
+        for (field, _, boost) in &self.bonuses {
             write!(f, " + {boost}×Inflections({field:?})")?;
         }
         Ok(())
@@ -239,9 +241,9 @@ impl Query for InflectionQuery {
         let bonuses = if scored {
             self.bonuses
                 .iter()
-                .map(|&(field, boost)| {
+                .map(|&(field, accented, boost)| {
                     let scoring = scoring.as_ref();
-                    FieldWeight::new(&find, field, &mut stems, scoring, boost, None)
+                    FieldWeight::new(&find, field, &mut stems, scoring, boost, accented)
                 })
                 .collect::<tantivy::Result<_>>()?
         } else {

@@ -814,12 +814,14 @@ impl<'a> Compiler<'a> {
             }
             Leaf::Word(_) if tokens.len() == 1 && inflected => {
                 let typed = written(text, &tokens[0]);
-                Box::new(
-                    InflectionQuery::new(field, typed, tokens[0].term.clone(), None)
-                        .in_languages_of(fields.language)
-                        .with_statistics(self.statistics.clone())
-                        .sharing(self.memo),
-                )
+                let mut query = InflectionQuery::new(field, typed, tokens[0].term.clone(), None)
+                    .in_languages_of(fields.language)
+                    .with_statistics(self.statistics.clone())
+                    .sharing(self.memo);
+                if let Some(accented) = fields.accented_stems_of(field) {
+                    query = query.with_accented_stems(accented);
+                }
+                Box::new(query)
             }
             Leaf::Word(_) if tokens.len() == 1 => term_query(field, &tokens[0].term),
             Leaf::Prefix(_) if tokens.len() == 1 => {
@@ -892,7 +894,7 @@ impl<'a> Compiler<'a> {
         .with_statistics(self.statistics.clone())
         .sharing(self.memo);
         for (field, weight) in self.heading_bonuses() {
-            query = query.with_bonus(field, weight);
+            query = query.with_bonus(field, self.fields.accented_stems_of(field), weight);
         }
         self.word_scorers += 1;
         if highlight {

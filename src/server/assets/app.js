@@ -564,10 +564,14 @@ async function search(state, view) {
     // copy, and is counted only when the full matches end within this
     // page: the count of pages is exact on the last page.
     const shown = page.distinct === undefined ? page.total : page.distinct;
-    const pages = more ? Math.max(current + 1, Math.ceil((shown + (page.partial_total || 0)) / PAGE_SIZE)) : current;
+    // Pages past the API's largest offset are not served.
+    const counted = Math.ceil((shown + (page.partial_total || 0)) / PAGE_SIZE);
+    const served = Math.floor(MAX_OFFSET / PAGE_SIZE) + 1;
+    const pages = more ? Math.min(Math.max(current + 1, counted), served) : current;
     $("prev").disabled = state.offset === 0;
     $("next").disabled = !more;
-    $("page-info").textContent = `page ${current} of ${pages}`;
+    $("page-info").textContent =
+      `page ${current} of ${pages}` + (counted > served ? "; narrow the search to reach the rest" : "");
     pager.hidden = state.offset === 0 && !more;
   }
   $("prev").onclick = () => go({ ...state, offset: Math.max(0, state.offset - PAGE_SIZE) });
