@@ -440,14 +440,15 @@ class Archive(_Queries):
         return f"<cita.Archive {self.path!r}>"
 
 
-def _strings(name: str, values: Union[str, Iterable[str]]) -> list:
-    """One string or several, as a list; else a ``TypeError`` naming the
-    argument, as :func:`_text` (not Python's ``'int' object is not
-    iterable``)."""
+def _strings(name: str, values: Union[str, Iterable[str]]) -> List[str]:
+    """One string or several, as a list, each a ``str``; else a
+    ``TypeError`` naming the argument, as :func:`_text` (not Python's
+    ``'int' object is not iterable``)."""
     if isinstance(values, str):
         return [values]
-    if isinstance(values, collections.abc.Iterable):
-        return list(values)
+    # Bytes iterate as numbers: `lang=b"es"` would be refused as an int.
+    if isinstance(values, collections.abc.Iterable) and not isinstance(values, (bytes, bytearray, memoryview)):
+        return [_text(name, value) for value in values]
     raise TypeError(f"{name} takes a str or a list of str, not {type(values).__name__}")
 
 
@@ -575,7 +576,7 @@ def _filters(
     return {
         "since": day("since", since),
         "until": day("until", until),
-        "lang": [] if lang is None else [_text("lang", code) for code in _strings("lang", lang)],
+        "lang": [] if lang is None else _strings("lang", lang),
         "mentions": mentions,
         "publication": None if publication is None else _text("publication", publication),
     }

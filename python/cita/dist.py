@@ -224,6 +224,7 @@ def index(
         raise OptionError(f"shards is a number of shards, at least 1, not {shards!r}")
     jobs = _jobs(jobs)
     timeout = _seconds(timeout)
+    globs = _strings("exclude", exclude)
     corpus = os.path.abspath(os.fspath(corpus))
     if not os.path.isdir(corpus):
         # Before the shard folder and its manifest are made.
@@ -246,7 +247,7 @@ def index(
             f"{shards_dir} holds files that are not cita shards (no {MANIFEST}); give "
             "cita.dist.index a shard folder, or a new or empty folder to build one in"
         )
-    excluded = _strings("exclude", exclude) + _exclusion_of(shards_dir, corpus)
+    excluded = globs + _exclusion_of(shards_dir, corpus)
     if recorded is None:
         os.makedirs(shards_dir, exist_ok=True)
         with open(os.path.join(shards_dir, MANIFEST), "w", encoding="utf-8") as file:

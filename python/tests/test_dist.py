@@ -450,6 +450,12 @@ def test_a_shard_count_is_kept(client: Client, built: Dict[str, Built], tmp_path
         cita.dist.index(b.corpus, b.shards, shards=SHARDS, client=client, jobs=0)
     with pytest.raises(cita.CorpusNotFoundError, match="does not exist"):
         cita.dist.index(tmp_path / "nowhere", tmp_path / "shards", shards=2, client=client)
+    for exclude, message in [
+        ([5], "^exclude takes a str, not int$"),
+        (b"*.txt", "^exclude takes a str or a list of str, not bytes$"),
+    ]:
+        with pytest.raises(TypeError, match=message):
+            cita.dist.index(b.corpus, tmp_path / "shards", shards=2, client=client, exclude=exclude)
     assert not (tmp_path / "shards").exists()
     for seconds in (0, -1, "60", float("inf"), float("nan")):
         with pytest.raises(cita.OptionError, match="timeout"):

@@ -126,22 +126,31 @@ def test_a_wrong_type_of_text_is_a_type_error_naming_the_argument(archive, call,
 
 
 @pytest.mark.parametrize(
-    "call, name",
+    "call, name, given",
     [
-        (lambda a: a.search("colombia", lang=5), "lang"),
-        (lambda a: a.timeline("colombia", lang=5), "lang"),
-        (lambda a: a.batch(5), "queries"),
+        (lambda a: a.search("colombia", lang=5), "lang", "int"),
+        (lambda a: a.timeline("colombia", lang=5), "lang", "int"),
+        (lambda a: a.batch(5), "queries", "int"),
+        # Not refused for their first number, an int.
+        (lambda a: a.search("colombia", lang=b"es"), "lang", "bytes"),
+        (lambda a: a.count("colombia", lang=bytearray(b"es")), "lang", "bytearray"),
+        (lambda a: a.batch(b"colombia"), "queries", "bytes"),
     ],
 )
-def test_a_wrong_type_for_one_text_or_several_is_a_type_error_naming_the_argument(archive, call, name):
+def test_a_wrong_type_for_one_text_or_several_is_a_type_error_naming_the_argument(archive, call, name, given):
     # Not Python's "'int' object is not iterable".
-    with pytest.raises(TypeError, match=f"^{name} takes a str or a list of str, not int$"):
+    with pytest.raises(TypeError, match=f"^{name} takes a str or a list of str, not {given}$"):
         call(archive)
 
 
 def test_a_wrong_type_of_exclusion_is_refused_before_the_index_is_made(small_corpus, tmp_path: Path):
-    with pytest.raises(TypeError, match="^exclude takes a str or a list of str, not int$"):
-        cita.index(small_corpus, tmp_path / "index", exclude=5)
+    for exclude, message in [
+        (5, "^exclude takes a str or a list of str, not int$"),
+        (b"*.txt", "^exclude takes a str or a list of str, not bytes$"),
+        (["*.txt", 5], "^exclude takes a str, not int$"),
+    ]:
+        with pytest.raises(TypeError, match=message):
+            cita.index(small_corpus, tmp_path / "index", exclude=exclude)
     assert not (tmp_path / "index").exists()
 
 
