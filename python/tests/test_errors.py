@@ -154,6 +154,20 @@ def test_a_wrong_type_of_exclusion_is_refused_before_the_index_is_made(small_cor
     assert not (tmp_path / "index").exists()
 
 
+def test_lang_takes_codes_separated_by_commas_as_the_cli_does(archive):
+    # `--lang "es, pt"`: each code trimmed, in one string or in a list's.
+    for codes, lang in [
+        (["en", "es"], "en, es"),
+        (["en", "es"], " es ,en"),
+        (["es", "pt", "en"], ["es, pt", "en"]),
+        (["en"], ["en "]),
+    ]:
+        expected = archive.search("colombia", lang=codes, limit=None).to_dicts()
+        assert expected and archive.search("colombia", lang=lang, limit=None).to_dicts() == expected, lang
+    with pytest.raises(cita.OptionError, match='^lang "xx" is not a language code'):
+        archive.search("colombia", lang="en, xx")
+
+
 def test_a_year_range_may_be_a_list_and_jobs_are_checked(archive, small_corpus, tmp_path: Path):
     assert archive.search("colombia", mentions=[1960, 1969]).total == archive.search(
         "colombia", mentions=(1960, 1969)
