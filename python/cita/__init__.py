@@ -385,9 +385,9 @@ class Archive(_Queries):
 
     Every query method takes the filters ``since``, ``until`` (publication
     dates, inclusive; documents without a date are left out when either is
-    given), ``lang`` (ISO 639-1 codes: a passage in any of them) and
-    ``mentions`` (only passages that mention a year in that range), and
-    raises :class:`QueryError` for a malformed query and
+    given), ``lang`` (ISO 639-1 codes, a list or ``"es, pt"``: a passage
+    in any of them) and ``mentions`` (only passages that mention a year in
+    that range), and raises :class:`QueryError` for a malformed query and
     :class:`OptionError` for a bad option value.
     """
 
@@ -440,15 +440,22 @@ class Archive(_Queries):
         return f"<cita.Archive {self.path!r}>"
 
 
-def _strings(name: str, values: Union[str, Iterable[str]]) -> list:
-    """One string or several, as a list; else a ``TypeError`` naming the
-    argument, as :func:`_text` (not Python's ``'int' object is not
-    iterable``)."""
+def _strings(name: str, values: Union[str, Iterable[str]]) -> List[str]:
+    """One string or several, as a list, each a ``str``; else a
+    ``TypeError`` naming the argument, as :func:`_text` (not Python's
+    ``'int' object is not iterable``)."""
     if isinstance(values, str):
         return [values]
-    if isinstance(values, collections.abc.Iterable):
-        return list(values)
+    # Bytes iterate as numbers: `lang=b"es"` would be refused as an int.
+    if isinstance(values, collections.abc.Iterable) and not isinstance(values, (bytes, bytearray, memoryview)):
+        return [_text(name, value) for value in values]
     raise TypeError(f"{name} takes a str or a list of str, not {type(values).__name__}")
+
+
+def _language_codes(lang: Union[str, Iterable[str]]) -> List[str]:
+    """The codes ``lang`` names: one, a list, or codes separated by commas
+    as ``--lang`` takes them (``"es, pt"``), each trimmed."""
+    return [code.strip() for codes in _strings("lang", lang) for code in codes.split(",")]
 
 
 def _search_options(
@@ -575,7 +582,7 @@ def _filters(
     return {
         "since": day("since", since),
         "until": day("until", until),
-        "lang": [] if lang is None else [_text("lang", code) for code in _strings("lang", lang)],
+        "lang": [] if lang is None else _language_codes(lang),
         "mentions": mentions,
         "publication": None if publication is None else _text("publication", publication),
     }

@@ -26,6 +26,7 @@ README, "Past one machine").
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import numbers
@@ -223,6 +224,7 @@ def index(
         raise OptionError(f"shards is a number of shards, at least 1, not {shards!r}")
     jobs = _jobs(jobs)
     timeout = _seconds(timeout)
+    globs = _strings("exclude", exclude)
     corpus = os.path.abspath(os.fspath(corpus))
     if not os.path.isdir(corpus):
         # Before the shard folder and its manifest are made.
@@ -245,7 +247,7 @@ def index(
             f"{shards_dir} holds files that are not cita shards (no {MANIFEST}); give "
             "cita.dist.index a shard folder, or a new or empty folder to build one in"
         )
-    excluded = _strings("exclude", exclude) + _exclusion_of(shards_dir, corpus)
+    excluded = globs + _exclusion_of(shards_dir, corpus)
     if recorded is None:
         os.makedirs(shards_dir, exist_ok=True)
         with open(os.path.join(shards_dir, MANIFEST), "w", encoding="utf-8") as file:
@@ -303,46 +305,96 @@ def _seconds(timeout: Any) -> Optional[float]:
 def _collect(
     client: Any, futures: Dict[int, Any], timeout: Optional[float], verb: str
 ) -> Tuple[Dict[int, Any], Dict[int, str], Set[str]]:
-    """Each shard's result, or why it has none: an exception it raised,
-    or no answer within ``timeout`` seconds; and the workers that were
-    running the shards that did not answer. A malformed query or a bad
-    option fails on every shard alike: it is raised as it is."""
-    distributed = _distributed()
+    """Each shard's result, or why it has none: an exception it raised, no
+    answer within ``timeout`` seconds, or an answer its worker did not hand
+    over within them; and the workers that left a shard without its result
+    (still running it, or holding it). A malformed query or a bad option
+    fails on every shard alike: it is raised as it is."""
     results: Dict[int, Any] = {}
     failed: Dict[int, str] = {}
     silent: Set[str] = set()
     try:
-        # All the shards together: a shard that hangs (its worker frozen)
-        # takes none of the others' time.
-        try:
-            with client.as_current():
-                distributed.wait(list(futures.values()), timeout=timeout)
-        except (TimeoutError, distributed.TimeoutError):
-            pass  # the shards still running are named below
-        running = _running_on(client, [f for f in futures.values() if not f.done()])
+        fetched, unfetchable = client.sync(_fetch_as_they_finish, client, list(futures.values()), timeout)
+        waiting: Dict[int, Any] = {}
         for number, future in futures.items():
-            if not future.done():
-                worker = running.get(future.key)
-                failed[number] = f"did not {verb} within {timeout:g} s" + (
-                    f" (on worker {worker})" if worker else ""
-                )
-                if worker:
-                    silent.add(worker)
-                continue
-            try:
-                # A finished shard's answer is still on its worker, which
-                # may have hung since: fetching it has a time of its own,
-                # not what the wait left (nothing, after a shard that hung).
-                results[number] = future.result(timeout=timeout)
-            except (QueryError, OptionError):
-                raise
-            except (TimeoutError, distributed.TimeoutError):
-                failed[number] = f"answered, but its answer could not be fetched within {timeout:g} s"
-            except Exception as err:  # noqa: BLE001 - any failure of a shard is named
-                failed[number] = f"{type(err).__name__}: {err}"
+            if future.key in fetched:
+                results[number] = fetched[future.key]
+            elif future.key in unfetchable:
+                error = unfetchable[future.key]
+                failed[number] = f"{type(error).__name__}: {error}"
+            elif future.status == "error":
+                try:
+                    future.result()  # raises the shard's exception, which the client holds
+                except (QueryError, OptionError):
+                    raise
+                except Exception as err:  # noqa: BLE001 - any failure of a shard is named
+                    failed[number] = f"{type(err).__name__}: {err}"
+            elif future.cancelled():
+                failed[number] = "was cancelled on the cluster"
+            else:
+                waiting[number] = future
+        finished = {n for n, future in waiting.items() if future.done()}
+        running = _running_on(client, [f for n, f in waiting.items() if n not in finished])
+        holding = _held_by(client, [f for n, f in waiting.items() if n in finished])
+        for number, future in waiting.items():
+            if number in finished:
+                workers = holding.get(future.key, [])
+                failed[number] = f"finished, but its result could not be fetched within {timeout:g} s"
+            else:
+                workers = [running[future.key]] if future.key in running else []
+                failed[number] = f"did not {verb} within {timeout:g} s"
+            if workers:
+                failed[number] += f" (on worker {', '.join(workers)})"
+            silent.update(workers)
     finally:
         client.cancel([future for future in futures.values() if not future.done()])
     return results, failed, silent
+
+
+async def _fetch_as_they_finish(
+    client: Any, futures: List[Any], timeout: Optional[float]
+) -> Tuple[Dict[str, Any], Dict[str, Exception]]:
+    """The results of ``futures`` that finish and reach the caller within
+    ``timeout`` seconds (run in the client's event loop), and the errors met
+    fetching others, by key. Each result is fetched as soon as its task
+    finishes, all within the one time limit: neither a shard that hangs
+    nor a worker that froze holding finished results takes the others'
+    time (fetched one after another after the wait, each such result cost
+    a limit more)."""
+    distributed = _distributed()
+    fetched: Dict[str, Any] = {}
+    unfetchable: Dict[str, Exception] = {}
+    fetching: List["asyncio.Future[None]"] = []
+
+    async def fetch(future: Any) -> None:
+        try:
+            # Asked for alone: Dask's own gather asks for the results
+            # wanted at the same moment in one request, which a frozen
+            # worker holding one of them stalls for all.
+            response = await client.scheduler.gather(keys=[future.key])
+            if response["status"] == "OK":
+                fetched[future.key] = response["data"][future.key]
+            else:
+                # Lost with its worker: Dask's own gather has it computed again.
+                fetched[future.key] = (await client.gather([future], asynchronous=True))[0]
+        except Exception as err:  # noqa: BLE001 - named as the shard's failure
+            unfetchable[future.key] = err
+
+    async def finish_and_fetch() -> None:
+        async for future in distributed.as_completed(futures, loop=client.loop):
+            if future.status == "finished":
+                fetching.append(asyncio.ensure_future(fetch(future)))
+        await asyncio.gather(*fetching)
+
+    try:
+        await asyncio.wait_for(finish_and_fetch(), timeout)
+    except asyncio.TimeoutError:
+        pass  # the caller names what is missing
+    finally:
+        for task in fetching:
+            task.cancel()
+        await asyncio.gather(*fetching, return_exceptions=True)
+    return fetched, unfetchable
 
 
 def _running_on(client: Any, futures: List[Any]) -> Dict[str, str]:
@@ -352,6 +404,13 @@ def _running_on(client: Any, futures: List[Any]) -> Dict[str, str]:
         return {}
     keys = {future.key for future in futures}
     return {key: worker for worker, running in client.processing().items() for key in running if key in keys}
+
+
+def _held_by(client: Any, futures: List[Any]) -> Dict[str, List[str]]:
+    """The workers holding the result of each of ``futures``, by key."""
+    if not futures:
+        return {}
+    return {key: sorted(workers) for key, workers in client.who_has(futures).items()}
 
 
 def _plain_search(limit: Optional[int], snippet_chars: int) -> dict:
@@ -377,7 +436,7 @@ class _Steps:
     step opens it (and notes the fingerprint of what it holds), the later
     ones check it still holds that; with ``partial``, shards that fail are
     left out while some answer, and the later steps avoid the workers
-    that left a shard unanswered."""
+    that left a shard without its answer."""
 
     def __init__(self, cluster: "Cluster", partial: bool) -> None:
         self.cluster = cluster
@@ -449,8 +508,9 @@ class Cluster(_Queries):
     and ``shards_answered`` lists those shards, so ``total``, the hits and
     the facets are those of part of the archive (and scores use only those
     shards' statistics): not the exact answer. A worker that left a shard
-    unanswered (frozen: Dask still sends it tasks) runs none of the
-    search's later steps. Only the shards that fail
+    without its answer (still running it at the limit, or frozen holding
+    it: Dask still sends a frozen worker tasks) runs none of the search's
+    later steps while another worker can. Only the shards that fail
     before the page is chosen can be left out: a shard failing while it
     reads the page's passages fails the search. Counts, timelines,
     passages, concordances, batches, languages and stats are never
@@ -523,8 +583,8 @@ class Cluster(_Queries):
     ) -> Tuple[Dict[int, Any], Dict[int, str], Set[str]]:
         """``step`` on each shard of ``calls`` with its arguments; ``seen``:
         None for a call's first step, else what each shard's first step
-        saw. The workers in ``avoid`` (those that left a shard unanswered
-        in an earlier step) run none of its tasks while others can.
+        saw. The workers in ``avoid`` (those that left a shard without its
+        answer in an earlier step) run none of its tasks while others can.
         Returns what :func:`_collect` returns."""
         placed: Dict[str, Any] = {}
         if avoid:

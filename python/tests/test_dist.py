@@ -22,8 +22,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
+import distributed
 import pytest
-from distributed import Client
+from distributed import Client, Event
 
 import cita
 from conftest import poll
@@ -449,6 +450,12 @@ def test_a_shard_count_is_kept(client: Client, built: Dict[str, Built], tmp_path
         cita.dist.index(b.corpus, b.shards, shards=SHARDS, client=client, jobs=0)
     with pytest.raises(cita.CorpusNotFoundError, match="does not exist"):
         cita.dist.index(tmp_path / "nowhere", tmp_path / "shards", shards=2, client=client)
+    for exclude, message in [
+        ([5], "^exclude takes a str, not int$"),
+        (b"*.txt", "^exclude takes a str or a list of str, not bytes$"),
+    ]:
+        with pytest.raises(TypeError, match=message):
+            cita.dist.index(b.corpus, tmp_path / "shards", shards=2, client=client, exclude=exclude)
     assert not (tmp_path / "shards").exists()
     for seconds in (0, -1, "60", float("inf"), float("nan")):
         with pytest.raises(cita.OptionError, match="timeout"):
@@ -801,6 +808,41 @@ def test_a_frozen_worker_fails_only_the_shards_it_was_sent(
     # Resumed, the cluster answers exactly again.
     cluster.partial = False
     same_search(b.whole, cluster, "plan")
+
+
+def test_a_worker_frozen_holding_finished_answers_costs_one_time_limit(client: Client) -> None:
+    # Shards finished on a worker that froze before their answers were
+    # fetched, and a shard still running on the other worker: the step
+    # ends at its one time limit (not one more per frozen answer), says
+    # which shard did what, and both workers are to be avoided later.
+    limit = 3.0
+    (frozen, pid), (busy, _) = sorted(client.run(os.getpid).items())
+    release = Event(client=client)
+
+    def held_until_released(name: str) -> str:
+        Event(name).wait(60)
+        return "late"
+
+    futures = {n: client.submit(str, n, workers=[frozen], pure=False) for n in range(3)}
+    futures[3] = client.submit(str, 3, workers=[busy], pure=False)
+    distributed.wait(list(futures.values()), timeout=60)
+    futures[4] = client.submit(held_until_released, release.name, workers=[busy], pure=False)
+    poll(lambda: futures[4].key in client.processing()[busy], 60, "task running on the busy worker")
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        results, failed, silent = cita.dist._collect(client, futures, limit, "answer")
+        elapsed = time.monotonic() - started
+    finally:
+        os.kill(pid, signal.SIGCONT)
+        release.set()
+    assert elapsed < 2 * limit, elapsed
+    assert results == {3: "3"}
+    assert failed == {
+        **{n: f"finished, but its result could not be fetched within 3 s (on worker {frozen})" for n in range(3)},
+        4: f"did not answer within 3 s (on worker {busy})",
+    }
+    assert silent == {frozen, busy}
 
 
 def test_no_worker_answers_within_the_time_limit(dask: DaskProcesses, client: Client, built: Dict[str, Built]) -> None:

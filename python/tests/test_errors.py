@@ -126,23 +126,46 @@ def test_a_wrong_type_of_text_is_a_type_error_naming_the_argument(archive, call,
 
 
 @pytest.mark.parametrize(
-    "call, name",
+    "call, name, given",
     [
-        (lambda a: a.search("colombia", lang=5), "lang"),
-        (lambda a: a.timeline("colombia", lang=5), "lang"),
-        (lambda a: a.batch(5), "queries"),
+        (lambda a: a.search("colombia", lang=5), "lang", "int"),
+        (lambda a: a.timeline("colombia", lang=5), "lang", "int"),
+        (lambda a: a.batch(5), "queries", "int"),
+        # Not refused for their first number, an int.
+        (lambda a: a.search("colombia", lang=b"es"), "lang", "bytes"),
+        (lambda a: a.count("colombia", lang=bytearray(b"es")), "lang", "bytearray"),
+        (lambda a: a.batch(b"colombia"), "queries", "bytes"),
     ],
 )
-def test_a_wrong_type_for_one_text_or_several_is_a_type_error_naming_the_argument(archive, call, name):
+def test_a_wrong_type_for_one_text_or_several_is_a_type_error_naming_the_argument(archive, call, name, given):
     # Not Python's "'int' object is not iterable".
-    with pytest.raises(TypeError, match=f"^{name} takes a str or a list of str, not int$"):
+    with pytest.raises(TypeError, match=f"^{name} takes a str or a list of str, not {given}$"):
         call(archive)
 
 
 def test_a_wrong_type_of_exclusion_is_refused_before_the_index_is_made(small_corpus, tmp_path: Path):
-    with pytest.raises(TypeError, match="^exclude takes a str or a list of str, not int$"):
-        cita.index(small_corpus, tmp_path / "index", exclude=5)
+    for exclude, message in [
+        (5, "^exclude takes a str or a list of str, not int$"),
+        (b"*.txt", "^exclude takes a str or a list of str, not bytes$"),
+        (["*.txt", 5], "^exclude takes a str, not int$"),
+    ]:
+        with pytest.raises(TypeError, match=message):
+            cita.index(small_corpus, tmp_path / "index", exclude=exclude)
     assert not (tmp_path / "index").exists()
+
+
+def test_lang_takes_codes_separated_by_commas_as_the_cli_does(archive):
+    # `--lang "es, pt"`: each code trimmed, in one string or in a list's.
+    for codes, lang in [
+        (["en", "es"], "en, es"),
+        (["en", "es"], " es ,en"),
+        (["es", "pt", "en"], ["es, pt", "en"]),
+        (["en"], ["en "]),
+    ]:
+        expected = archive.search("colombia", lang=codes, limit=None).to_dicts()
+        assert expected and archive.search("colombia", lang=lang, limit=None).to_dicts() == expected, lang
+    with pytest.raises(cita.OptionError, match='^lang "xx" is not a language code'):
+        archive.search("colombia", lang="en, xx")
 
 
 def test_a_year_range_may_be_a_list_and_jobs_are_checked(archive, small_corpus, tmp_path: Path):

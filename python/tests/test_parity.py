@@ -27,6 +27,7 @@ SEARCHES = [
     ("colombia", {"mentions": (1960, 1969)}, ["--mentions", "1960..1969"]),
     ("visa", {"mentions": 2025, "lang": "en"}, ["--mentions", "2025", "--lang", "en"]),
     ("visa", {"lang": ["es"]}, ["--lang", "es"]),
+    ("visa", {"lang": "es, en"}, ["--lang", "es,en"]),
     ("bogota", {"snippet_chars": 40}, ["--snippet-chars", "40"]),
     ('"Plan LAZO"', {"context": 1, "cite": True}, ["-C", "1", "--cite"]),
     ("colombia", {"group": True, "limit": 2}, ["--group", "-n", "2"]),
