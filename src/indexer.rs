@@ -301,15 +301,16 @@ fn build_into(
     // A corpus that cannot be listed would look empty, and every indexed
     // file gone from it.
     std::fs::read_dir(corpus).map_err(|err| Error::io(corpus, err))?;
-    if let Some(shard) = options.shard
-        && shard.number >= shard.count
+    if let Some(Shard { number, count }) = options.shard
+        && number >= count
     {
-        return Err(Error::InvalidOption(format!(
-            "shard {} of {}: shards are numbered from 0 to {}",
-            shard.number,
-            shard.count,
-            shard.count.saturating_sub(1)
-        )));
+        return Err(Error::InvalidOption(match count {
+            0 => format!("shard {number} of 0: an archive has at least one shard"),
+            _ => format!(
+                "shard {number} of {count}: shards are numbered from 0 to {}",
+                count - 1
+            ),
+        }));
     }
     if options.memory_bytes < MIN_MEMORY_PER_THREAD {
         return Err(Error::InvalidOption(format!(

@@ -619,6 +619,16 @@ fn a_file_belongs_to_one_shard_and_moves_with_its_path() {
     };
     let err = cita::build(&corpus, &dir.path().join("bad"), &bad).unwrap_err();
     assert!(err.to_string().contains("numbered from 0 to 1"), "{err}");
+    let none = BuildOptions {
+        shard: Some(Shard {
+            number: 0,
+            count: 0,
+        }),
+        ..BuildOptions::default()
+    };
+    let err = cita::build(&corpus, &dir.path().join("bad"), &none).unwrap_err();
+    assert!(err.to_string().contains("at least one shard"), "{err}");
+    assert!(!dir.path().join("bad").exists());
 }
 
 /// A concordance over shards cuts its lines where one index cuts them,

@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 
 use cita::output;
 
-use crate::errors::{OrRaise, to_py_in};
+use crate::errors::to_py_in;
 use crate::rendered;
 
 /// Calls `progress(files_done, files_total, bytes_done, bytes_total)`, if
@@ -119,17 +119,8 @@ pub fn index(
     shard: Option<(u32, u32)>,
 ) -> PyResult<String> {
     let defaults = cita::BuildOptions::default();
-    let shard = match shard {
-        Some((number, count)) if number >= count => {
-            return Err(cita::Error::InvalidOption(format!(
-                "shard {number} of {count}: shards are numbered from 0 to {}",
-                count.saturating_sub(1)
-            )))
-            .or_raise(py);
-        }
-        Some((number, count)) => Some(cita::indexer::Shard { number, count }),
-        None => None,
-    };
+    // cita::build checks the numbers before it reads anything.
+    let shard = shard.map(|(number, count)| cita::indexer::Shard { number, count });
     let options = cita::BuildOptions {
         jobs: jobs.unwrap_or(defaults.jobs),
         exclude,

@@ -443,6 +443,8 @@ def test_a_shard_count_is_kept(client: Client, built: Dict[str, Built], tmp_path
     with pytest.raises(cita.OptionError, match="numbered from 0 to 2"):
         cita.index(b.corpus, b.shards / "shard-3", shard=(3, 3))
     assert not (b.shards / "shard-3").exists()
+    with pytest.raises(cita.OptionError, match="at least one shard"):
+        cita.index(b.corpus, b.shards / "shard-3", shard=(0, 0))
     with pytest.raises(cita.OptionError, match="at least 1"):
         cita.dist.index(b.corpus, b.shards, shards=0, client=client)
     # Refused before any worker is asked (not a ShardError blaming each).
