@@ -610,24 +610,18 @@ fn a_file_belongs_to_one_shard_and_moves_with_its_path() {
     let mut expected = vec![0, 0];
     expected[Shard::of(&second, 2) as usize] = 1;
     assert_eq!(holding(&build_all()), expected);
-    let bad = BuildOptions {
-        shard: Some(Shard {
-            number: 2,
-            count: 2,
-        }),
-        ..BuildOptions::default()
+    let refused = |number, count| {
+        let options = BuildOptions {
+            shard: Some(Shard { number, count }),
+            ..BuildOptions::default()
+        };
+        let err = cita::build(&corpus, &dir.path().join("bad"), &options).unwrap_err();
+        err.to_string()
     };
-    let err = cita::build(&corpus, &dir.path().join("bad"), &bad).unwrap_err();
-    assert!(err.to_string().contains("numbered from 0 to 1"), "{err}");
-    let none = BuildOptions {
-        shard: Some(Shard {
-            number: 0,
-            count: 0,
-        }),
-        ..BuildOptions::default()
-    };
-    let err = cita::build(&corpus, &dir.path().join("bad"), &none).unwrap_err();
-    assert!(err.to_string().contains("at least one shard"), "{err}");
+    let err = refused(2, 2);
+    assert!(err.contains("numbered from 0 to 1"), "{err}");
+    let err = refused(0, 0);
+    assert!(err.contains("at least one shard"), "{err}");
     assert!(!dir.path().join("bad").exists());
 }
 
