@@ -119,7 +119,7 @@ pub fn index(
     shard: Option<(u32, u32)>,
 ) -> PyResult<String> {
     let defaults = cita::BuildOptions::default();
-    // cita::build checks the numbers before it reads anything.
+    // cita::build refuses numbers that name no shard before it writes anything.
     let shard = shard.map(|(number, count)| cita::indexer::Shard { number, count });
     let options = cita::BuildOptions {
         jobs: jobs.unwrap_or(defaults.jobs),
