@@ -316,7 +316,7 @@ fn detect_other_than(
     assumed: Language,
     corroboration: Corroboration,
 ) -> Option<Language> {
-    let screened = whichlang::detect_language(text).three_letter_code();
+    let screened = screen(text);
     if screened == assumed.0.code3 {
         return None;
     }
@@ -325,6 +325,12 @@ fn detect_other_than(
             && (language.0.code3 == screened
                 || corroboration == Corroboration::WhereKnown && !screen_knows(language))
     })
+}
+
+/// The language whichlang, the screen, names for `text` (it always names
+/// one), as its three-letter code.
+fn screen(text: &str) -> &'static str {
+    whichlang::detect_language(text).three_letter_code()
 }
 
 /// Whether whichlang, the screen, can name `language`.
@@ -351,9 +357,11 @@ fn whatlang_answer(text: &str) -> Option<(Language, bool)> {
 
 /// The language of a document whose text `paragraphs` yields: what it
 /// declares, else the language most of its first sentences are in, when
-/// both detectors find it in them, else what both find in its first prose
-/// paragraphs (whatlang reliably), else `default`. Where the screen finds `default` in both
-/// samples, whatlang does not run. Sentences (prose paragraphs of 100
+/// whatlang reliably finds it in them too, else, for a brief, what both
+/// detectors find in its words other than names, else what whatlang
+/// reliably finds in its first prose paragraphs and the screen names too
+/// (where it can name it), else `default`. Where the screen finds
+/// `default` in both samples, whatlang does not run. Sentences (prose paragraphs of 100
 /// characters or more, or of 40 or more that end as a sentence does)
 /// first, because a manual's contents lines ("Data Type Mapping", "Null,
 /// None", "Arrays, Lists") read as French to both detectors; screened one
@@ -391,7 +399,7 @@ pub fn of_document<'a>(
             first.push('\n');
         }
         if sentence_bytes < SENTENCES_SAMPLE_BYTES && reads_as_sentence(paragraph) {
-            let screened = whichlang::detect_language(sample).three_letter_code();
+            let screened = screen(sample);
             let at = match sentences.iter().position(|(code3, ..)| *code3 == screened) {
                 Some(at) => at,
                 None => {
@@ -406,7 +414,6 @@ pub fn of_document<'a>(
             sentence_bytes += sample.len();
         }
     }
-    let screen = |text: &str| whichlang::detect_language(text).three_letter_code();
     // The first language to reach the most bytes.
     let most = sentences
         .iter()

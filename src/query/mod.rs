@@ -665,9 +665,8 @@ fn summed(clauses: Vec<Clause>) -> Box<dyn Query> {
         .filter(|(occur, _)| *occur != Occur::MustNot)
         .count();
     let clauses = clauses.into_iter().map(|(occur, query)| match occur {
-        Occur::MustNot => (occur, query),
-        _ if scoring < 2 => (occur, query),
-        _ => (occur, quantized(query)),
+        Occur::Must | Occur::Should if scoring > 1 => (occur, quantized(query)),
+        _ => (occur, query),
     });
     Box::new(BooleanQuery::new(clauses.collect()))
 }
