@@ -409,6 +409,7 @@ impl Archive {
         let matches = self.matches(searcher, &compiled)?;
         let passages = matches.len() as u64;
         let read = matches.into_iter().map(|m| -> Result<_> {
+            request.check_deadline()?;
             let hit = self.stored_hit(searcher, m.score, m.address)?;
             let spans = compiled
                 .highlight
@@ -1435,6 +1436,7 @@ impl Archive {
         rank: usize,
         mut hit: Hit,
     ) -> Result<Hit> {
+        request.check_deadline()?;
         hit.rank = rank;
         let (spans, matched) = plan.find_and_explain(&hit.passage.text, hit.passage.language);
         let snippet = highlight::snippet(&hit.passage.text, &spans, request.snippet_chars);
@@ -2316,6 +2318,56 @@ mod tests {
         std::fs::create_dir(&corpus).unwrap();
         let path = dir.path().join("index");
         (dir, GrowingIndex { corpus, path })
+    }
+
+    /// A search, a concordance and a batch past their deadline stop with
+    /// [`Error::PastDeadline`] instead of making their hits; before it,
+    /// a deadline changes nothing.
+    #[test]
+    fn work_past_its_deadline_stops_and_work_before_it_is_unchanged() {
+        let (_dir, index) = growing_corpus();
+        index.add("a.txt");
+        index.add("b.txt");
+        let archive = Archive::open(&index.path).unwrap();
+        let at = |deadline| SearchRequest {
+            group: true,
+            context: 1,
+            deadline,
+            ..SearchRequest::new("lazo")
+        };
+        let later = Some(std::time::Instant::now() + std::time::Duration::from_secs(3600));
+        let past = Some(std::time::Instant::now());
+        let hits = |request: &SearchRequest| {
+            archive
+                .search(request)
+                .map(|results| serde_json::to_value(results.groups).unwrap())
+        };
+        assert_eq!(hits(&at(later)).unwrap(), hits(&at(None)).unwrap());
+        assert!(matches!(hits(&at(past)), Err(Error::PastDeadline)));
+        let plain = |deadline| SearchRequest {
+            group: false,
+            ..at(deadline)
+        };
+        assert!(matches!(hits(&plain(past)), Err(Error::PastDeadline)));
+        let lines = |request: &SearchRequest| {
+            archive
+                .kwic_lines(request, 20, ContextSort::Relevance, 10)
+                .map(|concordance| concordance.lines.len())
+        };
+        assert_eq!(lines(&at(later)).unwrap(), 2);
+        assert!(matches!(lines(&at(past)), Err(Error::PastDeadline)));
+        let queries = crate::views::batch::parse_queries("lazo\n");
+        let outcomes = |template: &SearchRequest| {
+            archive
+                .batch(&queries, template)
+                .map(|outcome| outcome.result.map(|results| results.hits.len()))
+                .collect::<Vec<_>>()
+        };
+        assert!(matches!(outcomes(&plain(later))[..], [Ok(2)]));
+        assert!(matches!(
+            outcomes(&plain(past))[..],
+            [Err(Error::PastDeadline)]
+        ));
     }
 
     /// The commit `reload` checks is the commit it opens: while one is

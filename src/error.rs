@@ -128,6 +128,11 @@ pub enum Error {
         path: PathBuf,
     },
 
+    /// A search ran past its [`crate::SearchRequest::deadline`] and was
+    /// stopped before its answer was complete.
+    #[error("the search was stopped at its deadline before its answer was complete")]
+    PastDeadline,
+
     /// The build was stopped by its caller ([`crate::BuildObserver::cancelled`]):
     /// the files it had read are committed, and the next run goes on from there.
     #[error(

@@ -8,6 +8,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
+use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
@@ -140,6 +141,15 @@ pub struct SearchRequest {
     /// [`Hit::duplicates`]; [`SearchResults::distinct`] counts them once.
     /// Not with `group` (every document is its own group).
     pub collapse: bool,
+    /// Stop with [`Error::PastDeadline`] once past this instant. Checked
+    /// before each hit or concordance line is made (its snippet, context,
+    /// copies and citation), the part of a search that grows with its
+    /// answer; finding and counting the matches run to their end. The HTTP
+    /// server sets it to a request's time limit, so that a search whose
+    /// answer would be hundreds of megabytes (every passage grouped by
+    /// document, each with its context) frees its search slot when its
+    /// client has been told 503, instead of minutes later.
+    pub deadline: Option<Instant>,
 }
 
 /// What BM25 needs of an archive for one query; sums of shards' figures.
@@ -280,6 +290,15 @@ impl SearchRequest {
             all_words: false,
             statistics: None,
             collapse: true,
+            deadline: None,
+        }
+    }
+
+    /// [`Error::PastDeadline`] once past [`SearchRequest::deadline`].
+    pub fn check_deadline(&self) -> Result<()> {
+        match self.deadline {
+            Some(deadline) if Instant::now() >= deadline => Err(Error::PastDeadline),
+            _ => Ok(()),
         }
     }
 }

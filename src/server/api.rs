@@ -354,13 +354,15 @@ fn decode_component(text: &str) -> Result<String, ApiError> {
 }
 
 /// Runs `work` on the blocking pool, holding a search slot for as long as it
-/// actually runs, within the request's time limit. Past the limit the
-/// request gets 503 at once, but the work cannot be stopped: it runs to its
-/// end and keeps its slot until then (see [`super::Slots`]).
+/// actually runs, within the request's time limit, whose instant `work` is
+/// given (a search stops at it: [`SearchRequest::deadline`]). Past the
+/// limit the request gets 503 at once; work that cannot be stopped midway
+/// (tantivy finding the matches) runs to its end and keeps its slot until
+/// then (see [`super::Slots`]).
 pub(crate) async fn on_index<T, F>(state: &Arc<AppState>, work: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
-    F: FnOnce(&Archive) -> crate::error::Result<T> + Send + 'static,
+    F: FnOnce(&Archive, std::time::Instant) -> crate::error::Result<T> + Send + 'static,
 {
     let limit = state.limits.timeout;
     let deadline = tokio::time::Instant::now() + limit;
@@ -381,7 +383,7 @@ where
     };
     let task = tokio::task::spawn_blocking(move || {
         let running = running;
-        work(&running.state.archive)
+        work(&running.state.archive, deadline.into_std())
     });
     match tokio::time::timeout_at(deadline, task).await {
         Err(_) => {
@@ -391,7 +393,11 @@ where
         Ok(Err(_)) => Err(ApiError::Internal(
             "the request failed inside the server; see its log".to_string(),
         )),
-        Ok(Ok(result)) => result.map_err(ApiError::from),
+        Ok(Ok(result)) => result.map_err(|err| match err {
+            // It can beat the timer above by a hair.
+            Error::PastDeadline => ApiError::TimedOut(limit),
+            other => ApiError::from(other),
+        }),
     }
 }
 
@@ -538,7 +544,11 @@ async fn search(
         ..filtered_request(&params, limits)?
     };
     let format = params.choice("format", &[("json", Format::Json), ("csv", Format::Csv)])?;
-    let body = on_index(&state, move |archive| {
+    let body = on_index(&state, move |archive, deadline| {
+        let request = SearchRequest {
+            deadline: Some(deadline),
+            ..request
+        };
         let results = archive.search(&request)?;
         Ok(written(|out| match format {
             Format::Csv => output::write_results(out, &results, format, TextStyle::default()),
@@ -567,7 +577,7 @@ async fn timeline(
     let by_source = params.flag("by_source")?;
     let mentioned = params.choice("axis", &[("published", false), ("mentioned", true)])?;
     let format = params.choice("format", &[("json", Format::Json), ("csv", Format::Csv)])?;
-    let body = on_index(&state, move |archive| {
+    let body = on_index(&state, move |archive, _| {
         let timeline = archive.timeline(&request, by, by_source, mentioned)?;
         Ok(written(|out| {
             output::write_timeline(out, &timeline, format, TextStyle::default())
@@ -599,7 +609,11 @@ async fn kwic(
         ],
     )?;
     let format = params.choice("format", &[("json", Format::Json), ("csv", Format::Csv)])?;
-    let body = on_index(&state, move |archive| {
+    let body = on_index(&state, move |archive, deadline| {
+        let request = SearchRequest {
+            deadline: Some(deadline),
+            ..request
+        };
         let concordance = archive.kwic_lines(&request, width, sort, limit)?;
         Ok(written(|out| {
             output::write_kwic(out, &concordance, format, TextStyle::default())
@@ -682,7 +696,11 @@ async fn batch(
             limits.max_query_chars
         )));
     }
-    let body = on_index(&state, move |archive| {
+    let body = on_index(&state, move |archive, deadline| {
+        let template = SearchRequest {
+            deadline: Some(deadline),
+            ..template
+        };
         let outcomes = archive
             .batch(&queries, &template)
             .map(|outcome| match outcome.result {
@@ -723,7 +741,7 @@ async fn passage(
     let context = params.number("context", DEFAULT_CONTEXT, 0, state.limits.max_context)?;
     let cite = params.flag("cite")?;
     let wanted = id.clone();
-    let body = on_index(&state, move |archive| {
+    let body = on_index(&state, move |archive, _| {
         let found = archive.passage(&wanted, context)?;
         Ok(found.map(|found| {
             written(|out| {
@@ -760,7 +778,7 @@ async fn stats(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     Params::read(query, &[])?;
-    let stats = on_index(&state, Archive::stats).await?;
+    let stats = on_index(&state, |archive, _| archive.stats()).await?;
     Ok(Json(stats).into_response())
 }
 

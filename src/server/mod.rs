@@ -719,6 +719,42 @@ mod tests {
         assert!(get(addr, "/api/search?q=quokka").await.0.contains(" 200 "));
     }
 
+    /// A search whose answer takes longer than the time limit to make (a
+    /// grouped search of every passage with context) stops at the
+    /// request's deadline and frees its slot, instead of holding it for
+    /// minutes after its client was told 503.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_search_past_the_time_limit_stops_and_frees_its_slot() {
+        let (_dir, archive) = archive();
+        let limit = Duration::from_millis(200);
+        let state = state(archive, 4, limit);
+        let asked = std::time::Instant::now();
+        let (release, blocked) = std::sync::mpsc::channel::<()>();
+        let (send, outcome) = std::sync::mpsc::channel();
+        // Held until its client has had its 503, as a long search would be.
+        let late = api::on_index(&state, move |archive, deadline| {
+            let _ = blocked.recv();
+            let request = crate::SearchRequest {
+                group: true,
+                context: 1,
+                deadline: Some(deadline),
+                ..crate::SearchRequest::new("quokka")
+            };
+            let _ = send.send((deadline, archive.search(&request).map(|r| r.total)));
+            Ok(())
+        })
+        .await;
+        assert_eq!(late, Err(ApiError::TimedOut(limit)));
+        release.send(()).unwrap();
+        let (deadline, searched) = outcome.recv().unwrap();
+        assert!(deadline >= asked + limit, "the deadline is the request's");
+        assert!(matches!(searched, Err(Error::PastDeadline)), "{searched:?}");
+        while state.slots.running.available_permits() == 0 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(state.slots.overdue.load(Ordering::SeqCst), 0);
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_waiting_request_runs_when_a_slot_frees() {
         let slots = Arc::new(Slots::new(1, 1));
@@ -746,7 +782,7 @@ mod tests {
         // A search that cannot end until the test lets it: like a search
         // tantivy is still running when the time limit passes.
         let (release, blocked) = std::sync::mpsc::channel::<()>();
-        let late = api::on_index(&state, move |_| {
+        let late = api::on_index(&state, move |_, _| {
             let _ = blocked.recv();
             Ok(())
         })
