@@ -321,6 +321,8 @@ fn build_into(
     if let Some(languages) = &options.ocr_languages {
         ocr::check_language_codes(languages).map_err(Error::InvalidOption)?;
     }
+    // Before anything is written: a refused glob leaves no index folder.
+    ingest::exclusions(corpus, &options.exclude)?;
     std::fs::create_dir_all(index_dir).map_err(|err| Error::io(index_dir, err))?;
     refuse_corpus_as_index(corpus, index_dir)?;
     let _lock = store::lock(index_dir)?;

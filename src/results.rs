@@ -530,10 +530,21 @@ pub struct PassageInContext {
     pub after: Vec<IndexedPassage>,
 }
 
+/// A path as text whatever its bytes: a name that is not UTF-8 is written
+/// with U+FFFD, as in every output of cita, rather than failing the JSON
+/// halfway.
+fn lossy_path<S: serde::Serializer>(
+    path: &std::path::Path,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    serializer.serialize_str(&path.to_string_lossy())
+}
+
 /// Size figures of an index.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Stats {
     /// The index folder.
+    #[serde(serialize_with = "lossy_path")]
     pub index: PathBuf,
     /// Documents (files) indexed.
     pub documents: u64,

@@ -165,12 +165,28 @@ fn search_builds_the_default_index_from_corpus_on_first_use() {
 }
 
 #[test]
+fn a_refused_option_leaves_no_index_folder() {
+    let dir = folder_with_a_corpus();
+    for (glob, says) in [
+        ("!drafts", "negated globs are not supported"),
+        (
+            "[",
+            "invalid --exclude glob \"[\": error parsing glob '[': unclosed",
+        ),
+    ] {
+        let failed = run_in(dir.path(), &["index", "--exclude", glob]);
+        assert_eq!(failed.status.code(), Some(2), "{}", stderr(&failed));
+        assert!(stderr(&failed).contains(says), "{}", stderr(&failed));
+        assert!(!dir.path().join("index").exists(), "{glob}");
+    }
+}
+
+#[test]
 fn a_first_build_that_failed_leaves_no_index_to_answer_nothing_from() {
     let dir = folder_with_a_corpus();
-    // The folder is made and the schema committed before the option fails.
-    let failed = run_in(dir.path(), &["index", "--exclude", "!drafts"]);
-    assert_eq!(failed.status.code(), Some(2), "{}", stderr(&failed));
-    assert!(dir.path().join("index/meta.json").is_file());
+    // What a first build stopped before its first batch leaves: the schema.
+    std::fs::create_dir(dir.path().join("index")).unwrap();
+    tantivy::Index::create_in_dir(dir.path().join("index"), cita::schema::build().0).unwrap();
     for args in [
         &["search", "--index", "index", "lazo"][..],
         &["search", "--count", "--index", "index", "lazo"],
@@ -520,4 +536,31 @@ fn an_ocr_language_list_that_is_not_one_exits_2_with_one_line() {
     }
     let out = fixture.index_with(&["--ocr-lang", "eng+spa", "--no-ocr"]);
     assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// `stats --format json` of an index whose folder name is not UTF-8 is
+/// whole JSON, the name written with U+FFFD as every output writes it
+/// (it printed `{"index":` and failed).
+#[test]
+fn stats_of_an_index_whose_name_is_not_utf8_is_whole_json() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = folder_with_a_corpus();
+    let index = std::ffi::OsStr::from_bytes(b"index\xff");
+    let built = std::process::Command::new(env!("CARGO_BIN_EXE_cita"))
+        .current_dir(dir.path())
+        .args(["index", "--index"])
+        .arg(index)
+        .output()
+        .unwrap();
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cita"))
+        .current_dir(dir.path())
+        .args(["stats", "--format", "json", "--index"])
+        .arg(index)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(stats["index"], "index\u{fffd}");
+    assert!(stats["passages"].as_u64().unwrap() > 0, "{stats}");
 }

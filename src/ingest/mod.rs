@@ -531,7 +531,7 @@ pub fn files(corpus: &Path, options: &WalkOptions) -> Result<impl Iterator<Item 
 }
 
 /// What the `--exclude` globs leave out, if there are any.
-fn exclusions(corpus: &Path, globs: &[String]) -> Result<Option<Override>> {
+pub(crate) fn exclusions(corpus: &Path, globs: &[String]) -> Result<Option<Override>> {
     if globs.is_empty() {
         return Ok(None);
     }
@@ -542,8 +542,13 @@ fn exclusions(corpus: &Path, globs: &[String]) -> Result<Option<Override>> {
                 "--exclude {glob:?}: negated globs are not supported; exclude less instead"
             )));
         }
-        overrides.add(&format!("!{glob}")).map_err(|err| {
-            Error::InvalidOption(format!("invalid --exclude glob {glob:?}: {err}"))
+        let excluded = format!("!{glob}");
+        overrides.add(&excluded).map_err(|err| {
+            // The glob parser names the glob it was given, not the user's.
+            let reason = err
+                .to_string()
+                .replace(&format!("'{excluded}'"), &format!("'{glob}'"));
+            Error::InvalidOption(format!("invalid --exclude glob {glob:?}: {reason}"))
         })?;
     }
     overrides

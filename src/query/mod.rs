@@ -260,7 +260,9 @@ fn lex(query: &str) -> Result<Vec<Lexeme>> {
                                 }
                                 continue;
                             }
-                            refuse_leading_wildcard(rest, column + name.chars().count() + 1)?;
+                            let value_column = column + name.chars().count() + 1;
+                            refuse_leading_wildcard(rest, value_column)?;
+                            refuse_sign_after_colon(name, rest, value_column)?;
                             TokenKind::Word(rest.to_string())
                         }
                         // Not a field we know: `http://…` or `10:30` is just text.
@@ -286,6 +288,19 @@ fn unsupported_after(symbol: char, column: usize) -> String {
         other => {
             format!("unexpected {other:?} right after a phrase at character {column}; add a space")
         }
+    }
+}
+
+/// `title:-relations` reads as excluding titles with the word, but the sign
+/// would be dropped with the word's other punctuation and the query mean
+/// the opposite; the sign goes before the field.
+fn refuse_sign_after_colon(field: &str, value: &str, column: usize) -> Result<()> {
+    match value.chars().next() {
+        Some(sign @ ('-' | '+')) => Err(Error::Query(format!(
+            "{sign} at character {column} is inside the field's value; put it before the field, as in {sign}{field}:{}",
+            &value[1..]
+        ))),
+        _ => Ok(()),
     }
 }
 
@@ -1200,7 +1215,20 @@ mod tests {
         for hidden in ["**lazo", "*-lazo", "*&lazo", "title:**lazo"] {
             assert!(error(hidden).contains("as in lazo*"), "{hidden}");
         }
-        for fine in ["*", "* --", "lazo*", "**", "*.", "title:lazo*"] {
+        assert!(error("colombia title:-relations").contains(
+            "- at character 16 is inside the field's value; put it before the field, as in -title:relations"
+        ));
+        assert!(error("source:+000").contains("as in +source:000"));
+        assert!(error("lang:-en").contains("as in -lang:en"));
+        for fine in [
+            "*",
+            "* --",
+            "lazo*",
+            "**",
+            "*.",
+            "title:lazo*",
+            "-title:relations",
+        ] {
             assert!(parse(fine).is_ok(), "{fine}");
         }
         let nested = |levels: usize| format!("{}lazo{}", "(".repeat(levels), ")".repeat(levels));
