@@ -115,6 +115,11 @@ pub fn find_dates(text: &str) -> Vec<(usize, Date)> {
 /// `27 September 2025`), if any.
 pub fn parse_metadata_date(value: &str) -> Option<Date> {
     let value = value.trim();
+    // A year before the common era (`-0044-03-15`) is not a date cita
+    // keeps; read from its digits, it would pass for 44 AD.
+    if value.starts_with(['-', '\u{2212}']) {
+        return None;
+    }
     // PDF dates: D:YYYYMMDDHHmmSS…
     if let Some(digits) = value.strip_prefix("D:") {
         let number = |range: std::ops::Range<usize>| digits.get(range)?.parse::<i32>().ok();
@@ -331,6 +336,8 @@ mod tests {
             "2025-09-27"
         );
         assert_eq!(parse_metadata_date("soon"), None);
+        assert_eq!(parse_metadata_date("-0044-03-15"), None);
+        assert_eq!(parse_metadata_date(" \u{2212}0044-03-15"), None);
     }
 
     #[test]

@@ -34,10 +34,12 @@ const DATE_KEYS: &[&str] = &["date", "published", "published_at", "datePublished
 /// recorded in the index's state file.
 pub const MAX_NOTES: usize = 20;
 
-/// Notes on the records of one file, at most [`MAX_NOTES`] of them and a count of the rest.
+/// Notes on the records of one file, at most [`MAX_NOTES`] of them and a
+/// count of the rest: records skipped, and records kept with a value ignored.
 struct Notes {
     notes: Vec<String>,
-    more: u64,
+    more_skipped: u64,
+    more_ignored: u64,
     unit: &'static str,
 }
 
@@ -45,24 +47,53 @@ impl Notes {
     fn new(unit: &'static str) -> Notes {
         Notes {
             notes: Vec::new(),
-            more: 0,
+            more_skipped: 0,
+            more_ignored: 0,
             unit,
         }
     }
 
-    fn add(&mut self, note: impl FnOnce() -> String) {
+    /// `read`, the record numbered `number`, added to `records`; why it was
+    /// skipped, or what of it was ignored, noted.
+    fn keep(
+        &mut self,
+        number: u64,
+        read: Result<(Record, Option<String>), String>,
+        records: &mut Vec<Record>,
+    ) {
+        let unit = self.unit;
+        let (note, more) = match read {
+            Ok((record, None)) => return records.push(record),
+            Ok((record, Some(ignored))) => {
+                records.push(record);
+                (
+                    format!("{unit} {number}: {ignored}"),
+                    &mut self.more_ignored,
+                )
+            }
+            Err(problem) => (
+                format!("{unit} {number}: {problem}, skipped"),
+                &mut self.more_skipped,
+            ),
+        };
         if self.notes.len() < MAX_NOTES {
-            self.notes.push(note());
+            self.notes.push(note);
         } else {
-            self.more += 1;
+            *more += 1;
         }
     }
 
     fn finish(mut self) -> Vec<String> {
-        if self.more > 0 {
+        if self.more_skipped > 0 {
             self.notes.push(format!(
                 "{} more {}s skipped (malformed, or not a record with text)",
-                self.more, self.unit
+                self.more_skipped, self.unit
+            ));
+        }
+        if self.more_ignored > 0 {
+            self.notes.push(format!(
+                "{} more {}s with a date cita does not read (ignored)",
+                self.more_ignored, self.unit
             ));
         }
         self.notes
@@ -85,15 +116,12 @@ pub fn lines(text: &str) -> Result<(Vec<Record>, Vec<String>), String> {
         match serde_json::from_str::<Value>(&without_lone_surrogates(line)) {
             Ok(value) => {
                 json_lines += 1;
-                match record(number, &value) {
-                    Ok(record) => records.push(record),
-                    Err(problem) => notes.add(|| format!("line {number}: {problem}, skipped")),
-                }
+                notes.keep(number, record(number, &value), &mut records);
             }
             Err(err) => {
-                let error = format!("line {number}: malformed JSON ({err})");
-                notes.add(|| format!("{error}, skipped"));
-                first_error.get_or_insert(error);
+                let error = format!("malformed JSON ({err})");
+                notes.keep(number, Err(error.clone()), &mut records);
+                first_error.get_or_insert(format!("line {number}: {error}"));
             }
         }
     }
@@ -117,14 +145,8 @@ pub fn document(text: &str) -> Result<(Vec<Record>, Vec<String>), String> {
     let (records, notes) = match found {
         Found::Array(records, notes) => (records, notes),
         Found::One(value) => {
-            let mut notes = Notes::new("record");
-            let records = match record(1, &value) {
-                Ok(record) => vec![record],
-                Err(problem) => {
-                    notes.add(|| format!("record 1: {problem}, skipped"));
-                    Vec::new()
-                }
-            };
+            let (mut records, mut notes) = (Vec::new(), Notes::new("record"));
+            notes.keep(1, record(1, &value), &mut records);
             (records, notes)
         }
     };
@@ -196,10 +218,7 @@ impl<'de> serde::de::Visitor<'de> for RecordsVisitor {
         let mut number = 0;
         while let Some(item) = items.next_element::<Value>()? {
             number += 1;
-            match record(number, &item) {
-                Ok(record) => records.push(record),
-                Err(problem) => notes.add(|| format!("record {number}: {problem}, skipped")),
-            }
+            notes.keep(number, record(number, &item), &mut records);
         }
         Ok(Found::Array(records, notes))
     }
@@ -234,7 +253,9 @@ impl<'de> serde::de::Visitor<'de> for RecordsVisitor {
     }
 }
 
-fn record(number: u64, value: &Value) -> Result<Record, String> {
+/// The record of `value`, and what of it was ignored (a date cita does
+/// not read, as front matter's is).
+fn record(number: u64, value: &Value) -> Result<(Record, Option<String>), String> {
     let Value::Object(fields) = value else {
         return Err("not a JSON object".to_string());
     };
@@ -247,18 +268,37 @@ fn record(number: u64, value: &Value) -> Result<Record, String> {
             .find_map(|key| fields.get(*key)?.as_str().map(str::trim))
             .filter(|s| !s.is_empty())
     };
-    Ok(Record {
+    let dates_given: Vec<&Value> = DATE_KEYS
+        .iter()
+        .filter_map(|key| fields.get(*key))
+        .filter(|value| match value {
+            Value::Null => false,
+            Value::String(text) => !text.trim().is_empty(),
+            _ => true,
+        })
+        .collect();
+    let date = dates_given
+        .iter()
+        .find_map(|value| value.as_str().and_then(parse_metadata_date));
+    let ignored = match (dates_given.first(), date) {
+        (Some(value), None) => Some(format!(
+            "date {value} is not a date cita reads (use \"YYYY-MM-DD\"); ignored"
+        )),
+        _ => None,
+    };
+    let record = Record {
         number,
         meta: Metadata {
             title: string(&["title", "headline"]).map(str::to_string),
             author: string(&["author", "byline"]).map(str::to_string),
             publication: publication(fields),
             url: string(&["url", "link"]).map(str::to_string),
-            date: string(DATE_KEYS).and_then(parse_metadata_date),
+            date,
             language: string(&["lang", "language"]).map(str::to_string),
         },
         text,
-    })
+    };
+    Ok((record, ignored))
 }
 
 /// A text field: a string, or an array of strings taken as paragraphs.
@@ -324,6 +364,52 @@ mod tests {
             "no line is JSON (line 2: malformed JSON (expected ident at line 1 column 2))"
         );
         assert!(lines("").unwrap().0.is_empty());
+    }
+
+    /// A date a record gives and cita cannot read is named in a note, as
+    /// front matter's is, and the record kept; an empty one is no date.
+    #[test]
+    fn a_date_cita_does_not_read_is_noted_and_the_record_kept() {
+        let feed = [
+            r#"{"text":"A.","date":"2022-13-45"}"#,
+            r#"{"text":"B.","date":1609459200}"#,
+            r#"{"text":"C.","date":"","published":"2020-02-03"}"#,
+            r#"{"text":"D.","date":"soon","published":"2020-02-04"}"#,
+            r#"{"text":"E.","date":null}"#,
+            r#"{"text":"F.","date":"-0044-03-15"}"#,
+        ]
+        .join("\n");
+        let (records, notes) = lines(&feed).unwrap();
+        let dates: Vec<_> = records
+            .iter()
+            .map(|r| r.meta.date.map(|d| d.to_string()))
+            .collect();
+        assert_eq!(
+            dates,
+            [
+                None,
+                None,
+                Some("2020-02-03".into()),
+                Some("2020-02-04".into()),
+                None,
+                None
+            ]
+        );
+        assert_eq!(
+            notes,
+            [
+                r#"line 1: date "2022-13-45" is not a date cita reads (use "YYYY-MM-DD"); ignored"#,
+                r#"line 2: date 1609459200 is not a date cita reads (use "YYYY-MM-DD"); ignored"#,
+                r#"line 6: date "-0044-03-15" is not a date cita reads (use "YYYY-MM-DD"); ignored"#,
+            ]
+        );
+        let many = [r#"{"text":"A.","date":"soon"}"#; MAX_NOTES + 3].join("\n");
+        let notes = lines(&many).unwrap().1;
+        assert_eq!(notes.len(), MAX_NOTES + 1);
+        assert_eq!(
+            notes[MAX_NOTES],
+            "3 more lines with a date cita does not read (ignored)"
+        );
     }
 
     #[test]
