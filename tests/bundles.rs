@@ -179,6 +179,35 @@ fn a_zip_bomb_is_refused_with_a_warning_and_the_rest_is_indexed() {
         "what the limit did not refuse is indexed"
     );
 
+    // Once the budget is spent, every larger entry is refused: one
+    // warning says how many (thousands made one warning each).
+    let flood = Fixture::new();
+    let quarter = &big[..big.len() / 4];
+    flood.file(
+        "flood.zip",
+        zip(&[
+            ("a.txt", quarter),
+            ("b.txt", quarter),
+            ("c.txt", quarter),
+            ("d.txt", quarter),
+            ("e.txt", quarter),
+            ("last.txt", b"Last Marquetalia"),
+        ]),
+    );
+    let flooded = flood.index_report(&["--max-unpacked-mb", "2"]);
+    let budget = self::warnings(&flooded)
+        .into_iter()
+        .filter(|w| w.contains("--max-unpacked-mb"))
+        .collect::<Vec<_>>();
+    assert_eq!(budget.len(), 1, "{flooded}");
+    assert!(
+        budget[0].contains("entry c.txt")
+            && budget[0].contains("(--max-unpacked-mb; 2 more in this file)"),
+        "{budget:?}"
+    );
+    let (_, result) = flood.search("Marquetalia", &[]);
+    assert_eq!(result["total"], 1, "a small entry after them is read");
+
     // Reaching the entry limit keeps what was read before it.
     let report = fixture.index_report(&["--rebuild", "--max-entries", "1"]);
     assert!(warnings_of(&report, "--max-entries"), "{report}");

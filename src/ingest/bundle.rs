@@ -33,6 +33,26 @@ pub struct Limits {
     pub max_depth: u32,
 }
 
+impl Limits {
+    /// What is refused once a file has unpacked all it may: every entry
+    /// after the first such is refused alike (said once for the file).
+    pub(crate) fn past_budget(&self) -> Refusal {
+        let reason = self.past_budget_reason();
+        (
+            SkipReason::TooLarge,
+            format!("{reason} (--max-unpacked-mb)"),
+        )
+    }
+
+    /// [`Limits::past_budget`]'s words before the option they name.
+    pub(crate) fn past_budget_reason(&self) -> String {
+        format!(
+            "unpacks past the {} MB the file may unpack to in all",
+            self.max_unpacked_bytes >> 20
+        )
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {
@@ -108,22 +128,21 @@ impl Unpacker {
             .err();
         let size = bytes.len() as u64;
         if size > limit {
-            let message = if limit == cap {
-                format!("more than the {} MB cita reads of its type", cap >> 20)
+            let refusal = if limit == cap {
+                let message = format!("more than the {} MB cita reads of its type", cap >> 20);
+                (SkipReason::TooLarge, message)
             } else if limit == ratio_cap {
-                format!(
+                let message = format!(
                     "unpacks more than {}× its packed size (a bomb?; --max-ratio)",
                     self.limits.max_ratio
-                )
+                );
+                (SkipReason::TooLarge, message)
             } else {
-                format!(
-                    "unpacks past the {} MB the file may unpack to in all (--max-unpacked-mb)",
-                    self.limits.max_unpacked_bytes >> 20
-                )
+                self.limits.past_budget()
             };
             // Charged only by a caller that reads them.
             bytes.truncate(limit as usize);
-            return (bytes, Some(Cut::Limit((SkipReason::TooLarge, message))));
+            return (bytes, Some(Cut::Limit(refusal)));
         }
         self.unpacked.set(self.unpacked.get() + size);
         (bytes, broken.map(Cut::Broken))
@@ -133,13 +152,7 @@ impl Unpacker {
     /// against the budget, or refuses them.
     fn charge(&self, bytes: u64) -> Result<(), Refusal> {
         if bytes > self.remaining() {
-            return Err((
-                SkipReason::TooLarge,
-                format!(
-                    "past the {} MB the file may unpack to in all (--max-unpacked-mb)",
-                    self.limits.max_unpacked_bytes >> 20
-                ),
-            ));
+            return Err(self.limits.past_budget());
         }
         self.unpacked.set(self.unpacked.get() + bytes);
         Ok(())

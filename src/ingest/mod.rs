@@ -832,9 +832,11 @@ pub fn parse_file(
         },
         ignored: BTreeMap::new(),
         too_deep: None,
+        past_budget: None,
     };
     reading.bytes(&Place::default(), format, bytes);
     reading.say_too_deep();
+    reading.say_past_budget();
     reading.say_ignored();
     finish(reading.outcome, path)
 }
@@ -904,6 +906,10 @@ struct Reading<'a> {
     /// are: said in one warning for the whole file (a ZIP of ZIPs fans out
     /// to thousands).
     too_deep: Option<(Place, usize)>,
+    /// The first entry refused once the file had unpacked all it may, and
+    /// how many were: said in one warning (thousands of small entries
+    /// after a large one each made a warning).
+    past_budget: Option<(Place, usize)>,
 }
 
 impl Reading<'_> {
@@ -931,7 +937,12 @@ impl Reading<'_> {
         });
     }
 
-    fn refused(&mut self, place: &Place, (reason, message): Refusal) {
+    fn refused(&mut self, place: &Place, refusal: Refusal) {
+        if refusal == self.options.limits.past_budget() {
+            self.past_budget.get_or_insert_with(|| (place.clone(), 0)).1 += 1;
+            return;
+        }
+        let (reason, message) = refusal;
         self.warn(place, Some(reason), message);
     }
 
@@ -1060,17 +1071,32 @@ impl Reading<'_> {
     /// Says which containers were nested too deep to read: the first, and
     /// how many others.
     fn say_too_deep(&mut self) {
-        let Some((first, count)) = self.too_deep.take() else {
+        let depth = self.options.limits.max_depth;
+        let reason = format!("a container nested deeper than {depth}");
+        let met = self.too_deep.take();
+        self.say_first_of(met, &reason, "--max-depth");
+    }
+
+    /// Says which entries were refused past the file's budget: the first,
+    /// and how many others.
+    fn say_past_budget(&mut self) {
+        let reason = self.options.limits.past_budget_reason();
+        let met = self.past_budget.take();
+        self.say_first_of(met, &reason, "--max-unpacked-mb");
+    }
+
+    /// One warning for a limit's refusal `met` at a first place and a
+    /// number of times in all: the reason, the option that sets the limit
+    /// and how many more there are.
+    fn say_first_of(&mut self, met: Option<(Place, usize)>, reason: &str, option: &str) {
+        let Some((first, count)) = met else {
             return;
         };
-        let depth = self.options.limits.max_depth;
         let message = match count - 1 {
-            0 => format!("a container nested deeper than {depth} (--max-depth)"),
-            more => format!(
-                "a container nested deeper than {depth} (--max-depth; {more} more in this file)"
-            ),
+            0 => format!("{reason} ({option})"),
+            more => format!("{reason} ({option}; {more} more in this file)"),
         };
-        self.refused(&first, (SkipReason::TooLarge, message));
+        self.warn(&first, Some(SkipReason::TooLarge), message);
     }
 
     /// One entry of a container at `place`: left out (by `--exclude`, or
