@@ -183,6 +183,53 @@ fn context_stays_within_one_record_of_a_json_lines_feed() {
     assert_eq!(texts("after"), ["alpha last"]);
 }
 
+/// A concordance line names the record of a feed it comes from, as a hit
+/// does: two records' first paragraphs were both `feed.jsonl ¶1`.
+#[test]
+fn kwic_lines_name_the_record_of_a_feed() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "feed.jsonl",
+        concat!(
+            r#"{"title": "One", "text": "The first okapi."}"#,
+            "\n\n",
+            r#"{"title": "Three", "text": "The third okapi."}"#,
+            "\n",
+        ),
+    );
+    fixture.index();
+    let kwic = |format: &str| {
+        let index = fixture.index_path();
+        let args = [
+            "kwic",
+            "--index",
+            index.to_str().unwrap(),
+            "--format",
+            format,
+        ];
+        stdout(&run(
+            &[&args[..], &["--sort-context", "left", "okapi"]].concat()
+        ))
+    };
+    let json: Value = serde_json::from_str(&kwic("json")).unwrap();
+    let records: Vec<&Value> = json["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|line| &line["record"])
+        .collect();
+    assert_eq!(records, [1, 3]);
+    assert!(json["lines"][0]["page"].is_null());
+    let text = kwic("text");
+    assert!(
+        text.contains("feed.jsonl #1 ¶1") && text.contains("feed.jsonl #3 ¶1"),
+        "{text}"
+    );
+    let (header, rows) = csv_rows(&kwic("csv"));
+    assert_eq!(header[header.len() - 2..], ["record", "page"]);
+    assert_eq!(rows[1][header.len() - 2..], ["3", ""]);
+}
+
 #[test]
 fn a_citation_names_the_passage_and_its_id_resolves_with_show() {
     let (_, result) = search_json("\"Plan LAZO\"", &["--cite", "-n", "1"]);
@@ -533,7 +580,9 @@ fn kwic_sorts_by_left_or_right_context_and_writes_csv() {
             "left",
             "match",
             "right",
-            "entry"
+            "entry",
+            "record",
+            "page"
         ]
     );
     assert_eq!(rows.len(), sorted.len());

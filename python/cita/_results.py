@@ -292,6 +292,8 @@ class KwicLine(Record):
     id: str
     source: str
     entry: Optional[str]
+    record: Optional[int]
+    page: Optional[int]
     title: str
     date: Optional[str]
     paragraph: int

@@ -195,6 +195,8 @@ pub fn write_kwic_csv(out: &mut dyn Write, kwic: &Concordance) -> io::Result<()>
         "match",
         "right",
         "entry",
+        "record",
+        "page",
     ])
     .map_err(csv_error)?;
     for line in &kwic.lines {
@@ -208,6 +210,8 @@ pub fn write_kwic_csv(out: &mut dyn Write, kwic: &Concordance) -> io::Result<()>
             line.matched.clone(),
             line.right.clone(),
             optional(&line.entry),
+            optional(&line.record),
+            optional(&line.page),
         ])
         .map_err(csv_error)?;
     }

@@ -366,6 +366,12 @@ pub fn write_kwic_text(
         if let Some(entry) = &line.entry {
             meta.push_str(&format!(" › {}", sanitize(entry)));
         }
+        if let Some(record) = line.record {
+            meta.push_str(&format!(" #{record}"));
+        }
+        if let Some(page) = line.page {
+            meta.push_str(&format!(" p.{page}"));
+        }
         meta.push_str(&format!(" ¶{}", line.paragraph));
         if let Some(date) = line.date {
             meta.push_str(&format!(" {date}"));

@@ -71,6 +71,11 @@ pub struct KwicLine {
     pub source: String,
     /// The entry inside a container, if the document is one.
     pub entry: Option<String>,
+    /// The record of a JSON feed or mailbox the passage is in (its line,
+    /// position or message number), as a hit's.
+    pub record: Option<u64>,
+    /// The page of a PDF the passage is on, as a hit's.
+    pub page: Option<u32>,
     /// The document's title.
     pub title: String,
     /// Publication date.
@@ -191,6 +196,8 @@ pub fn concordance(
                 id: hit.passage.id.clone(),
                 source: hit.passage.source.clone(),
                 entry: hit.passage.entry.clone(),
+                record: hit.passage.record,
+                page: hit.passage.page,
                 title: hit.passage.title.clone(),
                 date: hit.passage.date,
                 paragraph: hit.passage.paragraph,
@@ -364,6 +371,8 @@ mod tests {
             id: String::new(),
             source: String::new(),
             entry: None,
+            record: None,
+            page: None,
             title: String::new(),
             date: None,
             paragraph: 1,
