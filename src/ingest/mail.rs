@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use mail_parser::decoders::base64::base64_decode;
 use mail_parser::decoders::charsets::map::charset_decoder;
@@ -16,8 +17,7 @@ use mail_parser::{
     Encoding, HeaderName, HeaderValue, MessageParser, MessagePart, MimeHeaders, PartType,
 };
 
-use super::{Block, Metadata, Refusal, SkipReason, decode, html, text};
-use crate::date::Date;
+use super::{Block, Metadata, Refusal, SkipReason, dates, decode, html, text};
 use crate::error;
 
 /// A message read: its metadata (`Subject` the title, `Date` the date,
@@ -82,10 +82,28 @@ fn take_nested<'x>(
     }
 }
 
+/// mail-parser's own parsers for the MIME fields and the fields cita
+/// reads, raw text for every other field, `Date` among them. Its date
+/// parser takes an obsolete one- or two-letter zone (`UT`, `Z`, military
+/// `A`…`Z`) as three bytes and reads on past the line's end: the next
+/// field, or the blank line before the body and the body with it, became
+/// part of the date and was lost. A raw field ends where its line does;
+/// [`dates::parse_mail_date`] reads the date from it.
+static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
+    MessageParser::new()
+        .with_mime_headers()
+        .header_text(HeaderName::Subject)
+        .header_address(HeaderName::From)
+        .header_comma_separated(HeaderName::ContentLanguage)
+        .default_header_raw()
+});
+
 /// Reads one message, or says why it cannot be read.
 ///
 /// The date is the day the `Date` header gives, in the sender's own time
-/// zone (the day written on the message). The body is every inline text
+/// zone (the day written on the message); a `Date` cita cannot read is a
+/// note, so that the date inferred from the text in its place is not taken
+/// for the sender's. The body is every inline text
 /// part; of a `multipart/alternative`, only the plain text is read, or the
 /// HTML when there is no plain text (or it is empty), never both, so that
 /// a paragraph is one passage and not two.
@@ -99,7 +117,7 @@ pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
     };
     // mail-parser panics on some malformed multiparts ("Invalid part ID":
     // `fuzz/regressions/email/mail-parser-part-id-panic.eml`).
-    let message = match error::catching(|| MessageParser::default().parse(bytes)) {
+    let message = match error::catching(|| PARSER.parse(bytes)) {
         Ok(parsed) => FlatDrop(parsed.ok_or_else(not_a_message)?),
         Err(_) => {
             return Err((
@@ -133,9 +151,21 @@ pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
         )
         .map(|subject| subject.trim().to_string())
         .filter(|subject| !subject.is_empty());
-    let date = message
-        .date()
-        .and_then(|date| Date::new(i32::from(date.year), date.month, date.day));
+    let mut notes = Vec::new();
+    let written_date = message
+        .header(HeaderName::Date)
+        .and_then(HeaderValue::as_text)
+        .map(str::trim)
+        .filter(|written| !written.is_empty());
+    let date = written_date.and_then(|written| {
+        let date = dates::parse_mail_date(written);
+        if date.is_none() {
+            notes.push(format!(
+                "its Date header {written:?} is not a date cita reads; ignored"
+            ));
+        }
+        date
+    });
     let author = message
         .from()
         .and_then(|from| from.first())
@@ -187,7 +217,6 @@ pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
     // uses, is one part to mail-parser, boundary lines and the parts'
     // header fields and all: its text is read without those rather than
     // the message having none.
-    let mut notes = Vec::new();
     if blocks.is_empty() {
         for part in message
             .parts
@@ -595,6 +624,7 @@ pub fn mbox_messages(bytes: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::date::Date;
     use crate::ingest::block_texts;
 
     fn read(message: &str) -> Message {
@@ -639,6 +669,67 @@ mod tests {
         assert_eq!(bare.meta.author.as_deref(), Some("maria@example.org"));
         assert_eq!(bare.meta.date, None);
         assert_eq!(bare.meta.language, None);
+    }
+
+    /// Every obsolete zone RFC 5322 §4.3 lists: `UT`, `GMT`, the American
+    /// zones, and the military letters, either case, but `J`.
+    fn obsolete_zones() -> Vec<String> {
+        let named = [
+            "UT", "GMT", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT",
+        ];
+        let military = ('A'..='Z')
+            .chain('a'..='z')
+            .filter(|letter| !letter.eq_ignore_ascii_case(&'j'));
+        named
+            .into_iter()
+            .map(str::to_string)
+            .chain(military.map(String::from))
+            .collect()
+    }
+
+    #[test]
+    fn an_obsolete_zone_ends_with_its_line() {
+        for zone in obsolete_zones() {
+            for newline in ["\n", "\r\n"] {
+                // The Date field last, before the blank line, and first,
+                // before the Subject.
+                for message in [
+                    format!(
+                        "From: a@b.c\nSubject: The subject\nDate: Wed, 5 Jun 2019 08:00:00 {zone}\n\nThe body.\n"
+                    ),
+                    format!(
+                        "From: a@b.c\nDate: Wed, 5 Jun 2019 08:00:00 {zone}\nSubject: The subject\n\nThe body.\n"
+                    ),
+                ] {
+                    let message = message.replace('\n', newline);
+                    let read = read(&message);
+                    assert_eq!(
+                        read.meta.title.as_deref(),
+                        Some("The subject"),
+                        "{message:?}"
+                    );
+                    assert_eq!(read.meta.date, Date::new(2019, 6, 5), "{message:?}");
+                    assert_eq!(block_texts(&read.blocks), ["The body."], "{message:?}");
+                    assert_eq!(read.notes, Vec::<String>::new(), "{message:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_date_cita_cannot_read_is_a_note_and_no_date() {
+        let message = read("From: a@b.c\nSubject: s\nDate: sometime last week\n\nBody.\n");
+        assert_eq!(message.meta.date, None);
+        assert_eq!(
+            message.notes,
+            ["its Date header \"sometime last week\" is not a date cita reads; ignored"]
+        );
+        assert_eq!(block_texts(&message.blocks), ["Body."]);
+        // No Date, or an empty one, says nothing.
+        assert_eq!(
+            read("From: a@b.c\nDate:\n\nBody.\n").notes,
+            Vec::<String>::new()
+        );
     }
 
     const ALTERNATIVE: &str = "From: a@example.org\n\
