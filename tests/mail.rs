@@ -466,3 +466,46 @@ fn mail_dates_without_seconds_or_in_forms_archives_hold_are_read() {
     let unreadable = only_hit(&fixture, "unreadable");
     assert!(unreadable["date"].is_null(), "{unreadable}");
 }
+
+/// The review's finding: a paragraph opening with "From " split the
+/// message in two; the second half was "not an e-mail message", its text
+/// lost and every later message's record one too high.
+#[test]
+fn a_body_line_starting_with_from_does_not_split_the_mailbox() {
+    let mbox = format!(
+        "From ana@example.org Mon Jun  3 10:00:00 2024\n{}\n\
+         From ana@example.org Tue Jun  4 10:00:00 2024\n{}\n\
+         From ana@example.org Wed Jun  5 10:00:00 2024\n{}",
+        message(
+            "Memo",
+            "3 Jun 2024 10:00:00 +0000",
+            "The memo follows.\n\n\
+             From the desk of the director: budget cuts fromdesk are coming.\n\n\
+             >From the archive, quotedline kept."
+        ),
+        message("Second", "4 Jun 2024 10:00:00 +0000", "Secondword here."),
+        message("Third", "5 Jun 2024 10:00:00 +0000", "Thirdword here."),
+    );
+    for (name, mbox) in [
+        ("lf.mbox", mbox.clone()),
+        ("crlf.mbox", mbox.replace('\n', "\r\n")),
+    ] {
+        let fixture = Fixture::new();
+        fixture.file(name, mbox);
+        let report = fixture.index_report(&["--strict"]);
+        assert_eq!(report["documents"], 3, "{report}");
+        assert_eq!(report["warnings"], json!([]), "{report}");
+        let desk = only_hit(&fixture, "fromdesk");
+        assert_eq!(desk["record"], 1, "{desk}");
+        assert_eq!(desk["title"], "Memo", "{desk}");
+        assert_eq!(
+            desk["text"],
+            "From the desk of the director: budget cuts fromdesk are coming."
+        );
+        let quoted = only_hit(&fixture, "quotedline");
+        assert_eq!(quoted["text"], "From the archive, quotedline kept.");
+        for (record, word) in [(2, "secondword"), (3, "thirdword")] {
+            assert_eq!(only_hit(&fixture, word)["record"], record, "{word}");
+        }
+    }
+}

@@ -12,7 +12,6 @@ use std::sync::LazyLock;
 use mail_parser::decoders::base64::base64_decode;
 use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::decoders::quoted_printable::quoted_printable_decode;
-use mail_parser::mailbox::mbox::MessageIterator;
 use mail_parser::{
     Encoding, HeaderName, HeaderValue, MessageParser, MessagePart, MimeHeaders, PartType,
 };
@@ -597,28 +596,73 @@ fn attachment(raw: &[u8], part: &MessagePart<'_>) -> Option<Attachment> {
 
 /// The messages of an mbox mailbox, in order, one at a time.
 ///
-/// Messages begin at `From ` lines (mboxo, mboxrd; CRLF too), and their
-/// `>From ` lines are un-escaped (mail-parser's [`MessageIterator`]). Text
-/// before the first `From ` line, if there is any, is read as a message
-/// too: a single message saved as `.mbox` is then read, and anything else
-/// becomes a warning rather than vanishing. Blank messages are no messages.
+/// A message begins after a From_ line ([`is_from_line`]; mboxo, mboxrd,
+/// CRLF too), and its `>From ` lines (`>>From `…) lose one `>`. A file's
+/// first line, when it starts with `From `, is a separator whatever
+/// follows: no message precedes it. Text before the first From_ line, if
+/// there is any, is read as a message too: a single message saved as
+/// `.mbox` is then read, and anything else becomes a warning rather than
+/// vanishing. Blank messages are no messages.
 pub fn mbox_messages(bytes: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
-    let first = if bytes.starts_with(b"From ") {
-        0
-    } else {
-        bytes
-            .windows(6)
-            .position(|window| window == b"\nFrom ")
-            .map_or(bytes.len(), |newline| newline + 1)
+    let mut lines = bytes.split_inclusive(|&byte| byte == b'\n').peekable();
+    lines.next_if(|line| line.starts_with(b"From "));
+    std::iter::from_fn(move || {
+        lines.peek()?;
+        let mut message = Vec::new();
+        while let Some(line) = lines.next_if(|line| !is_from_line(line)) {
+            let quotes = line.iter().take_while(|&&byte| byte == b'>').count();
+            let escaped = quotes > 0 && line[quotes..].starts_with(b"From ");
+            message.extend_from_slice(if escaped { &line[1..] } else { line });
+        }
+        lines.next();
+        Some(message)
+    })
+    .filter(|message| !message.iter().all(u8::is_ascii_whitespace))
+}
+
+/// Whether `line` is a From_ line, which starts a message in a mailbox:
+/// `From `, the sender, and the date in asctime's form, as mutt and
+/// Python's `mailbox` write it and mutt checks it: `Wed Jun  5 08:00:00
+/// 2019`, seconds optional, a zone before or after the year (Gmail's
+/// `+0000 2019`, `MET DST`). The sender may hold spaces (pipermail writes
+/// `ana at example.org`), so the date is read from the line's end. A body
+/// line that only starts with "From " ("From the desk of the director:")
+/// is text.
+fn is_from_line(line: &[u8]) -> bool {
+    let Some(rest) = line.strip_prefix(b"From ") else {
+        return false;
     };
-    let (preamble, mailbox) = bytes.split_at(first);
-    let preamble = (!preamble.is_empty()).then(|| preamble.to_vec());
-    // Reading from a slice cannot fail.
-    let messages = MessageIterator::new(mailbox).map_while(Result::ok);
-    preamble
-        .into_iter()
-        .chain(messages.map(|message| message.unwrap_contents()))
-        .filter(|message| !message.iter().all(u8::is_ascii_whitespace))
+    let rest = String::from_utf8_lossy(rest);
+    let mut words = rest.split_ascii_whitespace().rev().peekable();
+    let digits = |word: &str, count: std::ops::RangeInclusive<usize>| {
+        count.contains(&word.len()) && word.bytes().all(|byte| byte.is_ascii_digit())
+    };
+    let is_zone = |word: &&str| {
+        let offset = word
+            .strip_prefix(['+', '-'])
+            .is_some_and(|offset| digits(offset, 4..=4));
+        let named = (1..=5).contains(&word.len()) && word.bytes().all(|b| b.is_ascii_alphabetic());
+        offset || named
+    };
+    let is_time = |word: &str| {
+        let parts: Vec<&str> = word.split(':').collect();
+        (2..=3).contains(&parts.len()) && parts.iter().all(|part| digits(part, 1..=2))
+    };
+    let is_month = |word: &str| {
+        const MONTHS: [&str; 12] = [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ];
+        MONTHS.iter().any(|month| month.eq_ignore_ascii_case(word))
+    };
+    words.next_if(is_zone);
+    if !words.next().is_some_and(|year| digits(year, 4..=4)) {
+        return false;
+    }
+    words.next_if(is_zone);
+    words.next_if(is_zone);
+    words.next().is_some_and(is_time)
+        && words.next().is_some_and(|day| digits(day, 1..=2))
+        && words.next().is_some_and(is_month)
 }
 
 #[cfg(test)]
@@ -1128,9 +1172,84 @@ mod tests {
 
         assert_eq!(mbox_messages(b"").count(), 0);
         assert_eq!(mbox_messages(b"\n\n").count(), 0);
-        assert_eq!(mbox_messages(b"From a\n\nFrom b\n").count(), 0);
+        assert_eq!(
+            mbox_messages(b"From a Mon Jan  1 00:00:00 2001\n\nFrom b Mon Jan  1 00:00:00 2001\n")
+                .count(),
+            0
+        );
         // A message saved without its separator is still a message.
         let single: Vec<Vec<u8>> = mbox_messages(b"Subject: Alone\n\nBody.\n").collect();
         assert_eq!(single, [b"Subject: Alone\n\nBody.\n".to_vec()]);
+    }
+
+    #[test]
+    fn a_body_line_starting_with_from_is_text() {
+        let mbox = "From a@example.org Sat Jan  3 01:05:34 2004\n\
+            Subject: One\n\
+            \n\
+            The memo follows.\n\
+            \n\
+            From the desk of the director: budget cuts are coming.\n\
+            \n\
+            From 1998 to 2004 the budget grew.\n\
+            \n\
+            From b@example.org Sun Jan  4 01:05:34 2004\n\
+            Subject: Two\n\
+            \n\
+            Second body.\n";
+        for mbox in [mbox.to_string(), mbox.replace('\n', "\r\n")] {
+            let messages: Vec<Vec<u8>> = mbox_messages(mbox.as_bytes()).collect();
+            assert_eq!(messages.len(), 2, "{mbox:?}");
+            let first = read_message(&messages[0]).unwrap();
+            assert_eq!(
+                block_texts(&first.blocks),
+                [
+                    "The memo follows.",
+                    "From the desk of the director: budget cuts are coming.",
+                    "From 1998 to 2004 the budget grew."
+                ]
+            );
+            let second = read_message(&messages[1]).unwrap();
+            assert_eq!(second.meta.title.as_deref(), Some("Two"));
+        }
+    }
+
+    #[test]
+    fn from_lines_end_with_an_asctime_date() {
+        for line in [
+            "From a@example.org Sat Jan  3 01:05:34 2004\n",
+            "From a@example.org Sat Jan  3 01:05:34 2004\r\n",
+            "From MAILER-DAEMON Fri Jul  8 12:08 2011\n",
+            "From - Mon Jan 1 00:00:00 2001\n",
+            "From 1627@xxx Sat Jan 03 01:05:34 +0000 2004\n",
+            "From ana at example.org  Mon Jan  1 00:00:00 2001\n",
+            "From ana@example.org Thu Feb 20 10:40:55 2003 +0100\n",
+            "From ana@example.org Thu Feb 20 10:40:55 MET DST 2003\n",
+            "From  Mon Jan  1 00:00:00 2001\n",
+        ] {
+            assert!(is_from_line(line.as_bytes()), "{line:?}");
+        }
+        for line in [
+            "From the desk of the director: budget cuts are coming.\n",
+            "From 1998 to 2004 the budget grew.\n",
+            "From a\n",
+            "From a@example.org\n",
+            "From: a@example.org Sat Jan  3 01:05:34 2004\n",
+            ">From a@example.org Sat Jan  3 01:05:34 2004\n",
+            "From a@example.org Sat Jan  3 2004\n",
+            "From a@example.org Sat Foo  3 01:05:34 2004\n",
+        ] {
+            assert!(!is_from_line(line.as_bytes()), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn quoted_from_lines_lose_one_quote() {
+        let mbox = b"From a Mon Jan  1 00:00:00 2001\nSubject: q\n\n>From here.\n>>From there.\n>Fromage.\n";
+        let messages: Vec<Vec<u8>> = mbox_messages(mbox).collect();
+        assert_eq!(
+            messages,
+            [b"Subject: q\n\nFrom here.\n>From there.\n>Fromage.\n".to_vec()]
+        );
     }
 }
