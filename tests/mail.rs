@@ -353,3 +353,159 @@ fn a_broken_message_in_a_mailbox_is_a_warning_and_the_others_are_read() {
     records.sort();
     assert_eq!(records, [1, 3], "{result}");
 }
+
+/// Every obsolete zone RFC 5322 §4.3 lists: `UT`, `GMT`, the American
+/// zones and the military letters, either case, but `J`.
+fn obsolete_zones() -> Vec<String> {
+    let named = [
+        "UT", "GMT", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT",
+    ];
+    let military = ('A'..='Z')
+        .chain('a'..='z')
+        .filter(|letter| !letter.eq_ignore_ascii_case(&'j'));
+    named
+        .into_iter()
+        .map(str::to_string)
+        .chain(military.map(String::from))
+        .collect()
+}
+
+/// The review's finding: a zone of one or two letters ate the next line,
+/// so a Date field last lost the whole body, and one before the Subject
+/// lost the title, with no warning.
+#[test]
+fn a_date_with_an_obsolete_zone_keeps_the_body_and_the_next_field() {
+    let fixture = Fixture::new();
+    let zones = obsolete_zones();
+    for (newline, name) in [("\n", "lf"), ("\r\n", "crlf")] {
+        let mut mbox = String::new();
+        for (n, zone) in zones.iter().enumerate() {
+            let date = format!("Date: Wed, 5 Jun 2019 08:00:00 {zone}");
+            // The Date field last in the files, first in the mailbox.
+            let eml = format!(
+                "From: a@b.c\nSubject: Message {name} {n}\n{date}\n\nObsbody {name} eml{n}.\n"
+            );
+            fixture.file(&format!("{name}/{n}.eml"), eml.replace('\n', newline));
+            mbox += &format!(
+                "From a@b.c Wed Jun  5 08:00:00 2019\nFrom: a@b.c\n{date}\n\
+                 Subject: Message {name} {n}\n\nObsbody {name} mbox{n}.\n\n"
+            );
+        }
+        fixture.file(&format!("{name}.mbox"), mbox.replace('\n', newline));
+    }
+    let report = fixture.index_report(&["--strict"]);
+    let messages = zones.len() * 4;
+    assert_eq!(report["documents"], messages, "{report}");
+    assert_eq!(report["warnings"], json!([]), "{report}");
+
+    let (_, result) = fixture.search("obsbody", &["--all", "--no-collapse"]);
+    let hits = hits(&result);
+    assert_eq!(hits.len(), messages, "{result}");
+    for hit in hits {
+        let text = hit["text"].as_str().unwrap();
+        let (name, place) = text
+            .strip_prefix("Obsbody ")
+            .and_then(|rest| rest.strip_suffix('.'))
+            .and_then(|rest| rest.split_once(' '))
+            .unwrap_or_else(|| panic!("{hit}"));
+        let n: u64 = place
+            .trim_start_matches(char::is_alphabetic)
+            .parse()
+            .unwrap();
+        assert_eq!(hit["title"], format!("Message {name} {n}"), "{hit}");
+        assert_eq!(hit["date"], "2019-06-05", "{hit}");
+        assert_eq!(hit["date_origin"], "metadata", "{hit}");
+        if place.starts_with("mbox") {
+            assert_eq!(hit["source"], format!("{name}.mbox"), "{hit}");
+            assert_eq!(hit["record"], n + 1, "{hit}");
+        } else {
+            assert_eq!(hit["source"], format!("{name}/{n}.eml"), "{hit}");
+        }
+    }
+}
+
+#[test]
+fn mail_dates_without_seconds_or_in_forms_archives_hold_are_read() {
+    let fixture = Fixture::new();
+    let forms = [
+        "Wed, 5 Jun 2019 08:00 GMT",
+        "5 Jun 2019 08:00 +0000",
+        "Wed, 5 June 2019 08:00:00 +0000",
+        "2019-06-05T08:00:00Z",
+        "Wed Jun  5 08:00:00 2019",
+        "Wed, 05 Jun 19 08:00:00 -0400",
+    ];
+    for (n, date) in forms.iter().enumerate() {
+        fixture.file(
+            &format!("{n}.eml"),
+            message(&format!("Form {n}"), date, &format!("Dateform body f{n}.")),
+        );
+    }
+    fixture.file(
+        "unreadable.eml",
+        message(
+            "Unreadable",
+            "sometime last week",
+            "Dateform body unreadable.",
+        ),
+    );
+    let report = fixture.index_report(&["--strict"]);
+    let warnings = report["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{report}");
+    assert_eq!(warnings[0]["source"], "unreadable.eml");
+    assert!(warnings[0]["reason"].is_null(), "{report}");
+    assert_eq!(
+        warnings[0]["message"],
+        "its Date header \"sometime last week\" is not a date cita reads; ignored"
+    );
+    for (n, date) in forms.iter().enumerate() {
+        let hit = only_hit(&fixture, &format!("f{n}"));
+        assert_eq!(hit["date"], "2019-06-05", "{date}: {hit}");
+        assert_eq!(hit["date_origin"], "metadata", "{hit}");
+    }
+    let unreadable = only_hit(&fixture, "unreadable");
+    assert!(unreadable["date"].is_null(), "{unreadable}");
+}
+
+/// The review's finding: a paragraph opening with "From " split the
+/// message in two; the second half was "not an e-mail message", its text
+/// lost and every later message's record one too high.
+#[test]
+fn a_body_line_starting_with_from_does_not_split_the_mailbox() {
+    let mbox = format!(
+        "From ana@example.org Mon Jun  3 10:00:00 2024\n{}\n\
+         From ana@example.org Tue Jun  4 10:00:00 2024\n{}\n\
+         From ana@example.org Wed Jun  5 10:00:00 2024\n{}",
+        message(
+            "Memo",
+            "3 Jun 2024 10:00:00 +0000",
+            "The memo follows.\n\n\
+             From the desk of the director: budget cuts fromdesk are coming.\n\n\
+             >From the archive, quotedline kept."
+        ),
+        message("Second", "4 Jun 2024 10:00:00 +0000", "Secondword here."),
+        message("Third", "5 Jun 2024 10:00:00 +0000", "Thirdword here."),
+    );
+    for (name, mbox) in [
+        ("lf.mbox", mbox.clone()),
+        ("crlf.mbox", mbox.replace('\n', "\r\n")),
+    ] {
+        let fixture = Fixture::new();
+        fixture.file(name, mbox);
+        let report = fixture.index_report(&["--strict"]);
+        assert_eq!(report["documents"], 3, "{report}");
+        assert_eq!(report["warnings"], json!([]), "{report}");
+        let desk = only_hit(&fixture, "fromdesk");
+        assert_eq!(desk["record"], 1, "{desk}");
+        assert_eq!(desk["title"], "Memo", "{desk}");
+        assert_eq!(
+            desk["text"],
+            "From the desk of the director: budget cuts fromdesk are coming."
+        );
+        let quoted = only_hit(&fixture, "quotedline");
+        assert_eq!(quoted["text"], "From the archive, quotedline kept.");
+        for (record, word) in [(2, "secondword"), (3, "thirdword")] {
+            assert_eq!(only_hit(&fixture, word)["record"], record, "{word}");
+        }
+    }
+}

@@ -128,6 +128,112 @@ pub fn parse_metadata_date(value: &str) -> Option<Date> {
     find_dates(value).first().map(|(_, date)| *date)
 }
 
+/// The day a mail `Date` header gives, as written: RFC 5322's
+/// `[Wed,] 5 Jun 2019 08:00[:00] zone` with its obsolete forms (a two- or
+/// three-digit year, comments), and what archives hold besides: a full
+/// month name (`5 June 2019`), ISO 8601 (`2019-06-05T08:00:00Z`) and
+/// asctime (`Wed Jun  5 08:00:00 2019`). The zone is never read: the day
+/// is the one written, in the sender's time zone, so any zone, or none,
+/// gives the same day.
+pub fn parse_mail_date(value: &str) -> Option<Date> {
+    let value = without_comments(value);
+    let words: Vec<&str> = value
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|word| !word.is_empty())
+        .map(|word| word.strip_suffix('.').unwrap_or(word))
+        .collect();
+    if let Some(iso) = words.first().and_then(|first| iso_date(first)) {
+        return Some(iso);
+    }
+    let is_number = |word: &str, digits: std::ops::RangeInclusive<usize>| {
+        digits.contains(&word.len()) && word.bytes().all(|byte| byte.is_ascii_digit())
+    };
+    let month_at = words.iter().position(|word| month_number(word).is_some())?;
+    let month = month_number(words[month_at])?;
+    let before = month_at.checked_sub(1).map(|at| words[at]);
+    let after = words.get(month_at + 1).copied();
+    let (day, year) = match (before, after) {
+        (Some(day), Some(year)) if is_number(day, 1..=2) && is_number(year, 2..=4) => (day, year),
+        // Month first, as asctime writes it: the year comes after the time.
+        (_, Some(day)) if is_number(day, 1..=2) => {
+            let year = words[month_at + 2..]
+                .iter()
+                .find(|word| is_number(word, 4..=4))?;
+            (day, *year)
+        }
+        _ => return None,
+    };
+    let written: i32 = year.parse().ok()?;
+    // RFC 5322 §4.3: two digits are 1950–2049, three are counted from 1900.
+    let year = match year.len() {
+        2 if written < 50 => written + 2000,
+        2 | 3 => written + 1900,
+        _ => written,
+    };
+    Date::new(year, month, day.parse().ok()?)
+}
+
+/// `value` with its RFC 5322 comments (parentheses, nested, `\)` escaped)
+/// left out: `(UTC)` after a zone, or a comment between the date's parts.
+fn without_comments(value: &str) -> String {
+    let mut kept = String::with_capacity(value.len());
+    let mut depth = 0usize;
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if depth > 0 => {
+                chars.next();
+            }
+            '(' => depth += 1,
+            ')' if depth > 0 => {
+                depth -= 1;
+                // A comment separates the words around it.
+                if depth == 0 {
+                    kept.push(' ');
+                }
+            }
+            _ if depth == 0 => kept.push(c),
+            _ => {}
+        }
+    }
+    kept
+}
+
+/// The date an ISO 8601 word starts with (`2019-06-05`, `2019-06-05T08:00:00Z`).
+fn iso_date(word: &str) -> Option<Date> {
+    let date = word.get(..10)?;
+    let rest = &word[10..];
+    if !(rest.is_empty() || rest.starts_with(['T', 't'])) {
+        return None;
+    }
+    let bytes = date.as_bytes();
+    if bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| {
+        let digits = &date[range];
+        digits
+            .bytes()
+            .all(|byte| byte.is_ascii_digit())
+            .then(|| digits.parse::<u32>().ok())
+            .flatten()
+    };
+    Date::new(
+        i32::try_from(number(0..4)?).ok()?,
+        u8::try_from(number(5..7)?).ok()?,
+        u8::try_from(number(8..10)?).ok()?,
+    )
+}
+
+/// The month a word names, full or abbreviated, in any case.
+fn month_number(word: &str) -> Option<u8> {
+    let word = word.to_lowercase();
+    MONTHS
+        .iter()
+        .find(|(name, _)| *name == word)
+        .map(|(_, month)| *month)
+}
+
 /// How far into a document a date counts as its dateline.
 const DATELINE_BYTES: usize = 300;
 
@@ -354,5 +460,65 @@ mod tests {
         ];
         assert_eq!(infer_from_text(later).unwrap().to_string(), "1965-06-02");
         assert_eq!(infer_from_text(["no dates here"]), None);
+    }
+
+    #[test]
+    fn mail_dates_are_read_in_every_form_mailers_write() {
+        for written in [
+            "Wed, 5 Jun 2019 08:00:00 +0000",
+            "Wed, 05 Jun 2019 08:00:00 -0700 (PDT)",
+            // Seconds and the day of the week are optional.
+            "Wed, 5 Jun 2019 08:00 GMT",
+            "5 Jun 2019 08:00 +0000",
+            "5 Jun 2019",
+            // Obsolete zones, and comments anywhere.
+            "Wed, 5 Jun 2019 08:00:00 UT",
+            "Wed, 5 Jun 2019 08:00:00 Z",
+            "Wed, 5 Jun 2019 08:00:00 m",
+            "Wed, 5 Jun 2019 08:00:00 EDT",
+            "Wed, 5 (the fifth) Jun (June) 2019 08:00:00 +0000 (UTC \\) still)",
+            "Wed,\r\n 5 Jun 2019\r\n 08:00:00 +0000",
+            // Two- and three-digit years (RFC 5322 §4.3).
+            "Wed, 5 Jun 19 08:00:00 +0000",
+            "Wed, 5 Jun 119 08:00:00 +0000",
+            // What archives hold besides.
+            "Wed, 5 June 2019 08:00:00 +0000",
+            "wed, 5 JUN 2019 08:00:00 +0000",
+            "2019-06-05T08:00:00Z",
+            "2019-06-05 08:00:00 +0200",
+            "Wed Jun  5 08:00:00 2019",
+            "Wed Jun  5 08:00:00 PDT 2019",
+            "June 5, 2019 8:00 AM",
+        ] {
+            assert_eq!(
+                parse_mail_date(written),
+                Date::new(2019, 6, 5),
+                "{written:?}"
+            );
+        }
+        assert_eq!(
+            parse_mail_date("Fri, 31 Dec 99 23:59:59 -0500"),
+            Date::new(1999, 12, 31)
+        );
+        assert_eq!(
+            parse_mail_date("Sat, 1 Jan 00 00:00:00 +0000"),
+            Date::new(2000, 1, 1)
+        );
+    }
+
+    #[test]
+    fn what_is_no_mail_date_reads_as_none() {
+        for written in [
+            "",
+            "sometime last week",
+            "Wed, 31 Jun 2019 08:00:00 +0000",
+            "Wed, 5 Foo 2019 08:00:00 +0000",
+            "Wed, Jun 2019",
+            "05/06/2019",
+            "2019-13-05T08:00:00Z",
+            "(Jun 5 2019)",
+        ] {
+            assert_eq!(parse_mail_date(written), None, "{written:?}");
+        }
     }
 }

@@ -7,17 +7,16 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use mail_parser::decoders::base64::base64_decode;
 use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::decoders::quoted_printable::quoted_printable_decode;
-use mail_parser::mailbox::mbox::MessageIterator;
 use mail_parser::{
     Encoding, HeaderName, HeaderValue, MessageParser, MessagePart, MimeHeaders, PartType,
 };
 
-use super::{Block, Metadata, Refusal, SkipReason, decode, html, text};
-use crate::date::Date;
+use super::{Block, Metadata, Refusal, SkipReason, dates, decode, html, text};
 use crate::error;
 
 /// A message read: its metadata (`Subject` the title, `Date` the date,
@@ -82,10 +81,28 @@ fn take_nested<'x>(
     }
 }
 
+/// mail-parser's own parsers for the MIME fields and the fields cita
+/// reads, raw text for every other field, `Date` among them. Its date
+/// parser takes an obsolete one- or two-letter zone (`UT`, `Z`, military
+/// `A`…`Z`) as three bytes and reads on past the line's end: the next
+/// field, or the blank line before the body and the body with it, became
+/// part of the date and was lost. A raw field ends where its line does;
+/// [`dates::parse_mail_date`] reads the date from it.
+static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
+    MessageParser::new()
+        .with_mime_headers()
+        .header_text(HeaderName::Subject)
+        .header_address(HeaderName::From)
+        .header_comma_separated(HeaderName::ContentLanguage)
+        .default_header_raw()
+});
+
 /// Reads one message, or says why it cannot be read.
 ///
 /// The date is the day the `Date` header gives, in the sender's own time
-/// zone (the day written on the message). The body is every inline text
+/// zone (the day written on the message); a `Date` cita cannot read is a
+/// note, so that the date inferred from the text in its place is not taken
+/// for the sender's. The body is every inline text
 /// part; of a `multipart/alternative`, only the plain text is read, or the
 /// HTML when there is no plain text (or it is empty), never both, so that
 /// a paragraph is one passage and not two.
@@ -99,7 +116,7 @@ pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
     };
     // mail-parser panics on some malformed multiparts ("Invalid part ID":
     // `fuzz/regressions/email/mail-parser-part-id-panic.eml`).
-    let message = match error::catching(|| MessageParser::default().parse(bytes)) {
+    let message = match error::catching(|| PARSER.parse(bytes)) {
         Ok(parsed) => FlatDrop(parsed.ok_or_else(not_a_message)?),
         Err(_) => {
             return Err((
@@ -133,9 +150,21 @@ pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
         )
         .map(|subject| subject.trim().to_string())
         .filter(|subject| !subject.is_empty());
-    let date = message
-        .date()
-        .and_then(|date| Date::new(i32::from(date.year), date.month, date.day));
+    let mut notes = Vec::new();
+    let written_date = message
+        .header(HeaderName::Date)
+        .and_then(HeaderValue::as_text)
+        .map(str::trim)
+        .filter(|written| !written.is_empty());
+    let date = written_date.and_then(|written| {
+        let date = dates::parse_mail_date(written);
+        if date.is_none() {
+            notes.push(format!(
+                "its Date header {written:?} is not a date cita reads; ignored"
+            ));
+        }
+        date
+    });
     let author = message
         .from()
         .and_then(|from| from.first())
@@ -187,7 +216,6 @@ pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
     // uses, is one part to mail-parser, boundary lines and the parts'
     // header fields and all: its text is read without those rather than
     // the message having none.
-    let mut notes = Vec::new();
     if blocks.is_empty() {
         for part in message
             .parts
@@ -568,33 +596,79 @@ fn attachment(raw: &[u8], part: &MessagePart<'_>) -> Option<Attachment> {
 
 /// The messages of an mbox mailbox, in order, one at a time.
 ///
-/// Messages begin at `From ` lines (mboxo, mboxrd; CRLF too), and their
-/// `>From ` lines are un-escaped (mail-parser's [`MessageIterator`]). Text
-/// before the first `From ` line, if there is any, is read as a message
-/// too: a single message saved as `.mbox` is then read, and anything else
-/// becomes a warning rather than vanishing. Blank messages are no messages.
+/// A message begins after a From_ line ([`is_from_line`]; mboxo, mboxrd,
+/// CRLF too), and its `>From ` lines (`>>From `…) lose one `>`. A file's
+/// first line, when it starts with `From `, is a separator whatever
+/// follows: no message precedes it. Text before the first From_ line, if
+/// there is any, is read as a message too: a single message saved as
+/// `.mbox` is then read, and anything else becomes a warning rather than
+/// vanishing. Blank messages are no messages.
 pub fn mbox_messages(bytes: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
-    let first = if bytes.starts_with(b"From ") {
-        0
-    } else {
-        bytes
-            .windows(6)
-            .position(|window| window == b"\nFrom ")
-            .map_or(bytes.len(), |newline| newline + 1)
+    let mut lines = bytes.split_inclusive(|&byte| byte == b'\n').peekable();
+    lines.next_if(|line| line.starts_with(b"From "));
+    std::iter::from_fn(move || {
+        lines.peek()?;
+        let mut message = Vec::new();
+        while let Some(line) = lines.next_if(|line| !is_from_line(line)) {
+            let quotes = line.iter().take_while(|&&byte| byte == b'>').count();
+            let escaped = quotes > 0 && line[quotes..].starts_with(b"From ");
+            message.extend_from_slice(if escaped { &line[1..] } else { line });
+        }
+        lines.next();
+        Some(message)
+    })
+    .filter(|message| !message.iter().all(u8::is_ascii_whitespace))
+}
+
+/// Whether `line` is a From_ line, which starts a message in a mailbox:
+/// `From `, the sender, and the date in asctime's form, as mutt and
+/// Python's `mailbox` write it and mutt checks it: `Wed Jun  5 08:00:00
+/// 2019`, seconds optional, a zone before or after the year (Gmail's
+/// `+0000 2019`, `MET DST`). The sender may hold spaces (pipermail writes
+/// `ana at example.org`), so the date is read from the line's end. A body
+/// line that only starts with "From " ("From the desk of the director:")
+/// is text.
+fn is_from_line(line: &[u8]) -> bool {
+    let Some(rest) = line.strip_prefix(b"From ") else {
+        return false;
     };
-    let (preamble, mailbox) = bytes.split_at(first);
-    let preamble = (!preamble.is_empty()).then(|| preamble.to_vec());
-    // Reading from a slice cannot fail.
-    let messages = MessageIterator::new(mailbox).map_while(Result::ok);
-    preamble
-        .into_iter()
-        .chain(messages.map(|message| message.unwrap_contents()))
-        .filter(|message| !message.iter().all(u8::is_ascii_whitespace))
+    let rest = String::from_utf8_lossy(rest);
+    let mut words = rest.split_ascii_whitespace().rev().peekable();
+    let digits = |word: &str, count: std::ops::RangeInclusive<usize>| {
+        count.contains(&word.len()) && word.bytes().all(|byte| byte.is_ascii_digit())
+    };
+    let is_zone = |word: &&str| {
+        let offset = word
+            .strip_prefix(['+', '-'])
+            .is_some_and(|offset| digits(offset, 4..=4));
+        let named = (1..=5).contains(&word.len()) && word.bytes().all(|b| b.is_ascii_alphabetic());
+        offset || named
+    };
+    let is_time = |word: &str| {
+        let parts: Vec<&str> = word.split(':').collect();
+        (2..=3).contains(&parts.len()) && parts.iter().all(|part| digits(part, 1..=2))
+    };
+    let is_month = |word: &str| {
+        const MONTHS: [&str; 12] = [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ];
+        MONTHS.iter().any(|month| month.eq_ignore_ascii_case(word))
+    };
+    words.next_if(is_zone);
+    if !words.next().is_some_and(|year| digits(year, 4..=4)) {
+        return false;
+    }
+    words.next_if(is_zone);
+    words.next_if(is_zone);
+    words.next().is_some_and(is_time)
+        && words.next().is_some_and(|day| digits(day, 1..=2))
+        && words.next().is_some_and(is_month)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::date::Date;
     use crate::ingest::block_texts;
 
     fn read(message: &str) -> Message {
@@ -639,6 +713,67 @@ mod tests {
         assert_eq!(bare.meta.author.as_deref(), Some("maria@example.org"));
         assert_eq!(bare.meta.date, None);
         assert_eq!(bare.meta.language, None);
+    }
+
+    /// Every obsolete zone RFC 5322 §4.3 lists: `UT`, `GMT`, the American
+    /// zones, and the military letters, either case, but `J`.
+    fn obsolete_zones() -> Vec<String> {
+        let named = [
+            "UT", "GMT", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT",
+        ];
+        let military = ('A'..='Z')
+            .chain('a'..='z')
+            .filter(|letter| !letter.eq_ignore_ascii_case(&'j'));
+        named
+            .into_iter()
+            .map(str::to_string)
+            .chain(military.map(String::from))
+            .collect()
+    }
+
+    #[test]
+    fn an_obsolete_zone_ends_with_its_line() {
+        for zone in obsolete_zones() {
+            for newline in ["\n", "\r\n"] {
+                // The Date field last, before the blank line, and first,
+                // before the Subject.
+                for message in [
+                    format!(
+                        "From: a@b.c\nSubject: The subject\nDate: Wed, 5 Jun 2019 08:00:00 {zone}\n\nThe body.\n"
+                    ),
+                    format!(
+                        "From: a@b.c\nDate: Wed, 5 Jun 2019 08:00:00 {zone}\nSubject: The subject\n\nThe body.\n"
+                    ),
+                ] {
+                    let message = message.replace('\n', newline);
+                    let read = read(&message);
+                    assert_eq!(
+                        read.meta.title.as_deref(),
+                        Some("The subject"),
+                        "{message:?}"
+                    );
+                    assert_eq!(read.meta.date, Date::new(2019, 6, 5), "{message:?}");
+                    assert_eq!(block_texts(&read.blocks), ["The body."], "{message:?}");
+                    assert_eq!(read.notes, Vec::<String>::new(), "{message:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_date_cita_cannot_read_is_a_note_and_no_date() {
+        let message = read("From: a@b.c\nSubject: s\nDate: sometime last week\n\nBody.\n");
+        assert_eq!(message.meta.date, None);
+        assert_eq!(
+            message.notes,
+            ["its Date header \"sometime last week\" is not a date cita reads; ignored"]
+        );
+        assert_eq!(block_texts(&message.blocks), ["Body."]);
+        // No Date, or an empty one, says nothing.
+        assert_eq!(
+            read("From: a@b.c\nDate:\n\nBody.\n").notes,
+            Vec::<String>::new()
+        );
     }
 
     const ALTERNATIVE: &str = "From: a@example.org\n\
@@ -1037,9 +1172,84 @@ mod tests {
 
         assert_eq!(mbox_messages(b"").count(), 0);
         assert_eq!(mbox_messages(b"\n\n").count(), 0);
-        assert_eq!(mbox_messages(b"From a\n\nFrom b\n").count(), 0);
+        assert_eq!(
+            mbox_messages(b"From a Mon Jan  1 00:00:00 2001\n\nFrom b Mon Jan  1 00:00:00 2001\n")
+                .count(),
+            0
+        );
         // A message saved without its separator is still a message.
         let single: Vec<Vec<u8>> = mbox_messages(b"Subject: Alone\n\nBody.\n").collect();
         assert_eq!(single, [b"Subject: Alone\n\nBody.\n".to_vec()]);
+    }
+
+    #[test]
+    fn a_body_line_starting_with_from_is_text() {
+        let mbox = "From a@example.org Sat Jan  3 01:05:34 2004\n\
+            Subject: One\n\
+            \n\
+            The memo follows.\n\
+            \n\
+            From the desk of the director: budget cuts are coming.\n\
+            \n\
+            From 1998 to 2004 the budget grew.\n\
+            \n\
+            From b@example.org Sun Jan  4 01:05:34 2004\n\
+            Subject: Two\n\
+            \n\
+            Second body.\n";
+        for mbox in [mbox.to_string(), mbox.replace('\n', "\r\n")] {
+            let messages: Vec<Vec<u8>> = mbox_messages(mbox.as_bytes()).collect();
+            assert_eq!(messages.len(), 2, "{mbox:?}");
+            let first = read_message(&messages[0]).unwrap();
+            assert_eq!(
+                block_texts(&first.blocks),
+                [
+                    "The memo follows.",
+                    "From the desk of the director: budget cuts are coming.",
+                    "From 1998 to 2004 the budget grew."
+                ]
+            );
+            let second = read_message(&messages[1]).unwrap();
+            assert_eq!(second.meta.title.as_deref(), Some("Two"));
+        }
+    }
+
+    #[test]
+    fn from_lines_end_with_an_asctime_date() {
+        for line in [
+            "From a@example.org Sat Jan  3 01:05:34 2004\n",
+            "From a@example.org Sat Jan  3 01:05:34 2004\r\n",
+            "From MAILER-DAEMON Fri Jul  8 12:08 2011\n",
+            "From - Mon Jan 1 00:00:00 2001\n",
+            "From 1627@xxx Sat Jan 03 01:05:34 +0000 2004\n",
+            "From ana at example.org  Mon Jan  1 00:00:00 2001\n",
+            "From ana@example.org Thu Feb 20 10:40:55 2003 +0100\n",
+            "From ana@example.org Thu Feb 20 10:40:55 MET DST 2003\n",
+            "From  Mon Jan  1 00:00:00 2001\n",
+        ] {
+            assert!(is_from_line(line.as_bytes()), "{line:?}");
+        }
+        for line in [
+            "From the desk of the director: budget cuts are coming.\n",
+            "From 1998 to 2004 the budget grew.\n",
+            "From a\n",
+            "From a@example.org\n",
+            "From: a@example.org Sat Jan  3 01:05:34 2004\n",
+            ">From a@example.org Sat Jan  3 01:05:34 2004\n",
+            "From a@example.org Sat Jan  3 2004\n",
+            "From a@example.org Sat Foo  3 01:05:34 2004\n",
+        ] {
+            assert!(!is_from_line(line.as_bytes()), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn quoted_from_lines_lose_one_quote() {
+        let mbox = b"From a Mon Jan  1 00:00:00 2001\nSubject: q\n\n>From here.\n>>From there.\n>Fromage.\n";
+        let messages: Vec<Vec<u8>> = mbox_messages(mbox).collect();
+        assert_eq!(
+            messages,
+            [b"Subject: q\n\nFrom here.\n>From there.\n>Fromage.\n".to_vec()]
+        );
     }
 }
