@@ -734,11 +734,11 @@ mod tests {
         // Held until its client has had its 503, as a long search would be.
         let late = api::on_index(&state, move |archive, deadline| {
             let _ = blocked.recv();
-            let request = crate::SearchRequest {
+            let request = crate::results::SearchRequest {
                 group: true,
                 context: 1,
                 deadline: Some(deadline),
-                ..crate::SearchRequest::new("quokka")
+                ..crate::results::SearchRequest::new("quokka")
             };
             let _ = send.send((deadline, archive.search(&request).map(|r| r.total)));
             Ok(())
