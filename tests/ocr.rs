@@ -84,8 +84,7 @@ fn a_pdf_with_tesseracts_text_layer_reads_as_paragraphs() {
     ensure_tesseract();
     let fixture = Fixture::new();
     // What OCRmyPDF makes of a scan: the image, and Tesseract's invisible
-    // text over it, whose lines step down by more than one and a half
-    // times its font size.
+    // text over it.
     let scan = fixture.dir.path().join("letter.png");
     std::fs::write(
         &scan,
@@ -113,6 +112,63 @@ fn a_pdf_with_tesseracts_text_layer_reads_as_paragraphs() {
         "The council kept a letter from the mayor to the governor about the road.",
         "{result}"
     );
+}
+
+#[test]
+fn a_tesseract_text_layer_reads_as_the_paragraphs_of_its_scan() {
+    ensure_tesseract();
+    let fixture = Fixture::new();
+    // Three paragraphs, a line of space between them. Tesseract stretches
+    // each word of its layer to the word's width in the scan, and the
+    // layer was cut wherever a line opened with a narrow word; joining
+    // only where a sentence goes on left apart a line after a sentence
+    // and a line opening with a name. (Tesseract's own paragraphs, what
+    // cita's OCR of the scan gives, end at the short line after `March.`)
+    let text = "The review of the programme\n\
+                was completed in March.\n\
+                It draws on the returns sent\n\
+                by the offices in the north.\n\
+                \n\
+                Most offices met the targets\n\
+                set by the Regional Council\n\
+                Office in Pasto for training.\n\
+                \n\
+                The committee asks that the\n\
+                budget be kept at its present\n\
+                level for the coming year.";
+    let scan = fixture.dir.path().join("review.png");
+    std::fs::write(&scan, scan_png(text)).unwrap();
+    let made = Command::new("tesseract")
+        .arg(&scan)
+        .arg(fixture.corpus().join("review"))
+        .args(["--dpi", "150", "pdf"])
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let report = fixture.index_report(&["--no-ocr"]);
+    assert_eq!(report["files_indexed"], 1, "{report}");
+    only_hit(&fixture, "\"set by the Regional Council Office\"");
+    let (_, result) = fixture.search("*", &["--all"]);
+    let mut passages: Vec<(u64, &str)> = hits(&result)
+        .iter()
+        .map(|hit| {
+            (
+                hit["paragraph"].as_u64().unwrap(),
+                hit["text"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    passages.sort_unstable();
+    let passages: Vec<&str> = passages.into_iter().map(|(_, text)| text).collect();
+    let paragraphs: Vec<String> = text
+        .split("\n\n")
+        .map(|paragraph| paragraph.replace('\n', " "))
+        .collect();
+    assert_eq!(passages, paragraphs, "{result}");
 }
 
 #[test]
