@@ -39,6 +39,9 @@ const DOCX_DOCUMENT: &str = "word/document.xml";
 /// The part of an ODT that holds its text.
 const ODT_CONTENT: &str = "content.xml";
 
+/// The ODT part that lists the others, and says which are encrypted.
+const ODT_MANIFEST: &str = "META-INF/manifest.xml";
+
 /// The metadata, blocks and notes (for warnings) of a DOCX file, or why it
 /// is skipped.
 pub fn read_docx(zip: &mut Zip) -> Result<(Metadata, Vec<Block>, Vec<String>), Refusal> {
@@ -156,19 +159,27 @@ fn optional_part<T: Default>(
 /// The metadata, blocks and notes (for warnings) of an ODT file, or why
 /// it is skipped.
 pub fn read_odt(zip: &mut Zip) -> Result<(Metadata, Vec<Block>, Vec<String>), Refusal> {
-    if let Some(manifest) = read_part(zip, "META-INF/manifest.xml")?
-        && content_is_encrypted(&manifest)?
-    {
-        return Err((
-            SkipReason::Encrypted,
-            "a password-protected ODT".to_string(),
-        ));
+    let mut said = Vec::new();
+    // The manifest only tells whether the content is encrypted: a damaged
+    // one does not hide the text (an encrypted content.xml would not
+    // parse either), as a DOCX's damaged relations do not.
+    let encrypted = read_part(zip, ODT_MANIFEST).and_then(|manifest| {
+        manifest.map_or(Ok(false), |manifest| content_is_encrypted(&manifest))
+    });
+    match encrypted {
+        Ok(true) => {
+            return Err((
+                SkipReason::Encrypted,
+                "a password-protected ODT".to_string(),
+            ));
+        }
+        Ok(false) => {}
+        Err((_, problem)) => said.push(format!("{ODT_MANIFEST}: {problem}; read without it")),
     }
     let Some(content) = read_part(zip, ODT_CONTENT)? else {
         return Err(malformed(format!("not an ODT (no {ODT_CONTENT})")));
     };
     let blocks = odt_blocks(&content)?;
-    let mut said = Vec::new();
     let meta = metadata_part(zip, "meta.xml", odt_metadata, &mut said);
     Ok((meta, blocks, said))
 }
@@ -715,7 +726,7 @@ fn odt_metadata(bytes: &[u8]) -> Result<Metadata, Refusal> {
 /// Whether an ODT's manifest says its `content.xml` is encrypted (the
 /// document has a password).
 fn content_is_encrypted(manifest: &[u8]) -> Result<bool, Refusal> {
-    let mut xml = Xml::open(manifest, "META-INF/manifest.xml", "manifest")?;
+    let mut xml = Xml::open(manifest, ODT_MANIFEST, "manifest")?;
     let mut in_content_entry = false;
     // Elements open inside the root.
     let mut depth = 0;
@@ -1497,15 +1508,30 @@ pub(super) mod tests {
             r#"</manifest:encryption-data></manifest:file-entry></manifest:manifest>"#,
         );
         assert_eq!(
-            odt(&[
-                ("META-INF/manifest.xml", manifest),
-                (ODT_CONTENT, "\u{1}\u{2}binary")
-            ])
-            .unwrap_err(),
+            odt(&[(ODT_MANIFEST, manifest), (ODT_CONTENT, "\u{1}\u{2}binary")]).unwrap_err(),
             (
                 SkipReason::Encrypted,
                 "a password-protected ODT".to_string()
             )
+        );
+        // A damaged manifest is a note: the text is read.
+        let (_, blocks, notes) = read_blocks_with(
+            read_odt,
+            &[
+                (ODT_MANIFEST, "<manifest:manifest><cut"),
+                (
+                    ODT_CONTENT,
+                    &odt_content("", "<text:p>Kept words.</text:p>"),
+                ),
+            ],
+        )
+        .unwrap();
+        assert_eq!(block_texts(&blocks), ["Kept words."]);
+        assert!(
+            notes.len() == 1
+                && notes[0].starts_with("META-INF/manifest.xml: ")
+                && notes[0].ends_with("; read without it"),
+            "{notes:?}"
         );
         assert_eq!(
             odt(&[("mimetype", "application/vnd.oasis.opendocument.text")]).unwrap_err(),
