@@ -26,8 +26,8 @@ use cita::output::{self, TextStyle};
 use cita::{Archive, FilterText, Language, Period, SearchRequest};
 use cli::{
     BatchArgs, BatchFormatArg, Cli, ColorArg, Command, DEFAULT_CORPUS, DEFAULT_INDEX, Filters,
-    IndexArgs, KwicArgs, PeriodArg, ReportFormatArg, SearchArgs, ServeArgs, ShowArgs, SideArg,
-    StatsArgs, TimelineArgs,
+    FormatArg, IndexArgs, KwicArgs, PeriodArg, ReportFormatArg, SearchArgs, ServeArgs, ShowArgs,
+    SideArg, StatsArgs, TimelineArgs,
 };
 use progress::Progress;
 
@@ -270,6 +270,11 @@ fn search(args: &SearchArgs) -> Result<u8> {
         return Ok(found(counts.passages > 0));
     }
     let results = archive.search(&request)?;
+    if args.facets && matches!(args.format, FormatArg::Csv | FormatArg::Jsonl) {
+        eprintln!(
+            "cita: --facets are not part of a row per hit: use --format json or text to see them"
+        );
+    }
     let style = TextStyle {
         color: use_color(args.color),
         explain: args.explain,

@@ -564,3 +564,22 @@ fn stats_of_an_index_whose_name_is_not_utf8_is_whole_json() {
     assert_eq!(stats["index"], "index\u{fffd}");
     assert!(stats["passages"].as_u64().unwrap() > 0, "{stats}");
 }
+
+/// A row per hit has no room for facets: CSV and JSON Lines say on stderr
+/// that they leave them out (they were dropped without a word).
+#[test]
+fn facets_left_out_of_a_row_per_hit_are_said_so() {
+    let index = index_arg();
+    for (format, said) in [("csv", true), ("jsonl", true), ("json", false)] {
+        let out = run(&[
+            "search", "--index", &index, "--facets", "--format", format, "lazo",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        assert_eq!(
+            stderr(&out).contains("--facets are not part of a row per hit"),
+            said,
+            "{format}: {}",
+            stderr(&out)
+        );
+    }
+}
