@@ -426,12 +426,11 @@ fn open_default_index() -> Result<Archive> {
         ),
         Err(err) => return Err(err.into()),
     };
-    eprintln!(
+    let progress = Progress::new(true).announcing(format!(
         "cita: {reason}; building {} from {} first",
         index.display(),
         corpus.display()
-    );
-    let progress = Progress::new(true);
+    ));
     let built =
         cita::indexer::build_with(corpus, &index, &cita::BuildOptions::default(), &progress);
     progress.finish();

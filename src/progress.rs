@@ -17,6 +17,8 @@ pub struct Progress {
     done: Cell<u64>,
     /// Pages OCR has read and found to read.
     ocr_pages: Cell<(u64, u64)>,
+    /// A line to print once the run has started (holds the index's lock).
+    announcement: Cell<Option<String>>,
 }
 
 impl Progress {
@@ -38,7 +40,15 @@ impl Progress {
             files: Cell::new(0),
             done: Cell::new(0),
             ocr_pages: Cell::new((0, 0)),
+            announcement: Cell::new(None),
         }
+    }
+
+    /// Prints `line` when the run starts: not before it has the index's
+    /// lock, so that a run that cannot start says only why.
+    pub fn announcing(self, line: String) -> Progress {
+        self.announcement.set(Some(line));
+        self
     }
 
     /// Removes the bar from the terminal.
@@ -59,6 +69,9 @@ impl Progress {
 
 impl BuildObserver for Progress {
     fn started(&self, files: u64, bytes: u64) {
+        if let Some(line) = self.announcement.take() {
+            eprintln!("{line}");
+        }
         self.files.set(files);
         if let Some(bar) = &self.bar {
             bar.set_length(bytes);

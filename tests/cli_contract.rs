@@ -583,3 +583,25 @@ fn facets_left_out_of_a_row_per_hit_are_said_so() {
         );
     }
 }
+
+/// `cita search` with the default index, while another `cita index` holds
+/// the lock of a first build, says only that: it said it was building the
+/// index, then that it could not.
+#[test]
+fn a_search_during_the_first_build_says_only_that_the_build_holds_the_lock() {
+    let dir = folder_with_a_corpus();
+    let index = dir.path().join("index");
+    std::fs::create_dir(&index).unwrap();
+    tantivy::Index::create_in_dir(&index, cita::schema::build().0).unwrap();
+    let lock = std::fs::File::create(index.join(".cita-index.lock")).unwrap();
+    lock.try_lock().unwrap();
+    let out = run_in(dir.path(), &["search", "lazo"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let said = stderr(&out);
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(said.contains("another `cita index` is writing"), "{said}");
+    drop(lock);
+    let out = run_in(dir.path(), &["search", "lazo"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).starts_with("cita: there is no index yet; building"));
+}
