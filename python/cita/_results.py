@@ -383,6 +383,13 @@ class Results(_Table):
         # an empty frame as of a full one.
         self._asked: frozenset = frozenset()
 
+    def __getstate__(self) -> Dict[str, Any]:
+        # The search's own object cannot leave the process; its JSON, the
+        # whole answer, stands in for it (multiprocessing, Dask, caches).
+        state = dict(self.__dict__)
+        state.update(_json=self._text, _found=None, _parsed=None, _hits=None)
+        return state
+
     @property
     def _text(self) -> str:
         # Rendered on first use: a caller who reads only `total` pays for no JSON.

@@ -4,6 +4,7 @@ reloading, progress."""
 from __future__ import annotations
 
 import _thread
+import pickle
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -46,6 +47,22 @@ def test_groups_and_facets_are_there_when_asked_for(archive):
     assert sum(group.passages for group in grouped.groups) == grouped.total
     assert grouped.groups[0].hits[0].to_dict() == grouped.hits[0].to_dict()
     assert sum(source["count"] for source in grouped.facets["sources"]) == grouped.total
+
+
+def test_results_pickle_with_their_whole_answer(archive):
+    results = archive.search("colombia", facets=True, limit=3)
+    results.partial, results.shards_answered = True, [0]
+    copy = pickle.loads(pickle.dumps(results))
+    assert copy.to_dict() == results.to_dict()
+    assert [hit.id for hit in copy] == [hit.id for hit in results]
+    assert (copy.total, copy.distinct, copy.partial, copy.shards_answered) == (
+        results.total,
+        results.distinct,
+        True,
+        [0],
+    )
+    assert copy.facets == results.facets
+    assert copy.to_pandas().equals(results.to_pandas())
 
 
 def test_a_passage_is_found_by_its_id_with_or_without_prefix(archive):
