@@ -354,29 +354,15 @@ fn a_broken_message_in_a_mailbox_is_a_warning_and_the_others_are_read() {
     assert_eq!(records, [1, 3], "{result}");
 }
 
-/// Every obsolete zone RFC 5322 §4.3 lists: `UT`, `GMT`, the American
-/// zones and the military letters, either case, but `J`.
-fn obsolete_zones() -> Vec<String> {
-    let named = [
-        "UT", "GMT", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT",
-    ];
-    let military = ('A'..='Z')
-        .chain('a'..='z')
-        .filter(|letter| !letter.eq_ignore_ascii_case(&'j'));
-    named
-        .into_iter()
-        .map(str::to_string)
-        .chain(military.map(String::from))
-        .collect()
-}
-
 /// The review's finding: a zone of one or two letters ate the next line,
 /// so a Date field last lost the whole body, and one before the Subject
 /// lost the title, with no warning.
 #[test]
 fn a_date_with_an_obsolete_zone_keeps_the_body_and_the_next_field() {
     let fixture = Fixture::new();
-    let zones = obsolete_zones();
+    // Of one and two letters, either case (the parser's unit test takes
+    // every zone RFC 5322 lists), and one of three.
+    let zones = ["UT", "Z", "A", "m", "x", "ut", "GMT"];
     for (newline, name) in [("\n", "lf"), ("\r\n", "crlf")] {
         let mut mbox = String::new();
         for (n, zone) in zones.iter().enumerate() {

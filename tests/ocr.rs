@@ -79,21 +79,14 @@ fn a_png_scan_is_read_by_ocr() {
     assert_ocr(&hit);
 }
 
-#[test]
-fn a_pdf_with_tesseracts_text_layer_reads_as_paragraphs() {
-    ensure_tesseract();
-    let fixture = Fixture::new();
-    // What OCRmyPDF makes of a scan: the image, and Tesseract's invisible
-    // text over it.
-    let scan = fixture.dir.path().join("letter.png");
-    std::fs::write(
-        &scan,
-        scan_png("The council kept a letter\nfrom the mayor to the\ngovernor about the road."),
-    )
-    .unwrap();
+/// What OCRmyPDF makes of a scan of `text`: `NAME.pdf` in the corpus, the
+/// image, and Tesseract's invisible text over it.
+fn text_layer_pdf(fixture: &Fixture, name: &str, text: &str) {
+    let scan = fixture.dir.path().join(format!("{name}.png"));
+    std::fs::write(&scan, scan_png(text)).unwrap();
     let made = Command::new("tesseract")
         .arg(&scan)
-        .arg(fixture.corpus().join("letter"))
+        .arg(fixture.corpus().join(name))
         .args(["--dpi", "150", "pdf"])
         .output()
         .unwrap();
@@ -101,6 +94,17 @@ fn a_pdf_with_tesseracts_text_layer_reads_as_paragraphs() {
         made.status.success(),
         "{}",
         String::from_utf8_lossy(&made.stderr)
+    );
+}
+
+#[test]
+fn a_pdf_with_tesseracts_text_layer_reads_as_paragraphs() {
+    ensure_tesseract();
+    let fixture = Fixture::new();
+    text_layer_pdf(
+        &fixture,
+        "letter",
+        "The council kept a letter\nfrom the mayor to the\ngovernor about the road.",
     );
     let report = fixture.index_report(&["--no-ocr"]);
     assert_eq!(report["files_indexed"], 1, "{report}");
@@ -136,19 +140,7 @@ fn a_tesseract_text_layer_reads_as_the_paragraphs_of_its_scan() {
                 The committee asks that the\n\
                 budget be kept at its present\n\
                 level for the coming year.";
-    let scan = fixture.dir.path().join("review.png");
-    std::fs::write(&scan, scan_png(text)).unwrap();
-    let made = Command::new("tesseract")
-        .arg(&scan)
-        .arg(fixture.corpus().join("review"))
-        .args(["--dpi", "150", "pdf"])
-        .output()
-        .unwrap();
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
+    text_layer_pdf(&fixture, "review", text);
     let report = fixture.index_report(&["--no-ocr"]);
     assert_eq!(report["files_indexed"], 1, "{report}");
     only_hit(&fixture, "\"set by the Regional Council Office\"");
