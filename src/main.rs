@@ -336,6 +336,12 @@ fn kwic(args: &KwicArgs) -> Result<u8> {
     };
     let concordance =
         archive.kwic_lines(&request, args.width, sort, args.limit.unwrap_or(usize::MAX))?;
+    if concordance.lines.is_empty() && concordance.passages > 0 && !concordance.truncated {
+        eprintln!(
+            "cita: {} passages match, but the query marks no word in them (`*`, `lang:`, `format:` alone): a concordance needs a word or a phrase",
+            concordance.passages
+        );
+    }
     if concordance.truncated {
         eprintln!(
             "cita: the first {} occurrences (--limit) of {} matching passages",

@@ -856,3 +856,21 @@ fn context_is_dimmed_on_a_terminal_style_output() {
     ));
     assert!(text.contains("\x1b[2m   ┆ ¶17 "), "{text}");
 }
+
+/// A concordance of a query that marks no word (`*`, a filter alone) has
+/// no line to show: stderr says why, rather than nothing at all.
+#[test]
+fn kwic_of_a_query_marking_no_word_says_why_it_shows_nothing() {
+    for query in ["*", "lang:en"] {
+        let out = cita("kwic", &[query]);
+        assert_eq!(out.status.code(), Some(0), "{query}");
+        assert!(stdout(&out).is_empty(), "{query}");
+        assert!(
+            stderr(&out).contains("passages match, but the query marks no word in them"),
+            "{query}: {}",
+            stderr(&out)
+        );
+    }
+    let out = cita("kwic", &["lazo"]);
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
