@@ -116,7 +116,7 @@ pub struct IndexArgs {
     #[arg(long, value_name = "MB", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=1 << 30))]
     pub max_unpacked_mb: u64,
     /// Containers: largest ratio of an entry's unpacked to packed size (for
-    /// entries over 16 MB).
+    /// entries over 16 MB), and of a file's unpacked to its own (past 16 MB).
     #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_ratio: u64,
     /// Containers: entries read of one container.

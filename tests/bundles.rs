@@ -576,6 +576,37 @@ fn a_container_is_one_file_for_updates_and_exclude_reaches_its_entries() {
     assert_eq!(report["files_read"], 0, "{report}");
 }
 
+/// Entries each under the 16 MB the ratio of an entry is checked from,
+/// in ZIPs in a ZIP: a file of a few KB that unpacked to the whole
+/// gigabyte (70 s and 1.2 GB of memory). A file may unpack to no more than
+/// the ratio times its own size, past 16 MB.
+#[test]
+fn a_small_file_of_nested_small_entries_unpacks_no_more_than_the_ratio_allows() {
+    let fixture = Fixture::new();
+    let words = "word ".repeat(3 << 20);
+    let inner = zip(&[("a.txt", words.as_bytes()), ("b.txt", words.as_bytes())]);
+    let outer = zip(&[
+        ("one.zip", &inner),
+        ("two.zip", &inner),
+        ("three.zip", &inner),
+        ("note.txt", b"A note about Marquetalia."),
+    ]);
+    assert!(outer.len() < 200 << 10 && words.len() < 16 << 20);
+    fixture.file("nested.zip", &outer);
+    let report = fixture.index_report(&[]);
+    let refused: Vec<String> = warnings(&report)
+        .into_iter()
+        .filter(|w| w.contains("--max-ratio"))
+        .collect();
+    assert_eq!(refused.len(), 1, "{report}");
+    assert!(
+        refused[0].contains("entry one.zip › b.txt: unpacks to more than 100× the file's size in all (--max-ratio; 4 more in this file)"),
+        "{refused:?}"
+    );
+    let (_, result) = fixture.search("Marquetalia", &[]);
+    assert_eq!(result["total"], 1, "a small entry after them is read");
+}
+
 #[test]
 fn a_gzipped_tar_of_thousands_of_small_files_is_no_bomb() {
     let fixture = Fixture::new();

@@ -816,7 +816,7 @@ pub fn parse_file(
     bytes: Vec<u8>,
     options: &ReadOptions,
 ) -> FileOutcome {
-    let unpacker = Unpacker::new(options.limits);
+    let unpacker = Unpacker::for_file(options.limits, bytes.len() as u64);
     let mut reading = Reading {
         corpus,
         path,
@@ -938,7 +938,7 @@ impl Reading<'_> {
     }
 
     fn refused(&mut self, place: &Place, refusal: Refusal) {
-        if refusal == self.options.limits.past_budget() {
+        if refusal == self.unpacker.past_budget() {
             self.past_budget.get_or_insert_with(|| (place.clone(), 0)).1 += 1;
             return;
         }
@@ -1080,9 +1080,9 @@ impl Reading<'_> {
     /// Says which entries were refused past the file's budget: the first,
     /// and how many others.
     fn say_past_budget(&mut self) {
-        let reason = self.options.limits.past_budget_reason();
+        let (reason, option) = self.unpacker.past_budget_words();
         let met = self.past_budget.take();
-        self.say_first_of(met, &reason, "--max-unpacked-mb");
+        self.say_first_of(met, &reason, option);
     }
 
     /// One warning for a limit's refusal `met` at a first place and a
