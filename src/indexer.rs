@@ -197,12 +197,10 @@ pub trait BuildObserver {
 /// words of a PDF's text is one space. 15: a document's language is the
 /// one most of its first sentences are in (short ones ending as a sentence
 /// count), and one that only whatlang finds is not taken; a brief's is the
-/// one both detectors name in it. 16: a PDF page whose text is drawn
-/// invisible (an OCR text layer) breaks its paragraphs where its lines'
-/// spacing does, not by the width Tesseract stretched each word to; a
-/// mail `Date` with an obsolete zone (`UT`, `Z`) ends at its line (it took
-/// the next field, or the body), and a mailbox's message starts only at a
-/// From_ line ending in a date, not at a body line opening with "From ".
+/// one both detectors name in it. 16: a mail `Date` with an obsolete zone
+/// (`UT`, `Z`) ends at its line (it took the next field, or the body), and
+/// a mailbox's message starts only at a From_ line ending in a date, not at
+/// a body line opening with "From ".
 pub const READING_RULES: u32 = 16;
 
 /// The default language a state records while a run that changes it is

@@ -79,14 +79,22 @@ fn a_png_scan_is_read_by_ocr() {
     assert_ocr(&hit);
 }
 
-/// What OCRmyPDF makes of a scan of `text`: `NAME.pdf` in the corpus, the
-/// image, and Tesseract's invisible text over it.
-fn text_layer_pdf(fixture: &Fixture, name: &str, text: &str) {
-    let scan = fixture.dir.path().join(format!("{name}.png"));
-    std::fs::write(&scan, scan_png(text)).unwrap();
+#[test]
+fn a_pdf_with_tesseracts_text_layer_reads_as_paragraphs() {
+    ensure_tesseract();
+    let fixture = Fixture::new();
+    // What OCRmyPDF makes of a scan: the image, and Tesseract's invisible
+    // text over it, whose lines step down by more than one and a half
+    // times its font size.
+    let scan = fixture.dir.path().join("letter.png");
+    std::fs::write(
+        &scan,
+        scan_png("The council kept a letter\nfrom the mayor to the\ngovernor about the road."),
+    )
+    .unwrap();
     let made = Command::new("tesseract")
         .arg(&scan)
-        .arg(fixture.corpus().join(name))
+        .arg(fixture.corpus().join("letter"))
         .args(["--dpi", "150", "pdf"])
         .output()
         .unwrap();
@@ -94,17 +102,6 @@ fn text_layer_pdf(fixture: &Fixture, name: &str, text: &str) {
         made.status.success(),
         "{}",
         String::from_utf8_lossy(&made.stderr)
-    );
-}
-
-#[test]
-fn a_pdf_with_tesseracts_text_layer_reads_as_paragraphs() {
-    ensure_tesseract();
-    let fixture = Fixture::new();
-    text_layer_pdf(
-        &fixture,
-        "letter",
-        "The council kept a letter\nfrom the mayor to the\ngovernor about the road.",
     );
     let report = fixture.index_report(&["--no-ocr"]);
     assert_eq!(report["files_indexed"], 1, "{report}");
@@ -116,51 +113,6 @@ fn a_pdf_with_tesseracts_text_layer_reads_as_paragraphs() {
         "The council kept a letter from the mayor to the governor about the road.",
         "{result}"
     );
-}
-
-#[test]
-fn a_tesseract_text_layer_reads_as_the_paragraphs_of_its_scan() {
-    ensure_tesseract();
-    let fixture = Fixture::new();
-    // Three paragraphs, a line of space between them. Tesseract stretches
-    // each word of its layer to the word's width in the scan, and the
-    // layer was cut wherever a line opened with a narrow word; joining
-    // only where a sentence goes on left apart a line after a sentence
-    // and a line opening with a name. (Tesseract's own paragraphs, what
-    // cita's OCR of the scan gives, end at the short line after `March.`)
-    let text = "The review of the programme\n\
-                was completed in March.\n\
-                It draws on the returns sent\n\
-                by the offices in the north.\n\
-                \n\
-                Most offices met the targets\n\
-                set by the Regional Council\n\
-                Office in Pasto for training.\n\
-                \n\
-                The committee asks that the\n\
-                budget be kept at its present\n\
-                level for the coming year.";
-    text_layer_pdf(&fixture, "review", text);
-    let report = fixture.index_report(&["--no-ocr"]);
-    assert_eq!(report["files_indexed"], 1, "{report}");
-    only_hit(&fixture, "\"set by the Regional Council Office\"");
-    let (_, result) = fixture.search("*", &["--all"]);
-    let mut passages: Vec<(u64, &str)> = hits(&result)
-        .iter()
-        .map(|hit| {
-            (
-                hit["paragraph"].as_u64().unwrap(),
-                hit["text"].as_str().unwrap(),
-            )
-        })
-        .collect();
-    passages.sort_unstable();
-    let passages: Vec<&str> = passages.into_iter().map(|(_, text)| text).collect();
-    let paragraphs: Vec<String> = text
-        .split("\n\n")
-        .map(|paragraph| paragraph.replace('\n', " "))
-        .collect();
-    assert_eq!(passages, paragraphs, "{result}");
 }
 
 #[test]

@@ -53,11 +53,8 @@
 //! A sentence cut by a page break is one paragraph, on the page it starts
 //! (see `runs_on` for the evidence asked): within a page a blank line
 //! is kept as a break, as joining there took table rows and listings,
-//! but on a page with a blank line between all its lines (double spacing;
-//! `join_spaced_lines`), where a sentence goes on. A page whose text is
-//! drawn invisible, the text layer an OCR program lays over a scan, is
-//! read by its lines' positions (`LayerText`), so that its blank lines
-//! stand where the scan leaves space between paragraphs.
+//! but on a page with a blank line between all its lines (double spacing,
+//! Tesseract's text layer; `join_spaced_lines`), where a sentence goes on.
 //! A run of spaces between two words is one space.
 //!
 //! Headings (each sets the section of the paragraphs below it) are lines
@@ -233,10 +230,6 @@ pub fn read(
             ));
         }
     };
-    let mut pages = pages;
-    if !encrypted {
-        read_text_layers(&document, &mut pages);
-    }
     let without_text = pages.iter().all(|page| page.trim().is_empty());
     if without_text && encrypted {
         return Err((SkipReason::Encrypted, "encrypted PDF".to_string()));
@@ -268,6 +261,7 @@ pub fn read(
         };
         return Ok((meta, page_blocks(&pages, &|_| false), notes));
     };
+    let mut pages = pages;
     let declared = meta.language.as_deref();
     let scanned = ocr_pages(bytes, &document, &mut pages, ocr, declared, counts);
     let mut blocks = page_blocks(&pages, &|page| scanned.read.contains_key(&page));
@@ -362,202 +356,6 @@ fn paints_image(document: &Document, page: ObjectId) -> bool {
     content
         .split(|byte| byte.is_ascii_whitespace() || b"/[]()<>".contains(byte))
         .any(|token| token == b"Do" || token == b"BI")
-}
-
-/// Reads again, by [`LayerText`], the pages of `document` that draw their
-/// text invisible (render mode `3 Tr`, on the page or in a form it paints):
-/// the text layer Tesseract, OCRmyPDF and other OCR programs lay over a
-/// scan. `pages[0]` is page 1.
-fn read_text_layers(document: &Document, pages: &mut [String]) {
-    for (number, id) in document.get_pages() {
-        let Some(text) = pages.get_mut(number as usize - 1) else {
-            continue;
-        };
-        if !draws_invisible_text(document, id) {
-            continue;
-        }
-        let read = error::catching(|| {
-            let mut layer = LayerText::default();
-            pdf_extract::output_doc_page(document, &mut layer, number).map(|()| layer.text())
-        });
-        if let Ok(Ok(read)) = read {
-            *text = read;
-        }
-    }
-}
-
-/// Whether a page sets text rendering mode 3 (neither filled nor stroked)
-/// in its content or in a form XObject of its resources, where OCRmyPDF
-/// puts its text layer.
-fn draws_invisible_text(document: &Document, page: ObjectId) -> bool {
-    let sets_mode_3 = |content: &[u8]| {
-        let tokens: Vec<&[u8]> = content
-            .split(|byte| byte.is_ascii_whitespace() || b"/[]()<>".contains(byte))
-            .filter(|token| !token.is_empty())
-            .collect();
-        tokens
-            .windows(2)
-            .any(|pair| pair == [&b"3"[..], &b"Tr"[..]])
-    };
-    let on_page = error::catching(|| document.get_page_content(page));
-    if let Ok(Ok(content)) = on_page
-        && sets_mode_3(&content)
-    {
-        return true;
-    }
-    let in_a_form = || {
-        let Ok((direct, referenced)) = document.get_page_resources(page) else {
-            return false;
-        };
-        let referenced = referenced
-            .into_iter()
-            .filter_map(|id| document.get_dictionary(id).ok());
-        direct
-            .into_iter()
-            .chain(referenced)
-            .filter_map(|resources| resources.get_deref(b"XObject", document).ok())
-            .filter_map(|xobjects| xobjects.as_dict().ok())
-            .flat_map(|xobjects| xobjects.iter())
-            .filter_map(|(_, xobject)| xobject.as_reference().ok())
-            .filter_map(|id| document.get_object(id).and_then(Object::as_stream).ok())
-            .filter(|form| {
-                form.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Form")
-            })
-            .any(|form| {
-                form.decompressed_content()
-                    .is_ok_and(|content| sets_mode_3(&content))
-            })
-    };
-    error::catching(in_a_form).unwrap_or(false)
-}
-
-/// The lines of an OCR text layer, with a blank line where the scan sets
-/// its paragraphs apart. pdf-extract's own output is no guide there: it
-/// writes a blank line where the text steps down by more than one and a
-/// half times its size, measured as the square root of the font's height
-/// times its width, and a text layer stretches or squeezes each word to
-/// its width in the scan (`Tz`). Tesseract's lines step down by 1.4 to 1.7
-/// times their font size, so whether a blank line came between two lines
-/// of a paragraph hung on how wide the next line's first word was drawn,
-/// and a page was cut into passages at arbitrary lines.
-///
-/// Here lines are told apart as pdf-extract does (by the font's height),
-/// and a line starts a paragraph where it steps down from the line above
-/// by more than one and a half times the page's line spacing (the median
-/// step down), or goes up (a column's top). A page whose lines all step
-/// down alike shows no paragraph in its spacing: a line starts one where
-/// it steps down by more than one and a half times its font's height, so
-/// a double-spaced page has a blank line between all its lines, as typed
-/// (see `join_spaced_lines`).
-#[derive(Default)]
-struct LayerText {
-    lines: Vec<LayerLine>,
-    /// Where the last character ended, and the height of its baseline.
-    last_end: f64,
-    last_y: f64,
-    /// Whether the next character starts a string shown (pdf-extract's
-    /// unit of spacing and line breaks).
-    starts_word: bool,
-}
-
-/// A line of [`LayerText`]: its text, and the baseline and font height of
-/// its first character, in points.
-struct LayerLine {
-    text: String,
-    y: f64,
-    height: f64,
-}
-
-impl LayerText {
-    /// The page's lines, a blank line before each that starts a paragraph.
-    fn text(&self) -> String {
-        let steps: Vec<f64> = self
-            .lines
-            .windows(2)
-            .map(|pair| pair[0].y - pair[1].y)
-            .collect();
-        let mut down: Vec<f64> = steps.iter().copied().filter(|&step| step > 0.0).collect();
-        down.sort_by(f64::total_cmp);
-        let spacing = down.get(down.len().saturating_sub(1) / 2).copied();
-        let spaced_apart = |step: f64| spacing.is_some_and(|spacing| step > 1.5 * spacing);
-        let by_spacing = steps.iter().any(|&step| spaced_apart(step));
-        let mut text = String::new();
-        for (i, line) in self.lines.iter().enumerate() {
-            if i > 0 {
-                let step = steps[i - 1];
-                let starts_paragraph = step <= 0.0
-                    || if by_spacing {
-                        spaced_apart(step)
-                    } else {
-                        step > 1.5 * line.height
-                    };
-                text.push_str(if starts_paragraph { "\n\n" } else { "\n" });
-            }
-            text.push_str(&line.text);
-        }
-        text
-    }
-}
-
-impl pdf_extract::OutputDev for LayerText {
-    fn begin_page(
-        &mut self,
-        _page: u32,
-        _media_box: &pdf_extract::MediaBox,
-        _art_box: Option<(f64, f64, f64, f64)>,
-    ) -> Result<(), pdf_extract::OutputError> {
-        Ok(())
-    }
-
-    fn end_page(&mut self) -> Result<(), pdf_extract::OutputError> {
-        Ok(())
-    }
-
-    fn output_character(
-        &mut self,
-        trm: &pdf_extract::Transform,
-        width: f64,
-        _spacing: f64,
-        font_size: f64,
-        char: &str,
-    ) -> Result<(), pdf_extract::OutputError> {
-        let height = font_size * trm.m21.hypot(trm.m22);
-        let (x, y) = (trm.m31, trm.m32);
-        let down = (y - self.last_y).abs();
-        let new_line = self.lines.is_empty()
-            || (self.starts_word
-                && (down > 1.5 * height || (x < self.last_end && down > 0.5 * height)));
-        if new_line {
-            self.lines.push(LayerLine {
-                text: String::new(),
-                y,
-                height,
-            });
-        }
-        if let Some(line) = self.lines.last_mut() {
-            if self.starts_word && !new_line && x > self.last_end + 0.1 * height {
-                line.text.push(' ');
-            }
-            line.text.push_str(char);
-        }
-        self.starts_word = false;
-        self.last_y = y;
-        self.last_end = x + width * font_size * trm.m11;
-        Ok(())
-    }
-
-    fn begin_word(&mut self) -> Result<(), pdf_extract::OutputError> {
-        self.starts_word = true;
-        Ok(())
-    }
-
-    fn end_word(&mut self) -> Result<(), pdf_extract::OutputError> {
-        Ok(())
-    }
-
-    fn end_line(&mut self) -> Result<(), pdf_extract::OutputError> {
-        Ok(())
-    }
 }
 
 /// OCRs the pages of `document` whose text (in `pages`, `pages[0]` being
@@ -671,9 +469,9 @@ fn squeeze_spaces(text: &str) -> Cow<'_, str> {
 /// Joins the lines of a page set with a blank line between every two of
 /// them where a sentence goes on. pdf-extract writes a blank line where the
 /// text steps down by more than one and a half times its font size, which
-/// a double-spaced typescript does at every line (typed, or scanned with
-/// an OCR text layer over it); such a page would be a passage per line,
-/// and a phrase across two lines never found. Only pages
+/// a double-spaced typescript does at every line, and so does the text
+/// layer Tesseract (and OCRmyPDF) lays over a scan; such a page would be a
+/// passage per line, and a phrase across two lines never found. Only pages
 /// of three lines or more, each alone between blank lines, and only where
 /// a line of three words or more, set to the page's width (seven tenths of
 /// its widest line: a wrapped line of prose, not a list's short item),
@@ -1496,191 +1294,6 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(reason, SkipReason::Malformed);
-    }
-
-    /// A one-page PDF whose content is `text`, shown in 12-point Helvetica
-    /// on the page itself or, as OCRmyPDF grafts its text layer, inside a
-    /// form the page paints.
-    fn one_page_pdf(text: &str, in_a_form: bool) -> Vec<u8> {
-        let stream = |dict: &str, content: &str| {
-            format!(
-                "<< {dict} /Length {} >>\nstream\n{content}\nendstream",
-                content.len()
-            )
-        };
-        let font = "/Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >>";
-        let (page_content, form) = if in_a_form {
-            let form = stream(
-                &format!(
-                    "/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << {font} >>"
-                ),
-                text,
-            );
-            ("q /Fm1 Do Q".to_string(), form)
-        } else {
-            (text.to_string(), "null".to_string())
-        };
-        let objects = [
-            "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-            format!(
-                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] \
-                 /Resources << {font} /XObject << /Fm1 5 0 R >> >> /Contents 4 0 R >>"
-            ),
-            stream("", &page_content),
-            form,
-        ];
-        let mut pdf = "%PDF-1.4\n".to_string();
-        let mut offsets = Vec::new();
-        for (number, object) in (1..).zip(&objects) {
-            offsets.push(pdf.len());
-            pdf += &format!("{number} 0 obj\n{object}\nendobj\n");
-        }
-        let xref = pdf.len();
-        pdf += &format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1);
-        for offset in offsets {
-            pdf += &format!("{offset:010} 00000 n \n");
-        }
-        pdf += &format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        );
-        pdf.into_bytes()
-    }
-
-    /// Lines as an OCR text layer draws them, invisible or not: each word
-    /// placed on its own and stretched (`Tz`) to its width in the scan.
-    /// `lines` holds each line's baseline and words, each word with its
-    /// stretch in percent.
-    fn text_layer(lines: &[(u32, &[(&str, u32)])], invisible: bool) -> String {
-        let mut content = format!("BT {} /F1 12 Tf\n", if invisible { "3 Tr" } else { "" });
-        for (y, words) in lines {
-            let mut x = 72;
-            for (word, stretch) in *words {
-                content += &format!("1 0 0 1 {x} {y} Tm {stretch} Tz ({word} ) Tj\n");
-                x += 7 * word.len() + 5;
-            }
-        }
-        content + "ET"
-    }
-
-    #[test]
-    fn an_ocr_text_layer_breaks_paragraphs_where_the_scan_leaves_space() {
-        // Lines 17 points apart (1.4 times the font size), twice as much
-        // between paragraphs, as Tesseract sets them. The first word of
-        // the second and fifth lines is squeezed: read by pdf-extract
-        // alone, a blank line came before each, so the first paragraph was
-        // cut after a sentence and the second inside one.
-        let lines: [(u32, &[(&str, u32)]); 5] = [
-            (
-                700,
-                &[
-                    ("The", 100),
-                    ("survey", 95),
-                    ("was", 104),
-                    ("completed", 98),
-                    ("in", 60),
-                    ("March.", 90),
-                ],
-            ),
-            (
-                683,
-                &[
-                    ("It", 55),
-                    ("draws", 90),
-                    ("on", 75),
-                    ("the", 80),
-                    ("returns", 96),
-                    ("of", 60),
-                    ("the", 80),
-                    ("regional", 92),
-                ],
-            ),
-            (
-                666,
-                &[
-                    ("offices", 110),
-                    ("and", 100),
-                    ("on", 75),
-                    ("interviews", 93),
-                    ("with", 80),
-                    ("staff.", 90),
-                ],
-            ),
-            (
-                632,
-                &[
-                    ("Most", 105),
-                    ("offices", 96),
-                    ("met", 93),
-                    ("their", 88),
-                    ("targets,", 85),
-                    ("although", 97),
-                ],
-            ),
-            (
-                615,
-                &[
-                    ("in", 48),
-                    ("the", 80),
-                    ("north", 90),
-                    ("there", 93),
-                    ("were", 95),
-                    ("delays.", 91),
-                ],
-            ),
-        ];
-        let paragraphs = [
-            "The survey was completed in March. It draws on the returns of the regional offices and on interviews with staff.",
-            "Most offices met their targets, although in the north there were delays.",
-        ];
-        for in_a_form in [false, true] {
-            let pdf = one_page_pdf(&text_layer(&lines, true), in_a_form);
-            let (_, blocks, _) = read(&pdf, None, &mut OcrCounts::default()).unwrap();
-            assert_eq!(block_texts(&blocks), paragraphs, "in a form: {in_a_form}");
-        }
-        // Lines all a double space apart show no paragraph: a blank line
-        // between all of them, so a register's rows stay apart.
-        let rows: [(u32, &[(&str, u32)]); 3] = [
-            (
-                700,
-                &[
-                    ("Smith", 100),
-                    ("John", 90),
-                    ("farmer", 95),
-                    ("Oak", 100),
-                    ("Street", 92),
-                ],
-            ),
-            (
-                670,
-                &[
-                    ("Brown", 104),
-                    ("Mary", 96),
-                    ("widow", 101),
-                    ("Mill", 70),
-                    ("Lane", 90),
-                ],
-            ),
-            (
-                640,
-                &[
-                    ("Jones", 92),
-                    ("Anne", 100),
-                    ("teacher", 94),
-                    ("High", 87),
-                    ("Street", 92),
-                ],
-            ),
-        ];
-        let pdf = one_page_pdf(&text_layer(&rows, true), false);
-        let (_, blocks, _) = read(&pdf, None, &mut OcrCounts::default()).unwrap();
-        assert_eq!(block_texts(&blocks).len(), rows.len());
-        // Visible text is read as pdf-extract reads it.
-        let pdf = one_page_pdf(&text_layer(&lines, false), false);
-        let (_, blocks, _) = read(&pdf, None, &mut OcrCounts::default()).unwrap();
-        let extracted = pdf_extract::extract_text_from_mem_by_pages(&pdf).unwrap();
-        assert_eq!(block_texts(&blocks), texts_of(&extracted));
     }
 
     /// The blocks of pages as pdf-extract gives them (each opens with two
