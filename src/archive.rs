@@ -2368,6 +2368,16 @@ mod tests {
             outcomes(&plain(past))[..],
             [Err(Error::PastDeadline)]
         ));
+        // A count makes no hit: the batch stops before each query.
+        let counts = |deadline| SearchRequest {
+            limit: 0,
+            ..plain(deadline)
+        };
+        assert!(matches!(outcomes(&counts(later))[..], [Ok(0)]));
+        assert!(matches!(
+            outcomes(&counts(past))[..],
+            [Err(Error::PastDeadline)]
+        ));
     }
 
     /// The commit `reload` checks is the commit it opens: while one is

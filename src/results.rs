@@ -144,7 +144,8 @@ pub struct SearchRequest {
     /// Stop with [`Error::PastDeadline`] once past this instant. Checked
     /// before each hit or concordance line is made (its snippet, context,
     /// copies and citation), the part of a search that grows with its
-    /// answer; finding and counting the matches run to their end. The HTTP
+    /// answer, and before each query of a batch; finding and counting one
+    /// query's matches run to their end. The HTTP
     /// server sets it to a request's time limit, so that a search whose
     /// answer would be hundreds of megabytes (every passage grouped by
     /// document, each with its context) frees its search slot when its

@@ -56,7 +56,9 @@ pub fn run<'a>(
         };
         BatchOutcome {
             query: query.clone(),
-            result: search(&request),
+            // Each query, even one that makes no hit, stops a batch past
+            // its deadline.
+            result: request.check_deadline().and_then(|()| search(&request)),
         }
     })
 }
