@@ -148,21 +148,33 @@ pub fn parse_mail_date(value: &str) -> Option<Date> {
     let is_number = |word: &str, digits: std::ops::RangeInclusive<usize>| {
         digits.contains(&word.len()) && word.bytes().all(|byte| byte.is_ascii_digit())
     };
-    let month_at = words.iter().position(|word| month_number(word).is_some())?;
-    let month = month_number(words[month_at])?;
-    let before = month_at.checked_sub(1).map(|at| words[at]);
-    let after = words.get(month_at + 1).copied();
-    let (day, year) = match (before, after) {
-        (Some(day), Some(year)) if is_number(day, 1..=2) && is_number(year, 2..=4) => (day, year),
-        // Month first, as asctime writes it: the year comes after the time.
-        (_, Some(day)) if is_number(day, 1..=2) => {
-            let year = words[month_at + 2..]
-                .iter()
-                .find(|word| is_number(word, 4..=4))?;
-            (day, *year)
+    // The month is the month-like word between a day and a year, or
+    // before a day: a weekday can look like one (Spanish `mar`, martes,
+    // is March's abbreviation too).
+    let (month, day, year) = words.iter().enumerate().find_map(|(month_at, word)| {
+        let month = month_number(word)?;
+        let before = month_at.checked_sub(1).map(|at| words[at]);
+        let after = words.get(month_at + 1).copied();
+        match (before, after) {
+            (Some(day), Some(year)) if is_number(day, 1..=2) && is_number(year, 2..=4) => {
+                Some((month, day, year))
+            }
+            // Month first, as asctime writes it (the year comes after the
+            // time) or as `June 5, 2019`: the day followed by either.
+            (_, Some(day))
+                if is_number(day, 1..=2)
+                    && words
+                        .get(month_at + 2)
+                        .is_some_and(|next| next.contains(':') || is_number(next, 4..=4)) =>
+            {
+                let year = words[month_at + 2..]
+                    .iter()
+                    .find(|word| is_number(word, 4..=4))?;
+                Some((month, day, *year))
+            }
+            _ => None,
         }
-        _ => return None,
-    };
+    })?;
     let written: i32 = year.parse().ok()?;
     // RFC 5322 §4.3: two digits are 1950–2049, three are counted from 1900.
     let year = match year.len() {
@@ -489,6 +501,8 @@ mod tests {
             "Wed Jun  5 08:00:00 2019",
             "Wed Jun  5 08:00:00 PDT 2019",
             "June 5, 2019 8:00 AM",
+            // A weekday that reads as a month (Spanish `mar`, martes).
+            "mar, 5 jun 2019 08:00:00 +0200",
         ] {
             assert_eq!(
                 parse_mail_date(written),
