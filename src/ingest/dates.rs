@@ -115,9 +115,16 @@ pub fn find_dates(text: &str) -> Vec<(usize, Date)> {
 /// `27 September 2025`), if any.
 pub fn parse_metadata_date(value: &str) -> Option<Date> {
     let value = value.trim();
-    // A year before the common era (`-0044-03-15`) is not a date cita
-    // keeps; read from its digits, it would pass for 44 AD.
-    if value.starts_with(['-', '\u{2212}']) {
+    // A year before the common era (`-0044-03-15`, `15 March 44 BC`) is
+    // not a date cita keeps; read from its digits, it would pass for 44 AD.
+    let before_common_era = value
+        .split(|c: char| !c.is_alphanumeric() && c != '.')
+        .any(|word| {
+            ["bc", "bce", "b.c.", "b.c.e.", "a.c."]
+                .iter()
+                .any(|era| word.eq_ignore_ascii_case(era))
+        });
+    if value.starts_with(['-', '\u{2212}']) || before_common_era {
         return None;
     }
     // PDF dates: D:YYYYMMDDHHmmSS…
@@ -455,6 +462,14 @@ mod tests {
         );
         assert_eq!(parse_metadata_date("soon"), None);
         assert_eq!(parse_metadata_date("-0044-03-15"), None);
+        for era in [
+            "0044-03-15 BC",
+            "15 March 0044 BCE",
+            "BC 0044-03-15",
+            "15 de marzo de 0044 a.C.",
+        ] {
+            assert_eq!(parse_metadata_date(era), None, "{era}");
+        }
         assert_eq!(parse_metadata_date(" \u{2212}0044-03-15"), None);
     }
 

@@ -295,13 +295,19 @@ fn unsupported_after(symbol: char, column: usize) -> String {
 /// would be dropped with the word's other punctuation and the query mean
 /// the opposite; the sign goes before the field.
 fn refuse_sign_after_colon(field: &str, value: &str, column: usize) -> Result<()> {
-    match value.chars().next() {
-        Some(sign @ ('-' | '+')) => Err(Error::Query(format!(
-            "{sign} at character {column} is inside the field's value; put it before the field, as in {sign}{field}:{}",
-            &value[1..]
-        ))),
-        _ => Ok(()),
-    }
+    let Some(sign @ ('-' | '+')) = value.chars().next() else {
+        return Ok(());
+    };
+    let rest = &value[1..];
+    let quoted = format!("quote a value that starts with it, as in {field}:\"{value}\"");
+    let advice = if rest.starts_with(char::is_alphanumeric) {
+        format!("put it before the field, as in {sign}{field}:{rest}, or {quoted}")
+    } else {
+        quoted
+    };
+    Err(Error::Query(format!(
+        "{sign} at character {column} is inside the field's value; {advice}"
+    )))
 }
 
 /// A `*` before a word (`*lazo`) would have to read the whole dictionary;
@@ -1216,8 +1222,13 @@ mod tests {
             assert!(error(hidden).contains("as in lazo*"), "{hidden}");
         }
         assert!(error("colombia title:-relations").contains(
-            "- at character 16 is inside the field's value; put it before the field, as in -title:relations"
+            "- at character 16 is inside the field's value; put it before the field, as in -title:relations, or quote a value that starts with it, as in title:\"-relations\""
         ));
+        assert!(
+            error("title:--x")
+                .ends_with("; quote a value that starts with it, as in title:\"--x\"")
+        );
+        assert!(parse("source:\"-draft\"").is_ok());
         assert!(error("source:+000").contains("as in +source:000"));
         assert!(error("lang:-en").contains("as in -lang:en"));
         for fine in [
