@@ -73,7 +73,7 @@ impl Unpacker {
     }
 
     /// A fresh budget under `limits` for a file of `size` bytes: past
-    /// [`RATIO_FREE_BYTES`], it may unpack to no more than `max_ratio`
+    /// 16 MiB (`RATIO_FREE_BYTES`), it may unpack to no more than `max_ratio`
     /// times its size in all. The ratio of each entry alone let through a
     /// file of 7 KB, nested ZIPs of 15 MB entries, that unpacked to the
     /// whole gigabyte (70 s and 1.2 GB of memory to index).

@@ -596,7 +596,7 @@ fn attachment(raw: &[u8], part: &MessagePart<'_>) -> Option<Attachment> {
 
 /// The messages of an mbox mailbox, in order, one at a time.
 ///
-/// A message begins after a From_ line ([`is_from_line`]; mboxo, mboxrd,
+/// A message begins after a From_ line (`is_from_line`; mboxo, mboxrd,
 /// CRLF too), and its `>From ` lines (`>>From `…) lose one `>`. A file's
 /// first line, when it starts with `From `, is a separator whatever
 /// follows: no message precedes it. Text before the first From_ line, if
