@@ -145,11 +145,11 @@ pub struct SearchRequest {
     /// before each hit or concordance line is made (its snippet, context,
     /// copies and citation), the part of a search that grows with its
     /// answer, and before each query of a batch; finding and counting one
-    /// query's matches run to their end. The HTTP
-    /// server sets it to a request's time limit, so that a search whose
-    /// answer would be hundreds of megabytes (every passage grouped by
-    /// document, each with its context) frees its search slot when its
-    /// client has been told 503, instead of minutes later.
+    /// query's matches run to their end. The HTTP server sets it to a
+    /// request's time limit, so that a search whose answer would be
+    /// hundreds of megabytes (every passage grouped by document, each with
+    /// its context) frees its search slot when its client has been told
+    /// 503, instead of minutes later.
     pub deadline: Option<Instant>,
 }
 

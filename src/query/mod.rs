@@ -293,7 +293,8 @@ fn unsupported_after(symbol: char, column: usize) -> String {
 
 /// `title:-relations` reads as excluding titles with the word, but the sign
 /// would be dropped with the word's other punctuation and the query mean
-/// the opposite; the sign goes before the field.
+/// the opposite: refused, saying the sign goes before the field, or that a
+/// value starting with it is quoted (`source:"-draft"`).
 fn refuse_sign_after_colon(field: &str, value: &str, column: usize) -> Result<()> {
     let Some(sign @ ('-' | '+')) = value.chars().next() else {
         return Ok(());
