@@ -199,8 +199,10 @@ pub trait BuildObserver {
 /// count), and one that only whatlang finds is not taken; a brief's is the
 /// one both detectors name in it. 16: a mail `Date` with an obsolete zone
 /// (`UT`, `Z`) ends at its line (it took the next field, or the body), and
-/// a mailbox's message starts only at a From_ line ending in a date, not at
-/// a body line opening with "From ".
+/// a mailbox's message starts only at a From_ line (one ending in an
+/// asctime date, or one giving the sender alone or with another date after
+/// a blank line and before a header block), not at a body line opening
+/// with "From ".
 pub const READING_RULES: u32 = 16;
 
 /// The default language a state records while a run that changes it is

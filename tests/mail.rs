@@ -495,3 +495,80 @@ fn a_body_line_starting_with_from_does_not_split_the_mailbox() {
         }
     }
 }
+
+/// The review's finding: since the fix above, a `From ` line separated
+/// messages only when it ended in an asctime date, and a mailbox whose
+/// From_ lines give the sender alone or an RFC 5322 date (other exporters,
+/// archives made by hand) lost messages silently: the next message's
+/// header fields became the previous one's text (ten messages, eight
+/// records).
+#[test]
+fn from_lines_without_an_asctime_date_separate_a_mailbox_s_messages() {
+    let separators = [
+        ("nodate", ["From ana@example.org"; 3]),
+        (
+            "rfcdate",
+            [
+                "From ana@example.org Mon, 3 Jun 2024 10:00:00 +0000",
+                "From ana@example.org Tue, 4 Jun 2024 10:00:00 +0000",
+                "From ana@example.org Wed, 5 Jun 2024 10:00:00 +0000",
+            ],
+        ),
+        (
+            "mixed",
+            [
+                "From ana@example.org Mon, 3 Jun 2024 10:00:00 +0000",
+                "From ana@example.org Tue Jun  4 10:00:00 2024",
+                "From ana@example.org",
+            ],
+        ),
+    ];
+    let fixture = Fixture::new();
+    let mut stems = Vec::new();
+    for (name, lines) in separators {
+        for (stem, newline) in [(name.to_string(), "\n"), (format!("{name}crlf"), "\r\n")] {
+            let mut mbox = String::new();
+            for (n, line) in (1..).zip(lines) {
+                mbox += &format!(
+                    "{line}\n{}\n",
+                    message(
+                        &format!("Message {stem} {n}"),
+                        &format!("{} Jun 2024 10:00:00 +0000", n + 2),
+                        &format!(
+                            "Codeword {stem}x{n} here.\n\n\
+                             From the mountains we walked\nto {stem}y{n}."
+                        ),
+                    )
+                );
+            }
+            fixture.file(&format!("{stem}.mbox"), mbox.replace('\n', newline));
+            stems.push(stem);
+        }
+    }
+    fixture
+        .file("empty.mbox", "")
+        .file("blank.mbox", "\r\n\r\n");
+    let report = fixture.index_report(&["--strict"]);
+    // Three messages a mailbox; the empty file is an empty document, as an
+    // empty file of any format is, and the blank one holds no message.
+    assert_eq!(report["documents"], 3 * stems.len() + 1, "{report}");
+    assert_eq!(report["files_indexed"], stems.len() + 2, "{report}");
+    assert_eq!(report["warnings"], json!([]), "{report}");
+    for stem in &stems {
+        for n in 1..=3 {
+            let hit = only_hit(&fixture, &format!("{stem}x{n}"));
+            assert_eq!(hit["source"], format!("{stem}.mbox"), "{hit}");
+            assert_eq!(hit["record"], n, "{hit}");
+            assert_eq!(hit["title"], format!("Message {stem} {n}"), "{hit}");
+            assert_eq!(hit["date"], format!("2024-06-0{}", n + 2), "{hit}");
+            assert_eq!(hit["text"], format!("Codeword {stem}x{n} here."), "{hit}");
+            let walked = only_hit(&fixture, &format!("{stem}y{n}"));
+            assert_eq!(walked["record"], n, "{walked}");
+            assert_eq!(
+                walked["text"],
+                format!("From the mountains we walked to {stem}y{n}."),
+                "{walked}"
+            );
+        }
+    }
+}

@@ -596,25 +596,39 @@ fn attachment(raw: &[u8], part: &MessagePart<'_>) -> Option<Attachment> {
 
 /// The messages of an mbox mailbox, in order, one at a time.
 ///
-/// A message begins after a From_ line (`is_from_line`; mboxo, mboxrd,
-/// CRLF too), and its `>From ` lines (`>>From `…) lose one `>`. A file's
-/// first line, when it starts with `From `, is a separator whatever
-/// follows: no message precedes it. Text before the first From_ line, if
-/// there is any, is read as a message too: a single message saved as
-/// `.mbox` is then read, and anything else becomes a warning rather than
-/// vanishing. Blank messages are no messages.
+/// A message begins after a From_ line (mboxo, mboxrd, CRLF too), and its
+/// `>From ` lines (`>>From `…) lose one `>`. A From_ line is a line
+/// `From ` that ends in an asctime date (`is_from_line`), wherever it is;
+/// or, since writers vary (RFC 4155 lets them), one that gives the sender
+/// alone or with a date of another form (`is_loose_from_line`) when a
+/// blank line comes before it, as mbox writers put one, and a message's
+/// header block right after it (`heads_a_message`). A file's first line,
+/// when it starts with `From `, is a separator whatever follows: no
+/// message precedes it. Text before the first From_ line, if there is
+/// any, is read as a message too: a single message saved as `.mbox` is
+/// then read, and anything else becomes a warning rather than vanishing.
+/// Blank messages are no messages.
 pub fn mbox_messages(bytes: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
     let mut lines = bytes.split_inclusive(|&byte| byte == b'\n').peekable();
     lines.next_if(|line| line.starts_with(b"From "));
     std::iter::from_fn(move || {
         lines.peek()?;
         let mut message = Vec::new();
-        while let Some(line) = lines.next_if(|line| !is_from_line(line)) {
+        // The line before a message's first is its From_ line. A look
+        // ahead for a header block stops at the first blank line, and none
+        // starts before one: no line is looked ahead at twice.
+        let mut after_blank = false;
+        while let Some(line) = lines.next() {
+            let separates = is_from_line(line)
+                || (after_blank && is_loose_from_line(line) && heads_a_message(lines.clone()));
+            if separates {
+                break;
+            }
+            after_blank = line.trim_ascii().is_empty();
             let quotes = line.iter().take_while(|&&byte| byte == b'>').count();
             let escaped = quotes > 0 && line[quotes..].starts_with(b"From ");
             message.extend_from_slice(if escaped { &line[1..] } else { line });
         }
-        lines.next();
         Some(message)
     })
     .filter(|message| !message.iter().all(u8::is_ascii_whitespace))
@@ -663,6 +677,70 @@ fn is_from_line(line: &[u8]) -> bool {
     words.next().is_some_and(is_time)
         && words.next().is_some_and(|day| digits(day, 1..=2))
         && words.next().is_some_and(is_month)
+}
+
+/// Whether `line` is a From_ line as writers other than mutt's write it:
+/// `From `, the sender as one word (`ana@example.org`, `MAILER-DAEMON`),
+/// then nothing, or a date in another form than asctime's (RFC 5322's
+/// `Thu, 12 Mar 1964 10:00:00 +0000`, ISO 8601's) that
+/// [`dates::parse_mail_date`] reads. Prose opening with "From " seldom has
+/// that shape: "From here on:" is text whatever lines follow it, and so is
+/// "From Ana:", since no sender ends in a colon while a line introducing
+/// what follows does.
+fn is_loose_from_line(line: &[u8]) -> bool {
+    let Some(rest) = line.strip_prefix(b"From ") else {
+        return false;
+    };
+    let rest = String::from_utf8_lossy(rest);
+    let (sender, date) = rest
+        .trim()
+        .split_once(char::is_whitespace)
+        .unwrap_or((rest.trim(), ""));
+    let dated = date.is_empty() || dates::parse_mail_date(date).is_some();
+    !sender.is_empty() && !sender.ends_with(':') && dated
+}
+
+/// Whether `lines` open with a message's header block: header fields
+/// (`Name: value`, and the lines folded into them) up to a blank line or
+/// the end, a `From`, `Date` or `Subject` among them. Every line must be a
+/// field, which a paragraph of prose is not; the field is asked for
+/// because a line such as `Note: …` is a field too. RFC 5322 requires
+/// `From` and `Date` of every message, and one written by hand has a
+/// `Subject` at least: the block is read whole, so the fields a server
+/// writes first (`Return-Path`, `Received`) need not be listed, and
+/// fields prose may open with (`To:`) are not.
+fn heads_a_message<'a>(lines: impl Iterator<Item = &'a [u8]>) -> bool {
+    const MESSAGE_FIELDS: [&[u8]; 3] = [b"From", b"Date", b"Subject"];
+    let mut any_field = false;
+    let mut message_field = false;
+    for line in lines {
+        let line = line.trim_ascii_end();
+        if line.is_empty() {
+            break;
+        }
+        if line.starts_with(b" ") || line.starts_with(b"\t") {
+            if !any_field {
+                return false;
+            }
+            continue;
+        }
+        let Some(name) = header_field_name(line) else {
+            return false;
+        };
+        any_field = true;
+        message_field |= MESSAGE_FIELDS
+            .iter()
+            .any(|field| name.eq_ignore_ascii_case(field));
+    }
+    message_field
+}
+
+/// The name of the header field `line` is (`Name: value`): RFC 5322's
+/// field name, printable ASCII but the colon, right before a colon.
+fn header_field_name(line: &[u8]) -> Option<&[u8]> {
+    let name = &line[..line.iter().position(|&byte| byte == b':')?];
+    let printable = name.iter().all(|byte| (b'!'..=b'~').contains(byte));
+    (!name.is_empty() && printable).then_some(name)
 }
 
 #[cfg(test)]
@@ -1240,6 +1318,146 @@ mod tests {
             "From a@example.org Sat Foo  3 01:05:34 2004\n",
         ] {
             assert!(!is_from_line(line.as_bytes()), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn from_lines_without_an_asctime_date_give_the_sender_and_maybe_another_date() {
+        for line in [
+            "From ana@example.org\n",
+            "From ana@example.org\r\n",
+            "From MAILER-DAEMON\n",
+            "From ana@example.org Thu, 12 Mar 1964 10:00:00 +0000\n",
+            "From ana@example.org  12 Mar 1964 10:00 GMT\r\n",
+            "From ana@example.org 1964-03-12T10:00:00Z\n",
+        ] {
+            assert!(is_loose_from_line(line.as_bytes()), "{line:?}");
+        }
+        for line in [
+            "From the mountains we walked\n",
+            "From here on:\n",
+            "From Ana:\n",
+            "From 1998 to 2004 the budget grew.\n",
+            "From ana@example.org last Thursday\n",
+            "From \n",
+            "From: ana@example.org\n",
+            ">From ana@example.org\n",
+        ] {
+            assert!(!is_loose_from_line(line.as_bytes()), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn a_header_block_is_fields_up_to_a_blank_line_with_a_message_field() {
+        let lines = |text: &'static str| text.as_bytes().split_inclusive(|&byte| byte == b'\n');
+        for block in [
+            "Subject: One\n\nBody.\n",
+            "subject: One\r\n\r\nBody.\r\n",
+            "Return-Path: <ana@example.org>\nReceived: from mx\n\tby example.org\nDate: Thu, 12 Mar 1964 10:00:00 +0000\n\n",
+            "X-Mailer: hand\nFrom: ana@example.org\n",
+        ] {
+            assert!(heads_a_message(lines(block)), "{block:?}");
+        }
+        for block in [
+            "over the pass.\n\nSubject: One\n",
+            "Note: bring boots.\n\nBody.\n",
+            "Subject: One\nand then the prose goes on.\n\n",
+            " folded: before any field\nSubject: One\n\n",
+            "Sub ject: One\n\n",
+            "\nSubject: One\n",
+            "",
+        ] {
+            assert!(!heads_a_message(lines(block)), "{block:?}");
+        }
+    }
+
+    #[test]
+    fn a_from_line_without_an_asctime_date_separates_after_a_blank_line_before_headers() {
+        let message = |n: usize, date: &str| {
+            format!("From: ana@example.org\nSubject: Message {n}\nDate: {date}\n\nBody {n}.\n")
+        };
+        let dateless = format!(
+            "From ana@example.org\n{}\nFrom ana@example.org\n{}",
+            message(1, "Thu, 12 Mar 1964 10:00:00 +0000"),
+            message(2, "Fri, 13 Mar 1964 10:00:00 +0000"),
+        );
+        let rfc5322 = format!(
+            "From ana@example.org Thu, 12 Mar 1964 10:00:00 +0000\n{}\n\
+             From ana@example.org Fri, 13 Mar 1964 10:00:00 +0000\n{}",
+            message(1, "Thu, 12 Mar 1964 10:00:00 +0000"),
+            message(2, "Fri, 13 Mar 1964 10:00:00 +0000"),
+        );
+        let mixed = format!(
+            "From ana@example.org Thu Mar 12 10:00:00 1964\n{}\n\
+             From ana@example.org\n{}\n\
+             From ana@example.org Sat, 14 Mar 1964 10:00:00 +0000\n{}",
+            message(1, "Thu, 12 Mar 1964 10:00:00 +0000"),
+            message(2, "Fri, 13 Mar 1964 10:00:00 +0000"),
+            message(3, "Sat, 14 Mar 1964 10:00:00 +0000"),
+        );
+        for mbox in [dateless, rfc5322, mixed] {
+            for mbox in [mbox.clone(), mbox.replace('\n', "\r\n")] {
+                let messages: Vec<Vec<u8>> = mbox_messages(mbox.as_bytes()).collect();
+                let read: Vec<Message> = messages
+                    .iter()
+                    .map(|message| read_message(message).unwrap())
+                    .collect();
+                let count = mbox.matches("Subject:").count();
+                assert_eq!(read.len(), count, "{mbox:?}");
+                for (n, message) in (1u8..).zip(&read) {
+                    assert_eq!(message.meta.title, Some(format!("Message {n}")), "{mbox:?}");
+                    assert_eq!(message.meta.date, Date::new(1964, 3, 11 + n));
+                    assert_eq!(block_texts(&message.blocks), [format!("Body {n}.")]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_body_line_from_without_a_date_is_text() {
+        let mbox = "From ana@example.org\n\
+            Subject: One\n\
+            \n\
+            From the mountains we walked\n\
+            over the pass.\n\
+            \n\
+            From the mountains we walked.\n\
+            \n\
+            From here on:\n\
+            Subject: the new plan\n\
+            \n\
+            The quoted plan.\n\
+            From ana@example.org\n\
+            Subject: not after a blank line\n\
+            \n\
+            Still the first message.\n\
+            \n\
+            From ana@example.org\n\
+            Note: bring boots.\n\
+            \n\
+            From ana@example.org\n\
+            Subject: Two\n\
+            \n\
+            Second body.\n";
+        for mbox in [mbox.to_string(), mbox.replace('\n', "\r\n")] {
+            let messages: Vec<Vec<u8>> = mbox_messages(mbox.as_bytes()).collect();
+            assert_eq!(messages.len(), 2, "{mbox:?}");
+            let first = read_message(&messages[0]).unwrap();
+            assert_eq!(first.meta.title.as_deref(), Some("One"));
+            assert_eq!(
+                block_texts(&first.blocks),
+                [
+                    "From the mountains we walked over the pass.",
+                    "From the mountains we walked.",
+                    "From here on: Subject: the new plan",
+                    "The quoted plan. From ana@example.org Subject: not after a blank line",
+                    "Still the first message.",
+                    "From ana@example.org Note: bring boots."
+                ]
+            );
+            let second = read_message(&messages[1]).unwrap();
+            assert_eq!(second.meta.title.as_deref(), Some("Two"));
+            assert_eq!(block_texts(&second.blocks), ["Second body."]);
         }
     }
 
