@@ -48,6 +48,41 @@ fn a_pdf_with_bytes_after_its_end_is_read() {
 }
 
 #[test]
+fn a_page_the_text_extractor_fails_on_is_a_warning_and_the_other_pages_are_read() {
+    let fixture = Fixture::new();
+    let first: &[(i32, &str)] = &[(700, "The zetaword memorandum.")];
+    let third: &[(i32, &str)] = &[(700, "A third page about quintword.")];
+    // A colour space named by a number: the extractor stops on it.
+    let broken = b"BT /F1 12 Tf 1 0 0 1 72 700 Tm (A lost page.) Tj ET 1 cs";
+    fixture.file(
+        "damaged.pdf",
+        pdf_pages(
+            &[
+                PdfPage::Text(first, 12),
+                PdfPage::Content(broken),
+                PdfPage::Text(third, 12),
+            ],
+            "Damaged",
+            "20200101000000Z",
+        ),
+    );
+    let report = fixture.index_report(&["--no-ocr"]);
+    assert_eq!(report["files_indexed"], 1, "{report}");
+    let warnings = report["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{report}");
+    assert_eq!(warnings[0]["source"], "damaged.pdf", "{report}");
+    assert_eq!(
+        warnings[0]["message"], "page 2: the PDF text extractor failed, not read",
+        "{report}"
+    );
+    for (word, page) in [("zetaword", 1), ("quintword", 3)] {
+        let (code, result) = fixture.search(word, &[]);
+        assert_eq!(code, 0, "{word}: {result}");
+        assert_eq!(hits(&result)[0]["page"], page, "{result}");
+    }
+}
+
+#[test]
 fn a_pdf_whose_table_misses_its_objects_is_read_through_a_rebuilt_table() {
     // What mailers, text-mode transfers and hand edits leave: a line added
     // after the header (every offset shifted), a byte lost early on (every

@@ -79,22 +79,14 @@ fn a_png_scan_is_read_by_ocr() {
     assert_ocr(&hit);
 }
 
-#[test]
-fn a_pdf_with_tesseracts_text_layer_reads_as_paragraphs() {
-    ensure_tesseract();
-    let fixture = Fixture::new();
-    // What OCRmyPDF makes of a scan: the image, and Tesseract's invisible
-    // text over it, whose lines step down by more than one and a half
-    // times its font size.
-    let scan = fixture.dir.path().join("letter.png");
-    std::fs::write(
-        &scan,
-        scan_png("The council kept a letter\nfrom the mayor to the\ngovernor about the road."),
-    )
-    .unwrap();
+/// Writes `name.pdf` into the fixture's corpus as OCRmyPDF makes it of a
+/// scan (the PNG `scan`): the image, and Tesseract's invisible text over it.
+fn tesseract_layer_pdf(fixture: &Fixture, name: &str, scan: &[u8]) {
+    let png = fixture.dir.path().join(format!("{name}.png"));
+    std::fs::write(&png, scan).unwrap();
     let made = Command::new("tesseract")
-        .arg(&scan)
-        .arg(fixture.corpus().join("letter"))
+        .arg(&png)
+        .arg(fixture.corpus().join(name))
         .args(["--dpi", "150", "pdf"])
         .output()
         .unwrap();
@@ -102,6 +94,19 @@ fn a_pdf_with_tesseracts_text_layer_reads_as_paragraphs() {
         made.status.success(),
         "{}",
         String::from_utf8_lossy(&made.stderr)
+    );
+}
+
+#[test]
+fn a_pdf_with_tesseracts_text_layer_reads_as_paragraphs() {
+    ensure_tesseract();
+    let fixture = Fixture::new();
+    // Tesseract's lines step down by more than one and a half times its
+    // font size.
+    tesseract_layer_pdf(
+        &fixture,
+        "letter",
+        &scan_png("The council kept a letter\nfrom the mayor to the\ngovernor about the road."),
     );
     let report = fixture.index_report(&["--no-ocr"]);
     assert_eq!(report["files_indexed"], 1, "{report}");
@@ -113,6 +118,46 @@ fn a_pdf_with_tesseracts_text_layer_reads_as_paragraphs() {
         "The council kept a letter from the mayor to the governor about the road.",
         "{result}"
     );
+}
+
+#[test]
+fn a_text_layers_paragraphs_are_whole_where_a_line_ends_a_sentence_or_the_next_starts_a_name() {
+    ensure_tesseract();
+    let fixture = Fixture::new();
+    // Type set with a fifth of its size between lines, as letters and
+    // cables are. Tesseract squeezes or stretches each word of its layer
+    // to the width scanned: a squeezed line once read as a paragraph's end.
+    let paragraphs: [&[&str]; 3] = [
+        &[
+            "The council met about the road.",
+            "Maria Lopez read the minutes",
+            "of the last meeting aloud.",
+        ],
+        &[
+            "A letter asked the",
+            "Governor of Narino for money",
+            "before the end of the year.",
+        ],
+        &[
+            "Plan LAZO was named twice in",
+            "the minutes of the meeting.",
+        ],
+    ];
+    let scan = scan_png_of(&large_print_paragraphs_pdf(&paragraphs, 34));
+    tesseract_layer_pdf(&fixture, "minutes", &scan);
+    let report = fixture.index_report(&["--no-ocr"]);
+    assert_eq!(report["files_indexed"], 1, "{report}");
+    let (_, result) = fixture.search("*", &["--limit", "10"]);
+    let mut read: Vec<&str> = hits(&result)
+        .iter()
+        .map(|hit| hit["text"].as_str().unwrap())
+        .collect();
+    read.sort_unstable();
+    let mut written: Vec<String> = paragraphs.iter().map(|lines| lines.join(" ")).collect();
+    written.sort_unstable();
+    assert_eq!(read, written, "{result}");
+    let hit = only_hit(&fixture, "\"asked the governor of narino\"");
+    assert_eq!(hit["page"], 1, "{hit}");
 }
 
 #[test]

@@ -24,6 +24,7 @@ pub mod markdown;
 pub mod ocr;
 pub mod office;
 pub mod pdf;
+mod pdf_text;
 mod pdf_xref;
 pub mod text;
 mod xml;

@@ -110,6 +110,7 @@ use regex::Regex;
 
 use super::dates::parse_metadata_date;
 use super::ocr::{self, OcrCounts, OcrError, OcrOptions, OcrParagraph};
+use super::pdf_text::{self, PageTexts};
 use super::pdf_xref;
 use super::{Block, Metadata, Refusal, SkipReason, collapse_whitespace, text};
 use crate::error;
@@ -212,28 +213,27 @@ pub fn read(
             format!("the PDF's page tree loops (page object {})", page.0),
         ));
     }
-    let encrypted = document.is_encrypted();
-    let pages = error::catching(|| pdf_extract::extract_text_from_mem_by_pages(bytes)).ok();
-    let pages = match pages {
-        Some(Ok(pages)) => pages,
-        _ if encrypted => return Err((SkipReason::Encrypted, "encrypted PDF".to_string())),
-        Some(Err(err)) => {
-            return Err((
-                SkipReason::Malformed,
-                format!("cannot extract text ({err})"),
-            ));
-        }
-        None => {
-            return Err((
-                SkipReason::Malformed,
-                "the PDF text extractor failed on this file".to_string(),
-            ));
-        }
-    };
-    let without_text = pages.iter().all(|page| page.trim().is_empty());
-    if without_text && encrypted {
+    // lopdf decrypts a file whose password is empty as it loads it: one
+    // still encrypted needs a password cita does not have.
+    if document.is_encrypted() {
         return Err((SkipReason::Encrypted, "encrypted PDF".to_string()));
     }
+    let PageTexts { pages, failed } = pdf_text::extract(&document);
+    if !pages.is_empty() && failed.len() == pages.len() {
+        return Err((
+            SkipReason::Malformed,
+            "the PDF text extractor failed on this file".to_string(),
+        ));
+    }
+    let without_text = pages.iter().all(|page| page.trim().is_empty());
+    let extractor_failed = |read_by_ocr: &dyn Fn(u32) -> bool| {
+        let unread: Vec<u32> = failed
+            .iter()
+            .copied()
+            .filter(|&page| !read_by_ocr(page))
+            .collect();
+        (!unread.is_empty()).then(|| pages_note(&unread, "the PDF text extractor failed"))
+    };
     let meta = metadata(&document);
     let Some(ocr) = ocr else {
         if without_text {
@@ -245,9 +245,10 @@ pub fn read(
                 ),
             ));
         }
-        let unread = pages_to_scan(&document, &pages);
+        let mut unread = pages_to_scan(&document, &pages);
+        unread.retain(|page| !failed.contains(page));
         let listed: Vec<String> = unread.iter().map(u32::to_string).collect();
-        let notes = match listed.as_slice() {
+        let mut notes = match listed.as_slice() {
             [] => Vec::new(),
             [page] => vec![format!(
                 "page {page} has no text layer, and {}; not read",
@@ -259,6 +260,7 @@ pub fn read(
                 ocr::OFF
             )],
         };
+        notes.extend(extractor_failed(&|_| false));
         return Ok((meta, page_blocks(&pages, &|_| false), notes));
     };
     let mut pages = pages;
@@ -282,7 +284,9 @@ pub fn read(
             paragraph.ocr_confidence = Some(read.confidence_of(&paragraph.text));
         }
     }
-    Ok((meta, blocks, scanned.notes()))
+    let mut notes = scanned.notes();
+    notes.extend(extractor_failed(&|page| scanned.read.contains_key(&page)));
+    Ok((meta, blocks, notes))
 }
 
 /// What OCR made of a PDF's pages without a usable text layer.
@@ -323,13 +327,16 @@ impl Scanned {
         }
         notes
             .into_iter()
-            .map(|(message, pages)| {
-                let list: Vec<String> = pages.iter().map(u32::to_string).collect();
-                let label = if pages.len() == 1 { "page" } else { "pages" };
-                format!("{label} {}: {message}, not read", list.join(", "))
-            })
+            .map(|(message, pages)| pages_note(&pages, &message))
             .collect()
     }
+}
+
+/// A note naming `pages` left unread and why: `pages 2, 3: {why}, not read`.
+fn pages_note(pages: &[u32], why: &str) -> String {
+    let list: Vec<String> = pages.iter().map(u32::to_string).collect();
+    let label = if pages.len() == 1 { "page" } else { "pages" };
+    format!("{label} {}: {why}, not read", list.join(", "))
 }
 
 /// The pages (1-based) whose text layer has too few letters to be the

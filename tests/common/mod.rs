@@ -290,6 +290,8 @@ pub enum PdfPage<'a> {
     Text(&'a [(i32, &'a str)], u32),
     /// A scan: a grayscale image covering the page, without text.
     Scan(&'a Gray),
+    /// A page whose content stream is these bytes, as they are.
+    Content(&'a [u8]),
 }
 
 /// A grayscale image, a byte per pixel, row by row.
@@ -364,9 +366,10 @@ pub fn pdf_pages(pages: &[PdfPage], title: &str, created: &str) -> Vec<u8> {
                 image.extend(b"\nendstream");
                 (b"q 612 0 0 792 0 0 cm /Im1 Do Q".to_vec(), image)
             }
+            PdfPage::Content(content) => (content.to_vec(), b"null".to_vec()),
         };
         let image_resource = match page {
-            PdfPage::Text(..) => String::new(),
+            PdfPage::Text(..) | PdfPage::Content(_) => String::new(),
             PdfPage::Scan(_) => format!(" /XObject << /Im1 {} 0 R >>", 7 + 3 * i),
         };
         objects.push(
@@ -449,11 +452,23 @@ pub fn ensure_tesseract() {
 /// A one-page text PDF of `text`'s lines in 28-point Helvetica, large
 /// enough for Tesseract to read without a doubt.
 pub fn large_print_pdf(text: &str) -> Vec<u8> {
-    let lines: Vec<(i32, &str)> = text
-        .lines()
-        .zip(0..)
-        .map(|(line, i)| (700 - 40 * i, line))
-        .collect();
+    let lines: Vec<&str> = text.lines().collect();
+    large_print_paragraphs_pdf(&[&lines], 40)
+}
+
+/// [`large_print_pdf`] of paragraphs, each given as its lines, a line
+/// `leading` points below the one above, with a line's space between two
+/// paragraphs.
+pub fn large_print_paragraphs_pdf(paragraphs: &[&[&str]], leading: i32) -> Vec<u8> {
+    let mut y = 700 + leading;
+    let mut lines: Vec<(i32, &str)> = Vec::new();
+    for paragraph in paragraphs {
+        for line in paragraph.iter() {
+            y -= leading;
+            lines.push((y, line));
+        }
+        y -= leading;
+    }
     pdf_pages(
         &[PdfPage::Text(&lines, 28)],
         "Large print",
@@ -483,7 +498,12 @@ fn pdftoppm(pdf: &[u8], args: &[&str]) -> Vec<u8> {
 
 /// A scan of `text` in large print: a PNG at 150 dpi.
 pub fn scan_png(text: &str) -> Vec<u8> {
-    pdftoppm(&large_print_pdf(text), &["-r", "150", "-gray", "-png"])
+    scan_png_of(&large_print_pdf(text))
+}
+
+/// A scan of the first page of `pdf`: a PNG at 150 dpi.
+pub fn scan_png_of(pdf: &[u8]) -> Vec<u8> {
+    pdftoppm(pdf, &["-r", "150", "-gray", "-png"])
 }
 
 /// A scan of `text` in large print: grayscale pixels at 150 dpi.
