@@ -199,11 +199,17 @@ pub trait BuildObserver {
 /// count), and one that only whatlang finds is not taken; a brief's is the
 /// one both detectors name in it. 16: a mail `Date` with an obsolete zone
 /// (`UT`, `Z`) ends at its line (it took the next field, or the body), and
-/// a mailbox's message starts only at a From_ line (one ending in an
-/// asctime date, or one giving the sender alone or with another date after
-/// a blank line and before a header block), not at a body line opening
-/// with "From ".
-pub const READING_RULES: u32 = 16;
+/// a mailbox's message starts only at a From_ line ending in a date, not at
+/// a body line opening with "From ". 17: a mailbox's message also starts at
+/// a From_ line giving the sender alone or with another date, after a
+/// blank line and before a header block; a PDF's line is measured by its
+/// font's height, not by the area a text layer's squeezed words make (a
+/// scan's paragraph under Tesseract's layer was cut at its squeezed
+/// lines), and a page the text extractor fails on no longer takes the
+/// document's other pages with it; two HTML line breaks in a row end a
+/// paragraph; a text's Spanish `1.º de octubre de 1964` and `marzo 12 de
+/// 1964` are dates.
+pub const READING_RULES: u32 = 17;
 
 /// The default language a state records while a run that changes it is
 /// under way: no language's code, so the next run reads every file again.

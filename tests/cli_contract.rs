@@ -182,6 +182,24 @@ fn a_refused_option_leaves_no_index_folder() {
 }
 
 #[test]
+fn an_index_path_that_is_a_file_is_named_so() {
+    let dir = folder_with_a_corpus();
+    std::fs::write(dir.path().join("notes.txt"), "not an index").unwrap();
+    for args in [
+        &["search", "--index", "notes.txt", "lazo"][..],
+        &["stats", "--index", "notes.txt"],
+    ] {
+        let out = run_in(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stdout(&out));
+        assert_eq!(
+            stderr(&out),
+            "cita: notes.txt: a file, not an index folder\n",
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
 fn a_first_build_that_failed_leaves_no_index_to_answer_nothing_from() {
     let dir = folder_with_a_corpus();
     // What a first build stopped before its first batch leaves: the schema.

@@ -352,6 +352,37 @@ fn html_keeps_the_article_and_its_metadata_and_drops_the_chrome() {
 }
 
 #[test]
+fn an_old_cms_page_gives_its_paragraphs_and_says_its_date_is_unread() {
+    let fixture = Fixture::new();
+    // Text set with line breaks instead of paragraphs, dated day first.
+    fixture.file(
+        "semana.html",
+        "<html lang=\"es\"><head><meta name=\"date\" content=\"12/03/1964\"></head><body>\
+         <div>Bogot\u{e1}, marzo 12 de 1964. El ministro habl\u{f3} del Plan LAZO.<br><br>\
+         La segunda nota trata de la visa revocada.</div></body></html>",
+    );
+    let report = fixture.index_report(&[]);
+    let warnings = report["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{report}");
+    assert_eq!(warnings[0]["source"], "semana.html", "{report}");
+    assert_eq!(
+        warnings[0]["message"],
+        "its <meta name=\"date\"> \"12/03/1964\" is not a date cita reads (use YYYY-MM-DD); ignored",
+        "{report}"
+    );
+    let hit = hit_of(&fixture, "\"Plan LAZO\"");
+    assert_eq!(
+        hit["text"], "Bogot\u{e1}, marzo 12 de 1964. El ministro habl\u{f3} del Plan LAZO.",
+        "{hit}"
+    );
+    assert_eq!(
+        (&hit["date"], &hit["date_origin"]),
+        (&json!("1964-03-12"), &json!("text"))
+    );
+    assert_eq!(hit_of(&fixture, "visa")["paragraph"], 2);
+}
+
+#[test]
 fn markdown_notes_give_sections_and_text_without_syntax() {
     let fixture = indexed_archive();
     let hit = hit_of(fixture, "emphasis");

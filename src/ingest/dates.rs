@@ -1,6 +1,7 @@
 //! Finding calendar dates in text and in metadata values: ISO (`2025-09-27`,
 //! also inside timestamps), `27 September 2025`, `September 27, 2025`,
-//! abbreviated months (`Sept. 27, 2025`), and Spanish `27 de septiembre de 2025`.
+//! abbreviated months (`Sept. 27, 2025`), and Spanish `27 de septiembre de 2025`
+//! (`1.º de octubre de 1964`, and Colombia's `marzo 12 de 1964`).
 
 use std::sync::LazyLock;
 
@@ -59,12 +60,17 @@ const MONTH_PATTERN: &str = "january|february|march|april|may|june|july|august|s
 /// read as dates, and each year is four bytes.
 const B: &str = r"(?-u:\b)";
 
+/// A Spanish ordinal's mark after a day's number, which the first of a
+/// month takes (`1.º de octubre`, `1° de octubre`, `1o. de octubre`,
+/// `1ro. de octubre`).
+const ORDINAL: &str = r"\.?[º°]|r?o\.?";
+
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?ix)
         (?:{B}(?P<iy>[0-9]{{4}})-(?P<im>[0-9]{{2}})-(?P<id>[0-9]{{2}})(?:{B}|T))
-        | (?:{B}(?P<dd>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?:de\s+)?(?P<dm>{MONTH_PATTERN})\.?,?\s+(?:de[l]?\s+)?(?P<dy>[0-9]{{4}}){B})
-        | (?:{B}(?P<mm>{MONTH_PATTERN})\.?\s+(?P<md>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<my>[0-9]{{4}}){B})
+        | (?:{B}(?P<dd>[0-9]{{1,2}})(?:st|nd|rd|th|{ORDINAL})?\s+(?:de\s+)?(?P<dm>{MONTH_PATTERN})\.?,?\s+(?:de[l]?\s+)?(?P<dy>[0-9]{{4}}){B})
+        | (?:{B}(?P<mm>{MONTH_PATTERN})\.?\s+(?P<md>[0-9]{{1,2}})(?:st|nd|rd|th|{ORDINAL})?,?\s+(?:de[l]?\s+)?(?P<my>[0-9]{{4}}){B})
         "
     ))
     .expect("the date pattern compiles")
@@ -431,6 +437,13 @@ mod tests {
             ["2025-09-27"]
         );
         assert_eq!(dates("Publicado: 5 de Mayo del 2024"), ["2024-05-05"]);
+        assert_eq!(
+            dates(
+                "el 1.º de octubre de 1964, el 1° de mayo de 1965, el 1o. de junio de 1966 y el 1ro de julio de 1967"
+            ),
+            ["1964-10-01", "1965-05-01", "1966-06-01", "1967-07-01"]
+        );
+        assert_eq!(dates("Bogotá, marzo 12 de 1964"), ["1964-03-12"]);
         assert_eq!(dates("published 2025-09-27T08:00:00Z"), ["2025-09-27"]);
         assert_eq!(dates("the 1st of May"), Vec::<String>::new());
     }

@@ -80,7 +80,8 @@ pub fn read(zip: &mut Zip) -> Result<(Metadata, Vec<Block>, Vec<String>), Refusa
             ));
             continue;
         };
-        let (_, mut chapter_blocks) = html::read(&decoded.text);
+        // A chapter's own date, if any, is not the book's.
+        let (_, mut chapter_blocks, _) = html::read(&decoded.text);
         forget_offsets(&mut chapter_blocks);
         blocks.append(&mut chapter_blocks);
         chapters_read += 1;

@@ -173,8 +173,9 @@ const BOILERPLATE: &[&str] = &[
     "loading",
 ];
 
-/// The metadata and blocks of an HTML page.
-pub fn read(source: &str) -> (Metadata, Vec<Block>) {
+/// The metadata and blocks of an HTML page, and notes on what it declares
+/// and cita cannot read (a date).
+pub fn read(source: &str) -> (Metadata, Vec<Block>, Vec<String>) {
     let page = Html::parse_document(&limit_markup(source));
     let meta = metadata(&page);
     let root = content_root(&page);
@@ -192,7 +193,45 @@ pub fn read(source: &str) -> (Metadata, Vec<Block>) {
             Block::Paragraph(_) => None,
         });
     }
-    (meta, walker.blocks)
+    // A date the page declares and none read: the date is then inferred
+    // from the text, which the user should know is a guess.
+    let notes = match meta.date {
+        Some(_) => Vec::new(),
+        None => declared_date(&page)
+            .map(|(field, value)| {
+                format!("its {field} {value:?} is not a date cita reads (use YYYY-MM-DD); ignored")
+            })
+            .into_iter()
+            .collect(),
+    };
+    (meta, walker.blocks, notes)
+}
+
+/// The `<meta name>`s a page's date is read from, after
+/// `article:published_time` and JSON-LD's `datePublished`.
+const DATE_NAMES: [&str; 6] = [
+    "date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "dc.date",
+    "dc.date.issued",
+];
+
+/// The first date meta field a page has, as written, and its value.
+fn declared_date(page: &Html) -> Option<(String, String)> {
+    let published =
+        attribute(page, "meta[property='article:published_time']", "content").map(|value| {
+            (
+                "<meta property=\"article:published_time\">".to_string(),
+                value,
+            )
+        });
+    published.or_else(|| {
+        DATE_NAMES.iter().find_map(|name| {
+            meta_named(page, name).map(|value| (format!("<meta name=\"{name}\">"), value))
+        })
+    })
 }
 
 /// Elements nested deeper than this are flattened before the page is
@@ -708,16 +747,9 @@ fn metadata(page: &Html) -> Metadata {
         .and_then(|value| parse_metadata_date(&value))
         .or_else(|| json_ld_date(page))
         .or_else(|| {
-            [
-                "date",
-                "pubdate",
-                "publishdate",
-                "publish-date",
-                "dc.date",
-                "dc.date.issued",
-            ]
-            .iter()
-            .find_map(|name| meta_named(page, name).and_then(|value| parse_metadata_date(&value)))
+            DATE_NAMES.iter().find_map(|name| {
+                meta_named(page, name).and_then(|value| parse_metadata_date(&value))
+            })
         });
     // `article:author` is often a profile URL, not a name.
     let author = ["author", "dc.creator", "byl"]
@@ -885,7 +917,13 @@ impl Walker {
                         let text = text.trim_matches('\n').trim_end().to_string();
                         self.push(text, ParagraphKind::Code);
                     } else if name == "br" {
-                        self.buffer.push(' ');
+                        // Two in a row are a paragraph's end, as pages
+                        // written without `<p>` (old CMSs, e-mail) set them.
+                        if follows_a_line_break(node) {
+                            self.flush();
+                        } else {
+                            self.buffer.push(' ');
+                        }
                     } else if name == "tr"
                         && holds_values_only(element_ref)
                         && let Some(row) = row_text(node)
@@ -949,6 +987,15 @@ impl Walker {
             }));
         }
     }
+}
+
+/// Whether the sibling before `node`, white space aside, is a `<br>`.
+fn follows_a_line_break(node: NodeRef<'_, Node>) -> bool {
+    node.prev_siblings()
+        .find(|sibling| !matches!(sibling.value(), Node::Text(text) if text.trim().is_empty()))
+        .is_some_and(
+            |sibling| matches!(sibling.value(), Node::Element(element) if element.name() == "br"),
+        )
 }
 
 /// The longest row read as one line of values: a longer one lays out a
@@ -1137,7 +1184,7 @@ line two</pre>
             <aside epub:type="footnote" id="n1"><p>The note itself.</p></aside>
             <aside>Most read: elsewhere</aside>
             </article></main></body>"##;
-        let (_, blocks) = read(page);
+        let (_, blocks, _) = read(page);
         assert_eq!(
             texts(&blocks),
             [
@@ -1169,7 +1216,7 @@ line two</pre>
             <section id="footnotes" class="footnotes footnotes-end-of-document" role="doc-endnotes"><hr /><ol>
             <li id="fn1"><p>Pandoc note.<a href="#fnref1" class="footnote-back" role="doc-backlink">↩︎</a></p></li>
             </ol></section></main></body>"##;
-        let (_, blocks) = read(page);
+        let (_, blocks, _) = read(page);
         assert_eq!(
             texts(&blocks),
             [
@@ -1192,11 +1239,29 @@ line two</pre>
     }
 
     #[test]
+    fn two_line_breaks_in_a_row_end_a_paragraph_and_one_does_not() {
+        let page = "<body><p>Primer párrafo, sobre la visa.<br><br>Segundo párrafo, distinto.</p>\
+            <div>Text set in a div<br />\n <br/>\n<br>without paragraphs.<br>A line of its own.</div>\
+            <p>Calle 26<br>Bogotá</p></body>";
+        let (_, blocks, _) = read(page);
+        assert_eq!(
+            texts(&blocks),
+            [
+                "Primer párrafo, sobre la visa.",
+                "Segundo párrafo, distinto.",
+                "Text set in a div",
+                "without paragraphs. A line of its own.",
+                "Calle 26 Bogotá"
+            ]
+        );
+    }
+
+    #[test]
     fn paragraphs_know_whether_they_are_code_lists_or_tables() {
         let page = "<body><p>Puede instalarlos haciendo:</p><div class=\"informalexample\"><pre class=\"screen\">\n# apt-get install x\n</pre></div>\
             <ul><li><p>Paso uno:</p><pre>make</pre></li><li>dos<table><tr><td>in a list</td></tr></table></li></ul>\
             <dl><dt>term</dt><dd>definition</dd></dl><table><tr><th>Año</th><td>1964</td></tr></table><p>After.</p></body>";
-        let (_, blocks) = read(page);
+        let (_, blocks, _) = read(page);
         assert_eq!(
             crate::ingest::block_kinds(&blocks),
             [
@@ -1228,7 +1293,7 @@ line two</pre>
             </table></body>";
         let story = "A story set in a table. ".repeat(45);
         let page = page.replace("{story}", &story);
-        let (_, blocks) = read(&page);
+        let (_, blocks, _) = read(&page);
         assert_eq!(
             crate::ingest::block_kinds(&blocks),
             [
@@ -1252,7 +1317,7 @@ line two</pre>
 
     #[test]
     fn article_text_is_kept_and_chrome_dropped() {
-        let (_, blocks) = read(PAGE);
+        let (_, blocks, _) = read(PAGE);
         assert_eq!(
             texts(&blocks),
             [
@@ -1285,7 +1350,7 @@ line two</pre>
             <p>A protocol and a stock.</p>
             <ul class="docnav"><li class="up"><a href="#">Up</a></li><li class="next">Next</li></ul>
             <div class="navfooter">Prev Home Next</div></body>"##;
-        let (_, blocks) = read(page);
+        let (_, blocks, _) = read(page);
         assert_eq!(
             texts(&blocks),
             [
@@ -1303,7 +1368,7 @@ line two</pre>
             <ul id="markdown-toc"><li><a href="#setup">Setup</a></li></ul>
             <h2 class="chapter">1 Intro</h2><p>Texinfo text.</p>
             <div class="contents"><p>Doxygen text.</p></div></body>"##;
-        let (_, blocks) = read(page);
+        let (_, blocks, _) = read(page);
         assert_eq!(
             texts(&blocks),
             ["# 1 Intro", "Texinfo text.", "Doxygen text."]
@@ -1312,14 +1377,14 @@ line two</pre>
         // the content root is read whatever its class says.
         let page = r##"<body><table><tr><td>zebrapkg</td><td>backup tool</td><td class="share-cell">sharelinkword</td>
             <td style="display:none">hiddenword</td><td aria-hidden="true">ariaword</td><td class="toc">tocword</td></tr></table></body>"##;
-        let (_, blocks) = read(page);
+        let (_, blocks, _) = read(page);
         assert_eq!(texts(&blocks), ["zebrapkg | backup tool"]);
         // Names that only hold `toc` keep their text (R Markdown, Asciidoctor,
         // Redcarpet), and the content root is read whatever its class says.
         let page = r##"<body class="article toc2 toc-left has-sidebar"><div id="toc" class="toc2">Contents</div>
             <div class="toc-content"><h2 id="toc_0">Results</h2><p>Kept under its heading.</p>
             <h3 class="toc-ignore no_toc">Setup</h3><p>Kept too.</p></div></body>"##;
-        let (_, blocks) = read(page);
+        let (_, blocks, _) = read(page);
         assert_eq!(
             texts(&blocks),
             [
@@ -1333,7 +1398,7 @@ line two</pre>
 
     #[test]
     fn metadata_comes_from_the_head() {
-        let (meta, _) = read(PAGE);
+        let (meta, _, _) = read(PAGE);
         assert_eq!(meta.title.as_deref(), Some("Trump backs away from threats"));
         assert_eq!(meta.publication.as_deref(), Some("The Daily Paper"));
         assert_eq!(
@@ -1353,6 +1418,35 @@ line two</pre>
         let named =
             r#"<head><meta name="DC.date" content="2023-01-02"></head><body><p>x</p></body>"#;
         assert_eq!(read(named).0.date.unwrap().to_string(), "2023-01-02");
+    }
+
+    #[test]
+    fn a_declared_date_cita_cannot_read_is_a_note() {
+        let page = |head: &str| format!("<head>{head}</head><body><p>x</p></body>");
+        let (meta, _, notes) = read(&page(r#"<meta name="date" content="12/03/1964">"#));
+        assert_eq!(meta.date, None);
+        assert_eq!(
+            notes,
+            [
+                r#"its <meta name="date"> "12/03/1964" is not a date cita reads (use YYYY-MM-DD); ignored"#
+            ]
+        );
+        let (_, _, notes) = read(&page(
+            r#"<meta property="article:published_time" content="ayer"><meta name="pubdate" content="20240312">"#,
+        ));
+        assert_eq!(
+            notes,
+            [
+                r#"its <meta property="article:published_time"> "ayer" is not a date cita reads (use YYYY-MM-DD); ignored"#
+            ]
+        );
+        // Another field read: nothing to say.
+        let (meta, _, notes) = read(&page(
+            r#"<meta name="date" content="12/03/1964"><meta name="dc.date" content="1964-03-12">"#,
+        ));
+        assert_eq!(meta.date.unwrap().to_string(), "1964-03-12");
+        assert!(notes.is_empty(), "{notes:?}");
+        assert!(read(&page("")).2.is_empty());
     }
 
     #[test]
@@ -1393,7 +1487,7 @@ line two</pre>
     fn a_teaser_article_does_not_hide_the_main_story() {
         let page = "<body><div><article class=card><p>Teaser text</p></article></div>\
                     <main><h1>Q</h1><p>The main body of the story, long enough to outweigh the teaser card.</p></main></body>";
-        let (_, blocks) = read(page);
+        let (_, blocks, _) = read(page);
         assert!(
             texts(&blocks)
                 .iter()
@@ -1408,7 +1502,7 @@ line two</pre>
             "<div>".repeat(5_000),
             "</div>".repeat(5_000)
         );
-        let (_, blocks) = read(&page);
+        let (_, blocks, _) = read(&page);
         assert!(texts(&blocks).iter().any(|t| t.contains("deepword")));
     }
 
@@ -1424,7 +1518,7 @@ line two</pre>
             "</div>".repeat(n)
         );
         let started = std::time::Instant::now();
-        let (_, blocks) = read(&page);
+        let (_, blocks, _) = read(&page);
         let elapsed = started.elapsed();
         eprintln!("{n} nested divs read in {elapsed:.2?}");
         let texts = texts(&blocks);
@@ -1466,7 +1560,7 @@ line two</pre>
             flat.contains(" one  two three<script>hidden</script>"),
             "{flat}"
         );
-        let (_, blocks) = read(&deep);
+        let (_, blocks, _) = read(&deep);
         assert_eq!(texts(&blocks), ["one two three"]);
     }
 
@@ -1494,19 +1588,20 @@ line two</pre>
             "<article>".repeat(3),
             "</article>".repeat(3)
         );
-        let (_, blocks) = read(&page);
+        let (_, blocks, _) = read(&page);
         assert_eq!(texts(&blocks), ["inner story text"]);
         // Of equal articles the last in document order wins, as `max_by_key` picks.
-        let (_, blocks) =
+        let (_, blocks, _) =
             read("<body><article><p>first</p></article><article><p>later</p></article></body>");
         assert_eq!(texts(&blocks), ["later"]);
-        let (_, blocks) = read("<body><article><article><p>same</p></article></article></body>");
+        let (_, blocks, _) = read("<body><article><article><p>same</p></article></article></body>");
         assert_eq!(texts(&blocks), ["same"]);
     }
 
     #[test]
     fn a_page_without_article_or_main_uses_the_body() {
-        let (meta, blocks) = read("<html><body><div>Loose text<p>Para</p>tail</div></body></html>");
+        let (meta, blocks, _) =
+            read("<html><body><div>Loose text<p>Para</p>tail</div></body></html>");
         assert_eq!(texts(&blocks), ["Loose text", "Para", "tail"]);
         assert_eq!(meta.title, None);
     }

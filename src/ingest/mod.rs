@@ -1265,9 +1265,12 @@ impl Reading<'_> {
                 self.document(place, format, meta, blocks);
             }
             Format::Html => {
-                let (meta, mut blocks) = html::read(text);
+                let (meta, mut blocks, notes) = html::read(text);
                 if !verbatim {
                     forget_offsets(&mut blocks);
+                }
+                for note in notes {
+                    self.warn(place, None, note);
                 }
                 self.document(place, format, meta, blocks);
             }
