@@ -564,7 +564,8 @@ def _filters(
         if value is None or isinstance(value, str):
             return value
         if _whole(value) is not None:
-            return str(_whole(value))
+            # A year is four digits to the library: 800 is "0800".
+            return str(_whole(value)).zfill(4)
         raise OptionError(f"{name} takes a date (YYYY-MM-DD, YYYY-MM or YYYY), not {value!r}")
 
     def year(value: Any) -> int:

@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     search = commands.add_parser("search", help="search shards on a Dask cluster", allow_abbrev=False)
-    search.add_argument("query")
+    search.add_argument("query", nargs="+", help="the query; its words are joined by spaces, as cita search joins them")
     search.add_argument("--cluster", required=True, help="the Dask scheduler, tcp://HOST:PORT")
     search.add_argument("--shards", required=True, help="the shard folder (cita.dist.index)")
     search.add_argument("--format", choices=("text", "json", "jsonl", "csv"), default="text")
@@ -68,8 +68,21 @@ def _use_color(choice: str) -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
+def _sort_values_joined(argv: List[str]) -> List[str]:
+    """``--sort -date`` as ``--sort=-date``: argparse takes a word opening
+    with ``-`` after an option for another option, where ``cita search``
+    takes it for the value."""
+    joined: List[str] = []
+    for arg in argv:
+        if joined and joined[-1] == "--sort" and arg.startswith("-"):
+            joined[-1] = f"--sort={arg}"
+        else:
+            joined.append(arg)
+    return joined
+
+
 def main(argv: Optional[List[str]] = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(_sort_values_joined(sys.argv[1:] if argv is None else argv))
     try:
         from . import _cita
         from .dist import Cluster
@@ -82,7 +95,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             args.cluster, args.shards, timeout=args.timeout, partial=args.partial
         ) as cluster:
             results = cluster.search(
-                args.query,
+                " ".join(args.query),
                 limit=limit,
                 offset=args.offset,
                 sort=args.sort,

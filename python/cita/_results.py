@@ -570,7 +570,9 @@ class BatchResults(_Table):
         return [query for query in self.queries if query.error is not None]
 
     def to_dicts(self) -> List[Dict[str, Any]]:
-        return [json.loads(line) for line in self._jsonl.splitlines()]
+        # Lines end at "\n" only: `splitlines` also splits at U+2028, U+2029
+        # and U+0085, which JSON leaves unescaped inside a passage's text.
+        return [json.loads(line) for line in self._jsonl.split("\n") if line]
 
     def __iter__(self) -> Iterator[BatchRow]:
         return iter(self.rows)

@@ -651,6 +651,7 @@ class Cluster(_Queries):
         # as far as its lines reach one past the limit, merged and cut
         # where one index would; never partial.
         _cita.check_kwic(width, sort)
+        _cita.check_query(query)
         options = _plain_search(limit=0, snippet_chars=_cita.DEFAULT_SNIPPET_CHARS)
         steps = _Steps(self, False)
         summed, answering = steps.summed_statistics(query, filters, options)
@@ -659,6 +660,7 @@ class Cluster(_Queries):
 
     def _count(self, query: str, filters: dict) -> str:
         # A document lives in one shard: counts add up.
+        _cita.check_query(query)
         return _cita.sum_counts(self._everywhere("count", (query, filters), "counting"))
 
     def _passage(self, id: str, context: int) -> Optional[str]:
@@ -666,6 +668,7 @@ class Cluster(_Queries):
         return next((passage for passage in found if passage is not None), None)
 
     def _timeline(self, query: str, filters: dict, by: str, axis: str, by_source: bool) -> str:
+        _cita.check_query(query)
         parts = self._everywhere("timeline", (query, filters, by, axis, by_source), "counting")
         return _cita.merge_timelines(query, by, axis, by_source, parts)
 

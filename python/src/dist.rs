@@ -3,7 +3,7 @@
 //! computes (`Archive.languages`, `Archive._shard_step`) and what the
 //! coordinator merges (`union_languages`, `sum_statistics`, `merge_page`,
 //! `ShardPage.assemble`, `sum_counts`, `merge_timelines`, `sum_stats`,
-//! `merge_kwic`; `check_search` and, for a batch, `check_filters`). Everything crosses processes as JSON
+//! `merge_kwic`; `check_search`, `check_query` and, for a batch, `check_filters`). Everything crosses processes as JSON
 //! text, which Dask ships as it is; Python only moves it.
 
 use std::collections::BTreeSet;
@@ -312,6 +312,14 @@ pub fn check_search(
 ) -> PyResult<()> {
     py.detach(|| shards::check_request(&sharded_request(query, &filters, &options, None)?))
         .or_raise(py)
+}
+
+/// Refuses a query no shard could run (malformed, empty), as one index
+/// does, before any shard is asked: for counts, timelines and
+/// concordances, whose steps carry no search request to check.
+#[pyfunction]
+pub fn check_query(py: Python<'_>, query: String) -> PyResult<()> {
+    py.detach(|| shards::check_query(&query)).or_raise(py)
 }
 
 /// Refuses bad filters as `Archive.batch` does before it runs any query: a

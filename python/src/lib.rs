@@ -29,7 +29,7 @@ mod _cita {
     use crate::build::index;
     #[pymodule_export]
     use crate::dist::{
-        ShardPage, check_filters, check_kwic, check_search, merge_kwic, merge_page,
+        ShardPage, check_filters, check_kwic, check_query, check_search, merge_kwic, merge_page,
         merge_timelines, shard_of, sum_counts, sum_statistics, sum_stats, union_languages,
     };
     #[pymodule_export]

@@ -58,7 +58,7 @@ class Cli:
     def jsonl(self, *args: str) -> List[Any]:
         done = self.run(*args)
         assert done.returncode in (0, 1), done.stderr
-        return [json.loads(line) for line in done.stdout.splitlines()]
+        return [json.loads(line) for line in done.stdout.split("\n") if line]
 
     def error(self, *args: str) -> str:
         """The one-line message of a command that fails, without `cita: `."""

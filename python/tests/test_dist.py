@@ -425,8 +425,24 @@ def test_grouping_and_bad_queries_are_refused(client: Client, built: Dict[str, B
     cluster = Cluster(client, built["shipped"].shards)
     with pytest.raises(cita.OptionError, match="grouping"):
         cluster.search("plan", group=True)
-    with pytest.raises(cita.QueryError):
-        cluster.search('"unclosed')
+    def failures_logged() -> int:
+        logs = client.get_worker_logs().values()
+        return sum("Compute Failed" in line for log in logs for _, line in log)
+
+    logged = failures_logged()
+    # A malformed or empty query is the caller's: refused before any shard
+    # is asked, so no worker logs a failure.
+    for call in (
+        lambda: cluster.search('"unclosed'),
+        lambda: cluster.search(""),
+        lambda: cluster.count("title:"),
+        lambda: cluster.timeline("(plan"),
+        lambda: cluster.kwic('"unclosed'),
+    ):
+        with pytest.raises(cita.QueryError):
+            call()
+    assert isinstance(cluster.batch(['"unclosed', "plan"]).errors[0].error, cita.QueryError)
+    assert failures_logged() == logged
     # A wrong type is the caller's, as on one index, not each shard's failure.
     for call in (lambda: cluster.count(5), lambda: cluster.timeline(5), lambda: cluster.passage(5)):
         with pytest.raises(TypeError, match="takes a str"):
@@ -601,6 +617,15 @@ def test_python_m_cita_search(dask: DaskProcesses, client: Client, built: Dict[s
     every = cli.json("search", "--index", str(b.whole_path), "colombia", "--format", "json", "--all")
     assert json.loads(done.stdout)["hits"] == every["hits"]
     assert len(every["hits"]) == every["distinct"] > 10
+    # Words not quoted are one query, and a sort opening with "-" is a
+    # value, as cita search takes them.
+    args = ("colombia", "petro", "--format", "json", "--sort", "-date", "--limit", "3")
+    done = run(*args)
+    assert done.returncode == 0, done.stderr
+    expected = cli.json("search", "--index", str(b.whole_path), *args)
+    got = json.loads(done.stdout)
+    assert got["hits"] == expected["hits"] and got["total"] == expected["total"]
+    assert [hit["date"] for hit in got["hits"]] == sorted((hit["date"] for hit in got["hits"]), reverse=True)
     done = run("nothingmatchesthis")
     whole = cli.run("search", "--index", str(b.whole_path), "nothingmatchesthis")
     assert done.returncode == whole.returncode == 1 and done.stdout == whole.stdout

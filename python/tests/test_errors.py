@@ -244,9 +244,14 @@ def test_a_locked_index_is_index_locked_and_changes_nothing(cli, small_corpus, t
     assert cita.Archive(index).search("quetzal").total == 1
 
 
-def test_an_index_path_that_is_a_file_is_a_file_system_error(small_corpus, tmp_path: Path):
+def test_an_index_path_that_is_a_file_is_a_file_system_error(cli, small_corpus, tmp_path: Path):
     taken = tmp_path / "taken"
     taken.write_text("not a folder", encoding="utf-8")
     with pytest.raises(cita.FileSystemError, match="taken") as raised:
         cita.index(small_corpus, taken)
     assert isinstance(raised.value, OSError)
+    # Searched, it is named as a file, not as an index to build there.
+    with pytest.raises(cita.FileSystemError) as raised:
+        cita.Archive(taken)
+    assert str(raised.value) == cli.error("search", "--index", str(taken), "colombia")
+    assert str(raised.value).endswith("taken: a file, not an index folder")

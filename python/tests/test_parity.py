@@ -147,6 +147,40 @@ def test_batch_gives_the_cli_rows(archive, shipped_index, cli, tmp_path: Path):
     assert batch.errors == []
 
 
+def test_a_batch_reads_text_holding_line_separators_as_the_cli_prints_it(cli, tmp_path: Path):
+    # U+2028, U+2029 and U+0085 end lines to str.splitlines, not to JSON Lines.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = "The first line\u2028and the second of one paragraph\u2029about the\u0085harbour."
+    (corpus / "a.txt").write_text(text + "\n", encoding="utf-8")
+    cita.index(corpus, tmp_path / "index")
+    archive = cita.Archive(tmp_path / "index")
+    queries = ["harbour", "second\u2028line"]
+    file = tmp_path / "queries.txt"
+    file.write_text("\n".join(queries) + "\n", encoding="utf-8")
+    expected = cli.jsonl("batch", str(file), "--index", str(tmp_path / "index"), "--format", "jsonl")
+    batch = archive.batch(queries)
+    assert batch.to_dicts() == expected
+    assert [row.query for row in batch] == queries
+    assert batch.rows[0].text == text
+
+
+def test_years_before_1000_filter_as_four_digit_years(cli, tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, date in [("charter.md", "0850-05-01"), ("later.md", "1200-01-01")]:
+        (corpus / name).write_text(f"---\ndate: {date}\n---\n\nA charter of the abbey.\n")
+    cita.index(corpus, tmp_path / "index")
+    archive = cita.Archive(tmp_path / "index")
+    expected = cli.json("search", "--index", str(tmp_path / "index"), "--format", "json", "--since", "0800", "--until", "0999", "abbey")
+    results = archive.search("abbey", since=800, until=999)
+    assert results.to_dict() == expected
+    assert [hit.source for hit in results] == ["charter.md"]
+    assert archive.timeline("abbey", until=999).to_dict() == cli.json(
+        "timeline", "--index", str(tmp_path / "index"), "--format", "json", "--until", "0999", "abbey"
+    )
+
+
 def test_passage_gives_the_cli_json(archive, shipped_index, cli):
     hit = archive.search('"Plan LAZO"').hits[0]
     expected = cli.json("show", "--index", str(shipped_index), "--format", "json", "-C", "1", hit.id)

@@ -239,9 +239,18 @@ pub fn kwic(
     ))
 }
 
-/// Refuses what a search over shards cannot answer yet (grouping by
-/// document), before any shard is asked.
+/// Refuses a query no shard could run (malformed, empty) with the error
+/// each shard would give, before any is asked: a shard's failure is
+/// logged by its worker, and a typo is the caller's, not a shard's.
+pub fn check_query(query: &str) -> Result<()> {
+    crate::query::parse(query).map(drop)
+}
+
+/// Refuses what a search over shards cannot answer: a query no shard
+/// could run ([`check_query`]), and grouping by document (not yet), before
+/// any shard is asked.
 pub fn check_request(request: &SearchRequest) -> Result<()> {
+    check_query(&request.query)?;
     if request.group {
         return Err(Error::InvalidOption(
             "grouping by document is not available over shards yet".to_string(),
