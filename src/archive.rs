@@ -164,10 +164,7 @@ impl Archive {
 
     fn open_unguarded(path: &Path, live: bool) -> Result<Archive> {
         if path.exists() && !path.is_dir() {
-            return Err(Error::Io {
-                path: path.to_path_buf(),
-                source: io::Error::new(io::ErrorKind::NotADirectory, "a file, not an index folder"),
-            });
+            return Err(Error::index_is_a_file(path));
         }
         if !Archive::exists(path) {
             // A folder of other files is not one `cita index` would fill.

@@ -187,6 +187,18 @@ impl Error {
         }
     }
 
+    /// [`Error::Io`] for an index path that is a file: saying there is no
+    /// index there would send the user to build one, which fails.
+    pub(crate) fn index_is_a_file(path: &Path) -> Self {
+        Error::io(
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::NotADirectory,
+                "a file, not an index folder",
+            ),
+        )
+    }
+
     /// [`Error::Damaged`] for the index at `path`, `detail` cut to one bounded line.
     pub(crate) fn damaged(path: &Path, detail: &str) -> Self {
         Error::Damaged {

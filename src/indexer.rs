@@ -334,6 +334,9 @@ fn build_into(
     }
     // Before anything is written: a refused glob leaves no index folder.
     ingest::exclusions(corpus, &options.exclude)?;
+    if index_dir.exists() && !index_dir.is_dir() {
+        return Err(Error::index_is_a_file(index_dir));
+    }
     std::fs::create_dir_all(index_dir).map_err(|err| Error::io(index_dir, err))?;
     refuse_corpus_as_index(corpus, index_dir)?;
     let _lock = store::lock(index_dir)?;

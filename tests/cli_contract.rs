@@ -197,6 +197,13 @@ fn an_index_path_that_is_a_file_is_named_so() {
             "{args:?}"
         );
     }
+    let out = run_in(dir.path(), &["index", "--index", "notes.txt"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stderr(&out).ends_with(": notes.txt: a file, not an index folder\n"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -123,7 +123,6 @@ fn a_pdf_with_tesseracts_text_layer_reads_as_paragraphs() {
 #[test]
 fn a_text_layers_paragraphs_are_whole_where_a_line_ends_a_sentence_or_the_next_starts_a_name() {
     ensure_tesseract();
-    let fixture = Fixture::new();
     // Type set with a fifth of its size between lines, as letters and
     // cables are. Tesseract squeezes or stretches each word of its layer
     // to the width scanned: a squeezed line once read as a paragraph's end.
@@ -143,21 +142,26 @@ fn a_text_layers_paragraphs_are_whole_where_a_line_ends_a_sentence_or_the_next_s
             "the minutes of the meeting.",
         ],
     ];
-    let scan = scan_png_of(&large_print_paragraphs_pdf(&paragraphs, 34));
-    tesseract_layer_pdf(&fixture, "minutes", &scan);
-    let report = fixture.index_report(&["--no-ocr"]);
-    assert_eq!(report["files_indexed"], 1, "{report}");
-    let (_, result) = fixture.search("*", &["--limit", "10"]);
-    let mut read: Vec<&str> = hits(&result)
-        .iter()
-        .map(|hit| hit["text"].as_str().unwrap())
-        .collect();
-    read.sort_unstable();
     let mut written: Vec<String> = paragraphs.iter().map(|lines| lines.join(" ")).collect();
     written.sort_unstable();
-    assert_eq!(read, written, "{result}");
-    let hit = only_hit(&fixture, "\"asked the governor of narino\"");
-    assert_eq!(hit["page"], 1, "{hit}");
+    // Level, and tilted as a scan lies: Tesseract writes the tilt into
+    // its layer's text matrix.
+    for tilt in [0.0, 0.6, -1.5] {
+        let fixture = Fixture::new();
+        let scan = scan_png_of(&large_print_paragraphs_pdf(&paragraphs, 34, tilt));
+        tesseract_layer_pdf(&fixture, "minutes", &scan);
+        let report = fixture.index_report(&["--no-ocr"]);
+        assert_eq!(report["files_indexed"], 1, "{report}");
+        let (_, result) = fixture.search("*", &["--limit", "10"]);
+        let mut read: Vec<&str> = hits(&result)
+            .iter()
+            .map(|hit| hit["text"].as_str().unwrap())
+            .collect();
+        read.sort_unstable();
+        assert_eq!(read, written, "tilted {tilt}°: {result}");
+        let hit = only_hit(&fixture, "\"asked the governor of narino\"");
+        assert_eq!(hit["page"], 1, "{hit}");
+    }
 }
 
 #[test]

@@ -286,6 +286,23 @@ fn partial_matches_fill_the_page_after_every_full_match() {
         .unwrap();
     assert_eq!((strict.hits.len(), strict.partial_total), (1, None));
 
+    // A group ANDed with a filter, as the search page writes a facet, is
+    // its words.
+    let grouped = page(&archive, "(read csv) format:text", 0, 10);
+    assert_eq!((grouped.total, grouped.partial_total), (1, Some(2)));
+    assert_eq!(
+        grouped
+            .hits
+            .iter()
+            .map(|h| &h.passage.id)
+            .collect::<Vec<_>>(),
+        results
+            .hits
+            .iter()
+            .map(|h| &h.passage.id)
+            .collect::<Vec<_>>()
+    );
+
     // Exclusions and filters still hold in full: only the words may be missing.
     let excluded = page(&archive, "read csv -table", 0, 10);
     assert!(excluded.hits.iter().all(|h| h.passage.source != "read.txt"));

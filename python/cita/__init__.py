@@ -565,7 +565,8 @@ def _filters(
             return value
         if _whole(value) is not None:
             # A year is four digits to the library: 800 is "0800".
-            return str(_whole(value)).zfill(4)
+            year = _whole(value)
+            return str(year).zfill(4) if year >= 0 else str(year)
         raise OptionError(f"{name} takes a date (YYYY-MM-DD, YYYY-MM or YYYY), not {value!r}")
 
     def year(value: Any) -> int:

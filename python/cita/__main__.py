@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     search = commands.add_parser("search", help="search shards on a Dask cluster", allow_abbrev=False)
-    search.add_argument("query", nargs="+", help="the query; its words are joined by spaces, as cita search joins them")
+    search.add_argument("query", nargs="*", help="the query; its words are joined by spaces, as cita search joins them")
     search.add_argument("--cluster", required=True, help="the Dask scheduler, tcp://HOST:PORT")
     search.add_argument("--shards", required=True, help="the shard folder (cita.dist.index)")
     search.add_argument("--format", choices=("text", "json", "jsonl", "csv"), default="text")
@@ -70,19 +70,35 @@ def _use_color(choice: str) -> bool:
 
 def _sort_values_joined(argv: List[str]) -> List[str]:
     """``--sort -date`` as ``--sort=-date``: argparse takes a word opening
-    with ``-`` after an option for another option, where ``cita search``
-    takes it for the value."""
+    with one ``-`` after an option for another option, where ``cita
+    search`` takes it for the value."""
     joined: List[str] = []
     for arg in argv:
-        if joined and joined[-1] == "--sort" and arg.startswith("-"):
+        if joined and joined[-1] == "--sort" and arg.startswith("-") and not arg.startswith("--"):
             joined[-1] = f"--sort={arg}"
         else:
             joined.append(arg)
     return joined
 
 
+def _parse(argv: List[str]) -> argparse.Namespace:
+    """The arguments, the query's words wherever they stand among the
+    options (``plan --limit 5 lazo``) or after ``--``, as ``cita search``
+    reads them."""
+    options, words = (argv[: argv.index("--")], argv[argv.index("--") + 1 :]) if "--" in argv else (argv, [])
+    parser = _parser()
+    args, rest = parser.parse_known_args(_sort_values_joined(options))
+    unknown = [word for word in rest if word.startswith("-")]
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    args.query += rest + words
+    if not args.query:
+        parser.error("the following arguments are required: query")
+    return args
+
+
 def main(argv: Optional[List[str]] = None) -> int:
-    args = _parser().parse_args(_sort_values_joined(sys.argv[1:] if argv is None else argv))
+    args = _parse(sys.argv[1:] if argv is None else argv)
     try:
         from . import _cita
         from .dist import Cluster

@@ -617,9 +617,10 @@ def test_python_m_cita_search(dask: DaskProcesses, client: Client, built: Dict[s
     every = cli.json("search", "--index", str(b.whole_path), "colombia", "--format", "json", "--all")
     assert json.loads(done.stdout)["hits"] == every["hits"]
     assert len(every["hits"]) == every["distinct"] > 10
-    # Words not quoted are one query, and a sort opening with "-" is a
-    # value, as cita search takes them.
-    args = ("colombia", "petro", "--format", "json", "--sort", "-date", "--limit", "3")
+    # Words not quoted are one query wherever they stand among the
+    # options, and a sort opening with "-" is a value, as cita search
+    # takes them.
+    args = ("colombia", "--format", "json", "petro", "--sort", "-date", "--limit", "3")
     done = run(*args)
     assert done.returncode == 0, done.stderr
     expected = cli.json("search", "--index", str(b.whole_path), *args)

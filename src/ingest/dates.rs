@@ -62,15 +62,16 @@ const B: &str = r"(?-u:\b)";
 
 /// A Spanish ordinal's mark after a day's number, which the first of a
 /// month takes (`1.º de octubre`, `1° de octubre`, `1o. de octubre`,
-/// `1ro. de octubre`).
+/// `1ro. de octubre`). Read only after a 1 and before `de`: OCR reads a
+/// 0 as an o, and `3o de mayo` is the 30th.
 const ORDINAL: &str = r"\.?[º°]|r?o\.?";
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?ix)
         (?:{B}(?P<iy>[0-9]{{4}})-(?P<im>[0-9]{{2}})-(?P<id>[0-9]{{2}})(?:{B}|T))
-        | (?:{B}(?P<dd>[0-9]{{1,2}})(?:st|nd|rd|th|{ORDINAL})?\s+(?:de\s+)?(?P<dm>{MONTH_PATTERN})\.?,?\s+(?:de[l]?\s+)?(?P<dy>[0-9]{{4}}){B})
-        | (?:{B}(?P<mm>{MONTH_PATTERN})\.?\s+(?P<md>[0-9]{{1,2}})(?:st|nd|rd|th|{ORDINAL})?,?\s+(?:de[l]?\s+)?(?P<my>[0-9]{{4}}){B})
+        | (?:{B}(?P<dd>[0-9]{{1,2}})(?:st|nd|rd|th|(?P<dord>{ORDINAL}))?\s+(?P<dde>de\s+)?(?P<dm>{MONTH_PATTERN})\.?,?\s+(?:de[l]?\s+)?(?P<dy>[0-9]{{4}}){B})
+        | (?:{B}(?P<mm>{MONTH_PATTERN})\.?\s+(?P<md>[0-9]{{1,2}})(?:st|nd|rd|th|(?P<mord>{ORDINAL}))?,?\s+(?P<mde>de[l]?\s+)?(?P<my>[0-9]{{4}}){B})
         "
     ))
     .expect("the date pattern compiles")
@@ -105,11 +106,16 @@ pub fn find_dates(text: &str) -> Vec<(usize, Date)> {
                 let word = caps.name(name)?.as_str().to_lowercase();
                 MONTHS.iter().find(|(m, _)| *m == word).map(|(_, n)| *n)
             };
+            let first_of_the_month = |day: &str, ordinal: &str, de: &str| {
+                caps.name(ordinal).is_none() || (number(day) == Some(1) && caps.name(de).is_some())
+            };
             let date = if caps.name("iy").is_some() {
                 Date::new(number("iy")?, number("im")? as u8, number("id")? as u8)
             } else if caps.name("dy").is_some() {
+                first_of_the_month("dd", "dord", "dde").then_some(())?;
                 Date::new(number("dy")?, month("dm")?, number("dd")? as u8)
             } else {
+                first_of_the_month("md", "mord", "mde").then_some(())?;
                 Date::new(number("my")?, month("mm")?, number("md")? as u8)
             }?;
             Some((found.start(), date))
@@ -138,7 +144,31 @@ pub fn parse_metadata_date(value: &str) -> Option<Date> {
         let number = |range: std::ops::Range<usize>| digits.get(range)?.parse::<i32>().ok();
         return Date::new(number(0..4)?, number(4..6)? as u8, number(6..8)? as u8);
     }
-    find_dates(value).first().map(|(_, date)| *date)
+    let day = value.split(['T', ' ']).next().unwrap_or(value);
+    year_first_date(day).or_else(|| find_dates(value).first().map(|(_, date)| *date))
+}
+
+/// ISO 8601's basic form (`20240312`) and `2024/03/12`, which web pages'
+/// meta fields write: year first, so never read the wrong way round.
+fn year_first_date(word: &str) -> Option<Date> {
+    let (year, month, day) = if word.len() == 8 && word.bytes().all(|b| b.is_ascii_digit()) {
+        (&word[..4], &word[4..6], &word[6..])
+    } else {
+        let mut parts = word.split('/');
+        let parts = (parts.next()?, parts.next()?, parts.next()?, parts.next());
+        match parts {
+            (year, month, day, None) if year.len() == 4 && month.len() <= 2 && day.len() <= 2 => {
+                (year, month, day)
+            }
+            _ => return None,
+        }
+    };
+    let number = |text: &str| text.parse::<u16>().ok();
+    Date::new(
+        i32::from(number(year)?),
+        u8::try_from(number(month)?).ok()?,
+        u8::try_from(number(day)?).ok()?,
+    )
 }
 
 /// The day a mail `Date` header gives, as written: RFC 5322's
@@ -444,6 +474,9 @@ mod tests {
             ["1964-10-01", "1965-05-01", "1966-06-01", "1967-07-01"]
         );
         assert_eq!(dates("Bogotá, marzo 12 de 1964"), ["1964-03-12"]);
+        assert_eq!(dates("Bogotá, marzo 1o. de 1964"), ["1964-03-01"]);
+        // An o after another day is OCR's 0, and English takes no º.
+        assert!(dates("el 3o de mayo de 1964, marzo 2o de 1964, on 1o March 1964").is_empty());
         assert_eq!(dates("published 2025-09-27T08:00:00Z"), ["2025-09-27"]);
         assert_eq!(dates("the 1st of May"), Vec::<String>::new());
     }
@@ -473,6 +506,16 @@ mod tests {
                 .to_string(),
             "2025-09-27"
         );
+        for (written, read) in [
+            ("20240312", "2024-03-12"),
+            ("2024/03/12", "2024-03-12"),
+            ("2024/3/2 10:00", "2024-03-02"),
+        ] {
+            assert_eq!(parse_metadata_date(written).unwrap().to_string(), read);
+        }
+        for not_a_day in ["12/03/1964", "2024/13/01", "12345678", "2024/03", "2024"] {
+            assert_eq!(parse_metadata_date(not_a_day), None, "{not_a_day}");
+        }
         assert_eq!(parse_metadata_date("soon"), None);
         assert_eq!(parse_metadata_date("-0044-03-15"), None);
         for era in [

@@ -194,10 +194,13 @@ pub fn read(source: &str) -> (Metadata, Vec<Block>, Vec<String>) {
         });
     }
     // A date the page declares and none read: the date is then inferred
-    // from the text, which the user should know is a guess.
+    // from the text, which the user should know is a guess. A year, or a
+    // year and month, is a date less precise than cita's days, not a
+    // mistake: a crawl of a site would warn on every page.
     let notes = match meta.date {
         Some(_) => Vec::new(),
         None => declared_date(&page)
+            .filter(|(_, value)| !is_year_or_month(value))
             .map(|(field, value)| {
                 format!("its {field} {value:?} is not a date cita reads (use YYYY-MM-DD); ignored")
             })
@@ -217,6 +220,16 @@ const DATE_NAMES: [&str; 6] = [
     "dc.date",
     "dc.date.issued",
 ];
+
+/// Whether `value` is a year (`2024`) or a year and month (`2024-03`).
+fn is_year_or_month(value: &str) -> bool {
+    let (year, month) = value.split_once('-').unwrap_or((value, "00"));
+    year.len() == 4
+        && month.len() == 2
+        && (year.to_string() + month)
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+}
 
 /// The first date meta field a page has, as written, and its value.
 fn declared_date(page: &Html) -> Option<(String, String)> {
@@ -907,7 +920,7 @@ impl Walker {
                     }
                     if is_heading(name) {
                         self.flush();
-                        let heading = collapse(&element_ref.text().collect::<String>());
+                        let heading = collapse(&text_with_breaks(element_ref));
                         if !heading.is_empty() {
                             self.blocks.push(Block::Heading(heading));
                         }
@@ -989,13 +1002,30 @@ impl Walker {
     }
 }
 
-/// Whether the sibling before `node`, white space aside, is a `<br>`.
+/// Whether the sibling before `node`, white space and comments aside, is
+/// a `<br>`.
 fn follows_a_line_break(node: NodeRef<'_, Node>) -> bool {
     node.prev_siblings()
-        .find(|sibling| !matches!(sibling.value(), Node::Text(text) if text.trim().is_empty()))
+        .find(|sibling| match sibling.value() {
+            Node::Text(text) => !text.trim().is_empty(),
+            Node::Comment(_) => false,
+            _ => true,
+        })
         .is_some_and(
             |sibling| matches!(sibling.value(), Node::Element(element) if element.name() == "br"),
         )
+}
+
+/// The text of `element` with each `<br>` in it a space.
+fn text_with_breaks(element: ElementRef<'_>) -> String {
+    element
+        .descendants()
+        .filter_map(|node| match node.value() {
+            Node::Text(text) => Some(&**text),
+            Node::Element(inner) if inner.name() == "br" => Some(" "),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The longest row read as one line of values: a longer one lays out a
@@ -1242,7 +1272,7 @@ line two</pre>
     fn two_line_breaks_in_a_row_end_a_paragraph_and_one_does_not() {
         let page = "<body><p>Primer párrafo, sobre la visa.<br><br>Segundo párrafo, distinto.</p>\
             <div>Text set in a div<br />\n <br/>\n<br>without paragraphs.<br>A line of its own.</div>\
-            <p>Calle 26<br>Bogotá</p></body>";
+            <p>Calle 26<br>Bogotá</p><h2>Informe<br>anual</h2><p>Uno.<br><!-- c --><br>Dos.</p></body>";
         let (_, blocks, _) = read(page);
         assert_eq!(
             texts(&blocks),
@@ -1251,7 +1281,10 @@ line two</pre>
                 "Segundo párrafo, distinto.",
                 "Text set in a div",
                 "without paragraphs. A line of its own.",
-                "Calle 26 Bogotá"
+                "Calle 26 Bogotá",
+                "# Informe anual",
+                "Uno.",
+                "Dos."
             ]
         );
     }
@@ -1432,7 +1465,7 @@ line two</pre>
             ]
         );
         let (_, _, notes) = read(&page(
-            r#"<meta property="article:published_time" content="ayer"><meta name="pubdate" content="20240312">"#,
+            r#"<meta property="article:published_time" content="ayer"><meta name="pubdate" content="12/03/1964">"#,
         ));
         assert_eq!(
             notes,
@@ -1440,6 +1473,11 @@ line two</pre>
                 r#"its <meta property="article:published_time"> "ayer" is not a date cita reads (use YYYY-MM-DD); ignored"#
             ]
         );
+        // A year, or a year and month, is no mistake; 20240312 is a date.
+        for value in ["2024", "2024-03", "20240312"] {
+            let (_, _, notes) = read(&page(&format!(r#"<meta name="date" content="{value}">"#)));
+            assert!(notes.is_empty(), "{value}: {notes:?}");
+        }
         // Another field read: nothing to say.
         let (meta, _, notes) = read(&page(
             r#"<meta name="date" content="12/03/1964"><meta name="dc.date" content="1964-03-12">"#,

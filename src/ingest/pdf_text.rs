@@ -8,14 +8,17 @@
 //! line of squeezed words measured smaller than its step down, pdf-extract
 //! wrote a blank line after it, and a paragraph of the scan was cut into
 //! passages at whichever of its lines were squeezed (a phrase across them
-//! never found). Upright type set at its own width measures as before;
-//! rotated or skewed type keeps pdf-extract's measure.
+//! never found). Upright type set at its own width measures as before, and
+//! so does type turned further than a scan's tilt; type tilted a little,
+//! as a scan's lines are, is measured across its own baseline.
 //!
 //! A page the extractor fails on (it panics on much it does not expect: an
 //! operand of the wrong type, a page without a media box) is left out,
 //! and the others are read: the whole document failed with it before.
 
-use pdf_extract::{Document, MediaBox, OutputDev, OutputError, Transform};
+use pdf_extract::{
+    Dictionary, Document, MediaBox, Object, ObjectId, OutputDev, OutputError, Transform,
+};
 
 use crate::error;
 
@@ -27,28 +30,104 @@ pub(super) struct PageTexts {
 }
 
 /// The text of each page of `document`. The document is read in one pass;
-/// when a page fails, that page and the ones after it are read again one
-/// at a time, so that one page costs only itself.
+/// when a page fails, the pages before it stand, and it and each page
+/// after it are read alone ([`OnePageCopy`]).
 pub(super) fn extract(document: &Document) -> PageTexts {
     let mut writer = PageWriter::default();
     let whole = error::catching(|| pdf_extract::output_doc(document, &mut writer));
     let mut pages = writer.finished;
     let mut failed = Vec::new();
-    if !matches!(whole, Ok(Ok(()))) {
-        let numbers: Vec<u32> = document.get_pages().into_keys().collect();
-        for &number in numbers.get(pages.len()..).unwrap_or_default() {
-            let mut one = PageWriter::default();
-            let read = error::catching(|| pdf_extract::output_doc_page(document, &mut one, number));
-            match (read, one.finished.pop()) {
-                (Ok(Ok(())), Some(text)) => pages.push(text),
-                _ => {
-                    pages.push(String::new());
-                    failed.push(number);
-                }
+    if matches!(whole, Ok(Ok(()))) {
+        return PageTexts { pages, failed };
+    }
+    let ids: Vec<ObjectId> = document.get_pages().into_values().collect();
+    let mut copy = OnePageCopy::new(document);
+    for (number, &id) in (1..).zip(&ids).skip(pages.len()) {
+        let mut one = PageWriter::default();
+        let read = copy
+            .as_of(document, id)
+            .map(|single| error::catching(|| pdf_extract::output_doc(single, &mut one)));
+        match (read, one.finished.pop()) {
+            (Some(Ok(Ok(()))), Some(text)) => pages.push(text),
+            _ => {
+                pages.push(String::new());
+                failed.push(number);
             }
         }
     }
     PageTexts { pages, failed }
+}
+
+/// A copy of a document whose page tree holds one page at a time.
+/// pdf-extract lists a document's pages on every call that reads one page,
+/// so reading each page of the document itself alone took time growing
+/// with the square of its pages (30 s for 8,000 pages after a failure on
+/// the first); a tree of one page costs one.
+struct OnePageCopy {
+    /// The copy, and its page tree's root, or none when the document has
+    /// no catalog to hang one from.
+    copy: Option<(Document, ObjectId)>,
+}
+
+/// The attributes a page inherits from its page tree (PDF 32000-1, 7.7.3.4).
+const INHERITED: [&[u8]; 4] = [b"Resources", b"MediaBox", b"CropBox", b"Rotate"];
+
+impl OnePageCopy {
+    fn new(document: &Document) -> OnePageCopy {
+        let mut copy = document.clone();
+        let mut tree = Dictionary::new();
+        tree.set("Type", Object::Name(b"Pages".to_vec()));
+        tree.set("Count", 1);
+        let root = copy.add_object(tree);
+        let catalog = copy
+            .trailer
+            .get(b"Root")
+            .and_then(Object::as_reference)
+            .and_then(|id| copy.get_dictionary_mut(id));
+        let copy = match catalog {
+            Ok(catalog) => {
+                catalog.set("Pages", Object::Reference(root));
+                Some((copy, root))
+            }
+            Err(_) => None,
+        };
+        OnePageCopy { copy }
+    }
+
+    /// The copy with `page` of `document` as its only page, the attributes
+    /// it inherits set on it.
+    fn as_of(&mut self, document: &Document, page: ObjectId) -> Option<&Document> {
+        let (copy, root) = self.copy.as_mut()?;
+        copy.get_dictionary_mut(*root)
+            .ok()?
+            .set("Kids", vec![Object::Reference(page)]);
+        let inherited: Vec<(&[u8], Object)> = INHERITED
+            .into_iter()
+            .filter_map(|key| Some((key, inherited(document, page, key)?)))
+            .collect();
+        let dictionary = copy.get_dictionary_mut(page).ok()?;
+        for (key, value) in inherited {
+            dictionary.set(key, value);
+        }
+        dictionary.set("Parent", Object::Reference(*root));
+        Some(copy)
+    }
+}
+
+/// The value of `key` for `page` of `document`: its own, else the nearest
+/// of its page tree's nodes' (a tree's depth is bounded: a loop is refused
+/// before the text is read, `pdf::page_in_a_loop`).
+fn inherited(document: &Document, page: ObjectId, key: &[u8]) -> Option<Object> {
+    const MAX_DEPTH: usize = 64;
+    let mut node = document.get_dictionary(page).ok()?;
+    for _ in 0..MAX_DEPTH {
+        if let Ok(value) = node.get(key) {
+            return Some(value.clone());
+        }
+        let parent = node.get(b"Parent").and_then(Object::as_reference).ok()?;
+        node = document.get_dictionary(parent).ok()?;
+    }
+    None
 }
 
 /// pdf-extract's `PlainTextOutput`, writing one string per page and
@@ -144,14 +223,24 @@ impl OutputDev for PageWriter {
     }
 }
 
+/// A scan's lines lean this far from level at most (tan 5°): type turned
+/// further is set so on purpose, and keeps pdf-extract's measure.
+const MAX_TILT: f64 = 0.0875;
+
 /// The height of a glyph drawn with `trm` (text space to the page) at
-/// `font_size`, and the scale of its advance along the line. Upright type:
-/// the transformed font size up the page and along the line apart.
-/// Rotated or skewed type: pdf-extract's single size for both (the side
-/// of the square with the area of the transformed size's box).
+/// `font_size`, and the scale of its advance along the line. Upright type,
+/// or tilted as a scan's lines are: the transformed font size along the
+/// baseline and across it apart. Type turned or skewed further:
+/// pdf-extract's single size for both (the side of the square with the
+/// area of the transformed size's box).
 fn glyph_height_and_advance(trm: &Transform, font_size: f64) -> (f64, f64) {
-    if trm.m12 == 0.0 && trm.m21 == 0.0 {
-        return (font_size * trm.m22.abs(), font_size * trm.m11.abs());
+    let along = trm.m11.hypot(trm.m12);
+    let tilted_a_little =
+        trm.m12.abs() <= MAX_TILT * trm.m11.abs() && trm.m21.abs() <= MAX_TILT * trm.m22.abs();
+    if tilted_a_little && along > 0.0 {
+        // The area of the glyph's box over its length along the baseline.
+        let across = (trm.m11 * trm.m22 - trm.m12 * trm.m21).abs() / along;
+        return (font_size * across, font_size * along);
     }
     let along = font_size * (trm.m11 + trm.m21);
     let up = font_size * (trm.m12 + trm.m22);
@@ -182,6 +271,16 @@ mod tests {
             let area_side = ((10.0 * scale) * (10.0 * scale)).sqrt();
             assert_eq!(glyph_height_and_advance(&trm, 10.0), (area_side, area_side));
         }
+    }
+
+    #[test]
+    fn type_tilted_as_a_scan_is_measured_across_its_baseline() {
+        // 10-point type squeezed to 60%, its baseline turned by 0.6°.
+        let (sin, cos) = 0.6f64.to_radians().sin_cos();
+        let trm = transform(0.6 * cos, 0.6 * sin, -sin, cos);
+        let (height, advance) = glyph_height_and_advance(&trm, 10.0);
+        assert!((height - 10.0).abs() < 1e-9, "{height}");
+        assert!((advance - 6.0).abs() < 1e-9, "{advance}");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! passages holding most of them, each knowing which words it lacks.
 //!
 //! Only a query whose top level is an AND of two or more terms searched in
-//! the text (words, phrases, prefixes, OR groups) has partial matches. Its
+//! the text (words, phrases, prefixes, OR groups; a group ANDed in counts
+//! as its terms) has partial matches. Its
 //! field terms (`title:`, `section:`, `lang:`, `source:`…), dates and
 //! exclusions still apply in full; only the text terms may be missing, and
 //! at most half of them: `read csv` lets one word go, `install packages
@@ -131,6 +132,17 @@ impl Lacking<'_> {
     }
 }
 
+/// `items` of an AND with the items of each AND among them in its place.
+fn and_terms(items: &[Node]) -> Vec<&Node> {
+    items
+        .iter()
+        .flat_map(|item| match item {
+            Node::And(inner) => and_terms(inner),
+            _ => vec![item],
+        })
+        .collect()
+}
+
 /// How many of `terms` searched terms a partial match must hold: half,
 /// rounded up.
 pub fn required(terms: usize) -> usize {
@@ -150,6 +162,9 @@ pub fn compile(
     let Node::And(items) = node else {
         return Ok(None);
     };
+    // A group ANDed in is its terms: `(read csv) format:text`, which the
+    // search page writes for a facet, is `read csv format:text`.
+    let items = and_terms(items);
     let mut compiler = Compiler::new(fields, statistics, memo);
     let mut labels = Vec::new();
     let mut clauses = Vec::new();

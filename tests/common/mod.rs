@@ -452,25 +452,47 @@ pub fn ensure_tesseract() {
 /// A one-page text PDF of `text`'s lines in 28-point Helvetica, large
 /// enough for Tesseract to read without a doubt.
 pub fn large_print_pdf(text: &str) -> Vec<u8> {
-    let lines: Vec<&str> = text.lines().collect();
-    large_print_paragraphs_pdf(&[&lines], 40)
+    let lines: Vec<(i32, &str)> = text
+        .lines()
+        .zip(0..)
+        .map(|(line, i)| (700 - 40 * i, line))
+        .collect();
+    pdf_pages(
+        &[PdfPage::Text(&lines, 28)],
+        "Large print",
+        "20200101000000Z",
+    )
 }
 
-/// [`large_print_pdf`] of paragraphs, each given as its lines, a line
-/// `leading` points below the one above, with a line's space between two
-/// paragraphs.
-pub fn large_print_paragraphs_pdf(paragraphs: &[&[&str]], leading: i32) -> Vec<u8> {
+/// [`large_print_pdf`] of paragraphs, each given as its lines (ASCII
+/// without parentheses), a line `leading` points below the one above,
+/// with a line's space between two paragraphs; the page turned by
+/// `tilt_degrees` about its corner, as a scan lies.
+pub fn large_print_paragraphs_pdf(
+    paragraphs: &[&[&str]],
+    leading: i32,
+    tilt_degrees: f64,
+) -> Vec<u8> {
+    let (sin, cos) = tilt_degrees.to_radians().sin_cos();
+    let mut content = format!(
+        "q {cos:.6} {sin:.6} {:.6} {cos:.6} 0 0 cm BT /F1 28 Tf\n",
+        -sin
+    );
     let mut y = 700 + leading;
-    let mut lines: Vec<(i32, &str)> = Vec::new();
     for paragraph in paragraphs {
         for line in paragraph.iter() {
+            assert!(
+                line.is_ascii() && !line.contains(['(', ')', '\\']),
+                "{line}"
+            );
             y -= leading;
-            lines.push((y, line));
+            content.push_str(&format!("1 0 0 1 72 {y} Tm ({line}) Tj\n"));
         }
         y -= leading;
     }
+    content.push_str("ET Q");
     pdf_pages(
-        &[PdfPage::Text(&lines, 28)],
+        &[PdfPage::Content(content.as_bytes())],
         "Large print",
         "20200101000000Z",
     )
