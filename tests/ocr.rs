@@ -146,7 +146,7 @@ fn a_text_layers_paragraphs_are_whole_where_a_line_ends_a_sentence_or_the_next_s
     written.sort_unstable();
     // Level, and tilted as a scan lies: Tesseract writes the tilt into
     // its layer's text matrix.
-    for tilt in [0.0, 0.6, -1.5] {
+    for tilt in [0.0, 0.6, -1.5, 2.5, -2.5] {
         let fixture = Fixture::new();
         let scan = scan_png_of(&large_print_paragraphs_pdf(&paragraphs, 34, tilt));
         tesseract_layer_pdf(&fixture, "minutes", &scan);

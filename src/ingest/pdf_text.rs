@@ -45,7 +45,7 @@ pub(super) fn extract(document: &Document) -> PageTexts {
     for (number, &id) in (1..).zip(&ids).skip(pages.len()) {
         let mut one = PageWriter::default();
         let read = copy
-            .as_of(document, id)
+            .holding(id)
             .map(|single| error::catching(|| pdf_extract::output_doc(single, &mut one)));
         match (read, one.finished.pop()) {
             (Some(Ok(Ok(()))), Some(text)) => pages.push(text),
@@ -62,15 +62,14 @@ pub(super) fn extract(document: &Document) -> PageTexts {
 /// pdf-extract lists a document's pages on every call that reads one page,
 /// so reading each page of the document itself alone took time growing
 /// with the square of its pages (30 s for 8,000 pages after a failure on
-/// the first); a tree of one page costs one.
+/// the first); a tree of one page costs one. The copy's root is new, and
+/// each page keeps its parent: what it inherits (its resources, its media
+/// box) it still finds up its own tree, as in the document.
 struct OnePageCopy {
     /// The copy, and its page tree's root, or none when the document has
     /// no catalog to hang one from.
     copy: Option<(Document, ObjectId)>,
 }
-
-/// The attributes a page inherits from its page tree (PDF 32000-1, 7.7.3.4).
-const INHERITED: [&[u8]; 4] = [b"Resources", b"MediaBox", b"CropBox", b"Rotate"];
 
 impl OnePageCopy {
     fn new(document: &Document) -> OnePageCopy {
@@ -94,40 +93,14 @@ impl OnePageCopy {
         OnePageCopy { copy }
     }
 
-    /// The copy with `page` of `document` as its only page, the attributes
-    /// it inherits set on it.
-    fn as_of(&mut self, document: &Document, page: ObjectId) -> Option<&Document> {
+    /// The copy with `page` as its only page.
+    fn holding(&mut self, page: ObjectId) -> Option<&Document> {
         let (copy, root) = self.copy.as_mut()?;
         copy.get_dictionary_mut(*root)
             .ok()?
             .set("Kids", vec![Object::Reference(page)]);
-        let inherited: Vec<(&[u8], Object)> = INHERITED
-            .into_iter()
-            .filter_map(|key| Some((key, inherited(document, page, key)?)))
-            .collect();
-        let dictionary = copy.get_dictionary_mut(page).ok()?;
-        for (key, value) in inherited {
-            dictionary.set(key, value);
-        }
-        dictionary.set("Parent", Object::Reference(*root));
         Some(copy)
     }
-}
-
-/// The value of `key` for `page` of `document`: its own, else the nearest
-/// of its page tree's nodes' (a tree's depth is bounded: a loop is refused
-/// before the text is read, `pdf::page_in_a_loop`).
-fn inherited(document: &Document, page: ObjectId, key: &[u8]) -> Option<Object> {
-    const MAX_DEPTH: usize = 64;
-    let mut node = document.get_dictionary(page).ok()?;
-    for _ in 0..MAX_DEPTH {
-        if let Ok(value) = node.get(key) {
-            return Some(value.clone());
-        }
-        let parent = node.get(b"Parent").and_then(Object::as_reference).ok()?;
-        node = document.get_dictionary(parent).ok()?;
-    }
-    None
 }
 
 /// pdf-extract's `PlainTextOutput`, writing one string per page and
@@ -188,8 +161,12 @@ impl OutputDev for PageWriter {
         font_size: f64,
         char: &str,
     ) -> Result<(), OutputError> {
-        let (x, y) = (trm.m31, self.page_height - trm.m32);
-        let (height, advance) = glyph_height_and_advance(trm, font_size);
+        let Glyph {
+            x,
+            y,
+            height,
+            advance,
+        } = Glyph::placed(trm, font_size, self.page_height);
         if self.first_char {
             if (y - self.last_y).abs() > height * 1.5 {
                 self.page.push('\n');
@@ -227,66 +204,187 @@ impl OutputDev for PageWriter {
 /// further is set so on purpose, and keeps pdf-extract's measure.
 const MAX_TILT: f64 = 0.0875;
 
-/// The height of a glyph drawn with `trm` (text space to the page) at
-/// `font_size`, and the scale of its advance along the line. Upright type,
-/// or tilted as a scan's lines are: the transformed font size along the
-/// baseline and across it apart. Type turned or skewed further:
-/// pdf-extract's single size for both (the side of the square with the
-/// area of the transformed size's box).
-fn glyph_height_and_advance(trm: &Transform, font_size: f64) -> (f64, f64) {
-    let along = trm.m11.hypot(trm.m12);
-    let tilted_a_little =
-        trm.m12.abs() <= MAX_TILT * trm.m11.abs() && trm.m21.abs() <= MAX_TILT * trm.m22.abs();
-    if tilted_a_little && along > 0.0 {
-        // The area of the glyph's box over its length along the baseline.
-        let across = (trm.m11 * trm.m22 - trm.m12 * trm.m21).abs() / along;
-        return (font_size * across, font_size * along);
+/// Where a glyph stands and how big it is, as the line breaks and spaces
+/// between the PDF's strings are told from them.
+#[derive(Debug, PartialEq)]
+struct Glyph {
+    /// Its origin along its line, and down the page across it.
+    x: f64,
+    y: f64,
+    /// Its height, and the scale of its advance along the line.
+    height: f64,
+    advance: f64,
+}
+
+impl Glyph {
+    /// A glyph drawn with `trm` (text space to the page) at `font_size` on
+    /// a page `page_height` high. Upright type, or tilted as a scan's lines
+    /// are: placed along its baseline and across it (so that the end of a
+    /// tilted line is no lower or higher than its start), its height
+    /// across the baseline and its advance along it apart. Type turned or
+    /// skewed further: pdf-extract's page axes, and its single size for
+    /// both (the side of the square with the area of the transformed
+    /// size's box).
+    fn placed(trm: &Transform, font_size: f64, page_height: f64) -> Glyph {
+        let along = trm.m11.hypot(trm.m12);
+        let tilted_a_little =
+            trm.m12.abs() <= MAX_TILT * trm.m11.abs() && trm.m21.abs() <= MAX_TILT * trm.m22.abs();
+        if tilted_a_little && along > 0.0 {
+            let (cos, sin) = (trm.m11 / along, trm.m12 / along);
+            // The area of the glyph's box over its length along the baseline.
+            let across = (trm.m11 * trm.m22 - trm.m12 * trm.m21).abs() / along;
+            return Glyph {
+                x: cos * trm.m31 + sin * trm.m32,
+                y: page_height - (cos * trm.m32 - sin * trm.m31),
+                height: font_size * across,
+                advance: font_size * along,
+            };
+        }
+        let along = font_size * (trm.m11 + trm.m21);
+        let up = font_size * (trm.m12 + trm.m22);
+        let size = (along * up).sqrt();
+        Glyph {
+            x: trm.m31,
+            y: page_height - trm.m32,
+            height: size,
+            advance: size,
+        }
     }
-    let along = font_size * (trm.m11 + trm.m21);
-    let up = font_size * (trm.m12 + trm.m22);
-    let size = (along * up).sqrt();
-    (size, size)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pdf_extract::Stream;
 
-    fn transform(m11: f64, m12: f64, m21: f64, m22: f64) -> Transform {
-        Transform::row_major(m11, m12, m21, m22, 0.0, 0.0)
+    fn transform(m11: f64, m12: f64, m21: f64, m22: f64, x: f64, y: f64) -> Transform {
+        Transform::row_major(m11, m12, m21, m22, x, y)
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
     }
 
     #[test]
     fn squeezed_type_keeps_its_height_and_advances_by_its_width() {
         // A word of 10-point type squeezed to 60% of its width (`60 Tz`).
-        let (height, advance) = glyph_height_and_advance(&transform(0.6, 0.0, 0.0, 1.0), 10.0);
-        assert_eq!(height, 10.0);
-        assert_eq!(advance, 6.0);
+        let glyph = Glyph::placed(&transform(0.6, 0.0, 0.0, 1.0, 72.0, 700.0), 10.0, 792.0);
+        assert_eq!(
+            glyph,
+            Glyph {
+                x: 72.0,
+                y: 92.0,
+                height: 10.0,
+                advance: 6.0
+            }
+        );
     }
 
     #[test]
-    fn type_at_its_own_width_measures_as_pdf_extract_does() {
-        for scale in [1.0, 0.5, -1.0] {
-            let trm = transform(scale, 0.0, 0.0, scale);
+    fn type_at_its_own_width_is_placed_and_measured_as_pdf_extract_does() {
+        for scale in [1.0, 0.5] {
+            let trm = transform(scale, 0.0, 0.0, scale, 72.0, 700.0);
             let area_side = ((10.0 * scale) * (10.0 * scale)).sqrt();
-            assert_eq!(glyph_height_and_advance(&trm, 10.0), (area_side, area_side));
+            let glyph = Glyph::placed(&trm, 10.0, 792.0);
+            assert_eq!((glyph.x, glyph.y), (72.0, 92.0));
+            assert_eq!((glyph.height, glyph.advance), (area_side, area_side));
         }
     }
 
     #[test]
-    fn type_tilted_as_a_scan_is_measured_across_its_baseline() {
-        // 10-point type squeezed to 60%, its baseline turned by 0.6°.
-        let (sin, cos) = 0.6f64.to_radians().sin_cos();
-        let trm = transform(0.6 * cos, 0.6 * sin, -sin, cos);
-        let (height, advance) = glyph_height_and_advance(&trm, 10.0);
-        assert!((height - 10.0).abs() < 1e-9, "{height}");
-        assert!((advance - 6.0).abs() < 1e-9, "{advance}");
+    fn type_tilted_as_a_scan_is_placed_and_measured_along_its_baseline() {
+        // 10-point type squeezed to 60%, its baseline turned by 2°: the
+        // start and the end of one line, 400 points apart, are level
+        // across it, and the next line 14 points below.
+        let (sin, cos) = 2f64.to_radians().sin_cos();
+        let at = |along: f64, below: f64| {
+            let (x, y) = (
+                72.0 + along * cos + below * sin,
+                700.0 + along * sin - below * cos,
+            );
+            Glyph::placed(
+                &transform(0.6 * cos, 0.6 * sin, -sin, cos, x, y),
+                10.0,
+                792.0,
+            )
+        };
+        let (start, end, next) = (at(0.0, 0.0), at(400.0, 0.0), at(0.0, 14.0));
+        assert!(
+            close(start.height, 10.0) && close(start.advance, 6.0),
+            "{start:?}"
+        );
+        assert!(
+            close(end.y, start.y) && close(end.x - start.x, 400.0),
+            "{end:?}"
+        );
+        assert!(
+            close(next.y - start.y, 14.0) && close(next.x, start.x),
+            "{next:?}"
+        );
+    }
+
+    /// Two pages under a page tree `depth` nodes deep, the media box and
+    /// the font on its root only; the first page stops the extractor.
+    fn deep_document(depth: usize) -> Document {
+        let mut document = Document::with_version("1.4");
+        let mut font = Dictionary::new();
+        font.set("Type", Object::Name(b"Font".to_vec()));
+        font.set("Subtype", Object::Name(b"Type1".to_vec()));
+        font.set("BaseFont", Object::Name(b"Helvetica".to_vec()));
+        let font = document.add_object(font);
+        let nodes: Vec<ObjectId> = (0..depth).map(|_| document.new_object_id()).collect();
+        let mut pages = Vec::new();
+        for text in ["(Lost.) Tj ET 1 cs", "(Found deep down.) Tj ET"] {
+            let content = format!("BT /F1 12 Tf 1 0 0 1 72 700 Tm {text}").into_bytes();
+            let content = document.add_object(Stream::new(Dictionary::new(), content));
+            let mut page = Dictionary::new();
+            page.set("Type", Object::Name(b"Page".to_vec()));
+            page.set("Parent", Object::Reference(nodes[depth - 1]));
+            page.set("Contents", Object::Reference(content));
+            pages.push(Object::Reference(document.add_object(page)));
+        }
+        for (level, &id) in nodes.iter().enumerate() {
+            let mut node = Dictionary::new();
+            node.set("Type", Object::Name(b"Pages".to_vec()));
+            node.set("Count", 2);
+            match nodes.get(level + 1) {
+                Some(&child) => node.set("Kids", vec![Object::Reference(child)]),
+                None => node.set("Kids", pages.clone()),
+            }
+            if level == 0 {
+                let mut fonts = Dictionary::new();
+                fonts.set("F1", Object::Reference(font));
+                let mut resources = Dictionary::new();
+                resources.set("Font", Object::Dictionary(fonts));
+                node.set("Resources", Object::Dictionary(resources));
+                node.set("MediaBox", vec![0.into(), 0.into(), 612.into(), 792.into()]);
+            } else {
+                node.set("Parent", Object::Reference(nodes[level - 1]));
+            }
+            document.objects.insert(id, Object::Dictionary(node));
+        }
+        let mut catalog = Dictionary::new();
+        catalog.set("Type", Object::Name(b"Catalog".to_vec()));
+        catalog.set("Pages", Object::Reference(nodes[0]));
+        let catalog = document.add_object(catalog);
+        document.trailer.set("Root", Object::Reference(catalog));
+        document
+    }
+
+    #[test]
+    fn a_page_after_a_failed_one_inherits_from_its_own_tree() {
+        for depth in [1, 3, 100] {
+            let PageTexts { pages, failed } = extract(&deep_document(depth));
+            assert_eq!(failed, [1], "{depth}");
+            assert_eq!(pages.len(), 2, "{depth}");
+            assert_eq!(pages[1].trim(), "Found deep down.", "{depth}");
+        }
     }
 
     #[test]
     fn skewed_type_keeps_pdf_extracts_measure() {
         // Skewed by a little: the side of the square of the box's area.
-        let (height, _) = glyph_height_and_advance(&transform(1.0, 0.0, 0.2, 1.0), 10.0);
-        assert_eq!(height, (12.0f64 * 10.0).sqrt());
+        let glyph = Glyph::placed(&transform(1.0, 0.0, 0.2, 1.0, 0.0, 0.0), 10.0, 792.0);
+        assert_eq!(glyph.height, (12.0f64 * 10.0).sqrt());
     }
 }
