@@ -86,8 +86,9 @@ impl Listener {
     }
 
     /// Call when the server starts to stop, before hyper is told to: the
-    /// connections with no request running then close at once instead of
-    /// waiting out the idle timeout (say, a client that sent half a head).
+    /// connections with no request running and no answer being sent then
+    /// close at once instead of waiting out the idle timeout (say, a client
+    /// that sent half a head).
     pub fn closer(&self) -> impl FnOnce() + Send + 'static {
         let settings = self.settings.clone();
         move || settings.closing.store(true, Ordering::SeqCst)
@@ -212,6 +213,9 @@ pub struct Connection {
     sent: usize,
     /// Close gently (send the reply, shut down, drain) when dropped.
     linger: bool,
+    /// Whether the last write waited for the client to read: an answer is
+    /// still on its way, whether or not a request is running.
+    write_blocked: bool,
     permit: Option<OwnedSemaphorePermit>,
 }
 
@@ -229,6 +233,7 @@ impl Connection {
             reply: Vec::new(),
             sent: 0,
             linger: false,
+            write_blocked: false,
             permit: Some(permit),
         }
     }
@@ -272,13 +277,28 @@ impl Connection {
         }
     }
 
+    /// `write` on the stream, noting whether it waits for the client.
+    fn note_blocked<T>(
+        &mut self,
+        write: impl FnOnce(Pin<&mut TcpStream>, &mut Context<'_>) -> Poll<io::Result<T>>,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<T>> {
+        let written = write(self.stream(), cx);
+        self.write_blocked = written.is_pending();
+        written
+    }
+
     /// While no request runs: Pending until the idle deadline, then an error
-    /// that makes hyper close the connection.
+    /// that makes hyper close the connection. Once the server is stopping,
+    /// at once, unless an answer is still being sent: the request that
+    /// made it has ended, but the client has not read it all (a large
+    /// answer outlasts the socket's buffers), and the idle deadline, which
+    /// each byte sent moves on, still ends a client that stopped reading.
     fn poll_idle(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         if !self.idle() {
             return Poll::Pending;
         }
-        if self.settings.closing.load(Ordering::SeqCst) {
+        if self.settings.closing.load(Ordering::SeqCst) && !self.write_blocked {
             return Poll::Ready(Err(io::Error::new(
                 io::ErrorKind::ConnectionAborted,
                 "the server is stopping",
@@ -336,7 +356,7 @@ impl AsyncWrite for Connection {
         if let Some(status) = bare_error(buf) {
             return this.answer(cx, status).map_ok(|()| buf.len());
         }
-        let written = ready!(this.stream().poll_write(cx, buf))?;
+        let written = ready!(this.note_blocked(|stream, cx| stream.poll_write(cx, buf), cx))?;
         if written > 0 && this.idle() {
             this.handle.0.touch();
         }
@@ -356,7 +376,8 @@ impl AsyncWrite for Connection {
         {
             return this.answer(cx, status).map_ok(|()| only.len());
         }
-        let written = ready!(this.stream().poll_write_vectored(cx, bufs))?;
+        let written =
+            ready!(this.note_blocked(|stream, cx| stream.poll_write_vectored(cx, bufs), cx))?;
         if written > 0 && this.idle() {
             this.handle.0.touch();
         }
@@ -370,7 +391,7 @@ impl AsyncWrite for Connection {
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
         ready!(this.poll_reply(cx))?;
-        this.stream().poll_flush(cx)
+        this.note_blocked(|stream, cx| stream.poll_flush(cx), cx)
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -514,6 +535,43 @@ mod tests {
             None
         );
         assert_eq!(bare_error(b"{\"text\": \"HTTP/1.1 400\"}"), None);
+    }
+
+    /// Polls `poll` once.
+    async fn once<T>(mut poll: impl FnMut(&mut Context<'_>) -> Poll<T>) -> Poll<T> {
+        std::future::poll_fn(|cx| Poll::Ready(poll(cx))).await
+    }
+
+    #[tokio::test]
+    async fn a_stopping_server_closes_idle_connections_but_not_one_still_sending_an_answer() {
+        use axum::serve::Listener as _;
+        let limits = Limits {
+            idle_timeout: Duration::from_secs(60),
+            ..Limits::default()
+        };
+        let mut listener = Listener::new(TcpListener::bind("127.0.0.1:0").await.unwrap(), &limits);
+        let addr = listener.local_addr().unwrap();
+        let _idle_client = TcpStream::connect(addr).await.unwrap();
+        let (mut idle, _) = listener.accept().await;
+        let _slow_reader = TcpStream::connect(addr).await.unwrap();
+        let (mut sending, _) = listener.accept().await;
+        // An answer the client does not read fills the socket's buffers.
+        let chunk = vec![b'x'; 1 << 20];
+        while once(|cx| Pin::new(&mut sending).poll_write(cx, &chunk))
+            .await
+            .is_ready()
+        {}
+        listener.closer()();
+        let mut buf = [0; 16];
+        let idle_read =
+            once(|cx| Pin::new(&mut idle).poll_read(cx, &mut ReadBuf::new(&mut buf))).await;
+        assert!(
+            matches!(&idle_read, Poll::Ready(Err(err)) if err.kind() == io::ErrorKind::ConnectionAborted),
+            "{idle_read:?}"
+        );
+        let sending_read =
+            once(|cx| Pin::new(&mut sending).poll_read(cx, &mut ReadBuf::new(&mut buf))).await;
+        assert!(sending_read.is_pending(), "{sending_read:?}");
     }
 
     #[test]

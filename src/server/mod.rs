@@ -483,7 +483,8 @@ async fn common_headers(mut response: Response) -> Response {
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then lets running
-/// requests finish (connections with no request running close at once). `limits` gives the connection cap and the idle timeout
+/// requests finish and their answers be sent (connections with neither
+/// close at once). `limits` gives the connection cap and the idle timeout
 /// (the rest of the limits are the router's, from [`router`]).
 pub async fn serve_until(
     listener: tokio::net::TcpListener,
