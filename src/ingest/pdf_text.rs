@@ -8,9 +8,10 @@
 //! line of squeezed words measured smaller than its step down, pdf-extract
 //! wrote a blank line after it, and a paragraph of the scan was cut into
 //! passages at whichever of its lines were squeezed (a phrase across them
-//! never found). Upright type set at its own width measures as before, and
-//! so does type turned further than a scan's tilt; type tilted a little,
-//! as a scan's lines are, is measured across its own baseline.
+//! never found). Upright type set at its own width reads as before, and so
+//! does type turned further than a scan's tilt; type tilted a little, as a
+//! scan's lines are, is placed and measured along its own baseline, so that
+//! a tilted line's end is no lower than its start.
 //!
 //! A page the extractor fails on (it panics on much it does not expect: an
 //! operand of the wrong type, a page without a media box) is left out,
@@ -109,8 +110,8 @@ struct PageWriter {
     /// The text of each page ended so far.
     finished: Vec<String>,
     page: String,
-    /// Where the last glyph ended along its line, and its baseline, in the
-    /// page's space with y growing down the page.
+    /// Where the last glyph ended along its line, and its baseline across
+    /// it (down the page, for upright type): see [`Glyph`].
     last_end: f64,
     last_y: f64,
     /// Whether the next glyph starts a string the PDF showed.
