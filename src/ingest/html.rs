@@ -226,8 +226,9 @@ fn is_year_or_month(value: &str) -> bool {
     let (year, month) = value.split_once('-').unwrap_or((value, "00"));
     year.len() == 4
         && month.len() == 2
-        && (year.to_string() + month)
+        && year
             .bytes()
+            .chain(month.bytes())
             .all(|b| b.is_ascii_digit())
 }
 

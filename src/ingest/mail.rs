@@ -328,14 +328,6 @@ fn unsplit_multipart_blocks(body: &[u8]) -> Vec<Block> {
 /// lines after them. A part that opens with a line that is no field has
 /// none.
 fn part_fields<'a>(lines: &'a [&'a [u8]]) -> (Vec<(String, String)>, &'a [&'a [u8]]) {
-    let is_field = |line: &[u8]| {
-        line.iter().position(|&b| b == b':').is_some_and(|colon| {
-            colon > 0
-                && line[..colon]
-                    .iter()
-                    .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
-        })
-    };
     let mut fields: Vec<(String, String)> = Vec::new();
     for (at, line) in lines.iter().enumerate() {
         if line.is_empty() {
@@ -347,7 +339,7 @@ fn part_fields<'a>(lines: &'a [&'a [u8]]) -> (Vec<(String, String)>, &'a [&'a [u
                 Some((_, value)) => value.push_str(&text),
                 None => return (fields, &lines[at..]),
             }
-        } else if is_field(line) {
+        } else if header_field_name(line).is_some() {
             let (name, value) = text.split_once(':').expect("a field has a colon");
             fields.push((name.to_string(), value.trim().to_string()));
         } else {
@@ -735,12 +727,16 @@ fn heads_a_message<'a>(lines: impl Iterator<Item = &'a [u8]>) -> bool {
     message_field
 }
 
-/// The name of the header field `line` is (`Name: value`): RFC 5322's
-/// field name, printable ASCII but the colon, right before a colon.
+/// The name of the header field `line` is (`Name: value`): letters,
+/// digits and hyphens right before a colon, as mailers name fields (RFC
+/// 5322 allows any printable ASCII, which would take `[1]:` or `(see:`
+/// opening a line of prose for a field).
 fn header_field_name(line: &[u8]) -> Option<&[u8]> {
     let name = &line[..line.iter().position(|&byte| byte == b':')?];
-    let printable = name.iter().all(|byte| (b'!'..=b'~').contains(byte));
-    (!name.is_empty() && printable).then_some(name)
+    let named = name
+        .iter()
+        .all(|byte| byte.is_ascii_alphanumeric() || *byte == b'-');
+    (!name.is_empty() && named).then_some(name)
 }
 
 #[cfg(test)]
