@@ -294,6 +294,9 @@ fn openapi_lists_every_endpoint_and_each_answers() {
     let server = &shipped();
     let doc = server.get_json("/api/openapi.json");
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    // A client resolves the paths against the server's URL; a fixed address
+    // would send it to port 7700 whatever `--addr` says.
+    assert_eq!(doc["servers"][0]["url"], "/", "{}", doc["servers"]);
     let id = first_id(server, "lazo");
     let paths = doc["paths"].as_object().unwrap();
     let mut listed: Vec<&str> = paths.keys().map(String::as_str).collect();

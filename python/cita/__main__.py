@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
         "--explain", action="store_true", help="show which forms matched each query term"
     )
     hits = search.add_mutually_exclusive_group()
-    hits.add_argument("--limit", type=int, default=None, help="hits to show (default 10)")
+    hits.add_argument("-n", "--limit", type=int, default=None, help="hits to show (default 10)")
     hits.add_argument(
         "--all", action="store_true", help="show every matching passage (no limit), still ranked"
     )

@@ -618,9 +618,9 @@ def test_python_m_cita_search(dask: DaskProcesses, client: Client, built: Dict[s
     assert json.loads(done.stdout)["hits"] == every["hits"]
     assert len(every["hits"]) == every["distinct"] > 10
     # Words not quoted are one query wherever they stand among the
-    # options, and a sort opening with "-" is a value, as cita search
-    # takes them.
-    args = ("colombia", "--format", "json", "petro", "--sort", "-date", "--limit", "3")
+    # options, a sort opening with "-" is a value and -n is --limit, as
+    # cita search takes them.
+    args = ("colombia", "--format", "json", "petro", "--sort", "-date", "-n", "3")
     done = run(*args)
     assert done.returncode == 0, done.stderr
     expected = cli.json("search", "--index", str(b.whole_path), *args)
@@ -660,7 +660,7 @@ def test_python_m_cita_search_takes_no_abbreviated_options(tmp_path: Path) -> No
 
     for abbreviated in ("--all-w", "--lim=3", "--form=json", "--no-coll"):
         assert f"unrecognized arguments: {abbreviated}" in refused(abbreviated, "lazo")
-    assert "argument --all: not allowed with argument --limit" in refused("--limit", "3", "--all", "lazo")
+    assert "argument --all: not allowed with argument -n/--limit" in refused("--limit", "3", "--all", "lazo")
 
 
 def test_a_killed_worker_is_replaced_and_its_shards_reopened(
