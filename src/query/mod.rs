@@ -244,12 +244,27 @@ fn lex(query: &str) -> Result<Vec<Lexeme>> {
                 )));
             }
             refuse_leading_wildcard(&word, column)?;
+            // Punctuation glued to a phrase or a group (`--"colombia"`,
+            // `-!(a b)`) is no term: dropped as a term of punctuation is,
+            // it would take the sign before it along and the query would
+            // mean the opposite. The sign applies to what follows.
+            if !word.chars().any(char::is_alphanumeric)
+                && chars
+                    .get(i)
+                    .is_some_and(|&next| next == '(' || is_quote(next))
+            {
+                continue;
+            }
             let kind = match word.as_str() {
                 "AND" | "&&" => TokenKind::And,
                 "OR" | "||" => TokenKind::Or,
                 "NOT" => TokenKind::Not,
+                // A field's name may follow punctuation after a sign
+                // (`--title:x` is `-title:x`, as `--word` is `-word`).
                 _ => match word.split_once(':') {
-                    Some((name, rest)) => match Target::from_name(name) {
+                    Some((name, rest)) => match Target::from_name(
+                        name.trim_start_matches(|c: char| !c.is_alphanumeric()),
+                    ) {
                         Some(target) => {
                             push(&mut out, TokenKind::Field(target));
                             if rest.is_empty() {
@@ -341,13 +356,15 @@ fn at_token_start(out: &[Lexeme], chars: &[char], i: usize) -> bool {
     i == 0
         || chars[i - 1].is_whitespace()
         || chars[i - 1] == '('
-        // `+-word` excludes, as `-+word` does; after a `-`, a second one
+        // `+-word` excludes, as `-+word` does (also before a phrase, a
+        // group or a field: `-+title:x`); after a `-`, a second one
         // belongs to the word (`--word` excluded the word before `+` was
         // read this way, and still does).
-        || matches!(
-            out.last().map(|l| &l.kind),
-            Some(TokenKind::Field(_) | TokenKind::Plus)
-        )
+        || match out.last().map(|l| &l.kind) {
+            Some(TokenKind::Field(_) | TokenKind::Plus) => true,
+            Some(TokenKind::Minus) => chars[i] == '+',
+            _ => false,
+        }
 }
 
 // ---------------------------------------------------------------- parsing
@@ -1145,6 +1162,39 @@ mod tests {
             &parse("lazo --colombia").unwrap(),
             Node::And(items) if matches!(items[1], Node::Not(_))
         ));
+        // So before a phrase, a group or a field: punctuation between the
+        // sign and the term does not take the sign away.
+        let phrase = Node::Leaf(
+            Target::Text,
+            Leaf::Phrase {
+                text: "colombia".to_string(),
+                slop: 0,
+            },
+        );
+        let excluded = |term: Node| Node::And(vec![word("lazo"), Node::Not(Box::new(term))]);
+        for query in [
+            r#"lazo -+"colombia""#,
+            r#"lazo --"colombia""#,
+            r#"lazo -!"colombia""#,
+            r#"lazo -"colombia""#,
+        ] {
+            assert_eq!(parse(query).unwrap(), excluded(phrase.clone()), "{query}");
+        }
+        for query in ["lazo -+(colombia)", "lazo -¡(colombia)"] {
+            assert_eq!(parse(query).unwrap(), expected, "{query}");
+        }
+        let title = Node::Leaf(Target::Title, Leaf::Word("colombia".to_string()));
+        for query in [
+            "lazo -+title:colombia",
+            "lazo --title:colombia",
+            "lazo -title:colombia",
+        ] {
+            assert_eq!(parse(query).unwrap(), excluded(title.clone()), "{query}");
+        }
+        assert_eq!(
+            parse(r#"lazo ¿"colombia""#).unwrap(),
+            Node::And(vec![word("lazo"), phrase])
+        );
         assert_eq!(
             parse("lazo +colombia").unwrap(),
             Node::And(vec![word("lazo"), word("colombia")])
