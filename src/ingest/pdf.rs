@@ -484,8 +484,11 @@ fn squeeze_spaces(text: &str) -> Cow<'_, str> {
 /// its widest line: a wrapped line of prose, not a list's short item),
 /// ends no sentence and the next starts in lower case, neither reading as
 /// code: a table's rows, a census's records, an address's lines start in
-/// capitals or digits, and stay apart (so does a sentence going on with a
-/// name).
+/// capitals or digits, and stay apart. On a page that reads as prose, the
+/// next line may also start with a capital or a digit (a sentence going
+/// on with a name: "…the so-called Plan" / "LAZO was…"): where most such
+/// wrapped lines go on in lower case, or, on a page typed in capitals (a
+/// cable), where some sentence ends.
 fn join_spaced_lines(page: &mut Vec<&str>) {
     let text: Vec<usize> = (0..page.len())
         .filter(|&at| !page[at].trim().is_empty())
@@ -496,29 +499,65 @@ fn join_spaced_lines(page: &mut Vec<&str>) {
     }
     let width = |line: &str| line.trim().chars().count();
     let widest = text.iter().map(|&at| width(page[at])).max().unwrap_or(0);
-    let goes_on = |last: &str, next: &str| {
-        let ends_sentence = last
-            .trim_end()
-            .trim_end_matches(['"', '\'', '”', '’', ')'])
-            .ends_with(['.', '!', '?', ':', ';']);
-        let markup =
-            |line: &str| has_code_characters(line) || text::heading_text(line.trim()).is_some();
+    let markup =
+        |line: &str| has_code_characters(line) || text::heading_text(line.trim()).is_some();
+    let wraps = |last: &str, next: &str| {
         last.split_whitespace().count() >= 3
             && 10 * width(last) >= 7 * widest
-            && !ends_sentence
-            && next.trim_start().starts_with(char::is_lowercase)
+            && !text::ends_sentence(last)
             && !markup(last)
             && !markup(next)
     };
+    let starts = |next: &str, first: fn(char) -> bool| next.trim_start().starts_with(first);
+    let wrapped: Vec<bool> = text
+        .windows(2)
+        .map(|pair| wraps(page[pair[0]], page[pair[1]]))
+        .collect();
+    let lower_case_goes_on = text
+        .windows(2)
+        .zip(&wrapped)
+        .filter(|(pair, wraps)| **wraps && starts(page[pair[1]], char::is_lowercase))
+        .count();
+    let reads_as_prose = if typed_in_capitals(text.iter().map(|&at| page[at])) {
+        text.iter().any(|&at| ends_a_sentence_within(page[at]))
+    } else {
+        lower_case_goes_on >= 2
+            && 2 * lower_case_goes_on >= wrapped.iter().filter(|&&wraps| wraps).count()
+    };
+    let goes_on = |next: &str| {
+        starts(next, char::is_lowercase) || reads_as_prose && starts(next, char::is_alphanumeric)
+    };
     let mut joined = vec![page[text[0]]];
-    for pair in text.windows(2) {
-        let (last, next) = (page[pair[0]], page[pair[1]]);
-        if !goes_on(last, next) {
+    for (pair, wraps) in text.windows(2).zip(wrapped) {
+        let next = page[pair[1]];
+        if !(wraps && goes_on(next)) {
             joined.push("");
         }
         joined.push(next);
     }
     *page = joined;
+}
+
+/// Whether `lines` are typed in capitals: next to none of their letters
+/// (under one in twenty) in lower case.
+fn typed_in_capitals<'a>(lines: impl Iterator<Item = &'a str>) -> bool {
+    let (mut letters, mut lower) = (0usize, 0usize);
+    for c in lines.flat_map(str::chars).filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        lower += usize::from(c.is_lowercase());
+    }
+    letters > 0 && 20 * lower < letters
+}
+
+/// Whether a sentence ends in `line`: a word of three letters or more
+/// (not an abbreviation such as `MR.` or `ST.`) followed by `.`, `!` or
+/// `?` and then a space or the line's end.
+fn ends_a_sentence_within(line: &str) -> bool {
+    line.split_whitespace().any(|word| {
+        let word = word.trim_end_matches(['"', '”', '’', '\'', ')']);
+        word.strip_suffix(['.', '!', '?'])
+            .is_some_and(|stem| stem.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+    })
 }
 
 /// How many non-empty lines at the top and at the bottom of a page may be
@@ -1362,6 +1401,47 @@ mod tests {
             texts_of(&["A first line of text without end\n\nand its second line"]),
             ["A first line of text without end", "and its second line"]
         );
+    }
+
+    #[test]
+    fn a_spaced_page_of_prose_joins_a_line_going_on_with_a_name_or_a_figure() {
+        let memo = [
+            "In the spring the new counter-insurgency policy of the so-called Plan",
+            "LAZO was put in place by the army, which had trained its officers",
+            "since the visit of the team led by General William Yarborough in",
+            "1962 and again in the following year, while the ministry in the",
+            "capital kept the budget of the operation secret from the congress.",
+        ];
+        assert_eq!(texts_of(&[memo.join("\n\n")]), [memo.join(" ")]);
+        // Where most wrapped lines go on in capitals (records, rows), a
+        // line starting with one stays apart.
+        let mut rows = memo;
+        rows[3] = "Capital kept the budget of the operation secret from the congress.";
+        assert_eq!(texts_of(&[rows.join("\n\n")]).len(), 4);
+        // Typed in capitals, as a cable: its header lines are short and stay
+        // apart, its text is one paragraph.
+        let cable = [
+            "FM AMEMBASSY BOGOTA",
+            "TO SECSTATE WASHDC PRIORITY",
+            "1. EMBASSY OFFICERS MET TODAY WITH THE MINISTER OF WAR WHO DESCRIBED",
+            "THE PROGRESS OF PLAN LAZO IN THE SOUTH AND ASKED FOR HELICOPTERS AND",
+            "RADIOS. HE SAID THE OPERATION WOULD BE COMPLETED BEFORE THE ELECTIONS.",
+        ];
+        assert_eq!(
+            texts_of(&[cable.join("\n\n")]),
+            [
+                cable[0].to_string(),
+                cable[1].to_string(),
+                cable[2..].join(" ")
+            ]
+        );
+        // Records in capitals, no sentence ending anywhere: apart.
+        let census = [
+            "SMITH JOHN FARMER OAK STREET TWELVE MARRIED",
+            "BROWN MARY WIDOW MILL LANE THREE WIDOWED",
+            "JONES PETER SMITH HIGH STREET NINE SINGLE",
+        ];
+        assert_eq!(texts_of(&[census.join("\n\n")]), census);
     }
 
     #[test]
