@@ -152,6 +152,9 @@ fn usage_error(err: &clap::Error) -> ExitCode {
     }
 }
 
+/// How much of a batch query the per-query summary on stderr shows.
+const BATCH_QUERY_SHOWN_CHARS: usize = 80;
+
 /// A batch file's text, each line that is not UTF-8 reported on stderr
 /// and left blank: the others run, numbered as in the file.
 fn batch_text(bytes: &[u8]) -> String {
@@ -383,7 +386,12 @@ fn batch(args: &BatchArgs) -> Result<u8> {
     }
     for outcome in archive.batch(&queries, &template) {
         let line = outcome.query.line;
-        let query = output::sanitize(&outcome.query.query);
+        // A query is quoted whole in its CSV or JSON rows; on stderr, its
+        // beginning tells which line it was.
+        let query = output::sanitize(&output::shortened(
+            &outcome.query.query,
+            BATCH_QUERY_SHOWN_CHARS,
+        ));
         match outcome.result {
             Ok(results) => {
                 eprintln!(

@@ -183,6 +183,64 @@ fn context_stays_within_one_record_of_a_json_lines_feed() {
     assert_eq!(texts("after"), ["alpha last"]);
 }
 
+/// A concordance line names the part of a long paragraph it comes from,
+/// as a hit does: every part's lines said `¶1`.
+#[test]
+fn kwic_lines_name_the_part_of_a_long_paragraph() {
+    let fixture = Fixture::new();
+    let text: String = (1..=40)
+        .map(|n| {
+            format!("The okapi number {n} of the Ituri forest was described in the first years. ")
+        })
+        .collect();
+    fixture.file("long.txt", &text);
+    fixture.index();
+    let index = fixture.index_path();
+    let index = index.to_str().unwrap();
+    let kwic = |format: &str| {
+        stdout(&run(&[
+            "kwic", "--index", index, "--format", format, "okapi",
+        ]))
+    };
+    let search: Value = serde_json::from_str(&stdout(&run(&[
+        "search", "--index", index, "--format", "json", "--all", "okapi",
+    ])))
+    .unwrap();
+    let part_of: std::collections::HashMap<&str, &Value> = search["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| (hit["id"].as_str().unwrap(), &hit["part"]))
+        .collect();
+    assert!(part_of.len() > 2, "{search}");
+    let json: Value = serde_json::from_str(&kwic("json")).unwrap();
+    let lines = json["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 40);
+    for line in lines {
+        assert_eq!(
+            &line["part"],
+            part_of[line["id"].as_str().unwrap()],
+            "{line}"
+        );
+    }
+    let parts: BTreeSet<u64> = lines
+        .iter()
+        .map(|line| line["part"].as_u64().unwrap())
+        .collect();
+    assert_eq!(parts.len(), part_of.len());
+    let text = kwic("text");
+    for part in parts.iter().filter(|&&part| part > 1) {
+        assert!(text.contains(&format!("long.txt ¶1.{part}")), "{text}");
+    }
+    let (header, rows) = csv_rows(&kwic("csv"));
+    assert_eq!(header.last().unwrap(), "part");
+    let csv_parts: BTreeSet<u64> = rows
+        .iter()
+        .map(|row| row.last().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(csv_parts, parts);
+}
+
 /// A concordance line names the record of a feed it comes from, as a hit
 /// does: two records' first paragraphs were both `feed.jsonl ¶1`.
 #[test]
@@ -226,8 +284,8 @@ fn kwic_lines_name_the_record_of_a_feed() {
         "{text}"
     );
     let (header, rows) = csv_rows(&kwic("csv"));
-    assert_eq!(header[header.len() - 2..], ["record", "page"]);
-    assert_eq!(rows[1][header.len() - 2..], ["3", ""]);
+    assert_eq!(header[header.len() - 3..], ["record", "page", "part"]);
+    assert_eq!(rows[1][header.len() - 3..], ["3", "", "1"]);
 }
 
 #[test]
@@ -582,7 +640,8 @@ fn kwic_sorts_by_left_or_right_context_and_writes_csv() {
             "right",
             "entry",
             "record",
-            "page"
+            "page",
+            "part"
         ]
     );
     assert_eq!(rows.len(), sorted.len());
@@ -648,9 +707,16 @@ fn batch_runs_each_line_and_reports_bad_ones_by_number() {
     assert!(fixture.index().status.success());
     let queries = fixture.dir.path().join("queries.txt");
     // Line 5 is not UTF-8: reported, and the others run.
+    // Line 9 is a query of 10,000 words: quoted on stderr by its beginning.
+    let long = "apples ".repeat(10_000);
     std::fs::write(
         &queries,
-        b"# fruit and talk\n\nnever\n\"unclosed\n\xff\xfe pears\napples\nzzzznotaword\napples zzzznotaword\n",
+        [
+            &b"# fruit and talk\n\nnever\n\"unclosed\n\xff\xfe pears\napples\nzzzznotaword\napples zzzznotaword\n"[..],
+            long.as_bytes(),
+            b"\n",
+        ]
+        .concat(),
     )
     .unwrap();
     let out = run(&[
@@ -698,6 +764,11 @@ fn batch_runs_each_line_and_reports_bad_ones_by_number() {
     assert!(
         err.contains("line 8: apples zzzznotaword: 0 matching passages"),
         "{err}"
+    );
+    let line9 = err.lines().find(|line| line.contains("line 9: ")).unwrap();
+    assert!(
+        line9.starts_with("cita: line 9: apples apples") && line9.chars().count() < 400,
+        "{line9}"
     );
 
     let jsonl = run(&[

@@ -297,6 +297,7 @@ class KwicLine(Record):
     title: str
     date: Optional[str]
     paragraph: int
+    part: int
     left: str
     matched: str
     right: str

@@ -197,6 +197,7 @@ pub fn write_kwic_csv(out: &mut dyn Write, kwic: &Concordance) -> io::Result<()>
         "entry",
         "record",
         "page",
+        "part",
     ])
     .map_err(csv_error)?;
     for line in &kwic.lines {
@@ -212,6 +213,7 @@ pub fn write_kwic_csv(out: &mut dyn Write, kwic: &Concordance) -> io::Result<()>
             optional(&line.entry),
             optional(&line.record),
             optional(&line.page),
+            line.part.to_string(),
         ])
         .map_err(csv_error)?;
     }

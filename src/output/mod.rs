@@ -10,8 +10,8 @@ use std::io::{self, Write};
 
 pub use json::{write_batch_jsonl, write_build_report_json, write_json, write_jsonl};
 pub use text::{
-    TextStyle, plural, sanitize, write_build_report_text, write_counts_text, write_kwic_text,
-    write_passage_text, write_stats_text, write_text, write_timeline_text,
+    TextStyle, plural, sanitize, shortened, write_build_report_text, write_counts_text,
+    write_kwic_text, write_passage_text, write_stats_text, write_text, write_timeline_text,
 };
 
 use serde::Serialize;

@@ -3,6 +3,7 @@
 //! is sanitized: control characters and bidirectional overrides from a file
 //! never reach the terminal.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 
@@ -182,10 +183,10 @@ fn write_hit(out: &mut dyn Write, hit: &Hit, style: TextStyle) -> io::Result<()>
     if let Some(page) = hit.passage.page {
         meta.push_str(&format!(" p.{page}"));
     }
-    meta.push_str(&format!(" ¶{}", hit.passage.paragraph));
-    if hit.passage.part > 1 {
-        meta.push_str(&format!(".{}", hit.passage.part));
-    }
+    meta.push_str(&format!(
+        " {}",
+        paragraph_mark(hit.passage.paragraph, hit.passage.part)
+    ));
     if let Some(date) = hit.passage.date {
         meta.push_str(&format!("  {date}"));
     }
@@ -239,6 +240,15 @@ fn write_hit(out: &mut dyn Write, hit: &Hit, style: TextStyle) -> io::Result<()>
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// `¶3`, or `¶3.2` for the second part of a long paragraph cut in parts.
+fn paragraph_mark(paragraph: u32, part: u32) -> String {
+    if part > 1 {
+        format!("¶{paragraph}.{part}")
+    } else {
+        format!("¶{paragraph}")
+    }
 }
 
 /// `also in 2 other documents: a.html, b.pdf` (`2 other copies: …` when
@@ -372,7 +382,7 @@ pub fn write_kwic_text(
         if let Some(page) = line.page {
             meta.push_str(&format!(" p.{page}"));
         }
-        meta.push_str(&format!(" ¶{}", line.paragraph));
+        meta.push_str(&format!(" {}", paragraph_mark(line.paragraph, line.part)));
         if let Some(date) = line.date {
             meta.push_str(&format!(" {date}"));
         }
@@ -431,6 +441,15 @@ pub fn write_passage_text(
         write_context(out, passage, style)?;
     }
     Ok(())
+}
+
+/// `text` cut to its first `max_chars` characters and `…` when longer: a
+/// message quoting a user's line stays one readable line.
+pub fn shortened(text: &str, max_chars: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max_chars) {
+        Some((end, _)) => Cow::Owned(format!("{}…", &text[..end])),
+        None => Cow::Borrowed(text),
+    }
 }
 
 /// Document text (or a file name) made safe for a terminal: control

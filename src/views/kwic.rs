@@ -82,6 +82,9 @@ pub struct KwicLine {
     pub date: Option<Date>,
     /// 1-based paragraph ordinal in the document.
     pub paragraph: u32,
+    /// Its part of the paragraph (1 unless a long paragraph was cut), as a
+    /// hit's.
+    pub part: u32,
     /// Up to `width` display columns of text before the match (whitespace
     /// collapsed, the space next to the match trimmed).
     pub left: String,
@@ -201,6 +204,7 @@ pub fn concordance(
                 title: hit.passage.title.clone(),
                 date: hit.passage.date,
                 paragraph: hit.passage.paragraph,
+                part: hit.passage.part,
                 left: tail(collapse(&text[..span.range.start]).trim_end(), width),
                 matched: collapse(&text[span.range.clone()]),
                 right: head(collapse(&text[span.range.end..]).trim_start(), width),
@@ -376,6 +380,7 @@ mod tests {
             title: String::new(),
             date: None,
             paragraph: 1,
+            part: 1,
             left: left.to_string(),
             matched: "X".to_string(),
             right: right.to_string(),
