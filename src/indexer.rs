@@ -208,8 +208,11 @@ pub trait BuildObserver {
 /// lines), and a page the text extractor fails on no longer takes the
 /// document's other pages with it; two HTML line breaks in a row end a
 /// paragraph; a text's Spanish `1.º de octubre de 1964` and `marzo 12 de
-/// 1964` are dates.
-pub const READING_RULES: u32 = 17;
+/// 1964` are dates. 18: a ZIP's or tar's hidden entries (a name on the
+/// entry's path starting with `.`, or `__MACOSX`: the Finder's `._name`
+/// metadata files) are left out as hidden files on disk are, and so is a
+/// `__MACOSX` folder on disk.
+pub const READING_RULES: u32 = 18;
 
 /// The default language a state records while a run that changes it is
 /// under way: no language's code, so the next run reads every file again.
