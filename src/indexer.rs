@@ -211,7 +211,9 @@ pub trait BuildObserver {
 /// 1964` are dates. 18: a ZIP's or tar's hidden entries (a name on the
 /// entry's path starting with `.`, or `__MACOSX`: the Finder's `._name`
 /// metadata files) are left out as hidden files on disk are, and so is a
-/// `__MACOSX` folder on disk.
+/// `__MACOSX` folder on disk; a newline inside a DOCX's or ODT's text is a
+/// space, not a line break (only `w:br`, `w:cr` and `text:line-break`
+/// are: it cut a paragraph's line, and its title, short).
 pub const READING_RULES: u32 = 18;
 
 /// The default language a state records while a run that changes it is
