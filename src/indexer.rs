@@ -213,7 +213,9 @@ pub trait BuildObserver {
 /// metadata files) are left out as hidden files on disk are, and so is a
 /// `__MACOSX` folder on disk; a newline inside a DOCX's or ODT's text is a
 /// space, not a line break (only `w:br`, `w:cr` and `text:line-break`
-/// are: it cut a paragraph's line, and its title, short).
+/// are: it cut a paragraph's line, and its title, short); a tar entry's
+/// name that is not UTF-8 is read as windows-1252 (its accents were
+/// U+FFFD).
 pub const READING_RULES: u32 = 18;
 
 /// The default language a state records while a run that changes it is

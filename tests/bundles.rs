@@ -667,6 +667,19 @@ fn a_zip_entry_named_in_code_page_437_keeps_its_accents() {
 }
 
 #[test]
+fn a_tar_entry_named_in_latin_1_keeps_its_accents() {
+    let fixture = Fixture::new();
+    // A GNU or ustar header holds the name's bytes as the system gave them:
+    // here Latin-1's `ñ`, byte 0xF1 (Python's tarfile, encoding='latin-1').
+    fixture.file(
+        "pack.tar",
+        tar_as_named(&[(b"informe a\xf1o.txt", b"Informe sobre Caguan.")]),
+    );
+    let (_, result) = fixture.search("Caguan", &[]);
+    assert_eq!(entry(&hits(&result)[0]), Some("informe año.txt"));
+}
+
+#[test]
 fn hidden_entries_and_the_finder_s_metadata_are_left_out_without_a_word() {
     // What the macOS Finder's "Compress" (and its tar) writes beside each
     // file: an AppleDouble file of the file's Finder metadata.
