@@ -208,10 +208,17 @@ pub trait BuildObserver {
 /// lines), and a page the text extractor fails on no longer takes the
 /// document's other pages with it; two HTML line breaks in a row end a
 /// paragraph; a text's Spanish `1.º de octubre de 1964` and `marzo 12 de
-/// 1964` are dates. 18: on a double-spaced PDF page that reads as prose
-/// (most wrapped lines go on in lower case, or typed in capitals with a
-/// sentence ending), a line going on with a capital or a digit is joined
-/// to the line before ("Plan / LAZO").
+/// 1964` are dates. 18: a ZIP's or tar's hidden entries (a name on the
+/// entry's path starting with `.`, or `__MACOSX`: the Finder's `._name`
+/// metadata files) are left out as hidden files on disk are, and so is a
+/// `__MACOSX` folder on disk; a newline inside a DOCX's or ODT's text is a
+/// space, not a line break (only `w:br`, `w:cr` and `text:line-break`
+/// are: it cut a paragraph's line, and its title, short); a tar entry's
+/// name that is not UTF-8 is read as windows-1252 (its accents were
+/// U+FFFD); on a double-spaced PDF page that reads as prose (most wrapped
+/// lines go on in lower case, or typed in capitals with a sentence
+/// ending), a line going on with a capital or a digit is joined to the
+/// line before ("Plan / LAZO").
 pub const READING_RULES: u32 = 18;
 
 /// The default language a state records while a run that changes it is

@@ -27,6 +27,24 @@ fn tar(entries: &[(&str, &[u8])], gzip: bool) -> Vec<u8> {
     encoder.finish().unwrap()
 }
 
+/// A tar of `(name, contents)` entries whose names go into their headers
+/// byte for byte, as an archiver writes what the system gave it: a
+/// leading `./` kept, in whatever encoding (the tar crate's own writer
+/// drops `./` and takes only UTF-8 names).
+fn tar_as_named(entries: &[(&[u8], &[u8])]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (name, contents) in entries {
+        let mut header = tar::Header::new_gnu();
+        header.as_old_mut().name[..name.len()].copy_from_slice(name);
+        header.set_entry_type(tar::EntryType::Regular);
+        header.set_size(contents.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        builder.append(&header, *contents).unwrap();
+    }
+    builder.into_inner().unwrap()
+}
+
 const ARTICLE: &[u8] = br#"<html><head><title>Plan LAZO revisited</title>
 <meta property="article:published_time" content="2024-05-02"></head>
 <body><article><h1>Plan LAZO revisited</h1>
@@ -646,6 +664,59 @@ fn a_zip_entry_named_in_code_page_437_keeps_its_accents() {
     fixture.file("pack.zip", packed);
     let (_, result) = fixture.search("Caguan", &[]);
     assert_eq!(entry(&hits(&result)[0]), Some("é-informe.txt"));
+}
+
+#[test]
+fn a_tar_entry_named_in_latin_1_keeps_its_accents() {
+    let fixture = Fixture::new();
+    // A GNU or ustar header holds the name's bytes as the system gave them:
+    // here Latin-1's `ñ`, byte 0xF1 (Python's tarfile, encoding='latin-1').
+    fixture.file(
+        "pack.tar",
+        tar_as_named(&[(b"informe a\xf1o.txt", b"Informe sobre Caguan.")]),
+    );
+    let (_, result) = fixture.search("Caguan", &[]);
+    assert_eq!(entry(&hits(&result)[0]), Some("informe año.txt"));
+}
+
+#[test]
+fn hidden_entries_and_the_finder_s_metadata_are_left_out_without_a_word() {
+    // What the macOS Finder's "Compress" (and its tar) writes beside each
+    // file: an AppleDouble file of the file's Finder metadata.
+    let apple_double = [&b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X"[..], &[0; 160]].concat();
+    let fixture = Fixture::new();
+    fixture.file(
+        "prensa.zip",
+        zip(&[
+            ("Prensa/nota1.txt", b"Nota sobre Caguan."),
+            ("__MACOSX/Prensa/._nota1.txt", &apple_double),
+            ("__MACOSX/Prensa/._nota1.docx", &apple_double),
+            ("__MACOSX/Prensa/notas.txt", b"hiddenword under __MACOSX."),
+            (".hidden.txt", b"hiddenword in a hidden entry."),
+            (
+                "Prensa/.borrador/nota.txt",
+                b"hiddenword in a hidden folder.",
+            ),
+            (".DS_Store", b"\x00\x00\x00\x01Bud1"),
+        ]),
+    );
+    fixture.file(
+        "prensa.tar",
+        tar_as_named(&[
+            (b"./Prensa/nota2.txt", b"Otra nota sobre Caguan."),
+            (b"./Prensa/._nota2.txt", &apple_double),
+            (b"./.hidden.txt", b"hiddenword in a hidden tar entry."),
+        ]),
+    );
+    let report = fixture.index_report(&[]);
+    assert_eq!(warnings(&report), Vec::<String>::new(), "{report}");
+    assert_eq!(report["documents"], 2, "{report}");
+    assert_eq!(fixture.search("hiddenword", &[]).0, 1);
+    let (_, result) = fixture.search("Caguan", &[]);
+    let mut found: Vec<&str> = hits(&result).iter().filter_map(entry).collect();
+    found.sort_unstable();
+    // `./` is a step of the path, not a hidden name.
+    assert_eq!(found, ["./Prensa/nota2.txt", "Prensa/nota1.txt"]);
 }
 
 #[test]

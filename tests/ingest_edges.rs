@@ -18,6 +18,10 @@ fn bad_files_are_skipped_with_a_warning_and_the_rest_is_indexed() {
         )
         .file(".hidden.txt", "secretword in a hidden file.\n")
         .file(".git/notes.txt", "secretword in a hidden folder.\n")
+        .file(
+            "__MACOSX/notes.txt",
+            "secretword where the Finder unzips.\n",
+        )
         .file("report.pdf", "secretword in a broken PDF.\n")
         .file("image.gif", "secretword in an unsupported type.\n")
         .file(

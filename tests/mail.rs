@@ -139,6 +139,34 @@ fn an_attachment_is_a_document_dated_like_its_message() {
 }
 
 #[test]
+fn an_attachment_named_with_a_leading_dot_is_read() {
+    // Unlike a ZIP's hidden entries: its sender named it, and the mail
+    // reader shows it like any other.
+    let fixture = Fixture::new();
+    fixture.file(
+        "dotted.eml",
+        "From: Ana Ruiz <ana@example.org>\n\
+         Subject: Notes\n\
+         Date: Tue, 14 May 2024 09:12:00 +0200\n\
+         MIME-Version: 1.0\n\
+         Content-Type: multipart/mixed; boundary=\"mix\"\n\
+         \n\
+         --mix\n\
+         Content-Type: text/plain; charset=utf-8\n\
+         \n\
+         See the notes.\n\
+         --mix\n\
+         Content-Type: text/plain; charset=utf-8; name=\".notas.txt\"\n\
+         Content-Disposition: attachment; filename=\".notas.txt\"\n\
+         \n\
+         The dotted attachment mentions Marquetalia.\n\
+         --mix--\n",
+    );
+    let hit = only_hit(&fixture, "Marquetalia");
+    assert_eq!(hit["entry"], ".notas.txt");
+}
+
+#[test]
 fn a_message_attaches_at_most_max_entries_files_and_exclude_reads_their_own_names() {
     let fixture = Fixture::new();
     let mut mail = String::from(

@@ -275,6 +275,34 @@ fn odt_text_is_found_with_its_title_date_author_and_section() {
 }
 
 #[test]
+fn a_newline_in_docx_or_odt_text_is_a_space_and_a_soft_break_keeps_its_phrase() {
+    let fixture = Fixture::new();
+    let body = concat!(
+        r#"<w:p><w:r><w:t xml:space="preserve">first half"#,
+        "\n",
+        r#" second half nlword</w:t></w:r></w:p>"#,
+        r#"<w:p><w:r><w:t>Address line of Planadas</w:t><w:br/><w:t>Tolima district</w:t></w:r></w:p>"#,
+    );
+    fixture.file(
+        "newline.docx",
+        docx(body, "", "", "Ana Pérez", "2024-05-05T10:00:00Z"),
+    );
+    let text = "<text:p>pretty\n   printed\n   odtprettyword   para</text:p>";
+    fixture.file("pretty.odt", odt(text, ""));
+
+    // Not a line break, so not the end of the title either.
+    let hit = first_hit(&fixture, "nlword");
+    assert_eq!(hit["text"], "first half second half nlword");
+    assert_eq!(hit["title"], "first half second half nlword");
+    let hit = first_hit(&fixture, "odtprettyword");
+    assert_eq!(hit["text"], "pretty printed odtprettyword para");
+    assert_eq!(hit["title"], "pretty printed odtprettyword para");
+    // A soft break is a line of its paragraph, and a phrase runs across it.
+    let hit = first_hit(&fixture, "\"Planadas Tolima\"");
+    assert_eq!(hit["text"], "Address line of Planadas\nTolima district");
+}
+
+#[test]
 fn epub_chapters_are_read_in_spine_order_with_their_headings_as_sections() {
     let fixture = Fixture::new();
     let metadata = concat!(

@@ -14,6 +14,7 @@ use std::io::{Cursor, Read};
 
 use zip::ZipArchive;
 
+use super::decode::decode_name;
 use super::{Refusal, SkipReason};
 
 /// Limits against archive bombs, per file of the corpus (`cita index`
@@ -1038,7 +1039,7 @@ fn each_tar_entry_from(
             }
         };
         met.headers += 1;
-        let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let name = decode_name(&entry.path_bytes()).into_owned();
         // Its data runs past the end: cut there (its size is under its
         // header's checksum, or its pax header's). A sparse file holds
         // fewer bytes than its size.
@@ -1557,6 +1558,51 @@ pub(in crate::ingest) mod tests {
                 .unwrap();
         }
         builder.into_inner().unwrap()
+    }
+
+    /// A GNU header of an entry of `kind` and `size` bytes named `name`
+    /// byte for byte, in whatever encoding (the tar crate's writer takes
+    /// names as paths).
+    fn gnu_header(name: &[u8], kind: tar::EntryType, size: u64) -> tar::Header {
+        let mut header = tar::Header::new_gnu();
+        header.as_old_mut().name[..name.len()].copy_from_slice(name);
+        header.set_entry_type(kind);
+        header.set_size(size);
+        header.set_mode(0o644);
+        header.set_cksum();
+        header
+    }
+
+    #[test]
+    fn a_tar_name_that_is_not_utf8_is_read_as_windows_1252() {
+        let mut builder = tar::Builder::new(Vec::new());
+        let mut file = |name: &[u8]| {
+            let header = gnu_header(name, tar::EntryType::Regular, 4);
+            builder.append(&header, &b"data"[..]).unwrap();
+        };
+        // In the header's own field, as Python's tarfile writes a Latin-1 name.
+        file(b"informe a\xf1o.txt");
+        file("informe año.txt".as_bytes());
+        // Past the field's 100 bytes, in a GNU long name entry before its header.
+        let long = [b"a\xf1o/".repeat(30).as_slice(), b"informe.txt"].concat();
+        let long_name = [long.as_slice(), b"\0"].concat();
+        let kind = tar::EntryType::GNULongName;
+        let header = gnu_header(b"././@LongLink", kind, long_name.len() as u64);
+        builder.append(&header, long_name.as_slice()).unwrap();
+        let header = gnu_header(&long[..100], tar::EntryType::Regular, 4);
+        builder.append(&header, &b"data"[..]).unwrap();
+        let bytes = builder.into_inner().unwrap();
+
+        let unpacker = Unpacker::new(Limits::default());
+        let mut names = Vec::new();
+        each_tar_entry(&bytes, &unpacker, |met| {
+            if let Met::Entry(entry) = met {
+                names.push(entry.name().to_string());
+            }
+        })
+        .unwrap();
+        let long = format!("{}informe.txt", "año/".repeat(30));
+        assert_eq!(names, ["informe año.txt", "informe año.txt", long.as_str()]);
     }
 
     fn gzip(bytes: &[u8]) -> Vec<u8> {

@@ -4,6 +4,8 @@
 //! or else detected with chardetng (Firefox's detector), and decoded with
 //! encoding_rs. Binary data is refused, never turned into garbage passages.
 
+use std::borrow::Cow;
+
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252, X_USER_DEFINED};
 
 /// Decoded text and what it was decoded from.
@@ -47,6 +49,18 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
 /// a page says) and the declared charset decodes them cleanly.
 pub fn decode_html(bytes: &[u8]) -> Result<Decoded, NotText> {
     decode_declared(bytes, declared_html_charset(bytes))
+}
+
+/// A name stored as bytes in no declared encoding (a tar entry's: a GNU
+/// or ustar header holds the bytes the archiving system gave it): UTF-8
+/// when it is, else windows-1252, the legacy encoding cita reads stray
+/// bytes of UTF-8 text in too, and in which every byte is a character,
+/// so no name loses one to U+FFFD (Latin-1's `ñ`, F1, is `ñ` in it).
+pub(super) fn decode_name(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(name) => Cow::Borrowed(name),
+        Err(_) => WINDOWS_1252.decode_without_bom_handling(bytes).0,
+    }
 }
 
 /// The encoding an HTML file declares in its first kilobyte: the first
@@ -282,6 +296,13 @@ mod tests {
         assert!(!is_binary_head(&be) && !is_binary_head(&le));
         be.pop();
         assert_eq!(decode(&be), Err(NotText::Undecodable));
+    }
+
+    #[test]
+    fn a_name_is_utf8_when_it_is_else_windows_1252() {
+        assert_eq!(decode_name("informe año.txt".as_bytes()), "informe año.txt");
+        assert_eq!(decode_name(b"informe a\xf1o.txt"), "informe año.txt");
+        assert_eq!(decode_name(b"\x93cita\x94 \x80.txt"), "“cita” €.txt");
     }
 
     #[test]

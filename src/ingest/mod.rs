@@ -30,9 +30,10 @@ pub mod text;
 mod xml;
 
 use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsStr;
 use std::fmt;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use ignore::WalkBuilder;
 use ignore::overrides::{Override, OverrideBuilder};
@@ -479,13 +480,39 @@ pub fn extension_label(path: &Path) -> String {
         .unwrap_or_else(|| "no extension".to_string())
 }
 
+/// Whether a file or folder named `name` is hidden, and so left out
+/// without a word wherever it is met: on disk by the corpus walk, and in a
+/// ZIP or a tar by the reading of its entries ([`is_hidden_entry`]). A
+/// hidden name starts with `.` (`.git`, `.DS_Store`, and the `._name`
+/// AppleDouble files in which macOS keeps a file's Finder metadata where
+/// the file itself cannot), or is `__MACOSX`, the folder the Finder's
+/// compressed folders put those files in.
+fn is_hidden(name: &OsStr) -> bool {
+    name.as_encoded_bytes().starts_with(b".") || name == "__MACOSX"
+}
+
+/// Whether the entry `name` of a ZIP or a tar (a path inside it) is
+/// hidden: the entry itself, or a folder on its path ([`is_hidden`]). A
+/// leading `./` (tar writes `./notes.txt` for a folder given as `.`) and
+/// `..` are steps of the path, not names.
+fn is_hidden_entry(name: &str) -> bool {
+    Path::new(name).components().any(|part| match part {
+        Component::Normal(name) => is_hidden(name),
+        _ => false,
+    })
+}
+
 /// Every file under `corpus`, in a stable order, or a warning for what
-/// could not be walked. Hidden and ignored (`.gitignore`, `.ignore`,
-/// `.citaignore`, `--exclude`) files are left out without a word.
+/// could not be walked. Hidden (`is_hidden`) and ignored (`.gitignore`,
+/// `.ignore`, `.citaignore`, `--exclude`) files are left out without a word.
 pub fn files(corpus: &Path, options: &WalkOptions) -> Result<impl Iterator<Item = Listed>> {
     let mut builder = WalkBuilder::new(corpus);
     builder
-        .hidden(true)
+        // Hidden files are left out by `is_hidden`, the one rule that
+        // containers' entries follow too: the walker's own cannot be asked
+        // about a name inside a container (and on Windows it also takes
+        // the hidden attribute, which no entry has).
+        .hidden(false)
         .parents(false)
         .ignore(true)
         .git_ignore(true)
@@ -502,15 +529,19 @@ pub fn files(corpus: &Path, options: &WalkOptions) -> Result<impl Iterator<Item 
         let name = folder.canonicalize().ok()?.file_name()?.to_os_string();
         Some((name, Handle::from_path(folder).ok()?))
     });
-    if let Some((name, left_out)) = left_out {
+    builder.filter_entry(move |entry| {
+        if is_hidden(entry.file_name()) {
+            return false;
+        }
+        let Some((name, left_out)) = &left_out else {
+            return true;
+        };
         // Only a folder of its own name, or reached through a link, can be
         // it: the others are not opened to be compared.
-        builder.filter_entry(move |entry| {
-            let candidate = entry.file_type().is_some_and(|kind| kind.is_dir())
-                && (entry.path_is_symlink() || entry.file_name() == name);
-            !candidate || Handle::from_path(entry.path()).ok().as_ref() != Some(&left_out)
-        });
-    }
+        let candidate = entry.file_type().is_some_and(|kind| kind.is_dir())
+            && (entry.path_is_symlink() || entry.file_name() == name);
+        !candidate || Handle::from_path(entry.path()).ok().as_ref() != Some(left_out)
+    });
     let corpus = corpus.to_path_buf();
     Ok(builder.build().filter_map(move |entry| match entry {
         Err(err) => Some(Listed::Unwalkable(Warning {
@@ -1033,6 +1064,10 @@ impl Reading<'_> {
                 let mut names = EntryNames::default();
                 let unpacker = self.unpacker;
                 let mut each = |met: Met<'_>| match met {
+                    // Left out without a word, as a hidden file on disk is:
+                    // a Finder ZIP's `__MACOSX/…/._name` companions are no
+                    // documents, and each made a warning.
+                    Met::Entry(entry) if is_hidden_entry(entry.name()) => {}
                     Met::Entry(entry) => self.entry(place, entry, &mut names),
                     // The rest is read: the file is read in part.
                     Met::Stopped((reason, message)) => {
@@ -1141,7 +1176,7 @@ impl Reading<'_> {
             .flat_map(|part| Path::new(part).components())
             // An absolute or `..` name is only a name: it stays under its container.
             .filter_map(|component| match component {
-                std::path::Component::Normal(name) => Some(name),
+                Component::Normal(name) => Some(name),
                 _ => None,
             })
             .peekable();
@@ -1396,6 +1431,27 @@ mod tests {
         let corpus = Path::new("/data/corpus");
         let path = corpus.join("news").join("2025").join("a.txt");
         assert_eq!(relative_source(corpus, &path), "news/2025/a.txt");
+    }
+
+    #[test]
+    fn an_entry_is_hidden_by_any_name_on_its_path() {
+        for hidden in [
+            ".DS_Store",
+            "__MACOSX/Prensa/._nota1.docx",
+            "Prensa/.borrador/nota.txt",
+            "./.hidden.txt",
+        ] {
+            assert!(is_hidden_entry(hidden), "{hidden}");
+        }
+        for shown in [
+            "Prensa/nota1.txt",
+            "./Prensa/nota1.txt",
+            "../escape.txt",
+            "nota.v2.txt",
+            "MACOSX/nota.txt",
+        ] {
+            assert!(!is_hidden_entry(shown), "{shown}");
+        }
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! archive bombs) and parsed with quick-xml, namespaces resolved.
 //!
 //! Both are read alike. Paragraphs come in document order, a paragraph's
-//! runs, spans, links, tabs and line breaks joined into one. Headings
+//! runs, spans, links, tabs and line breaks joined into one; a newline in
+//! their text is white space like any other, and only a break element
+//! starts a line. Headings
 //! (Word's heading and title styles, whatever id a localized Word gives
 //! them, and outline levels; ODF's `text:h` and title style) start
 //! sections. A table gives one paragraph per row. List items (Word's
@@ -371,7 +373,7 @@ fn word_role(
             WordRole::Other
         }
         b"br" | b"cr" if in_run => {
-            blocks.text("\n");
+            blocks.line_break();
             WordRole::Other
         }
         b"noBreakHyphen" if in_run => {
@@ -675,7 +677,7 @@ fn odt_blocks(bytes: &[u8]) -> Result<Vec<Block>, Refusal> {
                 OdfRole::InText
             }
             (Ns::OdfText, b"line-break") => {
-                blocks.text("\n");
+                blocks.line_break();
                 OdfRole::InText
             }
             (Ns::OdfText, _) => OdfRole::InText,
@@ -810,13 +812,32 @@ impl BlockBuilder {
         }
     }
 
-    /// Adds text (`\n` for a line break) to the innermost open paragraph
-    /// or cell; text anywhere else is not the document's.
+    /// Adds the document's text (a run's, a span's) to the innermost open
+    /// paragraph or cell; text anywhere else is not the document's. A
+    /// newline in it is a space: in WordprocessingML and ODF alike it is
+    /// whitespace like any other (a pretty-printed `content.xml` breaks
+    /// its lines anywhere), and only a break element ends a line
+    /// ([`BlockBuilder::line_break`]).
     fn text(&mut self, text: &str) {
-        if let Some(Frame::Paragraph { text: buffer, .. } | Frame::Cell(buffer)) =
-            self.open.last_mut()
-        {
-            buffer.push_str(text);
+        if let Some(buffer) = self.open_text() {
+            buffer.extend(text.chars().map(|c| if c == '\n' { ' ' } else { c }));
+        }
+    }
+
+    /// Ends a line of the innermost open paragraph (`w:br`, `w:cr`,
+    /// `text:line-break`), which goes on on the next (a table's cell reads
+    /// it as a space, as it reads all its white space).
+    fn line_break(&mut self) {
+        if let Some(buffer) = self.open_text() {
+            buffer.push('\n');
+        }
+    }
+
+    /// The text of the innermost open paragraph or cell, if one is.
+    fn open_text(&mut self) -> Option<&mut String> {
+        match self.open.last_mut() {
+            Some(Frame::Paragraph { text, .. } | Frame::Cell(text)) => Some(text),
+            _ => None,
         }
     }
 
@@ -910,7 +931,7 @@ fn as_asides(blocks: Vec<Block>) -> Vec<Block> {
 }
 
 /// `text` with whitespace collapsed line by line and blank lines dropped:
-/// a line break inside a paragraph stays one.
+/// a line break inside a paragraph ([`BlockBuilder::line_break`]) stays one.
 fn collapse_lines(text: &str) -> String {
     let lines: Vec<String> = text
         .split('\n')
@@ -1012,6 +1033,18 @@ pub(super) mod tests {
         assert_eq!(
             docx_blocks(body),
             ["Hello, new world\nsecond line", "Fish & chips — done"]
+        );
+    }
+
+    #[test]
+    fn a_newline_in_a_run_s_text_is_a_space_and_only_a_break_ends_a_line() {
+        let body = concat!(
+            "<w:p><w:r><w:t xml:space=\"preserve\">first half\n second half nlword</w:t></w:r></w:p>",
+            "<w:p><w:r><w:t>before</w:t><w:cr/><w:t>after\nthe break</w:t></w:r></w:p>",
+        );
+        assert_eq!(
+            docx_blocks(body),
+            ["first half second half nlword", "before\nafter the break"]
         );
     }
 
@@ -1395,6 +1428,20 @@ pub(super) mod tests {
                 "First item",
                 "Second item"
             ]
+        );
+    }
+
+    #[test]
+    fn whitespace_collapses_newlines_included_and_only_a_line_break_ends_a_line() {
+        // As a pretty-printer writes `content.xml`.
+        let text = concat!(
+            "<text:p>pretty\n   printed\n   odtprettyword   para</text:p>\n",
+            "<text:p>\n  <text:span>span</text:span>\n  <text:span>after</text:span>\n",
+            "  <text:line-break/>\n  next line\n</text:p>",
+        );
+        assert_eq!(
+            odt_blocks_of(text),
+            ["pretty printed odtprettyword para", "span after\nnext line"]
         );
     }
 
