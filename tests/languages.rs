@@ -243,6 +243,8 @@ fn lang_filters_restrict_hits_to_a_language() {
     for (query, extra) in [
         ("la", &["--lang", "es"][..]),
         ("la lang:es", &[][..]),
+        // Quoted, the code is the same code.
+        ("la lang:\"es\"", &[][..]),
         ("la", &["--lang", "es,pt"][..]),
         ("la", &["--lang", "pt", "--lang", "es"][..]),
         ("la", &["--lang", "pt, es"][..]),

@@ -1027,7 +1027,7 @@ fn written(text: &str, token: &Token) -> String {
 
 /// `lang:es`: the passages in the language with that ISO 639-1 code.
 fn language_filter(field: Field, leaf: &Leaf, value: &str) -> Result<Box<dyn Query>> {
-    let Leaf::Word(code) = leaf else {
+    let Some(code) = one_name(leaf) else {
         return Err(Error::Query(format!(
             "lang: takes a language code, as in `lang:es`, not {value:?}"
         )));
@@ -1039,7 +1039,7 @@ fn language_filter(field: Field, leaf: &Leaf, value: &str) -> Result<Box<dyn Que
 /// `format:pdf`: the passages of files in that format, named as
 /// [`Format::name`] names it (`text`, `markdown`, `pdf`, `zip`…).
 fn format_filter(field: Field, leaf: &Leaf, value: &str) -> Result<Box<dyn Query>> {
-    let Leaf::Word(name) = leaf else {
+    let Some(name) = one_name(leaf) else {
         return Err(Error::Query(format!(
             "format: takes a format name, as in `format:pdf`, not {value:?}"
         )));
@@ -1053,6 +1053,19 @@ fn format_filter(field: Field, leaf: &Leaf, value: &str) -> Result<Box<dyn Query
         },
     )?;
     Ok(Box::new(SourceQuery::of_format(field, format)))
+}
+
+/// The name a `lang:` or `format:` leaf gives: a word, or one quoted
+/// (`lang:"es"` is `lang:es`); `None` for a prefix or a phrase of words.
+fn one_name(leaf: &Leaf) -> Option<&str> {
+    match leaf {
+        Leaf::Word(name) => Some(name),
+        Leaf::Phrase { text, .. } => {
+            let name = text.trim();
+            (!name.is_empty() && !name.contains(char::is_whitespace)).then_some(name)
+        }
+        Leaf::Prefix(_) => None,
+    }
 }
 
 /// The error for a language code cita does not know.
