@@ -143,13 +143,39 @@ fn usage_error(err: &clap::Error) -> ExitCode {
                 said if said.is_empty() => "invalid arguments".to_string(),
                 said => said,
             };
+            // clap's tips ("a similar argument exists: '--limit'") follow
+            // in paragraphs of their own.
+            let tips: String = rendered
+                .lines()
+                .filter_map(|line| line.trim().strip_prefix("tip: "))
+                .map(|tip| format!("; {tip}"))
+                .collect();
+            let hint = exclusion_hint(err).map_or(tips, |hint| format!("; {hint}"));
             eprintln!(
-                "cita: {} (see `cita --help`)",
-                said.trim_start_matches("error: ")
+                "cita: {}{hint} (see `cita --help`)",
+                said.trim_start_matches("error: "),
             );
             ExitCode::from(exit::ERROR)
         }
     }
+}
+
+/// For an unknown option given to a command that takes a query, the way
+/// to write the exclusion it probably was (`cita search lazo -colombia`
+/// reads `-c` as an option; clap's own tip, "to pass '-c' as a value, use
+/// '-- -c'", names the letter, not the word).
+fn exclusion_hint(err: &clap::Error) -> Option<&'static str> {
+    use clap::error::{ContextKind, ContextValue};
+    let takes_query = std::env::args()
+        .nth(1)
+        .is_some_and(|command| ["search", "timeline", "kwic"].contains(&command.as_str()));
+    let short_option = matches!(
+        err.get(ContextKind::InvalidArg),
+        Some(ContextValue::String(arg)) if !arg.starts_with("--")
+    );
+    (takes_query && short_option && err.kind() == clap::error::ErrorKind::UnknownArgument).then_some(
+        "a word to exclude goes after `--`, as in `cita search -- lazo -colombia`, or in a quoted query",
+    )
 }
 
 /// How much of a batch query the per-query summary on stderr shows.

@@ -120,6 +120,25 @@ fn a_query_starting_with_a_dash_works_after_double_dash() {
     let (code, result) = search_json("-colombia lazo", &[]);
     assert_eq!(code, 0);
     assert!(hits(&result).iter().all(|h| !has_word(h, "colombia")));
+    // Before `--`, the word is an unknown option: the one line says how to
+    // write the exclusion; a mistyped long option gets clap's suggestion.
+    let index = index_arg();
+    let refused = |args: &[&str]| {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        err
+    };
+    for command in ["search", "kwic", "timeline"] {
+        let err = refused(&[command, "--index", &index, "lazo", "-colombia"]);
+        assert!(err.contains("`cita search -- lazo -colombia`"), "{err}");
+    }
+    let err = refused(&["search", "--index", &index, "--limt", "3", "lazo"]);
+    assert!(
+        err.contains("'--limit'") && !err.contains("exclude"),
+        "{err}"
+    );
 }
 
 #[test]
