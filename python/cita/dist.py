@@ -43,7 +43,6 @@ from ._errors import (
     IncompatibleIndexError,
     IndexNotFoundError,
     OptionError,
-    QueryError,
     ShardError,
 )
 from ._results import BuildReport, Results
@@ -93,7 +92,9 @@ def _shard_path(shards_dir: str, number: int) -> str:
     root = os.path.realpath(shards_dir)
     path = os.path.realpath(os.path.join(root, f"shard-{number}"))
     if os.path.dirname(path) != root:
-        raise OptionError(f"shard {number}: {path} is outside the shard folder {root}")
+        # The folder's content, not the caller's option: the search names
+        # this shard as failing (ShardError), as for any other it holds.
+        raise IncompatibleIndexError(f"shard {number}: {path} is outside the shard folder {root}")
     if not os.path.isfile(os.path.join(root, MANIFEST)):
         raise IndexNotFoundError(f"{root} holds no shards (no {MANIFEST}): run cita.dist.index first")
     return path
@@ -229,6 +230,9 @@ def index(
     if not os.path.isdir(corpus):
         # Before the shard folder and its manifest are made.
         raise CorpusNotFoundError(f"corpus folder {corpus} does not exist or is not a folder")
+    # Refused here, as cita.index refuses them, not by every shard's build
+    # once the manifest is written.
+    _cita.check_exclude(corpus, globs)
     shards_dir = os.path.abspath(os.fspath(shards_dir))
     if os.path.exists(shards_dir) and os.path.samefile(corpus, shards_dir):
         raise OptionError(
@@ -308,8 +312,9 @@ def _collect(
     """Each shard's result, or why it has none: an exception it raised, no
     answer within ``timeout`` seconds, or an answer its worker did not hand
     over within them; and the workers that left a shard without its result
-    (still running it, or holding it). A malformed query or a bad option
-    fails on every shard alike: it is raised as it is."""
+    (still running it, or holding it). Whatever a shard raises is its own
+    failure: what would fail every shard alike (a malformed query, a bad
+    option or glob) is refused before any task is submitted."""
     results: Dict[int, Any] = {}
     failed: Dict[int, str] = {}
     silent: Set[str] = set()
@@ -325,8 +330,6 @@ def _collect(
             elif future.status == "error":
                 try:
                     future.result()  # raises the shard's exception, which the client holds
-                except (QueryError, OptionError):
-                    raise
                 except Exception as err:  # noqa: BLE001 - any failure of a shard is named
                     failed[number] = f"{type(err).__name__}: {err}"
             elif future.cancelled():
@@ -515,7 +518,9 @@ class Cluster(_Queries):
     reads the page's passages fails the search. Counts, timelines,
     passages, concordances, batches, languages and stats are never
     partial. Both are
-    attributes, which may be changed between calls. Grouping by document
+    attributes, which may be changed between calls. Every call refuses
+    what one index would refuse (a malformed query, a bad option: the
+    same error) before any shard is asked. Grouping by document
     (``group=True``) is not available over shards (:class:`OptionError`).
     """
 
@@ -650,8 +655,7 @@ class Cluster(_Queries):
         # Scored with the archive's statistics, each shard's first passages
         # as far as its lines reach one past the limit, merged and cut
         # where one index would; never partial.
-        _cita.check_kwic(width, sort)
-        _cita.check_query(query)
+        _cita.check_kwic(query, filters, width, sort)
         options = _plain_search(limit=0, snippet_chars=_cita.DEFAULT_SNIPPET_CHARS)
         steps = _Steps(self, False)
         summed, answering = steps.summed_statistics(query, filters, options)
@@ -660,7 +664,7 @@ class Cluster(_Queries):
 
     def _count(self, query: str, filters: dict) -> str:
         # A document lives in one shard: counts add up.
-        _cita.check_query(query)
+        _cita.check_count(query, filters)
         return _cita.sum_counts(self._everywhere("count", (query, filters), "counting"))
 
     def _passage(self, id: str, context: int) -> Optional[str]:
@@ -668,7 +672,7 @@ class Cluster(_Queries):
         return next((passage for passage in found if passage is not None), None)
 
     def _timeline(self, query: str, filters: dict, by: str, axis: str, by_source: bool) -> str:
-        _cita.check_query(query)
+        _cita.check_timeline(query, filters, by, axis, by_source)
         parts = self._everywhere("timeline", (query, filters, by, axis, by_source), "counting")
         return _cita.merge_timelines(query, by, axis, by_source, parts)
 

@@ -451,6 +451,63 @@ def test_grouping_and_bad_queries_are_refused(client: Client, built: Dict[str, B
         Cluster(client, built["shipped"].corpus)
 
 
+def test_what_one_index_refuses_no_shard_is_asked(
+    client: Client, small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each call refuses, with one index's error and in its order (a bad
+    # option before a malformed query), what every shard would refuse:
+    # no task is submitted (each worker would log "Compute Failed" with a
+    # traceback), and the shards need not even exist.
+    cita.index(small_corpus, tmp_path / "whole")
+    whole = cita.Archive(tmp_path / "whole")
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    (shards / cita.dist.MANIFEST).write_text('{"shards": 2}')
+    cluster = Cluster(client, shards)
+
+    def submitted(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError(f"a task was submitted: {args[:4]}")
+
+    monkeypatch.setattr(client, "submit", submitted)
+    calls = {
+        "since after until": lambda a: a.search("plan", since="2020", until="2019"),
+        "snippet_chars=0": lambda a: a.search("plan", snippet_chars=0),
+        "an option before a malformed query": lambda a: a.search("plan AND (", snippet_chars=0),
+        "dates before a malformed query": lambda a: a.search("plan AND (", since="2020", until="2019"),
+        "lang:xx": lambda a: a.search("lang:xx plan"),
+        "only excludes": lambda a: a.search("-plan"),
+        "lang=xx": lambda a: a.search("plan", lang="xx"),
+        "a sort": lambda a: a.search("plan AND (", sort="sideways"),
+        "count, only excludes": lambda a: a.count("-plan"),
+        "count, lang:xx": lambda a: a.count("lang:xx plan"),
+        "count, since after until": lambda a: a.count("plan (", since="2020", until="2019"),
+        "timeline, by": lambda a: a.timeline("plan AND (", "week"),
+        "timeline, axis": lambda a: a.timeline("plan AND (", axis="sideways"),
+        "timeline, mentioned months": lambda a: a.timeline("plan AND (", "month", axis="mentioned"),
+        "timeline, only excludes": lambda a: a.timeline("-plan"),
+        "timeline, since after until": lambda a: a.timeline("plan (", since="2020", until="2019"),
+        "kwic, sort": lambda a: a.kwic("plan AND (", sort="sideways"),
+        "kwic, only excludes": lambda a: a.kwic("-plan"),
+        "kwic, lang:xx": lambda a: a.kwic("lang:xx plan"),
+        "kwic, since after until": lambda a: a.kwic("plan (", since="2020", until="2019"),
+        "batch, filters": lambda a: a.batch(["plan"], since="2020-13"),
+    }
+    for what, call in calls.items():
+        with pytest.raises(cita.CitaError) as expected:
+            call(whole)
+        with pytest.raises(cita.CitaError) as got:
+            call(cluster)
+        assert (type(got.value), str(got.value)) == (type(expected.value), str(expected.value)), what
+    # In a batch, each query's own error, as one index gives it.
+    queries = ["plan AND (", "-plan", "lang:xx plan", "plan"]
+    expected_errors = whole.batch(queries, snippet_chars=0).errors
+    got_errors = cluster.batch(queries, snippet_chars=0).errors
+    assert [(q.line, type(q.error), str(q.error)) for q in got_errors] == [
+        (q.line, type(q.error), str(q.error)) for q in expected_errors
+    ]
+    assert [type(q.error) for q in got_errors] == [cita.OptionError] * 4
+
+
 def test_a_shard_count_is_kept(client: Client, built: Dict[str, Built], tmp_path: Path) -> None:
     b = built["shipped"]
     assert json.loads((b.shards / cita.dist.MANIFEST).read_text())["shards"] == SHARDS
@@ -474,6 +531,9 @@ def test_a_shard_count_is_kept(client: Client, built: Dict[str, Built], tmp_path
     ]:
         with pytest.raises(TypeError, match=message):
             cita.dist.index(b.corpus, tmp_path / "shards", shards=2, client=client, exclude=exclude)
+    # A glob every shard's build would refuse, refused as cita.index refuses it.
+    with pytest.raises(cita.OptionError, match="negated globs are not supported"):
+        cita.dist.index(b.corpus, tmp_path / "shards", shards=2, client=client, exclude=["!*.txt"])
     assert not (tmp_path / "shards").exists()
     for seconds in (0, -1, "60", float("inf"), float("nan")):
         with pytest.raises(cita.OptionError, match="timeout"):
@@ -493,14 +553,44 @@ def test_workers_refuse_paths_outside_the_shard_folder(client: Client, built: Di
     shards = str(built["shipped"].shards)
     outside = built["shipped"].shards / "shard-9"
     outside.symlink_to(built["shipped"].whole_path)
+
+    def on_shard(number: Any, step: str = "count", *args: Any) -> Any:
+        return client.submit(cita.dist._on_shard, shards, number, step, None, *args, pure=False).result(60)
+
     try:
-        for number in (-1, "../whole", 9):
-            with pytest.raises(cita.OptionError):
-                client.submit(cita.dist._on_shard, shards, number, "count", None, "x", {}, pure=False).result(60)
+        for number in (-1, "../whole"):
+            with pytest.raises(cita.OptionError, match="a shard is a number"):
+                on_shard(number, "count", "x", {})
+        # What the folder holds, not the caller's option: that shard fails.
+        with pytest.raises(cita.IncompatibleIndexError, match="shard 9: .* is outside the shard folder"):
+            on_shard(9, "count", "x", {})
         with pytest.raises(cita.OptionError, match="does not run"):
-            client.submit(cita.dist._on_shard, shards, 0, "reload", None, pure=False).result(60)
+            on_shard(0, "reload")
     finally:
         outside.unlink()
+
+
+def test_a_shard_linked_outside_the_folder_fails_as_that_shard(
+    client: Client, built: Dict[str, Built], tmp_path: Path
+) -> None:
+    # As any shard that fails: named in a ShardError, and left out of a
+    # partial search (it once failed every search with a bare OptionError).
+    b = built["generated"]
+    linked = tmp_path / "shards"
+    shutil.copytree(b.shards, linked)
+    shutil.rmtree(linked / "shard-1")
+    (linked / "shard-1").symlink_to(b.shards / "shard-1")
+    cluster = Cluster(client, linked)
+    with pytest.raises(cita.ShardError, match="shard 1 IncompatibleIndexError: .* outside the shard folder") as raised:
+        cluster.search("plan")
+    assert raised.value.shards == [1]
+    cluster.partial = True
+    got = cluster.search("plan")
+    assert got.partial and got.shards_answered == [0, 2] and list(got.shards_failed) == [1]
+    assert "outside the shard folder" in got.shards_failed[1]
+    with pytest.raises(cita.ShardError, match="shard 1 ") as raised:
+        cluster.count("plan")
+    assert raised.value.shards == [1]
 
 
 def test_a_shard_folder_is_neither_the_corpus_nor_a_folder_of_other_files(
