@@ -11,6 +11,7 @@ import itertools
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -506,6 +507,95 @@ def test_what_one_index_refuses_no_shard_is_asked(
         (q.line, type(q.error), str(q.error)) for q in expected_errors
     ]
     assert [type(q.error) for q in got_errors] == [cita.OptionError] * 4
+
+
+def test_a_client_or_partial_of_the_wrong_type_is_refused_before_anything_is_written(
+    client: Client, small_corpus: Path, tmp_path: Path
+) -> None:
+    shards = tmp_path / "shards"
+    for wrong in (None, 5):
+        said = f"takes a distributed.Client or a scheduler's address \\(str\\), not {type(wrong).__name__}$"
+        with pytest.raises(TypeError, match=f"^client {said}"):
+            cita.dist.index(small_corpus, shards, shards=2, client=wrong)
+        assert not shards.exists()
+        with pytest.raises(TypeError, match=f"^client_or_address {said}"):
+            Cluster(wrong, tmp_path)
+    cita.dist.index(small_corpus, shards, shards=2, client=client)
+    for wrong in ("yes", 1, None):
+        with pytest.raises(TypeError, match=f"^partial takes True or False, not {type(wrong).__name__}$"):
+            Cluster(client, shards, partial=wrong)
+    cluster = Cluster(client, shards, partial=True)
+    with pytest.raises(TypeError, match="^partial takes True or False, not str$"):
+        cluster.partial = "no"
+    assert cluster.partial is True
+
+
+def test_cita_dist_index_takes_a_scheduler_address_as_a_cluster_does(
+    dask: DaskProcesses, client: Client, small_corpus: Path, tmp_path: Path
+) -> None:
+    def clients() -> int:
+        return client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.clients))
+
+    before = clients()
+    shards = tmp_path / "shards"
+    reports = cita.dist.index(small_corpus, shards, shards=2, client=dask.address)
+    assert sum(report.documents for report in reports) == 1
+    # The client it opened for the build is closed with it.
+    poll(lambda: clients() == before, 60, "the build's own client closed")
+    with Cluster(dask.address, shards) as cluster:
+        assert cluster.stats().documents == 1
+    poll(lambda: clients() == before, 60, "the cluster's own client closed")
+
+
+def test_a_shard_folder_that_is_a_file_is_a_file_system_error(
+    dask: DaskProcesses, client: Client, small_corpus: Path, tmp_path: Path
+) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("not a folder")
+    # As the library says it of an index path that is a file.
+    with pytest.raises(cita.FileSystemError) as as_index:
+        cita.Archive(taken)
+    assert str(as_index.value) == f"{taken}: a file, not an index folder"
+    for call in (
+        lambda: Cluster(client, taken),
+        lambda: cita.dist.index(small_corpus, taken, shards=2, client=client),
+    ):
+        with pytest.raises(cita.FileSystemError) as raised:
+            call()
+        assert str(raised.value) == str(as_index.value)
+        assert isinstance(raised.value, OSError)
+    assert taken.read_text() == "not a folder"
+    done = python_m_cita_search(dask, taken, "plan")
+    assert (done.returncode, done.stderr, done.stdout) == (2, f"cita: {as_index.value}\n", "")
+    # A manifest that cannot be read is named with the system's reason.
+    unreadable = tmp_path / "unreadable"
+    (unreadable / cita.dist.MANIFEST).mkdir(parents=True)
+    for call in (
+        lambda: Cluster(client, unreadable),
+        lambda: cita.dist.index(small_corpus, unreadable, shards=2, client=client),
+    ):
+        with pytest.raises(cita.FileSystemError) as raised:
+            call()
+        assert str(raised.value) == f"{unreadable / cita.dist.MANIFEST}: Is a directory"
+
+
+def test_a_manifest_without_a_number_of_shards_is_damaged(
+    client: Client, small_corpus: Path, tmp_path: Path
+) -> None:
+    # Not an archive of no shards, whose searches would find nothing.
+    for number, recorded in enumerate(("0", "-1", '"2"', "2.5", "true", "null")):
+        folder = tmp_path / f"shards-{number}"
+        folder.mkdir()
+        manifest = folder / cita.dist.MANIFEST
+        manifest.write_text(f'{{"shards": {recorded}}}')
+        for call in (
+            lambda: Cluster(client, folder),
+            lambda: cita.dist.index(small_corpus, folder, shards=2, client=client),
+        ):
+            with pytest.raises(cita.CitaError, match=f"^{re.escape(str(manifest))} is damaged") as raised:
+                call()
+            assert type(raised.value) is cita.CitaError, recorded
+        assert os.listdir(folder) == [cita.dist.MANIFEST]
 
 
 def test_a_shard_count_is_kept(client: Client, built: Dict[str, Built], tmp_path: Path) -> None:
