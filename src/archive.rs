@@ -622,8 +622,10 @@ impl Archive {
     /// [`crate::views::shards::page`] merges the shards' answers.
     pub fn shard_answer(&self, request: &SearchRequest) -> Result<ShardAnswer> {
         self.guarded(|| {
-            shards::check_request(request)?;
+            // Compiled first, as one index checks a request (the caller
+            // has refused a bad one before asking any shard).
             let compiled = self.compile(request)?;
+            shards::check_answerable(request)?;
             let searcher = self.reader.searcher();
             let wanted = request.offset.saturating_add(request.limit);
             let mut keys = None;
@@ -795,20 +797,7 @@ impl Archive {
         request: &SearchRequest,
         statistics: &Statistics,
     ) -> Result<query::Compiled> {
-        if request.snippet_chars == 0 {
-            return Err(Error::InvalidOption(
-                "the snippet length must be at least 1 character".to_string(),
-            ));
-        }
-        if let (Some(since), Some(until)) = (request.since, request.until)
-            && since > until
-        {
-            return Err(Error::InvalidOption(format!(
-                "the start date {since} is after the end date {until}: no date can match"
-            )));
-        }
-        let node = query::parse(&request.query)?;
-        let mut compiled = query::compile(&node, &self.fields, date_range(request), statistics)?;
+        let mut compiled = query::compile_request(request, &self.fields, statistics)?;
         for filter in self.restrictions(request) {
             compiled.restrict(filter);
         }
@@ -968,7 +957,7 @@ impl Archive {
     ) -> Result<Option<Partial>> {
         let node = query::parse(&request.query)?;
         let statistics = statistics_of(request);
-        let dates = date_range(request);
+        let dates = DateRange::of(request);
         let partial = query::partial::compile(&node, &self.fields, dates, &statistics, memo)?;
         Ok(partial.map(|mut partial| {
             for filter in self.restrictions(request) {
@@ -1992,14 +1981,6 @@ struct PartialMatches {
     best: Vec<(Held, Match)>,
     /// Collapsing: the partial matches with the key of one of `best`, by key.
     copies: Option<CopiesByKey>,
-}
-
-/// A request's publication-date bounds.
-fn date_range(request: &SearchRequest) -> DateRange {
-    DateRange {
-        since: request.since,
-        until: request.until,
-    }
 }
 
 /// Where a request's BM25 figures come from: the archive's, summed over its

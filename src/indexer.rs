@@ -307,6 +307,13 @@ pub fn build_with(
     build_into(corpus, index_dir, options, observer).map_err(|err| err.writing(index_dir))
 }
 
+/// Refuses `--exclude` globs a build of `corpus` would refuse (negated or
+/// malformed), as it does before writing anything: for a caller that
+/// starts several builds with them (`cita.dist`'s shards), before any.
+pub fn check_exclude(corpus: &Path, globs: &[String]) -> Result<()> {
+    ingest::exclusions(corpus, globs).map(drop)
+}
+
 fn build_into(
     corpus: &Path,
     index_dir: &Path,
@@ -343,7 +350,7 @@ fn build_into(
         ocr::check_language_codes(languages).map_err(Error::InvalidOption)?;
     }
     // Before anything is written: a refused glob leaves no index folder.
-    ingest::exclusions(corpus, &options.exclude)?;
+    check_exclude(corpus, &options.exclude)?;
     if index_dir.exists() && !index_dir.is_dir() {
         return Err(Error::index_is_a_file(index_dir));
     }

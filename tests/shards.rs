@@ -664,3 +664,67 @@ fn concordances_over_shards_cut_their_lines_as_one_index() {
     }
     assert!(compared > 1000, "only {compared} lines compared");
 }
+
+/// What one index refuses, a search over shards refuses before asking any
+/// shard, with the same error and in the same order (a bad option before
+/// a malformed query, the query as compiled as well as read), so that no
+/// worker fails a task for the caller's mistake; grouping, which shards
+/// cannot do, after it.
+#[test]
+fn a_request_one_index_refuses_is_refused_before_any_shard_with_its_error() {
+    let dir = TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::write(corpus.join("a.txt"), "The Guayabero plan.").unwrap();
+    let index = dir.path().join("index");
+    cita::build(&corpus, &index, &BuildOptions::default()).unwrap();
+    let whole = Archive::open(&index).unwrap();
+    let year = |text: &str| Date::parse_start(text).ok();
+    let too_many_words = vec!["plan"; 40].join(" ");
+    let refused = [
+        SearchRequest {
+            snippet_chars: 0,
+            ..SearchRequest::new("plan AND (")
+        },
+        SearchRequest {
+            since: year("2020"),
+            until: year("2019"),
+            ..SearchRequest::new("plan AND (")
+        },
+        SearchRequest {
+            snippet_chars: 0,
+            group: true,
+            ..SearchRequest::new("plan")
+        },
+        SearchRequest::new("plan AND ("),
+        SearchRequest::new("-plan"),
+        SearchRequest::new("NOT NOT plan"),
+        SearchRequest::new("lang:xx plan"),
+        SearchRequest::new("format:nosuchformat plan"),
+        SearchRequest::new(&too_many_words),
+    ];
+    for request in &refused {
+        let expected = whole.search(request).unwrap_err().to_string();
+        let got = shards::check_request(request).unwrap_err().to_string();
+        assert_eq!(got, expected, "{request:?}");
+    }
+    assert!(shards::check_request(&SearchRequest::new("plan -lazo")).is_ok());
+    let grouped = SearchRequest {
+        group: true,
+        ..SearchRequest::new("plan")
+    };
+    assert!(whole.search(&grouped).is_ok());
+    let refused = shards::check_request(&grouped).unwrap_err().to_string();
+    assert!(refused.contains("grouping"), "{refused}");
+    // A timeline's axis first, as one index checks it.
+    let malformed = SearchRequest::new("plan AND (");
+    let expected = whole
+        .timeline(&malformed, Period::Month, false, true)
+        .unwrap_err()
+        .to_string();
+    let got = shards::check_timeline(&malformed, Period::Month, false, true)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(got, expected);
+    assert!(expected.contains("mentioned dates are years"), "{expected}");
+}

@@ -44,6 +44,8 @@ def index(
     shard: Optional[Tuple[int, int]],
 ) -> str:
     """Builds or updates an index; the JSON of ``cita index --format json``."""
+def check_exclude(corpus: _Path, exclude: List[str]) -> None:
+    """Raises :class:`OptionError` for globs a build of ``corpus`` would refuse."""
 
 class SearchResults:
     @property
@@ -104,10 +106,12 @@ def sum_stats(index: _Path, parts: List[str]) -> str:
 def merge_kwic(
     query: str, filters: Filters, width: int, sort: str, limit: Optional[int], parts: List[str]
 ) -> str: ...
-def check_kwic(width: int, sort: str) -> None: ...
+# Each raises, before any shard is asked, what one index would raise for
+# the same arguments (and, for a search, grouping, which shards cannot do).
 def check_search(query: str, filters: Filters, options: SearchOptions) -> None: ...
-def check_query(query: str) -> None:
-    """Raises :class:`QueryError` for a query no shard could run."""
+def check_count(query: str, filters: Filters) -> None: ...
+def check_timeline(query: str, filters: Filters, by: str, axis: str, by_source: bool) -> None: ...
+def check_kwic(query: str, filters: Filters, width: int, sort: str) -> None: ...
 def check_filters(filters: Filters) -> None:
     """Raises for bad filters, as ``Archive.batch`` does before any query."""
 def shard_of(source: str, count: int) -> int: ...

@@ -40,10 +40,10 @@ from . import _jobs, _Queries, _search_options, _strings
 from ._errors import (
     CitaError,
     CorpusNotFoundError,
+    FileSystemError,
     IncompatibleIndexError,
     IndexNotFoundError,
     OptionError,
-    QueryError,
     ShardError,
 )
 from ._results import BuildReport, Results
@@ -72,9 +72,36 @@ def shard_of(source: str, shards: int) -> int:
     """The shard (from 0) of ``shards`` that holds the file at ``source``,
     its path relative to the corpus with ``/`` (a stable hash: the same on
     every machine and run)."""
-    if isinstance(shards, bool) or not isinstance(shards, int) or shards < 1:
+    if not _is_shard_count(shards):
         raise OptionError(f"shards is a number of shards, at least 1, not {shards!r}")
     return _cita.shard_of(source, shards)
+
+
+def _is_shard_count(value: Any) -> bool:
+    """Whether ``value`` is a number of shards: a whole number (not a
+    bool) from 1."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _client(name: str, value: Any) -> Any:
+    """``value`` when it is a ``distributed.Client`` or a scheduler's
+    address (a ``str``); else a ``TypeError`` naming the argument, raised
+    before anything is written or asked of the cluster."""
+    if isinstance(value, str) or isinstance(value, _distributed().Client):
+        return value
+    raise TypeError(
+        f"{name} takes a distributed.Client or a scheduler's address (str), not {type(value).__name__}"
+    )
+
+
+def _connect(value: Any, timeout: Optional[float]) -> Tuple[Any, bool]:
+    """The client for ``value`` (see :func:`_client`), and whether it was
+    opened here, for an address (then the caller closes it). ``timeout``
+    bounds the connection, else Dask's own limit does."""
+    if not isinstance(value, str):
+        return value, False
+    limit = {} if timeout is None else {"timeout": timeout}
+    return _distributed().Client(value, **limit), True
 
 
 # --- On the workers --------------------------------------------------------
@@ -93,7 +120,9 @@ def _shard_path(shards_dir: str, number: int) -> str:
     root = os.path.realpath(shards_dir)
     path = os.path.realpath(os.path.join(root, f"shard-{number}"))
     if os.path.dirname(path) != root:
-        raise OptionError(f"shard {number}: {path} is outside the shard folder {root}")
+        # The folder's content, not the caller's option: the search names
+        # this shard as failing (ShardError), as for any other it holds.
+        raise IncompatibleIndexError(f"shard {number}: {path} is outside the shard folder {root}")
     if not os.path.isfile(os.path.join(root, MANIFEST)):
         raise IndexNotFoundError(f"{root} holds no shards (no {MANIFEST}): run cita.dist.index first")
     return path
@@ -178,13 +207,27 @@ def _build_shard(
 
 
 def _read_manifest(shards_dir: str) -> Optional[int]:
+    """The number of shards ``shards_dir`` holds, as its manifest records
+    it; ``None`` without a manifest. A path that is a file, or a manifest
+    that cannot be read, is a :class:`FileSystemError` naming it; a
+    manifest recording no number of shards is damaged (:class:`CitaError`)."""
+    if os.path.exists(shards_dir) and not os.path.isdir(shards_dir):
+        # The library's words for an index path that is a file (what
+        # cita.Archive says), not "no shards": a build there fails.
+        raise FileSystemError(f"{shards_dir}: a file, not an index folder")
+    manifest = os.path.join(shards_dir, MANIFEST)
     try:
-        with open(os.path.join(shards_dir, MANIFEST), encoding="utf-8") as file:
-            return int(json.load(file)["shards"])
+        with open(manifest, encoding="utf-8") as file:
+            count = json.load(file)["shards"]
     except FileNotFoundError:
         return None
     except (ValueError, KeyError, TypeError) as err:
-        raise CitaError(f"{os.path.join(shards_dir, MANIFEST)} is damaged ({err})") from None
+        raise CitaError(f"{manifest} is damaged ({err})") from None
+    except OSError as err:
+        raise _file_system_error(err, manifest) from None
+    if not _is_shard_count(count):
+        raise CitaError(f"{manifest} is damaged (its shard count is {count!r}, not a whole number from 1)")
+    return count
 
 
 def index(
@@ -209,26 +252,38 @@ def index(
     by every worker at the same path. The shard count is recorded in
     ``shards_dir/cita-shards.json``; another count for the same folder
     raises :class:`OptionError` (build into a new folder instead).
+    ``client``: a ``distributed.Client``, or a scheduler's address
+    (``"tcp://host:8786"``), for which a client is opened for the build
+    and closed after it, as :class:`Cluster` does.
     ``jobs``: threads per shard build (default: all the worker's cores).
     ``timeout``: seconds to wait for all the builds (default: no limit).
     A shard that fails raises :class:`ShardError` naming it, after the
-    others have finished.
+    others have finished; so does one still building at the limit, whose
+    build is not stopped (Dask cannot stop a running task): it runs on in
+    its worker, holding its shard's lock until it finishes, and a build of
+    that shard meanwhile fails (:class:`IndexLockedError`).
 
     As :func:`cita.index` with its index folder, a shard folder inside the
     corpus is left out of it (every shard, the manifest, anything else
     there); the corpus folder itself raises :class:`OptionError`, and a
     folder holding other files than shards (an index, documents)
-    :class:`IncompatibleIndexError`, before anything is written.
+    :class:`IncompatibleIndexError`, before anything is written. So are a
+    wrong argument (a ``TypeError`` naming it) and a glob the builds would
+    refuse.
     """
-    if isinstance(shards, bool) or not isinstance(shards, int) or shards < 1:
+    if not _is_shard_count(shards):
         raise OptionError(f"shards is a number of shards, at least 1, not {shards!r}")
     jobs = _jobs(jobs)
     timeout = _seconds(timeout)
     globs = _strings("exclude", exclude)
+    client = _client("client", client)
     corpus = os.path.abspath(os.fspath(corpus))
     if not os.path.isdir(corpus):
         # Before the shard folder and its manifest are made.
         raise CorpusNotFoundError(f"corpus folder {corpus} does not exist or is not a folder")
+    # Refused here, as cita.index refuses them, not by every shard's build
+    # once the manifest is written.
+    _cita.check_exclude(corpus, globs)
     shards_dir = os.path.abspath(os.fspath(shards_dir))
     if os.path.exists(shards_dir) and os.path.samefile(corpus, shards_dir):
         raise OptionError(
@@ -248,29 +303,52 @@ def index(
             "cita.dist.index a shard folder, or a new or empty folder to build one in"
         )
     excluded = globs + _exclusion_of(shards_dir, corpus)
-    if recorded is None:
-        os.makedirs(shards_dir, exist_ok=True)
-        with open(os.path.join(shards_dir, MANIFEST), "w", encoding="utf-8") as file:
-            json.dump({"shards": shards, "cita_version": _cita.CITA_VERSION}, file)
-            file.write("\n")
-    futures = [
-        client.submit(
-            _build_shard,
-            corpus,
-            shards_dir,
-            number,
-            shards,
-            jobs,
-            excluded,
-            rebuild,
-            pure=False,
-        )
-        for number in range(shards)
-    ]
-    reports, failed, _ = _collect(client, dict(enumerate(futures)), timeout, "finish")
+    # Connected before the folder is written: a wrong address leaves none.
+    client, own_client = _connect(client, None)
+    try:
+        if recorded is None:
+            _write_manifest(shards_dir, shards)
+        futures = [
+            client.submit(
+                _build_shard,
+                corpus,
+                shards_dir,
+                number,
+                shards,
+                jobs,
+                excluded,
+                rebuild,
+                pure=False,
+            )
+            for number in range(shards)
+        ]
+        reports, failed, _ = _collect(client, dict(enumerate(futures)), timeout, "finish")
+    finally:
+        if own_client:
+            client.close()
     if failed:
         raise _shard_error("building", failed)
     return [BuildReport(json.loads(reports[number])) for number in range(shards)]
+
+
+def _write_manifest(shards_dir: str, shards: int) -> None:
+    """Makes the shard folder and records its number of shards; a folder
+    or file that cannot be written is a :class:`FileSystemError` naming it."""
+    manifest = os.path.join(shards_dir, MANIFEST)
+    try:
+        os.makedirs(shards_dir, exist_ok=True)
+        with open(manifest, "w", encoding="utf-8") as file:
+            json.dump({"shards": shards, "cita_version": _cita.CITA_VERSION}, file)
+            file.write("\n")
+    except OSError as err:
+        raise _file_system_error(err, manifest) from None
+
+
+def _file_system_error(err: OSError, path: str) -> FileSystemError:
+    """``err`` as cita's :class:`FileSystemError`, naming the path it was
+    about (else ``path``) and the system's reason, as the library names a
+    path it cannot read or write."""
+    return FileSystemError(f"{err.filename or path}: {err.strerror or err}")
 
 
 def _exclusion_of(shards_dir: str, corpus: str) -> List[str]:
@@ -308,8 +386,9 @@ def _collect(
     """Each shard's result, or why it has none: an exception it raised, no
     answer within ``timeout`` seconds, or an answer its worker did not hand
     over within them; and the workers that left a shard without its result
-    (still running it, or holding it). A malformed query or a bad option
-    fails on every shard alike: it is raised as it is."""
+    (still running it, or holding it). Whatever a shard raises is its own
+    failure: what would fail every shard alike (a malformed query, a bad
+    option or glob) is refused before any task is submitted."""
     results: Dict[int, Any] = {}
     failed: Dict[int, str] = {}
     silent: Set[str] = set()
@@ -325,8 +404,6 @@ def _collect(
             elif future.status == "error":
                 try:
                     future.result()  # raises the shard's exception, which the client holds
-                except (QueryError, OptionError):
-                    raise
                 except Exception as err:  # noqa: BLE001 - any failure of a shard is named
                     failed[number] = f"{type(err).__name__}: {err}"
             elif future.cancelled():
@@ -487,7 +564,7 @@ class Cluster(_Queries):
     """The shards in ``shards_dir``, searched on a Dask cluster: a
     ``distributed.Client`` or a scheduler's address (``"tcp://host:8786"``,
     then the cluster opens its own client; :meth:`close` it, or use the
-    cluster in a ``with`` block).
+    cluster in a ``with`` block); another value raises ``TypeError``.
 
     :meth:`search`, :meth:`count`, :meth:`timeline`, :meth:`passage`,
     :meth:`kwic`, :meth:`batch`, :meth:`languages` and :meth:`stats` are
@@ -515,7 +592,11 @@ class Cluster(_Queries):
     reads the page's passages fails the search. Counts, timelines,
     passages, concordances, batches, languages and stats are never
     partial. Both are
-    attributes, which may be changed between calls. Grouping by document
+    attributes, which may be changed between calls (checked as when the
+    cluster is made: ``partial`` takes ``True`` or ``False``, anything
+    else raises ``TypeError``). Every call refuses what one index would
+    refuse (a malformed query, a bad option: the same error) before any
+    shard is asked. Grouping by document
     (``group=True``) is not available over shards (:class:`OptionError`).
     """
 
@@ -527,27 +608,22 @@ class Cluster(_Queries):
         timeout: float = DEFAULT_TIMEOUT,
         partial: bool = False,
     ) -> None:
-        timeout = _seconds(timeout)
-        if isinstance(client_or_address, str):
-            self._client = _distributed().Client(client_or_address, timeout=timeout)
-            self._own_client = True
-        else:
-            self._client = client_or_address
-            self._own_client = False
+        # Every argument checked, and the manifest read, before a client is
+        # opened: a refused cluster leaves no connection behind.
+        _client("client_or_address", client_or_address)
+        self.timeout = timeout
+        self.partial = partial
         self.shards_dir = os.path.abspath(os.fspath(shards_dir))
         count = _read_manifest(self.shards_dir)
         if count is None:
-            self.close()
             raise IndexNotFoundError(
                 f"{self.shards_dir} holds no shards (no {MANIFEST}): run cita.dist.index first"
             )
         #: How many shards the archive has.
         self.shards: int = count
-        self.timeout = timeout
-        #: Whether a search may answer from the shards that answer (see the class).
-        self.partial: bool = partial
         # The archive's languages (JSON) as the last search found them.
         self._searched_languages = "[]"
+        self._client, self._own_client = _connect(client_or_address, self.timeout)
 
     @property
     def timeout(self) -> Optional[float]:
@@ -559,6 +635,19 @@ class Cluster(_Queries):
     @timeout.setter
     def timeout(self, seconds: Optional[float]) -> None:
         self._timeout = _seconds(seconds)
+
+    @property
+    def partial(self) -> bool:
+        """Whether a search may answer from the shards that answer (see
+        the class); another value than ``True`` or ``False`` raises
+        ``TypeError``."""
+        return self._partial
+
+    @partial.setter
+    def partial(self, partial: bool) -> None:
+        if not isinstance(partial, bool):
+            raise TypeError(f"partial takes True or False, not {type(partial).__name__}")
+        self._partial = partial
 
     def close(self) -> None:
         """Closes the client the cluster opened (not one it was given)."""
@@ -650,8 +739,7 @@ class Cluster(_Queries):
         # Scored with the archive's statistics, each shard's first passages
         # as far as its lines reach one past the limit, merged and cut
         # where one index would; never partial.
-        _cita.check_kwic(width, sort)
-        _cita.check_query(query)
+        _cita.check_kwic(query, filters, width, sort)
         options = _plain_search(limit=0, snippet_chars=_cita.DEFAULT_SNIPPET_CHARS)
         steps = _Steps(self, False)
         summed, answering = steps.summed_statistics(query, filters, options)
@@ -660,7 +748,7 @@ class Cluster(_Queries):
 
     def _count(self, query: str, filters: dict) -> str:
         # A document lives in one shard: counts add up.
-        _cita.check_query(query)
+        _cita.check_count(query, filters)
         return _cita.sum_counts(self._everywhere("count", (query, filters), "counting"))
 
     def _passage(self, id: str, context: int) -> Optional[str]:
@@ -668,7 +756,7 @@ class Cluster(_Queries):
         return next((passage for passage in found if passage is not None), None)
 
     def _timeline(self, query: str, filters: dict, by: str, axis: str, by_source: bool) -> str:
-        _cita.check_query(query)
+        _cita.check_timeline(query, filters, by, axis, by_source)
         parts = self._everywhere("timeline", (query, filters, by, axis, by_source), "counting")
         return _cita.merge_timelines(query, by, axis, by_source, parts)
 

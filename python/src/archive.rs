@@ -81,10 +81,36 @@ pub fn kwic_json(
     sort: String,
     make: impl FnOnce(&cita::SearchRequest, ContextSort) -> cita::Result<cita::kwic::Concordance>,
 ) -> cita::Result<String> {
-    let sort: ContextSort = sort.parse()?;
-    let concordance = make(&filters.request(query)?, sort)?;
+    let (request, sort) = kwic_request(query, &filters, &sort)?;
+    let concordance = make(&request, sort)?;
     let style = TextStyle::default();
     rendered(|out| output::write_kwic(out, &concordance, Format::Json, style))
+}
+
+/// A concordance's request and order read from Python's arguments, each
+/// refused as one index refuses it, in its order (the order, then the
+/// filters; the library checks the width, then the query).
+pub fn kwic_request(
+    query: String,
+    filters: &Filters,
+    sort: &str,
+) -> cita::Result<(cita::SearchRequest, ContextSort)> {
+    let sort: ContextSort = sort.parse()?;
+    Ok((filters.request(query)?, sort))
+}
+
+/// A timeline's request, period and axis (whether it counts mentioned
+/// years) read from Python's arguments, each refused as one index refuses
+/// it, in its order: the period, the filters, then the axis.
+pub fn timeline_request(
+    query: String,
+    filters: &Filters,
+    by: &str,
+    axis: &str,
+) -> cita::Result<(cita::SearchRequest, Period, bool)> {
+    let by: Period = by.parse()?;
+    let request = filters.request(query)?;
+    Ok((request, by, mentioned(axis)?))
 }
 
 /// A batch query's rows: each hit of its results with the query and its
@@ -205,11 +231,8 @@ impl Archive {
         by_source: bool,
     ) -> PyResult<String> {
         py.detach(|| {
-            let by: Period = by.parse()?;
-            let request = filters.request(query)?;
-            let timeline = self
-                .inner
-                .timeline(&request, by, by_source, mentioned(&axis)?)?;
+            let (request, by, mentioned) = timeline_request(query, &filters, &by, &axis)?;
+            let timeline = self.inner.timeline(&request, by, by_source, mentioned)?;
             let style = TextStyle::default();
             rendered(|out| output::write_timeline(out, &timeline, Format::Json, style))
         })

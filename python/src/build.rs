@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 
 use cita::output;
 
-use crate::errors::to_py_in;
+use crate::errors::{OrRaise, to_py_in};
 use crate::rendered;
 
 /// Calls `progress(files_done, files_total, bytes_done, bytes_total)`, if
@@ -142,4 +142,12 @@ pub fn index(
         return Err(failed);
     }
     built.map_err(|err| to_py_in(py, err, &format!("cannot index {}", corpus.display())))
+}
+
+/// Refuses `exclude` globs as a build of `corpus` would, before writing
+/// anything (`cita.dist.index` checks them before any shard's build).
+#[pyfunction]
+pub fn check_exclude(py: Python<'_>, corpus: PathBuf, exclude: Vec<String>) -> PyResult<()> {
+    py.detach(|| cita::indexer::check_exclude(&corpus, &exclude))
+        .or_raise(py)
 }

@@ -3,8 +3,10 @@
 //! computes (`Archive.languages`, `Archive._shard_step`) and what the
 //! coordinator merges (`union_languages`, `sum_statistics`, `merge_page`,
 //! `ShardPage.assemble`, `sum_counts`, `merge_timelines`, `sum_stats`,
-//! `merge_kwic`; `check_search`, `check_query` and, for a batch, `check_filters`). Everything crosses processes as JSON
-//! text, which Dask ships as it is; Python only moves it.
+//! `merge_kwic`; before any shard is asked, `check_search`, `check_count`,
+//! `check_timeline`, `check_kwic` and, for a batch, `check_filters`).
+//! Everything crosses processes as JSON text, which Dask ships as it is;
+//! Python only moves it.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -290,19 +292,13 @@ pub fn merge_kwic(
     .or_raise(py)
 }
 
-/// Refuses a concordance's width or order as one index does, before any
-/// shard is asked.
-#[pyfunction]
-pub fn check_kwic(py: Python<'_>, width: usize, sort: String) -> PyResult<()> {
-    py.detach(|| {
-        cita::kwic::check_width(width)?;
-        sort.parse::<cita::kwic::ContextSort>().map(drop)
-    })
-    .or_raise(py)
-}
+// What one index refuses, each shard would refuse alike, its worker
+// logging the failure: the coordinator refuses it before asking any shard,
+// with one index's error for the same arguments (read by the same
+// functions as `Archive`'s methods, then the library's `query::check`).
 
-/// Refuses what a search over shards cannot answer, before any shard is
-/// asked (the shards would refuse it too, each logging the failure).
+/// Refuses a search as one index would, or one that shards cannot
+/// answer (grouping), before any shard is asked.
 #[pyfunction]
 pub fn check_search(
     py: Python<'_>,
@@ -314,12 +310,47 @@ pub fn check_search(
         .or_raise(py)
 }
 
-/// Refuses a query no shard could run (malformed, empty), as one index
-/// does, before any shard is asked: for counts, timelines and
-/// concordances, whose steps carry no search request to check.
+/// Refuses a count as one index would, before any shard is asked.
 #[pyfunction]
-pub fn check_query(py: Python<'_>, query: String) -> PyResult<()> {
-    py.detach(|| shards::check_query(&query)).or_raise(py)
+pub fn check_count(py: Python<'_>, query: String, filters: Filters) -> PyResult<()> {
+    py.detach(|| shards::check_request(&filters.request(query)?))
+        .or_raise(py)
+}
+
+/// Refuses a timeline as one index would, before any shard is asked.
+#[pyfunction]
+pub fn check_timeline(
+    py: Python<'_>,
+    query: String,
+    filters: Filters,
+    by: String,
+    axis: String,
+    by_source: bool,
+) -> PyResult<()> {
+    py.detach(|| {
+        let (request, by, mentioned) = archive::timeline_request(query, &filters, &by, &axis)?;
+        shards::check_timeline(&request, by, by_source, mentioned)
+    })
+    .or_raise(py)
+}
+
+/// Refuses a concordance as one index would (its order, its filters, its
+/// width, then its query, as `cita::Archive::kwic_lines` checks them),
+/// before any shard is asked.
+#[pyfunction]
+pub fn check_kwic(
+    py: Python<'_>,
+    query: String,
+    filters: Filters,
+    width: usize,
+    sort: String,
+) -> PyResult<()> {
+    py.detach(|| {
+        let (request, _) = archive::kwic_request(query, &filters, &sort)?;
+        cita::kwic::check_width(width)?;
+        shards::check_request(&request)
+    })
+    .or_raise(py)
 }
 
 /// Refuses bad filters as `Archive.batch` does before it runs any query: a

@@ -26,11 +26,12 @@ mod _cita {
     #[pymodule_export]
     use crate::archive::{Archive, SearchResults};
     #[pymodule_export]
-    use crate::build::index;
+    use crate::build::{check_exclude, index};
     #[pymodule_export]
     use crate::dist::{
-        ShardPage, check_filters, check_kwic, check_query, check_search, merge_kwic, merge_page,
-        merge_timelines, shard_of, sum_counts, sum_statistics, sum_stats, union_languages,
+        ShardPage, check_count, check_filters, check_kwic, check_search, check_timeline,
+        merge_kwic, merge_page, merge_timelines, shard_of, sum_counts, sum_statistics, sum_stats,
+        union_languages,
     };
     #[pymodule_export]
     const DEFAULT_LIMIT: usize = cita::DEFAULT_LIMIT;

@@ -11,6 +11,7 @@ import itertools
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -451,6 +452,152 @@ def test_grouping_and_bad_queries_are_refused(client: Client, built: Dict[str, B
         Cluster(client, built["shipped"].corpus)
 
 
+def test_what_one_index_refuses_no_shard_is_asked(
+    client: Client, small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each call refuses, with one index's error and in its order (a bad
+    # option before a malformed query), what every shard would refuse:
+    # no task is submitted (each worker would log "Compute Failed" with a
+    # traceback), and the shards need not even exist.
+    cita.index(small_corpus, tmp_path / "whole")
+    whole = cita.Archive(tmp_path / "whole")
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    (shards / cita.dist.MANIFEST).write_text('{"shards": 2}')
+    cluster = Cluster(client, shards)
+
+    def submitted(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError(f"a task was submitted: {args[:4]}")
+
+    monkeypatch.setattr(client, "submit", submitted)
+    calls = {
+        "since after until": lambda a: a.search("plan", since="2020", until="2019"),
+        "snippet_chars=0": lambda a: a.search("plan", snippet_chars=0),
+        "an option before a malformed query": lambda a: a.search("plan AND (", snippet_chars=0),
+        "dates before a malformed query": lambda a: a.search("plan AND (", since="2020", until="2019"),
+        "lang:xx": lambda a: a.search("lang:xx plan"),
+        "only excludes": lambda a: a.search("-plan"),
+        "lang=xx": lambda a: a.search("plan", lang="xx"),
+        "a sort": lambda a: a.search("plan AND (", sort="sideways"),
+        "count, only excludes": lambda a: a.count("-plan"),
+        "count, lang:xx": lambda a: a.count("lang:xx plan"),
+        "count, since after until": lambda a: a.count("plan (", since="2020", until="2019"),
+        "timeline, by": lambda a: a.timeline("plan AND (", "week"),
+        "timeline, axis": lambda a: a.timeline("plan AND (", axis="sideways"),
+        "timeline, mentioned months": lambda a: a.timeline("plan AND (", "month", axis="mentioned"),
+        "timeline, only excludes": lambda a: a.timeline("-plan"),
+        "timeline, since after until": lambda a: a.timeline("plan (", since="2020", until="2019"),
+        "kwic, sort": lambda a: a.kwic("plan AND (", sort="sideways"),
+        "kwic, only excludes": lambda a: a.kwic("-plan"),
+        "kwic, lang:xx": lambda a: a.kwic("lang:xx plan"),
+        "kwic, since after until": lambda a: a.kwic("plan (", since="2020", until="2019"),
+        "batch, filters": lambda a: a.batch(["plan"], since="2020-13"),
+    }
+    for what, call in calls.items():
+        with pytest.raises(cita.CitaError) as expected:
+            call(whole)
+        with pytest.raises(cita.CitaError) as got:
+            call(cluster)
+        assert (type(got.value), str(got.value)) == (type(expected.value), str(expected.value)), what
+    # In a batch, each query's own error, as one index gives it.
+    queries = ["plan AND (", "-plan", "lang:xx plan", "plan"]
+    expected_errors = whole.batch(queries, snippet_chars=0).errors
+    got_errors = cluster.batch(queries, snippet_chars=0).errors
+    assert [(q.line, type(q.error), str(q.error)) for q in got_errors] == [
+        (q.line, type(q.error), str(q.error)) for q in expected_errors
+    ]
+    assert [type(q.error) for q in got_errors] == [cita.OptionError] * 4
+
+
+def test_a_client_or_partial_of_the_wrong_type_is_refused_before_anything_is_written(
+    client: Client, small_corpus: Path, tmp_path: Path
+) -> None:
+    shards = tmp_path / "shards"
+    for wrong in (None, 5):
+        said = f"takes a distributed.Client or a scheduler's address \\(str\\), not {type(wrong).__name__}$"
+        with pytest.raises(TypeError, match=f"^client {said}"):
+            cita.dist.index(small_corpus, shards, shards=2, client=wrong)
+        assert not shards.exists()
+        with pytest.raises(TypeError, match=f"^client_or_address {said}"):
+            Cluster(wrong, tmp_path)
+    cita.dist.index(small_corpus, shards, shards=2, client=client)
+    for wrong in ("yes", 1, None):
+        with pytest.raises(TypeError, match=f"^partial takes True or False, not {type(wrong).__name__}$"):
+            Cluster(client, shards, partial=wrong)
+    cluster = Cluster(client, shards, partial=True)
+    with pytest.raises(TypeError, match="^partial takes True or False, not str$"):
+        cluster.partial = "no"
+    assert cluster.partial is True
+
+
+def test_cita_dist_index_takes_a_scheduler_address_as_a_cluster_does(
+    dask: DaskProcesses, client: Client, small_corpus: Path, tmp_path: Path
+) -> None:
+    def clients() -> int:
+        return client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.clients))
+
+    before = clients()
+    shards = tmp_path / "shards"
+    reports = cita.dist.index(small_corpus, shards, shards=2, client=dask.address)
+    assert sum(report.documents for report in reports) == 1
+    # The client it opened for the build is closed with it.
+    poll(lambda: clients() == before, 60, "the build's own client closed")
+    with Cluster(dask.address, shards) as cluster:
+        assert cluster.stats().documents == 1
+    poll(lambda: clients() == before, 60, "the cluster's own client closed")
+
+
+def test_a_shard_folder_that_is_a_file_is_a_file_system_error(
+    dask: DaskProcesses, client: Client, small_corpus: Path, tmp_path: Path
+) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("not a folder")
+    # As the library says it of an index path that is a file.
+    with pytest.raises(cita.FileSystemError) as as_index:
+        cita.Archive(taken)
+    assert str(as_index.value) == f"{taken}: a file, not an index folder"
+    for call in (
+        lambda: Cluster(client, taken),
+        lambda: cita.dist.index(small_corpus, taken, shards=2, client=client),
+    ):
+        with pytest.raises(cita.FileSystemError) as raised:
+            call()
+        assert str(raised.value) == str(as_index.value)
+        assert isinstance(raised.value, OSError)
+    assert taken.read_text() == "not a folder"
+    done = python_m_cita_search(dask, taken, "plan")
+    assert (done.returncode, done.stderr, done.stdout) == (2, f"cita: {as_index.value}\n", "")
+    # A manifest that cannot be read is named with the system's reason.
+    unreadable = tmp_path / "unreadable"
+    (unreadable / cita.dist.MANIFEST).mkdir(parents=True)
+    for call in (
+        lambda: Cluster(client, unreadable),
+        lambda: cita.dist.index(small_corpus, unreadable, shards=2, client=client),
+    ):
+        with pytest.raises(cita.FileSystemError) as raised:
+            call()
+        assert str(raised.value) == f"{unreadable / cita.dist.MANIFEST}: Is a directory"
+
+
+def test_a_manifest_without_a_number_of_shards_is_damaged(
+    client: Client, small_corpus: Path, tmp_path: Path
+) -> None:
+    # Not an archive of no shards, whose searches would find nothing.
+    for number, recorded in enumerate(("0", "-1", '"2"', "2.5", "true", "null")):
+        folder = tmp_path / f"shards-{number}"
+        folder.mkdir()
+        manifest = folder / cita.dist.MANIFEST
+        manifest.write_text(f'{{"shards": {recorded}}}')
+        for call in (
+            lambda: Cluster(client, folder),
+            lambda: cita.dist.index(small_corpus, folder, shards=2, client=client),
+        ):
+            with pytest.raises(cita.CitaError, match=f"^{re.escape(str(manifest))} is damaged") as raised:
+                call()
+            assert type(raised.value) is cita.CitaError, recorded
+        assert os.listdir(folder) == [cita.dist.MANIFEST]
+
+
 def test_a_shard_count_is_kept(client: Client, built: Dict[str, Built], tmp_path: Path) -> None:
     b = built["shipped"]
     assert json.loads((b.shards / cita.dist.MANIFEST).read_text())["shards"] == SHARDS
@@ -474,6 +621,9 @@ def test_a_shard_count_is_kept(client: Client, built: Dict[str, Built], tmp_path
     ]:
         with pytest.raises(TypeError, match=message):
             cita.dist.index(b.corpus, tmp_path / "shards", shards=2, client=client, exclude=exclude)
+    # A glob every shard's build would refuse, refused as cita.index refuses it.
+    with pytest.raises(cita.OptionError, match="negated globs are not supported"):
+        cita.dist.index(b.corpus, tmp_path / "shards", shards=2, client=client, exclude=["!*.txt"])
     assert not (tmp_path / "shards").exists()
     for seconds in (0, -1, "60", float("inf"), float("nan")):
         with pytest.raises(cita.OptionError, match="timeout"):
@@ -493,14 +643,44 @@ def test_workers_refuse_paths_outside_the_shard_folder(client: Client, built: Di
     shards = str(built["shipped"].shards)
     outside = built["shipped"].shards / "shard-9"
     outside.symlink_to(built["shipped"].whole_path)
+
+    def on_shard(number: Any, step: str = "count", *args: Any) -> Any:
+        return client.submit(cita.dist._on_shard, shards, number, step, None, *args, pure=False).result(60)
+
     try:
-        for number in (-1, "../whole", 9):
-            with pytest.raises(cita.OptionError):
-                client.submit(cita.dist._on_shard, shards, number, "count", None, "x", {}, pure=False).result(60)
+        for number in (-1, "../whole"):
+            with pytest.raises(cita.OptionError, match="a shard is a number"):
+                on_shard(number, "count", "x", {})
+        # What the folder holds, not the caller's option: that shard fails.
+        with pytest.raises(cita.IncompatibleIndexError, match="shard 9: .* is outside the shard folder"):
+            on_shard(9, "count", "x", {})
         with pytest.raises(cita.OptionError, match="does not run"):
-            client.submit(cita.dist._on_shard, shards, 0, "reload", None, pure=False).result(60)
+            on_shard(0, "reload")
     finally:
         outside.unlink()
+
+
+def test_a_shard_linked_outside_the_folder_fails_as_that_shard(
+    client: Client, built: Dict[str, Built], tmp_path: Path
+) -> None:
+    # As any shard that fails: named in a ShardError, and left out of a
+    # partial search (it once failed every search with a bare OptionError).
+    b = built["generated"]
+    linked = tmp_path / "shards"
+    shutil.copytree(b.shards, linked)
+    shutil.rmtree(linked / "shard-1")
+    (linked / "shard-1").symlink_to(b.shards / "shard-1")
+    cluster = Cluster(client, linked)
+    with pytest.raises(cita.ShardError, match="shard 1 IncompatibleIndexError: .* outside the shard folder") as raised:
+        cluster.search("plan")
+    assert raised.value.shards == [1]
+    cluster.partial = True
+    got = cluster.search("plan")
+    assert got.partial and got.shards_answered == [0, 2] and list(got.shards_failed) == [1]
+    assert "outside the shard folder" in got.shards_failed[1]
+    with pytest.raises(cita.ShardError, match="shard 1 ") as raised:
+        cluster.count("plan")
+    assert raised.value.shards == [1]
 
 
 def test_a_shard_folder_is_neither_the_corpus_nor_a_folder_of_other_files(

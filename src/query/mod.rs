@@ -58,7 +58,8 @@ use crate::highlight::{HighlightPlan, Matcher};
 use crate::ingest::Format;
 use crate::language::Language;
 use crate::ranking::{EXACT_FORM_TIER, HEADING_BONUSES, Heading, PROXIMITY_BOOST, PROXIMITY_SLOP};
-use crate::schema::Fields;
+use crate::results::SearchRequest;
+use crate::schema::{self, Fields};
 
 /// Where a query word is looked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -613,6 +614,53 @@ pub struct DateRange {
     pub since: Option<Date>,
     /// Last day included.
     pub until: Option<Date>,
+}
+
+impl DateRange {
+    /// A request's publication-date bounds.
+    pub fn of(request: &SearchRequest) -> DateRange {
+        DateRange {
+            since: request.since,
+            until: request.until,
+        }
+    }
+}
+
+/// `request`'s query compiled against `fields` with its date bounds,
+/// scoring with `statistics`, once its options pass: the one place, and
+/// the one order, in which a search refuses a bad request (a snippet
+/// length of 0, then dates that exclude each other, then the query as read
+/// and as compiled), so that one index and an archive's shards refuse it
+/// with the same error ([`check`]).
+pub fn compile_request(
+    request: &SearchRequest,
+    fields: &Fields,
+    statistics: &Statistics,
+) -> Result<Compiled> {
+    if request.snippet_chars == 0 {
+        return Err(Error::InvalidOption(
+            "the snippet length must be at least 1 character".to_string(),
+        ));
+    }
+    if let (Some(since), Some(until)) = (request.since, request.until)
+        && since > until
+    {
+        return Err(Error::InvalidOption(format!(
+            "the start date {since} is after the end date {until}: no date can match"
+        )));
+    }
+    let node = parse(&request.query)?;
+    compile(&node, fields, DateRange::of(request), statistics)
+}
+
+/// Refuses `request` as a search of any index would ([`compile_request`]),
+/// without one: compiling reads no index, only the schema's fields, so a
+/// search over shards refuses before asking any what every shard would
+/// (each worker would log the failure, and a typo is the caller's, not a
+/// shard's).
+pub fn check(request: &SearchRequest) -> Result<()> {
+    let (_, fields) = schema::build();
+    compile_request(request, &fields, &Statistics::Local).map(drop)
 }
 
 /// Compiles a parsed query against the index fields, adding date bounds;

@@ -30,6 +30,7 @@ use std::path::PathBuf;
 
 use crate::error::{Error, Result};
 use crate::highlight::Span;
+use crate::query;
 use crate::ranking::{OrderKey, by_partial_rank, in_order};
 use crate::results::{
     CITA_VERSION, Candidate, FacetCount, Facets, Hit, Period, Pick, SearchRequest, SearchResults,
@@ -239,18 +240,37 @@ pub fn kwic(
     ))
 }
 
-/// Refuses a query no shard could run (malformed, empty) with the error
-/// each shard would give, before any is asked: a shard's failure is
-/// logged by its worker, and a typo is the caller's, not a shard's.
-pub fn check_query(query: &str) -> Result<()> {
-    crate::query::parse(query).map(drop)
+/// Refuses, before any shard is asked, a request each shard would refuse,
+/// with the error one index gives ([`query::check`], in one index's
+/// order: a bad option before a malformed query), then what a search over
+/// shards cannot answer ([`check_answerable`]).
+pub fn check_request(request: &SearchRequest) -> Result<()> {
+    query::check(request)?;
+    check_answerable(request)
 }
 
-/// Refuses what a search over shards cannot answer: a query no shard
-/// could run ([`check_query`]), and grouping by document (not yet), before
-/// any shard is asked.
-pub fn check_request(request: &SearchRequest) -> Result<()> {
-    check_query(&request.query)?;
+/// Refuses, before any shard is asked, a timeline each shard would
+/// refuse, with the error one index gives, in [`crate::Archive::timeline`]'s
+/// order: what the axis cannot count, then the request
+/// ([`check_request`]).
+pub fn check_timeline(
+    request: &SearchRequest,
+    by: Period,
+    by_source: bool,
+    mentioned: bool,
+) -> Result<()> {
+    let axis = TimelineAxis {
+        by,
+        by_source,
+        mentioned,
+    };
+    axis.check()?;
+    check_request(request)
+}
+
+/// Refuses what a search over shards cannot answer: grouping by document
+/// (not yet).
+pub fn check_answerable(request: &SearchRequest) -> Result<()> {
     if request.group {
         return Err(Error::InvalidOption(
             "grouping by document is not available over shards yet".to_string(),
