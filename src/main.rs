@@ -261,10 +261,13 @@ fn request(query: &[String], filters: &Filters, mentions: Option<&str>) -> Resul
     Ok(filters.request(query.join(" "))?)
 }
 
-fn open_index(filters: &Filters) -> Result<Archive> {
+/// The index `--index` names, else `./index`, built from `./corpus` first
+/// when needed, unless `request` is one any index would refuse (a
+/// malformed query is said at once, not after a build).
+fn open_index(filters: &Filters, request: Option<&SearchRequest>) -> Result<Archive> {
     match &filters.index {
         Some(path) => Ok(Archive::open(path)?),
-        None => open_default_index(),
+        None => open_default_index(request),
     }
 }
 
@@ -290,7 +293,7 @@ fn search(args: &SearchArgs) -> Result<u8> {
             args.mentions.mentions.as_deref(),
         )?
     };
-    let archive = open_index(&args.filters)?;
+    let archive = open_index(&args.filters, Some(&request))?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     if args.count {
         let counts = archive.count(&request)?;
@@ -335,7 +338,7 @@ fn show(args: &ShowArgs) -> Result<u8> {
 fn timeline(args: &TimelineArgs) -> Result<u8> {
     let years = args.mentions.as_deref().filter(|years| !years.is_empty());
     let request = request(&args.query, &args.filters, years)?;
-    let archive = open_index(&args.filters)?;
+    let archive = open_index(&args.filters, Some(&request))?;
     let by = match args.by {
         PeriodArg::Year => Period::Year,
         PeriodArg::Month => Period::Month,
@@ -357,7 +360,7 @@ fn kwic(args: &KwicArgs) -> Result<u8> {
         &args.filters,
         args.mentions.mentions.as_deref(),
     )?;
-    let archive = open_index(&args.filters)?;
+    let archive = open_index(&args.filters, Some(&request))?;
     let sort = match args.sort_context {
         None => ContextSort::Relevance,
         Some(SideArg::Left) => ContextSort::Left,
@@ -404,7 +407,8 @@ fn batch(args: &BatchArgs) -> Result<u8> {
         snippet_chars: args.snippet_chars,
         ..request(&[], &args.filters, args.mentions.mentions.as_deref())?
     };
-    let archive = open_index(&args.filters)?;
+    // Each line's query is its own: a bad one is reported on its line.
+    let archive = open_index(&args.filters, None)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut any_hit = false;
     if args.format == BatchFormatArg::Csv {
@@ -448,8 +452,9 @@ fn batch(args: &BatchArgs) -> Result<u8> {
 }
 
 /// Opens `./index`, building it from `./corpus` first when it is missing or
-/// was built by an incompatible cita.
-fn open_default_index() -> Result<Archive> {
+/// was built by an incompatible cita, and `request`, if given, is one an
+/// index would answer.
+fn open_default_index(request: Option<&SearchRequest>) -> Result<Archive> {
     let index = PathBuf::from(DEFAULT_INDEX);
     let corpus = Path::new(DEFAULT_CORPUS);
     let reason = match Archive::open(&index) {
@@ -466,6 +471,9 @@ fn open_default_index() -> Result<Archive> {
         ),
         Err(err) => return Err(err.into()),
     };
+    if let Some(request) = request {
+        cita::query::check(request)?;
+    }
     let progress = Progress::new(true).announcing(format!(
         "cita: {reason}; building {} from {} first",
         index.display(),

@@ -183,6 +183,30 @@ fn search_builds_the_default_index_from_corpus_on_first_use() {
     );
 }
 
+/// A request any index would refuse is said at once, in one line, before
+/// the first build (which, on a real archive, takes minutes).
+#[test]
+fn a_malformed_query_is_refused_before_the_first_build() {
+    let dir = folder_with_a_corpus();
+    for args in [
+        &["search", "\"unclosed"][..],
+        &["search", "--", "-lazo"],
+        &["search", "--snippet-chars", "0", "lazo"],
+        &["kwic", "(lazo"],
+        &["timeline", "lazo", "OR"],
+    ] {
+        let out = run_in(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            stderr(&out).lines().count(),
+            1,
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(!dir.path().join("index").exists(), "{args:?}");
+    }
+}
+
 #[test]
 fn a_refused_option_leaves_no_index_folder() {
     let dir = folder_with_a_corpus();
