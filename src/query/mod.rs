@@ -245,11 +245,18 @@ fn lex(query: &str) -> Result<Vec<Lexeme>> {
                 )));
             }
             refuse_leading_wildcard(&word, column)?;
-            // Punctuation glued to a phrase or a group (`--"colombia"`,
-            // `-!(a b)`) is no term: dropped as a term of punctuation is,
-            // it would take the sign before it along and the query would
-            // mean the opposite. The sign applies to what follows.
-            if !word.chars().any(char::is_alphanumeric)
+            let after_sign = matches!(
+                out.last().map(|l| &l.kind),
+                Some(TokenKind::Minus | TokenKind::Plus)
+            );
+            let operator = matches!(word.as_str(), "AND" | "&&" | "OR" | "||" | "NOT");
+            // Punctuation between a sign and a phrase or a group
+            // (`--"colombia"`, `-!(a b)`) is no term: dropped as a term of
+            // punctuation is, it would take the sign along and the query
+            // would mean the opposite. The sign applies to what follows.
+            if after_sign
+                && !operator
+                && !word.chars().any(char::is_alphanumeric)
                 && chars
                     .get(i)
                     .is_some_and(|&next| next == '(' || is_quote(next))
@@ -260,12 +267,14 @@ fn lex(query: &str) -> Result<Vec<Lexeme>> {
                 "AND" | "&&" => TokenKind::And,
                 "OR" | "||" => TokenKind::Or,
                 "NOT" => TokenKind::Not,
-                // A field's name may follow punctuation after a sign
+                // After a sign, a field's name may follow punctuation
                 // (`--title:x` is `-title:x`, as `--word` is `-word`).
                 _ => match word.split_once(':') {
-                    Some((name, rest)) => match Target::from_name(
-                        name.trim_start_matches(|c: char| !c.is_alphanumeric()),
-                    ) {
+                    Some((name, rest)) => match Target::from_name(if after_sign {
+                        name.trim_start_matches(|c: char| !c.is_alphanumeric())
+                    } else {
+                        name
+                    }) {
                         Some(target) => {
                             push(&mut out, TokenKind::Field(target));
                             if rest.is_empty() {
@@ -363,7 +372,11 @@ fn at_token_start(out: &[Lexeme], chars: &[char], i: usize) -> bool {
         // read this way, and still does).
         || match out.last().map(|l| &l.kind) {
             Some(TokenKind::Field(_) | TokenKind::Plus) => true,
-            Some(TokenKind::Minus) => chars[i] == '+',
+            // Not before another sign: `-+-word` excludes once, as it did
+            // when the `+-` was the word's.
+            Some(TokenKind::Minus) => {
+                chars[i] == '+' && !chars.get(i + 1).is_some_and(|&c| c == '-' || c == '+')
+            }
             _ => false,
         }
 }
@@ -1252,9 +1265,26 @@ mod tests {
         ] {
             assert_eq!(parse(query).unwrap(), excluded(title.clone()), "{query}");
         }
+        // Two signs and another: excluded once, as before phrases.
+        assert!(matches!(
+            &parse("lazo -+-colombia").unwrap(),
+            Node::And(items) if matches!(items[1], Node::Not(_))
+        ));
         assert_eq!(
-            parse(r#"lazo ¿"colombia""#).unwrap(),
-            Node::And(vec![word("lazo"), phrase])
+            parse(r#"lazo -+-"colombia""#).unwrap(),
+            excluded(phrase.clone())
+        );
+        // An operator glued to a phrase or a group is still one.
+        let either = |term: Node| Node::Or(vec![word("lazo"), term]);
+        assert_eq!(parse(r#"lazo ||"colombia""#).unwrap(), either(phrase));
+        assert_eq!(
+            parse("(lazo)||(colombia)").unwrap(),
+            either(word("colombia"))
+        );
+        // Without a sign, punctuation before a field's name is text.
+        assert_eq!(
+            parse("lazo ||title:colombia").unwrap(),
+            Node::And(vec![word("lazo"), word("||title:colombia")])
         );
         assert_eq!(
             parse("lazo +colombia").unwrap(),
