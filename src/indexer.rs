@@ -215,10 +215,9 @@ pub trait BuildObserver {
 /// space, not a line break (only `w:br`, `w:cr` and `text:line-break`
 /// are: it cut a paragraph's line, and its title, short); a tar entry's
 /// name that is not UTF-8 is read as windows-1252 (its accents were
-/// U+FFFD); on a double-spaced PDF page that reads as prose (most wrapped
-/// lines go on in lower case, or typed in capitals with a sentence
-/// ending), a line going on with a capital or a digit is joined to the
-/// line before ("Plan / LAZO").
+/// U+FFFD); on a double-spaced PDF page where most wrapped lines go on in
+/// lower case, a wrapped line ending in a lower-case letter joins a next
+/// line starting with a capital ("Plan / LAZO").
 pub const READING_RULES: u32 = 18;
 
 /// The default language a state records while a run that changes it is
