@@ -12,6 +12,7 @@ mod progress;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -145,12 +146,23 @@ fn usage_error(err: &clap::Error) -> ExitCode {
             };
             // clap's tips ("a similar argument exists: '--limit'") follow
             // in paragraphs of their own.
-            let tips: String = rendered
+            let tips: Vec<&str> = rendered
                 .lines()
                 .filter_map(|line| line.trim().strip_prefix("tip: "))
-                .map(|tip| format!("; {tip}"))
                 .collect();
-            let hint = exclusion_hint(err).map_or(tips, |hint| format!("; {hint}"));
+            let similar: Vec<&str> = tips
+                .iter()
+                .copied()
+                .filter(|tip| tip.starts_with("a similar argument exists"))
+                .collect();
+            let hint = match exclusion_hint(err) {
+                // Rather than clap's "to pass '-c' as a value, use '-- -c'".
+                Some(hint) if similar.is_empty() => format!("; {hint}"),
+                // `--colombia` is a word excluded in a query, and clap
+                // names the nearest option (`--color`): both are said.
+                Some(hint) => format!("; {}; or {hint}", similar.join("; ")),
+                None => tips.iter().map(|tip| format!("; {tip}")).collect(),
+            };
             eprintln!(
                 "cita: {}{hint} (see `cita --help`)",
                 said.trim_start_matches("error: "),
@@ -165,15 +177,14 @@ fn usage_error(err: &clap::Error) -> ExitCode {
 /// reads `-c` as an option; clap's own tip, "to pass '-c' as a value, use
 /// '-- -c'", names the letter, not the word).
 fn exclusion_hint(err: &clap::Error) -> Option<&'static str> {
-    use clap::error::{ContextKind, ContextValue};
-    let takes_query = std::env::args()
-        .nth(1)
-        .is_some_and(|command| ["search", "timeline", "kwic"].contains(&command.as_str()));
-    let short_option = matches!(
-        err.get(ContextKind::InvalidArg),
-        Some(ContextValue::String(arg)) if !arg.starts_with("--")
-    );
-    (takes_query && short_option && err.kind() == clap::error::ErrorKind::UnknownArgument).then_some(
+    // Arguments are read as the OS gives them: one that is not UTF-8 is
+    // no command's name (and `args()` would panic on it).
+    let takes_query = std::env::args_os().nth(1).is_some_and(|command| {
+        ["search", "timeline", "kwic"]
+            .map(OsString::from)
+            .contains(&command)
+    });
+    (takes_query && err.kind() == clap::error::ErrorKind::UnknownArgument).then_some(
         "a word to exclude goes after `--`, as in `cita search -- lazo -colombia`, or in a quoted query",
     )
 }

@@ -136,9 +136,27 @@ fn a_query_starting_with_a_dash_works_after_double_dash() {
     }
     let err = refused(&["search", "--index", &index, "--limt", "3", "lazo"]);
     assert!(
-        err.contains("'--limit'") && !err.contains("exclude"),
+        err.contains("'--limit'") && err.contains("exclude"),
         "{err}"
     );
+    let err = refused(&["index", "--index", &index, "--jbos", "2"]);
+    assert!(
+        err.contains("'--jobs'") && !err.contains("exclude"),
+        "{err}"
+    );
+    // An argument that is not UTF-8 is refused as any other, not a panic.
+    use std::os::unix::ffi::OsStrExt;
+    let bad = std::ffi::OsStr::from_bytes(b"\xff");
+    let search = std::ffi::OsStr::new("search");
+    let option = std::ffi::OsStr::new("-x");
+    for args in [vec![bad], vec![search, bad, option]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_cita"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    }
 }
 
 #[test]
