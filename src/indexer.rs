@@ -217,7 +217,8 @@ pub trait BuildObserver {
 /// name that is not UTF-8 is read as windows-1252 (its accents were
 /// U+FFFD); on a double-spaced PDF page where most wrapped lines go on in
 /// lower case, a wrapped line ending in a lower-case letter joins a next
-/// line starting with a capital ("Plan / LAZO").
+/// line starting with a capital where the sentence goes on in lower case
+/// beside them ("Plan / LAZO was…").
 pub const READING_RULES: u32 = 18;
 
 /// The default language a state records while a run that changes it is

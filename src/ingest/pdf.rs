@@ -486,10 +486,10 @@ fn squeeze_spaces(text: &str) -> Cow<'_, str> {
 /// code: a table's rows, a census's records, an address's lines start in
 /// capitals or digits, and stay apart. On a page where most such wrapped
 /// lines go on in lower case (at least two), a wrapped line ending in a
-/// lower-case letter also joins a next line starting with a capital: a
-/// sentence going on with a name ("…the so-called Plan" / "LAZO was…"),
-/// while rows, which end in figures or capitals, or start with figures,
-/// stay apart. A page typed in capitals (a cable) gives no such sign and
+/// lower-case letter also joins a next line starting with a capital where
+/// the sentence goes on in lower case into the one or out of the other: a
+/// sentence going on with a name ("…the so-called Plan" / "LAZO was put…"),
+/// while rows and items, one capital after another, stay apart. A page typed in capitals (a cable) gives no such sign and
 /// is joined only where a line starts in lower case.
 fn join_spaced_lines(page: &mut Vec<&str>) {
     let text: Vec<usize> = (0..page.len())
@@ -520,24 +520,33 @@ fn join_spaced_lines(page: &mut Vec<&str>) {
         .windows(2)
         .map(|pair| wraps(page[pair[0]], page[pair[1]]))
         .collect();
-    let lower_case_goes_on = text
+    // Each pair of lines: whether the second goes on the first's sentence
+    // in lower case.
+    let in_lower_case: Vec<bool> = text
         .windows(2)
         .zip(&wrapped)
-        .filter(|(pair, wraps)| **wraps && starts(page[pair[1]], char::is_lowercase))
-        .count();
+        .map(|(pair, &wraps)| wraps && starts(page[pair[1]], char::is_lowercase))
+        .collect();
+    let lower_case_goes_on = in_lower_case.iter().filter(|&&goes_on| goes_on).count();
     let names_go_on = lower_case_goes_on >= 2
         && 2 * lower_case_goes_on >= wrapped.iter().filter(|&&wraps| wraps).count();
-    let goes_on = |last: &str, next: &str| {
-        starts(next, char::is_lowercase)
-            || names_go_on && ends(last, char::is_lowercase) && starts(next, char::is_uppercase)
+    // A name goes on a sentence where the sentence is seen going on in
+    // lower case next to it: into the line before the name's, or out of
+    // the name's line. A table's rows and a list's items below a page's
+    // prose start with capitals one after another, and stay apart.
+    let name_goes_on = |at: usize| {
+        let (last, next) = (page[text[at]], page[text[at + 1]]);
+        names_go_on
+            && ends(last, char::is_lowercase)
+            && starts(next, char::is_uppercase)
+            && (at > 0 && in_lower_case[at - 1] || in_lower_case.get(at + 1) == Some(&true))
     };
     let mut joined = vec![page[text[0]]];
-    for (pair, wraps) in text.windows(2).zip(wrapped) {
-        let (last, next) = (page[pair[0]], page[pair[1]]);
-        if !(wraps && goes_on(last, next)) {
+    for at in 0..wrapped.len() {
+        if !(in_lower_case[at] || wrapped[at] && name_goes_on(at)) {
             joined.push("");
         }
-        joined.push(next);
+        joined.push(page[text[at + 1]]);
     }
     *page = joined;
 }
@@ -1416,6 +1425,15 @@ mod tests {
         let read = texts_of(&[rows.join("\n\n")]);
         assert_eq!(read[0], rows[..5].join(" "));
         assert_eq!(read[1..], rows[5..]);
+        // Rows or items of text after it, one capital after another: apart.
+        let mut items = rows;
+        items[5] = "Region Department Commander Status of the operation in region";
+        items[6] = "Tolima Ibagué General Ruiz Novoa operation completed in march";
+        items[7] = "Huila Neiva Colonel Valencia Tovar operation under way in april";
+        items[8] = "Cauca Popayán Colonel Matallana operation planned for summer";
+        let read = texts_of(&[items.join("\n\n")]);
+        assert_eq!(read[0], items[..5].join(" "));
+        assert_eq!(read[1..], items[5..]);
         // Typed in capitals, as a cable or a census: no case tells a name
         // from a record's first word, and lines stay apart.
         let cable = [
