@@ -12,7 +12,6 @@ mod progress;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -176,17 +175,18 @@ fn usage_error(err: &clap::Error) -> ExitCode {
 /// to write the exclusion it probably was (`cita search lazo -colombia`
 /// reads `-c` as an option; clap's own tip, "to pass '-c' as a value, use
 /// '-- -c'", names the letter, not the word).
-fn exclusion_hint(err: &clap::Error) -> Option<&'static str> {
+fn exclusion_hint(err: &clap::Error) -> Option<String> {
     // Arguments are read as the OS gives them: one that is not UTF-8 is
     // no command's name (and `args()` would panic on it).
-    let takes_query = std::env::args_os().nth(1).is_some_and(|command| {
-        ["search", "timeline", "kwic"]
-            .map(OsString::from)
-            .contains(&command)
-    });
-    (takes_query && err.kind() == clap::error::ErrorKind::UnknownArgument).then_some(
-        "a word to exclude goes after `--`, as in `cita search -- lazo -colombia`, or in a quoted query",
-    )
+    let command = std::env::args_os().nth(1)?;
+    let command = ["search", "timeline", "kwic"]
+        .into_iter()
+        .find(|name| command == *name)?;
+    (err.kind() == clap::error::ErrorKind::UnknownArgument).then(|| {
+        format!(
+            "a word to exclude goes after `--`, as in `cita {command} -- lazo -colombia`, or in a quoted query"
+        )
+    })
 }
 
 /// How much of a batch query the per-query summary on stderr shows.
@@ -272,13 +272,17 @@ fn request(query: &[String], filters: &Filters, mentions: Option<&str>) -> Resul
     Ok(filters.request(query.join(" "))?)
 }
 
+/// What any index would refuse of a command (its request), checked
+/// without one.
+type Precheck<'a> = &'a dyn Fn() -> cita::Result<()>;
+
 /// The index `--index` names, else `./index`, built from `./corpus` first
-/// when needed, unless `request` is one any index would refuse (a
-/// malformed query is said at once, not after a build).
-fn open_index(filters: &Filters, request: Option<&SearchRequest>) -> Result<Archive> {
+/// when needed, unless `precheck` refuses the command (a malformed query
+/// is said at once, not after a build).
+fn open_index(filters: &Filters, precheck: Option<Precheck>) -> Result<Archive> {
     match &filters.index {
         Some(path) => Ok(Archive::open(path)?),
-        None => open_default_index(request),
+        None => open_default_index(precheck),
     }
 }
 
@@ -304,7 +308,7 @@ fn search(args: &SearchArgs) -> Result<u8> {
             args.mentions.mentions.as_deref(),
         )?
     };
-    let archive = open_index(&args.filters, Some(&request))?;
+    let archive = open_index(&args.filters, Some(&|| cita::query::check(&request)))?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     if args.count {
         let counts = archive.count(&request)?;
@@ -349,12 +353,15 @@ fn show(args: &ShowArgs) -> Result<u8> {
 fn timeline(args: &TimelineArgs) -> Result<u8> {
     let years = args.mentions.as_deref().filter(|years| !years.is_empty());
     let request = request(&args.query, &args.filters, years)?;
-    let archive = open_index(&args.filters, Some(&request))?;
     let by = match args.by {
         PeriodArg::Year => Period::Year,
         PeriodArg::Month => Period::Month,
     };
-    let timeline = archive.timeline(&request, by, args.by_source, args.mentions.is_some())?;
+    let mentioned = args.mentions.is_some();
+    // The axis first, as a timeline of an index refuses it.
+    let precheck = || cita::views::shards::check_timeline(&request, by, args.by_source, mentioned);
+    let archive = open_index(&args.filters, Some(&precheck))?;
+    let timeline = archive.timeline(&request, by, args.by_source, mentioned)?;
     let style = TextStyle {
         color: use_color(args.color),
         explain: false,
@@ -371,7 +378,7 @@ fn kwic(args: &KwicArgs) -> Result<u8> {
         &args.filters,
         args.mentions.mentions.as_deref(),
     )?;
-    let archive = open_index(&args.filters, Some(&request))?;
+    let archive = open_index(&args.filters, Some(&|| cita::query::check(&request)))?;
     let sort = match args.sort_context {
         None => ContextSort::Relevance,
         Some(SideArg::Left) => ContextSort::Left,
@@ -463,9 +470,8 @@ fn batch(args: &BatchArgs) -> Result<u8> {
 }
 
 /// Opens `./index`, building it from `./corpus` first when it is missing or
-/// was built by an incompatible cita, and `request`, if given, is one an
-/// index would answer.
-fn open_default_index(request: Option<&SearchRequest>) -> Result<Archive> {
+/// was built by an incompatible cita, and `precheck`, if given, passes.
+fn open_default_index(precheck: Option<Precheck>) -> Result<Archive> {
     let index = PathBuf::from(DEFAULT_INDEX);
     let corpus = Path::new(DEFAULT_CORPUS);
     let reason = match Archive::open(&index) {
@@ -482,8 +488,8 @@ fn open_default_index(request: Option<&SearchRequest>) -> Result<Archive> {
         ),
         Err(err) => return Err(err.into()),
     };
-    if let Some(request) = request {
-        cita::query::check(request)?;
+    if let Some(precheck) = precheck {
+        precheck()?;
     }
     let progress = Progress::new(true).announcing(format!(
         "cita: {reason}; building {} from {} first",

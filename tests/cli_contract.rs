@@ -132,7 +132,10 @@ fn a_query_starting_with_a_dash_works_after_double_dash() {
     };
     for command in ["search", "kwic", "timeline"] {
         let err = refused(&[command, "--index", &index, "lazo", "-colombia"]);
-        assert!(err.contains("`cita search -- lazo -colombia`"), "{err}");
+        assert!(
+            err.contains(&format!("`cita {command} -- lazo -colombia`")),
+            "{err}"
+        );
     }
     let err = refused(&["search", "--index", &index, "--limt", "3", "lazo"]);
     assert!(
@@ -212,6 +215,8 @@ fn a_malformed_query_is_refused_before_the_first_build() {
         &["search", "--snippet-chars", "0", "lazo"],
         &["kwic", "(lazo"],
         &["timeline", "lazo", "OR"],
+        // A timeline's axis before its query, as an index refuses them.
+        &["timeline", "--mentions", "--by", "month", "lazo"],
     ] {
         let out = run_in(dir.path(), args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");

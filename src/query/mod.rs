@@ -270,29 +270,36 @@ fn lex(query: &str) -> Result<Vec<Lexeme>> {
                 // After a sign, a field's name may follow punctuation
                 // (`--title:x` is `-title:x`, as `--word` is `-word`).
                 _ => match word.split_once(':') {
-                    Some((name, rest)) => match Target::from_name(if after_sign {
-                        name.trim_start_matches(|c: char| !c.is_alphanumeric())
-                    } else {
-                        name
-                    }) {
-                        Some(target) => {
-                            push(&mut out, TokenKind::Field(target));
-                            if rest.is_empty() {
-                                if i >= chars.len() || chars[i].is_whitespace() || chars[i] == ')' {
-                                    return Err(Error::Query(format!(
-                                        "{name}: at character {column} needs a word or a \"phrase\" right after the colon"
-                                    )));
+                    Some((written, rest)) => {
+                        let name = if after_sign {
+                            written.trim_start_matches(|c: char| !c.is_alphanumeric())
+                        } else {
+                            written
+                        };
+                        let column = column + written.chars().count() - name.chars().count();
+                        match Target::from_name(name) {
+                            Some(target) => {
+                                push(&mut out, TokenKind::Field(target));
+                                if rest.is_empty() {
+                                    if i >= chars.len()
+                                        || chars[i].is_whitespace()
+                                        || chars[i] == ')'
+                                    {
+                                        return Err(Error::Query(format!(
+                                            "{name}: at character {column} needs a word or a \"phrase\" right after the colon"
+                                        )));
+                                    }
+                                    continue;
                                 }
-                                continue;
+                                let value_column = column + name.chars().count() + 1;
+                                refuse_leading_wildcard(rest, value_column)?;
+                                refuse_sign_after_colon(name, rest, value_column)?;
+                                TokenKind::Word(rest.to_string())
                             }
-                            let value_column = column + name.chars().count() + 1;
-                            refuse_leading_wildcard(rest, value_column)?;
-                            refuse_sign_after_colon(name, rest, value_column)?;
-                            TokenKind::Word(rest.to_string())
+                            // Not a field we know: `http://…` or `10:30` is just text.
+                            None => TokenKind::Word(word),
                         }
-                        // Not a field we know: `http://…` or `10:30` is just text.
-                        None => TokenKind::Word(word),
-                    },
+                    }
                     None => TokenKind::Word(word),
                 },
             };
