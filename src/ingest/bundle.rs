@@ -15,7 +15,7 @@ use std::io::{Cursor, Read};
 use zip::ZipArchive;
 
 use super::decode::decode_name;
-use super::{Refusal, SkipReason};
+use super::{Refusal, SkipReason, is_hidden_entry};
 
 /// Limits against archive bombs, per file of the corpus (`cita index`
 /// options in brackets).
@@ -342,12 +342,22 @@ impl<'a> Zip<'a> {
         }
     }
 
-    /// The index of its entry called `name` (the last of that name).
+    /// The index of its entry called `name` (the last of that name), or
+    /// else of the one whose name differs from it in ASCII case alone: a
+    /// package's part names are not case-sensitive (Open Packaging
+    /// Conventions; some tools write `Word/Document.xml`).
     fn index_for_name(&self, name: &str) -> Option<usize> {
-        match &self.listing {
+        let exact = match &self.listing {
             Listing::Directory(archive) => archive.index_for_name(name),
             Listing::LocalHeaders(headers) => headers.by_name.get(name).copied(),
-        }
+        };
+        exact.or_else(|| {
+            let names = self.names();
+            let mut folded = names.iter().enumerate();
+            folded
+                .rfind(|(_, found)| found.eq_ignore_ascii_case(name))
+                .map(|(index, _)| index)
+        })
     }
 
     /// Whether it has an entry called `name`.
@@ -727,11 +737,16 @@ pub fn each_zip_entry(
         let message = "holds entries of one name; only the last of each is read".to_string();
         each(Met::Missed((SkipReason::Malformed, message)));
     }
-    for (count, (index, name)) in zip.files().into_iter().enumerate() {
+    let mut count = 0;
+    for (index, name) in zip.files() {
+        if is_hidden_entry(&name) {
+            continue;
+        }
         if let Some(refusal) = past_entry_limit(unpacker, count) {
             each(Met::Stopped(refusal));
             break;
         }
+        count += 1;
         // A link's data is the path it points to, not a document (a tar's
         // links are skipped alike).
         if zip.is_link(index) {
@@ -1073,6 +1088,9 @@ fn each_tar_entry_from(
         // A contiguous file (`7`) is a regular file to every reader since
         // the systems that preallocated them.
         if !(kind.is_file() || kind.is_contiguous()) {
+            continue;
+        }
+        if is_hidden_entry(&name) {
             continue;
         }
         if let Some(refusal) = past_entry_limit(unpacker, met.files) {

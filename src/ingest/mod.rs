@@ -1064,10 +1064,6 @@ impl Reading<'_> {
                 let mut names = EntryNames::default();
                 let unpacker = self.unpacker;
                 let mut each = |met: Met<'_>| match met {
-                    // Left out without a word, as a hidden file on disk is:
-                    // a Finder ZIP's `__MACOSX/…/._name` companions are no
-                    // documents, and each made a warning.
-                    Met::Entry(entry) if is_hidden_entry(entry.name()) => {}
                     Met::Entry(entry) => self.entry(place, entry, &mut names),
                     // The rest is read: the file is read in part.
                     Met::Stopped((reason, message)) => {

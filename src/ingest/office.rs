@@ -1333,6 +1333,9 @@ pub(super) mod tests {
             assert_eq!(texts, ["Drafted online."], "{target}");
         }
         assert_eq!(package_part("../../word\\doc.xml"), "word/doc.xml");
+        // Part names are not case-sensitive.
+        let (_, texts) = docx(&[("Word/Document.XML", &body)]).unwrap();
+        assert_eq!(texts, ["Drafted online."]);
         // Escaped in the ZIP's names, as the package format says, or not.
         for zipped in ["word/my%20doc.xml", "word/my doc.xml"] {
             let rels = rels.replace("/word/document2.xml", "/word/my%20doc.xml");
