@@ -218,8 +218,16 @@ pub trait BuildObserver {
 /// U+FFFD); on a double-spaced PDF page where most wrapped lines go on in
 /// lower case, a wrapped line ending in a lower-case letter joins a next
 /// line starting with a capital where the sentence goes on in lower case
-/// beside them ("Plan / LAZO was…").
-pub const READING_RULES: u32 = 18;
+/// beside them ("Plan / LAZO was…"). 19: an HTML element whose class or
+/// id names furniture but which holds most of the text, outside links, is
+/// read as a wrapper (`div.layout.has-sidebar`); `header` in a class names
+/// an article's own header inside an article or section; Spanish names of
+/// furniture (`comentarios`, `publicidad`, …), Spanish boilerplate lines
+/// and teasers ("Lea también: …", "Read more: …") are left out; a page's
+/// date from `<time datetime>` is the first one read, not one in furniture;
+/// a package's part is found whatever the ASCII case of its name; hidden
+/// entries no longer count towards the limit on a container's entries.
+pub const READING_RULES: u32 = 19;
 
 /// The default language a state records while a run that changes it is
 /// under way: no language's code, so the next run reads every file again.

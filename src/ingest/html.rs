@@ -7,8 +7,9 @@
 //! footers, asides, scripts, styles, forms, comments, hidden elements and
 //! elements whose class or id names page furniture (cookie banners, share
 //! bars, newsletters, related links, tables of contents, a book's
-//! previous/next links) are dropped, as are boilerplate lines such as
-//! "Skip to content" or "Read more".
+//! previous/next links), unless they wrap most of the text ([`wrappers`]),
+//! are dropped, as are boilerplate lines such as "Skip to content" or
+//! "Read more" and teasers ("Lea también: …").
 //! Paragraphs, list items, quotes and preformatted text become paragraphs,
 //! and so does each table row of values, its cells joined by ` | `; a row
 //! whose cells hold paragraphs, lists, tables or headings of their own, or
@@ -21,6 +22,7 @@
 //! linear and the parsed tree small.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
@@ -101,7 +103,22 @@ const FURNITURE: &[&str] = &[
     "comments",
     "skip",
     "toolbar",
+    // The Spanish-language press's names for the same things: reader
+    // comments, related stories, advertising, share bars, "lea también"
+    // teasers, subscription calls.
+    "comentarios",
+    "relacionadas",
+    "relacionados",
+    "publicidad",
+    "compartir",
+    "tambien",
+    "suscripcion",
 ];
+
+/// The words of [`FURNITURE`] naming what can outweigh the article it
+/// follows (its readers' comments): an element they name is never taken
+/// for a wrapper of the text ([`wrappers`]).
+const OUTWEIGHING_FURNITURE: &[&str] = &["comments", "comentarios"];
 
 /// Whole class names or ids of a book's furniture, compared
 /// case-insensitively: its table of contents (DocBook's and MediaWiki's
@@ -171,6 +188,55 @@ const BOILERPLATE: &[&str] = &[
     "next",
     "previous",
     "loading",
+    "publicidad",
+    "compartir",
+    "comparte",
+    "comparte este artículo",
+    "compartir en",
+    "siga leyendo",
+    "sigue leyendo",
+    "seguir leyendo",
+    "leer más",
+    "lea más",
+    "ver más",
+    "suscríbase",
+    "suscríbete",
+    "comentarios",
+    "noticias relacionadas",
+    "temas relacionados",
+    "contenido relacionado",
+    "lo más leído",
+    "más leídas",
+    "más leído",
+    "escuchar",
+    "escuchar artículo",
+    "escuchar este artículo",
+    "imprimir",
+    "volver arriba",
+    "cargando",
+];
+
+/// Labels of a teaser: a paragraph that starts with one and a colon
+/// ("Lea también: Masacre en Llano Verde", "Read more: …") points at
+/// another story, whose words are not the page's. Compared as
+/// [`BOILERPLATE`] is.
+const TEASER_LABELS: &[&str] = &[
+    "read more",
+    "read also",
+    "also read",
+    "more on this story",
+    "lea también",
+    "lea tambien",
+    "lee también",
+    "lee tambien",
+    "le puede interesar",
+    "te puede interesar",
+    "también le puede interesar",
+    "también te puede interesar",
+    "le recomendamos",
+    "te recomendamos",
+    "recomendado",
+    "recomendados",
 ];
 
 /// The metadata and blocks of an HTML page, and notes on what it declares
@@ -179,13 +245,14 @@ pub fn read(source: &str) -> (Metadata, Vec<Block>, Vec<String>) {
     let page = Html::parse_document(&limit_markup(source));
     let meta = metadata(&page);
     let root = content_root(&page);
-    let mut walker = Walker::default();
+    let mut walker = Walker {
+        wrappers: wrappers(*root),
+        ..Walker::default()
+    };
     walker.walk(*root);
     let mut meta = meta;
     if meta.date.is_none() {
-        meta.date = root
-            .select(&selector("time[datetime]"))
-            .find_map(|time| time.value().attr("datetime").and_then(parse_metadata_date));
+        meta.date = walker.first_time;
     }
     if meta.title.is_none() {
         meta.title = walker.blocks.iter().find_map(|block| match block {
@@ -850,6 +917,12 @@ struct Walker {
     /// The citation whose label ends the buffer: the label runs into the
     /// citation's first paragraph instead of standing alone.
     run_in: Option<NodeId>,
+    /// The elements read although their class or id names furniture
+    /// ([`wrappers`]).
+    wrappers: HashSet<NodeId>,
+    /// The first date of a `<time datetime>` read: the article's, not the
+    /// one a site's header or a reader's comment gives.
+    first_time: Option<crate::date::Date>,
 }
 
 /// What the walker does next: read a node, end the block element whose
@@ -916,8 +989,15 @@ impl Walker {
                     // The root is read whatever its class says: the
                     // content root is the text (`<body class="has-sidebar">`),
                     // and a row leaves out its furniture cells itself.
-                    if is_dropped(element_ref) || (node != root && is_furniture(element_ref)) {
+                    if is_dropped(element_ref)
+                        || (node != root
+                            && is_furniture(element_ref)
+                            && !self.wrappers.contains(&node.id()))
+                    {
                         continue;
+                    }
+                    if name == "time" && self.first_time.is_none() {
+                        self.first_time = element.attr("datetime").and_then(parse_metadata_date);
                     }
                     if is_heading(name) {
                         self.flush();
@@ -1119,17 +1199,28 @@ fn collapse(text: &str) -> String {
     super::collapse_whitespace(text)
 }
 
+/// Whether a whole paragraph is a line of [`BOILERPLATE`] or a teaser
+/// ([`TEASER_LABELS`]).
 fn is_boilerplate(text: &str) -> bool {
-    let bare = text
-        .trim_matches(|c: char| !c.is_alphanumeric())
-        .to_lowercase();
-    BOILERPLATE.contains(&bare.as_str())
+    let bare = |text: &str| {
+        text.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    };
+    BOILERPLATE.contains(&bare(text).as_str())
+        || text
+            .split_once(':')
+            .is_some_and(|(label, _)| TEASER_LABELS.contains(&bare(label).as_str()))
 }
 
 /// Hidden elements and those whose class or id names page furniture.
 fn is_furniture(element: ElementRef) -> bool {
+    is_hidden_or_chrome(element) || furniture_word(element).is_some()
+}
+
+/// Whether `element` is hidden, or its role is the page's chrome.
+fn is_hidden_or_chrome(element: ElementRef) -> bool {
     let value = element.value();
-    if value.attr("hidden").is_some()
+    value.attr("hidden").is_some()
         || value.attr("aria-hidden") == Some("true")
         || value
             .attr("style")
@@ -1138,9 +1229,15 @@ fn is_furniture(element: ElementRef) -> bool {
             value.attr("role"),
             Some("navigation" | "banner" | "contentinfo" | "complementary" | "search")
         )
-    {
-        return true;
-    }
+}
+
+/// The word (lower case) of `element`'s class or id that names page
+/// furniture ([`FURNITURE`], [`BOOK_FURNITURE`], [`is_texinfo_contents`]),
+/// if one does. In an article or a section, `header` names its header
+/// (WordPress's `<header class="entry-header">`: the headline, the lead,
+/// the byline), which is read as the `<header>` element is there.
+fn furniture_word(element: ElementRef) -> Option<String> {
+    let value = element.value();
     let names = || {
         value
             .attr("class")
@@ -1148,11 +1245,81 @@ fn is_furniture(element: ElementRef) -> bool {
             .chain(value.attr("id"))
             .flat_map(str::split_whitespace)
     };
+    let in_article = || {
+        element.ancestors().any(|ancestor| {
+            ancestor
+                .value()
+                .as_element()
+                .is_some_and(|ancestor| matches!(ancestor.name(), "article" | "section"))
+        })
+    };
     names()
         .flat_map(|name| name.split(['-', '_']))
-        .any(|word| FURNITURE.contains(&word.to_ascii_lowercase().as_str()))
-        || names().any(|name| BOOK_FURNITURE.contains(&name.to_ascii_lowercase().as_str()))
-        || is_texinfo_contents(element)
+        .map(str::to_ascii_lowercase)
+        .find(|word| FURNITURE.contains(&word.as_str()) && (word != "header" || !in_article()))
+        .or_else(|| {
+            names()
+                .map(str::to_ascii_lowercase)
+                .find(|name| BOOK_FURNITURE.contains(&name.as_str()))
+        })
+        .or_else(|| is_texinfo_contents(element).then(|| "contents".to_string()))
+}
+
+/// The elements under `root` whose class or id names furniture
+/// ([`furniture_word`]) but which hold more than half of `root`'s text,
+/// most of it not in links: wrappers of the article (`<div class="layout
+/// has-sidebar">`, `<div class="row with-sidebar">` around a page's text
+/// and its sidebar), which a word of their names would have dropped
+/// whole. What is inside them is judged on its own (the sidebar in the
+/// wrapper is still left out). Hidden elements, and those named for what
+/// can outweigh the article ([`OUTWEIGHING_FURNITURE`]), are never
+/// wrappers. One pass over the tree, as [`longest_article`] measures.
+fn wrappers(root: NodeRef<'_, Node>) -> HashSet<NodeId> {
+    // Text and link text read when each candidate opened.
+    let mut open: Vec<(NodeId, usize, usize)> = Vec::new();
+    let mut measured: Vec<(NodeId, usize, usize)> = Vec::new();
+    let (mut text, mut linked, mut links_open) = (0, 0, 0usize);
+    let is_candidate = |node: NodeRef<'_, Node>| {
+        ElementRef::wrap(node).is_some_and(|element| {
+            furniture_word(element)
+                .is_some_and(|word| !OUTWEIGHING_FURNITURE.contains(&word.as_str()))
+                && !is_hidden_or_chrome(element)
+        })
+    };
+    for edge in root.traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Text(t) => {
+                    let length = t.trim().len();
+                    text += length;
+                    if links_open > 0 {
+                        linked += length;
+                    }
+                }
+                Node::Element(element) => {
+                    links_open += usize::from(element.name() == "a");
+                    if node != root && is_candidate(node) {
+                        open.push((node.id(), text, linked));
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if let Node::Element(element) = node.value() {
+                    links_open -= usize::from(element.name() == "a");
+                    if open.last().is_some_and(|&(id, _, _)| id == node.id()) {
+                        let (id, start, linked_start) = open.pop().expect("just seen");
+                        measured.push((id, text - start, linked - linked_start));
+                    }
+                }
+            }
+        }
+    }
+    measured
+        .into_iter()
+        .filter(|&(_, held, in_links)| held * 2 > text && in_links * 2 < held)
+        .map(|(id, _, _)| id)
+        .collect()
 }
 
 /// Texinfo 6.7 and older write a manual's contents as a `div.contents`
@@ -1452,6 +1619,17 @@ line two</pre>
         let named =
             r#"<head><meta name="DC.date" content="2023-01-02"></head><body><p>x</p></body>"#;
         assert_eq!(read(named).0.date.unwrap().to_string(), "2023-01-02");
+        // The article's own time, not the site header's "today" nor a
+        // reader's comment, which are not read either.
+        let furniture = concat!(
+            r#"<body><div class="site-header"><time datetime="2024-05-10">hoy</time></div>"#,
+            r#"<div class="contenido"><p>x</p><section class="comments-area">"#,
+            r#"<time datetime="2023-11-20">comment</time></section>"#,
+            r#"<p>Publicado <time datetime="2021-03-02">el 2 de marzo</time></p></div></body>"#,
+        );
+        assert_eq!(read(furniture).0.date.unwrap().to_string(), "2021-03-02");
+        let none = furniture.replace(r#"<time datetime="2021-03-02">"#, "<time>");
+        assert_eq!(read(&none).0.date, None);
     }
 
     #[test]
@@ -1635,6 +1813,76 @@ line two</pre>
         assert_eq!(texts(&blocks), ["later"]);
         let (_, blocks, _) = read("<body><article><article><p>same</p></article></article></body>");
         assert_eq!(texts(&blocks), ["same"]);
+    }
+
+    #[test]
+    fn a_wrapper_named_like_furniture_is_read_and_its_furniture_is_not() {
+        let article = concat!(
+            "<h1>Informe</h1><p>La Unidad de Búsqueda halló restos en La Escombrera ",
+            "de la Comuna 13 de Medellín, tras años de búsqueda de las familias.</p>",
+            r#"<div class="sidebar"><a href="/1">Lo más leído</a></div>"#,
+        );
+        for wrapper in [
+            "layout has-sidebar",
+            "page-wrapper sticky-header",
+            "main-ad-free",
+            "nota-con-banner",
+            "row with-sidebar",
+        ] {
+            let page =
+                format!(r#"<body><main><div class="{wrapper}">{article}</div></main></body>"#);
+            let (_, blocks, _) = read(&page);
+            assert_eq!(
+                texts(&blocks),
+                [
+                    "# Informe",
+                    "La Unidad de Búsqueda halló restos en La Escombrera de la Comuna 13 de \
+                     Medellín, tras años de búsqueda de las familias."
+                ],
+                "{wrapper}"
+            );
+        }
+        // A sidebar of links longer than the text, reader comments longer
+        // than the article, and hidden text are still left out.
+        let links = r#"<a href="/x">A related story about Medellín and its comuna</a>"#.repeat(6);
+        let comments = "<p>Pedro: qué horror, siempre lo mismo con las masacres.</p>".repeat(6);
+        let page = format!(
+            r#"<body><p>The text.</p><div class="sidebar">{links}</div>
+            <div class="comentarios">{comments}</div>
+            <div class="banner" hidden>{comments}{comments}</div></body>"#
+        );
+        assert_eq!(texts(&read(&page).1), ["The text."]);
+        let page = format!(r#"<body><p>The text.</p><div class="sidebar">{links}</div></body>"#);
+        assert_eq!(texts(&read(&page).1), ["The text."]);
+    }
+
+    #[test]
+    fn an_articles_header_named_header_and_spanish_furniture_and_teasers() {
+        // As WordPress writes an article.
+        let page = concat!(
+            r#"<body class="single has-sidebar"><article class="post">"#,
+            r#"<header class="entry-header"><h1 class="entry-title">Masacre en Samaniego</h1>"#,
+            r#"<p class="entry-summary">Ocho jóvenes fueron asesinados.</p></header>"#,
+            r#"<div class="entry-content"><p>La masacre ocurrió el sábado.</p>"#,
+            r#"<div class="publicidad">Anuncio</div><p>Publicidad</p>"#,
+            "<p>Le puede interesar: Las masacres que marcaron el 2020</p>",
+            r#"<div class="lea-tambien"><strong>Lea también:</strong> <a>El ELN</a></div>"#,
+            r#"<div class="relacionadas"><ul><li><a>Masacre en Cali</a></li></ul></div>"#,
+            "<p>Read more: Another story</p><p>Siga leyendo</p><p>Compartir</p>",
+            "<p>Las víctimas eran estudiantes: volvieron por la pandemia.</p>",
+            r#"<div class="comentarios"><p>Pedro: siempre lo mismo.</p></div>"#,
+            r#"<div class="compartir">Comparte: Facebook Twitter</div></div>"#,
+            r#"<footer class="entry-footer">Etiquetas: masacre</footer></article></body>"#,
+        );
+        assert_eq!(
+            texts(&read(page).1),
+            [
+                "# Masacre en Samaniego",
+                "Ocho jóvenes fueron asesinados.",
+                "La masacre ocurrió el sábado.",
+                "Las víctimas eran estudiantes: volvieron por la pandemia.",
+            ]
+        );
     }
 
     #[test]
