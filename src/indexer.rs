@@ -461,8 +461,9 @@ fn build_into(
         elapsed: Duration::ZERO,
     };
     let mut files = Vec::new();
-    // Folders the walk could not read, as sources.
-    let mut unlisted_folders = Vec::new();
+    // What the walk could not read, as sources: folders, and links whose
+    // target is missing or loops (a folder on a disk not mounted).
+    let mut unlisted = Vec::new();
     // Each source's place in `files`.
     let mut listed_sources = HashMap::new();
     for listed in ingest::files(corpus, &walk)? {
@@ -517,8 +518,8 @@ fn build_into(
                     .or_insert(0) += 1;
             }
             Listed::Unwalkable(warning) => {
-                if warning.path.is_dir() {
-                    unlisted_folders.push(ingest::relative_source(corpus, &warning.path));
+                if warning.path.is_dir() || warning.path.is_symlink() {
+                    unlisted.push(ingest::relative_source(corpus, &warning.path));
                 }
                 observer.warning(&warning);
                 report.warnings.push(warning);
@@ -634,15 +635,20 @@ fn build_into(
     }
 
     // Files gone from the corpus, or now excluded. A folder that could not
-    // be read is not known to be empty: the files indexed from it keep
-    // their passages until it can be read again.
+    // be read is not known to be empty, nor a link whose target is missing
+    // known to be gone: the files indexed from them keep their passages
+    // until they can be read again.
     let present: BTreeSet<&str> = files.iter().map(|f| f.source.as_str()).collect();
     let gone: BTreeSet<String> = state
         .files
         .keys()
         .chain(&indexed_sources)
         .filter(|source| !present.contains(source.as_str()))
-        .filter(|source| !unlisted_folders.iter().any(|folder| within(source, folder)))
+        .filter(|source| {
+            !unlisted
+                .iter()
+                .any(|path| *source == path || within(source, path))
+        })
         .cloned()
         .collect();
     for source in gone {

@@ -147,6 +147,44 @@ fn an_indexed_file_that_cannot_be_read_now_keeps_its_passages_until_it_reads() {
 }
 
 #[test]
+fn files_indexed_through_a_link_whose_target_is_missing_keep_their_passages() {
+    // `corpus/external -> /mnt/usb/papers`, and the disk not mounted.
+    let fixture = Fixture::new();
+    let disk = tempfile::TempDir::new().unwrap();
+    let papers = disk.path().join("papers");
+    std::fs::create_dir(&papers).unwrap();
+    std::fs::write(papers.join("p1.txt"), "The quasarword paper.").unwrap();
+    std::fs::write(disk.path().join("memo.txt"), "The pulsarword memo.").unwrap();
+    fixture.file("local.txt", "A local note.");
+    std::os::unix::fs::symlink(&papers, fixture.corpus().join("external")).unwrap();
+    std::os::unix::fs::symlink(
+        disk.path().join("memo.txt"),
+        fixture.corpus().join("memo.txt"),
+    )
+    .unwrap();
+    assert_eq!(changes(&fixture.index_report(&[]))[0], 3);
+    let unmounted = disk.path().with_extension("offline");
+    std::fs::rename(disk.path(), &unmounted).unwrap();
+    let report = fixture.index_report(&[]);
+    assert_eq!(changes(&report)[2], 0, "nothing removed: {report}");
+    let warnings = report["warnings"].to_string();
+    assert!(
+        warnings.contains("external") && warnings.contains("memo.txt"),
+        "{report}"
+    );
+    assert_eq!(total(&fixture, "quasarword"), 1);
+    assert_eq!(total(&fixture, "pulsarword"), 1);
+    // Mounted again: nothing changed, nothing to read.
+    std::fs::rename(&unmounted, disk.path()).unwrap();
+    let report = fixture.index_report(&[]);
+    assert_eq!(changes(&report)[..4], [0, 0, 0, 3], "{report}");
+    // A link removed is a file gone.
+    std::fs::remove_file(fixture.corpus().join("external")).unwrap();
+    assert_eq!(changes(&fixture.index_report(&[]))[2], 1);
+    assert_eq!(total(&fixture, "quasarword"), 0);
+}
+
+#[test]
 fn a_touched_but_identical_file_is_read_once_and_left_alone() {
     let fixture = Fixture::new();
     fixture.file("a.txt", "Same words.\n");
