@@ -36,7 +36,7 @@ use crate::language::{self, Language};
 use crate::passage;
 use crate::schema::{self, Fields};
 use crate::store::OCR_CACHE;
-use crate::store::{self, FileState, RecordedWarning, State};
+use crate::store::{self, FileState, MIXED_DEFAULTS, RecordedWarning, State};
 
 /// The writer's default memory budget, in MB: enough to keep both cores
 /// busy, small enough for a laptop. Each indexing thread fills a segment
@@ -229,10 +229,6 @@ pub trait BuildObserver {
 /// entries no longer count towards the limit on a container's entries.
 pub const READING_RULES: u32 = 19;
 
-/// The default language a state records while a run that changes it is
-/// under way: no language's code, so the next run reads every file again.
-const MIXED_DEFAULTS: &str = "mixed";
-
 /// An observer that ignores everything.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Silent;
@@ -398,6 +394,11 @@ fn build_into(
     } else {
         State::load(index_dir)
     };
+    // A run reading every file again killed between a commit and the state
+    // file describing it: the commit says what the state file does not.
+    if store::read_payload(&index).is_some_and(|payload| payload.rereading) {
+        state.default_language = Some(MIXED_DEFAULTS.to_string());
+    }
     // Another routing only removes the files no longer routed here and
     // adds those that are: the index is then that shard.
     state.shard = shard;
@@ -406,13 +407,14 @@ fn build_into(
     // The new default is recorded with the run's last commit only; the
     // commits before it record one no language has, so that a run stopped
     // halfway is redone whole, whatever default the next run is given.
-    // So are files read under other reading rules.
+    // So are files read under other reading rules, and a rebuild stopped
+    // halfway (its files read so far would be taken for unchanged).
     let default_code = options.default_language.code();
     let default_changed = state.default_language.as_deref().unwrap_or("en") != default_code;
     let rules_changed = state.reading_rules != READING_RULES;
     let settings_changed = default_changed || (rules_changed && !state.files.is_empty());
     let reread = options.rebuild || (!state.files.is_empty() && settings_changed);
-    if settings_changed {
+    if settings_changed || options.rebuild {
         state.default_language = Some(MIXED_DEFAULTS.to_string());
     }
     // Recorded from the first commit on: a run stopped halfway is redone

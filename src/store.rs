@@ -49,6 +49,11 @@ pub struct CommitPayload {
     /// shards can tell a folder holding another shard, or a whole index.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<[u32; 2]>,
+    /// Whether the commit is one of a run reading every file again that
+    /// has not finished ([`State::rereading`]): the state file, written
+    /// after the commit, may not say so yet when the run is killed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rereading: bool,
 }
 
 /// The fingerprint of a set of passages, independent of their order and of
@@ -109,7 +114,8 @@ pub struct State {
     pub cita_schema: u32,
     pub files: BTreeMap<String, FileState>,
     /// The `--default-lang` the files were indexed with (a code); when it
-    /// changes, every file is read again.
+    /// changes, every file is read again. [`MIXED_DEFAULTS`] while a run
+    /// reading every file again is under way.
     #[serde(default)]
     pub default_language: Option<String>,
     /// The `indexer::READING_RULES` the files were read under (0 before
@@ -122,7 +128,19 @@ pub struct State {
     pub shard: Option<[u32; 2]>,
 }
 
+/// The default language a state records while a run that reads every file
+/// again (one that changes the default, the reading rules, or a rebuild) is
+/// under way: no language's code, so that the next run, whatever default it
+/// is given, reads every file again if this one stops halfway.
+pub const MIXED_DEFAULTS: &str = "mixed";
+
 impl State {
+    /// Whether a run reading every file again is under way
+    /// ([`MIXED_DEFAULTS`]).
+    pub fn rereading(&self) -> bool {
+        self.default_language.as_deref() == Some(MIXED_DEFAULTS)
+    }
+
     /// The recorded state, or an empty one if there is none or it is unreadable
     /// (then every file is read and compared, which is always safe).
     pub fn load(dir: &Path) -> State {
@@ -167,6 +185,7 @@ pub fn commit_payload(writer: &mut IndexWriter<TantivyDocument>, state: &State) 
         documents: state.documents(),
         fingerprint: Some(state.fingerprint()),
         shard: state.shard,
+        rereading: state.rereading(),
     };
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(&serde_json::to_string(&payload).expect("the payload serializes"));

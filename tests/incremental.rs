@@ -508,6 +508,26 @@ fn a_default_language_change_killed_halfway_is_redone_whole() {
 }
 
 #[test]
+fn a_rebuild_killed_halfway_is_redone_whole() {
+    let fixture = Fixture::new();
+    add_many_files(&fixture, 3);
+    fixture.index_report(&[]);
+    let meta = fixture.index_path().join("meta.json");
+    let before = std::fs::read(&meta).unwrap();
+    let mut run = spawn_index(&fixture, &["--rebuild", "--commit-every", "1"]);
+    run.wait_for("a batch of the rebuild committed", || {
+        (std::fs::read(&meta).unwrap() != before).then_some(())
+    });
+    run.kill();
+    // The files the rebuild had not read yet are not taken for unchanged.
+    let resumed = fixture.index_report(&[]);
+    assert_eq!(resumed["files_read"], 1500, "{resumed}");
+    assert_eq!(total(&fixture, "newword"), 1500);
+    let settled = fixture.index_report(&[]);
+    assert_eq!(settled["files_read"], 0, "{settled}");
+}
+
+#[test]
 fn an_index_of_another_schema_version_is_detected_and_rebuilt() {
     // Schema 1, and schema 4 as cita up to then wrote it, with tantivy's
     // default doc store (lz4), whose meta.json must still parse.
