@@ -649,21 +649,30 @@ fn a_gzipped_tar_of_thousands_of_small_files_is_no_bomb() {
 }
 
 #[test]
-fn a_zip_entry_named_in_code_page_437_keeps_its_accents() {
-    let fixture = Fixture::new();
-    // Windows writes `é` as byte 0x82 and no UTF-8 flag.
-    let mut packed = zip(&[("X-informe.txt", b"Informe sobre Caguan.")]);
-    let mut patched = 0;
-    for at in 0..packed.len() - 13 {
-        if &packed[at..at + 13] == b"X-informe.txt" {
-            packed[at] = 0x82;
-            patched += 1;
+fn a_zip_entry_named_in_code_page_437_or_850_keeps_its_accents() {
+    // Windows writes `é` as byte 0x82 and no UTF-8 flag; in Spain and Latin
+    // America its code page is 850, where `Ú` is 0xE9 (`Θ` in 437) and `Ó`
+    // 0xE0 (`α`).
+    for (bytes, name) in [
+        (&b"\x82-informe"[..], "é-informe.txt"),
+        (b"\xe9LTIMO INFORME", "ÚLTIMO INFORME.txt"),
+        (b"ACTA REUNI\xe0N COMIT\x90", "ACTA REUNIÓN COMITÉ.txt"),
+    ] {
+        let fixture = Fixture::new();
+        let placeholder = "X".repeat(bytes.len()) + ".txt";
+        let mut packed = zip(&[(&placeholder, b"Informe sobre Caguan.")]);
+        let mut patched = 0;
+        for at in 0..packed.len() - bytes.len() {
+            if packed[at..].starts_with(placeholder.as_bytes()) {
+                packed[at..at + bytes.len()].copy_from_slice(bytes);
+                patched += 1;
+            }
         }
+        assert_eq!(patched, 2, "the local and the central header");
+        fixture.file("pack.zip", packed);
+        let (_, result) = fixture.search("Caguan", &[]);
+        assert_eq!(entry(&hits(&result)[0]), Some(name));
     }
-    assert_eq!(patched, 2, "the local and the central header");
-    fixture.file("pack.zip", packed);
-    let (_, result) = fixture.search("Caguan", &[]);
-    assert_eq!(entry(&hits(&result)[0]), Some("é-informe.txt"));
 }
 
 #[test]

@@ -14,7 +14,7 @@ use std::io::{Cursor, Read};
 
 use zip::ZipArchive;
 
-use super::decode::decode_name;
+use super::decode::{decode_name, oem_zip_name};
 use super::{Refusal, SkipReason, is_hidden_entry};
 
 /// Limits against archive bombs, per file of the corpus (`cita index`
@@ -398,12 +398,14 @@ impl<'a> Zip<'a> {
 }
 
 /// An entry's name: UTF-8, else code page 437, as ZIP says (Windows'
-/// "compressed folders" write accented names so).
+/// "compressed folders" write accented names so), or 850 when it reads as
+/// that ([`oem_zip_name`]: Windows in Spain or Latin America).
 fn name_of(name: zip::result::ZipResult<std::borrow::Cow<'_, str>>, raw: &[u8]) -> String {
-    name.map_or_else(
-        |_| String::from_utf8_lossy(raw).into_owned(),
-        std::borrow::Cow::into_owned,
-    )
+    match name {
+        Ok(name) if std::str::from_utf8(raw).is_ok() => name.into_owned(),
+        Ok(name) => oem_zip_name(raw, name.into_owned()),
+        Err(_) => String::from_utf8_lossy(raw).into_owned(),
+    }
 }
 
 impl<'a> LocalHeaders<'a> {

@@ -63,6 +63,41 @@ pub(super) fn decode_name(bytes: &[u8]) -> Cow<'_, str> {
     }
 }
 
+/// Code page 850's characters for the bytes 0x80 to 0xFF: DOS's "Western
+/// European", the OEM code page of Windows in Spain, Latin America, France,
+/// Germany and Italy, in which its compressed folders write the names of a
+/// ZIP's entries, although ZIP says code page 437.
+const CP850_HIGH: &str = concat!(
+    "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜø£Ø×ƒáíóúñÑªº¿®¬½¼¡«»",
+    "░▒▓│┤ÁÂÀ©╣║╗╝¢¥┐└┴┬├─┼ãÃ╚╔╩╦╠═╬¤ðÐÊËÈıÍÎÏ┘┌█▄¦Ì▀",
+    "ÓßÔÒõÕµþÞÚÛÙýÝ¯´\u{AD}±‗¾¶§÷¸°¨·¹³²■\u{A0}",
+);
+
+/// A ZIP entry's name that is not UTF-8, read in code page 850 rather than
+/// the 437 ZIP says (`cp437`, as the zip crate read it), when a byte of it
+/// is a Latin letter in 850 and a box-drawing piece, a Greek letter or a
+/// sign in 437 (`ÚLTIMO INFORME.txt`, not `ΘLTIMO INFORME.txt`); their
+/// lower-case accents and `ñ` are one byte in both.
+pub(super) fn oem_zip_name(raw: &[u8], cp437: String) -> String {
+    let cp850 = |byte: u8| match byte {
+        0..=0x7f => char::from(byte),
+        high => CP850_HIGH
+            .chars()
+            .nth(usize::from(high - 0x80))
+            .expect("code page 850 has 128 high characters"),
+    };
+    let latin = |c: char| c.is_alphabetic() && ('\u{C0}'..='\u{24F}').contains(&c);
+    let in_850 = raw
+        .iter()
+        .zip(cp437.chars())
+        .any(|(&byte, in_437)| latin(cp850(byte)) && !latin(in_437));
+    if in_850 && cp437.chars().count() == raw.len() {
+        raw.iter().map(|&byte| cp850(byte)).collect()
+    } else {
+        cp437
+    }
+}
+
 /// The encoding an HTML file declares in its first kilobyte: the first
 /// known label after a `charset` inside a `<meta` tag (`<meta charset="…">`
 /// or the `http-equiv` form), as the HTML standard's prescan reads it: tags
