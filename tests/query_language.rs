@@ -486,3 +486,23 @@ fn a_wildcard_inside_a_word_is_refused_and_one_ending_a_phrase_is_its_prefix() {
     marked.sort();
     assert_eq!(marked, ["Plan LAZO", "plan lazily"]);
 }
+
+#[test]
+fn single_guillemets_and_corner_brackets_quote_a_phrase() {
+    let fixture = Fixture::new();
+    fixture.file("a.txt", "Se firmó la lazo.\n\nEl lazo de la casa.\n");
+    for query in [
+        "\"la lazo\"",
+        "‹la lazo›",
+        "「la lazo」",
+        "『la lazo』",
+        "＂la lazo＂",
+        "〝la lazo〟",
+    ] {
+        let (_, result) = fixture.search(query, &[]);
+        assert_eq!(result["total"], 1, "{query}: {result:#}");
+        assert_eq!(highlighted(&hits(&result)[0]), ["la lazo"], "{query}");
+    }
+    // Unquoted, both passages hold both words.
+    assert_eq!(fixture.search("la lazo", &[]).1["total"], 2);
+}

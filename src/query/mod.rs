@@ -154,8 +154,30 @@ struct Lexeme {
     column: usize,
 }
 
+/// The quotation marks that delimit a phrase: straight and typographic
+/// double quotes, guillemets single and double, East Asian corner brackets
+/// and the full-width and double-prime quotes. Any of them closes a phrase
+/// any of them opened, as writers pair them in many ways (`„…“`, `»…«`).
 fn is_quote(c: char) -> bool {
-    matches!(c, '"' | '“' | '”' | '„' | '‟' | '«' | '»')
+    matches!(
+        c,
+        '"' | '“'
+            | '”'
+            | '„'
+            | '‟'
+            | '«'
+            | '»'
+            | '‹'
+            | '›'
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+            | '＂'
+            | '〝'
+            | '〞'
+            | '〟'
+    )
 }
 
 fn ends_word(c: char) -> bool {
@@ -1371,6 +1393,18 @@ mod tests {
             phrase("Colombia LAZO", 4)
         );
         assert_eq!(parse("„Plan LAZO“").unwrap(), phrase("Plan LAZO", 0));
+        for quoted in [
+            "‹la lazo›",
+            "›la lazo‹",
+            "「la lazo」",
+            "『la lazo』",
+            "＂la lazo＂",
+            "〝la lazo〞",
+            "〝la lazo〟",
+        ] {
+            assert_eq!(parse(quoted).unwrap(), phrase("la lazo", 0), "{quoted}");
+        }
+        assert_eq!(parse("「首都」~2").unwrap(), phrase("首都", 2));
     }
 
     #[test]
