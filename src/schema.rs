@@ -24,7 +24,7 @@ use crate::results::{Extraction, IndexedPassage};
 
 /// Version of the schema and analysis that cita writes. An index recording
 /// another version is rebuilt or refused, never misread.
-pub const SCHEMA_VERSION: u32 = 15;
+pub const SCHEMA_VERSION: u32 = 16;
 
 /// Field names, as tantivy records them in the index: the fast-field
 /// columns are opened by these names.

@@ -1410,3 +1410,185 @@ fn a_word_is_found_however_unicode_spells_it() {
         "{result:#}"
     );
 }
+
+#[test]
+fn letters_written_as_apostrophes_separate_words_as_apostrophes_do() {
+    // Arabic transliteration writes hamza and ʿayn with half rings, Hawaiian
+    // its ʻokina and Uzbek its tutuq belgisi with a turned comma: letters
+    // to Unicode, apostrophes to writers and to whoever types the query.
+    let fixture = Fixture::new();
+    fixture.file(
+        "a.txt",
+        "The Qurʾan was recited.\n\nThe Shiʿa community met.\n\nA Shiʻa cleric spoke.\n\nHawaiʻi voted.\n\nOʻzbekiston signed.\n\nThe Quran alone.\n",
+    );
+    fixture.index();
+    for (query, forms) in [
+        ("Qur'an", vec!["Qurʾan"]),
+        ("qur’an", vec!["Qurʾan"]),
+        ("shi'a", vec!["Shiʿa", "Shiʻa"]),
+        ("Shiʿa", vec!["Shiʿa", "Shiʻa"]),
+        ("Hawai'i", vec!["Hawaiʻi"]),
+        ("\"o'zbekiston signed\"", vec!["Oʻzbekiston signed"]),
+    ] {
+        let (_, result) = fixture.search(query, &["--all", "--sort", "source"]);
+        assert_eq!(result["total"], forms.len(), "{query}: {result:#}");
+        let mut found: Vec<String> = hits(&result).iter().flat_map(highlighted).collect();
+        found.sort();
+        let mut forms: Vec<String> = forms.iter().map(|f| f.to_string()).collect();
+        forms.sort();
+        assert_eq!(found, forms, "{query}");
+    }
+}
+
+#[test]
+fn arabic_and_hebrew_points_and_russian_yo_fold_and_highlight_as_written() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "ar.md",
+        "---\nlang: ar\n---\n\nكَتَبَ الطالبُ الدرسَ في المدرسة.\n\nكتب المعلم رسالة طويلة.\n\nكـــتب الولد.\n",
+    );
+    fixture.file(
+        "he.md",
+        "---\nlang: he\n---\n\nשָׁלוֹם עֲלֵיכֶם אמר הרב.\n\nשלום לכולם בבוקר.\n",
+    );
+    fixture.file(
+        "ru.md",
+        "---\nlang: ru\n---\n\nЁлка стояла в зале.\n\nНовая елка стояла у окна.\n\nЙод и иод.\n",
+    );
+    fixture.index();
+    for (query, forms) in [
+        // Either spelling finds both, each highlighted as written.
+        ("كتب", vec!["كَتَبَ", "كتب", "كـــتب"]),
+        ("كَتَبَ", vec!["كَتَبَ", "كتب", "كـــتب"]),
+        ("שלום", vec!["שָׁלוֹם", "שלום"]),
+        ("שָׁלוֹם", vec!["שָׁלוֹם", "שלום"]),
+        ("елка", vec!["Ёлка", "елка"]),
+        ("ЁЛКА", vec!["Ёлка", "елка"]),
+        ("\"ёлка стояла\"", vec!["Ёлка стояла", "елка стояла"]),
+        ("\"שלום עליכם\"", vec!["שָׁלוֹם עֲלֵיכֶם"]),
+        ("ёл*", vec!["Ёлка", "елка"]),
+        // `й` is a letter of its own.
+        ("йод", vec!["Йод"]),
+    ] {
+        let (_, result) = fixture.search(query, &["--all"]);
+        assert_eq!(result["total"], forms.len(), "{query}: {result:#}");
+        let mut found: Vec<String> = hits(&result).iter().flat_map(highlighted).collect();
+        found.sort();
+        let mut forms: Vec<String> = forms.iter().map(|f| f.to_string()).collect();
+        forms.sort();
+        assert_eq!(found, forms, "{query}");
+        if !query.contains(['"', '*']) {
+            let matched: Vec<String> = hits(&result).iter().flat_map(matched_forms).collect();
+            assert_eq!(matched.len(), forms.len(), "{query}: {matched:?}");
+        }
+    }
+}
+
+/// The passages of a Chinese and Japanese corpus whose folded words hold
+/// `query`'s consecutively: the brute-force count of a query of
+/// ideographs, which is a phrase of them.
+fn passages_holding(passages: &[String], query: &str) -> usize {
+    let wanted = folded(query);
+    passages
+        .iter()
+        .filter(|text| folded(text).windows(wanted.len()).any(|run| run == wanted))
+        .count()
+}
+
+#[test]
+fn chinese_and_japanese_words_are_found_where_their_characters_stand_together() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "zh.md",
+        "---\nlang: zh\n---\n\n我在北京大学学习中文。北京是中国的首都。\n\n京剧在都市里很受欢迎。\n\n他去医院做B超检查，用iPhone手机付款。\n",
+    );
+    fixture.file(
+        "ja.md",
+        "---\nlang: ja\n---\n\n東京は日本の首都です。\n\nカタカナとひらがなを学ぶ。\n",
+    );
+    // A larger corpus of sentences of a few characters, for exact counts.
+    let alphabet: Vec<char> = "北京首都中国大学东南西人民的是在".chars().collect();
+    let mut seed = 0x1234_5678_u32;
+    let mut records = Vec::new();
+    for _ in 0..300 {
+        let length = 3 + next_random(&mut seed) as usize % 12;
+        let text: String = (0..length)
+            .map(|i| {
+                if i > 0 && next_random(&mut seed).is_multiple_of(9) {
+                    '，'
+                } else {
+                    *pick(&mut seed, &alphabet)
+                }
+            })
+            .collect();
+        records.push(format!("{text}。"));
+    }
+    let jsonl: String = records
+        .iter()
+        .map(|text| format!("{{\"lang\": \"zh\", \"text\": \"{text}\"}}\n"))
+        .collect();
+    fixture.file("many.jsonl", jsonl);
+    fixture.index();
+    for (query, expected) in [
+        ("首都", vec!["首都", "首都"]),
+        ("\"中国的首都\"", vec!["中国的首都"]),
+        ("「中国的首都」", vec!["中国的首都"]),
+        ("北京大学", vec!["北京大学"]),
+        ("北京*", vec!["北京", "北京"]),
+        ("\"北京 大学\"", vec!["北京大学"]),
+        ("首都 東京", vec!["東京", "首都"]),
+        ("カタカナ", vec!["カタカナ"]),
+        ("ひらがな", vec!["ひらがな"]),
+        // Letters and digits beside ideographs are words of their own.
+        ("B超", vec!["B超"]),
+        ("iphone", vec!["iPhone"]),
+        ("iPhone手机", vec!["iPhone手机"]),
+        ("手机", vec!["手机"]),
+    ] {
+        let (_, result) = fixture.search(query, &["--all"]);
+        let found: Vec<&Value> = hits(&result)
+            .iter()
+            .filter(|hit| hit["source"] != "many.jsonl")
+            .collect();
+        let mut marked: Vec<String> = found.iter().flat_map(|hit| highlighted(hit)).collect();
+        marked.sort();
+        let mut expected: Vec<String> = expected.iter().map(|f| f.to_string()).collect();
+        expected.sort();
+        assert_eq!(marked, expected, "{query}: {result:#}");
+    }
+    // Characters that each occur apart are no match: `京都` is not in
+    // `北京…首都`, though both passages hold `京` and `都`.
+    assert_eq!(fixture.search("京 都 source:zh", &[]).1["total"], 2);
+    assert_eq!(fixture.search("京都 source:zh", &[]).1["total"], 0);
+
+    // Exact totals, against a count of every passage's words.
+    let (_, every) = fixture.search("*", &["--all", "--no-collapse"]);
+    let passages: Vec<String> = hits(&every)
+        .iter()
+        .map(|hit| hit["text"].as_str().unwrap().to_string())
+        .collect();
+    assert!(passages.len() > 250, "{}", passages.len());
+    let mut nonzero = 0;
+    for first in &alphabet {
+        for second in &alphabet {
+            let query = format!("{first}{second}");
+            let expected = passages_holding(&passages, &query);
+            let (_, found) = fixture.search(&query, &["--limit", "0", "--no-collapse"]);
+            assert_eq!(found["total"], expected, "{query}");
+            // Wherever the characters stand together, so do the words (and
+            // across a comma, as across any punctuation).
+            let adjacent = passages.iter().filter(|text| text.contains(&query)).count();
+            assert!(
+                adjacent <= expected && adjacent > 0 || expected == 0,
+                "{query}"
+            );
+            nonzero += usize::from(expected > 0);
+        }
+    }
+    assert!(nonzero > 100, "{nonzero} queries found something");
+    for query in ["北京大学", "中国的", "\"人民 大学\"", "首都*"] {
+        let expected = passages_holding(&passages, query.trim_matches(['"', '*']));
+        let (_, found) = fixture.search(query, &["--limit", "0", "--no-collapse"]);
+        assert_eq!(found["total"], expected, "{query}");
+    }
+}

@@ -456,3 +456,53 @@ fn long_words_up_to_255_characters_are_found_and_longer_ones_refused() {
         assert_eq!(message.trim_end().lines().count(), 1, "{message}");
     }
 }
+
+#[test]
+fn a_wildcard_inside_a_word_is_refused_and_one_ending_a_phrase_is_its_prefix() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "a.txt",
+        "Then Plan LAZO began.\n\nThe plan lazily drifted.\n\nA lazy plan.\n\nThe woman and the women.\n",
+    );
+    fixture.index();
+    let index = fixture.index_path();
+    for (query, column) in [("wom*n", 4), ("la \"plan* lazo\"", 9), ("title:wom*n", 10)] {
+        let out = run(&["search", "--index", index.to_str().unwrap(), "--", query]);
+        assert_eq!(out.status.code(), Some(2), "{query}");
+        let message = stderr(&out);
+        assert!(
+            message.contains(&format!("(character {column}) is not supported; a * goes at the end of a word, as in wom*, or of a phrase")),
+            "{query}: {message}"
+        );
+        assert_eq!(message.trim_end().lines().count(), 1, "{message}");
+    }
+    // `"plan laz*"` is the phrase prefix `"plan laz"*`.
+    let (code, inside) = fixture.search("\"plan laz*\"", &["--all"]);
+    let (_, after) = fixture.search("\"plan laz\"*", &["--all"]);
+    assert_eq!(code, 0);
+    assert_eq!(inside["total"], 2, "{inside:#}");
+    assert_eq!(inside["hits"], after["hits"]);
+    let mut marked: Vec<String> = hits(&inside).iter().flat_map(highlighted).collect();
+    marked.sort();
+    assert_eq!(marked, ["Plan LAZO", "plan lazily"]);
+}
+
+#[test]
+fn single_guillemets_and_corner_brackets_quote_a_phrase() {
+    let fixture = Fixture::new();
+    fixture.file("a.txt", "Se firmó la lazo.\n\nEl lazo de la casa.\n");
+    for query in [
+        "\"la lazo\"",
+        "‹la lazo›",
+        "「la lazo」",
+        "『la lazo』",
+        "＂la lazo＂",
+        "〝la lazo〟",
+    ] {
+        let (_, result) = fixture.search(query, &[]);
+        assert_eq!(result["total"], 1, "{query}: {result:#}");
+        assert_eq!(highlighted(&hits(&result)[0]), ["la lazo"], "{query}");
+    }
+    // Unquoted, both passages hold both words.
+    assert_eq!(fixture.search("la lazo", &[]).1["total"], 2);
+}

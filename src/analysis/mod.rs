@@ -373,6 +373,7 @@ mod tests {
         // Small capitals, which folding writes as capitals.
         assert_eq!(terms("ʀᴇᴀʟ"), ["real"]);
         assert_eq!(terms("Petroʼs Petro’s"), ["petro", "s", "petro", "s"]);
+        assert_eq!(terms("Hawaiʻi Qurʾan Shiʿa"), terms("Hawai'i Qur'an Shi'a"));
         // Cyrillic is not folded, but its two spellings of `й` are one.
         assert_eq!(terms("Йод И\u{306}од"), ["йод", "йод"]);
         // A Russian word of the longest length indexed (two bytes a letter) is.
@@ -469,6 +470,31 @@ mod tests {
     }
 
     #[test]
+    fn folded_arabic_hebrew_and_yo_keep_their_offsets() {
+        let text = "Ёлка, كَتَبَ שָׁלוֹם 北京";
+        let found = Folding::default().tokens(text);
+        let terms: Vec<&str> = found.iter().map(|t| t.term.as_str()).collect();
+        assert_eq!(terms, ["елка", "كتب", "שלום", "北", "京"]);
+        let written: Vec<&str> = found.iter().map(|t| &text[t.from..t.to]).collect();
+        assert_eq!(written, ["Ёлка", "كَتَبَ", "שָׁלוֹם", "北", "京"]);
+        assert_eq!(found[4].position, 4);
+    }
+
+    #[test]
+    fn the_stemmers_see_the_marks_they_read() {
+        // Snowball's Russian and Arabic stemmers fold `ё` and the harakat
+        // themselves: the folded word stems as the written one does, so
+        // no accented stem is added for them.
+        let mut folding = Folding::default();
+        let russian = Language::from_code("ru").unwrap();
+        assert_eq!(stem(russian, "елками"), accented_stem(russian, "Ёлками"));
+        assert!(accented_stems(russian, "Ёлками украсили", &mut folding).is_empty());
+        let arabic = Language::from_code("ar").unwrap();
+        assert_eq!(stem(arabic, "الكتاب"), accented_stem(arabic, "الكِتَابُ"));
+        assert!(accented_stems(arabic, "الكِتَابُ", &mut folding).is_empty());
+    }
+
+    #[test]
     fn offsets_point_at_the_original_characters() {
         let text = "in Bogotá, revoked";
         let found = Folding::default().tokens(text);
@@ -515,7 +541,7 @@ mod tests {
     fn the_hand_cut_words_are_the_analyzers_tokens() {
         let mut seed = 0x2545_f491_u32;
         let alphabet: Vec<char> =
-            "aZ09 .,;'-_\t\n\r\"()/&xyzQWéÉ’—ßİıÆæ中文ﬁ\u{301}😀ŁØñÑ\u{AD}\u{200B}\u{2BC}\u{303}\u{94D}жИ\u{345}\u{FE0F}\u{20E3}ΣςᴀǅK\u{200F}"
+            "aZ09 .,;'-_\t\n\r\"()/&xyzQWéÉ’—ßİıÆæ中文かカｶ\u{3099}\u{F900}ﬁ\u{301}😀ŁØñÑ\u{AD}\u{200B}\u{2BC}\u{2BB}\u{2BF}\u{303}\u{94D}жИёЁйكـ\u{64E}\u{670}ש\u{5B8}\u{5C1}\u{345}\u{FE0F}\u{20E3}ΣςᴀǅK\u{200F}"
                 .chars()
                 .collect();
         let mut folding = Folding::default();

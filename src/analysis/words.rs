@@ -7,9 +7,17 @@
 //! hyphen, a zero-width joiner, a variation selector), so that
 //! "Verwal\u{AD}tung" and "Verwaltung", or an `ñ` in either Unicode form,
 //! are one word. A zero-width space separates words (Khmer and Thai write
-//! it between them). The modifier apostrophe U+02BC is a letter to Unicode
-//! but an apostrophe to writers, and separates words as every other
-//! apostrophe does.
+//! it between them). The modifier letters `ʼ` (U+02BC), `ʻ` (U+02BB), `ʾ`
+//! (U+02BE) and `ʿ` (U+02BF) are letters to Unicode but apostrophes to
+//! writers (Hawaiʻi, Qurʾan, Shiʿa, Oʻzbekiston), and separate words as
+//! every other apostrophe does.
+//!
+//! Chinese and Japanese do not separate their words with spaces: each Han
+//! ideograph, Hiragana or Katakana character is a word of its own (with the
+//! marks and variation selectors that follow it), as Lucene's standard
+//! tokenizer and Elasticsearch cut them, and a query word of several is a
+//! phrase of them. A run of other letters ends where one begins (`B超` is
+//! `B`, `超`). Korean Hangul, written with spaces, keeps its words whole.
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use unicode_normalization::UnicodeNormalization;
@@ -59,10 +67,14 @@ pub fn next_word(text: &str, mut at: usize) -> Option<Word> {
         }
         at += c.len_utf8();
     };
+    // An ideograph is a word of its own, with its marks: it ends a word of
+    // other letters, and another letter ends it.
+    let ideograph =
+        !bytes[from].is_ascii() && text[from..].chars().next().is_some_and(is_ideograph);
     let (mut to, mut ascii, mut chars) = (from, true, 0usize);
     while let Some(&byte) = bytes.get(at) {
         if byte.is_ascii() {
-            if !byte.is_ascii_alphanumeric() {
+            if !byte.is_ascii_alphanumeric() || (ideograph && at > from) {
                 break;
             }
             at += 1;
@@ -73,7 +85,9 @@ pub fn next_word(text: &str, mut at: usize) -> Option<Word> {
         let c = text[at..].chars().next()?;
         let invisible = is_invisible(c);
         let mark = !invisible && is_combining_mark(c);
-        if !(invisible || mark || starts_word(c)) {
+        if !(invisible || mark)
+            && (!starts_word(c) || (at > from && (ideograph || is_ideograph(c))))
+        {
             break;
         }
         ascii = false;
@@ -108,7 +122,35 @@ pub fn first_overlong_word(text: &str) -> Option<(&str, usize)> {
 }
 
 fn starts_word(c: char) -> bool {
-    c.is_alphanumeric() && c != '\u{2BC}'
+    c.is_alphanumeric() && !is_apostrophe_letter(c)
+}
+
+/// The modifier letters writers use as apostrophes: `ʼ` (U+02BC), the
+/// Hawaiian ʻokina and Uzbek `ʻ` (U+02BB), and the half rings of Arabic
+/// and Hebrew transliteration, `ʾ` (U+02BE) and `ʿ` (U+02BF).
+fn is_apostrophe_letter(c: char) -> bool {
+    matches!(c, '\u{2BB}' | '\u{2BC}' | '\u{2BE}' | '\u{2BF}')
+}
+
+/// The characters that are a word each (see the module's documentation):
+/// Han ideographs (the unified ones and their extensions, the compatibility
+/// ideographs, `々` and `〇`), Hiragana and Katakana (full and half width).
+fn is_ideograph(c: char) -> bool {
+    matches!(
+        c,
+        '\u{3005}'..='\u{3007}'
+            | '\u{3021}'..='\u{3029}'
+            | '\u{3038}'..='\u{303C}'
+            | '\u{3040}'..='\u{30FF}'
+            | '\u{31F0}'..='\u{31FF}'
+            | '\u{3400}'..='\u{4DBF}'
+            | '\u{4E00}'..='\u{9FFF}'
+            | '\u{F900}'..='\u{FAFF}'
+            | '\u{FF66}'..='\u{FF9F}'
+            | '\u{1AFF0}'..='\u{1B16F}'
+            | '\u{20000}'..='\u{2FA1F}'
+            | '\u{30000}'..='\u{323AF}'
+    )
 }
 
 /// Characters that only shape how a word is shown, which a word runs
@@ -203,8 +245,47 @@ pub fn lower_spelling(word: &str, out: &mut String) {
     }
 }
 
+/// Whether a letter of a [`lower_spelling`] is one that folding takes
+/// away or changes, beyond the Latin accents ASCII folding removes.
+fn folds(c: char) -> bool {
+    matches!(
+        c,
+        '\u{451}'
+            | '\u{591}'..='\u{5BD}'
+            | '\u{5BF}'
+            | '\u{5C1}'..='\u{5C2}'
+            | '\u{5C4}'..='\u{5C5}'
+            | '\u{5C7}'
+            | '\u{640}'
+            | '\u{64B}'..='\u{65F}'
+            | '\u{670}'
+    )
+}
+
+/// Folds a [`lower_spelling`] as ASCII folding cannot: the optional marks
+/// of Arabic (harakat, shadda, sukun, superscript alef, U+064B–U+065F and
+/// U+0670) and its tatweel (U+0640) are left out, so `كَتَبَ` is `كتب`;
+/// Hebrew's points and cantillation marks are left out, so `שָׁלוֹם` is
+/// `שלום`; Russian and Belarusian `ё` is `е` (`Ёлка` is `елка`; `й` stays).
+/// The stemmers see the unfolded spelling where they read it (Snowball's
+/// Russian and Arabic stemmers fold these themselves).
+fn fold_scripts(spelling: &mut String) {
+    if !spelling.chars().any(folds) {
+        return;
+    }
+    *spelling = spelling
+        .chars()
+        .filter_map(|c| match c {
+            'ё' => Some('е'),
+            c if folds(c) => None,
+            c => Some(c),
+        })
+        .collect();
+}
+
 /// tantivy's side of [`next_word`] and [`lower_spelling`]: each word's
-/// tokens lower-cased, the overlong ones left out.
+/// tokens lower-cased and folded by [`fold_scripts`], the overlong ones
+/// left out.
 #[derive(Clone, Default)]
 pub struct WordTokenizer {
     token: Token,
@@ -245,7 +326,9 @@ impl TokenStream for WordTokens<'_> {
                 self.token.text.make_ascii_lowercase();
             } else {
                 lower_spelling(written, &mut self.token.text);
-                // A word of accents alone (U+0345 is a letter) has no term.
+                fold_scripts(&mut self.token.text);
+                // A word of accents alone (U+0345 is a letter, as are the
+                // Arabic harakat and tatweel) has no term.
                 if self.token.text.is_empty() {
                     continue;
                 }
@@ -297,6 +380,84 @@ mod tests {
         // A virama joins a Devanagari word; an invisible character alone is no word.
         assert_eq!(words("हिन्दी \u{200B} \u{AD}"), ["हिन्दी"]);
         assert_eq!(words("Petroʼs ʼa"), ["Petro", "s", "a"]);
+    }
+
+    #[test]
+    fn modifier_letters_written_as_apostrophes_separate_words() {
+        assert_eq!(
+            words("Hawaiʻi Oʻzbekiston"),
+            ["Hawai", "i", "O", "zbekiston"]
+        );
+        assert_eq!(words("Qurʾan Shiʿa ʿAli"), ["Qur", "an", "Shi", "a", "Ali"]);
+        // Other modifier letters are letters still.
+        assert_eq!(words("ʀᴇᴀʟ aʰb"), ["ʀᴇᴀʟ", "aʰb"]);
+    }
+
+    #[test]
+    fn each_han_kana_character_is_a_word_and_hangul_is_whole() {
+        assert_eq!(
+            words("我在北京大学。首都"),
+            ["我", "在", "北", "京", "大", "学", "首", "都"]
+        );
+        assert_eq!(
+            words("ひらがなカタカナｶﾀｶﾅ"),
+            [
+                "ひ", "ら", "が", "な", "カ", "タ", "カ", "ナ", "ｶ", "ﾀ", "ｶ", "ﾅ"
+            ]
+        );
+        // A run of other letters ends where an ideograph begins, and
+        // begins where one ends.
+        assert_eq!(
+            words("B超 iPhone手机 3号"),
+            ["B", "超", "iPhone", "手", "机", "3", "号"]
+        );
+        assert_eq!(words("中文abc"), ["中", "文", "abc"]);
+        // Its marks and variation selectors stay with it; a decomposed
+        // voiced kana is one word; a compatibility ideograph is one too.
+        // (a word's span ends before the invisible characters ending it).
+        assert_eq!(words("葛\u{E0100}城"), ["葛", "城"]);
+        assert_eq!(
+            next_word("葛\u{E0100}城", 0).unwrap().next,
+            "葛\u{E0100}".len()
+        );
+        assert_eq!(words("か\u{3099}き"), ["か\u{3099}", "き"]);
+        assert_eq!(
+            words("\u{F900}\u{2F800}々"),
+            ["\u{F900}", "\u{2F800}", "々"]
+        );
+        // Korean writes spaces between its words, which stay whole.
+        assert_eq!(words("대한민국의 수도"), ["대한민국의", "수도"]);
+        // A long Chinese run is no overlong word.
+        let long = "中".repeat(MAX_WORD_CHARS * 2);
+        assert!(!next_word(&long, 0).unwrap().overlong);
+    }
+
+    fn folded(word: &str) -> String {
+        let mut out = String::new();
+        lower_spelling(word, &mut out);
+        fold_scripts(&mut out);
+        out
+    }
+
+    #[test]
+    fn arabic_and_hebrew_marks_and_russian_yo_fold_away() {
+        assert_eq!(folded("كَتَبَ"), "كتب");
+        assert_eq!(folded("كـــتب"), "كتب");
+        assert_eq!(folded("القُرْآن"), "القرآن");
+        assert_eq!(folded("שָׁלוֹם"), "שלום");
+        // Cantillation, and a presentation form with its point.
+        assert_eq!(folded("בְּרֵאשִׁ֖ית"), "בראשית");
+        assert_eq!(folded("\u{FB2A}לום"), "שלום");
+        assert_eq!(folded("Ёлка"), "елка");
+        assert_eq!(folded("Е\u{308}лка"), "елка");
+        assert_eq!(folded("ёЁ"), "ее");
+        // `й` is a letter of its own, and the spelling the stemmer reads
+        // keeps the marks.
+        assert_eq!(folded("Йод"), "йод");
+        assert_eq!(spelling("كَتَبَ"), "كَتَبَ");
+        assert_eq!(spelling("Ёлка"), "ёлка");
+        // Hebrew's maqaf and sof pasuq are punctuation between words.
+        assert_eq!(words("בֵּית־הַמִּקְדָּשׁ׃"), ["בֵּית", "הַמִּקְדָּשׁ"]);
     }
 
     #[test]

@@ -154,8 +154,30 @@ struct Lexeme {
     column: usize,
 }
 
+/// The quotation marks that delimit a phrase: straight and typographic
+/// double quotes, guillemets single and double, East Asian corner brackets
+/// and the full-width and double-prime quotes. Any of them closes a phrase
+/// any of them opened, as writers pair them in many ways (`„…“`, `»…«`).
 fn is_quote(c: char) -> bool {
-    matches!(c, '"' | '“' | '”' | '„' | '‟' | '«' | '»')
+    matches!(
+        c,
+        '"' | '“'
+            | '”'
+            | '„'
+            | '‟'
+            | '«'
+            | '»'
+            | '‹'
+            | '›'
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+            | '＂'
+            | '〝'
+            | '〞'
+            | '〟'
+    )
 }
 
 fn ends_word(c: char) -> bool {
@@ -202,9 +224,19 @@ fn lex(query: &str) -> Result<Vec<Lexeme>> {
                     ))
                 })?;
             let text: String = chars[i + 1..end].iter().collect();
+            // `"plan laz*"` is `"plan laz"*`: a `*` may end the last word.
+            let inner_prefix = inner_prefix(&text);
+            refuse_inner_wildcards(inner_prefix.unwrap_or(&text), column + 1, true)?;
             i = end + 1;
-            if chars.get(i) == Some(&'*') {
-                i += 1;
+            if chars.get(i) == Some(&'*') || inner_prefix.is_some() {
+                i += usize::from(chars.get(i) == Some(&'*'));
+                if chars.get(i) == Some(&'~') {
+                    return Err(Error::Query(format!(
+                        "a phrase ending in a prefix takes no ~N (character {}); write \"plan la\"* or \"plan lazo\"~N",
+                        i + 1
+                    )));
+                }
+                let text = inner_prefix.map_or(text.clone(), str::to_string);
                 push(&mut out, TokenKind::QuotedPrefix(text));
                 continue;
             }
@@ -245,6 +277,7 @@ fn lex(query: &str) -> Result<Vec<Lexeme>> {
                 )));
             }
             refuse_leading_wildcard(&word, column)?;
+            refuse_inner_wildcards(word.trim_end_matches('*'), column, false)?;
             let after_sign = matches!(
                 out.last().map(|l| &l.kind),
                 Some(TokenKind::Minus | TokenKind::Plus)
@@ -351,6 +384,50 @@ fn refuse_leading_wildcard(word: &str, column: usize) -> Result<()> {
         return Err(Error::Query(format!(
             "a * before a word (character {column}) is not supported; put it after the beginning of the word, as in {rest}*"
         )));
+    }
+    Ok(())
+}
+
+/// The text of a phrase written `"plan laz*"`, a `*` ending its last word
+/// (after a letter or digit, whatever follows in spaces), without the `*`:
+/// the phrase prefix `"plan laz"*`.
+fn inner_prefix(text: &str) -> Option<&str> {
+    let stripped = text.trim_end().strip_suffix('*')?;
+    stripped
+        .ends_with(char::is_alphanumeric)
+        .then_some(stripped)
+}
+
+/// A `*` inside a word (`wom*n`), before a word (`title:*lazo`,
+/// `"plan *lazo"`) or, in a phrase, after a word other than its last
+/// (`"plan* lazo"`) would be dropped as punctuation, the word read as a
+/// phrase of its parts (`"wom n"`) or as a whole: it is refused, saying
+/// where a `*` may go. `text` starts at character `column` of the query; a
+/// `*` at its end (a prefix) has been taken off, and a lone `*` between
+/// spaces or punctuation is no wildcard.
+fn refuse_inner_wildcards(text: &str, column: usize, phrase: bool) -> Result<()> {
+    let chars: Vec<char> = text.chars().collect();
+    for (j, &c) in chars.iter().enumerate() {
+        if c != '*' {
+            continue;
+        }
+        let after_word = j > 0 && chars[j - 1].is_alphanumeric();
+        let before_word = chars.get(j + 1).is_some_and(|c| c.is_alphanumeric());
+        let at = column + j;
+        if before_word && !after_word {
+            let rest: String = chars[j + 1..]
+                .iter()
+                .take_while(|c| c.is_alphanumeric())
+                .collect();
+            return Err(Error::Query(format!(
+                "a * before a word (character {at}) is not supported; put it after the beginning of the word, as in {rest}*"
+            )));
+        }
+        if after_word && (before_word || phrase) {
+            return Err(Error::Query(format!(
+                "a * inside a word or a phrase (character {at}) is not supported; a * goes at the end of a word, as in wom*, or of a phrase, as in \"plan la\"*"
+            )));
+        }
     }
     Ok(())
 }
@@ -1316,6 +1393,47 @@ mod tests {
             phrase("Colombia LAZO", 4)
         );
         assert_eq!(parse("„Plan LAZO“").unwrap(), phrase("Plan LAZO", 0));
+        for quoted in [
+            "‹la lazo›",
+            "›la lazo‹",
+            "「la lazo」",
+            "『la lazo』",
+            "＂la lazo＂",
+            "〝la lazo〞",
+            "〝la lazo〟",
+        ] {
+            assert_eq!(parse(quoted).unwrap(), phrase("la lazo", 0), "{quoted}");
+        }
+        assert_eq!(parse("「首都」~2").unwrap(), phrase("首都", 2));
+    }
+
+    #[test]
+    fn a_wildcard_goes_at_the_end_of_a_word_or_of_a_phrase() {
+        let prefix = |text: &str| Node::Leaf(Target::Text, Leaf::Prefix(text.into()));
+        // A `*` ending a phrase's last word inside the quotes is the
+        // phrase prefix written after them.
+        assert_eq!(parse("\"plan laz*\"").unwrap(), prefix("plan laz"));
+        assert_eq!(parse("\"plan laz* \"").unwrap(), prefix("plan laz"));
+        assert_eq!(parse("\"plan laz\"*").unwrap(), prefix("plan laz"));
+        assert_eq!(parse("«laz*»").unwrap(), prefix("laz"));
+        assert_eq!(
+            parse("title:\"plan laz*\"").unwrap(),
+            Node::Leaf(Target::Title, Leaf::Prefix("plan laz".into()))
+        );
+        assert!(error("\"plan laz*\"~2").contains("takes no ~N (character 12)"));
+        // Anywhere else inside a word or a phrase, it is refused, saying
+        // where it may go.
+        let inside = "is not supported; a * goes at the end of a word, as in wom*, or of a phrase";
+        assert!(error("wom*n").contains(&format!("(character 4) {inside}")));
+        assert!(error("la wom*n*").contains("(character 7)"));
+        assert!(error("title:wom*n").contains("(character 10)"));
+        assert!(error("\"wom*n lazo\"").contains("(character 5)"));
+        assert!(error("\"plan* lazo\"").contains(&format!("(character 6) {inside}")));
+        assert!(error("\"plan *lazo\"").contains("(character 7) is not supported; put it after"));
+        assert!(error("10*3").contains("(character 3)"));
+        for fine in ["lazo**", "\"plan * lazo\"", "\"*\"", "a * b", "lazo*."] {
+            assert!(parse(fine).is_ok(), "{fine}");
+        }
     }
 
     #[test]
