@@ -12,6 +12,7 @@
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::analysis::{Folding, Token, WordStems};
@@ -144,9 +145,11 @@ impl HighlightPlan {
         for (index, matcher) in self.matchers.iter().enumerate() {
             let bit = 1u64 << index.min(63);
             let mut forms: Vec<String> = Vec::new();
-            // Each matcher's own spans, before overlapping ones are merged.
+            // Each matcher's own spans, before overlapping ones are merged;
+            // composed, so that one word written in both of Unicode's
+            // ways (`café`, `cafe` + U+0301) is one form.
             for span in raw.iter().filter(|span| span.matchers & bit != 0) {
-                let form = text[span.range.clone()].to_string();
+                let form: String = text[span.range.clone()].nfc().collect();
                 if !forms.contains(&form) {
                     forms.push(form);
                 }
@@ -541,6 +544,10 @@ mod tests {
             ]
         );
         assert!(plan.matched("nothing here", Language::ENGLISH).is_empty());
+        // One form however Unicode writes it.
+        let mut plan = HighlightPlan::new(vec![Matcher::Word("cafe".to_string())]);
+        let matched = plan.matched("The café and the cafe\u{301}.", Language::ENGLISH);
+        assert_eq!(matched[0].forms, ["café"]);
     }
 
     fn stem(word: &str) -> Matcher {

@@ -5,7 +5,8 @@
 //! centre column lines up in a terminal whatever the script.
 
 use serde::{Deserialize, Serialize};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 use crate::analysis::Folding;
 use crate::date::Date;
@@ -271,12 +272,14 @@ fn collapse(text: &str) -> String {
     out
 }
 
-/// The end of `text` that fits in `width` display columns.
+/// The end of `text` that fits in `width` display columns, cut between
+/// user-perceived characters (never between a letter and its accent, nor
+/// inside an emoji sequence).
 pub fn tail(text: &str, width: usize) -> String {
     let mut used = 0;
     let mut start = text.len();
-    for (at, c) in text.char_indices().rev() {
-        used += c.width().unwrap_or(0);
+    for (at, cluster) in text.grapheme_indices(true).rev() {
+        used += cluster.width();
         if used > width {
             break;
         }
@@ -285,16 +288,17 @@ pub fn tail(text: &str, width: usize) -> String {
     text[start..].to_string()
 }
 
-/// The start of `text` that fits in `width` display columns.
+/// The start of `text` that fits in `width` display columns, cut as
+/// [`tail`] cuts.
 pub fn head(text: &str, width: usize) -> String {
     let mut used = 0;
     let mut end = 0;
-    for (at, c) in text.char_indices() {
-        used += c.width().unwrap_or(0);
+    for (at, cluster) in text.grapheme_indices(true) {
+        used += cluster.width();
         if used > width {
             break;
         }
-        end = at + c.len_utf8();
+        end = at + cluster.len();
     }
     text[..end].to_string()
 }
@@ -337,6 +341,13 @@ mod tests {
         assert_eq!(head("東京都", 3), "東");
         assert_eq!(display_width("Bogotá"), 6);
         assert_eq!(display_width("東京"), 4);
+        // Never between a letter and its accent, nor inside an emoji.
+        assert_eq!(tail("Narin\u{303}o", 1), "o");
+        assert_eq!(tail("Narin\u{303}o", 2), "n\u{303}o");
+        assert_eq!(head("Narin\u{303}o", 5), "Narin\u{303}");
+        let family = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}";
+        assert_eq!(tail(&format!("a {family} b"), 4), format!("{family} b"));
+        assert_eq!(tail(&format!("a {family} b"), 3), " b");
     }
 
     #[test]
