@@ -815,7 +815,13 @@ impl IndexedPassage {
         if let Some(page) = self.page {
             place.push(format!("p. {page}"));
         }
-        if let Some(section) = &self.section {
+        // A news page's first paragraphs lie under its headline, which is
+        // its title: the citation names it once.
+        let same = |a: &str, b: &str| {
+            let bare = |text: &str| text.trim().trim_end_matches('.').to_lowercase();
+            bare(a) == bare(b)
+        };
+        if let Some(section) = self.section.as_ref().filter(|s| !same(s, &self.title)) {
             place.push(format!("§ {section}"));
         }
         place.push(format!("¶ {}", self.paragraph));
@@ -828,6 +834,38 @@ impl IndexedPassage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_citation_names_a_section_that_repeats_the_title_once() {
+        let mut passage = IndexedPassage {
+            id: "0123456789abcdef".to_string(),
+            source: "prensa/nota.html".to_string(),
+            title: "Corte revocó fallo".to_string(),
+            publication: Some("El Tiempo".to_string()),
+            url: None,
+            date: None,
+            date_origin: None,
+            section: Some("Corte revocó fallo.".to_string()),
+            language: Language::from_code("es").unwrap(),
+            paragraph: 4,
+            part: 1,
+            byte_range: None,
+            page: None,
+            record: None,
+            entry: None,
+            author: None,
+            extraction: None,
+            ocr_confidence: None,
+            text: "x".to_string(),
+            mentions: Vec::new(),
+        };
+        assert_eq!(
+            passage.citation(),
+            "“Corte revocó fallo.” El Tiempo. ¶ 4. cita:0123456789abcdef"
+        );
+        passage.section = Some("Antecedentes".to_string());
+        assert!(passage.citation().contains(" § Antecedentes, ¶ 4."));
+    }
 
     #[test]
     fn year_ranges_parse_single_years_and_ranges() {

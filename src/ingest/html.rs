@@ -821,7 +821,10 @@ fn metadata(page: &Html) -> Metadata {
         page.select(&selector("title"))
             .next()
             .map(|title| title.text().collect::<String>())
-            .map(|title| strip_site_name(&title, publication.as_deref()))
+            .map(|title| {
+                headline_in(page, &title)
+                    .unwrap_or_else(|| strip_site_name(&title, publication.as_deref()))
+            })
             .filter(|title| !title.is_empty())
     });
     let date = attribute(page, "meta[property='article:published_time']", "content")
@@ -870,6 +873,28 @@ fn metadata(page: &Html) -> Metadata {
         date,
         language,
     }
+}
+
+/// The page's headline, its first `<h1>`, when the `<title>` starts with
+/// it and goes on with a separator: what follows is the site's name and
+/// sections, however many ("Story | Nación | Semana.com Últimas Noticias
+/// de Colombia y el Mundo" under `<h1>Story</h1>` is "Story").
+fn headline_in(page: &Html, title: &str) -> Option<String> {
+    let title = collapse(title);
+    let headline = collapse(
+        &page
+            .select(&selector("h1"))
+            .next()?
+            .text()
+            .collect::<String>(),
+    );
+    let rest = title
+        .strip_prefix(headline.as_str())
+        .filter(|_| !headline.is_empty())?;
+    [" | ", " – ", " — ", " - ", " :: ", " · "]
+        .iter()
+        .any(|separator| rest.starts_with(separator))
+        .then_some(headline)
 }
 
 /// A `<title>` without the site's name: "Story – The Paper" → "Story".
@@ -1694,6 +1719,30 @@ line two</pre>
             "A long story about Plan LAZO"
         );
         assert_eq!(strip_site_name("Plain title", None), "Plain title");
+        // The headline tells where the site's name and sections begin.
+        let page = |title: &str, h1: &str| {
+            format!("<head><title>{title}</title></head><body><h1>{h1}</h1><p>x</p></body>")
+        };
+        let long =
+            "Corte revocó fallo | Nación | Semana.com Últimas Noticias de Colombia y el Mundo";
+        assert_eq!(
+            read(&page(long, "Corte revocó fallo")).0.title.unwrap(),
+            "Corte revocó fallo"
+        );
+        let sections = "Corte revocó fallo - Justicia - Colombia - ELTIEMPO.COM";
+        assert_eq!(
+            read(&page(sections, "Corte  revocó\nfallo"))
+                .0
+                .title
+                .unwrap(),
+            "Corte revocó fallo"
+        );
+        // A headline that is only the start of the title's own words is not it.
+        let longer = "Corte revocó fallo sobre Nariño | Semana";
+        assert_eq!(
+            read(&page(longer, "Corte revocó")).0.title.unwrap(),
+            "Corte revocó fallo sobre Nariño"
+        );
         assert_eq!(
             strip_site_name("Story | Paper Name", Some("Paper Name")),
             "Story"
