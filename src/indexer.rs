@@ -220,11 +220,12 @@ pub trait BuildObserver {
 /// line starting with a capital where the sentence goes on in lower case
 /// beside them ("Plan / LAZO was…"). 19: an HTML element whose class or
 /// id names furniture but which holds most of the text, outside links, is
-/// read as a wrapper (`div.layout.has-sidebar`); `header` in a class names
-/// an article's own header inside an article or section; Spanish names of
-/// furniture (`comentarios`, `publicidad`, …), Spanish boilerplate lines
+/// read as a wrapper (`div.layout.has-sidebar`) when it holds the headline;
+/// `header` in a class names an article's own header inside an article;
+/// a `<title>` starting with the page's `<h1>` is that headline; Spanish names of
+/// furniture (`comentarios`, `relacionadas`, …), Spanish boilerplate lines
 /// and teasers ("Lea también: …", "Read more: …") are left out; a page's
-/// date from `<time datetime>` is the first one read, not one in furniture;
+/// date from `<time datetime>` is the first one outside furniture;
 /// a package's part is found whatever the ASCII case of its name; hidden
 /// entries no longer count towards the limit on a container's entries; a
 /// ZIP entry's name reads as code page 850 where 437 makes box-drawing

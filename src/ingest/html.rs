@@ -104,12 +104,13 @@ const FURNITURE: &[&str] = &[
     "skip",
     "toolbar",
     // The Spanish-language press's names for the same things: reader
-    // comments, related stories, advertising, share bars, "lea también"
-    // teasers, subscription calls.
+    // comments, related stories, share bars, "lea también" teasers,
+    // subscription calls. (Not `publicidad`: a story on "publicidad
+    // oficial" names its parts so; an ad's slot holds its label, a line of
+    // boilerplate, and scripts.)
     "comentarios",
     "relacionadas",
     "relacionados",
-    "publicidad",
     "compartir",
     "tambien",
     "suscripcion",
@@ -216,10 +217,10 @@ const BOILERPLATE: &[&str] = &[
     "cargando",
 ];
 
-/// Labels of a teaser: a paragraph that starts with one and a colon
-/// ("Lea también: Masacre en Llano Verde", "Read more: …") points at
-/// another story, whose words are not the page's. Compared as
-/// [`BOILERPLATE`] is.
+/// Labels of a teaser: a paragraph that starts with one and a colon, and
+/// goes on with a headline ([`TEASER_WORDS`]: "Lea también: Masacre en
+/// Llano Verde", "Read more: …"), points at another story, whose words are
+/// not the page's. Compared as [`BOILERPLATE`] is.
 const TEASER_LABELS: &[&str] = &[
     "read more",
     "read also",
@@ -233,11 +234,12 @@ const TEASER_LABELS: &[&str] = &[
     "te puede interesar",
     "también le puede interesar",
     "también te puede interesar",
-    "le recomendamos",
-    "te recomendamos",
-    "recomendado",
-    "recomendados",
 ];
+
+/// A teaser names another story: its headline, no longer than this many
+/// words and ending in no full stop. A longer paragraph after the label,
+/// or a sentence, is the page's own text.
+const TEASER_WORDS: usize = 20;
 
 /// The metadata and blocks of an HTML page, and notes on what it declares
 /// and cita cannot read (a date).
@@ -252,7 +254,10 @@ pub fn read(source: &str) -> (Metadata, Vec<Block>, Vec<String>) {
     walker.walk(*root);
     let mut meta = meta;
     if meta.date.is_none() {
-        meta.date = walker.first_time;
+        meta.date = root
+            .select(&selector("time[datetime]"))
+            .filter(|time| !in_page_furniture(*time, *root, &walker.wrappers))
+            .find_map(|time| time.value().attr("datetime").and_then(parse_metadata_date));
     }
     if meta.title.is_none() {
         meta.title = walker.blocks.iter().find_map(|block| match block {
@@ -945,9 +950,6 @@ struct Walker {
     /// The elements read although their class or id names furniture
     /// ([`wrappers`]).
     wrappers: HashSet<NodeId>,
-    /// The first date of a `<time datetime>` read: the article's, not the
-    /// one a site's header or a reader's comment gives.
-    first_time: Option<crate::date::Date>,
 }
 
 /// What the walker does next: read a node, end the block element whose
@@ -1020,9 +1022,6 @@ impl Walker {
                             && !self.wrappers.contains(&node.id()))
                     {
                         continue;
-                    }
-                    if name == "time" && self.first_time.is_none() {
-                        self.first_time = element.attr("datetime").and_then(parse_metadata_date);
                     }
                     if is_heading(name) {
                         self.flush();
@@ -1232,9 +1231,11 @@ fn is_boilerplate(text: &str) -> bool {
             .to_lowercase()
     };
     BOILERPLATE.contains(&bare(text).as_str())
-        || text
-            .split_once(':')
-            .is_some_and(|(label, _)| TEASER_LABELS.contains(&bare(label).as_str()))
+        || text.split_once(':').is_some_and(|(label, headline)| {
+            TEASER_LABELS.contains(&bare(label).as_str())
+                && headline.split_whitespace().count() <= TEASER_WORDS
+                && !headline.trim_end().ends_with('.')
+        })
 }
 
 /// Hidden elements and those whose class or id names page furniture.
@@ -1258,9 +1259,9 @@ fn is_hidden_or_chrome(element: ElementRef) -> bool {
 
 /// The word (lower case) of `element`'s class or id that names page
 /// furniture ([`FURNITURE`], [`BOOK_FURNITURE`], [`is_texinfo_contents`]),
-/// if one does. In an article or a section, `header` names its header
-/// (WordPress's `<header class="entry-header">`: the headline, the lead,
-/// the byline), which is read as the `<header>` element is there.
+/// if one does. In an article, `header` names its header (WordPress's
+/// `<header class="entry-header">`: the headline, the lead, the byline),
+/// which is read as the `<header>` element is there.
 fn furniture_word(element: ElementRef) -> Option<String> {
     let value = element.value();
     let names = || {
@@ -1270,18 +1271,12 @@ fn furniture_word(element: ElementRef) -> Option<String> {
             .chain(value.attr("id"))
             .flat_map(str::split_whitespace)
     };
-    let in_article = || {
-        element.ancestors().any(|ancestor| {
-            ancestor
-                .value()
-                .as_element()
-                .is_some_and(|ancestor| matches!(ancestor.name(), "article" | "section"))
-        })
-    };
     names()
         .flat_map(|name| name.split(['-', '_']))
         .map(str::to_ascii_lowercase)
-        .find(|word| FURNITURE.contains(&word.as_str()) && (word != "header" || !in_article()))
+        .find(|word| {
+            FURNITURE.contains(&word.as_str()) && (word != "header" || !in_article(element))
+        })
         .or_else(|| {
             names()
                 .map(str::to_ascii_lowercase)
@@ -1290,20 +1285,62 @@ fn furniture_word(element: ElementRef) -> Option<String> {
         .or_else(|| is_texinfo_contents(element).then(|| "contents".to_string()))
 }
 
+/// Whether `element` lies in an `<article>`.
+fn in_article(element: ElementRef) -> bool {
+    element.ancestors().any(|ancestor| {
+        ancestor
+            .value()
+            .as_element()
+            .is_some_and(|ancestor| ancestor.name() == "article")
+    })
+}
+
+/// Whether `element` (a `<time>`) lies, under `root`, in what is not the
+/// article's: the site's header or footer, navigation, an aside, hidden
+/// text, furniture that is not a wrapper (a reader's comment, related
+/// stories, a "today" widget in the masthead). An article's own header and
+/// footer hold its date (WordPress writes it in `footer.entry-footer`), and
+/// so does a header holding the headline (`<h1>`) of a page without an
+/// `<article>`.
+fn in_page_furniture(
+    element: ElementRef,
+    root: NodeRef<'_, Node>,
+    wrappers: &HashSet<NodeId>,
+) -> bool {
+    element
+        .ancestors()
+        .take_while(|ancestor| *ancestor != root)
+        .filter_map(ElementRef::wrap)
+        .any(|ancestor| {
+            let articles =
+                || in_article(ancestor) || ancestor.select(&selector("h1")).next().is_some();
+            let article_part =
+                || matches!(ancestor.value().name(), "header" | "footer") && articles();
+            let named = || match furniture_word(ancestor) {
+                Some(word) if matches!(word.as_str(), "header" | "footer") => !articles(),
+                Some(_) => !wrappers.contains(&ancestor.id()),
+                None => false,
+            };
+            (is_dropped(ancestor) && !article_part()) || is_hidden_or_chrome(ancestor) || named()
+        })
+}
+
 /// The elements under `root` whose class or id names furniture
-/// ([`furniture_word`]) but which hold more than half of `root`'s text,
-/// most of it not in links: wrappers of the article (`<div class="layout
+/// ([`furniture_word`]) but which hold a headline (`<h1>`) and more than
+/// half of `root`'s text, most of it not in links: wrappers of the article (`<div class="layout
 /// has-sidebar">`, `<div class="row with-sidebar">` around a page's text
 /// and its sidebar), which a word of their names would have dropped
 /// whole. What is inside them is judged on its own (the sidebar in the
-/// wrapper is still left out). Hidden elements, and those named for what
-/// can outweigh the article ([`OUTWEIGHING_FURNITURE`]), are never
-/// wrappers. One pass over the tree, as [`longest_article`] measures.
+/// wrapper is still left out). A cookie banner, a newsletter's box or a
+/// block of related stories can hold most of a short page's text, but not
+/// its headline. Hidden elements, and those named for what can outweigh
+/// the article ([`OUTWEIGHING_FURNITURE`]), are never wrappers. One pass
+/// over the tree, as [`longest_article`] measures.
 fn wrappers(root: NodeRef<'_, Node>) -> HashSet<NodeId> {
-    // Text and link text read when each candidate opened.
-    let mut open: Vec<(NodeId, usize, usize)> = Vec::new();
-    let mut measured: Vec<(NodeId, usize, usize)> = Vec::new();
-    let (mut text, mut linked, mut links_open) = (0, 0, 0usize);
+    // Text, link text and headlines read when each candidate opened.
+    let mut open: Vec<(NodeId, [usize; 3])> = Vec::new();
+    let mut measured: Vec<(NodeId, [usize; 3])> = Vec::new();
+    let (mut text, mut linked, mut headlines, mut links_open) = (0, 0, 0, 0usize);
     let is_candidate = |node: NodeRef<'_, Node>| {
         ElementRef::wrap(node).is_some_and(|element| {
             furniture_word(element)
@@ -1323,8 +1360,9 @@ fn wrappers(root: NodeRef<'_, Node>) -> HashSet<NodeId> {
                 }
                 Node::Element(element) => {
                     links_open += usize::from(element.name() == "a");
+                    headlines += usize::from(element.name() == "h1");
                     if node != root && is_candidate(node) {
-                        open.push((node.id(), text, linked));
+                        open.push((node.id(), [text, linked, headlines]));
                     }
                 }
                 _ => {}
@@ -1332,9 +1370,15 @@ fn wrappers(root: NodeRef<'_, Node>) -> HashSet<NodeId> {
             Edge::Close(node) => {
                 if let Node::Element(element) = node.value() {
                     links_open -= usize::from(element.name() == "a");
-                    if open.last().is_some_and(|&(id, _, _)| id == node.id()) {
-                        let (id, start, linked_start) = open.pop().expect("just seen");
-                        measured.push((id, text - start, linked - linked_start));
+                    if open.last().is_some_and(|&(id, _)| id == node.id()) {
+                        let (id, [start, linked_start, headlines_start]) =
+                            open.pop().expect("just seen");
+                        let held = [
+                            text - start,
+                            linked - linked_start,
+                            headlines - headlines_start,
+                        ];
+                        measured.push((id, held));
                     }
                 }
             }
@@ -1342,8 +1386,10 @@ fn wrappers(root: NodeRef<'_, Node>) -> HashSet<NodeId> {
     }
     measured
         .into_iter()
-        .filter(|&(_, held, in_links)| held * 2 > text && in_links * 2 < held)
-        .map(|(id, _, _)| id)
+        .filter(|&(_, [held, in_links, headlines])| {
+            held * 2 > text && in_links * 2 < held && headlines > 0
+        })
+        .map(|(id, _)| id)
         .collect()
 }
 
@@ -1655,6 +1701,20 @@ line two</pre>
         assert_eq!(read(furniture).0.date.unwrap().to_string(), "2021-03-02");
         let none = furniture.replace(r#"<time datetime="2021-03-02">"#, "<time>");
         assert_eq!(read(&none).0.date, None);
+        // Where an article keeps its date: its footer (WordPress), a
+        // heading, a table, the header holding a page's headline.
+        for page in [
+            r#"<body><article><p>x</p><footer class="entry-footer"><time datetime="2015-03-02">2 March</time></footer></article></body>"#,
+            r#"<body><h2>Diary entry, <time datetime="2015-03-02">6 June</time></h2><p>x</p></body>"#,
+            r#"<body><table><tr><td>Published</td><td><time datetime="2015-03-02">x</time></td></tr></table><p>x</p></body>"#,
+            r#"<body><header><h1>Entry</h1><time datetime="2015-03-02">x</time></header><p>x</p></body>"#,
+        ] {
+            assert_eq!(
+                read(page).0.date.unwrap().to_string(),
+                "2015-03-02",
+                "{page}"
+            );
+        }
     }
 
     #[test]
@@ -1903,6 +1963,12 @@ line two</pre>
         assert_eq!(texts(&read(&page).1), ["The text."]);
         let page = format!(r#"<body><p>The text.</p><div class="sidebar">{links}</div></body>"#);
         assert_eq!(texts(&read(&page).1), ["The text."]);
+        // Furniture outweighing a short article does not hold its headline.
+        let banner = "<p>We and our partners use cookies to measure the audience of the site.</p>";
+        let page = format!(
+            r#"<body><h1>Brief</h1><p>The text.</p><div class="cookie-banner">{banner}{banner}</div></body>"#
+        );
+        assert_eq!(texts(&read(&page).1), ["# Brief", "The text."]);
     }
 
     #[test]
@@ -1913,12 +1979,16 @@ line two</pre>
             r#"<header class="entry-header"><h1 class="entry-title">Masacre en Samaniego</h1>"#,
             r#"<p class="entry-summary">Ocho jóvenes fueron asesinados.</p></header>"#,
             r#"<div class="entry-content"><p>La masacre ocurrió el sábado.</p>"#,
-            r#"<div class="publicidad">Anuncio</div><p>Publicidad</p>"#,
+            r#"<div class="ad-slot">Anuncio</div><p>Publicidad</p>"#,
             "<p>Le puede interesar: Las masacres que marcaron el 2020</p>",
             r#"<div class="lea-tambien"><strong>Lea también:</strong> <a>El ELN</a></div>"#,
             r#"<div class="relacionadas"><ul><li><a>Masacre en Cali</a></li></ul></div>"#,
             "<p>Read more: Another story</p><p>Siga leyendo</p><p>Compartir</p>",
             "<p>Las víctimas eran estudiantes: volvieron por la pandemia.</p>",
+            "<p>Recomendado: acudir a urgencias.</p><p>Read more: the trial of 2010.</p>",
+            r#"<div class="publicidad-oficial"><p>El gasto en pauta creció.</p></div>"#,
+            "<p>Read more: the evidence gathered by the prosecutors over three years of work ",
+            "shows that the massacre had been planned weeks before by the armed group.</p>",
             r#"<div class="comentarios"><p>Pedro: siempre lo mismo.</p></div>"#,
             r#"<div class="compartir">Comparte: Facebook Twitter</div></div>"#,
             r#"<footer class="entry-footer">Etiquetas: masacre</footer></article></body>"#,
@@ -1930,8 +2000,16 @@ line two</pre>
                 "Ocho jóvenes fueron asesinados.",
                 "La masacre ocurrió el sábado.",
                 "Las víctimas eran estudiantes: volvieron por la pandemia.",
+                "Recomendado: acudir a urgencias.",
+                "Read more: the trial of 2010.",
+                "El gasto en pauta creció.",
+                "Read more: the evidence gathered by the prosecutors over three years of work \
+                 shows that the massacre had been planned weeks before by the armed group.",
             ]
         );
+        // Only an article's header is read: a site's header in a section is not.
+        let page = r#"<body><section><div class="site-header">Suscríbase</div><p>Text.</p></section></body>"#;
+        assert_eq!(texts(&read(page).1), ["Text."]);
     }
 
     #[test]
