@@ -462,20 +462,30 @@ fn a_wildcard_inside_a_word_is_refused_and_one_ending_a_phrase_is_its_prefix() {
     let fixture = Fixture::new();
     fixture.file(
         "a.txt",
-        "Then Plan LAZO began.\n\nThe plan lazily drifted.\n\nA lazy plan.\n\nThe woman and the women.\n",
+        "Then Plan LAZO began.\n\nThe plan lazily drifted.\n\nA lazy plan.\n\nThe woman and the women.\n\nM*A*S*H reruns.\n",
     );
     fixture.index();
     let index = fixture.index_path();
-    for (query, column) in [("wom*n", 4), ("la \"plan* lazo\"", 9), ("title:wom*n", 10)] {
+    for (query, column, quoted) in [
+        ("wom*n", 4, "\"wom*n\""),
+        ("la wom*n", 7, "\"wom*n\""),
+        ("title:wom*n", 10, "title:\"wom*n\""),
+    ] {
         let out = run(&["search", "--index", index.to_str().unwrap(), "--", query]);
         assert_eq!(out.status.code(), Some(2), "{query}");
         let message = stderr(&out);
         assert!(
-            message.contains(&format!("(character {column}) is not supported; a * goes at the end of a word, as in wom*, or of a phrase")),
+            message.contains(&format!(
+                "(character {column}) is not supported: a * ends a word, as in "
+            )),
             "{query}: {message}"
         );
+        assert!(message.trim_end().ends_with(quoted), "{query}: {message}");
         assert_eq!(message.trim_end().lines().count(), 1, "{message}");
     }
+    // Quoted, a `*` is punctuation, as it always was in a phrase.
+    assert_eq!(fixture.search("\"M*A*S*H\"", &[]).1["total"], 1);
+    assert_eq!(fixture.search("\"plan* lazo\"", &[]).1["total"], 1);
     // `"plan laz*"` is the phrase prefix `"plan laz"*`.
     let (code, inside) = fixture.search("\"plan laz*\"", &["--all"]);
     let (_, after) = fixture.search("\"plan laz\"*", &["--all"]);

@@ -154,10 +154,10 @@ struct Lexeme {
     column: usize,
 }
 
-/// The quotation marks that delimit a phrase: straight and typographic
+/// The quotation marks that open a phrase: straight and typographic
 /// double quotes, guillemets single and double, East Asian corner brackets
-/// and the full-width and double-prime quotes. Any of them closes a phrase
-/// any of them opened, as writers pair them in many ways (`„…“`, `»…«`).
+/// and the full-width and double-prime quotes ([`closes_quote`] tells what
+/// closes one).
 fn is_quote(c: char) -> bool {
     matches!(
         c,
@@ -178,6 +178,26 @@ fn is_quote(c: char) -> bool {
             | '〞'
             | '〟'
     )
+}
+
+/// Whether `c` closes a phrase opened by `open`. The double quotes and
+/// guillemets close each other, as writers pair them in many ways (`„…“`,
+/// `»…«`); the marks that are quoted inside them close only their own kind
+/// (`‹…›`, `「…」`, `『…』`, `＂…＂`, `〝…〟`), so that a quotation nested
+/// in a phrase (`«il dit ‹ c'est fini › hier»`, `「私は『猫』を読んだ」`) is
+/// punctuation inside it.
+fn closes_quote(open: char, c: char) -> bool {
+    const PAIRS: [&[char]; 5] = [
+        &['‹', '›'],
+        &['「', '」'],
+        &['『', '』'],
+        &['＂'],
+        &['〝', '〞', '〟'],
+    ];
+    match PAIRS.iter().find(|pair| pair.contains(&open)) {
+        Some(pair) => pair.contains(&c),
+        None => matches!(c, '"' | '“' | '”' | '„' | '‟' | '«' | '»'),
+    }
 }
 
 fn ends_word(c: char) -> bool {
@@ -217,16 +237,16 @@ fn lex(query: &str) -> Result<Vec<Lexeme>> {
             i += 1;
         } else if is_quote(c) {
             let end = (i + 1..chars.len())
-                .find(|&j| is_quote(chars[j]))
+                .find(|&j| closes_quote(c, chars[j]))
                 .ok_or_else(|| {
                     Error::Query(format!(
                         "the quote at character {column} is never closed; add a closing \""
                     ))
                 })?;
             let text: String = chars[i + 1..end].iter().collect();
-            // `"plan laz*"` is `"plan laz"*`: a `*` may end the last word.
+            // `"plan laz*"` is `"plan laz"*`: a `*` may end the last word;
+            // any other is punctuation, as in the words of every phrase.
             let inner_prefix = inner_prefix(&text);
-            refuse_inner_wildcards(inner_prefix.unwrap_or(&text), column + 1, true)?;
             i = end + 1;
             if chars.get(i) == Some(&'*') || inner_prefix.is_some() {
                 i += usize::from(chars.get(i) == Some(&'*'));
@@ -277,7 +297,7 @@ fn lex(query: &str) -> Result<Vec<Lexeme>> {
                 )));
             }
             refuse_leading_wildcard(&word, column)?;
-            refuse_inner_wildcards(word.trim_end_matches('*'), column, false)?;
+            refuse_inner_wildcards(word.trim_end_matches('*'), column)?;
             let after_sign = matches!(
                 out.last().map(|l| &l.kind),
                 Some(TokenKind::Minus | TokenKind::Plus)
@@ -398,36 +418,43 @@ fn inner_prefix(text: &str) -> Option<&str> {
         .then_some(stripped)
 }
 
-/// A `*` inside a word (`wom*n`), before a word (`title:*lazo`,
-/// `"plan *lazo"`) or, in a phrase, after a word other than its last
-/// (`"plan* lazo"`) would be dropped as punctuation, the word read as a
-/// phrase of its parts (`"wom n"`) or as a whole: it is refused, saying
-/// where a `*` may go. `text` starts at character `column` of the query; a
-/// `*` at its end (a prefix) has been taken off, and a lone `*` between
-/// spaces or punctuation is no wildcard.
-fn refuse_inner_wildcards(text: &str, column: usize, phrase: bool) -> Result<()> {
-    let chars: Vec<char> = text.chars().collect();
+/// A `*` inside a word (`wom*n`, `s**t`) or before a word after a field
+/// name (`title:*lazo`) would be dropped as punctuation, the word read as
+/// a phrase of its parts (`"wom n"`): it is refused, saying where a `*` may
+/// go and that a quoted phrase takes it as punctuation (`"M*A*S*H"`, as a
+/// phrase's words are read). `word` starts at character `column` of the
+/// query; a `*` at its end (a prefix) has been taken off, and one before
+/// punctuation (`lazo*.`) is no wildcard.
+fn refuse_inner_wildcards(word: &str, column: usize) -> Result<()> {
+    let chars: Vec<char> = word.chars().collect();
     for (j, &c) in chars.iter().enumerate() {
-        if c != '*' {
+        if c != '*' || !chars.get(j + 1).is_some_and(|c| c.is_alphanumeric()) {
             continue;
         }
-        let after_word = j > 0 && chars[j - 1].is_alphanumeric();
-        let before_word = chars.get(j + 1).is_some_and(|c| c.is_alphanumeric());
+        let before = chars[..j].iter().rev().find(|&&c| c != '*');
         let at = column + j;
-        if before_word && !after_word {
+        // The field's name, if any, and the value the user typed.
+        let field_end = chars[..j]
+            .iter()
+            .rposition(|&c| c == ':')
+            .map_or(0, |colon| colon + 1);
+        let field: String = chars[..field_end].iter().collect();
+        let value: String = chars[field_end..].iter().collect();
+        let quoted = format!("{field}\"{value}\"");
+        if !before.is_some_and(|c| c.is_alphanumeric()) {
             let rest: String = chars[j + 1..]
                 .iter()
                 .take_while(|c| c.is_alphanumeric())
                 .collect();
             return Err(Error::Query(format!(
-                "a * before a word (character {at}) is not supported; put it after the beginning of the word, as in {rest}*"
+                "a * before a word (character {at}) is not supported; put it after the beginning of the word, as in {rest}*, or quote it to search the * as punctuation: {quoted}"
             )));
         }
-        if after_word && (before_word || phrase) {
-            return Err(Error::Query(format!(
-                "a * inside a word or a phrase (character {at}) is not supported; a * goes at the end of a word, as in wom*, or of a phrase, as in \"plan la\"*"
-            )));
-        }
+        let head: String = chars[field_end..j].iter().collect();
+        let head = head.trim_end_matches('*');
+        return Err(Error::Query(format!(
+            "a * inside a word (character {at}) is not supported: a * ends a word, as in {field}{head}*; quote it to search the * as punctuation: {quoted}"
+        )));
     }
     Ok(())
 }
@@ -1405,6 +1432,19 @@ mod tests {
             assert_eq!(parse(quoted).unwrap(), phrase("la lazo", 0), "{quoted}");
         }
         assert_eq!(parse("「首都」~2").unwrap(), phrase("首都", 2));
+        // A quotation nested in a phrase is punctuation inside it.
+        for nested in [
+            "«il dit ‹ c'est fini › hier»",
+            "\"the word ‹plan› is\"",
+            "「私は『吾輩は猫である』を読んだ」",
+        ] {
+            let inner: String = nested
+                .chars()
+                .skip(1)
+                .take(nested.chars().count() - 2)
+                .collect();
+            assert_eq!(parse(nested).unwrap(), phrase(&inner, 0), "{nested}");
+        }
     }
 
     #[test]
@@ -1421,19 +1461,47 @@ mod tests {
             Node::Leaf(Target::Title, Leaf::Prefix("plan laz".into()))
         );
         assert!(error("\"plan laz*\"~2").contains("takes no ~N (character 12)"));
-        // Anywhere else inside a word or a phrase, it is refused, saying
-        // where it may go.
-        let inside = "is not supported; a * goes at the end of a word, as in wom*, or of a phrase";
+        // Anywhere else inside a word, it is refused, saying where it may
+        // go and how to search it as punctuation.
+        let inside = "is not supported: a * ends a word, as in wom*;";
         assert!(error("wom*n").contains(&format!("(character 4) {inside}")));
+        assert!(error("wom*n").ends_with("as punctuation: \"wom*n\""));
         assert!(error("la wom*n*").contains("(character 7)"));
-        assert!(error("title:wom*n").contains("(character 10)"));
-        assert!(error("\"wom*n lazo\"").contains("(character 5)"));
-        assert!(error("\"plan* lazo\"").contains(&format!("(character 6) {inside}")));
-        assert!(error("\"plan *lazo\"").contains("(character 7) is not supported; put it after"));
+        assert!(
+            error("s**t").contains("(character 3) is not supported: a * ends a word, as in s*;")
+        );
+        let field = error("title:wom*n");
+        assert!(
+            field.contains("(character 10)") && field.contains("as in title:wom*;"),
+            "{field}"
+        );
+        assert!(field.ends_with("title:\"wom*n\""), "{field}");
+        assert!(error("title:*lazo").contains("(character 7) is not supported; put it after"));
         assert!(error("10*3").contains("(character 3)"));
-        for fine in ["lazo**", "\"plan * lazo\"", "\"*\"", "a * b", "lazo*."] {
+        // In a phrase, any other `*` is punctuation, as it was.
+        for fine in [
+            "lazo**",
+            "\"plan * lazo\"",
+            "\"*\"",
+            "a * b",
+            "lazo*.",
+            "\"M*A*S*H\"",
+            "\"char **argv\"",
+            "\"plan* lazo\"",
+            "\"plan *lazo\"",
+        ] {
             assert!(parse(fine).is_ok(), "{fine}");
         }
+        assert_eq!(
+            parse("\"10*3\"").unwrap(),
+            Node::Leaf(
+                Target::Text,
+                Leaf::Phrase {
+                    text: "10*3".into(),
+                    slop: 0
+                }
+            )
+        );
     }
 
     #[test]
