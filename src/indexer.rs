@@ -16,7 +16,7 @@
 //! second concurrent run fail at once, before it changes anything.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant, UNIX_EPOCH};
@@ -466,8 +466,8 @@ fn build_into(
         elapsed: Duration::ZERO,
     };
     let mut files = Vec::new();
-    // What the walk could not read, as sources: folders, and links whose
-    // target is missing or loops (a folder on a disk not mounted).
+    // What the walk could not read, as sources: folders, and links to a
+    // missing target outside the corpus (a folder on a disk not mounted).
     let mut unlisted = Vec::new();
     // Each source's place in `files`.
     let mut listed_sources = HashMap::new();
@@ -523,7 +523,7 @@ fn build_into(
                     .or_insert(0) += 1;
             }
             Listed::Unwalkable(warning) => {
-                if warning.path.is_dir() || warning.path.is_symlink() {
+                if warning.path.is_dir() || links_out_of(corpus, &warning.path) {
                     unlisted.push(ingest::relative_source(corpus, &warning.path));
                 }
                 observer.warning(&warning);
@@ -1082,6 +1082,32 @@ fn keeps_passages(reason: SkipReason) -> bool {
 
 /// What the warning of an indexed file that cannot be read now adds.
 const KEPT_NOTE: &str = "; the passages of its last readable version are kept";
+
+/// Whether `path` is a symbolic link whose target, missing, lies outside
+/// `corpus`: a disk not mounted, whose files keep their passages. A link
+/// to a file of the corpus that was deleted is a file gone; a loop never
+/// held one.
+fn links_out_of(corpus: &Path, path: &Path) -> bool {
+    let (Ok(target), Some(parent)) = (std::fs::read_link(path), path.parent()) else {
+        return false;
+    };
+    let Ok(corpus) = corpus.canonicalize() else {
+        return false;
+    };
+    let mut resolved = parent
+        .canonicalize()
+        .unwrap_or_else(|_| parent.to_path_buf());
+    for part in target.components() {
+        match part {
+            Component::ParentDir => {
+                resolved.pop();
+            }
+            Component::CurDir => {}
+            other => resolved.push(other),
+        }
+    }
+    !resolved.exists() && !resolved.starts_with(&corpus)
+}
 
 /// Whether `source` lies in the corpus folder `folder` (a source too; `""`
 /// is the corpus itself).

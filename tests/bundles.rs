@@ -657,6 +657,9 @@ fn a_zip_entry_named_in_code_page_437_or_850_keeps_its_accents() {
         (&b"\x82-informe"[..], "é-informe.txt"),
         (b"\xe9LTIMO INFORME", "ÚLTIMO INFORME.txt"),
         (b"ACTA REUNI\xe0N COMIT\x90", "ACTA REUNIÓN COMITÉ.txt"),
+        // Code page 437's own signs, beside no letter, stay.
+        (b"\xe4 results \xe3", "Σ results π.txt"),
+        (b"Precio 100\x9d", "Precio 100¥.txt"),
     ] {
         let fixture = Fixture::new();
         let placeholder = "X".repeat(bytes.len()) + ".txt";

@@ -182,6 +182,20 @@ fn files_indexed_through_a_link_whose_target_is_missing_keep_their_passages() {
     std::fs::remove_file(fixture.corpus().join("external")).unwrap();
     assert_eq!(changes(&fixture.index_report(&[]))[2], 1);
     assert_eq!(total(&fixture, "quasarword"), 0);
+    // So is a link to a file of the corpus that was deleted.
+    fixture.file("real.txt", "The novaword draft.");
+    std::os::unix::fs::symlink(
+        fixture.corpus().join("real.txt"),
+        fixture.corpus().join("latest.txt"),
+    )
+    .unwrap();
+    assert_eq!(total(&fixture, "novaword"), 0);
+    fixture.index_report(&[]);
+    assert_eq!(total(&fixture, "novaword"), 2);
+    std::fs::remove_file(fixture.corpus().join("real.txt")).unwrap();
+    let report = fixture.index_report(&[]);
+    assert_eq!(changes(&report)[2], 2, "{report}");
+    assert_eq!(total(&fixture, "novaword"), 0);
 }
 
 #[test]

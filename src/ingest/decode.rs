@@ -75,8 +75,9 @@ const CP850_HIGH: &str = concat!(
 
 /// A ZIP entry's name that is not UTF-8, read in code page 850 rather than
 /// the 437 ZIP says (`cp437`, as the zip crate read it), when a byte of it
-/// is a Latin letter in 850 and a box-drawing piece, a Greek letter or a
-/// sign in 437 (`ÚLTIMO INFORME.txt`, not `ΘLTIMO INFORME.txt`); their
+/// beside an ASCII letter is a Latin letter in 850 and a box-drawing piece,
+/// a Greek letter or a sign in 437 (`ÚLTIMO INFORME.txt`, not `ΘLTIMO
+/// INFORME.txt`; but `Σ results.txt` and `100¥.txt` stay); their
 /// lower-case accents and `ñ` are one byte in both.
 pub(super) fn oem_zip_name(raw: &[u8], cp437: String) -> String {
     let cp850 = |byte: u8| match byte {
@@ -87,10 +88,18 @@ pub(super) fn oem_zip_name(raw: &[u8], cp437: String) -> String {
             .expect("code page 850 has 128 high characters"),
     };
     let latin = |c: char| c.is_alphabetic() && ('\u{C0}'..='\u{24F}').contains(&c);
+    let beside_letter = |at: usize| {
+        let letter = |at: Option<usize>| {
+            at.and_then(|at| raw.get(at))
+                .is_some_and(u8::is_ascii_alphabetic)
+        };
+        letter(at.checked_sub(1)) || letter(Some(at + 1))
+    };
     let in_850 = raw
         .iter()
         .zip(cp437.chars())
-        .any(|(&byte, in_437)| latin(cp850(byte)) && !latin(in_437));
+        .enumerate()
+        .any(|(at, (&byte, in_437))| latin(cp850(byte)) && !latin(in_437) && beside_letter(at));
     if in_850 && cp437.chars().count() == raw.len() {
         raw.iter().map(|&byte| cp850(byte)).collect()
     } else {
