@@ -7,7 +7,7 @@
 //! footers, asides, scripts, styles, forms, comments, hidden elements and
 //! elements whose class or id names page furniture (cookie banners, share
 //! bars, newsletters, related links, tables of contents, a book's
-//! previous/next links), unless they wrap most of the text ([`wrappers`]),
+//! previous/next links), unless they wrap most of the text (`wrappers`),
 //! are dropped, as are boilerplate lines such as "Skip to content" or
 //! "Read more" and teasers ("Lea también: …").
 //! Paragraphs, list items, quotes and preformatted text become paragraphs,
