@@ -675,6 +675,18 @@ fn facets_left_out_of_a_row_per_hit_are_said_so() {
     }
 }
 
+/// A search that finds nothing prints nothing, facets asked for or not
+/// (they printed a blank line and four empty headings).
+#[test]
+fn facets_of_no_match_print_nothing() {
+    let index = index_arg();
+    for extra in [&[][..], &["--facets"]] {
+        let out = run(&[&["search", "--index", &index, "quagganomatch"][..], extra].concat());
+        assert_eq!(out.status.code(), Some(1), "{extra:?}");
+        assert_eq!(stdout(&out), "", "{extra:?}");
+    }
+}
+
 /// `cita search` with the default index, while another `cita index` holds
 /// the lock of a first build, says only that: it said it was building the
 /// index, then that it could not.

@@ -125,7 +125,9 @@ pub fn write_text(
 }
 
 fn write_facets(out: &mut dyn Write, facets: Option<&Facets>, style: TextStyle) -> io::Result<()> {
-    let Some(facets) = facets else {
+    // No passage matched (every one has a source): nothing to count, and
+    // nothing printed, as for the hits.
+    let Some(facets) = facets.filter(|facets| !facets.sources.is_empty()) else {
         return Ok(());
     };
     writeln!(out)?;
