@@ -222,10 +222,11 @@ pub trait BuildObserver {
 /// id names furniture but which holds most of the text, outside links, is
 /// read as a wrapper (`div.layout.has-sidebar`) when it holds the headline;
 /// `header` in a class names an article's own header inside an article;
-/// a `<title>` starting with the page's `<h1>` is that headline; Spanish names of
+/// Spanish names of
 /// furniture (`comentarios`, `relacionadas`, …), Spanish boilerplate lines
 /// and teasers ("Lea también: …", "Read more: …") are left out; a page's
-/// date from `<time datetime>` is the first one outside furniture;
+/// date from `<time datetime>` is the first one outside a reader's comment,
+/// navigation and a masthead;
 /// a package's part is found whatever the ASCII case of its name; hidden
 /// entries no longer count towards the limit on a container's entries; a
 /// ZIP entry's name reads as code page 850 where 437 makes box-drawing
@@ -1086,27 +1087,54 @@ const KEPT_NOTE: &str = "; the passages of its last readable version are kept";
 /// Whether `path` is a symbolic link whose target, missing, lies outside
 /// `corpus`: a disk not mounted, whose files keep their passages. A link
 /// to a file of the corpus that was deleted is a file gone; a loop never
-/// held one.
+/// held one. A chain of links is followed to its last (at most 40, as the
+/// kernel follows them), and each target is placed through the links of
+/// the part of its path that exists (`/tmp` to `/private/tmp`, a corpus
+/// reached through a linked folder).
 fn links_out_of(corpus: &Path, path: &Path) -> bool {
-    let (Ok(target), Some(parent)) = (std::fs::read_link(path), path.parent()) else {
-        return false;
-    };
     let Ok(corpus) = corpus.canonicalize() else {
         return false;
     };
-    let mut resolved = parent
-        .canonicalize()
-        .unwrap_or_else(|_| parent.to_path_buf());
-    for part in target.components() {
-        match part {
-            Component::ParentDir => {
-                resolved.pop();
+    let mut link = path.to_path_buf();
+    for _ in 0..40 {
+        let (Ok(target), Some(parent)) = (std::fs::read_link(&link), link.parent()) else {
+            return false;
+        };
+        let mut resolved = parent.to_path_buf();
+        for part in target.components() {
+            match part {
+                Component::ParentDir => {
+                    resolved.pop();
+                }
+                Component::CurDir => {}
+                other => resolved.push(other),
             }
-            Component::CurDir => {}
-            other => resolved.push(other),
         }
+        if resolved.is_symlink() {
+            link = resolved;
+            continue;
+        }
+        // The part of the target's path that exists, through its links.
+        let mut existing = resolved.as_path();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            let (Some(name), Some(up)) = (existing.file_name(), existing.parent()) else {
+                return false;
+            };
+            rest.push(name.to_os_string());
+            existing = up;
+        }
+        let Ok(mut placed) = existing.canonicalize() else {
+            return false;
+        };
+        // An existing target is no missing one (a loop ends here too).
+        if rest.is_empty() {
+            return false;
+        }
+        placed.extend(rest.iter().rev());
+        return !placed.starts_with(&corpus);
     }
-    !resolved.exists() && !resolved.starts_with(&corpus)
+    false
 }
 
 /// Whether `source` lies in the corpus folder `folder` (a source too; `""`

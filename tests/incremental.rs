@@ -196,6 +196,33 @@ fn files_indexed_through_a_link_whose_target_is_missing_keep_their_passages() {
     let report = fixture.index_report(&[]);
     assert_eq!(changes(&report)[2], 2, "{report}");
     assert_eq!(total(&fixture, "novaword"), 0);
+    // Likewise when the link names the corpus through another link to it;
+    // and a chain of links out of the corpus keeps both links' passages.
+    let alias = disk.path().join("alias");
+    std::os::unix::fs::symlink(fixture.corpus(), &alias).unwrap();
+    fixture.file("real.txt", "The novaword draft.");
+    std::os::unix::fs::symlink(alias.join("real.txt"), fixture.corpus().join("aliased.txt"))
+        .unwrap();
+    std::fs::write(disk.path().join("far.txt"), "The farword memo.").unwrap();
+    std::os::unix::fs::symlink(disk.path().join("far.txt"), fixture.corpus().join("b.txt"))
+        .unwrap();
+    std::os::unix::fs::symlink(
+        fixture.corpus().join("b.txt"),
+        fixture.corpus().join("a.txt"),
+    )
+    .unwrap();
+    fixture.index_report(&[]);
+    assert_eq!(
+        (total(&fixture, "novaword"), total(&fixture, "farword")),
+        (3, 2)
+    );
+    std::fs::remove_file(fixture.corpus().join("real.txt")).unwrap();
+    std::fs::rename(disk.path().join("far.txt"), disk.path().join("far.offline")).unwrap();
+    fixture.index_report(&[]);
+    assert_eq!(
+        (total(&fixture, "novaword"), total(&fixture, "farword")),
+        (0, 2)
+    );
 }
 
 #[test]

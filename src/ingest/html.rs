@@ -254,9 +254,10 @@ pub fn read(source: &str) -> (Metadata, Vec<Block>, Vec<String>) {
     walker.walk(*root);
     let mut meta = meta;
     if meta.date.is_none() {
+        let mastheads = mastheads(*root);
         meta.date = root
             .select(&selector("time[datetime]"))
-            .filter(|time| !in_page_furniture(*time, *root, &walker.wrappers))
+            .filter(|time| !dates_no_page(*time, *root, &mastheads))
             .find_map(|time| time.value().attr("datetime").and_then(parse_metadata_date));
     }
     if meta.title.is_none() {
@@ -826,10 +827,7 @@ fn metadata(page: &Html) -> Metadata {
         page.select(&selector("title"))
             .next()
             .map(|title| title.text().collect::<String>())
-            .map(|title| {
-                headline_in(page, &title)
-                    .unwrap_or_else(|| strip_site_name(&title, publication.as_deref()))
-            })
+            .map(|title| strip_site_name(&title, publication.as_deref()))
             .filter(|title| !title.is_empty())
     });
     let date = attribute(page, "meta[property='article:published_time']", "content")
@@ -878,28 +876,6 @@ fn metadata(page: &Html) -> Metadata {
         date,
         language,
     }
-}
-
-/// The page's headline, its first `<h1>`, when the `<title>` starts with
-/// it and goes on with a separator: what follows is the site's name and
-/// sections, however many ("Story | Nación | Semana.com Últimas Noticias
-/// de Colombia y el Mundo" under `<h1>Story</h1>` is "Story").
-fn headline_in(page: &Html, title: &str) -> Option<String> {
-    let title = collapse(title);
-    let headline = collapse(
-        &page
-            .select(&selector("h1"))
-            .next()?
-            .text()
-            .collect::<String>(),
-    );
-    let rest = title
-        .strip_prefix(headline.as_str())
-        .filter(|_| !headline.is_empty())?;
-    [" | ", " – ", " — ", " - ", " :: ", " · "]
-        .iter()
-        .any(|separator| rest.starts_with(separator))
-        .then_some(headline)
 }
 
 /// A `<title>` without the site's name: "Story – The Paper" → "Story".
@@ -1234,7 +1210,10 @@ fn is_boilerplate(text: &str) -> bool {
         || text.split_once(':').is_some_and(|(label, headline)| {
             TEASER_LABELS.contains(&bare(label).as_str())
                 && headline.split_whitespace().count() <= TEASER_WORDS
-                && !headline.trim_end().ends_with('.')
+                && !headline
+                    .trim_end()
+                    .trim_end_matches(['"', '”', '’', '»', ')', '\''])
+                    .ends_with('.')
         })
 }
 
@@ -1295,34 +1274,73 @@ fn in_article(element: ElementRef) -> bool {
     })
 }
 
-/// Whether `element` (a `<time>`) lies, under `root`, in what is not the
-/// article's: the site's header or footer, navigation, an aside, hidden
-/// text, furniture that is not a wrapper (a reader's comment, related
-/// stories, a "today" widget in the masthead). An article's own header and
-/// footer hold its date (WordPress writes it in `footer.entry-footer`), and
-/// so does a header holding the headline (`<h1>`) of a page without an
-/// `<article>`.
-fn in_page_furniture(
+/// Whether `element` (a `<time>`) lies, under `root`, in what does not
+/// date the page: a reader's comment ([`OUTWEIGHING_FURNITURE`]),
+/// navigation, hidden text, or a masthead ([`mastheads`]).
+fn dates_no_page(
     element: ElementRef,
     root: NodeRef<'_, Node>,
-    wrappers: &HashSet<NodeId>,
+    mastheads: &HashSet<NodeId>,
 ) -> bool {
     element
         .ancestors()
         .take_while(|ancestor| *ancestor != root)
         .filter_map(ElementRef::wrap)
         .any(|ancestor| {
-            let articles =
-                || in_article(ancestor) || ancestor.select(&selector("h1")).next().is_some();
-            let article_part =
-                || matches!(ancestor.value().name(), "header" | "footer") && articles();
-            let named = || match furniture_word(ancestor) {
-                Some(word) if matches!(word.as_str(), "header" | "footer") => !articles(),
-                Some(_) => !wrappers.contains(&ancestor.id()),
-                None => false,
-            };
-            (is_dropped(ancestor) && !article_part()) || is_hidden_or_chrome(ancestor) || named()
+            let word = furniture_word(ancestor);
+            let masthead = mastheads.contains(&ancestor.id());
+            masthead
+                || word.is_some_and(|word| OUTWEIGHING_FURNITURE.contains(&word.as_str()))
+                || ancestor.value().name() == "nav"
+                || ancestor.value().attr("role") == Some("navigation")
+                || ancestor.value().attr("hidden").is_some()
+                || ancestor.value().attr("aria-hidden") == Some("true")
         })
+}
+
+/// The mastheads under `root`: headers (by their tag, or `header` or
+/// `masthead` in their class) outside an article that hold no heading and
+/// come before the page's first heading, or on a page without one (a
+/// site's "today" above the headline). A post's header beside its title
+/// (Blogger's `div.post-header` after the `h3.post-title`) holds its date.
+/// One pass over the tree.
+fn mastheads(root: NodeRef<'_, Node>) -> HashSet<NodeId> {
+    let mut found = HashSet::new();
+    // The headers open, and whether a heading was met inside each.
+    let mut open: Vec<(NodeId, bool)> = Vec::new();
+    let mut heading_met = false;
+    for edge in root.traverse() {
+        match edge {
+            Edge::Open(node) => {
+                let Some(element) = ElementRef::wrap(node) else {
+                    continue;
+                };
+                if is_heading(element.value().name()) {
+                    heading_met = true;
+                    for (_, holds) in &mut open {
+                        *holds = true;
+                    }
+                }
+                let header = element.value().name() == "header"
+                    || matches!(
+                        furniture_word(element).as_deref(),
+                        Some("header" | "masthead")
+                    );
+                if node != root && header && !heading_met && !in_article(element) {
+                    open.push((node.id(), false));
+                }
+            }
+            Edge::Close(node) => {
+                if open.last().is_some_and(|&(id, _)| id == node.id()) {
+                    let (id, holds) = open.pop().expect("just seen");
+                    if !holds {
+                        found.insert(id);
+                    }
+                }
+            }
+        }
+    }
+    found
 }
 
 /// The elements under `root` whose class or id names furniture
@@ -1702,12 +1720,17 @@ line two</pre>
         let none = furniture.replace(r#"<time datetime="2021-03-02">"#, "<time>");
         assert_eq!(read(&none).0.date, None);
         // Where an article keeps its date: its footer (WordPress), a
-        // heading, a table, the header holding a page's headline.
+        // heading, a table, the header holding a post's title, an aside
+        // of the article, a footer of a page without an article.
         for page in [
             r#"<body><article><p>x</p><footer class="entry-footer"><time datetime="2015-03-02">2 March</time></footer></article></body>"#,
             r#"<body><h2>Diary entry, <time datetime="2015-03-02">6 June</time></h2><p>x</p></body>"#,
             r#"<body><table><tr><td>Published</td><td><time datetime="2015-03-02">x</time></td></tr></table><p>x</p></body>"#,
             r#"<body><header><h1>Entry</h1><time datetime="2015-03-02">x</time></header><p>x</p></body>"#,
+            r#"<body><header><h3>Bean stew</h3><time datetime="2015-03-02">x</time></header><p>x</p></body>"#,
+            r#"<body><article><h1>T</h1><aside class="meta"><time datetime="2015-03-02">x</time></aside><p>x</p></article></body>"#,
+            r#"<body><h1>T</h1><p>x</p><div class="entry-footer"><time datetime="2015-03-02">x</time></div></body>"#,
+            r#"<body><div class="header"><h2>Blog</h2></div><h3>Post</h3><div class="post-header"><time datetime="2015-03-02">x</time></div><p>x</p></body>"#,
         ] {
             assert_eq!(
                 read(page).0.date.unwrap().to_string(),
@@ -1779,30 +1802,6 @@ line two</pre>
             "A long story about Plan LAZO"
         );
         assert_eq!(strip_site_name("Plain title", None), "Plain title");
-        // The headline tells where the site's name and sections begin.
-        let page = |title: &str, h1: &str| {
-            format!("<head><title>{title}</title></head><body><h1>{h1}</h1><p>x</p></body>")
-        };
-        let long =
-            "Corte revocó fallo | Nación | Semana.com Últimas Noticias de Colombia y el Mundo";
-        assert_eq!(
-            read(&page(long, "Corte revocó fallo")).0.title.unwrap(),
-            "Corte revocó fallo"
-        );
-        let sections = "Corte revocó fallo - Justicia - Colombia - ELTIEMPO.COM";
-        assert_eq!(
-            read(&page(sections, "Corte  revocó\nfallo"))
-                .0
-                .title
-                .unwrap(),
-            "Corte revocó fallo"
-        );
-        // A headline that is only the start of the title's own words is not it.
-        let longer = "Corte revocó fallo sobre Nariño | Semana";
-        assert_eq!(
-            read(&page(longer, "Corte revocó")).0.title.unwrap(),
-            "Corte revocó fallo sobre Nariño"
-        );
         assert_eq!(
             strip_site_name("Story | Paper Name", Some("Paper Name")),
             "Story"

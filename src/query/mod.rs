@@ -236,13 +236,17 @@ fn lex(query: &str) -> Result<Vec<Lexeme>> {
             );
             i += 1;
         } else if is_quote(c) {
-            let end = (i + 1..chars.len())
-                .find(|&j| closes_quote(c, chars[j]))
-                .ok_or_else(|| {
-                    Error::Query(format!(
-                        "the quote at character {column} is never closed; add a closing \""
-                    ))
-                })?;
+            let Some(end) = (i + 1..chars.len()).find(|&j| closes_quote(c, chars[j])) else {
+                // A lone `‹`, `「`, … is punctuation, as it was before they
+                // quoted phrases; a double quote left open is a mistake.
+                if !closes_quote('"', c) {
+                    i += 1;
+                    continue;
+                }
+                return Err(Error::Query(format!(
+                    "the quote at character {column} is never closed; add a closing \""
+                )));
+            };
             let text: String = chars[i + 1..end].iter().collect();
             // `"plan laz*"` is `"plan laz"*`: a `*` may end the last word;
             // any other is punctuation, as in the words of every phrase.
@@ -297,11 +301,13 @@ fn lex(query: &str) -> Result<Vec<Lexeme>> {
                 )));
             }
             refuse_leading_wildcard(&word, column)?;
-            refuse_inner_wildcards(word.trim_end_matches('*'), column)?;
-            let after_sign = matches!(
-                out.last().map(|l| &l.kind),
-                Some(TokenKind::Minus | TokenKind::Plus)
-            );
+            let sign = match out.last().map(|l| &l.kind) {
+                Some(TokenKind::Minus) => "-",
+                Some(TokenKind::Plus) => "+",
+                _ => "",
+            };
+            refuse_inner_wildcards(word.trim_end_matches('*'), column, sign)?;
+            let after_sign = !sign.is_empty();
             let operator = matches!(word.as_str(), "AND" | "&&" | "OR" | "||" | "NOT");
             // Punctuation between a sign and a phrase or a group
             // (`--"colombia"`, `-!(a b)`) is no term: dropped as a term of
@@ -423,9 +429,10 @@ fn inner_prefix(text: &str) -> Option<&str> {
 /// a phrase of its parts (`"wom n"`): it is refused, saying where a `*` may
 /// go and that a quoted phrase takes it as punctuation (`"M*A*S*H"`, as a
 /// phrase's words are read). `word` starts at character `column` of the
-/// query; a `*` at its end (a prefix) has been taken off, and one before
-/// punctuation (`lazo*.`) is no wildcard.
-fn refuse_inner_wildcards(word: &str, column: usize) -> Result<()> {
+/// query, after `sign` (`-`, `+` or none), which the advice keeps; a `*` at
+/// its end (a prefix) has been taken off, and one before punctuation
+/// (`lazo*.`) is no wildcard.
+fn refuse_inner_wildcards(word: &str, column: usize, sign: &str) -> Result<()> {
     let chars: Vec<char> = word.chars().collect();
     for (j, &c) in chars.iter().enumerate() {
         if c != '*' || !chars.get(j + 1).is_some_and(|c| c.is_alphanumeric()) {
@@ -433,14 +440,18 @@ fn refuse_inner_wildcards(word: &str, column: usize) -> Result<()> {
         }
         let before = chars[..j].iter().rev().find(|&&c| c != '*');
         let at = column + j;
-        // The field's name, if any, and the value the user typed.
-        let field_end = chars[..j]
+        // The field's name, if the word starts with one, and the value.
+        let field_end = chars
             .iter()
-            .rposition(|&c| c == ':')
-            .map_or(0, |colon| colon + 1);
+            .position(|&c| c == ':')
+            .filter(|&colon| {
+                Target::from_name(&chars[..colon].iter().collect::<String>()).is_some()
+            })
+            .map_or(0, |colon| colon + 1)
+            .min(j);
         let field: String = chars[..field_end].iter().collect();
         let value: String = chars[field_end..].iter().collect();
-        let quoted = format!("{field}\"{value}\"");
+        let quoted = format!("{sign}{field}\"{value}\"");
         if !before.is_some_and(|c| c.is_alphanumeric()) {
             let rest: String = chars[j + 1..]
                 .iter()
@@ -1445,6 +1456,10 @@ mod tests {
                 .collect();
             assert_eq!(parse(nested).unwrap(), phrase(&inner, 0), "{nested}");
         }
+        // One of them left open is punctuation, as before they quoted.
+        assert_eq!(parse("plan ‹").unwrap(), parse("plan").unwrap());
+        assert!(parse("「吾輩は猫である』").is_ok());
+        assert!(error("\"plan lazo").contains("never closed"));
     }
 
     #[test]
@@ -1477,6 +1492,10 @@ mod tests {
         );
         assert!(field.ends_with("title:\"wom*n\""), "{field}");
         assert!(error("title:*lazo").contains("(character 7) is not supported; put it after"));
+        // The advice keeps a sign, and a colon that names no field is text.
+        assert!(error("-wom*n").ends_with(": -\"wom*n\""));
+        assert!(error("plan:wom*n").ends_with(": \"plan:wom*n\""));
+        assert!(error("https://x.org/a*b").ends_with(": \"https://x.org/a*b\""));
         assert!(error("10*3").contains("(character 3)"));
         // In a phrase, any other `*` is punctuation, as it was.
         for fine in [
