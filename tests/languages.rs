@@ -1430,14 +1430,21 @@ fn letters_written_as_apostrophes_separate_words_as_apostrophes_do() {
         ("Hawai'i", vec!["Hawaiʻi"]),
         ("\"o'zbekiston signed\"", vec!["Oʻzbekiston signed"]),
     ] {
-        let (_, result) = fixture.search(query, &["--all", "--sort", "source"]);
-        assert_eq!(result["total"], forms.len(), "{query}: {result:#}");
-        let mut found: Vec<String> = hits(&result).iter().flat_map(highlighted).collect();
-        found.sort();
-        let mut forms: Vec<String> = forms.iter().map(|f| f.to_string()).collect();
-        forms.sort();
-        assert_eq!(found, forms, "{query}");
+        marks_exactly(&fixture, query, &forms);
     }
+}
+
+/// Searches `query` and asserts that it finds one passage per form and
+/// highlights exactly `forms` (in any order); the result, for more checks.
+fn marks_exactly(fixture: &Fixture, query: &str, forms: &[&str]) -> Value {
+    let (_, result) = fixture.search(query, &["--all"]);
+    assert_eq!(result["total"], forms.len(), "{query}: {result:#}");
+    let mut found: Vec<String> = hits(&result).iter().flat_map(highlighted).collect();
+    found.sort();
+    let mut forms: Vec<&str> = forms.to_vec();
+    forms.sort();
+    assert_eq!(found, forms, "{query}");
+    result
 }
 
 #[test]
@@ -1470,13 +1477,7 @@ fn arabic_and_hebrew_points_and_russian_yo_fold_and_highlight_as_written() {
         // `й` is a letter of its own.
         ("йод", vec!["Йод"]),
     ] {
-        let (_, result) = fixture.search(query, &["--all"]);
-        assert_eq!(result["total"], forms.len(), "{query}: {result:#}");
-        let mut found: Vec<String> = hits(&result).iter().flat_map(highlighted).collect();
-        found.sort();
-        let mut forms: Vec<String> = forms.iter().map(|f| f.to_string()).collect();
-        forms.sort();
-        assert_eq!(found, forms, "{query}");
+        let result = marks_exactly(&fixture, query, &forms);
         if !query.contains(['"', '*']) {
             let matched: Vec<String> = hits(&result).iter().flat_map(matched_forms).collect();
             assert_eq!(matched.len(), forms.len(), "{query}: {matched:?}");

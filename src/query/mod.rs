@@ -407,11 +407,16 @@ fn refuse_sign_after_colon(field: &str, value: &str, column: usize) -> Result<()
 fn refuse_leading_wildcard(word: &str, column: usize) -> Result<()> {
     if word.starts_with('*') && word.chars().any(char::is_alphanumeric) {
         let rest = word.trim_matches(|c: char| !c.is_alphanumeric());
-        return Err(Error::Query(format!(
-            "a * before a word (character {column}) is not supported; put it after the beginning of the word, as in {rest}*"
-        )));
+        return Err(Error::Query(wildcard_before_word(column, rest)));
     }
     Ok(())
+}
+
+/// Why a `*` at character `at`, before the word `rest`, is refused.
+fn wildcard_before_word(at: usize, rest: &str) -> String {
+    format!(
+        "a * before a word (character {at}) is not supported; put it after the beginning of the word, as in {rest}*"
+    )
 }
 
 /// The text of a phrase written `"plan laz*"`, a `*` ending its last word
@@ -457,8 +462,9 @@ fn refuse_inner_wildcards(word: &str, column: usize, sign: &str) -> Result<()> {
                 .iter()
                 .take_while(|c| c.is_alphanumeric())
                 .collect();
+            let refused = wildcard_before_word(at, &rest);
             return Err(Error::Query(format!(
-                "a * before a word (character {at}) is not supported; put it after the beginning of the word, as in {rest}*, or quote it to search the * as punctuation: {quoted}"
+                "{refused}, or quote it to search the * as punctuation: {quoted}"
             )));
         }
         let head: String = chars[field_end..j].iter().collect();
