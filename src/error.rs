@@ -120,7 +120,7 @@ pub enum Error {
     /// The disk holding the index ran out of space while it was written.
     /// tantivy publishes commits atomically, so the last commit is intact.
     #[error(
-        "the disk holding {} is full: free space and run `cita index` again (the last commit is intact)",
+        "the disk holding {} is full: free space and run `cita index` again (what the index held before this run is intact)",
         path.display()
     )]
     DiskFull {
@@ -389,7 +389,7 @@ mod tests {
         assert!(!matches!(killed.writing(&writable), Error::DiskFull { .. }));
         assert_eq!(
             Error::DiskFull { path: dir.into() }.to_string(),
-            "the disk holding /nonexistent/index is full: free space and run `cita index` again (the last commit is intact)"
+            "the disk holding /nonexistent/index is full: free space and run `cita index` again (what the index held before this run is intact)"
         );
     }
 

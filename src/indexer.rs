@@ -230,8 +230,11 @@ pub trait BuildObserver {
 /// a package's part is found whatever the ASCII case of its name; hidden
 /// entries no longer count towards the limit on a container's entries; a
 /// ZIP entry's name reads as code page 850 where 437 makes box-drawing
-/// pieces or Greek letters of its capitals with accents.
-pub const READING_RULES: u32 = 19;
+/// pieces or Greek letters of its capitals with accents. 20: an HTML
+/// `<form>` holding most of a page's text (ASP.NET's, around the whole
+/// page) is read as a wrapper; the text of scripts and styles no longer
+/// counts when wrappers are weighed.
+pub const READING_RULES: u32 = 20;
 
 /// An observer that ignores everything.
 #[derive(Debug, Default, Clone, Copy)]

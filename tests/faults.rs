@@ -1119,7 +1119,7 @@ fn a_full_disk_is_named_the_last_commit_survives_and_freeing_space_lets_the_next
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
         err.contains(&format!(
-            "the disk holding {} is full: free space and run `cita index` again (the last commit is intact)",
+            "the disk holding {} is full: free space and run `cita index` again (what the index held before this run is intact)",
             disk.join("index").display()
         )),
         "{err}"

@@ -150,21 +150,21 @@ fn an_indexed_file_that_cannot_be_read_now_keeps_its_passages_until_it_reads() {
 fn files_indexed_through_a_link_whose_target_is_missing_keep_their_passages() {
     // `corpus/external -> /mnt/usb/papers`, and the disk not mounted.
     let fixture = Fixture::new();
-    let disk = tempfile::TempDir::new().unwrap();
-    let papers = disk.path().join("papers");
+    // The disk is a folder of a TempDir (outside the corpus), so that an
+    // assertion failing while it is "unmounted" leaves nothing behind.
+    let outside = tempfile::TempDir::new().unwrap();
+    let disk = outside.path().join("disk");
+    std::fs::create_dir(&disk).unwrap();
+    let papers = disk.join("papers");
     std::fs::create_dir(&papers).unwrap();
     std::fs::write(papers.join("p1.txt"), "The quasarword paper.").unwrap();
-    std::fs::write(disk.path().join("memo.txt"), "The pulsarword memo.").unwrap();
+    std::fs::write(disk.join("memo.txt"), "The pulsarword memo.").unwrap();
     fixture.file("local.txt", "A local note.");
     std::os::unix::fs::symlink(&papers, fixture.corpus().join("external")).unwrap();
-    std::os::unix::fs::symlink(
-        disk.path().join("memo.txt"),
-        fixture.corpus().join("memo.txt"),
-    )
-    .unwrap();
+    std::os::unix::fs::symlink(disk.join("memo.txt"), fixture.corpus().join("memo.txt")).unwrap();
     assert_eq!(changes(&fixture.index_report(&[]))[0], 3);
-    let unmounted = disk.path().with_extension("offline");
-    std::fs::rename(disk.path(), &unmounted).unwrap();
+    let unmounted = disk.with_extension("offline");
+    std::fs::rename(&disk, &unmounted).unwrap();
     let report = fixture.index_report(&[]);
     assert_eq!(changes(&report)[2], 0, "nothing removed: {report}");
     let warnings = report["warnings"].to_string();
@@ -175,7 +175,7 @@ fn files_indexed_through_a_link_whose_target_is_missing_keep_their_passages() {
     assert_eq!(total(&fixture, "quasarword"), 1);
     assert_eq!(total(&fixture, "pulsarword"), 1);
     // Mounted again: nothing changed, nothing to read.
-    std::fs::rename(&unmounted, disk.path()).unwrap();
+    std::fs::rename(&unmounted, &disk).unwrap();
     let report = fixture.index_report(&[]);
     assert_eq!(changes(&report)[..4], [0, 0, 0, 3], "{report}");
     // A link removed is a file gone.
@@ -198,14 +198,13 @@ fn files_indexed_through_a_link_whose_target_is_missing_keep_their_passages() {
     assert_eq!(total(&fixture, "novaword"), 0);
     // Likewise when the link names the corpus through another link to it;
     // and a chain of links out of the corpus keeps both links' passages.
-    let alias = disk.path().join("alias");
+    let alias = disk.join("alias");
     std::os::unix::fs::symlink(fixture.corpus(), &alias).unwrap();
     fixture.file("real.txt", "The novaword draft.");
     std::os::unix::fs::symlink(alias.join("real.txt"), fixture.corpus().join("aliased.txt"))
         .unwrap();
-    std::fs::write(disk.path().join("far.txt"), "The farword memo.").unwrap();
-    std::os::unix::fs::symlink(disk.path().join("far.txt"), fixture.corpus().join("b.txt"))
-        .unwrap();
+    std::fs::write(disk.join("far.txt"), "The farword memo.").unwrap();
+    std::os::unix::fs::symlink(disk.join("far.txt"), fixture.corpus().join("b.txt")).unwrap();
     std::os::unix::fs::symlink(
         fixture.corpus().join("b.txt"),
         fixture.corpus().join("a.txt"),
@@ -217,7 +216,7 @@ fn files_indexed_through_a_link_whose_target_is_missing_keep_their_passages() {
         (3, 2)
     );
     std::fs::remove_file(fixture.corpus().join("real.txt")).unwrap();
-    std::fs::rename(disk.path().join("far.txt"), disk.path().join("far.offline")).unwrap();
+    std::fs::rename(disk.join("far.txt"), disk.join("far.offline")).unwrap();
     fixture.index_report(&[]);
     assert_eq!(
         (total(&fixture, "novaword"), total(&fixture, "farword")),

@@ -7,8 +7,9 @@
 //! footers, asides, scripts, styles, forms, comments, hidden elements and
 //! elements whose class or id names page furniture (cookie banners, share
 //! bars, newsletters, related links, tables of contents, a book's
-//! previous/next links), unless they wrap most of the text (`wrappers`),
-//! are dropped, as are boilerplate lines such as "Skip to content" or
+//! previous/next links) are dropped, unless they wrap most of the text
+//! (`wrappers`: a layout's `div.has-sidebar`, ASP.NET's page-wide
+//! `<form>`), as are boilerplate lines such as "Skip to content" or
 //! "Read more" and teasers ("Lea también: …").
 //! Paragraphs, list items, quotes and preformatted text become paragraphs,
 //! and so does each table row of values, its cells joined by ` | `; a row
@@ -923,8 +924,8 @@ struct Walker {
     /// The citation whose label ends the buffer: the label runs into the
     /// citation's first paragraph instead of standing alone.
     run_in: Option<NodeId>,
-    /// The elements read although their class or id names furniture
-    /// ([`wrappers`]).
+    /// The elements read although their tag or their class or id names
+    /// furniture ([`wrappers`]).
     wrappers: HashSet<NodeId>,
 }
 
@@ -992,10 +993,8 @@ impl Walker {
                     // The root is read whatever its class says: the
                     // content root is the text (`<body class="has-sidebar">`),
                     // and a row leaves out its furniture cells itself.
-                    if is_dropped(element_ref)
-                        || (node != root
-                            && is_furniture(element_ref)
-                            && !self.wrappers.contains(&node.id()))
+                    if !self.wrappers.contains(&node.id())
+                        && (is_dropped(element_ref) || (node != root && is_furniture(element_ref)))
                     {
                         continue;
                     }
@@ -1019,7 +1018,7 @@ impl Walker {
                             self.buffer.push(' ');
                         }
                     } else if name == "tr"
-                        && holds_values_only(element_ref)
+                        && holds_values_only(element_ref, &self.wrappers)
                         && let Some(row) = row_text(node)
                     {
                         self.flush();
@@ -1138,8 +1137,9 @@ const ROW_OF_BLOCKS: &[&str] = &[
 ];
 
 /// Whether a table row holds one value per cell (text, links, line
-/// breaks, `div`s and `span`s), so that it reads as one line.
-fn holds_values_only(row: ElementRef) -> bool {
+/// breaks, `div`s and `span`s), so that it reads as one line. A row
+/// holding one of the page's `wrappers` is its layout.
+fn holds_values_only(row: ElementRef, wrappers: &HashSet<NodeId>) -> bool {
     // What the walker drops, and an empty block (the `<p>` html5ever makes
     // of a stray `</p>`), says nothing about the row; nor does anything in
     // them, so neither is read further (each node is read once).
@@ -1149,6 +1149,9 @@ fn holds_values_only(row: ElementRef) -> bool {
             continue;
         };
         let name = element.value().name();
+        if wrappers.contains(&node.id()) {
+            return false;
+        }
         if is_dropped(element) || is_furniture(element) {
             continue;
         }
@@ -1343,33 +1346,51 @@ fn mastheads(root: NodeRef<'_, Node>) -> HashSet<NodeId> {
     found
 }
 
-/// The elements under `root` whose class or id names furniture
-/// ([`furniture_word`]) but which hold a headline (`<h1>`) and more than
-/// half of `root`'s text, most of it not in links: wrappers of the article (`<div class="layout
-/// has-sidebar">`, `<div class="row with-sidebar">` around a page's text
-/// and its sidebar), which a word of their names would have dropped
-/// whole. What is inside them is judged on its own (the sidebar in the
-/// wrapper is still left out). A cookie banner, a newsletter's box or a
-/// block of related stories can hold most of a short page's text, but not
-/// its headline. Hidden elements, and those named for what can outweigh
-/// the article ([`OUTWEIGHING_FURNITURE`]), are never wrappers. One pass
-/// over the tree, as [`longest_article`] measures.
+/// The elements under `root` that would be dropped as furniture but wrap
+/// the article: they hold more than half of `root`'s readable text, most
+/// of it not in links, and those whose class or id names furniture
+/// ([`furniture_word`]) a headline (`<h1>`) as well. These are layout
+/// wrappers (`<div class="layout has-sidebar">`, `<div class="row
+/// with-sidebar">` around a page's text and its sidebar), which a word of
+/// their names would have dropped whole, and the `<form>` that ASP.NET
+/// (WebForms, SharePoint) puts around a whole page, the way many
+/// government sites are still served. What is inside them is judged on
+/// its own (the sidebar in the wrapper is still left out). A cookie
+/// banner, a newsletter's box or a block of related stories can hold most
+/// of a short page's text, but not its headline; a search box or a
+/// comment form holds little text. Hidden elements, and those named for
+/// what can outweigh the article ([`OUTWEIGHING_FURNITURE`]), are never
+/// wrappers. The text of scripts and styles is not counted. One pass over
+/// the tree, as [`longest_article`] measures.
 fn wrappers(root: NodeRef<'_, Node>) -> HashSet<NodeId> {
-    // Text, link text and headlines read when each candidate opened.
-    let mut open: Vec<(NodeId, [usize; 3])> = Vec::new();
-    let mut measured: Vec<(NodeId, [usize; 3])> = Vec::new();
+    // Text, link text and headlines read when each candidate opened, and
+    // whether the candidate must hold a headline.
+    let mut open: Vec<(NodeId, [usize; 3], bool)> = Vec::new();
+    let mut measured: Vec<(NodeId, [usize; 3], bool)> = Vec::new();
     let (mut text, mut linked, mut headlines, mut links_open) = (0, 0, 0, 0usize);
-    let is_candidate = |node: NodeRef<'_, Node>| {
-        ElementRef::wrap(node).is_some_and(|element| {
-            furniture_word(element)
-                .is_some_and(|word| !OUTWEIGHING_FURNITURE.contains(&word.as_str()))
-                && !is_hidden_or_chrome(element)
-        })
+    // Whether a node may wrap the article, and if so whether it must hold
+    // a headline to.
+    let candidate = |node: NodeRef<'_, Node>| {
+        let element = ElementRef::wrap(node)?;
+        if is_hidden_or_chrome(element) {
+            return None;
+        }
+        if element.value().name() == "form" {
+            return Some(false);
+        }
+        furniture_word(element)
+            .is_some_and(|word| !OUTWEIGHING_FURNITURE.contains(&word.as_str()))
+            .then_some(true)
+    };
+    let is_code = |node: NodeRef<'_, Node>| {
+        node.parent()
+            .and_then(|parent| parent.value().as_element().map(|element| element.name()))
+            .is_some_and(|name| matches!(name, "script" | "style" | "template" | "noscript"))
     };
     for edge in root.traverse() {
         match edge {
             Edge::Open(node) => match node.value() {
-                Node::Text(t) => {
+                Node::Text(t) if !is_code(node) => {
                     let length = t.trim().len();
                     text += length;
                     if links_open > 0 {
@@ -1379,8 +1400,10 @@ fn wrappers(root: NodeRef<'_, Node>) -> HashSet<NodeId> {
                 Node::Element(element) => {
                     links_open += usize::from(element.name() == "a");
                     headlines += usize::from(element.name() == "h1");
-                    if node != root && is_candidate(node) {
-                        open.push((node.id(), [text, linked, headlines]));
+                    if node != root
+                        && let Some(needs_headline) = candidate(node)
+                    {
+                        open.push((node.id(), [text, linked, headlines], needs_headline));
                     }
                 }
                 _ => {}
@@ -1388,15 +1411,15 @@ fn wrappers(root: NodeRef<'_, Node>) -> HashSet<NodeId> {
             Edge::Close(node) => {
                 if let Node::Element(element) = node.value() {
                     links_open -= usize::from(element.name() == "a");
-                    if open.last().is_some_and(|&(id, _)| id == node.id()) {
-                        let (id, [start, linked_start, headlines_start]) =
+                    if open.last().is_some_and(|&(id, ..)| id == node.id()) {
+                        let (id, [start, linked_start, headlines_start], needs_headline) =
                             open.pop().expect("just seen");
                         let held = [
                             text - start,
                             linked - linked_start,
                             headlines - headlines_start,
                         ];
-                        measured.push((id, held));
+                        measured.push((id, held, needs_headline));
                     }
                 }
             }
@@ -1404,10 +1427,10 @@ fn wrappers(root: NodeRef<'_, Node>) -> HashSet<NodeId> {
     }
     measured
         .into_iter()
-        .filter(|&(_, [held, in_links, headlines])| {
-            held * 2 > text && in_links * 2 < held && headlines > 0
+        .filter(|&(_, [held, in_links, headlines], needs_headline)| {
+            held * 2 > text && in_links * 2 < held && (headlines > 0 || !needs_headline)
         })
-        .map(|(id, _)| id)
+        .map(|(id, ..)| id)
         .collect()
 }
 
@@ -1968,6 +1991,47 @@ line two</pre>
             r#"<body><h1>Brief</h1><p>The text.</p><div class="cookie-banner">{banner}{banner}</div></body>"#
         );
         assert_eq!(texts(&read(&page).1), ["# Brief", "The text."]);
+    }
+
+    #[test]
+    fn a_form_around_the_whole_page_is_read_and_a_search_form_is_not() {
+        // As ASP.NET WebForms serves a ministry's bulletin: one form around
+        // the page, its view state and scripts inside, no <main> or
+        // <article>, a headline that need not be an <h1>.
+        let bulletin = concat!(
+            r#"<form name="aspnetForm" method="post" action="./boletin.aspx" id="aspnetForm">"#,
+            r#"<input type="hidden" name="__VIEWSTATE" id="__VIEWSTATE" value="/wEPDwUK">"#,
+            "<script>function __doPostBack(eventTarget, eventArgument) { theForm.submit(); }",
+            "var theForm = document.forms['aspnetForm']; // a long script outweighing the text",
+            "</script>",
+            r#"<div id="menu"><a href="/">Inicio</a> <a href="/prensa">Prensa</a></div>"#,
+            r#"<span class="titulo">Boletín 045</span>"#,
+            "<p>El Ministerio entregó tierras a 120 familias desplazadas de Montes de María.</p>",
+            r#"<input type="text" name="buscar"><input type="submit" value="Buscar">"#,
+            r#"<div id="footer">Todos los derechos reservados</div></form>"#,
+        );
+        let expected = [
+            "Boletín 045",
+            "El Ministerio entregó tierras a 120 familias desplazadas de Montes de María.",
+        ];
+        for page in [
+            format!("<body>{bulletin}</body>"),
+            format!("<body><table><tr><td>{bulletin}</td></tr></table></body>"),
+        ] {
+            assert_eq!(texts(&read(&page).1), expected, "{page}");
+        }
+        // A search box or a comment form beside the text is left out.
+        let page = concat!(
+            "<body><p>The text of the story, long enough to outweigh the form.</p>",
+            r#"<form action="/search"><label>Search the site</label><input name="q"></form>"#,
+            r#"<form action="/comment"><p>Leave a comment</p><textarea></textarea>"#,
+            "<script>var captcha = 'a script longer than the whole text of the page';</script>",
+            "</form></body>",
+        );
+        assert_eq!(
+            texts(&read(page).1),
+            ["The text of the story, long enough to outweigh the form."]
+        );
     }
 
     #[test]
