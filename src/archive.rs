@@ -37,9 +37,9 @@ use crate::ranking::{
     sort_matches,
 };
 use crate::results::{
-    ALL, CITA_VERSION, CITED_ID_PREFIX, Candidate, Counts, Duplicate, Facets, Hit, IndexedPassage,
-    PassageInContext, Period, Pick, SearchRequest, SearchResults, ShardAnswer, Sort, Stats,
-    Timeline,
+    ALL, CITA_VERSION, CITED_ID_PREFIX, Candidate, Counts, Duplicate, Facets, Hit, IndexCheck,
+    IndexedPassage, PassageInContext, Period, Pick, SearchRequest, SearchResults, ShardAnswer,
+    Sort, Stats, Timeline,
 };
 use crate::schema::{self, DocumentKey, Fields, SCHEMA_VERSION, SegmentColumns};
 use crate::store::{self, META_FILE};
@@ -1729,6 +1729,25 @@ impl Archive {
     /// archive sees.
     pub fn stats(&self) -> Result<Stats> {
         self.guarded(|| self.stats_unguarded())
+    }
+
+    /// Reads every file of the latest commit this archive sees whole and
+    /// checks it against its checksum, as `git fsck` or SQLite's
+    /// `integrity_check` do: [`Error::Damaged`] names the files that fail.
+    /// Searches check only what they read, and a flipped byte of stored
+    /// text can still decompress, into other text; only this finds it.
+    /// Reads the whole index: seconds for a large one.
+    pub fn check(&self) -> Result<IndexCheck> {
+        self.guarded(|| {
+            let searcher = self.reader.searcher();
+            let (files, bytes) = store::check_every_file(&self.path, searcher.index())?;
+            Ok(IndexCheck {
+                index: self.path.clone(),
+                files,
+                bytes,
+                passages: searcher.num_docs(),
+            })
+        })
     }
 
     fn stats_unguarded(&self) -> Result<Stats> {

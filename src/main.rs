@@ -51,6 +51,7 @@ fn main() -> ExitCode {
         Command::Index(args) => index(&args),
         Command::Search(args) => search(&args),
         Command::Stats(args) => stats(&args),
+        Command::Check(args) => check(&args),
         Command::Serve(args) => serve(&args),
         Command::Show(args) => show(&args),
         Command::Timeline(args) => timeline(&args),
@@ -524,6 +525,12 @@ fn stats(args: &StatsArgs) -> Result<u8> {
     let stats = archive.stats()?;
     let mut out = io::stdout().lock();
     output::write_stats(&mut out, &stats, args.format.into())?;
+    Ok(exit::SUCCESS)
+}
+
+fn check(args: &StatsArgs) -> Result<u8> {
+    let check = Archive::open(&args.index)?.check()?;
+    output::write_check(&mut io::stdout().lock(), &check, args.format.into())?;
     Ok(exit::SUCCESS)
 }
 

@@ -557,6 +557,20 @@ pub struct Stats {
     pub languages: Vec<FacetCount>,
 }
 
+/// What [`crate::Archive::check`] read of an index, every checksum holding.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IndexCheck {
+    /// The index folder.
+    #[serde(serialize_with = "lossy_path")]
+    pub index: PathBuf,
+    /// Segment files read whole and checked.
+    pub files: u64,
+    /// Their bytes.
+    pub bytes: u64,
+    /// Passages the checked commit holds.
+    pub passages: u64,
+}
+
 /// Why a passage matched: one query word, prefix or phrase and the forms of
 /// the passage text that matched it (`bogota` → `Bogotá`, `revoked` → `revoke`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

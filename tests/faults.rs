@@ -302,6 +302,7 @@ fn read_commands(index: &Path) -> Vec<Vec<String>> {
             "petro",
         ],
         vec!["stats", "--index", index],
+        vec!["check", "--index", index],
         vec![
             "batch",
             "--index",
@@ -464,6 +465,73 @@ fn a_flipped_byte_in_the_stored_passages_never_reads_past_its_passage() {
         .search(&every)
         .unwrap();
     assert_eq!(whole.total as usize, whole.hits.len());
+}
+
+#[test]
+fn check_names_a_flipped_byte_of_stored_text_that_searches_read_as_other_text() {
+    // A byte flipped inside a compressed block of stored passages can
+    // decompress into other text: searches, `show` and `--cite` then quote
+    // words the document never held, and say nothing. `cita check` reads
+    // every file against its checksum.
+    const STRIDE: usize = 7;
+    let (copy, store) = copy_with_largest("store");
+    let index = path_str(copy.path()).to_string();
+    let out = run(&["check", "--index", &index]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(
+        said.starts_with(&format!("{index}: every checksum holds (")) && said.lines().count() == 1,
+        "{said}"
+    );
+    let every = cita::SearchRequest {
+        limit: cita::ALL,
+        sort: cita::Sort::Source,
+        collapse: false,
+        ..cita::SearchRequest::new("*")
+    };
+    let texts = || -> Option<Vec<String>> {
+        let found = cita::Archive::open(copy.path()).ok()?.search(&every).ok()?;
+        Some(found.hits.into_iter().map(|hit| hit.passage.text).collect())
+    };
+    let intact_texts = texts().unwrap();
+    let intact = std::fs::read(&store).unwrap();
+    let silently_changed = (0..intact.len()).step_by(STRIDE).find(|&at| {
+        let mut bytes = intact.clone();
+        bytes[at] ^= 0x01;
+        std::fs::write(&store, &bytes).unwrap();
+        texts().is_some_and(|texts| texts != intact_texts)
+    });
+    assert!(
+        silently_changed.is_some(),
+        "no flipped byte changed a passage's text without an error"
+    );
+    let out = run(&["check", "--index", &index]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let name = store.file_name().unwrap().to_str().unwrap();
+    assert!(
+        err.lines().count() == 1
+            && err.contains(&format!("{name} fails its checksum"))
+            && err.contains("cita index --rebuild --index"),
+        "{err}"
+    );
+    assert!(stdout(&out).is_empty());
+}
+
+#[test]
+fn check_finds_a_flipped_byte_in_every_kind_of_segment_file() {
+    for file in one_file_per_component() {
+        let name = file.file_name().unwrap().to_str().unwrap().to_string();
+        let middle = std::fs::metadata(&file).unwrap().len() as usize / 2;
+        let copy = damaged_copy(&name, Damage::FlipAt(middle));
+        let out = run(&["check", "--index", path_str(copy.path())]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(
+            err.lines().count() == 1 && err.contains("is damaged") && err.contains(&name),
+            "{name}: {err}"
+        );
+    }
 }
 
 /// Sets the count of layers of a doc store's index to about 2^35.

@@ -10,14 +10,15 @@ use std::io::{self, Write};
 
 pub use json::{write_batch_jsonl, write_build_report_json, write_json, write_jsonl};
 pub use text::{
-    TextStyle, plural, sanitize, shortened, write_build_report_text, write_counts_text,
-    write_kwic_text, write_passage_text, write_stats_text, write_text, write_timeline_text,
+    TextStyle, plural, sanitize, shortened, write_build_report_text, write_check_text,
+    write_counts_text, write_kwic_text, write_passage_text, write_stats_text, write_text,
+    write_timeline_text,
 };
 
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::results::{Counts, PassageInContext, SearchResults, Stats, Timeline};
+use crate::results::{Counts, IndexCheck, PassageInContext, SearchResults, Stats, Timeline};
 use crate::views::kwic::Concordance;
 
 /// An output format of `cita search`.
@@ -149,6 +150,22 @@ pub fn write_stats(out: &mut dyn Write, stats: &Stats, format: Format) -> io::Re
             stats.documents,
             stats.passages,
             stats.size_bytes
+        ),
+    }
+}
+
+/// What `cita check` read, every checksum holding.
+pub fn write_check(out: &mut dyn Write, check: &IndexCheck, format: Format) -> io::Result<()> {
+    match format {
+        Format::Text => write_check_text(out, check),
+        Format::Json | Format::Jsonl => json_line(out, check),
+        Format::Csv => write!(
+            out,
+            "index,files,bytes,passages\r\n{},{},{},{}\r\n",
+            csv::quote(&check.index.display().to_string()),
+            check.files,
+            check.bytes,
+            check.passages
         ),
     }
 }

@@ -9,7 +9,9 @@ use std::io::{self, Write};
 
 use crate::indexer::BuildReport;
 use crate::results::{Counts, FacetCount, Facets, Timeline};
-use crate::results::{Duplicate, Hit, IndexedPassage, PassageInContext, SearchResults, Stats};
+use crate::results::{
+    Duplicate, Hit, IndexCheck, IndexedPassage, PassageInContext, SearchResults, Stats,
+};
 use crate::views::kwic::{self, Concordance};
 
 /// How text output looks.
@@ -486,6 +488,20 @@ pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
         "size:       {} ({} bytes)",
         human_bytes(stats.size_bytes),
         stats.size_bytes
+    )
+}
+
+/// A check that found nothing wrong, on one line.
+pub fn write_check_text(out: &mut dyn Write, check: &IndexCheck) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}: every checksum holds ({} {}, {}, {} {})",
+        sanitize(&check.index.display().to_string()),
+        check.files,
+        plural(check.files, "file", "files"),
+        human_bytes(check.bytes),
+        check.passages,
+        plural(check.passages, "passage", "passages"),
     )
 }
 
