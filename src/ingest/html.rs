@@ -115,6 +115,32 @@ const FURNITURE: &[&str] = &[
     "compartir",
     "tambien",
     "suscripcion",
+    // And the Spanish names government sites give theirs: navigation,
+    // breadcrumbs (`migas de pan`), the footer.
+    "navegacion",
+    "migas",
+    "migadepan",
+    "migasdepan",
+    "piedepagina",
+];
+
+/// Whole class names or ids of Spanish page furniture whose words alone
+/// name content too, compared case-insensitively: `pie` is a page's footer
+/// but `pie-de-foto` a photo's caption, `derechos-reservados` a footer but
+/// `derechos-humanos` a section, `redes-sociales` the share links but
+/// `lideres-sociales` a section. (Ids are often made from headings, as
+/// DocBook's `_copyright_history`: a word such as `copyright` or
+/// `sociales` alone would drop a chapter.)
+const SPANISH_FURNITURE_NAMES: &[&str] = &[
+    "pie",
+    "pie-de-pagina",
+    "pie_de_pagina",
+    "pie-pagina",
+    "piepagina",
+    "miga-de-pan",
+    "derechos-reservados",
+    "redes-sociales",
+    "barra-accesibilidad",
 ];
 
 /// The words of [`FURNITURE`] naming what can outweigh the article it
@@ -590,6 +616,21 @@ fn kinds<'a>(element: &ElementRef<'a>) -> impl Iterator<Item = &'a str> {
         .flat_map(str::split_whitespace)
 }
 
+/// Whether `element` is the reference to a footnote or endnote in a page
+/// Word saved (`<a href="#_ftn1" name="_ftnref1">[1]</a>`, `_edn` for an
+/// endnote), which would read `educación.[1] El fenómeno`. The note's own
+/// number, at the foot of the page, links back with `_ftnref` and stays.
+fn is_word_note_reference(element: ElementRef) -> bool {
+    let value = element.value();
+    value.name() == "a"
+        && value.attr("href").is_some_and(|href| {
+            ["#_ftn", "#_edn"].iter().any(|target| {
+                href.strip_prefix(target)
+                    .is_some_and(|number| number.starts_with(|c: char| c.is_ascii_digit()))
+            })
+        })
+}
+
 /// Whether `element` holds no article text: an element of [`DROPPED`], but
 /// a `<header>` inside an article or section (its title, as Standard
 /// Ebooks and news pages write `<article><header><h1>`) and an `<aside>`
@@ -620,12 +661,14 @@ fn is_dropped(element: ElementRef) -> bool {
         // Nor is a note's way back to its reference: Pandoc's `↩︎`;
         // docutils' number before a note and its list of references (a
         // citation's label, `[Smith2002]`, is kept: it names the work).
-        "a" | "sup" => kinds(&element).any(|kind| {
-            matches!(
-                kind,
-                "noteref" | "doc-noteref" | "footnote-ref" | "footnote-back"
-            )
-        }),
+        "a" | "sup" => {
+            kinds(&element).any(|kind| {
+                matches!(
+                    kind,
+                    "noteref" | "doc-noteref" | "footnote-ref" | "footnote-back"
+                )
+            }) || is_word_note_reference(element)
+        }
         "span" => kinds(&element).any(|kind| {
             kind == "backrefs"
                 || kind == "label"
@@ -828,7 +871,7 @@ fn metadata(page: &Html) -> Metadata {
         page.select(&selector("title"))
             .next()
             .map(|title| title.text().collect::<String>())
-            .map(|title| strip_site_name(&title, publication.as_deref()))
+            .map(|title| strip_site_name(&title, publication.as_deref(), &headings(page)))
             .filter(|title| !title.is_empty())
     });
     let date = attribute(page, "meta[property='article:published_time']", "content")
@@ -880,18 +923,47 @@ fn metadata(page: &Html) -> Metadata {
 }
 
 /// A `<title>` without the site's name: "Story – The Paper" → "Story".
-fn strip_site_name(title: &str, site: Option<&str>) -> String {
+/// Government sites often put their name first ("Corte Constitucional |
+/// Sentencia T-025/04", "Procuraduría General de la Nación :: Boletín
+/// 112"): the part after the separator is the title when it is one of the
+/// page's `headings` and the part before it is not, or when it holds a
+/// number (a ruling's, a bulletin's) and the part before it none.
+fn strip_site_name(title: &str, site: Option<&str>, headings: &[String]) -> String {
     let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let is_heading = |part: &str| {
+        headings
+            .iter()
+            .any(|heading| heading.to_lowercase() == part.to_lowercase())
+    };
+    let has_digit = |part: &str| part.chars().any(|c| c.is_ascii_digit());
     for separator in [" | ", " – ", " — ", " - ", " :: ", " · "] {
         if let Some((head, tail)) = title.rsplit_once(separator) {
+            let (head, tail) = (head.trim(), tail.trim());
+            let tail_is_title = !site.is_some_and(|site| tail.eq_ignore_ascii_case(site))
+                && (site.is_some_and(|site| head.eq_ignore_ascii_case(site))
+                    || (is_heading(tail) && !is_heading(head))
+                    || (has_digit(tail) && !has_digit(head)));
+            if tail_is_title {
+                return tail.to_string();
+            }
             let tail_is_site = site.is_some_and(|site| tail.eq_ignore_ascii_case(site))
                 || (tail.split_whitespace().count() <= 4 && head.len() > tail.len());
             if tail_is_site {
-                return head.trim().to_string();
+                return head.to_string();
             }
         }
     }
     title
+}
+
+/// The text of the page's first headings (`h1`–`h3`), whitespace
+/// collapsed: what a `<title>`'s parts are compared with.
+fn headings(page: &Html) -> Vec<String> {
+    page.select(&selector("h1, h2, h3"))
+        .take(20)
+        .map(|heading| collapse(&heading.text().collect::<String>()))
+        .filter(|heading| !heading.is_empty())
+        .collect()
 }
 
 /// `datePublished` from the page's JSON-LD, wherever it is nested.
@@ -1257,14 +1329,38 @@ fn furniture_word(element: ElementRef) -> Option<String> {
         .flat_map(|name| name.split(['-', '_']))
         .map(str::to_ascii_lowercase)
         .find(|word| {
-            FURNITURE.contains(&word.as_str()) && (word != "header" || !in_article(element))
+            FURNITURE.contains(&word.as_str())
+                && (word != "header" || !(in_article(element) || titles_the_page(element)))
         })
         .or_else(|| {
-            names()
-                .map(str::to_ascii_lowercase)
-                .find(|name| BOOK_FURNITURE.contains(&name.as_str()))
+            names().map(str::to_ascii_lowercase).find(|name| {
+                BOOK_FURNITURE.contains(&name.as_str())
+                    || SPANISH_FURNITURE_NAMES.contains(&name.as_str())
+            })
         })
         .or_else(|| is_texinfo_contents(element).then(|| "contents".to_string()))
+}
+
+/// Whether `element` (named a header) holds the page's title and nothing
+/// else: every child element a heading, one of them the schema.org
+/// `headline` or not just a link (a logo). Joomla writes an article's title
+/// so (`<div class="page-header"><h2 itemprop="headline">`), and so does
+/// Bootstrap's page header; a site's masthead holds its navigation too.
+fn titles_the_page(element: ElementRef) -> bool {
+    let mut children = element.children().filter_map(ElementRef::wrap).peekable();
+    children.peek().is_some()
+        && children.all(|child| is_heading(child.value().name()))
+        && element
+            .children()
+            .filter_map(ElementRef::wrap)
+            .any(|heading| {
+                heading.value().attr("itemprop") == Some("headline")
+                    || heading.children().any(|part| match part.value() {
+                        Node::Text(text) => !text.trim().is_empty(),
+                        Node::Element(inner) => inner.name() != "a",
+                        _ => false,
+                    })
+            })
 }
 
 /// Whether `element` lies in an `<article>`.
@@ -1821,13 +1917,44 @@ line two</pre>
     #[test]
     fn titles_lose_a_trailing_site_name() {
         assert_eq!(
-            strip_site_name("A long story about Plan LAZO - El Tiempo", None),
+            strip_site_name("A long story about Plan LAZO - El Tiempo", None, &[]),
             "A long story about Plan LAZO"
         );
-        assert_eq!(strip_site_name("Plain title", None), "Plain title");
+        assert_eq!(strip_site_name("Plain title", None, &[]), "Plain title");
         assert_eq!(
-            strip_site_name("Story | Paper Name", Some("Paper Name")),
+            strip_site_name("Story | Paper Name", Some("Paper Name"), &[]),
             "Story"
+        );
+        // The site's name first, as government sites write it.
+        assert_eq!(
+            strip_site_name("Corte Constitucional | Sentencia T-025/04", None, &[]),
+            "Sentencia T-025/04"
+        );
+        let heading = ["Boletín de prensa".to_string()];
+        assert_eq!(
+            strip_site_name("Procuraduría General :: Boletín de prensa", None, &heading),
+            "Boletín de prensa"
+        );
+        assert_eq!(
+            strip_site_name(
+                "Unidad para las Víctimas - Retornos",
+                Some("Unidad para las Víctimas"),
+                &[]
+            ),
+            "Retornos"
+        );
+        // A headline naming the site, or with a number, stays whole.
+        assert_eq!(
+            strip_site_name(
+                "Story in 2019 - El Tiempo",
+                None,
+                &["Story in 2019".to_string()]
+            ),
+            "Story in 2019"
+        );
+        assert_eq!(
+            strip_site_name("10 claves del Plan LAZO - Semana 2.0", None, &[]),
+            "10 claves del Plan LAZO"
         );
     }
 
@@ -1991,6 +2118,38 @@ line two</pre>
             r#"<body><h1>Brief</h1><p>The text.</p><div class="cookie-banner">{banner}{banner}</div></body>"#
         );
         assert_eq!(texts(&read(&page).1), ["# Brief", "The text."]);
+    }
+
+    #[test]
+    fn government_pages_lose_their_furniture_and_keep_their_title_and_notes() {
+        // A Joomla article on a gov.co site, and a ruling Word saved.
+        let page = concat!(
+            r#"<body><div id="barra-accesibilidad">Aumentar tamaño de letra</div>"#,
+            r#"<div class="miga-de-pan">Inicio » Noticias</div>"#,
+            r#"<div class="item-page"><div class="page-header">"#,
+            r#"<h2 itemprop="headline">Familias retornan a sus parcelas</h2></div>"#,
+            r##"<p>Ciento veinte familias volvieron.<a href="#_ftn1" name="_ftnref1"><span "##,
+            r#"class="MsoFootnoteReference">[1]</span></a> El retorno fue acompañado.</p>"#,
+            r#"<div class="redes-sociales">Facebook Twitter</div>"#,
+            r#"<p class="pie-de-foto">Foto: Unidad para las Víctimas</p></div>"#,
+            r#"<div id="pie">Calle 16 # 6-66, Bogotá</div>"#,
+            r#"<div class="derechos-reservados">Todos los derechos</div>"#,
+            r#"<div class="derechos-humanos"><p>Derechos humanos: informe.</p></div>"#,
+            r#"<div id="lideres-sociales"><p>Líderes sociales: cifras.</p></div>"#,
+            r##"<p><a href="#_ftnref1" name="_ftn1">[1]</a> Decreto 4800 de 2011.</p>"##,
+            r#"<div class="page-header"><h1><a href="/">Sitio</a></h1></div></body>"#,
+        );
+        assert_eq!(
+            texts(&read(page).1),
+            [
+                "# Familias retornan a sus parcelas",
+                "Ciento veinte familias volvieron. El retorno fue acompañado.",
+                "Foto: Unidad para las Víctimas",
+                "Derechos humanos: informe.",
+                "Líderes sociales: cifras.",
+                "[1] Decreto 4800 de 2011.",
+            ]
+        );
     }
 
     #[test]
