@@ -233,12 +233,13 @@ pub trait BuildObserver {
 /// pieces or Greek letters of its capitals with accents. 20: an HTML
 /// `<form>` holding most of a page's text (ASP.NET's, around the whole
 /// page) is read as a wrapper; the text of scripts and styles no longer
-/// counts when wrappers are weighed; a header holding only the page's
+/// counts when wrappers are weighed; a header holding the schema.org
 /// headline (Joomla's `div.page-header`) is read; Spanish names of a
 /// government site's furniture (`migas-de-pan`, `pie`, …) are left out, as
 /// are Word's footnote references; a `<title>` may start with the site's
-/// name; a text file's hard-wrapped list items keep their lines; a long
-/// paragraph is not cut after an abbreviation or an initial.
+/// name (`og:site_name`); a text file's hard-wrapped list items keep their
+/// lower-case lines; a long paragraph is not cut after an abbreviation or
+/// an initial.
 pub const READING_RULES: u32 = 20;
 
 /// An observer that ignores everything.

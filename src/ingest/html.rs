@@ -115,29 +115,30 @@ const FURNITURE: &[&str] = &[
     "compartir",
     "tambien",
     "suscripcion",
-    // And the Spanish names government sites give theirs: navigation,
-    // breadcrumbs (`migas de pan`), the footer.
-    "navegacion",
-    "migas",
-    "migadepan",
-    "migasdepan",
-    "piedepagina",
 ];
 
-/// Whole class names or ids of Spanish page furniture whose words alone
-/// name content too, compared case-insensitively: `pie` is a page's footer
-/// but `pie-de-foto` a photo's caption, `derechos-reservados` a footer but
-/// `derechos-humanos` a section, `redes-sociales` the share links but
-/// `lideres-sociales` a section. (Ids are often made from headings, as
-/// DocBook's `_copyright_history`: a word such as `copyright` or
-/// `sociales` alone would drop a chapter.)
+/// The names Spanish-language government sites give their furniture
+/// (navigation, breadcrumbs, footer, social links, accessibility bar),
+/// compared case-insensitively with an element's id or its whole class
+/// when that is one name: their words alone name content too (`pie` is a
+/// footer but `pie-de-foto` a caption and `chart pie` a figure,
+/// `navegacion` a menu but `tag-navegacion` a WordPress post on river
+/// transport, `redes-sociales` the share links but `lideres-sociales` a
+/// section).
 const SPANISH_FURNITURE_NAMES: &[&str] = &[
+    "navegacion",
+    "menu-navegacion",
+    "ruta-navegacion",
+    "migas",
+    "migas-de-pan",
+    "miga-de-pan",
+    "migadepan",
     "pie",
     "pie-de-pagina",
     "pie_de_pagina",
     "pie-pagina",
     "piepagina",
-    "miga-de-pan",
+    "piedepagina",
     "derechos-reservados",
     "redes-sociales",
     "barra-accesibilidad",
@@ -629,6 +630,9 @@ fn is_word_note_reference(element: ElementRef) -> bool {
                     .is_some_and(|number| number.starts_with(|c: char| c.is_ascii_digit()))
             })
         })
+        && element.text().flat_map(str::chars).all(|c| {
+            c.is_ascii_digit() || c.is_whitespace() || matches!(c, '[' | ']' | '(' | ')' | '*')
+        })
 }
 
 /// Whether `element` holds no article text: an element of [`DROPPED`], but
@@ -871,7 +875,7 @@ fn metadata(page: &Html) -> Metadata {
         page.select(&selector("title"))
             .next()
             .map(|title| title.text().collect::<String>())
-            .map(|title| strip_site_name(&title, publication.as_deref(), &headings(page)))
+            .map(|title| strip_site_name(&title, publication.as_deref()))
             .filter(|title| !title.is_empty())
     });
     let date = attribute(page, "meta[property='article:published_time']", "content")
@@ -922,28 +926,16 @@ fn metadata(page: &Html) -> Metadata {
     }
 }
 
-/// A `<title>` without the site's name: "Story – The Paper" → "Story".
-/// Government sites often put their name first ("Corte Constitucional |
-/// Sentencia T-025/04", "Procuraduría General de la Nación :: Boletín
-/// 112"): the part after the separator is the title when it is one of the
-/// page's `headings` and the part before it is not, or when it holds a
-/// number (a ruling's, a bulletin's) and the part before it none.
-fn strip_site_name(title: &str, site: Option<&str>, headings: &[String]) -> String {
+/// A `<title>` without the site's name: "Story – The Paper" → "Story",
+/// and, when `og:site_name` names the part before the separator, as
+/// government sites write it, "Unidad para las Víctimas - Retornos" →
+/// "Retornos".
+fn strip_site_name(title: &str, site: Option<&str>) -> String {
     let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
-    let is_heading = |part: &str| {
-        headings
-            .iter()
-            .any(|heading| heading.to_lowercase() == part.to_lowercase())
-    };
-    let has_digit = |part: &str| part.chars().any(|c| c.is_ascii_digit());
     for separator in [" | ", " – ", " — ", " - ", " :: ", " · "] {
         if let Some((head, tail)) = title.rsplit_once(separator) {
             let (head, tail) = (head.trim(), tail.trim());
-            let tail_is_title = !site.is_some_and(|site| tail.eq_ignore_ascii_case(site))
-                && (site.is_some_and(|site| head.eq_ignore_ascii_case(site))
-                    || (is_heading(tail) && !is_heading(head))
-                    || (has_digit(tail) && !has_digit(head)));
-            if tail_is_title {
+            if site.is_some_and(|site| head.eq_ignore_ascii_case(site)) {
                 return tail.to_string();
             }
             let tail_is_site = site.is_some_and(|site| tail.eq_ignore_ascii_case(site))
@@ -954,16 +946,6 @@ fn strip_site_name(title: &str, site: Option<&str>, headings: &[String]) -> Stri
         }
     }
     title
-}
-
-/// The text of the page's first headings (`h1`–`h3`), whitespace
-/// collapsed: what a `<title>`'s parts are compared with.
-fn headings(page: &Html) -> Vec<String> {
-    page.select(&selector("h1, h2, h3"))
-        .take(20)
-        .map(|heading| collapse(&heading.text().collect::<String>()))
-        .filter(|heading| !heading.is_empty())
-        .collect()
 }
 
 /// `datePublished` from the page's JSON-LD, wherever it is nested.
@@ -1333,34 +1315,33 @@ fn furniture_word(element: ElementRef) -> Option<String> {
                 && (word != "header" || !(in_article(element) || titles_the_page(element)))
         })
         .or_else(|| {
-            names().map(str::to_ascii_lowercase).find(|name| {
-                BOOK_FURNITURE.contains(&name.as_str())
-                    || SPANISH_FURNITURE_NAMES.contains(&name.as_str())
-            })
+            names()
+                .map(str::to_ascii_lowercase)
+                .find(|name| BOOK_FURNITURE.contains(&name.as_str()))
+        })
+        .or_else(|| {
+            let class = value.attr("class").map(str::trim);
+            value
+                .attr("id")
+                .into_iter()
+                .chain(class.filter(|class| !class.contains(char::is_whitespace)))
+                .map(str::to_ascii_lowercase)
+                .find(|name| SPANISH_FURNITURE_NAMES.contains(&name.as_str()))
         })
         .or_else(|| is_texinfo_contents(element).then(|| "contents".to_string()))
 }
 
-/// Whether `element` (named a header) holds the page's title and nothing
-/// else: every child element a heading, one of them the schema.org
-/// `headline` or not just a link (a logo). Joomla writes an article's title
-/// so (`<div class="page-header"><h2 itemprop="headline">`), and so does
-/// Bootstrap's page header; a site's masthead holds its navigation too.
+/// Whether `element` (named a header) holds the article's headline, as
+/// schema.org marks it: Joomla writes an article's title so (`<div
+/// class="page-header"><h2 itemprop="headline">`). A site's masthead
+/// holding its name in an `<h1>`, or a card's header, is not one.
 fn titles_the_page(element: ElementRef) -> bool {
-    let mut children = element.children().filter_map(ElementRef::wrap).peekable();
-    children.peek().is_some()
-        && children.all(|child| is_heading(child.value().name()))
-        && element
-            .children()
-            .filter_map(ElementRef::wrap)
-            .any(|heading| {
-                heading.value().attr("itemprop") == Some("headline")
-                    || heading.children().any(|part| match part.value() {
-                        Node::Text(text) => !text.trim().is_empty(),
-                        Node::Element(inner) => inner.name() != "a",
-                        _ => false,
-                    })
-            })
+    element
+        .children()
+        .filter_map(ElementRef::wrap)
+        .any(|child| {
+            is_heading(child.value().name()) && child.value().attr("itemprop") == Some("headline")
+        })
 }
 
 /// Whether `element` lies in an `<article>`.
@@ -1471,11 +1452,18 @@ fn wrappers(root: NodeRef<'_, Node>) -> HashSet<NodeId> {
         if is_hidden_or_chrome(element) {
             return None;
         }
+        let word = furniture_word(element);
         if element.value().name() == "form" {
-            return Some(false);
+            // A comment form (WordPress's `form#commentform.comment-form`)
+            // or a newsletter's sign-up says so.
+            let value = element.value();
+            let names_comments = [value.attr("class"), value.attr("id")]
+                .into_iter()
+                .flatten()
+                .any(|name| name.to_ascii_lowercase().contains("comment"));
+            return (word.is_none() && !names_comments).then_some(false);
         }
-        furniture_word(element)
-            .is_some_and(|word| !OUTWEIGHING_FURNITURE.contains(&word.as_str()))
+        word.is_some_and(|word| !OUTWEIGHING_FURNITURE.contains(&word.as_str()))
             .then_some(true)
     };
     let is_code = |node: NodeRef<'_, Node>| {
@@ -1917,44 +1905,26 @@ line two</pre>
     #[test]
     fn titles_lose_a_trailing_site_name() {
         assert_eq!(
-            strip_site_name("A long story about Plan LAZO - El Tiempo", None, &[]),
+            strip_site_name("A long story about Plan LAZO - El Tiempo", None),
             "A long story about Plan LAZO"
         );
-        assert_eq!(strip_site_name("Plain title", None, &[]), "Plain title");
+        assert_eq!(strip_site_name("Plain title", None), "Plain title");
         assert_eq!(
-            strip_site_name("Story | Paper Name", Some("Paper Name"), &[]),
+            strip_site_name("Story | Paper Name", Some("Paper Name")),
             "Story"
         );
-        // The site's name first, as government sites write it.
-        assert_eq!(
-            strip_site_name("Corte Constitucional | Sentencia T-025/04", None, &[]),
-            "Sentencia T-025/04"
-        );
-        let heading = ["Boletín de prensa".to_string()];
-        assert_eq!(
-            strip_site_name("Procuraduría General :: Boletín de prensa", None, &heading),
-            "Boletín de prensa"
-        );
+        // The site's name first, as government sites write it, when the
+        // page names its site; a number says nothing.
         assert_eq!(
             strip_site_name(
                 "Unidad para las Víctimas - Retornos",
-                Some("Unidad para las Víctimas"),
-                &[]
+                Some("Unidad para las Víctimas")
             ),
             "Retornos"
         );
-        // A headline naming the site, or with a number, stays whole.
         assert_eq!(
-            strip_site_name(
-                "Story in 2019 - El Tiempo",
-                None,
-                &["Story in 2019".to_string()]
-            ),
-            "Story in 2019"
-        );
-        assert_eq!(
-            strip_site_name("10 claves del Plan LAZO - Semana 2.0", None, &[]),
-            "10 claves del Plan LAZO"
+            strip_site_name("Claves del proceso de paz en Colombia | France 24", None),
+            "Claves del proceso de paz en Colombia"
         );
     }
 
@@ -2136,6 +2106,9 @@ line two</pre>
             r#"<div class="derechos-reservados">Todos los derechos</div>"#,
             r#"<div class="derechos-humanos"><p>Derechos humanos: informe.</p></div>"#,
             r#"<div id="lideres-sociales"><p>Líderes sociales: cifras.</p></div>"#,
+            r#"<div class="post tag-navegacion"><p>Barcazas en el Magdalena.</p></div>"#,
+            r#"<figure class="chart pie"><figcaption>Carga por río.</figcaption></figure>"#,
+            r##"<p>Véase la <a href="#_ftn3">nota 3 del concepto</a>.</p>"##,
             r##"<p><a href="#_ftnref1" name="_ftn1">[1]</a> Decreto 4800 de 2011.</p>"##,
             r#"<div class="page-header"><h1><a href="/">Sitio</a></h1></div></body>"#,
         );
@@ -2147,6 +2120,9 @@ line two</pre>
                 "Foto: Unidad para las Víctimas",
                 "Derechos humanos: informe.",
                 "Líderes sociales: cifras.",
+                "Barcazas en el Magdalena.",
+                "Carga por río.",
+                "Véase la nota 3 del concepto.",
                 "[1] Decreto 4800 de 2011.",
             ]
         );
@@ -2185,7 +2161,11 @@ line two</pre>
             r#"<form action="/search"><label>Search the site</label><input name="q"></form>"#,
             r#"<form action="/comment"><p>Leave a comment</p><textarea></textarea>"#,
             "<script>var captcha = 'a script longer than the whole text of the page';</script>",
-            "</form></body>",
+            "</form>",
+            // Named for what it is, a form is never a wrapper.
+            r#"<form class="comment-form"><p>Comments are moderated. Be civil, stay on the topic "#,
+            "of the story, and do not post personal data of anyone, yours included.</p></form>",
+            "</body>",
         );
         assert_eq!(
             texts(&read(page).1),

@@ -422,24 +422,18 @@ pub(crate) fn ends_sentence(line: &str) -> bool {
         .ends_with(['.', '!', '?', ':', ';', '…', '。', '！', '？', '：', '；'])
 }
 
-/// A list item's line at least this long, ending no sentence, was wrapped
-/// where the next line goes on with it.
-const WRAPPED_ITEM_CHARS: usize = 50;
-
 /// Whether `next`, a line of a text file after `last`, a line of a list
 /// item, goes on with the item although it is not indented: hard-wrapped
 /// text (`1. Los accionantes, … personas de` / `la tercera edad …`). It
-/// does when `last` is no longer than [`WRAP_WIDTH`] and ends no sentence,
-/// and is long enough to have been wrapped ([`WRAPPED_ITEM_CHARS`]) or
-/// `next` starts in lower case; a new item never goes on with one.
+/// does when `last` is no longer than [`WRAP_WIDTH`] and ends no sentence
+/// and `next` starts in lower case; a line starting with a capital (a
+/// paragraph, a heading, a signature after the list) ends the list.
 fn wraps_into_item(last: &str, next: &str) -> bool {
     let last = last.trim();
-    let length = last.chars().count();
     !is_list_item(next)
-        && length <= WRAP_WIDTH
+        && last.chars().count() <= WRAP_WIDTH
         && !ends_sentence(last)
-        && (length >= WRAPPED_ITEM_CHARS
-            || next.trim_start().starts_with(|c: char| c.is_lowercase()))
+        && next.trim_start().starts_with(|c: char| c.is_lowercase())
 }
 
 /// `===` or `---` alone on a line: a setext underline or a thematic break.
@@ -525,8 +519,8 @@ impl Builder {
     }
 
     /// One paragraph of `kind` made of `lines`: prose joined as wrapped
-    /// text ([`join_wrapped`]), code and lists line by line (an item's own
-    /// lines wrapped into it).
+    /// text ([`join_wrapped`]), code and lists line by line (in laid-out
+    /// text, an item's own lines wrapped into it).
     fn paragraph(&mut self, lines: &[Line], kind: ParagraphKind) {
         let mut text = String::new();
         let mut pieces: Vec<Piece> = Vec::with_capacity(lines.len());
@@ -534,7 +528,7 @@ impl Builder {
             let trimmed = line.text.trim();
             if !text.is_empty() {
                 let wraps = kind == ParagraphKind::Prose
-                    || (kind == ParagraphKind::List && !is_list_item(line.text));
+                    || (kind == ParagraphKind::List && self.laid_out && !is_list_item(line.text));
                 if !wraps {
                     text.push('\n');
                 } else {
@@ -794,7 +788,7 @@ mod tests {
             texts(&blocks(body, Some(0))),
             [
                 "Infobox",
-                "- Map: a\n- Mission: b continued\n1. numbered",
+                "- Map: a\n- Mission: b\ncontinued\n1. numbered",
                 "After the list."
             ]
         );
@@ -805,33 +799,23 @@ mod tests {
         // As a ruling's numbered paragraphs are typed, wrapped at 72.
         let body = "1. Los accionantes, en su mayoria mujeres cabeza de familia, personas de\n\
                     la tercera edad y menores, interpusieron accion de tutela.\n\
-                    2) Las entidades de-\nmandadas no respondieron.\n\
-                    - La Red de Solidaridad Social, ahora Agencia Presidencial para la\n\
-                    Accion Social, alego falta de recursos.\n\
-                    * Item short\nstill the item\n\
-                    \n\
-                    - Map: a\nAfter the list.\n\
-                    - An item that ends its sentence, long enough to be wrapped.\n\
-                    A paragraph.\n";
+                    2) Las entidades demandadas, en\nsu mayoria, no respondieron.\n\
+                    - María López Ruiz, Subdirectora del Departamento Nacional de Planeación\n\
+                    La reunión comenzó a las diez.\n\
+                    - An item that ends its sentence.\nand a line in lower case.\n";
         assert_eq!(
             kinds(&blocks(body, Some(0))),
             [
                 (
                     "list",
-                    "1. Los accionantes, en su mayoria mujeres cabeza de familia, personas de \
+                    "1. Los accionantes, en su mayoria mujeres cabeza de familia, personas de\n\
                      la tercera edad y menores, interpusieron accion de tutela.\n\
-                     2) Las entidades demandadas no respondieron.\n\
-                     - La Red de Solidaridad Social, ahora Agencia Presidencial para la \
-                     Accion Social, alego falta de recursos.\n\
-                     * Item short still the item"
+                     2) Las entidades demandadas, en\nsu mayoria, no respondieron.\n\
+                     - María López Ruiz, Subdirectora del Departamento Nacional de Planeación"
                 ),
-                ("list", "- Map: a"),
-                ("prose", "After the list."),
-                (
-                    "list",
-                    "- An item that ends its sentence, long enough to be wrapped."
-                ),
-                ("prose", "A paragraph."),
+                ("prose", "La reunión comenzó a las diez."),
+                ("list", "- An item that ends its sentence."),
+                ("prose", "and a line in lower case."),
             ]
         );
     }
