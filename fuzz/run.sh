@@ -22,7 +22,7 @@ set -uo pipefail
 FUZZ_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SECONDS_EACH="${1:-60}"
 shift || true
-ALL_TARGETS=(query text markdown html jsonl pdf decode docx odt epub email mbox zip tar image stored copy_map)
+ALL_TARGETS=(query text markdown html jsonl pdf decode docx odt epub email mbox mhtml zip tar image stored copy_map)
 if [ "$#" -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL_TARGETS[@]}"); fi
 
 SANITIZER="${FUZZ_SANITIZER:-none}"

@@ -24,7 +24,7 @@ pub struct Cli {
 pub enum Command {
     /// Build or update the index from the corpus folder: only new, changed
     /// and deleted files are processed (text, Markdown, HTML, JSON Lines,
-    /// PDF, DOCX, ODT, EPUB, e-mail and mailboxes, ZIP and tar archives,
+    /// PDF, DOCX, ODT, EPUB, e-mail and mailboxes, saved web pages (MHTML), ZIP and tar archives,
     /// page images through OCR).
     Index(IndexArgs),
     /// Search the index. Exit status: 0 some hit, 1 no hit, 2 error.

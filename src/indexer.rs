@@ -239,7 +239,8 @@ pub trait BuildObserver {
 /// are Word's footnote references; a `<title>` may start with the site's
 /// name (`og:site_name`); a text file's hard-wrapped list items keep their
 /// lower-case lines; a long paragraph is not cut after an abbreviation or
-/// an initial.
+/// an initial; two line breaks in a table's cell make its row a row of
+/// paragraphs.
 pub const READING_RULES: u32 = 20;
 
 /// An observer that ignores everything.

@@ -101,6 +101,62 @@ fn an_html_only_message_is_read_as_html() {
 }
 
 #[test]
+fn a_web_page_saved_as_mhtml_is_read_as_the_page() {
+    // As Internet Explorer saved a ministry's bulletin: the message's Date
+    // is the day it was saved and its From the browser; the page, in
+    // quoted-printable Windows-1252, has its own title and date.
+    let fixture = Fixture::new();
+    let page = "From: <Saved by Windows Internet Explorer 8>\r\n\
+         Subject: =?windows-1252?Q?Bolet=EDn_045?=\r\n\
+         Date: Tue, 9 Jun 2009 10:00:00 -0500\r\n\
+         MIME-Version: 1.0\r\n\
+         Content-Type: multipart/related; type=\"text/html\"; boundary=\"----=_NextPart_000\"\r\n\
+         \r\n\
+         ------=_NextPart_000\r\n\
+         Content-Type: text/html; charset=\"windows-1252\"\r\n\
+         Content-Transfer-Encoding: quoted-printable\r\n\
+         Content-Location: http://www.mindefensa.gov.co/boletin-045.html\r\n\
+         \r\n\
+         <html><head><title>Tierras para 120 familias</title>\r\n\
+         <meta name=3D\"date\" content=3D\"2008-03-12\"></head>\r\n\
+         <body><p>El Ministerio entreg=F3 tierras a 120 familias desplazadas de Montes =\r\n\
+         de Mar=EDa.</p></body></html>\r\n\
+         ------=_NextPart_000\r\n\
+         Content-Type: image/gif\r\n\
+         Content-Transfer-Encoding: base64\r\n\
+         Content-Location: http://www.mindefensa.gov.co/logo.gif\r\n\
+         \r\n\
+         R0lGODlhAQABAAAAACw=\r\n\
+         ------=_NextPart_000--\r\n";
+    fixture.file("boletines/045.mht", page);
+    let hit = only_hit(&fixture, "entrego");
+    assert_eq!(
+        hit["text"],
+        "El Ministerio entregó tierras a 120 familias desplazadas de Montes de María."
+    );
+    assert_eq!(hit["title"], "Tierras para 120 familias");
+    assert_eq!(hit["date"], "2008-03-12");
+    assert_eq!(hit["url"], "http://www.mindefensa.gov.co/boletin-045.html");
+    assert_eq!(hit["author"], Value::Null);
+    assert_eq!(fixture.search("format:mhtml", &[]).1["total"], 1);
+    // Without a title of its own, the page takes the message's Subject; a
+    // file that is no MIME message is a warning, and the rest is indexed.
+    fixture.file(
+        "untitled.mhtml",
+        page.replace("<title>Tierras para 120 familias</title>", ""),
+    );
+    fixture.file("broken.mht", "<html><body><p>not MIME</p></body></html>");
+    let report = fixture.index_report(&[]);
+    assert!(
+        report["warnings"].to_string().contains("broken.mht"),
+        "{report}"
+    );
+    let (_, result) = fixture.search("entrego", &["--no-collapse"]);
+    let titles: Vec<&Value> = hits(&result).iter().map(|hit| &hit["title"]).collect();
+    assert!(titles.contains(&&json!("Boletín 045")), "{result}");
+}
+
+#[test]
 fn an_attachment_is_a_document_dated_like_its_message() {
     let fixture = Fixture::new();
     // "The veteran recalled the counterinsurgency operation.\n" in base64.

@@ -81,6 +81,8 @@ class Archive:
     ) -> Tuple[str, List[Tuple[int, str, Optional[int], Optional[Exception]]]]:
         """``(JSON lines of cita batch --format jsonl, [(line, query, total, error)])``."""
     def stats(self) -> str: ...
+    def check(self) -> str:
+        """The JSON of ``cita check --format json``."""
     def languages(self) -> str:
         """The JSON list of the index's languages (codes)."""
     def _shard_step(

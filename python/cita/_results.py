@@ -225,6 +225,19 @@ class Stats(Record):
     languages: List[Dict[str, Any]]
 
 
+class IndexCheck(Record):
+    """What :meth:`Archive.check` read, every checksum holding (``cita
+    check``)."""
+
+    __slots__ = ()
+    index: str
+    #: Segment files read whole and checked.
+    files: int
+    #: Their bytes.
+    bytes: int
+    passages: int
+
+
 class BuildReport(Record):
     """What an index run did: the object ``cita index --format json`` prints
     (see the README's table of its keys)."""

@@ -346,4 +346,13 @@ impl Archive {
         })
         .or_raise(py)
     }
+
+    /// The JSON of `cita check --format json`.
+    fn check(&self, py: Python<'_>) -> PyResult<String> {
+        py.detach(|| {
+            let check = self.inner.check()?;
+            rendered(|out| output::write_check(out, &check, Format::Json))
+        })
+        .or_raise(py)
+    }
 }

@@ -255,3 +255,22 @@ def test_an_index_path_that_is_a_file_is_a_file_system_error(cli, small_corpus, 
         cita.Archive(taken)
     assert str(raised.value) == cli.error("search", "--index", str(taken), "colombia")
     assert str(raised.value).endswith("taken: a file, not an index folder")
+
+
+def test_check_reads_every_file_and_names_a_damaged_one_as_the_cli_does(cli, small_corpus, tmp_path: Path):
+    index = tmp_path / "index"
+    cita.index(small_corpus, index)
+    checked = cita.Archive(index).check()
+    assert isinstance(checked, cita.IndexCheck)
+    assert checked.files > 0 and checked.bytes > 0
+    assert checked.passages == cita.Archive(index).count("*").passages
+    # A byte in the middle of the stored passages: searches may read on.
+    store = max(index.glob("*.store"), key=lambda path: path.stat().st_size)
+    data = bytearray(store.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    store.write_bytes(bytes(data))
+    expected = cli.error("check", "--index", str(index))
+    assert store.name in expected
+    with pytest.raises(cita.DamagedIndexError) as raised:
+        cita.Archive(index).check()
+    assert str(raised.value) == expected

@@ -13,7 +13,8 @@
 //! "Read more" and teasers ("Lea también: …").
 //! Paragraphs, list items, quotes and preformatted text become paragraphs,
 //! and so does each table row of values, its cells joined by ` | `; a row
-//! whose cells hold paragraphs, lists, tables or headings of their own, or
+//! whose cells hold paragraphs, lists, tables, headings or two line breaks
+//! in a row (`<br><br>`) of their own, or
 //! longer than 1,000 characters (a page laid out in a table), gives its
 //! cells' paragraphs instead; `h1`–`h6` become headings. What is in a
 //! `pre` is code, what is in a `ul`, `ol` or `dl` a list, and what is in a
@@ -117,15 +118,18 @@ const FURNITURE: &[&str] = &[
     "suscripcion",
 ];
 
-/// The names Spanish-language government sites give their furniture
-/// (navigation, breadcrumbs, footer, social links, accessibility bar),
-/// compared case-insensitively with an element's id or its whole class
-/// when that is one name: their words alone name content too (`pie` is a
-/// footer but `pie-de-foto` a caption and `chart pie` a figure,
-/// `navegacion` a menu but `tag-navegacion` a WordPress post on river
-/// transport, `redes-sociales` the share links but `lideres-sociales` a
-/// section).
-const SPANISH_FURNITURE_NAMES: &[&str] = &[
+/// Names of page furniture, compared case-insensitively with an
+/// element's id or its whole class when that is one name, because their
+/// words alone name content too: the names Spanish-language government
+/// sites give their navigation, breadcrumbs, footer, social links and
+/// accessibility bar (`pie` is a footer but `pie-de-foto` a caption and
+/// `chart pie` a figure, `navegacion` a menu but `tag-navegacion` a
+/// WordPress post on river transport, `redes-sociales` the share links but
+/// `lideres-sociales` a section), and the lines of a post's details and
+/// paging that Joomla, WordPress and Drupal write around it ("Detalles",
+/// "Visitas: 1532", "Publicado: 12 marzo, 2019", "Anterior", "Siguiente",
+/// "Etiquetas").
+const WHOLE_FURNITURE_NAMES: &[&str] = &[
     "navegacion",
     "menu-navegacion",
     "ruta-navegacion",
@@ -142,6 +146,14 @@ const SPANISH_FURNITURE_NAMES: &[&str] = &[
     "derechos-reservados",
     "redes-sociales",
     "barra-accesibilidad",
+    "article-info",
+    "entry-meta",
+    "post-meta",
+    "pager",
+    "pagination",
+    "field-label",
+    "tags",
+    "etiquetas",
 ];
 
 /// The words of [`FURNITURE`] naming what can outweigh the article it
@@ -1191,8 +1203,7 @@ const ROW_OF_BLOCKS: &[&str] = &[
 ];
 
 /// Whether a table row holds one value per cell (text, links, line
-/// breaks, `div`s and `span`s), so that it reads as one line. A row
-/// holding one of the page's `wrappers` is its layout.
+/// breaks, `div`s and `span`s), so that it reads as one line.
 fn holds_values_only(row: ElementRef, wrappers: &HashSet<NodeId>) -> bool {
     // What the walker drops, and an empty block (the `<p>` html5ever makes
     // of a stray `</p>`), says nothing about the row; nor does anything in
@@ -1203,7 +1214,10 @@ fn holds_values_only(row: ElementRef, wrappers: &HashSet<NodeId>) -> bool {
             continue;
         };
         let name = element.value().name();
-        if wrappers.contains(&node.id()) {
+        // A row holding the page's wrapper is its layout; two line breaks
+        // in a row end a paragraph (a bulletin laid out in a table's cell,
+        // its paragraphs set with `<br><br>`), which a row of values has not.
+        if wrappers.contains(&node.id()) || (name == "br" && follows_a_line_break(node)) {
             return false;
         }
         if is_dropped(element) || is_furniture(element) {
@@ -1294,7 +1308,8 @@ fn is_hidden_or_chrome(element: ElementRef) -> bool {
 }
 
 /// The word (lower case) of `element`'s class or id that names page
-/// furniture ([`FURNITURE`], [`BOOK_FURNITURE`], [`is_texinfo_contents`]),
+/// furniture ([`FURNITURE`], [`BOOK_FURNITURE`], [`WHOLE_FURNITURE_NAMES`],
+/// [`is_texinfo_contents`]),
 /// if one does. In an article, `header` names its header (WordPress's
 /// `<header class="entry-header">`: the headline, the lead, the byline),
 /// which is read as the `<header>` element is there.
@@ -1326,7 +1341,7 @@ fn furniture_word(element: ElementRef) -> Option<String> {
                 .into_iter()
                 .chain(class.filter(|class| !class.contains(char::is_whitespace)))
                 .map(str::to_ascii_lowercase)
-                .find(|name| SPANISH_FURNITURE_NAMES.contains(&name.as_str()))
+                .find(|name| WHOLE_FURNITURE_NAMES.contains(&name.as_str()))
         })
         .or_else(|| is_texinfo_contents(element).then(|| "contents".to_string()))
 }
@@ -1649,6 +1664,20 @@ line two</pre>
                 "# Informe anual",
                 "Uno.",
                 "Dos."
+            ]
+        );
+        // In a table's cell too (an old bulletin laid out in a table),
+        // where one line break keeps a row of values whole.
+        let page = "<body><table><tr><td>BOLETÍN 112<br><br>Bogotá, 3 de marzo.<BR><BR>\
+            El Procurador habló.</td></tr><tr><td>Calle 26<br>Bogotá</td><td>Sede</td></tr>\
+            </table></body>";
+        assert_eq!(
+            texts(&read(page).1),
+            [
+                "BOLETÍN 112",
+                "Bogotá, 3 de marzo.",
+                "El Procurador habló.",
+                "Calle 26 Bogotá | Sede"
             ]
         );
     }
@@ -2104,6 +2133,8 @@ line two</pre>
             r#"<p class="pie-de-foto">Foto: Unidad para las Víctimas</p></div>"#,
             r#"<div id="pie">Calle 16 # 6-66, Bogotá</div>"#,
             r#"<div class="derechos-reservados">Todos los derechos</div>"#,
+            r#"<dl class="article-info"><dd>Visitas: 1532</dd></dl>"#,
+            r#"<ul class="pager"><li>Anterior</li><li>Siguiente</li></ul>"#,
             r#"<div class="derechos-humanos"><p>Derechos humanos: informe.</p></div>"#,
             r#"<div id="lideres-sociales"><p>Líderes sociales: cifras.</p></div>"#,
             r#"<div class="post tag-navegacion"><p>Barcazas en el Magdalena.</p></div>"#,

@@ -1,4 +1,5 @@
-//! E-mail: one message (`.eml`), or a mailbox of them (`.mbox`).
+//! E-mail: one message (`.eml`), or a mailbox of them (`.mbox`); and a
+//! web page saved whole as a MIME message (`.mht`, `.mhtml`).
 //!
 //! mail-parser does the MIME work: headers (RFC 2047 encoded words, RFC 2231
 //! parameters), multipart structure, transfer encodings and charsets. This
@@ -97,6 +98,80 @@ static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
         .default_header_raw()
 });
 
+/// The MIME message in `bytes`, or why it is none (`not_one` says what it
+/// is not).
+fn parse<'x>(bytes: &'x [u8], not_one: &str) -> Result<FlatDrop<'x>, Refusal> {
+    let refused = || (SkipReason::Malformed, not_one.to_string());
+    // mail-parser panics on some malformed multiparts ("Invalid part ID":
+    // `fuzz/regressions/email/mail-parser-part-id-panic.eml`).
+    let message = match error::catching(|| PARSER.parse(bytes)) {
+        Ok(parsed) => FlatDrop(parsed.ok_or_else(refused)?),
+        Err(_) => {
+            return Err((
+                SkipReason::Malformed,
+                "the MIME parser failed on this message".to_string(),
+            ));
+        }
+    };
+    // mail-parser reads any text as a message: a line with a colon is a
+    // header to it, and a file without one a message without headers. A
+    // message has at least one header field of the standards (From, Date,
+    // Subject, Received, MIME-Version…).
+    let has_mail_header = message
+        .root_part()
+        .headers()
+        .iter()
+        .any(|header| !matches!(header.name, HeaderName::Other(_)));
+    if !has_mail_header {
+        return Err(refused());
+    }
+    Ok(message)
+}
+
+/// A web page saved whole as one MIME message (MHTML, RFC 2557: Internet
+/// Explorer's and Word's "Web archive", Chrome's "Save as MHTML"): its
+/// first HTML part is the page, read as a saved web page is
+/// ([`html::read`]); images, styles and frames are left out. The page's
+/// metadata is the document's: the message's `Date` is when the page was
+/// saved, not published, and its `From` the browser ("Saved by Windows
+/// Internet Explorer 8"); its `Subject` is the title only when the page
+/// has none. The URL is the page part's `Content-Location`, else the
+/// `Snapshot-Content-Location` Chrome writes.
+pub fn read_web_archive(bytes: &[u8]) -> Result<(Metadata, Vec<Block>, Vec<String>), Refusal> {
+    let message = parse(bytes, "not a saved web page (no MIME header fields)")?;
+    let raw = message.raw_message();
+    let Some(page) = message.parts.iter().find(|part| is_html(part)) else {
+        return Err((
+            SkipReason::Malformed,
+            "a saved web page without an HTML part".to_string(),
+        ));
+    };
+    let (mut meta, blocks, notes) = html::read(&part_text(raw, page));
+    meta.url = meta.url.or_else(|| {
+        raw_field(page, "Content-Location")
+            .or_else(|| raw_field(message.root_part(), "Snapshot-Content-Location"))
+    });
+    meta.title = meta.title.or_else(|| {
+        message
+            .subject()
+            .map(str::trim)
+            .filter(|subject| !subject.is_empty())
+            .map(str::to_string)
+    });
+    Ok((meta, blocks, notes))
+}
+
+/// A header field of `part` kept raw ([`PARSER`]), trimmed, if not empty.
+fn raw_field(part: &MessagePart<'_>, name: &str) -> Option<String> {
+    part.headers()
+        .iter()
+        .find(|header| header.name.as_str().eq_ignore_ascii_case(name))
+        .and_then(|header| header.value.as_text())
+        .map(str::trim)
+        .filter(|value| !value.is_empty())
+        .map(str::to_string)
+}
+
 /// Reads one message, or says why it cannot be read.
 ///
 /// The date is the day the `Date` header gives, in the sender's own time
@@ -107,36 +182,10 @@ static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
 /// HTML when there is no plain text (or it is empty), never both, so that
 /// a paragraph is one passage and not two.
 pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
-    let not_a_message = || {
-        (
-            SkipReason::Malformed,
-            "not an e-mail message (no e-mail header fields such as From, Date or Subject)"
-                .to_string(),
-        )
-    };
-    // mail-parser panics on some malformed multiparts ("Invalid part ID":
-    // `fuzz/regressions/email/mail-parser-part-id-panic.eml`).
-    let message = match error::catching(|| PARSER.parse(bytes)) {
-        Ok(parsed) => FlatDrop(parsed.ok_or_else(not_a_message)?),
-        Err(_) => {
-            return Err((
-                SkipReason::Malformed,
-                "the MIME parser failed on this message".to_string(),
-            ));
-        }
-    };
-    // mail-parser reads any text as a message: a line with a colon is a
-    // header to it, and a file without one a message without headers. An
-    // e-mail has at least one header field of the standards (From, Date,
-    // Subject, Received, MIME-Version…).
-    let has_mail_header = message
-        .root_part()
-        .headers()
-        .iter()
-        .any(|header| !matches!(header.name, HeaderName::Other(_)));
-    if !has_mail_header {
-        return Err(not_a_message());
-    }
+    let message = parse(
+        bytes,
+        "not an e-mail message (no e-mail header fields such as From, Date or Subject)",
+    )?;
     let raw = message.raw_message();
 
     let title = message

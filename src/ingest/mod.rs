@@ -79,6 +79,8 @@ pub enum Format {
     /// `.png`, `.jpg`, `.jpeg`, `.tif`, `.tiff`, `.webp`: a scan or a
     /// photograph of pages, read by OCR
     Image,
+    /// `.mht`, `.mhtml`: a web page saved whole as one MIME message
+    Mhtml,
 }
 
 impl Format {
@@ -99,6 +101,7 @@ impl Format {
             "zip" => Some(Format::Zip),
             "tar" | "tgz" => Some(Format::Tar),
             "png" | "jpg" | "jpeg" | "tif" | "tiff" | "webp" => Some(Format::Image),
+            "mht" | "mhtml" => Some(Format::Mhtml),
             "gz" => {
                 let stem = Path::new(path.file_stem()?);
                 let inner = stem.extension()?.to_str()?;
@@ -153,6 +156,7 @@ impl Format {
             Format::Zip => "zip",
             Format::Tar => "tar",
             Format::Image => "image",
+            Format::Mhtml => "mhtml",
         }
     }
 }
@@ -1048,6 +1052,15 @@ impl Reading<'_> {
                 }
             }
             Format::Email => self.message(place, &bytes),
+            Format::Mhtml => match mail::read_web_archive(&bytes) {
+                Ok((meta, blocks, notes)) => {
+                    for note in notes {
+                        self.warn(place, None, note);
+                    }
+                    self.document(place, format, meta, blocks);
+                }
+                Err(refusal) => self.refused(place, refusal),
+            },
             Format::Mbox => {
                 for (index, message) in mail::mbox_messages(&bytes).enumerate() {
                     let place = Place {
