@@ -464,6 +464,39 @@ fn crlf_text_and_dates_inferred_from_a_dateline() {
 }
 
 #[test]
+fn colombian_rulings_are_dated_by_their_datelines_in_the_legal_form_and_after_headnotes() {
+    let fixture = Fixture::new();
+    // The day and the year in words, then in brackets; later, the dates
+    // the ruling cites.
+    fixture.file(
+        "t-025-04.txt",
+        "Sentencia T-025/04\n\nReferencia: expediente T-653010 y acumulados\n\n\
+         Bogotá, D.C., veintidós (22) de enero de dos mil cuatro (2004).\n\n\
+         El Decreto 2569 del 12 de diciembre de 2000 reglamentó la ley sobre el desplazamiento.\n",
+    );
+    // A dateline past the first 300 bytes, after the headnotes, and a
+    // deadline the ruling sets later.
+    fixture.file(
+        "t-760-08.txt",
+        "Sentencia T-760/08\n\nDERECHO A LA SALUD-Fundamental autónomo\n\n\
+         DESPLAZAMIENTO FORZADO-Protección reforzada de la población desplazada en materia de salud\n\n\
+         ACCION DE TUTELA-Procedencia para proteger el derecho a la salud de personas desplazadas \
+         por la violencia en el marco del conflicto armado interno\n\n\
+         Magistrado Ponente: Dr. MANUEL JOSÉ CEPEDA ESPINOSA\n\n\
+         Bogotá, D.C., treinta y uno (31) de julio de dos mil ocho (2008).\n\n\
+         La Sala ordenará unificar los planes de beneficios a más tardar el 1 de octubre de 2009.\n",
+    );
+    for (query, date) in [("reglamentó", "2004-01-22"), ("beneficios", "2008-07-31")] {
+        let hit = hit_of(&fixture, query);
+        assert_eq!(
+            (&hit["date"], &hit["date_origin"]),
+            (&json!(date), &json!("text")),
+            "{hit}"
+        );
+    }
+}
+
+#[test]
 fn a_multi_megabyte_single_line_is_cut_into_capped_passages() {
     let fixture = indexed_archive();
     let hit = hit_of(fixture, "finalneedle");

@@ -1,7 +1,9 @@
 //! Finding calendar dates in text and in metadata values: ISO (`2025-09-27`,
 //! also inside timestamps), `27 September 2025`, `September 27, 2025`,
 //! abbreviated months (`Sept. 27, 2025`), and Spanish `27 de septiembre de 2025`
-//! (`1.º de octubre de 1964`, and Colombia's `marzo 12 de 1964`).
+//! (`1.º de octubre de 1964`, Colombia's `marzo 12 de 1964`, and the legal
+//! form its courts date rulings in, `veintidós (22) de enero de dos mil
+//! cuatro (2004)`).
 
 use std::sync::LazyLock;
 
@@ -66,12 +68,25 @@ const B: &str = r"(?-u:\b)";
 /// 0 as an o, and `3o de mayo` is the 30th.
 const ORDINAL: &str = r"\.?[º°]|r?o\.?";
 
+/// The words a Spanish legal date writes its year in before the number in
+/// brackets (`dos mil cuatro (2004)`, `mil novecientos noventa y cinco
+/// (1995)`): never read, the number decides.
+const YEAR_IN_WORDS: &str = r"(?:\p{L}+\s+){0,8}";
+
+/// The dates a text holds. The two last forms are the legal one, where a
+/// day or a year, or both, is written in words and then in digits in
+/// brackets (`veintidós (22) de enero de dos mil cuatro (2004)`, `primero
+/// (1º) de abril de 2008`, `22 de enero de dos mil cuatro (2004)`): a match
+/// starts at the day's bracket or number, the words before it left out, and
+/// holds at least one bracket (`22 de enero de 2004` is the second form).
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?ix)
         (?:{B}(?P<iy>[0-9]{{4}})-(?P<im>[0-9]{{2}})-(?P<id>[0-9]{{2}})(?:{B}|T))
         | (?:{B}(?P<dd>[0-9]{{1,2}})(?:st|nd|rd|th|(?P<dord>{ORDINAL}))?\s+(?P<dde>de\s+)?(?P<dm>{MONTH_PATTERN})\.?,?\s+(?:de[l]?\s+)?(?P<dy>[0-9]{{4}}){B})
         | (?:{B}(?P<mm>{MONTH_PATTERN})\.?\s+(?P<md>[0-9]{{1,2}})(?:st|nd|rd|th|(?P<mord>{ORDINAL}))?,?\s+(?P<mde>de[l]?\s+)?(?P<my>[0-9]{{4}}){B})
+        | (?:\((?P<bd>[0-9]{{1,2}})(?P<bord>{ORDINAL})?\)\s+(?P<bde>de)\s+(?P<bm>{MONTH_PATTERN})\s+de[l]?\s+(?:(?P<by>[0-9]{{4}}){B}|{YEAR_IN_WORDS}\((?P<bby>[0-9]{{4}})\)))
+        | (?:{B}(?P<pd>[0-9]{{1,2}})(?P<pord>{ORDINAL})?\s+(?P<pde>de)\s+(?P<pm>{MONTH_PATTERN})\s+de[l]?\s+{YEAR_IN_WORDS}\((?P<py>[0-9]{{4}})\))
         "
     ))
     .expect("the date pattern compiles")
@@ -93,6 +108,15 @@ fn has_four_digits(text: &str) -> bool {
 
 /// Every complete date in `text`, with its byte offset, in order.
 pub fn find_dates(text: &str) -> Vec<(usize, Date)> {
+    dates_in(text)
+        .into_iter()
+        .map(|(found, date)| (found.start, date))
+        .collect()
+}
+
+/// Every complete date in `text`, with the bytes it spans, in order.
+fn dates_in(text: &str) -> Vec<(std::ops::Range<usize>, Date)> {
+    // Every form holds a year's four digits, the legal one in brackets.
     if !has_four_digits(text) {
         return Vec::new();
     }
@@ -114,11 +138,18 @@ pub fn find_dates(text: &str) -> Vec<(usize, Date)> {
             } else if caps.name("dy").is_some() {
                 first_of_the_month("dd", "dord", "dde").then_some(())?;
                 Date::new(number("dy")?, month("dm")?, number("dd")? as u8)
-            } else {
+            } else if caps.name("my").is_some() {
                 first_of_the_month("md", "mord", "mde").then_some(())?;
                 Date::new(number("my")?, month("mm")?, number("md")? as u8)
+            } else if caps.name("bd").is_some() {
+                first_of_the_month("bd", "bord", "bde").then_some(())?;
+                let year = number("by").or_else(|| number("bby"))?;
+                Date::new(year, month("bm")?, number("bd")? as u8)
+            } else {
+                first_of_the_month("pd", "pord", "pde").then_some(())?;
+                Date::new(number("py")?, month("pm")?, number("pd")? as u8)
             }?;
-            Some((found.start(), date))
+            Some((found.range(), date))
         })
         .collect()
 }
@@ -289,17 +320,30 @@ fn month_number(word: &str) -> Option<u8> {
         .map(|(_, month)| *month)
 }
 
-/// How far into a document a date counts as its dateline.
+/// How far into a document any date counts as its dateline.
 const DATELINE_BYTES: usize = 300;
 
-/// The publication date a document's text suggests: a date in its opening
-/// (a dateline), else the latest complete date it mentions.
+/// How far into a document a paragraph that is a place and a date
+/// ([`is_dateline`]) counts as its dateline. A ruling of Colombia's
+/// Constitutional Court puts its dateline after its headnotes, the
+/// descriptors of what it decides with a summary of each: 550 bytes in for a
+/// short one, about 13 KB in for T-477/95, and more for a long ruling. The
+/// paragraph's shape, not the bound, keeps other dates out; the bound keeps
+/// a letter quoted deep into a document without a dateline of its own from
+/// dating it.
+const OPENING_BYTES: usize = 32_000;
+
+/// The publication date a document's text suggests: its dateline, else the
+/// latest complete date it mentions. The dateline is the first date that
+/// lies in the first 300 bytes or, in the first 32,000, opens a paragraph
+/// after a place (`Bogotá, D.C., 31 de julio de 2008.`).
 pub fn infer_from_text<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Option<Date> {
     let mut read = 0;
     let mut latest = None;
     for text in paragraphs {
-        for (offset, date) in find_dates(text) {
-            if read + offset < DATELINE_BYTES {
+        for (span, date) in dates_in(text) {
+            let at = read + span.start;
+            if at < DATELINE_BYTES || (at < OPENING_BYTES && is_dateline(text, span)) {
                 return Some(date);
             }
             latest = latest.max(Some(date));
@@ -307,6 +351,68 @@ pub fn infer_from_text<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Opt
         read += text.len();
     }
     latest
+}
+
+/// A place as datelines name it: capitalised words, with the lower-case
+/// words of a place's name and abbreviations (`Bogotá`, `Bogotá, D.C.`,
+/// `Santa Fe de Bogotá D.C.`, `Cartagena de Indias D.T. y C.`).
+static PLACE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\p{Lu}[\p{L}.]*(?:(?:\s+|\s*,\s*)(?:\p{Lu}[\p{L}.]*|de|del|la|las|los|el|y|e)){0,7}$",
+    )
+    .expect("the place pattern compiles")
+});
+
+/// A place's abbreviation at its end (`D.C.`, `D. C.`), whose full stop
+/// parts it from the date as a comma does.
+static ABBREVIATION_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[\s,])(?:\p{Lu}\.\s?)*\p{Lu}\.$").expect("the abbreviation pattern compiles")
+});
+
+/// The words a legal date writes its day in before the number in brackets
+/// (`veintidós`, `treinta y uno`, `primero`).
+static DAY_IN_WORDS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:\p{L}+\s+){1,3}$").expect("the day pattern compiles"));
+
+/// Whether the date at `span` in `paragraph` is a dateline: a date written
+/// the Spanish way, with `de` (`31 de julio de 2008`, `marzo 12 de 1964`, the
+/// legal form), that opens the paragraph after a place and a comma
+/// (`Bogotá, D.C., 31 de julio de 2008.`, `Medellín, 3 de marzo de 2019`), or
+/// the full stop of the place's abbreviation (`Bogotá D.C. veintidós (22) de
+/// enero de …`), and ends it, or a full stop, a dash or a bracket follows
+/// (`BOGOTÁ, 3 de marzo de 2024 — El …`). A date a sentence goes on after
+/// (`Ayer, 3 de marzo de 2019, el Ejército …`) is none. English dates are
+/// left out: the lines that sign and date technical documents at their end
+/// (`Hugh Dickins, 4 June 2007`, `Nicolas Pitre, Mar 13, 2001.`) have this
+/// shape, and a place cannot be told from a name.
+fn is_dateline(paragraph: &str, span: std::ops::Range<usize>) -> bool {
+    let spanish = paragraph[span.clone()]
+        .split_whitespace()
+        .any(|word| word.eq_ignore_ascii_case("de") || word.eq_ignore_ascii_case("del"));
+    if !spanish {
+        return false;
+    }
+    let after = paragraph[span.end..].trim_start();
+    if !(after.is_empty() || after.starts_with(['.', '—', '–', '-', '('])) {
+        return false;
+    }
+    let mut before = &paragraph[..span.start];
+    // A place, a day in words and the spaces around them.
+    if before.len() > 160 {
+        return false;
+    }
+    if paragraph[span].starts_with('(')
+        && let Some(words) = DAY_IN_WORDS.find(before)
+    {
+        before = &before[..words.start()];
+    }
+    let before = before.trim();
+    let place = match before.strip_suffix(',') {
+        Some(place) => place.trim_end(),
+        None if ABBREVIATION_END.is_match(before) => before,
+        None => return false,
+    };
+    PLACE.is_match(place)
 }
 
 /// Words that, right before a four-digit number, make it read as a year.
@@ -543,6 +649,160 @@ mod tests {
         ];
         assert_eq!(infer_from_text(later).unwrap().to_string(), "1965-06-02");
         assert_eq!(infer_from_text(["no dates here"]), None);
+    }
+
+    #[test]
+    fn the_legal_form_is_read_by_its_numbers_in_brackets() {
+        for (written, read) in [
+            (
+                "Bogotá, D.C., veintidós (22) de enero de dos mil cuatro (2004).",
+                "2004-01-22",
+            ),
+            ("el 22 de enero de dos mil cuatro (2004)", "2004-01-22"),
+            ("el veintidós (22) de enero de 2004", "2004-01-22"),
+            (
+                "treinta y uno (31) de julio de dos mil ocho (2008)",
+                "2008-07-31",
+            ),
+            (
+                "veintres (23) de octubre de mil novecientos noventa y cinco (1995)",
+                "1995-10-23",
+            ),
+            (
+                "DIECIOCHO (18) DE MAYO DEL DOS MIL SEIS (2006)",
+                "2006-05-18",
+            ),
+            ("primero (1º) de abril de dos mil ocho (2008)", "2008-04-01"),
+            ("primero (1°) de abril de 2008", "2008-04-01"),
+            ("primero (1) de abril de dos mil ocho (2008)", "2008-04-01"),
+            // The words are not read: the numbers decide.
+            (
+                "veintitrés (22) de enero de dos mil cinco (2004)",
+                "2004-01-22",
+            ),
+        ] {
+            assert_eq!(dates(written), [read], "{written:?}");
+        }
+        // The date starts at the day's bracket.
+        let text = "Bogotá, veintidós (22) de enero de dos mil cuatro (2004)";
+        assert_eq!(find_dates(text)[0].0, text.find('(').unwrap());
+        // An ordinal's mark only after a 1; no day that does not exist.
+        assert!(dates("tres (3º) de mayo de dos mil (2000)").is_empty());
+        assert!(dates("treinta (30) de febrero de dos mil cuatro (2004)").is_empty());
+        assert!(dates("veintidós (22) de enero, y en (2004)").is_empty());
+    }
+
+    /// `paragraphs` after headnotes that take the dateline past the first
+    /// [`DATELINE_BYTES`].
+    fn after_headnotes<'a>(paragraphs: &[&'a str]) -> Vec<&'a str> {
+        let mut all = vec![
+            "Sentencia T-760/08",
+            "DERECHO A LA SALUD-Fundamental autónomo",
+            "DESPLAZAMIENTO FORZADO-Protección reforzada de la población desplazada en materia de salud",
+            "ACCION DE TUTELA-Procedencia para proteger el derecho a la salud de personas desplazadas por la violencia en el marco del conflicto armado interno",
+            "Referencia: expedientes T-1281247, T-1289660, T-1308199 y acumulados",
+            "Magistrado Ponente: Dr. MANUEL JOSÉ CEPEDA ESPINOSA",
+        ];
+        assert!(all.iter().map(|p| p.len()).sum::<usize>() > DATELINE_BYTES);
+        all.extend(paragraphs);
+        all
+    }
+
+    fn inferred(paragraphs: &[&str]) -> Option<String> {
+        infer_from_text(paragraphs.iter().copied()).map(|date| date.to_string())
+    }
+
+    #[test]
+    fn the_reviewers_rulings_are_dated_by_their_datelines() {
+        // A ruling with no other date had none.
+        assert_eq!(
+            inferred(&[
+                "Sentencia T-025/04",
+                "Bogotá, D.C., veintidós (22) de enero de dos mil cuatro (2004).",
+                "La Sala Tercera de Revisión profiere la siguiente sentencia sobre la población desplazada.",
+            ]),
+            Some("2004-01-22".into())
+        );
+        // One citing other dates had the latest it cites.
+        assert_eq!(
+            inferred(&[
+                "Sentencia T-025/04",
+                "Referencia: expediente T-653010 y acumulados",
+                "Magistrado Ponente: Dr. MANUEL JOSÉ CEPEDA ESPINOSA",
+                "Bogotá, D.C., veintidós (22) de enero de dos mil cuatro (2004).",
+                "La Ley 387 del 18 de julio de 1997 adoptó medidas para la prevención del desplazamiento forzado. El Decreto 2569 del 12 de diciembre de 2000 la reglamentó.",
+            ]),
+            Some("2004-01-22".into())
+        );
+        // A dateline after the headnotes lost to a deadline the ruling sets.
+        assert_eq!(
+            inferred(&after_headnotes(&[
+                "Bogotá, D.C., 31 de julio de 2008.",
+                "I. ANTECEDENTES",
+                "La accionante fue desplazada el 14 de marzo de 2003. La Sala ordenará unificar los planes a más tardar el 1 de octubre de 2009.",
+            ])),
+            Some("2008-07-31".into())
+        );
+    }
+
+    #[test]
+    fn a_paragraph_of_a_place_and_a_date_is_a_dateline_in_a_longer_opening() {
+        let later = "El plazo vence el 1 de octubre de 2029.";
+        for (dateline, date) in [
+            ("Medellín, 3 de marzo de 2019", "2019-03-03"),
+            (
+                "Bogotá D.C., veintidós (22) de enero de dos mil cuatro (2004)",
+                "2004-01-22",
+            ),
+            (
+                "Santa Fe de Bogotá D.C. veintres (23) de octubre de mil novecientos noventa y cinco (1995).",
+                "1995-10-23",
+            ),
+            (
+                "Cartagena de Indias D.T. y C., veintisiete (27) de mayo de dos mil diecinueve (2019)",
+                "2019-05-27",
+            ),
+            (
+                "Bogotá, primero (1º) de abril de dos mil ocho (2008).",
+                "2008-04-01",
+            ),
+            (
+                "BOGOTÁ, 3 de marzo de 2019 — El Ejército informó.",
+                "2019-03-03",
+            ),
+            ("Medellín, marzo 3 de 2019.", "2019-03-03"),
+        ] {
+            assert_eq!(
+                inferred(&after_headnotes(&[dateline, later])),
+                Some(date.into()),
+                "{dateline:?}"
+            );
+        }
+        // Far into a document, a quoted letter's dateline does not date it.
+        let long = "x".repeat(OPENING_BYTES);
+        assert_eq!(
+            inferred(&[&long, "Medellín, 3 de marzo de 2019", later]),
+            Some("2029-10-01".into())
+        );
+        // A date a sentence holds, or goes on after, is no dateline, nor one
+        // after words that name no place, nor an English one (a technical
+        // document's signature at its end).
+        for not_a_dateline in [
+            "La Sala recibió el expediente el 3 de marzo de 2019.",
+            "Ayer, 3 de marzo de 2019, el Ejército informó.",
+            "En la sesión del Congreso, 3 de marzo de 2019.",
+            "On Monday, March 3, 2019, talks resumed.",
+            "Hugh Dickins, 4 June 2019",
+            "Nicolas Pitre, Mar 13, 2019. Modified Russell King, Nov 30, 2019.",
+            "Hechos. 3 de marzo de 2019.",
+            "el veintidós (22) de enero de dos mil cuatro (2004).",
+        ] {
+            assert_eq!(
+                inferred(&after_headnotes(&[not_a_dateline, later])),
+                Some("2029-10-01".into()),
+                "{not_a_dateline:?}"
+            );
+        }
     }
 
     #[test]
