@@ -1068,6 +1068,10 @@ fn apply(
             if known {
                 writer.get()?.delete_term(source_term);
             }
+            // Its passages replaced by none: another file under its name.
+            if last.is_some() {
+                report.updated += 1;
+            }
             match file {
                 Some(file) => state.files.insert(job.source.clone(), file),
                 None => state.files.remove(&job.source),

@@ -143,7 +143,16 @@ fn an_indexed_file_that_cannot_be_read_now_keeps_its_passages_until_it_reads() {
     rewrite(&fixture, "notes.json", "\0\0\0 binary \0\0\0");
     let report = fixture.index_report(&[]);
     assert_eq!(report["kept"], 0, "{report}");
+    assert_eq!(
+        changes(&report)[..3],
+        [0, 1, 0],
+        "an update to no passages: {report}"
+    );
     assert_eq!(total(&fixture, "deltaword"), 0);
+    // Still binary, changed again: nothing indexed to update.
+    rewrite(&fixture, "notes.json", "\0\0\0 binary again \0\0\0");
+    let report = fixture.index_report(&[]);
+    assert_eq!(changes(&report)[..3], [0, 0, 0], "{report}");
 }
 
 #[test]
