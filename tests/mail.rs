@@ -154,6 +154,29 @@ fn a_web_page_saved_as_mhtml_is_read_as_the_page() {
     let (_, result) = fixture.search("entrego", &["--no-collapse"]);
     let titles: Vec<&Value> = hits(&result).iter().map(|hit| &hit["title"]).collect();
     assert!(titles.contains(&&json!("Boletín 045")), "{result}");
+    // A frameset's text is in its frames; a Word memo's location is a file
+    // on the machine that saved it, no URL.
+    fixture.file(
+        "frames.mht",
+        page.replace(
+            "<body><p>El Ministerio",
+            "<frameset><frame src=3D\"b.htm\"></frameset>\r\n\
+                 ------=_NextPart_000\r\n\
+                 Content-Type: text/html; charset=\"windows-1252\"\r\n\
+                 Content-Transfer-Encoding: quoted-printable\r\n\
+                 \r\n\
+                 <html><body><p>La Unidad para las V=EDctimas inscribi=F3 a las familias.</p>\r\n\
+                 <p>El Ministerio",
+        )
+        .replace(
+            "http://www.mindefensa.gov.co/boletin-045.html",
+            "file:///C:/8F3A1B2C/memorando.htm",
+        ),
+    );
+    fixture.index_report(&[]);
+    let hit = only_hit(&fixture, "inscribio");
+    assert_eq!(hit["source"], "frames.mht");
+    assert_eq!(hit["url"], Value::Null);
 }
 
 #[test]

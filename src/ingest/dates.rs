@@ -68,6 +68,10 @@ const B: &str = r"(?-u:\b)";
 /// 0 as an o, and `3o de mayo` is the 30th.
 const ORDINAL: &str = r"\.?[º°]|r?o\.?";
 
+/// A legal date's year in brackets, with or without a thousands point
+/// (`(2004)`, `(2.004)`).
+const LEGAL_YEAR: &str = r"[0-9]\.?[0-9]{3}";
+
 /// The words a Spanish legal date writes its year in before the number in
 /// brackets (`dos mil cuatro (2004)`, `mil novecientos noventa y cinco
 /// (1995)`): never read, the number decides.
@@ -85,20 +89,30 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
         (?:{B}(?P<iy>[0-9]{{4}})-(?P<im>[0-9]{{2}})-(?P<id>[0-9]{{2}})(?:{B}|T))
         | (?:{B}(?P<dd>[0-9]{{1,2}})(?:st|nd|rd|th|(?P<dord>{ORDINAL}))?\s+(?P<dde>de\s+)?(?P<dm>{MONTH_PATTERN})\.?,?\s+(?:de[l]?\s+)?(?P<dy>[0-9]{{4}}){B})
         | (?:{B}(?P<mm>{MONTH_PATTERN})\.?\s+(?P<md>[0-9]{{1,2}})(?:st|nd|rd|th|(?P<mord>{ORDINAL}))?,?\s+(?P<mde>de[l]?\s+)?(?P<my>[0-9]{{4}}){B})
-        | (?:\((?P<bd>[0-9]{{1,2}})(?P<bord>{ORDINAL})?\)\s+(?P<bde>de)\s+(?P<bm>{MONTH_PATTERN})\s+de[l]?\s+(?:(?P<by>[0-9]{{4}}){B}|{YEAR_IN_WORDS}\((?P<bby>[0-9]{{4}})\)))
-        | (?:{B}(?P<pd>[0-9]{{1,2}})(?P<pord>{ORDINAL})?\s+(?P<pde>de)\s+(?P<pm>{MONTH_PATTERN})\s+de[l]?\s+{YEAR_IN_WORDS}\((?P<py>[0-9]{{4}})\))
+        | (?:\((?P<bd>[0-9]{{1,2}})(?P<bord>{ORDINAL})?\)\s+(?:d[ií]as\s+del\s+mes\s+)?(?P<bde>de)\s+(?P<bm>{MONTH_PATTERN})\s+de[l]?\s+(?:(?P<by>[0-9]{{4}}){B}|{YEAR_IN_WORDS}\((?P<bby>{LEGAL_YEAR})\)))
+        | (?:{B}(?P<pd>[0-9]{{1,2}})(?P<pord>{ORDINAL})?\s+(?P<pde>de)\s+(?P<pm>{MONTH_PATTERN})\s+de[l]?\s+{YEAR_IN_WORDS}\((?P<py>{LEGAL_YEAR})\))
+        | (?:{B}(?P<lm>{MONTH_PATTERN})\s+(?:\p{{L}}+\s+){{0,3}}\((?P<ld>[0-9]{{1,2}})\)\s+de[l]?\s+{YEAR_IN_WORDS}\((?P<ly>{LEGAL_YEAR})\))
         "
     ))
     .expect("the date pattern compiles")
 });
 
-/// Whether `text` holds four ASCII digits in a row, which every date and
-/// year does: most passages do not, and this scan costs far less than the
-/// regular expressions.
+/// Whether `text` holds four ASCII digits in a row (points between them
+/// aside), which every date and year does: most passages do not, and this
+/// scan costs far less than the regular expressions.
 fn has_four_digits(text: &str) -> bool {
     let mut run = 0;
+    let mut previous = 0u8;
     for byte in text.bytes() {
-        run = if byte.is_ascii_digit() { run + 1 } else { 0 };
+        // A point between digits goes on with them: a legal year `(2.004)`.
+        run = if byte.is_ascii_digit() {
+            run + 1
+        } else if byte == b'.' && previous.is_ascii_digit() {
+            run
+        } else {
+            0
+        };
+        previous = byte;
         if run == 4 {
             return true;
         }
@@ -125,7 +139,13 @@ fn dates_in(text: &str) -> Vec<(std::ops::Range<usize>, Date)> {
     DATE.find_iter(text)
         .filter_map(|found| {
             let caps = DATE.captures(found.as_str())?;
-            let number = |name: &str| caps.name(name)?.as_str().parse::<i32>().ok();
+            let number = |name: &str| {
+                caps.name(name)?
+                    .as_str()
+                    .replace('.', "")
+                    .parse::<i32>()
+                    .ok()
+            };
             let month = |name: &str| {
                 let word = caps.name(name)?.as_str().to_lowercase();
                 MONTHS.iter().find(|(m, _)| *m == word).map(|(_, n)| *n)
@@ -145,9 +165,11 @@ fn dates_in(text: &str) -> Vec<(std::ops::Range<usize>, Date)> {
                 first_of_the_month("bd", "bord", "bde").then_some(())?;
                 let year = number("by").or_else(|| number("bby"))?;
                 Date::new(year, month("bm")?, number("bd")? as u8)
-            } else {
+            } else if caps.name("py").is_some() {
                 first_of_the_month("pd", "pord", "pde").then_some(())?;
                 Date::new(number("py")?, month("pm")?, number("pd")? as u8)
+            } else {
+                Date::new(number("ly")?, month("lm")?, number("ld")? as u8)
             }?;
             Some((found.range(), date))
         })
@@ -335,15 +357,22 @@ const OPENING_BYTES: usize = 32_000;
 
 /// The publication date a document's text suggests: its dateline, else the
 /// latest complete date it mentions. The dateline is the first date that
-/// lies in the first 300 bytes or, in the first 32,000, opens a paragraph
-/// after a place (`Bogotá, D.C., 31 de julio de 2008.`).
+/// lies in the first 300 bytes or, in the first 32,000 and before any other
+/// date, opens a paragraph after a place as a court dates its ruling: in
+/// the legal form, or after Bogotá's `D.C.` (`Bogotá, D.C., 31 de julio de
+/// 2008.`). A chronology's first entry (`Medellín, 3 de marzo de 2019.
+/// Se instaló…`), a report's heading (`Masacre de Segovia, 11 de noviembre
+/// de 1988.`) or a letter a story quotes (`Bogotá, 12 de enero de 2010.`)
+/// is none.
 pub fn infer_from_text<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Option<Date> {
     let mut read = 0;
     let mut latest = None;
     for text in paragraphs {
         for (span, date) in dates_in(text) {
             let at = read + span.start;
-            if at < DATELINE_BYTES || (at < OPENING_BYTES && is_dateline(text, span)) {
+            if at < DATELINE_BYTES
+                || (at < OPENING_BYTES && latest.is_none() && is_dateline(text, span))
+            {
                 return Some(date);
             }
             latest = latest.max(Some(date));
@@ -374,17 +403,17 @@ static ABBREVIATION_END: LazyLock<Regex> = LazyLock::new(|| {
 static DAY_IN_WORDS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:\p{L}+\s+){1,3}$").expect("the day pattern compiles"));
 
-/// Whether the date at `span` in `paragraph` is a dateline: a date written
-/// the Spanish way, with `de` (`31 de julio de 2008`, `marzo 12 de 1964`, the
-/// legal form), that opens the paragraph after a place and a comma
-/// (`Bogotá, D.C., 31 de julio de 2008.`, `Medellín, 3 de marzo de 2019`), or
-/// the full stop of the place's abbreviation (`Bogotá D.C. veintidós (22) de
-/// enero de …`), and ends it, or a full stop, a dash or a bracket follows
-/// (`BOGOTÁ, 3 de marzo de 2024 — El …`). A date a sentence goes on after
-/// (`Ayer, 3 de marzo de 2019, el Ejército …`) is none. English dates are
-/// left out: the lines that sign and date technical documents at their end
-/// (`Hugh Dickins, 4 June 2007`, `Nicolas Pitre, Mar 13, 2001.`) have this
-/// shape, and a place cannot be told from a name.
+/// Whether the date at `span` in `paragraph` is a court's dateline: a date
+/// written the Spanish way, with `de`, in the legal form (`veintidós (22)
+/// de enero de …`) or after Bogotá's `D.C.` (`Bogotá, D.C., 31 de julio de
+/// 2008.`), that opens the paragraph after a place and a comma, or the
+/// full stop of the place's abbreviation (`Bogotá D.C. veintidós (22) de
+/// enero de …`), and ends it, or a full stop, a dash or a bracket follows.
+/// A date a sentence goes on after (`Ayer, 3 de marzo de 2019, el Ejército
+/// …`) is none, nor another place's (`Medellín, 3 de marzo de 2019.`, a
+/// chronology's entry or a quoted letter as often as a dateline), nor an
+/// English one (`Hugh Dickins, 4 June 2007`, a technical document's
+/// signature).
 fn is_dateline(paragraph: &str, span: std::ops::Range<usize>) -> bool {
     let spanish = paragraph[span.clone()]
         .split_whitespace()
@@ -396,6 +425,7 @@ fn is_dateline(paragraph: &str, span: std::ops::Range<usize>) -> bool {
     if !(after.is_empty() || after.starts_with(['.', '—', '–', '-', '('])) {
         return false;
     }
+    let legal = paragraph[span.clone()].contains('(');
     let mut before = &paragraph[..span.start];
     // A place, a day in words and the spaces around them.
     if before.len() > 160 {
@@ -412,7 +442,12 @@ fn is_dateline(paragraph: &str, span: std::ops::Range<usize>) -> bool {
         None if ABBREVIATION_END.is_match(before) => before,
         None => return false,
     };
-    PLACE.is_match(place)
+    let capital = place
+        .to_uppercase()
+        .split_whitespace()
+        .collect::<String>()
+        .contains("D.C.");
+    PLACE.is_match(place) && (legal || capital)
 }
 
 /// Words that, right before a four-digit number, make it read as a year.
@@ -675,6 +710,18 @@ mod tests {
             ("primero (1º) de abril de dos mil ocho (2008)", "2008-04-01"),
             ("primero (1°) de abril de 2008", "2008-04-01"),
             ("primero (1) de abril de dos mil ocho (2008)", "2008-04-01"),
+            (
+                "a los veintidós (22) días del mes de enero de dos mil cuatro (2004)",
+                "2004-01-22",
+            ),
+            (
+                "enero veintidós (22) de dos mil cuatro (2004)",
+                "2004-01-22",
+            ),
+            (
+                "veintidós (22) de enero de dos mil cuatro (2.004)",
+                "2004-01-22",
+            ),
             // The words are not read: the numbers decide.
             (
                 "veintitrés (22) de enero de dos mil cinco (2004)",
@@ -749,7 +796,8 @@ mod tests {
     fn a_paragraph_of_a_place_and_a_date_is_a_dateline_in_a_longer_opening() {
         let later = "El plazo vence el 1 de octubre de 2029.";
         for (dateline, date) in [
-            ("Medellín, 3 de marzo de 2019", "2019-03-03"),
+            ("Bogotá, D.C., 3 de marzo de 2019", "2019-03-03"),
+            ("Bogotá D. C., marzo 3 de 2019.", "2019-03-03"),
             (
                 "Bogotá D.C., veintidós (22) de enero de dos mil cuatro (2004)",
                 "2004-01-22",
@@ -767,10 +815,9 @@ mod tests {
                 "2008-04-01",
             ),
             (
-                "BOGOTÁ, 3 de marzo de 2019 — El Ejército informó.",
+                "Medellín, tres (3) de marzo de dos mil diecinueve (2019) — El Tribunal",
                 "2019-03-03",
             ),
-            ("Medellín, marzo 3 de 2019.", "2019-03-03"),
         ] {
             assert_eq!(
                 inferred(&after_headnotes(&[dateline, later])),
@@ -778,10 +825,19 @@ mod tests {
                 "{dateline:?}"
             );
         }
-        // Far into a document, a quoted letter's dateline does not date it.
+        // Far into a document, a quoted letter's dateline does not date it,
+        // nor one after another date (a chronology's later entry).
         let long = "x".repeat(OPENING_BYTES);
         assert_eq!(
-            inferred(&[&long, "Medellín, 3 de marzo de 2019", later]),
+            inferred(&[&long, "Bogotá, D.C., 3 de marzo de 2019", later]),
+            Some("2029-10-01".into())
+        );
+        assert_eq!(
+            inferred(&after_headnotes(&[
+                "La Ley 1448 fue sancionada el 10 de junio de 2011.",
+                "Bogotá, D.C., 3 de marzo de 2019",
+                later
+            ])),
             Some("2029-10-01".into())
         );
         // A date a sentence holds, or goes on after, is no dateline, nor one
@@ -796,6 +852,10 @@ mod tests {
             "Nicolas Pitre, Mar 13, 2019. Modified Russell King, Nov 30, 2019.",
             "Hechos. 3 de marzo de 2019.",
             "el veintidós (22) de enero de dos mil cuatro (2004).",
+            "Medellín, 3 de marzo de 2019. Se instaló la mesa de diálogo.",
+            "Masacre de Segovia, 11 de noviembre de 1988.",
+            "Bogotá, 12 de enero de 2010.",
+            "BOGOTÁ, 3 de marzo de 2019 — El Ejército informó.",
         ] {
             assert_eq!(
                 inferred(&after_headnotes(&[not_a_dateline, later])),

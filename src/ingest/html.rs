@@ -126,10 +126,11 @@ const FURNITURE: &[&str] = &[
 /// accessibility bar (`pie` is a footer but `pie-de-foto` a caption and
 /// `chart pie` a figure, `navegacion` a menu but `tag-navegacion` a
 /// WordPress post on river transport, `redes-sociales` the share links but
-/// `lideres-sociales` a section), and the lines of a post's details and
-/// paging that Joomla, WordPress and Drupal write around it ("Detalles",
-/// "Visitas: 1532", "Publicado: 12 marzo, 2019", "Anterior", "Siguiente",
-/// "Etiquetas").
+/// `lideres-sociales` a section), and the paging and labels that Joomla,
+/// WordPress and Drupal write around a post ("Anterior", "Siguiente",
+/// "Etiquetas"). Not a post's details (`article-info`, `entry-meta`): they
+/// hold its date ("Publicado el lunes, 03 marzo 2014"), which dates the
+/// page when nothing else does.
 const WHOLE_FURNITURE_NAMES: &[&str] = &[
     "navegacion",
     "menu-navegacion",
@@ -147,9 +148,6 @@ const WHOLE_FURNITURE_NAMES: &[&str] = &[
     "derechos-reservados",
     "redes-sociales",
     "barra-accesibilidad",
-    "article-info",
-    "entry-meta",
-    "post-meta",
     "pager",
     "pagination",
     "field-label",
@@ -1268,15 +1266,23 @@ fn holds_values_only(row: ElementRef, wrappers: &HashSet<NodeId>) -> bool {
     // of a stray `</p>`), says nothing about the row; nor does anything in
     // them, so neither is read further (each node is read once).
     let mut nodes: Vec<NodeRef<Node>> = row.children().collect();
+    let one_cell = row
+        .children()
+        .filter_map(ElementRef::wrap)
+        .filter(|cell| matches!(cell.value().name(), "td" | "th"))
+        .count()
+        == 1;
     while let Some(node) = nodes.pop() {
         let Some(element) = ElementRef::wrap(node) else {
             continue;
         };
         let name = element.value().name();
-        // A row holding the page's wrapper is its layout; two line breaks
-        // in a row end a paragraph (a bulletin laid out in a table's cell,
-        // its paragraphs set with `<br><br>`), which a row of values has not.
-        if wrappers.contains(&node.id()) || (name == "br" && follows_a_line_break(node)) {
+        // A row holding the page's wrapper is its layout; in a row of one
+        // cell, two line breaks in a row end a paragraph (a bulletin laid
+        // out in a table, its paragraphs set with `<br><br>`), where a row
+        // of several values may set an address's lines so.
+        if wrappers.contains(&node.id()) || (name == "br" && one_cell && follows_a_line_break(node))
+        {
             return false;
         }
         if is_dropped(element) || is_furniture(element) {
@@ -1511,7 +1517,8 @@ fn mastheads(root: NodeRef<'_, Node>) -> HashSet<NodeId> {
 /// of a short page's text, but not its headline; a search box or a
 /// comment form holds little text. Hidden elements, and those named for
 /// what can outweigh the article ([`OUTWEIGHING_FURNITURE`]), are never
-/// wrappers. The text of scripts and styles is not counted. One pass over
+/// wrappers. The text of scripts, styles and a form's controls (options,
+/// labels, buttons) is not counted. One pass over
 /// the tree, as [`longest_article`] measures.
 fn wrappers(root: NodeRef<'_, Node>) -> HashSet<NodeId> {
     // Text, link text and headlines read when each candidate opened, and
@@ -1540,15 +1547,27 @@ fn wrappers(root: NodeRef<'_, Node>) -> HashSet<NodeId> {
         word.is_some_and(|word| !OUTWEIGHING_FURNITURE.contains(&word.as_str()))
             .then_some(true)
     };
-    let is_code = |node: NodeRef<'_, Node>| {
-        node.parent()
-            .and_then(|parent| parent.value().as_element().map(|element| element.name()))
-            .is_some_and(|name| matches!(name, "script" | "style" | "template" | "noscript"))
+    // Code, and a form's controls: a list of municipalities in a
+    // `<select>` does not make a search box the page's text.
+    let unweighed = |element: &scraper::node::Element| {
+        matches!(
+            element.name(),
+            "script"
+                | "style"
+                | "template"
+                | "noscript"
+                | "select"
+                | "option"
+                | "textarea"
+                | "button"
+                | "label"
+        )
     };
+    let mut unweighed_open = 0usize;
     for edge in root.traverse() {
         match edge {
             Edge::Open(node) => match node.value() {
-                Node::Text(t) if !is_code(node) => {
+                Node::Text(t) if unweighed_open == 0 => {
                     let length = t.trim().len();
                     text += length;
                     if links_open > 0 {
@@ -1557,6 +1576,7 @@ fn wrappers(root: NodeRef<'_, Node>) -> HashSet<NodeId> {
                 }
                 Node::Element(element) => {
                     links_open += usize::from(element.name() == "a");
+                    unweighed_open += usize::from(unweighed(element));
                     headlines += usize::from(element.name() == "h1");
                     if node != root
                         && let Some(needs_headline) = candidate(node)
@@ -1569,6 +1589,7 @@ fn wrappers(root: NodeRef<'_, Node>) -> HashSet<NodeId> {
             Edge::Close(node) => {
                 if let Node::Element(element) = node.value() {
                     links_open -= usize::from(element.name() == "a");
+                    unweighed_open -= usize::from(unweighed(element));
                     if open.last().is_some_and(|&(id, ..)| id == node.id()) {
                         let (id, [start, linked_start, headlines_start], needs_headline) =
                             open.pop().expect("just seen");
@@ -1725,18 +1746,19 @@ line two</pre>
                 "Dos."
             ]
         );
-        // In a table's cell too (an old bulletin laid out in a table),
-        // where one line break keeps a row of values whole.
+        // In a table's only cell too (an old bulletin laid out in a
+        // table); a row of several values keeps its cells whole.
         let page = "<body><table><tr><td>BOLETÍN 112<br><br>Bogotá, 3 de marzo.<BR><BR>\
             El Procurador habló.</td></tr><tr><td>Calle 26<br>Bogotá</td><td>Sede</td></tr>\
-            </table></body>";
+            <tr><td>Medellín</td><td>Calle 49<br><br>Edificio Vélez</td></tr></table></body>";
         assert_eq!(
             texts(&read(page).1),
             [
                 "BOLETÍN 112",
                 "Bogotá, 3 de marzo.",
                 "El Procurador habló.",
-                "Calle 26 Bogotá | Sede"
+                "Calle 26 Bogotá | Sede",
+                "Medellín | Calle 49 Edificio Vélez"
             ]
         );
     }
@@ -2192,7 +2214,6 @@ line two</pre>
             r#"<p class="pie-de-foto">Foto: Unidad para las Víctimas</p></div>"#,
             r#"<div id="pie">Calle 16 # 6-66, Bogotá</div>"#,
             r#"<div class="derechos-reservados">Todos los derechos</div>"#,
-            r#"<dl class="article-info"><dd>Visitas: 1532</dd></dl>"#,
             r#"<ul class="pager"><li>Anterior</li><li>Siguiente</li></ul>"#,
             r#"<div class="derechos-humanos"><p>Derechos humanos: informe.</p></div>"#,
             r#"<div id="lideres-sociales"><p>Líderes sociales: cifras.</p></div>"#,
@@ -2273,7 +2294,14 @@ line two</pre>
         ] {
             assert_eq!(texts(&read(&page).1), expected, "{page}");
         }
-        // A search box or a comment form beside the text is left out.
+        // A search box or a comment form beside the text is left out, a
+        // form's long list of options too.
+        let options = "<option>Medellín</option><option>Bogotá</option>".repeat(20);
+        let page = format!(
+            "<body><p>The text of the story.</p><form><label>Municipio</label>\
+             <select>{options}</select></form></body>"
+        );
+        assert_eq!(texts(&read(&page).1), ["The text of the story."]);
         let page = concat!(
             "<body><p>The text of the story, long enough to outweigh the form.</p>",
             r#"<form action="/search"><label>Search the site</label><input name="q"></form>"#,

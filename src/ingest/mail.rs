@@ -131,25 +131,45 @@ fn parse<'x>(bytes: &'x [u8], not_one: &str) -> Result<FlatDrop<'x>, Refusal> {
 /// A web page saved whole as one MIME message (MHTML, RFC 2557: Internet
 /// Explorer's and Word's "Web archive", Chrome's "Save as MHTML"): its
 /// first HTML part is the page, read as a saved web page is
-/// ([`html::read`]); images, styles and frames are left out. The page's
+/// ([`html::read`]); images, styles and the frames of a page that has text
+/// are left out (an advertisement's iframe), and a frameset without text
+/// takes the text of its first frame that has some. The page's
 /// metadata is the document's: the message's `Date` is when the page was
 /// saved, not published, and its `From` the browser ("Saved by Windows
 /// Internet Explorer 8"); its `Subject` is the title only when the page
 /// has none. The URL is the page part's `Content-Location`, else the
-/// `Snapshot-Content-Location` Chrome writes.
+/// `Snapshot-Content-Location` Chrome writes, unless it names a file on the
+/// saving machine (Word's `file:///C:/…/memo.htm`).
 pub fn read_web_archive(bytes: &[u8]) -> Result<(Metadata, Vec<Block>, Vec<String>), Refusal> {
     let message = parse(bytes, "not a saved web page (no MIME header fields)")?;
     let raw = message.raw_message();
-    let Some(page) = message.parts.iter().find(|part| is_html(part)) else {
+    let mut pages = message.parts.iter().filter(|part| is_html(part));
+    let Some(page) = pages.next() else {
         return Err((
             SkipReason::Malformed,
             "a saved web page without an HTML part".to_string(),
         ));
     };
-    let (mut meta, blocks, notes) = html::read(&part_text(raw, page));
+    let (mut meta, mut blocks, notes) = html::read(&part_text(raw, page));
+    let has_text = |blocks: &[Block]| {
+        blocks
+            .iter()
+            .any(|block| matches!(block, Block::Paragraph(_)))
+    };
+    if !has_text(&blocks)
+        && let Some(frame) = pages
+            .map(|frame| html::read(&part_text(raw, frame)).1)
+            .find(|frame| has_text(frame))
+    {
+        blocks = frame;
+    }
     meta.url = meta.url.or_else(|| {
         raw_field(page, "Content-Location")
             .or_else(|| raw_field(message.root_part(), "Snapshot-Content-Location"))
+            .filter(|url| {
+                !url.get(..5)
+                    .is_some_and(|scheme| scheme.eq_ignore_ascii_case("file:"))
+            })
     });
     meta.title = meta.title.or_else(|| {
         message

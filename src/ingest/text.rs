@@ -422,18 +422,36 @@ pub(crate) fn ends_sentence(line: &str) -> bool {
         .ends_with(['.', '!', '?', ':', ';', '…', '。', '！', '？', '：', '；'])
 }
 
+/// Words that end a line of wrapped text, not a title or a name: a line
+/// ending with one goes on (`contra la` / `Red de Solidaridad Social`).
+const FUNCTION_WORDS: &[&str] = &[
+    "de", "del", "la", "las", "el", "los", "lo", "en", "al", "con", "por", "para", "que", "su",
+    "sus", "un", "una", "sobre", "entre", "the", "of", "and", "to", "in", "an", "for", "with",
+    "by", "on", "at", "from", "or", "that",
+];
+
 /// Whether `next`, a line of a text file after `last`, a line of a list
 /// item, goes on with the item although it is not indented: hard-wrapped
 /// text (`1. Los accionantes, … personas de` / `la tercera edad …`). It
-/// does when `last` is no longer than [`WRAP_WIDTH`] and ends no sentence
-/// and `next` starts in lower case; a line starting with a capital (a
-/// paragraph, a heading, a signature after the list) ends the list.
+/// does when `last` is no longer than [`WRAP_WIDTH`] and ends no sentence,
+/// and the item shows it is wrapped: `next` starts in lower case, `last`
+/// ends with a word such as `de` or `the` ([`FUNCTION_WORDS`]), or `last`
+/// itself went on with the item. A line starting with a capital after an
+/// item's own line (a paragraph, a heading, a signature after the list)
+/// ends the list.
 fn wraps_into_item(last: &str, next: &str) -> bool {
-    let last = last.trim();
+    let trimmed = last.trim();
+    let last_word = trimmed
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or_default()
+        .to_lowercase();
     !is_list_item(next)
-        && last.chars().count() <= WRAP_WIDTH
-        && !ends_sentence(last)
-        && next.trim_start().starts_with(|c: char| c.is_lowercase())
+        && trimmed.chars().count() <= WRAP_WIDTH
+        && !ends_sentence(trimmed)
+        && (next.trim_start().starts_with(|c: char| c.is_lowercase())
+            || FUNCTION_WORDS.contains(&last_word.as_str())
+            || !is_list_item(last))
 }
 
 /// `===` or `---` alone on a line: a setext underline or a thematic break.
@@ -800,6 +818,8 @@ mod tests {
         let body = "1. Los accionantes, en su mayoria mujeres cabeza de familia, personas de\n\
                     la tercera edad y menores, interpusieron accion de tutela.\n\
                     2) Las entidades demandadas, en\nsu mayoria, no respondieron.\n\
+                    3. La tutela se interpuso contra la\nRed de Solidaridad, el 12 de marzo\n\
+                    Ministerio de Hacienda y otros.\n\
                     - María López Ruiz, Subdirectora del Departamento Nacional de Planeación\n\
                     La reunión comenzó a las diez.\n\
                     - An item that ends its sentence.\nand a line in lower case.\n";
@@ -811,6 +831,8 @@ mod tests {
                     "1. Los accionantes, en su mayoria mujeres cabeza de familia, personas de\n\
                      la tercera edad y menores, interpusieron accion de tutela.\n\
                      2) Las entidades demandadas, en\nsu mayoria, no respondieron.\n\
+                     3. La tutela se interpuso contra la\nRed de Solidaridad, el 12 de marzo\n\
+                     Ministerio de Hacienda y otros.\n\
                      - María López Ruiz, Subdirectora del Departamento Nacional de Planeación"
                 ),
                 ("prose", "La reunión comenzó a las diez."),
