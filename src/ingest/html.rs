@@ -13,8 +13,8 @@
 //! "Read more" and teasers ("Lea también: …").
 //! Paragraphs, list items, quotes and preformatted text become paragraphs,
 //! and so does each table row of values, its cells joined by ` | `; a row
-//! whose cells hold paragraphs, lists, tables, headings or two line breaks
-//! in a row (`<br><br>`) of their own, or
+//! whose cells hold paragraphs, lists, tables or headings of their own, a
+//! row of one cell holding two line breaks in a row (`<br><br>`), or
 //! longer than 1,000 characters (a page laid out in a table), gives its
 //! cells' paragraphs instead; `h1`–`h6` become headings, and so does a
 //! numbered paragraph set in bold (`numbered_bold_heading`). What is in a
