@@ -245,8 +245,7 @@ pub trait BuildObserver {
 /// (2004)`), are read; a paragraph opening with a place and a Spanish date
 /// (`Bogotá, D.C., 31 de julio de 2008.`) is a document's dateline in its
 /// first 32,000 bytes, not only in its first 300 (a ruling's dateline comes
-/// after its headnotes); saved web pages (`.mht`) are read; an HTML
-/// paragraph that is a numbered part's title in bold is a heading.
+/// after its headnotes); saved web pages (`.mht`) are read.
 pub const READING_RULES: u32 = 21;
 
 /// An observer that ignores everything.

@@ -16,8 +16,7 @@
 //! whose cells hold paragraphs, lists, tables or headings of their own, a
 //! row of one cell holding two line breaks in a row (`<br><br>`), or
 //! longer than 1,000 characters (a page laid out in a table), gives its
-//! cells' paragraphs instead; `h1`–`h6` become headings, and so does a
-//! numbered paragraph set in bold (`numbered_bold_heading`). What is in a
+//! cells' paragraphs instead; `h1`–`h6` become headings. What is in a
 //! `pre` is code, what is in a `ul`, `ol` or `dl` a list, and what is in a
 //! `table` a table (the innermost of them tells). A page nested deeper than
 //! [`MAX_NESTING`] elements, or with more than [`MAX_NODES`], is flattened
@@ -1095,12 +1094,6 @@ impl Walker {
                         self.containers.push(kind);
                         steps.push(Step::Leave);
                         enter_children(&mut steps);
-                    } else if name == "p"
-                        && self.containers.is_empty()
-                        && let Some(heading) = numbered_bold_heading(element_ref)
-                    {
-                        self.flush();
-                        self.blocks.push(Block::Heading(heading));
                     } else if BLOCKS.contains(&name) {
                         // The citation's paragraph takes its label.
                         let citation = self.run_in.take();
@@ -1151,58 +1144,6 @@ impl Walker {
             }));
         }
     }
-}
-
-/// The longest paragraph, in words, read as a numbered heading.
-const MAX_NUMBERED_HEADING_WORDS: usize = 15;
-
-/// The text of a paragraph that is a numbered heading set in bold, as a
-/// court's ruling saved from Word writes its parts (`<p
-/// class=MsoNormal><b>II. CONSIDERACIONES Y FUNDAMENTOS</b></p>`, `<p><b>4.1
-/// El derecho a la salud</b></p>`): all its text bold, a Roman numeral or
-/// a number (`4.1`, `2.`, `3)`) first, at most
-/// [`MAX_NUMBERED_HEADING_WORDS`] words, no colon and no full stop at its
-/// end. A bold paragraph without a number (a byline, a photo's credit, a
-/// lead sentence) stays a paragraph.
-fn numbered_bold_heading(paragraph: ElementRef) -> Option<String> {
-    let bold = |node: NodeRef<'_, Node>| {
-        node.ancestors()
-            .take_while(|ancestor| *ancestor != *paragraph)
-            .filter_map(ElementRef::wrap)
-            .any(|ancestor| matches!(ancestor.value().name(), "b" | "strong"))
-    };
-    let all_bold = paragraph.descendants().all(|node| match node.value() {
-        Node::Text(text) => text.trim().is_empty() || bold(node),
-        _ => true,
-    });
-    if !all_bold {
-        return None;
-    }
-    let text = collapse(&text_with_breaks(paragraph));
-    let (number, rest) = text.split_once(' ')?;
-    let roman = number.strip_suffix(['.', ')']).is_some_and(|numeral| {
-        !numeral.is_empty()
-            && numeral.len() <= 6
-            && numeral
-                .chars()
-                .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C'))
-    });
-    let dotted = |number: &str| {
-        number.split('.').all(|part| {
-            !part.is_empty() && part.len() <= 3 && part.bytes().all(|b| b.is_ascii_digit())
-        })
-    };
-    // `2.`, `3)`, `4.1.`, and `4.1` without a mark; a bare `2` is not.
-    let decimal = match number.strip_suffix(['.', ')']) {
-        Some(digits) => dotted(digits),
-        None => number.contains('.') && dotted(number),
-    };
-    let reads_as_heading = (roman || decimal)
-        && rest.starts_with(char::is_alphabetic)
-        && text.split_whitespace().count() <= MAX_NUMBERED_HEADING_WORDS
-        && !text.contains(':')
-        && !text.ends_with(['.', ';', ',']);
-    reads_as_heading.then_some(text)
 }
 
 /// Whether the sibling before `node`, white space and comments aside, is
@@ -2235,34 +2176,6 @@ line two</pre>
                 "Carga por río.",
                 "Véase la nota 3 del concepto.",
                 "[1] Decreto 4800 de 2011.",
-            ]
-        );
-    }
-
-    #[test]
-    fn a_rulings_numbered_bold_parts_are_headings() {
-        // As Word saves a ruling of the Constitutional Court.
-        let page = concat!(
-            "<body><p class=MsoNormal align=center><b><span lang=ES>I.",
-            "<span style='mso-tab-count:1'> </span>ANTECEDENTES</span></b><o:p></o:p></p>",
-            "<p class=MsoNormal>Los accionantes interpusieron tutela.</p>",
-            "<p><strong>4.1 El derecho a la salud</strong></p><p>Es fundamental.</p>",
-            "<p><b>Por: Redacción Judicial</b></p><p><b>Foto EFE</b></p>",
-            "<p><b>1. La Sala concluye que la entidad vulneró el derecho.</b></p>",
-            "<p><b>2.</b> Los hechos probados.</p><p><b>2 de marzo de 2004</b></p></body>",
-        );
-        assert_eq!(
-            texts(&read(page).1),
-            [
-                "# I. ANTECEDENTES",
-                "Los accionantes interpusieron tutela.",
-                "# 4.1 El derecho a la salud",
-                "Es fundamental.",
-                "Por: Redacción Judicial",
-                "Foto EFE",
-                "1. La Sala concluye que la entidad vulneró el derecho.",
-                "2. Los hechos probados.",
-                "2 de marzo de 2004",
             ]
         );
     }
