@@ -242,10 +242,10 @@ pub trait BuildObserver {
 /// an initial; two line breaks in a table's cell make its row a row of
 /// paragraphs. 21: a text's legal dates, a day or a year in words and then
 /// in digits in brackets (`veintidós (22) de enero de dos mil cuatro
-/// (2004)`), are read; a paragraph opening with a place and a Spanish date
-/// (`Bogotá, D.C., 31 de julio de 2008.`) is a document's dateline in its
-/// first 32,000 bytes, not only in its first 300 (a ruling's dateline comes
-/// after its headnotes); saved web pages (`.mht`) are read.
+/// (2004)`), are read; a paragraph opening with a place and a legal date
+/// (`Bogotá, D.C., veintidós (22) de enero de …`) is a document's dateline
+/// in its first 32,000 bytes, not only in its first 300 (a ruling's
+/// dateline comes after its headnotes); saved web pages (`.mht`) are read.
 pub const READING_RULES: u32 = 21;
 
 /// An observer that ignores everything.

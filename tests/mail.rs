@@ -160,7 +160,12 @@ fn a_web_page_saved_as_mhtml_is_read_as_the_page() {
         "frames.mht",
         page.replace(
             "<body><p>El Ministerio",
-            "<frameset><frame src=3D\"b.htm\"></frameset>\r\n\
+            "<frameset><frame src=3D\"m.htm\"><frame src=3D\"b.htm\"></frameset>\r\n\
+                 <noframes><p>Esta p=E1gina usa marcos.</p></noframes>\r\n\
+                 ------=_NextPart_000\r\n\
+                 Content-Type: text/html\r\n\
+                 \r\n\
+                 <html><body><p>Inicio Boletines</p></body></html>\r\n\
                  ------=_NextPart_000\r\n\
                  Content-Type: text/html; charset=\"windows-1252\"\r\n\
                  Content-Transfer-Encoding: quoted-printable\r\n\
@@ -177,6 +182,9 @@ fn a_web_page_saved_as_mhtml_is_read_as_the_page() {
     let hit = only_hit(&fixture, "inscribio");
     assert_eq!(hit["source"], "frames.mht");
     assert_eq!(hit["url"], Value::Null);
+    for menu_or_notice in ["boletines", "marcos"] {
+        assert_eq!(fixture.search(menu_or_notice, &[]).1["total"], 0);
+    }
 }
 
 #[test]

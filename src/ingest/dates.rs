@@ -91,7 +91,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
         | (?:{B}(?P<mm>{MONTH_PATTERN})\.?\s+(?P<md>[0-9]{{1,2}})(?:st|nd|rd|th|(?P<mord>{ORDINAL}))?,?\s+(?P<mde>de[l]?\s+)?(?P<my>[0-9]{{4}}){B})
         | (?:\((?P<bd>[0-9]{{1,2}})(?P<bord>{ORDINAL})?\)\s+(?:d[ií]as\s+del\s+mes\s+)?(?P<bde>de)\s+(?P<bm>{MONTH_PATTERN})\s+de[l]?\s+(?:(?P<by>[0-9]{{4}}){B}|{YEAR_IN_WORDS}\((?P<bby>{LEGAL_YEAR})\)))
         | (?:{B}(?P<pd>[0-9]{{1,2}})(?P<pord>{ORDINAL})?\s+(?P<pde>de)\s+(?P<pm>{MONTH_PATTERN})\s+de[l]?\s+{YEAR_IN_WORDS}\((?P<py>{LEGAL_YEAR})\))
-        | (?:{B}(?P<lm>{MONTH_PATTERN})\s+(?:\p{{L}}+\s+){{0,3}}\((?P<ld>[0-9]{{1,2}})\)\s+de[l]?\s+{YEAR_IN_WORDS}\((?P<ly>{LEGAL_YEAR})\))
+        | (?:{B}(?P<lm>{MONTH_PATTERN})\s+(?:\p{{L}}+\s+){{0,3}}\((?P<ld>[0-9]{{1,2}})(?:{ORDINAL})?\)\s+de[l]?\s+{YEAR_IN_WORDS}\((?P<ly>{LEGAL_YEAR})\))
         "
     ))
     .expect("the date pattern compiles")
@@ -357,22 +357,19 @@ const OPENING_BYTES: usize = 32_000;
 
 /// The publication date a document's text suggests: its dateline, else the
 /// latest complete date it mentions. The dateline is the first date that
-/// lies in the first 300 bytes or, in the first 32,000 and before any other
-/// date, opens a paragraph after a place as a court dates its ruling: in
-/// the legal form, or after Bogotá's `D.C.` (`Bogotá, D.C., 31 de julio de
-/// 2008.`). A chronology's first entry (`Medellín, 3 de marzo de 2019.
-/// Se instaló…`), a report's heading (`Masacre de Segovia, 11 de noviembre
-/// de 1988.`) or a letter a story quotes (`Bogotá, 12 de enero de 2010.`)
-/// is none.
+/// lies in the first 300 bytes or, in the first 32,000, opens a paragraph
+/// after a place as a court dates its ruling, in the legal form (`Bogotá,
+/// D.C., treinta y uno (31) de julio de dos mil ocho (2008).`). A
+/// chronology's entry (`Medellín, 3 de marzo de 2019. Se instaló…`), a
+/// report's heading (`Masacre de Segovia, 11 de noviembre de 1988.`) or a
+/// letter a story quotes (`Bogotá, D.C., 12 de enero de 2010.`) is none.
 pub fn infer_from_text<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Option<Date> {
     let mut read = 0;
     let mut latest = None;
     for text in paragraphs {
         for (span, date) in dates_in(text) {
             let at = read + span.start;
-            if at < DATELINE_BYTES
-                || (at < OPENING_BYTES && latest.is_none() && is_dateline(text, span))
-            {
+            if at < DATELINE_BYTES || (at < OPENING_BYTES && is_dateline(text, span)) {
                 return Some(date);
             }
             latest = latest.max(Some(date));
@@ -401,26 +398,18 @@ static ABBREVIATION_END: LazyLock<Regex> = LazyLock::new(|| {
 /// The words a legal date writes its day in before the number in brackets
 /// (`veintidós`, `treinta y uno`, `primero`).
 static DAY_IN_WORDS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:\p{L}+\s+){1,3}$").expect("the day pattern compiles"));
+    LazyLock::new(|| Regex::new(r"(?:\p{L}+\s+){1,6}$").expect("the day pattern compiles"));
 
 /// Whether the date at `span` in `paragraph` is a court's dateline: a date
-/// written the Spanish way, with `de`, in the legal form (`veintidós (22)
-/// de enero de …`) or after Bogotá's `D.C.` (`Bogotá, D.C., 31 de julio de
-/// 2008.`), that opens the paragraph after a place and a comma, or the
-/// full stop of the place's abbreviation (`Bogotá D.C. veintidós (22) de
-/// enero de …`), and ends it, or a full stop, a dash or a bracket follows.
-/// A date a sentence goes on after (`Ayer, 3 de marzo de 2019, el Ejército
-/// …`) is none, nor another place's (`Medellín, 3 de marzo de 2019.`, a
-/// chronology's entry or a quoted letter as often as a dateline), nor an
-/// English one (`Hugh Dickins, 4 June 2007`, a technical document's
+/// in the legal form (`veintidós (22) de enero de …`) that opens the
+/// paragraph after a place and a comma, or the full stop of the place's
+/// abbreviation (`Bogotá D.C. veintidós (22) de enero de …`), and ends it,
+/// or a full stop, a dash or a bracket follows. A date a sentence goes on
+/// after is none, nor a date written otherwise (`Bogotá, D.C., 12 de enero
+/// de 2010.`, a ministry's letter as often as a ruling's dateline; a
+/// chronology's entry; `Hugh Dickins, 4 June 2007`, a technical document's
 /// signature).
 fn is_dateline(paragraph: &str, span: std::ops::Range<usize>) -> bool {
-    let spanish = paragraph[span.clone()]
-        .split_whitespace()
-        .any(|word| word.eq_ignore_ascii_case("de") || word.eq_ignore_ascii_case("del"));
-    if !spanish {
-        return false;
-    }
     let after = paragraph[span.end..].trim_start();
     if !(after.is_empty() || after.starts_with(['.', '—', '–', '-', '('])) {
         return false;
@@ -442,12 +431,7 @@ fn is_dateline(paragraph: &str, span: std::ops::Range<usize>) -> bool {
         None if ABBREVIATION_END.is_match(before) => before,
         None => return false,
     };
-    let capital = place
-        .to_uppercase()
-        .split_whitespace()
-        .collect::<String>()
-        .contains("D.C.");
-    PLACE.is_match(place) && (legal || capital)
+    legal && PLACE.is_match(place)
 }
 
 /// Words that, right before a four-digit number, make it read as a year.
@@ -718,6 +702,7 @@ mod tests {
                 "enero veintidós (22) de dos mil cuatro (2004)",
                 "2004-01-22",
             ),
+            ("marzo primero (1º) de dos mil cuatro (2004)", "2004-03-01"),
             (
                 "veintidós (22) de enero de dos mil cuatro (2.004)",
                 "2004-01-22",
@@ -784,7 +769,7 @@ mod tests {
         // A dateline after the headnotes lost to a deadline the ruling sets.
         assert_eq!(
             inferred(&after_headnotes(&[
-                "Bogotá, D.C., 31 de julio de 2008.",
+                "Bogotá, D.C., treinta y uno (31) de julio de dos mil ocho (2008).",
                 "I. ANTECEDENTES",
                 "La accionante fue desplazada el 14 de marzo de 2003. La Sala ordenará unificar los planes a más tardar el 1 de octubre de 2009.",
             ])),
@@ -796,8 +781,10 @@ mod tests {
     fn a_paragraph_of_a_place_and_a_date_is_a_dateline_in_a_longer_opening() {
         let later = "El plazo vence el 1 de octubre de 2029.";
         for (dateline, date) in [
-            ("Bogotá, D.C., 3 de marzo de 2019", "2019-03-03"),
-            ("Bogotá D. C., marzo 3 de 2019.", "2019-03-03"),
+            (
+                "Bogotá, D.C., a los treinta y un (31) días del mes de julio de dos mil ocho (2008).",
+                "2008-07-31",
+            ),
             (
                 "Bogotá D.C., veintidós (22) de enero de dos mil cuatro (2004)",
                 "2004-01-22",
@@ -825,20 +812,25 @@ mod tests {
                 "{dateline:?}"
             );
         }
-        // Far into a document, a quoted letter's dateline does not date it,
-        // nor one after another date (a chronology's later entry).
+        // Far into a document, a quoted dateline does not date it; after
+        // the dates its headnotes cite, a ruling's does.
         let long = "x".repeat(OPENING_BYTES);
         assert_eq!(
-            inferred(&[&long, "Bogotá, D.C., 3 de marzo de 2019", later]),
+            inferred(&[
+                &long,
+                "Bogotá, D.C., tres (3) de marzo de dos mil diecinueve (2019)",
+                later
+            ]),
             Some("2029-10-01".into())
         );
         assert_eq!(
             inferred(&after_headnotes(&[
-                "La Ley 1448 fue sancionada el 10 de junio de 2011.",
-                "Bogotá, D.C., 3 de marzo de 2019",
+                "Revisión del Decreto Legislativo 1837 del 11 de agosto de 2002.",
+                "(Aprobado Acta No. 67 de febrero veinticinco (25) de dos mil dos (2002))",
+                "Bogotá, D.C., dos (2) de octubre de dos mil dos (2002).",
                 later
             ])),
-            Some("2029-10-01".into())
+            Some("2002-10-02".into())
         );
         // A date a sentence holds, or goes on after, is no dateline, nor one
         // after words that name no place, nor an English one (a technical
@@ -855,6 +847,7 @@ mod tests {
             "Medellín, 3 de marzo de 2019. Se instaló la mesa de diálogo.",
             "Masacre de Segovia, 11 de noviembre de 1988.",
             "Bogotá, 12 de enero de 2010.",
+            "Bogotá, D.C., 12 de enero de 2010.",
             "BOGOTÁ, 3 de marzo de 2019 — El Ejército informó.",
         ] {
             assert_eq!(

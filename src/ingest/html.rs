@@ -1207,10 +1207,14 @@ fn holds_values_only(row: ElementRef, wrappers: &HashSet<NodeId>) -> bool {
     // of a stray `</p>`), says nothing about the row; nor does anything in
     // them, so neither is read further (each node is read once).
     let mut nodes: Vec<NodeRef<Node>> = row.children().collect();
+    // Spacer cells aside (`<td width=10></td>`).
     let one_cell = row
         .children()
         .filter_map(ElementRef::wrap)
-        .filter(|cell| matches!(cell.value().name(), "td" | "th"))
+        .filter(|cell| {
+            matches!(cell.value().name(), "td" | "th")
+                && cell.text().any(|text| !text.trim().is_empty())
+        })
         .count()
         == 1;
     while let Some(node) = nodes.pop() {
@@ -1688,9 +1692,10 @@ line two</pre>
             ]
         );
         // In a table's only cell too (an old bulletin laid out in a
-        // table); a row of several values keeps its cells whole.
-        let page = "<body><table><tr><td>BOLETÍN 112<br><br>Bogotá, 3 de marzo.<BR><BR>\
-            El Procurador habló.</td></tr><tr><td>Calle 26<br>Bogotá</td><td>Sede</td></tr>\
+        // table, spacer cells beside it); a row of several values keeps its
+        // cells whole.
+        let page = "<body><table><tr><td width=10></td><td>BOLETÍN 112<br><br>\
+            Bogotá, 3 de marzo.<BR><BR>El Procurador habló.</td><td width=10> </td></tr><tr><td>Calle 26<br>Bogotá</td><td>Sede</td></tr>\
             <tr><td>Medellín</td><td>Calle 49<br><br>Edificio Vélez</td></tr></table></body>";
         assert_eq!(
             texts(&read(page).1),

@@ -131,9 +131,10 @@ fn parse<'x>(bytes: &'x [u8], not_one: &str) -> Result<FlatDrop<'x>, Refusal> {
 /// A web page saved whole as one MIME message (MHTML, RFC 2557: Internet
 /// Explorer's and Word's "Web archive", Chrome's "Save as MHTML"): its
 /// first HTML part is the page, read as a saved web page is
-/// ([`html::read`]); images, styles and the frames of a page that has text
-/// are left out (an advertisement's iframe), and a frameset without text
-/// takes the text of its first frame that has some. The page's
+/// ([`html::read`]); images, styles and the frames of a page are left out
+/// (an advertisement's iframe), but a frameset's text is that of its frame
+/// holding the most (the document, not its menu or banner; not the
+/// `<noframes>` notice). The page's
 /// metadata is the document's: the message's `Date` is when the page was
 /// saved, not published, and its `From` the browser ("Saved by Windows
 /// Internet Explorer 8"); its `Subject` is the title only when the page
@@ -150,16 +151,22 @@ pub fn read_web_archive(bytes: &[u8]) -> Result<(Metadata, Vec<Block>, Vec<Strin
             "a saved web page without an HTML part".to_string(),
         ));
     };
-    let (mut meta, mut blocks, notes) = html::read(&part_text(raw, page));
-    let has_text = |blocks: &[Block]| {
+    let page_text = part_text(raw, page);
+    let (mut meta, mut blocks, notes) = html::read(&page_text);
+    let text_length = |blocks: &[Block]| -> usize {
         blocks
             .iter()
-            .any(|block| matches!(block, Block::Paragraph(_)))
+            .map(|block| match block {
+                Block::Paragraph(paragraph) => paragraph.text.len(),
+                Block::Heading(_) => 0,
+            })
+            .sum()
     };
-    if !has_text(&blocks)
+    if page_text.to_ascii_lowercase().contains("<frameset")
         && let Some(frame) = pages
             .map(|frame| html::read(&part_text(raw, frame)).1)
-            .find(|frame| has_text(frame))
+            .max_by_key(|frame| text_length(frame))
+            .filter(|frame| text_length(frame) > 0)
     {
         blocks = frame;
     }

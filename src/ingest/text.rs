@@ -426,7 +426,8 @@ pub(crate) fn ends_sentence(line: &str) -> bool {
 /// ending with one goes on (`contra la` / `Red de Solidaridad Social`).
 const FUNCTION_WORDS: &[&str] = &[
     "de", "del", "la", "las", "el", "los", "lo", "en", "al", "con", "por", "para", "que", "su",
-    "sus", "un", "una", "sobre", "entre", "the", "of", "and", "to", "in", "an", "for", "with",
+    "sus", "un", "una", "sobre", "entre", "y", "e", "o", "u", "a", "ante", "bajo", "desde",
+    "hasta", "hacia", "según", "sin", "tras", "the", "of", "and", "to", "in", "an", "for", "with",
     "by", "on", "at", "from", "or", "that",
 ];
 
@@ -434,11 +435,10 @@ const FUNCTION_WORDS: &[&str] = &[
 /// item, goes on with the item although it is not indented: hard-wrapped
 /// text (`1. Los accionantes, … personas de` / `la tercera edad …`). It
 /// does when `last` is no longer than [`WRAP_WIDTH`] and ends no sentence,
-/// and the item shows it is wrapped: `next` starts in lower case, `last`
-/// ends with a word such as `de` or `the` ([`FUNCTION_WORDS`]), or `last`
-/// itself went on with the item. A line starting with a capital after an
-/// item's own line (a paragraph, a heading, a signature after the list)
-/// ends the list.
+/// and the item shows it is wrapped: `next` starts in lower case, or `last`
+/// ends with a word such as `de`, `y` or `the` ([`FUNCTION_WORDS`]). A line
+/// starting with a capital after any other line (a paragraph, a heading, a
+/// signature after the list) ends the list.
 fn wraps_into_item(last: &str, next: &str) -> bool {
     let trimmed = last.trim();
     let last_word = trimmed
@@ -450,8 +450,7 @@ fn wraps_into_item(last: &str, next: &str) -> bool {
         && trimmed.chars().count() <= WRAP_WIDTH
         && !ends_sentence(trimmed)
         && (next.trim_start().starts_with(|c: char| c.is_lowercase())
-            || FUNCTION_WORDS.contains(&last_word.as_str())
-            || !is_list_item(last))
+            || FUNCTION_WORDS.contains(&last_word.as_str()))
 }
 
 /// `===` or `---` alone on a line: a setext underline or a thematic break.
@@ -538,15 +537,19 @@ impl Builder {
 
     /// One paragraph of `kind` made of `lines`: prose joined as wrapped
     /// text ([`join_wrapped`]), code and lists line by line (in laid-out
-    /// text, an item's own lines wrapped into it).
+    /// text, an item's own lines wrapped into it; elsewhere, a line after
+    /// one ending with a hyphen).
     fn paragraph(&mut self, lines: &[Line], kind: ParagraphKind) {
         let mut text = String::new();
         let mut pieces: Vec<Piece> = Vec::with_capacity(lines.len());
         for line in lines {
             let trimmed = line.text.trim();
             if !text.is_empty() {
+                // A word a list item's line broke with a hyphen is mended.
                 let wraps = kind == ParagraphKind::Prose
-                    || (kind == ParagraphKind::List && self.laid_out && !is_list_item(line.text));
+                    || (kind == ParagraphKind::List
+                        && !is_list_item(line.text)
+                        && (self.laid_out || text.ends_with('-')));
                 if !wraps {
                     text.push('\n');
                 } else {
@@ -818,8 +821,10 @@ mod tests {
         let body = "1. Los accionantes, en su mayoria mujeres cabeza de familia, personas de\n\
                     la tercera edad y menores, interpusieron accion de tutela.\n\
                     2) Las entidades demandadas, en\nsu mayoria, no respondieron.\n\
-                    3. La tutela se interpuso contra la\nRed de Solidaridad, el 12 de marzo\n\
-                    Ministerio de Hacienda y otros.\n\
+                    3. La tutela se interpuso contra la\nRed de Solidaridad Social y\n\
+                    Ministerio de Hacienda por el despla-\nzamiento forzado.\n\
+                    4. Respondió el 12 de marzo\n\
+                    CONSIDERACIONES\n\
                     - María López Ruiz, Subdirectora del Departamento Nacional de Planeación\n\
                     La reunión comenzó a las diez.\n\
                     - An item that ends its sentence.\nand a line in lower case.\n";
@@ -831,9 +836,14 @@ mod tests {
                     "1. Los accionantes, en su mayoria mujeres cabeza de familia, personas de\n\
                      la tercera edad y menores, interpusieron accion de tutela.\n\
                      2) Las entidades demandadas, en\nsu mayoria, no respondieron.\n\
-                     3. La tutela se interpuso contra la\nRed de Solidaridad, el 12 de marzo\n\
-                     Ministerio de Hacienda y otros.\n\
-                     - María López Ruiz, Subdirectora del Departamento Nacional de Planeación"
+                     3. La tutela se interpuso contra la\nRed de Solidaridad Social y\n\
+                     Ministerio de Hacienda por el desplazamiento forzado.\n\
+                     4. Respondió el 12 de marzo"
+                ),
+                ("prose", "CONSIDERACIONES"),
+                (
+                    "list",
+                    "- María López Ruiz, Subdirectora del Departamento Nacional de Planeación"
                 ),
                 ("prose", "La reunión comenzó a las diez."),
                 ("list", "- An item that ends its sentence."),
