@@ -165,7 +165,10 @@ fn a_web_page_saved_as_mhtml_is_read_as_the_page() {
                  ------=_NextPart_000\r\n\
                  Content-Type: text/html\r\n\
                  \r\n\
-                 <html><body><p>Inicio Boletines</p></body></html>\r\n\
+                 <html><body><p><a href=3D\"/\">Inicio</a> <a href=3D\"/b\">Boletines</a> \
+                 <a href=3D\"/n\">Normatividad, decretos, resoluciones y circulares del \
+                 Ministerio desde 1990</a> <a href=3D\"/c\">Contratación, convocatorias, \
+                 licitaciones y procesos de selección abiertos</a></p></body></html>\r\n\
                  ------=_NextPart_000\r\n\
                  Content-Type: text/html; charset=\"windows-1252\"\r\n\
                  Content-Transfer-Encoding: quoted-printable\r\n\

@@ -410,8 +410,10 @@ static DAY_IN_WORDS: LazyLock<Regex> =
 /// chronology's entry; `Hugh Dickins, 4 June 2007`, a technical document's
 /// signature).
 fn is_dateline(paragraph: &str, span: std::ops::Range<usize>) -> bool {
-    let after = paragraph[span.end..].trim_start();
-    if !(after.is_empty() || after.starts_with(['.', '—', '–', '-', '('])) {
+    // Nothing after the date but a full stop, a dash or a bracket: a
+    // chronology's entry goes on (`…(2004). Primera audiencia.`).
+    let after = paragraph[span.end..].trim();
+    if !(after.is_empty() || after == "." || after.starts_with(['—', '–', '-', '('])) {
         return false;
     }
     let legal = paragraph[span.clone()].contains('(');
@@ -848,6 +850,7 @@ mod tests {
             "Masacre de Segovia, 11 de noviembre de 1988.",
             "Bogotá, 12 de enero de 2010.",
             "Bogotá, D.C., 12 de enero de 2010.",
+            "Medellín, veintidós (22) de enero de dos mil cuatro (2004). Primera audiencia.",
             "BOGOTÁ, 3 de marzo de 2019 — El Ejército informó.",
         ] {
             assert_eq!(

@@ -279,6 +279,44 @@ const TEASER_LABELS: &[&str] = &[
 /// or a sentence, is the page's own text.
 const TEASER_WORDS: usize = 20;
 
+/// Whether a page is a frameset (its text lies in other pages, its
+/// frames): a `<frameset>` element, not the word in a script.
+pub fn is_frameset(source: &str) -> bool {
+    let page = Html::parse_document(&limit_markup(source));
+    page.select(&selector("frameset")).next().is_some()
+}
+
+/// How much of a page's text, in bytes, lies outside links, scripts and
+/// styles: what tells a frameset's document from its menu of links.
+pub fn prose_bytes(source: &str) -> usize {
+    let page = Html::parse_document(&limit_markup(source));
+    let mut bytes = 0;
+    let mut outside = 0usize;
+    for edge in page.root_element().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Text(text) if outside == 0 => bytes += text.trim().len(),
+                Node::Element(element) => {
+                    outside += usize::from(matches!(
+                        element.name(),
+                        "a" | "script" | "style" | "noscript" | "noframes"
+                    ));
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if let Node::Element(element) = node.value() {
+                    outside -= usize::from(matches!(
+                        element.name(),
+                        "a" | "script" | "style" | "noscript" | "noframes"
+                    ));
+                }
+            }
+        }
+    }
+    bytes
+}
+
 /// The metadata and blocks of an HTML page, and notes on what it declares
 /// and cita cannot read (a date).
 pub fn read(source: &str) -> (Metadata, Vec<Block>, Vec<String>) {

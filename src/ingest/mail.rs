@@ -133,8 +133,8 @@ fn parse<'x>(bytes: &'x [u8], not_one: &str) -> Result<FlatDrop<'x>, Refusal> {
 /// first HTML part is the page, read as a saved web page is
 /// ([`html::read`]); images, styles and the frames of a page are left out
 /// (an advertisement's iframe), but a frameset's text is that of its frame
-/// holding the most (the document, not its menu or banner; not the
-/// `<noframes>` notice). The page's
+/// holding the most text outside links (the document, not its menu or
+/// banner; not the `<noframes>` notice). The page's
 /// metadata is the document's: the message's `Date` is when the page was
 /// saved, not published, and its `From` the browser ("Saved by Windows
 /// Internet Explorer 8"); its `Subject` is the title only when the page
@@ -153,22 +153,14 @@ pub fn read_web_archive(bytes: &[u8]) -> Result<(Metadata, Vec<Block>, Vec<Strin
     };
     let page_text = part_text(raw, page);
     let (mut meta, mut blocks, notes) = html::read(&page_text);
-    let text_length = |blocks: &[Block]| -> usize {
-        blocks
-            .iter()
-            .map(|block| match block {
-                Block::Paragraph(paragraph) => paragraph.text.len(),
-                Block::Heading(_) => 0,
-            })
-            .sum()
-    };
-    if page_text.to_ascii_lowercase().contains("<frameset")
+    if html::is_frameset(&page_text)
         && let Some(frame) = pages
-            .map(|frame| html::read(&part_text(raw, frame)).1)
-            .max_by_key(|frame| text_length(frame))
-            .filter(|frame| text_length(frame) > 0)
+            .map(|frame| part_text(raw, frame))
+            .map(|frame| (html::prose_bytes(&frame), frame))
+            .filter(|(prose, _)| *prose > 0)
+            .max_by_key(|(prose, _)| *prose)
     {
-        blocks = frame;
+        blocks = html::read(&frame.1).1;
     }
     meta.url = meta.url.or_else(|| {
         raw_field(page, "Content-Location")

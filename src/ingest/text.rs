@@ -444,8 +444,12 @@ fn wraps_into_item(last: &str, next: &str) -> bool {
     let last_word = trimmed
         .rsplit(char::is_whitespace)
         .next()
-        .unwrap_or_default()
-        .to_lowercase();
+        .unwrap_or_default();
+    // `y`, `a`, `e` in lower case only: `Anexo A`, `Vitamina E` end titles.
+    let last_word = match last_word.chars().count() {
+        1 => last_word.to_string(),
+        _ => last_word.to_lowercase(),
+    };
     !is_list_item(next)
         && trimmed.chars().count() <= WRAP_WIDTH
         && !ends_sentence(trimmed)
@@ -825,6 +829,7 @@ mod tests {
                     Ministerio de Hacienda por el despla-\nzamiento forzado.\n\
                     4. Respondió el 12 de marzo\n\
                     CONSIDERACIONES\n\
+                    - Anexo A\nConsideraciones de la Sala\n\
                     - María López Ruiz, Subdirectora del Departamento Nacional de Planeación\n\
                     La reunión comenzó a las diez.\n\
                     - An item that ends its sentence.\nand a line in lower case.\n";
@@ -841,6 +846,8 @@ mod tests {
                      4. Respondió el 12 de marzo"
                 ),
                 ("prose", "CONSIDERACIONES"),
+                ("list", "- Anexo A"),
+                ("prose", "Consideraciones de la Sala"),
                 (
                     "list",
                     "- María López Ruiz, Subdirectora del Departamento Nacional de Planeación"
