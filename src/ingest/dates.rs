@@ -410,10 +410,12 @@ static DAY_IN_WORDS: LazyLock<Regex> =
 /// chronology's entry; `Hugh Dickins, 4 June 2007`, a technical document's
 /// signature).
 fn is_dateline(paragraph: &str, span: std::ops::Range<usize>) -> bool {
-    // Nothing after the date but a full stop, a dash or a bracket: a
-    // chronology's entry goes on (`…(2004). Primera audiencia.`).
+    // Nothing after the date and its full stop but a dash, a bracket or
+    // punctuation (`.-`, `. (M.P. …)`, `.”`): a chronology's entry goes on
+    // with words (`…(2004). Primera audiencia.`).
     let after = paragraph[span.end..].trim();
-    if !(after.is_empty() || after == "." || after.starts_with(['—', '–', '-', '('])) {
+    let after = after.strip_prefix('.').unwrap_or(after).trim_start();
+    if !(after.is_empty() || after.starts_with(['—', '–', '-', '(', '.', '”', '"', '»'])) {
         return false;
     }
     let legal = paragraph[span.clone()].contains('(');
@@ -804,6 +806,14 @@ mod tests {
                 "2008-04-01",
             ),
             (
+                "Bogotá, D.C., dos (2) de abril de dos mil ocho (2008). (M.P. Jaime Araújo)",
+                "2008-04-02",
+            ),
+            (
+                "Bogotá, D.C., tres (3) de abril de dos mil ocho (2008).-",
+                "2008-04-03",
+            ),
+            (
                 "Medellín, tres (3) de marzo de dos mil diecinueve (2019) — El Tribunal",
                 "2019-03-03",
             ),
@@ -851,6 +861,7 @@ mod tests {
             "Bogotá, 12 de enero de 2010.",
             "Bogotá, D.C., 12 de enero de 2010.",
             "Medellín, veintidós (22) de enero de dos mil cuatro (2004). Primera audiencia.",
+            "Medellín, veintidós (22) de enero de dos mil cuatro (2004), según el acta.",
             "BOGOTÁ, 3 de marzo de 2019 — El Ejército informó.",
         ] {
             assert_eq!(

@@ -286,30 +286,39 @@ pub fn is_frameset(source: &str) -> bool {
     page.select(&selector("frameset")).next().is_some()
 }
 
-/// How much of a page's text, in bytes, lies outside links, scripts and
-/// styles: what tells a frameset's document from its menu of links.
+/// How much of a page's text, in bytes, lies in its body outside links
+/// (`a href`), scripts, styles and a form's controls: what tells a
+/// frameset's document from its menu.
 pub fn prose_bytes(source: &str) -> usize {
     let page = Html::parse_document(&limit_markup(source));
+    let left_out = |element: &scraper::node::Element| {
+        (element.name() == "a" && element.attr("href").is_some())
+            || matches!(
+                element.name(),
+                "head"
+                    | "script"
+                    | "style"
+                    | "noscript"
+                    | "noframes"
+                    | "select"
+                    | "option"
+                    | "button"
+                    | "label"
+                    | "textarea"
+            )
+    };
     let mut bytes = 0;
-    let mut outside = 0usize;
+    let mut inside_left_out = 0usize;
     for edge in page.root_element().traverse() {
         match edge {
             Edge::Open(node) => match node.value() {
-                Node::Text(text) if outside == 0 => bytes += text.trim().len(),
-                Node::Element(element) => {
-                    outside += usize::from(matches!(
-                        element.name(),
-                        "a" | "script" | "style" | "noscript" | "noframes"
-                    ));
-                }
+                Node::Text(text) if inside_left_out == 0 => bytes += text.trim().len(),
+                Node::Element(element) => inside_left_out += usize::from(left_out(element)),
                 _ => {}
             },
             Edge::Close(node) => {
                 if let Node::Element(element) = node.value() {
-                    outside -= usize::from(matches!(
-                        element.name(),
-                        "a" | "script" | "style" | "noscript" | "noframes"
-                    ));
+                    inside_left_out -= usize::from(left_out(element));
                 }
             }
         }
@@ -2221,6 +2230,27 @@ line two</pre>
                 "[1] Decreto 4800 de 2011.",
             ]
         );
+    }
+
+    #[test]
+    fn a_frames_prose_is_its_text_outside_links_and_controls() {
+        // An anchor left open is no link; a menu's links and a list of
+        // options are not the document.
+        assert_eq!(
+            prose_bytes("<html><head><title>T</title></head><body><A NAME=top><p>Texto.</p>"),
+            "Texto.".len()
+        );
+        assert_eq!(
+            prose_bytes(
+                "<body><a href=/>Inicio</a><select><option>Medellín</option></select>\
+                 <script>var x;</script></body>"
+            ),
+            0
+        );
+        assert!(is_frameset("<FRAMESET><FRAME SRC=a.htm></FRAMESET>"));
+        assert!(!is_frameset(
+            "<body><script>document.write('<frameset>')</script><p>x</p></body>"
+        ));
     }
 
     #[test]

@@ -153,14 +153,31 @@ pub fn read_web_archive(bytes: &[u8]) -> Result<(Metadata, Vec<Block>, Vec<Strin
     };
     let page_text = part_text(raw, page);
     let (mut meta, mut blocks, notes) = html::read(&page_text);
-    if html::is_frameset(&page_text)
-        && let Some(frame) = pages
-            .map(|frame| part_text(raw, frame))
-            .map(|frame| (html::prose_bytes(&frame), frame))
-            .filter(|(prose, _)| *prose > 0)
-            .max_by_key(|(prose, _)| *prose)
-    {
-        blocks = html::read(&frame.1).1;
+    if html::is_frameset(&page_text) {
+        // The frame with the most text outside links, else (every frame a
+        // list of links) the one with the most text read.
+        let frames: Vec<(usize, Vec<Block>)> = pages
+            .map(|frame| {
+                let frame = part_text(raw, frame);
+                (html::prose_bytes(&frame), html::read(&frame).1)
+            })
+            .collect();
+        let read_bytes = |blocks: &[Block]| -> usize {
+            blocks
+                .iter()
+                .map(|block| match block {
+                    Block::Paragraph(paragraph) => paragraph.text.len(),
+                    Block::Heading(_) => 0,
+                })
+                .sum()
+        };
+        if let Some((_, frame)) = frames
+            .into_iter()
+            .filter(|(_, frame)| read_bytes(frame) > 0)
+            .max_by_key(|(prose, frame)| (*prose, read_bytes(frame)))
+        {
+            blocks = frame;
+        }
     }
     meta.url = meta.url.or_else(|| {
         raw_field(page, "Content-Location")

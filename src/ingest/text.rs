@@ -445,9 +445,11 @@ fn wraps_into_item(last: &str, next: &str) -> bool {
         .rsplit(char::is_whitespace)
         .next()
         .unwrap_or_default();
-    // `y`, `a`, `e` in lower case only: `Anexo A`, `Vitamina E` end titles.
+    // `y`, `a`, `e` in lower case only (`Anexo A`, `Vitamina E` end
+    // titles), unless the whole line is in capitals (`DEL CAUCA Y`).
+    let in_capitals = !trimmed.chars().any(char::is_lowercase);
     let last_word = match last_word.chars().count() {
-        1 => last_word.to_string(),
+        1 if !in_capitals => last_word.to_string(),
         _ => last_word.to_lowercase(),
     };
     !is_list_item(next)
@@ -830,6 +832,7 @@ mod tests {
                     4. Respondió el 12 de marzo\n\
                     CONSIDERACIONES\n\
                     - Anexo A\nConsideraciones de la Sala\n\
+                    - ENVIAR COPIA A LA GOBERNACIÓN DEL CAUCA Y\nLA ALCALDÍA DE POPAYÁN\n\
                     - María López Ruiz, Subdirectora del Departamento Nacional de Planeación\n\
                     La reunión comenzó a las diez.\n\
                     - An item that ends its sentence.\nand a line in lower case.\n";
@@ -850,7 +853,8 @@ mod tests {
                 ("prose", "Consideraciones de la Sala"),
                 (
                     "list",
-                    "- María López Ruiz, Subdirectora del Departamento Nacional de Planeación"
+                    "- ENVIAR COPIA A LA GOBERNACIÓN DEL CAUCA Y\nLA ALCALDÍA DE POPAYÁN\n\
+                     - María López Ruiz, Subdirectora del Departamento Nacional de Planeación"
                 ),
                 ("prose", "La reunión comenzó a las diez."),
                 ("list", "- An item that ends its sentence."),
