@@ -238,9 +238,10 @@ pub trait BuildObserver {
 /// government site's furniture (`migas-de-pan`, `pie`, …) are left out, as
 /// are Word's footnote references; a `<title>` may start with the site's
 /// name (`og:site_name`); a text file's hard-wrapped list items keep their
-/// lower-case lines; a long paragraph is not cut after an abbreviation or
-/// an initial; two line breaks in a table's cell make its row a row of
-/// paragraphs. 21: a text's legal dates, a day or a year in words and then
+/// lines (a lower-case one, or one after `de`, `la`, `the`…); a long
+/// paragraph is not cut after an abbreviation or an initial; two line
+/// breaks in a table row's one cell of text make it a row of paragraphs;
+/// a post's paging and tags (`pager`, `tags`) are furniture. 21: a text's legal dates, a day or a year in words and then
 /// in digits in brackets (`veintidós (22) de enero de dos mil cuatro
 /// (2004)`), are read; a paragraph opening with a place and a legal date
 /// (`Bogotá, D.C., veintidós (22) de enero de …`) is a document's dateline
