@@ -39,6 +39,14 @@ const DROPPED: &[&str] = &[
     "textarea", "template", "svg", "iframe", "head", "title", "meta", "link", "dialog",
 ];
 
+/// Elements whose text is no page's prose when pages are weighed against
+/// each other (a wrapper against its page, a frame against the others):
+/// code, and a form's controls (a list of municipalities in a `<select>`
+/// does not make a search box the page's text).
+const NOT_PROSE: &[&str] = &[
+    "script", "style", "template", "noscript", "select", "option", "textarea", "button", "label",
+];
+
 /// Elements that end the paragraph before them and start a new one.
 const BLOCKS: &[&str] = &[
     "p",
@@ -293,19 +301,8 @@ pub fn prose_bytes(source: &str) -> usize {
     let page = Html::parse_document(&limit_markup(source));
     let left_out = |element: &scraper::node::Element| {
         (element.name() == "a" && element.attr("href").is_some())
-            || matches!(
-                element.name(),
-                "head"
-                    | "script"
-                    | "style"
-                    | "noscript"
-                    | "noframes"
-                    | "select"
-                    | "option"
-                    | "button"
-                    | "label"
-                    | "textarea"
-            )
+            || matches!(element.name(), "head" | "noframes")
+            || NOT_PROSE.contains(&element.name())
     };
     let mut bytes = 0;
     let mut inside_left_out = 0usize;
@@ -1509,9 +1506,9 @@ fn mastheads(root: NodeRef<'_, Node>) -> HashSet<NodeId> {
 /// of a short page's text, but not its headline; a search box or a
 /// comment form holds little text. Hidden elements, and those named for
 /// what can outweigh the article ([`OUTWEIGHING_FURNITURE`]), are never
-/// wrappers. The text of scripts, styles and a form's controls (options,
-/// labels, buttons) is not counted. One pass over
-/// the tree, as [`longest_article`] measures.
+/// wrappers. The text of scripts, styles and a form's controls
+/// ([`NOT_PROSE`]) is not counted. One pass over the tree, as
+/// [`longest_article`] measures.
 fn wrappers(root: NodeRef<'_, Node>) -> HashSet<NodeId> {
     // Text, link text and headlines read when each candidate opened, and
     // whether the candidate must hold a headline.
@@ -1539,22 +1536,7 @@ fn wrappers(root: NodeRef<'_, Node>) -> HashSet<NodeId> {
         word.is_some_and(|word| !OUTWEIGHING_FURNITURE.contains(&word.as_str()))
             .then_some(true)
     };
-    // Code, and a form's controls: a list of municipalities in a
-    // `<select>` does not make a search box the page's text.
-    let unweighed = |element: &scraper::node::Element| {
-        matches!(
-            element.name(),
-            "script"
-                | "style"
-                | "template"
-                | "noscript"
-                | "select"
-                | "option"
-                | "textarea"
-                | "button"
-                | "label"
-        )
-    };
+    let unweighed = |element: &scraper::node::Element| NOT_PROSE.contains(&element.name());
     let mut unweighed_open = 0usize;
     for edge in root.traverse() {
         match edge {

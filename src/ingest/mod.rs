@@ -973,6 +973,25 @@ impl Reading<'_> {
         });
     }
 
+    /// A document a reader read whole, its notes warned of, or why it
+    /// could not be read.
+    fn read_document(
+        &mut self,
+        place: &Place,
+        format: Format,
+        read: Result<(Metadata, Vec<Block>, Vec<String>), Refusal>,
+    ) {
+        match read {
+            Ok((meta, blocks, notes)) => {
+                for note in notes {
+                    self.warn(place, None, note);
+                }
+                self.document(place, format, meta, blocks);
+            }
+            Err(refusal) => self.refused(place, refusal),
+        }
+    }
+
     fn refused(&mut self, place: &Place, refusal: Refusal) {
         if refusal == self.unpacker.past_budget() {
             self.past_budget.get_or_insert_with(|| (place.clone(), 0)).1 += 1;
@@ -1008,15 +1027,8 @@ impl Reading<'_> {
         }
         match format {
             Format::Pdf => {
-                match pdf::read(&bytes, self.options.ocr.as_ref(), &mut self.outcome.ocr) {
-                    Ok((meta, blocks, notes)) => {
-                        for note in notes {
-                            self.warn(place, None, note);
-                        }
-                        self.document(place, format, meta, blocks);
-                    }
-                    Err(refusal) => self.refused(place, refusal),
-                }
+                let read = pdf::read(&bytes, self.options.ocr.as_ref(), &mut self.outcome.ocr);
+                self.read_document(place, format, read);
             }
             Format::Image => {
                 match image_blocks(&bytes, self.options.ocr.as_ref(), &mut self.outcome.ocr) {
@@ -1041,26 +1053,10 @@ impl Reading<'_> {
                         })
                     }),
                 };
-                match read {
-                    Ok((meta, blocks, notes)) => {
-                        for note in notes {
-                            self.warn(place, None, note);
-                        }
-                        self.document(place, format, meta, blocks);
-                    }
-                    Err(refusal) => self.refused(place, refusal),
-                }
+                self.read_document(place, format, read);
             }
             Format::Email => self.message(place, &bytes),
-            Format::Mhtml => match mail::read_web_archive(&bytes) {
-                Ok((meta, blocks, notes)) => {
-                    for note in notes {
-                        self.warn(place, None, note);
-                    }
-                    self.document(place, format, meta, blocks);
-                }
-                Err(refusal) => self.refused(place, refusal),
-            },
+            Format::Mhtml => self.read_document(place, format, mail::read_web_archive(&bytes)),
             Format::Mbox => {
                 for (index, message) in mail::mbox_messages(&bytes).enumerate() {
                     let place = Place {
