@@ -247,7 +247,11 @@ pub trait BuildObserver {
 /// (`Bogotá, D.C., veintidós (22) de enero de …`) is a document's dateline
 /// in its first 32,000 bytes, not only in its first 300 (a ruling's
 /// dateline comes after its headnotes); saved web pages (`.mht`) are read.
-pub const READING_RULES: u32 = 21;
+/// 22: a paragraph of its own that is a Roman numeral and words in
+/// capitals (`II. CONSIDERACIONES Y FUNDAMENTOS`, a ruling's part as Word
+/// or a text edition sets it) is the section of what follows, and stays a
+/// paragraph.
+pub const READING_RULES: u32 = 22;
 
 /// An observer that ignores everything.
 #[derive(Debug, Default, Clone, Copy)]
