@@ -247,10 +247,12 @@ pub trait BuildObserver {
 /// (`Bogotá, D.C., veintidós (22) de enero de …`) is a document's dateline
 /// in its first 32,000 bytes, not only in its first 300 (a ruling's
 /// dateline comes after its headnotes); saved web pages (`.mht`) are read.
-/// 22: a paragraph of its own that is a Roman numeral and words in
-/// capitals (`II. CONSIDERACIONES Y FUNDAMENTOS`, a ruling's part as Word
-/// or a text edition sets it) is the section of what follows, and stays a
-/// paragraph.
+/// 22: a paragraph that is a Roman numeral and words in capitals (`II.
+/// CONSIDERACIONES Y FUNDAMENTOS`, a ruling's part as Word or a text
+/// edition sets it), in its numbering's order, is the section of what
+/// follows, and stays a paragraph (`ingest::parts`); a text file without a title is titled by its first line and
+/// the lines it wraps into, not its whole first paragraph (a clipping's
+/// byline under the headline).
 pub const READING_RULES: u32 = 22;
 
 /// An observer that ignores everything.

@@ -156,7 +156,7 @@ def index(
     jobs = _jobs(jobs)
     try:
         report = _cita.index(
-            corpus, index, jobs, _strings("exclude", exclude), rebuild, callback, _shard(shard)
+            corpus, index, jobs, _strings("exclude", exclude), _flag("rebuild", rebuild), callback, _shard(shard)
         )
     finally:
         if bar is not None:
@@ -208,7 +208,8 @@ class _Queries:
         length. ``context``: add that many passages before and after each
         hit (``before``, ``after``). ``cite``: add a ``citation``.
         ``group``: one hit per document, and ``groups``. ``facets``: counts
-        per source, language and year in ``facets``. ``all_words``: only
+        per source, language, year, publication and format (and the
+        undated passages) in ``facets``. ``all_words``: only
         passages holding every searched term; otherwise, when an AND of two
         or more terms fills less than the page, passages holding at least
         half of them fill it, after every full match, each with
@@ -274,7 +275,7 @@ class _Queries:
         Without ``by_source``, periods with no match between the first and
         the last have a row with count 0."""
         filters = _filters(since, until, lang, mentions, publication)
-        timeline = self._timeline(_text("query", query), filters, _text("by", by), _text("axis", axis), by_source)
+        timeline = self._timeline(_text("query", query), filters, _text("by", by), _text("axis", axis), _flag("by_source", by_source))
         return Timeline(json.loads(timeline), by_source)
 
     def batch(
@@ -388,13 +389,14 @@ class Archive(_Queries):
     Every query method takes the filters ``since``, ``until`` (publication
     dates, inclusive; documents without a date are left out when either is
     given), ``lang`` (ISO 639-1 codes, a list or ``"es, pt"``: a passage
-    in any of them) and ``mentions`` (only passages that mention a year in
-    that range), and raises :class:`QueryError` for a malformed query and
+    in any of them), ``mentions`` (only passages that mention a year in
+    that range) and ``publication`` (only documents of that publication,
+    its whole name, case and accents folded), and raises :class:`QueryError` for a malformed query and
     :class:`OptionError` for a bad option value.
     """
 
     def __init__(self, path: PathLike, *, live: bool = False) -> None:
-        self._archive = _cita.Archive(path, live)
+        self._archive = _cita.Archive(path, _flag("live", live))
 
     @property
     def path(self) -> str:
@@ -487,11 +489,11 @@ def _search_options(
         "sort": _text("sort", sort),
         "snippet_chars": _count("snippet_chars", snippet_chars),
         "context": _count("context", context),
-        "cite": cite,
-        "group": group,
-        "facets": facets,
-        "all_words": all_words,
-        "collapse": collapse,
+        "cite": _flag("cite", cite),
+        "group": _flag("group", group),
+        "facets": _flag("facets", facets),
+        "all_words": _flag("all_words", all_words),
+        "collapse": _flag("collapse", collapse),
     }
 
 
@@ -517,6 +519,16 @@ def _shard(shard: Any) -> Optional[Tuple[int, int]]:
         if number is not None and count is not None and 0 <= number <= _LARGEST_SHARD and 0 <= count <= _LARGEST_SHARD:
             return number, count
     raise OptionError(f"shard takes (k, n), two whole numbers from 0 to {_LARGEST_SHARD}, not {shard!r}")
+
+
+def _flag(name: str, value: Any) -> bool:
+    """``value`` when it is ``True`` or ``False`` (NumPy's too); else a
+    ``TypeError`` naming the argument (the extension's own would name a
+    field of its options, or nothing)."""
+    kind = type(value)
+    if isinstance(value, bool) or (kind.__module__ == "numpy" and kind.__name__ in ("bool", "bool_")):
+        return bool(value)
+    raise TypeError(f"{name} takes True or False, not {kind.__name__}")
 
 
 def _text(name: str, value: Any) -> str:

@@ -51,6 +51,20 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument(
         "--all-words", action="store_true", help="only passages holding every searched term"
     )
+    # The filters and what each hit carries, as cita search takes them.
+    search.add_argument("--since", help="only documents published on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    search.add_argument("--until", help="only documents published on or before this date")
+    search.add_argument(
+        "--lang", action="append", default=[], help="only passages in these languages (es, or es,pt); repeatable"
+    )
+    search.add_argument("--mentions", help="only passages that mention a year in YEARS (1964, 1960..1969)")
+    search.add_argument("--publication", help="only documents of this publication")
+    search.add_argument("--snippet-chars", type=int, default=None, help="snippet length in characters")
+    search.add_argument(
+        "-C", "--context", type=int, default=0, help="show N passages before and after each hit"
+    )
+    search.add_argument("--cite", action="store_true", help="add a ready-to-paste citation to each hit")
+    search.add_argument("--facets", action="store_true", help="count the matches per source, language, year…")
     search.add_argument("--timeout", type=float, default=60.0, help="seconds per shard and step")
     search.add_argument(
         "--no-collapse", action="store_true", help="show every copy of a passage (as cita search)"
@@ -110,11 +124,21 @@ def main(argv: Optional[List[str]] = None) -> int:
         with Cluster(
             args.cluster, args.shards, timeout=args.timeout, partial=args.partial
         ) as cluster:
+            snippet_chars = _cita.DEFAULT_SNIPPET_CHARS if args.snippet_chars is None else args.snippet_chars
             results = cluster.search(
                 " ".join(args.query),
                 limit=limit,
                 offset=args.offset,
                 sort=args.sort,
+                since=args.since,
+                until=args.until,
+                lang=",".join(args.lang) or None,
+                mentions=args.mentions,
+                publication=args.publication,
+                snippet_chars=snippet_chars,
+                context=args.context,
+                cite=args.cite,
+                facets=args.facets,
                 all_words=args.all_words,
                 collapse=not args.no_collapse,
             )

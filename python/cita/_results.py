@@ -454,7 +454,8 @@ class Results(_Table):
 
     @property
     def facets(self) -> Optional[Dict[str, Any]]:
-        """Counts per source, language and year (with ``facets=True``), else ``None``."""
+        """Counts per source, language, year, publication and format, and the
+        undated passages (with ``facets=True``), else ``None``."""
         return self._payload.get("facets")
 
     def _present(self) -> frozenset:
@@ -658,6 +659,8 @@ def _column_kinds(row_type: RecordType, present: frozenset) -> Dict[str, str]:
 
 def _pandas_frame(rows: List[Dict[str, Any]], row_type: RecordType, present: frozenset) -> Any:
     pd = _require("pandas", "pandas")
+    import numpy  # pandas' own dependency
+
     kinds = _column_kinds(row_type, present)
     columns = list(rows[0]) if rows else list(kinds)
     frame = pd.DataFrame.from_records(rows, columns=columns)
@@ -670,9 +673,11 @@ def _pandas_frame(rows: List[Dict[str, Any]], row_type: RecordType, present: fro
         if kind in dtypes:
             frame[name] = frame[name].astype(dtypes[kind])
         elif kind == "date":
-            # Days, in the unit that spans any year (pandas' default unit
-            # depends on the data and the version).
-            frame[name] = pd.to_datetime(frame[name], format="%Y-%m-%d").astype("datetime64[s]")
+            # Days, in the unit that spans any year, parsed by NumPy into it:
+            # pandas 2 parses into nanoseconds first, whose range ends at
+            # 1677 and 2262 (a colonial decree's date failed the frame).
+            days = [day if isinstance(day, str) else "NaT" for day in frame[name]]
+            frame[name] = pd.Series(numpy.array(days, dtype="datetime64[s]"), index=frame.index)
         elif kind == "object":
             frame[name] = frame[name].astype(object)
     return frame

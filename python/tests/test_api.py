@@ -226,6 +226,24 @@ def test_to_pandas_has_one_row_per_hit_and_typed_columns(archive):
     assert frame["highlights"].tolist() == [hit["highlights"] for hit in hits]
 
 
+def test_to_pandas_keeps_dates_outside_pandas_nanosecond_range(tmp_path: Path):
+    # pandas 2 parses dates into nanoseconds, whose range is 1677 to 2262.
+    pd = pytest.importorskip("pandas")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "cedula.md").write_text(
+        "---\ntitle: Real Cédula\ndate: 1599-03-12\n---\n\nQue se funden resguardos.\n"
+    )
+    (corpus / "plan.md").write_text("---\ntitle: Plan\ndate: 2300-01-02\n---\n\nLos resguardos.\n")
+    (corpus / "nota.txt").write_text("Sin fecha: los resguardos.\n")
+    cita.index(corpus, tmp_path / "index")
+    results = cita.Archive(tmp_path / "index").search("resguardos", sort="date")
+    frame = results.to_pandas()
+    assert frame["date"].dtype == "datetime64[s]"
+    days = [None if pd.isna(day) else day.strftime("%Y-%m-%d") for day in frame["date"]]
+    assert days == [hit.date for hit in results] == ["1599-03-12", "2300-01-02", None]
+
+
 def test_empty_results_give_a_frame_with_the_same_columns_and_types(archive):
     pytest.importorskip("pandas")
     for options in [{}, {"cite": True, "context": 1}]:

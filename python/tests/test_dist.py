@@ -807,6 +807,23 @@ def test_python_m_cita_search(dask: DaskProcesses, client: Client, built: Dict[s
     got = json.loads(done.stdout)
     assert got["hits"] == expected["hits"] and got["total"] == expected["total"]
     assert [hit["date"] for hit in got["hits"]] == sorted((hit["date"] for hit in got["hits"]), reverse=True)
+    # The filters and what a hit carries, as cita search takes them.
+    for args in [
+        ("colombia", "--lang", "en", "--since", "2000", "--until", "2030-12", "--cite", "-C", "1", "--facets"),
+        ("lazo", "--mentions", "1960..1969", "--snippet-chars", "80", "--format", "text", "--color", "never"),
+        ("colombia", "--lang", "es,en", "--lang", "pt", "--publication", "nothing of that name"),
+    ]:
+        args = (*args, "--format", "json") if "--format" not in args else args
+        done = run(*args)
+        whole = cli.run("search", "--index", str(b.whole_path), *args)
+        assert done.returncode == whole.returncode, (args, done.stderr)
+        if "json" in args:
+            got, expected = json.loads(done.stdout), json.loads(whole.stdout)
+            assert got["hits"] == expected["hits"] and got["total"] == expected["total"], args
+            assert got.get("facets") == expected.get("facets"), args
+        else:
+            assert done.stdout == whole.stdout, args
+    assert "citation" in json.loads(run("colombia", "--cite", "--format", "json").stdout)["hits"][0]
     done = run("nothingmatchesthis")
     whole = cli.run("search", "--index", str(b.whole_path), "nothingmatchesthis")
     assert done.returncode == whole.returncode == 1 and done.stdout == whole.stdout

@@ -128,6 +128,29 @@ def test_a_wrong_type_of_text_is_a_type_error_naming_the_argument(archive, call,
 @pytest.mark.parametrize(
     "call, name, given",
     [
+        (lambda a: a.search("colombia", cite="yes"), "cite", "str"),
+        (lambda a: a.search("colombia", facets=1), "facets", "int"),
+        (lambda a: a.search("colombia", collapse=None), "collapse", "NoneType"),
+        (lambda a: a.search("colombia", group=0), "group", "int"),
+        (lambda a: a.search("colombia", all_words="no"), "all_words", "str"),
+        (lambda a: a.timeline("colombia", by_source=1), "by_source", "int"),
+        (lambda a: cita.Archive(a.path, live="yes"), "live", "str"),
+    ],
+)
+def test_a_wrong_type_of_flag_is_a_type_error_naming_the_argument(archive, call, name, given):
+    # Not "failed to extract field SearchOptions.cite".
+    with pytest.raises(TypeError, match=f"^{name} takes True or False, not {given}$"):
+        call(archive)
+
+
+def test_numpy_booleans_are_flags(archive):
+    numpy = pytest.importorskip("numpy")
+    assert archive.search("colombia", cite=numpy.True_).hits[0].citation
+
+
+@pytest.mark.parametrize(
+    "call, name, given",
+    [
         (lambda a: a.search("colombia", lang=5), "lang", "int"),
         (lambda a: a.timeline("colombia", lang=5), "lang", "int"),
         (lambda a: a.batch(5), "queries", "int"),

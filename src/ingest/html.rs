@@ -31,7 +31,7 @@ use ego_tree::{NodeId, NodeRef};
 use scraper::{ElementRef, Html, Node, Selector};
 
 use super::dates::parse_metadata_date;
-use super::{Block, CELL_SEPARATOR, Metadata, Paragraph, ParagraphKind, SourceMap, text};
+use super::{Block, CELL_SEPARATOR, Metadata, Paragraph, ParagraphKind, SourceMap};
 
 /// Elements whose content is never article text.
 const DROPPED: &[&str] = &[
@@ -1145,14 +1145,6 @@ impl Walker {
                             self.buffer.push(' ');
                         } else {
                             self.flush();
-                            // A ruling's part, as Word saves it: a bold
-                            // paragraph, kept as one too.
-                            if name == "p" && self.containers.is_empty() {
-                                let text = collapse(&text_with_breaks(element_ref));
-                                if text::is_part_title(&text) {
-                                    self.blocks.push(Block::Heading(text));
-                                }
-                            }
                         }
                         steps.push(Step::Flush);
                         enter_children(&mut steps);
@@ -2241,32 +2233,6 @@ line two</pre>
         assert!(!is_frameset(
             "<body><script>document.write('<frameset>')</script><p>x</p></body>"
         ));
-    }
-
-    #[test]
-    fn a_rulings_parts_set_as_paragraphs_are_sections_and_paragraphs() {
-        // As Word saves a ruling of the Constitutional Court: its parts are
-        // bold paragraphs; a numbered item in mixed case, initials and a
-        // list item stay paragraphs only.
-        let page = concat!(
-            "<body><div class=WordSection1><p class=MsoNormal align=center><b><span lang=ES>I.",
-            "<span style='mso-tab-count:1'>&nbsp; </span>ANTECEDENTES</span></b><o:p></o:p></p>",
-            "<p class=MsoNormal>Los accionantes interpusieron tutela.</p>",
-            "<p><b>2. Los hechos</b></p><p><b>I. M. PEI</b></p>",
-            "<ol><li>II. CONSIDERACIONES</li></ol><p>Fin.</p></div></body>",
-        );
-        assert_eq!(
-            texts(&read(page).1),
-            [
-                "# I. ANTECEDENTES",
-                "I. ANTECEDENTES",
-                "Los accionantes interpusieron tutela.",
-                "2. Los hechos",
-                "I. M. PEI",
-                "II. CONSIDERACIONES",
-                "Fin.",
-            ]
-        );
     }
 
     #[test]

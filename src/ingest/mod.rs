@@ -23,6 +23,7 @@ pub mod mail;
 pub mod markdown;
 pub mod ocr;
 pub mod office;
+mod parts;
 pub mod pdf;
 mod pdf_text;
 mod pdf_xref;
@@ -327,13 +328,17 @@ impl Document {
     }
 
     /// The title: from metadata, else the first heading or first line of
-    /// text (shortened), else the file path.
+    /// text (shortened; a text file's line with the lines it wraps into,
+    /// [`text::first_line`]), else the file path.
     pub fn title(&self) -> String {
         if let Some(title) = &self.meta.title {
             return title.clone();
         }
         let first = self.blocks.iter().find_map(|block| match block {
             Block::Heading(heading) => Some(heading.as_str()),
+            Block::Paragraph(paragraph) if self.format == Format::Text => {
+                Some(text::first_line(paragraph))
+            }
             Block::Paragraph(paragraph) => paragraph.text.lines().next(),
         });
         first.map_or_else(
@@ -1001,7 +1006,14 @@ impl Reading<'_> {
         self.warn(place, Some(reason), message);
     }
 
-    fn document(&mut self, place: &Place, format: Format, mut meta: Metadata, blocks: Vec<Block>) {
+    fn document(
+        &mut self,
+        place: &Place,
+        format: Format,
+        mut meta: Metadata,
+        mut blocks: Vec<Block>,
+    ) {
+        parts::mark_part_titles(&mut blocks);
         // A forwarded message keeps the date it was written on.
         if place.date.is_some() && !(format == Format::Email && meta.date.is_some()) {
             meta.date = place.date;
@@ -1585,5 +1597,14 @@ mod tests {
             "Wiki"
         );
         assert_eq!(document(Vec::new()).title(), "a.txt");
+        // A clipping: its headline over two lines, then the byline.
+        let clipping = concat!(
+            "La JEP imputa crímenes de guerra a diez militares por los hechos de\n",
+            "Catatumbo\nPor Redacción Justicia\n\nBogotá. La Sala de Reconocimiento…\n",
+        );
+        assert_eq!(
+            document(text::blocks(clipping, Some(0))).title(),
+            "La JEP imputa crímenes de guerra a diez militares por los hechos de Catatumbo"
+        );
     }
 }

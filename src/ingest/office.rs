@@ -859,22 +859,14 @@ impl BlockBuilder {
                     self.place_after(after);
                     return;
                 }
-                let top_level = self.open.is_empty();
-                let blocks: Vec<Block> = if heading && top_level {
+                let block = if heading && self.open.is_empty() {
                     Some(collapse_whitespace(&text))
                         .filter(|heading| !heading.is_empty())
                         .map(Block::Heading)
-                        .into_iter()
-                        .collect()
                 } else {
-                    let text = collapse_lines(&text);
-                    // A ruling's part set as a paragraph: a section, and
-                    // still a paragraph.
-                    let part = (top_level && super::text::is_part_title(&text))
-                        .then(|| Block::Heading(text.clone()));
-                    part.into_iter().chain(paragraph(text, kind)).collect()
+                    paragraph(collapse_lines(&text), kind)
                 };
-                self.place_after(blocks.into_iter().chain(after).collect());
+                self.place_after(block.into_iter().chain(after).collect());
             }
             Some(Frame::Row { cells, after }) => {
                 let cells: Vec<String> = cells
@@ -1053,30 +1045,6 @@ pub(super) mod tests {
         assert_eq!(
             docx_blocks(body),
             ["first half second half nlword", "before\nafter the break"]
-        );
-    }
-
-    #[test]
-    fn a_rulings_parts_set_as_paragraphs_are_sections_and_paragraphs() {
-        let body = [
-            p(
-                "<w:jc w:val=\"center\"/>",
-                "II. CONSIDERACIONES Y FUNDAMENTOS",
-            ),
-            p("", "La Sala decide."),
-            p("", "2. Los hechos"),
-            styled("Heading1", "III. DECISIÓN"),
-        ]
-        .concat();
-        assert_eq!(
-            docx_blocks(&body),
-            [
-                "# II. CONSIDERACIONES Y FUNDAMENTOS",
-                "II. CONSIDERACIONES Y FUNDAMENTOS",
-                "La Sala decide.",
-                "2. Los hechos",
-                "# III. DECISIÓN",
-            ]
         );
     }
 

@@ -357,46 +357,6 @@ pub fn heading_text(line: &str) -> Option<&str> {
     None
 }
 
-/// The most words a part's title has, numeral included ([`is_part_title`]).
-const MAX_PART_TITLE_WORDS: usize = 10;
-
-/// Whether `line`, a paragraph of its own, is the title of a part of a
-/// ruling or a report: a Roman numeral, a full stop, a bracket or a dash,
-/// and words in capitals (`II. CONSIDERACIONES Y FUNDAMENTOS`, `III.-
-/// DECISIÓN`, `I. SUMMARY`), at most [`MAX_PART_TITLE_WORDS`] words, no
-/// colon, no sentence after it. A court saves its rulings from Word with
-/// these parts as bold paragraphs, not headings, and a text or PDF
-/// edition as lines; the readers make such a line the section of what
-/// follows it and keep it as a paragraph too, so nothing it says leaves
-/// the search. Numbered items in mixed case (`2. Los hechos`), initials
-/// (`I. M. PEI`) and capitals without a numeral (a headline, a name) are
-/// not titles.
-pub fn is_part_title(line: &str) -> bool {
-    let line = line.trim();
-    let Some((numeral, title)) = line.split_once(char::is_whitespace) else {
-        return false;
-    };
-    let Some(roman) = numeral
-        .strip_suffix(".-")
-        .or_else(|| numeral.strip_suffix(['.', ')', '-', '–']))
-    else {
-        return false;
-    };
-    let words: Vec<&str> = title.split_whitespace().collect();
-    let first = words.first().copied().unwrap_or_default();
-    (1..=6).contains(&roman.len())
-        && roman.bytes().all(|b| b"IVXLC".contains(&b))
-        && words.len() < MAX_PART_TITLE_WORDS
-        && first.starts_with(char::is_alphabetic)
-        && first.chars().filter(|c| c.is_alphabetic()).count() >= 2
-        && words
-            .iter()
-            .any(|word| word.chars().filter(|c| c.is_alphabetic()).count() >= 4)
-        && !title.chars().any(char::is_lowercase)
-        && !title.contains([':', ';', ','])
-        && !(title.ends_with('.') && words.len() > 5)
-}
-
 /// Whether `text` ends with a colon, ASCII or full-width, trailing
 /// whitespace aside: it may announce code, a list or a table.
 pub(crate) fn ends_with_colon(text: &str) -> bool {
@@ -499,6 +459,29 @@ fn wraps_into_item(last: &str, next: &str) -> bool {
             || FUNCTION_WORDS.contains(&last_word.as_str()))
 }
 
+/// The first line of `paragraph`, a text file's, with the lines it wraps
+/// into by the rule of [`wraps_into_item`]: what its document's title reads
+/// when it has no other. A clipping's headline over two lines is whole,
+/// and the byline under it (`Por Redacción Justicia`), a line of the same
+/// paragraph, is no part of it.
+pub(crate) fn first_line(paragraph: &Paragraph) -> &str {
+    let text = paragraph.text.as_str();
+    let SourceMap::Pieces(pieces) = &paragraph.source else {
+        return text.lines().next().unwrap_or_default();
+    };
+    if paragraph.kind != ParagraphKind::Prose {
+        return text.lines().next().unwrap_or_default();
+    }
+    let line = |piece: &Piece| &text[piece.text_start..piece.text_start + piece.len];
+    let lines = pieces
+        .windows(2)
+        .take_while(|pair| wraps_into_item(line(&pair[0]), line(&pair[1])))
+        .count();
+    pieces
+        .get(lines)
+        .map_or(text, |last| &text[..last.text_start + last.len])
+}
+
 /// `===` or `---` alone on a line: a setext underline or a thematic break.
 fn is_underline(line: &str) -> bool {
     line.len() >= 3 && (line.bytes().all(|b| b == b'=') || line.bytes().all(|b| b == b'-'))
@@ -542,16 +525,6 @@ impl Builder {
             }
         };
         let mut i = 0;
-        // A part's title heads its block (pdftotext sets the part's first
-        // paragraph right under it): the section of what follows, and a
-        // paragraph of its own.
-        if let Some(first) = block.first().filter(|line| !line.code)
-            && is_part_title(first.text)
-        {
-            self.out.push(Block::Heading(first.text.trim().to_string()));
-            self.paragraph(&block[..1], ParagraphKind::Prose);
-            i = 1;
-        }
         while i < block.len() {
             let kind = kind_of(&block[i]);
             let mut end = i + 1;
@@ -824,59 +797,6 @@ mod tests {
                 .iter()
                 .all(|(kind, _)| *kind == "prose")
         );
-    }
-
-    #[test]
-    fn a_part_title_is_the_section_of_what_follows_and_a_paragraph_too() {
-        // As a ruling's text edition sets its parts (pdftotext puts the
-        // first paragraph right under the title).
-        let body = concat!(
-            "I. ANTECEDENTES\nLos accionantes interpusieron\ntutela.\n\n",
-            "II.- CONSIDERACIONES DE LA CORTE\n\nLa Corte decide.\n\n",
-            "2. Los hechos probados\n\nIII. M. PEI\n\nIV. DECLARAR EXEQUIBLE EL ARTÍCULO 3, POR LAS RAZONES EXPUESTAS.\n",
-        );
-        assert_eq!(
-            texts(&blocks(body, Some(0))),
-            [
-                "# I. ANTECEDENTES",
-                "I. ANTECEDENTES",
-                "Los accionantes interpusieron tutela.",
-                "# II.- CONSIDERACIONES DE LA CORTE",
-                "II.- CONSIDERACIONES DE LA CORTE",
-                "La Corte decide.",
-                "2. Los hechos probados",
-                "III. M. PEI",
-                "IV. DECLARAR EXEQUIBLE EL ARTÍCULO 3, POR LAS RAZONES EXPUESTAS.",
-            ]
-        );
-    }
-
-    #[test]
-    fn part_titles_are_roman_numerals_and_capitals() {
-        for title in [
-            "I. ANTECEDENTES",
-            "III.- DECISIÓN",
-            "IV) EL PROBLEMA JURÍDICO",
-            "XII- RESUMEN",
-            "I. SUMMARY.",
-        ] {
-            assert!(is_part_title(title), "{title}");
-        }
-        for not_title in [
-            "I. Antecedentes",
-            "IIII ANTECEDENTES",
-            "I ANTECEDENTES",
-            "2. ANTECEDENTES",
-            "A. ANTECEDENTES",
-            "I. M. PEI",
-            "I. EL DE LA",
-            "I. DEMANDANTE: JUAN PÉREZ",
-            "I. LA SALA CONCLUYE QUE LA ENTIDAD VULNERÓ EL DERECHO.",
-            "I. UNO DOS TRES CUATRO CINCO SEIS SIETE OCHO NUEVE DIEZ",
-            "VI.",
-        ] {
-            assert!(!is_part_title(not_title), "{not_title}");
-        }
     }
 
     #[test]
