@@ -119,19 +119,13 @@ fn roman(value: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::text;
+    use crate::ingest::{block_texts, text};
 
     /// The blocks of a text file, `# ` before a heading.
     fn marked(body: &str) -> Vec<String> {
         let mut blocks = text::blocks(body, Some(0));
         mark_part_titles(&mut blocks);
-        blocks
-            .iter()
-            .map(|block| match block {
-                Block::Heading(heading) => format!("# {heading}"),
-                Block::Paragraph(paragraph) => paragraph.text.clone(),
-            })
-            .collect()
+        block_texts(&blocks)
     }
 
     #[test]
