@@ -333,6 +333,7 @@ fn sort_parser() -> impl TypedValueParser<Value = cita::Sort> {
         cita::Sort::Date => "Oldest first (undated last)",
         cita::Sort::DateDescending => "Newest first (undated last)",
         cita::Sort::Source => "By source path",
+        cita::Sort::Document => "By source path, then in the document's order",
     };
     let names = cita::Sort::NAMES.map(|(name, sort)| PossibleValue::new(name).help(help(sort)));
     PossibleValuesParser::new(names).map(|name| {

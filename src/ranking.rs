@@ -253,6 +253,7 @@ fn by_sort(sort: Sort, (a_date, a): OrderKey, (b_date, b): OrderKey) -> Ordering
         // Source, record, entry: the document ("" for no entry sorts first,
         // as no entry does).
         Sort::Source => (a.1, a.2, a.3).cmp(&(b.1, b.2, b.3)),
+        Sort::Document => (a.1, a.2, a.3, a.4, a.5).cmp(&(b.1, b.2, b.3, b.4, b.5)),
     }
 }
 

@@ -593,16 +593,20 @@ pub enum Sort {
     DateDescending,
     /// By source path (A to Z), then by record of a feed.
     Source,
+    /// By source path, then in the order of the document: its records,
+    /// entries, paragraphs and parts (a ruling's matches as it reads).
+    Document,
 }
 
 impl Sort {
     /// Each order by its name, as `cita search --sort`, the HTTP API's
     /// `sort` and Python's `sort=` take it; the default first.
-    pub const NAMES: [(&'static str, Sort); 4] = [
+    pub const NAMES: [(&'static str, Sort); 5] = [
         ("relevance", Sort::Relevance),
         ("date", Sort::Date),
         ("-date", Sort::DateDescending),
         ("source", Sort::Source),
+        ("document", Sort::Document),
     ];
 }
 
@@ -909,7 +913,7 @@ mod tests {
         assert!("week".parse::<Period>().is_err());
         assert_eq!(
             refused,
-            "sort must be relevance, date, -date or source, not \"newest\""
+            "sort must be relevance, date, -date, source or document, not \"newest\""
         );
         for (name, sort) in Sort::NAMES {
             assert_eq!(name.parse::<Sort>().unwrap(), sort);

@@ -453,8 +453,13 @@ fn collapsed_pages_are_a_brute_force_collapse_of_every_match() {
                     WORDS[next(&mut seed) as usize % WORDS.len()]
                 ),
             };
-            let sort = [Sort::Relevance, Sort::Relevance, Sort::Date, Sort::Source]
-                [next(&mut seed) as usize % 4];
+            let sort = [
+                Sort::Relevance,
+                Sort::Relevance,
+                Sort::Date,
+                Sort::Source,
+                Sort::Document,
+            ][next(&mut seed) as usize % 5];
             let limit = [1, 3, 10, 0, ALL][next(&mut seed) as usize % 5];
             let offset = [0, 0, 1, 4, 11][next(&mut seed) as usize % 5];
             let request = SearchRequest {

@@ -376,6 +376,29 @@ fn sort_orders_by_date_either_way_or_by_source() {
     }
     let (_, limited) = search_json("petro", &["-n", "3", "--sort", "-date"]);
     assert_eq!(dates_of(&limited), dates_of(&newest)[..3].to_vec());
+    // `document`: each source's matches as the document reads, the same set.
+    let (_, in_order) = search_json("petro", &["--all", "--sort", "document"]);
+    let place = |hit: &Value| {
+        let number = |key: &str| hit[key].as_u64().unwrap_or(0);
+        (
+            hit["source"].as_str().unwrap().to_string(),
+            number("record"),
+            hit["entry"].as_str().unwrap_or_default().to_string(),
+            number("paragraph"),
+            number("part"),
+        )
+    };
+    let places: Vec<_> = hits(&in_order).iter().map(place).collect();
+    let mut sorted = places.clone();
+    sorted.sort();
+    assert_eq!(places, sorted);
+    let mut by_source_places: Vec<_> = hits(&by_source).iter().map(place).collect();
+    assert_ne!(
+        by_source_places, places,
+        "petro's best passage of a document is not its first"
+    );
+    by_source_places.sort();
+    assert_eq!(by_source_places, sorted);
 }
 
 #[test]

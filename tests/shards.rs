@@ -338,7 +338,13 @@ fn request(query: &str, tweak: usize) -> SearchRequest {
     let mut request = SearchRequest::new(query);
     request.limit = [10, 3, 25, 1][tweak % 4];
     request.offset = [0, 2, 0, 7][tweak % 4];
-    request.sort = [Sort::Relevance, Sort::Relevance, Sort::Date, Sort::Source][tweak % 4];
+    request.sort = [
+        Sort::Relevance,
+        Sort::Relevance,
+        Sort::Date,
+        Sort::Source,
+        Sort::Document,
+    ][tweak % 5];
     request.facets = tweak % 2 == 1;
     if tweak % 5 == 4 {
         request.since = Date::parse_start("1960").ok();

@@ -204,7 +204,8 @@ class _Queries:
         ``limit``: hits to return (``None``: every match; ``0``: only
         ``total``); with ``group``, documents. ``offset``: skip the best
         ``offset`` hits (ranks stay absolute). ``sort``: ``"relevance"``,
-        ``"date"``, ``"-date"`` or ``"source"``. ``snippet_chars``: snippet
+        ``"date"``, ``"-date"``, ``"source"`` or ``"document"`` (by source,
+        then in the document's order). ``snippet_chars``: snippet
         length. ``context``: add that many passages before and after each
         hit (``before``, ``after``). ``cite``: add a ``citation``.
         ``group``: one hit per document, and ``groups``. ``facets``: counts

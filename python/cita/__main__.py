@@ -47,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
         "--all", action="store_true", help="show every matching passage (no limit), still ranked"
     )
     search.add_argument("--offset", type=int, default=0)
-    search.add_argument("--sort", default="relevance", help="relevance, date, -date or source")
+    search.add_argument("--sort", default="relevance", help="relevance, date, -date, source or document")
     search.add_argument(
         "--all-words", action="store_true", help="only passages holding every searched term"
     )
