@@ -250,9 +250,10 @@ pub trait BuildObserver {
 /// 22: a paragraph that is a Roman numeral and words in capitals (`II.
 /// CONSIDERACIONES Y FUNDAMENTOS`, a ruling's part as Word or a text
 /// edition sets it), in its numbering's order, is the section of what
-/// follows, and stays a paragraph (`ingest::parts`); a text file without a title is titled by its first line and
-/// the lines it wraps into, not its whole first paragraph (a clipping's
-/// byline under the headline).
+/// follows, and stays a paragraph, when every numbered paragraph of the
+/// document is such a title in order (`ingest::parts`); a text file's
+/// title taken from its first paragraph stops at a byline (`Por
+/// Redacción Justicia` under a clipping's headline).
 pub const READING_RULES: u32 = 22;
 
 /// An observer that ignores everything.

@@ -328,8 +328,8 @@ impl Document {
     }
 
     /// The title: from metadata, else the first heading or first line of
-    /// text (shortened; a text file's line with the lines it wraps into,
-    /// [`text::first_line`]), else the file path.
+    /// text (shortened; a text file's paragraph up to a byline,
+    /// [`text::title_lines`]), else the file path.
     pub fn title(&self) -> String {
         if let Some(title) = &self.meta.title {
             return title.clone();
@@ -337,7 +337,7 @@ impl Document {
         let first = self.blocks.iter().find_map(|block| match block {
             Block::Heading(heading) => Some(heading.as_str()),
             Block::Paragraph(paragraph) if self.format == Format::Text => {
-                Some(text::first_line(paragraph))
+                text::title_lines(paragraph).lines().next()
             }
             Block::Paragraph(paragraph) => paragraph.text.lines().next(),
         });
@@ -1597,7 +1597,8 @@ mod tests {
             "Wiki"
         );
         assert_eq!(document(Vec::new()).title(), "a.txt");
-        // A clipping: its headline over two lines, then the byline.
+        // A clipping: its headline over two lines, then the byline; a
+        // letterhead's lines are its title.
         let clipping = concat!(
             "La JEP imputa crímenes de guerra a diez militares por los hechos de\n",
             "Catatumbo\nPor Redacción Justicia\n\nBogotá. La Sala de Reconocimiento…\n",
@@ -1605,6 +1606,17 @@ mod tests {
         assert_eq!(
             document(text::blocks(clipping, Some(0))).title(),
             "La JEP imputa crímenes de guerra a diez militares por los hechos de Catatumbo"
+        );
+        let headline =
+            "FISCALÍA IMPUTA A 17 MILITARES\nPOR LOS FALSOS POSITIVOS\nBY JOHN DOE\n\nText.\n";
+        assert_eq!(
+            document(text::blocks(headline, Some(0))).title(),
+            "FISCALÍA IMPUTA A 17 MILITARES POR LOS FALSOS POSITIVOS"
+        );
+        let letterhead = "CORTE SUPREMA DE JUSTICIA\nSALA DE CASACIÓN PENAL\n\nProceso 26.942\n";
+        assert_eq!(
+            document(text::blocks(letterhead, Some(0))).title(),
+            "CORTE SUPREMA DE JUSTICIA SALA DE CASACIÓN PENAL"
         );
     }
 }

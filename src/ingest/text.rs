@@ -459,27 +459,40 @@ fn wraps_into_item(last: &str, next: &str) -> bool {
             || FUNCTION_WORDS.contains(&last_word.as_str()))
 }
 
-/// The first line of `paragraph`, a text file's, with the lines it wraps
-/// into by the rule of [`wraps_into_item`]: what its document's title reads
-/// when it has no other. A clipping's headline over two lines is whole,
-/// and the byline under it (`Por Redacción Justicia`), a line of the same
-/// paragraph, is no part of it.
-pub(crate) fn first_line(paragraph: &Paragraph) -> &str {
+/// The lines of `paragraph`, a text file's first, that its document's
+/// title reads when it has no other: the paragraph up to a byline
+/// (`Por Redacción Justicia`, `By JOHN DOE`), which a clipping sets right
+/// under its headline.
+pub(crate) fn title_lines(paragraph: &Paragraph) -> &str {
     let text = paragraph.text.as_str();
     let SourceMap::Pieces(pieces) = &paragraph.source else {
-        return text.lines().next().unwrap_or_default();
+        return text;
     };
-    if paragraph.kind != ParagraphKind::Prose {
-        return text.lines().next().unwrap_or_default();
-    }
     let line = |piece: &Piece| &text[piece.text_start..piece.text_start + piece.len];
-    let lines = pieces
-        .windows(2)
-        .take_while(|pair| wraps_into_item(line(&pair[0]), line(&pair[1])))
-        .count();
-    pieces
-        .get(lines)
-        .map_or(text, |last| &text[..last.text_start + last.len])
+    let byline = pieces
+        .iter()
+        .skip(1)
+        .position(|piece| is_byline(line(piece)));
+    byline.map_or(text, |before| {
+        let last = &pieces[before];
+        &text[..last.text_start + last.len]
+    })
+}
+
+/// Whether `line` is a byline: `Por`, `By` (or `POR`, `BY`), then a colon
+/// or a name in capitals (not a word such as `LOS`: `POR LOS FALSOS
+/// POSITIVOS` goes on with a headline in capitals).
+fn is_byline(line: &str) -> bool {
+    ["Por", "POR", "By", "BY"].iter().any(|word| {
+        line.strip_prefix(word).is_some_and(|rest| {
+            rest.starts_with(':')
+                || rest.strip_prefix(' ').is_some_and(|name| {
+                    let first = name.split_whitespace().next().unwrap_or_default();
+                    first.starts_with(char::is_uppercase)
+                        && !FUNCTION_WORDS.contains(&first.to_lowercase().as_str())
+                })
+        })
+    })
 }
 
 /// `===` or `---` alone on a line: a setext underline or a thematic break.
