@@ -247,13 +247,8 @@ pub trait BuildObserver {
 /// (`Bogotá, D.C., veintidós (22) de enero de …`) is a document's dateline
 /// in its first 32,000 bytes, not only in its first 300 (a ruling's
 /// dateline comes after its headnotes); saved web pages (`.mht`) are read.
-/// 22: a paragraph that is a Roman numeral and words in capitals (`II.
-/// CONSIDERACIONES Y FUNDAMENTOS`, a ruling's part as Word or a text
-/// edition sets it), in its numbering's order, is the section of what
-/// follows, and stays a paragraph, when every numbered paragraph of the
-/// document is such a title in order (`ingest::parts`); a text file's
-/// title taken from its first paragraph stops at a byline (`Por
-/// Redacción Justicia` under a clipping's headline).
+/// 22: a text file's title taken from its first paragraph stops at a
+/// byline (`Por Redacción Justicia` under a clipping's headline).
 pub const READING_RULES: u32 = 22;
 
 /// An observer that ignores everything.

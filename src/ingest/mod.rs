@@ -23,7 +23,6 @@ pub mod mail;
 pub mod markdown;
 pub mod ocr;
 pub mod office;
-mod parts;
 pub mod pdf;
 mod pdf_text;
 mod pdf_xref;
@@ -1006,14 +1005,7 @@ impl Reading<'_> {
         self.warn(place, Some(reason), message);
     }
 
-    fn document(
-        &mut self,
-        place: &Place,
-        format: Format,
-        mut meta: Metadata,
-        mut blocks: Vec<Block>,
-    ) {
-        parts::mark_part_titles(&mut blocks);
+    fn document(&mut self, place: &Place, format: Format, mut meta: Metadata, blocks: Vec<Block>) {
         // A forwarded message keeps the date it was written on.
         if place.date.is_some() && !(format == Format::Email && meta.date.is_some()) {
             meta.date = place.date;
@@ -1607,12 +1599,22 @@ mod tests {
             document(text::blocks(clipping, Some(0))).title(),
             "La JEP imputa crímenes de guerra a diez militares por los hechos de Catatumbo"
         );
-        let headline =
-            "FISCALÍA IMPUTA A 17 MILITARES\nPOR LOS FALSOS POSITIVOS\nBY JOHN DOE\n\nText.\n";
-        assert_eq!(
-            document(text::blocks(headline, Some(0))).title(),
-            "FISCALÍA IMPUTA A 17 MILITARES POR LOS FALSOS POSITIVOS"
-        );
+        for (headline, title) in [
+            (
+                "FISCALÍA IMPUTA A 17 MILITARES\nPOR LOS FALSOS POSITIVOS\nBY JOHN DOE\n\nText.\n",
+                "FISCALÍA IMPUTA A 17 MILITARES POR LOS FALSOS POSITIVOS",
+            ),
+            (
+                "CONDENAN A EXJEFE PARAMILITAR\nPOR MASACRE DE EL SALADO\nPor: María de la Torre\n",
+                "CONDENAN A EXJEFE PARAMILITAR POR MASACRE DE EL SALADO",
+            ),
+            (
+                "Colonel Convicted\nBy Civilian Court in Landmark Case\nBy Juan de la Cruz\n",
+                "Colonel Convicted By Civilian Court in Landmark Case",
+            ),
+        ] {
+            assert_eq!(document(text::blocks(headline, Some(0))).title(), title);
+        }
         let letterhead = "CORTE SUPREMA DE JUSTICIA\nSALA DE CASACIÓN PENAL\n\nProceso 26.942\n";
         assert_eq!(
             document(text::blocks(letterhead, Some(0))).title(),

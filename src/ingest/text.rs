@@ -480,19 +480,36 @@ pub(crate) fn title_lines(paragraph: &Paragraph) -> &str {
 }
 
 /// Whether `line` is a byline: `Por`, `By` (or `POR`, `BY`), then a colon
-/// or a name in capitals (not a word such as `LOS`: `POR LOS FALSOS
-/// POSITIVOS` goes on with a headline in capitals).
+/// or a name ([`reads_as_name`]). `POR LOS FALSOS POSITIVOS`, `BY MILITARY
+/// COURT IN BOGOTA` and `By U.S. Judge Over Payments to …` go on with a
+/// headline.
 fn is_byline(line: &str) -> bool {
     ["Por", "POR", "By", "BY"].iter().any(|word| {
         line.strip_prefix(word).is_some_and(|rest| {
-            rest.starts_with(':')
-                || rest.strip_prefix(' ').is_some_and(|name| {
-                    let first = name.split_whitespace().next().unwrap_or_default();
-                    first.starts_with(char::is_uppercase)
-                        && !FUNCTION_WORDS.contains(&first.to_lowercase().as_str())
-                })
+            rest.starts_with(':') || rest.strip_prefix(' ').is_some_and(reads_as_name)
         })
     })
+}
+
+/// The particles between the words of a name (`Miguel de la Espriella`).
+const NAME_PARTICLES: &[&str] = &[
+    "de", "del", "la", "las", "los", "y", "da", "di", "van", "von",
+];
+
+/// Whether `text` reads as a person's or an agency's name: at most five
+/// words, each capitalised and no word such as `EN` or `Over`
+/// ([`FUNCTION_WORDS`]), but for the particles of names between them.
+fn reads_as_name(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let particle = |word: &&str| NAME_PARTICLES.contains(&word.to_lowercase().as_str());
+    let named = |word: &&str| {
+        word.starts_with(char::is_uppercase)
+            && !FUNCTION_WORDS.contains(&word.to_lowercase().as_str())
+    };
+    (1..=5).contains(&words.len())
+        && words.first().is_some_and(named)
+        && words.last().is_some_and(named)
+        && words.iter().all(|word| named(word) || particle(word))
 }
 
 /// `===` or `---` alone on a line: a setext underline or a thematic break.
