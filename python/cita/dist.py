@@ -46,7 +46,7 @@ from ._errors import (
     OptionError,
     ShardError,
 )
-from ._results import BuildReport, Results
+from ._results import BuildReport, IndexCheck, Results
 
 __all__ = ["Cluster", "MANIFEST", "index", "shard_of"]
 
@@ -153,6 +153,7 @@ _STEPS = {
     "passage": lambda archive, *args: archive.passage(*args),
     "languages": lambda archive: archive.languages(),
     "stats": lambda archive: archive.stats(),
+    "check": lambda archive: archive.check(),
 }
 
 
@@ -567,9 +568,11 @@ class Cluster(_Queries):
     cluster in a ``with`` block); another value raises ``TypeError``.
 
     :meth:`search`, :meth:`count`, :meth:`timeline`, :meth:`passage`,
-    :meth:`kwic`, :meth:`batch`, :meth:`languages` and :meth:`stats` are
-    :class:`cita.Archive`'s, with the same arguments and result types, and
-    the same content as one index of the whole archive would give. A batch
+    :meth:`kwic`, :meth:`batch`, :meth:`languages`, :meth:`stats` and
+    :meth:`check` are :class:`cita.Archive`'s, with the same arguments and
+    result types, and the same content as one index of the whole archive
+    would give (but the shards' files, bytes and folder in ``stats`` and
+    ``check``). A batch
     runs its queries one after another, each a search over the shards; a
     malformed query's error is in its outcome, as in one index, and a
     failing shard raises :class:`ShardError`. :meth:`stats` sums the
@@ -789,3 +792,13 @@ class Cluster(_Queries):
         # A document lives in one shard: documents and passages add up; the
         # size is the shards' folders'.
         return _cita.sum_stats(self.shards_dir, self._everywhere("stats", (), "reading stats"))
+
+    def check(self) -> IndexCheck:
+        """Every shard's :meth:`cita.Archive.check`, each on a worker (the
+        shards as the workers read them, after a copy to shared storage):
+        the files, bytes and passages summed, ``index`` the shard folder. A
+        damaged shard raises :class:`ShardError` naming it and what failed
+        its checksum; never partial."""
+        checks = [json.loads(check) for check in self._everywhere("check", (), "checking the index")]
+        summed = {key: sum(check[key] for check in checks) for key in ("files", "bytes", "passages")}
+        return IndexCheck({"index": self.shards_dir, **summed})

@@ -683,6 +683,28 @@ def test_a_shard_linked_outside_the_folder_fails_as_that_shard(
     assert raised.value.shards == [1]
 
 
+def test_check_reads_every_shard_and_names_a_damaged_one(
+    client: Client, built: Dict[str, Built], tmp_path: Path
+) -> None:
+    b = built["generated"]
+    copied = tmp_path / "shards"
+    shutil.copytree(b.shards, copied)
+    cluster = Cluster(client, copied)
+    checked = cluster.check()
+    assert isinstance(checked, cita.IndexCheck) and checked.index == str(copied)
+    shards = [cita.Archive(copied / f"shard-{n}").check() for n in range(cluster.shards)]
+    assert checked.passages == sum(s.passages for s in shards) == b.whole.count("*").passages
+    assert (checked.files, checked.bytes) == (sum(s.files for s in shards), sum(s.bytes for s in shards))
+    # A byte of shard 1's stored passages flipped: searches may read on.
+    store = max((copied / "shard-1").glob("*.store"), key=lambda path: path.stat().st_size)
+    data = bytearray(store.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    store.write_bytes(bytes(data))
+    with pytest.raises(cita.ShardError, match=f"shard 1 .*{store.name}") as raised:
+        cluster.check()
+    assert raised.value.shards == [1]
+
+
 def test_a_shard_folder_is_neither_the_corpus_nor_a_folder_of_other_files(
     client: Client, tmp_path: Path
 ) -> None:
