@@ -180,7 +180,7 @@ fn idle_check(options: &Options, target: &str) -> ExitCode {
         match TcpStream::connect(options.addr) {
             Ok(mut stream) => {
                 if i % 2 == 1 {
-                    let _ = stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n");
+                    let _ = stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n");
                 }
                 held.push(stream);
             }

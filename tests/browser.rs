@@ -477,6 +477,14 @@ async fn workbench(
     );
     let toggle = texts(client, &format!("{item} > button.more")).await;
     assert_eq!(toggle, [format!("+{more} more passages in this document")]);
+    // Documents are numbered as documents, not by their first passage's rank.
+    let numbers: Vec<String> = texts(client, "#results > li.group > div.title")
+        .await
+        .iter()
+        .map(|title| title.split_once(". ").unwrap().0.to_string())
+        .collect();
+    let ranks: Vec<String> = groups.iter().map(|g| g["rank"].to_string()).collect();
+    assert_eq!(numbers, ranks[..numbers.len()]);
     click(client, &format!("{item} > button.more")).await?;
     let others = until_js(
         client,
@@ -516,6 +524,48 @@ async fn workbench(
         texts(client, "#passage-citation").await,
         [citation.as_str().unwrap()]
     );
+
+    // "Back to results" from a passage opened on the results goes back in
+    // the history (no new entry), to where the page was scrolled.
+    goto("/?q=colombia".to_string()).await?;
+    until_shown(client, &ids(&all), total).await?;
+    let scrolled = client
+        .execute(
+            "window.scrollTo(0, document.body.scrollHeight); return window.scrollY;",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let last = hits(&all).last().unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Clicked from the page's script: WebDriver's click would scroll first.
+    client
+        .execute(
+            &format!(
+                "document.querySelector('#results li.hit[data-id=\"{last}\"] button.open').click();"
+            ),
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    current_passage(client, &last).await?;
+    let entries = client
+        .execute("return history.length;", vec![])
+        .await
+        .map_err(|e| e.to_string())?;
+    click(client, "#back").await?;
+    until_shown(client, &ids(&all), total).await?;
+    let back = until_js(
+        client,
+        "the results scrolled back",
+        &format!(
+            "return !location.search.includes('passage=') && window.scrollY === {scrolled} && [history.length, window.scrollY];"
+        ),
+    )
+    .await?;
+    assert_eq!(back[0], entries, "Back to results adds no history entry");
 
     // The CSV export, after sorting and a language facet, is the CLI's CSV
     // for the same query and options.

@@ -516,6 +516,41 @@ fn page_and_its_assets_are_served_with_a_strict_policy() {
 }
 
 #[test]
+fn on_loopback_only_loopback_host_names_are_answered() {
+    // DNS rebinding: a page of attacker.example whose name now points at
+    // 127.0.0.1 is the same origin as the server to the browser.
+    let server = &shipped();
+    let port = server.addr.port();
+    let with_host = |host: &str, target: &str| {
+        request(
+            server.addr,
+            format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+    };
+    for target in ["/api/search?q=colombia", "/", "/healthz"] {
+        let refused = with_host(&format!("attacker.example:{port}"), target);
+        assert_eq!(refused.status, 403, "{target}");
+        assert!(
+            refused.error().contains("\"attacker.example:"),
+            "{}",
+            refused.text()
+        );
+    }
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        "localhost".to_string(),
+    ] {
+        assert_eq!(
+            with_host(&host, "/api/search?q=colombia").status,
+            200,
+            "{host}"
+        );
+    }
+}
+
+#[test]
 fn cors_is_off_by_default_and_allows_one_origin_when_asked() {
     let server = &shipped();
     let addr = server.addr;
@@ -972,7 +1007,7 @@ fn invalid_bytes_in_the_request_target_are_400_json() {
     for target in raw {
         let mut bytes = b"GET ".to_vec();
         bytes.extend_from_slice(target);
-        bytes.extend_from_slice(b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        bytes.extend_from_slice(b" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         let response = request(addr, &bytes);
         assert_eq!(
             response.status,
@@ -985,14 +1020,14 @@ fn invalid_bytes_in_the_request_target_are_400_json() {
     // Raw UTF-8, which browsers percent-encode, is read as it: `Bogotá`.
     let response = request(
         addr,
-        b"GET /api/search?q=Bogot\xc3\xa1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        b"GET /api/search?q=Bogot\xc3\xa1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
     );
     assert_eq!(response.status, 200);
     // Requests that are not HTTP/1.1 at all.
     let garbage: [&[u8]; 4] = [
         b"HELLO\r\n\r\n",
-        b"GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n",
-        b"GET /healthz HTTP/1.1\r\nHost: x\r\nNot a header\r\n\r\n",
+        b"GET /healthz HTTP/9.9\r\nHost: localhost\r\n\r\n",
+        b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nNot a header\r\n\r\n",
         b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03\r\n\r\n",
     ];
     for bytes in garbage {
@@ -1104,7 +1139,7 @@ fn five_hundred_idle_connections_do_not_keep_a_search_waiting() {
             let mut stream = TcpStream::connect(addr).expect("connects");
             if i % 2 == 1 {
                 stream
-                    .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+                    .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n")
                     .unwrap();
             }
             stream
@@ -1127,10 +1162,10 @@ fn idle_and_slow_connections_are_closed_after_the_idle_timeout() {
     let opened = Instant::now();
     let mut silent = TcpStream::connect(addr).unwrap();
     let mut slow = TcpStream::connect(addr).unwrap();
-    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n")
         .unwrap();
     let mut kept = TcpStream::connect(addr).unwrap();
-    kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
         .unwrap();
     assert_eq!(read_response(&mut kept).status, 200);
 
@@ -1152,7 +1187,7 @@ fn a_batch_body_that_stops_midway_gets_a_408_within_the_idle_timeout() {
     let server = Server::start_with_env(shipped_index(), &[], &[("CITA_IDLE_TIMEOUT", "0.5")]);
     let mut unfinished = TcpStream::connect(server.addr).unwrap();
     unfinished
-        .write_all(b"POST /api/batch HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\npet")
+        .write_all(b"POST /api/batch HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\npet")
         .unwrap();
     let response = parse_response(&read_until_closed(&mut unfinished));
     assert_eq!(response.status, 408);
@@ -1218,10 +1253,10 @@ fn stopping_closes_idle_connections_at_once() {
     let addr = server.addr;
     let _silent = TcpStream::connect(addr).unwrap();
     let mut slow = TcpStream::connect(addr).unwrap();
-    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n")
         .unwrap();
     let mut kept = TcpStream::connect(addr).unwrap();
-    kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
         .unwrap();
     assert_eq!(read_response(&mut kept).status, 200);
     let (status, log) = server.stop_with("TERM");

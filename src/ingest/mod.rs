@@ -328,7 +328,7 @@ impl Document {
 
     /// The title: from metadata, else the first heading or first line of
     /// text (shortened; a text file's paragraph up to a byline,
-    /// [`text::title_lines`]), else the file path.
+    /// `text::title_lines`), else the file path.
     pub fn title(&self) -> String {
         if let Some(title) = &self.meta.title {
             return title.clone();

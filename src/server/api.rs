@@ -40,6 +40,8 @@ pub const DEFAULT_CONTEXT: usize = 2;
 pub enum ApiError {
     /// 400: a malformed query or parameter.
     BadRequest(String),
+    /// 403: a request for a host name this server does not answer.
+    Forbidden(String),
     /// 404: no such passage or endpoint.
     NotFound(String),
     /// 405: the endpoint exists but answers only these methods (`GET, HEAD`, or `POST`).
@@ -65,6 +67,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -81,6 +84,7 @@ impl ApiError {
     pub fn message(&self) -> String {
         match self {
             ApiError::BadRequest(message)
+            | ApiError::Forbidden(message)
             | ApiError::NotFound(message)
             | ApiError::TooLarge(message)
             | ApiError::UriTooLong(message)

@@ -158,6 +158,9 @@ impl ServeOptions {
 pub(crate) struct AppState {
     pub(crate) archive: Arc<Archive>,
     pub(crate) limits: Limits,
+    /// Whether the server listens on loopback only, and so answers only
+    /// requests for a loopback host name ([`is_loopback_host`]).
+    pub(crate) loopback: bool,
     pub(crate) slots: Slots,
 }
 
@@ -329,6 +332,7 @@ pub fn router(archive: Arc<Archive>, options: &ServeOptions) -> Result<Router> {
         archive,
         slots: Slots::new(options.limits.max_searches, options.limits.max_waiting),
         limits: options.limits.clone(),
+        loopback: options.addr.ip().is_loopback(),
     });
     Ok(app(state, cors))
 }
@@ -349,6 +353,25 @@ fn app(state: Arc<AppState>, cors: Option<CorsLayer>) -> Router {
     app.layer(middleware::map_response(common_headers))
         .layer(middleware::from_fn(server_timing))
         .layer(middleware::from_fn(conn::track))
+}
+
+/// Whether a `Host` header names this machine's loopback: `localhost` or a
+/// name under it (RFC 6761), or a loopback address (`127.0.0.1`, `[::1]`),
+/// with or without a port.
+fn is_loopback_host(host: &[u8]) -> bool {
+    let Ok(host) = std::str::from_utf8(host) else {
+        return false;
+    };
+    let name = match host.strip_prefix('[') {
+        Some(bracketed) => bracketed.split_once(']').map_or(bracketed, |(ip, _)| ip),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// `text` as a browser writes it in `Origin`, or `None` when it is not an
@@ -427,6 +450,19 @@ async fn guard(
     if request.version() == axum::http::Version::HTTP_11 && !headers.contains_key(header::HOST) {
         return ApiError::BadRequest("an HTTP/1.1 request needs a Host header".to_string())
             .into_response();
+    }
+    // A page of another site whose name its DNS points at 127.0.0.1 would
+    // be the same origin as this server to the browser, and read the
+    // archive (DNS rebinding): on loopback, only loopback names are answered.
+    if state.loopback
+        && let Some(host) = headers.get(header::HOST)
+        && !is_loopback_host(host.as_bytes())
+    {
+        return ApiError::Forbidden(format!(
+            "this server listens on loopback and answers requests for localhost, 127.0.0.1 or [::1] only, not for {:?}",
+            String::from_utf8_lossy(host.as_bytes())
+        ))
+        .into_response();
     }
     let declared = headers
         .get(header::CONTENT_LENGTH)
@@ -650,7 +686,7 @@ mod tests {
             let mut stream = std::net::TcpStream::connect(addr).unwrap();
             write!(
                 stream,
-                "GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                "GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
             )
             .unwrap();
             let mut response = String::new();
@@ -673,6 +709,7 @@ mod tests {
             archive,
             slots: Slots::new(limits.max_searches, limits.max_waiting),
             limits,
+            loopback: true,
         })
     }
 
@@ -838,6 +875,34 @@ mod tests {
         slots.finish(&done);
         slots.mark_overdue(&done);
         assert_eq!(slots.overdue.load(Ordering::SeqCst), 0);
+    }
+
+    #[test]
+    fn loopback_hosts_are_localhost_and_loopback_addresses_with_any_port() {
+        for host in [
+            "localhost",
+            "LocalHost:7700",
+            "localhost.",
+            "app.localhost:80",
+            "127.0.0.1",
+            "127.0.0.1:7700",
+            "127.1.2.3",
+            "[::1]:7700",
+            "[::1]",
+        ] {
+            assert!(is_loopback_host(host.as_bytes()), "{host}");
+        }
+        for host in [
+            "attacker.example:7700",
+            "localhost.attacker.example",
+            "127.0.0.1.nip.io",
+            "192.168.1.20:7700",
+            "[::2]",
+            "",
+            "\u{ff}",
+        ] {
+            assert!(!is_loopback_host(host.as_bytes()), "{host}");
+        }
     }
 
     #[test]

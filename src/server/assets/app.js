@@ -53,9 +53,26 @@ function urlFor(state) {
   return query ? "/?" + query : "/";
 }
 
+// Each entry the page pushes remembers where the page was scrolled when it
+// was left, so that Back returns to the hit the reader had reached (the
+// results are drawn after a fetch, too late for the browser's own
+// restoring), and that it was pushed from a view of this page, so that
+// "Back to results" goes back instead of adding an entry.
 function go(state) {
-  history.pushState(null, "", urlFor(state));
+  history.replaceState({ ...history.state, scrollY: window.scrollY }, "");
+  history.pushState({ pushed: true }, "", urlFor(state));
+  scrollOnShow = null;
   show(state);
+}
+
+// Where to scroll once the view being drawn is shown (Back, Forward).
+let scrollOnShow = null;
+
+function restoreScroll() {
+  if (scrollOnShow !== null) {
+    window.scrollTo(0, scrollOnShow);
+    scrollOnShow = null;
+  }
 }
 
 // A change of query or filter starts again at the first page.
@@ -277,10 +294,12 @@ function duplicatesOf(item, hit) {
   disclosure(item, label, list);
 }
 
-function hitItem(state, hit) {
+// `number`: the hit's place in the list (a passage's rank, a group's), or
+// null for a document's other passages under its first.
+function hitItem(state, hit, number = hit.rank) {
   const item = element("li", "hit");
   item.dataset.id = hit.id;
-  item.append(element("div", "title", hit.rank + ". " + hit.title));
+  item.append(element("div", "title", (number === null ? "" : number + ". ") + hit.title));
   const meta = element("div", "meta");
   meta.append(metaLine(hit));
   item.append(meta);
@@ -540,12 +559,12 @@ async function search(state, view) {
         : `${page.total} matching passage${plural}; no document on this page.`
     );
     for (const group of groups) {
-      const item = hitItem(state, group.hits[0]);
+      const item = hitItem(state, group.hits[0], group.rank);
       item.classList.add("group");
       const others = group.hits.length - 1;
       if (others > 0) {
         const list = element("ol", "others");
-        for (const hit of group.hits.slice(1)) list.append(hitItem(state, hit));
+        for (const hit of group.hits.slice(1)) list.append(hitItem(state, hit, null));
         disclosure(item, `+${others} more passage${others === 1 ? "" : "s"} in this document`, list);
       }
       results.append(item);
@@ -576,6 +595,7 @@ async function search(state, view) {
   }
   $("prev").onclick = () => go({ ...state, offset: Math.max(0, state.offset - PAGE_SIZE) });
   $("next").onclick = () => go({ ...state, offset: state.offset + PAGE_SIZE });
+  restoreScroll();
 }
 
 async function showPassage(state, view) {
@@ -620,6 +640,9 @@ async function showPassage(state, view) {
   }
   passageView.hidden = false;
   $("back").hidden = !state.q;
+  // Keyboard and screen-reader users go on from the passage opened.
+  passageView.focus({ preventScroll: true });
+  restoreScroll();
 }
 
 // One batch runs at a time: its button is disabled until the CSV is in, so
@@ -697,7 +720,13 @@ for (const id of ["sort", "group", "copies"]) {
   });
 }
 
-$("back").addEventListener("click", () => go({ ...stateFromUrl(), passage: "" }));
+$("back").addEventListener("click", () => {
+  if (history.state && history.state.pushed) {
+    history.back();
+  } else {
+    go({ ...stateFromUrl(), passage: "" });
+  }
+});
 $("batch-form").addEventListener("submit", runBatch);
 for (const id of ["to-search", "to-batch"]) {
   $(id).addEventListener("click", (event) => {
@@ -706,5 +735,8 @@ for (const id of ["to-search", "to-batch"]) {
   });
 }
 
-window.addEventListener("popstate", () => show(stateFromUrl()));
+window.addEventListener("popstate", (event) => {
+  scrollOnShow = event.state && typeof event.state.scrollY === "number" ? event.state.scrollY : null;
+  show(stateFromUrl());
+});
 show(stateFromUrl());
