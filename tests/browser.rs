@@ -276,14 +276,19 @@ where
     }
 }
 
+/// Runs `script` in the page once and returns what it returns.
+async fn js(client: &Client, script: &str) -> Result<Value, String> {
+    client
+        .execute(script, vec![])
+        .await
+        .map_err(|e| e.to_string())
+}
+
 /// Runs `script` in the page until it returns something other than null or
 /// false, and returns that; fails naming `what` after [`WAIT`].
 async fn until_js(client: &Client, what: &str, script: &str) -> Result<Value, String> {
     until(what, || async {
-        let value = client
-            .execute(script, vec![])
-            .await
-            .map_err(|e| e.to_string())?;
+        let value = js(client, script).await?;
         Ok((!matches!(value, Value::Null | Value::Bool(false))).then_some(value))
     })
     .await
@@ -529,32 +534,25 @@ async fn workbench(
     // the history (no new entry), to where the page was scrolled.
     goto("/?q=colombia".to_string()).await?;
     until_shown(client, &ids(&all), total).await?;
-    let scrolled = client
-        .execute(
-            "window.scrollTo(0, document.body.scrollHeight); return window.scrollY;",
-            vec![],
-        )
-        .await
-        .map_err(|e| e.to_string())?;
+    let scrolled = js(
+        client,
+        "window.scrollTo(0, document.body.scrollHeight); return window.scrollY;",
+    )
+    .await?;
     let last = hits(&all).last().unwrap()["id"]
         .as_str()
         .unwrap()
         .to_string();
     // Clicked from the page's script: WebDriver's click would scroll first.
-    client
-        .execute(
-            &format!(
-                "document.querySelector('#results li.hit[data-id=\"{last}\"] button.open').click();"
-            ),
-            vec![],
-        )
-        .await
-        .map_err(|e| e.to_string())?;
+    js(
+        client,
+        &format!(
+            "document.querySelector('#results li.hit[data-id=\"{last}\"] button.open').click();"
+        ),
+    )
+    .await?;
     current_passage(client, &last).await?;
-    let entries = client
-        .execute("return history.length;", vec![])
-        .await
-        .map_err(|e| e.to_string())?;
+    let entries = js(client, "return history.length;").await?;
     click(client, "#back").await?;
     until_shown(client, &ids(&all), total).await?;
     let back = until_js(
@@ -895,13 +893,7 @@ async fn until_status(client: &Client, expected: &str) -> Result<(), String> {
 
 /// The ids of the hits the page shows.
 async fn shown_ids(client: &Client) -> Result<Value, String> {
-    client
-        .execute(
-            "return Array.from(document.querySelectorAll('#results > li.hit')).map(li => li.dataset.id);",
-            vec![],
-        )
-        .await
-        .map_err(|e| e.to_string())
+    js(client, "return Array.from(document.querySelectorAll('#results > li.hit')).map(li => li.dataset.id);").await
 }
 
 /// The last line of `cita search ARGS` on `index`: what the text output
@@ -964,10 +956,7 @@ async fn pages_and_places(client: &Client, server: &Server, index: &Path) -> Res
     let summary = cli_summary(index, &["--offset", "10", "--", "tenprobe", "paragraph"]);
     until_status(client, &summary).await?;
     assert_eq!(shown_ids(client).await?, ids(&second));
-    let next = client
-        .execute("return document.getElementById('next').disabled;", vec![])
-        .await
-        .map_err(|e| e.to_string())?;
+    let next = js(client, "return document.getElementById('next').disabled;").await?;
     assert_eq!(next, json!(true), "nothing after the last partial match");
     // Full matches short of a page, then partial ones: the text output's status.
     goto("/?q=%22Plan+LAZO%22+Yarborough").await?;
@@ -1036,13 +1025,7 @@ async fn pages_and_places(client: &Client, server: &Server, index: &Path) -> Res
     // Grouped, exactly ten documents: one page, no Next.
     goto("/?q=tenprobe&group=1").await?;
     until_status(client, "documents 1–10; 10 matching passages in all").await?;
-    let pager = client
-        .execute(
-            "return [document.getElementById('pager').hidden, document.getElementById('next').disabled];",
-            vec![],
-        )
-        .await
-        .map_err(|e| e.to_string())?;
+    let pager = js(client, "return [document.getElementById('pager').hidden, document.getElementById('next').disabled];").await?;
     assert_eq!(pager, json!([true, true]));
 
     // Shift+click on a year's bar, from a month of that year: the whole year.
