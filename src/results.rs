@@ -803,7 +803,7 @@ impl IndexedPassage {
     ///
     /// `“Title.” Publication, 2025-09-27. https://…. § Section, ¶ 12. cita:0123456789abcdef`
     pub fn citation(&self) -> String {
-        let mut out = format!("“{}.”", self.title.trim_end_matches('.'));
+        let mut out = quoted_title(&self.title);
         let mut published = Vec::new();
         if let Some(publication) = &self.publication {
             published.push(publication.clone());
@@ -849,9 +849,59 @@ impl IndexedPassage {
     }
 }
 
+/// A title in a citation's quotation marks, as style guides set it: the
+/// quotation marks inside it made single (`“JEP imputa por ‘falsos
+/// positivos’.”`), and a full stop before the closing mark unless it ends
+/// with a question or exclamation mark or an ellipsis already.
+fn quoted_title(title: &str) -> String {
+    let title = title.trim().trim_end_matches('.');
+    let mut inner = String::with_capacity(title.len() + 8);
+    let mut open = true;
+    for c in title.chars() {
+        match c {
+            '“' => inner.push('‘'),
+            '”' => inner.push('’'),
+            '"' => {
+                inner.push(if open { '‘' } else { '’' });
+                open = !open;
+            }
+            c => inner.push(c),
+        }
+    }
+    let stop = if inner.ends_with(['?', '!', '…']) {
+        ""
+    } else {
+        "."
+    };
+    format!("“{inner}{stop}”")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_is_quoted_with_its_own_quotation_marks_made_single() {
+        for (title, quoted) in [
+            ("Plan LAZO", "“Plan LAZO.”"),
+            ("Plan LAZO.", "“Plan LAZO.”"),
+            (
+                "JEP imputa a militares por “falsos positivos” en Casanare",
+                "“JEP imputa a militares por ‘falsos positivos’ en Casanare.”",
+            ),
+            (
+                "The \"Plan\" and the \"LAZO\"",
+                "“The ‘Plan’ and the ‘LAZO’.”",
+            ),
+            (
+                "¿Quién ordenó los falsos positivos?",
+                "“¿Quién ordenó los falsos positivos?”",
+            ),
+            ("Lo que dijo el general…", "“Lo que dijo el general…”"),
+        ] {
+            assert_eq!(quoted_title(title), quoted, "{title}");
+        }
+    }
 
     #[test]
     fn a_citation_names_a_section_that_repeats_the_title_once() {

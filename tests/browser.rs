@@ -552,6 +552,11 @@ async fn workbench(
     )
     .await?;
     current_passage(client, &last).await?;
+    // The tab's title tells history entries and bookmarks apart.
+    assert_eq!(
+        js(client, "return document.title;").await?,
+        "passage — cita"
+    );
     let entries = js(client, "return history.length;").await?;
     click(client, "#back").await?;
     until_shown(client, &ids(&all), total).await?;
@@ -564,6 +569,10 @@ async fn workbench(
     )
     .await?;
     assert_eq!(back[0], entries, "Back to results adds no history entry");
+    assert_eq!(
+        js(client, "return document.title;").await?,
+        "colombia — cita"
+    );
 
     // The CSV export, after sorting and a language facet, is the CLI's CSV
     // for the same query and options.

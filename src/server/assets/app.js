@@ -681,6 +681,8 @@ async function runBatch(event) {
 function show(state) {
   const view = ++latestView;
   const batch = state.view === "batch";
+  // History entries and bookmarks tell searches apart by it.
+  document.title = batch ? "batch — cita" : state.passage ? "passage — cita" : state.q ? `${state.q} — cita` : "cita";
   $("batch").hidden = !batch;
   $("workbench").hidden = batch;
   $("search").hidden = batch;
