@@ -1080,5 +1080,9 @@ async fn pages_and_places(client: &Client, server: &Server, index: &Path) -> Res
         &format!("{refused} (with the format filter, the query sent is {sent}: remove the filter or shorten the query)"),
     )
     .await?;
+    // A format no file has is refused as it is, nothing to shorten.
+    let unknown = server.get("/api/search?q=paz+format%3Apdff").error();
+    goto("/?q=paz&fmt=pdff").await?;
+    until_status(client, &unknown).await?;
     Ok(())
 }

@@ -497,6 +497,14 @@ async function ownError(state, err) {
   } catch (own) {
     return own.message;
   }
+  // A filter refused on its own (a format no file has) says so itself.
+  const alone = filterParams({ ...state, q: "*" });
+  alone.set("limit", "0");
+  try {
+    await getJson("/api/search?" + alone.toString());
+  } catch (_) {
+    return err.message;
+  }
   return `${err.message} (with the format filter, the query sent is ${effectiveQuery(state)}: remove the filter or shorten the query)`;
 }
 
