@@ -483,6 +483,18 @@ function summary(page, hits) {
   return range ? `${range} of ${line}` : `${line}; none on this page.`;
 }
 
+// The error the API gives for `state`'s search, or null when it answers.
+async function refusal(state) {
+  const params = filterParams(state);
+  params.set("limit", "0");
+  try {
+    await getJson("/api/search?" + params.toString());
+    return null;
+  } catch (err) {
+    return err;
+  }
+}
+
 // The error of a search, worded for what was typed. The format filter is
 // a term of the query sent, so the API's error about that query may count
 // its characters, words and positions: the typed query, checked alone
@@ -490,21 +502,10 @@ function summary(page, hits) {
 // filter made the query sent too long, and the error says so.
 async function ownError(state, err) {
   if (!state.fmt || (err.status !== 400 && err.status !== 414)) return err.message;
-  const params = filterParams({ ...state, fmt: "" });
-  params.set("limit", "0");
-  try {
-    await getJson("/api/search?" + params.toString());
-  } catch (own) {
-    return own.message;
-  }
+  const own = await refusal({ ...state, fmt: "" });
+  if (own) return own.message;
   // A filter refused on its own (a format no file has) says so itself.
-  const alone = filterParams({ ...state, q: "*" });
-  alone.set("limit", "0");
-  try {
-    await getJson("/api/search?" + alone.toString());
-  } catch (_) {
-    return err.message;
-  }
+  if (await refusal({ ...state, q: "*" })) return err.message;
   return `${err.message} (with the format filter, the query sent is ${effectiveQuery(state)}: remove the filter or shorten the query)`;
 }
 
