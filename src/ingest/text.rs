@@ -497,7 +497,7 @@ const NAME_PARTICLES: &[&str] = &[
 ];
 
 /// Whether `text` reads as a person's or an agency's name: at most five
-/// words, each capitalised and no word such as `EN` or `Over`
+/// words, each capitalised and none a word such as `EN` or `in`
 /// ([`FUNCTION_WORDS`]), but for the particles of names between them.
 fn reads_as_name(text: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
