@@ -31,6 +31,17 @@ def poll(condition: Any, seconds: float, what: str) -> None:
         time.sleep(0.05)
 
 
+def flip_a_stored_byte(index: Path) -> Path:
+    """Flips one bit in the middle of `index`'s stored passages (its
+    largest `.store` file), where searches may read on: what `check()`
+    finds. Returns that file."""
+    store = max(index.glob("*.store"), key=lambda path: path.stat().st_size)
+    data = bytearray(store.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    store.write_bytes(bytes(data))
+    return store
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # Temporary folders under the repository's target/ (ignored by git),
     # emptied at the start of each run, instead of /tmp.

@@ -28,7 +28,7 @@ import pytest
 from distributed import Client, Event
 
 import cita
-from conftest import poll
+from conftest import flip_a_stored_byte, poll
 import cita.dist
 from cita.dist import Cluster
 
@@ -695,11 +695,7 @@ def test_check_reads_every_shard_and_names_a_damaged_one(
     shards = [cita.Archive(copied / f"shard-{n}").check() for n in range(cluster.shards)]
     assert checked.passages == sum(s.passages for s in shards) == b.whole.count("*").passages
     assert (checked.files, checked.bytes) == (sum(s.files for s in shards), sum(s.bytes for s in shards))
-    # A byte of shard 1's stored passages flipped: searches may read on.
-    store = max((copied / "shard-1").glob("*.store"), key=lambda path: path.stat().st_size)
-    data = bytearray(store.read_bytes())
-    data[len(data) // 2] ^= 0x01
-    store.write_bytes(bytes(data))
+    store = flip_a_stored_byte(copied / "shard-1")
     with pytest.raises(cita.ShardError, match=f"shard 1 .*{store.name}") as raised:
         cluster.check()
     assert raised.value.shards == [1]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import cita
+from conftest import flip_a_stored_byte
 
 
 def test_a_malformed_query_is_a_query_error_with_the_cli_message(archive, shipped_index, cli):
@@ -287,11 +288,7 @@ def test_check_reads_every_file_and_names_a_damaged_one_as_the_cli_does(cli, sma
     assert isinstance(checked, cita.IndexCheck)
     assert checked.files > 0 and checked.bytes > 0
     assert checked.passages == cita.Archive(index).count("*").passages
-    # A byte in the middle of the stored passages: searches may read on.
-    store = max(index.glob("*.store"), key=lambda path: path.stat().st_size)
-    data = bytearray(store.read_bytes())
-    data[len(data) // 2] ^= 0x01
-    store.write_bytes(bytes(data))
+    store = flip_a_stored_byte(index)
     expected = cli.error("check", "--index", str(index))
     assert store.name in expected
     with pytest.raises(cita.DamagedIndexError) as raised:

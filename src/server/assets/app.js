@@ -53,6 +53,9 @@ function urlFor(state) {
   return query ? "/?" + query : "/";
 }
 
+// Where to scroll once the view being drawn is shown (Back, Forward).
+let scrollOnShow = null;
+
 // Each entry the page pushes remembers where the page was scrolled when it
 // was left, so that Back returns to the hit the reader had reached (the
 // results are drawn after a fetch, too late for the browser's own
@@ -64,9 +67,6 @@ function go(state) {
   scrollOnShow = null;
   show(state);
 }
-
-// Where to scroll once the view being drawn is shown (Back, Forward).
-let scrollOnShow = null;
 
 function restoreScroll() {
   if (scrollOnShow !== null) {
