@@ -203,8 +203,18 @@ fn a_pdf_with_typed_and_scanned_pages_gives_both() {
         "scans-only.pdf",
         pdf_pages(&[PdfPage::Scan(&annex)], "Scan", "20200101000000Z"),
     );
+    // A PDF of scans was created when it was scanned: its date is its
+    // text's, or none.
+    let cable = scan_gray("Bogota, 12 de marzo de 1984.\nCable about Casaverde.");
+    fixture.file(
+        "cable.pdf",
+        pdf_pages(&[PdfPage::Scan(&cable)], "Cable", "20200101000000Z"),
+    );
     let typed = only_hit(&fixture, "Marquetalia");
     assert_eq!(typed["page"], 1, "{typed}");
+    assert_eq!(typed["date"], "2020-01-01", "{typed}");
+    let dated = only_hit(&fixture, "Casaverde");
+    assert_eq!(dated["date"], "1984-03-12", "{dated}");
     assert_eq!(typed["extraction"], Value::Null, "{typed}");
     assert_eq!(typed["ocr_confidence"], Value::Null, "{typed}");
 
@@ -223,6 +233,7 @@ fn a_pdf_with_typed_and_scanned_pages_gives_both() {
         "{result}"
     );
     found.iter().for_each(assert_ocr);
+    assert_eq!(found[1]["date"], Value::Null, "{result}");
 
     let river = only_hit(&fixture, "\"Pato river\"");
     assert_eq!(river["page"], 3, "{river}");

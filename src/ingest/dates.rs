@@ -77,7 +77,10 @@ const LEGAL_YEAR: &str = r"[0-9]\.?[0-9]{3}";
 /// (1995)`): never read, the number decides.
 const YEAR_IN_WORDS: &str = r"(?:\p{L}+\s+){0,8}";
 
-/// The dates a text holds. The two last forms are the legal one, where a
+/// The dates a text holds. A year after `de` may have a thousands point,
+/// as Spanish typewritten and legal documents write it (`12 de marzo de
+/// 1.985`); after a comma it may not (`5 de marzo, 1.500 manifestantes`).
+/// The two last forms are the legal one, where a
 /// day or a year, or both, is written in words and then in digits in
 /// brackets (`veintidós (22) de enero de dos mil cuatro (2004)`, `primero
 /// (1º) de abril de 2008`, `22 de enero de dos mil cuatro (2004)`): a match
@@ -87,7 +90,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?ix)
         (?:{B}(?P<iy>[0-9]{{4}})-(?P<im>[0-9]{{2}})-(?P<id>[0-9]{{2}})(?:{B}|T))
-        | (?:{B}(?P<dd>[0-9]{{1,2}})(?:st|nd|rd|th|(?P<dord>{ORDINAL}))?\s+(?P<dde>de\s+)?(?P<dm>{MONTH_PATTERN})\.?,?\s+(?:de[l]?\s+)?(?P<dy>[0-9]{{4}}){B})
+        | (?:{B}(?P<dd>[0-9]{{1,2}})(?:st|nd|rd|th|(?P<dord>{ORDINAL}))?\s+(?P<dde>de\s+)?(?P<dm>{MONTH_PATTERN})\.?,?\s+(?:(?:de[l]?\s+)?(?P<dy>[0-9]{{4}})|de[l]?\s+(?P<dyp>[0-9]\.[0-9]{{3}})){B})
         | (?:{B}(?P<mm>{MONTH_PATTERN})\.?\s+(?P<md>[0-9]{{1,2}})(?:st|nd|rd|th|(?P<mord>{ORDINAL}))?,?\s+(?P<mde>de[l]?\s+)?(?P<my>[0-9]{{4}}){B})
         | (?:\((?P<bd>[0-9]{{1,2}})(?P<bord>{ORDINAL})?\)\s+(?:d[ií]as\s+del\s+mes\s+)?(?P<bde>de)\s+(?P<bm>{MONTH_PATTERN})\s+de[l]?\s+(?:(?P<by>[0-9]{{4}}){B}|{YEAR_IN_WORDS}\((?P<bby>{LEGAL_YEAR})\)))
         | (?:{B}(?P<pd>[0-9]{{1,2}})(?P<pord>{ORDINAL})?\s+(?P<pde>de)\s+(?P<pm>{MONTH_PATTERN})\s+de[l]?\s+{YEAR_IN_WORDS}\((?P<py>{LEGAL_YEAR})\))
@@ -155,9 +158,9 @@ fn dates_in(text: &str) -> Vec<(std::ops::Range<usize>, Date)> {
             };
             let date = if caps.name("iy").is_some() {
                 Date::new(number("iy")?, number("im")? as u8, number("id")? as u8)
-            } else if caps.name("dy").is_some() {
+            } else if let Some(year) = number("dy").or_else(|| number("dyp")) {
                 first_of_the_month("dd", "dord", "dde").then_some(())?;
-                Date::new(number("dy")?, month("dm")?, number("dd")? as u8)
+                Date::new(year, month("dm")?, number("dd")? as u8)
             } else if caps.name("my").is_some() {
                 first_of_the_month("md", "mord", "mde").then_some(())?;
                 Date::new(number("my")?, month("mm")?, number("md")? as u8)
@@ -672,6 +675,20 @@ mod tests {
         ];
         assert_eq!(infer_from_text(later).unwrap().to_string(), "1965-06-02");
         assert_eq!(infer_from_text(["no dates here"]), None);
+    }
+
+    #[test]
+    fn a_year_after_de_may_have_a_thousands_point() {
+        let read = |text: &str| {
+            find_dates(text)
+                .into_iter()
+                .map(|(_, date)| date.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(read("Caracas, 12 de marzo de 1.985."), ["1985-03-12"]);
+        assert_eq!(read("el 3 de mayo del 2.004"), ["2004-05-03"]);
+        assert!(read("el 5 de marzo, 1.500 manifestantes").is_empty());
+        assert!(read("el 5 de marzo de 19.85").is_empty());
     }
 
     #[test]

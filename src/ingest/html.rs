@@ -24,13 +24,14 @@
 //! linear and the parsed tree small.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
 use scraper::{ElementRef, Html, Node, Selector};
 
 use super::dates::parse_metadata_date;
+use super::numbering::NumberStyle;
 use super::{Block, CELL_SEPARATOR, Metadata, Paragraph, ParagraphKind, SourceMap};
 
 /// Elements whose content is never article text.
@@ -1035,6 +1036,11 @@ struct Walker {
     /// The elements read although their tag or their class or id names
     /// furniture ([`wrappers`]).
     wrappers: HashSet<NodeId>,
+    /// The number of each `<ol>`'s next item.
+    next_numbers: HashMap<NodeId, i64>,
+    /// The number that starts the buffer, if an item's: it alone is no
+    /// paragraph, and it does not hide a line of boilerplate.
+    marker: Option<String>,
 }
 
 /// What the walker does next: read a node, end the block element whose
@@ -1139,12 +1145,21 @@ impl Walker {
                         steps.push(Step::Leave);
                         enter_children(&mut steps);
                     } else if BLOCKS.contains(&name) {
-                        // The citation's paragraph takes its label.
+                        // The citation's or item's paragraph takes its
+                        // label or number.
                         let citation = self.run_in.take();
-                        if name == "p" && node.parent().map(|parent| parent.id()) == citation {
+                        let runs_in = name == "p" || self.marker.is_some();
+                        if runs_in && node.parent().map(|parent| parent.id()) == citation {
                             self.buffer.push(' ');
                         } else {
                             self.flush();
+                        }
+                        if name == "li"
+                            && let Some(marker) = self.item_marker(element_ref)
+                        {
+                            self.buffer.push_str(&marker);
+                            self.marker = Some(marker);
+                            self.run_in = Some(node.id());
                         }
                         steps.push(Step::Flush);
                         enter_children(&mut steps);
@@ -1167,7 +1182,14 @@ impl Walker {
         self.run_in = None;
         let text = collapse(&self.buffer);
         self.buffer.clear();
-        if self.values || !is_boilerplate(&text) {
+        let words = match self.marker.take() {
+            Some(marker) => text.strip_prefix(marker.trim_end()).unwrap_or(&text),
+            None => &text,
+        };
+        if words.trim().is_empty() {
+            return;
+        }
+        if self.values || !is_boilerplate(words) {
             let kind = self
                 .containers
                 .last()
@@ -1175,6 +1197,54 @@ impl Walker {
                 .unwrap_or(ParagraphKind::Prose);
             self.push(text, kind);
         }
+    }
+
+    /// The number a browser shows before `item` (`3. `, `b. `, `IV. `) if
+    /// it is an item of an `<ol>`: the list's `start`, `reversed` and
+    /// `type`, and an item's `value`, are read; a list styled
+    /// `list-style: none` in its own `style` shows none (a style sheet's
+    /// rules are not read).
+    fn item_marker(&mut self, item: ElementRef) -> Option<String> {
+        let list = item
+            .parent()
+            .and_then(ElementRef::wrap)
+            .filter(|list| list.value().name() == "ol")?;
+        let attribute = |name| list.value().attr(name);
+        if attribute("style").is_some_and(|style| {
+            let style = style.replace(' ', "").to_ascii_lowercase();
+            style.contains("list-style:none") || style.contains("list-style-type:none")
+        }) {
+            return None;
+        }
+        let reversed = attribute("reversed").is_some();
+        let next = self.next_numbers.entry(list.id()).or_insert_with(|| {
+            attribute("start")
+                .and_then(|start| start.trim().parse().ok())
+                .unwrap_or_else(|| {
+                    if reversed {
+                        list.children()
+                            .filter_map(ElementRef::wrap)
+                            .filter(|child| child.value().name() == "li")
+                            .count() as i64
+                    } else {
+                        1
+                    }
+                })
+        });
+        let number = item
+            .value()
+            .attr("value")
+            .and_then(|value| value.trim().parse().ok())
+            .unwrap_or(*next);
+        *next = number.saturating_add(if reversed { -1 } else { 1 });
+        let style = match attribute("type").map(str::trim) {
+            Some("a") => NumberStyle::LowerLetter,
+            Some("A") => NumberStyle::UpperLetter,
+            Some("i") => NumberStyle::LowerRoman,
+            Some("I") => NumberStyle::UpperRoman,
+            _ => NumberStyle::Decimal,
+        };
+        Some(format!("{}. ", style.render(number)))
     }
 
     fn push(&mut self, text: String, kind: ParagraphKind) {
@@ -1696,7 +1766,35 @@ line two</pre>
                 "Unrelated.",
                 "[Out]",
                 "[In] Inner.",
-                "Pandoc note."
+                "1. Pandoc note."
+            ]
+        );
+    }
+
+    #[test]
+    fn ordered_items_keep_the_numbers_a_browser_shows() {
+        let page = r#"<body><p>Resuelve:</p>
+            <ol start="3"><li>Revocar la visa.</li><li value="7"><p>Negar la tutela.</p><p>Segundo párrafo.</p></li>
+            <li><div>Compulsar copias.</div></li><li><img src="x.png"></li><li>Share</li><li>Último.</li></ol>
+            <ol type="a" reversed><li>Tercero.</li><li>Segundo.</li><li>Primero.</li></ol>
+            <ol type="I"><li>Antecedentes</li></ol><ol style="list-style: none"><li>Sin número.</li></ol>
+            <ul><li>Viñeta.</li></ul></body>"#;
+        let (_, blocks, _) = read(page);
+        assert_eq!(
+            texts(&blocks),
+            [
+                "Resuelve:",
+                "3. Revocar la visa.",
+                "7. Negar la tutela.",
+                "Segundo párrafo.",
+                "8. Compulsar copias.",
+                "11. Último.",
+                "c. Tercero.",
+                "b. Segundo.",
+                "a. Primero.",
+                "I. Antecedentes",
+                "Sin número.",
+                "Viñeta."
             ]
         );
     }

@@ -1,6 +1,7 @@
 //! Markdown structure with pulldown-cmark: headings become sections, and
 //! passage text carries no Markdown syntax (link text kept, URLs dropped,
-//! emphasis markers removed). A list is one paragraph, one item per line; a
+//! emphasis markers removed). A list is one paragraph, one item per line,
+//! an ordered list's items with the numbers a reader sees (`3.`, `4)`); a
 //! fenced code block is a paragraph of its own; a table row is a paragraph
 //! with its cells separated by ` | `. Each paragraph knows which of these
 //! it is ([`ParagraphKind`]).
@@ -20,7 +21,8 @@ pub fn blocks(body: &str, offset: Option<usize>) -> Vec<Block> {
     // deep in lists we are.
     let mut block_start = 0;
     let mut kind = ParagraphKind::Prose;
-    let mut lists = 0usize;
+    // The number of the next item of each open list, `None` for a bulleted one.
+    let mut lists: Vec<Option<u64>> = Vec::new();
     let mut heading_start = 0;
     let emit =
         |out: &mut Vec<Block>, text: &mut String, start: usize, end: usize, kind: ParagraphKind| {
@@ -41,7 +43,7 @@ pub fn blocks(body: &str, offset: Option<usize>) -> Vec<Block> {
             text.clear();
         };
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
-        let top_level = lists == 0;
+        let top_level = lists.is_empty();
         match event {
             // A heading may stand inside a list item: keep the text before it.
             Event::Start(Tag::Heading { .. }) => heading_start = text.len(),
@@ -77,16 +79,16 @@ pub fn blocks(body: &str, offset: Option<usize>) -> Vec<Block> {
                 emit(&mut out, &mut text, block_start, range.end, kind);
             }
             Event::End(TagEnd::Paragraph) => text.push(' '),
-            Event::Start(Tag::List(_)) => {
-                if lists == 0 {
+            Event::Start(Tag::List(first_number)) => {
+                if lists.is_empty() {
                     block_start = range.start;
                     text.clear();
                 }
-                lists += 1;
+                lists.push(first_number);
             }
             Event::End(TagEnd::List(_)) => {
-                lists -= 1;
-                if lists == 0 {
+                lists.pop();
+                if lists.is_empty() {
                     emit(
                         &mut out,
                         &mut text,
@@ -101,6 +103,20 @@ pub fn blocks(body: &str, offset: Option<usize>) -> Vec<Block> {
                 if !text[line_start..].trim().is_empty() {
                     text.truncate(text.trim_end().len());
                     text.push('\n');
+                }
+                if let Some(Some(number)) = lists.last_mut() {
+                    // CommonMark numbers the items from the first one's
+                    // number, whatever the others say; the delimiter is
+                    // the author's.
+                    let marker = body[range.start..].trim_start();
+                    let delimiter = marker
+                        .trim_start_matches(|c: char| c.is_ascii_digit())
+                        .chars()
+                        .next()
+                        .filter(|&c| c == ')')
+                        .unwrap_or('.');
+                    text.push_str(&format!("{number}{delimiter} "));
+                    *number += 1;
                 }
             }
             Event::Start(Tag::TableCell) if !text.trim().is_empty() => {
@@ -168,6 +184,22 @@ mod tests {
     }
 
     #[test]
+    fn ordered_items_keep_the_numbers_a_reader_sees() {
+        // A ruling's considerations are cited by number: the first item
+        // sets the numbering, the author's delimiter stays, bullets nested
+        // in a numbered item get none.
+        let body = "Considerando:\n\n7. Que revocó.\n1. Que negó.\n   - visto\n\n3) Tercero.\n3) Cuarto.\n";
+        assert_eq!(
+            texts(body),
+            [
+                "Considerando:",
+                "7. Que revocó.\n8. Que negó.\nvisto",
+                "3) Tercero.\n4) Cuarto."
+            ]
+        );
+    }
+
+    #[test]
     fn raw_html_keeps_its_text_and_headings_in_lists_keep_earlier_items() {
         let body = "<div align=\"center\">\nRaw rawhtmlword &amp; more<script>x()</script>\n</div>\n\n- item one\n- ## heading in list\n- item three\n";
         let found = texts(body);
@@ -191,7 +223,7 @@ mod tests {
                 ("prose", "Intro:"),
                 ("code", "indented code"),
                 ("code", "fenced"),
-                ("list", "one\ntwo"),
+                ("list", "1. one\n2. two"),
                 ("table", "A | B"),
                 ("table", "1 | 2"),
                 ("prose", "quoted"),

@@ -21,6 +21,7 @@ pub mod html;
 pub mod jsonl;
 pub mod mail;
 pub mod markdown;
+mod numbering;
 pub mod ocr;
 pub mod office;
 pub mod pdf;

@@ -8,7 +8,10 @@
 //! starts a line. Headings
 //! (Word's heading and title styles, whatever id a localized Word gives
 //! them, and outline levels; ODF's `text:h` and title style) start
-//! sections. A table gives one paragraph per row. List items (Word's
+//! sections. A table gives one paragraph per row. A Word list item starts
+//! with the number Word shows (`word/numbering.xml`'s formats and
+//! templates, `2.1.`, `b)`, `Artículo IV.`; a style's numbering too).
+//! List items (Word's
 //! numbered paragraphs and list styles, ODF's `text:list`), table rows and
 //! paragraphs in a code style (`SourceCode`, `HTMLPreformatted`,
 //! `Preformatted Text`…) say what they are ([`ParagraphKind`]). What a
@@ -17,7 +20,8 @@
 //! creation date and declared language come from `docProps/core.xml` or
 //! `meta.xml`.
 //!
-//! Deleted text under change tracking, comments, page headers and footers,
+//! Deleted text under change tracking, hidden text (`w:vanish`),
+//! comments, page headers and footers,
 //! equations and generated tables of contents are not read. Every part
 //! holding text must be well-formed XML: a damaged one refuses the file
 //! ([`SkipReason::Malformed`]) rather than losing text silently. A damaged
@@ -29,6 +33,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::dates::parse_metadata_date;
+use super::numbering::{Counters, Level, NumberStyle};
 use super::xml::{Element, Node, Ns, Xml, first_texts, malformed, read_part};
 use super::{
     Block, Metadata, Paragraph, ParagraphKind, Refusal, SkipReason, SourceMap, Zip,
@@ -52,23 +57,36 @@ pub fn read_docx(zip: &mut Zip) -> Result<(Metadata, Vec<Block>, Vec<String>), R
         return Err(malformed(format!("not a DOCX (no {DOCX_DOCUMENT})")));
     };
     let mut said = Vec::new();
-    let headings = optional_part(
+    let styles = optional_part(
         zip,
         "word/styles.xml",
-        heading_styles,
-        "headings are told by outline level only",
+        word_styles,
+        "headings are told by outline level only, and styles number no paragraph",
         &mut said,
     );
+    let numbering = optional_part(
+        zip,
+        "word/numbering.xml",
+        word_numbering,
+        "list items are read without their numbers",
+        &mut said,
+    );
+    let mut reading = WordReading {
+        styles,
+        numbering,
+        paragraph_style: None,
+        paragraph_list: ListPlace::default(),
+    };
     let mut notes = Notes::new();
     for (part, root) in [
         ("word/footnotes.xml", "footnotes"),
         ("word/endnotes.xml", "endnotes"),
     ] {
         if let Some(bytes) = read_part(zip, part)? {
-            read_word_part(&bytes, part, root, &headings, &mut notes)?;
+            read_word_part(&bytes, part, root, &mut reading, &mut notes)?;
         }
     }
-    let blocks = read_word_part(&document, &part, "document", &headings, &mut notes)?;
+    let blocks = read_word_part(&document, &part, "document", &mut reading, &mut notes)?;
     let meta = metadata_part(zip, "docProps/core.xml", core_properties, &mut said);
     Ok((meta, blocks, said))
 }
@@ -232,9 +250,18 @@ enum NoteKind {
 /// What an open WordprocessingML element is to the reader.
 enum WordRole {
     Paragraph,
-    /// `w:pPr` of a paragraph, which holds its style and outline level.
+    /// `w:pPr` of a paragraph, which holds its style, outline level and
+    /// numbering.
     ParagraphProperties,
-    Run,
+    /// `w:numPr` in a paragraph's properties: its list and level.
+    Numbering,
+    /// A run of text, which its properties may hide (`w:vanish`): hidden
+    /// text is not what a reader of the page sees.
+    Run {
+        hidden: bool,
+    },
+    /// `w:rPr` of a run.
+    RunProperties,
     /// `w:t` in a run: the only element whose content is text.
     Text,
     Row,
@@ -262,7 +289,7 @@ fn read_word_part(
     bytes: &[u8],
     part: &str,
     root: &str,
-    headings: &HashSet<String>,
+    reading: &mut WordReading,
     notes: &mut Notes,
 ) -> Result<Vec<Block>, Refusal> {
     let mut xml = Xml::open(bytes, part, root)?;
@@ -287,13 +314,18 @@ fn read_word_part(
             }
             Node::Close => match roles.pop() {
                 Some(WordRole::Paragraph | WordRole::Row | WordRole::Cell) => blocks.close(),
+                Some(WordRole::ParagraphProperties) => {
+                    if let Some(marker) = reading.paragraph_marker() {
+                        blocks.number(&marker);
+                    }
+                }
                 Some(WordRole::Note(kind, id)) => {
                     notes.insert((kind, id), as_asides(blocks.take()));
                 }
                 _ => {}
             },
             Node::Open(element) => {
-                match word_role(&element, &mut roles, &mut blocks, headings, notes) {
+                match word_role(&element, &mut roles, &mut blocks, reading, notes) {
                     Some(role) => roles.push(role),
                     None => left_out = 1,
                 }
@@ -310,7 +342,7 @@ fn word_role(
     element: &Element,
     roles: &mut [WordRole],
     blocks: &mut BlockBuilder,
-    headings: &HashSet<String>,
+    reading: &mut WordReading,
     notes: &mut Notes,
 ) -> Option<WordRole> {
     if element.ns == Ns::Compatibility {
@@ -327,7 +359,7 @@ fn word_role(
     if element.ns != Ns::Word {
         return Some(WordRole::Other);
     }
-    let in_run = matches!(roles.last(), Some(WordRole::Run));
+    let in_run = matches!(roles.last(), Some(WordRole::Run { hidden: false }));
     let in_properties = matches!(roles.last(), Some(WordRole::ParagraphProperties));
     let role = match element.local() {
         b"p" => {
@@ -343,11 +375,14 @@ fn word_role(
             WordRole::Cell
         }
         b"pPr" if matches!(roles.last(), Some(WordRole::Paragraph)) => {
+            reading.paragraph_style = None;
+            reading.paragraph_list = ListPlace::default();
             WordRole::ParagraphProperties
         }
         b"pStyle" if in_properties => {
             let id = element.attribute("val").unwrap_or_default();
-            if headings.contains(&id) || is_builtin_heading_id(&id) {
+            reading.paragraph_style = Some(id.clone());
+            if reading.styles.headings.contains(&id) || is_builtin_heading_id(&id) {
                 blocks.mark_heading();
             } else if is_code_style(&id) {
                 blocks.mark_kind(ParagraphKind::Code);
@@ -358,6 +393,10 @@ fn word_role(
         }
         b"numPr" if in_properties => {
             blocks.mark_kind(ParagraphKind::List);
+            WordRole::Numbering
+        }
+        place @ (b"numId" | b"ilvl") if matches!(roles.last(), Some(WordRole::Numbering)) => {
+            reading.paragraph_list.set(place, element);
             WordRole::Other
         }
         b"outlineLvl" if in_properties => {
@@ -366,7 +405,20 @@ fn word_role(
             }
             WordRole::Other
         }
-        b"r" => WordRole::Run,
+        b"r" => WordRole::Run { hidden: false },
+        b"rPr" if matches!(roles.last(), Some(WordRole::Run { .. })) => WordRole::RunProperties,
+        b"vanish" | b"specVanish"
+            if matches!(roles.last(), Some(WordRole::RunProperties))
+                && !matches!(
+                    element.attribute("val").as_deref(),
+                    Some("0" | "false" | "off")
+                ) =>
+        {
+            if let [.., WordRole::Run { hidden }, _] = roles {
+                *hidden = true;
+            }
+            WordRole::Other
+        }
         b"t" if in_run => WordRole::Text,
         b"tab" | b"ptab" if in_run => {
             blocks.text(" ");
@@ -483,15 +535,248 @@ fn is_heading_outline_level(element: &Element) -> bool {
 /// heading: real chains are a few long, and a loop must end.
 const MAX_STYLE_CHAIN: usize = 16;
 
-/// The ids of the paragraph styles of `word/styles.xml` that make headings:
-/// styles with an outline level, else with a heading's name, else based
-/// on a heading style.
-fn heading_styles(bytes: &[u8]) -> Result<HashSet<String>, Refusal> {
+/// What `word/styles.xml` tells the reader of a document's paragraphs.
+#[derive(Default)]
+struct WordStyles {
+    /// The paragraph styles that make headings.
+    headings: HashSet<String>,
+    /// The paragraph styles that number their paragraphs, and where.
+    numbered: HashMap<String, ListPlace>,
+}
+
+/// A paragraph's list (Word's `w:numId`) and level (`w:ilvl`), as far as
+/// its properties or its style say them.
+#[derive(Clone, Debug, Default)]
+struct ListPlace {
+    list: Option<String>,
+    level: Option<usize>,
+}
+
+impl ListPlace {
+    /// Takes `element` (a `w:numId` or `w:ilvl`, named `place`) into it.
+    fn set(&mut self, place: &[u8], element: &Element) {
+        let value = element.attribute("val");
+        if place == b"numId" {
+            self.list = value;
+        } else {
+            self.level = value.and_then(|level| level.trim().parse().ok());
+        }
+    }
+
+    /// This place, with what it leaves unsaid taken from `fallback`.
+    fn or(&self, fallback: &ListPlace) -> ListPlace {
+        ListPlace {
+            list: self.list.clone().or_else(|| fallback.list.clone()),
+            level: self.level.or(fallback.level),
+        }
+    }
+}
+
+/// Word's numbering definitions (`word/numbering.xml`), and the numbers
+/// given so far.
+#[derive(Default)]
+struct WordNumbering {
+    /// Each abstract numbering's levels, by `w:abstractNumId`.
+    definitions: HashMap<String, Vec<Level>>,
+    /// Each list (`w:num`), by `w:numId`.
+    lists: HashMap<String, WordList>,
+    counters: HashMap<String, Counters>,
+}
+
+/// A list of Word's numbering: its abstract numbering, and the levels it
+/// starts again at a number of its own (`w:startOverride`).
+#[derive(Default)]
+struct WordList {
+    definition: String,
+    restarts: Vec<(usize, i64)>,
+}
+
+impl WordNumbering {
+    /// The number of the next item of `list` at `level`. Lists sharing an
+    /// abstract numbering count on from each other, as Word shows them,
+    /// unless one starts a level again, which then counts on its own.
+    fn next(&mut self, list: &str, level: usize) -> Option<String> {
+        let WordList {
+            definition,
+            restarts,
+        } = self.lists.get(list)?;
+        let mut levels = self.definitions.get(definition)?.clone();
+        for &(at, start) in restarts {
+            if let Some(restarted) = levels.get_mut(at) {
+                restarted.start = start;
+            }
+        }
+        let counted_as = if restarts.is_empty() {
+            format!("definition {definition}")
+        } else {
+            format!("list {list}")
+        };
+        self.counters
+            .entry(counted_as)
+            .or_default()
+            .next(&levels, level)
+    }
+}
+
+/// What reading a DOCX's parts needs beside the part: its styles and
+/// numbering, and the paragraph whose properties are being read.
+struct WordReading {
+    styles: WordStyles,
+    numbering: WordNumbering,
+    paragraph_style: Option<String>,
+    paragraph_list: ListPlace,
+}
+
+impl WordReading {
+    /// The number of the paragraph whose properties were just read, from
+    /// its own numbering or its style's (`w:numId` 0 takes it away).
+    fn paragraph_marker(&mut self) -> Option<String> {
+        let styled = self
+            .paragraph_style
+            .as_ref()
+            .and_then(|style| self.styles.numbered.get(style))
+            .cloned()
+            .unwrap_or_default();
+        let place = self.paragraph_list.or(&styled);
+        let list = place.list.filter(|list| list != "0")?;
+        self.numbering.next(&list, place.level.unwrap_or(0))
+    }
+}
+
+/// The levels of Word's list numbers, with `w:numFmt`'s formats that write
+/// no number (bullets, none) as `None` and the others cita does not write
+/// (ordinal words, other scripts' numerals) in digits.
+fn word_number_style(format: &str) -> Option<NumberStyle> {
+    match format {
+        "bullet" | "none" => None,
+        "lowerLetter" => Some(NumberStyle::LowerLetter),
+        "upperLetter" => Some(NumberStyle::UpperLetter),
+        "lowerRoman" => Some(NumberStyle::LowerRoman),
+        "upperRoman" => Some(NumberStyle::UpperRoman),
+        _ => Some(NumberStyle::Decimal),
+    }
+}
+
+/// The numbering definitions of `word/numbering.xml`. A level says what
+/// the file leaves unsaid as ECMA-376 does: a decimal number starting at
+/// 0, no marker text.
+fn word_numbering(bytes: &[u8]) -> Result<WordNumbering, Refusal> {
+    let mut xml = Xml::open(bytes, "word/numbering.xml", "numbering")?;
+    let mut numbering = WordNumbering::default();
+    // The definition or list being read, and the level in it.
+    let mut definition: Option<(String, Vec<Level>)> = None;
+    let mut list: Option<(String, WordList)> = None;
+    let mut level: Option<usize> = None;
+    let mut depth = 0;
+    while let Some(node) = xml.next()? {
+        match node {
+            Node::Open(element) => {
+                depth += 1;
+                if element.ns != Ns::Word {
+                    continue;
+                }
+                let value = || element.attribute("val").unwrap_or_default();
+                let index = |name| {
+                    element
+                        .attribute(name)
+                        .and_then(|index| index.trim().parse::<usize>().ok())
+                        .filter(|&index| index < MAX_LIST_LEVELS)
+                };
+                match (element.local(), depth) {
+                    (b"abstractNum", 1) => {
+                        definition = element
+                            .attribute("abstractNumId")
+                            .map(|id| (id, Vec::new()));
+                    }
+                    (b"num", 1) => {
+                        list = element
+                            .attribute("numId")
+                            .map(|id| (id, WordList::default()));
+                    }
+                    (b"lvl", 2) => {
+                        level = index("ilvl");
+                        if let (Some(at), Some((_, levels))) = (level, &mut definition)
+                            && levels.len() <= at
+                        {
+                            levels.resize(
+                                at + 1,
+                                Level {
+                                    style: None,
+                                    start: 0,
+                                    template: String::new(),
+                                },
+                            );
+                            levels[at].style = Some(NumberStyle::Decimal);
+                        }
+                    }
+                    (b"lvlOverride", 2) => level = index("ilvl"),
+                    (b"abstractNumId", 2) => {
+                        if let Some((_, list)) = &mut list {
+                            list.definition = value();
+                        }
+                    }
+                    (name, 3) => {
+                        let defined = definition
+                            .as_mut()
+                            .zip(level)
+                            .and_then(|((_, levels), at)| levels.get_mut(at));
+                        match (name, defined) {
+                            (b"start", Some(defined)) => {
+                                defined.start = value().trim().parse().unwrap_or(0);
+                            }
+                            (b"numFmt", Some(defined)) => {
+                                defined.style = word_number_style(&value());
+                            }
+                            (b"lvlText", Some(defined)) => defined.template = value(),
+                            (b"startOverride", None) => {
+                                if let (Some((_, list)), Some(at)) = (&mut list, level)
+                                    && let Ok(start) = value().trim().parse()
+                                {
+                                    list.restarts.push((at, start));
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Node::Close => {
+                match depth {
+                    1 => {
+                        if let Some((id, levels)) = definition.take() {
+                            numbering.definitions.insert(id, levels);
+                        }
+                        if let Some((id, list)) = list.take() {
+                            numbering.lists.insert(id, list);
+                        }
+                    }
+                    2 => level = None,
+                    _ => {}
+                }
+                depth -= 1;
+            }
+            Node::Text(_) => {}
+        }
+    }
+    Ok(numbering)
+}
+
+/// Word's lists have levels 0–8; a larger `w:ilvl` is ignored.
+const MAX_LIST_LEVELS: usize = 9;
+
+/// The paragraph styles of `word/styles.xml`: those that make headings
+/// (styles with an outline level, else with a heading's name, else based
+/// on a heading style) and those that number their paragraphs (their own
+/// `w:numPr` or their base style's).
+fn word_styles(bytes: &[u8]) -> Result<WordStyles, Refusal> {
     /// What a paragraph style says itself about being a heading (`None`:
-    /// it inherits), and the style it is based on.
+    /// it inherits), where it numbers its paragraphs, and the style it is
+    /// based on.
     #[derive(Default)]
     struct Style {
         heading: Option<bool>,
+        list: ListPlace,
         based_on: Option<String>,
     }
     let mut xml = Xml::open(bytes, "word/styles.xml", "styles")?;
@@ -527,6 +812,7 @@ fn heading_styles(bytes: &[u8]) -> Result<HashSet<String>, Refusal> {
                         (b"outlineLvl", 3) => {
                             style.heading = Some(is_heading_outline_level(&element));
                         }
+                        (place @ (b"numId" | b"ilvl"), 4) => style.list.set(place, &element),
                         _ => {}
                     }
                 }
@@ -558,7 +844,26 @@ fn heading_styles(bytes: &[u8]) -> Result<HashSet<String>, Refusal> {
         }
         false
     };
-    Ok(styles.keys().filter(|id| is_heading(id)).cloned().collect())
+    let list_place = |id: &str| {
+        let mut place = ListPlace::default();
+        let mut id = id;
+        for _ in 0..MAX_STYLE_CHAIN {
+            let Some(style) = styles.get(id) else { break };
+            place = place.or(&style.list);
+            match &style.based_on {
+                Some(base) => id = base,
+                None => break,
+            }
+        }
+        place.list.is_some().then_some(place)
+    };
+    Ok(WordStyles {
+        headings: styles.keys().filter(|id| is_heading(id)).cloned().collect(),
+        numbered: styles
+            .keys()
+            .filter_map(|id| Some((id.clone(), list_place(id)?)))
+            .collect(),
+    })
 }
 
 /// Title, author, creation date and language from `docProps/core.xml`.
@@ -766,6 +1071,8 @@ struct BlockBuilder {
 enum Frame {
     Paragraph {
         text: String,
+        /// How much of `text` is the paragraph's list number.
+        number: usize,
         heading: bool,
         kind: ParagraphKind,
         after: Vec<Block>,
@@ -781,6 +1088,7 @@ impl BlockBuilder {
     fn open_paragraph(&mut self) {
         self.open.push(Frame::Paragraph {
             text: String::new(),
+            number: 0,
             heading: false,
             kind: ParagraphKind::Prose,
             after: Vec::new(),
@@ -809,6 +1117,16 @@ impl BlockBuilder {
     fn mark_kind(&mut self, what: ParagraphKind) {
         if let Some(Frame::Paragraph { kind, .. }) = self.open.last_mut() {
             *kind = what;
+        }
+    }
+
+    /// Starts the innermost open paragraph with its list number, which
+    /// alone makes no paragraph.
+    fn number(&mut self, marker: &str) {
+        if let Some(Frame::Paragraph { text, number, .. }) = self.open.last_mut() {
+            text.push_str(marker);
+            text.push(' ');
+            *number = text.len();
         }
     }
 
@@ -848,11 +1166,15 @@ impl BlockBuilder {
     fn close(&mut self) {
         match self.open.pop() {
             Some(Frame::Paragraph {
-                text,
+                mut text,
+                number,
                 heading,
                 kind,
                 after,
             }) => {
+                if text[number..].trim().is_empty() {
+                    text.clear();
+                }
                 if let Some(Frame::Cell(cell)) = self.open.last_mut() {
                     cell.push(' ');
                     cell.push_str(&text);
@@ -1018,7 +1340,7 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn runs_tabs_and_breaks_stay_in_their_paragraph_and_deleted_text_is_left_out() {
+    fn runs_tabs_and_breaks_stay_in_their_paragraph_and_deleted_and_hidden_text_is_left_out() {
         let body = concat!(
             "<w:p><w:r><w:t>Hel</w:t></w:r><w:r><w:t xml:space=\"preserve\">lo,  </w:t></w:r>",
             "<w:ins><w:r><w:t>new</w:t></w:r></w:ins>",
@@ -1029,10 +1351,17 @@ pub(super) mod tests {
             "<w:p><w:pPr><w:tabs><w:tab w:val=\"left\" w:pos=\"720\"/></w:tabs></w:pPr>",
             "<w:r><w:instrText> PAGE </w:instrText></w:r></w:p>",
             "<w:p><w:r><w:t>Fish &amp; chips &#8212; done</w:t></w:r></w:p>",
+            // Hidden text is not on the page; a property turned off hides nothing.
+            "<w:p><w:r><w:rPr><w:vanish/></w:rPr><w:t>OCULTO</w:t><w:tab/></w:r>",
+            "<w:r><w:rPr><w:b/><w:vanish w:val=\"0\"/></w:rPr><w:t>Visible</w:t></w:r></w:p>",
         );
         assert_eq!(
             docx_blocks(body),
-            ["Hello, new world\nsecond line", "Fish & chips — done"]
+            [
+                "Hello, new world\nsecond line",
+                "Fish & chips — done",
+                "Visible"
+            ]
         );
     }
 
@@ -1136,6 +1465,89 @@ pub(super) mod tests {
                 ("table", "cell"),
                 ("prose", "After."),
             ]
+        );
+    }
+
+    #[test]
+    fn list_items_keep_the_numbers_word_shows() {
+        // Abstract numbering 0: "1." then "1.a)" ; 1: bullets; 2: "Artículo I.".
+        let level = |at: usize, start: i64, format: &str, text: &str| {
+            format!(
+                r#"<w:lvl w:ilvl="{at}"><w:start w:val="{start}"/><w:numFmt w:val="{format}"/><w:lvlText w:val="{text}"/></w:lvl>"#
+            )
+        };
+        let numbering = word_part(
+            "numbering",
+            &[
+                r#"<w:abstractNum w:abstractNumId="0">"#.to_string(),
+                level(0, 1, "decimal", "%1."),
+                level(1, 1, "lowerLetter", "%1.%2)"),
+                "</w:abstractNum>".to_string(),
+                r#"<w:abstractNum w:abstractNumId="1">"#.to_string(),
+                level(0, 1, "bullet", "•"),
+                "</w:abstractNum>".to_string(),
+                r#"<w:abstractNum w:abstractNumId="2">"#.to_string(),
+                level(0, 1, "upperRoman", "Artículo %1."),
+                "</w:abstractNum>".to_string(),
+                r#"<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>"#.to_string(),
+                r#"<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>"#.to_string(),
+                r#"<w:num w:numId="3"><w:abstractNumId w:val="0"/></w:num>"#.to_string(),
+                r#"<w:num w:numId="4"><w:abstractNumId w:val="0"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="9"/></w:lvlOverride></w:num>"#.to_string(),
+                r#"<w:num w:numId="5"><w:abstractNumId w:val="2"/></w:num>"#.to_string(),
+            ]
+            .concat(),
+        );
+        let styles = word_part(
+            "styles",
+            r#"<w:style w:type="paragraph" w:styleId="Articulo"><w:name w:val="heading 1"/><w:pPr><w:numPr><w:numId w:val="5"/></w:numPr></w:pPr></w:style>
+               <w:style w:type="paragraph" w:styleId="ArticuloSinNumero"><w:basedOn w:val="Articulo"/><w:name w:val="heading 2"/><w:pPr><w:numPr><w:numId w:val="0"/></w:numPr></w:pPr></w:style>"#,
+        );
+        let item = |list: u32, at: u32, text: &str| {
+            p(
+                &format!(r#"<w:numPr><w:ilvl w:val="{at}"/><w:numId w:val="{list}"/></w:numPr>"#),
+                text,
+            )
+        };
+        let body = [
+            styled("Articulo", "Objeto"),
+            item(1, 0, "Que el accionante presentó tutela."),
+            item(1, 1, "primera razón"),
+            item(1, 1, "segunda razón"),
+            item(2, 0, "una viñeta"),
+            item(1, 0, "Que la entidad revocó la visa."),
+            item(1, 0, ""),
+            item(3, 0, "Continúa la numeración."),
+            item(4, 0, "Empieza de nuevo en nueve."),
+            item(0, 0, "Sin número."),
+            styled("Articulo", "Vigencia"),
+            styled("ArticuloSinNumero", "Disposición final"),
+        ]
+        .concat();
+        let read = |entries: &[(&str, &str)]| docx(entries).unwrap().1;
+        assert_eq!(
+            read(&[
+                (DOCX_DOCUMENT, &document(&body)),
+                ("word/numbering.xml", &numbering),
+                ("word/styles.xml", &styles),
+            ]),
+            [
+                "# Artículo I. Objeto",
+                "1. Que el accionante presentó tutela.",
+                "1.a) primera razón",
+                "1.b) segunda razón",
+                "una viñeta",
+                "2. Que la entidad revocó la visa.",
+                "4. Continúa la numeración.",
+                "9. Empieza de nuevo en nueve.",
+                "Sin número.",
+                "# Artículo II. Vigencia",
+                "# Disposición final",
+            ]
+        );
+        // Without numbering.xml the items are read without numbers.
+        assert_eq!(
+            read(&[(DOCX_DOCUMENT, &document(&item(1, 0, "Que revocó.")))]),
+            ["Que revocó."]
         );
     }
 

@@ -35,7 +35,10 @@
 //!   5 (a chapter's own head), is dropped everywhere it stands: `R FAQ —
 //!   page 3` and `R FAQ — page 4`, a bare `12`, `Debian Reference xxiii`.
 //!   A document of one or two pages keeps every line, and so does a label
-//!   such as `Note` starting the text of many pages.
+//!   such as `Note` starting the text of many pages. A line whose numbers
+//!   are not a page number's (rising faster than the pages turn, or with
+//!   a leading zero) or whose date changes is the page's text: a cable
+//!   compilation's `No. 0457` and `Caracas, 10 de marzo de 1985`.
 //! - **Contents and index entries with leaders**, on any page: a run of
 //!   four or more dots or middle dots, maybe spaced (`....`, `. . . .`,
 //!   `····`), or of two or more `…`, then a page number, a roman numeral, a
@@ -108,7 +111,7 @@ use std::sync::{LazyLock, Mutex, OnceLock, PoisonError};
 use pdf_extract::{Document, Object, ObjectId};
 use regex::Regex;
 
-use super::dates::parse_metadata_date;
+use super::dates::{self, parse_metadata_date};
 use super::ocr::{self, OcrCounts, OcrError, OcrOptions, OcrParagraph};
 use super::pdf_text::{self, PageTexts};
 use super::pdf_xref;
@@ -286,6 +289,15 @@ pub fn read(
     }
     let mut notes = scanned.notes();
     notes.extend(extractor_failed(&|page| scanned.read.contains_key(&page)));
+    // A PDF that is only scans was made when the paper was scanned: its
+    // creation date is the scan's, so the date is read from its text.
+    let mut meta = meta;
+    if blocks.iter().all(|block| match block {
+        Block::Paragraph(paragraph) => paragraph.ocr_confidence.is_some(),
+        Block::Heading(_) => true,
+    }) {
+        meta.date = None;
+    }
     Ok((meta, blocks, notes))
 }
 
@@ -564,12 +576,14 @@ const MIN_RUNNING_PAGES: usize = 3;
 fn drop_running_lines(pages: &mut [Vec<&str>]) {
     let edges: Vec<Vec<(Range<usize>, String)>> =
         pages.iter().map(|lines| edge_blocks(lines)).collect();
-    let mut pages_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Each key's pages, and its text on each.
+    let mut pages_of: HashMap<&str, (Vec<usize>, Vec<String>)> = HashMap::new();
     for (page, edges) in edges.iter().enumerate() {
-        for (_, key) in edges {
-            let at = pages_of.entry(key).or_default();
+        for (range, key) in edges {
+            let (at, texts) = pages_of.entry(key).or_default();
             if at.last() != Some(&page) {
                 at.push(page);
+                texts.push(pages[page][range.clone()].join(" "));
             }
         }
     }
@@ -579,9 +593,12 @@ fn drop_running_lines(pages: &mut [Vec<&str>]) {
         .count();
     let running: HashSet<&str> = pages_of
         .into_iter()
-        .filter(|(_, at)| {
+        .filter(|(key, (at, texts))| {
             at.len() >= MIN_RUNNING_PAGES
                 && (2 * at.len() >= with_text || at.windows(3).any(|three| three[2] - three[0] < 5))
+                // A bare number (`12`, `xiv`) is a page number wherever it
+                // stands: its key gathers every one of the document.
+                && (!key.chars().any(char::is_alphabetic) || numbers_move_with_the_pages(at, texts))
         })
         .map(|(key, _)| key)
         .collect();
@@ -624,6 +641,84 @@ fn edge_blocks(lines: &[&str]) -> Vec<(Range<usize>, String)> {
         }
     }
     found
+}
+
+/// Whether the numbers of a line found on pages `at` (`texts` there) are
+/// what a running line's are: the same on every page, or a page number's,
+/// never rising faster than the pages turn (and starting again where a
+/// compilation's next document does). A number written with a leading zero that
+/// changes (`No. 0457`, a Bates number) and a date that changes
+/// (`Caracas, 10 de marzo de 1985`) name what the page holds: a cable
+/// compilation's numbers and datelines are its text, not its furniture.
+fn numbers_move_with_the_pages(at: &[usize], texts: &[String]) -> bool {
+    let dates: Vec<_> = texts.iter().map(|text| dates::find_dates(text)).collect();
+    if dates.windows(2).any(|pair| pair[0] != pair[1]) {
+        return false;
+    }
+    let numbers: Vec<Vec<(u64, bool)>> = texts.iter().map(|text| line_numbers(text)).collect();
+    let count = numbers[0].len();
+    if numbers.iter().any(|found| found.len() != count) {
+        return false;
+    }
+    (0..count).all(|position| {
+        let values: Vec<(u64, bool)> = numbers.iter().map(|found| found[position]).collect();
+        if values.iter().all(|&(value, _)| value == values[0].0) {
+            return true;
+        }
+        !values.iter().any(|&(_, zero_led)| zero_led)
+            && values.windows(2).zip(at.windows(2)).all(|(pair, pages)| {
+                let (before, after) = (pair[0].0, pair[1].0);
+                let turned = (pages[1] - pages[0]) as u64;
+                after <= before || after - before <= turned
+            })
+    })
+}
+
+/// The numbers of a line as [`running_key`] makes them alike (runs of
+/// digits, roman numerals), each with whether it is written with a
+/// leading zero.
+fn line_numbers(line: &str) -> Vec<(u64, bool)> {
+    let mut numbers = Vec::new();
+    for word in line.split_whitespace() {
+        if is_roman(word) {
+            numbers.push((roman_value(word), false));
+            continue;
+        }
+        let mut digits = String::new();
+        for c in word.chars().chain([' ']) {
+            if c.is_ascii_digit() {
+                digits.push(c);
+            } else if !digits.is_empty() {
+                let value = digits.parse().unwrap_or(u64::MAX);
+                numbers.push((value, digits.len() > 1 && digits.starts_with('0')));
+                digits.clear();
+            }
+        }
+    }
+    numbers
+}
+
+/// The value of a numeral [`is_roman`] accepts.
+fn roman_value(numeral: &str) -> u64 {
+    let value = |c: char| match c.to_ascii_lowercase() {
+        'i' => 1,
+        'v' => 5,
+        'x' => 10,
+        'l' => 50,
+        _ => 100,
+    };
+    let digits: Vec<u64> = numeral.chars().map(value).collect();
+    digits
+        .iter()
+        .enumerate()
+        .map(|(at, &digit)| {
+            if digits.get(at + 1).is_some_and(|&next| next > digit) {
+                digit.wrapping_neg()
+            } else {
+                digit
+            }
+        })
+        .fold(0u64, u64::wrapping_add)
 }
 
 /// A line as running heads compare it: lower case, words separated by one
@@ -1475,6 +1570,47 @@ mod tests {
             })
             .collect();
         assert_eq!(pages, [Some(1), Some(2), Some(3), Some(4)]);
+    }
+
+    #[test]
+    fn numbers_and_dates_that_name_each_page_s_text_are_not_running_lines() {
+        // A compilation of cables, one a page: each cable's number and
+        // dateline are what a researcher cites.
+        let cables: Vec<String> = [(457, 10), (458, 11), (459, 12), (460, 13)]
+            .iter()
+            .enumerate()
+            .map(|(n, (cable, day))| {
+                page(
+                    &format!("CABLE CONFIDENCIAL No. 0{cable} - EMBAJADA EN CARACAS"),
+                    n,
+                    &format!("Caracas, {day} de marzo de 1985"),
+                )
+            })
+            .collect();
+        let found = texts_of(&cables);
+        assert!(found.contains(&"CABLE CONFIDENCIAL No. 0458 - EMBAJADA EN CARACAS".to_string()));
+        assert!(found.contains(&"Caracas, 12 de marzo de 1985".to_string()));
+        // Numbers that rise faster than the pages turn are no page numbers.
+        let memos: Vec<String> = [12, 40, 41, 97]
+            .iter()
+            .enumerate()
+            .map(|(n, memo)| page(&format!("MEMORANDUM {memo} FOR THE RECORD"), n, ""))
+            .collect();
+        assert_eq!(texts_of(&memos).len(), 12, "{:?}", texts_of(&memos));
+        // A compilation whose documents number their own pages, and a date
+        // that stays the same, are running lines still.
+        let bundle: Vec<String> = [(1, 3), (2, 3), (3, 3), (1, 2), (2, 2)]
+            .iter()
+            .enumerate()
+            .map(|(n, (page_number, of))| {
+                page(
+                    "Informe del 5 de mayo de 2004",
+                    n,
+                    &format!("Página {page_number} de {of}"),
+                )
+            })
+            .collect();
+        assert_eq!(texts_of(&bundle).len(), 10, "{:?}", texts_of(&bundle));
     }
 
     /// Words that make each test page's text its own.
