@@ -305,6 +305,9 @@ const QUERIES: &[&str] = &[
     "govern*",
     "invest*",
     "\"plan la\"*",
+    // Two words and a prefix: scored with the archive's statistics.
+    "\"of the g\"*",
+    "\"de la r\"*",
     "title:embassy",
     "section:report",
     "lang:es plan",

@@ -24,7 +24,12 @@
 //! match scores as tantivy's phrase query scores it: BM25 of the phrase's
 //! frequency with the words' summed IDF, over the passage's length as
 //! ranking reads it (`ranking::ScoredLengths`: a short passage's text
-//! scores as if it were longer).
+//! scores as if it were longer). A phrase whose last word is a prefix
+//! (`"Plan LA"*`) reads the words under the prefix as one word
+//! ([`EveryPhrasePrefix`]) and scores as the phrase of the words before.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 use tantivy::directory::CompositeFile;
 use tantivy::index::SegmentComponent;
@@ -94,33 +99,52 @@ impl Query for ExactPhraseQuery {
 
 impl ExactPhraseQuery {
     fn exact_weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<ExactPhraseWeight> {
-        let field = self.terms[0].1.field();
-        let positional = scoring
-            .schema()
-            .get_field_entry(field)
-            .field_type()
-            .get_index_record_option()
-            .is_some_and(IndexRecordOption::has_positions);
-        if !positional {
-            return Err(TantivyError::SchemaError(format!(
-                "a phrase needs positions, and field {:?} has none",
-                scoring.schema().get_field_name(field)
-            )));
-        }
-        let words: Vec<Term> = self.terms.iter().map(|(_, term)| term.clone()).collect();
-        let bm25 = match scoring {
-            EnableScoring::Enabled {
-                statistics_provider,
-                ..
-            } => Some(Bm25Weight::for_terms(statistics_provider, &words)?),
-            EnableScoring::Disabled { .. } => None,
-        };
         Ok(ExactPhraseWeight {
             terms: self.terms.clone(),
             slop: self.slop,
-            bm25,
+            bm25: phrase_bm25(&scoring, &self.terms)?,
         })
     }
+}
+
+/// The BM25 weight of a phrase of `words` (with their offsets), from the
+/// statistics provider (the archive's figures over shards), `None` when
+/// scoring is off; an error when their field has no positions.
+fn phrase_bm25(
+    scoring: &EnableScoring<'_>,
+    words: &[(usize, Term)],
+) -> tantivy::Result<Option<Bm25Weight>> {
+    let field = words[0].1.field();
+    let positional = scoring
+        .schema()
+        .get_field_entry(field)
+        .field_type()
+        .get_index_record_option()
+        .is_some_and(IndexRecordOption::has_positions);
+    if !positional {
+        return Err(TantivyError::SchemaError(format!(
+            "a phrase needs positions, and field {:?} has none",
+            scoring.schema().get_field_name(field)
+        )));
+    }
+    let words: Vec<Term> = words.iter().map(|(_, term)| term.clone()).collect();
+    Ok(match scoring {
+        EnableScoring::Enabled {
+            statistics_provider,
+            ..
+        } => Some(Bm25Weight::for_terms(*statistics_provider, &words)?),
+        EnableScoring::Disabled { .. } => None,
+    })
+}
+
+/// How far each of `terms`' positions is moved so that the phrase's words
+/// line up with its last.
+fn shifts(terms: &[(usize, Term)]) -> Vec<u32> {
+    let last_offset = terms.iter().map(|&(offset, _)| offset).max().unwrap_or(0);
+    terms
+        .iter()
+        .map(|&(offset, _)| (last_offset - offset) as u32)
+        .collect()
 }
 
 struct ExactPhraseWeight {
@@ -159,12 +183,7 @@ impl ExactPhraseWeight {
                 None => return Ok(None),
             }
         }
-        let last_offset = self.terms.iter().map(|&(offset, _)| offset).max();
-        let shifts: Vec<u32> = self
-            .terms
-            .iter()
-            .map(|&(offset, _)| (last_offset.unwrap_or(0) - offset) as u32)
-            .collect();
+        let shifts = shifts(&self.terms);
         let fieldnorms = ScoredLengths::of(reader, field, self.bm25.is_some())?;
         let bm25 = self.bm25.as_ref().map(|bm25| bm25.boost_by(boost));
         let rarest = infos.iter().map(|info| info.doc_freq).min().unwrap_or(0);
@@ -211,16 +230,25 @@ impl Weight for ExactPhraseWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let Some(mut scorer) = self.phrase_scorer(reader, 1.0)? else {
-            return Err(does_not_match(doc));
-        };
-        if scorer.seek_match(doc) != doc {
-            return Err(does_not_match(doc));
-        }
-        let mut explanation = Explanation::new("exact phrase", scorer.score_match());
-        explanation.add_const("phrase frequency", scorer.frequency() as Score);
-        Ok(explanation)
+        explain_phrase(self.phrase_scorer(reader, 1.0)?, doc, "exact phrase")
     }
+}
+
+/// How `scorer` (none where a word is not in the segment) scores `doc`.
+fn explain_phrase(
+    scorer: Option<Box<dyn PhraseMatches>>,
+    doc: DocId,
+    what: &'static str,
+) -> tantivy::Result<Explanation> {
+    let Some(mut scorer) = scorer else {
+        return Err(does_not_match(doc));
+    };
+    if scorer.seek_match(doc) != doc {
+        return Err(does_not_match(doc));
+    }
+    let mut explanation = Explanation::new(what, scorer.score_match());
+    explanation.add_const("phrase frequency", scorer.frequency() as Score);
+    Ok(explanation)
 }
 
 fn does_not_match(doc: DocId) -> TantivyError {
@@ -297,6 +325,134 @@ impl PhraseWord for SkippingWord {
 
     fn shift(&self) -> u32 {
         self.shift
+    }
+}
+
+/// The words a phrase's last word, typed as a prefix, stands for (every
+/// word of the segment under it), read as one: in a document, where any
+/// of them stands. The words not in the current document wait in a heap
+/// by their next document, so that a seek moves only those behind it.
+struct PrefixWord {
+    words: Vec<SkippingWord>,
+    /// The words in other documents than the current one, by document.
+    waiting: BinaryHeap<Reverse<(DocId, usize)>>,
+    /// The words in the current document.
+    here: Vec<usize>,
+    doc: DocId,
+    doc_freq: u32,
+    shift: u32,
+    positions: Vec<u32>,
+}
+
+impl PrefixWord {
+    fn new(words: Vec<SkippingWord>, shift: u32) -> PrefixWord {
+        let doc_freq = words
+            .iter()
+            .map(|word| word.doc_freq())
+            .fold(0u32, u32::saturating_add);
+        let waiting = words
+            .iter()
+            .enumerate()
+            .map(|(at, word)| Reverse((word.postings.doc(), at)))
+            .filter(|Reverse((doc, _))| *doc != TERMINATED)
+            .collect();
+        let mut word = PrefixWord {
+            words,
+            waiting,
+            here: Vec::new(),
+            doc: 0,
+            doc_freq,
+            shift,
+            positions: Vec::new(),
+        };
+        word.gather(0);
+        word
+    }
+
+    /// Moves the words behind `target` to their document at or after it,
+    /// and gathers those of the first document as the current one.
+    fn gather(&mut self, target: DocId) {
+        for at in self.here.drain(..) {
+            let doc = self.words[at].seek(target);
+            if doc != TERMINATED {
+                self.waiting.push(Reverse((doc, at)));
+            }
+        }
+        while let Some(&Reverse((doc, at))) = self.waiting.peek() {
+            if doc >= target {
+                break;
+            }
+            self.waiting.pop();
+            let doc = self.words[at].seek(target);
+            if doc != TERMINATED {
+                self.waiting.push(Reverse((doc, at)));
+            }
+        }
+        self.doc = self
+            .waiting
+            .peek()
+            .map_or(TERMINATED, |&Reverse((doc, _))| doc);
+        while let Some(&Reverse((doc, at))) = self.waiting.peek() {
+            if doc != self.doc {
+                break;
+            }
+            self.waiting.pop();
+            self.here.push(at);
+        }
+    }
+}
+
+impl PhraseWord for PrefixWord {
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc < target {
+            self.gather(target);
+        }
+        self.doc
+    }
+
+    fn read_positions(&mut self, out: &mut Vec<u32>) {
+        out.clear();
+        for &at in &self.here {
+            self.words[at].read_positions(&mut self.positions);
+            out.extend_from_slice(&self.positions);
+        }
+        // One position holds one word: merged, they stay distinct.
+        out.sort_unstable();
+    }
+
+    fn frequency(&self) -> u32 {
+        self.here.iter().map(|&at| self.words[at].frequency()).sum()
+    }
+
+    fn doc_freq(&self) -> u32 {
+        self.doc_freq
+    }
+
+    fn shift(&self) -> u32 {
+        self.shift
+    }
+}
+
+/// A phrase of skipping words and a prefix word.
+impl PhraseWord for Box<dyn PhraseWord> {
+    fn seek(&mut self, target: DocId) -> DocId {
+        (**self).seek(target)
+    }
+
+    fn read_positions(&mut self, out: &mut Vec<u32>) {
+        (**self).read_positions(out)
+    }
+
+    fn frequency(&self) -> u32 {
+        (**self).frequency()
+    }
+
+    fn doc_freq(&self) -> u32 {
+        (**self).doc_freq()
+    }
+
+    fn shift(&self) -> u32 {
+        (**self).shift()
     }
 }
 
@@ -603,9 +759,11 @@ impl<W: PhraseWord> Scorer for PhraseScorer<W> {
 
 /// A phrase whose last word is a prefix (`"Plan LA"*`), every word under
 /// the prefix tried, as a word prefix (`la*`) tries them, so that counts are
-/// exact. tantivy's phrase prefix query tries a number of them, 50 unless
-/// told, and makes room for that many up front: it is told the most words
-/// the prefix covers in any segment of the search.
+/// exact. It is scored as an exact phrase of the words before the prefix
+/// is (BM25 over their statistics, the phrase's frequency, the lengths as
+/// ranking reads them), from the statistics provider: tantivy's phrase
+/// prefix query takes its statistics from the searcher, so over shards each
+/// would score with its own figures.
 #[derive(Clone, Debug)]
 pub struct EveryPhrasePrefix {
     /// The words with their positions, the prefix last.
@@ -621,26 +779,78 @@ impl EveryPhrasePrefix {
 
 impl Query for EveryPhrasePrefix {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let searcher = scoring.searcher().ok_or_else(|| {
-            TantivyError::InvalidArgument(
-                "a phrase prefix is expanded in an open index".to_string(),
-            )
-        })?;
-        let (_, prefix) = self.terms.last().expect("a phrase prefix has words");
-        let bytes = prefix.serialized_value_bytes();
-        let mut most = 1;
-        for segment in searcher.segment_readers() {
-            let index = segment.inverted_index(prefix.field())?;
-            let mut stream = index.terms().range().ge(bytes).into_stream()?;
-            let mut covered = 0;
-            while stream.advance() && stream.key().starts_with(bytes) {
-                covered += 1;
-            }
-            most = most.max(covered);
+        let (words, _) = self.terms.split_at(self.terms.len() - 1);
+        if words.is_empty() {
+            // A prefix alone: tantivy reads it as the range of its words.
+            return PhrasePrefixQuery::new_with_offset(self.terms.clone()).weight(scoring);
         }
-        let mut query = PhrasePrefixQuery::new_with_offset(self.terms.clone());
-        query.set_max_expansions(most);
-        query.weight(scoring)
+        Ok(Box::new(PhrasePrefixWeight {
+            terms: self.terms.clone(),
+            bm25: phrase_bm25(&scoring, words)?,
+        }))
+    }
+}
+
+struct PhrasePrefixWeight {
+    /// The words with their positions, the prefix last.
+    terms: Vec<(usize, Term)>,
+    bm25: Option<Bm25Weight>,
+}
+
+impl PhrasePrefixWeight {
+    /// A scorer of the phrase in `reader`; `None` if a word, or every word
+    /// under the prefix, is not in it.
+    fn phrase_scorer(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+    ) -> tantivy::Result<Option<Box<dyn PhraseMatches>>> {
+        let (prefix, words) = self.terms.split_last().expect("a phrase prefix has words");
+        let field = prefix.1.field();
+        let index = reader.inverted_index(field)?;
+        let shifts = shifts(&self.terms);
+        let read = |info: &tantivy::postings::TermInfo, shift: u32| -> tantivy::Result<_> {
+            Ok(SkippingWord {
+                postings: index
+                    .read_postings_from_terminfo(info, IndexRecordOption::WithFreqsAndPositions)?,
+                shift,
+            })
+        };
+        let mut found: Vec<Box<dyn PhraseWord>> = Vec::with_capacity(self.terms.len());
+        for ((_, term), &shift) in words.iter().zip(&shifts) {
+            match index.get_term_info(term)? {
+                Some(info) => found.push(Box::new(read(&info, shift)?)),
+                None => return Ok(None),
+            }
+        }
+        let bytes = prefix.1.serialized_value_bytes();
+        let mut stream = index.terms().range().ge(bytes).into_stream()?;
+        let mut under = Vec::new();
+        while stream.advance() && stream.key().starts_with(bytes) {
+            under.push(read(stream.value(), shifts[words.len()])?);
+        }
+        if under.is_empty() {
+            return Ok(None);
+        }
+        found.push(Box::new(PrefixWord::new(under, shifts[words.len()])));
+        let fieldnorms = ScoredLengths::of(reader, field, self.bm25.is_some())?;
+        let bm25 = self.bm25.as_ref().map(|bm25| bm25.boost_by(boost));
+        Ok(Some(Box::new(PhraseScorer::new(
+            found, 0, bm25, fieldnorms,
+        ))))
+    }
+}
+
+impl Weight for PhrasePrefixWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        match self.phrase_scorer(reader, boost)? {
+            Some(scorer) => Ok(scorer.into_scorer()),
+            None => Ok(Box::new(EmptyScorer)),
+        }
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        explain_phrase(self.phrase_scorer(reader, 1.0)?, doc, "phrase prefix")
     }
 }
 
@@ -771,6 +981,69 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// A phrase prefix finds every document where the words stand before
+    /// a word under the prefix, and scores it as a phrase of the words
+    /// before (the archive's statistics, the lengths as ranking reads them)
+    /// occurring as often as a scan of the text counts.
+    #[test]
+    fn a_phrase_prefix_finds_and_scores_every_word_under_it_as_a_scan_does() {
+        // Words sharing their first letters, several in one document.
+        const VOCABULARY: [&str; 8] = [
+            "the", "state", "states", "senate", "sea", "of", "the", "union",
+        ];
+        let text = |doc: u32| {
+            let mut seed = doc.wrapping_mul(2_654_435_761).wrapping_add(99);
+            let length = 3 + next_random(&mut seed) % 28;
+            (0..length)
+                .map(|_| VOCABULARY[next_random(&mut seed) as usize % VOCABULARY.len()])
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        const COUNT: u32 = 2_000;
+        let (searcher, fields) = one_segment(&["body"], COUNT, |doc| vec![Some(text(doc))], None);
+        let field = fields[0];
+        let reader = searcher.segment_reader(0);
+        let scoring = EnableScoring::enabled_from_searcher(&searcher);
+        let lengths = ScoredLengths::of(reader, field, true).unwrap();
+        let cases: [(&[&str], &str); 4] = [
+            (&["the"], "s"),
+            (&["of", "the"], "se"),
+            (&["the"], "stat"),
+            (&["state", "of"], "t"),
+        ];
+        for (before, prefix) in cases {
+            let counted: Vec<(DocId, u32)> = (0..COUNT)
+                .filter_map(|doc| {
+                    let text = text(doc);
+                    let text: Vec<&str> = text.split(' ').collect();
+                    let count = text
+                        .windows(before.len() + 1)
+                        .filter(|run| run[..before.len()] == *before)
+                        .filter(|run| run[before.len()].starts_with(prefix))
+                        .count() as u32;
+                    (count > 0).then_some((doc, count))
+                })
+                .collect();
+            assert!(counted.len() > 5, "{before:?} {prefix}* matches too little");
+            let mut terms = phrase(
+                field,
+                &before.iter().copied().enumerate().collect::<Vec<_>>(),
+            );
+            let words: Vec<Term> = terms.iter().map(|(_, term)| term.clone()).collect();
+            let bm25 = Bm25Weight::for_terms(&searcher, &words)
+                .unwrap()
+                .boost_by(1.5);
+            let expected: Vec<(DocId, Score)> = counted
+                .iter()
+                .map(|&(doc, count)| (doc, bm25.score(lengths.fieldnorm_id(doc), count)))
+                .collect();
+            terms.push((before.len(), Term::from_field_text(field, prefix)));
+            let weight = EveryPhrasePrefix::new(terms).weight(scoring).unwrap();
+            let found = all(&mut *weight.scorer(reader, 1.5).unwrap());
+            assert_eq!(found, expected, "{before:?} {prefix}*");
         }
     }
 
