@@ -13,6 +13,7 @@ the shards that answered, and a ``cita: warning:`` line names the others.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from typing import List, Optional
@@ -113,6 +114,9 @@ def _parse(argv: List[str]) -> argparse.Namespace:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = _parse(sys.argv[1:] if argv is None else argv)
+    # Dask logs what goes wrong on the cluster as it happens (a scheduler
+    # gone: tracebacks of every retry); the command says it in one line.
+    logging.disable(logging.CRITICAL)
     try:
         from . import _cita
         from .dist import Cluster

@@ -40,6 +40,7 @@ from . import _jobs, _Queries, _search_options, _strings
 from ._errors import (
     CitaError,
     CorpusNotFoundError,
+    DamagedIndexError,
     FileSystemError,
     IncompatibleIndexError,
     IndexNotFoundError,
@@ -164,6 +165,37 @@ def _on_shard(shards_dir: str, number: int, step: str, seen: Optional[str], *arg
     Dask runs it, sees the content the first saw (``seen``), or fails."""
     if step not in _STEPS:
         raise OptionError(f"a shard does not run {step!r}")
+    try:
+        return _run_step(shards_dir, number, step, seen, *args)
+    except (IndexNotFoundError, IncompatibleIndexError, DamagedIndexError) as err:
+        raise _with_shard_advice(err, shards_dir) from None
+
+
+# A one-index error's advice names the command line (`cita index`,
+# `--index`), which over a shard would put a whole index in its folder:
+# each is replaced by the call that builds the shards.
+_SHARD_ADVICE = [
+    (re.compile(r"[:;] run `cita index[^`]*` first$"), "build the shards with {call})"),
+    (re.compile(r"[:;] rebuild it with `cita index[^`]*`$"), "rebuild the shards with {call}, rebuild=True)"),
+    (
+        re.compile(r"; give `--index` a cita index, or a new or empty folder to build one in$"),
+        "empty it and rebuild the shards with {call}, rebuild=True)",
+    ),
+]
+
+
+def _with_shard_advice(err: CitaError, shards_dir: str) -> CitaError:
+    """``err`` of a shard's index, its command-line advice replaced by the
+    call that builds the shards."""
+    call = f"cita.dist.index(corpus, {shards_dir!r}"
+    for advice, instead in _SHARD_ADVICE:
+        message, replaced = advice.subn(": " + instead.format(call=call), str(err))
+        if replaced:
+            return type(err)(message)
+    return err
+
+
+def _run_step(shards_dir: str, number: int, step: str, seen: Optional[str], *args: Any) -> Any:
     archive = _archive(shards_dir, number)
     if seen is None:
         archive.reload()
@@ -408,7 +440,12 @@ def _collect(
                 except Exception as err:  # noqa: BLE001 - any failure of a shard is named
                     failed[number] = f"{type(err).__name__}: {err}"
             elif future.cancelled():
-                failed[number] = "was cancelled on the cluster"
+                # A client that lost its scheduler cancels what it waited for.
+                failed[number] = (
+                    "was cancelled on the cluster"
+                    if client.status == "running"
+                    else "was lost: the connection to the scheduler closed"
+                )
             else:
                 waiting[number] = future
         finished = {n for n, future in waiting.items() if future.done()}

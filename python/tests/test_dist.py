@@ -698,6 +698,7 @@ def test_check_reads_every_shard_and_names_a_damaged_one(
     store = flip_a_stored_byte(copied / "shard-1")
     with pytest.raises(cita.ShardError, match=f"shard 1 .*{store.name}") as raised:
         cluster.check()
+    assert f"rebuild the shards with cita.dist.index(corpus, {str(copied)!r}, rebuild=True)" in str(raised.value)
     assert raised.value.shards == [1]
 
 
@@ -936,6 +937,10 @@ def test_a_failing_shard_fails_the_search_or_makes_it_partial(
         cluster.search("plan")
     assert raised.value.shards == [1]
     assert "shard 0" not in str(raised.value)
+    # The advice builds the shards: `cita index` would put a whole index
+    # in the shard's folder.
+    assert f"rebuild the shards with cita.dist.index(corpus, {str(broken)!r}, rebuild=True)" in str(raised.value)
+    assert "`cita index" not in str(raised.value) and "`--index`" not in str(raised.value)
     cluster.partial = True
     got = cluster.search("plan", facets=True)
     assert got.partial and got.shards_answered == [0, 2] and list(got.shards_failed) == [1]
@@ -1051,6 +1056,43 @@ def test_a_frozen_worker_fails_only_the_shards_it_was_sent(
     # Resumed, the cluster answers exactly again.
     cluster.partial = False
     same_search(b.whole, cluster, "plan")
+
+
+def test_python_m_cita_search_says_in_one_line_that_the_scheduler_went_away(
+    built: Dict[str, Built], tmp_path: Path
+) -> None:
+    # A cluster of its own: its scheduler is killed while the command waits
+    # on its one worker, frozen.
+    own = DaskProcesses(tmp_path)
+    watching = None
+    try:
+        worker = own.add_worker()
+        watching = Client(own.address, timeout=60)
+        poll(lambda: len(workers(watching)) == 1, 60, "one worker")
+        os.killpg(worker.pid, signal.SIGSTOP)
+        command = subprocess.Popen(
+            [sys.executable, "-m", "cita", "search", "--cluster", own.address,
+             "--shards", str(built["generated"].shards), "--timeout", "60", "plan"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        poll(lambda: len(watching.processing().get(next(iter(workers(watching))), ())) > 0, 60, "tasks sent")
+        watching.close()
+        DaskProcesses.kill(own.scheduler)
+        out, err = command.communicate(timeout=120)
+        assert command.returncode == 2 and not out
+        assert err.count("\n") == 1 and err.startswith("cita: "), err
+        assert "scheduler" in err, err
+    finally:
+        if watching is not None:
+            watching.close()
+        for process in own.workers:
+            try:
+                os.killpg(process.pid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+        own.stop()
 
 
 def test_a_worker_frozen_holding_finished_answers_costs_one_time_limit(client: Client) -> None:
