@@ -213,6 +213,55 @@ fn a_docx_whose_directory_is_damaged_is_read_from_its_entries_with_a_warning() {
 }
 
 #[test]
+fn a_docx_cut_short_after_it_was_indexed_keeps_its_last_whole_version() {
+    let body = r#"<w:p><w:r><w:t>El memorando sobre Yarumal</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r></w:p>"#;
+    let footnotes = concat!(
+        r#"<w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r>"#,
+        r#"<w:r><w:t xml:space="preserve"> Fuente: archivo del CINEP.</w:t></w:r></w:p></w:footnote>"#,
+    );
+    let whole = docx(body, footnotes, "Memo", "Luis", "2023-01-02T00:00:00Z");
+    // Cut where the notes' part starts, as an interrupted copy stops: the
+    // text is whole, its notes are gone.
+    let notes_at = whole
+        .windows(b"word/footnotes.xml".len())
+        .position(|name| name == b"word/footnotes.xml")
+        .unwrap();
+    let cut = &whole[..notes_at - 30 + 4];
+    let fixture = Fixture::new();
+    fixture.file("memo.docx", &whole);
+    assert_eq!(fixture.index_report(&[])["added"], 1);
+    assert!(
+        first_hit(&fixture, "cinep")["text"]
+            .as_str()
+            .unwrap()
+            .contains("CINEP")
+    );
+    fixture.file("memo.docx", cut);
+    let report = fixture.index_report(&[]);
+    assert_eq!(
+        (report["kept"].as_u64(), report["updated"].as_u64()),
+        (Some(1), Some(0)),
+        "{report}"
+    );
+    let said = report["warnings"][0]["message"].as_str().unwrap();
+    assert!(
+        said.contains("breaks off") && said.ends_with("last readable version are kept"),
+        "{said}"
+    );
+    assert!(
+        first_hit(&fixture, "cinep")["text"]
+            .as_str()
+            .unwrap()
+            .contains("CINEP")
+    );
+    // Never read whole: read as far as it goes.
+    let broken = Fixture::new();
+    broken.file("memo.docx", cut);
+    assert_eq!(broken.index_report(&[])["kept"], 0);
+    assert_eq!(first_hit(&broken, "yarumal")["source"], "memo.docx");
+}
+
+#[test]
 fn docx_table_cells_and_footnotes_are_found() {
     let fixture = Fixture::new();
     let body = concat!(

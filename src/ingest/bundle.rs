@@ -279,7 +279,7 @@ impl<'a> Zip<'a> {
 
     /// Whether the archive, read from its entries' own headers, breaks off
     /// before its directory: entries past the break are lost.
-    fn breaks_off(&self) -> bool {
+    pub fn breaks_off(&self) -> bool {
         matches!(
             &self.listing,
             Listing::LocalHeaders(LocalHeaders {

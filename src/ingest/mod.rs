@@ -1043,21 +1043,30 @@ impl Reading<'_> {
             }
             Format::Docx | Format::Odt | Format::Epub => {
                 // An encrypted office file is not a ZIP but an OLE compound file.
+                let mut breaks_off = false;
                 let read = match office::compound_file_refusal(&bytes) {
                     Some(refusal) => Err(refusal),
                     None => Zip::open(&bytes, self.unpacker).and_then(|mut zip| {
                         let damage = zip.damage();
+                        breaks_off = zip.breaks_off();
                         let read = match format {
                             Format::Docx => office::read_docx(&mut zip),
                             Format::Odt => office::read_odt(&mut zip),
                             _ => epub::read(&mut zip),
                         };
                         read.map(|(meta, blocks, mut notes)| {
-                            notes.extend(damage);
+                            notes.splice(0..0, damage);
                             (meta, blocks, notes)
                         })
                     }),
                 };
+                // A package cut short loses the parts past the cut (notes,
+                // styles, chapters): one read whole before keeps that
+                // version, as a ZIP does.
+                if breaks_off && read.is_ok() {
+                    let said = self.outcome.warnings.len();
+                    self.outcome.broken_off.get_or_insert(said);
+                }
                 self.read_document(place, format, read);
             }
             Format::Email => self.message(place, &bytes),
