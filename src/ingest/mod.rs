@@ -874,10 +874,12 @@ pub fn parse_file(
         ignored: BTreeMap::new(),
         too_deep: None,
         past_budget: None,
+        over_ratio: None,
     };
     reading.bytes(&Place::default(), format, bytes);
     reading.say_too_deep();
     reading.say_past_budget();
+    reading.say_over_ratio();
     reading.say_ignored();
     finish(reading.outcome, path)
 }
@@ -951,6 +953,10 @@ struct Reading<'a> {
     /// how many were: said in one warning (thousands of small entries
     /// after a large one each made a warning).
     past_budget: Option<(Place, usize)>,
+    /// The first entry refused for unpacking past the ratio to its packed
+    /// size, and how many were: said in one warning (a bomb of a hundred
+    /// entries made a hundred).
+    over_ratio: Option<(Place, usize)>,
 }
 
 impl Reading<'_> {
@@ -1000,6 +1006,10 @@ impl Reading<'_> {
     fn refused(&mut self, place: &Place, refusal: Refusal) {
         if refusal == self.unpacker.past_budget() {
             self.past_budget.get_or_insert_with(|| (place.clone(), 0)).1 += 1;
+            return;
+        }
+        if refusal == self.unpacker.over_ratio() {
+            self.over_ratio.get_or_insert_with(|| (place.clone(), 0)).1 += 1;
             return;
         }
         let (reason, message) = refusal;
@@ -1138,6 +1148,14 @@ impl Reading<'_> {
         let (reason, option) = self.unpacker.past_budget_words();
         let met = self.past_budget.take();
         self.say_first_of(met, &reason, option);
+    }
+
+    /// Says which entries unpacked past the ratio: the first, and how
+    /// many others.
+    fn say_over_ratio(&mut self) {
+        let reason = self.unpacker.over_ratio_words();
+        let met = self.over_ratio.take();
+        self.say_first_of(met, &reason, "--max-ratio");
     }
 
     /// One warning for a limit's refusal `met` at a first place and a
