@@ -188,10 +188,13 @@ impl Language {
     }
 
     /// The language of `code` given as the option `option` (`--lang`,
-    /// `lang`): an unknown code is an [`Error::InvalidOption`] naming it.
+    /// `lang`), read as leniently as a document's declaration
+    /// ([`Language::parse_declared`]: `es-CO`, `spa`, `Spanish` are `es`,
+    /// a region naming no language of its own): an unknown code is an
+    /// [`Error::InvalidOption`] naming it.
     pub fn from_option(option: &str, code: &str) -> Result<Language, Error> {
         // `--lang "es, pt"`: the space after a comma is not part of a code.
-        Language::from_code(code.trim()).ok_or_else(|| {
+        Language::parse_declared(code).ok_or_else(|| {
             Error::InvalidOption(format!(
                 "{option} {code:?} is not a language code cita knows (use ISO 639-1 codes such as es or en)"
             ))

@@ -1010,6 +1010,18 @@ mod tests {
             refused.starts_with("lang \"xx\" is not a language code"),
             "{refused}"
         );
+        // A tag with a region, a three-letter code or a name: as documents
+        // declare them.
+        let lenient = ["es-CO".to_string(), "por".to_string(), " French".to_string()];
+        let request = FilterText {
+            languages: &lenient,
+            lang_option: "lang",
+            ..FilterText::default()
+        }
+        .request("q")
+        .unwrap();
+        let codes: Vec<&str> = request.languages.iter().map(|l| l.code()).collect();
+        assert_eq!(codes, ["es", "pt", "fr"]);
         let bad_date = FilterText {
             since: Some("1964-13"),
             ..FilterText::default()
