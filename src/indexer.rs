@@ -250,7 +250,7 @@ pub trait BuildObserver {
 /// 22: a text file's title taken from its first paragraph stops at a
 /// byline (`Por Redacción Justicia` under a clipping's headline).
 /// 23: list items keep the numbers a reader sees (Markdown's, HTML's
-/// `<ol>`, Word's numbering definitions); Word's hidden text is left out;
+/// `<ol>`, Word's numbering definitions, ODF's list styles); Word's hidden text is left out;
 /// a PDF line whose numbers rise faster than the pages or whose date
 /// changes is no running line; a PDF of scans takes its date from its
 /// text, not from when it was scanned; `12 de marzo de 1.985` is a date.

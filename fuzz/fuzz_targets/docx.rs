@@ -1,5 +1,6 @@
 //! DOCX (`.docx`): the ZIP reader under cita's limits, quick-xml over the
-//! document, its styles, footnotes and core properties, and the passage splitter.
+//! document, its styles, numbering, footnotes and core properties, and the
+//! passage splitter.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -1,5 +1,6 @@
 //! ODT (`.odt`): the ZIP reader under cita's limits, quick-xml over
-//! `content.xml` and `meta.xml`, and the passage splitter.
+//! `content.xml`, `styles.xml` (list styles) and `meta.xml`, and the passage
+//! splitter.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -22,6 +22,15 @@ pub struct Counters {
 }
 
 impl Counters {
+    /// Makes the next item at `level` number `number` (an item that sets
+    /// its own, ODF's `text:start-value`).
+    pub fn restart_at(&mut self, level: usize, number: i64) {
+        if self.numbers.len() <= level {
+            self.numbers.resize(level + 1, None);
+        }
+        self.numbers[level] = Some(number.saturating_sub(1));
+    }
+
     /// Counts an item at `level` (0 the outermost) of a list of `levels`,
     /// and gives its marker (`2.1.`), or `None` where the level writes no
     /// number. Deeper levels begin again after it.

@@ -8,9 +8,10 @@
 //! starts a line. Headings
 //! (Word's heading and title styles, whatever id a localized Word gives
 //! them, and outline levels; ODF's `text:h` and title style) start
-//! sections. A table gives one paragraph per row. A Word list item starts
-//! with the number Word shows (`word/numbering.xml`'s formats and
-//! templates, `2.1.`, `b)`, `Artículo IV.`; a style's numbering too).
+//! sections. A table gives one paragraph per row. A list item starts with
+//! the number a reader sees: Word's from `word/numbering.xml` (formats and
+//! templates, `2.1.`, `b)`, `Artículo IV.`; a style's numbering too),
+//! ODF's from its list styles (`content.xml`, `styles.xml`).
 //! List items (Word's
 //! numbered paragraphs and list styles, ODF's `text:list`), table rows and
 //! paragraphs in a code style (`SourceCode`, `HTMLPreformatted`,
@@ -45,6 +46,9 @@ const DOCX_DOCUMENT: &str = "word/document.xml";
 
 /// The part of an ODT that holds its text.
 const ODT_CONTENT: &str = "content.xml";
+
+/// The part of an ODT that holds its named styles.
+const ODT_STYLES: &str = "styles.xml";
 
 /// The ODT part that lists the others, and says which are encrypted.
 const ODT_MANIFEST: &str = "META-INF/manifest.xml";
@@ -199,7 +203,16 @@ pub fn read_odt(zip: &mut Zip) -> Result<(Metadata, Vec<Block>, Vec<String>), Re
     let Some(content) = read_part(zip, ODT_CONTENT)? else {
         return Err(malformed(format!("not an ODT (no {ODT_CONTENT})")));
     };
-    let blocks = odt_blocks(&content)?;
+    // Named list styles live in styles.xml, a list's own in content.xml.
+    let mut list_styles = optional_part(
+        zip,
+        ODT_STYLES,
+        |bytes| odf_list_styles(bytes, ODT_STYLES, "document-styles"),
+        "list items are read without their numbers",
+        &mut said,
+    );
+    list_styles.extend(odf_list_styles(&content, ODT_CONTENT, "document-content")?);
+    let blocks = odt_blocks(&content, &list_styles)?;
     let meta = metadata_part(zip, "meta.xml", odt_metadata, &mut said);
     Ok((meta, blocks, said))
 }
@@ -908,14 +921,132 @@ enum OdfRole {
     Other,
 }
 
-/// The blocks of an ODT's `content.xml`.
-fn odt_blocks(bytes: &[u8]) -> Result<Vec<Block>, Refusal> {
+/// The levels of each list style (`text:list-style`) of an ODF part,
+/// by name: a number style's format (`1`, `a`, `A`, `i`, `I`; none for an
+/// empty one), start, prefix and suffix, and how many levels its number
+/// shows (`text:display-levels`: `2.1.`); a bullet or image level shows
+/// no number.
+fn odf_list_styles(
+    bytes: &[u8],
+    part: &str,
+    root: &str,
+) -> Result<HashMap<String, Vec<Level>>, Refusal> {
+    let mut xml = Xml::open(bytes, part, root)?;
+    let mut styles = HashMap::new();
+    let mut reading: Option<(String, Vec<Level>)> = None;
+    let mut depth = 0usize;
+    // The depth of the list style being read.
+    let mut style_depth = 0usize;
+    while let Some(node) = xml.next()? {
+        match node {
+            Node::Open(element) => {
+                depth += 1;
+                if element.is(Ns::OdfText, "list-style") {
+                    reading = element.attribute("name").map(|name| (name, Vec::new()));
+                    style_depth = depth;
+                    continue;
+                }
+                let Some((_, levels)) = &mut reading else {
+                    continue;
+                };
+                let level = element
+                    .attribute("level")
+                    .and_then(|level| level.trim().parse::<usize>().ok())
+                    .filter(|level| (1..=MAX_ODF_LIST_LEVELS).contains(level));
+                let (Some(level), true) = (level, depth == style_depth + 1) else {
+                    continue;
+                };
+                if levels.len() < level {
+                    levels.resize(
+                        level,
+                        Level {
+                            style: None,
+                            start: 1,
+                            template: String::new(),
+                        },
+                    );
+                }
+                if element.is(Ns::OdfText, "list-level-style-number") {
+                    let style = match element.attribute("num-format").as_deref() {
+                        Some("a") => Some(NumberStyle::LowerLetter),
+                        Some("A") => Some(NumberStyle::UpperLetter),
+                        Some("i") => Some(NumberStyle::LowerRoman),
+                        Some("I") => Some(NumberStyle::UpperRoman),
+                        Some("") | None => None,
+                        Some(_) => Some(NumberStyle::Decimal),
+                    };
+                    let shown = element
+                        .attribute("display-levels")
+                        .and_then(|shown| shown.trim().parse::<usize>().ok())
+                        .unwrap_or(1)
+                        .clamp(1, level);
+                    let numbers: Vec<String> = (level + 1 - shown..=level)
+                        .map(|at| format!("%{at}"))
+                        .collect();
+                    levels[level - 1] = Level {
+                        style,
+                        start: element
+                            .attribute("start-value")
+                            .and_then(|start| start.trim().parse().ok())
+                            .unwrap_or(1),
+                        template: format!(
+                            "{}{}{}",
+                            element.attribute("num-prefix").unwrap_or_default(),
+                            numbers.join("."),
+                            element.attribute("num-suffix").unwrap_or_default()
+                        ),
+                    };
+                }
+            }
+            Node::Close => {
+                if depth == style_depth
+                    && let Some((name, levels)) = reading.take()
+                {
+                    styles.insert(name, levels);
+                }
+                depth -= 1;
+            }
+            Node::Text(_) => {}
+        }
+    }
+    Ok(styles)
+}
+
+/// ODF's lists have levels 1–10; `%1`…`%9` name the first nine.
+const MAX_ODF_LIST_LEVELS: usize = 9;
+
+/// A `text:list` open in an ODT's text: its style (its own, else its
+/// outer list's) and the counters its items number with.
+struct OdfList {
+    style: Option<String>,
+    counters: usize,
+}
+
+/// The blocks of an ODT's `content.xml`, list items numbered by
+/// `list_styles`. A list counts from its style's start unless it says it
+/// continues the numbering of the list before it of its style
+/// (`text:continue-numbering`, `text:continue-list`); an item may set its
+/// own number (`text:start-value`); a list header has none.
+fn odt_blocks(
+    bytes: &[u8],
+    list_styles: &HashMap<String, Vec<Level>>,
+) -> Result<Vec<Block>, Refusal> {
     let mut xml = Xml::open(bytes, ODT_CONTENT, "document-content")?;
     let mut blocks = BlockBuilder::default();
     let mut roles: Vec<OdfRole> = Vec::new();
     let mut left_out = 0usize;
     // How many of `roles` are lists.
     let mut lists = 0usize;
+    let mut open_lists: Vec<OdfList> = Vec::new();
+    let mut counters: Vec<Counters> = Vec::new();
+    // The counters of the last outermost list of each style.
+    let mut last_of_style: HashMap<String, usize> = HashMap::new();
+    // An item opened whose first paragraph is not read yet: the number it
+    // sets itself, if any.
+    let mut item: Option<Option<i64>> = None;
+    // Whether the paragraph being read starts with cita's number (an
+    // exporter's own `text:number` then repeats it).
+    let mut numbered = false;
     // Automatic styles (`P1`) by the style they derive from (`Title`).
     let mut parent_styles: HashMap<String, String> = HashMap::new();
     while let Some(node) = xml.next()? {
@@ -937,7 +1068,10 @@ fn odt_blocks(bytes: &[u8]) -> Result<Vec<Block>, Refusal> {
             Node::Close => {
                 match roles.pop() {
                     Some(OdfRole::Paragraph | OdfRole::Row | OdfRole::Cell) => blocks.close(),
-                    Some(OdfRole::List) => lists -= 1,
+                    Some(OdfRole::List) => {
+                        lists -= 1;
+                        open_lists.pop();
+                    }
                     _ => {}
                 }
                 continue;
@@ -947,6 +1081,23 @@ fn odt_blocks(bytes: &[u8]) -> Result<Vec<Block>, Refusal> {
         let role = match (element.ns, element.local()) {
             (Ns::OdfText, b"p" | b"h") => {
                 blocks.open_paragraph();
+                numbered = false;
+                if let (Some(start), Some(list)) = (item.take(), open_lists.last()) {
+                    let levels = list
+                        .style
+                        .as_ref()
+                        .and_then(|style| list_styles.get(style))
+                        .map_or(&[][..], Vec::as_slice);
+                    let level = open_lists.len() - 1;
+                    let counting = &mut counters[list.counters];
+                    if let Some(start) = start {
+                        counting.restart_at(level, start);
+                    }
+                    if let Some(marker) = counting.next(levels, level) {
+                        blocks.number(&marker);
+                        numbered = true;
+                    }
+                }
                 let style = element.attribute("style-name").unwrap_or_default();
                 let style = parent_styles.get(&style).unwrap_or(&style);
                 if element.local() == b"h" || style == "Title" {
@@ -960,7 +1111,51 @@ fn odt_blocks(bytes: &[u8]) -> Result<Vec<Block>, Refusal> {
             }
             (Ns::OdfText, b"list") => {
                 lists += 1;
+                let style = element
+                    .attribute("style-name")
+                    .or_else(|| open_lists.last().and_then(|outer| outer.style.clone()));
+                let counting = match open_lists.last() {
+                    Some(outer) => outer.counters,
+                    None => {
+                        let continues = element.attribute("continue-numbering").as_deref()
+                            == Some("true")
+                            || element.attribute("continue-list").is_some();
+                        match style.as_ref().and_then(|style| last_of_style.get(style)) {
+                            Some(&last) if continues => last,
+                            _ => {
+                                counters.push(Counters::default());
+                                counters.len() - 1
+                            }
+                        }
+                    }
+                };
+                if open_lists.is_empty()
+                    && let Some(style) = &style
+                {
+                    last_of_style.insert(style.clone(), counting);
+                }
+                open_lists.push(OdfList {
+                    style,
+                    counters: counting,
+                });
                 OdfRole::List
+            }
+            (Ns::OdfText, b"list-item") => {
+                item = Some(
+                    element
+                        .attribute("start-value")
+                        .and_then(|start| start.trim().parse().ok()),
+                );
+                OdfRole::InText
+            }
+            (Ns::OdfText, b"list-header") => {
+                item = None;
+                OdfRole::InText
+            }
+            // The number an exporter wrote, where cita wrote its own.
+            (Ns::OdfText, b"number") if numbered => {
+                left_out = 1;
+                continue;
             }
             (Ns::OdfTable, b"table-row") => {
                 blocks.open_row();
@@ -1913,6 +2108,77 @@ pub(super) mod tests {
                 ("prose", "Fin."),
             ]
         );
+    }
+
+    #[test]
+    fn odt_list_items_keep_the_numbers_their_list_styles_give() {
+        let number = |level: u32, format: &str, suffix: &str, shown: u32| {
+            format!(
+                r#"<text:list-level-style-number text:level="{level}" style:num-format="{format}" style:num-suffix="{suffix}" text:display-levels="{shown}"/>"#
+            )
+        };
+        let automatic = [
+            r#"<text:list-style style:name="L1">"#.to_string(),
+            number(1, "1", ".", 1),
+            number(2, "a", ")", 2),
+            "</text:list-style>".to_string(),
+            r#"<text:list-style style:name="L2"><text:list-level-style-bullet text:level="1" text:bullet-char="•"/></text:list-style>"#.to_string(),
+        ]
+        .concat();
+        let styles = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-styles xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:styles>
+<text:list-style style:name="Numbering_20_ABC"><text:list-level-style-number text:level="1" style:num-format="I" style:num-prefix="(" style:num-suffix=")"/></text:list-style>
+</office:styles></office:document-styles>"#;
+        let item = |text: &str| format!("<text:list-item><text:p>{text}</text:p></text:list-item>");
+        let text = [
+            r#"<text:list text:style-name="L1">"#.to_string(),
+            item("Que revocó la visa."),
+            "<text:list-item><text:p>Que negó la tutela.</text:p><text:p>Segundo párrafo.</text:p>".to_string(),
+            "<text:list>".to_string(),
+            item("primera razón"),
+            item("segunda razón"),
+            "</text:list></text:list-item>".to_string(),
+            "<text:list-header><text:p>Sin número.</text:p></text:list-header>".to_string(),
+            "</text:list>".to_string(),
+            "<text:p>Entre listas.</text:p>".to_string(),
+            r#"<text:list text:style-name="L1" text:continue-numbering="true">"#.to_string(),
+            r#"<text:list-item><text:p><text:number>3.</text:number>Sigue en tres.</text:p></text:list-item>"#.to_string(),
+            r#"<text:list-item text:start-value="9"><text:p>Salta a nueve.</text:p></text:list-item>"#.to_string(),
+            "</text:list>".to_string(),
+            r#"<text:list text:style-name="L1">"#.to_string(),
+            item("Empieza de nuevo."),
+            "</text:list>".to_string(),
+            r#"<text:list text:style-name="L2">"#.to_string(),
+            item("Viñeta."),
+            "</text:list>".to_string(),
+            r#"<text:list text:style-name="Numbering_20_ABC">"#.to_string(),
+            item("Romano."),
+            "</text:list>".to_string(),
+        ]
+        .concat();
+        let content = odt_content(&automatic, &text);
+        let read = |entries: &[(&str, &str)]| odt(entries).unwrap().1;
+        assert_eq!(
+            read(&[(ODT_CONTENT, &content), (ODT_STYLES, styles)]),
+            [
+                "1. Que revocó la visa.",
+                "2. Que negó la tutela.",
+                "Segundo párrafo.",
+                "2.a) primera razón",
+                "2.b) segunda razón",
+                "Sin número.",
+                "Entre listas.",
+                "3. Sigue en tres.",
+                "9. Salta a nueve.",
+                "1. Empieza de nuevo.",
+                "Viñeta.",
+                "(I) Romano.",
+            ]
+        );
+        // Without styles.xml a named style's items have no numbers.
+        assert_eq!(read(&[(ODT_CONTENT, &content)]).last().unwrap(), "Romano.");
     }
 
     #[test]
