@@ -574,6 +574,27 @@ async fn workbench(
         "colombia — cita"
     );
 
+    // A date typed but not searched yet stays typed when the sort, which
+    // applies to the search shown, changes.
+    js(
+        client,
+        "document.getElementById('since').value = '1990'; \
+         const sort = document.getElementById('sort'); sort.value = 'date'; \
+         sort.dispatchEvent(new Event('change')); return true;",
+    )
+    .await?;
+    let sorted = until_js(
+        client,
+        "the search sorted by date",
+        "return location.search.includes('sort=date') \
+         && [location.search, document.getElementById('since').value];",
+    )
+    .await?;
+    assert!(
+        !sorted[0].as_str().unwrap().contains("since") && sorted[1] == "1990",
+        "{sorted}"
+    );
+
     // The CSV export, after sorting and a language facet, is the CLI's CSV
     // for the same query and options.
     goto("/?q=colombia&sort=-date".to_string()).await?;
@@ -664,6 +685,30 @@ async fn workbench(
         })
         .collect();
     assert_eq!(listed, Value::from(expected));
+    // Open in context and back: the list of copies is open again.
+    click(
+        client,
+        &format!("{item} > .actions button.open, {item} button.open"),
+    )
+    .await?;
+    until_js(
+        client,
+        "the passage",
+        "return location.search.includes('passage=');",
+    )
+    .await?;
+    click(client, "#back").await?;
+    until_js(
+        client,
+        "the copies open again",
+        &format!(
+            "const toggle = document.querySelector('{item} > button.more'); \
+             return !location.search.includes('passage=') && toggle \
+             && toggle.getAttribute('aria-expanded') === 'true' \
+             && !document.querySelector('{item} > ul.duplicates').hidden;"
+        ),
+    )
+    .await?;
     click(client, "#copies").await?;
     let every = server.get_json("/api/search?q=twinprobe&collapse=false");
     until_shown(client, &ids(&every), 3).await?;

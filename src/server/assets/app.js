@@ -53,8 +53,10 @@ function urlFor(state) {
   return query ? "/?" + query : "/";
 }
 
-// Where to scroll once the view being drawn is shown (Back, Forward).
+// Where to scroll once the view being drawn is shown (Back, Forward), and
+// which hits had their "+N more" or copies list open.
 let scrollOnShow = null;
+let openOnShow = [];
 
 // Each entry the page pushes remembers where the page was scrolled when it
 // was left, so that Back returns to the hit the reader had reached (the
@@ -62,13 +64,26 @@ let scrollOnShow = null;
 // restoring), and that it was pushed from a view of this page, so that
 // "Back to results" goes back instead of adding an entry.
 function go(state) {
-  history.replaceState({ ...history.state, scrollY: window.scrollY }, "");
+  const opened = Array.from(
+    document.querySelectorAll("#results li.hit > button.more[aria-expanded=true]"),
+    (toggle) => toggle.parentElement.dataset.id,
+  );
+  history.replaceState({ ...history.state, scrollY: window.scrollY, opened }, "");
   history.pushState({ pushed: true }, "", urlFor(state));
   scrollOnShow = null;
+  openOnShow = [];
   show(state);
 }
 
+// The lists open when the view was left open again, then the scroll
+// position, which they change.
 function restoreScroll() {
+  for (const id of openOnShow) {
+    for (const toggle of document.querySelectorAll("#results li.hit > button.more[aria-expanded=false]")) {
+      if (toggle.parentElement.dataset.id === id) toggle.click();
+    }
+  }
+  openOnShow = [];
   if (scrollOnShow !== null) {
     window.scrollTo(0, scrollOnShow);
     scrollOnShow = null;
@@ -721,12 +736,15 @@ $("search").addEventListener("submit", (event) => {
   });
 });
 
-// Sort, grouping and copies apply at once to the search shown.
+// Sort, grouping and copies apply at once to the search shown; what is
+// typed and not searched yet stays typed.
 for (const id of ["sort", "group", "copies"]) {
   $(id).addEventListener("change", () => {
     const state = stateFromUrl();
     if (state.q) {
+      const typed = ["q", "since", "until"].map((field) => [field, $(field).value]);
       refine({ sort: $("sort").value, group: $("group").checked, copies: $("copies").checked });
+      for (const [field, value] of typed) $(field).value = value;
     }
   });
 }
@@ -748,6 +766,7 @@ for (const id of ["to-search", "to-batch"]) {
 
 window.addEventListener("popstate", (event) => {
   scrollOnShow = event.state && typeof event.state.scrollY === "number" ? event.state.scrollY : null;
+  openOnShow = (event.state && Array.isArray(event.state.opened) && event.state.opened) || [];
   show(stateFromUrl());
 });
 show(stateFromUrl());
