@@ -433,6 +433,42 @@ async fn workbench(
         )]
     );
 
+    // Each hit's buttons are described by its title, for a screen reader
+    // that lists the page's buttons.
+    let described = js(
+        client,
+        "return Array.from(document.querySelectorAll('#results > li.hit button.open'), (b) => \
+         [b.closest('li.hit').querySelector('.title').textContent, \
+          document.getElementById(b.getAttribute('aria-describedby')).textContent]);",
+    )
+    .await?;
+    let described = described.as_array().unwrap();
+    assert!(
+        !described.is_empty() && described.iter().all(|pair| pair[0] == pair[1]),
+        "{described:?}"
+    );
+    // The timeline is one Tab stop; the arrow keys move along its bars.
+    let stops = until_js(
+        client,
+        "the timeline's bars",
+        "const bars = Array.from(document.querySelectorAll('#bars .bar')); \
+         return bars.length > 1 && bars.map((b) => b.tabIndex);",
+    )
+    .await?;
+    let stops = stops.as_array().unwrap();
+    assert!(
+        stops[0] == 0 && stops[1..].iter().all(|stop| stop == -1),
+        "{stops:?}"
+    );
+    let moved = js(
+        client,
+        "const bars = Array.from(document.querySelectorAll('#bars .bar')); bars[0].focus(); \
+         bars[0].dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true })); \
+         return [bars.indexOf(document.activeElement), bars[1].tabIndex, bars[0].tabIndex];",
+    )
+    .await?;
+    assert_eq!(moved, json!([1, 0, -1]));
+
     // A timeline bar: clicking it applies its period as the date range.
     let timeline = server.get_json("/api/timeline?q=colombia");
     let row = timeline["rows"]

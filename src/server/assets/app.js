@@ -314,7 +314,10 @@ function duplicatesOf(item, hit) {
 function hitItem(state, hit, number = hit.rank) {
   const item = element("li", "hit");
   item.dataset.id = hit.id;
-  item.append(element("div", "title", (number === null ? "" : number + ". ") + hit.title));
+  const title = element("div", "title", (number === null ? "" : number + ". ") + hit.title);
+  // Each hit's buttons say the same: a screen reader also tells whose.
+  title.id = "title-" + hit.id;
+  item.append(title);
   const meta = element("div", "meta");
   meta.append(metaLine(hit));
   item.append(meta);
@@ -331,6 +334,7 @@ function hitItem(state, hit, number = hit.rank) {
   link.href = "/?passage=" + encodeURIComponent(hit.id);
   link.title = "A link that reopens this passage";
   actions.append(link);
+  for (const action of actions.children) action.setAttribute("aria-describedby", title.id);
   item.append(actions);
   duplicatesOf(item, hit);
   return item;
@@ -472,6 +476,20 @@ async function showTimeline(state, view) {
     });
     bars.append(bar);
   }
+  // One stop for the keyboard: Tab reaches the chart's first bar (or the
+  // one focused last), the arrow keys, Home and End move along the bars.
+  const all = Array.from(bars.children);
+  all.forEach((bar, at) => (bar.tabIndex = at === 0 ? 0 : -1));
+  bars.onkeydown = (event) => {
+    const at = all.indexOf(document.activeElement);
+    if (at < 0) return;
+    const to = { ArrowLeft: at - 1, ArrowRight: at + 1, Home: 0, End: all.length - 1 }[event.key];
+    if (to === undefined || to < 0 || to >= all.length) return;
+    event.preventDefault();
+    all[at].tabIndex = -1;
+    all[to].tabIndex = 0;
+    all[to].focus();
+  };
   figure.hidden = timeline.rows.length === 0;
 }
 
