@@ -1012,7 +1012,11 @@ mod tests {
         );
         // A tag with a region, a three-letter code or a name: as documents
         // declare them.
-        let lenient = ["es-CO".to_string(), "por".to_string(), " French".to_string()];
+        let lenient = [
+            "es-CO".to_string(),
+            "por".to_string(),
+            " French".to_string(),
+        ];
         let request = FilterText {
             languages: &lenient,
             lang_option: "lang",

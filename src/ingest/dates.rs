@@ -158,7 +158,9 @@ fn dates_in(text: &str) -> Vec<(std::ops::Range<usize>, Date)> {
             };
             let date = if caps.name("iy").is_some() {
                 Date::new(number("iy")?, number("im")? as u8, number("id")? as u8)
-            } else if let Some(year) = number("dy").or_else(|| number("dyp")) {
+            } else if let Some(year) = number("dy")
+                .or_else(|| number("dyp").filter(|&year| ends_a_date(year, &text[found.end()..])))
+            {
                 first_of_the_month("dd", "dord", "dde").then_some(())?;
                 Date::new(year, month("dm")?, number("dd")? as u8)
             } else if caps.name("my").is_some() {
@@ -177,6 +179,18 @@ fn dates_in(text: &str) -> Vec<(std::ops::Range<usize>, Date)> {
             Some((found.range(), date))
         })
         .collect()
+}
+
+/// Whether a year written with a thousands point (`1.985`), followed by
+/// `rest`, ends a date rather than starting an amount: Spanish writes
+/// amounts so (`3 de mayo de 1.500 pesetas`, `de 1.985,50 euros`), so a
+/// word, a number or decimals after it, or a year past 2099, make it one.
+fn ends_a_date(year: i32, rest: &str) -> bool {
+    let after = rest.trim_start();
+    let decimals = rest
+        .strip_prefix(',')
+        .is_some_and(|decimals| decimals.starts_with(|c: char| c.is_ascii_digit()));
+    year <= 2099 && !decimals && !after.starts_with(char::is_alphanumeric)
 }
 
 /// The date a metadata value gives (`2025-09-27T08:00:00Z`, `D:20250927…`,
@@ -689,6 +703,19 @@ mod tests {
         assert_eq!(read("el 3 de mayo del 2.004"), ["2004-05-03"]);
         assert!(read("el 5 de marzo, 1.500 manifestantes").is_empty());
         assert!(read("el 5 de marzo de 19.85").is_empty());
+        assert_eq!(
+            read("Bogotá, 3 de mayo de 1.985, el presidente"),
+            ["1985-05-03"]
+        );
+        // Amounts, not years.
+        for amount in [
+            "el día 3 de mayo de 1.500 pesetas",
+            "El 3 de mayo de 2.500.",
+            "el 3 de mayo de 1.985,50 euros",
+            "el 1 de julio de 1.200 kilos",
+        ] {
+            assert!(read(amount).is_empty(), "{amount}");
+        }
     }
 
     #[test]

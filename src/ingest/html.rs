@@ -25,9 +25,11 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
+use regex::Regex;
 use scraper::{ElementRef, Html, Node, Selector};
 
 use super::dates::parse_metadata_date;
@@ -1182,13 +1184,21 @@ impl Walker {
         self.run_in = None;
         let text = collapse(&self.buffer);
         self.buffer.clear();
-        let words = match self.marker.take() {
-            Some(marker) => text.strip_prefix(marker.trim_end()).unwrap_or(&text),
+        let marker = self.marker.take();
+        let words = match &marker {
+            Some(marker) => text
+                .strip_prefix(marker.trim_end())
+                .map_or(text.as_str(), str::trim_start),
             None => &text,
         };
         if words.trim().is_empty() {
             return;
         }
+        let text = if marker.is_some() && numbers_itself(words) {
+            words.to_string()
+        } else {
+            text.clone()
+        };
         if self.values || !is_boilerplate(words) {
             let kind = self
                 .containers
@@ -1210,12 +1220,6 @@ impl Walker {
             .and_then(ElementRef::wrap)
             .filter(|list| list.value().name() == "ol")?;
         let attribute = |name| list.value().attr(name);
-        if attribute("style").is_some_and(|style| {
-            let style = style.replace(' ', "").to_ascii_lowercase();
-            style.contains("list-style:none") || style.contains("list-style-type:none")
-        }) {
-            return None;
-        }
         let reversed = attribute("reversed").is_some();
         let next = self.next_numbers.entry(list.id()).or_insert_with(|| {
             attribute("start")
@@ -1237,12 +1241,20 @@ impl Walker {
             .and_then(|value| value.trim().parse().ok())
             .unwrap_or(*next);
         *next = number.saturating_add(if reversed { -1 } else { 1 });
-        let style = match attribute("type").map(str::trim) {
-            Some("a") => NumberStyle::LowerLetter,
-            Some("A") => NumberStyle::UpperLetter,
-            Some("i") => NumberStyle::LowerRoman,
-            Some("I") => NumberStyle::UpperRoman,
-            _ => NumberStyle::Decimal,
+        // The item's own style, else the list's, else its `type`.
+        let styled = [item.value().attr("style"), attribute("style")]
+            .into_iter()
+            .flatten()
+            .find_map(css_list_style);
+        let style = match styled {
+            Some(style) => style?,
+            None => match attribute("type").map(str::trim) {
+                Some("a") => NumberStyle::LowerLetter,
+                Some("A") => NumberStyle::UpperLetter,
+                Some("i") => NumberStyle::LowerRoman,
+                Some("I") => NumberStyle::UpperRoman,
+                _ => NumberStyle::Decimal,
+            },
         };
         Some(format!("{}. ", style.render(number)))
     }
@@ -1258,6 +1270,49 @@ impl Walker {
             }));
         }
     }
+}
+
+/// The marker an inline `style` gives list items (`list-style-type`, or the
+/// type in `list-style`): `Some(None)` for none (or a bullet), `None` when
+/// it says nothing of it.
+fn css_list_style(style: &str) -> Option<Option<NumberStyle>> {
+    let style = style.to_ascii_lowercase();
+    style.split(';').rev().find_map(|declaration| {
+        let (property, value) = declaration.split_once(':')?;
+        if !matches!(property.trim(), "list-style-type" | "list-style") {
+            return None;
+        }
+        value
+            .split_whitespace()
+            .find_map(|word| match word.trim_end_matches("!important") {
+                "decimal" => Some(Some(NumberStyle::Decimal)),
+                "decimal-leading-zero" => Some(Some(NumberStyle::DecimalZero)),
+                "lower-alpha" | "lower-latin" => Some(Some(NumberStyle::LowerLetter)),
+                "upper-alpha" | "upper-latin" => Some(Some(NumberStyle::UpperLetter)),
+                "lower-roman" => Some(Some(NumberStyle::LowerRoman)),
+                "upper-roman" => Some(Some(NumberStyle::UpperRoman)),
+                "none" | "disc" | "circle" | "square" => Some(None),
+                _ => None,
+            })
+    })
+}
+
+/// Whether a list item's text starts with a number of its own: an author
+/// who typed `5.`, `[5]`, `a)`, `IV.` or `Artículo 5` (and hid the list's
+/// markers with a style sheet, which cita does not read) gets no second.
+fn numbers_itself(text: &str) -> bool {
+    static OWN_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?x)^(?:
+                [(\[]?[0-9]
+              | [(]?(?:[a-zA-Z]|[ivxlcdmIVXLCDM]{1,6})[.)]\s
+              | (?i:art(?:[íi]culo|icle)?\.?\s*[0-9])
+              | (?:PRIMER[OA]?|SEGUND[OA]|TERCER[OA]?|CUART[OA]|QUINT[OA]|SEXT[OA]|S[ÉE]PTIM[OA]|OCTAV[OA]|NOVEN[OA]|D[ÉE]CIM[OA])\b
+            )",
+        )
+        .expect("the pattern of an item's own number compiles")
+    });
+    OWN_NUMBER.is_match(text)
 }
 
 /// Whether the sibling before `node`, white space and comments aside, is
@@ -1778,7 +1833,10 @@ line two</pre>
             <li><div>Compulsar copias.</div></li><li><img src="x.png"></li><li>Share</li><li>Último.</li></ol>
             <ol type="a" reversed><li>Tercero.</li><li>Segundo.</li><li>Primero.</li></ol>
             <ol type="I"><li>Antecedentes</li></ol><ol style="list-style: none"><li>Sin número.</li></ol>
-            <ul><li>Viñeta.</li></ul></body>"#;
+            <ul><li>Viñeta.</li></ul>
+            <ol style="list-style-type: lower-roman"><li>Romano.</li><li style="list-style:none">Oculto.</li><li>Sigue.</li></ol>
+            <ol class="notas"><li><sup>5</sup> Real Decreto 887/2006.</li><li>Artículo 5. Objeto.</li>
+            <li>1. Ser mayor de edad.</li><li>b) Residir en Colombia.</li><li>PRIMERO. Revocar.</li><li>Sin número propio.</li></ol></body>"#;
         let (_, blocks, _) = read(page);
         assert_eq!(
             texts(&blocks),
@@ -1794,7 +1852,17 @@ line two</pre>
                 "a. Primero.",
                 "I. Antecedentes",
                 "Sin número.",
-                "Viñeta."
+                "Viñeta.",
+                "i. Romano.",
+                "Oculto.",
+                "iii. Sigue.",
+                // Numbers the author typed (a style sheet hides the list's).
+                "5 Real Decreto 887/2006.",
+                "Artículo 5. Objeto.",
+                "1. Ser mayor de edad.",
+                "b) Residir en Colombia.",
+                "PRIMERO. Revocar.",
+                "6. Sin número propio."
             ]
         );
     }

@@ -12,6 +12,26 @@ pub struct Level {
     pub style: Option<NumberStyle>,
     pub start: i64,
     pub template: String,
+    /// Every number its marker shows is written in digits (Word's legal
+    /// numbering, `w:isLgl`: `1.1` under a level written `I.`).
+    pub in_digits: bool,
+    /// It begins again when a level above this index counts an item:
+    /// its own index (any level above it, the default), 0 for never
+    /// (Word's `w:lvlRestart`).
+    pub restart_below: usize,
+}
+
+impl Level {
+    /// A level at `index` written in `style`, from `start`, as `template`.
+    pub fn new(index: usize, style: Option<NumberStyle>, start: i64, template: String) -> Level {
+        Level {
+            style,
+            start,
+            template,
+            in_digits: false,
+            restart_below: index,
+        }
+    }
 }
 
 /// Where a numbered list's levels stand: the number each level gave last,
@@ -41,7 +61,14 @@ impl Counters {
         }
         let number = self.numbers[level].map_or(this.start, |number| number.saturating_add(1));
         self.numbers[level] = Some(number);
-        self.numbers.truncate(level + 1);
+        for (deeper, counted) in self.numbers.iter_mut().enumerate().skip(level + 1) {
+            if levels
+                .get(deeper)
+                .is_none_or(|below| level < below.restart_below)
+            {
+                *counted = None;
+            }
+        }
         this.style?;
         let mut marker = String::new();
         let mut rest = this.template.as_str();
@@ -58,7 +85,10 @@ impl Counters {
                             .copied()
                             .flatten()
                             .unwrap_or(shown_level.start);
-                        let style = shown_level.style.unwrap_or(NumberStyle::Decimal);
+                        let style = match shown_level.style {
+                            Some(style) if !this.in_digits => style,
+                            _ => NumberStyle::Decimal,
+                        };
                         marker.push_str(&style.render(number));
                     }
                     rest = &after[1..];
@@ -79,19 +109,37 @@ impl Counters {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NumberStyle {
     Decimal,
+    /// `01`…`09`, `10`: Word's `decimalZero`, CSS's `decimal-leading-zero`.
+    DecimalZero,
+    /// a…z, aa…az, ba…: browsers' letters.
     LowerLetter,
     UpperLetter,
+    /// a…z, aa, bb…zz, aaa: Word's letters, and ODF's with letter sync.
+    LowerLetterRepeated,
+    UpperLetterRepeated,
     LowerRoman,
     UpperRoman,
 }
 
 impl NumberStyle {
-    /// `number` as this style writes it. Letters run a…z, aa…zz as
-    /// browsers and Word do; a number no letter or numeral writes (zero,
-    /// a negative one, a Roman one past 3999) is written in digits.
+    /// `number` as this style writes it; a number no letter or numeral
+    /// writes (zero, a negative one, a Roman one past 3999) is written in
+    /// digits.
     pub fn render(self, number: i64) -> String {
         match self {
             Self::Decimal => number.to_string(),
+            Self::DecimalZero if (0..10).contains(&number) => format!("0{number}"),
+            Self::DecimalZero => number.to_string(),
+            Self::LowerLetterRepeated | Self::UpperLetterRepeated if number > 0 => {
+                let letter = b'a' + ((number - 1) % 26) as u8;
+                let times = ((number - 1) / 26 + 1).min(MAX_REPEATED_LETTERS) as usize;
+                let word = String::from_utf8(vec![letter; times]).unwrap_or_default();
+                if self == Self::UpperLetterRepeated {
+                    word.to_ascii_uppercase()
+                } else {
+                    word
+                }
+            }
             Self::LowerLetter | Self::UpperLetter if number > 0 => {
                 let mut letters = Vec::new();
                 let mut rest = number;
@@ -120,6 +168,10 @@ impl NumberStyle {
         }
     }
 }
+
+/// How many times a repeated letter is written at most: past it, a list
+/// has no reader.
+const MAX_REPEATED_LETTERS: i64 = 64;
 
 fn roman(mut number: i64) -> String {
     const DIGITS: [(i64, &str); 13] = [
@@ -153,17 +205,32 @@ mod tests {
     use super::{Counters, Level};
 
     #[test]
-    fn counters_number_levels_and_begin_deeper_levels_again() {
-        let level = |style, start, template: &str| Level {
-            style,
-            start,
-            template: template.to_string(),
-        };
+    fn legal_numbering_writes_digits_and_a_level_may_never_begin_again() {
+        let mut legal = Level::new(1, Some(LowerLetter), 1, "%1.%2".to_string());
+        legal.in_digits = true;
+        let mut never = Level::new(2, Some(LowerLetter), 1, "%3)".to_string());
+        never.restart_below = 0;
         let levels = [
-            level(Some(UpperRoman), 1, "%1."),
-            level(Some(Decimal), 1, "%1.%2."),
-            level(None, 1, "•"),
-            level(Some(LowerLetter), 3, "(%4) 100%"),
+            Level::new(0, Some(UpperRoman), 1, "%1.".to_string()),
+            legal,
+            never,
+        ];
+        let mut counters = Counters::default();
+        let markers: Vec<Option<String>> = [0, 1, 2, 0, 1, 2]
+            .iter()
+            .map(|&at| counters.next(&levels, at))
+            .collect();
+        let expected = ["I.", "1.1", "a)", "II.", "2.1", "b)"];
+        assert_eq!(markers, expected.map(|marker| Some(marker.to_string())));
+    }
+
+    #[test]
+    fn counters_number_levels_and_begin_deeper_levels_again() {
+        let levels = [
+            Level::new(0, Some(UpperRoman), 1, "%1.".to_string()),
+            Level::new(1, Some(Decimal), 1, "%1.%2.".to_string()),
+            Level::new(2, None, 1, "•".to_string()),
+            Level::new(3, Some(LowerLetter), 3, "(%4) 100%".to_string()),
         ];
         let mut counters = Counters::default();
         let markers: Vec<Option<String>> = [0, 1, 1, 2, 0, 1, 3, 3, 7]
@@ -195,6 +262,15 @@ mod tests {
             ["a", "z", "aa", "az", "aaa", "0"]
         );
         assert_eq!(written(UpperLetter, &[2, 28]), ["B", "AB"]);
+        assert_eq!(
+            written(LowerLetterRepeated, &[1, 26, 27, 28, 53, 0]),
+            ["a", "z", "aa", "bb", "aaa", "0"]
+        );
+        assert_eq!(written(UpperLetterRepeated, &[28]), ["BB"]);
+        assert_eq!(
+            written(DecimalZero, &[1, 9, 10, 123, -1]),
+            ["01", "09", "10", "123", "-1"]
+        );
         assert_eq!(
             written(UpperRoman, &[1, 4, 9, 14, 40, 1994, 3999, 4000]),
             ["I", "IV", "IX", "XIV", "XL", "MCMXCIV", "MMMCMXCIX", "4000"]

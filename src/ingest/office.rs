@@ -80,6 +80,7 @@ pub fn read_docx(zip: &mut Zip) -> Result<(Metadata, Vec<Block>, Vec<String>), R
         numbering,
         paragraph_style: None,
         paragraph_list: ListPlace::default(),
+        paragraph_deleted: false,
     };
     let mut notes = Notes::new();
     for (part, root) in [
@@ -390,6 +391,7 @@ fn word_role(
         b"pPr" if matches!(roles.last(), Some(WordRole::Paragraph)) => {
             reading.paragraph_style = None;
             reading.paragraph_list = ListPlace::default();
+            reading.paragraph_deleted = false;
             WordRole::ParagraphProperties
         }
         b"pStyle" if in_properties => {
@@ -474,6 +476,14 @@ fn word_role(
                 NoteKind::Endnote
             };
             WordRole::Note(kind, element.attribute("id").unwrap_or_default())
+        }
+        // A paragraph whose mark is deleted under change tracking is
+        // joined to the next one: it takes no number.
+        b"del" | b"moveFrom"
+            if matches!(roles, [.., WordRole::ParagraphProperties, WordRole::Other]) =>
+        {
+            reading.paragraph_deleted = true;
+            return None;
         }
         // Deleted and moved-away text under change tracking, and a
         // paragraph's former properties.
@@ -638,12 +648,17 @@ struct WordReading {
     numbering: WordNumbering,
     paragraph_style: Option<String>,
     paragraph_list: ListPlace,
+    /// Whether the paragraph's mark is deleted under change tracking.
+    paragraph_deleted: bool,
 }
 
 impl WordReading {
     /// The number of the paragraph whose properties were just read, from
     /// its own numbering or its style's (`w:numId` 0 takes it away).
     fn paragraph_marker(&mut self) -> Option<String> {
+        if self.paragraph_deleted {
+            return None;
+        }
         let styled = self
             .paragraph_style
             .as_ref()
@@ -662,8 +677,9 @@ impl WordReading {
 fn word_number_style(format: &str) -> Option<NumberStyle> {
     match format {
         "bullet" | "none" => None,
-        "lowerLetter" => Some(NumberStyle::LowerLetter),
-        "upperLetter" => Some(NumberStyle::UpperLetter),
+        "decimalZero" => Some(NumberStyle::DecimalZero),
+        "lowerLetter" => Some(NumberStyle::LowerLetterRepeated),
+        "upperLetter" => Some(NumberStyle::UpperLetterRepeated),
         "lowerRoman" => Some(NumberStyle::LowerRoman),
         "upperRoman" => Some(NumberStyle::UpperRoman),
         _ => Some(NumberStyle::Decimal),
@@ -708,17 +724,10 @@ fn word_numbering(bytes: &[u8]) -> Result<WordNumbering, Refusal> {
                     }
                     (b"lvl", 2) => {
                         level = index("ilvl");
-                        if let (Some(at), Some((_, levels))) = (level, &mut definition)
-                            && levels.len() <= at
-                        {
-                            levels.resize(
-                                at + 1,
-                                Level {
-                                    style: None,
-                                    start: 0,
-                                    template: String::new(),
-                                },
-                            );
+                        if let (Some(at), Some((_, levels))) = (level, &mut definition) {
+                            while levels.len() <= at {
+                                levels.push(Level::new(levels.len(), None, 0, String::new()));
+                            }
                             levels[at].style = Some(NumberStyle::Decimal);
                         }
                     }
@@ -741,6 +750,15 @@ fn word_numbering(bytes: &[u8]) -> Result<WordNumbering, Refusal> {
                                 defined.style = word_number_style(&value());
                             }
                             (b"lvlText", Some(defined)) => defined.template = value(),
+                            (b"isLgl", Some(defined)) => {
+                                defined.in_digits =
+                                    !matches!(value().as_str(), "0" | "false" | "off");
+                            }
+                            (b"lvlRestart", Some(defined)) => {
+                                if let Ok(after) = value().trim().parse::<usize>() {
+                                    defined.restart_below = after.min(defined.restart_below);
+                                }
+                            }
                             (b"startOverride", None) => {
                                 if let (Some((_, list)), Some(at)) = (&mut list, level)
                                     && let Ok(start) = value().trim().parse()
@@ -956,18 +974,15 @@ fn odf_list_styles(
                 let (Some(level), true) = (level, depth == style_depth + 1) else {
                     continue;
                 };
-                if levels.len() < level {
-                    levels.resize(
-                        level,
-                        Level {
-                            style: None,
-                            start: 1,
-                            template: String::new(),
-                        },
-                    );
+                while levels.len() < level {
+                    levels.push(Level::new(levels.len(), None, 1, String::new()));
                 }
                 if element.is(Ns::OdfText, "list-level-style-number") {
+                    // With letter sync, the letters after z are aa, bb…
+                    let repeated = element.attribute("num-letter-sync").as_deref() == Some("true");
                     let style = match element.attribute("num-format").as_deref() {
+                        Some("a") if repeated => Some(NumberStyle::LowerLetterRepeated),
+                        Some("A") if repeated => Some(NumberStyle::UpperLetterRepeated),
                         Some("a") => Some(NumberStyle::LowerLetter),
                         Some("A") => Some(NumberStyle::UpperLetter),
                         Some("i") => Some(NumberStyle::LowerRoman),
@@ -983,19 +998,20 @@ fn odf_list_styles(
                     let numbers: Vec<String> = (level + 1 - shown..=level)
                         .map(|at| format!("%{at}"))
                         .collect();
-                    levels[level - 1] = Level {
+                    levels[level - 1] = Level::new(
+                        level - 1,
                         style,
-                        start: element
+                        element
                             .attribute("start-value")
                             .and_then(|start| start.trim().parse().ok())
                             .unwrap_or(1),
-                        template: format!(
+                        format!(
                             "{}{}{}",
                             element.attribute("num-prefix").unwrap_or_default(),
                             numbers.join("."),
                             element.attribute("num-suffix").unwrap_or_default()
                         ),
-                    };
+                    );
                 }
             }
             Node::Close => {
@@ -1710,6 +1726,8 @@ pub(super) mod tests {
             item(1, 1, "segunda razón"),
             item(2, 0, "una viñeta"),
             item(1, 0, "Que la entidad revocó la visa."),
+            // Deleted under change tracking, its mark too: no number.
+            r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr><w:rPr><w:del w:id="7" w:author="x"/></w:rPr></w:pPr><w:del w:id="8" w:author="x"><w:r><w:delText>Borrado.</w:delText></w:r></w:del></w:p>"#.to_string(),
             item(1, 0, ""),
             item(3, 0, "Continúa la numeración."),
             item(4, 0, "Empieza de nuevo en nueve."),
@@ -1743,6 +1761,52 @@ pub(super) mod tests {
         assert_eq!(
             read(&[(DOCX_DOCUMENT, &document(&item(1, 0, "Que revocó.")))]),
             ["Que revocó."]
+        );
+    }
+
+    #[test]
+    fn word_legal_numbering_restarts_and_letters_read_as_word_shows_them() {
+        let numbering = word_part(
+            "numbering",
+            concat!(
+                r#"<w:abstractNum w:abstractNumId="0">"#,
+                r#"<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1."/></w:lvl>"#,
+                r#"<w:lvl w:ilvl="1"><w:start w:val="1"/><w:isLgl/><w:numFmt w:val="decimalZero"/><w:lvlText w:val="%1.%2"/></w:lvl>"#,
+                r#"<w:lvl w:ilvl="2"><w:start w:val="26"/><w:lvlRestart w:val="0"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%3)"/></w:lvl>"#,
+                r#"</w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>"#,
+            ),
+        );
+        let item = |at: u32, text: &str| {
+            p(
+                &format!(r#"<w:numPr><w:ilvl w:val="{at}"/><w:numId w:val="1"/></w:numPr>"#),
+                text,
+            )
+        };
+        let body = [
+            item(0, "Antecedentes"),
+            item(1, "Hechos"),
+            item(2, "zeta"),
+            item(0, "Consideraciones"),
+            item(1, "Competencia"),
+            item(2, "doble"),
+        ]
+        .concat();
+        let read = docx(&[
+            (DOCX_DOCUMENT, &document(&body)),
+            ("word/numbering.xml", &numbering),
+        ])
+        .unwrap()
+        .1;
+        assert_eq!(
+            read,
+            [
+                "I. Antecedentes",
+                "1.1 Hechos",
+                "z) zeta",
+                "II. Consideraciones",
+                "2.1 Competencia",
+                "aa) doble"
+            ]
         );
     }
 
