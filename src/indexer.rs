@@ -905,6 +905,26 @@ fn examine(
             ocr: outcome.ocr,
         };
     }
+    // A file that held passages and holds no text now (a sync that left
+    // it empty) cannot be read now either: its last version is kept.
+    if previous.is_some_and(|last| last.passages > 0 && !last.skipped())
+        && outcome
+            .documents
+            .iter()
+            .all(|document| document.paragraphs().next().is_none())
+    {
+        let mut warnings = outcome.warnings;
+        warnings.push(Warning {
+            path: job.path.clone(),
+            message: "holds no text now (a copy left empty?)".to_string(),
+            skipped: Some(SkipReason::NoText),
+        });
+        return Examined::Skipped {
+            state: Some(state),
+            warnings,
+            ocr: outcome.ocr,
+        };
+    }
     let mut documents = Vec::new();
     let mut folding = Folding::default();
     for document in &outcome.documents {

@@ -101,6 +101,41 @@ fn a_feed_none_of_whose_lines_is_json_now_keeps_its_passages() {
 }
 
 #[test]
+fn an_indexed_file_left_empty_keeps_its_passages_and_a_new_empty_file_is_no_warning() {
+    let fixture = Fixture::new();
+    fixture.file("acta.txt", "The epsilonword minutes of the meeting.\n");
+    fixture.file("blank.md", "");
+    let report = fixture.index_report(&[]);
+    assert_eq!(report["warnings"], serde_json::json!([]), "{report}");
+    assert_eq!(total(&fixture, "epsilonword"), 1);
+    // A sync that left it empty, or white space only.
+    for emptied in ["", "\n  \n"] {
+        rewrite(&fixture, "acta.txt", emptied);
+        let report = fixture.index_report(&[]);
+        assert_eq!(
+            (report["kept"].as_u64(), report["updated"].as_u64()),
+            (Some(1), Some(0)),
+            "{report}"
+        );
+        let said = report["warnings"][0]["message"].as_str().unwrap();
+        assert!(
+            said.starts_with("holds no text now")
+                && said.ends_with("last readable version are kept"),
+            "{said}"
+        );
+        assert_eq!(total(&fixture, "epsilonword"), 1, "{report}");
+    }
+    rewrite(&fixture, "acta.txt", "The zetaword minutes.\n");
+    let report = fixture.index_report(&[]);
+    assert_eq!(
+        (report["kept"].as_u64(), report["updated"].as_u64()),
+        (Some(0), Some(1)),
+        "{report}"
+    );
+    assert_eq!(total(&fixture, "epsilonword"), 0);
+}
+
+#[test]
 fn an_indexed_file_that_cannot_be_read_now_keeps_its_passages_until_it_reads() {
     let fixture = Fixture::new();
     fixture.file("notes.json", r#"{"text": "The gammaword minutes."}"#);
