@@ -385,6 +385,10 @@ pub struct ServeArgs {
     /// exposes the archive to the network (see the README). Port 0 picks a free port.
     #[arg(long, value_name = "IP:PORT", default_value = cita::server::DEFAULT_ADDR)]
     pub addr: SocketAddr,
+    /// Port to listen on, at the address of --addr (loopback by default):
+    /// `--port 8080` is `--addr 127.0.0.1:8080`.
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<u16>,
     /// Allow browser pages from this one origin (as in http://localhost:8080)
     /// to call the API. Off by default.
     #[arg(long, value_name = "ORIGIN")]

@@ -536,7 +536,11 @@ fn check(args: &StatsArgs) -> Result<u8> {
 
 fn serve(args: &ServeArgs) -> Result<u8> {
     let archive = std::sync::Arc::new(Archive::open_live(&args.index)?);
-    let mut options = cita::server::ServeOptions::new(args.addr);
+    let mut addr = args.addr;
+    if let Some(port) = args.port {
+        addr.set_port(port);
+    }
+    let mut options = cita::server::ServeOptions::new(addr);
     options.cors = args.cors.clone();
     if let Some(max) = args.max_searches {
         options.limits.max_searches = max as usize;

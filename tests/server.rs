@@ -640,6 +640,19 @@ fn cors_is_off_by_default_and_allows_one_origin_when_asked() {
 }
 
 #[test]
+fn port_sets_the_port_of_the_loopback_address() {
+    // A port free a moment ago: the server takes it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let server = Server::start(shipped_index(), &["--port", &port.to_string()]);
+    assert_eq!(server.addr, format!("127.0.0.1:{port}").parse().unwrap());
+    assert_eq!(server.get_json("/api/stats")["documents"], 5);
+}
+
+#[test]
 fn serve_without_an_index_is_an_error() {
     let dir = tempfile::TempDir::new().unwrap();
     let missing = dir.path().join("none");
