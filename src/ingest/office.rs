@@ -1040,8 +1040,8 @@ struct OdfList {
 
 /// The blocks of an ODT's `content.xml`, list items numbered by
 /// `list_styles`. A list counts from its style's start unless it says it
-/// continues the numbering of the list before it of its style
-/// (`text:continue-numbering`, `text:continue-list`); an item may set its
+/// goes on from the list it names (`text:continue-list`) or from the list
+/// before it of its style (`text:continue-numbering`); an item may set its
 /// own number (`text:start-value`); a list header has none.
 fn odt_blocks(
     bytes: &[u8],
@@ -1055,8 +1055,10 @@ fn odt_blocks(
     let mut lists = 0usize;
     let mut open_lists: Vec<OdfList> = Vec::new();
     let mut counters: Vec<Counters> = Vec::new();
-    // The counters of the last outermost list of each style.
+    // The counters of the last outermost list of each style, and of each
+    // outermost list by its id.
     let mut last_of_style: HashMap<String, usize> = HashMap::new();
+    let mut list_ids: HashMap<String, usize> = HashMap::new();
     // An item opened whose first paragraph is not read yet: the number it
     // sets itself, if any.
     let mut item: Option<Option<i64>> = None;
@@ -1133,11 +1135,15 @@ fn odt_blocks(
                 let counting = match open_lists.last() {
                     Some(outer) => outer.counters,
                     None => {
-                        let continues = element.attribute("continue-numbering").as_deref()
-                            == Some("true")
-                            || element.attribute("continue-list").is_some();
-                        match style.as_ref().and_then(|style| last_of_style.get(style)) {
-                            Some(&last) if continues => last,
+                        let named = element
+                            .attribute("continue-list")
+                            .and_then(|id| list_ids.get(&id).copied());
+                        let continues =
+                            element.attribute("continue-numbering").as_deref() == Some("true");
+                        let last = style.as_ref().and_then(|style| last_of_style.get(style));
+                        match (named, last) {
+                            (Some(named), _) => named,
+                            (None, Some(&last)) if continues => last,
                             _ => {
                                 counters.push(Counters::default());
                                 counters.len() - 1
@@ -1145,10 +1151,14 @@ fn odt_blocks(
                         }
                     }
                 };
-                if open_lists.is_empty()
-                    && let Some(style) = &style
-                {
-                    last_of_style.insert(style.clone(), counting);
+                if open_lists.is_empty() {
+                    if let Some(style) = &style {
+                        last_of_style.insert(style.clone(), counting);
+                    }
+                    // `xml:id`, which a later list may name to go on from.
+                    if let Some(id) = element.attribute("id") {
+                        list_ids.insert(id, counting);
+                    }
                 }
                 open_lists.push(OdfList {
                     style,
@@ -2197,7 +2207,7 @@ pub(super) mod tests {
 </office:styles></office:document-styles>"#;
         let item = |text: &str| format!("<text:list-item><text:p>{text}</text:p></text:list-item>");
         let text = [
-            r#"<text:list text:style-name="L1">"#.to_string(),
+            r#"<text:list text:style-name="L1" xml:id="primera">"#.to_string(),
             item("Que revocó la visa."),
             "<text:list-item><text:p>Que negó la tutela.</text:p><text:p>Segundo párrafo.</text:p>".to_string(),
             "<text:list>".to_string(),
@@ -2213,6 +2223,10 @@ pub(super) mod tests {
             "</text:list>".to_string(),
             r#"<text:list text:style-name="L1">"#.to_string(),
             item("Empieza de nuevo."),
+            "</text:list>".to_string(),
+            // Goes on from the list it names, not from the one before it.
+            r#"<text:list text:style-name="L1" text:continue-list="primera">"#.to_string(),
+            item("Sigue la primera."),
             "</text:list>".to_string(),
             r#"<text:list text:style-name="L2">"#.to_string(),
             item("Viñeta."),
@@ -2237,6 +2251,7 @@ pub(super) mod tests {
                 "3. Sigue en tres.",
                 "9. Salta a nueve.",
                 "1. Empieza de nuevo.",
+                "10. Sigue la primera.",
                 "Viñeta.",
                 "(I) Romano.",
             ]
