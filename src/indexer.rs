@@ -863,6 +863,7 @@ fn examine(
             read: true,
         };
     }
+    let blank = matches!(&contents, ingest::Contents::Whole(bytes) if bytes.iter().all(u8::is_ascii_whitespace));
     let outcome = ingest::parse_contents(corpus, &job.path, job.format, contents, reading);
     let mut state = FileState {
         size,
@@ -905,18 +906,15 @@ fn examine(
             ocr: outcome.ocr,
         };
     }
-    // A file that held passages and holds no text now (a sync that left
-    // it empty) cannot be read now either: its last version is kept.
-    if previous.is_some_and(|last| last.passages > 0 && !last.skipped())
-        && outcome
-            .documents
-            .iter()
-            .all(|document| document.paragraphs().next().is_none())
-    {
+    // A file that held passages and is empty now, or white space only (a
+    // sync that left it so), cannot be read now either: its last version
+    // is kept. (One that reads to no passage otherwise, under a
+    // `--max-depth` that leaves its entries unread, loses them.)
+    if blank && previous.is_some_and(|last| last.passages > 0 && !last.skipped()) {
         let mut warnings = outcome.warnings;
         warnings.push(Warning {
             path: job.path.clone(),
-            message: "holds no text now (a copy left empty?)".to_string(),
+            message: "is empty now (a copy left empty?)".to_string(),
             skipped: Some(SkipReason::NoText),
         });
         return Examined::Skipped {

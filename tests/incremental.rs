@@ -119,8 +119,7 @@ fn an_indexed_file_left_empty_keeps_its_passages_and_a_new_empty_file_is_no_warn
         );
         let said = report["warnings"][0]["message"].as_str().unwrap();
         assert!(
-            said.starts_with("holds no text now")
-                && said.ends_with("last readable version are kept"),
+            said.starts_with("is empty now") && said.ends_with("last readable version are kept"),
             "{said}"
         );
         assert_eq!(total(&fixture, "epsilonword"), 1, "{report}");
