@@ -237,17 +237,8 @@ fn a_docx_cut_short_after_it_was_indexed_keeps_its_last_whole_version() {
             .contains("CINEP")
     );
     fixture.file("memo.docx", cut);
-    let report = fixture.index_report(&[]);
-    assert_eq!(
-        (report["kept"].as_u64(), report["updated"].as_u64()),
-        (Some(1), Some(0)),
-        "{report}"
-    );
-    let said = report["warnings"][0]["message"].as_str().unwrap();
-    assert!(
-        said.contains("breaks off") && said.ends_with("last readable version are kept"),
-        "{said}"
-    );
+    let said = kept_warning(&fixture.index_report(&[]));
+    assert!(said.contains("breaks off"), "{said}");
     assert!(
         first_hit(&fixture, "cinep")["text"]
             .as_str()

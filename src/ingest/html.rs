@@ -1184,36 +1184,33 @@ impl Walker {
         self.run_in = None;
         let text = collapse(&self.buffer);
         self.buffer.clear();
-        let marker = self.marker.take();
-        let words = match &marker {
-            Some(marker) => text
-                .strip_prefix(marker.trim_end())
-                .map_or(text.as_str(), str::trim_start),
-            None => &text,
-        };
-        if words.trim().is_empty() {
+        // How much of the text is an item's number.
+        let numbered = self.marker.take().map_or(0, |marker| {
+            text.strip_prefix(marker.trim_end())
+                .map_or(0, |words| text.len() - words.trim_start().len())
+        });
+        let words = &text[numbered..];
+        if words.trim().is_empty() || (!self.values && is_boilerplate(words)) {
             return;
         }
-        let text = if marker.is_some() && numbers_itself(words) {
+        let text = if numbered > 0 && numbers_itself(words) {
             words.to_string()
         } else {
-            text.clone()
+            text
         };
-        if self.values || !is_boilerplate(words) {
-            let kind = self
-                .containers
-                .last()
-                .copied()
-                .unwrap_or(ParagraphKind::Prose);
-            self.push(text, kind);
-        }
+        let kind = self
+            .containers
+            .last()
+            .copied()
+            .unwrap_or(ParagraphKind::Prose);
+        self.push(text, kind);
     }
 
     /// The number a browser shows before `item` (`3. `, `b. `, `IV. `) if
     /// it is an item of an `<ol>`: the list's `start`, `reversed` and
-    /// `type`, and an item's `value`, are read; a list styled
-    /// `list-style: none` in its own `style` shows none (a style sheet's
-    /// rules are not read).
+    /// `type`, an item's `value`, and the item's or the list's own
+    /// `list-style-type` (`none` shows none) are read; a style sheet's
+    /// rules are not.
     fn item_marker(&mut self, item: ElementRef) -> Option<String> {
         let list = item
             .parent()

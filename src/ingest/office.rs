@@ -599,46 +599,34 @@ impl ListPlace {
 /// given so far.
 #[derive(Default)]
 struct WordNumbering {
-    /// Each abstract numbering's levels, by `w:abstractNumId`.
-    definitions: HashMap<String, Vec<Level>>,
     /// Each list (`w:num`), by `w:numId`.
     lists: HashMap<String, WordList>,
-    counters: HashMap<String, Counters>,
+    counters: Vec<Counters>,
 }
 
-/// A list of Word's numbering: its abstract numbering, and the levels it
-/// starts again at a number of its own (`w:startOverride`).
-#[derive(Default)]
+/// A list of Word's numbering: its abstract numbering's levels, with the
+/// starts it sets itself (`w:startOverride`), and which of
+/// [`WordNumbering::counters`] it counts with. Lists sharing an abstract
+/// numbering count on from each other, as Word shows them, unless one
+/// starts a level again, which then counts on its own.
 struct WordList {
-    definition: String,
-    restarts: Vec<(usize, i64)>,
+    levels: Vec<Level>,
+    counters: usize,
 }
 
 impl WordNumbering {
-    /// The number of the next item of `list` at `level`. Lists sharing an
-    /// abstract numbering count on from each other, as Word shows them,
-    /// unless one starts a level again, which then counts on its own.
+    /// The number of the next item of `list` at `level`.
     fn next(&mut self, list: &str, level: usize) -> Option<String> {
-        let WordList {
-            definition,
-            restarts,
-        } = self.lists.get(list)?;
-        let mut levels = self.definitions.get(definition)?.clone();
-        for &(at, start) in restarts {
-            if let Some(restarted) = levels.get_mut(at) {
-                restarted.start = start;
-            }
-        }
-        let counted_as = if restarts.is_empty() {
-            format!("definition {definition}")
-        } else {
-            format!("list {list}")
-        };
-        self.counters
-            .entry(counted_as)
-            .or_default()
-            .next(&levels, level)
+        let list = self.lists.get(list)?;
+        self.counters[list.counters].next(&list.levels, level)
     }
+}
+
+/// A `w:num` as read: its abstract numbering and its restarts.
+#[derive(Default)]
+struct NumberingInstance {
+    definition: String,
+    restarts: Vec<(usize, i64)>,
 }
 
 /// What reading a DOCX's parts needs beside the part: its styles and
@@ -691,10 +679,11 @@ fn word_number_style(format: &str) -> Option<NumberStyle> {
 /// 0, no marker text.
 fn word_numbering(bytes: &[u8]) -> Result<WordNumbering, Refusal> {
     let mut xml = Xml::open(bytes, "word/numbering.xml", "numbering")?;
-    let mut numbering = WordNumbering::default();
+    let mut definitions: HashMap<String, Vec<Level>> = HashMap::new();
+    let mut instances: Vec<(String, NumberingInstance)> = Vec::new();
     // The definition or list being read, and the level in it.
     let mut definition: Option<(String, Vec<Level>)> = None;
-    let mut list: Option<(String, WordList)> = None;
+    let mut list: Option<(String, NumberingInstance)> = None;
     let mut level: Option<usize> = None;
     let mut depth = 0;
     while let Some(node) = xml.next()? {
@@ -720,7 +709,7 @@ fn word_numbering(bytes: &[u8]) -> Result<WordNumbering, Refusal> {
                     (b"num", 1) => {
                         list = element
                             .attribute("numId")
-                            .map(|id| (id, WordList::default()));
+                            .map(|id| (id, NumberingInstance::default()));
                     }
                     (b"lvl", 2) => {
                         level = index("ilvl");
@@ -776,11 +765,9 @@ fn word_numbering(bytes: &[u8]) -> Result<WordNumbering, Refusal> {
                 match depth {
                     1 => {
                         if let Some((id, levels)) = definition.take() {
-                            numbering.definitions.insert(id, levels);
+                            definitions.insert(id, levels);
                         }
-                        if let Some((id, list)) = list.take() {
-                            numbering.lists.insert(id, list);
-                        }
+                        instances.extend(list.take());
                     }
                     2 => level = None,
                     _ => {}
@@ -789,6 +776,31 @@ fn word_numbering(bytes: &[u8]) -> Result<WordNumbering, Refusal> {
             }
             Node::Text(_) => {}
         }
+    }
+    let mut numbering = WordNumbering::default();
+    let mut shared: HashMap<String, usize> = HashMap::new();
+    for (id, instance) in instances {
+        let Some(levels) = definitions.get(&instance.definition) else {
+            continue;
+        };
+        let mut levels = levels.clone();
+        for &(at, start) in &instance.restarts {
+            if let Some(restarted) = levels.get_mut(at) {
+                restarted.start = start;
+            }
+        }
+        let mut own_counters = || {
+            numbering.counters.push(Counters::default());
+            numbering.counters.len() - 1
+        };
+        let counters = if instance.restarts.is_empty() {
+            *shared
+                .entry(instance.definition)
+                .or_insert_with(&mut own_counters)
+        } else {
+            own_counters()
+        };
+        numbering.lists.insert(id, WordList { levels, counters });
     }
     Ok(numbering)
 }

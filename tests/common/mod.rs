@@ -69,6 +69,25 @@ pub fn index_report(out: &Output) -> Value {
     report
 }
 
+/// The one warning of a run in which the one changed file could not be
+/// read and kept its last readable version (none updated, one kept),
+/// asserting that the warning says so.
+pub fn kept_warning(report: &Value) -> String {
+    assert_eq!(
+        (report["kept"].as_u64(), report["updated"].as_u64()),
+        (Some(1), Some(0)),
+        "{report}"
+    );
+    let warnings = report["warnings"].as_array().expect("a warnings array");
+    assert_eq!(warnings.len(), 1, "{report}");
+    let said = warnings[0]["message"].as_str().unwrap().to_string();
+    assert!(
+        said.ends_with("; the passages of its last readable version are kept"),
+        "{said}"
+    );
+    said
+}
+
 /// How long a test waits for a state it polls for before it fails.
 pub const PATIENCE: Duration = Duration::from_secs(60);
 
