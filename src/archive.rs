@@ -63,6 +63,16 @@ pub struct Archive {
     generation: Mutex<Option<Arc<Generation>>>,
 }
 
+/// The folder it reads (its readers and caches say nothing more).
+impl std::fmt::Debug for Archive {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        out.debug_struct("Archive")
+            .field("path", &self.path)
+            .field("live", &self._following.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
 /// A search reads the index's copy map (once per searcher generation)
 /// when it goes through at least one passage in this many: reading the
 /// map costs about what reading and counting the copy keys of that many
@@ -111,6 +121,13 @@ impl Archive {
     /// Searches see the index as it was when it was opened; call
     /// [`Archive::reload`] to see a later `cita index`, or use
     /// [`Archive::open_live`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NoIndex`] (nothing there, or a first build that saved
+    /// nothing), [`Error::FirstBuildRunning`], [`Error::NotAnIndex`],
+    /// [`Error::IncompatibleIndex`] (another schema: rebuild),
+    /// [`Error::Damaged`], [`Error::Io`] (the folder cannot be read).
     pub fn open(path: &Path) -> Result<Archive> {
         Archive::open_with(path, false)
     }
@@ -227,6 +244,14 @@ impl Archive {
     /// Runs a search: the hits asked for, in the order asked for, with
     /// snippets, highlights, `matched` and whatever else the request adds
     /// (groups, facets, context, citations).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Query`] (the query cannot be read; the message says where),
+    /// [`Error::InvalidOption`] (an option out of its range, `since` after
+    /// `until`), [`Error::PastDeadline`] (past `request.deadline`),
+    /// [`Error::Damaged`] (damage met while reading), [`Error::Internal`]
+    /// (a bug in cita on an intact index).
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         self.guarded(|| self.search_unguarded(request))
     }
@@ -495,7 +520,10 @@ impl Archive {
     }
 
     /// Runs each query with the options of `template` (its `query` is
-    /// ignored), lazily, in order. A query that fails does not stop the others.
+    /// ignored), lazily, in order, as [`batch::run`]: every matching passage
+    /// is a row, so copies are not collapsed and no partial match fills a
+    /// page, whatever `template.collapse` and `template.all_words` say. A
+    /// query that fails does not stop the others.
     pub fn batch<'a>(
         &'a self,
         queries: &'a [BatchQuery],
@@ -2268,8 +2296,14 @@ fn check_schema(path: &Path, index: &Index) -> Result<()> {
         found,
         expected: SCHEMA_VERSION,
     };
-    let no_index_yet = || Error::NoIndex {
-        path: path.to_path_buf(),
+    let no_index_yet = || match store::is_locked(path) {
+        true => Error::FirstBuildRunning {
+            path: path.to_path_buf(),
+            lock: path.join(store::LOCK_FILE),
+        },
+        false => Error::NoIndex {
+            path: path.to_path_buf(),
+        },
     };
     match store::read_payload(index) {
         Some(p) if p.cita_schema == SCHEMA_VERSION && store::awaits_first_batch(path, index) => {
@@ -2292,6 +2326,10 @@ fn cannot_write(err: &io::Error) -> bool {
 }
 
 /// Builds the index at `index` from `corpus` and opens it.
+///
+/// # Errors
+///
+/// Those of [`indexer::build`] and [`Archive::open`].
 pub fn build_and_open(corpus: &Path, index: &Path) -> Result<(Archive, BuildReport)> {
     let report = indexer::build(corpus, index, &BuildOptions::default())?;
     Ok((Archive::open(index)?, report))

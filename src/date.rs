@@ -63,7 +63,10 @@ impl Date {
 impl FromStr for Date {
     type Err = Error;
 
-    /// Parses exactly `YYYY-MM-DD`.
+    /// Parses exactly `YYYY-MM-DD`. A bound of `since` or `until` may be a
+    /// year or a month too: [`Date::parse_start`] and [`Date::parse_end`]
+    /// read those as the period's first and last day (the error, shared
+    /// with them, names the three forms they take).
     fn from_str(text: &str) -> Result<Date, Error> {
         parse_period(text, false).and_then(|date| {
             if text.trim().len() == 10 {

@@ -33,6 +33,19 @@ pub enum Error {
         path: PathBuf,
     },
 
+    /// The index's first build is still running: it holds nothing to
+    /// search yet.
+    #[error(
+        "the index at {} is still being built by its first `cita index` (its lock file {} is held); search it when that run ends",
+        path.display(), lock.display()
+    )]
+    FirstBuildRunning {
+        /// The index folder.
+        path: PathBuf,
+        /// The lock file the build holds.
+        lock: PathBuf,
+    },
+
     /// The index was built by a cita whose schema differs from this one.
     #[error(
         "the index at {} was built by an incompatible version of cita (schema {found}, this cita reads {expected}): rebuild it with `cita index --rebuild --index {}`",
@@ -68,6 +81,21 @@ pub enum Error {
     NoCorpus {
         /// The corpus folder that was asked for.
         path: PathBuf,
+    },
+
+    /// The corpus folder holds nothing while the index holds documents:
+    /// the mount point of an archive disk not mounted looks so, and a run
+    /// would remove every document (and the last versions kept of files
+    /// that could not be read, which no run can bring back).
+    #[error(
+        "corpus folder {} is empty (a disk not mounted?) and the index holds {documents} document(s), left as they were; to empty the index, run `cita index --rebuild`",
+        path.display()
+    )]
+    EmptyCorpus {
+        /// The corpus folder.
+        path: PathBuf,
+        /// How many documents the index holds.
+        documents: u64,
     },
 
     /// A file-system operation failed on a path cita owns (the index folder).

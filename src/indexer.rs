@@ -254,7 +254,10 @@ pub trait BuildObserver {
 /// a PDF line whose numbers rise faster than the pages or whose date
 /// changes is no running line; a PDF of scans takes its date from its
 /// text, not from when it was scanned; `12 de marzo de 1.985` is a date.
-pub const READING_RULES: u32 = 23;
+/// 24: Word's text hidden by its paragraph or character style is left out,
+/// and a list defined through a numbering style (`w:numStyleLink`) takes
+/// its numbers; an HTML list's items wrapped in a `div` take the list's.
+pub const READING_RULES: u32 = 24;
 
 /// An observer that ignores everything.
 #[derive(Debug, Default, Clone, Copy)]
@@ -323,6 +326,17 @@ impl BuildReport {
 }
 
 /// Builds the index at `index_dir` from `corpus`, or brings it up to date.
+/// A file that cannot be read is a warning in the report, never an error.
+///
+/// # Errors
+///
+/// [`Error::NoCorpus`], [`Error::EmptyCorpus`] (a corpus folder holding
+/// nothing while the index holds documents), [`Error::InvalidOption`] (an
+/// option out of range, a refused `--exclude` glob, the corpus folder as
+/// the index), [`Error::NotAnIndex`] (a folder of other files, left as it
+/// was), [`Error::IndexLocked`] (another build holds it), [`Error::Damaged`]
+/// (rebuild), [`Error::DiskFull`], [`Error::Io`]. Every commit made before
+/// an error stands.
 pub fn build(corpus: &Path, index_dir: &Path, options: &BuildOptions) -> Result<BuildReport> {
     build_with(corpus, index_dir, options, &Silent)
 }
@@ -343,6 +357,15 @@ pub fn build_with(
 /// starts several builds with them (`cita.dist`'s shards), before any.
 pub fn check_exclude(corpus: &Path, globs: &[String]) -> Result<()> {
     ingest::exclusions(corpus, globs).map(drop)
+}
+
+/// Whether the folder `corpus` holds nothing but the index folder (a
+/// listing that fails holds something: the walk names what it cannot read).
+fn holds_nothing(corpus: &Path, index_dir: &Path) -> bool {
+    let index_dir = index_dir.canonicalize().ok();
+    std::fs::read_dir(corpus).is_ok_and(|mut entries| {
+        entries.all(|entry| entry.is_ok_and(|entry| entry.path().canonicalize().ok() == index_dir))
+    })
 }
 
 fn build_into(
@@ -387,8 +410,9 @@ fn build_into(
     }
     std::fs::create_dir_all(index_dir).map_err(|err| Error::io(index_dir, err))?;
     refuse_corpus_as_index(corpus, index_dir)?;
-    let _lock = store::lock(index_dir)?;
+    // Before the lock file is made: a folder refused is left as it was.
     store::refuse_foreign(index_dir)?;
+    let _lock = store::lock(index_dir)?;
     let (index, fresh) = store::open_for_writing(index_dir, options.rebuild)?;
     let fields =
         schema::fields_of(&index.schema()).expect("the index was checked to have cita's schema");
@@ -403,6 +427,7 @@ fn build_into(
         dir: index_dir,
         threads,
         memory_bytes: options.memory_bytes.min(threads * MAX_MEMORY_PER_THREAD),
+        merges: store::CheckedMerges::new(&index),
         started: None,
     };
     let shard = options.shard.map(|shard| [shard.number, shard.count]);
@@ -455,6 +480,15 @@ fn build_into(
         sources_in(&index, &fields)?
     };
 
+    if !options.rebuild
+        && (!state.files.is_empty() || !indexed_sources.is_empty())
+        && holds_nothing(corpus, index_dir)
+    {
+        return Err(Error::EmptyCorpus {
+            path: corpus.to_path_buf(),
+            documents: store::read_payload(&index).map_or(0, |payload| payload.documents),
+        });
+    }
     let walk = WalkOptions {
         exclude: options.exclude.clone(),
         // Its files are the index's, not documents, when it lies in the
@@ -704,6 +738,11 @@ fn build_into(
     }
     if let Some(started) = writer.started.take() {
         started.wait_merging_threads()?;
+    }
+    // Damage met before a merge: the run's own commits stand, and the
+    // damaged segment stays as it was for `cita check` to find.
+    if let Some(detail) = writer.merges.damage() {
+        return Err(Error::damaged(index_dir, &detail));
     }
     // The map is a cache of the committed segments: without it searches
     // give the same answers, so a map that cannot be made or written (a
@@ -973,6 +1012,8 @@ struct LazyWriter<'a> {
     dir: &'a Path,
     threads: usize,
     memory_bytes: usize,
+    /// The merge policy, which keeps damaged segments out of merges.
+    merges: store::CheckedMerges,
     started: Option<IndexWriter<TantivyDocument>>,
 }
 
@@ -989,6 +1030,7 @@ impl LazyWriter<'_> {
                     },
                     other => Error::Engine(other),
                 })?;
+            writer.set_merge_policy(Box::new(self.merges.clone()));
             self.started = Some(writer);
         }
         Ok(self.started.as_mut().expect("started above"))

@@ -630,6 +630,17 @@ impl FromStr for Sort {
     }
 }
 
+/// The order's name, as [`Sort::NAMES`] gives it and `from_str` reads it.
+impl std::fmt::Display for Sort {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (name, _) = Sort::NAMES
+            .iter()
+            .find(|(_, sort)| sort == self)
+            .expect("every order has a name");
+        out.write_str(name)
+    }
+}
+
 /// An inclusive range of years, as in `--mentions 1960..1969`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct YearRange {
@@ -967,6 +978,7 @@ mod tests {
         );
         for (name, sort) in Sort::NAMES {
             assert_eq!(name.parse::<Sort>().unwrap(), sort);
+            assert_eq!(sort.to_string(), name);
         }
     }
 

@@ -7,13 +7,15 @@
 //! state file is replaced (write, then rename) only after the commit it
 //! describes, so it can lag the index but never lead it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
-use tantivy::directory::Directory;
-use tantivy::index::SegmentComponent;
+use tantivy::directory::{Directory, ManagedDirectory};
+use tantivy::index::{SegmentComponent, SegmentId, SegmentMeta};
+use tantivy::merge_policy::{LogMergePolicy, MergeCandidate, MergePolicy};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
 use crate::analysis;
@@ -284,6 +286,17 @@ pub fn awaits_first_batch(dir: &Path, index: &Index) -> bool {
         && !dir.join(STATE_FILE).is_file()
 }
 
+/// Whether a run holds the lock of the index in `dir` (the lock file is
+/// opened, never made).
+pub fn is_locked(dir: &Path) -> bool {
+    File::open(dir.join(LOCK_FILE)).is_ok_and(|file| {
+        matches!(
+            file.try_lock_shared(),
+            Err(std::fs::TryLockError::WouldBlock)
+        )
+    })
+}
+
 /// Takes the run's lock; fails at once if another run holds it. The kernel
 /// releases it when the process ends, however it ends.
 pub fn lock(dir: &Path) -> Result<File> {
@@ -413,18 +426,7 @@ pub fn check_every_file(dir: &Path, index: &Index) -> Result<(u64, u64)> {
     let files: BTreeSet<PathBuf> = index
         .searchable_segment_metas()?
         .iter()
-        .flat_map(|segment| {
-            [
-                SegmentComponent::Postings,
-                SegmentComponent::Positions,
-                SegmentComponent::Terms,
-                SegmentComponent::Store,
-                SegmentComponent::FastFields,
-                SegmentComponent::FieldNorms,
-                SegmentComponent::Delete,
-            ]
-            .map(|component| segment.relative_path(component))
-        })
+        .flat_map(segment_files)
         .collect();
     let sizes: Vec<u64> = files
         .iter()
@@ -432,6 +434,113 @@ pub fn check_every_file(dir: &Path, index: &Index) -> Result<(u64, u64)> {
         .map(|meta| meta.len())
         .collect();
     Ok((sizes.len() as u64, sizes.iter().sum()))
+}
+
+/// tantivy's merge policy, with one condition: a segment is merged only
+/// when every file of it passes its checksum. A merge reads its segments
+/// whole and writes what it read into a new segment with fresh checksums,
+/// so a byte flipped on disk in stored text would become text that no
+/// check can tell from the real one (`cita check` passed while searches
+/// quoted the wrong words), and damaged postings made the merge panic.
+/// A candidate holding a damaged segment is not merged, and the damage is
+/// kept for the run to report ([`CheckedMerges::damage`]). Each segment is
+/// read once per run, and only when it is to be merged, which reads it
+/// whole anyway.
+#[derive(Debug, Clone)]
+pub struct CheckedMerges {
+    policy: Arc<LogMergePolicy>,
+    directory: ManagedDirectory,
+    checked: Arc<Mutex<CheckedSegments>>,
+}
+
+#[derive(Debug, Default)]
+struct CheckedSegments {
+    sound: HashSet<SegmentId>,
+    /// Each damaged segment, with the file that fails.
+    damaged: BTreeMap<String, String>,
+}
+
+impl CheckedMerges {
+    pub fn new(index: &Index) -> CheckedMerges {
+        CheckedMerges {
+            policy: Arc::default(),
+            directory: index.directory().clone(),
+            checked: Arc::default(),
+        }
+    }
+
+    /// The damage found in segments that were to be merged, said on one
+    /// line, or `None`.
+    pub fn damage(&self) -> Option<String> {
+        let checked = self.checked.lock().unwrap_or_else(PoisonError::into_inner);
+        let files: Vec<&str> = checked.damaged.values().map(String::as_str).collect();
+        match files.as_slice() {
+            [] => None,
+            [one] => Some(format!("{one} fails its checksum")),
+            many => Some(format!("{} fail their checksums", many.join(", "))),
+        }
+    }
+
+    /// Whether every file of `segment` passes its checksum (a file that
+    /// cannot be read is damage too: the merge could not read it either).
+    fn is_sound(&self, segment: &SegmentMeta, checked: &mut CheckedSegments) -> bool {
+        let id = segment.id();
+        if checked.sound.contains(&id) {
+            return true;
+        }
+        if checked.damaged.contains_key(&id.uuid_string()) {
+            return false;
+        }
+        let failing = segment_files(segment)
+            .into_iter()
+            .find(|file| !self.directory.validate_checksum(file).unwrap_or(false));
+        match failing {
+            None => {
+                checked.sound.insert(id);
+                true
+            }
+            Some(file) => {
+                let file = file.display().to_string();
+                checked.damaged.insert(id.uuid_string(), file);
+                false
+            }
+        }
+    }
+}
+
+impl MergePolicy for CheckedMerges {
+    fn compute_merge_candidates(&self, segments: &[SegmentMeta]) -> Vec<MergeCandidate> {
+        let mut candidates = self.policy.compute_merge_candidates(segments);
+        let mut checked = self.checked.lock().unwrap_or_else(PoisonError::into_inner);
+        candidates.retain(|candidate| {
+            candidate.0.iter().all(|id| {
+                segments
+                    .iter()
+                    .find(|segment| segment.id() == *id)
+                    .is_some_and(|segment| self.is_sound(segment, &mut checked))
+            })
+        });
+        candidates
+    }
+}
+
+/// The files of `segment`, each with its checksum in its footer.
+fn segment_files(segment: &SegmentMeta) -> Vec<PathBuf> {
+    let mut components = vec![
+        SegmentComponent::Postings,
+        SegmentComponent::Positions,
+        SegmentComponent::Terms,
+        SegmentComponent::Store,
+        SegmentComponent::FastFields,
+        SegmentComponent::FieldNorms,
+    ];
+    if segment.has_deletes() {
+        components.push(SegmentComponent::Delete);
+    }
+    components
+        .into_iter()
+        .map(|component| segment.relative_path(component))
+        .collect()
 }
 
 /// Checks every searchable segment's column (fast-field) file against its

@@ -290,6 +290,26 @@ fn a_first_build_that_failed_leaves_no_index_to_answer_nothing_from() {
             stderr(&out)
         );
     }
+    // While the first build runs (it holds the lock), every command says
+    // so, not "run `cita index`", which the lock would refuse.
+    let lock = std::fs::File::create(dir.path().join("index/.cita-index.lock")).unwrap();
+    lock.try_lock().unwrap();
+    for args in [
+        &["search", "--index", "index", "lazo"][..],
+        &["stats", "--index", "index"],
+        &["serve", "--index", "index", "--port", "0"],
+    ] {
+        let out = run_in(dir.path(), args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.lines().count() == 1
+                && err.contains("is still being built by its first `cita index`")
+                && !err.contains("cannot index"),
+            "{args:?}: {err}"
+        );
+    }
+    drop(lock);
     let out = run_in(dir.path(), &["search", "lazo"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
@@ -702,7 +722,11 @@ fn a_search_during_the_first_build_says_only_that_the_build_holds_the_lock() {
     assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
     let said = stderr(&out);
     assert_eq!(said.lines().count(), 1, "{said}");
-    assert!(said.contains("another `cita index` is writing"), "{said}");
+    assert!(
+        said.contains("is still being built by its first `cita index`")
+            && !said.contains("cannot index"),
+        "{said}"
+    );
     drop(lock);
     let out = run_in(dir.path(), &["search", "lazo"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

@@ -837,6 +837,65 @@ fn indexing_a_damaged_index_without_rebuild_says_to_rebuild() {
 }
 
 #[test]
+fn plain_runs_never_merge_a_damaged_segment_into_one_that_passes_its_checksums() {
+    // A merge reads its segments whole and writes a new one with fresh
+    // checksums: damaged stored text became text no check could find, and
+    // damaged postings made the merge panic ("internal error", exit 0).
+    for component in ["store", "idx"] {
+        let dir = TempDir::new().unwrap();
+        let (corpus, index) = (dir.path().join("corpus"), dir.path().join("index"));
+        std::fs::create_dir(&corpus).unwrap();
+        for n in 0..6 {
+            let text = format!(
+                "Report {n} on the Magdalena river.\n\nThe witness described El Salado, report {n}.\n"
+            );
+            std::fs::write(corpus.join(format!("r{n}.txt")), text).unwrap();
+        }
+        assert_eq!(
+            index_into_with(&corpus, &index, &["--quiet", "-j", "1"])
+                .status
+                .code(),
+            Some(0)
+        );
+        let damaged = largest_file(&index, component);
+        let name = damaged.file_name().unwrap().to_str().unwrap().to_string();
+        let middle = std::fs::metadata(&damaged).unwrap().len() as usize / 2;
+        apply(Damage::FlipAt(middle), &damaged);
+        // Each run adds a segment; tantivy merges small segments by eights.
+        let said = (0..12).find_map(|n| {
+            std::fs::write(
+                corpus.join(format!("later{n}.txt")),
+                format!("Later note {n}.\n"),
+            )
+            .unwrap();
+            let out = index_into_with(&corpus, &index, &["--quiet", "-j", "1"]);
+            let err = stderr(&out);
+            assert!(!err.contains("internal error"), "{component}: {err}");
+            match out.status.code() {
+                Some(0) => None,
+                code => Some((code, err)),
+            }
+        });
+        let (code, err) = said.unwrap_or_else(|| panic!("{component}: no run met the damage"));
+        assert_eq!(code, Some(2), "{component}: {err}");
+        assert!(
+            err.lines().count() == 1
+                && err.contains(&format!("{name} fails its checksum"))
+                && err.contains("cita index --rebuild --index"),
+            "{component}: {err}"
+        );
+        // The damaged segment is still there for `cita check` to name.
+        let out = run(&["check", "--index", path_str(&index)]);
+        assert_eq!(out.status.code(), Some(2), "{component}: {}", stdout(&out));
+        assert!(
+            stderr(&out).contains(&name),
+            "{component}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
 fn a_folder_of_another_program_is_still_refused_by_rebuild() {
     let pristine = pristine();
     let dir = TempDir::new().unwrap();
@@ -878,7 +937,12 @@ fn a_folder_of_other_files_without_an_index_is_refused_and_left_alone() {
             stderr(&out)
         );
     }
-    assert!(!dir.path().join("meta.json").exists());
+    // Left as it was: not even a lock file is made in it.
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["important.txt"]);
     assert_eq!(
         std::fs::read_to_string(dir.path().join("important.txt")).unwrap(),
         "keep"

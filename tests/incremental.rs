@@ -921,6 +921,72 @@ fn an_unreadable_folder_keeps_its_passages_and_an_unreadable_corpus_changes_noth
 }
 
 #[test]
+fn an_empty_corpus_folder_leaves_the_index_as_it_was_unless_rebuilt() {
+    // The mount point of an archive disk that is not mounted: an empty
+    // folder where the corpus was. Emptying the index would also lose the
+    // last version kept of a file that could not be read.
+    let dir = tempfile::TempDir::new().unwrap();
+    let (corpus, index) = (dir.path().join("corpus"), dir.path().join("index"));
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::write(corpus.join("one.txt"), "The alphaword note.\n").unwrap();
+    std::fs::write(corpus.join("two.txt"), "The betaword note.\n").unwrap();
+    assert_eq!(
+        changes(&index_report(&index_into_with(
+            &corpus,
+            &index,
+            &["--format", "json"]
+        )))[0],
+        2
+    );
+    let count = |word: &str| {
+        let out = run(&[
+            "search",
+            "--count",
+            "--index",
+            index.to_str().unwrap(),
+            word,
+        ]);
+        stdout(&out).trim().to_string()
+    };
+    // Emptied to nothing but an empty folder: one file is still a file gone.
+    std::fs::remove_file(corpus.join("two.txt")).unwrap();
+    std::fs::create_dir(corpus.join("empty")).unwrap();
+    assert_eq!(
+        changes(&index_report(&index_into_with(
+            &corpus,
+            &index,
+            &["--format", "json"]
+        )))[2],
+        1
+    );
+    std::fs::remove_dir(corpus.join("empty")).unwrap();
+    std::fs::remove_file(corpus.join("one.txt")).unwrap();
+    let before = std::fs::read(index.join("meta.json")).unwrap();
+    let out = index_into(&corpus, &index);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.lines().count() == 1
+            && err.contains("is empty (a disk not mounted?)")
+            && err.contains("holds 1 document")
+            && err.contains("cita index --rebuild"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(index.join("meta.json")).unwrap(), before);
+    assert_eq!(count("alphaword"), "1 passage in 1 document");
+    // Asked for: a rebuild empties the index.
+    let report = index_report(&index_into_with(
+        &corpus,
+        &index,
+        &["--rebuild", "--format", "json"],
+    ));
+    assert_eq!(report["passages"], 0, "{report}");
+    assert_eq!(count("alphaword"), "0 passages in 0 documents");
+    // An empty index of an empty corpus is no refusal.
+    assert_eq!(index_into(&corpus, &index).status.code(), Some(0));
+}
+
+#[test]
 fn an_index_inside_its_corpus_is_not_read_as_documents() {
     let dir = tempfile::TempDir::new().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "The epsilonword notes.\n").unwrap();

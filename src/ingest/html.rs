@@ -1212,10 +1212,7 @@ impl Walker {
     /// `list-style-type` (`none` shows none) are read; a style sheet's
     /// rules are not.
     fn item_marker(&mut self, item: ElementRef) -> Option<String> {
-        let list = item
-            .parent()
-            .and_then(ElementRef::wrap)
-            .filter(|list| list.value().name() == "ol")?;
+        let list = list_owner(item).filter(|list| list.value().name() == "ol")?;
         let attribute = |name| list.value().attr(name);
         let reversed = attribute("reversed").is_some();
         let next = self.next_numbers.entry(list.id()).or_insert_with(|| {
@@ -1223,9 +1220,11 @@ impl Walker {
                 .and_then(|start| start.trim().parse().ok())
                 .unwrap_or_else(|| {
                     if reversed {
-                        list.children()
+                        list.descendants()
                             .filter_map(ElementRef::wrap)
-                            .filter(|child| child.value().name() == "li")
+                            .filter(|inner| {
+                                inner.value().name() == "li" && list_owner(*inner) == Some(list)
+                            })
                             .count() as i64
                     } else {
                         1
@@ -1267,6 +1266,15 @@ impl Walker {
             }));
         }
     }
+}
+
+/// The list an item belongs to: the nearest list around it, as browsers
+/// count items (an `li` wrapped in a `div` inside an `<ol>` takes the
+/// list's next number).
+fn list_owner(item: ElementRef) -> Option<ElementRef> {
+    item.ancestors()
+        .filter_map(ElementRef::wrap)
+        .find(|around| matches!(around.value().name(), "ol" | "ul" | "menu"))
 }
 
 /// The marker an inline `style` gives list items (`list-style-type`, or the
@@ -1833,7 +1841,8 @@ line two</pre>
             <ul><li>Viñeta.</li></ul>
             <ol style="list-style-type: lower-roman"><li>Romano.</li><li style="list-style:none">Oculto.</li><li>Sigue.</li></ol>
             <ol class="notas"><li><sup>5</sup> Real Decreto 887/2006.</li><li>Artículo 5. Objeto.</li>
-            <li>1. Ser mayor de edad.</li><li>b) Residir en Colombia.</li><li>PRIMERO. Revocar.</li><li>Sin número propio.</li></ol></body>"#;
+            <li>1. Ser mayor de edad.</li><li>b) Residir en Colombia.</li><li>PRIMERO. Revocar.</li><li>Sin número propio.</li></ol>
+            <ol reversed><div class="item"><li>Envuelto dos.</li></div><div><li>Envuelto uno.<ul><li>Viñeta dentro.</li></ul></li></div></ol></body>"#;
         let (_, blocks, _) = read(page);
         assert_eq!(
             texts(&blocks),
@@ -1859,7 +1868,11 @@ line two</pre>
                 "1. Ser mayor de edad.",
                 "b) Residir en Colombia.",
                 "PRIMERO. Revocar.",
-                "6. Sin número propio."
+                "6. Sin número propio.",
+                // Items a page wraps in a `div` are its list's all the same.
+                "2. Envuelto dos.",
+                "1. Envuelto uno.",
+                "Viñeta dentro."
             ]
         );
     }

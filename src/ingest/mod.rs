@@ -414,7 +414,7 @@ impl SkipReason {
             SkipReason::Unreadable => "unreadable",
             SkipReason::Malformed => "malformed",
             SkipReason::Encrypted => "encrypted",
-            SkipReason::NoText => "no text layer",
+            SkipReason::NoText => "no text",
             SkipReason::OcrUnavailable => "OCR unavailable",
             SkipReason::Internal => "internal error",
             SkipReason::TooLarge => "too large",

@@ -21,7 +21,8 @@
 //! creation date and declared language come from `docProps/core.xml` or
 //! `meta.xml`.
 //!
-//! Deleted text under change tracking, hidden text (`w:vanish`),
+//! Deleted text under change tracking, hidden text (`w:vanish`, on a run
+//! or in its style),
 //! comments, page headers and footers,
 //! equations and generated tables of contents are not read. Every part
 //! holding text must be well-formed XML: a damaged one refuses the file
@@ -378,6 +379,7 @@ fn word_role(
     let role = match element.local() {
         b"p" => {
             blocks.open_paragraph();
+            reading.paragraph_style = None;
             WordRole::Paragraph
         }
         b"tr" => {
@@ -389,7 +391,6 @@ fn word_role(
             WordRole::Cell
         }
         b"pPr" if matches!(roles.last(), Some(WordRole::Paragraph)) => {
-            reading.paragraph_style = None;
             reading.paragraph_list = ListPlace::default();
             reading.paragraph_deleted = false;
             WordRole::ParagraphProperties
@@ -420,17 +421,24 @@ fn word_role(
             }
             WordRole::Other
         }
-        b"r" => WordRole::Run { hidden: false },
+        b"r" => WordRole::Run {
+            hidden: reading.paragraph_hidden(),
+        },
         b"rPr" if matches!(roles.last(), Some(WordRole::Run { .. })) => WordRole::RunProperties,
-        b"vanish" | b"specVanish"
-            if matches!(roles.last(), Some(WordRole::RunProperties))
-                && !matches!(
-                    element.attribute("val").as_deref(),
-                    Some("0" | "false" | "off")
-                ) =>
-        {
+        // A run's character style, then its own properties, override
+        // what its paragraph's style says.
+        b"rStyle" if matches!(roles.last(), Some(WordRole::RunProperties)) => {
+            let style = element.attribute("val").unwrap_or_default();
+            if let (Some(&styled), [.., WordRole::Run { hidden }, _]) =
+                (reading.styles.hidden.get(&style), &mut *roles)
+            {
+                *hidden = styled;
+            }
+            WordRole::Other
+        }
+        b"vanish" | b"specVanish" if matches!(roles.last(), Some(WordRole::RunProperties)) => {
             if let [.., WordRole::Run { hidden }, _] = roles {
-                *hidden = true;
+                *hidden = is_on(element);
             }
             WordRole::Other
         }
@@ -554,6 +562,15 @@ fn is_heading_outline_level(element: &Element) -> bool {
         .is_some_and(|level| level < 9)
 }
 
+/// Whether a toggle property of Word (`w:vanish`, `w:isLgl`) is on: it
+/// is when present, unless its value says off.
+fn is_on(element: &Element) -> bool {
+    !matches!(
+        element.attribute("val").as_deref(),
+        Some("0" | "false" | "off")
+    )
+}
+
 /// How many `w:basedOn` links are followed to find whether a style is a
 /// heading: real chains are a few long, and a loop must end.
 const MAX_STYLE_CHAIN: usize = 16;
@@ -565,6 +582,10 @@ struct WordStyles {
     headings: HashSet<String>,
     /// The paragraph styles that number their paragraphs, and where.
     numbered: HashMap<String, ListPlace>,
+    /// The paragraph and character styles whose text is hidden (`true`)
+    /// or shown (`false`) by their run properties' `w:vanish`, their own
+    /// or a base style's; a style that says nothing of it is absent.
+    hidden: HashMap<String, bool>,
 }
 
 /// A paragraph's list (Word's `w:numId`) and level (`w:ilvl`), as far as
@@ -641,10 +662,20 @@ struct WordReading {
 }
 
 impl WordReading {
+    /// Whether the paragraph's style hides its text.
+    fn paragraph_hidden(&self) -> bool {
+        self.paragraph_style
+            .as_ref()
+            .and_then(|style| self.styles.hidden.get(style))
+            == Some(&true)
+    }
+
     /// The number of the paragraph whose properties were just read, from
-    /// its own numbering or its style's (`w:numId` 0 takes it away).
+    /// its own numbering or its style's (`w:numId` 0 takes it away). A
+    /// paragraph deleted under change tracking, or hidden by its style,
+    /// takes none: Word counts only the paragraphs it shows.
     fn paragraph_marker(&mut self) -> Option<String> {
-        if self.paragraph_deleted {
+        if self.paragraph_deleted || self.paragraph_hidden() {
             return None;
         }
         let styled = self
@@ -681,6 +712,12 @@ fn word_numbering(bytes: &[u8]) -> Result<WordNumbering, Refusal> {
     let mut xml = Xml::open(bytes, "word/numbering.xml", "numbering")?;
     let mut definitions: HashMap<String, Vec<Level>> = HashMap::new();
     let mut instances: Vec<(String, NumberingInstance)> = Vec::new();
+    // A list defined through a numbering style (Word's "List Number"
+    // styles, a template's legal numbering) has no levels of its own: its
+    // `w:numStyleLink` names the style, whose definition holds them under
+    // a `w:styleLink` of that name.
+    let mut defined_by_style: HashMap<String, String> = HashMap::new();
+    let mut through_style: HashMap<String, String> = HashMap::new();
     // The definition or list being read, and the level in it.
     let mut definition: Option<(String, Vec<Level>)> = None;
     let mut list: Option<(String, NumberingInstance)> = None;
@@ -721,6 +758,16 @@ fn word_numbering(bytes: &[u8]) -> Result<WordNumbering, Refusal> {
                         }
                     }
                     (b"lvlOverride", 2) => level = index("ilvl"),
+                    (b"styleLink", 2) => {
+                        if let Some((id, _)) = &definition {
+                            defined_by_style.insert(value(), id.clone());
+                        }
+                    }
+                    (b"numStyleLink", 2) => {
+                        if let Some((id, _)) = &definition {
+                            through_style.insert(id.clone(), value());
+                        }
+                    }
                     (b"abstractNumId", 2) => {
                         if let Some((_, list)) = &mut list {
                             list.definition = value();
@@ -739,10 +786,7 @@ fn word_numbering(bytes: &[u8]) -> Result<WordNumbering, Refusal> {
                                 defined.style = word_number_style(&value());
                             }
                             (b"lvlText", Some(defined)) => defined.template = value(),
-                            (b"isLgl", Some(defined)) => {
-                                defined.in_digits =
-                                    !matches!(value().as_str(), "0" | "false" | "off");
-                            }
+                            (b"isLgl", Some(defined)) => defined.in_digits = is_on(&element),
                             (b"lvlRestart", Some(defined)) => {
                                 if let Ok(after) = value().trim().parse::<usize>() {
                                     defined.restart_below = after.min(defined.restart_below);
@@ -779,7 +823,13 @@ fn word_numbering(bytes: &[u8]) -> Result<WordNumbering, Refusal> {
     }
     let mut numbering = WordNumbering::default();
     let mut shared: HashMap<String, usize> = HashMap::new();
-    for (id, instance) in instances {
+    for (id, mut instance) in instances {
+        if let Some(definition) = through_style
+            .get(&instance.definition)
+            .and_then(|style| defined_by_style.get(style))
+        {
+            instance.definition.clone_from(definition);
+        }
         let Some(levels) = definitions.get(&instance.definition) else {
             continue;
         };
@@ -818,8 +868,12 @@ fn word_styles(bytes: &[u8]) -> Result<WordStyles, Refusal> {
     /// based on.
     #[derive(Default)]
     struct Style {
+        /// A paragraph style (else a character style, read only for
+        /// whether it hides its text).
+        paragraph: bool,
         heading: Option<bool>,
         list: ListPlace,
+        hidden: Option<bool>,
         based_on: Option<String>,
     }
     let mut xml = Xml::open(bytes, "word/styles.xml", "styles")?;
@@ -832,14 +886,17 @@ fn word_styles(bytes: &[u8]) -> Result<WordStyles, Refusal> {
             Node::Open(element) => {
                 depth += 1;
                 if depth == 1 {
-                    let paragraph_style = element.is(Ns::Word, "style")
-                        && element
-                            .attribute("type")
-                            .is_none_or(|kind| kind == "paragraph");
-                    reading = element
-                        .attribute("styleId")
-                        .filter(|_| paragraph_style)
-                        .map(|id| (id, Style::default()));
+                    let kind = element.attribute("type");
+                    let paragraph = kind.as_deref().is_none_or(|kind| kind == "paragraph");
+                    let read = element.is(Ns::Word, "style")
+                        && (paragraph || kind.as_deref() == Some("character"));
+                    reading = element.attribute("styleId").filter(|_| read).map(|id| {
+                        let style = Style {
+                            paragraph,
+                            ..Style::default()
+                        };
+                        (id, style)
+                    });
                 } else if let Some((_, style)) = &mut reading
                     && element.ns == Ns::Word
                 {
@@ -856,6 +913,8 @@ fn word_styles(bytes: &[u8]) -> Result<WordStyles, Refusal> {
                             style.heading = Some(is_heading_outline_level(&element));
                         }
                         (place @ (b"numId" | b"ilvl"), 4) => style.list.set(place, &element),
+                        // In the style's `w:rPr` (a `w:pPr`'s holds no `w:vanish`).
+                        (b"vanish" | b"specVanish", 3) => style.hidden = Some(is_on(&element)),
                         _ => {}
                     }
                 }
@@ -900,11 +959,29 @@ fn word_styles(bytes: &[u8]) -> Result<WordStyles, Refusal> {
         }
         place.list.is_some().then_some(place)
     };
+    let hidden = |id: &str| {
+        let mut id = id;
+        for _ in 0..MAX_STYLE_CHAIN {
+            let style = styles.get(id)?;
+            if style.hidden.is_some() {
+                return style.hidden;
+            }
+            id = style.based_on.as_deref()?;
+        }
+        None
+    };
+    let paragraph_styles = || styles.iter().filter(|(_, style)| style.paragraph);
     Ok(WordStyles {
-        headings: styles.keys().filter(|id| is_heading(id)).cloned().collect(),
-        numbered: styles
+        headings: paragraph_styles()
+            .filter(|(id, _)| is_heading(id))
+            .map(|(id, _)| id.clone())
+            .collect(),
+        numbered: paragraph_styles()
+            .filter_map(|(id, _)| Some((id.clone(), list_place(id)?)))
+            .collect(),
+        hidden: styles
             .keys()
-            .filter_map(|id| Some((id.clone(), list_place(id)?)))
+            .filter_map(|id| Some((id.clone(), hidden(id)?)))
             .collect(),
     })
 }
@@ -1568,6 +1645,17 @@ pub(super) mod tests {
         read_with(read_docx, entries)
     }
 
+    /// The paragraphs of a document of `body` with `numbering` as its
+    /// `word/numbering.xml`.
+    fn with_numbering(body: &str, numbering: &str) -> Vec<String> {
+        docx(&[
+            (DOCX_DOCUMENT, &document(body)),
+            ("word/numbering.xml", numbering),
+        ])
+        .unwrap()
+        .1
+    }
+
     fn docx_blocks(body: &str) -> Vec<String> {
         docx(&[(DOCX_DOCUMENT, &document(body))]).unwrap().1
     }
@@ -1594,6 +1682,64 @@ pub(super) mod tests {
                 "Hello, new world\nsecond line",
                 "Fish & chips — done",
                 "Visible"
+            ]
+        );
+    }
+
+    #[test]
+    fn text_hidden_by_its_style_is_left_out_unless_the_run_shows_it() {
+        let styles = word_part(
+            "styles",
+            concat!(
+                r#"<w:style w:type="paragraph" w:styleId="Oculto"><w:rPr><w:vanish/></w:rPr></w:style>"#,
+                r#"<w:style w:type="paragraph" w:styleId="OcultoNumerado"><w:basedOn w:val="Oculto"/><w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style>"#,
+                r#"<w:style w:type="paragraph" w:styleId="Visible"><w:basedOn w:val="Oculto"/><w:rPr><w:vanish w:val="0"/></w:rPr></w:style>"#,
+                r#"<w:style w:type="character" w:styleId="NotaOculta"><w:rPr><w:vanish/></w:rPr></w:style>"#,
+                r#"<w:style w:type="character" w:styleId="Mostrada"><w:rPr><w:vanish w:val="off"/></w:rPr></w:style>"#,
+            ),
+        );
+        let numbering = word_part(
+            "numbering",
+            concat!(
+                r#"<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>"#,
+                r#"<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>"#,
+            ),
+        );
+        let run = |style: &str, text: &str| {
+            format!(
+                r#"<w:r><w:rPr><w:rStyle w:val="{style}"/></w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>"#
+            )
+        };
+        let body = [
+            styled("Oculto", "Instrucciones internas."),
+            format!(
+                r#"<w:p><w:pPr><w:pStyle w:val="Oculto"/></w:pPr>{}<w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>Mostrado.</w:t></w:r></w:p>"#,
+                run("Mostrada", "Se ve, ")
+            ),
+            styled("OcultoNumerado", "Punto oculto."),
+            p(r#"<w:numPr><w:numId w:val="1"/></w:numPr>"#, "Primer punto visible."),
+            styled("Visible", "Base oculta, estilo visible."),
+            format!("<w:p>{}{}</w:p>", run("NotaOculta", "nota "), run("Mostrada", "texto")),
+            // A paragraph without properties takes no style of the one before.
+            styled("Oculto", "Oculto otra vez."),
+            "<w:p><w:r><w:t>Sin estilo.</w:t></w:r></w:p>".to_string(),
+        ]
+        .concat();
+        let read = docx(&[
+            (DOCX_DOCUMENT, &document(&body)),
+            ("word/styles.xml", &styles),
+            ("word/numbering.xml", &numbering),
+        ])
+        .unwrap()
+        .1;
+        assert_eq!(
+            read,
+            [
+                "Se ve, Mostrado.",
+                "1. Primer punto visible.",
+                "Base oculta, estilo visible.",
+                "texto",
+                "Sin estilo."
             ]
         );
     }
@@ -1787,6 +1933,49 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn a_list_defined_through_a_numbering_style_takes_that_style_s_numbers() {
+        // Word's list styles: definition 0 holds the levels under the style
+        // `ListaLegal`; definition 1 only links to it, and lists 2 and 3 use
+        // it. They are one list, as lists of one definition are.
+        let numbering = word_part(
+            "numbering",
+            concat!(
+                r#"<w:abstractNum w:abstractNumId="0"><w:styleLink w:val="ListaLegal"/>"#,
+                r#"<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperLetter"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>"#,
+                r#"<w:abstractNum w:abstractNumId="1"><w:numStyleLink w:val="ListaLegal"/></w:abstractNum>"#,
+                r#"<w:abstractNum w:abstractNumId="2"><w:numStyleLink w:val="SinDefinir"/></w:abstractNum>"#,
+                r#"<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>"#,
+                r#"<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>"#,
+                r#"<w:num w:numId="3"><w:abstractNumId w:val="1"/></w:num>"#,
+                r#"<w:num w:numId="4"><w:abstractNumId w:val="2"/></w:num>"#,
+            ),
+        );
+        let item = |list: u32, text: &str| {
+            p(
+                &format!(r#"<w:numPr><w:numId w:val="{list}"/></w:numPr>"#),
+                text,
+            )
+        };
+        let body = [
+            item(2, "Primera."),
+            item(3, "Segunda."),
+            item(1, "Tercera."),
+            item(4, "Sin definición."),
+        ]
+        .concat();
+        let read = with_numbering(&body, &numbering);
+        assert_eq!(
+            read,
+            [
+                "A. Primera.",
+                "B. Segunda.",
+                "C. Tercera.",
+                "Sin definición."
+            ]
+        );
+    }
+
+    #[test]
     fn word_legal_numbering_restarts_and_letters_read_as_word_shows_them() {
         let numbering = word_part(
             "numbering",
@@ -1813,12 +2002,7 @@ pub(super) mod tests {
             item(2, "doble"),
         ]
         .concat();
-        let read = docx(&[
-            (DOCX_DOCUMENT, &document(&body)),
-            ("word/numbering.xml", &numbering),
-        ])
-        .unwrap()
-        .1;
+        let read = with_numbering(&body, &numbering);
         assert_eq!(
             read,
             [
