@@ -19,8 +19,10 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 VENV=${CITA_PYTHON_VENV:-$ROOT/python/.venv}
 cd "$ROOT"
 # pip leaves a copy of its certificates in the temporary folder on every
-# run: keep it under target/, not /tmp.
-export TMPDIR=$ROOT/target/tmp
+# run: keep it under target/, not /tmp, and not in cargo's `target/tmp`,
+# which the integration tests' fixtures need (removing it made a later
+# `cargo test` fail until cargo rebuilt them).
+export TMPDIR=$ROOT/target/python-tmp
 mkdir -p "$TMPDIR"
 
 cargo fmt --check --manifest-path python/Cargo.toml

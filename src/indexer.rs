@@ -464,7 +464,9 @@ fn build_into(
     let default_code = options.default_language.code();
     let default_changed = state.default_language.as_deref().unwrap_or("en") != default_code;
     let rules_changed = state.reading_rules != READING_RULES;
-    let settings_changed = default_changed || (rules_changed && !state.files.is_empty());
+    let limits_changed = state.limits.unwrap_or_default() != options.limits;
+    let settings_changed =
+        default_changed || ((rules_changed || limits_changed) && !state.files.is_empty());
     let reread = options.rebuild || (!state.files.is_empty() && settings_changed);
     if settings_changed || options.rebuild {
         state.default_language = Some(MIXED_DEFAULTS.to_string());
@@ -731,9 +733,11 @@ fn build_into(
         || state.files != previous.files
         || default_changed
         || rules_changed
+        || limits_changed
         || recorded_shard != state.shard
     {
         state.default_language = Some(default_code.to_string());
+        state.limits = Some(options.limits);
         commit(writer.get()?, &state, index_dir, &mut report)?;
     }
     if let Some(started) = writer.started.take() {

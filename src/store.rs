@@ -20,7 +20,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
 use crate::analysis;
 use crate::error::{Error, Result, catching};
-use crate::ingest::{Format, SkipReason, ocr};
+use crate::ingest::{Format, Limits, SkipReason, ocr};
 use crate::schema::{self, SCHEMA_VERSION};
 
 /// The file tantivy writes last in a commit; its presence means "an index is here".
@@ -129,6 +129,11 @@ pub struct State {
     /// a shard of an archive (`cita.dist`); none for a whole index.
     #[serde(default)]
     pub shard: Option<[u32; 2]>,
+    /// The limits on containers the files were read under (none recorded:
+    /// the defaults); when they change, every file is read again, so that
+    /// a deeper `--max-depth` reads what the last run left unread.
+    #[serde(default)]
+    pub limits: Option<Limits>,
 }
 
 /// The default language a state records while a run that reads every file

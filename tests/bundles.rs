@@ -299,10 +299,19 @@ fn containers_nest_only_as_deep_as_the_limit() {
         entry(&hits(&result)[0]),
         Some("level2.zip › level1.zip › level0.zip › deep.txt")
     );
-    let report = fixture.index_report(&["--rebuild", "--max-depth", "1"]);
+    let report = fixture.index_report(&["--max-depth", "1"]);
     assert!(warnings_of(&report, "--max-depth"), "{report}");
     let (_, result) = fixture.search("Riochiquito", &[]);
     assert_eq!(result["total"], 0);
+    // The limit raised again, without `--rebuild`: the files are read
+    // again under it (its warning named the old limit on every run).
+    let report = fixture.index_report(&[]);
+    assert_eq!(warnings(&report), Vec::<String>::new());
+    let (_, result) = fixture.search("Riochiquito", &[]);
+    assert_eq!(result["total"], 1);
+    // The same limits again: nothing is read.
+    let report = fixture.index_report(&[]);
+    assert_eq!(report["files_read"], 0, "{report}");
 
     // A ZIP of two ZIPs of two ZIPs…: one warning for the file.
     let mut fan = zip(&[("deep.txt", b"The deepest entry mentions Riochiquito.")]);

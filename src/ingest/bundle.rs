@@ -19,7 +19,7 @@ use super::{Refusal, SkipReason, is_hidden_entry};
 
 /// Limits against archive bombs, per file of the corpus (`cita index`
 /// options in brackets).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Limits {
     /// Bytes a file may unpack to in all, its nested containers included
     /// (`--max-unpacked-mb`; default 1 GiB).
