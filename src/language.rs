@@ -148,6 +148,35 @@ const ALIASES: &[(&str, &str)] = &[
     ("bur", "my"),
 ];
 
+/// Names a declaration may give a language besides its English one: its
+/// own name, and its Spanish name (an archivist's front matter says
+/// `lang: español` or `idioma: inglés`), accents and case aside.
+const NAMES: &[(&str, &str)] = &[
+    ("espanol", "es"),
+    ("castellano", "es"),
+    ("ingles", "en"),
+    ("portugues", "pt"),
+    ("francais", "fr"),
+    ("frances", "fr"),
+    ("deutsch", "de"),
+    ("aleman", "de"),
+    ("italiano", "it"),
+    ("catala", "ca"),
+    ("catalan", "ca"),
+    ("nederlands", "nl"),
+    ("holandes", "nl"),
+    ("neerlandes", "nl"),
+    ("russkiy", "ru"),
+    ("ruso", "ru"),
+    ("arabe", "ar"),
+    ("chino", "zh"),
+    ("japones", "ja"),
+];
+
+/// What [`Language::from_option`] and a declaration cita cannot read say
+/// of the languages it knows.
+pub const KNOWN_LANGUAGES: &str = "cita knows 73 languages by their ISO 639-1 codes, such as es, en or pt (README, \"Languages\")";
+
 impl Language {
     /// English: the default when nothing else is known.
     pub const ENGLISH: Language = Language(&KNOWN[14]);
@@ -196,14 +225,16 @@ impl Language {
         // `--lang "es, pt"`: the space after a comma is not part of a code.
         Language::parse_declared(code).ok_or_else(|| {
             Error::InvalidOption(format!(
-                "{option} {code:?} is not a language code cita knows (use ISO 639-1 codes such as es or en)"
+                "{option} {code:?} names no language cita knows: {KNOWN_LANGUAGES}"
             ))
         })
     }
 
     /// The language a document declares, read leniently: a language tag
-    /// (`es`, `es-CO`, `es_CO`), a three-letter code (`spa`) or an English
-    /// name (`Spanish`). `None` when the value names no known language.
+    /// (`es`, `es-CO`, `es_CO`), a three-letter code (`spa`), an English
+    /// name (`Spanish`), its own or its Spanish name (`español`,
+    /// `castellano`, `Deutsch`, `inglés`). `None` when the value names no
+    /// known language.
     pub fn parse_declared(value: &str) -> Option<Language> {
         let value = value.trim();
         let primary = value.split(['-', '_']).next().unwrap_or_default();
@@ -211,6 +242,22 @@ impl Language {
             return Some(language);
         }
         let lower = value.to_lowercase();
+        let folded: String = lower
+            .chars()
+            .map(|c| match c {
+                'á' | 'à' | 'â' | 'ã' => 'a',
+                'é' | 'è' | 'ê' => 'e',
+                'í' => 'i',
+                'ó' | 'ô' | 'õ' => 'o',
+                'ú' | 'ü' => 'u',
+                'ç' => 'c',
+                'ñ' => 'n',
+                other => other,
+            })
+            .collect();
+        if let Some((_, code)) = NAMES.iter().find(|(name, _)| *name == folded) {
+            return Language::from_code(code);
+        }
         KNOWN
             .iter()
             .find(|known| known.code3 == primary.to_ascii_lowercase() || known.name == lower)
@@ -639,11 +686,26 @@ mod tests {
         assert!(KNOWN.len() < 128);
         assert_eq!(Language::ENGLISH.code(), "en");
         assert_eq!(Language::ENGLISH.stemmer(), Some(Algorithm::English));
+        assert!(KNOWN_LANGUAGES.contains(&format!("knows {} languages", KNOWN.len())));
+        for (name, code) in NAMES {
+            assert!(Language::from_code(code).is_some(), "{name}");
+        }
     }
 
     #[test]
     fn declared_values_are_read_leniently() {
-        for value in ["es", "ES", "es-CO", "es_CO", "spa", "Spanish", " es "] {
+        for value in [
+            "es",
+            "ES",
+            "es-CO",
+            "es_CO",
+            "spa",
+            "Spanish",
+            " es ",
+            "español",
+            "Castellano",
+            "ESPAÑOL",
+        ] {
             assert_eq!(
                 Language::parse_declared(value).map(Language::code),
                 Some("es"),

@@ -1443,7 +1443,7 @@ fn finish(mut outcome: FileOutcome, path: &Path) -> FileOutcome {
                 outcome.warnings.push(Warning {
                     path: path.to_path_buf(),
                     message: format!(
-                        "language {declared:?}{within} is not a language code cita knows; detected from the text instead"
+                        "language {declared:?}{within} names no language cita knows; detected from the text instead"
                     ),
                     skipped: None,
                 });

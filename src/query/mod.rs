@@ -1260,7 +1260,8 @@ fn one_name(leaf: &Leaf) -> Option<&str> {
 /// The error for a language code cita does not know.
 fn unknown_language(code: &str) -> Error {
     Error::Query(format!(
-        "unknown language code {code:?}: use an ISO 639-1 code such as `es`, `en` or `pt`"
+        "unknown language code {code:?}: {}",
+        crate::language::KNOWN_LANGUAGES
     ))
 }
 

@@ -309,7 +309,8 @@ impl Params {
                         code.to_ascii_lowercase()
                     ))),
                     _ => Err(ApiError::BadRequest(format!(
-                        "{name}: unknown language code {code:?}: use ISO 639-1 codes such as es or en, comma-separated"
+                        "{name}: unknown language code {code:?}: {}, comma-separated",
+                        crate::language::KNOWN_LANGUAGES
                     ))),
                 }
             })
