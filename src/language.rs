@@ -330,7 +330,7 @@ impl<'de> serde::Deserialize<'de> for Language {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let code = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Language::from_code(&code).ok_or_else(|| {
-            serde::de::Error::custom(format!("{code:?} is not a language code cita knows"))
+            serde::de::Error::custom(format!("{code:?} names no language cita knows"))
         })
     }
 }
