@@ -88,6 +88,12 @@ pub struct HighlightPlan {
 }
 
 impl HighlightPlan {
+    /// Whether it marks no word in any text: the query searches no word
+    /// (`*`, field terms).
+    pub fn marks_nothing(&self) -> bool {
+        self.matchers.is_empty()
+    }
+
     /// A plan for these matchers.
     pub fn new(matchers: Vec<Matcher>) -> HighlightPlan {
         HighlightPlan::with_labels(matchers, Vec::new())

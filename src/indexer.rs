@@ -257,7 +257,9 @@ pub trait BuildObserver {
 /// 24: Word's text hidden by its paragraph or character style is left out,
 /// and a list defined through a numbering style (`w:numStyleLink`) takes
 /// its numbers; an HTML list's items wrapped in a `div` take the list's.
-pub const READING_RULES: u32 = 24;
+/// 25: no date past 2099, inside a run of numbers and dashes, or before
+/// the common era.
+pub const READING_RULES: u32 = 25;
 
 /// An observer that ignores everything.
 #[derive(Debug, Default, Clone, Copy)]

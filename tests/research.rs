@@ -718,6 +718,24 @@ fn kwic_limit_keeps_the_first_occurrences_in_relevance_order_and_says_so() {
     kept.sort();
     first.sort();
     assert_eq!(kept, first);
+    // A query marking no word has no line: its passages are counted, none
+    // read (reading every match took gigabytes on a large archive); one
+    // that marks a word among many passages that hold none has the word's
+    // lines, however few, and every passage read.
+    let total = |query: &str| {
+        json_of(&cita("search", &["--format", "json", "-n", "0", query]))["total"].clone()
+    };
+    for query in ["*", "lang:en", "format:text"] {
+        let out = cita("kwic", &["--format", "json", "--limit", "1", query]);
+        let concordance = json_of(&out);
+        assert_eq!(concordance["lines"], Value::Array(Vec::new()), "{query}");
+        assert_eq!(concordance["truncated"], false, "{query}");
+        assert_eq!(concordance["passages"], total(query), "{query}");
+    }
+    let either = json_of(&cita("kwic", &["--format", "json", "bogota OR lang:en"]));
+    assert_eq!(either["lines"], every["lines"]);
+    assert_eq!(either["truncated"], false);
+    assert_eq!(either["passages"], total("bogota OR lang:en"));
 }
 
 #[test]

@@ -176,9 +176,35 @@ fn dates_in(text: &str) -> Vec<(std::ops::Range<usize>, Date)> {
             } else {
                 Date::new(number("ly")?, month("lm")?, number("ld")? as u8)
             }?;
-            Some((found.range(), date))
+            let (before, after) = (&text[..found.start()], &text[found.end()..]);
+            stands_as_a_date(date, before, after).then_some((found.range(), date))
         })
         .collect()
+}
+
+/// Whether a date read between `before` and `after` is one: not past 2099
+/// (an AIX level `7100-05-01`, a catalogue number), not an ISO date inside
+/// a longer run of numbers and dashes (`aix-7105-1731`, `7100-05-01-1731`),
+/// not a year before the common era (`25 November 4714 BC`, `44 a. C.`).
+fn stands_as_a_date(date: Date, before: &str, after: &str) -> bool {
+    let dashed_on = |side: &str| {
+        let mut chars = side.chars();
+        chars.next() == Some('-') && chars.next().is_some_and(|c| c.is_ascii_digit())
+    };
+    let dashed_before = {
+        let mut chars = before.chars().rev();
+        chars.next() == Some('-') && chars.next().is_some_and(|c| c.is_ascii_digit())
+    };
+    let era = after.trim_start_matches([' ', '\u{a0}']);
+    let before_common_era = [
+        "BC", "B.C.", "BCE", "B.C.E.", "a. C.", "a.C.", "a. de C.", "a.n.e.",
+    ]
+    .iter()
+    .any(|mark| {
+        era.strip_prefix(mark)
+            .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric()))
+    });
+    date.year() <= 2099 && !dashed_on(after) && !dashed_before && !before_common_era
 }
 
 /// Whether a year written with a thousands point (`1.985`), followed by
@@ -545,6 +571,34 @@ pub fn mentioned_years(text: &str) -> Vec<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn version_strings_far_futures_and_dates_before_the_era_are_no_dates() {
+        let dates = |text: &str| -> Vec<String> {
+            find_dates(text)
+                .into_iter()
+                .map(|(_, date)| date.to_string())
+                .collect()
+        };
+        // Found on the bench corpus: Python's AIX build notes and the
+        // Julian day's epoch, which made them the newest documents.
+        for text in [
+            "64-bit build on AIX oslevel -s: 7100-05-01-1731",
+            "aix-7105-1731-64 and 2019-06-05-2",
+            "on 25 November 4714 BC, the epoch",
+            "el 15 de marzo de 1044 a. C., o antes",
+            "the 3 March 2150 deadline",
+        ] {
+            assert_eq!(dates(text), Vec::<String>::new(), "{text}");
+        }
+        // What stands beside them is still read.
+        assert_eq!(
+            dates(
+                "Released 2019-06-05T08:00:00Z, build-2019-06-06; 25 November 1714 BCs; 2099-12-31."
+            ),
+            ["2019-06-05", "2019-06-06", "1714-11-25", "2099-12-31"]
+        );
+    }
 
     #[test]
     fn a_dash_after_multibyte_text_is_handled() {

@@ -547,6 +547,11 @@ pub const MAX_WORDS: usize = 32;
 /// reads every word of the index that begins with it.
 pub const MAX_PREFIXES: usize = 8;
 
+/// A query with more `*` than this is refused: each matches every passage,
+/// and 500 of them (a 1,000-character query) took 2.4 s of a server's
+/// search slot on the bench corpus, past the point a search can be stopped.
+pub const MAX_EVERYTHING: usize = 8;
+
 struct Parser {
     lexemes: Vec<Lexeme>,
     at: usize,
@@ -824,6 +829,12 @@ pub fn compile(
             compiler.prefixes
         )));
     }
+    if compiler.everything > MAX_EVERYTHING {
+        return Err(Error::Query(format!(
+            "the query has {} `*`; at most {MAX_EVERYTHING} are allowed (one matches every passage)",
+            compiler.everything
+        )));
+    }
     if compiler.words > MAX_WORDS {
         return Err(Error::Query(format!(
             "the query searches {} words; at most {MAX_WORDS} are searched at once (split it into several queries, e.g. with `cita batch`)",
@@ -881,6 +892,8 @@ struct Compiler<'a> {
     words: usize,
     /// Prefixes searched (see [`MAX_PREFIXES`]).
     prefixes: usize,
+    /// `*` (see [`MAX_EVERYTHING`]).
+    everything: usize,
 }
 
 type Clause = (Occur, Box<dyn Query>);
@@ -915,13 +928,17 @@ impl<'a> Compiler<'a> {
             word_scorers: 0,
             words: 0,
             prefixes: 0,
+            everything: 0,
         }
     }
 
     /// The query for `node`, or `None` when it has no searchable words.
     fn node(&mut self, node: &Node, negated: bool) -> Result<Option<Box<dyn Query>>> {
         match node {
-            Node::All => Ok(Some(Box::new(AllQuery))),
+            Node::All => {
+                self.everything += 1;
+                Ok(Some(Box::new(AllQuery)))
+            }
             Node::Leaf(target, leaf) => self.leaf(*target, leaf, negated),
             Node::Not(_) => Err(only_excluded(negated)),
             Node::Or(alternatives) => {
@@ -1629,6 +1646,13 @@ mod tests {
         assert!(!refused.contains('\n'));
         let phrase = format!("\"{}\"~1000", words(MAX_WORDS + 1));
         assert!(compiles(&phrase).is_err());
+        let stars = |n: usize| vec!["*"; n].join(" ");
+        assert!(compiles(&stars(MAX_EVERYTHING)).is_ok());
+        assert!(compiles(&format!("({})", ["*"; MAX_EVERYTHING].join(" OR "))).is_ok());
+        for many in [stars(MAX_EVERYTHING + 1), vec!["*"; 500].join(" OR ")] {
+            let refused = compiles(&many).err().unwrap().to_string();
+            assert!(refused.contains("at most 8 are allowed"), "{refused}");
+        }
         let or_chain = vec!["a"; MAX_WORDS + 1].join(" OR ");
         assert!(compiles(&or_chain).is_err());
         assert!(compiles(&format!("{} -lazo", words(MAX_WORDS))).is_err());

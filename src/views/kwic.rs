@@ -133,11 +133,18 @@ pub fn first_lines<T, E>(
 ) -> Result<(Vec<Occurrence<T>>, bool), E> {
     let mut found = Vec::new();
     let mut lines = 0;
+    let mut read_passages = 0u64;
     for read in matches {
         if lines == max_lines {
             break;
         }
         let (passage, mut spans) = read?;
+        read_passages += 1;
+        // A passage without a line is not kept: `lang:en OR chernobyl`
+        // reads half a million passages for a few lines.
+        if spans.is_empty() {
+            continue;
+        }
         let room = max_lines - lines;
         if spans.len() > room {
             spans.truncate(room);
@@ -147,8 +154,7 @@ pub fn first_lines<T, E>(
         lines += spans.len();
         found.push((passage, spans));
     }
-    let truncated = (found.len() as u64) < passages;
-    Ok((found, truncated))
+    Ok((found, read_passages < passages))
 }
 
 /// A shard's part of a concordance over an archive's shards
