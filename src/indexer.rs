@@ -257,7 +257,7 @@ pub trait BuildObserver {
 /// 24: Word's text hidden by its paragraph or character style is left out,
 /// and a list defined through a numbering style (`w:numStyleLink`) takes
 /// its numbers; an HTML list's items wrapped in a `div` take the list's.
-/// 25: no date past 2099, inside a run of numbers and dashes, or before
+/// 25: no text dated past 2099; no date inside a run of numbers and dashes, or before
 /// the common era.
 pub const READING_RULES: u32 = 25;
 

@@ -177,16 +177,16 @@ fn dates_in(text: &str) -> Vec<(std::ops::Range<usize>, Date)> {
                 Date::new(number("ly")?, month("lm")?, number("ld")? as u8)
             }?;
             let (before, after) = (&text[..found.start()], &text[found.end()..]);
-            stands_as_a_date(date, before, after).then_some((found.range(), date))
+            stands_as_a_date(before, after).then_some((found.range(), date))
         })
         .collect()
 }
 
-/// Whether a date read between `before` and `after` is one: not past 2099
-/// (an AIX level `7100-05-01`, a catalogue number), not an ISO date inside
-/// a longer run of numbers and dashes (`aix-7105-1731`, `7100-05-01-1731`),
-/// not a year before the common era (`25 November 4714 BC`, `44 a. C.`).
-fn stands_as_a_date(date: Date, before: &str, after: &str) -> bool {
+/// Whether what reads as a date between `before` and `after` is one: not an ISO
+/// date inside a longer run of numbers and dashes (`aix-7105-1731`,
+/// `7100-05-01-1731`, an AIX level), not a year before the common era
+/// (`25 November 4714 BC`, `44 a. C.`).
+fn stands_as_a_date(before: &str, after: &str) -> bool {
     let dashed_on = |side: &str| {
         let mut chars = side.chars();
         chars.next() == Some('-') && chars.next().is_some_and(|c| c.is_ascii_digit())
@@ -204,8 +204,13 @@ fn stands_as_a_date(date: Date, before: &str, after: &str) -> bool {
         era.strip_prefix(mark)
             .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric()))
     });
-    date.year() <= 2099 && !dashed_on(after) && !dashed_before && !before_common_era
+    !dashed_on(after) && !dashed_before && !before_common_era
 }
+
+/// The latest year a date inferred from a text may have: a text's date
+/// past it is a forecast, a deadline or a number that reads as a date,
+/// never when the text was written. Metadata may say any year.
+const LATEST_INFERRED_YEAR: i32 = 2099;
 
 /// Whether a year written with a thousands point (`1.985`), followed by
 /// `rest`, ends a date rather than starting an amount: Spanish writes
@@ -410,7 +415,10 @@ pub fn infer_from_text<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Opt
     let mut read = 0;
     let mut latest = None;
     for text in paragraphs {
-        for (span, date) in dates_in(text) {
+        let plausible = dates_in(text)
+            .into_iter()
+            .filter(|(_, date)| date.year() <= LATEST_INFERRED_YEAR);
+        for (span, date) in plausible {
             let at = read + span.start;
             if at < DATELINE_BYTES || (at < OPENING_BYTES && is_dateline(text, span)) {
                 return Some(date);
@@ -587,7 +595,6 @@ mod tests {
             "aix-7105-1731-64 and 2019-06-05-2",
             "on 25 November 4714 BC, the epoch",
             "el 15 de marzo de 1044 a. C., o antes",
-            "the 3 March 2150 deadline",
         ] {
             assert_eq!(dates(text), Vec::<String>::new(), "{text}");
         }
@@ -597,6 +604,11 @@ mod tests {
                 "Released 2019-06-05T08:00:00Z, build-2019-06-06; 25 November 1714 BCs; 2099-12-31."
             ),
             ["2019-06-05", "2019-06-06", "1714-11-25", "2099-12-31"]
+        );
+        // A text is not dated after 2099 (metadata may be).
+        assert_eq!(
+            infer_from_text(["The 3 March 2150 deadline.", "Written 2 March 2019."]),
+            Date::new(2019, 3, 2)
         );
     }
 
