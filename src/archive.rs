@@ -454,7 +454,7 @@ impl Archive {
                 .find(&hit.passage.text, hit.passage.language);
             Ok(((m, hit), spans))
         });
-        let (found, truncated) = kwic::first_lines(read, passages, max_spans)?;
+        let (found, truncated) = kwic::first_lines(read, max_spans)?;
         Ok(Occurrences {
             found,
             passages,

@@ -121,40 +121,35 @@ pub struct Concordance {
 pub type Occurrence<T> = (T, Vec<Span>);
 
 /// The first of `matches` (each matching passage, in relevance order, with
-/// the spans that matched; `passages` in all) whose spans fill at most
-/// `max_lines` lines: every span of each passage until the lines run out,
-/// the last passage's cut to fit; and whether any was left out (spans cut,
-/// or matching passages left unread). Matches are read only as far as
-/// needed.
+/// the spans that matched) whose spans fill at most `max_lines` lines:
+/// every span of each passage until the lines run out, the last passage's
+/// cut to fit; and whether any line was left out. Matches are read only as
+/// far as needed: until one more line is found than fits. A passage
+/// without a line is not kept (`lang:en OR chernobyl` reads half a million
+/// passages for a few lines).
 pub fn first_lines<T, E>(
     matches: impl IntoIterator<Item = Result<Occurrence<T>, E>>,
-    passages: u64,
     max_lines: usize,
 ) -> Result<(Vec<Occurrence<T>>, bool), E> {
     let mut found = Vec::new();
     let mut lines = 0;
-    let mut read_passages = 0u64;
     for read in matches {
-        if lines == max_lines {
-            break;
-        }
         let (passage, mut spans) = read?;
-        read_passages += 1;
-        // A passage without a line is not kept: `lang:en OR chernobyl`
-        // reads half a million passages for a few lines.
         if spans.is_empty() {
             continue;
         }
         let room = max_lines - lines;
         if spans.len() > room {
             spans.truncate(room);
-            found.push((passage, spans));
+            if !spans.is_empty() {
+                found.push((passage, spans));
+            }
             return Ok((found, true));
         }
         lines += spans.len();
         found.push((passage, spans));
     }
-    Ok((found, read_passages < passages))
+    Ok((found, false))
 }
 
 /// A shard's part of a concordance over an archive's shards
@@ -328,6 +323,34 @@ pub fn pad_right(text: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_lines_keep_passages_with_lines_and_say_when_one_is_left_out() {
+        let spans = |n: usize| -> Vec<Span> {
+            (0..n)
+                .map(|i| Span {
+                    range: i..i + 1,
+                    matchers: 1,
+                })
+                .collect()
+        };
+        // Passages 'a' to 'e' in relevance order; 'b' and 'd' have no line.
+        let matches = || {
+            [('a', 2), ('b', 0), ('c', 1), ('d', 0), ('e', 0)]
+                .map(|(passage, lines)| Ok::<_, ()>((passage, spans(lines))))
+        };
+        let kept = |max: usize| {
+            let (found, truncated) = first_lines(matches(), max).unwrap();
+            let found: Vec<(char, usize)> = found.into_iter().map(|(p, s)| (p, s.len())).collect();
+            (found, truncated)
+        };
+        assert_eq!(kept(0), (vec![], true));
+        assert_eq!(kept(1), (vec![('a', 1)], true));
+        assert_eq!(kept(2), (vec![('a', 2)], true));
+        // Every line fits: nothing is left out, whatever passages follow.
+        assert_eq!(kept(3), (vec![('a', 2), ('c', 1)], false));
+        assert_eq!(kept(usize::MAX), (vec![('a', 2), ('c', 1)], false));
+    }
 
     #[test]
     fn a_width_is_one_to_the_widest_column() {

@@ -228,7 +228,7 @@ pub fn kwic(
         parts.into_iter().flat_map(|part| part.found).collect();
     all.sort_by(|a, b| in_order(Sort::Relevance, order_key(&a.0), order_key(&b.0)));
     let read = all.into_iter().map(|(_, hit, spans)| Ok((hit, spans)));
-    let (found, truncated) = kwic::first_lines::<_, Error>(read, passages, max_lines)?;
+    let (found, truncated) = kwic::first_lines::<_, Error>(read, max_lines)?;
     let cut = (passages, truncated);
     Ok(kwic::concordance(
         &request.query,
