@@ -184,6 +184,11 @@ impl Archive {
             return Err(Error::index_is_a_file(path));
         }
         if !Archive::exists(path) {
+            // A first build that has not written its schema yet holds the
+            // lock (and may hold tantivy's temporary files).
+            if store::is_locked(path) {
+                return Err(no_index_yet(path));
+            }
             // A folder of other files is not one `cita index` would fill.
             if path.is_dir() {
                 store::refuse_foreign(path)?;
@@ -2297,6 +2302,20 @@ fn reload_checked(path: &Path, directory: &ReadingDirectory, reader: &IndexReade
     })
 }
 
+/// No index yet at `path`: its first build runs (it holds the lock), or
+/// none has saved anything.
+fn no_index_yet(path: &Path) -> Error {
+    match store::is_locked(path) {
+        true => Error::FirstBuildRunning {
+            path: path.to_path_buf(),
+            lock: path.join(store::LOCK_FILE),
+        },
+        false => Error::NoIndex {
+            path: path.to_path_buf(),
+        },
+    }
+}
+
 /// Refuses an index whose last commit another cita schema wrote, or none,
 /// or one no build has committed a batch to (a first build still at work,
 /// failed, or killed before its first batch: no index yet).
@@ -2306,22 +2325,13 @@ fn check_schema(path: &Path, index: &Index) -> Result<()> {
         found,
         expected: SCHEMA_VERSION,
     };
-    let no_index_yet = || match store::is_locked(path) {
-        true => Error::FirstBuildRunning {
-            path: path.to_path_buf(),
-            lock: path.join(store::LOCK_FILE),
-        },
-        false => Error::NoIndex {
-            path: path.to_path_buf(),
-        },
-    };
     match store::read_payload(index) {
         Some(p) if p.cita_schema == SCHEMA_VERSION && store::awaits_first_batch(path, index) => {
-            Err(no_index_yet())
+            Err(no_index_yet(path))
         }
         Some(p) if p.cita_schema == SCHEMA_VERSION => Ok(()),
         Some(p) => Err(incompatible(p.cita_schema.to_string())),
-        None if store::is_unfinished_first_build(index) => Err(no_index_yet()),
+        None if store::is_unfinished_first_build(index) => Err(no_index_yet(path)),
         None => Err(incompatible("unknown".to_string())),
     }
 }

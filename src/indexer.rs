@@ -484,13 +484,11 @@ fn build_into(
         sources_in(&index, &fields)?
     };
 
-    if !options.rebuild
-        && (!state.files.is_empty() || !indexed_sources.is_empty())
-        && holds_nothing(corpus, index_dir)
-    {
+    let documents = store::read_payload(&index).map_or(0, |payload| payload.documents);
+    if !options.rebuild && documents > 0 && holds_nothing(corpus, index_dir) {
         return Err(Error::EmptyCorpus {
             path: corpus.to_path_buf(),
-            documents: store::read_payload(&index).map_or(0, |payload| payload.documents),
+            documents,
         });
     }
     let walk = WalkOptions {

@@ -171,11 +171,15 @@ const NAMES: &[(&str, &str)] = &[
     ("arabe", "ar"),
     ("chino", "zh"),
     ("japones", "ja"),
+    ("euskera", "eu"),
+    ("euskara", "eu"),
+    ("vasco", "eu"),
+    ("русский", "ru"),
 ];
 
 /// What [`Language::from_option`] and a declaration cita cannot read say
 /// of the languages it knows.
-pub const KNOWN_LANGUAGES: &str = "cita knows 73 languages by their ISO 639-1 codes, such as es, en or pt (README, \"Languages\")";
+pub const KNOWN_LANGUAGES: &str = "none of the 73 languages cita knows by their ISO 639-1 codes (es, en, pt…; README, \"Languages\")";
 
 impl Language {
     /// English: the default when nothing else is known.
@@ -223,11 +227,8 @@ impl Language {
     /// [`Error::InvalidOption`] naming it.
     pub fn from_option(option: &str, code: &str) -> Result<Language, Error> {
         // `--lang "es, pt"`: the space after a comma is not part of a code.
-        Language::parse_declared(code).ok_or_else(|| {
-            Error::InvalidOption(format!(
-                "{option} {code:?} names no language cita knows: {KNOWN_LANGUAGES}"
-            ))
-        })
+        Language::parse_declared(code)
+            .ok_or_else(|| Error::InvalidOption(format!("{option} {code:?} is {KNOWN_LANGUAGES}")))
     }
 
     /// The language a document declares, read leniently: a language tag
@@ -255,7 +256,14 @@ impl Language {
                 other => other,
             })
             .collect();
-        if let Some((_, code)) = NAMES.iter().find(|(name, _)| *name == folded) {
+        // A name with its region, as office programs show it: `Español
+        // (Colombia)`, `Português (Brasil)`, `español-CO`.
+        let name = folded
+            .split(['(', '-', '_'])
+            .next()
+            .unwrap_or_default()
+            .trim();
+        if let Some((_, code)) = NAMES.iter().find(|(known, _)| *known == name) {
             return Language::from_code(code);
         }
         KNOWN
@@ -686,7 +694,7 @@ mod tests {
         assert!(KNOWN.len() < 128);
         assert_eq!(Language::ENGLISH.code(), "en");
         assert_eq!(Language::ENGLISH.stemmer(), Some(Algorithm::English));
-        assert!(KNOWN_LANGUAGES.contains(&format!("knows {} languages", KNOWN.len())));
+        assert!(KNOWN_LANGUAGES.contains(&format!("the {} languages", KNOWN.len())));
         for (name, code) in NAMES {
             assert!(Language::from_code(code).is_some(), "{name}");
         }
@@ -705,6 +713,8 @@ mod tests {
             "español",
             "Castellano",
             "ESPAÑOL",
+            "Español (Colombia)",
+            "español-CO",
         ] {
             assert_eq!(
                 Language::parse_declared(value).map(Language::code),

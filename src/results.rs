@@ -1019,7 +1019,7 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(
-            refused.starts_with("lang \"xx\" names no language cita knows"),
+            refused.starts_with("lang \"xx\" is none of the 73 languages cita knows"),
             "{refused}"
         );
         // A tag with a region, a three-letter code or a name: as documents

@@ -310,6 +310,20 @@ fn a_first_build_that_failed_leaves_no_index_to_answer_nothing_from() {
         );
     }
     drop(lock);
+    // Before the build has written its schema: the lock alone, and a
+    // temporary file of tantivy's, which is no foreign file then.
+    let early = folder_with_a_corpus();
+    std::fs::create_dir(early.path().join("index")).unwrap();
+    std::fs::write(early.path().join("index/.tmpAbC123"), b"").unwrap();
+    let lock = std::fs::File::create(early.path().join("index/.cita-index.lock")).unwrap();
+    lock.try_lock().unwrap();
+    let out = run_in(early.path(), &["search", "--index", "index", "lazo"]);
+    assert!(
+        stderr(&out).contains("is still being built by its first `cita index`"),
+        "{}",
+        stderr(&out)
+    );
+    drop(lock);
     let out = run_in(dir.path(), &["search", "lazo"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(

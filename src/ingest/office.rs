@@ -264,7 +264,11 @@ enum NoteKind {
 
 /// What an open WordprocessingML element is to the reader.
 enum WordRole {
-    Paragraph,
+    /// A paragraph, with the style of the paragraph around it (a text
+    /// box's paragraph sits inside another), given back when it closes.
+    Paragraph {
+        outer_style: Option<String>,
+    },
     /// `w:pPr` of a paragraph, which holds its style, outline level and
     /// numbering.
     ParagraphProperties,
@@ -328,7 +332,11 @@ fn read_word_part(
                 }
             }
             Node::Close => match roles.pop() {
-                Some(WordRole::Paragraph | WordRole::Row | WordRole::Cell) => blocks.close(),
+                Some(WordRole::Paragraph { outer_style }) => {
+                    reading.paragraph_style = outer_style;
+                    blocks.close();
+                }
+                Some(WordRole::Row | WordRole::Cell) => blocks.close(),
                 Some(WordRole::ParagraphProperties) => {
                     if let Some(marker) = reading.paragraph_marker() {
                         blocks.number(&marker);
@@ -379,8 +387,9 @@ fn word_role(
     let role = match element.local() {
         b"p" => {
             blocks.open_paragraph();
-            reading.paragraph_style = None;
-            WordRole::Paragraph
+            WordRole::Paragraph {
+                outer_style: reading.paragraph_style.take(),
+            }
         }
         b"tr" => {
             blocks.open_row();
@@ -390,7 +399,7 @@ fn word_role(
             blocks.open_cell();
             WordRole::Cell
         }
-        b"pPr" if matches!(roles.last(), Some(WordRole::Paragraph)) => {
+        b"pPr" if matches!(roles.last(), Some(WordRole::Paragraph { .. })) => {
             reading.paragraph_list = ListPlace::default();
             reading.paragraph_deleted = false;
             WordRole::ParagraphProperties
@@ -1723,6 +1732,11 @@ pub(super) mod tests {
             // A paragraph without properties takes no style of the one before.
             styled("Oculto", "Oculto otra vez."),
             "<w:p><w:r><w:t>Sin estilo.</w:t></w:r></w:p>".to_string(),
+            // A text box's paragraph has its own style; the paragraph around
+            // it keeps its own after it (found by review: the box's style
+            // went on to the runs after the box).
+            text_box("", "Oculto", "Nota oculta en la caja.", "Visible tras la caja."),
+            text_box("Oculto", "", "Caja visible.", "Oculto tras la caja."),
         ]
         .concat();
         let read = docx(&[
@@ -1739,9 +1753,25 @@ pub(super) mod tests {
                 "1. Primer punto visible.",
                 "Base oculta, estilo visible.",
                 "texto",
-                "Sin estilo."
+                "Sin estilo.",
+                "Antes. Visible tras la caja.",
+                "Caja visible."
             ]
         );
+    }
+
+    /// A paragraph of style `outer` holding a run, a text box whose one
+    /// paragraph has style `inner` and text `boxed`, and a run of `after`.
+    fn text_box(outer: &str, inner: &str, boxed: &str, after: &str) -> String {
+        let style = |id: &str| match id {
+            "" => String::new(),
+            id => format!(r#"<w:pPr><w:pStyle w:val="{id}"/></w:pPr>"#),
+        };
+        format!(
+            r#"<w:p>{}<w:r><w:t>Antes.</w:t></w:r><w:r><w:pict><v:shape><v:textbox><w:txbxContent><w:p>{}<w:r><w:t>{boxed}</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r><w:r><w:t xml:space="preserve"> {after}</w:t></w:r></w:p>"#,
+            style(outer),
+            style(inner)
+        )
     }
 
     #[test]
