@@ -259,7 +259,9 @@ pub trait BuildObserver {
 /// its numbers; an HTML list's items wrapped in a `div` take the list's.
 /// 25: no text dated past 2099; no date inside a run of numbers and dashes, or before
 /// the common era.
-pub const READING_RULES: u32 = 25;
+/// 26: on an HTML page that declares its language, a block element that
+/// declares another gives it to its passages.
+pub const READING_RULES: u32 = 26;
 
 /// An observer that ignores everything.
 #[derive(Debug, Default, Clone, Copy)]
@@ -980,7 +982,9 @@ fn examine(
                 &passage.text,
             );
             state.id_sum = state.id_sum.wrapping_add(id);
-            let language = language::of_passage(&passage.text, document_language);
+            let language = passage
+                .language
+                .unwrap_or_else(|| language::of_passage(&passage.text, document_language));
             let mut accented_stems =
                 |text: &str| analysis::accented_stems(language, text, &mut folding);
             let accented = schema::AccentedStems {

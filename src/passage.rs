@@ -45,6 +45,9 @@ pub struct Passage {
     /// list item, to the part holding it), but a table's row or cell that
     /// ends a sentence is prose.
     pub kind: ParagraphKind,
+    /// The language its paragraph's format declares for it alone
+    /// ([`crate::ingest::Paragraph::language`]).
+    pub language: Option<crate::language::Language>,
 }
 
 /// The passages of a document's blocks, in document order. Lazy, so a huge
@@ -228,6 +231,7 @@ impl<'a> Iterator for Passages<'a> {
                         byte_range: unit.source_range(range),
                         page: unit.first.page,
                         ocr_confidence: unit.first.ocr_confidence,
+                        language: unit.first.language,
                     });
                 }
                 self.current = None;
@@ -482,6 +486,7 @@ mod tests {
             page: None,
             ocr_confidence: None,
             kind,
+            language: None,
         })
     }
 
@@ -668,6 +673,7 @@ mod tests {
                 page: Some(3),
                 ocr_confidence: Some(80),
                 kind: ParagraphKind::Prose,
+                language: None,
             }),
             Block::Paragraph(Paragraph {
                 text: "$ ls".to_string(),
@@ -675,6 +681,7 @@ mod tests {
                 page: Some(4),
                 ocr_confidence: None,
                 kind: ParagraphKind::Code,
+                language: None,
             }),
         ];
         let found: Vec<Passage> = passages(&blocks).collect();
@@ -1031,6 +1038,7 @@ mod tests {
             page: Some(4),
             ocr_confidence: None,
             kind: ParagraphKind::Prose,
+            language: None,
         })];
         let found: Vec<Passage> = passages(&blocks).collect();
         assert!(found.len() > 1);

@@ -230,6 +230,38 @@ fn passages_carry_their_language_and_a_quotation_its_own() {
 }
 
 #[test]
+fn a_short_quotation_marked_in_another_language_is_read_in_it() {
+    // Under 200 characters a passage keeps its document's language unless
+    // its element says otherwise: the quotation is English, stemmed so.
+    let fixture = Fixture::new();
+    fixture.file(
+        "entrevista.html",
+        r#"<html lang="es"><body><article><h1>Entrevista</h1>
+        <p>La enviada de la ONU habló sobre los asesinatos de líderes sociales en el Cauca.</p>
+        <blockquote lang="en"><p>We are deeply concerned about the killings of social leaders.</p></blockquote>
+        <p><span lang="en">Killings</span> es la palabra que usó.</p>
+        </article></body></html>"#,
+    );
+    assert!(fixture.index().status.success());
+    let found = all_hits(&fixture, "kill", &[]);
+    let languages: Vec<(&str, &str)> = found
+        .iter()
+        .map(|hit| (language_of(hit), text_of(hit)))
+        .collect();
+    assert_eq!(
+        languages,
+        [(
+            "en",
+            "We are deeply concerned about the killings of social leaders."
+        )]
+    );
+    assert_eq!(matched_forms(&found[0]), ["killings"]);
+    // The paragraph that only holds an English word stays Spanish.
+    let spanish = all_hits(&fixture, "palabra", &[]);
+    assert_eq!(language_of(&spanish[0]), "es");
+}
+
+#[test]
 fn lang_filters_restrict_hits_to_a_language() {
     let fixture = bilingual();
     // `la` is a Spanish article but also occurs in English passages.

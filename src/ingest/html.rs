@@ -35,6 +35,7 @@ use scraper::{ElementRef, Html, Node, Selector};
 use super::dates::parse_metadata_date;
 use super::numbering::NumberStyle;
 use super::{Block, CELL_SEPARATOR, Metadata, Paragraph, ParagraphKind, SourceMap};
+use crate::language::Language;
 
 /// Elements whose content is never article text.
 const DROPPED: &[&str] = &[
@@ -334,6 +335,7 @@ pub fn read(source: &str) -> (Metadata, Vec<Block>, Vec<String>) {
     let root = content_root(&page);
     let mut walker = Walker {
         wrappers: wrappers(*root),
+        page_language: meta.language.as_deref().and_then(Language::parse_declared),
         ..Walker::default()
     };
     walker.walk(*root);
@@ -1043,6 +1045,11 @@ struct Walker {
     /// The number that starts the buffer, if an item's: it alone is no
     /// paragraph, and it does not hide a line of boilerplate.
     marker: Option<String>,
+    /// The language the page declares (`<html lang>`, `og:locale`…).
+    page_language: Option<Language>,
+    /// The language an element declares for the buffer's text
+    /// ([`Walker::declared_at`]), once its first words are read.
+    buffer_language: Option<Option<Language>>,
 }
 
 /// What the walker does next: read a node, end the block element whose
@@ -1098,6 +1105,9 @@ impl Walker {
                     // label runs into it, and no further.
                     if !text.trim().is_empty() {
                         self.run_in = None;
+                        if self.buffer_language.is_none() {
+                            self.buffer_language = Some(self.declared_at(node));
+                        }
                     }
                     self.buffer.push_str(text);
                 }
@@ -1124,7 +1134,8 @@ impl Walker {
                         self.flush();
                         let text = element_ref.text().collect::<String>();
                         let text = text.trim_matches('\n').trim_end().to_string();
-                        self.push(text, ParagraphKind::Code);
+                        let language = self.declared_at(node);
+                        self.push(text, ParagraphKind::Code, language);
                     } else if name == "br" {
                         // Two in a row are a paragraph's end, as pages
                         // written without `<p>` (old CMSs, e-mail) set them.
@@ -1139,7 +1150,8 @@ impl Walker {
                     {
                         self.flush();
                         if !is_boilerplate(&row) {
-                            self.push(row, ParagraphKind::Table);
+                            let language = self.declared_at(node);
+                            self.push(row, ParagraphKind::Table, language);
                         }
                     } else if let Some(kind) = container_kind(name) {
                         self.flush();
@@ -1182,6 +1194,7 @@ impl Walker {
 
     fn flush(&mut self) {
         self.run_in = None;
+        let language = self.buffer_language.take().flatten();
         let text = collapse(&self.buffer);
         self.buffer.clear();
         // How much of the text is an item's number.
@@ -1203,7 +1216,7 @@ impl Walker {
             .last()
             .copied()
             .unwrap_or(ParagraphKind::Prose);
-        self.push(text, kind);
+        self.push(text, kind, language);
     }
 
     /// The number a browser shows before `item` (`3. `, `b. `, `IV. `) if
@@ -1255,7 +1268,7 @@ impl Walker {
         Some(format!("{}. ", style.render(number)))
     }
 
-    fn push(&mut self, text: String, kind: ParagraphKind) {
+    fn push(&mut self, text: String, kind: ParagraphKind, language: Option<Language>) {
         if !text.is_empty() {
             self.blocks.push(Block::Paragraph(Paragraph {
                 text,
@@ -1263,8 +1276,31 @@ impl Walker {
                 page: None,
                 ocr_confidence: None,
                 kind,
+                language,
             }));
         }
+    }
+
+    /// The language the nearest block element around `node` that has a
+    /// `lang` declares (`<blockquote lang="en">`, `<p lang="es">`), when it
+    /// is not the page's: a quotation in another language, which no
+    /// detection should read again. An inline element's (`<span
+    /// lang="la">` around a word or two) does not make the paragraph's
+    /// language; the page's own (`<html>`, `<body>`) is the document's.
+    /// Only on a page that declares its language: DocBook's chapters say
+    /// `<div class="chapter" lang="es-ES">` on pages that declare none, half
+    /// of them translated, where each long passage is better told by its
+    /// text.
+    fn declared_at(&self, node: NodeRef<Node>) -> Option<Language> {
+        let page = self.page_language?;
+        let declaring = std::iter::once(node)
+            .chain(node.ancestors())
+            .filter_map(ElementRef::wrap)
+            .map(|element| element.value())
+            .take_while(|element| !matches!(element.name(), "body" | "html"))
+            .filter(|element| BLOCKS.contains(&element.name()) || element.name() == "pre")
+            .find_map(|element| element.attr("lang"))?;
+        Language::parse_declared(declaring).filter(|&language| language != page)
     }
 }
 
@@ -1827,6 +1863,52 @@ line two</pre>
                 "[Out]",
                 "[In] Inner.",
                 "1. Pandoc note."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_block_that_declares_another_language_than_the_page_gives_it_to_its_paragraph() {
+        let page = r#"<html lang="es"><body><article>
+            <p>El ministro habló ante el Congreso.</p>
+            <blockquote lang="en"><p>We are deeply concerned about the killings.</p></blockquote>
+            <p lang="en-US">The mission verified it.</p>
+            <p><span lang="en">Fake news</span>, dijo el ministro.</p>
+            <div lang="es"><p>Otra vez en español.</p></div>
+            <table lang="pt"><tr><td>Brasil</td><td>acordo de paz</td></tr></table>
+            <pre lang="en">make install</pre>
+            <p lang="xx">Código desconocido.</p>
+            </article></body></html>"#;
+        // A page that declares nothing: its blocks' declarations are not
+        // read (a DocBook chapter's `div lang`, half translated).
+        let undeclared = page.replacen(r#"<html lang="es">"#, "<html>", 1);
+        let (_, blocks, _) = read(&undeclared);
+        assert!(blocks.iter().all(|block| match block {
+            Block::Paragraph(p) => p.language.is_none(),
+            Block::Heading(_) => true,
+        }));
+        let (_, blocks, _) = read(page);
+        let languages: Vec<(String, Option<&str>)> = blocks
+            .iter()
+            .filter_map(|block| match block {
+                Block::Paragraph(p) => Some((p.text.clone(), p.language.map(Language::code))),
+                Block::Heading(_) => None,
+            })
+            .collect();
+        assert_eq!(
+            languages,
+            [
+                ("El ministro habló ante el Congreso.".to_string(), None),
+                (
+                    "We are deeply concerned about the killings.".to_string(),
+                    Some("en")
+                ),
+                ("The mission verified it.".to_string(), Some("en")),
+                ("Fake news, dijo el ministro.".to_string(), None),
+                ("Otra vez en español.".to_string(), None),
+                ("Brasil | acordo de paz".to_string(), Some("pt")),
+                ("make install".to_string(), Some("en")),
+                ("Código desconocido.".to_string(), None),
             ]
         );
     }

@@ -38,6 +38,7 @@ pub fn blocks(body: &str, offset: Option<usize>) -> Vec<Block> {
                     page: None,
                     ocr_confidence: None,
                     kind,
+                    language: None,
                 }));
             }
             text.clear();

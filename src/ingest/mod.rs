@@ -213,6 +213,10 @@ pub struct Paragraph {
     pub ocr_confidence: Option<u8>,
     /// What the paragraph is, as far as its format tells.
     pub kind: ParagraphKind,
+    /// The language its format declares for it alone, which no detection
+    /// overrides: an HTML quotation's `<blockquote lang="en">` on a page
+    /// in another language.
+    pub language: Option<Language>,
 }
 
 /// What a paragraph is, as far as its format tells: a lead-in ending with
@@ -1403,6 +1407,7 @@ fn image_blocks(
                     page: number,
                     ocr_confidence: Some(paragraph.confidence),
                     kind: ParagraphKind::Prose,
+                    language: None,
                 })
             })
         })

@@ -1557,6 +1557,7 @@ fn paragraph(text: String, kind: ParagraphKind) -> Option<Block> {
         page: None,
         ocr_confidence: None,
         kind,
+        language: None,
     }))
 }
 

@@ -644,6 +644,7 @@ impl Builder {
             page: self.page,
             ocr_confidence: None,
             kind,
+            language: None,
         }));
     }
 }
