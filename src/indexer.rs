@@ -417,7 +417,26 @@ fn build_into(
     // Before the lock file is made: a folder refused is left as it was.
     store::refuse_foreign(index_dir)?;
     let _lock = store::lock(index_dir)?;
-    let (index, fresh) = store::open_for_writing(index_dir, options.rebuild)?;
+    let mut early_warnings = Vec::new();
+    let (index, opened) = store::open_for_writing(index_dir, options.rebuild)?;
+    let fresh = matches!(opened, store::Opened::Fresh { .. });
+    // An index another cita wrote is replaced, never misread: said, since
+    // two versions of cita taking turns rebuild it each time.
+    if let store::Opened::Fresh {
+        replaced: Some(schema),
+    } = &opened
+    {
+        let warning = Warning {
+            path: index_dir.to_path_buf(),
+            message: format!(
+                "was built by another version of cita (schema {schema}); rebuilt for this one (schema {})",
+                schema::SCHEMA_VERSION
+            ),
+            skipped: None,
+        };
+        observer.warning(&warning);
+        early_warnings.push(warning);
+    }
     let fields =
         schema::fields_of(&index.schema()).expect("the index was checked to have cita's schema");
     // No more readers than files (or than any machine needs).
@@ -523,7 +542,7 @@ fn build_into(
         files_read: 0,
         commits: 0,
         ignored: BTreeMap::new(),
-        warnings: Vec::new(),
+        warnings: early_warnings,
         ocr: OcrCounts::default(),
         elapsed: Duration::ZERO,
     };

@@ -331,13 +331,14 @@ pub fn lock(dir: &Path) -> Result<File> {
 /// [`remove_index_files`]). A rebuild also checks every segment file
 /// against its checksum, which finds a flipped byte anywhere; a plain run
 /// checks the column files and opens the segments, as its searches will.
-pub fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Index, bool)> {
+pub fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Index, Opened)> {
+    let mut replaced = None;
     if dir.join(META_FILE).exists() {
         match open_existing(dir, rebuild) {
-            Ok(Existing::Current(index)) => return Ok((index, false)),
-            Ok(Existing::Unfinished(index)) => return Ok((index, true)),
+            Ok(Existing::Current(index)) => return Ok((index, Opened::Existing)),
+            Ok(Existing::Unfinished(index)) => return Ok((index, Opened::Fresh { replaced })),
             // Built by another version of cita: its contents cannot be reused.
-            Ok(Existing::Other) => {}
+            Ok(Existing::Other(schema)) => replaced = Some(schema),
             Err(Error::Damaged { .. }) if rebuild => {}
             Err(err) => return Err(err),
         }
@@ -350,7 +351,16 @@ pub fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Index, bool)> {
         .settings(schema::settings())
         .create_in_dir(dir)?;
     analysis::register(&index);
-    Ok((index, true))
+    Ok((index, Opened::Fresh { replaced }))
+}
+
+/// What [`open_for_writing`] found.
+pub enum Opened {
+    /// An index of this schema, to update.
+    Existing,
+    /// A new index (or a first build's, taken over); `replaced` names the
+    /// schema of the index of another version of cita that it replaces.
+    Fresh { replaced: Option<String> },
 }
 
 /// An index found in the folder, as [`open_for_writing`] sees it.
@@ -359,8 +369,8 @@ enum Existing {
     Current(Index),
     /// A first build killed before it committed anything: take it over.
     Unfinished(Index),
-    /// Of another schema version.
-    Other,
+    /// Of another schema version (its number, or `unknown`).
+    Other(String),
 }
 
 /// Opens the index in `dir` and checks it can be read: its segments open
@@ -378,7 +388,10 @@ fn open_existing(dir: &Path, thorough: bool) -> Result<Existing> {
                 analysis::register(&index);
                 return Ok(Existing::Unfinished(index));
             }
-            _ => return Ok(Existing::Other),
+            found => {
+                let schema = found.map_or("unknown".to_string(), |p| p.cita_schema.to_string());
+                return Ok(Existing::Other(schema));
+            }
         }
         if thorough {
             if let Some(detail) = checksum_damage(&index)? {

@@ -630,6 +630,18 @@ fn an_index_of_another_schema_version_is_detected_and_rebuilt() {
         let rebuilt = fixture.index_report(&[]);
         assert_eq!(changes(&rebuilt), [1, 0, 0, 0, 1], "{rebuilt}");
         assert_eq!(total(&fixture, "versioned"), 1);
+        // Said once, in one warning: two versions of cita taking turns
+        // would otherwise rebuild each other's index silently.
+        let warnings = rebuilt["warnings"].as_array().unwrap();
+        assert_eq!(warnings.len(), 1, "{rebuilt}");
+        assert!(
+            warnings[0].to_string().contains(&format!(
+                "was built by another version of cita (schema {schema}); rebuilt for this one (schema {})",
+                cita::schema::SCHEMA_VERSION
+            )),
+            "{rebuilt}"
+        );
+        assert_eq!(fixture.index_report(&[])["warnings"], serde_json::json!([]));
     }
 }
 
