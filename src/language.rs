@@ -19,6 +19,8 @@
 use std::fmt;
 
 use frostem::Algorithm;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 use crate::error::Error;
 
@@ -150,32 +152,39 @@ const ALIASES: &[(&str, &str)] = &[
 
 /// Names a declaration may give a language besides its English one: its
 /// own name, and its Spanish name (an archivist's front matter says
-/// `lang: español` or `idioma: inglés`), accents and case aside.
+/// `lang: español` or `idioma: inglés`), accents and case aside
+/// ([`without_accents`] reads both sides).
 const NAMES: &[(&str, &str)] = &[
-    ("espanol", "es"),
+    ("español", "es"),
     ("castellano", "es"),
-    ("ingles", "en"),
-    ("portugues", "pt"),
-    ("francais", "fr"),
-    ("frances", "fr"),
+    ("inglés", "en"),
+    ("português", "pt"),
+    ("français", "fr"),
+    ("francés", "fr"),
     ("deutsch", "de"),
-    ("aleman", "de"),
+    ("alemán", "de"),
     ("italiano", "it"),
-    ("catala", "ca"),
-    ("catalan", "ca"),
+    ("català", "ca"),
+    ("catalán", "ca"),
     ("nederlands", "nl"),
-    ("holandes", "nl"),
-    ("neerlandes", "nl"),
+    ("holandés", "nl"),
+    ("neerlandés", "nl"),
     ("russkiy", "ru"),
     ("ruso", "ru"),
-    ("arabe", "ar"),
+    ("árabe", "ar"),
     ("chino", "zh"),
-    ("japones", "ja"),
+    ("japonés", "ja"),
     ("euskera", "eu"),
     ("euskara", "eu"),
     ("vasco", "eu"),
     ("русский", "ru"),
 ];
+
+/// `text` without its combining accents (`español` is `espanol`), as
+/// declarations are written with or without them.
+fn without_accents(text: &str) -> String {
+    text.nfd().filter(|&c| !is_combining_mark(c)).collect()
+}
 
 /// What [`Language::from_option`] and a declaration cita cannot read say
 /// of the languages it knows.
@@ -243,27 +252,19 @@ impl Language {
             return Some(language);
         }
         let lower = value.to_lowercase();
-        let folded: String = lower
-            .chars()
-            .map(|c| match c {
-                'á' | 'à' | 'â' | 'ã' => 'a',
-                'é' | 'è' | 'ê' => 'e',
-                'í' => 'i',
-                'ó' | 'ô' | 'õ' => 'o',
-                'ú' | 'ü' => 'u',
-                'ç' => 'c',
-                'ñ' => 'n',
-                other => other,
-            })
-            .collect();
         // A name with its region, as office programs show it: `Español
         // (Colombia)`, `Português (Brasil)`, `español-CO`.
-        let name = folded
-            .split(['(', '-', '_'])
-            .next()
-            .unwrap_or_default()
-            .trim();
-        if let Some((_, code)) = NAMES.iter().find(|(known, _)| *known == name) {
+        let name = without_accents(
+            lower
+                .split(['(', '-', '_'])
+                .next()
+                .unwrap_or_default()
+                .trim(),
+        );
+        if let Some((_, code)) = NAMES
+            .iter()
+            .find(|(known, _)| without_accents(known) == name)
+        {
             return Language::from_code(code);
         }
         KNOWN
@@ -726,6 +727,17 @@ mod tests {
             Language::parse_declared("nb-NO").map(Language::code),
             Some("no")
         );
+        for (value, code) in [
+            ("Português (Brasil)", "pt"),
+            ("Portugues", "pt"),
+            ("Русский", "ru"),
+        ] {
+            assert_eq!(
+                Language::parse_declared(value).map(Language::code),
+                Some(code),
+                "{value}"
+            );
+        }
         assert_eq!(Language::parse_declared("xx"), None);
         assert_eq!(Language::parse_declared(""), None);
         assert_eq!(

@@ -475,7 +475,7 @@ pub struct CheckedMerges {
 struct CheckedSegments {
     sound: HashSet<SegmentId>,
     /// Each damaged segment, with the file that fails.
-    damaged: BTreeMap<String, String>,
+    damaged: BTreeMap<SegmentId, String>,
 }
 
 impl CheckedMerges {
@@ -506,7 +506,7 @@ impl CheckedMerges {
         if checked.sound.contains(&id) {
             return true;
         }
-        if checked.damaged.contains_key(&id.uuid_string()) {
+        if checked.damaged.contains_key(&id) {
             return false;
         }
         let failing = segment_files(segment)
@@ -519,7 +519,7 @@ impl CheckedMerges {
             }
             Some(file) => {
                 let file = file.display().to_string();
-                checked.damaged.insert(id.uuid_string(), file);
+                checked.damaged.insert(id, file);
                 false
             }
         }

@@ -939,46 +939,29 @@ fn word_styles(bytes: &[u8]) -> Result<WordStyles, Refusal> {
             Node::Text(_) => {}
         }
     }
+    // A style and the styles it is based on, nearest first; the last id
+    // may name a style the part does not define (a built-in one).
+    /// A style and the styles it is based on, nearest first; the last may
+    /// name a style the part does not define (a built-in one).
+    fn chain<'a>(styles: &'a HashMap<String, Style>, id: &'a str) -> impl Iterator<Item = &'a str> {
+        std::iter::successors(Some(id), |id| styles.get(*id)?.based_on.as_deref())
+            .take(MAX_STYLE_CHAIN)
+    }
     let is_heading = |id: &str| {
-        let mut id = id;
-        for _ in 0..MAX_STYLE_CHAIN {
-            let Some(style) = styles.get(id) else {
-                return is_builtin_heading_id(id);
-            };
-            if let Some(heading) = style.heading {
-                return heading;
-            }
-            match &style.based_on {
-                Some(base) => id = base,
-                None => return false,
-            }
-        }
-        false
+        chain(&styles, id)
+            .find_map(|id| match styles.get(id) {
+                Some(style) => style.heading,
+                None => Some(is_builtin_heading_id(id)),
+            })
+            .unwrap_or(false)
     };
     let list_place = |id: &str| {
-        let mut place = ListPlace::default();
-        let mut id = id;
-        for _ in 0..MAX_STYLE_CHAIN {
-            let Some(style) = styles.get(id) else { break };
-            place = place.or(&style.list);
-            match &style.based_on {
-                Some(base) => id = base,
-                None => break,
-            }
-        }
+        let place = chain(&styles, id)
+            .filter_map(|id| styles.get(id))
+            .fold(ListPlace::default(), |place, style| place.or(&style.list));
         place.list.is_some().then_some(place)
     };
-    let hidden = |id: &str| {
-        let mut id = id;
-        for _ in 0..MAX_STYLE_CHAIN {
-            let style = styles.get(id)?;
-            if style.hidden.is_some() {
-                return style.hidden;
-            }
-            id = style.based_on.as_deref()?;
-        }
-        None
-    };
+    let hidden = |id: &str| chain(&styles, id).find_map(|id| styles.get(id)?.hidden);
     let paragraph_styles = || styles.iter().filter(|(_, style)| style.paragraph);
     Ok(WordStyles {
         headings: paragraph_styles()
