@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io;
-use std::ops::Bound;
+use std::ops::{Bound, ControlFlow};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::SystemTime;
@@ -38,8 +38,8 @@ use crate::ranking::{
 };
 use crate::results::{
     ALL, CITA_VERSION, CITED_ID_PREFIX, Candidate, Counts, Duplicate, Facets, Hit, IndexCheck,
-    IndexedPassage, PassageInContext, Period, Pick, SearchRequest, SearchResults, ShardAnswer,
-    Sort, Stats, Timeline,
+    IndexedPassage, OnHit, PassageInContext, Period, Pick, SearchRequest, SearchResults,
+    ShardAnswer, Sort, Stats, Timeline,
 };
 use crate::schema::{self, DocumentKey, Fields, SCHEMA_VERSION, SegmentColumns};
 use crate::store::{self, META_FILE};
@@ -48,6 +48,14 @@ use crate::views::collapse::{self, Copies, KeySet, Shown};
 use crate::views::kwic::{self, Concordance, ContextSort, ShardKwic};
 use crate::views::timeline::{self, TimelineAxis};
 use crate::views::{facets, group, shards};
+
+/// A page of hits in rank order, each loaded as it is taken.
+type RankedHits<'a> = Box<dyn Iterator<Item = (usize, Result<Hit>)> + 'a>;
+
+/// Above this many hits, a page's ties are ordered by keys read from fast
+/// fields before any hit is loaded, not by the loaded hits' own: an export
+/// of every match must not hold them all.
+const LOADED_TO_ORDER: usize = 1_000;
 
 /// An opened index, ready to search.
 pub struct Archive {
@@ -258,10 +266,40 @@ impl Archive {
     /// [`Error::Damaged`] (damage met while reading), [`Error::Internal`]
     /// (a bug in cita on an intact index).
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
-        self.guarded(|| self.search_unguarded(request))
+        let mut hits = Vec::new();
+        let mut results = self.search_each(request, &mut |_, hit| {
+            hits.push(hit);
+            ControlFlow::Continue(())
+        })?;
+        if results.groups.is_none() {
+            results.hits = hits;
+        }
+        Ok(results)
     }
 
-    fn search_unguarded(&self, request: &SearchRequest) -> Result<SearchResults> {
+    /// Runs a search as [`Archive::search`] does, but hands each hit to
+    /// `on_hit` as soon as it is made instead of holding them: an export of
+    /// every match (`limit` [`ALL`]) holds one hit at a time, not the
+    /// whole answer. `on_hit` also gets the results as known before the
+    /// first hit (`query`, `total`, `distinct`, `facets`; no hits), and
+    /// stops the search by returning [`ControlFlow::Break`] (a reader that
+    /// went away). Returns the results without their hits; with `group`,
+    /// `on_hit` is never called and the hits and groups are in the results,
+    /// as `search` returns them (a group is known only once every match
+    /// is).
+    ///
+    /// # Errors
+    ///
+    /// As [`Archive::search`].
+    pub fn search_each(&self, request: &SearchRequest, on_hit: OnHit<'_>) -> Result<SearchResults> {
+        self.guarded(|| self.search_unguarded(request, on_hit))
+    }
+
+    fn search_unguarded(
+        &self,
+        request: &SearchRequest,
+        on_hit: OnHit<'_>,
+    ) -> Result<SearchResults> {
         let mut compiled = self.compile(request)?;
         let searcher = self.reader.searcher();
         let mut results = SearchResults {
@@ -294,17 +332,24 @@ impl Archive {
                 return Ok(results);
             }
             if request.collapse {
-                return self.collapsed(&searcher, &mut compiled, request, results);
+                return self.collapsed(&searcher, &mut compiled, request, results, on_hit);
             }
             let (ranked, total) = self.top(&searcher, &compiled, request)?;
             results.total = total;
-            results.hits = ranked
-                .into_iter()
-                .map(|(rank, hit)| {
-                    self.finish(&searcher, &mut compiled.highlight, request, rank, hit)
-                })
-                .collect::<Result<_>>()?;
-            self.fill_with_partial_matches(&searcher, &mut compiled, request, total, &mut results)?;
+            for (rank, hit) in ranked {
+                let hit = self.finish(&searcher, &mut compiled.highlight, request, rank, hit?)?;
+                if on_hit(&results, hit).is_break() {
+                    return Ok(results);
+                }
+            }
+            self.fill_with_partial_matches(
+                &searcher,
+                &mut compiled,
+                request,
+                total,
+                &mut results,
+                on_hit,
+            )?;
             return Ok(results);
         }
 
@@ -317,21 +362,22 @@ impl Archive {
         if request.collapse && !request.group {
             let sets = collapse::collapse(matches, |m| m.keys.copy_key);
             results.distinct = Some(sets.len() as u64);
-            results.hits = sets
+            let page = sets
                 .into_iter()
                 .enumerate()
                 .skip(request.offset)
-                .take(request.limit)
-                .map(|(index, (shown, others))| {
-                    let hit = self.stored_hit(&searcher, shown.score, shown.address)?;
-                    let mut hit =
-                        self.finish(&searcher, &mut compiled.highlight, request, index + 1, hit)?;
-                    let others = others.iter().map(|m| (place_of(m), m.address)).collect();
-                    let copies = self.copies_of(&searcher, others, shown.keys.copy_key)?;
-                    copies.list_on(&mut hit);
-                    Ok(hit)
-                })
-                .collect::<Result<_>>()?;
+                .take(request.limit);
+            for (index, (shown, others)) in page {
+                let hit = self.stored_hit(&searcher, shown.score, shown.address)?;
+                let mut hit =
+                    self.finish(&searcher, &mut compiled.highlight, request, index + 1, hit)?;
+                let others = others.iter().map(|m| (place_of(m), m.address)).collect();
+                let copies = self.copies_of(&searcher, others, shown.keys.copy_key)?;
+                copies.list_on(&mut hit);
+                if on_hit(&results, hit).is_break() {
+                    break;
+                }
+            }
             return Ok(results);
         }
         let ranked = matches.into_iter().enumerate().map(|(i, m)| (i + 1, m));
@@ -340,11 +386,11 @@ impl Archive {
             self.finish(&searcher, &mut compiled.highlight, request, rank, hit)
         };
         if !request.group {
-            results.hits = ranked
-                .skip(request.offset)
-                .take(request.limit)
-                .map(|(rank, m)| hit(rank, m))
-                .collect::<Result<_>>()?;
+            for (rank, m) in ranked.skip(request.offset).take(request.limit) {
+                if on_hit(&results, hit(rank, m)?).is_break() {
+                    break;
+                }
+            }
             return Ok(results);
         }
         let groups = group::group(ranked, request.offset, request.limit, hit)?;
@@ -1012,13 +1058,13 @@ impl Archive {
 
     /// The page of hits (`limit` after the best `offset`) in relevance
     /// order, with their ranks, and the number of matches. Stored fields
-    /// are loaded for the page only.
-    fn top(
-        &self,
-        searcher: &Searcher,
+    /// are loaded for the page only, as the hits are taken.
+    fn top<'a>(
+        &'a self,
+        searcher: &'a Searcher,
         compiled: &query::Compiled,
         request: &SearchRequest,
-    ) -> Result<(Vec<(usize, Hit)>, u64)> {
+    ) -> Result<(RankedHits<'a>, u64)> {
         // More than every passage is never needed (and a huge --limit must not allocate).
         let wanted = request
             .offset
@@ -1029,35 +1075,51 @@ impl Archive {
         let (mut best, total) = self.scored(searcher, compiled, &collector)?;
         best.sort_by(|a, b| b.0.total_cmp(&a.0));
         let tied = best.windows(2).any(|pair| pair[0].0 == pair[1].0);
-        // When every candidate is on the page, their stored passages (loaded
-        // anyway) carry the rank keys; otherwise the keys of candidates that
-        // may not be shown come from fast fields (reading a source path from
-        // its dictionary costs as much as loading a passage). The collector
+        // When every candidate is on a page of a usual size, their stored
+        // passages (loaded anyway) carry the rank keys; otherwise the keys
+        // of tied candidates come from fast fields (reading a source path
+        // from its dictionary costs as much as loading a passage), and the
+        // hits are loaded one by one as they are shown. The collector
         // leaves few candidates: at most `wanted` per segment.
-        let all_on_page = best.len() <= wanted && request.offset == 0;
-        if tied && !all_on_page {
-            let mut candidates = self.read_matches(searcher, best)?;
-            candidates.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
-            best = candidates
+        let all_on_page =
+            best.len() <= wanted && request.offset == 0 && best.len() <= LOADED_TO_ORDER;
+        let first_rank = request.offset + 1;
+        if tied && all_on_page {
+            let mut hits = best
                 .into_iter()
-                .map(|m| (m.score, m.address))
-                .collect();
+                .map(|(score, address)| self.stored_hit(searcher, score, address))
+                .collect::<Result<Vec<_>>>()?;
+            hits.sort_by(|a, b| by_rank(hit_rank_key(a), hit_rank_key(b)));
+            let ranked = (first_rank..).zip(hits.into_iter().map(Ok));
+            return Ok((Box::new(ranked), total));
         }
-        let mut hits = best
+        if tied {
+            self.order_ties(searcher, &mut best)?;
+        }
+        let page = best
             .into_iter()
             .skip(request.offset)
             .take(request.limit)
-            .map(|(score, address)| self.stored_hit(searcher, score, address))
-            .collect::<Result<Vec<_>>>()?;
-        if tied && all_on_page {
-            hits.sort_by(|a, b| by_rank(hit_rank_key(a), hit_rank_key(b)));
+            .map(move |(score, address)| self.stored_hit(searcher, score, address));
+        Ok((Box::new((first_rank..).zip(page)), total))
+    }
+
+    /// Orders each run of equal scores in `best` (sorted by score) by
+    /// source, record, entry, paragraph and part, reading the keys of one
+    /// run at a time: an export of every match holds the keys of its
+    /// largest run of ties, not of every match.
+    fn order_ties(&self, searcher: &Searcher, best: &mut [(f32, DocAddress)]) -> Result<()> {
+        for run in best.chunk_by_mut(|a, b| a.0 == b.0) {
+            if run.len() < 2 {
+                continue;
+            }
+            let mut tied = self.read_matches(searcher, run.iter().copied())?;
+            tied.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
+            for (slot, m) in run.iter_mut().zip(tied) {
+                *slot = (m.score, m.address);
+            }
         }
-        let ranked = hits
-            .into_iter()
-            .enumerate()
-            .map(|(index, hit)| (request.offset + index + 1, hit))
-            .collect();
-        Ok((ranked, total))
+        Ok(())
     }
 
     /// The relevance-ordered page of a search that collapses copies, with
@@ -1068,6 +1130,7 @@ impl Archive {
         compiled: &mut query::Compiled,
         request: &SearchRequest,
         mut results: SearchResults,
+        on_hit: OnHit<'_>,
     ) -> Result<SearchResults> {
         let wanted = request.offset.saturating_add(request.limit);
         // One weight for every pass: building it (a word's inflections
@@ -1088,25 +1151,23 @@ impl Archive {
         } = self.tally_top(searcher, &*weight, top, &page)?;
         results.total = total;
         results.distinct = Some(distinct);
-        results.hits = page
-            .into_iter()
-            .enumerate()
-            .map(|(index, (score, address, key))| {
-                let hit = self.stored_hit(searcher, score, address)?;
-                let rank = request.offset + index + 1;
-                let mut hit = self.finish(searcher, &mut compiled.highlight, request, rank, hit)?;
-                self.list_duplicates(searcher, &mut hit, address, key, &mut copies)?;
-                Ok(hit)
-            })
-            .collect::<Result<_>>()?;
+        for (index, (score, address, key)) in page.into_iter().enumerate() {
+            let hit = self.stored_hit(searcher, score, address)?;
+            let rank = request.offset + index + 1;
+            let mut hit = self.finish(searcher, &mut compiled.highlight, request, rank, hit)?;
+            self.list_duplicates(searcher, &mut hit, address, key, &mut copies)?;
+            if on_hit(&results, hit).is_break() {
+                return Ok(results);
+            }
+        }
         let shown = results.distinct.unwrap_or(results.total);
-        self.fill_with_partial_matches(searcher, compiled, request, shown, &mut results)?;
+        self.fill_with_partial_matches(searcher, compiled, request, shown, &mut results, on_hit)?;
         Ok(results)
     }
 
-    /// Adds to `results` the partial matches its page has room for after
+    /// Hands to `on_hit` the partial matches the page has room for after
     /// the `full` matches it can show (see [`query::partial`]), ranked
-    /// after them, and how many there are.
+    /// after them, and sets how many there are in `results`.
     fn fill_with_partial_matches(
         &self,
         searcher: &Searcher,
@@ -1114,6 +1175,7 @@ impl Archive {
         request: &SearchRequest,
         full: u64,
         results: &mut SearchResults,
+        on_hit: OnHit<'_>,
     ) -> Result<()> {
         let Some(PartialMatches {
             partial,
@@ -1126,9 +1188,6 @@ impl Archive {
         };
         results.partial_total = Some(total);
         let skip = request.offset.saturating_sub(full as usize);
-        if best.len() <= skip {
-            return Ok(());
-        }
         for (at, (held, m)) in best.into_iter().enumerate().skip(skip) {
             let rank = full as usize + at + 1;
             let hit = self.stored_hit(searcher, m.score, m.address)?;
@@ -1138,7 +1197,9 @@ impl Archive {
             if let Some(copies) = &mut copies {
                 self.list_duplicates(searcher, &mut hit, m.address, m.keys.copy_key, copies)?;
             }
-            results.hits.push(hit);
+            if on_hit(results, hit).is_break() {
+                break;
+            }
         }
         Ok(())
     }

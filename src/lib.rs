@@ -54,8 +54,8 @@ pub use ingest::{Format, SkipReason, Warning};
 pub use language::Language;
 pub use results::{
     ALL, CITA_VERSION, Counts, DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, Extraction, FilterText, Group,
-    Hit, IndexCheck, IndexedPassage, PassageInContext, Period, SearchRequest, SearchResults, Sort,
-    Stats, Timeline, YearRange,
+    Hit, IndexCheck, IndexedPassage, OnHit, PassageInContext, Period, SearchRequest, SearchResults,
+    Sort, Stats, Timeline, YearRange,
 };
 pub use views::{batch, kwic};
 

@@ -13,6 +13,7 @@ mod progress;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::io::{self, IsTerminal, Read, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -317,7 +318,6 @@ fn search(args: &SearchArgs) -> Result<u8> {
         out.flush()?;
         return Ok(found(counts.passages > 0));
     }
-    let results = archive.search(&request)?;
     if args.facets && matches!(args.format, FormatArg::Csv | FormatArg::Jsonl) {
         eprintln!(
             "cita: --facets are not part of a row per hit: use --format json or text to see them"
@@ -327,7 +327,27 @@ fn search(args: &SearchArgs) -> Result<u8> {
         color: use_color(args.color),
         explain: args.explain,
     };
-    output::write_results(&mut out, &results, args.format.into(), style)?;
+    if request.group {
+        let results = archive.search(&request)?;
+        output::write_results(&mut out, &results, args.format.into(), style)?;
+        out.flush()?;
+        return Ok(found(results.total > 0));
+    }
+    // Each hit is written as it is made: `--all` holds one at a time, and a
+    // reader that stops (`| head`) stops the search.
+    let mut writer = output::HitWriter::new(&mut out, args.format.into(), style)?;
+    let mut failed = None;
+    let results = archive.search_each(&request, &mut |head, hit| match writer.hit(head, &hit) {
+        Ok(()) => ControlFlow::Continue(()),
+        Err(err) => {
+            failed = Some(err);
+            ControlFlow::Break(())
+        }
+    })?;
+    if let Some(err) = failed {
+        return Err(err.into());
+    }
+    writer.finish(&results)?;
     out.flush()?;
     Ok(found(results.total > 0))
 }

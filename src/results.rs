@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -338,6 +339,11 @@ pub struct SearchResults {
     /// query is not an AND of two or more terms, or `all_words` was asked.
     pub partial_total: Option<u64>,
 }
+
+/// What [`crate::Archive::search_each`] hands each hit to, with the
+/// results as known before the first hit; [`ControlFlow::Break`] stops the
+/// search.
+pub type OnHit<'a> = &'a mut dyn FnMut(&SearchResults, Hit) -> ControlFlow<()>;
 
 /// One matching passage: the stored passage with what the search adds.
 /// In JSON its fields are flat: `rank`, `score`, the passage's fields, then

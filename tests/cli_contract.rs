@@ -746,3 +746,100 @@ fn a_search_during_the_first_build_says_only_that_the_build_holds_the_lock() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stderr(&out).starts_with("cita: there is no index yet; building"));
 }
+
+/// `cita search` writes each hit as the search makes it: what it writes is
+/// what the library's whole results give rendered, in every format, on
+/// pages, full exports, sorts, facets, partial matches and groups.
+#[test]
+fn streamed_output_is_the_rendered_results_in_every_format() {
+    use cita::output::{Format, TextStyle, write_results};
+    let index = index_arg();
+    let archive = cita::Archive::open(shipped_index()).unwrap();
+    let cases: [(&str, &[&str]); 8] = [
+        ("lazo", &[]),
+        ("lazo", &["--all"]),
+        ("*", &["--all", "--no-collapse"]),
+        (
+            "colombia",
+            &["--sort", "date", "--limit", "4", "--offset", "2"],
+        ),
+        ("colombia", &["--facets", "--limit", "3"]),
+        ("lazo zzyzxnotaword colombia", &[]),
+        ("zzyzxnotaword", &["--facets"]),
+        ("colombia", &["--group", "--limit", "2"]),
+    ];
+    for (query, options) in cases {
+        let args = cita::SearchRequest {
+            limit: if options.contains(&"--all") {
+                cita::ALL
+            } else {
+                options
+                    .iter()
+                    .position(|&o| o == "--limit")
+                    .map_or(cita::DEFAULT_LIMIT, |at| options[at + 1].parse().unwrap())
+            },
+            offset: options
+                .iter()
+                .position(|&o| o == "--offset")
+                .map_or(0, |at| options[at + 1].parse().unwrap()),
+            sort: if options.contains(&"date") {
+                cita::Sort::Date
+            } else {
+                cita::Sort::Relevance
+            },
+            facets: options.contains(&"--facets"),
+            group: options.contains(&"--group"),
+            collapse: !options.contains(&"--no-collapse"),
+            ..cita::SearchRequest::new(query)
+        };
+        let results = archive.search(&args).unwrap();
+        for (name, format) in [
+            ("text", Format::Text),
+            ("json", Format::Json),
+            ("jsonl", Format::Jsonl),
+            ("csv", Format::Csv),
+        ] {
+            let mut expected = Vec::new();
+            write_results(&mut expected, &results, format, TextStyle::default()).unwrap();
+            let mut command = vec!["search", "--index", &index, "--format", name];
+            command.extend_from_slice(options);
+            command.extend(["--", query]);
+            let out = run(&command);
+            assert!(
+                matches!(out.status.code(), Some(0 | 1)),
+                "{command:?}: {}",
+                stderr(&out)
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&expected),
+                "{command:?}"
+            );
+        }
+    }
+}
+
+/// A caller of `search_each` that stops after the first hit gets no more,
+/// and the counts known before it.
+#[test]
+fn a_search_handing_out_hits_stops_when_told() {
+    let archive = cita::Archive::open(shipped_index()).unwrap();
+    let request = cita::SearchRequest {
+        limit: cita::ALL,
+        ..cita::SearchRequest::new("colombia")
+    };
+    let whole = archive.search(&request).unwrap();
+    assert!(whole.hits.len() > 2, "{} hits", whole.hits.len());
+    let mut taken = Vec::new();
+    let head = archive
+        .search_each(&request, &mut |head, hit| {
+            assert_eq!(head.total, whole.total);
+            assert!(head.hits.is_empty());
+            taken.push(hit.passage.id);
+            std::ops::ControlFlow::Break(())
+        })
+        .unwrap();
+    assert_eq!(taken, [whole.hits[0].passage.id.clone()]);
+    assert_eq!((head.total, head.distinct), (whole.total, whole.distinct));
+    assert!(head.hits.is_empty());
+}

@@ -173,6 +173,41 @@ fn equal_scores_rank_by_source_then_paragraph() {
     assert_eq!(places(&found), ordered);
 }
 
+/// Past a usual page, ties are ordered from the index's columns, one run
+/// of equal scores at a time, before any hit is loaded: an export of every
+/// match, or a page deep into one, orders them alike.
+#[test]
+fn equal_scores_rank_by_source_then_paragraph_in_exports_and_deep_pages() {
+    // The same paragraph in many files: every match ties with the others.
+    let (_dir, archive) = archive_with_fillers(&[], 1_300, |n| {
+        // Not in the order of their names: the index's own order is not the rank order.
+        let folder = ["m", "a", "z"][n % 3];
+        (
+            format!("{folder}/{:04}.txt", (n * 7919) % 1_300),
+            format!("{PARAGRAPH}\n\nAnother line about the embassy, {n}.\n"),
+        )
+    });
+    let all = hits(&archive, "report operation");
+    assert_eq!(all.len(), 1_300);
+    assert!(all.windows(2).all(|pair| pair[0].score == pair[1].score));
+    let mut ordered = places(&all);
+    ordered.sort();
+    assert_eq!(places(&all), ordered, "an export of every match");
+    let deep = archive
+        .search(&SearchRequest {
+            limit: 700,
+            offset: 450,
+            collapse: false,
+            ..SearchRequest::new("report operation")
+        })
+        .unwrap();
+    assert_eq!(
+        places(&deep.hits),
+        ordered[450..1_150],
+        "a page from 451 on"
+    );
+}
+
 #[test]
 fn date_sorts_put_undated_passages_last_and_keep_relevance_among_equals() {
     let dated = |date: &str| format!("---\ntitle: T\ndate: {date}\n---\n\n{PARAGRAPH}\n");

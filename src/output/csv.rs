@@ -14,7 +14,7 @@ fn writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
     csv::WriterBuilder::new().from_writer(out)
 }
 
-fn finish(writer: csv::Writer<&mut dyn Write>) -> io::Result<()> {
+pub(super) fn finish(writer: csv::Writer<&mut dyn Write>) -> io::Result<()> {
     writer.into_inner().map_err(|err| err.into_error())?.flush()
 }
 
@@ -117,12 +117,19 @@ fn duplicate_sources(hit: &Hit) -> String {
 
 /// A header row, then one row per hit (for `--group`, per group's best hit).
 pub fn write_csv(out: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
+    super::write_results(out, results, super::Format::Csv, Default::default())
+}
+
+/// A writer of a search's rows, its header row written.
+pub(super) fn search_writer(out: &mut dyn Write) -> io::Result<csv::Writer<&mut dyn Write>> {
     let mut w = writer(out);
     w.write_record(SEARCH_HEADER).map_err(csv_error)?;
-    for hit in &results.hits {
-        w.write_record(search_row(hit)).map_err(csv_error)?;
-    }
-    finish(w)
+    Ok(w)
+}
+
+/// A search's row for `hit`.
+pub(super) fn write_search_row(w: &mut csv::Writer<&mut dyn Write>, hit: &Hit) -> io::Result<()> {
+    w.write_record(search_row(hit)).map_err(csv_error)
 }
 
 /// The columns of a batch CSV (new ones appended, as in a search's).

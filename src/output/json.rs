@@ -47,11 +47,35 @@ pub fn write_json(out: &mut dyn Write, results: &SearchResults) -> io::Result<()
 
 /// One hit object per line, nothing else.
 pub fn write_jsonl(out: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
-    for hit in &results.hits {
-        serde_json::to_writer(&mut *out, hit)?;
-        writeln!(out)?;
-    }
-    Ok(())
+    super::write_results(out, results, super::Format::Jsonl, Default::default())
+}
+
+/// Where the hits go in `results`' JSON object: the key that opens them.
+const HITS_KEY: &str = "\"hits\":[";
+
+/// `results`' JSON object cut where its hits go: what comes before them
+/// (their key included) and after them (from the closing `]`). `query`
+/// comes first and is a string, whose quotes are escaped, so the first
+/// `"hits":[` is the key of the hits.
+fn around_hits(results: &SearchResults) -> io::Result<(String, String)> {
+    debug_assert!(results.hits.is_empty(), "the hits are written apart");
+    let mut whole = serde_json::to_string(results)?;
+    let at = whole
+        .find(HITS_KEY)
+        .map_or(whole.len(), |at| at + HITS_KEY.len());
+    let after = whole.split_off(at);
+    Ok((whole, after))
+}
+
+/// The JSON object of a search up to its first hit.
+pub(super) fn write_head(out: &mut dyn Write, head: &SearchResults) -> io::Result<()> {
+    out.write_all(around_hits(head)?.0.as_bytes())
+}
+
+/// The JSON object of a search after its last hit, and the line's end.
+pub(super) fn write_tail(out: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
+    out.write_all(around_hits(results)?.1.as_bytes())?;
+    writeln!(out)
 }
 
 /// The JSON form of a [`BuildReport`] (`cita index --format json`).

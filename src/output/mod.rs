@@ -18,7 +18,7 @@ pub use text::{
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::results::{Counts, IndexCheck, PassageInContext, SearchResults, Stats, Timeline};
+use crate::results::{Counts, Hit, IndexCheck, PassageInContext, SearchResults, Stats, Timeline};
 use crate::views::kwic::Concordance;
 
 /// An output format of `cita search`.
@@ -59,10 +59,81 @@ pub fn write_results(
     style: TextStyle,
 ) -> io::Result<()> {
     match format {
-        Format::Text => write_text(out, results, style),
         Format::Json => write_json(out, results),
-        Format::Jsonl => write_jsonl(out, results),
-        Format::Csv => csv::write_csv(out, results),
+        Format::Text if let Some(groups) = &results.groups => {
+            text::write_groups(out, results, groups, style)
+        }
+        _ => {
+            let mut writer = HitWriter::new(out, format, style)?;
+            for hit in &results.hits {
+                writer.hit(results, hit)?;
+            }
+            writer.finish(results)
+        }
+    }
+}
+
+/// Writes a search's hits as [`crate::Archive::search_each`] hands them
+/// over, then what follows them: what [`write_results`] writes, without
+/// holding the hits (not for `group`, whose hits come with the results).
+pub struct HitWriter<'w> {
+    to: Target<'w>,
+    /// The first and the last rank written.
+    page: Option<(usize, usize)>,
+}
+
+enum Target<'w> {
+    Text(&'w mut dyn Write, TextStyle),
+    Json(&'w mut dyn Write),
+    Jsonl(&'w mut dyn Write),
+    Csv(Box<::csv::Writer<&'w mut dyn Write>>),
+}
+
+impl<'w> HitWriter<'w> {
+    /// A writer of `format` to `out` (CSV's header row is written at once).
+    pub fn new(out: &'w mut dyn Write, format: Format, style: TextStyle) -> io::Result<Self> {
+        let to = match format {
+            Format::Text => Target::Text(out, style),
+            Format::Json => Target::Json(out),
+            Format::Jsonl => Target::Jsonl(out),
+            Format::Csv => Target::Csv(Box::new(csv::search_writer(out)?)),
+        };
+        Ok(HitWriter { to, page: None })
+    }
+
+    /// Writes `hit`. `head` is the results as known before the first hit,
+    /// without hits, as `search_each` hands them: JSON opens with its
+    /// `query`, `total` and `distinct`.
+    pub fn hit(&mut self, head: &SearchResults, hit: &Hit) -> io::Result<()> {
+        let first = self.page.is_none();
+        match &mut self.to {
+            Target::Text(out, style) => text::write_ranked_hit(*out, hit, *style)?,
+            Target::Json(out) => {
+                if first {
+                    json::write_head(*out, head)?;
+                } else {
+                    out.write_all(b",")?;
+                }
+                serde_json::to_writer(&mut **out, hit)?;
+            }
+            Target::Jsonl(out) => json_line(*out, hit)?,
+            Target::Csv(writer) => csv::write_search_row(writer, hit)?,
+        }
+        self.page = Some((self.page.map_or(hit.rank, |page| page.0), hit.rank));
+        Ok(())
+    }
+
+    /// Writes what follows the hits of `results` (the same results as
+    /// `head`, completed: `partial_total` is known only after the hits):
+    /// the text summary and facets, the rest of the JSON object.
+    pub fn finish(self, results: &SearchResults) -> io::Result<()> {
+        match self.to {
+            Target::Text(out, style) => text::write_summary(out, results, self.page, style),
+            Target::Json(out) if self.page.is_none() => write_json(out, results),
+            Target::Json(out) => json::write_tail(out, results),
+            Target::Jsonl(out) => out.flush(),
+            Target::Csv(writer) => csv::finish(*writer),
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 use crate::indexer::BuildReport;
-use crate::results::{Counts, FacetCount, Facets, Timeline};
+use crate::results::{Counts, FacetCount, Facets, Group, Timeline};
 use crate::results::{
     Duplicate, Hit, IndexCheck, IndexedPassage, PassageInContext, SearchResults, Stats,
 };
@@ -47,65 +47,85 @@ pub fn write_text(
     results: &SearchResults,
     style: TextStyle,
 ) -> io::Result<()> {
-    if let Some(groups) = &results.groups {
-        for group in groups {
-            if let Some(best) = group.hits.first() {
-                write!(out, "{}. ", group.rank)?;
-                write_hit(out, best, style)?;
-                if group.passages > 1 {
-                    let more = group.passages - 1;
-                    let plural = if more == 1 { "" } else { "s" };
-                    style.paint(
-                        out,
-                        DIM,
-                        &format!("   +{more} more passage{plural} in this document"),
-                    )?;
-                    writeln!(out)?;
-                }
+    super::write_results(out, results, super::Format::Text, style)
+}
+
+/// One block per document (`--group`): its best hit and how many more
+/// passages it holds.
+pub(super) fn write_groups(
+    out: &mut dyn Write,
+    results: &SearchResults,
+    groups: &[Group],
+    style: TextStyle,
+) -> io::Result<()> {
+    for group in groups {
+        if let Some(best) = group.hits.first() {
+            write!(out, "{}. ", group.rank)?;
+            write_hit(out, best, style)?;
+            if group.passages > 1 {
+                let more = group.passages - 1;
+                let plural = if more == 1 { "" } else { "s" };
+                style.paint(
+                    out,
+                    DIM,
+                    &format!("   +{more} more passage{plural} in this document"),
+                )?;
                 writeln!(out)?;
             }
+            writeln!(out)?;
         }
-        let documents = groups.len();
-        let summary = format!(
-            "{documents} document{} shown; {} matching passage{} in all",
-            if documents == 1 { "" } else { "s" },
-            results.total,
-            if results.total == 1 { "" } else { "s" }
-        );
-        style.paint(out, DIM, &summary)?;
-        writeln!(out)?;
-        return write_facets(out, results.facets.as_ref(), style);
     }
-    for hit in &results.hits {
-        write!(out, "{}. ", hit.rank)?;
-        write_hit(out, hit, style)?;
-        writeln!(out)?;
-    }
+    let documents = groups.len();
+    let summary = format!(
+        "{documents} document{} shown; {} matching passage{} in all",
+        if documents == 1 { "" } else { "s" },
+        results.total,
+        if results.total == 1 { "" } else { "s" }
+    );
+    style.paint(out, DIM, &summary)?;
+    writeln!(out)?;
+    write_facets(out, results.facets.as_ref(), style)
+}
+
+/// One hit's block after its rank.
+pub(super) fn write_ranked_hit(out: &mut dyn Write, hit: &Hit, style: TextStyle) -> io::Result<()> {
+    write!(out, "{}. ", hit.rank)?;
+    write_hit(out, hit, style)?;
+    writeln!(out)
+}
+
+/// The line after a search's hits, whose ranks `page` spans (first and
+/// last), and the facets.
+pub(super) fn write_summary(
+    out: &mut dyn Write,
+    results: &SearchResults,
+    page: Option<(usize, usize)>,
+    style: TextStyle,
+) -> io::Result<()> {
     let plural = if results.total == 1 { "" } else { "s" };
     // Copies shown once: ranks count distinct passages.
     let collapsed = results
         .distinct
         .filter(|&distinct| distinct < results.total);
-    let page = (results.hits.first(), results.hits.last());
     // No partial match to fill the page with: the page reads as any other.
     let partial_total = results.partial_total.filter(|&partial| partial > 0);
     let summary = match (page, collapsed, partial_total) {
-        ((Some(first), Some(last)), _, Some(partial)) => Some(format!(
+        (Some((first, last)), _, Some(partial)) => Some(format!(
             "{}–{}: {} passage{plural} with every word{}, then partial matches ({partial} {} at least half of the words)",
-            first.rank,
-            last.rank,
+            first,
+            last,
             results.total,
             collapsed.map_or(String::new(), |distinct| format!(" ({distinct} distinct)")),
             self::plural(partial, "holds", "hold")
         )),
-        ((Some(first), Some(last)), None, None) => Some(format!(
+        (Some((first, last)), None, None) => Some(format!(
             "{}–{} of {} matching passage{plural}",
-            first.rank, last.rank, results.total
+            first, last, results.total
         )),
-        ((Some(first), Some(last)), Some(distinct), None) => Some(format!(
+        (Some((first, last)), Some(distinct), None) => Some(format!(
             "{}–{} of {distinct} distinct passage{}; {} matching passage{plural} in all",
-            first.rank,
-            last.rank,
+            first,
+            last,
             if distinct == 1 { "" } else { "s" },
             results.total
         )),
