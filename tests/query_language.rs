@@ -363,6 +363,55 @@ fn source_filters_match_the_words_of_the_path() {
     assert!(fixture.sources("trade source:\"2018 news\"").is_empty());
 }
 
+#[test]
+fn a_source_ending_in_a_slash_keeps_the_files_under_that_folder_only() {
+    let fixture = Fixture::new();
+    for path in [
+        "prensa/a.txt",
+        "prensa/2019/b.txt",
+        "archivo/Prensa/c.txt",
+        "exports/prensa_export.jsonl.txt",
+        "mi-prensa/d.txt",
+        "prensa.txt",
+        "notas/prensa/2019.txt",
+    ] {
+        fixture.file(path, "Plan LAZO.\n");
+    }
+    // A folder of that name anywhere (case and accents folded), its own
+    // name whole: not a file, nor a name holding the word among others.
+    let under_prensa = [
+        "archivo/Prensa/c.txt",
+        "notas/prensa/2019.txt",
+        "prensa/2019/b.txt",
+        "prensa/a.txt",
+    ];
+    assert_eq!(fixture.sources("lazo source:prensa/"), under_prensa);
+    assert_eq!(fixture.sources("lazo source:\"prensa/\""), under_prensa);
+    assert_eq!(fixture.sources("lazo source:PRÉNSA/"), under_prensa);
+    // Folders in a row; a file's own name is no folder.
+    assert_eq!(
+        fixture.sources("lazo source:prensa/2019/"),
+        ["prensa/2019/b.txt"]
+    );
+    assert_eq!(fixture.sources("lazo source:2019/"), ["prensa/2019/b.txt"]);
+    // From the corpus root.
+    assert_eq!(
+        fixture.sources("lazo source:/prensa/"),
+        ["prensa/2019/b.txt", "prensa/a.txt"]
+    );
+    assert!(fixture.sources("lazo source:/2019/").is_empty());
+    assert_eq!(
+        fixture.sources("lazo -source:prensa/"),
+        [
+            "exports/prensa_export.jsonl.txt",
+            "mi-prensa/d.txt",
+            "prensa.txt"
+        ]
+    );
+    // Without the slash, the path's words as a phrase, as before.
+    assert_eq!(fixture.sources("lazo source:prensa").len(), 7);
+}
+
 /// A 32-word phrase of common words with a slop of 1000: tantivy's sloppy
 /// phrase scorer, which cita used before, grew its position lists without
 /// bound on it (it aborted under a 400 MB address-space limit on the

@@ -1046,6 +1046,11 @@ impl<'a> Compiler<'a> {
             Target::Section => (fields.section, true),
             Target::Publication => (fields.publication, false),
             Target::Language | Target::Format => unreachable!("read above"),
+            Target::Source
+                if text.trim_end().ends_with('/') && !matches!(leaf, Leaf::Prefix(_)) =>
+            {
+                return Ok(Some(Box::new(SourceQuery::under(fields.source, text))));
+            }
             Target::Source => {
                 let matcher = path_matcher(leaf, &tokens);
                 return Ok(Some(Box::new(SourceQuery::new(fields.source, matcher))));

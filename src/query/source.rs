@@ -13,6 +13,7 @@ use tantivy::query::{EnableScoring, Query, TermSetQuery, Weight};
 use tantivy::schema::Field;
 use tantivy::{TantivyError, Term};
 
+use crate::analysis::Folding;
 use crate::highlight::{HighlightPlan, Matcher};
 use crate::ingest::Format;
 use crate::language::Language;
@@ -30,6 +31,13 @@ pub struct SourceQuery {
 enum Keep {
     /// Those whose words match.
     Words(Matcher),
+    /// Those under a folder: these folders' words, one list per folder,
+    /// are those of consecutive folders of the path (its first ones, when
+    /// rooted).
+    Folder {
+        words: Vec<Vec<String>>,
+        rooted: bool,
+    },
     /// Those whose extension names this format (as [`Format::of`] reads it).
     Format(Format),
 }
@@ -40,6 +48,23 @@ impl SourceQuery {
         SourceQuery {
             field,
             keep: Keep::Words(matcher),
+        }
+    }
+
+    /// Passages whose path in `field` lies under the folders `folders`
+    /// names (`news/2025/`): a run of the path's folders, each holding the
+    /// same folded words as its counterpart (`prensa/` keeps
+    /// `prensa/a.html` and `archivo/Prensa/b.html`, not
+    /// `exports/prensa_export.jsonl`); its first folders when `folders`
+    /// starts with `/` (`/prensa/` keeps only the first).
+    pub fn under(field: Field, folders: &str) -> SourceQuery {
+        let words = folder_words(&mut Folding::default(), folders.split('/'));
+        SourceQuery {
+            field,
+            keep: Keep::Folder {
+                words,
+                rooted: folders.trim_start().starts_with('/'),
+            },
         }
     }
 
@@ -64,6 +89,22 @@ impl Query for SourceQuery {
                 // no language applies, and the plan's is never read.
                 Box::new(move |path| !plan.find(path, Language::ENGLISH).is_empty())
             }
+            Keep::Folder { words, rooted } => {
+                let (wanted, rooted) = (words.clone(), *rooted);
+                let mut folding = Folding::default();
+                Box::new(move |path: &str| {
+                    // The file's own name is no folder.
+                    let folders = path.rsplit_once('/').map_or("", |(folders, _)| folders);
+                    let folders = folder_words(&mut folding, folders.split('/'));
+                    match rooted {
+                        true => folders.starts_with(&wanted),
+                        false => {
+                            !wanted.is_empty()
+                                && folders.windows(wanted.len()).any(|run| run == wanted)
+                        }
+                    }
+                })
+            }
             Keep::Format(format) => {
                 let format = *format;
                 Box::new(move |path| Format::of(Path::new(path)) == Some(format))
@@ -85,4 +126,15 @@ impl Query for SourceQuery {
         }
         TermSetQuery::new(matching).weight(scoring)
     }
+}
+
+/// The folded words of each of `folders` that has any.
+fn folder_words<'a>(
+    folding: &mut Folding,
+    folders: impl Iterator<Item = &'a str>,
+) -> Vec<Vec<String>> {
+    folders
+        .map(|folder| folding.tokens(folder).into_iter().map(|t| t.term).collect())
+        .filter(|words: &Vec<String>| !words.is_empty())
+        .collect()
 }
