@@ -843,3 +843,29 @@ fn a_search_handing_out_hits_stops_when_told() {
     assert_eq!((head.total, head.distinct), (whole.total, whole.distinct));
     assert!(head.hits.is_empty());
 }
+
+/// Every CSV cita writes ends its rows alike (LF, as the README says):
+/// counts, statistics and the check too.
+#[test]
+fn every_csv_ends_its_rows_in_lf() {
+    let index = index_arg();
+    for args in [
+        vec!["search", "--index", &index, "--format", "csv", "lazo"],
+        vec![
+            "search", "--index", &index, "--format", "csv", "--count", "lazo",
+        ],
+        vec!["stats", "--index", &index, "--format", "csv"],
+        vec!["check", "--index", &index, "--format", "csv"],
+        vec!["timeline", "--index", &index, "--format", "csv", "lazo"],
+        vec!["kwic", "--index", &index, "--format", "csv", "lazo"],
+    ] {
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(
+            text.ends_with('\n') && text.lines().count() >= 2,
+            "{args:?}: {text}"
+        );
+        assert!(!text.contains("\r\n"), "{args:?}: {text:?}");
+    }
+}

@@ -25,15 +25,6 @@ fn csv_error(err: csv::Error) -> io::Error {
     }
 }
 
-/// One field quoted as RFC 4180 requires (only when it has to be).
-pub fn quote(field: &str) -> String {
-    if field.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_string()
-    }
-}
-
 /// `term → form, form; term → form`.
 pub fn matched_text(matched: &[Matched]) -> String {
     matched
@@ -118,6 +109,14 @@ fn duplicate_sources(hit: &Hit) -> String {
 /// A header row, then one row per hit (for `--group`, per group's best hit).
 pub fn write_csv(out: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
     super::write_results(out, results, super::Format::Csv, Default::default())
+}
+
+/// A header row and one row, as every other CSV cita writes them.
+pub fn write_table(out: &mut dyn Write, header: &[&str], row: &[String]) -> io::Result<()> {
+    let mut w = writer(out);
+    w.write_record(header).map_err(csv_error)?;
+    w.write_record(row).map_err(csv_error)?;
+    finish(w)
 }
 
 /// A writer of a search's rows, its header row written.
@@ -307,9 +306,14 @@ mod tests {
     }
 
     #[test]
-    fn quote_agrees_with_the_csv_writer() {
-        assert_eq!(quote("index"), "index");
-        assert_eq!(quote("my, \"index\""), "\"my, \"\"index\"\"\"");
+    fn a_table_of_one_row_ends_its_rows_and_quotes_as_every_csv_does() {
+        let mut out = Vec::new();
+        let row = ["my, \"index\"".to_string(), "7".to_string()];
+        write_table(&mut out, &["index", "passages"], &row).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "index,passages\n\"my, \"\"index\"\"\",7\n"
+        );
     }
 
     #[test]

@@ -148,10 +148,10 @@ pub fn write_counts(out: &mut dyn Write, counts: &Counts, format: Format) -> io:
     match format {
         Format::Text => write_counts_text(out, counts),
         Format::Json | Format::Jsonl => json_line(out, counts),
-        Format::Csv => write!(
+        Format::Csv => csv::write_table(
             out,
-            "passages,documents\r\n{},{}\r\n",
-            counts.passages, counts.documents
+            &["passages", "documents"],
+            &[counts.passages.to_string(), counts.documents.to_string()],
         ),
     }
 }
@@ -214,13 +214,15 @@ pub fn write_stats(out: &mut dyn Write, stats: &Stats, format: Format) -> io::Re
     match format {
         Format::Text => write_stats_text(out, stats),
         Format::Json | Format::Jsonl => json_line(out, stats),
-        Format::Csv => write!(
+        Format::Csv => csv::write_table(
             out,
-            "index,documents,passages,size_bytes\r\n{},{},{},{}\r\n",
-            csv::quote(&stats.index.display().to_string()),
-            stats.documents,
-            stats.passages,
-            stats.size_bytes
+            &["index", "documents", "passages", "size_bytes"],
+            &[
+                stats.index.display().to_string(),
+                stats.documents.to_string(),
+                stats.passages.to_string(),
+                stats.size_bytes.to_string(),
+            ],
         ),
     }
 }
@@ -230,13 +232,15 @@ pub fn write_check(out: &mut dyn Write, check: &IndexCheck, format: Format) -> i
     match format {
         Format::Text => write_check_text(out, check),
         Format::Json | Format::Jsonl => json_line(out, check),
-        Format::Csv => write!(
+        Format::Csv => csv::write_table(
             out,
-            "index,files,bytes,passages\r\n{},{},{},{}\r\n",
-            csv::quote(&check.index.display().to_string()),
-            check.files,
-            check.bytes,
-            check.passages
+            &["index", "files", "bytes", "passages"],
+            &[
+                check.index.display().to_string(),
+                check.files.to_string(),
+                check.bytes.to_string(),
+                check.passages.to_string(),
+            ],
         ),
     }
 }
