@@ -784,6 +784,9 @@ fn build_into(
         observer.warning(&warning);
         report.warnings.push(warning);
     }
+    // The run checked the columns it found and wrote the others: their
+    // stamps spare searches that check. Unrecorded, searches check them.
+    let _ = store::record_sound_columns(index_dir, &index);
 
     for file in state.files.values().filter(|f| !f.skipped()) {
         *report.files.entry(file.format).or_insert(0) += 1;

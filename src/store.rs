@@ -32,6 +32,10 @@ const STATE_FILE: &str = "cita-files.json";
 /// Which passages have copies (see [`crate::copy_map`]), beside the index.
 pub const COPY_MAP_FILE: &str = "cita-copies.bin";
 
+/// The column files the last run left sound, by segment (see
+/// [`record_sound_columns`]), beside the index.
+pub const SOUND_COLUMNS_FILE: &str = "cita-columns.json";
+
 /// The folder in the index folder where OCR results are kept, by page
 /// image: a rebuild or a schema change leaves it, since a page read once
 /// need never be read again.
@@ -567,8 +571,20 @@ fn segment_files(segment: &SegmentMeta) -> Vec<PathBuf> {
 /// caught; the other files fail in ways that can. About 2.5 ms on the 95 MB
 /// bench index (10 MB of columns), once per run.
 fn verify_columns(path: &Path, index: &Index) -> Result<()> {
-    for segment in index.searchable_segment_ids()? {
-        let file = PathBuf::from(format!("{}.fast", segment.uuid_string()));
+    verify_columns_of(path, index, index.searchable_segment_ids()?)
+}
+
+/// Checks the column files of `segments` against their checksums, as
+/// [`verify_columns`] does. A search reads ids, keys and dates from them
+/// without any check of its own: a flipped byte there gave made-up ids
+/// and lost hits with exit 0.
+pub fn verify_columns_of(
+    path: &Path,
+    index: &Index,
+    segments: impl IntoIterator<Item = SegmentId>,
+) -> Result<()> {
+    for segment in segments {
+        let file = column_file(segment);
         let intact = index
             .directory()
             .validate_checksum(&file)
@@ -581,6 +597,87 @@ fn verify_columns(path: &Path, index: &Index) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// What tells a file unchanged since it was looked at: its length, its
+/// modification and status-change times, and its inode. A write to the
+/// file changes its status-change time, which no tool sets back; a copy
+/// of the index has other inodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStamp {
+    length: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+    inode: u64,
+}
+
+impl FileStamp {
+    /// The stamp of the file at `path`, if it can be read.
+    #[cfg(unix)]
+    pub fn of(path: &Path) -> Option<FileStamp> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(path).ok()?;
+        Some(FileStamp {
+            length: meta.len(),
+            modified: (meta.mtime(), meta.mtime_nsec()),
+            changed: (meta.ctime(), meta.ctime_nsec()),
+            inode: meta.ino(),
+        })
+    }
+
+    /// The stamp of the file at `path`: none where the system keeps no
+    /// status-change time, so that its columns are always checked.
+    #[cfg(not(unix))]
+    pub fn of(_path: &Path) -> Option<FileStamp> {
+        None
+    }
+}
+
+/// The column file of segment `segment` in an index folder.
+fn column_file(segment: SegmentId) -> PathBuf {
+    PathBuf::from(format!("{}.fast", segment.uuid_string()))
+}
+
+/// Records the stamps of the column files of every searchable segment,
+/// which a run leaves sound (it checks the columns it finds and writes
+/// the others), so that a search need not read them whole again to check
+/// them: a search of a rare word takes less time than that check (see
+/// `Archive`'s column check).
+pub fn record_sound_columns(dir: &Path, index: &Index) -> Result<()> {
+    let stamps: BTreeMap<String, FileStamp> = index
+        .searchable_segment_ids()?
+        .into_iter()
+        .filter_map(|segment| {
+            let stamp = FileStamp::of(&dir.join(column_file(segment)))?;
+            Some((segment.uuid_string(), stamp))
+        })
+        .collect();
+    let path = dir.join(SOUND_COLUMNS_FILE);
+    let partial = dir.join(format!("{SOUND_COLUMNS_FILE}.partial"));
+    let bytes = serde_json::to_vec(&stamps).map_err(|err| Error::io(&path, err.into()))?;
+    if let Err(err) = std::fs::write(&partial, bytes) {
+        let _ = std::fs::remove_file(&partial);
+        return Err(Error::io(&partial, err));
+    }
+    std::fs::rename(&partial, &path).map_err(|err| Error::io(&path, err))
+}
+
+/// Of `segments`, those whose column files are as the last run left them
+/// sound: their stamps are the ones it recorded.
+pub fn columns_left_sound(dir: &Path, segments: &[SegmentId]) -> HashSet<SegmentId> {
+    let recorded: BTreeMap<String, FileStamp> = std::fs::read(dir.join(SOUND_COLUMNS_FILE))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default();
+    segments
+        .iter()
+        .copied()
+        .filter(|&segment| {
+            recorded
+                .get(&segment.uuid_string())
+                .is_some_and(|stamp| FileStamp::of(&dir.join(column_file(segment))) == Some(*stamp))
+        })
+        .collect()
 }
 
 /// Checks each segment's doc store index (the list of its block layers)
@@ -664,6 +761,7 @@ fn remove_index_files(dir: &Path) -> Result<()> {
         Path::new(META_FILE),
         Path::new(STATE_FILE),
         Path::new(COPY_MAP_FILE),
+        Path::new(SOUND_COLUMNS_FILE),
     ]) {
         // Only plain names: a crafted list must not reach outside the folder.
         if name.components().count() != 1 {

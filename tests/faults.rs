@@ -413,7 +413,9 @@ fn a_flipped_byte_anywhere_in_a_column_file_never_aborts_a_read() {
     let common = cita::SearchRequest::new("the");
     let tail = intact.len().saturating_sub(800);
     let mut damage_found = 0;
+    let mut flipped = 0;
     for at in (0..tail).step_by(13).chain(tail..intact.len()) {
+        flipped += 1;
         let mut bytes = intact.clone();
         bytes[at] ^= 0xFF;
         std::fs::write(&column, &bytes).unwrap();
@@ -428,7 +430,54 @@ fn a_flipped_byte_anywhere_in_a_column_file_never_aborts_a_read() {
             Err(other) => panic!("byte {at}: {other}"),
         }
     }
-    assert!(damage_found > 0, "no flipped byte was found");
+    // The column file is checked against its checksum before any answer
+    // is given: no flipped byte goes unseen.
+    assert_eq!(damage_found, flipped, "flipped bytes found damaged");
+}
+
+/// A run records its column files as it left them, sound: searches of the
+/// index it left need not check them. A byte flipped in place afterwards
+/// (the file's status-change time moves) is found by every command that
+/// reads them.
+#[test]
+fn a_column_file_changed_after_the_run_that_recorded_it_sound_is_checked() {
+    let dir = TempDir::new().unwrap();
+    let (corpus, index) = (dir.path().join("corpus"), dir.path().join("index"));
+    copy_shipped_corpus(&corpus);
+    index_report(&index_into_with(&corpus, &index, &["--format", "json"]));
+    let recorded: Value =
+        serde_json::from_slice(&std::fs::read(index.join("cita-columns.json")).unwrap()).unwrap();
+    let columns: Vec<PathBuf> = segment_files(&index)
+        .into_iter()
+        .filter(|file| extension(file) == "fast")
+        .collect();
+    assert_eq!(recorded.as_object().unwrap().len(), columns.len());
+    for column in &columns {
+        let id = column.file_stem().unwrap().to_str().unwrap();
+        assert!(recorded.get(id).is_some(), "{id} recorded");
+    }
+    assert_eq!(
+        cita_bounded(&strings(&["search", "--index", path_str(&index), "petro"]))
+            .status
+            .code(),
+        Some(0)
+    );
+    let column = largest_file(&index, "fast");
+    let middle = std::fs::metadata(&column).unwrap().len() as usize / 2;
+    apply(Damage::FlipAt(middle), &column);
+    // `stats` reads the commit's counts, not the columns.
+    for args in read_commands(&index)
+        .iter()
+        .filter(|args| args[0] != "stats")
+    {
+        let out = cita_bounded(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let said = stderr(&out);
+        assert!(
+            said.contains("damaged") && said.contains(".fast"),
+            "{args:?}: {said}"
+        );
+    }
 }
 
 #[test]
