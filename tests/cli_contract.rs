@@ -869,3 +869,75 @@ fn every_csv_ends_its_rows_in_lf() {
         assert!(!text.contains("\r\n"), "{args:?}: {text:?}");
     }
 }
+
+/// The CSVs of a search, a batch and `show` say where each passage is as
+/// their JSON does (page, record, part), and a search's and a batch's
+/// hold each passage's whole text, not only its snippet.
+#[test]
+fn csv_rows_carry_the_text_and_the_place_their_json_has() {
+    let index = index_arg();
+    let (_, json) = search_json("colombia", &["-n", "5"]);
+    let csv_rows = |args: &[&str]| {
+        let out = run(args);
+        assert!(
+            matches!(out.status.code(), Some(0)),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        let mut reader = ::csv::Reader::from_reader(out.stdout.as_slice());
+        let header = reader.headers().unwrap().clone();
+        reader
+            .records()
+            .map(|row| {
+                let row = row.unwrap();
+                header
+                    .iter()
+                    .zip(row.iter())
+                    .map(|(name, value)| (name.to_string(), value.to_string()))
+                    .collect::<std::collections::HashMap<String, String>>()
+            })
+            .collect::<Vec<_>>()
+    };
+    let text_of = |value: &serde_json::Value| value.as_str().unwrap().to_string();
+    let optional = |value: &serde_json::Value| match value {
+        serde_json::Value::Null => String::new(),
+        other => other.to_string().trim_matches('"').to_string(),
+    };
+    let search = csv_rows(&[
+        "search", "--index", &index, "--format", "csv", "-n", "5", "colombia",
+    ]);
+    let queries = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("csv-rows-batch.txt");
+    std::fs::write(&queries, "colombia\n").unwrap();
+    let batch = csv_rows(&[
+        "batch",
+        "--index",
+        &index,
+        "-n",
+        "5",
+        queries.to_str().unwrap(),
+    ]);
+    std::fs::remove_file(&queries).unwrap();
+    assert_eq!(search.len(), hits(&json).len());
+    for (hit, (row, batched)) in hits(&json).iter().zip(search.iter().zip(&batch)) {
+        for row in [row, batched] {
+            assert_eq!(row["id"], text_of(&hit["id"]));
+            assert_eq!(row["text"], text_of(&hit["text"]));
+            for column in ["page", "record", "part", "publication", "url"] {
+                assert_eq!(row[column], optional(&hit[column]), "{column}");
+            }
+        }
+        let shown = csv_rows(&[
+            "show",
+            "--index",
+            &index,
+            "--format",
+            "csv",
+            &text_of(&hit["id"]),
+        ]);
+        assert_eq!(shown.len(), 1);
+        assert_eq!(shown[0]["language"], text_of(&hit["language"]));
+        for column in ["page", "record", "publication", "url"] {
+            assert_eq!(shown[0][column], optional(&hit[column]), "{column}");
+        }
+    }
+}

@@ -785,7 +785,13 @@ fn batch_runs_each_line_and_reports_bad_ones_by_number() {
             "entry",
             "author",
             "extraction",
-            "ocr_confidence"
+            "ocr_confidence",
+            "publication",
+            "url",
+            "part",
+            "page",
+            "record",
+            "text"
         ]
     );
     assert_eq!(rows.len(), 2, "{rows:?}");

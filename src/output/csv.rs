@@ -40,7 +40,7 @@ fn optional<T: ToString>(value: &Option<T>) -> String {
 
 /// New columns go at the end, so scripts that read columns by position
 /// keep working.
-const SEARCH_HEADER: [&str; 25] = [
+const SEARCH_HEADER: [&str; 26] = [
     "rank",
     "score",
     "id",
@@ -66,9 +66,10 @@ const SEARCH_HEADER: [&str; 25] = [
     "missing",
     "duplicates",
     "duplicate_sources",
+    "text",
 ];
 
-fn search_row(hit: &Hit) -> [String; 25] {
+fn search_row(hit: &Hit) -> [String; 26] {
     let p = &hit.passage;
     [
         hit.rank.to_string(),
@@ -96,6 +97,7 @@ fn search_row(hit: &Hit) -> [String; 25] {
         hit.missing.join("; "),
         optional(&hit.duplicates_total),
         duplicate_sources(hit),
+        p.text.clone(),
     ]
 }
 
@@ -132,7 +134,7 @@ pub(super) fn write_search_row(w: &mut csv::Writer<&mut dyn Write>, hit: &Hit) -
 }
 
 /// The columns of a batch CSV (new ones appended, as in a search's).
-pub const BATCH_HEADER: [&str; 15] = [
+pub const BATCH_HEADER: [&str; 21] = [
     "query",
     "rank",
     "score",
@@ -148,6 +150,12 @@ pub const BATCH_HEADER: [&str; 15] = [
     "author",
     "extraction",
     "ocr_confidence",
+    "publication",
+    "url",
+    "part",
+    "page",
+    "record",
+    "text",
 ];
 
 /// The header row of a batch CSV.
@@ -182,6 +190,12 @@ pub fn write_batch_csv(
             optional(&p.author),
             extraction(p.extraction),
             optional(&p.ocr_confidence),
+            optional(&p.publication),
+            optional(&p.url),
+            p.part.to_string(),
+            optional(&p.page),
+            optional(&p.record),
+            p.text.clone(),
         ])
         .map_err(csv_error)?;
     }
@@ -245,6 +259,11 @@ pub fn write_passages_csv(
         "author",
         "extraction",
         "ocr_confidence",
+        "publication",
+        "url",
+        "page",
+        "record",
+        "language",
     ])
     .map_err(csv_error)?;
     for p in passages {
@@ -261,6 +280,11 @@ pub fn write_passages_csv(
             optional(&p.author),
             extraction(p.extraction),
             optional(&p.ocr_confidence),
+            optional(&p.publication),
+            optional(&p.url),
+            optional(&p.page),
+            optional(&p.record),
+            p.language.to_string(),
         ])
         .map_err(csv_error)?;
     }
