@@ -1928,6 +1928,7 @@ impl Archive {
             passage,
             before,
             after,
+            citation: None,
         }))
     }
 

@@ -226,6 +226,9 @@ pub struct ShowArgs {
     /// Passages of context before and after it.
     #[arg(short = 'C', long, value_name = "N", default_value_t = 0)]
     pub context: usize,
+    /// Add its ready-to-paste citation (JSON: `citation`, as `/api/passages/{id}?cite=true`).
+    #[arg(long)]
+    pub cite: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,

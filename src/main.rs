@@ -354,13 +354,16 @@ fn search(args: &SearchArgs) -> Result<u8> {
 
 fn show(args: &ShowArgs) -> Result<u8> {
     let archive = Archive::open(&args.index)?;
-    let Some(passage) = archive.passage(&args.id, args.context)? else {
+    let Some(mut passage) = archive.passage(&args.id, args.context)? else {
         eprintln!(
             "cita: no passage has the id {:?}",
             output::sanitize(&args.id)
         );
         return Ok(exit::NO_HIT);
     };
+    if args.cite {
+        passage = passage.cited();
+    }
     let style = TextStyle {
         color: use_color(args.color),
         explain: false,

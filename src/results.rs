@@ -535,6 +535,18 @@ pub struct PassageInContext {
     pub before: Vec<IndexedPassage>,
     /// Up to `context` passages just after it, the nearest first.
     pub after: Vec<IndexedPassage>,
+    /// When asked for ([`PassageInContext::cited`]), the passage's
+    /// citation, beside `passage`, `before` and `after`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citation: Option<String>,
+}
+
+impl PassageInContext {
+    /// With the passage's citation (`cita show --cite`, `cite=true`).
+    pub fn cited(mut self) -> PassageInContext {
+        self.citation = Some(self.passage.citation());
+        self
+    }
 }
 
 /// A path as text whatever its bytes: a name that is not UTF-8 is written

@@ -941,3 +941,26 @@ fn csv_rows_carry_the_text_and_the_place_their_json_has() {
         }
     }
 }
+
+/// `cita show --cite` gives the JSON `/api/passages/{id}?cite=true` gives:
+/// the citation a search's `--cite` writes, beside the passage.
+#[test]
+fn show_cites_a_passage_as_a_search_does() {
+    let index = index_arg();
+    let (_, found) = search_json("lazo", &["-n", "1", "--cite"]);
+    let hit = &hits(&found)[0];
+    let id = hit["id"].as_str().unwrap();
+    let show = |extra: &[&str]| {
+        let mut args = vec!["show", "--index", &index, "--format", "json", id];
+        args.extend_from_slice(extra);
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let cited = show(&["--cite"]);
+    assert_eq!(cited["citation"], hit["citation"]);
+    assert_eq!(cited["passage"]["id"], hit["id"]);
+    let plain = show(&[]);
+    assert!(plain.get("citation").is_none(), "{plain}");
+    assert_eq!(plain["passage"], cited["passage"]);
+}

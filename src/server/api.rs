@@ -23,8 +23,8 @@ use crate::error::Error;
 use crate::language::Language;
 use crate::output::{self, Format, TextStyle};
 use crate::results::{
-    DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, PassageInContext, Period, SearchRequest, SearchResults,
-    Sort, YearRange, publication_name,
+    DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, Period, SearchRequest, SearchResults, Sort, YearRange,
+    publication_name,
 };
 use crate::views::batch::parse_queries;
 use crate::views::kwic::{ContextSort, DEFAULT_WIDTH};
@@ -749,13 +749,8 @@ async fn passage(
     let body = on_index(&state, move |archive, _| {
         let found = archive.passage(&wanted, context)?;
         Ok(found.map(|found| {
-            written(|out| {
-                let answer = PassageAnswer {
-                    citation: cite.then(|| found.passage.citation()),
-                    found,
-                };
-                Ok(serde_json::to_writer(out, &answer)?)
-            })
+            let answer = if cite { found.cited() } else { found };
+            written(|out| Ok(serde_json::to_writer(out, &answer)?))
         }))
     })
     .await?;
@@ -763,18 +758,6 @@ async fn passage(
         Some(body) => rendered(Format::Json, "cita-passage", body),
         None => Err(ApiError::NotFound(format!("no passage has the id {id:?}"))),
     }
-}
-
-/// The JSON of `cita show --format json`, plus the passage's citation
-/// when asked for (`cite=true`).
-#[derive(Debug, Serialize)]
-pub struct PassageAnswer {
-    /// `passage`, `before` and `after`, exactly as the CLI prints them.
-    #[serde(flatten)]
-    pub found: PassageInContext,
-    /// A ready-to-paste citation of the passage (with `cite=true`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub citation: Option<String>,
 }
 
 /// `GET /api/stats`
