@@ -261,7 +261,15 @@ pub trait BuildObserver {
 /// the common era.
 /// 26: on an HTML page that declares its language, a block element that
 /// declares another gives it to its passages.
-pub const READING_RULES: u32 = 26;
+/// 27: a text file's numbered paragraph in capitals (a cable's) goes on
+/// onto the lines in capitals after a line near the block's wrap width;
+/// a text file's header block titles it by its subject line (`SUBJECT:`,
+/// `Asunto:`; a reference line, `REF:`, instead of a form's heading),
+/// never by a classification marking alone when a later line is
+/// something else, and dates it by its date line, a numeric one too
+/// (`Fecha: 03/02/2025`, day first), or leaves it undated when that line
+/// cannot be read, rather than by a date its text cites.
+pub const READING_RULES: u32 = 27;
 
 /// An observer that ignores everything.
 #[derive(Debug, Default, Clone, Copy)]

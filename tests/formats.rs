@@ -625,3 +625,132 @@ fn a_lead_in_and_the_command_it_announces_are_one_hit_in_text_markdown_and_html(
         assert_eq!(hit["paragraph"], 2, "{hit}");
     }
 }
+
+/// A declassified cable as its archive gives it in plain text: stamped,
+/// a header of labelled lines, numbered paragraphs in capitals wrapped at
+/// about 60 columns.
+const CABLE: &str = "CONFIDENTIAL\n\nDEPARTMENT OF STATE\nINCOMING TELEGRAM\n\n\
+                     DATE: MARCH 14, 1962\nFROM: AMEMBASSY BOGOTA\nTO: SECSTATE WASHDC\n\
+                     SUBJECT: PLAN LAZO - COUNTERINSURGENCY SURVEY\n\n\
+                     1. GENERAL YARBOROUGH AND SURVEY TEAM COMPLETED VISIT TO\n\
+                     COLOMBIAN ARMY INSTALLATIONS. TEAM RECOMMENDS REORGANIZATION\n\
+                     ALONG LINES OF WHAT COLOMBIANS NOW CALL \"PLAN LAZO\".\n\n\
+                     2. MINISTER OF WAR AGREES IN PRINCIPLE. EMBASSY BELIEVES\n\
+                     IMPLEMENTATION WILL REQUIRE SUBSTANTIAL MAP ASSISTANCE DURING\n\
+                     FY 1963.\n\nDISTRIBUTION:\n1. AMBASSADOR\n2. DCM\nPOL\nFILES\n";
+
+#[test]
+fn cables_keep_their_wrapped_paragraphs_and_memos_their_subjects_and_numeric_dates() {
+    let fixture = Fixture::new();
+    fixture
+        .file("cable.txt", CABLE)
+        .file("cable-crlf.txt", CABLE.replace('\n', "\r\n"))
+        // Colombian offices date memos day first; the memo cites older dates.
+        .file(
+            "memo.txt",
+            "MEMORANDO INTERNO 014\n\nFecha: 03/02/2025\nPara: Dirección de Archivo\n\
+             Asunto: Copias de los cables sobre el Plan LAZO\n\n\
+             Se adjuntan copias de los cables del 14 de marzo de 1962 y del 2 de junio de 1964.\n",
+        )
+        // Nothing tells which of 03 and 02 is the day: undated, not dated
+        // by the date it cites.
+        .file(
+            "ambiguous.txt",
+            "MEMORANDUM\n\nDate: 03/02/2025\nSubject:\n\n\
+             Ambiguousword copies of the cable of 14 March 1962 are attached.\n",
+        )
+        // A ruling's reference line does not title it.
+        .file(
+            "t-025-04.txt",
+            "Sentencia T-025/04\n\nReferencia: expediente T-653010 y acumulados\n\n\
+             Rulingword sobre el desplazamiento forzado.\n",
+        )
+        .file(
+            "oficio.txt",
+            "OFICIO\n\nREF: Solicitud de copias del Plan LAZO\n\nOficioword de la Dirección.\n",
+        );
+    let report = fixture.index_report(&[]);
+    let warnings: Vec<String> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            format!(
+                "{} {}",
+                w["source"].as_str().unwrap(),
+                w["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(warnings.len(), 1, "{report}");
+    assert!(
+        warnings[0].contains("ambiguous.txt")
+            && warnings[0].contains("\"Date: 03/02/2025\" could be 3/2 or 2/3")
+            && warnings[0].contains("left undated"),
+        "{warnings:?}"
+    );
+    // The paragraphs' phrases across their line breaks are found, in both
+    // files, and the item's lines are kept.
+    for phrase in [
+        "\"reorganization along lines\"",
+        "\"embassy believes implementation\"",
+        "\"visit to colombian army\"",
+    ] {
+        let (code, result) = fixture.search(phrase, &["--no-collapse"]);
+        assert_eq!(
+            (code, &result["total"]),
+            (0, &json!(2)),
+            "{phrase}: {result}"
+        );
+    }
+    let (_, result) = fixture.search(
+        "\"assistance during fy 1963\"",
+        &["--no-collapse", "--sort", "source"],
+    );
+    for hit in hits(&result) {
+        assert_eq!(
+            hit["text"],
+            "2. MINISTER OF WAR AGREES IN PRINCIPLE. EMBASSY BELIEVES\n\
+             IMPLEMENTATION WILL REQUIRE SUBSTANTIAL MAP ASSISTANCE DURING\nFY 1963.",
+            "{hit}"
+        );
+        assert_eq!(
+            hit["title"], "PLAN LAZO - COUNTERINSURGENCY SURVEY",
+            "{hit}"
+        );
+        assert_eq!(hit["date"], "1962-03-14", "{hit}");
+    }
+    // The short items of the distribution list are not wrapped lines.
+    let (_, result) = fixture.search("ambassador", &["--no-collapse"]);
+    assert_eq!(
+        hits(&result)[0]["text"],
+        "DISTRIBUTION:\n1. AMBASSADOR\n2. DCM",
+        "{result}"
+    );
+    let memo = hit_of(&fixture, "adjuntan");
+    assert_eq!(
+        (&memo["title"], &memo["date"], &memo["date_origin"]),
+        (
+            &json!("Copias de los cables sobre el Plan LAZO"),
+            &json!("2025-02-03"),
+            &json!("text")
+        ),
+        "{memo}"
+    );
+    let (code, _) = fixture.search("adjuntan", &["--since", "2025"]);
+    assert_eq!(code, 0);
+    let ambiguous = hit_of(&fixture, "ambiguousword");
+    assert_eq!(
+        (&ambiguous["title"], &ambiguous["date"]),
+        (&json!("MEMORANDUM"), &json!(null)),
+        "{ambiguous}"
+    );
+    assert_eq!(
+        hit_of(&fixture, "rulingword")["title"],
+        "Sentencia T-025/04"
+    );
+    assert_eq!(
+        hit_of(&fixture, "oficioword")["title"],
+        "Solicitud de copias del Plan LAZO"
+    );
+}

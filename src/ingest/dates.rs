@@ -441,6 +441,149 @@ pub fn infer_from_text<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Opt
     latest
 }
 
+/// How a document writes a numeric date's day and month, as far as its
+/// date line's label, its other labels or its declared language tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayOrder {
+    /// Day, then month: `03/02/2025` is 3 February (Spanish, Portuguese,
+    /// French, Italian, German).
+    DayFirst,
+    /// Month, then day: `03/02/2025` is 2 March (a document declaring US
+    /// English).
+    MonthFirst,
+    /// Nothing tells.
+    Unknown,
+}
+
+/// What a document's date line (`Fecha: 03/02/2025`, `DATE: MARCH 14,
+/// 1962`) says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LabelledDate {
+    /// The date it gives.
+    Date(Date),
+    /// A numeric date cita cannot read: its day and month could be either
+    /// way round (`Date: 03/02/2025` with nothing telling the order), or it
+    /// is no date (`13/13/2024`). The document is left undated rather than
+    /// dated by a date its text cites. Holds why, for the warning.
+    Unreadable(String),
+}
+
+/// The labels of a date line, each with the order its language writes a
+/// numeric date in (`None`: English's `Date`, which either order writes).
+const DATE_LABELS: [(&str, Option<DayOrder>); 8] = [
+    ("Fecha", Some(DayOrder::DayFirst)),
+    ("FECHA", Some(DayOrder::DayFirst)),
+    ("Data", Some(DayOrder::DayFirst)),
+    ("DATA", Some(DayOrder::DayFirst)),
+    ("Datum", Some(DayOrder::DayFirst)),
+    ("DATUM", Some(DayOrder::DayFirst)),
+    ("Date", None),
+    ("DATE", None),
+];
+
+/// The date a header's `line` gives when it is a date line: a label
+/// ([`DATE_LABELS`]) and a colon at the line's start, then a date. A
+/// numeric date is read by [`numeric_date`], in the order its label's
+/// language writes it (`Fecha`, `Data`, `Datum`: day first; a French `Date
+/// :`, with its space before the colon, too), or for English's `Date` in
+/// `order`, what the rest of the document tells; any other form as the
+/// text's dates are ([`find_dates`]; not a mail's `Date` form, `Tue Oct 7
+/// 07:26:38 2014`, which manuals quote from `git log`). `None` when the line is no
+/// date line or its value no date at all (`Fecha: pendiente`): then the
+/// line says nothing.
+pub fn date_line(line: &str, order: DayOrder) -> Option<LabelledDate> {
+    let line = line.trim();
+    let (label_order, value) = DATE_LABELS.iter().find_map(|(label, label_order)| {
+        let rest = line.strip_prefix(label)?;
+        let french = rest.starts_with([' ', '\u{a0}']);
+        let value = rest.trim_start_matches([' ', '\u{a0}']).strip_prefix(':')?;
+        let order = label_order
+            .or(french.then_some(DayOrder::DayFirst))
+            .unwrap_or(order);
+        Some((order, value.trim()))
+    })?;
+    if let Some(read) = numeric_date(value, label_order) {
+        return Some(read.map_or_else(
+            |why| LabelledDate::Unreadable(format!("{line:?} {why}")),
+            LabelledDate::Date,
+        ));
+    }
+    let date = dates_in(value).first().map(|(_, date)| *date)?;
+    (date.year() <= LATEST_INFERRED_YEAR).then_some(LabelledDate::Date(date))
+}
+
+/// Reads `value` as a numeric date at its start, three numbers parted by
+/// `/`, `.` or `-` and then nothing, a space or punctuation (a time may
+/// follow): `None` when it is none. Year first (`2025/02/03`, four digits)
+/// is read year, month, day. Otherwise the year comes last, four digits,
+/// or two with a day and a month of two digits each (`03/02/25`, as forms
+/// print them; below 50 this century, else the last, as RFC 5322 reads a
+/// mail's); a field above 12 is the day whatever the order, and so are
+/// equal fields; a date written with points (`03.02.2025`) is day first,
+/// as only the countries that write the day first write it so; otherwise
+/// `order` decides, and `Unknown` leaves it unread. Gives the date, or why
+/// it cannot be read.
+fn numeric_date(value: &str, order: DayOrder) -> Option<Result<Date, String>> {
+    static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^([0-9]{1,4})([/.-])([0-9]{1,2})([/.-])([0-9]{1,4})(?:$|[\s,;)\]])")
+            .expect("the numeric date pattern compiles")
+    });
+    let caps = NUMERIC.captures(value)?;
+    if caps[2] != caps[4] {
+        return None;
+    }
+    let (a, b, c) = (&caps[1], &caps[3], &caps[5]);
+    let number = |digits: &str| digits.parse::<u32>().ok();
+    let unreadable = || Some(Err("is not a date cita reads".to_string()));
+    if a.len() == 4 {
+        let date = (c.len() <= 2)
+            .then(|| Date::new(number(a)? as i32, number(b)? as u8, number(c)? as u8))
+            .flatten();
+        return Some(date.ok_or_else(|| "is not a date cita reads".to_string()));
+    }
+    let year = match c.len() {
+        4 => number(c)? as i32,
+        2 if a.len() == 2 && b.len() == 2 => {
+            let written = number(c)? as i32;
+            if written < 50 {
+                2000 + written
+            } else {
+                1900 + written
+            }
+        }
+        _ => return None,
+    };
+    if a.len() > 2 || year > LATEST_INFERRED_YEAR {
+        return unreadable();
+    }
+    let (first, second) = (number(a)?, number(b)?);
+    let day_first = if first > 12 || first == second || &caps[2] == "." {
+        true
+    } else if second > 12 {
+        false
+    } else {
+        match order {
+            DayOrder::DayFirst => true,
+            DayOrder::MonthFirst => false,
+            DayOrder::Unknown => {
+                return Some(Err(format!(
+                    "could be {first}/{second} or {second}/{first} (day/month): nothing tells the order"
+                )));
+            }
+        }
+    };
+    let (day, month) = if day_first {
+        (first, second)
+    } else {
+        (second, first)
+    };
+    let date = u8::try_from(month)
+        .ok()
+        .zip(u8::try_from(day).ok())
+        .and_then(|(month, day)| Date::new(year, month, day));
+    Some(date.ok_or_else(|| "is not a date cita reads".to_string()))
+}
+
 /// A place as datelines name it: capitalised words, with the lower-case
 /// words of a place's name and abbreviations (`Bogotá`, `Bogotá, D.C.`,
 /// `Santa Fe de Bogotá D.C.`, `Cartagena de Indias D.T. y C.`).
@@ -772,6 +915,69 @@ mod tests {
             assert_eq!(parse_metadata_date(era), None, "{era}");
         }
         assert_eq!(parse_metadata_date(" \u{2212}0044-03-15"), None);
+    }
+
+    #[test]
+    fn a_date_lines_numeric_date_is_read_in_the_order_its_label_or_document_writes() {
+        let read = |line: &str, order: DayOrder| match date_line(line, order) {
+            Some(LabelledDate::Date(date)) => date.to_string(),
+            Some(LabelledDate::Unreadable(why)) => format!("unreadable: {why}"),
+            None => "none".to_string(),
+        };
+        let unknown = |line: &str| read(line, DayOrder::Unknown);
+        // Spanish, Portuguese and German labels write the day first.
+        for line in [
+            "Fecha: 03/02/2025",
+            "FECHA: 03-02-2025",
+            "Data: 03/02/2025",
+            "Datum: 03.02.2025",
+            "  Fecha:03/02/2025 10:30",
+            "Fecha: 03/02/25",
+            "Date : 03/02/2025",
+            "Date: 03.02.2025",
+        ] {
+            assert_eq!(unknown(line), "2025-02-03", "{line}");
+        }
+        assert_eq!(unknown("Fecha: 31/12/2024"), "2024-12-31");
+        assert_eq!(unknown("Fecha: 14/03/62"), "1962-03-14");
+        assert_eq!(unknown("Fecha: 2025/02/03"), "2025-02-03");
+        // English's `Date` tells nothing: the document does, else a field
+        // past 12, else nothing reads it.
+        assert_eq!(read("Date: 03/02/2025", DayOrder::DayFirst), "2025-02-03");
+        assert_eq!(read("DATE: 03/02/2025", DayOrder::MonthFirst), "2025-03-02");
+        assert_eq!(unknown("Date: 02/13/2025"), "2025-02-13");
+        assert_eq!(unknown("Date: 13/02/2025"), "2025-02-13");
+        assert_eq!(unknown("Date: 05/05/2025"), "2025-05-05");
+        assert!(
+            unknown("Date: 03/02/2025")
+                .starts_with("unreadable: \"Date: 03/02/2025\" could be 3/2 or 2/3")
+        );
+        // No date: unreadable, never another date instead.
+        for line in [
+            "Fecha: 13/13/2024",
+            "Fecha: 31/02/2024",
+            "Date: 31/31/2024",
+            "Fecha: 01/01/2150",
+        ] {
+            assert!(unknown(line).starts_with("unreadable"), "{line}");
+        }
+        // Other forms of a date, and lines that are no date line.
+        assert_eq!(unknown("DATE: MARCH 14, 1962"), "1962-03-14");
+        assert_eq!(unknown("Fecha: 3 de febrero de 2025"), "2025-02-03");
+        for line in [
+            "Fecha: pendiente",
+            "Fecha:",
+            "Update: 03/02/2025",
+            "Dates: 03/02/2025",
+            "Fecha: 3/2/25",
+            "Fecha: 1.2.3",
+            "Fecha: 03/02-2025",
+            "Se fijó la fecha: 03/02/2025",
+            "date: 03/02/2025",
+            "Date:   Tue Oct 7 07:26:38 2014 -0400",
+        ] {
+            assert_eq!(unknown(line), "none", "{line}");
+        }
     }
 
     #[test]

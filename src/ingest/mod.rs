@@ -43,6 +43,7 @@ use serde::{Deserialize, Serialize};
 
 use bundle::{Attached, Entry, Met};
 pub use bundle::{Limits, Unpacker, Zip};
+use dates::{DayOrder, LabelledDate};
 pub use front_matter::FrontMatter;
 
 use crate::date::Date;
@@ -274,6 +275,10 @@ pub struct Document {
     pub meta: Metadata,
     /// Where `meta.date` came from.
     pub date_origin: Option<DateOrigin>,
+    /// Whether a text file's date line (`Fecha: 03/02/2025`) decided
+    /// `meta.date`, with no date when it could not be read: no other date
+    /// is then inferred from the text (one it cites would misdate it).
+    pub date_line_read: bool,
     /// The language the metadata declares, when it names one cita knows
     /// (the indexer detects the language of the others).
     pub language: Option<Language>,
@@ -322,6 +327,11 @@ pub(crate) const CELL_SEPARATOR: &str = " | ";
 /// Titles taken from the text are cut to about this many characters.
 const MAX_TITLE_CHARS: usize = 100;
 
+/// How many paragraphs after a text file's first that is a classification
+/// marking alone are looked at for a title (a cable stamped at its top
+/// and again on its header's first line).
+const MAX_MARKINGS_BEFORE_TITLE: usize = 4;
+
 impl Document {
     /// The text of its paragraphs, in order (headings left out).
     pub fn paragraphs(&self) -> impl Iterator<Item = &str> {
@@ -333,22 +343,39 @@ impl Document {
 
     /// The title: from metadata, else the first heading or first line of
     /// text (shortened; a text file's paragraph up to a byline,
-    /// `text::title_lines`), else the file path.
+    /// `text::title_lines`, and not a classification marking alone,
+    /// `CONFIDENTIAL`, when a later one is something else), else the file
+    /// path.
     pub fn title(&self) -> String {
         if let Some(title) = &self.meta.title {
             return title.clone();
         }
-        let first = self.blocks.iter().find_map(|block| match block {
-            Block::Heading(heading) => Some(heading.as_str()),
-            Block::Paragraph(paragraph) if self.format == Format::Text => {
-                text::title_lines(paragraph).lines().next()
-            }
-            Block::Paragraph(paragraph) => paragraph.text.lines().next(),
-        });
-        first.map_or_else(
+        inferred_title(self.format, &self.blocks).map_or_else(
             || self.source.clone(),
             |line| shorten(line.trim(), MAX_TITLE_CHARS),
         )
+    }
+}
+
+/// The line of `blocks` that titles a document of `format` without a title
+/// in its metadata: the first heading or first line of text (a text file's
+/// paragraph up to a byline, `text::title_lines`, and not a classification
+/// marking alone, `CONFIDENTIAL`, when a later one is something else).
+fn inferred_title(format: Format, blocks: &[Block]) -> Option<&str> {
+    let mut lines = blocks.iter().filter_map(|block| match block {
+        Block::Heading(heading) => Some(heading.as_str()),
+        Block::Paragraph(paragraph) if format == Format::Text => {
+            text::title_lines(paragraph).lines().next()
+        }
+        Block::Paragraph(paragraph) => paragraph.text.lines().next(),
+    });
+    let first = lines.next();
+    match first {
+        Some(marking) if format == Format::Text && text::is_marking(marking) => lines
+            .take(MAX_MARKINGS_BEFORE_TITLE)
+            .find(|line| !text::is_marking(line))
+            .or(first),
+        _ => first,
     }
 }
 
@@ -1032,9 +1059,33 @@ impl Reading<'_> {
             entry: place.entry.clone(),
             meta,
             date_origin: None,
+            date_line_read: false,
             language: None,
             blocks,
         });
+    }
+
+    /// Dates the document just read by what its date line `said`, unless
+    /// its metadata dated it: by the date it gives, or none when it cannot
+    /// be read, with a warning.
+    fn date_line(&mut self, place: &Place, said: LabelledDate) {
+        let Some(document) = self.outcome.documents.last_mut() else {
+            return;
+        };
+        if document.meta.date.is_some() {
+            return;
+        }
+        document.date_line_read = true;
+        match said {
+            LabelledDate::Date(date) => document.meta.date = Some(date),
+            LabelledDate::Unreadable(why) => self.warn(
+                place,
+                None,
+                format!(
+                    "its date line {why}; left undated, not dated by a date its text cites (front matter date: YYYY-MM-DD dates it)"
+                ),
+            ),
+        }
     }
 
     /// Reads `bytes` of `format` found at `place`.
@@ -1323,6 +1374,13 @@ impl Reading<'_> {
                 } else {
                     markdown::blocks(body, offset)
                 };
+                // A text file's header block: its subject line titles it, its
+                // date line dates it.
+                let header = if format == Format::Text {
+                    text::header(body, declared_day_order(front.language.as_deref()))
+                } else {
+                    text::Header::default()
+                };
                 let date = front.date.as_deref().and_then(|value| {
                     let date = dates::parse_metadata_date(value);
                     if date.is_none() {
@@ -1330,8 +1388,18 @@ impl Reading<'_> {
                     }
                     date
                 });
+                // A reference line titles a document only instead of a
+                // form's heading: a ruling's `Referencia: expediente …` is
+                // no better a title than `Sentencia T-025/04`.
+                let subject = header.subject.or_else(|| {
+                    header.reference.filter(|_| {
+                        inferred_title(format, &blocks).is_none_or(text::is_form_heading)
+                    })
+                });
                 let meta = Metadata {
-                    title: front.title,
+                    title: front
+                        .title
+                        .or_else(|| subject.map(|subject| shorten(&subject, MAX_TITLE_CHARS))),
                     publication: front.publication,
                     url: front.url,
                     date,
@@ -1339,6 +1407,9 @@ impl Reading<'_> {
                     language: front.language,
                 };
                 self.document(place, format, meta, blocks);
+                if let Some(said) = header.date {
+                    self.date_line(place, said);
+                }
             }
             Format::Html => {
                 let (meta, mut blocks, notes) = html::read(text);
@@ -1421,6 +1492,25 @@ fn image_blocks(
     Ok(blocks)
 }
 
+/// The order of day and month in a numeric date that a document's declared
+/// language (`lang:` in its front matter) writes: day first in Spanish,
+/// Portuguese, French, Italian and German, month first in US English
+/// (`en-US`) only; English alone tells nothing (Britain writes the day
+/// first).
+fn declared_day_order(language: Option<&str>) -> DayOrder {
+    let Some(value) = language else {
+        return DayOrder::Unknown;
+    };
+    let value = value.trim().to_ascii_lowercase().replace('_', "-");
+    if value == "en-us" {
+        return DayOrder::MonthFirst;
+    }
+    match Language::parse_declared(&value).map(Language::code) {
+        Some("es" | "pt" | "fr" | "it" | "de") => DayOrder::DayFirst,
+        _ => DayOrder::Unknown,
+    }
+}
+
 /// Drops the file offsets of blocks read from an entry of a container:
 /// they would point into the entry, not into the file on disk.
 pub(super) fn forget_offsets(blocks: &mut [Block]) {
@@ -1454,7 +1544,9 @@ fn finish(mut outcome: FileOutcome, path: &Path) -> FileOutcome {
                 });
             }
         }
-        if document.meta.date.is_some() {
+        if document.date_line_read {
+            document.date_origin = document.meta.date.map(|_| DateOrigin::Text);
+        } else if document.meta.date.is_some() {
             document.date_origin = Some(DateOrigin::Metadata);
         } else {
             document.meta.date = dates::infer_from_text(document.paragraphs());
@@ -1608,6 +1700,7 @@ mod tests {
             entry: None,
             meta: Metadata::default(),
             date_origin: None,
+            date_line_read: false,
             language: None,
             blocks,
         };

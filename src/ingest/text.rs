@@ -42,6 +42,7 @@
 //!   rows of a table whose rules the layout drew (or lines of a contents
 //!   page), a row each, as the HTML edition has them ([`MAX_DRAWN_ROW_WORDS`]).
 
+use super::dates::{self, DayOrder, LabelledDate};
 use super::{Block, Paragraph, ParagraphKind, Piece, SourceMap};
 
 /// Lines up to this many characters may be hard-wrapped prose; a block with
@@ -459,6 +460,232 @@ fn wraps_into_item(last: &str, next: &str) -> bool {
             || FUNCTION_WORDS.contains(&last_word.as_str()))
 }
 
+/// The shortest line of an item in capitals that counts as wrapped: a
+/// teleprinter's or typewriter's paragraph is wrapped at 60 to 72
+/// characters, a list of names or a contents page's lines are shorter.
+pub const MIN_WRAPPED_CAPITALS_CHARS: usize = 40;
+
+/// Whether `next`, a line of a text file after `item`, the lines so far of
+/// a list item written in capitals (a cable's numbered paragraph), goes on
+/// with it: no line tells by starting in lower case, so the lines' lengths
+/// do. It does when `next` is in capitals too and starts no item (nor a
+/// lettered one, `A. `, `(B) `), and the item's last line was wrapped: at
+/// least [`MIN_WRAPPED_CAPITALS_CHARS`] characters and no fewer than four
+/// fifths of `width`, the longest line of its block (at most
+/// [`WRAP_WIDTH`]). A list of short items in capitals, one a line, or a
+/// heading or a signature after an item's short last line, stays apart.
+fn wraps_into_capitals_item(item: &[Line], next: &str, width: usize) -> bool {
+    let in_capitals = |text: &str| !text.chars().any(char::is_lowercase);
+    let Some(last) = item.last() else {
+        return false;
+    };
+    let chars = last.text.trim().chars().count();
+    !is_list_item(next)
+        && !starts_lettered_item(next)
+        && in_capitals(next)
+        && next.contains(char::is_alphabetic)
+        && item
+            .iter()
+            .all(|line| in_capitals(line.text) && line.text.contains(char::is_alphabetic))
+        && (MIN_WRAPPED_CAPITALS_CHARS..=WRAP_WIDTH).contains(&chars)
+        && chars * 5 >= width * 4
+}
+
+/// Whether `line` starts with a capital letter as an item's mark, as a
+/// cable letters its subparagraphs: `A. `, `B) `, `(C) `.
+fn starts_lettered_item(line: &str) -> bool {
+    let line = line.trim_start();
+    let line = line.strip_prefix('(').unwrap_or(line);
+    let mut chars = line.chars();
+    chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && matches!(chars.next(), Some('.' | ')'))
+        && chars.next().is_some_and(char::is_whitespace)
+}
+
+/// A text file's header block is at most its first this many lines (and
+/// [`HEADER_BYTES`]), up to its first list item: where a cable or a memo
+/// puts its `SUBJECT:` and `DATE:` lines.
+pub const HEADER_LINES: usize = 40;
+
+/// The bytes a text file's header block may span.
+pub const HEADER_BYTES: usize = 4_000;
+
+/// The labels of a header's subject line, which the document's title is.
+const SUBJECT_LABELS: [&str; 6] = ["SUBJECT", "Subject", "SUBJ", "Subj", "Asunto", "ASUNTO"];
+
+/// The labels of a header's reference line, the title of a document
+/// without a subject line that would be titled by a form's heading
+/// ([`is_form_heading`]).
+const REFERENCE_LABELS: [&str; 4] = ["Referencia", "REFERENCIA", "REF", "Ref"];
+
+/// Labels of a header in languages that write the day before the month:
+/// a memo's `Para:` and `Asunto:` tell that its `Date:` is `03/02/2025`
+/// for 3 February.
+const DAY_FIRST_LABELS: [&str; 16] = [
+    "Para",
+    "PARA",
+    "De",
+    "DE",
+    "Asunto",
+    "ASUNTO",
+    "Referencia",
+    "REFERENCIA",
+    "Assunto",
+    "ASSUNTO",
+    "Objet",
+    "OBJET",
+    "Betreff",
+    "BETREFF",
+    "Oggetto",
+    "OGGETTO",
+];
+
+/// What a text file's header block says of its document.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Header {
+    /// The text of its subject line (`SUBJECT:`, `SUBJ:`, `Asunto:`),
+    /// trimmed.
+    pub subject: Option<String>,
+    /// The text of its reference line (`Referencia:`, `REF:`), trimmed.
+    pub reference: Option<String>,
+    /// What its first date line says.
+    pub date: Option<LabelledDate>,
+}
+
+/// The value after one of `labels` and a colon (a space between them
+/// aside) that starts `line`, when there is one.
+fn labelled<'a>(line: &'a str, labels: &[&str]) -> Option<&'a str> {
+    let line = line.trim();
+    labels.iter().find_map(|label| {
+        let value = line
+            .strip_prefix(label)?
+            .trim_start_matches([' ', '\u{a0}'])
+            .strip_prefix(':')?
+            .trim();
+        (!value.is_empty()).then_some(value)
+    })
+}
+
+/// Whether `line` is a header's field: a label of at most three words and
+/// 30 characters, then a colon (`FROM: AMEMBASSY BOGOTA`, `List:
+/// linux-kernel`, `Para: Archivo`).
+fn is_field(line: &str) -> bool {
+    line.split_once(':').is_some_and(|(label, _)| {
+        label.starts_with(char::is_alphabetic)
+            && label.chars().count() <= 30
+            && label.split_whitespace().count() <= 3
+            && label
+                .chars()
+                .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '.' | '\''))
+    })
+}
+
+/// The header block of `body`, a text file's text after its front matter:
+/// its first lines ([`HEADER_LINES`], [`HEADER_BYTES`]) up to the first
+/// list item or line longer than [`WRAP_WIDTH`] (prose). Its subject line
+/// is read only when each line before it is in capitals, a field or a
+/// form's heading. `declared` is the order of day and month the document's
+/// declared language writes; else the header's labels tell it
+/// ([`DAY_FIRST_LABELS`]).
+pub(crate) fn header(body: &str, declared: DayOrder) -> Header {
+    let lines: Vec<&str> = lines(body)
+        .take(HEADER_LINES)
+        .take_while(|line| {
+            line.start < HEADER_BYTES
+                && !is_list_item(line.text)
+                && line.text.trim().chars().count() <= WRAP_WIDTH
+        })
+        .map(|line| line.text)
+        .collect();
+    let value_of = |labels: &[&str]| lines.iter().find_map(|line| labelled(line, labels));
+    // A subject line titles a header typed as a form: what comes before it
+    // is in capitals, a field or a form's heading. A document with a title
+    // line of its own (`Active MM`) quoting a mail's header keeps it.
+    let typed_as_form = |line: &&str| {
+        let line = line.trim();
+        !line.chars().any(char::is_lowercase)
+            || is_field(line)
+            || is_form_heading(&line.to_uppercase())
+    };
+    let subject = lines
+        .iter()
+        .position(|line| labelled(line, &SUBJECT_LABELS).is_some())
+        .filter(|&at| lines[..at].iter().all(typed_as_form))
+        .and_then(|at| labelled(lines[at], &SUBJECT_LABELS))
+        .map(str::to_string);
+    let reference = value_of(&REFERENCE_LABELS).map(str::to_string);
+    let day_first_labels = || {
+        lines.iter().any(|line| {
+            DAY_FIRST_LABELS.iter().any(|label| {
+                line.trim()
+                    .strip_prefix(label)
+                    .is_some_and(|rest| rest.trim_start().starts_with(':'))
+            })
+        })
+    };
+    let order = match declared {
+        DayOrder::Unknown if day_first_labels() => DayOrder::DayFirst,
+        order => order,
+    };
+    let date = lines.iter().find_map(|line| dates::date_line(line, order));
+    Header {
+        subject,
+        reference,
+        date,
+    }
+}
+
+/// Classification markings and their Spanish kin, which head a cable or a
+/// memo on a line of their own and title none.
+const MARKINGS: [&str; 11] = [
+    "CONFIDENTIAL",
+    "SECRET",
+    "TOP SECRET",
+    "UNCLASSIFIED",
+    "LIMITED OFFICIAL USE",
+    "RESTRICTED",
+    "CONFIDENCIAL",
+    "SECRETO",
+    "RESERVADO",
+    "RESERVADA",
+    "CLASIFICADO",
+];
+
+/// Whether `line` is only a classification marking (`CONFIDENTIAL`,
+/// `SECRET//NOFORN`, `- SECRET -`), in capitals as it is stamped.
+pub(crate) fn is_marking(line: &str) -> bool {
+    let line = line.trim_matches(|c: char| !c.is_alphanumeric());
+    let marking = line.split("//").next().unwrap_or(line).trim();
+    MARKINGS.contains(&marking)
+}
+
+/// The headings of the forms cables and memos are typed on, which say what
+/// a document is, not what it is about.
+const FORM_HEADINGS: [&str; 8] = [
+    "MEMORANDO",
+    "MEMORANDUM",
+    "DEPARTMENT OF STATE",
+    "INCOMING TELEGRAM",
+    "OUTGOING TELEGRAM",
+    "TELEGRAM",
+    "AIRGRAM",
+    "OFICIO",
+];
+
+/// Whether `line` is a classification marking ([`is_marking`]) or a
+/// form's heading: in capitals, starting with one of [`FORM_HEADINGS`]
+/// (`MEMORANDO INTERNO`, `MEMORANDO 014`, `DEPARTMENT OF STATE INCOMING
+/// TELEGRAM`).
+pub(crate) fn is_form_heading(line: &str) -> bool {
+    let line = line.trim();
+    is_marking(line)
+        || (!line.chars().any(char::is_lowercase)
+            && FORM_HEADINGS.iter().any(|heading| {
+                line.strip_prefix(heading)
+                    .is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
+            }))
+}
+
 /// The lines of `paragraph`, a text file's first, that its document's
 /// title reads when it has no other: the paragraph up to a byline
 /// (`Por Redacción Justicia`, `By JOHN DOE`), which a clipping sets right
@@ -554,12 +781,24 @@ impl Builder {
                 ParagraphKind::Prose
             }
         };
+        // The width the block's lines were wrapped at, as far as they show it.
+        let width = block
+            .iter()
+            .map(|line| line.text.trim().chars().count())
+            .filter(|&chars| chars <= WRAP_WIDTH)
+            .max()
+            .unwrap_or(0);
         let mut i = 0;
         while i < block.len() {
             let kind = kind_of(&block[i]);
             let mut end = i + 1;
+            // Where the list item that the line at `end` may go on with starts.
+            let mut item = i;
             while end < block.len() {
                 let line = &block[end];
+                if is_list_item(line.text) {
+                    item = end;
+                }
                 let continues = match kind {
                     ParagraphKind::Code => line.code,
                     ParagraphKind::List => {
@@ -567,7 +806,8 @@ impl Builder {
                             && (is_list_item(line.text)
                                 || line.text.starts_with(char::is_whitespace)
                                 || self.laid_out
-                                || wraps_into_item(block[end - 1].text, line.text))
+                                || wraps_into_item(block[end - 1].text, line.text)
+                                || wraps_into_capitals_item(&block[item..end], line.text, width))
                     }
                     _ => kind_of(line) == ParagraphKind::Prose,
                 };
@@ -915,6 +1155,135 @@ mod tests {
                 ("prose", "and a line in lower case."),
             ]
         );
+    }
+
+    #[test]
+    fn a_wrapped_item_in_capitals_goes_on_while_its_lines_run_to_the_wrap_width() {
+        // A cable's numbered paragraphs, typed at about 60 columns.
+        let cable = "1. GENERAL YARBOROUGH AND SURVEY TEAM COMPLETED VISIT TO\n\
+                     COLOMBIAN ARMY INSTALLATIONS. TEAM RECOMMENDS REORGANIZATION\n\
+                     ALONG LINES OF WHAT COLOMBIANS NOW CALL \"PLAN LAZO\".\n\
+                     2. MINISTER OF WAR AGREES IN PRINCIPLE. EMBASSY BELIEVES\n\
+                     IMPLEMENTATION WILL REQUIRE SUBSTANTIAL MAP ASSISTANCE DURING\n\
+                     FY 1963.\n\
+                     RUSK\n";
+        let expected = [
+            (
+                "list",
+                "1. GENERAL YARBOROUGH AND SURVEY TEAM COMPLETED VISIT TO\n\
+                 COLOMBIAN ARMY INSTALLATIONS. TEAM RECOMMENDS REORGANIZATION\n\
+                 ALONG LINES OF WHAT COLOMBIANS NOW CALL \"PLAN LAZO\".\n\
+                 2. MINISTER OF WAR AGREES IN PRINCIPLE. EMBASSY BELIEVES\n\
+                 IMPLEMENTATION WILL REQUIRE SUBSTANTIAL MAP ASSISTANCE DURING\n\
+                 FY 1963.",
+            ),
+            // A signature after a short last line is no part of it.
+            ("prose", "RUSK"),
+        ];
+        assert_eq!(kinds(&blocks(cable, Some(0))), expected);
+        assert_eq!(
+            kinds(&blocks(&cable.replace('\n', "\r\n"), Some(0))),
+            expected
+        );
+        // Short items in capitals, one a line, and the lines after them,
+        // stay apart; so does a lettered subparagraph, and a line with
+        // lower case after an item in capitals.
+        let contents = "1. INTRODUCCION\n2. ANTECEDENTES DEL PLAN\nCONCLUSIONES\nANEXOS\n";
+        assert_eq!(
+            kinds(&blocks(contents, Some(0))),
+            [
+                ("list", "1. INTRODUCCION\n2. ANTECEDENTES DEL PLAN"),
+                ("prose", "CONCLUSIONES ANEXOS"),
+            ]
+        );
+        let lettered = "3. THE TEAM VISITED THE FOLLOWING INSTALLATIONS IN THE COUNTRY\n\
+                        A. TOLIMA BRIGADE HEADQUARTERS AT IBAGUE\n";
+        assert_eq!(
+            kinds(&blocks(lettered, Some(0))),
+            [
+                (
+                    "list",
+                    "3. THE TEAM VISITED THE FOLLOWING INSTALLATIONS IN THE COUNTRY"
+                ),
+                ("prose", "A. TOLIMA BRIGADE HEADQUARTERS AT IBAGUE"),
+            ]
+        );
+        let mixed = "1. THE TEAM VISITED THE FOLLOWING INSTALLATIONS IN THE COUNTRY\n\
+                     Bogotá, 14 de marzo de 1962\n";
+        assert_eq!(kinds(&blocks(mixed, Some(0))).len(), 2);
+        // A line shorter than four fifths of the block's widest ends it.
+        let short = "1. A LONG FIRST LINE OF THE ITEM THAT RUNS TO SIXTY COLUMNS OK\n\
+                     AND A LINE OF FORTY-ONE CHARACTERS OR SO.\nNEXT THING\n";
+        assert_eq!(kinds(&blocks(short, Some(0))).len(), 2);
+    }
+
+    #[test]
+    fn a_headers_subject_reference_and_date_lines_are_read() {
+        let cable = "CONFIDENTIAL\r\n\r\nDATE: MARCH 14, 1962\r\nREF: STATE 1234\r\n\
+                     SUBJECT:  PLAN LAZO - COUNTERINSURGENCY SURVEY \r\n\r\n1. TEXT.\r\n";
+        let read = header(cable, DayOrder::Unknown);
+        assert_eq!(
+            read.subject.as_deref(),
+            Some("PLAN LAZO - COUNTERINSURGENCY SURVEY")
+        );
+        assert_eq!(read.reference.as_deref(), Some("STATE 1234"));
+        assert_eq!(
+            read.date,
+            Some(LabelledDate::Date(
+                crate::date::Date::new(1962, 3, 14).unwrap()
+            ))
+        );
+        // A label with nothing after it is no subject line; after the
+        // first item, a line is the body's.
+        let memo = "MEMORANDO INTERNO\nAsunto:\nPara: Archivo\nDate: 03/02/2025\n\n\
+                    1. Texto.\nSUBJECT: not the header's\n";
+        let read = header(memo, DayOrder::Unknown);
+        assert_eq!((read.subject, read.reference), (None, None));
+        // `Para:` tells that the day comes first.
+        assert_eq!(
+            read.date,
+            Some(LabelledDate::Date(
+                crate::date::Date::new(2025, 2, 3).unwrap()
+            ))
+        );
+        assert!(matches!(
+            header("Date: 03/02/2025\n", DayOrder::Unknown).date,
+            Some(LabelledDate::Unreadable(_))
+        ));
+        for marking in [
+            "CONFIDENTIAL",
+            "SECRET//NOFORN",
+            "- SECRET -",
+            "LIMITED OFFICIAL USE",
+        ] {
+            assert!(is_marking(marking) && is_form_heading(marking), "{marking}");
+        }
+        for heading in [
+            "MEMORANDO INTERNO",
+            "MEMORANDO 014",
+            "DEPARTMENT OF STATE INCOMING TELEGRAM",
+        ] {
+            assert!(
+                is_form_heading(heading) && !is_marking(heading),
+                "{heading}"
+            );
+        }
+        // A title line of the document's own before a quoted mail's header.
+        let quoted = "Active MM\n\nList:       linux-kernel\nSubject:    Re: active_mm\n";
+        assert_eq!(header(quoted, DayOrder::Unknown).subject, None);
+        let form = "Memorando interno\nDe: Dirección\nAsunto: Copias\n";
+        assert_eq!(
+            header(form, DayOrder::Unknown).subject.as_deref(),
+            Some("Copias")
+        );
+        for title in [
+            "Confidential sources",
+            "SECRETARIA DE GOBIERNO",
+            "Sentencia T-025/04",
+            "MEMORANDOS DEL PLAN",
+        ] {
+            assert!(!is_form_heading(title), "{title}");
+        }
     }
 
     #[test]
