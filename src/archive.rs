@@ -373,6 +373,14 @@ impl Archive {
         &self.path
     }
 
+    /// Whether the last `cita index` run that changed the index stopped
+    /// before it finished (interrupted, a full disk, a crash) and none is
+    /// running now: the index holds the files that run committed, not the
+    /// whole corpus, until a run finishes.
+    pub fn last_run_unfinished(&self) -> bool {
+        store::last_run_unfinished(&self.path)
+    }
+
     /// Runs a search: the hits asked for, in the order asked for, with
     /// snippets, highlights, `matched` and whatever else the request adds
     /// (groups, facets, context, citations).

@@ -795,6 +795,7 @@ fn build_into(
     // The run checked the columns it found and wrote the others: their
     // stamps spare searches that check. Unrecorded, searches check them.
     let _ = store::record_sound_columns(index_dir, &index);
+    store::finish_run(index_dir)?;
 
     for file in state.files.values().filter(|f| !f.skipped()) {
         *report.files.entry(file.format).or_insert(0) += 1;
@@ -1069,6 +1070,7 @@ impl LazyWriter<'_> {
                     other => Error::Engine(other),
                 })?;
             writer.set_merge_policy(Box::new(self.merges.clone()));
+            store::start_run(self.dir)?;
             self.started = Some(writer);
         }
         Ok(self.started.as_mut().expect("started above"))

@@ -282,10 +282,23 @@ type Precheck<'a> = &'a dyn Fn() -> cita::Result<()>;
 /// when needed, unless `precheck` refuses the command (a malformed query
 /// is said at once, not after a build).
 fn open_index(filters: &Filters, precheck: Option<Precheck>) -> Result<Archive> {
-    match &filters.index {
-        Some(path) => Ok(Archive::open(path)?),
-        None => open_default_index(precheck),
+    let archive = match &filters.index {
+        Some(path) => Archive::open(path)?,
+        None => open_default_index(precheck)?,
+    };
+    Ok(warn_if_unfinished(archive))
+}
+
+/// `archive`, having said on stderr when it holds part of the corpus: the
+/// last run that changed it stopped before it finished.
+fn warn_if_unfinished(archive: Archive) -> Archive {
+    if archive.last_run_unfinished() {
+        eprintln!(
+            "cita: warning: the last `cita index` of {} did not finish (interrupted?): the index holds part of the corpus until a run finishes",
+            archive.path().display()
+        );
     }
+    archive
 }
 
 fn found(hit: bool) -> u8 {
@@ -353,7 +366,7 @@ fn search(args: &SearchArgs) -> Result<u8> {
 }
 
 fn show(args: &ShowArgs) -> Result<u8> {
-    let archive = Archive::open(&args.index)?;
+    let archive = warn_if_unfinished(Archive::open(&args.index)?);
     let Some(mut passage) = archive.passage(&args.id, args.context)? else {
         eprintln!(
             "cita: no passage has the id {:?}",
@@ -544,7 +557,7 @@ fn use_color(choice: ColorArg) -> bool {
 }
 
 fn stats(args: &StatsArgs) -> Result<u8> {
-    let archive = Archive::open(&args.index)?;
+    let archive = warn_if_unfinished(Archive::open(&args.index)?);
     let stats = archive.stats()?;
     let mut out = io::stdout().lock();
     output::write_stats(&mut out, &stats, args.format.into())?;
@@ -558,7 +571,7 @@ fn check(args: &StatsArgs) -> Result<u8> {
 }
 
 fn serve(args: &ServeArgs) -> Result<u8> {
-    let archive = std::sync::Arc::new(Archive::open_live(&args.index)?);
+    let archive = std::sync::Arc::new(warn_if_unfinished(Archive::open_live(&args.index)?));
     let mut addr = args.addr;
     if let Some(port) = args.port {
         addr.set_port(port);

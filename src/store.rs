@@ -36,6 +36,11 @@ pub const COPY_MAP_FILE: &str = "cita-copies.bin";
 /// [`record_sound_columns`]), beside the index.
 pub const SOUND_COLUMNS_FILE: &str = "cita-columns.json";
 
+/// Present while a run that changes the index has not finished: a run
+/// interrupted (Ctrl-C, a full disk, a crash) leaves it, and the index
+/// holds part of the corpus.
+const UNFINISHED_RUN_FILE: &str = "cita-run.unfinished";
+
 /// The folder in the index folder where OCR results are kept, by page
 /// image: a rebuild or a schema change leaves it, since a page read once
 /// need never be read again.
@@ -304,6 +309,30 @@ pub fn is_locked(dir: &Path) -> bool {
             Err(std::fs::TryLockError::WouldBlock)
         )
     })
+}
+
+/// Marks the index as being changed by a run until [`finish_run`]
+/// (taken under the run's lock).
+pub fn start_run(dir: &Path) -> Result<()> {
+    let path = dir.join(UNFINISHED_RUN_FILE);
+    let said = "a `cita index` run started changing this index and has not finished\n";
+    std::fs::write(&path, said).map_err(|err| Error::io(&path, err))
+}
+
+/// Marks the run that changed the index as finished.
+pub fn finish_run(dir: &Path) -> Result<()> {
+    let path = dir.join(UNFINISHED_RUN_FILE);
+    match std::fs::remove_file(&path) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&path, err)),
+        _ => Ok(()),
+    }
+}
+
+/// Whether the last run that changed the index at `dir` stopped before
+/// it finished (and none is running now): the index holds the files that
+/// run committed, not the whole corpus.
+pub fn last_run_unfinished(dir: &Path) -> bool {
+    dir.join(UNFINISHED_RUN_FILE).is_file() && !is_locked(dir)
 }
 
 /// Takes the run's lock; fails at once if another run holds it. The kernel
@@ -762,6 +791,7 @@ fn remove_index_files(dir: &Path) -> Result<()> {
         Path::new(STATE_FILE),
         Path::new(COPY_MAP_FILE),
         Path::new(SOUND_COLUMNS_FILE),
+        Path::new(UNFINISHED_RUN_FILE),
     ]) {
         // Only plain names: a crafted list must not reach outside the folder.
         if name.components().count() != 1 {

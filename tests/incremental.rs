@@ -496,14 +496,21 @@ fn a_killed_run_leaves_the_last_commit_searchable_and_the_next_run_completes() {
     let recorded = run.wait_for("a batch of the run recorded in cita-files.json", || {
         recorded_files(&fixture).filter(|&files| files > 1)
     });
-    // A search during the run answers from the last commit.
+    // A search during the run answers from the last commit, and says
+    // nothing of a run that is still going.
     let (code, during) = fixture.search("baseword", &[]);
     assert_eq!((code, during["total"].as_u64()), (0, Some(1)));
+    let unfinished = "did not finish";
+    assert!(!stderr(&search_text(&fixture, "baseword")).contains(unfinished));
     run.kill();
 
     let (code, result) = fixture.search("baseword", &[]);
     assert_eq!(code, 0, "the last commit still answers");
     assert_eq!(result["total"], 1);
+    // The killed run is said: the index holds part of the corpus.
+    let said = stderr(&search_text(&fixture, "baseword"));
+    assert!(said.contains(unfinished), "{said}");
+    assert_eq!(said.lines().count(), 1, "{said}");
 
     let resumed = fixture.index_report(&[]);
     assert_eq!(resumed["files_indexed"], 1501, "{resumed}");
@@ -513,6 +520,7 @@ fn a_killed_run_leaves_the_last_commit_searchable_and_the_next_run_completes() {
     );
     assert_eq!(total(&fixture, "newword"), 1500);
     assert_eq!(total(&fixture, "baseword"), 1);
+    assert!(!stderr(&search_text(&fixture, "baseword")).contains(unfinished));
     let settled = fixture.index_report(&[]);
     assert_eq!(changes(&settled), [0, 0, 0, 1501, 0], "{settled}");
 }
