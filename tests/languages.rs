@@ -277,6 +277,12 @@ fn lang_filters_restrict_hits_to_a_language() {
         ("la lang:es", &[][..]),
         // Quoted, the code is the same code.
         ("la lang:\"es\"", &[][..]),
+        // As `--lang` and a document's declaration read a language: a
+        // tag with a region, its English, Spanish or own name.
+        ("la lang:es-CO", &[][..]),
+        ("la lang:spanish", &[][..]),
+        ("la lang:Español", &[][..]),
+        ("la", &["--lang", "spanish"][..]),
         ("la", &["--lang", "es,pt"][..]),
         ("la", &["--lang", "pt", "--lang", "es"][..]),
         ("la", &["--lang", "pt, es"][..]),

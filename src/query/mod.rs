@@ -1243,7 +1243,7 @@ fn language_filter(field: Field, leaf: &Leaf, value: &str) -> Result<Box<dyn Que
             "lang: takes a language code, as in `lang:es`, not {value:?}"
         )));
     };
-    let language = Language::from_code(code).ok_or_else(|| unknown_language(code))?;
+    let language = Language::parse_declared(code).ok_or_else(|| unknown_language(code))?;
     Ok(language_terms(field, &[language]))
 }
 
