@@ -450,6 +450,7 @@ impl Archive {
             query: request.query.clone(),
             total: 0,
             distinct: None,
+            documents: None,
             hits: Vec::new(),
             cita_version: CITA_VERSION,
             index_fingerprint: self.fingerprint_of(&searcher)?,
@@ -537,7 +538,8 @@ impl Archive {
             }
             return Ok(results);
         }
-        let groups = group::group(ranked, request.offset, request.limit, hit)?;
+        let (groups, documents) = group::group(ranked, request.offset, request.limit, hit)?;
+        results.documents = Some(documents as u64);
         results.hits = groups
             .iter()
             .filter_map(|g| g.hits.first().cloned())

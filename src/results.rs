@@ -317,6 +317,10 @@ pub struct SearchResults {
     /// through).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub distinct: Option<u64>,
+    /// With [`SearchRequest::group`]: how many documents hold a match (the
+    /// groups there are to page through).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub documents: Option<u64>,
     /// The returned hits, best first (or in the requested sort order). With
     /// `group`, the best hit of each returned group.
     pub hits: Vec<Hit>,

@@ -108,11 +108,22 @@ fn group_shows_each_document_once_with_all_its_hits() {
         );
     }
     assert_eq!(passages as u64, result["total"].as_u64().unwrap());
+    assert_eq!(
+        result["documents"],
+        groups.len(),
+        "every document is on the page"
+    );
     assert!(
         best_ranks.windows(2).all(|w| w[0] < w[1]),
         "ranked by best passage"
     );
     assert_eq!(best_ranks[0], 1);
+    // A page of fewer groups says how many there are to page through.
+    let (_, page) = search_json("colombia", &["--group", "--limit", "2", "--offset", "1"]);
+    assert_eq!(page["documents"], groups.len());
+    assert_eq!(page["groups"][0]["source"], groups[1]["source"]);
+    let (_, plain) = search_json("colombia", &[]);
+    assert!(plain.get("documents").is_none(), "only with --group");
 
     let limited = cita(
         "search",
@@ -120,7 +131,10 @@ fn group_shows_each_document_once_with_all_its_hits() {
     );
     let text = stdout(&limited);
     assert!(text.contains("more passages in this document"), "{text}");
-    assert!(text.contains("2 documents shown"), "{text}");
+    assert!(
+        text.contains(&format!("2 of {} documents shown", groups.len())),
+        "{text}"
+    );
 }
 
 #[test]

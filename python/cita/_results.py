@@ -380,6 +380,9 @@ class Results(_Table):
         #: How many, each set of copies counted once: the hits there are to
         #: page through (``None`` with ``collapse=False`` or ``group=True``).
         self.distinct: Optional[int] = found.distinct
+        #: With ``group=True``: how many documents hold a match, the groups
+        #: there are to page through (``None`` otherwise).
+        self.documents: Optional[int] = found.documents
         self._json: Optional[str] = None
         self._parsed: Optional[Dict[str, Any]] = None
         self._hits: Optional[List[Hit]] = None

@@ -47,6 +47,12 @@ impl SearchResults {
         self.inner.distinct
     }
 
+    /// With grouping: how many documents hold a match (`None` without).
+    #[getter]
+    fn documents(&self) -> Option<u64> {
+        self.inner.documents
+    }
+
     /// The JSON of `cita search --format json`.
     fn json(&self, py: Python<'_>) -> PyResult<String> {
         py.detach(|| rendered(|out| output::write_json(out, &self.inner)))

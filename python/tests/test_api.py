@@ -45,6 +45,8 @@ def test_groups_and_facets_are_there_when_asked_for(archive):
     assert plain.groups is None and plain.facets is None
     grouped = archive.search("colombia", group=True, facets=True)
     assert sum(group.passages for group in grouped.groups) == grouped.total
+    assert grouped.documents == len(grouped.groups) > 1 and plain.documents is None
+    assert archive.search("colombia", group=True, limit=1).documents == grouped.documents
     assert grouped.groups[0].hits[0].to_dict() == grouped.hits[0].to_dict()
     assert sum(source["count"] for source in grouped.facets["sources"]) == grouped.total
 

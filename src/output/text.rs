@@ -75,10 +75,15 @@ pub(super) fn write_groups(
             writeln!(out)?;
         }
     }
-    let documents = groups.len();
+    let shown = groups.len();
+    // "10 of 12 documents shown" when the page leaves documents out.
+    let of = results
+        .documents
+        .filter(|&documents| documents != shown as u64)
+        .map_or(String::new(), |documents| format!(" of {documents}"));
     let summary = format!(
-        "{documents} document{} shown; {} matching passage{} in all",
-        if documents == 1 { "" } else { "s" },
+        "{shown}{of} document{} shown; {} matching passage{} in all",
+        if shown == 1 && of.is_empty() { "" } else { "s" },
         results.total,
         if results.total == 1 { "" } else { "s" }
     );

@@ -12,13 +12,14 @@ type DocumentKey = (String, Option<u64>, Option<String>);
 
 /// Groups `ranked` matches (with their ranks, in the order to show) by
 /// document, and returns the `limit` groups after the first `offset`, each
-/// with its hits made by `hit` (only those groups' hits are made).
+/// with its hits made by `hit` (only those groups' hits are made), and how
+/// many documents there are.
 pub fn group(
     ranked: impl IntoIterator<Item = (usize, Match)>,
     offset: usize,
     limit: usize,
     mut hit: impl FnMut(usize, Match) -> Result<Hit>,
-) -> Result<Vec<Group>> {
+) -> Result<(Vec<Group>, usize)> {
     let mut order: Vec<DocumentKey> = Vec::new();
     let mut members: HashMap<DocumentKey, Vec<(usize, Match)>> = HashMap::new();
     for (rank, m) in ranked {
@@ -29,6 +30,7 @@ pub fn group(
         }
         entry.push((rank, m));
     }
+    let documents = order.len();
     let mut groups = Vec::new();
     for (index, key) in order.into_iter().enumerate().skip(offset).take(limit) {
         let in_group = members.remove(&key).unwrap_or_default();
@@ -50,5 +52,5 @@ pub fn group(
             hits,
         });
     }
-    Ok(groups)
+    Ok((groups, documents))
 }

@@ -198,6 +198,8 @@ pub fn assemble(request: &SearchRequest, page: Page, hits: Vec<Hit>) -> Result<S
         copies.list_on(hit);
     }
     Ok(SearchResults {
+        // Grouping is refused over shards.
+        documents: None,
         query: request.query.clone(),
         total: page.total,
         distinct: page.distinct,
