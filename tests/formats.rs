@@ -668,6 +668,23 @@ fn cables_keep_their_wrapped_paragraphs_and_memos_their_subjects_and_numeric_dat
         .file(
             "oficio.txt",
             "OFICIO\n\nREF: Solicitud de copias del Plan LAZO\n\nOficioword de la Dirección.\n",
+        )
+        // An oficio addresses its reader before its subject.
+        .file(
+            "oficio-señor.txt",
+            "OFICIO No. 0123\n\nBogotá D.C.\n\nSeñor\nJuan Pérez Gómez\nCalle 26 No. 13-19\nCiudad\n\n\
+             Asunto: Respuesta al derecho de petición\n\nSenorword respetado señor.\n",
+        )
+        // A cable's reference line names the cables it answers.
+        .file(
+            "cable-ref.txt",
+            "CONFIDENTIAL\n\nDEPARTMENT OF STATE\nINCOMING TELEGRAM\n\nREF: DEPTEL 567; BOGOTA 1190\n\n\
+             1. REFWORD EMBASSY CONCURS.\n",
+        )
+        // British English writes the day first.
+        .file(
+            "uk.txt",
+            "---\nlang: en-GB\n---\nMEMORANDUM\n\nDate: 03/02/2025\n\nBritishword copies attached.\n",
         );
     let report = fixture.index_report(&[]);
     let warnings: Vec<String> = report["warnings"]
@@ -745,12 +762,13 @@ fn cables_keep_their_wrapped_paragraphs_and_memos_their_subjects_and_numeric_dat
         (&json!("MEMORANDUM"), &json!(null)),
         "{ambiguous}"
     );
-    assert_eq!(
-        hit_of(&fixture, "rulingword")["title"],
-        "Sentencia T-025/04"
-    );
-    assert_eq!(
-        hit_of(&fixture, "oficioword")["title"],
-        "Solicitud de copias del Plan LAZO"
-    );
+    for (word, title) in [
+        ("rulingword", "Sentencia T-025/04"),
+        ("oficioword", "Solicitud de copias del Plan LAZO"),
+        ("senorword", "Respuesta al derecho de petición"),
+        ("refword", "DEPARTMENT OF STATE INCOMING TELEGRAM"),
+    ] {
+        assert_eq!(hit_of(&fixture, word)["title"], title);
+    }
+    assert_eq!(hit_of(&fixture, "britishword")["date"], "2025-02-03");
 }

@@ -1505,6 +1505,13 @@ fn declared_day_order(language: Option<&str>) -> DayOrder {
     if value == "en-us" {
         return DayOrder::MonthFirst;
     }
+    // English outside the United States writes the day first.
+    if matches!(
+        value.as_str(),
+        "en-gb" | "en-ie" | "en-au" | "en-nz" | "en-in" | "en-za"
+    ) {
+        return DayOrder::DayFirst;
+    }
     match Language::parse_declared(&value).map(Language::code) {
         Some("es" | "pt" | "fr" | "it" | "de") => DayOrder::DayFirst,
         _ => DayOrder::Unknown,

@@ -468,27 +468,69 @@ pub const MIN_WRAPPED_CAPITALS_CHARS: usize = 40;
 /// Whether `next`, a line of a text file after `item`, the lines so far of
 /// a list item written in capitals (a cable's numbered paragraph), goes on
 /// with it: no line tells by starting in lower case, so the lines' lengths
-/// do. It does when `next` is in capitals too and starts no item (nor a
-/// lettered one, `A. `, `(B) `), and the item's last line was wrapped: at
-/// least [`MIN_WRAPPED_CAPITALS_CHARS`] characters and no fewer than four
-/// fifths of `width`, the longest line of its block (at most
-/// [`WRAP_WIDTH`]). A list of short items in capitals, one a line, or a
-/// heading or a signature after an item's short last line, stays apart.
-fn wraps_into_capitals_item(item: &[Line], next: &str, width: usize) -> bool {
+/// and ends do. It does when `next` is in capitals too and starts no unit
+/// of its own (an item, a lettered or Roman one, `A. `, `(B) `, `II. `, an
+/// article, `ARTICULO 2.`), and the item's last line was wrapped in the
+/// middle of a sentence: at least [`MIN_WRAPPED_CAPITALS_CHARS`]
+/// characters, no fewer than four fifths of `width`, the longest line of
+/// its block (at most [`WRAP_WIDTH`]), and no sentence's or heading's end
+/// (`.`, `:`, `;`). A shorter `next` ends the paragraph: the block's last
+/// line (`after` is none) or a sentence's end. Contents lines (dot
+/// leaders), a list of short items in capitals, one a line, or a heading
+/// or a signature after an item stay apart.
+fn wraps_into_capitals_item(item: &[Line], next: &str, after: Option<&str>, width: usize) -> bool {
     let in_capitals = |text: &str| !text.chars().any(char::is_lowercase);
+    let ends_sentence = |text: &str| text.trim_end().ends_with(['.', ':', ';', '?', '!']);
+    let leaders = |text: &str| text.contains("....") || text.contains('…');
     let Some(last) = item.last() else {
         return false;
     };
     let chars = last.text.trim().chars().count();
+    let ends_paragraph = next.trim().chars().count() >= MIN_WRAPPED_CAPITALS_CHARS
+        || after.is_none_or(|after| after.trim().is_empty())
+        || ends_sentence(next);
     !is_list_item(next)
         && !starts_lettered_item(next)
+        && !starts_own_unit(next)
         && in_capitals(next)
         && next.contains(char::is_alphabetic)
-        && item
-            .iter()
-            .all(|line| in_capitals(line.text) && line.text.contains(char::is_alphabetic))
+        && !leaders(next)
+        && ends_paragraph
+        && item.iter().all(|line| {
+            in_capitals(line.text) && line.text.contains(char::is_alphabetic) && !leaders(line.text)
+        })
         && (MIN_WRAPPED_CAPITALS_CHARS..=WRAP_WIDTH).contains(&chars)
         && chars * 5 >= width * 4
+        && !ends_sentence(last.text)
+}
+
+/// Whether `line` starts a unit of a text of its own, numbered as laws and
+/// rulings number theirs: a Roman item (`II. `, `IV) `) or an article,
+/// chapter, section or paragraph (`ARTICULO 2.`, `Artículo 5`, `SECTION 3`).
+fn starts_own_unit(line: &str) -> bool {
+    let line = line.trim_start();
+    let roman = line.find(['.', ')']).is_some_and(|at| {
+        at > 0
+            && line[..at].chars().all(|c| "IVXLC".contains(c))
+            && line[at + 1..].starts_with(char::is_whitespace)
+    });
+    const UNITS: [&str; 8] = [
+        "ARTICULO",
+        "ARTÍCULO",
+        "ARTICLE",
+        "CAPITULO",
+        "CAPÍTULO",
+        "CHAPTER",
+        "SECTION",
+        "PARAGRAFO",
+    ];
+    let upper = line.to_uppercase();
+    roman
+        || UNITS.iter().any(|unit| {
+            upper
+                .strip_prefix(unit)
+                .is_some_and(|rest| rest.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+        })
 }
 
 /// Whether `line` starts with a capital letter as an item's mark, as a
@@ -517,6 +559,9 @@ const SUBJECT_LABELS: [&str; 6] = ["SUBJECT", "Subject", "SUBJ", "Subj", "Asunto
 /// without a subject line that would be titled by a form's heading
 /// ([`is_form_heading`]).
 const REFERENCE_LABELS: [&str; 4] = ["Referencia", "REFERENCIA", "REF", "Ref"];
+
+/// The subject labels of Spanish letters and memos.
+const SPANISH_SUBJECT_LABELS: [&str; 2] = ["Asunto", "ASUNTO"];
 
 /// Labels of a header in languages that write the day before the month:
 /// a memo's `Para:` and `Asunto:` tell that its `Date:` is `03/02/2025`
@@ -607,13 +652,24 @@ pub(crate) fn header(body: &str, declared: DayOrder) -> Header {
             || is_field(line)
             || is_form_heading(&line.to_uppercase())
     };
+    // A Spanish `Asunto:` titles whatever comes before it: an oficio
+    // addresses its reader first (`Señor`, a name, an address, `Ciudad`).
     let subject = lines
         .iter()
         .position(|line| labelled(line, &SUBJECT_LABELS).is_some())
-        .filter(|&at| lines[..at].iter().all(typed_as_form))
+        .filter(|&at| {
+            labelled(lines[at], &SPANISH_SUBJECT_LABELS).is_some()
+                || lines[..at].iter().all(typed_as_form)
+        })
         .and_then(|at| labelled(lines[at], &SUBJECT_LABELS))
         .map(str::to_string);
-    let reference = value_of(&REFERENCE_LABELS).map(str::to_string);
+    // A cable's reference line names the cables it answers (`DEPTEL 567;
+    // BOGOTA 1190`), numbers in capitals: no title.
+    let reference = value_of(&REFERENCE_LABELS)
+        .filter(|value| {
+            value.chars().any(char::is_lowercase) || !value.chars().any(|c| c.is_ascii_digit())
+        })
+        .map(str::to_string);
     let day_first_labels = || {
         lines.iter().any(|line| {
             DAY_FIRST_LABELS.iter().any(|label| {
@@ -807,7 +863,12 @@ impl Builder {
                                 || line.text.starts_with(char::is_whitespace)
                                 || self.laid_out
                                 || wraps_into_item(block[end - 1].text, line.text)
-                                || wraps_into_capitals_item(&block[item..end], line.text, width))
+                                || wraps_into_capitals_item(
+                                    &block[item..end],
+                                    line.text,
+                                    block.get(end + 1).map(|after| after.text),
+                                    width,
+                                ))
                     }
                     _ => kind_of(line) == ParagraphKind::Prose,
                 };
@@ -1211,6 +1272,26 @@ mod tests {
         let mixed = "1. THE TEAM VISITED THE FOLLOWING INSTALLATIONS IN THE COUNTRY\n\
                      Bogotá, 14 de marzo de 1962\n";
         assert_eq!(kinds(&blocks(mixed, Some(0))).len(), 2);
+        // What starts a unit of its own, or follows a line that ends a
+        // sentence, or is a short line before more, or a contents line,
+        // stays apart after a long line of an item in capitals.
+        let apart = [
+            "1. DE LOS PRINCIPIOS FUNDAMENTALES DEL ESTADO Y LOS DERECHOS HUMANOS\n\
+             ARTICULO 2. SON FINES ESENCIALES DEL ESTADO SERVIR A LA COMUNIDAD\n",
+            "1. LA CORTE DECLARA EXEQUIBLE EL ARTICULO 2 DE LA LEY 975 CONDICIONADO\n\
+             II. CONSIDERACIONES DE LA CORTE CONSTITUCIONAL SOBRE LA LEY DE PAZ\n",
+            "1. LA CORTE DECLARA EXEQUIBLE EL ARTICULO 2 DE LA LEY 975 DE 2005.\n\
+             LA SALA PLENA DE LA CORTE CONSTITUCIONAL EN EJERCICIO DE SUS FUNCIONES\n",
+            "2. MANTENIMIENTO PREVENTIVO Y CORRECTIVO DE LA RED DE DATOS REGIONAL\n\
+             OBLIGACIONES DEL CONTRATISTA\nEl contratista se obliga a cumplir.\n",
+            "2. OFFICE OF THE SECRETARY OF DEFENSE, INTERNATIONAL SECURITY AFFAIRS\n\
+             CIA\nUSIA\n",
+            "3. DIAGNOSTICO DE LA SITUACION SOCIAL Y ECONOMICA ............. 14\n\
+             BIBLIOGRAFIA ................................................. 88\n",
+        ];
+        for text in apart {
+            assert!(kinds(&blocks(text, Some(0))).len() > 1, "{text}");
+        }
         // A line shorter than four fifths of the block's widest ends it.
         let short = "1. A LONG FIRST LINE OF THE ITEM THAT RUNS TO SIXTY COLUMNS OK\n\
                      AND A LINE OF FORTY-ONE CHARACTERS OR SO.\nNEXT THING\n";
@@ -1226,7 +1307,8 @@ mod tests {
             read.subject.as_deref(),
             Some("PLAN LAZO - COUNTERINSURGENCY SURVEY")
         );
-        assert_eq!(read.reference.as_deref(), Some("STATE 1234"));
+        // A cable's `REF:` names the cables it answers: no title.
+        assert_eq!(read.reference, None);
         assert_eq!(
             read.date,
             Some(LabelledDate::Date(
