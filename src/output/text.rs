@@ -324,8 +324,11 @@ pub fn write_counts_text(out: &mut dyn Write, counts: &Counts) -> io::Result<()>
 /// Width of the longest bar of a timeline chart, in characters.
 const BAR_WIDTH: u64 = 50;
 
+/// This many empty periods in a row or more are written as one line.
+const FOLDED_EMPTY_PERIODS: usize = 3;
+
 /// One row per period (and source): the period, a bar scaled to the largest
-/// count, and the count.
+/// count, and the count; a run of empty periods on one line, `none`.
 pub fn write_timeline_text(
     out: &mut dyn Write,
     timeline: &Timeline,
@@ -338,26 +341,43 @@ pub fn write_timeline_text(
         .max()
         .unwrap_or(0)
         .max(1);
-    let label_width = timeline
-        .rows
+    // A run of empty periods (decades between two mentions) is one line.
+    let mut lines: Vec<(String, Option<u64>)> = Vec::new();
+    for run in timeline.rows.chunk_by(|a, b| {
+        (a.count == 0 && a.source.is_none()) == (b.count == 0 && b.source.is_none())
+    }) {
+        let empty = run[0].count == 0 && run[0].source.is_none();
+        if empty && run.len() >= FOLDED_EMPTY_PERIODS {
+            let label = format!("{}–{}", run[0].period, run[run.len() - 1].period);
+            lines.push((label, None));
+            continue;
+        }
+        lines.extend(run.iter().map(|row| {
+            let label = match &row.source {
+                Some(source) => format!("{}  {}", row.period, sanitize(source)),
+                None => row.period.clone(),
+            };
+            (label, Some(row.count))
+        }));
+    }
+    let label_width = lines
         .iter()
-        .map(|r| {
-            r.period.chars().count()
-                + r.source
-                    .as_ref()
-                    .map_or(0, |s| sanitize(s).chars().count() + 2)
-        })
+        .map(|(label, _)| label.chars().count())
         .max()
         .unwrap_or(0);
-    for row in &timeline.rows {
-        let label = match &row.source {
-            Some(source) => format!("{}  {}", row.period, sanitize(source)),
-            None => row.period.clone(),
-        };
-        let bar = (row.count * BAR_WIDTH).div_ceil(max) as usize;
-        write!(out, "{}  ", kwic::pad_right(&label, label_width))?;
-        style.paint(out, SOURCE, &"█".repeat(bar))?;
-        writeln!(out, " {}", row.count)?;
+    for (label, count) in &lines {
+        write!(out, "{}  ", kwic::pad_right(label, label_width))?;
+        match count {
+            Some(count) => {
+                let bar = (count * BAR_WIDTH).div_ceil(max) as usize;
+                style.paint(out, SOURCE, &"█".repeat(bar))?;
+                writeln!(out, " {count}")?;
+            }
+            None => {
+                style.paint(out, DIM, "none")?;
+                writeln!(out)?;
+            }
+        }
     }
     let what = if timeline.axis == "mentioned" {
         "mentioning no year"
@@ -620,6 +640,51 @@ pub fn write_build_report_text(out: &mut dyn Write, report: &BuildReport) -> io:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_timeline_writes_a_run_of_empty_periods_on_one_line() {
+        let counts = [
+            ("2016", 3),
+            ("2017", 0),
+            ("2018", 0),
+            ("2019", 5),
+            ("2020", 0),
+            ("2021", 0),
+            ("2022", 0),
+            ("2023", 0),
+            ("2024", 1),
+        ];
+        let timeline = Timeline {
+            query: "lazo".to_string(),
+            axis: "published",
+            total: 9,
+            undated: 0,
+            rows: counts
+                .iter()
+                .map(|&(period, count)| crate::results::TimelineRow {
+                    period: period.to_string(),
+                    source: None,
+                    count,
+                })
+                .collect(),
+            cita_version: "test",
+            index_fingerprint: String::new(),
+        };
+        let mut out = Vec::new();
+        write_timeline_text(&mut out, &timeline, TextStyle::default()).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let periods: Vec<&str> = text
+            .lines()
+            .map(|line| line.split_whitespace().next().unwrap())
+            .collect();
+        // Two empty years stay two lines; four are one.
+        assert_eq!(
+            periods,
+            ["2016", "2017", "2018", "2019", "2020–2023", "2024", "9"],
+            "{text}"
+        );
+        assert!(text.contains("2020–2023  none"), "{text}");
+    }
 
     #[test]
     fn sanitize_neutralizes_terminal_controls() {
