@@ -1069,6 +1069,10 @@ def test_python_m_cita_search_says_in_one_line_that_the_scheduler_went_away(
         worker = own.add_worker()
         watching = Client(own.address, timeout=60)
         poll(lambda: len(workers(watching)) == 1, 60, "one worker")
+        # A task run there proves the worker takes tasks: one frozen while
+        # it still registers is never given any (a run of CI saw no task
+        # sent within 60 s).
+        assert watching.submit(abs, -1, pure=False).result(timeout=60) == 1
         os.killpg(worker.pid, signal.SIGSTOP)
         command = subprocess.Popen(
             [sys.executable, "-m", "cita", "search", "--cluster", own.address,
@@ -1077,7 +1081,13 @@ def test_python_m_cita_search_says_in_one_line_that_the_scheduler_went_away(
             stderr=subprocess.PIPE,
             text=True,
         )
-        poll(lambda: len(watching.processing().get(next(iter(workers(watching))), ())) > 0, 60, "tasks sent")
+        def tasks_sent() -> bool:
+            # A command that ended early says why.
+            if command.poll() is not None:
+                raise AssertionError(f"the command ended first: {command.communicate()}")
+            return len(watching.processing().get(next(iter(workers(watching))), ())) > 0
+
+        poll(tasks_sent, 60, "tasks sent")
         watching.close()
         DaskProcesses.kill(own.scheduler)
         out, err = command.communicate(timeout=120)
