@@ -482,8 +482,8 @@ const DATE_LABELS: [(&str, Option<DayOrder>); 8] = [
 ];
 
 /// The date a header's `line` gives when it is a date line: a label
-/// ([`DATE_LABELS`]) and a colon at the line's start, then a date. A
-/// numeric date is read by [`numeric_date`], in the order its label's
+/// (`DATE_LABELS`) and a colon at the line's start, then a date. A
+/// numeric date is read by `numeric_date`, in the order its label's
 /// language writes it (`Fecha`, `Data`, `Datum`: day first; a French `Date
 /// :`, with its space before the colon, too), or for English's `Date` in
 /// `order`, what the rest of the document tells; any other form as the
