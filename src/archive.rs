@@ -231,6 +231,17 @@ impl ColumnCheck {
     }
 }
 
+/// A check outlives no archive: an answer that failed before waiting for
+/// it (damage found another way) would otherwise leave the thread reading
+/// the mapped files after the archive is gone, and a file truncated then
+/// (a copy restored over it, a test's next damage) kills the process with
+/// SIGBUS.
+impl Drop for ColumnCheck {
+    fn drop(&mut self) {
+        self.wait();
+    }
+}
+
 impl Archive {
     /// Whether an index (of any version) exists at `path`.
     pub fn exists(path: &Path) -> bool {
@@ -2675,6 +2686,34 @@ mod tests {
             outcomes(&counts(past))[..],
             [Err(Error::PastDeadline)]
         ));
+    }
+
+    /// Dropping a check waits for its thread: nothing reads the index's
+    /// mapped files once the archive is gone.
+    #[test]
+    fn a_column_check_ends_before_it_is_dropped() {
+        let (_dir, index) = growing_corpus();
+        for name in ["a.txt", "b.txt", "c.txt"] {
+            index.add(name);
+        }
+        std::fs::remove_file(index.path.join(store::SOUND_COLUMNS_FILE)).unwrap();
+        let archive = Archive::open(&index.path).unwrap();
+        let searcher = archive.reader.searcher();
+        let segments: Vec<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(SegmentReader::segment_id)
+            .collect();
+        let sound = Arc::default();
+        drop(ColumnCheck::start(
+            &index.path,
+            searcher.index(),
+            segments.clone(),
+            &sound,
+        ));
+        assert_eq!(Arc::strong_count(&sound), 1, "the check's thread is over");
+        let sound = sound.lock().unwrap();
+        assert!(segments.iter().all(|id| sound.contains(id)));
     }
 
     /// The commit `reload` checks is the commit it opens: while one is
