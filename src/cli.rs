@@ -107,24 +107,24 @@ pub struct IndexArgs {
     #[arg(long, value_name = "CODE", default_value = "en")]
     pub default_lang: String,
     /// Threads reading and splitting files [default: all cores].
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    #[arg(allow_negative_numbers = true, short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub jobs: Option<u32>,
     /// Memory budget of the index writer, in MB (at least 15).
-    #[arg(long, value_name = "MB", default_value_t = cita::indexer::DEFAULT_MEMORY_MB, value_parser = clap::value_parser!(u32).range(15..))]
+    #[arg(allow_negative_numbers = true, long, value_name = "MB", default_value_t = cita::indexer::DEFAULT_MEMORY_MB, value_parser = clap::value_parser!(u32).range(15..))]
     pub memory: u32,
     /// Commit after every MB of changed files read (a crash loses at most one batch).
-    #[arg(long, value_name = "MB", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(allow_negative_numbers = true, long, value_name = "MB", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
     pub commit_every: u32,
     /// Containers (ZIP, tar, mail, office files): MB one file may unpack to
     /// in all, nested containers included.
-    #[arg(long, value_name = "MB", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=1 << 30))]
+    #[arg(allow_negative_numbers = true, long, value_name = "MB", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=1 << 30))]
     pub max_unpacked_mb: u64,
     /// Containers: largest ratio of an entry's unpacked to packed size (for
     /// entries over 16 MB), and of a file's unpacked to its own (past 16 MB).
-    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_ratio: u64,
     /// Containers: entries read of one container.
-    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_entries: u32,
     /// Tesseract's languages for scanned PDF pages and images, joined by `+`
     /// (a document's declared language is used when Tesseract has it).
@@ -132,13 +132,13 @@ pub struct IndexArgs {
     pub ocr_lang: String,
     /// Seconds OCR may take on one page or image before it is stopped (the
     /// page is reported, the rest of the file read).
-    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    #[arg(allow_negative_numbers = true, long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub ocr_timeout: u64,
     /// Read no scan: image files and PDF pages without text are reported, not read.
     #[arg(long)]
     pub no_ocr: bool,
     /// Containers: how deep containers may nest (a ZIP in a mail in a ZIP is 2).
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(0..=64))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(0..=64))]
     pub max_depth: u32,
     /// No progress bar and no summary (warnings and errors still print).
     #[arg(short, long)]
@@ -182,7 +182,13 @@ pub struct SearchArgs {
     #[arg(long)]
     pub no_collapse: bool,
     /// Add N passages of context before and after each hit, from the same document.
-    #[arg(short = 'C', long, value_name = "N", default_value_t = 0)]
+    #[arg(
+        allow_negative_numbers = true,
+        short = 'C',
+        long,
+        value_name = "N",
+        default_value_t = 0
+    )]
     pub context: usize,
     /// Order of the hits (ties keep relevance order).
     #[arg(long, value_parser = sort_parser(), allow_hyphen_values = true, value_name = "ORDER", default_value = "relevance")]
@@ -202,13 +208,18 @@ pub struct SearchArgs {
     #[arg(long)]
     pub explain: bool,
     /// Number of best hits to skip, for paging.
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(
+        allow_negative_numbers = true,
+        long,
+        value_name = "N",
+        default_value_t = 0
+    )]
     pub offset: usize,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
     /// Snippet length in characters.
-    #[arg(long, value_name = "N", default_value_t = cita::DEFAULT_SNIPPET_CHARS)]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = cita::DEFAULT_SNIPPET_CHARS)]
     pub snippet_chars: usize,
     /// When to colour the text output.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
@@ -224,7 +235,13 @@ pub struct ShowArgs {
     #[arg(long, value_name = "DIR", default_value = DEFAULT_INDEX)]
     pub index: PathBuf,
     /// Passages of context before and after it.
-    #[arg(short = 'C', long, value_name = "N", default_value_t = 0)]
+    #[arg(
+        allow_negative_numbers = true,
+        short = 'C',
+        long,
+        value_name = "N",
+        default_value_t = 0
+    )]
     pub context: usize,
     /// Add its ready-to-paste citation (JSON: `citation`, as `/api/passages/{id}?cite=true`).
     #[arg(long)]
@@ -273,7 +290,7 @@ pub struct KwicArgs {
     #[command(flatten)]
     pub mentions: MentionsFilter,
     /// Context on each side, in display columns.
-    #[arg(long, value_name = "N", default_value_t = cita::kwic::DEFAULT_WIDTH,
+    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = cita::kwic::DEFAULT_WIDTH,
           value_parser = clap::value_parser!(u64).range(1..=cita::kwic::MAX_WIDTH as u64).map(|width| width as usize))]
     pub width: usize,
     /// Order lines by the context left or right of the match (default: relevance).
@@ -281,7 +298,7 @@ pub struct KwicArgs {
     pub sort_context: Option<SideArg>,
     /// At most N lines: the first occurrences in relevance order (then
     /// sorted by `--sort-context`) [default: every occurrence].
-    #[arg(short = 'n', long, value_name = "N")]
+    #[arg(allow_negative_numbers = true, short = 'n', long, value_name = "N")]
     pub limit: Option<usize>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
@@ -295,7 +312,7 @@ pub struct KwicArgs {
 #[derive(Debug, Args)]
 pub struct HitLimit {
     /// Number of hits to show, per query (0: only count); with `search --group`, of documents.
-    #[arg(short = 'n', long, value_name = "N", default_value_t = cita::DEFAULT_LIMIT)]
+    #[arg(allow_negative_numbers = true, short = 'n', long, value_name = "N", default_value_t = cita::DEFAULT_LIMIT)]
     limit: usize,
     /// Show every matching passage (no limit), still ranked.
     #[arg(long, conflicts_with = "limit")]
@@ -324,7 +341,7 @@ pub struct BatchArgs {
     #[arg(long, value_enum, default_value_t = BatchFormatArg::Csv)]
     pub format: BatchFormatArg,
     /// Snippet length in characters.
-    #[arg(long, value_name = "N", default_value_t = cita::DEFAULT_SNIPPET_CHARS)]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = cita::DEFAULT_SNIPPET_CHARS)]
     pub snippet_chars: usize,
 }
 
@@ -390,7 +407,7 @@ pub struct ServeArgs {
     pub addr: SocketAddr,
     /// Port to listen on, at the address of --addr (loopback by default):
     /// `--port 8080` is `--addr 127.0.0.1:8080`.
-    #[arg(long, value_name = "PORT")]
+    #[arg(allow_negative_numbers = true, long, value_name = "PORT")]
     pub port: Option<u16>,
     /// Allow browser pages from this one origin (as in http://localhost:8080)
     /// to call the API. Off by default.
@@ -398,10 +415,10 @@ pub struct ServeArgs {
     pub cors: Option<String>,
     /// Requests working on the index at once; more wait briefly, then get 503
     /// [default: the number of CPUs, at least 2].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub max_searches: Option<u32>,
     /// Time limit of one request, in seconds (503 beyond).
-    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    #[arg(allow_negative_numbers = true, long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
 }
 

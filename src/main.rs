@@ -143,7 +143,12 @@ fn usage_error(err: &clap::Error) -> ExitCode {
                 .collect();
             let said = match said.join(" ") {
                 said if said.is_empty() => "invalid arguments".to_string(),
-                said => said,
+                // Rust's words for `-n -1` or `-n ten`: every number an
+                // option takes is a whole one, 0 or more.
+                said => said.replace(
+                    "invalid digit found in string",
+                    "not a whole number of 0 or more",
+                ),
             };
             // clap's tips ("a similar argument exists: '--limit'") follow
             // in paragraphs of their own.

@@ -108,6 +108,14 @@ fn bad_options_are_one_line_errors() {
             stderr(&out)
         );
     }
+    // A negative number is the option's value, not a word to exclude.
+    let out = run(&["search", "--index", &index, "lazo", "-n", "-1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("'-1' for '--limit <N>': not a whole number of 0 or more"),
+        "{}",
+        stderr(&out)
+    );
     // The line names what is missing.
     let out = run(&["timeline", "--index", &index]);
     assert_eq!(out.status.code(), Some(2));
