@@ -2069,6 +2069,7 @@ impl Archive {
             passages: searcher.num_docs(),
             size_bytes,
             languages: facets::most_first(counts),
+            last_run_unfinished: self.last_run_unfinished(),
         })
     }
 }

@@ -577,6 +577,10 @@ pub struct Stats {
     pub size_bytes: u64,
     /// Passages per language (ISO 639-1 code), most first.
     pub languages: Vec<FacetCount>,
+    /// Whether the last run that changed the index stopped before it
+    /// finished and none runs now ([`crate::Archive::last_run_unfinished`]):
+    /// the index holds what that run committed, not the whole corpus.
+    pub last_run_unfinished: bool,
 }
 
 /// What [`crate::Archive::check`] read of an index, every checksum holding.

@@ -438,6 +438,19 @@ fn recorded_files(fixture: &Fixture) -> Option<usize> {
 }
 
 /// `cita search QUERY` (text) on the fixture's index.
+/// `cita stats --format json`'s `last_run_unfinished`.
+fn stats_say_unfinished(fixture: &Fixture) -> bool {
+    let out = run(&[
+        "stats",
+        "--format",
+        "json",
+        "--index",
+        fixture.index_path().to_str().unwrap(),
+    ]);
+    let stats: Value = serde_json::from_slice(&out.stdout).unwrap();
+    stats["last_run_unfinished"].as_bool().unwrap()
+}
+
 fn search_text(fixture: &Fixture, query: &str) -> std::process::Output {
     run(&[
         "search",
@@ -502,6 +515,10 @@ fn a_killed_run_leaves_the_last_commit_searchable_and_the_next_run_completes() {
     assert_eq!((code, during["total"].as_u64()), (0, Some(1)));
     let unfinished = "did not finish";
     assert!(!stderr(&search_text(&fixture, "baseword")).contains(unfinished));
+    assert!(
+        !stats_say_unfinished(&fixture),
+        "a run going on is no unfinished run"
+    );
     run.kill();
 
     let (code, result) = fixture.search("baseword", &[]);
@@ -511,6 +528,7 @@ fn a_killed_run_leaves_the_last_commit_searchable_and_the_next_run_completes() {
     let said = stderr(&search_text(&fixture, "baseword"));
     assert!(said.contains(unfinished), "{said}");
     assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(stats_say_unfinished(&fixture));
 
     let resumed = fixture.index_report(&[]);
     assert_eq!(resumed["files_indexed"], 1501, "{resumed}");
@@ -521,6 +539,7 @@ fn a_killed_run_leaves_the_last_commit_searchable_and_the_next_run_completes() {
     assert_eq!(total(&fixture, "newword"), 1500);
     assert_eq!(total(&fixture, "baseword"), 1);
     assert!(!stderr(&search_text(&fixture, "baseword")).contains(unfinished));
+    assert!(!stats_say_unfinished(&fixture));
     let settled = fixture.index_report(&[]);
     assert_eq!(changes(&settled), [0, 0, 0, 1501, 0], "{settled}");
 }

@@ -968,8 +968,18 @@ fn show_and_stats_write_csv_too() {
     assert_eq!(rows.len(), 5);
     assert_eq!(rows[2][0], id, "the passage sits between its context");
     let (header, rows) = csv_rows(&stdout(&cita("stats", &["--format", "csv"])));
-    assert_eq!(header, ["index", "documents", "passages", "size_bytes"]);
+    assert_eq!(
+        header,
+        [
+            "index",
+            "documents",
+            "passages",
+            "size_bytes",
+            "last_run_unfinished"
+        ]
+    );
     assert_eq!(rows[0][1], "5");
+    assert_eq!(rows[0][4], "false");
 }
 
 #[test]

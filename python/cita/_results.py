@@ -223,6 +223,9 @@ class Stats(Record):
     size_bytes: int
     #: ``[{"value": "en", "count": N}, …]``, most passages first.
     languages: List[Dict[str, Any]]
+    #: Whether the last run that changed the index stopped before it
+    #: finished (the index holds part of the corpus).
+    last_run_unfinished: bool
 
 
 class IndexCheck(Record):

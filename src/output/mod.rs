@@ -216,12 +216,19 @@ pub fn write_stats(out: &mut dyn Write, stats: &Stats, format: Format) -> io::Re
         Format::Json | Format::Jsonl => json_line(out, stats),
         Format::Csv => csv::write_table(
             out,
-            &["index", "documents", "passages", "size_bytes"],
+            &[
+                "index",
+                "documents",
+                "passages",
+                "size_bytes",
+                "last_run_unfinished",
+            ],
             &[
                 stats.index.display().to_string(),
                 stats.documents.to_string(),
                 stats.passages.to_string(),
                 stats.size_bytes.to_string(),
+                stats.last_run_unfinished.to_string(),
             ],
         ),
     }

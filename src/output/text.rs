@@ -533,7 +533,14 @@ pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
         "size:       {} ({} bytes)",
         human_bytes(stats.size_bytes),
         stats.size_bytes
-    )
+    )?;
+    if stats.last_run_unfinished {
+        writeln!(
+            out,
+            "last run:   unfinished (the index holds part of the corpus: run cita index)"
+        )?;
+    }
+    Ok(())
 }
 
 /// A check that found nothing wrong, on one line.

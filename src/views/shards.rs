@@ -284,7 +284,8 @@ pub fn check_answerable(request: &SearchRequest) -> Result<()> {
 /// The stats of an archive in the folder `index` from its shards' stats:
 /// documents, passages and passages per language summed (a document
 /// lives in one shard), listed as one index lists them; its size is the
-/// bytes of the shards' folders.
+/// bytes of the shards' folders; its last run is unfinished when any
+/// shard's is.
 pub fn stats(index: PathBuf, parts: &[Stats]) -> Stats {
     let mut languages = BTreeMap::<&str, u64>::new();
     for part in parts {
@@ -298,6 +299,7 @@ pub fn stats(index: PathBuf, parts: &[Stats]) -> Stats {
         passages: parts.iter().map(|part| part.passages).sum(),
         size_bytes: parts.iter().map(|part| part.size_bytes).sum(),
         languages: most_first(languages),
+        last_run_unfinished: parts.iter().any(|part| part.last_run_unfinished),
     }
 }
 
