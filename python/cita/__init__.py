@@ -30,7 +30,7 @@ import datetime
 import json
 import operator
 import os
-from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _cita
 from ._errors import (
@@ -416,6 +416,40 @@ class Archive(_Queries):
 
     def _search(self, query: str, filters: dict, options: dict) -> Results:
         return Results(self._archive.search(query, filters, options))
+
+    def hits(
+        self,
+        query: str,
+        *,
+        limit: Optional[int] = None,
+        offset: int = 0,
+        since: Optional[DateLike] = None,
+        until: Optional[DateLike] = None,
+        sort: str = "relevance",
+        lang: Union[None, str, Sequence[str]] = None,
+        mentions: Optional[Years] = None,
+        publication: Optional[str] = None,
+        snippet_chars: int = _cita.DEFAULT_SNIPPET_CHARS,
+        context: int = 0,
+        cite: bool = False,
+        all_words: bool = False,
+        collapse: bool = True,
+    ) -> Iterator[Hit]:
+        """Every hit of a search (or ``limit`` of them), one at a time as the
+        search makes them, like ``cita search --all --format jsonl``: an
+        export of a million matches holds a few hits at a time, not the
+        whole answer. The hits are those of :meth:`search` with the same
+        options, in the same order. The search runs a few hits ahead on a
+        thread of its own and stops when the iterator is dropped. A
+        malformed query raises here; damage met partway raises from the
+        iterator. No ``group`` nor ``facets``; for ``total``, :meth:`count`.
+        """
+        options = _search_options(
+            limit, offset, sort, snippet_chars, context, cite, False, False, all_words, collapse
+        )
+        filters = _filters(since, until, lang, mentions, publication)
+        stream = self._archive.hits(_text("query", query), filters, options)
+        return (Hit(json.loads(hit)) for hit in stream)
 
     def _count(self, query: str, filters: dict) -> str:
         return self._archive.count(query, filters)

@@ -4,7 +4,10 @@
 //! results when they are read), so that the Python layer reads the very
 //! JSON the command line prints.
 
+use std::ops::ControlFlow;
 use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Mutex, PoisonError};
 
 use pyo3::prelude::*;
 
@@ -75,6 +78,69 @@ impl SearchResults {
     fn batch_rows(&self, py: Python<'_>, line: usize, query: String) -> PyResult<String> {
         py.detach(|| batch_rows(&BatchQuery { line, query }, &self.inner))
             .or_raise(py)
+    }
+}
+
+/// Hits rendered and waiting for Python to take them: enough to keep the
+/// search busy while Python makes its objects, few enough that an export
+/// of every match holds a few hits at a time.
+const HITS_IN_FLIGHT: usize = 64;
+
+/// What a search handing out hits sends: a hit's JSON (as in the hits of
+/// `cita search --format json`), or the error that stopped it.
+type HitMessage = cita::Result<String>;
+
+/// The hits of a search as it makes them (`Archive.hits`), one at a time:
+/// the search runs on a thread of its own, a few hits ahead of Python,
+/// and stops when the stream is dropped.
+#[pyclass(module = "cita._cita")]
+pub struct HitStream {
+    /// What the search sent first, taken before the stream was handed out
+    /// so that a malformed query raises at the call.
+    first: Mutex<Option<HitMessage>>,
+    hits: Mutex<Receiver<HitMessage>>,
+}
+
+#[pymethods]
+impl HitStream {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    /// The next hit's JSON; `None` (the end) once the search has made every hit.
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        let next = py.detach(|| {
+            let first = self
+                .first
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take();
+            first.or_else(|| {
+                let hits = self.hits.lock().unwrap_or_else(PoisonError::into_inner);
+                hits.recv().ok()
+            })
+        });
+        next.transpose().or_raise(py)
+    }
+}
+
+/// Runs `request` on `archive`, sending each hit's JSON to `hits` until
+/// the search ends, fails (its error sent last) or the receiver is gone.
+fn send_hits(
+    archive: &cita::Archive,
+    request: &cita::SearchRequest,
+    hits: &SyncSender<HitMessage>,
+) {
+    let mut on_hit = |_: &cita::SearchResults, hit: cita::Hit| {
+        let json = serde_json::to_string(&hit)
+            .map_err(|err| Error::InvalidOption(format!("cannot render the JSON: {err}")));
+        match hits.send(json) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(_) => ControlFlow::Break(()),
+        }
+    };
+    if let Err(err) = archive.search_each(request, &mut on_hit) {
+        let _ = hits.send(Err(err));
     }
 }
 
@@ -202,6 +268,45 @@ impl Archive {
         });
         Ok(SearchResults {
             inner: found.or_raise(py)?,
+        })
+    }
+
+    /// Every hit of a search, one at a time as it is made: a stream of
+    /// the hits' JSON (no grouping, no facets).
+    fn hits(
+        slf: Py<Self>,
+        py: Python<'_>,
+        query: String,
+        filters: Filters,
+        options: SearchOptions,
+    ) -> PyResult<HitStream> {
+        let request = options
+            .apply(filters.request(query).or_raise(py)?)
+            .or_raise(py)?;
+        if request.group || request.facets {
+            return Err(to_py(
+                py,
+                Error::InvalidOption("hits come one at a time without grouping or facets".into()),
+            ));
+        }
+        let (sender, receiver) = sync_channel(HITS_IN_FLIGHT);
+        std::thread::Builder::new()
+            .name("cita-hits".to_string())
+            // A frozen class that is `Sync` is read without the GIL.
+            .spawn(move || send_hits(&slf.get().inner, &request, &sender))
+            .map_err(|err| {
+                to_py(
+                    py,
+                    Error::InvalidOption(format!("cannot start a search: {err}")),
+                )
+            })?;
+        let (first, receiver) = py.detach(move || (receiver.recv().ok(), receiver));
+        if let Some(Err(err)) = first {
+            return Err(to_py(py, err));
+        }
+        Ok(HitStream {
+            first: Mutex::new(first),
+            hits: Mutex::new(receiver),
         })
     }
 

@@ -24,7 +24,7 @@ fn rendered(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> cita::Re
 #[pymodule]
 mod _cita {
     #[pymodule_export]
-    use crate::archive::{Archive, SearchResults};
+    use crate::archive::{Archive, HitStream, SearchResults};
     #[pymodule_export]
     use crate::build::{check_exclude, index};
     #[pymodule_export]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import fcntl
+import gc
 import json
 from pathlib import Path
 
 import pytest
 
 import cita
-from conftest import flip_a_stored_byte
+from conftest import flip_a_stored_byte, poll
 
 
 def test_a_malformed_query_is_a_query_error_with_the_cli_message(archive, shipped_index, cli):
@@ -294,3 +295,38 @@ def test_check_reads_every_file_and_names_a_damaged_one_as_the_cli_does(cli, sma
     with pytest.raises(cita.DamagedIndexError) as raised:
         cita.Archive(index).check()
     assert str(raised.value) == expected
+
+
+def test_hits_raise_a_malformed_query_at_the_call_and_refuse_what_a_stream_cannot_give(archive, shipped_index, cli):
+    expected = cli.error("search", "--index", str(shipped_index), "--", "colombia AND (")
+    with pytest.raises(cita.QueryError) as raised:
+        archive.hits("colombia AND (")
+    assert str(raised.value) == expected
+    with pytest.raises(TypeError):
+        archive.hits("colombia", group=True)
+    with pytest.raises(cita.OptionError):
+        archive.hits("colombia", sort="sideways")
+
+
+def _hit_threads() -> int:
+    """Threads of this process named as a search handing out hits names its own."""
+    tasks = Path("/proc/self/task")
+    return sum((task / "comm").read_text().strip() == "cita-hits" for task in tasks.iterdir())
+
+
+def test_hits_left_unread_stop_their_search(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    # More hits than the search renders ahead of Python.
+    for number in range(300):
+        (corpus / f"note-{number}.txt").write_text(f"Note {number}\n\nThe harbour strike, day {number}.\n")
+    cita.index(corpus, tmp_path / "index")
+    archive = cita.Archive(tmp_path / "index")
+    hits = archive.hits("strike")
+    first = [next(hits) for _ in range(3)]
+    assert [hit.rank for hit in first] == [1, 2, 3]
+    assert _hit_threads() == 1, "the search waits for Python to take its hits"
+    del hits
+    gc.collect()
+    poll(lambda: _hit_threads() == 0, 10, "search stopped once its hits were dropped")
+    assert len(list(archive.hits("strike"))) == archive.count("strike").passages == 300

@@ -56,6 +56,21 @@ def test_search_gives_the_cli_json(archive, shipped_index, cli, query, options, 
     ]
 
 
+@pytest.mark.parametrize(
+    ("query", "options", "args"),
+    [case for case in SEARCHES if not {"group", "facets"} & case[1].keys()],
+)
+def test_hits_one_at_a_time_are_the_searchs_hits(archive, shipped_index, cli, query, options, args):
+    # Every hit unless the case says how many (its arguments say it too).
+    every = [] if "limit" in options else ["--all"]
+    options = {"limit": None, **options}
+    expected = cli.jsonl("search", "--index", str(shipped_index), "--format", "jsonl", *every, *args, "--", query)
+    streamed = list(archive.hits(query, **options))
+    assert all(isinstance(hit, cita.Hit) for hit in streamed)
+    assert [hit.to_dict() for hit in streamed] == expected
+    assert [hit.to_dict() for hit in streamed] == archive.search(query, **options).to_dicts()
+
+
 def test_copies_collapse_as_the_cli_does(cli, tmp_path: Path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
