@@ -243,13 +243,34 @@ pub fn in_order(sort: Sort, a: OrderKey, b: OrderKey) -> Ordering {
     by_sort(sort, a, b).then_with(|| by_rank(a.1, b.1))
 }
 
+/// The part of [`in_order`] that a passage's date and score decide, for
+/// the orders they begin: the date orders and relevance. The order of
+/// the source (`source`, `document`) begins with the path, which they do
+/// not hold: every passage is equal there. Passages this orders apart,
+/// `in_order` orders alike; those equal here, it orders by the rest of
+/// their rank key.
+pub fn by_date_and_score(sort: Sort, a: (Option<i64>, f32), b: (Option<i64>, f32)) -> Ordering {
+    match sort {
+        Sort::Source | Sort::Document => Ordering::Equal,
+        _ => by_date(sort, a.0, b.0).then_with(|| b.1.partial_cmp(&a.1).unwrap_or(Ordering::Equal)),
+    }
+}
+
+/// How a date order (`sort`) orders two publication days: undated last.
+fn by_date(sort: Sort, a: Option<i64>, b: Option<i64>) -> Ordering {
+    match sort {
+        Sort::Date => (a.is_none(), a).cmp(&(b.is_none(), b)),
+        Sort::DateDescending => {
+            (a.is_none(), std::cmp::Reverse(a)).cmp(&(b.is_none(), std::cmp::Reverse(b)))
+        }
+        _ => Ordering::Equal,
+    }
+}
+
 /// How `sort` orders two passages before relevance.
 fn by_sort(sort: Sort, (a_date, a): OrderKey, (b_date, b): OrderKey) -> Ordering {
     match sort {
-        Sort::Relevance => Ordering::Equal,
-        Sort::Date => (a_date.is_none(), a_date).cmp(&(b_date.is_none(), b_date)),
-        Sort::DateDescending => (a_date.is_none(), std::cmp::Reverse(a_date))
-            .cmp(&(b_date.is_none(), std::cmp::Reverse(b_date))),
+        Sort::Relevance | Sort::Date | Sort::DateDescending => by_date(sort, a_date, b_date),
         // Source, record, entry: the document ("" for no entry sorts first,
         // as no entry does).
         Sort::Source => (a.1, a.2, a.3).cmp(&(b.1, b.2, b.3)),

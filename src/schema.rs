@@ -722,7 +722,7 @@ impl SegmentColumns {
             entry: entries.get(&self.entry, entry_rank)?.map(str::to_string),
             paragraph,
             part,
-            date: self.date.as_ref().and_then(|c| c.first(doc)),
+            date: self.date(doc),
             mentions: self.mentions(doc),
             language: self
                 .language
@@ -734,6 +734,11 @@ impl SegmentColumns {
                 .map(str::to_string),
             copy_key: self.copy_key(doc),
         })
+    }
+
+    /// The publication day of `doc` (days since 1970).
+    pub fn date(&self, doc: DocId) -> Option<i64> {
+        self.date.as_ref().and_then(|c| c.first(doc))
     }
 
     /// The years `doc` mentions.

@@ -425,6 +425,29 @@ fn place(hit: &Hit) -> (String, Option<u64>, String, u32, u32) {
     (p.source.clone(), p.record, entry, p.paragraph, p.part)
 }
 
+/// How `sort` orders two hits, as the README states it: by date (undated
+/// last) or by document first, then by score (highest first), then by
+/// place; every hit has a place of its own.
+fn in_order(sort: Sort, a: &Hit, b: &Hit) -> std::cmp::Ordering {
+    let date = |hit: &Hit| hit.passage.date;
+    let dated = |hit: &Hit| (date(hit).is_none(), date(hit));
+    let document = |hit: &Hit| {
+        let (source, record, entry, ..) = place(hit);
+        (source, record, entry)
+    };
+    let first = match sort {
+        Sort::Relevance => std::cmp::Ordering::Equal,
+        Sort::Date => dated(a).cmp(&dated(b)),
+        Sort::DateDescending => (date(a).is_none(), std::cmp::Reverse(date(a)))
+            .cmp(&(date(b).is_none(), std::cmp::Reverse(date(b)))),
+        Sort::Source => document(a).cmp(&document(b)),
+        Sort::Document => place(a).cmp(&place(b)),
+    };
+    first
+        .then(b.score.total_cmp(&a.score))
+        .then_with(|| place(a).cmp(&place(b)))
+}
+
 #[test]
 fn collapsed_pages_are_a_brute_force_collapse_of_every_match() {
     let mut seed = 0x0c0f_fee5_u64;
@@ -459,9 +482,10 @@ fn collapsed_pages_are_a_brute_force_collapse_of_every_match() {
                 Sort::Relevance,
                 Sort::Relevance,
                 Sort::Date,
+                Sort::DateDescending,
                 Sort::Source,
                 Sort::Document,
-            ][next(&mut seed) as usize % 5];
+            ][next(&mut seed) as usize % 6];
             let limit = [1, 3, 10, 0, ALL][next(&mut seed) as usize % 5];
             let offset = [0, 0, 1, 4, 11][next(&mut seed) as usize % 5];
             let request = SearchRequest {
@@ -481,6 +505,32 @@ fn collapsed_pages_are_a_brute_force_collapse_of_every_match() {
                     ..request.clone()
                 })
                 .unwrap();
+            let what = format!("{query:?} {sort:?} limit {limit} offset {offset}, map {map:?}");
+            // Every match in the order asked for, by the brute force's rule.
+            assert!(
+                every
+                    .hits
+                    .windows(2)
+                    .all(|pair| in_order(sort, &pair[0], &pair[1]).is_lt()),
+                "{what}"
+            );
+            // A page without collapsing is that order's slice (a date order
+            // reads only the first matches whole).
+            let page = archive
+                .search(&SearchRequest {
+                    collapse: false,
+                    ..request.clone()
+                })
+                .unwrap();
+            let sliced = every.hits.iter().skip(offset).take(limit);
+            assert_eq!(
+                page.hits
+                    .iter()
+                    .map(|hit| &hit.passage.id)
+                    .collect::<Vec<_>>(),
+                sliced.map(|hit| &hit.passage.id).collect::<Vec<_>>(),
+                "{what}"
+            );
             // The brute force: every match in order, collapsed by its words.
             let mut sets: Vec<(Hit, Vec<Hit>)> = Vec::new();
             let mut at: HashMap<u64, usize> = HashMap::new();
@@ -495,7 +545,6 @@ fn collapsed_pages_are_a_brute_force_collapse_of_every_match() {
                 }
             }
             let found = archive.search(&request).unwrap();
-            let what = format!("{query:?} {sort:?} limit {limit} offset {offset}, map {map:?}");
             assert_eq!(found.total, every.total, "{what}");
             assert_eq!(found.distinct, Some(sets.len() as u64), "{what}");
             let expected: Vec<&(Hit, Vec<Hit>)> = sets.iter().skip(offset).take(limit).collect();
