@@ -496,6 +496,13 @@ fn build_into(
     let default_changed = state.default_language.as_deref().unwrap_or("en") != default_code;
     let rules_changed = state.reading_rules != READING_RULES;
     let limits_changed = state.limits.unwrap_or_default() != options.limits;
+    let exclude = {
+        let mut globs = options.exclude.clone();
+        globs.sort();
+        globs.dedup();
+        globs
+    };
+    let excludes_changed = state.exclude.as_ref().unwrap_or(&Vec::new()) != &exclude;
     let settings_changed =
         default_changed || ((rules_changed || limits_changed) && !state.files.is_empty());
     let reread = options.rebuild || (!state.files.is_empty() && settings_changed);
@@ -644,6 +651,8 @@ fn build_into(
                 loop {
                     let at = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = files.get(at) else { break };
+                    // Globs reach inside containers only as they are read.
+                    let reread = reread || (excludes_changed && job.format.holds_entries());
                     let examined = examine_safely(
                         corpus,
                         reading,
@@ -763,10 +772,12 @@ fn build_into(
         || default_changed
         || rules_changed
         || limits_changed
+        || excludes_changed
         || recorded_shard != state.shard
     {
         state.default_language = Some(default_code.to_string());
         state.limits = Some(options.limits);
+        state.exclude = Some(exclude);
         commit(writer.get()?, &state, index_dir, &mut report)?;
     }
     if let Some(started) = writer.started.take() {

@@ -143,6 +143,12 @@ pub struct State {
     /// a deeper `--max-depth` reads what the last run left unread.
     #[serde(default)]
     pub limits: Option<Limits>,
+    /// The `--exclude` globs the files were read under, sorted (none
+    /// recorded: an older cita's run); when they change, every file that
+    /// can hold entries is read again, so that an entry newly excluded
+    /// leaves the index and one no longer excluded enters it.
+    #[serde(default)]
+    pub exclude: Option<Vec<String>>,
 }
 
 /// The default language a state records while a run that reads every file

@@ -780,6 +780,53 @@ fn exclude_leaves_out_every_entry_of_a_name_however_many() {
     assert_eq!(found, ["docs.zip (2) › final.txt", "docs.zip › final.txt"]);
 }
 
+/// `--exclude` globs reach inside containers as they are read: a run
+/// given other globs reads every container again (found by a review: an
+/// entry newly excluded stayed searchable, and one no longer excluded never
+/// came back, until `--rebuild`), and leaves other files unread.
+#[test]
+fn changed_excludes_reach_inside_unchanged_containers() {
+    let fixture = Fixture::new();
+    fixture
+        .file(
+            "pack.zip",
+            zip(&[
+                ("inner/paro.md", b"El paro de transportadores."),
+                ("kept.txt", b"Otro paro, en Cali."),
+            ]),
+        )
+        .file("note.txt", "A paro in a plain file.\n");
+    let entries = |fixture: &Fixture| {
+        let (_, result) = fixture.search("paro", &["-n", "10"]);
+        let mut found: Vec<String> = hits(&result)
+            .iter()
+            .map(|hit| entry(hit).unwrap_or("-").to_string())
+            .collect();
+        found.sort_unstable();
+        found
+    };
+    let report = fixture.index_report(&["--exclude", "pack.zip/inner/paro.md"]);
+    assert_eq!(report["passages"], 2, "{report}");
+    assert_eq!(entries(&fixture), ["-", "kept.txt"]);
+    let report = fixture.index_report(&[]);
+    assert_eq!(entries(&fixture), ["-", "inner/paro.md", "kept.txt"]);
+    assert_eq!(
+        (&report["updated"], &report["unchanged"]),
+        (&Value::from(1), &Value::from(1)),
+        "the container is read again, the plain file is not: {report}"
+    );
+    fixture.index_report(&["--exclude", "pack.zip/inner/"]);
+    assert_eq!(entries(&fixture), ["-", "kept.txt"]);
+    // The same glob again, given twice: nothing is read.
+    let report = fixture.index_report(&[
+        "--exclude",
+        "pack.zip/inner/",
+        "--exclude",
+        "pack.zip/inner/",
+    ]);
+    assert_eq!(report["files_read"], 0, "{report}");
+}
+
 #[test]
 fn entries_are_documents_for_grouping_context_and_show() {
     let fixture = Fixture::new();

@@ -86,6 +86,15 @@ pub enum Format {
 }
 
 impl Format {
+    /// Whether a file of this format can hold entries (attachments, files
+    /// of a bundle, parts of a saved page), which `--exclude` globs reach.
+    pub fn holds_entries(self) -> bool {
+        matches!(
+            self,
+            Format::Email | Format::Mbox | Format::Zip | Format::Tar | Format::Mhtml
+        )
+    }
+
     /// The format of a file, from its extension (case-insensitive).
     pub fn of(path: &Path) -> Option<Format> {
         let extension = path.extension()?.to_str()?.to_ascii_lowercase();
