@@ -249,11 +249,13 @@ class _Queries:
         filters = _filters(since, until, lang, mentions, publication)
         return Counts(json.loads(self._count(_text("query", query), filters)))
 
-    def passage(self, id: str, context: int = 2) -> Optional[PassageInContext]:
+    def passage(self, id: str, context: int = 2, *, cite: bool = False) -> Optional[PassageInContext]:
         """The passage whose id is ``id`` (``cita:`` prefix allowed), with up
         to ``context`` passages of its document on each side (``cita show``);
-        ``None`` when no passage has that id."""
-        found = self._passage(_text("id", id), _count("context", context))
+        ``None`` when no passage has that id. ``cite``: add ``citation``, the
+        passage's citation as a search's ``cite=True`` gives it (``cita
+        show --cite``)."""
+        found = self._passage(_text("id", id), _count("context", context), _flag("cite", cite))
         return None if found is None else PassageInContext(json.loads(found))
 
     def timeline(
@@ -454,8 +456,8 @@ class Archive(_Queries):
     def _count(self, query: str, filters: dict) -> str:
         return self._archive.count(query, filters)
 
-    def _passage(self, id: str, context: int) -> Optional[str]:
-        return self._archive.passage(id, context)
+    def _passage(self, id: str, context: int, cite: bool) -> Optional[str]:
+        return self._archive.passage(id, context, cite)
 
     def _timeline(self, query: str, filters: dict, by: str, axis: str, by_source: bool) -> str:
         return self._archive.timeline(query, filters, by, axis, by_source)

@@ -269,9 +269,12 @@ class BuildReport(Record):
 
 
 class PassageInContext(Record):
-    """A passage with its neighbours in its document (``cita show``)."""
+    """A passage with its neighbours in its document (``cita show``), and
+    its ``citation`` when asked for (``cite=True``; else ``None``)."""
 
     __slots__ = ()
+    _optional = frozenset({"citation"})
+    citation: Optional[str]
 
     @property
     def passage(self) -> Passage:

@@ -791,8 +791,8 @@ class Cluster(_Queries):
         _cita.check_count(query, filters)
         return _cita.sum_counts(self._everywhere("count", (query, filters), "counting"))
 
-    def _passage(self, id: str, context: int) -> Optional[str]:
-        found = self._everywhere("passage", (id, context), "reading a passage")
+    def _passage(self, id: str, context: int, cite: bool) -> Optional[str]:
+        found = self._everywhere("passage", (id, context, cite), "reading a passage")
         return next((passage for passage in found if passage is not None), None)
 
     def _timeline(self, query: str, filters: dict, by: str, axis: str, by_source: bool) -> str:

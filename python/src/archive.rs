@@ -320,11 +320,21 @@ impl Archive {
     }
 
     /// The JSON of `cita show --format json`, or `None` when no passage has that id.
-    fn passage(&self, py: Python<'_>, id: String, context: usize) -> PyResult<Option<String>> {
+    #[pyo3(signature = (id, context, cite=false))]
+    fn passage(
+        &self,
+        py: Python<'_>,
+        id: String,
+        context: usize,
+        cite: bool,
+    ) -> PyResult<Option<String>> {
         py.detach(|| {
-            let Some(found) = self.inner.passage(&id, context)? else {
+            let Some(mut found) = self.inner.passage(&id, context)? else {
                 return Ok(None);
             };
+            if cite {
+                found = found.cited();
+            }
             let style = TextStyle::default();
             rendered(|out| output::write_passage(out, &found, Format::Json, style)).map(Some)
         })

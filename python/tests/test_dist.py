@@ -329,6 +329,7 @@ def test_timelines_and_passages(client: Client, built: Dict[str, Built]) -> None
 
     assert fields(found) == fields(expected_passage)
     assert found.passage.id == hit.id
+    assert cluster.passage(hit.id, 0, cite=True).citation == b.whole.passage(hit.id, 0, cite=True).citation
     assert cluster.passage("0" * 16) is None
 
 

@@ -203,6 +203,12 @@ def test_passage_gives_the_cli_json(archive, shipped_index, cli):
     assert found.to_dict() == expected
     assert found.passage.text == hit.text
     assert [p.to_dict() for p in found.before] == expected["before"]
+    assert found.citation is None
+    cited = archive.passage(hit.id, 1, cite=True)
+    assert cited.to_dict() == cli.json(
+        "show", "--index", str(shipped_index), "--format", "json", "-C", "1", "--cite", hit.id
+    )
+    assert cited.citation == archive.search('"Plan LAZO"', cite=True).hits[0].citation
 
 
 def test_stats_and_fingerprint_give_the_cli_json(archive, shipped_index, cli):
