@@ -30,6 +30,7 @@ import datetime
 import json
 import operator
 import os
+import warnings
 from typing import Any, Callable, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _cita
@@ -44,6 +45,7 @@ from ._errors import (
     OptionError,
     QueryError,
     ShardError,
+    UnfinishedRunWarning,
 )
 from ._results import (
     BatchQuery,
@@ -95,6 +97,7 @@ __all__ = [
     "Stats",
     "Timeline",
     "TimelineRow",
+    "UnfinishedRunWarning",
     "index",
 ]
 
@@ -400,6 +403,13 @@ class Archive(_Queries):
 
     def __init__(self, path: PathLike, *, live: bool = False) -> None:
         self._archive = _cita.Archive(path, _flag("live", live))
+        if self._archive.last_run_unfinished:
+            warnings.warn(
+                f"the last build of {self.path} did not finish (interrupted?): the index holds "
+                "part of the corpus until a build (cita.index) finishes",
+                UnfinishedRunWarning,
+                stacklevel=2,
+            )
 
     @property
     def path(self) -> str:

@@ -38,6 +38,12 @@ class DamagedIndexError(CitaError):
     """The index's files are damaged: rebuild it with ``rebuild=True``."""
 
 
+class UnfinishedRunWarning(UserWarning):
+    """Warned when an index is opened whose last build stopped before it
+    finished (killed, interrupted) and none runs now: the index holds part
+    of the corpus until a build finishes (``Stats.last_run_unfinished``)."""
+
+
 class FileSystemError(CitaError, OSError):
     """Reading or writing a file failed, not because of cita's index: the
     index path is a file, a folder cannot be created or read, the disk is

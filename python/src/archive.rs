@@ -235,6 +235,13 @@ impl Archive {
         self.inner.path().to_path_buf()
     }
 
+    /// Whether the last run that changed the index stopped before it
+    /// finished, and none runs now.
+    #[getter]
+    fn last_run_unfinished(&self) -> bool {
+        self.inner.last_run_unfinished()
+    }
+
     /// The fingerprint of the indexed content this archive sees.
     #[getter]
     fn fingerprint(&self, py: Python<'_>) -> PyResult<String> {

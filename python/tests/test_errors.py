@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import gc
 import json
+import warnings
 from pathlib import Path
 
 import pytest
@@ -330,3 +331,24 @@ def test_hits_left_unread_stop_their_search(tmp_path):
     gc.collect()
     poll(lambda: _hit_threads() == 0, 10, "search stopped once its hits were dropped")
     assert len(list(archive.hits("strike"))) == archive.count("strike").passages == 300
+
+
+def test_an_index_whose_last_build_did_not_finish_is_warned_on_opening(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("A note on the harbour strike.\n")
+    cita.index(corpus, tmp_path / "index")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert cita.Archive(tmp_path / "index").stats().last_run_unfinished is False
+    # What a build killed after its first commit leaves (the CLI's tests kill one).
+    (tmp_path / "index" / "cita-run.unfinished").touch()
+    with pytest.warns(cita.UnfinishedRunWarning, match="did not finish") as warned:
+        archive = cita.Archive(tmp_path / "index")
+    assert warned[0].filename == __file__, "the warning names the caller's line"
+    assert archive.stats().last_run_unfinished is True
+    assert archive.search("strike").total == 1
+    cita.index(corpus, tmp_path / "index")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert cita.Archive(tmp_path / "index").stats().last_run_unfinished is False
