@@ -498,9 +498,17 @@ class Results(_Table):
         items = "".join(_hit_html(hit, item=True) for hit in self.hits)
         partial = self.partial_total
         then = f", then partial matches ({partial} with at least half of the words)" if partial else ""
+        # Copies shown once: what there is to page through is the distinct
+        # passages (or, grouped, the documents).
+        if self.documents is not None:
+            shown = f"{len(self)} of {self.documents} documents shown"
+        elif self.distinct is not None and self.distinct < self.total:
+            shown = f"{self.distinct} distinct, {len(self)} shown"
+        else:
+            shown = f"{len(self)} shown"
         return (
             f"<div class='cita-results'><p>{self.total} matching {noun} for "
-            f"<code>{html.escape(self.query)}</code>{then}; {len(self)} shown</p>"
+            f"<code>{html.escape(self.query)}</code>{then}; {shown}</p>"
             f"<ol>{items}</ol></div>"
         )
 
@@ -612,21 +620,35 @@ def _hit_html(hit: Hit, item: bool = False) -> str:
     snippet = "".join(
         f"<mark>{esc(text)}</mark>" if matched else esc(text) for text, matched in hit.snippet_parts()
     )
-    where = f"{esc(hit.source)} ¶{hit.paragraph}" + (f".{hit.part}" if hit.part > 1 else "")
-    if hit.entry:
-        where += f" › {esc(hit.entry)}"
+    # Where, as the text output says it: source › entry #record p.page ¶paragraph.
+    where = esc(hit.source) + (f" › {esc(hit.entry)}" if hit.entry else "")
+    if hit.record is not None:
+        where += f" #{hit.record}"
+    if hit.page is not None:
+        where += f" p.{hit.page}"
+    where += f" ¶{hit.paragraph}" + (f".{hit.part}" if hit.part > 1 else "")
     details = [esc(hit.date)] if hit.date else []
     if hit.section:
         details.append(f"§ {esc(hit.section)}")
+    if hit.ocr_confidence is not None:
+        details.append(f"[OCR {hit.ocr_confidence}%]")
     title = esc(hit.title) + (f" — {esc(hit.publication)}" if hit.publication else "")
     # Marked as the text output marks it: a partial match ranks after
     # every full one and would otherwise read as one.
     lacks = ""
     if hit.partial:
         lacks = f"<div><small>partial match, lacks: {esc(', '.join(hit.missing))}</small></div>"
+    copies = ""
+    if hit.duplicates_total:
+        places = [esc(d["source"]) + (f" › {esc(d['entry'])}" if d.get("entry") else "") for d in hit.duplicates]
+        more = hit.duplicates_total - len(places)
+        if more > 0:
+            places.append(f"and {more} more")
+        noun = "copy" if hit.duplicates_total == 1 else "copies"
+        copies = f"<div><small>{hit.duplicates_total} other {noun}: {', '.join(places)}</small></div>"
     body = (
         f"<div><b>{where}</b> {' '.join(details)}</div>"
-        f"<div><i>{title}</i></div><div>{snippet}</div>{lacks}"
+        f"<div><i>{title}</i></div><div>{snippet}</div>{lacks}{copies}"
     )
     return f"<li value='{hit.rank}'>{body}</li>" if item else f"<div class='cita-hit'>{body}</div>"
 

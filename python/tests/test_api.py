@@ -7,6 +7,7 @@ import _thread
 import pickle
 import sys
 import threading
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -360,3 +361,30 @@ def test_html_marks_partial_matches_with_the_words_they_lack(archive):
     assert "partial match, lacks: zzyzx" in results[0]._repr_html_()
     full = archive.search("colombia", limit=3)._repr_html_()
     assert "partial match" not in full
+
+
+def test_html_says_where_a_hit_is_its_copies_and_what_there_is_to_page_through(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    story = "The harbour strike ended on Monday, the union said."
+    (corpus / "feed.jsonl").write_text(
+        '{"title": "One", "text": "A strike in the first record."}\n'
+        '{"title": "Two", "text": "A strike in the second record."}\n'
+    )
+    (corpus / "a.txt").write_text(f"A\n\n{story}\n")
+    (corpus / "b.txt").write_text(f"B\n\n{story}\n")
+    with zipfile.ZipFile(corpus / "pack.zip", "w") as pack:
+        pack.writestr("inner/c.txt", f"C\n\n{story}\n")
+    cita.index(corpus, tmp_path / "index")
+    archive = cita.Archive(tmp_path / "index")
+    results = archive.search("strike")
+    assert (results.total, results.distinct) == (5, 3)
+    page = results._repr_html_()
+    assert "5 matching passages" in page and "3 distinct, 3 shown" in page
+    assert "feed.jsonl #2 ¶1" in page and "feed.jsonl #1 ¶1" in page
+    [copied] = [hit for hit in results if hit.duplicates_total]
+    assert copied.duplicates_total == 2
+    assert "2 other copies: " in copied._repr_html_()
+    assert "pack.zip › inner/c.txt" in page
+    grouped = archive.search("strike", group=True, limit=1)._repr_html_()
+    assert "1 of 5 documents shown" in grouped  # each record a document
