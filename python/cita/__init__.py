@@ -356,7 +356,7 @@ class _Queries:
     def _count(self, query: str, filters: dict) -> str:
         raise NotImplementedError
 
-    def _passage(self, id: str, context: int) -> Optional[str]:
+    def _passage(self, id: str, context: int, cite: bool) -> Optional[str]:
         raise NotImplementedError
 
     def _timeline(self, query: str, filters: dict, by: str, axis: str, by_source: bool) -> str:
