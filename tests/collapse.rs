@@ -306,13 +306,6 @@ fn sorted_by_date_the_earliest_copy_is_shown_and_paging_counts_hits() {
 // --- The differential test: collapsed pages against a brute-force
 // collapse of every match, over randomised corpora and queries. ---
 
-fn next(seed: &mut u64) -> u64 {
-    *seed ^= *seed << 13;
-    *seed ^= *seed >> 7;
-    *seed ^= *seed << 17;
-    *seed
-}
-
 const WORDS: &[&str] = &[
     "harbour", "strike", "wire", "story", "council", "vote", "budget", "river", "bridge", "mayor",
     "Bogotá", "report", "court", "ruling", "the", "of", "a", "and",

@@ -7,6 +7,7 @@
 
 mod common;
 
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
@@ -1071,4 +1072,207 @@ fn an_index_inside_its_corpus_is_not_read_as_documents() {
         stderr(&out)
     );
     assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+}
+
+// --- The differential test: incremental runs against fresh builds. ---
+
+/// Words the randomised corpus is written with (Spanish and English, so
+/// that documents take either language).
+const CHANGE_WORDS: &[&str] = &[
+    "harbour",
+    "strike",
+    "council",
+    "vote",
+    "river",
+    "bridge",
+    "the",
+    "of",
+    "paro",
+    "de",
+    "la",
+    "revocó",
+    "visa",
+    "Bogotá",
+    "campesinos",
+    "marcha",
+];
+
+/// A few sentences of `CHANGE_WORDS`, in one or two paragraphs.
+fn random_text(seed: &mut u64) -> String {
+    let mut paragraphs = Vec::new();
+    for _ in 0..1 + next(seed) % 2 {
+        let words: Vec<&str> = (0..4 + next(seed) % 8)
+            .map(|_| CHANGE_WORDS[next(seed) as usize % CHANGE_WORDS.len()])
+            .collect();
+        paragraphs.push(format!("{}.", words.join(" ")));
+    }
+    paragraphs.join("\n\n")
+}
+
+/// The contents of a corpus file named `name`, in its format.
+fn random_file(seed: &mut u64, name: &str) -> Vec<u8> {
+    let text = random_text(seed);
+    match name.rsplit('.').next() {
+        Some("md") => format!("# {}\n\n{text}\n", random_text(seed)).into_bytes(),
+        Some("html") => {
+            format!("<html><body><h1>Title</h1><p>{text}</p></body></html>").into_bytes()
+        }
+        Some("jsonl") => (0..1 + next(seed) % 3)
+            .map(|_| json!({"title": "Record", "text": random_text(seed)}).to_string() + "\n")
+            .collect::<String>()
+            .into_bytes(),
+        Some("zip") => zip(&[
+            ("inner/x.txt", random_text(seed).as_bytes()),
+            ("y.md", random_text(seed).as_bytes()),
+        ]),
+        _ => text.into_bytes(),
+    }
+}
+
+/// What a search sees of an index: its fingerprint, documents, passages,
+/// and the passages (ids) of a few words.
+fn seen(index: &Path) -> (String, u64, u64, Vec<Vec<String>>) {
+    let archive = cita::Archive::open(index).unwrap();
+    let stats = archive.stats().unwrap();
+    let answers = ["strike", "paro", "revocar", "*"]
+        .iter()
+        .map(|query| {
+            let request = cita::SearchRequest {
+                limit: cita::ALL,
+                collapse: false,
+                ..cita::SearchRequest::new(*query)
+            };
+            let mut ids: Vec<String> = archive
+                .search(&request)
+                .unwrap()
+                .hits
+                .into_iter()
+                .map(|hit| hit.passage.id)
+                .collect();
+            ids.sort_unstable();
+            ids
+        })
+        .collect();
+    (
+        archive.fingerprint().unwrap(),
+        stats.documents,
+        stats.passages,
+        answers,
+    )
+}
+
+/// After any sequence of changes to a corpus (files written, rewritten,
+/// touched, renamed, removed, turned into binary data, in every format and
+/// inside a ZIP; a `.citaignore` written and removed) and to the options
+/// (`--exclude` globs over files, folders and entries, the default
+/// language, a rebuild), an incremental run leaves what a fresh build of
+/// the corpus with the same options makes: the same passages, documents
+/// and answers. (A file that cannot be read now keeps its last readable
+/// version on purpose: not among these changes.) It found the entries an
+/// `--exclude` change left behind.
+#[test]
+fn incremental_runs_after_random_changes_index_what_a_fresh_build_does() {
+    let mut seed = 0x1dc0_ffee_u64;
+    let dir = tempfile::TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let (corpus, index, fresh) = (
+        dir.path().join("corpus"),
+        dir.path().join("index"),
+        dir.path().join("fresh"),
+    );
+    std::fs::create_dir_all(&corpus).unwrap();
+    let names = [
+        "a.txt",
+        "b.md",
+        "notes/c.txt",
+        "notes/d.html",
+        "feed.jsonl",
+        "pack.zip",
+        "old/e.txt",
+        "old/f.md",
+    ];
+    let excludes: [&[&str]; 5] = [
+        &[],
+        &["notes/"],
+        &["*.md"],
+        &["pack.zip/inner/"],
+        &["old/", "pack.zip/y.md"],
+    ];
+    let mut exclude: &[&str] = &[];
+    let (english, spanish) = (
+        cita::Language::ENGLISH,
+        cita::Language::from_code("es").unwrap(),
+    );
+    let mut default_language = english;
+    for step in 0..40 {
+        for _ in 0..1 + next(&mut seed) % 3 {
+            let name = names[next(&mut seed) as usize % names.len()];
+            let path = corpus.join(name);
+            match (next(&mut seed) % 5, path.exists()) {
+                (0 | 1, _) | (_, false) => {
+                    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                    std::fs::write(&path, random_file(&mut seed, name)).unwrap();
+                }
+                (2, true) => std::fs::remove_file(&path).unwrap(),
+                (3, true) => {
+                    // Touched: a new modification time, the same bytes.
+                    let file = std::fs::File::options().write(true).open(&path).unwrap();
+                    let later = std::time::SystemTime::now() + Duration::from_secs(step + 1);
+                    file.set_modified(later).unwrap();
+                }
+                (_, true) => {
+                    // Renamed to another name of the same format, if free.
+                    let format = name.rsplit('.').next();
+                    let other = names.iter().map(|other| corpus.join(other)).find(|other| {
+                        !other.exists() && other.extension().and_then(|e| e.to_str()) == format
+                    });
+                    if let Some(other) = other {
+                        std::fs::create_dir_all(other.parent().unwrap()).unwrap();
+                        std::fs::rename(&path, other).unwrap();
+                    }
+                }
+            }
+        }
+        if next(&mut seed).is_multiple_of(3) {
+            exclude = excludes[next(&mut seed) as usize % excludes.len()];
+        }
+        // An ignore file of the corpus's own, written or removed.
+        let ignore = corpus.join(".citaignore");
+        match next(&mut seed) % 6 {
+            0 => std::fs::write(&ignore, "*.html\n").unwrap(),
+            1 => std::fs::write(&ignore, "old/f.md\npack.zip/inner/\n").unwrap(),
+            2 => {
+                let _ = std::fs::remove_file(&ignore);
+            }
+            _ => {}
+        }
+        // A text file that turns into binary data (a ZIP that does would be
+        // a malformed one, which keeps its last readable version).
+        if next(&mut seed).is_multiple_of(7) {
+            let name = names[next(&mut seed) as usize % names.len()];
+            if corpus.join(name).exists() && !name.ends_with(".zip") {
+                std::fs::write(corpus.join(name), [0u8, 159, 146, 150, 0, 0, 7, 0]).unwrap();
+            }
+        }
+        if next(&mut seed).is_multiple_of(10) {
+            default_language = if default_language == english {
+                spanish
+            } else {
+                english
+            };
+        }
+        let options = cita::BuildOptions {
+            exclude: exclude.iter().map(|glob| glob.to_string()).collect(),
+            rebuild: next(&mut seed).is_multiple_of(8),
+            default_language,
+            ..cita::BuildOptions::default()
+        };
+        let what = format!(
+            "step {step}, exclude {exclude:?}, default {}",
+            default_language.code()
+        );
+        cita::build(&corpus, &index, &options).unwrap();
+        let _ = std::fs::remove_dir_all(&fresh);
+        cita::build(&corpus, &fresh, &options).unwrap();
+        assert_eq!(seen(&index), seen(&fresh), "{what}");
+    }
 }

@@ -568,3 +568,12 @@ pub fn scan_gray(text: &str) -> Gray {
         pixels: pgm[at..].to_vec(),
     }
 }
+
+/// The next number of a xorshift sequence: randomised tests that a seed
+/// replays.
+pub fn next(seed: &mut u64) -> u64 {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    *seed
+}
