@@ -269,7 +269,9 @@ pub trait BuildObserver {
 /// something else, and dates it by its date line, a numeric one too
 /// (`Fecha: 03/02/2025`, day first), or leaves it undated when that line
 /// cannot be read, rather than by a date its text cites.
-pub const READING_RULES: u32 = 27;
+/// 28: a date line's cable form, a day, a month and a year of two digits
+/// (`DATE: 14 MAR 62`), dates the document.
+pub const READING_RULES: u32 = 28;
 
 /// An observer that ignores everything.
 #[derive(Debug, Default, Clone, Copy)]

@@ -681,6 +681,12 @@ fn cables_keep_their_wrapped_paragraphs_and_memos_their_subjects_and_numeric_dat
             "CONFIDENTIAL\n\nDEPARTMENT OF STATE\nINCOMING TELEGRAM\n\nREF: DEPTEL 567; BOGOTA 1190\n\n\
              1. REFWORD EMBASSY CONCURS.\n",
         )
+        // Cables often date themselves with a year of two digits.
+        .file(
+            "cable-62.txt",
+            "UNCLASSIFIED\n\nDATE: 14 MAR 62\nFROM: AMEMBASSY BOGOTA\n\
+             SUBJECT: SURVEY TEAM ARRIVAL\n\n1. SHORTDATEWORD TEAM ARRIVED.\n",
+        )
         // British English writes the day first.
         .file(
             "uk.txt",
@@ -771,4 +777,10 @@ fn cables_keep_their_wrapped_paragraphs_and_memos_their_subjects_and_numeric_dat
         assert_eq!(hit_of(&fixture, word)["title"], title);
     }
     assert_eq!(hit_of(&fixture, "britishword")["date"], "2025-02-03");
+    let cable = hit_of(&fixture, "shortdateword");
+    assert_eq!(
+        (&cable["title"], &cable["date"]),
+        (&json!("SURVEY TEAM ARRIVAL"), &json!("1962-03-14")),
+        "{cable}"
+    );
 }

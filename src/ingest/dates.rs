@@ -508,8 +508,37 @@ pub fn date_line(line: &str, order: DayOrder) -> Option<LabelledDate> {
             LabelledDate::Date,
         ));
     }
+    if let Some(date) = cable_date(value) {
+        return Some(LabelledDate::Date(date));
+    }
     let date = dates_in(value).first().map(|(_, date)| *date)?;
     (date.year() <= LATEST_INFERRED_YEAR).then_some(LabelledDate::Date(date))
+}
+
+/// The year a date written with two digits means (`62`, `03/02/25`):
+/// below 50 this century, else the last, as RFC 5322 reads a mail's.
+fn two_digit_year(written: u32) -> i32 {
+    let written = written as i32;
+    if written < 50 {
+        2000 + written
+    } else {
+        1900 + written
+    }
+}
+
+/// Reads `value` as a cable's date at its start: a day, a month's name or
+/// abbreviation and a year of two digits (`14 MAR 62`, `3 Feb. 25`), then
+/// nothing, a space or punctuation (a time may follow). Years of four
+/// digits are read as the text's dates are.
+fn cable_date(value: &str) -> Option<Date> {
+    static CABLE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^([0-9]{1,2})\s+(\p{L}{3,10})\.?\s+([0-9]{2})(?:$|[\s,;)\]])")
+            .expect("the cable date pattern compiles")
+    });
+    let caps = CABLE.captures(value)?;
+    let day = caps[1].parse::<u8>().ok()?;
+    let month = month_number(&caps[2])?;
+    Date::new(two_digit_year(caps[3].parse().ok()?), month, day)
 }
 
 /// Reads `value` as a numeric date at its start, three numbers parted by
@@ -517,8 +546,7 @@ pub fn date_line(line: &str, order: DayOrder) -> Option<LabelledDate> {
 /// follow): `None` when it is none. Year first (`2025/02/03`, four digits)
 /// is read year, month, day. Otherwise the year comes last, four digits,
 /// or two with a day and a month of two digits each (`03/02/25`, as forms
-/// print them; below 50 this century, else the last, as RFC 5322 reads a
-/// mail's); a field above 12 is the day whatever the order, and so are
+/// print them; [`two_digit_year`]); a field above 12 is the day whatever the order, and so are
 /// equal fields; a date written with points (`03.02.2025`) is day first,
 /// as only the countries that write the day first write it so; otherwise
 /// `order` decides, and `Unknown` leaves it unread. Gives the date, or why
@@ -543,14 +571,7 @@ fn numeric_date(value: &str, order: DayOrder) -> Option<Result<Date, String>> {
     }
     let year = match c.len() {
         4 => number(c)? as i32,
-        2 if a.len() == 2 && b.len() == 2 => {
-            let written = number(c)? as i32;
-            if written < 50 {
-                2000 + written
-            } else {
-                1900 + written
-            }
-        }
+        2 if a.len() == 2 && b.len() == 2 => two_digit_year(number(c)?),
         _ => return None,
     };
     if a.len() > 2 || year > LATEST_INFERRED_YEAR {
@@ -963,6 +984,12 @@ mod tests {
         }
         // Other forms of a date, and lines that are no date line.
         assert_eq!(unknown("DATE: MARCH 14, 1962"), "1962-03-14");
+        // A cable's day, month and year of two digits.
+        assert_eq!(unknown("DATE: 14 MAR 62"), "1962-03-14");
+        assert_eq!(unknown("Date: 3 Feb. 25 1030Z"), "2025-02-03");
+        assert_eq!(unknown("FECHA: 14 marzo 62"), "1962-03-14");
+        assert_eq!(unknown("DATE: 31 FEB 62"), "none");
+        assert_eq!(unknown("DATE: 14 MAR 1962"), "1962-03-14");
         assert_eq!(unknown("Fecha: 3 de febrero de 2025"), "2025-02-03");
         for line in [
             "Fecha: pendiente",
@@ -970,6 +997,8 @@ mod tests {
             "Update: 03/02/2025",
             "Dates: 03/02/2025",
             "Fecha: 3/2/25",
+            "DATE: 14 MARS 62",
+            "DATE: 14 MAR 623",
             "Fecha: 1.2.3",
             "Fecha: 03/02-2025",
             "Se fijó la fecha: 03/02/2025",
