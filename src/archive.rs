@@ -34,7 +34,7 @@ use crate::query::partial::{self, Held, Partial};
 use crate::query::statistics::{CorpusStatistics, Provider, Statistics};
 use crate::query::{self, DateRange, InflectionMemo};
 use crate::ranking::{
-    Listed, Match, SegmentTieOrder, TieKey, TopWithTies, by_date_and_score, by_partial_rank,
+    Listed, Match, SegmentTieOrder, SortHead, TieKey, TopWithTies, by_head, by_partial_rank,
     by_rank, hit_rank_key, in_order, sort_matches,
 };
 use crate::results::{
@@ -42,6 +42,7 @@ use crate::results::{
     IndexedPassage, OnHit, PassageInContext, Period, Pick, SearchRequest, SearchResults,
     ShardAnswer, Sort, Stats, Timeline,
 };
+use crate::schema::PositionKey;
 use crate::schema::{self, DocumentKey, Fields, SCHEMA_VERSION, SegmentColumns};
 use crate::store::{self, META_FILE};
 use crate::views::batch::{self, BatchOutcome, BatchQuery};
@@ -116,16 +117,85 @@ struct Generation {
     copy_map_refused: Mutex<Option<Option<(SystemTime, u64)>>>,
     /// The check of its segments' column files.
     column_check: ColumnCheck,
+    /// Its sources' and entries' ranks, on first use by an order of the
+    /// source.
+    document_ranks: OnceLock<DocumentRanks>,
+}
+
+impl Generation {
+    fn document_ranks(&self) -> Result<&DocumentRanks> {
+        if let Some(ranks) = self.document_ranks.get() {
+            return Ok(ranks);
+        }
+        let ranks = DocumentRanks::of(&self.columns)?;
+        Ok(self.document_ranks.get_or_init(|| ranks))
+    }
 }
 
 /// A match as a sort reads every match: what orders it before the rest of
 /// its rank key, and its copy key.
 #[derive(Clone, Copy)]
 struct Sortable {
-    date: Option<i64>,
-    score: f32,
+    head: SortHead,
     address: DocAddress,
     copy_key: u64,
+}
+
+/// The rank of each segment's sources and entries among every source and
+/// entry of a generation, in the order of their text ("" and none first,
+/// rank 0): what orders matches by document across segments without
+/// reading their paths (see [`SortHead`]).
+struct DocumentRanks {
+    /// By segment, the rank of each source ordinal.
+    sources: Vec<Vec<u32>>,
+    /// By segment, the rank of each entry ordinal.
+    entries: Vec<Vec<u32>>,
+}
+
+impl DocumentRanks {
+    fn of(columns: &[SegmentColumns]) -> Result<DocumentRanks> {
+        let sources = columns.iter().map(SegmentColumns::sources);
+        let entries = columns.iter().map(SegmentColumns::entries);
+        Ok(DocumentRanks {
+            sources: ranks(&sources.collect::<Result<Vec<_>>>()?),
+            entries: ranks(&entries.collect::<Result<Vec<_>>>()?),
+        })
+    }
+
+    /// The document of the passage at `position` in `segment`: its
+    /// source's rank, record and entry's rank.
+    fn document(&self, segment: usize, position: PositionKey) -> (u32, Option<u64>, u32) {
+        let (source, record, entry, ..) = position;
+        let rank = |ranks: &[Vec<u32>], ordinal: u64| {
+            ordinal
+                .checked_sub(1)
+                .and_then(|at| ranks[segment].get(at as usize))
+                .copied()
+                .unwrap_or(0)
+        };
+        (
+            rank(&self.sources, source),
+            record,
+            rank(&self.entries, entry),
+        )
+    }
+}
+
+/// The rank of each value of each list among the values of all of them
+/// and "", in the order of their text.
+fn ranks(lists: &[&[String]]) -> Vec<Vec<u32>> {
+    let mut all: Vec<&str> = lists
+        .iter()
+        .flat_map(|list| list.iter().map(String::as_str))
+        .chain([""])
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    let rank = |value: &String| all.binary_search(&value.as_str()).unwrap_or(0) as u32;
+    lists
+        .iter()
+        .map(|list| list.iter().map(rank).collect())
+        .collect()
 }
 
 /// Every match of a search in an order other than relevance
@@ -1791,11 +1861,11 @@ impl Archive {
     /// as far as the first `wanted` matches (sets of copies, when
     /// `collapse`) need: a match's keys cost some 600 bytes (its path and
     /// entry among them), and a sort by date of a common word held every
-    /// match's (`the` on the bench corpus: 164 MB and 0.35 s). A
-    /// passage's date and score decide most of a date order; the matches
-    /// they do not tell from the last of those wanted are read too, and
-    /// ordered by the rest of their rank key. The order of the source
-    /// begins with the path, so it reads every match whole.
+    /// match's (`the` on the bench corpus: 164 MB and 0.35 s). Every match
+    /// is ordered by its [`SortHead`] (its date, or its document by the
+    /// ranks of its path and entry among the generation's, and its
+    /// score); the matches it does not tell from the last of those wanted
+    /// are read too, and ordered by the rest of their rank key.
     fn sorted_matches(
         &self,
         searcher: &Searcher,
@@ -1811,21 +1881,30 @@ impl Archive {
             &TopDocs::with_limit(all).order_by_score(),
         )?;
         let generation = self.generation_of(searcher)?;
+        let ranks = match sort {
+            Sort::Source | Sort::Document => Some(generation.document_ranks()?),
+            _ => None,
+        };
         let mut every: Vec<Sortable> = scored
             .into_iter()
             .map(|(score, address)| {
-                let columns = &generation.columns[address.segment_ord as usize];
-                Sortable {
-                    date: columns.date(address.doc_id),
+                let segment = address.segment_ord as usize;
+                let (columns, doc) = (&generation.columns[segment], address.doc_id);
+                let position = columns.position(doc);
+                let head = SortHead {
+                    date: columns.date(doc),
+                    document: ranks.map_or((0, None, 0), |ranks| ranks.document(segment, position)),
+                    position: (position.3, position.4),
                     score,
+                };
+                Sortable {
+                    head,
                     address,
-                    copy_key: columns.copy_key(address.doc_id),
+                    copy_key: columns.copy_key(doc),
                 }
             })
             .collect();
-        let coarse = |a: &Sortable, b: &Sortable| {
-            by_date_and_score(sort, (a.date, a.score), (b.date, b.score))
-        };
+        let coarse = |a: &Sortable, b: &Sortable| by_head(sort, &a.head, &b.head);
         every.sort_by(coarse);
         let mut end = match collapse {
             true => collapse::firsts(every.iter().map(|m| m.copy_key), wanted)
@@ -1841,7 +1920,7 @@ impl Archive {
                 end += 1;
             }
         }
-        let read = every[..end].iter().map(|m| (m.score, m.address));
+        let read = every[..end].iter().map(|m| (m.head.score, m.address));
         let mut first = self.read_matches(searcher, read)?;
         first.sort_by(|a, b| {
             in_order(
@@ -1995,6 +2074,7 @@ impl Archive {
                 .collect::<Result<_>>()?,
             copy_map: OnceLock::new(),
             copy_map_refused: Mutex::new(None),
+            document_ranks: OnceLock::new(),
             column_check: ColumnCheck::start(
                 &self.path,
                 searcher.index(),

@@ -243,16 +243,35 @@ pub fn in_order(sort: Sort, a: OrderKey, b: OrderKey) -> Ordering {
     by_sort(sort, a, b).then_with(|| by_rank(a.1, b.1))
 }
 
-/// The part of [`in_order`] that a passage's date and score decide, for
-/// the orders they begin: the date orders and relevance. The order of
-/// the source (`source`, `document`) begins with the path, which they do
-/// not hold: every passage is equal there. Passages this orders apart,
-/// `in_order` orders alike; those equal here, it orders by the rest of
-/// their rank key.
-pub fn by_date_and_score(sort: Sort, a: (Option<i64>, f32), b: (Option<i64>, f32)) -> Ordering {
+/// What every match of a search is ordered by before its whole rank key is
+/// read (a few dozen bytes, where the key's path and entry cost hundreds):
+/// its date, its document and place by ranks that order as their text
+/// does, and its score.
+#[derive(Debug, Clone, Copy)]
+pub struct SortHead {
+    /// Publication day (days since 1970).
+    pub date: Option<i64>,
+    /// The ranks of its source among the archive's sources, its record,
+    /// and the rank of its entry among the entries ("" for none).
+    pub document: (u32, Option<u64>, u32),
+    /// Paragraph and part.
+    pub position: (u64, u64),
+    pub score: f32,
+}
+
+/// The part of [`in_order`] that a [`SortHead`] decides: passages this
+/// orders apart, `in_order` orders alike; those equal here (the same date,
+/// or document, and score), it orders by the rest of their rank key.
+pub fn by_head(sort: Sort, a: &SortHead, b: &SortHead) -> Ordering {
+    let by_score = || b.score.partial_cmp(&a.score).unwrap_or(Ordering::Equal);
     match sort {
-        Sort::Source | Sort::Document => Ordering::Equal,
-        _ => by_date(sort, a.0, b.0).then_with(|| b.1.partial_cmp(&a.1).unwrap_or(Ordering::Equal)),
+        Sort::Relevance | Sort::Date | Sort::DateDescending => {
+            by_date(sort, a.date, b.date).then_with(by_score)
+        }
+        Sort::Source => a.document.cmp(&b.document).then_with(by_score),
+        Sort::Document => (a.document, a.position)
+            .cmp(&(b.document, b.position))
+            .then_with(by_score),
     }
 }
 

@@ -568,24 +568,29 @@ struct Values(OnceLock<Vec<String>>);
 impl Values {
     /// The value of ordinal `rank - 1` of `column` (`rank` 0: none).
     fn get(&self, column: &Option<StrColumn>, rank: u64) -> Result<Option<&str>> {
-        let (Some(column), Some(ord)) = (column, rank.checked_sub(1)) else {
+        let Some(ord) = rank.checked_sub(1) else {
             return Ok(None);
         };
-        let values = match self.0.get() {
-            Some(values) => values,
-            None => {
-                let mut all = Vec::with_capacity(column.num_terms());
-                let mut terms = column
-                    .dictionary()
-                    .stream()
-                    .map_err(|err| Error::Engine(err.into()))?;
-                while terms.advance() {
-                    all.push(String::from_utf8_lossy(terms.key()).into_owned());
-                }
-                self.0.get_or_init(|| all)
-            }
+        Ok(self.all(column)?.get(ord as usize).map(String::as_str))
+    }
+
+    /// Every value of `column`, in ordinal order.
+    fn all(&self, column: &Option<StrColumn>) -> Result<&[String]> {
+        let Some(column) = column else {
+            return Ok(&[]);
         };
-        Ok(values.get(ord as usize).map(String::as_str))
+        if let Some(values) = self.0.get() {
+            return Ok(values);
+        }
+        let mut all = Vec::with_capacity(column.num_terms());
+        let mut terms = column
+            .dictionary()
+            .stream()
+            .map_err(|err| Error::Engine(err.into()))?;
+        while terms.advance() {
+            all.push(String::from_utf8_lossy(terms.key()).into_owned());
+        }
+        Ok(self.0.get_or_init(|| all))
     }
 }
 
@@ -683,6 +688,17 @@ impl SegmentColumns {
             paragraph,
             part,
         ))
+    }
+
+    /// Every source path of the segment, in ordinal order (the order of
+    /// their bytes), as [`SegmentColumns::position`] numbers them from 1.
+    pub fn sources(&self) -> Result<&[String]> {
+        self.values[0].all(&self.source)
+    }
+
+    /// Every entry of the segment, likewise.
+    pub fn entries(&self) -> Result<&[String]> {
+        self.values[1].all(&self.entry)
     }
 
     /// Where `doc` stands: its source's ordinal in the segment's sorted
