@@ -271,7 +271,9 @@ pub trait BuildObserver {
 /// cannot be read, rather than by a date its text cites.
 /// 28: a date line's cable form, a day, a month and a year of two digits
 /// (`DATE: 14 MAR 62`), dates the document.
-pub const READING_RULES: u32 = 28;
+/// 29: a mailbox message without a `Date` header is dated by its From_
+/// line; a subject's character split between two encoded words is one.
+pub const READING_RULES: u32 = 29;
 
 /// An observer that ignores everything.
 #[derive(Debug, Default, Clone, Copy)]

@@ -357,6 +357,24 @@ fn each_message_of_a_mailbox_is_a_document_with_its_position() {
     }
 }
 
+/// A message that has no `Date` header of its own (an export that left it
+/// out) is dated by its From_ line, the day the mailbox received it
+/// (found by a review: it was undated); one that has a `Date` keeps it.
+#[test]
+fn a_mailbox_message_without_a_date_is_dated_by_its_from_line() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "takeout.mbox",
+        "From ana@example.org Thu Aug 11 09:00:00 +0000 2022\n\
+         From: Ana <ana@example.org>\nSubject: Undated\n\nFirstword without a date.\n\n\
+         From ana@example.org Fri Aug 12 09:00:00 +0000 2022\n\
+         From: Ana <ana@example.org>\nSubject: Dated\nDate: Tue, 2 Aug 2022 10:00:00 +0000\n\n\
+         Secondword with its own date.\n",
+    );
+    assert_eq!(only_hit(&fixture, "firstword")["date"], "2022-08-11");
+    assert_eq!(only_hit(&fixture, "secondword")["date"], "2022-08-02");
+}
+
 #[test]
 fn a_malformed_message_is_a_warning_and_the_rest_is_indexed() {
     let fixture = Fixture::new();

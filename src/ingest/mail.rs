@@ -10,6 +10,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use regex::Regex;
+
 use mail_parser::decoders::base64::base64_decode;
 use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::decoders::quoted_printable::quoted_printable_decode;
@@ -18,6 +20,7 @@ use mail_parser::{
 };
 
 use super::{Block, Metadata, Refusal, SkipReason, dates, decode, html, text};
+use crate::date::Date;
 use crate::error;
 
 /// A message read: its metadata (`Subject` the title, `Date` the date,
@@ -546,8 +549,8 @@ fn decoded(bytes: &[u8], html: bool) -> Option<String> {
 /// is: a header written in 8-bit Latin-1 without RFC 2047 encoding
 /// (`Subject: R\xe9sum\xe9`, common in older archives) reads as
 /// replacement characters to mail-parser, which takes raw bytes for UTF-8.
-/// `None` for a header holding encoded words (`=?…?=`), which only
-/// mail-parser decodes.
+/// A header of encoded words (`=?…?=`) is decoded by
+/// [`joined_encoded_words`]; `None` when it cannot be.
 fn raw_header_text(
     message: &mail_parser::Message<'_>,
     raw: &[u8],
@@ -560,11 +563,67 @@ fn raw_header_text(
         .rev()
         .find(|header| header.name == *name)?;
     let bytes = raw.get(header.offset_start as usize..header.offset_end as usize)?;
-    if bytes.windows(2).any(|pair| pair == b"=?") {
-        return None;
-    }
-    let text = decode::decode(bytes).ok()?.text;
+    let text = match bytes.windows(2).any(|pair| pair == b"=?") {
+        true => joined_encoded_words(bytes)?,
+        false => decode::decode(bytes).ok()?.text,
+    };
     Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// A header's ASCII text with its RFC 2047 encoded words decoded, the
+/// bytes of adjacent words in one charset joined before they are decoded:
+/// some mailers split a character's bytes between two words (RFC 2047
+/// forbids it; Gmail and Python's `email` read it), which mail-parser
+/// decodes word by word into replacement characters. `None` when the
+/// header is not ASCII or a word's text does not decode.
+fn joined_encoded_words(bytes: &[u8]) -> Option<String> {
+    static WORD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=")
+            .expect("the encoded word pattern compiles")
+    });
+    let text = std::str::from_utf8(bytes)
+        .ok()
+        .filter(|text| text.is_ascii())?;
+    let mut out = String::new();
+    // The charset and bytes of the run of adjacent words being read.
+    let mut run: Option<(String, Vec<u8>)> = None;
+    // UTF-8, and a charset mail-parser does not know, read as UTF-8, as
+    // mail-parser reads them.
+    let flush = |run: &mut Option<(String, Vec<u8>)>, out: &mut String| {
+        if let Some((charset, bytes)) = run.take() {
+            match charset_decoder(charset.as_bytes()) {
+                Some(decoder) => out.push_str(&decoder(&bytes)),
+                None => out.push_str(&String::from_utf8_lossy(&bytes)),
+            }
+        }
+    };
+    let mut end = 0;
+    for word in WORD.captures_iter(text) {
+        let whole = word.get(0)?;
+        let between = &text[end..whole.start()];
+        // Only white space between two words: it is no text (RFC 2047 §6.2).
+        let adjacent = run.is_some() && between.trim().is_empty();
+        // A language after `*` (RFC 2231) names no charset.
+        let charset = word[1].split('*').next()?.to_ascii_lowercase();
+        let decoded = match &word[2] {
+            "B" | "b" => base64_decode(word[3].as_bytes())?,
+            _ => quoted_printable_decode(word[3].replace('_', " ").as_bytes())?,
+        };
+        match &mut run {
+            Some((same, bytes)) if adjacent && *same == charset => bytes.extend(decoded),
+            _ => {
+                flush(&mut run, &mut out);
+                if !adjacent {
+                    out.push_str(between);
+                }
+                run = Some((charset, decoded));
+            }
+        }
+        end = whole.end();
+    }
+    flush(&mut run, &mut out);
+    out.push_str(&text[end..]);
+    Some(out)
 }
 
 /// The text of a text part. mail-parser decodes it in the charset its
@@ -685,11 +744,12 @@ fn attachment(raw: &[u8], part: &MessagePart<'_>) -> Option<Attachment> {
 /// any, is read as a message too: a single message saved as `.mbox` is
 /// then read, and anything else becomes a warning rather than vanishing.
 /// Blank messages are no messages.
-pub fn mbox_messages(bytes: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
+pub fn mbox_messages(bytes: &[u8]) -> impl Iterator<Item = MboxMessage> + '_ {
     let mut lines = bytes.split_inclusive(|&byte| byte == b'\n').peekable();
-    lines.next_if(|line| line.starts_with(b"From "));
+    let mut from_line = lines.next_if(|line| line.starts_with(b"From "));
     std::iter::from_fn(move || {
         lines.peek()?;
+        let delivered = from_line.take().and_then(from_line_date);
         let mut message = Vec::new();
         // The line before a message's first is its From_ line. A look
         // ahead for a header block stops at the first blank line, and none
@@ -699,6 +759,7 @@ pub fn mbox_messages(bytes: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
             let separates = is_from_line(line)
                 || (after_blank && is_loose_from_line(line) && heads_a_message(lines.clone()));
             if separates {
+                from_line = Some(line);
                 break;
             }
             after_blank = line.trim_ascii().is_empty();
@@ -706,9 +767,29 @@ pub fn mbox_messages(bytes: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
             let escaped = quotes > 0 && line[quotes..].starts_with(b"From ");
             message.extend_from_slice(if escaped { &line[1..] } else { line });
         }
-        Some(message)
+        Some(MboxMessage {
+            delivered,
+            bytes: message,
+        })
     })
-    .filter(|message| !message.iter().all(u8::is_ascii_whitespace))
+    .filter(|message| !message.bytes.iter().all(u8::is_ascii_whitespace))
+}
+
+/// A message of a mailbox.
+pub struct MboxMessage {
+    /// The day its From_ line gives (when the mailbox received it): what
+    /// dates a message that has no `Date` header of its own.
+    pub delivered: Option<Date>,
+    /// The message, From_ line left out.
+    pub bytes: Vec<u8>,
+}
+
+/// The day a From_ line gives after its sender (`From ana@example.org Thu
+/// Aug 11 09:00:00 +0000 2022`), if it gives one.
+fn from_line_date(line: &[u8]) -> Option<Date> {
+    let rest = String::from_utf8_lossy(line.strip_prefix(b"From ")?).into_owned();
+    let (_, date) = rest.trim().split_once(char::is_whitespace)?;
+    dates::parse_mail_date(date.trim())
 }
 
 /// Whether `line` is a From_ line, which starts a message in a mailbox:
@@ -827,7 +908,6 @@ fn header_field_name(line: &[u8]) -> Option<&[u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::date::Date;
     use crate::ingest::block_texts;
 
     fn read(message: &str) -> Message {
@@ -1047,6 +1127,12 @@ mod tests {
         assert_eq!(
             message.meta.title.as_deref(),
             Some("Résumé du café de la plaza")
+        );
+        // A character split between two encoded words is one character.
+        let split = b"From: a@example.org\nSubject: =?utf-8?B?QWN0YSBkZSByZXVuacM=?=\n =?utf-8?B?s24gZGVsIGx1bmVz?= =?iso-8859-1?Q?_y_caf=E9?=\n\nBody.\n";
+        assert_eq!(
+            read_message(split).unwrap().meta.title.as_deref(),
+            Some("Acta de reunión del lunes y café")
         );
         // Encoded words beside raw bytes stay mail-parser's.
         let mixed = b"From: a@example.org\nSubject: =?utf-8?Q?caf=C3=A9?= d\xe9j\xe0\n\nBody.\n";
@@ -1309,7 +1395,9 @@ mod tests {
             Subject: Two\n\
             \n\
             Second body.\n";
-        let messages: Vec<Vec<u8>> = mbox_messages(mbox.as_bytes()).collect();
+        let messages: Vec<Vec<u8>> = mbox_messages(mbox.as_bytes())
+            .map(|message| message.bytes)
+            .collect();
         assert_eq!(messages.len(), 2);
         let first = read_message(&messages[0]).unwrap();
         assert_eq!(first.meta.title.as_deref(), Some("One"));
@@ -1323,7 +1411,9 @@ mod tests {
         );
 
         let crlf = mbox.replace('\n', "\r\n");
-        let messages: Vec<Vec<u8>> = mbox_messages(crlf.as_bytes()).collect();
+        let messages: Vec<Vec<u8>> = mbox_messages(crlf.as_bytes())
+            .map(|message| message.bytes)
+            .collect();
         assert_eq!(messages.len(), 2);
         let second = read_message(&messages[1]).unwrap();
         assert_eq!(second.meta.title.as_deref(), Some("Two"));
@@ -1337,7 +1427,9 @@ mod tests {
             0
         );
         // A message saved without its separator is still a message.
-        let single: Vec<Vec<u8>> = mbox_messages(b"Subject: Alone\n\nBody.\n").collect();
+        let single: Vec<Vec<u8>> = mbox_messages(b"Subject: Alone\n\nBody.\n")
+            .map(|message| message.bytes)
+            .collect();
         assert_eq!(single, [b"Subject: Alone\n\nBody.\n".to_vec()]);
     }
 
@@ -1357,7 +1449,9 @@ mod tests {
             \n\
             Second body.\n";
         for mbox in [mbox.to_string(), mbox.replace('\n', "\r\n")] {
-            let messages: Vec<Vec<u8>> = mbox_messages(mbox.as_bytes()).collect();
+            let messages: Vec<Vec<u8>> = mbox_messages(mbox.as_bytes())
+                .map(|message| message.bytes)
+                .collect();
             assert_eq!(messages.len(), 2, "{mbox:?}");
             let first = read_message(&messages[0]).unwrap();
             assert_eq!(
@@ -1478,7 +1572,9 @@ mod tests {
         );
         for mbox in [dateless, rfc5322, mixed] {
             for mbox in [mbox.clone(), mbox.replace('\n', "\r\n")] {
-                let messages: Vec<Vec<u8>> = mbox_messages(mbox.as_bytes()).collect();
+                let messages: Vec<Vec<u8>> = mbox_messages(mbox.as_bytes())
+                    .map(|message| message.bytes)
+                    .collect();
                 let read: Vec<Message> = messages
                     .iter()
                     .map(|message| read_message(message).unwrap())
@@ -1521,7 +1617,9 @@ mod tests {
             \n\
             Second body.\n";
         for mbox in [mbox.to_string(), mbox.replace('\n', "\r\n")] {
-            let messages: Vec<Vec<u8>> = mbox_messages(mbox.as_bytes()).collect();
+            let messages: Vec<Vec<u8>> = mbox_messages(mbox.as_bytes())
+                .map(|message| message.bytes)
+                .collect();
             assert_eq!(messages.len(), 2, "{mbox:?}");
             let first = read_message(&messages[0]).unwrap();
             assert_eq!(first.meta.title.as_deref(), Some("One"));
@@ -1545,7 +1643,7 @@ mod tests {
     #[test]
     fn quoted_from_lines_lose_one_quote() {
         let mbox = b"From a Mon Jan  1 00:00:00 2001\nSubject: q\n\n>From here.\n>>From there.\n>Fromage.\n";
-        let messages: Vec<Vec<u8>> = mbox_messages(mbox).collect();
+        let messages: Vec<Vec<u8>> = mbox_messages(mbox).map(|message| message.bytes).collect();
         assert_eq!(
             messages,
             [b"Subject: q\n\nFrom here.\n>From there.\n>Fromage.\n".to_vec()]

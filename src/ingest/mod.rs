@@ -1147,11 +1147,14 @@ impl Reading<'_> {
             Format::Mhtml => self.read_document(place, format, mail::read_web_archive(&bytes)),
             Format::Mbox => {
                 for (index, message) in mail::mbox_messages(&bytes).enumerate() {
+                    // A message without a Date header is dated by its
+                    // From_ line.
                     let place = Place {
                         record: Some(index as u64 + 1),
+                        date: message.delivered.or(place.date),
                         ..place.clone()
                     };
-                    self.message(&place, &message);
+                    self.message(&place, &message.bytes);
                 }
             }
             Format::Zip | Format::Tar => {
