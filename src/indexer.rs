@@ -272,7 +272,8 @@ pub trait BuildObserver {
 /// 28: a date line's cable form, a day, a month and a year of two digits
 /// (`DATE: 14 MAR 62`), dates the document.
 /// 29: a mailbox message without a `Date` header is dated by its From_
-/// line; a subject's character split between two encoded words is one.
+/// line; a subject's character split between two encoded words is one; a
+/// PDF's `Author` is its author.
 pub const READING_RULES: u32 = 29;
 
 /// An observer that ignores everything.

@@ -33,6 +33,25 @@ fn pdf_pages_are_extracted_with_their_page_numbers() {
     assert!(hit["byte_range"].is_null());
 }
 
+/// A PDF's `Author` is its author (found by a review: it was not read).
+#[test]
+fn a_pdf_names_its_author() {
+    let fixture = Fixture::new();
+    let plain = pdf(&["The authorword report."], "Report", "20200101000000Z");
+    let at = plain
+        .windows(8)
+        .position(|window| window == b"/Title (")
+        .unwrap();
+    // The objects after it move: the table is rebuilt from their headers.
+    let mut authored = plain.clone();
+    authored.splice(at..at, b"/Author (Hydro Office) ".iter().copied());
+    fixture.file("authored.pdf", &authored);
+    let report = fixture.index_report(&[]);
+    assert_eq!(report["files_indexed"], 1, "{report}");
+    let (_, result) = fixture.search("authorword", &[]);
+    assert_eq!(hits(&result)[0]["author"], "Hydro Office", "{result}");
+}
+
 #[test]
 fn a_pdf_with_bytes_after_its_end_is_read() {
     let fixture = Fixture::new();

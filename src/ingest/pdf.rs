@@ -1315,7 +1315,7 @@ fn page_in_a_loop(document: &Document) -> Option<ObjectId> {
     })
 }
 
-/// Title and creation date from the document information dictionary.
+/// Title, author and creation date from the document information dictionary.
 fn metadata(document: &Document) -> Metadata {
     let info = document
         .trailer
@@ -1332,7 +1332,7 @@ fn metadata(document: &Document) -> Metadata {
         }
     };
     Metadata {
-        author: None,
+        author: field(b"Author"),
         title: field(b"Title"),
         publication: None,
         url: None,
