@@ -273,7 +273,8 @@ pub trait BuildObserver {
 /// (`DATE: 14 MAR 62`), dates the document.
 /// 29: a mailbox message without a `Date` header is dated by its From_
 /// line; a subject's character split between two encoded words is one; a
-/// PDF's `Author` is its author.
+/// PDF's `Author` is its author; a plain-text mail's quotation (`> …`) is
+/// paragraphs of their own, without their markers.
 pub const READING_RULES: u32 = 29;
 
 /// An observer that ignores everything.

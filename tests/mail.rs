@@ -375,6 +375,38 @@ fn a_mailbox_message_without_a_date_is_dated_by_its_from_line() {
     assert_eq!(only_hit(&fixture, "secondword")["date"], "2022-08-02");
 }
 
+/// A reply's quotation is the paragraph it quotes: one hit with the
+/// original, which lists the reply as its copy, rather than a paragraph
+/// run into the reply's attribution line and credited to the reply (found
+/// by a review: the reply ranked first and counted twice).
+#[test]
+fn a_quoted_paragraph_is_a_copy_of_the_one_it_quotes() {
+    let fixture = Fixture::new();
+    let paragraph = "The obsidian treaty was signed in Lima by both delegations.";
+    fixture
+        .file(
+            "original.eml",
+            message("Treaty", "Fri, 1 Feb 2019 10:00:00 +0000", paragraph),
+        )
+        .file(
+            "reply.eml",
+            message(
+                "Re: Treaty",
+                "Thu, 1 Sep 2022 10:00:00 +0000",
+                &format!("Still true.\nOn Fri, 1 Feb 2019, Ana wrote:\n> {paragraph}\n"),
+            ),
+        );
+    let (_, result) = fixture.search("\"obsidian treaty\"", &[]);
+    assert_eq!(
+        (&result["total"], &result["distinct"]),
+        (&json!(2), &json!(1)),
+        "{result}"
+    );
+    let hit = &hits(&result)[0];
+    assert_eq!(hit["text"], paragraph, "{hit}");
+    assert_eq!(hit["duplicates_total"], 1, "{hit}");
+}
+
 #[test]
 fn a_malformed_message_is_a_warning_and_the_rest_is_indexed() {
     let fixture = Fixture::new();

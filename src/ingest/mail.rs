@@ -449,6 +449,10 @@ fn body_blocks<'a>(raw: &[u8], parts: impl Iterator<Item = &'a MessagePart<'a>>)
             Some(delete_space) if !html => Cow::Owned(unflowed(&text, delete_space)),
             _ => text,
         };
+        let text = match html {
+            true => text,
+            false => Cow::Owned(unquoted(&text)),
+        };
         blocks.extend(text_blocks(&text, html));
     }
     blocks
@@ -509,6 +513,37 @@ fn unflowed(text: &str, delete_space: bool) -> String {
     }
     if let Some((depth, joined)) = open {
         push_line(&mut out, depth, &joined);
+    }
+    out
+}
+
+/// A reply's quotation as paragraphs of their own, their quote markers
+/// gone: each line's markers (`>`, `>>`, `> >`; a `>` followed by a
+/// space, another `>` or nothing, so `>50%` is text) are removed, and a
+/// blank line parts lines of different depths (the attribution line, `On
+/// Mon, Ana wrote:`, from the quotation it introduces, and the quotation
+/// from the reply after it). A quoted paragraph then reads as the
+/// paragraph it quotes, a copy collapsed with it, rather than run into
+/// the reply and credited to it alone.
+fn unquoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last_depth = None;
+    for line in text.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let (mut depth, mut rest) = (0, line);
+        while let Some(after) = rest.strip_prefix('>') {
+            if !(after.is_empty() || after.starts_with([' ', '>'])) {
+                break;
+            }
+            depth += 1;
+            rest = after.strip_prefix(' ').unwrap_or(after);
+        }
+        if last_depth.is_some_and(|last| last != depth) {
+            out.push('\n');
+        }
+        out.push_str(rest);
+        out.push('\n');
+        last_depth = Some(depth);
     }
     out
 }
@@ -1030,6 +1065,28 @@ mod tests {
         \n\
         <html><body><h1>Heading</h1><p>The plain paragraph.</p></body></html>\n\
         --b1--\n";
+
+    #[test]
+    fn a_quotation_is_paragraphs_of_its_own_without_its_markers() {
+        let reply = "Agreed, see below.\r\nOn Mon, 5 May 2024, Ana wrote:\r\n\
+                     > The treaty was signed\r\n> in Lima.\r\n>\r\n\
+                     > > Was it?\r\n>50% of it, at least.\r\n";
+        assert_eq!(
+            unquoted(reply),
+            "Agreed, see below.\nOn Mon, 5 May 2024, Ana wrote:\n\nThe treaty was signed\nin Lima.\n\n\
+             \nWas it?\n\n>50% of it, at least.\n\n"
+        );
+        let message = read(&format!("From: a@example.org\n\n{reply}"));
+        assert_eq!(
+            block_texts(&message.blocks),
+            [
+                "Agreed, see below. On Mon, 5 May 2024, Ana wrote:",
+                "The treaty was signed in Lima.",
+                "Was it?",
+                ">50% of it, at least."
+            ]
+        );
+    }
 
     #[test]
     fn flowed_text_is_joined_where_the_mailer_wrapped_it() {
