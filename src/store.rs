@@ -475,11 +475,25 @@ pub fn checksum_damage(index: &Index) -> Result<Option<String>> {
 /// checks it against the checksum tantivy wrote in its footer: the files
 /// and bytes read, or [`Error::Damaged`] naming those that fail. The only
 /// check that finds every flipped byte: a byte of stored text flipped
-/// inside a compressed block may still decompress, into other text.
+/// inside a compressed block may still decompress, into other text. Column
+/// files found sound are recorded so ([`record_sound_columns`]).
 pub fn check_every_file(dir: &Path, index: &Index) -> Result<(u64, u64)> {
+    let before = column_stamps(dir, index.searchable_segment_ids()?);
     if let Some(detail) = checksum_damage(index)? {
         return Err(Error::damaged(dir, &detail));
     }
+    // The column files found sound, unchanged while they were read, are
+    // recorded so, as a run records those it leaves: searches of a copied
+    // archive then need not check them again. Where the folder cannot be
+    // written, each search checks them, as before.
+    let after = column_stamps(dir, index.searchable_segment_ids()?);
+    let mut sound = recorded_sound_columns(dir);
+    sound.extend(
+        before
+            .into_iter()
+            .filter(|(segment, stamp)| after.get(segment) == Some(stamp)),
+    );
+    let _ = write_sound_columns(dir, &sound);
     let files: BTreeSet<PathBuf> = index
         .searchable_segment_metas()?
         .iter()
@@ -679,17 +693,36 @@ fn column_file(segment: SegmentId) -> PathBuf {
 /// them: a search of a rare word takes less time than that check (see
 /// `Archive`'s column check).
 pub fn record_sound_columns(dir: &Path, index: &Index) -> Result<()> {
-    let stamps: BTreeMap<String, FileStamp> = index
-        .searchable_segment_ids()?
+    write_sound_columns(dir, &column_stamps(dir, index.searchable_segment_ids()?))
+}
+
+/// The stamps of the column files of `segments`, by segment id.
+fn column_stamps(
+    dir: &Path,
+    segments: impl IntoIterator<Item = SegmentId>,
+) -> BTreeMap<String, FileStamp> {
+    segments
         .into_iter()
         .filter_map(|segment| {
             let stamp = FileStamp::of(&dir.join(column_file(segment)))?;
             Some((segment.uuid_string(), stamp))
         })
-        .collect();
+        .collect()
+}
+
+/// The stamps the index's record of sound column files holds.
+fn recorded_sound_columns(dir: &Path) -> BTreeMap<String, FileStamp> {
+    std::fs::read(dir.join(SOUND_COLUMNS_FILE))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
+}
+
+/// Replaces the record of sound column files with `stamps`.
+fn write_sound_columns(dir: &Path, stamps: &BTreeMap<String, FileStamp>) -> Result<()> {
     let path = dir.join(SOUND_COLUMNS_FILE);
     let partial = dir.join(format!("{SOUND_COLUMNS_FILE}.partial"));
-    let bytes = serde_json::to_vec(&stamps).map_err(|err| Error::io(&path, err.into()))?;
+    let bytes = serde_json::to_vec(stamps).map_err(|err| Error::io(&path, err.into()))?;
     if let Err(err) = std::fs::write(&partial, bytes) {
         let _ = std::fs::remove_file(&partial);
         return Err(Error::io(&partial, err));
@@ -700,10 +733,7 @@ pub fn record_sound_columns(dir: &Path, index: &Index) -> Result<()> {
 /// Of `segments`, those whose column files are as the last run left them
 /// sound: their stamps are the ones it recorded.
 pub fn columns_left_sound(dir: &Path, segments: &[SegmentId]) -> HashSet<SegmentId> {
-    let recorded: BTreeMap<String, FileStamp> = std::fs::read(dir.join(SOUND_COLUMNS_FILE))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default();
+    let recorded = recorded_sound_columns(dir);
     segments
         .iter()
         .copied()

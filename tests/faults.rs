@@ -583,6 +583,38 @@ fn check_finds_a_flipped_byte_in_every_kind_of_segment_file() {
     }
 }
 
+/// A copied index's column files have other inodes than those its last
+/// run recorded sound, so every search checks them; `cita check`, which
+/// the README says to run after copying an archive, records them sound.
+#[test]
+fn check_records_a_copied_index_s_column_files_sound() {
+    use std::os::unix::fs::MetadataExt;
+    let copy = TempDir::new().unwrap();
+    copy_folder(&pristine().index, copy.path());
+    let recorded_inodes = || -> Vec<(PathBuf, bool)> {
+        let recorded: Value =
+            serde_json::from_slice(&std::fs::read(copy.path().join("cita-columns.json")).unwrap())
+                .unwrap();
+        segment_files(copy.path())
+            .into_iter()
+            .filter(|file| extension(file) == "fast")
+            .map(|file| {
+                let id = file.file_stem().unwrap().to_str().unwrap().to_string();
+                let inode = std::fs::metadata(&file).unwrap().ino();
+                let same = recorded[&id]["inode"].as_u64() == Some(inode);
+                (file, same)
+            })
+            .collect()
+    };
+    let before = recorded_inodes();
+    assert!(!before.is_empty());
+    assert!(before.iter().all(|(_, same)| !same), "{before:?}");
+    let out = cita_bounded(&strings(&["check", "--index", path_str(copy.path())]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let after = recorded_inodes();
+    assert!(after.iter().all(|(_, same)| *same), "{after:?}");
+}
+
 /// Sets the count of layers of a doc store's index to about 2^35.
 fn claim_huge_count_of_layers(store: &Path) {
     let mut bytes = std::fs::read(store).unwrap();
