@@ -508,7 +508,14 @@ fn build_into(
         globs.dedup();
         globs
     };
-    let excludes_changed = state.exclude.as_ref().unwrap_or(&Vec::new()) != &exclude;
+    // Unknown globs (an older cita's state, or a run under other globs
+    // stopped halfway, which recorded none from its first commit on, since
+    // the containers it read again were read under the new ones) are
+    // changed globs.
+    let excludes_changed = state.exclude.as_ref() != Some(&exclude);
+    if excludes_changed {
+        state.exclude = None;
+    }
     let settings_changed =
         default_changed || ((rules_changed || limits_changed) && !state.files.is_empty());
     let reread = options.rebuild || (!state.files.is_empty() && settings_changed);

@@ -580,6 +580,8 @@ pub struct Stats {
     /// Whether the last run that changed the index stopped before it
     /// finished and none runs now ([`crate::Archive::last_run_unfinished`]):
     /// the index holds what that run committed, not the whole corpus.
+    /// (Absent from an older cita's stats, a shard's say: read as `false`.)
+    #[serde(default)]
     pub last_run_unfinished: bool,
 }
 

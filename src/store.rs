@@ -143,10 +143,11 @@ pub struct State {
     /// a deeper `--max-depth` reads what the last run left unread.
     #[serde(default)]
     pub limits: Option<Limits>,
-    /// The `--exclude` globs the files were read under, sorted (none
-    /// recorded: an older cita's run); when they change, every file that
-    /// can hold entries is read again, so that an entry newly excluded
-    /// leaves the index and one no longer excluded enters it.
+    /// The `--exclude` globs the files were read under, sorted; none while
+    /// a run under other globs is under way (and in an older cita's
+    /// state). When they change or are unknown, every file that can hold
+    /// entries is read again, so that an entry newly excluded leaves the
+    /// index and one no longer excluded enters it.
     #[serde(default)]
     pub exclude: Option<Vec<String>>,
 }

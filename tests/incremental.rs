@@ -795,6 +795,35 @@ fn a_build_stopped_by_its_caller_keeps_what_it_read_and_the_next_run_completes()
     assert_eq!(total(&fixture, "goneword"), 0);
 }
 
+/// A run under other `--exclude` globs, stopped after reading some
+/// containers again, leaves them read under its globs: the next run,
+/// whatever its globs, reads every container again (found by a review:
+/// the stopped run's commits recorded the old globs, so a run under those
+/// kept the entries the stopped run had put back).
+#[test]
+fn a_stopped_run_under_other_excludes_is_redone_for_every_container() {
+    let fixture = Fixture::new();
+    for n in 0..30 {
+        fixture.file(
+            &format!("packs/{n:02}.zip"),
+            zip(&[
+                ("drop.txt", format!("Dropword of pack {n}.").as_bytes()),
+                ("keep.txt", format!("Keepword of pack {n}.").as_bytes()),
+            ]),
+        );
+    }
+    fixture.index_report(&["--exclude", "drop.txt"]);
+    assert_eq!(total(&fixture, "dropword"), 0);
+    build_stopped_after_ten_files(&fixture, cita::BuildOptions::default());
+    assert!(
+        total(&fixture, "dropword") > 0,
+        "the stopped run read some again"
+    );
+    fixture.index_report(&["--exclude", "drop.txt"]);
+    assert_eq!(total(&fixture, "dropword"), 0);
+    assert_eq!(total(&fixture, "keepword"), 30);
+}
+
 #[test]
 fn a_stopped_run_that_changed_the_default_language_is_redone_whole_under_either() {
     let fixture = Fixture::new();

@@ -134,9 +134,11 @@ fn send_hits(
     let mut on_hit = |_: &cita::SearchResults, hit: cita::Hit| {
         let json = serde_json::to_string(&hit)
             .map_err(|err| Error::InvalidOption(format!("cannot render the JSON: {err}")));
+        let rendered = json.is_ok();
         match hits.send(json) {
-            Ok(()) => ControlFlow::Continue(()),
-            Err(_) => ControlFlow::Break(()),
+            Ok(()) if rendered => ControlFlow::Continue(()),
+            // The receiver went away, or an error was sent: the last message.
+            _ => ControlFlow::Break(()),
         }
     };
     if let Err(err) = archive.search_each(request, &mut on_hit) {

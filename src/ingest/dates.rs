@@ -515,15 +515,22 @@ pub fn date_line(line: &str, order: DayOrder) -> Option<LabelledDate> {
     (date.year() <= LATEST_INFERRED_YEAR).then_some(LabelledDate::Date(date))
 }
 
-/// The year a date written with two digits means (`62`, `03/02/25`):
-/// below 50 this century, else the last, as RFC 5322 reads a mail's.
+/// The year a date written with two digits means (`62`, `03/02/25`): the
+/// latest year so written that is not after this one (in 2026, `26` is 2026
+/// and `27` is 1927), since no document is dated after it is read: a 1945
+/// cable's `45` is 1945, not 2045.
 fn two_digit_year(written: u32) -> i32 {
-    let written = written as i32;
-    if written < 50 {
-        2000 + written
-    } else {
-        1900 + written
-    }
+    let this_year = current_year();
+    let year = this_year - this_year.rem_euclid(100) + written as i32;
+    if year > this_year { year - 100 } else { year }
+}
+
+/// This year, by the system's clock.
+fn current_year() -> i32 {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs() / 86_400);
+    Date::from_days(days as i64).map_or(1970, Date::year)
 }
 
 /// Reads `value` as a cable's date at its start: a day, a month's name or
@@ -532,7 +539,7 @@ fn two_digit_year(written: u32) -> i32 {
 /// digits are read as the text's dates are.
 fn cable_date(value: &str) -> Option<Date> {
     static CABLE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^([0-9]{1,2})\s+(\p{L}{3,10})\.?\s+([0-9]{2})(?:$|[\s,;)\]])")
+        Regex::new(r"^([0-9]{1,2})\s+(\p{L}{3,10})\.?\s+([0-9]{2})(?:$|[\s.,;)\]])")
             .expect("the cable date pattern compiles")
     });
     let caps = CABLE.captures(value)?;
@@ -990,6 +997,12 @@ mod tests {
         assert_eq!(unknown("FECHA: 14 marzo 62"), "1962-03-14");
         assert_eq!(unknown("DATE: 31 FEB 62"), "none");
         assert_eq!(unknown("DATE: 14 MAR 1962"), "1962-03-14");
+        assert_eq!(unknown("DATE: 14 MAR 45."), "1945-03-14");
+        // Two digits are the latest such year not after this one.
+        let this_year = current_year();
+        let (this, next) = ((this_year % 100) as u32, ((this_year + 1) % 100) as u32);
+        assert_eq!(two_digit_year(this), this_year);
+        assert_eq!(two_digit_year(next), this_year + 1 - 100);
         assert_eq!(unknown("Fecha: 3 de febrero de 2025"), "2025-02-03");
         for line in [
             "Fecha: pendiente",

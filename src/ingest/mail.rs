@@ -518,9 +518,9 @@ fn unflowed(text: &str, delete_space: bool) -> String {
 }
 
 /// A reply's quotation as paragraphs of their own, their quote markers
-/// gone: each line's markers (`>`, `>>`, `> >`; a `>` followed by a
-/// space, another `>` or nothing, so `>50%` is text) are removed, and a
-/// blank line parts lines of different depths (the attribution line, `On
+/// gone: each line's markers (`>`, `>>`, `> >`, followed by a space, a
+/// letter or nothing: `>50%` and `>=` are text) are removed, and a blank
+/// line parts lines of different depths (the attribution line, `On
 /// Mon, Ana wrote:`, from the quotation it introduces, and the quotation
 /// from the reply after it). A quoted paragraph then reads as the
 /// paragraph it quotes, a copy collapsed with it, rather than run into
@@ -532,11 +532,13 @@ fn unquoted(text: &str) -> String {
         let line = line.strip_suffix('\r').unwrap_or(line);
         let (mut depth, mut rest) = (0, line);
         while let Some(after) = rest.strip_prefix('>') {
-            if !(after.is_empty() || after.starts_with([' ', '>'])) {
-                break;
-            }
             depth += 1;
             rest = after.strip_prefix(' ').unwrap_or(after);
+        }
+        let quotes =
+            rest.len() < line.len() - depth || rest.chars().next().is_none_or(char::is_alphabetic);
+        if !quotes {
+            (depth, rest) = (0, line);
         }
         if last_depth.is_some_and(|last| last != depth) {
             out.push('\n');
@@ -1070,11 +1072,11 @@ mod tests {
     fn a_quotation_is_paragraphs_of_its_own_without_its_markers() {
         let reply = "Agreed, see below.\r\nOn Mon, 5 May 2024, Ana wrote:\r\n\
                      > The treaty was signed\r\n> in Lima.\r\n>\r\n\
-                     > > Was it?\r\n>50% of it, at least.\r\n";
+                     > > Was it?\r\n>>Surely\r\n>50% of it, at least.\r\n";
         assert_eq!(
             unquoted(reply),
             "Agreed, see below.\nOn Mon, 5 May 2024, Ana wrote:\n\nThe treaty was signed\nin Lima.\n\n\
-             \nWas it?\n\n>50% of it, at least.\n\n"
+             \nWas it?\nSurely\n\n>50% of it, at least.\n\n"
         );
         let message = read(&format!("From: a@example.org\n\n{reply}"));
         assert_eq!(
@@ -1082,7 +1084,7 @@ mod tests {
             [
                 "Agreed, see below. On Mon, 5 May 2024, Ana wrote:",
                 "The treaty was signed in Lima.",
-                "Was it?",
+                "Was it? Surely",
                 ">50% of it, at least."
             ]
         );
