@@ -2229,21 +2229,25 @@ impl Archive {
         self.guarded(|| self.stats_unguarded())
     }
 
-    /// Reads every file of the latest commit this archive sees whole and
-    /// checks it against its checksum, as `git fsck` or SQLite's
-    /// `integrity_check` do: [`Error::Damaged`] names the files that fail.
-    /// Searches check only what they read, and a flipped byte of stored
-    /// text can still decompress, into other text; only this finds it.
-    /// Reads the whole index: seconds for a large one.
+    /// Reads every file of the index's latest commit whole, as the folder
+    /// holds it now, and checks it against its checksum, as `git fsck` or
+    /// SQLite's `integrity_check` do: [`Error::Damaged`] names the files
+    /// that fail. Searches check only what they read, and a flipped byte of
+    /// stored text can still decompress, into other text; only this finds
+    /// it. Reads the whole index: seconds for a large one.
     pub fn check(&self) -> Result<IndexCheck> {
         self.guarded(|| {
-            let searcher = self.reader.searcher();
-            let (files, bytes) = store::check_every_file(&self.path, searcher.index())?;
+            // Opened afresh: the files this archive has mapped may no longer
+            // be the folder's (a copy restored over them), and the check
+            // records the folder's files sound.
+            let index = Index::open(ReadingDirectory::open(&self.path)?)?;
+            let (files, bytes) = store::check_every_file(&self.path, &index)?;
+            let passages = index.searchable_segment_metas()?;
             Ok(IndexCheck {
                 index: self.path.clone(),
                 files,
                 bytes,
-                passages: searcher.num_docs(),
+                passages: passages.iter().map(|meta| u64::from(meta.num_docs())).sum(),
             })
         })
     }

@@ -615,6 +615,30 @@ fn check_records_a_copied_index_s_column_files_sound() {
     assert!(after.iter().all(|(_, same)| *same), "{after:?}");
 }
 
+/// A long-lived archive (a notebook's, a server's) checks the folder's
+/// files as they are now: a damaged copy restored over its files (new
+/// inodes) is found, not the files it had mapped read again and the
+/// damaged ones recorded sound (found by a review).
+#[test]
+fn a_long_lived_archive_checks_the_files_the_folder_holds_now() {
+    let (copy, column) = copy_with_largest("fast");
+    let archive = cita::Archive::open(copy.path()).unwrap();
+    archive
+        .search(&cita::SearchRequest::new("colombia"))
+        .unwrap();
+    let damaged = TempDir::new().unwrap();
+    let replacement = damaged.path().join("replacement.fast");
+    let mut bytes = std::fs::read(&column).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xFF;
+    std::fs::write(&replacement, bytes).unwrap();
+    std::fs::rename(&replacement, &column).unwrap();
+    match archive.check() {
+        Err(cita::Error::Damaged { .. }) => {}
+        other => panic!("{:?}", other.map(|_| "checked sound")),
+    }
+}
+
 /// Sets the count of layers of a doc store's index to about 2^35.
 fn claim_huge_count_of_layers(store: &Path) {
     let mut bytes = std::fs::read(store).unwrap();
