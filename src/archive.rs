@@ -1874,12 +1874,7 @@ impl Archive {
         wanted: usize,
         collapse: bool,
     ) -> Result<SortedMatches> {
-        let all = (searcher.num_docs() as usize).max(1);
-        let scored = self.scored(
-            searcher,
-            compiled,
-            &TopDocs::with_limit(all).order_by_score(),
-        )?;
+        let scored = self.every_scored(searcher, compiled)?;
         let generation = self.generation_of(searcher)?;
         let ranks = match sort {
             Sort::Source | Sort::Document => Some(generation.document_ranks()?),
@@ -1890,12 +1885,23 @@ impl Archive {
             .map(|(score, address)| {
                 let segment = address.segment_ord as usize;
                 let (columns, doc) = (&generation.columns[segment], address.doc_id);
-                let position = columns.position(doc);
-                let head = SortHead {
-                    date: columns.date(doc),
-                    document: ranks.map_or((0, None, 0), |ranks| ranks.document(segment, position)),
-                    position: (position.3, position.4),
-                    score,
+                // Each order reads only the columns its head compares.
+                let head = match ranks {
+                    Some(ranks) => {
+                        let position = columns.position(doc);
+                        SortHead {
+                            date: None,
+                            document: ranks.document(segment, position),
+                            position: (position.3, position.4),
+                            score,
+                        }
+                    }
+                    None => SortHead {
+                        date: columns.date(doc),
+                        document: (0, None, 0),
+                        position: (0, 0),
+                        score,
+                    },
                 };
                 Sortable {
                     head,
@@ -1936,15 +1942,24 @@ impl Archive {
     /// paragraph, part), with the keys to sort, group and count them read
     /// from fast fields: no stored document is loaded.
     fn matches(&self, searcher: &Searcher, compiled: &query::Compiled) -> Result<Vec<Match>> {
-        let all = (searcher.num_docs() as usize).max(1);
-        let top = self.scored(
-            searcher,
-            compiled,
-            &TopDocs::with_limit(all).order_by_score(),
-        )?;
+        let top = self.every_scored(searcher, compiled)?;
         let mut matches = self.read_matches(searcher, top)?;
         matches.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
         Ok(matches)
+    }
+
+    /// Every match of `compiled` with its score, best first.
+    fn every_scored(
+        &self,
+        searcher: &Searcher,
+        compiled: &query::Compiled,
+    ) -> Result<Vec<(f32, DocAddress)>> {
+        let all = (searcher.num_docs() as usize).max(1);
+        self.scored(
+            searcher,
+            compiled,
+            &TopDocs::with_limit(all).order_by_score(),
+        )
     }
 
     /// The facets of every match of `compiled`, counted from the columns

@@ -246,7 +246,9 @@ pub fn in_order(sort: Sort, a: OrderKey, b: OrderKey) -> Ordering {
 /// What every match of a search is ordered by before its whole rank key is
 /// read (a few dozen bytes, where the key's path and entry cost hundreds):
 /// its date, its document and place by ranks that order as their text
-/// does, and its score.
+/// does, and its score. An order fills only what [`by_head`] compares for
+/// it: the date for the date orders, the document and place for the
+/// orders by source.
 #[derive(Debug, Clone, Copy)]
 pub struct SortHead {
     /// Publication day (days since 1970).
