@@ -403,6 +403,7 @@ class Archive(_Queries):
 
     def __init__(self, path: PathLike, *, live: bool = False) -> None:
         self._archive = _cita.Archive(path, _flag("live", live))
+        self._path = str(self._archive.path)
         if self._archive.last_run_unfinished:
             warnings.warn(
                 f"the last build of {self.path} did not finish (interrupted?): the index holds "
@@ -414,7 +415,22 @@ class Archive(_Queries):
     @property
     def path(self) -> str:
         """The index folder."""
-        return str(self._archive.path)
+        return self._path
+
+    def close(self) -> None:
+        """Lets go of the index: its files (mapped into memory until the
+        archive is collected) and, with ``live=True``, the watch on its
+        commits. A closed archive raises ``ValueError`` on every query, as
+        a closed file does; searches already running and :meth:`hits`
+        iterators finish with the index they hold. Closing twice is
+        nothing."""
+        self._archive = _CLOSED
+
+    def __enter__(self) -> "Archive":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
 
     @property
     def fingerprint(self) -> str:
@@ -496,7 +512,18 @@ class Archive(_Queries):
 
 
     def __repr__(self) -> str:
-        return f"<cita.Archive {self.path!r}>"
+        closed = " (closed)" if self._archive is _CLOSED else ""
+        return f"<cita.Archive {self.path!r}{closed}>"
+
+
+class _ClosedArchive:
+    """What a closed :class:`Archive` queries: every call is refused."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise ValueError("the archive is closed")
+
+
+_CLOSED = _ClosedArchive()
 
 
 def _strings(name: str, values: Union[str, Iterable[str]]) -> List[str]:
@@ -630,6 +657,12 @@ def _filters(
             value = value.date()
         if isinstance(value, datetime.date):
             return value.isoformat()
+        if type(value).__name__ == "datetime64" and type(value).__module__ == "numpy":
+            # NumPy writes its unit's precision: 2024, 2024-03, 2024-03-05,
+            # 2024-03-05T10:00 (a day, then its time), or NaT.
+            if str(value) == "NaT":
+                raise OptionError(f"{name} takes a date (YYYY-MM-DD, YYYY-MM or YYYY), not NaT")
+            return str(value).split("T")[0]
         if value is None or isinstance(value, str):
             return value
         if _whole(value) is not None:

@@ -390,3 +390,34 @@ def test_html_says_where_a_hit_is_its_copies_and_what_there_is_to_page_through(t
     assert "pack.zip › inner/c.txt" in page
     grouped = archive.search("strike", group=True, limit=1)._repr_html_()
     assert "1 of 5 documents shown" in grouped  # each record a document
+
+
+def test_numpy_dates_filter_as_the_days_they_write(archive):
+    np = pytest.importorskip("numpy")
+    for day, written in [
+        (np.datetime64("2025-09-01"), "2025-09-01"),
+        (np.datetime64("2025-09-01T13:30"), "2025-09-01"),
+        (np.datetime64("2025-09"), "2025-09"),
+        (np.datetime64("2025"), "2025"),
+    ]:
+        expected = archive.search("colombia", since=written, limit=None).to_dicts()
+        assert archive.search("colombia", since=day, limit=None).to_dicts() == expected
+    assert archive.count("colombia", since=np.datetime64("2099")).passages == 0
+    with pytest.raises(cita.OptionError, match="NaT"):
+        archive.search("colombia", until=np.datetime64("NaT"))
+
+
+def test_a_closed_archive_refuses_queries_and_lets_go_of_the_index(small_corpus, tmp_path: Path):
+    index = tmp_path / "index"
+    cita.index(small_corpus, index)
+    with cita.Archive(index) as archive:
+        total = archive.count("colombia").passages
+        stream = archive.hits("colombia")
+    assert "(closed)" in repr(archive) and archive.path == str(index)
+    with pytest.raises(ValueError, match="closed"):
+        archive.search("colombia")
+    with pytest.raises(ValueError, match="closed"):
+        archive.hits("colombia")
+    archive.close()
+    # An iterator made before closing reads to its end.
+    assert len(list(stream)) == total > 0

@@ -19,7 +19,7 @@ use mail_parser::{
     Encoding, HeaderName, HeaderValue, MessageParser, MessagePart, MimeHeaders, PartType,
 };
 
-use super::{Block, Metadata, Refusal, SkipReason, dates, decode, html, text};
+use super::{Block, Metadata, Paragraph, Refusal, SkipReason, dates, decode, html, text};
 use crate::date::Date;
 use crate::error;
 
@@ -218,8 +218,9 @@ fn raw_field(part: &MessagePart<'_>, name: &str) -> Option<String> {
 /// note, so that the date inferred from the text in its place is not taken
 /// for the sender's. The body is every inline text
 /// part; of a `multipart/alternative`, only the plain text is read, or the
-/// HTML when there is no plain text (or it is empty), never both, so that
-/// a paragraph is one passage and not two.
+/// HTML when there is no plain text (or it is empty, or a placeholder:
+/// [`PLACEHOLDER_WORDS`]), never both, so that a paragraph is one passage
+/// and not two.
 pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
     let message = parse(
         bytes,
@@ -281,8 +282,13 @@ pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
     // that HTML to text itself; here html::read reads it, headings and
     // all). `html_body` is the same with the HTML preferred.
     let mut blocks = body_blocks(raw, message.text_bodies());
-    if blocks.is_empty() {
-        blocks = body_blocks(raw, message.html_bodies());
+    let placeholder =
+        message.text_body != message.html_body && word_count(&blocks) < PLACEHOLDER_WORDS;
+    if blocks.is_empty() || placeholder {
+        let html = body_blocks(raw, message.html_bodies());
+        if blocks.is_empty() || word_count(&html) > 4 * word_count(&blocks) {
+            blocks = html;
+        }
     }
     // A text part mail-parser could not place (a multipart cut short, as
     // in a truncated mailbox) is among its attachments: with no other
@@ -338,6 +344,25 @@ pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
         attachments,
         notes,
     })
+}
+
+/// A plain-text alternative shorter than this many words may be a
+/// placeholder for its HTML ("Your mail reader does not display HTML;
+/// view this message online"): the HTML is read in its place when it holds
+/// more than four times its words. Longer plain texts are their mailer's
+/// rendering of the HTML, and reading the HTML too would cost every mail.
+const PLACEHOLDER_WORDS: usize = 50;
+
+/// The words of `blocks`, as whitespace parts them.
+fn word_count(blocks: &[Block]) -> usize {
+    blocks
+        .iter()
+        .map(|block| match block {
+            Block::Heading(text) | Block::Paragraph(Paragraph { text, .. }) => {
+                text.split_whitespace().count()
+            }
+        })
+        .sum()
 }
 
 /// A part declared `multipart/*` that mail-parser could not split.
@@ -1122,6 +1147,36 @@ mod tests {
         let message = read(ALTERNATIVE);
         assert_eq!(block_texts(&message.blocks), ["The plain paragraph."]);
         assert!(message.attachments.is_empty());
+    }
+
+    #[test]
+    fn a_plain_placeholder_gives_way_to_its_html() {
+        let article = "<p>El ministerio revoc\u{f3} la visa del director tras la \
+            investigaci\u{f3}n de la fiscal\u{ed}a, que hall\u{f3} pagos sin justificar \
+            durante tres a\u{f1}os y pidi\u{f3} explicaciones a la junta.</p>\
+            <p>La junta respondi\u{f3} el lunes que los pagos fueron aprobados por el \
+            consejo anterior y que entregar\u{e1} las actas antes del viernes.</p>";
+        let with_plain = |plain: &str| {
+            ALTERNATIVE
+                .replace("<h1>Heading</h1><p>The plain paragraph.</p>", article)
+                .replace("The plain paragraph.", plain)
+        };
+        let placeholder = read(&with_plain("Your mail reader does not display HTML."));
+        assert_eq!(
+            block_texts(&placeholder.blocks)[0],
+            "El ministerio revocó la visa del director tras la investigación de la \
+             fiscalía, que halló pagos sin justificar durante tres años y pidió \
+             explicaciones a la junta."
+        );
+        assert_eq!(placeholder.blocks.len(), 2);
+        // A short plain text that says what the HTML says is read alone.
+        let summary = read(&with_plain(
+            "El ministerio revocó la visa del director tras la investigación de la \
+             fiscalía, que halló pagos sin justificar durante tres años. La junta \
+             entregará las actas antes del viernes.",
+        ));
+        assert_eq!(summary.blocks.len(), 1);
+        assert!(block_texts(&summary.blocks)[0].starts_with("El ministerio"));
     }
 
     #[test]
