@@ -35,7 +35,7 @@ use crate::query::statistics::{CorpusStatistics, Provider, Statistics};
 use crate::query::{self, DateRange, InflectionMemo};
 use crate::ranking::{
     Listed, Match, SegmentTieOrder, SortHead, TieKey, TopWithTies, by_head, by_partial_rank,
-    by_rank, hit_rank_key, in_order, sort_matches,
+    by_rank, by_whole_head, hit_rank_key, in_order,
 };
 use crate::results::{
     ALL, CITA_VERSION, CITED_ID_PREFIX, Candidate, Counts, Duplicate, Facets, Hit, IndexCheck,
@@ -123,6 +123,16 @@ struct Generation {
 }
 
 impl Generation {
+    /// The match at `address`, its keys read from fast fields.
+    fn read_match(&self, score: f32, address: DocAddress) -> Result<Match> {
+        let columns = &self.columns[address.segment_ord as usize];
+        Ok(Match {
+            score,
+            address,
+            keys: columns.keys(address.doc_id)?,
+        })
+    }
+
     fn document_ranks(&self) -> Result<&DocumentRanks> {
         if let Some(ranks) = self.document_ranks.get() {
             return Ok(ranks);
@@ -661,18 +671,24 @@ impl Archive {
             }
             return Ok(results);
         }
-        let mut matches = self.matches(&searcher, &compiled)?;
-        results.total = matches.len() as u64;
+        // Grouped: every match ordered whole by its head (its document is
+        // its group), and only the page's groups' matches read whole.
+        let dated = matches!(request.sort, Sort::Date | Sort::DateDescending);
+        let mut every = self.sortables(&searcher, &compiled, dated, true)?;
+        results.total = every.len() as u64;
         if request.facets {
-            results.facets = Some(self.facets_of(&searcher, matches.iter().map(|m| m.address))?);
+            results.facets = Some(self.facets_of(&searcher, every.iter().map(|m| m.address))?);
         }
-        sort_matches(&mut matches, request.sort);
-        let ranked = matches.into_iter().enumerate().map(|(i, m)| (i + 1, m));
-        let hit = |rank: usize, m: Match| {
-            let hit = self.stored_hit(&searcher, m.score, m.address)?;
+        every.sort_by(|a, b| by_whole_head(request.sort, &a.head, &b.head));
+        let ranked = (every.into_iter().enumerate()).map(|(i, m)| (i + 1, m.head.document, m));
+        let hit = |rank: usize, m: Sortable| {
+            let hit = self.stored_hit(&searcher, m.head.score, m.address)?;
             self.finish(&searcher, &mut compiled.highlight, request, rank, hit)
         };
-        let (groups, documents) = group::group(ranked, request.offset, request.limit, hit)?;
+        let (members, documents) = group::group(ranked, request.offset, request.limit, hit)?;
+        let groups: Vec<_> = (members.into_iter().enumerate())
+            .filter_map(|(i, hits)| group::document_group(request.offset + i + 1, hits))
+            .collect();
         results.documents = Some(documents as u64);
         results.hits = groups
             .iter()
@@ -775,10 +791,15 @@ impl Archive {
                 truncated: false,
             });
         }
-        let matches = self.matches(searcher, &compiled)?;
-        let passages = matches.len() as u64;
-        let read = matches.into_iter().map(|m| -> Result<_> {
+        // Every match ordered by its head, and each read whole as the
+        // lines reach it.
+        let mut every = self.sortables(searcher, &compiled, false, true)?;
+        every.sort_by(|a, b| by_whole_head(Sort::Relevance, &a.head, &b.head));
+        let passages = every.len() as u64;
+        let generation = self.generation_of(searcher)?;
+        let read = every.into_iter().map(|sortable| -> Result<_> {
             request.check_deadline()?;
+            let m = generation.read_match(sortable.head.score, sortable.address)?;
             let hit = self.stored_hit(searcher, m.score, m.address)?;
             let spans = compiled
                 .highlight
@@ -1874,42 +1895,8 @@ impl Archive {
         wanted: usize,
         collapse: bool,
     ) -> Result<SortedMatches> {
-        let scored = self.every_scored(searcher, compiled)?;
-        let generation = self.generation_of(searcher)?;
-        let ranks = match sort {
-            Sort::Source | Sort::Document => Some(generation.document_ranks()?),
-            _ => None,
-        };
-        let mut every: Vec<Sortable> = scored
-            .into_iter()
-            .map(|(score, address)| {
-                let segment = address.segment_ord as usize;
-                let (columns, doc) = (&generation.columns[segment], address.doc_id);
-                // Each order reads only the columns its head compares.
-                let head = match ranks {
-                    Some(ranks) => {
-                        let position = columns.position(doc);
-                        SortHead {
-                            date: None,
-                            document: ranks.document(segment, position),
-                            position: (position.3, position.4),
-                            score,
-                        }
-                    }
-                    None => SortHead {
-                        date: columns.date(doc),
-                        document: (0, None, 0),
-                        position: (0, 0),
-                        score,
-                    },
-                };
-                Sortable {
-                    head,
-                    address,
-                    copy_key: columns.copy_key(doc),
-                }
-            })
-            .collect();
+        let by_document = matches!(sort, Sort::Source | Sort::Document);
+        let mut every = self.sortables(searcher, compiled, !by_document, by_document)?;
         let coarse = |a: &Sortable, b: &Sortable| by_head(sort, &a.head, &b.head);
         every.sort_by(coarse);
         let mut end = match collapse {
@@ -1938,14 +1925,48 @@ impl Archive {
         Ok(SortedMatches { every, first })
     }
 
-    /// Every match of `query`, in relevance order (ties by source, record,
-    /// paragraph, part), with the keys to sort, group and count them read
-    /// from fast fields: no stored document is loaded.
-    fn matches(&self, searcher: &Searcher, compiled: &query::Compiled) -> Result<Vec<Match>> {
-        let top = self.every_scored(searcher, compiled)?;
-        let mut matches = self.read_matches(searcher, top)?;
-        matches.sort_by(|a, b| by_rank(a.rank_key(), b.rank_key()));
-        Ok(matches)
+    /// Every match of `compiled` with its [`SortHead`], best first; the
+    /// head's date read with `date`, its document and place with
+    /// `document` (each order reads only the columns its head compares).
+    fn sortables(
+        &self,
+        searcher: &Searcher,
+        compiled: &query::Compiled,
+        date: bool,
+        document: bool,
+    ) -> Result<Vec<Sortable>> {
+        let scored = self.every_scored(searcher, compiled)?;
+        let generation = self.generation_of(searcher)?;
+        let ranks = match document {
+            true => Some(generation.document_ranks()?),
+            false => None,
+        };
+        Ok(scored
+            .into_iter()
+            .map(|(score, address)| {
+                let segment = address.segment_ord as usize;
+                let (columns, doc) = (&generation.columns[segment], address.doc_id);
+                let mut head = SortHead {
+                    date: None,
+                    document: (0, None, 0),
+                    position: (0, 0),
+                    score,
+                };
+                if date {
+                    head.date = columns.date(doc);
+                }
+                if let Some(ranks) = ranks {
+                    let position = columns.position(doc);
+                    head.document = ranks.document(segment, position);
+                    head.position = (position.3, position.4);
+                }
+                Sortable {
+                    head,
+                    address,
+                    copy_key: columns.copy_key(doc),
+                }
+            })
+            .collect())
     }
 
     /// Every match of `compiled` with its score, best first.
@@ -2045,14 +2066,7 @@ impl Archive {
         let generation = self.generation_of(searcher)?;
         scored
             .into_iter()
-            .map(|(score, address)| {
-                let columns = &generation.columns[address.segment_ord as usize];
-                Ok(Match {
-                    score,
-                    address,
-                    keys: columns.keys(address.doc_id)?,
-                })
-            })
+            .map(|(score, address)| generation.read_match(score, address))
             .collect()
     }
 
@@ -2101,7 +2115,11 @@ impl Archive {
                 &self.sound_columns,
             ),
         });
-        *cached = Some(Arc::clone(&generation));
+        let replaced = cached.replace(Arc::clone(&generation));
+        drop(cached);
+        // The generation replaced waits for its column check when it is
+        // dropped (`ColumnCheck`'s `Drop`): not while searches wait here.
+        drop(replaced);
         Ok(generation)
     }
 

@@ -219,26 +219,12 @@ impl Match {
     }
 }
 
-/// Sorts matches already in relevance order by `sort`, keeping relevance
-/// order among equals. Undated passages come last in both date orders.
-pub fn sort_matches(matches: &mut [Match], sort: Sort) {
-    if sort != Sort::Relevance {
-        matches.sort_by(|a, b| {
-            by_sort(
-                sort,
-                (a.keys.date, a.rank_key()),
-                (b.keys.date, b.rank_key()),
-            )
-        });
-    }
-}
-
 /// A passage's publication day (days since 1970) and rank key: what
 /// orders it under every sort.
 pub type OrderKey<'a> = (Option<i64>, RankKey<'a>);
 
-/// The order `sort` gives passages of several shards: the order of
-/// [`sort_matches`] over matches in rank order.
+/// The order `sort` gives passages: by date or document first (undated
+/// passages last in both date orders), then by rank.
 pub fn in_order(sort: Sort, a: OrderKey, b: OrderKey) -> Ordering {
     by_sort(sort, a, b).then_with(|| by_rank(a.1, b.1))
 }
@@ -286,6 +272,14 @@ fn by_date(sort: Sort, a: Option<i64>, b: Option<i64>) -> Ordering {
         }
         _ => Ordering::Equal,
     }
+}
+
+/// The whole of [`in_order`], for heads with every field `sort` reads
+/// filled, their document and place too: the ranks of source and entry
+/// order as their text does, so their place orders as the rest of the
+/// rank key.
+pub fn by_whole_head(sort: Sort, a: &SortHead, b: &SortHead) -> Ordering {
+    by_head(sort, a, b).then_with(|| (a.document, a.position).cmp(&(b.document, b.position)))
 }
 
 /// How `sort` orders two passages before relevance.
