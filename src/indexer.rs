@@ -277,7 +277,11 @@ pub trait BuildObserver {
 /// paragraphs of their own, without their markers.
 /// 30: a mail's plain alternative of fewer than 50 words gives way to its
 /// HTML when that holds more than four times its words (a placeholder).
-pub const READING_RULES: u32 = 30;
+/// 31: a scan's header block (the lines OCR reads atop an image or a PDF
+/// of scans) titles and dates it as a text file's; no format is titled
+/// by a classification marking alone; OCR paragraphs parted inside a
+/// sentence are one; a PDF without a page of text is OCR'd page by page.
+pub const READING_RULES: u32 = 31;
 
 /// An observer that ignores everything.
 #[derive(Debug, Default, Clone, Copy)]

@@ -463,3 +463,52 @@ fn the_pages_of_a_scanned_pdf_are_read_in_parallel_and_counted() {
         assert_eq!(found[0]["page"], page + 1, "{word}: {result}");
     }
 }
+
+#[test]
+fn a_scanned_cable_is_titled_and_dated_by_its_header_as_a_typed_one() {
+    ensure_tesseract();
+    let fixture = Fixture::new();
+    let cable = "CONFIDENTIAL\nDATE: 14 MAR 62\nSUBJECT: LAZO PLANS\n\n\
+                 1. THE ARMY MET ON\n7 AUGUST 1962 IN\nBOGOTA ABOUT LAZO.";
+    fixture.file("cable.txt", cable);
+    fixture.file("cable.png", scan_png(cable));
+    let scan = scan_gray(cable);
+    fixture.file(
+        "cable.pdf",
+        pdf_pages(&[PdfPage::Scan(&scan)], "", "20200101000000Z"),
+    );
+    let (_, result) = fixture.search("army", &["--sort", "source", "--no-collapse"]);
+    let read: Vec<String> = hits(&result)
+        .iter()
+        .map(|hit| format!("{} {} {}", hit["source"], hit["title"], hit["date"]))
+        .collect();
+    let expected = |source| format!("\"{source}\" \"LAZO PLANS\" \"1962-03-14\"");
+    assert_eq!(
+        read,
+        [
+            expected("cable.pdf"),
+            expected("cable.png"),
+            expected("cable.txt")
+        ],
+        "{result}"
+    );
+}
+
+#[test]
+fn a_scanned_pdf_whose_page_does_not_say_it_paints_its_scan_is_read() {
+    ensure_tesseract();
+    let fixture = Fixture::new();
+    let scan = scan_gray("The damaged scan names\nthe Sumapaz front.");
+    let whole = pdf_pages(&[PdfPage::Scan(&scan)], "", "20200101000000Z");
+    // The content stream's length two bytes short, as a damaged scan's
+    // may be: `…/Im1 D` paints nothing to a reader that trusts it, while
+    // the renderer draws the image.
+    let said = b"<< /Length 30 >>\nstream\nq 612 0 0 792 0 0 cm /Im1 Do Q";
+    let at = whole.windows(said.len()).position(|w| w == said).unwrap();
+    let mut damaged = whole.clone();
+    damaged[at..at + 16].copy_from_slice(b"<< /Length 28 >>");
+    fixture.file("damaged.pdf", damaged);
+    let hit = only_hit(&fixture, "Sumapaz");
+    assert_eq!(hit["source"], "damaged.pdf");
+    assert_ocr(&hit);
+}

@@ -336,7 +336,7 @@ pub(crate) const CELL_SEPARATOR: &str = " | ";
 /// Titles taken from the text are cut to about this many characters.
 const MAX_TITLE_CHARS: usize = 100;
 
-/// How many paragraphs after a text file's first that is a classification
+/// How many paragraphs after a document's first that is a classification
 /// marking alone are looked at for a title (a cable stamped at its top
 /// and again on its header's first line).
 const MAX_MARKINGS_BEFORE_TITLE: usize = 4;
@@ -352,7 +352,7 @@ impl Document {
 
     /// The title: from metadata, else the first heading or first line of
     /// text (shortened; a text file's paragraph up to a byline,
-    /// `text::title_lines`, and not a classification marking alone,
+    /// `text::title_lines`; not a classification marking alone,
     /// `CONFIDENTIAL`, when a later one is something else), else the file
     /// path.
     pub fn title(&self) -> String {
@@ -368,7 +368,7 @@ impl Document {
 
 /// The line of `blocks` that titles a document of `format` without a title
 /// in its metadata: the first heading or first line of text (a text file's
-/// paragraph up to a byline, `text::title_lines`, and not a classification
+/// paragraph up to a byline, `text::title_lines`; not a classification
 /// marking alone, `CONFIDENTIAL`, when a later one is something else).
 fn inferred_title(format: Format, blocks: &[Block]) -> Option<&str> {
     let mut lines = blocks.iter().filter_map(|block| match block {
@@ -380,7 +380,7 @@ fn inferred_title(format: Format, blocks: &[Block]) -> Option<&str> {
     });
     let first = lines.next();
     match first {
-        Some(marking) if format == Format::Text && text::is_marking(marking) => lines
+        Some(marking) if text::is_marking(marking) => lines
             .take(MAX_MARKINGS_BEFORE_TITLE)
             .find(|line| !text::is_marking(line))
             .or(first),
@@ -1074,6 +1074,42 @@ impl Reading<'_> {
         });
     }
 
+    /// Adds a document whose text may open with a header block (a text
+    /// file's, or the lines OCR read on a scan's first page: `header`): its
+    /// subject line titles it, unless its metadata does, and its date line
+    /// dates it.
+    fn headed_document<H: AsRef<str>>(
+        &mut self,
+        place: &Place,
+        format: Format,
+        mut meta: Metadata,
+        blocks: Vec<Block>,
+        header: Option<H>,
+    ) {
+        let Some(header) = header else {
+            return self.document(place, format, meta, blocks);
+        };
+        let header = text::header(
+            header.as_ref(),
+            declared_day_order(meta.language.as_deref()),
+        );
+        // A reference line titles a document only instead of a form's
+        // heading: a ruling's `Referencia: expediente …` is no better a
+        // title than `Sentencia T-025/04`.
+        let subject = header.subject.or_else(|| {
+            header
+                .reference
+                .filter(|_| inferred_title(format, &blocks).is_none_or(text::is_form_heading))
+        });
+        if meta.title.is_none() {
+            meta.title = subject.map(|subject| shorten(&subject, MAX_TITLE_CHARS));
+        }
+        self.document(place, format, meta, blocks);
+        if let Some(said) = header.date {
+            self.date_line(place, said);
+        }
+    }
+
     /// Dates the document just read by what its date line `said`, unless
     /// its metadata dated it: by the date it gives, or none when it cannot
     /// be read, with a warning.
@@ -1106,12 +1142,33 @@ impl Reading<'_> {
         }
         match format {
             Format::Pdf => {
-                let read = pdf::read(&bytes, self.options.ocr.as_ref(), &mut self.outcome.ocr);
-                self.read_document(place, format, read);
+                match pdf::read(&bytes, self.options.ocr.as_ref(), &mut self.outcome.ocr) {
+                    Ok(read) => {
+                        for note in read.notes {
+                            self.warn(place, None, note);
+                        }
+                        self.headed_document(
+                            place,
+                            format,
+                            read.meta,
+                            read.blocks,
+                            read.scan_header,
+                        );
+                    }
+                    Err(refusal) => self.refused(place, refusal),
+                }
             }
             Format::Image => {
                 match image_blocks(&bytes, self.options.ocr.as_ref(), &mut self.outcome.ocr) {
-                    Ok(blocks) => self.document(place, format, Metadata::default(), blocks),
+                    Ok((blocks, lines)) => {
+                        self.headed_document(
+                            place,
+                            format,
+                            Metadata::default(),
+                            blocks,
+                            Some(lines),
+                        );
+                    }
                     Err(refusal) => self.refused(place, refusal),
                 }
             }
@@ -1386,13 +1443,6 @@ impl Reading<'_> {
                 } else {
                     markdown::blocks(body, offset)
                 };
-                // A text file's header block: its subject line titles it, its
-                // date line dates it.
-                let header = if format == Format::Text {
-                    text::header(body, declared_day_order(front.language.as_deref()))
-                } else {
-                    text::Header::default()
-                };
                 let date = front.date.as_deref().and_then(|value| {
                     let date = dates::parse_metadata_date(value);
                     if date.is_none() {
@@ -1400,28 +1450,16 @@ impl Reading<'_> {
                     }
                     date
                 });
-                // A reference line titles a document only instead of a
-                // form's heading: a ruling's `Referencia: expediente …` is
-                // no better a title than `Sentencia T-025/04`.
-                let subject = header.subject.or_else(|| {
-                    header.reference.filter(|_| {
-                        inferred_title(format, &blocks).is_none_or(text::is_form_heading)
-                    })
-                });
                 let meta = Metadata {
-                    title: front
-                        .title
-                        .or_else(|| subject.map(|subject| shorten(&subject, MAX_TITLE_CHARS))),
+                    title: front.title,
                     publication: front.publication,
                     url: front.url,
                     date,
                     author: front.author,
                     language: front.language,
                 };
-                self.document(place, format, meta, blocks);
-                if let Some(said) = header.date {
-                    self.date_line(place, said);
-                }
+                let header = (format == Format::Text).then_some(body);
+                self.headed_document(place, format, meta, blocks, header);
             }
             Format::Html => {
                 let (meta, mut blocks, notes) = html::read(text);
@@ -1473,11 +1511,14 @@ fn image_blocks(
     bytes: &[u8],
     options: Option<&ocr::OcrOptions>,
     counts: &mut ocr::OcrCounts,
-) -> Result<Vec<Block>, Refusal> {
+) -> Result<(Vec<Block>, String), Refusal> {
     let Some(options) = options else {
         return Err((SkipReason::NoText, format!("an image, and {}", ocr::OFF)));
     };
     let pages = ocr::read_image(bytes, options, None, counts).map_err(|err| err.refusal())?;
+    let header = (pages.iter().find(|page| !page.paragraphs.is_empty()))
+        .map(|page| ocr::page_lines(&page.paragraphs))
+        .unwrap_or_default();
     let paged = pages.len() > 1;
     let blocks: Vec<Block> = pages
         .into_iter()
@@ -1501,7 +1542,7 @@ fn image_blocks(
             "OCR found no text in the image".to_string(),
         ));
     }
-    Ok(blocks)
+    Ok((blocks, header))
 }
 
 /// The order of day and month in a numeric date that a document's declared

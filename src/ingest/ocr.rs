@@ -182,6 +182,74 @@ pub struct OcrParagraph {
     pub text: String,
     /// The mean confidence of its words, 0–100.
     pub confidence: u8,
+    /// Where in `text` its second and later lines start: what a header
+    /// block's lines are read from (`DATE:`, `SUBJECT:`). None in a cache
+    /// file written before they were kept, whose paragraphs read as one
+    /// line each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub line_starts: Vec<usize>,
+}
+
+impl OcrParagraph {
+    /// Its lines as Tesseract read them (a hyphen mended at a line's end
+    /// is gone from the line before).
+    pub fn lines(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.line_starts.iter().copied());
+        let ends = (self.line_starts.iter().copied()).chain(std::iter::once(self.text.len()));
+        starts
+            .zip(ends)
+            .filter_map(|(start, end)| self.text.get(start..end))
+            .map(str::trim)
+    }
+}
+
+/// The paragraphs of a page with those Tesseract parted inside a sentence
+/// joined: a paragraph that ends open (a letter, a comma or a hyphen, no
+/// sentence's end) and the next that starts in lower case are one, a word
+/// hyphenated across them mended (`opera-` / `ciones`), as a text file's
+/// wrapped lines are. Its confidence is their words' mean.
+fn continued(paragraphs: Vec<OcrParagraph>) -> Vec<OcrParagraph> {
+    let mut out: Vec<OcrParagraph> = Vec::with_capacity(paragraphs.len());
+    for next in paragraphs {
+        let Some(open) = out.last_mut().filter(|last| {
+            last.text
+                .trim_end()
+                .ends_with(|c: char| c.is_alphabetic() || c == ',' || c == '-')
+                && next.text.starts_with(char::is_lowercase)
+        }) else {
+            out.push(next);
+            continue;
+        };
+        let words = |text: &str| text.split_whitespace().count() as f64;
+        let (before, after) = (words(&open.text), words(&next.text));
+        let confidence = (f64::from(open.confidence) * before + f64::from(next.confidence) * after)
+            / (before + after).max(1.0);
+        text::join_wrapped(&mut open.text, &next.text);
+        let start = open.text.len();
+        open.line_starts.push(start);
+        open.line_starts
+            .extend(next.line_starts.iter().map(|at| at + start));
+        open.text.push_str(&next.text);
+        open.confidence = confidence.round().clamp(0.0, 100.0) as u8;
+    }
+    out
+}
+
+/// The lines of `paragraphs` (a scanned page's), one to a line and a
+/// blank line between paragraphs: what a text file's header rules read
+/// (`text::header`).
+pub fn page_lines(paragraphs: &[OcrParagraph]) -> String {
+    let mut out = String::new();
+    for paragraph in paragraphs {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        for line in paragraph.lines() {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// The images (image files, or PDF pages rendered) OCR read: by running
@@ -321,7 +389,7 @@ fn recognize(
         .map(|dir| dir.join(format!("{key}.json")));
     if let Some(pages) = cached.as_deref().and_then(read_cache) {
         counts.cached += 1;
-        return Ok(pages);
+        return Ok(continued_pages(pages));
     }
     let mut args: Vec<String> = ["stdin", "stdout", "-l", &languages]
         .map(str::to_string)
@@ -339,7 +407,19 @@ fn recognize(
     if let Some(path) = &cached {
         write_cache(path, &pages);
     }
-    Ok(pages)
+    Ok(continued_pages(pages))
+}
+
+/// `pages` with their paragraphs [`continued`]: applied as they are read,
+/// not in the cache, which keeps Tesseract's own.
+fn continued_pages(pages: Vec<OcrPage>) -> Vec<OcrPage> {
+    pages
+        .into_iter()
+        .map(|page| OcrPage {
+            page: page.page,
+            paragraphs: continued(page.paragraphs),
+        })
+        .collect()
 }
 
 /// The languages to read a document in: its declared language when
@@ -601,24 +681,29 @@ impl Gathering {
             return;
         };
         let mean = confidences.iter().sum::<f64>() / confidences.len() as f64;
+        let (text, line_starts) = join_lines(&lines);
         page.paragraphs.push(OcrParagraph {
-            text: join_lines(&lines),
+            text,
             confidence: mean.round().clamp(0.0, 100.0) as u8,
+            line_starts,
         });
     }
 }
 
 /// Lines joined as wrapped prose ([`text::join_wrapped`]): a word
-/// hyphenated across two lines is mended, a compound keeps its hyphen.
-fn join_lines(lines: &[String]) -> String {
+/// hyphenated across two lines is mended, a compound keeps its hyphen;
+/// with where each line after the first starts.
+fn join_lines(lines: &[String]) -> (String, Vec<usize>) {
     let mut joined = String::new();
+    let mut starts = Vec::new();
     for line in lines {
         if !joined.is_empty() {
             text::join_wrapped(&mut joined, line);
+            starts.push(joined.len());
         }
         joined.push_str(line);
     }
-    joined
+    (joined, starts)
 }
 
 /// The width and height a PNG, JPEG, WebP or TIFF declares (a TIFF's
@@ -917,6 +1002,52 @@ mod tests {
                 ("Third", 51)
             ]
         );
+        let lines: Vec<&str> = pages[0].paragraphs[0].lines().collect();
+        assert_eq!(lines, ["Informe sobre la opera", "ción", "Smith-", "Jones"]);
+        assert_eq!(
+            page_lines(&pages[0].paragraphs),
+            "Informe sobre la opera\nción\nSmith-\nJones\n\nSecond\n\nThird\n"
+        );
+        // A paragraph from a cache file without line starts is one line.
+        let cached: OcrParagraph =
+            serde_json::from_str(r#"{"text": "DATE: 14 MAR 62 SUBJECT: X", "confidence": 90}"#)
+                .unwrap();
+        assert_eq!(cached.lines().collect::<Vec<_>>(), [cached.text.as_str()]);
+    }
+
+    #[test]
+    fn paragraphs_parted_inside_a_sentence_are_one() {
+        let rows = [
+            page_row(1),
+            word(1, 1, 1, 1, 90.0, "Se ordena reforzar las opera-"),
+            word(1, 1, 2, 1, 70.0, "ciones de acción cívica en"),
+            word(1, 1, 2, 2, 70.0, "el Tolima,"),
+            word(1, 1, 3, 1, 80.0, "como se dispuso."),
+            word(1, 1, 4, 1, 80.0, "Nuevo párrafo."),
+            word(1, 1, 5, 1, 80.0, "sigue aparte"),
+        ];
+        let pages = continued_pages(parse_tsv(&tsv(&rows)));
+        assert_eq!(
+            texts(&pages[0]),
+            [
+                (
+                    "Se ordena reforzar las operaciones de acción cívica en el Tolima, como se dispuso.",
+                    78
+                ),
+                ("Nuevo párrafo.", 80),
+                ("sigue aparte", 80)
+            ]
+        );
+        let lines: Vec<&str> = pages[0].paragraphs[0].lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "Se ordena reforzar las opera",
+                "ciones de acción cívica en",
+                "el Tolima,",
+                "como se dispuso."
+            ]
+        );
     }
 
     #[test]
@@ -968,6 +1099,7 @@ mod tests {
             paragraphs: vec![OcrParagraph {
                 text: "Cached".to_string(),
                 confidence: 91,
+                line_starts: Vec::new(),
             }],
         }];
         let path = dir.path().join("ocr-cache").join(format!(

@@ -156,7 +156,7 @@ pub fn read(
     bytes: &[u8],
     ocr: Option<&OcrOptions>,
     counts: &mut OcrCounts,
-) -> Result<(Metadata, Vec<Block>, Vec<String>), Refusal> {
+) -> Result<ReadPdf, Refusal> {
     let loaded = error::catching(|| Document::load_mem(bytes));
     // Bytes after the end (a download tool's or a mailer's padding) keep
     // lopdf from finding the cross-reference table: the PDF ends at its
@@ -264,7 +264,12 @@ pub fn read(
             )],
         };
         notes.extend(extractor_failed(&|_| false));
-        return Ok((meta, page_blocks(&pages, &|_| false), notes));
+        return Ok(ReadPdf {
+            meta,
+            blocks: page_blocks(&pages, &|_| false),
+            notes,
+            scan_header: None,
+        });
     };
     let mut pages = pages;
     let declared = meta.language.as_deref();
@@ -290,15 +295,37 @@ pub fn read(
     let mut notes = scanned.notes();
     notes.extend(extractor_failed(&|page| scanned.read.contains_key(&page)));
     // A PDF that is only scans was made when the paper was scanned: its
-    // creation date is the scan's, so the date is read from its text.
+    // creation date is the scan's, so the date is read from its text, its
+    // first page's header block first, as a text file's.
     let mut meta = meta;
+    let mut scan_header = None;
     if blocks.iter().all(|block| match block {
         Block::Paragraph(paragraph) => paragraph.ocr_confidence.is_some(),
         Block::Heading(_) => true,
     }) {
         meta.date = None;
+        let first = scanned.read.iter().min_by_key(|&(page, _)| page);
+        scan_header = first.map(|(_, read)| ocr::page_lines(&read.0));
     }
-    Ok((meta, blocks, notes))
+    Ok(ReadPdf {
+        meta,
+        blocks,
+        notes,
+        scan_header,
+    })
+}
+
+/// A PDF as read.
+#[derive(Debug)]
+pub struct ReadPdf {
+    pub meta: Metadata,
+    pub blocks: Vec<Block>,
+    /// Warnings about it, each a line.
+    pub notes: Vec<String>,
+    /// For a PDF whose every passage OCR read, the lines OCR read on its
+    /// first page, where a scanned cable's or memo's header block is (see
+    /// `text::header`).
+    pub scan_header: Option<String>,
 }
 
 /// What OCR made of a PDF's pages without a usable text layer.
@@ -353,14 +380,19 @@ fn pages_note(pages: &[u32], why: &str) -> String {
 
 /// The pages (1-based) whose text layer has too few letters to be the
 /// page's text and that paint an image: scans, read by OCR. A blank page
-/// of a typed book paints none, and costs no OCR.
+/// of a typed book paints none, and costs no OCR. In a PDF without a page
+/// of text, every page is read: a page whose content stream is damaged
+/// may not say that it paints its scan, which the renderer still draws.
 fn pages_to_scan(document: &Document, pages: &[String]) -> Vec<u32> {
     let ids = document.get_pages();
+    let untyped =
+        |text: &String| text.chars().filter(|c| c.is_alphabetic()).count() < MIN_TEXT_LETTERS;
+    let all_untyped = pages.iter().all(untyped);
     (1..)
         .zip(pages)
-        .filter(|(_, text)| text.chars().filter(|c| c.is_alphabetic()).count() < MIN_TEXT_LETTERS)
+        .filter(|(_, text)| untyped(text))
         .map(|(page, _)| page)
-        .filter(|page| ids.get(page).is_none_or(|&id| paints_image(document, id)))
+        .filter(|page| all_untyped || ids.get(page).is_none_or(|&id| paints_image(document, id)))
         .collect()
 }
 
