@@ -280,7 +280,8 @@ pub trait BuildObserver {
 /// 31: a scan's header block (the lines OCR reads atop an image or a PDF
 /// of scans) titles and dates it as a text file's; no format is titled
 /// by a classification marking alone; OCR paragraphs parted inside a
-/// sentence are one; a PDF without a page of text is OCR'd page by page.
+/// sentence are one; a PDF without a page of text is OCR'd page by page;
+/// UTF-8 after a BOM with a stray windows-1252 byte is read, not skipped.
 pub const READING_RULES: u32 = 31;
 
 /// An observer that ignores everything.

@@ -1161,6 +1161,18 @@ async fn pages_and_places(client: &Client, server: &Server, index: &Path) -> Res
         &format!("{refused} (with the format filter, the query sent is {sent}: remove the filter or shorten the query)"),
     )
     .await?;
+    // A parenthesis typed cannot take the query out of the format
+    // filter's group: the query alone is refused, and so is the page's.
+    let escaping = "lazo) OR (petro";
+    let own = server
+        .get(&format!("/api/search?q={}", encode(escaping)))
+        .error();
+    assert!(own.contains("unmatched"), "{own}");
+    client
+        .goto(&format!("{base}/?q={}&fmt=text", encode(escaping)))
+        .await
+        .map_err(|e| e.to_string())?;
+    until_status(client, &own).await?;
     // A format no file has is refused as it is, nothing to shorten.
     let unknown = server.get("/api/search?q=paz+format%3Apdff").error();
     goto("/?q=paz&fmt=pdff").await?;

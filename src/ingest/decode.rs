@@ -175,7 +175,12 @@ fn decode_declared(bytes: &[u8], declared: Option<&'static Encoding>) -> Result<
         return decoded;
     }
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
-        return decode_as(encoding, bytes, bom_len).ok_or(NotText::Undecodable);
+        let decoded = decode_as(encoding, bytes, bom_len).or_else(|| {
+            let mostly = || decode_mostly_utf8(&bytes[bom_len..], Utf8Said::Bom);
+            let decoded = (encoding == UTF_8).then(mostly).flatten()?;
+            Some(Decoded { bom_len, ..decoded })
+        });
+        return decoded.ok_or(NotText::Undecodable);
     }
     if is_binary_head(bytes) {
         return Err(NotText::Binary);
@@ -183,7 +188,11 @@ fn decode_declared(bytes: &[u8], declared: Option<&'static Encoding>) -> Result<
     if let Some(decoded) = decode_as(UTF_8, bytes, 0) {
         return Ok(decoded);
     }
-    if let Some(decoded) = decode_mostly_utf8(bytes, declared == Some(UTF_8)) {
+    let said = match declared == Some(UTF_8) {
+        true => Utf8Said::Charset,
+        false => Utf8Said::Nothing,
+    };
+    if let Some(decoded) = decode_mostly_utf8(bytes, said) {
         return Ok(decoded);
     }
     if let Some(decoded) = declared.and_then(|encoding| decode_as(encoding, bytes, 0)) {
@@ -222,8 +231,10 @@ fn decode_as(encoding: &'static Encoding, bytes: &[u8], bom_len: usize) -> Optio
 /// characters of three bytes or more do not come that way. UTF-8 when
 /// there is some evidence and the file declares UTF-8 (`trusted`), or when
 /// the evidence is at least as much as the stray bytes; a page saying
-/// UTF-8 whose accents are all windows-1252 bytes has none, and is detected.
-fn decode_mostly_utf8(bytes: &[u8], trusted: bool) -> Option<Decoded> {
+/// UTF-8 whose accents are all windows-1252 bytes has none, and is
+/// detected. A UTF-8 BOM is evidence enough (Notepad writes one, and a
+/// curly quote pasted from elsewhere as a windows-1252 byte).
+fn decode_mostly_utf8(bytes: &[u8], said: Utf8Said) -> Option<Decoded> {
     let by_design = |valid: &str| {
         valid
             .chars()
@@ -252,12 +263,27 @@ fn decode_mostly_utf8(bytes: &[u8], trusted: bool) -> Option<Decoded> {
             }
         }
     }
-    (non_ascii > 0 && (trusted || non_ascii >= stray)).then_some(Decoded {
+    let utf8 = match said {
+        Utf8Said::Bom => true,
+        Utf8Said::Charset => non_ascii > 0,
+        Utf8Said::Nothing => non_ascii > 0 && non_ascii >= stray,
+    };
+    utf8.then_some(Decoded {
         text,
         encoding: "UTF-8",
         verbatim: false,
         bom_len: 0,
     })
+}
+
+/// What, besides its bytes, says a text is UTF-8.
+#[derive(Clone, Copy)]
+enum Utf8Said {
+    Nothing,
+    /// A declared charset (a page's `<meta charset>`, a mail's).
+    Charset,
+    /// A UTF-8 byte-order mark.
+    Bom,
 }
 
 /// A UTF-32 byte order: its name and how a unit of it reads.
@@ -305,6 +331,18 @@ fn looks_binary(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bom_s_utf8_with_a_stray_windows_1252_byte_is_read() {
+        for text in [
+            &b"\xef\xbb\xbfIt couldn\x92t reach Bogot\xc3\xa1."[..],
+            b"\xef\xbb\xbfIt couldn\x92t, said the mayor.",
+        ] {
+            let decoded = decode(text).unwrap();
+            assert!(decoded.text.starts_with("It couldn’t"), "{}", decoded.text);
+            assert_eq!((decoded.encoding, decoded.bom_len), ("UTF-8", 3));
+        }
+    }
 
     #[test]
     fn utf8_with_and_without_bom() {

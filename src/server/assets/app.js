@@ -556,6 +556,19 @@ async function search(state, view) {
     return;
   }
   setStatus(statusLine, "Searching…");
+  // A parenthesis typed could close the group the format filter wraps the
+  // query in (`lazo) OR (petro` would be sent as `(lazo) OR (petro)
+  // format:text`, the filter on one side of the OR): such a query is
+  // checked alone first, and its own error shown.
+  if (state.fmt && /[()]/.test(state.q)) {
+    const own = await refusal({ ...state, fmt: "" });
+    if (stale(view)) return;
+    if (own) {
+      setStatus(statusLine, own.message, true);
+      $("facets").hidden = true;
+      return;
+    }
+  }
   // One more than the page shows: whether it comes says whether a next
   // page has anything (the count of full matches alone cannot: partial
   // matches may follow them, and a grouped answer counts no documents),
