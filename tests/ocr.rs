@@ -512,3 +512,30 @@ fn a_scanned_pdf_whose_page_does_not_say_it_paints_its_scan_is_read() {
     assert_eq!(hit["source"], "damaged.pdf");
     assert_ocr(&hit);
 }
+
+#[test]
+fn a_page_scanned_sideways_is_read_upright() {
+    ensure_tesseract();
+    let fixture = Fixture::new();
+    // Large print turned a quarter turn on the page: (x, y) is drawn at
+    // (612 - y, x), so the lines read from the bottom up.
+    let lines = [
+        "MINISTERIO DE GUERRA",
+        "The battalion reached",
+        "Marquetalia at dawn and",
+        "held the river crossing",
+        "until the relief column",
+        "arrived from Neiva.",
+    ];
+    let mut content = b"q 0 1 -1 0 612 0 cm BT /F1 28 Tf\n".to_vec();
+    for (line, y) in lines.iter().zip((0..).map(|i| 540 - 44 * i)) {
+        content.extend(format!("1 0 0 1 72 {y} Tm ({line}) Tj\n").bytes());
+    }
+    content.extend(b"ET Q");
+    let page = pdf_pages(&[PdfPage::Content(&content)], "", "20200101000000Z");
+    fixture.file("sideways.png", scan_png_of(&page));
+    let hit = only_hit(&fixture, "\"relief column\"");
+    assert_eq!(hit["source"], "sideways.png");
+    assert_ocr(&hit);
+    assert!(has_word(&hit, "marquetalia"), "{hit}");
+}

@@ -22,6 +22,7 @@
 //! another name or after `--rebuild`, never runs Tesseract. A cache file
 //! that does not parse is ignored and written anew.
 
+use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -173,6 +174,11 @@ pub struct OcrPage {
     pub page: u32,
     /// Its paragraphs in reading order; none on a blank page.
     pub paragraphs: Vec<OcrParagraph>,
+    /// Whether, reading poorly upright, it was read again with Tesseract's
+    /// orientation detection (a cache file written before cita did says
+    /// false, and the page is read again once).
+    #[serde(default)]
+    pub orientation_checked: bool,
 }
 
 /// One paragraph read by OCR.
@@ -387,27 +393,95 @@ fn recognize(
         .cache
         .as_deref()
         .map(|dir| dir.join(format!("{key}.json")));
-    if let Some(pages) = cached.as_deref().and_then(read_cache) {
-        counts.cached += 1;
-        return Ok(continued_pages(pages));
-    }
-    let mut args: Vec<String> = ["stdin", "stdout", "-l", &languages]
-        .map(str::to_string)
-        .to_vec();
-    if let Some(dpi) = dpi {
-        args.extend(["--dpi".to_string(), dpi.to_string()]);
-    }
-    args.push("tsv".to_string());
-    let tsv = {
-        let _slot = options.runs.slot();
-        run(tesseract, &args, Some(image), u64::MAX, options.timeout)?
+    let run_with = |layout: Option<&str>| -> Result<Vec<OcrPage>, OcrError> {
+        let mut args: Vec<String> = ["stdin", "stdout", "-l", &languages]
+            .map(str::to_string)
+            .to_vec();
+        if let Some(dpi) = dpi {
+            args.extend(["--dpi".to_string(), dpi.to_string()]);
+        }
+        if let Some(layout) = layout {
+            args.extend(["--psm".to_string(), layout.to_string()]);
+        }
+        args.push("tsv".to_string());
+        let tsv = {
+            let _slot = options.runs.slot();
+            run(tesseract, &args, Some(image), u64::MAX, options.timeout)?
+        };
+        Ok(parse_tsv(&String::from_utf8_lossy(&tsv)))
     };
-    let pages = parse_tsv(&String::from_utf8_lossy(&tsv));
-    counts.recognized += 1;
-    if let Some(path) = &cached {
+    let (mut pages, mut changed) = match cached.as_deref().and_then(read_cache) {
+        Some(pages) => {
+            counts.cached += 1;
+            (pages, false)
+        }
+        None => {
+            counts.recognized += 1;
+            (run_with(None)?, true)
+        }
+    };
+    // A page turned sideways or upside down (a phone's photo, a page fed
+    // the wrong way) reads as garbage of low confidence: such pages are
+    // read again with Tesseract's orientation detection (`--psm 1`, its
+    // `osd` data), which costs about a fifth more on every page and so
+    // runs only for them; of the two readings of each page, the surer is
+    // kept.
+    if pages
+        .iter()
+        .any(|page| !page.orientation_checked && needs_orientation(page))
+    {
+        if let Ok(turned) = run_with(Some(ORIENTED_LAYOUT)) {
+            pages = surer_pages(pages, turned);
+        }
+        pages
+            .iter_mut()
+            .for_each(|page| page.orientation_checked = true);
+        changed = true;
+    }
+    if let Some(path) = cached.as_deref().filter(|_| changed) {
         write_cache(path, &pages);
     }
     Ok(continued_pages(pages))
+}
+
+/// Tesseract's page segmentation mode that detects the page's orientation
+/// first (and its script).
+const ORIENTED_LAYOUT: &str = "1";
+
+/// Below this mean word confidence a page may be turned: read upright,
+/// a page of print scores 80 to 95, a poor one 60 or more.
+const TURNED_CONFIDENCE: f64 = 60.0;
+
+/// The mean confidence of a page's words (each paragraph's weighted by its
+/// words), or `None` for a page without words.
+fn page_confidence(page: &OcrPage) -> Option<f64> {
+    let (mut sum, mut words) = (0.0, 0usize);
+    for paragraph in &page.paragraphs {
+        let count = paragraph.text.split_whitespace().count();
+        sum += f64::from(paragraph.confidence) * count as f64;
+        words += count;
+    }
+    (words > 0).then(|| sum / words as f64)
+}
+
+/// Whether `page` may have been read turned: no words, or words of low
+/// confidence.
+fn needs_orientation(page: &OcrPage) -> bool {
+    page_confidence(page).is_none_or(|confidence| confidence < TURNED_CONFIDENCE)
+}
+
+/// Of two readings of the same pages, each page's surer one (its words'
+/// higher mean confidence; a reading with words over one without).
+fn surer_pages(first: Vec<OcrPage>, second: Vec<OcrPage>) -> Vec<OcrPage> {
+    let mut second: HashMap<u32, OcrPage> =
+        second.into_iter().map(|page| (page.page, page)).collect();
+    first
+        .into_iter()
+        .map(|page| match second.remove(&page.page) {
+            Some(other) if page_confidence(&other) > page_confidence(&page) => other,
+            _ => page,
+        })
+        .collect()
 }
 
 /// `pages` with their paragraphs [`continued`]: applied as they are read,
@@ -416,8 +490,8 @@ fn continued_pages(pages: Vec<OcrPage>) -> Vec<OcrPage> {
     pages
         .into_iter()
         .map(|page| OcrPage {
-            page: page.page,
             paragraphs: continued(page.paragraphs),
+            ..page
         })
         .collect()
 }
@@ -633,6 +707,7 @@ pub fn parse_tsv(tsv: &str) -> Vec<OcrPage> {
                 pages.push(OcrPage {
                     page,
                     paragraphs: Vec::new(),
+                    orientation_checked: false,
                 });
             }
         }
@@ -1095,6 +1170,7 @@ mod tests {
         };
         assert!(matches!(read(None), Err(OcrError::Missing { .. })));
         let pages = vec![OcrPage {
+            orientation_checked: true,
             page: 1,
             paragraphs: vec![OcrParagraph {
                 text: "Cached".to_string(),

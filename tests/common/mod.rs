@@ -446,14 +446,14 @@ pub fn ensure_tesseract() {
                 String::from_utf8_lossy(&out.stdout).into_owned()
             });
             let has = |code: &str| languages.lines().any(|line| line.trim() == code);
-            on_path("pdftoppm") && has("eng") && has("spa")
+            on_path("pdftoppm") && has("eng") && has("spa") && has("osd")
         };
         if !present() && on_path("apt-get") {
             let _ = Command::new("sh")
                 .args([
                     "-c",
                     "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-                     tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa poppler-utils",
+                     tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa tesseract-ocr-osd poppler-utils",
                 ])
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::null())
