@@ -2,7 +2,7 @@
 //! snippets out. The facade of the library: every search, count, timeline,
 //! concordance and passage lookup starts here.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::io;
 use std::ops::{Bound, ControlFlow};
 use std::path::{Path, PathBuf};
@@ -120,7 +120,21 @@ struct Generation {
     /// Its sources' and entries' ranks, on first use by an order of the
     /// source.
     document_ranks: OnceLock<DocumentRanks>,
+    /// The documents whose passages context was last read from, latest
+    /// last, each its passages' places in document order
+    /// ([`Archive::neighbours`]): the hits of one document, a group's or a
+    /// `source:` search's, read its listing once, not once each.
+    listings: Mutex<VecDeque<(OwnedDocumentKey, Arc<Listing>)>>,
 }
+
+/// A document: its source, record and entry.
+type OwnedDocumentKey = (String, Option<u64>, Option<String>);
+
+/// A document's passages in document order: (paragraph, part), and where.
+type Listing = Vec<((u64, u64), DocAddress)>;
+
+/// How many documents' listings a generation keeps.
+const LISTINGS_KEPT: usize = 4;
 
 impl Generation {
     /// The match at `address`, its keys read from fast fields.
@@ -2104,6 +2118,7 @@ impl Archive {
             copy_map: OnceLock::new(),
             copy_map_refused: Mutex::new(None),
             document_ranks: OnceLock::new(),
+            listings: Mutex::new(VecDeque::new()),
             column_check: ColumnCheck::start(
                 &self.path,
                 searcher.index(),
@@ -2216,8 +2231,48 @@ impl Archive {
             .copied())
     }
 
+    /// Every passage of `passage`'s document with its place, read from
+    /// fast fields, or taken from the generation's last listings.
+    fn listing(&self, searcher: &Searcher, passage: &IndexedPassage) -> Result<Arc<Listing>> {
+        let generation = self.generation_of(searcher)?;
+        let key = (
+            passage.source.clone(),
+            passage.record,
+            passage.entry.clone(),
+        );
+        let listings = || {
+            generation
+                .listings
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+        };
+        if let Some((_, listing)) = listings().iter().find(|(listed, _)| *listed == key) {
+            return Ok(Arc::clone(listing));
+        }
+        let same_source = TermQuery::new(
+            Term::from_field_text(self.fields.source, &passage.source),
+            IndexRecordOption::Basic,
+        );
+        let addresses = searcher.search(&same_source, &DocSetCollector)?;
+        let mut listing: Listing = self
+            .read_matches(searcher, addresses.into_iter().map(|a| (0.0, a)))?
+            .into_iter()
+            .filter(|m| m.keys.record == passage.record && m.keys.entry == passage.entry)
+            .map(|m| ((m.keys.paragraph, m.keys.part), m.address))
+            .collect();
+        listing.sort_unstable();
+        let listing = Arc::new(listing);
+        let mut kept = listings();
+        if kept.len() == LISTINGS_KEPT {
+            kept.pop_front();
+        }
+        kept.push_back((key, Arc::clone(&listing)));
+        Ok(listing)
+    }
+
     /// Up to `context` passages of the same document (same source, record
-    /// and entry) on each side of `passage`, in document order.
+    /// and entry) on each side of `passage`, in document order; only those
+    /// are loaded.
     fn neighbours(
         &self,
         searcher: &Searcher,
@@ -2227,20 +2282,7 @@ impl Archive {
         if context == 0 {
             return Ok((Vec::new(), Vec::new()));
         }
-        // Every passage of the document with its position, read from fast
-        // fields (cheap); stored fields are loaded only for the window.
-        let same_source = TermQuery::new(
-            Term::from_field_text(self.fields.source, &passage.source),
-            IndexRecordOption::Basic,
-        );
-        let addresses = searcher.search(&same_source, &DocSetCollector)?;
-        let mut document: Vec<((u64, u64), DocAddress)> = self
-            .read_matches(searcher, addresses.into_iter().map(|a| (0.0, a)))?
-            .into_iter()
-            .filter(|m| m.keys.record == passage.record && m.keys.entry == passage.entry)
-            .map(|m| ((m.keys.paragraph, m.keys.part), m.address))
-            .collect();
-        document.sort_unstable();
+        let document = self.listing(searcher, passage)?;
         let at = (u64::from(passage.paragraph), u64::from(passage.part));
         let here = document.partition_point(|&(order, _)| order < at);
         let after_start = document.partition_point(|&(order, _)| order <= at);

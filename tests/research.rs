@@ -197,6 +197,35 @@ fn context_stays_within_one_record_of_a_json_lines_feed() {
     assert_eq!(texts("after"), ["alpha last"]);
 }
 
+#[test]
+fn context_of_many_hits_in_many_records_is_each_hit_s_own() {
+    // Eight records, each with two needles: more documents than the
+    // listings an archive keeps, visited in rank order, back and forth.
+    let fixture = Fixture::new();
+    let records: Vec<String> = (0..8)
+        .map(|r| {
+            let needles = " needle".repeat(r % 3 + 1);
+            format!(
+                r#"{{"title": "R{r}", "text": ["r{r} first", "r{r}{needles}", "r{r} middle", "r{r} needle again", "r{r} last"]}}"#
+            )
+        })
+        .collect();
+    fixture.file("feed.jsonl", records.join("\n"));
+    let (_, result) = fixture.search("needle", &["-C", "1", "--all", "--no-collapse"]);
+    let found = hits(&result);
+    assert_eq!(found.len(), 16, "{result}");
+    for hit in found {
+        let text = hit["text"].as_str().unwrap();
+        let record = text.split(' ').next().unwrap();
+        let expected = match hit["paragraph"].as_u64() {
+            Some(2) => (format!("{record} first"), format!("{record} middle")),
+            _ => (format!("{record} middle"), format!("{record} last")),
+        };
+        let neighbour = |key: &str| hit[key][0]["text"].as_str().unwrap().to_string();
+        assert_eq!((neighbour("before"), neighbour("after")), expected, "{hit}");
+    }
+}
+
 /// A concordance line names the part of a long paragraph it comes from,
 /// as a hit does: every part's lines said `¶1`.
 #[test]
