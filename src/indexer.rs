@@ -649,10 +649,34 @@ fn build_into(
     }
     // Asking Tesseract what it has takes a few tens of ms: not for a corpus
     // that cannot hold a scan.
-    if let Some(languages) = &options.ocr_languages
+    if let Some(ocr) = &mut reading.ocr
         && files.iter().any(|job| job.format.may_hold_scans())
     {
-        ocr::check_languages_installed(languages).map_err(Error::InvalidOption)?;
+        let (usable, note) = ocr::usable_languages(&ocr.languages).map_err(Error::InvalidOption)?;
+        ocr.languages = usable;
+        if let Some(message) = note {
+            let warning = Warning {
+                path: corpus.to_path_buf(),
+                message,
+                skipped: None,
+            };
+            observer.warning(&warning);
+            report.warnings.push(warning);
+        }
+    }
+    // Scans read in other languages are read again (the cache holds each
+    // page's reading per languages). As with the globs, none is recorded
+    // while such a run is under way, so that one stopped halfway is redone.
+    let ocr_languages = reading.ocr.as_ref().map(|ocr| ocr.languages.clone());
+    let recorded_ocr = state
+        .ocr_languages
+        .as_deref()
+        .unwrap_or(ocr::DEFAULT_LANGUAGES);
+    let ocr_changed = ocr_languages
+        .as_deref()
+        .is_some_and(|languages| languages != recorded_ocr);
+    if ocr_changed {
+        state.ocr_languages = Some(MIXED_DEFAULTS.to_string());
     }
     observer.started(files.len() as u64, files.iter().map(|f| f.size).sum());
 
@@ -672,7 +696,9 @@ fn build_into(
                     let at = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = files.get(at) else { break };
                     // Globs reach inside containers only as they are read.
-                    let reread = reread || (excludes_changed && job.format.holds_entries());
+                    let reread = reread
+                        || (excludes_changed && job.format.holds_entries())
+                        || (ocr_changed && job.format.may_hold_scans());
                     let examined = examine_safely(
                         corpus,
                         reading,
@@ -793,11 +819,15 @@ fn build_into(
         || rules_changed
         || limits_changed
         || excludes_changed
+        || ocr_changed
         || recorded_shard != state.shard
     {
         state.default_language = Some(default_code.to_string());
         state.limits = Some(options.limits);
         state.exclude = Some(exclude);
+        if let Some(languages) = ocr_languages {
+            state.ocr_languages = Some(languages);
+        }
         commit(writer.get()?, &state, index_dir, &mut report)?;
     }
     if let Some(started) = writer.started.take() {

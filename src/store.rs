@@ -150,6 +150,12 @@ pub struct State {
     /// index and one no longer excluded enters it.
     #[serde(default)]
     pub exclude: Option<Vec<String>>,
+    /// The languages OCR read the scans in (`--ocr-lang`; none recorded:
+    /// the default, or a run with OCR off since); [`MIXED_DEFAULTS`] while
+    /// a run reading them in others is under way. When they change, every
+    /// file that may hold scans is read again.
+    #[serde(default)]
+    pub ocr_languages: Option<String>,
 }
 
 /// The default language a state records while a run that reads every file

@@ -539,3 +539,83 @@ fn a_page_scanned_sideways_is_read_upright() {
     assert_ocr(&hit);
     assert!(has_word(&hit, "marquetalia"), "{hit}");
 }
+
+#[test]
+fn scans_are_read_again_in_other_ocr_languages_and_only_then() {
+    ensure_tesseract();
+    let fixture = Fixture::new();
+    fixture.file("notes.txt", "Typed notes on the embassy.");
+    fixture.file(
+        "scan.png",
+        scan_png("The embassy cable names\nthe Guayabero operation."),
+    );
+    let read = |extra: &[&str]| {
+        let report = fixture.index_report(extra);
+        (
+            report["updated"].clone(),
+            report["ocr"]["recognized"].clone(),
+        )
+    };
+    fixture.index_report(&["--ocr-lang", "eng"]);
+    // The scan (not the text file) is read again, by Tesseract.
+    assert_eq!(read(&["--ocr-lang", "eng+spa"]), (1.into(), 1.into()));
+    assert_eq!(read(&["--ocr-lang", "eng+spa"]), (0.into(), 0.into()));
+    // The default is eng+spa: nothing changes.
+    assert_eq!(read(&[]), (0.into(), 0.into()));
+    // Back in English: read again, from the cache.
+    assert_eq!(read(&["--ocr-lang", "eng"]), (1.into(), 0.into()));
+    // With OCR off, nothing is read again, and the languages stay recorded.
+    assert_eq!(read(&["--no-ocr"]), (0.into(), 0.into()));
+    assert_eq!(read(&["--ocr-lang", "eng"]), (0.into(), 0.into()));
+}
+
+#[test]
+fn without_spanish_the_default_reads_scans_in_english_with_a_warning() {
+    ensure_tesseract();
+    let tessdata = tempfile::TempDir::new().unwrap();
+    // `List of available languages in "/usr/share/tesseract-ocr/5/tessdata/" (3):`
+    let listed = Command::new("tesseract")
+        .arg("--list-langs")
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    let installed = Path::new(listed.split('"').nth(1).expect("the tessdata folder"));
+    // Its configurations too: `tsv` is one.
+    for data in [
+        "eng.traineddata",
+        "osd.traineddata",
+        "configs",
+        "tessconfigs",
+    ] {
+        std::os::unix::fs::symlink(installed.join(data), tessdata.path().join(data)).unwrap();
+    }
+    let fixture = Fixture::new();
+    fixture.file(
+        "scan.png",
+        scan_png("The embassy cable names\nthe Guayabero operation."),
+    );
+    let index = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_cita"))
+            .args(["index", "--format", "json", "--corpus"])
+            .arg(fixture.corpus())
+            .arg("--index")
+            .arg(fixture.index_path())
+            .args(extra)
+            .env("TESSDATA_PREFIX", tessdata.path())
+            .output()
+            .unwrap()
+    };
+    let report = index_report(&index(&[]));
+    let warning = &report["warnings"][0]["message"];
+    assert!(
+        warning
+            .as_str()
+            .unwrap()
+            .contains("no spa traineddata: scans are read in eng only"),
+        "{report}"
+    );
+    assert_eq!(fixture.sources("guayabero"), ["scan.png"], "{report}");
+    // Asked for by name, a language Tesseract lacks still stops the run.
+    let out = index(&["--ocr-lang", "spa", "--rebuild"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}

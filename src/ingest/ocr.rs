@@ -525,22 +525,39 @@ pub fn check_language_codes(languages: &str) -> Result<(), String> {
     }
 }
 
-/// Checks that Tesseract has every language of `languages` (without
-/// Tesseract, scans are reported unread and any code passes); the error
-/// says which is missing, on one line.
-pub fn check_languages_installed(languages: &str) -> Result<(), String> {
+/// The languages OCR reads `languages` in: all of them when Tesseract has
+/// them (or is missing: scans are then reported unread); for
+/// [`DEFAULT_LANGUAGES`], those of them it has, with a note naming what it
+/// lacks (a Tesseract installed without Spanish still reads English
+/// scans). The error says which language asked for is missing, on one
+/// line.
+pub fn usable_languages(languages: &str) -> Result<(String, Option<String>), String> {
     let installed = installed_languages(TESSERACT);
-    match languages
-        .split('+')
-        .find(|code| !installed.is_empty() && !installed.iter().any(|have| have == code))
-    {
-        Some(code) => Err(format!(
-            "--ocr-lang {languages:?}: Tesseract has no {code:?} traineddata (it has {}; Debian packages it as tesseract-ocr-{})",
-            installed.join(", "),
-            code.replace('_', "-")
-        )),
-        None => Ok(()),
+    let lacks = |code: &&str| !installed.is_empty() && !installed.iter().any(|have| have == code);
+    let missing: Vec<&str> = languages.split('+').filter(lacks).collect();
+    let Some(&code) = missing.first() else {
+        return Ok((languages.to_string(), None));
+    };
+    let package = |code: &str| format!("tesseract-ocr-{}", code.replace('_', "-"));
+    let had: Vec<&str> = languages.split('+').filter(|code| !lacks(code)).collect();
+    if languages == DEFAULT_LANGUAGES && !had.is_empty() {
+        let note = format!(
+            "Tesseract has no {} traineddata: scans are read in {} only (Debian packages it as {})",
+            missing.join(", "),
+            had.join("+"),
+            missing
+                .iter()
+                .map(|code| package(code))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        return Ok((had.join("+"), Some(note)));
     }
+    Err(format!(
+        "--ocr-lang {languages:?}: Tesseract has no {code:?} traineddata (it has {}; Debian packages it as {})",
+        installed.join(", "),
+        package(code)
+    ))
 }
 
 /// The traineddata Tesseract has, from `tesseract --list-langs`, asked once
