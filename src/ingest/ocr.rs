@@ -371,6 +371,13 @@ pub fn read_image(
     if width.saturating_mul(height) > MAX_PIXELS {
         return Err(OcrError::TooLarge { width, height });
     }
+    // A multi-page TIFF is one run: its time limit is a page's times its
+    // pages, so that a box file of scans is not lost whole for its size.
+    let pages = tiff_walk(bytes).map_or(1, |walk| walk.pages.max(1));
+    let options = &OcrOptions {
+        timeout: options.timeout.saturating_mul(pages),
+        ..options.clone()
+    };
     options.runs.found(1);
     let pages = recognize(TESSERACT, bytes, None, options, declared, counts);
     options.runs.done();
@@ -851,7 +858,7 @@ pub fn image_dimensions(bytes: &[u8]) -> Option<(u64, u64)> {
         }
         return None;
     }
-    tiff_dimensions(bytes)
+    tiff_walk(bytes).map(|walk| (walk.width, walk.height))
 }
 
 /// Up to `cap` bytes of `pipe`, the rest read and dropped.
@@ -864,8 +871,16 @@ fn read_capped(pipe: Option<impl Read>, cap: u64) -> Vec<u8> {
     bytes
 }
 
-/// The largest width and height among a TIFF's pages (its first 10,000).
-fn tiff_dimensions(bytes: &[u8]) -> Option<(u64, u64)> {
+/// What a TIFF's directories say of its pages (its first 10,000).
+struct TiffWalk {
+    /// The largest width and height among its pages.
+    width: u64,
+    height: u64,
+    pages: u32,
+}
+
+/// Walks a TIFF's chain of page directories; `None` for what is no TIFF.
+fn tiff_walk(bytes: &[u8]) -> Option<TiffWalk> {
     let little = match bytes.get(..4)? {
         b"II*\0" => true,
         b"MM\0*" => false,
@@ -887,7 +902,7 @@ fn tiff_dimensions(bytes: &[u8]) -> Option<(u64, u64)> {
             u32::from_be_bytes(b)
         })
     };
-    let (mut width, mut height) = (0u64, 0u64);
+    let (mut width, mut height, mut pages) = (0u64, 0u64, 0u32);
     let mut ifd = u32_at(4)? as usize;
     let mut seen = std::collections::HashSet::new();
     for _ in 0..10_000 {
@@ -896,6 +911,7 @@ fn tiff_dimensions(bytes: &[u8]) -> Option<(u64, u64)> {
             break;
         }
         let count = usize::from(u16_at(ifd)?);
+        pages += 1;
         for entry in (0..count).map(|i| ifd + 2 + 12 * i) {
             let value = match u16_at(entry + 2)? {
                 3 => u64::from(u16_at(entry + 8)?),
@@ -910,7 +926,11 @@ fn tiff_dimensions(bytes: &[u8]) -> Option<(u64, u64)> {
         }
         ifd = u32_at(ifd + 2 + 12 * count)? as usize;
     }
-    Some((width, height))
+    Some(TiffWalk {
+        width,
+        height,
+        pages,
+    })
 }
 
 /// The text of page `page` (1-based) of `pdf`, `width` by `height`
@@ -1268,6 +1288,14 @@ mod tests {
         tiff.extend([0, 1, 4, 0, 1, 0, 0, 0, 0x10, 0x27, 0, 0]); // width 10000
         tiff.extend([1, 1, 3, 0, 1, 0, 0, 0, 0x20, 0x4e, 0, 0]); // height 20000
         tiff.extend([0, 0, 0, 0]);
+        assert_eq!(tiff_walk(&tiff).map(|walk| walk.pages), Some(1));
+        // Two pages, the second's directory at 26 (8 + 2 + 12 + 4), then
+        // a third that points back at the first: read once.
+        let mut pages = b"II*\0\x08\0\0\0".to_vec();
+        pages.extend([1, 0, 0, 1, 4, 0, 1, 0, 0, 0, 100, 0, 0, 0, 26, 0, 0, 0]);
+        pages.extend([1, 0, 1, 1, 4, 0, 1, 0, 0, 0, 200, 0, 0, 0, 8, 0, 0, 0]);
+        let walk = tiff_walk(&pages).unwrap();
+        assert_eq!((walk.width, walk.height, walk.pages), (100, 200, 2));
         assert_eq!(image_dimensions(&tiff), Some((10_000, 20_000)));
         assert_eq!(image_dimensions(b"not an image"), None);
         // Tesseract would read the files a text names.
