@@ -141,13 +141,20 @@ fn usage_error(err: &clap::Error) -> ExitCode {
                 .take_while(|line| !line.trim().is_empty())
                 .map(str::trim)
                 .collect();
+            // Rust's words for `-n -1` or `-n ten`: every number an option
+            // takes is a whole one, none negative (a number out of an
+            // option's range is clap's `0 is not in 1..=256`).
+            let negative = err
+                .get(clap::error::ContextKind::InvalidValue)
+                .is_some_and(|value| value.to_string().starts_with('-'));
             let said = match said.join(" ") {
                 said if said.is_empty() => "invalid arguments".to_string(),
-                // Rust's words for `-n -1` or `-n ten`: every number an
-                // option takes is a whole one, 0 or more.
                 said => said.replace(
                     "invalid digit found in string",
-                    "not a whole number of 0 or more",
+                    match negative {
+                        true => "a negative number, which no option takes",
+                        false => "not a whole number",
+                    },
                 ),
             };
             // clap's tips ("a similar argument exists: '--limit'") follow

@@ -112,7 +112,13 @@ fn bad_options_are_one_line_errors() {
     let out = run(&["search", "--index", &index, "lazo", "-n", "-1"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("'-1' for '--limit <N>': not a whole number of 0 or more"),
+        stderr(&out).contains("'-1' for '--limit <N>': a negative number, which no option takes"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["search", "--index", &index, "lazo", "-n", "ten"]);
+    assert!(
+        stderr(&out).contains("'ten' for '--limit <N>': not a whole number"),
         "{}",
         stderr(&out)
     );

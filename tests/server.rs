@@ -1037,10 +1037,12 @@ fn invalid_bytes_in_the_request_target_are_400_json() {
     );
     assert_eq!(response.status, 200);
     // Requests that are not HTTP/1.1 at all.
-    let garbage: [&[u8]; 4] = [
+    let garbage: [&[u8]; 5] = [
         b"HELLO\r\n\r\n",
         b"GET /healthz HTTP/9.9\r\nHost: localhost\r\n\r\n",
         b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nNot a header\r\n\r\n",
+        // Two Host headers (RFC 9112 3.2: a 400).
+        b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nHost: attacker.example\r\n\r\n",
         b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03\r\n\r\n",
     ];
     for bytes in garbage {
@@ -1294,6 +1296,13 @@ fn invalid_connection_settings_are_refused_at_start() {
         assert_eq!(out.status.code(), Some(2), "{name}={value}");
         assert!(stderr(&out).contains(name), "{}", stderr(&out));
     }
+    // Set empty, they are unset (`export CITA_IDLE_TIMEOUT=`).
+    let server = Server::start_with_env(
+        shipped_index(),
+        &[],
+        &[("CITA_IDLE_TIMEOUT", ""), ("CITA_MAX_CONNECTIONS", " ")],
+    );
+    assert_eq!(server.get("/healthz").status, 200);
 }
 
 // --- The research workbench's API (issue #23): each answer against its CLI twin ---

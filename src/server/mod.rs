@@ -451,6 +451,11 @@ async fn guard(
         return ApiError::BadRequest("an HTTP/1.1 request needs a Host header".to_string())
             .into_response();
     }
+    // Two could name two servers, and the loopback check below read one.
+    if headers.get_all(header::HOST).iter().nth(1).is_some() {
+        return ApiError::BadRequest("a request has one Host header, not several".to_string())
+            .into_response();
+    }
     // A page of another site whose name its DNS points at 127.0.0.1 would
     // be the same origin as this server to the browser, and read the
     // archive (DNS rebinding): on loopback, only loopback names are answered.
@@ -553,11 +558,18 @@ pub const IDLE_TIMEOUT_ENV: &str = "CITA_IDLE_TIMEOUT";
 /// The environment variable that overrides [`Limits::max_connections`] for [`run`].
 pub const MAX_CONNECTIONS_ENV: &str = "CITA_MAX_CONNECTIONS";
 
+/// The value of the environment variable `name`, unless unset or empty
+/// (`CITA_IDLE_TIMEOUT=` unsets it, as a shell's `export NAME=` means).
+fn setting(name: &str) -> Option<String> {
+    std::env::var_os(name)
+        .map(|text| text.to_string_lossy().into_owned())
+        .filter(|text| !text.trim().is_empty())
+}
+
 /// `limits` with the overrides of [`IDLE_TIMEOUT_ENV`] and
 /// [`MAX_CONNECTIONS_ENV`], when set.
 fn limits_from_env(mut limits: Limits) -> Result<Limits> {
-    if let Some(text) = std::env::var_os(IDLE_TIMEOUT_ENV) {
-        let text = text.to_string_lossy();
+    if let Some(text) = setting(IDLE_TIMEOUT_ENV) {
         limits.idle_timeout = text
             .trim()
             .parse::<f64>()
@@ -570,8 +582,7 @@ fn limits_from_env(mut limits: Limits) -> Result<Limits> {
                 ))
             })?;
     }
-    if let Some(text) = std::env::var_os(MAX_CONNECTIONS_ENV) {
-        let text = text.to_string_lossy();
+    if let Some(text) = setting(MAX_CONNECTIONS_ENV) {
         limits.max_connections = text
             .trim()
             .parse::<usize>()
