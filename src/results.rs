@@ -421,7 +421,7 @@ pub struct Duplicate {
     pub paragraph: u32,
     /// Its part of the paragraph.
     pub part: u32,
-    /// Its page (PDF).
+    /// Its page (a PDF's or a multi-page TIFF's).
     pub page: Option<u32>,
 }
 
@@ -490,7 +490,8 @@ pub struct IndexedPassage {
     /// where the format has no meaningful offsets (HTML, PDF, JSON, and text
     /// decoded from another encoding).
     pub byte_range: Option<[usize; 2]>,
-    /// 1-based page the passage is on (PDF); `None` for other formats.
+    /// 1-based page the passage is on (a PDF or a multi-page TIFF); `None`
+    /// for other formats.
     pub page: Option<u32>,
     /// The record's line (JSON Lines), position (JSON array) or message's
     /// position (mailbox); `None` for other formats.
