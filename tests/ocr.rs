@@ -275,10 +275,12 @@ fn a_rebuild_reads_scans_from_the_cache_without_tesseract() {
     );
     assert_eq!(fixture.sources("Guayabero"), ["scan.png"]);
     let before = cached(&fixture.index_path());
-    assert_eq!(before.len(), 2, "{:?}", before.keys());
+    // The image; the PDF page under its rendering and under its number.
+    assert_eq!(before.len(), 3, "{:?}", before.keys());
 
-    // A PATH with pdftoppm but no tesseract: OCR would fail.
-    let bin = folder_with_pdftoppm();
+    // A PATH with neither tesseract nor pdftoppm: OCR would fail, and so
+    // would rendering a PDF's page to find its reading.
+    let bin = tempfile::TempDir::new().unwrap();
     let report = index_report_with_path(&fixture, bin.path(), &["--rebuild"]);
     assert_eq!(report["skipped"], serde_json::json!({}), "{report}");
     // The report says it: Tesseract read nothing, the cache both scans.

@@ -381,11 +381,11 @@ pub fn read_image(
     options.runs.found(1);
     let pages = recognize(TESSERACT, bytes, None, options, declared, counts);
     options.runs.done();
-    pages
+    pages.map(continued_pages)
 }
 
 /// OCR of `image` (with a known resolution for rendered pages), through
-/// the cache.
+/// the cache: Tesseract's paragraphs, not yet [`continued`].
 fn recognize(
     tesseract: Program,
     image: &[u8],
@@ -448,7 +448,7 @@ fn recognize(
     if let Some(path) = cached.as_deref().filter(|_| changed) {
         write_cache(path, &pages);
     }
-    Ok(continued_pages(pages))
+    Ok(pages)
 }
 
 /// Tesseract's page segmentation mode that detects the page's orientation
@@ -940,6 +940,7 @@ fn tiff_walk(bytes: &[u8]) -> Option<TiffWalk> {
 /// even by a run that is killed.
 pub fn read_pdf_page(
     pdf: &[u8],
+    pdf_key: u128,
     page: u32,
     (width, height): (f64, f64),
     options: &OcrOptions,
@@ -949,6 +950,23 @@ pub fn read_pdf_page(
     let area = (width / 72.0) * (height / 72.0);
     let fitting = (MAX_PIXELS as f64 / area.max(1.0)).sqrt();
     let dpi = RENDER_DPI.min(fitting).max(1.0).floor() as u32;
+    let paragraphs = |pages: Vec<OcrPage>| {
+        (continued_pages(pages).into_iter())
+            .flat_map(|page| page.paragraphs)
+            .collect()
+    };
+    // The page's reading is also kept under the PDF's bytes and the page's
+    // number, so that a rebuild finds it without rendering the page again
+    // (a third of a second a page) to find it under its rendering's.
+    let languages = languages_for(TESSERACT, options, declared);
+    let by_page = options.cache.as_deref().map(|dir| {
+        let key = page_cache_key(pdf_key, page, &languages, dpi);
+        dir.join(format!("{key}.json"))
+    });
+    if let Some(pages) = by_page.as_deref().and_then(read_cache) {
+        counts.cached += 1;
+        return Ok(paragraphs(pages));
+    }
     let page = page.to_string();
     let dpi_arg = dpi.to_string();
     let args = ["-r", &dpi_arg, "-f", &page, "-l", &page, "-gray", "-"];
@@ -964,7 +982,23 @@ pub fn read_pdf_page(
         )?
     };
     let pages = recognize(TESSERACT, &image, Some(dpi), options, declared, counts)?;
-    Ok(pages.into_iter().flat_map(|page| page.paragraphs).collect())
+    if let Some(path) = &by_page {
+        write_cache(path, &pages);
+    }
+    Ok(paragraphs(pages))
+}
+
+/// The key of a PDF's bytes, for [`read_pdf_page`]: hashed once per file,
+/// not once per page.
+pub fn pdf_key(pdf: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(pdf)
+}
+
+/// The cache key of page `page` of the PDF keyed `pdf_key`, read in
+/// `languages` at `dpi`.
+fn page_cache_key(pdf_key: u128, page: u32, languages: &str, dpi: u32) -> String {
+    let how = format!("{CACHE_VERSION}\0pdf page\0{pdf_key:032x}\0{page}\0{languages}\0{dpi}");
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(how.as_bytes()))
 }
 
 /// Runs `program` with `args`, `input` on its standard input, and gives its

@@ -429,6 +429,7 @@ fn ocr_pages(
         return scanned;
     }
     let sizes = page_sizes(document);
+    let pdf_key = ocr::pdf_key(bytes);
     options.runs.found(wanted.len() as u64);
     let next = AtomicUsize::new(0);
     let missing = OnceLock::new();
@@ -445,6 +446,7 @@ fn ocr_pages(
                             let size = sizes.get(&page).copied().unwrap_or(US_LETTER);
                             ocr::read_pdf_page(
                                 bytes,
+                                pdf_key,
                                 page,
                                 size,
                                 options,
