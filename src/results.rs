@@ -879,7 +879,14 @@ impl IndexedPassage {
             let bare = |text: &str| text.trim().trim_end_matches('.').to_lowercase();
             bare(a) == bare(b)
         };
+        // A heading that ends a sentence (a subtitle) is named without its
+        // full stop, as the comma after it ends it: not `Ejército., ¶ 4`.
         if let Some(section) = self.section.as_ref().filter(|s| !same(s, &self.title)) {
+            let section = section.trim();
+            let section = match section.ends_with("..") {
+                true => section,
+                false => section.strip_suffix('.').unwrap_or(section),
+            };
             place.push(format!("§ {section}"));
         }
         place.push(format!("¶ {}", self.paragraph));
@@ -973,6 +980,16 @@ mod tests {
         );
         passage.section = Some("Antecedentes".to_string());
         assert!(passage.citation().contains(" § Antecedentes, ¶ 4."));
+        passage.section = Some("Más de 1.200 personas huyeron del Ejército.".to_string());
+        assert!(
+            passage
+                .citation()
+                .contains(" § Más de 1.200 personas huyeron del Ejército, ¶ 4."),
+            "{}",
+            passage.citation()
+        );
+        passage.section = Some("Y entonces...".to_string());
+        assert!(passage.citation().contains(" § Y entonces..., ¶ 4."));
     }
 
     #[test]

@@ -164,6 +164,20 @@ const WHOLE_FURNITURE_NAMES: &[&str] = &[
     "field-label",
     "tags",
     "etiquetas",
+    // The Spanish-language press's and WordPress's boxes around a story:
+    // most read, more news, follow us, related posts (Jetpack), the ads'
+    // slot, the comments (Disqus).
+    "mas-leidas",
+    "mas-leidos",
+    "lo-mas-leido",
+    "lo-mas-visto",
+    "mas-vistas",
+    "mas-noticias",
+    "te-puede-interesar",
+    "siguenos",
+    "publicidad",
+    "jp-relatedposts",
+    "disqus_thread",
 ];
 
 /// The words of [`FURNITURE`] naming what can outweigh the article it
@@ -276,14 +290,34 @@ const TEASER_LABELS: &[&str] = &[
     "read also",
     "also read",
     "more on this story",
+    "lea",
     "lea también",
     "lea tambien",
+    "lea además",
+    "lea ademas",
     "lee también",
     "lee tambien",
+    "vea también",
+    "vea tambien",
+    "siga leyendo",
     "le puede interesar",
     "te puede interesar",
     "también le puede interesar",
     "también te puede interesar",
+    "le recomendamos",
+    "te recomendamos",
+    "noticia relacionada",
+];
+
+/// Labels of a box of related stories, a line of [`BOILERPLATE`] too:
+/// the headlines after one are its ([`is_teaser_label`]).
+const RELATED_LABELS: &[&str] = &[
+    "related",
+    "related stories",
+    "related articles",
+    "noticias relacionadas",
+    "temas relacionados",
+    "contenido relacionado",
 ];
 
 /// A teaser names another story: its headline, no longer than this many
@@ -1050,6 +1084,9 @@ struct Walker {
     /// The language an element declares for the buffer's text
     /// ([`Walker::declared_at`]), once its first words are read.
     buffer_language: Option<Option<Language>>,
+    /// Whether the last paragraph was a teaser's label alone ("Le puede
+    /// interesar:", "Lea también"): the headlines after it are its.
+    teasing: bool,
 }
 
 /// What the walker does next: read a node, end the block element whose
@@ -1126,6 +1163,7 @@ impl Walker {
                     }
                     if is_heading(name) {
                         self.flush();
+                        self.teasing = false;
                         let heading = collapse(&text_with_breaks(element_ref));
                         if !heading.is_empty() {
                             self.blocks.push(Block::Heading(heading));
@@ -1203,9 +1241,21 @@ impl Walker {
                 .map_or(0, |words| text.len() - words.trim_start().len())
         });
         let words = &text[numbered..];
-        if words.trim().is_empty() || (!self.values && is_boilerplate(words)) {
+        if words.trim().is_empty() {
             return;
         }
+        if !self.values {
+            // A teaser's label alone, and the headlines after it (a list of
+            // links to other stories), are not the page's text.
+            if is_teaser_label(words) {
+                self.teasing = true;
+                return;
+            }
+            if is_boilerplate(words) || (self.teasing && is_headline(words)) {
+                return;
+            }
+        }
+        self.teasing = false;
         let text = if numbered > 0 && numbers_itself(words) {
             words.to_string()
         } else {
@@ -1490,22 +1540,44 @@ fn collapse(text: &str) -> String {
     super::collapse_whitespace(text)
 }
 
+/// `text` without what is not a letter or a digit at either end, in
+/// lower case: how labels are compared.
+fn bare(text: &str) -> String {
+    text.trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
+}
+
 /// Whether a whole paragraph is a line of [`BOILERPLATE`] or a teaser
 /// ([`TEASER_LABELS`]).
 fn is_boilerplate(text: &str) -> bool {
-    let bare = |text: &str| {
-        text.trim_matches(|c: char| !c.is_alphanumeric())
-            .to_lowercase()
-    };
     BOILERPLATE.contains(&bare(text).as_str())
         || text.split_once(':').is_some_and(|(label, headline)| {
-            TEASER_LABELS.contains(&bare(label).as_str())
-                && headline.split_whitespace().count() <= TEASER_WORDS
-                && !headline
-                    .trim_end()
-                    .trim_end_matches(['"', '”', '’', '»', ')', '\''])
-                    .ends_with('.')
+            TEASER_LABELS.contains(&bare(label).as_str()) && is_headline(headline)
         })
+}
+
+/// Whether a paragraph is a teaser's label with no headline after it
+/// ("Le puede interesar:", "LEA TAMBIÉN"), or a related stories' box's
+/// ("Noticias relacionadas"): the headlines that follow are the teaser's.
+fn is_teaser_label(text: &str) -> bool {
+    let label = bare(text);
+    (TEASER_LABELS.contains(&label.as_str()) && !READ_ON_LABELS.contains(&label.as_str()))
+        || RELATED_LABELS.contains(&label.as_str())
+}
+
+/// Teaser labels that alone ask to read on (a link to the rest of the
+/// story), rather than announce other stories: what follows one is no
+/// teaser's.
+const READ_ON_LABELS: &[&str] = &["read more", "siga leyendo"];
+
+/// Whether `text` reads as a headline: at most [`TEASER_WORDS`] words,
+/// ending in no full stop.
+fn is_headline(text: &str) -> bool {
+    text.split_whitespace().count() <= TEASER_WORDS
+        && !text
+            .trim_end()
+            .trim_end_matches(['"', '”', '’', '»', ')', '\''])
+            .ends_with('.')
 }
 
 /// Hidden elements and those whose class or id names page furniture.
@@ -2542,6 +2614,55 @@ line two</pre>
         assert_eq!(
             texts(&read(page).1),
             ["The text of the story, long enough to outweigh the form."]
+        );
+    }
+
+    #[test]
+    fn the_press_s_boxes_around_a_story_are_furniture() {
+        let boxes = [
+            r#"<div class="mas-leidas"><p>Uno</p></div>"#,
+            r#"<section class="lo-mas-visto"><p>Dos</p></section>"#,
+            r#"<div class="te-puede-interesar"><p>Tres</p></div>"#,
+            r#"<div class="siguenos"><p>Cuatro</p></div>"#,
+            r#"<div class="publicidad"><p>Cinco</p></div>"#,
+            r#"<div id="jp-relatedposts"><p>Seis</p></div>"#,
+            r#"<div id="disqus_thread"><p>Siete</p></div>"#,
+            r#"<div class="mas-noticias"><p>Ocho</p></div>"#,
+        ];
+        let page = format!(
+            "<body><article><p>El texto de la noticia.</p>{}</article></body>",
+            boxes.concat()
+        );
+        assert_eq!(texts(&read(&page).1), ["El texto de la noticia."]);
+    }
+
+    #[test]
+    fn a_teaser_label_alone_takes_the_headlines_after_it() {
+        let page = concat!(
+            "<body><article><p>La masacre ocurrió en Mapiripán en 1997.</p>",
+            "<p>Le puede interesar:</p><ul><li><a>Desplazados del Cauca piden ayuda</a></li>",
+            "<li><a>Fiscalía reabre caso</a></li></ul>",
+            "<p>Las víctimas esperan reparación desde entonces.</p>",
+            "<p><strong>LEA TAMBIÉN</strong></p><p><a>Condenan al Estado</a></p>",
+            "<p>Vea también: El ELN y la paz</p><p>Lea además: Otra historia</p>",
+            "<p>Noticias relacionadas</p><p><a>Una</a></p><p><a>Otra</a></p>",
+            "<h2>Antecedentes</h2><p>Breve</p>",
+            "<p>Los hechos, según la sentencia, son:</p><ul><li>Primero</li><li>Segundo</li></ul>",
+            "<p>Siga leyendo</p><p>Un subtítulo sin punto</p>",
+            "</article></body>",
+        );
+        assert_eq!(
+            texts(&read(page).1),
+            [
+                "La masacre ocurrió en Mapiripán en 1997.",
+                "Las víctimas esperan reparación desde entonces.",
+                "# Antecedentes",
+                "Breve",
+                "Los hechos, según la sentencia, son:",
+                "Primero",
+                "Segundo",
+                "Un subtítulo sin punto",
+            ]
         );
     }
 
