@@ -146,7 +146,13 @@ fn usage_error(err: &clap::Error) -> ExitCode {
             // option's range is clap's `0 is not in 1..=256`).
             let negative = err
                 .get(clap::error::ContextKind::InvalidValue)
-                .is_some_and(|value| value.to_string().starts_with('-'));
+                .is_some_and(|value| {
+                    let value = value.to_string();
+                    value.strip_prefix('-').is_some_and(|digits| {
+                        digits.bytes().any(|b| b != b'0')
+                            && digits.bytes().all(|b| b.is_ascii_digit())
+                    })
+                });
             let said = match said.join(" ") {
                 said if said.is_empty() => "invalid arguments".to_string(),
                 said => said.replace(

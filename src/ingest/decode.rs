@@ -233,7 +233,8 @@ fn decode_as(encoding: &'static Encoding, bytes: &[u8], bom_len: usize) -> Optio
 /// the evidence is at least as much as the stray bytes; a page saying
 /// UTF-8 whose accents are all windows-1252 bytes has none, and is
 /// detected. A UTF-8 BOM is evidence enough (Notepad writes one, and a
-/// curly quote pasted from elsewhere as a windows-1252 byte).
+/// curly quote pasted from elsewhere as a windows-1252 byte) for stray
+/// bytes that are at most a sixteenth of the text.
 fn decode_mostly_utf8(bytes: &[u8], said: Utf8Said) -> Option<Decoded> {
     let by_design = |valid: &str| {
         valid
@@ -264,7 +265,8 @@ fn decode_mostly_utf8(bytes: &[u8], said: Utf8Said) -> Option<Decoded> {
         }
     }
     let utf8 = match said {
-        Utf8Said::Bom => true,
+        // A few stray bytes, not bytes that are mostly none of UTF-8's.
+        Utf8Said::Bom => stray * 16 <= bytes.len(),
         Utf8Said::Charset => non_ascii > 0,
         Utf8Said::Nothing => non_ascii > 0 && non_ascii >= stray,
     };
@@ -342,6 +344,10 @@ mod tests {
             assert!(decoded.text.starts_with("It couldn’t"), "{}", decoded.text);
             assert_eq!((decoded.encoding, decoded.bom_len), ("UTF-8", 3));
         }
+        // Not bytes that are mostly none of UTF-8's after a BOM.
+        let mut noise = b"\xef\xbb\xbf".to_vec();
+        noise.extend((0u32..3000).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 | 0x80));
+        assert!(decode(&noise).is_err());
     }
 
     #[test]

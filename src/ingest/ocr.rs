@@ -373,7 +373,7 @@ pub fn read_image(
     }
     // A multi-page TIFF is one run: its time limit is a page's times its
     // pages, so that a box file of scans is not lost whole for its size.
-    let pages = tiff_walk(bytes).map_or(1, |walk| walk.pages.max(1));
+    let pages = tiff_walk(bytes).map_or(1, |walk| walk.pages.clamp(1, MAX_TIMED_PAGES));
     let options = &OcrOptions {
         timeout: options.timeout.saturating_mul(pages),
         ..options.clone()
@@ -428,18 +428,18 @@ fn recognize(
         }
     };
     // A page turned sideways or upside down (a phone's photo, a page fed
-    // the wrong way) reads as garbage of low confidence: such pages are
-    // read again with Tesseract's orientation detection (`--psm 1`, its
-    // `osd` data), which costs about a fifth more on every page and so
-    // runs only for them; of the two readings of each page, the surer is
-    // kept.
+    // the wrong way) reads as garbage of low confidence: an image with such
+    // a page is read again with Tesseract's orientation detection (`--psm
+    // 1`, its `osd` data), which costs about a fifth more on every page and
+    // so runs only for them; of the two readings of each page, the surer is
+    // kept. A reading that failed (a timeout) is tried again next time.
     if pages
         .iter()
         .any(|page| !page.orientation_checked && needs_orientation(page))
+        && let Ok(turned) = run_with(Some(ORIENTED_LAYOUT))
     {
-        if let Ok(turned) = run_with(Some(ORIENTED_LAYOUT)) {
-            pages = surer_pages(pages, turned);
-        }
+        counts.recognized += 1;
+        pages = surer_pages(pages, turned);
         pages
             .iter_mut()
             .for_each(|page| page.orientation_checked = true);
@@ -450,6 +450,11 @@ fn recognize(
     }
     Ok(pages)
 }
+
+/// The most pages a multi-page TIFF's time limit counts: its own
+/// directories say how many it has, and a crafted file could claim
+/// thousands to hold a run for days.
+const MAX_TIMED_PAGES: u32 = 200;
 
 /// Tesseract's page segmentation mode that detects the page's orientation
 /// first (and its script).
@@ -471,21 +476,32 @@ fn page_confidence(page: &OcrPage) -> Option<f64> {
     (words > 0).then(|| sum / words as f64)
 }
 
-/// Whether `page` may have been read turned: no words, or words of low
-/// confidence.
+/// Whether `page` may have been read turned: words of low confidence (a
+/// blank page, the back of a sheet, has none, and is not read again).
 fn needs_orientation(page: &OcrPage) -> bool {
-    page_confidence(page).is_none_or(|confidence| confidence < TURNED_CONFIDENCE)
+    page_confidence(page).is_some_and(|confidence| confidence < TURNED_CONFIDENCE)
 }
 
-/// Of two readings of the same pages, each page's surer one (its words'
-/// higher mean confidence; a reading with words over one without).
+/// Of two readings of the same pages, each page's surer one: the second's
+/// when its words' mean confidence is higher and it has at least a
+/// quarter as many words (a few sure marks are not a page of text).
 fn surer_pages(first: Vec<OcrPage>, second: Vec<OcrPage>) -> Vec<OcrPage> {
+    let words = |page: &OcrPage| -> usize {
+        (page.paragraphs.iter())
+            .map(|paragraph| paragraph.text.split_whitespace().count())
+            .sum()
+    };
     let mut second: HashMap<u32, OcrPage> =
         second.into_iter().map(|page| (page.page, page)).collect();
     first
         .into_iter()
         .map(|page| match second.remove(&page.page) {
-            Some(other) if page_confidence(&other) > page_confidence(&page) => other,
+            Some(other)
+                if page_confidence(&other) > page_confidence(&page)
+                    && 4 * words(&other) >= words(&page) =>
+            {
+                other
+            }
             _ => page,
         })
         .collect()
@@ -1159,6 +1175,49 @@ mod tests {
             serde_json::from_str(r#"{"text": "DATE: 14 MAR 62 SUBJECT: X", "confidence": 90}"#)
                 .unwrap();
         assert_eq!(cached.lines().collect::<Vec<_>>(), [cached.text.as_str()]);
+    }
+
+    #[test]
+    fn a_page_is_read_again_turned_only_for_poor_words_and_kept_only_if_surer() {
+        let page = |number: u32, text: &str, confidence: u8| OcrPage {
+            page: number,
+            paragraphs: vec![OcrParagraph {
+                text: text.to_string(),
+                confidence,
+                line_starts: Vec::new(),
+            }],
+            orientation_checked: false,
+        };
+        let blank = OcrPage {
+            paragraphs: Vec::new(),
+            ..page(3, "", 0)
+        };
+        assert!(!needs_orientation(&blank));
+        assert!(!needs_orientation(&page(1, "A page of print", 91)));
+        assert!(needs_orientation(&page(1, "POAON ZINY O119Q", 35)));
+        let upright = vec![
+            page(1, "POAON ZINY O119Q [eun SJU9UIP", 35),
+            page(2, "many words read poorly but read all the same here", 55),
+            blank.clone(),
+        ];
+        let turned = vec![
+            page(1, "MINISTERIO DE GUERRA Bogota", 90),
+            page(2, "Two", 95),
+            blank,
+        ];
+        let surer = surer_pages(upright, turned);
+        let kept: Vec<&str> = surer
+            .iter()
+            .map(|page| page.paragraphs.first().map_or("", |p| p.text.as_str()))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                "MINISTERIO DE GUERRA Bogota",
+                "many words read poorly but read all the same here",
+                ""
+            ]
+        );
     }
 
     #[test]

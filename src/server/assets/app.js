@@ -563,7 +563,9 @@ async function search(state, view) {
   if (state.fmt && /[()]/.test(state.q)) {
     const own = await refusal({ ...state, fmt: "" });
     if (stale(view)) return;
-    if (own) {
+    // Only the query's own refusal: a busy server (503) is the search's
+    // to meet.
+    if (own && own.status === 400) {
       setStatus(statusLine, own.message, true);
       $("facets").hidden = true;
       return;
