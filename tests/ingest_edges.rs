@@ -266,3 +266,39 @@ fn rebuilding_replaces_the_previous_contents() {
     assert_eq!(fixture.search("oldword", &[]).0, 1);
     assert_eq!(fixture.search("newword", &[]).0, 0);
 }
+
+#[test]
+fn a_page_saved_whole_is_its_html_without_its_folder_of_resources() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "prensa/Desplazados en Nariño.html",
+        "<html><body><article><p>Cientos de desplazados llegaron a Tumaco.</p></article></body></html>",
+    );
+    // What the browser saved beside it: an ad's frame, a script.
+    fixture.file(
+        "prensa/Desplazados en Nariño_files/saved_resource.html",
+        "<html><body><p>Créditos de libre inversión para desplazados.</p></body></html>",
+    );
+    fixture.file(
+        "prensa/Desplazados en Nariño_files/app.js",
+        "var desplazados = 1;",
+    );
+    fixture.file(
+        "prensa/Informe.htm",
+        "<html><body><p>Informe sobre desplazados en el Cauca.</p></body></html>",
+    );
+    fixture.file(
+        "prensa/Informe_archivos/frame.html",
+        "<html><body><p>Publicidad para desplazados.</p></body></html>",
+    );
+    // A folder of that shape without its page is a folder like any other.
+    fixture.file("notas_files/nota.txt", "Nota sobre desplazados en Arauca.");
+    assert_eq!(
+        fixture.sources("desplazados"),
+        [
+            "notas_files/nota.txt",
+            "prensa/Desplazados en Nariño.html",
+            "prensa/Informe.htm"
+        ]
+    );
+}

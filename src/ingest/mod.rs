@@ -540,6 +540,31 @@ fn is_hidden(name: &OsStr) -> bool {
     name.as_encoded_bytes().starts_with(b".") || name == "__MACOSX"
 }
 
+/// How browsers name the folder of a page saved whole ("Save page as…,
+/// complete"), after the page's own name: English, Spanish, Portuguese,
+/// French and German Windows and browsers.
+const SAVED_PAGE_FOLDER_SUFFIXES: &[&str] =
+    &["_files", "_archivos", "_arquivos", "_fichiers", "-Dateien"];
+
+/// Whether the folder at `path` holds a saved page's resources: its name
+/// is a page's beside it (`Story.html`) and a browser's suffix
+/// (`Story_files`). Its scripts, ads' frames, styles and images are the
+/// page's furniture, not documents.
+fn is_saved_page_folder(path: &Path) -> bool {
+    let (Some(name), Some(parent)) = (path.file_name().and_then(OsStr::to_str), path.parent())
+    else {
+        return false;
+    };
+    SAVED_PAGE_FOLDER_SUFFIXES.iter().any(|suffix| {
+        name.strip_suffix(suffix).is_some_and(|page| {
+            !page.is_empty()
+                && ["html", "htm"]
+                    .iter()
+                    .any(|extension| parent.join(format!("{page}.{extension}")).is_file())
+        })
+    })
+}
+
 /// Whether the entry `name` of a ZIP or a tar (a path inside it) is
 /// hidden: the entry itself, or a folder on its path ([`is_hidden`]). A
 /// leading `./` (tar writes `./notes.txt` for a folder given as `.`) and
@@ -580,6 +605,10 @@ pub fn files(corpus: &Path, options: &WalkOptions) -> Result<impl Iterator<Item 
     });
     builder.filter_entry(move |entry| {
         if is_hidden(entry.file_name()) {
+            return false;
+        }
+        if entry.file_type().is_some_and(|kind| kind.is_dir()) && is_saved_page_folder(entry.path())
+        {
             return false;
         }
         let Some((name, left_out)) = &left_out else {
