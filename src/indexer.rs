@@ -283,7 +283,8 @@ pub trait BuildObserver {
 /// sentence are one; a PDF without a page of text is OCR'd page by page;
 /// UTF-8 after a BOM with a stray windows-1252 byte is read, not skipped.
 /// 32: an HTML teaser's label alone takes the headlines after it; more
-/// teaser labels and press boxes are furniture.
+/// teaser labels and press boxes are furniture; a `<title>` that is the
+/// page's `h1` and a section after a separator is the `h1`.
 pub const READING_RULES: u32 = 32;
 
 /// An observer that ignores everything.

@@ -969,6 +969,7 @@ fn metadata(page: &Html) -> Metadata {
             .next()
             .map(|title| title.text().collect::<String>())
             .map(|title| strip_site_name(&title, publication.as_deref()))
+            .map(|title| headline_within(page, title))
             .filter(|title| !title.is_empty())
     });
     let date = attribute(page, "meta[property='article:published_time']", "content")
@@ -1025,7 +1026,7 @@ fn metadata(page: &Html) -> Metadata {
 /// "Retornos".
 fn strip_site_name(title: &str, site: Option<&str>) -> String {
     let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
-    for separator in [" | ", " – ", " — ", " - ", " :: ", " · "] {
+    for separator in TITLE_SEPARATORS {
         if let Some((head, tail)) = title.rsplit_once(separator) {
             let (head, tail) = (head.trim(), tail.trim());
             if site.is_some_and(|site| head.eq_ignore_ascii_case(site)) {
@@ -1040,6 +1041,33 @@ fn strip_site_name(title: &str, site: Option<&str>) -> String {
     }
     title
 }
+
+/// The page's headline, its first `<h1>`, when `title` is that and more
+/// after a separator: the section a site names after it ("Condenan al
+/// Estado - Justicia", what is left of "… - Justicia - El Tiempo").
+fn headline_within(page: &Html, title: String) -> String {
+    let headline = page
+        .select(&selector("h1"))
+        .next()
+        .map(|h1| collapse(&h1.text().collect::<String>()))
+        .unwrap_or_default();
+    let more = (!headline.is_empty())
+        .then(|| title.strip_prefix(headline.as_str()))
+        .flatten();
+    match more {
+        Some(more)
+            if TITLE_SEPARATORS
+                .iter()
+                .any(|separator| more.starts_with(separator)) =>
+        {
+            headline
+        }
+        _ => title,
+    }
+}
+
+/// What sites put between a story's title and their own name or section.
+const TITLE_SEPARATORS: [&str; 6] = [" | ", " – ", " — ", " - ", " :: ", " · "];
 
 /// `datePublished` from the page's JSON-LD, wherever it is nested.
 fn json_ld_date(page: &Html) -> Option<crate::date::Date> {
@@ -2314,6 +2342,32 @@ line two</pre>
         assert_eq!(
             author(r#"<meta property="article:author" content="https://paper.example/juan">"#),
             None
+        );
+    }
+
+    #[test]
+    fn a_title_that_is_the_headline_and_a_section_is_the_headline() {
+        let page = |title: &str, h1: &str| {
+            format!(
+                "<html><head><title>{title}</title><meta property=\"og:site_name\" content=\"El Tiempo\">\
+                 </head><body><article><h1>{h1}</h1><p>Texto.</p></article></body></html>"
+            )
+        };
+        let title = |html: String| read(&html).0.title.unwrap();
+        assert_eq!(
+            title(page(
+                "Condenan al Estado por Mapiripán - Justicia - El Tiempo",
+                "Condenan al Estado por Mapiripán"
+            )),
+            "Condenan al Estado por Mapiripán"
+        );
+        // A title the headline only starts is kept whole.
+        assert_eq!(
+            title(page(
+                "Condenan al Estado por Mapiripán y Puerto Gaitán",
+                "Condenan al Estado"
+            )),
+            "Condenan al Estado por Mapiripán y Puerto Gaitán"
         );
     }
 
