@@ -676,7 +676,8 @@ const YEAR_CUES: &[&str] = &[
     "in", "since", "from", "until", "till", "to", "by", "of", "during", "before", "after",
     "between", "and", "or", "early", "mid", "late", "around", "circa", "c", "year", "years", "the",
     "spring", "summer", "autumn", "fall", "winter", "en", "desde", "hasta", "de", "del", "año",
-    "entre", "y", "its", "their", "his", "her", "our",
+    "años", "entre", "y", "o", "e", "a", "durante", "antes", "hacia", "el", "its", "their", "his",
+    "her", "our",
 ];
 
 static YEAR: LazyLock<Regex> = LazyLock::new(|| {
@@ -827,6 +828,12 @@ mod tests {
     #[test]
     fn years_are_found_in_plausible_contexts_only() {
         assert_eq!(mentioned_years("debuted with Plan LAZO in 1964."), [1964]);
+        // Spanish cues: "durante 2003", "de 1998 a 2003", "en el 2004".
+        assert_eq!(
+            mentioned_years("huyeron durante 2003, de 1998 a 2001 y en el 2004"),
+            [1998, 2001, 2003, 2004]
+        );
+        assert_eq!(mentioned_years("pagaron 2003 pesos"), Vec::<u16>::new());
         assert_eq!(
             mentioned_years("used between 1987 and 1991 for training"),
             [1987, 1991]
