@@ -285,7 +285,8 @@ pub trait BuildObserver {
 /// 32: an HTML teaser's label alone takes the headlines after it; more
 /// teaser labels and press boxes are furniture; a `<title>` that is the
 /// page's `h1` and a section after a separator is the `h1`; Spanish
-/// cues before a year (`durante 2003`, `a 2003`, `el 2004`) mention it.
+/// cues before a year (`durante 2003`, `de 1998 a 2003`, `el 2004`)
+/// mention it.
 pub const READING_RULES: u32 = 32;
 
 /// An observer that ignores everything.

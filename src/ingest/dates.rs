@@ -676,8 +676,8 @@ const YEAR_CUES: &[&str] = &[
     "in", "since", "from", "until", "till", "to", "by", "of", "during", "before", "after",
     "between", "and", "or", "early", "mid", "late", "around", "circa", "c", "year", "years", "the",
     "spring", "summer", "autumn", "fall", "winter", "en", "desde", "hasta", "de", "del", "año",
-    "años", "entre", "y", "o", "e", "a", "durante", "antes", "hacia", "el", "its", "their", "his",
-    "her", "our",
+    "años", "entre", "y", "o", "durante", "antes", "hacia", "el", "its", "their", "his", "her",
+    "our",
 ];
 
 static YEAR: LazyLock<Regex> = LazyLock::new(|| {
@@ -728,14 +728,19 @@ pub fn mentioned_years(text: &str) -> Vec<u16> {
         }
         let bracketed = matches!(previous, Some('(' | '['));
         let trimmed = before.trim_end();
-        let after_dash = trimmed.ends_with(['–', '—', '/']) && {
-            let head = trimmed
-                [..trimmed.len() - trimmed.chars().next_back().map_or(0, char::len_utf8)]
-                .trim_end();
+        // A range from another year: `1995–2001`, `de 1998 a 2003` (a
+        // Spanish `a` alone is no cue: an English article before numbers).
+        let from_year = |head: &str| {
+            let head = head.trim_end();
             // The last four bytes, if they are whole characters.
             head.get(head.len().saturating_sub(4)..)
                 .is_some_and(|tail| YEAR.is_match(tail))
         };
+        let after_dash = (trimmed.ends_with(['–', '—', '/'])
+            && from_year(
+                &trimmed[..trimmed.len() - trimmed.chars().next_back().map_or(0, char::len_utf8)],
+            ))
+            || trimmed.strip_suffix(" a").is_some_and(from_year);
         let cue = trimmed
             .rsplit(|c: char| !c.is_alphanumeric())
             .next()
@@ -834,6 +839,7 @@ mod tests {
             [1998, 2001, 2003, 2004]
         );
         assert_eq!(mentioned_years("pagaron 2003 pesos"), Vec::<u16>::new());
+        assert_eq!(mentioned_years("a 1500 rpm motor"), Vec::<u16>::new());
         assert_eq!(
             mentioned_years("used between 1987 and 1991 for training"),
             [1987, 1991]
