@@ -178,6 +178,10 @@ const WHOLE_FURNITURE_NAMES: &[&str] = &[
     "publicidad",
     "jp-relatedposts",
     "disqus_thread",
+    // A site's top bar: its date of today, its links.
+    "top-bar",
+    "topbar",
+    "barra-superior",
 ];
 
 /// The words of [`FURNITURE`] naming what can outweigh the article it
@@ -2682,6 +2686,7 @@ line two</pre>
             r#"<div id="jp-relatedposts"><p>Seis</p></div>"#,
             r#"<div id="disqus_thread"><p>Siete</p></div>"#,
             r#"<div class="mas-noticias"><p>Ocho</p></div>"#,
+            r#"<div class="top-bar"><time>Lunes, 1 de diciembre de 2025</time></div>"#,
         ];
         let page = format!(
             "<body><article><p>El texto de la noticia.</p>{}</article></body>",
