@@ -218,9 +218,9 @@ fn raw_field(part: &MessagePart<'_>, name: &str) -> Option<String> {
 /// note, so that the date inferred from the text in its place is not taken
 /// for the sender's. The body is every inline text
 /// part; of a `multipart/alternative`, only the plain text is read, or the
-/// HTML when there is no plain text (or it is empty, or a placeholder:
-/// [`PLACEHOLDER_WORDS`]), never both, so that a paragraph is one passage
-/// and not two.
+/// HTML when there is no plain text (or it is empty, or a placeholder of
+/// fewer than 50 words beside an HTML of over four times as many), never
+/// both, so that a paragraph is one passage and not two.
 pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
     let message = parse(
         bytes,
