@@ -621,3 +621,20 @@ fn without_spanish_the_default_reads_scans_in_english_with_a_warning() {
     let out = index(&["--ocr-lang", "spa", "--rebuild"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
+
+#[test]
+fn a_scanned_page_stamped_with_a_line_of_text_is_read_by_ocr() {
+    ensure_tesseract();
+    let fixture = Fixture::new();
+    let scan = scan_gray("The cable names the\nBarrancabermeja refinery.");
+    let stamp = "DECLASSIFIED Authority NND 959000 By NARA Date 1998";
+    fixture.file(
+        "stamped.pdf",
+        pdf_pages(&[PdfPage::StampedScan(&scan, stamp)], "", "20200101000000Z"),
+    );
+    let hit = only_hit(&fixture, "refinery");
+    assert_eq!(hit["source"], "stamped.pdf");
+    assert_eq!(hit["page"], 1, "{hit}");
+    assert_ocr(&hit);
+    assert!(has_word(&hit, "barrancabermeja"), "{hit}");
+}

@@ -383,18 +383,58 @@ fn pages_note(pages: &[u32], why: &str) -> String {
 /// of a typed book paints none, and costs no OCR. In a PDF without a page
 /// of text, every page is read: a page whose content stream is damaged
 /// may not say that it paints its scan, which the renderer still draws.
+/// A page whose text is a stamp's line over an image of the page is a
+/// scan too ([`MAX_STAMP_LETTERS`]).
 fn pages_to_scan(document: &Document, pages: &[String]) -> Vec<u32> {
     let ids = document.get_pages();
-    let untyped =
-        |text: &String| text.chars().filter(|c| c.is_alphabetic()).count() < MIN_TEXT_LETTERS;
-    let all_untyped = pages.iter().all(untyped);
+    let letters = |text: &String| text.chars().filter(|c| c.is_alphabetic()).count();
+    let all_untyped = pages.iter().all(|text| letters(text) < MIN_TEXT_LETTERS);
+    let sizes = page_sizes(document);
     (1..)
         .zip(pages)
-        .filter(|(_, text)| untyped(text))
+        .filter(|&(page, text)| {
+            let id = ids.get(&page);
+            match letters(text) {
+                n if n < MIN_TEXT_LETTERS => {
+                    all_untyped || id.is_none_or(|&id| paints_image(document, id))
+                }
+                // A scanned page an archive stamped with a line of text
+                // (`DECLASSIFIED Authority NND 959000 By NARA`): its text
+                // layer is the stamp, the page its scan.
+                n if n < MAX_STAMP_LETTERS => id.is_some_and(|&id| {
+                    let size = sizes.get(&page).copied().unwrap_or(US_LETTER);
+                    paints_image(document, id) && holds_its_scan(document, id, size)
+                }),
+                _ => false,
+            }
+        })
         .map(|(page, _)| page)
-        .filter(|page| all_untyped || ids.get(page).is_none_or(|&id| paints_image(document, id)))
         .collect()
 }
+
+/// A text layer shorter than this many letters may be a stamp on a
+/// scanned page ([`holds_its_scan`]); a page with more is typed.
+const MAX_STAMP_LETTERS: usize = 200;
+
+/// Whether the page (`width` by `height` points) holds an image of a page:
+/// an image of at least [`SCAN_PIXELS`] in the page's proportions (within
+/// 5%), as a scanner makes one. A photograph on a typed page rarely has its
+/// page's proportions.
+fn holds_its_scan(document: &Document, page: ObjectId, (width, height): (f64, f64)) -> bool {
+    let images = error::catching(|| document.get_page_images(page));
+    let Ok(Ok(images)) = images else {
+        return false;
+    };
+    let page_ratio = width / height.max(1.0);
+    images.iter().any(|image| {
+        let (w, h) = (image.width as f64, image.height as f64);
+        w * h >= SCAN_PIXELS && h > 0.0 && ((w / h) / page_ratio - 1.0).abs() <= 0.05
+    })
+}
+
+/// The fewest pixels of a page's scan: a US Letter page at 100 dpi has
+/// 935,000.
+const SCAN_PIXELS: f64 = 900_000.0;
 
 /// Whether a page's content paints an image: an XObject (`Do`, which may
 /// be an image or a form holding one) or an inline image (`BI`). A page

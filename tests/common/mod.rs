@@ -311,6 +311,9 @@ pub enum PdfPage<'a> {
     Scan(&'a Gray),
     /// A page whose content stream is these bytes, as they are.
     Content(&'a [u8]),
+    /// A scan with a line of text drawn over it in Helvetica 10, as an
+    /// archive stamps a scanned page.
+    StampedScan(&'a Gray, &'a str),
 }
 
 /// A grayscale image, a byte per pixel, row by row.
@@ -369,7 +372,7 @@ pub fn pdf_pages(pages: &[PdfPage], title: &str, created: &str) -> Vec<u8> {
                 // An unused object keeps the numbering regular.
                 (content, b"null".to_vec())
             }
-            PdfPage::Scan(gray) => {
+            PdfPage::Scan(gray) | PdfPage::StampedScan(gray, _) => {
                 use std::io::Write;
                 let mut deflated =
                     flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
@@ -383,13 +386,21 @@ pub fn pdf_pages(pages: &[PdfPage], title: &str, created: &str) -> Vec<u8> {
                 .into_bytes();
                 image.extend(deflated);
                 image.extend(b"\nendstream");
-                (b"q 612 0 0 792 0 0 cm /Im1 Do Q".to_vec(), image)
+                let mut content = b"q 612 0 0 792 0 0 cm /Im1 Do Q".to_vec();
+                if let PdfPage::StampedScan(_, stamp) = page {
+                    content.extend(b"\nBT /F1 10 Tf 1 0 0 1 72 30 Tm (");
+                    content.extend(escape(stamp.as_bytes()));
+                    content.extend(b") Tj ET");
+                }
+                (content, image)
             }
             PdfPage::Content(content) => (content.to_vec(), b"null".to_vec()),
         };
         let image_resource = match page {
             PdfPage::Text(..) | PdfPage::Content(_) => String::new(),
-            PdfPage::Scan(_) => format!(" /XObject << /Im1 {} 0 R >>", 7 + 3 * i),
+            PdfPage::Scan(_) | PdfPage::StampedScan(..) => {
+                format!(" /XObject << /Im1 {} 0 R >>", 7 + 3 * i)
+            }
         };
         objects.push(
             format!(
