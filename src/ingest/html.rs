@@ -239,9 +239,6 @@ const BOILERPLATE: &[&str] = &[
     "print",
     "email",
     "comments",
-    "related",
-    "related articles",
-    "related stories",
     "you may also like",
     "most read",
     "most popular",
@@ -271,9 +268,6 @@ const BOILERPLATE: &[&str] = &[
     "suscríbase",
     "suscríbete",
     "comentarios",
-    "noticias relacionadas",
-    "temas relacionados",
-    "contenido relacionado",
     "lo más leído",
     "más leídas",
     "más leído",
@@ -313,8 +307,9 @@ const TEASER_LABELS: &[&str] = &[
     "noticia relacionada",
 ];
 
-/// Labels of a box of related stories, a line of [`BOILERPLATE`] too:
-/// the headlines after one are its ([`is_teaser_label`]).
+/// Labels of a box of related stories, boilerplate alone
+/// ([`is_boilerplate`]); the headlines after one are its
+/// ([`is_teaser_label`]).
 const RELATED_LABELS: &[&str] = &[
     "related",
     "related stories",
@@ -1579,10 +1574,13 @@ fn bare(text: &str) -> String {
         .to_lowercase()
 }
 
-/// Whether a whole paragraph is a line of [`BOILERPLATE`] or a teaser
+/// Whether a whole paragraph is a line of [`BOILERPLATE`], a related
+/// stories' box's label ([`RELATED_LABELS`]), or a teaser
 /// ([`TEASER_LABELS`]).
 fn is_boilerplate(text: &str) -> bool {
-    BOILERPLATE.contains(&bare(text).as_str())
+    let label = bare(text);
+    BOILERPLATE.contains(&label.as_str())
+        || RELATED_LABELS.contains(&label.as_str())
         || text.split_once(':').is_some_and(|(label, headline)| {
             TEASER_LABELS.contains(&bare(label).as_str()) && is_headline(headline)
         })

@@ -248,7 +248,7 @@ pub fn read(
                 ),
             ));
         }
-        let mut unread = pages_to_scan(&document, &pages);
+        let mut unread = pages_to_scan(&document, &pages, &page_sizes(&document));
         unread.retain(|page| !failed.contains(page));
         let listed: Vec<String> = unread.iter().map(u32::to_string).collect();
         let mut notes = match listed.as_slice() {
@@ -385,11 +385,14 @@ fn pages_note(pages: &[u32], why: &str) -> String {
 /// may not say that it paints its scan, which the renderer still draws.
 /// A page whose text is a stamp's line over an image of the page is a
 /// scan too ([`MAX_STAMP_LETTERS`]).
-fn pages_to_scan(document: &Document, pages: &[String]) -> Vec<u32> {
+fn pages_to_scan(
+    document: &Document,
+    pages: &[String],
+    sizes: &HashMap<u32, (f64, f64)>,
+) -> Vec<u32> {
     let ids = document.get_pages();
     let letters = |text: &String| text.chars().filter(|c| c.is_alphabetic()).count();
     let all_untyped = pages.iter().all(|text| letters(text) < MIN_TEXT_LETTERS);
-    let sizes = page_sizes(document);
     (1..)
         .zip(pages)
         .filter(|&(page, text)| {
@@ -464,11 +467,11 @@ fn ocr_pages(
     counts: &mut OcrCounts,
 ) -> Scanned {
     let mut scanned = Scanned::default();
-    let wanted = pages_to_scan(document, pages);
+    let sizes = page_sizes(document);
+    let wanted = pages_to_scan(document, pages, &sizes);
     if wanted.is_empty() {
         return scanned;
     }
-    let sizes = page_sizes(document);
     let pdf_key = ocr::pdf_key(bytes);
     options.runs.found(wanted.len() as u64);
     let next = AtomicUsize::new(0);
