@@ -687,13 +687,11 @@ impl Archive {
         }
         // Grouped: every match ordered whole by its head (its document is
         // its group), and only the page's groups' matches read whole.
-        let dated = matches!(request.sort, Sort::Date | Sort::DateDescending);
-        let mut every = self.sortables(&searcher, &compiled, dated, true)?;
+        let every = self.in_whole_order(&searcher, &compiled, request.sort)?;
         results.total = every.len() as u64;
         if request.facets {
             results.facets = Some(self.facets_of(&searcher, every.iter().map(|m| m.address))?);
         }
-        every.sort_by(|a, b| by_whole_head(request.sort, &a.head, &b.head));
         let ranked = (every.into_iter().enumerate()).map(|(i, m)| (i + 1, m.head.document, m));
         let hit = |rank: usize, m: Sortable| {
             let hit = self.stored_hit(&searcher, m.head.score, m.address)?;
@@ -1047,9 +1045,11 @@ impl Archive {
             // Compiled first, as one index checks a request (the caller
             // has refused a bad one before asking any shard).
             let compiled = self.compile(request)?;
-            shards::check_answerable(request)?;
             let searcher = self.reader.searcher();
             let wanted = request.offset.saturating_add(request.limit);
+            if request.group {
+                return self.grouped_shard_answer(&searcher, &compiled, request, wanted);
+            }
             let mut keys = None;
             let (mut matches, total, facets) =
                 if request.sort == Sort::Relevance && !request.facets && request.collapse {
@@ -1122,7 +1122,86 @@ impl Archive {
                 index_fingerprint: generation.fingerprint.clone(),
                 partial_total,
                 keys,
+                documents: None,
             })
+        })
+    }
+
+    /// A shard's answer to a grouped search: every match of its first
+    /// `wanted` documents (in the order of their best match), its total,
+    /// documents and facets. No partial matches and no collapsing, as one
+    /// index groups.
+    fn grouped_shard_answer(
+        &self,
+        searcher: &Searcher,
+        compiled: &query::Compiled,
+        request: &SearchRequest,
+        wanted: usize,
+    ) -> Result<ShardAnswer> {
+        let every = self.in_whole_order(searcher, compiled, request.sort)?;
+        let total = every.len() as u64;
+        let facets = match request.facets {
+            true => Some(self.facets_of(searcher, every.iter().map(|m| m.address))?),
+            false => None,
+        };
+        let generation = self.generation_of(searcher)?;
+        let ranked = (every.into_iter().enumerate()).map(|(i, m)| (i + 1, m.head.document, m));
+        let (groups, documents) = group::group(ranked, 0, wanted, |_, m| {
+            let read = generation.read_match(m.head.score, m.address)?;
+            Ok(candidate(&generation, read, None, false))
+        })?;
+        Ok(ShardAnswer {
+            total,
+            candidates: groups.into_iter().flatten().collect(),
+            facets,
+            index_fingerprint: generation.fingerprint.clone(),
+            partial_total: None,
+            keys: None,
+            documents: Some(documents as u64),
+        })
+    }
+
+    /// For each of `members` (passages of other shards, or of this one, as
+    /// [`crate::views::shards::page`] put them on a grouped page), how many
+    /// of this shard's matches of `request` come before it in the order
+    /// asked for: summed over the shards, its rank among every match, as
+    /// one index ranks a group's passages. Part of the third step of a
+    /// grouped search over shards, asked of every shard;
+    /// [`crate::views::shards::add_ranks`] sums the counts.
+    ///
+    /// # Errors
+    ///
+    /// As [`Archive::search`].
+    pub fn preceding(&self, request: &SearchRequest, members: &[Candidate]) -> Result<Vec<u64>> {
+        self.guarded(|| {
+            let compiled = self.compile(request)?;
+            let searcher = self.reader.searcher();
+            let every = self.in_whole_order(&searcher, &compiled, request.sort)?;
+            let generation = self.generation_of(&searcher)?;
+            // The whole order is `in_order`'s: a member's place is found
+            // by bisection, reading the rank keys of a few matches only.
+            members
+                .iter()
+                .map(|member| {
+                    let (mut before, mut after) = (0, every.len());
+                    while before < after {
+                        let middle = before + (after - before) / 2;
+                        let sortable = &every[middle];
+                        let m = generation.read_match(sortable.head.score, sortable.address)?;
+                        let order = in_order(
+                            request.sort,
+                            (m.keys.date, m.rank_key()),
+                            shards::order_key(member),
+                        );
+                        if order.is_lt() {
+                            before = middle + 1;
+                        } else {
+                            after = middle;
+                        }
+                    }
+                    Ok(before as u64)
+                })
+                .collect()
         })
     }
 
@@ -1937,6 +2016,20 @@ impl Archive {
             )
         });
         Ok(SortedMatches { every, first })
+    }
+
+    /// Every match of `compiled` in the whole order `sort` gives
+    /// ([`by_whole_head`]): what a grouped search ranks.
+    fn in_whole_order(
+        &self,
+        searcher: &Searcher,
+        compiled: &query::Compiled,
+        sort: Sort,
+    ) -> Result<Vec<Sortable>> {
+        let dated = matches!(sort, Sort::Date | Sort::DateDescending);
+        let mut every = self.sortables(searcher, compiled, dated, true)?;
+        every.sort_by(|a, b| by_whole_head(sort, &a.head, &b.head));
+        Ok(every)
     }
 
     /// Every match of `compiled` with its [`SortHead`], best first; the

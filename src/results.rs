@@ -224,6 +224,12 @@ pub struct ShardAnswer {
     /// each of its first `offset + limit` keys.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<u64>>,
+    /// With [`SearchRequest::group`]: how many of its documents match (a
+    /// document lives in one shard, so the shards' counts add up); the
+    /// candidates are then every match of its first `offset + limit`
+    /// documents, in the order asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documents: Option<u64>,
 }
 
 /// A passage a shard found, with what orders it among every shard's.

@@ -278,12 +278,36 @@ fn sharded(shards: &[Archive], request: &SearchRequest) -> cita::Result<cita::Se
     let mut page = shards::page(&request, &answers);
     let mut hits = Vec::new();
     let mut copies = Vec::new();
+    let mut preceding = Vec::new();
     for (shard, picks) in shards.iter().zip(&page.picks) {
         hits.extend(shard.fetch(&request, picks)?);
         copies.push(shard.copies(&request, &page.shown)?);
+        preceding.push(shard.preceding(&request, &page.members)?);
     }
     shards::add_copies(&mut page, copies)?;
+    if request.group {
+        shards::add_ranks(&mut page, preceding)?;
+    }
     shards::assemble(&request, page, hits)
+}
+
+/// The answers of one index and of its shards to `request`; `None` when
+/// both refuse it, with the same error.
+fn both_answers(
+    archives: &Archives,
+    request: &SearchRequest,
+) -> Option<(cita::SearchResults, cita::SearchResults)> {
+    match (
+        archives.whole.search(request),
+        sharded(&archives.shards, request),
+    ) {
+        (Ok(whole), Ok(merged)) => Some((whole, merged)),
+        (Err(a), Err(b)) => {
+            assert_eq!(a.to_string(), b.to_string(), "{request:?}");
+            None
+        }
+        (whole, merged) => panic!("{request:?}: {whole:?} vs {merged:?}"),
+    }
 }
 
 const QUERIES: &[&str] = &[
@@ -383,15 +407,8 @@ fn shards_answer_exactly_as_one_index_of_the_archive() {
     for (number, query) in QUERIES.iter().enumerate() {
         for tweak in [number, number + 1, number + 2, number + 3, number + 4] {
             let request = request(query, tweak);
-            let whole = archives.whole.search(&request);
-            let merged = sharded(&archives.shards, &request);
-            let (whole, merged) = match (whole, merged) {
-                (Ok(whole), Ok(merged)) => (whole, merged),
-                (Err(a), Err(b)) => {
-                    assert_eq!(a.to_string(), b.to_string(), "{request:?}");
-                    continue;
-                }
-                (whole, merged) => panic!("{request:?}: {whole:?} vs {merged:?}"),
+            let Some((whole, merged)) = both_answers(&archives, &request) else {
+                continue;
             };
             assert_eq!(merged.total, whole.total, "{request:?}");
             assert_eq!(merged.distinct, whole.distinct, "{request:?}");
@@ -452,6 +469,46 @@ fn shards_answer_exactly_as_one_index_of_the_archive() {
     assert!(
         partial_with_duplicates > 3,
         "only {partial_with_duplicates} partial matches with duplicates compared"
+    );
+}
+
+/// Grouped by document: the same documents in the same order, each with
+/// the same passages ranked among every match as one index ranks them,
+/// under every sort and page.
+#[test]
+fn grouped_searches_over_shards_answer_as_one_index() {
+    let archives = archives();
+    let mut groups = 0;
+    let mut many_passages = 0;
+    for (number, query) in QUERIES.iter().enumerate() {
+        for tweak in [number, number + 2] {
+            let mut request = request(query, tweak);
+            request.group = true;
+            request.limit = [10, 2, 4][tweak % 3];
+            request.offset = [0, 1, 3][number % 3];
+            let Some((whole, merged)) = both_answers(&archives, &request) else {
+                continue;
+            };
+            assert_eq!(
+                (merged.total, merged.documents),
+                (whole.total, whole.documents),
+                "{request:?}"
+            );
+            assert!(whole.documents.is_some(), "{request:?}");
+            let json = |value: &cita::SearchResults| {
+                serde_json::to_value((&value.groups, &value.hits)).unwrap()
+            };
+            assert_eq!(json(&merged), json(&whole), "{request:?}");
+            assert_eq!(merged.facets, whole.facets, "{request:?}");
+            let shown = whole.groups.unwrap_or_default();
+            groups += shown.len();
+            many_passages += shown.iter().filter(|group| group.passages > 1).count();
+        }
+    }
+    assert!(groups > 100, "only {groups} groups compared");
+    assert!(
+        many_passages > 30,
+        "only {many_passages} groups of several passages"
     );
 }
 
@@ -718,13 +775,6 @@ fn a_request_one_index_refuses_is_refused_before_any_shard_with_its_error() {
         assert_eq!(got, expected, "{request:?}");
     }
     assert!(shards::check_request(&SearchRequest::new("plan -lazo")).is_ok());
-    let grouped = SearchRequest {
-        group: true,
-        ..SearchRequest::new("plan")
-    };
-    assert!(whole.search(&grouped).is_ok());
-    let refused = shards::check_request(&grouped).unwrap_err().to_string();
-    assert!(refused.contains("grouping"), "{refused}");
     // A timeline's axis first, as one index checks it.
     let malformed = SearchRequest::new("plan AND (");
     let expected = whole

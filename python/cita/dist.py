@@ -636,8 +636,7 @@ class Cluster(_Queries):
     cluster is made: ``partial`` takes ``True`` or ``False``, anything
     else raises ``TypeError``). Every call refuses what one index would
     refuse (a malformed query, a bad option: the same error) before any
-    shard is asked. Grouping by document
-    (``group=True``) is not available over shards (:class:`OptionError`).
+    shard is asked.
     """
 
     def __init__(

@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use cita::kwic::ShardKwic;
 use cita::output::{self, Format, TextStyle};
-use cita::results::{CorpusStatistics, Pick, ShardAnswer, Stats, TimelineRow};
+use cita::results::{Candidate, CorpusStatistics, Pick, ShardAnswer, Stats, TimelineRow};
 use cita::views::collapse::{Copies, Shown};
 use cita::views::shards;
 use cita::{Counts, Error, Hit, Language, Period, SearchRequest, Timeline};
@@ -111,18 +111,24 @@ pub fn merge_page(
 }
 
 /// What a shard reads in the third step: the passages of the page it
-/// holds, and (collapsing copies) the page's passages whose copies it lists.
+/// holds, (collapsing copies) the page's passages whose copies it lists,
+/// and (grouping) the page's passages it places among its matches.
 #[derive(serde::Serialize, Deserialize)]
 struct Reading {
     picks: Vec<Pick>,
     shown: Vec<Shown>,
+    #[serde(default)]
+    members: Vec<Candidate>,
 }
 
-/// A shard's third step: its hits, and its copies of the page's passages.
+/// A shard's third step: its hits, its copies of the page's passages, and
+/// how many of its matches come before each grouped one.
 #[derive(Deserialize)]
 struct Read {
     hits: Vec<Hit>,
     copies: Vec<Copies>,
+    #[serde(default)]
+    preceding: Vec<u64>,
 }
 
 #[pymethods]
@@ -135,19 +141,21 @@ impl ShardPage {
 
     /// Per shard, the JSON of what it is to read in the third step (the
     /// passages of the page it holds; collapsing copies, the page's
-    /// passages whose copies it lists), or `None` when it has nothing to read.
+    /// passages whose copies it lists; grouping, the page's passages it
+    /// places among its matches), or `None` when it has nothing to read.
     #[getter]
     fn reading(&self, py: Python<'_>) -> PyResult<Vec<Option<String>>> {
-        self.page
-            .picks
+        let page = &self.page;
+        page.picks
             .iter()
             .map(|picks| {
-                if picks.is_empty() && self.page.shown.is_empty() {
+                if picks.is_empty() && page.shown.is_empty() && page.members.is_empty() {
                     return Ok(None);
                 }
                 let reading = Reading {
                     picks: picks.clone(),
-                    shown: self.page.shown.clone(),
+                    shown: page.shown.clone(),
+                    members: page.members.clone(),
                 };
                 to_json(&reading).map(Some)
             })
@@ -163,14 +171,19 @@ impl ShardPage {
         py.detach(|| {
             let mut hits = Vec::new();
             let mut copies = Vec::new();
+            let mut preceding = Vec::new();
             for part in &parts {
                 let read: Read = parse(part, "hits")?;
                 hits.extend(read.hits);
                 copies.push(read.copies);
+                preceding.push(read.preceding);
             }
             let mut page = self.page.clone();
             if !page.shown.is_empty() {
                 shards::add_copies(&mut page, copies)?;
+            }
+            if self.request.group {
+                shards::add_ranks(&mut page, preceding)?;
             }
             Ok(SearchResults::from(shards::assemble(
                 &self.request,
@@ -297,8 +310,7 @@ pub fn merge_kwic(
 // with one index's error for the same arguments (read by the same
 // functions as `Archive`'s methods, then the library's `query::check`).
 
-/// Refuses a search as one index would, or one that shards cannot
-/// answer (grouping), before any shard is asked.
+/// Refuses a search as one index would, before any shard is asked.
 #[pyfunction]
 pub fn check_search(
     py: Python<'_>,
@@ -371,9 +383,10 @@ pub fn languages_json(archive: &cita::Archive) -> cita::Result<String> {
 /// `"statistics"`, its BM25 figures for `request` over the archive's
 /// languages (`data`); `"answer"`, its best `offset + limit` matches as
 /// keys, scored with the request's summed statistics, with its total and
-/// facets; `"fetch"`, for the `picks` and `shown` of `data`, the hits of
-/// the picks, read and finished, as the CLI's JSON renderer writes hits,
-/// and this shard's copies of the shown passages (`{"hits", "copies"}`).
+/// facets; `"fetch"`, for the `picks`, `shown` and `members` of `data`,
+/// the hits of the picks, read and finished, as the CLI's JSON renderer
+/// writes hits, this shard's copies of the shown passages, and how many of
+/// its matches come before each member (`{"hits", "copies", "preceding"}`).
 pub fn shard_step(
     archive: &cita::Archive,
     step: &str,
@@ -397,7 +410,13 @@ pub fn shard_step(
                 true => "[]".to_string(),
                 false => to_json(&archive.copies(request, &reading.shown)?)?,
             };
-            Ok(format!("{{\"hits\":{hits},\"copies\":{copies}}}"))
+            let preceding = match reading.members.is_empty() {
+                true => "[]".to_string(),
+                false => to_json(&archive.preceding(request, &reading.members)?)?,
+            };
+            Ok(format!(
+                "{{\"hits\":{hits},\"copies\":{copies},\"preceding\":{preceding}}}"
+            ))
         }
         other => Err(Error::InvalidOption(format!(
             "a shard's step is statistics, answer, fetch or kwic, not {other:?}"

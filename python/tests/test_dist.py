@@ -293,6 +293,14 @@ def test_shards_answer_as_one_index(client: Client, built: Dict[str, Built], nam
     assert everything > 0
     compared += everything
     assert compared > (150 if name == "generated" else 10), compared
+    # Grouped by document: the same documents, each with its passages
+    # ranked among every match as one index ranks them.
+    grouped = 0
+    for number, query in enumerate(queries[::2]):
+        chosen = options(number)
+        chosen.update(group=True, limit=[4, 2, 10][number % 3], offset=[0, 1][number % 2])
+        grouped += same_search(b.whole, cluster, query, **chosen)
+    assert grouped > (20 if name == "generated" else 2), grouped
     if name == "generated":
         # Copies in different shards are one hit, its duplicates from every shard.
         same_search(b.whole, cluster, "plan", limit=25)
@@ -424,10 +432,8 @@ def test_concordances_answer_as_one_index(client: Client, built: Dict[str, Built
         cluster.kwic('"unclosed')
 
 
-def test_grouping_and_bad_queries_are_refused(client: Client, built: Dict[str, Built]) -> None:
+def test_bad_queries_are_refused(client: Client, built: Dict[str, Built]) -> None:
     cluster = Cluster(client, built["shipped"].shards)
-    with pytest.raises(cita.OptionError, match="grouping"):
-        cluster.search("plan", group=True)
     def failures_logged() -> int:
         logs = client.get_worker_logs().values()
         return sum("Compute Failed" in line for log in logs for _, line in log)
@@ -812,6 +818,17 @@ def test_python_m_cita_search(dask: DaskProcesses, client: Client, built: Dict[s
             if format == "text":
                 assert f"{expected['total']} matching passages" in done.stdout
                 assert ("\x1b[" in done.stdout) == bool(extra)
+    # --group: documents, as `cita search --group` gives them.
+    args = ("colombia", "--group", "--limit", "2", "--offset", "1")
+    done = run(*args)
+    whole = cli.run("search", "--index", str(b.whole_path), *args)
+    assert done.returncode == whole.returncode == 0, done.stderr
+    assert done.stdout == whole.stdout
+    done = run(*args, "--format", "json")
+    expected = cli.json("search", "--index", str(b.whole_path), *args, "--format", "json")
+    got = json.loads(done.stdout)
+    assert len(got["groups"]) == 2 and got["documents"] > 3
+    assert (got["groups"], got["hits"], got["documents"]) == (expected["groups"], expected["hits"], expected["documents"])
     # --all: every matching passage, as `cita search --all`.
     done = run("colombia", "--format", "json", "--all")
     assert done.returncode == 0, done.stderr
@@ -955,8 +972,6 @@ def test_a_failing_shard_fails_the_search_or_makes_it_partial(
     # What no shard could answer is refused before any shard is asked (so
     # before the broken one fails the search).
     cluster.partial = False
-    with pytest.raises(cita.OptionError, match="grouping"):
-        cluster.search("plan", group=True)
     with pytest.raises(cita.OptionError, match="width"):
         cluster.kwic("plan", 0)
     with pytest.raises(cita.OptionError):

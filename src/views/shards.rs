@@ -25,7 +25,7 @@
 //! ([`crate::Archive::copies`]), which [`add_copies`] merges.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use crate::error::{Error, Result};
@@ -33,11 +33,12 @@ use crate::highlight::Span;
 use crate::query;
 use crate::ranking::{OrderKey, by_partial_rank, in_order};
 use crate::results::{
-    CITA_VERSION, Candidate, FacetCount, Facets, Hit, Period, Pick, SearchRequest, SearchResults,
-    ShardAnswer, Sort, Stats, Timeline,
+    CITA_VERSION, Candidate, FacetCount, Facets, Group, Hit, Period, Pick, SearchRequest,
+    SearchResults, ShardAnswer, Sort, Stats, Timeline,
 };
 use crate::views::collapse::{Copies, Shown};
 use crate::views::facets::most_first;
+use crate::views::group;
 use crate::views::kwic::{self, Concordance, ContextSort, ShardKwic};
 use crate::views::timeline::{self, TimelineAxis};
 
@@ -62,9 +63,19 @@ pub struct Page {
     pub shown: Vec<Shown>,
     /// Their copies, in the same order, once [`add_copies`] merged them.
     pub copies: Vec<Copies>,
+    /// With [`SearchRequest::group`]: the documents matching in all the shards.
+    pub documents: Option<u64>,
+    /// With [`SearchRequest::group`]: every match of the page's documents,
+    /// a document after another in the order of their best match, which
+    /// every shard places among its matches ([`crate::Archive::preceding`]).
+    pub members: Vec<Candidate>,
+    /// Their ranks among every match, in the same order, once
+    /// [`add_ranks`] summed the shards' counts.
+    pub ranks: Vec<usize>,
 }
 
-fn order_key(candidate: &Candidate) -> OrderKey<'_> {
+/// What orders a shard's candidate among every shard's, under every sort.
+pub(crate) fn order_key(candidate: &Candidate) -> OrderKey<'_> {
     (
         candidate.date,
         (
@@ -80,6 +91,9 @@ fn order_key(candidate: &Candidate) -> OrderKey<'_> {
 
 /// The page `request` asks for from the shards' `answers` to it.
 pub fn page(request: &SearchRequest, answers: &[ShardAnswer]) -> Page {
+    if request.group {
+        return grouped_page(request, answers);
+    }
     let mut all: Vec<(usize, &Candidate)> = answers
         .iter()
         .enumerate()
@@ -150,7 +164,79 @@ pub fn page(request: &SearchRequest, answers: &[ShardAnswer]) -> Page {
         distinct,
         shown,
         copies: Vec::new(),
+        documents: None,
+        members: Vec::new(),
+        ranks: Vec::new(),
     }
+}
+
+/// The page of a grouped search: the shards' candidates (every match of
+/// each one's first documents) merged in order, the page's documents
+/// taken in the order of their best match, and all their matches read
+/// from the shards holding them. A document lives in one shard, so its
+/// matches are all in that shard's answer.
+fn grouped_page(request: &SearchRequest, answers: &[ShardAnswer]) -> Page {
+    let mut all: Vec<(usize, &Candidate)> = answers
+        .iter()
+        .enumerate()
+        .flat_map(|(shard, answer)| answer.candidates.iter().map(move |c| (shard, c)))
+        .collect();
+    all.sort_by(|a, b| in_order(request.sort, order_key(a.1), order_key(b.1)));
+    let ranked = all.into_iter().enumerate().map(|(at, (shard, candidate))| {
+        let document = (&candidate.source, candidate.record, &candidate.entry);
+        (at + 1, document, (shard, candidate))
+    });
+    let (groups, _) =
+        group::group(ranked, request.offset, request.limit, |_, m| Ok(m)).unwrap_or_default();
+    let mut picks = vec![Vec::new(); answers.len()];
+    let mut members = Vec::new();
+    for (shard, candidate) in groups.into_iter().flatten() {
+        picks[shard].push(Pick {
+            id: candidate.id.clone(),
+            // Known once every shard placed it (`add_ranks`).
+            rank: 0,
+            score: candidate.score,
+            partial: false,
+        });
+        members.push(candidate.clone());
+    }
+    Page {
+        total: answers.iter().map(|answer| answer.total).sum(),
+        picks,
+        facets: request
+            .facets
+            .then(|| sum_facets(answers.iter().filter_map(|a| a.facets.as_ref()))),
+        index_fingerprint: joined(answers.iter().map(|a| a.index_fingerprint.as_str())),
+        partial_total: None,
+        distinct: None,
+        shown: Vec::new(),
+        copies: Vec::new(),
+        documents: Some(answers.iter().filter_map(|a| a.documents).sum()),
+        members,
+        ranks: Vec::new(),
+    }
+}
+
+/// Sets the ranks of a grouped `page`'s members from the counts each
+/// shard gave of its matches before each of them
+/// ([`crate::Archive::preceding`], one list per shard, each in the order
+/// of [`Page::members`]).
+pub fn add_ranks(page: &mut Page, parts: Vec<Vec<u64>>) -> Result<()> {
+    let mut before = vec![0u64; page.members.len()];
+    for part in parts {
+        if part.len() != page.members.len() {
+            return Err(Error::InvalidOption(format!(
+                "a shard placed {} of the page's {} passages",
+                part.len(),
+                page.members.len()
+            )));
+        }
+        for (sum, count) in before.iter_mut().zip(part) {
+            *sum += count;
+        }
+    }
+    page.ranks = before.into_iter().map(|count| count as usize + 1).collect();
+    Ok(())
 }
 
 /// Merges into `page` the copies of its shown passages that each shard
@@ -193,23 +279,75 @@ pub fn assemble(request: &SearchRequest, page: Page, hits: Vec<Hit>) -> Result<S
         )));
     }
     let mut hits = hits;
-    hits.sort_by_key(|hit| hit.rank);
-    for (hit, copies) in hits.iter_mut().zip(page.copies) {
-        copies.list_on(hit);
+    let mut groups = None;
+    if request.group {
+        groups = Some(grouped(request, &page, &mut hits)?);
+    } else {
+        hits.sort_by_key(|hit| hit.rank);
+        for (hit, copies) in hits.iter_mut().zip(page.copies) {
+            copies.list_on(hit);
+        }
     }
     Ok(SearchResults {
-        // Grouping is refused over shards.
-        documents: None,
+        documents: page.documents,
         query: request.query.clone(),
         total: page.total,
         distinct: page.distinct,
         hits,
         cita_version: CITA_VERSION,
         index_fingerprint: page.index_fingerprint,
-        groups: None,
+        groups,
         facets: page.facets,
         partial_total: page.partial_total,
     })
+}
+
+/// The groups of a grouped `page` from its members' `hits` (in any order),
+/// ranked as [`add_ranks`] ranked them; `hits` becomes each group's best,
+/// as one index lists them.
+fn grouped(request: &SearchRequest, page: &Page, hits: &mut Vec<Hit>) -> Result<Vec<Group>> {
+    if page.ranks.len() != page.members.len() {
+        return Err(Error::InvalidOption(format!(
+            "{} of the page's {} passages were placed",
+            page.ranks.len(),
+            page.members.len()
+        )));
+    }
+    let place: HashMap<&str, usize> = (page.members.iter().enumerate())
+        .map(|(at, member)| (member.id.as_str(), at))
+        .collect();
+    let mut placed = Vec::with_capacity(hits.len());
+    for mut hit in std::mem::take(hits) {
+        let at = *place.get(hit.passage.id.as_str()).ok_or_else(|| {
+            Error::InvalidOption(format!(
+                "a shard read passage {}, not of the page",
+                hit.passage.id
+            ))
+        })?;
+        hit.rank = page.ranks[at];
+        placed.push((at, hit));
+    }
+    placed.sort_by_key(|(at, _)| *at);
+    // The members are a document after another: each run is a group.
+    let mut groups: Vec<Vec<Hit>> = Vec::new();
+    for (_, hit) in placed {
+        let same = |other: &Hit| {
+            let (a, b) = (&other.passage, &hit.passage);
+            (&a.source, a.record, &a.entry) == (&b.source, b.record, &b.entry)
+        };
+        match groups.last_mut() {
+            Some(group) if group.first().is_some_and(same) => group.push(hit),
+            _ => groups.push(vec![hit]),
+        }
+    }
+    let groups: Vec<Group> = (groups.into_iter().enumerate())
+        .filter_map(|(at, hits)| group::document_group(request.offset + at + 1, hits))
+        .collect();
+    *hits = groups
+        .iter()
+        .filter_map(|g| g.hits.first().cloned())
+        .collect();
+    Ok(groups)
 }
 
 /// The concordance of `request`'s query over an archive from its shards'
@@ -244,11 +382,9 @@ pub fn kwic(
 
 /// Refuses, before any shard is asked, a request each shard would refuse,
 /// with the error one index gives ([`query::check`], in one index's
-/// order: a bad option before a malformed query), then what a search over
-/// shards cannot answer ([`check_answerable`]).
+/// order: a bad option before a malformed query).
 pub fn check_request(request: &SearchRequest) -> Result<()> {
-    query::check(request)?;
-    check_answerable(request)
+    query::check(request)
 }
 
 /// Refuses, before any shard is asked, a timeline each shard would
@@ -268,17 +404,6 @@ pub fn check_timeline(
     };
     axis.check()?;
     check_request(request)
-}
-
-/// Refuses what a search over shards cannot answer: grouping by document
-/// (not yet).
-pub fn check_answerable(request: &SearchRequest) -> Result<()> {
-    if request.group {
-        return Err(Error::InvalidOption(
-            "grouping by document is not available over shards yet".to_string(),
-        ));
-    }
-    Ok(())
 }
 
 /// The stats of an archive in the folder `index` from its shards' stats:
