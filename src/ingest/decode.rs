@@ -316,6 +316,26 @@ fn decode_utf32(bytes: &[u8]) -> Option<Result<Decoded, NotText>> {
     }))
 }
 
+/// Whether `text`, decoded by someone else (a mail part its reader
+/// decoded), is binary data rather than text, as [`decode`] judges bytes:
+/// a NUL, or many control characters or replacement characters (bytes
+/// that did not decode) in its first kilobytes.
+pub fn is_binary_text(text: &str) -> bool {
+    let mut chars = 0;
+    let mut odd = 0;
+    for c in text.chars().take(SNIFF_BYTES) {
+        if c == '\0' {
+            return true;
+        }
+        chars += 1;
+        let control = c < ' ' && !matches!(c, '\n' | '\r' | '\t' | '\x0c');
+        if control || c == char::REPLACEMENT_CHARACTER {
+            odd += 1;
+        }
+    }
+    odd * 10 > chars.max(1)
+}
+
 /// NUL bytes, or many control characters, in the first kilobytes: binary
 /// data, as ripgrep and grep judge it.
 fn looks_binary(bytes: &[u8]) -> bool {
@@ -527,6 +547,18 @@ mod tests {
             Err(NotText::Binary)
         );
         assert!(decode(b"").is_ok(), "an empty file is empty text");
+    }
+
+    #[test]
+    fn decoded_text_of_binary_data_is_told_from_text() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        assert!(is_binary_text(&String::from_utf8_lossy(&bytes)));
+        let undecoded =
+            "Informe \u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}";
+        assert!(is_binary_text(undecoded));
+        let text = "Reunión en Bogotá.\r\n\tSe aprobó el informe;\x0c página 2 \u{fffd}.";
+        assert!(!is_binary_text(text));
+        assert!(!is_binary_text(""));
     }
 
     #[test]

@@ -281,11 +281,11 @@ pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
     // or its HTML when it has no plain text (`body_text` would then convert
     // that HTML to text itself; here html::read reads it, headings and
     // all). `html_body` is the same with the HTML preferred.
-    let mut blocks = body_blocks(raw, message.text_bodies());
+    let mut blocks = body_blocks(raw, message.text_bodies(), &mut notes);
     let placeholder =
         message.text_body != message.html_body && word_count(&blocks) < PLACEHOLDER_WORDS;
     if blocks.is_empty() || placeholder {
-        let html = body_blocks(raw, message.html_bodies());
+        let html = body_blocks(raw, message.html_bodies(), &mut notes);
         if blocks.is_empty() || word_count(&html) > 4 * word_count(&blocks) {
             blocks = html;
         }
@@ -304,7 +304,7 @@ pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
                         })
                 })
         });
-        blocks = body_blocks(raw, unplaced);
+        blocks = body_blocks(raw, unplaced, &mut notes);
     }
     // A multipart whose boundary is missing, or that none of its lines
     // uses, is one part to mail-parser, boundary lines and the parts'
@@ -462,13 +462,30 @@ fn part_fields<'a>(lines: &'a [&'a [u8]]) -> (Vec<(String, String)>, &'a [&'a [u
     (fields, &[])
 }
 
+/// What a message's warning says of a text part holding binary data.
+const BINARY_PART: &str = "a text part of its body holds binary data, not text; left out";
+
 /// The blocks of the body parts `parts`, in order: plain text through
 /// [`text::blocks`], HTML through [`html::read`]; other parts (an inline
-/// image among the body parts) are attachments, not text.
-fn body_blocks<'a>(raw: &[u8], parts: impl Iterator<Item = &'a MessagePart<'a>>) -> Vec<Block> {
+/// image among the body parts) are attachments, not text. A part holding
+/// binary data is left out, noted in `notes`.
+fn body_blocks<'a>(
+    raw: &[u8],
+    parts: impl Iterator<Item = &'a MessagePart<'a>>,
+    notes: &mut Vec<String>,
+) -> Vec<Block> {
     let mut blocks = Vec::new();
     for part in parts.filter(|part| part.is_text()) {
         let text = part_text(raw, part);
+        // A part declared text that holds binary data (or bytes its
+        // transfer encoding does not decode) is no text to index.
+        if decode::is_binary_text(&text) {
+            let note = BINARY_PART.to_string();
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
+            continue;
+        }
         let html = is_html(part);
         let text = match flowed(part) {
             Some(delete_space) if !html => Cow::Owned(unflowed(&text, delete_space)),
@@ -1481,6 +1498,27 @@ mod tests {
                 assert_eq!(message.meta.title.as_deref(), Some("Fwd: Field report"));
             }
         }
+    }
+
+    #[test]
+    fn a_text_part_holding_binary_data_is_left_out_with_a_note() {
+        let mut raw =
+            b"From: a@example.org\nSubject: volcado\nContent-Type: multipart/mixed; boundary=b\n\n\
+            --b\nContent-Type: text/plain\n\nUna linea legible.\n"
+                .to_vec();
+        raw.extend((0..=255u8).cycle().take(768));
+        raw.extend(
+            b"\n--b\nContent-Type: text/plain; charset=utf-8\n\nEl informe sigue aqui.\n--b--\n",
+        );
+        let message = read_message(&raw).unwrap();
+        assert_eq!(block_texts(&message.blocks), ["El informe sigue aqui."]);
+        assert_eq!(message.notes, [BINARY_PART]);
+        // Base64 that does not decode: no text either.
+        let broken = b"From: a@example.org\nSubject: roto\nContent-Type: text/plain\n\
+            Content-Transfer-Encoding: base64\n\n!!!!notbase64@@@@\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\n";
+        let message = read_message(broken).unwrap();
+        assert!(message.blocks.is_empty(), "{:?}", message.blocks);
+        assert_eq!(message.notes, [BINARY_PART]);
     }
 
     #[test]

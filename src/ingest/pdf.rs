@@ -38,7 +38,10 @@
 //!   such as `Note` starting the text of many pages. A line whose numbers
 //!   are not a page number's (rising more than twice as fast as the pages
 //!   turn) or whose date changes is the page's text: a cable
-//!   compilation's `No. 0457` and `Caracas, 10 de marzo de 1985`.
+//!   compilation's `No. 0457` and `Caracas, 10 de marzo de 1985`; so is a
+//!   sentence whose numbers change (10 words or more ending in a full
+//!   stop, or 20 or more): a notice a page, `se le notifica que el pago
+//!   número 3 … fue retenido.`
 //! - **Contents and index entries with leaders**, on any page: a run of
 //!   four or more dots or middle dots, maybe spaced (`....`, `. . . .`,
 //!   `····`), or of two or more `…`, then a page number, a roman numeral, a
@@ -56,8 +59,9 @@
 //! A sentence cut by a page break is one paragraph, on the page it starts
 //! (see `runs_on` for the evidence asked): within a page a blank line
 //! is kept as a break, as joining there took table rows and listings,
-//! but on a page with a blank line between all its lines (double spacing,
-//! Tesseract's text layer; `join_spaced_lines`), where a sentence goes on.
+//! but among lines each alone between blank lines (double spacing, 1.5
+//! lines, Tesseract's text layer; `join_spaced_lines`), where a sentence
+//! goes on.
 //! A run of spaces between two words is one space.
 //!
 //! Headings (each sets the section of the paragraphs below it) are lines
@@ -278,9 +282,14 @@ pub fn read(
     if blocks.is_empty() {
         return Err(match scanned.failures.first() {
             Some((_, err)) => err.refusal(),
-            None => (
+            None if without_text => (
                 SkipReason::NoText,
                 "no text layer, and OCR found no text".to_string(),
+            ),
+            None => (
+                SkipReason::NoText,
+                "its text is all page furniture (running heads and feet, page numbers, contents entries)"
+                    .to_string(),
             ),
         });
     }
@@ -565,31 +574,68 @@ fn squeeze_spaces(text: &str) -> Cow<'_, str> {
 /// Joins the lines of a page set with a blank line between every two of
 /// them where a sentence goes on. pdf-extract writes a blank line where the
 /// text steps down by more than one and a half times its font size, which
-/// a double-spaced typescript does at every line, and so does the text
-/// layer Tesseract (and OCRmyPDF) lays over a scan; such a page would be a
-/// passage per line, and a phrase across two lines never found. Only pages
-/// of three lines or more, each alone between blank lines, and only where
-/// a line of three words or more, set to the page's width (seven tenths of
-/// its widest line: a wrapped line of prose, not a list's short item),
-/// ends no sentence and the next starts in lower case, neither reading as
-/// code: a table's rows, a census's records, an address's lines start in
-/// capitals or digits, and stay apart. On a page where most such wrapped
-/// lines go on in lower case (at least two), a wrapped line ending in a
-/// lower-case letter also joins a next line starting with a capital where
-/// the sentence goes on in lower case into the one or out of the other: a
-/// sentence going on with a name ("…the so-called Plan" / "LAZO was put…"),
-/// while rows and items, one capital after another, stay apart. A page typed in capitals (a cable) gives no such sign and
-/// is joined only where a line starts in lower case.
+/// a double-spaced typescript does at every line, a memo set at 1.5 lines
+/// too (Word's "1.5 lines" steps 1.7 times the font size), and so does the
+/// text layer Tesseract (and OCRmyPDF) lays over a scan; such a page would
+/// be a passage per line, and a phrase across two lines never found. Only
+/// runs of two lines or more, each alone between blank lines (a whole
+/// typescript page, or a memo's spaced paragraphs between its
+/// single-spaced table), and only where a line of three words or more, set
+/// to the page's width (seven tenths of its widest line: a wrapped line of
+/// prose, not a list's short item), ends no sentence and the next starts in
+/// lower case, neither reading as code: a table's rows, a census's records,
+/// an address's lines start in capitals or digits, and stay apart. In a run
+/// where most such wrapped lines go on in lower case (at least two), a
+/// wrapped line ending in a lower-case letter also joins a next line
+/// starting with a capital where the sentence goes on in lower case into
+/// the one or out of the other: a sentence going on with a name ("…the
+/// so-called Plan" / "LAZO was put…"), while rows and items, one capital
+/// after another, stay apart. A page typed in capitals (a cable) gives no
+/// such sign and is joined only where a line starts in lower case.
 fn join_spaced_lines(page: &mut Vec<&str>) {
     let text: Vec<usize> = (0..page.len())
         .filter(|&at| !page[at].trim().is_empty())
         .collect();
-    let spaced = text.len() >= 3 && text.windows(2).all(|pair| pair[1] > pair[0] + 1);
-    if !spaced {
-        return;
-    }
+    let apart = |k: usize| text[k + 1] > text[k] + 1;
+    let alone = |k: usize| (k == 0 || apart(k - 1)) && (k + 1 == text.len() || apart(k));
     let width = |line: &str| line.trim().chars().count();
     let widest = text.iter().map(|&at| width(page[at])).max().unwrap_or(0);
+    // Whether each line goes on the sentence of the line before it.
+    let mut goes_on = vec![false; text.len()];
+    let mut start = 0;
+    while start < text.len() {
+        let end = (start..text.len())
+            .find(|&k| !alone(k))
+            .unwrap_or(text.len());
+        if end >= start + 2 {
+            let run: Vec<&str> = text[start..end].iter().map(|&at| page[at]).collect();
+            let joins = sentences_going_on(&run, widest);
+            goes_on[start + 1..end].copy_from_slice(&joins);
+        }
+        start = end + 1;
+    }
+    if !goes_on.contains(&true) {
+        return;
+    }
+    let mut joined = Vec::with_capacity(page.len());
+    let mut next = 0;
+    for (k, &at) in text.iter().enumerate() {
+        if goes_on[k] {
+            // The blank lines between are left out.
+            next = at;
+        }
+        joined.extend_from_slice(&page[next..=at]);
+        next = at + 1;
+    }
+    joined.extend_from_slice(&page[next..]);
+    *page = joined;
+}
+
+/// For each line of `run` (lines each alone between blank lines) after the
+/// first, whether it goes on the sentence of the line before it (see
+/// [`join_spaced_lines`]); `widest` is the page's widest line's width.
+fn sentences_going_on(run: &[&str], widest: usize) -> Vec<bool> {
+    let width = |line: &str| line.trim().chars().count();
     let markup =
         |line: &str| has_code_characters(line) || text::heading_text(line.trim()).is_some();
     let wraps = |last: &str, next: &str| {
@@ -605,16 +651,13 @@ fn join_spaced_lines(page: &mut Vec<&str>) {
     };
     let starts = |line: &str, first: fn(char) -> bool| line.trim_start().starts_with(first);
     let ends = |line: &str, last: fn(char) -> bool| line.trim_end().ends_with(last);
-    let wrapped: Vec<bool> = text
-        .windows(2)
-        .map(|pair| wraps(page[pair[0]], page[pair[1]]))
-        .collect();
+    let wrapped: Vec<bool> = run.windows(2).map(|pair| wraps(pair[0], pair[1])).collect();
     // Each pair of lines: whether the second goes on the first's sentence
     // in lower case.
-    let in_lower_case: Vec<bool> = text
+    let in_lower_case: Vec<bool> = run
         .windows(2)
         .zip(&wrapped)
-        .map(|(pair, &wraps)| wraps && starts(page[pair[1]], char::is_lowercase))
+        .map(|(pair, &wraps)| wraps && starts(pair[1], char::is_lowercase))
         .collect();
     let lower_case_goes_on = in_lower_case.iter().filter(|&&goes_on| goes_on).count();
     let names_go_on = lower_case_goes_on >= 2
@@ -624,20 +667,15 @@ fn join_spaced_lines(page: &mut Vec<&str>) {
     // the name's line. A table's rows and a list's items below a page's
     // prose start with capitals one after another, and stay apart.
     let name_goes_on = |at: usize| {
-        let (last, next) = (page[text[at]], page[text[at + 1]]);
+        let (last, next) = (run[at], run[at + 1]);
         names_go_on
             && ends(last, char::is_lowercase)
             && starts(next, char::is_uppercase)
             && (at > 0 && in_lower_case[at - 1] || in_lower_case.get(at + 1) == Some(&true))
     };
-    let mut joined = vec![page[text[0]]];
-    for at in 0..wrapped.len() {
-        if !(in_lower_case[at] || wrapped[at] && name_goes_on(at)) {
-            joined.push("");
-        }
-        joined.push(page[text[at + 1]]);
-    }
-    *page = joined;
+    (0..wrapped.len())
+        .map(|at| in_lower_case[at] || wrapped[at] && name_goes_on(at))
+        .collect()
 }
 
 /// How many non-empty lines at the top and at the bottom of a page may be
@@ -676,6 +714,7 @@ fn drop_running_lines(pages: &mut [Vec<&str>]) {
                 // A bare number (`12`, `xiv`) is a page number wherever it
                 // stands: its key gathers every one of the document.
                 && (!key.chars().any(char::is_alphabetic) || numbers_move_with_the_pages(at, texts))
+                && !numbered_prose(texts)
         })
         .map(|(key, _)| key)
         .collect();
@@ -747,6 +786,27 @@ fn numbers_move_with_the_pages(at: &[usize], texts: &[String]) -> bool {
         })
     })
 }
+
+/// Whether a block found at the edge of several pages (`texts` there) is
+/// prose whose numbers change: a notice or a form letter a page, each
+/// sentence naming its own payment or case (`se le notifica que el pago
+/// número 3 … fue retenido.`), which its numbers rising one a page would
+/// otherwise make a running line. A running head or foot is a title and a
+/// page number, not a sentence of [`PROSE_WORDS`] words or more (a line
+/// the same on every page, such as a notice of copyright, may be).
+fn numbered_prose(texts: &[String]) -> bool {
+    let numbers: Vec<Vec<u64>> = texts.iter().map(|text| line_numbers(text)).collect();
+    numbers.windows(2).any(|pair| pair[0] != pair[1])
+        && texts.iter().all(|text| {
+            let words = text.split_whitespace().count();
+            let sentence = text.trim_end().ends_with(['.', '!', '?', '…']);
+            words >= 2 * PROSE_WORDS || (words >= PROSE_WORDS && sentence)
+        })
+}
+
+/// Words from which a block ending in a full stop is a sentence, not a
+/// running line; from twice as many, any block.
+const PROSE_WORDS: usize = 10;
 
 /// The numbers of a line as [`running_key`] makes them alike (runs of
 /// digits, roman numerals).
@@ -1549,15 +1609,30 @@ mod tests {
             "debuild and sbuild",
         ];
         assert_eq!(texts_of(&[records.join("\n\n")]).len(), records.len());
-        // Lines set together, or a page of fewer than three lines: as drawn.
+        // Lines set together: as drawn.
         let set = "Short line one\nshort line two\n\nshort line three";
         assert_eq!(
             texts_of(&[set]),
             ["Short line one short line two", "short line three"]
         );
+        // A memo at 1.5 lines: its paragraphs' lines spaced, its table's
+        // rows set together; the two lines of a paragraph are one.
+        let memo = [
+            "En el capítulo 1 la comisión revisó los soportes del convenio y encontró pagos a proveedores",
+            "",
+            "inexistentes registrados en la contabilidad de la fundación.",
+            "",
+            "Tabla resumen de pagos:",
+            "Proveedor 1 100 millones",
+            "Proveedor 2 200 millones",
+        ]
+        .join("\n");
         assert_eq!(
-            texts_of(&["A first line of text without end\n\nand its second line"]),
-            ["A first line of text without end", "and its second line"]
+            texts_of(&[memo]),
+            [
+                "En el capítulo 1 la comisión revisó los soportes del convenio y encontró pagos a proveedores inexistentes registrados en la contabilidad de la fundación.",
+                "Tabla resumen de pagos: Proveedor 1 100 millones Proveedor 2 200 millones",
+            ]
         );
     }
 
@@ -1695,6 +1770,26 @@ mod tests {
             })
             .collect();
         assert_eq!(texts_of(&stamped).len(), 10, "{:?}", texts_of(&stamped));
+        // A notice a page, its sentence naming the page's payment: text.
+        let notices: Vec<String> = (1..=3)
+            .map(|n| {
+                format!(
+                    "Señor contratista: se le notifica que el pago número {n} del convenio {}\nfue retenido por la Contraloría hasta nueva orden.",
+                    100 + n
+                )
+            })
+            .collect();
+        assert_eq!(texts_of(&notices).len(), 3, "{:?}", texts_of(&notices));
+        // Without a full stop, a long title with a page number is a head.
+        let headed: Vec<String> = (1..=3)
+            .map(|n| {
+                let head = format!(
+                    "Informe de gestión de la Contraloría General de la República página {n}"
+                );
+                page(&head, n, "")
+            })
+            .collect();
+        assert_eq!(texts_of(&headed).len(), 6, "{:?}", texts_of(&headed));
     }
 
     /// Words that make each test page's text its own.
