@@ -98,6 +98,27 @@ pub enum Error {
         documents: u64,
     },
 
+    /// The index was built from another corpus folder, and a run from this
+    /// one would remove most of its files: a `--corpus` mistyped (a
+    /// subfolder, a sibling) would replace the index, and lose the last
+    /// versions kept of files that could not be read.
+    #[error(
+        "the index at {} was built from {}, not {}: this run would remove {leaving} of its {files} files, so it is left as it was; give `--corpus {}`, or `--rebuild` to build it from {} alone",
+        index.display(), built_from.display(), path.display(), built_from.display(), path.display()
+    )]
+    OtherCorpus {
+        /// The corpus folder given.
+        path: PathBuf,
+        /// The folder the index was built from.
+        built_from: PathBuf,
+        /// The index folder.
+        index: PathBuf,
+        /// How many of its files the run would remove.
+        leaving: usize,
+        /// How many files the index holds.
+        files: usize,
+    },
+
     /// A file-system operation failed on a path cita owns (the index folder).
     #[error("{}: {source}", path.display())]
     Io {

@@ -653,6 +653,31 @@ fn build_into(
             }
         }
     }
+    // A run from another folder than the index was built from, that would
+    // remove most of its files, is a `--corpus` mistyped (a subfolder, a
+    // sibling), not a corpus emptied: refused, as an empty corpus folder
+    // is. A corpus moved whole keeps its files, and is recorded anew.
+    let here = std::fs::canonicalize(corpus).unwrap_or_else(|_| corpus.to_path_buf());
+    if let Some(built_from) = state.corpus.clone()
+        && built_from != here
+        && !options.rebuild
+    {
+        let leaving = (state.files.keys())
+            .filter(|source| {
+                !listed_sources.contains_key(*source) && !in_unlisted(source, &unlisted)
+            })
+            .count();
+        if 2 * leaving > state.files.len() {
+            return Err(Error::OtherCorpus {
+                path: corpus.to_path_buf(),
+                built_from,
+                index: index_dir.to_path_buf(),
+                leaving,
+                files: state.files.len(),
+            });
+        }
+    }
+    state.corpus = Some(here);
     // Asking Tesseract what it has takes a few tens of ms: not for a corpus
     // that cannot hold a scan.
     if let Some(ocr) = &mut reading.ocr
@@ -799,11 +824,7 @@ fn build_into(
         .keys()
         .chain(&indexed_sources)
         .filter(|source| !present.contains(source.as_str()))
-        .filter(|source| {
-            !unlisted
-                .iter()
-                .any(|path| *source == path || within(source, path))
-        })
+        .filter(|source| !in_unlisted(source, &unlisted))
         .cloned()
         .collect();
     for source in gone {
@@ -1333,6 +1354,15 @@ fn links_out_of(corpus: &Path, path: &Path) -> bool {
 
 /// Whether `source` lies in the corpus folder `folder` (a source too; `""`
 /// is the corpus itself).
+/// Whether `source` is, or lies in, one of the `unlisted` sources (a
+/// folder that could not be read, a link whose target is missing): not
+/// known to be gone.
+fn in_unlisted(source: &str, unlisted: &[String]) -> bool {
+    unlisted
+        .iter()
+        .any(|path| source == path || within(source, path))
+}
+
 fn within(source: &str, folder: &str) -> bool {
     folder.is_empty()
         || source

@@ -156,6 +156,11 @@ pub struct State {
     /// file that may hold scans is read again.
     #[serde(default)]
     pub ocr_languages: Option<String>,
+    /// The corpus folder the files were read from, as its real absolute
+    /// path (none in an older cita's state): a run from another folder
+    /// that would remove most of the files is refused.
+    #[serde(default)]
+    pub corpus: Option<PathBuf>,
 }
 
 /// The default language a state records while a run that reads every file

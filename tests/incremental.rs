@@ -1056,6 +1056,86 @@ fn an_empty_corpus_folder_leaves_the_index_as_it_was_unless_rebuilt() {
 }
 
 #[test]
+fn another_corpus_folder_that_would_remove_most_of_the_index_is_refused_unless_rebuilt() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let (corpus, index) = (dir.path().join("corpus"), dir.path().join("index"));
+    for (folder, name, word) in [
+        ("notas", "a.txt", "alphaword"),
+        ("notas", "b.txt", "betaword"),
+        ("prensa", "c.txt", "gammaword"),
+    ] {
+        std::fs::create_dir_all(corpus.join(folder)).unwrap();
+        std::fs::write(
+            corpus.join(folder).join(name),
+            format!("The {word} note.\n"),
+        )
+        .unwrap();
+    }
+    let report = |out: &std::process::Output| index_report(out);
+    assert_eq!(
+        changes(&report(&index_into_with(
+            &corpus,
+            &index,
+            &["--format", "json"]
+        )))[0],
+        3
+    );
+    let before = std::fs::read(index.join("meta.json")).unwrap();
+    // A subfolder given for the corpus: every source would change.
+    let sub = corpus.join("notas");
+    let out = index_into(&sub, &index);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.lines().count() == 1
+            && err.contains("was built from")
+            && err.contains("would remove 3 of its 3 files")
+            && err.contains("--rebuild"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(index.join("meta.json")).unwrap(), before);
+    // The corpus moved whole, one file deleted: its files stay, the move
+    // is recorded, and the file gone goes.
+    let moved = dir.path().join("archivo");
+    std::fs::rename(&corpus, &moved).unwrap();
+    std::fs::remove_file(moved.join("prensa/c.txt")).unwrap();
+    assert_eq!(
+        changes(&report(&index_into_with(
+            &moved,
+            &index,
+            &["--format", "json"]
+        ))),
+        [0, 0, 1, 2, 0]
+    );
+    // From the folder it was built from (recorded with the move), files
+    // deleted are files gone, however many.
+    std::fs::remove_file(moved.join("notas/b.txt")).unwrap();
+    assert_eq!(
+        changes(&report(&index_into_with(
+            &moved,
+            &index,
+            &["--format", "json"]
+        )))[2],
+        1
+    );
+    // Asked for: a rebuild replaces the index with the other folder's.
+    let other = dir.path().join("otro");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("d.txt"), "The deltaword note.\n").unwrap();
+    assert_eq!(index_into(&other, &index).status.code(), Some(2));
+    let rebuilt = report(&index_into_with(
+        &other,
+        &index,
+        &["--rebuild", "--format", "json"],
+    ));
+    assert_eq!(
+        (rebuilt["documents"].as_u64(), changes(&rebuilt)[0]),
+        (Some(1), 1),
+        "{rebuilt}"
+    );
+}
+
+#[test]
 fn an_index_inside_its_corpus_is_not_read_as_documents() {
     let dir = tempfile::TempDir::new().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "The epsilonword notes.\n").unwrap();

@@ -23,13 +23,17 @@ pub fn to_py_in(py: Python<'_>, err: cita::Error, context: &str) -> PyErr {
 fn raised(py: Python<'_>, err: cita::Error, message: String) -> PyErr {
     let class = match &err {
         cita::Error::Query(_) => "QueryError",
-        cita::Error::Date { .. } | cita::Error::InvalidOption(_) => "OptionError",
+        cita::Error::Date { .. }
+        | cita::Error::InvalidOption(_)
+        | cita::Error::OtherCorpus { .. } => "OptionError",
         cita::Error::NoIndex { .. } => "IndexNotFoundError",
         cita::Error::IncompatibleIndex { .. } | cita::Error::NotAnIndex { .. } => {
             "IncompatibleIndexError"
         }
-        cita::Error::IndexLocked { .. } => "IndexLockedError",
-        cita::Error::NoCorpus { .. } => "CorpusNotFoundError",
+        cita::Error::IndexLocked { .. } | cita::Error::FirstBuildRunning { .. } => {
+            "IndexLockedError"
+        }
+        cita::Error::NoCorpus { .. } | cita::Error::EmptyCorpus { .. } => "CorpusNotFoundError",
         cita::Error::Damaged { .. } => "DamagedIndexError",
         cita::Error::Io { .. } | cita::Error::DiskFull { .. } => "FileSystemError",
         _ => "CitaError",

@@ -270,6 +270,36 @@ def test_a_locked_index_is_index_locked_and_changes_nothing(cli, small_corpus, t
     assert cita.Archive(index).search("quetzal").total == 1
 
 
+def test_an_index_whose_first_build_runs_is_index_locked(cli, tmp_path: Path):
+    index = tmp_path / "index"
+    index.mkdir()
+    with open(index / ".cita-index.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(cita.IndexLockedError) as raised:
+            cita.Archive(index)
+        assert str(raised.value) == cli.error("search", "--index", str(index), "colombia")
+    assert "still being built by its first" in str(raised.value)
+
+
+def test_an_empty_or_another_corpus_folder_leaves_the_index_as_it_was(cli, small_corpus, tmp_path: Path):
+    index = tmp_path / "index"
+    cita.index(small_corpus, index)
+    documents = cita.Archive(index).stats().documents
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(cita.CorpusNotFoundError, match="a disk not mounted"):
+        cita.index(empty, index)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "note.txt").write_text("A note of another archive.\n", encoding="utf-8")
+    with pytest.raises(cita.OptionError) as raised:
+        cita.index(other, index)
+    assert "was built from" in str(raised.value)
+    assert str(raised.value) == cli.error("index", "--corpus", str(other), "--index", str(index))
+    assert cita.Archive(index).stats().documents == documents
+    assert cita.index(other, index, rebuild=True).documents == 1
+
+
 def test_an_index_path_that_is_a_file_is_a_file_system_error(cli, small_corpus, tmp_path: Path):
     taken = tmp_path / "taken"
     taken.write_text("not a folder", encoding="utf-8")
