@@ -33,7 +33,7 @@ import numbers
 import os
 import re
 import threading
-from typing import AbstractSet, Any, Dict, Iterable, List, Optional, Set, Tuple, Union
+from typing import AbstractSet, Any, Dict, Iterable, List, NamedTuple, Optional, Set, Tuple, Union
 
 from . import _cita
 from . import _jobs, _Queries, _search_options, _strings
@@ -125,8 +125,31 @@ def _shard_path(shards_dir: str, number: int) -> str:
         # this shard as failing (ShardError), as for any other it holds.
         raise IncompatibleIndexError(f"shard {number}: {path} is outside the shard folder {root}")
     if not os.path.isfile(os.path.join(root, MANIFEST)):
-        raise IndexNotFoundError(f"{root} holds no shards (no {MANIFEST}): run cita.dist.index first")
+        # The caller found the manifest (a Cluster reads it, cita.dist.index
+        # writes it): this worker does not see the folder the caller does.
+        raise IndexNotFoundError(
+            f"{root} holds no shards (no {MANIFEST}) as this worker sees it: "
+            "every worker must reach the shard folder at the path the caller gives (shared storage)"
+        )
     return path
+
+
+def _worker_address() -> Optional[str]:
+    """The address of the Dask worker running the current task, if any."""
+    try:
+        return _distributed().get_worker().address
+    except ValueError:
+        return None
+
+
+def _raised_here(err: BaseException) -> BaseException:
+    """``err``, marked with the worker it is raised on (``cita_worker``,
+    kept when Dask sends it to the caller): the caller names that worker
+    and sends the search's later steps elsewhere."""
+    worker = _worker_address()
+    if worker is not None:
+        err.cita_worker = worker  # type: ignore[attr-defined]
+    return err
 
 
 def _archive(shards_dir: str, number: int) -> Any:
@@ -168,7 +191,9 @@ def _on_shard(shards_dir: str, number: int, step: str, seen: Optional[str], *arg
     try:
         return _run_step(shards_dir, number, step, seen, *args)
     except (IndexNotFoundError, IncompatibleIndexError, DamagedIndexError) as err:
-        raise _with_shard_advice(err, shards_dir) from None
+        raise _raised_here(_with_shard_advice(err, shards_dir)) from None
+    except Exception as err:
+        raise _raised_here(err)
 
 
 # A one-index error's advice names the command line (`cita index`,
@@ -232,8 +257,11 @@ def _build_shard(
     rebuild: bool,
 ) -> str:
     """Builds or updates shard ``number`` of ``count`` (a Dask task)."""
-    path = _shard_path(shards_dir, number)
-    return _cita.index(corpus, path, jobs, exclude, rebuild, None, (number, count))
+    try:
+        path = _shard_path(shards_dir, number)
+        return _cita.index(corpus, path, jobs, exclude, rebuild, None, (number, count))
+    except Exception as err:
+        raise _raised_here(err)
 
 
 # --- In the caller ---------------------------------------------------------
@@ -355,7 +383,7 @@ def index(
             )
             for number in range(shards)
         ]
-        reports, failed, _ = _collect(client, dict(enumerate(futures)), timeout, "finish")
+        reports, failed, _, _ = _collect(client, dict(enumerate(futures)), timeout, "finish")
     finally:
         if own_client:
             client.close()
@@ -413,18 +441,28 @@ def _seconds(timeout: Any) -> Optional[float]:
     )
 
 
-def _collect(
-    client: Any, futures: Dict[int, Any], timeout: Optional[float], verb: str
-) -> Tuple[Dict[int, Any], Dict[int, str], Set[str]]:
+class _Collected(NamedTuple):
+    """What :func:`_collect` gathers of a step's tasks."""
+
+    results: Dict[int, Any]
+    failed: Dict[int, str]
+    avoid: Set[str]
+    # The shards whose task raised on a worker, and that worker.
+    raised_on: Dict[int, str]
+
+
+def _collect(client: Any, futures: Dict[int, Any], timeout: Optional[float], verb: str) -> _Collected:
     """Each shard's result, or why it has none: an exception it raised, no
     answer within ``timeout`` seconds, or an answer its worker did not hand
-    over within them; and the workers that left a shard without its result
-    (still running it, or holding it). Whatever a shard raises is its own
+    over within them; and the workers to avoid: those that left a shard
+    without its result (still running it, or holding it) or failed it
+    (each named in the shard's failure). Whatever a shard raises is its own
     failure: what would fail every shard alike (a malformed query, a bad
     option or glob) is refused before any task is submitted."""
     results: Dict[int, Any] = {}
     failed: Dict[int, str] = {}
-    silent: Set[str] = set()
+    avoid: Set[str] = set()
+    raised_on: Dict[int, str] = {}
     try:
         fetched, unfetchable = client.sync(_fetch_as_they_finish, client, list(futures.values()), timeout)
         waiting: Dict[int, Any] = {}
@@ -439,6 +477,11 @@ def _collect(
                     future.result()  # raises the shard's exception, which the client holds
                 except Exception as err:  # noqa: BLE001 - any failure of a shard is named
                     failed[number] = f"{type(err).__name__}: {err}"
+                    worker = getattr(err, "cita_worker", None)
+                    if worker is not None:
+                        failed[number] += f" (on worker {worker})"
+                        avoid.add(worker)
+                        raised_on[number] = worker
             elif future.cancelled():
                 # A client that lost its scheduler cancels what it waited for.
                 failed[number] = (
@@ -460,10 +503,10 @@ def _collect(
                 failed[number] = f"did not {verb} within {timeout:g} s"
             if workers:
                 failed[number] += f" (on worker {', '.join(workers)})"
-            silent.update(workers)
+            avoid.update(workers)
     finally:
         client.cancel([future for future in futures.values() if not future.done()])
-    return results, failed, silent
+    return _Collected(results, failed, avoid, raised_on)
 
 
 async def _fetch_as_they_finish(
@@ -551,20 +594,20 @@ class _Steps:
     step opens it (and notes the fingerprint of what it holds), the later
     ones check it still holds that; with ``partial``, shards that fail are
     left out while some answer, and the later steps avoid the workers
-    that left a shard without its answer."""
+    that left a shard without its answer or failed it."""
 
     def __init__(self, cluster: "Cluster", partial: bool) -> None:
         self.cluster = cluster
         self.partial = partial
         self.failed: Dict[int, str] = {}
         self.seen: Dict[int, str] = {}
-        self.silent_workers: Set[str] = set()
+        self.avoided_workers: Set[str] = set()
 
     def __call__(self, calls: Dict[int, Tuple[Any, ...]]) -> Dict[int, Any]:
         step = "_shard_step" if self.seen else "opening"
-        results, lost, silent = self.cluster._step(calls, step, self.seen or None, self.silent_workers)
+        results, lost, avoid = self.cluster._step(calls, step, self.seen or None, self.avoided_workers)
         self.failed.update(lost)
-        self.silent_workers.update(silent)
+        self.avoided_workers.update(avoid)
         if lost and (not self.partial or not results):
             raise _shard_error("searching", self.failed)
         return results
@@ -712,8 +755,33 @@ class Cluster(_Queries):
         """``step`` on each shard of ``calls`` with its arguments; ``seen``:
         None for a call's first step, else what each shard's first step
         saw. The workers in ``avoid`` (those that left a shard without its
-        answer in an earlier step) run none of its tasks while others can.
-        Returns what :func:`_collect` returns."""
+        answer, or failed it, in an earlier step) run none of its tasks
+        while others can. A shard whose task raised on a worker runs once
+        more on the others, when there are others: a worker that cannot
+        see the shard folder fails every shard Dask sends it, where another
+        answers. Returns each shard's result, why the others have none, and
+        the workers to avoid in the call's later steps."""
+        results, failed, avoid_later, raised_on = self._submit(calls, step, seen, avoid)
+        if raised_on:
+            avoided = set(avoid) | avoid_later
+            if any(worker not in avoided for worker in self._client.nthreads()):
+                again = self._submit({n: calls[n] for n in raised_on}, step, seen, avoided)
+                for number in raised_on:
+                    failed.pop(number)
+                results.update(again.results)
+                failed.update(again.failed)
+                avoid_later |= again.avoid
+        return results, failed, avoid_later
+
+    def _submit(
+        self,
+        calls: Dict[int, Tuple[Any, ...]],
+        step: str,
+        seen: Optional[Dict[int, str]],
+        avoid: AbstractSet[str],
+    ) -> _Collected:
+        """``step`` on each shard of ``calls``, sent to the workers not in
+        ``avoid`` while there are any, and what :func:`_collect` gathers."""
         placed: Dict[str, Any] = {}
         if avoid:
             # Dask places a task by the workers' load, and a frozen worker
@@ -764,7 +832,7 @@ class Cluster(_Queries):
             for number, data in zip(answering, page.reading)
             if data is not None
         }
-        hits, lost, _ = self._step(reading, "_shard_step", steps.seen, steps.silent_workers)
+        hits, lost, _ = self._step(reading, "_shard_step", steps.seen, steps.avoided_workers)
         if lost:
             steps.failed.update(lost)
             raise _shard_error("reading the page's passages", lost)

@@ -21,7 +21,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Optional
 
 import distributed
 import pytest
@@ -63,9 +63,11 @@ class DaskProcesses:
         self.workers: List[subprocess.Popen] = []
 
     def _start(self, *args: str) -> subprocess.Popen:
-        log = open(self.folder / f"{args[0]}-{time.monotonic_ns()}.log", "wb")
+        """``dask`` with ``args`` (after what runs it: ``unshare … sh -c …``)."""
+        at = args.index("scheduler") if "scheduler" in args else args.index("worker")
+        log = open(self.folder / f"{args[at]}-{time.monotonic_ns()}.log", "wb")
         return subprocess.Popen(
-            [str(DASK), *args],
+            [*args[:at], str(DASK), *args[at:]],
             cwd=self.folder,
             env=self.env,
             stdout=log,
@@ -73,10 +75,19 @@ class DaskProcesses:
             start_new_session=True,
         )
 
-    def add_worker(self) -> subprocess.Popen:
+    def add_worker(self, hiding: Optional[Path] = None) -> subprocess.Popen:
+        """A worker; with ``hiding``, in a mount namespace of its own where
+        an empty folder is mounted over that folder, which it then cannot see."""
         scratch = self.folder / f"worker-{len(self.workers)}"
         scratch.mkdir()
+        hidden: List[str] = []
+        if hiding is not None:
+            empty = scratch / "empty"
+            empty.mkdir()
+            script = 'mount --bind "$1" "$2" && shift 2 && exec "$@"'
+            hidden = ["unshare", "-m", "sh", "-c", script, "sh", str(empty), str(hiding)]
         worker = self._start(
+            *hidden,
             "worker",
             self.address,
             "--host",
@@ -1075,6 +1086,51 @@ def test_a_frozen_worker_fails_only_the_shards_it_was_sent(
     same_search(b.whole, cluster, "plan")
 
 
+def test_a_worker_that_cannot_see_the_shard_folder_loses_no_shard(
+    dask: DaskProcesses, client: Client, built: Dict[str, Built], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A third worker where an empty folder is mounted over the shard folder
+    # (a worker without the shared storage): every shard Dask sends it
+    # fails there, names it, and runs again on another worker, so searches
+    # and counts answer exactly, partial or not.
+    if subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode != 0:
+        pytest.skip("hiding a folder from one worker takes unshare -m (root)")
+    b = built["generated"]
+    before = set(workers(client))
+    blind = dask.add_worker(hiding=b.shards)
+    try:
+        poll(lambda: len(workers(client)) == len(before) + 1, 60, "a third worker")
+        (blind_address,) = set(workers(client)) - before
+        shard_0 = str(b.shards / "shard-0")
+        seen = client.run(lambda: os.path.isdir(shard_0))
+        assert seen[blind_address] is False and sum(seen.values()) == len(before)
+        # Every task cita.dist submits: those that failed ran on the blind
+        # worker (Dask sends it some, being idle).
+        submitted: List[Any] = []
+        submit = client.submit
+
+        def recording_submit(function: Any, *args: Any, **kwargs: Any) -> Any:
+            future = submit(function, *args, **kwargs)
+            submitted.append(future)
+            return future
+
+        monkeypatch.setattr(client, "submit", recording_submit)
+        for query, partial in itertools.product(("plan", "gobierno", "army OR ejército"), (True, False)):
+            cluster = Cluster(client, b.shards, partial=partial)
+            same_search(b.whole, cluster, query)
+            assert cluster.count(query) == b.whole.count(query)
+        erred = [future for future in submitted if future.status == "error"]
+        assert erred, "the blind worker was sent no task"
+        with pytest.raises(cita.IndexNotFoundError) as raised:
+            erred[0].result()
+        assert "as this worker sees it: every worker must reach the shard folder" in str(raised.value)
+        assert getattr(raised.value, "cita_worker") == blind_address
+    finally:
+        dask.kill(blind)
+        dask.workers.remove(blind)
+        poll(lambda: set(workers(client)) == before, 60, "the blind worker gone")
+
+
 def test_python_m_cita_search_says_in_one_line_that_the_scheduler_went_away(
     built: Dict[str, Built], tmp_path: Path
 ) -> None:
@@ -1143,7 +1199,7 @@ def test_a_worker_frozen_holding_finished_answers_costs_one_time_limit(client: C
     os.kill(pid, signal.SIGSTOP)
     try:
         started = time.monotonic()
-        results, failed, silent = cita.dist._collect(client, futures, limit, "answer")
+        results, failed, silent, raised_on = cita.dist._collect(client, futures, limit, "answer")
         elapsed = time.monotonic() - started
     finally:
         os.kill(pid, signal.SIGCONT)
@@ -1154,7 +1210,7 @@ def test_a_worker_frozen_holding_finished_answers_costs_one_time_limit(client: C
         **{n: f"finished, but its result could not be fetched within 3 s (on worker {frozen})" for n in range(3)},
         4: f"did not answer within 3 s (on worker {busy})",
     }
-    assert silent == {frozen, busy}
+    assert silent == {frozen, busy} and raised_on == {}
 
 
 def test_no_worker_answers_within_the_time_limit(dask: DaskProcesses, client: Client, built: Dict[str, Built]) -> None:
