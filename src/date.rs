@@ -78,6 +78,34 @@ impl FromStr for Date {
     }
 }
 
+/// Why `text`, written as a day (`YYYY-MM-DD`, maybe followed by a time),
+/// names none: `1961-02 has 28 days`, `there is no month 13`, `years run
+/// from 0001`; `None` when it is not written so, or is a day.
+pub fn no_such_day(text: &str) -> Option<String> {
+    let head = text.trim().get(..10)?;
+    let parts: Vec<&str> = head.split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return None;
+    };
+    let (year, month, day) = (digits(y, 4)?, digits(m, 2)?, digits(d, 2)?);
+    if year == 0 {
+        return Some("years run from 0001".to_string());
+    }
+    if !(1..=12).contains(&month) {
+        return Some(format!("there is no month {m}"));
+    }
+    let days = days_in_month(year, month as u8);
+    (day == 0 || day > i32::from(days)).then(|| format!("{y}-{m} has {days} days"))
+}
+
+/// What an invalid `--since`/`--until` value lacks, for [`Error::Date`].
+pub(crate) fn what_is_wrong(text: &str) -> String {
+    no_such_day(text).map_or_else(
+        || "expected YYYY-MM-DD (or YYYY-MM, or YYYY)".to_string(),
+        |why| format!("no such day: {why}"),
+    )
+}
+
 fn invalid(text: &str) -> Error {
     Error::Date {
         value: text.to_string(),
@@ -204,6 +232,21 @@ mod tests {
             assert!(bad.parse::<Date>().is_err(), "{bad:?} should not parse");
         }
         assert!("2024-02-29".parse::<Date>().is_ok());
+        // A day written right that does not exist says so.
+        let said = |bad: &str| bad.parse::<Date>().unwrap_err().to_string();
+        assert_eq!(
+            said("2025-02-29"),
+            "invalid date \"2025-02-29\": no such day: 2025-02 has 28 days"
+        );
+        assert!(said("2025-13-01").ends_with("no such day: there is no month 13"));
+        assert!(said("0000-01-01").ends_with("no such day: years run from 0001"));
+        assert!(said("2025-9-27").ends_with("expected YYYY-MM-DD (or YYYY-MM, or YYYY)"));
+        assert_eq!(
+            no_such_day("1962-04-31T10:00:00Z").as_deref(),
+            Some("1962-04 has 30 days")
+        );
+        assert_eq!(no_such_day("1962-04-30"), None);
+        assert_eq!(no_such_day("30/04/1962"), None);
     }
 
     #[test]

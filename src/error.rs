@@ -16,7 +16,7 @@ pub enum Error {
     Query(String),
 
     /// A `--since`/`--until` value or a front-matter date that is not a calendar date.
-    #[error("invalid date {value:?}: expected YYYY-MM-DD (or YYYY-MM, or YYYY)")]
+    #[error("invalid date {value:?}: {}", crate::date::what_is_wrong(value))]
     Date {
         /// The text that failed to parse.
         value: String,
@@ -61,7 +61,7 @@ pub enum Error {
     },
 
     /// The index folder holds something that is not a cita index.
-    #[error("{} holds files that are not a cita index; give `--index` a cita index, or a new or empty folder to build one in", path.display())]
+    #[error("{} holds files that are not a cita index; give `--index` a cita index (`cita index` builds one in a new or empty folder)", path.display())]
     NotAnIndex {
         /// The folder.
         path: PathBuf,

@@ -27,8 +27,8 @@ use cita::output::{self, TextStyle};
 use cita::{Archive, FilterText, Language, Period, SearchRequest};
 use cli::{
     BatchArgs, BatchFormatArg, Cli, ColorArg, Command, DEFAULT_CORPUS, DEFAULT_INDEX, Filters,
-    FormatArg, IndexArgs, KwicArgs, PeriodArg, ReportFormatArg, SearchArgs, ServeArgs, ShowArgs,
-    SideArg, StatsArgs, TimelineArgs,
+    IndexArgs, KwicArgs, PeriodArg, ReportFormatArg, SearchArgs, ServeArgs, ShowArgs, SideArg,
+    StatsArgs, TimelineArgs,
 };
 use progress::Progress;
 
@@ -349,10 +349,8 @@ fn search(args: &SearchArgs) -> Result<u8> {
         out.flush()?;
         return Ok(found(counts.passages > 0));
     }
-    if args.facets && matches!(args.format, FormatArg::Csv | FormatArg::Jsonl) {
-        eprintln!(
-            "cita: --facets are not part of a row per hit: use --format json or text to see them"
-        );
+    for note in output::left_out(args.format.into(), args.facets, args.context > 0) {
+        eprintln!("cita: {note}");
     }
     let style = TextStyle {
         color: use_color(args.color),

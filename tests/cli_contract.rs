@@ -704,21 +704,32 @@ fn stats_of_an_index_whose_name_is_not_utf8_is_whole_json() {
     assert!(stats["passages"].as_u64().unwrap() > 0, "{stats}");
 }
 
-/// A row per hit has no room for facets: CSV and JSON Lines say on stderr
-/// that they leave them out (they were dropped without a word).
+/// A row per hit has no room for facets, nor a CSV row for context: the
+/// format says on stderr that it leaves them out (they were dropped
+/// without a word).
 #[test]
-fn facets_left_out_of_a_row_per_hit_are_said_so() {
+fn facets_and_context_left_out_of_a_row_per_hit_are_said_so() {
     let index = index_arg();
-    for (format, said) in [("csv", true), ("jsonl", true), ("json", false)] {
+    for (format, facets, context) in [
+        ("csv", true, true),
+        ("jsonl", true, false),
+        ("json", false, false),
+        ("text", false, false),
+    ] {
         let out = run(&[
-            "search", "--index", &index, "--facets", "--format", format, "lazo",
+            "search", "--index", &index, "--facets", "-C", "1", "--format", format, "lazo",
         ]);
         assert_eq!(out.status.code(), Some(0), "{format}");
+        let said = stderr(&out);
         assert_eq!(
-            stderr(&out).contains("--facets are not part of a row per hit"),
-            said,
-            "{format}: {}",
-            stderr(&out)
+            said.contains("--facets are not part of a row per hit"),
+            facets,
+            "{format}: {said}"
+        );
+        assert_eq!(
+            said.contains("--context passages are not part of a CSV row"),
+            context,
+            "{format}: {said}"
         );
     }
 }

@@ -135,6 +135,18 @@ fn group_shows_each_document_once_with_all_its_hits() {
         text.contains(&format!("2 of {} documents shown", groups.len())),
         "{text}"
     );
+    // A later page says which documents it shows.
+    let later = cita(
+        "search",
+        &[
+            "--group", "--limit", "2", "--offset", "1", "--color", "never", "colombia",
+        ],
+    );
+    let text = stdout(&later);
+    assert!(
+        text.contains(&format!("2–3 of {} documents shown", groups.len())),
+        "{text}"
+    );
 }
 
 #[test]

@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
         "--explain", action="store_true", help="show which forms matched each query term"
     )
     hits = search.add_mutually_exclusive_group()
+    hits.add_argument(
+        "--count", action="store_true", help="print how many passages and documents match, nothing else"
+    )
     hits.add_argument("-n", "--limit", type=int, default=None, help="hits to show (default 10)")
     hits.add_argument(
         "--all", action="store_true", help="show every matching passage (no limit), still ranked"
@@ -131,6 +134,19 @@ def main(argv: Optional[List[str]] = None) -> int:
         with Cluster(
             args.cluster, args.shards, timeout=args.timeout, partial=args.partial
         ) as cluster:
+            if args.count:
+                counts = cluster.count(
+                    " ".join(args.query),
+                    since=args.since,
+                    until=args.until,
+                    lang=",".join(args.lang) or None,
+                    mentions=args.mentions,
+                    publication=args.publication,
+                )
+                sys.stdout.write(_cita.render_counts(counts.passages, counts.documents, args.format))
+                return 0 if counts.passages > 0 else 1
+            for note in _cita.left_out(args.format, args.facets, args.context > 0):
+                print(f"cita: {note}", file=sys.stderr)
             snippet_chars = _cita.DEFAULT_SNIPPET_CHARS if args.snippet_chars is None else args.snippet_chars
             results = cluster.search(
                 " ".join(args.query),

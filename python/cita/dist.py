@@ -203,7 +203,7 @@ _SHARD_ADVICE = [
     (re.compile(r"[:;] run `cita index[^`]*` first$"), "build the shards with {call})"),
     (re.compile(r"[:;] rebuild it with `cita index[^`]*`$"), "rebuild the shards with {call}, rebuild=True)"),
     (
-        re.compile(r"; give `--index` a cita index, or a new or empty folder to build one in$"),
+        re.compile(r"; give `--index` a cita index \(`cita index` builds one in a new or empty folder\)$"),
         "empty it and rebuild the shards with {call}, rebuild=True)",
     ),
 ]

@@ -81,6 +81,41 @@ impl SearchResults {
     }
 }
 
+/// What `format` (`--format`'s name) leaves out of a search that asked for
+/// facets or context: the notes `cita search` prints on stderr.
+#[pyfunction]
+pub fn left_out(
+    py: Python<'_>,
+    format: &str,
+    facets: bool,
+    context: bool,
+) -> PyResult<Vec<String>> {
+    let format: cita::Result<Format> = format.parse();
+    let format = format.or_raise(py)?;
+    Ok(output::left_out(format, facets, context)
+        .into_iter()
+        .map(str::to_string)
+        .collect())
+}
+
+/// Counts as `cita search --count` prints them in `format`.
+#[pyfunction]
+pub fn render_counts(
+    py: Python<'_>,
+    passages: u64,
+    documents: u64,
+    format: &str,
+) -> PyResult<String> {
+    let counts = cita::Counts {
+        passages,
+        documents,
+    };
+    let rendered = format
+        .parse()
+        .and_then(|format| rendered(|out| output::write_counts(out, &counts, format)));
+    rendered.or_raise(py)
+}
+
 /// Hits rendered and waiting for Python to take them: enough to keep the
 /// search busy while Python makes its objects, few enough that an export
 /// of every match holds a few hits at a time.

@@ -26,6 +26,8 @@ mod _cita {
     #[pymodule_export]
     use crate::archive::{Archive, HitStream, SearchResults};
     #[pymodule_export]
+    use crate::archive::{left_out, render_counts};
+    #[pymodule_export]
     use crate::build::{check_exclude, index};
     #[pymodule_export]
     use crate::dist::{

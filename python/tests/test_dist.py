@@ -840,6 +840,15 @@ def test_python_m_cita_search(dask: DaskProcesses, client: Client, built: Dict[s
     got = json.loads(done.stdout)
     assert len(got["groups"]) == 2 and got["documents"] > 3
     assert (got["groups"], got["hits"], got["documents"]) == (expected["groups"], expected["hits"], expected["documents"])
+    # --count, and the notes on what a format leaves out, as cita search.
+    for args in (("colombia", "--count"), ("colombia", "--count", "--format", "json"), ("nothingmatchesthis", "--count")):
+        done = run(*args)
+        whole = cli.run("search", "--index", str(b.whole_path), *args)
+        assert (done.returncode, done.stdout) == (whole.returncode, whole.stdout), args
+    args = ("colombia", "--facets", "-C", "1", "--format", "csv", "-n", "1")
+    done = run(*args)
+    whole = cli.run("search", "--index", str(b.whole_path), *args)
+    assert done.stderr == whole.stderr and len(done.stderr.splitlines()) == 2, done.stderr
     # --all: every matching passage, as `cita search --all`.
     done = run("colombia", "--format", "json", "--all")
     assert done.returncode == 0, done.stderr

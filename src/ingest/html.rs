@@ -394,9 +394,7 @@ pub fn read(source: &str) -> (Metadata, Vec<Block>, Vec<String>) {
         Some(_) => Vec::new(),
         None => declared_date(&page)
             .filter(|(_, value)| !is_year_or_month(value))
-            .map(|(field, value)| {
-                format!("its {field} {value:?} is not a date cita reads (use YYYY-MM-DD); ignored")
-            })
+            .map(|(field, value)| super::unread_date(&format!("its {field}"), &value))
             .into_iter()
             .collect(),
     };

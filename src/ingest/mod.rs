@@ -295,6 +295,16 @@ pub struct Document {
     pub blocks: Vec<Block>,
 }
 
+/// The warning for a date a document declares (`what`: `front matter
+/// date`, `its <meta name="date">`) that cita does not read: a day that
+/// does not exist says so.
+pub(crate) fn unread_date(what: &str, value: &str) -> String {
+    match crate::date::no_such_day(value) {
+        Some(why) => format!("{what} {value:?} is no such day ({why}); ignored"),
+        None => format!("{what} {value:?} is not a date cita reads (use YYYY-MM-DD); ignored"),
+    }
+}
+
 /// Blocks as strings, headings marked with `# `: what the format tests compare.
 #[cfg(test)]
 pub(crate) fn block_texts(blocks: &[Block]) -> Vec<String> {
@@ -1475,7 +1485,7 @@ impl Reading<'_> {
                 let date = front.date.as_deref().and_then(|value| {
                     let date = dates::parse_metadata_date(value);
                     if date.is_none() {
-                        self.warn(place, None, format!("front matter date {value:?} is not a date cita reads (use YYYY-MM-DD); ignored"));
+                        self.warn(place, None, unread_date("front matter date", value));
                     }
                     date
                 });

@@ -51,6 +51,22 @@ impl std::str::FromStr for Format {
     }
 }
 
+/// What `format` leaves out of a search's output that the search asked
+/// for (`facets`, `context` passages around each hit): a note for each,
+/// which the shells print on stderr so that nothing is dropped silently.
+pub fn left_out(format: Format, facets: bool, context: bool) -> Vec<&'static str> {
+    let mut notes = Vec::new();
+    if facets && matches!(format, Format::Csv | Format::Jsonl) {
+        notes.push("--facets are not part of a row per hit: use --format json or text to see them");
+    }
+    if context && format == Format::Csv {
+        notes.push(
+            "--context passages are not part of a CSV row: use --format jsonl, json or text to see them",
+        );
+    }
+    notes
+}
+
 /// Writes `results` in `format`.
 pub fn write_results(
     out: &mut dyn Write,

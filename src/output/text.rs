@@ -76,13 +76,19 @@ pub(super) fn write_groups(
         }
     }
     let shown = groups.len();
-    // "10 of 12 documents shown" when the page leaves documents out.
+    // "10 of 12 documents shown" when the page leaves documents out, and
+    // "11–12 of 12" for a page after the first (`--offset`).
     let of = results
         .documents
         .filter(|&documents| documents != shown as u64)
         .map_or(String::new(), |documents| format!(" of {documents}"));
+    let first = groups.first().map_or(1, |group| group.rank);
+    let which = match first {
+        1 => shown.to_string(),
+        _ => format!("{first}–{}", first + shown - 1),
+    };
     let summary = format!(
-        "{shown}{of} document{} shown; {} matching passage{} in all",
+        "{which}{of} document{} shown; {} matching passage{} in all",
         if shown == 1 && of.is_empty() { "" } else { "s" },
         results.total,
         if results.total == 1 { "" } else { "s" }
