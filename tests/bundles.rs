@@ -323,7 +323,7 @@ fn containers_nest_only_as_deep_as_the_limit() {
     assert_eq!(
         warnings(&report),
         [
-            "russian-doll.zip: \"entry a.zip › a.zip › a.zip: a container nested deeper than 2 (--max-depth; 7 more in this file), skipped\""
+            "russian-doll.zip: \"entry a.zip › a.zip › a.zip: a container nested deeper than 2: its entries not read (--max-depth; 7 more in this file)\""
         ]
     );
 }
@@ -357,6 +357,76 @@ fn tar_and_tar_gz_bundles_are_read() {
     assert!(found.contains(&("cables.tgz".into(), "pack/two.md".into())));
     let (_, result) = fixture.search("El Pato", &[]);
     assert_eq!(hits(&result)[0]["section"], "Notes");
+}
+
+/// `zip` with every entry marked encrypted (flag bit 0, in its local
+/// header and in the central directory), as `zip -P` writes them.
+fn encrypted_zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut bytes = zip(entries);
+    let at = |bytes: &[u8], signature: &[u8]| -> Vec<usize> {
+        (0..bytes.len().saturating_sub(3))
+            .filter(|&i| &bytes[i..i + 4] == signature)
+            .collect()
+    };
+    for local in at(&bytes, b"PK\x03\x04") {
+        bytes[local + 6] |= 1;
+    }
+    for central in at(&bytes, b"PK\x01\x02") {
+        bytes[central + 8] |= 1;
+    }
+    bytes
+}
+
+/// A file nothing in which could be read, all for one reason, is skipped
+/// for it (counted, and failing `--strict`), not read as a file of no
+/// documents; one with an entry read is read in part.
+#[test]
+fn a_container_whose_every_entry_is_refused_alike_is_skipped_for_it() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "locked.zip",
+        encrypted_zip(&[("a.txt", b"Never seen: Guayabero.")]),
+    );
+    fixture.file("half.zip", {
+        let mut bytes = zip(&[
+            ("open.txt", b"The open Guayabero note."),
+            ("b.txt", b"locked"),
+        ]);
+        let second = (0..bytes.len() - 3)
+            .filter(|&i| &bytes[i..i + 4] == b"PK\x03\x04")
+            .nth(1)
+            .unwrap();
+        bytes[second + 6] |= 1;
+        bytes
+    });
+    fixture.file(
+        "junk.mbox",
+        "From someone Thu Mar 12 10:00:00 1964\nnot a header line\n\nbody\n",
+    );
+    let strict = fixture.index_with(&["--strict"]);
+    assert_eq!(strict.status.code(), Some(2), "{}", stderr(&strict));
+    let report = fixture.index_report(&[]);
+    assert_eq!(report["skipped"]["encrypted"], 1, "{report}");
+    assert_eq!(report["skipped"]["malformed"], 1, "{report}");
+    let warnings = warnings(&report);
+    assert!(
+        warnings.iter().any(|w| w.contains("locked.zip")
+            && w.contains("nothing in it could be read (its entry: encrypted)")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("junk.mbox") && w.contains("(its message: malformed)")),
+        "{warnings:?}"
+    );
+    assert!(
+        !warnings
+            .iter()
+            .any(|w| w.contains("half.zip") && w.contains("nothing in it"))
+    );
+    let (_, result) = fixture.search("Guayabero", &[]);
+    assert_eq!(result["total"], 1);
 }
 
 #[test]

@@ -954,12 +954,14 @@ pub fn parse_file(
         too_deep: None,
         past_budget: None,
         over_ratio: None,
+        refused_within: Vec::new(),
     };
     reading.bytes(&Place::default(), format, bytes);
     reading.say_too_deep();
     reading.say_past_budget();
     reading.say_over_ratio();
     reading.say_ignored();
+    reading.say_nothing_read();
     finish(reading.outcome, path)
 }
 
@@ -1036,6 +1038,10 @@ struct Reading<'a> {
     /// size, and how many were: said in one warning (a bomb of a hundred
     /// entries made a hundred).
     over_ratio: Option<(Place, usize)>,
+    /// Why each entry or message refused was refused, and whether it was
+    /// a message (of a mailbox): a file nothing in which could be read,
+    /// all for one reason, is refused for it.
+    refused_within: Vec<(SkipReason, bool)>,
 }
 
 impl Reading<'_> {
@@ -1046,6 +1052,12 @@ impl Reading<'_> {
             Some(_) => format!("{message}, skipped"),
             None => message,
         };
+        if let Some(reason) = skipped
+            && (place.entry.is_some() || place.record.is_some())
+        {
+            let message = place.entry.is_none();
+            self.refused_within.push((reason, message));
+        }
         let (message, skipped) = match (&place.entry, place.record) {
             (None, None) => (message, skipped),
             // The file itself is read: an entry's problem is a partial
@@ -1296,13 +1308,49 @@ impl Reading<'_> {
         too_deep
     }
 
+    /// A file that gave no document, every entry or message of it refused
+    /// for one reason (a ZIP whose every entry is encrypted, a mailbox
+    /// whose only message is malformed), is refused for that reason, so
+    /// that the report counts it skipped (and `--strict` fails) rather than
+    /// read.
+    fn say_nothing_read(&mut self) {
+        let outcome = &self.outcome;
+        let refused_whole = outcome.warnings.iter().any(|w| w.skipped.is_some());
+        let Some(&(reason, _)) = self.refused_within.first() else {
+            return;
+        };
+        if !outcome.documents.is_empty()
+            || refused_whole
+            || self
+                .refused_within
+                .iter()
+                .any(|&(other, _)| other != reason)
+        {
+            return;
+        }
+        let count = self.refused_within.len();
+        let messages = self.refused_within.iter().all(|&(_, message)| message);
+        let what = match (messages, count) {
+            (true, 1) => "its message",
+            (true, _) => "every message",
+            (false, 1) => "its entry",
+            (false, _) => "every entry",
+        };
+        let message = format!(
+            "nothing in it could be read ({what}: {})",
+            reason.describe()
+        );
+        self.warn(&Place::default(), Some(reason), message);
+    }
+
     /// Says which containers were nested too deep to read: the first, and
     /// how many others.
     fn say_too_deep(&mut self) {
         let depth = self.options.limits.max_depth;
-        let reason = format!("a container nested deeper than {depth}");
+        // The container itself is read (a mail's body is), its entries not.
+        let reason = format!("a container nested deeper than {depth}: its entries not read");
         let met = self.too_deep.take();
-        self.say_first_of(met, &reason, "--max-depth");
+        self.say_first_of(met, &reason, "--max-depth", None);
     }
 
     /// Says which entries were refused past the file's budget: the first,
@@ -1310,7 +1358,7 @@ impl Reading<'_> {
     fn say_past_budget(&mut self) {
         let (reason, option) = self.unpacker.past_budget_words();
         let met = self.past_budget.take();
-        self.say_first_of(met, &reason, option);
+        self.say_first_of(met, &reason, option, Some(SkipReason::TooLarge));
     }
 
     /// Says which entries unpacked past the ratio: the first, and how
@@ -1318,13 +1366,19 @@ impl Reading<'_> {
     fn say_over_ratio(&mut self) {
         let reason = self.unpacker.over_ratio_words();
         let met = self.over_ratio.take();
-        self.say_first_of(met, &reason, "--max-ratio");
+        self.say_first_of(met, &reason, "--max-ratio", Some(SkipReason::TooLarge));
     }
 
     /// One warning for a limit's refusal `met` at a first place and a
     /// number of times in all: the reason, the option that sets the limit
-    /// and how many more there are.
-    fn say_first_of(&mut self, met: Option<(Place, usize)>, reason: &str, option: &str) {
+    /// and how many more there are; `skipped`, what was refused there.
+    fn say_first_of(
+        &mut self,
+        met: Option<(Place, usize)>,
+        reason: &str,
+        option: &str,
+        skipped: Option<SkipReason>,
+    ) {
         let Some((first, count)) = met else {
             return;
         };
@@ -1332,7 +1386,7 @@ impl Reading<'_> {
             0 => format!("{reason} ({option})"),
             more => format!("{reason} ({option}; {more} more in this file)"),
         };
-        self.warn(&first, Some(SkipReason::TooLarge), message);
+        self.warn(&first, skipped, message);
     }
 
     /// One entry of a container at `place`: left out (by `--exclude`, or
