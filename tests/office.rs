@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// A ZIP of `entries`, each a name and its text.
 fn zipped(entries: &[(&str, &str)]) -> Vec<u8> {
@@ -186,6 +186,73 @@ fn docx_text_is_found_with_its_title_date_author_and_section() {
     assert_eq!(hit["author"], "Ana Pérez");
     assert_eq!(hit["section"], "Hallazgos");
     assert!(hit["byte_range"].is_null(), "{hit}");
+}
+
+/// A memo typed in Word, or printed to PDF from it: its header block's
+/// subject titles it and its typed date dates it, over the file's own
+/// title (none, or a placeholder) and creation date (the template's).
+#[test]
+fn a_memo_s_header_block_titles_and_dates_it_in_docx_and_pdf() {
+    let fixture = Fixture::new();
+    let header = [
+        "MEMORANDO INTERNO",
+        "Para: Dirección de Control",
+        "De: Oficina Jurídica",
+        "Fecha: 03/02/2025",
+        "Asunto: Pagos irregulares de la fundación Puente Dorado",
+    ];
+    let text = "La oficina encontró pagos a proveedores inexistentes de la fundación Puente Dorado, registrados sin soporte en la contabilidad del convenio.";
+    let body: String = header
+        .iter()
+        .chain([&text])
+        .map(|line| word_paragraph("", line))
+        .collect();
+    fixture.file("memo.docx", docx(&body, "", "", "", "2013-12-23T10:00:00Z"));
+    let page = format!("{}\n\n{text}", header.join("\n\n"));
+    fixture.file(
+        "memo.pdf",
+        pdf(
+            &[&page],
+            "Microsoft Word - memo_final_v3.docx",
+            "D:20131223100000",
+        ),
+    );
+    for source in ["memo.docx", "memo.pdf"] {
+        let (_, result) = fixture.search("proveedores inexistentes", &["--group"]);
+        let group = result["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|group| group["source"] == source)
+            .unwrap_or_else(|| panic!("no {source} in {result}"));
+        let hit = &group["hits"][0];
+        assert_eq!(
+            hit["title"], "Pagos irregulares de la fundación Puente Dorado",
+            "{source}: {hit}"
+        );
+        assert_eq!(
+            (&hit["date"], &hit["date_origin"]),
+            (&json!("2025-02-03"), &json!("text")),
+            "{source}: {hit}"
+        );
+    }
+    // A title a writer gave, and no date line: the file's own.
+    fixture.file(
+        "acta.docx",
+        docx(
+            &word_paragraph("", "El acta de Yarumal."),
+            "",
+            "Acta de Yarumal",
+            "",
+            "2024-05-05T10:00:00Z",
+        ),
+    );
+    fixture.index();
+    let hit = first_hit(&fixture, "Yarumal");
+    assert_eq!(
+        (&hit["title"], &hit["date"]),
+        (&json!("Acta de Yarumal"), &json!("2024-05-05"))
+    );
 }
 
 #[test]

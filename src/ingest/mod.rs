@@ -376,6 +376,57 @@ impl Document {
     }
 }
 
+/// The first lines of `blocks` (a paragraph or heading each), where a
+/// memo's or a letter's header block stands, for [`text::header`].
+fn leading_lines(blocks: &[Block]) -> String {
+    let texts = blocks
+        .iter()
+        .take(text::HEADER_LINES)
+        .map(|block| match block {
+            Block::Heading(heading) => heading.as_str(),
+            Block::Paragraph(paragraph) => paragraph.text.as_str(),
+        });
+    texts.collect::<Vec<_>>().join("\n")
+}
+
+/// Whether a metadata title is one a program wrote rather than the
+/// author: `Untitled`, `Document1`, `Sin título`, or a file's name
+/// (`Microsoft Word - memo_final_v3.docx`, as Word's PDF printer writes
+/// it; `scan0042.pdf`). The text titles such a document instead.
+fn is_placeholder_title(title: &str) -> bool {
+    const UNTITLED: &[&str] = &[
+        "untitled",
+        "document",
+        "title",
+        "sin título",
+        "sin titulo",
+        "documento",
+        "título",
+        "sans titre",
+        "ohne titel",
+        "senza titolo",
+        "sem título",
+    ];
+    const FILE_EXTENSIONS: &[&str] = &[
+        "doc", "docx", "odt", "rtf", "txt", "pdf", "wpd", "xls", "xlsx", "ppt", "pptx", "tif",
+        "tiff", "jpg", "jpeg", "png",
+    ];
+    let lower = title.trim().to_lowercase();
+    let named = [
+        "microsoft word - ",
+        "microsoft powerpoint - ",
+        "microsoft excel - ",
+    ]
+    .iter()
+    .find_map(|program| lower.strip_prefix(program))
+    .unwrap_or(&lower);
+    let unnumbered = named.trim_end_matches(|c: char| c.is_ascii_digit() || " -_".contains(c));
+    let file_name = named
+        .rsplit_once('.')
+        .is_some_and(|(stem, extension)| !stem.is_empty() && FILE_EXTENSIONS.contains(&extension));
+    UNTITLED.contains(&unnumbered) || file_name
+}
+
 /// The line of `blocks` that titles a document of `format` without a title
 /// in its metadata: the first heading or first line of text (a text file's
 /// paragraph up to a byline, `text::title_lines`; not a classification
@@ -1088,7 +1139,15 @@ impl Reading<'_> {
                 for note in notes {
                     self.warn(place, None, note);
                 }
-                self.document(place, format, meta, blocks);
+                match format {
+                    // A memo or a letter typed in Word: its header block
+                    // (`Asunto:`, `Fecha:`) titles and dates it.
+                    Format::Docx | Format::Odt => {
+                        let header = leading_lines(&blocks);
+                        self.headed_document(place, format, meta, blocks, Some(header));
+                    }
+                    _ => self.document(place, format, meta, blocks),
+                }
             }
             Err(refusal) => self.refused(place, refusal),
         }
@@ -1108,6 +1167,7 @@ impl Reading<'_> {
     }
 
     fn document(&mut self, place: &Place, format: Format, mut meta: Metadata, blocks: Vec<Block>) {
+        meta.title = meta.title.filter(|title| !is_placeholder_title(title));
         // A forwarded message keeps the date it was written on.
         if place.date.is_some() && !(format == Format::Email && meta.date.is_some()) {
             meta.date = place.date;
@@ -1152,23 +1212,28 @@ impl Reading<'_> {
                 .reference
                 .filter(|_| inferred_title(format, &blocks).is_none_or(text::is_form_heading))
         });
-        if meta.title.is_none() {
+        if meta.title.as_deref().is_none_or(is_placeholder_title) {
             meta.title = subject.map(|subject| shorten(&subject, MAX_TITLE_CHARS));
         }
         self.document(place, format, meta, blocks);
         if let Some(said) = header.date {
-            self.date_line(place, said);
+            // The date a PDF or a word processor's file records is when
+            // the file was made (a template's, a "Save As"'s); the date
+            // line typed in its header is the document's.
+            let typed_over_file = matches!(format, Format::Pdf | Format::Docx | Format::Odt);
+            self.date_line(place, said, typed_over_file);
         }
     }
 
     /// Dates the document just read by what its date line `said`, unless
     /// its metadata dated it: by the date it gives, or none when it cannot
     /// be read, with a warning.
-    fn date_line(&mut self, place: &Place, said: LabelledDate) {
+    fn date_line(&mut self, place: &Place, said: LabelledDate, over_metadata: bool) {
         let Some(document) = self.outcome.documents.last_mut() else {
             return;
         };
-        if document.meta.date.is_some() {
+        let read = matches!(said, LabelledDate::Date(_));
+        if document.meta.date.is_some() && !(over_metadata && read) {
             return;
         }
         document.date_line_read = true;
@@ -1198,13 +1263,10 @@ impl Reading<'_> {
                         for note in read.notes {
                             self.warn(place, None, note);
                         }
-                        self.headed_document(
-                            place,
-                            format,
-                            read.meta,
-                            read.blocks,
-                            read.scan_header,
-                        );
+                        let header = read
+                            .scan_header
+                            .or_else(|| Some(leading_lines(&read.blocks)));
+                        self.headed_document(place, format, read.meta, read.blocks, header);
                     }
                     Err(refusal) => self.refused(place, refusal),
                 }
@@ -1712,6 +1774,31 @@ fn finish(mut outcome: FileOutcome, path: &Path) -> FileOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_a_program_wrote_are_placeholders() {
+        for placeholder in [
+            "Untitled",
+            "Untitled-1",
+            "Document1",
+            "Documento 2",
+            "Sin título",
+            "Microsoft Word - memo_final_v3.docx",
+            "Microsoft Word - Informe de gestión 2004.doc",
+            "scan0042.pdf",
+        ] {
+            assert!(is_placeholder_title(placeholder), "{placeholder}");
+        }
+        for title in [
+            "Informe de gestión 2004",
+            "The Document Foundation annual report",
+            "Plan LAZO",
+            "Untitled Goose Game review",
+            "Version 2.0",
+        ] {
+            assert!(!is_placeholder_title(title), "{title}");
+        }
+    }
 
     #[test]
     fn relative_sources_use_forward_slashes() {

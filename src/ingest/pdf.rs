@@ -1480,7 +1480,6 @@ fn metadata(document: &Document) -> Metadata {
     }
 }
 
-/// A PDF text string: UTF-16BE with a BOM, else PDFDocEncoding (close to Windows-1252).
 /// The document's natural language, the catalog's `/Lang` (`es-CO`).
 fn catalog_language(document: &Document) -> Option<String> {
     let value = document.catalog().ok()?.get(b"Lang").ok()?;
@@ -1491,6 +1490,7 @@ fn catalog_language(document: &Document) -> Option<String> {
     }
 }
 
+/// A PDF text string: UTF-16BE with a BOM, else PDFDocEncoding (close to Windows-1252).
 fn text_string(bytes: &[u8]) -> String {
     let text = match bytes {
         [0xfe, 0xff, rest @ ..] => encoding_rs::UTF_16BE.decode_without_bom_handling(rest).0,
