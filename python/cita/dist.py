@@ -95,14 +95,34 @@ def _client(name: str, value: Any) -> Any:
     )
 
 
-def _connect(value: Any, timeout: Optional[float]) -> Tuple[Any, bool]:
+def _connect(value: Any, timeout: Optional[float], shards: int) -> Tuple[Any, bool]:
     """The client for ``value`` (see :func:`_client`), and whether it was
     opened here, for an address (then the caller closes it). ``timeout``
-    bounds the connection, else Dask's own limit does."""
+    bounds the connection, else Dask's own limit does. A scheduler that
+    cannot be reached fails every one of the ``shards``: a
+    :class:`ShardError`; an address Dask cannot read, an
+    :class:`OptionError`."""
     if not isinstance(value, str):
         return value, False
     limit = {} if timeout is None else {"timeout": timeout}
-    return _distributed().Client(value, **limit), True
+    try:
+        return _distributed().Client(value, **limit), True
+    except OSError as err:  # TimeoutError too
+        raise ShardError(
+            f"cannot reach the Dask scheduler at {value}: {err or type(err).__name__}", list(range(shards))
+        ) from None
+    except ValueError as err:
+        raise OptionError(f"{value!r} is not a Dask scheduler's address: {err}") from None
+
+
+def _scheduler_lost(client: Any) -> bool:
+    """Whether ``client`` lost its scheduler for good (closed): its calls
+    would raise Dask's own ``ClosedClientError``."""
+    return client.status in ("closing", "closed")
+
+
+# What a shard's failure says when the client lost its scheduler.
+_LOST = "was lost: the connection to the scheduler closed"
 
 
 # --- On the workers --------------------------------------------------------
@@ -365,7 +385,7 @@ def index(
         )
     excluded = globs + _exclusion_of(shards_dir, corpus)
     # Connected before the folder is written: a wrong address leaves none.
-    client, own_client = _connect(client, None)
+    client, own_client = _connect(client, None, shards)
     try:
         if recorded is None:
             _write_manifest(shards_dir, shards)
@@ -484,13 +504,14 @@ def _collect(client: Any, futures: Dict[int, Any], timeout: Optional[float], ver
                         raised_on[number] = worker
             elif future.cancelled():
                 # A client that lost its scheduler cancels what it waited for.
-                failed[number] = (
-                    "was cancelled on the cluster"
-                    if client.status == "running"
-                    else "was lost: the connection to the scheduler closed"
-                )
+                failed[number] = "was cancelled on the cluster" if client.status == "running" else _LOST
             else:
                 waiting[number] = future
+        if waiting and client.status != "running":
+            # The scheduler went away while the shards were waited for:
+            # nothing can be asked of it any more.
+            failed.update((number, _LOST) for number in waiting)
+            waiting = {}
         finished = {n for n, future in waiting.items() if future.done()}
         running = _running_on(client, [f for n, f in waiting.items() if n not in finished])
         holding = _held_by(client, [f for n, f in waiting.items() if n in finished])
@@ -561,14 +582,22 @@ def _running_on(client: Any, futures: List[Any]) -> Dict[str, str]:
     if not futures:
         return {}
     keys = {future.key for future in futures}
-    return {key: worker for worker, running in client.processing().items() for key in running if key in keys}
+    try:
+        processing = client.processing()
+    except OSError:  # the scheduler went away meanwhile
+        return {}
+    return {key: worker for worker, running in processing.items() for key in running if key in keys}
 
 
 def _held_by(client: Any, futures: List[Any]) -> Dict[str, List[str]]:
     """The workers holding the result of each of ``futures``, by key."""
     if not futures:
         return {}
-    return {key: sorted(workers) for key, workers in client.who_has(futures).items()}
+    try:
+        held = client.who_has(futures)
+    except OSError:  # the scheduler went away meanwhile
+        return {}
+    return {key: sorted(workers) for key, workers in held.items()}
 
 
 def _plain_search(limit: Optional[int], snippet_chars: int) -> dict:
@@ -705,7 +734,8 @@ class Cluster(_Queries):
         self.shards: int = count
         # The archive's languages (JSON) as the last search found them.
         self._searched_languages = "[]"
-        self._client, self._own_client = _connect(client_or_address, self.timeout)
+        self._client, self._own_client = _connect(client_or_address, self.timeout, count)
+        self._closed = False
 
     @property
     def timeout(self) -> Optional[float]:
@@ -732,7 +762,9 @@ class Cluster(_Queries):
         self._partial = partial
 
     def close(self) -> None:
-        """Closes the client the cluster opened (not one it was given)."""
+        """Closes the client the cluster opened (not one it was given); a
+        closed cluster's calls raise ``ValueError``, as a closed archive's."""
+        self._closed = True
         if self._own_client:
             self._client.close()
 
@@ -782,6 +814,10 @@ class Cluster(_Queries):
     ) -> _Collected:
         """``step`` on each shard of ``calls``, sent to the workers not in
         ``avoid`` while there are any, and what :func:`_collect` gathers."""
+        if self._closed:
+            raise ValueError(f"the cluster of {self.shards_dir} is closed")
+        if _scheduler_lost(self._client):
+            return _Collected({}, {number: _LOST for number in calls}, set(), {})
         placed: Dict[str, Any] = {}
         if avoid:
             # Dask places a task by the workers' load, and a frozen worker

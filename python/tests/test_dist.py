@@ -1140,6 +1140,33 @@ def test_a_worker_that_cannot_see_the_shard_folder_loses_no_shard(
         poll(lambda: set(workers(client)) == before, 60, "the blind worker gone")
 
 
+def test_an_unreachable_or_lost_scheduler_and_a_closed_cluster_are_cita_s_errors(
+    built: Dict[str, Built], tmp_path: Path
+) -> None:
+    b = built["generated"]
+    with pytest.raises(cita.ShardError, match="cannot reach the Dask scheduler at tcp://") as raised:
+        Cluster(f"tcp://127.0.0.1:{free_port()}", b.shards, timeout=2)
+    assert raised.value.shards == list(range(SHARDS))
+    with pytest.raises(cita.OptionError, match="not a Dask scheduler's address"):
+        Cluster("foo", b.shards, timeout=2)
+    own = DaskProcesses(tmp_path)
+    try:
+        own.add_worker()
+        cluster = Cluster(own.address, b.shards, timeout=5)
+        poll(lambda: len(workers(cluster._client)) == 1, 60, "one worker")
+        same_search(b.whole, cluster, "plan")
+        DaskProcesses.kill(own.scheduler)
+        # Every call after, not only the first, fails as cita's error.
+        for call in (lambda: cluster.search("plan"), lambda: cluster.count("plan"), cluster.stats):
+            with pytest.raises(cita.ShardError, match="scheduler"):
+                call()
+        cluster.close()
+        with pytest.raises(ValueError, match="closed"):
+            cluster.count("plan")
+    finally:
+        own.stop()
+
+
 def test_python_m_cita_search_says_in_one_line_that_the_scheduler_went_away(
     built: Dict[str, Built], tmp_path: Path
 ) -> None:
