@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use crate::indexer::BuildReport;
 use crate::results::{Counts, FacetCount, Facets, Group, Timeline};
 use crate::results::{
-    Duplicate, Hit, IndexCheck, IndexedPassage, PassageInContext, SearchResults, Stats,
+    Hit, IndexCheck, IndexedPassage, PassageInContext, SearchResults, Stats,
 };
 use crate::views::kwic::{self, Concordance};
 
@@ -286,8 +286,9 @@ fn paragraph_mark(paragraph: u32, part: u32) -> String {
     }
 }
 
-/// `also in 2 other documents: a.html, b.pdf` (`2 other copies: …` when
-/// one is in the hit's own document), for a hit with duplicates.
+/// `also in 2 other documents: a.html, b.pdf` (`2 other copies: a.html
+/// ¶3, a.html ¶9` when one is in the hit's own document or two in one:
+/// each copy's paragraph too), for a hit with duplicates.
 fn duplicates_line(hit: &Hit) -> Option<String> {
     let (listed, total) = (hit.duplicates.as_ref()?, hit.duplicates_total?);
     if total == 0 {
@@ -302,7 +303,14 @@ fn duplicates_line(hit: &Hit) -> Option<String> {
         && listed
             .iter()
             .all(|d| documents.insert((&d.source, d.record, &d.entry)));
-    let mut places: Vec<String> = listed.iter().map(Duplicate::document).collect();
+    // Copies more than their documents: each says where it stands.
+    let mut places: Vec<String> = listed
+        .iter()
+        .map(|copy| match one_per_document {
+            true => copy.document(),
+            false => format!("{} {}", copy.document(), paragraph_mark(copy.paragraph, copy.part)),
+        })
+        .collect();
     let more = total.saturating_sub(listed.len() as u64);
     if more > 0 {
         places.push(format!("and {more} more"));
