@@ -895,7 +895,12 @@ impl IndexedPassage {
             };
             place.push(format!("§ {section}"));
         }
-        place.push(format!("¶ {}", self.paragraph));
+        // A long paragraph cut in parts: the part too, as the hit's header
+        // writes it (`¶ 9.28`), so that the quoted words can be found.
+        match self.part {
+            0 | 1 => place.push(format!("¶ {}", self.paragraph)),
+            part => place.push(format!("¶ {}.{part}", self.paragraph)),
+        }
         out.push_str(&format!(" {}.", place.join(", ")));
         out.push_str(&format!(" {CITED_ID_PREFIX}{}", self.id));
         out
@@ -986,6 +991,15 @@ mod tests {
         );
         passage.section = Some("Antecedentes".to_string());
         assert!(passage.citation().contains(" § Antecedentes, ¶ 4."));
+        let part = IndexedPassage {
+            part: 28,
+            ..passage.clone()
+        };
+        assert!(
+            part.citation().contains(" § Antecedentes, ¶ 4.28."),
+            "{}",
+            part.citation()
+        );
         passage.section = Some("Más de 1.200 personas huyeron del Ejército.".to_string());
         assert!(
             passage

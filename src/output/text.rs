@@ -9,9 +9,7 @@ use std::io::{self, Write};
 
 use crate::indexer::BuildReport;
 use crate::results::{Counts, FacetCount, Facets, Group, Timeline};
-use crate::results::{
-    Hit, IndexCheck, IndexedPassage, PassageInContext, SearchResults, Stats,
-};
+use crate::results::{Hit, IndexCheck, IndexedPassage, PassageInContext, SearchResults, Stats};
 use crate::views::kwic::{self, Concordance};
 
 /// How text output looks.
@@ -308,7 +306,11 @@ fn duplicates_line(hit: &Hit) -> Option<String> {
         .iter()
         .map(|copy| match one_per_document {
             true => copy.document(),
-            false => format!("{} {}", copy.document(), paragraph_mark(copy.paragraph, copy.part)),
+            false => format!(
+                "{} {}",
+                copy.document(),
+                paragraph_mark(copy.paragraph, copy.part)
+            ),
         })
         .collect();
     let more = total.saturating_sub(listed.len() as u64);
