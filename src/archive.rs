@@ -757,7 +757,8 @@ impl Archive {
                     )
                 })
                 .collect::<Result<Vec<_>>>()?;
-            let (rows, undated) = timeline::rows(keys, axis, request.mentions);
+            let span = timeline::span(axis, request.since, request.until, request.mentions);
+            let (rows, undated) = timeline::rows(keys, axis, request.mentions, span);
             Ok(Timeline {
                 query: request.query.clone(),
                 axis: axis.name(),

@@ -247,7 +247,10 @@ fn copies_are_counted_as_documents_only_one_per_document() {
         text.lines()
             .any(|line| line.trim_start().starts_with(start))
     };
-    assert!(line("3 other copies: b.txt ¶1, c.txt ¶1, c.txt ¶2"), "{text}");
+    assert!(
+        line("3 other copies: b.txt ¶1, c.txt ¶1, c.txt ¶2"),
+        "{text}"
+    );
     assert!(!text.contains("other documents"), "{text}");
 }
 

@@ -535,6 +535,52 @@ fn timeline_counts_per_year_month_and_source_in_every_format() {
     // The six empty years between the 2018 article and the 2025 ones are one line.
     assert_eq!(lines[1], "2019–2024  none", "{chart}");
     assert!(lines[2].starts_with("2025       █"), "{chart}");
+
+    // Bounds given: the rows span them, whatever the matches' dates (a
+    // script charting a set range gets the same rows every time).
+    let periods = |args: &[&str]| -> Vec<String> {
+        let (_, rows) = csv_rows(&stdout(&cita("timeline", args)));
+        rows.into_iter().map(|row| row[0].clone()).collect()
+    };
+    let bounded = periods(&[
+        "--format", "csv", "--since", "2016", "--until", "2026", "colombia",
+    ]);
+    assert_eq!(
+        bounded.first().map(String::as_str),
+        Some("2016"),
+        "{bounded:?}"
+    );
+    assert_eq!(
+        bounded.last().map(String::as_str),
+        Some("2026"),
+        "{bounded:?}"
+    );
+    assert_eq!(bounded.len(), 11, "{bounded:?}");
+    let months = periods(&[
+        "--format",
+        "csv",
+        "--by",
+        "month",
+        "--since",
+        "2025-01",
+        "--until",
+        "2025-12",
+        "nosuchwordanywhere",
+    ]);
+    assert_eq!(months.len(), 12, "{months:?}");
+    assert_eq!(months.first().map(String::as_str), Some("2025-01"));
+    let mentioned = periods(&[
+        "--format",
+        "csv",
+        "--mentions",
+        "1958..1966",
+        "\"Plan LAZO\"",
+    ]);
+    assert_eq!(
+        (mentioned.first(), mentioned.len()),
+        (Some(&"1958".to_string()), 9),
+        "{mentioned:?}"
+    );
 }
 
 #[test]

@@ -29,6 +29,15 @@ impl TimelineAxis {
         Ok(())
     }
 
+    /// The number of the period holding `date`: its year, or months
+    /// since year 0.
+    fn period(&self, date: Date) -> i64 {
+        match self.by {
+            Period::Year => i64::from(date.year()),
+            Period::Month => i64::from(date.year()) * 12 + i64::from(date.month()) - 1,
+        }
+    }
+
     /// What the timeline counts, as its JSON `axis` says.
     pub fn name(&self) -> &'static str {
         if self.mentioned {
@@ -44,14 +53,37 @@ impl TimelineAxis {
 /// mentions (read only for the mentioned axis).
 pub type TimelineKeys<'a> = (Option<i64>, Option<&'a str>, Vec<u16>);
 
+/// The periods a timeline along `axis` spans whatever its matches: from
+/// `since` and to `until` (publication dates) or within `mentions`
+/// (mentioned years), each end that is given; so a script charting
+/// `--since 1960 --until 1969` gets the same rows however its matches fall.
+pub fn span(
+    axis: TimelineAxis,
+    since: Option<Date>,
+    until: Option<Date>,
+    mentions: Option<YearRange>,
+) -> (Option<i64>, Option<i64>) {
+    if axis.mentioned {
+        return (
+            mentions.map(|range| i64::from(range.first)),
+            mentions.map(|range| i64::from(range.last)),
+        );
+    }
+    (
+        since.map(|date| axis.period(date)),
+        until.map(|date| axis.period(date)),
+    )
+}
+
 /// The rows of the timeline of `matches` along `axis` (only mentioned
 /// years within `mentions`, when given), and how many matches have no
-/// period. Without `by_source`, periods between the first and the last
-/// with no match get a row with 0.
+/// period. Without `by_source`, periods with no match between the first
+/// and the last, or the ends of `span` where given, get a row with 0.
 pub fn rows<'a>(
     matches: impl IntoIterator<Item = TimelineKeys<'a>>,
     axis: TimelineAxis,
     mentions: Option<YearRange>,
+    span: (Option<i64>, Option<i64>),
 ) -> (Vec<TimelineRow>, u64) {
     // Hashed while counting (a stop word matches a third of the archive),
     // ordered once at the end.
@@ -69,20 +101,22 @@ pub fn rows<'a>(
             }
         } else if let Some(date) = date.and_then(Date::from_days) {
             dated = true;
-            let period = match axis.by {
-                Period::Year => i64::from(date.year()),
-                Period::Month => i64::from(date.year()) * 12 + i64::from(date.month()) - 1,
-            };
-            *counts.entry((period, source)).or_insert(0) += 1;
+            *counts.entry((axis.period(date), source)).or_insert(0) += 1;
         }
         if !dated {
             undated += 1;
         }
     }
-    let counts = counts
+    let mut counts: BTreeMap<_, _> = counts
         .into_iter()
         .map(|((period, source), count)| ((period, source.map(str::to_string)), count))
         .collect();
+    if !axis.by_source {
+        // Each end of the span a row, so that `labelled` fills between.
+        for end in [span.0, span.1].into_iter().flatten() {
+            counts.entry((end, None)).or_insert(0);
+        }
+    }
     (labelled(counts, axis), undated)
 }
 
