@@ -284,7 +284,17 @@ fn lex(query: &str) -> Result<Vec<Lexeme>> {
                 && !next.is_whitespace()
                 && next != ')'
             {
-                return Err(Error::Query(unsupported_after(next, i + 1)));
+                let mut message = unsupported_after(next, i + 1);
+                // `"el “bogotazo” siguió"`: a quotation pasted inside a
+                // phrase closed it with its opening mark.
+                if matches!(chars[end], '“' | '„' | '«' | '‟') && chars[end] != c {
+                    message.push_str(&format!(
+                        " (the {:?} at character {} closes the phrase opened at character {column}: leave out the quotation marks inside a phrase)",
+                        chars[end],
+                        end + 1
+                    ));
+                }
+                return Err(Error::Query(message));
             }
             push(&mut out, TokenKind::Phrase { text, slop });
         } else {
@@ -1460,6 +1470,14 @@ mod tests {
             phrase("Colombia LAZO", 4)
         );
         assert_eq!(parse("„Plan LAZO“").unwrap(), phrase("Plan LAZO", 0));
+        // A quotation pasted inside a phrase closes it: the error says so.
+        let said = parse("\"el “bogotazo” siguió\"").unwrap_err().to_string();
+        assert!(
+            said.contains("the '“' at character 5 closes the phrase opened at character 1"),
+            "{said}"
+        );
+        let said = parse("\"plan lazo\"x").unwrap_err().to_string();
+        assert!(!said.contains("closes the phrase"), "{said}");
         for quoted in [
             "‹la lazo›",
             "›la lazo‹",
