@@ -653,15 +653,16 @@ def _filters(
     """The filters as the extension reads them: text the library parses."""
 
     def day(name: str, value: Optional[DateLike]) -> Optional[str]:
+        # pandas' NaT and NumPy's: no date, said alike.
+        if value is not None and not isinstance(value, str) and str(value) == "NaT":
+            raise OptionError(f"{name} takes a date (YYYY-MM-DD, YYYY-MM or YYYY), not NaT")
         if isinstance(value, datetime.datetime):
             value = value.date()
         if isinstance(value, datetime.date):
             return value.isoformat()
         if type(value).__name__ == "datetime64" and type(value).__module__ == "numpy":
             # NumPy writes its unit's precision: 2024, 2024-03, 2024-03-05,
-            # 2024-03-05T10:00 (a day, then its time), or NaT.
-            if str(value) == "NaT":
-                raise OptionError(f"{name} takes a date (YYYY-MM-DD, YYYY-MM or YYYY), not NaT")
+            # 2024-03-05T10:00 (a day, then its time).
             return str(value).split("T")[0]
         if value is None or isinstance(value, str):
             return value

@@ -403,8 +403,13 @@ def test_numpy_dates_filter_as_the_days_they_write(archive):
         expected = archive.search("colombia", since=written, limit=None).to_dicts()
         assert archive.search("colombia", since=day, limit=None).to_dicts() == expected
     assert archive.count("colombia", since=np.datetime64("2099")).passages == 0
-    with pytest.raises(cita.OptionError, match="NaT"):
-        archive.search("colombia", until=np.datetime64("NaT"))
+    pd = pytest.importorskip("pandas")
+    for missing in (np.datetime64("NaT"), pd.NaT):
+        with pytest.raises(cita.OptionError) as raised:
+            archive.search("colombia", until=missing)
+        assert str(raised.value) == "until takes a date (YYYY-MM-DD, YYYY-MM or YYYY), not NaT"
+    # A pandas Timestamp is a datetime: its day.
+    assert archive.count("colombia", since=pd.Timestamp("2099-01-01")).passages == 0
 
 
 def test_a_closed_archive_refuses_queries_and_lets_go_of_the_index(small_corpus, tmp_path: Path):
