@@ -99,7 +99,7 @@ pub fn no_such_day(text: &str) -> Option<String> {
 }
 
 /// What an invalid `--since`/`--until` value lacks, for [`Error::Date`].
-pub(crate) fn what_is_wrong(text: &str) -> String {
+fn what_is_wrong(text: &str) -> String {
     no_such_day(text).map_or_else(
         || "expected YYYY-MM-DD (or YYYY-MM, or YYYY)".to_string(),
         |why| format!("no such day: {why}"),
@@ -109,6 +109,7 @@ pub(crate) fn what_is_wrong(text: &str) -> String {
 fn invalid(text: &str) -> Error {
     Error::Date {
         value: text.to_string(),
+        why: what_is_wrong(text),
     }
 }
 

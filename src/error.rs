@@ -16,10 +16,12 @@ pub enum Error {
     Query(String),
 
     /// A `--since`/`--until` value or a front-matter date that is not a calendar date.
-    #[error("invalid date {value:?}: {}", crate::date::what_is_wrong(value))]
+    #[error("invalid date {value:?}: {why}")]
     Date {
         /// The text that failed to parse.
         value: String,
+        /// What it lacks: `expected YYYY-MM-DD …`, or `no such day: …`.
+        why: String,
     },
 
     /// A search option outside its range.

@@ -893,6 +893,15 @@ fn openapi_patterns_match_what_the_server_accepts() {
     assert!(regex.is_match("1969..1960"));
     assert_eq!(status("&mentions=1969..1960"), 400);
     assert_eq!(status("&since=2026&until=2025"), 400);
+    // A day that does not exist says which, as the CLI does.
+    let leap = server.get(&search_target("lazo", "&since=2023-02-29"));
+    assert_eq!(leap.status, 400);
+    assert!(
+        leap.text().contains("since: invalid date")
+            && leap.text().contains("no such day: 2023-02 has 28 days"),
+        "{}",
+        leap.text()
+    );
 
     // q: at least one character that is not a space.
     let regex = pattern("q");

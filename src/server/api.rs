@@ -259,15 +259,22 @@ impl Params {
         let Some(text) = self.get(name) else {
             return Ok(None);
         };
-        Some(text)
-            .filter(|text| text.trim() == *text)
-            .and_then(|text| parse(text).ok())
-            .map(Some)
-            .ok_or_else(|| {
-                ApiError::BadRequest(format!(
-                    "{name}: invalid date {text:?}: expected YYYY-MM-DD (or YYYY-MM, or YYYY), a day that exists, years 0001-9999"
-                ))
-            })
+        if text.trim() == text
+            && let Ok(date) = parse(text)
+        {
+            return Ok(Some(date));
+        }
+        // A day written right that does not exist says which.
+        let why = crate::date::no_such_day(text).map_or_else(
+            || {
+                "expected YYYY-MM-DD (or YYYY-MM, or YYYY), a day that exists, years 0001-9999"
+                    .to_string()
+            },
+            |why| format!("no such day: {why}"),
+        );
+        Err(ApiError::BadRequest(format!(
+            "{name}: invalid date {text:?}: {why}"
+        )))
     }
 
     /// `mentions`: exactly `YYYY`, `YYYY..YYYY` or `YYYY-YYYY`, years
