@@ -1114,9 +1114,9 @@ async fn pages_and_places(client: &Client, server: &Server, index: &Path) -> Res
 
     // Grouped, exactly ten documents: one page, no Next.
     goto("/?q=tenprobe&group=1").await?;
-    until_status(client, "documents 1–10; 10 matching passages in all").await?;
-    let pager = js(client, "return [document.getElementById('pager').hidden, document.getElementById('next').disabled];").await?;
-    assert_eq!(pager, json!([true, true]));
+    until_status(client, "documents 1–10 of 10; 10 matching passages in all").await?;
+    let pager = js(client, "return [document.getElementById('pager').hidden, document.getElementById('next').disabled, document.getElementById('page-info').textContent];").await?;
+    assert_eq!(pager, json!([true, true, "page 1 of 1"]));
 
     // Shift+click on a year's bar, from a month of that year: the whole year.
     goto("/?q=*&since=2024-02").await?;

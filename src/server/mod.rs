@@ -375,11 +375,13 @@ fn is_loopback_host(host: &[u8]) -> bool {
 }
 
 /// `text` as a browser writes it in `Origin`, or `None` when it is not an
-/// origin (`scheme://host[:port]`: no path, no user, a port of digits):
+/// origin (`scheme://host[:port]`: no path but a last `/`, no user, a port of digits):
 /// scheme and host in lower case, without the scheme's default port, so
 /// that `HTTP://LocalHost:80` allows the page a browser calls
 /// `http://localhost`.
 fn browser_origin(text: &str) -> Option<String> {
+    // An address bar shows an origin with its path, `/`.
+    let text = text.strip_suffix('/').unwrap_or(text);
     let (scheme, rest) = text.split_once("://")?;
     let scheme_chars = |c: char| c.is_ascii_alphanumeric() || "+-.".contains(c);
     if !scheme.starts_with(|c: char| c.is_ascii_alphabetic()) || !scheme.chars().all(scheme_chars) {
@@ -931,6 +933,8 @@ mod tests {
             ("http://[0:0:0:0:0:0:0:1]:8080", "http://[::1]:8080"),
             ("http://[FE80::1]", "http://[fe80::1]"),
             ("http://localhost:080", "http://localhost"),
+            // As copied from an address bar.
+            ("http://localhost:8080/", "http://localhost:8080"),
         ] {
             assert_eq!(browser_origin(given).as_deref(), Some(sent), "{given}");
         }
@@ -950,6 +954,7 @@ mod tests {
             "http://[::1",
             "http://[]",
             "http://[::1]x",
+            "http://host//",
         ] {
             assert_eq!(browser_origin(not_an_origin), None, "{not_an_origin}");
         }

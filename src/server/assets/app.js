@@ -612,7 +612,7 @@ async function search(state, view) {
     setStatus(
       statusLine,
       groups.length
-        ? `documents ${first}–${last}; ${page.total} matching passage${plural} in all`
+        ? `documents ${first}–${last} of ${page.documents}; ${page.total} matching passage${plural} in all`
         : `${page.total} matching passage${plural}; no document on this page.`
     );
     for (const group of groups) {
@@ -626,9 +626,14 @@ async function search(state, view) {
       }
       results.append(item);
     }
+    // The documents are counted: so are their pages, as far as served.
+    const counted = Math.ceil(page.documents / PAGE_SIZE);
+    const served = Math.floor(MAX_OFFSET / PAGE_SIZE) + 1;
     $("prev").disabled = state.offset === 0;
     $("next").disabled = !more;
-    $("page-info").textContent = `page ${current}`;
+    $("page-info").textContent =
+      `page ${current} of ${Math.max(current, Math.min(counted, served))}` +
+      (counted > served ? "; narrow the search to reach the rest" : "");
     pager.hidden = state.offset === 0 && !more;
   } else {
     const hits = page.hits.slice(0, PAGE_SIZE);
