@@ -288,7 +288,7 @@ pub trait BuildObserver {
 /// cues before a year (`durante 2003`, `de 1998 a 2003`, `el 2004`)
 /// mention it; a PDF page whose text (under 200 letters) lies over an
 /// image of the page is OCR'd.
-pub const READING_RULES: u32 = 34;
+pub const READING_RULES: u32 = 35;
 
 /// An observer that ignores everything.
 #[derive(Debug, Default, Clone, Copy)]

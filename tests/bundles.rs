@@ -411,13 +411,13 @@ fn a_container_whose_every_entry_is_refused_alike_is_skipped_for_it() {
     let warnings = warnings(&report);
     assert!(
         warnings.iter().any(|w| w.contains("locked.zip")
-            && w.contains("nothing in it could be read (its entry: encrypted)")),
+            && w.contains("nothing in it could be read (1 entry refused: encrypted)")),
         "{warnings:?}"
     );
     assert!(
         warnings
             .iter()
-            .any(|w| w.contains("junk.mbox") && w.contains("(its message: malformed)")),
+            .any(|w| w.contains("junk.mbox") && w.contains("(1 message refused: malformed)")),
         "{warnings:?}"
     );
     assert!(

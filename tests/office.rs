@@ -208,7 +208,8 @@ fn a_memo_s_header_block_titles_and_dates_it_in_docx_and_pdf() {
         .map(|line| word_paragraph("", line))
         .collect();
     fixture.file("memo.docx", docx(&body, "", "", "", "2013-12-23T10:00:00Z"));
-    let page = format!("{}\n\n{text}", header.join("\n\n"));
+    // Printed to PDF, its fields single-spaced: one paragraph of lines.
+    let page = format!("{}\n\n{text}", header.join("\n"));
     fixture.file(
         "memo.pdf",
         pdf(
@@ -217,7 +218,26 @@ fn a_memo_s_header_block_titles_and_dates_it_in_docx_and_pdf() {
             "D:20131223100000",
         ),
     );
-    for source in ["memo.docx", "memo.pdf"] {
+    // Laid out as a table of fields and values.
+    let cell = |text: &str| format!("<w:tc><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>");
+    let rows: String = [
+        ("Para", "Dirección de Control"),
+        ("Fecha", "03/02/2025"),
+        ("Asunto:", "Pagos irregulares de la fundación Puente Dorado"),
+    ]
+    .iter()
+    .map(|(label, value)| format!("<w:tr>{}{}</w:tr>", cell(label), cell(value)))
+    .collect();
+    let tabled = format!(
+        "{}<w:tbl>{rows}</w:tbl>{}",
+        word_paragraph("", "MEMORANDO INTERNO"),
+        word_paragraph("", text)
+    );
+    fixture.file(
+        "tabla.docx",
+        docx(&tabled, "", "", "", "2013-12-23T10:00:00Z"),
+    );
+    for source in ["memo.docx", "memo.pdf", "tabla.docx"] {
         let (_, result) = fixture.search("proveedores inexistentes", &["--group"]);
         let group = result["groups"]
             .as_array()
@@ -236,6 +256,11 @@ fn a_memo_s_header_block_titles_and_dates_it_in_docx_and_pdf() {
             "{source}: {hit}"
         );
     }
+    // A mail's subject is what its sender typed, a file's name or not.
+    fixture.file(
+        "reenvio.eml",
+        "From: Ana <ana@example.org>\nSubject: Informe_final_v3.docx\nDate: Mon, 3 Feb 2025 10:00:00 -0500\n\nTe reenvío el informe sobre Yarumal corregido.\n",
+    );
     // A title a writer gave, and no date line: the file's own.
     fixture.file(
         "acta.docx",
@@ -248,7 +273,9 @@ fn a_memo_s_header_block_titles_and_dates_it_in_docx_and_pdf() {
         ),
     );
     fixture.index();
-    let hit = first_hit(&fixture, "Yarumal");
+    let hit = first_hit(&fixture, "reenvío");
+    assert_eq!(hit["title"], "Informe_final_v3.docx");
+    let hit = first_hit(&fixture, "acta");
     assert_eq!(
         (&hit["title"], &hit["date"]),
         (&json!("Acta de Yarumal"), &json!("2024-05-05"))

@@ -147,9 +147,11 @@ def _shard_path(shards_dir: str, number: int) -> str:
     if not os.path.isfile(os.path.join(root, MANIFEST)):
         # The caller found the manifest (a Cluster reads it, cita.dist.index
         # writes it): this worker does not see the folder the caller does.
-        raise IndexNotFoundError(
-            f"{root} holds no shards (no {MANIFEST}) as this worker sees it: "
-            "every worker must reach the shard folder at the path the caller gives (shared storage)"
+        raise _raised_here(
+            IndexNotFoundError(
+                f"{root} holds no shards (no {MANIFEST}) as this worker sees it: "
+                "every worker must reach the shard folder at the path the caller gives (shared storage)"
+            )
         )
     return path
 
@@ -163,9 +165,11 @@ def _worker_address() -> Optional[str]:
 
 
 def _raised_here(err: BaseException) -> BaseException:
-    """``err``, marked with the worker it is raised on (``cita_worker``,
-    kept when Dask sends it to the caller): the caller names that worker
-    and sends the search's later steps elsewhere."""
+    """``err``, a failure of the worker rather than of the shard (it cannot
+    see the shard folder or read a file of it, it ran out of memory),
+    marked with the worker it is raised on (``cita_worker``, kept when Dask
+    sends it to the caller): the caller runs the step once more on another
+    worker, names this one and sends the call's later steps elsewhere."""
     worker = _worker_address()
     if worker is not None:
         err.cita_worker = worker  # type: ignore[attr-defined]
@@ -211,7 +215,14 @@ def _on_shard(shards_dir: str, number: int, step: str, seen: Optional[str], *arg
     try:
         return _run_step(shards_dir, number, step, seen, *args)
     except (IndexNotFoundError, IncompatibleIndexError, DamagedIndexError) as err:
-        raise _raised_here(_with_shard_advice(err, shards_dir)) from None
+        # The shard's own (the folder this worker cannot see aside, marked
+        # where it is found).
+        raise _with_shard_advice(err, shards_dir) from None
+    except FileSystemError as err:
+        raise _raised_here(err)
+    except CitaError:
+        # The shard's or the call's: a build committed meanwhile, a bad option.
+        raise
     except Exception as err:
         raise _raised_here(err)
 
@@ -236,7 +247,9 @@ def _with_shard_advice(err: CitaError, shards_dir: str) -> CitaError:
     for advice, instead in _SHARD_ADVICE:
         message, replaced = advice.subn(": " + instead.format(call=call), str(err))
         if replaced:
-            return type(err)(message)
+            advised = type(err)(message)
+            advised.__dict__.update(err.__dict__)
+            return advised
     return err
 
 
@@ -277,11 +290,8 @@ def _build_shard(
     rebuild: bool,
 ) -> str:
     """Builds or updates shard ``number`` of ``count`` (a Dask task)."""
-    try:
-        path = _shard_path(shards_dir, number)
-        return _cita.index(corpus, path, jobs, exclude, rebuild, None, (number, count))
-    except Exception as err:
-        raise _raised_here(err)
+    path = _shard_path(shards_dir, number)
+    return _cita.index(corpus, path, jobs, exclude, rebuild, None, (number, count))
 
 
 # --- In the caller ---------------------------------------------------------
@@ -788,15 +798,19 @@ class Cluster(_Queries):
         None for a call's first step, else what each shard's first step
         saw. The workers in ``avoid`` (those that left a shard without its
         answer, or failed it, in an earlier step) run none of its tasks
-        while others can. A shard whose task raised on a worker runs once
-        more on the others, when there are others: a worker that cannot
-        see the shard folder fails every shard Dask sends it, where another
-        answers. Returns each shard's result, why the others have none, and
+        while others can. A shard whose task failed for a reason of its
+        worker's (:func:`_raised_here`) runs once more on the others, when
+        there are others: a worker that cannot see the shard folder fails
+        every shard Dask sends it, where another answers. Returns each shard's result, why the others have none, and
         the workers to avoid in the call's later steps."""
         results, failed, avoid_later, raised_on = self._submit(calls, step, seen, avoid)
         if raised_on:
             avoided = set(avoid) | avoid_later
-            if any(worker not in avoided for worker in self._client.nthreads()):
+            try:
+                others = [worker for worker in self._client.nthreads() if worker not in avoided]
+            except OSError:  # the scheduler went away meanwhile
+                others = []
+            if others:
                 again = self._submit({n: calls[n] for n in raised_on}, step, seen, avoided)
                 for number in raised_on:
                     failed.pop(number)

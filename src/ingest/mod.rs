@@ -377,22 +377,28 @@ impl Document {
 }
 
 /// The first lines of `blocks` (a paragraph or heading each), where a
-/// memo's or a letter's header block stands, for [`text::header`].
+/// memo's or a letter's header block stands, for [`text::header`]. A
+/// table row of two cells is a field and its value (`Fecha | 03/02/2025`
+/// is `Fecha: 03/02/2025`), as memos typed in Word lay their header out.
 fn leading_lines(blocks: &[Block]) -> String {
-    let texts = blocks
-        .iter()
-        .take(text::HEADER_LINES)
-        .map(|block| match block {
+    let lines = blocks.iter().take(text::HEADER_LINES).map(|block| {
+        let line = match block {
             Block::Heading(heading) => heading.as_str(),
             Block::Paragraph(paragraph) => paragraph.text.as_str(),
-        });
-    texts.collect::<Vec<_>>().join("\n")
+        };
+        match line.split(" | ").collect::<Vec<_>>().as_slice() {
+            [label, value] => format!("{}: {}", label.trim().trim_end_matches(':'), value.trim()),
+            _ => line.to_string(),
+        }
+    });
+    lines.collect::<Vec<_>>().join("\n")
 }
 
-/// Whether a metadata title is one a program wrote rather than the
-/// author: `Untitled`, `Document1`, `Sin título`, or a file's name
-/// (`Microsoft Word - memo_final_v3.docx`, as Word's PDF printer writes
-/// it; `scan0042.pdf`). The text titles such a document instead.
+/// Whether a metadata title (a PDF's, a Word or OpenDocument file's, a web
+/// page's) is one a program wrote rather than the author: `Untitled`,
+/// `Document1`, `Sin título`, or a file's name (`Microsoft Word -
+/// memo_final_v3.docx`, as Word's PDF printer writes it; `scan0042.pdf`).
+/// The text titles such a document instead.
 fn is_placeholder_title(title: &str) -> bool {
     const UNTITLED: &[&str] = &[
         "untitled",
@@ -1167,7 +1173,14 @@ impl Reading<'_> {
     }
 
     fn document(&mut self, place: &Place, format: Format, mut meta: Metadata, blocks: Vec<Block>) {
-        meta.title = meta.title.filter(|title| !is_placeholder_title(title));
+        // What a program wrote in a file's metadata; a mail's subject and
+        // front matter are what a person typed, file name or not.
+        if matches!(
+            format,
+            Format::Pdf | Format::Docx | Format::Odt | Format::Html
+        ) {
+            meta.title = meta.title.filter(|title| !is_placeholder_title(title));
+        }
         // A forwarded message keeps the date it was written on.
         if place.date.is_some() && !(format == Format::Email && meta.date.is_some()) {
             meta.date = place.date;
@@ -1263,10 +1276,7 @@ impl Reading<'_> {
                         for note in read.notes {
                             self.warn(place, None, note);
                         }
-                        let header = read
-                            .scan_header
-                            .or_else(|| Some(leading_lines(&read.blocks)));
-                        self.headed_document(place, format, read.meta, read.blocks, header);
+                        self.headed_document(place, format, read.meta, read.blocks, read.header);
                     }
                     Err(refusal) => self.refused(place, refusal),
                 }
@@ -1393,13 +1403,13 @@ impl Reading<'_> {
         let count = self.refused_within.len();
         let messages = self.refused_within.iter().all(|&(_, message)| message);
         let what = match (messages, count) {
-            (true, 1) => "its message",
-            (true, _) => "every message",
-            (false, 1) => "its entry",
-            (false, _) => "every entry",
+            (true, 1) => "message",
+            (true, _) => "messages",
+            (false, 1) => "entry",
+            (false, _) => "entries",
         };
         let message = format!(
-            "nothing in it could be read ({what}: {})",
+            "nothing in it could be read ({count} {what} refused: {})",
             reason.describe()
         );
         self.warn(&Place::default(), Some(reason), message);
@@ -1449,6 +1459,11 @@ impl Reading<'_> {
             more => format!("{reason} ({option}; {more} more in this file)"),
         };
         self.warn(&first, skipped, message);
+        // Each refused entry counts, for `say_nothing_read`.
+        if let Some(reason) = skipped {
+            let more = std::iter::repeat_n((reason, false), count - 1);
+            self.refused_within.extend(more);
+        }
     }
 
     /// One entry of a container at `place`: left out (by `--exclude`, or

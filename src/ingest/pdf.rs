@@ -59,9 +59,8 @@
 //! A sentence cut by a page break is one paragraph, on the page it starts
 //! (see `runs_on` for the evidence asked): within a page a blank line
 //! is kept as a break, as joining there took table rows and listings,
-//! but among lines each alone between blank lines (double spacing, 1.5
-//! lines, Tesseract's text layer; `join_spaced_lines`), where a sentence
-//! goes on.
+//! but on a page with a blank line between all its lines (double spacing,
+//! Tesseract's text layer; `join_spaced_lines`), where a sentence goes on.
 //! A run of spaces between two words is one space.
 //!
 //! Headings (each sets the section of the paragraphs below it) are lines
@@ -272,7 +271,7 @@ pub fn read(
             meta,
             blocks: page_blocks(&pages, &|_| false),
             notes,
-            scan_header: None,
+            header: first_page_lines(&pages),
         });
     };
     let mut pages = pages;
@@ -307,21 +306,29 @@ pub fn read(
     // creation date is the scan's, so the date is read from its text, its
     // first page's header block first, as a text file's.
     let mut meta = meta;
-    let mut scan_header = None;
+    let mut header = first_page_lines(&pages);
     if blocks.iter().all(|block| match block {
         Block::Paragraph(paragraph) => paragraph.ocr_confidence.is_some(),
         Block::Heading(_) => true,
     }) {
         meta.date = None;
         let first = scanned.read.iter().min_by_key(|&(page, _)| page);
-        scan_header = first.map(|(_, read)| ocr::page_lines(&read.0));
+        header = first.map(|(_, read)| ocr::page_lines(&read.0));
     }
     Ok(ReadPdf {
         meta,
         blocks,
         notes,
-        scan_header,
+        header,
     })
+}
+
+/// The lines of the first page of `pages` with text, as drawn: where a
+/// memo's or a letter's header block stands (its fields on lines of their
+/// own, which paragraphs join).
+fn first_page_lines(pages: &[String]) -> Option<String> {
+    let first = pages.iter().find(|page| !page.trim().is_empty())?;
+    Some(squeeze_spaces(first).into_owned())
 }
 
 /// A PDF as read.
@@ -331,10 +338,10 @@ pub struct ReadPdf {
     pub blocks: Vec<Block>,
     /// Warnings about it, each a line.
     pub notes: Vec<String>,
-    /// For a PDF whose every passage OCR read, the lines OCR read on its
-    /// first page, where a scanned cable's or memo's header block is (see
-    /// `text::header`).
-    pub scan_header: Option<String>,
+    /// The lines of its first page with text, where a memo's or a cable's
+    /// header block is (see `text::header`): for a PDF whose every passage
+    /// OCR read, the lines OCR read there.
+    pub header: Option<String>,
 }
 
 /// What OCR made of a PDF's pages without a usable text layer.
@@ -574,68 +581,49 @@ fn squeeze_spaces(text: &str) -> Cow<'_, str> {
 /// Joins the lines of a page set with a blank line between every two of
 /// them where a sentence goes on. pdf-extract writes a blank line where the
 /// text steps down by more than one and a half times its font size, which
-/// a double-spaced typescript does at every line, a memo set at 1.5 lines
-/// too (Word's "1.5 lines" steps 1.7 times the font size), and so does the
-/// text layer Tesseract (and OCRmyPDF) lays over a scan; such a page would
-/// be a passage per line, and a phrase across two lines never found. Only
-/// runs of two lines or more, each alone between blank lines (a whole
-/// typescript page, or a memo's spaced paragraphs between its
-/// single-spaced table), and only where a line of three words or more, set
-/// to the page's width (seven tenths of its widest line: a wrapped line of
-/// prose, not a list's short item), ends no sentence and the next starts in
-/// lower case, neither reading as code: a table's rows, a census's records,
-/// an address's lines start in capitals or digits, and stay apart. In a run
-/// where most such wrapped lines go on in lower case (at least two), a
-/// wrapped line ending in a lower-case letter also joins a next line
-/// starting with a capital where the sentence goes on in lower case into
-/// the one or out of the other: a sentence going on with a name ("…the
-/// so-called Plan" / "LAZO was put…"), while rows and items, one capital
-/// after another, stay apart. A page typed in capitals (a cable) gives no
-/// such sign and is joined only where a line starts in lower case.
+/// a double-spaced typescript does at every line, and so does the text
+/// layer Tesseract (and OCRmyPDF) lays over a scan; such a page would be a
+/// passage per line, and a phrase across two lines never found. Only pages
+/// of three lines or more, each alone between blank lines (one-line list
+/// items and paragraphs set apart on an ordinary page are not joined), and
+/// only where a line of three words or more, set to the page's width (seven
+/// tenths of its widest line: a wrapped line of prose, not a list's short
+/// item), ends no sentence and the next starts in lower case, neither
+/// reading as code: a table's rows, a census's records, an address's lines
+/// start in capitals or digits, and stay apart. On a page where most such
+/// wrapped lines go on in lower case (at least two), a wrapped line ending
+/// in a lower-case letter also joins a next line starting with a capital
+/// where the sentence goes on in lower case into the one or out of the
+/// other: a sentence going on with a name ("…the so-called Plan" / "LAZO
+/// was put…"), while rows and items, one capital after another, stay
+/// apart. A page typed in capitals (a cable) gives no such sign and is
+/// joined only where a line starts in lower case.
 fn join_spaced_lines(page: &mut Vec<&str>) {
     let text: Vec<usize> = (0..page.len())
         .filter(|&at| !page[at].trim().is_empty())
         .collect();
-    let apart = |k: usize| text[k + 1] > text[k] + 1;
-    let alone = |k: usize| (k == 0 || apart(k - 1)) && (k + 1 == text.len() || apart(k));
-    let width = |line: &str| line.trim().chars().count();
-    let widest = text.iter().map(|&at| width(page[at])).max().unwrap_or(0);
-    // Whether each line goes on the sentence of the line before it.
-    let mut goes_on = vec![false; text.len()];
-    let mut start = 0;
-    while start < text.len() {
-        let end = (start..text.len())
-            .find(|&k| !alone(k))
-            .unwrap_or(text.len());
-        if end >= start + 2 {
-            let run: Vec<&str> = text[start..end].iter().map(|&at| page[at]).collect();
-            let joins = sentences_going_on(&run, widest);
-            goes_on[start + 1..end].copy_from_slice(&joins);
-        }
-        start = end + 1;
-    }
-    if !goes_on.contains(&true) {
+    let spaced = text.len() >= 3 && text.windows(2).all(|pair| pair[1] > pair[0] + 1);
+    if !spaced {
         return;
     }
-    let mut joined = Vec::with_capacity(page.len());
-    let mut next = 0;
-    for (k, &at) in text.iter().enumerate() {
-        if goes_on[k] {
-            // The blank lines between are left out.
-            next = at;
+    let lines: Vec<&str> = text.iter().map(|&at| page[at]).collect();
+    let goes_on = sentences_going_on(&lines);
+    let mut joined = vec![lines[0]];
+    for (&line, goes_on) in lines[1..].iter().zip(goes_on) {
+        if !goes_on {
+            joined.push("");
         }
-        joined.extend_from_slice(&page[next..=at]);
-        next = at + 1;
+        joined.push(line);
     }
-    joined.extend_from_slice(&page[next..]);
     *page = joined;
 }
 
-/// For each line of `run` (lines each alone between blank lines) after the
-/// first, whether it goes on the sentence of the line before it (see
-/// [`join_spaced_lines`]); `widest` is the page's widest line's width.
-fn sentences_going_on(run: &[&str], widest: usize) -> Vec<bool> {
+/// For each line of a spaced page's `run` of lines after the first,
+/// whether it goes on the sentence of the line before it (see
+/// [`join_spaced_lines`]).
+fn sentences_going_on(run: &[&str]) -> Vec<bool> {
     let width = |line: &str| line.trim().chars().count();
+    let widest = run.iter().map(|line| width(line)).max().unwrap_or(0);
     let markup =
         |line: &str| has_code_characters(line) || text::heading_text(line.trim()).is_some();
     let wraps = |last: &str, next: &str| {
@@ -793,10 +781,17 @@ fn numbers_move_with_the_pages(at: &[usize], texts: &[String]) -> bool {
 /// número 3 … fue retenido.`), which its numbers rising one a page would
 /// otherwise make a running line. A running head or foot is a title and a
 /// page number, not a sentence of [`PROSE_WORDS`] words or more (a line
-/// the same on every page, such as a notice of copyright, may be).
+/// the same on every page, such as a notice of copyright, may be); one
+/// that names its page (`Page 2 of 3. This report is confidential…`,
+/// `Página 2`) is a running foot still.
 fn numbered_prose(texts: &[String]) -> bool {
+    static PAGE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:page|p[áa]gina|p[áa]g\.?|seite|folio|hoja)\s*[0-9ivxlc]+\b")
+            .expect("the page label pattern compiles")
+    });
     let numbers: Vec<Vec<u64>> = texts.iter().map(|text| line_numbers(text)).collect();
     numbers.windows(2).any(|pair| pair[0] != pair[1])
+        && !texts.iter().any(|text| PAGE_LABEL.is_match(text))
         && texts.iter().all(|text| {
             let words = text.split_whitespace().count();
             let sentence = text.trim_end().ends_with(['.', '!', '?', '…']);
@@ -1609,31 +1604,26 @@ mod tests {
             "debuild and sbuild",
         ];
         assert_eq!(texts_of(&[records.join("\n\n")]).len(), records.len());
-        // Lines set together: as drawn.
+        // Lines set together, or a page of fewer than three lines: as drawn.
         let set = "Short line one\nshort line two\n\nshort line three";
         assert_eq!(
             texts_of(&[set]),
             ["Short line one short line two", "short line three"]
         );
-        // A memo at 1.5 lines: its paragraphs' lines spaced, its table's
-        // rows set together; the two lines of a paragraph are one.
-        let memo = [
-            "En el capítulo 1 la comisión revisó los soportes del convenio y encontró pagos a proveedores",
-            "",
-            "inexistentes registrados en la contabilidad de la fundación.",
-            "",
-            "Tabla resumen de pagos:",
-            "Proveedor 1 100 millones",
-            "Proveedor 2 200 millones",
-        ]
-        .join("\n");
         assert_eq!(
-            texts_of(&[memo]),
-            [
-                "En el capítulo 1 la comisión revisó los soportes del convenio y encontró pagos a proveedores inexistentes registrados en la contabilidad de la fundación.",
-                "Tabla resumen de pagos: Proveedor 1 100 millones Proveedor 2 200 millones",
-            ]
+            texts_of(&["A first line of text without end\n\nand its second line"]),
+            ["A first line of text without end", "and its second line"]
         );
+        // An ordinary page: a paragraph, then list items set apart, in
+        // lower case and as wide as the text; then a sentence. As drawn.
+        let listed = [
+            "The auditors reviewed the accounts of the foundation in the spring\nand wrote a report for the board about what they found there.",
+            "review the procurement records of every office in the region",
+            "publish the audited accounts of the year on the website",
+            "train the staff who approve the payments to contractors",
+            "The board will meet again in March to hear what was done.",
+        ];
+        assert_eq!(texts_of(&[listed.join("\n\n")]).len(), 5);
     }
 
     #[test]
@@ -1780,6 +1770,14 @@ mod tests {
             })
             .collect();
         assert_eq!(texts_of(&notices).len(), 3, "{:?}", texts_of(&notices));
+        // A foot naming its page is a running foot, however long.
+        let footed: Vec<String> = (1..=3)
+            .map(|n| {
+                let foot = format!("Page {n} of 3. This report is confidential and may not be copied or shown to others.");
+                page("", n, &foot)
+            })
+            .collect();
+        assert_eq!(texts_of(&footed).len(), 6, "{:?}", texts_of(&footed));
         // Without a full stop, a long title with a page number is a head.
         let headed: Vec<String> = (1..=3)
             .map(|n| {
