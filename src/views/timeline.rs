@@ -111,7 +111,15 @@ pub fn rows<'a>(
         .into_iter()
         .map(|((period, source), count)| ((period, source.map(str::to_string)), count))
         .collect();
-    if !axis.by_source {
+    let matched = (counts.keys().next(), counts.keys().next_back());
+    let first = span.0.or(matched.0.map(|&(period, _)| period));
+    let last = span.1.or(matched.1.map(|&(period, _)| period));
+    // A span of centuries by month is no chart: its rows are the matches'.
+    let charted = match (first, last) {
+        (Some(first), Some(last)) => last - first < MAX_SPANNED_PERIODS,
+        _ => true,
+    };
+    if !axis.by_source && charted {
         // Each end of the span a row, so that `labelled` fills between.
         for end in [span.0, span.1].into_iter().flatten() {
             counts.entry((end, None)).or_insert(0);
@@ -119,6 +127,11 @@ pub fn rows<'a>(
     }
     (labelled(counts, axis), undated)
 }
+
+/// The most periods `--since`/`--until` spread a timeline's rows over (a
+/// thousand years by month, ten thousand by year); a wider span gives the
+/// rows from the first match to the last.
+const MAX_SPANNED_PERIODS: i64 = 12_000;
 
 /// Timeline rows from counts per period number (a year, or months since
 /// year 0) and source: without `by_source`, periods between the first and
@@ -162,5 +175,36 @@ pub fn period_of(label: &str) -> Option<i64> {
             let (year, month): (i64, i64) = (year.parse().ok()?, month.parse().ok()?);
             Some(year * 12 + month - 1)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_span_the_bounds_given_unless_they_span_millennia_by_month() {
+        let axis = TimelineAxis {
+            by: Period::Month,
+            by_source: false,
+            mentioned: false,
+        };
+        let day = |text: &str| text.parse::<Date>().unwrap().days();
+        let matches = [(Some(day("2024-03-05")), None, Vec::new())];
+        let bounds = |since: &str, until: &str| {
+            span(
+                axis,
+                Date::parse_start(since).ok(),
+                Date::parse_end(until).ok(),
+                None,
+            )
+        };
+        let (year, _) = rows(matches.clone(), axis, None, bounds("2024-01", "2024-12"));
+        let periods: Vec<&str> = year.iter().map(|row| row.period.as_str()).collect();
+        assert_eq!(periods.len(), 12);
+        assert_eq!((periods[0], periods[11]), ("2024-01", "2024-12"));
+        assert_eq!(year.iter().map(|row| row.count).sum::<u64>(), 1);
+        let (millennia, _) = rows(matches, axis, None, bounds("0001", "9999"));
+        assert_eq!(millennia.len(), 1);
     }
 }
