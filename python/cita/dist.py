@@ -106,7 +106,10 @@ def _connect(value: Any, timeout: Optional[float], shards: int) -> Tuple[Any, bo
         return value, False
     limit = {} if timeout is None else {"timeout": timeout}
     try:
-        return _distributed().Client(value, **limit), True
+        # Not the process's default client: the caller's own Dask work
+        # (dask.compute, distributed.wait) stays on the client it chose,
+        # and does not wait in this one's event loop after it is closed.
+        return _distributed().Client(value, set_as_default=False, **limit), True
     except OSError as err:  # TimeoutError too
         raise ShardError(
             f"cannot reach the Dask scheduler at {value}: {err or type(err).__name__}", list(range(shards))

@@ -563,6 +563,8 @@ def test_cita_dist_index_takes_a_scheduler_address_as_a_cluster_does(
     poll(lambda: clients() == before, 60, "the build's own client closed")
     with Cluster(dask.address, shards) as cluster:
         assert cluster.stats().documents == 1
+        # The caller's default client stays theirs.
+        assert distributed.default_client() is client
     poll(lambda: clients() == before, 60, "the cluster's own client closed")
 
 
@@ -1232,7 +1234,9 @@ def test_a_worker_frozen_holding_finished_answers_costs_one_time_limit(client: C
 
     futures = {n: client.submit(str, n, workers=[frozen], pure=False) for n in range(3)}
     futures[3] = client.submit(str, 3, workers=[busy], pure=False)
-    distributed.wait(list(futures.values()), timeout=60)
+    # Each future's own client waits (distributed.wait would wait in the
+    # process's default client's event loop, and miss its wakeups).
+    assert [futures[n].result(timeout=60) for n in range(4)] == ["0", "1", "2", "3"]
     futures[4] = client.submit(held_until_released, release.name, workers=[busy], pure=False)
     poll(lambda: futures[4].key in client.processing()[busy], 60, "task running on the busy worker")
     os.kill(pid, signal.SIGSTOP)
