@@ -288,7 +288,17 @@ pub trait BuildObserver {
 /// cues before a year (`durante 2003`, `de 1998 a 2003`, `el 2004`)
 /// mention it; a PDF page whose text (under 200 letters) lies over an
 /// image of the page is OCR'd.
-pub const READING_RULES: u32 = 35;
+/// 33: a PDF's sentence whose numbers change is no running line (a foot
+/// naming its page still is); a mail's text part holding binary data is
+/// left out.
+/// 34: a memo's header block titles and dates Word, ODT and PDF files,
+/// its typed date line over the date the file records; placeholder
+/// titles (`Untitled`, `Document1`, a file name) are none.
+/// 35: a spaced page's lines are joined only on a page spaced throughout;
+/// a file whose every entry is refused for one reason is skipped.
+/// 36: mail saved in UTF-16 or UTF-32 with a byte-order mark (or with
+/// UTF-8's) is read.
+pub const READING_RULES: u32 = 36;
 
 /// An observer that ignores everything.
 #[derive(Debug, Default, Clone, Copy)]

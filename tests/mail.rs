@@ -357,6 +357,44 @@ fn each_message_of_a_mailbox_is_a_document_with_its_position() {
     }
 }
 
+/// A message a Windows program saved as "Unicode" (UTF-16 with its
+/// byte-order mark) and a mailbox with a UTF-8 one are read as any other
+/// (they were "not an e-mail message").
+#[test]
+fn mail_saved_in_utf16_or_with_a_byte_order_mark_is_read() {
+    let fixture = Fixture::new();
+    let text = message(
+        "Informe de campaña",
+        "Tue, 4 Jun 2019 10:00:00 -0500",
+        "El Plan LAZO fue revisado en Bogotá.",
+    )
+    .replace('\n', "\r\n");
+    let mut utf16 = vec![0xff, 0xfe];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    fixture.file("saved.eml", utf16);
+    let mbox = format!(
+        "From ana@example.org Mon Jun  3 10:00:00 2024\n{}",
+        message("Acta", "3 Jun 2024 10:00:00 +0000", "Acta de la comisión.")
+    );
+    fixture.file(
+        "box.mbox",
+        [b"\xEF\xBB\xBF".as_slice(), mbox.as_bytes()].concat(),
+    );
+    let report = fixture.index_report(&[]);
+    assert_eq!(report["documents"], 2, "{report}");
+    assert_eq!(report["warnings"], json!([]), "{report}");
+    let hit = only_hit(&fixture, "bogota");
+    assert_eq!(hit["title"], "Informe de campaña");
+    assert_eq!(hit["date"], "2019-06-04");
+    assert_eq!(hit["author"], "Ana Ruiz <ana@example.org>");
+    assert_eq!(hit["text"], "El Plan LAZO fue revisado en Bogotá.");
+    let hit = only_hit(&fixture, "comision");
+    assert_eq!(
+        (hit["title"].as_str(), hit["record"].as_u64()),
+        (Some("Acta"), Some(1))
+    );
+}
+
 /// A message that has no `Date` header of its own (an export that left it
 /// out) is dated by its From_ line, the day the mailbox received it
 /// (found by a review: it was undated); one that has a `Date` keeps it.

@@ -51,6 +51,23 @@ pub fn decode_html(bytes: &[u8]) -> Result<Decoded, NotText> {
     decode_declared(bytes, declared_html_charset(bytes))
 }
 
+/// A file of mail (a message, a mailbox, a saved web page) with its
+/// byte-order mark taken off, and as UTF-8 when the mark says UTF-16 or
+/// UTF-32 (a message a Windows program saved as "Unicode"): MIME's
+/// structure is ASCII, which a MIME parser reads in bytes, not in 16-bit
+/// units. Bytes without a mark, or that do not decode as their mark says,
+/// are left as they are (the parser then says what they are not).
+pub(super) fn mail_bytes(bytes: &[u8]) -> Cow<'_, [u8]> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        return Cow::Borrowed(&bytes[3..]);
+    }
+    let unicode = utf32_order(bytes).is_some() || Encoding::for_bom(bytes).is_some();
+    match decode(bytes) {
+        Ok(decoded) if unicode => Cow::Owned(decoded.text.into_bytes()),
+        _ => Cow::Borrowed(bytes),
+    }
+}
+
 /// A name stored as bytes in no declared encoding (a tar entry's: a GNU
 /// or ustar header holds the bytes the archiving system gave it): UTF-8
 /// when it is, else windows-1252, the legacy encoding cita reads stray
@@ -453,6 +470,25 @@ mod tests {
         be.extend("Bogotá".encode_utf16().flat_map(u16::to_be_bytes));
         let decoded = decode(&be).unwrap();
         assert_eq!((decoded.text.as_str(), decoded.verbatim), ("Bogotá", false));
+    }
+
+    #[test]
+    fn mail_in_utf16_or_with_a_bom_is_given_to_the_parser_as_utf8() {
+        let message = "From: Ana <a@example.org>\r\nSubject: Nariño\r\n\r\nBogotá\r\n";
+        let mut le = vec![0xff, 0xfe];
+        le.extend(message.encode_utf16().flat_map(u16::to_le_bytes));
+        let mut be = vec![0xfe, 0xff];
+        be.extend(message.encode_utf16().flat_map(u16::to_be_bytes));
+        let mut utf32 = vec![0xff, 0xfe, 0, 0];
+        utf32.extend(message.chars().flat_map(|c| (c as u32).to_le_bytes()));
+        let with_utf8_bom = [b"\xEF\xBB\xBF".as_slice(), message.as_bytes()].concat();
+        for bytes in [le, be, utf32, with_utf8_bom] {
+            assert_eq!(mail_bytes(&bytes).as_ref(), message.as_bytes());
+        }
+        // Without a mark, or not decoding as it says: as they are.
+        assert!(matches!(mail_bytes(message.as_bytes()), Cow::Borrowed(_)));
+        let cut = [0xff, 0xfe, b'F', 0, b'r'];
+        assert_eq!(mail_bytes(&cut).as_ref(), cut.as_slice());
     }
 
     #[test]

@@ -1323,9 +1323,13 @@ impl Reading<'_> {
                 }
                 self.read_document(place, format, read);
             }
-            Format::Email => self.message(place, &bytes),
-            Format::Mhtml => self.read_document(place, format, mail::read_web_archive(&bytes)),
+            Format::Email => self.message(place, &decode::mail_bytes(&bytes)),
+            Format::Mhtml => {
+                let read = mail::read_web_archive(&decode::mail_bytes(&bytes));
+                self.read_document(place, format, read);
+            }
             Format::Mbox => {
+                let bytes = decode::mail_bytes(&bytes);
                 for (index, message) in mail::mbox_messages(&bytes).enumerate() {
                     // A message without a Date header is dated by its
                     // From_ line.
