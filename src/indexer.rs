@@ -297,7 +297,10 @@ pub trait BuildObserver {
 /// 35: a spaced page's lines are joined only on a page spaced throughout;
 /// a file whose every entry is refused for one reason is skipped.
 /// 36: mail saved in UTF-16 or UTF-32 with a byte-order mark (or with
-/// UTF-8's) is read.
+/// UTF-8's) is read; a long paragraph is not cut after `EE. UU.`, `No.`
+/// before a number or more Spanish abbreviations, and a text file's list
+/// item goes on after a line ending in one; `1962-1964` mentions both
+/// years.
 pub const READING_RULES: u32 = 36;
 
 /// An observer that ignores everything.

@@ -331,20 +331,6 @@ pub fn chunks(text: &str, max_chars: usize) -> Vec<Range<usize>> {
         .collect()
 }
 
-/// Words that end in a full stop without ending their sentence, in lower
-/// case: titles, and the abbreviations of citations in Spanish and English
-/// legal and scholarly text (`M.P. Manuel José Cepeda`, `Cfr. Sentencia`,
-/// `art. 86`). A single letter before a full stop (an initial, the last of
-/// `D.C.` or `M.P.`) is one too.
-const ABBREVIATIONS: &[&str] = &[
-    "dr", "dra", "dres", "sr", "sra", "sres", "srta", "mr", "mrs", "ms", "prof", "mag", "magdo",
-    "hon", "gen", "gral", "cnel", "col", "cap", "tte", "sgto", "mons", "st", "jr", "cfr", "cf",
-    "art", "arts", "núm", "num", "pág", "págs", "pag", "p", "pp", "vol", "ed", "eds", "ibíd",
-    "ibid", "op", "cit", "lit", "inc", "ord", "exp", "rad", "ref", "sec", "fig", "vs", "rep",
-    "reps", "sen", "sens", "gov", "lt", "sgt", "capt", "cmdr", "adm", "rev", "atty", "messrs",
-    "jan", "feb", "apr", "aug", "sept", "oct", "nov", "dec",
-];
-
 /// A sentence ending in an abbreviation goes on into the next only while
 /// it is shorter than this (bytes): "Plan B." and "J." end sentences too,
 /// and a run of them must not make one unit that is then cut between
@@ -352,41 +338,30 @@ const ABBREVIATIONS: &[&str] = &[
 const MAX_JOINED_SENTENCE_BYTES: usize = 600;
 
 /// The sentences of `text` with their byte offsets, as UAX #29 finds them,
-/// except that one ending in an abbreviation ([`ABBREVIATIONS`]) or an
-/// initial goes on into the next (up to [`MAX_JOINED_SENTENCE_BYTES`]): a
-/// passage is not cut between `(M.P.` and `Manuel José Cepeda)`, which a
-/// quoted phrase would then not find.
+/// except that one ending in an abbreviation or an initial
+/// ([`text::ends_in_abbreviation`]), or in `No.` before a number, goes on
+/// into the next (up to [`MAX_JOINED_SENTENCE_BYTES`]): a passage is not
+/// cut between `(M.P.` and `Manuel José Cepeda)`, or `EE. UU.` and `Fulton
+/// Freeman`, which a quoted phrase would then not find.
 fn sentences(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut found = text.split_sentence_bound_indices();
+    let mut found = text.split_sentence_bound_indices().peekable();
     std::iter::from_fn(move || {
         let (start, first) = found.next()?;
         let mut end = start + first.len();
-        while end - start < MAX_JOINED_SENTENCE_BYTES && ends_in_abbreviation(&text[start..end]) {
-            let Some((at, next)) = found.next() else {
+        while end - start < MAX_JOINED_SENTENCE_BYTES {
+            let Some(&(at, next)) = found.peek() else {
                 break;
             };
+            if !text::ends_in_abbreviation(&text[start..end])
+                && !text::numbered_by(&text[start..end], next)
+            {
+                break;
+            }
+            found.next();
             end = at + next.len();
         }
         Some((start, &text[start..end]))
     })
-}
-
-/// Whether `sentence` ends with an abbreviation or an initial and its
-/// full stop (closing white space aside).
-fn ends_in_abbreviation(sentence: &str) -> bool {
-    let Some(before) = sentence.trim_end().strip_suffix('.') else {
-        return false;
-    };
-    let word = before
-        .rsplit(|c: char| !c.is_alphanumeric())
-        .next()
-        .unwrap_or_default();
-    let mut letters = word.chars();
-    match (letters.next(), letters.next()) {
-        (Some(only), None) => only.is_alphabetic(),
-        (Some(_), Some(_)) => ABBREVIATIONS.contains(&word.to_lowercase().as_str()),
-        _ => false,
-    }
 }
 
 /// Packs consecutive units (sentences, or words) of a text into ranges of
@@ -898,7 +873,22 @@ mod tests {
         // "Dr.", "D.C.", "Cfr.") and the next start with the name.
         // Whatever the text before it, the cut never falls after the
         // abbreviation (one of these counts of sentences puts it there).
-        for abbreviation in ["(M.P.", "Dr.", "Bogotá D.C.", "Cfr.", "J. R. R."] {
+        for abbreviation in [
+            "(M.P.",
+            "Dr.",
+            "Bogotá D.C.",
+            "Cfr.",
+            "J. R. R.",
+            "los EE. UU.",
+            "EE.UU.",
+            "Pbro.",
+            "Excmo.",
+            "la Cía.",
+            "Ltda.",
+            "Cra.",
+            "Dpto.",
+            "decreto No. 1381",
+        ] {
             for before in 20..40 {
                 let paragraph = format!(
                     "{}El fallo fue unánime {abbreviation} Manuel José Cepeda Espinosa decidió. {}",
@@ -920,8 +910,8 @@ mod tests {
         }
         // A sentence's end is still a cut, and so is a run of sentences
         // ending in initials, once long: the phrase after them is whole.
-        assert!(!ends_in_abbreviation("la doctrina reiterada."));
-        assert!(!ends_in_abbreviation("en 2008."));
+        assert!(!text::ends_in_abbreviation("la doctrina reiterada."));
+        assert!(!text::ends_in_abbreviation("en 2008."));
         let paragraph = format!(
             "{}los insumos químicos llegan.",
             "Se aprobó el Plan B. ".repeat(70)

@@ -183,6 +183,37 @@ fn context_adds_neighbouring_passages_of_the_same_document() {
     assert_eq!(text.matches("   ┆ ¶").count(), 2, "{text}");
 }
 
+/// The context of a part of a long paragraph names its neighbours' parts,
+/// as the hit's header and citation name the hit's (`¶2.3`, not `¶2`;
+/// found by a review).
+#[test]
+fn context_lines_name_the_parts_of_a_long_paragraph() {
+    let fixture = Fixture::new();
+    let sentences: String = (1..=30)
+        .map(|n| format!("La frase número {n} del informe describe la situación de la vereda {n} con detalle suficiente. "))
+        .collect();
+    fixture.file("informe.txt", format!("Informe\n\n{sentences}\n"));
+    let (code, result) = fixture.search("\"vereda 15\"", &["-C", "1"]);
+    assert_eq!(code, 0, "{result}");
+    let hit = &hits(&result)[0];
+    let part = hit["part"].as_u64().unwrap();
+    let index = fixture.index_path();
+    let text = stdout(&run(&[
+        "search",
+        "--index",
+        index.to_str().unwrap(),
+        "-C",
+        "1",
+        "--color",
+        "never",
+        "\"vereda 15\"",
+    ]));
+    // A first part is written as its paragraph, as a hit's header does.
+    assert_eq!(part, 2, "{hit}");
+    assert!(text.contains("   ┆ ¶2 La frase número 1 "), "{text}");
+    assert!(text.contains("   ┆ ¶2.3 La frase número 21 "), "{text}");
+}
+
 #[test]
 fn context_stays_within_one_record_of_a_json_lines_feed() {
     let fixture = Fixture::new();

@@ -691,7 +691,8 @@ static YEAR: LazyLock<Regex> = LazyLock::new(|| {
 /// ([`find_dates`]), when the word before it is a month or a cue such as
 /// `in`, `since`, `between`, `early` or `the` (as in "in 1964", "between 1987
 /// and 1991", "the 1960s"), or when it stands in brackets or after an en dash
-/// following another year ("1995–2001", "\[1995\]"). A decade ("the 1960s")
+/// following another year ("1995–2001", "\[1995\]"), or after a hyphen
+/// following an earlier year at most a century before ("1962-1964"). A decade ("the 1960s")
 /// mentions each of its ten years. A possessive or a possessive pronoun
 /// before it counts as a cue too ("Yarborough's 1962 recommendations", "its
 /// 1946 establishment"). Numbers that are part of a larger number,
@@ -715,10 +716,26 @@ pub fn mentioned_years(text: &str) -> Vec<u16> {
         let after = &text[whole.end()..];
         let previous = before.chars().next_back();
         let next = after.chars().next();
-        let glued_before = matches!(
-            previous,
-            Some('$' | '€' | '£' | '#' | '.' | ',' | '-' | '+')
-        ) || previous.is_some_and(|c| c.is_alphanumeric());
+        // A range typed with a hyphen (`1962-1964`): an earlier year, not
+        // glued to anything before it, and no more hyphens (a date, a
+        // version, a part number).
+        let hyphen_range = previous == Some('-') && !after.starts_with('-') && {
+            let head = &before[..before.len() - 1];
+            let first = head.get(head.len().saturating_sub(4)..);
+            let ahead = first.map(|first| head[..head.len() - first.len()].chars().next_back());
+            first
+                .filter(|first| first.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|first| first.parse::<u16>().ok())
+                .is_some_and(|first| (1000..year).contains(&first) && year - first <= 100)
+                && !ahead
+                    .flatten()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '-')
+        };
+        let glued_before = !hyphen_range
+            && (matches!(
+                previous,
+                Some('$' | '€' | '£' | '#' | '.' | ',' | '-' | '+')
+            ) || previous.is_some_and(|c| c.is_alphanumeric()));
         let glued_after = matches!(next, Some('%' | '°'))
             || next.is_some_and(char::is_alphanumeric)
             || (matches!(next, Some('.' | ','))
@@ -749,7 +766,7 @@ pub fn mentioned_years(text: &str) -> Vec<u16> {
                 YEAR_CUES.contains(&word.as_str()) || MONTHS.iter().any(|(m, _)| *m == word)
             });
         let possessive = trimmed.ends_with("'s") || trimmed.ends_with("’s");
-        if !(cue || possessive || bracketed || after_dash) {
+        if !(cue || possessive || bracketed || after_dash || hyphen_range) {
             continue;
         }
         if ending == "s" && year % 10 == 0 {
@@ -828,6 +845,30 @@ mod tests {
         assert_eq!(mentioned_years("27 BC–476 AD"), Vec::<u16>::new());
         assert_eq!(mentioned_years("Bogotá–1995"), Vec::<u16>::new());
         assert_eq!(mentioned_years("from 1987–1991"), vec![1987, 1991]);
+    }
+
+    #[test]
+    fn a_range_typed_with_a_hyphen_mentions_both_years() {
+        // Found by a review: Spanish typists write ranges with a hyphen.
+        for text in [
+            "Los desplazados del Tolima (1962-1964) llegaron.",
+            "Entre 1962-1964 hubo",
+        ] {
+            assert_eq!(mentioned_years(text), [1962, 1964], "{text}");
+        }
+        // Not a range: a later year first, one too far, a date, a version,
+        // a part number, a number glued before.
+        for (text, not_mentioned) in [
+            ("in 1964-1962 then", 1962),
+            ("in 1900-2050 then", 2050),
+            ("build 7100-05-01-1731", 1731),
+            ("part 1962-1964-7", 1964),
+            ("ref A1962-1964", 1964),
+            ("no. 01-1964", 1964),
+        ] {
+            assert!(!mentioned_years(text).contains(&not_mentioned), "{text}");
+        }
+        assert_eq!(mentioned_years("in 2019-06-05 then"), [2019]);
     }
 
     #[test]

@@ -414,6 +414,58 @@ fn is_drawn_item(line: &str) -> bool {
         && !ends_sentence(line)
 }
 
+/// Words that end in a full stop without ending their sentence, in lower
+/// case: titles, and the abbreviations of citations in Spanish and English
+/// legal and scholarly text (`M.P. Manuel José Cepeda`, `Cfr. Sentencia`,
+/// `art. 86`). A single letter before a full stop (an initial, the last of
+/// `D.C.` or `M.P.`) is one too.
+pub(crate) const ABBREVIATIONS: &[&str] = &[
+    "dr", "dra", "dres", "sr", "sra", "sres", "srta", "mr", "mrs", "ms", "prof", "mag", "magdo",
+    "hon", "gen", "gral", "cnel", "col", "cap", "tte", "sgto", "mons", "st", "jr", "cfr", "cf",
+    "art", "arts", "núm", "num", "pág", "págs", "pag", "p", "pp", "vol", "ed", "eds", "ibíd",
+    "ibid", "op", "cit", "lit", "inc", "ord", "exp", "rad", "ref", "sec", "fig", "vs", "rep",
+    "reps", "sen", "sens", "gov", "lt", "sgt", "capt", "cmdr", "adm", "rev", "atty", "messrs",
+    "jan", "feb", "apr", "aug", "sept", "oct", "nov", "dec", "pbro", "excmo", "excma", "ud", "uds",
+    "cía", "cia", "gob", "min", "ltda", "av", "avda", "cra", "dpto", "depto", "aprox", "bol",
+    "sto", "sta", "nro", "mz",
+];
+
+/// The word before the full stop ending `text` (closing white space
+/// aside), if it ends with one.
+fn word_before_stop(text: &str) -> Option<&str> {
+    let before = text.trim_end().strip_suffix('.')?;
+    before.rsplit(|c: char| !c.is_alphanumeric()).next()
+}
+
+/// Whether `text` ends with an abbreviation of [`ABBREVIATIONS`] and its
+/// full stop (`Gral.`, `art.`): what follows it goes on with it.
+fn ends_in_listed_abbreviation(text: &str) -> bool {
+    word_before_stop(text).is_some_and(|word| ABBREVIATIONS.contains(&word.to_lowercase().as_str()))
+}
+
+/// Whether `sentence` ends with an abbreviation and its full stop: one of
+/// [`ABBREVIATIONS`], an initial (a single letter), or a Spanish plural's
+/// doubled capitals (`EE. UU.`, `FF. AA.`, `RR. HH.`).
+pub(crate) fn ends_in_abbreviation(sentence: &str) -> bool {
+    let Some(word) = word_before_stop(sentence) else {
+        return false;
+    };
+    let mut letters = word.chars();
+    match (letters.next(), letters.next(), letters.next()) {
+        (Some(only), None, _) => only.is_alphabetic(),
+        (Some(first), Some(second), None) if first == second && first.is_uppercase() => true,
+        (Some(_), Some(_), _) => ends_in_listed_abbreviation(sentence),
+        _ => false,
+    }
+}
+
+/// Whether `sentence` ends with `No.` (number) and `next` starts with the
+/// number it abbreviates (`decreto No. 1381`), not a sentence's end.
+pub(crate) fn numbered_by(sentence: &str, next: &str) -> bool {
+    word_before_stop(sentence).is_some_and(|word| word.eq_ignore_ascii_case("no"))
+        && next.starts_with(|c: char| c.is_ascii_digit())
+}
+
 /// Whether `line` ends a sentence or announces what follows, closing
 /// quotes and brackets aside: `.`, `!`, `?`, `:`, `;`, `…` and their
 /// full-width forms.
@@ -453,11 +505,15 @@ fn wraps_into_item(last: &str, next: &str) -> bool {
         1 if !in_capitals => last_word.to_string(),
         _ => last_word.to_lowercase(),
     };
+    // A title before a name (`Gral.` / `Ruiz Novoa`) goes on too; an
+    // abbreviation ends no sentence (`los EE. UU.` / `llegará el lunes`).
+    let titled = ends_in_listed_abbreviation(trimmed);
     !is_list_item(next)
         && trimmed.chars().count() <= WRAP_WIDTH
-        && !ends_sentence(trimmed)
+        && (!ends_sentence(trimmed) || ends_in_abbreviation(trimmed))
         && (next.trim_start().starts_with(|c: char| c.is_lowercase())
-            || FUNCTION_WORDS.contains(&last_word.as_str()))
+            || FUNCTION_WORDS.contains(&last_word.as_str())
+            || titled)
 }
 
 /// The shortest line of an item in capitals that counts as wrapped: a
@@ -1215,6 +1271,38 @@ mod tests {
                 ("list", "- An item that ends its sentence."),
                 ("prose", "and a line in lower case."),
             ]
+        );
+    }
+
+    #[test]
+    fn an_items_line_ending_in_an_abbreviation_goes_on() {
+        // A title before the name on the next line, and a plural
+        // abbreviation before a line in lower case; a sentence's end
+        // before a capital still ends the list.
+        let body = "1. El ministro, en presencia del comandante, Gral.\n\
+                    Ruiz Novoa, ordenó el traslado de dos batallones al Tolima.\n\
+                    2. La misión enviada por el gobierno de los EE. UU.\n\
+                    llegará el lunes a Bogotá.\n\
+                    3. Se ordena investigar los hechos.\n\
+                    Firmado en Bogotá.\n";
+        assert_eq!(
+            kinds(&blocks(body, Some(0))),
+            [
+                (
+                    "list",
+                    "1. El ministro, en presencia del comandante, Gral.\n\
+                     Ruiz Novoa, ordenó el traslado de dos batallones al Tolima.\n\
+                     2. La misión enviada por el gobierno de los EE. UU.\n\
+                     llegará el lunes a Bogotá.\n\
+                     3. Se ordena investigar los hechos."
+                ),
+                ("prose", "Firmado en Bogotá."),
+            ]
+        );
+        assert!(ends_in_abbreviation("las FF. AA.") && ends_in_abbreviation("EE.UU."));
+        assert!(!ends_in_abbreviation("el PLAN LAZO.") && !ends_in_abbreviation("Él dijo no."));
+        assert!(
+            numbered_by("el decreto No.", "1381 de 1962") && !numbered_by("Dijo No.", "En 1962")
         );
     }
 

@@ -198,7 +198,11 @@ fn write_context(
     style.paint(
         out,
         DIM,
-        &format!("   ┆ ¶{} {}", passage.paragraph, sanitize(&passage.text)),
+        &format!(
+            "   ┆ {} {}",
+            paragraph_mark(passage.paragraph, passage.part),
+            sanitize(&passage.text)
+        ),
     )?;
     writeln!(out)
 }
