@@ -282,6 +282,51 @@ fn a_memo_s_header_block_titles_and_dates_it_in_docx_and_pdf() {
     );
 }
 
+/// A report typed in Word years after it was written: the press dateline
+/// that opens its text dates it, not the date its file records (found by
+/// a review: a 1966 report was cited as of 1999); a dateline that is not
+/// in the opening of the text does not.
+#[test]
+fn a_press_dateline_in_a_word_file_dates_it_over_the_file_s_date() {
+    let fixture = Fixture::new();
+    let body: String = [
+        "Informe sobre la situación de orden público en Nariño",
+        "Por el Cnel. Álvaro Valencia Tovar",
+        "PASTO, 10 de octubre de 1966 — La región de Nariño presenta 850 desplazados.",
+    ]
+    .iter()
+    .map(|line| word_paragraph("", line))
+    .collect();
+    fixture.file(
+        "informe.docx",
+        docx(&body, "", "", "", "1999-01-01T00:00:00Z"),
+    );
+    let quoted: String = [
+        "x ".repeat(1100).as_str(),
+        "PASTO, 10 de octubre de 1966 — La región de Tumaco presenta 850 desplazados.",
+    ]
+    .iter()
+    .map(|line| word_paragraph("", line))
+    .collect();
+    fixture.file(
+        "citado.docx",
+        docx(&quoted, "", "", "", "1999-01-01T00:00:00Z"),
+    );
+    fixture.index();
+    let hit = first_hit(&fixture, "Nariño desplazados");
+    assert_eq!(
+        (&hit["date"], &hit["date_origin"]),
+        (&json!("1966-10-10"), &json!("text")),
+        "{hit}"
+    );
+    let hit = first_hit(&fixture, "Tumaco");
+    assert_eq!(
+        (&hit["date"], &hit["date_origin"]),
+        (&json!("1999-01-01"), &json!("metadata")),
+        "{hit}"
+    );
+}
+
 #[test]
 fn a_docx_whose_directory_is_damaged_is_read_from_its_entries_with_a_warning() {
     let fixture = Fixture::new();

@@ -86,6 +86,13 @@ pub enum Format {
 }
 
 impl Format {
+    /// Whether the date a file of this format records is when the file was
+    /// made (a template's, a "Save As"'s, a PDF printer's), which a date
+    /// its text types (a date line, a press dateline) beats.
+    fn records_when_made(self) -> bool {
+        matches!(self, Format::Pdf | Format::Docx | Format::Odt)
+    }
+
     /// Whether a file of this format can hold entries (attachments, files
     /// of a bundle, parts of a saved page), which `--exclude` globs reach.
     pub fn holds_entries(self) -> bool {
@@ -1230,11 +1237,7 @@ impl Reading<'_> {
         }
         self.document(place, format, meta, blocks);
         if let Some(said) = header.date {
-            // The date a PDF or a word processor's file records is when
-            // the file was made (a template's, a "Save As"'s); the date
-            // line typed in its header is the document's.
-            let typed_over_file = matches!(format, Format::Pdf | Format::Docx | Format::Odt);
-            self.date_line(place, said, typed_over_file);
+            self.date_line(place, said, format.records_when_made());
         }
     }
 
@@ -1778,8 +1781,16 @@ fn finish(mut outcome: FileOutcome, path: &Path) -> FileOutcome {
                 });
             }
         }
+        let typed_over_file =
+            || document.meta.date.is_some() && document.format.records_when_made();
         if document.date_line_read {
             document.date_origin = document.meta.date.map(|_| DateOrigin::Text);
+        } else if let Some(date) = typed_over_file()
+            .then(|| dates::press_dateline(document.paragraphs()))
+            .flatten()
+        {
+            document.meta.date = Some(date);
+            document.date_origin = Some(DateOrigin::Text);
         } else if document.meta.date.is_some() {
             document.date_origin = Some(DateOrigin::Metadata);
         } else {
