@@ -782,19 +782,22 @@ pub fn mentioned_years(text: &str) -> Vec<u16> {
         let next = after.chars().next();
         // A range typed with a hyphen (`1962-1964`): an earlier year, not
         // glued to anything before it, and no more hyphens (a date, a
-        // version, a part number).
-        let hyphen_range = previous == Some('-') && !after.starts_with('-') && {
-            let head = &before[..before.len() - 1];
-            let first = head.get(head.len().saturating_sub(4)..);
-            let ahead = first.map(|first| head[..head.len() - first.len()].chars().next_back());
-            first
-                .filter(|first| first.bytes().all(|b| b.is_ascii_digit()))
-                .and_then(|first| first.parse::<u16>().ok())
-                .is_some_and(|first| (1000..year).contains(&first) && year - first <= 100)
-                && !ahead
-                    .flatten()
-                    .is_some_and(|c| c.is_alphanumeric() || c == '-')
-        };
+        // version, a part number). Both its years are mentioned.
+        let range_from = (previous == Some('-') && !after.starts_with('-'))
+            .then(|| {
+                let head = &before[..before.len() - 1];
+                let first = head.get(head.len().saturating_sub(4)..)?;
+                let ahead = head[..head.len() - first.len()].chars().next_back();
+                let glued = ahead.is_some_and(|c| c.is_alphanumeric() || c == '-');
+                let first = first
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+                    .then(|| first.parse::<u16>().ok())
+                    .flatten()?;
+                ((1000..year).contains(&first) && year - first <= 100 && !glued).then_some(first)
+            })
+            .flatten();
+        let hyphen_range = range_from.is_some();
         let glued_before = !hyphen_range
             && (matches!(
                 previous,
@@ -836,6 +839,7 @@ pub fn mentioned_years(text: &str) -> Vec<u16> {
         if ending == "s" && year % 10 == 0 {
             years.extend(year..year + 10);
         } else {
+            years.extend(range_from);
             years.push(year);
         }
     }
