@@ -17,7 +17,7 @@ use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::ingest::{Block, Paragraph, ParagraphKind, Piece, SourceMap, text};
+use crate::ingest::{self, Block, Paragraph, ParagraphKind, Piece, SourceMap, text};
 
 /// Paragraphs longer than this many characters are split into several passages.
 pub const MAX_PASSAGE_CHARS: usize = 1000;
@@ -225,7 +225,9 @@ impl<'a> Iterator for Passages<'a> {
                     return Some(Passage {
                         kind,
                         text: text.into_owned(),
-                        section: self.section.map(str::to_string),
+                        section: self
+                            .section
+                            .map(|section| ingest::shorten(section, ingest::MAX_FIELD_CHARS)),
                         paragraph: self.paragraph,
                         part: *next as u32,
                         byte_range: unit.source_range(range),

@@ -353,6 +353,16 @@ pub(crate) const CELL_SEPARATOR: &str = " | ";
 /// Titles taken from the text are cut to about this many characters.
 const MAX_TITLE_CHARS: usize = 100;
 
+/// A title, publication or author a file gives is cut to about this many
+/// characters (and a section heading, `passage`): each passage stores its
+/// document's, so a field of a megabyte in a mail's subject or a front
+/// matter's title would be stored once per passage.
+pub(crate) const MAX_FIELD_CHARS: usize = 500;
+
+/// A longer URL is no link anyone follows (browsers stop near 2,000
+/// characters), and is left out.
+const MAX_URL_BYTES: usize = 4096;
+
 /// How many paragraphs after a document's first that is a classification
 /// marking alone are looked at for a title (a cable stamped at its top
 /// and again on its header's first line).
@@ -477,7 +487,7 @@ pub(crate) fn collapse_whitespace(text: &str) -> String {
 }
 
 /// `text` cut at the last space within `max_chars` characters, with `…`, if it is longer.
-fn shorten(text: &str, max_chars: usize) -> String {
+pub(crate) fn shorten(text: &str, max_chars: usize) -> String {
     match text.char_indices().nth(max_chars) {
         None => text.to_string(),
         Some((cut, _)) => {
@@ -1188,6 +1198,14 @@ impl Reading<'_> {
         ) {
             meta.title = meta.title.filter(|title| !is_placeholder_title(title));
         }
+        for field in [&mut meta.title, &mut meta.publication, &mut meta.author] {
+            if let Some(value) = field.as_mut()
+                && value.len() > MAX_FIELD_CHARS
+            {
+                *value = shorten(value, MAX_FIELD_CHARS);
+            }
+        }
+        meta.url = meta.url.filter(|url| url.len() <= MAX_URL_BYTES);
         // A forwarded message keeps the date it was written on.
         if place.date.is_some() && !(format == Format::Email && meta.date.is_some()) {
             meta.date = place.date;
