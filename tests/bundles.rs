@@ -732,6 +732,35 @@ fn a_gzipped_tar_of_thousands_of_small_files_is_no_bomb() {
     assert_eq!(report["documents"], 4000, "{report}");
 }
 
+/// A review: a tar.gz whose gzip stream passes a limit within its first
+/// entry was read as a file of no documents (exit 0 with `--strict`), and
+/// an earlier version's passages were removed. It is skipped, as a ZIP
+/// whose every entry is refused is, and the passages it had stay.
+#[test]
+fn a_tar_gz_stopped_by_a_limit_before_its_first_entry_is_skipped_keeping_its_passages() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "press.tar.gz",
+        tar(&[("note.txt", b"The Marquetalia note.".as_slice())], true),
+    );
+    assert_eq!(fixture.index_report(&[])["documents"], 1);
+    let body = "gzip bomb text about words over and over again.\n".repeat(300_000);
+    fixture.file("press.tar.gz", tar(&[("big.txt", body.as_bytes())], true));
+    let limit = ["--max-unpacked-mb", "10"];
+    let strict = fixture.index_with(&[limit.as_slice(), &["--strict"]].concat());
+    assert_eq!(strict.status.code(), Some(2), "{}", stderr(&strict));
+    let report = fixture.index_report(&limit);
+    assert_eq!(report["skipped"]["too_large"], 1, "{report}");
+    assert!(
+        warnings(&report)
+            .iter()
+            .any(|w| w.contains("nothing in it could be read (1 entry refused: too large)")),
+        "{report}"
+    );
+    let (_, result) = fixture.search("Marquetalia", &[]);
+    assert_eq!(result["total"], 1, "{result}");
+}
+
 #[test]
 fn a_zip_entry_named_in_code_page_437_or_850_keeps_its_accents() {
     // Windows writes `é` as byte 0x82 and no UTF-8 flag; in Spain and Latin

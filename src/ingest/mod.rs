@@ -1375,6 +1375,11 @@ impl Reading<'_> {
                         if reason == SkipReason::Malformed {
                             let said = self.outcome.warnings.len();
                             self.outcome.broken_off.get_or_insert(said);
+                        } else {
+                            // What a limit stopped is refused: a tar.gz
+                            // whose stream passes it before its first
+                            // entry's end holds nothing that was read.
+                            self.refused_within.push((reason, false));
                         }
                         self.warn(place, None, message)
                     }
