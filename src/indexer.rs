@@ -303,7 +303,8 @@ pub trait BuildObserver {
 /// years; a press dateline in a text's first 2,000 bytes dates it (over a
 /// date its headline names, and over the date a PDF or a word
 /// processor's file records); a title, publication, author or section
-/// is cut to about 500 characters, a URL past 4,096 bytes left out.
+/// is cut to about 500 characters, a URL past 4,096 bytes left out; a
+/// PDF page whose content unpacks past 4 MB is not read.
 pub const READING_RULES: u32 = 36;
 
 /// An observer that ignores everything.

@@ -771,3 +771,50 @@ fn a_huge_title_subject_or_heading_is_cut_not_stored_per_passage() {
     );
     assert_normal_files_searchable(&fixture, &normal);
 }
+
+/// A review: a PDF page of 600 MB of drawing operators, packed into a
+/// 1.8 MB file, took all 24 GB of the machine (the text extractor keeps
+/// some 85 bytes per byte of content), and every later run died on it. A
+/// page whose content unpacks past 4 MB is not read, and says so; the
+/// PDF's other pages are.
+#[test]
+fn a_pdf_page_whose_content_unpacks_to_64_megabytes_is_left_out() {
+    let fixture = Fixture::new();
+    let normal = normal_files(&fixture);
+    let bomb = b"BT /F1 12 Tf 72 720 Td (bomb) Tj ET\n".repeat((64 << 20) / 36);
+    let typed: &[(i32, &str)] = &[(720, "The Guayabero river report.")];
+    fixture.file(
+        "bomb/page.pdf",
+        pdf_pages(
+            &[PdfPage::Deflated(&bomb), PdfPage::Text(typed, 12)],
+            "Report",
+            "20240102",
+        ),
+    );
+    // A PDF of that page alone is skipped for it.
+    fixture.file(
+        "bomb/only.pdf",
+        pdf_pages(&[PdfPage::Deflated(&bomb)], "Only", "20240102"),
+    );
+    // Just under the limit, read.
+    let drawing = b"0 0 m 10 10 l S\n".repeat((3 << 20) / 16);
+    let mut content = b"BT /F1 12 Tf 72 720 Td (Ariari map) Tj ET\n".to_vec();
+    content.extend(&drawing);
+    fixture.file(
+        "bomb/map.pdf",
+        pdf_pages(&[PdfPage::Deflated(&content)], "Map", "20240102"),
+    );
+    let report = index_bounded("64 MB page", &fixture, &["--no-ocr"], 600 << 10);
+    let warnings = warnings_for(&report, "bomb/page.pdf");
+    assert!(
+        warnings.iter().any(|(_, message)| *message
+            == "page 1: its content unpacks past 4 MB (a drawing, or a bomb?), not read"),
+        "{warnings:?}"
+    );
+    let warnings = warnings_for(&report, "bomb/only.pdf");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].0, "too_large", "{warnings:?}");
+    assert_eq!(sources_of(&fixture, "Guayabero"), ["bomb/page.pdf"]);
+    assert_eq!(sources_of(&fixture, "Ariari"), ["bomb/map.pdf"]);
+    assert_normal_files_searchable(&fixture, &normal);
+}

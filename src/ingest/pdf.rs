@@ -201,7 +201,7 @@ pub fn read(
         }
         None => (bytes, loaded),
     };
-    let document = match loaded {
+    let mut document = match loaded {
         Ok(Ok(document)) => document,
         Ok(Err(err)) => {
             return Err((SkipReason::Malformed, format!("not a readable PDF ({err})")));
@@ -224,7 +224,11 @@ pub fn read(
     if document.is_encrypted() {
         return Err((SkipReason::Encrypted, "encrypted PDF".to_string()));
     }
+    let oversized = drop_oversized_contents(&mut document);
     let PageTexts { pages, failed } = pdf_text::extract(&document);
+    if !oversized.is_empty() && oversized.len() == pages.len() {
+        return Err((SkipReason::TooLarge, oversized_note(&oversized)));
+    }
     if !pages.is_empty() && failed.len() == pages.len() {
         return Err((
             SkipReason::Malformed,
@@ -252,7 +256,7 @@ pub fn read(
             ));
         }
         let mut unread = pages_to_scan(&document, &pages, &page_sizes(&document));
-        unread.retain(|page| !failed.contains(page));
+        unread.retain(|page| !failed.contains(page) && !oversized.contains(page));
         let listed: Vec<String> = unread.iter().map(u32::to_string).collect();
         let mut notes = match listed.as_slice() {
             [] => Vec::new(),
@@ -267,6 +271,7 @@ pub fn read(
             )],
         };
         notes.extend(extractor_failed(&|_| false));
+        notes.extend((!oversized.is_empty()).then(|| oversized_note(&oversized)));
         return Ok(ReadPdf {
             meta,
             blocks: page_blocks(&pages, &|_| false),
@@ -276,7 +281,9 @@ pub fn read(
     };
     let mut pages = pages;
     let declared = meta.language.as_deref();
-    let scanned = ocr_pages(bytes, &document, &mut pages, ocr, declared, counts);
+    let scanned = ocr_pages(
+        bytes, &document, &mut pages, &oversized, ocr, declared, counts,
+    );
     let mut blocks = page_blocks(&pages, &|page| scanned.read.contains_key(&page));
     if blocks.is_empty() {
         return Err(match scanned.failures.first() {
@@ -302,6 +309,7 @@ pub fn read(
     }
     let mut notes = scanned.notes();
     notes.extend(extractor_failed(&|page| scanned.read.contains_key(&page)));
+    notes.extend((!oversized.is_empty()).then(|| oversized_note(&oversized)));
     // A PDF that is only scans was made when the paper was scanned: its
     // creation date is the scan's, so the date is read from its text, its
     // first page's header block first, as a text file's.
@@ -394,6 +402,82 @@ fn pages_note(pages: &[u32], why: &str) -> String {
     format!("{label} {}: {why}, not read", list.join(", "))
 }
 
+/// The most a page's content (its drawing operators, decoded) may hold
+/// for its text to be read: the text extractor keeps some 85 bytes of
+/// operators per byte of content, so a page of 600 MB that packs into a
+/// 2 MB file took 24 GB, and one of 4 MB takes some 350 MB. A page of
+/// typed text holds a few kilobytes, a scan's a few bytes, a detailed map
+/// or plan a few megabytes (their text, the little they hold, is lost).
+const MAX_PAGE_CONTENT_BYTES: u64 = 4 << 20;
+
+/// Empties the content of each page of `document` whose content decodes
+/// past [`MAX_PAGE_CONTENT_BYTES`], and gives those pages (1-based), whose
+/// text is then not read (nor OCR'd: the renderer would decode it too).
+fn drop_oversized_contents(document: &mut Document) -> Vec<u32> {
+    let mut oversized = Vec::new();
+    for (number, id) in document.get_pages() {
+        let streams = match document
+            .get_dictionary(id)
+            .and_then(|page| page.get(b"Contents"))
+        {
+            Ok(Object::Reference(id)) => vec![*id],
+            Ok(Object::Array(parts)) => parts
+                .iter()
+                .filter_map(|part| part.as_reference().ok())
+                .collect(),
+            _ => continue,
+        };
+        let mut decoded = 0;
+        let over = streams.iter().any(|&stream| {
+            if let Ok(Object::Stream(stream)) = document.get_object(stream) {
+                decoded += decoded_len(stream, MAX_PAGE_CONTENT_BYTES + 1 - decoded);
+            }
+            decoded > MAX_PAGE_CONTENT_BYTES
+        });
+        if over && let Ok(page) = document.get_dictionary_mut(id) {
+            page.set("Contents", Object::Array(Vec::new()));
+            oversized.push(number);
+        }
+    }
+    oversized
+}
+
+/// How many bytes `stream`'s content decodes to, counted up to `cap`
+/// without holding them: a Flate stream is inflated into nothing (up to
+/// where it is damaged, if it is), any other is counted as stored (a
+/// page bomb needs compression).
+fn decoded_len(stream: &pdf_extract::Stream, cap: u64) -> u64 {
+    use std::io::Read;
+    let flate = match stream.dict.get(b"Filter") {
+        Ok(Object::Name(name)) => name == b"FlateDecode",
+        Ok(Object::Array(filters)) => filters
+            .first()
+            .is_some_and(|filter| matches!(filter, Object::Name(name) if name == b"FlateDecode")),
+        _ => false,
+    };
+    if !flate {
+        return stream.content.len() as u64;
+    }
+    let mut inflated = flate2::read::ZlibDecoder::new(stream.content.as_slice()).take(cap);
+    let mut buffer = vec![0; 64 << 10];
+    let mut total = 0;
+    while let Ok(read @ 1..) = inflated.read(&mut buffer) {
+        total += read as u64;
+    }
+    total
+}
+
+/// What a PDF's notes say of the pages whose content was too large to read.
+fn oversized_note(pages: &[u32]) -> String {
+    pages_note(
+        pages,
+        &format!(
+            "its content unpacks past {} MB (a drawing, or a bomb?)",
+            MAX_PAGE_CONTENT_BYTES >> 20
+        ),
+    )
+}
+
 /// The pages (1-based) whose text layer has too few letters to be the
 /// page's text and that paint an image: scans, read by OCR. A blank page
 /// of a typed book paints none, and costs no OCR. In a PDF without a page
@@ -478,13 +562,15 @@ fn ocr_pages(
     bytes: &[u8],
     document: &Document,
     pages: &mut [String],
+    oversized: &[u32],
     options: &OcrOptions,
     declared: Option<&str>,
     counts: &mut OcrCounts,
 ) -> Scanned {
     let mut scanned = Scanned::default();
     let sizes = page_sizes(document);
-    let wanted = pages_to_scan(document, pages, &sizes);
+    let mut wanted = pages_to_scan(document, pages, &sizes);
+    wanted.retain(|page| !oversized.contains(page));
     if wanted.is_empty() {
         return scanned;
     }
