@@ -6,9 +6,10 @@
 //! with its cells separated by ` | `. Each paragraph knows which of these
 //! it is ([`ParagraphKind`]).
 
+use ego_tree::iter::Edge;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use super::{Block, Paragraph, ParagraphKind, SourceMap};
+use super::{Block, Paragraph, ParagraphKind, SourceMap, html};
 
 /// The blocks of a Markdown `body` whose first byte is at `offset` in the
 /// file (`None` when the text was decoded from another encoding).
@@ -135,16 +136,30 @@ pub fn blocks(body: &str, offset: Option<usize>) -> Vec<Block> {
 
 /// The text of an HTML fragment, entities decoded, without scripts and styles.
 fn html_text(html: &str) -> String {
-    let fragment = scraper::Html::parse_fragment(html);
+    // Flattened past a depth, and walked once: a line of 150,000 unclosed
+    // `<div>`s took minutes (the parser's and an ancestors' walk per node,
+    // each as deep as the nesting).
+    let fragment = scraper::Html::parse_fragment(&html::limit_markup(html));
     let mut out = String::new();
-    for node in fragment.root_element().descendants() {
-        let inside_code = node.ancestors().any(|a| {
-            a.value()
-                .as_element()
-                .is_some_and(|e| matches!(e.name(), "script" | "style"))
-        });
-        if let (Some(text), false) = (node.value().as_text(), inside_code) {
-            out.push_str(text);
+    let mut inside_code = 0usize;
+    for edge in fragment.root_element().traverse() {
+        let (node, opens) = match edge {
+            Edge::Open(node) => (node, true),
+            Edge::Close(node) => (node, false),
+        };
+        let code = node
+            .value()
+            .as_element()
+            .is_some_and(|e| matches!(e.name(), "script" | "style"));
+        match (code, opens) {
+            (true, true) => inside_code += 1,
+            (true, false) => inside_code -= 1,
+            (false, true) if inside_code == 0 => {
+                if let Some(text) = node.value().as_text() {
+                    out.push_str(text);
+                }
+            }
+            _ => {}
         }
     }
     out
