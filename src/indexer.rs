@@ -304,7 +304,8 @@ pub trait BuildObserver {
 /// date its headline names, and over the date a PDF or a word
 /// processor's file records); a title, publication, author or section
 /// is cut to about 500 characters, a URL past 4,096 bytes left out; a
-/// PDF page whose content unpacks past 4 MB is not read.
+/// PDF page whose content unpacks past 4 MB is not read; a byline above
+/// the headline does not title a document.
 pub const READING_RULES: u32 = 36;
 
 /// An observer that ignores everything.

@@ -364,8 +364,8 @@ pub(crate) const MAX_FIELD_CHARS: usize = 500;
 const MAX_URL_BYTES: usize = 4096;
 
 /// How many paragraphs after a document's first that is a classification
-/// marking alone are looked at for a title (a cable stamped at its top
-/// and again on its header's first line).
+/// marking or a byline alone are looked at for a title (a cable stamped at
+/// its top and again on its header's first line).
 const MAX_MARKINGS_BEFORE_TITLE: usize = 4;
 
 impl Document {
@@ -462,11 +462,14 @@ fn inferred_title(format: Format, blocks: &[Block]) -> Option<&str> {
         }
         Block::Paragraph(paragraph) => paragraph.text.lines().next(),
     });
+    // A classification marking, or a byline set above the headline (`Por
+    // ALFONSO LÓPEZ MICHELSEN`), is not what the document is called.
+    let no_title = |line: &str| text::is_marking(line) || text::is_byline(line);
     let first = lines.next();
     match first {
-        Some(marking) if text::is_marking(marking) => lines
+        Some(line) if no_title(line) => lines
             .take(MAX_MARKINGS_BEFORE_TITLE)
-            .find(|line| !text::is_marking(line))
+            .find(|line| !no_title(line))
             .or(first),
         _ => first,
     }
@@ -2034,6 +2037,12 @@ mod tests {
         ] {
             assert_eq!(document(text::blocks(headline, Some(0))).title(), title);
         }
+        // A byline set above the headline (found by a review).
+        let byline_first = "Por ALFONSO LÓPEZ MICHELSEN\n\nEL MANDATO CLARO Y LA REVOCATORIA\n\nBOGOTÁ, 20 de julio de 1974 — El presidente.\n";
+        assert_eq!(
+            document(text::blocks(byline_first, Some(0))).title(),
+            "EL MANDATO CLARO Y LA REVOCATORIA"
+        );
         let letterhead = "CORTE SUPREMA DE JUSTICIA\nSALA DE CASACIÓN PENAL\n\nProceso 26.942\n";
         assert_eq!(
             document(text::blocks(letterhead, Some(0))).title(),

@@ -822,7 +822,7 @@ pub(crate) fn title_lines(paragraph: &Paragraph) -> &str {
 /// or a name ([`reads_as_name`]). `POR LOS FALSOS POSITIVOS`, `BY MILITARY
 /// COURT IN BOGOTA` and `By U.S. Judge Over Payments to …` go on with a
 /// headline.
-fn is_byline(line: &str) -> bool {
+pub(crate) fn is_byline(line: &str) -> bool {
     ["Por", "POR", "By", "BY"].iter().any(|word| {
         line.strip_prefix(word).is_some_and(|rest| {
             rest.starts_with(':') || rest.strip_prefix(' ').is_some_and(reads_as_name)
