@@ -541,10 +541,21 @@ fn wraps_into_capitals_item(item: &[Line], next: &str, after: Option<&str>, widt
     let Some(last) = item.last() else {
         return false;
     };
-    let chars = last.text.trim().chars().count();
+    let wrapped = |text: &str| {
+        let chars = text.trim().chars().count();
+        (MIN_WRAPPED_CAPITALS_CHARS..=WRAP_WIDTH).contains(&chars) && chars * 5 >= width * 4
+    };
     let ends_paragraph = next.trim().chars().count() >= MIN_WRAPPED_CAPITALS_CHARS
         || after.is_none_or(|after| after.trim().is_empty())
         || ends_sentence(next);
+    // A sentence may end at a line's end: the paragraph goes on when the
+    // next line is itself wrapped in the middle of a sentence and the
+    // block goes on after it (`… ON APRIL 1.` / `TEAM RECOMMENDS … REPORT`
+    // / `OF FEBRUARY 26, 1962.`).
+    let goes_on = !ends_sentence(last.text)
+        || (wrapped(next)
+            && !ends_sentence(next)
+            && after.is_some_and(|after| !after.trim().is_empty()));
     !is_list_item(next)
         && !starts_lettered_item(next)
         && !starts_own_unit(next)
@@ -555,9 +566,8 @@ fn wraps_into_capitals_item(item: &[Line], next: &str, after: Option<&str>, widt
         && item.iter().all(|line| {
             in_capitals(line.text) && line.text.contains(char::is_alphabetic) && !leaders(line.text)
         })
-        && (MIN_WRAPPED_CAPITALS_CHARS..=WRAP_WIDTH).contains(&chars)
-        && chars * 5 >= width * 4
-        && !ends_sentence(last.text)
+        && wrapped(last.text)
+        && goes_on
 }
 
 /// Whether `line` starts a unit of a text of its own, numbered as laws and
@@ -1380,6 +1390,27 @@ mod tests {
         for text in apart {
             assert!(kinds(&blocks(text, Some(0))).len() > 1, "{text}");
         }
+        // A sentence ending at a line's end, and the next wrapped in the
+        // middle of one (found by a review: the paragraph was cut in two,
+        // and every later paragraph's number shifted).
+        let sentence_at_wrap = "1. GENERAL RUIZ NOVOA INFORMED AMBASSADOR TODAY THAT ARMY WILL\n\
+                                BEGIN IMPLEMENTATION OF PLAN LAZO IN TOLIMA AND HUILA ON APRIL 1.\n\
+                                TEAM RECOMMENDS REORGANIZATION ALONG LINES OF YARBOROUGH REPORT\n\
+                                OF FEBRUARY 26, 1962.\n\
+                                RUSK\n";
+        assert_eq!(
+            kinds(&blocks(sentence_at_wrap, Some(0))),
+            [
+                (
+                    "list",
+                    "1. GENERAL RUIZ NOVOA INFORMED AMBASSADOR TODAY THAT ARMY WILL\n\
+                     BEGIN IMPLEMENTATION OF PLAN LAZO IN TOLIMA AND HUILA ON APRIL 1.\n\
+                     TEAM RECOMMENDS REORGANIZATION ALONG LINES OF YARBOROUGH REPORT\n\
+                     OF FEBRUARY 26, 1962."
+                ),
+                ("prose", "RUSK"),
+            ]
+        );
         // A line shorter than four fifths of the block's widest ends it.
         let short = "1. A LONG FIRST LINE OF THE ITEM THAT RUNS TO SIXTY COLUMNS OK\n\
                      AND A LINE OF FORTY-ONE CHARACTERS OR SO.\nNEXT THING\n";
