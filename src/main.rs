@@ -384,9 +384,10 @@ fn search(args: &SearchArgs) -> Result<u8> {
 fn show(args: &ShowArgs) -> Result<u8> {
     let archive = warn_if_unfinished(Archive::open(&args.index)?);
     let Some(mut passage) = archive.passage(&args.id, args.context)? else {
+        // An id is 16 hex digits: a longer argument is quoted in part.
         eprintln!(
             "cita: no passage has the id {:?}",
-            output::sanitize(&args.id)
+            output::shortened(&output::sanitize(&args.id), 40)
         );
         return Ok(exit::NO_HIT);
     };

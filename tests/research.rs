@@ -430,6 +430,12 @@ fn show_of_an_unknown_id_exits_1_with_one_line() {
     let out = cita("show", &["0000000000000000"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stderr(&out).lines().count(), 1);
+    // A pasted paragraph for an id is quoted in part (a review: 100,000
+    // characters came back in the one line).
+    let long = "a".repeat(100_000);
+    let out = cita("show", &["--", &long]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).len() < 200, "{}", stderr(&out).len());
 }
 
 fn dates_of(result: &Value) -> Vec<String> {
