@@ -761,6 +761,38 @@ fn a_tar_gz_stopped_by_a_limit_before_its_first_entry_is_skipped_keeping_its_pas
     assert_eq!(result["total"], 1, "{result}");
 }
 
+/// A review: an entry of a gigabyte was refused past the budget only
+/// after it was read, holding nearly three (grown by doubling). An entry
+/// whose header says it unpacks past a limit (here the ratio) is now
+/// refused unread, and the file's other entries read.
+#[test]
+fn an_entry_whose_header_says_it_unpacks_past_a_limit_is_refused_unread() {
+    let fixture = Fixture::new();
+    let mut packed = zip(&[
+        ("small.txt", b"Small Marquetalia.".as_slice()),
+        ("big.txt", b"Never read: Guayabero.".as_slice()),
+    ]);
+    // big.txt's record in the central directory: its size unpacked (at 24)
+    // made 2 GB.
+    let records: Vec<usize> = (0..packed.len() - 4)
+        .filter(|&at| packed[at..].starts_with(b"PK\x01\x02"))
+        .collect();
+    assert_eq!(records.len(), 2);
+    packed[records[1] + 24..records[1] + 28].copy_from_slice(&0x7fff_ffffu32.to_le_bytes());
+    fixture.file("pack.zip", packed);
+    let report = fixture.index_report(&[]);
+    assert!(
+        warnings(&report)
+            .iter()
+            .any(|w| w.contains("entry big.txt: unpacks to more than")),
+        "{report}"
+    );
+    let (_, result) = fixture.search("Marquetalia", &[]);
+    assert_eq!(result["total"], 1, "{result}");
+    let (_, result) = fixture.search("Guayabero", &[]);
+    assert_eq!(result["total"], 0, "{result}");
+}
+
 #[test]
 fn a_zip_entry_named_in_code_page_437_or_850_keeps_its_accents() {
     // Windows writes `é` as byte 0x82 and no UTF-8 flag; in Spain and Latin

@@ -133,11 +133,18 @@ impl Unpacker {
         }
     }
 
-    /// Reads `reader` (an entry whose packed size is `packed`) to its end,
-    /// or refuses it once it passes the budget, the ratio or `cap` (a
-    /// format's own size limit).
-    fn unpack(&self, reader: impl Read, packed: u64, cap: u64) -> Result<Vec<u8>, Refusal> {
-        match self.unpack_partly(reader, packed, cap) {
+    /// Reads `reader` (an entry whose packed size is `packed`, and whose
+    /// header says it unpacks to `declared` bytes) to its end, or refuses
+    /// it once it passes the budget, the ratio or `cap` (a format's own
+    /// size limit).
+    fn unpack(
+        &self,
+        reader: impl Read,
+        packed: u64,
+        declared: u64,
+        cap: u64,
+    ) -> Result<Vec<u8>, Refusal> {
+        match self.unpack_partly(reader, packed, Some(declared), cap) {
             (bytes, None) => Ok(bytes),
             (_, Some(Cut::Broken(err))) => {
                 Err((SkipReason::Malformed, format!("cannot unpack ({err})")))
@@ -153,13 +160,31 @@ impl Unpacker {
         &self,
         mut reader: impl Read,
         packed: u64,
+        declared: Option<u64>,
         cap: u64,
     ) -> (Vec<u8>, Option<Cut>) {
         let ratio_cap = packed
             .saturating_mul(self.limits.max_ratio)
             .max(RATIO_FREE_BYTES);
         let limit = self.remaining().min(ratio_cap).min(cap);
-        let mut bytes = Vec::new();
+        let refusal = || {
+            if limit == cap {
+                let message = format!("more than the {} MB cita reads of its type", cap >> 20);
+                (SkipReason::TooLarge, message)
+            } else if limit == ratio_cap {
+                self.over_ratio()
+            } else {
+                self.past_budget()
+            }
+        };
+        // What its header says passes the limit is refused unread; what
+        // fits is read into room for it: grown by doubling, the bytes of
+        // an entry of a gigabyte took nearly three before it was refused.
+        if declared.is_some_and(|declared| declared > limit) {
+            return (Vec::new(), Some(Cut::Limit(refusal())));
+        }
+        let room = declared.map_or(0, |declared| declared.saturating_add(1));
+        let mut bytes = Vec::with_capacity(usize::try_from(room).unwrap_or(0));
         let broken = reader
             .by_ref()
             .take(limit.saturating_add(1))
@@ -167,17 +192,9 @@ impl Unpacker {
             .err();
         let size = bytes.len() as u64;
         if size > limit {
-            let refusal = if limit == cap {
-                let message = format!("more than the {} MB cita reads of its type", cap >> 20);
-                (SkipReason::TooLarge, message)
-            } else if limit == ratio_cap {
-                self.over_ratio()
-            } else {
-                self.past_budget()
-            };
             // Charged only by a caller that reads them.
             bytes.truncate(limit as usize);
-            return (bytes, Some(Cut::Limit(refusal)));
+            return (bytes, Some(Cut::Limit(refusal())));
         }
         self.unpacked.set(self.unpacked.get() + size);
         (bytes, broken.map(Cut::Broken))
@@ -393,8 +410,8 @@ impl<'a> Zip<'a> {
         match &mut self.listing {
             Listing::Directory(archive) => {
                 let entry = archive.by_index(index).map_err(|err| refusal_of(&err))?;
-                let packed = entry.compressed_size();
-                self.unpacker.unpack(entry, packed, cap)
+                let (packed, declared) = (entry.compressed_size(), entry.size());
+                self.unpacker.unpack(entry, packed, declared, cap)
             }
             Listing::LocalHeaders(headers) => {
                 let found = &headers.entries[index];
@@ -403,8 +420,8 @@ impl<'a> Zip<'a> {
                 let entry = local_entry(&mut at, found.described)
                     .map_err(|err| refusal_of(&err))?
                     .ok_or_else(|| (SkipReason::Malformed, "no entry there".to_string()))?;
-                let packed = entry.compressed_size();
-                self.unpacker.unpack(entry, packed, cap)
+                let (packed, declared) = (entry.compressed_size(), entry.size());
+                self.unpacker.unpack(entry, packed, declared, cap)
             }
         }
     }
@@ -793,6 +810,7 @@ pub fn each_tar_entry(
     let (inflated, cut) = unpacker.unpack_partly(
         flate2::read::MultiGzDecoder::new(bytes),
         bytes.len() as u64,
+        None,
         u64::MAX,
     );
     let (reason, message) = match cut {
