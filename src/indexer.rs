@@ -305,9 +305,7 @@ pub trait BuildObserver {
 /// processor's file records); a title, publication, author or section
 /// is cut to about 500 characters, a URL past 4,096 bytes left out; a
 /// PDF page whose content unpacks past 4 MB is not read; a byline above
-/// the headline does not title a document; a cable's paragraph goes on
-/// after a sentence ending at a line's end when the next is wrapped
-/// mid-sentence.
+/// the headline does not title a document.
 pub const READING_RULES: u32 = 36;
 
 /// An observer that ignores everything.

@@ -786,15 +786,27 @@ fn a_pdf_page_whose_content_unpacks_to_64_megabytes_is_left_out() {
     fixture.file(
         "bomb/page.pdf",
         pdf_pages(
-            &[PdfPage::Deflated(&bomb), PdfPage::Text(typed, 12)],
+            &[PdfPage::Deflated(&bomb, 1), PdfPage::Text(typed, 12)],
             "Report",
+            "20240102",
+        ),
+    );
+    // Deflated twice (found by a diff review: counted once inflated).
+    fixture.file(
+        "bomb/twice.pdf",
+        pdf_pages(
+            &[
+                PdfPage::Deflated(&bomb, 2),
+                PdfPage::Text(&[(720, "The Guayabero river, twice.")], 12),
+            ],
+            "Twice",
             "20240102",
         ),
     );
     // A PDF of that page alone is skipped for it.
     fixture.file(
         "bomb/only.pdf",
-        pdf_pages(&[PdfPage::Deflated(&bomb)], "Only", "20240102"),
+        pdf_pages(&[PdfPage::Deflated(&bomb, 1)], "Only", "20240102"),
     );
     // Just under the limit, read.
     let drawing = b"0 0 m 10 10 l S\n".repeat((3 << 20) / 16);
@@ -802,7 +814,7 @@ fn a_pdf_page_whose_content_unpacks_to_64_megabytes_is_left_out() {
     content.extend(&drawing);
     fixture.file(
         "bomb/map.pdf",
-        pdf_pages(&[PdfPage::Deflated(&content)], "Map", "20240102"),
+        pdf_pages(&[PdfPage::Deflated(&content, 1)], "Map", "20240102"),
     );
     let report = index_bounded("64 MB page", &fixture, &["--no-ocr"], 600 << 10);
     let warnings = warnings_for(&report, "bomb/page.pdf");
@@ -811,10 +823,20 @@ fn a_pdf_page_whose_content_unpacks_to_64_megabytes_is_left_out() {
             == "page 1: its content unpacks past 4 MB (a drawing, or a bomb?), not read"),
         "{warnings:?}"
     );
+    let warnings = warnings_for(&report, "bomb/twice.pdf");
+    assert!(
+        warnings
+            .iter()
+            .any(|(_, message)| message.starts_with("page 1: its content unpacks past 4 MB")),
+        "{warnings:?}"
+    );
     let warnings = warnings_for(&report, "bomb/only.pdf");
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert_eq!(warnings[0].0, "too_large", "{warnings:?}");
-    assert_eq!(sources_of(&fixture, "Guayabero"), ["bomb/page.pdf"]);
+    assert_eq!(
+        sources_of(&fixture, "Guayabero"),
+        ["bomb/page.pdf", "bomb/twice.pdf"]
+    );
     assert_eq!(sources_of(&fixture, "Ariari"), ["bomb/map.pdf"]);
     assert_normal_files_searchable(&fixture, &normal);
 }

@@ -183,7 +183,9 @@ impl Unpacker {
         if declared.is_some_and(|declared| declared > limit) {
             return (Vec::new(), Some(Cut::Limit(refusal())));
         }
-        let room = declared.map_or(0, |declared| declared.saturating_add(1));
+        // A header may say more than the entry holds: room for 64 MB at
+        // most, grown as read past it.
+        let room = declared.map_or(0, |declared| declared.saturating_add(1).min(64 << 20));
         let mut bytes = Vec::with_capacity(usize::try_from(room).unwrap_or(0));
         let broken = reader
             .by_ref()

@@ -416,14 +416,18 @@ const OPENING_BYTES: usize = 32_000;
 
 /// How far into a document a press dateline ([`is_press_dateline`])
 /// counts: a story's opening, its headline, byline and a lead set apart
-/// before the paragraph the dateline opens.
+/// before the paragraph the dateline opens, within these many bytes and
+/// paragraphs (a ruling's headnotes, which may quote a story, run longer).
 const PRESS_DATELINE_BYTES: usize = 2_000;
+const PRESS_DATELINE_PARAGRAPHS: usize = 4;
 
 /// The publication date a document's text suggests: its dateline, else the
 /// latest complete date it mentions. A press dateline in the first 2,000
-/// bytes (`LA URIBE (Meta), 28 de marzo de 1984 — El acuerdo…`) is the
+/// bytes and four paragraphs (`LA URIBE (Meta), 28 de marzo de 1984 — El acuerdo…`) is the
 /// dateline, over a date its headline names (`TREINTA AÑOS DEL 9 DE ABRIL
-/// DE 1948`); else the first date that lies in the first 300 bytes or, in
+/// DE 1948`), when no other date comes before it and no other paragraph
+/// there is shaped as one (a chronology's entries, a ruling's quotation
+/// after its own dateline); else the first date that lies in the first 300 bytes or, in
 /// the first 32,000, opens a paragraph after a place as a court dates its
 /// ruling, in the legal form (`Bogotá, D.C., treinta y uno (31) de julio de
 /// dos mil ocho (2008).`). A chronology's entry (`Medellín, 3 de marzo de
@@ -434,8 +438,9 @@ pub fn infer_from_text<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Opt
     opening_date(paragraphs, false)
 }
 
-/// The date of the press dateline ([`is_press_dateline`]) in a document's
-/// first 2,000 bytes, if there is one: what dates a story typed in a word
+/// The date of the press dateline (a place in capitals, a date, a dash:
+/// see [`infer_from_text`]) in a document's
+/// first 2,000 bytes and four paragraphs, if there is one: what dates a story typed in a word
 /// processor over the date its file records (when the file was made).
 pub fn press_dateline<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Option<Date> {
     opening_date(paragraphs, true)
@@ -449,8 +454,15 @@ fn opening_date<'a>(
     let mut read = 0;
     let mut dateline = None;
     let mut latest = None;
-    for text in paragraphs {
-        if read >= PRESS_DATELINE_BYTES && (press_only || dateline.is_some()) {
+    // The press dateline: the first date of the opening outside its
+    // headlines, and the only paragraph there shaped as one (a run of them
+    // is a chronology's entries).
+    let mut press = None;
+    let mut press_shaped = 0;
+    let mut dated_before = false;
+    for (number, text) in paragraphs.into_iter().enumerate() {
+        let opening = number < PRESS_DATELINE_PARAGRAPHS;
+        if !(opening && read < PRESS_DATELINE_BYTES) && (press_only || dateline.is_some()) {
             break;
         }
         let plausible = dates_in(text)
@@ -458,8 +470,15 @@ fn opening_date<'a>(
             .filter(|(_, date)| date.year() <= LATEST_INFERRED_YEAR);
         for (span, date) in plausible {
             let at = read + span.start;
-            if at < PRESS_DATELINE_BYTES && is_press_dateline(text, span.clone()) {
-                return Some(date);
+            if opening && at < PRESS_DATELINE_BYTES {
+                if is_press_dateline(text, span.clone()) {
+                    press_shaped += 1;
+                    if !dated_before && press.is_none() {
+                        press = Some(date);
+                    }
+                } else if press.is_none() && !is_headline(text) {
+                    dated_before = true;
+                }
             }
             if press_only {
                 continue;
@@ -472,7 +491,20 @@ fn opening_date<'a>(
         }
         read += text.len();
     }
-    dateline.or(latest)
+    let press = press.filter(|_| press_shaped == 1);
+    match press_only {
+        true => press,
+        false => press.or(dateline).or(latest),
+    }
+}
+
+/// Whether `paragraph` reads as a headline: in capitals, or short and
+/// ending no sentence (`TREINTA AÑOS DEL 9 DE ABRIL DE 1948`): a date it
+/// names is what the story is about, not when it was written.
+fn is_headline(paragraph: &str) -> bool {
+    let paragraph = paragraph.trim();
+    !paragraph.chars().any(char::is_lowercase)
+        || (paragraph.chars().count() <= 150 && !paragraph.ends_with(['.', ':', ';']))
 }
 
 /// How a document writes a numeric date's day and month, as far as its
@@ -728,8 +760,8 @@ static PRESS_DASH: LazyLock<Regex> = LazyLock::new(|| {
 /// paragraph opens with a place in capitals ([`PRESS_PLACE`]) and the
 /// date, and the story goes on after a dash (`LA URIBE (Meta), 28 de marzo
 /// de 1984 — El acuerdo fue firmado…`, `BOGOTÁ, martes 13 de febrero de
-/// 1962 (UPI). — …`). A chronology's entries name their places in small
-/// letters (`Medellín, 3 de marzo de 2019 — …`) and are none.
+/// 1962 (UPI). — …`). Whether it dates the document, the opening decides
+/// ([`infer_from_text`]): a chronology's entries are a run of them.
 fn is_press_dateline(paragraph: &str, span: std::ops::Range<usize>) -> bool {
     PRESS_PLACE.is_match(paragraph[..span.start].trim_start())
         && PRESS_DASH.is_match(&paragraph[span.end..])
@@ -787,14 +819,17 @@ pub fn mentioned_years(text: &str) -> Vec<u16> {
             .then(|| {
                 let head = &before[..before.len() - 1];
                 let first = head.get(head.len().saturating_sub(4)..)?;
-                let ahead = head[..head.len() - first.len()].chars().next_back();
-                let glued = ahead.is_some_and(|c| c.is_alphanumeric() || c == '-');
+                let prefix = &head[..head.len() - first.len()];
+                let glued = prefix.ends_with(|c: char| c.is_alphanumeric() || c == '-');
                 let first = first
                     .bytes()
                     .all(|b| b.is_ascii_digit())
                     .then(|| first.parse::<u16>().ok())
                     .flatten()?;
-                ((1000..year).contains(&first) && year - first <= 100 && !glued).then_some(first)
+                // The first a year by what stands before it (`entre`,
+                // `(`): not `artículos 1602-1617`, `pp. 1883-1920`.
+                let range = (1000..year).contains(&first) && year - first <= 100;
+                (range && !glued && cues_a_year(prefix)).then_some(first)
             })
             .flatten();
         let hyphen_range = range_from.is_some();
@@ -810,7 +845,6 @@ pub fn mentioned_years(text: &str) -> Vec<u16> {
         if glued_before || glued_after {
             continue;
         }
-        let bracketed = matches!(previous, Some('(' | '['));
         let trimmed = before.trim_end();
         // A range from another year: `1995–2001`, `de 1998 a 2003` (a
         // Spanish `a` alone is no cue: an English article before numbers).
@@ -825,15 +859,7 @@ pub fn mentioned_years(text: &str) -> Vec<u16> {
                 &trimmed[..trimmed.len() - trimmed.chars().next_back().map_or(0, char::len_utf8)],
             ))
             || trimmed.strip_suffix(" a").is_some_and(from_year);
-        let cue = trimmed
-            .rsplit(|c: char| !c.is_alphanumeric())
-            .next()
-            .map(str::to_lowercase)
-            .is_some_and(|word| {
-                YEAR_CUES.contains(&word.as_str()) || MONTHS.iter().any(|(m, _)| *m == word)
-            });
-        let possessive = trimmed.ends_with("'s") || trimmed.ends_with("’s");
-        if !(cue || possessive || bracketed || after_dash || hyphen_range) {
+        if !(cues_a_year(before) || after_dash || hyphen_range) {
             continue;
         }
         if ending == "s" && year % 10 == 0 {
@@ -847,6 +873,24 @@ pub fn mentioned_years(text: &str) -> Vec<u16> {
     years.sort_unstable();
     years.dedup();
     years
+}
+
+/// Whether what stands right `before` a four-digit number makes it read
+/// as a year ([`mentioned_years`]): a bracket, a cue word or a month, a
+/// possessive.
+fn cues_a_year(before: &str) -> bool {
+    if before.ends_with(['(', '[']) {
+        return true;
+    }
+    let trimmed = before.trim_end();
+    let cue = trimmed
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .map(str::to_lowercase)
+        .is_some_and(|word| {
+            YEAR_CUES.contains(&word.as_str()) || MONTHS.iter().any(|(m, _)| *m == word)
+        });
+    cue || trimmed.ends_with("'s") || trimmed.ends_with("’s")
 }
 
 #[cfg(test)]
@@ -923,6 +967,15 @@ mod tests {
             "Entre 1962-1964 hubo",
         ] {
             assert_eq!(mentioned_years(text), [1962, 1964], "{text}");
+        }
+        // Articles and pages (found by a diff review), and a range whose
+        // first number nothing marks as a year.
+        for text in [
+            "los artículos 1602-1617 del Código Civil",
+            "Rev. Der., pp. 1883-1920",
+            "Copyright (C) 2001-2004 Stelian Pop",
+        ] {
+            assert_eq!(mentioned_years(text), Vec::<u16>::new(), "{text}");
         }
         // Not a range: a later year first, one too far, a date, a version,
         // a part number, a number glued before.
@@ -1207,6 +1260,26 @@ mod tests {
         ] {
             assert_eq!(press_dateline([text]), None, "{text}");
         }
+        // A ruling's own dateline before the story it quotes, and a
+        // chronology's entries in capitals (found by a diff review).
+        let ruling = [
+            "Sentencia T-760/08",
+            "Bogotá, D.C., treinta y uno (31) de julio de dos mil ocho (2008).",
+            "I. ANTECEDENTES",
+            "BOGOTÁ, 3 de marzo de 2006 — El Ejército informó.",
+        ];
+        assert_eq!(infer_from_text(ruling).unwrap().to_string(), "2008-07-31");
+        assert_eq!(press_dateline(ruling), None);
+        let chronology = [
+            "Cronología del conflicto",
+            "BOGOTÁ, 9 de abril de 1948 — Asesinan a Gaitán.",
+            "BOGOTÁ, 13 de junio de 1953 — Golpe de Rojas Pinilla.",
+        ];
+        assert_eq!(press_dateline(chronology), None);
+        assert_eq!(
+            infer_from_text(chronology).unwrap().to_string(),
+            "1948-04-09"
+        );
         // Past the opening (a story a ruling quotes after its headnotes):
         // the latest date.
         let long_opening = "x".repeat(PRESS_DATELINE_BYTES);
@@ -1434,6 +1507,7 @@ mod tests {
             "Bogotá, D.C., 12 de enero de 2010.",
             "Medellín, veintidós (22) de enero de dos mil cuatro (2004). Primera audiencia.",
             "Medellín, veintidós (22) de enero de dos mil cuatro (2004), según el acta.",
+            "BOGOTÁ, 3 de marzo de 2019 — El Ejército informó.",
         ] {
             assert_eq!(
                 inferred(&after_headnotes(&[not_a_dateline, later])),

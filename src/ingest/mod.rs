@@ -464,7 +464,7 @@ fn inferred_title(format: Format, blocks: &[Block]) -> Option<&str> {
     });
     // A classification marking, or a byline set above the headline (`Por
     // ALFONSO LÓPEZ MICHELSEN`), is not what the document is called.
-    let no_title = |line: &str| text::is_marking(line) || text::is_byline(line);
+    let no_title = |line: &str| text::is_marking(line) || text::is_byline_above(line);
     let first = lines.next();
     match first {
         Some(line) if no_title(line) => lines
@@ -2042,6 +2042,12 @@ mod tests {
         assert_eq!(
             document(text::blocks(byline_first, Some(0))).title(),
             "EL MANDATO CLARO Y LA REVOCATORIA"
+        );
+        // A title that starts as a byline does (found by a diff review).
+        let title = "By Any Means Necessary\n\nThe speech delivered in Harlem.\n";
+        assert_eq!(
+            document(text::blocks(title, Some(0))).title(),
+            "By Any Means Necessary"
         );
         let letterhead = "CORTE SUPREMA DE JUSTICIA\nSALA DE CASACIÓN PENAL\n\nProceso 26.942\n";
         assert_eq!(

@@ -416,15 +416,22 @@ const MAX_PAGE_CONTENT_BYTES: u64 = 4 << 20;
 fn drop_oversized_contents(document: &mut Document) -> Vec<u32> {
     let mut oversized = Vec::new();
     for (number, id) in document.get_pages() {
+        let references = |parts: &[Object]| -> Vec<ObjectId> {
+            parts
+                .iter()
+                .filter_map(|part| part.as_reference().ok())
+                .collect()
+        };
         let streams = match document
             .get_dictionary(id)
             .and_then(|page| page.get(b"Contents"))
         {
-            Ok(Object::Reference(id)) => vec![*id],
-            Ok(Object::Array(parts)) => parts
-                .iter()
-                .filter_map(|part| part.as_reference().ok())
-                .collect(),
+            // A reference to the stream, or to an array of them.
+            Ok(Object::Reference(id)) => match document.get_object(*id) {
+                Ok(Object::Array(parts)) => references(parts),
+                _ => vec![*id],
+            },
+            Ok(Object::Array(parts)) => references(parts),
             _ => continue,
         };
         let mut decoded = 0;
@@ -442,29 +449,47 @@ fn drop_oversized_contents(document: &mut Document) -> Vec<u32> {
     oversized
 }
 
-/// How many bytes `stream`'s content decodes to, counted up to `cap`
-/// without holding them: a Flate stream is inflated into nothing (up to
-/// where it is damaged, if it is), any other is counted as stored (a
-/// page bomb needs compression).
+/// The most a content stream under a filter other than Flate (LZW,
+/// ASCII85, run length, a chain with one of them) may store to be read:
+/// it is decoded whole to be counted, and LZW unpacks up to some 3,000
+/// times. A typed page so stored holds a few kilobytes.
+const MAX_OTHER_FILTERED_BYTES: usize = 16 << 10;
+
+/// How many bytes `stream`'s content decodes to, counted up to `cap`: a
+/// stream stored as it is, or under Flate (once or more), is inflated into
+/// nothing stage by stage (up to where it is damaged, if it is); one under
+/// any other filter is decoded whole when small, and counted as `cap`
+/// when not.
 fn decoded_len(stream: &pdf_extract::Stream, cap: u64) -> u64 {
     use std::io::Read;
-    let flate = match stream.dict.get(b"Filter") {
-        Ok(Object::Name(name)) => name == b"FlateDecode",
+    let filters: Vec<&[u8]> = match stream.dict.get(b"Filter") {
+        Err(_) => Vec::new(),
+        Ok(Object::Name(name)) => vec![name],
         Ok(Object::Array(filters)) => filters
-            .first()
-            .is_some_and(|filter| matches!(filter, Object::Name(name) if name == b"FlateDecode")),
-        _ => false,
+            .iter()
+            .map(|filter| filter.as_name().unwrap_or(b"?"))
+            .collect(),
+        Ok(_) => vec![b"?"],
     };
-    if !flate {
-        return stream.content.len() as u64;
+    if filters.iter().all(|filter| *filter == b"FlateDecode") {
+        let mut decoded: Box<dyn Read + '_> = Box::new(stream.content.as_slice());
+        for _ in &filters {
+            decoded = Box::new(flate2::read::ZlibDecoder::new(decoded));
+        }
+        let mut decoded = decoded.take(cap);
+        let mut buffer = vec![0; 64 << 10];
+        let mut total = 0;
+        while let Ok(read @ 1..) = decoded.read(&mut buffer) {
+            total += read as u64;
+        }
+        return total;
     }
-    let mut inflated = flate2::read::ZlibDecoder::new(stream.content.as_slice()).take(cap);
-    let mut buffer = vec![0; 64 << 10];
-    let mut total = 0;
-    while let Ok(read @ 1..) = inflated.read(&mut buffer) {
-        total += read as u64;
+    if stream.content.len() > MAX_OTHER_FILTERED_BYTES {
+        return cap;
     }
-    total
+    stream
+        .decompressed_content()
+        .map_or(stream.content.len() as u64, |decoded| decoded.len() as u64)
 }
 
 /// What a PDF's notes say of the pages whose content was too large to read.

@@ -74,7 +74,8 @@ pub enum Target {
     Source,
     /// `publication:`
     Publication,
-    /// `lang:` (the passage's language, an ISO 639-1 code)
+    /// `lang:` (the passage's language: an ISO 639-1 code, or a tag, a
+    /// three-letter code or a name read as one)
     Language,
     /// `format:` (the format of the document's file, as the facets name it)
     Format,
@@ -1246,7 +1247,8 @@ fn written(text: &str, token: &Token) -> String {
     lower
 }
 
-/// `lang:es`: the passages in the language with that ISO 639-1 code.
+/// `lang:es`: the passages in the language with that ISO 639-1 code (or
+/// the tag, three-letter code or name of one: `es-CO`, `spa`, `español`).
 fn language_filter(field: Field, leaf: &Leaf, value: &str) -> Result<Box<dyn Query>> {
     let Some(code) = one_name(leaf) else {
         return Err(Error::Query(format!(

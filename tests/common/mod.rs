@@ -311,8 +311,9 @@ pub enum PdfPage<'a> {
     Scan(&'a Gray),
     /// A page whose content stream is these bytes, as they are.
     Content(&'a [u8]),
-    /// A page whose content stream is these bytes, Flate-compressed.
-    Deflated(&'a [u8]),
+    /// A page whose content stream is these bytes, Flate-compressed this
+    /// many times (filters `[/FlateDecode …]`).
+    Deflated(&'a [u8], usize),
     /// A scan with a line of text drawn over it in Helvetica 10, as an
     /// archive stamps a scanned page.
     StampedScan(&'a Gray, &'a str),
@@ -397,16 +398,20 @@ pub fn pdf_pages(pages: &[PdfPage], title: &str, created: &str) -> Vec<u8> {
                 (content, image)
             }
             PdfPage::Content(content) => (content.to_vec(), b"null".to_vec()),
-            PdfPage::Deflated(content) => {
+            PdfPage::Deflated(content, times) => {
                 use std::io::Write;
-                let mut deflated =
-                    flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-                deflated.write_all(content).unwrap();
-                (deflated.finish().unwrap(), b"null".to_vec())
+                let mut packed = content.to_vec();
+                for _ in 0..*times {
+                    let mut deflated =
+                        flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+                    deflated.write_all(&packed).unwrap();
+                    packed = deflated.finish().unwrap();
+                }
+                (packed, b"null".to_vec())
             }
         };
         let image_resource = match page {
-            PdfPage::Text(..) | PdfPage::Content(_) | PdfPage::Deflated(_) => String::new(),
+            PdfPage::Text(..) | PdfPage::Content(_) | PdfPage::Deflated(..) => String::new(),
             PdfPage::Scan(_) | PdfPage::StampedScan(..) => {
                 format!(" /XObject << /Im1 {} 0 R >>", 7 + 3 * i)
             }
@@ -419,8 +424,10 @@ pub fn pdf_pages(pages: &[PdfPage], title: &str, created: &str) -> Vec<u8> {
             .into_bytes(),
         );
         let filter = match page {
-            PdfPage::Deflated(_) => " /Filter /FlateDecode",
-            _ => "",
+            PdfPage::Deflated(_, times) => {
+                format!(" /Filter [{}]", vec!["/FlateDecode"; *times].join(" "))
+            }
+            _ => String::new(),
         };
         let mut stream = format!("<< /Length {}{filter} >>\nstream\n", content.len()).into_bytes();
         stream.extend(content);
