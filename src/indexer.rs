@@ -299,8 +299,8 @@ pub trait BuildObserver {
 /// 36: mail saved in UTF-16 or UTF-32 with a byte-order mark (or with
 /// UTF-8's) is read; a long paragraph is not cut after `EE. UU.`, `No.`
 /// before a number or more Spanish abbreviations, and a text file's list
-/// item goes on after a line ending in one; `1962-1964` mentions both
-/// years; a press dateline in a text's first 2,000 bytes dates it (over a
+/// item goes on after a line ending in a title (`Gral.`); `(1962-1964)`
+/// mentions both years; a press dateline opening a text dates it (over a
 /// date its headline names, and over the date a PDF or a word
 /// processor's file records); a title, publication, author or section
 /// is cut to about 500 characters, a URL past 4,096 bytes left out; a

@@ -423,12 +423,13 @@ const PRESS_DATELINE_PARAGRAPHS: usize = 4;
 
 /// The publication date a document's text suggests: its dateline, else the
 /// latest complete date it mentions. A press dateline in the first 2,000
-/// bytes and four paragraphs (`LA URIBE (Meta), 28 de marzo de 1984 — El acuerdo…`) is the
-/// dateline, over a date its headline names (`TREINTA AÑOS DEL 9 DE ABRIL
-/// DE 1948`), when no other date comes before it and no other paragraph
-/// there is shaped as one (a chronology's entries, a ruling's quotation
-/// after its own dateline); else the first date that lies in the first 300 bytes or, in
-/// the first 32,000, opens a paragraph after a place as a court dates its
+/// bytes and four paragraphs (`LA URIBE (Meta), 28 de marzo de 1984 — El
+/// acuerdo…`) is the dateline, over a date its headline names (`TREINTA
+/// AÑOS DEL 9 DE ABRIL DE 1948`), when no other date comes before it and
+/// no other paragraph there is shaped as one (a chronology's entries, a
+/// ruling's quotation after its own dateline); else the first date that
+/// lies in the first 300 bytes or, in the first 32,000, opens a paragraph
+/// after a place as a court dates its
 /// ruling, in the legal form (`Bogotá, D.C., treinta y uno (31) de julio de
 /// dos mil ocho (2008).`). A chronology's entry (`Medellín, 3 de marzo de
 /// 2019. Se instaló…`), a report's heading (`Masacre de Segovia, 11 de
@@ -439,8 +440,8 @@ pub fn infer_from_text<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Opt
 }
 
 /// The date of the press dateline (a place in capitals, a date, a dash:
-/// see [`infer_from_text`]) in a document's
-/// first 2,000 bytes and four paragraphs, if there is one: what dates a story typed in a word
+/// see [`infer_from_text`]) in a document's first 2,000 bytes and four
+/// paragraphs, if there is one: what dates a story typed in a word
 /// processor over the date its file records (when the file was made).
 pub fn press_dateline<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Option<Date> {
     opening_date(paragraphs, true)

@@ -140,6 +140,15 @@ impl Format {
         )
     }
 
+    /// Whether a file of this format is text, which binary data in its
+    /// first bytes is not: the text formats, and mail (a message, a
+    /// mailbox, a saved page), whose MIME parts are text too (base64 and
+    /// quoted-printable) so that a gigabyte of zeros named `.mbox` is
+    /// refused from its head, not read whole.
+    fn is_text(self) -> bool {
+        !self.reads_bytes() || matches!(self, Format::Email | Format::Mbox | Format::Mhtml)
+    }
+
     /// Whether a file of this format may hold scans for OCR: an image, a
     /// PDF, or a container or mail that may hold them.
     pub fn may_hold_scans(self) -> bool {
@@ -837,7 +846,7 @@ impl Contents {
 
 /// Reads the file at `path` as far as its format needs: nothing of a file
 /// over [`Format::max_file_bytes`], only the first [`decode::SNIFF_BYTES`]
-/// of a binary file in a text format (or of a "PDF" without a PDF header),
+/// of a binary file in a text or mail format (or of a "PDF" without a PDF header),
 /// else all of it. Anything but a regular file (a FIFO, a device,
 /// what a symbolic link to one leads to) is refused unopened, since opening
 /// or reading it could block or never end; an error is an I/O error.
@@ -898,7 +907,7 @@ pub fn read_contents(path: &Path, format: Format) -> std::io::Result<Contents> {
                 "not a PDF (no %PDF- header)".to_string(),
             ));
         }
-    } else if !format.reads_bytes() && decode::is_binary_head(&bytes) {
+    } else if format.is_text() && decode::is_binary_head(&bytes) {
         return Ok(refuse(bytes, SkipReason::Binary, "binary file".to_string()));
     }
     // The size is a hint (the file may change while it is read); without
