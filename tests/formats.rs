@@ -576,6 +576,14 @@ fn symlink_loops_and_dangling_links_are_warnings() {
     assert!(warnings.contains("dangling.txt"), "{warnings}");
     let (_, result) = fixture.search("looped", &[]);
     assert_eq!(result["total"], 1);
+
+    // A loop leaves no file out: `--strict` does not fail on it alone.
+    let looped = Fixture::new();
+    looped.file("real/a.txt", "Looped words.\n");
+    std::os::unix::fs::symlink(looped.corpus(), looped.corpus().join("real/loop")).unwrap();
+    let strict = looped.index_with(&["--strict"]);
+    assert!(stderr(&strict).contains("loop"), "{}", stderr(&strict));
+    assert_eq!(strict.status.code(), Some(0), "{}", stderr(&strict));
 }
 
 /// The lead-in and the command of the Debian Reference's example.

@@ -278,7 +278,7 @@ impl<'a> Zip<'a> {
                 let listing = Listing::Directory(archive);
                 return Ok(Zip { listing, unpacker });
             }
-            Err(err) => format!("not a readable ZIP ({err})"),
+            Err(err) => format!("not a readable ZIP ({})", zip_fault(&err)),
         };
         let headers = LocalHeaders::walk(bytes, unpacker.limits.max_entries, damage)
             .map_err(|damage| (SkipReason::Malformed, damage))?;
@@ -508,7 +508,7 @@ impl<'a> LocalHeaders<'a> {
                 {
                     break WalkEnd::Broken("an entry's header is cut short".to_string());
                 }
-                (Err(err), _) => break WalkEnd::Broken(err.to_string()),
+                (Err(err), _) => break WalkEnd::Broken(zip_fault(&err)),
             };
             // An entry whose data the file's end cuts is where it breaks off.
             let data = header.map_or(u64::MAX, |header| header.data as u64);
@@ -706,8 +706,31 @@ fn refusal_of(err: &zip::result::ZipError) -> Refusal {
         {
             (SkipReason::Encrypted, "encrypted".to_string())
         }
-        _ => (SkipReason::Malformed, format!("cannot unpack ({err})")),
+        _ => (
+            SkipReason::Malformed,
+            format!("cannot unpack ({})", zip_fault(err)),
+        ),
     }
+}
+
+/// A ZIP error in a reader's words: the zip crate's messages name its own
+/// types (`Unexpected end of zip::format::blocks::ZipCentralEntryBlock`)
+/// and the format's abbreviations (CDFH, EOCD).
+fn zip_fault(err: &zip::result::ZipError) -> String {
+    let zip::result::ZipError::InvalidArchive(what) = err else {
+        return err.to_string();
+    };
+    if what.starts_with("Unexpected end of") {
+        return "a header is cut short".to_string();
+    }
+    let spelled = what
+        .replace("CDFH", "central directory header")
+        .replace("EOCD64", "ZIP64 end of central directory")
+        .replace("EOCD", "end of central directory");
+    let mut letters = spelled.chars();
+    letters.next().map_or_else(String::new, |first| {
+        first.to_lowercase().chain(letters).collect()
+    })
 }
 
 /// An entry of a container, met in order, unpacked only if asked: excluded
@@ -1396,6 +1419,7 @@ pub(in crate::ingest) mod tests {
                 assert_eq!(read, whole, "cut at {cut} ({signature:?})");
                 assert_eq!(said.len(), 1, "cut at {cut}: {said:?}");
                 assert!(said[0].starts_with("not a readable ZIP"), "{said:?}");
+                assert!(!said[0].contains("::"), "a type's name: {said:?}");
                 // Only a directory's signature says no entry is missing.
                 let breaks_off = said[0].contains("then it breaks off");
                 assert_eq!(breaks_off, cut < directory + 4, "cut at {cut}: {said:?}");

@@ -721,7 +721,8 @@ pub fn files(corpus: &Path, options: &WalkOptions) -> Result<impl Iterator<Item 
         Err(err) => Some(Listed::Unwalkable(Warning {
             path: error_path(&err).unwrap_or(&corpus).to_path_buf(),
             message: walk_message(&err),
-            skipped: Some(SkipReason::Unreadable),
+            // A loop leads back to files walked already: nothing is left out.
+            skipped: (!is_loop(&err)).then_some(SkipReason::Unreadable),
         })),
         // Files, and what is neither a file nor a folder (a FIFO, a device,
         // a socket, or a symbolic link to one): those are listed too, so that
@@ -788,6 +789,14 @@ fn walk_message(err: &ignore::Error) -> String {
         }
         ignore::Error::Io(io) => format!("cannot read: {io}"),
         other => other.to_string(),
+    }
+}
+
+fn is_loop(err: &ignore::Error) -> bool {
+    match err {
+        ignore::Error::Loop { .. } => true,
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => is_loop(err),
+        _ => false,
     }
 }
 
