@@ -90,12 +90,14 @@ pub enum Error {
     /// would remove every document (and the last versions kept of files
     /// that could not be read, which no run can bring back).
     #[error(
-        "corpus folder {} is empty (a disk not mounted?) and the index holds {documents} document(s), left as they were; to empty the index, run `cita index --rebuild`",
-        path.display()
+        "corpus folder {} is empty (a disk not mounted?) and the index holds {documents} document(s), left as they were; to empty the index, run `cita index --rebuild --corpus {} --index {}`",
+        path.display(), path.display(), index.display()
     )]
     EmptyCorpus {
         /// The corpus folder.
         path: PathBuf,
+        /// The index folder.
+        index: PathBuf,
         /// How many documents the index holds.
         documents: u64,
     },
@@ -105,8 +107,8 @@ pub enum Error {
     /// subfolder, a sibling) would replace the index, and lose the last
     /// versions kept of files that could not be read.
     #[error(
-        "the index at {} was built from {}, not {}: this run would remove {leaving} of its {files} files, so it is left as it was; give `--corpus {}`, or `--rebuild` to build it from {} alone",
-        index.display(), built_from.display(), path.display(), built_from.display(), path.display()
+        "the index at {} was built from {}, not {}: this run would remove {leaving} of its {files} files, so it is left as it was; give `--corpus {} --index {}`, or `--rebuild --corpus {} --index {}` to build it from {} alone",
+        index.display(), built_from.display(), path.display(), built_from.display(), index.display(), path.display(), index.display(), path.display()
     )]
     OtherCorpus {
         /// The corpus folder given.

@@ -568,6 +568,7 @@ fn build_into(
     if !options.rebuild && documents > 0 && holds_nothing(corpus, index_dir) {
         return Err(Error::EmptyCorpus {
             path: corpus.to_path_buf(),
+            index: index_dir.to_path_buf(),
             documents,
         });
     }

@@ -1038,7 +1038,11 @@ fn an_empty_corpus_folder_leaves_the_index_as_it_was_unless_rebuilt() {
         err.lines().count() == 1
             && err.contains("is empty (a disk not mounted?)")
             && err.contains("holds 1 document")
-            && err.contains("cita index --rebuild"),
+            && err.contains(&format!(
+                "cita index --rebuild --corpus {} --index {}",
+                corpus.display(),
+                index.display()
+            )),
         "{err}"
     );
     assert_eq!(std::fs::read(index.join("meta.json")).unwrap(), before);
@@ -1090,7 +1094,16 @@ fn another_corpus_folder_that_would_remove_most_of_the_index_is_refused_unless_r
         err.lines().count() == 1
             && err.contains("was built from")
             && err.contains("would remove 3 of its 3 files")
-            && err.contains("--rebuild"),
+            && err.contains(&format!(
+                "`--corpus {} --index {}`",
+                corpus.canonicalize().unwrap().display(),
+                index.display()
+            ))
+            && err.contains(&format!(
+                "`--rebuild --corpus {} --index {}`",
+                sub.display(),
+                index.display()
+            )),
         "{err}"
     );
     assert_eq!(std::fs::read(index.join("meta.json")).unwrap(), before);
