@@ -44,6 +44,8 @@ mod exit {
 
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(report_panic));
+    #[cfg(unix)]
+    report_bus_errors();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => return usage_error(&err),
@@ -70,6 +72,29 @@ fn main() -> ExitCode {
             eprintln!("cita: {}", output::sanitize(&one_line(&err)));
             ExitCode::from(exit::ERROR)
         }
+    }
+}
+
+/// tantivy maps the index's files into memory: one that shrinks under a
+/// running process (cut, or a backup copied over it in place) makes the
+/// next read of its lost pages a bus error, which would kill the process
+/// without a word. The handler says so on one line and exits as any error
+/// does; it cannot go on, as the read cannot be made to succeed.
+#[cfg(unix)]
+fn report_bus_errors() {
+    extern "C" fn on_bus_error(_: libc::c_int) {
+        const LINE: &[u8] = b"cita: a file of the index shrank while it was open (cut, or copied over in place): run `cita check`, then start again\n";
+        // SAFETY: write(2) and _exit(2) are async-signal-safe, and LINE is
+        // a static buffer.
+        unsafe {
+            libc::write(libc::STDERR_FILENO, LINE.as_ptr().cast(), LINE.len());
+            libc::_exit(libc::c_int::from(exit::ERROR));
+        }
+    }
+    let handler: extern "C" fn(libc::c_int) = on_bus_error;
+    // SAFETY: the handler only makes async-signal-safe calls.
+    unsafe {
+        libc::signal(libc::SIGBUS, handler as libc::sighandler_t);
     }
 }
 

@@ -1487,3 +1487,36 @@ fn builds_killed_after_commits_lose_nothing_and_finish_like_a_clean_build() {
     assert_eq!(committed(&index), committed(&clean));
     assert!(committed(&index).0 >= observed);
 }
+
+/// A file that shrinks in place under a running server (a backup copied
+/// over it with `cp` or `rsync --inplace`) makes the read of its lost
+/// pages a bus error: one line and exit 2, not a death without a word
+/// (found by a review of the HTTP API).
+#[cfg(unix)]
+#[test]
+fn an_index_file_cut_in_place_under_a_server_is_one_line_and_exit_2() {
+    use std::io::{Read, Write};
+    let (copy, store) = copy_with_largest("store");
+    let server = common::http::Server::start(copy.path(), &[]);
+    let target = "/api/search?q=colombia&limit=100";
+    assert_eq!(server.get(target).status, 200);
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&store)
+        .unwrap()
+        .set_len(1000)
+        .unwrap();
+    // The process ends while reading: the connection closes unanswered.
+    let mut stream = std::net::TcpStream::connect(server.addr).unwrap();
+    stream
+        .write_all(format!("GET {target} HTTP/1.1\r\nHost: localhost\r\n\r\n").as_bytes())
+        .unwrap();
+    let _ = stream.read_to_end(&mut Vec::new());
+    let (status, log) = server.exit("cita serve to exit on the bus error");
+    assert_eq!(status.code(), Some(2), "{log}");
+    let said = log.lines().last().unwrap_or_default();
+    assert!(
+        said.starts_with("cita: a file of the index shrank while it was open"),
+        "{log}"
+    );
+}

@@ -398,6 +398,14 @@ fn malformed_queries_and_parameters_are_400() {
         let response = server.get(&target);
         assert_eq!(response.status, 400, "GET {target}: {}", response.text());
         assert!(!response.error().is_empty());
+        // A q given but blank is not said to be missing.
+        let blank = target.ends_with("q=%20%20");
+        assert_eq!(response.error().contains("blank"), blank, "{target}");
+        assert_eq!(
+            response.error().contains("missing query"),
+            target == "/api/search" || target == "/api/search?q=",
+            "{target}"
+        );
     }
     let message = server.get(&search_target("lazo AND", "")).error();
     assert_eq!(
@@ -548,6 +556,11 @@ fn on_loopback_only_loopback_host_names_are_answered() {
             "{host}"
         );
     }
+    // A target in absolute form names the host over the header.
+    let absolute = with_host("localhost", "http://attacker.example/healthz");
+    assert_eq!(absolute.status, 403, "{}", absolute.text());
+    let absolute = with_host("localhost", &format!("http://localhost:{port}/healthz"));
+    assert_eq!(absolute.status, 200, "{}", absolute.text());
 }
 
 #[test]

@@ -441,10 +441,15 @@ fn with_filters(names: &[&'static str]) -> Vec<&'static str> {
 /// `q` (required, within the length limit) and the filters, as a request
 /// for the library with its defaults otherwise.
 fn filtered_request(params: &Params, limits: &Limits) -> Result<SearchRequest, ApiError> {
-    let q = params.get("q").unwrap_or_default();
-    if q.trim().is_empty() {
+    let Some(q) = params.get("q").filter(|q| !q.is_empty()) else {
         return Err(ApiError::BadRequest(
             "missing query: pass it as q, as in /api/search?q=%22Plan+LAZO%22".to_string(),
+        ));
+    };
+    if q.trim().is_empty() {
+        return Err(ApiError::BadRequest(
+            "the query q is blank: give it a word, a phrase or *, as in /api/search?q=%22Plan+LAZO%22"
+                .to_string(),
         ));
     }
     let chars = q.chars().count();

@@ -489,7 +489,7 @@ fn error_response(status: u16, settings: &Settings) -> Vec<u8> {
         ),
         _ => (
             "Bad Request",
-            "malformed HTTP request: the request line or a header is not valid HTTP/1.1 (bytes outside printable ASCII in the request target must be percent-encoded)"
+            "malformed HTTP request: the request line or a header is not valid HTTP/1.1 (for instance a version other than HTTP/1.0 or 1.1, two Content-Length headers that differ, or bytes outside printable ASCII in the request target, which must be percent-encoded)"
                 .to_string(),
         ),
     };

@@ -362,16 +362,24 @@ fn is_loopback_host(host: &[u8]) -> bool {
     let Ok(host) = std::str::from_utf8(host) else {
         return false;
     };
-    let name = match host.strip_prefix('[') {
-        Some(bracketed) => bracketed.split_once(']').map_or(bracketed, |(ip, _)| ip),
-        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    let (name, port) = match host.strip_prefix('[') {
+        Some(bracketed) => match bracketed.split_once(']') {
+            Some(split) => split,
+            None => return false,
+        },
+        None => host.find(':').map_or((host, ""), |at| host.split_at(at)),
     };
+    let port_is_digits = port.is_empty()
+        || port
+            .strip_prefix(':')
+            .is_some_and(|digits| digits.bytes().all(|byte| byte.is_ascii_digit()));
     let name = name.trim_end_matches('.').to_ascii_lowercase();
-    name == "localhost"
-        || name.ends_with(".localhost")
-        || name
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    port_is_digits
+        && (name == "localhost"
+            || name.ends_with(".localhost")
+            || name
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback()))
 }
 
 /// `text` as a browser writes it in `Origin`, or `None` when it is not an
@@ -461,13 +469,20 @@ async fn guard(
     // A page of another site whose name its DNS points at 127.0.0.1 would
     // be the same origin as this server to the browser, and read the
     // archive (DNS rebinding): on loopback, only loopback names are answered.
+    // A request target in absolute form names the host over the header
+    // (RFC 9112 3.2.2).
+    let named = request
+        .uri()
+        .authority()
+        .map(|authority| authority.as_str().as_bytes())
+        .or_else(|| headers.get(header::HOST).map(|host| host.as_bytes()));
     if state.loopback
-        && let Some(host) = headers.get(header::HOST)
-        && !is_loopback_host(host.as_bytes())
+        && let Some(host) = named
+        && !is_loopback_host(host)
     {
         return ApiError::Forbidden(format!(
             "this server listens on loopback and answers requests for localhost, 127.0.0.1 or [::1] only, not for {:?}",
-            String::from_utf8_lossy(host.as_bytes())
+            String::from_utf8_lossy(host)
         ))
         .into_response();
     }
@@ -911,6 +926,10 @@ mod tests {
             "127.0.0.1.nip.io",
             "192.168.1.20:7700",
             "[::2]",
+            "[::1].attacker.example",
+            "[::1",
+            "127.0.0.1:7700.attacker.example",
+            "localhost:x",
             "",
             "\u{ff}",
         ] {

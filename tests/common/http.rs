@@ -98,16 +98,20 @@ impl Server {
 
     /// Sends `signal` (as `kill -SIGNAL`) and waits for the exit (failing
     /// after [`super::PATIENCE`]).
-    pub fn stop_with(mut self, signal: &str) -> (ExitStatus, String) {
+    pub fn stop_with(self, signal: &str) -> (ExitStatus, String) {
         let status = Command::new("kill")
             .args([format!("-{signal}"), self.child.id().to_string()])
             .status()
             .expect("kill runs");
         assert!(status.success(), "kill -{signal} failed");
+        self.exit(&format!("cita serve to stop after SIG{signal}"))
+    }
+
+    /// Waits for the server to exit by itself (`what` names the wait when it
+    /// fails, after [`super::PATIENCE`]): its status and all it wrote.
+    pub fn exit(mut self, what: &str) -> (ExitStatus, String) {
         let child = &mut self.child;
-        let status = super::poll(&format!("cita serve to stop after SIG{signal}"), || {
-            child.try_wait().unwrap()
-        });
+        let status = super::poll(what, || child.try_wait().unwrap());
         // The pipe is closed: the reader ends once it has every line.
         if let Some(reader) = self.reader.take() {
             let _ = reader.join();
