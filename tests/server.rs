@@ -389,6 +389,8 @@ fn malformed_queries_and_parameters_are_400() {
         search_target("lazo", "&mentions=sixties"),
         search_target("lazo", "&cite=maybe"),
         search_target("lazo", "&context=21"),
+        search_target("lazo", "&format=csv&facets=true"),
+        search_target("lazo", "&format=csv&context=1"),
         search_target("lazo", "&limit=1&limit=2"),
         format!("/api/passages/{}?context=21", first_id(server, "lazo")),
         "/api/passages/x?context=many".to_string(),

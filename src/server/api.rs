@@ -561,6 +561,19 @@ async fn search(
         ..filtered_request(&params, limits)?
     };
     let format = params.choice("format", &[("json", Format::Json), ("csv", Format::Csv)])?;
+    // The CLI notes on stderr what a format leaves out; an answer has no
+    // stderr, so asking for it is refused, as an unknown parameter is.
+    let context = request.context > 0;
+    if !output::left_out(format, request.facets, context).is_empty() {
+        let asked = [("facets", request.facets), ("context", context)]
+            .into_iter()
+            .filter_map(|(name, on)| on.then_some(name))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        return Err(ApiError::BadRequest(format!(
+            "{asked}: not part of a CSV answer, a row per hit; ask format=json, or leave {asked} out"
+        )));
+    }
     let body = on_index(&state, move |archive, deadline| {
         let request = SearchRequest {
             deadline: Some(deadline),
