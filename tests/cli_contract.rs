@@ -947,10 +947,18 @@ fn csv_rows_carry_the_text_and_the_place_their_json_has() {
         for row in [row, batched] {
             assert_eq!(row["id"], text_of(&hit["id"]));
             assert_eq!(row["text"], text_of(&hit["text"]));
-            for column in ["page", "record", "part", "publication", "url"] {
+            for column in [
+                "page",
+                "record",
+                "part",
+                "publication",
+                "url",
+                "date_origin",
+            ] {
                 assert_eq!(row[column], optional(&hit[column]), "{column}");
             }
         }
+        assert_eq!(row["group_passages"], "");
         let shown = csv_rows(&[
             "show",
             "--index",
@@ -961,10 +969,33 @@ fn csv_rows_carry_the_text_and_the_place_their_json_has() {
         ]);
         assert_eq!(shown.len(), 1);
         assert_eq!(shown[0]["language"], text_of(&hit["language"]));
-        for column in ["page", "record", "publication", "url"] {
+        for column in ["page", "record", "publication", "url", "date_origin"] {
             assert_eq!(shown[0][column], optional(&hit[column]), "{column}");
         }
     }
+    // A grouped row says how many of its document's passages match; the
+    // documents' dates come from their metadata and from their text.
+    let (_, grouped) = search_json("colombia", &["--group"]);
+    let groups = grouped["groups"].as_array().unwrap();
+    let rows = csv_rows(&[
+        "search", "--index", &index, "--format", "csv", "--group", "colombia",
+    ]);
+    assert_eq!(rows.len(), groups.len());
+    for (row, group) in rows.iter().zip(groups) {
+        assert_eq!(row["source"], text_of(&group["source"]));
+        assert_eq!(row["group_passages"], group["passages"].to_string());
+        assert_eq!(
+            row["date_origin"],
+            optional(&group["hits"][0]["date_origin"])
+        );
+    }
+    let origins: std::collections::BTreeSet<&str> =
+        rows.iter().map(|row| row["date_origin"].as_str()).collect();
+    assert_eq!(origins, ["metadata", "text"].into());
+    assert!(
+        groups.iter().any(|group| group["passages"] != 1),
+        "{grouped}"
+    );
 }
 
 /// `cita show --cite` gives the JSON `/api/passages/{id}?cite=true` gives:

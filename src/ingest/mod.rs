@@ -216,6 +216,16 @@ pub enum DateOrigin {
     Text,
 }
 
+impl DateOrigin {
+    /// Its name in JSON and CSV: `metadata`, `text`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DateOrigin::Metadata => "metadata",
+            DateOrigin::Text => "text",
+        }
+    }
+}
+
 /// A unit of document structure, before it is cut into passages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block {

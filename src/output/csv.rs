@@ -4,9 +4,10 @@
 
 use std::io::{self, Write};
 
+use crate::ingest::DateOrigin;
 use crate::results::Matched;
 use crate::results::Timeline;
-use crate::results::{Duplicate, Extraction, Hit, SearchResults};
+use crate::results::{Duplicate, Extraction, Group, Hit, SearchResults};
 use crate::views::batch::BatchQuery;
 use crate::views::kwic::Concordance;
 
@@ -40,7 +41,7 @@ fn optional<T: ToString>(value: &Option<T>) -> String {
 
 /// New columns go at the end, so scripts that read columns by position
 /// keep working.
-const SEARCH_HEADER: [&str; 26] = [
+const SEARCH_HEADER: [&str; 28] = [
     "rank",
     "score",
     "id",
@@ -67,9 +68,13 @@ const SEARCH_HEADER: [&str; 26] = [
     "duplicates",
     "duplicate_sources",
     "text",
+    "date_origin",
+    "group_passages",
 ];
 
-fn search_row(hit: &Hit) -> [String; 26] {
+/// `hit`'s row; `group_passages`, with `--group`, how many passages of its
+/// document match.
+fn search_row(hit: &Hit, group_passages: Option<usize>) -> [String; 28] {
     let p = &hit.passage;
     [
         hit.rank.to_string(),
@@ -98,6 +103,8 @@ fn search_row(hit: &Hit) -> [String; 26] {
         optional(&hit.duplicates_total),
         duplicate_sources(hit),
         p.text.clone(),
+        date_origin(p.date_origin),
+        optional(&group_passages),
     ]
 }
 
@@ -130,11 +137,24 @@ pub(super) fn search_writer(out: &mut dyn Write) -> io::Result<csv::Writer<&mut 
 
 /// A search's row for `hit`.
 pub(super) fn write_search_row(w: &mut csv::Writer<&mut dyn Write>, hit: &Hit) -> io::Result<()> {
-    w.write_record(search_row(hit)).map_err(csv_error)
+    w.write_record(search_row(hit, None)).map_err(csv_error)
+}
+
+/// A grouped search's rows: each document's best passage, with how many of
+/// its passages match.
+pub(super) fn write_group_rows(out: &mut dyn Write, groups: &[Group]) -> io::Result<()> {
+    let mut w = search_writer(out)?;
+    for group in groups {
+        if let Some(best) = group.hits.first() {
+            let row = search_row(best, Some(group.passages));
+            w.write_record(row).map_err(csv_error)?;
+        }
+    }
+    finish(w)
 }
 
 /// The columns of a batch CSV (new ones appended, as in a search's).
-pub const BATCH_HEADER: [&str; 21] = [
+pub const BATCH_HEADER: [&str; 22] = [
     "query",
     "rank",
     "score",
@@ -156,6 +176,7 @@ pub const BATCH_HEADER: [&str; 21] = [
     "page",
     "record",
     "text",
+    "date_origin",
 ];
 
 /// The header row of a batch CSV.
@@ -196,6 +217,7 @@ pub fn write_batch_csv(
             optional(&p.page),
             optional(&p.record),
             p.text.clone(),
+            date_origin(p.date_origin),
         ])
         .map_err(csv_error)?;
     }
@@ -264,6 +286,7 @@ pub fn write_passages_csv(
         "page",
         "record",
         "language",
+        "date_origin",
     ])
     .map_err(csv_error)?;
     for p in passages {
@@ -285,10 +308,17 @@ pub fn write_passages_csv(
             optional(&p.page),
             optional(&p.record),
             p.language.to_string(),
+            date_origin(p.date_origin),
         ])
         .map_err(csv_error)?;
     }
     finish(w)
+}
+
+/// Where a passage's date came from (`metadata`, `text`), empty when it
+/// has none.
+fn date_origin(origin: Option<DateOrigin>) -> String {
+    origin.map_or_else(String::new, |origin| origin.name().to_string())
 }
 
 /// How a passage's text was read, empty when read directly.

@@ -79,6 +79,7 @@ pub fn write_results(
         Format::Text if let Some(groups) = &results.groups => {
             text::write_groups(out, results, groups, style)
         }
+        Format::Csv if let Some(groups) = &results.groups => csv::write_group_rows(out, groups),
         _ => {
             let mut writer = HitWriter::new(out, format, style)?;
             for hit in &results.hits {
