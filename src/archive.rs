@@ -2280,10 +2280,13 @@ impl Archive {
     }
 
     /// The passage whose id is `id` (or the id as a citation writes it,
-    /// `cita:` before it), with up to `context` passages of the same
+    /// `cita:` before it; spaces and punctuation around it are left out),
+    /// with up to `context` passages of the same
     /// document on each side, in document order (paragraph, then part).
     /// `Ok(None)` when no passage has that id.
     pub fn passage(&self, id: &str, context: usize) -> Result<Option<PassageInContext>> {
+        // As copied from a citation's sentence: `(cita:45eb…).`, a space.
+        let id = id.trim_matches(|c: char| !c.is_alphanumeric());
         let id = id.strip_prefix(CITED_ID_PREFIX).unwrap_or(id);
         self.guarded(|| self.passage_unguarded(id, context))
     }

@@ -402,6 +402,17 @@ fn a_citation_names_the_passage_and_its_id_resolves_with_show() {
     let shown = cita("show", &[id, "--format", "json", "-C", "1"]);
     assert_eq!(shown.status.code(), Some(0), "{}", stderr(&shown));
     let shown = json_of(&shown);
+    // Copied with the sentence's punctuation or a space around it.
+    for pasted in [format!("({id})."), format!(" {id}\t"), format!("{id},")] {
+        let again = cita("show", &[&pasted, "--format", "json", "-C", "1"]);
+        assert_eq!(
+            again.status.code(),
+            Some(0),
+            "{pasted:?}: {}",
+            stderr(&again)
+        );
+        assert_eq!(json_of(&again), shown, "{pasted:?}");
+    }
     assert_eq!(shown["passage"]["text"], hit["text"]);
     assert_eq!(shown["before"].as_array().unwrap().len(), 1);
     assert_eq!(shown["after"].as_array().unwrap().len(), 1);
