@@ -425,6 +425,118 @@ fn docx_table_cells_and_footnotes_are_found() {
     );
 }
 
+/// A title that is the file's own name, as a converter copies it, is no
+/// title: the document's heading titles it, in a folder or in a ZIP (found
+/// by a review of the office formats).
+#[test]
+fn a_title_that_is_the_file_s_own_name_gives_way_to_the_heading() {
+    let fixture = Fixture::new();
+    let body = word_paragraph("Heading1", "Informe sobre desplazamiento")
+        + &word_paragraph("", "El Catatumbo registró el mayor número de familias.");
+    let named = |title: &str| docx(&body, "", title, "Ana", "2020-01-01T00:00:00Z");
+    fixture
+        .file("informe_final_v3.docx", named("informe_final_v3"))
+        .file("otro.docx", named("informe_final_v3"))
+        .file(
+            "pack.zip",
+            zip(&[("notas/informe_final_v3.docx", &named("Informe_Final_V3"))]),
+        )
+        .file("nuevo.docx", named("Nuevo documento de Microsoft Word"));
+    let (_, found) = fixture.search("catatumbo", &["--no-collapse", "--sort", "source"]);
+    let titles: Vec<(&str, &str)> = hits(&found)
+        .iter()
+        .map(|hit| {
+            (
+                hit["source"].as_str().unwrap(),
+                hit["title"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let heading = "Informe sobre desplazamiento";
+    assert_eq!(
+        titles,
+        [
+            ("informe_final_v3.docx", heading),
+            ("nuevo.docx", heading),
+            ("otro.docx", "informe_final_v3"),
+            ("pack.zip", heading),
+        ]
+    );
+}
+
+/// A row's empty cell between two others keeps its place, so that a figure
+/// stays under its column: `Nariño | 45` under `Región | 2016 | 2017`
+/// read 45 as 2016's (found by a review of the office formats).
+#[test]
+fn an_empty_cell_keeps_its_place_in_a_row_in_docx_odt_html_and_markdown() {
+    let fixture = Fixture::new();
+    let rows = [
+        ["Región", "2016", "2017"],
+        ["Nariño", "", "45"],
+        ["", "Cauca", ""],
+    ];
+    let word_cell = |text: &str| format!("<w:tc>{}</w:tc>", word_paragraph("", text));
+    let odt_cell = |text: &str| match text {
+        "" => "<table:table-cell/>".to_string(),
+        text => format!("<table:table-cell><text:p>{text}</text:p></table:table-cell>"),
+    };
+    let table = |row: &dyn Fn(&[&str; 3]) -> String| rows.iter().map(row).collect::<String>();
+    let word = table(&|cells| format!("<w:tr>{}</w:tr>", cells.map(word_cell).concat()));
+    let open = table(&|cells| {
+        format!(
+            "<table:table-row>{}</table:table-row>",
+            cells.map(odt_cell).concat()
+        )
+    });
+    let html = table(&|cells| {
+        format!(
+            "<tr>{}</tr>",
+            cells.map(|cell| format!("<td>{cell}</td>")).concat()
+        )
+    });
+    let markdown = table(&|cells| format!("| {} |\n", cells.join(" | ")));
+    let markdown = markdown.replacen('\n', "\n|---|---|---|\n", 1);
+    fixture
+        .file(
+            "cifras.docx",
+            docx(
+                &format!("<w:tbl>{word}</w:tbl>"),
+                "",
+                "Cifras",
+                "Ana",
+                "2020-01-01T00:00:00Z",
+            ),
+        )
+        .file(
+            "cifras.odt",
+            odt(
+                &format!("<table:table>{open}</table:table>"),
+                "<dc:title>Cifras</dc:title>",
+            ),
+        )
+        .file(
+            "cifras.html",
+            format!("<html><body><table>{html}</table></body></html>"),
+        )
+        .file("cifras.md", format!("# Cifras\n\n{markdown}"));
+    fixture.index();
+    for (word, row) in [("nariño", "Nariño |  | 45"), ("cauca", "Cauca")] {
+        let (_, found) = fixture.search(word, &["--no-collapse", "--sort", "source"]);
+        let texts: Vec<(&str, &str)> = hits(&found)
+            .iter()
+            .map(|hit| {
+                (
+                    hit["source"].as_str().unwrap(),
+                    hit["text"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        let expected =
+            ["cifras.docx", "cifras.html", "cifras.md", "cifras.odt"].map(|source| (source, row));
+        assert_eq!(texts, expected, "{word}");
+    }
+}
+
 #[test]
 fn odt_text_is_found_with_its_title_date_author_and_section() {
     let fixture = Fixture::new();

@@ -941,7 +941,8 @@ fn batch_runs_each_line_and_reports_bad_ones_by_number() {
             "part",
             "page",
             "record",
-            "text"
+            "text",
+            "date_origin"
         ]
     );
     assert_eq!(rows.len(), 2, "{rows:?}");

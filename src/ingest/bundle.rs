@@ -1122,7 +1122,14 @@ fn each_tar_entry_from(
             }
         };
         met.headers += 1;
-        let name = decode_name(&entry.path_bytes()).into_owned();
+        // `tar -C folder .` names every entry `./…`: the same entry as
+        // without it, which a citation need not carry.
+        let decoded = decode_name(&entry.path_bytes()).into_owned();
+        let mut name: &str = &decoded;
+        while let Some(rest) = name.strip_prefix("./") {
+            name = rest;
+        }
+        let name = name.to_string();
         // Its data runs past the end: cut there (its size is under its
         // header's checksum, or its pax header's). A sparse file holds
         // fewer bytes than its size.
@@ -1690,6 +1697,25 @@ pub(in crate::ingest) mod tests {
         .unwrap();
         let long = format!("{}informe.txt", "año/".repeat(30));
         assert_eq!(names, ["informe año.txt", "informe año.txt", long.as_str()]);
+    }
+
+    #[test]
+    fn a_tar_entry_s_leading_dot_slash_is_left_out_of_its_name() {
+        let mut builder = tar::Builder::new(Vec::new());
+        for name in [&b"./paquete/notas.txt"[..], b"././a.txt", b"b.txt"] {
+            let header = gnu_header(name, tar::EntryType::Regular, 4);
+            builder.append(&header, &b"data"[..]).unwrap();
+        }
+        let bytes = builder.into_inner().unwrap();
+        let unpacker = Unpacker::new(Limits::default());
+        let mut names = Vec::new();
+        each_tar_entry(&bytes, &unpacker, |met| {
+            if let Met::Entry(entry) = met {
+                names.push(entry.name().to_string());
+            }
+        })
+        .unwrap();
+        assert_eq!(names, ["paquete/notas.txt", "a.txt", "b.txt"]);
     }
 
     fn gzip(bytes: &[u8]) -> Vec<u8> {

@@ -1,8 +1,9 @@
 //! EPUB books: the package that `META-INF/container.xml` names, and its
 //! chapters in spine order, each read with the HTML ingest
 //! ([`html::read`]), whose headings start sections.
-//! Title, author (the first `dc:creator`), date (`dc:date`) and declared
-//! language come from the package's Dublin Core metadata.
+//! Title, author (the first `dc:creator`), date (`dc:date`: the
+//! publication's, [`publication_date`]), publisher and declared language
+//! come from the package's Dublin Core metadata.
 //!
 //! A chapter that is missing or unreadable is left out with a note (a
 //! warning), one that is encrypted (DRM: listed in
@@ -16,6 +17,7 @@ use super::dates::parse_metadata_date;
 use super::decode::decode_html;
 use super::xml::{FirstTexts, Node, Ns, Xml, malformed, read_part};
 use super::{Block, Metadata, Refusal, SkipReason, Zip, forget_offsets, html};
+use crate::date::Date;
 
 /// The part that names the package.
 const CONTAINER: &str = "META-INF/container.xml";
@@ -119,17 +121,34 @@ fn read_package(bytes: &[u8], path: &str) -> Result<(Metadata, Vec<String>), Ref
     let mut fields = FirstTexts::new([
         (Ns::DublinCore, "title"),
         (Ns::DublinCore, "creator"),
-        (Ns::DublinCore, "date"),
+        (Ns::DublinCore, "publisher"),
         (Ns::DublinCore, "language"),
     ]);
+    // Every `dc:date`, with its `opf:event`, and the one being read.
+    let mut dates = Vec::new();
+    let mut date: Option<Dated> = None;
     // Manifest items by id: their href and media type.
     let mut manifest: HashMap<String, (String, Option<String>)> = HashMap::new();
     let mut spine = Vec::new();
     while let Some(node) = xml.next()? {
         fields.see(&node);
-        let Node::Open(element) = node else {
-            continue;
+        let element = match node {
+            Node::Open(element) => element,
+            Node::Text(text) => {
+                if let Some((_, value)) = &mut date {
+                    value.push_str(&text);
+                }
+                continue;
+            }
+            Node::Close => {
+                dates.extend(date.take());
+                continue;
+            }
         };
+        if element.is(Ns::DublinCore, "date") {
+            date = Some((element.attribute("event"), String::new()));
+            continue;
+        }
         match element.local() {
             b"item" => {
                 if let (Some(id), Some(href)) = (element.attribute("id"), element.attribute("href"))
@@ -147,15 +166,37 @@ fn read_package(bytes: &[u8], path: &str) -> Result<(Metadata, Vec<String>), Ref
         .filter(|(_, media_type)| media_type.as_deref().is_none_or(is_html))
         .map(|(href, _)| entry_name(folder, href))
         .collect();
-    let [title, author, date, language] = fields.into_values();
+    let [title, author, publication, language] = fields.into_values();
     let meta = Metadata {
         title,
-        date: date.as_deref().and_then(parse_metadata_date),
+        date: publication_date(&dates),
         author,
+        publication,
         language,
         ..Metadata::default()
     };
     Ok((meta, chapters))
+}
+
+/// A `dc:date`: its `opf:event`, if it names one, and its text.
+type Dated = (Option<String>, String);
+
+/// The book's publication date among its `dc:date`s: EPUB 2 lists one per
+/// event (`publication`, `creation`, `modification`), and a re-saved book
+/// names its modification first; the publication's, else one naming no
+/// event, else the first not a modification's. Calibre's "unknown",
+/// `0101-01-01`, is none.
+fn publication_date(dates: &[Dated]) -> Option<Date> {
+    let event = |dated: &Dated| dated.0.as_deref().map(str::to_ascii_lowercase);
+    let chosen = (dates
+        .iter()
+        .find(|dated| event(dated).as_deref() == Some("publication")))
+    .or_else(|| dates.iter().find(|dated| event(dated).is_none()))
+    .or_else(|| {
+        let modified = |dated: &&Dated| event(dated).as_deref() == Some("modification");
+        dates.iter().find(|dated| !modified(dated))
+    })?;
+    parse_metadata_date(&chosen.1).filter(|date| date.year() > 101)
 }
 
 /// Whether a spine item's media type is one the HTML ingest reads (an
@@ -327,6 +368,45 @@ mod tests {
         assert_eq!(meta.author.as_deref(), Some("Gabriel García Márquez"));
         assert_eq!(meta.date.unwrap().to_string(), "1967-05-30");
         assert_eq!(meta.language.as_deref(), Some("es"));
+    }
+
+    #[test]
+    fn the_publication_s_date_and_the_publisher_are_the_book_s() {
+        let book = |metadata: &str| {
+            let opf = package(
+                metadata,
+                r#"<item id="c1" href="one.xhtml" media-type="application/xhtml+xml"/>"#,
+                r#"<itemref idref="c1"/>"#,
+            );
+            let one = chapter("<p>Text.</p>");
+            let entries = [
+                ("META-INF/container.xml", CONTAINER_XML),
+                ("OEBPS/content.opf", &opf),
+                ("OEBPS/one.xhtml", &one),
+            ];
+            epub(&entries).unwrap().0
+        };
+        let dated = |metadata: &str| book(metadata).date.map(|date| date.to_string());
+        let opf = r#"xmlns:opf="http://www.idpf.org/2007/opf""#;
+        // A re-saved EPUB 2 names its modification first.
+        let events = format!(
+            r#"<dc:date {opf} opf:event="modification">2015-06-01</dc:date><dc:date {opf} opf:event="publication">1999-03-02</dc:date>"#
+        );
+        assert_eq!(dated(&events).as_deref(), Some("1999-03-02"));
+        let unnamed = format!(
+            r#"<dc:date {opf} opf:event="modification">2015-06-01</dc:date><dc:date>2001-02-03</dc:date>"#
+        );
+        assert_eq!(dated(&unnamed).as_deref(), Some("2001-02-03"));
+        let created = format!(
+            r#"<dc:date {opf} opf:event="modification">2015-06-01</dc:date><dc:date {opf} opf:event="creation">2003-04-05</dc:date>"#
+        );
+        assert_eq!(dated(&created).as_deref(), Some("2003-04-05"));
+        let modified = format!(r#"<dc:date {opf} opf:event="modification">2015-06-01</dc:date>"#);
+        assert_eq!(dated(&modified), None);
+        // Calibre's "unknown".
+        assert_eq!(dated("<dc:date>0101-01-01T00:00:00+00:00</dc:date>"), None);
+        let meta = book("<dc:publisher>Editorial Sudamericana</dc:publisher>");
+        assert_eq!(meta.publication.as_deref(), Some("Editorial Sudamericana"));
     }
 
     #[test]

@@ -34,7 +34,7 @@ use scraper::{ElementRef, Html, Node, Selector};
 
 use super::dates::parse_metadata_date;
 use super::numbering::NumberStyle;
-use super::{Block, CELL_SEPARATOR, Metadata, Paragraph, ParagraphKind, SourceMap};
+use super::{Block, Metadata, Paragraph, ParagraphKind, SourceMap, join_cells};
 use crate::language::Language;
 
 /// Elements whose content is never article text.
@@ -1531,8 +1531,8 @@ fn holds_values_only(row: ElementRef, wrappers: &HashSet<NodeId>) -> bool {
 
 /// A row of values as one paragraph: its cells' text, read as the page is
 /// (chrome dropped; a cell holding only "Share" or "Close" is a value
-/// here, the row as a whole may be boilerplate), the empty ones left out,
-/// joined by [`CELL_SEPARATOR`]; `None` past [`MAX_ROW_CHARS`].
+/// here, the row as a whole may be boilerplate), joined by
+/// [`join_cells`]; `None` past [`MAX_ROW_CHARS`].
 fn row_text(row: NodeRef<Node>) -> Option<String> {
     let cells: Vec<String> = row
         .children()
@@ -1555,9 +1555,8 @@ fn row_text(row: NodeRef<Node>) -> Option<String> {
                 .collect();
             lines.join(" ")
         })
-        .filter(|cell| !cell.is_empty())
         .collect();
-    let row = cells.join(CELL_SEPARATOR);
+    let row = join_cells(&cells);
     (row.chars().count() <= MAX_ROW_CHARS).then_some(row)
 }
 
@@ -2137,10 +2136,10 @@ line two</pre>
         assert_eq!(
             crate::ingest::block_kinds(&blocks),
             [
-                ("table", "Paquete | Descripción"),
+                ("table", "Paquete |  | Descripción"),
                 (
                     "table",
-                    "bacula-console | Bacula: copia de seguridad en red"
+                    "bacula-console |  | Bacula: copia de seguridad en red"
                 ),
                 ("table", "A note box holds prose."),
                 ("table", "Two paragraphs."),

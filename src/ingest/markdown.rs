@@ -25,6 +25,10 @@ pub fn blocks(body: &str, offset: Option<usize>) -> Vec<Block> {
     // The number of the next item of each open list, `None` for a bulleted one.
     let mut lists: Vec<Option<u64>> = Vec::new();
     let mut heading_start = 0;
+    // The cells of the table row being read, and where the current one's
+    // text starts.
+    let mut cells: Vec<String> = Vec::new();
+    let mut cell_start = 0;
     let emit =
         |out: &mut Vec<Block>, text: &mut String, start: usize, end: usize, kind: ParagraphKind| {
             let trimmed = text.trim();
@@ -71,13 +75,15 @@ pub fn blocks(body: &str, offset: Option<usize>) -> Vec<Block> {
                 };
                 text.clear();
             }
-            Event::End(
-                TagEnd::Paragraph
-                | TagEnd::CodeBlock
-                | TagEnd::TableRow
-                | TagEnd::TableHead
-                | TagEnd::HtmlBlock,
-            ) if top_level => {
+            Event::End(TagEnd::TableRow | TagEnd::TableHead) => {
+                text.push_str(&super::join_cells(&std::mem::take(&mut cells)));
+                if top_level {
+                    emit(&mut out, &mut text, block_start, range.end, kind);
+                } else {
+                    text.push(' ');
+                }
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::CodeBlock | TagEnd::HtmlBlock) if top_level => {
                 emit(&mut out, &mut text, block_start, range.end, kind);
             }
             Event::End(TagEnd::Paragraph) => text.push(' '),
@@ -121,8 +127,10 @@ pub fn blocks(body: &str, offset: Option<usize>) -> Vec<Block> {
                     *number += 1;
                 }
             }
-            Event::Start(Tag::TableCell) if !text.trim().is_empty() => {
-                text.push_str(super::CELL_SEPARATOR)
+            Event::Start(Tag::TableCell) => cell_start = text.len(),
+            Event::End(TagEnd::TableCell) => {
+                cells.push(super::collapse_whitespace(&text[cell_start..]));
+                text.truncate(cell_start);
             }
             Event::Text(fragment) | Event::Code(fragment) => text.push_str(&fragment),
             // Raw HTML in Markdown: its text counts, its tags do not.

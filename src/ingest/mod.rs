@@ -369,6 +369,18 @@ pub(crate) fn block_kinds(blocks: &[Block]) -> Vec<(&'static str, &str)> {
 /// be collapsed to a space with the rest of a paragraph's whitespace).
 pub(crate) const CELL_SEPARATOR: &str = " | ";
 
+/// A table row's cells as one text: an empty cell between two others is
+/// kept (`Nariño |  | 45`: 45 stays under its column, not the empty one's),
+/// the empty ones at either end, a layout's spacers, are left out.
+pub(crate) fn join_cells(cells: &[String]) -> String {
+    let first = cells.iter().position(|cell| !cell.is_empty());
+    let last = cells.iter().rposition(|cell| !cell.is_empty());
+    match (first, last) {
+        (Some(first), Some(last)) => cells[first..=last].join(CELL_SEPARATOR),
+        _ => String::new(),
+    }
+}
+
 /// Titles taken from the text are cut to about this many characters.
 const MAX_TITLE_CHARS: usize = 100;
 
@@ -432,17 +444,32 @@ fn leading_lines(blocks: &[Block]) -> String {
 
 /// Whether a metadata title (a PDF's, a Word or OpenDocument file's, a web
 /// page's) is one a program wrote rather than the author: `Untitled`,
-/// `Document1`, `Sin título`, or a file's name (`Microsoft Word -
-/// memo_final_v3.docx`, as Word's PDF printer writes it; `scan0042.pdf`).
-/// The text titles such a document instead.
-fn is_placeholder_title(title: &str) -> bool {
+/// `Document1`, `Sin título`, a new file's name (`Documento sin título`,
+/// `Nuevo documento de Microsoft Word`), or a file's name (`Microsoft Word -
+/// memo_final_v3.docx`, as Word's PDF printer writes it; `scan0042.pdf`;
+/// `informe_final_v3` in `informe_final_v3.docx`, `stem`, a name without a
+/// space but with an underscore or a digit, as a converter copies it). The text titles such a document
+/// instead.
+fn is_placeholder_title(title: &str, stem: Option<&str>) -> bool {
     const UNTITLED: &[&str] = &[
         "untitled",
+        "untitled document",
         "document",
+        "word document",
+        "microsoft word document",
+        "new microsoft word document",
+        "presentation",
+        "powerpoint presentation",
         "title",
         "sin título",
         "sin titulo",
         "documento",
+        "documento sin título",
+        "documento sin titulo",
+        "documento de microsoft word",
+        "nuevo documento de microsoft word",
+        "presentación",
+        "presentación de powerpoint",
         "título",
         "sans titre",
         "ohne titel",
@@ -462,11 +489,15 @@ fn is_placeholder_title(title: &str) -> bool {
     .iter()
     .find_map(|program| lower.strip_prefix(program))
     .unwrap_or(&lower);
-    let unnumbered = named.trim_end_matches(|c: char| c.is_ascii_digit() || " -_".contains(c));
+    let unnumbered = named.trim_end_matches(|c: char| c.is_ascii_digit() || " -_()".contains(c));
     let file_name = named
         .rsplit_once('.')
         .is_some_and(|(stem, extension)| !stem.is_empty() && FILE_EXTENSIONS.contains(&extension));
-    UNTITLED.contains(&unnumbered) || file_name
+    // Shaped as a file name, not a word (`Acta` in `acta.docx` is a title).
+    let file_shaped = !named.contains(char::is_whitespace)
+        && named.contains(|c: char| c == '_' || c.is_ascii_digit());
+    let own_name = file_shaped && stem.is_some_and(|stem| stem.to_lowercase() == named);
+    UNTITLED.contains(&unnumbered) || file_name || own_name
 }
 
 /// The line of `blocks` that titles a document of `format` without a title
@@ -1207,6 +1238,20 @@ impl Reading<'_> {
         }
     }
 
+    /// The file at `place`: the file read, or the innermost entry.
+    fn file_name<'p>(&'p self, place: &'p Place) -> &'p Path {
+        place.entry.as_deref().map_or(self.path, |entry| {
+            Path::new(entry.rsplit(" › ").next().unwrap_or(entry))
+        })
+    }
+
+    /// Whether `title` is a placeholder ([`is_placeholder_title`]) for the
+    /// file at `place`.
+    fn is_placeholder(&self, place: &Place, title: &str) -> bool {
+        let stem = self.file_name(place).file_stem();
+        is_placeholder_title(title, stem.map(|stem| stem.to_string_lossy()).as_deref())
+    }
+
     fn refused(&mut self, place: &Place, refusal: Refusal) {
         if refusal == self.unpacker.past_budget() {
             self.past_budget.get_or_insert_with(|| (place.clone(), 0)).1 += 1;
@@ -1227,7 +1272,9 @@ impl Reading<'_> {
             format,
             Format::Pdf | Format::Docx | Format::Odt | Format::Html
         ) {
-            meta.title = meta.title.filter(|title| !is_placeholder_title(title));
+            meta.title = meta
+                .title
+                .filter(|title| !self.is_placeholder(place, title));
         }
         for field in [&mut meta.title, &mut meta.publication, &mut meta.author] {
             if let Some(value) = field.as_mut()
@@ -1281,7 +1328,7 @@ impl Reading<'_> {
                 .reference
                 .filter(|_| inferred_title(format, &blocks).is_none_or(text::is_form_heading))
         });
-        if meta.title.as_deref().is_none_or(is_placeholder_title) {
+        if (meta.title.as_deref()).is_none_or(|title| self.is_placeholder(place, title)) {
             meta.title = subject.map(|subject| shorten(&subject, MAX_TITLE_CHARS));
         }
         self.document(place, format, meta, blocks);
@@ -1703,10 +1750,8 @@ impl Reading<'_> {
                 self.document(place, format, meta, blocks);
             }
             _ => {
-                let name = place.entry.as_deref().map_or(self.path, |entry| {
-                    Path::new(entry.rsplit(" › ").next().unwrap_or(entry))
-                });
-                let is_array_file = name
+                let is_array_file = self
+                    .file_name(place)
                     .extension()
                     .is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
                 let parsed = if is_array_file {
@@ -1870,9 +1915,26 @@ mod tests {
             "Microsoft Word - memo_final_v3.docx",
             "Microsoft Word - Informe de gestión 2004.doc",
             "scan0042.pdf",
+            "Documento sin título",
+            "Untitled document",
+            "Documento de Microsoft Word",
+            "Nuevo documento de Microsoft Word (2)",
+            "Presentación de PowerPoint",
+            "Word Document",
+            "informe_final_v3",
         ] {
-            assert!(is_placeholder_title(placeholder), "{placeholder}");
+            assert!(
+                is_placeholder_title(placeholder, Some("informe_final_v3")),
+                "{placeholder}"
+            );
         }
+        // A title its file is named after, with spaces: the author's words.
+        assert!(!is_placeholder_title(
+            "Informe de gestión 2004",
+            Some("Informe de gestión 2004")
+        ));
+        assert!(!is_placeholder_title("informe_final_v3", Some("otro")));
+        assert!(!is_placeholder_title("Acta", Some("acta")));
         for title in [
             "Informe de gestión 2004",
             "The Document Foundation annual report",
@@ -1880,7 +1942,7 @@ mod tests {
             "Untitled Goose Game review",
             "Version 2.0",
         ] {
-            assert!(!is_placeholder_title(title), "{title}");
+            assert!(!is_placeholder_title(title, None), "{title}");
         }
     }
 
@@ -2013,6 +2075,16 @@ mod tests {
             read_contents(&big, Format::Text).unwrap().hash(),
             empty.hash()
         );
+    }
+
+    #[test]
+    fn a_row_keeps_its_empty_cells_between_others_and_drops_those_at_its_ends() {
+        let row =
+            |cells: &[&str]| join_cells(&cells.iter().map(|c| c.to_string()).collect::<Vec<_>>());
+        assert_eq!(row(&["Nariño", "", "45"]), "Nariño |  | 45");
+        assert_eq!(row(&["", "Nariño", "", "", "45", ""]), "Nariño |  |  | 45");
+        assert_eq!(row(&["", ""]), "");
+        assert_eq!(row(&[]), "");
     }
 
     #[test]
