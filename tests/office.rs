@@ -151,6 +151,17 @@ fn epub(metadata: &str, chapters: &[(&str, &str)]) -> Vec<u8> {
     zipped(&entries)
 }
 
+/// Each passage `query` finds, every copy, in source order: its source
+/// and its `field`.
+fn by_source(fixture: &Fixture, query: &str, field: &str) -> Vec<[String; 2]> {
+    let (_, found) = fixture.search(query, &["--no-collapse", "--sort", "source"]);
+    let text = |hit: &Value, name: &str| hit[name].as_str().unwrap().to_string();
+    hits(&found)
+        .iter()
+        .map(|hit| [text(hit, "source"), text(hit, field)])
+        .collect()
+}
+
 /// The first hit of `query`, failing when there is none.
 fn first_hit(fixture: &Fixture, query: &str) -> Value {
     let (code, result) = fixture.search(query, &[]);
@@ -442,24 +453,15 @@ fn a_title_that_is_the_file_s_own_name_gives_way_to_the_heading() {
             zip(&[("notas/informe_final_v3.docx", &named("Informe_Final_V3"))]),
         )
         .file("nuevo.docx", named("Nuevo documento de Microsoft Word"));
-    let (_, found) = fixture.search("catatumbo", &["--no-collapse", "--sort", "source"]);
-    let titles: Vec<(&str, &str)> = hits(&found)
-        .iter()
-        .map(|hit| {
-            (
-                hit["source"].as_str().unwrap(),
-                hit["title"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let titles = by_source(&fixture, "catatumbo", "title");
     let heading = "Informe sobre desplazamiento";
     assert_eq!(
         titles,
         [
-            ("informe_final_v3.docx", heading),
-            ("nuevo.docx", heading),
-            ("otro.docx", "informe_final_v3"),
-            ("pack.zip", heading),
+            ["informe_final_v3.docx", heading],
+            ["nuevo.docx", heading],
+            ["otro.docx", "informe_final_v3"],
+            ["pack.zip", heading],
         ]
     );
 }
@@ -521,18 +523,9 @@ fn an_empty_cell_keeps_its_place_in_a_row_in_docx_odt_html_and_markdown() {
         .file("cifras.md", format!("# Cifras\n\n{markdown}"));
     fixture.index();
     for (word, row) in [("nariño", "Nariño |  | 45"), ("cauca", "Cauca")] {
-        let (_, found) = fixture.search(word, &["--no-collapse", "--sort", "source"]);
-        let texts: Vec<(&str, &str)> = hits(&found)
-            .iter()
-            .map(|hit| {
-                (
-                    hit["source"].as_str().unwrap(),
-                    hit["text"].as_str().unwrap(),
-                )
-            })
-            .collect();
+        let texts = by_source(&fixture, word, "text");
         let expected =
-            ["cifras.docx", "cifras.html", "cifras.md", "cifras.odt"].map(|source| (source, row));
+            ["cifras.docx", "cifras.html", "cifras.md", "cifras.odt"].map(|source| [source, row]);
         assert_eq!(texts, expected, "{word}");
     }
 }

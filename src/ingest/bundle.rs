@@ -1685,18 +1685,22 @@ pub(in crate::ingest) mod tests {
         builder.append(&header, long_name.as_slice()).unwrap();
         let header = gnu_header(&long[..100], tar::EntryType::Regular, 4);
         builder.append(&header, &b"data"[..]).unwrap();
-        let bytes = builder.into_inner().unwrap();
+        let names = tar_names(&builder.into_inner().unwrap());
+        let long = format!("{}informe.txt", "año/".repeat(30));
+        assert_eq!(names, ["informe año.txt", "informe año.txt", long.as_str()]);
+    }
 
+    /// The names of a tar's entries, as they are handed over.
+    fn tar_names(bytes: &[u8]) -> Vec<String> {
         let unpacker = Unpacker::new(Limits::default());
         let mut names = Vec::new();
-        each_tar_entry(&bytes, &unpacker, |met| {
+        each_tar_entry(bytes, &unpacker, |met| {
             if let Met::Entry(entry) = met {
                 names.push(entry.name().to_string());
             }
         })
         .unwrap();
-        let long = format!("{}informe.txt", "año/".repeat(30));
-        assert_eq!(names, ["informe año.txt", "informe año.txt", long.as_str()]);
+        names
     }
 
     #[test]
@@ -1706,15 +1710,7 @@ pub(in crate::ingest) mod tests {
             let header = gnu_header(name, tar::EntryType::Regular, 4);
             builder.append(&header, &b"data"[..]).unwrap();
         }
-        let bytes = builder.into_inner().unwrap();
-        let unpacker = Unpacker::new(Limits::default());
-        let mut names = Vec::new();
-        each_tar_entry(&bytes, &unpacker, |met| {
-            if let Met::Entry(entry) = met {
-                names.push(entry.name().to_string());
-            }
-        })
-        .unwrap();
+        let names = tar_names(&builder.into_inner().unwrap());
         assert_eq!(names, ["paquete/notas.txt", "a.txt", "b.txt"]);
     }
 

@@ -2,7 +2,7 @@
 //! chapters in spine order, each read with the HTML ingest
 //! ([`html::read`]), whose headings start sections.
 //! Title, author (the first `dc:creator`), date (`dc:date`: the
-//! publication's, [`publication_date`]), publisher and declared language
+//! publication's among several), publisher and declared language
 //! come from the package's Dublin Core metadata.
 //!
 //! A chapter that is missing or unreadable is left out with a note (a
