@@ -54,6 +54,7 @@ fn malformed_queries_get_one_line_on_stderr_and_exit_2() {
         ("lazo NOT NOT colombia", "excluded twice"),
         ("lazo -(-colombia)", "excluded twice"),
         ("lazo NOT --colombia", "excluded twice"),
+        ("NOT NOT lazo", "excluded twice"),
         ("OR plan", "needs a term before it"),
         ("\"Plan LAZO\"~x", "number"),
         ("title:", "after the colon"),

@@ -951,7 +951,7 @@ impl<'a> Compiler<'a> {
                 Ok(Some(Box::new(AllQuery)))
             }
             Node::Leaf(target, leaf) => self.leaf(*target, leaf, negated),
-            Node::Not(_) => Err(only_excluded(negated)),
+            Node::Not(inner) => Err(only_excluded(negated || matches!(**inner, Node::Not(_)))),
             Node::Or(alternatives) => {
                 let mut clauses: Vec<Clause> = Vec::new();
                 for alternative in alternatives {
@@ -1203,7 +1203,7 @@ impl<'a> Compiler<'a> {
 /// holding the word, which the query says more plainly.
 fn only_excluded(negated: bool) -> Error {
     Error::Query(if negated {
-        "a term excluded twice (`NOT NOT colombia`, `-(-colombia)`) asks for nothing: drop both exclusions to require it, as in `lazo colombia`".to_string()
+        "a term excluded twice (`NOT NOT word`, `-(-word)`, `--word`) asks for nothing: drop both exclusions to require the term".to_string()
     } else {
         "a query cannot only exclude: add a word to search for, as in `lazo -colombia`".to_string()
     })
