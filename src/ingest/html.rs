@@ -1041,26 +1041,25 @@ fn strip_site_name(title: &str, site: Option<&str>) -> String {
 
 /// The page's headline, its first `<h1>`, when `title` is that and more
 /// after a separator: the section a site names after it ("Condenan al
-/// Estado - Justicia", what is left of "… - Justicia - El Tiempo").
+/// Estado - Justicia", what is left of "… - Justicia - El Tiempo"), or
+/// before one: the site's name, which a page without `og:site_name` cannot
+/// tell ("Semana.com - Condenan al Estado").
 fn headline_within(page: &Html, title: String) -> String {
     let headline = page
         .select(&selector("h1"))
         .next()
         .map(|h1| collapse(&h1.text().collect::<String>()))
         .unwrap_or_default();
-    let more = (!headline.is_empty())
-        .then(|| title.strip_prefix(headline.as_str()))
-        .flatten();
-    match more {
-        Some(more)
-            if TITLE_SEPARATORS
-                .iter()
-                .any(|separator| more.starts_with(separator)) =>
-        {
-            headline
-        }
-        _ => title,
+    if headline.is_empty() {
+        return title;
     }
+    let after = title.strip_prefix(headline.as_str());
+    let before = title.strip_suffix(headline.as_str());
+    let separated = TITLE_SEPARATORS.iter().any(|separator| {
+        after.is_some_and(|more| more.starts_with(separator))
+            || before.is_some_and(|more| more.ends_with(separator))
+    });
+    if separated { headline } else { title }
 }
 
 /// What sites put between a story's title and their own name or section.
@@ -2358,6 +2357,13 @@ line two</pre>
                 "Condenan al Estado por Mapiripán - Justicia - El Tiempo",
                 "Condenan al Estado por Mapiripán"
             )),
+            "Condenan al Estado por Mapiripán"
+        );
+        // A site's name before the headline, on a page that names no site.
+        let unnamed = "<html><head><title>Semana.com - Condenan al Estado por Mapiripán</title></head>\
+            <body><h1>Condenan al Estado por Mapiripán</h1><p>Texto.</p></body></html>";
+        assert_eq!(
+            title(unnamed.to_string()),
             "Condenan al Estado por Mapiripán"
         );
         // A title the headline only starts is kept whole.
