@@ -103,9 +103,10 @@ pub struct IndexArgs {
     #[arg(long)]
     pub rebuild: bool,
     /// Language (ISO 639-1 code) of documents that declare none and whose
-    /// language cannot be detected.
-    #[arg(long, value_name = "CODE", default_value = "en")]
-    pub default_lang: String,
+    /// language cannot be detected [default: the one the index was last
+    /// given; en for a new index].
+    #[arg(long, value_name = "CODE")]
+    pub default_lang: Option<String>,
     /// Threads reading and splitting files [default: all cores].
     #[arg(allow_negative_numbers = true, short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub jobs: Option<u32>,

@@ -77,8 +77,10 @@ pub struct BuildOptions {
     /// Commit after this many bytes of changed files, so a crash loses at most one batch.
     pub batch_bytes: u64,
     /// The language of documents that declare none and whose language the
-    /// detector cannot tell (`--default-lang`).
-    pub default_language: Language,
+    /// detector cannot tell (`--default-lang`); `None` keeps the one the
+    /// index was last given (English for a new index), so that an update
+    /// never reads an archive again under another default unasked.
+    pub default_language: Option<Language>,
     /// Limits against archive bombs in containers. A file already read is
     /// not read again when they change: `rebuild` does that.
     pub limits: Limits,
@@ -126,7 +128,7 @@ impl Default for BuildOptions {
             rebuild: false,
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
             batch_bytes: DEFAULT_BATCH_BYTES,
-            default_language: Language::ENGLISH,
+            default_language: None,
             limits: Limits::default(),
             ocr_languages: Some(ocr::DEFAULT_LANGUAGES.to_string()),
             ocr_timeout: ocr::DEFAULT_TIMEOUT,
@@ -535,7 +537,12 @@ fn build_into(
     // halfway is redone whole, whatever default the next run is given.
     // So are files read under other reading rules, and a rebuild stopped
     // halfway (its files read so far would be taken for unchanged).
-    let default_code = options.default_language.code();
+    let kept = [&state.asked_default_language, &state.default_language]
+        .into_iter()
+        .find_map(|code| code.as_deref().and_then(Language::from_code));
+    let default_language = (options.default_language.or(kept)).unwrap_or(Language::ENGLISH);
+    state.asked_default_language = Some(default_language.code().to_string());
+    let default_code = default_language.code();
     let default_changed = state.default_language.as_deref().unwrap_or("en") != default_code;
     let rules_changed = state.reading_rules != READING_RULES;
     let limits_changed = state.limits.unwrap_or_default() != options.limits;
@@ -761,7 +768,7 @@ fn build_into(
                         job,
                         previous.files.get(&job.source),
                         reread,
-                        options.default_language,
+                        default_language,
                         fields,
                     );
                     if sender.send((at, examined)).is_err() {

@@ -269,7 +269,9 @@ fn index(args: &IndexArgs) -> Result<u8> {
             .map_or(cita::BuildOptions::default().jobs, |jobs| jobs as usize),
         memory_bytes: (args.memory as usize).saturating_mul(1 << 20),
         batch_bytes: u64::from(args.commit_every) << 20,
-        default_language: Language::from_option("--default-lang", &args.default_lang)?,
+        default_language: (args.default_lang.as_deref())
+            .map(|code| Language::from_option("--default-lang", code))
+            .transpose()?,
         // Checked by the library, which knows what Tesseract has.
         ocr_languages: (!args.no_ocr).then(|| args.ocr_lang.clone()),
         ocr_timeout: Duration::from_secs(args.ocr_timeout),

@@ -130,6 +130,11 @@ pub struct State {
     /// reading every file again is under way.
     #[serde(default)]
     pub default_language: Option<String>,
+    /// The default the last run was given or kept (a code): what a run
+    /// given none keeps, also after a run that read every file again
+    /// under it stopped halfway.
+    #[serde(default)]
+    pub asked_default_language: Option<String>,
     /// The `indexer::READING_RULES` the files were read under (0 before
     /// the state recorded it); when it changes, every file is read again.
     #[serde(default)]

@@ -836,7 +836,7 @@ fn a_stopped_run_that_changed_the_default_language_is_redone_whole_under_either(
     }
     fixture.index_report(&[]);
     let french = cita::BuildOptions {
-        default_language: cita::Language::from_code("fr").unwrap(),
+        default_language: cita::Language::from_code("fr"),
         ..cita::BuildOptions::default()
     };
     build_stopped_after_ten_files(&fixture, french);
@@ -844,11 +844,27 @@ fn a_stopped_run_that_changed_the_default_language_is_redone_whole_under_either(
         total(&fixture, "lang:fr") > 0,
         "some files were read under French"
     );
-    // Back to English: the files read under French are read again too.
+    // A run given no default goes on under the one the stopped run was
+    // given, reading every file again.
     let resumed = fixture.index_report(&[]);
+    assert_eq!(resumed["files_read"], 200, "{resumed}");
+    assert_eq!(total(&fixture, "lang:fr"), total(&fixture, "*"));
+    // Back to English: the files read under French are read again too.
+    let resumed = fixture.index_report(&["--default-lang", "en"]);
     assert_eq!(resumed["files_read"], 200, "{resumed}");
     assert_eq!(total(&fixture, "lang:fr"), 0);
     assert_eq!(total(&fixture, "lang:en"), total(&fixture, "*"));
+    // And an update given none keeps the default: nothing is read again.
+    let kept = fixture.index_report(&[]);
+    assert_eq!(kept["files_read"], 0, "{kept}");
+    assert_eq!(total(&fixture, "lang:en"), total(&fixture, "*"));
+    assert_eq!(
+        fixture.index_report(&["--default-lang", "fr"])["files_read"],
+        200
+    );
+    let kept = fixture.index_report(&[]);
+    assert_eq!(kept["files_read"], 0, "{kept}");
+    assert_eq!(total(&fixture, "lang:fr"), total(&fixture, "*"));
 }
 
 /// An index built by an earlier cita, whose state does not record the
@@ -1385,7 +1401,7 @@ fn incremental_runs_after_random_changes_index_what_a_fresh_build_does() {
         let options = cita::BuildOptions {
             exclude: exclude.iter().map(|glob| glob.to_string()).collect(),
             rebuild: next(&mut seed).is_multiple_of(8),
-            default_language,
+            default_language: Some(default_language),
             ..cita::BuildOptions::default()
         };
         let what = format!(

@@ -119,6 +119,7 @@ def index(
     rebuild: bool = False,
     progress: Union[None, bool, ProgressCallback] = None,
     shard: Optional[Tuple[int, int]] = None,
+    default_lang: Optional[str] = None,
 ) -> BuildReport:
     """Builds or updates the index at ``index`` from the folder ``corpus``,
     like ``cita index --corpus CORPUS --index INDEX``, and returns its report
@@ -136,6 +137,10 @@ def index(
     build goes on from there, and the exception is raised. ``shard``: ``(k, n)`` builds shard
     ``k`` (from 0) of ``n``, an index of only the files a stable hash of
     their path routes to it (see :mod:`cita.dist`, which builds them all).
+    ``default_lang``: the language (ISO 639-1) of documents that declare
+    none and whose language cannot be detected, as ``--default-lang``
+    (default: the one the index was last given, English for a new index;
+    another one reads every file again).
 
     Raises :class:`CorpusNotFoundError`, :class:`IndexLockedError` when
     another build holds the index, :class:`IncompatibleIndexError` for a
@@ -159,7 +164,14 @@ def index(
     jobs = _jobs(jobs)
     try:
         report = _cita.index(
-            corpus, index, jobs, _strings("exclude", exclude), _flag("rebuild", rebuild), callback, _shard(shard)
+            corpus,
+            index,
+            jobs,
+            _strings("exclude", exclude),
+            _flag("rebuild", rebuild),
+            callback,
+            _shard(shard),
+            _default_lang(default_lang),
         )
     finally:
         if bar is not None:
@@ -603,6 +615,11 @@ def _flag(name: str, value: Any) -> bool:
     if isinstance(value, bool) or (kind.__module__ == "numpy" and kind.__name__ in ("bool", "bool_")):
         return bool(value)
     raise TypeError(f"{name} takes True or False, not {kind.__name__}")
+
+
+def _default_lang(value: Any) -> Optional[str]:
+    """``default_lang``: ``None`` (the index's own) or a code, a ``str``."""
+    return None if value is None else _text("default_lang", value)
 
 
 def _text(name: str, value: Any) -> str:

@@ -42,10 +42,11 @@ def index(
     rebuild: bool,
     progress: Optional[Callable[[int, int, int, int], Any]],
     shard: Optional[Tuple[int, int]],
+    default_lang: Optional[str],
 ) -> str:
     """Builds or updates an index; the JSON of ``cita index --format json``."""
-def check_exclude(corpus: _Path, exclude: List[str]) -> None:
-    """Raises :class:`OptionError` for globs a build of ``corpus`` would refuse."""
+def check_build_options(corpus: _Path, exclude: List[str], default_lang: Optional[str]) -> None:
+    """Raises :class:`OptionError` for globs or a default language a build of ``corpus`` would refuse."""
 
 class HitStream:
     """The JSON of each hit of a search, as the search makes it."""

@@ -36,7 +36,7 @@ import threading
 from typing import AbstractSet, Any, Dict, Iterable, List, NamedTuple, Optional, Set, Tuple, Union
 
 from . import _cita
-from . import _jobs, _Queries, _search_options, _strings
+from . import _default_lang, _jobs, _Queries, _search_options, _strings
 from ._errors import (
     CitaError,
     CorpusNotFoundError,
@@ -291,10 +291,11 @@ def _build_shard(
     jobs: Optional[int],
     exclude: List[str],
     rebuild: bool,
+    default_lang: Optional[str],
 ) -> str:
     """Builds or updates shard ``number`` of ``count`` (a Dask task)."""
     path = _shard_path(shards_dir, number)
-    return _cita.index(corpus, path, jobs, exclude, rebuild, None, (number, count))
+    return _cita.index(corpus, path, jobs, exclude, rebuild, None, (number, count), default_lang)
 
 
 # --- In the caller ---------------------------------------------------------
@@ -334,6 +335,7 @@ def index(
     exclude: Union[str, Iterable[str]] = (),
     rebuild: bool = False,
     timeout: Optional[float] = None,
+    default_lang: Optional[str] = None,
 ) -> List[BuildReport]:
     """Builds or updates the ``shards`` shards of ``corpus`` in
     ``shards_dir`` (``shard-0`` … ``shard-N-1``), one Dask task per shard
@@ -350,6 +352,7 @@ def index(
     (``"tcp://host:8786"``), for which a client is opened for the build
     and closed after it, as :class:`Cluster` does.
     ``jobs``: threads per shard build (default: all the worker's cores).
+    ``default_lang``: as :func:`cita.index`'s, for every shard.
     ``timeout``: seconds to wait for all the builds (default: no limit).
     A shard that fails raises :class:`ShardError` naming it, after the
     others have finished; so does one still building at the limit, whose
@@ -370,6 +373,7 @@ def index(
     jobs = _jobs(jobs)
     timeout = _seconds(timeout)
     globs = _strings("exclude", exclude)
+    default_lang = _default_lang(default_lang)
     client = _client("client", client)
     corpus = os.path.abspath(os.fspath(corpus))
     if not os.path.isdir(corpus):
@@ -377,7 +381,7 @@ def index(
         raise CorpusNotFoundError(f"corpus folder {corpus} does not exist or is not a folder")
     # Refused here, as cita.index refuses them, not by every shard's build
     # once the manifest is written.
-    _cita.check_exclude(corpus, globs)
+    _cita.check_build_options(corpus, globs, default_lang)
     shards_dir = os.path.abspath(os.fspath(shards_dir))
     if os.path.exists(shards_dir) and os.path.samefile(corpus, shards_dir):
         raise OptionError(
@@ -412,6 +416,7 @@ def index(
                 jobs,
                 excluded,
                 rebuild,
+                default_lang,
                 pure=False,
             )
             for number in range(shards)

@@ -117,7 +117,9 @@ pub fn index(
     rebuild: bool,
     progress: Option<Py<PyAny>>,
     shard: Option<(u32, u32)>,
+    default_lang: Option<String>,
 ) -> PyResult<String> {
+    let default_language = default_language(py, default_lang.as_deref())?;
     let defaults = cita::BuildOptions::default();
     // cita::build refuses numbers that name no shard before it writes anything.
     let shard = shard.map(|(number, count)| cita::indexer::Shard { number, count });
@@ -126,6 +128,7 @@ pub fn index(
         exclude,
         rebuild,
         shard,
+        default_language,
         ..defaults
     };
     let observer = CallbackObserver::new(progress);
@@ -144,10 +147,24 @@ pub fn index(
     built.map_err(|err| to_py_in(py, err, &format!("cannot index {}", corpus.display())))
 }
 
-/// Refuses `exclude` globs as a build of `corpus` would, before writing
-/// anything (`cita.dist.index` checks them before any shard's build).
+/// Refuses `exclude` globs and a `default_lang` as a build of `corpus`
+/// would, before writing anything (`cita.dist.index` checks them before
+/// any shard's build).
 #[pyfunction]
-pub fn check_exclude(py: Python<'_>, corpus: PathBuf, exclude: Vec<String>) -> PyResult<()> {
+pub fn check_build_options(
+    py: Python<'_>,
+    corpus: PathBuf,
+    exclude: Vec<String>,
+    default_lang: Option<String>,
+) -> PyResult<()> {
+    default_language(py, default_lang.as_deref())?;
     py.detach(|| cita::indexer::check_exclude(&corpus, &exclude))
+        .or_raise(py)
+}
+
+/// The language `default_lang` names (`None`: the index's own).
+fn default_language(py: Python<'_>, code: Option<&str>) -> PyResult<Option<cita::Language>> {
+    code.map(|code| cita::Language::from_option("default_lang", code))
+        .transpose()
         .or_raise(py)
 }

@@ -28,7 +28,7 @@ mod _cita {
     #[pymodule_export]
     use crate::archive::{left_out, render_counts};
     #[pymodule_export]
-    use crate::build::{check_exclude, index};
+    use crate::build::{check_build_options, index};
     #[pymodule_export]
     use crate::dist::{
         ShardPage, check_count, check_filters, check_kwic, check_search, check_timeline,

@@ -125,6 +125,32 @@ def test_an_archive_sees_a_new_build_after_reload(small_corpus, tmp_path: Path):
     assert archive.fingerprint != fingerprint
 
 
+def test_default_lang_is_the_index_s_until_another_is_given(tmp_path: Path, cli):
+    # Tables of figures: no prose to detect, so the default decides.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(3):
+        (corpus / f"{n}.txt").write_text(f"1964 | 12.5 | 2,031\n\nTabla {n}.\n")
+    index = tmp_path / "index"
+    cli.run("index", "--corpus", str(corpus), "--index", str(index), "--default-lang", "es")
+    archive = cita.Archive(index)
+    everything = archive.count("*").passages
+    assert archive.count("*", lang="es").passages == everything > 0
+    # An update from the notebook keeps Spanish: nothing is read again.
+    report = cita.index(corpus, index)
+    assert report.updated == 0 and report.unchanged == 3
+    archive.reload()
+    assert archive.count("*", lang="es").passages == everything
+    report = cita.index(corpus, index, default_lang="fr")
+    assert report.updated == 3
+    archive.reload()
+    assert archive.count("*", lang="fr").passages == everything
+    with pytest.raises(cita.OptionError, match="default_lang"):
+        cita.index(corpus, index, default_lang="xx")
+    with pytest.raises(TypeError, match="default_lang"):
+        cita.index(corpus, index, default_lang=1)
+
+
 def test_a_live_archive_sees_a_new_build_by_itself(small_corpus, tmp_path: Path):
     index = tmp_path / "index"
     cita.index(small_corpus, index)

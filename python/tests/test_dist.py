@@ -645,6 +645,8 @@ def test_a_shard_count_is_kept(client: Client, built: Dict[str, Built], tmp_path
     # A glob every shard's build would refuse, refused as cita.index refuses it.
     with pytest.raises(cita.OptionError, match="negated globs are not supported"):
         cita.dist.index(b.corpus, tmp_path / "shards", shards=2, client=client, exclude=["!*.txt"])
+    with pytest.raises(cita.OptionError, match="default_lang"):
+        cita.dist.index(b.corpus, tmp_path / "shards", shards=2, client=client, default_lang="xx")
     assert not (tmp_path / "shards").exists()
     for seconds in (0, -1, "60", float("inf"), float("nan")):
         with pytest.raises(cita.OptionError, match="timeout"):
