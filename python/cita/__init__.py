@@ -31,7 +31,7 @@ import json
 import operator
 import os
 import warnings
-from typing import Any, Callable, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _cita
 from ._errors import (
@@ -102,10 +102,15 @@ __all__ = [
 ]
 
 PathLike = Union[str, "os.PathLike[str]"]
-#: A day, a year (``2025``), or ``"YYYY"``, ``"YYYY-MM"``, ``"YYYY-MM-DD"``.
-DateLike = Union[datetime.date, int, str]
-#: A year, ``"1960..1969"``, or ``(1960, 1969)``, inclusive.
-Years = Union[int, str, Tuple[int, int]]
+if TYPE_CHECKING:
+    import numpy
+
+#: A day (a ``datetime.date``, ``datetime``, pandas ``Timestamp``, NumPy
+#: ``datetime64``), a year (``2025``), or ``"YYYY"``, ``"YYYY-MM"``,
+#: ``"YYYY-MM-DD"``.
+DateLike = Union[datetime.date, "numpy.datetime64", int, str]
+#: A year, ``"1960..1969"``, or ``(1960, 1969)`` / ``[1960, 1969]``, inclusive.
+Years = Union[int, str, Tuple[int, int], List[int]]
 #: ``progress(files_done, files_total, bytes_done, bytes_total)``.
 ProgressCallback = Callable[[int, int, int, int], Any]
 

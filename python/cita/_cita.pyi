@@ -45,6 +45,10 @@ def index(
     default_lang: Optional[str],
 ) -> str:
     """Builds or updates an index; the JSON of ``cita index --format json``."""
+def left_out(format: str, facets: bool, context: bool) -> List[str]:
+    """The notes ``cita search`` prints on stderr of what ``format`` leaves out."""
+def render_counts(passages: int, documents: int, format: str) -> str:
+    """Counts as ``cita search --count`` prints them in ``format``."""
 def check_build_options(corpus: _Path, exclude: List[str], default_lang: Optional[str]) -> None:
     """Raises :class:`OptionError` for globs or a default language a build of ``corpus`` would refuse."""
 
@@ -58,6 +62,8 @@ class SearchResults:
     def total(self) -> int: ...
     @property
     def distinct(self) -> Optional[int]: ...
+    @property
+    def documents(self) -> Optional[int]: ...
     def json(self) -> str:
         """The JSON of ``cita search --format json``."""
     def render(self, format: str, color: bool, explain: bool) -> str:

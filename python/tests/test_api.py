@@ -452,3 +452,27 @@ def test_a_closed_archive_refuses_queries_and_lets_go_of_the_index(small_corpus,
     archive.close()
     # An iterator made before closing reads to its end.
     assert len(list(stream)) == total > 0
+
+
+def test_the_extension_s_stubs_name_what_it_has():
+    # py.typed promises the stubs: a name missing there is an error to a
+    # type checker, one missing at run time a stub that lies.
+    import ast
+
+    from cita import _cita
+
+    stubs = ast.parse((Path(cita.__file__).parent / "_cita.pyi").read_text())
+    declared = {}
+    for node in stubs.body:
+        if isinstance(node, ast.FunctionDef):
+            declared[node.name] = None
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            declared[node.target.id] = None
+        elif isinstance(node, ast.ClassDef) and not any(getattr(base, "id", "") == "TypedDict" for base in node.bases):
+            declared[node.name] = {item.name for item in node.body if isinstance(item, ast.FunctionDef)} - {"__init__"}
+    public = {name for name in dir(_cita) if not name.startswith("_")}
+    assert public == set(declared)
+    for name, members in declared.items():
+        if members is not None:
+            runtime = {member for member in dir(getattr(_cita, name)) if not member.startswith("_")}
+            assert runtime == {member for member in members if not member.startswith("_")}, name
