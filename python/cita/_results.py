@@ -613,6 +613,12 @@ class BatchResults(_Table):
         return self._jsonl.count("\n")
 
 
+def _document_html(source: str, entry: Optional[str], record: Optional[int]) -> str:
+    """A document as the text output names it, escaped: ``source › entry #record``."""
+    name = html.escape(source) + (f" › {html.escape(entry)}" if entry else "")
+    return name + (f" #{record}" if record is not None else "")
+
+
 def _hit_html(hit: Hit, item: bool = False) -> str:
     """A hit for Jupyter: where, title, and the snippet with the matches
     marked; every piece of document text escaped."""
@@ -621,9 +627,7 @@ def _hit_html(hit: Hit, item: bool = False) -> str:
         f"<mark>{esc(text)}</mark>" if matched else esc(text) for text, matched in hit.snippet_parts()
     )
     # Where, as the text output says it: source › entry #record p.page ¶paragraph.
-    where = esc(hit.source) + (f" › {esc(hit.entry)}" if hit.entry else "")
-    if hit.record is not None:
-        where += f" #{hit.record}"
+    where = _document_html(hit.source, hit.entry, hit.record)
     if hit.page is not None:
         where += f" p.{hit.page}"
     where += f" ¶{hit.paragraph}" + (f".{hit.part}" if hit.part > 1 else "")
@@ -640,7 +644,7 @@ def _hit_html(hit: Hit, item: bool = False) -> str:
         lacks = f"<div><small>partial match, lacks: {esc(', '.join(hit.missing))}</small></div>"
     copies = ""
     if hit.duplicates_total:
-        places = [esc(d["source"]) + (f" › {esc(d['entry'])}" if d.get("entry") else "") for d in hit.duplicates]
+        places = [_document_html(d["source"], d.get("entry"), d.get("record")) for d in hit.duplicates]
         more = hit.duplicates_total - len(places)
         if more > 0:
             places.append(f"and {more} more")

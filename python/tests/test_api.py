@@ -398,6 +398,7 @@ def test_html_says_where_a_hit_is_its_copies_and_what_there_is_to_page_through(t
     (corpus / "feed.jsonl").write_text(
         '{"title": "One", "text": "A strike in the first record."}\n'
         '{"title": "Two", "text": "A strike in the second record."}\n'
+        f'{{"title": "Three", "text": "{story}"}}\n'
     )
     (corpus / "a.txt").write_text(f"A\n\n{story}\n")
     (corpus / "b.txt").write_text(f"B\n\n{story}\n")
@@ -406,16 +407,19 @@ def test_html_says_where_a_hit_is_its_copies_and_what_there_is_to_page_through(t
     cita.index(corpus, tmp_path / "index")
     archive = cita.Archive(tmp_path / "index")
     results = archive.search("strike")
-    assert (results.total, results.distinct) == (5, 3)
+    assert (results.total, results.distinct) == (6, 3)
     page = results._repr_html_()
-    assert "5 matching passages" in page and "3 distinct, 3 shown" in page
+    assert "6 matching passages" in page and "3 distinct, 3 shown" in page
     assert "feed.jsonl #2 ¶1" in page and "feed.jsonl #1 ¶1" in page
     [copied] = [hit for hit in results if hit.duplicates_total]
-    assert copied.duplicates_total == 2
-    assert "2 other copies: " in copied._repr_html_()
+    assert copied.duplicates_total == 3
+    # Each copy named as the text output names it: its record, its entry.
+    listed = copied._repr_html_().split("3 other copies: ")[1]
+    names = ["a.txt", "b.txt", "pack.zip › inner/c.txt", "feed.jsonl #3"]
+    assert sum(name in listed for name in names) == 3, listed
     assert "pack.zip › inner/c.txt" in page
     grouped = archive.search("strike", group=True, limit=1)._repr_html_()
-    assert "1 of 5 documents shown" in grouped  # each record a document
+    assert "1 of 6 documents shown" in grouped  # each record a document
 
 
 def test_numpy_dates_filter_as_the_days_they_write(archive):
