@@ -230,14 +230,14 @@ def _on_shard(shards_dir: str, number: int, step: str, seen: Optional[str], *arg
         raise _raised_here(err)
 
 
-# A one-index error's advice names the command line (`cita index`,
-# `--index`), which over a shard would put a whole index in its folder:
-# each is replaced by the call that builds the shards.
+# A one-index error's advice names cita.index, which over a shard would
+# put a whole index in its folder: each is replaced by the call that
+# builds the shards.
 _SHARD_ADVICE = [
-    (re.compile(r"[:;] run `cita index[^`]*` first$"), "build the shards with {call})"),
-    (re.compile(r"[:;] rebuild it with `cita index[^`]*`$"), "rebuild the shards with {call}, rebuild=True)"),
+    (re.compile(r"[:;] build it first with cita\.index\(.*\)$"), "build the shards with {call})"),
+    (re.compile(r"[:;] rebuild it with cita\.index\(.*, rebuild=True\)$"), "rebuild the shards with {call}, rebuild=True)"),
     (
-        re.compile(r"; give `--index` a cita index \(`cita index` builds one in a new or empty folder\)$"),
+        re.compile(r"; give a cita index, or a new or empty folder for cita\.index to build one in$"),
         "empty it and rebuild the shards with {call}, rebuild=True)",
     ),
 ]
