@@ -313,7 +313,8 @@ pub trait BuildObserver {
 /// (not a modification's, not Calibre's `0101-01-01`) and its publisher
 /// its publication; the name a program gives a new file, or the file's
 /// own name, titles nothing; a tar entry's leading `./` is left out; a
-/// page's headline after a separator in its `<title>` titles it.
+/// page's headline after a separator in its `<title>` titles it; a mail
+/// sender's name loses the quotes Outlook encodes with it.
 pub const READING_RULES: u32 = 37;
 
 /// An observer that ignores everything.

@@ -258,7 +258,19 @@ pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
         .from()
         .and_then(|from| from.first())
         .and_then(|addr| {
-            let name = addr.name().map(str::trim).filter(|name| !name.is_empty());
+            // Outlook encodes a name's quotes with it (`=?…?Q?=22G=F3mez=2C_Luis=22?=`):
+            // decoded, they would be part of the name.
+            let name = addr
+                .name()
+                .map(|name| {
+                    let name = name.trim();
+                    (name
+                        .strip_prefix('"')
+                        .and_then(|name| name.strip_suffix('"')))
+                    .unwrap_or(name)
+                    .trim()
+                })
+                .filter(|name| !name.is_empty());
             let address = addr
                 .address()
                 .map(str::trim)
@@ -1026,6 +1038,19 @@ mod tests {
         );
         assert_eq!(message.meta.language.as_deref(), Some("es-CO"));
         assert_eq!(block_texts(&message.blocks), ["Hola."]);
+
+        // Outlook's encoded name inside quotes, which RFC 2047 forbids.
+        for from in [
+            "\"=?iso-8859-1?Q?G=F3mez=2C_Luis?=\" <luis@example.org>",
+            "=?iso-8859-1?Q?=22G=F3mez=2C_Luis=22?= <luis@example.org>",
+        ] {
+            let outlook = read(&format!("From: {from}\nSubject: x\n\nHola.\n"));
+            assert_eq!(
+                outlook.meta.author.as_deref(),
+                Some("Gómez, Luis <luis@example.org>"),
+                "{from}"
+            );
+        }
 
         let bare = read("From: maria@example.org\nSubject: x\n\nHola.\n");
         assert_eq!(bare.meta.author.as_deref(), Some("maria@example.org"));
