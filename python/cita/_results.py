@@ -395,7 +395,9 @@ class Results(_Table):
         #: Over shards (:class:`cita.dist.Cluster`) with ``partial=True``:
         #: whether some shards did not answer, so that ``total``, the hits
         #: and the facets cover only ``shards_answered``. Always ``False``
-        #: for one index.
+        #: for one index. (Not about partial matches: each hit's
+        #: ``partial`` says whether it lacks some words, ``partial_total``
+        #: counts them.)
         self.partial: bool = False
         #: Over shards: the numbers of the shards that answered (``None``
         #: for one index).
