@@ -472,6 +472,9 @@ fn build_into(
     store::refuse_foreign(index_dir)?;
     let _lock = store::lock(index_dir)?;
     let mut early_warnings = Vec::new();
+    // Read first: replacing an index of another schema or a damaged one
+    // removes the state that records it.
+    let kept_default = store::recorded_default_language(index_dir);
     let (index, opened) = store::open_for_writing(index_dir, options.rebuild)?;
     let fresh = matches!(opened, store::Opened::Fresh { .. });
     // An index another cita wrote is replaced, never misread: said, since
@@ -538,9 +541,7 @@ fn build_into(
     // halfway is redone whole, whatever default the next run is given.
     // So are files read under other reading rules, and a rebuild stopped
     // halfway (its files read so far would be taken for unchanged).
-    let kept = [&state.asked_default_language, &state.default_language]
-        .into_iter()
-        .find_map(|code| code.as_deref().and_then(Language::from_code));
+    let kept = kept_default.as_deref().and_then(Language::from_code);
     let default_language = (options.default_language.or(kept)).unwrap_or(Language::ENGLISH);
     state.asked_default_language = Some(default_language.code().to_string());
     let default_code = default_language.code();

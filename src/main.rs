@@ -44,7 +44,7 @@ mod exit {
 
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(report_panic));
-    #[cfg(unix)]
+    #[cfg(target_os = "linux")]
     report_bus_errors();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -76,14 +76,16 @@ fn main() -> ExitCode {
 }
 
 /// tantivy maps the index's files into memory: one that shrinks under a
-/// running process (cut, or a backup copied over it in place) makes the
-/// next read of its lost pages a bus error, which would kill the process
-/// without a word. The handler says so on one line and exits as any error
-/// does; it cannot go on, as the read cannot be made to succeed.
-#[cfg(unix)]
+/// running process (cut, or a backup copied over it in place), or a read
+/// of it that fails (a failing disk, a network share gone), makes a bus
+/// error, which would kill the process without a word. The handler says so
+/// on one line and exits as any error does; it cannot go on, as the read
+/// cannot be made to succeed. Linux only: elsewhere (macOS) a stack
+/// overflow is a bus error too, which Rust's own handler reports.
+#[cfg(target_os = "linux")]
 fn report_bus_errors() {
     extern "C" fn on_bus_error(_: libc::c_int) {
-        const LINE: &[u8] = b"cita: a file of the index shrank while it was open (cut, or copied over in place): run `cita check`, then start again\n";
+        const LINE: &[u8] = b"cita: a file of the index could not be read through its memory map (cut shorter or copied over in place while open, or a disk or network error): run `cita check`, then start again\n";
         // SAFETY: write(2) and _exit(2) are async-signal-safe, and LINE is
         // a static buffer.
         unsafe {

@@ -378,6 +378,18 @@ pub fn lock(dir: &Path) -> Result<File> {
     }
 }
 
+/// The default language the state at `dir` records for a run given none
+/// (the last run's, else its files'), read from the file alone: one of
+/// another schema, whose files a run replaces, records it too.
+pub fn recorded_default_language(dir: &Path) -> Option<String> {
+    let bytes = std::fs::read(dir.join(STATE_FILE)).ok()?;
+    let state: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    ["asked_default_language", "default_language"]
+        .into_iter()
+        .find_map(|field| Some(state.get(field)?.as_str()?.to_string()))
+        .filter(|code| code != MIXED_DEFAULTS)
+}
+
 /// Opens the index at `dir` for writing, creating it (or recreating an
 /// index of another schema version) as needed; says whether it is new.
 ///

@@ -673,6 +673,37 @@ fn an_index_of_another_schema_version_is_detected_and_rebuilt() {
     }
 }
 
+/// The default language survives what replaces the index's files: a run
+/// of a newer cita over an older index, a rebuild of a damaged one (found
+/// by a review: the state recording it was removed with them).
+#[test]
+fn the_default_language_is_kept_when_the_index_is_replaced_or_rebuilt() {
+    let fixture = Fixture::new();
+    // Figures: no prose to detect, so the default decides.
+    fixture.file("cifras.txt", "1964 | 12.5 | 2,031\n");
+    fixture.index_report(&["--default-lang", "es"]);
+    let meta_path = fixture.index_path().join("meta.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
+    meta["payload"] = r#"{"cita_schema":1,"documents":1}"#.into();
+    std::fs::write(&meta_path, meta.to_string()).unwrap();
+    let replaced = fixture.index_report(&[]);
+    assert_eq!(changes(&replaced)[0], 1, "{replaced}");
+    assert_eq!(total(&fixture, "lang:es"), 1);
+    // A byte flipped in a segment: the rebuild removes every file of it.
+    let store = std::fs::read_dir(fixture.index_path())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.extension().is_some_and(|ext| ext == "store"))
+        .unwrap();
+    let mut bytes = std::fs::read(&store).unwrap();
+    bytes[0] ^= 0xFF;
+    std::fs::write(&store, bytes).unwrap();
+    let rebuilt = fixture.index_report(&["--rebuild"]);
+    assert_eq!(rebuilt["files_read"], 1, "{rebuilt}");
+    assert_eq!(total(&fixture, "lang:es"), 1);
+}
+
 #[test]
 fn jobs_and_memory_options_change_nothing_in_the_results() {
     let fixture = Fixture::new();

@@ -102,13 +102,16 @@ __all__ = [
 ]
 
 PathLike = Union[str, "os.PathLike[str]"]
+#: A day (a ``datetime.date``, ``datetime``, pandas ``Timestamp``, NumPy
+#: ``datetime64``), a year (``2025``), or ``"YYYY"``, ``"YYYY-MM"``,
+#: ``"YYYY-MM-DD"``. NumPy's type is named for type checkers only, so that
+#: resolving the hints at run time (``typing.get_type_hints``) needs no NumPy.
 if TYPE_CHECKING:
     import numpy
 
-#: A day (a ``datetime.date``, ``datetime``, pandas ``Timestamp``, NumPy
-#: ``datetime64``), a year (``2025``), or ``"YYYY"``, ``"YYYY-MM"``,
-#: ``"YYYY-MM-DD"``.
-DateLike = Union[datetime.date, "numpy.datetime64", int, str]
+    DateLike = Union[datetime.date, numpy.datetime64, int, str]
+else:
+    DateLike = Union[datetime.date, int, str]
 #: A year, ``"1960..1969"``, or ``(1960, 1969)`` / ``[1960, 1969]``, inclusive.
 Years = Union[int, str, Tuple[int, int], List[int]]
 #: ``progress(files_done, files_total, bytes_done, bytes_total)``.

@@ -1042,8 +1042,9 @@ fn strip_site_name(title: &str, site: Option<&str>) -> String {
 /// The page's headline, its first `<h1>`, when `title` is that and more
 /// after a separator: the section a site names after it ("Condenan al
 /// Estado - Justicia", what is left of "… - Justicia - El Tiempo"), or
-/// before one: the site's name, which a page without `og:site_name` cannot
-/// tell ("Semana.com - Condenan al Estado").
+/// before one a site's domain, which a page without `og:site_name` names
+/// it by ("Semana.com - Condenan al Estado"; not "Ley 1448 - Capítulo I",
+/// whose prefix is what the chapter belongs to).
 fn headline_within(page: &Html, title: String) -> String {
     let headline = page
         .select(&selector("h1"))
@@ -1057,9 +1058,21 @@ fn headline_within(page: &Html, title: String) -> String {
     let before = title.strip_suffix(headline.as_str());
     let separated = TITLE_SEPARATORS.iter().any(|separator| {
         after.is_some_and(|more| more.starts_with(separator))
-            || before.is_some_and(|more| more.ends_with(separator))
+            || before.is_some_and(|more| more.strip_suffix(separator).is_some_and(is_domain))
     });
     if separated { headline } else { title }
+}
+
+/// Whether `text` is written as a site's domain: `Semana.com`,
+/// `www.eltiempo.com.co`.
+fn is_domain(text: &str) -> bool {
+    let text = text.trim();
+    let top_level =
+        |top: &str| (2..=6).contains(&top.len()) && top.chars().all(|c| c.is_ascii_alphabetic());
+    !text.contains(char::is_whitespace)
+        && text
+            .rsplit_once('.')
+            .is_some_and(|(name, top)| !name.is_empty() && top_level(top))
 }
 
 /// What sites put between a story's title and their own name or section.
@@ -2365,6 +2378,13 @@ line two</pre>
         assert_eq!(
             title(unnamed.to_string()),
             "Condenan al Estado por Mapiripán"
+        );
+        // Not what the headline belongs to: a law, a book.
+        let chapter = "<html><head><title>Ley 1448 - Capítulo I de las disposiciones generales</title></head>\
+            <body><h1>Capítulo I de las disposiciones generales</h1><p>Texto.</p></body></html>";
+        assert_eq!(
+            title(chapter.to_string()),
+            "Ley 1448 - Capítulo I de las disposiciones generales"
         );
         // A title the headline only starts is kept whole.
         assert_eq!(

@@ -1203,7 +1203,7 @@ impl<'a> Compiler<'a> {
 /// holding the word, which the query says more plainly.
 fn only_excluded(negated: bool) -> Error {
     Error::Query(if negated {
-        "a term excluded twice (`NOT NOT word`, `-(-word)`, `--word`) asks for nothing: drop both exclusions to require the term".to_string()
+        "a term excluded twice (`NOT NOT word`, `-(-word)`) asks for nothing: drop both exclusions to require the term".to_string()
     } else {
         "a query cannot only exclude: add a word to search for, as in `lazo -colombia`".to_string()
     })
