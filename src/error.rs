@@ -29,7 +29,7 @@ pub enum Error {
     InvalidOption(String),
 
     /// No index exists at the given path.
-    #[error("no index at {}: run `cita index --index {}` first", path.display(), path.display())]
+    #[error("no index at {}: run `cita index --index {}` first", path.display(), shell_word(path))]
     NoIndex {
         /// The index folder that was asked for.
         path: PathBuf,
@@ -51,7 +51,7 @@ pub enum Error {
     /// The index was built by a cita whose schema differs from this one.
     #[error(
         "the index at {} was built by an incompatible version of cita (schema {found}, this cita reads {expected}): rebuild it with `cita index --rebuild --index {}`",
-        path.display(), path.display()
+        path.display(), shell_word(path)
     )]
     IncompatibleIndex {
         /// The index folder.
@@ -91,7 +91,7 @@ pub enum Error {
     /// that could not be read, which no run can bring back).
     #[error(
         "corpus folder {} is empty (a disk not mounted?) and the index holds {documents} document(s), left as they were; to empty the index, run `cita index --rebuild --corpus {} --index {}`",
-        path.display(), path.display(), index.display()
+        path.display(), shell_word(path), shell_word(index)
     )]
     EmptyCorpus {
         /// The corpus folder.
@@ -108,7 +108,7 @@ pub enum Error {
     /// versions kept of files that could not be read.
     #[error(
         "the index at {} was built from {}, not {}: this run would remove {leaving} of its {files} files, so it is left as it was; give `--corpus {} --index {}`, or `--rebuild --corpus {} --index {}` to build it from {} alone",
-        index.display(), built_from.display(), path.display(), built_from.display(), index.display(), path.display(), index.display(), path.display()
+        index.display(), built_from.display(), path.display(), shell_word(built_from), shell_word(index), shell_word(path), shell_word(index), path.display()
     )]
     OtherCorpus {
         /// The corpus folder given.
@@ -147,7 +147,7 @@ pub enum Error {
     /// (the panic is caught and becomes this error).
     #[error(
         "the index at {} is damaged ({detail}): rebuild it with `cita index --rebuild --index {}`",
-        path.display(), path.display()
+        path.display(), shell_word(path)
     )]
     Damaged {
         /// The index folder.
@@ -310,6 +310,18 @@ impl Error {
 }
 
 /// Whether an I/O error is "no space left on device".
+/// `path` as one word of a shell command the messages advise, quoted when
+/// a shell would split or expand it (`'my corpus'`), so that the command
+/// can be copied as written.
+pub fn shell_word(path: &Path) -> String {
+    let text = path.display().to_string();
+    let plain = |c: char| c.is_alphanumeric() || "/._-+,:=@%".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        return text;
+    }
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
 fn is_disk_full(err: &std::io::Error) -> bool {
     err.kind() == std::io::ErrorKind::StorageFull || err.raw_os_error() == Some(28)
 }
@@ -407,6 +419,16 @@ thread_local! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_a_shell_would_split_is_quoted_as_one_word() {
+        let word = |path: &str| shell_word(Path::new(path));
+        assert_eq!(word("/data/índice_2024-v1.d"), "/data/índice_2024-v1.d");
+        assert_eq!(word("my corpus"), "'my corpus'");
+        assert_eq!(word("it's"), "'it'\\''s'");
+        assert_eq!(word("$HOME/*"), "'$HOME/*'");
+        assert_eq!(word(""), "''");
+    }
 
     #[test]
     fn engine_messages_are_one_bounded_line_without_quoted_files() {

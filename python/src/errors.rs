@@ -28,23 +28,20 @@ pub fn to_py_in(py: Python<'_>, err: cita::Error, context: &str) -> PyErr {
 /// advises (`cita index --rebuild --index X`) as the call that does it in
 /// Python (`cita.index(corpus, "X", rebuild=True)`).
 fn in_python_words(err: &cita::Error, message: String) -> String {
+    let quoted = |path: &Path| format!("{:?}", path.display().to_string());
     let call = |corpus: &str, index: &Path, rebuild: bool| {
         let rebuild = if rebuild { ", rebuild=True" } else { "" };
-        format!(
-            "cita.index({corpus}, {:?}{rebuild})",
-            index.display().to_string()
-        )
+        format!("cita.index({corpus}, {}{rebuild})", quoted(index))
     };
-    let quoted = |path: &Path| format!("{:?}", path.display().to_string());
     let (command, instead) = match err {
         cita::Error::NoIndex { path } => (
-            format!("run `cita index --index {}` first", path.display()),
+            format!("run `cita index --index {}` first", cita::shell_word(path)),
             format!("build it first with {}", call("corpus", path, false)),
         ),
         cita::Error::IncompatibleIndex { path, .. } | cita::Error::Damaged { path, .. } => (
             format!(
                 "rebuild it with `cita index --rebuild --index {}`",
-                path.display()
+                cita::shell_word(path)
             ),
             format!("rebuild it with {}", call("corpus", path, true)),
         ),
@@ -57,8 +54,8 @@ fn in_python_words(err: &cita::Error, message: String) -> String {
         cita::Error::EmptyCorpus { path, index, .. } => (
             format!(
                 "run `cita index --rebuild --corpus {} --index {}`",
-                path.display(),
-                index.display()
+                cita::shell_word(path),
+                cita::shell_word(index)
             ),
             format!("call {}", call(&quoted(path), index, true)),
         ),
@@ -70,10 +67,10 @@ fn in_python_words(err: &cita::Error, message: String) -> String {
         } => (
             format!(
                 "give `--corpus {} --index {}`, or `--rebuild --corpus {} --index {}`",
-                built_from.display(),
-                index.display(),
-                path.display(),
-                index.display()
+                cita::shell_word(built_from),
+                cita::shell_word(index),
+                cita::shell_word(path),
+                cita::shell_word(index)
             ),
             format!(
                 "give {}, or {}",

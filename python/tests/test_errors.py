@@ -242,6 +242,24 @@ def test_a_missing_index_is_index_not_found_with_the_cli_message(cli, tmp_path: 
     assert isinstance(raised.value, FileNotFoundError)
 
 
+def test_a_folder_of_other_files_is_no_index_in_python_s_words(cli, small_corpus):
+    expected = cli.error("search", "--index", str(small_corpus), "colombia")
+    with pytest.raises(cita.IncompatibleIndexError) as raised:
+        cita.Archive(small_corpus)
+    said = str(raised.value)
+    assert said.split("; ")[0] == expected.split("; ")[0]
+    assert said.endswith("; give a cita index, or a new or empty folder for cita.index to build one in"), said
+
+
+def test_advice_names_a_folder_with_spaces_as_one_word(cli, tmp_path: Path):
+    missing = tmp_path / "my index"
+    expected = cli.error("search", "--index", str(missing), "colombia")
+    assert f"`cita index --index '{missing}'`" in expected
+    with pytest.raises(cita.IndexNotFoundError) as raised:
+        cita.Archive(missing)
+    assert str(raised.value).endswith(f'build it first with cita.index(corpus, "{missing}")')
+
+
 def test_a_missing_corpus_is_corpus_not_found(tmp_path: Path):
     with pytest.raises(cita.CorpusNotFoundError, match="does not exist"):
         cita.index(tmp_path / "no-corpus", tmp_path / "index")
