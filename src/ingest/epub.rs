@@ -124,29 +124,37 @@ fn read_package(bytes: &[u8], path: &str) -> Result<(Metadata, Vec<String>), Ref
         (Ns::DublinCore, "publisher"),
         (Ns::DublinCore, "language"),
     ]);
-    // Every `dc:date`, with its `opf:event`, and the one being read.
+    // Every `dc:date`, with its `opf:event`, and the one being read with
+    // the depth of the elements open inside it.
     let mut dates = Vec::new();
-    let mut date: Option<Dated> = None;
+    let mut date: Option<(Dated, usize)> = None;
     // Manifest items by id: their href and media type.
     let mut manifest: HashMap<String, (String, Option<String>)> = HashMap::new();
     let mut spine = Vec::new();
     while let Some(node) = xml.next()? {
         fields.see(&node);
-        let element = match node {
-            Node::Open(element) => element,
-            Node::Text(text) => {
-                if let Some((_, value)) = &mut date {
-                    value.push_str(&text);
-                }
+        let element = match (node, &mut date) {
+            (Node::Open(_), Some((_, depth))) => {
+                *depth += 1;
                 continue;
             }
-            Node::Close => {
-                dates.extend(date.take());
+            (Node::Open(element), None) => element,
+            (Node::Text(text), Some(((_, value), _))) => {
+                value.push_str(&text);
                 continue;
             }
+            (Node::Close, Some((_, depth))) if *depth > 0 => {
+                *depth -= 1;
+                continue;
+            }
+            (Node::Close, Some(_)) => {
+                dates.extend(date.take().map(|(dated, _)| dated));
+                continue;
+            }
+            (Node::Text(_) | Node::Close, None) => continue,
         };
         if element.is(Ns::DublinCore, "date") {
-            date = Some((element.attribute("event"), String::new()));
+            date = Some(((element.attribute("event"), String::new()), 0));
             continue;
         }
         match element.local() {
@@ -405,6 +413,11 @@ mod tests {
         assert_eq!(dated(&modified), None);
         // Calibre's "unknown".
         assert_eq!(dated("<dc:date>0101-01-01T00:00:00+00:00</dc:date>"), None);
+        // Markup inside the date is read through.
+        assert_eq!(
+            dated("<dc:date><span/>1999-03-02</dc:date>").as_deref(),
+            Some("1999-03-02")
+        );
         let meta = book("<dc:publisher>Editorial Sudamericana</dc:publisher>");
         assert_eq!(meta.publication.as_deref(), Some("Editorial Sudamericana"));
     }

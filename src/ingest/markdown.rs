@@ -76,11 +76,16 @@ pub fn blocks(body: &str, offset: Option<usize>) -> Vec<Block> {
                 text.clear();
             }
             Event::End(TagEnd::TableRow | TagEnd::TableHead) => {
-                text.push_str(&super::join_cells(&std::mem::take(&mut cells)));
+                let row = super::join_cells(&std::mem::take(&mut cells));
                 if top_level {
+                    text.push_str(&row);
                     emit(&mut out, &mut text, block_start, range.end, kind);
                 } else {
-                    text.push(' ');
+                    // In a list item, each row is a line of it.
+                    text.truncate(text.trim_end().len());
+                    text.push('\n');
+                    text.push_str(&row);
+                    text.push('\n');
                 }
             }
             Event::End(TagEnd::Paragraph | TagEnd::CodeBlock | TagEnd::HtmlBlock) if top_level => {
@@ -259,6 +264,10 @@ mod tests {
     fn tables_give_a_paragraph_per_row() {
         let body = "| Year | Plan |\n|---|---|\n| 1964 | LAZO |\n";
         assert_eq!(texts(body), ["Year | Plan", "1964 | LAZO"]);
+        // In a list item, a line per row; an empty cell between two others
+        // keeps its place.
+        let listed = "- item uno\n\n  | a | b | c |\n  |---|---|---|\n  | x |   | z |\n- item dos\n";
+        assert_eq!(texts(listed), ["item uno\na | b | c\nx |  | z\nitem dos"]);
     }
 
     #[test]
