@@ -266,7 +266,8 @@ mod tests {
         assert_eq!(texts(body), ["Year | Plan", "1964 | LAZO"]);
         // In a list item, a line per row; an empty cell between two others
         // keeps its place.
-        let listed = "- item uno\n\n  | a | b | c |\n  |---|---|---|\n  | x |   | z |\n- item dos\n";
+        let listed =
+            "- item uno\n\n  | a | b | c |\n  |---|---|---|\n  | x |   | z |\n- item dos\n";
         assert_eq!(texts(listed), ["item uno\na | b | c\nx |  | z\nitem dos"]);
     }
 
