@@ -1124,12 +1124,9 @@ fn each_tar_entry_from(
         met.headers += 1;
         // `tar -C folder .` names every entry `./…`: the same entry as
         // without it, which a citation need not carry.
-        let decoded = decode_name(&entry.path_bytes()).into_owned();
-        let mut name: &str = &decoded;
-        while let Some(rest) = name.strip_prefix("./") {
-            name = rest;
-        }
-        let name = name.to_string();
+        let name = decode_name(&entry.path_bytes())
+            .trim_start_matches("./")
+            .to_string();
         // Its data runs past the end: cut there (its size is under its
         // header's checksum, or its pax header's). A sparse file holds
         // fewer bytes than its size.

@@ -448,8 +448,8 @@ fn leading_lines(blocks: &[Block]) -> String {
 /// `Nuevo documento de Microsoft Word`), or a file's name (`Microsoft Word -
 /// memo_final_v3.docx`, as Word's PDF printer writes it; `scan0042.pdf`;
 /// `informe_final_v3` in `informe_final_v3.docx`, `stem`, a name without a
-/// space but with an underscore or a digit, as a converter copies it). The text titles such a document
-/// instead.
+/// space but with an underscore or a digit, as a converter copies it). The
+/// text titles such a document instead.
 fn is_placeholder_title(title: &str, stem: Option<&str>) -> bool {
     const UNTITLED: &[&str] = &[
         "untitled",
@@ -763,7 +763,8 @@ pub fn files(corpus: &Path, options: &WalkOptions) -> Result<impl Iterator<Item 
             path: error_path(&err).unwrap_or(&corpus).to_path_buf(),
             message: walk_message(&err),
             // A loop leads back to files walked already: nothing is left out.
-            skipped: (!is_loop(&err)).then_some(SkipReason::Unreadable),
+            skipped: (!matches!(unwrapped(&err), ignore::Error::Loop { .. }))
+                .then_some(SkipReason::Unreadable),
         })),
         // Files, and what is neither a file nor a folder (a FIFO, a device,
         // a socket, or a symbolic link to one): those are listed too, so that
@@ -818,26 +819,25 @@ fn error_path(err: &ignore::Error) -> Option<&Path> {
 }
 
 fn walk_message(err: &ignore::Error) -> String {
-    match err {
+    match unwrapped(err) {
         ignore::Error::Loop { ancestor, .. } => {
             format!(
                 "symbolic link loop back to {}, not followed",
                 ancestor.display()
             )
         }
-        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => {
-            walk_message(err)
-        }
         ignore::Error::Io(io) => format!("cannot read: {io}"),
         other => other.to_string(),
     }
 }
 
-fn is_loop(err: &ignore::Error) -> bool {
+/// The walker's error without the path and depth it is wrapped in.
+fn unwrapped(err: &ignore::Error) -> &ignore::Error {
     match err {
-        ignore::Error::Loop { .. } => true,
-        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => is_loop(err),
-        _ => false,
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => {
+            unwrapped(err)
+        }
+        other => other,
     }
 }
 
