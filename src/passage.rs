@@ -217,7 +217,7 @@ impl<'a> Iterator for Passages<'a> {
             if let Some((unit, ranges, next)) = &mut self.current {
                 while let Some(range) = ranges.get(*next).cloned() {
                     *next += 1;
-                    let text = unit.slice(range.clone());
+                    let text = ingest::without_soft_hyphens(unit.slice(range.clone()));
                     if !text.chars().any(char::is_alphanumeric) || !self.seen.insert(text.clone()) {
                         continue;
                     }
@@ -225,9 +225,12 @@ impl<'a> Iterator for Passages<'a> {
                     return Some(Passage {
                         kind,
                         text: text.into_owned(),
-                        section: self
-                            .section
-                            .map(|section| ingest::shorten(section, ingest::MAX_FIELD_CHARS)),
+                        section: self.section.map(|section| {
+                            ingest::shorten(
+                                &ingest::without_soft_hyphens(section.into()),
+                                ingest::MAX_FIELD_CHARS,
+                            )
+                        }),
                         paragraph: self.paragraph,
                         part: *next as u32,
                         byte_range: unit.source_range(range),
@@ -497,6 +500,16 @@ mod tests {
             .map(str::trim)
             .filter(|line| !line.is_empty())
             .collect()
+    }
+
+    #[test]
+    fn soft_hyphens_leave_the_text_and_the_section() {
+        let blocks = kinded(
+            "# Revoca\u{AD}ciones\nprose La revoca\u{AD}ción de la visa.\nprose La revocación de la visa.",
+        );
+        let found: Vec<Passage> = passages(&blocks).collect();
+        assert_eq!(texts(&found), ["La revocación de la visa."]);
+        assert_eq!(found[0].section.as_deref(), Some("Revocaciones"));
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! EPUB books: the package that `META-INF/container.xml` names, and its
 //! chapters in spine order, each read with the HTML ingest
 //! ([`html::read`]), whose headings start sections.
-//! Title, author (the first `dc:creator`), date (`dc:date`: the
-//! publication's among several), publisher and declared language
-//! come from the package's Dublin Core metadata.
+//! Title, author (the first `dc:creator` in the author's role, or in
+//! none), date (`dc:date`: the publication's among several), publisher
+//! and declared language come from the package's Dublin Core metadata.
 //!
 //! A chapter that is missing or unreadable is left out with a note (a
 //! warning), one that is encrypted (DRM: listed in
@@ -120,41 +120,70 @@ fn read_package(bytes: &[u8], path: &str) -> Result<(Metadata, Vec<String>), Ref
     let mut xml = Xml::open(bytes, path, "package")?;
     let mut fields = FirstTexts::new([
         (Ns::DublinCore, "title"),
-        (Ns::DublinCore, "creator"),
         (Ns::DublinCore, "publisher"),
         (Ns::DublinCore, "language"),
     ]);
-    // Every `dc:date`, with its `opf:event`, and the one being read with
-    // the depth of the elements open inside it.
+    // Every `dc:date` with its `opf:event`, every `dc:creator` with its
+    // role, EPUB 3's roles by the id they refine; and the field being read,
+    // with its text so far and the depth of the elements open inside it.
     let mut dates = Vec::new();
-    let mut date: Option<(Dated, usize)> = None;
+    let mut creators = Vec::new();
+    let mut refined_roles = HashMap::new();
+    let mut reading: Option<(Field, String, usize)> = None;
     // Manifest items by id: their href and media type.
     let mut manifest: HashMap<String, (String, Option<String>)> = HashMap::new();
     let mut spine = Vec::new();
     while let Some(node) = xml.next()? {
         fields.see(&node);
-        let element = match (node, &mut date) {
-            (Node::Open(_), Some((_, depth))) => {
+        let element = match (node, &mut reading) {
+            (Node::Open(_), Some((_, _, depth))) => {
                 *depth += 1;
                 continue;
             }
             (Node::Open(element), None) => element,
-            (Node::Text(text), Some(((_, value), _))) => {
+            (Node::Text(text), Some((_, value, _))) => {
                 value.push_str(&text);
                 continue;
             }
-            (Node::Close, Some((_, depth))) if *depth > 0 => {
+            (Node::Close, Some((_, _, depth))) if *depth > 0 => {
                 *depth -= 1;
                 continue;
             }
             (Node::Close, Some(_)) => {
-                dates.extend(date.take().map(|(dated, _)| dated));
+                match reading.take() {
+                    Some((Field::Date { event }, value, _)) => dates.push((event, value)),
+                    Some((Field::Creator { id, role }, name, _)) => {
+                        creators.push(Creator { id, role, name });
+                    }
+                    Some((Field::Role { refines }, role, _)) => {
+                        refined_roles.entry(refines).or_insert(role);
+                    }
+                    None => {}
+                }
                 continue;
             }
             (Node::Text(_) | Node::Close, None) => continue,
         };
-        if element.is(Ns::DublinCore, "date") {
-            date = Some(((element.attribute("event"), String::new()), 0));
+        let field = if element.is(Ns::DublinCore, "date") {
+            Some(Field::Date {
+                event: element.attribute("event"),
+            })
+        } else if element.is(Ns::DublinCore, "creator") {
+            Some(Field::Creator {
+                id: element.attribute("id"),
+                role: element.attribute("role"),
+            })
+        } else if element.local() == b"meta"
+            && element.attribute("property").as_deref() == Some("role")
+        {
+            element.attribute("refines").map(|refines| Field::Role {
+                refines: refines.trim_start_matches('#').to_string(),
+            })
+        } else {
+            None
+        };
+        if let Some(field) = field {
+            reading = Some((field, String::new(), 0));
             continue;
         }
         match element.local() {
@@ -174,11 +203,11 @@ fn read_package(bytes: &[u8], path: &str) -> Result<(Metadata, Vec<String>), Ref
         .filter(|(_, media_type)| media_type.as_deref().is_none_or(is_html))
         .map(|(href, _)| entry_name(folder, href))
         .collect();
-    let [title, author, publication, language] = fields.into_values();
+    let [title, publication, language] = fields.into_values();
     let meta = Metadata {
         title,
         date: publication_date(&dates),
-        author,
+        author: author(&creators, &refined_roles),
         publication,
         language,
         ..Metadata::default()
@@ -186,8 +215,54 @@ fn read_package(bytes: &[u8], path: &str) -> Result<(Metadata, Vec<String>), Ref
     Ok((meta, chapters))
 }
 
+/// A metadata element whose text is being read.
+enum Field {
+    /// A `dc:date`, with its `opf:event`.
+    Date { event: Option<String> },
+    /// A `dc:creator`, with its id and EPUB 2's `opf:role`.
+    Creator {
+        id: Option<String>,
+        role: Option<String>,
+    },
+    /// EPUB 3's `<meta property="role" refines="#id">`: the role of the
+    /// creator with that id.
+    Role { refines: String },
+}
+
 /// A `dc:date`: its `opf:event`, if it names one, and its text.
 type Dated = (Option<String>, String);
+
+/// A `dc:creator`: its id, its EPUB 2 role, and the name.
+struct Creator {
+    id: Option<String>,
+    role: Option<String>,
+    name: String,
+}
+
+/// The book's author: the first creator in the author's role (MARC
+/// relator `aut`), else the first given no role. A translator, an
+/// illustrator or an editor (`trl`, `ill`, `edt`) listed first is not
+/// the author a citation names, so a book crediting only them has none.
+fn author(creators: &[Creator], refined_roles: &HashMap<String, String>) -> Option<String> {
+    let role = |creator: &Creator| {
+        let refined = creator.id.as_ref().and_then(|id| refined_roles.get(id));
+        creator
+            .role
+            .as_deref()
+            .or(refined.map(String::as_str))
+            .map(|role| role.trim().to_ascii_lowercase())
+            .filter(|role| !role.is_empty())
+    };
+    let named = || {
+        creators
+            .iter()
+            .filter(|creator| !creator.name.trim().is_empty())
+    };
+    named()
+        .find(|creator| role(creator).as_deref() == Some("aut"))
+        .or_else(|| named().find(|creator| role(creator).is_none()))
+        .map(|creator| super::collapse_whitespace(&creator.name))
+}
 
 /// The book's publication date among its `dc:date`s: EPUB 2 lists one per
 /// event (`publication`, `creation`, `modification`), and a re-saved book
@@ -309,6 +384,22 @@ mod tests {
         read_with(read, entries)
     }
 
+    /// The metadata of a book of one chapter whose package holds `metadata`.
+    fn book(metadata: &str) -> Metadata {
+        let opf = package(
+            metadata,
+            r#"<item id="c1" href="one.xhtml" media-type="application/xhtml+xml"/>"#,
+            r#"<itemref idref="c1"/>"#,
+        );
+        let one = chapter("<p>Text.</p>");
+        let entries = [
+            ("META-INF/container.xml", CONTAINER_XML),
+            ("OEBPS/content.opf", &opf),
+            ("OEBPS/one.xhtml", &one),
+        ];
+        epub(&entries).unwrap().0
+    }
+
     #[test]
     fn a_chapter_listed_twice_is_read_once_and_a_missing_one_is_noted() {
         let opf = package(
@@ -380,20 +471,6 @@ mod tests {
 
     #[test]
     fn the_publication_s_date_and_the_publisher_are_the_book_s() {
-        let book = |metadata: &str| {
-            let opf = package(
-                metadata,
-                r#"<item id="c1" href="one.xhtml" media-type="application/xhtml+xml"/>"#,
-                r#"<itemref idref="c1"/>"#,
-            );
-            let one = chapter("<p>Text.</p>");
-            let entries = [
-                ("META-INF/container.xml", CONTAINER_XML),
-                ("OEBPS/content.opf", &opf),
-                ("OEBPS/one.xhtml", &one),
-            ];
-            epub(&entries).unwrap().0
-        };
         let dated = |metadata: &str| book(metadata).date.map(|date| date.to_string());
         let opf = r#"xmlns:opf="http://www.idpf.org/2007/opf""#;
         // A re-saved EPUB 2 names its modification first.
@@ -420,6 +497,35 @@ mod tests {
         );
         let meta = book("<dc:publisher>Editorial Sudamericana</dc:publisher>");
         assert_eq!(meta.publication.as_deref(), Some("Editorial Sudamericana"));
+    }
+
+    #[test]
+    fn the_author_is_the_creator_in_the_author_s_role() {
+        let author = |metadata: &str| book(metadata).author;
+        let opf = r#"xmlns:opf="http://www.idpf.org/2007/opf""#;
+        // EPUB 2: the role on the element.
+        let epub2 = format!(
+            r#"<dc:creator {opf} opf:role="trl">Gregory Rabassa</dc:creator><dc:creator {opf} opf:role="aut">Gabriel
+  García Márquez</dc:creator>"#
+        );
+        assert_eq!(author(&epub2).as_deref(), Some("Gabriel García Márquez"));
+        // EPUB 3: the role refines the creator's id.
+        let epub3 = concat!(
+            r#"<dc:creator id="t">Edith Grossman</dc:creator><dc:creator id="a">Gabriel García Márquez</dc:creator>"#,
+            r##"<meta refines="#t" property="role" scheme="marc:relators">trl</meta>"##,
+            r##"<meta refines="#a" property="role" scheme="marc:relators">aut</meta>"##,
+        );
+        assert_eq!(author(epub3).as_deref(), Some("Gabriel García Márquez"));
+        // Without roles, the first; with only a translator's, none.
+        let unroled = "<dc:creator>Ana</dc:creator><dc:creator>Beto</dc:creator>";
+        assert_eq!(author(unroled).as_deref(), Some("Ana"));
+        let translated =
+            format!(r#"<dc:creator {opf} opf:role="trl">Gregory Rabassa</dc:creator>"#);
+        assert_eq!(author(&translated), None);
+        let illustrated = format!(
+            r#"<dc:creator {opf} opf:role="ill">Luis</dc:creator><dc:creator>Ana</dc:creator>"#
+        );
+        assert_eq!(author(&illustrated).as_deref(), Some("Ana"));
     }
 
     #[test]

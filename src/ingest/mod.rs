@@ -30,6 +30,7 @@ mod pdf_xref;
 pub mod text;
 mod xml;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsStr;
 use std::fmt;
@@ -414,13 +415,27 @@ impl Document {
     /// `CONFIDENTIAL`, when a later one is something else), else the file
     /// path.
     pub fn title(&self) -> String {
-        if let Some(title) = &self.meta.title {
-            return title.clone();
-        }
-        inferred_title(self.format, &self.blocks).map_or_else(
-            || self.source.clone(),
-            |line| shorten(line.trim(), MAX_TITLE_CHARS),
-        )
+        let title = match &self.meta.title {
+            Some(title) => title.clone(),
+            None => inferred_title(self.format, &self.blocks).map_or_else(
+                || self.source.clone(),
+                |line| shorten(line.trim(), MAX_TITLE_CHARS),
+            ),
+        };
+        without_soft_hyphens(title.into()).into_owned()
+    }
+}
+
+/// `text` without its soft hyphens (U+00AD), for the texts a passage
+/// stores. A soft hyphen only says where a line may break: kept, it hid in
+/// the text a reader copies and in the forms `matched` lists
+/// (`revoca\u{AD}ción`, which no script's `"revocación"` equals), while
+/// the words' terms never held it.
+pub(crate) fn without_soft_hyphens(text: Cow<'_, str>) -> Cow<'_, str> {
+    if text.contains('\u{AD}') {
+        Cow::Owned(text.replace('\u{AD}', ""))
+    } else {
+        text
     }
 }
 

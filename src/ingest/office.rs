@@ -396,7 +396,7 @@ fn word_role(
             WordRole::Row
         }
         b"tc" => {
-            blocks.open_cell();
+            blocks.open_cell(1);
             WordRole::Cell
         }
         b"pPr" if matches!(roles.last(), Some(WordRole::Paragraph { .. })) => {
@@ -1269,7 +1269,10 @@ fn odt_blocks(
                 OdfRole::Row
             }
             (Ns::OdfTable, b"table-cell" | b"covered-table-cell") => {
-                blocks.open_cell();
+                let repeated = element
+                    .attribute("number-columns-repeated")
+                    .and_then(|count| count.trim().parse::<usize>().ok());
+                blocks.open_cell(repeated.unwrap_or(1).clamp(1, MAX_REPEATED_CELLS));
                 OdfRole::Cell
             }
             // Deleted text kept for change tracking, a note's number (its
@@ -1384,8 +1387,16 @@ enum Frame {
         cells: Vec<String>,
         after: Vec<Block>,
     },
-    Cell(String),
+    /// A cell's text, and how many columns it stands for.
+    Cell(String, usize),
 }
+
+/// The most columns one ODT cell stands for (`table:number-columns-repeated`):
+/// a writer repeats an empty cell for adjacent empty columns, which keep
+/// the columns after them in place, and a spreadsheet pasted into a text
+/// fills a row out to a thousand columns; past this many a row is no table
+/// anyone reads by column.
+const MAX_REPEATED_CELLS: usize = 64;
 
 impl BlockBuilder {
     fn open_paragraph(&mut self) {
@@ -1405,8 +1416,8 @@ impl BlockBuilder {
         });
     }
 
-    fn open_cell(&mut self) {
-        self.open.push(Frame::Cell(String::new()));
+    fn open_cell(&mut self, columns: usize) {
+        self.open.push(Frame::Cell(String::new(), columns));
     }
 
     /// Makes the innermost open paragraph a heading.
@@ -1457,7 +1468,7 @@ impl BlockBuilder {
     /// The text of the innermost open paragraph or cell, if one is.
     fn open_text(&mut self) -> Option<&mut String> {
         match self.open.last_mut() {
-            Some(Frame::Paragraph { text, .. } | Frame::Cell(text)) => Some(text),
+            Some(Frame::Paragraph { text, .. } | Frame::Cell(text, _)) => Some(text),
             _ => None,
         }
     }
@@ -1478,7 +1489,7 @@ impl BlockBuilder {
                 if text[number..].trim().is_empty() {
                     text.clear();
                 }
-                if let Some(Frame::Cell(cell)) = self.open.last_mut() {
+                if let Some(Frame::Cell(cell, _)) = self.open.last_mut() {
                     cell.push(' ');
                     cell.push_str(&text);
                     self.place_after(after);
@@ -1499,8 +1510,10 @@ impl BlockBuilder {
                 let row = paragraph(super::join_cells(&cells), ParagraphKind::Table);
                 self.place_after(row.into_iter().chain(after).collect());
             }
-            Some(Frame::Cell(text)) => match self.open.last_mut() {
-                Some(Frame::Row { cells, .. }) => cells.push(text),
+            Some(Frame::Cell(text, columns)) => match self.open.last_mut() {
+                Some(Frame::Row { cells, .. }) => {
+                    cells.extend(std::iter::repeat_n(text, columns));
+                }
                 _ => {
                     let cell = paragraph(collapse_whitespace(&text), ParagraphKind::Table);
                     self.place_after(cell.into_iter().collect());
@@ -1515,7 +1528,7 @@ impl BlockBuilder {
     fn place_after(&mut self, blocks: Vec<Block>) {
         let after = self.open.iter_mut().rev().find_map(|frame| match frame {
             Frame::Paragraph { after, .. } | Frame::Row { after, .. } => Some(after),
-            Frame::Cell(_) => None,
+            Frame::Cell(..) => None,
         });
         after.unwrap_or(&mut self.blocks).extend(blocks);
     }
@@ -2485,6 +2498,38 @@ pub(super) mod tests {
             odt_blocks_of(text),
             ["City | Year", "Bogotá 1538", "After."]
         );
+    }
+
+    #[test]
+    fn an_odt_cell_repeated_over_columns_keeps_the_columns_after_it_in_place() {
+        let row = |cells: &str| {
+            format!("<table:table><table:table-row>{cells}</table:table-row></table:table>")
+        };
+        let cell =
+            |text: &str| format!("<table:table-cell><text:p>{text}</text:p></table:table-cell>");
+        let repeated = |count: &str, text: &str| {
+            format!(
+                "<table:table-cell table:number-columns-repeated=\"{count}\"><text:p>{text}</text:p></table:table-cell>"
+            )
+        };
+        let header = row(&[cell("Región"), cell("2015"), cell("2016"), cell("2017")].concat());
+        let data = row(&[
+            cell("Nariño"),
+            repeated("2", ""),
+            cell("45"),
+            repeated("1020", ""),
+        ]
+        .concat());
+        assert_eq!(
+            odt_blocks_of(&(header + &data)),
+            ["Región | 2015 | 2016 | 2017", "Nariño |  |  | 45"]
+        );
+        // A count past any table's, or none that reads, is bounded.
+        let wide = row(&[cell("a"), repeated("4294967296", ""), cell("b")].concat());
+        let expected = format!("a{}b", " | ".repeat(MAX_REPEATED_CELLS + 1));
+        assert_eq!(odt_blocks_of(&wide), [expected]);
+        let junk = row(&[cell("a"), repeated("x", ""), cell("b")].concat());
+        assert_eq!(odt_blocks_of(&junk), ["a |  | b"]);
     }
 
     #[test]

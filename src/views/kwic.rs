@@ -253,13 +253,11 @@ pub fn display_width(text: &str) -> usize {
 }
 
 /// `text` with every run of whitespace or control characters made one
-/// space, and without soft hyphens, which show only where a line breaks
-/// (and which a terminal's width counts as a column: `despla\u{ad}zados`
-/// pushed its line one column out of the others').
+/// space.
 fn collapse(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
-    for c in text.chars().filter(|&c| c != '\u{AD}') {
+    for c in text.chars() {
         if c.is_whitespace() || c.is_control() {
             space = true;
         } else {
@@ -393,9 +391,8 @@ mod tests {
             assert_eq!(display_width(line), 8, "{line:?}");
         }
         assert_eq!(pad_right("ñ", 3), "ñ  ");
-        // A soft hyphen shows nothing inside a line: no column of its own.
         assert_eq!(
-            collapse("los despla\u{AD}zados  de\nNariño"),
+            collapse("los desplazados  de\nNariño"),
             "los desplazados de Nariño"
         );
     }
