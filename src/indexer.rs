@@ -317,7 +317,8 @@ pub trait BuildObserver {
 /// sender's name loses the quotes Outlook encodes with it. 38: soft
 /// hyphens leave the passages' texts, sections and titles; an ODT cell
 /// repeated over columns stands in each; an EPUB's author is its creator
-/// in the author's role (not a translator listed first).
+/// in the author's role (not a translator listed first); a Word or ODT
+/// note's passage starts with its mark (`[12] `).
 pub const READING_RULES: u32 = 38;
 
 /// An observer that ignores everything.
@@ -413,11 +414,33 @@ pub fn build_with(
     build_into(corpus, index_dir, options, observer).map_err(|err| err.writing(index_dir))
 }
 
-/// Refuses `--exclude` globs a build of `corpus` would refuse (negated or
-/// malformed), as it does before writing anything: for a caller that
-/// starts several builds with them (`cita.dist`'s shards), before any.
-pub fn check_exclude(corpus: &Path, globs: &[String]) -> Result<()> {
-    ingest::exclusions(corpus, globs).map(drop)
+/// Refuses the options a build of `corpus` would refuse before writing
+/// anything: a shard number past the count, a writer's memory below its
+/// least, OCR languages that are no Tesseract codes, negated or malformed
+/// `--exclude` globs. A build checks them first; a caller that starts
+/// several builds with them (`cita.dist`'s shards) checks them before any.
+pub fn check_options(corpus: &Path, options: &BuildOptions) -> Result<()> {
+    if let Some(Shard { number, count }) = options.shard
+        && number >= count
+    {
+        return Err(Error::InvalidOption(match count {
+            0 => format!("shard {number} of 0: an archive has at least one shard"),
+            _ => format!(
+                "shard {number} of {count}: shards are numbered from 0 to {}",
+                count - 1
+            ),
+        }));
+    }
+    if options.memory_bytes < MIN_MEMORY_PER_THREAD {
+        return Err(Error::InvalidOption(format!(
+            "the writer needs at least {} MB of memory",
+            MIN_MEMORY_PER_THREAD.div_ceil(1 << 20)
+        )));
+    }
+    if let Some(languages) = &options.ocr_languages {
+        ocr::check_language_codes(languages).map_err(Error::InvalidOption)?;
+    }
+    ingest::exclusions(corpus, &options.exclude).map(drop)
 }
 
 /// Whether the folder `corpus` holds nothing but the index folder (a
@@ -444,28 +467,8 @@ fn build_into(
     // A corpus that cannot be listed would look empty, and every indexed
     // file gone from it.
     std::fs::read_dir(corpus).map_err(|err| Error::io(corpus, err))?;
-    if let Some(Shard { number, count }) = options.shard
-        && number >= count
-    {
-        return Err(Error::InvalidOption(match count {
-            0 => format!("shard {number} of 0: an archive has at least one shard"),
-            _ => format!(
-                "shard {number} of {count}: shards are numbered from 0 to {}",
-                count - 1
-            ),
-        }));
-    }
-    if options.memory_bytes < MIN_MEMORY_PER_THREAD {
-        return Err(Error::InvalidOption(format!(
-            "the writer needs at least {} MB of memory",
-            MIN_MEMORY_PER_THREAD.div_ceil(1 << 20)
-        )));
-    }
-    if let Some(languages) = &options.ocr_languages {
-        ocr::check_language_codes(languages).map_err(Error::InvalidOption)?;
-    }
-    // Before anything is written: a refused glob leaves no index folder.
-    check_exclude(corpus, &options.exclude)?;
+    // Before anything is written: a refused option leaves no index folder.
+    check_options(corpus, options)?;
     if index_dir.exists() && !index_dir.is_dir() {
         return Err(Error::index_is_a_file(index_dir));
     }

@@ -672,7 +672,7 @@ fn an_ocr_language_list_that_is_not_one_exits_2_with_one_line() {
         assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", stderr(&out));
         let err = stderr(&out);
         assert_eq!(err.lines().count(), 1, "{err}");
-        assert!(err.contains("--ocr-lang"), "{err}");
+        assert!(err.contains(&format!("OCR languages {bad:?}")), "{err}");
     }
     let out = fixture.index_with(&["--ocr-lang", "eng+spa", "--no-ocr"]);
     assert!(out.status.success(), "{}", stderr(&out));

@@ -426,7 +426,8 @@ fn docx_table_cells_and_footnotes_are_found() {
     let row = first_hit(&fixture, "yarumal");
     assert_eq!(row["text"], "Yarumal | doscientos");
     let note = first_hit(&fixture, "parroquial");
-    assert_eq!(note["text"], "Según el archivo parroquial de Segovia.");
+    // It starts with its mark, as Word shows it: the number it is cited by.
+    assert_eq!(note["text"], "[1] Según el archivo parroquial de Segovia.");
     let claim = first_hit(&fixture, "censo");
     assert_eq!(claim["text"], "Las cifras vienen del censo.");
     // The note follows the paragraph that refers to it.
@@ -554,7 +555,7 @@ fn odt_text_is_found_with_its_title_date_author_and_section() {
     assert_eq!(hit["section"], "Testimonios");
     assert_eq!(hit["language"], "es");
     let note = first_hit(&fixture, "remedios");
-    assert_eq!(note["text"], "Entrevista grabada en Remedios.");
+    assert_eq!(note["text"], "[1] Entrevista grabada en Remedios.");
     assert_eq!(note["section"], "Testimonios");
 }
 

@@ -128,6 +128,9 @@ def index(
     progress: Union[None, bool, ProgressCallback] = None,
     shard: Optional[Tuple[int, int]] = None,
     default_lang: Optional[str] = None,
+    ocr: Union[bool, str] = True,
+    ocr_timeout: Optional[int] = None,
+    memory_mb: Optional[int] = None,
 ) -> BuildReport:
     """Builds or updates the index at ``index`` from the folder ``corpus``,
     like ``cita index --corpus CORPUS --index INDEX``, and returns its report
@@ -148,7 +151,13 @@ def index(
     ``default_lang``: the language (ISO 639-1) of documents that declare
     none and whose language cannot be detected, as ``--default-lang``
     (default: the one the index was last given, English for a new index;
-    another one reads every file again).
+    another one reads every file again). ``ocr``: ``True`` reads scanned
+    PDF pages and images with Tesseract in its default languages
+    (``eng+spa``), a string in those (``"eng+fra"``, as ``--ocr-lang``),
+    ``False`` reads no scan (``--no-ocr``). ``ocr_timeout``: whole seconds
+    OCR may take on one page or image (1 to 86400, default 60).
+    ``memory_mb``: the index writer's budget in MB (at least 15, default
+    256), as ``--memory``.
 
     Raises :class:`CorpusNotFoundError`, :class:`IndexLockedError` when
     another build holds the index, :class:`IncompatibleIndexError` for a
@@ -169,18 +178,10 @@ def index(
         raise TypeError(
             f"progress takes True, False, None or a callable, not {type(progress).__name__}"
         )
-    jobs = _jobs(jobs)
+    args = _build_args(jobs, exclude, rebuild, default_lang, ocr, ocr_timeout, memory_mb)
+    args["shard"] = _shard(shard)
     try:
-        report = _cita.index(
-            corpus,
-            index,
-            jobs,
-            _strings("exclude", exclude),
-            _flag("rebuild", rebuild),
-            callback,
-            _shard(shard),
-            _default_lang(default_lang),
-        )
+        report = _cita.index(corpus, index, args, callback)
     finally:
         if bar is not None:
             bar.close()
@@ -625,9 +626,42 @@ def _flag(name: str, value: Any) -> bool:
     raise TypeError(f"{name} takes True or False, not {kind.__name__}")
 
 
-def _default_lang(value: Any) -> Optional[str]:
-    """``default_lang``: ``None`` (the index's own) or a code, a ``str``."""
-    return None if value is None else _text("default_lang", value)
+def _build_args(
+    jobs: Any, exclude: Any, rebuild: Any, default_lang: Any, ocr: Any, ocr_timeout: Any, memory_mb: Any
+) -> "_cita.BuildArgs":
+    """The keywords of :func:`index` (and :func:`cita.dist.index`) as the
+    extension reads them, each of the wrong type or range refused naming
+    it; ``shard`` is ``None`` (one index)."""
+    if isinstance(ocr, str):
+        ocr_lang: Optional[str] = ocr
+        ocr = True
+    else:
+        ocr_lang = None
+        if not isinstance(ocr, bool):
+            raise TypeError(f"ocr takes True, False or Tesseract's languages (\"eng+spa\"), not {type(ocr).__name__}")
+    return {
+        "jobs": _jobs(jobs),
+        "exclude": _strings("exclude", exclude),
+        "rebuild": _flag("rebuild", rebuild),
+        "shard": None,
+        "default_lang": None if default_lang is None else _text("default_lang", default_lang),
+        "ocr": ocr,
+        "ocr_lang": ocr_lang,
+        "ocr_timeout": _bounded("ocr_timeout", ocr_timeout, 1, 86_400, "whole seconds"),
+        "memory_mb": _bounded("memory_mb", memory_mb, 15, 2**32 - 1, "MB"),
+    }
+
+
+def _bounded(name: str, value: Any, least: int, most: int, unit: str) -> Optional[int]:
+    """``value`` when it is ``None`` (the default) or a whole number from
+    ``least`` to ``most``, as the CLI's option takes it; else an
+    :class:`OptionError` naming it."""
+    if value is None:
+        return None
+    number = _whole(value)
+    if number is not None and least <= number <= most:
+        return number
+    raise OptionError(f"{name} takes {unit} from {least} to {most}, not {value!r}")
 
 
 def _text(name: str, value: Any) -> str:

@@ -34,23 +34,30 @@ class SearchOptions(TypedDict):
     facets: bool
     collapse: bool
 
+class BuildArgs(TypedDict):
+    jobs: Optional[int]
+    exclude: List[str]
+    rebuild: bool
+    shard: Optional[Tuple[int, int]]
+    default_lang: Optional[str]
+    ocr: bool
+    ocr_lang: Optional[str]
+    ocr_timeout: Optional[int]
+    memory_mb: Optional[int]
+
 def index(
     corpus: _Path,
     index: _Path,
-    jobs: Optional[int],
-    exclude: List[str],
-    rebuild: bool,
+    args: BuildArgs,
     progress: Optional[Callable[[int, int, int, int], Any]],
-    shard: Optional[Tuple[int, int]],
-    default_lang: Optional[str],
 ) -> str:
     """Builds or updates an index; the JSON of ``cita index --format json``."""
 def left_out(format: str, facets: bool, context: bool) -> List[str]:
     """The notes ``cita search`` prints on stderr of what ``format`` leaves out."""
 def render_counts(passages: int, documents: int, format: str) -> str:
     """Counts as ``cita search --count`` prints them in ``format``."""
-def check_build_options(corpus: _Path, exclude: List[str], default_lang: Optional[str]) -> None:
-    """Raises :class:`OptionError` for globs or a default language a build of ``corpus`` would refuse."""
+def check_build_options(corpus: _Path, args: BuildArgs) -> None:
+    """Raises :class:`OptionError` for the keywords a build of ``corpus`` would refuse."""
 
 class HitStream:
     """The JSON of each hit of a search, as the search makes it."""

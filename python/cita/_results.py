@@ -516,7 +516,8 @@ class Results(_Table):
 
 
 class _Rows(Record, _Table):
-    """A JSON object whose list under ``_rows_key`` holds the rows."""
+    """A JSON object whose list under ``_rows_key`` holds the rows; iterating
+    (and ``len``, indexing) goes over them, as over a :class:`Results`' hits."""
 
     __slots__ = ()
     _rows_key: ClassVar[str]
@@ -527,11 +528,21 @@ class _Rows(Record, _Table):
     def to_dicts(self) -> List[Dict[str, Any]]:
         return [dict(row) for row in self._fields[self._rows_key]]
 
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._rows())
+
+    def __len__(self) -> int:
+        return len(self._fields[self._rows_key])
+
+    def __getitem__(self, index: int) -> Any:
+        return self._row_type(self._fields[self._rows_key][index])
+
 
 class Timeline(_Rows):
     """Matching passages per period (``cita timeline``): ``rows`` of
     ``period`` and ``count``, ``total``, ``undated`` (left out for lack of
-    a date), ``axis`` (``"published"`` or ``"mentioned"``)."""
+    a date), ``axis`` (``"published"`` or ``"mentioned"``). Iterating goes
+    over the rows."""
 
     __slots__ = ("_by_source",)
     _row_type = TimelineRow
@@ -562,7 +573,8 @@ class Timeline(_Rows):
 
 class Concordance(_Rows):
     """A concordance (``cita kwic``): one line per occurrence of the query
-    in the ``passages`` that match, ``width`` display columns each side."""
+    in the ``passages`` that match, ``width`` display columns each side.
+    Iterating goes over the lines."""
 
     __slots__ = ()
     _row_type = KwicLine
@@ -584,7 +596,8 @@ class Concordance(_Rows):
 class BatchResults(_Table):
     """The rows of :meth:`Archive.batch` (each query's hits, as the lines
     of ``cita batch --format jsonl``) and, in ``queries``, each query's
-    total or error."""
+    total or error. Iterating (and ``len``, indexing) goes over the rows; in
+    Jupyter each query shows with its total or error and its hits."""
 
     _row_type = BatchRow
 
@@ -613,6 +626,25 @@ class BatchResults(_Table):
 
     def __len__(self) -> int:
         return self._jsonl.count("\n")
+
+    def __getitem__(self, index: int) -> BatchRow:
+        return self.rows[index]
+
+    def __repr__(self) -> str:
+        return f"<cita.BatchResults queries={len(self.queries)} rows={len(self)} errors={len(self.errors)}>"
+
+    def _repr_html_(self) -> str:
+        rows = self.rows
+        parts = []
+        for query in self.queries:
+            heading = f"<code>{html.escape(query.query)}</code>"
+            if query.error is not None:
+                parts.append(f"<li>{heading}: error: {html.escape(str(query.error))}</li>")
+                continue
+            noun = "passage" if query.total == 1 else "passages"
+            items = "".join(_hit_html(row, item=True) for row in rows if row.line == query.line)
+            parts.append(f"<li>{heading}: {query.total} matching {noun}<ol>{items}</ol></li>")
+        return f"<div class='cita-batch'><ol>{''.join(parts)}</ol></div>"
 
 
 def _document_html(source: str, entry: Optional[str], record: Optional[int]) -> str:

@@ -36,7 +36,7 @@ import threading
 from typing import AbstractSet, Any, Dict, Iterable, List, NamedTuple, Optional, Set, Tuple, Union
 
 from . import _cita
-from . import _default_lang, _jobs, _Queries, _search_options, _strings
+from . import _build_args, _Queries, _search_options
 from ._errors import (
     CitaError,
     CorpusNotFoundError,
@@ -283,19 +283,11 @@ def _check_holds(archive: Any, shards_dir: str, number: int) -> None:
         )
 
 
-def _build_shard(
-    corpus: str,
-    shards_dir: str,
-    number: int,
-    count: int,
-    jobs: Optional[int],
-    exclude: List[str],
-    rebuild: bool,
-    default_lang: Optional[str],
-) -> str:
-    """Builds or updates shard ``number`` of ``count`` (a Dask task)."""
+def _build_shard(corpus: str, shards_dir: str, number: int, count: int, args: "_cita.BuildArgs") -> str:
+    """Builds or updates shard ``number`` of ``count`` (a Dask task) with
+    the keywords of :func:`index` (``args``)."""
     path = _shard_path(shards_dir, number)
-    return _cita.index(corpus, path, jobs, exclude, rebuild, None, (number, count), default_lang)
+    return _cita.index(corpus, path, {**args, "shard": (number, count)}, None)
 
 
 # --- In the caller ---------------------------------------------------------
@@ -336,6 +328,9 @@ def index(
     rebuild: bool = False,
     timeout: Optional[float] = None,
     default_lang: Optional[str] = None,
+    ocr: Union[bool, str] = True,
+    ocr_timeout: Optional[int] = None,
+    memory_mb: Optional[int] = None,
 ) -> List[BuildReport]:
     """Builds or updates the ``shards`` shards of ``corpus`` in
     ``shards_dir`` (``shard-0`` … ``shard-N-1``), one Dask task per shard
@@ -352,7 +347,8 @@ def index(
     (``"tcp://host:8786"``), for which a client is opened for the build
     and closed after it, as :class:`Cluster` does.
     ``jobs``: threads per shard build (default: all the worker's cores).
-    ``default_lang``: as :func:`cita.index`'s, for every shard.
+    ``default_lang``, ``ocr``, ``ocr_timeout``, ``memory_mb``: as
+    :func:`cita.index`'s, for every shard (``memory_mb`` for each).
     ``timeout``: seconds to wait for all the builds (default: no limit).
     A shard that fails raises :class:`ShardError` naming it, after the
     others have finished; so does one still building at the limit, whose
@@ -370,10 +366,8 @@ def index(
     """
     if not _is_shard_count(shards):
         raise OptionError(f"shards is a number of shards, at least 1, not {shards!r}")
-    jobs = _jobs(jobs)
+    args = _build_args(jobs, exclude, rebuild, default_lang, ocr, ocr_timeout, memory_mb)
     timeout = _seconds(timeout)
-    globs = _strings("exclude", exclude)
-    default_lang = _default_lang(default_lang)
     client = _client("client", client)
     corpus = os.path.abspath(os.fspath(corpus))
     if not os.path.isdir(corpus):
@@ -381,7 +375,7 @@ def index(
         raise CorpusNotFoundError(f"corpus folder {corpus} does not exist or is not a folder")
     # Refused here, as cita.index refuses them, not by every shard's build
     # once the manifest is written.
-    _cita.check_build_options(corpus, globs, default_lang)
+    _cita.check_build_options(corpus, args)
     shards_dir = os.path.abspath(os.fspath(shards_dir))
     if os.path.exists(shards_dir) and os.path.samefile(corpus, shards_dir):
         raise OptionError(
@@ -400,7 +394,7 @@ def index(
             f"{shards_dir} holds files that are not cita shards (no {MANIFEST}); give "
             "cita.dist.index a shard folder, or a new or empty folder to build one in"
         )
-    excluded = globs + _exclusion_of(shards_dir, corpus)
+    args["exclude"] = args["exclude"] + _exclusion_of(shards_dir, corpus)
     # Connected before the folder is written: a wrong address leaves none.
     client, own_client = _connect(client, None, shards)
     try:
@@ -413,10 +407,7 @@ def index(
                 shards_dir,
                 number,
                 shards,
-                jobs,
-                excluded,
-                rebuild,
-                default_lang,
+                args,
                 pure=False,
             )
             for number in range(shards)

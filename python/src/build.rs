@@ -102,35 +102,68 @@ impl cita::BuildObserver for CallbackObserver {
     }
 }
 
-/// Builds or updates the index at `index` from `corpus` (with `shard`,
-/// `(number, count)`, only the files routed to that shard); returns the
-/// JSON of `cita index --format json`.
-// One argument per keyword of `cita.index`.
-#[allow(clippy::too_many_arguments)]
+/// The keywords of `cita.index` (and of each shard's build), checked in
+/// Python for their types and ranges.
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+pub struct BuildArgs {
+    /// `None`: every core.
+    jobs: Option<usize>,
+    exclude: Vec<String>,
+    rebuild: bool,
+    /// `(number, count)`: only the files routed to that shard.
+    shard: Option<(u32, u32)>,
+    /// `None`: the index's own.
+    default_lang: Option<String>,
+    /// Whether scans are read (`False`: `--no-ocr`).
+    ocr: bool,
+    /// Tesseract's languages; `None`: the CLI's default.
+    ocr_lang: Option<String>,
+    /// Seconds; `None`: the CLI's default.
+    ocr_timeout: Option<u64>,
+    /// The writer's budget in MB; `None`: the CLI's default.
+    memory_mb: Option<usize>,
+}
+
+impl BuildArgs {
+    /// The library's options for these keywords; a default language that
+    /// is no code is refused here.
+    fn options(self, py: Python<'_>) -> PyResult<cita::BuildOptions> {
+        let default_language = self
+            .default_lang
+            .map(|code| cita::Language::from_option("default_lang", &code))
+            .transpose()
+            .or_raise(py)?;
+        let defaults = cita::BuildOptions::default();
+        Ok(cita::BuildOptions {
+            jobs: self.jobs.unwrap_or(defaults.jobs),
+            exclude: self.exclude,
+            rebuild: self.rebuild,
+            shard: (self.shard).map(|(number, count)| cita::indexer::Shard { number, count }),
+            default_language,
+            ocr_languages: (self.ocr)
+                .then(|| self.ocr_lang.or(defaults.ocr_languages.clone()))
+                .flatten(),
+            ocr_timeout: (self.ocr_timeout).map_or(defaults.ocr_timeout, Duration::from_secs),
+            memory_bytes: (self.memory_mb)
+                .map_or(defaults.memory_bytes, |mb| mb.saturating_mul(1 << 20)),
+            ..defaults
+        })
+    }
+}
+
+/// Builds or updates the index at `index` from `corpus` with `args`, the
+/// keywords of `cita.index`; returns the JSON of `cita index --format json`.
 #[pyfunction]
 pub fn index(
     py: Python<'_>,
     corpus: PathBuf,
     index: PathBuf,
-    jobs: Option<usize>,
-    exclude: Vec<String>,
-    rebuild: bool,
+    args: BuildArgs,
     progress: Option<Py<PyAny>>,
-    shard: Option<(u32, u32)>,
-    default_lang: Option<String>,
 ) -> PyResult<String> {
-    let default_language = default_language(py, default_lang.as_deref())?;
-    let defaults = cita::BuildOptions::default();
-    // cita::build refuses numbers that name no shard before it writes anything.
-    let shard = shard.map(|(number, count)| cita::indexer::Shard { number, count });
-    let options = cita::BuildOptions {
-        jobs: jobs.unwrap_or(defaults.jobs),
-        exclude,
-        rebuild,
-        shard,
-        default_language,
-        ..defaults
-    };
+    // cita::build refuses what check_build_options does before it writes anything.
+    let options = args.options(py)?;
     let observer = CallbackObserver::new(progress);
     let built = py.detach(|| {
         let report = cita::build_with(&corpus, &index, &options, &observer)
@@ -147,24 +180,11 @@ pub fn index(
     built.map_err(|err| to_py_in(py, err, &format!("cannot index {}", corpus.display())))
 }
 
-/// Refuses `exclude` globs and a `default_lang` as a build of `corpus`
-/// would, before writing anything (`cita.dist.index` checks them before
-/// any shard's build).
+/// Refuses the keywords a build of `corpus` would refuse, before writing
+/// anything (`cita.dist.index` checks them before any shard's build).
 #[pyfunction]
-pub fn check_build_options(
-    py: Python<'_>,
-    corpus: PathBuf,
-    exclude: Vec<String>,
-    default_lang: Option<String>,
-) -> PyResult<()> {
-    default_language(py, default_lang.as_deref())?;
-    py.detach(|| cita::indexer::check_exclude(&corpus, &exclude))
-        .or_raise(py)
-}
-
-/// The language `default_lang` names (`None`: the index's own).
-fn default_language(py: Python<'_>, code: Option<&str>) -> PyResult<Option<cita::Language>> {
-    code.map(|code| cita::Language::from_option("default_lang", code))
-        .transpose()
+pub fn check_build_options(py: Python<'_>, corpus: PathBuf, args: BuildArgs) -> PyResult<()> {
+    let options = args.options(py)?;
+    py.detach(|| cita::indexer::check_options(&corpus, &options))
         .or_raise(py)
 }

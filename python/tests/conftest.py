@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import struct
 import subprocess
 import time
+import zlib
 from pathlib import Path
 from typing import Any, List
 
@@ -18,6 +20,17 @@ import cita
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "corpus"
+
+
+def blank_png() -> bytes:
+    """A white 64×64 PNG: a scan with no text on it."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    pixels = b"".join(b"\x00" + b"\xff" * 3 * 64 for _ in range(64))
+    header = struct.pack(">IIBBBBB", 64, 64, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(pixels)) + chunk(b"IEND", b"")
 
 
 def poll(condition: Any, seconds: float, what: str) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import cita
-from conftest import poll
+from conftest import blank_png, poll
 
 QUERIES = ['"Plan LAZO"', "colombia", "petro visa", "revo*", "trump OR yarborough", "bogota"]
 
@@ -85,9 +85,26 @@ def test_timeline_kwic_and_stats_objects(archive):
     concordance = archive.kwic('"Plan LAZO"', width=10)
     assert [line.matched for line in concordance.lines] == ["Plan LAZO"] * len(concordance.lines)
     assert all(len(line.left) <= 10 for line in concordance.lines)
+    # Each iterates over its rows, as a search's results over their hits.
+    for table, rows in [(timeline, timeline.rows), (concordance, concordance.lines)]:
+        assert rows and list(table) == rows and len(table) == len(rows)
+        assert table[0] == rows[0] and table[-1] == rows[-1]
     stats = archive.stats()
     assert stats.passages == archive.count("*").passages
     assert stats.documents == len(list(Path(__file__).resolve().parents[2].joinpath("corpus").iterdir()))
+
+
+def test_a_batch_indexes_its_rows_and_shows_each_query_with_its_hits(archive):
+    batch = archive.batch(["petro", "colombia AND (", "zzzznotaword"], limit=2)
+    assert len(batch) == 2 and batch[0] == batch.rows[0] and batch[-1] == batch.rows[1]
+    assert [row.query for row in batch] == ["petro", "petro"]
+    page = batch._repr_html_()
+    items = page.split("<li>")[1:]
+    assert len(items) == 3
+    assert items[0].startswith("<code>petro</code>: ") and items[0].count("<mark>") >= 2
+    assert "error: " in items[1] and "<mark>" not in items[1]
+    assert items[2].startswith("<code>zzzznotaword</code>: 0 matching passages<ol></ol>")
+    assert repr(batch) == "<cita.BatchResults queries=3 rows=2 errors=1>"
 
 
 def test_threads_searching_one_archive_get_the_single_thread_results(archive):
@@ -149,6 +166,47 @@ def test_default_lang_is_the_index_s_until_another_is_given(tmp_path: Path, cli)
         cita.index(corpus, index, default_lang="xx")
     with pytest.raises(TypeError, match="default_lang"):
         cita.index(corpus, index, default_lang=1)
+
+
+def test_the_ocr_and_memory_keywords_build_as_the_cli_s_options(tmp_path: Path, cli):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notes.txt").write_text("Typed notes on the embassy.\n")
+    (corpus / "scan.png").write_bytes(blank_png())
+    runs = [
+        ({"ocr": False}, ["--no-ocr"]),
+        ({"ocr": "eng", "ocr_timeout": 30, "memory_mb": 64}, ["--ocr-lang", "eng", "--ocr-timeout", "30", "--memory", "64"]),
+        ({}, []),
+    ]
+    said = set()
+    for n, (keywords, flags) in enumerate(runs):
+        report = cita.index(corpus, tmp_path / f"python-{n}", **keywords)
+        expected = cli.json("index", "--corpus", str(corpus), "--index", str(tmp_path / f"cli-{n}"), "--format", "json", *flags)
+        assert (report.warnings, report.ocr) == (expected["warnings"], expected["ocr"]), keywords
+        said.add(report.warnings[0]["message"])
+    assert len(said) == 2, said  # OCR off, and OCR finding nothing
+    # Languages Tesseract lacks, or that are no codes, refused as the CLI refuses them.
+    for bad in ["eng+xyz", "ENG"]:
+        index = tmp_path / f"bad-{bad}"
+        expected = cli.run("index", "--corpus", str(corpus), "--index", str(index), "--ocr-lang", bad)
+        if expected.returncode == 0:  # a Tesseract that cannot say what it has
+            assert cita.index(corpus, tmp_path / f"python-{bad}", ocr=bad).added == 2
+            continue
+        with pytest.raises(cita.OptionError) as raised:
+            cita.index(corpus, tmp_path / f"python-{bad}", ocr=bad)
+        assert "cita: " + str(raised.value) == expected.stderr.strip().replace(str(index), str(tmp_path / f"python-{bad}"))
+    for keywords, error in [
+        ({"ocr": 1}, TypeError),
+        ({"ocr": None}, TypeError),
+        ({"ocr_timeout": 0}, cita.OptionError),
+        ({"ocr_timeout": 86_401}, cita.OptionError),
+        ({"ocr_timeout": 1.5}, cita.OptionError),
+        ({"memory_mb": 14}, cita.OptionError),
+    ]:
+        name = next(iter(keywords))
+        with pytest.raises(error, match=f"^{name} takes"):
+            cita.index(corpus, tmp_path / "refused", **keywords)
+    assert not (tmp_path / "refused").exists()
 
 
 def test_a_live_archive_sees_a_new_build_by_itself(small_corpus, tmp_path: Path):

@@ -28,7 +28,7 @@ import pytest
 from distributed import Client, Event
 
 import cita
-from conftest import flip_a_stored_byte, poll
+from conftest import blank_png, flip_a_stored_byte, poll
 import cita.dist
 from cita.dist import Cluster
 
@@ -619,6 +619,17 @@ def test_a_manifest_without_a_number_of_shards_is_damaged(
         assert os.listdir(folder) == [cita.dist.MANIFEST]
 
 
+def test_each_shard_s_build_takes_the_reading_keywords(client: Client, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notes.txt").write_text("Typed notes on the embassy.\n")
+    (corpus / "scan.png").write_bytes(blank_png())
+    reports = cita.dist.index(corpus, tmp_path / "shards", shards=2, client=client, ocr=False)
+    said = [(warning["source"], warning["message"]) for report in reports for warning in report.warnings]
+    assert said == [("scan.png", "an image, and OCR is off (--no-ocr), skipped")]
+    assert sum(report.added for report in reports) == 1
+
+
 def test_a_shard_count_is_kept(client: Client, built: Dict[str, Built], tmp_path: Path) -> None:
     b = built["shipped"]
     assert json.loads((b.shards / cita.dist.MANIFEST).read_text())["shards"] == SHARDS
@@ -647,6 +658,10 @@ def test_a_shard_count_is_kept(client: Client, built: Dict[str, Built], tmp_path
         cita.dist.index(b.corpus, tmp_path / "shards", shards=2, client=client, exclude=["!*.txt"])
     with pytest.raises(cita.OptionError, match="default_lang"):
         cita.dist.index(b.corpus, tmp_path / "shards", shards=2, client=client, default_lang="xx")
+    with pytest.raises(cita.OptionError, match='^OCR languages "ENG": not Tesseract language codes'):
+        cita.dist.index(b.corpus, tmp_path / "shards", shards=2, client=client, ocr="ENG")
+    with pytest.raises(cita.OptionError, match="^memory_mb takes"):
+        cita.dist.index(b.corpus, tmp_path / "shards", shards=2, client=client, memory_mb=1)
     assert not (tmp_path / "shards").exists()
     for seconds in (0, -1, "60", float("inf"), float("nan")):
         with pytest.raises(cita.OptionError, match="timeout"):

@@ -543,7 +543,7 @@ pub fn check_language_codes(languages: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "--ocr-lang {languages:?} is not a list of Tesseract language codes (use e.g. eng+spa)"
+            "OCR languages {languages:?}: not Tesseract language codes joined by + (e.g. eng+spa)"
         ))
     }
 }
@@ -577,7 +577,7 @@ pub fn usable_languages(languages: &str) -> Result<(String, Option<String>), Str
         return Ok((had.join("+"), Some(note)));
     }
     Err(format!(
-        "--ocr-lang {languages:?}: Tesseract has no {code:?} traineddata (it has {}; Debian packages it as {})",
+        "OCR languages {languages:?}: Tesseract has no {code:?} traineddata (it has {}; Debian packages it as {})",
         installed.join(", "),
         package(code)
     ))

@@ -76,9 +76,17 @@ pub fn read_docx(zip: &mut Zip) -> Result<(Metadata, Vec<Block>, Vec<String>), R
         "list items are read without their numbers",
         &mut said,
     );
+    let note_marks = optional_part(
+        zip,
+        "word/settings.xml",
+        word_note_marks,
+        "notes are numbered as Word numbers them by default",
+        &mut said,
+    );
     let mut reading = WordReading {
         styles,
         numbering,
+        note_marks,
         paragraph_style: None,
         paragraph_list: ListPlace::default(),
         paragraph_deleted: false,
@@ -470,10 +478,20 @@ fn word_role(
             } else {
                 NoteKind::Endnote
             };
-            if let Some(note) = element
+            // A custom mark (`*`) is the run's own text, and takes no number.
+            let custom_mark = element
+                .attribute("customMarkFollows")
+                .is_some_and(|on| !matches!(on.as_str(), "0" | "false" | "off"));
+            let mark = (!custom_mark)
+                .then(|| reading.note_marks.next(kind))
+                .flatten();
+            if let Some(mut note) = element
                 .attribute("id")
                 .and_then(|id| notes.remove(&(kind, id)))
             {
+                if let Some(mark) = mark {
+                    mark_note(&mut note, &mark);
+                }
                 blocks.place_after(note);
             }
             WordRole::Other
@@ -664,6 +682,7 @@ struct NumberingInstance {
 struct WordReading {
     styles: WordStyles,
     numbering: WordNumbering,
+    note_marks: NoteMarks,
     paragraph_style: Option<String>,
     paragraph_list: ListPlace,
     /// Whether the paragraph's mark is deleted under change tracking.
@@ -697,6 +716,80 @@ impl WordReading {
         let list = place.list.filter(|list| list != "0")?;
         self.numbering.next(&list, place.level.unwrap_or(0))
     }
+}
+
+/// How a document's footnotes and endnotes are marked: each kind numbered
+/// in the order the text refers to them, in its format from its first
+/// number (`word/settings.xml`'s `w:footnotePr` and `w:endnotePr`; Word's
+/// defaults are 1, 2, 3 and i, ii, iii), so that a note's passage starts
+/// with the mark a reader cites it by (`[12] Cfr. Sentencia T-025…`).
+struct NoteMarks {
+    /// Per kind (footnotes, endnotes): the format (`None`: no mark), the
+    /// first number, and how many numbered notes were referred to so far.
+    kinds: [(Option<NumberStyle>, i64, i64); 2],
+}
+
+impl Default for NoteMarks {
+    fn default() -> Self {
+        NoteMarks {
+            kinds: [
+                (Some(NumberStyle::Decimal), 1, 0),
+                (Some(NumberStyle::LowerRoman), 1, 0),
+            ],
+        }
+    }
+}
+
+impl NoteMarks {
+    /// The mark of the next note of `kind` the text refers to.
+    fn next(&mut self, kind: NoteKind) -> Option<String> {
+        let (style, start, count) = &mut self.kinds[kind as usize];
+        *count += 1;
+        Some(style.as_ref()?.render(start.saturating_add(*count - 1)))
+    }
+}
+
+/// Puts a note's mark at the start of its first paragraph, where the note
+/// shows it: `[12] `.
+fn mark_note(note: &mut [Block], mark: &str) {
+    if let Some(Block::Paragraph(first)) = note.first_mut() {
+        first.text.insert_str(0, &format!("[{mark}] "));
+    }
+}
+
+/// The note formats of `word/settings.xml` ([`NoteMarks`]).
+fn word_note_marks(bytes: &[u8]) -> Result<NoteMarks, Refusal> {
+    let mut xml = Xml::open(bytes, "word/settings.xml", "settings")?;
+    let mut marks = NoteMarks::default();
+    // The kind whose properties are open, and the depth inside them.
+    let mut open: Option<(NoteKind, usize)> = None;
+    while let Some(node) = xml.next()? {
+        match (node, &mut open) {
+            (Node::Open(element), None) => {
+                open = match element.local() {
+                    b"footnotePr" => Some((NoteKind::Footnote, 0)),
+                    b"endnotePr" => Some((NoteKind::Endnote, 0)),
+                    _ => None,
+                };
+            }
+            (Node::Open(element), Some((kind, depth))) => {
+                *depth += 1;
+                let (style, start, _) = &mut marks.kinds[*kind as usize];
+                let value = element.attribute("val");
+                match (element.local(), value) {
+                    (b"numFmt", Some(format)) => *style = word_number_style(&format),
+                    (b"numStart", Some(first)) => {
+                        *start = first.trim().parse().unwrap_or(*start);
+                    }
+                    _ => {}
+                }
+            }
+            (Node::Close, Some((_, depth))) if *depth > 0 => *depth -= 1,
+            (Node::Close, Some(_)) => open = None,
+            _ => {}
+        }
+    }
+    Ok(marks)
 }
 
 /// The levels of Word's list numbers, with `w:numFmt`'s formats that write
@@ -1017,6 +1110,9 @@ enum OdfRole {
     /// `office:automatic-styles`, whose styles tell which paragraph styles
     /// are the title style under another name.
     AutomaticStyles,
+    /// `text:note-citation`: the mark a note shows (`1`, `iv`, `*`), which
+    /// starts the note's first paragraph.
+    NoteCitation,
     Other,
 }
 
@@ -1148,6 +1244,8 @@ fn odt_blocks(
     let mut numbered = false;
     // Automatic styles (`P1`) by the style they derive from (`Title`).
     let mut parent_styles: HashMap<String, String> = HashMap::new();
+    // The mark of the note being read, until its first paragraph takes it.
+    let mut note_mark = String::new();
     while let Some(node) = xml.next()? {
         if left_out > 0 {
             match node {
@@ -1159,8 +1257,10 @@ fn odt_blocks(
         }
         let element = match node {
             Node::Text(text) => {
-                if matches!(roles.last(), Some(OdfRole::Paragraph | OdfRole::InText)) {
-                    blocks.text(&text);
+                match roles.last() {
+                    Some(OdfRole::Paragraph | OdfRole::InText) => blocks.text(&text),
+                    Some(OdfRole::NoteCitation) => note_mark.push_str(&text),
+                    _ => {}
                 }
                 continue;
             }
@@ -1181,6 +1281,10 @@ fn odt_blocks(
             (Ns::OdfText, b"p" | b"h") => {
                 blocks.open_paragraph();
                 numbered = false;
+                let mark = std::mem::take(&mut note_mark);
+                if !mark.trim().is_empty() {
+                    blocks.number(&format!("[{}]", mark.trim()));
+                }
                 if let (Some(start), Some(list)) = (item.take(), open_lists.last()) {
                     let levels = list
                         .style
@@ -1277,7 +1381,11 @@ fn odt_blocks(
             }
             // Deleted text kept for change tracking, a note's number (its
             // body is read), comments, and a generated table of contents.
-            (Ns::OdfText, b"tracked-changes" | b"note-citation" | b"table-of-content")
+            (Ns::OdfText, b"note-citation") => {
+                note_mark.clear();
+                OdfRole::NoteCitation
+            }
+            (Ns::OdfText, b"tracked-changes" | b"table-of-content")
             | (Ns::OdfOffice, b"annotation") => {
                 left_out = 1;
                 continue;
@@ -2067,7 +2175,7 @@ pub(super) mod tests {
             [
                 "Name | Age",
                 "Ana María |  | 41",
-                "Age in 1990.",
+                "[1] Age in 1990.",
                 "After the table."
             ]
         );
@@ -2106,7 +2214,61 @@ pub(super) mod tests {
         .unwrap();
         assert_eq!(
             blocks,
-            ["Claim stands.", "A first note.", "Second", "An endnote."]
+            [
+                "Claim stands.",
+                "[1] A first note.",
+                "Second",
+                "[i] An endnote."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_note_starts_with_its_mark_as_the_settings_number_it() {
+        let note = |id: u32, text: &str| {
+            format!(
+                r#"<w:footnote w:id="{id}"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t>{text}</w:t></w:r></w:p></w:footnote>"#
+            )
+        };
+        let footnotes = word_part(
+            "footnotes",
+            &[note(1, "First."), note(2, "Starred."), note(3, "Third.")].concat(),
+        );
+        let reference = |id: u32| format!(r#"<w:r><w:footnoteReference w:id="{id}"/></w:r>"#);
+        let body = format!(
+            r#"<w:p><w:r><w:t>Uno</w:t></w:r>{}<w:r><w:footnoteReference w:customMarkFollows="1" w:id="2"/><w:t>*</w:t></w:r>{}</w:p>"#,
+            reference(1),
+            reference(3)
+        );
+        let settings = |properties: &str| {
+            format!(
+                r#"<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">{properties}</w:settings>"#
+            )
+        };
+        let read = |settings: &str| {
+            docx(&[
+                (DOCX_DOCUMENT, &document(&body)),
+                ("word/footnotes.xml", &footnotes),
+                ("word/settings.xml", settings),
+            ])
+            .unwrap()
+            .1
+        };
+        // Letters from c; the starred note takes no number.
+        let lettered = settings(concat!(
+            r#"<w:footnotePr><w:numFmt w:val="lowerLetter"/><w:numStart w:val="3"/>"#,
+            r#"<w:footnote w:id="-1"/></w:footnotePr><w:endnotePr><w:numFmt w:val="decimal"/></w:endnotePr>"#
+        ));
+        assert_eq!(
+            read(&lettered),
+            ["Uno*", "[c] First.", "Starred.", "[d] Third."]
+        );
+        let unmarked = settings(r#"<w:footnotePr><w:numFmt w:val="none"/></w:footnotePr>"#);
+        assert_eq!(read(&unmarked), ["Uno*", "First.", "Starred.", "Third."]);
+        // Damaged settings: Word's defaults.
+        assert_eq!(
+            read("<w:settings"),
+            ["Uno*", "[1] First.", "Starred.", "[2] Third."]
         );
     }
 
@@ -2371,7 +2533,7 @@ pub(super) mod tests {
             odt_blocks_of(text),
             [
                 "Claim holds.",
-                "The note body.",
+                "[1] The note body.",
                 "Figure here.",
                 "Caption in a box."
             ]
