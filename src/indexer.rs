@@ -318,7 +318,8 @@ pub trait BuildObserver {
 /// hyphens leave the passages' texts, sections and titles; an ODT cell
 /// repeated over columns stands in each; an EPUB's author is its creator
 /// in the author's role (not a translator listed first); a Word or ODT
-/// note's passage starts with its mark (`[12] `).
+/// note's passage starts with its mark (`[12] `); the name a system or an
+/// office suite gives its user (`Windows User`) is no author.
 pub const READING_RULES: u32 = 38;
 
 /// An observer that ignores everything.

@@ -843,13 +843,14 @@ impl FromStr for Period {
 pub const CITED_ID_PREFIX: &str = "cita:";
 
 impl IndexedPassage {
-    /// A ready-to-paste citation of the passage: title, publication, date,
-    /// URL, section and paragraph, each when known, and the passage id that
-    /// `cita show` resolves.
+    /// A ready-to-paste citation of the passage: author, title,
+    /// publication, date, URL, section and paragraph, each when known, and
+    /// the passage id that `cita show` resolves.
     ///
-    /// `“Title.” Publication, 2025-09-27. https://…. § Section, ¶ 12. cita:0123456789abcdef`
+    /// `Author. “Title.” Publication, 2025-09-27. https://…. § Section, ¶ 12. cita:0123456789abcdef`
     pub fn citation(&self) -> String {
-        let mut out = quoted_title(&self.title);
+        let mut out = self.author.as_deref().map(cited_author).unwrap_or_default();
+        out.push_str(&quoted_title(&self.title));
         let mut published = Vec::new();
         if let Some(publication) = &self.publication {
             published.push(publication.clone());
@@ -904,6 +905,21 @@ impl IndexedPassage {
         out.push_str(&format!(" {}.", place.join(", ")));
         out.push_str(&format!(" {CITED_ID_PREFIX}{}", self.id));
         out
+    }
+}
+
+/// An author as a citation opens with it, a full stop after: a mail's
+/// sender by name (`María Pérez <maria@example.org>` is `María Pérez. `),
+/// by address when the message gives no name.
+fn cited_author(author: &str) -> String {
+    let name = author
+        .strip_suffix('>')
+        .and_then(|rest| rest.rsplit_once(" <"))
+        .map_or(author, |(name, _)| name)
+        .trim();
+    match name.ends_with(['.', '?', '!', '…']) {
+        true => format!("{name} "),
+        false => format!("{name}. "),
     }
 }
 
@@ -1010,6 +1026,19 @@ mod tests {
         );
         passage.section = Some("Y entonces...".to_string());
         assert!(passage.citation().contains(" § Y entonces..., ¶ 4."));
+        // The author first: a sender by name, else by address.
+        for (author, opening) in [
+            ("María Pérez <maria@example.org>", "María Pérez. “Corte"),
+            ("maria@example.org", "maria@example.org. “Corte"),
+            ("Luis G.", "Luis G. “Corte"),
+        ] {
+            passage.author = Some(author.to_string());
+            assert!(
+                passage.citation().starts_with(opening),
+                "{}",
+                passage.citation()
+            );
+        }
     }
 
     #[test]

@@ -56,6 +56,15 @@ fn a_message_has_its_subject_date_and_sender() {
     );
     assert!(hit["entry"].is_null(), "{hit}");
     assert!(hit["record"].is_null(), "{hit}");
+    // A citation names the sender first, by name.
+    let (_, result) = fixture.search("veteranos", &["--cite"]);
+    assert_eq!(
+        hits(&result)[0]["citation"]
+            .as_str()
+            .and_then(|citation| citation.split(" ¶").next()),
+        Some("María Pérez. “Reunión en Bogotá.” 2025-09-27."),
+        "{result}"
+    );
 }
 
 #[test]

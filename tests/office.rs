@@ -179,16 +179,11 @@ fn docx_text_is_found_with_its_title_date_author_and_section() {
         word_paragraph("", "La comisión documentó veintitrés casos en la región."),
     ]
     .concat();
-    fixture.file(
-        "informes/berrio.docx",
-        docx(
-            &body,
-            "",
-            "Informe final",
-            "Ana Pérez",
-            "2024-05-05T10:00:00Z",
-        ),
-    );
+    let by = |creator: &str| {
+        let file = docx(&body, "", "Informe final", creator, "2024-05-05T10:00:00Z");
+        fixture.file("informes/berrio.docx", file);
+    };
+    by("Ana Pérez");
     let hit = first_hit(&fixture, "veintitrés");
     assert_eq!(hit["source"], "informes/berrio.docx");
     assert_eq!(hit["title"], "Informe final");
@@ -197,6 +192,25 @@ fn docx_text_is_found_with_its_title_date_author_and_section() {
     assert_eq!(hit["author"], "Ana Pérez");
     assert_eq!(hit["section"], "Hallazgos");
     assert!(hit["byte_range"].is_null(), "{hit}");
+    let (_, result) = fixture.search("veintitrés", &["--cite"]);
+    assert!(
+        hits(&result)[0]["citation"]
+            .as_str()
+            .is_some_and(|citation| citation.starts_with("Ana Pérez. “Informe final.” 2024-05-05.")),
+        "{result}"
+    );
+    // The name Windows gives a computer's user is no author.
+    by("Usuario de Windows");
+    fixture.index();
+    let (_, result) = fixture.search("veintitrés", &["--cite"]);
+    let hit = &hits(&result)[0];
+    assert!(hit["author"].is_null(), "{hit}");
+    assert!(
+        hit["citation"]
+            .as_str()
+            .is_some_and(|citation| citation.starts_with("“Informe final.”")),
+        "{hit}"
+    );
 }
 
 /// A memo typed in Word, or printed to PDF from it: its header block's

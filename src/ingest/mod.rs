@@ -457,6 +457,65 @@ fn leading_lines(blocks: &[Block]) -> String {
     lines.collect::<Vec<_>>().join("\n")
 }
 
+/// Whether a metadata author (a PDF's, a Word or OpenDocument file's, a web
+/// page's) is the name an operating system, an office suite or a
+/// computer's maker gives its user (`Windows User`, `Usuario de Microsoft
+/// Office`, `Preferred Customer`, `HP`, `Admin`), which no citation should
+/// name as the author.
+fn is_placeholder_author(author: &str) -> bool {
+    const PLACEHOLDERS: &[&str] = &[
+        "user",
+        "usuario",
+        "utilisateur",
+        "benutzer",
+        "utente",
+        "usuário",
+        "windows user",
+        "usuario de windows",
+        "utilisateur windows",
+        "windows-benutzer",
+        "utente di windows",
+        "microsoft office user",
+        "usuario de microsoft office",
+        "utilisateur de microsoft office",
+        "microsoft office-benutzer",
+        "utente di microsoft office",
+        "usuário do microsoft office",
+        "preferred customer",
+        "valued customer",
+        "cliente preferido",
+        "registered user",
+        "usuario registrado",
+        "admin",
+        "administrator",
+        "administrador",
+        "administrateur",
+        "amministratore",
+        "owner",
+        "propietario",
+        "guest",
+        "invitado",
+        "unknown",
+        "desconocido",
+        "author",
+        "autor",
+        "auteur",
+        "autore",
+        "hp",
+        "hp inc.",
+        "dell",
+        "lenovo",
+        "acer",
+        "asus",
+        "toshiba",
+        "pc",
+        "python-docx",
+        "apache poi",
+    ];
+    let lower = author.trim().to_lowercase();
+    PLACEHOLDERS.contains(&lower.as_str())
+}
+
 /// Whether a metadata title (a PDF's, a Word or OpenDocument file's, a web
 /// page's) is one a program wrote rather than the author: `Untitled`,
 /// `Document1`, `Sin título`, a new file's name (`Documento sin título`,
@@ -1290,6 +1349,7 @@ impl Reading<'_> {
             meta.title = meta
                 .title
                 .filter(|title| !self.is_placeholder(place, title));
+            meta.author = meta.author.filter(|author| !is_placeholder_author(author));
         }
         for field in [&mut meta.title, &mut meta.publication, &mut meta.author] {
             if let Some(value) = field.as_mut()
@@ -1958,6 +2018,28 @@ mod tests {
             "Version 2.0",
         ] {
             assert!(!is_placeholder_title(title, None), "{title}");
+        }
+    }
+
+    #[test]
+    fn authors_a_program_or_a_computer_wrote_are_placeholders() {
+        for placeholder in [
+            "Windows User",
+            "Usuario de Windows",
+            "Microsoft Office User",
+            " usuario ",
+            "HP",
+            "Preferred Customer",
+        ] {
+            assert!(is_placeholder_author(placeholder), "{placeholder}");
+        }
+        for author in [
+            "María Gómez",
+            "mgomez",
+            "Secretaría General",
+            "HP Lovecraft",
+        ] {
+            assert!(!is_placeholder_author(author), "{author}");
         }
     }
 
