@@ -203,7 +203,7 @@ impl<'a> Passages<'a> {
         self.blocks = rest[run..].iter();
         let announced = rest[..run].iter().filter_map(|block| match block {
             Block::Paragraph(paragraph) => Some(paragraph),
-            Block::Heading(_) => None,
+            Block::Heading(_) | Block::SectionEnd => None,
         });
         Unit::joined(std::iter::once(paragraph).chain(announced))
     }
@@ -243,6 +243,7 @@ impl<'a> Iterator for Passages<'a> {
             }
             match self.blocks.next()? {
                 Block::Heading(heading) => self.section = Some(heading),
+                Block::SectionEnd => self.section = None,
                 // Rules, ornaments and stray punctuation have no words to find.
                 Block::Paragraph(block) if !block.text.chars().any(char::is_alphanumeric) => {}
                 Block::Paragraph(block) => {

@@ -887,12 +887,13 @@ impl IndexedPassage {
             bare(a) == bare(b)
         };
         // A heading that ends a sentence (a subtitle) is named without its
-        // full stop, as the comma after it ends it: not `Ejército., ¶ 4`.
+        // full stop, as the comma after it ends it: not `Ejército., ¶ 4`;
+        // nor a mail's attribution line with its colon (`Ana wrote, ¶ 3`).
         if let Some(section) = self.section.as_ref().filter(|s| !same(s, &self.title)) {
             let section = section.trim();
             let section = match section.ends_with("..") {
                 true => section,
-                false => section.strip_suffix('.').unwrap_or(section),
+                false => section.trim_end_matches(['.', ':', '：']),
             };
             place.push(format!("§ {section}"));
         }

@@ -68,6 +68,33 @@ fn a_message_has_its_subject_date_and_sender() {
 }
 
 #[test]
+fn a_quoted_paragraph_is_cited_under_whom_it_quotes() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "mail/reply.eml",
+        message(
+            "Re: tratado",
+            "Tue, 6 May 2025 09:00:00 -0500",
+            "De acuerdo.\n\nOn Mon, 5 May 2025, Luis Mora <luis@example.org> wrote:\n\
+             > El tratado se firmó en Lima.\n\nNos vemos el jueves.",
+        ),
+    );
+    let (_, result) = fixture.search("tratado lima", &["--cite"]);
+    let quoted = &hits(&result)[0];
+    let attribution = "On Mon, 5 May 2025, Luis Mora <luis@example.org> wrote";
+    assert_eq!(quoted["section"], format!("{attribution}:"), "{quoted}");
+    assert_eq!(quoted["author"], "Ana Ruiz <ana@example.org>");
+    assert!(
+        quoted["citation"]
+            .as_str()
+            .is_some_and(|citation| citation.contains(&format!("§ {attribution}, ¶ 3."))),
+        "{quoted}"
+    );
+    let own = only_hit(&fixture, "jueves");
+    assert!(own["section"].is_null(), "{own}");
+}
+
+#[test]
 fn a_paragraph_sent_as_text_and_html_is_one_passage() {
     let fixture = Fixture::new();
     fixture.file(

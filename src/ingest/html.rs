@@ -383,7 +383,7 @@ pub fn read(source: &str) -> (Metadata, Vec<Block>, Vec<String>) {
     if meta.title.is_none() {
         meta.title = walker.blocks.iter().find_map(|block| match block {
             Block::Heading(heading) => Some(heading.clone()),
-            Block::Paragraph(_) => None,
+            Block::Paragraph(_) | Block::SectionEnd => None,
         });
     }
     // A date the page declares and none read: the date is then inferred
@@ -1563,6 +1563,7 @@ fn row_text(row: NodeRef<Node>) -> Option<String> {
                     Block::Paragraph(paragraph) => paragraph.text,
                     // Never: a heading with text makes a row of blocks.
                     Block::Heading(heading) => heading,
+                    Block::SectionEnd => String::new(),
                 })
                 .collect();
             lines.join(" ")
@@ -1996,14 +1997,14 @@ line two</pre>
         let (_, blocks, _) = read(&undeclared);
         assert!(blocks.iter().all(|block| match block {
             Block::Paragraph(p) => p.language.is_none(),
-            Block::Heading(_) => true,
+            Block::Heading(_) | Block::SectionEnd => true,
         }));
         let (_, blocks, _) = read(page);
         let languages: Vec<(String, Option<&str>)> = blocks
             .iter()
             .filter_map(|block| match block {
                 Block::Paragraph(p) => Some((p.text.clone(), p.language.map(Language::code))),
-                Block::Heading(_) => None,
+                Block::Heading(_) | Block::SectionEnd => None,
             })
             .collect();
         assert_eq!(

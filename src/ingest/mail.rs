@@ -170,7 +170,7 @@ pub fn read_web_archive(bytes: &[u8]) -> Result<(Metadata, Vec<Block>, Vec<Strin
                 .iter()
                 .map(|block| match block {
                     Block::Paragraph(paragraph) => paragraph.text.len(),
-                    Block::Heading(_) => 0,
+                    Block::Heading(_) | Block::SectionEnd => 0,
                 })
                 .sum()
         };
@@ -373,6 +373,7 @@ fn word_count(blocks: &[Block]) -> usize {
             Block::Heading(text) | Block::Paragraph(Paragraph { text, .. }) => {
                 text.split_whitespace().count()
             }
+            Block::SectionEnd => 0,
         })
         .sum()
 }
@@ -503,11 +504,10 @@ fn body_blocks<'a>(
             Some(delete_space) if !html => Cow::Owned(unflowed(&text, delete_space)),
             _ => text,
         };
-        let text = match html {
-            true => text,
-            false => Cow::Owned(unquoted(&text)),
-        };
-        blocks.extend(text_blocks(&text, html));
+        match html {
+            true => blocks.extend(text_blocks(&text, true)),
+            false => blocks.extend(quoted_blocks(&text)),
+        }
     }
     blocks
 }
@@ -571,17 +571,74 @@ fn unflowed(text: &str, delete_space: bool) -> String {
     out
 }
 
-/// A reply's quotation as paragraphs of their own, their quote markers
-/// gone: each line's markers (`>`, `>>`, `> >`, followed by a space, a
-/// letter or nothing: `>50%` and `>=` are text) are removed, and a blank
-/// line parts lines of different depths (the attribution line, `On
-/// Mon, Ana wrote:`, from the quotation it introduces, and the quotation
-/// from the reply after it). A quoted paragraph then reads as the
-/// paragraph it quotes, a copy collapsed with it, rather than run into
-/// the reply and credited to it alone.
-fn unquoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut last_depth = None;
+/// A plain-text body's blocks, its quotation as paragraphs of their own
+/// ([`quote_runs`]), each under the line that attributes it (`On Mon, 5
+/// May 2024, Ana wrote:`, `El lun, Ana escribió:`) as its section: a
+/// quoted paragraph is cited as the words of whom the reply quotes, not
+/// the replier's, whose own text after the quotation lies under no
+/// section again.
+fn quoted_blocks(text: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    // The attribution of each quote depth open (index: depth - 1), and
+    // the section the last block put the paragraphs under.
+    let mut attributions: Vec<Option<String>> = Vec::new();
+    let mut section: Option<String> = None;
+    let mut previous: Option<(usize, String)> = None;
+    for (depth, run) in quote_runs(text) {
+        if depth > attributions.len() {
+            let introduced = previous
+                .as_ref()
+                .filter(|(last, _)| *last + 1 == depth)
+                .and_then(|(_, lines)| attribution(lines));
+            attributions.resize(depth - 1, None);
+            attributions.push(introduced);
+        }
+        attributions.truncate(depth);
+        let under = attributions.last().cloned().flatten();
+        if under != section {
+            blocks.push(under.clone().map_or(Block::SectionEnd, Block::Heading));
+            section = under;
+        }
+        blocks.extend(text::blocks(&run, None));
+        previous = Some((depth, run));
+    }
+    blocks
+}
+
+/// The attribution line a run of lines ends with, which introduces the
+/// quotation after it: its last line ending with a colon, with the line
+/// before when the mailer wrapped it there (`…Ana Gómez <` and
+/// `ana@example.org> wrote:`), at most 300 characters.
+fn attribution(lines: &str) -> Option<String> {
+    let mut lines = lines
+        .lines()
+        .rev()
+        .map(str::trim)
+        .skip_while(|line| line.is_empty());
+    let last = lines.next()?;
+    if !last.ends_with([':', '：']) {
+        return None;
+    }
+    let wrapped = lines
+        .next()
+        .filter(|before| !before.is_empty() && !before.ends_with(['.', '!', '?', ':', '：']));
+    let line = match wrapped {
+        // An address cut after its `<` is one word again.
+        Some(before) if before.ends_with('<') => format!("{before}{last}"),
+        Some(before) => format!("{before} {last}"),
+        None => last.to_string(),
+    };
+    (line.chars().count() <= 300).then_some(line)
+}
+
+/// A reply's text as runs of lines of one quote depth each (0: the
+/// reply's own), their quote markers gone: each line's markers (`>`,
+/// `>>`, `> >`, followed by a space, a letter or nothing: `>50%` and `>=`
+/// are text) are removed. A quoted paragraph then reads as the paragraph
+/// it quotes, a copy collapsed with it, rather than run into the reply
+/// and credited to it alone.
+fn quote_runs(text: &str) -> Vec<(usize, String)> {
+    let mut runs: Vec<(usize, String)> = Vec::new();
     for line in text.split('\n') {
         let line = line.strip_suffix('\r').unwrap_or(line);
         let (mut depth, mut rest) = (0, line);
@@ -594,14 +651,15 @@ fn unquoted(text: &str) -> String {
         if !quotes {
             (depth, rest) = (0, line);
         }
-        if last_depth.is_some_and(|last| last != depth) {
-            out.push('\n');
+        match runs.last_mut() {
+            Some((last, run)) if *last == depth => run.push_str(rest),
+            _ => runs.push((depth, rest.to_string())),
         }
-        out.push_str(rest);
-        out.push('\n');
-        last_depth = Some(depth);
+        if let Some((_, run)) = runs.last_mut() {
+            run.push('\n');
+        }
     }
-    out
+    runs
 }
 
 /// Writes one line of unflowed text, with its quote markers.
@@ -1141,18 +1199,61 @@ mod tests {
                      > The treaty was signed\r\n> in Lima.\r\n>\r\n\
                      > > Was it?\r\n>>Surely\r\n>50% of it, at least.\r\n";
         assert_eq!(
-            unquoted(reply),
-            "Agreed, see below.\nOn Mon, 5 May 2024, Ana wrote:\n\nThe treaty was signed\nin Lima.\n\n\
-             \nWas it?\nSurely\n\n>50% of it, at least.\n\n"
+            quote_runs(reply),
+            [
+                (
+                    0,
+                    "Agreed, see below.\nOn Mon, 5 May 2024, Ana wrote:\n".to_string()
+                ),
+                (1, "The treaty was signed\nin Lima.\n\n".to_string()),
+                (2, "Was it?\nSurely\n".to_string()),
+                (0, ">50% of it, at least.\n\n".to_string()),
+            ]
         );
         let message = read(&format!("From: a@example.org\n\n{reply}"));
         assert_eq!(
             block_texts(&message.blocks),
             [
                 "Agreed, see below. On Mon, 5 May 2024, Ana wrote:",
+                "# On Mon, 5 May 2024, Ana wrote:",
                 "The treaty was signed in Lima.",
+                "#",
                 "Was it? Surely",
                 ">50% of it, at least."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_quotation_lies_under_its_attribution_and_the_reply_under_none() {
+        let reply = "Bien.\n\nEl lun, 5 may 2024 a las 10:00, Ana Gómez <\nana@example.org> escribió:\n\
+                     > El tratado se firmó en Lima.\n>\n\
+                     > El mar., Luis escribió:\n>> ¿Dónde?\n\
+                     > Eso dijo.\n\nY luego, nada.\n";
+        let message = read(&format!("From: b@example.org\n\n{reply}"));
+        let sections: Vec<(Option<String>, String)> = crate::passage::passages(&message.blocks)
+            .map(|passage| (passage.section, passage.text))
+            .collect();
+        let ana = Some(
+            "El lun, 5 may 2024 a las 10:00, Ana Gómez <ana@example.org> escribió:".to_string(),
+        );
+        assert_eq!(
+            sections,
+            [
+                (None, "Bien.".to_string()),
+                (
+                    None,
+                    "El lun, 5 may 2024 a las 10:00, Ana Gómez < ana@example.org> escribió:"
+                        .to_string()
+                ),
+                (ana.clone(), "El tratado se firmó en Lima.".to_string()),
+                (ana.clone(), "El mar., Luis escribió:".to_string()),
+                (
+                    Some("El mar., Luis escribió:".to_string()),
+                    "¿Dónde?".to_string()
+                ),
+                (ana, "Eso dijo.".to_string()),
+                (None, "Y luego, nada.".to_string()),
             ]
         );
     }

@@ -232,6 +232,10 @@ impl DateOrigin {
 pub enum Block {
     /// A heading: it becomes the section of the paragraphs below it.
     Heading(String),
+    /// The end of the section the last heading opened: the paragraphs
+    /// after it lie under no heading (a reply's own text after the
+    /// quotation its attribution line headed).
+    SectionEnd,
     /// A paragraph of text.
     Paragraph(Paragraph),
 }
@@ -339,6 +343,7 @@ pub(crate) fn block_texts(blocks: &[Block]) -> Vec<String> {
         .iter()
         .map(|block| match block {
             Block::Heading(heading) => format!("# {heading}"),
+            Block::SectionEnd => "#".to_string(),
             Block::Paragraph(paragraph) => paragraph.text.clone(),
         })
         .collect()
@@ -352,6 +357,7 @@ pub(crate) fn block_kinds(blocks: &[Block]) -> Vec<(&'static str, &str)> {
         .iter()
         .map(|block| match block {
             Block::Heading(heading) => ("heading", heading.as_str()),
+            Block::SectionEnd => ("heading", ""),
             Block::Paragraph(paragraph) => {
                 let kind = match paragraph.kind {
                     ParagraphKind::Prose => "prose",
@@ -405,7 +411,7 @@ impl Document {
     pub fn paragraphs(&self) -> impl Iterator<Item = &str> {
         self.blocks.iter().filter_map(|block| match block {
             Block::Paragraph(paragraph) => Some(paragraph.text.as_str()),
-            Block::Heading(_) => None,
+            Block::Heading(_) | Block::SectionEnd => None,
         })
     }
 
@@ -448,6 +454,7 @@ fn leading_lines(blocks: &[Block]) -> String {
         let line = match block {
             Block::Heading(heading) => heading.as_str(),
             Block::Paragraph(paragraph) => paragraph.text.as_str(),
+            Block::SectionEnd => "",
         };
         match line.split(" | ").collect::<Vec<_>>().as_slice() {
             [label, value] => format!("{}: {}", label.trim().trim_end_matches(':'), value.trim()),
@@ -581,6 +588,7 @@ fn is_placeholder_title(title: &str, stem: Option<&str>) -> bool {
 fn inferred_title(format: Format, blocks: &[Block]) -> Option<&str> {
     let mut lines = blocks.iter().filter_map(|block| match block {
         Block::Heading(heading) => Some(heading.as_str()),
+        Block::SectionEnd => None,
         Block::Paragraph(paragraph) if format == Format::Text => {
             text::title_lines(paragraph).lines().next()
         }

@@ -317,7 +317,7 @@ pub fn read(
     let mut header = first_page_lines(&pages);
     if blocks.iter().all(|block| match block {
         Block::Paragraph(paragraph) => paragraph.ocr_confidence.is_some(),
-        Block::Heading(_) => true,
+        Block::Heading(_) | Block::SectionEnd => true,
     }) {
         meta.date = None;
         let first = scanned.read.iter().min_by_key(|&(page, _)| page);
@@ -1814,7 +1814,7 @@ mod tests {
             .iter()
             .map(|block| match block {
                 Block::Paragraph(paragraph) => paragraph.page,
-                Block::Heading(_) => None,
+                Block::Heading(_) | Block::SectionEnd => None,
             })
             .collect();
         assert_eq!(pages, [Some(1), Some(2), Some(3), Some(4)]);
@@ -1950,7 +1950,7 @@ mod tests {
             .into_iter()
             .filter_map(|block| match block {
                 Block::Paragraph(paragraph) => Some((paragraph.page, paragraph.text)),
-                Block::Heading(_) => None,
+                Block::Heading(_) | Block::SectionEnd => None,
             })
             .collect()
     }
