@@ -2189,7 +2189,11 @@ impl Archive {
         }
         let (fingerprint, shard) = match self.directory.recorded(id) {
             Some(recorded) => recorded,
-            None => recorded_by_commit(searcher)?,
+            // Every commit cita makes records one.
+            None => recorded_by_commit(searcher).ok_or_else(|| Error::Damaged {
+                path: self.path.clone(),
+                detail: "its last commit records no fingerprint".to_string(),
+            })?,
         };
         let generation = Arc::new(Generation {
             id,
@@ -2721,15 +2725,9 @@ type Recorded = (String, Option<[u32; 2]>);
 
 /// The fingerprint and shard the last commit recorded, as `meta.json`
 /// says now (pinned, the commit being opened).
-fn recorded_by_commit(searcher: &Searcher) -> Result<Recorded> {
+fn recorded_by_commit(searcher: &Searcher) -> Option<Recorded> {
     store::read_payload(searcher.index())
         .and_then(|payload| Some((payload.fingerprint?, payload.shard)))
-        .ok_or_else(|| {
-            Error::Engine(tantivy::TantivyError::InternalError(
-                "the index records no fingerprint; rebuild it with `cita index --rebuild`"
-                    .to_string(),
-            ))
-        })
 }
 
 /// The index folder as [`Archive`] reads it: tantivy's [`MmapDirectory`],
@@ -2814,7 +2812,7 @@ impl ReadingDirectory {
         if opened.len() == KEPT {
             opened.remove(0);
         }
-        opened.push((id, recorded_by_commit(&searcher).ok()));
+        opened.push((id, recorded_by_commit(&searcher)));
     }
 
     /// What the commit of searcher generation `id` recorded, when it was

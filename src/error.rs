@@ -29,7 +29,7 @@ pub enum Error {
     InvalidOption(String),
 
     /// No index exists at the given path.
-    #[error("no index at {}: run `cita index --index {}` first", path.display(), shell_word(path))]
+    #[error("no index at {}: {}", path.display(), Advice::Build { index: path }.command())]
     NoIndex {
         /// The index folder that was asked for.
         path: PathBuf,
@@ -50,8 +50,8 @@ pub enum Error {
 
     /// The index was built by a cita whose schema differs from this one.
     #[error(
-        "the index at {} was built by an incompatible version of cita (schema {found}, this cita reads {expected}): rebuild it with `cita index --rebuild --index {}`",
-        path.display(), shell_word(path)
+        "the index at {} was built by an incompatible version of cita (schema {found}, this cita reads {expected}): {}",
+        path.display(), Advice::Rebuild { index: path }.command()
     )]
     IncompatibleIndex {
         /// The index folder.
@@ -63,7 +63,7 @@ pub enum Error {
     },
 
     /// The index folder holds something that is not a cita index.
-    #[error("{} holds files that are not a cita index; give `--index` a cita index (`cita index` builds one in a new or empty folder)", path.display())]
+    #[error("{} holds files that are not a cita index; {}", path.display(), Advice::GiveIndex.command())]
     NotAnIndex {
         /// The folder.
         path: PathBuf,
@@ -90,8 +90,8 @@ pub enum Error {
     /// would remove every document (and the last versions kept of files
     /// that could not be read, which no run can bring back).
     #[error(
-        "corpus folder {} is empty (a disk not mounted?) and the index holds {documents} document(s), left as they were; to empty the index, run `cita index --rebuild --corpus {} --index {}`",
-        path.display(), shell_word(path), shell_word(index)
+        "corpus folder {} is empty (a disk not mounted?) and the index holds {documents} document(s), left as they were; to empty the index, {}",
+        path.display(), Advice::RebuildFrom { corpus: path, index }.command()
     )]
     EmptyCorpus {
         /// The corpus folder.
@@ -107,8 +107,8 @@ pub enum Error {
     /// subfolder, a sibling) would replace the index, and lose the last
     /// versions kept of files that could not be read.
     #[error(
-        "the index at {} was built from {}, not {}: this run would remove {leaving} of its {files} files, so it is left as it was; give `--corpus {} --index {}`, or `--rebuild --corpus {} --index {}` to build it from {} alone",
-        index.display(), built_from.display(), path.display(), shell_word(built_from), shell_word(index), shell_word(path), shell_word(index), path.display()
+        "the index at {} was built from {}, not {}: this run would remove {leaving} of its {files} files, so it is left as it was; {} to build it from {} alone",
+        index.display(), built_from.display(), path.display(), Advice::KeepOrRebuild { built_from, corpus: path, index }.command(), path.display()
     )]
     OtherCorpus {
         /// The corpus folder given.
@@ -146,8 +146,8 @@ pub enum Error {
     /// panicked inside tantivy while the files' checksums tell the damage
     /// (the panic is caught and becomes this error).
     #[error(
-        "the index at {} is damaged ({detail}): rebuild it with `cita index --rebuild --index {}`",
-        path.display(), shell_word(path)
+        "the index at {} is damaged ({detail}): {}",
+        path.display(), Advice::Rebuild { index: path }.command()
     )]
     Damaged {
         /// The index folder.
@@ -233,6 +233,32 @@ impl From<tantivy::TantivyError> for Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// What the error advises doing, when its message advises a command.
+    pub fn advice(&self) -> Option<Advice<'_>> {
+        Some(match self {
+            Error::NoIndex { path } => Advice::Build { index: path },
+            Error::IncompatibleIndex { path, .. } | Error::Damaged { path, .. } => {
+                Advice::Rebuild { index: path }
+            }
+            Error::NotAnIndex { .. } => Advice::GiveIndex,
+            Error::EmptyCorpus { path, index, .. } => Advice::RebuildFrom {
+                corpus: path,
+                index,
+            },
+            Error::OtherCorpus {
+                path,
+                built_from,
+                index,
+                ..
+            } => Advice::KeepOrRebuild {
+                built_from,
+                corpus: path,
+                index,
+            },
+            _ => return None,
+        })
+    }
+
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
@@ -310,6 +336,78 @@ impl Error {
 }
 
 /// Whether an I/O error is "no space left on device".
+/// What an error advises its reader to do, for each shell to say in its
+/// own words: the message holds the CLI's ([`Advice::command`]), which the
+/// Python package replaces with the call that does it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Advice<'a> {
+    /// Build the index first.
+    Build {
+        /// The index folder.
+        index: &'a Path,
+    },
+    /// Build the index again (damaged, or of another schema).
+    Rebuild {
+        /// The index folder.
+        index: &'a Path,
+    },
+    /// Give a cita index, or a new or empty folder to build one in.
+    GiveIndex,
+    /// Build the index again from `corpus` (which empties it).
+    RebuildFrom {
+        /// The corpus folder.
+        corpus: &'a Path,
+        /// The index folder.
+        index: &'a Path,
+    },
+    /// Update the index from the corpus it was built from, or build it
+    /// again from `corpus`.
+    KeepOrRebuild {
+        /// The folder the index was built from.
+        built_from: &'a Path,
+        /// The corpus folder given.
+        corpus: &'a Path,
+        /// The index folder.
+        index: &'a Path,
+    },
+}
+
+impl Advice<'_> {
+    /// The advice as the CLI's messages word it: the command to run, its
+    /// paths quoted as one shell word each ([`shell_word`]).
+    pub fn command(&self) -> String {
+        match *self {
+            Advice::Build { index } => {
+                format!("run `cita index --index {}` first", shell_word(index))
+            }
+            Advice::Rebuild { index } => format!(
+                "rebuild it with `cita index --rebuild --index {}`",
+                shell_word(index)
+            ),
+            Advice::GiveIndex => {
+                "give `--index` a cita index (`cita index` builds one in a new or empty folder)"
+                    .to_string()
+            }
+            Advice::RebuildFrom { corpus, index } => format!(
+                "run `cita index --rebuild --corpus {} --index {}`",
+                shell_word(corpus),
+                shell_word(index)
+            ),
+            Advice::KeepOrRebuild {
+                built_from,
+                corpus,
+                index,
+            } => format!(
+                "give `--corpus {} --index {}`, or `--rebuild --corpus {} --index {}`",
+                shell_word(built_from),
+                shell_word(index),
+                shell_word(corpus),
+                shell_word(index)
+            ),
+        }
+    }
+}
+
 /// `path` as one word of a shell command the messages advise, quoted when
 /// a shell would split or expand it (`'my corpus'`), so that the command
 /// can be copied as written.
@@ -428,6 +526,51 @@ mod tests {
         assert_eq!(word("it's"), "'it'\\''s'");
         assert_eq!(word("$HOME/*"), "'$HOME/*'");
         assert_eq!(word(""), "''");
+    }
+
+    #[test]
+    fn an_advised_command_stands_once_in_its_message() {
+        // A shell replaces it with its own words: the Python package with a call.
+        let path = |text: &str| PathBuf::from(text);
+        for err in [
+            Error::NoIndex {
+                path: path("my index"),
+            },
+            Error::IncompatibleIndex {
+                path: path("idx"),
+                found: "3".to_string(),
+                expected: 14,
+            },
+            Error::Damaged {
+                path: path("idx"),
+                detail: "x".to_string(),
+            },
+            Error::NotAnIndex { path: path("docs") },
+            Error::EmptyCorpus {
+                path: path("corpus"),
+                index: path("idx"),
+                documents: 3,
+            },
+            Error::OtherCorpus {
+                path: path("corpus/sub"),
+                built_from: path("corpus"),
+                index: path("idx"),
+                files: 10,
+                leaving: 9,
+            },
+        ] {
+            let advice = err.advice().expect("advised");
+            assert_eq!(
+                err.to_string().matches(&advice.command()).count(),
+                1,
+                "{err}"
+            );
+            assert!(
+                advice.command().contains("`--") || advice.command().contains("`cita index"),
+                "{err}"
+            );
+        }
+        assert_eq!(Error::Query("x".to_string()).advice(), None);
     }
 
     #[test]

@@ -48,7 +48,7 @@ pub mod views;
 
 pub use archive::{Archive, build_and_open};
 pub use date::Date;
-pub use error::{Error, Result, shell_word};
+pub use error::{Advice, Error, Result, shell_word};
 pub use indexer::{BuildObserver, BuildOptions, BuildReport, build, build_with};
 pub use ingest::{Format, SkipReason, Warning};
 pub use language::Language;

@@ -231,29 +231,30 @@ def _on_shard(shards_dir: str, number: int, step: str, seen: Optional[str], *arg
 
 
 # A one-index error's advice names cita.index, which over a shard would
-# put a whole index in its folder: each is replaced by the call that
-# builds the shards.
-_SHARD_ADVICE = [
-    (re.compile(r"[:;] build it first with cita\.index\(.*\)$"), "build the shards with {call})"),
-    (re.compile(r"[:;] rebuild it with cita\.index\(.*, rebuild=True\)$"), "rebuild the shards with {call}, rebuild=True)"),
-    (
-        re.compile(r"; give a cita index, or a new or empty folder for cita\.index to build one in$"),
-        "empty it and rebuild the shards with {call}, rebuild=True)",
-    ),
-]
+# put a whole index in its folder: each is replaced, by its kind (the
+# exception's ``_advice``), by the call that builds the shards.
+_SHARD_ADVICE = {
+    "build": "build the shards with {call})",
+    "rebuild": "rebuild the shards with {call}, rebuild=True)",
+    "give_index": "empty it and rebuild the shards with {call}, rebuild=True)",
+}
 
 
 def _with_shard_advice(err: CitaError, shards_dir: str) -> CitaError:
-    """``err`` of a shard's index, its command-line advice replaced by the
-    call that builds the shards."""
+    """``err`` of a shard's index, its advice replaced by the call that
+    builds the shards."""
+    kind, words = getattr(err, "_advice", (None, None))
+    instead = _SHARD_ADVICE.get(kind)
+    if instead is None or words not in str(err):
+        return err
+    before, _, after = str(err).rpartition(words)
+    # The advice follows the situation after a colon, as the others do.
+    situation = before[:-2] if before.endswith(("; ", ": ")) else before.rstrip()
     call = f"cita.dist.index(corpus, {shards_dir!r}"
-    for advice, instead in _SHARD_ADVICE:
-        message, replaced = advice.subn(": " + instead.format(call=call), str(err))
-        if replaced:
-            advised = type(err)(message)
-            advised.__dict__.update(err.__dict__)
-            return advised
-    return err
+    advised = type(err)(f"{situation}: {instead.format(call=call)}{after}")
+    advised.__dict__.update(err.__dict__)
+    del advised._advice
+    return advised
 
 
 def _run_step(shards_dir: str, number: int, step: str, seen: Optional[str], *args: Any) -> Any:

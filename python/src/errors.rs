@@ -3,7 +3,8 @@
 //! that they can also be `ValueError`s or `FileNotFoundError`s; each is
 //! raised with the library's one-line message, the line the CLI prints,
 //! its advice in Python's words where the line names a command
-//! ([`in_python_words`]).
+//! ([`python_advice`]), which the exception also carries as `_advice`,
+//! `(kind, words)`, for `cita.dist` to advise the shards' call instead.
 
 use std::path::Path;
 
@@ -13,74 +14,57 @@ use pyo3::types::PyType;
 /// The exception for `err`: its class by the kind of failure, its message
 /// the library's.
 pub fn to_py(py: Python<'_>, err: cita::Error) -> PyErr {
-    let message = in_python_words(&err, err.to_string());
+    let message = err.to_string();
     raised(py, err, message)
 }
 
 /// The exception for `err` with `context` before its message, as the CLI
 /// says it (`cannot index CORPUS: …`).
 pub fn to_py_in(py: Python<'_>, err: cita::Error, context: &str) -> PyErr {
-    let message = in_python_words(&err, format!("{context}: {err}"));
+    let message = format!("{context}: {err}");
     raised(py, err, message)
 }
 
-/// `message`, the line the CLI prints for `err`, with the command it
-/// advises (`cita index --rebuild --index X`) as the call that does it in
-/// Python (`cita.index(corpus, "X", rebuild=True)`).
-fn in_python_words(err: &cita::Error, message: String) -> String {
+/// `advice` as the call of the package that does it
+/// (`cita.index(corpus, "X", rebuild=True)` for `cita index --rebuild
+/// --index X`), and its kind's name.
+fn python_advice(advice: cita::Advice<'_>) -> (&'static str, String) {
     let quoted = |path: &Path| format!("{:?}", path.display().to_string());
     let call = |corpus: &str, index: &Path, rebuild: bool| {
         let rebuild = if rebuild { ", rebuild=True" } else { "" };
         format!("cita.index({corpus}, {}{rebuild})", quoted(index))
     };
-    let (command, instead) = match err {
-        cita::Error::NoIndex { path } => (
-            format!("run `cita index --index {}` first", cita::shell_word(path)),
-            format!("build it first with {}", call("corpus", path, false)),
+    match advice {
+        cita::Advice::Build { index } => (
+            "build",
+            format!("build it first with {}", call("corpus", index, false)),
         ),
-        cita::Error::IncompatibleIndex { path, .. } | cita::Error::Damaged { path, .. } => (
-            format!(
-                "rebuild it with `cita index --rebuild --index {}`",
-                cita::shell_word(path)
-            ),
-            format!("rebuild it with {}", call("corpus", path, true)),
+        cita::Advice::Rebuild { index } => (
+            "rebuild",
+            format!("rebuild it with {}", call("corpus", index, true)),
         ),
-        cita::Error::NotAnIndex { .. } => (
-            "give `--index` a cita index (`cita index` builds one in a new or empty folder)"
-                .to_string(),
+        cita::Advice::GiveIndex => (
+            "give_index",
             "give a cita index, or a new or empty folder for cita.index to build one in"
                 .to_string(),
         ),
-        cita::Error::EmptyCorpus { path, index, .. } => (
-            format!(
-                "run `cita index --rebuild --corpus {} --index {}`",
-                cita::shell_word(path),
-                cita::shell_word(index)
-            ),
-            format!("call {}", call(&quoted(path), index, true)),
+        cita::Advice::RebuildFrom { corpus, index } => (
+            "rebuild_from",
+            format!("call {}", call(&quoted(corpus), index, true)),
         ),
-        cita::Error::OtherCorpus {
-            path,
+        cita::Advice::KeepOrRebuild {
             built_from,
+            corpus,
             index,
-            ..
         } => (
-            format!(
-                "give `--corpus {} --index {}`, or `--rebuild --corpus {} --index {}`",
-                cita::shell_word(built_from),
-                cita::shell_word(index),
-                cita::shell_word(path),
-                cita::shell_word(index)
-            ),
+            "keep_or_rebuild",
             format!(
                 "give {}, or {}",
                 call(&quoted(built_from), index, false),
-                call(&quoted(path), index, true)
+                call(&quoted(corpus), index, true)
             ),
         ),
-        _ => return message,
-    };
-    message.replace(&command, &instead)
+    }
 }
 
 fn raised(py: Python<'_>, err: cita::Error, message: String) -> PyErr {
@@ -101,12 +85,27 @@ fn raised(py: Python<'_>, err: cita::Error, message: String) -> PyErr {
         cita::Error::Io { .. } | cita::Error::DiskFull { .. } => "FileSystemError",
         _ => "CitaError",
     };
-    let found = py
+    // The command the line advises, in Python's words.
+    let advice = err
+        .advice()
+        .map(|advice| (advice.command(), python_advice(advice)));
+    let message = match &advice {
+        Some((command, (_, words))) => message.replace(command, words),
+        None => message,
+    };
+    let made = py
         .import("cita._errors")
         .and_then(|module| module.getattr(class))
-        .and_then(|class| Ok(class.cast_into::<PyType>()?));
-    match found {
-        Ok(class) => PyErr::from_type(class, message),
+        .and_then(|class| Ok(class.cast_into::<PyType>()?))
+        .and_then(|class| class.call1((message,)))
+        .and_then(|exception| {
+            if let Some((_, advice)) = advice {
+                exception.setattr("_advice", advice)?;
+            }
+            Ok(exception)
+        });
+    match made {
+        Ok(exception) => PyErr::from_value(exception),
         // Only a broken installation gets here; its error says what is missing.
         Err(missing) => missing,
     }
