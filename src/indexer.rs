@@ -320,7 +320,8 @@ pub trait BuildObserver {
 /// in the author's role (not a translator listed first); a Word or ODT
 /// note's passage starts with its mark (`[12] `); the name a system or an
 /// office suite gives its user (`Windows User`) is no author; a mail's
-/// quoted paragraph lies under the attribution line of its quotation.
+/// quoted paragraph lies under the attribution line of its quotation; an
+/// EPUB is not dated from its text.
 pub const READING_RULES: u32 = 38;
 
 /// An observer that ignores everything.

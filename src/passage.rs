@@ -504,6 +504,15 @@ mod tests {
     }
 
     #[test]
+    fn a_section_s_end_leaves_the_paragraphs_after_it_under_no_heading() {
+        let mut blocks = kinded("# Ana wrote:\nprose Quoted words.");
+        blocks.push(Block::SectionEnd);
+        blocks.extend(kinded("prose The reply."));
+        let sections: Vec<Option<String>> = passages(&blocks).map(|p| p.section).collect();
+        assert_eq!(sections, [Some("Ana wrote:".to_string()), None]);
+    }
+
+    #[test]
     fn soft_hyphens_leave_the_text_and_the_section() {
         let blocks = kinded(
             "# Revoca\u{AD}ciones\nprose La revoca\u{AD}ción de la visa.\nprose La revocación de la visa.",

@@ -636,6 +636,23 @@ fn epub_chapters_are_read_in_spine_order_with_their_headings_as_sections() {
         first["paragraph"].as_u64() < second["paragraph"].as_u64(),
         "spine order: {first} before {second}"
     );
+    // A book without a date of its own is not dated by its story's.
+    fixture.file(
+        "libros/sin_fecha.epub",
+        epub(
+            "<dc:title>Diario</dc:title><dc:date>1981</dc:date>",
+            &[(
+                "uno.xhtml",
+                "<p>El 3 de marzo de 1951 llovió sobre el pueblo gamma.</p>",
+            )],
+        ),
+    );
+    fixture.index();
+    let undated = first_hit(&fixture, "gamma");
+    assert!(
+        undated["date"].is_null() && undated["date_origin"].is_null(),
+        "{undated}"
+    );
 }
 
 #[test]

@@ -396,11 +396,17 @@ def index(
             "cita.dist.index a shard folder, or a new or empty folder to build one in"
         )
     args["exclude"] = args["exclude"] + _exclusion_of(shards_dir, corpus)
+    # The archive's default language, which a shard whose folder was made
+    # anew takes too: shards read under different defaults would not
+    # answer as one index.
+    kept_lang = None if recorded is None else _manifest_default_lang(shards_dir)
+    if args["default_lang"] is None:
+        args["default_lang"] = kept_lang
     # Connected before the folder is written: a wrong address leaves none.
     client, own_client = _connect(client, None, shards)
     try:
-        if recorded is None:
-            _write_manifest(shards_dir, shards)
+        if recorded is None or args["default_lang"] != kept_lang:
+            _write_manifest(shards_dir, shards, args["default_lang"])
         futures = [
             client.submit(
                 _build_shard,
@@ -422,17 +428,30 @@ def index(
     return [BuildReport(json.loads(reports[number])) for number in range(shards)]
 
 
-def _write_manifest(shards_dir: str, shards: int) -> None:
-    """Makes the shard folder and records its number of shards; a folder
-    or file that cannot be written is a :class:`FileSystemError` naming it."""
+def _write_manifest(shards_dir: str, shards: int, default_lang: Optional[str]) -> None:
+    """Makes the shard folder and records its number of shards, and the
+    default language its builds were given, if any; a folder or file that
+    cannot be written is a :class:`FileSystemError` naming it."""
     manifest = os.path.join(shards_dir, MANIFEST)
+    recorded: Dict[str, Any] = {"shards": shards, "cita_version": _cita.CITA_VERSION}
+    if default_lang is not None:
+        recorded["default_lang"] = default_lang
     try:
         os.makedirs(shards_dir, exist_ok=True)
         with open(manifest, "w", encoding="utf-8") as file:
-            json.dump({"shards": shards, "cita_version": _cita.CITA_VERSION}, file)
+            json.dump(recorded, file)
             file.write("\n")
     except OSError as err:
         raise _file_system_error(err, manifest) from None
+
+
+def _manifest_default_lang(shards_dir: str) -> Optional[str]:
+    """The default language the manifest records (the last one a build of
+    the shards was given), or ``None`` (a manifest of an earlier cita, or
+    no build given one); read after :func:`_read_manifest` found it sound."""
+    with open(os.path.join(shards_dir, MANIFEST), encoding="utf-8") as file:
+        code = json.load(file).get("default_lang")
+    return code if isinstance(code, str) else None
 
 
 def _file_system_error(err: OSError, path: str) -> FileSystemError:

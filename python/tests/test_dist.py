@@ -619,6 +619,26 @@ def test_a_manifest_without_a_number_of_shards_is_damaged(
         assert os.listdir(folder) == [cita.dist.MANIFEST]
 
 
+def test_a_shard_made_anew_reads_under_the_archive_s_default_language(client: Client, tmp_path: Path) -> None:
+    # Tables of figures: no prose to detect, so the default decides.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(8):
+        (corpus / f"{n}.txt").write_text(f"1964 | 12.5 | 2,031\n\nTabla {n}.\n")
+    shards = tmp_path / "shards"
+    reports = cita.dist.index(corpus, shards, shards=2, client=client, default_lang="es")
+    assert all(report.added > 0 for report in reports)
+    cluster = Cluster(client, shards)
+    everything = cluster.count("*").passages
+    assert cluster.count("*", lang="es").passages == everything
+    # A shard's folder lost and built again, without the keyword.
+    shutil.rmtree(shards / "shard-1")
+    reports = cita.dist.index(corpus, shards, shards=2, client=client)
+    assert reports[0].updated == 0 and reports[0].unchanged > 0 and reports[1].added > 0
+    assert cluster.count("*", lang="es").passages == everything
+    assert json.loads((shards / cita.dist.MANIFEST).read_text())["default_lang"] == "es"
+
+
 def test_each_shard_s_build_takes_the_reading_keywords(client: Client, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -1231,29 +1231,20 @@ mod tests {
                      > El mar., Luis escribió:\n>> ¿Dónde?\n\
                      > Eso dijo.\n\nY luego, nada.\n";
         let message = read(&format!("From: b@example.org\n\n{reply}"));
-        let sections: Vec<(Option<String>, String)> = crate::passage::passages(&message.blocks)
-            .map(|passage| (passage.section, passage.text))
-            .collect();
-        let ana = Some(
-            "El lun, 5 may 2024 a las 10:00, Ana Gómez <ana@example.org> escribió:".to_string(),
-        );
         assert_eq!(
-            sections,
+            block_texts(&message.blocks),
             [
-                (None, "Bien.".to_string()),
-                (
-                    None,
-                    "El lun, 5 may 2024 a las 10:00, Ana Gómez < ana@example.org> escribió:"
-                        .to_string()
-                ),
-                (ana.clone(), "El tratado se firmó en Lima.".to_string()),
-                (ana.clone(), "El mar., Luis escribió:".to_string()),
-                (
-                    Some("El mar., Luis escribió:".to_string()),
-                    "¿Dónde?".to_string()
-                ),
-                (ana, "Eso dijo.".to_string()),
-                (None, "Y luego, nada.".to_string()),
+                "Bien.",
+                "El lun, 5 may 2024 a las 10:00, Ana Gómez < ana@example.org> escribió:",
+                "# El lun, 5 may 2024 a las 10:00, Ana Gómez <ana@example.org> escribió:",
+                "El tratado se firmó en Lima.",
+                "El mar., Luis escribió:",
+                "# El mar., Luis escribió:",
+                "¿Dónde?",
+                "# El lun, 5 may 2024 a las 10:00, Ana Gómez <ana@example.org> escribió:",
+                "Eso dijo.",
+                "#",
+                "Y luego, nada.",
             ]
         );
     }

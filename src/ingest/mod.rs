@@ -1975,6 +1975,9 @@ fn finish(mut outcome: FileOutcome, path: &Path) -> FileOutcome {
             document.date_origin = Some(DateOrigin::Text);
         } else if document.meta.date.is_some() {
             document.date_origin = Some(DateOrigin::Metadata);
+        } else if document.format == Format::Epub {
+            // The dates a book's text names are its story's or its
+            // subject's, not its publication's.
         } else {
             document.meta.date = dates::infer_from_text(document.paragraphs());
             document.date_origin = document.meta.date.map(|_| DateOrigin::Text);
