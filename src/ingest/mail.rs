@@ -572,35 +572,47 @@ fn unflowed(text: &str, delete_space: bool) -> String {
 }
 
 /// A plain-text body's blocks, its quotation as paragraphs of their own
-/// ([`quote_runs`]), each under the line that attributes it (`On Mon, 5
-/// May 2024, Ana wrote:`, `El lun, Ana escribió:`) as its section: a
-/// quoted paragraph is cited as the words of whom the reply quotes, not
-/// the replier's, whose own text after the quotation lies under no
-/// section again.
+/// ([`quote_runs`]), each under what attributes it as its section: the
+/// line that introduces it (`On Mon, 5 May 2024, Ana wrote:`, `El lun,
+/// Ana escribió:`), or the sender and date of the header block Outlook
+/// sets above the message it quotes. A quoted paragraph is then cited as
+/// the words of whom the reply quotes, not the replier's, whose own text
+/// lies under no section. A quotation the reply answers piece by piece
+/// keeps its attribution through the answers.
 fn quoted_blocks(text: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
-    // The attribution of each quote depth open (index: depth - 1), and
-    // the section the last block put the paragraphs under.
+    // The attribution of each quote depth (index: depth - 1), and the
+    // section the last block put the paragraphs under.
     let mut attributions: Vec<Option<String>> = Vec::new();
     let mut section: Option<String> = None;
-    let mut previous: Option<(usize, String)> = None;
-    for (depth, run) in quote_runs(text) {
-        if depth > attributions.len() {
-            let introduced = previous
-                .as_ref()
-                .filter(|(last, _)| *last + 1 == depth)
-                .and_then(|(_, lines)| attribution(lines));
-            attributions.resize(depth - 1, None);
-            attributions.push(introduced);
+    let mut previous: Option<QuoteRun> = None;
+    for run in quote_runs(text) {
+        let depth = run.depth;
+        if depth > 0 {
+            let introduced = run.attribution.clone().or_else(|| {
+                previous
+                    .as_ref()
+                    .filter(|last| last.depth + 1 == depth)
+                    .and_then(|last| attribution(&last.text))
+            });
+            if attributions.len() < depth {
+                attributions.resize(depth, None);
+            }
+            // A new quotation at this depth: the deeper ones were another's.
+            if introduced.is_some() {
+                attributions[depth - 1] = introduced;
+                attributions.truncate(depth);
+            }
         }
-        attributions.truncate(depth);
-        let under = attributions.last().cloned().flatten();
+        let under = depth
+            .checked_sub(1)
+            .and_then(|level| attributions.get(level).cloned().flatten());
         if under != section {
             blocks.push(under.clone().map_or(Block::SectionEnd, Block::Heading));
             section = under;
         }
-        blocks.extend(text::blocks(&run, None));
-        previous = Some((depth, run));
+        blocks.extend(text::blocks(&run.text, None));
+        previous = Some(run);
     }
     blocks
 }
@@ -631,35 +643,94 @@ fn attribution(lines: &str) -> Option<String> {
     (line.chars().count() <= 300).then_some(line)
 }
 
+/// Lines of one quote depth in a reply's text, and what attributes them
+/// when they open a quotation of their own (an Outlook header block's
+/// sender and date).
+struct QuoteRun {
+    depth: usize,
+    text: String,
+    attribution: Option<String>,
+}
+
 /// A reply's text as runs of lines of one quote depth each (0: the
 /// reply's own), their quote markers gone: each line's markers (`>`,
 /// `>>`, `> >`, followed by a space, a letter or nothing: `>50%` and `>=`
-/// are text) are removed. A quoted paragraph then reads as the paragraph
-/// it quotes, a copy collapsed with it, rather than run into the reply
-/// and credited to it alone.
-fn quote_runs(text: &str) -> Vec<(usize, String)> {
-    let mut runs: Vec<(usize, String)> = Vec::new();
-    for line in text.split('\n') {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        let (mut depth, mut rest) = (0, line);
-        while let Some(after) = rest.strip_prefix('>') {
-            depth += 1;
-            rest = after.strip_prefix(' ').unwrap_or(after);
+/// are text) are removed. The header block Outlook sets above the message
+/// a reply quotes, unmarked (`-----Original Message-----`, or `From:` and
+/// `Sent:` on the next line, in the languages Outlook writes them),
+/// quotes all that follows it one level deeper. A quoted paragraph then
+/// reads as the paragraph it quotes, a copy collapsed with it, rather than
+/// run into the reply and credited to it alone.
+fn quote_runs(text: &str) -> Vec<QuoteRun> {
+    let lines: Vec<(usize, &str)> = text.split('\n').map(quote_markers).collect();
+    let mut runs: Vec<QuoteRun> = Vec::new();
+    // How many header blocks were met, and the lines left of the one read.
+    let (mut headers, mut in_header) = (0, 0usize);
+    for (at, &(markers, rest)) in lines.iter().enumerate() {
+        let header = match in_header {
+            0 => outlook_header(&lines[at..]),
+            _ => None,
+        };
+        in_header = in_header.saturating_sub(1);
+        if let Some((_, length)) = &header {
+            headers += 1;
+            in_header = length - 1;
         }
-        let quotes =
-            rest.len() < line.len() - depth || rest.chars().next().is_none_or(char::is_alphabetic);
-        if !quotes {
-            (depth, rest) = (0, line);
-        }
+        let depth = markers + headers;
         match runs.last_mut() {
-            Some((last, run)) if *last == depth => run.push_str(rest),
-            _ => runs.push((depth, rest.to_string())),
+            Some(run) if run.depth == depth && header.is_none() => run.text.push_str(rest),
+            _ => runs.push(QuoteRun {
+                depth,
+                text: rest.to_string(),
+                attribution: header.map(|(attribution, _)| attribution),
+            }),
         }
-        if let Some((_, run)) = runs.last_mut() {
-            run.push('\n');
+        if let Some(run) = runs.last_mut() {
+            run.text.push('\n');
         }
     }
     runs
+}
+
+/// A line's quote depth and its text without the markers.
+fn quote_markers(line: &str) -> (usize, &str) {
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let (mut depth, mut rest) = (0, line);
+    while let Some(after) = rest.strip_prefix('>') {
+        depth += 1;
+        rest = after.strip_prefix(' ').unwrap_or(after);
+    }
+    let quotes =
+        rest.len() < line.len() - depth || rest.chars().next().is_none_or(char::is_alphabetic);
+    if quotes { (depth, rest) } else { (0, line) }
+}
+
+/// Whether `lines` open with the header block Outlook (or a mailer
+/// forwarding a message) sets above the message it quotes: its sender and
+/// date as the attribution (`From: Ana Gómez; Sent: Monday, May 5, 2024`),
+/// and how many lines the block's opening takes.
+fn outlook_header(lines: &[(usize, &str)]) -> Option<(String, usize)> {
+    static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^-{2,}\s*(original message|mensaje original|message d'origine|ursprüngliche nachricht|mensagem original|messaggio originale|forwarded message|mensaje reenviado)\s*-{2,}$")
+            .expect("the separator pattern compiles")
+    });
+    static SENDER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(From|De|Von|Da|Van|Från|Fra)\s?:\s*\S").expect("the sender pattern compiles")
+    });
+    static SENT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(Sent|Date|Enviado el|Enviado|Fecha|Gesendet|Datum|Envoyé|Date d'envoi|Inviato|Data|Verzonden|Skickat|Sendt)\s?:\s*\S")
+            .expect("the date pattern compiles")
+    });
+    let line = |at: usize| lines.get(at).map(|(_, text)| text.trim());
+    let separated = SEPARATOR.is_match(line(0)?);
+    let sender_at = usize::from(separated);
+    let sender = line(sender_at).filter(|text| SENDER.is_match(text));
+    let sent = line(sender_at + 1).filter(|text| SENT.is_match(text));
+    match (sender, sent) {
+        (Some(sender), Some(sent)) => Some((format!("{sender}; {sent}"), sender_at + 2)),
+        _ if separated => Some((line(0)?.trim_matches('-').trim().to_string(), 1)),
+        _ => None,
+    }
 }
 
 /// Writes one line of unflowed text, with its quote markers.
@@ -1198,8 +1269,12 @@ mod tests {
         let reply = "Agreed, see below.\r\nOn Mon, 5 May 2024, Ana wrote:\r\n\
                      > The treaty was signed\r\n> in Lima.\r\n>\r\n\
                      > > Was it?\r\n>>Surely\r\n>50% of it, at least.\r\n";
+        let runs: Vec<(usize, String)> = quote_runs(reply)
+            .into_iter()
+            .map(|run| (run.depth, run.text))
+            .collect();
         assert_eq!(
-            quote_runs(reply),
+            runs,
             [
                 (
                     0,
@@ -1220,6 +1295,66 @@ mod tests {
                 "#",
                 "Was it? Surely",
                 ">50% of it, at least."
+            ]
+        );
+    }
+
+    #[test]
+    fn outlook_s_header_block_attributes_the_message_below_it() {
+        let reply = "Recibido, gracias.\r\n\r\n\
+                     De: Ana Gómez [mailto:ana@example.org]\r\n\
+                     Enviado el: lunes, 5 de mayo de 2025 10:00\r\n\
+                     Para: Luis\r\nAsunto: Tratado\r\n\r\n\
+                     El tratado se firmó en Lima.\r\n\r\n\
+                     -----Original Message-----\r\n\
+                     From: Luis Mora\r\nSent: Sunday, May 4, 2025 9:00 AM\r\n\r\n\
+                     Where was it signed?\r\n";
+        let message = read(&format!("From: b@example.org\n\n{reply}"));
+        let ana =
+            "# De: Ana Gómez [mailto:ana@example.org]; Enviado el: lunes, 5 de mayo de 2025 10:00";
+        assert_eq!(
+            block_texts(&message.blocks),
+            [
+                "Recibido, gracias.",
+                ana,
+                "De: Ana Gómez [mailto:ana@example.org] Enviado el: lunes, 5 de mayo de 2025 10:00 Para: Luis Asunto: Tratado",
+                "El tratado se firmó en Lima.",
+                "# From: Luis Mora; Sent: Sunday, May 4, 2025 9:00 AM",
+                "-----Original Message----- From: Luis Mora Sent: Sunday, May 4, 2025 9:00 AM",
+                "Where was it signed?",
+            ]
+        );
+        // A separator without the header lines names the quotation by itself.
+        let forwarded = read(
+            "From: b@example.org\n\nSee below.\n\n---------- Forwarded message ---------\n\nThe plan.\n",
+        );
+        assert_eq!(
+            block_texts(&forwarded.blocks),
+            [
+                "See below.",
+                "# Forwarded message",
+                "---------- Forwarded message ---------",
+                "The plan."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_quotation_answered_piece_by_piece_keeps_its_attribution() {
+        let reply = "On Mon, Ana wrote:\n> First question?\nFirst answer.\n> Second question?\nSecond answer.\n";
+        let message = read(&format!("From: b@example.org\n\n{reply}"));
+        assert_eq!(
+            block_texts(&message.blocks),
+            [
+                "On Mon, Ana wrote:",
+                "# On Mon, Ana wrote:",
+                "First question?",
+                "#",
+                "First answer.",
+                "# On Mon, Ana wrote:",
+                "Second question?",
+                "#",
+                "Second answer.",
             ]
         );
     }
