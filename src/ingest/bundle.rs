@@ -892,7 +892,10 @@ impl<R: Read> Entry for TarEntry<'_, '_, R> {
         if size > cap {
             return Err(over_cap(size));
         }
-        let mut bytes = Vec::new();
+        // Room for what the header says, up to 64 MB: a tar's header may
+        // claim more than its entry holds, and a gzipped one cannot be
+        // checked before it is read.
+        let mut bytes = Vec::with_capacity(usize::try_from(size.min(1 << 26)).unwrap_or(0));
         match self.entry.read_to_end(&mut bytes) {
             Ok(_) if (bytes.len() as u64) < size => Err((
                 SkipReason::Malformed,
