@@ -849,7 +849,13 @@ impl IndexedPassage {
     ///
     /// `Author. “Title.” Publication, 2025-09-27. https://…. § Section, ¶ 12. cita:0123456789abcdef`
     pub fn citation(&self) -> String {
-        let mut out = self.author.as_deref().map(cited_author).unwrap_or_default();
+        // A news site naming itself as the author is named once, as the publication.
+        let author = self.author.as_deref().filter(|author| {
+            self.publication
+                .as_deref()
+                .is_none_or(|publication| !author.trim().eq_ignore_ascii_case(publication.trim()))
+        });
+        let mut out = author.map(cited_author).unwrap_or_default();
         out.push_str(&quoted_title(&self.title));
         let mut published = Vec::new();
         if let Some(publication) = &self.publication {
@@ -1040,6 +1046,12 @@ mod tests {
                 passage.citation()
             );
         }
+        passage.author = Some("El Tiempo".to_string());
+        assert!(
+            passage.citation().starts_with("“Corte"),
+            "{}",
+            passage.citation()
+        );
     }
 
     #[test]

@@ -640,7 +640,7 @@ fn epub_chapters_are_read_in_spine_order_with_their_headings_as_sections() {
     fixture.file(
         "libros/sin_fecha.epub",
         epub(
-            "<dc:title>Diario</dc:title><dc:date>1981</dc:date>",
+            "<dc:title>Diario</dc:title><dc:date>1981</dc:date><dc:creator>Unknown</dc:creator>",
             &[(
                 "uno.xhtml",
                 "<p>El 3 de marzo de 1951 llovió sobre el pueblo gamma.</p>",
@@ -653,6 +653,8 @@ fn epub_chapters_are_read_in_spine_order_with_their_headings_as_sections() {
         undated["date"].is_null() && undated["date_origin"].is_null(),
         "{undated}"
     );
+    // Calibre's name for an author it was not told is none.
+    assert!(undated["author"].is_null(), "{undated}");
 }
 
 #[test]

@@ -156,7 +156,10 @@ fn read_package(bytes: &[u8], path: &str) -> Result<(Metadata, Vec<String>), Ref
                         creators.push(Creator { id, role, name });
                     }
                     Some((Field::Role { refines }, role, _)) => {
-                        refined_roles.entry(refines).or_insert(role);
+                        refined_roles
+                            .entry(refines)
+                            .or_insert_with(Vec::new)
+                            .push(role);
                     }
                     None => {}
                 }
@@ -240,27 +243,28 @@ struct Creator {
 }
 
 /// The book's author: the first creator in the author's role (MARC
-/// relator `aut`), else the first given no role. A translator, an
-/// illustrator or an editor (`trl`, `ill`, `edt`) listed first is not
-/// the author a citation names, so a book crediting only them has none.
-fn author(creators: &[Creator], refined_roles: &HashMap<String, String>) -> Option<String> {
-    let role = |creator: &Creator| {
+/// relator `aut`, or `author` spelled out; among a creator's several
+/// roles), else the first given no role. A translator, an illustrator or
+/// an editor (`trl`, `ill`, `edt`) listed first is not the author a
+/// citation names, so a book crediting only them has none.
+fn author(creators: &[Creator], refined_roles: &HashMap<String, Vec<String>>) -> Option<String> {
+    let roles = |creator: &Creator| -> Vec<String> {
         let refined = creator.id.as_ref().and_then(|id| refined_roles.get(id));
-        creator
-            .role
-            .as_deref()
-            .or(refined.map(String::as_str))
-            .map(|role| role.trim().to_ascii_lowercase())
+        (creator.role.iter())
+            .chain(refined.into_iter().flatten())
+            .map(|role| role.trim().to_lowercase())
             .filter(|role| !role.is_empty())
+            .collect()
     };
     let named = || {
         creators
             .iter()
             .filter(|creator| !creator.name.trim().is_empty())
     };
+    let writes = |role: &String| matches!(role.as_str(), "aut" | "author");
     named()
-        .find(|creator| role(creator).as_deref() == Some("aut"))
-        .or_else(|| named().find(|creator| role(creator).is_none()))
+        .find(|creator| roles(creator).iter().any(writes))
+        .or_else(|| named().find(|creator| roles(creator).is_empty()))
         .map(|creator| super::collapse_whitespace(&creator.name))
 }
 
@@ -525,6 +529,15 @@ mod tests {
         let illustrated = format!(
             r#"<dc:creator {opf} opf:role="ill">Luis</dc:creator><dc:creator>Ana</dc:creator>"#
         );
+        // Several roles of one creator; a role spelled out.
+        let roles = concat!(
+            r#"<dc:creator id="a">Ana</dc:creator><dc:creator id="t">Tomás</dc:creator>"#,
+            r##"<meta refines="#a" property="role">ill</meta><meta refines="#a" property="role">aut</meta>"##,
+            r##"<meta refines="#t" property="role">trl</meta>"##,
+        );
+        assert_eq!(author(roles).as_deref(), Some("Ana"));
+        let spelled = format!(r#"<dc:creator {opf} opf:role="Author">Ana</dc:creator>"#);
+        assert_eq!(author(&spelled).as_deref(), Some("Ana"));
         assert_eq!(author(&illustrated).as_deref(), Some("Ana"));
     }
 

@@ -365,15 +365,15 @@ pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
 /// rendering of the HTML, and reading the HTML too would cost every mail.
 const PLACEHOLDER_WORDS: usize = 50;
 
-/// The words of `blocks`, as whitespace parts them.
+/// The words of `blocks`' paragraphs, as whitespace parts them.
 fn word_count(blocks: &[Block]) -> usize {
     blocks
         .iter()
         .map(|block| match block {
-            Block::Heading(text) | Block::Paragraph(Paragraph { text, .. }) => {
-                text.split_whitespace().count()
-            }
-            Block::SectionEnd => 0,
+            Block::Paragraph(Paragraph { text, .. }) => text.split_whitespace().count(),
+            // A quotation's attribution, a section of its paragraphs, is
+            // also a paragraph of the reply: counted once.
+            Block::Heading(_) | Block::SectionEnd => 0,
         })
         .sum()
 }
@@ -581,9 +581,11 @@ fn unflowed(text: &str, delete_space: bool) -> String {
 /// keeps its attribution through the answers.
 fn quoted_blocks(text: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
-    // The attribution of each quote depth (index: depth - 1), and the
-    // section the last block put the paragraphs under.
+    // The attribution of each quote depth (index: depth - 1), the reply's
+    // own last heading, and the section the last block put the paragraphs
+    // under.
     let mut attributions: Vec<Option<String>> = Vec::new();
+    let mut own: Option<String> = None;
     let mut section: Option<String> = None;
     let mut previous: Option<QuoteRun> = None;
     for run in quote_runs(text) {
@@ -604,23 +606,37 @@ fn quoted_blocks(text: &str) -> Vec<Block> {
                 attributions.truncate(depth);
             }
         }
-        let under = depth
-            .checked_sub(1)
-            .and_then(|level| attributions.get(level).cloned().flatten());
+        let under = match depth.checked_sub(1) {
+            Some(level) => attributions.get(level).cloned().flatten(),
+            None => own.clone(),
+        };
         if under != section {
             blocks.push(under.clone().map_or(Block::SectionEnd, Block::Heading));
             section = under;
         }
-        blocks.extend(text::blocks(&run.text, None));
+        let read = text::blocks(&run.text, None);
+        let heading = read.iter().rev().find_map(|block| match block {
+            Block::Heading(heading) => Some(heading.clone()),
+            _ => None,
+        });
+        if heading.is_some() {
+            section.clone_from(&heading);
+            if depth == 0 {
+                own = heading;
+            }
+        }
+        blocks.extend(read);
         previous = Some(run);
     }
     blocks
 }
 
 /// The attribution line a run of lines ends with, which introduces the
-/// quotation after it: its last line ending with a colon, with the line
-/// before when the mailer wrapped it there (`…Ana Gómez <` and
-/// `ana@example.org> wrote:`), at most 300 characters.
+/// quotation after it: its last line ending with a colon and naming an
+/// address, a date or the verb of one (`wrote`, `escribió`), with the
+/// line before when the mailer wrapped it there (`…Ana Gómez <` and
+/// `ana@example.org> wrote:`), at most 300 characters. A reply's own line
+/// ending in a colon (`about that, I would add:`) attributes nothing.
 fn attribution(lines: &str) -> Option<String> {
     let mut lines = lines
         .lines()
@@ -631,17 +647,43 @@ fn attribution(lines: &str) -> Option<String> {
     if !last.ends_with([':', '：']) {
         return None;
     }
-    let wrapped = lines
-        .next()
-        .filter(|before| !before.is_empty() && !before.ends_with(['.', '!', '?', ':', '：']));
+    // Wrapped: the line before breaks off (`<`, `,`) or the last goes on
+    // from it (`ana@example.org> wrote:`), not a signature above it.
+    let wrapped = lines.next().filter(|before| {
+        before.ends_with(['<', ',', '('])
+            || last.starts_with(|c: char| c.is_lowercase() || "<([".contains(c))
+    });
     let line = match wrapped {
         // An address cut after its `<` is one word again.
         Some(before) if before.ends_with('<') => format!("{before}{last}"),
         Some(before) => format!("{before} {last}"),
         None => last.to_string(),
     };
-    (line.chars().count() <= 300).then_some(line)
+    let attributes = line.contains('@')
+        || line.chars().any(|c| c.is_ascii_digit())
+        || ATTRIBUTING_VERBS
+            .iter()
+            .any(|verb| line.to_lowercase().contains(verb));
+    (attributes && line.chars().count() <= 300).then_some(line)
 }
+
+/// The verbs of mailers' attribution lines (`Ana wrote:`, `Ana escribió:`,
+/// `Ana a écrit :`), in the languages cita's users write.
+const ATTRIBUTING_VERBS: &[&str] = &[
+    "wrote",
+    "writes",
+    "escribió",
+    "escribio",
+    "escribe",
+    "a écrit",
+    "schrieb",
+    "scrisse",
+    "ha scritto",
+    "escreveu",
+    "schreef",
+    "skrev",
+    "napisał",
+];
 
 /// Lines of one quote depth in a reply's text, and what attributes them
 /// when they open a quotation of their own (an Outlook header block's
@@ -676,7 +718,7 @@ fn quote_runs(text: &str) -> Vec<QuoteRun> {
             headers += 1;
             in_header = length - 1;
         }
-        let depth = markers + headers;
+        let depth = (markers + headers).min(MAX_QUOTE_DEPTH);
         match runs.last_mut() {
             Some(run) if run.depth == depth && header.is_none() => run.text.push_str(rest),
             _ => runs.push(QuoteRun {
@@ -691,6 +733,11 @@ fn quote_runs(text: &str) -> Vec<QuoteRun> {
     }
     runs
 }
+
+/// Quotations nested deeper than this are read as at this depth: no
+/// thread runs so deep, and a line of millions of `>` would otherwise
+/// hold an attribution per level.
+const MAX_QUOTE_DEPTH: usize = 64;
 
 /// A line's quote depth and its text without the markers.
 fn quote_markers(line: &str) -> (usize, &str) {
@@ -1335,6 +1382,45 @@ mod tests {
                 "# Forwarded message",
                 "---------- Forwarded message ---------",
                 "The plan."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_quotation_nested_past_any_thread_is_read_at_the_deepest_depth() {
+        let deep = format!("Reply.\n{} deep words", ">".repeat(100_000));
+        let runs = quote_runs(&deep);
+        assert_eq!(
+            runs.last().map(|run| (run.depth, run.text.as_str())),
+            Some((MAX_QUOTE_DEPTH, "deep words\n"))
+        );
+    }
+
+    #[test]
+    fn the_reply_s_own_heading_comes_back_after_a_quotation_and_its_lines_attribute_nothing() {
+        let reply = "Acta de la reunión\n==================\n\nPrimer punto.\n\n\
+                     On Mon, 5 May 2024, Ana wrote:\n> Una cita.\n\n\
+                     Segundo punto, y sobre lo otro, añado:\n> Otra cita.\n\n\
+                     Luis\nOn Tue, 6 May 2024, Ana wrote:\n> Tercera.\n\nFin.\n";
+        let message = read(&format!("From: b@example.org\n\n{reply}"));
+        assert_eq!(
+            block_texts(&message.blocks),
+            [
+                "# Acta de la reunión",
+                "Primer punto.",
+                "On Mon, 5 May 2024, Ana wrote:",
+                "# On Mon, 5 May 2024, Ana wrote:",
+                "Una cita.",
+                "# Acta de la reunión",
+                "Segundo punto, y sobre lo otro, añado:",
+                "# On Mon, 5 May 2024, Ana wrote:",
+                "Otra cita.",
+                "# Acta de la reunión",
+                "Luis On Tue, 6 May 2024, Ana wrote:",
+                "# On Tue, 6 May 2024, Ana wrote:",
+                "Tercera.",
+                "# Acta de la reunión",
+                "Fin.",
             ]
         );
     }

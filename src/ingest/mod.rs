@@ -504,6 +504,11 @@ fn is_placeholder_author(author: &str) -> bool {
         "invitado",
         "unknown",
         "desconocido",
+        "desconhecido",
+        "inconnu",
+        "inconnue",
+        "unbekannt",
+        "sconosciuto",
         "author",
         "autor",
         "auteur",
@@ -1357,13 +1362,26 @@ impl Reading<'_> {
             meta.title = meta
                 .title
                 .filter(|title| !self.is_placeholder(place, title));
+        }
+        // Calibre's `Unknown` too.
+        if matches!(
+            format,
+            Format::Pdf | Format::Docx | Format::Odt | Format::Html | Format::Epub
+        ) {
             meta.author = meta.author.filter(|author| !is_placeholder_author(author));
         }
         for field in [&mut meta.title, &mut meta.publication, &mut meta.author] {
-            if let Some(value) = field.as_mut()
-                && value.len() > MAX_FIELD_CHARS
-            {
-                *value = shorten(value, MAX_FIELD_CHARS);
+            if let Some(value) = field.as_mut() {
+                let cleaned = match without_soft_hyphens(value.as_str().into()) {
+                    Cow::Owned(cleaned) => Some(cleaned),
+                    Cow::Borrowed(_) => None,
+                };
+                if let Some(cleaned) = cleaned {
+                    *value = cleaned;
+                }
+                if value.len() > MAX_FIELD_CHARS {
+                    *value = shorten(value, MAX_FIELD_CHARS);
+                }
             }
         }
         meta.url = meta.url.filter(|url| url.len() <= MAX_URL_BYTES);

@@ -119,6 +119,9 @@ pub enum NumberStyle {
     UpperLetterRepeated,
     LowerRoman,
     UpperRoman,
+    /// `*`, `†`, `‡`, `§`, then `**`, `††`…: Word's `chicago`, footnotes'
+    /// symbols.
+    Symbols,
 }
 
 impl NumberStyle {
@@ -163,6 +166,13 @@ impl NumberStyle {
                 } else {
                     numeral
                 }
+            }
+            Self::Symbols if number > 0 => {
+                const SYMBOLS: [char; 4] = ['*', '†', '‡', '§'];
+                let times = ((number - 1) / 4 + 1).min(MAX_REPEATED_LETTERS) as usize;
+                SYMBOLS[((number - 1) % 4) as usize]
+                    .to_string()
+                    .repeat(times)
             }
             _ => number.to_string(),
         }

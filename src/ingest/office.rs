@@ -76,13 +76,15 @@ pub fn read_docx(zip: &mut Zip) -> Result<(Metadata, Vec<Block>, Vec<String>), R
         "list items are read without their numbers",
         &mut said,
     );
-    let note_marks = optional_part(
+    let note_settings = optional_part(
         zip,
         "word/settings.xml",
-        word_note_marks,
+        word_note_settings,
         "notes are numbered as Word numbers them by default",
         &mut said,
     );
+    let sections = word_note_properties(Xml::open(&document, &part, "document")?, true)?;
+    let note_marks = NoteMarks::new(&note_settings, &sections);
     let mut reading = WordReading {
         styles,
         numbering,
@@ -720,32 +722,76 @@ impl WordReading {
 
 /// How a document's footnotes and endnotes are marked: each kind numbered
 /// in the order the text refers to them, in its format from its first
-/// number (`word/settings.xml`'s `w:footnotePr` and `w:endnotePr`; Word's
-/// defaults are 1, 2, 3 and i, ii, iii), so that a note's passage starts
-/// with the mark a reader cites it by (`[12] Cfr. Sentencia T-025…`).
+/// number (`w:footnotePr` and `w:endnotePr` of `word/settings.xml`, and of
+/// the document's one section; Word's defaults are 1, 2, 3 and i, ii,
+/// iii), so that a note's passage starts with the mark a reader cites it
+/// by (`[12] Cfr. Sentencia T-025…`). A kind numbered again on each page,
+/// or in each of several sections, or whose sections number it each their
+/// own way, is not marked: a wrong mark would be cited.
 struct NoteMarks {
     /// Per kind (footnotes, endnotes): the format (`None`: no mark), the
     /// first number, and how many numbered notes were referred to so far.
     kinds: [(Option<NumberStyle>, i64, i64); 2],
 }
 
-impl Default for NoteMarks {
-    fn default() -> Self {
+impl NoteMarks {
+    /// The marks of a document with these note properties: its
+    /// settings', then its sections'.
+    fn new(settings: &[NoteProperties; 2], sections: &SectionNotes) -> NoteMarks {
+        let defaults = [NumberStyle::Decimal, NumberStyle::LowerRoman];
+        let kind = |at: usize| {
+            let mut properties = settings[at].clone();
+            if sections.count == 1 {
+                properties.override_with(&sections.first[at]);
+            } else if sections.set[at] {
+                properties.format = Some(None);
+            }
+            let restarts = match properties.restart.as_deref() {
+                None | Some("continuous") => false,
+                Some("eachSect") => sections.count > 1,
+                Some(_) => true,
+            };
+            let format = match restarts {
+                true => None,
+                false => properties.format.unwrap_or(Some(defaults[at])),
+            };
+            (format, properties.start.unwrap_or(1), 0)
+        };
         NoteMarks {
-            kinds: [
-                (Some(NumberStyle::Decimal), 1, 0),
-                (Some(NumberStyle::LowerRoman), 1, 0),
-            ],
+            kinds: [kind(0), kind(1)],
         }
     }
-}
 
-impl NoteMarks {
     /// The mark of the next note of `kind` the text refers to.
     fn next(&mut self, kind: NoteKind) -> Option<String> {
         let (style, start, count) = &mut self.kinds[kind as usize];
         *count += 1;
         Some(style.as_ref()?.render(start.saturating_add(*count - 1)))
+    }
+}
+
+/// What a `w:footnotePr` or `w:endnotePr` sets, each `None` where it says
+/// nothing.
+#[derive(Clone, Default)]
+struct NoteProperties {
+    /// `w:numFmt`: a format (`Some(None)`: one cita does not write).
+    format: Option<Option<NumberStyle>>,
+    /// `w:numStart`.
+    start: Option<i64>,
+    /// `w:numRestart`: `continuous`, `eachSect` or `eachPage`.
+    restart: Option<String>,
+}
+
+impl NoteProperties {
+    fn is_set(&self) -> bool {
+        self.format.is_some() || self.start.is_some() || self.restart.is_some()
+    }
+
+    /// These, with what `other` sets in their place.
+    fn override_with(&mut self, other: &NoteProperties) {
+        self.format = other.format.or(self.format);
+        self.start = other.start.or(self.start);
+        self.restart = other.restart.clone().or(self.restart.take());
     }
 }
 
@@ -757,39 +803,84 @@ fn mark_note(note: &mut [Block], mark: &str) {
     }
 }
 
-/// The note formats of `word/settings.xml` ([`NoteMarks`]).
-fn word_note_marks(bytes: &[u8]) -> Result<NoteMarks, Refusal> {
-    let mut xml = Xml::open(bytes, "word/settings.xml", "settings")?;
-    let mut marks = NoteMarks::default();
+/// The note properties of `word/settings.xml` (footnotes, endnotes).
+fn word_note_settings(bytes: &[u8]) -> Result<[NoteProperties; 2], Refusal> {
+    let xml = Xml::open(bytes, "word/settings.xml", "settings")?;
+    Ok(word_note_properties(xml, false)?.first)
+}
+
+/// What the sections of a document (`w:sectPr`) say of its notes: how
+/// many sections there are, the first's note properties (footnotes',
+/// endnotes'), and whether any section sets each kind's.
+#[derive(Default)]
+struct SectionNotes {
+    count: usize,
+    first: [NoteProperties; 2],
+    set: [bool; 2],
+}
+
+/// The note properties of the sections of a main document (`w:sectPr`),
+/// or, when `by_section` is false, of the whole part as one.
+fn word_note_properties(mut xml: Xml, by_section: bool) -> Result<SectionNotes, Refusal> {
+    let mut found = SectionNotes::default();
+    let mut current: [NoteProperties; 2] = Default::default();
+    let finish = |found: &mut SectionNotes, current: [NoteProperties; 2]| {
+        found.count += 1;
+        for (set, properties) in found.set.iter_mut().zip(&current) {
+            *set |= properties.is_set();
+        }
+        if found.count == 1 {
+            found.first = current;
+        }
+    };
     // The kind whose properties are open, and the depth inside them.
     let mut open: Option<(NoteKind, usize)> = None;
+    // How deep inside a `w:sectPr` the reader is.
+    let mut in_section = 0usize;
     while let Some(node) = xml.next()? {
         match (node, &mut open) {
             (Node::Open(element), None) => {
-                open = match element.local() {
-                    b"footnotePr" => Some((NoteKind::Footnote, 0)),
-                    b"endnotePr" => Some((NoteKind::Endnote, 0)),
-                    _ => None,
-                };
+                if in_section > 0 || element.local() == b"sectPr" {
+                    in_section += 1;
+                }
+                if in_section > 0 || !by_section {
+                    open = match element.local() {
+                        b"footnotePr" => Some((NoteKind::Footnote, 0)),
+                        b"endnotePr" => Some((NoteKind::Endnote, 0)),
+                        _ => None,
+                    };
+                }
             }
             (Node::Open(element), Some((kind, depth))) => {
                 *depth += 1;
-                let (style, start, _) = &mut marks.kinds[*kind as usize];
-                let value = element.attribute("val");
-                match (element.local(), value) {
-                    (b"numFmt", Some(format)) => *style = word_number_style(&format),
-                    (b"numStart", Some(first)) => {
-                        *start = first.trim().parse().unwrap_or(*start);
+                let properties = &mut current[*kind as usize];
+                match (element.local(), element.attribute("val")) {
+                    (b"numFmt", Some(format)) => {
+                        properties.format = Some(word_number_style(&format))
                     }
+                    (b"numStart", Some(first)) => properties.start = first.trim().parse().ok(),
+                    (b"numRestart", Some(restart)) => properties.restart = Some(restart),
                     _ => {}
                 }
             }
             (Node::Close, Some((_, depth))) if *depth > 0 => *depth -= 1,
-            (Node::Close, Some(_)) => open = None,
-            _ => {}
+            (Node::Close, Some(_)) => {
+                open = None;
+                in_section = in_section.saturating_sub(1);
+            }
+            (Node::Close, None) => {
+                if in_section == 1 && by_section {
+                    finish(&mut found, std::mem::take(&mut current));
+                }
+                in_section = in_section.saturating_sub(1);
+            }
+            (Node::Text(_), _) => {}
         }
     }
-    Ok(marks)
+    if !by_section {
+        finish(&mut found, current);
+    }
+    Ok(found)
 }
 
 /// The levels of Word's list numbers, with `w:numFmt`'s formats that write
@@ -803,6 +894,7 @@ fn word_number_style(format: &str) -> Option<NumberStyle> {
         "upperLetter" => Some(NumberStyle::UpperLetterRepeated),
         "lowerRoman" => Some(NumberStyle::LowerRoman),
         "upperRoman" => Some(NumberStyle::UpperRoman),
+        "chicago" => Some(NumberStyle::Symbols),
         _ => Some(NumberStyle::Decimal),
     }
 }
@@ -1110,6 +1202,8 @@ enum OdfRole {
     /// `office:automatic-styles`, whose styles tell which paragraph styles
     /// are the title style under another name.
     AutomaticStyles,
+    /// `text:note`: a footnote or endnote, its mark and its body.
+    Note,
     /// `text:note-citation`: the mark a note shows (`1`, `iv`, `*`), which
     /// starts the note's first paragraph.
     NoteCitation,
@@ -1271,12 +1365,19 @@ fn odt_blocks(
                         lists -= 1;
                         open_lists.pop();
                     }
+                    // A note whose body has no paragraph leaves its mark to none.
+                    Some(OdfRole::Note) => note_mark.clear(),
                     _ => {}
                 }
                 continue;
             }
             Node::Open(element) => element,
         };
+        // Markup inside a note's mark is part of the mark.
+        if let Some(OdfRole::NoteCitation) = roles.last() {
+            roles.push(OdfRole::NoteCitation);
+            continue;
+        }
         let role = match (element.ns, element.local()) {
             (Ns::OdfText, b"p" | b"h") => {
                 blocks.open_paragraph();
@@ -1376,11 +1477,12 @@ fn odt_blocks(
                 let repeated = element
                     .attribute("number-columns-repeated")
                     .and_then(|count| count.trim().parse::<usize>().ok());
-                blocks.open_cell(repeated.unwrap_or(1).clamp(1, MAX_REPEATED_CELLS));
+                blocks.open_cell(repeated.unwrap_or(1).max(1));
                 OdfRole::Cell
             }
             // Deleted text kept for change tracking, a note's number (its
             // body is read), comments, and a generated table of contents.
+            (Ns::OdfText, b"note") => OdfRole::Note,
             (Ns::OdfText, b"note-citation") => {
                 note_mark.clear();
                 OdfRole::NoteCitation
@@ -1499,12 +1601,12 @@ enum Frame {
     Cell(String, usize),
 }
 
-/// The most columns one ODT cell stands for (`table:number-columns-repeated`):
-/// a writer repeats an empty cell for adjacent empty columns, which keep
-/// the columns after them in place, and a spreadsheet pasted into a text
-/// fills a row out to a thousand columns; past this many a row is no table
-/// anyone reads by column.
-const MAX_REPEATED_CELLS: usize = 64;
+/// The most columns a row is filled out to with an ODT cell repeated over
+/// them (`table:number-columns-repeated`): a writer repeats an empty cell
+/// for adjacent empty columns, which keep the columns after them in place,
+/// and a spreadsheet pasted into a text fills a row out to a thousand
+/// columns; past this many a row is no table anyone reads by column.
+const MAX_ROW_COLUMNS: usize = 64;
 
 impl BlockBuilder {
     fn open_paragraph(&mut self) {
@@ -1620,6 +1722,14 @@ impl BlockBuilder {
             }
             Some(Frame::Cell(text, columns)) => match self.open.last_mut() {
                 Some(Frame::Row { cells, .. }) => {
+                    // Only an empty cell stands in each of its columns: text
+                    // repeated over columns is read once (a small file
+                    // repeating its cells' text would unpack to pages).
+                    let room = MAX_ROW_COLUMNS.saturating_sub(cells.len());
+                    let columns = match text.trim().is_empty() {
+                        true => columns.min(room).max(1),
+                        false => 1,
+                    };
                     cells.extend(std::iter::repeat_n(text, columns));
                 }
                 _ => {
@@ -2245,15 +2355,17 @@ pub(super) mod tests {
                 r#"<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">{properties}</w:settings>"#
             )
         };
-        let read = |settings: &str| {
+        // `sections`: the document's `w:sectPr`s after its paragraph.
+        let read_in = |settings: &str, sections: &str| {
             docx(&[
-                (DOCX_DOCUMENT, &document(&body)),
+                (DOCX_DOCUMENT, &document(&format!("{body}{sections}"))),
                 ("word/footnotes.xml", &footnotes),
                 ("word/settings.xml", settings),
             ])
             .unwrap()
             .1
         };
+        let read = |settings: &str| read_in(settings, "");
         // Letters from c; the starred note takes no number.
         let lettered = settings(concat!(
             r#"<w:footnotePr><w:numFmt w:val="lowerLetter"/><w:numStart w:val="3"/>"#,
@@ -2270,6 +2382,37 @@ pub(super) mod tests {
             read("<w:settings"),
             ["Uno*", "[1] First.", "Starred.", "[2] Third."]
         );
+        // Chicago's symbols.
+        let chicago = settings(r#"<w:footnotePr><w:numFmt w:val="chicago"/></w:footnotePr>"#);
+        assert_eq!(
+            read(&chicago),
+            ["Uno*", "[*] First.", "Starred.", "[†] Third."]
+        );
+        // The one section's own properties over the settings'.
+        let roman =
+            r#"<w:sectPr><w:footnotePr><w:numFmt w:val="upperRoman"/></w:footnotePr></w:sectPr>"#;
+        assert_eq!(
+            read_in(&lettered, roman),
+            ["Uno*", "[III] First.", "Starred.", "[IV] Third."]
+        );
+        // Numbers cita cannot tell: again on each page, again in each of
+        // two sections, or set by a section of several.
+        let marks = |settings: &str, sections: &str| {
+            let blocks = read_in(settings, sections);
+            blocks.iter().filter(|text| text.starts_with('[')).count()
+        };
+        let restart = |each: &str| {
+            settings(&format!(
+                r#"<w:footnotePr><w:numRestart w:val="{each}"/></w:footnotePr>"#
+            ))
+        };
+        let two = "<w:p><w:pPr><w:sectPr/></w:pPr></w:p><w:sectPr/>";
+        assert_eq!(marks(&restart("eachPage"), ""), 0);
+        assert_eq!(marks(&restart("eachSect"), two), 0);
+        assert_eq!(marks(&restart("eachSect"), ""), 2);
+        assert_eq!(marks(&restart("continuous"), two), 2);
+        let one_sets = format!("<w:p><w:pPr><w:sectPr/></w:pPr></w:p>{roman}");
+        assert_eq!(marks(&lettered, &one_sets), 0);
     }
 
     #[test]
@@ -2538,6 +2681,14 @@ pub(super) mod tests {
                 "Caption in a box."
             ]
         );
+        // A note of no body gives its mark to no other paragraph; markup
+        // in a mark is the mark's.
+        let text = concat!(
+            "<text:p>Claim<text:note><text:note-citation>1</text:note-citation><text:note-body/></text:note></text:p>",
+            "<text:p>Next.<text:note><text:note-citation><text:span>*</text:span></text:note-citation>",
+            "<text:note-body><text:p>Starred.</text:p></text:note-body></text:note></text:p>",
+        );
+        assert_eq!(odt_blocks_of(text), ["Claim", "Next.", "[*] Starred."]);
     }
 
     #[test]
@@ -2688,8 +2839,11 @@ pub(super) mod tests {
         );
         // A count past any table's, or none that reads, is bounded.
         let wide = row(&[cell("a"), repeated("4294967296", ""), cell("b")].concat());
-        let expected = format!("a{}b", " | ".repeat(MAX_REPEATED_CELLS + 1));
+        let expected = format!("a{}b", " | ".repeat(MAX_ROW_COLUMNS));
         assert_eq!(odt_blocks_of(&wide), [expected]);
+        // Text repeated over columns is read once.
+        let texts = row(&[repeated("1000", "Bogotá"), cell("b")].concat());
+        assert_eq!(odt_blocks_of(&texts), ["Bogotá | b"]);
         let junk = row(&[cell("a"), repeated("x", ""), cell("b")].concat());
         assert_eq!(odt_blocks_of(&junk), ["a |  | b"]);
     }

@@ -259,7 +259,8 @@ fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
 /// A compound broken at its own hyphen in lower case (`low-` / `level`),
 /// or after a capital (`Python-` / `based`), is mended too: nothing in the
 /// lines tells it apart from a broken word, and broken words are far more
-/// common.
+/// common. A soft hyphen (U+00AD) ending a line always mends: it is the
+/// word processor's own mark of a word broken there.
 pub fn join_wrapped(text: &mut String, next: &str) -> usize {
     match join_of(text, next) {
         Join::Space => {
@@ -286,6 +287,10 @@ enum Join {
 /// How `next`, a line of wrapped prose, joins `before`, the text so far,
 /// by the rule [`join_wrapped`] states.
 fn join_of(before: &str, next: &str) -> Join {
+    // A soft hyphen says the word goes on on the next line, whatever it is.
+    if before.ends_with('\u{AD}') {
+        return Join::Mend;
+    }
     let mut back = before.chars().rev();
     if !matches!(back.next(), Some('-' | '‐' | '¬')) {
         return Join::Space;
@@ -1059,14 +1064,14 @@ mod tests {
     fn a_word_broken_by_a_hyphen_is_mended_and_a_compound_keeps_its_hyphen() {
         let body = "Data being manip-\nulated by R are kept in mem‐\nory (re-\nusable); the DBMS-\n\
                     specific drivers, the x-\nand y-axis, cut-and-\npaste, pages 12-\n14, the Smith-\n\
-                    Jones report -\nand Verarbei¬\ntung.\n";
+                    Jones report -\nand Verarbei¬\ntung, the minis\u{AD}\nterio.\n";
         let found = blocks(body, Some(0));
         assert_eq!(
             texts(&found),
             [
                 "Data being manipulated by R are kept in memory (reusable); the DBMS-specific \
                  drivers, the x-and y-axis, cut-and-paste, pages 12-14, the Smith-Jones report - \
-                 and Verarbeitung."
+                 and Verarbeitung, the ministerio."
             ]
         );
         // The source map still maps every piece of the text to the file.
