@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import json
 import typing
-from typing import Any, ClassVar, Dict, Iterator, List, Optional, Tuple
+from typing import Any, ClassVar, Dict, Iterator, List, Optional, Tuple, Union
 
 __all__ = [
     "BatchQuery",
@@ -534,8 +534,11 @@ class _Rows(Record, _Table):
     def __len__(self) -> int:
         return len(self._fields[self._rows_key])
 
-    def __getitem__(self, index: int) -> Any:
-        return self._row_type(self._fields[self._rows_key][index])
+    def __getitem__(self, index: Union[int, slice]) -> Any:
+        rows = self._fields[self._rows_key][index]
+        if isinstance(index, slice):
+            return [self._row_type(row) for row in rows]
+        return self._row_type(rows)
 
 
 class Timeline(_Rows):

@@ -237,6 +237,8 @@ _SHARD_ADVICE = {
     "build": "build the shards with {call})",
     "rebuild": "rebuild the shards with {call}, rebuild=True)",
     "give_index": "empty it and rebuild the shards with {call}, rebuild=True)",
+    "rebuild_from": "call {call}, rebuild=True)",
+    "keep_or_rebuild": "give the corpus the shards were built from to {call}), or call {call}, rebuild=True)",
 }
 
 
@@ -247,11 +249,8 @@ def _with_shard_advice(err: CitaError, shards_dir: str) -> CitaError:
     instead = _SHARD_ADVICE.get(kind)
     if instead is None or words not in str(err):
         return err
-    before, _, after = str(err).rpartition(words)
-    # The advice follows the situation after a colon, as the others do.
-    situation = before[:-2] if before.endswith(("; ", ": ")) else before.rstrip()
     call = f"cita.dist.index(corpus, {shards_dir!r}"
-    advised = type(err)(f"{situation}: {instead.format(call=call)}{after}")
+    advised = type(err)(str(err).replace(words, instead.format(call=call)))
     advised.__dict__.update(err.__dict__)
     del advised._advice
     return advised
@@ -286,9 +285,13 @@ def _check_holds(archive: Any, shards_dir: str, number: int) -> None:
 
 def _build_shard(corpus: str, shards_dir: str, number: int, count: int, args: "_cita.BuildArgs") -> str:
     """Builds or updates shard ``number`` of ``count`` (a Dask task) with
-    the keywords of :func:`index` (``args``)."""
+    the keywords of :func:`index` (``args``); an error advises the call
+    that builds the shards."""
     path = _shard_path(shards_dir, number)
-    return _cita.index(corpus, path, {**args, "shard": (number, count)}, None)
+    try:
+        return _cita.index(corpus, path, {**args, "shard": (number, count)}, None)
+    except CitaError as err:
+        raise _with_shard_advice(err, shards_dir) from None
 
 
 # --- In the caller ---------------------------------------------------------
@@ -436,12 +439,18 @@ def _write_manifest(shards_dir: str, shards: int, default_lang: Optional[str]) -
     recorded: Dict[str, Any] = {"shards": shards, "cita_version": _cita.CITA_VERSION}
     if default_lang is not None:
         recorded["default_lang"] = default_lang
+    # Written beside it and renamed over it: a search reading it meanwhile,
+    # or a build stopped halfway, never sees half a manifest.
+    written = f"{manifest}.{os.getpid()}.tmp"
     try:
         os.makedirs(shards_dir, exist_ok=True)
-        with open(manifest, "w", encoding="utf-8") as file:
+        with open(written, "w", encoding="utf-8") as file:
             json.dump(recorded, file)
             file.write("\n")
+        os.replace(written, manifest)
     except OSError as err:
+        if os.path.exists(written):
+            os.remove(written)
         raise _file_system_error(err, manifest) from None
 
 

@@ -88,7 +88,7 @@ def test_timeline_kwic_and_stats_objects(archive):
     # Each iterates over its rows, as a search's results over their hits.
     for table, rows in [(timeline, timeline.rows), (concordance, concordance.lines)]:
         assert rows and list(table) == rows and len(table) == len(rows)
-        assert table[0] == rows[0] and table[-1] == rows[-1]
+        assert table[0] == rows[0] and table[-1] == rows[-1] and table[:2] == rows[:2]
     stats = archive.stats()
     assert stats.passages == archive.count("*").passages
     assert stats.documents == len(list(Path(__file__).resolve().parents[2].joinpath("corpus").iterdir()))

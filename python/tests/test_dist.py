@@ -639,6 +639,23 @@ def test_a_shard_made_anew_reads_under_the_archive_s_default_language(client: Cl
     assert json.loads((shards / cita.dist.MANIFEST).read_text())["default_lang"] == "es"
 
 
+def test_a_shard_build_s_error_advises_the_shards_call(client: Client, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(4):
+        (corpus / f"{n}.txt").write_text(f"Informe {n} sobre el tratado.\n")
+    shards = tmp_path / "shards"
+    cita.dist.index(corpus, shards, shards=2, client=client)
+    # The archive disk not mounted: its mount point is empty.
+    for file in corpus.iterdir():
+        file.unlink()
+    with pytest.raises(cita.ShardError) as raised:
+        cita.dist.index(corpus, shards, shards=2, client=client)
+    said = str(raised.value)
+    assert f"call cita.dist.index(corpus, {str(shards)!r}, rebuild=True)" in said, said
+    assert "cita.index(" not in said, said
+
+
 def test_each_shard_s_build_takes_the_reading_keywords(client: Client, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
