@@ -391,7 +391,7 @@ def index(
             f"{shards_dir} holds {recorded} shards, not {shards}: build into a new folder "
             f"(the shard of a file depends on the number of shards)"
         )
-    if recorded is None and os.path.isdir(shards_dir) and os.listdir(shards_dir):
+    if recorded is None and os.path.isdir(shards_dir) and _held_files(shards_dir):
         # Shards written among them would mix with them (and a whole index
         # there would be searched as no shard).
         raise IncompatibleIndexError(
@@ -431,6 +431,13 @@ def index(
     return [BuildReport(json.loads(reports[number])) for number in range(shards)]
 
 
+def _held_files(shards_dir: str) -> List[str]:
+    """What ``shards_dir`` holds but a manifest left half-written by a
+    build stopped before renaming it into place."""
+    half_written = re.compile(re.escape(MANIFEST) + r"\.\d+\.\d+\.tmp")
+    return [name for name in os.listdir(shards_dir) if not half_written.fullmatch(name)]
+
+
 def _write_manifest(shards_dir: str, shards: int, default_lang: Optional[str]) -> None:
     """Makes the shard folder and records its number of shards, and the
     default language its builds were given, if any; a folder or file that
@@ -441,7 +448,7 @@ def _write_manifest(shards_dir: str, shards: int, default_lang: Optional[str]) -
         recorded["default_lang"] = default_lang
     # Written beside it and renamed over it: a search reading it meanwhile,
     # or a build stopped halfway, never sees half a manifest.
-    written = f"{manifest}.{os.getpid()}.tmp"
+    written = f"{manifest}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
         os.makedirs(shards_dir, exist_ok=True)
         with open(written, "w", encoding="utf-8") as file:

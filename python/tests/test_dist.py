@@ -637,6 +637,12 @@ def test_a_shard_made_anew_reads_under_the_archive_s_default_language(client: Cl
     assert reports[0].updated == 0 and reports[0].unchanged > 0 and reports[1].added > 0
     assert cluster.count("*", lang="es").passages == everything
     assert json.loads((shards / cita.dist.MANIFEST).read_text())["default_lang"] == "es"
+    assert sorted(path.name for path in shards.iterdir()) == [cita.dist.MANIFEST, "shard-0", "shard-1"]
+    # A manifest a stopped build left half-written keeps no folder from its shards.
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    (fresh / f"{cita.dist.MANIFEST}.4242.1.tmp").write_text('{"sha')
+    assert sum(report.added for report in cita.dist.index(corpus, fresh, shards=2, client=client)) == 8
 
 
 def test_a_shard_build_s_error_advises_the_shards_call(client: Client, tmp_path: Path) -> None:

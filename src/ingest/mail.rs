@@ -591,17 +591,23 @@ fn quoted_blocks(text: &str) -> Vec<Block> {
     for run in quote_runs(text) {
         let depth = run.depth;
         if depth > 0 {
-            let introduced = run.attribution.clone().or_else(|| {
-                previous
-                    .as_ref()
-                    .filter(|last| last.depth + 1 == depth)
-                    .and_then(|last| attribution(&last.text))
-            });
+            // What the run before says of this quotation: whose it is, that
+            // the reply introduces it itself (`la ministra dijo:`), or nothing.
+            let introducing = previous.as_ref().filter(|last| last.depth + 1 == depth);
+            let introduced = match (&run.attribution, introducing) {
+                (Some(attribution), _) => Some(Some(attribution.clone())),
+                (None, Some(last)) => match attribution(&last.text) {
+                    Some(attribution) => Some(Some(attribution)),
+                    None if ends_with_colon(&last.text) => Some(None),
+                    None => None,
+                },
+                (None, None) => None,
+            };
             if attributions.len() < depth {
                 attributions.resize(depth, None);
             }
             // A new quotation at this depth: the deeper ones were another's.
-            if introduced.is_some() {
+            if let Some(introduced) = introduced {
                 attributions[depth - 1] = introduced;
                 attributions.truncate(depth);
             }
@@ -629,6 +635,11 @@ fn quoted_blocks(text: &str) -> Vec<Block> {
         previous = Some(run);
     }
     blocks
+}
+
+/// Whether a run of lines ends with a line ending with a colon.
+fn ends_with_colon(lines: &str) -> bool {
+    lines.trim_end().ends_with([':', '：'])
 }
 
 /// The attribution line a run of lines ends with, which introduces the
@@ -659,31 +670,24 @@ fn attribution(lines: &str) -> Option<String> {
         Some(before) => format!("{before} {last}"),
         None => last.to_string(),
     };
-    let attributes = line.contains('@')
-        || line.chars().any(|c| c.is_ascii_digit())
-        || ATTRIBUTING_VERBS
-            .iter()
-            .any(|verb| line.to_lowercase().contains(verb));
-    (attributes && line.chars().count() <= 300).then_some(line)
+    (attributes(&line) && line.chars().count() <= 300).then_some(line)
 }
 
-/// The verbs of mailers' attribution lines (`Ana wrote:`, `Ana escribió:`,
-/// `Ana a écrit :`), in the languages cita's users write.
-const ATTRIBUTING_VERBS: &[&str] = &[
-    "wrote",
-    "writes",
-    "escribió",
-    "escribio",
-    "escribe",
-    "a écrit",
-    "schrieb",
-    "scrisse",
-    "ha scritto",
-    "escreveu",
-    "schreef",
-    "skrev",
-    "napisał",
-];
+/// Whether a line ending with a colon attributes what follows: it names an
+/// address, a date or a time (`2024`, `5/5/25`, `10:00`), or a mailer's
+/// verb as a word (`wrote`, `escribió`, `a écrit`; not the `escribe` of
+/// `describe`).
+fn attributes(line: &str) -> bool {
+    static DATED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b(1[89]|20)\d\d\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{1,2}:\d\d\b")
+            .expect("the date pattern compiles")
+    });
+    static VERB: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(wrote|writes|escribió|escribio|escribe|a écrit|schrieb|scrisse|ha scritto|escreveu|schreef|skrev|napisał)\b")
+            .expect("the verb pattern compiles")
+    });
+    line.contains('@') || DATED.is_match(line) || VERB.is_match(line)
+}
 
 /// Lines of one quote depth in a reply's text, and what attributes them
 /// when they open a quotation of their own (an Outlook header block's
@@ -706,21 +710,31 @@ struct QuoteRun {
 fn quote_runs(text: &str) -> Vec<QuoteRun> {
     let lines: Vec<(usize, &str)> = text.split('\n').map(quote_markers).collect();
     let mut runs: Vec<QuoteRun> = Vec::new();
-    // How many header blocks were met, and the lines left of the one read.
-    let (mut headers, mut in_header) = (0, 0usize);
+    // The markers of the lines each header block met stands among (it
+    // quotes the lines of as many markers or more below it, until a line
+    // of fewer), and the lines left of the block being read.
+    let mut headers: Vec<usize> = Vec::new();
+    let mut in_header = 0usize;
     for (at, &(markers, rest)) in lines.iter().enumerate() {
+        let blank = rest.trim().is_empty();
+        if !blank {
+            headers.retain(|&level| level <= markers);
+        }
         let header = match in_header {
-            0 => outlook_header(&lines[at..]),
+            0 if !blank => outlook_header(&lines[at..]),
             _ => None,
         };
         in_header = in_header.saturating_sub(1);
         if let Some((_, length)) = &header {
-            headers += 1;
+            headers.push(markers);
             in_header = length - 1;
         }
-        let depth = (markers + headers).min(MAX_QUOTE_DEPTH);
+        let depth = (markers + headers.len()).min(MAX_QUOTE_DEPTH);
         match runs.last_mut() {
-            Some(run) if run.depth == depth && header.is_none() => run.text.push_str(rest),
+            // A blank line parts paragraphs, not quotations.
+            Some(run) if (run.depth == depth || blank) && header.is_none() => {
+                run.text.push_str(rest);
+            }
             _ => runs.push(QuoteRun {
                 depth,
                 text: rest.to_string(),
@@ -755,29 +769,75 @@ fn quote_markers(line: &str) -> (usize, &str) {
 /// Whether `lines` open with the header block Outlook (or a mailer
 /// forwarding a message) sets above the message it quotes: its sender and
 /// date as the attribution (`From: Ana Gómez; Sent: Monday, May 5, 2024`),
-/// and how many lines the block's opening takes.
+/// and how many lines the block's opening takes. The block opens with a
+/// separator (`-----Original Message-----`, `-------- Forwarded Message
+/// --------`, Outlook's rule of underscores), its fields on the next lines
+/// (`From:` among them), or with `From:` and Outlook's `Sent:` on the next
+/// line (`De:` and `Enviado el:`…); a `From:` naming an address and a
+/// `Date:` after it open one too, but not a memo's `De: Dirección de
+/// Planeación` and `Fecha:` pasted into a body. Gmail's quoting of
+/// Outlook's bold labels (`*From:*`) reads as the labels.
 fn outlook_header(lines: &[(usize, &str)]) -> Option<(String, usize)> {
     static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^-{2,}\s*(original message|mensaje original|message d'origine|ursprüngliche nachricht|mensagem original|messaggio originale|forwarded message|mensaje reenviado)\s*-{2,}$")
+        Regex::new(r"(?i)^(-{2,}\s*(original message|mensaje original|message d'origine|ursprüngliche nachricht|mensagem original|messaggio originale|forwarded message|mensaje reenviado)\s*-{2,}|_{10,})$")
             .expect("the separator pattern compiles")
     });
-    static SENDER: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(From|De|Von|Da|Van|Från|Fra)\s?:\s*\S").expect("the sender pattern compiles")
+    static FIELD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\*?([\p{L} ']{1,20}?)\s?:\*?\s*\S").expect("the field pattern compiles")
     });
-    static SENT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(Sent|Date|Enviado el|Enviado|Fecha|Gesendet|Datum|Envoyé|Date d'envoi|Inviato|Data|Verzonden|Skickat|Sendt)\s?:\s*\S")
-            .expect("the date pattern compiles")
-    });
+    const SENDERS: &[&str] = &["from", "de", "von", "da", "van", "från", "fra"];
+    const SENT: &[&str] = &[
+        "sent",
+        "enviado el",
+        "enviado",
+        "enviada em",
+        "gesendet",
+        "envoyé",
+        "date d'envoi",
+        "inviato",
+        "verzonden",
+        "skickat",
+        "sendt",
+    ];
+    const DATED: &[&str] = &["date", "fecha", "data", "datum"];
     let line = |at: usize| lines.get(at).map(|(_, text)| text.trim());
-    let separated = SEPARATOR.is_match(line(0)?);
-    let sender_at = usize::from(separated);
-    let sender = line(sender_at).filter(|text| SENDER.is_match(text));
-    let sent = line(sender_at + 1).filter(|text| SENT.is_match(text));
-    match (sender, sent) {
-        (Some(sender), Some(sent)) => Some((format!("{sender}; {sent}"), sender_at + 2)),
-        _ if separated => Some((line(0)?.trim_matches('-').trim().to_string(), 1)),
-        _ => None,
+    let label = |text: &str| {
+        FIELD
+            .captures(text)
+            .map(|field| field[1].trim().to_lowercase())
+    };
+    let is = |text: &str, labels: &[&str]| {
+        label(text).is_some_and(|found| labels.contains(&found.as_str()))
+    };
+    let first = line(0)?;
+    if SEPARATOR.is_match(first) {
+        // Its fields: a sender and a date among the next lines.
+        let fields: Vec<&str> = (1..=6)
+            .map_while(|at| line(at).filter(|text| label(text).is_some()))
+            .collect();
+        let sender = fields.iter().find(|text| is(text, SENDERS));
+        let sent = fields.iter().find(|text| is(text, SENT) || is(text, DATED));
+        let attribution = match (sender, sent) {
+            (Some(sender), Some(sent)) => fields_named(sender, sent),
+            (Some(sender), None) => sender.to_string(),
+            _ => first.trim_matches(['-', '_']).trim().to_string(),
+        };
+        let attribution = match attribution.is_empty() {
+            true => "Original Message".to_string(),
+            false => attribution,
+        };
+        return Some((attribution, 1 + fields.len()));
     }
+    let sent = line(1)?;
+    let addressed = first.contains('@') || first.contains("mailto:");
+    (is(first, SENDERS) && (is(sent, SENT) || (addressed && is(sent, DATED))))
+        .then(|| (fields_named(first, sent), 2))
+}
+
+/// A header block's sender and date fields as one attribution, without
+/// the bold marks of Gmail's quoting (`*From:*`).
+fn fields_named(sender: &str, sent: &str) -> String {
+    format!("{sender}; {sent}").replace('*', "")
 }
 
 /// Writes one line of unflowed text, with its quote markers.
@@ -1413,7 +1473,8 @@ mod tests {
                 "Una cita.",
                 "# Acta de la reunión",
                 "Segundo punto, y sobre lo otro, añado:",
-                "# On Mon, 5 May 2024, Ana wrote:",
+                // The reply introduces this quotation itself: whose, it does not say.
+                "#",
                 "Otra cita.",
                 "# Acta de la reunión",
                 "Luis On Tue, 6 May 2024, Ana wrote:",
@@ -1422,6 +1483,69 @@ mod tests {
                 "# Acta de la reunión",
                 "Fin.",
             ]
+        );
+    }
+
+    #[test]
+    fn a_header_block_quotes_only_as_deep_as_it_stands_and_a_memo_s_fields_are_none() {
+        // An Outlook block inside a `>` quotation: the reply after it is the replier's.
+        let reply = "On 5/5/25 11:00, Luis Mora wrote:\n> Mi respuesta.\n>\n\
+                     > -----Original Message-----\n> From: Ana Gomez\n> Sent: Monday, May 5, 2025\n>\n\
+                     > El tratado.\n\nBeto responde: no.\n";
+        let message = read(&format!("From: b@example.org\n\n{reply}"));
+        assert_eq!(
+            block_texts(&message.blocks),
+            [
+                "On 5/5/25 11:00, Luis Mora wrote:",
+                "# On 5/5/25 11:00, Luis Mora wrote:",
+                "Mi respuesta.",
+                "# From: Ana Gomez; Sent: Monday, May 5, 2025",
+                "-----Original Message----- From: Ana Gomez Sent: Monday, May 5, 2025",
+                "El tratado.",
+                "#",
+                "Beto responde: no.",
+            ]
+        );
+        // A memo pasted into a body, and a reply's own lines ending in a
+        // colon that name no address, date or mailer's verb.
+        let memo = "De: Dirección de Planeación\nFecha: 5 de mayo de 2025\n\nEl ajuste.\n\n\
+                    Mi comentario, tal como lo describe el acta:\n> Uno.\n\n\
+                    Los 3 puntos que planteas:\n> Dos.\n";
+        let message = read(&format!("From: c@example.org\n\n{memo}"));
+        assert!(
+            !block_texts(&message.blocks)
+                .iter()
+                .any(|text| text.starts_with("# ")),
+            "{:?}",
+            block_texts(&message.blocks)
+        );
+    }
+
+    #[test]
+    fn header_blocks_of_gmail_thunderbird_and_outlook_in_portuguese_are_read() {
+        let attributions = |body: &str| {
+            let message = read(&format!("From: b@example.org\n\n{body}"));
+            block_texts(&message.blocks)
+                .into_iter()
+                .filter(|text| text.starts_with("# "))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            attributions(
+                "Ok.\n\n> *From:* Ana Gómez\n> *Sent:* Monday\n> *To:* Luis\n>\n> El informe.\n"
+            ),
+            ["# From: Ana Gómez; Sent: Monday"]
+        );
+        assert_eq!(
+            attributions(
+                "Mira.\n\n-------- Forwarded Message --------\nSubject: Informe\nDate: Mon, 5 May 2025\n\
+                 From: Ana <ana@example.org>\nTo: Luis\n\nEl informe.\n"
+            ),
+            ["# From: Ana <ana@example.org>; Date: Mon, 5 May 2025"]
+        );
+        assert_eq!(
+            attributions("Veja.\n\nDe: Ana\nEnviada em: segunda-feira\n\nO relatório.\n"),
+            ["# De: Ana; Enviada em: segunda-feira"]
         );
     }
 

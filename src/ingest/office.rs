@@ -741,10 +741,10 @@ impl NoteMarks {
         let defaults = [NumberStyle::Decimal, NumberStyle::LowerRoman];
         let kind = |at: usize| {
             let mut properties = settings[at].clone();
-            if sections.count == 1 {
-                properties.override_with(&sections.first[at]);
-            } else if sections.set[at] {
+            if sections.differ[at] {
                 properties.format = Some(None);
+            } else {
+                properties.override_with(&sections.first[at]);
             }
             let restarts = match properties.restart.as_deref() {
                 None | Some("continuous") => false,
@@ -772,7 +772,7 @@ impl NoteMarks {
 
 /// What a `w:footnotePr` or `w:endnotePr` sets, each `None` where it says
 /// nothing.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, PartialEq)]
 struct NoteProperties {
     /// `w:numFmt`: a format (`Some(None)`: one cita does not write).
     format: Option<Option<NumberStyle>>,
@@ -783,10 +783,6 @@ struct NoteProperties {
 }
 
 impl NoteProperties {
-    fn is_set(&self) -> bool {
-        self.format.is_some() || self.start.is_some() || self.restart.is_some()
-    }
-
     /// These, with what `other` sets in their place.
     fn override_with(&mut self, other: &NoteProperties) {
         self.format = other.format.or(self.format);
@@ -811,12 +807,12 @@ fn word_note_settings(bytes: &[u8]) -> Result<[NoteProperties; 2], Refusal> {
 
 /// What the sections of a document (`w:sectPr`) say of its notes: how
 /// many sections there are, the first's note properties (footnotes',
-/// endnotes'), and whether any section sets each kind's.
+/// endnotes'), and whether another section's differ for each kind.
 #[derive(Default)]
 struct SectionNotes {
     count: usize,
     first: [NoteProperties; 2],
-    set: [bool; 2],
+    differ: [bool; 2],
 }
 
 /// The note properties of the sections of a main document (`w:sectPr`),
@@ -826,18 +822,37 @@ fn word_note_properties(mut xml: Xml, by_section: bool) -> Result<SectionNotes, 
     let mut current: [NoteProperties; 2] = Default::default();
     let finish = |found: &mut SectionNotes, current: [NoteProperties; 2]| {
         found.count += 1;
-        for (set, properties) in found.set.iter_mut().zip(&current) {
-            *set |= properties.is_set();
-        }
         if found.count == 1 {
             found.first = current;
+        } else {
+            for ((differ, first), properties) in
+                found.differ.iter_mut().zip(&found.first).zip(&current)
+            {
+                *differ |= properties != first;
+            }
         }
     };
     // The kind whose properties are open, and the depth inside them.
     let mut open: Option<(NoteKind, usize)> = None;
-    // How deep inside a `w:sectPr` the reader is.
+    // How deep inside a `w:sectPr` the reader is, and inside a tracked
+    // change's former properties, which no longer hold.
     let mut in_section = 0usize;
+    let mut in_former = 0usize;
     while let Some(node) = xml.next()? {
+        if in_former > 0 {
+            match node {
+                Node::Open(_) => in_former += 1,
+                Node::Close => in_former -= 1,
+                Node::Text(_) => {}
+            }
+            continue;
+        }
+        if let Node::Open(element) = &node
+            && element.local() == b"sectPrChange"
+        {
+            in_former = 1;
+            continue;
+        }
         match (node, &mut open) {
             (Node::Open(element), None) => {
                 if in_section > 0 || element.local() == b"sectPr" {
@@ -2413,6 +2428,21 @@ pub(super) mod tests {
         assert_eq!(marks(&restart("continuous"), two), 2);
         let one_sets = format!("<w:p><w:pPr><w:sectPr/></w:pPr></w:p>{roman}");
         assert_eq!(marks(&lettered, &one_sets), 0);
+        // Sections that all number alike do as they say.
+        let both = format!("<w:p><w:pPr>{roman}</w:pPr></w:p>{roman}");
+        assert_eq!(
+            read_in(&lettered, &both),
+            ["Uno*", "[III] First.", "Starred.", "[IV] Third."]
+        );
+        // A tracked change's former properties no longer hold.
+        let tracked = concat!(
+            r#"<w:sectPr><w:footnotePr><w:numFmt w:val="lowerLetter"/></w:footnotePr>"#,
+            r#"<w:sectPrChange><w:sectPr><w:footnotePr><w:numFmt w:val="upperRoman"/></w:footnotePr></w:sectPr></w:sectPrChange></w:sectPr>"#,
+        );
+        assert_eq!(
+            read_in(&settings(""), tracked),
+            ["Uno*", "[a] First.", "Starred.", "[b] Third."]
+        );
     }
 
     #[test]
