@@ -702,9 +702,8 @@ struct QuoteRun {
 /// reply's own), their quote markers gone: each line's markers (`>`,
 /// `>>`, `> >`, followed by a space, a letter or nothing: `>50%` and `>=`
 /// are text) are removed. The header block Outlook sets above the message
-/// a reply quotes, unmarked (`-----Original Message-----`, or `From:` and
-/// `Sent:` on the next line, in the languages Outlook writes them),
-/// quotes all that follows it one level deeper. A quoted paragraph then
+/// a reply quotes, unmarked ([`outlook_header`]), quotes what follows it
+/// one level deeper, down to a line with fewer `>` than its own. A quoted paragraph then
 /// reads as the paragraph it quotes, a copy collapsed with it, rather than
 /// run into the reply and credited to it alone.
 fn quote_runs(text: &str) -> Vec<QuoteRun> {
@@ -820,11 +819,10 @@ fn outlook_header(lines: &[(usize, &str)]) -> Option<(String, usize)> {
         let attribution = match (sender, sent) {
             (Some(sender), Some(sent)) => fields_named(sender, sent),
             (Some(sender), None) => sender.to_string(),
-            _ => first.trim_matches(['-', '_']).trim().to_string(),
-        };
-        let attribution = match attribution.is_empty() {
-            true => "Original Message".to_string(),
-            false => attribution,
+            // A rule of underscores alone is a writer's own, above a
+            // signature or a disclaimer.
+            _ if first.starts_with('_') => return None,
+            _ => first.trim_matches('-').trim().to_string(),
         };
         return Some((attribution, 1 + fields.len()));
     }
@@ -1431,7 +1429,8 @@ mod tests {
                 "Where was it signed?",
             ]
         );
-        // A separator without the header lines names the quotation by itself.
+        // A separator without the header lines names the quotation by
+        // itself; a rule of underscores without them is none.
         let forwarded = read(
             "From: b@example.org\n\nSee below.\n\n---------- Forwarded message ---------\n\nThe plan.\n",
         );
@@ -1443,6 +1442,11 @@ mod tests {
                 "---------- Forwarded message ---------",
                 "The plan."
             ]
+        );
+        let signed = read("From: b@example.org\n\nThe plan.\n\n____________\nAna Gómez\nAsesora\n");
+        assert_eq!(
+            block_texts(&signed.blocks),
+            ["The plan.", "____________ Ana Gómez Asesora"]
         );
     }
 
