@@ -619,12 +619,17 @@ def test_a_manifest_without_a_number_of_shards_is_damaged(
         assert os.listdir(folder) == [cita.dist.MANIFEST]
 
 
+def corpus_of(folder: Path, texts: List[str]) -> Path:
+    """``folder`` made, holding ``0.txt``, ``1.txt``… with ``texts``."""
+    folder.mkdir()
+    for n, text in enumerate(texts):
+        (folder / f"{n}.txt").write_text(text)
+    return folder
+
+
 def test_a_shard_made_anew_reads_under_the_archive_s_default_language(client: Client, tmp_path: Path) -> None:
     # Tables of figures: no prose to detect, so the default decides.
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for n in range(8):
-        (corpus / f"{n}.txt").write_text(f"1964 | 12.5 | 2,031\n\nTabla {n}.\n")
+    corpus = corpus_of(tmp_path / "corpus", [f"1964 | 12.5 | 2,031\n\nTabla {n}.\n" for n in range(8)])
     shards = tmp_path / "shards"
     reports = cita.dist.index(corpus, shards, shards=2, client=client, default_lang="es")
     assert all(report.added > 0 for report in reports)
@@ -646,10 +651,7 @@ def test_a_shard_made_anew_reads_under_the_archive_s_default_language(client: Cl
 
 
 def test_a_shard_build_s_error_advises_the_shards_call(client: Client, tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for n in range(4):
-        (corpus / f"{n}.txt").write_text(f"Informe {n} sobre el tratado.\n")
+    corpus = corpus_of(tmp_path / "corpus", [f"Informe {n} sobre el tratado.\n" for n in range(4)])
     shards = tmp_path / "shards"
     cita.dist.index(corpus, shards, shards=2, client=client)
     # The archive disk not mounted: its mount point is empty.

@@ -421,14 +421,14 @@ impl Document {
     /// `CONFIDENTIAL`, when a later one is something else), else the file
     /// path.
     pub fn title(&self) -> String {
-        let title = match &self.meta.title {
-            Some(title) => title.clone(),
-            None => inferred_title(self.format, &self.blocks).map_or_else(
-                || self.source.clone(),
-                |line| shorten(line.trim(), MAX_TITLE_CHARS),
-            ),
-        };
-        without_soft_hyphens(title.into()).into_owned()
+        // A metadata title lost its soft hyphens when it was read.
+        if let Some(title) = &self.meta.title {
+            return title.clone();
+        }
+        inferred_title(self.format, &self.blocks).map_or_else(
+            || self.source.clone(),
+            |line| shorten(&without_soft_hyphens(line.trim().into()), MAX_TITLE_CHARS),
+        )
     }
 }
 

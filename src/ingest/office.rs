@@ -83,7 +83,17 @@ pub fn read_docx(zip: &mut Zip) -> Result<(Metadata, Vec<Block>, Vec<String>), R
         "notes are numbered as Word numbers them by default",
         &mut said,
     );
-    let sections = word_note_properties(Xml::open(&document, &part, "document")?, true)?;
+    // The sections' note properties are read, a second pass over the
+    // document, only when they can matter: when a section sets some, or
+    // the settings number notes again in each section.
+    let by_section = note_settings
+        .iter()
+        .any(|kind| kind.restart.as_deref() == Some("eachSect"));
+    let sections = if by_section || document.windows(6).any(|bytes| bytes == b"notePr") {
+        word_note_properties(Xml::open(&document, &part, "document")?, true)?
+    } else {
+        SectionNotes::default()
+    };
     let note_marks = NoteMarks::new(&note_settings, &sections);
     let mut reading = WordReading {
         styles,
@@ -324,17 +334,7 @@ fn read_word_part(
     let mut xml = Xml::open(bytes, part, root)?;
     let mut blocks = BlockBuilder::default();
     let mut roles: Vec<WordRole> = Vec::new();
-    // Elements open inside one that is left out with all it holds.
-    let mut left_out = 0usize;
     while let Some(node) = xml.next()? {
-        if left_out > 0 {
-            match node {
-                Node::Open(_) => left_out += 1,
-                Node::Close => left_out -= 1,
-                Node::Text(_) => {}
-            }
-            continue;
-        }
         match node {
             Node::Text(text) => {
                 if matches!(roles.last(), Some(WordRole::Text)) {
@@ -360,7 +360,8 @@ fn read_word_part(
             Node::Open(element) => {
                 match word_role(&element, &mut roles, &mut blocks, reading, notes) {
                     Some(role) => roles.push(role),
-                    None => left_out = 1,
+                    // Left out with all it holds.
+                    None => xml.skip_element()?,
                 }
             }
         }
@@ -834,23 +835,14 @@ fn word_note_properties(mut xml: Xml, by_section: bool) -> Result<SectionNotes, 
     };
     // The kind whose properties are open, and the depth inside them.
     let mut open: Option<(NoteKind, usize)> = None;
-    // How deep inside a `w:sectPr` the reader is, and inside a tracked
-    // change's former properties, which no longer hold.
+    // How deep inside a `w:sectPr` the reader is.
     let mut in_section = 0usize;
-    let mut in_former = 0usize;
     while let Some(node) = xml.next()? {
-        if in_former > 0 {
-            match node {
-                Node::Open(_) => in_former += 1,
-                Node::Close => in_former -= 1,
-                Node::Text(_) => {}
-            }
-            continue;
-        }
+        // A tracked change's former properties no longer hold.
         if let Node::Open(element) = &node
             && element.local() == b"sectPrChange"
         {
-            in_former = 1;
+            xml.skip_element()?;
             continue;
         }
         match (node, &mut open) {
@@ -1336,7 +1328,6 @@ fn odt_blocks(
     let mut xml = Xml::open(bytes, ODT_CONTENT, "document-content")?;
     let mut blocks = BlockBuilder::default();
     let mut roles: Vec<OdfRole> = Vec::new();
-    let mut left_out = 0usize;
     // How many of `roles` are lists.
     let mut lists = 0usize;
     let mut open_lists: Vec<OdfList> = Vec::new();
@@ -1356,14 +1347,6 @@ fn odt_blocks(
     // The mark of the note being read, until its first paragraph takes it.
     let mut note_mark = String::new();
     while let Some(node) = xml.next()? {
-        if left_out > 0 {
-            match node {
-                Node::Open(_) => left_out += 1,
-                Node::Close => left_out -= 1,
-                Node::Text(_) => {}
-            }
-            continue;
-        }
         let element = match node {
             Node::Text(text) => {
                 match roles.last() {
@@ -1481,7 +1464,7 @@ fn odt_blocks(
             }
             // The number an exporter wrote, where cita wrote its own.
             (Ns::OdfText, b"number") if numbered => {
-                left_out = 1;
+                xml.skip_element()?;
                 continue;
             }
             (Ns::OdfTable, b"table-row") => {
@@ -1495,16 +1478,16 @@ fn odt_blocks(
                 blocks.open_cell(repeated.unwrap_or(1).max(1));
                 OdfRole::Cell
             }
-            // Deleted text kept for change tracking, a note's number (its
-            // body is read), comments, and a generated table of contents.
             (Ns::OdfText, b"note") => OdfRole::Note,
             (Ns::OdfText, b"note-citation") => {
                 note_mark.clear();
                 OdfRole::NoteCitation
             }
+            // Deleted text kept for change tracking, comments, and a
+            // generated table of contents.
             (Ns::OdfText, b"tracked-changes" | b"table-of-content")
             | (Ns::OdfOffice, b"annotation") => {
-                left_out = 1;
+                xml.skip_element()?;
                 continue;
             }
             (Ns::OdfText, b"s" | b"tab") => {

@@ -187,6 +187,14 @@ impl<'a> Xml<'a> {
         }
     }
 
+    /// Reads past the rest of the element that [`Xml::next`] has just
+    /// opened, all it holds, to its close: what a reader leaves out whole.
+    pub(super) fn skip_element(&mut self) -> Result<(), Refusal> {
+        let closed = self.depth - 1;
+        while self.depth > closed && self.next()?.is_some() {}
+        Ok(())
+    }
+
     /// The next node inside the root element; `None` once the root closes.
     pub(super) fn next(&mut self) -> Result<Option<Node<'a>>, Refusal> {
         let part = self.part;
