@@ -24,7 +24,7 @@ use crate::results::{Extraction, IndexedPassage};
 
 /// Version of the schema and analysis that cita writes. An index recording
 /// another version is rebuilt or refused, never misread.
-pub const SCHEMA_VERSION: u32 = 16;
+pub const SCHEMA_VERSION: u32 = 17;
 
 /// Field names, as tantivy records them in the index: the fast-field
 /// columns are opened by these names.
@@ -90,7 +90,7 @@ pub struct Fields {
     /// The path inside a container or an attachment's name: exact-match
     /// indexed, fast for telling a container's documents apart.
     pub entry: Field,
-    /// The document's author, stored only.
+    /// The document's author (a mail's sender), folded, for `author:`.
     pub author: Field,
     /// For text read by OCR, Tesseract's mean word confidence (0–100),
     /// stored only; absent for text read directly.
@@ -175,7 +175,7 @@ pub fn build() -> (Schema, Fields) {
         page: builder.add_u64_field(names::PAGE, STORED),
         record: builder.add_u64_field(names::RECORD, STORED | FAST),
         entry: builder.add_text_field(names::ENTRY, STRING | STORED | FAST),
-        author: builder.add_text_field(names::AUTHOR, STORED),
+        author: builder.add_text_field(names::AUTHOR, folded()),
         ocr_confidence: builder.add_u64_field(names::OCR_CONFIDENCE, STORED),
         date_origin: builder.add_text_field(names::DATE_ORIGIN, STORED),
         text: builder.add_text_field(names::TEXT, folded()),

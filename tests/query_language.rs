@@ -412,6 +412,91 @@ fn a_source_ending_in_a_slash_keeps_the_files_under_that_folder_only() {
     assert_eq!(fixture.sources("lazo source:prensa").len(), 7);
 }
 
+#[test]
+fn author_filters_match_the_words_of_the_author_and_entry_filters_those_of_the_path_inside() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "mail/a.eml",
+        "From: \"María Pérez\" <maria@example.org>\r\nSubject: Reunión\r\n\r\nPlan LAZO el lunes.\r\n",
+    );
+    fixture.file(
+        "mail/b.eml",
+        "From: John Smith <john@example.com>\r\nSubject: Meeting\r\n\r\nPlan LAZO on Monday.\r\n",
+    );
+    fixture.file(
+        "memo.md",
+        "---\nauthor: Ana Pérez-Smith\n---\nPlan LAZO memo.\n",
+    );
+    fixture.file(
+        "pack.zip",
+        zip(&[
+            ("informes/2019/uno.txt", b"Plan LAZO, informe uno.\n"),
+            ("notas/informes.txt", b"Plan LAZO, notas.\n"),
+            ("otros/dos.txt", b"Plan LAZO, dos.\n"),
+        ]),
+    );
+    let entries = |query: &str| -> Vec<String> {
+        let (code, result) = fixture.search(query, &["--all", "--sort", "source", "--no-collapse"]);
+        // 1: nothing found.
+        assert!(code <= 1, "{query}: {result}");
+        hits(&result)
+            .iter()
+            .map(|hit| format!("{} {}", hit["source"].as_str().unwrap(), hit["entry"]))
+            .collect()
+    };
+    // Words of the author, case and accents folded; the address is words too.
+    assert_eq!(
+        fixture.sources("lazo author:perez"),
+        ["mail/a.eml", "memo.md"]
+    );
+    assert_eq!(
+        fixture.sources("lazo author:\"María Pérez\""),
+        ["mail/a.eml"]
+    );
+    assert_eq!(
+        fixture.sources("lazo author:smith"),
+        ["mail/b.eml", "memo.md"]
+    );
+    assert_eq!(
+        fixture.sources("lazo author:john@example.com"),
+        ["mail/b.eml"]
+    );
+    assert_eq!(
+        fixture.sources("lazo author:pér*"),
+        ["mail/a.eml", "memo.md"]
+    );
+    // Words, not stems: a name is not inflected.
+    assert!(fixture.sources("lazo author:smiths").is_empty());
+    // Excluding an author keeps the documents without one.
+    assert_eq!(
+        fixture.sources("lazo -author:smith").len(),
+        4,
+        "{:?}",
+        fixture.sources("lazo -author:smith")
+    );
+    // The path inside a container: its words as a phrase, or under a folder.
+    assert_eq!(
+        entries("lazo entry:informes"),
+        [
+            "pack.zip \"informes/2019/uno.txt\"",
+            "pack.zip \"notas/informes.txt\""
+        ]
+    );
+    assert_eq!(
+        entries("lazo entry:informes/"),
+        ["pack.zip \"informes/2019/uno.txt\""]
+    );
+    assert_eq!(
+        entries("lazo entry:/otros/"),
+        ["pack.zip \"otros/dos.txt\""]
+    );
+    assert!(entries("lazo entry:/2019/").is_empty());
+    assert_eq!(entries("lazo entry:do*"), ["pack.zip \"otros/dos.txt\""]);
+    // A document outside any container has no entry: excluded by none.
+    assert_eq!(entries("lazo -entry:informes").len(), 4);
+    assert!(entries("lazo entry:memo").is_empty());
+}
+
 /// A 32-word phrase of common words with a slop of 1000: tantivy's sloppy
 /// phrase scorer, which cita used before, grew its position lists without
 /// bound on it (it aborted under a 400 MB address-space limit on the

@@ -179,6 +179,10 @@ fn write_corpus(dir: &Path) {
                 ["El Tiempo", "Semana", "AP"][number % 3]
             );
         }
+        if number % 5 != 0 {
+            let author = ["Ana García", "John Smith", "Ana Smith"][number % 3];
+            text += &format!("author: \"{author}\"\n");
+        }
         text += &format!("lang: {lang}\n---\n");
         for section in 0..1 + next(&mut seed) % 3 {
             text += &format!(
@@ -333,6 +337,11 @@ const QUERIES: &[&str] = &[
     "\"of the g\"*",
     "\"de la r\"*",
     "title:embassy",
+    // The author's words score as the title's do, with the archive's
+    // statistics.
+    "plan author:ana",
+    "author:smith OR gobierno",
+    "plan -author:\"john smith\"",
     "section:report",
     "lang:es plan",
     "the",

@@ -74,6 +74,11 @@ pub enum Target {
     Source,
     /// `publication:`
     Publication,
+    /// `author:` (a mail's sender)
+    Author,
+    /// `entry:` (the words of the path inside a container, or of an
+    /// attachment's name)
+    Entry,
     /// `lang:` (the passage's language: an ISO 639-1 code, or a tag, a
     /// three-letter code or a name read as one)
     Language,
@@ -88,6 +93,8 @@ impl Target {
             "section" => Some(Target::Section),
             "source" => Some(Target::Source),
             "publication" => Some(Target::Publication),
+            "author" => Some(Target::Author),
+            "entry" => Some(Target::Entry),
             "lang" => Some(Target::Language),
             "format" => Some(Target::Format),
             _ => None,
@@ -1056,15 +1063,18 @@ impl<'a> Compiler<'a> {
             Target::Title => (fields.title, true),
             Target::Section => (fields.section, true),
             Target::Publication => (fields.publication, false),
+            Target::Author => (fields.author, false),
             Target::Language | Target::Format => unreachable!("read above"),
-            Target::Source
-                if text.trim_end().ends_with('/') && !matches!(leaf, Leaf::Prefix(_)) =>
-            {
-                return Ok(Some(Box::new(SourceQuery::under(fields.source, text))));
-            }
-            Target::Source => {
-                let matcher = path_matcher(leaf, &tokens);
-                return Ok(Some(Box::new(SourceQuery::new(fields.source, matcher))));
+            Target::Source | Target::Entry => {
+                let paths = match target {
+                    Target::Source => fields.source,
+                    _ => fields.entry,
+                };
+                let folder = text.trim_end().ends_with('/') && !matches!(leaf, Leaf::Prefix(_));
+                return Ok(Some(Box::new(match folder {
+                    true => SourceQuery::under(paths, text),
+                    false => SourceQuery::new(paths, path_matcher(leaf, &tokens)),
+                })));
             }
         };
         let highlight = target == Target::Text && !negated;

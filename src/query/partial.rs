@@ -235,6 +235,8 @@ fn written(node: &Node) -> String {
                 Target::Section => "section:",
                 Target::Source => "source:",
                 Target::Publication => "publication:",
+                Target::Author => "author:",
+                Target::Entry => "entry:",
                 Target::Language => "lang:",
                 Target::Format => "format:",
             };

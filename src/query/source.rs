@@ -1,4 +1,5 @@
-//! `source:` and `format:` filters, matched against the document paths themselves.
+//! `source:`, `entry:` and `format:` filters, matched against the document
+//! paths (and the paths inside containers) themselves.
 //!
 //! A path's words are not indexed with every passage (that cost 4% of the
 //! index on the bench corpus); the distinct paths are read from the `source`
@@ -18,8 +19,9 @@ use crate::highlight::{HighlightPlan, Matcher};
 use crate::ingest::Format;
 use crate::language::Language;
 
-/// Passages whose source path (a `STRING` field) matches `matcher`, word for
-/// word as passage text would, or names a file of a format.
+/// Passages whose source path or entry (a `STRING` field) matches
+/// `matcher`, word for word as passage text would, or names a file of a
+/// format.
 #[derive(Debug, Clone)]
 pub struct SourceQuery {
     field: Field,
