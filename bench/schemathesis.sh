@@ -29,6 +29,8 @@
 #   them swapped.
 # - a search answered as CSV (a row per hit) takes neither facets nor
 #   context (400): a valid case asking for CSV leaves both out.
+# - a publication or an author filter names one by a letter or a digit at
+#   least (400 otherwise): a valid case's name without one is replaced.
 # And the server answers a query over 1,000 characters with 414 (URI Too
 # Long), as documented, which the config below adds to the statuses that
 # count as refusing invalid data.
@@ -113,6 +115,11 @@ def map_case(context, case):
         match = re.fullmatch(r"(\d{4})(\.\.|-)(\d{4})", mentions)
         if match and match.group(1) > match.group(3):
             query["mentions"] = match.group(3) + match.group(2) + match.group(1)
+    # A publication's or an author's name holds a letter or a digit.
+    for name in ("publication", "author"):
+        value = string(query, name)
+        if value is not None and not any(char.isalnum() for char in value):
+            query[name] = "El Tiempo"
     if string(query, "axis") == "mentioned" and string(query, "by") == "month":
         query["by"] = "year"
     # A CSV answer is a row per hit: facets and context are refused with it.

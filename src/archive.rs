@@ -1337,6 +1337,9 @@ impl Archive {
         if let Some(publication) = &request.publication {
             filters.push(query::publication_is(publication));
         }
+        if let Some(author) = &request.author {
+            filters.push(query::author_is(author));
+        }
         filters
     }
 

@@ -73,6 +73,11 @@ pub struct Filters {
     /// the facets list it (`publication:WORD` in a query matches its words).
     #[arg(long, value_name = "NAME")]
     pub publication: Option<String>,
+    /// Only documents by this author: the whole name as written, as the
+    /// facets list it (a mail's sender with the address; `author:WORD` in
+    /// a query matches its words).
+    #[arg(long, value_name = "NAME")]
+    pub author: Option<String>,
 }
 
 /// The `--mentions` filter of `search`, `kwic` and `batch`.
@@ -196,7 +201,7 @@ pub struct SearchArgs {
     #[arg(long, value_parser = sort_parser(), allow_hyphen_values = true, value_name = "ORDER", default_value = "relevance")]
     pub sort: cita::Sort,
     /// Add counts of all matching passages per source, language, year,
-    /// publication and format.
+    /// publication, format and author.
     #[arg(long)]
     pub facets: bool,
     /// Add a ready-to-paste citation to each hit.

@@ -316,6 +316,7 @@ fn request(query: &[String], filters: &Filters, mentions: Option<&str>) -> Resul
         mentions,
         languages: &filters.languages,
         publication: filters.publication.as_deref(),
+        author: filters.author.as_deref(),
         lang_option: "--lang",
     };
     Ok(filters.request(query.join(" "))?)

@@ -41,6 +41,8 @@ pub struct FilterText<'a> {
     pub languages: &'a [String],
     /// A publication's whole name, as written.
     pub publication: Option<&'a str>,
+    /// An author's whole name, as written.
+    pub author: Option<&'a str>,
     /// How the caller spells the language option (`--lang`, `lang`), for
     /// the error an unknown code gets.
     pub lang_option: &'a str,
@@ -55,6 +57,7 @@ impl Default for FilterText<'_> {
             mentions: None,
             languages: &[],
             publication: None,
+            author: None,
             lang_option: "lang",
         }
     }
@@ -73,6 +76,7 @@ impl FilterText<'_> {
                 .map(|code| Language::from_option(self.lang_option, code))
                 .collect::<Result<_>>()?,
             publication: self.publication.map(publication_name).transpose()?,
+            author: self.author.map(author_name).transpose()?,
             ..SearchRequest::new(query)
         })
     }
@@ -81,12 +85,26 @@ impl FilterText<'_> {
 /// The name a publication filter takes ([`SearchRequest::publication`]),
 /// refused when it holds no letter or digit: it would name nothing.
 pub fn publication_name(name: &str) -> Result<String> {
+    whole_name(
+        name,
+        "the publication filter needs a publication's name, as the facets list it",
+    )
+}
+
+/// The name an author filter takes ([`SearchRequest::author`]), refused
+/// as [`publication_name`] is.
+pub fn author_name(name: &str) -> Result<String> {
+    whole_name(
+        name,
+        "the author filter needs an author's name, as the facets list it",
+    )
+}
+
+fn whole_name(name: &str, refusal: &str) -> Result<String> {
     if name.chars().any(char::is_alphanumeric) {
         Ok(name.to_string())
     } else {
-        Err(Error::InvalidOption(
-            "the publication filter needs a publication's name, as the facets list it".to_string(),
-        ))
+        Err(Error::InvalidOption(refusal.to_string()))
     }
 }
 
@@ -126,6 +144,10 @@ pub struct SearchRequest {
     /// name as written, as [`Facets::publications`] lists it (the query
     /// language's `publication:` matches its words).
     pub publication: Option<String>,
+    /// Only passages of documents by this author: the whole name as
+    /// written, as [`Facets::authors`] lists it (the query language's
+    /// `author:` matches its words).
+    pub author: Option<String>,
     /// Only passages holding every searched term. Otherwise, when a query's
     /// AND of two or more terms fills less than the page, the page is
     /// filled with passages holding at least half of them, ranked after
@@ -295,6 +317,7 @@ impl SearchRequest {
             cite: false,
             languages: Vec::new(),
             publication: None,
+            author: None,
             all_words: false,
             statistics: None,
             collapse: true,
@@ -736,14 +759,14 @@ pub struct Group {
 /// One value of a facet and how many matching passages have it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FacetCount {
-    /// The source path, year, language code, publication or format.
+    /// The source path, year, language code, publication, format or author.
     pub value: String,
     /// Matching passages with that value.
     pub count: u64,
 }
 
 /// Counts of all matching passages per source, per publication year, per
-/// language, per publication and per file format (`--facets`).
+/// language, per publication, per file format and per author (`--facets`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Facets {
     /// Per source path, most passages first (ties by path).
@@ -760,6 +783,11 @@ pub struct Facets {
     /// Per format of the file on disk (`text`, `pdf`, `zip`…, the names
     /// `format:` takes), most passages first (ties by name).
     pub formats: Vec<FacetCount>,
+    /// Per author, as written (a mail's sender with the address), most
+    /// passages first (ties by name); documents without one are not
+    /// counted. Absent from an older cita's facets: none.
+    #[serde(default)]
+    pub authors: Vec<FacetCount>,
 }
 
 /// How many passages and documents match a query (`--count`).
@@ -1099,10 +1127,21 @@ mod tests {
             mentions: Some("1960..1969"),
             languages: &languages,
             publication: Some("El Tiempo"),
+            author: Some("María Pérez"),
             lang_option: "--lang",
         };
         let request = filters.request("Plan LAZO").unwrap();
         assert_eq!(request.publication.as_deref(), Some("El Tiempo"));
+        assert_eq!(request.author.as_deref(), Some("María Pérez"));
+        for nameless in ["", " - "] {
+            let refused = FilterText {
+                author: Some(nameless),
+                ..FilterText::default()
+            }
+            .request("q")
+            .unwrap_err();
+            assert!(matches!(refused, Error::InvalidOption(_)), "{refused}");
+        }
         assert_eq!(request.query, "Plan LAZO");
         assert_eq!(
             request.since,

@@ -90,7 +90,8 @@ pub struct Fields {
     /// The path inside a container or an attachment's name: exact-match
     /// indexed, fast for telling a container's documents apart.
     pub entry: Field,
-    /// The document's author (a mail's sender), folded, for `author:`.
+    /// The document's author (a mail's sender), folded, for `author:`;
+    /// fast (the whole name) for the author facet and filter.
     pub author: Field,
     /// For text read by OCR, Tesseract's mean word confidence (0–100),
     /// stored only; absent for text read directly.
@@ -175,7 +176,8 @@ pub fn build() -> (Schema, Fields) {
         page: builder.add_u64_field(names::PAGE, STORED),
         record: builder.add_u64_field(names::RECORD, STORED | FAST),
         entry: builder.add_text_field(names::ENTRY, STRING | STORED | FAST),
-        author: builder.add_text_field(names::AUTHOR, folded()),
+        // Fast (the whole name, unfolded) for the author facet.
+        author: builder.add_text_field(names::AUTHOR, folded().set_fast("raw")),
         ocr_confidence: builder.add_u64_field(names::OCR_CONFIDENCE, STORED),
         date_origin: builder.add_text_field(names::DATE_ORIGIN, STORED),
         text: builder.add_text_field(names::TEXT, folded()),
@@ -553,8 +555,10 @@ pub struct SegmentColumns {
     mentions: Option<Column<u64>>,
     language: Option<Column<u64>>,
     publication: Option<StrColumn>,
-    /// Each string column's values by ordinal, read on first use (see [`Values`]).
-    values: [Values; 3],
+    author: Option<StrColumn>,
+    /// Each string column's values by ordinal, read on first use (see
+    /// [`Values`]): sources, entries, publications, authors.
+    values: [Values; 4],
 }
 
 /// Every value of a string column's dictionary, in ordinal order, read at
@@ -629,6 +633,7 @@ impl SegmentColumns {
             mentions: fast.column_opt(names::MENTIONS)?,
             language: fast.column_opt(names::LANGUAGE)?,
             publication: text_column(names::PUBLICATION)?,
+            author: text_column(names::AUTHOR)?,
             values: Default::default(),
         })
     }
@@ -723,7 +728,7 @@ impl SegmentColumns {
     /// Every key of `doc`, its source path included.
     pub fn keys(&self, doc: DocId) -> Result<PassageKeys> {
         let (source_rank, record, entry_rank, paragraph, part) = self.position(doc);
-        let [sources, entries, publications] = &self.values;
+        let [sources, entries, publications, _] = &self.values;
         let publication_rank = self
             .publication
             .as_ref()
@@ -777,6 +782,7 @@ impl SegmentColumns {
             |column: &Option<StrColumn>| column.as_ref().map_or(0, |column| column.num_terms() + 1);
         let mut sources = vec![0u64; ordinals(&self.source)];
         let mut publications = vec![0u64; ordinals(&self.publication)];
+        let mut authors = vec![0u64; ordinals(&self.author)];
         let mut languages: BTreeMap<u64, u64> = BTreeMap::new();
         let mut tally = FacetTally::default();
         for doc in docs {
@@ -788,6 +794,7 @@ impl SegmentColumns {
             };
             sources[rank(&self.source)] += 1;
             publications[rank(&self.publication)] += 1;
+            authors[rank(&self.author)] += 1;
             if let Some(id) = self.language.as_ref().and_then(|c| c.first(doc)) {
                 *languages.entry(id).or_default() += 1;
             }
@@ -801,7 +808,7 @@ impl SegmentColumns {
                 None => tally.undated += 1,
             }
         }
-        let [source_values, _, publication_values] = &self.values;
+        let [source_values, _, publication_values, author_values] = &self.values;
         fn named<'v>(
             values: &'v Values,
             column: &Option<StrColumn>,
@@ -818,9 +825,15 @@ impl SegmentColumns {
             .into_iter()
             .map(|(value, count)| (value.unwrap_or_default(), count))
             .collect();
+        // Passages without a publication or an author are not counted.
+        let named_only = |(value, count): (Option<_>, u64)| Some((value?, count));
         tally.publications = named(publication_values, &self.publication, publications)?
             .into_iter()
-            .filter_map(|(value, count)| Some((value?, count)))
+            .filter_map(named_only)
+            .collect();
+        tally.authors = named(author_values, &self.author, authors)?
+            .into_iter()
+            .filter_map(named_only)
             .collect();
         tally.languages = languages
             .into_iter()
@@ -869,6 +882,8 @@ pub struct FacetTally<'a> {
     pub sources: Vec<(&'a str, u64)>,
     /// Matches per publication, of those with one.
     pub publications: Vec<(&'a str, u64)>,
+    /// Matches per author, of those with one.
+    pub authors: Vec<(&'a str, u64)>,
     /// Matches per language.
     pub languages: Vec<(Language, u64)>,
     /// Matches per publication year.

@@ -229,6 +229,11 @@ async fn search_page_in_headless_chromium() {
     ] {
         fixture.file(name, std::fs::read(seeds.join(seed)).unwrap());
     }
+    // A letter with an author, for the author facet.
+    fixture.file(
+        "letters/carta.md",
+        "---\nauthor: \"María Pérez <maria@example.org>\"\n---\nUna carta sobre Colombia, escrita en Bogotá.\n",
+    );
     // Exactly ten documents holding a word, each once; "paragraph" is in
     // other documents too, so `tenprobe paragraph` has ten full matches,
     // then partial ones.
@@ -409,6 +414,24 @@ async fn workbench(
     ));
     assert_eq!(narrowed["total"], publication["count"]);
     until_shown(client, &ids(&narrowed), narrowed["total"].as_u64().unwrap()).await?;
+    click(client, "#chips button").await?;
+    until_shown(client, &ids(&all), total).await?;
+
+    // An author facet likewise (the API's exact `author`), with its chip.
+    let author = all["facets"]["authors"][0].clone();
+    let name = author["value"].as_str().unwrap();
+    assert_eq!(name, "María Pérez <maria@example.org>");
+    click(
+        client,
+        &format!("#facets section[data-facet=author] button[data-value=\"{name}\"]"),
+    )
+    .await?;
+    let narrowed = server.get_json(&format!("/api/search?q=colombia&author={}", encode(name)));
+    assert_eq!(narrowed["total"], author["count"]);
+    assert_eq!(narrowed["total"], 1);
+    until_shown(client, &ids(&narrowed), 1).await?;
+    let chips = texts(client, "#chips button").await;
+    assert_eq!(chips, [format!("author: {name} ✕")]);
     click(client, "#chips button").await?;
     until_shown(client, &ids(&all), total).await?;
 

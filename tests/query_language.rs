@@ -495,6 +495,68 @@ fn author_filters_match_the_words_of_the_author_and_entry_filters_those_of_the_p
     // A document outside any container has no entry: excluded by none.
     assert_eq!(entries("lazo -entry:informes").len(), 4);
     assert!(entries("lazo entry:memo").is_empty());
+
+    // --author takes the whole name as the facets list it.
+    let (_, faceted) = fixture.search("lazo", &["--facets", "-n", "0"]);
+    let authors: Vec<(String, u64)> = faceted["facets"]["authors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|facet| {
+            let value = facet["value"].as_str().unwrap().to_string();
+            (value, facet["count"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        authors,
+        [
+            ("Ana Pérez-Smith".to_string(), 1),
+            ("John Smith <john@example.com>".to_string(), 1),
+            ("María Pérez <maria@example.org>".to_string(), 1)
+        ]
+    );
+    let by_author = |name: &str| -> (i32, Vec<String>) {
+        let (code, result) = fixture.search("lazo", &["--all", "--author", name]);
+        let sources = hits(&result)
+            .iter()
+            .map(|hit| hit["source"].as_str().unwrap().to_string())
+            .collect();
+        (code, sources)
+    };
+    assert_eq!(
+        by_author("MARIA PEREZ <maria@example.org>"),
+        (0, vec!["mail/a.eml".to_string()])
+    );
+    // Not a word of the name: the query's author: is for words.
+    assert_eq!(by_author("Pérez"), (1, vec![]));
+    let out = run(&[
+        "search",
+        "--index",
+        fixture.index_path().to_str().unwrap(),
+        "--facets",
+        "-n",
+        "0",
+        "lazo",
+    ]);
+    let text = stdout(&out);
+    let listed = text.split("By author\n").nth(1).unwrap_or_default();
+    assert!(
+        listed.contains("1  John Smith <john@example.com>"),
+        "{text}"
+    );
+    let out = run(&[
+        "search",
+        "--index",
+        fixture.index_path().to_str().unwrap(),
+        "--author",
+        "-",
+        "lazo",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "cita: the author filter needs an author's name, as the facets list it\n"
+    );
 }
 
 /// A 32-word phrase of common words with a slop of 1000: tantivy's sloppy

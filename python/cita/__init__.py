@@ -215,6 +215,7 @@ class _Queries:
         lang: Union[None, str, Sequence[str]] = None,
         mentions: Optional[Years] = None,
         publication: Optional[str] = None,
+        author: Optional[str] = None,
         snippet_chars: int = _cita.DEFAULT_SNIPPET_CHARS,
         context: int = 0,
         cite: bool = False,
@@ -233,8 +234,8 @@ class _Queries:
         length. ``context``: add that many passages before and after each
         hit (``before``, ``after``). ``cite``: add a ``citation``.
         ``group``: one hit per document, and ``groups``. ``facets``: counts
-        per source, language, year, publication and format (and the
-        undated passages) in ``facets``. ``all_words``: only
+        per source, language, year, publication, format and author (and
+        the undated passages) in ``facets``. ``all_words``: only
         passages holding every searched term; otherwise, when an AND of two
         or more terms fills less than the page, passages holding at least
         half of them fill it, after every full match, each with
@@ -246,12 +247,13 @@ class _Queries:
         counts each set of copies once; ``False`` shows every copy
         (``--no-collapse``). Not with ``group``. ``publication``: only
         documents of that publication, its whole name as ``facets`` list it
-        (``--publication``; case and accents fold).
+        (``--publication``; case and accents fold); ``author`` likewise,
+        an author's (``--author``; a mail's sender with the address).
         """
         options = _search_options(
             limit, offset, sort, snippet_chars, context, cite, group, facets, all_words, collapse
         )
-        filters = _filters(since, until, lang, mentions, publication)
+        filters = _filters(since, until, lang, mentions, publication, author)
         results = self._search(_text("query", query), filters, options)
         results._asked = frozenset(
             ({"citation"} if cite else set()) | ({"before", "after"} if context else set())
@@ -267,10 +269,11 @@ class _Queries:
         lang: Union[None, str, Sequence[str]] = None,
         mentions: Optional[Years] = None,
         publication: Optional[str] = None,
+        author: Optional[str] = None,
     ) -> Counts:
         """How many passages and documents match (``cita search --count``),
         without ranking anything."""
-        filters = _filters(since, until, lang, mentions, publication)
+        filters = _filters(since, until, lang, mentions, publication, author)
         return Counts(json.loads(self._count(_text("query", query), filters)))
 
     def passage(self, id: str, context: int = 2, *, cite: bool = False) -> Optional[PassageInContext]:
@@ -294,6 +297,7 @@ class _Queries:
         lang: Union[None, str, Sequence[str]] = None,
         mentions: Optional[Years] = None,
         publication: Optional[str] = None,
+        author: Optional[str] = None,
     ) -> Timeline:
         """Matching passages counted per ``by`` (``"year"`` or ``"month"``)
         of publication (``axis="published"``), or per year they mention
@@ -301,7 +305,7 @@ class _Queries:
         timeline --mentions YEARS``); per source too with ``by_source``.
         Without ``by_source``, periods with no match between the first and
         the last have a row with count 0."""
-        filters = _filters(since, until, lang, mentions, publication)
+        filters = _filters(since, until, lang, mentions, publication, author)
         timeline = self._timeline(_text("query", query), filters, _text("by", by), _text("axis", axis), _flag("by_source", by_source))
         return Timeline(json.loads(timeline), by_source)
 
@@ -316,13 +320,14 @@ class _Queries:
         lang: Union[None, str, Sequence[str]] = None,
         mentions: Optional[Years] = None,
         publication: Optional[str] = None,
+        author: Optional[str] = None,
     ) -> BatchResults:
         """Runs each query with the same options (``cita batch``): rows of
         query × hit, every matching passage up to ``limit`` per query
         (copies not collapsed). A malformed query does not stop the others:
         its error is in ``queries`` (and ``errors``); a damaged index (over
         shards, a failing shard: :class:`ShardError`) raises."""
-        filters = _filters(since, until, lang, mentions, publication)
+        filters = _filters(since, until, lang, mentions, publication, author)
         limit = _count("limit", limit, optional=True)
         snippet_chars = _count("snippet_chars", snippet_chars)
         rows, outcomes = self._batch(_strings("queries", queries), filters, limit, snippet_chars)
@@ -355,6 +360,7 @@ class _Queries:
         lang: Union[None, str, Sequence[str]] = None,
         mentions: Optional[Years] = None,
         publication: Optional[str] = None,
+        author: Optional[str] = None,
     ) -> Concordance:
         """The concordance of ``query`` (``cita kwic``): every occurrence in
         every matching passage, ``width`` display columns of context on each
@@ -362,7 +368,7 @@ class _Queries:
         words next to the match); ``limit``: at most that many lines, the
         first occurrences in relevance order (``truncated`` says whether
         matching passages were left unread), ``None`` for every one."""
-        filters = _filters(since, until, lang, mentions, publication)
+        filters = _filters(since, until, lang, mentions, publication, author)
         columns = _whole(width)
         if columns is None or not 1 <= columns <= _cita.MAX_KWIC_WIDTH:
             raise OptionError(f"width takes a whole number from 1 to {_cita.MAX_KWIC_WIDTH}, not {width!r}")
@@ -417,8 +423,9 @@ class Archive(_Queries):
     dates, inclusive; documents without a date are left out when either is
     given), ``lang`` (ISO 639-1 codes, a list or ``"es, pt"``: a passage
     in any of them), ``mentions`` (only passages that mention a year in
-    that range) and ``publication`` (only documents of that publication,
-    its whole name, case and accents folded), and raises :class:`QueryError` for a malformed query and
+    that range), ``publication`` (only documents of that publication,
+    its whole name, case and accents folded) and ``author`` (only
+    documents by that author, likewise), and raises :class:`QueryError` for a malformed query and
     :class:`OptionError` for a bad option value.
     """
 
@@ -478,6 +485,7 @@ class Archive(_Queries):
         lang: Union[None, str, Sequence[str]] = None,
         mentions: Optional[Years] = None,
         publication: Optional[str] = None,
+        author: Optional[str] = None,
         snippet_chars: int = _cita.DEFAULT_SNIPPET_CHARS,
         context: int = 0,
         cite: bool = False,
@@ -496,7 +504,7 @@ class Archive(_Queries):
         options = _search_options(
             limit, offset, sort, snippet_chars, context, cite, False, False, all_words, collapse
         )
-        filters = _filters(since, until, lang, mentions, publication)
+        filters = _filters(since, until, lang, mentions, publication, author)
         stream = self._archive.hits(_text("query", query), filters, options)
         return (Hit(json.loads(hit)) for hit in stream)
 
@@ -708,6 +716,7 @@ def _filters(
     lang: Union[None, str, Sequence[str]],
     mentions: Optional[Years],
     publication: Optional[str],
+    author: Optional[str],
 ) -> dict:
     """The filters as the extension reads them: text the library parses."""
 
@@ -749,4 +758,5 @@ def _filters(
         "lang": [] if lang is None else _language_codes(lang),
         "mentions": mentions,
         "publication": None if publication is None else _text("publication", publication),
+        "author": None if author is None else _text("author", author),
     }

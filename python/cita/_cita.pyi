@@ -21,6 +21,7 @@ class Filters(TypedDict):
     lang: List[str]
     mentions: Optional[str]
     publication: Optional[str]
+    author: Optional[str]
 
 class SearchOptions(TypedDict):
     limit: Optional[int]

@@ -19,6 +19,9 @@ pub struct Filters {
     /// Absent from the filters of an older coordinator's shard steps.
     #[pyo3(default)]
     publication: Option<String>,
+    /// Likewise.
+    #[pyo3(default)]
+    author: Option<String>,
 }
 
 /// What `search` takes besides the filters.
@@ -47,6 +50,7 @@ impl Filters {
             mentions: self.mentions.as_deref(),
             languages: &self.lang,
             publication: self.publication.as_deref(),
+            author: self.author.as_deref(),
             lang_option: "lang",
         };
         filters.request(query)

@@ -184,6 +184,8 @@ def write_corpus(folder: Path, documents: int = 240) -> None:
             text += f'date: "{rng.randint(1958, 1969)}-{rng.randint(1, 12):02}-{rng.randint(1, 28):02}"\n'
         if number % 4:
             text += f'source: "{["El Tiempo", "Semana", "AP"][number % 3]}"\n'
+        if number % 5:
+            text += f'author: "{["Ana García", "John Smith", "Ana Smith"][number % 3]}"\n'
         text += f"lang: {lang}\n---\n"
         for section in range(rng.randint(1, 3)):
             text += f"\n## {sentence(rng, words, 2 + section)}\n"
@@ -376,6 +378,7 @@ def test_batches_languages_and_stats_answer_as_one_index(client: Client, built: 
         {"lang": "es"},
         {"mentions": (1958, 1969)},
         {"publication": "Semana", "limit": 5},
+        {"author": "ana garcía", "limit": 5},
     ):
         got, expected = cluster.batch(BATCH, **chosen), b.whole.batch(BATCH, **chosen)
         assert got.to_dicts() == expected.to_dicts(), chosen

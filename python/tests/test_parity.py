@@ -113,6 +113,40 @@ def test_count_gives_the_cli_json(archive, shipped_index, cli):
     assert 0 < narrowed.passages < archive.count("colombia").passages
 
 
+def test_the_author_filter_and_facet_give_the_cli_json(tmp_path: Path, cli):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.eml").write_bytes(
+        "From: \"María Pérez\" <maria@example.org>\r\nSubject: Visa\r\n\r\nLa visa de Petro.\r\n".encode()
+    )
+    (corpus / "b.md").write_text("---\nauthor: John Smith\n---\nThe visa was revoked.\n", encoding="utf-8")
+    (corpus / "c.md").write_text("---\nauthor: John Smith\n---\nAnother visa.\n", encoding="utf-8")
+    (corpus / "d.txt").write_text("A visa without an author.\n", encoding="utf-8")
+    index = tmp_path / "index"
+    cita.index(corpus, index)
+    archive = cita.Archive(index)
+    every = archive.search("visa", facets=True)
+    assert every.to_dict() == cli.json("search", "--index", str(index), "--format", "json", "--facets", "visa")
+    assert every.facets["authors"] == [
+        {"value": "John Smith", "count": 2},
+        {"value": "María Pérez <maria@example.org>", "count": 1},
+    ]
+    # The whole name as the facets list it, case and accents folded.
+    for name, sources in [
+        ("María Pérez <maria@example.org>", ["a.eml"]),
+        ("maria perez <MARIA@example.org>", ["a.eml"]),
+        ("john smith", ["b.md", "c.md"]),
+        ("John", []),
+    ]:
+        narrowed = archive.search("visa", author=name, sort="source")
+        args = ["--format", "json", "--sort", "source", "--author", name, "visa"]
+        assert narrowed.to_dict() == cli.json("search", "--index", str(index), *args)
+        assert [hit.source for hit in narrowed] == sources, name
+        assert archive.count("visa", author=name).passages == len(sources)
+    with pytest.raises(cita.OptionError, match="author's name"):
+        archive.search("visa", author="-")
+
+
 @pytest.mark.parametrize(
     ("options", "args"),
     [

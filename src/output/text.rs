@@ -171,7 +171,11 @@ fn write_facets(out: &mut dyn Write, facets: Option<&Facets>, style: TextStyle) 
     if !facets.publications.is_empty() {
         write_facet_list(out, style, "By publication", &facets.publications)?;
     }
-    write_facet_list(out, style, "By format", &facets.formats)
+    write_facet_list(out, style, "By format", &facets.formats)?;
+    if !facets.authors.is_empty() {
+        write_facet_list(out, style, "By author", &facets.authors)?;
+    }
+    Ok(())
 }
 
 /// A facet's title, then one `count  value` line per value.

@@ -1318,6 +1318,15 @@ pub fn publication_is(publication: &str) -> Box<dyn Query> {
     ))
 }
 
+/// The passages of documents by `author`, the whole name as written (as
+/// the facets list it).
+pub fn author_is(author: &str) -> Box<dyn Query> {
+    Box::new(whole_value::WholeValueQuery::new(
+        crate::schema::names::AUTHOR,
+        author.to_string(),
+    ))
+}
+
 /// The passages in any of `languages`.
 pub fn language_terms(field: Field, languages: &[Language]) -> Box<dyn Query> {
     let terms = languages

@@ -24,7 +24,7 @@ use crate::language::Language;
 use crate::output::{self, Format, TextStyle};
 use crate::results::{
     DEFAULT_LIMIT, DEFAULT_SNIPPET_CHARS, Period, SearchRequest, SearchResults, Sort, YearRange,
-    publication_name,
+    author_name, publication_name,
 };
 use crate::views::batch::parse_queries;
 use crate::views::kwic::{ContextSort, DEFAULT_WIDTH};
@@ -431,7 +431,15 @@ impl Drop for Running {
 pub(crate) const BATCH_PATH: &str = "/api/batch";
 
 /// The parameters every search-like endpoint takes: the query and its filters.
-const FILTERS: [&str; 6] = ["q", "since", "until", "mentions", "lang", "publication"];
+const FILTERS: [&str; 7] = [
+    "q",
+    "since",
+    "until",
+    "mentions",
+    "lang",
+    "publication",
+    "author",
+];
 
 /// `names` after [`FILTERS`]: an endpoint's known parameters.
 fn with_filters(names: &[&'static str]) -> Vec<&'static str> {
@@ -476,6 +484,7 @@ fn template(params: &Params) -> Result<SearchRequest, ApiError> {
             .get("publication")
             .map(publication_name)
             .transpose()?,
+        author: params.get("author").map(author_name).transpose()?,
         ..SearchRequest::new("")
     })
 }
@@ -674,6 +683,7 @@ async fn batch(
             "mentions",
             "lang",
             "publication",
+            "author",
             "limit",
             "snippet_chars",
             "format",

@@ -1,6 +1,6 @@
 //! Facets (`--facets`): how many matching passages each source, each
-//! publication year, each language, each publication and each file format
-//! holds.
+//! publication year, each language, each publication, each file format
+//! and each author holds.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -10,7 +10,7 @@ use crate::results::{FacetCount, Facets};
 use crate::schema::FacetTally;
 
 /// Facets from each segment's tally of its matches: counts per source,
-/// language, publication and format (most first, ties by value) and per
+/// language, publication, format and author (most first, ties by value) and per
 /// publication year (oldest first), and how many are undated. A format is
 /// the file's, as [`Format::of`] names it from the path: the query
 /// language's `format:` filter reads it the same way.
@@ -18,6 +18,7 @@ pub fn facets<'a>(tallies: impl IntoIterator<Item = FacetTally<'a>>) -> Facets {
     let mut sources: BTreeMap<&str, u64> = BTreeMap::new();
     let mut languages: BTreeMap<&str, u64> = BTreeMap::new();
     let mut publications: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut authors: BTreeMap<&str, u64> = BTreeMap::new();
     let mut years: BTreeMap<i32, u64> = BTreeMap::new();
     let mut undated = 0;
     for tally in tallies {
@@ -29,6 +30,9 @@ pub fn facets<'a>(tallies: impl IntoIterator<Item = FacetTally<'a>>) -> Facets {
         }
         for (publication, count) in tally.publications {
             *publications.entry(publication).or_insert(0) += count;
+        }
+        for (author, count) in tally.authors {
+            *authors.entry(author).or_insert(0) += count;
         }
         for (year, count) in tally.years {
             *years.entry(year).or_insert(0) += count;
@@ -45,6 +49,7 @@ pub fn facets<'a>(tallies: impl IntoIterator<Item = FacetTally<'a>>) -> Facets {
     Facets {
         publications: most_first(publications),
         formats: most_first(formats),
+        authors: most_first(authors),
         sources: most_first(sources),
         languages: most_first(languages),
         years: years

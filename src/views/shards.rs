@@ -470,6 +470,7 @@ fn sum_facets<'a>(all: impl Iterator<Item = &'a Facets>) -> Facets {
     let mut languages: BTreeMap<&str, u64> = BTreeMap::new();
     let mut publications: BTreeMap<&str, u64> = BTreeMap::new();
     let mut formats: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut authors: BTreeMap<&str, u64> = BTreeMap::new();
     let mut years: BTreeMap<(i64, &str), u64> = BTreeMap::new();
     let mut undated = 0;
     for facets in all {
@@ -482,6 +483,7 @@ fn sum_facets<'a>(all: impl Iterator<Item = &'a Facets>) -> Facets {
         add(&mut languages, &facets.languages);
         add(&mut publications, &facets.publications);
         add(&mut formats, &facets.formats);
+        add(&mut authors, &facets.authors);
         for year in &facets.years {
             let number = year.value.parse().unwrap_or(i64::MAX);
             *years.entry((number, &year.value)).or_default() += year.count;
@@ -501,5 +503,6 @@ fn sum_facets<'a>(all: impl Iterator<Item = &'a Facets>) -> Facets {
         undated,
         publications: most_first(publications),
         formats: most_first(formats),
+        authors: most_first(authors),
     }
 }

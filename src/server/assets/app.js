@@ -27,8 +27,8 @@ let latestView = 0;
 const stale = (view) => view !== latestView;
 
 // The state lives in the URL, so a link reproduces the view:
-// /?q=…&pub=…&fmt=…&lang=…&since=…&until=…&sort=…&group=1&copies=1&offset=…&passage=…&view=batch
-const KEYS = ["q", "pub", "fmt", "lang", "since", "until", "sort", "passage", "view"];
+// /?q=…&pub=…&author=…&fmt=…&lang=…&since=…&until=…&sort=…&group=1&copies=1&offset=…&passage=…&view=batch
+const KEYS = ["q", "pub", "author", "fmt", "lang", "since", "until", "sort", "passage", "view"];
 
 function stateFromUrl() {
   const params = new URLSearchParams(location.search);
@@ -129,15 +129,16 @@ function effectiveQuery(state) {
   return "(" + state.q + ") format:" + state.fmt;
 }
 
-// The filters every request of this view shares. The publication is the
-// API's exact filter: the query language's publication: matches words, so
-// "El Tiempo" would take "El Tiempo Latino" too.
+// The filters every request of this view shares. The publication and the
+// author are the API's exact filters: the query language's publication:
+// matches words, so "El Tiempo" would take "El Tiempo Latino" too.
 function filterParams(state) {
   const params = new URLSearchParams({ q: effectiveQuery(state) });
   for (const key of ["lang", "since", "until"]) {
     if (state[key]) params.set(key, state[key]);
   }
   if (state.pub) params.set("publication", state.pub);
+  if (state.author) params.set("author", state.author);
   return params;
 }
 
@@ -346,6 +347,7 @@ const FACETS = [
   ["years", "Year", "year"],
   ["languages", "Language", "lang"],
   ["formats", "Format", "fmt"],
+  ["authors", "Author", "author"],
 ];
 
 function showFacets(state, facets) {
@@ -397,6 +399,7 @@ function showChips(state) {
     chips.append(item);
   };
   if (state.pub) add("publication: " + state.pub, { pub: "" });
+  if (state.author) add("author: " + state.author, { author: "" });
   if (state.fmt) add("format: " + state.fmt, { fmt: "" });
   if (state.lang) add("language: " + state.lang, { lang: "" });
   if (state.since && state.since === state.until) add("date: " + state.since, { since: "", until: "" });
