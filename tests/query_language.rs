@@ -529,29 +529,19 @@ fn author_filters_match_the_words_of_the_author_and_entry_filters_those_of_the_p
     );
     // Not a word of the name: the query's author: is for words.
     assert_eq!(by_author("Pérez"), (1, vec![]));
-    let out = run(&[
-        "search",
-        "--index",
-        fixture.index_path().to_str().unwrap(),
-        "--facets",
-        "-n",
-        "0",
-        "lazo",
-    ]);
-    let text = stdout(&out);
+    let index = fixture.index_path();
+    let search = |args: &[&str]| {
+        let mut all = vec!["search", "--index", index.to_str().unwrap()];
+        all.extend_from_slice(args);
+        run(&all)
+    };
+    let text = stdout(&search(&["--facets", "-n", "0", "lazo"]));
     let listed = text.split("By author\n").nth(1).unwrap_or_default();
     assert!(
         listed.contains("1  John Smith <john@example.com>"),
         "{text}"
     );
-    let out = run(&[
-        "search",
-        "--index",
-        fixture.index_path().to_str().unwrap(),
-        "--author",
-        "-",
-        "lazo",
-    ]);
+    let out = search(&["--author", "-", "lazo"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr(&out),
