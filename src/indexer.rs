@@ -321,8 +321,10 @@ pub trait BuildObserver {
 /// note's passage starts with its mark (`[12] `); the name a system or an
 /// office suite gives its user (`Windows User`) is no author; a mail's
 /// quoted paragraph lies under the attribution line of its quotation; an
-/// EPUB is not dated from its text.
-pub const READING_RULES: u32 = 38;
+/// EPUB is not dated from its text. 39: a web page's author may come
+/// from its structured data (JSON-LD `author`); a byline's opening word
+/// (`By`, `Por`, `Par`) is no part of an author's name.
+pub const READING_RULES: u32 = 39;
 
 /// An observer that ignores everything.
 #[derive(Debug, Default, Clone, Copy)]

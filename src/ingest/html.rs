@@ -978,11 +978,12 @@ fn metadata(page: &Html) -> Metadata {
             })
         });
     // `article:author` is often a profile URL, not a name.
+    let name = |author: &String| !author.starts_with("http");
     let author = ["author", "dc.creator", "byl"]
         .iter()
-        .find_map(|name| meta_named(page, name))
-        .or_else(|| attribute(page, "meta[property='article:author']", "content"))
-        .filter(|author| !author.starts_with("http"));
+        .find_map(|field| meta_named(page, field).filter(name))
+        .or_else(|| json_ld_author(page).filter(name))
+        .or_else(|| attribute(page, "meta[property='article:author']", "content").filter(name));
     let url = attribute(page, "link[rel='canonical']", "href")
         .or_else(|| attribute(page, "meta[property='og:url']", "content"));
     // `<html lang>` is the author's statement about the page; og:locale
@@ -1079,14 +1080,48 @@ fn is_domain(text: &str) -> bool {
 const TITLE_SEPARATORS: [&str; 6] = [" | ", " – ", " — ", " - ", " :: ", " · "];
 
 /// `datePublished` from the page's JSON-LD, wherever it is nested.
+/// The author a page's structured data names (an article's `"author"`: a
+/// person or an organization, its `name`; several, joined with commas; or
+/// a name alone), as news sites write it for search engines.
+fn json_ld_author(page: &Html) -> Option<String> {
+    fn names(value: &serde_json::Value) -> Option<String> {
+        let name = match value {
+            serde_json::Value::String(name) => name.as_str(),
+            serde_json::Value::Object(map) => map.get("name")?.as_str()?,
+            serde_json::Value::Array(items) => {
+                let names: Vec<String> = items.iter().filter_map(names).collect();
+                return (!names.is_empty()).then(|| names.join(", "));
+            }
+            _ => return None,
+        };
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        (!name.is_empty() && !name.starts_with("http")).then_some(name)
+    }
+    json_ld(page, "author", &names)
+}
+
 fn json_ld_date(page: &Html) -> Option<crate::date::Date> {
-    fn find(value: &serde_json::Value) -> Option<&str> {
+    json_ld(page, "datePublished", &|value| {
+        value.as_str().and_then(parse_metadata_date)
+    })
+}
+
+/// The first value of `key` in a page's structured data (its JSON-LD
+/// scripts, each searched depth first) that `read` reads.
+fn json_ld<T>(page: &Html, key: &str, read: &dyn Fn(&serde_json::Value) -> Option<T>) -> Option<T> {
+    fn find<T>(
+        value: &serde_json::Value,
+        key: &str,
+        read: &dyn Fn(&serde_json::Value) -> Option<T>,
+    ) -> Option<T> {
         match value {
             serde_json::Value::Object(map) => map
-                .get("datePublished")
-                .and_then(|v| v.as_str())
-                .or_else(|| map.values().find_map(find)),
-            serde_json::Value::Array(items) => items.iter().find_map(find),
+                .get(key)
+                .and_then(read)
+                .or_else(|| map.values().find_map(|value| find(value, key, read))),
+            serde_json::Value::Array(items) => {
+                items.iter().find_map(|value| find(value, key, read))
+            }
             _ => None,
         }
     }
@@ -1094,7 +1129,7 @@ fn json_ld_date(page: &Html) -> Option<crate::date::Date> {
         .filter_map(|script| {
             serde_json::from_str::<serde_json::Value>(&script.text().collect::<String>()).ok()
         })
-        .find_map(|json| find(&json).and_then(parse_metadata_date))
+        .find_map(|json| find(&json, key, read))
 }
 
 #[derive(Default)]
@@ -2355,6 +2390,30 @@ line two</pre>
             author(r#"<meta property="article:author" content="https://paper.example/juan">"#),
             None
         );
+        // Structured data: a person, several, a name alone; over a profile URL.
+        let ld = |json: &str| format!(r#"<script type="application/ld+json">{json}</script>"#);
+        for (json, expected) in [
+            (
+                r#"{"@type":"NewsArticle","author":{"@type":"Person","name":" Juan  Forero "}}"#,
+                Some("Juan Forero"),
+            ),
+            (
+                r#"[{"@type":"WebSite"},{"@graph":[{"@type":"NewsArticle","author":[{"name":"Ana Díaz"},{"name":"Luis Gómez"}]}]}]"#,
+                Some("Ana Díaz, Luis Gómez"),
+            ),
+            (r#"{"author":"Redacción"}"#, Some("Redacción")),
+            (r#"{"author":{"@id":"https://paper.example/#juan"}}"#, None),
+            (r#"{"author":"https://paper.example/juan"}"#, None),
+            (r#"{"author":"#, None),
+        ] {
+            assert_eq!(author(&ld(json)).as_deref(), expected, "{json}");
+        }
+        let both = ld(r#"{"author":{"name":"Juan Forero"}}"#)
+            + r#"<meta property="article:author" content="https://paper.example/juan">"#;
+        assert_eq!(author(&both).as_deref(), Some("Juan Forero"));
+        let named = ld(r#"{"author":{"name":"Juan Forero"}}"#)
+            + r#"<meta name="author" content="María Jimena Duzán">"#;
+        assert_eq!(author(&named).as_deref(), Some("María Jimena Duzán"));
     }
 
     #[test]

@@ -528,6 +528,27 @@ fn is_placeholder_author(author: &str) -> bool {
     PLACEHOLDERS.contains(&lower.as_str())
 }
 
+/// An author's name without the word a byline opens with (`By Juan
+/// Forero`, `BY JUAN FORERO`, `Por María Jimena Duzán`, `Par Jean Dupont`,
+/// `By: …`), as news sites write their `byl` meta and feeds their bylines.
+fn byline_name(author: &str) -> &str {
+    let author = author.trim();
+    for word in ["by", "por", "par"] {
+        let Some(rest) = author
+            .get(..word.len())
+            .filter(|opening| opening.eq_ignore_ascii_case(word))
+            .map(|_| &author[word.len()..])
+        else {
+            continue;
+        };
+        let rest = rest.strip_prefix(':').unwrap_or(rest);
+        if rest.starts_with(char::is_whitespace) && rest.chars().any(char::is_alphabetic) {
+            return rest.trim_start();
+        }
+    }
+    author
+}
+
 /// Whether a metadata title (a PDF's, a Word or OpenDocument file's, a web
 /// page's) is one a program wrote rather than the author: `Untitled`,
 /// `Document1`, `Sin título`, a new file's name (`Documento sin título`,
@@ -1363,6 +1384,7 @@ impl Reading<'_> {
                 .title
                 .filter(|title| !self.is_placeholder(place, title));
         }
+        meta.author = meta.author.map(|author| byline_name(&author).to_string());
         // Calibre's `Unknown` too.
         if matches!(
             format,
@@ -2069,6 +2091,28 @@ mod tests {
             "HP Lovecraft",
         ] {
             assert!(!is_placeholder_author(author), "{author}");
+        }
+    }
+
+    #[test]
+    fn a_bylines_opening_word_is_no_part_of_the_name() {
+        for (byline, name) in [
+            ("By Juan Forero", "Juan Forero"),
+            ("BY JUAN FORERO", "JUAN FORERO"),
+            ("  Por María Jimena Duzán ", "María Jimena Duzán"),
+            (
+                "By: Peter Baker and Michael Crowley",
+                "Peter Baker and Michael Crowley",
+            ),
+            ("Par Jean Dupont", "Jean Dupont"),
+            // Names that start with those letters, and a word alone.
+            ("Byron Lee", "Byron Lee"),
+            ("Portia Ruiz", "Portia Ruiz"),
+            ("Paris Hilton", "Paris Hilton"),
+            ("By", "By"),
+            ("By 2025", "By 2025"),
+        ] {
+            assert_eq!(byline_name(byline), name, "{byline:?}");
         }
     }
 
