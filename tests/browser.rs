@@ -234,6 +234,13 @@ async fn search_page_in_headless_chromium() {
         "letters/carta.md",
         "---\nauthor: \"María Pérez <maria@example.org>\"\n---\nUna carta sobre Colombia, escrita en Bogotá.\n",
     );
+    // More authors than the page lists at first.
+    for at in 0..25 {
+        fixture.file(
+            &format!("authors/{at:02}.md"),
+            format!("---\nauthor: \"Autor {at:02}\"\n---\nThe facetprobe note of author {at}.\n"),
+        );
+    }
     // Exactly ten documents holding a word, each once; "paragraph" is in
     // other documents too, so `tenprobe paragraph` has ten full matches,
     // then partial ones.
@@ -433,6 +440,26 @@ async fn workbench(
     let chips = texts(client, "#chips button").await;
     assert_eq!(chips, [format!("author: {name} ✕")]);
     click(client, "#chips button").await?;
+    until_shown(client, &ids(&all), total).await?;
+
+    // Of 25 authors, the 20 most frequent are listed, the rest on demand.
+    goto("/?q=facetprobe".to_string()).await?;
+    let authors = "#facets section[data-facet=author]";
+    let listed = |count: usize| {
+        let script = format!(
+            "return document.querySelectorAll('{authors} .facet-value').length === {count} \
+             && document.querySelector('{authors} .facet-more').hidden === ({count} === 25)"
+        );
+        async move { until_js(client, &format!("{count} authors listed"), &script).await }
+    };
+    listed(20).await?;
+    assert_eq!(
+        texts(client, &format!("{authors} .facet-more")).await,
+        ["5 more"]
+    );
+    click(client, &format!("{authors} .facet-more")).await?;
+    listed(25).await?;
+    goto("/?q=colombia".to_string()).await?;
     until_shown(client, &ids(&all), total).await?;
 
     // An inferred date is marked as such.

@@ -427,12 +427,15 @@ fn author_filters_match_the_words_of_the_author_and_entry_filters_those_of_the_p
         "memo.md",
         "---\nauthor: Ana Pérez-Smith\n---\nPlan LAZO memo.\n",
     );
+    let inner = zip(&[("informes/cuatro.txt", b"Plan LAZO, cuatro.\n")]);
     fixture.file(
         "pack.zip",
         zip(&[
             ("informes/2019/uno.txt", b"Plan LAZO, informe uno.\n"),
             ("notas/informes.txt", b"Plan LAZO, notas.\n"),
             ("otros/dos.txt", b"Plan LAZO, dos.\n"),
+            ("sub/inner.zip", &inner),
+            ("win\\informes\\tres.txt", b"Plan LAZO, tres.\n"),
         ]),
     );
     let entries = |query: &str| -> Vec<String> {
@@ -470,27 +473,29 @@ fn author_filters_match_the_words_of_the_author_and_entry_filters_those_of_the_p
     // Excluding an author keeps the documents without one.
     assert_eq!(
         fixture.sources("lazo -author:smith").len(),
-        4,
+        6,
         "{:?}",
         fixture.sources("lazo -author:smith")
     );
-    // The path inside a container: its words as a phrase, or under a folder.
-    assert_eq!(
-        entries("lazo entry:informes"),
-        [
-            "pack.zip \"informes/2019/uno.txt\"",
-            "pack.zip \"notas/informes.txt\""
-        ]
-    );
-    assert_eq!(
-        entries("lazo entry:informes/"),
-        ["pack.zip \"informes/2019/uno.txt\""]
-    );
+    // The path inside a container: its words as a phrase, or under a
+    // folder: of the container, of a container inside it (which is a folder
+    // of what it holds), parted by slashes or backslashes.
+    let uno = "pack.zip \"informes/2019/uno.txt\"";
+    let tres = "pack.zip \"win\\\\informes\\\\tres.txt\"";
+    let cuatro = "pack.zip \"sub/inner.zip › informes/cuatro.txt\"";
+    let notas = "pack.zip \"notas/informes.txt\"";
+    assert_eq!(entries("lazo entry:informes"), [uno, notas, cuatro, tres]);
+    assert_eq!(entries("lazo entry:informes/"), [uno, cuatro, tres]);
+    assert_eq!(entries("lazo entry:/informes/"), [uno, cuatro]);
+    assert_eq!(entries("lazo entry:inner.zip/informes/"), [cuatro]);
+    assert_eq!(entries("lazo entry:/sub/"), [cuatro]);
+    assert_eq!(entries("lazo entry:/win/informes/"), [tres]);
     assert_eq!(
         entries("lazo entry:/otros/"),
         ["pack.zip \"otros/dos.txt\""]
     );
     assert!(entries("lazo entry:/2019/").is_empty());
+    assert!(entries("lazo entry:/inner.zip/").is_empty());
     assert_eq!(entries("lazo entry:do*"), ["pack.zip \"otros/dos.txt\""]);
     // A document outside any container has no entry: excluded by none.
     assert_eq!(entries("lazo -entry:informes").len(), 4);

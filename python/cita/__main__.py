@@ -63,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     search.add_argument("--mentions", help="only passages that mention a year in YEARS (1964, 1960..1969)")
     search.add_argument("--publication", help="only documents of this publication")
+    search.add_argument("--author", help="only documents by this author (the whole name, as the facets list it)")
     search.add_argument("--snippet-chars", type=int, default=None, help="snippet length in characters")
     search.add_argument(
         "-C", "--context", type=int, default=0, help="show N passages before and after each hit"
@@ -142,6 +143,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                     lang=",".join(args.lang) or None,
                     mentions=args.mentions,
                     publication=args.publication,
+                    author=args.author,
                 )
                 sys.stdout.write(_cita.render_counts(counts.passages, counts.documents, args.format))
                 return 0 if counts.passages > 0 else 1
@@ -158,6 +160,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                 lang=",".join(args.lang) or None,
                 mentions=args.mentions,
                 publication=args.publication,
+                author=args.author,
                 snippet_chars=snippet_chars,
                 context=args.context,
                 cite=args.cite,

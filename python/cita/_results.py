@@ -465,8 +465,9 @@ class Results(_Table):
 
     @property
     def facets(self) -> Optional[Dict[str, Any]]:
-        """Counts per source, language, year, publication and format, and the
-        undated passages (with ``facets=True``), else ``None``."""
+        """Counts per source, language, year, publication, format and
+        author, and the undated passages (with ``facets=True``), else
+        ``None``."""
         return self._payload.get("facets")
 
     def _present(self) -> frozenset:

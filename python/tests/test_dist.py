@@ -185,7 +185,7 @@ def write_corpus(folder: Path, documents: int = 240) -> None:
         if number % 4:
             text += f'source: "{["El Tiempo", "Semana", "AP"][number % 3]}"\n'
         if number % 5:
-            text += f'author: "{["Ana García", "John Smith", "Ana Smith"][number % 3]}"\n'
+            text += f'author: "{["Ana García", "John Smith", "Ana Smith", "ANA GARCIA"][number % 4]}"\n'
         text += f"lang: {lang}\n---\n"
         for section in range(rng.randint(1, 3)):
             text += f"\n## {sentence(rng, words, 2 + section)}\n"
@@ -896,6 +896,12 @@ def test_python_m_cita_search(dask: DaskProcesses, client: Client, built: Dict[s
             if format == "text":
                 assert f"{expected['total']} matching passages" in done.stdout
                 assert ("\x1b[" in done.stdout) == bool(extra)
+    # --author is passed on: a name of no letter or digit is refused as
+    # cita search refuses it.
+    done = run("colombia", "--author", "-")
+    whole = cli.run("search", "--index", str(b.whole_path), "colombia", "--author", "-")
+    assert (done.returncode, done.stderr) == (whole.returncode, whole.stderr), done.stderr
+    assert done.returncode == 2
     # --group: documents, as `cita search --group` gives them.
     args = ("colombia", "--group", "--limit", "2", "--offset", "1")
     done = run(*args)

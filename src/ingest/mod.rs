@@ -298,6 +298,10 @@ pub struct Piece {
     pub len: usize,
 }
 
+/// What joins the entries of nested containers in a document's entry: an
+/// entry of a ZIP inside a tar is `inner.zip › notes.txt`.
+pub const NESTED_ENTRY: &str = " › ";
+
 /// A document as read from the corpus, before it is cut into passages.
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -309,7 +313,8 @@ pub struct Document {
     /// array); for a mailbox, the message's 1-based position.
     pub record: Option<u64>,
     /// Inside a container: the entry's path in it, or an attachment's name;
-    /// nested containers are joined with ` › ` (`pack.zip › notes.txt`).
+    /// nested containers are joined with [`NESTED_ENTRY`] (`pack.zip ›
+    /// notes.txt`).
     pub entry: Option<String>,
     /// Metadata, with the date filled in from the text when the metadata had none.
     pub meta: Metadata,
@@ -1245,7 +1250,7 @@ impl Place {
     /// `own_name` (`name` is `own_name (2)` for the second of that name).
     fn inner(&self, name: &str, own_name: &str) -> Place {
         let within = |outer: &Option<String>, name: &str| match outer {
-            Some(outer) => format!("{outer} › {name}"),
+            Some(outer) => format!("{outer}{NESTED_ENTRY}{name}"),
             None => name.to_string(),
         };
         Place {
@@ -1349,7 +1354,7 @@ impl Reading<'_> {
     /// The file at `place`: the file read, or the innermost entry.
     fn file_name<'p>(&'p self, place: &'p Place) -> &'p Path {
         place.entry.as_deref().map_or(self.path, |entry| {
-            Path::new(entry.rsplit(" › ").next().unwrap_or(entry))
+            Path::new(entry.rsplit(NESTED_ENTRY).next().unwrap_or(entry))
         })
     }
 
@@ -1734,7 +1739,7 @@ impl Reading<'_> {
         };
         let mut path = self.corpus.join(&self.source);
         let mut parts = entry
-            .split(" › ")
+            .split(NESTED_ENTRY)
             .flat_map(|part| Path::new(part).components())
             // An absolute or `..` name is only a name: it stays under its container.
             .filter_map(|component| match component {

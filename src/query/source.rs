@@ -16,7 +16,7 @@ use tantivy::{TantivyError, Term};
 
 use crate::analysis::Folding;
 use crate::highlight::{HighlightPlan, Matcher};
-use crate::ingest::Format;
+use crate::ingest::{Format, NESTED_ENTRY};
 use crate::language::Language;
 
 /// Passages whose source path or entry (a `STRING` field) matches
@@ -60,7 +60,7 @@ impl SourceQuery {
     /// `exports/prensa_export.jsonl`); its first folders when `folders`
     /// starts with `/` (`/prensa/` keeps only the first).
     pub fn under(field: Field, folders: &str) -> SourceQuery {
-        let words = folder_words(&mut Folding::default(), folders.split('/'));
+        let words = folder_words(&mut Folding::default(), folders.split(['/', '\\']));
         SourceQuery {
             field,
             keep: Keep::Folder {
@@ -95,11 +95,11 @@ impl Query for SourceQuery {
                 let (wanted, rooted) = (words.clone(), *rooted);
                 let mut folding = Folding::default();
                 Box::new(move |path: &str| {
-                    // The file's own name is no folder.
-                    let folders = path.rsplit_once('/').map_or("", |(folders, _)| folders);
-                    let folders = folder_words(&mut folding, folders.split('/'));
+                    let (folders, roots) = folders_of(&mut folding, path);
                     match rooted {
-                        true => folders.starts_with(&wanted),
+                        true => roots
+                            .iter()
+                            .any(|&root| folders[root..].starts_with(&wanted)),
                         false => {
                             !wanted.is_empty()
                                 && folders.windows(wanted.len()).any(|run| run == wanted)
@@ -128,6 +128,31 @@ impl Query for SourceQuery {
         }
         TermSetQuery::new(matching).weight(scoring)
     }
+}
+
+/// The folded words of the folders `path` lies in, and where each of its
+/// containers' roots stands among them. An entry of nested containers
+/// (`sub/inner.zip › informes/a.txt`) lies in the folders of each level
+/// and in the containers themselves (`sub`, `inner.zip`, `informes`), the
+/// root of each container a root (`sub` and `informes`); a file's own name
+/// is no folder. A backslash parts folders too, as a ZIP made on Windows
+/// may write them.
+fn folders_of(folding: &mut Folding, path: &str) -> (Vec<Vec<String>>, Vec<usize>) {
+    let mut folders = Vec::new();
+    let mut roots = Vec::new();
+    let mut levels = path.split(NESTED_ENTRY).peekable();
+    while let Some(level) = levels.next() {
+        let level = match levels.peek() {
+            // A container is a folder of what it holds.
+            Some(_) => level,
+            None => level
+                .rsplit_once(['/', '\\'])
+                .map_or("", |(folders, _)| folders),
+        };
+        roots.push(folders.len());
+        folders.extend(folder_words(folding, level.split(['/', '\\'])));
+    }
+    (folders, roots)
 }
 
 /// The folded words of each of `folders` that has any.

@@ -59,7 +59,8 @@ impl WholeValueQuery {
         let Some(column) = reader.fast_fields().str(self.field)? else {
             return Ok(None);
         };
-        // A segment holds few names (one per publication): each is folded.
+        // Each of the segment's names is folded: a few publications, or
+        // the senders of a mail archive (200,000 names take about 0.1 s).
         let mut folding = Folding::default();
         let mut ordinals = Vec::new();
         let mut names = column.dictionary().stream()?;

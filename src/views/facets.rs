@@ -2,9 +2,10 @@
 //! publication year, each language, each publication, each file format
 //! and each author holds.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use crate::analysis::Folding;
 use crate::ingest::Format;
 use crate::results::{FacetCount, Facets};
 use crate::schema::FacetTally;
@@ -47,9 +48,9 @@ pub fn facets<'a>(tallies: impl IntoIterator<Item = FacetTally<'a>>) -> Facets {
         }
     }
     Facets {
-        publications: most_first(publications),
+        publications: by_folded_name(publications),
         formats: most_first(formats),
-        authors: most_first(authors),
+        authors: by_folded_name(authors),
         sources: most_first(sources),
         languages: most_first(languages),
         years: years
@@ -63,8 +64,44 @@ pub fn facets<'a>(tallies: impl IntoIterator<Item = FacetTally<'a>>) -> Facets {
     }
 }
 
+/// Counts of names (publications, authors) as facets, most first, names
+/// taken together as the whole-name filters (`--publication`, `--author`)
+/// take them: by their folded words, so that case, accents and punctuation
+/// do not part them (`María Pérez <maria@example.org>` and `MARIA PEREZ
+/// <MARIA@EXAMPLE.ORG>`). Each is listed under one of its spellings: one
+/// with lower-case letters over one in capitals, then the first in byte
+/// order, a choice that does not depend on the counts, so that shards'
+/// facets merged this way again list what one index lists. Given to its
+/// filter, each value keeps as many passages as it counts. A name without
+/// a letter or digit names nothing (the filters refuse it): it is not
+/// listed.
+pub fn by_folded_name<'a>(counts: impl IntoIterator<Item = (&'a str, u64)>) -> Vec<FacetCount> {
+    let mut folding = Folding::default();
+    let mut merged: HashMap<Vec<String>, (&str, u64)> = HashMap::new();
+    for (name, count) in counts {
+        if !name.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        let words: Vec<String> = folding.tokens(name).into_iter().map(|t| t.term).collect();
+        if words.is_empty() {
+            continue;
+        }
+        let entry = merged.entry(words).or_insert((name, 0));
+        if preference(name) < preference(entry.0) {
+            entry.0 = name;
+        }
+        entry.1 += count;
+    }
+    most_first(merged.into_values())
+}
+
+/// Which of a name's spellings a facet lists: the least.
+fn preference(name: &str) -> (bool, &str) {
+    (!name.chars().any(char::is_lowercase), name)
+}
+
 /// Counts as facets, most first, ties by value.
-pub fn most_first(counts: BTreeMap<&str, u64>) -> Vec<FacetCount> {
+pub fn most_first<'a>(counts: impl IntoIterator<Item = (&'a str, u64)>) -> Vec<FacetCount> {
     let mut facets: Vec<FacetCount> = counts
         .into_iter()
         .map(|(value, count)| FacetCount {
@@ -74,4 +111,37 @@ pub fn most_first(counts: BTreeMap<&str, u64>) -> Vec<FacetCount> {
         .collect();
     facets.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     facets
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_counted_together_as_their_filter_takes_them() {
+        let facets = by_folded_name([
+            ("MARIA PEREZ <MARIA@EXAMPLE.ORG>", 1),
+            ("maría pérez <maria@example.org>", 2),
+            ("María Pérez <maria@example.org>", 1),
+            ("Ana Pérez-Smith", 1),
+            ("ANA PEREZ SMITH", 3),
+            ("---", 5),
+            ("John", 4),
+        ]);
+        let listed: Vec<(&str, u64)> = facets
+            .iter()
+            .map(|facet| (facet.value.as_str(), facet.count))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("Ana Pérez-Smith", 4),
+                ("John", 4),
+                ("María Pérez <maria@example.org>", 4)
+            ]
+        );
+        // Merging merged counts again (shards' facets) gives the same.
+        let again = by_folded_name(listed.iter().copied());
+        assert_eq!(again, facets);
+    }
 }

@@ -37,7 +37,7 @@ use crate::results::{
     SearchResults, ShardAnswer, Sort, Stats, Timeline,
 };
 use crate::views::collapse::{Copies, Shown};
-use crate::views::facets::most_first;
+use crate::views::facets::{by_folded_name, most_first};
 use crate::views::group;
 use crate::views::kwic::{self, Concordance, ContextSort, ShardKwic};
 use crate::views::timeline::{self, TimelineAxis};
@@ -501,8 +501,8 @@ fn sum_facets<'a>(all: impl Iterator<Item = &'a Facets>) -> Facets {
             })
             .collect(),
         undated,
-        publications: most_first(publications),
+        publications: by_folded_name(publications),
         formats: most_first(formats),
-        authors: most_first(authors),
+        authors: by_folded_name(authors),
     }
 }

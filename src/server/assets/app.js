@@ -350,6 +350,9 @@ const FACETS = [
   ["authors", "Author", "author"],
 ];
 
+// How many values of a facet are shown at first, and added by "N more".
+const FACET_PAGE = 20;
+
 function showFacets(state, facets) {
   const aside = $("facets");
   aside.replaceChildren();
@@ -363,23 +366,39 @@ function showFacets(state, facets) {
     section.append(heading);
     const list = element("ul");
     list.setAttribute("aria-labelledby", heading.id);
-    for (const value of values) {
-      const button = element("button", "facet-value");
-      button.type = "button";
-      button.dataset.value = value.value;
-      button.append(element("span", "name", value.value), element("span", "count", String(value.count)));
-      button.setAttribute("aria-label", `${label} ${value.value}: ${value.count} passages`);
-      const active = key === "year" ? state.since === value.value && state.until === value.value : state[key] === value.value;
-      button.setAttribute("aria-pressed", String(active));
-      button.addEventListener("click", () => {
-        if (key === "year") refine({ since: value.value, until: value.value });
-        else refine({ [key]: value.value });
-      });
-      const item = element("li");
-      item.append(button);
-      list.append(item);
-    }
-    section.append(list);
+    const show = (shown) => {
+      for (const value of shown) {
+        const button = element("button", "facet-value");
+        button.type = "button";
+        button.dataset.value = value.value;
+        button.append(element("span", "name", value.value), element("span", "count", String(value.count)));
+        button.setAttribute("aria-label", `${label} ${value.value}: ${value.count} passages`);
+        const active = key === "year" ? state.since === value.value && state.until === value.value : state[key] === value.value;
+        button.setAttribute("aria-pressed", String(active));
+        button.addEventListener("click", () => {
+          if (key === "year") refine({ since: value.value, until: value.value });
+          else refine({ [key]: value.value });
+        });
+        const item = element("li");
+        item.append(button);
+        list.append(item);
+      }
+    };
+    // A mail archive has thousands of senders: the most frequent first,
+    // the others on demand, a page at a time.
+    let shown = 0;
+    const more = element("button", "facet-more");
+    more.type = "button";
+    const next = () => {
+      show(values.slice(shown, shown + FACET_PAGE));
+      shown = Math.min(values.length, shown + FACET_PAGE);
+      more.textContent = `${values.length - shown} more`;
+      more.setAttribute("aria-label", `Show ${Math.min(FACET_PAGE, values.length - shown)} more of ${values.length - shown} more ${label.toLowerCase()} values`);
+      more.hidden = shown === values.length;
+    };
+    more.addEventListener("click", next);
+    next();
+    section.append(list, more);
     aside.append(section);
   }
   aside.hidden = !aside.children.length;
