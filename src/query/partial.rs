@@ -4,8 +4,8 @@
 //! Only a query whose top level is an AND of two or more terms searched in
 //! the text (words, phrases, prefixes, OR groups; a group ANDed in counts
 //! as its terms) has partial matches. Its
-//! field terms (`title:`, `section:`, `lang:`, `source:`…), dates and
-//! exclusions still apply in full; only the text terms may be missing, and
+//! field terms (`title:`, `section:`, `lang:`, `source:`…, alone or in a
+//! group of their own), dates and exclusions still apply in full; only the text terms may be missing, and
 //! at most half of them: `read csv` lets one word go, `install packages
 //! cran` one, four words two.
 
@@ -178,7 +178,9 @@ pub fn compile(
             }
             // Every passage holds `*`: it is no term to lack.
             Node::All => {}
-            Node::Leaf(target, _) if *target != Target::Text => {
+            // Field terms, alone or in a group of their own
+            // (`(author:perez OR author:gomez)`), are conditions.
+            _ if !searches_text(item) => {
                 if let Some(query) = compiler.node(item, false)? {
                     conditions.push((Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0))));
                 }
@@ -222,6 +224,17 @@ pub fn compile(
         clauses,
         scored,
     }))
+}
+
+/// Whether `node` searches the passage text anywhere: a term a partial
+/// match may lack. One that searches only fields is a condition.
+fn searches_text(node: &Node) -> bool {
+    match node {
+        Node::Leaf(target, _) => *target == Target::Text,
+        Node::And(items) | Node::Or(items) => items.iter().any(searches_text),
+        Node::Not(inner) => searches_text(inner),
+        Node::All => false,
+    }
 }
 
 /// A searched term as the query wrote it (`title:cable`, `"Plan LAZO"`,
