@@ -322,8 +322,9 @@ pub trait BuildObserver {
 /// office suite gives its user (`Windows User`) is no author; a mail's
 /// quoted paragraph lies under the attribution line of its quotation; an
 /// EPUB is not dated from its text. 39: a web page's author may come
-/// from its structured data (JSON-LD `author`); a byline's opening word
-/// (`By`, `Por`, `Par`) is no part of an author's name.
+/// from its structured data (JSON-LD `author`), passing over placeholders;
+/// a web page's or a JSON feed's byline's opening word (`By`, `Por`,
+/// `Par`) is no part of an author's name.
 pub const READING_RULES: u32 = 39;
 
 /// An observer that ignores everything.

@@ -410,6 +410,14 @@ fn a_source_ending_in_a_slash_keeps_the_files_under_that_folder_only() {
     );
     // Without the slash, the path's words as a phrase, as before.
     assert_eq!(fixture.sources("lazo source:prensa").len(), 7);
+    // A path on disk is parted by slashes only: a backslash or a ` › `
+    // in a file's or a folder's name parts nothing (they do in entries).
+    fixture.file("x/a\\b.txt", "Plan LAZO.\n");
+    fixture.file("p › q/r/f.txt", "Plan LAZO.\n");
+    std::fs::remove_dir_all(fixture.index_path()).unwrap();
+    assert!(fixture.sources("lazo source:a/").is_empty());
+    assert!(fixture.sources("lazo source:/q/").is_empty());
+    assert_eq!(fixture.sources("lazo source:r/"), ["p › q/r/f.txt"]);
 }
 
 #[test]
@@ -546,6 +554,14 @@ fn author_filters_match_the_words_of_the_author_and_entry_filters_those_of_the_p
         listed.contains("1  John Smith <john@example.com>"),
         "{text}"
     );
+    // A name of no words names no one, not the authors written without
+    // words, which no facet lists.
+    let nameless = Fixture::new();
+    nameless.file("dash.md", "---\nauthor: \"---\"\n---\nPlan LAZO.\n");
+    let (code, result) = nameless.search("lazo", &["--author", "ʼ"]);
+    assert_eq!((code, &result["total"]), (1, &serde_json::json!(0)));
+    let (_, faceted) = nameless.search("lazo", &["--facets"]);
+    assert_eq!(faceted["facets"]["authors"], serde_json::json!([]));
     let out = search(&["--author", "-", "lazo"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(

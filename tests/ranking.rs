@@ -354,6 +354,36 @@ fn partial_matches_fill_the_page_after_every_full_match() {
         "{:?}",
         filtered.hits
     );
+    // A group every passage satisfies, an exclusion inside a group, a
+    // word of punctuation alone: conditions, no term to lack (found by a
+    // review: a passage holding none of the words came back as partial).
+    for query in [
+        "read csv frame (* OR table)",
+        "read csv frame (source:both OR .)",
+        "read csv frame (source:both OR (source:read -table))",
+    ] {
+        let results = page(&archive, query, 0, 10);
+        assert!(
+            results
+                .hits
+                .iter()
+                .all(|h| h.missing.iter().all(|m| !m.contains('('))),
+            "{query}: {:?}",
+            results.hits
+        );
+    }
+    let excluded_in_group = page(
+        &archive,
+        "read csv frame (source:both OR (source:read -table))",
+        0,
+        10,
+    );
+    assert!(
+        excluded_in_group
+            .hits
+            .iter()
+            .all(|h| h.passage.source == "both.txt")
+    );
     let mixed = page(&archive, "read csv (source:csv OR frame)", 0, 10);
     assert_eq!((mixed.total, mixed.partial_total), (0, Some(3)));
     assert!(

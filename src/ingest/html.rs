@@ -34,7 +34,10 @@ use scraper::{ElementRef, Html, Node, Selector};
 
 use super::dates::parse_metadata_date;
 use super::numbering::NumberStyle;
-use super::{Block, Metadata, Paragraph, ParagraphKind, SourceMap, join_cells};
+use super::{
+    Block, Metadata, Paragraph, ParagraphKind, SourceMap, byline_name, is_placeholder_author,
+    join_cells,
+};
 use crate::language::Language;
 
 /// Elements whose content is never article text.
@@ -978,12 +981,15 @@ fn metadata(page: &Html) -> Metadata {
             })
         });
     // `article:author` is often a profile URL, not a name.
-    let name = |author: &String| !author.starts_with("http");
     let author = ["author", "dc.creator", "byl"]
         .iter()
-        .find_map(|field| meta_named(page, field).filter(name))
-        .or_else(|| json_ld_author(page).filter(name))
-        .or_else(|| attribute(page, "meta[property='article:author']", "content").filter(name));
+        .find_map(|field| meta_named(page, field).as_deref().and_then(author_name))
+        .or_else(|| json_ld_author(page))
+        .or_else(|| {
+            attribute(page, "meta[property='article:author']", "content")
+                .as_deref()
+                .and_then(author_name)
+        });
     let url = attribute(page, "link[rel='canonical']", "href")
         .or_else(|| attribute(page, "meta[property='og:url']", "content"));
     // `<html lang>` is the author's statement about the page; og:locale
@@ -1079,57 +1085,77 @@ fn is_domain(text: &str) -> bool {
 /// What sites put between a story's title and their own name or section.
 const TITLE_SEPARATORS: [&str; 6] = [" | ", " – ", " — ", " - ", " :: ", " · "];
 
-/// `datePublished` from the page's JSON-LD, wherever it is nested.
-/// The author a page's structured data names (an article's `"author"`: a
-/// person or an organization, its `name`; several, joined with commas; or
-/// a name alone), as news sites write it for search engines.
+/// The author a page's structured data names: the `"author"` of one of
+/// its JSON-LD scripts' own items (the script's object, its array's items,
+/// its `@graph`'s), not of what an item is about, contains or reviews (a
+/// book a story reviews, a reader's comment): a person's or an
+/// organization's `name`, several joined with commas, or a name alone; a
+/// byline's opening word left out, a placeholder or a URL passed over.
 fn json_ld_author(page: &Html) -> Option<String> {
-    fn names(value: &serde_json::Value) -> Option<String> {
-        let name = match value {
-            serde_json::Value::String(name) => name.as_str(),
-            serde_json::Value::Object(map) => map.get("name")?.as_str()?,
-            serde_json::Value::Array(items) => {
-                let names: Vec<String> = items.iter().filter_map(names).collect();
-                return (!names.is_empty()).then(|| names.join(", "));
-            }
-            _ => return None,
-        };
-        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-        (!name.is_empty() && !name.starts_with("http")).then_some(name)
+    fn names(value: &serde_json::Value) -> Vec<String> {
+        match value {
+            serde_json::Value::Array(items) => items.iter().flat_map(names).collect(),
+            serde_json::Value::String(name) => author_name(name).into_iter().collect(),
+            serde_json::Value::Object(map) => map
+                .get("name")
+                .and_then(serde_json::Value::as_str)
+                .and_then(author_name)
+                .into_iter()
+                .collect(),
+            _ => Vec::new(),
+        }
     }
-    json_ld(page, "author", &names)
-}
-
-fn json_ld_date(page: &Html) -> Option<crate::date::Date> {
-    json_ld(page, "datePublished", &|value| {
-        value.as_str().and_then(parse_metadata_date)
+    json_ld_scripts(page).iter().find_map(|json| {
+        let items: Vec<&serde_json::Value> = match json {
+            serde_json::Value::Array(items) => items.iter().collect(),
+            item => vec![item],
+        };
+        let graphs = items
+            .iter()
+            .filter_map(|item| item.get("@graph")?.as_array())
+            .flatten();
+        items.iter().copied().chain(graphs).find_map(|item| {
+            let mut found = names(item.get("author")?);
+            let mut seen = HashSet::new();
+            found.retain(|name| seen.insert(name.clone()));
+            (!found.is_empty()).then(|| found.join(", "))
+        })
     })
 }
 
-/// The first value of `key` in a page's structured data (its JSON-LD
-/// scripts, each searched depth first) that `read` reads.
-fn json_ld<T>(page: &Html, key: &str, read: &dyn Fn(&serde_json::Value) -> Option<T>) -> Option<T> {
-    fn find<T>(
-        value: &serde_json::Value,
-        key: &str,
-        read: &dyn Fn(&serde_json::Value) -> Option<T>,
-    ) -> Option<T> {
+/// `name` as an author's: its white space made single spaces, a byline's
+/// opening word left out (`By Juan Forero`); none when it is empty, a URL
+/// (a profile page) or a placeholder (`Admin`, `Unknown`).
+fn author_name(name: &str) -> Option<String> {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = byline_name(&name)?;
+    (!name.starts_with("http") && !is_placeholder_author(name)).then(|| name.to_string())
+}
+
+/// `datePublished` from the page's JSON-LD, wherever it is nested.
+fn json_ld_date(page: &Html) -> Option<crate::date::Date> {
+    fn find(value: &serde_json::Value) -> Option<&str> {
         match value {
             serde_json::Value::Object(map) => map
-                .get(key)
-                .and_then(read)
-                .or_else(|| map.values().find_map(|value| find(value, key, read))),
-            serde_json::Value::Array(items) => {
-                items.iter().find_map(|value| find(value, key, read))
-            }
+                .get("datePublished")
+                .and_then(|v| v.as_str())
+                .or_else(|| map.values().find_map(find)),
+            serde_json::Value::Array(items) => items.iter().find_map(find),
             _ => None,
         }
     }
+    json_ld_scripts(page)
+        .iter()
+        .find_map(|json| find(json).and_then(parse_metadata_date))
+}
+
+/// The page's JSON-LD scripts that parse.
+fn json_ld_scripts(page: &Html) -> Vec<serde_json::Value> {
     page.select(&selector("script[type='application/ld+json']"))
         .filter_map(|script| {
             serde_json::from_str::<serde_json::Value>(&script.text().collect::<String>()).ok()
         })
-        .find_map(|json| find(&json, key, read))
+        .collect()
 }
 
 #[derive(Default)]
@@ -2405,6 +2431,22 @@ line two</pre>
             (r#"{"author":{"@id":"https://paper.example/#juan"}}"#, None),
             (r#"{"author":"https://paper.example/juan"}"#, None),
             (r#"{"author":"#, None),
+            // An item's own author only, not that of what it is about or
+            // holds (found by a review).
+            (
+                r##"{"@type":"NewsArticle","about":{"@type":"Book","author":{"name":"Miguel de Cervantes"}},"author":{"@id":"#p"}}"##,
+                None,
+            ),
+            (
+                r#"{"@type":"NewsArticle","comment":[{"@type":"Comment","author":{"name":"Troll123"}}]}"#,
+                None,
+            ),
+            // Each name a byline's, once; a byline without a name is none.
+            (
+                r#"{"author":[{"name":"By Ana Díaz"},{"name":"By Luis Gómez"},{"name":"By Ana Díaz"}]}"#,
+                Some("Ana Díaz, Luis Gómez"),
+            ),
+            (r#"{"author":{"name":"By: "}}"#, None),
         ] {
             assert_eq!(author(&ld(json)).as_deref(), expected, "{json}");
         }
@@ -2414,6 +2456,21 @@ line two</pre>
         let named = ld(r#"{"author":{"name":"Juan Forero"}}"#)
             + r#"<meta name="author" content="María Jimena Duzán">"#;
         assert_eq!(author(&named).as_deref(), Some("María Jimena Duzán"));
+        // A placeholder or a byline's word alone gives way to a name further on.
+        for meta in [
+            r#"<meta name="author" content="admin">"#,
+            r#"<meta name="byl" content="By">"#,
+        ] {
+            let placeheld = ld(r#"{"author":{"name":"Juan Forero"}}"#) + meta;
+            assert_eq!(author(&placeheld).as_deref(), Some("Juan Forero"), "{meta}");
+        }
+        let unknown = ld(r#"{"author":{"name":"Unknown"}}"#)
+            + r#"<meta property="article:author" content="Juan Forero">"#;
+        assert_eq!(author(&unknown).as_deref(), Some("Juan Forero"));
+        assert_eq!(
+            author(r#"<meta name="byl" content="By PETER BAKER">"#).as_deref(),
+            Some("PETER BAKER")
+        );
     }
 
     #[test]

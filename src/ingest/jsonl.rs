@@ -11,8 +11,8 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::Metadata;
 use super::dates::parse_metadata_date;
+use super::{Metadata, byline_name};
 
 /// One record of a feed.
 #[derive(Debug, Clone, PartialEq)]
@@ -290,7 +290,11 @@ fn record(number: u64, value: &Value) -> Result<(Record, Option<String>), String
         number,
         meta: Metadata {
             title: string(&["title", "headline"]).map(str::to_string),
-            author: string(&["author", "byline"]).map(str::to_string),
+            author: string(&["author"]).map(str::to_string).or_else(|| {
+                string(&["byline"])
+                    .and_then(byline_name)
+                    .map(str::to_string)
+            }),
             publication: publication(fields),
             url: string(&["url", "link"]).map(str::to_string),
             date,

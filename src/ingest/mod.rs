@@ -474,7 +474,7 @@ fn leading_lines(blocks: &[Block]) -> String {
 /// computer's maker gives its user (`Windows User`, `Usuario de Microsoft
 /// Office`, `Preferred Customer`, `HP`, `Admin`), which no citation should
 /// name as the author.
-fn is_placeholder_author(author: &str) -> bool {
+pub(super) fn is_placeholder_author(author: &str) -> bool {
     const PLACEHOLDERS: &[&str] = &[
         "user",
         "usuario",
@@ -533,25 +533,25 @@ fn is_placeholder_author(author: &str) -> bool {
     PLACEHOLDERS.contains(&lower.as_str())
 }
 
-/// An author's name without the word a byline opens with (`By Juan
-/// Forero`, `BY JUAN FORERO`, `Por María Jimena Duzán`, `Par Jean Dupont`,
-/// `By: …`), as news sites write their `byl` meta and feeds their bylines.
-fn byline_name(author: &str) -> &str {
-    let author = author.trim();
-    for word in ["by", "por", "par"] {
-        let Some(rest) = author
-            .get(..word.len())
-            .filter(|opening| opening.eq_ignore_ascii_case(word))
-            .map(|_| &author[word.len()..])
-        else {
-            continue;
-        };
-        let rest = rest.strip_prefix(':').unwrap_or(rest);
-        if rest.starts_with(char::is_whitespace) && rest.chars().any(char::is_alphabetic) {
-            return rest.trim_start();
-        }
-    }
-    author
+/// A byline's name without the word it opens with (`By Juan Forero`,
+/// `BY JUAN FORERO`, `Por María Jimena Duzán`, `Par Jean Dupont`, `By: …`),
+/// as news sites write their `byl` meta and feeds their bylines; none when
+/// no letter is left (`By:`, `By`). Only for bylines: `Por Colombia` is an
+/// organization's name in a mail's sender.
+pub(super) fn byline_name(byline: &str) -> Option<&str> {
+    let byline = byline.trim();
+    let name = ["by", "por", "par"]
+        .iter()
+        .find_map(|word| {
+            let opening = byline.get(..word.len())?;
+            let rest = &byline[word.len()..];
+            let rest = rest.strip_prefix(':').unwrap_or(rest);
+            (opening.eq_ignore_ascii_case(word)
+                && (rest.is_empty() || rest.starts_with(char::is_whitespace)))
+            .then(|| rest.trim_start())
+        })
+        .unwrap_or(byline);
+    name.chars().any(char::is_alphabetic).then_some(name)
 }
 
 /// Whether a metadata title (a PDF's, a Word or OpenDocument file's, a web
@@ -1389,7 +1389,6 @@ impl Reading<'_> {
                 .title
                 .filter(|title| !self.is_placeholder(place, title));
         }
-        meta.author = meta.author.map(|author| byline_name(&author).to_string());
         // Calibre's `Unknown` too.
         if matches!(
             format,
@@ -2102,20 +2101,23 @@ mod tests {
     #[test]
     fn a_bylines_opening_word_is_no_part_of_the_name() {
         for (byline, name) in [
-            ("By Juan Forero", "Juan Forero"),
-            ("BY JUAN FORERO", "JUAN FORERO"),
-            ("  Por María Jimena Duzán ", "María Jimena Duzán"),
+            ("By Juan Forero", Some("Juan Forero")),
+            ("BY JUAN FORERO", Some("JUAN FORERO")),
+            ("  Por María Jimena Duzán ", Some("María Jimena Duzán")),
             (
                 "By: Peter Baker and Michael Crowley",
-                "Peter Baker and Michael Crowley",
+                Some("Peter Baker and Michael Crowley"),
             ),
-            ("Par Jean Dupont", "Jean Dupont"),
-            // Names that start with those letters, and a word alone.
-            ("Byron Lee", "Byron Lee"),
-            ("Portia Ruiz", "Portia Ruiz"),
-            ("Paris Hilton", "Paris Hilton"),
-            ("By", "By"),
-            ("By 2025", "By 2025"),
+            ("Par Jean Dupont", Some("Jean Dupont")),
+            // Names that start with those letters.
+            ("Byron Lee", Some("Byron Lee")),
+            ("Portia Ruiz", Some("Portia Ruiz")),
+            ("Paris Hilton", Some("Paris Hilton")),
+            // A byline without a name.
+            ("By", None),
+            ("By: ", None),
+            ("By 2025", None),
+            ("", None),
         ] {
             assert_eq!(byline_name(byline), name, "{byline:?}");
         }

@@ -1072,7 +1072,7 @@ impl<'a> Compiler<'a> {
                 };
                 let folder = text.trim_end().ends_with('/') && !matches!(leaf, Leaf::Prefix(_));
                 return Ok(Some(Box::new(match folder {
-                    true => SourceQuery::under(paths, text),
+                    true => SourceQuery::under(paths, text, target == Target::Entry),
                     false => SourceQuery::new(paths, path_matcher(leaf, &tokens)),
                 })));
             }

@@ -16,6 +16,7 @@ use super::quantized::quantized;
 use super::statistics::Statistics;
 use super::substance::Substance;
 use super::{Compiler, DateRange, InflectionMemo, Leaf, Node, Target, date_filter};
+use crate::analysis::Folding;
 use crate::error::Result;
 use crate::schema::Fields;
 
@@ -32,9 +33,8 @@ pub struct Partial {
 }
 
 /// Which terms of a query a passage holds: a bit per term, in query order.
-/// A query of more terms than it has bits has no partial matches (each
-/// term searches a word, and a query at most [`super::MAX_WORDS`], so only
-/// terms searching none, `(* OR *)`, could make so many).
+/// Each term searches a word of the text (`searches_text`), and a query at
+/// most [`super::MAX_WORDS`]: as many as there are bits.
 pub type Held = u32;
 
 /// How many terms a passage holding `held` holds.
@@ -166,6 +166,7 @@ pub fn compile(
     // search page writes for a facet, is `read csv format:text`.
     let items = and_terms(items);
     let mut compiler = Compiler::new(fields, statistics, memo);
+    let mut folding = Folding::default();
     let mut labels = Vec::new();
     let mut clauses = Vec::new();
     let mut conditions: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -180,7 +181,7 @@ pub fn compile(
             Node::All => {}
             // Field terms, alone or in a group of their own
             // (`(author:perez OR author:gomez)`), are conditions.
-            _ if !searches_text(item) => {
+            _ if !searches_text(item, &mut folding) => {
                 if let Some(query) = compiler.node(item, false)? {
                     conditions.push((Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0))));
                 }
@@ -226,14 +227,33 @@ pub fn compile(
     }))
 }
 
-/// Whether `node` searches the passage text anywhere: a term a partial
-/// match may lack. One that searches only fields is a condition.
-fn searches_text(node: &Node) -> bool {
+/// Whether an item of the top-level AND searches the passage text: a term
+/// a partial match may lack. Otherwise (field terms, exclusions, `*`, alone
+/// or in a group of their own) it is a condition that applies in full. A
+/// group every passage satisfies (`(* OR table)`) searches nothing, nor
+/// does a word of punctuation alone (`.`, which searches no word).
+fn searches_text(node: &Node, folding: &mut Folding) -> bool {
     match node {
-        Node::Leaf(target, _) => *target == Target::Text,
-        Node::And(items) | Node::Or(items) => items.iter().any(searches_text),
-        Node::Not(inner) => searches_text(inner),
-        Node::All => false,
+        Node::Leaf(Target::Text, leaf) => {
+            let (Leaf::Word(text) | Leaf::Prefix(text) | Leaf::Phrase { text, .. }) = leaf;
+            !folding.tokens(text).is_empty()
+        }
+        Node::Leaf(..) | Node::Not(_) | Node::All => false,
+        Node::And(items) => items.iter().any(|item| searches_text(item, folding)),
+        Node::Or(items) => {
+            !items.iter().any(satisfied_by_all)
+                && items.iter().any(|item| searches_text(item, folding))
+        }
+    }
+}
+
+/// Whether every passage satisfies `node`: `*`, or a group of it.
+fn satisfied_by_all(node: &Node) -> bool {
+    match node {
+        Node::All => true,
+        Node::Or(items) => items.iter().any(satisfied_by_all),
+        Node::And(items) => !items.is_empty() && items.iter().all(satisfied_by_all),
+        Node::Leaf(..) | Node::Not(_) => false,
     }
 }
 

@@ -39,6 +39,7 @@ enum Keep {
     Folder {
         words: Vec<Vec<String>>,
         rooted: bool,
+        entries: bool,
     },
     /// Those whose extension names this format (as [`Format::of`] reads it).
     Format(Format),
@@ -59,13 +60,17 @@ impl SourceQuery {
     /// `prensa/a.html` and `archivo/Prensa/b.html`, not
     /// `exports/prensa_export.jsonl`); its first folders when `folders`
     /// starts with `/` (`/prensa/` keeps only the first).
-    pub fn under(field: Field, folders: &str) -> SourceQuery {
-        let words = folder_words(&mut Folding::default(), folders.split(['/', '\\']));
+    ///
+    /// With `entries`, the paths are entries inside containers (see
+    /// [`folders_of`]).
+    pub fn under(field: Field, folders: &str, entries: bool) -> SourceQuery {
+        let words = folder_words(&mut Folding::default(), folders.split(separators(entries)));
         SourceQuery {
             field,
             keep: Keep::Folder {
                 words,
                 rooted: folders.trim_start().starts_with('/'),
+                entries,
             },
         }
     }
@@ -91,11 +96,15 @@ impl Query for SourceQuery {
                 // no language applies, and the plan's is never read.
                 Box::new(move |path| !plan.find(path, Language::ENGLISH).is_empty())
             }
-            Keep::Folder { words, rooted } => {
-                let (wanted, rooted) = (words.clone(), *rooted);
+            Keep::Folder {
+                words,
+                rooted,
+                entries,
+            } => {
+                let (wanted, rooted, entries) = (words.clone(), *rooted, *entries);
                 let mut folding = Folding::default();
                 Box::new(move |path: &str| {
-                    let (folders, roots) = folders_of(&mut folding, path);
+                    let (folders, roots) = folders_of(&mut folding, path, entries);
                     match rooted {
                         true => roots
                             .iter()
@@ -130,29 +139,41 @@ impl Query for SourceQuery {
     }
 }
 
-/// The folded words of the folders `path` lies in, and where each of its
-/// containers' roots stands among them. An entry of nested containers
-/// (`sub/inner.zip › informes/a.txt`) lies in the folders of each level
-/// and in the containers themselves (`sub`, `inner.zip`, `informes`), the
-/// root of each container a root (`sub` and `informes`); a file's own name
-/// is no folder. A backslash parts folders too, as a ZIP made on Windows
-/// may write them.
-fn folders_of(folding: &mut Folding, path: &str) -> (Vec<Vec<String>>, Vec<usize>) {
+/// The folded words of the folders `path` lies in, and where each root
+/// stands among them; a file's own name is no folder. A source path has one
+/// root. An entry (`entries`) of nested containers (`sub/inner.zip ›
+/// informes/a.txt`) lies in the folders of each level and in the
+/// containers themselves (`sub`, `inner.zip`, `informes`), the root of each
+/// container a root (`sub` and `informes`), and a backslash parts its
+/// folders too, as a ZIP made on Windows may write them.
+fn folders_of(folding: &mut Folding, path: &str, entries: bool) -> (Vec<Vec<String>>, Vec<usize>) {
     let mut folders = Vec::new();
     let mut roots = Vec::new();
-    let mut levels = path.split(NESTED_ENTRY).peekable();
-    while let Some(level) = levels.next() {
-        let level = match levels.peek() {
+    let levels: Vec<&str> = match entries {
+        true => path.split(NESTED_ENTRY).collect(),
+        false => vec![path],
+    };
+    let separators = separators(entries);
+    for (number, level) in levels.iter().enumerate() {
+        let level = match number + 1 < levels.len() {
             // A container is a folder of what it holds.
-            Some(_) => level,
-            None => level
-                .rsplit_once(['/', '\\'])
+            true => level,
+            false => level
+                .rsplit_once(separators)
                 .map_or("", |(folders, _)| folders),
         };
         roots.push(folders.len());
-        folders.extend(folder_words(folding, level.split(['/', '\\'])));
+        folders.extend(folder_words(folding, level.split(separators)));
     }
     (folders, roots)
+}
+
+/// What parts the folders of a path: a slash, and in an entry a backslash too.
+fn separators(entries: bool) -> &'static [char] {
+    match entries {
+        true => &['/', '\\'],
+        false => &['/'],
+    }
 }
 
 /// The folded words of each of `folders` that has any.

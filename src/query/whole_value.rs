@@ -56,6 +56,11 @@ impl WholeValueQuery {
     /// The passages of `reader`'s segment holding the value, a bit each
     /// (deleted ones included: collectors leave them out).
     fn passages(&self, reader: &SegmentReader) -> tantivy::Result<Option<BitSetDocSet>> {
+        // A value of no words (`ʼ`, a word too long to index) names
+        // nothing, not every name of none (`---`), which no facet lists.
+        if self.words.is_empty() {
+            return Ok(None);
+        }
         let Some(column) = reader.fast_fields().str(self.field)? else {
             return Ok(None);
         };

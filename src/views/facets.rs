@@ -2,6 +2,7 @@
 //! publication year, each language, each publication, each file format
 //! and each author holds.
 
+use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -68,10 +69,9 @@ pub fn facets<'a>(tallies: impl IntoIterator<Item = FacetTally<'a>>) -> Facets {
 /// taken together as the whole-name filters (`--publication`, `--author`)
 /// take them: by their folded words, so that case, accents and punctuation
 /// do not part them (`María Pérez <maria@example.org>` and `MARIA PEREZ
-/// <MARIA@EXAMPLE.ORG>`). Each is listed under one of its spellings: one
-/// with lower-case letters over one in capitals, then the first in byte
-/// order, a choice that does not depend on the counts, so that shards'
-/// facets merged this way again list what one index lists. Given to its
+/// <MARIA@EXAMPLE.ORG>`). Each is listed under one of its spellings
+/// ([`preference`]), a choice that does not depend on the counts, so that
+/// shards' facets merged this way again list what one index lists. Given to its
 /// filter, each value keeps as many passages as it counts. A name without
 /// a letter or digit names nothing (the filters refuse it): it is not
 /// listed.
@@ -95,9 +95,22 @@ pub fn by_folded_name<'a>(counts: impl IntoIterator<Item = (&'a str, u64)>) -> V
     most_first(merged.into_values())
 }
 
-/// Which of a name's spellings a facet lists: the least.
-fn preference(name: &str) -> (bool, &str) {
-    (!name.chars().any(char::is_lowercase), name)
+/// Which of a name's spellings a facet lists: the least. One with small
+/// letters over one in capitals, then one with more of its accents written
+/// (`María Pérez` over `Maria Perez`, `İstanbul` over `istanbul`), then the
+/// shortest (no doubled space nor trailing full stop), then the first in
+/// byte order (`John Smith` over `john smith`).
+fn preference(name: &str) -> (bool, Reverse<usize>, usize, &str) {
+    let accented = name
+        .chars()
+        .filter(|c| !c.is_ascii() && c.is_alphabetic())
+        .count();
+    (
+        !name.chars().any(char::is_lowercase),
+        Reverse(accented),
+        name.chars().count(),
+        name,
+    )
 }
 
 /// Counts as facets, most first, ties by value.
@@ -121,10 +134,12 @@ mod tests {
     fn names_are_counted_together_as_their_filter_takes_them() {
         let facets = by_folded_name([
             ("MARIA PEREZ <MARIA@EXAMPLE.ORG>", 1),
-            ("maría pérez <maria@example.org>", 2),
+            ("maría pérez <maria@example.org>", 1),
+            ("Maria Perez <maria@example.org>", 1),
             ("María Pérez <maria@example.org>", 1),
             ("Ana Pérez-Smith", 1),
             ("ANA PEREZ SMITH", 3),
+            ("Ana  Pérez-Smith.", 1),
             ("---", 5),
             ("John", 4),
         ]);
@@ -135,7 +150,7 @@ mod tests {
         assert_eq!(
             listed,
             [
-                ("Ana Pérez-Smith", 4),
+                ("Ana Pérez-Smith", 5),
                 ("John", 4),
                 ("María Pérez <maria@example.org>", 4)
             ]

@@ -392,8 +392,9 @@ function showFacets(state, facets) {
     const next = () => {
       show(values.slice(shown, shown + FACET_PAGE));
       shown = Math.min(values.length, shown + FACET_PAGE);
-      more.textContent = `${values.length - shown} more`;
-      more.setAttribute("aria-label", `Show ${Math.min(FACET_PAGE, values.length - shown)} more of ${values.length - shown} more ${label.toLowerCase()} values`);
+      const left = values.length - shown;
+      more.textContent = left > FACET_PAGE ? `${FACET_PAGE} more of ${left}` : `${left} more`;
+      more.setAttribute("aria-label", `Show ${Math.min(FACET_PAGE, left)} more of ${left} more ${label.toLowerCase()} values`);
       more.hidden = shown === values.length;
     };
     more.addEventListener("click", next);
