@@ -167,8 +167,8 @@ pub struct SearchArgs {
     /// The query: words (all required; AND spells it out), "phrases", OR,
     /// -word, NOT word, prefix*, "phrase"~N, ( ), title:, section:, source:,
     /// entry:, publication:, author:, lang:xx, format:name, and * for every
-    /// passage (see the
-    /// README's query syntax). Put it after `--` if it starts with `-`.
+    /// passage (see the README's query syntax). Put it after `--` if it
+    /// starts with `-`.
     #[arg(required = true, value_name = "QUERY")]
     pub query: Vec<String>,
     #[command(flatten)]

@@ -278,6 +278,15 @@ impl Default for Folding {
 }
 
 impl Folding {
+    /// The folded words of `text`: what tells names apart that differ only
+    /// in case, accents or punctuation.
+    pub fn words(&mut self, text: &str) -> Vec<String> {
+        self.tokens(text)
+            .into_iter()
+            .map(|token| token.term)
+            .collect()
+    }
+
     /// Every token of `text`.
     pub fn tokens(&mut self, text: &str) -> Vec<Token> {
         self.tokens_where(text, |_, _| true)

@@ -972,9 +972,10 @@ fn metadata(page: &Html) -> Metadata {
             .map(|title| headline_within(page, title))
             .filter(|title| !title.is_empty())
     });
+    let structured = json_ld_scripts(page);
     let date = attribute(page, "meta[property='article:published_time']", "content")
         .and_then(|value| parse_metadata_date(&value))
-        .or_else(|| json_ld_date(page))
+        .or_else(|| json_ld_date(&structured))
         .or_else(|| {
             DATE_NAMES.iter().find_map(|name| {
                 meta_named(page, name).and_then(|value| parse_metadata_date(&value))
@@ -983,12 +984,16 @@ fn metadata(page: &Html) -> Metadata {
     // `article:author` is often a profile URL, not a name.
     let author = ["author", "dc.creator", "byl"]
         .iter()
-        .find_map(|field| meta_named(page, field).as_deref().and_then(author_name))
-        .or_else(|| json_ld_author(page))
+        .find_map(|field| {
+            meta_named(page, field)
+                .as_deref()
+                .and_then(|name| named_author(name, true))
+        })
+        .or_else(|| json_ld_author(&structured))
         .or_else(|| {
             attribute(page, "meta[property='article:author']", "content")
                 .as_deref()
-                .and_then(author_name)
+                .and_then(|name| named_author(name, true))
         });
     let url = attribute(page, "link[rel='canonical']", "href")
         .or_else(|| attribute(page, "meta[property='og:url']", "content"));
@@ -1088,24 +1093,28 @@ const TITLE_SEPARATORS: [&str; 6] = [" | ", " – ", " — ", " - ", " :: ", " �
 /// The author a page's structured data names: the `"author"` of one of
 /// its JSON-LD scripts' own items (the script's object, its array's items,
 /// its `@graph`'s), not of what an item is about, contains or reviews (a
-/// book a story reviews, a reader's comment): a person's or an
-/// organization's `name`, several joined with commas, or a name alone; a
-/// byline's opening word left out, a placeholder or a URL passed over.
-fn json_ld_author(page: &Html) -> Option<String> {
+/// book a story reviews), nor of an item that is a reader's (a comment, a
+/// review, a question or an answer): a person's `name` (a byline's opening
+/// word left out) or an organization's, several joined with commas, or a
+/// name alone; a placeholder or a URL passed over.
+fn json_ld_author(structured: &[serde_json::Value]) -> Option<String> {
     fn names(value: &serde_json::Value) -> Vec<String> {
         match value {
             serde_json::Value::Array(items) => items.iter().flat_map(names).collect(),
-            serde_json::Value::String(name) => author_name(name).into_iter().collect(),
-            serde_json::Value::Object(map) => map
-                .get("name")
-                .and_then(serde_json::Value::as_str)
-                .and_then(author_name)
-                .into_iter()
-                .collect(),
+            serde_json::Value::String(name) => named_author(name, true).into_iter().collect(),
+            serde_json::Value::Object(map) => {
+                // `Por Colombia` is an organization's name, not a byline.
+                let person = !is_of_type(value, &["Organization", "Corporation"]);
+                map.get("name")
+                    .and_then(serde_json::Value::as_str)
+                    .and_then(|name| named_author(name, person))
+                    .into_iter()
+                    .collect()
+            }
             _ => Vec::new(),
         }
     }
-    json_ld_scripts(page).iter().find_map(|json| {
+    structured.iter().find_map(|json| {
         let items: Vec<&serde_json::Value> = match json {
             serde_json::Value::Array(items) => items.iter().collect(),
             item => vec![item],
@@ -1114,26 +1123,51 @@ fn json_ld_author(page: &Html) -> Option<String> {
             .iter()
             .filter_map(|item| item.get("@graph")?.as_array())
             .flatten();
-        items.iter().copied().chain(graphs).find_map(|item| {
-            let mut found = names(item.get("author")?);
-            let mut seen = HashSet::new();
-            found.retain(|name| seen.insert(name.clone()));
-            (!found.is_empty()).then(|| found.join(", "))
-        })
+        items
+            .iter()
+            .copied()
+            .chain(graphs)
+            .filter(|item| !is_of_type(item, &["Comment", "Review", "Question", "Answer"]))
+            .find_map(|item| {
+                let mut found = names(item.get("author")?);
+                let mut seen = HashSet::new();
+                found.retain(|name| seen.insert(name.clone()));
+                (!found.is_empty()).then(|| found.join(", "))
+            })
     })
 }
 
+/// Whether a JSON-LD item's `@type` (one or several) names one of `types`
+/// (`NewsMediaOrganization` is an `Organization`).
+fn is_of_type(item: &serde_json::Value, types: &[&str]) -> bool {
+    let named = |value: &serde_json::Value| {
+        value
+            .as_str()
+            .is_some_and(|name| types.iter().any(|kind| name.ends_with(kind)))
+    };
+    match item.get("@type") {
+        Some(serde_json::Value::Array(kinds)) => kinds.iter().any(named),
+        Some(kind) => named(kind),
+        None => false,
+    }
+}
+
 /// `name` as an author's: its white space made single spaces, a byline's
-/// opening word left out (`By Juan Forero`); none when it is empty, a URL
-/// (a profile page) or a placeholder (`Admin`, `Unknown`).
-fn author_name(name: &str) -> Option<String> {
+/// opening word left out when it is a `byline` (`By Juan Forero`); none
+/// when it is empty, a URL (a profile page) or a placeholder (`Admin`,
+/// `Unknown`).
+fn named_author(name: &str, byline: bool) -> Option<String> {
     let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    let name = byline_name(&name)?;
-    (!name.starts_with("http") && !is_placeholder_author(name)).then(|| name.to_string())
+    let name = match byline {
+        true => byline_name(&name)?,
+        false => name.as_str(),
+    };
+    (!name.is_empty() && !name.starts_with("http") && !is_placeholder_author(name))
+        .then(|| name.to_string())
 }
 
 /// `datePublished` from the page's JSON-LD, wherever it is nested.
-fn json_ld_date(page: &Html) -> Option<crate::date::Date> {
+fn json_ld_date(structured: &[serde_json::Value]) -> Option<crate::date::Date> {
     fn find(value: &serde_json::Value) -> Option<&str> {
         match value {
             serde_json::Value::Object(map) => map
@@ -1144,7 +1178,7 @@ fn json_ld_date(page: &Html) -> Option<crate::date::Date> {
             _ => None,
         }
     }
-    json_ld_scripts(page)
+    structured
         .iter()
         .find_map(|json| find(json).and_then(parse_metadata_date))
 }
@@ -2447,6 +2481,16 @@ line two</pre>
                 Some("Ana Díaz, Luis Gómez"),
             ),
             (r#"{"author":{"name":"By: "}}"#, None),
+            // A reader's comment in the graph is no author of the page;
+            // an organization's name is no byline.
+            (
+                r#"{"@graph":[{"@type":"Comment","author":{"name":"Troll123"}},{"@type":"NewsArticle","author":{"name":"Juan Forero"}}]}"#,
+                Some("Juan Forero"),
+            ),
+            (
+                r#"{"author":{"@type":["NewsMediaOrganization"],"name":"Por Colombia"}}"#,
+                Some("Por Colombia"),
+            ),
         ] {
             assert_eq!(author(&ld(json)).as_deref(), expected, "{json}");
         }

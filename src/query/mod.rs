@@ -74,7 +74,8 @@ pub enum Target {
     Source,
     /// `publication:`
     Publication,
-    /// `author:` (a mail's sender)
+    /// `author:` (the document's author: a mail's sender, an office
+    /// file's, a web page's or a front matter's author)
     Author,
     /// `entry:` (the words of the path inside a container, or of an
     /// attachment's name)

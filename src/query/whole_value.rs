@@ -28,22 +28,13 @@ impl WholeValueQuery {
     /// Passages whose fast text column `field` holds `value`, case and
     /// accents folded.
     pub fn new(field: &'static str, value: String) -> WholeValueQuery {
-        let words = folded_words(&mut Folding::default(), &value);
+        let words = Folding::default().words(&value);
         WholeValueQuery {
             field,
             value,
             words,
         }
     }
-}
-
-/// The folded words of `text`.
-fn folded_words(folding: &mut Folding, text: &str) -> Vec<String> {
-    folding
-        .tokens(text)
-        .into_iter()
-        .map(|token| token.term)
-        .collect()
 }
 
 impl Query for WholeValueQuery {
@@ -71,7 +62,7 @@ impl WholeValueQuery {
         let mut names = column.dictionary().stream()?;
         while names.advance() {
             let name = String::from_utf8_lossy(names.key());
-            if folded_words(&mut folding, &name) == self.words {
+            if folding.words(&name) == self.words {
                 ordinals.push(names.term_ord());
             }
         }

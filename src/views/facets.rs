@@ -74,15 +74,12 @@ pub fn facets<'a>(tallies: impl IntoIterator<Item = FacetTally<'a>>) -> Facets {
 /// shards' facets merged this way again list what one index lists. Given to its
 /// filter, each value keeps as many passages as it counts. A name without
 /// a letter or digit names nothing (the filters refuse it): it is not
-/// listed.
+/// listed (nor one of no word).
 pub fn by_folded_name<'a>(counts: impl IntoIterator<Item = (&'a str, u64)>) -> Vec<FacetCount> {
     let mut folding = Folding::default();
     let mut merged: HashMap<Vec<String>, (&str, u64)> = HashMap::new();
     for (name, count) in counts {
-        if !name.chars().any(char::is_alphanumeric) {
-            continue;
-        }
-        let words: Vec<String> = folding.tokens(name).into_iter().map(|t| t.term).collect();
+        let words = folding.words(name);
         if words.is_empty() {
             continue;
         }
@@ -96,17 +93,19 @@ pub fn by_folded_name<'a>(counts: impl IntoIterator<Item = (&'a str, u64)>) -> V
 }
 
 /// Which of a name's spellings a facet lists: the least. One with small
-/// letters over one in capitals, then one with more of its accents written
-/// (`María Pérez` over `Maria Perez`, `İstanbul` over `istanbul`), then the
-/// shortest (no doubled space nor trailing full stop), then the first in
-/// byte order (`John Smith` over `john smith`).
+/// letters over one in capitals (in a mail sender's name, not its address,
+/// which is small whoever wrote the name), then one with more of its
+/// accents written (`María Pérez` over `Maria Perez`, `İstanbul` over
+/// `istanbul`), then the shortest (no doubled space nor trailing full
+/// stop), then the first in byte order (`John Smith` over `john smith`).
 fn preference(name: &str) -> (bool, Reverse<usize>, usize, &str) {
+    let written = name.split(" <").next().unwrap_or(name);
     let accented = name
         .chars()
         .filter(|c| !c.is_ascii() && c.is_alphabetic())
         .count();
     (
-        !name.chars().any(char::is_lowercase),
+        !written.chars().any(char::is_lowercase),
         Reverse(accented),
         name.chars().count(),
         name,
@@ -134,6 +133,7 @@ mod tests {
     fn names_are_counted_together_as_their_filter_takes_them() {
         let facets = by_folded_name([
             ("MARIA PEREZ <MARIA@EXAMPLE.ORG>", 1),
+            ("MARÍA PÉREZ <maria@example.org>", 1),
             ("maría pérez <maria@example.org>", 1),
             ("Maria Perez <maria@example.org>", 1),
             ("María Pérez <maria@example.org>", 1),
@@ -151,8 +151,8 @@ mod tests {
             listed,
             [
                 ("Ana Pérez-Smith", 5),
-                ("John", 4),
-                ("María Pérez <maria@example.org>", 4)
+                ("María Pérez <maria@example.org>", 5),
+                ("John", 4)
             ]
         );
         // Merging merged counts again (shards' facets) gives the same.

@@ -394,7 +394,7 @@ function showFacets(state, facets) {
       shown = Math.min(values.length, shown + FACET_PAGE);
       const left = values.length - shown;
       more.textContent = left > FACET_PAGE ? `${FACET_PAGE} more of ${left}` : `${left} more`;
-      more.setAttribute("aria-label", `Show ${Math.min(FACET_PAGE, left)} more of ${left} more ${label.toLowerCase()} values`);
+      more.setAttribute("aria-label", `Show ${Math.min(FACET_PAGE, left)} more ${label.toLowerCase()} values of the ${left} not shown`);
       more.hidden = shown === values.length;
     };
     more.addEventListener("click", next);
