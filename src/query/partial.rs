@@ -3,11 +3,11 @@
 //!
 //! Only a query whose top level is an AND of two or more terms searched in
 //! the text (words, phrases, prefixes, OR groups; a group ANDed in counts
-//! as its terms) has partial matches. Its
-//! field terms (`title:`, `section:`, `lang:`, `source:`…, alone or in a
-//! group of their own), dates and exclusions still apply in full; only the text terms may be missing, and
-//! at most half of them: `read csv` lets one word go, `install packages
-//! cran` one, four words two.
+//! as its terms) has partial matches. Its field terms (`title:`,
+//! `section:`, `lang:`, `source:`…, alone or in a group of their own),
+//! dates and exclusions still apply in full; only the text terms may be
+//! missing, and at most half of them: `read csv` lets one word go,
+//! `install packages cran` one, four words two.
 
 use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, Scorer, Weight};
 use tantivy::{DocAddress, Searcher};

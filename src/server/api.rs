@@ -430,9 +430,9 @@ impl Drop for Running {
 /// The one endpoint that reads a request body.
 pub(crate) const BATCH_PATH: &str = "/api/batch";
 
-/// The parameters every search-like endpoint takes: the query and its filters.
-const FILTERS: [&str; 7] = [
-    "q",
+/// The filters every search-like endpoint takes (the batch's queries come
+/// in its body, the others' in `q`).
+const FILTERS: [&str; 6] = [
     "since",
     "until",
     "mentions",
@@ -441,9 +441,9 @@ const FILTERS: [&str; 7] = [
     "author",
 ];
 
-/// `names` after [`FILTERS`]: an endpoint's known parameters.
+/// `q`, [`FILTERS`] and `names`: an endpoint's known parameters.
 fn with_filters(names: &[&'static str]) -> Vec<&'static str> {
-    FILTERS.iter().chain(names).copied().collect()
+    ["q"].iter().chain(&FILTERS).chain(names).copied().collect()
 }
 
 /// `q` (required, within the length limit) and the filters, as a request
@@ -675,20 +675,12 @@ async fn batch(
     RawQuery(query): RawQuery,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let params = Params::read(
-        query,
-        &[
-            "since",
-            "until",
-            "mentions",
-            "lang",
-            "publication",
-            "author",
-            "limit",
-            "snippet_chars",
-            "format",
-        ],
-    )?;
+    let known: Vec<&str> = FILTERS
+        .iter()
+        .chain(&["limit", "snippet_chars", "format"])
+        .copied()
+        .collect();
+    let params = Params::read(query, &known)?;
     let limits = &state.limits;
     let template = SearchRequest {
         limit: params.number("limit", DEFAULT_LIMIT, 0, limits.max_limit)?,

@@ -71,10 +71,10 @@ pub fn facets<'a>(tallies: impl IntoIterator<Item = FacetTally<'a>>) -> Facets {
 /// do not part them (`María Pérez <maria@example.org>` and `MARIA PEREZ
 /// <MARIA@EXAMPLE.ORG>`). Each is listed under one of its spellings
 /// ([`preference`]), a choice that does not depend on the counts, so that
-/// shards' facets merged this way again list what one index lists. Given to its
-/// filter, each value keeps as many passages as it counts. A name without
-/// a letter or digit names nothing (the filters refuse it): it is not
-/// listed (nor one of no word).
+/// shards' facets merged this way again list what one index lists. Given
+/// to its filter, each value keeps as many passages as it counts. A name
+/// of no word (`---`) names no one (the filters refuse it or keep
+/// nothing): it is not listed.
 pub fn by_folded_name<'a>(counts: impl IntoIterator<Item = (&'a str, u64)>) -> Vec<FacetCount> {
     let mut folding = Folding::default();
     let mut merged: HashMap<Vec<String>, (&str, u64)> = HashMap::new();
