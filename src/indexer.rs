@@ -324,8 +324,11 @@ pub trait BuildObserver {
 /// EPUB is not dated from its text. 39: a web page's author may come
 /// from its structured data (JSON-LD `author`), passing over placeholders;
 /// a web page's or a JSON feed's byline's opening word (`By`, `Por`,
-/// `Par`) is no part of an author's name.
-pub const READING_RULES: u32 = 39;
+/// `Par`) is no part of an author's name. 40: a page Word saved (`.htm`,
+/// `.mht`) is authored and dated by its document properties (`o:Author`,
+/// `o:Created`) when its meta name none; a JSON-LD name given as several
+/// values is each of them; `By:Juan` is Juan's byline.
+pub const READING_RULES: u32 = 40;
 
 /// An observer that ignores everything.
 #[derive(Debug, Default, Clone, Copy)]

@@ -441,6 +441,23 @@ async fn workbench(
     assert_eq!(chips, [format!("author: {name} ✕")]);
     click(client, "#chips button").await?;
     until_shown(client, &ids(&all), total).await?;
+    // The filter compares folded words, and so does the button it presses.
+    goto(format!(
+        "/?q=colombia&author={}",
+        encode("MARIA PEREZ maria example org")
+    ))
+    .await?;
+    until_shown(client, &ids(&narrowed), 1).await?;
+    let pressed = until_js(
+        client,
+        "the author's button pressed",
+        "const b = document.querySelector('#facets section[data-facet=author] button.facet-value'); \
+         return b && [b.dataset.value, b.getAttribute('aria-pressed')];",
+    )
+    .await?;
+    assert_eq!(pressed, json!([name, "true"]));
+    goto("/?q=colombia".to_string()).await?;
+    until_shown(client, &ids(&all), total).await?;
 
     // Of 25 authors, the 20 most frequent are listed, the rest on demand.
     goto("/?q=facetprobe".to_string()).await?;
@@ -679,6 +696,23 @@ async fn workbench(
     assert!(
         !sorted[0].as_str().unwrap().contains("since") && sorted[1] == "1990",
         "{sorted}"
+    );
+    // And when a facet is clicked.
+    click(
+        client,
+        "#facets section[data-facet=lang] button[data-value=en]",
+    )
+    .await?;
+    let faceted = until_js(
+        client,
+        "the search narrowed to English",
+        "return location.search.includes('lang=en') \
+         && [location.search, document.getElementById('since').value];",
+    )
+    .await?;
+    assert!(
+        !faceted[0].as_str().unwrap().contains("since") && faceted[1] == "1990",
+        "{faceted}"
     );
 
     // The CSV export, after sorting and a language facet, is the CLI's CSV

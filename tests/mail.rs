@@ -227,6 +227,43 @@ fn a_web_page_saved_as_mhtml_is_read_as_the_page() {
 }
 
 #[test]
+fn a_memo_word_saved_as_a_web_archive_is_its_authors_of_the_day_written() {
+    // Word's "Single File Web Page": the author and the day the memo was
+    // written are only in the document properties of a conditional comment.
+    let fixture = Fixture::new();
+    fixture.file(
+        "memos/lazo.mht",
+        "MIME-Version: 1.0\r\n\
+         Content-Type: multipart/related; boundary=\"----=_NextPart_01D\"\r\n\
+         \r\n\
+         ------=_NextPart_01D\r\n\
+         Content-Location: file:///C:/3F2A/memo.htm\r\n\
+         Content-Transfer-Encoding: quoted-printable\r\n\
+         Content-Type: text/html; charset=\"windows-1252\"\r\n\
+         \r\n\
+         <html xmlns:o=3D\"urn:schemas-microsoft-com:office:office\">\r\n\
+         <head><meta name=3DGenerator content=3D\"Microsoft Word 11\">\r\n\
+         <title>Memorando</title>\r\n\
+         <!--[if gte mso 9]><xml>\r\n\
+          <o:DocumentProperties>\r\n\
+           <o:Author>Mar=EDa P=E9rez</o:Author>\r\n\
+           <o:LastAuthor>Usuario de Windows</o:LastAuthor>\r\n\
+           <o:Created>1962-05-14T09:12:00Z</o:Created>\r\n\
+           <o:LastSaved>2004-01-02T10:00:00Z</o:LastSaved>\r\n\
+          </o:DocumentProperties>\r\n\
+         </xml><![endif]--></head>\r\n\
+         <body><p class=3DMsoNormal>El Plan LAZO se discuti=F3 en la reuni=F3n.</p></body></html>\r\n\
+         ------=_NextPart_01D--\r\n",
+    );
+    let hit = only_hit(&fixture, "\"plan lazo\"");
+    assert_eq!(hit["author"], "María Pérez");
+    assert_eq!(hit["date"], "1962-05-14");
+    assert_eq!(hit["date_origin"], "metadata");
+    assert_eq!(hit["title"], "Memorando");
+    assert_eq!(fixture.search("author:perez", &[]).1["total"], 1);
+}
+
+#[test]
 fn an_attachment_is_a_document_dated_like_its_message() {
     let fixture = Fixture::new();
     // "The veteran recalled the counterinsurgency operation.\n" in base64.

@@ -981,6 +981,12 @@ fn metadata(page: &Html) -> Metadata {
                 meta_named(page, name).and_then(|value| parse_metadata_date(&value))
             })
         });
+    let word_properties = word_document_properties(page);
+    let date = date.or_else(|| {
+        word_properties
+            .get("o:created")
+            .and_then(|created| parse_metadata_date(created))
+    });
     // `article:author` is often a profile URL, not a name.
     let author = ["author", "dc.creator", "byl"]
         .iter()
@@ -994,6 +1000,11 @@ fn metadata(page: &Html) -> Metadata {
             attribute(page, "meta[property='article:author']", "content")
                 .as_deref()
                 .and_then(|name| named_author(name, true))
+        })
+        .or_else(|| {
+            word_properties
+                .get("o:author")
+                .and_then(|name| named_author(name, false))
         });
     let url = attribute(page, "link[rel='canonical']", "href")
         .or_else(|| attribute(page, "meta[property='og:url']", "content"));
@@ -1105,11 +1116,18 @@ fn json_ld_author(structured: &[serde_json::Value]) -> Option<String> {
             serde_json::Value::Object(map) => {
                 // `Por Colombia` is an organization's name, not a byline.
                 let person = !is_of_type(value, &["Organization", "Corporation"]);
-                map.get("name")
-                    .and_then(serde_json::Value::as_str)
-                    .and_then(|name| named_author(name, person))
-                    .into_iter()
-                    .collect()
+                // A name may be given in several values (its spellings, or
+                // the names of several people).
+                let named = |name: &serde_json::Value| {
+                    name.as_str().and_then(|name| named_author(name, person))
+                };
+                match map.get("name") {
+                    Some(serde_json::Value::Array(spellings)) => {
+                        spellings.iter().filter_map(named).collect()
+                    }
+                    Some(name) => named(name).into_iter().collect(),
+                    None => Vec::new(),
+                }
             }
             _ => Vec::new(),
         }
@@ -1184,6 +1202,32 @@ fn json_ld_date(structured: &[serde_json::Value]) -> Option<crate::date::Date> {
 }
 
 /// The page's JSON-LD scripts that parse.
+/// The document properties Word writes into a page it saves (`.htm`,
+/// `.mht`): `<o:Author>`, `<o:Created>`… inside the conditional comment
+/// `<!--[if gte mso 9]><xml><o:DocumentProperties>…`, which is all a
+/// parser sees of it; keyed by their lower-cased tag (`o:author`), their
+/// text's white space made single spaces.
+fn word_document_properties(page: &Html) -> HashMap<String, String> {
+    let Some(comment) = page.tree.values().find_map(|node| match node {
+        Node::Comment(comment) if comment.contains("<o:DocumentProperties>") => Some(comment),
+        _ => None,
+    }) else {
+        return HashMap::new();
+    };
+    let properties = Html::parse_fragment(comment);
+    properties
+        .root_element()
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|element| element.value().name().starts_with("o:"))
+        .filter_map(|element| {
+            let text = element.text().collect::<String>();
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            (!text.is_empty()).then(|| (element.value().name().to_string(), text))
+        })
+        .collect()
+}
+
 fn json_ld_scripts(page: &Html) -> Vec<serde_json::Value> {
     page.select(&selector("script[type='application/ld+json']"))
         .filter_map(|script| {
@@ -2491,6 +2535,11 @@ line two</pre>
                 r#"{"author":{"@type":["NewsMediaOrganization"],"name":"Por Colombia"}}"#,
                 Some("Por Colombia"),
             ),
+            // A name in several values.
+            (
+                r#"{"author":{"@type":"Person","name":["By:Ana Díaz"," Luis Gómez",7]}}"#,
+                Some("Ana Díaz, Luis Gómez"),
+            ),
         ] {
             assert_eq!(author(&ld(json)).as_deref(), expected, "{json}");
         }
@@ -2515,6 +2564,46 @@ line two</pre>
             author(r#"<meta name="byl" content="By PETER BAKER">"#).as_deref(),
             Some("PETER BAKER")
         );
+    }
+
+    #[test]
+    fn a_page_word_saved_is_authored_and_dated_by_its_document_properties() {
+        // As Word writes a memo saved as a web page (`.htm`, `.mht`).
+        let saved = |properties: &str, head: &str| {
+            read(&format!(
+                "<html xmlns:o=\"urn:schemas-microsoft-com:office:office\"><head>{head}\
+                 <!--[if gte mso 9]><xml>\n <o:DocumentProperties>\n{properties}\
+                 </o:DocumentProperties>\n</xml><![endif]--></head>\
+                 <body><p class=MsoNormal>Memorando.</p></body></html>"
+            ))
+            .0
+        };
+        let memo = saved(
+            "  <o:Author>Mar&iacute;a  P&#233;rez</o:Author>\n  <o:LastAuthor>Otro</o:LastAuthor>\n\
+             <o:Created>1998-03-04T14:22:00Z</o:Created>\n  <o:LastSaved>2001-01-01T00:00:00Z</o:LastSaved>\n",
+            "",
+        );
+        assert_eq!(memo.author.as_deref(), Some("María Pérez"));
+        assert_eq!(
+            memo.date.map(|date| date.to_string()).as_deref(),
+            Some("1998-03-04")
+        );
+        // A placeholder names no one; the page's own meta come first.
+        let placeheld = saved("<o:Author>Usuario de Windows</o:Author>", "");
+        assert_eq!(placeheld.author, None);
+        let declared = saved(
+            "<o:Author>Otro</o:Author><o:Created>1998-03-04T14:22:00Z</o:Created>",
+            r#"<meta name="author" content="Ana Díaz"><meta property="article:published_time" content="2005-06-07">"#,
+        );
+        assert_eq!(declared.author.as_deref(), Some("Ana Díaz"));
+        assert_eq!(
+            declared.date.map(|date| date.to_string()).as_deref(),
+            Some("2005-06-07")
+        );
+        // Any other comment holds no properties.
+        let commented =
+            read("<head><!-- <o:Author>Nadie</o:Author> --></head><body><p>x</p></body>").0;
+        assert_eq!(commented.author, None);
     }
 
     #[test]

@@ -545,9 +545,13 @@ pub(super) fn byline_name(byline: &str) -> Option<&str> {
         .find_map(|word| {
             let opening = byline.get(..word.len())?;
             let rest = &byline[word.len()..];
-            let rest = rest.strip_prefix(':').unwrap_or(rest);
+            // `By:Juan` as `By: Juan`, but `Bywater` and `Parra` are names.
+            let (rest, colon) = match rest.strip_prefix(':') {
+                Some(rest) => (rest, true),
+                None => (rest, false),
+            };
             (opening.eq_ignore_ascii_case(word)
-                && (rest.is_empty() || rest.starts_with(char::is_whitespace)))
+                && (colon || rest.is_empty() || rest.starts_with(char::is_whitespace)))
             .then(|| rest.trim_start())
         })
         .unwrap_or(byline);
@@ -2109,6 +2113,8 @@ mod tests {
                 Some("Peter Baker and Michael Crowley"),
             ),
             ("Par Jean Dupont", Some("Jean Dupont")),
+            ("By:Juan Forero", Some("Juan Forero")),
+            ("POR:María", Some("María")),
             // Names that start with those letters.
             ("Byron Lee", Some("Byron Lee")),
             ("Portia Ruiz", Some("Portia Ruiz")),
@@ -2116,6 +2122,7 @@ mod tests {
             // A byline without a name.
             ("By", None),
             ("By: ", None),
+            ("Por:", None),
             ("By 2025", None),
             ("", None),
         ] {

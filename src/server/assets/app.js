@@ -93,8 +93,15 @@ function restoreScroll() {
 // A change of query or filter starts again at the first page.
 // Refines the view the URL holds now, not the one a control was drawn for:
 // a facet or a bar of the last page may be clicked while the next loads.
+// What is typed in the search form and not searched yet stays typed: a
+// facet, a chip or the sort applies to the search shown.
 function refine(changes) {
-  go({ ...stateFromUrl(), ...changes, offset: 0, passage: "" });
+  const shown = stateFromUrl();
+  const typed = ["q", "since", "until"]
+    .filter((field) => !(field in changes) && $(field).value !== shown[field])
+    .map((field) => [field, $(field).value]);
+  go({ ...shown, ...changes, offset: 0, passage: "" });
+  for (const [field, value] of typed) $(field).value = value;
 }
 
 function setStatus(line, text, isError) {
@@ -350,6 +357,13 @@ const FACETS = [
   ["authors", "Author", "author"],
 ];
 
+// A name as the whole-name filters compare it (`Folding::words`): its
+// words, case and accents folded, so that `?author=maria%20perez` presses
+// the button of "María Pérez".
+function foldedWords(name) {
+  return (name.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().match(/[\p{L}\p{N}]+/gu) || []).join(" ");
+}
+
 // How many values of a facet are shown at first, and added by "N more".
 const FACET_PAGE = 20;
 
@@ -373,7 +387,12 @@ function showFacets(state, facets) {
         button.dataset.value = value.value;
         button.append(element("span", "name", value.value), element("span", "count", String(value.count)));
         button.setAttribute("aria-label", `${label} ${value.value}: ${value.count} passages`);
-        const active = key === "year" ? state.since === value.value && state.until === value.value : state[key] === value.value;
+        const active =
+          key === "year"
+            ? state.since === value.value && state.until === value.value
+            : key === "pub" || key === "author"
+              ? state[key] !== "" && foldedWords(state[key]) === foldedWords(value.value)
+              : state[key] === value.value;
         button.setAttribute("aria-pressed", String(active));
         button.addEventListener("click", () => {
           if (key === "year") refine({ since: value.value, until: value.value });
@@ -802,11 +821,7 @@ $("search").addEventListener("submit", (event) => {
 for (const id of ["sort", "group", "copies"]) {
   $(id).addEventListener("change", () => {
     const state = stateFromUrl();
-    if (state.q) {
-      const typed = ["q", "since", "until"].map((field) => [field, $(field).value]);
-      refine({ sort: $("sort").value, group: $("group").checked, copies: $("copies").checked });
-      for (const [field, value] of typed) $(field).value = value;
-    }
+    if (state.q) refine({ sort: $("sort").value, group: $("group").checked, copies: $("copies").checked });
   });
 }
 
