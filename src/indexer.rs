@@ -327,7 +327,12 @@ pub trait BuildObserver {
 /// `Par`) is no part of an author's name. 40: a page Word saved (`.htm`,
 /// `.mht`) is authored and dated by its document properties (`o:Author`,
 /// `o:Created`) when its meta name none; a JSON-LD name given as several
-/// values is each of them; `By:Juan` is Juan's byline.
+/// values is each of them; `By:Juan` is Juan's byline, and a JSON
+/// record's `author` loses its byline's word as its `byline` does; a document's
+/// language is what both detectors find in its sentences' words other
+/// than names when whatlang is not sure of the sentences, a sentence full
+/// of figures is read without them, and a document with no sentence of
+/// prose is told by its sentences that read as none.
 pub const READING_RULES: u32 = 40;
 
 /// An observer that ignores everything.

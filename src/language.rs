@@ -416,13 +416,19 @@ fn whatlang_answer(text: &str) -> Option<(Language, bool)> {
 
 /// The language of a document whose text `paragraphs` yields: what it
 /// declares, else the language most of its first sentences are in, when
-/// whatlang reliably finds it in them too, else, for a brief, what both
+/// whatlang finds it in them too, reliably or, as both detectors do, in
+/// their words other than names (whatlang is seldom sure of a few Spanish
+/// sentences), else, for a brief, what both
 /// detectors find in its words other than names, else what whatlang
 /// reliably finds in its first prose paragraphs and the screen names too
-/// (where it can name it), else `default`. Where the screen finds
-/// `default` in both samples, whatlang does not run. Sentences (prose paragraphs of 100
-/// characters or more, or of 40 or more that end as a sentence does)
-/// first, because a manual's contents lines ("Data Type Mapping", "Null,
+/// (where it can name it; for a text with no sentence of prose, what both
+/// are sure of in them and its sentences that read as none), else
+/// `default`. Where the screen finds
+/// `default` in both samples (and in the words other than names of the
+/// first), whatlang does not run. Sentences (prose paragraphs of 100
+/// characters or more, or of 40 or more that end as a sentence does; a
+/// paragraph too full of figures to read as prose is read without its
+/// words holding digits) first, because a manual's contents lines ("Data Type Mapping", "Null,
 /// None", "Arrays, Lists") read as French to both detectors; screened one
 /// by one and weighed by length, because an article's first sentence can
 /// be a quotation or a banner in another language ("We are deeply
@@ -439,6 +445,9 @@ pub fn of_document<'a>(
         return language;
     }
     let mut first = String::new();
+    // Sentences that read as no prose (`SPI_getargcount returns the number
+    // of arguments…`): a manual's page may have no others.
+    let mut unread = String::new();
     // Per language the screen names: the sentences' bytes and a sample of them.
     let mut sentences: Vec<(&'static str, usize, String)> = Vec::new();
     let (mut sentence_bytes, mut text_bytes) = (0, 0);
@@ -449,9 +458,27 @@ pub fn of_document<'a>(
             break;
         }
         text_bytes += paragraph.len();
-        if !is_prose(paragraph) {
-            continue;
-        }
+        let without_figures;
+        let paragraph = match is_prose(paragraph) {
+            true => paragraph,
+            false => {
+                // Sentences full of figures ("2,280,522 residents in 2023.
+                // The city spans 560.3 km2 (216.3 sq mi)") are prose
+                // without them; a listing or a table is not.
+                without_figures = words_without_figures(prefix(paragraph, SENTENCES_SAMPLE_BYTES));
+                if !(reads_as_sentence(paragraph)
+                    && reads_as_sentence(&without_figures)
+                    && is_prose(&without_figures))
+                {
+                    if reads_as_sentence(paragraph) && unread.len() < DOCUMENT_SAMPLE_BYTES {
+                        unread.push_str(prefix(paragraph, DOCUMENT_SAMPLE_BYTES));
+                        unread.push('\n');
+                    }
+                    continue;
+                }
+                without_figures.as_str()
+            }
+        };
         let sample = prefix(paragraph, DOCUMENT_SAMPLE_BYTES);
         if first.len() < DOCUMENT_SAMPLE_BYTES {
             first.push_str(sample);
@@ -480,11 +507,25 @@ pub fn of_document<'a>(
         .max_by_key(|(_, bytes, _)| *bytes)
         .map(|(code3, _, text)| (*code3, text.as_str()));
     let screened = most.map_or_else(|| screen(""), |(code3, _)| code3);
-    if screened == default.0.code3 && screen(&first) == default.0.code3 {
+    // The names of a text about a place of the default's language read as
+    // that language ("District and city in Valle del Cauca, Colombia.").
+    if screened == default.0.code3
+        && screen(&first) == default.0.code3
+        && screen(&without_names(&first)) == default.0.code3
+    {
         return default;
     }
-    if let Some((language, _)) = most.and_then(|(code3, text)| {
-        whatlang_answer(text).filter(|(found, reliable)| *reliable && found.0.code3 == code3)
+    // whatlang is seldom sure of Spanish in a few sentences (Portuguese,
+    // Galician and Catalan lie close), and names mislead it ("Alfred
+    // Lothar Wegener was a German climatologist" is German to it): where
+    // it is not sure of the screen's language, what the two detectors find
+    // in the sentences' words other than names decides, as for a brief
+    // ("Diego María de la Concepción … was a Mexican painter" is English).
+    if let Some(language) = most.and_then(|(code3, text)| {
+        whatlang_answer(text)
+            .filter(|(found, reliable)| *reliable && found.0.code3 == code3)
+            .map(|(found, _)| found)
+            .or_else(|| both_find(&without_names(text)))
     }) {
         return language;
     }
@@ -493,16 +534,32 @@ pub fn of_document<'a>(
     // out, since both agree on the names' language ("Angela Merkel met Olaf
     // Scholz…" reads as German, "Diego María de la Concepción… was a
     // Mexican painter" as Spanish).
-    if text_bytes < BRIEF_BYTES {
-        let words = without_names(&first);
-        if words.len() >= BRIEF_WORDS_BYTES
-            && let Some((language, _)) =
-                whatlang_answer(&words).filter(|(found, _)| found.0.code3 == screen(&words))
-        {
-            return language;
-        }
+    if text_bytes < BRIEF_BYTES
+        && let Some(language) = both_find(&without_names(&first))
+    {
+        return language;
+    }
+    // No sentence of prose: both detectors, sure of the first paragraphs
+    // with the sentences that read as none, decide.
+    if sentences.is_empty()
+        && !unread.is_empty()
+        && let Some(language) =
+            detect_other_than(&format!("{first}{unread}"), default, Corroboration::Always)
+    {
+        return language;
     }
     detect_other_than(&first, default, Corroboration::WhereKnown).unwrap_or(default)
+}
+
+/// The language both detectors find in `words` (a text's words other than
+/// names), sure or not; none for fewer than [`BRIEF_WORDS_BYTES`].
+fn both_find(words: &str) -> Option<Language> {
+    if words.len() < BRIEF_WORDS_BYTES {
+        return None;
+    }
+    whatlang_answer(words)
+        .map(|(found, _)| found)
+        .filter(|found| found.0.code3 == screen(words))
 }
 
 /// A prose paragraph this long reads as sentences, not as a heading or a
@@ -520,6 +577,15 @@ const BRIEF_BYTES: usize = 200;
 /// A brief whose words other than names come to fewer bytes keeps the
 /// default: too little for either detector.
 const BRIEF_WORDS_BYTES: usize = 24;
+
+/// `text` without its words that hold a digit (`2,280,522`, `(216.3`,
+/// `km2`).
+fn words_without_figures(text: &str) -> String {
+    let words = text
+        .split_whitespace()
+        .filter(|word| !word.chars().any(|c| c.is_ascii_digit()));
+    words.collect::<Vec<_>>().join(" ")
+}
 
 /// `text` without its capitalised words: names, and a sentence's first word.
 fn without_names(text: &str) -> String {
@@ -906,6 +972,39 @@ mod tests {
             let found = of_document(None, [text, text].into_iter(), Language::ENGLISH);
             assert_eq!(found.code(), code, "{text}");
         }
+    }
+
+    #[test]
+    fn a_few_sentences_are_told_where_both_detectors_agree_on_their_words() {
+        // whatlang finds Spanish in each but is sure of neither pair; the
+        // default was taken, either way.
+        let spanish = [
+            "Reviso las observaciones y le confirmo que la interventoría aprobó los diseños \
+             del puente peatonal con dos ajustes menores en las barandas.",
+            "Doctora Ana, le solicito confirmar si los diseños del puente ya fueron aprobados \
+             por la interventoría, pues el contratista necesita iniciar la obra antes de la \
+             temporada de lluvias.",
+            "Cordialmente,",
+            "Luis",
+        ];
+        let spanish_default = Language::from_code("es").unwrap();
+        for paragraphs in [&spanish[..2], &spanish[1..]] {
+            let found = of_document(None, paragraphs.iter().copied(), Language::ENGLISH);
+            assert_eq!(found, spanish_default, "{paragraphs:?}");
+        }
+        let english = [
+            "Orinoco",
+            "River in Venezuela and Colombia.",
+            "The Orinoco is one of the longest rivers in South America at 2,140 km (1,330 mi). \
+             Its drainage basin, sometimes known as the Orinoquia, covers approximately \
+             1,000,000 km2 (390,000 sq mi), with 65% of it in Venezuela and 35% in Colombia. \
+             It is the third largest river in the world by discharge volume of water due to \
+             the high precipitation throughout its catchment area.",
+        ];
+        assert_eq!(
+            of_document(None, english.into_iter(), spanish_default),
+            Language::ENGLISH
+        );
     }
 
     #[test]

@@ -616,6 +616,40 @@ fn queries_over_the_word_and_prefix_limits_are_refused_with_the_limit_named() {
     }
 }
 
+/// A field's value of no word would drop the field's condition: a script's
+/// `title:"$X"` with X empty would search everything. A term of
+/// punctuation alone is dropped, and the root folder holds every file.
+#[test]
+fn a_field_whose_value_holds_no_word_is_refused() {
+    let index = shipped_index().to_str().unwrap();
+    let count = |query: &str| run(&["search", "--index", index, "--count", "--", query]);
+    for (query, named) in [
+        ("lang:\"\" colombia", "lang:\"\""),
+        ("colombia title:\"\"", "title:\"\""),
+        ("colombia -section:\"…\"", "section:\"…\""),
+        ("author:\"-\" colombia", "author:\"-\""),
+        ("colombia publication:\"--\"", "publication:\"--\""),
+        ("colombia format:…", "format:\"…\""),
+        ("source:\"-/\" colombia", "source:\"-/\""),
+    ] {
+        let out = count(query);
+        assert_eq!(out.status.code(), Some(2), "{query}");
+        let message = stderr(&out);
+        assert!(
+            message.contains(&format!("{named} has no word")),
+            "{message}"
+        );
+        assert_eq!(message.trim_end().lines().count(), 1, "{message}");
+    }
+    let all = stdout(&count("colombia"));
+    assert!(!all.starts_with("0 "), "{all}");
+    assert_eq!(stdout(&count("colombia \"--\"")), all);
+    assert_eq!(stdout(&count("colombia source:/")), all);
+    let none = count("colombia -source:/");
+    assert_eq!(none.status.code(), Some(1));
+    assert!(stdout(&none).starts_with("0 passages"), "{}", stdout(&none));
+}
+
 #[test]
 fn long_words_up_to_255_characters_are_found_and_longer_ones_refused() {
     let fixture = Fixture::new();

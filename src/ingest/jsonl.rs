@@ -290,11 +290,12 @@ fn record(number: u64, value: &Value) -> Result<(Record, Option<String>), String
         number,
         meta: Metadata {
             title: string(&["title", "headline"]).map(str::to_string),
-            author: string(&["author"]).map(str::to_string).or_else(|| {
-                string(&["byline"])
-                    .and_then(byline_name)
-                    .map(str::to_string)
-            }),
+            // Feeds copy a site's byline into either field, as pages into
+            // `<meta name="author">`.
+            author: string(&["author"])
+                .and_then(byline_name)
+                .or_else(|| string(&["byline"]).and_then(byline_name))
+                .map(str::to_string),
             publication: publication(fields),
             url: string(&["url", "link"]).map(str::to_string),
             date,
@@ -368,6 +369,34 @@ mod tests {
             "no line is JSON (line 2: malformed JSON (expected ident at line 1 column 2))"
         );
         assert!(lines("").unwrap().0.is_empty());
+    }
+
+    /// A site's byline, copied into `author` or `byline`, names its author
+    /// without its opening word, as a page's `<meta name="author">` does.
+    #[test]
+    fn an_author_is_named_without_the_word_of_a_byline() {
+        let feed = [
+            r#"{"text":"A.","author":"Por Juan Forero"}"#,
+            r#"{"text":"B.","byline":"By: JUAN FORERO"}"#,
+            r#"{"text":"C.","author":"María Pérez","byline":"Por Otro"}"#,
+            r#"{"text":"D.","author":"Por","byline":"Por Ana Díaz"}"#,
+            r#"{"text":"E.","author":"Porfirio Barba"}"#,
+        ]
+        .join("\n");
+        let authors: Vec<Option<String>> = lines(&feed)
+            .unwrap()
+            .0
+            .into_iter()
+            .map(|record| record.meta.author)
+            .collect();
+        let expected = [
+            "Juan Forero",
+            "JUAN FORERO",
+            "María Pérez",
+            "Ana Díaz",
+            "Porfirio Barba",
+        ];
+        assert_eq!(authors, expected.map(|name| Some(name.to_string())));
     }
 
     /// A date a record gives and cita cannot read is named in a note, as

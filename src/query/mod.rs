@@ -87,19 +87,30 @@ pub enum Target {
     Format,
 }
 
+/// The fields of the query language, by the name a query gives them.
+const FIELD_NAMES: [(&str, Target); 8] = [
+    ("title", Target::Title),
+    ("section", Target::Section),
+    ("source", Target::Source),
+    ("publication", Target::Publication),
+    ("author", Target::Author),
+    ("entry", Target::Entry),
+    ("lang", Target::Language),
+    ("format", Target::Format),
+];
+
 impl Target {
     fn from_name(name: &str) -> Option<Target> {
-        match name {
-            "title" => Some(Target::Title),
-            "section" => Some(Target::Section),
-            "source" => Some(Target::Source),
-            "publication" => Some(Target::Publication),
-            "author" => Some(Target::Author),
-            "entry" => Some(Target::Entry),
-            "lang" => Some(Target::Language),
-            "format" => Some(Target::Format),
-            _ => None,
-        }
+        FIELD_NAMES
+            .iter()
+            .find_map(|&(field, target)| (field == name).then_some(target))
+    }
+
+    /// The name a query gives the field (`title`); none for the text.
+    fn name(self) -> Option<&'static str> {
+        FIELD_NAMES
+            .iter()
+            .find_map(|&(field, target)| (target == self).then_some(field))
     }
 }
 
@@ -1047,8 +1058,22 @@ impl<'a> Compiler<'a> {
         };
         refuse_overlong_word(text)?;
         let tokens = self.folding.tokens(text);
+        let folder = matches!(target, Target::Source | Target::Entry)
+            && text.trim_end().ends_with('/')
+            && !matches!(leaf, Leaf::Prefix(_));
+        // A term of punctuation alone is dropped; a field's value of none
+        // would take its condition along (a script's `title:"$X"` with X
+        // empty searching everything), except the root folder, `source:/`.
         if tokens.is_empty() {
-            return Ok(None);
+            match target.name() {
+                None => return Ok(None),
+                Some(_) if folder && text.trim_start().starts_with('/') => {}
+                Some(name) => {
+                    return Err(Error::Query(format!(
+                        "{name}:{text:?} has no word to look for"
+                    )));
+                }
+            }
         }
         self.words += tokens.len();
         self.prefixes += usize::from(matches!(leaf, Leaf::Prefix(_)));
@@ -1071,7 +1096,6 @@ impl<'a> Compiler<'a> {
                     Target::Source => fields.source,
                     _ => fields.entry,
                 };
-                let folder = text.trim_end().ends_with('/') && !matches!(leaf, Leaf::Prefix(_));
                 return Ok(Some(Box::new(match folder {
                     true => SourceQuery::under(paths, text, target == Target::Entry),
                     false => SourceQuery::new(paths, path_matcher(leaf, &tokens)),
