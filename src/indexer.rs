@@ -328,7 +328,11 @@ pub trait BuildObserver {
 /// `.mht`) is authored and dated by its document properties (`o:Author`,
 /// `o:Created`) when its meta name none; a JSON-LD name given as several
 /// values is each of them; `By:Juan` is Juan's byline, and a JSON
-/// record's `author` loses its byline's word as its `byline` does; a document's
+/// record's `author` loses its byline's word as its `byline` does; an
+/// attachment's date line or dateline does not date it over its message's
+/// date; a Word or ODT note cited in a list, a table or code follows the
+/// run of them; an Outlook header block in an HTML mail heads the message
+/// it quotes, as in plain text; a document's
 /// language is what both detectors find in its sentences' words other
 /// than names when whatlang is not sure of the sentences, a sentence full
 /// of figures is read without them, and a document with no sentence of

@@ -299,10 +299,29 @@ fn containers_nest_only_as_deep_as_the_limit() {
         entry(&hits(&result)[0]),
         Some("level2.zip › level1.zip › level0.zip › deep.txt")
     );
+    // Under a lower limit, nothing of it can be read: skipped for the
+    // limit, as a file every entry of which a limit refuses, its passages
+    // of the last run kept (nothing indexed is lost to a limit).
     let report = fixture.index_report(&["--max-depth", "1"]);
     assert!(warnings_of(&report, "--max-depth"), "{report}");
+    assert_eq!(report["skipped"]["too_large"], 1, "{report}");
+    assert_eq!(report["kept"], 1, "{report}");
     let (_, result) = fixture.search("Riochiquito", &[]);
-    assert_eq!(result["total"], 0);
+    assert_eq!(result["total"], 1);
+    // Never read whole, it holds nothing: `--strict` fails.
+    let fresh = Fixture::new();
+    fresh.file("russian-doll.zip", &bundle);
+    let strict = fresh.index_with(&["--max-depth", "1", "--strict", "--format", "json"]);
+    assert_eq!(strict.status.code(), Some(2), "{}", stderr(&strict));
+    let report: Value = serde_json::from_str(&stdout(&strict)).expect("a JSON report");
+    assert_eq!(report["skipped"]["too_large"], 1, "{report}");
+    assert_eq!(report["documents"], 0, "{report}");
+    assert!(
+        warnings(&report)
+            .iter()
+            .any(|w| w.contains("nothing in it could be read (1 entry refused: too large)")),
+        "{report}"
+    );
     // The limit raised again, without `--rebuild`: the files are read
     // again under it (its warning named the old limit on every run).
     let report = fixture.index_report(&[]);
@@ -323,7 +342,8 @@ fn containers_nest_only_as_deep_as_the_limit() {
     assert_eq!(
         warnings(&report),
         [
-            "russian-doll.zip: \"entry a.zip › a.zip › a.zip: a container nested deeper than 2: its entries not read (--max-depth; 7 more in this file)\""
+            "russian-doll.zip: \"entry a.zip › a.zip › a.zip: a container nested deeper than 2: its entries not read (--max-depth; 7 more in this file), skipped\"",
+            "russian-doll.zip: \"nothing in it could be read (8 entries refused: too large), skipped; the passages of its last readable version are kept\""
         ]
     );
 }

@@ -281,6 +281,34 @@ fn a_memo_s_header_block_titles_and_dates_it_in_docx_and_pdf() {
             "{source}: {hit}"
         );
     }
+    // Attached to a mail, the memo is dated like its message, as any
+    // attachment is, whatever its date line says.
+    fixture.file(
+        "memo-adjunto.eml",
+        format!(
+            "From: Ana <ana@example.org>\r\nSubject: Memorando\r\n\
+             Date: Tue, 14 May 2024 09:12:00 -0500\r\nMIME-Version: 1.0\r\n\
+             Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+             --b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nAdjunto el memorando.\r\n\
+             --b\r\nContent-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document\r\n\
+             Content-Disposition: attachment; filename=\"memo.docx\"\r\n\
+             Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
+            base64(&docx(&body, "", "", "", "2013-12-23T10:00:00Z"))
+        ),
+    );
+    fixture.index();
+    let (_, attached) = fixture.search("proveedores inexistentes source:memo-adjunto.eml", &[]);
+    let hit = &attached["hits"][0];
+    assert_eq!(hit["entry"], "memo.docx", "{attached}");
+    assert_eq!(
+        (&hit["date"], &hit["date_origin"]),
+        (&json!("2024-05-14"), &json!("metadata")),
+        "{hit}"
+    );
+    assert_eq!(
+        hit["title"],
+        "Pagos irregulares de la fundación Puente Dorado"
+    );
     // A mail's subject is what its sender typed, a file's name or not.
     fixture.file(
         "reenvio.eml",

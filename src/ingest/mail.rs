@@ -19,7 +19,9 @@ use mail_parser::{
     Encoding, HeaderName, HeaderValue, MessageParser, MessagePart, MimeHeaders, PartType,
 };
 
-use super::{Block, Metadata, Paragraph, Refusal, SkipReason, dates, decode, html, text};
+use super::{
+    Block, Metadata, Paragraph, ParagraphKind, Refusal, SkipReason, dates, decode, html, text,
+};
 use crate::date::Date;
 use crate::error;
 
@@ -505,7 +507,7 @@ fn body_blocks<'a>(
             _ => text,
         };
         match html {
-            true => blocks.extend(text_blocks(&text, true)),
+            true => blocks.extend(html_body_blocks(&text)),
             false => blocks.extend(quoted_blocks(&text)),
         }
     }
@@ -765,6 +767,68 @@ fn quote_markers(line: &str) -> (usize, &str) {
     if quotes { (depth, rest) } else { (0, line) }
 }
 
+/// The labels of a header block's sender field, in Outlook's languages.
+const SENDERS: &[&str] = &["from", "de", "von", "da", "van", "från", "fra"];
+
+/// The labels of Outlook's field saying when the message was sent.
+const SENT: &[&str] = &[
+    "sent",
+    "enviado el",
+    "enviado",
+    "enviada em",
+    "gesendet",
+    "envoyé",
+    "date d'envoi",
+    "inviato",
+    "verzonden",
+    "skickat",
+    "sendt",
+];
+
+/// The labels of a date field, which opens a header block after a sender
+/// naming an address.
+const DATED: &[&str] = &["date", "fecha", "data", "datum"];
+
+/// The blocks of an HTML body, read as a web page is, an Outlook header
+/// block above the message it quotes (its fields one paragraph, lines
+/// broken by `<br>`) heading that message, as in a plain-text body.
+fn html_body_blocks(text: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    for block in html::read(text).1 {
+        if let Block::Paragraph(paragraph) = &block
+            && paragraph.kind == ParagraphKind::Prose
+            && let Some(attribution) = outlook_fields(&paragraph.text)
+        {
+            blocks.push(Block::Heading(attribution));
+        }
+        blocks.push(block);
+    }
+    blocks
+}
+
+/// The attribution of an Outlook header block read as one line
+/// (`De: Ana <ana@example.org> Enviado el: lunes, 5 de mayo de 2025 10:00
+/// Para: Luis Asunto: Tratado`): its sender's and date's fields, as
+/// [`outlook_header`] gives them from the block's lines.
+fn outlook_fields(line: &str) -> Option<String> {
+    static FIELDS: LazyLock<Regex> = LazyLock::new(|| {
+        let labels = |labels: &[&str]| labels.join("|");
+        let dates = format!("{}|{}", labels(SENT), labels(DATED));
+        Regex::new(&format!(
+            r"(?i)^\*?(?<sender>(?:{})\s?:\*?\s*\S.*?)\s+\*?(?<sent>(?<label>{dates})\s?:\*?\s*\S.*?)(?:\s+\*?(?:to|para|an|à|a|aan|till|til|cc|asunto|subject|objet|betreff|assunto|oggetto|onderwerp|ämne|emne)\s?:|$)",
+            labels(SENDERS)
+        ))
+        .expect("the fields pattern compiles")
+    });
+    let fields = FIELDS.captures(line.trim())?;
+    let (sender, sent) = (&fields["sender"], &fields["sent"]);
+    let dated = DATED.contains(&fields["label"].to_lowercase().as_str());
+    // A date field attributes only after an address, as in plain text: a
+    // memo's `De: Dirección de Planeación Fecha: …` is no quotation.
+    (!dated || sender.contains('@') || sender.contains("mailto:"))
+        .then(|| fields_named(sender, sent))
+}
+
 /// Whether `lines` open with the header block Outlook (or a mailer
 /// forwarding a message) sets above the message it quotes: its sender and
 /// date as the attribution (`From: Ana Gómez; Sent: Monday, May 5, 2024`),
@@ -784,21 +848,6 @@ fn outlook_header(lines: &[(usize, &str)]) -> Option<(String, usize)> {
     static FIELD: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^\*?([\p{L} ']{1,20}?)\s?:\*?\s*\S").expect("the field pattern compiles")
     });
-    const SENDERS: &[&str] = &["from", "de", "von", "da", "van", "från", "fra"];
-    const SENT: &[&str] = &[
-        "sent",
-        "enviado el",
-        "enviado",
-        "enviada em",
-        "gesendet",
-        "envoyé",
-        "date d'envoi",
-        "inviato",
-        "verzonden",
-        "skickat",
-        "sendt",
-    ];
-    const DATED: &[&str] = &["date", "fecha", "data", "datum"];
     let line = |at: usize| lines.get(at).map(|(_, text)| text.trim());
     let label = |text: &str| {
         FIELD
@@ -848,11 +897,11 @@ fn push_line(out: &mut String, depth: usize, line: &str) {
     out.push('\n');
 }
 
-/// The blocks of a body's text: HTML through [`html::read`], plain text
-/// through [`text::blocks`].
+/// The blocks of a body's text: HTML through [`html_body_blocks`], plain
+/// text through [`text::blocks`].
 fn text_blocks(text: &str, html: bool) -> Vec<Block> {
     if html {
-        html::read(text).1
+        html_body_blocks(text)
     } else {
         text::blocks(text, None)
     }
@@ -1401,6 +1450,52 @@ mod tests {
                 "Was it? Surely",
                 ">50% of it, at least."
             ]
+        );
+    }
+
+    #[test]
+    fn outlook_s_header_block_in_html_attributes_the_message_below_it() {
+        // As Outlook forwards a message in HTML: the block's fields one
+        // paragraph, lines broken by `<br>`, labels in bold.
+        let html = "<html><body><p>Te reenvío lo de la Personería.</p>\
+             <div style=\"border:none;border-top:solid #E1E1E1 1.0pt\"><p><b>De:</b> Personería Municipal \
+             &lt;personeria@barbacoas.example&gt;<br><b>Enviado el:</b> lunes, 6 de mayo de 2024 10:00<br>\
+             <b>Para:</b> Marta Lucero &lt;marta@example.org&gt;<br><b>Asunto:</b> Crecida del río</p></div>\
+             <p>La crecida afectó a cuarenta familias.</p></body></html>";
+        let message = read(&format!(
+            "From: m@example.org\nContent-Type: text/html; charset=utf-8\n\n{html}"
+        ));
+        let blocks = block_texts(&message.blocks);
+        assert_eq!(
+            blocks[..2],
+            [
+                "Te reenvío lo de la Personería.",
+                "# De: Personería Municipal <personeria@barbacoas.example>; Enviado el: lunes, 6 de mayo de 2024 10:00",
+            ]
+        );
+        assert_eq!(
+            blocks.last().unwrap(),
+            "La crecida afectó a cuarenta familias."
+        );
+        // A memo's fields pasted into a body are no header block.
+        for memo in [
+            "<p>De: Dirección de Planeación Fecha: 5 de mayo de 2024 Asunto: Presupuesto</p>",
+            "<p>De acuerdo con lo enviado el: lunes</p>",
+        ] {
+            let message = read(&format!(
+                "From: m@example.org\nContent-Type: text/html\n\n<html><body>{memo}</body></html>"
+            ));
+            assert!(
+                !block_texts(&message.blocks)
+                    .iter()
+                    .any(|block| block.starts_with('#')),
+                "{memo}"
+            );
+        }
+        let addressed = "De: ana@example.org Fecha: 5 de mayo de 2024 Para: Luis";
+        assert_eq!(
+            outlook_fields(addressed).as_deref(),
+            Some("De: ana@example.org; Fecha: 5 de mayo de 2024")
         );
     }
 

@@ -1415,8 +1415,12 @@ impl Reading<'_> {
             }
         }
         meta.url = meta.url.filter(|url| url.len() <= MAX_URL_BYTES);
-        // A forwarded message keeps the date it was written on.
-        if place.date.is_some() && !(format == Format::Email && meta.date.is_some()) {
+        // An attachment is dated like its message, whatever date its own
+        // metadata, a date line or a dateline give; a forwarded message
+        // keeps the date it was written on.
+        let dated_by_message =
+            place.date.is_some() && !(format == Format::Email && meta.date.is_some());
+        if dated_by_message {
             meta.date = place.date;
         }
         self.outcome.documents.push(Document {
@@ -1425,7 +1429,7 @@ impl Reading<'_> {
             record: place.record,
             entry: place.entry.clone(),
             meta,
-            date_origin: None,
+            date_origin: dated_by_message.then_some(DateOrigin::Metadata),
             date_line_read: false,
             language: None,
             blocks,
@@ -1476,7 +1480,8 @@ impl Reading<'_> {
             return;
         };
         let read = matches!(said, LabelledDate::Date(_));
-        if document.meta.date.is_some() && !(over_metadata && read) {
+        let dated_by_message = document.date_origin.is_some();
+        if dated_by_message || document.meta.date.is_some() && !(over_metadata && read) {
             return;
         }
         document.date_line_read = true;
@@ -1661,7 +1666,9 @@ impl Reading<'_> {
         // The container itself is read (a mail's body is), its entries not.
         let reason = format!("a container nested deeper than {depth}: its entries not read");
         let met = self.too_deep.take();
-        self.say_first_of(met, &reason, "--max-depth", None);
+        // A limit, as the budget's and the ratio's: a file whose every
+        // entry lies too deep is refused for it.
+        self.say_first_of(met, &reason, "--max-depth", Some(SkipReason::TooLarge));
     }
 
     /// Says which entries were refused past the file's budget: the first,
@@ -2013,7 +2020,9 @@ fn finish(mut outcome: FileOutcome, path: &Path) -> FileOutcome {
         }
         let typed_over_file =
             || document.meta.date.is_some() && document.format.records_when_made();
-        if document.date_line_read {
+        if document.date_origin.is_some() {
+            // Dated like its message.
+        } else if document.date_line_read {
             document.date_origin = document.meta.date.map(|_| DateOrigin::Text);
         } else if let Some(date) = typed_over_file()
             .then(|| dates::press_dateline(document.paragraphs()))

@@ -1574,11 +1574,16 @@ fn content_is_encrypted(manifest: &[u8]) -> Result<bool, Refusal> {
 /// Blocks built from an office document's body as its elements open and
 /// close: paragraphs, headings and table rows. What opens inside a
 /// paragraph or row and is finished before it (a text box, a note, a
-/// nested table's row) is placed right after it.
+/// nested table's row) is placed right after it, or, for a list's item, a
+/// table's row or code, after the run of them it is in: a note would cut
+/// a lead-in from the items it announces.
 #[derive(Default)]
 struct BlockBuilder {
     blocks: Vec<Block>,
     open: Vec<Frame>,
+    /// What was placed after items of the run of list items, rows or code
+    /// being built, held until the run ends.
+    held: Vec<Block>,
 }
 
 /// A paragraph, row or cell being built.
@@ -1710,13 +1715,13 @@ impl BlockBuilder {
                 } else {
                     paragraph(collapse_lines(&text), kind)
                 };
-                self.place_after(block.into_iter().chain(after).collect());
+                self.place_with(block, after);
             }
             Some(Frame::Row { cells, after }) => {
                 let cells: Vec<String> =
                     cells.iter().map(|cell| collapse_whitespace(cell)).collect();
                 let row = paragraph(super::join_cells(&cells), ParagraphKind::Table);
-                self.place_after(row.into_iter().chain(after).collect());
+                self.place_with(row, after);
             }
             Some(Frame::Cell(text, columns)) => match self.open.last_mut() {
                 Some(Frame::Row { cells, .. }) => {
@@ -1739,6 +1744,29 @@ impl BlockBuilder {
         }
     }
 
+    /// Puts a finished paragraph or row, if any, and what was placed after
+    /// it: inside the paragraph or row it is in, else at the end of what
+    /// is built, what follows a list item, a row or code held until their
+    /// run ends (a paragraph of no text ends none: Word spaces items so).
+    fn place_with(&mut self, block: Option<Block>, after: Vec<Block>) {
+        if !self.open.is_empty() {
+            return self.place_after(block.into_iter().chain(after).collect());
+        }
+        let in_run = match &block {
+            Some(Block::Paragraph(paragraph)) => paragraph.kind != ParagraphKind::Prose,
+            Some(Block::Heading(_) | Block::SectionEnd) => false,
+            None => !self.held.is_empty(),
+        };
+        if !in_run {
+            self.blocks.append(&mut self.held);
+        }
+        self.blocks.extend(block);
+        match in_run {
+            true => self.held.extend(after),
+            false => self.blocks.extend(after),
+        }
+    }
+
     /// Puts finished blocks after the innermost open paragraph or row, or
     /// at the end of what is built when none is open.
     fn place_after(&mut self, blocks: Vec<Block>) {
@@ -1751,11 +1779,12 @@ impl BlockBuilder {
 
     /// The blocks finished so far, leaving none.
     fn take(&mut self) -> Vec<Block> {
+        self.blocks.append(&mut self.held);
         std::mem::take(&mut self.blocks)
     }
 
-    fn into_blocks(self) -> Vec<Block> {
-        self.blocks
+    fn into_blocks(mut self) -> Vec<Block> {
+        self.take()
     }
 }
 
@@ -2285,6 +2314,49 @@ pub(super) mod tests {
                 "Ana María |  | 41",
                 "[1] Age in 1990.",
                 "After the table."
+            ]
+        );
+    }
+
+    /// A ruling's list, announced by a lead-in, with a footnote on an
+    /// item: the note after the list, which stays one with its lead-in.
+    #[test]
+    fn a_note_on_a_list_item_follows_the_list() {
+        let item = |text: &str, reference: &str| {
+            format!(
+                r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>{text}</w:t></w:r>{reference}</w:p>"#
+            )
+        };
+        let body = [
+            "<w:p><w:r><w:t>Las entidades deberán:</w:t></w:r></w:p>".to_string(),
+            item(
+                "Entregar ayuda.",
+                r#"<w:r><w:footnoteReference w:id="1"/></w:r>"#,
+            ),
+            item("Garantizar albergues.", ""),
+            "<w:p/>".to_string(),
+            item("Presentar informes.", ""),
+            "<w:p><w:r><w:t>Después.</w:t></w:r></w:p>".to_string(),
+        ]
+        .concat();
+        let footnotes = word_part(
+            "footnotes",
+            r#"<w:footnote w:id="1"><w:p><w:r><w:t>Según la Ley 387.</w:t></w:r></w:p></w:footnote>"#,
+        );
+        let (_, blocks) = docx(&[
+            (DOCX_DOCUMENT, &document(&body)),
+            ("word/footnotes.xml", &footnotes),
+        ])
+        .unwrap();
+        assert_eq!(
+            blocks,
+            [
+                "Las entidades deberán:",
+                "Entregar ayuda.",
+                "Garantizar albergues.",
+                "Presentar informes.",
+                "[1] Según la Ley 387.",
+                "Después."
             ]
         );
     }

@@ -36,6 +36,31 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
 }
 
+/// `bytes` in base64 (RFC 2045), in lines of 76 characters, as a mailer
+/// writes an attachment.
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut encoded = String::new();
+    for chunk in bytes.chunks(3) {
+        let group = chunk
+            .iter()
+            .fold(0u32, |group, &byte| group << 8 | u32::from(byte))
+            << (8 * (3 - chunk.len()));
+        for at in 0..4 {
+            encoded.push(match at <= chunk.len() {
+                true => ALPHABET[(group >> (18 - 6 * at) & 63) as usize] as char,
+                false => '=',
+            });
+        }
+    }
+    let lines: Vec<&str> = encoded
+        .as_bytes()
+        .chunks(76)
+        .map(|line| std::str::from_utf8(line).expect("base64 is ASCII"))
+        .collect();
+    lines.join("\r\n")
+}
+
 /// Runs `cita index --corpus CORPUS --index INDEX`.
 pub fn index_into(corpus: &Path, index: &Path) -> Output {
     index_into_with(corpus, index, &[])
