@@ -2181,6 +2181,22 @@ impl Archive {
             .collect()
     }
 
+    /// What the commit `searcher` reads recorded (not the commit the
+    /// folder holds now, which a later run may have made).
+    fn recorded(&self, searcher: &Searcher) -> Result<Recorded> {
+        match self
+            .directory
+            .recorded(searcher.generation().generation_id())
+        {
+            Some(recorded) => Ok(recorded),
+            // Every commit cita makes records one.
+            None => recorded_by_commit(searcher).ok_or_else(|| Error::Damaged {
+                path: self.path.clone(),
+                detail: "its last commit records no fingerprint".to_string(),
+            }),
+        }
+    }
+
     /// What `searcher`'s generation needs read once, read on first use.
     fn generation_of(&self, searcher: &Searcher) -> Result<Arc<Generation>> {
         let id = searcher.generation().generation_id();
@@ -2190,14 +2206,9 @@ impl Archive {
         {
             return Ok(Arc::clone(generation));
         }
-        let (fingerprint, shard) = match self.directory.recorded(id) {
-            Some(recorded) => recorded,
-            // Every commit cita makes records one.
-            None => recorded_by_commit(searcher).ok_or_else(|| Error::Damaged {
-                path: self.path.clone(),
-                detail: "its last commit records no fingerprint".to_string(),
-            })?,
-        };
+        let Recorded {
+            fingerprint, shard, ..
+        } = self.recorded(searcher)?;
         let generation = Arc::new(Generation {
             id,
             fingerprint,
@@ -2416,6 +2427,7 @@ impl Archive {
     /// it. Reads the whole index: seconds for a large one.
     pub fn check(&self) -> Result<IndexCheck> {
         self.guarded(|| {
+            still_there(&self.path)?;
             // Opened afresh: the files this archive has mapped may no longer
             // be the folder's (a copy restored over them), and the check
             // records the folder's files sound.
@@ -2432,9 +2444,10 @@ impl Archive {
     }
 
     fn stats_unguarded(&self) -> Result<Stats> {
+        // Its size is the folder's.
+        still_there(&self.path)?;
         let searcher = self.reader.searcher();
-        let documents =
-            store::read_payload(searcher.index()).map_or(0, |payload| payload.documents);
+        let documents = self.recorded(&searcher)?.documents;
         let entries = std::fs::read_dir(&self.path).map_err(|err| Error::io(&self.path, err))?;
         let size_bytes = entries
             .filter_map(|entry| entry.ok()?.metadata().ok())
@@ -2722,15 +2735,25 @@ fn candidate(generation: &Generation, m: Match, held: Option<usize>, collapse: b
     }
 }
 
-/// What a commit records of its content: its fingerprint, and the shard
-/// the index holds.
-type Recorded = (String, Option<[u32; 2]>);
+/// What a commit records of its content: its fingerprint, the shard the
+/// index holds, and how many documents it holds.
+#[derive(Debug, Clone)]
+struct Recorded {
+    fingerprint: String,
+    shard: Option<[u32; 2]>,
+    documents: u64,
+}
 
-/// The fingerprint and shard the last commit recorded, as `meta.json`
+/// What the last commit recorded, as `meta.json`
 /// says now (pinned, the commit being opened).
 fn recorded_by_commit(searcher: &Searcher) -> Option<Recorded> {
-    store::read_payload(searcher.index())
-        .and_then(|payload| Some((payload.fingerprint?, payload.shard)))
+    store::read_payload(searcher.index()).and_then(|payload| {
+        Some(Recorded {
+            fingerprint: payload.fingerprint?,
+            shard: payload.shard,
+            documents: payload.documents,
+        })
+    })
 }
 
 /// The index folder as [`Archive`] reads it: tantivy's [`MmapDirectory`],
@@ -2917,13 +2940,20 @@ impl Directory for ReadingDirectory {
 /// Moves `reader` to its index's latest commit once the commit's doc
 /// stores pass [`store::check_doc_stores`]: the commit checked, pinned in
 /// `directory` (the reader's), even if another lands meanwhile.
-fn reload_checked(path: &Path, directory: &ReadingDirectory, reader: &IndexReader) -> Result<()> {
-    // The folder removed or emptied since: no index, as opening it says.
-    if !Archive::exists(path) {
-        return Err(Error::NoIndex {
+/// [`Error::NoIndex`] when the folder was removed or emptied since the
+/// archive was opened, as opening it would say (searches go on reading the
+/// files they hold open; what reads the folder cannot).
+fn still_there(path: &Path) -> Result<()> {
+    match Archive::exists(path) {
+        true => Ok(()),
+        false => Err(Error::NoIndex {
             path: path.to_path_buf(),
-        });
+        }),
     }
+}
+
+fn reload_checked(path: &Path, directory: &ReadingDirectory, reader: &IndexReader) -> Result<()> {
+    still_there(path)?;
     let searcher = reader.searcher();
     directory.on_pinned_commit(|| {
         // A later commit by another cita (a shard rebuilt by a newer one).

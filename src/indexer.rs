@@ -327,16 +327,15 @@ pub trait BuildObserver {
 /// `Par`) is no part of an author's name. 40: a page Word saved (`.htm`,
 /// `.mht`) is authored and dated by its document properties (`o:Author`,
 /// `o:Created`) when its meta name none; a JSON-LD name given as several
-/// values is each of them; `By:Juan` is Juan's byline, and a JSON
-/// record's `author` loses its byline's word as its `byline` does; an
-/// attachment's date line or dateline does not date it over its message's
-/// date; a Word or ODT note cited in a list, a table or code follows the
-/// run of them; an Outlook header block in an HTML mail heads the message
-/// it quotes, as in plain text; a document's
+/// values (its spellings) is the first; `By:Juan` is Juan's byline, and a
+/// JSON record's `author` loses its byline's word as its `byline` does;
+/// an attachment's date line or dateline does not date it over its
+/// message's date; a Word or ODT note cited by a lead-in or what it
+/// announces follows the whole run; an Outlook header block in an HTML
+/// mail heads the message it quotes, as in plain text; a document's
 /// language is what both detectors find in its sentences' words other
-/// than names when whatlang is not sure of the sentences, a sentence full
-/// of figures is read without them, and a document with no sentence of
-/// prose is told by its sentences that read as none.
+/// than names when whatlang is not sure of the sentences, and a sentence
+/// full of figures or identifiers is read without them.
 pub const READING_RULES: u32 = 40;
 
 /// An observer that ignores everything.

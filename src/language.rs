@@ -421,14 +421,13 @@ fn whatlang_answer(text: &str) -> Option<(Language, bool)> {
 /// sentences), else, for a brief, what both
 /// detectors find in its words other than names, else what whatlang
 /// reliably finds in its first prose paragraphs and the screen names too
-/// (where it can name it; for a text with no sentence of prose, what both
-/// are sure of in them and its sentences that read as none), else
-/// `default`. Where the screen finds
+/// (where it can name it), else `default`. Where the screen finds
 /// `default` in both samples (and in the words other than names of the
 /// first), whatlang does not run. Sentences (prose paragraphs of 100
 /// characters or more, or of 40 or more that end as a sentence does; a
-/// paragraph too full of figures to read as prose is read without its
-/// words holding digits) first, because a manual's contents lines ("Data Type Mapping", "Null,
+/// paragraph too full of figures or identifiers to read as prose is read
+/// without its words holding digits or underscores, when most of the rest
+/// are uncapitalised) first, because a manual's contents lines ("Data Type Mapping", "Null,
 /// None", "Arrays, Lists") read as French to both detectors; screened one
 /// by one and weighed by length, because an article's first sentence can
 /// be a quotation or a banner in another language ("We are deeply
@@ -445,9 +444,6 @@ pub fn of_document<'a>(
         return language;
     }
     let mut first = String::new();
-    // Sentences that read as no prose (`SPI_getargcount returns the number
-    // of arguments…`): a manual's page may have no others.
-    let mut unread = String::new();
     // Per language the screen names: the sentences' bytes and a sample of them.
     let mut sentences: Vec<(&'static str, usize, String)> = Vec::new();
     let (mut sentence_bytes, mut text_bytes) = (0, 0);
@@ -458,33 +454,32 @@ pub fn of_document<'a>(
             break;
         }
         text_bytes += paragraph.len();
-        let without_figures;
-        let paragraph = match is_prose(paragraph) {
-            true => paragraph,
-            false => {
-                // Sentences full of figures ("2,280,522 residents in 2023.
-                // The city spans 560.3 km2 (216.3 sq mi)") are prose
-                // without them; a listing or a table is not.
-                without_figures = words_without_figures(prefix(paragraph, SENTENCES_SAMPLE_BYTES));
-                if !(reads_as_sentence(paragraph)
-                    && reads_as_sentence(&without_figures)
-                    && is_prose(&without_figures))
+        let words;
+        let (paragraph, sentence) = match is_prose(paragraph) {
+            true => (paragraph, reads_as_sentence(paragraph)),
+            // Sentences full of figures ("2,280,522 residents in 2023. The
+            // city spans 560.3 km2 (216.3 sq mi)") or naming identifiers
+            // (`SPI_getargcount returns the number of arguments…`, a
+            // reference page's) are prose without those words; a listing,
+            // code (`…, size_t size);`) or a table of names is not.
+            false if reads_as_sentence(paragraph) && ends_as_sentence(paragraph) => {
+                words = words_of_prose(prefix(paragraph, SENTENCES_SAMPLE_BYTES));
+                if !(words.chars().count() >= SHORT_SENTENCE_CHARS
+                    && is_prose(&words)
+                    && mostly_uncapitalised(&words))
                 {
-                    if reads_as_sentence(paragraph) && unread.len() < DOCUMENT_SAMPLE_BYTES {
-                        unread.push_str(prefix(paragraph, DOCUMENT_SAMPLE_BYTES));
-                        unread.push('\n');
-                    }
                     continue;
                 }
-                without_figures.as_str()
+                (words.as_str(), true)
             }
+            false => continue,
         };
         let sample = prefix(paragraph, DOCUMENT_SAMPLE_BYTES);
         if first.len() < DOCUMENT_SAMPLE_BYTES {
             first.push_str(sample);
             first.push('\n');
         }
-        if sentence_bytes < SENTENCES_SAMPLE_BYTES && reads_as_sentence(paragraph) {
+        if sentence_bytes < SENTENCES_SAMPLE_BYTES && sentence {
             let screened = screen(sample);
             let at = match sentences.iter().position(|(code3, ..)| *code3 == screened) {
                 Some(at) => at,
@@ -539,15 +534,6 @@ pub fn of_document<'a>(
     {
         return language;
     }
-    // No sentence of prose: both detectors, sure of the first paragraphs
-    // with the sentences that read as none, decide.
-    if sentences.is_empty()
-        && !unread.is_empty()
-        && let Some(language) =
-            detect_other_than(&format!("{first}{unread}"), default, Corroboration::Always)
-    {
-        return language;
-    }
     detect_other_than(&first, default, Corroboration::WhereKnown).unwrap_or(default)
 }
 
@@ -579,12 +565,26 @@ const BRIEF_BYTES: usize = 200;
 const BRIEF_WORDS_BYTES: usize = 24;
 
 /// `text` without its words that hold a digit (`2,280,522`, `(216.3`,
-/// `km2`).
-fn words_without_figures(text: &str) -> String {
+/// `km2`) or an underscore (`SPI_getargcount`).
+fn words_of_prose(text: &str) -> String {
     let words = text
         .split_whitespace()
-        .filter(|word| !word.chars().any(|c| c.is_ascii_digit()));
+        .filter(|word| !word.chars().any(|c| c.is_ascii_digit() || c == '_'));
     words.collect::<Vec<_>>().join(" ")
+}
+
+/// Whether most of `text`'s words start with a small letter: a sentence's
+/// do, a table of names' (`Antioquia … Bogotá D.C. … Sucre`) do not.
+fn mostly_uncapitalised(text: &str) -> bool {
+    let (mut small, mut words) = (0, 0);
+    for initial in text
+        .split_whitespace()
+        .filter_map(|word| word.chars().find(|c| c.is_alphabetic()))
+    {
+        words += 1;
+        small += usize::from(initial.is_lowercase());
+    }
+    small * 2 > words
 }
 
 /// `text` without its capitalised words: names, and a sentence's first word.
@@ -605,12 +605,15 @@ const SENTENCES_SAMPLE_BYTES: usize = 4 * DOCUMENT_SAMPLE_BYTES;
 /// [`SENTENCE_CHARS`], [`SHORT_SENTENCE_CHARS`]).
 fn reads_as_sentence(paragraph: &str) -> bool {
     let chars = paragraph.chars().take(SENTENCE_CHARS).count();
-    chars == SENTENCE_CHARS
-        || (chars >= SHORT_SENTENCE_CHARS
-            && paragraph
-                .trim_end()
-                .trim_end_matches(['"', '\'', '”', '’', '»', ')', ']'])
-                .ends_with(['.', '!', '?', '…', '。', '！', '？']))
+    chars == SENTENCE_CHARS || (chars >= SHORT_SENTENCE_CHARS && ends_as_sentence(paragraph))
+}
+
+/// Whether `text` ends as a sentence does, closing quotes and brackets
+/// aside.
+fn ends_as_sentence(text: &str) -> bool {
+    text.trim_end()
+        .trim_end_matches(['"', '\'', '”', '’', '»', ')', ']'])
+        .ends_with(['.', '!', '?', '…', '。', '！', '？'])
 }
 
 /// Sentences are looked for among a document's first paragraphs only, so
@@ -1005,6 +1008,42 @@ mod tests {
             of_document(None, english.into_iter(), spanish_default),
             Language::ENGLISH
         );
+        // A reference page's sentences name identifiers; its prototypes
+        // are no sentences (both detectors read C as French).
+        let reference = [
+            "SPI_getargcount",
+            "SPI_getargcount — return the number of arguments needed by a statement",
+            "int SPI_getargcount(SPIPlanPtr plan)",
+            "SPI_getargcount returns the number of arguments needed to execute a statement \
+             prepared by SPI_prepare.",
+        ];
+        assert_eq!(
+            of_document(None, reference.into_iter(), spanish_default),
+            Language::ENGLISH
+        );
+        let prototypes = [
+            "dma_addr_t dma_map_page(struct device *dev, struct page *page, unsigned long \
+             offset, size_t size, enum dma_data_direction direction);",
+            "void dma_unmap_page(struct device *dev, dma_addr_t dma_address, size_t size, \
+             enum dma_data_direction direction);",
+        ];
+        assert_eq!(
+            of_document(None, prototypes.into_iter(), spanish_default),
+            spanish_default
+        );
+        // A table of names flattened into one paragraph is no sentence.
+        let annex = [
+            "Annex 3",
+            "Population by department",
+            "Antioquia 6.407.102 63.612 Atlántico 2.722.128 3.388 Bogotá D.C. 7.907.281 1.605 \
+             Bolívar 2.180.976 26.719 Boyacá 1.242.731 23.189 Caldas 1.018.453 7.888 Sucre \
+             949.252 10.670",
+            "Source: DANE projections for 2023.",
+        ];
+        assert_eq!(
+            of_document(None, annex.into_iter(), Language::ENGLISH),
+            Language::ENGLISH
+        );
     }
 
     #[test]
@@ -1031,8 +1070,8 @@ mod tests {
             of_document(None, [english].into_iter(), spanish_default),
             Language::ENGLISH
         );
-        // Its one sentence reads as Italian to both, but most of its text
-        // is not prose (figures): it is no brief, and whatlang is not sure.
+        // Its one sentence reads as Italian to both, but its lead, full of
+        // figures, reads as English without them.
         let article = [
             "Cali",
             "District and city in Valle del Cauca, Colombia.",

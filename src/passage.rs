@@ -64,20 +64,6 @@ pub fn passages(blocks: &[Block]) -> impl Iterator<Item = Passage> + '_ {
     }
 }
 
-/// Whether `paragraph` is a lead-in: prose or a list item ending with a
-/// colon, trailing whitespace aside.
-fn is_lead_in(paragraph: &Paragraph) -> bool {
-    matches!(paragraph.kind, ParagraphKind::Prose | ParagraphKind::List)
-        && text::ends_with_colon(&paragraph.text)
-}
-
-/// Whether `block` continues what a lead-in announces: code, a list or a
-/// table that is not itself a lead-in.
-fn is_announced(block: &Block) -> bool {
-    matches!(block, Block::Paragraph(paragraph)
-        if paragraph.kind != ParagraphKind::Prose && !is_lead_in(paragraph))
-}
-
 /// What is cut into passages: a paragraph, or a lead-in joined with the
 /// paragraphs it announces.
 struct Unit<'a> {
@@ -192,11 +178,11 @@ impl<'a> Passages<'a> {
     /// The unit that starts with `paragraph`: it alone, or with the run of
     /// paragraphs it announces, which are taken from the blocks.
     fn unit(&mut self, paragraph: &'a Paragraph) -> Unit<'a> {
-        if !is_lead_in(paragraph) {
+        if !paragraph.is_lead_in() {
             return Unit::single(paragraph);
         }
         let rest = self.blocks.as_slice();
-        let run = rest.iter().take_while(|block| is_announced(block)).count();
+        let run = rest.iter().take_while(|block| block.is_announced()).count();
         if run == 0 {
             return Unit::single(paragraph);
         }

@@ -6,7 +6,7 @@ mod common;
 use std::io::Write;
 
 use common::*;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// A tar of `(name, contents)` entries, gzipped when `gzip`.
 fn tar(entries: &[(&str, &[u8])], gzip: bool) -> Vec<u8> {
@@ -322,6 +322,23 @@ fn containers_nest_only_as_deep_as_the_limit() {
             .any(|w| w.contains("nothing in it could be read (1 entry refused: too large)")),
         "{report}"
     );
+    // A mail nested too deep is read, its attachments not: nothing skipped.
+    let mail = "From: Ana <ana@example.org>\nSubject: Notas\nMIME-Version: 1.0\n\
+                Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\n\
+                Content-Type: text/plain\n\nLas notas sobre Riochiquito.\n--b\n\
+                Content-Type: text/plain; name=\"n.txt\"\nContent-Disposition: attachment; filename=\"n.txt\"\n\n\
+                Adjunto.\n--b--\n";
+    let mailed = Fixture::new();
+    mailed.file("pack.zip", zip(&[("m.eml", mail.as_bytes())]));
+    let report = mailed.index_report(&["--max-depth", "0", "--strict"]);
+    assert_eq!(report["skipped"], json!({}), "{report}");
+    assert_eq!(report["documents"], 1, "{report}");
+    assert_eq!(
+        warnings(&report),
+        [
+            "pack.zip: \"entry m.eml: a container nested deeper than 0: its entries not read (--max-depth)\""
+        ]
+    );
     // The limit raised again, without `--rebuild`: the files are read
     // again under it (its warning named the old limit on every run).
     let report = fixture.index_report(&[]);
@@ -342,7 +359,7 @@ fn containers_nest_only_as_deep_as_the_limit() {
     assert_eq!(
         warnings(&report),
         [
-            "russian-doll.zip: \"entry a.zip › a.zip › a.zip: a container nested deeper than 2: its entries not read (--max-depth; 7 more in this file), skipped\"",
+            "russian-doll.zip: \"entry a.zip › a.zip › a.zip: a container nested deeper than 2: its entries not read (--max-depth; 7 more in this file)\"",
             "russian-doll.zip: \"nothing in it could be read (8 entries refused: too large), skipped; the passages of its last readable version are kept\""
         ]
     );

@@ -261,6 +261,23 @@ fn a_memo_word_saved_as_a_web_archive_is_its_authors_of_the_day_written() {
     assert_eq!(hit["date_origin"], "metadata");
     assert_eq!(hit["title"], "Memorando");
     assert_eq!(fixture.search("author:perez", &[]).1["total"], 1);
+    // Word's creation date is when the file was made: a press dateline
+    // typed in the story dates it, as in a Word file.
+    fixture.file(
+        "memos/cable.htm",
+        "<html xmlns:o=\"urn:schemas-microsoft-com:office:office\"><head>\
+         <!--[if gte mso 9]><xml><o:DocumentProperties><o:Created>1995-01-10T08:00:00Z</o:Created>\
+         </o:DocumentProperties></xml><![endif]--></head><body>\
+         <p class=MsoNormal>BOGOTÁ, 12 de marzo de 1998 (AP) — El Gobierno anunció el cierre de la base de Tolemaida.</p>\
+         </body></html>",
+    );
+    fixture.index();
+    let hit = only_hit(&fixture, "Tolemaida");
+    assert_eq!(
+        (&hit["date"], &hit["date_origin"]),
+        (&json!("1998-03-12"), &json!("text")),
+        "{hit}"
+    );
 }
 
 #[test]

@@ -569,8 +569,13 @@ def _strings(name: str, values: Union[str, Iterable[str]]) -> List[str]:
 
 def _language_codes(lang: Union[str, Iterable[str]]) -> List[str]:
     """The codes ``lang`` names: one, a list, or codes separated by commas
-    as ``--lang`` takes them (``"es, pt"``), each trimmed."""
-    return [code.strip() for codes in _strings("lang", lang) for code in codes.split(",")]
+    as ``--lang`` takes them (``"es, pt"``), each trimmed. An empty list is
+    an :class:`OptionError`, as ``lang=""`` is: it would keep every
+    language (a notebook's selection of none searching them all)."""
+    codes = [code.strip() for codes in _strings("lang", lang) for code in codes.split(",")]
+    if not codes:
+        raise OptionError(f"lang names no language ({lang!r}); None searches every language")
+    return codes
 
 
 def _search_options(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import _thread
 import pickle
+import shutil
 import sys
 import threading
 import zipfile
@@ -132,14 +133,26 @@ def test_an_archive_sees_a_new_build_after_reload(small_corpus, tmp_path: Path):
     cita.index(small_corpus, index)
     archive = cita.Archive(index)
     fingerprint = archive.fingerprint
+    stats = archive.stats()
     assert archive.search("quetzal").total == 0
     (small_corpus / "new.txt").write_text("The quetzal is a bird.\n")
     report = cita.index(small_corpus, index)
     assert (report.added, report.unchanged) == (1, 1)
     assert archive.search("quetzal").total == 0, "a snapshot until reload()"
+    # Its statistics too, documents as passages.
+    now = archive.stats()
+    assert (now.documents, now.passages) == (stats.documents, stats.passages)
     archive.reload()
     assert archive.search("quetzal").total == 1
     assert archive.fingerprint != fingerprint
+    assert archive.stats().documents == stats.documents + 1
+    # The folder removed: searches read the files they hold open, and what
+    # reads the folder says there is no index.
+    shutil.rmtree(index)
+    assert archive.search("quetzal").total == 1
+    for reading in [archive.stats, archive.check, archive.reload]:
+        with pytest.raises(cita.IndexNotFoundError, match="^no index at"):
+            reading()
 
 
 def test_default_lang_is_the_index_s_until_another_is_given(tmp_path: Path, cli):

@@ -192,6 +192,10 @@ def test_lang_takes_codes_separated_by_commas_as_the_cli_does(archive):
         assert expected and archive.search("colombia", lang=lang, limit=None).to_dicts() == expected, lang
     with pytest.raises(cita.OptionError, match='^lang "xx" is none of the 73 languages cita knows'):
         archive.search("colombia", lang="en, xx")
+    # No language at all is no filter to drop.
+    for none in [[], (), set()]:
+        with pytest.raises(cita.OptionError, match="^lang names no language"):
+            archive.count("colombia", lang=none)
 
 
 def test_a_year_range_may_be_a_list_and_jobs_are_checked(archive, small_corpus, tmp_path: Path):

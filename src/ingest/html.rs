@@ -981,12 +981,23 @@ fn metadata(page: &Html) -> Metadata {
                 meta_named(page, name).and_then(|value| parse_metadata_date(&value))
             })
         });
-    let word_properties = word_document_properties(page);
-    let date = date.or_else(|| {
+    // Read only when the page's meta leave a field to fill: finding them
+    // walks the whole page.
+    let word_properties = std::cell::OnceCell::new();
+    let word_property = |name: &str| {
         word_properties
-            .get("o:created")
-            .and_then(|created| parse_metadata_date(created))
-    });
+            .get_or_init(|| word_document_properties(page))
+            .get(name)
+            .cloned()
+    };
+    // Word's creation date is when the file was made, as a Word file's.
+    let made = date
+        .is_none()
+        .then(|| word_property("o:created").and_then(|created| parse_metadata_date(&created)));
+    let (date, date_made) = match made {
+        Some(created) => (created, created.is_some()),
+        None => (date, false),
+    };
     // `article:author` is often a profile URL, not a name.
     let author = ["author", "dc.creator", "byl"]
         .iter()
@@ -1001,11 +1012,7 @@ fn metadata(page: &Html) -> Metadata {
                 .as_deref()
                 .and_then(|name| named_author(name, true))
         })
-        .or_else(|| {
-            word_properties
-                .get("o:author")
-                .and_then(|name| named_author(name, false))
-        });
+        .or_else(|| word_property("o:author").and_then(|name| named_author(&name, false)));
     let url = attribute(page, "link[rel='canonical']", "href")
         .or_else(|| attribute(page, "meta[property='og:url']", "content"));
     // `<html lang>` is the author's statement about the page; og:locale
@@ -1037,6 +1044,7 @@ fn metadata(page: &Html) -> Metadata {
         url,
         date,
         language,
+        date_made,
     }
 }
 
@@ -1116,14 +1124,14 @@ fn json_ld_author(structured: &[serde_json::Value]) -> Option<String> {
             serde_json::Value::Object(map) => {
                 // `Por Colombia` is an organization's name, not a byline.
                 let person = !is_of_type(value, &["Organization", "Corporation"]);
-                // A name may be given in several values (its spellings, or
-                // the names of several people).
+                // A name given in several values is given in several
+                // spellings (several people are several objects): the first.
                 let named = |name: &serde_json::Value| {
                     name.as_str().and_then(|name| named_author(name, person))
                 };
                 match map.get("name") {
                     Some(serde_json::Value::Array(spellings)) => {
-                        spellings.iter().filter_map(named).collect()
+                        spellings.iter().find_map(named).into_iter().collect()
                     }
                     Some(name) => named(name).into_iter().collect(),
                     None => Vec::new(),
@@ -1201,7 +1209,6 @@ fn json_ld_date(structured: &[serde_json::Value]) -> Option<crate::date::Date> {
         .find_map(|json| find(json).and_then(parse_metadata_date))
 }
 
-/// The page's JSON-LD scripts that parse.
 /// The document properties Word writes into a page it saves (`.htm`,
 /// `.mht`): `<o:Author>`, `<o:Created>`… inside the conditional comment
 /// `<!--[if gte mso 9]><xml><o:DocumentProperties>…`, which is all a
@@ -1228,6 +1235,7 @@ fn word_document_properties(page: &Html) -> HashMap<String, String> {
         .collect()
 }
 
+/// The page's JSON-LD scripts that parse.
 fn json_ld_scripts(page: &Html) -> Vec<serde_json::Value> {
     page.select(&selector("script[type='application/ld+json']"))
         .filter_map(|script| {
@@ -2535,10 +2543,10 @@ line two</pre>
                 r#"{"author":{"@type":["NewsMediaOrganization"],"name":"Por Colombia"}}"#,
                 Some("Por Colombia"),
             ),
-            // A name in several values.
+            // A name in several spellings: the first that is a name.
             (
-                r#"{"author":{"@type":"Person","name":["By:Ana Díaz"," Luis Gómez",7]}}"#,
-                Some("Ana Díaz, Luis Gómez"),
+                r#"{"author":{"@type":"Person","name":[7,"By:Ana Díaz","Ana Diaz"]}}"#,
+                Some("Ana Díaz"),
             ),
         ] {
             assert_eq!(author(&ld(json)).as_deref(), expected, "{json}");
@@ -2588,6 +2596,10 @@ line two</pre>
             memo.date.map(|date| date.to_string()).as_deref(),
             Some("1998-03-04")
         );
+        assert!(
+            memo.date_made,
+            "Word's creation date is when the file was made"
+        );
         // A placeholder names no one; the page's own meta come first.
         let placeheld = saved("<o:Author>Usuario de Windows</o:Author>", "");
         assert_eq!(placeheld.author, None);
@@ -2600,6 +2612,7 @@ line two</pre>
             declared.date.map(|date| date.to_string()).as_deref(),
             Some("2005-06-07")
         );
+        assert!(!declared.date_made);
         // Any other comment holds no properties.
         let commented =
             read("<head><!-- <o:Author>Nadie</o:Author> --></head><body><p>x</p></body>").0;

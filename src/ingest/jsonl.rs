@@ -300,6 +300,7 @@ fn record(number: u64, value: &Value) -> Result<(Record, Option<String>), String
             url: string(&["url", "link"]).map(str::to_string),
             date,
             language: string(&["lang", "language"]).map(str::to_string),
+            date_made: false,
         },
         text,
     };

@@ -353,6 +353,7 @@ pub fn read_message(bytes: &[u8]) -> Result<Message, Refusal> {
             date,
             author,
             language,
+            date_made: false,
         },
         blocks,
         attachments,
@@ -481,7 +482,7 @@ fn part_fields<'a>(lines: &'a [&'a [u8]]) -> (Vec<(String, String)>, &'a [&'a [u
 const BINARY_PART: &str = "a text part of its body holds binary data, not text; left out";
 
 /// The blocks of the body parts `parts`, in order: plain text through
-/// [`text::blocks`], HTML through [`html::read`]; other parts (an inline
+/// [`text::blocks`], HTML through [`html_body_blocks`]; other parts (an inline
 /// image among the body parts) are attachments, not text. A part holding
 /// binary data is left out, noted in `notes`.
 fn body_blocks<'a>(
@@ -806,27 +807,48 @@ fn html_body_blocks(text: &str) -> Vec<Block> {
     blocks
 }
 
-/// The attribution of an Outlook header block read as one line
-/// (`De: Ana <ana@example.org> Enviado el: lunes, 5 de mayo de 2025 10:00
-/// Para: Luis Asunto: Tratado`): its sender's and date's fields, as
-/// [`outlook_header`] gives them from the block's lines.
+/// The labels of a header block's other fields, which part a block read
+/// as one line into its fields.
+const OTHER_FIELDS: &[&str] = &[
+    "to",
+    "para",
+    "an",
+    "à",
+    "a",
+    "aan",
+    "till",
+    "til",
+    "cc",
+    "cco",
+    "bcc",
+    "subject",
+    "asunto",
+    "objet",
+    "betreff",
+    "assunto",
+    "oggetto",
+    "onderwerp",
+    "ämne",
+    "emne",
+];
+
+/// The attribution of an Outlook header block read as one line (`De: Ana
+/// <ana@example.org> Enviado el: lunes, 5 de mayo de 2025 10:00 Para:
+/// Luis Asunto: Tratado`), as [`outlook_header`] gives it from the block's
+/// lines: the line parted before each field's label.
 fn outlook_fields(line: &str) -> Option<String> {
-    static FIELDS: LazyLock<Regex> = LazyLock::new(|| {
-        let labels = |labels: &[&str]| labels.join("|");
-        let dates = format!("{}|{}", labels(SENT), labels(DATED));
-        Regex::new(&format!(
-            r"(?i)^\*?(?<sender>(?:{})\s?:\*?\s*\S.*?)\s+\*?(?<sent>(?<label>{dates})\s?:\*?\s*\S.*?)(?:\s+\*?(?:to|para|an|à|a|aan|till|til|cc|asunto|subject|objet|betreff|assunto|oggetto|onderwerp|ämne|emne)\s?:|$)",
-            labels(SENDERS)
-        ))
-        .expect("the fields pattern compiles")
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        let labels = [SENDERS, SENT, DATED, OTHER_FIELDS].concat().join("|");
+        Regex::new(&format!(r"(?i)\s(\*?(?:{labels})\s?:)")).expect("the label pattern compiles")
     });
-    let fields = FIELDS.captures(line.trim())?;
-    let (sender, sent) = (&fields["sender"], &fields["sent"]);
-    let dated = DATED.contains(&fields["label"].to_lowercase().as_str());
-    // A date field attributes only after an address, as in plain text: a
-    // memo's `De: Dirección de Planeación Fecha: …` is no quotation.
-    (!dated || sender.contains('@') || sender.contains("mailto:"))
-        .then(|| fields_named(sender, sent))
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for label in LABEL.captures_iter(line).filter_map(|found| found.get(1)) {
+        lines.push((start, line[start..label.start()].trim()));
+        start = label.start();
+    }
+    lines.push((start, line[start..].trim()));
+    outlook_header(&lines).map(|(attribution, _)| attribution)
 }
 
 /// Whether `lines` open with the header block Outlook (or a mailer
@@ -1492,11 +1514,20 @@ mod tests {
                 "{memo}"
             );
         }
-        let addressed = "De: ana@example.org Fecha: 5 de mayo de 2024 Para: Luis";
-        assert_eq!(
-            outlook_fields(addressed).as_deref(),
-            Some("De: ana@example.org; Fecha: 5 de mayo de 2024")
-        );
+        // Read as plain text's block is: a date after an address, a
+        // separator above the fields.
+        for (line, attribution) in [
+            (
+                "De: ana@example.org Fecha: 5 de mayo de 2024 Para: Luis",
+                "De: ana@example.org; Fecha: 5 de mayo de 2024",
+            ),
+            (
+                "-----Original Message----- From: Luis Mora Sent: Sunday, May 4, 2025 9:00 AM To: Ana",
+                "From: Luis Mora; Sent: Sunday, May 4, 2025 9:00 AM",
+            ),
+        ] {
+            assert_eq!(outlook_fields(line).as_deref(), Some(attribution), "{line}");
+        }
     }
 
     #[test]

@@ -87,13 +87,6 @@ pub enum Format {
 }
 
 impl Format {
-    /// Whether the date a file of this format records is when the file was
-    /// made (a template's, a "Save As"'s, a PDF printer's), which a date
-    /// its text types (a date line, a press dateline) beats.
-    fn records_when_made(self) -> bool {
-        matches!(self, Format::Pdf | Format::Docx | Format::Odt)
-    }
-
     /// Whether a file of this format can hold entries (attachments, files
     /// of a bundle, parts of a saved page), which `--exclude` globs reach.
     pub fn holds_entries(self) -> bool {
@@ -205,6 +198,11 @@ pub struct Metadata {
     /// The language the document declares, as written (`es-CO`); checked
     /// into [`Document::language`].
     pub language: Option<String>,
+    /// Whether `date` is when the file was made (a template's, a "Save
+    /// As"'s, a PDF printer's: a PDF's, a Word or OpenDocument file's, a
+    /// page Word saved), which a date its text types (a date line, a press
+    /// dateline) beats.
+    pub date_made: bool,
 }
 
 /// Where a document's date came from.
@@ -258,6 +256,25 @@ pub struct Paragraph {
     /// overrides: an HTML quotation's `<blockquote lang="en">` on a page
     /// in another language.
     pub language: Option<Language>,
+}
+
+impl Paragraph {
+    /// Whether the paragraph is a lead-in: prose or a list item ending with
+    /// a colon, trailing whitespace aside, which is one passage with the
+    /// code, list items or table rows after it ([`Block::is_announced`]).
+    pub fn is_lead_in(&self) -> bool {
+        matches!(self.kind, ParagraphKind::Prose | ParagraphKind::List)
+            && text::ends_with_colon(&self.text)
+    }
+}
+
+impl Block {
+    /// Whether the block continues what a lead-in announces: code, a list
+    /// item or a table row that is not itself a lead-in.
+    pub fn is_announced(&self) -> bool {
+        matches!(self, Block::Paragraph(paragraph)
+            if paragraph.kind != ParagraphKind::Prose && !paragraph.is_lead_in())
+    }
 }
 
 /// What a paragraph is, as far as its format tells: a lead-in ending with
@@ -1468,20 +1485,20 @@ impl Reading<'_> {
         }
         self.document(place, format, meta, blocks);
         if let Some(said) = header.date {
-            self.date_line(place, said, format.records_when_made());
+            self.date_line(place, said);
         }
     }
 
     /// Dates the document just read by what its date line `said`, unless
-    /// its metadata dated it: by the date it gives, or none when it cannot
-    /// be read, with a warning.
-    fn date_line(&mut self, place: &Place, said: LabelledDate, over_metadata: bool) {
+    /// its metadata dated it other than by when the file was made: by the
+    /// date it gives, or none when it cannot be read, with a warning.
+    fn date_line(&mut self, place: &Place, said: LabelledDate) {
         let Some(document) = self.outcome.documents.last_mut() else {
             return;
         };
         let read = matches!(said, LabelledDate::Date(_));
         let dated_by_message = document.date_origin.is_some();
-        if dated_by_message || document.meta.date.is_some() && !(over_metadata && read) {
+        if dated_by_message || document.meta.date.is_some() && !(document.meta.date_made && read) {
             return;
         }
         document.date_line_read = true;
@@ -1578,6 +1595,10 @@ impl Reading<'_> {
             }
             Format::Zip | Format::Tar => {
                 if self.too_deep(place) {
+                    // Refused whole by a limit, as past the budget: a file
+                    // of nothing else is skipped for it. (A mail nested as
+                    // deep is read, its attachments not.)
+                    self.refused_within.push((SkipReason::TooLarge, false));
                     return;
                 }
                 let mut names = EntryNames::default();
@@ -1666,9 +1687,7 @@ impl Reading<'_> {
         // The container itself is read (a mail's body is), its entries not.
         let reason = format!("a container nested deeper than {depth}: its entries not read");
         let met = self.too_deep.take();
-        // A limit, as the budget's and the ratio's: a file whose every
-        // entry lies too deep is refused for it.
-        self.say_first_of(met, &reason, "--max-depth", Some(SkipReason::TooLarge));
+        self.say_first_of(met, &reason, "--max-depth", None);
     }
 
     /// Says which entries were refused past the file's budget: the first,
@@ -1873,6 +1892,7 @@ impl Reading<'_> {
                     date,
                     author: front.author,
                     language: front.language,
+                    date_made: false,
                 };
                 let header = (format == Format::Text).then_some(body);
                 self.headed_document(place, format, meta, blocks, header);
@@ -2018,8 +2038,7 @@ fn finish(mut outcome: FileOutcome, path: &Path) -> FileOutcome {
                 });
             }
         }
-        let typed_over_file =
-            || document.meta.date.is_some() && document.format.records_when_made();
+        let typed_over_file = || document.meta.date.is_some() && document.meta.date_made;
         if document.date_origin.is_some() {
             // Dated like its message.
         } else if document.date_line_read {

@@ -1186,6 +1186,7 @@ fn core_properties(bytes: &[u8]) -> Result<Metadata, Refusal> {
     Ok(Metadata {
         title,
         date: created.as_deref().and_then(parse_metadata_date),
+        date_made: true,
         author,
         language,
         ..Metadata::default()
@@ -1538,6 +1539,7 @@ fn odt_metadata(bytes: &[u8]) -> Result<Metadata, Refusal> {
     Ok(Metadata {
         title,
         date: created.as_deref().and_then(parse_metadata_date),
+        date_made: true,
         author: initial_creator.or(creator),
         language,
         ..Metadata::default()
@@ -1574,15 +1576,16 @@ fn content_is_encrypted(manifest: &[u8]) -> Result<bool, Refusal> {
 /// Blocks built from an office document's body as its elements open and
 /// close: paragraphs, headings and table rows. What opens inside a
 /// paragraph or row and is finished before it (a text box, a note, a
-/// nested table's row) is placed right after it, or, for a list's item, a
-/// table's row or code, after the run of them it is in: a note would cut
-/// a lead-in from the items it announces.
+/// nested table's row) is placed right after it, or, for a lead-in and
+/// the list items, rows or code it announces, after them: a note would cut
+/// the lead-in from them.
 #[derive(Default)]
 struct BlockBuilder {
     blocks: Vec<Block>,
     open: Vec<Frame>,
-    /// What was placed after items of the run of list items, rows or code
-    /// being built, held until the run ends.
+    /// Whether the blocks last placed are a lead-in and what it announces.
+    announcing: bool,
+    /// What was placed after them, held until the run ends.
     held: Vec<Block>,
 }
 
@@ -1746,22 +1749,22 @@ impl BlockBuilder {
 
     /// Puts a finished paragraph or row, if any, and what was placed after
     /// it: inside the paragraph or row it is in, else at the end of what
-    /// is built, what follows a list item, a row or code held until their
-    /// run ends (a paragraph of no text ends none: Word spaces items so).
+    /// is built, what follows a lead-in and what it announces held until
+    /// their run ends (a paragraph of no text ends none: Word spaces items
+    /// so). A ruling's numbered paragraphs, announced by nothing, keep
+    /// their notes right after each.
     fn place_with(&mut self, block: Option<Block>, after: Vec<Block>) {
         if !self.open.is_empty() {
             return self.place_after(block.into_iter().chain(after).collect());
         }
-        let in_run = match &block {
-            Some(Block::Paragraph(paragraph)) => paragraph.kind != ParagraphKind::Prose,
-            Some(Block::Heading(_) | Block::SectionEnd) => false,
-            None => !self.held.is_empty(),
-        };
-        if !in_run {
+        let continues = self.announcing && block.as_ref().is_none_or(Block::is_announced);
+        if !continues {
             self.blocks.append(&mut self.held);
+            self.announcing =
+                matches!(&block, Some(Block::Paragraph(paragraph)) if paragraph.is_lead_in());
         }
         self.blocks.extend(block);
-        match in_run {
+        match self.announcing {
             true => self.held.extend(after),
             false => self.blocks.extend(after),
         }
@@ -2357,6 +2360,31 @@ pub(super) mod tests {
                 "Presentar informes.",
                 "[1] Según la Ley 387.",
                 "Después."
+            ]
+        );
+        // A ruling's numbered considerations, announced by no lead-in:
+        // each note right after the paragraph citing it.
+        let considerations = [
+            "<w:p><w:r><w:t>Consideraciones.</w:t></w:r></w:p>".to_string(),
+            item(
+                "La Corte es competente.",
+                r#"<w:r><w:footnoteReference w:id="1"/></w:r>"#,
+            ),
+            item("La acción procede.", ""),
+        ]
+        .concat();
+        let (_, blocks) = docx(&[
+            (DOCX_DOCUMENT, &document(&considerations)),
+            ("word/footnotes.xml", &footnotes),
+        ])
+        .unwrap();
+        assert_eq!(
+            blocks,
+            [
+                "Consideraciones.",
+                "La Corte es competente.",
+                "[1] Según la Ley 387.",
+                "La acción procede."
             ]
         );
     }

@@ -1582,6 +1582,7 @@ fn metadata(document: &Document) -> Metadata {
         date: field(b"CreationDate")
             .as_deref()
             .and_then(parse_metadata_date),
+        date_made: true,
         language: catalog_language(document),
     }
 }

@@ -357,13 +357,6 @@ const FACETS = [
   ["authors", "Author", "author"],
 ];
 
-// A name as the whole-name filters compare it (`Folding::words`): its
-// words, case and accents folded, so that `?author=maria%20perez` presses
-// the button of "María Pérez".
-function foldedWords(name) {
-  return (name.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().match(/[\p{L}\p{N}]+/gu) || []).join(" ");
-}
-
 // How many values of a facet are shown at first, and added by "N more".
 const FACET_PAGE = 20;
 
@@ -387,11 +380,14 @@ function showFacets(state, facets) {
         button.dataset.value = value.value;
         button.append(element("span", "name", value.value), element("span", "count", String(value.count)));
         button.setAttribute("aria-label", `${label} ${value.value}: ${value.count} passages`);
+        // The whole-name filters keep the passages of one name however it
+        // is spelt (case, accents, punctuation), which the facet lists as
+        // one value: under such a filter, the value listed is the one given.
         const active =
           key === "year"
             ? state.since === value.value && state.until === value.value
             : key === "pub" || key === "author"
-              ? state[key] !== "" && foldedWords(state[key]) === foldedWords(value.value)
+              ? state[key] !== ""
               : state[key] === value.value;
         button.setAttribute("aria-pressed", String(active));
         button.addEventListener("click", () => {
