@@ -416,18 +416,18 @@ fn whatlang_answer(text: &str) -> Option<(Language, bool)> {
 
 /// The language of a document whose text `paragraphs` yields: what it
 /// declares, else the language most of its first sentences are in, when
-/// whatlang finds it in them too, reliably or, as both detectors do, in
-/// their words other than names (whatlang is seldom sure of a few Spanish
-/// sentences), else, for a brief, what both
-/// detectors find in its words other than names, else what whatlang
-/// reliably finds in its first prose paragraphs and the screen names too
-/// (where it can name it), else `default`. Where the screen finds
-/// `default` in both samples (and in the words other than names of the
-/// first), whatlang does not run. Sentences (prose paragraphs of 100
-/// characters or more, or of 40 or more that end as a sentence does; a
-/// paragraph too full of figures or identifiers to read as prose is read
-/// without its words holding digits or underscores, when most of the rest
-/// are uncapitalised) first, because a manual's contents lines ("Data Type Mapping", "Null,
+/// whatlang reliably finds it in them too, else what both detectors find
+/// in those sentences' words other than names (whatlang is seldom sure of
+/// a few Spanish sentences, and names mislead it), else, for a brief, what
+/// both find in its words other than names, else what whatlang reliably
+/// finds in its first prose paragraphs and the screen names too (where it
+/// can name it), else `default`. Where the screen finds `default` in both
+/// samples and in the first's words other than names, whatlang does not
+/// run. Sentences (prose paragraphs of 100 characters or more, or of 40 or
+/// more that end as a sentence does; a sentence too full of figures or
+/// identifiers to read as prose is read without its words holding digits
+/// or underscores, when most of the rest are uncapitalised) first,
+/// because a manual's contents lines ("Data Type Mapping", "Null,
 /// None", "Arrays, Lists") read as French to both detectors; screened one
 /// by one and weighed by length, because an article's first sentence can
 /// be a quotation or a banner in another language ("We are deeply
