@@ -462,7 +462,10 @@ pub fn of_document<'a>(
             // (`SPI_getargcount returns the number of arguments…`, a
             // reference page's) are prose without those words; a listing,
             // code (`…, size_t size);`) or a table of names is not.
-            false if reads_as_sentence(paragraph) && ends_as_sentence(paragraph) => {
+            false
+                if reads_as_sentence(paragraph)
+                    && ends_as_sentence(without_note_marks(paragraph)) =>
+            {
                 words = words_of_prose(prefix(paragraph, SENTENCES_SAMPLE_BYTES));
                 if !(words.chars().count() >= SHORT_SENTENCE_CHARS
                     && is_prose(&words)
@@ -606,6 +609,28 @@ const SENTENCES_SAMPLE_BYTES: usize = 4 * DOCUMENT_SAMPLE_BYTES;
 fn reads_as_sentence(paragraph: &str) -> bool {
     let chars = paragraph.chars().take(SENTENCE_CHARS).count();
     chars == SENTENCE_CHARS || (chars >= SHORT_SENTENCE_CHARS && ends_as_sentence(paragraph))
+}
+
+/// `text` without the marks a sentence may end with: a note's or a
+/// citation's (`area.[4]`, `… (DANE, 2023)`), or a footnote's number after
+/// its full stop, as a PDF's text keeps it (`en 2023.12`).
+fn without_note_marks(text: &str) -> &str {
+    let mut text = text.trim_end();
+    loop {
+        let bracketed = [('[', ']'), ('(', ')')].iter().find_map(|&(open, close)| {
+            text.strip_suffix(close).and_then(|inner| inner.rfind(open))
+        });
+        match bracketed {
+            Some(open) => text = text[..open].trim_end(),
+            None => break,
+        }
+    }
+    let number = text.trim_end_matches(|c: char| c.is_ascii_digit());
+    let noted = text.len() - number.len() <= 3
+        && number
+            .strip_suffix(['.', '!', '?'])
+            .is_some_and(|sentence| sentence.ends_with(char::is_alphabetic));
+    if noted { number } else { text }
 }
 
 /// Whether `text` ends as a sentence does, closing quotes and brackets
@@ -1031,19 +1056,36 @@ mod tests {
             of_document(None, prototypes.into_iter(), spanish_default),
             spanish_default
         );
-        // A table of names flattened into one paragraph is no sentence.
+        // A table of names flattened into one paragraph is no sentence,
+        // even ending with one's full stop.
         let annex = [
             "Annex 3",
             "Population by department",
             "Antioquia 6.407.102 63.612 Atlántico 2.722.128 3.388 Bogotá D.C. 7.907.281 1.605 \
              Bolívar 2.180.976 26.719 Boyacá 1.242.731 23.189 Caldas 1.018.453 7.888 Sucre \
-             949.252 10.670",
+             949.252 10.670 Total.",
             "Source: DANE projections for 2023.",
         ];
         assert_eq!(
             of_document(None, annex.into_iter(), Language::ENGLISH),
             Language::ENGLISH
         );
+        assert!(!mostly_uncapitalised(
+            "Antioquia Atlántico Bogotá D.C. Bolívar de Total."
+        ));
+        assert!(mostly_uncapitalised(
+            "The city spans sq mi) with sq mi) of urban area."
+        ));
+        // A lead of figures ending with a note's mark, as Wikipedia's text
+        // and a PDF's keep them.
+        let lead = "Santiago de Cali is the capital of Valle del Cauca, with 2,280,522 residents \
+                    in 2023. The city spans 560.3 km2 (216.3 sq mi) and 120.9 km2 (46.7 sq mi) of \
+                    urban area.";
+        for marked in ["", "[4]", "12", " (DANE, 2023)"] {
+            let paragraphs = ["Cali", &format!("{lead}{marked}")];
+            let found = of_document(None, paragraphs.into_iter(), spanish_default);
+            assert_eq!(found, Language::ENGLISH, "{marked:?}");
+        }
     }
 
     #[test]

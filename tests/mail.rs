@@ -271,8 +271,26 @@ fn a_memo_word_saved_as_a_web_archive_is_its_authors_of_the_day_written() {
          <p class=MsoNormal>BOGOTÁ, 12 de marzo de 1998 (AP) — El Gobierno anunció el cierre de la base de Tolemaida.</p>\
          </body></html>",
     );
+    // And a memo's header block titles and dates it, as in a Word file.
+    fixture.file(
+        "memos/memo.htm",
+        "<html xmlns:o=\"urn:schemas-microsoft-com:office:office\"><head><title>Memorando</title>\
+         <!--[if gte mso 9]><xml><o:DocumentProperties><o:Created>1995-01-10T08:00:00Z</o:Created>\
+         </o:DocumentProperties></xml><![endif]--></head><body>\
+         <p class=MsoNormal>MEMORANDO</p><p class=MsoNormal>Para: Director</p>\
+         <p class=MsoNormal>Fecha: 12 de marzo de 1998</p>\
+         <p class=MsoNormal>Asunto: Cierre de la base de Palanquero</p>\
+         <p class=MsoNormal>Se ordena el cierre temporal de la base de Palanquero por obras.</p>\
+         </body></html>",
+    );
     fixture.index();
     let hit = only_hit(&fixture, "Tolemaida");
+    assert_eq!(
+        (&hit["date"], &hit["date_origin"]),
+        (&json!("1998-03-12"), &json!("text")),
+        "{hit}"
+    );
+    let hit = only_hit(&fixture, "\"cierre temporal\"");
     assert_eq!(
         (&hit["date"], &hit["date_origin"]),
         (&json!("1998-03-12"), &json!("text")),

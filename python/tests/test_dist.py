@@ -902,6 +902,9 @@ def test_python_m_cita_search(dask: DaskProcesses, client: Client, built: Dict[s
     whole = cli.run("search", "--index", str(b.whole_path), "colombia", "--author", "-")
     assert (done.returncode, done.stderr) == (whole.returncode, whole.stderr), done.stderr
     assert done.returncode == 2
+    # --lang "" names no language: refused, not every language.
+    done = run("colombia", "--lang", "")
+    assert done.returncode == 2 and 'is none of the 73 languages' in done.stderr, done.stderr
     # --group: documents, as `cita search --group` gives them.
     args = ("colombia", "--group", "--limit", "2", "--offset", "1")
     done = run(*args)

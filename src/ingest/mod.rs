@@ -1359,11 +1359,9 @@ impl Reading<'_> {
                     self.warn(place, None, note);
                 }
                 match format {
-                    // A memo or a letter typed in Word: its header block
-                    // (`Asunto:`, `Fecha:`) titles and dates it.
-                    Format::Docx | Format::Odt => {
-                        let header = leading_lines(&blocks);
-                        self.headed_document(place, format, meta, blocks, Some(header));
+                    Format::Docx | Format::Odt => self.typed_document(place, format, meta, blocks),
+                    Format::Mhtml if meta.date_made => {
+                        self.typed_document(place, format, meta, blocks)
                     }
                     _ => self.document(place, format, meta, blocks),
                 }
@@ -1451,6 +1449,20 @@ impl Reading<'_> {
             language: None,
             blocks,
         });
+    }
+
+    /// Adds a document typed in a word processor (Word, OpenDocument, a
+    /// page Word saved): a memo's or a letter's header block (`Asunto:`,
+    /// `Fecha:`) in its first paragraphs titles and dates it.
+    fn typed_document(
+        &mut self,
+        place: &Place,
+        format: Format,
+        meta: Metadata,
+        blocks: Vec<Block>,
+    ) {
+        let header = leading_lines(&blocks);
+        self.headed_document(place, format, meta, blocks, Some(header));
     }
 
     /// Adds a document whose text may open with a header block (a text
@@ -1905,7 +1917,10 @@ impl Reading<'_> {
                 for note in notes {
                     self.warn(place, None, note);
                 }
-                self.document(place, format, meta, blocks);
+                match meta.date_made {
+                    true => self.typed_document(place, format, meta, blocks),
+                    false => self.document(place, format, meta, blocks),
+                }
             }
             _ => {
                 let is_array_file = self
