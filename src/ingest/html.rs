@@ -35,8 +35,8 @@ use scraper::{ElementRef, Html, Node, Selector};
 use super::dates::parse_metadata_date;
 use super::numbering::NumberStyle;
 use super::{
-    Block, Metadata, Paragraph, ParagraphKind, SourceMap, byline_name, is_placeholder_author,
-    join_cells,
+    Block, Metadata, Paragraph, ParagraphKind, SourceMap, byline_name, collapse_whitespace,
+    is_placeholder_author, join_cells,
 };
 use crate::language::Language;
 
@@ -991,12 +991,13 @@ fn metadata(page: &Html) -> Metadata {
             .cloned()
     };
     // Word's creation date is when the file was made, as a Word file's.
-    let made = date
-        .is_none()
-        .then(|| word_property("o:created").and_then(|created| parse_metadata_date(&created)));
-    let (date, date_made) = match made {
-        Some(created) => (created, created.is_some()),
-        None => (date, false),
+    let (date, date_made) = match date {
+        Some(date) => (Some(date), false),
+        None => {
+            let created =
+                word_property("o:created").and_then(|created| parse_metadata_date(&created));
+            (created, created.is_some())
+        }
     };
     // `article:author` is often a profile URL, not a name.
     let author = ["author", "dc.creator", "byl"]
@@ -1183,7 +1184,7 @@ fn is_of_type(item: &serde_json::Value, types: &[&str]) -> bool {
 /// when it is empty, a URL (a profile page) or a placeholder (`Admin`,
 /// `Unknown`).
 fn named_author(name: &str, byline: bool) -> Option<String> {
-    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = collapse_whitespace(name);
     let name = match byline {
         true => byline_name(&name)?,
         false => name.as_str(),
@@ -1228,8 +1229,7 @@ fn word_document_properties(page: &Html) -> HashMap<String, String> {
         .filter_map(ElementRef::wrap)
         .filter(|element| element.value().name().starts_with("o:"))
         .filter_map(|element| {
-            let text = element.text().collect::<String>();
-            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let text = collapse_whitespace(&element.text().collect::<String>());
             (!text.is_empty()).then(|| (element.value().name().to_string(), text))
         })
         .collect()
