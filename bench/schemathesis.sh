@@ -29,6 +29,8 @@
 #   them swapped.
 # - a search answered as CSV (a row per hit) takes neither facets nor
 #   context (400): a valid case asking for CSV leaves both out.
+# - facet_limit limits facets, asked with facets=true (400 without): a
+#   valid case giving it asks for facets (or, as CSV, leaves it out too).
 # - a publication or an author filter names one by a letter or a digit at
 #   least (400 otherwise): a valid case's name without one is replaced.
 # And the server answers a query over 1,000 characters with 414 (URI Too
@@ -122,9 +124,13 @@ def map_case(context, case):
             query[name] = "El Tiempo"
     if string(query, "axis") == "mentioned" and string(query, "by") == "month":
         query["by"] = "year"
+    # facet_limit limits the facets asked for.
+    if "facet_limit" in query:
+        query["facets"] = "true"
     # A CSV answer is a row per hit: facets and context are refused with it.
     if case.operation.path == "/api/search" and string(query, "format") == "csv":
         query.pop("facets", None)
+        query.pop("facet_limit", None)
         query.pop("context", None)
     return case
 EOF

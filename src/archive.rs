@@ -611,7 +611,7 @@ impl Archive {
         if request.sort == Sort::Relevance && !request.group {
             // Facets count every match, but need neither scores nor order.
             if request.facets {
-                results.facets = Some(self.facets(&searcher, &compiled)?);
+                results.facets = Some(self.facets(&searcher, &compiled, request.facet_limit)?);
             }
             if request.limit == 0 && request.collapse {
                 // Every match's key counts both.
@@ -655,7 +655,7 @@ impl Archive {
             results.total = sorted.every.len() as u64;
             if request.facets {
                 let every = sorted.every.iter().map(|m| m.address);
-                results.facets = Some(self.facets_of(&searcher, every)?);
+                results.facets = Some(self.facets_of(&searcher, every, request.facet_limit)?);
             }
             let mut copies = None;
             let mut shown = std::mem::take(&mut sorted.first);
@@ -690,7 +690,8 @@ impl Archive {
         let every = self.in_whole_order(&searcher, &compiled, request.sort)?;
         results.total = every.len() as u64;
         if request.facets {
-            results.facets = Some(self.facets_of(&searcher, every.iter().map(|m| m.address))?);
+            let every = every.iter().map(|m| m.address);
+            results.facets = Some(self.facets_of(&searcher, every, request.facet_limit)?);
         }
         let ranked = (every.into_iter().enumerate()).map(|(i, m)| (i + 1, m.head.document, m));
         let hit = |rank: usize, m: Sortable| {
@@ -1083,7 +1084,7 @@ impl Archive {
                     let facets = match request.facets {
                         true => {
                             let every = sorted.every.iter().map(|m| m.address);
-                            Some(self.facets_of(&searcher, every)?)
+                            Some(self.facets_of(&searcher, every, None)?)
                         }
                         false => None,
                     };
@@ -1142,7 +1143,7 @@ impl Archive {
         let every = self.in_whole_order(searcher, compiled, request.sort)?;
         let total = every.len() as u64;
         let facets = match request.facets {
-            true => Some(self.facets_of(searcher, every.iter().map(|m| m.address))?),
+            true => Some(self.facets_of(searcher, every.iter().map(|m| m.address), None)?),
             false => None,
         };
         let generation = self.generation_of(searcher)?;
@@ -2096,16 +2097,24 @@ impl Archive {
 
     /// The facets of every match of `compiled`, counted from the columns
     /// without scoring or ordering a match.
-    fn facets(&self, searcher: &Searcher, compiled: &query::Compiled) -> Result<Facets> {
+    fn facets(
+        &self,
+        searcher: &Searcher,
+        compiled: &query::Compiled,
+        limit: Option<usize>,
+    ) -> Result<Facets> {
         let every = searcher.search(&*compiled.query, &EveryMatch)?;
-        self.facets_of(searcher, addresses(every))
+        self.facets_of(searcher, addresses(every), limit)
     }
 
-    /// The facets of the matches at `addresses`, segment by segment.
+    /// The facets of the matches at `addresses`, segment by segment, at
+    /// most `limit` values of each (a shard answers with every value: the
+    /// archive's most frequent are known once they are summed).
     fn facets_of(
         &self,
         searcher: &Searcher,
         addresses: impl IntoIterator<Item = DocAddress>,
+        limit: Option<usize>,
     ) -> Result<Facets> {
         let generation = self.generation_of(searcher)?;
         let mut per_segment = vec![Vec::new(); generation.columns.len()];
@@ -2118,7 +2127,7 @@ impl Archive {
             .zip(per_segment)
             .map(|(columns, docs)| columns.tally(docs))
             .collect::<Result<Vec<_>>>()?;
-        Ok(facets::facets(tallies))
+        Ok(facets::listed(facets::facets(tallies), limit))
     }
 
     /// Every match of `compiled`, unscored (score 0) and in no order, with

@@ -204,6 +204,10 @@ pub struct SearchArgs {
     /// publication, format and author.
     #[arg(long)]
     pub facets: bool,
+    /// With --facets, list at most N values of each facet but years (the
+    /// most frequent), and how many are left.
+    #[arg(long, value_name = "N", requires = "facets")]
+    pub facet_limit: Option<usize>,
     /// Add a ready-to-paste citation to each hit.
     #[arg(long)]
     pub cite: bool,

@@ -361,6 +361,7 @@ fn search(args: &SearchArgs) -> Result<u8> {
         sort: args.sort,
         group: args.group,
         facets: args.facets,
+        facet_limit: args.facet_limit,
         context: args.context,
         cite: args.cite,
         all_words: args.all_words,

@@ -131,6 +131,12 @@ pub struct SearchRequest {
     pub group: bool,
     /// Count all matches per source and year into [`SearchResults::facets`].
     pub facets: bool,
+    /// With `facets`: list at most this many values of each facet ordered
+    /// most frequent first (sources, languages, publications, formats,
+    /// authors; years are listed whole), its most frequent;
+    /// [`Facets::values`] still counts them all. A page of a mail archive
+    /// shows the first twenty of 200,000 senders.
+    pub facet_limit: Option<usize>,
     /// Only passages that mention a year in this range (see
     /// [`crate::ingest::dates::mentioned_years`]), whatever their publication date.
     pub mentions: Option<YearRange>,
@@ -312,6 +318,7 @@ impl SearchRequest {
             sort: Sort::Relevance,
             group: false,
             facets: false,
+            facet_limit: None,
             mentions: None,
             context: 0,
             cite: false,
@@ -788,6 +795,27 @@ pub struct Facets {
     /// counted. Absent from an older cita's facets: none.
     #[serde(default)]
     pub authors: Vec<FacetCount>,
+    /// How many values each facet has, listed or not
+    /// ([`SearchRequest::facet_limit`]).
+    #[serde(default)]
+    pub values: FacetValues,
+}
+
+/// How many values each of [`Facets`] has in all.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetValues {
+    /// Sources with a match.
+    pub sources: u64,
+    /// Languages with a match.
+    pub languages: u64,
+    /// Publication years with a match.
+    pub years: u64,
+    /// Publications with a match.
+    pub publications: u64,
+    /// Formats with a match.
+    pub formats: u64,
+    /// Authors with a match.
+    pub authors: u64,
 }
 
 /// How many passages and documents match a query (`--count`).

@@ -530,6 +530,43 @@ fn facets_count_every_match_per_source_and_year() {
 }
 
 #[test]
+fn a_facet_limit_lists_the_most_frequent_values_and_counts_them_all() {
+    let (_, whole) = search_json("colombia", &["--facets", "-n", "0"]);
+    let (_, limited) = search_json("colombia", &["--facets", "--facet-limit", "2", "-n", "0"]);
+    let values = |result: &Value, key: &str| result["facets"][key].as_array().unwrap().clone();
+    for key in ["sources", "languages", "publications", "formats", "authors"] {
+        let all = values(&whole, key);
+        let first = &all[..all.len().min(2)];
+        assert_eq!(values(&limited, key), first, "{key}");
+        assert_eq!(limited["facets"]["values"][key], all.len(), "{key}");
+        assert_eq!(whole["facets"]["values"][key], all.len(), "{key}");
+    }
+    // Years stay whole, as a timeline wants them.
+    assert_eq!(values(&limited, "years"), values(&whole, "years"));
+    let sources = values(&whole, "sources").len();
+    assert!(
+        sources > 2,
+        "the fixture's matches lie in more than two files"
+    );
+
+    // The text output says how many are not listed.
+    let text = cita("search", &["--facets", "--facet-limit", "2", "colombia"]);
+    let listed = String::from_utf8(text.stdout).unwrap();
+    let by_source = listed.split("By source\n").nth(1).unwrap();
+    let lines: Vec<&str> = by_source.lines().take(3).collect();
+    assert_eq!(
+        lines[2],
+        format!("     …  {} more", sources - 2),
+        "{listed}"
+    );
+
+    // A limit of nothing to limit is refused.
+    let refused = cita("search", &["--facet-limit", "2", "colombia"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--facets"));
+}
+
+#[test]
 fn timeline_counts_per_year_month_and_source_in_every_format() {
     let out = cita("timeline", &["--format", "json", "colombia"]);
     let timeline = json_of(&out);

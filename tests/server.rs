@@ -108,8 +108,12 @@ fn search_collapses_copies_as_the_cli_does_unless_told_not_to() {
     fixture.search("strike", &[]);
     let server = Server::start(&fixture.index_path(), &[]);
     let index = fixture.index_path();
-    let cases: [(&str, &[&str]); 4] = [
+    let cases: [(&str, &[&str]); 5] = [
         ("", &[]),
+        (
+            "&facets=true&facet_limit=1",
+            &["--facets", "--facet-limit", "1"],
+        ),
         (
             "&collapse=true&limit=2&offset=1",
             &["-n", "2", "--offset", "1"],
@@ -390,6 +394,8 @@ fn malformed_queries_and_parameters_are_400() {
         search_target("lazo", "&cite=maybe"),
         search_target("lazo", "&context=21"),
         search_target("lazo", "&format=csv&facets=true"),
+        search_target("lazo", "&facet_limit=2"),
+        search_target("lazo", "&facets=true&facet_limit=4294967296"),
         search_target("lazo", "&format=csv&context=1"),
         search_target("lazo", "&limit=1&limit=2"),
         format!("/api/passages/{}?context=21", first_id(server, "lazo")),
@@ -971,7 +977,8 @@ fn openapi_integer_bounds_are_the_servers() {
                 } else {
                     ""
                 };
-                format!("{path}?{q}{name}={value}")
+                let needed = needed_with(name).map_or(String::new(), |pair| format!("{pair}&"));
+                format!("{path}?{q}{needed}{name}={value}")
             };
             let mut cases = vec![(min.to_string(), 200), (max.to_string(), 200)];
             cases.push(((max + 1).to_string(), 400));
@@ -991,8 +998,8 @@ fn openapi_integer_bounds_are_the_servers() {
         }
     }
     assert_eq!(
-        checked, 7,
-        "limit, offset, snippet_chars, context, the passage's context, kwic's width and limit"
+        checked, 8,
+        "limit, offset, snippet_chars, context, facet_limit, the passage's context, kwic's width and limit"
     );
     // The largest offset with the largest limit is still within the 10,000 window.
     let response = server.get(&search_target("lazo", "&offset=9900&limit=100"));
@@ -1707,11 +1714,13 @@ fn every_documented_parameter_is_accepted_and_no_other() {
                 .map(|p| format!("{}={}", p["name"].as_str().unwrap(), encode(&example(p))))
                 .collect();
             let mut documented = Vec::new();
-            // Each documented parameter alone (with the required ones) is accepted.
+            // Each documented parameter alone (with the required ones, and
+            // the one it needs) is accepted.
             for parameter in &parameters {
                 let name = parameter["name"].as_str().unwrap();
                 documented.push(name.to_string());
                 let mut query = required.clone();
+                query.extend(needed_with(name).map(str::to_string));
                 let pair = format!("{name}={}", encode(&example(parameter)));
                 if !query.contains(&pair) {
                     query.push(pair);
@@ -1746,6 +1755,12 @@ fn every_documented_parameter_is_accepted_and_no_other() {
             assert_eq!(listed, documented, "{method} {path}: {message}");
         }
     }
+}
+
+/// The parameter that `name` needs beside it: `facet_limit` limits the
+/// facets asked with `facets=true` (a 400 without).
+fn needed_with(name: &str) -> Option<&'static str> {
+    (name == "facet_limit").then_some("facets=true")
 }
 
 /// A parameter's example, else its default, as text.

@@ -223,6 +223,7 @@ class _Queries:
         facets: bool = False,
         all_words: bool = False,
         collapse: bool = True,
+        facet_limit: Optional[int] = None,
     ) -> Results:
         """Searches, like ``cita search --format json``.
 
@@ -235,7 +236,9 @@ class _Queries:
         hit (``before``, ``after``). ``cite``: add a ``citation``.
         ``group``: one hit per document, and ``groups``. ``facets``: counts
         per source, language, year, publication, format and author (and
-        the undated passages) in ``facets``. ``all_words``: only
+        the undated passages) in ``facets``; ``facet_limit``, with
+        ``facets``: at most that many values of each but years, its most
+        frequent (``facets["values"]`` counts them all). ``all_words``: only
         passages holding every searched term; otherwise, when an AND of two
         or more terms fills less than the page, passages holding at least
         half of them fill it, after every full match, each with
@@ -251,7 +254,7 @@ class _Queries:
         an author's (``--author``; a mail's sender with the address).
         """
         options = _search_options(
-            limit, offset, sort, snippet_chars, context, cite, group, facets, all_words, collapse
+            limit, offset, sort, snippet_chars, context, cite, group, facets, all_words, collapse, facet_limit
         )
         filters = _filters(since, until, lang, mentions, publication, author)
         results = self._search(_text("query", query), filters, options)
@@ -589,9 +592,12 @@ def _search_options(
     facets: bool,
     all_words: bool,
     collapse: bool,
+    facet_limit: Optional[int] = None,
 ) -> dict:
-    """A search's options as the extension reads them."""
-    return {
+    """A search's options as the extension reads them; a ``facet_limit``
+    without ``facets`` is an :class:`OptionError`, as ``--facet-limit``
+    without ``--facets`` is."""
+    options = {
         "limit": _count("limit", limit, optional=True),
         "offset": _count("offset", offset),
         "sort": _text("sort", sort),
@@ -600,9 +606,13 @@ def _search_options(
         "cite": _flag("cite", cite),
         "group": _flag("group", group),
         "facets": _flag("facets", facets),
+        "facet_limit": _count("facet_limit", facet_limit, optional=True),
         "all_words": _flag("all_words", all_words),
         "collapse": _flag("collapse", collapse),
     }
+    if options["facet_limit"] is not None and not options["facets"]:
+        raise OptionError("facet_limit limits the facets: ask facets=True with it")
+    return options
 
 
 def _whole(value: Any) -> Optional[int]:

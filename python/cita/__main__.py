@@ -71,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--cite", action="store_true", help="add a ready-to-paste citation to each hit")
     search.add_argument("--facets", action="store_true", help="count the matches per source, language, year…")
     search.add_argument(
+        "--facet-limit", type=int, default=None, help="with --facets, list at most N values of each facet but years"
+    )
+    search.add_argument(
         "--group", action="store_true", help="one entry per document, with every matching passage"
     )
     search.add_argument("--timeout", type=float, default=60.0, help="seconds per shard and step")
@@ -165,6 +168,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                 context=args.context,
                 cite=args.cite,
                 facets=args.facets,
+                facet_limit=args.facet_limit,
                 group=args.group,
                 all_words=args.all_words,
                 collapse=not args.no_collapse,

@@ -33,6 +33,7 @@ class SearchOptions(TypedDict):
     all_words: bool
     group: bool
     facets: bool
+    facet_limit: Optional[int]
     collapse: bool
 
 class BuildArgs(TypedDict):

@@ -38,6 +38,9 @@ pub struct SearchOptions {
     all_words: bool,
     group: bool,
     facets: bool,
+    /// Absent from an older coordinator's shard steps.
+    #[pyo3(default)]
+    facet_limit: Option<usize>,
     collapse: bool,
 }
 
@@ -70,6 +73,7 @@ impl SearchOptions {
             all_words: self.all_words,
             group: self.group,
             facets: self.facets,
+            facet_limit: self.facet_limit,
             collapse: self.collapse,
             ..request
         })

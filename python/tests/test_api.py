@@ -53,6 +53,20 @@ def test_groups_and_facets_are_there_when_asked_for(archive):
     assert sum(source["count"] for source in grouped.facets["sources"]) == grouped.total
 
 
+def test_a_facet_limit_lists_the_most_frequent_values_and_counts_them_all(archive):
+    whole = archive.search("colombia", facets=True, limit=0).facets
+    limited = archive.search("colombia", facets=True, facet_limit=2, limit=0).facets
+    assert len(whole["sources"]) > 2
+    for key in ("sources", "languages", "publications", "formats", "authors"):
+        assert limited[key] == whole[key][:2]
+        assert limited["values"][key] == whole["values"][key] == len(whole[key])
+    assert limited["years"] == whole["years"]
+    with pytest.raises(cita.OptionError, match="facets=True"):
+        archive.search("colombia", facet_limit=2)
+    with pytest.raises(cita.OptionError, match="facet_limit"):
+        archive.search("colombia", facets=True, facet_limit=-1)
+
+
 def test_results_pickle_with_their_whole_answer(archive):
     results = archive.search("colombia", facets=True, limit=3)
     results.partial, results.shards_answered = True, [0]

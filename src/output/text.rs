@@ -158,37 +158,57 @@ pub(super) fn write_summary(
 fn write_facets(out: &mut dyn Write, facets: Option<&Facets>, style: TextStyle) -> io::Result<()> {
     // No passage matched (every one has a source): nothing to count, and
     // nothing printed, as for the hits.
-    let Some(facets) = facets.filter(|facets| !facets.sources.is_empty()) else {
+    let Some(facets) = facets.filter(|facets| facets.values.sources > 0) else {
         return Ok(());
     };
+    let values = &facets.values;
     writeln!(out)?;
-    write_facet_list(out, style, "By source", &facets.sources)?;
-    write_facet_list(out, style, "By year", &facets.years)?;
+    write_facet_list(out, style, "By source", &facets.sources, values.sources)?;
+    write_facet_list(out, style, "By year", &facets.years, values.years)?;
     if facets.undated > 0 {
         writeln!(out, "{:>6}  undated", facets.undated)?;
     }
-    write_facet_list(out, style, "By language", &facets.languages)?;
-    if !facets.publications.is_empty() {
-        write_facet_list(out, style, "By publication", &facets.publications)?;
+    write_facet_list(
+        out,
+        style,
+        "By language",
+        &facets.languages,
+        values.languages,
+    )?;
+    if values.publications > 0 {
+        let publications = &facets.publications;
+        write_facet_list(
+            out,
+            style,
+            "By publication",
+            publications,
+            values.publications,
+        )?;
     }
-    write_facet_list(out, style, "By format", &facets.formats)?;
-    if !facets.authors.is_empty() {
-        write_facet_list(out, style, "By author", &facets.authors)?;
+    write_facet_list(out, style, "By format", &facets.formats, values.formats)?;
+    if values.authors > 0 {
+        write_facet_list(out, style, "By author", &facets.authors, values.authors)?;
     }
     Ok(())
 }
 
-/// A facet's title, then one `count  value` line per value.
+/// A facet's title, then one `count  value` line per value listed and a
+/// line saying how many of its `values` are not (`--facet-limit`).
 fn write_facet_list(
     out: &mut dyn Write,
     style: TextStyle,
     title: &str,
     facets: &[FacetCount],
+    values: u64,
 ) -> io::Result<()> {
     style.paint(out, TITLE, title)?;
     writeln!(out)?;
     for facet in facets {
         writeln!(out, "{:>6}  {}", facet.count, sanitize(&facet.value))?;
+    }
+    let unlisted = values.saturating_sub(facets.len() as u64);
+    if unlisted > 0 {
+        writeln!(out, "{:>6}  {unlisted} more", "…")?;
     }
     Ok(())
 }

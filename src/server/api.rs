@@ -35,6 +35,10 @@ pub const OPENAPI: &str = include_str!("openapi.json");
 /// Passages on each side of `/api/passages/{id}` when `context` is not given.
 pub const DEFAULT_CONTEXT: usize = 2;
 
+/// The largest `facet_limit` (the OpenAPI document's maximum): more
+/// values than any facet holds, so that no value is left out.
+const MAX_FACET_LIMIT: usize = u32::MAX as usize;
+
 /// An API failure, answered as `{"error": "…"}` with its status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
@@ -247,6 +251,20 @@ impl Params {
     /// `true` or `false`; false when absent.
     fn flag(&self, name: &str) -> Result<bool, ApiError> {
         self.choice(name, &[("false", false), ("true", true)])
+    }
+
+    /// `facet_limit`, which limits the facets asked with `facets=true`
+    /// (as `--facet-limit` needs `--facets`), or `None` when absent.
+    fn facet_limit(&self) -> Result<Option<usize>, ApiError> {
+        if self.get("facet_limit").is_none() {
+            return Ok(None);
+        }
+        if !self.flag("facets")? {
+            return Err(ApiError::BadRequest(
+                "facet_limit limits the facets: ask facets=true with it".to_string(),
+            ));
+        }
+        self.number("facet_limit", 0, 0, MAX_FACET_LIMIT).map(Some)
     }
 
     /// A date bound: exactly `YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a real
@@ -541,6 +559,7 @@ async fn search(
             "all_words",
             "group",
             "facets",
+            "facet_limit",
             "collapse",
             "format",
         ]),
@@ -565,6 +584,7 @@ async fn search(
         all_words: params.flag("all_words")?,
         group: params.flag("group")?,
         facets: params.flag("facets")?,
+        facet_limit: params.facet_limit()?,
         // On unless turned off.
         collapse: params.choice("collapse", &[("true", true), ("false", false)])?,
         ..filtered_request(&params, limits)?

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::analysis::Folding;
 use crate::ingest::Format;
-use crate::results::{FacetCount, Facets};
+use crate::results::{FacetCount, FacetValues, Facets};
 use crate::schema::FacetTally;
 
 /// Facets from each segment's tally of its matches: counts per source,
@@ -62,7 +62,36 @@ pub fn facets<'a>(tallies: impl IntoIterator<Item = FacetTally<'a>>) -> Facets {
             })
             .collect(),
         undated,
+        values: FacetValues::default(),
     }
+}
+
+/// `facets` as a search lists them: each facet's number of values in
+/// [`Facets::values`], and at most `limit` values of each ordered most
+/// frequent first ([`crate::SearchRequest::facet_limit`]). Years stay
+/// whole: one per year at most, in order, as a timeline wants them.
+pub fn listed(mut facets: Facets, limit: Option<usize>) -> Facets {
+    let count = |values: &[FacetCount]| values.len() as u64;
+    facets.values = FacetValues {
+        sources: count(&facets.sources),
+        languages: count(&facets.languages),
+        years: count(&facets.years),
+        publications: count(&facets.publications),
+        formats: count(&facets.formats),
+        authors: count(&facets.authors),
+    };
+    if let Some(limit) = limit {
+        for values in [
+            &mut facets.sources,
+            &mut facets.languages,
+            &mut facets.publications,
+            &mut facets.formats,
+            &mut facets.authors,
+        ] {
+            values.truncate(limit);
+        }
+    }
+    facets
 }
 
 /// Counts of names (publications, authors) as facets, most first, names

@@ -33,11 +33,11 @@ use crate::highlight::Span;
 use crate::query;
 use crate::ranking::{OrderKey, by_partial_rank, in_order};
 use crate::results::{
-    CITA_VERSION, Candidate, FacetCount, Facets, Group, Hit, Period, Pick, SearchRequest,
-    SearchResults, ShardAnswer, Sort, Stats, Timeline,
+    CITA_VERSION, Candidate, FacetCount, FacetValues, Facets, Group, Hit, Period, Pick,
+    SearchRequest, SearchResults, ShardAnswer, Sort, Stats, Timeline,
 };
 use crate::views::collapse::{Copies, Shown};
-use crate::views::facets::{by_folded_name, most_first};
+use crate::views::facets::{by_folded_name, listed, most_first};
 use crate::views::group;
 use crate::views::kwic::{self, Concordance, ContextSort, ShardKwic};
 use crate::views::timeline::{self, TimelineAxis};
@@ -157,9 +157,7 @@ pub fn page(request: &SearchRequest, answers: &[ShardAnswer]) -> Page {
             .then(|| answers.iter().filter_map(|a| a.partial_total).sum::<u64>())
             .filter(|_| answers.iter().any(|a| a.partial_total.is_some())),
         picks,
-        facets: request
-            .facets
-            .then(|| sum_facets(answers.iter().filter_map(|a| a.facets.as_ref()))),
+        facets: summed_facets(request, answers),
         index_fingerprint: joined(answers.iter().map(|a| a.index_fingerprint.as_str())),
         distinct,
         shown,
@@ -203,9 +201,7 @@ fn grouped_page(request: &SearchRequest, answers: &[ShardAnswer]) -> Page {
     Page {
         total: answers.iter().map(|answer| answer.total).sum(),
         picks,
-        facets: request
-            .facets
-            .then(|| sum_facets(answers.iter().filter_map(|a| a.facets.as_ref()))),
+        facets: summed_facets(request, answers),
         index_fingerprint: joined(answers.iter().map(|a| a.index_fingerprint.as_str())),
         partial_total: None,
         distinct: None,
@@ -464,6 +460,17 @@ fn joined<'a>(fingerprints: impl Iterator<Item = &'a str>) -> String {
     fingerprints.collect::<Vec<_>>().join("+")
 }
 
+/// The shards' facets summed, when asked for, and listed as
+/// [`SearchRequest::facet_limit`] asks: the shards answer with every value
+/// of each facet, so that the values listed are the archive's most
+/// frequent and counted exactly.
+fn summed_facets(request: &SearchRequest, answers: &[ShardAnswer]) -> Option<Facets> {
+    request.facets.then(|| {
+        let summed = sum_facets(answers.iter().filter_map(|a| a.facets.as_ref()));
+        listed(summed, request.facet_limit)
+    })
+}
+
 /// Facets summed value by value, in the order each facet keeps.
 fn sum_facets<'a>(all: impl Iterator<Item = &'a Facets>) -> Facets {
     let mut sources: BTreeMap<&str, u64> = BTreeMap::new();
@@ -504,5 +511,6 @@ fn sum_facets<'a>(all: impl Iterator<Item = &'a Facets>) -> Facets {
         publications: by_folded_name(publications),
         formats: most_first(formats),
         authors: by_folded_name(authors),
+        values: FacetValues::default(),
     }
 }

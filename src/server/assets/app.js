@@ -400,17 +400,31 @@ function showFacets(state, facets) {
       }
     };
     // A mail archive has thousands of senders: the most frequent first,
-    // the others on demand, a page at a time.
+    // the others on demand, a page at a time, each page asked of the
+    // server when it comes (a search sends the first page of each facet).
+    const all = (facets.values || {})[field] ?? values.length;
+    let known = values;
     let shown = 0;
     const more = element("button", "facet-more");
     more.type = "button";
-    const next = () => {
-      show(values.slice(shown, shown + FACET_PAGE));
-      shown = Math.min(values.length, shown + FACET_PAGE);
-      const left = values.length - shown;
+    const next = async () => {
+      if (shown + FACET_PAGE > known.length && known.length < all) {
+        more.disabled = true;
+        try {
+          known = await facetValues(state, field, shown + FACET_PAGE);
+        } catch (err) {
+          setStatus(statusLine, err.message, true);
+          return;
+        } finally {
+          more.disabled = false;
+        }
+      }
+      show(known.slice(shown, shown + FACET_PAGE));
+      shown = Math.min(known.length, shown + FACET_PAGE);
+      const left = Math.max(all, known.length) - shown;
       more.textContent = left > FACET_PAGE ? `${FACET_PAGE} more of ${left}` : `${left} more`;
       more.setAttribute("aria-label", `Show ${Math.min(FACET_PAGE, left)} more ${label.toLowerCase()} values of the ${left} not shown`);
-      more.hidden = shown === values.length;
+      more.hidden = left <= 0;
     };
     more.addEventListener("click", next);
     next();
@@ -418,6 +432,16 @@ function showFacets(state, facets) {
     aside.append(section);
   }
   aside.hidden = !aside.children.length;
+}
+
+// The first `count` values of a facet of the search `state` shows, asked
+// anew (a count, no hits).
+async function facetValues(state, field, count) {
+  const params = searchParams(state, 0, 0);
+  params.set("facets", "true");
+  params.set("facet_limit", String(count));
+  const page = await getJson("/api/search?" + params.toString());
+  return page.facets[field] || [];
 }
 
 // Active filters as chips; each removes its filter.
@@ -616,6 +640,7 @@ async function search(state, view) {
   // page, even at its last place.
   const params = searchParams(state, PAGE_SIZE + 1, state.offset);
   params.set("facets", "true");
+  params.set("facet_limit", String(FACET_PAGE));
   const timeline = showTimeline(state, view);
   let page;
   try {
