@@ -654,6 +654,18 @@ fn timeline_counts_per_year_month_and_source_in_every_format() {
     ]);
     assert_eq!(months.len(), 12, "{months:?}");
     assert_eq!(months.first().map(String::as_str), Some("2025-01"));
+    // A thousand years by month is charted whole; a month more is no
+    // chart, its rows the matches' first period to their last.
+    let by_month = |since: &str| {
+        let args = ["--format", "csv", "--by", "month", "--since", since];
+        periods(&[&args[..], &["--until", "2999-12", "colombia"]].concat())
+    };
+    let thousand_years = by_month("2000-01");
+    assert_eq!(thousand_years.len(), 12_000);
+    assert_eq!(thousand_years.first().map(String::as_str), Some("2000-01"));
+    let wider = by_month("1999-12");
+    assert!(wider.len() < 200, "{}", wider.len());
+    assert_eq!(wider.first().map(String::as_str), Some("2018-03"));
     let mentioned = periods(&[
         "--format",
         "csv",
