@@ -1132,6 +1132,18 @@ async fn pages_and_places(client: &Client, server: &Server, index: &Path) -> Res
     assert_eq!(shown_ids(client).await?, ids(&second));
     let next = js(client, "return document.getElementById('next').disabled;").await?;
     assert_eq!(next, json!(true), "nothing after the last partial match");
+    // A link to a page past the last (kept from a larger answer) says so,
+    // and Previous goes to the last page.
+    goto("/?q=tenprobe+paragraph&offset=50").await?;
+    until_js(
+        client,
+        "the page past the last",
+        "return document.getElementById('page-info').textContent          === 'past the last page (2); Previous goes to it';",
+    )
+    .await?;
+    click(client, "#pager:not([hidden]) #prev:not([disabled])").await?;
+    until_status(client, &summary).await?;
+    assert_eq!(shown_ids(client).await?, ids(&second));
     // Full matches short of a page, then partial ones: the text output's status.
     goto("/?q=%22Plan+LAZO%22+Yarborough").await?;
     until_status(

@@ -333,6 +333,11 @@ fn without_tesseract_a_scan_is_a_warning_and_the_rest_is_indexed() {
     let empty = tempfile::TempDir::new().unwrap();
     let report = index_report_with_path(&fixture, empty.path(), &[]);
     assert_eq!(report["skipped"]["ocr_unavailable"], 1, "{report}");
+    // Nothing was read by OCR: the scan is not counted as recognized.
+    assert_eq!(
+        report["ocr"],
+        serde_json::json!({"recognized": 0, "cached": 0})
+    );
     assert_warned(&report, "scan.png", &["apt-get install tesseract-ocr"]);
     assert_eq!(fixture.sources("embassy"), ["notes.txt"]);
 }

@@ -417,14 +417,16 @@ fn recognize(
         };
         Ok(parse_tsv(&String::from_utf8_lossy(&tsv)))
     };
+    // An image counts once: read by Tesseract this run, or from the cache.
     let (mut pages, mut changed) = match cached.as_deref().and_then(read_cache) {
         Some(pages) => {
             counts.cached += 1;
             (pages, false)
         }
         None => {
+            let pages = run_with(None)?;
             counts.recognized += 1;
-            (run_with(None)?, true)
+            (pages, true)
         }
     };
     // A page turned sideways or upside down (a phone's photo, a page fed
@@ -438,7 +440,10 @@ fn recognize(
         .any(|page| !page.orientation_checked && needs_orientation(page))
         && let Ok(turned) = run_with(Some(ORIENTED_LAYOUT))
     {
-        counts.recognized += 1;
+        if !changed {
+            counts.cached -= 1;
+            counts.recognized += 1;
+        }
         pages = surer_pages(pages, turned);
         pages
             .iter_mut()

@@ -37,7 +37,9 @@ function stateFromUrl() {
   state.group = params.get("group") === "1";
   // Every copy shown (the API's collapse=false), not each set of copies once.
   state.copies = params.get("copies") === "1";
-  state.offset = Math.max(0, parseInt(params.get("offset") || "0", 10) || 0);
+  // Digits only: `1e3` or `5px` in a hand-edited link is no offset.
+  const offset = params.get("offset") || "0";
+  state.offset = /^[0-9]+$/.test(offset) ? Number(offset) : 0;
   return state;
 }
 
@@ -694,9 +696,10 @@ async function search(state, view) {
     const served = Math.floor(MAX_OFFSET / PAGE_SIZE) + 1;
     $("prev").disabled = state.offset === 0;
     $("next").disabled = !more;
-    $("page-info").textContent =
-      `page ${current} of ${Math.max(current, Math.min(counted, served))}` +
-      (counted > served ? "; narrow the search to reach the rest" : "");
+    $("page-info").textContent = groups.length
+      ? `page ${current} of ${Math.max(current, Math.min(counted, served))}` +
+        (counted > served ? "; narrow the search to reach the rest" : "")
+      : pastTheEnd(Math.min(counted, served));
     pager.hidden = state.offset === 0 && !more;
   } else {
     const hits = page.hits.slice(0, PAGE_SIZE);
@@ -714,13 +717,34 @@ async function search(state, view) {
     const pages = more ? Math.min(Math.max(current + 1, counted), served) : current;
     $("prev").disabled = state.offset === 0;
     $("next").disabled = !more;
-    $("page-info").textContent =
-      `page ${current} of ${pages}` + (counted > served ? "; narrow the search to reach the rest" : "");
+    $("page-info").textContent = hits.length
+      ? `page ${current} of ${pages}` + (counted > served ? "; narrow the search to reach the rest" : "")
+      : pastTheEnd(Math.min(counted, served));
     pager.hidden = state.offset === 0 && !more;
   }
-  $("prev").onclick = () => go({ ...state, offset: Math.max(0, state.offset - PAGE_SIZE) });
+  // A link kept from a larger answer (the index has changed since) may
+  // ask for a page past the last: the previous page is then the last.
+  const shownNothing = !results.children.length;
+  const lastPage = (state.offset > 0 && shownNothing) ? lastPageOffset(page) : null;
+  $("prev").onclick = () =>
+    go({ ...state, offset: lastPage ?? Math.max(0, state.offset - PAGE_SIZE) });
   $("next").onclick = () => go({ ...state, offset: state.offset + PAGE_SIZE });
   restoreScroll();
+}
+
+// The pager's words on a page past the last of `pages`.
+function pastTheEnd(pages) {
+  return `past the last page (${pages}); Previous goes to it`;
+}
+
+// The offset of the last page of `page`'s answer: its documents' when
+// grouped, else its distinct hits' and partial matches'.
+function lastPageOffset(page) {
+  const shown = page.groups
+    ? page.documents
+    : (page.distinct === undefined ? page.total : page.distinct) + (page.partial_total || 0);
+  const pages = Math.max(1, Math.ceil(shown / PAGE_SIZE));
+  return Math.min(pages - 1, Math.floor(MAX_OFFSET / PAGE_SIZE)) * PAGE_SIZE;
 }
 
 async function showPassage(state, view) {
