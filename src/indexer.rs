@@ -336,7 +336,10 @@ pub trait BuildObserver {
 /// language is what both detectors find in its sentences' words other
 /// than names when whatlang is not sure of the sentences, and a sentence
 /// full of figures or identifiers is read without them.
-pub const READING_RULES: u32 = 40;
+/// 41: a Word, ODT or PDF file's creation date is not its document's when
+/// its date line could be either of two other days (undated, with a
+/// warning).
+pub const READING_RULES: u32 = 41;
 
 /// An observer that ignores everything.
 #[derive(Debug, Default, Clone, Copy)]

@@ -335,6 +335,64 @@ fn a_memo_s_header_block_titles_and_dates_it_in_docx_and_pdf() {
     );
 }
 
+/// A date line that could be either of two days (`Date: 03/04/1962`,
+/// English, nothing telling the order) leaves a Word memo undated, with a
+/// warning, when the file was made on neither (typed again decades later),
+/// and keeps the file's date when it is one of them.
+#[test]
+fn an_ambiguous_date_line_undates_a_memo_the_file_s_date_does_not_match() {
+    let fixture = Fixture::new();
+    let memo = |topic: &str| {
+        [
+            "MEMORANDUM FOR THE RECORD",
+            "Date: 03/04/1962",
+            "Subject: Meeting",
+            topic,
+        ]
+        .iter()
+        .map(|line| word_paragraph("", line))
+        .collect::<String>()
+    };
+    let retyped = memo("The ambassador discussed the Marquetalia operation.");
+    fixture.file(
+        "retyped.docx",
+        docx(&retyped, "", "", "", "2012-01-01T10:00:00Z"),
+    );
+    let typed = memo("The ambassador discussed the Yarumal operation.");
+    fixture.file(
+        "typed.docx",
+        docx(&typed, "", "", "", "1962-04-03T10:00:00Z"),
+    );
+    let report = fixture.index_report(&[]);
+    let warned: Vec<&str> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| {
+            w["message"]
+                .as_str()
+                .unwrap()
+                .contains("could be 3/4 or 4/3")
+        })
+        .map(|w| w["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(warned, ["retyped.docx"], "{report}");
+    let (_, result) = fixture.search("marquetalia", &[]);
+    let hit = &hits(&result)[0];
+    assert_eq!(
+        (&hit["date"], &hit["date_origin"]),
+        (&json!(null), &json!(null)),
+        "{hit}"
+    );
+    let (_, result) = fixture.search("yarumal", &[]);
+    let hit = &hits(&result)[0];
+    assert_eq!(
+        (&hit["date"], &hit["date_origin"]),
+        (&json!("1962-04-03"), &json!("metadata")),
+        "{hit}"
+    );
+}
+
 /// A report typed in Word years after it was written: the press dateline
 /// that opens its text dates it, not the date its file records (found by
 /// a review: a 1966 report was cited as of 1999); a dateline that is not

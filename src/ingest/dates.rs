@@ -531,8 +531,13 @@ pub enum LabelledDate {
     /// A numeric date cita cannot read: its day and month could be either
     /// way round (`Date: 03/02/2025` with nothing telling the order), or it
     /// is no date (`13/13/2024`). The document is left undated rather than
-    /// dated by a date its text cites. Holds why, for the warning.
-    Unreadable(String),
+    /// dated by a date its text cites.
+    Unreadable {
+        /// Why, for the warning.
+        why: String,
+        /// The dates it could be (its two orders), if any.
+        readings: Vec<Date>,
+    },
 }
 
 /// The labels of a date line, each with the order its language writes a
@@ -571,7 +576,10 @@ pub fn date_line(line: &str, order: DayOrder) -> Option<LabelledDate> {
     })?;
     if let Some(read) = numeric_date(value, label_order) {
         return Some(read.map_or_else(
-            |why| LabelledDate::Unreadable(format!("{line:?} {why}")),
+            |(why, readings)| LabelledDate::Unreadable {
+                why: format!("{line:?} {why}"),
+                readings,
+            },
             LabelledDate::Date,
         ));
     }
@@ -624,8 +632,8 @@ fn cable_date(value: &str) -> Option<Date> {
 /// equal fields; a date written with points (`03.02.2025`) is day first,
 /// as only the countries that write the day first write it so; otherwise
 /// `order` decides, and `Unknown` leaves it unread. Gives the date, or why
-/// it cannot be read.
-fn numeric_date(value: &str, order: DayOrder) -> Option<Result<Date, String>> {
+/// it cannot be read and the dates it could be.
+fn numeric_date(value: &str, order: DayOrder) -> Option<Result<Date, (String, Vec<Date>)>> {
     static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^([0-9]{1,4})([/.-])([0-9]{1,2})([/.-])([0-9]{1,4})(?:$|[\s,;)\]])")
             .expect("the numeric date pattern compiles")
@@ -636,12 +644,13 @@ fn numeric_date(value: &str, order: DayOrder) -> Option<Result<Date, String>> {
     }
     let (a, b, c) = (&caps[1], &caps[3], &caps[5]);
     let number = |digits: &str| digits.parse::<u32>().ok();
-    let unreadable = || Some(Err("is not a date cita reads".to_string()));
+    let no_date = || ("is not a date cita reads".to_string(), Vec::new());
+    let unreadable = || Some(Err(no_date()));
     if a.len() == 4 {
         let date = (c.len() <= 2)
             .then(|| Date::new(number(a)? as i32, number(b)? as u8, number(c)? as u8))
             .flatten();
-        return Some(date.ok_or_else(|| "is not a date cita reads".to_string()));
+        return Some(date.ok_or_else(no_date));
     }
     let year = match c.len() {
         4 => number(c)? as i32,
@@ -661,8 +670,13 @@ fn numeric_date(value: &str, order: DayOrder) -> Option<Result<Date, String>> {
             DayOrder::DayFirst => true,
             DayOrder::MonthFirst => false,
             DayOrder::Unknown => {
-                return Some(Err(format!(
-                    "could be {first}/{second} or {second}/{first} (day/month): nothing tells the order"
+                let on = |month: u32, day: u32| Date::new(year, month as u8, day as u8);
+                let readings = [on(second, first), on(first, second)];
+                return Some(Err((
+                    format!(
+                        "could be {first}/{second} or {second}/{first} (day/month): nothing tells the order"
+                    ),
+                    readings.into_iter().flatten().collect(),
                 )));
             }
         }
@@ -676,7 +690,7 @@ fn numeric_date(value: &str, order: DayOrder) -> Option<Result<Date, String>> {
         .ok()
         .zip(u8::try_from(day).ok())
         .and_then(|(month, day)| Date::new(year, month, day));
-    Some(date.ok_or_else(|| "is not a date cita reads".to_string()))
+    Some(date.ok_or_else(no_date))
 }
 
 /// A place as datelines name it: capitalised words, with the lower-case
@@ -1125,7 +1139,7 @@ mod tests {
     fn a_date_lines_numeric_date_is_read_in_the_order_its_label_or_document_writes() {
         let read = |line: &str, order: DayOrder| match date_line(line, order) {
             Some(LabelledDate::Date(date)) => date.to_string(),
-            Some(LabelledDate::Unreadable(why)) => format!("unreadable: {why}"),
+            Some(LabelledDate::Unreadable { why, .. }) => format!("unreadable: {why}"),
             None => "none".to_string(),
         };
         let unknown = |line: &str| read(line, DayOrder::Unknown);

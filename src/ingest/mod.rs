@@ -1503,26 +1503,38 @@ impl Reading<'_> {
 
     /// Dates the document just read by what its date line `said`, unless
     /// its metadata dated it other than by when the file was made: by the
-    /// date it gives, or none when it cannot be read, with a warning.
+    /// date it gives, or none when it cannot be read, with a warning. A
+    /// date line that could be either of two days keeps the date the file
+    /// was made when it is one of them; else that date is not the
+    /// document's (a memo of 1962 typed again in 2012) and it is undated.
     fn date_line(&mut self, place: &Place, said: LabelledDate) {
         let Some(document) = self.outcome.documents.last_mut() else {
             return;
         };
-        let read = matches!(said, LabelledDate::Date(_));
         let dated_by_message = document.date_origin.is_some();
-        if dated_by_message || document.meta.date.is_some() && !(document.meta.date_made && read) {
+        let meta = &document.meta;
+        let kept = match &said {
+            LabelledDate::Date(_) => meta.date.is_some() && !meta.date_made,
+            LabelledDate::Unreadable { readings, .. } => meta
+                .date
+                .is_some_and(|made| !meta.date_made || readings.contains(&made)),
+        };
+        if dated_by_message || kept {
             return;
         }
         document.date_line_read = true;
         match said {
             LabelledDate::Date(date) => document.meta.date = Some(date),
-            LabelledDate::Unreadable(why) => self.warn(
+            LabelledDate::Unreadable { why, .. } => {
+                document.meta.date = None;
+                self.warn(
                 place,
                 None,
-                format!(
-                    "its date line {why}; left undated, not dated by a date its text cites (front matter date: YYYY-MM-DD dates it)"
-                ),
-            ),
+                    format!(
+                        "its date line {why}; left undated, not dated by a date its text cites (front matter date: YYYY-MM-DD dates it)"
+                    ),
+                )
+            }
         }
     }
 

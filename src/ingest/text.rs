@@ -1467,7 +1467,7 @@ mod tests {
         );
         assert!(matches!(
             header("Date: 03/02/2025\n", DayOrder::Unknown).date,
-            Some(LabelledDate::Unreadable(_))
+            Some(LabelledDate::Unreadable { .. })
         ));
         for marking in [
             "CONFIDENTIAL",
