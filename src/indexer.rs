@@ -338,7 +338,8 @@ pub trait BuildObserver {
 /// full of figures or identifiers is read without them.
 /// 41: a Word, ODT or PDF file's creation date is not its document's when
 /// its date line could be either of two other days (undated, with a
-/// warning).
+/// warning); a sentence a page break cuts between two scanned pages is
+/// one paragraph, as between two typed ones.
 pub const READING_RULES: u32 = 41;
 
 /// An observer that ignores everything.

@@ -240,6 +240,40 @@ fn a_pdf_with_typed_and_scanned_pages_gives_both() {
     assert_ocr(&river);
 }
 
+/// A sentence a page break cuts between two scanned pages is one passage,
+/// on the page it starts, as between two typed pages; one that ends its
+/// page is not joined to the next page's.
+#[test]
+fn a_sentence_cut_by_a_page_break_between_scans_is_one_passage() {
+    ensure_tesseract();
+    let fixture = Fixture::new();
+    let first = scan_gray("The inspector wrote that the\ncivilian authorities had failed");
+    let second = scan_gray("to investigate the complaints\nof the villagers in Riochiquito.");
+    let third = scan_gray("Nobody answered the letters.");
+    fixture.file(
+        "scans.pdf",
+        pdf_pages(
+            &[
+                PdfPage::Scan(&first),
+                PdfPage::Scan(&second),
+                PdfPage::Scan(&third),
+            ],
+            "Scans",
+            "20200101000000Z",
+        ),
+    );
+    let hit = only_hit(&fixture, "\"authorities had failed to investigate\"");
+    assert_eq!(hit["page"], 1, "{hit}");
+    assert_ocr(&hit);
+    let (_, result) = fixture.search("nobody", &[]);
+    assert_eq!(hits(&result)[0]["page"], 3, "{result}");
+    assert_eq!(
+        hits(&result)[0]["text"],
+        "Nobody answered the letters.",
+        "{result}"
+    );
+}
+
 /// The cache files under the index, with their contents.
 fn cached(index: &Path) -> BTreeMap<String, Vec<u8>> {
     std::fs::read_dir(index.join("ocr-cache"))

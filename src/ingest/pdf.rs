@@ -57,7 +57,8 @@
 //!   is text.
 //!
 //! A sentence cut by a page break is one paragraph, on the page it starts
-//! (see `runs_on` for the evidence asked): within a page a blank line
+//! (see `runs_on` for the evidence asked, and `scan_runs_on` between two
+//! scanned pages): within a page a blank line
 //! is kept as a break, as joining there took table rows and listings,
 //! but on a page with a blank line between all its lines (double spacing,
 //! Tesseract's text layer; `join_spaced_lines`), where a sentence goes on.
@@ -1151,12 +1152,14 @@ fn structure(pages: &[Vec<&str>], scanned: &dyn Fn(u32) -> bool) -> Vec<Block> {
     // Whether block `i`, first on its page, goes on with the paragraph
     // that ended the page before (see [`runs_on`]).
     let continues_at = |i: usize| {
+        let read_alike =
+            |scans: bool| scanned(blocks[i - 1].0) == scans && scanned(blocks[i].0) == scans;
         i > 0
             && blocks[i - 1].0 + 1 == blocks[i].0
-            && scanned(blocks[i - 1].0) == scanned(blocks[i].0)
             && roles[i - 1] == Role::Text
             && roles[i] == Role::Text
-            && runs_on(blocks[i - 1].1, blocks[i].1)
+            && (read_alike(false) && runs_on(blocks[i - 1].1, blocks[i].1)
+                || read_alike(true) && scan_runs_on(blocks[i - 1].1, blocks[i].1))
     };
     let mut out = Vec::new();
     let mut chunk = String::new();
@@ -1237,6 +1240,24 @@ fn runs_on(last: &[&str], next: &[&str]) -> bool {
         .first()
         .is_some_and(|line| line.trim_start().starts_with(char::is_lowercase) && words(line) >= 3);
     set_full && ends_open && starts_lower && !markup(last) && !markup(next)
+}
+
+/// Whether `next`, the first paragraph OCR read on a page, goes on with
+/// `last`, the last on the scanned page before: as Tesseract's paragraphs
+/// parted inside a sentence on one page are joined (`ocr::continued`),
+/// `last` ends open (a letter, a comma or a hyphen) and `next` starts in
+/// lower case, with three words or more as in [`runs_on`]. Each of a
+/// scanned page's paragraphs is one line here (Tesseract's lines joined),
+/// so the widths [`runs_on`] weighs are not known; Tesseract parted its
+/// paragraphs by their layout already.
+fn scan_runs_on(last: &[&str], next: &[&str]) -> bool {
+    let (Some(end), Some(start)) = (last.last(), next.first()) else {
+        return false;
+    };
+    end.trim_end()
+        .ends_with(|c: char| c.is_alphabetic() || c == ',' || c == '-')
+        && start.trim_start().starts_with(char::is_lowercase)
+        && start.split_whitespace().count() >= 3
 }
 
 /// The role of each block of lines, given with its page: which are headings
