@@ -104,6 +104,7 @@ def _connect(value: Any, timeout: Optional[float], shards: int) -> Tuple[Any, bo
     :class:`OptionError`."""
     if not isinstance(value, str):
         return value, False
+    _check_address(value)
     limit = {} if timeout is None else {"timeout": timeout}
     try:
         # Not the process's default client: the caller's own Dask work
@@ -116,6 +117,26 @@ def _connect(value: Any, timeout: Optional[float], shards: int) -> Tuple[Any, bo
         ) from None
     except ValueError as err:
         raise OptionError(f"{value!r} is not a Dask scheduler's address: {err}") from None
+
+
+def _check_address(address: str) -> None:
+    """An :class:`OptionError` when Dask cannot read ``address`` as a
+    scheduler's: an unknown scheme (a dashboard's ``http://``), or a host
+    without its port (``foo``, ``tcp://127.0.0.1``). Checked before a
+    ``Client`` is made: one made of such an address fails, but is left
+    half open, and Python's exit then waits for it (twice the time limit,
+    two minutes by default) and prints its traceback."""
+    from distributed.comm.addressing import get_address_host_port, parse_address
+    from distributed.comm.registry import backends
+
+    try:
+        scheme, _ = parse_address(address)
+        if scheme not in backends:
+            raise ValueError(f"unknown address scheme {scheme!r} (known schemes: {sorted(backends)})")
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            get_address_host_port(address)
+    except ValueError as err:
+        raise OptionError(f"{address!r} is not a Dask scheduler's address: {err}") from None
 
 
 def _scheduler_lost(client: Any) -> bool:

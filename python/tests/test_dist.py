@@ -968,16 +968,27 @@ def test_python_m_cita_search(dask: DaskProcesses, client: Client, built: Dict[s
     assert done.returncode == 2 and done.stderr.startswith("cita: ")
 
 
-def test_python_m_cita_search_says_a_bad_scheduler_address_in_one_line(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "cita", "search", "--cluster", "foo", "--shards", str(tmp_path), "lazo"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 2, done.stderr
-    lines = done.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("cita: "), done.stderr
+def test_python_m_cita_search_says_a_bad_scheduler_address_in_one_line(
+    built: Dict[str, Built], tmp_path: Path
+) -> None:
+    # No shards: said before any scheduler is asked.
+    for shards in (tmp_path, built["generated"].shards):
+        # No port, or a dashboard's address: said at once, in one line, and
+        # no half-open client keeps the process from ending.
+        for address in ("foo", "tcp://127.0.0.1", "http://127.0.0.1:8787"):
+            started = time.monotonic()
+            done = subprocess.run(
+                [sys.executable, "-m", "cita", "search", "--cluster", address, "--shards", str(shards), "lazo"],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert done.returncode == 2, done.stderr
+            lines = done.stderr.splitlines()
+            assert len(lines) == 1 and lines[0].startswith("cita: "), done.stderr
+            if shards != tmp_path:
+                assert "not a Dask scheduler's address" in lines[0], done.stderr
+                assert time.monotonic() - started < 30, f"{address}: the process waited at its end"
 
 
 def test_python_m_cita_search_takes_no_abbreviated_options(tmp_path: Path) -> None:
