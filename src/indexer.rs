@@ -619,6 +619,8 @@ fn build_into(
         // Its files are the index's, not documents, when it lies in the
         // corpus (`cita index --corpus .` with the default `./index`).
         leave_out: Some(index_dir.to_path_buf()),
+        // So are another index's, and a folder of shards.
+        is_left_out: Some(store::is_cita_folder),
     };
     let mut reading = ReadOptions::new(corpus, &options.exclude, options.limits)?;
     // OCR results are kept beside the index, so that a rebuild or a renamed

@@ -287,6 +287,17 @@ fn is_index_file(name: &str) -> bool {
         .contains(&name)
 }
 
+/// The file that makes a folder a folder of shards (written by the
+/// Python package's `cita.dist.index`, which names it `MANIFEST`).
+const SHARD_MANIFEST: &str = "cita-shards.json";
+
+/// Whether `dir` is a folder cita wrote: an index, or a folder of shards.
+/// A build leaves such a folder in its corpus out whole, as it leaves out
+/// its own index: its files are no documents.
+pub fn is_cita_folder(dir: &Path) -> bool {
+    bears_cita_marks(dir) || dir.join(SHARD_MANIFEST).is_file()
+}
+
 /// Whether the folder shows that cita wrote it, even when tantivy can no
 /// longer open it: cita's state file is there, or `meta.json` (whole or
 /// not) still holds cita's payload. A folder of another program has

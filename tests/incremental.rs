@@ -1243,6 +1243,37 @@ fn an_index_inside_its_corpus_is_not_read_as_documents() {
     assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
 }
 
+/// Another index in the corpus (built into `corpus/mi_indice` by another
+/// run), and a folder of shards there (`cita-shards.json` beside its
+/// shards), are left out whole, as a build's own index is.
+#[test]
+fn other_indexes_and_shard_folders_inside_a_corpus_are_not_documents() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::write(corpus.join("notes.txt"), "The epsilonword notes.\n").unwrap();
+    let built = |index: &Path| {
+        let out = run_in(
+            dir.path(),
+            &["index", "--corpus", "corpus", "--index"]
+                .iter()
+                .copied()
+                .chain([index.to_str().unwrap(), "--format", "json"])
+                .collect::<Vec<_>>(),
+        );
+        index_report(&out)
+    };
+    built(&corpus.join("mi_indice"));
+    let shards = corpus.join("shards");
+    std::fs::create_dir(&shards).unwrap();
+    std::fs::write(shards.join("cita-shards.json"), r#"{"shards": 1}"#).unwrap();
+    built(&shards.join("shard-0"));
+    let report = built(&dir.path().join("elsewhere"));
+    assert_eq!(report["files_indexed"], 1, "{report}");
+    assert_eq!(report["warnings"], json!([]), "{report}");
+    assert_eq!(report["ignored"], json!({}), "{report}");
+}
+
 // --- The differential test: incremental runs against fresh builds. ---
 
 /// Words the randomised corpus is written with (Spanish and English, so

@@ -51,7 +51,9 @@ from ._results import BuildReport, IndexCheck, Results
 
 __all__ = ["Cluster", "MANIFEST", "index", "shard_of"]
 
-#: The file in the shard folder that records how many shards it holds.
+#: The file in the shard folder that records how many shards it holds
+#: (the library's ``store::SHARD_MANIFEST``: a build leaves out a folder
+#: holding it).
 MANIFEST = "cita-shards.json"
 #: Seconds a shard has to answer each step, unless told otherwise.
 DEFAULT_TIMEOUT = 60.0

@@ -778,6 +778,9 @@ pub struct WalkOptions {
     /// corpus), however the walk reaches it: by its path or through a
     /// symbolic link.
     pub leave_out: Option<PathBuf>,
+    /// Whether a folder is left out whole (another cita index, or a
+    /// folder of shards, in the corpus: its files are no documents).
+    pub is_left_out: Option<fn(&Path) -> bool>,
 }
 
 /// What the walk of a corpus finds.
@@ -874,12 +877,16 @@ pub fn files(corpus: &Path, options: &WalkOptions) -> Result<impl Iterator<Item 
         let name = folder.canonicalize().ok()?.file_name()?.to_os_string();
         Some((name, Handle::from_path(folder).ok()?))
     });
+    let is_left_out = options.is_left_out;
     builder.filter_entry(move |entry| {
         if is_hidden(entry.file_name()) {
             return false;
         }
-        if entry.file_type().is_some_and(|kind| kind.is_dir()) && is_saved_page_folder(entry.path())
-        {
+        let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
+        if is_dir && is_saved_page_folder(entry.path()) {
+            return false;
+        }
+        if is_dir && is_left_out.is_some_and(|is_left_out| is_left_out(entry.path())) {
             return false;
         }
         let Some((name, left_out)) = &left_out else {
