@@ -272,7 +272,12 @@ def _with_shard_advice(err: CitaError, shards_dir: str) -> CitaError:
     instead = _SHARD_ADVICE.get(kind)
     if instead is None or words not in str(err):
         return err
-    call = f"cita.dist.index(corpus, {shards_dir!r}"
+    try:
+        count = _read_manifest(shards_dir)
+    except CitaError:
+        count = None
+    # The call as it runs, with the keywords it needs (the folder's count).
+    call = f"cita.dist.index(corpus, {shards_dir!r}, shards={count or 'N'}, client=client"
     advised = type(err)(str(err).replace(words, instead.format(call=call)))
     advised.__dict__.update(err.__dict__)
     del advised._advice

@@ -666,7 +666,7 @@ def test_a_shard_build_s_error_advises_the_shards_call(client: Client, tmp_path:
     with pytest.raises(cita.ShardError) as raised:
         cita.dist.index(corpus, shards, shards=2, client=client)
     said = str(raised.value)
-    assert f"call cita.dist.index(corpus, {str(shards)!r}, rebuild=True)" in said, said
+    assert f"call cita.dist.index(corpus, {str(shards)!r}, shards=2, client=client, rebuild=True)" in said, said
     assert "cita.index(" not in said, said
 
 
@@ -787,7 +787,7 @@ def test_check_reads_every_shard_and_names_a_damaged_one(
     store = flip_a_stored_byte(copied / "shard-1")
     with pytest.raises(cita.ShardError, match=f"shard 1 .*{store.name}") as raised:
         cluster.check()
-    assert f"rebuild the shards with cita.dist.index(corpus, {str(copied)!r}, rebuild=True)" in str(raised.value)
+    assert f"rebuild the shards with cita.dist.index(corpus, {str(copied)!r}, shards={SHARDS}, client=client, rebuild=True)" in str(raised.value)
     assert raised.value.shards == [1]
 
 
@@ -1068,7 +1068,7 @@ def test_a_failing_shard_fails_the_search_or_makes_it_partial(
     assert "shard 0" not in str(raised.value)
     # The advice builds the shards: `cita index` would put a whole index
     # in the shard's folder.
-    assert f"rebuild the shards with cita.dist.index(corpus, {str(broken)!r}, rebuild=True)" in str(raised.value)
+    assert f"rebuild the shards with cita.dist.index(corpus, {str(broken)!r}, shards={SHARDS}, client=client, rebuild=True)" in str(raised.value)
     assert "`cita index" not in str(raised.value) and "`--index`" not in str(raised.value)
     cluster.partial = True
     got = cluster.search("plan", facets=True)
