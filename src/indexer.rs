@@ -339,7 +339,8 @@ pub trait BuildObserver {
 /// 41: a Word, ODT or PDF file's creation date is not its document's when
 /// its date line could be either of two other days (undated, with a
 /// warning); a sentence a page break cuts between two scanned pages is
-/// one paragraph, as between two typed ones.
+/// one paragraph, as between two typed ones; a PDF whose first page is a
+/// scan reads its header block in OCR's lines, with typed pages after it.
 pub const READING_RULES: u32 = 41;
 
 /// An observer that ignores everything.

@@ -518,6 +518,17 @@ fn a_scanned_cable_is_titled_and_dated_by_its_header_as_a_typed_one() {
         "cable.pdf",
         pdf_pages(&[PdfPage::Scan(&scan)], "", "20200101000000Z"),
     );
+    // Followed by an archivist's typed note: the scan's header, as OCR
+    // read its lines, still titles and dates it.
+    let note = [(700, "Note of the archive, June 5, 2001: released in full.")];
+    fixture.file(
+        "cable-noted.pdf",
+        pdf_pages(
+            &[PdfPage::Scan(&scan), PdfPage::Text(&note, 12)],
+            "",
+            "20200101000000Z",
+        ),
+    );
     let (_, result) = fixture.search("army", &["--sort", "source", "--no-collapse"]);
     let read: Vec<String> = hits(&result)
         .iter()
@@ -527,6 +538,7 @@ fn a_scanned_cable_is_titled_and_dated_by_its_header_as_a_typed_one() {
     assert_eq!(
         read,
         [
+            expected("cable-noted.pdf"),
             expected("cable.pdf"),
             expected("cable.png"),
             expected("cable.txt")

@@ -277,7 +277,7 @@ pub fn read(
             meta,
             blocks: page_blocks(&pages, &|_| false),
             notes,
-            header: first_page_lines(&pages),
+            header: first_page_lines(&pages, &Scanned::default()),
         });
     };
     let mut pages = pages;
@@ -315,7 +315,7 @@ pub fn read(
     // creation date is the scan's, so the date is read from its text, its
     // first page's header block first, as a text file's.
     let mut meta = meta;
-    let mut header = first_page_lines(&pages);
+    let mut header = first_page_lines(&pages, &scanned);
     if blocks.iter().all(|block| match block {
         Block::Paragraph(paragraph) => paragraph.ocr_confidence.is_some(),
         Block::Heading(_) | Block::SectionEnd => true,
@@ -335,9 +335,14 @@ pub fn read(
 /// The lines of the first page of `pages` with text, as drawn: where a
 /// memo's or a letter's header block stands (its fields on lines of their
 /// own, which paragraphs join).
-fn first_page_lines(pages: &[String]) -> Option<String> {
-    let first = pages.iter().find(|page| !page.trim().is_empty())?;
-    Some(squeeze_spaces(first).into_owned())
+fn first_page_lines(pages: &[String], scanned: &Scanned) -> Option<String> {
+    let (at, first) = (pages.iter().enumerate()).find(|(_, page)| !page.trim().is_empty())?;
+    Some(match scanned.read.get(&(at as u32 + 1)) {
+        // A scan's page holds OCR's paragraphs, a header block's fields
+        // joined into one: its lines are Tesseract's.
+        Some(read) => ocr::page_lines(&read.0),
+        None => squeeze_spaces(first).into_owned(),
+    })
 }
 
 /// A PDF as read.
