@@ -340,7 +340,9 @@ pub trait BuildObserver {
 /// its date line could be either of two other days (undated, with a
 /// warning); a sentence a page break cuts between two scanned pages is
 /// one paragraph, as between two typed ones; a PDF whose first page is a
-/// scan reads its header block in OCR's lines, with typed pages after it.
+/// scan reads its header block in OCR's lines, with typed pages after it;
+/// a PDF's scanned page that reads poorly is turned by cita as Tesseract's
+/// orientation detection says.
 pub const READING_RULES: u32 = 41;
 
 /// An observer that ignores everything.

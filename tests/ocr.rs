@@ -593,6 +593,50 @@ fn a_page_scanned_sideways_is_read_upright() {
     assert!(has_word(&hit, "marquetalia"), "{hit}");
 }
 
+/// A scanned PDF page turned a quarter anticlockwise, in a cable's small
+/// print: Tesseract's own orientation reading (`--psm 1`) reads it upside
+/// down, so cita turns the page as Tesseract's detection says.
+#[test]
+fn a_scanned_page_of_small_print_turned_a_quarter_is_read_upright() {
+    ensure_tesseract();
+    let fixture = Fixture::new();
+    let lines = [
+        "CONFIDENTIAL",
+        "DATE: 09 APR 48",
+        "SUBJECT: BOGOTAZO RIOTS",
+        "1. RIOTING BROKE OUT IN BOGOTA FOLLOWING THE ASSASSINATION OF",
+        "JORGE ELIECER GAITAN AT ABOUT 1:15 PM TODAY. MOBS HAVE BURNED",
+        "SEVERAL GOVERNMENT BUILDINGS AND THE CONFERENCE SITE IS CLOSED.",
+        "2. THE EMBASSY STAFF IS SAFE. FURTHER REPORTS WILL FOLLOW AS",
+        "CONDITIONS PERMIT. THE ARMY HAS BEEN CALLED TO RESTORE ORDER.",
+    ];
+    let mut content = b"q 0 1 -1 0 612 0 cm BT /F1 11 Tf\n".to_vec();
+    for (line, y) in lines.iter().zip((0..).map(|i| 540 - 16 * i)) {
+        content.extend(format!("1 0 0 1 72 {y} Tm ({line}) Tj\n").bytes());
+    }
+    content.extend(b"ET Q");
+    let typed = pdf_pages(&[PdfPage::Content(&content)], "", "20200101000000Z");
+    // Typed on a typewriter: set in Courier (a name as long as Helvetica's,
+    // so that the file's offsets hold), which Tesseract reads upright only
+    // once the page is turned.
+    let at = typed
+        .windows(10)
+        .position(|name| name == b"/Helvetica")
+        .unwrap();
+    let mut typed = typed;
+    typed.splice(at..at + 10, *b"/Courier  ");
+    let scan = gray_of(&pdftoppm(&typed, &["-r", "200", "-gray"]));
+    fixture.file(
+        "sideways.pdf",
+        pdf_pages(&[PdfPage::Scan(&scan)], "", "20200101000000Z"),
+    );
+    let hit = only_hit(&fixture, "\"restore order\"");
+    assert_eq!(hit["source"], "sideways.pdf");
+    assert_ocr(&hit);
+    assert_eq!(hit["title"], "BOGOTAZO RIOTS", "{hit}");
+    assert_eq!(hit["date"], "1948-04-09", "{hit}");
+}
+
 #[test]
 fn scans_are_read_again_in_other_ocr_languages_and_only_then() {
     ensure_tesseract();

@@ -400,7 +400,7 @@ fn recognize(
         .cache
         .as_deref()
         .map(|dir| dir.join(format!("{key}.json")));
-    let run_with = |layout: Option<&str>| -> Result<Vec<OcrPage>, OcrError> {
+    let run_on = |image: &[u8], layout: Option<&str>| -> Result<Vec<u8>, OcrError> {
         let mut args: Vec<String> = ["stdin", "stdout", "-l", &languages]
             .map(str::to_string)
             .to_vec();
@@ -410,12 +410,30 @@ fn recognize(
         if let Some(layout) = layout {
             args.extend(["--psm".to_string(), layout.to_string()]);
         }
-        args.push("tsv".to_string());
-        let tsv = {
-            let _slot = options.runs.slot();
-            run(tesseract, &args, Some(image), u64::MAX, options.timeout)?
-        };
+        if layout != Some(ORIENTATION_ONLY) {
+            args.push("tsv".to_string());
+        }
+        let _slot = options.runs.slot();
+        run(tesseract, &args, Some(image), u64::MAX, options.timeout)
+    };
+    let read = |image: &[u8], layout: Option<&str>| -> Result<Vec<OcrPage>, OcrError> {
+        let tsv = run_on(image, layout)?;
         Ok(parse_tsv(&String::from_utf8_lossy(&tsv)))
+    };
+    // A page rendered from a PDF (a PGM) is turned by cita itself as
+    // Tesseract's orientation detection says, and read upright: read
+    // turned a quarter (`--psm 1`), Tesseract reads small print as
+    // garbage. An image file is read with `--psm 1` (cita decodes no PNG,
+    // JPEG or TIFF).
+    let read_turned = || -> Result<Vec<OcrPage>, OcrError> {
+        let turned = run_on(image, Some(ORIENTATION_ONLY))
+            .ok()
+            .and_then(|said| rotation(&String::from_utf8_lossy(&said)))
+            .and_then(|degrees| rotated_pgm(image, degrees));
+        match turned {
+            Some(upright) => read(&upright, None),
+            None => read(image, Some(ORIENTED_LAYOUT)),
+        }
     };
     // An image counts once: read by Tesseract this run, or from the cache.
     let (mut pages, mut changed) = match cached.as_deref().and_then(read_cache) {
@@ -424,7 +442,7 @@ fn recognize(
             (pages, false)
         }
         None => {
-            let pages = run_with(None)?;
+            let pages = read(image, None)?;
             counts.recognized += 1;
             (pages, true)
         }
@@ -438,7 +456,7 @@ fn recognize(
     if pages
         .iter()
         .any(|page| !page.orientation_checked && needs_orientation(page))
-        && let Ok(turned) = run_with(Some(ORIENTED_LAYOUT))
+        && let Ok(turned) = read_turned()
     {
         if !changed {
             counts.cached -= 1;
@@ -464,6 +482,74 @@ const MAX_TIMED_PAGES: u32 = 200;
 /// Tesseract's page segmentation mode that detects the page's orientation
 /// first (and its script).
 const ORIENTED_LAYOUT: &str = "1";
+
+/// Tesseract's page segmentation mode that only detects the page's
+/// orientation and script, and says so in lines of text (`Rotate: 90`).
+const ORIENTATION_ONLY: &str = "0";
+
+/// The quarter turns, in degrees clockwise, that Tesseract's orientation
+/// detection says turn the page upright (`Rotate: 90`), when it says one.
+fn rotation(said: &str) -> Option<u32> {
+    let degrees = said
+        .lines()
+        .find_map(|line| line.strip_prefix("Rotate:"))?
+        .trim()
+        .parse()
+        .ok()?;
+    [90, 180, 270].contains(&degrees).then_some(degrees)
+}
+
+/// `pgm` (a binary PGM of a byte per pixel, as `pdftoppm -gray` writes)
+/// turned `degrees` (90, 180 or 270) clockwise; `None` for another image.
+fn rotated_pgm(pgm: &[u8], degrees: u32) -> Option<Vec<u8>> {
+    let (width, height, pixels) = pgm_pixels(pgm)?;
+    let (turned_width, turned_height) = match degrees {
+        180 => (width, height),
+        _ => (height, width),
+    };
+    let mut out = format!("P5\n{turned_width} {turned_height}\n255\n").into_bytes();
+    let header = out.len();
+    out.resize(header + pixels.len(), 0);
+    let turned = &mut out[header..];
+    for y in 0..height {
+        for x in 0..width {
+            let (to_x, to_y) = match degrees {
+                90 => (height - 1 - y, x),
+                180 => (width - 1 - x, height - 1 - y),
+                _ => (y, width - 1 - x),
+            };
+            turned[to_y * turned_width + to_x] = pixels[y * width + x];
+        }
+    }
+    Some(out)
+}
+
+/// The width, height and pixels of a binary PGM of a byte per pixel.
+fn pgm_pixels(pgm: &[u8]) -> Option<(usize, usize, &[u8])> {
+    let mut rest = pgm.strip_prefix(b"P5")?;
+    let mut fields = [0usize; 3];
+    for field in &mut fields {
+        // White space and comments before each field.
+        loop {
+            rest = rest.trim_ascii_start();
+            match rest.strip_prefix(b"#") {
+                Some(comment) => {
+                    let end = comment.iter().position(|&b| b == b'\n')?;
+                    rest = &comment[end..];
+                }
+                None => break,
+            }
+        }
+        let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        *field = std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()?;
+        rest = &rest[digits..];
+    }
+    let [width, height, max] = fields;
+    // One white-space byte ends the header.
+    let pixels = rest.get(1..)?;
+    let size = width.checked_mul(height)?;
+    (max == 255 && size > 0 && pixels.len() >= size).then(|| (width, height, &pixels[..size]))
+}
 
 /// Below this mean word confidence a page may be turned: read upright,
 /// a page of print scores 80 to 95, a poor one 60 or more.
@@ -1223,6 +1309,35 @@ mod tests {
                 ""
             ]
         );
+    }
+
+    #[test]
+    fn a_rendered_page_turns_a_quarter_a_half_or_three_quarters_clockwise() {
+        // 3 wide, 2 high:  1 2 3
+        //                  4 5 6
+        let pgm = b"P5\n# pdftoppm\n3 2\n255\n\x01\x02\x03\x04\x05\x06";
+        let pixels = |degrees| {
+            let turned = rotated_pgm(pgm, degrees).unwrap();
+            let (width, height, pixels) = pgm_pixels(&turned).unwrap();
+            (width, height, pixels.to_vec())
+        };
+        assert_eq!(pixels(90), (2, 3, vec![4, 1, 5, 2, 6, 3]));
+        assert_eq!(pixels(180), (3, 2, vec![6, 5, 4, 3, 2, 1]));
+        assert_eq!(pixels(270), (2, 3, vec![3, 6, 2, 5, 1, 4]));
+        // Not a PGM of a byte per pixel, or cut short: not turned.
+        for other in [
+            &b"\x89PNG\r\n"[..],
+            b"P5\n3 2\n65535\n\x01\x02",
+            b"P5\n3 2\n255\n\x01\x02",
+            b"P5\n3",
+            b"P5\n0 0\n255\n",
+        ] {
+            assert_eq!(rotated_pgm(other, 90), None, "{other:?}");
+        }
+        let said = "Page number: 0\nOrientation in degrees: 270\nRotate: 90\nOrientation confidence: 0.92\n";
+        assert_eq!(rotation(said), Some(90));
+        assert_eq!(rotation("Rotate: 0\n"), None);
+        assert_eq!(rotation("Too few characters. Skipping this page\n"), None);
     }
 
     #[test]

@@ -574,7 +574,7 @@ pub fn large_print_paragraphs_pdf(
 }
 
 /// Runs `pdftoppm` on the first page of `pdf` with `args`, giving its output.
-fn pdftoppm(pdf: &[u8], args: &[&str]) -> Vec<u8> {
+pub fn pdftoppm(pdf: &[u8], args: &[&str]) -> Vec<u8> {
     ensure_tesseract();
     let dir = TempDir::new().unwrap();
     let file = dir.path().join("page.pdf");
@@ -605,7 +605,11 @@ pub fn scan_png_of(pdf: &[u8]) -> Vec<u8> {
 
 /// A scan of `text` in large print: grayscale pixels at 150 dpi.
 pub fn scan_gray(text: &str) -> Gray {
-    let pgm = pdftoppm(&large_print_pdf(text), &["-r", "150", "-gray"]);
+    gray_of(&pdftoppm(&large_print_pdf(text), &["-r", "150", "-gray"]))
+}
+
+/// The pixels of a PGM as `pdftoppm -gray` writes it.
+pub fn gray_of(pgm: &[u8]) -> Gray {
     // `P5`, width, height, maximum value, each followed by one space or line break.
     let mut fields = Vec::new();
     let mut at = 0;
