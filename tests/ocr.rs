@@ -566,12 +566,25 @@ fn a_scanned_pdf_whose_page_does_not_say_it_paints_its_scan_is_read() {
     assert_ocr(&hit);
 }
 
+/// A page of `lines` in print of `size` points turned a quarter turn
+/// anticlockwise: (x, y) is drawn at (612 - y, x), so the lines read from
+/// the bottom up.
+fn sideways_page(lines: &[&str], size: u32) -> Vec<u8> {
+    let mut content = format!("q 0 1 -1 0 612 0 cm BT /F1 {size} Tf\n").into_bytes();
+    let leading = size * 3 / 2;
+    for (line, i) in lines.iter().zip(0..) {
+        let y = 540 - leading * i;
+        content.extend(format!("1 0 0 1 72 {y} Tm ({line}) Tj\n").bytes());
+    }
+    content.extend(b"ET Q");
+    pdf_pages(&[PdfPage::Content(&content)], "", "20200101000000Z")
+}
+
 #[test]
 fn a_page_scanned_sideways_is_read_upright() {
     ensure_tesseract();
     let fixture = Fixture::new();
-    // Large print turned a quarter turn on the page: (x, y) is drawn at
-    // (612 - y, x), so the lines read from the bottom up.
+    // Large print turned a quarter turn on the page.
     let lines = [
         "MINISTERIO DE GUERRA",
         "The battalion reached",
@@ -580,12 +593,7 @@ fn a_page_scanned_sideways_is_read_upright() {
         "until the relief column",
         "arrived from Neiva.",
     ];
-    let mut content = b"q 0 1 -1 0 612 0 cm BT /F1 28 Tf\n".to_vec();
-    for (line, y) in lines.iter().zip((0..).map(|i| 540 - 44 * i)) {
-        content.extend(format!("1 0 0 1 72 {y} Tm ({line}) Tj\n").bytes());
-    }
-    content.extend(b"ET Q");
-    let page = pdf_pages(&[PdfPage::Content(&content)], "", "20200101000000Z");
+    let page = sideways_page(&lines, 28);
     fixture.file("sideways.png", scan_png_of(&page));
     let hit = only_hit(&fixture, "\"relief column\"");
     assert_eq!(hit["source"], "sideways.png");
@@ -610,12 +618,7 @@ fn a_scanned_page_of_small_print_turned_a_quarter_is_read_upright() {
         "2. THE EMBASSY STAFF IS SAFE. FURTHER REPORTS WILL FOLLOW AS",
         "CONDITIONS PERMIT. THE ARMY HAS BEEN CALLED TO RESTORE ORDER.",
     ];
-    let mut content = b"q 0 1 -1 0 612 0 cm BT /F1 11 Tf\n".to_vec();
-    for (line, y) in lines.iter().zip((0..).map(|i| 540 - 16 * i)) {
-        content.extend(format!("1 0 0 1 72 {y} Tm ({line}) Tj\n").bytes());
-    }
-    content.extend(b"ET Q");
-    let typed = pdf_pages(&[PdfPage::Content(&content)], "", "20200101000000Z");
+    let typed = sideways_page(&lines, 11);
     // Typed on a typewriter: set in Courier (a name as long as Helvetica's,
     // so that the file's offsets hold), which Tesseract reads upright only
     // once the page is turned.
