@@ -1358,7 +1358,10 @@ impl Archive {
     ) -> Result<Option<PartialMatches>> {
         let wanted = request.offset.saturating_add(request.limit);
         let room = usize::try_from((wanted as u64).saturating_sub(full)).unwrap_or(usize::MAX);
+        // A count (no page) has none, as one index counts (`limit` 0
+        // returns before partial matches are looked for).
         if request.all_words
+            || request.limit == 0
             || request.limit == ALL
             || request.sort != Sort::Relevance
             || request.group

@@ -419,8 +419,17 @@ fn shards_answer_exactly_as_one_index_of_the_archive() {
     let mut with_duplicates = 0;
     let mut partial_with_duplicates = 0;
     for (number, query) in QUERIES.iter().enumerate() {
-        for tweak in [number, number + 1, number + 2, number + 3, number + 4] {
-            let request = request(query, tweak);
+        let tweaks = [number, number + 1, number + 2, number + 3, number + 4];
+        // Each with its page, and counted only (no page: no partial matches).
+        let requests = tweaks.into_iter().flat_map(|tweak| {
+            let paged = request(query, tweak);
+            let counted = SearchRequest {
+                limit: 0,
+                ..paged.clone()
+            };
+            [(tweak, paged), (tweak, counted)]
+        });
+        for (tweak, request) in requests {
             let Some((whole, merged)) = both_answers(&archives, &request) else {
                 continue;
             };
