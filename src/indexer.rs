@@ -1348,7 +1348,7 @@ fn apply(
 fn refuse_corpus_as_index(corpus: &Path, index_dir: &Path) -> Result<()> {
     if same_file::is_same_file(corpus, index_dir).map_err(|err| Error::io(index_dir, err))? {
         return Err(Error::InvalidOption(format!(
-            "the index folder {} is the corpus folder; give `--index` a folder of its own",
+            "the index folder {} is the corpus folder; give the index a folder of its own (`--index`, or `index` in Python)",
             index_dir.display()
         )));
     }

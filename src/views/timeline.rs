@@ -23,7 +23,7 @@ impl TimelineAxis {
     pub fn check(&self) -> Result<()> {
         if self.mentioned && self.by == Period::Month {
             return Err(Error::InvalidOption(
-                "mentioned dates are years: count them by year (`--by year`, or `by=year` over HTTP)".to_string(),
+                "mentioned dates are years: count them by year (`--by year`, `by=year` over HTTP, `by=\"year\"` in Python)".to_string(),
             ));
         }
         Ok(())
