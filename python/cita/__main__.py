@@ -16,15 +16,23 @@ import argparse
 import logging
 import os
 import sys
-from typing import List, Optional
+from typing import List, NoReturn, Optional
 
 from ._errors import CitaError
+
+
+class _Parser(argparse.ArgumentParser):
+    """Refuses what it cannot read as ``cita`` does: one ``cita:`` line on
+    stderr and exit 2 (argparse's own prints its usage first)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"cita: {message} (see `{self.prog} --help`)\n")
 
 
 def _parser() -> argparse.ArgumentParser:
     # No abbreviations: `--all` would silently be `--all-words`, and an
     # option added later could change what a short form meant.
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m cita", description=__doc__.split("\n\n")[0], allow_abbrev=False
     )
     commands = parser.add_subparsers(dest="command", required=True)

@@ -1001,8 +1001,12 @@ def test_python_m_cita_search_takes_no_abbreviated_options(tmp_path: Path) -> No
             timeout=120,
         )
         assert done.returncode == 2 and not done.stdout, done.stderr
+        # One line, as cita says it.
+        assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith("cita: "), done.stderr
         return done.stderr
 
+    assert "invalid int value: 'abc'" in refused("--limit", "abc", "lazo")
+    assert "invalid choice: 'xml'" in refused("--format", "xml", "lazo")
     for abbreviated in ("--all-w", "--lim=3", "--form=json", "--no-coll"):
         assert f"unrecognized arguments: {abbreviated}" in refused(abbreviated, "lazo")
     assert "argument --all: not allowed with argument -n/--limit" in refused("--limit", "3", "--all", "lazo")
