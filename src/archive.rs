@@ -914,6 +914,24 @@ impl Archive {
         self.guarded(|| self.fingerprint_of(&self.reader.searcher()))
     }
 
+    /// The commit this archive currently sees, as a key: its fingerprint
+    /// and its segments, each with its deletions. Two commits of the same
+    /// content (a rebuild, a merge) share a fingerprint but not a key, and
+    /// score alike only with the same deleted passages: a search over
+    /// shards checks that each of its steps reads the commit its first did.
+    pub fn commit(&self) -> Result<String> {
+        self.guarded(|| {
+            let searcher = self.reader.searcher();
+            let mut segments = String::new();
+            for segment in searcher.segment_readers() {
+                let id = segment.segment_id().uuid_string();
+                segments.push_str(&format!("{id}:{};", segment.num_deleted_docs()));
+            }
+            let hash = xxhash_rust::xxh3::xxh3_64(segments.as_bytes());
+            Ok(format!("{}@{hash:016x}", self.fingerprint_of(&searcher)?))
+        })
+    }
+
     /// Which shard of an archive of how many (`[number, count]`) the index
     /// holds, as `cita index` built it with a shard
     /// ([`BuildOptions::shard`]); `None` for a whole index. A search over

@@ -234,8 +234,8 @@ _STEPS = {
 def _on_shard(shards_dir: str, number: int, step: str, seen: Optional[str], *args: Any) -> Any:
     """Runs ``step`` on shard ``number`` (a Dask task). The first step of a
     call (``seen`` None) sees the shard's latest commit and returns
-    ``(its fingerprint, its answer)``; each later step, on whichever worker
-    Dask runs it, sees the content the first saw (``seen``), or fails."""
+    ``(its commit, its answer)``; each later step, on whichever worker
+    Dask runs it, sees the commit the first saw (``seen``), or fails."""
     if step not in _STEPS:
         raise OptionError(f"a shard does not run {step!r}")
     try:
@@ -286,13 +286,15 @@ def _with_shard_advice(err: CitaError, shards_dir: str) -> CitaError:
 
 def _run_step(shards_dir: str, number: int, step: str, seen: Optional[str], *args: Any) -> Any:
     archive = _archive(shards_dir, number)
+    # The commit, not only the content: a rebuild of the same content
+    # (another commit, without the deleted passages) scores otherwise.
     if seen is None:
         archive.reload()
         _check_holds(archive, shards_dir, number)
-        return archive.fingerprint, _STEPS[step](archive, *args)
-    if archive.fingerprint != seen:
+        return archive._commit, _STEPS[step](archive, *args)
+    if archive._commit != seen:
         archive.reload()
-        if archive.fingerprint != seen:
+        if archive._commit != seen:
             raise CitaError(f"shard {number} changed during the search (a build committed): search again")
     return _STEPS[step](archive, *args)
 
@@ -723,7 +725,7 @@ class _Steps:
         cluster = self.cluster
         expected = cluster._searched_languages
         first = self({n: (query, filters, options, None, expected) for n in range(cluster.shards)})
-        self.seen.update((n, fingerprint) for n, (fingerprint, _) in first.items())
+        self.seen.update((n, commit) for n, (commit, _) in first.items())
         answering = sorted(first)
         merged_languages = _cita.union_languages([first[n][1][0] for n in answering])
         if merged_languages == expected:

@@ -285,6 +285,13 @@ impl Archive {
         py.detach(|| self.inner.fingerprint()).or_raise(py)
     }
 
+    /// The commit this archive sees (its fingerprint and segments): what a
+    /// search over shards checks each step reads.
+    #[getter]
+    fn _commit(&self, py: Python<'_>) -> PyResult<String> {
+        py.detach(|| self.inner.commit()).or_raise(py)
+    }
+
     /// Which shard of how many (`(number, count)`) the index holds, or
     /// `None` for a whole index.
     #[getter]

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import cita
+from cita import _cita
 from conftest import blank_png, poll
 
 QUERIES = ['"Plan LAZO"', "colombia", "petro visa", "revo*", "trump OR yarborough", "bogota"]
@@ -65,6 +66,24 @@ def test_a_facet_limit_lists_the_most_frequent_values_and_counts_them_all(archiv
         archive.search("colombia", facet_limit=2)
     with pytest.raises(cita.OptionError, match="facet_limit"):
         archive.search("colombia", facets=True, facet_limit=-1)
+
+
+def test_a_rebuild_of_the_same_content_is_another_commit(small_corpus, tmp_path):
+    index = tmp_path / "index"
+    (small_corpus / "second.txt").write_text("A note on the harbour strike.\n")
+    cita.index(small_corpus, index)
+    (small_corpus / "second.txt").write_text("A note on the harbour strike, revised.\n")
+    cita.index(small_corpus, index)
+    # The extension's archive, as a worker of a search over shards holds it.
+    held = _cita.Archive(index, False)
+    cita.index(small_corpus, index, rebuild=True)
+    fresh = _cita.Archive(index, False)
+    # The same content, so the same fingerprint; another commit, whose
+    # passage deleted by the update is gone, so another key.
+    assert held.fingerprint == fresh.fingerprint
+    assert held._commit != fresh._commit
+    held.reload()
+    assert held._commit == fresh._commit
 
 
 def test_results_pickle_with_their_whole_answer(archive):

@@ -28,6 +28,7 @@ import pytest
 from distributed import Client, Event
 
 import cita
+from cita import _cita
 from conftest import blank_png, flip_a_stored_byte, poll
 import cita.dist
 from cita.dist import Cluster
@@ -1385,9 +1386,16 @@ def test_a_later_step_sees_what_the_first_saw_or_fails(tmp_path: Path) -> None:
     # Not reloaded since the first step: the same content.
     assert json.loads(count(first))["passages"] == 1
     # A first step elsewhere saw the new build: this copy reloads to it.
-    second = cita.Archive(shards / "shard-0").fingerprint
+    second = _cita.Archive(shards / "shard-0", False)._commit
     assert second != first
     assert json.loads(count(second))["passages"] == 2
     # The content the first step saw is gone.
     with pytest.raises(cita.CitaError, match="shard 0 changed during the search"):
         count(first)
+    # Rebuilt, the same content is another commit (new segments, without
+    # the deleted passages an update leaves, which BM25 counts): a step of
+    # a search that saw the rebuild reloads to it.
+    cita.index(corpus, shards / "shard-0", shard=(0, 1), rebuild=True)
+    third = _cita.Archive(shards / "shard-0", False)._commit
+    assert third != second and third.split("@")[0] == second.split("@")[0]
+    assert json.loads(count(third))["passages"] == 2
