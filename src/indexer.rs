@@ -501,6 +501,7 @@ fn build_into(
     // Before the lock file is made: a folder refused is left as it was.
     store::refuse_foreign(index_dir)?;
     let _lock = store::lock(index_dir)?;
+    store::remove_leftover_temp_files(index_dir);
     let mut early_warnings = Vec::new();
     // Read first: replacing an index of another schema or a damaged one
     // removes the state that records it.

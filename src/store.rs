@@ -389,6 +389,26 @@ pub fn lock(dir: &Path) -> Result<File> {
     }
 }
 
+/// Removes the temporary files a killed run left in the index folder
+/// `dir` (tantivy writes `meta.json` through a `.tmp…` file renamed over
+/// it): with the lock held, no run is writing one. A file that cannot be
+/// removed stays, as it did.
+pub fn remove_leftover_temp_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let leftover = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|name| name.starts_with(".tmp"))
+            && entry.file_type().is_ok_and(|kind| kind.is_file());
+        if leftover {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// The default language the state at `dir` records for a run given none
 /// (the last run's, else its files'), read from the file alone: one of
 /// another schema, whose files a run replaces, records it too.

@@ -1274,6 +1274,23 @@ fn other_indexes_and_shard_folders_inside_a_corpus_are_not_documents() {
     assert_eq!(report["ignored"], json!({}), "{report}");
 }
 
+/// The temporary file a run killed while tantivy wrote `meta.json`
+/// leaves in the index folder is removed by the next run (under its lock).
+#[test]
+fn a_killed_run_s_temporary_file_is_removed_by_the_next() {
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "The epsilonword notes.\n").unwrap();
+    let args = [
+        "index", "--corpus", ".", "--index", "idx", "--format", "json",
+    ];
+    index_report(&run_in(dir.path(), &args));
+    let leftover = dir.path().join("idx").join(".tmpAbC123");
+    std::fs::write(&leftover, b"[\"a.idx\"]").unwrap();
+    let report = index_report(&run_in(dir.path(), &args));
+    assert!(!leftover.exists(), "{report}");
+    assert_eq!(report["warnings"], json!([]), "{report}");
+}
+
 // --- The differential test: incremental runs against fresh builds. ---
 
 /// Words the randomised corpus is written with (Spanish and English, so
