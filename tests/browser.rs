@@ -829,6 +829,29 @@ async fn workbench(
         ),
     )
     .await?;
+    // A copy opens in the page, as "Show in context" does: Back to results
+    // returns to the search.
+    let copy = hit["duplicates"][0]["id"].as_str().unwrap();
+    click(
+        client,
+        &format!("{item} > ul.duplicates a.duplicate[href$=\"{copy}\"]"),
+    )
+    .await?;
+    until_js(
+        client,
+        "the copy in context",
+        &format!("return location.search.includes('passage={copy}') && !document.getElementById('back').hidden;"),
+    )
+    .await?;
+    click(client, "#back").await?;
+    until_js(
+        client,
+        "the results again",
+        &format!(
+            "return !location.search.includes('passage=') && !!document.querySelector('{item}');"
+        ),
+    )
+    .await?;
     click(client, "#copies").await?;
     let every = server.get_json("/api/search?q=twinprobe&collapse=false");
     until_shown(client, &ids(&every), 3).await?;

@@ -291,8 +291,9 @@ function disclosure(item, label, list) {
 }
 
 // The other copies of a hit's passage, shown on demand: where each is, a
-// link that opens it.
-function duplicatesOf(item, hit) {
+// link that opens it, as "Show in context" does (with "Back to results";
+// the link itself opens it alone, in a new tab).
+function duplicatesOf(state, item, hit) {
   const total = hit.duplicates_total || 0;
   if (!total) return;
   // Copies count as documents only one per document, all listed, none in
@@ -310,6 +311,11 @@ function duplicatesOf(item, hit) {
     const entry = element("li");
     const link = element("a", "duplicate", documentName(duplicate));
     link.href = "/?passage=" + encodeURIComponent(duplicate.id);
+    link.addEventListener("click", (event) => {
+      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      go({ ...state, passage: duplicate.id });
+    });
     entry.append(link, " " + spot(duplicate) + " · " + duplicate.title);
     if (duplicate.date) entry.append(" · " + duplicate.date);
     list.append(entry);
@@ -346,7 +352,7 @@ function hitItem(state, hit, number = hit.rank) {
   actions.append(link);
   for (const action of actions.children) action.setAttribute("aria-describedby", title.id);
   item.append(actions);
-  duplicatesOf(item, hit);
+  duplicatesOf(state, item, hit);
   return item;
 }
 
