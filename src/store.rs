@@ -295,8 +295,17 @@ const SHARD_MANIFEST: &str = "cita-shards.json";
 /// A build leaves such a folder in its corpus out whole, as it leaves out
 /// its own index: its files are no documents.
 pub fn is_cita_folder(dir: &Path) -> bool {
-    bears_cita_marks(dir) || dir.join(SHARD_MANIFEST).is_file()
+    // Asked of every folder of a corpus: a data set's large `meta.json`
+    // (no index's is) is not read.
+    let meta_is_small = std::fs::metadata(dir.join(META_FILE))
+        .is_ok_and(|meta| meta.len() <= MAX_INDEX_META_BYTES);
+    dir.join(SHARD_MANIFEST).is_file()
+        || dir.join(STATE_FILE).is_file()
+        || meta_is_small && bears_cita_marks(dir)
 }
+
+/// Larger than any index's `meta.json` (a few hundred bytes a segment).
+const MAX_INDEX_META_BYTES: u64 = 4 << 20;
 
 /// Whether the folder shows that cita wrote it, even when tantivy can no
 /// longer open it: cita's state file is there, or `meta.json` (whole or

@@ -1161,7 +1161,7 @@ async fn pages_and_places(client: &Client, server: &Server, index: &Path) -> Res
     until_js(
         client,
         "the page past the last",
-        "return document.getElementById('page-info').textContent          === 'past the last page (2); Previous goes to it';",
+        "return document.getElementById('page-info').textContent          === 'past the last page; Previous goes back to it';",
     )
     .await?;
     click(client, "#pager:not([hidden]) #prev:not([disabled])").await?;

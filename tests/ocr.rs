@@ -241,15 +241,16 @@ fn a_pdf_with_typed_and_scanned_pages_gives_both() {
 }
 
 /// A sentence a page break cuts between two scanned pages is one passage,
-/// on the page it starts, as between two typed pages; one that ends its
-/// page is not joined to the next page's.
+/// on the page it starts, as between two typed pages; a page that ends a
+/// sentence is not joined to the next, even one starting in lower case.
 #[test]
 fn a_sentence_cut_by_a_page_break_between_scans_is_one_passage() {
     ensure_tesseract();
     let fixture = Fixture::new();
     let first = scan_gray("The inspector wrote that the\ncivilian authorities had failed");
     let second = scan_gray("to investigate the complaints\nof the villagers in Riochiquito.");
-    let third = scan_gray("Nobody answered the letters.");
+    // Starting in lower case, after a page that ends a sentence: apart.
+    let third = scan_gray("and nobody answered the letters.");
     fixture.file(
         "scans.pdf",
         pdf_pages(
@@ -269,7 +270,7 @@ fn a_sentence_cut_by_a_page_break_between_scans_is_one_passage() {
     assert_eq!(hits(&result)[0]["page"], 3, "{result}");
     assert_eq!(
         hits(&result)[0]["text"],
-        "Nobody answered the letters.",
+        "and nobody answered the letters.",
         "{result}"
     );
 }

@@ -359,6 +359,20 @@ fn an_ambiguous_date_line_undates_a_memo_the_file_s_date_does_not_match() {
         docx(&retyped, "", "", "", "2012-01-01T10:00:00Z"),
     );
     let typed = memo("The ambassador discussed the Yarumal operation.");
+    // A date line of no date: the file's date is not the document's either.
+    let no_date = [
+        "MEMORANDUM FOR THE RECORD",
+        "Date: 13/13/1962",
+        "Subject: Meeting",
+    ]
+    .iter()
+    .chain(&["The ambassador discussed the Riochiquito operation."])
+    .map(|line| word_paragraph("", line))
+    .collect::<String>();
+    fixture.file(
+        "no-date.docx",
+        docx(&no_date, "", "", "", "2012-01-01T10:00:00Z"),
+    );
     fixture.file(
         "typed.docx",
         docx(&typed, "", "", "", "1962-04-03T10:00:00Z"),
@@ -377,6 +391,9 @@ fn an_ambiguous_date_line_undates_a_memo_the_file_s_date_does_not_match() {
         .map(|w| w["source"].as_str().unwrap())
         .collect();
     assert_eq!(warned, ["retyped.docx"], "{report}");
+    let (_, result) = fixture.search("riochiquito", &[]);
+    let hit = &hits(&result)[0];
+    assert_eq!(hit["date"], json!(null), "{hit}");
     let (_, result) = fixture.search("marquetalia", &[]);
     let hit = &hits(&result)[0];
     assert_eq!(

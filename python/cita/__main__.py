@@ -127,6 +127,9 @@ def _parse(argv: List[str]) -> argparse.Namespace:
     args.query += rest + words
     if not args.query:
         parser.error("the following arguments are required: query")
+    if args.facet_limit is not None and not args.facets:
+        # As cita search says it, before any scheduler is asked.
+        parser.error("the following required arguments were not provided: --facets")
     return args
 
 

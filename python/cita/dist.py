@@ -121,13 +121,19 @@ def _connect(value: Any, timeout: Optional[float], shards: int) -> Tuple[Any, bo
         raise OptionError(f"{value!r} is not a Dask scheduler's address: {err}") from None
 
 
+# The schemes of an address given as text: Dask's own, whose addresses it
+# reads here before connecting.
+_CHECKED_SCHEMES = ("tcp", "tls", "ws", "wss", "inproc")
+
+
 def _check_address(address: str) -> None:
     """An :class:`OptionError` when Dask cannot read ``address`` as a
     scheduler's: an unknown scheme (a dashboard's ``http://``), or a host
     without its port (``foo``, ``tcp://127.0.0.1``). Checked before a
     ``Client`` is made: one made of such an address fails, but is left
     half open, and Python's exit then waits for it (twice the time limit,
-    two minutes by default) and prints its traceback."""
+    two minutes by default) and prints its traceback. Another scheme
+    (``ucx://``) is given through a ``Client``."""
     from distributed.comm.addressing import get_address_host_port, parse_address
     from distributed.comm.registry import backends
 
@@ -135,7 +141,11 @@ def _check_address(address: str) -> None:
         scheme, _ = parse_address(address)
         if scheme not in backends:
             raise ValueError(f"unknown address scheme {scheme!r} (known schemes: {sorted(backends)})")
-        if scheme in ("tcp", "tls", "ws", "wss"):
+        if scheme not in _CHECKED_SCHEMES:
+            # UCX is listed whether or not it can be used here, and a
+            # client that fails to use it is left half open too.
+            raise ValueError(f"pass a distributed.Client for a {scheme}:// scheduler")
+        if scheme != "inproc":
             get_address_host_port(address)
     except ValueError as err:
         raise OptionError(f"{address!r} is not a Dask scheduler's address: {err}") from None
@@ -695,7 +705,7 @@ def _plain_search(limit: Optional[int], snippet_chars: int) -> dict:
 
 class _Steps:
     """The steps of one call over a cluster's shards: each shard's first
-    step opens it (and notes the fingerprint of what it holds), the later
+    step opens it (and notes the commit it reads), the later
     ones check it still holds that; with ``partial``, shards that fail are
     left out while some answer, and the later steps avoid the workers
     that left a shard without its answer or failed it."""

@@ -976,7 +976,7 @@ def test_python_m_cita_search_says_a_bad_scheduler_address_in_one_line(
     for shards in (tmp_path, built["generated"].shards):
         # No port, or a dashboard's address: said at once, in one line, and
         # no half-open client keeps the process from ending.
-        for address in ("foo", "tcp://127.0.0.1", "http://127.0.0.1:8787"):
+        for address in ("foo", "tcp://127.0.0.1", "http://127.0.0.1:8787", "ucx://127.0.0.1:1"):
             started = time.monotonic()
             done = subprocess.run(
                 [sys.executable, "-m", "cita", "search", "--cluster", address, "--shards", str(shards), "lazo"],
@@ -1007,6 +1007,7 @@ def test_python_m_cita_search_takes_no_abbreviated_options(tmp_path: Path) -> No
         return done.stderr
 
     assert "invalid int value: 'abc'" in refused("--limit", "abc", "lazo")
+    assert "not provided: --facets" in refused("--facet-limit", "3", "lazo")
     assert "invalid choice: 'xml'" in refused("--format", "xml", "lazo")
     for abbreviated in ("--all-w", "--lim=3", "--form=json", "--no-coll"):
         assert f"unrecognized arguments: {abbreviated}" in refused(abbreviated, "lazo")

@@ -421,11 +421,15 @@ fn recognize(
         Ok(parse_tsv(&String::from_utf8_lossy(&tsv)))
     };
     // A page rendered from a PDF (a PGM) is turned by cita itself as
-    // Tesseract's orientation detection says, and read upright: read
-    // turned a quarter (`--psm 1`), Tesseract reads small print as
-    // garbage. An image file is read with `--psm 1` (cita decodes no PNG,
-    // JPEG or TIFF).
+    // Tesseract's orientation detection (`--psm 0`) says, and read
+    // upright: turning it itself (`--psm 1`), Tesseract reads a
+    // typewritten page turned a quarter anticlockwise upside down. An
+    // image file is read with `--psm 1` alone (cita decodes no PNG, JPEG
+    // or TIFF, so could not turn it).
     let read_turned = || -> Result<Vec<OcrPage>, OcrError> {
+        if pgm_pixels(image).is_none() {
+            return read(image, Some(ORIENTED_LAYOUT));
+        }
         let turned = run_on(image, Some(ORIENTATION_ONLY))
             .ok()
             .and_then(|said| rotation(&String::from_utf8_lossy(&said)))
@@ -449,10 +453,10 @@ fn recognize(
     };
     // A page turned sideways or upside down (a phone's photo, a page fed
     // the wrong way) reads as garbage of low confidence: an image with such
-    // a page is read again with Tesseract's orientation detection (`--psm
-    // 1`, its `osd` data), which costs about a fifth more on every page and
-    // so runs only for them; of the two readings of each page, the surer is
-    // kept. A reading that failed (a timeout) is tried again next time.
+    // a page is read again turned (`read_turned`: Tesseract's orientation
+    // detection, its `osd` data, costs about a fifth more on every page and
+    // so runs only for them); of the two readings of each page, the surer
+    // is kept. A reading that failed (a timeout) is tried again next time.
     if pages
         .iter()
         .any(|page| !page.orientation_checked && needs_orientation(page))
@@ -504,8 +508,9 @@ fn rotation(said: &str) -> Option<u32> {
 fn rotated_pgm(pgm: &[u8], degrees: u32) -> Option<Vec<u8>> {
     let (width, height, pixels) = pgm_pixels(pgm)?;
     let (turned_width, turned_height) = match degrees {
+        90 | 270 => (height, width),
         180 => (width, height),
-        _ => (height, width),
+        _ => return None,
     };
     let mut out = format!("P5\n{turned_width} {turned_height}\n255\n").into_bytes();
     let header = out.len();
@@ -516,6 +521,7 @@ fn rotated_pgm(pgm: &[u8], degrees: u32) -> Option<Vec<u8>> {
             let (to_x, to_y) = match degrees {
                 90 => (height - 1 - y, x),
                 180 => (width - 1 - x, height - 1 - y),
+                // 270, the one left.
                 _ => (y, width - 1 - x),
             };
             turned[to_y * turned_width + to_x] = pixels[y * width + x];
@@ -1324,6 +1330,8 @@ mod tests {
         assert_eq!(pixels(90), (2, 3, vec![4, 1, 5, 2, 6, 3]));
         assert_eq!(pixels(180), (3, 2, vec![6, 5, 4, 3, 2, 1]));
         assert_eq!(pixels(270), (2, 3, vec![3, 6, 2, 5, 1, 4]));
+        assert_eq!(rotated_pgm(pgm, 45), None);
+        assert_eq!(rotated_pgm(pgm, 0), None);
         // Not a PGM of a byte per pixel, or cut short: not turned.
         for other in [
             &b"\x89PNG\r\n"[..],

@@ -321,6 +321,8 @@ pub fn read(
         Block::Heading(_) | Block::SectionEnd => true,
     }) {
         meta.date = None;
+        // The first scanned page's, though a typed page before it holds
+        // text: only furniture, since no passage is typed.
         let first = scanned.read.iter().min_by_key(|&(page, _)| page);
         header = first.map(|(_, read)| ocr::page_lines(&read.0));
     }

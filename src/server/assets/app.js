@@ -368,7 +368,7 @@ const FACETS = [
 // How many values of a facet are shown at first, and added by "N more".
 const FACET_PAGE = 20;
 
-function showFacets(state, facets) {
+function showFacets(state, view, facets) {
   const aside = $("facets");
   aside.replaceChildren();
   for (const [field, label, key] of FACETS) {
@@ -418,14 +418,19 @@ function showFacets(state, facets) {
     const next = async () => {
       if (shown + FACET_PAGE > known.length && known.length < all) {
         more.disabled = true;
+        let asked;
         try {
-          known = await facetValues(state, field, shown + FACET_PAGE);
+          asked = await facetValues(state, field, shown + FACET_PAGE);
         } catch (err) {
-          setStatus(statusLine, err.message, true);
+          if (!stale(view)) setStatus(statusLine, err.message, true);
           return;
         } finally {
           more.disabled = false;
         }
+        // Another search since, or a list that shrank (a build committed):
+        // the values shown stay as they are.
+        if (stale(view) || asked.length <= shown) return;
+        known = asked;
       }
       show(known.slice(shown, shown + FACET_PAGE));
       shown = Math.min(known.length, shown + FACET_PAGE);
@@ -661,7 +666,7 @@ async function search(state, view) {
     return;
   }
   if (stale(view)) return;
-  showFacets(state, page.facets);
+  showFacets(state, view, page.facets);
   await timeline;
   if (stale(view)) return;
   if (page.total === 0 && !page.partial_total) {
@@ -705,7 +710,7 @@ async function search(state, view) {
     $("page-info").textContent = groups.length
       ? `page ${current} of ${Math.max(current, Math.min(counted, served))}` +
         (counted > served ? "; narrow the search to reach the rest" : "")
-      : pastTheEnd(Math.min(counted, served));
+      : PAST_THE_END;
     pager.hidden = state.offset === 0 && !more;
   } else {
     const hits = page.hits.slice(0, PAGE_SIZE);
@@ -725,26 +730,29 @@ async function search(state, view) {
     $("next").disabled = !more;
     $("page-info").textContent = hits.length
       ? `page ${current} of ${pages}` + (counted > served ? "; narrow the search to reach the rest" : "")
-      : pastTheEnd(Math.min(counted, served));
+      : PAST_THE_END;
     pager.hidden = state.offset === 0 && !more;
   }
   // A link kept from a larger answer (the index has changed since) may
   // ask for a page past the last: the previous page is then the last.
   const shownNothing = !results.children.length;
-  const lastPage = (state.offset > 0 && shownNothing) ? lastPageOffset(page) : null;
+  // Always back, however the count of partial matches' copies misleads.
+  const lastPage =
+    state.offset > 0 && shownNothing
+      ? Math.max(0, Math.min(lastPageOffset(page), state.offset - PAGE_SIZE))
+      : null;
   $("prev").onclick = () =>
     go({ ...state, offset: lastPage ?? Math.max(0, state.offset - PAGE_SIZE) });
   $("next").onclick = () => go({ ...state, offset: state.offset + PAGE_SIZE });
   restoreScroll();
 }
 
-// The pager's words on a page past the last of `pages`.
-function pastTheEnd(pages) {
-  return `past the last page (${pages}); Previous goes to it`;
-}
+// The pager's words on a page past the last.
+const PAST_THE_END = "past the last page; Previous goes back to it";
 
 // The offset of the last page of `page`'s answer: its documents' when
-// grouped, else its distinct hits' and partial matches'.
+// grouped, else its distinct hits' and partial matches' (`partial_total`
+// counts every copy of them: past the last when they have copies).
 function lastPageOffset(page) {
   const shown = page.groups
     ? page.documents
