@@ -342,7 +342,8 @@ pub trait BuildObserver {
 /// one paragraph, as between two typed ones; a PDF whose first page is a
 /// scan reads its header block in OCR's lines, with typed pages after it;
 /// a PDF's scanned page that reads poorly is turned by cita as Tesseract's
-/// orientation detection says.
+/// orientation detection says; an attachment that names no author is its
+/// message's sender's.
 pub const READING_RULES: u32 = 41;
 
 /// An observer that ignores everything.

@@ -299,7 +299,7 @@ fn a_memo_word_saved_as_a_web_archive_is_its_authors_of_the_day_written() {
 }
 
 #[test]
-fn an_attachment_is_a_document_dated_like_its_message() {
+fn an_attachment_is_a_document_dated_and_authored_like_its_message() {
     let fixture = Fixture::new();
     // "The veteran recalled the counterinsurgency operation.\n" in base64.
     fixture.file(
@@ -338,10 +338,15 @@ fn an_attachment_is_a_document_dated_like_its_message() {
         "The veteran recalled the counterinsurgency operation."
     );
     assert_eq!(hit["date"], "2024-05-14");
+    // Naming no author of its own, it is its sender's: the sender's filter
+    // keeps all they sent.
+    assert_eq!(hit["author"], "Ana Ruiz <ana@example.org>");
     // The message itself is a document too, without an entry.
     let message = only_hit(&fixture, "attached");
     assert!(message["entry"].is_null(), "{message}");
     assert_eq!(message["title"], "Notes from the interview");
+    let (_, sent) = fixture.search("*", &["--author", "Ana Ruiz <ana@example.org>"]);
+    assert_eq!(sent["total"], 3, "{sent}");
 }
 
 #[test]

@@ -1254,6 +1254,10 @@ struct Place {
     depth: u32,
     /// An attachment is dated like its message.
     date: Option<Date>,
+    /// An attachment is authored by its message's sender when it names no
+    /// author of its own: the passages a sender's filter keeps are all
+    /// they sent.
+    sender: Option<String>,
 }
 
 /// The names of one container's entries met so far, to tell apart two
@@ -1287,6 +1291,7 @@ impl Place {
             record: self.record,
             depth: self.depth + 1,
             date: self.date,
+            sender: self.sender.clone(),
         }
     }
 }
@@ -1444,6 +1449,9 @@ impl Reading<'_> {
             place.date.is_some() && !(format == Format::Email && meta.date.is_some());
         if dated_by_message {
             meta.date = place.date;
+        }
+        if meta.author.is_none() {
+            meta.author = place.sender.clone();
         }
         self.outcome.documents.push(Document {
             source: self.source.clone(),
@@ -1848,6 +1856,7 @@ impl Reading<'_> {
         // date, not the date of the message forwarding it.
         let attached = Place {
             date: message.meta.date.or(place.date),
+            sender: message.meta.author.clone().or_else(|| place.sender.clone()),
             ..place.clone()
         };
         self.document(place, Format::Email, message.meta, message.blocks);
