@@ -297,11 +297,12 @@ const SHARD_MANIFEST: &str = "cita-shards.json";
 pub fn is_cita_folder(dir: &Path) -> bool {
     // Asked of every folder of a corpus: a data set's large `meta.json`
     // (no index's is) is not read.
-    let meta_is_small =
-        std::fs::metadata(dir.join(META_FILE)).is_ok_and(|meta| meta.len() <= MAX_INDEX_META_BYTES);
+    let meta_is_small = || {
+        std::fs::metadata(dir.join(META_FILE)).is_ok_and(|meta| meta.len() <= MAX_INDEX_META_BYTES)
+    };
     dir.join(SHARD_MANIFEST).is_file()
         || dir.join(STATE_FILE).is_file()
-        || meta_is_small && bears_cita_marks(dir)
+        || meta_is_small() && bears_cita_marks(dir)
 }
 
 /// Larger than any index's `meta.json` (a few hundred bytes a segment).

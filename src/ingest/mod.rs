@@ -1542,13 +1542,10 @@ impl Reading<'_> {
             LabelledDate::Date(date) => document.meta.date = Some(date),
             LabelledDate::Unreadable { why, .. } => {
                 document.meta.date = None;
-                self.warn(
-                place,
-                None,
-                    format!(
-                        "its date line {why}; left undated, not dated by a date its text cites (front matter date: YYYY-MM-DD dates it)"
-                    ),
-                )
+                let said = format!(
+                    "its date line {why}; left undated, not dated by a date its text cites (front matter date: YYYY-MM-DD dates it)"
+                );
+                self.warn(place, None, said);
             }
         }
     }

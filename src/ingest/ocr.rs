@@ -218,10 +218,7 @@ fn continued(paragraphs: Vec<OcrParagraph>) -> Vec<OcrParagraph> {
     let mut out: Vec<OcrParagraph> = Vec::with_capacity(paragraphs.len());
     for next in paragraphs {
         let Some(open) = out.last_mut().filter(|last| {
-            last.text
-                .trim_end()
-                .ends_with(|c: char| c.is_alphabetic() || c == ',' || c == '-')
-                && next.text.starts_with(char::is_lowercase)
+            text::ends_open(&last.text) && next.text.starts_with(char::is_lowercase)
         }) else {
             out.push(next);
             continue;

@@ -1238,15 +1238,17 @@ fn runs_on(last: &[&str], next: &[&str]) -> bool {
     let [.., _, end] = last else {
         return false;
     };
-    let words = |line: &str| line.split_whitespace().count();
-    let set_full = 10 * width(end) >= 7 * widest && words(end) >= 6;
-    let ends_open = end
-        .trim_end()
-        .ends_with(|c: char| c.is_alphabetic() || c == ',' || c == '-');
-    let starts_lower = next
-        .first()
-        .is_some_and(|line| line.trim_start().starts_with(char::is_lowercase) && words(line) >= 3);
-    set_full && ends_open && starts_lower && !markup(last) && !markup(next)
+    let set_full = 10 * width(end) >= 7 * widest && end.split_whitespace().count() >= 6;
+    set_full && text::ends_open(end) && goes_on(next) && !markup(last) && !markup(next)
+}
+
+/// Whether `next`, a page's first block, reads as a sentence going on:
+/// its first line starts in lower case with three words or more (not a
+/// label such as `sugerencia`).
+fn goes_on(next: &[&str]) -> bool {
+    next.first().is_some_and(|line| {
+        line.trim_start().starts_with(char::is_lowercase) && line.split_whitespace().count() >= 3
+    })
 }
 
 /// Whether `next`, the first paragraph OCR read on a page, goes on with
@@ -1258,13 +1260,7 @@ fn runs_on(last: &[&str], next: &[&str]) -> bool {
 /// so the widths [`runs_on`] weighs are not known; Tesseract parted its
 /// paragraphs by their layout already.
 fn scan_runs_on(last: &[&str], next: &[&str]) -> bool {
-    let (Some(end), Some(start)) = (last.last(), next.first()) else {
-        return false;
-    };
-    end.trim_end()
-        .ends_with(|c: char| c.is_alphabetic() || c == ',' || c == '-')
-        && start.trim_start().starts_with(char::is_lowercase)
-        && start.split_whitespace().count() >= 3
+    last.last().is_some_and(|end| text::ends_open(end)) && goes_on(next)
 }
 
 /// The role of each block of lines, given with its page: which are headings

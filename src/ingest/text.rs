@@ -363,6 +363,14 @@ pub fn heading_text(line: &str) -> Option<&str> {
     None
 }
 
+/// Whether `text` ends inside a sentence, as a line or a paragraph cut
+/// short does: its last character a letter, a comma or a hyphen (a word
+/// broken there).
+pub(crate) fn ends_open(text: &str) -> bool {
+    text.trim_end()
+        .ends_with(|c: char| c.is_alphabetic() || c == ',' || c == '-')
+}
+
 /// Whether `text` ends with a colon, ASCII or full-width, trailing
 /// whitespace aside: it may announce code, a list or a table.
 pub(crate) fn ends_with_colon(text: &str) -> bool {
