@@ -344,7 +344,9 @@ pub trait BuildObserver {
 /// a PDF's scanned page that reads poorly is turned by cita as Tesseract's
 /// orientation detection says; an attachment that names no author is its
 /// message's sender's.
-pub const READING_RULES: u32 = 41;
+/// 42: an image file of one page that reads poorly is turned by cita as
+/// Tesseract's orientation detection says, as a PDF's scanned page is.
+pub const READING_RULES: u32 = 42;
 
 /// An observer that ignores everything.
 #[derive(Debug, Default, Clone, Copy)]

@@ -602,13 +602,10 @@ fn a_page_scanned_sideways_is_read_upright() {
     assert!(has_word(&hit, "marquetalia"), "{hit}");
 }
 
-/// A scanned PDF page turned a quarter anticlockwise, in a cable's small
-/// print: Tesseract's own orientation reading (`--psm 1`) reads it upside
-/// down, so cita turns the page as Tesseract's detection says.
-#[test]
-fn a_scanned_page_of_small_print_turned_a_quarter_is_read_upright() {
-    ensure_tesseract();
-    let fixture = Fixture::new();
+/// A cable typed in small print on a page turned a quarter anticlockwise:
+/// Tesseract's own orientation reading (`--psm 1`) reads it upside down,
+/// so cita turns the page as Tesseract's detection says.
+fn sideways_cable() -> Vec<u8> {
     let lines = [
         "CONFIDENTIAL",
         "DATE: 09 APR 48",
@@ -629,16 +626,51 @@ fn a_scanned_page_of_small_print_turned_a_quarter_is_read_upright() {
         .unwrap();
     let mut typed = typed;
     typed.splice(at..at + 10, *b"/Courier  ");
-    let scan = gray_of(&pdftoppm(&typed, &["-r", "200", "-gray"]));
+    typed
+}
+
+/// The cable of [`sideways_cable`] read from `file` in the corpus: upright,
+/// titled and dated by its header.
+fn assert_cable_read_upright(fixture: &Fixture, file: &str) {
+    let hit = only_hit(fixture, "\"restore order\"");
+    assert_eq!(hit["source"], file);
+    assert_ocr(&hit);
+    assert_eq!(hit["title"], "BOGOTAZO RIOTS", "{hit}");
+    assert_eq!(hit["date"], "1948-04-09", "{hit}");
+}
+
+#[test]
+fn a_scanned_pdf_page_of_small_print_turned_a_quarter_is_read_upright() {
+    ensure_tesseract();
+    let fixture = Fixture::new();
+    let scan = gray_of(&pdftoppm(&sideways_cable(), &["-r", "200", "-gray"]));
     fixture.file(
         "sideways.pdf",
         pdf_pages(&[PdfPage::Scan(&scan)], "", "20200101000000Z"),
     );
-    let hit = only_hit(&fixture, "\"restore order\"");
-    assert_eq!(hit["source"], "sideways.pdf");
-    assert_ocr(&hit);
-    assert_eq!(hit["title"], "BOGOTAZO RIOTS", "{hit}");
-    assert_eq!(hit["date"], "1948-04-09", "{hit}");
+    assert_cable_read_upright(&fixture, "sideways.pdf");
+}
+
+/// An image file is turned as a PDF's page is: cita decodes it to turn it.
+#[test]
+fn a_scanned_image_of_small_print_turned_a_quarter_is_read_upright() {
+    ensure_tesseract();
+    let png = pdftoppm(&sideways_cable(), &["-r", "200", "-gray", "-png"]);
+    let jpeg = pdftoppm(&sideways_cable(), &["-r", "200", "-gray", "-jpeg"]);
+    // pdftoppm writes a TIFF only to a file: this one is the PNG's pixels.
+    let mut tiff = std::io::Cursor::new(Vec::new());
+    (image::load_from_memory(&png).unwrap())
+        .write_to(&mut tiff, image::ImageFormat::Tiff)
+        .unwrap();
+    for (file, scan) in [
+        ("sideways.png", png),
+        ("sideways.jpg", jpeg),
+        ("sideways.tif", tiff.into_inner()),
+    ] {
+        let fixture = Fixture::new();
+        fixture.file(file, scan);
+        assert_cable_read_upright(&fixture, file);
+    }
 }
 
 #[test]

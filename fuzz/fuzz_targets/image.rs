@@ -1,16 +1,26 @@
-//! Image headers (PNG, JPEG, TIFF, WebP): the size an image declares, read
+//! Image files (PNG, JPEG, TIFF, WebP): the size an image declares, read
 //! before anything decodes it, so that a decompression bomb is refused from
-//! its header and never reaches Tesseract.
+//! its header and never reaches Tesseract; and the grey pixels cita decodes
+//! to turn a page, never more than its header declared nor than
+//! `MAX_PIXELS`.
 #![no_main]
 
+use cita::ingest::ocr::{MAX_PIXELS, grey_pixels, image_dimensions};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Some(size) = cita::ingest::ocr::image_dimensions(data) {
+    let declared = image_dimensions(data);
+    if let Some(size) = declared {
         // Only the four formats' signatures declare a size.
         let signed = [&b"\x89PNG"[..], b"RIFF", b"\xff\xd8", b"II*\0", b"MM\0*"]
             .iter()
             .any(|magic| data.starts_with(magic));
         assert!(signed, "a size {size:?} read from unsigned bytes");
+    }
+    if let Some((width, height, pixels)) = grey_pixels(data) {
+        let pixel_count = u64::from(width) * u64::from(height);
+        assert!(declared.is_some(), "decoded without a declared size");
+        assert!(pixel_count <= MAX_PIXELS, "{width}×{height} decoded");
+        assert_eq!(pixels.len() as u64, pixel_count);
     }
 });

@@ -22,6 +22,7 @@
 //! another name or after `--rebuild`, never runs Tesseract. A cache file
 //! that does not parse is ignored and written anew.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::io::{Read, Write};
@@ -174,10 +175,11 @@ pub struct OcrPage {
     pub page: u32,
     /// Its paragraphs in reading order; none on a blank page.
     pub paragraphs: Vec<OcrParagraph>,
-    /// Whether, reading poorly upright, it was read again with Tesseract's
-    /// orientation detection (a cache file written before cita did says
-    /// false, and the page is read again once).
-    #[serde(default)]
+    /// Whether, reading poorly upright, it was read again turned as cita
+    /// turns pages since READING_RULES 42: a cache file written before
+    /// says false (it names the field otherwise), and such a page is read
+    /// again once.
+    #[serde(default, rename = "orientation_checked_42")]
     pub orientation_checked: bool,
 }
 
@@ -417,20 +419,19 @@ fn recognize(
         let tsv = run_on(image, layout)?;
         Ok(parse_tsv(&String::from_utf8_lossy(&tsv)))
     };
-    // A page rendered from a PDF (a PGM) is turned by cita itself as
-    // Tesseract's orientation detection (`--psm 0`) says, and read
-    // upright: turning it itself (`--psm 1`), Tesseract reads a
-    // typewritten page turned a quarter anticlockwise upside down. An
-    // image file is read with `--psm 1` alone (cita decodes no PNG, JPEG
-    // or TIFF, so could not turn it).
+    // A page is turned by cita itself as Tesseract's orientation
+    // detection (`--psm 0`) says, and read upright: turning it itself
+    // (`--psm 1`), Tesseract reads a typewritten page turned a quarter
+    // anticlockwise upside down. Only the pages of a multi-page TIFF, and
+    // an image cita cannot decode, are left to `--psm 1`.
     let read_turned = || -> Result<Vec<OcrPage>, OcrError> {
-        if pgm_pixels(image).is_none() {
+        let Some(grey) = grey_pgm(image) else {
             return read(image, Some(ORIENTED_LAYOUT));
-        }
-        let turned = run_on(image, Some(ORIENTATION_ONLY))
+        };
+        let turned = run_on(&grey, Some(ORIENTATION_ONLY))
             .ok()
             .and_then(|said| rotation(&String::from_utf8_lossy(&said)))
-            .and_then(|degrees| rotated_pgm(image, degrees));
+            .and_then(|degrees| rotated_pgm(&grey, degrees));
         match turned {
             Some(upright) => read(&upright, None),
             None => read(image, Some(ORIENTED_LAYOUT)),
@@ -525,6 +526,55 @@ fn rotated_pgm(pgm: &[u8], degrees: u32) -> Option<Vec<u8>> {
         }
     }
     Some(out)
+}
+
+/// `image` as a binary PGM of a byte per pixel, the form cita turns: a
+/// page rendered from a PDF is one already; an image file of one page is
+/// decoded ([`grey_pixels`]). `None` for a multi-page TIFF, whose pages
+/// would each need their own turn.
+fn grey_pgm(image: &[u8]) -> Option<Cow<'_, [u8]>> {
+    if pgm_pixels(image).is_some() {
+        return Some(Cow::Borrowed(image));
+    }
+    if tiff_walk(image).is_some_and(|walk| walk.pages > 1) {
+        return None;
+    }
+    let (width, height, pixels) = grey_pixels(image)?;
+    let mut pgm = format!("P5\n{width} {height}\n255\n").into_bytes();
+    pgm.extend_from_slice(&pixels);
+    Some(Cow::Owned(pgm))
+}
+
+/// The width, height and grey pixels (a byte each, row by row) of the
+/// first page of a PNG, JPEG, TIFF or WebP image, decoded by the `image`
+/// crate; what is transparent is white, as on paper. `None` for bytes of
+/// another format, a damaged image, or one of more than [`MAX_PIXELS`]
+/// pixels, which is refused from its header before any decoding.
+pub fn grey_pixels(image: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
+    let (width, height) = image_dimensions(image)?;
+    if width.saturating_mul(height) > MAX_PIXELS {
+        return None;
+    }
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(image))
+        .with_guessed_format()
+        .ok()?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(u32::try_from(width).ok()?);
+    limits.max_image_height = Some(u32::try_from(height).ok()?);
+    // The decoded image in its own colours (up to 16 bytes a pixel) and
+    // its grey copy.
+    limits.max_alloc = Some(MAX_PIXELS * 17);
+    reader.limits(limits);
+    let decoded = reader.decode().ok()?.into_luma_alpha8();
+    let (width, height) = decoded.dimensions();
+    let pixels = decoded
+        .pixels()
+        .map(|&image::LumaA([grey, alpha])| {
+            let over_white = u16::from(grey) * u16::from(alpha) + 255 * (255 - u16::from(alpha));
+            (over_white / 255) as u8
+        })
+        .collect();
+    Some((width, height, pixels))
 }
 
 /// The width, height and pixels of a binary PGM of a byte per pixel.
@@ -1526,6 +1576,37 @@ mod tests {
             ),
             Err(OcrError::NotAnImage)
         );
+    }
+
+    #[test]
+    fn an_image_file_of_one_page_is_decoded_to_grey_on_white_paper() {
+        // Black, transparent black, half-transparent black, white.
+        let rgba = image::RgbaImage::from_raw(
+            4,
+            1,
+            vec![0, 0, 0, 255, 0, 0, 0, 0, 0, 0, 0, 128, 255, 255, 255, 255],
+        )
+        .unwrap();
+        let mut png = std::io::Cursor::new(Vec::new());
+        rgba.write_to(&mut png, image::ImageFormat::Png).unwrap();
+        let png = png.into_inner();
+        assert_eq!(grey_pixels(&png), Some((4, 1, vec![0, 255, 127, 255])));
+        let pgm = grey_pgm(&png).unwrap();
+        assert_eq!(pgm_pixels(&pgm), Some((4, 1, &[0, 255, 127, 255][..])));
+        // A page rendered from a PDF is a PGM already.
+        let rendered = b"P5\n2 1\n255\n\x10\x20";
+        assert_eq!(grey_pgm(rendered).as_deref(), Some(&rendered[..]));
+        // A damaged image, or one declaring more than MAX_PIXELS: not
+        // decoded.
+        assert_eq!(grey_pixels(&png[..png.len() / 2]), None);
+        let mut huge = png.clone();
+        huge[16..24].copy_from_slice(&[0, 1, 0, 0, 0, 1, 0, 0]);
+        assert_eq!(grey_pixels(&huge), None);
+        // The pages of a multi-page TIFF are not turned by cita.
+        let mut pages = b"II*\0\x08\0\0\0".to_vec();
+        pages.extend([1, 0, 0, 1, 4, 0, 1, 0, 0, 0, 100, 0, 0, 0, 26, 0, 0, 0]);
+        pages.extend([1, 0, 1, 1, 4, 0, 1, 0, 0, 0, 200, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(grey_pgm(&pages), None);
     }
 
     #[test]
