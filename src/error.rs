@@ -301,10 +301,28 @@ impl Error {
         match self {
             Error::Engine(err) => match damage_of(&err) {
                 Some(detail) => Error::damaged(path, &detail),
-                None => Error::Engine(err),
+                None => Error::Engine(err).in_files_of(path),
             },
             other => other,
         }
+    }
+
+    /// This error, if tantivy's failure to open a file of the index at
+    /// `index` (permission denied, a folder where a file should be, no
+    /// memory to map it), as [`Error::Io`] naming the file: tantivy's own
+    /// message is its debug form (`IoError { io_error: Os { code: 13, … }`).
+    fn in_files_of(self, index: &Path) -> Self {
+        use tantivy::TantivyError as T;
+        use tantivy::directory::error::{OpenReadError as R, OpenWriteError as W};
+        let (io_error, file) = match &self {
+            Error::Engine(T::OpenReadError(R::IoError { io_error, filepath }))
+            | Error::Engine(T::OpenWriteError(W::IoError { io_error, filepath })) => {
+                (io_error, filepath)
+            }
+            _ => return self,
+        };
+        let source = std::io::Error::new(io_error.kind(), io_error.to_string());
+        Error::io(index.join(file), source)
     }
 
     /// This error as met while writing the index at `index`: a full disk,
@@ -330,7 +348,7 @@ impl Error {
                 path: index.to_path_buf(),
             }
         } else {
-            self
+            self.in_files_of(index)
         }
     }
 }

@@ -930,6 +930,9 @@ fn build_into(
     if let Some(started) = writer.started.take() {
         started.wait_merging_threads()?;
     }
+    // After merges, which write both files again, and on every run, so
+    // that an index an older cita left unreadable to others is shared.
+    State::share_engine_files(index_dir);
     // Damage met before a merge: the run's own commits stand, and the
     // damaged segment stays as it was for `cita check` to find.
     if let Some(detail) = writer.merges.damage() {
@@ -1228,6 +1231,14 @@ impl LazyWriter<'_> {
                     other => Error::Engine(other),
                 })?;
             writer.set_merge_policy(Box::new(self.merges.clone()));
+            // A run killed between writing a file and committing it leaves
+            // the file, listed as managed but in no commit; this run, doing
+            // the same work, would reach the same operation stamp and so
+            // the same name for a deletion file, which tantivy never
+            // overwrites ("FileAlreadyExists" on every run until a
+            // rebuild). Removed now, with the lock held. A file that
+            // cannot be removed fails the run as it did.
+            let _ = writer.garbage_collect_files().wait();
             store::start_run(self.dir)?;
             self.started = Some(writer);
         }
@@ -1449,7 +1460,9 @@ fn commit(
 ) -> Result<()> {
     store::commit_payload(writer, state)?;
     report.commits += 1;
-    state.save(dir)
+    state.save(dir)?;
+    State::share_engine_files(dir);
+    Ok(())
 }
 
 /// Every `source` with passages in the index. (The term dictionary also

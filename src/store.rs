@@ -204,6 +204,33 @@ impl State {
         std::fs::rename(&temporary, &path).map_err(|err| Error::io(&path, err))
     }
 
+    /// Gives tantivy's `meta.json` and `.managed.json` in `dir` the mode
+    /// of the state file [`State::save`] wrote there: tantivy writes them
+    /// through temporary files of mode 0600, every other index file as the
+    /// umask says, so that an index built by one user could be searched by
+    /// no other (a build by cron served by another account). A mode that
+    /// cannot be set stays as it was.
+    #[cfg(unix)]
+    pub fn share_engine_files(dir: &Path) {
+        use std::os::unix::fs::PermissionsExt;
+        let Ok(state) = std::fs::metadata(dir.join(STATE_FILE)) else {
+            return;
+        };
+        for name in [META_FILE, MANAGED_FILE] {
+            let path = dir.join(name);
+            let differs = std::fs::metadata(&path).is_ok_and(|engine| {
+                engine.permissions().mode() & 0o777 != state.permissions().mode() & 0o777
+            });
+            if differs {
+                let _ = std::fs::set_permissions(&path, state.permissions());
+            }
+        }
+    }
+
+    /// Nothing where files have no Unix modes.
+    #[cfg(not(unix))]
+    pub fn share_engine_files(_dir: &Path) {}
+
     pub fn documents(&self) -> u64 {
         self.files.values().map(|f| f.documents).sum()
     }

@@ -545,6 +545,56 @@ fn a_killed_run_leaves_the_last_commit_searchable_and_the_next_run_completes() {
     assert_eq!(changes(&settled), [0, 0, 0, 1501, 0], "{settled}");
 }
 
+/// The index folder's files, by name.
+fn index_files(fixture: &Fixture) -> std::collections::BTreeSet<String> {
+    std::fs::read_dir(fixture.index_path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .collect()
+}
+
+/// A run killed after tantivy wrote a deletion file and before its commit
+/// named it leaves the file behind; the next run, doing the same work,
+/// reaches the same operation stamp and so the same file name. It is
+/// removed before the run writes (it failed with "FileAlreadyExists" on
+/// every run until `--rebuild`). Made here without a race: the index of
+/// the commit before, with the later run's deletion file and its list of
+/// managed files, as the kill leaves them.
+#[test]
+fn a_deletion_file_a_killed_run_left_does_not_stop_the_next_run() {
+    let fixture = Fixture::new();
+    fixture.file("a.txt", "One alpha.\n");
+    fixture.file("b.txt", "Two beta.\n");
+    // One thread: both files in one segment, which the change leaves
+    // with a deletion (two threads give each its segment, dropped whole).
+    let one_thread = ["--jobs", "1"];
+    fixture.index_report(&one_thread);
+    let before = fixture.dir.path().join("before");
+    std::fs::create_dir(&before).unwrap();
+    let committed = index_files(&fixture);
+    for name in &committed {
+        std::fs::copy(fixture.index_path().join(name), before.join(name)).unwrap();
+    }
+    rewrite(&fixture, "a.txt", "One alpha, and gamma.\n");
+    fixture.index_report(&one_thread);
+    let left: Vec<String> = (index_files(&fixture).difference(&committed))
+        .filter(|name| name.ends_with(".del"))
+        .cloned()
+        .collect();
+    assert_eq!(left.len(), 1, "{left:?}");
+    // The list of managed files names the deletion file (tantivy adds a
+    // file to it before writing it).
+    for name in committed.iter().filter(|name| *name != ".managed.json") {
+        std::fs::copy(before.join(name), fixture.index_path().join(name)).unwrap();
+    }
+    assert_eq!(total(&fixture, "gamma"), 0, "the commit before is back");
+
+    let report = fixture.index_report(&one_thread);
+    assert_eq!(changes(&report), [0, 1, 0, 1, 1], "{report}");
+    assert_eq!(total(&fixture, "gamma"), 1);
+    assert_eq!(total(&fixture, "alpha"), 1);
+}
+
 #[test]
 fn a_crash_loses_at_most_the_batch_under_way() {
     let fixture = Fixture::new();
