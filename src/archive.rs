@@ -899,7 +899,8 @@ impl Archive {
     /// ignored), lazily, in order, as [`batch::run`]: every matching passage
     /// is a row, so copies are not collapsed and no partial match fills a
     /// page, whatever `template.collapse` and `template.all_words` say. A
-    /// query that fails does not stop the others.
+    /// query that fails does not stop the others; options that fail every
+    /// query are for the caller to refuse first ([`query::check_options`]).
     pub fn batch<'a>(
         &'a self,
         queries: &'a [BatchQuery],

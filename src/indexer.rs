@@ -747,6 +747,7 @@ fn build_into(
             });
         }
     }
+    let corpus_moved = state.corpus.as_ref() != Some(&here);
     state.corpus = Some(here);
     // Asking Tesseract what it has takes a few tens of ms: not for a corpus
     // that cannot hold a scan.
@@ -908,7 +909,8 @@ fn build_into(
     }
     // A run that changed nothing leaves the index and its state file alone
     // (a shard mark it lacks or has wrong is a change: an index built
-    // whole and now run as a shard, or built before shards were marked).
+    // whole and now run as a shard, or built before shards were marked; so
+    // is a corpus moved whole, whose new place a later refusal names).
     let recorded_shard = store::read_payload(&index).and_then(|payload| payload.shard);
     if writer.started.is_some()
         || state.files != previous.files
@@ -918,6 +920,7 @@ fn build_into(
         || excludes_changed
         || ocr_changed
         || recorded_shard != state.shard
+        || corpus_moved
     {
         state.default_language = Some(default_code.to_string());
         state.limits = Some(options.limits);

@@ -510,7 +510,9 @@ fn batch(args: &BatchArgs) -> Result<u8> {
         snippet_chars: args.snippet_chars,
         ..request(&[], &args.filters, args.mentions.mentions.as_deref())?
     };
-    // Each line's query is its own: a bad one is reported on its line.
+    // Each line's query is its own: a bad one is reported on its line; a
+    // bad option is every line's, refused once, before any index is built.
+    cita::query::check_options(&template)?;
     let archive = open_index(&args.filters, None)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut any_hit = false;

@@ -1228,11 +1228,31 @@ fn another_corpus_folder_that_would_remove_most_of_the_index_is_refused_unless_r
         )))[2],
         1
     );
+    // Moved again, nothing else changed: the new place is recorded all
+    // the same, so that a refusal names where the corpus now is (it named
+    // the folder it had left).
+    let renamed = dir.path().join("archivo2024");
+    std::fs::rename(&moved, &renamed).unwrap();
+    assert_eq!(
+        changes(&report(&index_into_with(
+            &renamed,
+            &index,
+            &["--format", "json"]
+        ))),
+        [0, 0, 0, 1, 0]
+    );
     // Asked for: a rebuild replaces the index with the other folder's.
     let other = dir.path().join("otro");
     std::fs::create_dir(&other).unwrap();
     std::fs::write(other.join("d.txt"), "The deltaword note.\n").unwrap();
-    assert_eq!(index_into(&other, &index).status.code(), Some(2));
+    let refused = index_into(&other, &index);
+    assert_eq!(refused.status.code(), Some(2));
+    let built_from = format!("built from {},", renamed.canonicalize().unwrap().display());
+    assert!(
+        stderr(&refused).contains(&built_from),
+        "{}",
+        stderr(&refused)
+    );
     let rebuilt = report(&index_into_with(
         &other,
         &index,

@@ -1573,6 +1573,12 @@ fn batch_posts_queries_and_answers_as_cita_batch() {
     let message = response.error();
     assert!(message.starts_with("line 2: invalid query"), "{message}");
     assert!(!message.contains('\n'));
+    // Options that fail every query refuse the batch once, as a search.
+    let response = post(server, "/api/batch?since=2026&until=2025", "lazo\npetro\n");
+    assert_eq!(response.status, 400);
+    let refused = server.get(&search_target("lazo", "&since=2026&until=2025"));
+    assert_eq!(refused.status, 400);
+    assert_eq!(response.error(), refused.error());
     // The documented caps: queries, body size; and only POST.
     let many = "lazo\n".repeat(101);
     let response = post(server, "/api/batch", &many);

@@ -998,7 +998,7 @@ class Cluster(_Queries):
         # Each query a search over the shards, one after another, with the
         # options `cita batch` runs it with (copies not collapsed), never
         # partial; its rows shaped by the library, as one index's.
-        _cita.check_filters(filters)
+        _cita.check_filters(filters, snippet_chars)
         options = _plain_search(limit=limit, snippet_chars=snippet_chars)
         rows: List[str] = []
         outcomes: List[Tuple[int, str, Optional[int], Optional[Exception]]] = []

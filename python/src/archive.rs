@@ -457,6 +457,7 @@ impl Archive {
                 snippet_chars,
                 ..filters.request(String::new())?
             };
+            cita::query::check_options(&template)?;
             let mut rows = String::new();
             let mut outcomes = Vec::new();
             for outcome in self.inner.batch(&queries, &template) {

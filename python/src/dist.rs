@@ -365,13 +365,19 @@ pub fn check_kwic(
     .or_raise(py)
 }
 
-/// Refuses bad filters as `Archive.batch` does before it runs any query: a
-/// batch over shards runs each query as a search, whose errors are the
-/// query's own.
+/// Refuses bad filters and options as `Archive.batch` does before it runs
+/// any query: a batch over shards runs each query as a search, whose
+/// errors are the query's own.
 #[pyfunction]
-pub fn check_filters(py: Python<'_>, filters: Filters) -> PyResult<()> {
-    py.detach(|| filters.request(String::new()).map(drop))
-        .or_raise(py)
+pub fn check_filters(py: Python<'_>, filters: Filters, snippet_chars: usize) -> PyResult<()> {
+    py.detach(|| {
+        let request = cita::SearchRequest {
+            snippet_chars,
+            ..filters.request(String::new())?
+        };
+        cita::query::check_options(&request)
+    })
+    .or_raise(py)
 }
 
 /// The languages of a shard, as JSON.

@@ -48,12 +48,21 @@ def test_a_malformed_query_in_a_batch_does_not_stop_the_others(archive):
         ({"snippet_chars": 0}, ["--snippet-chars", "0"]),
     ],
 )
-def test_a_bad_option_is_an_option_error_with_the_cli_message(archive, shipped_index, cli, options, args):
+def test_a_bad_option_is_an_option_error_with_the_cli_message(
+    archive, shipped_index, cli, options, args, tmp_path: Path
+):
     expected = cli.error("search", "--index", str(shipped_index), *args, "colombia")
     with pytest.raises(cita.OptionError) as raised:
         archive.search("colombia", **options)
     assert str(raised.value) == expected
     assert isinstance(raised.value, ValueError)
+    # A batch refuses it once, before any query (each query failed with it).
+    with pytest.raises(cita.OptionError) as raised:
+        archive.batch(["colombia", "lazo"], **options)
+    assert str(raised.value) == expected
+    queries = tmp_path / "queries.txt"
+    queries.write_text("colombia\nlazo\n")
+    assert cli.error("batch", "--index", str(shipped_index), *args, str(queries)) == expected
 
 
 @pytest.mark.parametrize(

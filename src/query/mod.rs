@@ -819,6 +819,16 @@ pub fn compile_request(
     fields: &Fields,
     statistics: &Statistics,
 ) -> Result<Compiled> {
+    check_options(request)?;
+    let node = parse(&request.query)?;
+    compile(&node, fields, DateRange::of(request), statistics)
+}
+
+/// Refuses `request`'s options that no query could make good (a snippet
+/// length of 0, dates that exclude each other), as [`compile_request`]
+/// does first: a batch checks its template with it before any query, so
+/// that a bad option is one error (exit 2), not one per query.
+pub fn check_options(request: &SearchRequest) -> Result<()> {
     if request.snippet_chars == 0 {
         return Err(Error::InvalidOption(
             "the snippet length must be at least 1 character".to_string(),
@@ -831,8 +841,7 @@ pub fn compile_request(
             "the start date {since} is after the end date {until}: no date can match"
         )));
     }
-    let node = parse(&request.query)?;
-    compile(&node, fields, DateRange::of(request), statistics)
+    Ok(())
 }
 
 /// Refuses `request` as a search of any index would ([`compile_request`]),

@@ -753,6 +753,7 @@ async fn batch(
             deadline: Some(deadline),
             ..template
         };
+        crate::query::check_options(&template)?;
         let outcomes = archive
             .batch(&queries, &template)
             .map(|outcome| match outcome.result {
