@@ -345,7 +345,9 @@ pub trait BuildObserver {
 /// orientation detection says; an attachment that names no author is its
 /// message's sender's.
 /// 42: an image file of one page that reads poorly is turned by cita as
-/// Tesseract's orientation detection says, as a PDF's scanned page is.
+/// Tesseract's orientation detection says, as a PDF's scanned page is;
+/// front matter keys are read in any case (`Title:`), and its `author`
+/// loses a pasted byline's opening word (`Por …`).
 pub const READING_RULES: u32 = 42;
 
 /// An observer that ignores everything.

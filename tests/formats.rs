@@ -811,3 +811,37 @@ fn cables_keep_their_wrapped_paragraphs_and_memos_their_subjects_and_numeric_dat
         "{cable}"
     );
 }
+
+/// A researcher's note pastes its article's byline and capitalises its
+/// keys: `Author: Por María Jimena Duzán` is her, as the web page's
+/// `Por María Jimena Duzán` byline is (one writer was two authors in the
+/// facet and `--author` found one of her documents), and `Title:` and
+/// `Date:` are read (they were ignored, silently).
+#[test]
+fn front_matter_keys_in_any_case_and_a_pasted_byline_name_the_author() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "nota.md",
+        "---\nTitle: Las negociaciones de paz\nDate: 2021-01-01\nAuthor: Por María Jimena Duzán\n---\n\nNotaword sobre las negociaciones.\n",
+    );
+    fixture.file(
+        "columna.html",
+        "<html lang=\"es\"><head><title>Columna</title><meta name=\"author\" content=\"Por María Jimena Duzán\"></head><body><p>Columnaword sobre las negociaciones.</p></body></html>",
+    );
+    let note = hit_of(&fixture, "notaword");
+    assert_eq!(
+        (&note["title"], &note["date"], &note["author"]),
+        (
+            &json!("Las negociaciones de paz"),
+            &json!("2021-01-01"),
+            &json!("María Jimena Duzán")
+        ),
+        "{note}"
+    );
+    assert_eq!(
+        hit_of(&fixture, "columnaword")["author"],
+        "María Jimena Duzán"
+    );
+    let (_, hers) = fixture.search("negociaciones", &["--author", "María Jimena Duzán"]);
+    assert_eq!(hers["total"], 2, "{hers}");
+}

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import sys
-from typing import List, NoReturn, Optional
+from typing import List, NoReturn, Optional, Tuple
 
 from ._errors import CitaError
 
@@ -29,14 +30,24 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"cita: {message} (see `{self.prog} --help`)\n")
 
 
-def _parser() -> argparse.ArgumentParser:
+#: What ``--help`` says first: the module's summary without its markup.
+_DESCRIPTION = (
+    "python -m cita search --cluster tcp://HOST:8786 --shards DIR QUERY: a search over "
+    "shards on a Dask cluster (cita.dist) from the shell. One index is searched with the "
+    "cita command (cita search), or cita.Archive in Python."
+)
+
+
+def _parser() -> Tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    """The command's parser and its ``search`` command's, whose ``--help``
+    lists the options a refusal is about."""
     # No abbreviations: `--all` would silently be `--all-words`, and an
     # option added later could change what a short form meant.
-    parser = _Parser(
-        prog="python -m cita", description=__doc__.split("\n\n")[0], allow_abbrev=False
-    )
+    parser = _Parser(prog="python -m cita", description=_DESCRIPTION, allow_abbrev=False)
     commands = parser.add_subparsers(dest="command", required=True)
-    search = commands.add_parser("search", help="search shards on a Dask cluster", allow_abbrev=False)
+    search = commands.add_parser(
+        "search", help="search shards on a Dask cluster", description=_DESCRIPTION, allow_abbrev=False
+    )
     search.add_argument("query", nargs="*", help="the query; its words are joined by spaces, as cita search joins them")
     search.add_argument("--cluster", required=True, help="the Dask scheduler, tcp://HOST:PORT")
     search.add_argument("--shards", required=True, help="the shard folder (cita.dist.index)")
@@ -84,14 +95,14 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument(
         "--group", action="store_true", help="one entry per document, with every matching passage"
     )
-    search.add_argument("--timeout", type=float, default=60.0, help="seconds per shard and step")
+    search.add_argument("--timeout", type=_seconds, default=60.0, help="seconds per shard and step")
     search.add_argument(
         "--no-collapse", action="store_true", help="show every copy of a passage (as cita search)"
     )
     search.add_argument(
         "--partial", action="store_true", help="answer from the shards that answer in time"
     )
-    return parser
+    return parser, search
 
 
 def _use_color(choice: str) -> bool:
@@ -119,18 +130,30 @@ def _parse(argv: List[str]) -> argparse.Namespace:
     options (``plan --limit 5 lazo``) or after ``--``, as ``cita search``
     reads them."""
     options, words = (argv[: argv.index("--")], argv[argv.index("--") + 1 :]) if "--" in argv else (argv, [])
-    parser = _parser()
+    parser, search = _parser()
     args, rest = parser.parse_known_args(_sort_values_joined(options))
     unknown = [word for word in rest if word.startswith("-")]
     if unknown:
-        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+        search.error(f"unrecognized arguments: {' '.join(unknown)}")
     args.query += rest + words
     if not args.query:
-        parser.error("the following arguments are required: query")
+        search.error("the following arguments are required: query")
     if args.facet_limit is not None and not args.facets:
         # As cita search says it, before any scheduler is asked.
-        parser.error("the following required arguments were not provided: --facets")
+        search.error("the following required arguments were not provided: --facets")
     return args
+
+
+def _seconds(text: str) -> float:
+    """``--timeout``'s value: seconds above 0 (``Cluster``'s ``timeout``
+    says it in Python's words, ``None`` for no limit)."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds < math.inf:
+        raise argparse.ArgumentTypeError(f"takes a number of seconds above 0, not {text!r}")
+    return seconds
 
 
 def main(argv: Optional[List[str]] = None) -> int:

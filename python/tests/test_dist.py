@@ -1012,6 +1012,17 @@ def test_python_m_cita_search_takes_no_abbreviated_options(tmp_path: Path) -> No
     for abbreviated in ("--all-w", "--lim=3", "--form=json", "--no-coll"):
         assert f"unrecognized arguments: {abbreviated}" in refused(abbreviated, "lazo")
     assert "argument --all: not allowed with argument -n/--limit" in refused("--limit", "3", "--all", "lazo")
+    # In the shell's words, pointing at the help that lists the options.
+    for seconds in ("0", "-1", "inf", "soon"):
+        said = refused("--timeout", seconds, "lazo")
+        assert f"argument --timeout: takes a number of seconds above 0, not '{seconds}'" in said, said
+        assert "None" not in said
+    assert refused("--bogus", "lazo").endswith("(see `python -m cita search --help`)\n")
+    helped = subprocess.run(
+        [sys.executable, "-m", "cita", "--help"], capture_output=True, text=True, timeout=120, check=True
+    ).stdout
+    assert "python -m cita search --cluster tcp://HOST:8786" in helped
+    assert "``" not in helped and ":mod:" not in helped, helped
 
 
 def test_a_killed_worker_is_replaced_and_its_shards_reopened(

@@ -4,7 +4,8 @@
 //! `key: value` (YAML) or `key = value` (TOML) lines count (plain,
 //! `"double"` or `'single'` quoted scalars); that is all cita's metadata
 //! needs, and it avoids a YAML dependency whose maintained forks are still
-//! settling. Unknown keys, comments, lists, tables and nested maps are skipped.
+//! settling. Unknown keys, comments, lists, tables and nested maps are
+//! skipped; keys are read in any case (`Title`, `DATE`).
 
 /// The metadata keys cita understands, as written in the file.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -55,7 +56,9 @@ pub fn split(text: &str) -> (Option<FrontMatter>, usize) {
             && !nested_table
         {
             let value = scalar(value);
-            let slot = match key.trim() {
+            // `Title:` as `title:` (Hugo reads keys so; a researcher
+            // typing them does not think of case).
+            let slot = match key.trim().to_ascii_lowercase().as_str() {
                 "title" => Some(&mut meta.title),
                 "date" => Some(&mut meta.date),
                 "source" => Some(&mut meta.publication),
@@ -137,6 +140,16 @@ mod tests {
         assert_eq!(meta.publication.as_deref(), Some("O'Brien Weekly"));
         assert_eq!(meta.url.as_deref(), Some("https://example.org/a"));
         assert_eq!(&text[body..], "Body line\n");
+    }
+
+    #[test]
+    fn keys_are_read_in_any_case() {
+        let text = "---\nTitle: Mayúscula\nDATE: 2021-01-01\nAuthor: Ana\nLang: es\n---\nBody\n";
+        let meta = split(text).0.unwrap();
+        assert_eq!(meta.title.as_deref(), Some("Mayúscula"));
+        assert_eq!(meta.date.as_deref(), Some("2021-01-01"));
+        assert_eq!(meta.author.as_deref(), Some("Ana"));
+        assert_eq!(meta.language.as_deref(), Some("es"));
     }
 
     #[test]

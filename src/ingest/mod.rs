@@ -1927,7 +1927,13 @@ impl Reading<'_> {
                     publication: front.publication,
                     url: front.url,
                     date,
-                    author: front.author,
+                    // A byline pasted from the article (`Por María Jimena
+                    // Duzán`) names its author as a web page's does.
+                    author: front
+                        .author
+                        .as_deref()
+                        .and_then(byline_name)
+                        .map(str::to_string),
                     language: front.language,
                     date_made: false,
                 };
