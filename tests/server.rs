@@ -1169,6 +1169,19 @@ fn every_method_but_get_and_head_is_405_json_with_allow() {
         assert_eq!(head.status, 200, "HEAD {path}");
         assert!(head.body.is_empty(), "HEAD {path} has no body");
     }
+    // Targets that name no path: a CONNECT's host, `OPTIONS *` (the
+    // server). They were 404 "no endpoint at localhost:80".
+    for target in [
+        "CONNECT localhost:80",
+        "CONNECT 127.0.0.1:443",
+        "OPTIONS *",
+    ] {
+        let raw = format!("{target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+        let response = request(addr, raw.as_bytes());
+        assert_eq!(response.status, 405, "{target}: {}", response.text());
+        assert_eq!(response.header("allow"), Some("GET, HEAD"), "{target}");
+        response.error();
+    }
 }
 
 // --- Connections: the cap and the idle timeout (F10) ---

@@ -31,7 +31,7 @@ pub mod text;
 mod xml;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ffi::OsStr;
 use std::fmt;
 use std::ops::Range;
@@ -900,13 +900,25 @@ pub fn files(corpus: &Path, options: &WalkOptions) -> Result<impl Iterator<Item 
     });
     let corpus = corpus.to_path_buf();
     Ok(builder.build().filter_map(move |entry| match entry {
-        Err(err) => Some(Listed::Unwalkable(Warning {
-            path: error_path(&err).unwrap_or(&corpus).to_path_buf(),
-            message: walk_message(&err),
-            // A loop leads back to files walked already: nothing is left out.
-            skipped: (!matches!(unwrapped(&err), ignore::Error::Loop { .. }))
-                .then_some(SkipReason::Unreadable),
-        })),
+        Err(err) => {
+            let path = error_path(&err).unwrap_or(&corpus).to_path_buf();
+            // A loop leads back to files walked already, and links that
+            // lead to each other to no file: nothing is left out.
+            let (message, skipped) = if links_in_a_loop(&path) {
+                ("symbolic link loop, not followed".to_string(), None)
+            } else {
+                let folder_loop = matches!(unwrapped(&err), ignore::Error::Loop { .. });
+                (
+                    walk_message(&err),
+                    (!folder_loop).then_some(SkipReason::Unreadable),
+                )
+            };
+            Some(Listed::Unwalkable(Warning {
+                path,
+                message,
+                skipped,
+            }))
+        }
         // Files, and what is neither a file nor a folder (a FIFO, a device,
         // a socket, or a symbolic link to one): those are listed too, so that
         // nothing disappears silently, and refused unopened when read.
@@ -945,6 +957,23 @@ pub(crate) fn exclusions(corpus: &Path, globs: &[String]) -> Result<Option<Overr
         .build()
         .map(Some)
         .map_err(|err| Error::InvalidOption(format!("invalid --exclude globs: {err}")))
+}
+
+/// Whether `path` is a symbolic link whose links lead back to one of them
+/// (`self -> self`; `a -> b`, `b -> ./a`): the system says "too many
+/// levels of symbolic links" and there is no file behind it.
+fn links_in_a_loop(path: &Path) -> bool {
+    let mut seen = HashSet::new();
+    let mut at = path.to_path_buf();
+    while let Ok(target) = std::fs::read_link(&at) {
+        if !seen.insert(at.clone()) {
+            return true;
+        }
+        at = at
+            .parent()
+            .map_or_else(|| target.clone(), |dir| dir.join(&target));
+    }
+    false
 }
 
 fn error_path(err: &ignore::Error) -> Option<&Path> {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -830,14 +830,14 @@ async fn openapi(RawQuery(query): RawQuery) -> Result<Response, ApiError> {
     Ok(([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response())
 }
 
-/// Any path that is not an endpoint.
-pub(crate) async fn not_found(uri: Uri) -> ApiError {
-    // A CONNECT request names a host, not a path.
-    let target = match uri.path() {
-        "" => uri.to_string(),
-        path => path.to_string(),
-    };
-    ApiError::NotFound(format!("no endpoint at {target}"))
+/// Any path that is not an endpoint. A request whose target names no
+/// path (a CONNECT's host, `OPTIONS *`, which asks about the server) asks
+/// with a method the server does not answer: 405, as on every endpoint.
+pub(crate) async fn not_found(method: Method, uri: Uri) -> ApiError {
+    if method == Method::CONNECT || uri.path() == "*" {
+        return ApiError::MethodNotAllowed("GET, HEAD");
+    }
+    ApiError::NotFound(format!("no endpoint at {}", uri.path()))
 }
 
 /// A known path with a method it does not answer: POST for `/api/batch`,
