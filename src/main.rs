@@ -255,6 +255,34 @@ fn batch_text(bytes: &[u8]) -> String {
     text
 }
 
+/// Standard output, whose errors say it (`cita search … > /dev/full` said
+/// only "No space left on device"), of the same kind, so that a reader
+/// that stopped reading is still told apart.
+struct Stdout(io::StdoutLock<'static>);
+
+impl Stdout {
+    fn lock() -> Stdout {
+        Stdout(io::stdout().lock())
+    }
+
+    fn said(err: io::Error) -> io::Error {
+        io::Error::new(
+            err.kind(),
+            format!("cannot write to standard output: {err}"),
+        )
+    }
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf).map_err(Stdout::said)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map_err(Stdout::said)
+    }
+}
+
 /// A reader that stopped reading (`cita search … | head`) is not an error.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain()
@@ -292,7 +320,7 @@ fn index(args: &IndexArgs) -> Result<u8> {
         .map_err(|err| err.writing(&args.index))
         .with_context(|| format!("cannot index {}", args.corpus.display()))?;
     if !args.quiet {
-        let mut out = io::stdout().lock();
+        let mut out = Stdout::lock();
         match args.format {
             ReportFormatArg::Text => output::write_build_report_text(&mut out, &report)?,
             ReportFormatArg::Json => output::write_build_report_json(&mut out, &report)?,
@@ -373,7 +401,7 @@ fn search(args: &SearchArgs) -> Result<u8> {
         )?
     };
     let archive = open_index(&args.filters, Some(&|| cita::query::check(&request)))?;
-    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut out = io::BufWriter::new(Stdout::lock());
     if args.count {
         let counts = archive.count(&request)?;
         output::write_counts(&mut out, &counts, args.format.into())?;
@@ -429,7 +457,7 @@ fn show(args: &ShowArgs) -> Result<u8> {
         color: use_color(args.color),
         explain: false,
     };
-    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut out = io::BufWriter::new(Stdout::lock());
     output::write_passage(&mut out, &passage, args.format.into(), style)?;
     out.flush()?;
     Ok(exit::SUCCESS)
@@ -451,7 +479,7 @@ fn timeline(args: &TimelineArgs) -> Result<u8> {
         color: use_color(args.color),
         explain: false,
     };
-    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut out = io::BufWriter::new(Stdout::lock());
     output::write_timeline(&mut out, &timeline, args.format.into(), style)?;
     out.flush()?;
     Ok(found(timeline.total > 0))
@@ -488,7 +516,7 @@ fn kwic(args: &KwicArgs) -> Result<u8> {
         color: use_color(args.color),
         explain: false,
     };
-    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut out = io::BufWriter::new(Stdout::lock());
     output::write_kwic(&mut out, &concordance, args.format.into(), style)?;
     out.flush()?;
     Ok(found(concordance.passages > 0))
@@ -514,7 +542,7 @@ fn batch(args: &BatchArgs) -> Result<u8> {
     // bad option is every line's, refused once, before any index is built.
     cita::query::check_options(&template)?;
     let archive = open_index(&args.filters, None)?;
-    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut out = io::BufWriter::new(Stdout::lock());
     let mut any_hit = false;
     if args.format == BatchFormatArg::Csv {
         output::csv::write_batch_header(&mut out)?;
@@ -609,14 +637,14 @@ fn use_color(choice: ColorArg) -> bool {
 fn stats(args: &StatsArgs) -> Result<u8> {
     let archive = warn_if_unfinished(Archive::open(&args.index)?);
     let stats = archive.stats()?;
-    let mut out = io::stdout().lock();
+    let mut out = Stdout::lock();
     output::write_stats(&mut out, &stats, args.format.into())?;
     Ok(exit::SUCCESS)
 }
 
 fn check(args: &StatsArgs) -> Result<u8> {
     let check = Archive::open(&args.index)?.check()?;
-    output::write_check(&mut io::stdout().lock(), &check, args.format.into())?;
+    output::write_check(&mut Stdout::lock(), &check, args.format.into())?;
     Ok(exit::SUCCESS)
 }
 

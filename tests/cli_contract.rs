@@ -75,6 +75,45 @@ fn malformed_queries_get_one_line_on_stderr_and_exit_2() {
     }
 }
 
+/// Output that cannot be written is an error saying so (exit 2: it said
+/// only "No space left on device"); a reader that stops reading
+/// (`cita search … | head`) is not one.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_that_cannot_be_written_is_named_and_a_reader_that_stops_is_no_error() {
+    let index = index_arg();
+    let full = std::fs::File::options()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cita"))
+        .args(["search", "--index", &index, "lazo"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(
+        err,
+        "cita: cannot write to standard output: No space left on device (os error 28)\n"
+    );
+    let mut reader = std::process::Command::new(env!("CARGO_BIN_EXE_cita"))
+        // 1.6 MB, past what the pipe holds.
+        .args([
+            "search", "--index", &index, "--all", "--format", "json", "-C", "5", "*",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 1];
+    std::io::Read::read_exact(reader.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(reader.stdout.take());
+    let out = reader.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+}
+
 #[test]
 fn bad_options_are_one_line_errors() {
     let index = index_arg();

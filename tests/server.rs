@@ -1171,11 +1171,7 @@ fn every_method_but_get_and_head_is_405_json_with_allow() {
     }
     // Targets that name no path: a CONNECT's host, `OPTIONS *` (the
     // server). They were 404 "no endpoint at localhost:80".
-    for target in [
-        "CONNECT localhost:80",
-        "CONNECT 127.0.0.1:443",
-        "OPTIONS *",
-    ] {
+    for target in ["CONNECT localhost:80", "CONNECT 127.0.0.1:443", "OPTIONS *"] {
         let raw = format!("{target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
         let response = request(addr, raw.as_bytes());
         assert_eq!(response.status, 405, "{target}: {}", response.text());
