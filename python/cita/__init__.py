@@ -181,7 +181,7 @@ def index(
     args = _build_args(jobs, exclude, rebuild, default_lang, ocr, ocr_timeout, memory_mb)
     args["shard"] = _shard(shard)
     try:
-        report = _cita.index(corpus, index, args, callback)
+        report = _cita.index(_path("corpus", corpus), _path("index", index), args, callback)
     finally:
         if bar is not None:
             bar.close()
@@ -433,7 +433,7 @@ class Archive(_Queries):
     """
 
     def __init__(self, path: PathLike, *, live: bool = False) -> None:
-        self._archive = _cita.Archive(path, _flag("live", live))
+        self._archive = _cita.Archive(_path("path", path), _flag("live", live))
         self._path = str(self._archive.path)
         if self._archive.last_run_unfinished:
             warnings.warn(
@@ -685,6 +685,18 @@ def _bounded(name: str, value: Any, least: int, most: int, unit: str) -> Optiona
     if number is not None and least <= number <= most:
         return number
     raise OptionError(f"{name} takes {unit} from {least} to {most}, not {value!r}")
+
+
+def _path(name: str, value: Any) -> str:
+    """``value`` as a path: a ``str``, or an ``os.PathLike`` of one
+    (``pathlib.Path``); else a ``TypeError`` naming the argument (Python's
+    own, ``expected str, bytes or os.PathLike object``, named none, and
+    offered bytes, which cita cannot take)."""
+    if isinstance(value, (str, os.PathLike)):
+        path = os.fspath(value)
+        if isinstance(path, str):
+            return path
+    raise TypeError(f"{name} takes a str or an os.PathLike, not {type(value).__name__}")
 
 
 def _text(name: str, value: Any) -> str:

@@ -36,7 +36,7 @@ import threading
 from typing import AbstractSet, Any, Dict, Iterable, List, NamedTuple, Optional, Set, Tuple, Union
 
 from . import _cita
-from . import _build_args, _Queries, _search_options
+from . import _build_args, _path, _Queries, _search_options
 from ._errors import (
     CitaError,
     CorpusNotFoundError,
@@ -413,14 +413,14 @@ def index(
     args = _build_args(jobs, exclude, rebuild, default_lang, ocr, ocr_timeout, memory_mb)
     timeout = _seconds(timeout)
     client = _client("client", client)
-    corpus = os.path.abspath(os.fspath(corpus))
+    corpus = os.path.abspath(_path("corpus", corpus))
     if not os.path.isdir(corpus):
         # Before the shard folder and its manifest are made.
         raise CorpusNotFoundError(f"corpus folder {corpus} does not exist or is not a folder")
     # Refused here, as cita.index refuses them, not by every shard's build
     # once the manifest is written.
     _cita.check_build_options(corpus, args)
-    shards_dir = os.path.abspath(os.fspath(shards_dir))
+    shards_dir = os.path.abspath(_path("shards_dir", shards_dir))
     if os.path.exists(shards_dir) and os.path.samefile(corpus, shards_dir):
         raise OptionError(
             f"the shard folder {shards_dir} is the corpus folder; give cita.dist.index a folder of its own"
@@ -809,7 +809,7 @@ class Cluster(_Queries):
         _client("client_or_address", client_or_address)
         self.timeout = timeout
         self.partial = partial
-        self.shards_dir = os.path.abspath(os.fspath(shards_dir))
+        self.shards_dir = os.path.abspath(_path("shards_dir", shards_dir))
         count = _read_manifest(self.shards_dir)
         if count is None:
             raise IndexNotFoundError(

@@ -155,6 +155,24 @@ def test_a_wrong_type_of_flag_is_a_type_error_naming_the_argument(archive, call,
         call(archive)
 
 
+@pytest.mark.parametrize(
+    "call, name, given",
+    [
+        (lambda a, tmp: cita.index(None, tmp / "index"), "corpus", "NoneType"),
+        (lambda a, tmp: cita.index(b"corpus", tmp / "index"), "corpus", "bytes"),
+        (lambda a, tmp: cita.index(tmp, 5), "index", "int"),
+        (lambda a, tmp: cita.Archive(a.path.encode()), "path", "bytes"),
+        (lambda a, tmp: cita.Archive(None), "path", "NoneType"),
+    ],
+)
+def test_a_wrong_type_of_path_is_a_type_error_naming_the_argument(archive, tmp_path, call, name, given):
+    # Not Python's "expected str, bytes or os.PathLike object, not NoneType",
+    # which names no argument and offers bytes.
+    with pytest.raises(TypeError, match=f"^{name} takes a str or an os.PathLike, not {given}$"):
+        call(archive, tmp_path)
+    assert not (tmp_path / "index").exists()
+
+
 def test_numpy_booleans_are_flags(archive):
     numpy = pytest.importorskip("numpy")
     assert archive.search("colombia", cite=numpy.True_).hits[0].citation
