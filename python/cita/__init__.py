@@ -31,7 +31,7 @@ import json
 import operator
 import os
 import warnings
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, List, Optional, Sequence, TextIO, Tuple, Union
 
 from . import _cita
 from ._errors import (
@@ -314,7 +314,7 @@ class _Queries:
 
     def batch(
         self,
-        queries: Iterable[str],
+        queries: Union[Iterable[str], TextIO],
         *,
         limit: Optional[int] = _cita.DEFAULT_LIMIT,
         snippet_chars: int = _cita.DEFAULT_SNIPPET_CHARS,
@@ -327,13 +327,18 @@ class _Queries:
     ) -> BatchResults:
         """Runs each query with the same options (``cita batch``): rows of
         query × hit, every matching passage up to ``limit`` per query
-        (copies not collapsed). A malformed query does not stop the others:
-        its error is in ``queries`` (and ``errors``); a damaged index (over
+        (copies not collapsed). ``queries``: a list, each item a query (its
+        ``line`` its position from 1), or a text file
+        (``open("names.txt")``), read as ``cita batch`` reads one: a query a
+        line, blank lines and ``#`` comments skipped, each query's ``line``
+        its line in the file. A malformed query does not stop the others:
+        its error is in ``queries`` (and ``errors``); a bad option raises
+        :class:`OptionError` before any query runs; a damaged index (over
         shards, a failing shard: :class:`ShardError`) raises."""
         filters = _filters(since, until, lang, mentions, publication, author)
         limit = _count("limit", limit, optional=True)
         snippet_chars = _count("snippet_chars", snippet_chars)
-        rows, outcomes = self._batch(_strings("queries", queries), filters, limit, snippet_chars)
+        rows, outcomes = self._batch(_numbered_queries(queries), filters, limit, snippet_chars)
         return BatchResults(
             rows,
             [
@@ -396,10 +401,11 @@ class _Queries:
         raise NotImplementedError
 
     def _batch(
-        self, queries: List[str], filters: dict, limit: Optional[int], snippet_chars: int
+        self, queries: List[Tuple[int, str]], filters: dict, limit: Optional[int], snippet_chars: int
     ) -> Tuple[str, List[Tuple[int, str, Optional[int], Optional[Exception]]]]:
         """The rows as ``cita batch --format jsonl`` writes them, and each
-        query's ``(line, query, total, error)``."""
+        query's ``(line, query, total, error)``, of ``(line, query)``
+        pairs."""
         raise NotImplementedError
 
     def _languages(self) -> str:
@@ -524,7 +530,7 @@ class Archive(_Queries):
         return self._archive.kwic(query, filters, width, sort, limit)
 
     def _batch(
-        self, queries: List[str], filters: dict, limit: Optional[int], snippet_chars: int
+        self, queries: List[Tuple[int, str]], filters: dict, limit: Optional[int], snippet_chars: int
     ) -> Tuple[str, List[Tuple[int, str, Optional[int], Optional[Exception]]]]:
         return self._archive.batch(queries, filters, limit, snippet_chars)
 
@@ -568,6 +574,22 @@ def _strings(name: str, values: Union[str, Iterable[str]]) -> List[str]:
     if isinstance(values, collections.abc.Iterable) and not isinstance(values, (bytes, bytearray, memoryview)):
         return [_text(name, value) for value in values]
     raise TypeError(f"{name} takes a str or a list of str, not {type(values).__name__}")
+
+
+def _numbered_queries(queries: Any) -> List[Tuple[int, str]]:
+    """``(line, query)`` of a batch's queries: a text file's as ``cita
+    batch`` reads it (a notebook's ``open("names.txt")`` ran its ``#``
+    comments as queries and its blank lines as empty ones), a list's by
+    position."""
+    read = getattr(queries, "read", None)
+    if callable(read):
+        text = read()
+        if not isinstance(text, str):
+            raise TypeError(
+                f"queries takes a text file (open it without 'b'), a str or a list of str, not a file of {type(text).__name__}"
+            )
+        return _cita.batch_lines(text)
+    return list(enumerate(_strings("queries", queries), 1))
 
 
 def _language_codes(lang: Union[str, Iterable[str]]) -> List[str]:

@@ -993,7 +993,7 @@ class Cluster(_Queries):
         return _cita.merge_timelines(query, by, axis, by_source, parts)
 
     def _batch(
-        self, queries: List[str], filters: dict, limit: Optional[int], snippet_chars: int
+        self, queries: List[Tuple[int, str]], filters: dict, limit: Optional[int], snippet_chars: int
     ) -> Tuple[str, List[Tuple[int, str, Optional[int], Optional[Exception]]]]:
         # Each query a search over the shards, one after another, with the
         # options `cita batch` runs it with (copies not collapsed), never
@@ -1002,7 +1002,7 @@ class Cluster(_Queries):
         options = _plain_search(limit=limit, snippet_chars=snippet_chars)
         rows: List[str] = []
         outcomes: List[Tuple[int, str, Optional[int], Optional[Exception]]] = []
-        for line, query in enumerate(queries, 1):
+        for line, query in queries:
             try:
                 results = self._sharded_search(query, filters, options, False)
             except ShardError:

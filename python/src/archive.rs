@@ -98,6 +98,16 @@ pub fn left_out(
         .collect())
 }
 
+/// The queries of a batch file's text as `cita batch` reads them: `(line,
+/// query)`, blank lines and `#` comments skipped.
+#[pyfunction]
+pub fn batch_lines(text: &str) -> Vec<(usize, String)> {
+    cita::batch::parse_queries(text)
+        .into_iter()
+        .map(|query| (query.line, query.query))
+        .collect()
+}
+
 /// Counts as `cita search --count` prints them in `format`.
 #[pyfunction]
 pub fn render_counts(
@@ -433,23 +443,20 @@ impl Archive {
 
     /// Runs each query like `cita batch`: `(rows, outcomes)`, the rows as
     /// `cita batch --format jsonl` writes them, and for each query its
-    /// line (1-based position), the query, and its total or its exception.
-    /// A damaged index fails the whole batch, as in the CLI.
+    /// line (in its file, or 1-based position in a list), the query, and
+    /// its total or its exception. A damaged index fails the whole batch,
+    /// as in the CLI.
     fn batch(
         &self,
         py: Python<'_>,
-        queries: Vec<String>,
+        queries: Vec<(usize, String)>,
         filters: Filters,
         limit: Option<usize>,
         snippet_chars: usize,
     ) -> PyResult<(String, Vec<BatchOutcome>)> {
         let queries: Vec<BatchQuery> = queries
             .into_iter()
-            .enumerate()
-            .map(|(index, query)| BatchQuery {
-                line: index + 1,
-                query,
-            })
+            .map(|(line, query)| BatchQuery { line, query })
             .collect();
         let ran = py.detach(|| {
             let template = cita::SearchRequest {

@@ -26,7 +26,7 @@ mod _cita {
     #[pymodule_export]
     use crate::archive::{Archive, HitStream, SearchResults};
     #[pymodule_export]
-    use crate::archive::{left_out, render_counts};
+    use crate::archive::{batch_lines, left_out, render_counts};
     #[pymodule_export]
     use crate::build::{check_build_options, index};
     #[pymodule_export]

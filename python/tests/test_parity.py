@@ -196,6 +196,22 @@ def test_batch_gives_the_cli_rows(archive, shipped_index, cli, tmp_path: Path):
     assert batch.errors == []
 
 
+def test_a_batch_of_a_text_file_reads_it_as_the_cli_does(archive, shipped_index, cli, tmp_path: Path):
+    # The README's names.txt: a comment, a blank line, a query that does
+    # not parse; each query numbered by its line in the file.
+    file = tmp_path / "names.txt"
+    file.write_text('# names\n"Plan LAZO"\n\n  Yarborough  \r\n"unclosed\n', encoding="utf-8")
+    expected = cli.jsonl("batch", str(file), "--index", str(shipped_index), "--format", "jsonl", "-n", "2")
+    with open(file, encoding="utf-8") as opened:
+        batch = archive.batch(opened, limit=2)
+    assert batch.to_dicts() == expected
+    assert [(q.line, q.query) for q in batch.queries] == [(2, '"Plan LAZO"'), (4, "Yarborough"), (5, '"unclosed')]
+    assert [(q.line, type(q.error)) for q in batch.errors] == [(5, cita.QueryError)]
+    assert {row["line"] for row in expected} == {2, 4}
+    with open(file, "rb") as binary, pytest.raises(TypeError, match="^queries takes a text file"):
+        archive.batch(binary)
+
+
 def test_a_batch_reads_text_holding_line_separators_as_the_cli_prints_it(cli, tmp_path: Path):
     # U+2028, U+2029 and U+0085 end lines to str.splitlines, not to JSON Lines.
     corpus = tmp_path / "corpus"
