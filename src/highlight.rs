@@ -63,6 +63,11 @@ pub struct Span {
     pub range: Range<usize>,
     /// Bit `i` set when matcher `i` produced this span (matchers past 63 share bit 63).
     pub matchers: u64,
+    /// Whether it is a word as the query typed it (folded), a phrase or a
+    /// prefix's match: not only another form of a word's stem. A snippet
+    /// too short for every match shows these first.
+    #[serde(default)]
+    pub typed: bool,
 }
 
 /// A snippet of a passage with the byte ranges of its highlights.
@@ -80,8 +85,9 @@ pub struct HighlightPlan {
     matchers: Vec<Matcher>,
     /// The language whose stems `stems` holds.
     language: Option<Language>,
-    /// Per matcher, a word's stems in `language` (`None` for other matchers).
-    stems: Vec<Option<WordStems>>,
+    /// Per matcher, a word's stems in `language` and the word folded as
+    /// typed (`None` for other matchers).
+    stems: Vec<Option<(WordStems, String)>>,
     /// The query term each matcher came from, for [`HighlightPlan::matched`].
     labels: Vec<String>,
     folding: Folding,
@@ -124,7 +130,7 @@ impl HighlightPlan {
             .map(|matcher| match matcher {
                 Matcher::Word(word) => {
                     let folded: String = folding.tokens(word).into_iter().map(|t| t.term).collect();
-                    Some(WordStems::new(language, word, &folded))
+                    Some((WordStems::new(language, word, &folded), folded))
                 }
                 _ => None,
             })
@@ -187,10 +193,9 @@ impl HighlightPlan {
         self.stem_in(language);
         let (matchers, stems) = (&self.matchers, &self.stems);
         let exact = self.folding.tokens_where(text, |term, written| {
-            matchers
-                .iter()
-                .zip(stems)
-                .any(|(matcher, stems)| matcher.could_match(stems.as_ref(), term, written))
+            matchers.iter().zip(stems).any(|(matcher, stems)| {
+                matcher.could_match(stems.as_ref().map(|(stems, _)| stems), term, written)
+            })
         });
         let mut spans = Vec::new();
         for (index, (matcher, stems)) in matchers.iter().zip(stems).enumerate() {
@@ -199,17 +204,24 @@ impl HighlightPlan {
                 spans.push(Span {
                     range,
                     matchers: bit,
+                    typed: true,
                 })
             };
             match matcher {
                 Matcher::Word(_) => {
-                    let Some(stems) = stems else { continue };
+                    let Some((stems, typed)) = stems else {
+                        continue;
+                    };
                     for token in &exact {
                         let written = &text[token.from..token.to];
                         if stems.may_match(&token.term, written)
                             && stems.matches(&token.term, written)
                         {
-                            add(token.from..token.to);
+                            spans.push(Span {
+                                range: token.from..token.to,
+                                matchers: bit,
+                                typed: token.term == *typed,
+                            });
                         }
                     }
                 }
@@ -331,6 +343,7 @@ fn merge(mut spans: Vec<Span>) -> Vec<Span> {
             Some(last) if span.range.start <= last.range.end => {
                 last.range.end = last.range.end.max(span.range.end);
                 last.matchers |= span.matchers;
+                last.typed |= span.typed;
             }
             _ => merged.push(span),
         }
@@ -466,14 +479,16 @@ fn char_ranges(text: &str, spans: &[Span]) -> Vec<Range<usize>> {
 }
 
 /// The run of spans fitting in `max_chars` that covers the most distinct
-/// matchers, then the most matches; the earliest such run on ties.
+/// matchers, then the most words as typed (`desplazados` over
+/// `desplazadas` for `desplazados`), then the most matches; the earliest
+/// such run on ties.
 /// `span_chars` holds the spans' character ranges.
 fn best_cluster(
     spans: &[Span],
     span_chars: &[Range<usize>],
     max_chars: usize,
 ) -> Option<(usize, usize)> {
-    let mut best: Option<((u32, usize), (usize, usize))> = None;
+    let mut best: Option<((u32, usize, usize), (usize, usize))> = None;
     for first in 0..spans.len() {
         let first_char = span_chars[first].start;
         let mut last = first;
@@ -482,7 +497,10 @@ fn best_cluster(
             last += 1;
             covered |= spans[last].matchers;
         }
-        let score = (covered.count_ones(), last - first + 1);
+        // The most query terms, then the most written as typed, then the
+        // most matches.
+        let typed = spans[first..=last].iter().filter(|span| span.typed).count();
+        let score = (covered.count_ones(), typed, last - first + 1);
         if best
             .as_ref()
             .is_none_or(|(best_score, _)| score > *best_score)
@@ -501,7 +519,11 @@ mod tests {
 
     #[test]
     fn spans_that_overlap_or_touch_are_one_and_those_apart_stay_apart() {
-        let span = |range: Range<usize>, matchers| Span { range, matchers };
+        let span = |range: Range<usize>, matchers| Span {
+            range,
+            matchers,
+            typed: true,
+        };
         let merged = merge(vec![
             span(10..14, 0b100),
             span(0..4, 0b1),
@@ -643,6 +665,32 @@ mod tests {
             ),
             ["Revocation", "revoked"]
         );
+    }
+
+    #[test]
+    fn a_short_snippet_shows_the_word_as_typed_over_another_form_of_it() {
+        let spanish = Language::from_code("es").unwrap();
+        let text = format!(
+            "Las familias desplazadas llegaron. {}Los desplazados volvieron.",
+            "Otra frase sin nada. ".repeat(10)
+        );
+        let spans =
+            HighlightPlan::new(vec![Matcher::Word("desplazados".into())]).find(&text, spanish);
+        assert_eq!(spans.len(), 2);
+        let shown = snippet(&text, &spans, 30);
+        let [[from, to]] = shown.highlights[..] else {
+            panic!("{shown:?}")
+        };
+        assert_eq!(&shown.text[from..to], "desplazados", "{shown:?}");
+        // Either form alone: the one there is.
+        let other = "Las familias desplazadas llegaron a la ciudad en la noche del martes.";
+        let spans =
+            HighlightPlan::new(vec![Matcher::Word("desplazados".into())]).find(other, spanish);
+        let shown = snippet(other, &spans, 30);
+        let [[from, to]] = shown.highlights[..] else {
+            panic!("{shown:?}")
+        };
+        assert_eq!(&shown.text[from..to], "desplazadas");
     }
 
     #[test]

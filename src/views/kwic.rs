@@ -332,6 +332,7 @@ mod tests {
                 .map(|i| Span {
                     range: i..i + 1,
                     matchers: 1,
+                    typed: true,
                 })
                 .collect()
         };
