@@ -488,27 +488,22 @@ fn best_cluster(
     span_chars: &[Range<usize>],
     max_chars: usize,
 ) -> Option<(usize, usize)> {
-    let mut best: Option<((u32, usize, usize), (usize, usize))> = None;
-    for first in 0..spans.len() {
-        let first_char = span_chars[first].start;
-        let mut last = first;
-        let mut covered = spans[first].matchers;
-        while last + 1 < spans.len() && span_chars[last + 1].end - first_char <= max_chars {
-            last += 1;
-            covered |= spans[last].matchers;
-        }
-        // The most query terms, then the most written as typed, then the
-        // most matches.
-        let typed = spans[first..=last].iter().filter(|span| span.typed).count();
-        let score = (covered.count_ones(), typed, last - first + 1);
-        if best
-            .as_ref()
-            .is_none_or(|(best_score, _)| score > *best_score)
-        {
-            best = Some((score, (first, last)));
-        }
-    }
-    best.map(|(_, cluster)| cluster)
+    (0..spans.len())
+        .map(|first| {
+            let first_char = span_chars[first].start;
+            let mut last = first;
+            let mut covered = spans[first].matchers;
+            while last + 1 < spans.len() && span_chars[last + 1].end - first_char <= max_chars {
+                last += 1;
+                covered |= spans[last].matchers;
+            }
+            let typed = spans[first..=last].iter().filter(|span| span.typed).count();
+            let score = (covered.count_ones(), typed, last - first + 1);
+            // The earliest of equal runs: the greatest `Reverse(first)`.
+            ((score, std::cmp::Reverse(first)), (first, last))
+        })
+        .max_by_key(|(key, _)| *key)
+        .map(|(_, cluster)| cluster)
 }
 
 #[cfg(test)]
