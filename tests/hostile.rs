@@ -871,3 +871,77 @@ fn a_markdown_line_of_a_hundred_and_fifty_thousand_open_divs_indexes_in_bounded_
     assert!(sources_of(&fixture, "hiddenword").is_empty());
     assert_normal_files_searchable(&fixture, &normal);
 }
+
+/// The CRC-32 of `bytes` (PNG's, ISO-HDLC), bit by bit: a test's chunks are small.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = (crc >> 1) ^ (0xedb8_8320 & (crc & 1).wrapping_neg());
+        }
+    }
+    !crc
+}
+
+/// `png` with a colour profile (an iCCP chunk) of `megabytes` MB of zeros
+/// after its header, packed in about a thousandth of that: each megabyte
+/// deflated alone (a full flush), so its packed bytes repeat.
+fn with_profile_bomb(png: &[u8], megabytes: u32) -> Vec<u8> {
+    use flate2::{Compress, Compression, FlushCompress};
+    let zeros = vec![0u8; 1 << 20];
+    let mut deflate = Compress::new(Compression::best(), false);
+    let mut packed = |input: &[u8], flush| {
+        let mut out = Vec::with_capacity(64 << 10);
+        deflate.compress_vec(input, &mut out, flush).unwrap();
+        out
+    };
+    let first = packed(&zeros, FlushCompress::Full);
+    let next = packed(&zeros, FlushCompress::Full);
+    let end = packed(&[], FlushCompress::Finish);
+    let length = u64::from(megabytes) << 20;
+    // Adler-32 of zeros: its sum of bytes plus one stays 1, and the sum of
+    // those sums is the length.
+    let adler = (((length % 65521) as u32) << 16) | 1;
+    let mut chunk = b"iCCPbomb\0\0\x78\xda".to_vec();
+    chunk.extend(&first);
+    for _ in 1..megabytes {
+        chunk.extend(&next);
+    }
+    chunk.extend(&end);
+    chunk.extend(adler.to_be_bytes());
+    // After the signature (8 bytes) and the header chunk (25).
+    let mut out = png[..33].to_vec();
+    out.extend(((chunk.len() - 4) as u32).to_be_bytes());
+    out.extend(&chunk);
+    out.extend(crc32(&chunk).to_be_bytes());
+    out.extend(&png[33..]);
+    out
+}
+
+/// A scan whose colour profile unpacks to a gigabyte (1.1 MB on disk) is
+/// read in the memory its pixels need: the image decoder given to turn a
+/// page that reads poorly unpacked it, within a budget of 1 GB (a peak of
+/// 1.6 GB; two at once, 2.9 GB; found by a review).
+#[test]
+fn a_scan_whose_colour_profile_unpacks_to_a_gigabyte_is_read_in_bounded_memory() {
+    ensure_tesseract();
+    let fixture = Fixture::new();
+    // Sideways, so that it reads poorly upright and is decoded to be turned.
+    let upright = image::load_from_memory(&scan_png(
+        "The embassy cable names\nthe Guayabero operation\nand the river crossing.",
+    ))
+    .unwrap();
+    let mut sideways = std::io::Cursor::new(Vec::new());
+    upright
+        .rotate270()
+        .write_to(&mut sideways, image::ImageFormat::Png)
+        .unwrap();
+    let bomb = with_profile_bomb(sideways.get_ref(), 1024);
+    assert!(bomb.len() < 2 << 20, "{} bytes", bomb.len());
+    fixture.file("bomb.png", &bomb);
+    let report = index_bounded("a 1 GB colour profile", &fixture, &[], 300 << 10);
+    assert_eq!(report["files_indexed"], 1, "{report}");
+    let (_, found) = fixture.search("guayabero", &[]);
+    assert_eq!(found["total"], 1, "{found}");
+}

@@ -3,7 +3,11 @@
 //! tsv`), not through a library binding: cita gains no C dependency, a
 //! crash or a hang in Tesseract cannot take cita down (a run longer than
 //! [`OcrOptions::timeout`] is killed), and a machine without it still
-//! indexes everything else ([`OcrError::Missing`]). PDF pages are rendered
+//! indexes everything else ([`OcrError::Missing`]). cita decodes an image
+//! itself only to turn a page that reads poorly ([`grey_pixels`], Rust's
+//! `png` and `image` crates): within a budget of the pixels its header
+//! declares, a PNG's colour profile and text never unpacked, one decoding
+//! at a time per program [`OcrRuns`] lets run. PDF pages are rendered
 //! to grayscale images by poppler's `pdftoppm` ([`read_pdf_page`]), and read in
 //! parallel: [`OcrRuns`] lets as many programs run at once as the build
 //! has jobs, whichever files their pages come from.
@@ -366,10 +370,7 @@ pub fn read_image(
     declared: Option<&str>,
     counts: &mut OcrCounts,
 ) -> Result<Vec<OcrPage>, OcrError> {
-    let (width, height) = image_dimensions(bytes).ok_or(OcrError::NotAnImage)?;
-    if width.saturating_mul(height) > MAX_PIXELS {
-        return Err(OcrError::TooLarge { width, height });
-    }
+    declared_size(bytes)?;
     // A multi-page TIFF is one run: its time limit is a page's times its
     // pages, so that a box file of scans is not lost whole for its size.
     let pages = tiff_walk(bytes).map_or(1, |walk| walk.pages.clamp(1, MAX_TIMED_PAGES));
@@ -425,7 +426,13 @@ fn recognize(
     // anticlockwise upside down. Only the pages of a multi-page TIFF, and
     // an image cita cannot decode, are left to `--psm 1`.
     let read_turned = || -> Result<Vec<OcrPage>, OcrError> {
-        let Some(grey) = grey_pgm(image) else {
+        // Decoding an image takes memory as Tesseract's runs do: as many
+        // at once.
+        let grey = {
+            let _slot = options.runs.slot();
+            grey_pgm(image)
+        };
+        let Some(grey) = grey else {
             return read(image, Some(ORIENTED_LAYOUT));
         };
         let turned = run_on(&grey, Some(ORIENTATION_ONLY))
@@ -546,26 +553,29 @@ fn grey_pgm(image: &[u8]) -> Option<Cow<'_, [u8]>> {
 }
 
 /// The width, height and grey pixels (a byte each, row by row) of the
-/// first page of a PNG, JPEG, TIFF or WebP image, decoded by the `image`
-/// crate; what is transparent is white, as on paper. `None` for bytes of
-/// another format, a damaged image, or one of more than [`MAX_PIXELS`]
-/// pixels, which is refused from its header before any decoding.
+/// first page of a PNG, JPEG, TIFF or WebP image; what is transparent is
+/// white, as on paper. `None` for bytes of another format, a damaged
+/// image, or one of more than [`MAX_PIXELS`] pixels, which is refused from
+/// its header before any decoding. Decoding holds at most the image in its
+/// own colours (8 bytes a pixel for 16-bit RGBA) and the decoder's
+/// buffers, then its grey copies (3 bytes a pixel).
 pub fn grey_pixels(image: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
-    let (width, height) = image_dimensions(image)?;
-    if width.saturating_mul(height) > MAX_PIXELS {
-        return None;
-    }
-    let mut reader = image::ImageReader::new(std::io::Cursor::new(image))
-        .with_guessed_format()
-        .ok()?;
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(u32::try_from(width).ok()?);
-    limits.max_image_height = Some(u32::try_from(height).ok()?);
-    // The decoded image in its own colours (up to 16 bytes a pixel) and
-    // its grey copy.
-    limits.max_alloc = Some(MAX_PIXELS * 17);
-    reader.limits(limits);
-    let decoded = reader.decode().ok()?.into_luma_alpha8();
+    let (width, height) = declared_size(image).ok()?;
+    let budget = width * height * 8 + DECODER_BYTES;
+    let decoded = if image.starts_with(PNG_SIGNATURE) {
+        png_image(image, budget)?
+    } else {
+        let mut reader = image::ImageReader::new(std::io::Cursor::new(image))
+            .with_guessed_format()
+            .ok()?;
+        let mut limits = image::Limits::default();
+        limits.max_image_width = Some(u32::try_from(width).ok()?);
+        limits.max_image_height = Some(u32::try_from(height).ok()?);
+        limits.max_alloc = Some(budget);
+        reader.limits(limits);
+        reader.decode().ok()?
+    };
+    let decoded = decoded.into_luma_alpha8();
     let (width, height) = decoded.dimensions();
     let pixels = decoded
         .pixels()
@@ -575,6 +585,55 @@ pub fn grey_pixels(image: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
         })
         .collect();
     Some((width, height, pixels))
+}
+
+/// What a decoder may hold besides the pixels: its tables, windows and
+/// rows.
+const DECODER_BYTES: u64 = 16 << 20;
+
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+/// A PNG's first image in its own colours, read by the `png` crate within
+/// `budget` bytes, its colour profile and text chunks never unpacked: a
+/// megabyte of either, compressed, unpacks to a gigabyte, which the
+/// `image` crate's reader unpacks within the whole image's budget.
+fn png_image(image: &[u8], budget: u64) -> Option<image::DynamicImage> {
+    let limits = png::Limits {
+        bytes: usize::try_from(budget).ok()?,
+    };
+    let mut decoder = png::Decoder::new_with_limits(std::io::Cursor::new(image), limits);
+    decoder.set_ignore_iccp_chunk(true);
+    decoder.set_ignore_text_chunk(true);
+    // Palettes, grey below 8 bits and a transparent colour as 8-bit
+    // channels; 16 bits as 8.
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().ok()?;
+    let mut buffer = vec![0; reader.output_buffer_size()?];
+    let frame = reader.next_frame(&mut buffer).ok()?;
+    buffer.truncate(frame.buffer_size());
+    let (width, height) = (frame.width, frame.height);
+    match frame.color_type {
+        png::ColorType::Grayscale => {
+            image::GrayImage::from_raw(width, height, buffer).map(Into::into)
+        }
+        png::ColorType::GrayscaleAlpha => {
+            image::GrayAlphaImage::from_raw(width, height, buffer).map(Into::into)
+        }
+        png::ColorType::Rgb => image::RgbImage::from_raw(width, height, buffer).map(Into::into),
+        png::ColorType::Rgba => image::RgbaImage::from_raw(width, height, buffer).map(Into::into),
+        // Expanded to RGB above.
+        png::ColorType::Indexed => None,
+    }
+}
+
+/// The width and height `bytes` declare as an image of a format cita
+/// reads, refused past [`MAX_PIXELS`] before anything decodes it.
+fn declared_size(bytes: &[u8]) -> Result<(u64, u64), OcrError> {
+    let (width, height) = image_dimensions(bytes).ok_or(OcrError::NotAnImage)?;
+    if width.saturating_mul(height) > MAX_PIXELS {
+        return Err(OcrError::TooLarge { width, height });
+    }
+    Ok((width, height))
 }
 
 /// The width, height and pixels of a binary PGM of a byte per pixel.
@@ -1602,11 +1661,28 @@ mod tests {
         let mut huge = png.clone();
         huge[16..24].copy_from_slice(&[0, 1, 0, 0, 0, 1, 0, 0]);
         assert_eq!(grey_pixels(&huge), None);
-        // The pages of a multi-page TIFF are not turned by cita.
-        let mut pages = b"II*\0\x08\0\0\0".to_vec();
-        pages.extend([1, 0, 0, 1, 4, 0, 1, 0, 0, 0, 100, 0, 0, 0, 26, 0, 0, 0]);
-        pages.extend([1, 0, 1, 1, 4, 0, 1, 0, 0, 0, 200, 0, 0, 0, 0, 0, 0, 0]);
-        assert_eq!(grey_pgm(&pages), None);
+        // The pages of a multi-page TIFF are not turned by cita: a TIFF of
+        // one page, and the same with a second page (a copy of its page
+        // directory) that the first's points to.
+        let mut tiff = std::io::Cursor::new(Vec::new());
+        rgba.write_to(&mut tiff, image::ImageFormat::Tiff).unwrap();
+        let one = tiff.into_inner();
+        assert_eq!(
+            grey_pgm(&one).map(|pgm| pgm_pixels(&pgm).unwrap().2.to_vec()),
+            Some(vec![0, 255, 127, 255])
+        );
+        assert_eq!(&one[..4], b"II*\0");
+        let at = u32::from_le_bytes(one[4..8].try_into().unwrap()) as usize;
+        let entries = usize::from(u16::from_le_bytes([one[at], one[at + 1]]));
+        let next_field = at + 2 + 12 * entries;
+        let mut two = one.clone();
+        two.resize(two.len().next_multiple_of(2), 0);
+        let copy = two.len() as u32;
+        two.extend_from_slice(&one[at..next_field + 4]);
+        two[next_field..next_field + 4].copy_from_slice(&copy.to_le_bytes());
+        assert_eq!(tiff_walk(&two).map(|walk| walk.pages), Some(2));
+        assert!(grey_pixels(&two).is_some(), "its first page decodes");
+        assert_eq!(grey_pgm(&two), None);
     }
 
     #[test]
