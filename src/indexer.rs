@@ -347,7 +347,9 @@ pub trait BuildObserver {
 /// 42: an image file of one page that reads poorly is turned by cita as
 /// Tesseract's orientation detection says, as a PDF's scanned page is;
 /// front matter keys are read in any case (`Title:`), and its `author`
-/// loses a pasted byline's opening word (`Por …`).
+/// loses a pasted byline's opening word (`Por …`); a text is dated only by
+/// a date that stands as a dateline, never by the latest date it
+/// mentions.
 pub const READING_RULES: u32 = 42;
 
 /// An observer that ignores everything.
@@ -935,9 +937,6 @@ fn build_into(
     if let Some(started) = writer.started.take() {
         started.wait_merging_threads()?;
     }
-    // After merges, which write both files again, and on every run, so
-    // that an index an older cita left unreadable to others is shared.
-    State::share_engine_files(index_dir);
     // Damage met before a merge: the run's own commits stand, and the
     // damaged segment stays as it was for `cita check` to find.
     if let Some(detail) = writer.merges.damage() {
@@ -1465,9 +1464,7 @@ fn commit(
 ) -> Result<()> {
     store::commit_payload(writer, state)?;
     report.commits += 1;
-    state.save(dir)?;
-    State::share_engine_files(dir);
-    Ok(())
+    state.save(dir)
 }
 
 /// Every `source` with passages in the index. (The term dictionary also

@@ -1070,6 +1070,24 @@ mod tests {
         );
         passage.section = Some("Antecedentes".to_string());
         assert!(passage.citation().contains(" § Antecedentes, ¶ 4."));
+        // A date read from the text is a guess, said so; metadata's is not.
+        let dated = |origin| IndexedPassage {
+            date: Date::new(1948, 4, 9),
+            date_origin: Some(origin),
+            ..passage.clone()
+        };
+        assert!(
+            dated(DateOrigin::Text)
+                .citation()
+                .contains(" El Tiempo, 1948-04-09 (date inferred from the text). § Antecedentes"),
+            "{}",
+            dated(DateOrigin::Text).citation()
+        );
+        assert!(
+            dated(DateOrigin::Metadata)
+                .citation()
+                .contains(" El Tiempo, 1948-04-09. §")
+        );
         let part = IndexedPassage {
             part: 28,
             ..passage.clone()

@@ -13,7 +13,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
-use tantivy::directory::{Directory, ManagedDirectory};
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
+use tantivy::directory::{
+    Directory, DirectoryLock, FileHandle, FileSlice, Lock, ManagedDirectory, MmapDirectory,
+    WatchCallback, WatchHandle, WritePtr,
+};
 use tantivy::index::{SegmentComponent, SegmentId, SegmentMeta};
 use tantivy::merge_policy::{LogMergePolicy, MergeCandidate, MergePolicy};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
@@ -203,33 +207,6 @@ impl State {
         std::fs::write(&temporary, bytes).map_err(|err| Error::io(&temporary, err))?;
         std::fs::rename(&temporary, &path).map_err(|err| Error::io(&path, err))
     }
-
-    /// Gives tantivy's `meta.json` and `.managed.json` in `dir` the mode
-    /// of the state file [`State::save`] wrote there: tantivy writes them
-    /// through temporary files of mode 0600, every other index file as the
-    /// umask says, so that an index built by one user could be searched by
-    /// no other (a build by cron served by another account). A mode that
-    /// cannot be set stays as it was.
-    #[cfg(unix)]
-    pub fn share_engine_files(dir: &Path) {
-        use std::os::unix::fs::PermissionsExt;
-        let Ok(state) = std::fs::metadata(dir.join(STATE_FILE)) else {
-            return;
-        };
-        for name in [META_FILE, MANAGED_FILE] {
-            let path = dir.join(name);
-            let differs = std::fs::metadata(&path).is_ok_and(|engine| {
-                engine.permissions().mode() & 0o777 != state.permissions().mode() & 0o777
-            });
-            if differs {
-                let _ = std::fs::set_permissions(&path, state.permissions());
-            }
-        }
-    }
-
-    /// Nothing where files have no Unix modes.
-    #[cfg(not(unix))]
-    pub fn share_engine_files(_dir: &Path) {}
 
     pub fn documents(&self) -> u64 {
         self.files.values().map(|f| f.documents).sum()
@@ -482,10 +459,7 @@ pub fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Index, Opened)> {
     }
     let _ = std::fs::remove_file(dir.join(STATE_FILE));
     let (schema, _) = schema::build();
-    let index = Index::builder()
-        .schema(schema)
-        .settings(schema::settings())
-        .create_in_dir(dir)?;
+    let index = Index::create(WritingDirectory::open(dir)?, schema, schema::settings())?;
     analysis::register(&index);
     Ok((index, Opened::Fresh { replaced }))
 }
@@ -497,6 +471,86 @@ pub enum Opened {
     /// A new index (or a first build's, taken over); `replaced` names the
     /// schema of the index of another version of cita that it replaces.
     Fresh { replaced: Option<String> },
+}
+
+/// The index folder as cita's writer writes it: tantivy's own, but for
+/// its metadata (`meta.json`, `.managed.json`, written again at every
+/// commit, merge and clean-up), written through a temporary file that
+/// takes the mode the umask gives new files, as the segment files do.
+/// tantivy's temporary files are 0600: an index built by one user (a
+/// nightly job) could be searched by no other, nor during a build.
+#[derive(Debug, Clone)]
+struct WritingDirectory {
+    folder: MmapDirectory,
+    root: PathBuf,
+}
+
+impl WritingDirectory {
+    fn open(root: &Path) -> Result<WritingDirectory> {
+        Ok(WritingDirectory {
+            folder: MmapDirectory::open(root).map_err(tantivy::TantivyError::from)?,
+            root: root.to_path_buf(),
+        })
+    }
+}
+
+impl Directory for WritingDirectory {
+    fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
+        self.folder.get_file_handle(path)
+    }
+
+    fn open_read(&self, path: &Path) -> Result<FileSlice, OpenReadError> {
+        self.folder.open_read(path)
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        self.folder.delete(path)
+    }
+
+    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
+        self.folder.exists(path)
+    }
+
+    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
+        self.folder.open_write(path)
+    }
+
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        self.folder.atomic_read(path)
+    }
+
+    /// As tantivy writes it (a temporary file beside it, synced, renamed
+    /// over it), the temporary file named `.tmp…` as tantivy's are, so that
+    /// a kill's leftover is removed by the next run
+    /// ([`remove_leftover_temp_files`]).
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> std::io::Result<()> {
+        use std::io::Write;
+        static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let temporary = self.root.join(format!(
+            ".tmp-cita-{}-{}",
+            std::process::id(),
+            WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+        let written = File::create(&temporary)
+            .and_then(|mut file| file.write_all(data).and_then(|()| file.sync_data()))
+            .and_then(|()| std::fs::rename(&temporary, self.root.join(path)));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&temporary);
+        }
+        written
+    }
+
+    fn sync_directory(&self) -> std::io::Result<()> {
+        self.folder.sync_directory()
+    }
+
+    fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
+        self.folder.acquire_lock(lock)
+    }
+
+    fn watch(&self, callback: WatchCallback) -> tantivy::Result<WatchHandle> {
+        self.folder.watch(callback)
+    }
 }
 
 /// An index found in the folder, as [`open_for_writing`] sees it.
@@ -515,7 +569,7 @@ enum Existing {
 fn open_existing(dir: &Path, thorough: bool) -> Result<Existing> {
     let damaged = |detail: String| Error::damaged(dir, &detail);
     let opened = catching(|| -> Result<Existing> {
-        let index = Index::open_in_dir(dir)?;
+        let index = Index::open(WritingDirectory::open(dir)?)?;
         match read_payload(&index) {
             Some(payload)
                 if payload.cita_schema == SCHEMA_VERSION

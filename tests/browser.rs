@@ -229,6 +229,11 @@ async fn search_page_in_headless_chromium() {
     ] {
         fixture.file(name, std::fs::read(seeds.join(seed)).unwrap());
     }
+    // A story dated by its dateline, for the mark of an inferred date.
+    fixture.file(
+        "wire/cable.txt",
+        "BOGOTÁ, 9 de abril de 1948 — Colombia amanece en llamas tras el asesinato de Gaitán.\n",
+    );
     // A letter with an author, for the author facet.
     fixture.file(
         "letters/carta.md",
@@ -480,10 +485,13 @@ async fn workbench(
     until_shown(client, &ids(&all), total).await?;
 
     // An inferred date is marked as such.
-    let inferred = hits(&all)
+    let cable = server.get_json("/api/search?q=gaitan");
+    goto("/?q=gaitan".to_string()).await?;
+    until_shown(client, &ids(&cable), cable["total"].as_u64().unwrap()).await?;
+    let inferred = hits(&cable)
         .iter()
         .find(|h| h["date_origin"] == "text")
-        .expect("the Wikipedia article's date is inferred");
+        .expect("the cable's date is inferred from its dateline");
     let marked = texts(
         client,
         &format!(
@@ -499,6 +507,8 @@ async fn workbench(
             inferred["date"].as_str().unwrap()
         )]
     );
+    goto("/?q=colombia".to_string()).await?;
+    until_shown(client, &ids(&all), total).await?;
 
     // Each hit's buttons are described by its title, for a screen reader
     // that lists the page's buttons.

@@ -199,7 +199,7 @@ const FEED: &str = concat!(
     r#"{"title":"Feed one","text":"First feed record about coca eradication.","published":"2025-10-01T08:00:00Z","source":"Feed Wire","url":"https://feed.example/1"}"#,
     "\n",
     "{this line is broken\n",
-    r#"{"title":"Feed two","body":"Second feed record about coca crops, 27 de septiembre de 2025."}"#,
+    r#"{"title":"Feed two","body":"Bogotá, 27 de septiembre de 2025. Second feed record about coca crops."}"#,
     "\n",
 );
 

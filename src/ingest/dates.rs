@@ -421,14 +421,16 @@ const OPENING_BYTES: usize = 32_000;
 const PRESS_DATELINE_BYTES: usize = 2_000;
 const PRESS_DATELINE_PARAGRAPHS: usize = 4;
 
-/// The publication date a document's text suggests: its dateline, else the
-/// latest complete date it mentions. A press dateline in the first 2,000
+/// The publication date a document's text suggests: its dateline, if it
+/// has one (the dates a text mentions are its subject's, and the latest of
+/// them dated two thirds of the bench corpus's stories wrongly). A press dateline in the first 2,000
 /// bytes and four paragraphs (`LA URIBE (Meta), 28 de marzo de 1984 — El
 /// acuerdo…`) is the dateline, over a date its headline names (`TREINTA
 /// AÑOS DEL 9 DE ABRIL DE 1948`), when no other date comes before it and
 /// no other paragraph there is shaped as one (a chronology's entries, a
 /// ruling's quotation after its own dateline); else the first date that
-/// lies in the first 300 bytes or, in the first 32,000, opens a paragraph
+/// lies in the first 300 bytes where a document dates itself
+/// ([`stands_as_dateline`]) or, in the first 32,000, opens a paragraph
 /// after a place as a court dates its
 /// ruling, in the legal form (`Bogotá, D.C., treinta y uno (31) de julio de
 /// dos mil ocho (2008).`). A chronology's entry (`Medellín, 3 de marzo de
@@ -454,7 +456,6 @@ fn opening_date<'a>(
 ) -> Option<Date> {
     let mut read = 0;
     let mut dateline = None;
-    let mut latest = None;
     // The press dateline: the first date of the opening outside its
     // headlines, and the only paragraph there shaped as one (a run of them
     // is a chronology's entries).
@@ -484,20 +485,73 @@ fn opening_date<'a>(
             if press_only {
                 continue;
             }
-            let opens = at < DATELINE_BYTES || (at < OPENING_BYTES && is_dateline(text, span));
+            let opens = (at < DATELINE_BYTES && stands_as_dateline(text, span.clone()))
+                || (at < OPENING_BYTES && is_dateline(text, span));
             if opens && dateline.is_none() {
                 dateline = Some(date);
             }
-            latest = latest.max(Some(date));
         }
         read += text.len();
     }
     let press = press.filter(|_| press_shaped == 1);
     match press_only {
         true => press,
-        false => press.or(dateline).or(latest),
+        false => press.or(dateline),
     }
 }
+
+/// Whether the date at `span` in `paragraph` stands where a document dates
+/// itself, not inside a sentence that mentions a day: before it in its
+/// paragraph nothing, or only a place, a byline or a label of at most
+/// eight words (`TAIPEI, Taiwan,`, `By Robert Faturechi ProPublica,`,
+/// `Published on`, `Bogotá,`) that is not one word opening a sentence
+/// (`On`, `El`, `Since`), and after it no words going on in lower case
+/// (`El 9 de abril de 1948 mataron a Gaitán`; a time may follow: `at
+/// 10:00`). On the bench corpus the first date of the first 300 bytes,
+/// wherever it stood, dated 17 of 26 news stories wrongly (`born in
+/// Brixton, London on 27 November 1929`, `below $55 … on January 27,
+/// 2017`).
+fn stands_as_dateline(paragraph: &str, span: std::ops::Range<usize>) -> bool {
+    let core = |word: &str| {
+        word.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_string()
+    };
+    let bare = |word: &str| core(word).to_lowercase();
+    let before: Vec<&str> = paragraph[..span.start].split_whitespace().collect();
+    let label = before.len() <= 8
+        && before.iter().all(|word| {
+            let word = core(word);
+            !word.starts_with(char::is_alphabetic)
+                || word.starts_with(char::is_uppercase)
+                || LABEL_WORDS.contains(&word.to_lowercase().as_str())
+        });
+    let opens_a_sentence =
+        matches!(&before[..], [only] if SENTENCE_OPENERS.contains(&bare(only).as_str()));
+    let after = paragraph[span.end..].trim_start_matches(|c: char| c == ',' || c.is_whitespace());
+    let next_word = after
+        .split_whitespace()
+        .next()
+        .map(core)
+        .unwrap_or_default();
+    let goes_on =
+        next_word.starts_with(char::is_lowercase) && !TIME_WORDS.contains(&next_word.as_str());
+    label && !opens_a_sentence && !goes_on
+}
+
+/// Lower-case words a date line's label or a byline holds (`Published on`,
+/// `Por la redacción, 3 de marzo de 2017`).
+const LABEL_WORDS: &[&str] = &[
+    "on", "at", "by", "the", "of", "and", "de", "del", "el", "la", "los", "las", "y", "por", "le",
+];
+
+/// A word that, alone before a date, opens a sentence about that day.
+const SENTENCE_OPENERS: &[&str] = &[
+    "on", "in", "since", "until", "by", "from", "after", "before", "el", "en", "desde", "hasta",
+    "tras", "antes", "después", "le", "depuis",
+];
+
+/// Words a date line's time follows the date with (`at 10:00`, `a las 9`).
+const TIME_WORDS: &[&str] = &["at", "a", "las", "um", "à", "p", "a.m", "p.m"];
 
 /// Whether `paragraph` reads as a headline: in capitals, or short and
 /// ending no sentence (`TREINTA AÑOS DEL 9 DE ABRIL DE 1948`): a date it
@@ -1213,19 +1267,59 @@ mod tests {
     }
 
     #[test]
-    fn a_dateline_wins_over_later_dates_else_the_latest_counts() {
+    fn a_dateline_dates_a_text_and_a_date_a_sentence_mentions_does_not() {
         let dateline = [
             "BOGOTÁ, Sept. 27, 2025 — Talks resumed.",
             "By May 31, 2026 an election is due.",
         ];
         assert_eq!(infer_from_text(dateline).unwrap().to_string(), "2025-09-27");
+        // Where the bench corpus's stories and press releases date
+        // themselves: a place, a byline, a label, a line of its own.
+        for (text, date) in [
+            (
+                "TAIPEI, Taiwan, Feb. 7, 2017 /PRNewswire/.-Infortrend Technology today announced",
+                "2017-02-07",
+            ),
+            (
+                "By Robert Faturechi ProPublica, March 17, 2017, 2:13 p.m. Former U.S. Attorney",
+                "2017-03-17",
+            ),
+            ("Published on 3 March 2017 at 10:00", "2017-03-03"),
+            ("27 de septiembre de 2025", "2025-09-27"),
+            (
+                "Bogotá, 12 de marzo de 2019. La Fiscalía informó",
+                "2019-03-12",
+            ),
+        ] {
+            assert_eq!(
+                infer_from_text(["Headline", text]).map(|date| date.to_string()),
+                Some(date.into()),
+                "{text}"
+            );
+        }
+        // A day a sentence mentions, however early: what the story is
+        // about, not when it was written (the bench corpus's stories were
+        // dated so 17 times in 26, and by their latest date 211 times in
+        // 321: that rule is gone).
         let long_intro = "x".repeat(400);
-        let later = [
-            long_intro.as_str(),
-            "In May 3, 1964 and on 2 June 1965 things happened.",
-        ];
-        assert_eq!(infer_from_text(later).unwrap().to_string(), "1965-06-02");
-        assert_eq!(infer_from_text(["no dates here"]), None);
+        for text in [
+            &["Alan Simpson was born in Brixton, London on 27 November 1929."][..],
+            &[
+                "Elizabeth ascended the throne at the age of 25, on February 6, 1952 - the day her father died.",
+            ],
+            &["Brent oil prices were below $55 for the last time on January 27, 2017."],
+            &["On January 27, 2017, the price fell."],
+            &[
+                "El 9 de abril de 1948 mataron a Gaitán. Hoy, 9 de abril del 2018, se recordó el Bogotazo.",
+            ],
+            &[
+                long_intro.as_str(),
+                "In May 3, 1964 and on 2 June 1965 things happened.",
+            ],
+            &["no dates here"],
+        ] {
+            assert_eq!(infer_from_text(text.iter().copied()), None, "{text:?}");
+        }
     }
 
     #[test]
@@ -1296,7 +1390,7 @@ mod tests {
             "1948-04-09"
         );
         // Past the opening (a story a ruling quotes after its headnotes):
-        // the latest date.
+        // no date.
         let long_opening = "x".repeat(PRESS_DATELINE_BYTES);
         let quoted = [
             long_opening.as_str(),
@@ -1304,7 +1398,7 @@ mod tests {
             "Se cumplirá el 1 de octubre de 2029.",
         ];
         assert_eq!(press_dateline(quoted), None);
-        assert_eq!(infer_from_text(quoted).unwrap().to_string(), "2029-10-01");
+        assert_eq!(infer_from_text(quoted), None);
     }
 
     #[test]
@@ -1493,7 +1587,7 @@ mod tests {
                 "Bogotá, D.C., tres (3) de marzo de dos mil diecinueve (2019)",
                 later
             ]),
-            Some("2029-10-01".into())
+            None
         );
         assert_eq!(
             inferred(&after_headnotes(&[
@@ -1526,7 +1620,7 @@ mod tests {
         ] {
             assert_eq!(
                 inferred(&after_headnotes(&[not_a_dateline, later])),
-                Some("2029-10-01".into()),
+                None,
                 "{not_a_dateline:?}"
             );
         }
