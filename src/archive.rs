@@ -10,10 +10,9 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::SystemTime;
 
 use tantivy::collector::{Collector, Count, DocSetCollector, SegmentCollector, TopDocs};
-use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
+use tantivy::directory::error::{LockError, OpenReadError};
 use tantivy::directory::{
-    Directory, DirectoryLock, FileHandle, FileSlice, Lock, MmapDirectory, WatchCallback,
-    WatchHandle, WritePtr,
+    Directory, DirectoryLock, Lock, MmapDirectory, WatchCallback, WatchHandle,
 };
 use tantivy::index::SegmentId;
 use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query, RangeQuery, TermQuery, Weight};
@@ -2916,25 +2915,7 @@ impl ReadingDirectory {
 }
 
 impl Directory for ReadingDirectory {
-    fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
-        self.folder.get_file_handle(path)
-    }
-
-    fn open_read(&self, path: &Path) -> Result<FileSlice, OpenReadError> {
-        self.folder.open_read(path)
-    }
-
-    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
-        self.folder.delete(path)
-    }
-
-    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
-        self.folder.exists(path)
-    }
-
-    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
-        self.folder.open_write(path)
-    }
+    store::forward_to_folder!();
 
     fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
         if path == Path::new(META_FILE) {
@@ -2950,10 +2931,6 @@ impl Directory for ReadingDirectory {
         self.folder.atomic_write(path, data)
     }
 
-    fn sync_directory(&self) -> io::Result<()> {
-        self.folder.sync_directory()
-    }
-
     fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
         match self.folder.acquire_lock(lock) {
             Err(LockError::IoError(err)) if cannot_write(&err) => {
@@ -2961,10 +2938,6 @@ impl Directory for ReadingDirectory {
             }
             taken => taken,
         }
-    }
-
-    fn watch(&self, callback: WatchCallback) -> tantivy::Result<WatchHandle> {
-        self.folder.watch(callback)
     }
 }
 

@@ -13,11 +13,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
-use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
-use tantivy::directory::{
-    Directory, DirectoryLock, FileHandle, FileSlice, Lock, ManagedDirectory, MmapDirectory,
-    WatchCallback, WatchHandle, WritePtr,
-};
+use tantivy::directory::error::{LockError, OpenReadError};
+use tantivy::directory::{Directory, DirectoryLock, Lock, ManagedDirectory, MmapDirectory};
 use tantivy::index::{SegmentComponent, SegmentId, SegmentMeta};
 use tantivy::merge_policy::{LogMergePolicy, MergeCandidate, MergePolicy};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
@@ -494,26 +491,58 @@ impl WritingDirectory {
     }
 }
 
+/// The methods of tantivy's `Directory` that cita's directories (the
+/// writer's here, a reader's in `archive`) leave to the `MmapDirectory`
+/// in their field `folder`: all but reading and writing metadata and
+/// taking locks, which each does its own way.
+macro_rules! forward_to_folder {
+    () => {
+        fn get_file_handle(
+            &self,
+            path: &Path,
+        ) -> Result<Arc<dyn tantivy::directory::FileHandle>, tantivy::directory::error::OpenReadError>
+        {
+            self.folder.get_file_handle(path)
+        }
+
+        fn open_read(
+            &self,
+            path: &Path,
+        ) -> Result<tantivy::directory::FileSlice, tantivy::directory::error::OpenReadError> {
+            self.folder.open_read(path)
+        }
+
+        fn delete(&self, path: &Path) -> Result<(), tantivy::directory::error::DeleteError> {
+            self.folder.delete(path)
+        }
+
+        fn exists(&self, path: &Path) -> Result<bool, tantivy::directory::error::OpenReadError> {
+            self.folder.exists(path)
+        }
+
+        fn open_write(
+            &self,
+            path: &Path,
+        ) -> Result<tantivy::directory::WritePtr, tantivy::directory::error::OpenWriteError> {
+            self.folder.open_write(path)
+        }
+
+        fn sync_directory(&self) -> std::io::Result<()> {
+            self.folder.sync_directory()
+        }
+
+        fn watch(
+            &self,
+            callback: tantivy::directory::WatchCallback,
+        ) -> tantivy::Result<tantivy::directory::WatchHandle> {
+            self.folder.watch(callback)
+        }
+    };
+}
+pub(crate) use forward_to_folder;
+
 impl Directory for WritingDirectory {
-    fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
-        self.folder.get_file_handle(path)
-    }
-
-    fn open_read(&self, path: &Path) -> Result<FileSlice, OpenReadError> {
-        self.folder.open_read(path)
-    }
-
-    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
-        self.folder.delete(path)
-    }
-
-    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
-        self.folder.exists(path)
-    }
-
-    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
-        self.folder.open_write(path)
-    }
+    forward_to_folder!();
 
     fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
         self.folder.atomic_read(path)
@@ -540,16 +569,8 @@ impl Directory for WritingDirectory {
         written
     }
 
-    fn sync_directory(&self) -> std::io::Result<()> {
-        self.folder.sync_directory()
-    }
-
     fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
         self.folder.acquire_lock(lock)
-    }
-
-    fn watch(&self, callback: WatchCallback) -> tantivy::Result<WatchHandle> {
-        self.folder.watch(callback)
     }
 }
 
