@@ -152,8 +152,21 @@ fn usage_error(err: &clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     match err.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            let _ = err.print();
-            ExitCode::from(exit::SUCCESS)
+            // Through `Stdout`, as every output: help that cannot be
+            // written says so (clap's own print ignores it).
+            let rendered = err.render();
+            let text = match io::stdout().is_terminal() {
+                true => rendered.ansi().to_string(),
+                false => rendered.to_string(),
+            };
+            let mut out = Stdout::lock();
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                Err(err) if err.kind() != io::ErrorKind::BrokenPipe => {
+                    eprintln!("cita: {err}");
+                    ExitCode::from(exit::ERROR)
+                }
+                _ => ExitCode::from(exit::SUCCESS),
+            }
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             let _ = err.print();

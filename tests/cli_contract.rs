@@ -82,21 +82,28 @@ fn malformed_queries_get_one_line_on_stderr_and_exit_2() {
 #[test]
 fn output_that_cannot_be_written_is_named_and_a_reader_that_stops_is_no_error() {
     let index = index_arg();
-    let full = std::fs::File::options()
-        .write(true)
-        .open("/dev/full")
-        .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cita"))
-        .args(["search", "--index", &index, "lazo"])
-        .stdout(full)
-        .output()
-        .unwrap();
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert_eq!(
-        err,
-        "cita: cannot write to standard output: No space left on device (os error 28)\n"
-    );
+    for args in [
+        &["search", "--index", &index, "lazo"][..],
+        &["--help"],
+        &["--version"],
+        &["help", "search"],
+    ] {
+        let full = std::fs::File::options()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_cita"))
+            .args(args)
+            .stdout(full)
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(
+            err, "cita: cannot write to standard output: No space left on device (os error 28)\n",
+            "{args:?}"
+        );
+    }
     let mut reader = std::process::Command::new(env!("CARGO_BIN_EXE_cita"))
         // 1.6 MB, past what the pipe holds.
         .args([

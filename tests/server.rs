@@ -1178,6 +1178,11 @@ fn every_method_but_get_and_head_is_405_json_with_allow() {
         assert_eq!(response.header("allow"), Some("GET, HEAD"), "{target}");
         response.error();
     }
+    // Another method for the server as a whole is no endpoint.
+    let raw = format!("GET * HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    let response = request(addr, raw.as_bytes());
+    assert_ne!(response.status, 405, "{}", response.text());
+    response.error();
 }
 
 // --- Connections: the cap and the idle timeout (F10) ---

@@ -67,8 +67,13 @@ pub fn split(text: &str) -> (Option<FrontMatter>, usize) {
                 "lang" | "language" => Some(&mut meta.language),
                 _ => None,
             };
-            if let (Some(slot), false) = (slot, key.starts_with(char::is_whitespace)) {
-                *slot = (!value.is_empty()).then_some(value);
+            // A key given again without a value (`Title:` after
+            // `title: …`, now that case does not tell them apart) leaves
+            // the value given.
+            if let (Some(slot), false) = (slot, key.starts_with(char::is_whitespace))
+                && !value.is_empty()
+            {
+                *slot = Some(value);
             }
         }
         offset = next;
@@ -150,6 +155,10 @@ mod tests {
         assert_eq!(meta.date.as_deref(), Some("2021-01-01"));
         assert_eq!(meta.author.as_deref(), Some("Ana"));
         assert_eq!(meta.language.as_deref(), Some("es"));
+        let again = split("---\ntitle: Real title\nTitle:\n---\nBody\n")
+            .0
+            .unwrap();
+        assert_eq!(again.title.as_deref(), Some("Real title"));
     }
 
     #[test]

@@ -960,19 +960,36 @@ pub(crate) fn exclusions(corpus: &Path, globs: &[String]) -> Result<Option<Overr
 }
 
 /// Whether `path` is a symbolic link whose links lead back to one of them
-/// (`self -> self`; `a -> b`, `b -> ./a`): the system says "too many
-/// levels of symbolic links" and there is no file behind it.
+/// (`self -> self`; `a -> b`, `b -> ./a`; `d/l -> ../e/l`, `e/l ->
+/// ../d/l`): the system says "too many levels of symbolic links" and there
+/// is no file behind it. Links are told apart by device and inode, not by
+/// how their paths are spelt (`d/../d/s` is `d/s`), and followed as far as
+/// the kernel follows them.
+#[cfg(unix)]
 fn links_in_a_loop(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    /// Linux's bound on the links one lookup follows.
+    const MAX_LINKS: usize = 40;
     let mut seen = HashSet::new();
     let mut at = path.to_path_buf();
-    while let Ok(target) = std::fs::read_link(&at) {
-        if !seen.insert(at.clone()) {
+    for _ in 0..=MAX_LINKS {
+        let (Ok(link), Ok(target)) = (std::fs::symlink_metadata(&at), std::fs::read_link(&at))
+        else {
+            return false;
+        };
+        if !seen.insert((link.dev(), link.ino())) {
             return true;
         }
         at = at
             .parent()
             .map_or_else(|| target.clone(), |dir| dir.join(&target));
     }
+    false
+}
+
+/// None where links have no inode to tell them apart by.
+#[cfg(not(unix))]
+fn links_in_a_loop(_path: &Path) -> bool {
     false
 }
 
@@ -1957,12 +1974,13 @@ impl Reading<'_> {
                     url: front.url,
                     date,
                     // A byline pasted from the article (`Por María Jimena
-                    // Duzán`) names its author as a web page's does.
-                    author: front
-                        .author
-                        .as_deref()
-                        .and_then(byline_name)
-                        .map(str::to_string),
+                    // Duzán`) names its author as a web page's does; the
+                    // word goes only before two words or more, since
+                    // `Par Lagerkvist` is a name (Pär's, its accent lost).
+                    author: front.author.map(|author| match byline_name(&author) {
+                        Some(name) if name.split_whitespace().count() >= 2 => name.to_string(),
+                        _ => author,
+                    }),
                     language: front.language,
                     date_made: false,
                 };

@@ -179,12 +179,17 @@ pub struct OcrPage {
     pub page: u32,
     /// Its paragraphs in reading order; none on a blank page.
     pub paragraphs: Vec<OcrParagraph>,
-    /// Whether, reading poorly upright, it was read again turned as cita
-    /// turns pages since READING_RULES 42: a cache file written before
-    /// says false (it names the field otherwise), and such a page is read
-    /// again once.
-    #[serde(default, rename = "orientation_checked_42")]
+    /// Whether, reading poorly upright, it was read again turned (a cache
+    /// file written before cita did says false, and the page is read again
+    /// once).
+    #[serde(default)]
     pub orientation_checked: bool,
+    /// The reading rules its orientation was checked under (0 in a cache
+    /// file written before they were kept): an image file's page checked
+    /// before cita turned image files itself ([`IMAGE_FILES_TURNED`]) is
+    /// checked again once, a PDF's page (turned by cita since 41) not.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub orientation_rules: u32,
 }
 
 /// One paragraph read by OCR.
@@ -444,6 +449,10 @@ fn recognize(
             None => read(image, Some(ORIENTED_LAYOUT)),
         }
     };
+    let rendered = pgm_pixels(image).is_some();
+    let checked = |page: &OcrPage| {
+        page.orientation_checked && (rendered || page.orientation_rules >= IMAGE_FILES_TURNED)
+    };
     // An image counts once: read by Tesseract this run, or from the cache.
     let (mut pages, mut changed) = match cached.as_deref().and_then(read_cache) {
         Some(pages) => {
@@ -464,7 +473,7 @@ fn recognize(
     // is kept. A reading that failed (a timeout) is tried again next time.
     if pages
         .iter()
-        .any(|page| !page.orientation_checked && needs_orientation(page))
+        .any(|page| !checked(page) && needs_orientation(page))
         && let Ok(turned) = read_turned()
     {
         if !changed {
@@ -472,15 +481,24 @@ fn recognize(
             counts.recognized += 1;
         }
         pages = surer_pages(pages, turned);
-        pages
-            .iter_mut()
-            .for_each(|page| page.orientation_checked = true);
+        for page in &mut pages {
+            page.orientation_checked = true;
+            page.orientation_rules = IMAGE_FILES_TURNED;
+        }
         changed = true;
     }
     if let Some(path) = cached.as_deref().filter(|_| changed) {
         write_cache(path, &pages);
     }
     Ok(pages)
+}
+
+/// The reading rules (the indexer's `READING_RULES`) since which cita
+/// turns an image file of one page itself, as it turns a PDF's page.
+const IMAGE_FILES_TURNED: u32 = 42;
+
+fn is_zero(number: &u32) -> bool {
+    *number == 0
 }
 
 /// The most pages a multi-page TIFF's time limit counts: its own
@@ -951,6 +969,7 @@ pub fn parse_tsv(tsv: &str) -> Vec<OcrPage> {
                     page,
                     paragraphs: Vec::new(),
                     orientation_checked: false,
+                    orientation_rules: 0,
                 });
             }
         }
@@ -1390,6 +1409,7 @@ mod tests {
                 line_starts: Vec::new(),
             }],
             orientation_checked: false,
+            orientation_rules: 0,
         };
         let blank = OcrPage {
             paragraphs: Vec::new(),
@@ -1535,6 +1555,7 @@ mod tests {
         assert!(matches!(read(None), Err(OcrError::Missing { .. })));
         let pages = vec![OcrPage {
             orientation_checked: true,
+            orientation_rules: IMAGE_FILES_TURNED,
             page: 1,
             paragraphs: vec![OcrParagraph {
                 text: "Cached".to_string(),
@@ -1552,6 +1573,65 @@ mod tests {
         assert!(read(Some(300)).is_err());
         std::fs::write(&path, b"{ not json").unwrap();
         assert!(read(None).is_err());
+    }
+
+    /// A page that reads poorly, cached when Tesseract alone turned image
+    /// files (before [`IMAGE_FILES_TURNED`]), is checked again; one checked
+    /// since, or a PDF's page (turned by cita before), is not.
+    #[cfg(unix)]
+    #[test]
+    fn a_poor_page_cached_before_cita_turned_image_files_is_checked_again() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::TempDir::new().unwrap();
+        let ran = dir.path().join("ran");
+        let script = dir.path().join("tesseract");
+        std::fs::write(
+            &script,
+            format!("#!/bin/sh\ntouch '{}'\nexit 1\n", ran.display()),
+        )
+        .unwrap();
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let tesseract = Program {
+            name: Box::leak(script.to_str().unwrap().to_string().into_boxed_str()),
+            install: "nothing",
+        };
+        let options = OcrOptions {
+            cache: Some(dir.path().join("ocr-cache")),
+            ..OcrOptions::default()
+        };
+        let rendered = b"P5\n2 1\n255\n\x10\x20".as_slice();
+        for (image, rules, checked_again) in [
+            (b"an image".as_slice(), 0, true),
+            (b"an image".as_slice(), IMAGE_FILES_TURNED, false),
+            (rendered, 0, false),
+        ] {
+            let pages = vec![OcrPage {
+                page: 1,
+                paragraphs: vec![OcrParagraph {
+                    text: "Lvmf ghqz wrtp".to_string(),
+                    confidence: 30,
+                    line_starts: Vec::new(),
+                }],
+                orientation_checked: true,
+                orientation_rules: rules,
+            }];
+            let path = dir.path().join("ocr-cache").join(format!(
+                "{}.json",
+                cache_key(image, DEFAULT_LANGUAGES, None)
+            ));
+            write_cache(&path, &pages);
+            let read = recognize(
+                tesseract,
+                image,
+                None,
+                &options,
+                None,
+                &mut OcrCounts::default(),
+            );
+            assert_eq!(read, Ok(pages), "{image:?} {rules}");
+            assert_eq!(ran.exists(), checked_again, "{image:?} {rules}");
+            let _ = std::fs::remove_file(&ran);
+        }
     }
 
     #[test]

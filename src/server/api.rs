@@ -834,7 +834,7 @@ async fn openapi(RawQuery(query): RawQuery) -> Result<Response, ApiError> {
 /// path (a CONNECT's host, `OPTIONS *`, which asks about the server) asks
 /// with a method the server does not answer: 405, as on every endpoint.
 pub(crate) async fn not_found(method: Method, uri: Uri) -> ApiError {
-    if method == Method::CONNECT || uri.path() == "*" {
+    if method == Method::CONNECT || (method == Method::OPTIONS && uri.path() == "*") {
         return ApiError::MethodNotAllowed("GET, HEAD");
     }
     ApiError::NotFound(format!("no endpoint at {}", uri.path()))
