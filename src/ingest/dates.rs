@@ -430,7 +430,7 @@ const PRESS_DATELINE_PARAGRAPHS: usize = 4;
 /// no other paragraph there is shaped as one (a chronology's entries, a
 /// ruling's quotation after its own dateline); else the first date that
 /// lies in the first 300 bytes where a document dates itself
-/// ([`stands_as_dateline`]) or, in the first 32,000, opens a paragraph
+/// (`stands_as_dateline`) or, in the first 32,000, opens a paragraph
 /// after a place as a court dates its
 /// ruling, in the legal form (`Bogotá, D.C., treinta y uno (31) de julio de
 /// dos mil ocho (2008).`). A chronology's entry (`Medellín, 3 de marzo de

@@ -186,7 +186,7 @@ pub struct OcrPage {
     pub orientation_checked: bool,
     /// The reading rules its orientation was checked under (0 in a cache
     /// file written before they were kept): an image file's page checked
-    /// before cita turned image files itself ([`IMAGE_FILES_TURNED`]) is
+    /// before cita turned image files itself (READING_RULES 42) is
     /// checked again once, a PDF's page (turned by cita since 41) not.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub orientation_rules: u32,
