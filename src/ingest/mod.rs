@@ -211,7 +211,7 @@ pub struct Metadata {
 pub enum DateOrigin {
     /// The document's metadata: front matter, HTML meta tags, JSON fields, PDF info.
     Metadata,
-    /// Inferred from the text: a dateline, else the latest complete date mentioned.
+    /// Inferred from the text: its date line or its dateline.
     Text,
 }
 
