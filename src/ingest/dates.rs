@@ -539,7 +539,7 @@ fn stands_as_dateline(paragraph: &str, span: std::ops::Range<usize>) -> bool {
 }
 
 /// Lower-case words a date line's label or a byline holds (`Published on`,
-/// `Por la redacción, 3 de marzo de 2017`).
+/// `Por la Redacción, 3 de marzo de 2017`).
 const LABEL_WORDS: &[&str] = &[
     "on", "at", "by", "the", "of", "and", "de", "del", "el", "la", "los", "las", "y", "por", "le",
 ];
