@@ -493,11 +493,12 @@ fn best_cluster(
             let first_char = span_chars[first].start;
             let mut last = first;
             let mut covered = spans[first].matchers;
+            let mut typed = usize::from(spans[first].typed);
             while last + 1 < spans.len() && span_chars[last + 1].end - first_char <= max_chars {
                 last += 1;
                 covered |= spans[last].matchers;
+                typed += usize::from(spans[last].typed);
             }
-            let typed = spans[first..=last].iter().filter(|span| span.typed).count();
             let score = (covered.count_ones(), typed, last - first + 1);
             // The earliest of equal runs: the greatest `Reverse(first)`.
             ((score, std::cmp::Reverse(first)), (first, last))
